@@ -1,0 +1,22 @@
+import { SingleBar, Presets } from 'cli-progress';
+import type { Progress } from '../../shared/types';
+
+/** A progress bar on stderr when it is a terminal; nothing otherwise (logs and JSON stay clean). */
+export function progressReporter(stream: NodeJS.WriteStream = process.stderr): { report: (p: Progress) => void; stop: () => void } {
+  if (!stream.isTTY) return { report: () => {}, stop: () => {} };
+  let bar: SingleBar | null = null;
+  return {
+    report(p) {
+      if (!bar) {
+        bar = new SingleBar({ stream, format: ' {bar} {percentage}% | {operation}: {phase}', hideCursor: true, clearOnComplete: true }, Presets.shades_classic);
+        bar.start(p.total, p.done, { operation: p.operation, phase: p.phase });
+      }
+      bar.setTotal(p.total);
+      bar.update(p.done, { operation: p.operation, phase: p.phase });
+    },
+    stop() {
+      bar?.stop();
+      bar = null;
+    },
+  };
+}

@@ -1,0 +1,89 @@
+import semver from 'semver';
+import type { AppliedStep } from '../../shared/types';
+import { ensureBookkeeping, readAppliedVersions, currentVersionOf, recordEvent, recordFailure, recordVersion, stampVersion } from './bookkeeping';
+import { log, throwIfCancelled, type EngineContext } from './context';
+import { WardenError } from './errors';
+import { userTableNames } from './introspect';
+import type { Connection } from './open-database';
+import type { Migration } from './schema-folder';
+import { splitStatements } from './sql-text';
+import { inWriteTransaction } from './write-transaction';
+
+/** Runs a migration's statements one by one, so a failure names its statement and line. */
+function runScript(ctx: EngineContext, db: Connection, migration: Migration): void {
+  for (const statement of splitStatements(migration.sql)) {
+    throwIfCancelled(ctx, `Migration ${migration.version}`);
+    try {
+      db.exec(statement.sql);
+    } catch (err) {
+      throw new WardenError(
+        'MIGRATION_FAILED',
+        `Migration ${migration.file} failed at line ${statement.line}: ${(err as Error).message}. The database was left at its previous version.`,
+        'Read the failing statement below, fix the database or the migration, then run it again.',
+        { version: migration.version, file: migration.file, line: statement.line, statement: statement.sql, sqliteMessage: (err as Error).message },
+      );
+    }
+  }
+}
+
+function applyInTransaction(ctx: EngineContext, db: Connection, migration: Migration, kind: 'init' | 'migrate'): AppliedStep {
+  const started = performance.now();
+  runScript(ctx, db, migration);
+  const executionMs = Math.round(performance.now() - started);
+  recordVersion(db, { version: migration.version, description: migration.description, checksum: migration.checksum, executionMs, kind });
+  return { version: migration.version, description: migration.description, executionMs };
+}
+
+interface StepOutcome {
+  from: string | null;
+  applied: AppliedStep[];
+}
+
+/**
+ * Takes the database one transaction further towards `target`, deciding from what it reads
+ * inside the transaction: a process that lost the race for the lock finds the work done.
+ * A fresh database gets every version up to `target` in one transaction (it is either empty or
+ * complete); a versioned one gets the next pending migration.
+ */
+function advanceOnce(ctx: EngineContext, db: Connection, target: string): StepOutcome | null {
+  const schema = ctx.schema;
+  return inWriteTransaction(db, ctx.dbPath, () => {
+    const current = currentVersionOf(readAppliedVersions(db));
+    if (current !== null && semver.gte(current, target)) return null;
+    if (current === null && userTableNames(db).length > 0) {
+      throw new WardenError('NOT_VERSIONED', `${ctx.dbPath} gained tables without a version while this process waited; nothing was changed.`, 'Run warden status to see what it is.');
+    }
+    ensureBookkeeping(db);
+    const pending = schema.migrations.filter((m) => (current === null || semver.gt(m.version, current)) && semver.lte(m.version, target));
+    const batch = current === null ? pending : pending.slice(0, 1);
+    const kind = current === null ? 'init' : 'migrate';
+    const applied = batch.map((migration, index) => {
+      ctx.onProgress?.({ operation: kind, phase: `applying ${migration.version} ${migration.description}`, done: index, total: batch.length });
+      return applyInTransaction(ctx, db, migration, kind);
+    });
+    const reached = applied[applied.length - 1].version;
+    recordEvent(db, { action: kind, version: reached, outcome: 'ok', detail: { from: current, to: reached, steps: applied } });
+    stampVersion(db, schema.applicationId, reached);
+    return { from: current, applied };
+  });
+}
+
+/** Applies every pending migration up to `target`, one transaction per step (all at once when fresh). */
+export function bringToVersion(ctx: EngineContext, db: Connection, target: string): StepOutcome {
+  const outcome: StepOutcome = { from: currentVersionOf(readAppliedVersions(db)), applied: [] };
+  for (;;) {
+    throwIfCancelled(ctx, 'Migration');
+    let step: StepOutcome | null;
+    try {
+      step = advanceOnce(ctx, db, target);
+    } catch (err) {
+      if (err instanceof WardenError && err.code === 'MIGRATION_FAILED') {
+        recordFailure(db, { action: outcome.from === null ? 'init' : 'migrate', version: String(err.details?.version), detail: { ...err.details } });
+      }
+      throw err;
+    }
+    if (step === null) return outcome;
+    for (const applied of step.applied) log(ctx, 'info', `Applied ${applied.version} (${applied.description}) in ${applied.executionMs} ms`);
+    outcome.applied.push(...step.applied);
+  }
+}

@@ -1,0 +1,130 @@
+import semver from 'semver';
+import type { AppliedVersion, EventAction, LifecycleEvent } from '../../shared/types';
+import { currentActor, nowIso } from './actor';
+import type { Connection } from './open-database';
+
+// What the database records about itself: schema_version (one row per applied version) and
+// schema_events (an append-only log of every lifecycle action). See DESIGN.md.
+
+const SCHEMA_VERSION_COLUMNS: Record<string, string> = {
+  description: 'TEXT',
+  checksum: 'TEXT',
+  execution_ms: 'INTEGER',
+  applied_by: 'TEXT',
+  kind: 'TEXT',
+};
+
+export function tableExists(db: Connection, name: string): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
+}
+
+/** Creates the bookkeeping tables; a schema_version made by the original plan (version, applied_at) gains the new columns. */
+export function ensureBookkeeping(db: Connection): void {
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS schema_version (
+      version TEXT PRIMARY KEY,
+      applied_at TEXT NOT NULL,
+      description TEXT,
+      checksum TEXT,
+      execution_ms INTEGER,
+      applied_by TEXT,
+      kind TEXT
+    );
+    CREATE TABLE IF NOT EXISTS schema_events (
+      event_id INTEGER PRIMARY KEY AUTOINCREMENT,
+      at TEXT NOT NULL,
+      action TEXT NOT NULL,
+      version TEXT,
+      outcome TEXT NOT NULL,
+      actor TEXT NOT NULL,
+      detail TEXT NOT NULL DEFAULT '{}'
+    );`);
+  const present = new Set((db.prepare('SELECT name FROM pragma_table_info(?)').all('schema_version') as { name: string }[]).map((r) => r.name));
+  for (const [column, type] of Object.entries(SCHEMA_VERSION_COLUMNS)) {
+    if (!present.has(column)) db.exec(`ALTER TABLE schema_version ADD COLUMN ${column} ${type}`);
+  }
+}
+
+/** Applied versions in semantic-version order (never by timestamp: two can share a millisecond). */
+export function readAppliedVersions(db: Connection): AppliedVersion[] {
+  if (!tableExists(db, 'schema_version')) return [];
+  const columns = new Set((db.prepare('SELECT name FROM pragma_table_info(?)').all('schema_version') as { name: string }[]).map((r) => r.name));
+  const pick = (column: string) => (columns.has(column) ? column : 'NULL');
+  const rows = db
+    .prepare(
+      `SELECT version, applied_at AS appliedAt, ${pick('description')} AS description, ${pick('checksum')} AS checksum,
+              ${pick('execution_ms')} AS executionMs, ${pick('applied_by')} AS appliedBy, ${pick('kind')} AS kind
+       FROM schema_version`,
+    )
+    .all() as AppliedVersion[];
+  return rows
+    .filter((r) => semver.valid(r.version) !== null)
+    .map((r) => ({ ...r, appliedAt: String(r.appliedAt) }))
+    .sort((a, b) => semver.compare(a.version, b.version));
+}
+
+export function currentVersionOf(applied: AppliedVersion[]): string | null {
+  return applied.length ? applied[applied.length - 1].version : null;
+}
+
+export function recordVersion(db: Connection, row: Omit<AppliedVersion, 'appliedAt' | 'appliedBy'>): void {
+  db.prepare(
+    'INSERT INTO schema_version (version, applied_at, description, checksum, execution_ms, applied_by, kind) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  ).run(row.version, nowIso(), row.description, row.checksum, row.executionMs, currentActor(), row.kind);
+}
+
+/** PRAGMA user_version mirrors the version as major·1,000,000 + minor·1,000 + patch (1.2.0 → 1002000). */
+export function userVersionOf(version: string): number {
+  const v = semver.parse(version);
+  if (!v || v.minor > 999 || v.patch > 999) return 0;
+  return v.major * 1_000_000 + v.minor * 1_000 + v.patch;
+}
+
+export function stampVersion(db: Connection, applicationId: number, version: string): void {
+  db.pragma(`application_id = ${applicationId | 0}`);
+  db.pragma(`user_version = ${userVersionOf(version)}`);
+}
+
+export interface NewEvent {
+  action: EventAction;
+  version: string | null;
+  outcome: 'ok' | 'failed';
+  detail?: Record<string, unknown>;
+}
+
+export function recordEvent(db: Connection, event: NewEvent): void {
+  db.prepare('INSERT INTO schema_events (at, action, version, outcome, actor, detail) VALUES (?, ?, ?, ?, ?, ?)').run(
+    nowIso(),
+    event.action,
+    event.version,
+    event.outcome,
+    currentActor(),
+    JSON.stringify(event.detail ?? {}),
+  );
+}
+
+/** Records a failure after its transaction rolled back, in a transaction of its own. */
+export function recordFailure(db: Connection, event: Omit<NewEvent, 'outcome'>): void {
+  db.transaction(() => {
+    ensureBookkeeping(db);
+    recordEvent(db, { ...event, outcome: 'failed' });
+  }).immediate();
+}
+
+export function readEvents(db: Connection): LifecycleEvent[] {
+  if (!tableExists(db, 'schema_events')) return [];
+  const rows = db.prepare('SELECT event_id AS id, at, action, version, outcome, actor, detail FROM schema_events ORDER BY event_id DESC').all() as (Omit<
+    LifecycleEvent,
+    'detail'
+  > & { detail: string })[];
+  return rows.map((r) => ({ ...r, detail: parseDetail(r.detail) }));
+}
+
+function parseDetail(text: string): Record<string, unknown> {
+  try {
+    const value = JSON.parse(text) as unknown;
+    return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : { value };
+  } catch {
+    return { text }; // a row written by hand with non-JSON detail is shown as it is
+  }
+}

@@ -1,0 +1,94 @@
+import type { Problem } from '../../shared/types';
+import { describeForeignKey, type ColumnShape, type SchemaSnapshot, type SqlObjectShape, type TableShape } from './introspect';
+
+// Compares a live schema with the expected one and names every missing, extra or changed
+// object. Missing tables come first: they are what crashes a service.
+
+function describeColumn(c: ColumnShape): string {
+  const parts = [c.type || '(no type)'];
+  if (c.primaryKeyPosition > 0) parts.push('PRIMARY KEY');
+  if (c.notNull) parts.push('NOT NULL');
+  if (c.defaultValue !== null) parts.push(`DEFAULT ${c.defaultValue}`);
+  return parts.join(' ');
+}
+
+function missing(kind: Problem['kind'], name: string, table: string | undefined, what: string): Problem {
+  return { kind, name, table, change: 'missing', severity: 'error', message: `${what} is missing.` };
+}
+
+function extra(kind: Problem['kind'], name: string, table: string | undefined, what: string): Problem {
+  return { kind, name, table, change: 'extra', severity: 'warning', message: `${what} exists but is not part of the expected schema.` };
+}
+
+function changed(kind: Problem['kind'], name: string, table: string | undefined, what: string, expected: string, actual: string): Problem {
+  return { kind, name, table, change: 'changed', severity: 'error', message: `${what} differs from the expected schema.`, expected, actual };
+}
+
+function compareSets(kind: 'check' | 'unique' | 'foreign_key', table: string, label: string, expected: string[], actual: string[]): Problem[] {
+  const problems: Problem[] = [];
+  for (const item of expected) if (!actual.includes(item)) problems.push(missing(kind, item, table, `${label} ${item} on table ${table}`));
+  for (const item of actual) if (!expected.includes(item)) problems.push({ ...extra(kind, item, table, `${label} ${item} on table ${table}`), severity: 'error' });
+  return problems;
+}
+
+function compareTable(expected: TableShape, actual: TableShape): Problem[] {
+  const problems: Problem[] = [];
+  const table = expected.name;
+  const actualColumns = new Map(actual.columns.map((c) => [c.name.toLowerCase(), c]));
+  const expectedNames = new Set(expected.columns.map((c) => c.name.toLowerCase()));
+  for (const column of expected.columns) {
+    const live = actualColumns.get(column.name.toLowerCase());
+    if (!live) problems.push(missing('column', column.name, table, `Column ${table}.${column.name}`));
+    else if (describeColumn(live) !== describeColumn(column)) {
+      problems.push(changed('column', column.name, table, `Column ${table}.${column.name}`, describeColumn(column), describeColumn(live)));
+    }
+  }
+  for (const column of actual.columns) {
+    if (!expectedNames.has(column.name.toLowerCase())) problems.push(extra('column', column.name, table, `Column ${table}.${column.name}`));
+  }
+  // A CHECK, UNIQUE or foreign key that is there but should not be rejects writes the service makes: an error.
+  problems.push(...compareSets('check', table, 'CHECK', expected.checks, actual.checks));
+  problems.push(...compareSets('unique', table, 'UNIQUE', expected.uniques, actual.uniques));
+  problems.push(...compareSets('foreign_key', table, 'Foreign key', expected.foreignKeys.map(describeForeignKey), actual.foreignKeys.map(describeForeignKey)));
+  return problems;
+}
+
+function compareSqlObjects(kind: 'trigger' | 'view', expected: Map<string, SqlObjectShape>, actual: Map<string, SqlObjectShape>): Problem[] {
+  const problems: Problem[] = [];
+  const label = kind === 'trigger' ? 'Trigger' : 'View';
+  for (const [name, object] of expected) {
+    const live = actual.get(name);
+    const table = kind === 'trigger' ? object.table : undefined;
+    if (!live) problems.push(missing(kind, name, table, `${label} ${name}`));
+    else if (live.normalized !== object.normalized) problems.push(changed(kind, name, table, `${label} ${name}`, object.sql, live.sql));
+  }
+  for (const [name, object] of actual) {
+    if (!expected.has(name)) problems.push(extra(kind, name, kind === 'trigger' ? object.table : undefined, `${label} ${name}`));
+  }
+  return problems;
+}
+
+export function compareSchemas(expected: SchemaSnapshot, actual: SchemaSnapshot): Problem[] {
+  const missingTables: Problem[] = [];
+  const problems: Problem[] = [];
+  for (const [name, table] of expected.tables) {
+    const live = actual.tables.get(name);
+    if (!live) missingTables.push(missing('table', name, name, `Table ${name}`));
+    else problems.push(...compareTable(table, live));
+  }
+  for (const name of actual.tables.keys()) {
+    if (!expected.tables.has(name)) problems.push(extra('table', name, name, `Table ${name}`));
+  }
+  for (const [name, index] of expected.indexes) {
+    const live = actual.indexes.get(name);
+    const shape = (i: typeof index) => `${i.unique ? 'UNIQUE ' : ''}ON ${i.table} (${i.columns.join(', ')})${i.where ? ` WHERE ${i.where}` : ''}`;
+    if (!live) problems.push(missing('index', name, index.table, `Index ${name}`));
+    else if (shape(live) !== shape(index)) problems.push(changed('index', name, index.table, `Index ${name}`, shape(index), shape(live)));
+  }
+  for (const [name, index] of actual.indexes) {
+    if (!expected.indexes.has(name)) problems.push(extra('index', name, index.table, `Index ${name}`));
+  }
+  problems.push(...compareSqlObjects('trigger', expected.triggers, actual.triggers));
+  problems.push(...compareSqlObjects('view', expected.views, actual.views));
+  return [...missingTables, ...problems];
+}

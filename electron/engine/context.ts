@@ -1,0 +1,24 @@
+import type { LogEvent, Progress } from '../../shared/types';
+import { nowIso } from './actor';
+import { WardenError } from './errors';
+import type { SchemaDefinition } from './schema-folder';
+
+/** What every engine function is called with: which database, which schema, and how to report. */
+export interface EngineContext {
+  dbPath: string;
+  schema: SchemaDefinition;
+  busyTimeoutMs?: number;
+  onProgress?: (progress: Progress) => void;
+  onLog?: (event: LogEvent) => void;
+  signal?: AbortSignal;
+}
+
+export function log(ctx: EngineContext, level: LogEvent['level'], message: string): void {
+  ctx.onLog?.({ level, message, at: nowIso() });
+}
+
+export function throwIfCancelled(ctx: EngineContext, what: string): void {
+  if (ctx.signal?.aborted) {
+    throw new WardenError('CANCELLED', `${what} was cancelled; nothing was changed by the unfinished step.`, 'Run it again when you are ready.');
+  }
+}

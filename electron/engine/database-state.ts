@@ -1,0 +1,107 @@
+import semver from 'semver';
+import type { AppliedVersion, ChecksumMismatch, LegacyVersion } from '../../shared/types';
+import { currentVersionOf, readAppliedVersions, readEvents, tableExists } from './bookkeeping';
+import { WardenError } from './errors';
+import { userTableNames } from './introspect';
+import type { Connection } from './open-database';
+import type { SchemaDefinition } from './schema-folder';
+
+// What a database is, as far as versioning goes: read once, then every action decides from it.
+
+export interface DatabaseState {
+  applicationId: number;
+  applied: AppliedVersion[];
+  current: string | null;
+  /** No schema_version rows and no tables of its own: a fresh database. */
+  fresh: boolean;
+  legacy: LegacyVersion | null;
+  checksumMismatches: ChecksumMismatch[];
+  newerThanKnown: boolean;
+}
+
+function readLegacy(db: Connection, schema: SchemaDefinition): LegacyVersion | null {
+  if (!schema.legacy || !tableExists(db, schema.legacy.table)) return null;
+  const rows = db.prepare(`SELECT version FROM "${schema.legacy.table.replace(/"/g, '""')}"`).all() as { version: unknown }[];
+  const versions = rows.map((r) => String(r.version)).sort();
+  const legacyVersion = versions[versions.length - 1];
+  if (legacyVersion === undefined) return null;
+  return { table: schema.legacy.table, legacyVersion, version: schema.legacy.versions[legacyVersion] ?? null };
+}
+
+/** The checksum each applied version is held to: the last one accepted for it, else the one recorded. */
+function acceptedChecksums(db: Connection): Map<string, string> {
+  const accepted = new Map<string, string>();
+  for (const event of readEvents(db).reverse()) {
+    if (event.action === 'accept-checksum' && event.outcome === 'ok' && event.version && typeof event.detail.checksum === 'string') {
+      accepted.set(event.version, event.detail.checksum);
+    }
+  }
+  return accepted;
+}
+
+function findChecksumMismatches(db: Connection, schema: SchemaDefinition, applied: AppliedVersion[]): ChecksumMismatch[] {
+  const accepted = acceptedChecksums(db);
+  const mismatches: ChecksumMismatch[] = [];
+  for (const row of applied) {
+    const migration = schema.migrations.find((m) => m.version === row.version);
+    const recorded = accepted.get(row.version) ?? row.checksum;
+    if (migration && recorded && recorded !== migration.checksum) {
+      mismatches.push({ version: row.version, file: migration.file, recorded, current: migration.checksum });
+    }
+  }
+  return mismatches;
+}
+
+export function readDatabaseState(db: Connection, schema: SchemaDefinition): DatabaseState {
+  const applied = readAppliedVersions(db);
+  const current = currentVersionOf(applied);
+  return {
+    applicationId: db.pragma('application_id', { simple: true }) as number,
+    applied,
+    current,
+    fresh: applied.length === 0 && userTableNames(db).length === 0,
+    legacy: applied.length === 0 ? readLegacy(db, schema) : null,
+    checksumMismatches: findChecksumMismatches(db, schema, applied),
+    newerThanKnown: current !== null && semver.gt(current, schema.latest),
+  };
+}
+
+/** Refuses a database that belongs to another application (its application_id is another schema's). */
+export function assertSameApplication(state: DatabaseState, schema: SchemaDefinition, path: string): void {
+  if (state.applicationId !== 0 && state.applicationId !== schema.applicationId) {
+    throw new WardenError(
+      'FOREIGN_APPLICATION',
+      `${path} belongs to another application (application_id ${state.applicationId}, while ${schema.name} uses ${schema.applicationId}).`,
+      'Check the path and --schema: this file is not a database of this schema, and Schema Warden will not change it.',
+    );
+  }
+}
+
+/** Refuses to write to a database the tool cannot reason about safely; says what to do instead. */
+export function assertWritable(state: DatabaseState, schema: SchemaDefinition, path: string): void {
+  assertSameApplication(state, schema, path);
+  if (state.newerThanKnown) {
+    throw new WardenError(
+      'NEWER_THAN_KNOWN',
+      `${path} is at version ${state.current}, newer than the latest version this tool knows (${schema.latest}).`,
+      'Use the Schema Warden (and schema folder) that shipped with the newer service; this one will not touch it.',
+    );
+  }
+  if (state.checksumMismatches.length) {
+    const names = state.checksumMismatches.map((m) => `${m.file} (recorded ${m.recorded.slice(0, 12)}…, now ${m.current.slice(0, 12)}…)`).join('; ');
+    throw new WardenError(
+      'CHECKSUM_MISMATCH',
+      `Applied migrations have been edited since they ran on ${path}: ${names}.`,
+      'Restore the original files, or accept the edit on purpose with: warden accept-checksum --version V --reason "…".',
+      { mismatches: state.checksumMismatches },
+    );
+  }
+  if (!state.fresh && state.applied.length === 0) {
+    const legacy = state.legacy?.version ? ` It was versioned by another tool (${state.legacy.table} says ${state.legacy.legacyVersion}, which is ${state.legacy.version}).` : '';
+    throw new WardenError(
+      'NOT_VERSIONED',
+      `${path} already has tables but no schema_version history, so Schema Warden does not know its version.${legacy}`,
+      `Adopt it with: warden baseline --db ${path} --version ${state.legacy?.version ?? 'V'} (it is verified against that version first).`,
+    );
+  }
+}

@@ -1,0 +1,66 @@
+import type { ErrorCode, ErrorInfo } from '../../shared/errors';
+
+/** An error a person can act on: what went wrong and where (message), and what to do (hint). */
+export class WardenError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string | undefined;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message: string, hint?: string, details?: Record<string, unknown>) {
+    super(message);
+    this.name = 'WardenError';
+    this.code = code;
+    this.hint = hint;
+    this.details = details;
+  }
+
+  toInfo(): ErrorInfo {
+    return { code: this.code, message: this.message, hint: this.hint, details: this.details };
+  }
+}
+
+interface SqliteError extends Error {
+  code: string;
+}
+
+function isSqliteError(err: unknown): err is SqliteError {
+  return err instanceof Error && typeof (err as SqliteError).code === 'string' && (err as SqliteError).code.startsWith('SQLITE_');
+}
+
+/** Turns SQLite's error for a file into a WardenError naming the file; other errors pass through. */
+export function explainSqliteError(err: unknown, path: string): unknown {
+  if (!isSqliteError(err)) return err;
+  const code = err.code;
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+    return new WardenError(
+      'LOCKED',
+      `The database ${path} is locked by another process and stayed locked past the wait time.`,
+      'Wait for the other process (a long write, a backup, an open sqlite3 shell) to finish, then try again.',
+    );
+  }
+  if (code === 'SQLITE_NOTADB') {
+    return new WardenError(
+      'NOT_A_DATABASE',
+      `${path} is not a SQLite database (${err.message}).`,
+      'Check the path: it should name a SQLite database file.',
+    );
+  }
+  if (code.startsWith('SQLITE_CORRUPT')) {
+    return new WardenError(
+      'CORRUPT',
+      `The database ${path} is corrupt: ${err.message}.`,
+      'Restore it from a backup (warden backups lists them); do not write to it.',
+    );
+  }
+  if (code.startsWith('SQLITE_READONLY')) {
+    return new WardenError(
+      'READ_ONLY',
+      `The database ${path} cannot be written: ${err.message}.`,
+      'Make the file and its folder writable for this user, then try again.',
+    );
+  }
+  if (code.startsWith('SQLITE_CANTOPEN')) {
+    return new WardenError('NOT_FOUND', `The database ${path} cannot be opened: ${err.message}.`, 'Check that the path and its folder exist and are readable.');
+  }
+  return err;
+}

@@ -1,0 +1,41 @@
+import Database from 'better-sqlite3';
+import semver from 'semver';
+import { WardenError } from './errors';
+import { snapshotSchema, type SchemaSnapshot } from './introspect';
+import { migrationFor, type SchemaDefinition } from './schema-folder';
+
+// The expected schema at version V is what replaying the migrations up to V produces on a blank
+// in-memory database: derived, never hand-listed, so it cannot drift from the migrations.
+
+const cache = new Map<string, SchemaSnapshot>();
+
+function cacheKey(schema: SchemaDefinition, version: string): string {
+  const checksums = schema.migrations.filter((m) => semver.lte(m.version, version)).map((m) => m.checksum);
+  return `${schema.dir}\n${version}\n${checksums.join(',')}`;
+}
+
+export function expectedSchemaAt(schema: SchemaDefinition, version: string): SchemaSnapshot {
+  migrationFor(schema, version);
+  const key = cacheKey(schema, version);
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const db = new Database(':memory:');
+  try {
+    for (const migration of schema.migrations.filter((m) => semver.lte(m.version, version))) {
+      try {
+        db.exec(migration.sql);
+      } catch (err) {
+        throw new WardenError(
+          'SCHEMA_INVALID',
+          `Migration ${migration.file} of schema ${schema.name} fails on a blank database: ${(err as Error).message}.`,
+          `Fix the SQL in ${migration.file}; every migration must apply cleanly after the ones before it.`,
+        );
+      }
+    }
+    const snapshot = snapshotSchema(db);
+    cache.set(key, snapshot);
+    return snapshot;
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,12 @@
+import type { HistoryReport } from '../../shared/types';
+import { currentVersionOf, readAppliedVersions, readEvents } from './bookkeeping';
+import type { EngineContext } from './context';
+import { withDatabase } from './open-database';
+
+/** Every applied version and every lifecycle event, newest first. */
+export function history(ctx: EngineContext): HistoryReport {
+  return withDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs }, (db) => {
+    const versions = readAppliedVersions(db);
+    return { path: ctx.dbPath, version: currentVersionOf(versions), versions: [...versions].reverse(), events: readEvents(db) };
+  });
+}

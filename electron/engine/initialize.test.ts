@@ -1,0 +1,111 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { history } from './history';
+import { initialize } from './initialize';
+import { status } from './status';
+import { verify } from './verify';
+import { contextFor, sha256File, sqlite3, tempDir } from './test-support/fixtures';
+
+const TABLES = ['conversation_files', 'file_metadata', 'session_file_associations', 'file_access_log', 'file_cleanup_queue'];
+
+describe('initialize', () => {
+  it('creates a fresh database at the latest version with all five tables (first-time initialization)', () => {
+    const dbPath = join(tempDir(), 'nested', 'conversation_files.db');
+    const result = initialize(contextFor(dbPath));
+    expect(result).toMatchObject({ from: null, to: '1.2.0', upToDate: false });
+    expect(result.applied.map((s) => s.version)).toEqual(['1.0.0', '1.1.0', '1.2.0']);
+    const tables = sqlite3(dbPath, "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name").split('\n');
+    for (const table of TABLES) expect(tables).toContain(table);
+    expect(sqlite3(dbPath, 'PRAGMA integrity_check')).toBe('ok');
+    expect(sqlite3(dbPath, 'PRAGMA user_version')).toBe('1002000');
+    expect(Number(sqlite3(dbPath, 'PRAGMA application_id'))).toBe(contextFor(dbPath).schema.applicationId);
+  });
+
+  it('is idempotent: a second call changes nothing (idempotent initialization)', () => {
+    const dbPath = join(tempDir(), 'db.sqlite');
+    initialize(contextFor(dbPath));
+    const before = sha256File(dbPath);
+    const again = initialize(contextFor(dbPath));
+    expect(again).toMatchObject({ upToDate: true, to: '1.2.0', applied: [] });
+    expect(sha256File(dbPath)).toBe(before);
+  });
+
+  it('records each version with time, checksum, duration, actor and kind (version tracking)', () => {
+    const dbPath = join(tempDir(), 'db.sqlite');
+    const ctx = contextFor(dbPath);
+    initialize(ctx);
+    const report = history(ctx);
+    expect(report.version).toBe('1.2.0');
+    expect(report.versions.map((v) => v.version)).toEqual(['1.2.0', '1.1.0', '1.0.0']);
+    for (const v of report.versions) {
+      expect(v.appliedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      expect(v.checksum).toBe(ctx.schema.migrations.find((m) => m.version === v.version)!.checksum);
+      expect(v.kind).toBe('init');
+      expect(v.appliedBy).toMatch(/@.+\(pid \d+\)$/);
+      expect(v.executionMs).toBeGreaterThanOrEqual(0);
+    }
+    expect(report.events).toHaveLength(1);
+    expect(report.events[0]).toMatchObject({ action: 'init', version: '1.2.0', outcome: 'ok' });
+  });
+
+  it('can create a database at an older version, and a later call migrates it step by step', () => {
+    const dbPath = join(tempDir(), 'db.sqlite');
+    const ctx = contextFor(dbPath);
+    expect(initialize(ctx, { to: '1.0.0' }).to).toBe('1.0.0');
+    expect(status(ctx)).toMatchObject({ status: 'degraded', version: '1.0.0', pending: ['1.1.0', '1.2.0'] });
+    const result = initialize(ctx);
+    expect(result).toMatchObject({ from: '1.0.0', to: '1.2.0' });
+    expect(history(ctx).versions.map((v) => [v.version, v.kind])).toEqual([
+      ['1.2.0', 'migrate'],
+      ['1.1.0', 'migrate'],
+      ['1.0.0', 'init'],
+    ]);
+  });
+
+  it('refuses to go down and names the way back', () => {
+    const dbPath = join(tempDir(), 'db.sqlite');
+    initialize(contextFor(dbPath));
+    expect(() => initialize(contextFor(dbPath), { to: '1.0.0' })).toThrow(expect.objectContaining({ code: 'DOWNGRADE_NOT_SUPPORTED' }));
+  });
+
+  it('refuses an unknown target version', () => {
+    const dbPath = join(tempDir(), 'db.sqlite');
+    expect(() => initialize(contextFor(dbPath), { to: '9.9.9' })).toThrow(expect.objectContaining({ code: 'UNKNOWN_VERSION' }));
+    expect(existsSync(dbPath)).toBe(false);
+  });
+});
+
+describe('verification after initialize', () => {
+  it('passes on a complete schema (integrity passes)', () => {
+    const dbPath = join(tempDir(), 'db.sqlite');
+    initialize(contextFor(dbPath));
+    for (const level of ['quick', 'full'] as const) {
+      const report = verify(contextFor(dbPath), level);
+      expect(report).toMatchObject({ status: 'healthy', problems: [], integrity: { ok: true, level } });
+    }
+  });
+
+  it('names a missing table first (integrity detects a missing table)', () => {
+    const dbPath = join(tempDir(), 'db.sqlite');
+    initialize(contextFor(dbPath));
+    sqlite3(dbPath, 'DROP TABLE file_cleanup_queue');
+    const report = verify(contextFor(dbPath));
+    expect(report.status).toBe('unhealthy');
+    expect(report.problems[0]).toMatchObject({ kind: 'table', name: 'file_cleanup_queue', change: 'missing', severity: 'error' });
+    expect(report.reason).toContain('file_cleanup_queue');
+  });
+
+  it('works with a database another process holds open in WAL mode', () => {
+    const dbPath = join(tempDir(), 'db.sqlite');
+    initialize(contextFor(dbPath));
+    const other = new Database(dbPath);
+    other.pragma('journal_mode = WAL');
+    try {
+      expect(status(contextFor(dbPath))).toMatchObject({ status: 'healthy', journalMode: 'wal' });
+    } finally {
+      other.close();
+    }
+  });
+});

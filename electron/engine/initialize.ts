@@ -1,0 +1,42 @@
+import semver from 'semver';
+import type { InitializeResult } from '../../shared/types';
+import { bringToVersion } from './apply-migrations';
+import { log, type EngineContext } from './context';
+import { assertWritable, readDatabaseState } from './database-state';
+import { WardenError } from './errors';
+import { withDatabase } from './open-database';
+import { migrationFor } from './schema-folder';
+
+export interface InitializeOptions {
+  /** Version to create or bring the database to; the latest known by default. */
+  to?: string;
+}
+
+/**
+ * Makes sure the database exists at the target version: creates a fresh one, migrates an older
+ * one, does nothing to one that is up to date. Safe to call from many processes at once.
+ */
+export function initialize(ctx: EngineContext, options: InitializeOptions = {}): InitializeResult {
+  return upgrade(ctx, options, true);
+}
+
+/** The work of initialize and migrate; only initialize may create the file. */
+export function upgrade(ctx: EngineContext, options: InitializeOptions, create: boolean): InitializeResult {
+  const target = options.to ?? ctx.schema.latest;
+  migrationFor(ctx.schema, target);
+  return withDatabase(ctx.dbPath, { mode: 'write', create, busyTimeoutMs: ctx.busyTimeoutMs }, (db) => {
+    const state = readDatabaseState(db, ctx.schema);
+    assertWritable(state, ctx.schema, ctx.dbPath);
+    if (options.to && state.current && semver.gt(state.current, target)) {
+      throw new WardenError(
+        'DOWNGRADE_NOT_SUPPORTED',
+        `${ctx.dbPath} is at ${state.current}, past the requested ${target}; Schema Warden does not migrate down.`,
+        'To go back, restore a backup taken before the upgrade (warden backups lists them).',
+      );
+    }
+    const outcome = bringToVersion(ctx, db, target);
+    const to = outcome.applied.length ? outcome.applied[outcome.applied.length - 1].version : (state.current ?? target);
+    log(ctx, 'info', outcome.applied.length ? `${ctx.dbPath} is now at ${to}` : `${ctx.dbPath} is already at ${to}; nothing to do`);
+    return { path: ctx.dbPath, from: outcome.from, to, applied: outcome.applied, upToDate: outcome.applied.length === 0 };
+  });
+}

@@ -1,0 +1,110 @@
+import Database from 'better-sqlite3';
+import { closeSync, mkdirSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { dirname } from 'node:path';
+import { WardenError, explainSqliteError } from './errors';
+
+export type Connection = Database.Database;
+
+export interface OpenOptions {
+  /** 'read' never writes to the file; 'write' may. */
+  mode: 'read' | 'write';
+  /** Create the file (and its folder) when it does not exist. Only with mode 'write'. */
+  create?: boolean;
+  /** How long to wait for another process's lock before giving up with LOCKED. */
+  busyTimeoutMs?: number;
+}
+
+export const DEFAULT_BUSY_TIMEOUT_MS = 10_000;
+
+const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
+
+function statOrNull(path: string): Stats | null {
+  try {
+    return statSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}
+
+function readHeader(path: string): Buffer {
+  const header = Buffer.alloc(100);
+  const fd = openSync(path, 'r');
+  try {
+    readSync(fd, header, 0, 100, 0);
+  } finally {
+    closeSync(fd);
+  }
+  return header;
+}
+
+/** Checks the file before SQLite sees it, so a wrong file is refused without being touched. */
+function checkFile(path: string, stats: Stats, mode: OpenOptions['mode']): void {
+  if (stats.isDirectory()) {
+    throw new WardenError('IS_DIRECTORY', `${path} is a folder, not a database file.`, 'Pass the path of the .db file inside it.');
+  }
+  if (stats.size === 0) return; // SQLite treats an empty file as an empty database.
+  const header = readHeader(path);
+  if (stats.size < 100 || !header.subarray(0, 16).equals(SQLITE_HEADER)) {
+    throw new WardenError(
+      'NOT_A_DATABASE',
+      `${path} is not a SQLite database (it does not start with the SQLite header).`,
+      'Check the path: it should name a SQLite database file, not another kind of file.',
+    );
+  }
+  // The header's page count is valid when its "version-valid-for" number matches the change counter.
+  const pageSize = header.readUInt16BE(16) === 1 ? 65536 : header.readUInt16BE(16);
+  const pageCount = header.readUInt32BE(28);
+  if (header.readUInt32BE(92) === header.readUInt32BE(24) && pageCount > 0 && stats.size < pageSize * pageCount) {
+    throw new WardenError(
+      'CORRUPT',
+      `The database ${path} is truncated: its header says ${pageSize * pageCount} bytes but the file has ${stats.size}.`,
+      'Restore it from a backup (warden backups lists them); the missing part cannot be recovered from this file.',
+    );
+  }
+  if (mode === 'write' && (stats.mode & 0o222) === 0) {
+    throw new WardenError('READ_ONLY', `The database ${path} is read-only (its file permissions allow no writing).`, `Make it writable (chmod u+w ${path}) if this change is intended, then try again.`);
+  }
+}
+
+/**
+ * Opens a database with clear errors for every bad input, and without changing a byte of a
+ * file it refuses: the file is inspected before SQLite opens it, then probed read-only.
+ */
+export function openDatabase(path: string, options: OpenOptions): Connection {
+  const stats = statOrNull(path);
+  if (stats === null) {
+    if (!options.create || options.mode !== 'write') {
+      throw new WardenError('NOT_FOUND', `No database at ${path}.`, `Check the path, or create it with: warden init --db ${path}`);
+    }
+    mkdirSync(dirname(path), { recursive: true });
+  } else {
+    checkFile(path, stats, options.mode);
+  }
+  let db: Connection | undefined;
+  try {
+    db = new Database(path, {
+      readonly: options.mode === 'read',
+      fileMustExist: stats !== null,
+      timeout: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS,
+    });
+    // Reading the schema forces SQLite to parse the file: a corrupt or encrypted one fails here.
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+    return db;
+  } catch (err) {
+    db?.close();
+    throw explainSqliteError(err, path);
+  }
+}
+
+/** Runs `work` with a connection that is closed afterwards, whatever happens. */
+export function withDatabase<T>(path: string, options: OpenOptions, work: (db: Connection) => T): T {
+  const db = openDatabase(path, options);
+  try {
+    return work(db);
+  } catch (err) {
+    throw explainSqliteError(err, path);
+  } finally {
+    db.close();
+  }
+}

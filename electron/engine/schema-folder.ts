@@ -1,0 +1,135 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import semver from 'semver';
+import { z } from 'zod';
+import { WardenError } from './errors';
+
+export interface Migration {
+  version: string;
+  /** The file name's words: `1.1.0__access_log_reference_type.sql` → "access log reference type". */
+  description: string;
+  file: string;
+  sql: string;
+  checksum: string;
+}
+
+export interface SchemaDefinition {
+  dir: string;
+  name: string;
+  title: string;
+  description: string;
+  applicationId: number;
+  /** How another tool recorded versions before Schema Warden (see DESIGN.md, adoption). */
+  legacy: { table: string; versions: Record<string, string> } | null;
+  migrations: Migration[];
+  latest: string;
+}
+
+const schemaJson = z.object({
+  name: z.string().regex(/^[a-z0-9_]+$/, 'lower-case letters, digits and underscores'),
+  title: z.string().min(1),
+  description: z.string().default(''),
+  applicationId: z.number().int().min(1).max(0x7fffffff),
+  legacy: z
+    .object({ table: z.string().min(1), versions: z.record(z.string(), z.string()) })
+    .nullable()
+    .default(null),
+});
+
+export const MIGRATION_FILE = /^(\d+\.\d+\.\d+)__([A-Za-z0-9_]+)\.sql$/;
+
+/** SHA-256 of a script with any BOM removed and line endings normalized, so a checkout on Windows matches. */
+export function checksumOf(text: string): string {
+  const normalized = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+  return createHash('sha256').update(normalized, 'utf8').digest('hex');
+}
+
+function invalid(dir: string, what: string, hint: string): WardenError {
+  return new WardenError('SCHEMA_INVALID', `The schema folder ${dir} is not valid: ${what}.`, hint);
+}
+
+function readSchemaJson(dir: string) {
+  const file = join(dir, 'schema.json');
+  if (!existsSync(file)) {
+    throw new WardenError(
+      'SCHEMA_NOT_FOUND',
+      `No schema at ${dir}: schema.json is missing.`,
+      'Pass --schema with a folder holding schema.json and migrations/, such as schemas/conversation_files.',
+    );
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw invalid(dir, `schema.json is not JSON (${(err as Error).message})`, 'Fix the JSON syntax in schema.json.');
+  }
+  const parsed = schemaJson.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw invalid(dir, `schema.json field "${issue.path.join('.')}": ${issue.message}`, 'Fix schema.json: it needs name, title and applicationId.');
+  }
+  return parsed.data;
+}
+
+function readMigrations(dir: string): Migration[] {
+  const migrationsDir = join(dir, 'migrations');
+  if (!existsSync(migrationsDir) || !statSync(migrationsDir).isDirectory()) {
+    throw invalid(dir, 'it has no migrations/ folder', 'Add migrations/<version>__<name>.sql files, starting with 1.0.0.');
+  }
+  const migrations: Migration[] = [];
+  for (const file of readdirSync(migrationsDir).sort()) {
+    if (!file.endsWith('.sql')) continue;
+    const match = MIGRATION_FILE.exec(file);
+    if (!match || !semver.valid(match[1])) {
+      throw invalid(dir, `the migration file name "${file}" is not <version>__<name>.sql`, 'Rename it like 1.3.0__add_file_tags.sql (a semantic version, two underscores, a name).');
+    }
+    const text = readFileSync(join(migrationsDir, file), 'utf8');
+    migrations.push({
+      version: match[1],
+      description: match[2].replace(/_/g, ' '),
+      file,
+      sql: text.replace(/^\uFEFF/, ''),
+      checksum: checksumOf(text),
+    });
+  }
+  if (migrations.length === 0) {
+    throw invalid(dir, 'migrations/ holds no <version>__<name>.sql file', 'Add the first migration, e.g. 1.0.0__initial.sql.');
+  }
+  migrations.sort((a, b) => semver.compare(a.version, b.version));
+  for (let k = 1; k < migrations.length; k++) {
+    if (semver.eq(migrations[k - 1].version, migrations[k].version)) {
+      throw invalid(dir, `version ${migrations[k].version} appears twice (${migrations[k - 1].file}, ${migrations[k].file})`, 'Give each migration its own version.');
+    }
+  }
+  return migrations;
+}
+
+/** Reads a schema folder: schema.json and its migrations, ordered by semantic version. */
+export function loadSchema(dir: string): SchemaDefinition {
+  const absolute = resolve(dir);
+  if (!existsSync(absolute) || !statSync(absolute).isDirectory()) {
+    throw new WardenError('SCHEMA_NOT_FOUND', `No schema folder at ${absolute}.`, 'Pass --schema with a folder such as schemas/conversation_files.');
+  }
+  const meta = readSchemaJson(absolute);
+  const migrations = readMigrations(absolute);
+  return { dir: absolute, ...meta, migrations, latest: migrations[migrations.length - 1].version };
+}
+
+/** Every schema folder under a root (each sub-folder with a schema.json), by name. */
+export function listSchemas(root: string): SchemaDefinition[] {
+  if (!existsSync(root)) return [];
+  return readdirSync(root)
+    .filter((entry) => existsSync(join(root, entry, 'schema.json')))
+    .sort()
+    .map((entry) => loadSchema(join(root, entry)));
+}
+
+export function migrationFor(schema: SchemaDefinition, version: string): Migration {
+  const migration = schema.migrations.find((m) => m.version === version);
+  if (!migration) {
+    const known = schema.migrations.map((m) => m.version).join(', ');
+    throw new WardenError('UNKNOWN_VERSION', `Version ${version} is not a version of the ${schema.name} schema (known: ${known}).`, `Pick one of: ${known}.`);
+  }
+  return migration;
+}

@@ -1,0 +1,187 @@
+// A small SQL tokenizer: enough of SQLite's lexical rules to split scripts into statements,
+// compare schema SQL while ignoring formatting, and find CHECK constraints.
+// Pragmas do not expose CHECK constraints, so they can only be read from the CREATE TABLE text.
+
+export type TokenKind = 'word' | 'identifier' | 'string' | 'number' | 'punct' | 'blob';
+
+export interface Token {
+  kind: TokenKind;
+  text: string;
+  /** 1-based line where the token starts. */
+  line: number;
+  /** Offset of the token's first character in the source. */
+  start: number;
+  end: number;
+}
+
+const WORD_START = /[A-Za-z_\u0080-\uffff]/;
+const WORD_PART = /[A-Za-z0-9_$\u0080-\uffff]/;
+
+export function tokenize(sql: string): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  let line = 1;
+  const push = (kind: TokenKind, start: number, end: number, text = sql.slice(start, end)) => {
+    tokens.push({ kind, text, line, start, end });
+    for (let k = start; k < end; k++) if (sql[k] === '\n') line++;
+  };
+  while (i < sql.length) {
+    const c = sql[i];
+    if (c === '\n') {
+      line++;
+      i++;
+    } else if (/\s/.test(c)) {
+      i++;
+    } else if (c === '-' && sql[i + 1] === '-') {
+      while (i < sql.length && sql[i] !== '\n') i++;
+    } else if (c === '/' && sql[i + 1] === '*') {
+      const close = sql.indexOf('*/', i + 2);
+      const end = close === -1 ? sql.length : close + 2;
+      for (let k = i; k < end; k++) if (sql[k] === '\n') line++;
+      i = end;
+    } else if (c === "'" || ((c === 'x' || c === 'X') && sql[i + 1] === "'")) {
+      const start = i;
+      i = c === "'" ? i + 1 : i + 2;
+      while (i < sql.length) {
+        if (sql[i] === "'" && sql[i + 1] === "'") i += 2;
+        else if (sql[i] === "'") break;
+        else i++;
+      }
+      push(c === "'" ? 'string' : 'blob', start, Math.min(i + 1, sql.length));
+      i++;
+    } else if (c === '"' || c === '`' || c === '[') {
+      const close = c === '[' ? ']' : c;
+      const start = i;
+      let name = '';
+      i++;
+      while (i < sql.length) {
+        if (sql[i] === close && close !== ']' && sql[i + 1] === close) {
+          name += close;
+          i += 2;
+        } else if (sql[i] === close) break;
+        else name += sql[i++];
+      }
+      push('identifier', start, Math.min(i + 1, sql.length), name);
+      i++;
+    } else if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(sql[i + 1] ?? ''))) {
+      const start = i;
+      while (i < sql.length && /[0-9A-Za-z_.]/.test(sql[i])) {
+        if ((sql[i] === 'e' || sql[i] === 'E') && /[+-]/.test(sql[i + 1] ?? '')) i++;
+        i++;
+      }
+      push('number', start, i);
+    } else if (WORD_START.test(c)) {
+      const start = i;
+      while (i < sql.length && WORD_PART.test(sql[i])) i++;
+      push('word', start, i);
+    } else {
+      const two = sql.slice(i, i + 2);
+      const len = ['<=', '>=', '<>', '!=', '==', '||', '<<', '>>', '->'].includes(two) ? (sql.slice(i, i + 3) === '->>' ? 3 : 2) : 1;
+      push('punct', i, i + len);
+      i += len;
+    }
+  }
+  return tokens;
+}
+
+/** A token as it compares: case and quoting of names and keywords do not count; literals do. */
+function canonical(token: Token): string {
+  switch (token.kind) {
+    case 'word':
+    case 'identifier':
+      return token.text.toLowerCase();
+    case 'blob':
+      return token.text.toLowerCase();
+    default:
+      return token.text;
+  }
+}
+
+export function normalizeTokens(tokens: Token[]): string {
+  return tokens.map(canonical).join(' ');
+}
+
+/** SQL with formatting, comments, keyword case and identifier quoting taken out. */
+export function normalizeSql(sql: string): string {
+  const tokens = tokenize(sql);
+  while (tokens.length && tokens[tokens.length - 1].text === ';') tokens.pop();
+  return normalizeTokens(tokens);
+}
+
+/** Index of the token that closes the parenthesis opened at `open`, or -1. */
+export function closingParen(tokens: Token[], open: number): number {
+  let depth = 0;
+  for (let k = open; k < tokens.length; k++) {
+    if (tokens[k].text === '(') depth++;
+    else if (tokens[k].text === ')' && --depth === 0) return k;
+  }
+  return -1;
+}
+
+/** Every CHECK expression in a CREATE TABLE statement (column or table level), normalized and sorted. */
+export function extractChecks(createTableSql: string): string[] {
+  const tokens = tokenize(createTableSql);
+  const checks: string[] = [];
+  for (let k = 0; k < tokens.length - 1; k++) {
+    if (tokens[k].kind === 'word' && tokens[k].text.toLowerCase() === 'check' && tokens[k + 1].text === '(') {
+      const close = closingParen(tokens, k + 1);
+      if (close === -1) break;
+      checks.push(normalizeTokens(tokens.slice(k + 2, close)));
+      k = close;
+    }
+  }
+  return checks.sort();
+}
+
+export interface Statement {
+  sql: string;
+  /** 1-based line of the statement's first token in the script. */
+  line: number;
+  tokens: Token[];
+}
+
+function isWord(token: Token | undefined, word: string): boolean {
+  return token !== undefined && token.kind === 'word' && token.text.toLowerCase() === word;
+}
+
+/** True when the statement's tokens so far open a CREATE TRIGGER, whose body holds semicolons. */
+function isTrigger(tokens: Token[]): boolean {
+  let k = 0;
+  if (!isWord(tokens[k++], 'create')) return false;
+  if (isWord(tokens[k], 'temp') || isWord(tokens[k], 'temporary')) k++;
+  return isWord(tokens[k], 'trigger');
+}
+
+/**
+ * Splits a script into statements at semicolons, keeping a trigger's BEGIN … END body whole
+ * (CASE … END inside the body is counted so its END does not close the body early).
+ */
+export function splitStatements(sql: string): Statement[] {
+  const tokens = tokenize(sql);
+  const statements: Statement[] = [];
+  let current: Token[] = [];
+  let bodyDepth = 0;
+  const finish = () => {
+    if (current.length > 0) {
+      const start = current[0].start;
+      const end = current[current.length - 1].end;
+      statements.push({ sql: sql.slice(start, end), line: current[0].line, tokens: current });
+    }
+    current = [];
+    bodyDepth = 0;
+  };
+  for (const token of tokens) {
+    if (token.text === ';' && token.kind === 'punct' && bodyDepth === 0) {
+      current.push(token);
+      finish();
+      continue;
+    }
+    current.push(token);
+    if (isTrigger(current)) {
+      if (isWord(token, 'begin') || isWord(token, 'case')) bodyDepth++;
+      else if (isWord(token, 'end')) bodyDepth = Math.max(0, bodyDepth - 1);
+    }
+  }
+  finish();
+  return statements;
+}

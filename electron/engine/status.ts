@@ -1,0 +1,113 @@
+import { statSync } from 'node:fs';
+import semver from 'semver';
+import type { HealthStatus, Problem, StatusReport } from '../../shared/types';
+import type { EngineContext } from './context';
+import { compareSchemas } from './compare-schemas';
+import { assertSameApplication, readDatabaseState, type DatabaseState } from './database-state';
+import { expectedSchemaAt } from './expected-schema';
+import { BOOKKEEPING_TABLES, snapshotSchema } from './introspect';
+import { withDatabase, type Connection } from './open-database';
+
+function sqliteVersion(db: Connection): string {
+  return (db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
+}
+
+/** Drift between the live schema and the expected schema at the version the database is (or claims to be) at. */
+export function driftOf(db: Connection, ctx: EngineContext, version: string): Problem[] {
+  const ignore = new Set(BOOKKEEPING_TABLES);
+  if (ctx.schema.legacy) ignore.add(ctx.schema.legacy.table.toLowerCase());
+  return compareSchemas(expectedSchemaAt(ctx.schema, version), snapshotSchema(db, ignore));
+}
+
+function pendingOf(ctx: EngineContext, current: string | null): string[] {
+  return ctx.schema.migrations.map((m) => m.version).filter((v) => current === null || semver.gt(v, current));
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+interface Judgement {
+  status: HealthStatus;
+  reason: string;
+}
+
+/** The one status and the sentence that explains it; the worst finding decides. */
+export function judge(state: DatabaseState, ctx: EngineContext, problems: Problem[], pending: string[]): Judgement {
+  const errors = problems.filter((p) => p.severity === 'error');
+  if (state.newerThanKnown) return { status: 'unhealthy', reason: `Version ${state.current} is newer than the latest this tool knows (${ctx.schema.latest}).` };
+  if (errors.length) {
+    const first = errors[0];
+    const more = errors.length > 1 ? ` (and ${plural(errors.length - 1, 'more problem')})` : '';
+    return { status: 'unhealthy', reason: `${first.message.replace(/\.$/, '')}${more}.` };
+  }
+  if (state.fresh) return { status: 'not_initialized', reason: 'The database has no schema yet: initialize it.' };
+  if (state.applied.length === 0) {
+    const legacy = state.legacy?.version ? ` ${state.legacy.table} records ${state.legacy.legacyVersion} (= ${state.legacy.version}).` : '';
+    return { status: 'degraded', reason: `Tables exist but Schema Warden has no history for them.${legacy} Adopt it with baseline.` };
+  }
+  if (state.checksumMismatches.length) {
+    return { status: 'degraded', reason: `${plural(state.checksumMismatches.length, 'applied migration')} edited since it ran (${state.checksumMismatches.map((m) => m.file).join(', ')}).` };
+  }
+  if (pending.length) return { status: 'degraded', reason: `At ${state.current}; ${plural(pending.length, 'migration')} pending (${pending.join(', ')}).` };
+  if (problems.length) {
+    const more = problems.length > 1 ? ` (and ${plural(problems.length - 1, 'more difference')})` : '';
+    return { status: 'degraded', reason: `${problems[0].message.replace(/\.$/, '')}${more}.` };
+  }
+  return { status: 'healthy', reason: `At ${state.current}, the latest version; the schema is as expected.` };
+}
+
+export interface Assessment extends Judgement {
+  state: DatabaseState;
+  problems: Problem[];
+  pending: string[];
+}
+
+/** Versions, drift and the judgement of an open database: what status shows and verify builds on. */
+export function assessDatabase(db: Connection, ctx: EngineContext): Assessment {
+  const state = readDatabaseState(db, ctx.schema);
+  assertSameApplication(state, ctx.schema, ctx.dbPath);
+  const comparedAt = state.newerThanKnown ? null : (state.current ?? state.legacy?.version ?? null);
+  const problems: Problem[] = comparedAt && !state.fresh ? driftOf(db, ctx, comparedAt) : [];
+  const pending = state.fresh || state.applied.length === 0 ? [] : pendingOf(ctx, state.current);
+  for (const m of state.checksumMismatches) {
+    problems.push({ kind: 'checksum', name: m.file, change: 'changed', severity: 'warning', message: `Migration ${m.file} was edited after it was applied.`, expected: m.recorded, actual: m.current });
+  }
+  return { state, problems, pending, ...judge(state, ctx, problems, pending) };
+}
+
+/** A quick look: versions, pending migrations and schema drift, without reading the data. */
+export function status(ctx: EngineContext): StatusReport {
+  let sizeBytes: number;
+  try {
+    sizeBytes = statSync(ctx.dbPath).size;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    return {
+      path: ctx.dbPath, schema: ctx.schema.name, exists: false, status: 'not_initialized',
+      reason: `There is no database file at ${ctx.dbPath} yet: initialize creates it.`,
+      version: null, latest: ctx.schema.latest, pending: ctx.schema.migrations.map((m) => m.version),
+      sizeBytes: 0, journalMode: null, sqliteVersion: '', applicationId: null, legacy: null, checksumMismatches: [], problems: [],
+    };
+  }
+  return withDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs }, (db) => {
+    const a = assessDatabase(db, ctx);
+    return {
+      path: ctx.dbPath,
+      schema: ctx.schema.name,
+      exists: true,
+      status: a.status,
+      reason: a.reason,
+      version: a.state.current,
+      latest: ctx.schema.latest,
+      pending: a.state.fresh ? ctx.schema.migrations.map((m) => m.version) : a.pending,
+      sizeBytes,
+      journalMode: db.pragma('journal_mode', { simple: true }) as string,
+      sqliteVersion: sqliteVersion(db),
+      applicationId: a.state.applicationId,
+      legacy: a.state.legacy,
+      checksumMismatches: a.state.checksumMismatches,
+      problems: a.problems,
+    };
+  });
+}

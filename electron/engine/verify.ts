@@ -1,0 +1,74 @@
+import type { ForeignKeyViolation, IntegrityResult, Problem, VerifyReport } from '../../shared/types';
+import { nowIso } from './actor';
+import { throwIfCancelled, type EngineContext } from './context';
+import { userTableNames } from './introspect';
+import { withDatabase, type Connection } from './open-database';
+import { assessDatabase, judge } from './status';
+import { foreignKeyViolations } from './write-transaction';
+
+export type IntegrityLevel = 'quick' | 'full';
+
+function integrityOf(db: Connection, level: IntegrityLevel): IntegrityResult {
+  const rows = db.pragma(level === 'quick' ? 'quick_check' : 'integrity_check') as Record<string, string>[];
+  const messages = rows.map((r) => Object.values(r)[0]);
+  const ok = messages.length === 1 && messages[0] === 'ok';
+  return { level, ok, messages: ok ? [] : messages };
+}
+
+/** Foreign-key check table by table, so it reports progress and can stop between tables. */
+function checkForeignKeys(db: Connection, ctx: EngineContext): ForeignKeyViolation[] {
+  const tables = userTableNames(db);
+  const violations: ForeignKeyViolation[] = [];
+  tables.forEach((table, index) => {
+    throwIfCancelled(ctx, 'Verification');
+    ctx.onProgress?.({ operation: 'verify', phase: `foreign keys of ${table}`, done: index, total: tables.length });
+    violations.push(...foreignKeyViolations(db, table));
+  });
+  return violations;
+}
+
+function integrityProblems(integrity: IntegrityResult, violations: ForeignKeyViolation[]): Problem[] {
+  const problems: Problem[] = integrity.messages.slice(0, 50).map((message) => ({
+    kind: 'integrity' as const, name: 'database', change: 'failed' as const, severity: 'error' as const,
+    message: `SQLite ${integrity.level === 'quick' ? 'quick_check' : 'integrity_check'} failed: ${message}`,
+  }));
+  const byTable = new Map<string, ForeignKeyViolation[]>();
+  for (const v of violations) byTable.set(v.table, [...(byTable.get(v.table) ?? []), v]);
+  for (const [table, list] of byTable) {
+    problems.push({
+      kind: 'foreign_key_violation', name: table, table, change: 'failed', severity: 'error',
+      message: `${list.length} row(s) of ${table} point at missing rows of ${list[0].parent}.`,
+    });
+  }
+  return problems;
+}
+
+/**
+ * Verifies a database: schema drift against the expected schema at its version, then SQLite's
+ * own checks — quick (quick_check) or full (integrity_check and foreign_key_check).
+ */
+export function verify(ctx: EngineContext, level: IntegrityLevel = 'quick'): VerifyReport {
+  const started = performance.now();
+  return withDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs }, (db) => {
+    ctx.onProgress?.({ operation: 'verify', phase: 'schema', done: 0, total: 3 });
+    const assessment = assessDatabase(db, ctx);
+    throwIfCancelled(ctx, 'Verification');
+    ctx.onProgress?.({ operation: 'verify', phase: level === 'quick' ? 'quick_check' : 'integrity_check', done: 1, total: 3 });
+    const integrity = integrityOf(db, level);
+    const violations = level === 'full' ? checkForeignKeys(db, ctx) : [];
+    ctx.onProgress?.({ operation: 'verify', phase: 'done', done: 3, total: 3 });
+    const problems = [...integrityProblems(integrity, violations), ...assessment.problems];
+    const verdict = judge(assessment.state, ctx, problems, assessment.pending);
+    return {
+      path: ctx.dbPath,
+      status: verdict.status,
+      reason: verdict.reason,
+      version: assessment.state.current,
+      problems,
+      integrity,
+      foreignKeyViolations: violations.slice(0, 1000),
+      checkedAt: nowIso(),
+      durationMs: Math.round(performance.now() - started),
+    };
+  });
+}

@@ -1,0 +1,4 @@
+import { contextBridge } from 'electron';
+
+// Placeholder until the hosts issue exposes the typed API.
+contextBridge.exposeInMainWorld('warden', { ready: true });

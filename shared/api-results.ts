@@ -1,0 +1,33 @@
+import type { MethodName } from './contract';
+import type {
+  AcceptChecksumResult, BackupInfo, BackupVerification, BaselineResult, DatabaseEntry, HistoryReport, InitializeResult,
+  MigrateResult, MigrationPlan, RehearsalReport, RepairResult, RestoreResult, SchemaSummary, StatusReport, VerifyReport,
+} from './types';
+
+/** What each method of the contract answers. */
+export interface ApiResults {
+  listSchemas: SchemaSummary[];
+  listDatabases: DatabaseEntry[];
+  openDatabase: DatabaseEntry | null;
+  createDatabase: DatabaseEntry;
+  closeDatabase: { closed: boolean };
+  status: StatusReport;
+  history: HistoryReport;
+  verify: VerifyReport;
+  initialize: InitializeResult;
+  migrate: MigrateResult;
+  plan: MigrationPlan;
+  rehearse: RehearsalReport;
+  repair: RepairResult;
+  baseline: BaselineResult;
+  acceptChecksum: AcceptChecksumResult;
+  backup: BackupInfo;
+  backups: BackupInfo[];
+  verifyBackup: BackupVerification;
+  restore: RestoreResult;
+  cancel: { cancelled: boolean };
+}
+
+// Compile-time check that every method has a result type and nothing else does.
+type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+export const resultsCoverContract: Exact<keyof ApiResults, MethodName> = true;

@@ -1,0 +1,35 @@
+// Error codes every host understands. The engine throws them; the CLI, the HTTP host and the
+// renderer show the sentence and the hint, never a stack trace.
+
+export const ERROR_CODES = [
+  'NOT_FOUND',
+  'IS_DIRECTORY',
+  'NOT_A_DATABASE',
+  'CORRUPT',
+  'READ_ONLY',
+  'LOCKED',
+  'NEWER_THAN_KNOWN',
+  'FOREIGN_APPLICATION',
+  'NOT_VERSIONED',
+  'NOT_INITIALIZED',
+  'UNKNOWN_VERSION',
+  'DOWNGRADE_NOT_SUPPORTED',
+  'SCHEMA_NOT_FOUND',
+  'SCHEMA_INVALID',
+  'CHECKSUM_MISMATCH',
+  'MIGRATION_FAILED',
+  'FOREIGN_KEY_VIOLATION',
+  'CANCELLED',
+  'INVALID_INPUT',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** The wire form of an error: what a person reads, and what a program matches on. */
+export interface ErrorInfo {
+  code: ErrorCode;
+  message: string;
+  hint?: string;
+  details?: Record<string, unknown>;
+}

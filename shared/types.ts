@@ -1,0 +1,293 @@
+// Result types of the engine's functions: the typed mirror every host and the renderer share.
+
+export type HealthStatus = 'healthy' | 'degraded' | 'unhealthy' | 'not_initialized';
+
+export type ObjectKind =
+  | 'table'
+  | 'column'
+  | 'check'
+  | 'unique'
+  | 'foreign_key'
+  | 'index'
+  | 'trigger'
+  | 'view'
+  | 'integrity'
+  | 'foreign_key_violation'
+  | 'checksum'
+  | 'version';
+
+export type Change = 'missing' | 'extra' | 'changed' | 'failed';
+
+/** One thing that is not as it should be, named so a person can find it. */
+export interface Problem {
+  kind: ObjectKind;
+  /** The object's name (for a column: the column; `table` says where it lives). */
+  name: string;
+  table?: string;
+  change: Change;
+  /** error: the database is unhealthy; warning: it works but is not what was expected. */
+  severity: 'error' | 'warning';
+  message: string;
+  expected?: string;
+  actual?: string;
+}
+
+export interface AppliedVersion {
+  version: string;
+  appliedAt: string;
+  description: string | null;
+  checksum: string | null;
+  executionMs: number | null;
+  appliedBy: string | null;
+  kind: 'init' | 'migrate' | 'baseline' | null;
+}
+
+export type EventAction =
+  | 'init'
+  | 'migrate'
+  | 'baseline'
+  | 'repair'
+  | 'backup'
+  | 'restore'
+  | 'accept-checksum';
+
+export interface LifecycleEvent {
+  id: number;
+  at: string;
+  action: EventAction;
+  version: string | null;
+  outcome: 'ok' | 'failed';
+  actor: string;
+  detail: Record<string, unknown>;
+}
+
+export interface ChecksumMismatch {
+  version: string;
+  file: string;
+  recorded: string;
+  current: string;
+}
+
+/** An unversioned database that another tool versioned (the Python service's schema_migrations). */
+export interface LegacyVersion {
+  table: string;
+  legacyVersion: string;
+  version: string | null;
+}
+
+export interface StatusReport {
+  path: string;
+  schema: string;
+  exists: boolean;
+  status: HealthStatus;
+  /** Why the status is what it is, in words. */
+  reason: string;
+  version: string | null;
+  latest: string;
+  pending: string[];
+  sizeBytes: number;
+  journalMode: string | null;
+  sqliteVersion: string;
+  applicationId: number | null;
+  legacy: LegacyVersion | null;
+  checksumMismatches: ChecksumMismatch[];
+  problems: Problem[];
+}
+
+export interface IntegrityResult {
+  level: 'quick' | 'full';
+  ok: boolean;
+  messages: string[];
+}
+
+export interface ForeignKeyViolation {
+  table: string;
+  rowid: number | null;
+  parent: string;
+  constraintIndex: number;
+}
+
+export interface VerifyReport {
+  path: string;
+  status: HealthStatus;
+  reason: string;
+  version: string | null;
+  problems: Problem[];
+  integrity: IntegrityResult;
+  foreignKeyViolations: ForeignKeyViolation[];
+  checkedAt: string;
+  durationMs: number;
+}
+
+export interface AppliedStep {
+  version: string;
+  description: string;
+  executionMs: number;
+}
+
+export interface InitializeResult {
+  path: string;
+  /** Version before the call (null: a fresh database). */
+  from: string | null;
+  to: string;
+  applied: AppliedStep[];
+  /** True when nothing had to be done (another process or an earlier run did it). */
+  upToDate: boolean;
+}
+
+export interface HistoryReport {
+  path: string;
+  version: string | null;
+  versions: AppliedVersion[];
+  events: LifecycleEvent[];
+}
+
+/** Progress of long work: a phase and how far it is, for a bar in the UI or on stderr. */
+export interface Progress {
+  operation: string;
+  phase: string;
+  done: number;
+  total: number;
+}
+
+export interface LogEvent {
+  level: 'info' | 'warn' | 'error';
+  message: string;
+  at: string;
+}
+
+// ---- Databases and schemas as the hosts list them ----
+
+export interface SchemaSummary {
+  name: string;
+  title: string;
+  description: string;
+  versions: string[];
+  latest: string;
+}
+
+export interface DatabaseEntry {
+  /** The host's id for the database; the only way the renderer names it. */
+  id: string;
+  /** File name, for display. */
+  name: string;
+  path: string;
+  schema: string;
+}
+
+// ---- Backups (issue 3) ----
+
+export type BackupReason = 'manual' | 'pre-migrate' | 'pre-repair' | 'pre-restore';
+
+export interface BackupInfo {
+  /** File name inside the backup folder: how the renderer names a backup. */
+  name: string;
+  path: string;
+  sha256: string;
+  bytes: number;
+  sourcePath: string;
+  version: string | null;
+  sqliteVersion: string;
+  reason: BackupReason;
+  createdAt: string;
+  verified: { ok: boolean; level: 'quick' | 'full'; at: string; messages: string[] };
+}
+
+export interface BackupVerification {
+  name: string;
+  ok: boolean;
+  hashMatches: boolean;
+  integrity: IntegrityResult;
+  problems: string[];
+}
+
+export interface RestoreResult {
+  path: string;
+  restoredFrom: BackupInfo;
+  /** The backup of what the restore replaced, so a restore can be undone. */
+  preRestoreBackup: BackupInfo;
+  version: string | null;
+}
+
+export interface MigrateResult extends InitializeResult {
+  /** The verified backup taken first (null when the caller opted out or nothing was pending). */
+  backup: BackupInfo | null;
+}
+
+// ---- Plans, rehearsal, repair, adoption (issue 4) ----
+
+export interface LintWarning {
+  rule: 'table-rebuild' | 'drop-table' | 'drop-column' | 'not-null-without-default' | 'non-transactional' | 'foreign-keys' | 'other';
+  severity: 'danger' | 'caution';
+  message: string;
+  /** 1-based line of the statement the warning is about. */
+  line: number;
+  statement: string;
+}
+
+export interface PlanStep {
+  version: string;
+  description: string;
+  file: string;
+  checksum: string;
+  sql: string;
+  warnings: LintWarning[];
+}
+
+export interface MigrationPlan {
+  path: string;
+  from: string | null;
+  to: string;
+  steps: PlanStep[];
+  /** Why the plan cannot run as it is (empty when it can), each with what to do. */
+  blockers: { code: string; message: string; hint: string }[];
+}
+
+export interface RehearsalStep {
+  version: string;
+  ok: boolean;
+  durationMs: number;
+  rowsBefore: Record<string, number>;
+  rowsAfter: Record<string, number>;
+  foreignKeyViolations: number;
+  error?: string;
+}
+
+export interface RehearsalReport {
+  path: string;
+  from: string | null;
+  to: string;
+  ok: boolean;
+  steps: RehearsalStep[];
+  integrity: IntegrityResult | null;
+  drift: Problem[];
+  durationMs: number;
+}
+
+export interface RepairResult {
+  path: string;
+  version: string;
+  recreated: Problem[];
+  /** Drift repair will not touch, each with why. */
+  refused: Problem[];
+  backup: BackupInfo | null;
+}
+
+export interface BaselineResult {
+  path: string;
+  version: string;
+  adoptedFrom: LegacyVersion | null;
+}
+
+export interface AcceptChecksumResult {
+  path: string;
+  version: string;
+  previous: string;
+  accepted: string;
+}
+
+// ---- Events flowing back from a host on one channel ----
+
+export type HostEvent =
+  | { type: 'progress'; operationId: string | null; db: string; progress: Progress }
+  | { type: 'log'; operationId: string | null; db: string; log: LogEvent };
