@@ -21,6 +21,8 @@ export const ERROR_CODES = [
   'FOREIGN_KEY_VIOLATION',
   'CANCELLED',
   'INVALID_INPUT',
+  'NOT_SUPPORTED',
+  'UNKNOWN_DATABASE',
   'INTERNAL',
 ] as const;
 

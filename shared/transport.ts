@@ -1,0 +1,25 @@
+import type { ErrorInfo } from './errors';
+import type { HostEvent } from './types';
+
+// How a call travels between the renderer and a host. Both hosts answer the same envelope.
+//
+// Electron: the preload exposes `window.warden` (WardenBridge). One ipcMain.handle per method,
+// channel `warden:<method>`; events to the window on channel `warden:event`.
+//
+// HTTP (`warden serve`): POST /api/<method> with the input as the JSON body and the header
+// `Authorization: Bearer <token>`; the answer is a CallEnvelope (HTTP 200 when ok, 4xx/5xx with
+// the error otherwise). Events: GET /api/events?token=<token> as server-sent events, each
+// `data:` line one HostEvent as JSON. The console's URL carries the token as `?token=`; the page
+// keeps it in sessionStorage and takes it out of the address bar. GET /api/health needs no token.
+
+export type CallEnvelope<T> = { ok: true; result: T } | { ok: false; error: ErrorInfo };
+
+export interface WardenBridge {
+  host: 'electron';
+  call(method: string, input: unknown): Promise<CallEnvelope<unknown>>;
+  /** Subscribes to progress and log events; returns the unsubscribe function. */
+  onEvent(listener: (event: HostEvent) => void): () => void;
+}
+
+export const IPC_EVENT_CHANNEL = 'warden:event';
+export const ipcChannelFor = (method: string): string => `warden:${method}`;
