@@ -35,19 +35,25 @@ interface Judgement {
 /** The one status and the sentence that explains it; the worst finding decides. */
 export function judge(state: DatabaseState, ctx: EngineContext, problems: Problem[], pending: string[]): Judgement {
   const errors = problems.filter((p) => p.severity === 'error');
+  const missingTables = errors.filter((p) => p.kind === 'table' && p.change === 'missing');
+  const unhealthy = (found: Problem[]): Judgement => {
+    const more = found.length > 1 ? ` (and ${plural(found.length - 1, 'more problem')})` : '';
+    return { status: 'unhealthy', reason: `${found[0].message.replace(/\.$/, '')}${more}.` };
+  };
   if (state.newerThanKnown) return { status: 'unhealthy', reason: `Version ${state.current} is newer than the latest this tool knows (${ctx.schema.latest}).` };
-  if (errors.length) {
-    const first = errors[0];
-    const more = errors.length > 1 ? ` (and ${plural(errors.length - 1, 'more problem')})` : '';
-    return { status: 'unhealthy', reason: `${first.message.replace(/\.$/, '')}${more}.` };
+  if (missingTables.length) return unhealthy([...missingTables, ...errors.filter((p) => !missingTables.includes(p))]);
+  // An edited migration changes the expected schema itself, so other drift found after an edit
+  // is reported under the edit: it is the first thing someone has to decide about.
+  if (state.checksumMismatches.length) {
+    const drift = problems.length - state.checksumMismatches.length;
+    const note = drift > 0 ? ` ${plural(drift, 'difference')} from the expected schema may come from the edit.` : '';
+    return { status: 'degraded', reason: `${plural(state.checksumMismatches.length, 'applied migration')} edited since it ran (${state.checksumMismatches.map((m) => m.file).join(', ')}).${note}` };
   }
+  if (errors.length) return unhealthy(errors);
   if (state.fresh) return { status: 'not_initialized', reason: 'The database has no schema yet: initialize it.' };
   if (state.applied.length === 0) {
     const legacy = state.legacy?.version ? ` ${state.legacy.table} records ${state.legacy.legacyVersion} (= ${state.legacy.version}).` : '';
     return { status: 'degraded', reason: `Tables exist but Schema Warden has no history for them.${legacy} Adopt it with baseline.` };
-  }
-  if (state.checksumMismatches.length) {
-    return { status: 'degraded', reason: `${plural(state.checksumMismatches.length, 'applied migration')} edited since it ran (${state.checksumMismatches.map((m) => m.file).join(', ')}).` };
   }
   if (pending.length) return { status: 'degraded', reason: `At ${state.current}; ${plural(pending.length, 'migration')} pending (${pending.join(', ')}).` };
   if (problems.length) {
