@@ -20,6 +20,7 @@ export function expectedSchemaAt(schema: SchemaDefinition, version: string): Sch
   const cached = cache.get(key);
   if (cached) return cached;
   const db = new Database(':memory:');
+  db.pragma('foreign_keys = OFF'); // as the engine applies migrations: a rebuild must not cascade
   try {
     for (const migration of schema.migrations.filter((m) => semver.lte(m.version, version))) {
       try {

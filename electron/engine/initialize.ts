@@ -5,7 +5,7 @@ import { log, type EngineContext } from './context';
 import { assertWritable, readDatabaseState } from './database-state';
 import { WardenError } from './errors';
 import { withDatabase } from './open-database';
-import { migrationFor } from './schema-folder';
+import { expectedSchemaAt } from './expected-schema';
 
 export interface InitializeOptions {
   /** Version to create or bring the database to; the latest known by default. */
@@ -23,7 +23,8 @@ export function initialize(ctx: EngineContext, options: InitializeOptions = {}):
 /** The work of initialize and migrate; only initialize may create the file. */
 export function upgrade(ctx: EngineContext, options: InitializeOptions, create: boolean): InitializeResult {
   const target = options.to ?? ctx.schema.latest;
-  migrationFor(ctx.schema, target);
+  // Replaying the migrations in memory first refuses a broken schema folder before the file is touched.
+  expectedSchemaAt(ctx.schema, target);
   return withDatabase(ctx.dbPath, { mode: 'write', create, busyTimeoutMs: ctx.busyTimeoutMs }, (db) => {
     const state = readDatabaseState(db, ctx.schema);
     assertWritable(state, ctx.schema, ctx.dbPath);

@@ -104,12 +104,14 @@ describe('migrate', () => {
 
   it('leaves the database at its old version when a migration fails, names the statement and records the failure', () => {
     const dir = copyOfShippedSchema();
-    writeFileSync(join(dir, 'migrations/1.3.0__broken.sql'), 'CREATE TABLE fine (id INTEGER);\nINSERT INTO no_such_table VALUES (1);\n');
+    // Valid SQL that fails only on this data: file hashes repeat, so a UNIQUE index cannot be built.
+    writeFileSync(join(dir, 'migrations/1.3.0__broken.sql'), 'CREATE TABLE fine (id INTEGER);\nCREATE UNIQUE INDEX idx_unique_hash ON conversation_files (file_hash);\n');
     const dbPath = join(tempDir(), 'db.sqlite');
     const ctx = contextFor(dbPath, loadSchema(dir));
     initialize(ctx, { to: '1.2.0' });
+    seedFiles(dbPath, 200);
     expect(() => migrate(ctx)).toThrow(
-      expect.objectContaining({ code: 'MIGRATION_FAILED', message: expect.stringMatching(/1\.3\.0__broken\.sql failed at line 2: no such table: no_such_table/) }),
+      expect.objectContaining({ code: 'MIGRATION_FAILED', message: expect.stringMatching(/1\.3\.0__broken\.sql failed at line 2: UNIQUE constraint failed: conversation_files\.file_hash/) }),
     );
     expect(status(ctx).version).toBe('1.2.0');
     expect(sqlite3(dbPath, "SELECT count(*) FROM sqlite_master WHERE name = 'fine'")).toBe('0');

@@ -61,6 +61,10 @@ export function seedFiles(path: string, files: number, offset = 0): void {
     const insertFile = db.prepare(
       'INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash, mime_type, uploaded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
+    // Without mime_type: NULL before 1.2.0, the column's default from 1.2.0 on.
+    const insertFileWithoutType = db.prepare(
+      'INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash, uploaded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
     const insertMeta = db.prepare('INSERT INTO file_metadata (file_id, metadata_key, metadata_value) VALUES (?, ?, ?)');
     const insertAssoc = db.prepare('INSERT INTO session_file_associations (session_id, file_id, message_id) VALUES (?, ?, ?)');
     const insertLog = db.prepare("INSERT INTO file_access_log (file_id, access_type, accessed_by) VALUES (?, 'download', ?)");
@@ -68,7 +72,9 @@ export function seedFiles(path: string, files: number, offset = 0): void {
       for (let k = offset; k < offset + files; k++) {
         const id = `file-${k}`;
         const session = `session-${k % 50}`;
-        insertFile.run(id, session, `report-${k}.pdf`, `stored-${k}.bin`, `/srv/files/${id}`, 1000 + k, `hash-${k % 97}`, k % 3 === 0 ? null : 'application/pdf', 'alice');
+        const common = [id, session, `report-${k}.pdf`, `stored-${k}.bin`, `/srv/files/${id}`, 1000 + k, `hash-${k % 97}`];
+        if (k % 3 === 0) insertFileWithoutType.run(...common, 'alice');
+        else insertFile.run(...common, 'application/pdf', 'alice');
         insertMeta.run(id, 'pages', String(k % 40));
         insertAssoc.run(session, id, `msg-${k}`);
         insertLog.run(id, 'bob');

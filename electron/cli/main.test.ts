@@ -1,0 +1,67 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../engine/test-support/cli';
+import { sqlite3, tempDir } from '../engine/test-support/fixtures';
+
+// The CLI as scripts use it: exit codes, one JSON document on stdout, errors as sentences.
+
+describe('warden CLI', () => {
+  it('init → status → verify → history on a real file, with the documented exit codes', () => {
+    const db = join(tempDir(), 'cf.db');
+    const fresh = runCli(['status', '--db', db, '--json']);
+    expect(fresh.code).toBe(1);
+    expect(JSON.parse(fresh.stdout)).toMatchObject({ status: 'not_initialized', version: null, latest: '1.2.0', pending: ['1.0.0', '1.1.0', '1.2.0'] });
+
+    const init = runCli(['init', '--db', db]);
+    expect(init.code, init.stderr).toBe(0);
+    expect(init.stdout).toContain('fresh → 1.2.0');
+    expect(init.stderr).toContain('Applied 1.0.0');
+
+    const status = runCli(['status', '--db', db]);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/Status\s+HEALTHY/);
+
+    sqlite3(db, 'DROP TABLE file_metadata');
+    const verify = runCli(['verify', '--db', db, '--json', '--full']);
+    expect(verify.code).toBe(2);
+    const report = JSON.parse(verify.stdout);
+    expect(report.status).toBe('unhealthy');
+    expect(report.problems[0]).toMatchObject({ kind: 'table', name: 'file_metadata', change: 'missing' });
+    const human = runCli(['verify', '--db', db]);
+    expect(human.stdout).toMatch(/error\s+table\s+file_metadata\s+missing/);
+
+    const history = runCli(['history', '--db', db, '--json']);
+    expect(history.code).toBe(0);
+    expect(JSON.parse(history.stdout).versions).toHaveLength(3);
+  });
+
+  it('exits 1 while migrations are pending and migrates with migrate', () => {
+    const db = join(tempDir(), 'cf.db');
+    expect(runCli(['init', '--db', db, '--to', '1.0.0']).code).toBe(0);
+    const status = runCli(['status', '--db', db, '--json']);
+    expect(status.code).toBe(1);
+    expect(JSON.parse(status.stdout)).toMatchObject({ status: 'degraded', version: '1.0.0', pending: ['1.1.0', '1.2.0'] });
+    const migrate = runCli(['migrate', '--db', db, '--json']);
+    expect(migrate.code, migrate.stderr).toBe(0);
+    expect(JSON.parse(migrate.stdout)).toMatchObject({ from: '1.0.0', to: '1.2.0' });
+  });
+
+  it('prints errors as a sentence with a code and what to do, and as JSON with --json', () => {
+    const png = join(tempDir(), 'photo.db');
+    writeFileSync(png, Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(200)]));
+    const human = runCli(['init', '--db', png]);
+    expect(human.code).toBe(2);
+    expect(human.stderr).toMatch(/^error \[NOT_A_DATABASE\]: .*photo\.db is not a SQLite database/m);
+    expect(human.stderr).toContain('what to do:');
+    expect(human.stderr).not.toMatch(/\n\s+at /);
+    const json = runCli(['init', '--db', png, '--json']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ error: { code: 'NOT_A_DATABASE' } });
+  });
+
+  it('answers a usage error with exit code 64', () => {
+    expect(runCli(['frobnicate']).code).toBe(64);
+    expect(runCli(['status', '--db']).code).toBe(64);
+    expect(runCli(['--help']).code).toBe(0);
+  });
+});

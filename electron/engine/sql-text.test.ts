@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { extractChecks, normalizeSql, splitStatements, tokenize } from './sql-text';
+
+describe('tokenize', () => {
+  it('reads strings, quoted names, blobs, numbers, comments and operators', () => {
+    const tokens = tokenize(`SELECT 'it''s', "a ""b""", [c d], \`e\`, x'0A', 1.5e+3, .5 -- note\n /* block\n */ FROM t WHERE a <= 2 || b ->> '$.k';`);
+    expect(tokens.map((t) => [t.kind, t.text])).toEqual([
+      ['word', 'SELECT'], ['string', "'it''s'"], ['punct', ','], ['identifier', 'a "b"'], ['punct', ','], ['identifier', 'c d'], ['punct', ','],
+      ['identifier', 'e'], ['punct', ','], ['blob', "x'0A'"], ['punct', ','], ['number', '1.5e+3'], ['punct', ','], ['number', '.5'],
+      ['word', 'FROM'], ['word', 't'], ['word', 'WHERE'], ['word', 'a'], ['punct', '<='], ['number', '2'], ['punct', '||'], ['word', 'b'],
+      ['punct', '->>'], ['string', "'$.k'"], ['punct', ';'],
+    ]);
+    expect(tokens.find((t) => t.text === 'FROM')?.line).toBe(3);
+  });
+
+  it('does not hang on unterminated strings, names or comments', () => {
+    expect(tokenize("SELECT 'open").map((t) => t.kind)).toEqual(['word', 'string']);
+    expect(tokenize('SELECT "open').map((t) => t.kind)).toEqual(['word', 'identifier']);
+    expect(tokenize('SELECT /* open').map((t) => t.kind)).toEqual(['word']);
+  });
+});
+
+describe('normalizeSql', () => {
+  it('ignores whitespace, comments, keyword case and identifier quoting, but not literals', () => {
+    const a = 'CREATE VIEW v AS SELECT a, b FROM "t" WHERE c = \'X\';';
+    const b = 'create   view V as\n  select A,b -- cols\n  from [T] where "c" = \'X\'';
+    expect(normalizeSql(a)).toBe(normalizeSql(b));
+    expect(normalizeSql(a)).not.toBe(normalizeSql(a.replace("'X'", "'x'")));
+  });
+});
+
+describe('extractChecks', () => {
+  it('finds column and table CHECKs, normalized and sorted, ignoring constraint names', () => {
+    const sql = `CREATE TABLE t (a INTEGER CHECK (a >= 0), b TEXT CHECK(b IN ('x', 'y')), CONSTRAINT named CHECK ((a + 1) > 0))`;
+    expect(extractChecks(sql)).toEqual(['( a + 1 ) > 0', "a >= 0", "b in ( 'x' , 'y' )"]);
+    expect(extractChecks('CREATE TABLE t (a INTEGER)')).toEqual([]);
+  });
+});
+
+describe('splitStatements', () => {
+  it('splits at semicolons but keeps trigger bodies (with CASE … END inside) whole', () => {
+    const script = `CREATE TABLE a (x INTEGER); -- first
+CREATE TRIGGER t AFTER INSERT ON a
+BEGIN
+  UPDATE a SET x = CASE WHEN NEW.x > 0 THEN 1 ELSE 0 END WHERE rowid = NEW.rowid;
+  INSERT INTO a VALUES (';');
+END;
+INSERT INTO a VALUES (1)`;
+    const statements = splitStatements(script);
+    expect(statements.map((s) => s.line)).toEqual([1, 2, 7]);
+    expect(statements[1].sql).toMatch(/^CREATE TRIGGER[\s\S]*END;$/);
+    expect(statements[2].sql).toBe('INSERT INTO a VALUES (1)');
+  });
+
+  it('handles CREATE TEMP TRIGGER and empty scripts', () => {
+    expect(splitStatements('CREATE TEMP TRIGGER t AFTER DELETE ON a BEGIN SELECT 1; SELECT 2; END; SELECT 3;')).toHaveLength(2);
+    expect(splitStatements('  -- nothing here\n')).toEqual([]);
+  });
+});
