@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs every suite — Vitest (unit + integration, with the coverage gate), the electron-vite build,
+// Runs every suite — Vitest (unit + integration, with the coverage gate), the typecheck, the electron-vite build,
 // and Playwright (e2e) — and ends with one line that sums them: "N passed, N failed[, N skipped]".
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -38,6 +38,10 @@ if (vitest) {
   console.log('vitest produced no results: counted as 1 failed');
   totals.failed += 1;
 }
+
+// Types are part of the contract between engine, hosts and renderer.
+if (run('typecheck', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']) === 0) totals.passed += 1;
+else totals.failed += 1;
 
 // The desktop build must succeed wherever the tests run.
 if (run('electron-vite build', 'npx', ['electron-vite', 'build']) === 0) totals.passed += 1;
