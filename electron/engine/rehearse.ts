@@ -71,7 +71,7 @@ function failedStep(err: WardenError, fallbackVersion: string, durationMs: numbe
 }
 
 /** Applies the plan to the copy step by step, as migrate would, and stops at the first step that fails. */
-function rehearseSteps(ctx: EngineContext, copy: Connection, migrationPlan: MigrationPlan): RehearsalStep[] {
+function rehearseSteps(ctx: EngineContext, copyCtx: EngineContext, copy: Connection, migrationPlan: MigrationPlan): RehearsalStep[] {
   const steps: RehearsalStep[] = [];
   let rows = rowCounts(copy);
   let reached = migrationPlan.from;
@@ -82,7 +82,7 @@ function rehearseSteps(ctx: EngineContext, copy: Connection, migrationPlan: Migr
     const started = performance.now();
     let outcome;
     try {
-      outcome = applyNextStep(ctx, copy, migrationPlan.to);
+      outcome = applyNextStep(copyCtx, copy, migrationPlan.to);
     } catch (err) {
       if (!(err instanceof WardenError) || err.code === 'CANCELLED') throw err;
       steps.push(failedStep(err, next, Math.round(performance.now() - started), rows));
@@ -114,7 +114,7 @@ export async function rehearse(ctx: EngineContext, options: RehearseOptions = {}
     const copyCtx: EngineContext = { ...ctx, dbPath: copyPath, onProgress: undefined };
     const copy = openDatabase(copyPath, { mode: 'write', busyTimeoutMs: ctx.busyTimeoutMs });
     try {
-      const steps = rehearseSteps(copyCtx, copy, migrationPlan);
+      const steps = rehearseSteps(ctx, copyCtx, copy, migrationPlan);
       ctx.onProgress?.({ operation: 'rehearse', phase: 'checking the result', done: steps.length, total: steps.length + 1 });
       const integrity = integrityOf(copy, 'full');
       const reached = currentVersionOf(readAppliedVersions(copy));

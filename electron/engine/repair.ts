@@ -31,8 +31,12 @@ interface RepairWork {
   refused: Problem[];
 }
 
-/** Tables before what is built on them; views before triggers (an INSTEAD OF trigger needs its view). */
-const RECREATION_ORDER: Problem['kind'][] = ['table', 'index', 'view', 'trigger'];
+/**
+ * Objects that stand on their own in sqlite_master (the other kinds live inside a table's
+ * definition), in the order they are recreated: tables before what is built on them, views
+ * before triggers (an INSTEAD OF trigger needs its view).
+ */
+const STANDALONE: Problem['kind'][] = ['table', 'index', 'view', 'trigger'];
 
 function expectedSql(expected: SchemaSnapshot, problem: Problem): string | undefined {
   switch (problem.kind) {
@@ -50,10 +54,10 @@ function expectedSql(expected: SchemaSnapshot, problem: Problem): string | undef
 }
 
 function refusal(problem: Problem, version: string): Problem {
-  if (problem.change === 'extra') {
+  if (problem.change === 'extra' && STANDALONE.includes(problem.kind)) {
     return { ...problem, message: `${problem.message} Repair never drops anything.`, hint: `Drop it yourself if nothing uses it: it is not part of version ${version}.` };
   }
-  if (problem.kind === 'index' || problem.kind === 'trigger' || problem.kind === 'view') {
+  if (problem.kind !== 'table' && STANDALONE.includes(problem.kind)) {
     return {
       ...problem,
       message: `${problem.message} Repair recreates missing objects; it does not replace one that exists.`,
@@ -75,7 +79,7 @@ function planRepair(db: Connection, ctx: EngineContext, version: string): Repair
     if (sql) work.recreate.push({ problem, sql });
     else work.refused.push(refusal(problem, version));
   }
-  work.recreate.sort((a, b) => RECREATION_ORDER.indexOf(a.problem.kind) - RECREATION_ORDER.indexOf(b.problem.kind));
+  work.recreate.sort((a, b) => STANDALONE.indexOf(a.problem.kind) - STANDALONE.indexOf(b.problem.kind));
   return work;
 }
 
