@@ -48,8 +48,8 @@ export function renderPlan(migrationPlan: MigrationPlan): string {
   const danger = steps.flatMap((s) => s.warnings).filter((w) => w.severity === 'danger').length;
   const parts = [
     steps.length
-      ? `Plan for ${path}: ${from ?? 'fresh'} → ${to}, ${plural(steps.length, 'step')} (${steps.map((s) => s.version).join(', ')}), ${plural(danger, 'dangerous statement')}.`
-      : `Plan for ${path}: ${from ?? 'fresh'} → ${to}, nothing to apply.`,
+      ? `Plan for ${path}: ${from ?? 'no version'} → ${to}, ${plural(steps.length, 'step')} (${steps.map((s) => s.version).join(', ')}), ${plural(danger, 'dangerous statement')}.`
+      : `Plan for ${path}: ${from ?? 'no version'} → ${to}, nothing to apply.`,
   ];
   if (blockers.length) parts.push(`BLOCKED: migrate would refuse this plan.\n${renderBlockers(blockers)}`);
   if (drift.length) parts.push(`The live schema differs from ${from}:\n\n${problemTable(drift)}`);
@@ -86,7 +86,7 @@ function rowsTable(report: RehearsalReport): string {
 export function renderRehearsal(report: RehearsalReport): string {
   const failed = report.steps.find((s) => !s.ok);
   const verdict = report.ok ? 'PASSED' : failed ? `FAILED at ${failed.version}` : 'FAILED';
-  const parts = [`Rehearsal of ${report.path} on a temporary copy: ${report.from ?? 'fresh'} → ${report.to}: ${verdict} (took ${report.durationMs} ms).`];
+  const parts = [`Rehearsal of ${report.path} on a temporary copy: ${report.from ?? 'no version'} → ${report.to}: ${verdict} (took ${report.durationMs} ms).`];
   if (report.steps.length) {
     parts.push(table(
       ['STEP', 'RESULT', 'TOOK', 'FK VIOLATIONS'],

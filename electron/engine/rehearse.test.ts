@@ -68,7 +68,7 @@ describe('rehearse', () => {
     expect(report.steps).toHaveLength(1);
     const [step] = report.steps;
     expect(step).toMatchObject({ version: '1.3.0', ok: false, foreignKeyViolations: 0 });
-    expect(step.error).toContain('UNIQUE constraint failed');
+    expect(step.error).toBe('1.3.0__one_file_per_session.sql failed at line 3: UNIQUE constraint failed: conversation_files.session_id.');
     expect(step.failedStatement).toEqual({ file: '1.3.0__one_file_per_session.sql', line: 3, sql: 'CREATE UNIQUE INDEX idx_one_file_per_session ON conversation_files (session_id);' });
     expect(step.rowsAfter).toEqual(step.rowsBefore);
     expect(sha256File(dbPath)).toBe(before);
@@ -83,7 +83,7 @@ describe('rehearse', () => {
     expect(report.steps[0]).toMatchObject({ version: '1.3.0', ok: false });
     // each file has a metadata row, an association, two access-log rows and a cleanup row
     expect(report.steps[0].foreignKeyViolations).toBe(10);
-    expect(report.steps[0].error).toContain('pointing at missing parents');
+    expect(report.steps[0].error).toMatch(/^The step would leave 10 row\(s\) pointing at missing parents \(first: \w+ rowid \d+ → conversation_files\), so it was rolled back\.$/);
   });
 
   it('refuses what migrate would refuse, before copying anything', async () => {

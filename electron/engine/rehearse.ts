@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import semver from 'semver';
-import type { MigrationPlan, RehearsalReport, RehearsalStep } from '../../shared/types';
+import type { ForeignKeyViolation, MigrationPlan, RehearsalReport, RehearsalStep } from '../../shared/types';
 import { applyNextStep } from './apply-migrations';
 import { currentVersionOf, readAppliedVersions } from './bookkeeping';
 import { throwIfCancelled, type EngineContext } from './context';
@@ -54,6 +54,17 @@ async function planAndCopy(ctx: EngineContext, target: string, copyPath: string)
   }
 }
 
+/** What went wrong in a step, said of the step: the engine's own message talks about "the database", here a copy. */
+function whyStepFailed(err: WardenError): string {
+  const details = err.details ?? {};
+  if (err.code === 'MIGRATION_FAILED') return `${String(details.file)} failed at line ${String(details.line)}: ${String(details.sqliteMessage)}.`;
+  if (err.code === 'FOREIGN_KEY_VIOLATION') {
+    const [first] = details.violations as ForeignKeyViolation[];
+    return `The step would leave ${String(details.count)} row(s) pointing at missing parents (first: ${first.table} rowid ${first.rowid} → ${first.parent}), so it was rolled back.`;
+  }
+  return err.message;
+}
+
 function failedStep(err: WardenError, fallbackVersion: string, durationMs: number, rows: RowCounts): RehearsalStep {
   const details = err.details ?? {};
   const statement = typeof details.statement === 'string' ? { file: String(details.file), line: Number(details.line), sql: details.statement } : undefined;
@@ -65,7 +76,7 @@ function failedStep(err: WardenError, fallbackVersion: string, durationMs: numbe
     rowsBefore: rows,
     rowsAfter: rows,
     foreignKeyViolations: typeof details.count === 'number' ? details.count : 0,
-    error: err.hint ? `${err.message} ${err.hint}` : err.message,
+    error: whyStepFailed(err),
     failedStatement: statement,
   };
 }
