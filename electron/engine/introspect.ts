@@ -157,7 +157,7 @@ function indexColumns(db: Connection, index: string, sql: string | null): string
   }[];
   const written = indexKeyExpressions(sql);
   return rows.map((r, k) => {
-    const key = r.name?.toLowerCase() ?? written[k] ?? '<expression>'; // cid -2: an expression, known only from the SQL
+    const key = r.cid === -2 ? written[k] : String(r.name).toLowerCase(); // cid -2: an expression, known only from the SQL
     const collation = r.coll && r.coll.toUpperCase() !== 'BINARY' ? ` COLLATE ${r.coll.toUpperCase()}` : '';
     return `${key}${collation}${r.descending ? ' DESC' : ''}`;
   });

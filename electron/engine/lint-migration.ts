@@ -13,11 +13,17 @@ interface Shaped {
   index: number;
 }
 
+type NewTable = Extract<StatementShape, { kind: 'create-table' }>;
+
 /** SQLite's table rebuild (sqlite.org/lang_altertable.html): CREATE new, copy, DROP old, RENAME new to old. */
 interface Rebuild {
   table: string;
+  /** The new table, created under a temporary name. */
+  definition: NewTable;
   create: Shaped;
   copy: Shaped | null;
+  /** Column → the expression the copy fills it with. */
+  copied: Map<string, string>;
   drop: Shaped;
   rename: Shaped;
 }
@@ -35,9 +41,10 @@ function findRebuilds(shaped: Shaped[]): Rebuild[] {
     if (!rename || rename.shape.kind !== 'rename-table') continue;
     const temporary = rename.shape.table;
     const create = shaped.find((s) => s.index < rename.index && s.shape.kind === 'create-table' && s.shape.table === temporary);
-    if (!create) continue;
+    if (!create || create.shape.kind !== 'create-table') continue;
     const copy = shaped.find((s) => s.index < drop.index && s.shape.kind === 'copy' && s.shape.into === temporary && s.shape.from.includes(table)) ?? null;
-    rebuilds.push({ table, create, copy, drop, rename });
+    const copied = copy?.shape.kind === 'copy' ? copy.shape.values : new Map<string, string>();
+    rebuilds.push({ table, definition: create.shape, create, copy, copied, drop, rename });
   }
   return rebuilds;
 }
@@ -67,8 +74,8 @@ function lineOf(at: Shaped): string {
 }
 
 function rebuildWarnings(rebuild: Rebuild, before: SchemaSnapshot | undefined, shaped: Shaped[]): LintWarning[] {
-  const { table, create, copy, drop, rename } = rebuild;
-  const temporary = create.shape.kind === 'create-table' ? create.shape.table : table;
+  const { table, definition, create, copy, copied, drop, rename } = rebuild;
+  const temporary = definition.table;
   const warnings: LintWarning[] = [
     copy
       ? warning(drop, 'table-rebuild', 'danger', `Rebuilds table ${table}: its rows are copied into ${temporary} (${lineOf(copy)}), ${table} is dropped here and ${temporary} takes its name (${lineOf(rename)}). Rehearse it to compare row counts before and after.`)
@@ -87,24 +94,21 @@ function rebuildWarnings(rebuild: Rebuild, before: SchemaSnapshot | undefined, s
     warnings.push(warning(drop, 'foreign-keys', 'caution',
       `${table} is the parent of ${children.map((c) => c.table).join(', ')}${cascade}: with foreign keys on, dropping it would delete or orphan their rows. The engine runs the step with foreign_keys off and PRAGMA foreign_key_check before COMMIT, so no child row is touched and any orphan rolls the step back.`));
   }
-  if (create.shape.kind === 'create-table') {
-    if (create.shape.parents.length) {
-      warnings.push(warning(create, 'foreign-keys', 'caution', `${temporary} declares foreign keys to ${create.shape.parents.join(', ')}: every row copied into it must have its parent, or foreign_key_check rolls the step back.`));
-    }
-    const old = before?.tables.get(table);
-    const copied = copy?.shape.kind === 'copy' ? copy.shape.values : new Map<string, string>();
-    for (const column of create.shape.columns) {
-      const was = old?.columns.find((c) => c.name.toLowerCase() === column.name);
-      const fillsNulls = /^(coalesce|ifnull) ?\(/.test(copied.get(column.name) ?? '');
-      if (column.notNull && was && !was.notNull && !fillsNulls) {
-        warnings.push(warning(create, 'not-null-added', 'caution', `Column ${table}.${column.name} becomes NOT NULL: copying a row where it is NULL fails the step, unless the copy supplies a value (COALESCE). Rehearse it on real data.`));
-      }
+  if (definition.parents.length) {
+    warnings.push(warning(create, 'foreign-keys', 'caution', `${temporary} declares foreign keys to ${definition.parents.join(', ')}: every row copied into it must have its parent, or foreign_key_check rolls the step back.`));
+  }
+  const old = before?.tables.get(table);
+  for (const column of definition.columns) {
+    const was = old?.columns.find((c) => c.name.toLowerCase() === column.name);
+    const fillsNulls = /^(coalesce|ifnull) ?\(/.test(copied.get(column.name) ?? '');
+    if (column.notNull && was && !was.notNull && !fillsNulls) {
+      warnings.push(warning(create, 'not-null-added', 'caution', `Column ${table}.${column.name} becomes NOT NULL: copying a row where it is NULL fails the step, unless the copy supplies a value (COALESCE). Rehearse it on real data.`));
     }
   }
   return warnings;
 }
 
-const PRAGMAS_FIXED_IN_TRANSACTION = new Set(['journal_mode', 'synchronous', 'page_size', 'auto_vacuum', 'locking_mode', 'foreign_keys']);
+const PRAGMAS_FIXED_IN_TRANSACTION = new Set(['journal_mode', 'synchronous', 'page_size', 'auto_vacuum', 'locking_mode']);
 
 function statementWarnings(s: Shaped, inRebuild: boolean, before: SchemaSnapshot | undefined, shaped: Shaped[]): LintWarning[] {
   const shape = s.shape;
