@@ -21,7 +21,7 @@ export function acceptChecksum(ctx: EngineContext, options: AcceptChecksumOption
     throw new WardenError('INVALID_INPUT', 'Accepting an edited migration needs a reason (at least 3 characters); it is kept in the history.', 'Pass --reason "why the edit is fine".');
   }
   const migration = migrationFor(ctx.schema, options.version);
-  return withDatabase(ctx.dbPath, { mode: 'write', busyTimeoutMs: ctx.busyTimeoutMs }, (db) => {
+  return withDatabase(ctx.dbPath, { mode: 'write', busyTimeoutMs: ctx.busyTimeoutMs }, (db) => db.transaction(() => {
     const state = readDatabaseState(db, ctx.schema);
     assertSameApplication(state, ctx.schema, ctx.dbPath);
     if (!state.applied.some((row) => row.version === migration.version)) {
@@ -31,12 +31,10 @@ export function acceptChecksum(ctx: EngineContext, options: AcceptChecksumOption
     if (!mismatch) {
       throw new WardenError('INVALID_INPUT', `${migration.file} matches the checksum ${ctx.dbPath} holds it to: there is no edit to accept.`, 'Nothing to do; warden status shows which migrations were edited.');
     }
-    db.transaction(() => {
-      recordEvent(db, {
-        action: 'accept-checksum', version: migration.version, outcome: 'ok',
-        detail: { checksum: mismatch.current, previous: mismatch.recorded, file: mismatch.file, reason },
-      });
-    }).immediate();
+    recordEvent(db, {
+      action: 'accept-checksum', version: migration.version, outcome: 'ok',
+      detail: { checksum: mismatch.current, previous: mismatch.recorded, file: mismatch.file, reason },
+    });
     return { path: ctx.dbPath, version: migration.version, file: mismatch.file, previous: mismatch.recorded, accepted: mismatch.current, reason };
-  });
+  }).immediate());
 }

@@ -1,6 +1,6 @@
 import semver from 'semver';
 import type { BaselineResult, Problem } from '../../shared/types';
-import { ensureBookkeeping, readAppliedVersions, recordEvent, recordVersion, stampVersion } from './bookkeeping';
+import { ensureBookkeeping, recordEvent, recordVersion, stampVersion } from './bookkeeping';
 import type { EngineContext } from './context';
 import { assertSameApplication, readDatabaseState, type DatabaseState } from './database-state';
 import { WardenError } from './errors';
@@ -57,21 +57,18 @@ function mismatchError(db: Connection, ctx: EngineContext, version: string, diff
  */
 export function baseline(ctx: EngineContext, options: BaselineOptions): BaselineResult {
   const migration = migrationFor(ctx.schema, options.version);
-  return withDatabase(ctx.dbPath, { mode: 'write', busyTimeoutMs: ctx.busyTimeoutMs }, (db) => {
-    const state = readDatabaseState(db, ctx.schema);
-    assertAdoptable(state, ctx);
-    const differences = driftOf(db, ctx, migration.version);
-    if (differences.length) throw mismatchError(db, ctx, migration.version, differences);
+  return withDatabase(ctx.dbPath, { mode: 'write', busyTimeoutMs: ctx.busyTimeoutMs }, (db) =>
+    // Compared and recorded under one write lock: no other process can adopt or change it in between.
     db.transaction(() => {
-      const applied = readAppliedVersions(db); // read again under the write lock: another process may have adopted it
-      if (applied.length) {
-        throw new WardenError('ALREADY_VERSIONED', `${ctx.dbPath} was adopted by another process meanwhile (at ${applied[applied.length - 1].version}).`, 'See where it is with warden status.');
-      }
+      const state = readDatabaseState(db, ctx.schema);
+      assertAdoptable(state, ctx);
+      const differences = driftOf(db, ctx, migration.version);
+      if (differences.length) throw mismatchError(db, ctx, migration.version, differences);
       ensureBookkeeping(db);
       recordVersion(db, { version: migration.version, description: migration.description, checksum: migration.checksum, executionMs: null, kind: 'baseline' });
       recordEvent(db, { action: 'baseline', version: migration.version, outcome: 'ok', detail: { adoptedFrom: state.legacy } });
       stampVersion(db, ctx.schema.applicationId, migration.version);
-    }).immediate();
-    return { path: ctx.dbPath, version: migration.version, adoptedFrom: state.legacy };
-  });
+      return { path: ctx.dbPath, version: migration.version, adoptedFrom: state.legacy };
+    }).immediate(),
+  );
 }

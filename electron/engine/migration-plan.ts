@@ -71,9 +71,17 @@ function driftTrip(db: Connection, ctx: EngineContext, current: string, migratio
   }
 }
 
-/** The plan for an open database. Steps are listed unless the database's version itself forbids them. */
+/**
+ * The plan for an open database. Steps are listed unless the database's version itself forbids
+ * them. Read in one read transaction, so the version and the schema it is checked against are
+ * from the same moment even while another process migrates.
+ */
 export function planOn(db: Connection, ctx: EngineContext, target: string): MigrationPlan {
   migrationFor(ctx.schema, target);
+  return db.transaction(() => readPlan(db, ctx, target)).deferred();
+}
+
+function readPlan(db: Connection, ctx: EngineContext, target: string): MigrationPlan {
   const state = readDatabaseState(db, ctx.schema);
   assertSameApplication(state, ctx.schema, ctx.dbPath);
   const blockers = versionBlockers(state, ctx, target);
