@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import semver from 'semver';
 import type { ForeignKeyViolation, MigrationPlan, RehearsalReport, RehearsalStep } from '../../shared/types';
-import { applyNextStep } from './apply-migrations';
+import { applyNextStep, type StepOutcome } from './apply-migrations';
 import { currentVersionOf, readAppliedVersions } from './bookkeeping';
 import { throwIfCancelled, type EngineContext } from './context';
 import { WardenError, explainSqliteError } from './errors';
@@ -91,7 +91,7 @@ function rehearseSteps(ctx: EngineContext, copyCtx: EngineContext, copy: Connect
     const next = migrationPlan.steps[steps.length]?.version ?? migrationPlan.to;
     ctx.onProgress?.({ operation: 'rehearse', phase: `applying ${next}`, done: steps.length, total: migrationPlan.steps.length });
     const started = performance.now();
-    let outcome;
+    let outcome: StepOutcome | null;
     try {
       outcome = applyNextStep(copyCtx, copy, migrationPlan.to);
     } catch (err) {
