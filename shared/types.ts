@@ -1,5 +1,7 @@
 // Result types of the engine's functions: the typed mirror every host and the renderer share.
 
+import type { ErrorCode } from './errors';
+
 export type HealthStatus = 'healthy' | 'degraded' | 'unhealthy' | 'not_initialized';
 
 export type ObjectKind =
@@ -30,6 +32,8 @@ export interface Problem {
   message: string;
   expected?: string;
   actual?: string;
+  /** What a person can do about it, where the engine knows (repair says why it left something alone). */
+  hint?: string;
 }
 
 export interface AppliedVersion {
@@ -216,8 +220,10 @@ export interface MigrateResult extends InitializeResult {
 
 // ---- Plans, rehearsal, repair, adoption (issue 4) ----
 
+/** A finding of the migration linter, on the statement it concerns. */
 export interface LintWarning {
-  rule: 'table-rebuild' | 'drop-table' | 'drop-column' | 'not-null-without-default' | 'non-transactional' | 'foreign-keys' | 'other';
+  rule: 'table-rebuild' | 'drop-table' | 'drop-column' | 'not-null-without-default' | 'not-null-added' | 'non-transactional' | 'foreign-keys' | 'other';
+  /** danger: data can be lost or the step fails; caution: safe as the engine runs it, worth knowing. */
   severity: 'danger' | 'caution';
   message: string;
   /** 1-based line of the statement the warning is about. */
@@ -234,13 +240,22 @@ export interface PlanStep {
   warnings: LintWarning[];
 }
 
+/** Why a plan cannot run as it is, with the code migrate would fail with and what to do. */
+export interface PlanBlocker {
+  code: ErrorCode;
+  message: string;
+  hint: string;
+}
+
 export interface MigrationPlan {
   path: string;
   from: string | null;
   to: string;
   steps: PlanStep[];
-  /** Why the plan cannot run as it is (empty when it can), each with what to do. */
-  blockers: { code: string; message: string; hint: string }[];
+  /** Empty when the plan can run. */
+  blockers: PlanBlocker[];
+  /** Drift of the live schema from its current version, looked at when steps are pending. */
+  drift: Problem[];
 }
 
 export interface RehearsalStep {
@@ -249,17 +264,24 @@ export interface RehearsalStep {
   durationMs: number;
   rowsBefore: Record<string, number>;
   rowsAfter: Record<string, number>;
+  /** Rows the step would leave pointing at missing parents (a step with any is rolled back). */
   foreignKeyViolations: number;
   error?: string;
+  /** The statement that failed, when one did. */
+  failedStatement?: { file: string; line: number; sql: string };
 }
 
 export interface RehearsalReport {
   path: string;
   from: string | null;
   to: string;
+  /** The version the copy reached: `to` when every step passed. */
+  reached: string | null;
+  /** Every step passed, the result passes integrity_check and has no drift that is an error. */
   ok: boolean;
   steps: RehearsalStep[];
   integrity: IntegrityResult | null;
+  /** Drift of the rehearsed copy against the expected schema at `reached`. */
   drift: Problem[];
   durationMs: number;
 }
@@ -268,7 +290,7 @@ export interface RepairResult {
   path: string;
   version: string;
   recreated: Problem[];
-  /** Drift repair will not touch, each with why. */
+  /** Drift repair will not touch, each with why (message) and what to do (hint). */
   refused: Problem[];
   backup: BackupInfo | null;
 }
@@ -282,8 +304,10 @@ export interface BaselineResult {
 export interface AcceptChecksumResult {
   path: string;
   version: string;
+  file: string;
   previous: string;
   accepted: string;
+  reason: string;
 }
 
 // ---- Events flowing back from a host on one channel ----

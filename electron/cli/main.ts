@@ -2,17 +2,23 @@ import { Command, CommanderError, Option } from 'commander';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { HealthStatus } from '../../shared/types';
+import { acceptChecksum } from '../engine/accept-checksum';
+import { baseline } from '../engine/baseline';
 import type { EngineContext } from '../engine/context';
 import { WardenError } from '../engine/errors';
 import { history } from '../engine/history';
 import { initialize } from '../engine/initialize';
 import { migrate } from '../engine/migrate';
+import { plan } from '../engine/migration-plan';
+import { rehearse } from '../engine/rehearse';
+import { repair } from '../engine/repair';
 import { loadSchema } from '../engine/schema-folder';
 import { status } from '../engine/status';
 import { verify } from '../engine/verify';
 import { formatError } from './output';
 import { progressReporter } from './progress';
 import { renderHistory, renderInitialize, renderStatus, renderVerify } from './render';
+import { renderAcceptChecksum, renderBaseline, renderPlan, renderRehearsal, renderRepair } from './render-plans';
 
 // `warden`: the command line. Exit codes (DESIGN.md): 0 success / healthy, 1 degraded,
 // 2 unhealthy or failed, 64 usage error. --json prints one document on stdout; logs and the
@@ -57,7 +63,7 @@ function withCommonOptions(command: Command): Command {
 }
 
 /** Runs one command: builds the engine context, reports progress and logs on stderr, prints the outcome. */
-async function run(options: CommonOptions, action: (ctx: EngineContext) => Outcome): Promise<void> {
+async function run(options: CommonOptions, action: (ctx: EngineContext) => Outcome | Promise<Outcome>): Promise<void> {
   const controller = new AbortController();
   const onSigint = () => {
     if (controller.signal.aborted) process.exit(130);
@@ -77,7 +83,7 @@ async function run(options: CommonOptions, action: (ctx: EngineContext) => Outco
         if (event.level !== 'info' || !options.json) process.stderr.write(`${event.message}\n`);
       },
     };
-    const outcome = action(ctx);
+    const outcome = await action(ctx);
     progress.stop();
     process.stdout.write(options.json ? `${JSON.stringify(outcome.document, null, 2)}\n` : `${outcome.text}\n`);
     process.exitCode = outcome.exitCode;
@@ -138,6 +144,61 @@ export function buildProgram(): Command {
       run(o, (ctx) => {
         const report = history(ctx);
         return { document: report, text: renderHistory(report), exitCode: EXIT.ok };
+      }),
+    );
+
+  withCommonOptions(program.command('plan').description('what migrating would do: each pending step with its SQL, linter warnings, and what blocks it'))
+    .option('--to <version>', 'version to plan for (default: latest)')
+    .action((o: CommonOptions & { to?: string }) =>
+      run(o, (ctx) => {
+        const result = plan(ctx, { to: o.to });
+        return { document: result, text: renderPlan(result), exitCode: result.blockers.length ? EXIT.failed : EXIT.ok };
+      }),
+    );
+
+  withCommonOptions(program.command('rehearse').description('apply the plan to a temporary copy and report each step; the database itself is only read'))
+    .option('--to <version>', 'version to rehearse up to (default: latest)')
+    .option('--work-dir <dir>', 'folder for the temporary copy (default: the system temp folder)')
+    .action((o: CommonOptions & { to?: string; workDir?: string }) =>
+      run(o, async (ctx) => {
+        const report = await rehearse(ctx, { to: o.to, workDir: o.workDir && userPath(o.workDir) });
+        const exitCode = !report.ok ? EXIT.failed : report.drift.length ? EXIT.degraded : EXIT.ok;
+        return { document: report, text: renderRehearsal(report), exitCode };
+      }),
+    );
+
+  withCommonOptions(program.command('repair').description('recreate missing tables, indexes, triggers and views from the expected schema; never drops anything'))
+    .option('--no-backup', 'repair without taking a backup first')
+    .action((o: CommonOptions & { backup: boolean }) =>
+      run(o, async (ctx) => {
+        if (o.backup) {
+          throw new WardenError(
+            'NOT_SUPPORTED',
+            `This warden cannot take the backup repair takes first, so ${ctx.dbPath} was not changed.`,
+            'Run warden repair --no-backup to repair without one (repair only creates missing objects; it never drops or rewrites data), after copying the file yourself if you want a way back.',
+          );
+        }
+        const result = await repair(ctx);
+        return { document: result, text: renderRepair(result), exitCode: result.refused.length ? EXIT.degraded : EXIT.ok };
+      }),
+    );
+
+  withCommonOptions(program.command('baseline').description('adopt an unversioned database whose schema is exactly version V'))
+    .requiredOption('--version <version>', 'the version the database is at')
+    .action((o: CommonOptions & { version: string }) =>
+      run(o, (ctx) => {
+        const result = baseline(ctx, { version: o.version });
+        return { document: result, text: renderBaseline(result), exitCode: EXIT.ok };
+      }),
+    );
+
+  withCommonOptions(program.command('accept-checksum').description('accept the edited file of an applied migration, on the record'))
+    .requiredOption('--version <version>', 'the applied version whose file was edited')
+    .requiredOption('--reason <text>', 'why the edit is fine (kept in the history)')
+    .action((o: CommonOptions & { version: string; reason: string }) =>
+      run(o, (ctx) => {
+        const result = acceptChecksum(ctx, { version: o.version, reason: o.reason });
+        return { document: result, text: renderAcceptChecksum(result), exitCode: EXIT.ok };
       }),
     );
 

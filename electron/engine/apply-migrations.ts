@@ -5,12 +5,12 @@ import { log, throwIfCancelled, type EngineContext } from './context';
 import { WardenError } from './errors';
 import { userTableNames } from './introspect';
 import type { Connection } from './open-database';
-import type { Migration } from './schema-folder';
+import { pendingMigrations, type Migration } from './schema-folder';
 import { splitStatements } from './sql-text';
 import { inWriteTransaction } from './write-transaction';
 
 /** Runs a migration's statements one by one, so a failure names its statement and line. */
-function runScript(ctx: EngineContext, db: Connection, migration: Migration): void {
+export function runScript(ctx: EngineContext, db: Connection, migration: Migration): void {
   for (const statement of splitStatements(migration.sql)) {
     throwIfCancelled(ctx, `Migration ${migration.version}`);
     try {
@@ -34,7 +34,7 @@ function applyInTransaction(ctx: EngineContext, db: Connection, migration: Migra
   return { version: migration.version, description: migration.description, executionMs };
 }
 
-interface StepOutcome {
+export interface StepOutcome {
   from: string | null;
   applied: AppliedStep[];
 }
@@ -45,7 +45,7 @@ interface StepOutcome {
  * A fresh database gets every version up to `target` in one transaction (it is either empty or
  * complete); a versioned one gets the next pending migration.
  */
-function advanceOnce(ctx: EngineContext, db: Connection, target: string): StepOutcome | null {
+export function applyNextStep(ctx: EngineContext, db: Connection, target: string): StepOutcome | null {
   const schema = ctx.schema;
   return inWriteTransaction(db, ctx.dbPath, () => {
     const current = currentVersionOf(readAppliedVersions(db));
@@ -54,7 +54,7 @@ function advanceOnce(ctx: EngineContext, db: Connection, target: string): StepOu
       throw new WardenError('NOT_VERSIONED', `${ctx.dbPath} gained tables without a version while this process waited; nothing was changed.`, 'Run warden status to see what it is.');
     }
     ensureBookkeeping(db);
-    const pending = schema.migrations.filter((m) => (current === null || semver.gt(m.version, current)) && semver.lte(m.version, target));
+    const pending = pendingMigrations(schema, current, target);
     const batch = current === null ? pending : pending.slice(0, 1);
     const kind = current === null ? 'init' : 'migrate';
     const applied = batch.map((migration, index) => {
@@ -75,7 +75,7 @@ export function bringToVersion(ctx: EngineContext, db: Connection, target: strin
     throwIfCancelled(ctx, 'Migration');
     let step: StepOutcome | null;
     try {
-      step = advanceOnce(ctx, db, target);
+      step = applyNextStep(ctx, db, target);
     } catch (err) {
       if (err instanceof WardenError && err.code === 'MIGRATION_FAILED') {
         recordFailure(db, { action: outcome.from === null ? 'init' : 'migrate', version: String(err.details?.version), detail: { ...err.details } });

@@ -46,6 +46,9 @@ function compareTable(expected: TableShape, actual: TableShape): Problem[] {
   for (const column of actual.columns) {
     if (!expectedNames.has(column.name.toLowerCase())) problems.push(extra('column', column.name, table, `Column ${table}.${column.name}`));
   }
+  if (expected.options !== actual.options) {
+    problems.push(changed('table', table, table, `The options of table ${table} (AUTOINCREMENT, WITHOUT ROWID, STRICT)`, expected.options || '(none)', actual.options || '(none)'));
+  }
   // A CHECK, UNIQUE or foreign key that is there but should not be rejects writes the service makes: an error.
   problems.push(...compareSets('check', table, 'CHECK', expected.checks, actual.checks));
   problems.push(...compareSets('unique', table, 'UNIQUE', expected.uniques, actual.uniques));

@@ -1,10 +1,10 @@
 import semver from 'semver';
-import type { AppliedVersion, ChecksumMismatch, LegacyVersion } from '../../shared/types';
+import type { AppliedVersion, ChecksumMismatch, LegacyVersion, PlanBlocker } from '../../shared/types';
 import { currentVersionOf, readAppliedVersions, readEvents, tableExists } from './bookkeeping';
 import { WardenError } from './errors';
 import { userTableNames } from './introspect';
 import type { Connection } from './open-database';
-import type { SchemaDefinition } from './schema-folder';
+import type { Migration, SchemaDefinition } from './schema-folder';
 
 // What a database is, as far as versioning goes: read once, then every action decides from it.
 
@@ -17,6 +17,8 @@ export interface DatabaseState {
   legacy: LegacyVersion | null;
   checksumMismatches: ChecksumMismatch[];
   newerThanKnown: boolean;
+  /** Migrations below the current version that were never applied: added out of order. */
+  outOfOrder: Migration[];
 }
 
 function readLegacy(db: Connection, schema: SchemaDefinition): LegacyVersion | null {
@@ -52,6 +54,19 @@ function findChecksumMismatches(db: Connection, schema: SchemaDefinition, applie
   return mismatches;
 }
 
+/**
+ * Migrations below the current version that no row accounts for. A baseline row (or one written
+ * by another tool, without a kind) stands for every version up to it; init and migrate rows
+ * stand only for themselves.
+ */
+function findOutOfOrder(schema: SchemaDefinition, applied: AppliedVersion[], current: string | null): Migration[] {
+  if (current === null) return [];
+  const recorded = new Set(applied.map((row) => row.version));
+  const covering = applied.filter((row) => row.kind !== 'init' && row.kind !== 'migrate').map((row) => row.version);
+  const floor = covering.length ? covering.sort(semver.compare)[covering.length - 1] : null;
+  return schema.migrations.filter((m) => semver.lt(m.version, current) && !recorded.has(m.version) && (floor === null || semver.gt(m.version, floor)));
+}
+
 export function readDatabaseState(db: Connection, schema: SchemaDefinition): DatabaseState {
   const applied = readAppliedVersions(db);
   const current = currentVersionOf(applied);
@@ -63,6 +78,7 @@ export function readDatabaseState(db: Connection, schema: SchemaDefinition): Dat
     legacy: applied.length === 0 ? readLegacy(db, schema) : null,
     checksumMismatches: findChecksumMismatches(db, schema, applied),
     newerThanKnown: current !== null && semver.gt(current, schema.latest),
+    outOfOrder: findOutOfOrder(schema, applied, current),
   };
 }
 
@@ -77,31 +93,43 @@ export function assertSameApplication(state: DatabaseState, schema: SchemaDefini
   }
 }
 
-/** Refuses to write to a database the tool cannot reason about safely; says what to do instead. */
-export function assertWritable(state: DatabaseState, schema: SchemaDefinition, path: string): void {
-  assertSameApplication(state, schema, path);
+/** Why the tool cannot write to this database as it is, each with what to do instead (empty: it can). */
+export function writeBlockers(state: DatabaseState, schema: SchemaDefinition, path: string): PlanBlocker[] {
+  const blockers: PlanBlocker[] = [];
   if (state.newerThanKnown) {
-    throw new WardenError(
-      'NEWER_THAN_KNOWN',
-      `${path} is at version ${state.current}, newer than the latest version this tool knows (${schema.latest}).`,
-      'Use the Schema Warden (and schema folder) that shipped with the newer service; this one will not touch it.',
-    );
+    blockers.push({
+      code: 'NEWER_THAN_KNOWN',
+      message: `${path} is at version ${state.current}, newer than the latest version this tool knows (${schema.latest}).`,
+      hint: 'Use the Schema Warden (and schema folder) that shipped with the newer service; this one will not touch it.',
+    });
   }
   if (state.checksumMismatches.length) {
     const names = state.checksumMismatches.map((m) => `${m.file} (recorded ${m.recorded.slice(0, 12)}…, now ${m.current.slice(0, 12)}…)`).join('; ');
-    throw new WardenError(
-      'CHECKSUM_MISMATCH',
-      `Applied migrations have been edited since they ran on ${path}: ${names}.`,
-      'Restore the original files, or accept the edit on purpose with: warden accept-checksum --version V --reason "…".',
-      { mismatches: state.checksumMismatches },
-    );
+    blockers.push({
+      code: 'CHECKSUM_MISMATCH',
+      message: `Applied migrations have been edited since they ran on ${path}: ${names}.`,
+      hint: `Restore the original files, or accept the edit on purpose with: warden accept-checksum --version ${state.checksumMismatches[0].version} --reason "…".`,
+    });
   }
   if (!state.fresh && state.applied.length === 0) {
     const legacy = state.legacy?.version ? ` It was versioned by another tool (${state.legacy.table} says ${state.legacy.legacyVersion}, which is ${state.legacy.version}).` : '';
-    throw new WardenError(
-      'NOT_VERSIONED',
-      `${path} already has tables but no schema_version history, so Schema Warden does not know its version.${legacy}`,
-      `Adopt it with: warden baseline --db ${path} --version ${state.legacy?.version ?? 'V'} (it is verified against that version first).`,
-    );
+    blockers.push({
+      code: 'NOT_VERSIONED',
+      message: `${path} already has tables but no schema_version history, so Schema Warden does not know its version.${legacy}`,
+      hint: `Adopt it with: warden baseline --db ${path} --version ${state.legacy?.version ?? 'V'} (it is verified against that version first).`,
+    });
   }
+  return blockers;
+}
+
+/** Turns a blocker into the error an action that cannot proceed throws; the others travel in its details. */
+export function blockerError(blocker: PlanBlocker, all: PlanBlocker[] = [blocker]): WardenError {
+  return new WardenError(blocker.code, blocker.message, blocker.hint, { blockers: all });
+}
+
+/** Refuses to write to a database the tool cannot reason about safely; says what to do instead. */
+export function assertWritable(state: DatabaseState, schema: SchemaDefinition, path: string): void {
+  assertSameApplication(state, schema, path);
+  const blockers = writeBlockers(state, schema, path);
+  if (blockers.length) throw blockerError(blockers[0], blockers);
 }

@@ -1,9 +1,7 @@
-import semver from 'semver';
 import type { InitializeResult } from '../../shared/types';
 import { bringToVersion } from './apply-migrations';
 import { log, type EngineContext } from './context';
-import { assertWritable, readDatabaseState } from './database-state';
-import { WardenError } from './errors';
+import { assertRunnable, planOn } from './migration-plan';
 import { withDatabase } from './open-database';
 import { expectedSchemaAt } from './expected-schema';
 
@@ -26,17 +24,10 @@ export function upgrade(ctx: EngineContext, options: InitializeOptions, create: 
   // Replaying the migrations in memory first refuses a broken schema folder before the file is touched.
   expectedSchemaAt(ctx.schema, target);
   return withDatabase(ctx.dbPath, { mode: 'write', create, busyTimeoutMs: ctx.busyTimeoutMs }, (db) => {
-    const state = readDatabaseState(db, ctx.schema);
-    assertWritable(state, ctx.schema, ctx.dbPath);
-    if (options.to && state.current && semver.gt(state.current, target)) {
-      throw new WardenError(
-        'DOWNGRADE_NOT_SUPPORTED',
-        `${ctx.dbPath} is at ${state.current}, past the requested ${target}; Schema Warden does not migrate down.`,
-        'To go back, restore a backup taken before the upgrade (warden backups lists them).',
-      );
-    }
+    const migrationPlan = planOn(db, ctx, target);
+    assertRunnable(migrationPlan);
     const outcome = bringToVersion(ctx, db, target);
-    const to = outcome.applied.length ? outcome.applied[outcome.applied.length - 1].version : (state.current ?? target);
+    const to = outcome.applied.length ? outcome.applied[outcome.applied.length - 1].version : (migrationPlan.from ?? target);
     log(ctx, 'info', outcome.applied.length ? `${ctx.dbPath} is now at ${to}` : `${ctx.dbPath} is already at ${to}; nothing to do`);
     return { path: ctx.dbPath, from: outcome.from, to, applied: outcome.applied, upToDate: outcome.applied.length === 0 };
   });

@@ -1,5 +1,5 @@
 import type { Connection } from './open-database';
-import { extractChecks, normalizeSql, normalizeTokens, tokenize } from './sql-text';
+import { closingParen, extractChecks, normalizeSql, normalizeTokens, splitAtCommas, tokenize } from './sql-text';
 
 // A structural picture of a database's schema, in a form where formatting never counts:
 // columns and keys from pragmas, CHECKs and trigger/view bodies from normalized SQL.
@@ -27,6 +27,8 @@ export interface TableShape {
   /** UNIQUE constraints (the column lists of their automatic indexes). */
   uniques: string[];
   foreignKeys: ForeignKeyShape[];
+  /** What the CREATE TABLE says beyond its columns: "AUTOINCREMENT", "WITHOUT ROWID", "STRICT" (comma-separated, or ""). */
+  options: string;
   sql: string;
 }
 
@@ -34,7 +36,7 @@ export interface IndexShape {
   name: string;
   table: string;
   unique: boolean;
-  /** Key columns in order, with DESC marked: ["uploaded_at DESC"]. */
+  /** Key columns in order, with DESC and a non-default collation marked: ["uploaded_at DESC"]; expressions as normalized SQL. */
   columns: string[];
   where: string | null;
   sql: string;
@@ -64,8 +66,17 @@ interface MasterRow {
   sql: string | null;
 }
 
+/** A default as it compares: `DEFAULT (0)` and `DEFAULT 0` are the same default. */
 function normalizeDefault(value: string | null): string | null {
-  return value === null ? null : normalizeSql(value);
+  if (value === null) return null;
+  let tokens = tokenize(value);
+  while (tokens.length > 2 && tokens[0].text === '(' && closingParen(tokens, 0) === tokens.length - 1) tokens = tokens.slice(1, -1);
+  return normalizeTokens(tokens);
+}
+
+/** A declared type as it compares: `varchar( 10 )` and `VARCHAR(10)` are the same type. */
+function normalizeType(type: string): string {
+  return type.toUpperCase().replace(/\s+/g, ' ').replace(/\s*([(),])\s*/g, '$1').trim();
 }
 
 function columnsOf(db: Connection, table: string): ColumnShape[] {
@@ -78,11 +89,16 @@ function columnsOf(db: Connection, table: string): ColumnShape[] {
   }[];
   return rows.map((r) => ({
     name: r.name,
-    type: r.type.toUpperCase().replace(/\s+/g, ' ').trim(),
+    type: normalizeType(r.type),
     notNull: r.required === 1,
     defaultValue: normalizeDefault(r.dflt),
     primaryKeyPosition: r.pk,
   }));
+}
+
+function primaryKeyOf(db: Connection, table: string): string[] {
+  const rows = db.prepare('SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk').all(table) as { name: string }[];
+  return rows.map((r) => r.name.toLowerCase());
 }
 
 function foreignKeysOf(db: Connection, table: string): ForeignKeyShape[] {
@@ -101,6 +117,13 @@ function foreignKeysOf(db: Connection, table: string): ForeignKeyShape[] {
     fk.to.push((r.toCol ?? '').toLowerCase());
     byId.set(r.id, fk);
   }
+  // `REFERENCES parent` without columns means the parent's primary key: spell it out so both forms compare equal.
+  for (const fk of byId.values()) {
+    if (fk.to.every((column) => column === '')) {
+      const key = primaryKeyOf(db, fk.table);
+      if (key.length === fk.from.length) fk.to = key;
+    }
+  }
   return [...byId.values()].sort((a, b) => describeForeignKey(a).localeCompare(describeForeignKey(b)));
 }
 
@@ -108,17 +131,66 @@ export function describeForeignKey(fk: ForeignKeyShape): string {
   return `(${fk.from.join(', ')}) → ${fk.table}(${fk.to.join(', ')}) ON DELETE ${fk.onDelete} ON UPDATE ${fk.onUpdate}`;
 }
 
-function indexColumns(db: Connection, index: string): string[] {
-  const rows = db.prepare('SELECT name, "desc" AS descending FROM pragma_index_xinfo(?) WHERE key = 1 ORDER BY seqno').all(index) as {
+/** The key items of a CREATE INDEX as written, without ASC/DESC and COLLATE (pragmas give those). */
+function indexKeyExpressions(sql: string | null): string[] {
+  if (sql === null) return [];
+  const tokens = tokenize(sql);
+  const on = tokens.findIndex((t) => t.kind === 'word' && t.text.toLowerCase() === 'on');
+  const open = tokens.findIndex((t, k) => k > on && t.text === '(');
+  const close = open === -1 ? -1 : closingParen(tokens, open);
+  if (close === -1) return [];
+  return splitAtCommas(tokens.slice(open + 1, close)).map((item) => {
+    let end = item.length;
+    const word = (k: number) => (item[k]?.kind === 'word' ? item[k].text.toLowerCase() : '');
+    if (word(end - 1) === 'asc' || word(end - 1) === 'desc') end--;
+    if (word(end - 2) === 'collate') end -= 2;
+    return normalizeTokens(item.slice(0, end));
+  });
+}
+
+function indexColumns(db: Connection, index: string, sql: string | null): string[] {
+  const rows = db.prepare('SELECT cid, name, "desc" AS descending, coll FROM pragma_index_xinfo(?) WHERE key = 1 ORDER BY seqno').all(index) as {
+    cid: number;
     name: string | null;
     descending: number;
+    coll: string | null;
   }[];
-  return rows.map((r) => `${(r.name ?? '<expression>').toLowerCase()}${r.descending ? ' DESC' : ''}`);
+  const written = indexKeyExpressions(sql);
+  return rows.map((r, k) => {
+    const key = r.cid === -2 ? written[k] : String(r.name).toLowerCase(); // cid -2: an expression, known only from the SQL
+    const collation = r.coll && r.coll.toUpperCase() !== 'BINARY' ? ` COLLATE ${r.coll.toUpperCase()}` : '';
+    return `${key}${collation}${r.descending ? ' DESC' : ''}`;
+  });
 }
 
 function uniquesOf(db: Connection, table: string): string[] {
   const rows = db.prepare("SELECT name FROM pragma_index_list(?) WHERE origin = 'u'").all(table) as { name: string }[];
-  return rows.map((r) => indexColumns(db, r.name).join(', ')).sort();
+  return rows.map((r) => indexColumns(db, r.name, null).join(', ')).sort();
+}
+
+/** AUTOINCREMENT and what follows the column list (WITHOUT ROWID, STRICT): they change how a table behaves. */
+function tableOptions(sql: string): string {
+  const tokens = tokenize(sql);
+  const options: string[] = [];
+  if (tokens.some((t) => t.kind === 'word' && t.text.toLowerCase() === 'autoincrement')) options.push('AUTOINCREMENT');
+  const open = tokens.findIndex((t) => t.text === '(');
+  const close = open === -1 ? -1 : closingParen(tokens, open);
+  if (close !== -1) {
+    for (const part of splitAtCommas(tokens.slice(close + 1).filter((t) => t.text !== ';'))) options.push(normalizeTokens(part).toUpperCase());
+  }
+  return options.join(', ');
+}
+
+/** A trigger's SQL as it compares; FOR EACH ROW is dropped, since SQLite has only row triggers. */
+function normalizeTrigger(sql: string): string {
+  const tokens = tokenize(sql);
+  const word = (k: number) => (tokens[k]?.kind === 'word' ? tokens[k].text.toLowerCase() : '');
+  const body = tokens.findIndex((_, k) => word(k) === 'begin');
+  const header = body === -1 ? tokens.length : body;
+  const forEachRow = tokens.findIndex((_, k) => k < header && word(k) === 'for' && word(k + 1) === 'each' && word(k + 2) === 'row');
+  if (forEachRow !== -1) tokens.splice(forEachRow, 3);
+  while (tokens.length && tokens[tokens.length - 1].text === ';') tokens.pop();
+  return normalizeTokens(tokens);
 }
 
 /** The text after the top-level WHERE of a CREATE INDEX, normalized (a partial index's condition). */
@@ -151,13 +223,14 @@ export function snapshotSchema(db: Connection, ignoreTables: ReadonlySet<string>
         checks: extractChecks(sql),
         uniques: uniquesOf(db, row.name),
         foreignKeys: foreignKeysOf(db, row.name),
+        options: tableOptions(sql),
         sql,
       });
     } else if (row.type === 'index' && row.sql !== null && !ignored(table)) {
       const unique = (db.prepare('SELECT "unique" AS u FROM pragma_index_list(?) WHERE name = ?').get(row.tbl_name, row.name) as { u: number } | undefined)?.u === 1;
-      snapshot.indexes.set(key, { name: key, table, unique, columns: indexColumns(db, row.name), where: partialWhere(sql), sql });
+      snapshot.indexes.set(key, { name: key, table, unique, columns: indexColumns(db, row.name, sql), where: partialWhere(sql), sql });
     } else if (row.type === 'trigger' && !ignored(table)) {
-      snapshot.triggers.set(key, { name: key, table, normalized: normalizeSql(sql), sql });
+      snapshot.triggers.set(key, { name: key, table, normalized: normalizeTrigger(sql), sql });
     } else if (row.type === 'view') {
       snapshot.views.set(key, { name: key, table, normalized: normalizeSql(sql), sql });
     }

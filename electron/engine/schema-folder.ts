@@ -125,6 +125,11 @@ export function listSchemas(root: string): SchemaDefinition[] {
     .map((entry) => loadSchema(join(root, entry)));
 }
 
+/** The migrations that take a database at `current` (null: fresh) to `target`, in order. */
+export function pendingMigrations(schema: SchemaDefinition, current: string | null, target: string): Migration[] {
+  return schema.migrations.filter((m) => (current === null || semver.gt(m.version, current)) && semver.lte(m.version, target));
+}
+
 export function migrationFor(schema: SchemaDefinition, version: string): Migration {
   const migration = schema.migrations.find((m) => m.version === version);
   if (!migration) {

@@ -97,8 +97,18 @@ function canonical(token: Token): string {
   }
 }
 
+/**
+ * Canonical tokens joined the way a person writes them: no space inside parentheses, before a
+ * comma or around a dot. Deterministic, so two texts compare equal exactly when their tokens do.
+ */
 export function normalizeTokens(tokens: Token[]): string {
-  return tokens.map(canonical).join(' ');
+  let text = '';
+  tokens.forEach((token, k) => {
+    const previous = tokens[k - 1];
+    const glued = previous === undefined || previous.text === '(' || previous.text === '.' || [')', ',', '.'].includes(token.text);
+    text += `${glued ? '' : ' '}${canonical(token)}`;
+  });
+  return text;
 }
 
 /** SQL with formatting, comments, keyword case and identifier quoting taken out. */
@@ -116,6 +126,19 @@ export function closingParen(tokens: Token[], open: number): number {
     else if (tokens[k].text === ')' && --depth === 0) return k;
   }
   return -1;
+}
+
+/** Splits tokens at top-level commas. */
+export function splitAtCommas(tokens: Token[]): Token[][] {
+  const parts: Token[][] = [[]];
+  let depth = 0;
+  for (const token of tokens) {
+    if (token.text === '(') depth++;
+    else if (token.text === ')') depth--;
+    if (token.text === ',' && depth === 0) parts.push([]);
+    else parts[parts.length - 1].push(token);
+  }
+  return parts.filter((part) => part.length > 0);
 }
 
 /** Every CHECK expression in a CREATE TABLE statement (column or table level), normalized and sorted. */

@@ -1,5 +1,4 @@
 import { statSync } from 'node:fs';
-import semver from 'semver';
 import type { HealthStatus, Problem, StatusReport } from '../../shared/types';
 import type { EngineContext } from './context';
 import { compareSchemas } from './compare-schemas';
@@ -7,6 +6,7 @@ import { assertSameApplication, readDatabaseState, type DatabaseState } from './
 import { expectedSchemaAt } from './expected-schema';
 import { BOOKKEEPING_TABLES, snapshotSchema } from './introspect';
 import { withDatabase, type Connection } from './open-database';
+import { pendingMigrations } from './schema-folder';
 
 function sqliteVersion(db: Connection): string {
   return (db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
@@ -17,10 +17,6 @@ export function driftOf(db: Connection, ctx: EngineContext, version: string): Pr
   const ignore = new Set(BOOKKEEPING_TABLES);
   if (ctx.schema.legacy) ignore.add(ctx.schema.legacy.table.toLowerCase());
   return compareSchemas(expectedSchemaAt(ctx.schema, version), snapshotSchema(db, ignore));
-}
-
-function pendingOf(ctx: EngineContext, current: string | null): string[] {
-  return ctx.schema.migrations.map((m) => m.version).filter((v) => current === null || semver.gt(v, current));
 }
 
 function plural(n: number, word: string): string {
@@ -75,7 +71,14 @@ export function assessDatabase(db: Connection, ctx: EngineContext): Assessment {
   assertSameApplication(state, ctx.schema, ctx.dbPath);
   const comparedAt = state.newerThanKnown ? null : (state.current ?? state.legacy?.version ?? null);
   const problems: Problem[] = comparedAt && !state.fresh ? driftOf(db, ctx, comparedAt) : [];
-  const pending = state.fresh || state.applied.length === 0 ? [] : pendingOf(ctx, state.current);
+  const pending = state.fresh || state.applied.length === 0 ? [] : pendingMigrations(ctx.schema, state.current, ctx.schema.latest).map((m) => m.version);
+  for (const m of state.outOfOrder) {
+    problems.push({
+      kind: 'version', name: m.version, change: 'missing', severity: 'error',
+      message: `Migration ${m.file} was never applied, although the database is at ${state.current} (added out of order).`,
+      hint: `Give it a version above ${ctx.schema.latest} so it runs after the versions already applied.`,
+    });
+  }
   for (const m of state.checksumMismatches) {
     problems.push({ kind: 'checksum', name: m.file, change: 'changed', severity: 'warning', message: `Migration ${m.file} was edited after it was applied.`, expected: m.recorded, actual: m.current });
   }

@@ -32,7 +32,7 @@ export function inWriteTransaction<T>(db: Connection, path: string, work: () => 
           'FOREIGN_KEY_VIOLATION',
           `The change would leave ${violations.length} row(s) in ${path} pointing at missing parents (first: ${first.table} rowid ${first.rowid} → ${first.parent}); nothing was changed.`,
           'Fix the rows the change orphans, or the migration, then run it again.',
-          { violations: violations.slice(0, 100) },
+          { count: violations.length, violations: violations.slice(0, 100) },
         );
       }
       db.exec('COMMIT');

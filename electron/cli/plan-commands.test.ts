@@ -1,0 +1,70 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { initialize } from '../engine/initialize';
+import { REPO_ROOT, contextFor, seedFiles, sha256File, sqlite3, tempDir } from '../engine/test-support/fixtures';
+import { buildPythonServiceDatabase } from '../engine/test-support/python-service';
+
+// The commands as a script runs them: exit codes (0 ok, 1 degraded, 2 failed, 64 usage), one JSON document on stdout.
+
+function warden(...args: string[]) {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'electron/cli/main.ts'), ...args], { encoding: 'utf8', cwd: REPO_ROOT });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('warden plan, rehearse, repair, baseline, accept-checksum', () => {
+  it('plan and rehearse a 1.0.0 database: exit 0, JSON on stdout, warnings beside their statements', () => {
+    const dbPath = join(tempDir(), 'db.sqlite');
+    initialize(contextFor(dbPath), { to: '1.0.0' });
+    seedFiles(dbPath, 100);
+    const text = warden('plan', '--db', dbPath);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain(`Plan for ${dbPath}: 1.0.0 → 1.2.0, 2 steps (1.1.0, 1.2.0), 2 dangerous statements.`);
+    expect(text.stdout).toMatch(/23 \| DROP TABLE file_access_log;\n +\^ DANGER \[table-rebuild\] Rebuilds table file_access_log/);
+    const json = warden('plan', '--db', dbPath, '--json');
+    expect(JSON.parse(json.stdout).steps.map((s: { version: string }) => s.version)).toEqual(['1.1.0', '1.2.0']);
+    const before = sha256File(dbPath);
+    const rehearsal = warden('rehearse', '--db', dbPath, '--json');
+    expect(rehearsal.code).toBe(0);
+    expect(JSON.parse(rehearsal.stdout)).toMatchObject({ ok: true, reached: '1.2.0' });
+    expect(sha256File(dbPath)).toBe(before);
+  });
+
+  it('a blocked plan exits 2; baseline without --version is a usage error (64); baseline then adopts', () => {
+    const dbPath = join(tempDir(), 'db.sqlite');
+    buildPythonServiceDatabase(dbPath);
+    const blocked = warden('plan', '--db', dbPath);
+    expect(blocked.code).toBe(2);
+    expect(blocked.stdout).toContain('[NOT_VERSIONED]');
+    expect(warden('baseline', '--db', dbPath).code).toBe(64);
+    const refused = warden('baseline', '--db', dbPath, '--version', '1.1.0', '--json');
+    expect(refused.code).toBe(2);
+    expect(JSON.parse(refused.stdout).error).toMatchObject({ code: 'SCHEMA_DRIFT' });
+    const adopted = warden('baseline', '--db', dbPath, '--version', '1.0.0');
+    expect(adopted.code).toBe(0);
+    expect(adopted.stdout).toContain('Its schema_migrations said 001; that table is kept as it is.');
+  });
+
+  it('repair needs --no-backup until this warden can take backups, and changes nothing without it', () => {
+    const dbPath = join(tempDir(), 'db.sqlite');
+    initialize(contextFor(dbPath));
+    sqlite3(dbPath, 'DROP INDEX idx_file_metadata_file_id');
+    const before = sha256File(dbPath);
+    const refused = warden('repair', '--db', dbPath);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('error [NOT_SUPPORTED]');
+    expect(sha256File(dbPath)).toBe(before);
+    const repaired = warden('repair', '--db', dbPath, '--no-backup');
+    expect(repaired.code).toBe(0);
+    expect(repaired.stdout).toMatch(/Recreated \(1\):\n +index +file_metadata\.idx_file_metadata_file_id/);
+  });
+
+  it('accept-checksum needs a reason (64) and refuses when nothing was edited (2)', () => {
+    const dbPath = join(tempDir(), 'db.sqlite');
+    initialize(contextFor(dbPath));
+    expect(warden('accept-checksum', '--db', dbPath, '--version', '1.1.0').code).toBe(64);
+    const nothing = warden('accept-checksum', '--db', dbPath, '--version', '1.1.0', '--reason', 'no edit');
+    expect(nothing.code).toBe(2);
+    expect(nothing.stderr).toContain('there is no edit to accept');
+  });
+});

@@ -1,0 +1,136 @@
+import type { AcceptChecksumResult, BaselineResult, LintWarning, MigrationPlan, PlanStep, Problem, RehearsalReport, RepairResult } from '../../shared/types';
+import { problemTable, table } from './output';
+
+// Human output of plan, rehearse, repair, baseline and accept-checksum.
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function lastLineOf(warning: LintWarning): number {
+  return warning.line + (warning.statement.match(/\n/g)?.length ?? 0);
+}
+
+/** The step's SQL with line numbers, each warning printed under the last line of its statement. */
+function annotatedSql(step: PlanStep): string {
+  const width = String(step.sql.split('\n').length).length;
+  const out: string[] = [];
+  step.sql.replace(/\n$/, '').split('\n').forEach((text, index) => {
+    const line = index + 1;
+    out.push(`  ${String(line).padStart(width)} | ${text}`.trimEnd());
+    for (const w of step.warnings.filter((warning) => lastLineOf(warning) === line)) {
+      out.push(`  ${' '.repeat(width)} ^ ${w.severity.toUpperCase()} [${w.rule}] ${w.message}`);
+    }
+  });
+  return out.join('\n');
+}
+
+function renderStep(step: PlanStep): string {
+  const danger = step.warnings.filter((w) => w.severity === 'danger').length;
+  const caution = step.warnings.length - danger;
+  const warnings = step.warnings.length ? `${plural(danger, 'danger')}, ${plural(caution, 'caution')}` : 'none';
+  return [
+    `== ${step.version}  ${step.description}`,
+    `   file      ${step.file}`,
+    `   checksum  sha256 ${step.checksum}`,
+    `   warnings  ${warnings}`,
+    '',
+    annotatedSql(step),
+  ].join('\n');
+}
+
+function renderBlockers(blockers: MigrationPlan['blockers']): string {
+  return blockers.map((b) => `  [${b.code}] ${b.message}\n    what to do: ${b.hint}`).join('\n');
+}
+
+export function renderPlan(migrationPlan: MigrationPlan): string {
+  const { path, from, to, steps, blockers, drift } = migrationPlan;
+  const danger = steps.flatMap((s) => s.warnings).filter((w) => w.severity === 'danger').length;
+  const parts = [
+    steps.length
+      ? `Plan for ${path}: ${from ?? 'no version'} → ${to}, ${plural(steps.length, 'step')} (${steps.map((s) => s.version).join(', ')}), ${plural(danger, 'dangerous statement')}.`
+      : `Plan for ${path}: ${from ?? 'no version'} → ${to}, nothing to apply.`,
+  ];
+  if (blockers.length) parts.push(`BLOCKED: migrate would refuse this plan.\n${renderBlockers(blockers)}`);
+  if (drift.length) parts.push(`The live schema differs from ${from}:\n\n${problemTable(drift)}`);
+  parts.push(...steps.map(renderStep));
+  if (steps.length && !blockers.length) parts.push(`Try it on a copy of the data first: warden rehearse --db ${path} --to ${to}`);
+  return parts.join('\n\n');
+}
+
+function rowCell(before: number | undefined, after: number | undefined): string {
+  if (after === undefined) return '-';
+  if (before === undefined || before === after) return String(after);
+  const delta = after - before;
+  return `${after} (${delta > 0 ? '+' : ''}${delta})`;
+}
+
+function rowsTable(report: RehearsalReport): string {
+  const done = report.steps.filter((s) => s.ok);
+  const first = report.steps[0];
+  const tables = [...new Set(report.steps.flatMap((s) => [...Object.keys(s.rowsBefore), ...Object.keys(s.rowsAfter)]))].sort();
+  return table(
+    ['TABLE', 'BEFORE', ...done.map((s) => `AFTER ${s.version}`)],
+    tables.map((name) => {
+      let previous = first.rowsBefore[name];
+      const cells = done.map((s) => {
+        const cell = rowCell(previous, s.rowsAfter[name]);
+        previous = s.rowsAfter[name];
+        return cell;
+      });
+      return [name, first.rowsBefore[name] === undefined ? '-' : String(first.rowsBefore[name]), ...cells];
+    }),
+  );
+}
+
+export function renderRehearsal(report: RehearsalReport): string {
+  const failed = report.steps.find((s) => !s.ok);
+  const verdict = report.ok ? 'PASSED' : failed ? `FAILED at ${failed.version}` : 'FAILED';
+  const parts = [`Rehearsal of ${report.path} on a temporary copy: ${report.from ?? 'no version'} → ${report.to}: ${verdict} (took ${report.durationMs} ms).`];
+  if (report.steps.length) {
+    parts.push(table(
+      ['STEP', 'RESULT', 'TOOK', 'FK VIOLATIONS'],
+      report.steps.map((s) => [s.version, s.ok ? 'ok' : 'FAILED', `${s.durationMs} ms`, String(s.foreignKeyViolations)]),
+    ));
+    parts.push(rowsTable(report));
+  } else {
+    parts.push('Nothing to apply: the copy is already at the target.');
+  }
+  if (failed) {
+    const where = failed.failedStatement ? `\n  ${failed.failedStatement.file} line ${failed.failedStatement.line}:\n    ${failed.failedStatement.sql.split('\n').join('\n    ')}` : '';
+    parts.push(`Step ${failed.version} failed and was rolled back: ${failed.error}${where}`);
+  }
+  const integrity = report.integrity === null ? 'not checked' : report.integrity.ok ? 'ok' : `FAILED: ${report.integrity.messages.slice(0, 5).join('; ')}`;
+  const reached = report.reached ?? 'no version';
+  parts.push(`Integrity of the result: ${integrity}\nDrift of the result from ${reached}: ${report.drift.length ? `${plural(report.drift.length, 'difference')}` : 'none'}`);
+  if (report.drift.length) parts.push(problemTable(report.drift));
+  parts.push(`${report.path} itself was only read; the copy has been removed.`);
+  return parts.join('\n\n');
+}
+
+function objectLine(p: Problem): string {
+  return `  ${p.kind.padEnd(8)} ${p.table && p.table !== p.name ? `${p.table}.${p.name}` : p.name}`;
+}
+
+export function renderRepair(result: RepairResult): string {
+  const parts = [`Repair of ${result.path} against version ${result.version}`, `Backup: ${result.backup ? `${result.backup.path} (verified ${result.backup.verified.ok ? 'ok' : 'FAILED'})` : 'none'}`];
+  parts.push(result.recreated.length ? `Recreated (${result.recreated.length}):\n${result.recreated.map(objectLine).join('\n')}` : 'Nothing was recreated: nothing that repair can recreate is missing.');
+  if (result.refused.length) {
+    parts.push(`Left alone (${result.refused.length}), each with why and what to do:\n${result.refused.map((p) => `${objectLine(p)}\n    ${p.message}${p.hint ? `\n    what to do: ${p.hint}` : ''}`).join('\n')}`);
+  }
+  return parts.join('\n\n');
+}
+
+export function renderBaseline(result: BaselineResult): string {
+  const legacy = result.adoptedFrom ? ` Its ${result.adoptedFrom.table} said ${result.adoptedFrom.legacyVersion}; that table is kept as it is.` : '';
+  return `Adopted ${result.path} as version ${result.version}: its schema matches ${result.version} object by object.${legacy}\nNext: warden plan --db ${result.path}, then warden migrate.`;
+}
+
+export function renderAcceptChecksum(result: AcceptChecksumResult): string {
+  return [
+    `Accepted the edited ${result.file} for ${result.path}, on the record.`,
+    `  was    sha256 ${result.previous}`,
+    `  now    sha256 ${result.accepted}`,
+    `  reason ${result.reason}`,
+  ].join('\n');
+}

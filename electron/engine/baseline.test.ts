@@ -1,0 +1,105 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { baseline } from './baseline';
+import { history } from './history';
+import { initialize } from './initialize';
+import { migrate } from './migrate';
+import { plan } from './migration-plan';
+import { status } from './status';
+import { verify } from './verify';
+import { contextFor, seedFiles, sha256File, sqlite3, tempDir } from './test-support/fixtures';
+import { buildPythonServiceDatabase } from './test-support/python-service';
+import { buildUnversioned, tableCounts, tableDigest } from './test-support/schema-variants';
+
+describe('a database built by the Python service', () => {
+  it('is recognized as legacy, adopted as 1.0.0 and migrated to 1.2.0 with every row kept', () => {
+    const dbPath = join(tempDir(), 'conversation_files.db');
+    buildPythonServiceDatabase(dbPath);
+    seedFiles(dbPath, 500);
+    const ctx = contextFor(dbPath);
+    const counts = tableCounts(dbPath);
+    const legacyRows = tableDigest(dbPath, 'schema_migrations');
+
+    const before = status(ctx);
+    expect(before).toMatchObject({ status: 'degraded', version: null, legacy: { table: 'schema_migrations', legacyVersion: '001', version: '1.0.0' }, problems: [] });
+    expect(before.reason).toContain('Adopt it with baseline');
+    expect(plan(ctx).blockers[0]).toMatchObject({ code: 'NOT_VERSIONED', hint: expect.stringContaining('--version 1.0.0') });
+
+    const adopted = baseline(ctx, { version: '1.0.0' });
+    expect(adopted).toEqual({ path: dbPath, version: '1.0.0', adoptedFrom: { table: 'schema_migrations', legacyVersion: '001', version: '1.0.0' } });
+    const record = history(ctx);
+    expect(record.versions).toEqual([expect.objectContaining({ version: '1.0.0', kind: 'baseline', checksum: ctx.schema.migrations[0].checksum })]);
+    expect(record.events[0]).toMatchObject({ action: 'baseline', version: '1.0.0', outcome: 'ok', detail: { adoptedFrom: adopted.adoptedFrom } });
+    expect(sqlite3(dbPath, 'PRAGMA user_version')).toBe('1000000');
+    expect(Number(sqlite3(dbPath, 'PRAGMA application_id'))).toBe(ctx.schema.applicationId);
+    expect(status(ctx)).toMatchObject({ version: '1.0.0', pending: ['1.1.0', '1.2.0'], problems: [] });
+
+    expect(migrate(ctx).applied.map((s) => s.version)).toEqual(['1.1.0', '1.2.0']);
+    const after = tableCounts(dbPath);
+    for (const [table, rows] of Object.entries(counts)) expect(after[table]).toBe(rows);
+    expect(tableDigest(dbPath, 'schema_migrations')).toBe(legacyRows);
+    expect(sqlite3(dbPath, "SELECT count(*) FROM conversation_files WHERE mime_type = 'application/octet-stream'")).toBe(String(Math.ceil(500 / 3)));
+    expect(verify(ctx, 'full')).toMatchObject({ status: 'healthy', problems: [] });
+    expect(sqlite3(dbPath, 'PRAGMA integrity_check')).toBe('ok');
+  });
+});
+
+describe('baseline refuses what is not exactly version V', () => {
+  it('1.1.0 tables are not 1.0.0 (their file_access_log CHECK differs): refused, listed, pointed at 1.1.0, file unchanged', () => {
+    const dbPath = join(tempDir(), 'db.sqlite');
+    buildUnversioned(dbPath, '1.1.0');
+    const before = sha256File(dbPath);
+    let error: unknown;
+    try {
+      baseline(contextFor(dbPath), { version: '1.0.0' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toMatchObject({ code: 'SCHEMA_DRIFT', hint: `Its schema matches version 1.1.0 exactly: warden baseline --db ${dbPath} --version 1.1.0` });
+    const message = (error as Error).message;
+    expect(message).toContain('does not match version 1.0.0, so it was not adopted (2 differences)');
+    expect(message).toContain("CHECK access_type in ('upload', 'download', 'view', 'delete', 'restore') on table file_access_log is missing.");
+    expect(message).toContain("CHECK access_type in ('upload', 'download', 'view', 'delete', 'restore', 'reference') on table file_access_log exists but is not part of the expected schema.");
+    expect(sha256File(dbPath)).toBe(before);
+
+    baseline(contextFor(dbPath), { version: '1.1.0' });
+    const next = plan(contextFor(dbPath));
+    expect(next).toMatchObject({ from: '1.1.0', blockers: [] });
+    expect(next.steps.map((s) => s.version)).toEqual(['1.2.0']);
+  });
+
+  it('a database that differs from every version lists each difference and suggests none', () => {
+    const dbPath = join(tempDir(), 'db.sqlite');
+    buildUnversioned(dbPath, '1.0.0');
+    sqlite3(dbPath, 'DROP INDEX idx_file_metadata_file_id; CREATE TABLE notes (id INTEGER PRIMARY KEY); ALTER TABLE file_metadata ADD COLUMN source TEXT;');
+    const before = sha256File(dbPath);
+    expect(() => baseline(contextFor(dbPath), { version: '1.0.0' })).toThrow(
+      expect.objectContaining({
+        code: 'SCHEMA_DRIFT',
+        message: expect.stringMatching(/\(3 differences\):\n {2}- Column file_metadata.source exists.*\n {2}- Table notes exists.*\n {2}- Index idx_file_metadata_file_id is missing\./),
+        hint: expect.stringContaining('Bring the schema in line with 1.0.0'),
+        details: { problems: expect.any(Array) },
+      }),
+    );
+    expect(sha256File(dbPath)).toBe(before);
+  });
+
+  it('adopts what differs only in formatting', () => {
+    const dbPath = join(tempDir(), 'db.sqlite');
+    buildPythonServiceDatabase(dbPath);
+    sqlite3(dbPath, 'DROP TABLE schema_migrations');
+    expect(baseline(contextFor(dbPath), { version: '1.0.0' })).toMatchObject({ version: '1.0.0', adoptedFrom: null });
+  });
+
+  it('refuses a versioned database, an empty one and an unknown version, changing nothing', () => {
+    const versioned = join(tempDir(), 'v.db');
+    initialize(contextFor(versioned), { to: '1.1.0' });
+    const before = sha256File(versioned);
+    expect(() => baseline(contextFor(versioned), { version: '1.1.0' })).toThrow(expect.objectContaining({ code: 'ALREADY_VERSIONED' }));
+    expect(sha256File(versioned)).toBe(before);
+    const empty = join(tempDir(), 'e.db');
+    sqlite3(empty, 'PRAGMA user_version = 0');
+    expect(() => baseline(contextFor(empty), { version: '1.0.0' })).toThrow(expect.objectContaining({ code: 'NOT_INITIALIZED' }));
+    expect(() => baseline(contextFor(empty), { version: '0.9.0' })).toThrow(expect.objectContaining({ code: 'UNKNOWN_VERSION' }));
+  });
+});

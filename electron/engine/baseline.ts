@@ -1,0 +1,74 @@
+import semver from 'semver';
+import type { BaselineResult, Problem } from '../../shared/types';
+import { ensureBookkeeping, recordEvent, recordVersion, stampVersion } from './bookkeeping';
+import type { EngineContext } from './context';
+import { assertSameApplication, readDatabaseState, type DatabaseState } from './database-state';
+import { WardenError } from './errors';
+import { withDatabase, type Connection } from './open-database';
+import { migrationFor } from './schema-folder';
+import { driftOf } from './status';
+
+// Adoption of a database created by another tool (by hand, or by the Python service that
+// recorded '001' in schema_migrations): when its schema is exactly version V, object by object,
+// Schema Warden starts its history there. Formatting never counts; any real difference refuses.
+
+export interface BaselineOptions {
+  version: string;
+}
+
+function assertAdoptable(state: DatabaseState, ctx: EngineContext): void {
+  assertSameApplication(state, ctx.schema, ctx.dbPath);
+  if (state.applied.length) {
+    throw new WardenError(
+      'ALREADY_VERSIONED',
+      `${ctx.dbPath} is already versioned (at ${state.current}); baseline only adopts a database without history.`,
+      'See where it is with warden status; warden migrate takes it further.',
+    );
+  }
+  if (state.fresh) {
+    throw new WardenError('NOT_INITIALIZED', `${ctx.dbPath} has no tables: there is nothing to adopt.`, `Create the schema with: warden init --db ${ctx.dbPath}`);
+  }
+}
+
+/** The newest known version the live schema matches exactly, if any: the hint a refused baseline gives. */
+function matchingVersion(db: Connection, ctx: EngineContext): string | null {
+  const versions = ctx.schema.migrations.map((m) => m.version).sort(semver.rcompare);
+  return versions.find((version) => driftOf(db, ctx, version).length === 0) ?? null;
+}
+
+function mismatchError(db: Connection, ctx: EngineContext, version: string, differences: Problem[]): WardenError {
+  const shown = differences.slice(0, 20).map((p) => `\n  - ${p.message}${p.expected !== undefined ? ` (expected ${p.expected}; found ${p.actual})` : ''}`);
+  const more = differences.length > 20 ? `\n  (and ${differences.length - 20} more)` : '';
+  const match = matchingVersion(db, ctx);
+  return new WardenError(
+    'SCHEMA_DRIFT',
+    `${ctx.dbPath} does not match version ${version}, so it was not adopted (${differences.length} difference${differences.length === 1 ? '' : 's'}):${shown.join('')}${more}`,
+    match
+      ? `Its schema matches version ${match} exactly: warden baseline --db ${ctx.dbPath} --version ${match}`
+      : `Bring the schema in line with ${version} (or name the version it was built from), then run baseline again.`,
+    { problems: differences },
+  );
+}
+
+/**
+ * Adopts an unversioned database whose live schema matches `version` exactly: records that
+ * version (kind 'baseline') and a 'baseline' event, and stamps application_id and user_version.
+ * A legacy versions table (the Python service's schema_migrations) is left as it is.
+ */
+export function baseline(ctx: EngineContext, options: BaselineOptions): BaselineResult {
+  const migration = migrationFor(ctx.schema, options.version);
+  return withDatabase(ctx.dbPath, { mode: 'write', busyTimeoutMs: ctx.busyTimeoutMs }, (db) =>
+    // Compared and recorded under one write lock: no other process can adopt or change it in between.
+    db.transaction(() => {
+      const state = readDatabaseState(db, ctx.schema);
+      assertAdoptable(state, ctx);
+      const differences = driftOf(db, ctx, migration.version);
+      if (differences.length) throw mismatchError(db, ctx, migration.version, differences);
+      ensureBookkeeping(db);
+      recordVersion(db, { version: migration.version, description: migration.description, checksum: migration.checksum, executionMs: null, kind: 'baseline' });
+      recordEvent(db, { action: 'baseline', version: migration.version, outcome: 'ok', detail: { adoptedFrom: state.legacy } });
+      stampVersion(db, ctx.schema.applicationId, migration.version);
+      return { path: ctx.dbPath, version: migration.version, adoptedFrom: state.legacy };
+    }).immediate(),
+  );
+}

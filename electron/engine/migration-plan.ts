@@ -1,0 +1,108 @@
+import semver from 'semver';
+import type { MigrationPlan, PlanBlocker, PlanStep, Problem } from '../../shared/types';
+import { runScript } from './apply-migrations';
+import type { EngineContext } from './context';
+import { assertSameApplication, blockerError, readDatabaseState, writeBlockers, type DatabaseState } from './database-state';
+import { WardenError } from './errors';
+import { expectedSchemaAt } from './expected-schema';
+import { lintMigration } from './lint-migration';
+import { withDatabase, type Connection } from './open-database';
+import { replicateSchema } from './schema-replica';
+import { migrationFor, pendingMigrations, type Migration } from './schema-folder';
+import { driftOf } from './status';
+
+// What migrating a database to a target would do, and whether it can: the one plan that
+// `warden plan` shows, `rehearse` tries on a copy and `migrate` carries out.
+
+export interface PlanOptions {
+  /** Version to plan for; the latest known by default. */
+  to?: string;
+}
+
+/** A step with its linter warnings, read against the schema the migration is written for (the version before it). */
+function planStep(ctx: EngineContext, migration: Migration): PlanStep {
+  const index = ctx.schema.migrations.indexOf(migration);
+  const before = index > 0 ? expectedSchemaAt(ctx.schema, ctx.schema.migrations[index - 1].version) : undefined;
+  const { version, description, file, checksum, sql } = migration;
+  return { version, description, file, checksum, sql, warnings: lintMigration(sql, before) };
+}
+
+function versionBlockers(state: DatabaseState, ctx: EngineContext, target: string): PlanBlocker[] {
+  const blockers = writeBlockers(state, ctx.schema, ctx.dbPath);
+  if (state.current !== null && !state.newerThanKnown && semver.gt(state.current, target)) {
+    blockers.push({
+      code: 'DOWNGRADE_NOT_SUPPORTED',
+      message: `${ctx.dbPath} is at ${state.current}, past the requested ${target}; Schema Warden does not migrate down.`,
+      hint: 'To go back, restore a backup taken before the upgrade (warden backups lists them).',
+    });
+  }
+  if (state.outOfOrder.length) {
+    const files = state.outOfOrder.map((m) => m.file).join(', ');
+    blockers.push({
+      code: 'OUT_OF_ORDER',
+      message: `${files} ${state.outOfOrder.length === 1 ? 'was' : 'were'} never applied to ${ctx.dbPath}, which is already at ${state.current}: added below the current version, out of order.`,
+      hint: `Give ${state.outOfOrder.length === 1 ? 'it a version' : 'them versions'} above ${ctx.schema.latest} (rename the file) so ${state.outOfOrder.length === 1 ? 'it runs' : 'they run'} after the versions already applied; Schema Warden never applies a version below the current one.`,
+    });
+  }
+  return blockers;
+}
+
+/**
+ * Tries the pending migrations on an empty replica of the live schema: drift the migration
+ * trips over (a missing table it copies from, an index already there) fails there, not on the data.
+ */
+function driftTrip(db: Connection, ctx: EngineContext, current: string, migrations: Migration[], drift: Problem[]): PlanBlocker | null {
+  const replica = replicateSchema(db);
+  try {
+    for (const migration of migrations) runScript(ctx, replica, migration);
+    return null;
+  } catch (err) {
+    if (!(err instanceof WardenError) || err.code !== 'MIGRATION_FAILED') throw err;
+    const failed = err.details as { file: string; line: number; sqliteMessage: string };
+    const shown = drift.slice(0, 3).map((p) => p.message.replace(/\.$/, '')).join('; ');
+    const more = drift.length > 3 ? ` (and ${drift.length - 3} more)` : '';
+    return {
+      code: 'SCHEMA_DRIFT',
+      message: `${failed.file} would fail at line ${failed.line} on ${ctx.dbPath} (${failed.sqliteMessage}), because its schema has drifted from ${current}: ${shown}${more}.`,
+      hint: 'Run warden repair to recreate what is missing (or undo the change by hand), check with warden verify, then plan again.',
+    };
+  } finally {
+    replica.close();
+  }
+}
+
+/**
+ * The plan for an open database. Steps are listed unless the database's version itself forbids
+ * them. Read in one read transaction, so the version and the schema it is checked against are
+ * from the same moment even while another process migrates.
+ */
+export function planOn(db: Connection, ctx: EngineContext, target: string): MigrationPlan {
+  migrationFor(ctx.schema, target);
+  return db.transaction(() => readPlan(db, ctx, target)).deferred();
+}
+
+function readPlan(db: Connection, ctx: EngineContext, target: string): MigrationPlan {
+  const state = readDatabaseState(db, ctx.schema);
+  assertSameApplication(state, ctx.schema, ctx.dbPath);
+  const blockers = versionBlockers(state, ctx, target);
+  const versionForbids = blockers.some((b) => b.code === 'NEWER_THAN_KNOWN' || b.code === 'NOT_VERSIONED' || b.code === 'DOWNGRADE_NOT_SUPPORTED');
+  const pending = versionForbids ? [] : pendingMigrations(ctx.schema, state.current, target);
+  let drift: Problem[] = [];
+  if (pending.length && state.current !== null) {
+    drift = driftOf(db, ctx, state.current);
+    const trip = drift.length ? driftTrip(db, ctx, state.current, pending, drift) : null;
+    if (trip) blockers.push(trip);
+  }
+  return { path: ctx.dbPath, from: state.current, to: target, steps: pending.map((m) => planStep(ctx, m)), blockers, drift };
+}
+
+/** Reads what migrating to `to` (the latest by default) would do, without writing anything. */
+export function plan(ctx: EngineContext, options: PlanOptions = {}): MigrationPlan {
+  const target = options.to ?? ctx.schema.latest;
+  return withDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs }, (db) => planOn(db, ctx, target));
+}
+
+/** Throws the first blocker (with all of them in its details) when the plan cannot run. */
+export function assertRunnable(migrationPlan: MigrationPlan): void {
+  if (migrationPlan.blockers.length) throw blockerError(migrationPlan.blockers[0], migrationPlan.blockers);
+}

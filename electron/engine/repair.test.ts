@@ -1,0 +1,159 @@
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import type { BackupInfo } from '../../shared/types';
+import { history } from './history';
+import { initialize } from './initialize';
+import { repair } from './repair';
+import { verify } from './verify';
+import { contextFor, seedFiles, sha256File, shippedSchema, sqlite3, tempDir } from './test-support/fixtures';
+import { buildUnversioned, schemaVariant, tableCounts, tableDigest } from './test-support/schema-variants';
+
+const TABLES = ['conversation_files', 'file_metadata', 'session_file_associations', 'file_access_log', 'file_cleanup_queue'];
+
+function seeded(version = '1.2.0', schema = shippedSchema()): string {
+  const dbPath = join(tempDir(), 'db.sqlite');
+  initialize(contextFor(dbPath, schema), { to: '1.0.0' });
+  seedFiles(dbPath, 300);
+  initialize(contextFor(dbPath, schema), { to: version });
+  return dbPath;
+}
+
+const digests = (dbPath: string, tables: string[]) => Object.fromEntries(tables.map((t) => [t, tableDigest(dbPath, t)]));
+const names = (problems: { kind: string; name: string }[]) => problems.map((p) => `${p.kind} ${p.name}`);
+
+describe('repair recreates what is missing, leaving every other row as it was', () => {
+  it('a dropped file_metadata: verify names it, repair recreates it with its index, in one audited transaction', async () => {
+    const dbPath = seeded();
+    const others = TABLES.filter((t) => t !== 'file_metadata');
+    const before = digests(dbPath, others);
+    sqlite3(dbPath, 'DROP TABLE file_metadata');
+    const ctx = contextFor(dbPath);
+    const report = verify(ctx);
+    expect(report.status).toBe('unhealthy');
+    expect(names(report.problems.filter((p) => p.change === 'missing'))).toEqual(['table file_metadata', 'index idx_file_metadata_file_id']);
+
+    const result = await repair(ctx);
+    expect(result).toMatchObject({ path: dbPath, version: '1.2.0', refused: [], backup: null });
+    expect(names(result.recreated)).toEqual(['table file_metadata', 'index idx_file_metadata_file_id']);
+    expect(verify(ctx, 'full')).toMatchObject({ status: 'healthy', problems: [] });
+    expect(digests(dbPath, others)).toEqual(before);
+    expect(tableCounts(dbPath).file_metadata).toBe(0);
+    expect(sqlite3(dbPath, 'PRAGMA integrity_check')).toBe('ok');
+    const event = history(ctx).events[0];
+    expect(event).toMatchObject({ action: 'repair', version: '1.2.0', outcome: 'ok' });
+    expect(event.detail.recreated).toEqual([
+      { kind: 'table', name: 'file_metadata', table: 'file_metadata' },
+      { kind: 'index', name: 'idx_file_metadata_file_id', table: 'file_metadata' },
+    ]);
+  });
+
+  it('a dropped index', async () => {
+    const dbPath = seeded();
+    const before = digests(dbPath, TABLES);
+    sqlite3(dbPath, 'DROP INDEX idx_conversation_files_hash');
+    const ctx = contextFor(dbPath);
+    expect(verify(ctx).problems).toEqual([expect.objectContaining({ kind: 'index', name: 'idx_conversation_files_hash', change: 'missing' })]);
+    expect(names((await repair(ctx)).recreated)).toEqual(['index idx_conversation_files_hash']);
+    expect(verify(ctx).status).toBe('healthy');
+    expect(digests(dbPath, TABLES)).toEqual(before);
+  });
+
+  it('a dropped trigger, recreated so that it works again', async () => {
+    const dbPath = seeded();
+    const before = digests(dbPath, TABLES);
+    sqlite3(dbPath, 'DROP TRIGGER trg_session_association_cleanup_schedule');
+    const ctx = contextFor(dbPath);
+    expect(verify(ctx).problems).toEqual([expect.objectContaining({ kind: 'trigger', name: 'trg_session_association_cleanup_schedule', change: 'missing' })]);
+    expect(names((await repair(ctx)).recreated)).toEqual(['trigger trg_session_association_cleanup_schedule']);
+    expect(digests(dbPath, TABLES)).toEqual(before);
+    sqlite3(dbPath, "INSERT INTO session_file_associations (session_id, file_id, message_id) VALUES ('s-new', 'file-1', 'm-new')");
+    expect(sqlite3(dbPath, "SELECT count(*) FROM file_cleanup_queue WHERE session_id = 's-new'")).toBe('1');
+  });
+
+  it('takes the backup first, only when there is something to do, and reports it', async () => {
+    const dbPath = seeded();
+    sqlite3(dbPath, 'DROP VIEW v_pending_cleanups');
+    const backup = { name: 'pre-repair.sqlite', path: '/backups/pre-repair.sqlite' } as BackupInfo;
+    const beforeChange = vi.fn(async () => {
+      expect(sqlite3(dbPath, "SELECT count(*) FROM sqlite_master WHERE name = 'v_pending_cleanups'")).toBe('0');
+      return backup;
+    });
+    const result = await repair(contextFor(dbPath), { beforeChange });
+    expect(beforeChange).toHaveBeenCalledTimes(1);
+    expect(result.backup).toBe(backup);
+    expect(names(result.recreated)).toEqual(['view v_pending_cleanups']);
+    expect(history(contextFor(dbPath)).events[0].detail.backup).toBe('/backups/pre-repair.sqlite');
+
+    const again = await repair(contextFor(dbPath), { beforeChange });
+    expect(again).toMatchObject({ recreated: [], refused: [], backup: null });
+    expect(beforeChange).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('repair refuses what it cannot fix safely, and says why', () => {
+  it('an extra NOT NULL and a changed CHECK (a rebuild) are refused, and an extra index left alone; the file is byte-identical', async () => {
+    const dbPath = seeded();
+    sqlite3(dbPath, `
+      PRAGMA foreign_keys = OFF;
+      CREATE TABLE new_file_metadata (
+        metadata_id INTEGER PRIMARY KEY AUTOINCREMENT,
+        file_id TEXT NOT NULL,
+        metadata_key TEXT NOT NULL CHECK (length(metadata_key) > 0),
+        metadata_value TEXT NOT NULL DEFAULT '',
+        created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
+        FOREIGN KEY (file_id) REFERENCES conversation_files(file_id) ON DELETE CASCADE,
+        UNIQUE (file_id, metadata_key));
+      INSERT INTO new_file_metadata SELECT * FROM file_metadata;
+      DROP TABLE file_metadata;
+      ALTER TABLE new_file_metadata RENAME TO file_metadata;
+      CREATE INDEX idx_file_metadata_file_id ON file_metadata (file_id);
+      CREATE INDEX idx_extra ON file_metadata (metadata_key);`);
+    const before = sha256File(dbPath);
+    const result = await repair(contextFor(dbPath));
+    expect(result.recreated).toEqual([]);
+    expect(names(result.refused)).toEqual(['column metadata_value', 'check length (metadata_key) > 0', 'index idx_extra']);
+    const [column, check, index] = result.refused;
+    expect(column.message).toBe("Column file_metadata.metadata_value differs from the expected schema. Fixing it means rebuilding table file_metadata (copying every row), which repair does not do.");
+    expect(column.hint).toContain('Restore a backup taken before the change');
+    expect(check.message).toContain('rebuilding table file_metadata');
+    expect(index.message).toContain('Repair never drops anything.');
+    expect(index.hint).toBe('Drop it yourself if nothing uses it: it is not part of version 1.2.0.');
+    expect(sha256File(dbPath)).toBe(before);
+  });
+
+  it('recreates the missing index and refuses the changed one, in the same run', async () => {
+    const dbPath = seeded();
+    sqlite3(dbPath, 'DROP INDEX idx_file_metadata_file_id; DROP INDEX idx_session_associations_file; CREATE INDEX idx_session_associations_file ON session_file_associations (file_id, session_id);');
+    const result = await repair(contextFor(dbPath));
+    expect(names(result.recreated)).toEqual(['index idx_file_metadata_file_id']);
+    expect(names(result.refused)).toEqual(['index idx_session_associations_file']);
+    expect(result.refused[0].hint).toBe('Drop it (DROP INDEX idx_session_associations_file) and run repair again to recreate it as version 1.2.0 defines it.');
+  });
+
+  it('reports an object SQLite will not recreate (a UNIQUE index over duplicates) and recreates the rest', async () => {
+    const schema = schemaVariant({ '1.3.0__unique_file_hash.sql': 'CREATE UNIQUE INDEX idx_unique_stored_path ON conversation_files (file_path);\n' });
+    const dbPath = seeded('1.3.0', schema);
+    sqlite3(dbPath, "DROP INDEX idx_unique_stored_path; DROP INDEX idx_file_metadata_file_id; UPDATE conversation_files SET file_path = '/same' WHERE file_id IN ('file-1', 'file-2');");
+    const result = await repair(contextFor(dbPath, schema));
+    expect(names(result.recreated)).toEqual(['index idx_file_metadata_file_id']);
+    expect(names(result.refused)).toEqual(['index idx_unique_stored_path']);
+    expect(result.refused[0].message).toContain('UNIQUE constraint failed: conversation_files.file_path');
+  });
+
+  it('refuses up front when rows already point at a missing parent: nothing changes', async () => {
+    const dbPath = seeded();
+    sqlite3(dbPath, 'PRAGMA foreign_keys = OFF; DROP TABLE conversation_files;');
+    const before = sha256File(dbPath);
+    await expect(repair(contextFor(dbPath))).rejects.toMatchObject({ code: 'FOREIGN_KEY_VIOLATION', message: expect.stringContaining('pointing at missing parents') });
+    expect(sha256File(dbPath)).toBe(before);
+  });
+
+  it('refuses databases it cannot reason about: unversioned, without a schema', async () => {
+    const unversioned = join(tempDir(), 'u.db');
+    buildUnversioned(unversioned, '1.0.0');
+    await expect(repair(contextFor(unversioned))).rejects.toMatchObject({ code: 'NOT_VERSIONED' });
+    const empty = join(tempDir(), 'e.db');
+    sqlite3(empty, 'PRAGMA user_version = 0');
+    await expect(repair(contextFor(empty))).rejects.toMatchObject({ code: 'NOT_INITIALIZED' });
+  });
+});
