@@ -3,6 +3,7 @@ import type { ChecksumMismatch } from '../../../../shared/types';
 import { Button } from '../../components/Button';
 import { Dialog } from '../../components/Dialog';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { Field } from '../../components/Field';
 import { shortHash } from '../../lib/format';
 import { useAcceptChecksum } from './overview-mutations';
 
@@ -35,11 +36,11 @@ function AcceptChecksumDialog({ db, mismatch, onClose }: { db: string; mismatch:
           has <code>{shortHash(mismatch.current)}</code>. Accepting records the new checksum, who accepted it and why, in the
           database's audit log. The schema itself is not changed.
         </p>
-        <label className="field">
-          <span className="field__label">Why is the edit safe?</span>
-          <textarea rows={3} value={reason} onChange={(e) => setReason(e.target.value)} data-autofocus placeholder="e.g. Comment-only change in review #123" />
-          <span className="field__help">At least 3 characters; kept in the history.</span>
-        </label>
+        <Field label="Why is the edit safe?" help="At least 3 characters; kept in the history.">
+          {(control) => (
+            <textarea {...control} rows={3} value={reason} onChange={(e) => setReason(e.target.value)} data-autofocus placeholder="e.g. Comment-only change in review #123" />
+          )}
+        </Field>
         {accept.isError && <ErrorNotice error={accept.error} context="The checksum was not accepted" />}
       </form>
     </Dialog>

@@ -55,6 +55,9 @@ function FullPlan({ db, plan }: { db: string; plan: MigrationPlan }) {
   const busy = migration.isRunning || rehearsal.isRunning;
   const canRun = plan.steps.length > 0 && !blocked;
 
+  if (!ranPlan && plan.steps.length === 0 && !blocked) {
+    return <EmptyState title="Nothing to migrate">At {plan.to}, the latest version this tool knows.</EmptyState>;
+  }
   return (
     <>
       <Panel
