@@ -11,10 +11,13 @@ import './styles/base.css';
 const root = document.getElementById('root');
 if (!root) throw new Error('renderer/index.html must contain <div id="root">');
 
+const connection = connectToHost();
+const queryClient = createQueryClient();
+
 createRoot(root).render(
   <StrictMode>
-    <ConnectionProvider connection={connectToHost()}>
-      <QueryClientProvider client={createQueryClient()}>
+    <ConnectionProvider connection={connection}>
+      <QueryClientProvider client={queryClient}>
         <App />
       </QueryClientProvider>
     </ConnectionProvider>

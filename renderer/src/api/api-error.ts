@@ -1,4 +1,4 @@
-import { ERROR_CODES, type ErrorCode, type ErrorInfo } from '../../../shared/errors';
+import type { ErrorCode, ErrorInfo } from '../../../shared/errors';
 
 /** An engine or host error as the renderer holds it: the wire ErrorInfo, never a stack. */
 export class ApiError extends Error {
@@ -9,10 +9,6 @@ export class ApiError extends Error {
     this.name = 'ApiError';
     this.info = info;
   }
-}
-
-export function isErrorCode(value: unknown): value is ErrorCode {
-  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
 }
 
 /** What a view shows for any failure: engine errors as they are, anything else as an INTERNAL sentence. */

@@ -7,10 +7,10 @@ import { ApiError } from '../api/api-error';
 // vi.fn; a method without a handler answers NOT_SUPPORTED, as a host that lacks it would.
 
 type Handler<M extends MethodName> = (input: MethodInput<M>) => ApiResults[M] | Promise<ApiResults[M]>;
-export type FakeHandlers = { [M in MethodName]?: Handler<M> };
+type FakeHandlers = { [M in MethodName]?: Handler<M> };
 export type FakeApi = { [M in MethodName]: Mock<(input: MethodInput<M>) => Promise<ApiResults[M]>> };
 
-export function notSupported(method: string): ApiError {
+function notSupported(method: string): ApiError {
   return new ApiError({ code: 'NOT_SUPPORTED', message: `This host does not offer ${method} yet.`, hint: 'Update the Schema Warden host.' });
 }
 

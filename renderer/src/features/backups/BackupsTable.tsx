@@ -45,7 +45,7 @@ export function BackupsTable({ backups, busy, onVerify, onRestore }: BackupsTabl
       <tbody>
         {backups.map((backup) => (
           <tr key={backup.name}>
-            <td>
+            <td className="nowrap">
               <time dateTime={backup.createdAt}>{formatTimestamp(backup.createdAt)}</time>
               <div className="muted">{formatAgo(backup.createdAt)}</div>
             </td>

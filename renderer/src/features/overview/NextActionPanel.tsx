@@ -78,7 +78,7 @@ function ActionBody({ db, action, status, initialize }: { db: string; action: Ne
         </Step>
       );
     case 'none':
-      return <Step title="Nothing to do" text={`At ${status.version}, the latest version, and the schema is as expected.`} />;
+      return <Step title="Nothing to do" text="No action is needed. Take a backup before changing anything by hand." />;
   }
 }
 
