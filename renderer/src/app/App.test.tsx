@@ -18,6 +18,16 @@ describe('App', () => {
     expect(within(tabs).getByRole('link', { name: 'Overview' }).getAttribute('aria-current')).toBe('page');
   });
 
+  it('shows the worse verdict everywhere once a verification finds damage the status cannot see', async () => {
+    const damaged = verifyReport({ status: 'unhealthy', reason: 'SQLite quick_check failed: Page 5 is never used.', integrity: { level: 'quick', ok: false, messages: ['Page 5 is never used'] } });
+    renderConsole(<App />, { api: createFakeApi({ listDatabases: () => [MAIN], status: () => statusReport(), verify: () => damaged, backups: () => [] }) });
+    const header = (await screen.findByRole('heading', { level: 1, name: 'conversation_files.db' })).closest('header') as HTMLElement;
+    await waitFor(() => expect(within(header).getByText('Unhealthy')).toBeTruthy());
+    const sidebar = screen.getByRole('navigation', { name: 'Databases' });
+    expect(within(sidebar).getByRole('link', { name: /conversation_files\.db/ }).textContent).toContain('Unhealthy');
+    expect(screen.getByText(/There is no backup of this database to restore/)).toBeTruthy();
+  });
+
   it('says so when the address names a database that is not open', async () => {
     window.location.hash = '#/db/gone/history';
     renderConsole(<App />, { api: createFakeApi({ listDatabases: () => [MAIN], status: () => statusReport() }) });

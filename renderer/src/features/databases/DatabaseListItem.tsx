@@ -3,7 +3,7 @@ import { Button } from '../../components/Button';
 import { HealthDot } from '../../components/HealthDot';
 import { HEALTH } from '../../lib/health';
 import { hrefFor } from '../../lib/routes';
-import { useStatus } from '../../queries/status';
+import { useHealth } from '../../queries/health';
 
 interface DatabaseListItemProps {
   database: DatabaseEntry;
@@ -13,11 +13,11 @@ interface DatabaseListItemProps {
 }
 
 function useHealthLine(db: string) {
-  const status = useStatus(db);
-  if (status.isPending) return { dot: 'unknown' as const, line: 'Checking…' };
-  if (status.isError) return { dot: 'error' as const, line: 'Cannot be read' };
-  const { status: health, version } = status.data;
-  return { dot: health, line: `${version ?? 'no version'} · ${HEALTH[health].label}` };
+  const health = useHealth(db);
+  if (health.isPending) return { dot: 'unknown' as const, line: 'Checking…' };
+  if (health.isError || !health.verdict) return { dot: 'error' as const, line: 'Cannot be read' };
+  const { status } = health.verdict;
+  return { dot: status, line: `${health.data.version ?? 'no version'} · ${HEALTH[status].label}` };
 }
 
 /** One open database: its health dot, name and version, a link to it and a Close button. */

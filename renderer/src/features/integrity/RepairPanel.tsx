@@ -11,7 +11,8 @@ import { plural } from '../../lib/format';
 import { isRepairable, whyNotRepairable } from '../../lib/repairability';
 
 function label(problem: Problem): string {
-  return `${problem.kind.replaceAll('_', ' ')} ${problem.table && problem.kind !== 'table' ? `${problem.table}.` : ''}${problem.name}`;
+  const where = problem.table && problem.table !== problem.name ? `${problem.table}.` : '';
+  return `${problem.kind.replaceAll('_', ' ')} ${where}${problem.name}`;
 }
 
 function RepairOutcome({ result }: { result: RepairResult }) {

@@ -6,6 +6,7 @@ import type { LongOperation } from '../../hooks/use-long-operation';
 import { plural } from '../../lib/format';
 import { HEALTH } from '../../lib/health';
 import { hrefFor } from '../../lib/routes';
+import { verdictOf } from '../../queries/health';
 import { AcceptChecksumAction } from './AcceptChecksumAction';
 import { AdoptAction } from './AdoptAction';
 import { InitializeAction } from './InitializeAction';
@@ -16,20 +17,17 @@ interface NextActionPanelProps {
   status: StatusReport;
   verification: VerifyReport | undefined;
   initialize: LongOperation<string, InitializeResult>;
-}
-
-const RANK = { healthy: 0, degraded: 1, not_initialized: 1, unhealthy: 2 } as const;
-
-/** The verdict to show: the last verification when it found something worse than the status did. */
-function verdictOf(status: StatusReport, verification: VerifyReport | undefined) {
-  return verification && RANK[verification.status] > RANK[status.status] ? verification : status;
+  /** Whether a backup exists to restore from (null: not known, or the host has no backups). */
+  hasBackup: boolean | null;
 }
 
 function objectName(problem: { kind: string; name: string }) {
   return `${problem.kind.replace('_', ' ')} ${problem.name}`;
 }
 
-function ActionBody({ db, action, status, initialize }: { db: string; action: NextAction; status: StatusReport; initialize: NextActionPanelProps['initialize'] }) {
+type ActionBodyProps = Pick<NextActionPanelProps, 'db' | 'status' | 'initialize' | 'hasBackup'> & { action: NextAction };
+
+function ActionBody({ db, action, status, initialize, hasBackup }: ActionBodyProps) {
   switch (action.kind) {
     case 'initialize':
       return (
@@ -45,6 +43,14 @@ function ActionBody({ db, action, status, initialize }: { db: string; action: Ne
         />
       );
     case 'restore':
+      if (hasBackup === false) {
+        return (
+          <Step
+            title="Restore a backup"
+            text={`${action.why} There is no backup of this database to restore: copy the file aside before anything else writes to it.`}
+          />
+        );
+      }
       return (
         <Step title="Restore a backup" text={action.why}>
           <ButtonLink variant="primary" href={hrefFor(db, 'backups')}>Choose a backup to restore…</ButtonLink>
@@ -96,7 +102,7 @@ function Step({ title, text, children }: { title: string; text: string; children
 }
 
 /** The status in words and the one action that matters now. */
-export function NextActionPanel({ db, status, verification, initialize }: NextActionPanelProps) {
+export function NextActionPanel({ db, status, verification, initialize, hasBackup }: NextActionPanelProps) {
   const verdict = verdictOf(status, verification);
   const action = nextActionFor(status, verification);
   return (
@@ -105,7 +111,7 @@ export function NextActionPanel({ db, status, verification, initialize }: NextAc
         <StatusBadge status={verdict.status} />
         <p className="next-action__reason">{verdict.reason}</p>
       </div>
-      <ActionBody db={db} action={action} status={status} initialize={initialize} />
+      <ActionBody db={db} action={action} status={status} initialize={initialize} hasBackup={hasBackup} />
     </section>
   );
 }

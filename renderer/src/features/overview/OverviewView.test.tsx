@@ -69,6 +69,44 @@ describe('OverviewView', () => {
     expect(alert.textContent).toContain('NOT_A_DATABASE');
   });
 
+  it('adopts a database the Python service created, at the version its schema_migrations records', async () => {
+    const legacy = { table: 'schema_migrations', legacyVersion: '001', version: '1.0.0' };
+    let status = statusReport({ status: 'degraded', version: null, legacy, reason: 'Tables exist but Schema Warden has no history for them.' });
+    const api = createFakeApi({
+      status: () => status,
+      verify: () => verifyReport(),
+      backups: () => [],
+      listSchemas: () => [],
+      baseline: ({ version }) => {
+        status = statusReport({ status: 'degraded', version, pending: ['1.1.0', '1.2.0'] });
+        return { path: status.path, version, adoptedFrom: legacy };
+      },
+    });
+    renderConsole(<OverviewView db="main" />, { api });
+    fireEvent.click(await screen.findByRole('button', { name: 'Adopt as 1.0.0' }));
+    await waitFor(() => expect(api.baseline).toHaveBeenCalledWith({ db: 'main', version: '1.0.0' }));
+    expect(await screen.findByText('Migrate to 1.2.0')).toBeTruthy();
+  });
+
+  it('accepts an edited migration only with a reason', async () => {
+    const mismatch = { version: '1.1.0', file: '1.1.0__access_log_reference_type.sql', recorded: 'a'.repeat(64), current: 'b'.repeat(64) };
+    const api = createFakeApi({
+      status: () => statusReport({ status: 'degraded', checksumMismatches: [mismatch], reason: '1 applied migration edited since it ran.' }),
+      verify: () => verifyReport(),
+      backups: () => [],
+      acceptChecksum: ({ version, reason }) => ({ path: '/srv/chat/conversation_files.db', version, previous: reason, accepted: 'b'.repeat(64) }),
+    });
+    renderConsole(<OverviewView db="main" />, { api });
+    fireEvent.click(await screen.findByRole('button', { name: 'Review the edited migration…' }));
+    const dialog = screen.getByRole('dialog', { name: `Accept the edited ${mismatch.file}?` });
+    const accept = within(dialog).getByRole('button', { name: 'Accept the new checksum' }) as HTMLButtonElement;
+    expect(accept.disabled).toBe(true);
+    fireEvent.change(within(dialog).getByLabelText('Why is the edit safe?'), { target: { value: 'Comment-only change, reviewed' } });
+    fireEvent.click(accept);
+    await waitFor(() => expect(api.acceptChecksum).toHaveBeenCalledWith({ db: 'main', version: '1.1.0', reason: 'Comment-only change, reviewed' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+  });
+
   it('says backups are not available when the host does not offer them yet', async () => {
     const api = createFakeApi({ status: () => statusReport(), verify: () => verifyReport() });
     renderConsole(<OverviewView db="main" />, { api });

@@ -23,7 +23,13 @@ export function OverviewView({ db }: { db: string }) {
   return (
     <div className="overview">
       {initialize.result && <InitializeOutcome result={initialize.result} />}
-      <NextActionPanel db={db} status={status.data} verification={verification.data} initialize={initialize} />
+      <NextActionPanel
+        db={db}
+        status={status.data}
+        verification={verification.data}
+        initialize={initialize}
+        hasBackup={backups.data ? backups.data.length > 0 : null}
+      />
       <div className="overview__columns">
         <DatabaseFacts status={status.data} />
         <SafetyFacts db={db} exists={status.data.exists} backups={backups} verification={verification} />
