@@ -9,8 +9,6 @@ interface DialogProps {
   onClose: () => void;
   children: ReactNode;
   footer?: ReactNode;
-  /** Escape and the backdrop do nothing while something irreversible is running. */
-  dismissible?: boolean;
   width?: 'normal' | 'wide';
 }
 
@@ -22,13 +20,11 @@ function focusableIn(root: HTMLElement): HTMLElement[] {
  * A modal dialog: the page behind is inert, Tab cycles inside, Escape closes, and focus goes
  * back to whatever opened it. Focus starts on the element marked data-autofocus, else the first.
  */
-export function Dialog({ title, onClose, children, footer, dismissible = true, width = 'normal' }: DialogProps) {
+export function Dialog({ title, onClose, children, footer, width = 'normal' }: DialogProps) {
   const panel = useRef<HTMLDivElement>(null);
   const titleId = useId();
   const closeRef = useRef(onClose);
   closeRef.current = onClose;
-  const dismissibleRef = useRef(dismissible);
-  dismissibleRef.current = dismissible;
 
   useEffect(() => {
     const opener = document.activeElement as HTMLElement | null;
@@ -45,7 +41,7 @@ export function Dialog({ title, onClose, children, footer, dismissible = true, w
   function onKeyDown(event: KeyboardEvent<HTMLDivElement>) {
     if (event.key === 'Escape') {
       event.stopPropagation();
-      if (dismissibleRef.current) closeRef.current();
+      closeRef.current();
       return;
     }
     if (event.key !== 'Tab' || !panel.current) return;
@@ -63,7 +59,7 @@ export function Dialog({ title, onClose, children, footer, dismissible = true, w
   }
 
   return createPortal(
-    <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && dismissible && onClose()}>
+    <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
       <div
         ref={panel}
         className={`dialog dialog--${width}`}

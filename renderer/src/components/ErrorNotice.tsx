@@ -1,4 +1,3 @@
-import type { ReactNode } from 'react';
 import { errorInfoOf } from '../api/api-error';
 import { Notice, type Tone } from './Notice';
 import './ErrorNotice.css';
@@ -7,18 +6,16 @@ interface ErrorNoticeProps {
   error: unknown;
   /** What was being attempted, e.g. "Could not load the history". */
   context?: string;
-  actions?: ReactNode;
 }
 
 /** An engine error as a person reads it: the sentence, what to do, and the code to search for. */
-export function ErrorNotice({ error, context, actions }: ErrorNoticeProps) {
+export function ErrorNotice({ error, context }: ErrorNoticeProps) {
   const info = errorInfoOf(error);
   const tone: Tone = info.code === 'CANCELLED' ? 'neutral' : info.code === 'NOT_SUPPORTED' ? 'info' : 'bad';
   return (
     <Notice
       tone={tone}
       urgent={tone === 'bad'}
-      actions={actions}
       title={
         <>
           {context && <span className="error-notice__context">{context}: </span>}

@@ -1,5 +1,5 @@
 import type { HealthStatus } from '../../../shared/types';
-import { HEALTH } from '../lib/health';
+import { HEALTH } from '../lib/health-labels';
 import './HealthDot.css';
 
 /** A coloured dot with its status in words for screen readers and as a tooltip. */

@@ -9,13 +9,12 @@ interface NoticeProps {
   tone: Tone;
   title: ReactNode;
   children?: ReactNode;
-  actions?: ReactNode;
   /** role="alert" for what just went wrong; plain text for standing information. */
   urgent?: boolean;
 }
 
-/** A callout: an icon, a one-line title, an optional explanation and actions. */
-export function Notice({ tone, title, children, actions, urgent = false }: NoticeProps) {
+/** A callout: an icon, a one-line title and an optional explanation. */
+export function Notice({ tone, title, children, urgent = false }: NoticeProps) {
   return (
     <div className={`notice notice--${tone}`} role={urgent ? 'alert' : undefined}>
       <span className="notice__icon" aria-hidden="true">{ICONS[tone]}</span>
@@ -23,7 +22,6 @@ export function Notice({ tone, title, children, actions, urgent = false }: Notic
         <div className="notice__title">{title}</div>
         {children && <div className="notice__body">{children}</div>}
       </div>
-      {actions && <div className="notice__actions">{actions}</div>}
     </div>
   );
 }

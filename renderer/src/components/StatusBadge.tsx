@@ -1,5 +1,5 @@
 import type { HealthStatus } from '../../../shared/types';
-import { HEALTH } from '../lib/health';
+import { HEALTH } from '../lib/health-labels';
 import { Tag } from './Tag';
 
 export function StatusBadge({ status }: { status: HealthStatus }) {

@@ -35,7 +35,6 @@ export function useLongOperation<TVars, TResult>({ run, onSuccess, onSettled }: 
     cancel() {
       if (operationId && mutation.isPending) cancellation.mutate(operationId);
     },
-    reset: mutation.reset,
     operationId,
     isRunning: mutation.isPending,
     isCancelling: cancellation.isPending || (cancellation.isSuccess && mutation.isPending),

@@ -1,7 +1,7 @@
 import type { DatabaseEntry } from '../../../../shared/types';
 import { Button } from '../../components/Button';
 import { HealthDot } from '../../components/HealthDot';
-import { HEALTH } from '../../lib/health';
+import { HEALTH } from '../../lib/health-labels';
 import { hrefFor } from '../../lib/routes';
 import { useHealth } from '../../queries/health';
 

@@ -4,7 +4,7 @@ import { ButtonLink } from '../../components/Button';
 import { StatusBadge } from '../../components/StatusBadge';
 import type { LongOperation } from '../../hooks/use-long-operation';
 import { plural } from '../../lib/format';
-import { HEALTH } from '../../lib/health';
+import { HEALTH } from '../../lib/health-labels';
 import { hrefFor } from '../../lib/routes';
 import { verdictOf } from '../../queries/health';
 import { AcceptChecksumAction } from './AcceptChecksumAction';
