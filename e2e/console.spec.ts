@@ -1,0 +1,124 @@
+import { expect, test, type Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startWardenServe, warden, whyServeIsUnavailable, type RunningHost } from './warden-serve';
+
+// The console against the real web host and real databases made here; sqlite3 is the referee.
+
+const SCREENSHOTS = resolve(dirname(fileURLToPath(import.meta.url)), 'screenshots');
+const unavailable = whyServeIsUnavailable();
+test.skip(unavailable !== null, unavailable ?? '');
+
+let dir: string;
+let host: RunningHost;
+const db = (name: string) => join(dir, `${name}.db`);
+
+function sqlite(path: string, sql: string): string {
+  return execFileSync('sqlite3', [path, sql], { encoding: 'utf8' }).trim();
+}
+
+function createAt(name: string, version?: string): void {
+  const result = warden(['init', '--db', db(name), ...(version ? ['--to', version] : [])]);
+  if (result.status !== 0) throw new Error(`warden init ${name} failed: ${result.stderr}`);
+}
+
+test.beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'warden-e2e-'));
+  writeFileSync(db('fresh'), '');
+  createAt('upgrade', '1.0.0');
+  createAt('dropped');
+  sqlite(db('dropped'), 'DROP TABLE file_metadata;');
+  createAt('restore');
+  sqlite(db('restore'), "INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash) VALUES ('f1','s1','a.pdf','st1','/f/1',10,'h1'), ('f2','s1','b.pdf','st2','/f/2',20,'h2'), ('f3','s2','c.pdf','st3','/f/3',30,'h3');");
+  writeFileSync(db('notes'), 'Meeting notes, not a database.\n');
+  host = await startWardenServe(['fresh', 'upgrade', 'dropped', 'restore', 'notes'].map(db));
+});
+
+test.afterAll(() => {
+  host?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function openDatabase(page: Page, fileName: string, view?: string): Promise<void> {
+  await page.goto(host.url);
+  await expect(page).not.toHaveURL(/token=/);
+  await page.getByRole('navigation', { name: 'Databases' }).getByRole('link', { name: new RegExp(fileName.replace('.', '\\.')) }).click();
+  await expect(page.getByRole('heading', { level: 1, name: fileName })).toBeVisible();
+  if (view) await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: view }).click();
+}
+
+test('a fresh database is initialized from the Overview', async ({ page }) => {
+  await openDatabase(page, 'fresh.db');
+  const step = page.getByRole('region', { name: 'Status and next step' });
+  await expect(step.getByText('Not initialized')).toBeVisible();
+  await step.getByRole('button', { name: 'Initialize at 1.2.0' }).click();
+  await expect(page.getByText('Initialized at 1.2.0')).toBeVisible();
+  await expect(step.getByText('Healthy')).toBeVisible();
+  await page.screenshot({ path: join(SCREENSHOTS, 'overview-initialized.png') });
+  expect(sqlite(db('fresh'), 'SELECT max(version) FROM schema_version;')).toBe('1.2.0');
+});
+
+test('a 1.0.0 database shows a two-step plan, is rehearsed, migrated, and its history shows both versions', async ({ page }) => {
+  await openDatabase(page, 'upgrade.db', 'Migration plan');
+  await expect(page.getByRole('article')).toHaveCount(2);
+  await expect(page.getByRole('article', { name: 'Step 1: 1.1.0' })).toBeVisible();
+  await expect(page.getByRole('article', { name: 'Step 2: 1.2.0' })).toBeVisible();
+  await page.getByRole('button', { name: 'Rehearse on a copy' }).click();
+  await expect(page.getByText(/Rehearsal passed: 1\.0\.0 → 1\.2\.0/)).toBeVisible();
+  await page.getByRole('button', { name: 'Apply…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Migrate from 1.0.0 to 1.2.0?' });
+  await expect(dialog).toContainText('pre-migrate backup');
+  await dialog.getByRole('button', { name: 'Back up and migrate to 1.2.0' }).click();
+  await expect(page.getByText('Migrated from 1.0.0 to 1.2.0')).toBeVisible();
+  await page.screenshot({ path: join(SCREENSHOTS, 'plan-migrated.png'), fullPage: true });
+  await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'History' }).click();
+  const versions = page.getByRole('table');
+  await expect(versions.getByRole('row', { name: /^1\.2\.0/ })).toBeVisible();
+  await expect(versions.getByRole('row', { name: /^1\.1\.0/ })).toBeVisible();
+  await page.screenshot({ path: join(SCREENSHOTS, 'history-after-migrate.png') });
+});
+
+test('a dropped table makes the database unhealthy, the integrity view names it, Repair brings it back', async ({ page }) => {
+  await openDatabase(page, 'dropped.db');
+  await expect(page.getByRole('region', { name: 'Status and next step' }).getByText('Unhealthy')).toBeVisible();
+  await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Integrity' }).click();
+  const row = page.getByRole('row', { name: /file_metadata\s+table\s+Missing/ });
+  await expect(row).toContainText('Table file_metadata is missing.');
+  await page.screenshot({ path: join(SCREENSHOTS, 'integrity-missing-table.png') });
+  await page.getByRole('button', { name: 'Repair…' }).click();
+  await page.getByRole('dialog', { name: 'Repair this database?' }).getByRole('button', { name: 'Take a backup and repair' }).click();
+  await expect(page.getByText(/Recreated \d+ objects? at 1\.2\.0/)).toBeVisible();
+  await expect(page.getByText('Every expected object is present and as defined')).toBeVisible();
+  await page.screenshot({ path: join(SCREENSHOTS, 'integrity-repaired.png') });
+  expect(sqlite(db('dropped'), "SELECT count(*) FROM sqlite_master WHERE name = 'file_metadata';")).toBe('1');
+});
+
+test('Backup now adds a row, and Restore brings deleted rows back', async ({ page }) => {
+  await openDatabase(page, 'restore.db', 'Backups');
+  await page.getByRole('button', { name: 'Back up now' }).click();
+  await expect(page.getByText(/^Backed up: /)).toBeVisible();
+  const rows = page.getByRole('table').getByRole('row');
+  await expect(rows).toHaveCount(2);
+  sqlite(db('restore'), 'DELETE FROM conversation_files;');
+  expect(sqlite(db('restore'), 'SELECT count(*) FROM conversation_files;')).toBe('0');
+  await page.getByRole('button', { name: /^Restore backup / }).first().click();
+  const dialog = page.getByRole('dialog', { name: 'Restore this backup?' });
+  await expect(dialog).toContainText('pre-restore backup');
+  await dialog.getByRole('button', { name: 'Restore this backup' }).click();
+  await expect(page.getByText(/^Restored from /)).toBeVisible();
+  await page.screenshot({ path: join(SCREENSHOTS, 'backups-restored.png') });
+  expect(sqlite(db('restore'), 'SELECT count(*) FROM conversation_files;')).toBe('3');
+  expect(sqlite(db('restore'), 'PRAGMA integrity_check;')).toBe('ok');
+});
+
+test('an engine error is shown as a sentence with its code, never a stack', async ({ page }) => {
+  await openDatabase(page, 'notes.db');
+  const alert = page.getByRole('alert');
+  await expect(alert).toContainText('is not a SQLite database');
+  await expect(alert).toContainText('NOT_A_DATABASE');
+  await expect(alert).not.toContainText(/\bat \S+\.(ts|js):\d+/);
+  await page.screenshot({ path: join(SCREENSHOTS, 'engine-error.png') });
+});

@@ -1,0 +1,60 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// Starts the real web host, `warden serve --db … --port 0`, and reads the URL (with its token)
+// it prints. Everything else in the specs goes through the browser, like a user would.
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const TSX = resolve(ROOT, 'node_modules/tsx/dist/cli.mjs');
+const CLI = resolve(ROOT, 'electron/cli/main.ts');
+const URL_WITH_TOKEN = /https?:\/\/\S+[?&]token=[\w-]+/;
+
+export function warden(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [TSX, CLI, ...args], { cwd: ROOT, encoding: 'utf8' });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Why the specs cannot run yet, or null when this checkout's CLI has a `serve` command. */
+export function whyServeIsUnavailable(): string | null {
+  const help = warden(['--help']);
+  return /^\s+serve\b/m.test(help.stdout) ? null : 'this checkout has no `warden serve` yet (the web host of issue 5 has not landed)';
+}
+
+export interface RunningHost {
+  url: string;
+  stop(): void;
+}
+
+export async function startWardenServe(dbPaths: string[]): Promise<RunningHost> {
+  const child: ChildProcess = spawn(process.execPath, [TSX, CLI, 'serve', ...dbPaths.flatMap((p) => ['--db', p]), '--port', '0'], {
+    cwd: ROOT,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stop = () => {
+    if (child.pid && child.exitCode === null) process.kill(-child.pid, 'SIGTERM');
+  };
+  let output = '';
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    const timer = setTimeout(() => reject(new Error(`warden serve printed no URL within 30 s:\n${output}`)), 30_000);
+    const read = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = URL_WITH_TOKEN.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolveUrl(match[0]);
+      }
+    };
+    child.stdout?.on('data', read);
+    child.stderr?.on('data', read);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`warden serve exited with ${code}:\n${output}`));
+    });
+  }).catch((err: unknown) => {
+    stop();
+    throw err;
+  });
+  return { url, stop };
+}

@@ -1,0 +1,37 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { httpTransport } from './http-transport';
+
+afterEach(() => vi.unstubAllGlobals());
+
+describe('httpTransport', () => {
+  it('POSTs the input to /api/<method> with the bearer token and returns the envelope', async () => {
+    const fetch = vi.fn(async () => new Response(JSON.stringify({ ok: true, result: [] }), { status: 200 }));
+    vi.stubGlobal('fetch', fetch);
+    const envelope = await httpTransport('t0k3n', 'http://127.0.0.1:8080').call('backups', { db: 'main' });
+    expect(envelope).toEqual({ ok: true, result: [] });
+    expect(fetch).toHaveBeenCalledWith('http://127.0.0.1:8080/api/backups', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: 'Bearer t0k3n' },
+      body: JSON.stringify({ db: 'main' }),
+    });
+  });
+
+  it('passes error envelopes through as they are', async () => {
+    const error = { code: 'UNKNOWN_DATABASE', message: 'No database "x" is served here.' };
+    vi.stubGlobal('fetch', async () => new Response(JSON.stringify({ ok: false, error }), { status: 404 }));
+    expect(await httpTransport('t').call('status', { db: 'x' })).toEqual({ ok: false, error });
+  });
+
+  it('explains a refused token in words when the answer is not an envelope', async () => {
+    vi.stubGlobal('fetch', async () => new Response('Unauthorized', { status: 401 }));
+    const envelope = await httpTransport(null).call('status', { db: 'main' });
+    expect(envelope.ok).toBe(false);
+    if (!envelope.ok) expect(envelope.error.message).toMatch(/access token is missing or no longer valid/);
+  });
+
+  it('says the server cannot be reached when fetch fails', async () => {
+    vi.stubGlobal('fetch', async () => Promise.reject(new TypeError('Failed to fetch')));
+    const envelope = await httpTransport('t').call('status', { db: 'main' });
+    expect(envelope.ok === false && envelope.error.message).toBe('The console cannot reach the Schema Warden server.');
+  });
+});

@@ -1,0 +1,65 @@
+import type { CallEnvelope } from '../../../shared/transport';
+import type { ErrorInfo } from '../../../shared/errors';
+import type { HostEvent } from '../../../shared/types';
+import type { Transport } from './transport';
+
+function failure(error: ErrorInfo): CallEnvelope<never> {
+  return { ok: false, error };
+}
+
+function isEnvelope(value: unknown): value is CallEnvelope<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { ok?: unknown }).ok === 'boolean';
+}
+
+/** An answer that is not an envelope (a proxy's page, an auth refusal) still becomes a sentence. */
+function errorForStatus(status: number): ErrorInfo {
+  if (status === 401 || status === 403) {
+    return {
+      code: 'INTERNAL',
+      message: 'The Schema Warden server refused this console: its access token is missing or no longer valid.',
+      hint: 'Open the URL that `warden serve` printed when it started (it carries the token).',
+    };
+  }
+  if (status === 413) {
+    return { code: 'INVALID_INPUT', message: 'The request was too large for the Schema Warden server.', hint: 'Shorten what you typed and try again.' };
+  }
+  return {
+    code: 'INTERNAL',
+    message: `The Schema Warden server answered with HTTP ${status} and no explanation.`,
+    hint: 'Check the terminal where `warden serve` runs for what went wrong.',
+  };
+}
+
+const UNREACHABLE: ErrorInfo = {
+  code: 'INTERNAL',
+  message: 'The console cannot reach the Schema Warden server.',
+  hint: 'Check that `warden serve` is still running, then reload the page.',
+};
+
+/** POST /api/<method> with the bearer token; events as server-sent events from /api/events. */
+export function httpTransport(token: string | null, base = ''): Transport {
+  return {
+    kind: 'http',
+    async call(method, input) {
+      let response: Response;
+      try {
+        response = await fetch(`${base}/api/${method}`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+          body: JSON.stringify(input ?? {}),
+        });
+      } catch {
+        return failure(UNREACHABLE);
+      }
+      const body: unknown = await response.json().catch(() => null);
+      if (isEnvelope(body)) return body;
+      return failure(errorForStatus(response.status));
+    },
+    subscribe(listener) {
+      const source = new EventSource(`${base}/api/events${token ? `?token=${encodeURIComponent(token)}` : ''}`);
+      // Keep-alives are SSE comments and never reach onmessage: every message is one HostEvent.
+      source.onmessage = (message: MessageEvent<string>) => listener(JSON.parse(message.data) as HostEvent);
+      return () => source.close();
+    },
+  };
+}

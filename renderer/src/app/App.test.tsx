@@ -1,0 +1,41 @@
+// @vitest-environment jsdom
+import { screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { createFakeApi } from '../test/fake-api';
+import { statusReport, verifyReport } from '../test/fixtures';
+import { renderConsole } from '../test/render-console';
+import { App } from './App';
+
+const MAIN = { id: 'main', name: 'conversation_files.db', path: '/srv/chat/conversation_files.db', schema: 'conversation_files' };
+
+describe('App', () => {
+  it('opens the first database when the address names none, with its tabs', async () => {
+    renderConsole(<App />, { api: createFakeApi({ listDatabases: () => [MAIN], status: () => statusReport(), verify: () => verifyReport() }) });
+    await waitFor(() => expect(window.location.hash).toBe('#/db/main/overview'));
+    expect(await screen.findByRole('heading', { level: 1, name: 'conversation_files.db' })).toBeTruthy();
+    const tabs = screen.getByRole('navigation', { name: 'Views' });
+    expect(within(tabs).getAllByRole('link').map((a) => a.textContent)).toEqual(['Overview', 'History', 'Integrity', 'Migration plan', 'Backups']);
+    expect(within(tabs).getByRole('link', { name: 'Overview' }).getAttribute('aria-current')).toBe('page');
+  });
+
+  it('shows the worse verdict everywhere once a verification finds damage the status cannot see', async () => {
+    const damaged = verifyReport({ status: 'unhealthy', reason: 'SQLite quick_check failed: Page 5 is never used.', integrity: { level: 'quick', ok: false, messages: ['Page 5 is never used'] } });
+    renderConsole(<App />, { api: createFakeApi({ listDatabases: () => [MAIN], status: () => statusReport(), verify: () => damaged, backups: () => [] }) });
+    const header = (await screen.findByRole('heading', { level: 1, name: 'conversation_files.db' })).closest('header') as HTMLElement;
+    await waitFor(() => expect(within(header).getByText('Unhealthy')).toBeTruthy());
+    const sidebar = screen.getByRole('navigation', { name: 'Databases' });
+    expect(within(sidebar).getByRole('link', { name: /conversation_files\.db/ }).textContent).toContain('Unhealthy');
+    expect(screen.getByText(/There is no backup of this database to restore/)).toBeTruthy();
+  });
+
+  it('says so when the address names a database that is not open', async () => {
+    window.location.hash = '#/db/gone/history';
+    renderConsole(<App />, { api: createFakeApi({ listDatabases: () => [MAIN], status: () => statusReport() }) });
+    expect(await screen.findByText('"gone" is not open')).toBeTruthy();
+  });
+
+  it('invites to create a database when none is open', async () => {
+    renderConsole(<App />, { api: createFakeApi({ listDatabases: () => [] }) });
+    expect(await screen.findByText('No database is open')).toBeTruthy();
+  });
+});

@@ -1,0 +1,32 @@
+// @vitest-environment jsdom
+import { cleanup, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ApiError } from '../api/api-error';
+import { ErrorNotice } from './ErrorNotice';
+
+afterEach(cleanup);
+
+describe('ErrorNotice', () => {
+  it('shows an engine error as a sentence with what to do and its code', () => {
+    render(<ErrorNotice context="Nothing was restored" error={new ApiError({ code: 'CORRUPT', message: 'The backup x.sqlite is corrupt.', hint: 'Pick another backup.' })} />);
+    const alert = screen.getByRole('alert');
+    expect(alert.textContent).toBe('✕Nothing was restored: The backup x.sqlite is corrupt.What to do: Pick another backup.Error code CORRUPT');
+  });
+
+  it('never shows a stack trace, even for an unexpected error', () => {
+    const error = new TypeError('Cannot read properties of undefined');
+    render(<ErrorNotice error={error} />);
+    const text = screen.getByRole('alert').textContent ?? '';
+    expect(text).toContain('The console hit an unexpected problem: Cannot read properties of undefined.');
+    expect(text).toContain('INTERNAL');
+    const firstFrame = (error.stack ?? '').split('\n')[1].trim();
+    expect(firstFrame).toMatch(/^at /);
+    expect(text).not.toContain(firstFrame);
+  });
+
+  it('treats a cancelled operation as information, not as an alarm', () => {
+    render(<ErrorNotice error={new ApiError({ code: 'CANCELLED', message: 'Backup was cancelled; nothing was changed.' })} />);
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(screen.getByText('Backup was cancelled; nothing was changed.')).toBeTruthy();
+  });
+});

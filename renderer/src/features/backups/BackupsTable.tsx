@@ -1,0 +1,71 @@
+import type { BackupInfo } from '../../../../shared/types';
+import { Button } from '../../components/Button';
+import { Tag } from '../../components/Tag';
+import { formatAgo, formatBytes, formatDateTime, formatTimestamp, shortHash } from '../../lib/format';
+
+const REASONS: Record<BackupInfo['reason'], string> = {
+  manual: 'Manual',
+  'pre-migrate': 'Before migrate',
+  'pre-repair': 'Before repair',
+  'pre-restore': 'Before restore',
+};
+
+function VerifiedCell({ backup }: { backup: BackupInfo }) {
+  const { ok, level, at, messages } = backup.verified;
+  return (
+    <span className="verified-cell" title={messages.join('\n') || `${level} check ${formatDateTime(at)}`}>
+      {ok ? <Tag tone="ok">✓ Verified</Tag> : <Tag tone="bad" strong>✕ Failed</Tag>}
+      <span className="muted">{level}, {formatAgo(at)}</span>
+    </span>
+  );
+}
+
+interface BackupsTableProps {
+  backups: BackupInfo[];
+  busy: boolean;
+  onVerify: (backup: BackupInfo) => void;
+  onRestore: (backup: BackupInfo) => void;
+}
+
+/** The backups, newest first: when, why, which version, how big, whether they check out. */
+export function BackupsTable({ backups, busy, onVerify, onRestore }: BackupsTableProps) {
+  return (
+    <table className="data-table">
+      <thead>
+        <tr>
+          <th>Taken</th>
+          <th>Reason</th>
+          <th>Version</th>
+          <th className="number">Size</th>
+          <th>Verified</th>
+          <th>File</th>
+          <th><span className="visually-hidden">Actions</span></th>
+        </tr>
+      </thead>
+      <tbody>
+        {backups.map((backup) => (
+          <tr key={backup.name}>
+            <td className="nowrap">
+              <time dateTime={backup.createdAt}>{formatTimestamp(backup.createdAt)}</time>
+              <div className="muted">{formatAgo(backup.createdAt)}</div>
+            </td>
+            <td>{REASONS[backup.reason] ?? backup.reason}</td>
+            <td className="mono">{backup.version ?? '—'}</td>
+            <td className="number">{formatBytes(backup.bytes)}</td>
+            <td><VerifiedCell backup={backup} /></td>
+            <td>
+              <div className="mono backup-name" title={backup.path}>{backup.name}</div>
+              <div className="muted mono" title={backup.sha256}>sha256 {shortHash(backup.sha256)}</div>
+            </td>
+            <td>
+              <div className="row-actions">
+                <Button size="small" onClick={() => onVerify(backup)} disabled={busy} aria-label={`Verify backup ${backup.name}`}>Verify</Button>
+                <Button size="small" onClick={() => onRestore(backup)} disabled={busy} aria-label={`Restore backup ${backup.name}`}>Restore…</Button>
+              </div>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

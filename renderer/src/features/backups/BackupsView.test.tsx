@@ -1,0 +1,87 @@
+// @vitest-environment jsdom
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import type { BackupInfo } from '../../../../shared/types';
+import { createFakeApi } from '../../test/fake-api';
+import { backupInfo, statusReport } from '../../test/fixtures';
+import { renderConsole } from '../../test/render-console';
+import { BackupsView } from './BackupsView';
+
+const OLDER = backupInfo({ name: 'conversation_files-20250201-pre-migrate.sqlite', reason: 'pre-migrate', version: '1.0.0', createdAt: '2025-02-01T09:00:00.000Z' });
+
+function databaseWithBackups() {
+  let backups: BackupInfo[] = [OLDER];
+  const api = createFakeApi({
+    status: () => statusReport(),
+    backups: () => backups,
+    backup: () => {
+      const taken = backupInfo({ name: 'conversation_files-20250301-manual.sqlite' });
+      backups = [taken, ...backups];
+      return taken;
+    },
+    verifyBackup: ({ backup }) => ({ name: backup, ok: true, hashMatches: true, integrity: { level: 'quick', ok: true, messages: [] }, problems: [] }),
+    restore: ({ backup }) => {
+      const preRestore = backupInfo({ name: 'conversation_files-pre-restore.sqlite', reason: 'pre-restore' });
+      backups = [preRestore, ...backups];
+      return { path: '/srv/chat/conversation_files.db', restoredFrom: OLDER, preRestoreBackup: preRestore, version: backup === OLDER.name ? '1.0.0' : '1.2.0' };
+    },
+  });
+  return api;
+}
+
+function dataRows() {
+  return within(screen.getByRole('table')).getAllByRole('row').slice(1);
+}
+
+describe('BackupsView', () => {
+  it('lists backups with reason, version, size and verification', async () => {
+    renderConsole(<BackupsView db="main" />, { api: databaseWithBackups() });
+    await screen.findByRole('table');
+    const [row] = dataRows();
+    expect(row.textContent).toContain('Before migrate');
+    expect(row.textContent).toContain('1.0.0');
+    expect(row.textContent).toContain('200 KB');
+    expect(row.textContent).toContain('✓ Verified');
+  });
+
+  it('Back up now adds a row', async () => {
+    const api = databaseWithBackups();
+    renderConsole(<BackupsView db="main" />, { api });
+    await screen.findByRole('table');
+    fireEvent.click(screen.getByRole('button', { name: 'Back up now' }));
+    expect(await screen.findByText('Backed up: conversation_files-20250301-manual.sqlite')).toBeTruthy();
+    await waitFor(() => expect(dataRows()).toHaveLength(2));
+    expect(api.backup).toHaveBeenCalledWith({ db: 'main', operationId: expect.stringMatching(/^op-/) });
+  });
+
+  it('restores after a confirmation that says what is replaced and that a pre-restore backup is kept', async () => {
+    const api = databaseWithBackups();
+    renderConsole(<BackupsView db="main" />, { api });
+    fireEvent.click(await screen.findByRole('button', { name: `Restore backup ${OLDER.name}` }));
+    const dialog = screen.getByRole('dialog', { name: 'Restore this backup?' });
+    expect(dialog.textContent).toContain('Replaced: the current database /srv/chat/conversation_files.db (version 1.2.0, 200 KB)');
+    expect(dialog.textContent).toContain('a pre-restore backup of the current database is taken before anything is replaced');
+    expect(document.activeElement?.textContent).toBe('Cancel');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Restore this backup' }));
+    expect(await screen.findByText(`Restored from ${OLDER.name}`)).toBeTruthy();
+    expect(screen.getAllByText('conversation_files-pre-restore.sqlite').length).toBeGreaterThan(0);
+    expect(api.restore).toHaveBeenCalledWith({ db: 'main', backup: OLDER.name, operationId: expect.stringMatching(/^op-/) });
+  });
+
+  it('verifies one backup and says it checks out', async () => {
+    renderConsole(<BackupsView db="main" />, { api: databaseWithBackups() });
+    fireEvent.click(await screen.findByRole('button', { name: `Verify backup ${OLDER.name}` }));
+    expect(await screen.findByText(`${OLDER.name} checks out`)).toBeTruthy();
+  });
+
+  it('explains an empty list, and a host without backups', async () => {
+    renderConsole(<BackupsView db="main" />, { api: createFakeApi({ status: () => statusReport(), backups: () => [] }) });
+    expect(await screen.findByText('No backups yet')).toBeTruthy();
+  });
+
+  it('shows NOT_SUPPORTED as information, not as a failure', async () => {
+    renderConsole(<BackupsView db="main" />, { api: createFakeApi({ status: () => statusReport() }) });
+    expect(await screen.findByText(/The backups could not be listed/)).toBeTruthy();
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+});

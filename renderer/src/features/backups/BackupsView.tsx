@@ -1,0 +1,86 @@
+import { useState } from 'react';
+import type { BackupInfo, BackupVerification, RestoreResult } from '../../../../shared/types';
+import { Button } from '../../components/Button';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { Notice } from '../../components/Notice';
+import { OperationProgress } from '../../components/OperationProgress';
+import { Panel } from '../../components/Panel';
+import { EmptyState, LoadingState } from '../../components/QueryStates';
+import { formatBytes, plural } from '../../lib/format';
+import { useBackups } from '../../queries/backups';
+import { useStatus } from '../../queries/status';
+import { BackupsTable } from './BackupsTable';
+import { useBackupNow, useRestore, useVerifyBackup } from './backups-queries';
+import { RestoreDialog } from './RestoreDialog';
+import './backups.css';
+
+function VerificationOutcome({ result }: { result: BackupVerification }) {
+  if (result.ok) {
+    return <Notice tone="ok" title={`${result.name} checks out`}>Its SHA-256 matches and SQLite's {result.integrity.level === 'quick' ? 'quick_check' : 'integrity_check'} passed.</Notice>;
+  }
+  return (
+    <Notice tone="bad" title={`${result.name} failed verification`} urgent>
+      {!result.hashMatches && <p>Its SHA-256 no longer matches the one recorded when it was taken: the file changed.</p>}
+      {result.problems.length > 0 && <ul className="plain-list">{result.problems.map((p) => <li key={p}>{p}</li>)}</ul>}
+      <p>Do not restore from it.</p>
+    </Notice>
+  );
+}
+
+function RestoreOutcome({ result }: { result: RestoreResult }) {
+  return (
+    <Notice tone="ok" title={`Restored from ${result.restoredFrom.name}`}>
+      <p>The database is back at version {result.version ?? 'none'}, as it was when that backup was taken.</p>
+      <p>What it replaced is kept as <code>{result.preRestoreBackup.name}</code>: restore that to undo this.</p>
+    </Notice>
+  );
+}
+
+/** Backups with time, reason, version, size and verification; Backup now, Verify, Restore. */
+export function BackupsView({ db }: { db: string }) {
+  const backups = useBackups(db);
+  const status = useStatus(db);
+  const backupNow = useBackupNow(db);
+  const verify = useVerifyBackup(db);
+  const restore = useRestore(db);
+  const [restoring, setRestoring] = useState<BackupInfo | null>(null);
+  const busy = backupNow.isRunning || verify.isRunning || restore.isRunning;
+
+  return (
+    <Panel
+      title="Backups"
+      subtitle={backups.data ? `${plural(backups.data.length, 'backup')}, newest first` : undefined}
+      actions={<Button variant="primary" onClick={() => backupNow.start()} disabled={busy}>Back up now</Button>}
+    >
+      {backupNow.isRunning && <OperationProgress title="Backing up" operationId={backupNow.operationId} onCancel={backupNow.cancel} cancelling={backupNow.isCancelling} />}
+      {backupNow.error != null && <ErrorNotice error={backupNow.error} context="No backup was taken" />}
+      {backupNow.result && (
+        <Notice tone="ok" title={`Backed up: ${backupNow.result.name}`}>
+          {formatBytes(backupNow.result.bytes)} at version {backupNow.result.version ?? 'none'}; {backupNow.result.verified.ok ? 'verified' : 'verification failed'}.
+        </Notice>
+      )}
+      {verify.isRunning && <OperationProgress title={`Verifying ${verify.variables ?? ''}`} operationId={verify.operationId} onCancel={verify.cancel} cancelling={verify.isCancelling} />}
+      {verify.error != null && <ErrorNotice error={verify.error} context="The backup could not be verified" />}
+      {verify.result && <VerificationOutcome result={verify.result} />}
+      {restore.isRunning && <OperationProgress title={`Restoring ${restore.variables ?? ''}`} operationId={restore.operationId} onCancel={restore.cancel} cancelling={restore.isCancelling} />}
+      {restore.error != null && <ErrorNotice error={restore.error} context="Nothing was restored" />}
+      {restore.result && <RestoreOutcome result={restore.result} />}
+
+      {backups.isPending && <LoadingState label="Listing backups…" />}
+      {backups.isError && <ErrorNotice error={backups.error} context="The backups could not be listed" />}
+      {backups.data?.length === 0 && (
+        <EmptyState title="No backups yet">
+          Back up now takes an online backup (safe while the service writes), verifies it and lists it here. Migrate, repair and restore take one on their own.
+        </EmptyState>
+      )}
+      {backups.data && backups.data.length > 0 && (
+        <div className="table-frame backups__table">
+          <BackupsTable backups={backups.data} busy={busy} onVerify={(b) => verify.start(b.name)} onRestore={setRestoring} />
+        </div>
+      )}
+      {restoring && (
+        <RestoreDialog backup={restoring} current={status.data} onClose={() => setRestoring(null)} onConfirm={() => restore.start(restoring.name)} />
+      )}
+    </Panel>
+  );
+}

@@ -1,0 +1,29 @@
+import type { BackupInfo, StatusReport } from '../../../../shared/types';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { formatBytes, formatDateTime } from '../../lib/format';
+
+interface RestoreDialogProps {
+  backup: BackupInfo;
+  current: StatusReport | undefined;
+  onConfirm: () => void;
+  onClose: () => void;
+}
+
+/** Says exactly what a restore replaces, with what, and that the replaced database is kept. */
+export function RestoreDialog({ backup, current, onConfirm, onClose }: RestoreDialogProps) {
+  return (
+    <ConfirmDialog title="Restore this backup?" confirmLabel="Restore this backup" danger onConfirm={onConfirm} onClose={onClose}>
+      <p>
+        <strong>Replaced:</strong> the current database <code>{current?.path ?? backup.sourcePath}</code>
+        {current && <> (version {current.version ?? 'none'}, {formatBytes(current.sizeBytes)})</>}. Every change made since the backup is undone.
+      </p>
+      <p>
+        <strong>With:</strong> the {backup.reason} backup of {formatDateTime(backup.createdAt)} (version {backup.version ?? 'none'}, {formatBytes(backup.bytes)}),{' '}
+        <code>{backup.name}</code>. Its checksum and integrity are checked first; a damaged backup is refused and nothing changes.
+      </p>
+      <p>
+        <strong>Kept:</strong> a pre-restore backup of the current database is taken before anything is replaced, so this restore can be undone.
+      </p>
+    </ConfirmDialog>
+  );
+}

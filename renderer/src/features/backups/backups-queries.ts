@@ -1,0 +1,38 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { useApi } from '../../api/connection-context';
+import { useLongOperation } from '../../hooks/use-long-operation';
+import { databaseKeys } from '../../queries/database-keys';
+
+export const backupKeys = {
+  list: (db: string) => databaseKeys.backups(db),
+};
+
+/** An online backup through SQLite's backup API, verified and fingerprinted by the engine. */
+export function useBackupNow(db: string) {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  return useLongOperation({
+    run: (_: void, operationId) => api.backup({ db, operationId }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: databaseKeys.one(db) }),
+  });
+}
+
+/** Re-checks a backup: its hash still matches and SQLite's quick_check passes. */
+export function useVerifyBackup(db: string) {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  return useLongOperation({
+    run: (backup: string, operationId) => api.verifyBackup({ db, backup, operationId, full: false }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: backupKeys.list(db) }),
+  });
+}
+
+/** Puts the database back as the backup was, after keeping a pre-restore backup of what it replaces. */
+export function useRestore(db: string) {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  return useLongOperation({
+    run: (backup: string, operationId) => api.restore({ db, backup, operationId }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: databaseKeys.one(db) }),
+  });
+}

@@ -1,0 +1,40 @@
+import type { DatabaseEntry } from '../../../../shared/types';
+import { Button } from '../../components/Button';
+import { HealthDot } from '../../components/HealthDot';
+import { HEALTH } from '../../lib/health-labels';
+import { hrefFor } from '../../lib/routes';
+import { useHealth } from '../../queries/health';
+
+interface DatabaseListItemProps {
+  database: DatabaseEntry;
+  selected: boolean;
+  onClose: () => void;
+  closing: boolean;
+}
+
+function useHealthLine(db: string) {
+  const health = useHealth(db);
+  if (health.isPending) return { dot: 'unknown' as const, line: 'Checking…' };
+  if (health.isError || !health.verdict) return { dot: 'error' as const, line: 'Cannot be read' };
+  const { status } = health.verdict;
+  return { dot: status, line: `${health.data.version ?? 'no version'} · ${HEALTH[status].label}` };
+}
+
+/** One open database: its health dot, name and version, a link to it and a Close button. */
+export function DatabaseListItem({ database, selected, onClose, closing }: DatabaseListItemProps) {
+  const { dot, line } = useHealthLine(database.id);
+  return (
+    <li className={`database-item${selected ? ' database-item--selected' : ''}`}>
+      <a className="database-item__link" href={hrefFor(database.id)} aria-current={selected ? 'page' : undefined} title={database.path}>
+        <HealthDot status={dot} />
+        <span className="database-item__text">
+          <span className="database-item__name">{database.name}</span>
+          <span className="database-item__line">{line}</span>
+        </span>
+      </a>
+      <Button variant="ghost" size="small" className="database-item__close" onClick={onClose} busy={closing} aria-label={`Close ${database.name}`}>
+        ✕
+      </Button>
+    </li>
+  );
+}

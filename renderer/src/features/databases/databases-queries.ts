@@ -1,0 +1,49 @@
+import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { MethodInput } from '../../../../shared/contract';
+import type { DatabaseEntry } from '../../../../shared/types';
+import type { Api } from '../../api/client';
+import { useApi } from '../../api/connection-context';
+import { navigateTo } from '../../lib/routes';
+import { databaseKeys } from '../../queries/database-keys';
+
+export function databasesQueryOptions(api: Api) {
+  return queryOptions({ queryKey: databaseKeys.list(), queryFn: () => api.listDatabases({}) });
+}
+
+export function useDatabases() {
+  return useQuery(databasesQueryOptions(useApi()));
+}
+
+/** After a database joins the list: refresh the list and show the newcomer. */
+function useShowNewDatabase() {
+  const queryClient = useQueryClient();
+  return async (entry: DatabaseEntry | null) => {
+    await queryClient.invalidateQueries({ queryKey: databaseKeys.list() });
+    if (entry) navigateTo(entry.id);
+  };
+}
+
+/** Electron only: the user picks a database file in a native dialog (null when they cancel). */
+export function useOpenDatabase() {
+  const api = useApi();
+  const show = useShowNewDatabase();
+  return useMutation({ mutationFn: () => api.openDatabase({}), onSuccess: show });
+}
+
+export function useCreateDatabase() {
+  const api = useApi();
+  const show = useShowNewDatabase();
+  return useMutation({ mutationFn: (input: MethodInput<'createDatabase'>) => api.createDatabase(input), onSuccess: show });
+}
+
+export function useCloseDatabase() {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (db: string) => api.closeDatabase({ db }),
+    onSuccess: async (_result, db) => {
+      queryClient.removeQueries({ queryKey: databaseKeys.one(db) });
+      await queryClient.invalidateQueries({ queryKey: databaseKeys.list() });
+    },
+  });
+}

@@ -1,0 +1,51 @@
+import { useDeferredValue, useMemo, useState } from 'react';
+import type { LifecycleEvent } from '../../../../shared/types';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { Panel } from '../../components/Panel';
+import { EmptyState, LoadingState } from '../../components/QueryStates';
+import { plural } from '../../lib/format';
+import { AppliedVersionsTable } from './AppliedVersionsTable';
+import { EventDetailDialog } from './EventDetailDialog';
+import { EventTimeline } from './EventTimeline';
+import { filterEvents, NO_FILTER } from './event-filter';
+import { HistoryFilters } from './HistoryFilters';
+import { useHistory } from './history-queries';
+import './history.css';
+
+function EventsPanel({ events }: { events: LifecycleEvent[] }) {
+  const [filter, setFilter] = useState(NO_FILTER);
+  const deferred = useDeferredValue(filter);
+  const shown = useMemo(() => filterEvents(events, deferred), [events, deferred]);
+  const [opened, setOpened] = useState<LifecycleEvent | null>(null);
+  const failed = useMemo(() => events.filter((e) => e.outcome === 'failed').length, [events]);
+
+  return (
+    <Panel title="Lifecycle events" subtitle={`Newest first · ${plural(failed, 'failure')}`} flush>
+      <HistoryFilters filter={filter} onChange={setFilter} shown={shown.length} total={events.length} />
+      {events.length === 0 && <div className="history__empty"><EmptyState title="No events recorded yet">Initialize, migrate, back up or repair the database and each action appears here.</EmptyState></div>}
+      {events.length > 0 && shown.length === 0 && <div className="history__empty"><EmptyState title="No event matches these filters" /></div>}
+      {shown.length > 0 && <EventTimeline events={shown} onOpen={setOpened} />}
+      {opened && <EventDetailDialog event={opened} onClose={() => setOpened(null)} />}
+    </Panel>
+  );
+}
+
+/** Applied versions and every lifecycle event (who, when, how long, outcome), newest first. */
+export function HistoryView({ db }: { db: string }) {
+  const history = useHistory(db);
+  if (history.isPending) return <LoadingState label="Reading the version history…" />;
+  if (history.isError) return <ErrorNotice error={history.error} context="The history could not be read" />;
+  const { versions, events, version } = history.data;
+  return (
+    <>
+      <Panel title="Applied versions" subtitle={version ? `Current version ${version} · ${plural(versions.length, 'version')} recorded` : 'No version recorded'} flush>
+        {versions.length === 0 ? (
+          <div className="history__empty"><EmptyState title="No version applied yet">Initializing the database records its first version here.</EmptyState></div>
+        ) : (
+          <AppliedVersionsTable versions={versions} current={version} />
+        )}
+      </Panel>
+      <EventsPanel events={events} />
+    </>
+  );
+}

@@ -1,0 +1,35 @@
+import type { StatusReport } from '../../../../shared/types';
+import { FactList } from '../../components/FactList';
+import { Panel } from '../../components/Panel';
+import { Tag } from '../../components/Tag';
+import { formatBytes, plural } from '../../lib/format';
+
+function VersionFact({ status }: { status: StatusReport }) {
+  const pending = status.pending.length;
+  return (
+    <span className="version-fact">
+      <strong>{status.version ?? 'none'}</strong>
+      <span className="muted"> of {status.latest} (latest)</span>
+      {status.version !== null && pending > 0 && <Tag tone="warn">{plural(pending, 'pending migration')}</Tag>}
+      {status.version !== null && pending === 0 && status.version === status.latest && <Tag tone="ok">up to date</Tag>}
+    </span>
+  );
+}
+
+/** The file and the engine underneath it: what support asks for first. */
+export function DatabaseFacts({ status }: { status: StatusReport }) {
+  return (
+    <Panel title="Database">
+      <FactList
+        facts={[
+          { label: 'Path', value: <span className="mono">{status.path}</span> },
+          { label: 'Schema version', value: <VersionFact status={status} /> },
+          { label: 'Schema', value: status.schema },
+          { label: 'Size', value: status.exists ? formatBytes(status.sizeBytes) : 'no file yet' },
+          { label: 'Journal mode', value: status.journalMode ? status.journalMode.toUpperCase() : '—' },
+          { label: 'SQLite version', value: status.sqliteVersion || '—' },
+        ]}
+      />
+    </Panel>
+  );
+}

@@ -1,0 +1,117 @@
+import type { ReactNode } from 'react';
+import type { InitializeResult, StatusReport, VerifyReport } from '../../../../shared/types';
+import { ButtonLink } from '../../components/Button';
+import { StatusBadge } from '../../components/StatusBadge';
+import type { LongOperation } from '../../hooks/use-long-operation';
+import { plural } from '../../lib/format';
+import { HEALTH } from '../../lib/health-labels';
+import { hrefFor } from '../../lib/routes';
+import { verdictOf } from '../../queries/health';
+import { AcceptChecksumAction } from './AcceptChecksumAction';
+import { AdoptAction } from './AdoptAction';
+import { InitializeAction } from './InitializeAction';
+import { nextActionFor, type NextAction } from './next-action';
+
+interface NextActionPanelProps {
+  db: string;
+  status: StatusReport;
+  verification: VerifyReport | undefined;
+  initialize: LongOperation<string, InitializeResult>;
+  /** Whether a backup exists to restore from (null: not known, or the host has no backups). */
+  hasBackup: boolean | null;
+}
+
+function objectName(problem: { kind: string; name: string }) {
+  return `${problem.kind.replace('_', ' ')} ${problem.name}`;
+}
+
+type ActionBodyProps = Pick<NextActionPanelProps, 'db' | 'status' | 'initialize' | 'hasBackup'> & { action: NextAction };
+
+function ActionBody({ db, action, status, initialize, hasBackup }: ActionBodyProps) {
+  switch (action.kind) {
+    case 'initialize':
+      return (
+        <Step title="Initialize the database" text={status.exists ? 'The file exists but holds no schema yet.' : 'There is no database file yet; initializing creates it.'}>
+          <InitializeAction initialize={initialize} to={action.to} steps={action.steps} />
+        </Step>
+      );
+    case 'update-tool':
+      return (
+        <Step
+          title="Use a newer Schema Warden"
+          text={`This database is at ${action.version}, newer than the latest version this tool knows (${action.latest}). Do not migrate or repair it with this version of the tool.`}
+        />
+      );
+    case 'restore':
+      if (hasBackup === false) {
+        return (
+          <Step
+            title="Restore a backup"
+            text={`${action.why} There is no backup of this database to restore: copy the file aside before anything else writes to it.`}
+          />
+        );
+      }
+      return (
+        <Step title="Restore a backup" text={action.why}>
+          <ButtonLink variant="primary" href={hrefFor(db, 'backups')}>Choose a backup to restore…</ButtonLink>
+        </Step>
+      );
+    case 'repair':
+      return (
+        <Step
+          title="Repair"
+          text={`${plural(action.problems.length, 'missing object')} can be recreated from the expected schema: ${action.problems.slice(0, 4).map(objectName).join(', ')}${action.problems.length > 4 ? ', …' : ''}. Rows in other tables are not touched.`}
+        >
+          <ButtonLink variant="primary" href={hrefFor(db, 'integrity')}>Review and repair…</ButtonLink>
+        </Step>
+      );
+    case 'adopt':
+      return (
+        <Step title="Adopt this database" text="Its tables were created without Schema Warden, so it has no version history yet.">
+          <AdoptAction db={db} schema={status.schema} legacy={action.legacy} />
+        </Step>
+      );
+    case 'accept-checksum':
+      return (
+        <Step title="Decide about an edited migration" text={`${action.mismatch.file} changed after version ${action.mismatch.version} was applied from it.`}>
+          <AcceptChecksumAction db={db} mismatch={action.mismatch} />
+        </Step>
+      );
+    case 'migrate':
+      return (
+        <Step title={`Migrate to ${action.to}`} text={`${plural(action.pending.length, 'migration')} pending (${action.pending.join(', ')}). A verified backup is taken before the first step.`}>
+          <ButtonLink variant="primary" href={hrefFor(db, 'plan')}>Review the migration plan…</ButtonLink>
+        </Step>
+      );
+    case 'none':
+      return <Step title="Nothing to do" text="No action is needed. Take a backup before changing anything by hand." />;
+  }
+}
+
+function Step({ title, text, children }: { title: string; text: string; children?: ReactNode }) {
+  return (
+    <div className="next-action__step">
+      <h3 className="next-action__title">
+        <span className="next-action__eyebrow">Next step</span>
+        {title}
+      </h3>
+      <p className="next-action__text">{text}</p>
+      {children}
+    </div>
+  );
+}
+
+/** The status in words and the one action that matters now. */
+export function NextActionPanel({ db, status, verification, initialize, hasBackup }: NextActionPanelProps) {
+  const verdict = verdictOf(status, verification);
+  const action = nextActionFor(status, verification);
+  return (
+    <section className={`next-action next-action--${HEALTH[verdict.status].tone}`} aria-label="Status and next step">
+      <div className="next-action__verdict">
+        <StatusBadge status={verdict.status} />
+        <p className="next-action__reason">{verdict.reason}</p>
+      </div>
+      <ActionBody db={db} action={action} status={status} initialize={initialize} hasBackup={hasBackup} />
+    </section>
+  );
+}

@@ -1,0 +1,115 @@
+// @vitest-environment jsdom
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import type { StatusReport } from '../../../../shared/types';
+import { ApiError } from '../../api/api-error';
+import { createFakeApi } from '../../test/fake-api';
+import { BROKEN_STATUS, FRESH_STATUS, backupInfo, statusReport, verifyReport } from '../../test/fixtures';
+import { renderConsole } from '../../test/render-console';
+import { OverviewView } from './OverviewView';
+
+describe('OverviewView', () => {
+  it('shows the facts a support engineer asks for first', async () => {
+    const api = createFakeApi({ status: () => statusReport(), verify: () => verifyReport(), backups: () => [backupInfo()] });
+    renderConsole(<OverviewView db="main" />, { api });
+    expect(await screen.findByText('/srv/chat/conversation_files.db')).toBeTruthy();
+    expect(screen.getByText('200 KB')).toBeTruthy();
+    expect(screen.getByText('WAL')).toBeTruthy();
+    expect(screen.getByText('3.53.2')).toBeTruthy();
+    expect(screen.getByText('up to date')).toBeTruthy();
+    expect(screen.getByText('Healthy')).toBeTruthy();
+    expect(screen.getByText('Nothing to do')).toBeTruthy();
+    expect(await screen.findByText('integrity ok')).toBeTruthy();
+    expect(await screen.findByText('verified')).toBeTruthy();
+  });
+
+  it('initializes a fresh database from the next-step button and says what it did', async () => {
+    let status: StatusReport = FRESH_STATUS;
+    const api = createFakeApi({
+      status: () => status,
+      verify: () => verifyReport(),
+      backups: () => [],
+      initialize: () => {
+        status = statusReport();
+        return { path: status.path, from: null, to: '1.2.0', upToDate: false, applied: [
+          { version: '1.0.0', description: 'initial file store', executionMs: 8 },
+          { version: '1.1.0', description: 'access log reference type', executionMs: 5 },
+          { version: '1.2.0', description: 'storage backend', executionMs: 9 },
+        ] };
+      },
+    });
+    renderConsole(<OverviewView db="main" />, { api });
+    expect(await screen.findByText('The database has no schema yet: initialize it.')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Initialize at 1.2.0' }));
+    expect(await screen.findByText('Initialized at 1.2.0')).toBeTruthy();
+    expect(screen.getByText(/Applied 3 migrations \(1\.0\.0, 1\.1\.0, 1\.2\.0\)/)).toBeTruthy();
+    expect(api.initialize).toHaveBeenCalledWith({ db: 'main', to: '1.2.0', operationId: expect.stringMatching(/^op-/) });
+    await waitFor(() => expect(screen.getByText('Nothing to do')).toBeTruthy());
+  });
+
+  it('points an unhealthy database with a missing table at Repair, naming the table', async () => {
+    const api = createFakeApi({ status: () => BROKEN_STATUS, verify: () => verifyReport({ status: 'unhealthy', problems: BROKEN_STATUS.problems }), backups: () => [] });
+    renderConsole(<OverviewView db="main" />, { api });
+    const step = await screen.findByRole('region', { name: 'Status and next step' });
+    expect(within(step).getByText('Unhealthy')).toBeTruthy();
+    expect(within(step).getByText(/table file_metadata/)).toBeTruthy();
+    expect(within(step).getByRole('link', { name: 'Review and repair…' }).getAttribute('href')).toBe('#/db/main/integrity');
+  });
+
+  it('shows an engine error as its sentence, hint and code', async () => {
+    const api = createFakeApi({
+      status: () => {
+        throw new ApiError({ code: 'NOT_A_DATABASE', message: '/srv/notes.db is not a SQLite database.', hint: 'Check the path.' });
+      },
+    });
+    renderConsole(<OverviewView db="main" />, { api });
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('/srv/notes.db is not a SQLite database.');
+    expect(alert.textContent).toContain('What to do: Check the path.');
+    expect(alert.textContent).toContain('NOT_A_DATABASE');
+  });
+
+  it('adopts a database the Python service created, at the version its schema_migrations records', async () => {
+    const legacy = { table: 'schema_migrations', legacyVersion: '001', version: '1.0.0' };
+    let status = statusReport({ status: 'degraded', version: null, legacy, reason: 'Tables exist but Schema Warden has no history for them.' });
+    const api = createFakeApi({
+      status: () => status,
+      verify: () => verifyReport(),
+      backups: () => [],
+      listSchemas: () => [],
+      baseline: ({ version }) => {
+        status = statusReport({ status: 'degraded', version, pending: ['1.1.0', '1.2.0'] });
+        return { path: status.path, version, adoptedFrom: legacy };
+      },
+    });
+    renderConsole(<OverviewView db="main" />, { api });
+    fireEvent.click(await screen.findByRole('button', { name: 'Adopt as 1.0.0' }));
+    await waitFor(() => expect(api.baseline).toHaveBeenCalledWith({ db: 'main', version: '1.0.0' }));
+    expect(await screen.findByText('Migrate to 1.2.0')).toBeTruthy();
+  });
+
+  it('accepts an edited migration only with a reason', async () => {
+    const mismatch = { version: '1.1.0', file: '1.1.0__access_log_reference_type.sql', recorded: 'a'.repeat(64), current: 'b'.repeat(64) };
+    const api = createFakeApi({
+      status: () => statusReport({ status: 'degraded', checksumMismatches: [mismatch], reason: '1 applied migration edited since it ran.' }),
+      verify: () => verifyReport(),
+      backups: () => [],
+      acceptChecksum: ({ version, reason }) => ({ path: '/srv/chat/conversation_files.db', version, previous: reason, accepted: 'b'.repeat(64) }),
+    });
+    renderConsole(<OverviewView db="main" />, { api });
+    fireEvent.click(await screen.findByRole('button', { name: 'Review the edited migration…' }));
+    const dialog = screen.getByRole('dialog', { name: `Accept the edited ${mismatch.file}?` });
+    const accept = within(dialog).getByRole('button', { name: 'Accept the new checksum' }) as HTMLButtonElement;
+    expect(accept.disabled).toBe(true);
+    fireEvent.change(within(dialog).getByLabelText('Why is the edit safe?'), { target: { value: 'Comment-only change, reviewed' } });
+    fireEvent.click(accept);
+    await waitFor(() => expect(api.acceptChecksum).toHaveBeenCalledWith({ db: 'main', version: '1.1.0', reason: 'Comment-only change, reviewed' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+  });
+
+  it('says backups are not available when the host does not offer them yet', async () => {
+    const api = createFakeApi({ status: () => statusReport(), verify: () => verifyReport() });
+    renderConsole(<OverviewView db="main" />, { api });
+    expect(await screen.findByText('Not available on this host')).toBeTruthy();
+  });
+});

@@ -1,0 +1,69 @@
+import type { UseQueryResult } from '@tanstack/react-query';
+import type { BackupInfo, VerifyReport } from '../../../../shared/types';
+import { errorInfoOf } from '../../api/api-error';
+import { FactList } from '../../components/FactList';
+import { Panel } from '../../components/Panel';
+import { Tag } from '../../components/Tag';
+import { formatAgo, formatBytes, formatDateTime, plural } from '../../lib/format';
+import { hrefFor } from '../../lib/routes';
+
+function Unavailable({ error }: { error: unknown }) {
+  const info = errorInfoOf(error);
+  return <span className="muted" title={info.hint}>{info.code === 'NOT_SUPPORTED' ? 'Not available on this host' : `${info.message} (${info.code})`}</span>;
+}
+
+function LastBackup({ backups }: { backups: UseQueryResult<BackupInfo[]> }) {
+  if (backups.isPending) return <span className="muted">Loading…</span>;
+  if (backups.isError) return <Unavailable error={backups.error} />;
+  const latest = backups.data[0];
+  if (!latest) return <Tag tone="warn">No backup yet</Tag>;
+  return (
+    <span className="safety-fact">
+      <time dateTime={latest.createdAt} title={formatDateTime(latest.createdAt)}>{formatAgo(latest.createdAt)}</time>
+      <span className="muted"> · {latest.reason} · {latest.version ?? 'no version'} · {formatBytes(latest.bytes)}</span>
+      {latest.verified.ok ? <Tag tone="ok">verified</Tag> : <Tag tone="bad">failed verification</Tag>}
+    </span>
+  );
+}
+
+function LastVerification({ verification, exists }: { verification: UseQueryResult<VerifyReport>; exists: boolean }) {
+  if (!exists) return <span className="muted">Nothing to check yet</span>;
+  if (verification.isPending) return <span className="muted">Running a quick check…</span>;
+  if (verification.isError) return <Unavailable error={verification.error} />;
+  const report = verification.data;
+  const failures = report.problems.filter((p) => p.severity === 'error').length;
+  return (
+    <span className="safety-fact">
+      <time dateTime={report.checkedAt} title={formatDateTime(report.checkedAt)}>{formatAgo(report.checkedAt)}</time>
+      <span className="muted"> · {report.integrity.level} check</span>
+      {report.integrity.ok ? <Tag tone="ok">integrity ok</Tag> : <Tag tone="bad">integrity failed</Tag>}
+      {failures > 0 && <Tag tone="bad">{plural(failures, 'problem')}</Tag>}
+    </span>
+  );
+}
+
+interface SafetyFactsProps {
+  db: string;
+  exists: boolean;
+  backups: UseQueryResult<BackupInfo[]>;
+  verification: UseQueryResult<VerifyReport>;
+}
+
+/** When it was last backed up and last checked: the two facts that say how safe a change is. */
+export function SafetyFacts({ db, exists, backups, verification }: SafetyFactsProps) {
+  return (
+    <Panel title="Safety net">
+      <FactList
+        facts={[
+          { label: 'Last backup', value: <LastBackup backups={backups} /> },
+          { label: 'Last verification', value: <LastVerification verification={verification} exists={exists} /> },
+        ]}
+      />
+      <p className="safety-links">
+        <a href={hrefFor(db, 'backups')}>All backups</a>
+        <a href={hrefFor(db, 'integrity')}>Integrity checks</a>
+        <a href={hrefFor(db, 'history')}>Version history</a>
+      </p>
+    </Panel>
+  );
+}

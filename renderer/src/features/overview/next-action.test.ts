@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { BROKEN_STATUS, CHANGED_COLUMN, FRESH_STATUS, MISSING_TABLE, statusReport, verifyReport } from '../../test/fixtures';
+import { nextActionFor } from './next-action';
+
+describe('nextActionFor', () => {
+  it('initializes a fresh database at the latest version', () => {
+    expect(nextActionFor(FRESH_STATUS)).toEqual({ kind: 'initialize', to: '1.2.0', steps: 3 });
+  });
+
+  it('migrates a database with pending versions to the last of them', () => {
+    const status = statusReport({ status: 'degraded', version: '1.0.0', pending: ['1.1.0', '1.2.0'] });
+    expect(nextActionFor(status)).toEqual({ kind: 'migrate', pending: ['1.1.0', '1.2.0'], to: '1.2.0' });
+  });
+
+  it('repairs missing objects before anything else about the schema', () => {
+    const status = statusReport({ ...BROKEN_STATUS, pending: ['1.2.0'], version: '1.1.0' });
+    expect(nextActionFor(status)).toMatchObject({ kind: 'repair', problems: [MISSING_TABLE, expect.anything()] });
+  });
+
+  it('restores when the only errors are ones repair cannot fix', () => {
+    const action = nextActionFor(statusReport({ status: 'unhealthy', problems: [CHANGED_COLUMN] }));
+    expect(action.kind).toBe('restore');
+  });
+
+  it('restores when the last verification found damage, even if the schema is fine', () => {
+    const damaged = verifyReport({ status: 'unhealthy', integrity: { level: 'quick', ok: false, messages: ['*** in database main *** Page 5 is never used'] } });
+    expect(nextActionFor(statusReport(), damaged)).toMatchObject({ kind: 'restore', why: expect.stringContaining('Page 5 is never used') });
+  });
+
+  it('adopts an unversioned database, with the legacy version when there is one', () => {
+    const legacy = { table: 'schema_migrations', legacyVersion: '001', version: '1.0.0' };
+    expect(nextActionFor(statusReport({ status: 'degraded', version: null, legacy }))).toEqual({ kind: 'adopt', legacy });
+  });
+
+  it('asks for a decision about an edited migration before migrating', () => {
+    const mismatch = { version: '1.1.0', file: '1.1.0__access_log_reference_type.sql', recorded: 'a', current: 'b' };
+    const status = statusReport({ status: 'degraded', version: '1.1.0', pending: ['1.2.0'], checksumMismatches: [mismatch] });
+    expect(nextActionFor(status)).toEqual({ kind: 'accept-checksum', mismatch });
+  });
+
+  it('says to use a newer tool for a database newer than the tool knows (1.10.0 > 1.9.0)', () => {
+    const status = statusReport({ status: 'unhealthy', version: '1.10.0', latest: '1.9.0' });
+    expect(nextActionFor(status)).toEqual({ kind: 'update-tool', version: '1.10.0', latest: '1.9.0' });
+  });
+
+  it('has nothing to do for a healthy database at the latest version', () => {
+    expect(nextActionFor(statusReport(), verifyReport())).toEqual({ kind: 'none' });
+  });
+});

@@ -1,0 +1,47 @@
+import type { ChecksumMismatch, LegacyVersion, Problem, StatusReport, VerifyReport } from '../../../../shared/types';
+import { plural } from '../../lib/format';
+import { isRepairable } from '../../lib/repairability';
+import { compareVersions } from '../../lib/versions';
+
+/** The one thing to do next for a database, worst problem first. */
+export type NextAction =
+  | { kind: 'initialize'; to: string; steps: number }
+  | { kind: 'update-tool'; version: string; latest: string }
+  | { kind: 'restore'; why: string }
+  | { kind: 'repair'; problems: Problem[] }
+  | { kind: 'adopt'; legacy: LegacyVersion | null }
+  | { kind: 'accept-checksum'; mismatch: ChecksumMismatch }
+  | { kind: 'migrate'; pending: string[]; to: string }
+  | { kind: 'none' };
+
+function damageOf(verification: VerifyReport | undefined): string | null {
+  if (!verification) return null;
+  if (!verification.integrity.ok) {
+    const check = verification.integrity.level === 'quick' ? 'quick_check' : 'integrity_check';
+    return `SQLite's ${check} failed (${verification.integrity.messages[0] ?? 'no detail'}): the file itself is damaged.`;
+  }
+  const orphans = verification.foreignKeyViolations.length;
+  if (orphans > 0) return `${plural(orphans, 'row')} point at rows that no longer exist (foreign-key violations).`;
+  return null;
+}
+
+export function nextActionFor(status: StatusReport, verification?: VerifyReport): NextAction {
+  if (!status.exists || status.status === 'not_initialized') {
+    return { kind: 'initialize', to: status.latest, steps: status.pending.length };
+  }
+  if (status.version && compareVersions(status.version, status.latest) > 0) {
+    return { kind: 'update-tool', version: status.version, latest: status.latest };
+  }
+  const damage = damageOf(verification);
+  if (damage) return { kind: 'restore', why: damage };
+  const errors = status.problems.filter((p) => p.severity === 'error');
+  const repairable = errors.filter(isRepairable);
+  if (repairable.length) return { kind: 'repair', problems: repairable };
+  if (errors.length) {
+    return { kind: 'restore', why: `${errors[0].message} Repair cannot fix this safely, so a backup from before the change is the way back.` };
+  }
+  if (status.version === null) return { kind: 'adopt', legacy: status.legacy };
+  if (status.checksumMismatches.length) return { kind: 'accept-checksum', mismatch: status.checksumMismatches[0] };
+  if (status.pending.length) return { kind: 'migrate', pending: status.pending, to: status.pending[status.pending.length - 1] };
+  return { kind: 'none' };
+}

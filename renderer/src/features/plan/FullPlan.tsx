@@ -1,0 +1,97 @@
+import { useState } from 'react';
+import type { MigrationPlan } from '../../../../shared/types';
+import { Button } from '../../components/Button';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { Notice } from '../../components/Notice';
+import { OperationProgress } from '../../components/OperationProgress';
+import { Panel } from '../../components/Panel';
+import { EmptyState } from '../../components/QueryStates';
+import { Tag } from '../../components/Tag';
+import { plural } from '../../lib/format';
+import { ApplyPlanDialog } from './ApplyPlanDialog';
+import { useBackupFolder, useStepStates } from './migration-run';
+import { MigrationOutcome } from './MigrationOutcome';
+import { useMigration, useRehearsal } from './plan-queries';
+import { PlanStepCard } from './PlanStepCard';
+import { RehearsalResults } from './RehearsalResults';
+
+/** The plan as the engine computed it: steps with SQL and warnings, Rehearse, Apply, and outcomes. */
+export function FullPlan({ db, plan }: { db: string; plan: MigrationPlan }) {
+  const rehearsal = useRehearsal(db);
+  const migration = useMigration(db);
+  const backupFolder = useBackupFolder(db);
+  const [confirming, setConfirming] = useState(false);
+  // Keep showing the steps that ran after the refreshed plan no longer lists them.
+  const [ranPlan, setRanPlan] = useState<MigrationPlan | null>(null);
+  const shown = ranPlan ?? plan;
+  const states = useStepStates(shown.steps, migration);
+  const warnings = shown.steps.flatMap((s) => s.warnings);
+  const dangers = warnings.filter((w) => w.severity === 'danger').length;
+  const blocked = plan.blockers.length > 0;
+  const busy = migration.isRunning || rehearsal.isRunning;
+  const canRun = plan.steps.length > 0 && !blocked;
+
+  if (!ranPlan && plan.steps.length === 0 && !blocked) {
+    return <EmptyState title="Nothing to migrate">At {plan.to}, the latest version this tool knows.</EmptyState>;
+  }
+  return (
+    <>
+      <Panel
+        title={<>Plan: <span className="mono">{shown.from ?? 'empty'}</span> → <span className="mono">{shown.to}</span></>}
+        subtitle={
+          <span className="plan__counts">
+            {plural(shown.steps.length, 'step')}
+            {dangers > 0 && <Tag tone="bad">{plural(dangers, 'danger')}</Tag>}
+            {warnings.length - dangers > 0 && <Tag tone="warn">{plural(warnings.length - dangers, 'caution')}</Tag>}
+          </span>
+        }
+        actions={
+          canRun && (
+            <>
+              <Button onClick={() => rehearsal.start(plan.to)} disabled={busy}>Rehearse on a copy</Button>
+              <Button variant="primary" onClick={() => setConfirming(true)} disabled={busy}>Apply…</Button>
+            </>
+          )
+        }
+      >
+        {plan.blockers.map((b) => (
+          <Notice key={b.code + b.message} tone="bad" title={b.message}>
+            <p><strong>What to do:</strong> {b.hint}</p>
+            <p className="muted">Blocker <code>{b.code}</code></p>
+          </Notice>
+        ))}
+        {migration.isRunning && <OperationProgress title={`Migrating to ${shown.to}`} operationId={migration.operationId} onCancel={migration.cancel} cancelling={migration.isCancelling} />}
+        {migration.error != null && <ErrorNotice error={migration.error} context="The migration stopped" />}
+        {migration.result && <MigrationOutcome result={migration.result} />}
+        {!migration.result && !migration.isRunning && !blocked && plan.steps.length > 0 && (
+          <p className="muted">Rehearse runs the plan on a copy and leaves this database untouched. Apply backs it up first.</p>
+        )}
+        {migration.result && plan.steps.length === 0 && <p className="muted">Nothing else is pending: the database is at the latest version.</p>}
+      </Panel>
+      {(rehearsal.isRunning || rehearsal.result || rehearsal.error != null) && (
+        <Panel title="Rehearsal" subtitle="On a temporary copy made with the backup API">
+          {rehearsal.isRunning && <OperationProgress title="Rehearsing" operationId={rehearsal.operationId} onCancel={rehearsal.cancel} cancelling={rehearsal.isCancelling} />}
+          {rehearsal.error != null && <ErrorNotice error={rehearsal.error} context="The rehearsal did not finish" />}
+          {rehearsal.result && <RehearsalResults report={rehearsal.result} />}
+        </Panel>
+      )}
+      <div className="plan__steps">
+        {shown.steps.map((step, index) => <PlanStepCard key={step.version} step={step} index={index} state={states[index]} />)}
+      </div>
+      {confirming && (
+        <ApplyPlanDialog
+          plan={plan}
+          backupFolder={backupFolder}
+          rehearsed={rehearsal.result?.ok === true}
+          dangerCount={dangers}
+          onClose={() => setConfirming(false)}
+          onConfirm={() => {
+            setRanPlan(plan);
+            migration.start(plan.to);
+          }}
+        />
+      )}
+    </>
+  );
+}
+

@@ -1,0 +1,18 @@
+import type { MigrateResult } from '../../../../shared/types';
+import { Notice } from '../../components/Notice';
+import { formatBytes, formatDuration, plural } from '../../lib/format';
+
+/** What the migration did and where its safety net is. */
+export function MigrationOutcome({ result }: { result: MigrateResult }) {
+  const ms = result.applied.reduce((sum, s) => sum + s.executionMs, 0);
+  return (
+    <Notice tone="ok" title={result.upToDate ? `Already at ${result.to}: nothing was applied` : `Migrated from ${result.from ?? 'empty'} to ${result.to}`}>
+      {!result.upToDate && <p>Applied {plural(result.applied.length, 'step')} ({result.applied.map((s) => s.version).join(', ')}) in {formatDuration(ms)}.</p>}
+      <p>
+        {result.backup
+          ? <>Pre-migrate backup: <code>{result.backup.name}</code> ({formatBytes(result.backup.bytes)}, {result.backup.verified.ok ? 'verified' : 'NOT verified'}).</>
+          : 'No backup was taken.'}
+      </p>
+    </Notice>
+  );
+}

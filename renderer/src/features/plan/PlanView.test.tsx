@@ -1,0 +1,105 @@
+// @vitest-environment jsdom
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import type { MigrationPlan, StatusReport } from '../../../../shared/types';
+import { ApiError } from '../../api/api-error';
+import { createFakeApi } from '../../test/fake-api';
+import { PLAN_FROM_100, REHEARSAL_OK, backupInfo, statusReport } from '../../test/fixtures';
+import { renderConsole } from '../../test/render-console';
+import { PlanView } from './PlanView';
+
+const AT_100 = statusReport({ status: 'degraded', version: '1.0.0', pending: ['1.1.0', '1.2.0'], reason: 'At 1.0.0; 2 migrations pending (1.1.0, 1.2.0).' });
+
+function databaseAt100() {
+  let status: StatusReport = AT_100;
+  let plan: MigrationPlan = PLAN_FROM_100;
+  return createFakeApi({
+    status: () => status,
+    plan: () => plan,
+    backups: () => [backupInfo()],
+    rehearse: () => REHEARSAL_OK,
+    migrate: () => {
+      status = statusReport();
+      plan = { ...PLAN_FROM_100, from: '1.2.0', steps: [] };
+      return {
+        path: status.path, from: '1.0.0', to: '1.2.0', upToDate: false,
+        applied: [{ version: '1.1.0', description: 'access log reference type', executionMs: 12 }, { version: '1.2.0', description: 'storage backend', executionMs: 30 }],
+        backup: backupInfo({ name: 'conversation_files-pre-migrate.sqlite', reason: 'pre-migrate', version: '1.0.0' }),
+      };
+    },
+  });
+}
+
+describe('PlanView', () => {
+  it('shows each pending step with highlighted SQL and its warnings beside the statements', async () => {
+    renderConsole(<PlanView db="main" />, { api: databaseAt100() });
+    const steps = await screen.findAllByRole('article');
+    expect(steps.map((s) => s.getAttribute('aria-label'))).toEqual(['Step 1: 1.1.0', 'Step 2: 1.2.0']);
+    const sql = within(steps[0]).getByRole('group', { name: 'SQL with linter warnings' });
+    expect(sql.querySelector('.hljs-keyword')?.textContent).toBe('CREATE TABLE');
+    const note = within(sql).getByText('Drops file_access_log.').closest('.sql-listing__notes') as HTMLElement;
+    expect(note.style.gridRow).toBe('5 / span 1');
+    expect(within(steps[0]).getByText('1 danger')).toBeTruthy();
+    expect(within(steps[1]).getByText('No warnings')).toBeTruthy();
+  });
+
+  it('rehearses on a copy and shows per-step results and row counts per table', async () => {
+    const api = databaseAt100();
+    renderConsole(<PlanView db="main" />, { api });
+    fireEvent.click(await screen.findByRole('button', { name: 'Rehearse on a copy' }));
+    expect(await screen.findByText('Rehearsal passed: 1.0.0 → 1.2.0 in 340 ms')).toBeTruthy();
+    const rows = screen.getByRole('table', { name: 'Rows per table before the first step and after each step' });
+    expect(within(rows).getByRole('row', { name: /file_access_log/ }).textContent).toBe('file_access_log300300300');
+    expect(api.rehearse).toHaveBeenCalledWith({ db: 'main', to: '1.2.0', operationId: expect.stringMatching(/^op-/) });
+  });
+
+  it('applies after a confirmation naming the backup it takes, then shows the outcome per step', async () => {
+    const api = databaseAt100();
+    renderConsole(<PlanView db="main" />, { api });
+    fireEvent.click(await screen.findByRole('button', { name: 'Apply…' }));
+    const dialog = screen.getByRole('dialog', { name: 'Migrate from 1.0.0 to 1.2.0?' });
+    expect(dialog.textContent).toContain('pre-migrate backup');
+    expect(dialog.textContent).toContain('/srv/chat/conversation_files.db.backups');
+    expect(dialog.textContent).toContain('This plan has not been rehearsed');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Back up and migrate to 1.2.0' }));
+    expect(await screen.findByText('Migrated from 1.0.0 to 1.2.0')).toBeTruthy();
+    expect(screen.getByText('conversation_files-pre-migrate.sqlite')).toBeTruthy();
+    expect(api.migrate).toHaveBeenCalledWith({ db: 'main', to: '1.2.0', backup: true, operationId: expect.stringMatching(/^op-/) });
+    await waitFor(() => expect(screen.getByText('Nothing else is pending: the database is at the latest version.')).toBeTruthy());
+    expect(screen.getByText('✓ Applied in 12 ms')).toBeTruthy();
+    expect(screen.getByText('✓ Applied in 30 ms')).toBeTruthy();
+  });
+
+  it('names the failing step and statement when a migration fails', async () => {
+    const api = databaseAt100();
+    api.migrate.mockImplementation(async () => {
+      throw new ApiError({
+        code: 'MIGRATION_FAILED',
+        message: 'Migration 1.2.0__storage_backend_and_required_mime_type.sql failed at line 27: FOREIGN KEY constraint failed. The database was left at its previous version.',
+        hint: 'Read the failing statement below, fix the database or the migration, then run it again.',
+        details: { version: '1.2.0', statement: 'DROP TABLE conversation_files;' },
+      });
+    });
+    renderConsole(<PlanView db="main" />, { api });
+    fireEvent.click(await screen.findByRole('button', { name: 'Apply…' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Back up and migrate to 1.2.0' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('failed at line 27: FOREIGN KEY constraint failed');
+    expect(alert.textContent).toContain('DROP TABLE conversation_files;');
+    expect(within(screen.getByRole('article', { name: 'Step 2: 1.2.0' })).getByText('✕ Failed')).toBeTruthy();
+  });
+
+  it('falls back to the pending versions when the host cannot compute plans yet', async () => {
+    const api = createFakeApi({ status: () => AT_100 });
+    renderConsole(<PlanView db="main" />, { api });
+    expect(await screen.findByText(/The step-by-step plan is not available/)).toBeTruthy();
+    expect(screen.getByText('1.1.0')).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Apply…' })).toBeTruthy();
+  });
+
+  it('says there is nothing to migrate at the latest version', async () => {
+    const api = createFakeApi({ status: () => statusReport(), plan: () => ({ ...PLAN_FROM_100, from: '1.2.0', steps: [] }) });
+    renderConsole(<PlanView db="main" />, { api });
+    expect(await screen.findByText('Nothing to migrate')).toBeTruthy();
+  });
+});

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { folderOf, formatAgo, formatBytes, formatDuration, plural } from './format';
+import { isRepairable, whyNotRepairable } from './repairability';
+import { compareVersions } from './versions';
+import { CHANGED_COLUMN, MISSING_INDEX, MISSING_TABLE } from '../test/fixtures';
+
+describe('format', () => {
+  it('reads sizes, durations and counts the short way', () => {
+    expect(formatBytes(1)).toBe('1 byte');
+    expect(formatBytes(204_800)).toBe('200 KB');
+    expect(formatBytes(5 * 1024 ** 3)).toBe('5.0 GB');
+    expect(formatDuration(42)).toBe('42 ms');
+    expect(formatDuration(1500)).toBe('1.50 s');
+    expect(formatDuration(125_000)).toBe('2 min 5 s');
+    expect(plural(1, 'step')).toBe('1 step');
+    expect(plural(2, 'step')).toBe('2 steps');
+  });
+
+  it('says how long ago', () => {
+    const now = new Date('2025-03-01T12:00:00Z');
+    expect(formatAgo('2025-03-01T11:59:30Z', now)).toBe('just now');
+    expect(formatAgo('2025-03-01T09:00:00Z', now)).toBe('3 hours ago');
+  });
+
+  it('finds the folder of a path on any host', () => {
+    expect(folderOf('/srv/chat/db.backups/x.sqlite')).toBe('/srv/chat/db.backups');
+    expect(folderOf('C:\\data\\x.sqlite')).toBe('C:\\data');
+  });
+});
+
+describe('compareVersions', () => {
+  it('compares as semantic versions, not as text', () => {
+    expect(compareVersions('1.10.0', '1.9.0')).toBe(1);
+    expect(compareVersions('1.2.0', '1.2.0')).toBe(0);
+    expect(compareVersions('0.9.9', '1.0.0')).toBe(-1);
+  });
+});
+
+describe('repairability', () => {
+  it('recreates missing tables and indexes, and says why not for a changed column', () => {
+    expect(isRepairable(MISSING_TABLE)).toBe(true);
+    expect(isRepairable(MISSING_INDEX)).toBe(true);
+    expect(isRepairable(CHANGED_COLUMN)).toBe(false);
+    expect(whyNotRepairable(CHANGED_COLUMN)).toMatch(/rebuilding its table/);
+  });
+});

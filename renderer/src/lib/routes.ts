@@ -1,0 +1,47 @@
+import { useSyncExternalStore } from 'react';
+
+// The console's address is its hash — #/db/<id>/<view> — so reloads and links keep the place and
+// the back button works, without a router.
+
+export const VIEWS = [
+  { id: 'overview', label: 'Overview' },
+  { id: 'history', label: 'History' },
+  { id: 'integrity', label: 'Integrity' },
+  { id: 'plan', label: 'Migration plan' },
+  { id: 'backups', label: 'Backups' },
+] as const;
+
+export type ViewId = (typeof VIEWS)[number]['id'];
+
+export interface Route {
+  db: string | null;
+  view: ViewId;
+}
+
+function isViewId(value: string | undefined): value is ViewId {
+  return VIEWS.some((v) => v.id === value);
+}
+
+export function parseRoute(hash: string): Route {
+  const [, kind, db, view] = hash.replace(/^#/, '').split('/');
+  if (kind !== 'db' || !db) return { db: null, view: 'overview' };
+  return { db: decodeURIComponent(db), view: isViewId(view) ? view : 'overview' };
+}
+
+export function hrefFor(db: string, view: ViewId = 'overview'): string {
+  return `#/db/${encodeURIComponent(db)}/${view}`;
+}
+
+function subscribe(onChange: () => void): () => void {
+  window.addEventListener('hashchange', onChange);
+  return () => window.removeEventListener('hashchange', onChange);
+}
+
+export function useRoute(): Route {
+  const hash = useSyncExternalStore(subscribe, () => window.location.hash);
+  return parseRoute(hash);
+}
+
+export function navigateTo(db: string, view: ViewId = 'overview'): void {
+  window.location.hash = hrefFor(db, view);
+}

@@ -1,0 +1,22 @@
+import { useQuery } from '@tanstack/react-query';
+import type { HealthStatus, StatusReport, VerifyReport } from '../../../shared/types';
+import { useApi } from '../api/connection-context';
+import { useStatus } from './status';
+import { verificationQueryOptions } from './verification';
+
+const RANK: Record<HealthStatus, number> = { healthy: 0, degraded: 1, not_initialized: 1, unhealthy: 2 };
+
+/** The verdict to show: the last verification when it found something worse than the status did. */
+export function verdictOf(status: StatusReport, verification: VerifyReport | undefined): { status: HealthStatus; reason: string } {
+  return verification && RANK[verification.status] > RANK[status.status] ? verification : status;
+}
+
+/**
+ * A database's health as every part of the console shows it (sidebar dot, header badge, Overview):
+ * the status, made worse by the last verification already in the cache. It never starts a check.
+ */
+export function useHealth(db: string) {
+  const status = useStatus(db);
+  const verification = useQuery({ ...verificationQueryOptions(useApi(), db), enabled: false });
+  return { ...status, verdict: status.data ? verdictOf(status.data, verification.data) : undefined };
+}

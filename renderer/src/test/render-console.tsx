@@ -1,0 +1,29 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { cleanup, render } from '@testing-library/react';
+import type { ReactElement } from 'react';
+import { afterEach } from 'vitest';
+import { ConnectionProvider } from '../api/connection-context';
+import { OperationActivityStore } from '../api/operation-activity';
+import { createFakeApi, type FakeApi } from './fake-api';
+
+afterEach(() => {
+  cleanup();
+  window.location.hash = '';
+});
+
+interface ConsoleOptions {
+  api?: FakeApi;
+  kind?: 'electron' | 'http';
+}
+
+/** Renders part of the console as the app does: a connection (fake api) and a fresh query client. */
+export function renderConsole(ui: ReactElement, { api = createFakeApi(), kind = 'http' }: ConsoleOptions = {}) {
+  const activity = new OperationActivityStore();
+  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
+  const view = render(
+    <ConnectionProvider connection={{ kind, api, activity }}>
+      <QueryClientProvider client={queryClient}>{ui}</QueryClientProvider>
+    </ConnectionProvider>,
+  );
+  return { ...view, api, activity, queryClient };
+}
