@@ -107,6 +107,7 @@ export const PLAN_FROM_100: MigrationPlan = {
   from: '1.0.0',
   to: '1.2.0',
   blockers: [],
+  drift: [],
   steps: [
     {
       version: '1.1.0',
@@ -135,6 +136,7 @@ export const REHEARSAL_OK: RehearsalReport = {
   from: '1.0.0',
   to: '1.2.0',
   ok: true,
+  reached: '1.2.0',
   durationMs: 340,
   integrity: { level: 'quick', ok: true, messages: [] },
   drift: [],

@@ -94,7 +94,7 @@ describe('OverviewView', () => {
       status: () => statusReport({ status: 'degraded', checksumMismatches: [mismatch], reason: '1 applied migration edited since it ran.' }),
       verify: () => verifyReport(),
       backups: () => [],
-      acceptChecksum: ({ version, reason }) => ({ path: '/srv/chat/conversation_files.db', version, previous: reason, accepted: 'b'.repeat(64) }),
+      acceptChecksum: ({ version, reason }) => ({ path: '/srv/chat/conversation_files.db', version, file: mismatch.file, reason, previous: 'a'.repeat(64), accepted: 'b'.repeat(64) }),
     });
     renderConsole(<OverviewView db="main" />, { api });
     fireEvent.click(await screen.findByRole('button', { name: 'Review the edited migration…' }));

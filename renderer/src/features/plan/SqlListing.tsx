@@ -7,6 +7,7 @@ const RULE_LABELS: Record<LintWarning['rule'], string> = {
   'drop-table': 'Drops a table',
   'drop-column': 'Drops a column',
   'not-null-without-default': 'NOT NULL without default',
+  'not-null-added': 'Adds NOT NULL',
   'non-transactional': 'Cannot run in a transaction',
   'foreign-keys': 'Touches foreign keys',
   other: 'Note',
