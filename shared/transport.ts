@@ -23,3 +23,7 @@ export interface WardenBridge {
 
 export const IPC_EVENT_CHANNEL = 'warden:event';
 export const ipcChannelFor = (method: string): string => `warden:${method}`;
+
+export const HTTP_HEALTH_ROUTE = '/api/health';
+export const HTTP_EVENTS_ROUTE = '/api/events';
+export const httpRouteFor = (method: string): string => `/api/${method}`;
