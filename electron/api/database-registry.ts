@@ -15,7 +15,7 @@ export interface RegisteredDatabase extends DatabaseEntry {
 const RESERVED_IDS = new Set(['schema_version']);
 
 function idBase(path: string): string {
-  const stem = basename(path, extname(path)).replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[.-]+/, '').slice(0, 56);
+  const stem = basename(path, extname(path)).replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[.-]+|[.-]+$/g, '').slice(0, 56);
   return stem || 'database';
 }
 

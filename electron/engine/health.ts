@@ -13,18 +13,19 @@ function messageOf(err: unknown): string {
 
 /** How one database is doing, in the health document's terms; a failure to read it is reported, not thrown. */
 export function databaseHealth(ctx: EngineContext, name: string): DatabaseHealth {
-  const base = { name, path: ctx.dbPath, latest: ctx.schema.latest, checkedAt: nowIso() };
+  const entry = (found: Omit<DatabaseHealth, 'name' | 'path' | 'latest' | 'checkedAt'>): DatabaseHealth => {
+    const { status: state, reason, version, pending, problems } = found;
+    return { name, path: ctx.dbPath, status: state, reason, version, latest: ctx.schema.latest, pending, problems, checkedAt: nowIso() };
+  };
   try {
     const report = status(ctx);
-    if (report.status === 'not_initialized') {
-      return { ...base, status: 'not_initialized', reason: report.reason, version: null, pending: report.pending, problems: [] };
-    }
+    if (report.status === 'not_initialized') return entry({ status: 'not_initialized', reason: report.reason, version: null, pending: report.pending, problems: [] });
     const check = verify(ctx, 'quick');
-    return { ...base, status: check.status, reason: check.reason, version: check.version, pending: report.pending, problems: check.problems.map((p) => p.message) };
+    return entry({ status: check.status, reason: check.reason, version: check.version, pending: report.pending, problems: check.problems.map((p) => p.message) });
   } catch (err) {
     // An unreadable, corrupt, locked or foreign file is exactly what the endpoint exists to report.
     const reason = messageOf(err);
-    return { ...base, status: 'unhealthy', reason, version: null, pending: [], problems: [reason] };
+    return entry({ status: 'unhealthy', reason, version: null, pending: [], problems: [reason] });
   }
 }
 

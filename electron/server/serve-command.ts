@@ -9,7 +9,10 @@ import { startHttpHost, type HttpHost } from './http-host';
 // initializes it from the console or with `warden init`.
 
 export const DEFAULT_PORT = 7373;
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
 
 export interface ServeDefaults {
   db: string;
@@ -70,7 +73,7 @@ function untilStopped(server: HttpHost): Promise<void> {
 
 async function serve(options: ServeOptions, defaults: ServeDefaults): Promise<void> {
   const databases = (options.db.length ? options.db : [defaults.db]).map(defaults.userPath);
-  if (!LOOPBACK.has(options.host)) {
+  if (!isLoopback(options.host)) {
     process.stderr.write(`warning: listening on ${options.host}, not only on this machine: anyone who can reach it and learns the token can change these databases, and plain HTTP carries the token unencrypted. Put it behind TLS or keep the default 127.0.0.1.\n`);
   }
   let server: HttpHost;
@@ -94,8 +97,10 @@ async function serve(options: ServeOptions, defaults: ServeDefaults): Promise<vo
     process.exitCode = 2;
     return;
   }
+  // Listen for Ctrl-C before printing the URL: whoever reads it may stop the server at once.
+  const stopped = untilStopped(server);
   process.stdout.write(`${describe(server, existsSync(defaults.rendererDir))}\n`);
-  await untilStopped(server);
+  await stopped;
 }
 
 export function addServeCommand(program: Command, defaults: ServeDefaults): void {
