@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { errorInfoOf } from '../api/error-info';
 import { formatError } from '../cli/output';
@@ -107,7 +107,7 @@ export function addServeCommand(program: Command, defaults: ServeDefaults): void
   program
     .command('serve')
     .description('serve the console and the API over HTTP (127.0.0.1 by default), with GET /api/health for load balancers')
-    .option('--db <path>', `database file to serve; repeat for several (default: ${defaults.db})`, collect, [])
+    .addOption(new Option('--db <path>', 'database file to serve; repeat for several').argParser(collect).default([], defaults.db))
     .option('--schema <dir>', 'schema of those databases; the schemas beside it can be used for new ones', defaults.schema)
     .option('--data <dir>', 'folder where the console creates new databases (default: the folder of the first --db)')
     .option('--port <n>', 'port to listen on (0: any free port)', port, DEFAULT_PORT)
