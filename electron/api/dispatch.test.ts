@@ -27,7 +27,7 @@ function hostWith(capabilities: Partial<HostCapabilities> = {}): { host: HostCon
   const events: HostEvent[] = [];
   const host: HostContext = {
     registry: new DatabaseRegistry(),
-    schemas: new SchemaCatalog(dirname(SHIPPED_SCHEMA_DIR)),
+    schemas: new SchemaCatalog(dirname(SHIPPED_SCHEMA_DIR), 'conversation_files'),
     operations: new Operations(),
     engine,
     emit: (event) => events.push(event),

@@ -56,7 +56,7 @@ async function openDatabase(_input: ValidInput<'openDatabase'>, ctx: HostContext
     throw new WardenError('NOT_SUPPORTED', 'This host cannot open other databases: it serves only the ones named when it started.', 'Restart `warden serve` with another --db, or use the desktop app.');
   }
   const path = await choose();
-  return path === null ? null : ctx.registry.add(path, ctx.schemas.all()[0]?.name ?? 'conversation_files');
+  return path === null ? null : ctx.registry.add(path, ctx.schemas.schemaOfFile(path));
 }
 
 /** A fresh database at the chosen version, created where the host says (save dialog, data folder), then registered. */

@@ -50,7 +50,7 @@ async function start(): Promise<void> {
   app.on('before-quit', () => void engine.close());
   const host: HostContext = {
     registry,
-    schemas: new SchemaCatalog(join(appRoot, 'schemas')),
+    schemas: new SchemaCatalog(join(appRoot, 'schemas'), DEFAULT_SCHEMA),
     operations: new Operations(),
     engine,
     emit: (event) => {

@@ -96,7 +96,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
   const size = options.workers ?? Math.max(2, Math.min(4, availableParallelism()));
   const engine = new EngineWorkers({ entry: ENGINE_WORKER_ENTRY, size });
   const healthWorker = new EngineWorkers({ entry: ENGINE_WORKER_ENTRY, size: 1 });
-  const schemas = new SchemaCatalog(dirname(schema.dir));
+  const schemas = new SchemaCatalog(dirname(schema.dir), schema.name);
   const host: HostContext = {
     registry,
     schemas,
