@@ -27,7 +27,7 @@ export const contract = {
   /** Creates a fresh database of `schema` at `version` (latest by default). Electron asks where in a save dialog. */
   createDatabase: z
     .object({
-      schema: z.string().regex(/^[a-z0-9_]{1,64}$/),
+      schema: z.string().regex(/^[a-z0-9_]{1,64}$/, 'a schema name (lower-case letters, digits, _)'),
       version: schemaVersion.optional(),
       name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a file name of letters, digits, _ and -').optional(),
     })
@@ -42,7 +42,7 @@ export const contract = {
   rehearse: longOnDatabase.extend({ to: schemaVersion.optional() }),
   repair: longOnDatabase.extend({ backup: z.boolean().default(true) }),
   baseline: onDatabase.extend({ version: schemaVersion }),
-  acceptChecksum: onDatabase.extend({ version: schemaVersion, reason: z.string().trim().min(3).max(500) }),
+  acceptChecksum: onDatabase.extend({ version: schemaVersion, reason: z.string().trim().min(3, 'a reason of 3 to 500 characters').max(500, 'a reason of 3 to 500 characters') }),
   backup: longOnDatabase,
   backups: onDatabase,
   verifyBackup: longOnDatabase.extend({ backup: backupName, full: z.boolean().default(false) }),

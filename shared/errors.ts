@@ -26,6 +26,8 @@ export const ERROR_CODES = [
   'INVALID_INPUT',
   'NOT_SUPPORTED',
   'UNKNOWN_DATABASE',
+  'ALREADY_EXISTS',
+  'UNAUTHORIZED',
   'INTERNAL',
 ] as const;
 

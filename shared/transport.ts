@@ -7,19 +7,27 @@ import type { HostEvent } from './types';
 // channel `warden:<method>`; events to the window on channel `warden:event`.
 //
 // HTTP (`warden serve`): POST /api/<method> with the input as the JSON body and the header
-// `Authorization: Bearer <token>`; the answer is a CallEnvelope (HTTP 200 when ok, 4xx/5xx with
-// the error otherwise). Events: GET /api/events?token=<token> as server-sent events, each
+// `Authorization: Bearer <token>` and `Content-Type: application/json`; the answer is always a
+// CallEnvelope in the body (HTTP 200 when ok, 4xx/5xx with the error otherwise: read the body,
+// not just the status). Events: GET /api/events?token=<token> as server-sent events, each
 // `data:` line one HostEvent as JSON. The console's URL carries the token as `?token=`; the page
 // keeps it in sessionStorage and takes it out of the address bar. GET /api/health needs no token.
+//
+// A page without `window.warden` is in a browser and uses HTTP. Both hosts send a `databases`
+// event when their list of databases changes (File → Open/New in Electron, createDatabase).
 
 export type CallEnvelope<T> = { ok: true; result: T } | { ok: false; error: ErrorInfo };
 
 export interface WardenBridge {
   host: 'electron';
   call(method: string, input: unknown): Promise<CallEnvelope<unknown>>;
-  /** Subscribes to progress and log events; returns the unsubscribe function. */
+  /** Subscribes to host events (progress, log, databases); returns the unsubscribe function. */
   onEvent(listener: (event: HostEvent) => void): () => void;
 }
 
 export const IPC_EVENT_CHANNEL = 'warden:event';
 export const ipcChannelFor = (method: string): string => `warden:${method}`;
+
+export const HTTP_HEALTH_ROUTE = '/api/health';
+export const HTTP_EVENTS_ROUTE = '/api/events';
+export const httpRouteFor = (method: string): string => `/api/${method}`;

@@ -314,4 +314,38 @@ export interface AcceptChecksumResult {
 
 export type HostEvent =
   | { type: 'progress'; operationId: string | null; db: string; progress: Progress }
-  | { type: 'log'; operationId: string | null; db: string; log: LogEvent };
+  | { type: 'log'; operationId: string | null; db: string; log: LogEvent }
+  /** The host's list of databases changed (File → Open / New / a recent one in Electron, createDatabase): refetch listDatabases; `selected` is the one just added. */
+  | { type: 'databases'; databases: DatabaseEntry[]; selected: string | null };
+
+// ---- Health: GET /api/health of `warden serve` ----
+
+/** One database as the health endpoint reports it (from a cached status + quick verification). */
+export interface DatabaseHealth {
+  /** The host's id for the database. */
+  name: string;
+  path: string;
+  status: HealthStatus;
+  reason: string;
+  version: string | null;
+  latest: string | null;
+  pending: string[];
+  /** What is wrong, one sentence each (missing objects, failed integrity, an unreadable file). */
+  problems: string[];
+  checkedAt: string;
+}
+
+/** Per database: "healthy", "not_initialized", "degraded: <why>" or "error: <why>". */
+export type ComponentHealth = 'healthy' | 'not_initialized' | `degraded: ${string}` | `error: ${string}`;
+
+export interface HealthDocument {
+  /** unhealthy (HTTP 503) when any database is; degraded when any is not initialized or behind; healthy otherwise. */
+  status: 'healthy' | 'degraded' | 'unhealthy';
+  timestamp: string;
+  components: {
+    /** One entry per database by name, plus `schema_version`: the version of the first database served. */
+    database: { schema_version: string | null; [name: string]: string | null };
+    backend: 'running';
+  };
+  databases: DatabaseHealth[];
+}

@@ -15,6 +15,7 @@ import { repair } from '../engine/repair';
 import { loadSchema } from '../engine/schema-folder';
 import { status } from '../engine/status';
 import { verify } from '../engine/verify';
+import { addServeCommand } from '../server/serve-command';
 import { formatError } from './output';
 import { progressReporter } from './progress';
 import { renderHistory, renderInitialize, renderStatus, renderVerify } from './render';
@@ -27,6 +28,7 @@ import { renderAcceptChecksum, renderBaseline, renderPlan, renderRehearsal, rend
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const DEFAULT_DB = 'data/conversation_files.db';
 export const DEFAULT_SCHEMA = resolve(PACKAGE_ROOT, 'schemas/conversation_files');
+const RENDERER_DIR = resolve(PACKAGE_ROOT, 'out/renderer');
 
 const EXIT = { ok: 0, degraded: 1, failed: 2, usage: 64 } as const;
 
@@ -201,6 +203,8 @@ export function buildProgram(): Command {
         return { document: result, text: renderAcceptChecksum(result), exitCode: EXIT.ok };
       }),
     );
+
+  addServeCommand(program, { db: DEFAULT_DB, schema: DEFAULT_SCHEMA, rendererDir: RENDERER_DIR, userPath });
 
   return program;
 }

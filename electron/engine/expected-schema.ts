@@ -1,8 +1,8 @@
-import Database from 'better-sqlite3';
 import semver from 'semver';
 import { WardenError } from './errors';
 import { snapshotSchema, type SchemaSnapshot } from './introspect';
 import { migrationFor, type SchemaDefinition } from './schema-folder';
+import { newConnection } from './sqlite-addon';
 
 // The expected schema at version V is what replaying the migrations up to V produces on a blank
 // in-memory database: derived, never hand-listed, so it cannot drift from the migrations.
@@ -19,7 +19,7 @@ export function expectedSchemaAt(schema: SchemaDefinition, version: string): Sch
   const key = cacheKey(schema, version);
   const cached = cache.get(key);
   if (cached) return cached;
-  const db = new Database(':memory:');
+  const db = newConnection(':memory:');
   db.pragma('foreign_keys = OFF'); // as the engine applies migrations: a rebuild must not cascade
   try {
     for (const migration of schema.migrations.filter((m) => semver.lte(m.version, version))) {

@@ -1,7 +1,8 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { closeSync, mkdirSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { dirname } from 'node:path';
 import { WardenError, explainSqliteError } from './errors';
+import { newConnection } from './sqlite-addon';
 
 export type Connection = Database.Database;
 
@@ -83,7 +84,7 @@ export function openDatabase(path: string, options: OpenOptions): Connection {
   }
   let db: Connection | undefined;
   try {
-    db = new Database(path, {
+    db = newConnection(path, {
       readonly: options.mode === 'read',
       fileMustExist: stats !== null,
       timeout: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS,

@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import { newConnection } from './sqlite-addon';
 import type { Connection } from './open-database';
 
 // A blank in-memory database with the same schema as a live one and none of its rows: what a
@@ -17,7 +17,7 @@ const SCHEMA_IN_DEPENDENCY_ORDER = `
 
 export function replicateSchema(db: Connection): Connection {
   const rows = db.prepare(SCHEMA_IN_DEPENDENCY_ORDER).all() as SchemaRow[];
-  const replica = new Database(':memory:');
+  const replica = newConnection(':memory:');
   try {
     replica.pragma('foreign_keys = OFF'); // as the engine runs every step
     for (const row of rows) replica.exec(row.sql);

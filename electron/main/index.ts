@@ -1,14 +1,110 @@
-import { app, BrowserWindow } from 'electron';
-import { join } from 'node:path';
+import { app, BrowserWindow, ipcMain, Menu, session } from 'electron';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { IPC_EVENT_CHANNEL } from '../../shared/transport';
+import { DatabaseRegistry } from '../api/database-registry';
+import { dispatch } from '../api/dispatch';
+import engineWorkerPath from '../api/engine-worker?modulePath';
+import { EngineWorkers } from '../api/engine-workers';
+import type { HostContext } from '../api/host-context';
+import { Operations } from '../api/operations';
+import { SchemaCatalog } from '../api/schema-catalog';
+import { appMenuTemplate } from './app-menu';
+import { chooseDatabaseToOpen, choosePathForNewDatabase, chooseSchemaAndVersion, showFailure } from './dialogs';
+import { registerApiHandlers } from './ipc';
+import { RecentDatabases } from './recent-databases';
+import { electronSqliteAddon } from './sqlite-addon-path';
+import { applySessionPolicy, guardNavigation, mainWindowOptions } from './window';
 
-// Placeholder window until the hosts issue: the engine is reached through the CLI for now.
-app.whenReady().then(() => {
-  const window = new BrowserWindow({
-    width: 1200,
-    height: 800,
-    webPreferences: { preload: join(__dirname, '../preload/index.cjs'), contextIsolation: true, sandbox: true, nodeIntegration: false },
+// The desktop host: one window on the console, the handler table over IPC, native dialogs for
+// every path, and the default database created and initialized on first run.
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const DEFAULT_SCHEMA = 'conversation_files';
+
+/** Where the page comes from: electron-vite's dev server, or the built file. */
+const appUrl = process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(join(HERE, '../renderer/index.html')).href;
+
+/** data/ beside the app in a checkout (like the CLI's default); the user's data folder once packaged. WARDEN_DATA_DIR overrides both (tests). */
+function dataFolder(): string {
+  return process.env.WARDEN_DATA_DIR ?? (app.isPackaged ? join(app.getPath('userData'), 'data') : join(app.getAppPath(), 'data'));
+}
+
+async function openDefaultDatabase(host: HostContext, path: string): Promise<void> {
+  if (!existsSync(path)) {
+    await host.engine.run({ name: 'initialize', options: {}, dbPath: path, schemaDir: host.schemas.dirOf(DEFAULT_SCHEMA) });
+  }
+  host.registry.add(path, DEFAULT_SCHEMA);
+}
+
+async function start(): Promise<void> {
+  const appRoot = app.getAppPath();
+  const window = new BrowserWindow(mainWindowOptions(join(HERE, '../preload/index.cjs')));
+  guardNavigation(window.webContents);
+  applySessionPolicy(session.defaultSession);
+
+  const registry = new DatabaseRegistry();
+  const recents = new RecentDatabases(join(app.getPath('userData'), 'recent-databases.json'));
+  const engine = new EngineWorkers({ entry: engineWorkerPath, size: 2, sqliteAddon: electronSqliteAddon(appRoot) });
+  app.on('before-quit', () => void engine.close());
+  const host: HostContext = {
+    registry,
+    schemas: new SchemaCatalog(join(appRoot, 'schemas'), DEFAULT_SCHEMA),
+    operations: new Operations(),
+    engine,
+    emit: (event) => {
+      if (!window.isDestroyed()) window.webContents.send(IPC_EVENT_CHANNEL, event);
+    },
+    capabilities: {
+      chooseDatabaseToOpen: () => chooseDatabaseToOpen(window),
+      placeNewDatabase: (fileName) => choosePathForNewDatabase(window, fileName, dataFolder()),
+    },
+  };
+
+  const call = (method: string, input: unknown) => dispatch(host, method, input);
+  const callFromMenu = async (method: string, input: unknown) => {
+    const envelope = await call(method, input);
+    if (!envelope.ok && envelope.error.code !== 'CANCELLED') showFailure('Schema Warden', `${envelope.error.message}\n\n${envelope.error.hint ?? ''}`.trim());
+  };
+  const refreshMenu = () =>
+    Menu.setApplicationMenu(
+      Menu.buildFromTemplate(
+        appMenuTemplate(
+          recents.list(),
+          {
+            open: () => void callFromMenu('openDatabase', {}),
+            create: () =>
+              void chooseSchemaAndVersion(window, host.schemas.summaries()).then((choice) => (choice ? callFromMenu('createDatabase', choice) : undefined)),
+            openRecent: (database) => registry.add(database.path, database.schema),
+          },
+          process.platform,
+        ),
+      ),
+    );
+  registry.onChange((selected) => {
+    if (selected) recents.remember({ path: selected.path, schema: selected.schema });
+    host.emit({ type: 'databases', databases: registry.list(), selected: selected?.id ?? null });
+    refreshMenu();
   });
-  void window.loadFile(join(__dirname, '../renderer/index.html'));
-});
+  registerApiHandlers(ipcMain, appUrl, call);
+  refreshMenu();
+
+  try {
+    await openDefaultDatabase(host, join(dataFolder(), `${DEFAULT_SCHEMA}.db`));
+  } catch (err) {
+    showFailure('The default database could not be opened', `${(err as Error).message}\n\nOther databases can still be opened with File → Open.`);
+  }
+  window.once('ready-to-show', () => window.show());
+  await (process.env.ELECTRON_RENDERER_URL ? window.loadURL(appUrl) : window.loadFile(fileURLToPath(appUrl)));
+}
+
+app
+  .whenReady()
+  .then(start)
+  .catch((err: unknown) => {
+    showFailure('Schema Warden could not start', (err as Error).message);
+    app.quit();
+  });
 
 app.on('window-all-closed', () => app.quit());

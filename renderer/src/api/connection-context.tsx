@@ -19,6 +19,10 @@ export function useApi(): Api {
   return useConnection().api;
 }
 
+export function useHostEvents(): Connection['subscribe'] {
+  return useConnection().subscribe;
+}
+
 export function useHostKind(): Connection['kind'] {
   return useConnection().kind;
 }

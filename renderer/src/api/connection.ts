@@ -10,6 +10,8 @@ export interface Connection {
   kind: Transport['kind'];
   api: Api;
   activity: OperationActivityStore;
+  /** Every event the host sends (progress, logs, and changes to the list of databases). */
+  subscribe: Transport['subscribe'];
 }
 
 /** Inside Electron the preload's bridge; in a browser the web host that served this page. */
@@ -21,5 +23,5 @@ function transportForThisWindow(): Transport {
 export function connectToHost(transport: Transport = transportForThisWindow()): Connection {
   const activity = new OperationActivityStore();
   transport.subscribe(activity.record);
-  return { kind: transport.kind, api: createApi(transport), activity };
+  return { kind: transport.kind, api: createApi(transport), activity, subscribe: transport.subscribe };
 }

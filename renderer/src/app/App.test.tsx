@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { createFakeApi } from '../test/fake-api';
 import { statusReport, verifyReport } from '../test/fixtures';
@@ -37,5 +37,14 @@ describe('App', () => {
   it('invites to create a database when none is open', async () => {
     renderConsole(<App />, { api: createFakeApi({ listDatabases: () => [] }) });
     expect(await screen.findByText('No database is open')).toBeTruthy();
+  });
+
+  it('follows the host when it announces a database opened from its own menu', async () => {
+    const { emit } = renderConsole(<App />, { api: createFakeApi({ listDatabases: () => [MAIN], status: () => statusReport(), verify: () => verifyReport(), backups: () => [] }) });
+    await screen.findByRole('heading', { level: 1, name: 'conversation_files.db' });
+    const other = { id: 'qa', name: 'qa.db', path: '/tmp/qa.db', schema: 'conversation_files' };
+    act(() => emit({ type: 'databases', databases: [MAIN, other], selected: 'qa' }));
+    await waitFor(() => expect(window.location.hash).toBe('#/db/qa/overview'));
+    expect(await screen.findByRole('heading', { level: 1, name: 'qa.db' })).toBeTruthy();
   });
 });

@@ -2,7 +2,7 @@ import { useEffect } from 'react';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { EmptyState, LoadingState } from '../components/QueryStates';
 import { DatabasesSidebar } from '../features/databases/DatabasesSidebar';
-import { useDatabases } from '../features/databases/databases-queries';
+import { useDatabaseAnnouncements, useDatabases } from '../features/databases/databases-queries';
 import { hrefFor, useRoute } from '../lib/routes';
 import { DatabaseWorkspace } from './DatabaseWorkspace';
 import './app.css';
@@ -30,6 +30,7 @@ function MainArea() {
 
 export function App() {
   const route = useRoute();
+  useDatabaseAnnouncements();
   return (
     <div className="app">
       <aside className="app__sidebar">

@@ -1,8 +1,9 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
 import type { MethodInput } from '../../../../shared/contract';
 import type { DatabaseEntry } from '../../../../shared/types';
 import type { Api } from '../../api/client';
-import { useApi } from '../../api/connection-context';
+import { useApi, useHostEvents } from '../../api/connection-context';
 import { navigateTo } from '../../lib/routes';
 import { databaseKeys } from '../../queries/database-keys';
 
@@ -12,6 +13,24 @@ export function databasesQueryOptions(api: Api) {
 
 export function useDatabases() {
   return useQuery(databasesQueryOptions(useApi()));
+}
+
+/**
+ * The host announces changes to its list of databases it made on its own (File → Open or New in
+ * Electron's menu, a database created by another client): take the new list and show its choice.
+ */
+export function useDatabaseAnnouncements(): void {
+  const subscribe = useHostEvents();
+  const queryClient = useQueryClient();
+  useEffect(
+    () =>
+      subscribe((event) => {
+        if (event.type !== 'databases') return;
+        queryClient.setQueryData(databaseKeys.list(), event.databases);
+        if (event.selected) navigateTo(event.selected);
+      }),
+    [subscribe, queryClient],
+  );
 }
 
 /** After a database joins the list: refresh the list and show the newcomer. */

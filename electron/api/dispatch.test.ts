@@ -1,0 +1,123 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { METHOD_NAMES } from '../../shared/contract';
+import type { HostEvent } from '../../shared/types';
+import { initialize } from '../engine/initialize';
+import { contextFor, SHIPPED_SCHEMA_DIR } from '../engine/test-support/fixtures';
+import { suiteDir } from '../server/test-support/suite-dir';
+import { DatabaseRegistry } from './database-registry';
+import { dispatch } from './dispatch';
+import { EngineWorkers } from './engine-workers';
+import { handlers } from './handlers';
+import type { HostCapabilities, HostContext } from './host-context';
+import { Operations } from './operations';
+import { SchemaCatalog } from './schema-catalog';
+
+// The dispatcher and the handler table with a real host context: engine workers, real files.
+
+const engine = new EngineWorkers({ entry: new URL('./engine-worker-tsx.mjs', import.meta.url), size: 2 });
+const folder = suiteDir();
+afterAll(async () => {
+  await engine.close();
+  folder.remove();
+});
+
+function hostWith(capabilities: Partial<HostCapabilities> = {}): { host: HostContext; events: HostEvent[] } {
+  const events: HostEvent[] = [];
+  const host: HostContext = {
+    registry: new DatabaseRegistry(),
+    schemas: new SchemaCatalog(dirname(SHIPPED_SCHEMA_DIR), 'conversation_files'),
+    operations: new Operations(),
+    engine,
+    emit: (event) => events.push(event),
+    capabilities: { placeNewDatabase: async (name) => join(folder.path, name), ...capabilities },
+  };
+  return { host, events };
+}
+
+describe('the handler table', () => {
+  it('has entries only for contract methods, and engine entries only for methods on a database', () => {
+    for (const [method, handler] of Object.entries(handlers)) {
+      expect(METHOD_NAMES).toContain(method);
+      if (handler.runs === 'engine') expect(method).not.toMatch(/^(listSchemas|listDatabases|openDatabase|createDatabase|cancel)$/);
+    }
+  });
+
+  it('answers NOT_SUPPORTED for a contract method that has no handler yet, after validating its input', async () => {
+    const { host } = hostWith();
+    expect(await dispatch(host, 'repair', { db: 'x', backup: 'yes' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(await dispatch(host, 'repair', { db: 'x' })).toMatchObject({ ok: false, error: { code: 'NOT_SUPPORTED', message: 'repair is not available in this host.' } });
+  });
+});
+
+describe('dispatch with real engine workers', () => {
+  const dbPath = join(folder.path, 'shop.db');
+  beforeAll(() => {
+    initialize(contextFor(dbPath));
+  });
+
+  it('runs an engine method on a registered database and tags its events with operation and database', async () => {
+    const { host, events } = hostWith();
+    const entry = host.registry.add(dbPath, 'conversation_files');
+    const envelope = await dispatch(host, 'verify', { db: entry.id, level: 'full', operationId: 'op-verify-1' });
+    expect(envelope).toMatchObject({ ok: true, result: { status: 'healthy', integrity: { level: 'full', ok: true } } });
+    expect(events.length).toBeGreaterThan(0);
+    expect(events.every((e) => e.type === 'progress' && e.operationId === 'op-verify-1' && e.db === 'shop')).toBe(true);
+  });
+
+  it('names an unknown database id, and an engine failure arrives with its code and sentence', async () => {
+    const { host } = hostWith();
+    expect(await dispatch(host, 'status', { db: 'nowhere' })).toMatchObject({ ok: false, error: { code: 'UNKNOWN_DATABASE', message: 'No database has the id "nowhere" here (known: none).' } });
+    const notes = join(folder.path, 'notes.db');
+    writeFileSync(notes, 'shopping list: milk, eggs, flour, and a few more things to make the file long enough\n'.repeat(3));
+    host.registry.add(notes, 'conversation_files');
+    const envelope = await dispatch(host, 'status', { db: 'notes' });
+    expect(envelope).toMatchObject({ ok: false, error: { code: 'NOT_A_DATABASE' } });
+    expect(JSON.stringify(envelope)).not.toMatch(/\n\s+at /);
+  });
+
+  it('refuses a second operation with the id of one still running', async () => {
+    const { host } = hostWith();
+    const entry = host.registry.add(dbPath, 'conversation_files');
+    const first = dispatch(host, 'verify', { db: entry.id, level: 'full', operationId: 'same-id-0001' });
+    const second = await dispatch(host, 'verify', { db: entry.id, operationId: 'same-id-0001' });
+    expect(second).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: 'An operation with the id same-id-0001 is already running.' } });
+    expect((await first).ok).toBe(true);
+  });
+
+  it('openDatabase registers the file the host chose, answers null when the user cancels, and NOT_SUPPORTED without a dialog', async () => {
+    const chosen = hostWith({ chooseDatabaseToOpen: async () => dbPath });
+    expect(await dispatch(chosen.host, 'openDatabase', {})).toMatchObject({ ok: true, result: { id: 'shop', path: dbPath, schema: 'conversation_files' } });
+    expect(chosen.events).toEqual([]); // registry events are the host's to send (see the hosts' onChange)
+    expect(await dispatch(hostWith({ chooseDatabaseToOpen: async () => null }).host, 'openDatabase', {})).toEqual({ ok: true, result: null });
+    expect(await dispatch(hostWith().host, 'openDatabase', {})).toMatchObject({ ok: false, error: { code: 'NOT_SUPPORTED' } });
+  });
+
+  it('createDatabase initializes at the chosen version where the host says, and creates nothing when cancelled', async () => {
+    const { host } = hostWith();
+    const envelope = await dispatch(host, 'createDatabase', { schema: 'conversation_files', version: '1.0.0', name: 'old_install' });
+    expect(envelope).toMatchObject({ ok: true, result: { id: 'old_install', name: 'old_install.db' } });
+    expect(await dispatch(host, 'status', { db: 'old_install' })).toMatchObject({ ok: true, result: { version: '1.0.0', pending: ['1.1.0', '1.2.0'] } });
+    expect(await dispatch(host, 'createDatabase', { schema: 'conversation_files', version: '7.0.0' })).toMatchObject({ ok: false, error: { code: 'UNKNOWN_VERSION' } });
+    expect(await dispatch(host, 'createDatabase', { schema: 'no_such_schema' })).toMatchObject({ ok: false, error: { code: 'SCHEMA_NOT_FOUND' } });
+
+    const cancelled = hostWith({ placeNewDatabase: async () => null });
+    expect(await dispatch(cancelled.host, 'createDatabase', { schema: 'conversation_files', name: 'never' })).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
+    expect(existsSync(join(folder.path, 'never.db'))).toBe(false);
+  });
+
+  it('closeDatabase forgets a database the user opened, but not one the host was started with', async () => {
+    const { host } = hostWith();
+    const opened = host.registry.add(dbPath, 'conversation_files');
+    expect(await dispatch(host, 'closeDatabase', { db: opened.id })).toEqual({ ok: true, result: { closed: true } });
+    expect(await dispatch(host, 'listDatabases', {})).toEqual({ ok: true, result: [] });
+    const pinned = host.registry.add(dbPath, 'conversation_files', { pinned: true });
+    expect(await dispatch(host, 'closeDatabase', { db: pinned.id })).toMatchObject({ ok: false, error: { code: 'NOT_SUPPORTED' } });
+    expect(existsSync(dbPath)).toBe(true);
+  });
+
+  it('lists the schemas with their versions', async () => {
+    expect(await dispatch(hostWith().host, 'listSchemas', {})).toMatchObject({ ok: true, result: [{ name: 'conversation_files', versions: ['1.0.0', '1.1.0', '1.2.0'], latest: '1.2.0' }] });
+  });
+});

@@ -1,0 +1,41 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { WardenError } from '../engine/errors';
+import { useSqliteAddon } from '../engine/sqlite-addon';
+import { runEngineJob, type WorkerReply, type WorkerRequest } from './engine-job';
+import { errorInfoOf } from './error-info';
+
+// The engine worker thread: runs one job at a time for EngineWorkers and reports back.
+
+const port = parentPort!;
+useSqliteAddon((workerData as { sqliteAddon?: string } | null)?.sqliteAddon);
+
+function reply(message: WorkerReply): void {
+  port.postMessage(message);
+}
+
+port.on('message', async (request: WorkerRequest) => {
+  const cancelFlag = new Int32Array(request.cancelFlag);
+  const controller = new AbortController();
+  // The engine checks its signal between steps; the host's cancel arrives as a shared flag.
+  const noticeCancel = () => {
+    if (Atomics.load(cancelFlag, 0) === 1 && !controller.signal.aborted) controller.abort();
+  };
+  noticeCancel();
+  try {
+    const result = await runEngineJob(request, {
+      signal: controller.signal,
+      onProgress: (progress) => {
+        noticeCancel();
+        reply({ kind: 'progress', progress });
+      },
+      onLog: (log) => {
+        noticeCancel();
+        reply({ kind: 'log', log });
+      },
+    });
+    reply({ kind: 'done', result });
+  } catch (err) {
+    if (!(err instanceof WardenError)) console.error(`warden engine worker: ${request.name} failed unexpectedly:`, err);
+    reply({ kind: 'failed', error: errorInfoOf(err) });
+  }
+});

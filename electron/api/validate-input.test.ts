@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { METHOD_NAMES, type MethodName } from '../../shared/contract';
+import { dispatch } from './dispatch';
+import type { HostContext } from './host-context';
+
+// The contract: every method refuses bad input with INVALID_INPUT and a sentence that names the
+// field, before anything of the host is touched.
+
+/** A host that fails the test if a handler reaches any part of it. */
+const untouchableHost = new Proxy({} as HostContext, {
+  get(_target, property) {
+    throw new Error(`the host was reached (${String(property)}) although the input was invalid`);
+  },
+});
+
+const BAD_INPUT: Record<MethodName, { input: unknown; field: string; says: RegExp }[]> = {
+  listSchemas: [{ input: { schema: 'x' }, field: 'schema', says: /unexpected field "schema"/ }],
+  listDatabases: [{ input: { path: '/etc' }, field: 'path', says: /unexpected field "path"/ }],
+  openDatabase: [{ input: { path: '/tmp/x.db' }, field: 'path', says: /unexpected field "path"/ }],
+  createDatabase: [
+    { input: {}, field: 'schema', says: /"schema" is required/ },
+    { input: { schema: 'conversation_files', name: '../../etc/evil' }, field: 'name', says: /"name" must be a file name of letters, digits, _ and -/ },
+    { input: { schema: 'Conversation Files' }, field: 'schema', says: /"schema" must be a schema name/ },
+    { input: { schema: 'conversation_files', version: 'latest' }, field: 'version', says: /"version" must be a version like 1\.2\.0/ },
+  ],
+  closeDatabase: [{ input: { db: '' }, field: 'db', says: /"db" must be a database id/ }],
+  status: [
+    { input: {}, field: 'db', says: /"db" is required/ },
+    { input: { db: '/var/lib/app.db' }, field: 'db', says: /"db" must be a database id/ },
+  ],
+  history: [{ input: { db: 42 }, field: 'db', says: /"db" must be of type string/ }],
+  verify: [
+    { input: { db: 'a', level: 'deep' }, field: 'level', says: /"level" must be one of "quick", "full"/ },
+    { input: { db: 'a', operationId: 'short' }, field: 'operationId', says: /"operationId" must be an operation id/ },
+  ],
+  initialize: [{ input: { db: 'a', to: '1.2' }, field: 'to', says: /"to" must be a version like 1\.2\.0/ }],
+  migrate: [{ input: { db: 'a', backup: 'no' }, field: 'backup', says: /"backup" must be of type boolean/ }],
+  plan: [{ input: { db: 'a', to: 'v2' }, field: 'to', says: /"to" must be a version/ }],
+  rehearse: [{ input: { db: 'a', operationId: 'id with spaces' }, field: 'operationId', says: /"operationId" must be an operation id/ }],
+  repair: [{ input: { db: 'a', backup: 1 }, field: 'backup', says: /"backup" must be of type boolean/ }],
+  baseline: [{ input: { db: 'a' }, field: 'version', says: /"version" is required/ }],
+  acceptChecksum: [{ input: { db: 'a', version: '1.0.0', reason: '  ' }, field: 'reason', says: /"reason" must be a reason of 3 to 500 characters/ }],
+  backup: [{ input: { db: 'a', to: '/mnt/usb' }, field: 'to', says: /unexpected field "to"/ }],
+  backups: [{ input: { db: 'a/../b' }, field: 'db', says: /"db" must be a database id/ }],
+  verifyBackup: [{ input: { db: 'a', backup: '../../etc/passwd' }, field: 'backup', says: /"backup" must be a backup file name ending in \.sqlite/ }],
+  restore: [{ input: { db: 'a', backup: '/tmp/x.sqlite' }, field: 'backup', says: /"backup" must be a backup file name/ }],
+  cancel: [{ input: {}, field: 'operationId', says: /"operationId" is required/ }],
+};
+
+describe('every method of the contract validates its input', () => {
+  it.each(METHOD_NAMES)('%s refuses bad input with INVALID_INPUT naming the field', async (method) => {
+    for (const { input, field, says } of BAD_INPUT[method]) {
+      const envelope = await dispatch(untouchableHost, method, input);
+      expect(envelope.ok).toBe(false);
+      if (envelope.ok) continue;
+      expect(envelope.error.code).toBe('INVALID_INPUT');
+      expect(envelope.error.message).toMatch(new RegExp(`^Invalid input for ${method}: `));
+      expect(envelope.error.message).toMatch(says);
+      expect(envelope.error.details).toMatchObject({ method, fields: [field] });
+    }
+  });
+
+  it.each(METHOD_NAMES)('%s refuses an input that is not an object', async (method) => {
+    for (const input of ['status', 42, [], true]) {
+      const envelope = await dispatch(untouchableHost, method, input);
+      expect(envelope).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: `Invalid input for ${method}: the input must be a JSON object.` } });
+    }
+  });
+
+  it('refuses a method the contract does not have', async () => {
+    expect(await dispatch(untouchableHost, 'dropAllTables', {})).toMatchObject({ ok: false, error: { code: 'NOT_SUPPORTED', message: 'There is no API method named "dropAllTables".' } });
+    expect(await dispatch(untouchableHost, '__proto__', {})).toMatchObject({ ok: false, error: { code: 'NOT_SUPPORTED' } });
+  });
+});

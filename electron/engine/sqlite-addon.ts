@@ -1,0 +1,16 @@
+import Database from 'better-sqlite3';
+
+// better-sqlite3's compiled addon is built for one runtime. Node (tests, the CLI, `warden serve`)
+// uses the build in node_modules; the Electron host points at a build for Electron's ABI kept in
+// its own folder. Every connection the engine opens goes through newConnection so both work.
+
+let addonPath: string | undefined;
+
+/** Loads better-sqlite3's addon from `path` for every later connection (undefined: node_modules' build). */
+export function useSqliteAddon(path: string | undefined): void {
+  addonPath = path;
+}
+
+export function newConnection(filename: string, options: Database.Options = {}): Database.Database {
+  return new Database(filename, addonPath ? { ...options, nativeBinding: addonPath } : options);
+}

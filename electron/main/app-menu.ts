@@ -1,0 +1,28 @@
+import type { MenuItemConstructorOptions } from 'electron';
+import { basename } from 'node:path';
+import type { RecentDatabase } from './recent-databases';
+
+// The application menu as a plain template, so it can be built (and checked) without Electron.
+
+export interface MenuActions {
+  open(): void;
+  create(): void;
+  openRecent(database: RecentDatabase): void;
+}
+
+export function appMenuTemplate(recent: RecentDatabase[], actions: MenuActions, platform: NodeJS.Platform): MenuItemConstructorOptions[] {
+  const recentItems: MenuItemConstructorOptions[] = recent.length
+    ? recent.map((database) => ({ label: `${basename(database.path)} — ${database.path}`, click: () => actions.openRecent(database) }))
+    : [{ label: 'No recent databases', enabled: false }];
+  const file: MenuItemConstructorOptions = {
+    label: 'File',
+    submenu: [
+      { label: 'Open Database…', accelerator: 'CmdOrCtrl+O', click: () => actions.open() },
+      { label: 'New Database…', accelerator: 'CmdOrCtrl+N', click: () => actions.create() },
+      { label: 'Open Recent', submenu: recentItems },
+      { type: 'separator' },
+      platform === 'darwin' ? { role: 'close' } : { role: 'quit' },
+    ],
+  };
+  return [...(platform === 'darwin' ? [{ role: 'appMenu' } as const] : []), file, { role: 'editMenu' }, { role: 'viewMenu' }, { role: 'windowMenu' }];
+}

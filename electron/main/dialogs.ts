@@ -1,0 +1,45 @@
+import { dialog, type BrowserWindow } from 'electron';
+import { join } from 'node:path';
+import type { SchemaSummary } from '../../shared/types';
+
+// The one module that shows native dialogs, and so the only way a file path enters the desktop
+// host: the renderer never sends one.
+
+const DATABASE_FILTERS = [
+  { name: 'SQLite databases', extensions: ['db', 'sqlite', 'sqlite3', 'db3'] },
+  { name: 'All files', extensions: ['*'] },
+];
+
+export async function chooseDatabaseToOpen(window: BrowserWindow): Promise<string | null> {
+  const result = await dialog.showOpenDialog(window, { title: 'Open a database', properties: ['openFile'], filters: DATABASE_FILTERS });
+  return result.canceled ? null : (result.filePaths[0] ?? null);
+}
+
+export async function choosePathForNewDatabase(window: BrowserWindow, fileName: string, folder: string): Promise<string | null> {
+  const result = await dialog.showSaveDialog(window, {
+    title: 'Create a database',
+    defaultPath: join(folder, fileName),
+    filters: DATABASE_FILTERS,
+    properties: ['createDirectory', 'showOverwriteConfirmation'],
+  });
+  return result.canceled || !result.filePath ? null : result.filePath;
+}
+
+async function pickOne(window: BrowserWindow, message: string, detail: string, labels: string[]): Promise<number | null> {
+  const { response } = await dialog.showMessageBox(window, { type: 'question', message, detail, buttons: [...labels, 'Cancel'], cancelId: labels.length, defaultId: 0, noLink: true });
+  return response < labels.length ? response : null;
+}
+
+/** File → New: which schema (when there are several), then which version (QA creates old ones to test upgrades). */
+export async function chooseSchemaAndVersion(window: BrowserWindow, schemas: SchemaSummary[]): Promise<{ schema: string; version: string } | null> {
+  const schemaIndex = schemas.length === 1 ? 0 : await pickOne(window, 'Which schema?', 'The new database gets this schema.', schemas.map((s) => s.title));
+  if (schemaIndex === null) return null;
+  const schema = schemas[schemaIndex];
+  const versions = [...schema.versions].reverse();
+  const versionIndex = await pickOne(window, `${schema.title}: at which version?`, 'The latest is first; an older one lets you try an upgrade.', versions.map((v) => (v === schema.latest ? `${v} (latest)` : v)));
+  return versionIndex === null ? null : { schema: schema.name, version: versions[versionIndex] };
+}
+
+export function showFailure(title: string, message: string): void {
+  dialog.showErrorBox(title, message);
+}

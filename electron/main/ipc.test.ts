@@ -1,0 +1,54 @@
+import type { IpcMain } from 'electron';
+import { describe, expect, it, vi } from 'vitest';
+import { METHOD_NAMES } from '../../shared/contract';
+import { ipcChannelFor } from '../../shared/transport';
+import { isAppFrame, registerApiHandlers } from './ipc';
+
+const APP_URL = 'file:///opt/schema-warden/out/renderer/index.html';
+
+function registered(appUrl = APP_URL) {
+  const handlers = new Map<string, (event: unknown, input: unknown) => Promise<unknown>>();
+  const ipc = { handle: (channel: string, handler: (event: unknown, input: unknown) => Promise<unknown>) => handlers.set(channel, handler) };
+  const call = vi.fn(async (method: string, input: unknown) => ({ ok: true as const, result: { method, input } }));
+  registerApiHandlers(ipc as unknown as Pick<IpcMain, 'handle'>, appUrl, call);
+  return { handlers, call };
+}
+
+describe('IPC handlers', () => {
+  it('exist for exactly the contract methods, one channel each', () => {
+    const { handlers } = registered();
+    expect([...handlers.keys()].sort()).toEqual(METHOD_NAMES.map(ipcChannelFor).sort());
+  });
+
+  it("pass on a message from the app's own top frame", async () => {
+    const { handlers, call } = registered();
+    const reply = await handlers.get('warden:status')!({ senderFrame: { url: `${APP_URL}#/history`, parent: null } }, { db: 'a' });
+    expect(reply).toEqual({ ok: true, result: { method: 'status', input: { db: 'a' } } });
+    expect(call).toHaveBeenCalledOnce();
+  });
+
+  it('refuse a message from any other frame, without calling the API', async () => {
+    const { handlers, call } = registered();
+    const strangers = [
+      { url: 'https://attacker.example/', parent: null },
+      { url: 'file:///tmp/evil.html', parent: null },
+      { url: APP_URL, parent: { url: APP_URL } }, // an iframe inside the app
+      null, // the frame is gone
+    ];
+    for (const senderFrame of strangers) {
+      const reply = await handlers.get('warden:initialize')!({ senderFrame }, { db: 'a' });
+      expect(reply).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED', message: 'initialize was refused: the message did not come from the Schema Warden window.' } });
+    }
+    expect(call).not.toHaveBeenCalled();
+  });
+});
+
+describe('isAppFrame', () => {
+  it('accepts the dev server by origin and nothing else', () => {
+    const dev = 'http://localhost:5173/';
+    expect(isAppFrame({ url: 'http://localhost:5173/index.html', parent: null }, dev)).toBe(true);
+    expect(isAppFrame({ url: 'http://localhost:5174/', parent: null }, dev)).toBe(false);
+    expect(isAppFrame({ url: 'http://localhost.attacker.example:5173/', parent: null }, dev)).toBe(false);
+    expect(isAppFrame({ url: 'not a url', parent: null }, dev)).toBe(false);
+  });
+});

@@ -1,0 +1,46 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../engine/test-support/fixtures';
+import { appMenuTemplate } from './app-menu';
+import { RecentDatabases } from './recent-databases';
+
+describe('recent databases', () => {
+  it('remembers newest first, once each, only files that still exist, at most ten', () => {
+    const dir = tempDir();
+    const recents = new RecentDatabases(join(dir, 'userData', 'recent-databases.json'));
+    const files = Array.from({ length: 12 }, (_, k) => join(dir, `db${k}.db`));
+    for (const file of files) {
+      writeFileSync(file, '');
+      recents.remember({ path: file, schema: 'conversation_files' });
+    }
+    recents.remember({ path: files[5], schema: 'conversation_files' });
+    expect(recents.list().map((r) => r.path)).toEqual([files[5], files[11], files[10], files[9], files[8], files[7], files[6], files[4], files[3], files[2]]);
+    rmSync(files[11]);
+    expect(new RecentDatabases(join(dir, 'userData', 'recent-databases.json')).list().map((r) => r.path)).not.toContain(files[11]);
+  });
+
+  it('starts empty when its file is missing or unreadable', () => {
+    const dir = tempDir();
+    expect(new RecentDatabases(join(dir, 'none.json')).list()).toEqual([]);
+    writeFileSync(join(dir, 'broken.json'), '{not json');
+    expect(new RecentDatabases(join(dir, 'broken.json')).list()).toEqual([]);
+  });
+});
+
+describe('the File menu', () => {
+  it('offers Open, New and the recent databases', () => {
+    const opened: string[] = [];
+    const actions = { open: () => opened.push('open'), create: () => opened.push('new'), openRecent: (r: { path: string }) => opened.push(r.path) };
+    const template = appMenuTemplate([{ path: '/srv/a.db', schema: 'conversation_files' }], actions, 'linux');
+    const file = template.find((m) => m.label === 'File')!;
+    const items = file.submenu as { label?: string; click?: () => void; submenu?: { label: string; click: () => void }[] }[];
+    expect(items.map((i) => i.label).filter(Boolean)).toEqual(['Open Database…', 'New Database…', 'Open Recent']);
+    items[0].click!();
+    items[1].click!();
+    items[2].submenu![0].click();
+    expect(opened).toEqual(['open', 'new', '/srv/a.db']);
+    const empty = appMenuTemplate([], actions, 'linux').find((m) => m.label === 'File')!.submenu as { label?: string; submenu?: { label: string; enabled?: boolean }[] }[];
+    expect(empty[2].submenu).toEqual([{ label: 'No recent databases', enabled: false }]);
+  });
+});

@@ -1,0 +1,39 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+
+// File → Open Recent: the databases the user opened or created, newest first, in a small JSON
+// file under Electron's userData folder. Every path in it came from a native dialog.
+
+export interface RecentDatabase {
+  path: string;
+  schema: string;
+}
+
+const recentFile = z.array(z.object({ path: z.string().min(1), schema: z.string().min(1) }));
+const LIMIT = 10;
+
+export class RecentDatabases {
+  constructor(private readonly file: string) {}
+
+  /** The remembered databases whose files still exist. */
+  list(): RecentDatabase[] {
+    return this.read().filter((r) => existsSync(r.path));
+  }
+
+  remember(database: RecentDatabase): void {
+    const rest = this.read().filter((r) => r.path !== database.path);
+    mkdirSync(dirname(this.file), { recursive: true });
+    writeFileSync(this.file, JSON.stringify([{ path: database.path, schema: database.schema }, ...rest].slice(0, LIMIT), null, 2));
+  }
+
+  private read(): RecentDatabase[] {
+    if (!existsSync(this.file)) return [];
+    try {
+      const parsed = recentFile.safeParse(JSON.parse(readFileSync(this.file, 'utf8')));
+      return parsed.success ? parsed.data : [];
+    } catch {
+      return []; // an unreadable list only costs the menu its entries; the next remember rewrites it
+    }
+  }
+}

@@ -1,0 +1,33 @@
+import type { DatabaseHealth, HealthDocument } from '../../shared/types';
+import { healthDocument } from '../engine/health';
+
+// GET /api/health must stay fast however often it is polled: the document is rebuilt at most once
+// per interval, by one refresh that concurrent requests share. The checks themselves (status +
+// quick_check per database) run in a worker of their own, so a long migration or full integrity
+// check in the API's workers never holds a health check up.
+
+export class HealthMonitor {
+  private latest: { document: HealthDocument; at: number } | null = null;
+  private refreshing: Promise<HealthDocument> | null = null;
+
+  constructor(
+    private readonly check: () => Promise<DatabaseHealth[]>,
+    private readonly intervalMs: number,
+  ) {}
+
+  async current(): Promise<HealthDocument> {
+    if (this.latest && Date.now() - this.latest.at < this.intervalMs) return this.latest.document;
+    this.refreshing ??= this.refresh();
+    return this.refreshing;
+  }
+
+  private async refresh(): Promise<HealthDocument> {
+    try {
+      const document = healthDocument(await this.check());
+      this.latest = { document, at: Date.now() };
+      return document;
+    } finally {
+      this.refreshing = null;
+    }
+  }
+}

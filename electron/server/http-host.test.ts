@@ -1,0 +1,283 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initialize } from '../engine/initialize';
+import { contextFor, SHIPPED_SCHEMA_DIR, sqlite3 } from '../engine/test-support/fixtures';
+import { startHttpHost, type HttpHost } from './http-host';
+import { fillWithFiles } from './test-support/big-database';
+import { callApi, listenToEvents, request, type Reply } from './test-support/http-client';
+import { suiteDir } from './test-support/suite-dir';
+
+// The HTTP host for real: a server on 127.0.0.1, the real engine in its worker threads, real
+// database files, sqlite3 to break them.
+
+const STACK_LINE = /\n\s+at .+:\d+/;
+
+function expectNoStack(reply: Reply): void {
+  expect(reply.text).not.toMatch(STACK_LINE);
+  expect(reply.text).not.toContain('"stack"');
+}
+
+function builtConsole(dir: string): string {
+  mkdirSync(join(dir, 'assets'), { recursive: true });
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Schema Warden</title><script type="module" src="./assets/app.js"></script>');
+  writeFileSync(join(dir, 'assets/app.js'), 'console.log("console");');
+  writeFileSync(join(dir, 'assets/app.css'), 'body{}');
+  return dir;
+}
+
+describe('warden serve: API, security and health', () => {
+  const folder = suiteDir();
+  const dir = folder.path;
+  let server: HttpHost;
+  let healthyDb: string;
+
+  beforeAll(async () => {
+    healthyDb = join(dir, 'data', 'conversation_files.db');
+    initialize(contextFor(healthyDb));
+    server = await startHttpHost({
+      databases: [healthyDb, join(dir, 'data', 'fresh.db')],
+      schemaDir: SHIPPED_SCHEMA_DIR,
+      port: 0,
+      rendererDir: builtConsole(join(dir, 'renderer')),
+      healthIntervalMs: 150,
+      workers: 2,
+    });
+  });
+  afterAll(async () => {
+    await server.close();
+    folder.remove();
+  });
+
+  it('answers the API with the token and the engine behind it', async () => {
+    const reply = await callApi(server.origin, server.token, 'status', { db: 'conversation_files' });
+    expect(reply.status).toBe(200);
+    expect(reply.json).toMatchObject({ ok: true, result: { status: 'healthy', version: '1.2.0', path: healthyDb } });
+    const list = await callApi(server.origin, server.token, 'listDatabases', {});
+    expect(list.json.result.map((d: { id: string }) => d.id)).toEqual(['conversation_files', 'fresh']);
+  });
+
+  it('refuses a request without the token, or with a wrong one (401)', async () => {
+    const none = await request(server.origin, '/api/status', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"db":"conversation_files"}' });
+    expect(none.status).toBe(401);
+    expect(none.json.error.code).toBe('UNAUTHORIZED');
+    expect(none.headers['www-authenticate']).toBe('Bearer');
+    const wrong = await callApi(server.origin, `${server.token}x`, 'status', { db: 'conversation_files' });
+    expect(wrong.status).toBe(401);
+    // The token in the URL is only for the events stream (EventSource cannot send headers).
+    const inUrl = await request(server.origin, `/api/status?token=${server.token}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"db":"conversation_files"}' });
+    expect(inUrl.status).toBe(401);
+    expect((await request(server.origin, '/api/events')).status).toBe(401);
+  });
+
+  it('refuses a request whose Host header names another server (DNS rebinding)', async () => {
+    const reply = await request(server.origin, '/api/status', {
+      method: 'POST',
+      headers: { Host: `attacker.example:${new URL(server.origin).port}`, Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' },
+      body: '{"db":"conversation_files"}',
+    });
+    expect(reply.status).toBe(421);
+    expect(reply.json.error.code).toBe('UNAUTHORIZED');
+    expect((await request(server.origin, '/', { headers: { Host: 'attacker.example' } })).status).toBe(421);
+    const localhost = await request(server.origin, '/', { headers: { Host: `localhost:${new URL(server.origin).port}` } });
+    expect(localhost.status).toBe(200);
+  });
+
+  it('answers 404 for a database id it does not serve, and no route takes a path', async () => {
+    const reply = await callApi(server.origin, server.token, 'status', { db: 'other' });
+    expect(reply.status).toBe(404);
+    expect(reply.json.error).toMatchObject({ code: 'UNKNOWN_DATABASE' });
+    expect(reply.json.error.message).toContain('"other"');
+    const path = await callApi(server.origin, server.token, 'status', { db: '/etc/passwd' });
+    expect(path.status).toBe(400);
+    expect(path.json.error.message).toMatch(/"db" must be a database id/);
+  });
+
+  it('refuses a large body with 413, whether or not it announces its length', async () => {
+    const body = JSON.stringify({ db: 'conversation_files', pad: 'x'.repeat(200_000) });
+    const announced = await request(server.origin, '/api/status', { method: 'POST', headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json', 'Content-Length': String(body.length) }, body });
+    expect(announced.status).toBe(413);
+    const chunked = await request(server.origin, '/api/status', { method: 'POST', headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' }, body });
+    expect(chunked.status).toBe(413);
+    expect(chunked.json.error.message).toMatch(/larger than 65536 bytes/);
+    // The server still answers afterwards.
+    expect((await callApi(server.origin, server.token, 'listSchemas', {})).status).toBe(200);
+  });
+
+  it('answers bad input with 400 and a sentence naming the field, never a stack trace', async () => {
+    const replies = await Promise.all([
+      callApi(server.origin, server.token, 'verify', { db: 'conversation_files', level: 'deep' }),
+      callApi(server.origin, server.token, 'status', { db: 'conversation_files', extra: true }),
+      request(server.origin, '/api/status', { method: 'POST', headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' }, body: '{"db": ' }),
+      request(server.origin, '/api/status', { method: 'POST', headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'text/plain' }, body: 'db' }),
+      callApi(server.origin, server.token, 'initialize', { db: 'fresh', to: '9.9.9' }),
+    ]);
+    expect(replies.map((r) => r.status)).toEqual([400, 400, 400, 415, 400]);
+    expect(replies[0].json.error.message).toBe('Invalid input for verify: "level" must be one of "quick", "full".');
+    expect(replies[1].json.error.message).toBe('Invalid input for status: unexpected field "extra".');
+    expect(replies[2].json.error.message).toBe('The request body is not valid JSON.');
+    expect(replies[4].json.error.code).toBe('UNKNOWN_VERSION');
+    for (const reply of replies) expectNoStack(reply);
+  });
+
+  it('knows its routes: unknown method 404, GET on a method 405, a method without a handler 501', async () => {
+    expect((await callApi(server.origin, server.token, 'dropEverything', {})).status).toBe(404);
+    const get = await request(server.origin, '/api/status', { headers: { Authorization: `Bearer ${server.token}` } });
+    expect(get.status).toBe(405);
+    expect(get.headers.allow).toBe('POST');
+    const open = await callApi(server.origin, server.token, 'openDatabase', {});
+    expect(open.status).toBe(501);
+    expect(open.json.error.message).toMatch(/serves only the ones named when it started/);
+    const close = await callApi(server.origin, server.token, 'closeDatabase', { db: 'conversation_files' });
+    expect(close.status).toBe(501);
+  });
+
+  it('creates <name>.db in its data folder, registers it and announces it on the events stream', async () => {
+    const events = await listenToEvents(server.origin, server.token);
+    try {
+      const reply = await callApi(server.origin, server.token, 'createDatabase', { schema: 'conversation_files', version: '1.1.0', name: 'qa_upgrade' });
+      expect(reply.status).toBe(200);
+      expect(reply.json.result).toMatchObject({ id: 'qa_upgrade', name: 'qa_upgrade.db', path: join(dir, 'data', 'qa_upgrade.db') });
+      expect(sqlite3(join(dir, 'data', 'qa_upgrade.db'), 'SELECT max(version) FROM schema_version')).toBe('1.1.0');
+      const announced = await events.waitFor((e) => e.type === 'databases' && e.selected === 'qa_upgrade');
+      expect(announced.type === 'databases' && announced.databases.map((d) => d.id)).toContain('qa_upgrade');
+      const status = await callApi(server.origin, server.token, 'status', { db: 'qa_upgrade' });
+      expect(status.json.result).toMatchObject({ version: '1.1.0', pending: ['1.2.0'] });
+      const again = await callApi(server.origin, server.token, 'createDatabase', { schema: 'conversation_files', name: 'qa_upgrade' });
+      expect(again.status).toBe(409);
+      expect(again.json.error.code).toBe('ALREADY_EXISTS');
+    } finally {
+      events.close();
+    }
+  });
+
+  it('serves the built console with content types and the CSP, and nothing outside it', async () => {
+    const index = await request(server.origin, '/?token=abc');
+    expect(index.status).toBe(200);
+    expect(index.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(index.headers['content-security-policy']).toMatch(/script-src 'self';/);
+    expect(index.headers['content-security-policy']).not.toMatch(/unsafe-eval/);
+    expect(index.headers['referrer-policy']).toBe('no-referrer');
+    expect((await request(server.origin, '/assets/app.js')).headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect((await request(server.origin, '/assets/app.css')).headers['content-type']).toBe('text/css; charset=utf-8');
+    for (const path of ['/../data/conversation_files.db', '/%2e%2e/data/conversation_files.db', '/assets/..%2f..%2fdata%2fconversation_files.db', '/assets/', '/missing.js']) {
+      const reply = await request(server.origin, path);
+      expect(reply.status, path).toBe(404);
+      expect(reply.text).not.toContain('SQLite format 3');
+    }
+  });
+
+  it('health: 200 while healthy, then 503 naming the table someone dropped', async () => {
+    const before = await request(server.origin, '/api/health');
+    expect(before.status).toBe(200);
+    expect(before.json).toMatchObject({
+      status: 'degraded', // fresh.db is not initialized yet: degraded, still serving
+      components: { database: { conversation_files: 'healthy', fresh: 'not_initialized', schema_version: '1.2.0' }, backend: 'running' },
+    });
+    expect(before.json.databases[0]).toMatchObject({ name: 'conversation_files', path: healthyDb, version: '1.2.0', latest: '1.2.0', pending: [], problems: [] });
+
+    sqlite3(healthyDb, 'DROP TABLE file_metadata');
+    await new Promise((r) => setTimeout(r, 200)); // past the 150 ms cache interval
+    const after = await request(server.origin, '/api/health');
+    expect(after.status).toBe(503);
+    expect(after.json.status).toBe('unhealthy');
+    expect(after.json.components.database.conversation_files).toMatch(/^error: .*file_metadata/);
+    expect(after.json.databases[0].problems.join(' ')).toContain('file_metadata');
+    expect((await request(server.origin, '/api/health', { headers: { Host: 'anything.example' } })).status).toBe(503);
+  });
+});
+
+describe('warden serve under load: long calls, progress, cancel, many clients', () => {
+  const folder = suiteDir();
+  let server: HttpHost;
+
+  beforeAll(async () => {
+    const dir = folder.path;
+    const big = join(dir, 'big.db');
+    initialize(contextFor(big));
+    fillWithFiles(big, 400_000);
+    const small = join(dir, 'small.db');
+    initialize(contextFor(small));
+    server = await startHttpHost({ databases: [big, small], schemaDir: SHIPPED_SCHEMA_DIR, port: 0, rendererDir: join(dir, 'no-console'), healthIntervalMs: 60_000, workers: 2 });
+    expect((await request(server.origin, '/api/health')).status).toBe(200); // warms the health cache
+  });
+  afterAll(async () => {
+    await server.close();
+    folder.remove();
+  });
+
+  it('streams the progress of a long call over server-sent events, tagged with its operation and database', async () => {
+    const events = await listenToEvents(server.origin, server.token);
+    try {
+      const reply = await callApi(server.origin, server.token, 'verify', { db: 'big', level: 'full', operationId: 'verify-full-0001' });
+      expect(reply.json).toMatchObject({ ok: true, result: { status: 'healthy', integrity: { level: 'full', ok: true } } });
+      const progress = events.events.flatMap((e) => (e.type === 'progress' && e.operationId === 'verify-full-0001' ? [e] : []));
+      expect(progress.every((e) => e.db === 'big')).toBe(true);
+      const phases = progress.map((e) => e.progress.phase);
+      expect(phases).toEqual(expect.arrayContaining(['schema', 'integrity_check', 'foreign keys of conversation_files', 'done']));
+    } finally {
+      events.close();
+    }
+  });
+
+  it('keeps answering health checks and other clients while a long call runs', async () => {
+    let longCallDone = false;
+    const events = await listenToEvents(server.origin, server.token);
+    const longCall = callApi(server.origin, server.token, 'verify', { db: 'big', level: 'full', operationId: 'verify-full-0002' }).then((r) => {
+      longCallDone = true;
+      return r;
+    });
+    await events.waitFor((e) => e.type === 'progress' && e.operationId === 'verify-full-0002' && e.progress.phase === 'integrity_check');
+    const health = await request(server.origin, '/api/health');
+    const status = await callApi(server.origin, server.token, 'status', { db: 'small' });
+    expect(longCallDone).toBe(false);
+    expect(health.status).toBe(200);
+    expect(status.json.result.status).toBe('healthy');
+    expect((await longCall).status).toBe(200);
+    events.close();
+  });
+
+  it('answers many concurrent clients', async () => {
+    const clients = Array.from({ length: 40 }, async (_, k) => {
+      const replies: Reply[] = [];
+      for (let round = 0; round < 5; round++) {
+        replies.push(
+          await (k % 3 === 0
+            ? request(server.origin, '/api/health')
+            : k % 3 === 1
+              ? callApi(server.origin, server.token, 'status', { db: 'small' })
+              : callApi(server.origin, server.token, 'listDatabases', {})),
+        );
+      }
+      return replies;
+    });
+    const all = (await Promise.all(clients)).flat();
+    expect(all).toHaveLength(200);
+    expect(all.every((r) => r.status === 200)).toBe(true);
+  });
+
+  it('cancels a running call at its next step, and a queued one before it starts', async () => {
+    const events = await listenToEvents(server.origin, server.token);
+    const cancel = async (operationId: string) => (await callApi(server.origin, server.token, 'cancel', { operationId })).json.result.cancelled as boolean;
+    try {
+      const running = callApi(server.origin, server.token, 'verify', { db: 'big', level: 'full', operationId: 'cancel-running-1' });
+      const blocker = callApi(server.origin, server.token, 'verify', { db: 'big', level: 'full', operationId: 'blocker-0000001' });
+      await events.waitFor((e) => e.type === 'progress' && e.operationId === 'blocker-0000001');
+      await events.waitFor((e) => e.type === 'progress' && e.operationId === 'cancel-running-1' && e.progress.phase === 'integrity_check');
+      // Both workers are busy: this call waits in the queue until it is cancelled.
+      const queued = callApi(server.origin, server.token, 'verify', { db: 'small', level: 'full', operationId: 'cancel-queued-1' });
+
+      expect(await cancel('cancel-running-1')).toBe(true);
+      await expect.poll(() => cancel('cancel-queued-1'), { timeout: 5_000 }).toBe(true);
+      expect(await cancel('never-started-1')).toBe(false);
+      for (const reply of [await running, await queued]) {
+        expect(reply.status).toBe(409);
+        expect(reply.json.error.code).toBe('CANCELLED');
+      }
+      expect((await blocker).status).toBe(200);
+      expect(events.events.some((e) => e.type === 'progress' && e.operationId === 'cancel-queued-1')).toBe(false);
+    } finally {
+      events.close();
+    }
+  });
+});

@@ -1,0 +1,208 @@
+import { existsSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { availableParallelism } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { isMethodName } from '../../shared/contract';
+import type { ErrorInfo } from '../../shared/errors';
+import { HTTP_EVENTS_ROUTE, HTTP_HEALTH_ROUTE, type CallEnvelope } from '../../shared/transport';
+import type { DatabaseHealth } from '../../shared/types';
+import { loadSchema } from '../engine/schema-folder';
+import { CONTENT_SECURITY_POLICY } from '../api/content-security-policy';
+import { DatabaseRegistry } from '../api/database-registry';
+import { dispatch } from '../api/dispatch';
+import { EngineWorkers } from '../api/engine-workers';
+import { errorInfoOf } from '../api/error-info';
+import type { HostContext } from '../api/host-context';
+import { Operations } from '../api/operations';
+import { SchemaCatalog } from '../api/schema-catalog';
+import { EventStream } from './event-stream';
+import { HealthMonitor } from './health-monitor';
+import { HTTP_STATUS } from './http-status';
+import { BodyTooLarge, readJsonBody } from './json-body';
+import { bearerToken, createToken, hostAllowed, hostHeadersFor, tokenMatches } from './request-guards';
+import { resolveStaticFile, sendStaticFile } from './static-files';
+
+// The headless host: the API of the handler table over HTTP (POST /api/<method>), events as
+// server-sent events, GET /api/health for load balancers, and the built console as static files.
+// See shared/transport.ts for the wire format.
+
+export interface HttpHostOptions {
+  /** The database files this host serves; no others can be reached. */
+  databases: string[];
+  /** The schema of those databases; the schemas beside it can be used by createDatabase. */
+  schemaDir: string;
+  /** Where createDatabase puts new files (default: the folder of the first database). */
+  dataDir?: string;
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** The built renderer (out/renderer). */
+  rendererDir: string;
+  healthIntervalMs: number;
+  workers?: number;
+  maxBodyBytes?: number;
+}
+
+export interface HttpHost {
+  /** The server's address, e.g. http://127.0.0.1:7373 */
+  origin: string;
+  /** The console's address with this start's token. */
+  consoleUrl: string;
+  token: string;
+  registry: DatabaseRegistry;
+  close(): Promise<void>;
+}
+
+const ENGINE_WORKER_ENTRY = new URL('../api/engine-worker-tsx.mjs', import.meta.url);
+const HEALTH_BUSY_TIMEOUT_MS = 2_000;
+const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+
+const SECURITY_HEADERS = {
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+  'X-Content-Type-Options': 'nosniff',
+  // The console's URL carries the token: never send it on as a referrer.
+  'Referrer-Policy': 'no-referrer',
+  'X-Frame-Options': 'DENY',
+};
+
+function sendJson(res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { ...SECURITY_HEADERS, ...extra, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' });
+  res.end(text);
+}
+
+function sendError(res: ServerResponse, status: number, error: ErrorInfo, extra: Record<string, string> = {}): void {
+  const envelope: CallEnvelope<never> = { ok: false, error };
+  sendJson(res, status, envelope, extra);
+}
+
+function bracketed(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost> {
+  const bindHost = options.host ?? '127.0.0.1';
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const schema = loadSchema(options.schemaDir);
+  const dataDir = resolve(options.dataDir ?? dirname(resolve(options.databases[0] ?? '.')));
+  const token = createToken();
+
+  const registry = new DatabaseRegistry();
+  for (const path of options.databases) registry.add(path, schema.name, { pinned: true });
+  const events = new EventStream();
+  registry.onChange((selected) => events.broadcast({ type: 'databases', databases: registry.list(), selected: selected?.id ?? null }));
+
+  const size = options.workers ?? Math.max(2, Math.min(4, availableParallelism()));
+  const engine = new EngineWorkers({ entry: ENGINE_WORKER_ENTRY, size });
+  const healthWorker = new EngineWorkers({ entry: ENGINE_WORKER_ENTRY, size: 1 });
+  const schemas = new SchemaCatalog(dirname(schema.dir), schema.name);
+  const host: HostContext = {
+    registry,
+    schemas,
+    operations: new Operations(),
+    engine,
+    emit: (event) => events.broadcast(event),
+    capabilities: { placeNewDatabase: async (fileName) => join(dataDir, fileName) },
+  };
+  const health = new HealthMonitor(
+    () =>
+      Promise.all(
+        registry.list().map(
+          (db) =>
+            healthWorker.run({ name: 'health', options: { name: db.id }, dbPath: db.path, schemaDir: schemas.dirOf(db.schema), busyTimeoutMs: HEALTH_BUSY_TIMEOUT_MS }) as Promise<DatabaseHealth>,
+        ),
+      ),
+    options.healthIntervalMs,
+  );
+
+  let allowedHosts = new Set<string>();
+
+  async function answerHealth(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 405, { code: 'NOT_SUPPORTED', message: 'The health endpoint answers GET.' }, { Allow: 'GET, HEAD' });
+    try {
+      const document = await health.current();
+      sendJson(res, document.status === 'unhealthy' ? 503 : 200, document);
+    } catch (err) {
+      // The checks themselves could not run: to a load balancer that is as bad as a broken database.
+      console.error('warden serve: the health check could not run:', err);
+      sendError(res, 503, errorInfoOf(err));
+    }
+  }
+
+  async function answerApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const isEvents = url.pathname === HTTP_EVENTS_ROUTE;
+    // EventSource cannot send headers, so the events stream alone also takes the token in its URL.
+    const presented = bearerToken(req) ?? (isEvents ? url.searchParams.get('token') : null);
+    if (!tokenMatches(token, presented)) {
+      return sendError(res, 401, { code: 'UNAUTHORIZED', message: 'This request needs the token that `warden serve` printed when it started.', hint: 'Send it as "Authorization: Bearer <token>".' }, { 'WWW-Authenticate': 'Bearer' });
+    }
+    if (isEvents) {
+      if (req.method !== 'GET') return sendError(res, 405, { code: 'NOT_SUPPORTED', message: 'The events stream answers GET.' }, { Allow: 'GET' });
+      return events.attach(req, res, SECURITY_HEADERS);
+    }
+    const method = url.pathname.slice('/api/'.length);
+    if (!isMethodName(method)) return sendError(res, 404, { code: 'NOT_FOUND', message: `There is no API method named "${method}".`, hint: 'See shared/contract.ts for the methods.' });
+    if (req.method !== 'POST') return sendError(res, 405, { code: 'NOT_SUPPORTED', message: `API methods are called with POST (got ${req.method}).` }, { Allow: 'POST' });
+    if (!/^application\/json\b/i.test(req.headers['content-type'] ?? 'application/json')) {
+      return sendError(res, 415, { code: 'INVALID_INPUT', message: 'The request body must be JSON (Content-Type: application/json).' });
+    }
+    const envelope = await dispatch(host, method, await readJsonBody(req, maxBodyBytes));
+    sendJson(res, envelope.ok ? 200 : HTTP_STATUS[envelope.error.code], envelope);
+  }
+
+  function answerStatic(req: IncomingMessage, res: ServerResponse, url: URL): void {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 405, { code: 'NOT_SUPPORTED', message: 'Only GET is served here.' }, { Allow: 'GET, HEAD' });
+    const file = resolveStaticFile(options.rendererDir, url.pathname);
+    if (file) return sendStaticFile(res, file, req.method === 'HEAD', SECURITY_HEADERS);
+    const built = existsSync(options.rendererDir);
+    sendError(res, 404, built ? { code: 'NOT_FOUND', message: `Nothing is served at ${url.pathname}.` } : { code: 'NOT_FOUND', message: 'The console is not built.', hint: 'Run `npx electron-vite build`, then reload.' });
+  }
+
+  async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://warden.invalid');
+    if (url.pathname === HTTP_HEALTH_ROUTE) return answerHealth(req, res);
+    if (!hostAllowed(req, allowedHosts)) {
+      return sendError(res, 421, { code: 'UNAUTHORIZED', message: `This server answers only requests addressed to it (Host: ${[...allowedHosts][0]}), not to "${req.headers.host ?? ''}".`, hint: 'Use the URL `warden serve` printed.' });
+    }
+    if (url.pathname.startsWith('/api/')) return answerApi(req, res, url);
+    answerStatic(req, res, url);
+  }
+
+  const server: Server = createServer((req, res) => {
+    answer(req, res).catch((err: unknown) => {
+      if (err instanceof BodyTooLarge) {
+        // Stop reading the rest of the body: answer, then close the connection.
+        return sendError(res, 413, err.toInfo(), { Connection: 'close' });
+      }
+      const info = errorInfoOf(err);
+      if (info.code === 'INTERNAL') console.error('warden serve: a request failed unexpectedly:', err);
+      if (res.headersSent) res.destroy();
+      else sendError(res, HTTP_STATUS[info.code], info);
+    });
+  });
+
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, bindHost, () => resolveListen());
+  });
+  const { port } = server.address() as AddressInfo;
+  allowedHosts = hostHeadersFor(bindHost, port);
+  const shownHost = bindHost === '0.0.0.0' || bindHost === '::' ? '127.0.0.1' : bracketed(bindHost);
+  const origin = `http://${shownHost}:${port}`;
+
+  return {
+    origin,
+    consoleUrl: `${origin}/?token=${token}`,
+    token,
+    registry,
+    async close() {
+      events.close();
+      await new Promise<void>((done) => {
+        server.close(() => done());
+        server.closeAllConnections();
+      });
+      await Promise.all([engine.close(), healthWorker.close()]);
+    },
+  };
+}

@@ -1,0 +1,60 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT, tempDir } from '../engine/test-support/fixtures';
+import { request } from './test-support/http-client';
+
+// `warden serve` as a user runs it: the real CLI in its own process.
+
+const CLI = join(REPO_ROOT, 'electron/cli/main.ts');
+
+function serve(args: string[]): { child: ChildProcess; stdout: () => string; stderr: () => string; ready: Promise<string> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', ...args], { cwd: REPO_ROOT });
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+  const ready = new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (out.includes('Press Ctrl-C to stop.')) resolve(out);
+    });
+    child.on('exit', (code) => reject(new Error(`warden serve exited with ${code}: ${err}`)));
+  });
+  return { child, stdout: () => out, stderr: () => err, ready };
+}
+
+const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+
+describe('warden serve', () => {
+  it('prints its console URL with a token, answers health, and stops cleanly on SIGTERM', async () => {
+    const db = join(tempDir(), 'served.db');
+    const server = serve(['--db', db, '--port', '0', '--health-interval', '0.1']);
+    const printed = await server.ready;
+    const consoleUrl = /Console: (http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{43})/.exec(printed)?.[1];
+    expect(consoleUrl).toBeDefined();
+    expect(printed).toContain(`served  ${db}`);
+    const origin = new URL(consoleUrl!).origin;
+    const health = await request(origin, '/api/health');
+    expect(health.status).toBe(200);
+    expect(health.json.components.database.served).toBe('not_initialized'); // serve initializes nothing by itself
+    expect(server.stderr()).toBe('');
+    const code = exited(server.child);
+    server.child.kill('SIGTERM');
+    expect(await code).toBe(0);
+  });
+
+  it('warns when it listens beyond this machine', async () => {
+    const server = serve(['--db', join(tempDir(), 'x.db'), '--port', '0', '--host', '0.0.0.0']);
+    await server.ready;
+    expect(server.stderr()).toMatch(/^warning: listening on 0\.0\.0\.0, not only on this machine/);
+    const code = exited(server.child);
+    server.child.kill('SIGINT');
+    expect(await code).toBe(0);
+  });
+
+  it('refuses a bad port as a usage error (exit 64)', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', CLI, 'serve', '--port', 'eighty'], { cwd: REPO_ROOT, encoding: 'utf8' });
+    expect(result.status).toBe(64);
+    expect(result.stderr).toMatch(/a port is a whole number from 0 to 65535/);
+  });
+});

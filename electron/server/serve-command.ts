@@ -1,0 +1,117 @@
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { existsSync } from 'node:fs';
+import { errorInfoOf } from '../api/error-info';
+import { formatError } from '../cli/output';
+import { startHttpHost, type HttpHost } from './http-host';
+
+// `warden serve`: the web console and the API over HTTP, plus GET /api/health. It initializes
+// nothing by itself; a database that is not initialized is reported (degraded) until someone
+// initializes it from the console or with `warden init`.
+
+export const DEFAULT_PORT = 7373;
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+export interface ServeDefaults {
+  db: string;
+  schema: string;
+  rendererDir: string;
+  /** Resolves a path typed by the user against the directory they ran the command in. */
+  userPath: (path: string) => string;
+}
+
+interface ServeOptions {
+  db: string[];
+  schema: string;
+  data?: string;
+  port: number;
+  host: string;
+  healthInterval: number;
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port is a whole number from 0 to 65535 (0: any free port).');
+  return n;
+}
+
+function seconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('a number of seconds, 0 or more (fractions allowed).');
+  return n;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+function describe(server: HttpHost, rendererBuilt: boolean): string {
+  const databases = server.registry.list().map((db) => `  ${db.id}  ${db.path}`);
+  return [
+    `Schema Warden is serving ${databases.length === 1 ? '1 database' : `${databases.length} databases`} at ${server.origin}`,
+    ...databases,
+    `Console: ${server.consoleUrl}`,
+    `Health:  ${server.origin}/api/health`,
+    `API:     POST ${server.origin}/api/<method> with "Authorization: Bearer ${server.token}"`,
+    ...(rendererBuilt ? [] : ['note: the console is not built yet (run `npx electron-vite build`); the API and the health endpoint work without it.']),
+    'Press Ctrl-C to stop.',
+  ].join('\n');
+}
+
+function untilStopped(server: HttpHost): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      process.stderr.write('Stopping…\n');
+      void server.close().then(resolve);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+async function serve(options: ServeOptions, defaults: ServeDefaults): Promise<void> {
+  const databases = (options.db.length ? options.db : [defaults.db]).map(defaults.userPath);
+  if (!isLoopback(options.host)) {
+    process.stderr.write(`warning: listening on ${options.host}, not only on this machine: anyone who can reach it and learns the token can change these databases, and plain HTTP carries the token unencrypted. Put it behind TLS or keep the default 127.0.0.1.\n`);
+  }
+  let server: HttpHost;
+  try {
+    server = await startHttpHost({
+      databases,
+      schemaDir: defaults.userPath(options.schema),
+      dataDir: options.data ? defaults.userPath(options.data) : undefined,
+      host: options.host,
+      port: options.port,
+      rendererDir: defaults.rendererDir,
+      healthIntervalMs: options.healthInterval * 1000,
+    });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const info =
+      code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL'
+        ? { code: 'INTERNAL' as const, message: `Cannot listen on ${options.host}:${options.port} (${code}).`, hint: 'Pick another --port (0 picks a free one) or --host.' }
+        : errorInfoOf(err);
+    process.stderr.write(`${formatError(info)}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  // Listen for Ctrl-C before printing the URL: whoever reads it may stop the server at once.
+  const stopped = untilStopped(server);
+  process.stdout.write(`${describe(server, existsSync(defaults.rendererDir))}\n`);
+  await stopped;
+}
+
+export function addServeCommand(program: Command, defaults: ServeDefaults): void {
+  program
+    .command('serve')
+    .description('serve the console and the API over HTTP (127.0.0.1 by default), with GET /api/health for load balancers')
+    .addOption(new Option('--db <path>', 'database file to serve; repeat for several').argParser(collect).default([], defaults.db))
+    .option('--schema <dir>', 'schema of those databases; the schemas beside it can be used for new ones', defaults.schema)
+    .option('--data <dir>', 'folder where the console creates new databases (default: the folder of the first --db)')
+    .option('--port <n>', 'port to listen on (0: any free port)', port, DEFAULT_PORT)
+    .option('--host <address>', 'address to listen on; anything but loopback is reachable from the network', '127.0.0.1')
+    .option('--health-interval <seconds>', 'how long a health result is reused before the databases are checked again', seconds, 30)
+    .action((options: ServeOptions) => serve(options, defaults));
+}
