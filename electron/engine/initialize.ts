@@ -1,42 +1,81 @@
+import { existsSync } from 'node:fs';
 import semver from 'semver';
-import type { InitializeResult } from '../../shared/types';
+import type { BackupInfo, InitializeResult, MigrateResult } from '../../shared/types';
 import { bringToVersion } from './apply-migrations';
+import { takeVerifiedBackup } from './backup';
 import { log, type EngineContext } from './context';
-import { assertWritable, readDatabaseState } from './database-state';
+import { assertWritable, readDatabaseState, type DatabaseState } from './database-state';
 import { WardenError } from './errors';
-import { withDatabase } from './open-database';
+import { withDatabase, type Connection } from './open-database';
 import { migrationFor } from './schema-folder';
 
 export interface InitializeOptions {
   /** Version to create or bring the database to; the latest known by default. */
   to?: string;
+  /**
+   * Take a verified pre-migrate backup before migrating an existing database (the default).
+   * false opts out; a fresh database never needs one.
+   */
+  backup?: boolean;
 }
 
 /**
  * Makes sure the database exists at the target version: creates a fresh one, migrates an older
- * one, does nothing to one that is up to date. Safe to call from many processes at once.
+ * one (after a verified backup), does nothing to one that is up to date. Safe to call from many
+ * processes at once.
  */
-export function initialize(ctx: EngineContext, options: InitializeOptions = {}): InitializeResult {
+export function initialize(ctx: EngineContext, options: InitializeOptions = {}): Promise<MigrateResult> {
   return upgrade(ctx, options, true);
 }
 
+/** What must hold before the database is changed towards `target`; throws the reason it may not be. */
+function assertCanReach(ctx: EngineContext, state: DatabaseState, options: InitializeOptions, target: string): void {
+  assertWritable(state, ctx.schema, ctx.dbPath);
+  if (options.to && state.current && semver.gt(state.current, target)) {
+    throw new WardenError(
+      'DOWNGRADE_NOT_SUPPORTED',
+      `${ctx.dbPath} is at ${state.current}, past the requested ${target}; Schema Warden does not migrate down.`,
+      'To go back, restore a backup taken before the upgrade (warden backups lists them).',
+    );
+  }
+}
+
+/** Takes the pre-migrate backup when an existing, versioned database has versions pending. */
+async function backupIfPending(ctx: EngineContext, options: InitializeOptions, target: string): Promise<BackupInfo | null> {
+  if (options.backup === false || !existsSync(ctx.dbPath)) return null;
+  const pending = withDatabase(ctx.dbPath, { mode: 'write', busyTimeoutMs: ctx.busyTimeoutMs }, (db) => {
+    const state = readDatabaseState(db, ctx.schema);
+    assertCanReach(ctx, state, options, target);
+    return !state.fresh && state.current !== null && semver.lt(state.current, target);
+  });
+  return pending ? takeVerifiedBackup(ctx, 'pre-migrate') : null;
+}
+
+/** A failure after the pre-migrate backup says which backup brings the database back, and how. */
+function pointAtBackup(err: unknown, ctx: EngineContext, backup: BackupInfo): unknown {
+  if (!(err instanceof WardenError)) return err;
+  const restore = `To return to where it was before this migrate (version ${backup.version ?? 'none'}), restore the backup taken first: warden restore --db ${ctx.dbPath} --backup ${backup.path}`;
+  return new WardenError(err.code, err.message, err.hint ? `${err.hint} ${restore}` : restore, { ...err.details, backup: backup.path });
+}
+
+function migrateOpen(ctx: EngineContext, db: Connection, options: InitializeOptions, target: string): InitializeResult {
+  const state = readDatabaseState(db, ctx.schema);
+  assertCanReach(ctx, state, options, target);
+  const outcome = bringToVersion(ctx, db, target);
+  const to = outcome.applied.length ? outcome.applied[outcome.applied.length - 1].version : (state.current ?? target);
+  log(ctx, 'info', outcome.applied.length ? `${ctx.dbPath} is now at ${to}` : `${ctx.dbPath} is already at ${to}; nothing to do`);
+  return { path: ctx.dbPath, from: outcome.from, to, applied: outcome.applied, upToDate: outcome.applied.length === 0 };
+}
+
 /** The work of initialize and migrate; only initialize may create the file. */
-export function upgrade(ctx: EngineContext, options: InitializeOptions, create: boolean): InitializeResult {
+export async function upgrade(ctx: EngineContext, options: InitializeOptions, create: boolean): Promise<MigrateResult> {
   const target = options.to ?? ctx.schema.latest;
   migrationFor(ctx.schema, target);
-  return withDatabase(ctx.dbPath, { mode: 'write', create, busyTimeoutMs: ctx.busyTimeoutMs }, (db) => {
-    const state = readDatabaseState(db, ctx.schema);
-    assertWritable(state, ctx.schema, ctx.dbPath);
-    if (options.to && state.current && semver.gt(state.current, target)) {
-      throw new WardenError(
-        'DOWNGRADE_NOT_SUPPORTED',
-        `${ctx.dbPath} is at ${state.current}, past the requested ${target}; Schema Warden does not migrate down.`,
-        'To go back, restore a backup taken before the upgrade (warden backups lists them).',
-      );
-    }
-    const outcome = bringToVersion(ctx, db, target);
-    const to = outcome.applied.length ? outcome.applied[outcome.applied.length - 1].version : (state.current ?? target);
-    log(ctx, 'info', outcome.applied.length ? `${ctx.dbPath} is now at ${to}` : `${ctx.dbPath} is already at ${to}; nothing to do`);
-    return { path: ctx.dbPath, from: outcome.from, to, applied: outcome.applied, upToDate: outcome.applied.length === 0 };
-  });
+  const backup = await backupIfPending(ctx, options, target);
+  try {
+    const result = withDatabase(ctx.dbPath, { mode: 'write', create, busyTimeoutMs: ctx.busyTimeoutMs }, (db) => migrateOpen(ctx, db, options, target));
+    return { ...result, backup };
+  } catch (err) {
+    throw backup ? pointAtBackup(err, ctx, backup) : err;
+  }
 }

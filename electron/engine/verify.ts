@@ -8,7 +8,7 @@ import { foreignKeyViolations } from './write-transaction';
 
 export type IntegrityLevel = 'quick' | 'full';
 
-function integrityOf(db: Connection, level: IntegrityLevel): IntegrityResult {
+export function integrityOf(db: Connection, level: IntegrityLevel): IntegrityResult {
   const rows = db.pragma(level === 'quick' ? 'quick_check' : 'integrity_check') as Record<string, string>[];
   const messages = rows.map((r) => Object.values(r)[0]);
   const ok = messages.length === 1 && messages[0] === 'ok';
