@@ -37,8 +37,8 @@ function pacer(ctx: EngineContext, operation: Operation, what: string, busyTimeo
   let stepStarted = performance.now();
   let stalledSince: number | null = null;
   return ({ totalPages, remainingPages }: { totalPages: number; remainingPages: number }): number => {
-    throwIfCancelled(ctx, what);
     ctx.onProgress?.({ operation, phase: 'copying pages', done: totalPages - remainingPages, total: totalPages });
+    throwIfCancelled(ctx, what);
     const now = performance.now();
     if (remainingPages < remainingBefore) {
       stalledSince = null;
