@@ -8,12 +8,12 @@ import { DEFAULT_BUSY_TIMEOUT_MS, type Connection } from './open-database';
 // Between steps the source is unlocked, so the service's writers go on.
 
 /** The first step; later steps are sized from how long the previous one took. */
-const FIRST_STEP_PAGES = 1024;
+export const FIRST_STEP_PAGES = 1024;
 /** How long one step should take: the granularity of progress and cancellation. */
 const STEP_TARGET_MS = 100;
 const MIN_STEP_PAGES = 64;
 const MAX_STEP_PAGES = 1 << 20;
-const ALL_PAGES = 0x7fffffff;
+export const ALL_PAGES = 0x7fffffff;
 const BUSY_RETRY_MS = 25;
 
 type Operation = 'backup' | 'restore';
@@ -30,7 +30,7 @@ function lockedError(ctx: EngineContext, what: string, busyTimeoutMs: number): W
  * The progress callback better-sqlite3 calls between steps; what it returns is the size of the
  * next step. It stops the copy (by throwing) when the operation is cancelled or stalls.
  */
-function pacer(ctx: EngineContext, operation: Operation, what: string, busyTimeoutMs: number) {
+export function stepPacer(ctx: EngineContext, operation: Operation, what: string, busyTimeoutMs: number) {
   let requested = 0; // better-sqlite3's first step copies no page: it only starts the backup
   let pages = FIRST_STEP_PAGES;
   let remainingBefore = Number.POSITIVE_INFINITY;
@@ -83,7 +83,7 @@ export async function copyDatabase(ctx: EngineContext, source: Connection, destP
     throwIfCancelled(ctx, what);
     let totalPages: number;
     try {
-      ({ totalPages } = await source.backup(destPath, { progress: pacer(ctx, operation, what, busyTimeoutMs) }));
+      ({ totalPages } = await source.backup(destPath, { progress: stepPacer(ctx, operation, what, busyTimeoutMs) }));
     } catch (err) {
       throw explainCopyError(err, destPath);
     }
