@@ -9,7 +9,7 @@ import { history } from './history';
 import { initialize } from './initialize';
 import { listBackups } from './list-backups';
 import { restore } from './restore';
-import { addFiles, damageIndexPage, databaseWithFiles, fileIds, flipByte, schemaFolder } from './test-support/backup-fixtures';
+import { addFiles, damageIndexPage, databaseWithFiles, fileIds, flipByte, holdWriteLock, schemaFolder } from './test-support/backup-fixtures';
 import { CHILD_TABLES, contextFor, countRows, sha256File, sqlite3, tempDir } from './test-support/fixtures';
 
 function liveFiles(dbPath: string): Record<string, string | null> {
@@ -170,6 +170,22 @@ describe('restore', () => {
     await expect(restore({ ...ctx, onProgress }, { backup: taken.name })).rejects.toMatchObject({ code: 'CANCELLED' });
     expect(countRows(ctx.dbPath, 'file_access_log')).toBe(rowsBefore);
     expect(sqlite3(ctx.dbPath, 'PRAGMA integrity_check')).toBe('ok');
+  });
+
+  it('waits for another process holding the write lock, and gives up with LOCKED past the busy timeout', async () => {
+    const ctx = await databaseWithFiles(10);
+    const taken = await backup(ctx);
+    sqlite3(ctx.dbPath, 'DELETE FROM file_metadata');
+    await holdWriteLock(ctx.dbPath, 400);
+    await restore({ ...ctx, busyTimeoutMs: 10_000 }, { backup: taken.name });
+    expect(countRows(ctx.dbPath, 'file_metadata')).toBe(10);
+
+    sqlite3(ctx.dbPath, 'DELETE FROM file_metadata');
+    const before = sha256File(ctx.dbPath);
+    const holder = await holdWriteLock(ctx.dbPath, 60_000);
+    await expect(restore({ ...ctx, busyTimeoutMs: 300 }, { backup: taken.name })).rejects.toMatchObject({ code: 'LOCKED' });
+    holder.kill('SIGKILL');
+    expect(sha256File(ctx.dbPath)).toBe(before);
   });
 
   it('names backups by file name inside the backup folder, never by a relative path', async () => {

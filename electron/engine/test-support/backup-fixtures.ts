@@ -110,6 +110,30 @@ export async function startContinuousWriter(dbPath: string, pauseMs = 0): Promis
   return child;
 }
 
+const LOCK_HOLDER_SCRIPT = `
+const { writeSync } = require('node:fs');
+const Database = require(process.argv[2]);
+const db = new Database(process.argv[3]);
+db.exec('BEGIN IMMEDIATE');
+writeSync(1, 'locked\\n');
+Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Number(process.argv[4]));
+db.exec('COMMIT');
+db.close();
+`;
+
+/** Another OS process that holds the database's write lock (BEGIN IMMEDIATE) for `ms`. Resolves once it holds it. */
+export async function holdWriteLock(dbPath: string, ms: number): Promise<ChildProcess> {
+  const script = join(tempDir(), 'lock-holder.cjs');
+  writeFileSync(script, LOCK_HOLDER_SCRIPT);
+  const child = spawn(process.execPath, [script, createRequire(import.meta.url).resolve('better-sqlite3'), dbPath, String(ms)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  writers.push(child);
+  await new Promise<void>((resolve, reject) => {
+    child.once('error', reject);
+    child.stdout!.once('data', () => resolve());
+  });
+  return child;
+}
+
 /** Rows the writer has committed so far, as another connection sees them. */
 export function committedLiveRows(dbPath: string): { count: number; last: string | null } {
   const db = new Database(dbPath, { readonly: true, timeout: 30_000 });
