@@ -108,7 +108,9 @@ async function run(options: CommonOptions, action: (ctx: EngineContext) => Outco
       signal: controller.signal,
       onProgress: progress.report,
       onLog: (event) => {
-        if (event.level !== 'info' || !options.json) process.stderr.write(`${event.message}\n`);
+        if (event.level === 'info' && options.json) return;
+        progress.stop(); // a log line goes on a line of its own; the bar starts again with the next progress
+        process.stderr.write(`${event.message}\n`);
       },
     };
     const outcome = await action(ctx);

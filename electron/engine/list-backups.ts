@@ -11,26 +11,40 @@ function newestFirst(a: BackupInfo, b: BackupInfo): number {
   return b.createdAt.localeCompare(a.createdAt) || b.name.localeCompare(a.name);
 }
 
-/**
- * The backups in the database's backup folder, newest first: each `.sqlite` file named as the
- * API names backups, with its manifest beside it. A file without a readable manifest is not
- * listed (its fingerprint is unknown, so it cannot be restored) and is named in a warning.
- */
-export function listBackups(ctx: EngineContext): BackupInfo[] {
+export interface BackupFolderContents {
+  /** Newest first. */
+  backups: BackupInfo[];
+  /** Backup files without a readable manifest, each with why. */
+  unlisted: { path: string; reason: string }[];
+}
+
+/** Reads the backup folder: each `.sqlite` file named as the API names backups, with its manifest beside it. */
+export function readBackupFolder(ctx: EngineContext): BackupFolderContents {
   const folder = backupFolderOf(ctx);
-  if (!existsSync(folder)) return [];
-  const backups: BackupInfo[] = [];
+  const contents: BackupFolderContents = { backups: [], unlisted: [] };
+  if (!existsSync(folder)) return contents;
   for (const name of readdirSync(folder)) {
     if (!backupName.safeParse(name).success) continue;
     const path = join(folder, name);
     try {
       const info = readManifest(path);
-      if (info) backups.push(info);
-      else log(ctx, 'warn', `${path} has no manifest beside it, so it is not listed: Schema Warden did not take it, or its manifest was removed.`);
+      if (info) contents.backups.push(info);
+      else contents.unlisted.push({ path, reason: 'it has no manifest beside it: Schema Warden did not take it, or its manifest was removed' });
     } catch (err) {
       if (!(err instanceof WardenError)) throw err;
-      log(ctx, 'warn', `${path} is not listed: ${err.message}`);
+      contents.unlisted.push({ path, reason: err.message });
     }
   }
-  return backups.sort(newestFirst);
+  contents.backups.sort(newestFirst);
+  return contents;
+}
+
+/**
+ * The backups of the database's backup folder, newest first. A file without a readable manifest
+ * is not listed (its fingerprint is unknown, so it cannot be restored) and is named in a warning.
+ */
+export function listBackups(ctx: EngineContext): BackupInfo[] {
+  const { backups, unlisted } = readBackupFolder(ctx);
+  for (const file of unlisted) log(ctx, 'warn', `${file.path} is not listed: ${file.reason}`);
+  return backups;
 }

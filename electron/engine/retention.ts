@@ -4,7 +4,7 @@ import type { BackupInfo, BackupReason } from '../../shared/types';
 import { manifestPathOf } from './backup-manifest';
 import { log, type EngineContext } from './context';
 import { WardenError } from './errors';
-import { listBackups } from './list-backups';
+import { readBackupFolder } from './list-backups';
 
 export const DEFAULT_KEEP_PER_REASON = 10;
 
@@ -23,7 +23,7 @@ export function checkKeepPerReason(keepPerReason: number): number {
 export function applyRetention(ctx: EngineContext, keepPerReason: number = DEFAULT_KEEP_PER_REASON, spare: string[] = []): BackupInfo[] {
   checkKeepPerReason(keepPerReason);
   const source = resolve(ctx.dbPath);
-  const own = listBackups(ctx).filter((b) => b.sourcePath === source);
+  const own = readBackupFolder(ctx).backups.filter((b) => b.sourcePath === source);
   const newestVerified = own.find((b) => b.verified?.ok === true);
   const seen = new Map<BackupReason, number>();
   const removed: BackupInfo[] = [];

@@ -78,7 +78,7 @@ describe('verifyBackup', () => {
     writeFileSync(manifestPathOf(taken.path), 'not json');
     expect((await verifyBackup(ctx, { backup: taken.name })).problems[0]).toMatch(/is not JSON/);
     expect(listBackups(ctx)).toEqual([]);
-    expect(warnings.join('\n')).toMatch(/copied-by-hand\.sqlite has no manifest beside it, so it is not listed/);
+    expect(warnings.join('\n')).toMatch(/copied-by-hand\.sqlite is not listed: it has no manifest beside it/);
     expect(warnings.join('\n')).toMatch(/manual\.sqlite is not listed: The manifest .* is not JSON/);
   });
 
