@@ -6,7 +6,7 @@ import { manifestPathOf, readManifest } from './backup-manifest';
 import { checkDatabaseFile } from './check-database-file';
 import type { EngineContext } from './context';
 import { WardenError } from './errors';
-import { sha256OfFile } from './file-sha256';
+import { startSha256 } from './file-sha256';
 import type { IntegrityLevel } from './verify';
 
 export interface VerifyBackupOptions {
@@ -57,9 +57,7 @@ export async function examineBackup(ctx: EngineContext, options: VerifyBackupOpt
   const level: IntegrityLevel = options.full ? 'full' : 'quick';
   const problems: string[] = [];
   const manifest = readManifestOrProblem(path, problems);
-  const { sha256 } = await sha256OfFile(ctx, path, 'verify-backup', `The verification of ${path}`);
-  const hashMatches = manifest !== null && manifest.sha256 === sha256;
-  if (manifest && !hashMatches) problems.push(`Its SHA-256 is ${short(sha256)}, not the ${short(manifest.sha256)} recorded when it was taken: the file has changed since.`);
+  const fingerprinting = startSha256(ctx, path, 'verify-backup', `The verification of ${path}`);
   // SQLite reads a -wal or hot -journal beside a database together with it; beside a backup
   // they hold writes made after it was taken, so the file would not be read as it was verified.
   const companions = ['-wal', '-journal'].map((suffix) => `${path}${suffix}`).filter((file) => existsSync(file));
@@ -69,6 +67,9 @@ export async function examineBackup(ctx: EngineContext, options: VerifyBackupOpt
     ? { version: null, applicationId: 0, integrity: { level, ok: false, messages: ['not checked: the files beside it would change what SQLite reads'] } }
     : checkDatabaseFile(path, level);
   const integrity = check.integrity;
+  const { sha256 } = await fingerprinting.done;
+  const hashMatches = manifest !== null && manifest.sha256 === sha256;
+  if (manifest && !hashMatches) problems.unshift(`Its SHA-256 is ${short(sha256)}, not the ${short(manifest.sha256)} recorded when it was taken: the file has changed since.`);
   if (!companions.length && !integrity.ok) {
     const messages = integrity.messages.slice(0, 3).map((m) => m.replace(/\.$/, ''));
     problems.push(`SQLite's ${level === 'quick' ? 'quick_check' : 'integrity_check'} fails: ${messages.join('; ')}.`);
