@@ -155,6 +155,18 @@ describe('backup', () => {
     expect(readdirSync(backupFolderOf(ctx))).toEqual([]);
   });
 
+  it('keeps a copy of a damaged database only when asked, marked as failed, and writes nothing into the damaged database', async () => {
+    const warnings: string[] = [];
+    const ctx = await databaseWithFiles(300, { onLog: (e: LogEvent) => e.level === 'warn' && warnings.push(e.message) });
+    damageIndexPage(ctx.dbPath, 'idx_file_access_log_file');
+    const damaged = sha256File(ctx.dbPath);
+    const info = await backup(ctx, { reason: 'pre-restore', keepIfDamaged: true });
+    expect(info.verified).toMatchObject({ ok: false, level: 'quick' });
+    expect(info.verified!.messages.length).toBeGreaterThan(0);
+    expect(sha256File(ctx.dbPath)).toBe(damaged);
+    expect(warnings.join('\n')).toMatch(/fails quick_check: .* is damaged, so the backup is not recorded in it/);
+  });
+
   it('refuses an empty database, another application\'s database and a folder it cannot write to', async () => {
     const empty = contextFor(join(tempDir(), 'empty.db'));
     writeFileSync(empty.dbPath, '');

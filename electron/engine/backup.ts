@@ -130,13 +130,16 @@ export async function backup(ctx: EngineContext, options: BackupOptions = {}): P
   } finally {
     removeDatabaseFiles(staged);
   }
-  if (info.verified && !info.verified.ok) log(ctx, 'warn', `Kept ${info.path} although it fails quick_check: it is a copy of a damaged database.`);
-  recordLifecycleEvent(ctx, {
-    action: 'backup',
-    version: info.version,
-    outcome: 'ok',
-    detail: { name: info.name, path: info.path, reason, sha256: info.sha256, bytes: info.bytes, verified: info.verified?.ok ?? null },
-  });
+  if (info.verified && !info.verified.ok) {
+    log(ctx, 'warn', `Kept ${info.path} although it fails quick_check: ${ctx.dbPath} is damaged, so the backup is not recorded in it (nothing is written into a damaged database).`);
+  } else {
+    recordLifecycleEvent(ctx, {
+      action: 'backup',
+      version: info.version,
+      outcome: 'ok',
+      detail: { name: info.name, path: info.path, reason, sha256: info.sha256, bytes: info.bytes, verified: info.verified?.ok ?? null },
+    });
+  }
   log(ctx, 'info', `Backed up ${ctx.dbPath} to ${info.path} (${info.bytes} bytes) in ${info.durationMs} ms`);
   applyRetention(ctx, keepPerReason, options.spare);
   return info;
