@@ -92,8 +92,12 @@ async function confirmed(question: string): Promise<boolean> {
 /** Runs one command: builds the engine context, reports progress and logs on stderr, prints the outcome. */
 async function run(options: CommonOptions, action: (ctx: EngineContext) => Outcome | Promise<Outcome>): Promise<void> {
   const controller = new AbortController();
+  let cancelledAt = 0;
   const onSigint = () => {
-    if (controller.signal.aborted) process.exit(130);
+    // One Ctrl-C can arrive twice: from the terminal and relayed by npm or tsx to their child.
+    if (controller.signal.aborted && performance.now() - cancelledAt > 1000) process.exit(130);
+    if (controller.signal.aborted) return;
+    cancelledAt = performance.now();
     process.stderr.write('\nCancelling after the current step (press Ctrl-C again to stop now)…\n');
     controller.abort();
   };

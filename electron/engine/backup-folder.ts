@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { accessSync, closeSync, constants, fsyncSync, mkdirSync, openSync, rmSync } from 'node:fs';
+import { accessSync, closeSync, constants, fsyncSync, mkdirSync, openSync, readdirSync, rmSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import type { BackupReason } from '../../shared/types';
 import type { EngineContext } from './context';
@@ -49,9 +50,43 @@ export function backupBaseName(dbPath: string, createdAt: string, reason: Backup
   return `${stemOf(dbPath)}-${createdAt.replace(/[-:.]/g, '')}-${reason}`;
 }
 
-/** A hidden name in the folder for a copy in progress: never listed, removed if the copy does not complete. */
+function hostTag(): string {
+  return hostname().replace(/[^A-Za-z0-9_.-]/g, '_');
+}
+
+/**
+ * A hidden name in the folder for a copy in progress, `.<db>~<host>~<pid>~<random>.partial`:
+ * never listed, removed if the copy does not complete, and recognizable as abandoned when the
+ * process that wrote it is gone.
+ */
 export function stagingPathIn(folder: string, dbPath: string): string {
-  return join(folder, `.${stemOf(dbPath)}-${process.pid}-${randomBytes(4).toString('hex')}.partial`);
+  return join(folder, `.${stemOf(dbPath)}~${hostTag()}~${process.pid}~${randomBytes(4).toString('hex')}.partial`);
+}
+
+const STAGING_FILE = /^\..*~([A-Za-z0-9_.-]+)~(\d+)~[0-9a-f]{8}\.partial(-journal|-wal|-shm)?$/;
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'; // it exists, under another user
+  }
+}
+
+/**
+ * Removes the copies that backups killed mid-way on this host left behind (SIGKILL, a crash, a
+ * power cut): their process is gone. Copies of other hosts sharing the folder are left alone.
+ */
+export function removeAbandonedCopies(folder: string): string[] {
+  const removed: string[] = [];
+  for (const entry of readdirSync(folder)) {
+    const match = STAGING_FILE.exec(entry);
+    if (!match || match[1] !== hostTag() || isRunning(Number(match[2]))) continue;
+    rmSync(join(folder, entry), { force: true });
+    removed.push(entry);
+  }
+  return removed;
 }
 
 /** A database file and the files SQLite keeps beside it. */

@@ -1,4 +1,6 @@
-import { chmodSync, copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -87,6 +89,19 @@ describe('backup', () => {
     expect(phases).toContain(phase);
     expect(readdirSync(backupFolderOf(ctx))).toEqual([]);
     expect(sha256File(ctx.dbPath)).toBe(before);
+  });
+
+  it('removes copies that killed backups of this host left behind, and only those', async () => {
+    const ctx = await databaseWithFiles(5);
+    const folder = backupFolderOf(ctx);
+    mkdirSync(folder, { recursive: true });
+    const gone = spawnSync(process.execPath, ['-e', '']).pid!; // a process that has exited
+    const host = hostname().replace(/[^A-Za-z0-9_.-]/g, '_');
+    const abandoned = [`.conversation_files~${host}~${gone}~0badc0de.partial`, `.conversation_files~${host}~${gone}~0badc0de.partial-journal`];
+    const inProgress = [`.conversation_files~${host}~${process.pid}~1234abcd.partial`, `.conversation_files~another-host~${gone}~1234abcd.partial`];
+    for (const name of [...abandoned, ...inProgress]) writeFileSync(join(folder, name), 'partial copy');
+    const info = await backup(ctx);
+    expect(readdirSync(folder).sort()).toEqual([...inProgress, info.name, `${info.name}.json`].sort());
   });
 
   it('records the backup in the source database after the copy, so the backup is what was verified', async () => {

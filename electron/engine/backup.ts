@@ -2,7 +2,7 @@ import { existsSync, renameSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { BackupInfo, BackupReason } from '../../shared/types';
 import { nowIso } from './actor';
-import { backupBaseName, backupFolderOf, prepareBackupFolder, removeDatabaseFiles, stagingPathIn, syncFolder } from './backup-folder';
+import { backupBaseName, backupFolderOf, prepareBackupFolder, removeAbandonedCopies, removeDatabaseFiles, stagingPathIn, syncFolder } from './backup-folder';
 import { claimWithManifest, type BackupManifest } from './backup-manifest';
 import { checkDatabaseFile, type DatabaseFileCheck } from './check-database-file';
 import { log, type EngineContext } from './context';
@@ -101,6 +101,7 @@ export async function backup(ctx: EngineContext, options: BackupOptions = {}): P
   const keepPerReason = checkKeepPerReason(options.keepPerReason ?? DEFAULT_KEEP_PER_REASON);
   const folder = backupFolderOf(ctx);
   prepareBackupFolder(folder);
+  for (const entry of removeAbandonedCopies(folder)) log(ctx, 'info', `Removed ${entry} from ${folder}: a backup that was killed before it completed left it there.`);
   const staged = stagingPathIn(folder, ctx.dbPath);
   let info: BackupInfo;
   try {
