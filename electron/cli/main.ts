@@ -12,6 +12,7 @@ import { initialize } from '../engine/initialize';
 import { listBackups } from '../engine/list-backups';
 import { migrate } from '../engine/migrate';
 import { restore } from '../engine/restore';
+import { DEFAULT_KEEP_PER_REASON } from '../engine/retention';
 import { loadSchema } from '../engine/schema-folder';
 import { status } from '../engine/status';
 import { verify } from '../engine/verify';
@@ -160,7 +161,7 @@ export function buildProgram(): Command {
 
   withBackupDir(withCommonOptions(program.command('backup').description('take an online backup, check it (quick_check) and fingerprint it (SHA-256)')))
     .option('--no-verify', 'skip the quick_check of the copy (verify it later with verify-backup)')
-    .option('--keep <n>', 'backups of each reason to keep (older ones are removed; the newest verified one is always kept)', '10')
+    .option('--keep <n>', 'backups of each reason to keep (older ones are removed; the newest verified one is always kept)', String(DEFAULT_KEEP_PER_REASON))
     .action((o: CommonOptions & { verify: boolean; keep: string }) =>
       run(o, async (ctx) => {
         const info = await backup(ctx, { reason: 'manual', verify: o.verify, keepPerReason: Number(o.keep) });
