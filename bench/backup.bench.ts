@@ -38,7 +38,7 @@ function freshOut(): string {
 
 /** A command under /usr/bin/time: wall time measured here, peak RSS as time(1) reports it. */
 function timed(command: string, args: string[]): Run {
-  const rssFile = join(BENCH_DIR, 'rss.txt');
+  const rssFile = join(OUT_DIR, 'rss.txt');
   const started = performance.now();
   const result = spawnSync('/usr/bin/time', ['-f', '%M', '-o', rssFile, command, ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
   const seconds = (performance.now() - started) / 1000;
