@@ -1,6 +1,6 @@
 import type { MethodName } from './contract';
 import type {
-  AcceptChecksumResult, BackupInfo, BackupVerification, BaselineResult, DatabaseEntry, HistoryReport, InitializeResult,
+  AcceptChecksumResult, BackupInfo, BackupVerification, BaselineResult, DatabaseEntry, HistoryReport,
   MigrateResult, MigrationPlan, RehearsalReport, RepairResult, RestoreResult, SchemaSummary, StatusReport, VerifyReport,
 } from './types';
 
@@ -14,7 +14,7 @@ export interface ApiResults {
   status: StatusReport;
   history: HistoryReport;
   verify: VerifyReport;
-  initialize: InitializeResult;
+  initialize: MigrateResult;
   migrate: MigrateResult;
   plan: MigrationPlan;
   rehearse: RehearsalReport;

@@ -183,33 +183,46 @@ export interface DatabaseEntry {
 
 export type BackupReason = 'manual' | 'pre-migrate' | 'pre-repair' | 'pre-restore';
 
+/** A backup as its manifest (the JSON file beside it) describes it. */
 export interface BackupInfo {
   /** File name inside the backup folder: how the renderer names a backup. */
   name: string;
   path: string;
+  /** SHA-256 of the backup file as it was written and verified. */
   sha256: string;
   bytes: number;
   sourcePath: string;
+  /** The application_id the backup is stamped with (0: none). */
+  applicationId: number;
   version: string | null;
   sqliteVersion: string;
   reason: BackupReason;
   createdAt: string;
-  verified: { ok: boolean; level: 'quick' | 'full'; at: string; messages: string[] };
+  durationMs: number;
+  /** The check made before the backup was kept; null when it was taken without one (`--no-verify`). */
+  verified: { ok: boolean; level: 'quick' | 'full'; at: string; messages: string[] } | null;
 }
 
 export interface BackupVerification {
   name: string;
+  path: string;
   ok: boolean;
+  /** The file's SHA-256 equals the one its manifest recorded (false when there is no manifest). */
   hashMatches: boolean;
+  sha256: string;
+  expectedSha256: string | null;
+  version: string | null;
   integrity: IntegrityResult;
+  /** Each reason the backup cannot be trusted, in words (empty when ok). */
   problems: string[];
+  durationMs: number;
 }
 
 export interface RestoreResult {
   path: string;
   restoredFrom: BackupInfo;
-  /** The backup of what the restore replaced, so a restore can be undone. */
-  preRestoreBackup: BackupInfo;
+  /** The backup of what the restore replaced, so a restore can be undone (null: there was no database yet). */
+  preRestoreBackup: BackupInfo | null;
   version: string | null;
 }
 

@@ -5,14 +5,20 @@ import type { DatabaseEntry } from '../../shared/types';
 import type { EngineContext } from '../engine/context';
 import { WardenError } from '../engine/errors';
 import { acceptChecksum } from '../engine/accept-checksum';
+import { backup } from '../engine/backup';
 import { baseline } from '../engine/baseline';
 import { history } from '../engine/history';
 import { initialize } from '../engine/initialize';
+import { listBackups } from '../engine/list-backups';
+import { migrate } from '../engine/migrate';
 import { plan } from '../engine/migration-plan';
 import { rehearse } from '../engine/rehearse';
+import { repair } from '../engine/repair';
+import { restore } from '../engine/restore';
 import { migrationFor } from '../engine/schema-folder';
 import { status } from '../engine/status';
 import { verify } from '../engine/verify';
+import { verifyBackup } from '../engine/verify-backup';
 import type { HostContext } from './host-context';
 
 // THE handler table, shared by the Electron host (one ipcMain.handle per method) and the HTTP host
@@ -27,9 +33,6 @@ import type { HostContext } from './host-context';
 //   host   — the host's own state: its database list, dialogs, cancellation.
 //
 // Adding an engine method is one line, e.g.  plan: engine((ctx, o) => plan(ctx, { to: o.to })),
-// migrate and repair wait for the engine's pre-migration backup (issue 3): its result names that backup,
-// and a migrate that skipped the backup the caller asked for would break "nothing destructive
-// without a way back".
 
 type Awaitable<T> = T | Promise<T>;
 
@@ -88,6 +91,12 @@ export const handlers: HandlerTable = {
   history: engine((ctx) => history(ctx)),
   verify: engine((ctx, o) => verify(ctx, o.level)),
   initialize: engine((ctx, o) => initialize(ctx, { to: o.to })),
+  migrate: engine((ctx, o) => migrate(ctx, { to: o.to, backup: o.backup })),
+  repair: engine((ctx, o) => repair(ctx, { backup: o.backup })),
+  backup: engine((ctx) => backup(ctx, { reason: 'manual' })),
+  backups: engine((ctx) => listBackups(ctx)),
+  verifyBackup: engine((ctx, o) => verifyBackup(ctx, { backup: o.backup, full: o.full })),
+  restore: engine((ctx, o) => restore(ctx, { backup: o.backup })),
   plan: engine((ctx, o) => plan(ctx, { to: o.to })),
   rehearse: engine((ctx, o) => rehearse(ctx, { to: o.to })),
   baseline: engine((ctx, o) => baseline(ctx, { version: o.version })),

@@ -16,12 +16,12 @@ function twoSchemas(): string {
 }
 
 describe('SchemaCatalog', () => {
-  it('knows the schema a database was stamped with, and falls back to the default for anything else', () => {
+  it('knows the schema a database was stamped with, and falls back to the default for anything else', async () => {
     const root = twoSchemas();
     const catalog = new SchemaCatalog(root, 'conversation_files');
     const dir = tempDir();
-    initialize({ dbPath: join(dir, 'stock.db'), schema: loadSchema(join(root, 'inventory')) });
-    initialize({ dbPath: join(dir, 'files.db'), schema: loadSchema(join(root, 'conversation_files')) });
+    await initialize({ dbPath: join(dir, 'stock.db'), schema: loadSchema(join(root, 'inventory')) });
+    await initialize({ dbPath: join(dir, 'files.db'), schema: loadSchema(join(root, 'conversation_files')) });
     writeFileSync(join(dir, 'notes.txt'), 'not a database');
     expect(catalog.schemaOfFile(join(dir, 'stock.db'))).toBe('inventory');
     expect(catalog.schemaOfFile(join(dir, 'files.db'))).toBe('conversation_files');

@@ -1,24 +1,31 @@
 import { Command, CommanderError, Option } from 'commander';
 import { dirname, resolve } from 'node:path';
+import { createInterface } from 'node:readline/promises';
 import { fileURLToPath } from 'node:url';
 import type { HealthStatus } from '../../shared/types';
 import { acceptChecksum } from '../engine/accept-checksum';
+import { backup } from '../engine/backup';
+import { backupFolderOf } from '../engine/backup-folder';
 import { baseline } from '../engine/baseline';
 import type { EngineContext } from '../engine/context';
 import { WardenError } from '../engine/errors';
 import { history } from '../engine/history';
 import { initialize } from '../engine/initialize';
+import { listBackups } from '../engine/list-backups';
 import { migrate } from '../engine/migrate';
 import { plan } from '../engine/migration-plan';
 import { rehearse } from '../engine/rehearse';
 import { repair } from '../engine/repair';
+import { restore } from '../engine/restore';
+import { DEFAULT_KEEP_PER_REASON } from '../engine/retention';
 import { loadSchema } from '../engine/schema-folder';
 import { status } from '../engine/status';
 import { verify } from '../engine/verify';
+import { verifyBackup } from '../engine/verify-backup';
 import { addServeCommand } from '../server/serve-command';
 import { formatError } from './output';
 import { progressReporter } from './progress';
-import { renderHistory, renderInitialize, renderStatus, renderVerify } from './render';
+import { renderBackup, renderBackups, renderBackupVerification, renderHistory, renderInitialize, renderRestore, renderStatus, renderVerify } from './render';
 import { renderAcceptChecksum, renderBaseline, renderPlan, renderRehearsal, renderRepair } from './render-plans';
 
 // `warden`: the command line. Exit codes (DESIGN.md): 0 success / healthy, 1 degraded,
@@ -48,6 +55,13 @@ interface CommonOptions {
   schema: string;
   json?: boolean;
   busyTimeout: string;
+  backupDir?: string;
+}
+
+interface MigrateOptions extends CommonOptions {
+  to?: string;
+  /** false with --no-backup */
+  backup: boolean;
 }
 
 interface Outcome {
@@ -64,11 +78,35 @@ function withCommonOptions(command: Command): Command {
     .addOption(new Option('--busy-timeout <ms>', 'how long to wait for another process holding the lock').default('10000'));
 }
 
+function withBackupDir(command: Command): Command {
+  return command.option('--backup-dir <dir>', 'folder of the backups (default: <db>.backups beside the database)');
+}
+
+/** Asks on the terminal; Ctrl-C or anything but yes is a no. */
+async function confirmed(question: string): Promise<boolean> {
+  const terminal = createInterface({ input: process.stdin, output: process.stderr });
+  const asking = new AbortController();
+  terminal.on('SIGINT', () => asking.abort());
+  try {
+    const answer = await terminal.question(question, { signal: asking.signal });
+    return /^y(es)?$/i.test(answer.trim());
+  } catch (err) {
+    if ((err as Error).name === 'AbortError') return false;
+    throw err;
+  } finally {
+    terminal.close();
+  }
+}
+
 /** Runs one command: builds the engine context, reports progress and logs on stderr, prints the outcome. */
 async function run(options: CommonOptions, action: (ctx: EngineContext) => Outcome | Promise<Outcome>): Promise<void> {
   const controller = new AbortController();
+  let cancelledAt = 0;
   const onSigint = () => {
-    if (controller.signal.aborted) process.exit(130);
+    // One Ctrl-C can arrive twice: from the terminal and relayed by npm or tsx to their child.
+    if (controller.signal.aborted && performance.now() - cancelledAt > 1000) process.exit(130);
+    if (controller.signal.aborted) return;
+    cancelledAt = performance.now();
     process.stderr.write('\nCancelling after the current step (press Ctrl-C again to stop now)…\n');
     controller.abort();
   };
@@ -78,11 +116,14 @@ async function run(options: CommonOptions, action: (ctx: EngineContext) => Outco
     const ctx: EngineContext = {
       dbPath: userPath(options.db),
       schema: loadSchema(userPath(options.schema)),
+      backupDir: options.backupDir === undefined ? undefined : userPath(options.backupDir),
       busyTimeoutMs: Number(options.busyTimeout),
       signal: controller.signal,
       onProgress: progress.report,
       onLog: (event) => {
-        if (event.level !== 'info' || !options.json) process.stderr.write(`${event.message}\n`);
+        if (event.level === 'info' && options.json) return;
+        progress.stop(); // a log line goes on a line of its own; the bar starts again with the next progress
+        process.stderr.write(`${event.message}\n`);
       },
     };
     const outcome = await action(ctx);
@@ -102,27 +143,75 @@ async function run(options: CommonOptions, action: (ctx: EngineContext) => Outco
 
 export function buildProgram(): Command {
   const program = new Command('warden')
-    .description('Schema Warden: keeps SQLite databases healthy — initialize, version, migrate, verify.')
+    .description('Schema Warden: keeps SQLite databases healthy — initialize, version, migrate, verify, back up, restore.')
     .showHelpAfterError('(run warden --help for the commands)')
     .exitOverride();
 
-  withCommonOptions(program.command('init').description('create the database at the latest (or --to) version; migrate it if older; do nothing if current'))
+  withBackupDir(withCommonOptions(program.command('init').description('create the database at the latest (or --to) version; migrate it if older (after a verified backup); do nothing if current')))
     .option('--to <version>', 'version to create or migrate to')
-    .action((o: CommonOptions & { to?: string }) =>
-      run(o, (ctx) => {
-        const result = initialize(ctx, { to: o.to });
+    .option('--no-backup', 'migrate an existing database without taking a verified backup first')
+    .action((o: MigrateOptions) =>
+      run(o, async (ctx) => {
+        const result = await initialize(ctx, { to: o.to, backup: o.backup });
         return { document: result, text: renderInitialize(result), exitCode: EXIT.ok };
       }),
     );
 
-  withCommonOptions(program.command('migrate').description('apply pending migrations to an existing database, one transaction per version'))
+  withBackupDir(withCommonOptions(program.command('migrate').description('take a verified backup, then apply pending migrations, one transaction per version')))
     .option('--to <version>', 'version to migrate to (default: latest)')
-    .action((o: CommonOptions & { to?: string }) =>
-      run(o, (ctx) => {
-        const result = migrate(ctx, { to: o.to });
+    .option('--no-backup', 'do not take a verified backup first')
+    .action((o: MigrateOptions) =>
+      run(o, async (ctx) => {
+        const result = await migrate(ctx, { to: o.to, backup: o.backup });
         return { document: result, text: renderInitialize(result), exitCode: EXIT.ok };
       }),
     );
+
+  withBackupDir(withCommonOptions(program.command('backup').description('take an online backup, check it (quick_check) and fingerprint it (SHA-256)')))
+    .option('--no-verify', 'skip the quick_check of the copy (verify it later with verify-backup)')
+    .option('--keep <n>', 'backups of each reason to keep (older ones are removed; the newest verified one is always kept)', String(DEFAULT_KEEP_PER_REASON))
+    .action((o: CommonOptions & { verify: boolean; keep: string }) =>
+      run(o, async (ctx) => {
+        const info = await backup(ctx, { reason: 'manual', verify: o.verify, keepPerReason: Number(o.keep) });
+        return { document: info, text: renderBackup(info), exitCode: EXIT.ok };
+      }),
+    );
+
+  withBackupDir(withCommonOptions(program.command('backups').description('the backups of the database, newest first')))
+    .action((o: CommonOptions) =>
+      run(o, (ctx) => {
+        const list = listBackups(ctx);
+        return { document: list, text: renderBackups(backupFolderOf(ctx), ctx.dbPath, list), exitCode: EXIT.ok };
+      }),
+    );
+
+  withCommonOptions(program.command('verify-backup').description("check a backup: its SHA-256 against its manifest and SQLite's quick_check (integrity_check with --full)"))
+    .argument('<file>', 'the backup file (.sqlite)')
+    .option('--full', 'integrity_check instead of quick_check')
+    .action((file: string, o: CommonOptions & { full?: boolean }) =>
+      run(o, async (ctx) => {
+        const report = await verifyBackup(ctx, { backup: userPath(file), full: o.full });
+        return { document: report, text: renderBackupVerification(report), exitCode: report.ok ? EXIT.ok : EXIT.failed };
+      }),
+    );
+
+  withBackupDir(withCommonOptions(program.command('restore').description('replace the database with a verified backup, after backing up what it replaces')))
+    .requiredOption('--backup <file>', 'the backup file (.sqlite) to restore')
+    .option('--yes', 'do not ask for confirmation (required when not on a terminal)')
+    .action((o: CommonOptions & { backup: string; yes?: boolean }, command: Command) => {
+      if (!o.yes && !process.stdin.isTTY) {
+        command.error('error: restore replaces the database: confirm with --yes when not running on a terminal');
+      }
+      return run(o, async (ctx) => {
+        const from = userPath(o.backup);
+        const question = `Replace ${ctx.dbPath} with the backup ${from}? What it holds now is backed up first, to ${backupFolderOf(ctx)}. Type yes to restore: `;
+        if (!o.yes && !(await confirmed(question))) {
+          throw new WardenError('CANCELLED', `Restore not confirmed: ${ctx.dbPath} was not changed.`, 'Run it again and answer yes, or pass --yes.');
+        }
+        const result = await restore(ctx, { backup: from });
+        return { document: result, text: renderRestore(result), exitCode: EXIT.ok };
+      });
+    });
 
   withCommonOptions(program.command('status').description('version, pending migrations and schema drift at a glance'))
     .action((o: CommonOptions) =>
@@ -173,14 +262,7 @@ export function buildProgram(): Command {
     .option('--no-backup', 'repair without taking a backup first')
     .action((o: CommonOptions & { backup: boolean }) =>
       run(o, async (ctx) => {
-        if (o.backup) {
-          throw new WardenError(
-            'NOT_SUPPORTED',
-            `This warden cannot take the backup repair takes first, so ${ctx.dbPath} was not changed.`,
-            'Run warden repair --no-backup to repair without one (repair only creates missing objects; it never drops or rewrites data), after copying the file yourself if you want a way back.',
-          );
-        }
-        const result = await repair(ctx);
+        const result = await repair(ctx, { backup: o.backup });
         return { document: result, text: renderRepair(result), exitCode: result.refused.length ? EXIT.degraded : EXIT.ok };
       }),
     );

@@ -13,9 +13,9 @@ function warden(...args: string[]) {
 }
 
 describe('warden plan, rehearse, repair, baseline, accept-checksum', () => {
-  it('plan and rehearse a 1.0.0 database: exit 0, JSON on stdout, warnings beside their statements', () => {
+  it('plan and rehearse a 1.0.0 database: exit 0, JSON on stdout, warnings beside their statements', async () => {
     const dbPath = join(tempDir(), 'db.sqlite');
-    initialize(contextFor(dbPath), { to: '1.0.0' });
+    await initialize(contextFor(dbPath), { to: '1.0.0' });
     seedFiles(dbPath, 100);
     const text = warden('plan', '--db', dbPath);
     expect(text.code).toBe(0);
@@ -45,23 +45,23 @@ describe('warden plan, rehearse, repair, baseline, accept-checksum', () => {
     expect(adopted.stdout).toContain('Its schema_migrations said 001; that table is kept as it is.');
   });
 
-  it('repair needs --no-backup until this warden can take backups, and changes nothing without it', () => {
+  it('repair takes a verified backup first and says where it is; --no-backup skips it', async () => {
     const dbPath = join(tempDir(), 'db.sqlite');
-    initialize(contextFor(dbPath));
+    await initialize(contextFor(dbPath));
     sqlite3(dbPath, 'DROP INDEX idx_file_metadata_file_id');
-    const before = sha256File(dbPath);
-    const refused = warden('repair', '--db', dbPath);
-    expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain('error [NOT_SUPPORTED]');
-    expect(sha256File(dbPath)).toBe(before);
-    const repaired = warden('repair', '--db', dbPath, '--no-backup');
-    expect(repaired.code).toBe(0);
+    const repaired = warden('repair', '--db', dbPath);
+    expect(repaired.code, repaired.stderr).toBe(0);
+    expect(repaired.stdout).toMatch(/Backup: .*db\.sqlite\.backups\/db-.*-pre-repair\.sqlite \(verified\)/);
     expect(repaired.stdout).toMatch(/Recreated \(1\):\n +index +file_metadata\.idx_file_metadata_file_id/);
+    sqlite3(dbPath, 'DROP INDEX idx_file_metadata_file_id');
+    const bare = warden('repair', '--db', dbPath, '--no-backup', '--json');
+    expect(bare.code).toBe(0);
+    expect(JSON.parse(bare.stdout)).toMatchObject({ backup: null, recreated: [{ name: 'idx_file_metadata_file_id' }] });
   });
 
-  it('accept-checksum needs a reason (64) and refuses when nothing was edited (2)', () => {
+  it('accept-checksum needs a reason (64) and refuses when nothing was edited (2)', async () => {
     const dbPath = join(tempDir(), 'db.sqlite');
-    initialize(contextFor(dbPath));
+    await initialize(contextFor(dbPath));
     expect(warden('accept-checksum', '--db', dbPath, '--version', '1.1.0').code).toBe(64);
     const nothing = warden('accept-checksum', '--db', dbPath, '--version', '1.1.0', '--reason', 'no edit');
     expect(nothing.code).toBe(2);

@@ -113,7 +113,7 @@ function objectLine(p: Problem): string {
 }
 
 export function renderRepair(result: RepairResult): string {
-  const parts = [`Repair of ${result.path} against version ${result.version}`, `Backup: ${result.backup ? `${result.backup.path} (verified ${result.backup.verified.ok ? 'ok' : 'FAILED'})` : 'none'}`];
+  const parts = [`Repair of ${result.path} against version ${result.version}`, `Backup: ${result.backup ? `${result.backup.path} (${result.backup.verified === null ? 'not verified' : result.backup.verified.ok ? 'verified' : 'verification FAILED'})` : 'none'}`];
   parts.push(result.recreated.length ? `Recreated (${result.recreated.length}):\n${result.recreated.map(objectLine).join('\n')}` : 'Nothing was recreated: nothing that repair can recreate is missing.');
   if (result.refused.length) {
     parts.push(`Left alone (${result.refused.length}), each with why and what to do:\n${result.refused.map((p) => `${objectLine(p)}\n    ${p.message}${p.hint ? `\n    what to do: ${p.hint}` : ''}`).join('\n')}`);

@@ -1,4 +1,4 @@
-import type { HealthStatus, HistoryReport, InitializeResult, StatusReport, VerifyReport } from '../../shared/types';
+import type { BackupInfo, BackupVerification, HealthStatus, HistoryReport, MigrateResult, RestoreResult, StatusReport, VerifyReport } from '../../shared/types';
 import { formatBytes, problemTable, table } from './output';
 
 // Human output of each command: a few labelled lines, then a table where there is a list.
@@ -41,13 +41,61 @@ export function renderVerify(report: VerifyReport): string {
   return report.problems.length ? `${lines}\n\n${problemTable(report.problems)}` : `${lines}\n\nNo problems found.`;
 }
 
-export function renderInitialize(result: InitializeResult): string {
-  if (result.upToDate) return `${result.path} is at ${result.to}: nothing to do.`;
+function backupLine(backup: BackupInfo | null): string {
+  return backup ? `\nBacked up first to ${backup.path}` : '';
+}
+
+export function renderInitialize(result: MigrateResult): string {
+  if (result.upToDate) return `${result.path} is at ${result.to}: nothing to do.${backupLine(result.backup)}`;
   const steps = table(
     ['VERSION', 'TOOK', 'DESCRIPTION'],
     result.applied.map((s) => [s.version, `${s.executionMs} ms`, s.description]),
   );
-  return `${result.path}: ${result.from ?? 'fresh'} → ${result.to}\n\n${steps}`;
+  return `${result.path}: ${result.from ?? 'fresh'} → ${result.to}${backupLine(result.backup)}\n\n${steps}`;
+}
+
+function verifiedText(verified: BackupInfo['verified']): string {
+  if (!verified) return 'not verified (check it with warden verify-backup)';
+  const check = verified.level === 'quick' ? 'quick_check' : 'integrity_check';
+  return verified.ok ? `${check} ok` : `${check} FAILED: ${verified.messages.slice(0, 3).join('; ')}`;
+}
+
+export function renderBackup(info: BackupInfo): string {
+  return labelled([
+    ['Backup', info.path],
+    ['Of', `${info.sourcePath} at version ${info.version ?? 'none'}`],
+    ['Size', formatBytes(info.bytes)],
+    ['SHA-256', info.sha256],
+    ['Verified', verifiedText(info.verified)],
+    ['Took', `${info.durationMs} ms`],
+  ]);
+}
+
+export function renderBackups(folder: string, dbPath: string, backups: BackupInfo[]): string {
+  if (!backups.length) return `No backups in ${folder} yet. Take one with: warden backup --db ${dbPath}`;
+  const rows = backups.map((b) => [b.createdAt, b.reason, b.version ?? '', formatBytes(b.bytes), b.verified ? (b.verified.ok ? 'ok' : 'FAILED') : 'no', b.name]);
+  return `Backups in ${folder}, newest first\n\n${table(['TAKEN AT', 'REASON', 'VERSION', 'SIZE', 'VERIFIED', 'NAME'], rows)}`;
+}
+
+export function renderBackupVerification(report: BackupVerification): string {
+  const check = report.integrity.level === 'quick' ? 'quick_check' : 'integrity_check';
+  const lines = labelled([
+    ['Backup', report.path],
+    ['Version', report.version ?? 'none'],
+    ['SHA-256', report.hashMatches ? `${report.sha256} (matches its manifest)` : `${report.sha256} (expected ${report.expectedSha256 ?? 'unknown: no manifest'})`],
+    ['Integrity', `${check}: ${report.integrity.ok ? 'ok' : 'FAILED'}`],
+    ['Status', report.ok ? 'OK: the backup can be restored.' : 'NOT OK: the backup cannot be trusted.'],
+    ['Took', `${report.durationMs} ms`],
+  ]);
+  return report.problems.length ? `${lines}\n\n${report.problems.map((p) => `- ${p}`).join('\n')}` : lines;
+}
+
+export function renderRestore(result: RestoreResult): string {
+  return labelled([
+    ['Restored', `${result.path}, now at version ${result.version ?? 'none'}`],
+    ['From', `${result.restoredFrom.path} (taken ${result.restoredFrom.createdAt})`],
+    ['Undo with', result.preRestoreBackup ? `warden restore --db ${result.path} --backup ${result.preRestoreBackup.path}` : 'nothing to undo: there was no database before'],
+  ]);
 }
 
 export function renderHistory(report: HistoryReport): string {

@@ -16,14 +16,14 @@ function editedSchema() {
 }
 
 describe('accept-checksum', () => {
-  it('records who accepted which edit and why; status and migrate stop blocking on it', () => {
+  it('records who accepted which edit and why; status and migrate stop blocking on it', async () => {
     const dbPath = join(tempDir(), 'db.sqlite');
-    initialize(contextFor(dbPath), { to: '1.1.0' });
+    await initialize(contextFor(dbPath), { to: '1.1.0' });
     const schema = editedSchema();
     const ctx = contextFor(dbPath, schema);
     const mismatch = status(ctx).checksumMismatches[0];
     expect(mismatch).toMatchObject({ version: '1.1.0', file: FILE });
-    expect(() => migrate(ctx)).toThrow(expect.objectContaining({ code: 'CHECKSUM_MISMATCH' }));
+    await expect(migrate(ctx)).rejects.toThrow(expect.objectContaining({ code: 'CHECKSUM_MISMATCH' }));
 
     const result = acceptChecksum(ctx, { version: '1.1.0', reason: '  Comment-only edit, reviewed by Dana.  ' });
     expect(result).toEqual({ path: dbPath, version: '1.1.0', file: FILE, previous: mismatch.recorded, accepted: mismatch.current, reason: 'Comment-only edit, reviewed by Dana.' });
@@ -32,20 +32,20 @@ describe('accept-checksum', () => {
     expect(event.detail).toEqual({ checksum: mismatch.current, previous: mismatch.recorded, file: FILE, reason: 'Comment-only edit, reviewed by Dana.' });
 
     expect(status(ctx).checksumMismatches).toEqual([]);
-    expect(migrate(ctx).applied.map((s) => s.version)).toEqual(['1.2.0']);
+    expect((await migrate(ctx)).applied.map((s) => s.version)).toEqual(['1.2.0']);
     expect(status(ctx).status).toBe('healthy');
   });
 
-  it('a later edit of the same file blocks again until it too is accepted', () => {
+  it('a later edit of the same file blocks again until it too is accepted', async () => {
     const dbPath = join(tempDir(), 'db.sqlite');
-    initialize(contextFor(dbPath), { to: '1.1.0' });
+    await initialize(contextFor(dbPath), { to: '1.1.0' });
     acceptChecksum(contextFor(dbPath, editedSchema()), { version: '1.1.0', reason: 'first edit' });
     expect(status(contextFor(dbPath)).checksumMismatches).toHaveLength(1);
   });
 
-  it('refuses what there is nothing to accept, and a missing reason, changing nothing', () => {
+  it('refuses what there is nothing to accept, and a missing reason, changing nothing', async () => {
     const dbPath = join(tempDir(), 'db.sqlite');
-    initialize(contextFor(dbPath), { to: '1.0.0' });
+    await initialize(contextFor(dbPath), { to: '1.0.0' });
     const before = sha256File(dbPath);
     const ctx = contextFor(dbPath, editedSchema());
     expect(() => acceptChecksum(ctx, { version: '1.1.0', reason: 'not applied' })).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringContaining('has not been applied') }));

@@ -17,9 +17,9 @@ import { contextFor, sha256File, SHIPPED_SCHEMA_DIR, sqlite3, tempDir } from './
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000a49444154789c6300010000050001' + '00'.repeat(200), 'hex');
 
-function initializedDb(version = '1.2.0'): string {
+async function initializedDb(version = '1.2.0'): Promise<string> {
   const dbPath = join(tempDir(), 'db.sqlite');
-  initialize(contextFor(dbPath), { to: version });
+  await initialize(contextFor(dbPath), { to: version });
   return dbPath;
 }
 
@@ -34,7 +34,7 @@ const OPERATIONS: Record<string, Operation> = {
 
 interface Case {
   name: string;
-  make: () => string;
+  make: () => string | Promise<string>;
   code: ErrorCode;
   operations: (keyof typeof OPERATIONS)[];
   busyTimeoutMs?: number;
@@ -63,8 +63,8 @@ const CASES: Case[] = [
   },
   {
     name: 'a truncated database',
-    make: () => {
-      const path = initializedDb();
+    make: async () => {
+      const path = await initializedDb();
       truncateSync(path, 4096 * 3);
       return path;
     },
@@ -83,8 +83,8 @@ const CASES: Case[] = [
   },
   {
     name: 'a read-only file',
-    make: () => {
-      const path = initializedDb('1.0.0');
+    make: async () => {
+      const path = await initializedDb('1.0.0');
       chmodSync(path, 0o444);
       return path;
     },
@@ -93,8 +93,8 @@ const CASES: Case[] = [
   },
   {
     name: 'a database newer than the schemas this tool knows',
-    make: () => {
-      const path = initializedDb();
+    make: async () => {
+      const path = await initializedDb();
       sqlite3(path, "INSERT INTO schema_version (version, applied_at) VALUES ('9.0.0', '2030-01-01T00:00:00.000Z')");
       return path;
     },
@@ -103,8 +103,8 @@ const CASES: Case[] = [
   },
   {
     name: "another application's database",
-    make: () => {
-      const path = initializedDb();
+    make: async () => {
+      const path = await initializedDb();
       sqlite3(path, 'PRAGMA application_id = 1234');
       return path;
     },
@@ -132,12 +132,12 @@ const CASES: Case[] = [
 describe('bad databases', () => {
   for (const c of CASES) {
     for (const operation of c.operations) {
-      it(`${operation} on ${c.name} → ${c.code}, file unchanged`, () => {
-        const path = c.make();
+      it(`${operation} on ${c.name} → ${c.code}, file unchanged`, async () => {
+        const path = await c.make();
         const before = existsSync(path) && statSync(path).isFile() ? sha256File(path) : null;
         let thrown: unknown;
         try {
-          OPERATIONS[operation](contextFor(path));
+          await OPERATIONS[operation](contextFor(path));
         } catch (err) {
           thrown = err;
         }
@@ -150,14 +150,14 @@ describe('bad databases', () => {
     }
   }
 
-  it('a database locked by another connection → LOCKED after the busy timeout, file unchanged', () => {
-    const path = initializedDb('1.0.0');
+  it('a database locked by another connection → LOCKED after the busy timeout, file unchanged', async () => {
+    const path = await initializedDb('1.0.0');
     const before = sha256File(path);
     const holder = new Database(path);
     holder.exec('BEGIN EXCLUSIVE');
     try {
       for (const operation of ['initialize', 'migrate', 'status'] as const) {
-        expect(() => OPERATIONS[operation](contextFor(path, undefined, { busyTimeoutMs: 100 }))).toThrow(expect.objectContaining({ code: 'LOCKED' }));
+        await expect(Promise.resolve().then(() => OPERATIONS[operation](contextFor(path, undefined, { busyTimeoutMs: 100 })))).rejects.toMatchObject({ code: 'LOCKED' });
       }
     } finally {
       holder.exec('ROLLBACK');
@@ -166,17 +166,17 @@ describe('bad databases', () => {
     expect(sha256File(path)).toBe(before);
   });
 
-  it('status of a database newer than known says so and is unhealthy', () => {
-    const path = initializedDb();
+  it('status of a database newer than known says so and is unhealthy', async () => {
+    const path = await initializedDb();
     sqlite3(path, "INSERT INTO schema_version (version, applied_at) VALUES ('9.0.0', '2030-01-01T00:00:00.000Z')");
     expect(status(contextFor(path))).toMatchObject({ status: 'unhealthy', version: '9.0.0', reason: expect.stringContaining('newer') });
   });
 
-  it('a zero-byte file is an empty database: status says not initialized, init fills it', () => {
+  it('a zero-byte file is an empty database: status says not initialized, init fills it', async () => {
     const path = join(tempDir(), 'empty.db');
     writeFileSync(path, '');
     expect(status(contextFor(path)).status).toBe('not_initialized');
-    expect(initialize(contextFor(path)).to).toBe('1.2.0');
+    expect((await initialize(contextFor(path))).to).toBe('1.2.0');
   });
 });
 
@@ -202,11 +202,11 @@ describe('bad schema folders', () => {
     });
   }
 
-  it('a migration with a syntax error is refused before the database is touched', () => {
-    const path = initializedDb();
+  it('a migration with a syntax error is refused before the database is touched', async () => {
+    const path = await initializedDb();
     const before = sha256File(path);
     const dir = schemaCopy((d) => writeFileSync(join(d, 'migrations/1.3.0__typo.sql'), 'CREATE TABEL oops (id INTEGER);'));
-    expect(() => migrate(contextFor(path, loadSchema(dir)))).toThrow(expect.objectContaining({ code: 'SCHEMA_INVALID', message: expect.stringContaining('1.3.0__typo.sql') }));
+    await expect(migrate(contextFor(path, loadSchema(dir)))).rejects.toThrow(expect.objectContaining({ code: 'SCHEMA_INVALID', message: expect.stringContaining('1.3.0__typo.sql') }));
     expect(sha256File(path)).toBe(before);
   });
 

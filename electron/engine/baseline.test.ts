@@ -12,7 +12,7 @@ import { buildPythonServiceDatabase } from './test-support/python-service';
 import { buildUnversioned, tableCounts, tableDigest } from './test-support/schema-variants';
 
 describe('a database built by the Python service', () => {
-  it('is recognized as legacy, adopted as 1.0.0 and migrated to 1.2.0 with every row kept', () => {
+  it('is recognized as legacy, adopted as 1.0.0 and migrated to 1.2.0 with every row kept', async () => {
     const dbPath = join(tempDir(), 'conversation_files.db');
     buildPythonServiceDatabase(dbPath);
     seedFiles(dbPath, 500);
@@ -34,7 +34,7 @@ describe('a database built by the Python service', () => {
     expect(Number(sqlite3(dbPath, 'PRAGMA application_id'))).toBe(ctx.schema.applicationId);
     expect(status(ctx)).toMatchObject({ version: '1.0.0', pending: ['1.1.0', '1.2.0'], problems: [] });
 
-    expect(migrate(ctx).applied.map((s) => s.version)).toEqual(['1.1.0', '1.2.0']);
+    expect((await migrate(ctx)).applied.map((s) => s.version)).toEqual(['1.1.0', '1.2.0']);
     const after = tableCounts(dbPath);
     for (const [table, rows] of Object.entries(counts)) expect(after[table]).toBe(rows);
     expect(tableDigest(dbPath, 'schema_migrations')).toBe(legacyRows);
@@ -91,9 +91,9 @@ describe('baseline refuses what is not exactly version V', () => {
     expect(baseline(contextFor(dbPath), { version: '1.0.0' })).toMatchObject({ version: '1.0.0', adoptedFrom: null });
   });
 
-  it('refuses a versioned database, an empty one and an unknown version, changing nothing', () => {
+  it('refuses a versioned database, an empty one and an unknown version, changing nothing', async () => {
     const versioned = join(tempDir(), 'v.db');
-    initialize(contextFor(versioned), { to: '1.1.0' });
+    await initialize(contextFor(versioned), { to: '1.1.0' });
     const before = sha256File(versioned);
     expect(() => baseline(contextFor(versioned), { version: '1.1.0' })).toThrow(expect.objectContaining({ code: 'ALREADY_VERSIONED' }));
     expect(sha256File(versioned)).toBe(before);

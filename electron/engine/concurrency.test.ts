@@ -37,7 +37,7 @@ describe('a process killed mid-migration', () => {
     );
     const dbPath = join(dir, 'slow.db');
     const ctx = contextFor(dbPath, loadSchema(schemaDir));
-    initialize(ctx, { to: '1.0.0' });
+    await initialize(ctx, { to: '1.0.0' });
 
     const child = spawnCli(['migrate', '--db', dbPath, '--schema', schemaDir]);
     const done = finished(child);

@@ -7,6 +7,8 @@ import type { SchemaDefinition } from './schema-folder';
 export interface EngineContext {
   dbPath: string;
   schema: SchemaDefinition;
+  /** Where this database's backups live; `<dbPath>.backups` beside it by default. */
+  backupDir?: string;
   busyTimeoutMs?: number;
   onProgress?: (progress: Progress) => void;
   onLog?: (event: LogEvent) => void;

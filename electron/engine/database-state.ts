@@ -84,10 +84,15 @@ export function readDatabaseState(db: Connection, schema: SchemaDefinition): Dat
 
 /** Refuses a database that belongs to another application (its application_id is another schema's). */
 export function assertSameApplication(state: DatabaseState, schema: SchemaDefinition, path: string): void {
-  if (state.applicationId !== 0 && state.applicationId !== schema.applicationId) {
+  assertApplicationId(state.applicationId, schema, path);
+}
+
+/** The same check from the header's application_id alone, for a file whose tables may not be readable. */
+export function assertApplicationId(applicationId: number, schema: SchemaDefinition, path: string): void {
+  if (applicationId !== 0 && applicationId !== schema.applicationId) {
     throw new WardenError(
       'FOREIGN_APPLICATION',
-      `${path} belongs to another application (application_id ${state.applicationId}, while ${schema.name} uses ${schema.applicationId}).`,
+      `${path} belongs to another application (application_id ${applicationId}, while ${schema.name} uses ${schema.applicationId}).`,
       'Check the path and --schema: this file is not a database of this schema, and Schema Warden will not change it.',
     );
   }

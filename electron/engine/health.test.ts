@@ -7,9 +7,9 @@ import { initialize } from './initialize';
 import { contextFor, sqlite3, tempDir } from './test-support/fixtures';
 
 describe('databaseHealth', () => {
-  it('is healthy at the latest version with the expected schema', () => {
+  it('is healthy at the latest version with the expected schema', async () => {
     const path = join(tempDir(), 'ok.db');
-    initialize(contextFor(path));
+    await initialize(contextFor(path));
     expect(databaseHealth(contextFor(path), 'ok')).toMatchObject({ name: 'ok', path, status: 'healthy', version: '1.2.0', latest: '1.2.0', pending: [], problems: [] });
   });
 
@@ -18,15 +18,15 @@ describe('databaseHealth', () => {
     expect(databaseHealth(contextFor(path), 'missing')).toMatchObject({ status: 'not_initialized', version: null, pending: ['1.0.0', '1.1.0', '1.2.0'] });
   });
 
-  it('reports pending migrations as degraded', () => {
+  it('reports pending migrations as degraded', async () => {
     const path = join(tempDir(), 'old.db');
-    initialize(contextFor(path), { to: '1.1.0' });
+    await initialize(contextFor(path), { to: '1.1.0' });
     expect(databaseHealth(contextFor(path), 'old')).toMatchObject({ status: 'degraded', version: '1.1.0', pending: ['1.2.0'] });
   });
 
-  it('reports a dropped table as unhealthy and names it', () => {
+  it('reports a dropped table as unhealthy and names it', async () => {
     const path = join(tempDir(), 'broken.db');
-    initialize(contextFor(path));
+    await initialize(contextFor(path));
     sqlite3(path, 'DROP TABLE file_cleanup_queue');
     const health = databaseHealth(contextFor(path), 'broken');
     expect(health.status).toBe('unhealthy');

@@ -11,9 +11,9 @@ import { contextFor, sha256File, sqlite3, tempDir } from './test-support/fixture
 const TABLES = ['conversation_files', 'file_metadata', 'session_file_associations', 'file_access_log', 'file_cleanup_queue'];
 
 describe('initialize', () => {
-  it('creates a fresh database at the latest version with all five tables (first-time initialization)', () => {
+  it('creates a fresh database at the latest version with all five tables (first-time initialization)', async () => {
     const dbPath = join(tempDir(), 'nested', 'conversation_files.db');
-    const result = initialize(contextFor(dbPath));
+    const result = await initialize(contextFor(dbPath));
     expect(result).toMatchObject({ from: null, to: '1.2.0', upToDate: false });
     expect(result.applied.map((s) => s.version)).toEqual(['1.0.0', '1.1.0', '1.2.0']);
     const tables = sqlite3(dbPath, "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name").split('\n');
@@ -23,19 +23,19 @@ describe('initialize', () => {
     expect(Number(sqlite3(dbPath, 'PRAGMA application_id'))).toBe(contextFor(dbPath).schema.applicationId);
   });
 
-  it('is idempotent: a second call changes nothing (idempotent initialization)', () => {
+  it('is idempotent: a second call changes nothing (idempotent initialization)', async () => {
     const dbPath = join(tempDir(), 'db.sqlite');
-    initialize(contextFor(dbPath));
+    await initialize(contextFor(dbPath));
     const before = sha256File(dbPath);
-    const again = initialize(contextFor(dbPath));
+    const again = await initialize(contextFor(dbPath));
     expect(again).toMatchObject({ upToDate: true, to: '1.2.0', applied: [] });
     expect(sha256File(dbPath)).toBe(before);
   });
 
-  it('records each version with time, checksum, duration, actor and kind (version tracking)', () => {
+  it('records each version with time, checksum, duration, actor and kind (version tracking)', async () => {
     const dbPath = join(tempDir(), 'db.sqlite');
     const ctx = contextFor(dbPath);
-    initialize(ctx);
+    await initialize(ctx);
     const report = history(ctx);
     expect(report.version).toBe('1.2.0');
     expect(report.versions.map((v) => v.version)).toEqual(['1.2.0', '1.1.0', '1.0.0']);
@@ -50,12 +50,12 @@ describe('initialize', () => {
     expect(report.events[0]).toMatchObject({ action: 'init', version: '1.2.0', outcome: 'ok' });
   });
 
-  it('can create a database at an older version, and a later call migrates it step by step', () => {
+  it('can create a database at an older version, and a later call migrates it step by step', async () => {
     const dbPath = join(tempDir(), 'db.sqlite');
     const ctx = contextFor(dbPath);
-    expect(initialize(ctx, { to: '1.0.0' }).to).toBe('1.0.0');
+    expect((await initialize(ctx, { to: '1.0.0' })).to).toBe('1.0.0');
     expect(status(ctx)).toMatchObject({ status: 'degraded', version: '1.0.0', pending: ['1.1.0', '1.2.0'] });
-    const result = initialize(ctx);
+    const result = await initialize(ctx);
     expect(result).toMatchObject({ from: '1.0.0', to: '1.2.0' });
     expect(history(ctx).versions.map((v) => [v.version, v.kind])).toEqual([
       ['1.2.0', 'migrate'],
@@ -64,32 +64,32 @@ describe('initialize', () => {
     ]);
   });
 
-  it('refuses to go down and names the way back', () => {
+  it('refuses to go down and names the way back', async () => {
     const dbPath = join(tempDir(), 'db.sqlite');
-    initialize(contextFor(dbPath));
-    expect(() => initialize(contextFor(dbPath), { to: '1.0.0' })).toThrow(expect.objectContaining({ code: 'DOWNGRADE_NOT_SUPPORTED' }));
+    await initialize(contextFor(dbPath));
+    await expect(initialize(contextFor(dbPath), { to: '1.0.0' })).rejects.toThrow(expect.objectContaining({ code: 'DOWNGRADE_NOT_SUPPORTED' }));
   });
 
-  it('refuses an unknown target version', () => {
+  it('refuses an unknown target version', async () => {
     const dbPath = join(tempDir(), 'db.sqlite');
-    expect(() => initialize(contextFor(dbPath), { to: '9.9.9' })).toThrow(expect.objectContaining({ code: 'UNKNOWN_VERSION' }));
+    await expect(initialize(contextFor(dbPath), { to: '9.9.9' })).rejects.toThrow(expect.objectContaining({ code: 'UNKNOWN_VERSION' }));
     expect(existsSync(dbPath)).toBe(false);
   });
 });
 
 describe('verification after initialize', () => {
-  it('passes on a complete schema (integrity passes)', () => {
+  it('passes on a complete schema (integrity passes)', async () => {
     const dbPath = join(tempDir(), 'db.sqlite');
-    initialize(contextFor(dbPath));
+    await initialize(contextFor(dbPath));
     for (const level of ['quick', 'full'] as const) {
       const report = verify(contextFor(dbPath), level);
       expect(report).toMatchObject({ status: 'healthy', problems: [], integrity: { ok: true, level } });
     }
   });
 
-  it('names a missing table first (integrity detects a missing table)', () => {
+  it('names a missing table first (integrity detects a missing table)', async () => {
     const dbPath = join(tempDir(), 'db.sqlite');
-    initialize(contextFor(dbPath));
+    await initialize(contextFor(dbPath));
     sqlite3(dbPath, 'DROP TABLE file_cleanup_queue');
     const report = verify(contextFor(dbPath));
     expect(report.status).toBe('unhealthy');
@@ -97,9 +97,9 @@ describe('verification after initialize', () => {
     expect(report.reason).toContain('file_cleanup_queue');
   });
 
-  it('works with a database another process holds open in WAL mode', () => {
+  it('works with a database another process holds open in WAL mode', async () => {
     const dbPath = join(tempDir(), 'db.sqlite');
-    initialize(contextFor(dbPath));
+    await initialize(contextFor(dbPath));
     const other = new Database(dbPath);
     other.pragma('journal_mode = WAL');
     try {

@@ -1,34 +1,75 @@
-import type { InitializeResult } from '../../shared/types';
+import { existsSync } from 'node:fs';
+import type { BackupInfo, InitializeResult, MigrateResult, MigrationPlan } from '../../shared/types';
 import { bringToVersion } from './apply-migrations';
+import { takeVerifiedBackup } from './backup';
 import { log, type EngineContext } from './context';
-import { assertRunnable, planOn } from './migration-plan';
-import { withDatabase } from './open-database';
+import { WardenError } from './errors';
 import { expectedSchemaAt } from './expected-schema';
+import { assertRunnable, planOn } from './migration-plan';
+import { withDatabase, type Connection } from './open-database';
 
 export interface InitializeOptions {
   /** Version to create or bring the database to; the latest known by default. */
   to?: string;
+  /**
+   * Take a verified pre-migrate backup before migrating an existing database (the default).
+   * false opts out; a fresh database never needs one.
+   */
+  backup?: boolean;
 }
 
 /**
  * Makes sure the database exists at the target version: creates a fresh one, migrates an older
- * one, does nothing to one that is up to date. Safe to call from many processes at once.
+ * one (after a verified backup), does nothing to one that is up to date. Safe to call from many
+ * processes at once.
  */
-export function initialize(ctx: EngineContext, options: InitializeOptions = {}): InitializeResult {
+export function initialize(ctx: EngineContext, options: InitializeOptions = {}): Promise<MigrateResult> {
   return upgrade(ctx, options, true);
 }
 
+/** The plan from the database's version to `target`, or the error that says why it cannot run. */
+function runnablePlan(ctx: EngineContext, db: Connection, target: string): MigrationPlan {
+  const migrationPlan = planOn(db, ctx, target);
+  assertRunnable(migrationPlan);
+  return migrationPlan;
+}
+
+/** Takes the pre-migrate backup when an existing, versioned database has versions pending. */
+async function backupIfPending(ctx: EngineContext, options: InitializeOptions, target: string): Promise<BackupInfo | null> {
+  if (options.backup === false || !existsSync(ctx.dbPath)) return null;
+  // Opened for writing, so a read-only or refused database fails here, before any backup is taken.
+  const pending = withDatabase(ctx.dbPath, { mode: 'write', busyTimeoutMs: ctx.busyTimeoutMs }, (db) => {
+    const migrationPlan = runnablePlan(ctx, db, target);
+    return migrationPlan.from !== null && migrationPlan.steps.length > 0;
+  });
+  return pending ? takeVerifiedBackup(ctx, 'pre-migrate') : null;
+}
+
+/** A failure after the pre-migrate backup says which backup brings the database back, and how. */
+function pointAtBackup(err: unknown, ctx: EngineContext, backup: BackupInfo): unknown {
+  if (!(err instanceof WardenError)) return err;
+  const restore = `To return to where it was before this migrate (version ${backup.version ?? 'none'}), restore the backup taken first: warden restore --db ${ctx.dbPath} --backup ${backup.path}`;
+  return new WardenError(err.code, err.message, err.hint ? `${err.hint} ${restore}` : restore, { ...err.details, backup: backup.path });
+}
+
+function migrateOpen(ctx: EngineContext, db: Connection, target: string): InitializeResult {
+  const migrationPlan = runnablePlan(ctx, db, target);
+  const outcome = bringToVersion(ctx, db, target);
+  const to = outcome.applied.length ? outcome.applied[outcome.applied.length - 1].version : (migrationPlan.from ?? target);
+  log(ctx, 'info', outcome.applied.length ? `${ctx.dbPath} is now at ${to}` : `${ctx.dbPath} is already at ${to}; nothing to do`);
+  return { path: ctx.dbPath, from: outcome.from, to, applied: outcome.applied, upToDate: outcome.applied.length === 0 };
+}
+
 /** The work of initialize and migrate; only initialize may create the file. */
-export function upgrade(ctx: EngineContext, options: InitializeOptions, create: boolean): InitializeResult {
+export async function upgrade(ctx: EngineContext, options: InitializeOptions, create: boolean): Promise<MigrateResult> {
   const target = options.to ?? ctx.schema.latest;
   // Replaying the migrations in memory first refuses a broken schema folder before the file is touched.
   expectedSchemaAt(ctx.schema, target);
-  return withDatabase(ctx.dbPath, { mode: 'write', create, busyTimeoutMs: ctx.busyTimeoutMs }, (db) => {
-    const migrationPlan = planOn(db, ctx, target);
-    assertRunnable(migrationPlan);
-    const outcome = bringToVersion(ctx, db, target);
-    const to = outcome.applied.length ? outcome.applied[outcome.applied.length - 1].version : (migrationPlan.from ?? target);
-    log(ctx, 'info', outcome.applied.length ? `${ctx.dbPath} is now at ${to}` : `${ctx.dbPath} is already at ${to}; nothing to do`);
-    return { path: ctx.dbPath, from: outcome.from, to, applied: outcome.applied, upToDate: outcome.applied.length === 0 };
-  });
+  const backup = await backupIfPending(ctx, options, target);
+  try {
+    const result = withDatabase(ctx.dbPath, { mode: 'write', create, busyTimeoutMs: ctx.busyTimeoutMs }, (db) => migrateOpen(ctx, db, target));
+    return { ...result, backup };
+  } catch (err) {
+    throw backup ? pointAtBackup(err, ctx, backup) : err;
+  }
 }

@@ -8,9 +8,9 @@ import { status } from './status';
 import { contextFor, seedFiles, sha256File, sqlite3, tempDir } from './test-support/fixtures';
 import { buildUnversioned, schemaVariant } from './test-support/schema-variants';
 
-function databaseAt(version: string, files = 0): string {
+async function databaseAt(version: string, files = 0): Promise<string> {
   const dbPath = join(tempDir(), 'db.sqlite');
-  initialize(contextFor(dbPath), { to: version });
+  await initialize(contextFor(dbPath), { to: version });
   if (files) seedFiles(dbPath, files);
   return dbPath;
 }
@@ -18,8 +18,8 @@ function databaseAt(version: string, files = 0): string {
 const codes = (p: ReturnType<typeof plan>) => p.blockers.map((b) => b.code);
 
 describe('plan', () => {
-  it('of a 1.0.0 database lists 1.1.0 and 1.2.0 with their checksums, SQL and rebuild warnings', () => {
-    const dbPath = databaseAt('1.0.0', 10);
+  it('of a 1.0.0 database lists 1.1.0 and 1.2.0 with their checksums, SQL and rebuild warnings', async () => {
+    const dbPath = await databaseAt('1.0.0', 10);
     const before = sha256File(dbPath);
     const ctx = contextFor(dbPath);
     const result = plan(ctx);
@@ -35,9 +35,9 @@ describe('plan', () => {
     expect(sha256File(dbPath)).toBe(before);
   });
 
-  it('honours --to, and has nothing to do at the latest version', () => {
-    expect(plan(contextFor(databaseAt('1.0.0')), { to: '1.1.0' }).steps.map((s) => s.version)).toEqual(['1.1.0']);
-    expect(plan(contextFor(databaseAt('1.2.0')))).toMatchObject({ from: '1.2.0', steps: [], blockers: [] });
+  it('honours --to, and has nothing to do at the latest version', async () => {
+    expect(plan(contextFor(await databaseAt('1.0.0')), { to: '1.1.0' }).steps.map((s) => s.version)).toEqual(['1.1.0']);
+    expect(plan(contextFor(await databaseAt('1.2.0')))).toMatchObject({ from: '1.2.0', steps: [], blockers: [] });
   });
 
   it('of a fresh (empty) file is every migration', () => {
@@ -46,15 +46,16 @@ describe('plan', () => {
     expect(plan(contextFor(dbPath)).steps.map((s) => s.version)).toEqual(['1.0.0', '1.1.0', '1.2.0']);
   });
 
-  it('refuses an unknown target and a missing file', () => {
-    expect(() => plan(contextFor(databaseAt('1.0.0')), { to: '1.5.0' })).toThrow(expect.objectContaining({ code: 'UNKNOWN_VERSION' }));
+  it('refuses an unknown target and a missing file', async () => {
+    const dbPath = await databaseAt('1.0.0');
+    expect(() => plan(contextFor(dbPath), { to: '1.5.0' })).toThrow(expect.objectContaining({ code: 'UNKNOWN_VERSION' }));
     expect(() => plan(contextFor(join(tempDir(), 'nothing.db')))).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
   });
 });
 
 describe('plan blockers, and migrate refusing the same plan', () => {
-  it('an edited applied migration blocks, naming the file and the way out; migrate changes nothing', () => {
-    const dbPath = databaseAt('1.1.0');
+  it('an edited applied migration blocks, naming the file and the way out; migrate changes nothing', async () => {
+    const dbPath = await databaseAt('1.1.0');
     const edited = contextFor(dbPath).schema.migrations.find((m) => m.version === '1.1.0')!.sql.replace('-- A CHECK', '-- Edited later. A CHECK');
     const ctx = contextFor(dbPath, schemaVariant({ '1.1.0__access_log_reference_type.sql': edited }));
     const result = plan(ctx);
@@ -63,26 +64,26 @@ describe('plan blockers, and migrate refusing the same plan', () => {
     expect(result.blockers[0].hint).toContain('warden accept-checksum --version 1.1.0');
     expect(result.steps.map((s) => s.version)).toEqual(['1.2.0']);
     const before = sha256File(dbPath);
-    expect(() => migrate(ctx)).toThrow(expect.objectContaining({ code: 'CHECKSUM_MISMATCH' }));
+    await expect(migrate(ctx)).rejects.toThrow(expect.objectContaining({ code: 'CHECKSUM_MISMATCH' }));
     expect(sha256File(dbPath)).toBe(before);
   });
 
-  it('a database newer than known: no steps, NEWER_THAN_KNOWN', () => {
-    const dbPath = databaseAt('1.2.0');
+  it('a database newer than known: no steps, NEWER_THAN_KNOWN', async () => {
+    const dbPath = await databaseAt('1.2.0');
     const ctx = contextFor(dbPath, schemaVariant({ '1.2.0__storage_backend_and_required_mime_type.sql': null }));
     const result = plan(ctx);
     expect(result).toMatchObject({ from: '1.2.0', to: '1.1.0', steps: [] });
     expect(codes(result)).toEqual(['NEWER_THAN_KNOWN']);
   });
 
-  it('asking for an older version: DOWNGRADE_NOT_SUPPORTED', () => {
-    const result = plan(contextFor(databaseAt('1.2.0')), { to: '1.0.0' });
+  it('asking for an older version: DOWNGRADE_NOT_SUPPORTED', async () => {
+    const result = plan(contextFor(await databaseAt('1.2.0')), { to: '1.0.0' });
     expect(codes(result)).toEqual(['DOWNGRADE_NOT_SUPPORTED']);
     expect(result.blockers[0].hint).toContain('restore a backup');
   });
 
-  it('a version added below the current one is out of order, for plan, status and migrate', () => {
-    const dbPath = databaseAt('1.2.0');
+  it('a version added below the current one is out of order, for plan, status and migrate', async () => {
+    const dbPath = await databaseAt('1.2.0');
     const ctx = contextFor(dbPath, schemaVariant({ '1.1.5__file_tags.sql': 'CREATE TABLE file_tags (file_id TEXT, tag TEXT);' }));
     const result = plan(ctx);
     expect(codes(result)).toContain('OUT_OF_ORDER');
@@ -91,12 +92,12 @@ describe('plan blockers, and migrate refusing the same plan', () => {
     expect(blocker.hint).toContain('above 1.2.0');
     expect(status(ctx).problems).toContainEqual(expect.objectContaining({ kind: 'version', name: '1.1.5', change: 'missing', severity: 'error' }));
     const before = sha256File(dbPath);
-    expect(() => migrate(ctx)).toThrow(expect.objectContaining({ code: 'OUT_OF_ORDER' }));
+    await expect(migrate(ctx)).rejects.toThrow(expect.objectContaining({ code: 'OUT_OF_ORDER' }));
     expect(sha256File(dbPath)).toBe(before);
   });
 
-  it('drift the migration would trip over blocks, naming the statement and the drift', () => {
-    const dbPath = databaseAt('1.0.0', 5);
+  it('drift the migration would trip over blocks, naming the statement and the drift', async () => {
+    const dbPath = await databaseAt('1.0.0', 5);
     sqlite3(dbPath, 'DROP TABLE file_access_log');
     const ctx = contextFor(dbPath);
     const result = plan(ctx);
@@ -107,12 +108,12 @@ describe('plan blockers, and migrate refusing the same plan', () => {
     expect(result.blockers[0].hint).toContain('warden repair');
     expect(result.drift[0]).toMatchObject({ kind: 'table', name: 'file_access_log', change: 'missing' });
     const before = sha256File(dbPath);
-    expect(() => migrate(ctx)).toThrow(expect.objectContaining({ code: 'SCHEMA_DRIFT' }));
+    await expect(migrate(ctx)).rejects.toThrow(expect.objectContaining({ code: 'SCHEMA_DRIFT' }));
     expect(sha256File(dbPath)).toBe(before);
   });
 
-  it('drift the migration does not touch is shown but does not block', () => {
-    const dbPath = databaseAt('1.0.0');
+  it('drift the migration does not touch is shown but does not block', async () => {
+    const dbPath = await databaseAt('1.0.0');
     sqlite3(dbPath, 'DROP INDEX idx_file_metadata_file_id');
     const result = plan(contextFor(dbPath));
     expect(result.blockers).toEqual([]);
@@ -128,10 +129,10 @@ describe('plan blockers, and migrate refusing the same plan', () => {
     expect(result.blockers[0].hint).toContain(`warden baseline --db ${dbPath} --version V`);
   });
 
-  it('migrate follows the plan it shows', () => {
-    const dbPath = databaseAt('1.0.0', 20);
+  it('migrate follows the plan it shows', async () => {
+    const dbPath = await databaseAt('1.0.0', 20);
     const ctx = contextFor(dbPath);
     const planned = plan(ctx).steps.map((s) => s.version);
-    expect(migrate(ctx).applied.map((s) => s.version)).toEqual(planned);
+    expect((await migrate(ctx)).applied.map((s) => s.version)).toEqual(planned);
   });
 });

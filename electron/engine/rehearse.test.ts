@@ -8,12 +8,12 @@ import { CHILD_TABLES, contextFor, seedFiles, sha256File, shippedSchema, sqlite3
 import { schemaVariant } from './test-support/schema-variants';
 
 /** A database at `version` with `files` files, seeded at 1.0.0 (where mime_type may still be NULL) and migrated up. */
-function seededAt(version: string, files: number, schema = shippedSchema()): { dbPath: string; workDir: string } {
+async function seededAt(version: string, files: number, schema = shippedSchema()): Promise<{ dbPath: string; workDir: string }> {
   const dir = tempDir();
   const dbPath = join(dir, 'conversation_files.db');
-  initialize(contextFor(dbPath, schema), { to: '1.0.0' });
+  await initialize(contextFor(dbPath, schema), { to: '1.0.0' });
   seedFiles(dbPath, files);
-  initialize(contextFor(dbPath, schema), { to: version });
+  await initialize(contextFor(dbPath, schema), { to: version });
   const workDir = join(dir, 'work');
   mkdirSync(workDir);
   return { dbPath, workDir };
@@ -21,7 +21,7 @@ function seededAt(version: string, files: number, schema = shippedSchema()): { d
 
 describe('rehearse', () => {
   it('rehearses 1.0.0 → 1.2.0 on thousands of rows: equal child counts, no violations, the real file unchanged', async () => {
-    const { dbPath, workDir } = seededAt('1.0.0', 3000);
+    const { dbPath, workDir } = await seededAt('1.0.0', 3000);
     const before = sha256File(dbPath);
     const report = await rehearse(contextFor(dbPath), { workDir });
     expect(report).toMatchObject({ path: dbPath, from: '1.0.0', to: '1.2.0', reached: '1.2.0', ok: true, drift: [], integrity: { ok: true } });
@@ -40,7 +40,7 @@ describe('rehearse', () => {
   });
 
   it('copies what is still in the -wal file, and leaves the real files alone', async () => {
-    const { dbPath } = seededAt('1.1.0', 50);
+    const { dbPath } = await seededAt('1.1.0', 50);
     const writer = new Database(dbPath);
     try {
       writer.pragma('journal_mode = WAL');
@@ -61,7 +61,7 @@ describe('rehearse', () => {
 
   it('reports a step that fails, with its statement, and removes the copy', async () => {
     const schema = schemaVariant({ '1.3.0__one_file_per_session.sql': '-- Each session keeps one file.\n\nCREATE UNIQUE INDEX idx_one_file_per_session ON conversation_files (session_id);\n' });
-    const { dbPath, workDir } = seededAt('1.2.0', 200, schema);
+    const { dbPath, workDir } = await seededAt('1.2.0', 200, schema);
     const before = sha256File(dbPath);
     const report = await rehearse(contextFor(dbPath, schema), { workDir });
     expect(report).toMatchObject({ ok: false, from: '1.2.0', to: '1.3.0', reached: '1.2.0', drift: [], integrity: { ok: true } });
@@ -77,7 +77,7 @@ describe('rehearse', () => {
 
   it('counts the foreign-key violations a step would leave (and rolls it back)', async () => {
     const schema = schemaVariant({ '1.3.0__forget_first_file.sql': "DELETE FROM conversation_files WHERE file_id IN ('file-1', 'file-2');\n" });
-    const { dbPath } = seededAt('1.2.0', 20, schema);
+    const { dbPath } = await seededAt('1.2.0', 20, schema);
     const report = await rehearse(contextFor(dbPath, schema));
     expect(report.ok).toBe(false);
     expect(report.steps[0]).toMatchObject({ version: '1.3.0', ok: false });
@@ -87,14 +87,14 @@ describe('rehearse', () => {
   });
 
   it('refuses what migrate would refuse, before copying anything', async () => {
-    const { dbPath, workDir } = seededAt('1.0.0', 5);
+    const { dbPath, workDir } = await seededAt('1.0.0', 5);
     sqlite3(dbPath, 'DROP TABLE file_access_log');
     await expect(rehearse(contextFor(dbPath), { workDir })).rejects.toMatchObject({ code: 'SCHEMA_DRIFT' });
     expect(readdirSync(workDir)).toEqual([]);
   });
 
   it('stops when cancelled and still removes the copy', async () => {
-    const { dbPath, workDir } = seededAt('1.0.0', 5);
+    const { dbPath, workDir } = await seededAt('1.0.0', 5);
     const controller = new AbortController();
     const ctx = contextFor(dbPath, undefined, {
       signal: controller.signal,

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
-import type { BackupInfo } from '../../shared/types';
+import { describe, expect, it } from 'vitest';
 import { history } from './history';
 import { initialize } from './initialize';
+import { listBackups } from './list-backups';
 import { repair } from './repair';
 import { verify } from './verify';
 import { contextFor, seedFiles, sha256File, shippedSchema, sqlite3, tempDir } from './test-support/fixtures';
@@ -10,11 +10,11 @@ import { buildUnversioned, schemaVariant, tableCounts, tableDigest } from './tes
 
 const TABLES = ['conversation_files', 'file_metadata', 'session_file_associations', 'file_access_log', 'file_cleanup_queue'];
 
-function seeded(version = '1.2.0', schema = shippedSchema()): string {
+async function seeded(version = '1.2.0', schema = shippedSchema()): Promise<string> {
   const dbPath = join(tempDir(), 'db.sqlite');
-  initialize(contextFor(dbPath, schema), { to: '1.0.0' });
+  await initialize(contextFor(dbPath, schema), { to: '1.0.0' });
   seedFiles(dbPath, 300);
-  initialize(contextFor(dbPath, schema), { to: version });
+  await initialize(contextFor(dbPath, schema), { to: version, backup: false });
   return dbPath;
 }
 
@@ -23,7 +23,7 @@ const names = (problems: { kind: string; name: string }[]) => problems.map((p) =
 
 describe('repair recreates what is missing, leaving every other row as it was', () => {
   it('a dropped file_metadata: verify names it, repair recreates it with its index, in one audited transaction', async () => {
-    const dbPath = seeded();
+    const dbPath = await seeded();
     const others = TABLES.filter((t) => t !== 'file_metadata');
     const before = digests(dbPath, others);
     sqlite3(dbPath, 'DROP TABLE file_metadata');
@@ -33,7 +33,7 @@ describe('repair recreates what is missing, leaving every other row as it was', 
     expect(names(report.problems.filter((p) => p.change === 'missing'))).toEqual(['table file_metadata', 'index idx_file_metadata_file_id']);
 
     const result = await repair(ctx);
-    expect(result).toMatchObject({ path: dbPath, version: '1.2.0', refused: [], backup: null });
+    expect(result).toMatchObject({ path: dbPath, version: '1.2.0', refused: [], backup: { reason: 'pre-repair' } });
     expect(names(result.recreated)).toEqual(['table file_metadata', 'index idx_file_metadata_file_id']);
     expect(verify(ctx, 'full')).toMatchObject({ status: 'healthy', problems: [] });
     expect(digests(dbPath, others)).toEqual(before);
@@ -48,7 +48,7 @@ describe('repair recreates what is missing, leaving every other row as it was', 
   });
 
   it('a dropped index', async () => {
-    const dbPath = seeded();
+    const dbPath = await seeded();
     const before = digests(dbPath, TABLES);
     sqlite3(dbPath, 'DROP INDEX idx_conversation_files_hash');
     const ctx = contextFor(dbPath);
@@ -59,7 +59,7 @@ describe('repair recreates what is missing, leaving every other row as it was', 
   });
 
   it('a dropped trigger, recreated so that it works again', async () => {
-    const dbPath = seeded();
+    const dbPath = await seeded();
     const before = digests(dbPath, TABLES);
     sqlite3(dbPath, 'DROP TRIGGER trg_session_association_cleanup_schedule');
     const ctx = contextFor(dbPath);
@@ -70,29 +70,33 @@ describe('repair recreates what is missing, leaving every other row as it was', 
     expect(sqlite3(dbPath, "SELECT count(*) FROM file_cleanup_queue WHERE session_id = 's-new'")).toBe('1');
   });
 
-  it('takes the backup first, only when there is something to do, and reports it', async () => {
-    const dbPath = seeded();
+  it('takes a verified backup first, only when there is something to do, and reports it', async () => {
+    const dbPath = await seeded();
     sqlite3(dbPath, 'DROP VIEW v_pending_cleanups');
-    const backup = { name: 'pre-repair.sqlite', path: '/backups/pre-repair.sqlite' } as BackupInfo;
-    const beforeChange = vi.fn(async () => {
-      expect(sqlite3(dbPath, "SELECT count(*) FROM sqlite_master WHERE name = 'v_pending_cleanups'")).toBe('0');
-      return backup;
-    });
-    const result = await repair(contextFor(dbPath), { beforeChange });
-    expect(beforeChange).toHaveBeenCalledTimes(1);
-    expect(result.backup).toBe(backup);
+    const result = await repair(contextFor(dbPath));
+    expect(result.backup).toMatchObject({ reason: 'pre-repair', verified: { ok: true } });
+    // The backup holds the database as it was before the repair: without the view.
+    expect(sqlite3(result.backup!.path, "SELECT count(*) FROM sqlite_master WHERE name = 'v_pending_cleanups'")).toBe('0');
     expect(names(result.recreated)).toEqual(['view v_pending_cleanups']);
-    expect(history(contextFor(dbPath)).events[0].detail.backup).toBe('/backups/pre-repair.sqlite');
+    expect(history(contextFor(dbPath)).events[0].detail.backup).toBe(result.backup!.path);
+    expect(listBackups(contextFor(dbPath))).toHaveLength(1);
 
-    const again = await repair(contextFor(dbPath), { beforeChange });
+    const again = await repair(contextFor(dbPath));
     expect(again).toMatchObject({ recreated: [], refused: [], backup: null });
-    expect(beforeChange).toHaveBeenCalledTimes(1);
+    expect(listBackups(contextFor(dbPath))).toHaveLength(1);
+  });
+
+  it('repairs without a backup when asked to', async () => {
+    const dbPath = await seeded();
+    sqlite3(dbPath, 'DROP INDEX idx_file_metadata_file_id');
+    expect(await repair(contextFor(dbPath), { backup: false })).toMatchObject({ backup: null, recreated: [expect.objectContaining({ name: 'idx_file_metadata_file_id' })] });
+    expect(listBackups(contextFor(dbPath))).toHaveLength(0);
   });
 });
 
 describe('repair refuses what it cannot fix safely, and says why', () => {
   it('an extra NOT NULL and a changed CHECK (a rebuild) are refused, and an extra index left alone; the file is byte-identical', async () => {
-    const dbPath = seeded();
+    const dbPath = await seeded();
     sqlite3(dbPath, `
       PRAGMA foreign_keys = OFF;
       CREATE TABLE new_file_metadata (
@@ -122,7 +126,7 @@ describe('repair refuses what it cannot fix safely, and says why', () => {
   });
 
   it('recreates the missing index and refuses the changed one, in the same run', async () => {
-    const dbPath = seeded();
+    const dbPath = await seeded();
     sqlite3(dbPath, 'DROP INDEX idx_file_metadata_file_id; DROP INDEX idx_session_associations_file; CREATE INDEX idx_session_associations_file ON session_file_associations (file_id, session_id);');
     const result = await repair(contextFor(dbPath));
     expect(names(result.recreated)).toEqual(['index idx_file_metadata_file_id']);
@@ -132,7 +136,7 @@ describe('repair refuses what it cannot fix safely, and says why', () => {
 
   it('reports an object SQLite will not recreate (a UNIQUE index over duplicates) and recreates the rest', async () => {
     const schema = schemaVariant({ '1.3.0__unique_file_hash.sql': 'CREATE UNIQUE INDEX idx_unique_stored_path ON conversation_files (file_path);\n' });
-    const dbPath = seeded('1.3.0', schema);
+    const dbPath = await seeded('1.3.0', schema);
     sqlite3(dbPath, "DROP INDEX idx_unique_stored_path; DROP INDEX idx_file_metadata_file_id; UPDATE conversation_files SET file_path = '/same' WHERE file_id IN ('file-1', 'file-2');");
     const result = await repair(contextFor(dbPath, schema));
     expect(names(result.recreated)).toEqual(['index idx_file_metadata_file_id']);
@@ -141,7 +145,7 @@ describe('repair refuses what it cannot fix safely, and says why', () => {
   });
 
   it('refuses up front when rows already point at a missing parent: nothing changes', async () => {
-    const dbPath = seeded();
+    const dbPath = await seeded();
     sqlite3(dbPath, 'PRAGMA foreign_keys = OFF; DROP TABLE conversation_files;');
     const before = sha256File(dbPath);
     await expect(repair(contextFor(dbPath))).rejects.toMatchObject({ code: 'FOREIGN_KEY_VIOLATION', message: expect.stringContaining('pointing at missing parents') });

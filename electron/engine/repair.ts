@@ -1,4 +1,5 @@
-import type { BackupInfo, Problem, RepairResult } from '../../shared/types';
+import type { Problem, RepairResult } from '../../shared/types';
+import { takeVerifiedBackup } from './backup';
 import { recordEvent } from './bookkeeping';
 import type { EngineContext } from './context';
 import { assertWritable, readDatabaseState } from './database-state';
@@ -15,10 +16,10 @@ import { foreignKeyViolations, inWriteTransaction } from './write-transaction';
 
 export interface RepairOptions {
   /**
-   * Takes the pre-repair backup. Called once, only when there is something to recreate, before
-   * anything is written; its result is reported as RepairResult.backup.
+   * Take a verified pre-repair backup first (the default), only when there is something to
+   * recreate; false opts out. It is reported as RepairResult.backup.
    */
-  beforeChange?: () => BackupInfo | null | Promise<BackupInfo | null>;
+  backup?: boolean;
 }
 
 interface Recreation {
@@ -134,7 +135,7 @@ const label = (p: Problem) => ({ kind: p.kind, name: p.name, table: p.table });
 
 /**
  * Recreates the missing tables, indexes, views and triggers of a database from the expected schema
- * at its recorded version, in one write transaction with a 'repair' event, after `beforeChange`.
+ * at its recorded version, in one write transaction with a 'repair' event, after a verified backup.
  */
 export async function repair(ctx: EngineContext, options: RepairOptions = {}): Promise<RepairResult> {
   const db = openDatabase(ctx.dbPath, { mode: 'write', busyTimeoutMs: ctx.busyTimeoutMs });
@@ -143,7 +144,7 @@ export async function repair(ctx: EngineContext, options: RepairOptions = {}): P
     const work = planRepair(db, ctx, version);
     if (work.recreate.length === 0) return { path: ctx.dbPath, version, recreated: [], refused: work.refused, backup: null };
     assertNoOrphans(db, ctx.dbPath);
-    const backup = (await options.beforeChange?.()) ?? null;
+    const backup = options.backup === false ? null : await takeVerifiedBackup(ctx, 'pre-repair');
     const done = inWriteTransaction(db, ctx.dbPath, () => {
       // Decided again under the write lock: another process may have repaired or migrated meanwhile.
       const lockedVersion = recordedVersion(db, ctx);

@@ -34,7 +34,7 @@ describe('warden serve: API, security and health', () => {
 
   beforeAll(async () => {
     healthyDb = join(dir, 'data', 'conversation_files.db');
-    initialize(contextFor(healthyDb));
+    await initialize(contextFor(healthyDb));
     server = await startHttpHost({
       databases: [healthyDb, join(dir, 'data', 'fresh.db')],
       schemaDir: SHIPPED_SCHEMA_DIR,
@@ -194,10 +194,10 @@ describe('warden serve under load: long calls, progress, cancel, many clients', 
   beforeAll(async () => {
     const dir = folder.path;
     const big = join(dir, 'big.db');
-    initialize(contextFor(big));
+    await initialize(contextFor(big));
     fillWithFiles(big, 400_000);
     const small = join(dir, 'small.db');
-    initialize(contextFor(small));
+    await initialize(contextFor(small));
     server = await startHttpHost({ databases: [big, small], schemaDir: SHIPPED_SCHEMA_DIR, port: 0, rendererDir: join(dir, 'no-console'), healthIntervalMs: 60_000, workers: 2 });
     expect((await request(server.origin, '/api/health')).status).toBe(200); // warms the health cache
   });

@@ -67,10 +67,12 @@ export function backupInfo(overrides: Partial<BackupInfo> = {}): BackupInfo {
     sha256: 'a'.repeat(64),
     bytes: 204_800,
     sourcePath: '/srv/chat/conversation_files.db',
+    applicationId: 1129530950,
     version: '1.2.0',
     sqliteVersion: '3.53.2',
     reason: 'manual',
     createdAt: '2025-03-01T10:00:00.000Z',
+    durationMs: 120,
     verified: { ok: true, level: 'quick', at: '2025-03-01T10:00:01.000Z', messages: [] },
     ...overrides,
   };

@@ -11,6 +11,7 @@ const REASONS: Record<BackupInfo['reason'], string> = {
 };
 
 function VerifiedCell({ backup }: { backup: BackupInfo }) {
+  if (backup.verified === null) return <Tag tone="warn">Not verified</Tag>;
   const { ok, level, at, messages } = backup.verified;
   return (
     <span className="verified-cell" title={messages.join('\n') || `${level} check ${formatDateTime(at)}`}>

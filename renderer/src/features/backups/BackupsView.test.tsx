@@ -19,7 +19,10 @@ function databaseWithBackups() {
       backups = [taken, ...backups];
       return taken;
     },
-    verifyBackup: ({ backup }) => ({ name: backup, ok: true, hashMatches: true, integrity: { level: 'quick', ok: true, messages: [] }, problems: [] }),
+    verifyBackup: ({ backup }) => ({
+      name: backup, path: `/srv/chat/conversation_files.db.backups/${backup}`, ok: true, hashMatches: true, sha256: 'a'.repeat(64), expectedSha256: 'a'.repeat(64),
+      version: '1.2.0', integrity: { level: 'quick', ok: true, messages: [] }, problems: [], durationMs: 30,
+    }),
     restore: ({ backup }) => {
       const preRestore = backupInfo({ name: 'conversation_files-pre-restore.sqlite', reason: 'pre-restore' });
       backups = [preRestore, ...backups];

@@ -6,6 +6,7 @@ import { Notice } from '../../components/Notice';
 import { OperationProgress } from '../../components/OperationProgress';
 import { Panel } from '../../components/Panel';
 import { EmptyState, LoadingState } from '../../components/QueryStates';
+import { verificationWords } from '../../lib/backup-verification';
 import { formatBytes, plural } from '../../lib/format';
 import { useBackups } from '../../queries/backups';
 import { useStatus } from '../../queries/status';
@@ -31,7 +32,9 @@ function RestoreOutcome({ result }: { result: RestoreResult }) {
   return (
     <Notice tone="ok" title={`Restored from ${result.restoredFrom.name}`}>
       <p>The database is back at version {result.version ?? 'none'}, as it was when that backup was taken.</p>
-      <p>What it replaced is kept as <code>{result.preRestoreBackup.name}</code>: restore that to undo this.</p>
+      {result.preRestoreBackup
+        ? <p>What it replaced is kept as <code>{result.preRestoreBackup.name}</code>: restore that to undo this.</p>
+        : <p>There was no database here before, so nothing had to be kept.</p>}
     </Notice>
   );
 }
@@ -56,7 +59,7 @@ export function BackupsView({ db }: { db: string }) {
       {backupNow.error != null && <ErrorNotice error={backupNow.error} context="No backup was taken" />}
       {backupNow.result && (
         <Notice tone="ok" title={`Backed up: ${backupNow.result.name}`}>
-          {formatBytes(backupNow.result.bytes)} at version {backupNow.result.version ?? 'none'}; {backupNow.result.verified.ok ? 'verified' : 'verification failed'}.
+          {formatBytes(backupNow.result.bytes)} at version {backupNow.result.version ?? 'none'}; {verificationWords(backupNow.result)}.
         </Notice>
       )}
       {verify.isRunning && <OperationProgress title={`Verifying ${verify.variables ?? ''}`} operationId={verify.operationId} onCancel={verify.cancel} cancelling={verify.isCancelling} />}

@@ -21,7 +21,7 @@ function LastBackup({ backups }: { backups: UseQueryResult<BackupInfo[]> }) {
     <span className="safety-fact">
       <time dateTime={latest.createdAt} title={formatDateTime(latest.createdAt)}>{formatAgo(latest.createdAt)}</time>
       <span className="muted"> · {latest.reason} · {latest.version ?? 'no version'} · {formatBytes(latest.bytes)}</span>
-      {latest.verified.ok ? <Tag tone="ok">verified</Tag> : <Tag tone="bad">failed verification</Tag>}
+      {latest.verified === null ? <Tag tone="warn">not verified</Tag> : latest.verified.ok ? <Tag tone="ok">verified</Tag> : <Tag tone="bad">failed verification</Tag>}
     </span>
   );
 }

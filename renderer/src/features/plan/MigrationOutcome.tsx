@@ -1,5 +1,6 @@
 import type { MigrateResult } from '../../../../shared/types';
 import { Notice } from '../../components/Notice';
+import { verificationWords } from '../../lib/backup-verification';
 import { formatBytes, formatDuration, plural } from '../../lib/format';
 
 /** What the migration did and where its safety net is. */
@@ -10,7 +11,7 @@ export function MigrationOutcome({ result }: { result: MigrateResult }) {
       {!result.upToDate && <p>Applied {plural(result.applied.length, 'step')} ({result.applied.map((s) => s.version).join(', ')}) in {formatDuration(ms)}.</p>}
       <p>
         {result.backup
-          ? <>Pre-migrate backup: <code>{result.backup.name}</code> ({formatBytes(result.backup.bytes)}, {result.backup.verified.ok ? 'verified' : 'NOT verified'}).</>
+          ? <>Pre-migrate backup: <code>{result.backup.name}</code> ({formatBytes(result.backup.bytes)}, {verificationWords(result.backup)}).</>
           : 'No backup was taken.'}
       </p>
     </Notice>

@@ -1,0 +1,70 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { contextFor, REPO_ROOT, sha256File, tempDir } from '../engine/test-support/fixtures';
+import { databaseWithFiles } from '../engine/test-support/backup-fixtures';
+
+// The backup commands as a script runs them: real processes, stdin not a terminal.
+
+function warden(...args: string[]) {
+  const result = spawnSync(join(REPO_ROOT, 'node_modules/.bin/tsx'), [join(REPO_ROOT, 'electron/cli/main.ts'), ...args], { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('warden backup commands', () => {
+  it('backup --json prints path, sha256, version and bytes; backups lists it; verify-backup passes it', async () => {
+    const { dbPath } = await databaseWithFiles(10);
+    const taken = warden('backup', '--db', dbPath, '--json');
+    expect(taken.code).toBe(0);
+    const info = JSON.parse(taken.stdout);
+    expect(info).toMatchObject({ version: '1.2.0', sha256: sha256File(info.path), reason: 'manual' });
+    expect(info.bytes).toBeGreaterThan(0);
+
+    const listed = warden('backups', '--db', dbPath, '--json');
+    expect(JSON.parse(listed.stdout).map((b: { path: string }) => b.path)).toEqual([info.path]);
+    expect(warden('backups', '--db', dbPath).stdout).toContain(info.name);
+
+    const verified = warden('verify-backup', info.path, '--full');
+    expect(verified.code).toBe(0);
+    expect(verified.stdout).toContain('OK: the backup can be restored.');
+  });
+
+  it('restore refuses to run without --yes when stdin is not a terminal (usage error), and restores with it', async () => {
+    const { dbPath } = await databaseWithFiles(10);
+    const info = JSON.parse(warden('backup', '--db', dbPath, '--json').stdout);
+    const before = sha256File(dbPath);
+
+    const refused = warden('restore', '--db', dbPath, '--backup', info.path);
+    expect(refused.code).toBe(64);
+    expect(refused.stderr).toContain('confirm with --yes');
+    expect(sha256File(dbPath)).toBe(before);
+
+    const restored = warden('restore', '--db', dbPath, '--backup', info.path, '--yes', '--json');
+    expect(restored.code).toBe(0);
+    expect(JSON.parse(restored.stdout)).toMatchObject({ path: dbPath, restoredFrom: { path: info.path }, preRestoreBackup: { reason: 'pre-restore' } });
+  });
+
+  it('verify-backup of a PNG renamed .sqlite exits 2 and says why', () => {
+    const png = join(tempDir(), 'photo.sqlite');
+    writeFileSync(png, Buffer.concat([Buffer.from('\x89PNG\r\n\x1a\n', 'latin1'), Buffer.alloc(500)]));
+    const result = warden('verify-backup', png);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toContain('not a SQLite database');
+    expect(result.stdout).toContain('NOT OK');
+  });
+
+  it('migrate --no-backup migrates without a backup; migrate alone reports the backup it took', async () => {
+    const first = contextFor(join(tempDir(), 'first.db'));
+    const second = contextFor(join(tempDir(), 'second.db'));
+    for (const { dbPath } of [first, second]) expect(warden('init', '--db', dbPath, '--to', '1.0.0').code).toBe(0);
+
+    expect(warden('migrate', '--db', first.dbPath, '--no-backup').code).toBe(0);
+    expect(existsSync(`${first.dbPath}.backups`)).toBe(false);
+
+    const backupDir = join(tempDir(), 'chosen');
+    const migrated = warden('migrate', '--db', second.dbPath, '--backup-dir', backupDir);
+    expect(migrated.code).toBe(0);
+    expect(migrated.stdout).toMatch(new RegExp(`Backed up first to ${backupDir}/second-\\d{8}T\\d{9}Z-pre-migrate\\.sqlite`));
+  });
+});

@@ -1,0 +1,155 @@
+import { existsSync, renameSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { BackupInfo, BackupReason } from '../../shared/types';
+import { nowIso } from './actor';
+import { backupBaseName, backupFolderOf, prepareBackupFolder, removeAbandonedCopies, removeDatabaseFiles, stagingPathIn, syncFolder } from './backup-folder';
+import { claimWithManifest, type BackupManifest } from './backup-manifest';
+import { checkDatabaseFile, type DatabaseFileCheck } from './check-database-file';
+import { log, type EngineContext } from './context';
+import { copyDatabase } from './copy-database';
+import { assertApplicationId } from './database-state';
+import { WardenError, explainSqliteError } from './errors';
+import { startSha256 } from './file-sha256';
+import { openDatabase, withDatabase } from './open-database';
+import { recordLifecycleEvent } from './record-lifecycle-event';
+import { applyRetention, checkKeepPerReason, DEFAULT_KEEP_PER_REASON } from './retention';
+
+export interface BackupOptions {
+  reason?: BackupReason;
+  /** quick_check the copy before it is kept (the default); without it the backup is listed as not verified. */
+  verify?: boolean;
+  /**
+   * Keep a copy that fails its check, marked as failed, instead of refusing it: the restore
+   * keeps what it replaces even when that is damaged, since it may be all there is of it.
+   */
+  keepIfDamaged?: boolean;
+  /** Retention applied after the backup: how many of each reason to keep. */
+  keepPerReason?: number;
+  /** Backups retention must leave alone this time (the one a restore is about to read). */
+  spare?: string[];
+}
+
+/** The copy reads each page once: a large page cache on its connection would only cost memory. */
+const SOURCE_CACHE_KIB = 2048;
+
+interface Copied {
+  sqliteVersion: string;
+  pages: number;
+}
+
+/** Copies the database into `staged` with the online backup API. */
+async function copyInto(ctx: EngineContext, staged: string): Promise<Copied> {
+  const source = openDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs });
+  try {
+    assertApplicationId(source.pragma('application_id', { simple: true }) as number, ctx.schema, ctx.dbPath);
+    if (source.pragma('page_count', { simple: true }) === 0) {
+      throw new WardenError('NOT_INITIALIZED', `${ctx.dbPath} is empty: there is nothing to back up.`, `Initialize it first: warden init --db ${ctx.dbPath}`);
+    }
+    source.pragma(`cache_size = -${SOURCE_CACHE_KIB}`);
+    const pages = await copyDatabase(ctx, source, staged, 'backup', `The backup of ${ctx.dbPath}`);
+    return { sqliteVersion: (source.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v, pages };
+  } catch (err) {
+    throw explainSqliteError(err, ctx.dbPath);
+  } finally {
+    source.close();
+  }
+}
+
+/**
+ * A copy of a WAL database is in WAL mode too. Switched to a rollback journal, the backup is
+ * one self-contained file: reading it never needs (nor creates) -wal and -shm files beside it.
+ */
+function makeSelfContained(staged: string): void {
+  withDatabase(staged, { mode: 'write' }, (db) => db.pragma('journal_mode = DELETE'));
+}
+
+function refuseDamagedCopy(ctx: EngineContext, check: DatabaseFileCheck): never {
+  const messages = (check.integrity?.messages ?? []).map((m) => m.replace(/\.$/, ''));
+  throw new WardenError(
+    'CORRUPT',
+    `The copy of ${ctx.dbPath} fails SQLite's quick_check (${messages.slice(0, 3).join('; ')}), so ${ctx.dbPath} itself is damaged. No backup was kept.`,
+    `See what is wrong with: warden verify --full --db ${ctx.dbPath}. Before any repair, keep a raw copy of the files (cp ${ctx.dbPath} and its -wal beside it).`,
+    { messages: messages.slice(0, 50) },
+  );
+}
+
+/** Gives the finished copy its name, with the manifest beside it, and makes both durable. */
+function publish(folder: string, staged: string, manifest: BackupManifest): BackupInfo {
+  const base = backupBaseName(manifest.sourcePath, manifest.createdAt, manifest.reason);
+  for (let n = 1; ; n++) {
+    const name = n === 1 ? `${base}.sqlite` : `${base}-${n}.sqlite`;
+    const path = join(folder, name);
+    if (existsSync(path) || !claimWithManifest(path, manifest)) continue;
+    renameSync(staged, path);
+    syncFolder(folder);
+    return { name, path, ...manifest };
+  }
+}
+
+/**
+ * Takes a backup of the database: an online copy through SQLite's backup API (what is still in
+ * the -wal file included; the service may keep writing), made self-contained, checked with
+ * quick_check, fingerprinted, and only then given its name in the backup folder with a manifest
+ * beside it. A cancelled or failed backup leaves no file. The backup is recorded in the
+ * database's own schema_events after the copy (so the backup is exactly what was verified),
+ * then the retention policy is applied.
+ */
+export async function backup(ctx: EngineContext, options: BackupOptions = {}): Promise<BackupInfo> {
+  const started = performance.now();
+  const createdAt = nowIso();
+  const reason = options.reason ?? 'manual';
+  const keepPerReason = checkKeepPerReason(options.keepPerReason ?? DEFAULT_KEEP_PER_REASON);
+  const folder = backupFolderOf(ctx);
+  prepareBackupFolder(folder);
+  for (const entry of removeAbandonedCopies(folder)) log(ctx, 'info', `Removed ${entry} from ${folder}: a backup that was killed before it completed left it there.`);
+  const staged = stagingPathIn(folder, ctx.dbPath);
+  let info: BackupInfo;
+  try {
+    const copied = await copyInto(ctx, staged);
+    makeSelfContained(staged);
+    const fingerprinting = startSha256(ctx, staged, 'backup', `The backup of ${ctx.dbPath}`);
+    const level = options.verify === false ? null : 'quick';
+    if (level) ctx.onProgress?.({ operation: 'backup', phase: 'quick_check of the copy', done: copied.pages, total: copied.pages });
+    const check = checkDatabaseFile(staged, level);
+    if (check.integrity && !check.integrity.ok && !options.keepIfDamaged) {
+      await fingerprinting.stop();
+      refuseDamagedCopy(ctx, check);
+    }
+    const { sha256, bytes } = await fingerprinting.done;
+    info = publish(folder, staged, {
+      sha256,
+      bytes,
+      sourcePath: resolve(ctx.dbPath),
+      applicationId: check.applicationId,
+      version: check.version,
+      sqliteVersion: copied.sqliteVersion,
+      reason,
+      createdAt,
+      durationMs: Math.round(performance.now() - started),
+      verified: check.integrity ? { ...check.integrity, at: nowIso() } : null,
+    });
+  } finally {
+    removeDatabaseFiles(staged);
+  }
+  if (info.verified && !info.verified.ok) {
+    log(ctx, 'warn', `Kept ${info.path} although it fails quick_check: ${ctx.dbPath} is damaged, so the backup is not recorded in it (nothing is written into a damaged database).`);
+  } else {
+    recordLifecycleEvent(ctx, {
+      action: 'backup',
+      version: info.version,
+      outcome: 'ok',
+      detail: { name: info.name, path: info.path, reason, sha256: info.sha256, bytes: info.bytes, verified: info.verified?.ok ?? null },
+    });
+  }
+  log(ctx, 'info', `Backed up ${ctx.dbPath} to ${info.path} (${info.bytes} bytes) in ${info.durationMs} ms`);
+  applyRetention(ctx, keepPerReason, options.spare);
+  return info;
+}
+
+/**
+ * The safety net under every destructive action (migrate, repair, restore): a backup that
+ * passed quick_check, or an error that says why none could be taken.
+ */
+export function takeVerifiedBackup(ctx: EngineContext, reason: BackupReason): Promise<BackupInfo> {
+  return backup(ctx, { reason, verify: true });
+}

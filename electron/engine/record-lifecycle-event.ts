@@ -1,0 +1,29 @@
+import { recordEvent, tableExists, type NewEvent } from './bookkeeping';
+import { log, type EngineContext } from './context';
+import { WardenError } from './errors';
+import { withDatabase } from './open-database';
+
+/**
+ * Records an event of an action that has already happened (a backup, a restore) in the
+ * database's schema_events, in a transaction of its own. A database without schema_events is
+ * not Schema Warden's to write into; one that is read-only or stays locked keeps the action,
+ * and the caller is told the event is missing. Returns whether it was recorded.
+ */
+export function recordLifecycleEvent(ctx: EngineContext, event: NewEvent): boolean {
+  try {
+    return withDatabase(ctx.dbPath, { mode: 'write', busyTimeoutMs: ctx.busyTimeoutMs }, (db) => {
+      if (!tableExists(db, 'schema_events')) {
+        log(ctx, 'info', `${ctx.dbPath} has no schema_events table: the ${event.action} is not recorded in it.`);
+        return false;
+      }
+      db.transaction(() => recordEvent(db, event)).immediate();
+      return true;
+    });
+  } catch (err) {
+    if (err instanceof WardenError && (err.code === 'READ_ONLY' || err.code === 'LOCKED')) {
+      log(ctx, 'warn', `The ${event.action} succeeded but is not recorded in the history of ${ctx.dbPath}: ${err.message}`);
+      return false;
+    }
+    throw err;
+  }
+}
