@@ -47,12 +47,30 @@ else totals.failed += 1;
 if (run('electron-vite build', 'npx', ['electron-vite', 'build']) === 0) totals.passed += 1;
 else totals.failed += 1;
 
+/** Each skipped spec with the reason it gave, so a skip never passes unexplained. */
+function skippedWithReasons(report) {
+  const lines = [];
+  const walk = (suite) => {
+    for (const spec of suite.specs ?? []) {
+      for (const t of spec.tests ?? []) {
+        if (t.status !== 'skipped') continue;
+        const reason = (t.annotations ?? []).find((a) => a.type === 'skip')?.description ?? 'no reason given';
+        lines.push(`skipped: ${spec.file} › ${spec.title} — ${reason}`);
+      }
+    }
+    (suite.suites ?? []).forEach(walk);
+  };
+  (report?.suites ?? []).forEach(walk);
+  return lines;
+}
+
 // Playwright
 const specs = existsSync('e2e') ? readdirSync('e2e').filter((f) => f.endsWith('.spec.ts')) : [];
 if (specs.length) {
   const pwOut = '.playwright-results.json';
   const pwExit = run('end-to-end (playwright, chromium)', 'npx', ['playwright', 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: pwOut });
   const pw = readJson(pwOut);
+  for (const line of skippedWithReasons(pw)) console.log(line);
   if (pw?.stats) {
     totals.passed += pw.stats.expected + (pw.stats.flaky ?? 0);
     totals.failed += pw.stats.unexpected;

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createFakeApi } from '../test/fake-api';
 import { statusReport, verifyReport } from '../test/fixtures';
 import { renderConsole } from '../test/render-console';
+import { databaseKeys } from '../queries/database-keys';
 import { App } from './App';
 
 const MAIN = { id: 'main', name: 'conversation_files.db', path: '/srv/chat/conversation_files.db', schema: 'conversation_files' };
@@ -46,5 +47,21 @@ describe('App', () => {
     act(() => emit({ type: 'databases', databases: [MAIN, other], selected: 'qa' }));
     await waitFor(() => expect(window.location.hash).toBe('#/db/qa/overview'));
     expect(await screen.findByRole('heading', { level: 1, name: 'qa.db' })).toBeTruthy();
+  });
+
+  it('stops showing a verification once a write made it outdated, while its new check runs', async () => {
+    const damaged = verifyReport({ status: 'unhealthy', reason: 'Table file_metadata is missing.' });
+    let verifications = 0;
+    const api = createFakeApi({
+      listDatabases: () => [MAIN],
+      status: () => statusReport(),
+      verify: () => (verifications++ === 0 ? damaged : new Promise<never>(() => {})),
+      backups: () => [],
+    });
+    const { queryClient } = renderConsole(<App />, { api });
+    const header = (await screen.findByRole('heading', { level: 1, name: 'conversation_files.db' })).closest('header') as HTMLElement;
+    await waitFor(() => expect(within(header).getByText('Unhealthy')).toBeTruthy());
+    act(() => void queryClient.invalidateQueries({ queryKey: databaseKeys.one('main') })); // its verify never answers
+    await waitFor(() => expect(within(header).getByText('Healthy')).toBeTruthy());
   });
 });

@@ -1,6 +1,7 @@
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import type { HealthStatus, StatusReport, VerifyReport } from '../../../shared/types';
 import { useApi } from '../api/connection-context';
+import { databaseKeys } from './database-keys';
 import { useStatus } from './status';
 import { verificationQueryOptions } from './verification';
 
@@ -12,11 +13,20 @@ export function verdictOf(status: StatusReport, verification: VerifyReport | und
 }
 
 /**
+ * A verification invalidated by a write (migrate, repair, restore, backup) says nothing about the
+ * database as it is now while its new check runs: skip it until it is redone.
+ */
+function currentVerification(queryClient: QueryClient, db: string, verification: VerifyReport | undefined): VerifyReport | undefined {
+  return queryClient.getQueryState(databaseKeys.verification(db))?.isInvalidated ? undefined : verification;
+}
+
+/**
  * A database's health as every part of the console shows it (sidebar dot, header badge, Overview):
  * the status, made worse by the last verification already in the cache. It never starts a check.
  */
 export function useHealth(db: string) {
   const status = useStatus(db);
   const verification = useQuery({ ...verificationQueryOptions(useApi(), db), enabled: false });
-  return { ...status, verdict: status.data ? verdictOf(status.data, verification.data) : undefined };
+  const queryClient = useQueryClient();
+  return { ...status, verdict: status.data ? verdictOf(status.data, currentVerification(queryClient, db, verification.data)) : undefined };
 }
