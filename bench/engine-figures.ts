@@ -68,12 +68,13 @@ const initialize: Figure = {
     };
     const sqlite = { label: 'sqlite3 shell (same SQL)', run: () => wholeProcess(expectSuccess(measureProcess([SQLITE3, '-bail', dbPath], { input: script }), 'sqlite3 init')) };
     const runs = env.runsFor(null) + 4;
-    const [cli, tsx, engine, shell] = sideBySide(runs, {
+    const [cli, tsx, engine, node, shell] = sideBySide(runs, {
       prepare,
       sides: [
         { label: 'warden init (bundled CLI)', run: () => wholeProcess(expectSuccess(measureProcess([...env.wardenCli, 'init', '--db', dbPath, '--schema', env.schemaDir, '--json']), 'warden init')) },
         { label: 'warden init (tsx, as npm run warden)', run: () => wholeProcess(expectSuccess(measureProcess([process.execPath, '--import', 'tsx', join(env.repoRoot, 'electron/cli/main.ts'), 'init', '--db', dbPath, '--schema', env.schemaDir, '--json'], { cwd: env.repoRoot }), 'warden init (tsx)')) },
         { label: 'initialize() in-process', run: () => engineCall(expectSuccess(measureProcess([...env.engineTask, 'init', dbPath, env.schemaDir]), 'engine init')) },
+        { label: 'node -e ""', run: () => wholeProcess(expectSuccess(measureProcess([process.execPath, '-e', '']), 'node')) },
         sqlite,
       ],
     });
@@ -81,6 +82,7 @@ const initialize: Figure = {
       { figure: 'initialize, process start counted', database: 'fresh file', warden: cli, reference: shell, target: 2 },
       { figure: 'initialize, process start counted (tsx)', database: 'fresh file', warden: tsx, reference: shell, note: 'development start-up: tsx compiles TypeScript on the fly' },
       { figure: 'initialize, engine call in-process', database: 'fresh file', warden: engine, reference: shell, note: 'reference still counts its own process start' },
+      { figure: 'Node.js start-up alone (node -e ""), the floor of any Node CLI', database: '—', warden: node, reference: shell },
     ];
   },
 };
@@ -130,6 +132,8 @@ const migrate: Figure = {
     const rows: Row[] = [];
     // By hand: foreign keys off (the rebuilds would cascade), one transaction for both steps.
     const script = `PRAGMA foreign_keys = OFF;\nBEGIN;\n${migrationScript(env, '1.0.0', '9999.0.0')}COMMIT;\n`;
+    // The whole procedure of sqlite.org/lang_altertable.html, step 10 included: foreign_key_check before COMMIT.
+    const checkedScript = script.replace(/COMMIT;\n$/, 'PRAGMA foreign_key_check;\nCOMMIT;\n');
     for (const size of env.sizes) {
       const source = await env.database(size, '1.0.0');
       const dbPath = join(env.workDir, `migrate-${size.files}.db`);
@@ -149,11 +153,13 @@ const migrate: Figure = {
         },
         { label: 'warden migrate (bundled CLI)', run: () => wholeProcess(expectSuccess(measureProcess([...env.wardenCli, 'migrate', '--db', dbPath, '--schema', env.schemaDir, '--json']), 'warden migrate')) },
         { label: 'sqlite3 shell (same SQL, one transaction, foreign_keys off)', run: () => wholeProcess(expectSuccess(measureProcess([SQLITE3, '-bail', dbPath], { input: script }), 'sqlite3 migrate')) },
+        { label: 'sqlite3 shell, + foreign_key_check before COMMIT', run: () => wholeProcess(expectSuccess(measureProcess([SQLITE3, '-bail', dbPath], { input: checkedScript }), 'sqlite3 migrate (checked)')) },
       ];
-      const [engine, cli, shell] = sideBySide(env.runsFor(size), { prepare, sides });
+      const [engine, cli, shell, checked] = sideBySide(env.runsFor(size), { prepare, sides });
       rmSync(dbPath, { force: true });
       rows.push({ figure: 'migrate 1.0.0 → 1.2.0, engine call', database: size.label, warden: engine, reference: shell, target: 1.2 });
       rows.push({ figure: 'migrate 1.0.0 → 1.2.0, CLI process', database: size.label, warden: cli, reference: shell, note: 'process start counted' });
+      rows.push({ figure: 'migrate 1.0.0 → 1.2.0, engine call vs the full rebuild procedure', database: size.label, warden: engine, reference: checked });
     }
     return rows;
   },

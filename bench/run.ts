@@ -153,7 +153,7 @@ async function main(): Promise<void> {
       schemaDir: SHIPPED_SCHEMA_DIR,
       workDir,
       sizes,
-      runsFor: (size) => (args.quick ? 3 : size && size.files >= 100_000 ? 3 : 5),
+      runsFor: () => (args.quick ? 3 : 5),
       wardenCli: [process.execPath, bundles.warden],
       engineTask: [process.execPath, bundles.engineTask],
       kyselyMigrator: [process.execPath, bundles.kysely],
