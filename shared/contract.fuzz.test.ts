@@ -12,7 +12,6 @@ const dbId = fc.stringMatching(/^[A-Za-z0-9_.-]{1,64}$/);
 const version = fc.tuple(fc.nat(999), fc.nat(999), fc.nat(999)).map(([a, b, c]) => `${a}.${b}.${c}`);
 const operationId = fc.stringMatching(/^[A-Za-z0-9-]{8,64}$/);
 const backupName = fc.stringMatching(/^[A-Za-z0-9_.-]{1,200}\.sqlite$/);
-const opt = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
 
 /** Well-formed input for every method, optional fields sometimes left out. */
 const validInput: { [M in MethodName]: fc.Arbitrary<Record<string, unknown>> } = {
