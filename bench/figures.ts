@@ -33,6 +33,8 @@ export interface BenchEnv {
 export interface SideResult {
   label: string;
   ms: number;
+  /** The fastest run: on a shared machine, the one least disturbed by other work. */
+  bestMs: number;
   cpuMs: number;
   maxRssKb: number;
 }
@@ -64,6 +66,7 @@ export function sideResult(label: string, runs: { ms: number; cpuMs: number; max
   return {
     label,
     ms: median(runs.map((r) => r.ms)),
+    bestMs: Math.min(...runs.map((r) => r.ms)),
     cpuMs: median(runs.map((r) => r.cpuMs)),
     maxRssKb: Math.max(...runs.map((r) => r.maxRssKb)),
   };

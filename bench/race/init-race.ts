@@ -26,6 +26,8 @@ export interface RaceResult {
   tool: string;
   rounds: RaceRound[];
   medianWallMs: number;
+  /** Median CPU time (user + system) of one racing process. */
+  medianCpuMs: number;
   maxRssKb: number;
 }
 
@@ -89,7 +91,7 @@ function racers(env: BenchEnv): Racer[] {
   ];
 }
 
-async function raceOnce(env: BenchEnv, racer: Racer, round: number): Promise<{ round: RaceRound; maxRssKb: number }> {
+async function raceOnce(env: BenchEnv, racer: Racer, round: number): Promise<{ round: RaceRound; maxRssKb: number; cpuMs: number[] }> {
   const dir = join(env.workDir, 'race', `${racer.tool.split(' ')[0].toLowerCase()}-${round}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -111,21 +113,38 @@ async function raceOnce(env: BenchEnv, racer: Racer, round: number): Promise<{ r
       errors: failed.map(reasonOf),
     },
     maxRssKb: Math.max(...runs.map((r) => r.maxRssKb)),
+    cpuMs: runs.map((r) => r.cpuMs),
   };
 }
 
 /** Races each tool `rounds` times; the tools take turns so none always runs on a quieter machine. */
 export async function runInitRace(env: BenchEnv, rounds: number): Promise<RaceResult[]> {
   const list = racers(env);
-  const results: RaceResult[] = list.map((r) => ({ tool: r.tool, rounds: [], medianWallMs: 0, maxRssKb: 0 }));
+  const results: RaceResult[] = list.map((r) => ({ tool: r.tool, rounds: [], medianWallMs: 0, medianCpuMs: 0, maxRssKb: 0 }));
+  const cpu: number[][] = list.map(() => []);
   for (let round = 0; round < rounds; round++) {
     for (let k = 0; k < list.length; k++) {
       env.log(`race: ${list[k].tool}, round ${round + 1}/${rounds}`);
-      const { round: outcome, maxRssKb } = await raceOnce(env, list[k], round);
+      const { round: outcome, maxRssKb, cpuMs } = await raceOnce(env, list[k], round);
+      cpu[k].push(...cpuMs);
       results[k].rounds.push(outcome);
       results[k].maxRssKb = Math.max(results[k].maxRssKb, maxRssKb);
     }
   }
-  for (const result of results) result.medianWallMs = median(result.rounds.map((r) => r.wallMs));
+  results.forEach((result, k) => {
+    result.medianWallMs = median(result.rounds.map((r) => r.wallMs));
+    result.medianCpuMs = median(cpu[k]);
+  });
   return results;
+}
+
+/** Median wall time of RACERS `node -e ""` started at once: what Node's start-up alone costs in the race. */
+export async function nodeStartFloor(rounds: number): Promise<number> {
+  const walls: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const started = performance.now();
+    await Promise.all(Array.from({ length: RACERS }, () => startMeasuredProcess([process.execPath, '-e', ''])));
+    walls.push(performance.now() - started);
+  }
+  return median(walls);
 }
