@@ -102,7 +102,7 @@ function verifyFigure(level: 'quick' | 'full'): Figure {
           if (!outcomeOf(m).startsWith('healthy integrity=true fk=0')) throw new Error(`verify ${level} of ${dbPath}: ${outcomeOf(m)}`);
           return m;
         };
-        const [engine, cli, shell] = sideBySide(env.runsFor(size), {
+        const [engine, cli, shell, bare] = sideBySide(env.runsFor(size), {
           sides: [
             { label: `verify(${level}) in-process`, run: () => engineCall(expect(measureProcess([...env.engineTask, `verify-${level}`, dbPath, env.schemaDir]))) },
             { label: `warden verify${level === 'full' ? ' --full' : ''} (bundled CLI)`, run: () => wholeProcess(expectSuccess(measureProcess([...env.wardenCli, 'verify', ...(level === 'full' ? ['--full'] : []), '--db', dbPath, '--schema', env.schemaDir, '--json']), 'warden verify')) },
@@ -114,11 +114,13 @@ function verifyFigure(level: 'quick' | 'full'): Figure {
                 return wholeProcess(m);
               },
             },
+            { label: 'the same PRAGMAs through better-sqlite3', run: () => engineCall(expectSuccess(measureProcess([...env.engineTask, `bare-${level}`, dbPath, env.schemaDir]), `bare ${level}`)) },
           ],
         });
         const what = level === 'quick' ? 'quick_check' : 'integrity_check + foreign_key_check';
         rows.push({ figure: `verify ${level} vs ${what}, engine call`, database: size.label, warden: engine, reference: shell, target: 1.2 });
         rows.push({ figure: `verify ${level} vs ${what}, CLI process`, database: size.label, warden: cli, reference: shell, note: 'process start counted (Node ≈ 60 ms)' });
+        rows.push({ figure: `verify ${level}, engine call vs the same PRAGMAs in the same SQLite (better-sqlite3)`, database: size.label, warden: engine, reference: bare });
       }
       return rows;
     },
@@ -155,11 +157,13 @@ const migrate: Figure = {
         { label: 'sqlite3 shell (same SQL, one transaction, foreign_keys off)', run: () => wholeProcess(expectSuccess(measureProcess([SQLITE3, '-bail', dbPath], { input: script }), 'sqlite3 migrate')) },
         { label: 'sqlite3 shell, + foreign_key_check before COMMIT', run: () => wholeProcess(expectSuccess(measureProcess([SQLITE3, '-bail', dbPath], { input: checkedScript }), 'sqlite3 migrate (checked)')) },
       ];
-      const [engine, cli, shell, checked] = sideBySide(env.runsFor(size), { prepare, sides });
+      sides.push({ label: 'the same SQL + foreign_key_check through better-sqlite3', run: () => engineCall(expectSuccess(measureProcess([...env.engineTask, 'bare-migrate', dbPath, env.schemaDir]), 'bare migrate')) });
+      const [engine, cli, shell, checked, bare] = sideBySide(env.runsFor(size), { prepare, sides });
       rmSync(dbPath, { force: true });
       rows.push({ figure: 'migrate 1.0.0 → 1.2.0, engine call', database: size.label, warden: engine, reference: shell, target: 1.2 });
       rows.push({ figure: 'migrate 1.0.0 → 1.2.0, CLI process', database: size.label, warden: cli, reference: shell, note: 'process start counted' });
       rows.push({ figure: 'migrate 1.0.0 → 1.2.0, engine call vs the full rebuild procedure', database: size.label, warden: engine, reference: checked });
+      rows.push({ figure: 'migrate 1.0.0 → 1.2.0, engine call vs the full rebuild procedure in the same SQLite (better-sqlite3)', database: size.label, warden: engine, reference: bare });
     }
     return rows;
   },
