@@ -135,7 +135,9 @@ function raceTable(results: RaceResult[], floorMs: number): string {
 
 function memoryNote(rows: Row[]): string {
   const byFigure = new Map<string, Row[]>();
-  for (const row of rows) if (row.database.endsWith('MB')) byFigure.set(row.figure, [...(byFigure.get(row.figure) ?? []), row]);
+  // One line per measured side: the rows comparing the same engine call with other references repeat it.
+  const measured = rows.filter((row) => row.database.endsWith('MB') && (row.figure.endsWith('engine call') || row.figure.endsWith('CLI process')));
+  for (const row of measured) byFigure.set(row.figure, [...(byFigure.get(row.figure) ?? []), row]);
   const parts: string[] = [];
   for (const [figure, list] of byFigure) {
     if (list.length < 2) continue;
