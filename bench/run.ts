@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { build } from 'esbuild';
 import { ENGINE_FIGURES } from './engine-figures';
 import type { BenchEnv, BenchSize, Figure, PendingRow, Row } from './figures';
-import { BENCH_ROOT, CACHE_DIR, REPO_ROOT, SHIPPED_SCHEMA_DIR, ensureCachedDatabase } from './generate-database';
+import { BENCH_ROOT, BENCH_SIZES, CACHE_DIR, REPO_ROOT, SHIPPED_SCHEMA_DIR, ensureCachedDatabase } from './generate-database';
 import { nodeStartFloor, RACERS, runInitRace, type RaceResult } from './race/init-race';
 
 // `npm run bench [-- --quick] [-- --out bench/RESULTS.md] [-- --only verify-quick,race]`
@@ -15,10 +15,7 @@ import { nodeStartFloor, RACERS, runInitRace, type RaceResult } from './race/ini
 // same work, each pair measured side by side in this run (median of several runs), with the
 // peak memory of the process doing the work. Benchmarks, not tests: nothing here fails a build.
 
-const SIZES: BenchSize[] = [
-  { label: '40 MB', files: 23_000 },
-  { label: '400 MB', files: 230_000 },
-];
+const SIZES: BenchSize[] = [...BENCH_SIZES];
 
 /**
  * Figures measured on other branches, one entry each: when the module exists and exports
