@@ -39,6 +39,17 @@ describe('tokenize, on any string', () => {
     );
   });
 
+  it('splitStatements neither drops nor repeats a token: its statements hold the script\'s tokens in order', () => {
+    fc.assert(
+      fc.property(anyText, (text) => {
+        const statements = splitStatements(text);
+        expect(statements.flatMap((s) => s.tokens.map((t) => t.start))).toEqual(tokenize(text).map((t) => t.start));
+        for (const s of statements) expect(s.sql).toBe(text.slice(s.tokens[0].start, s.tokens[s.tokens.length - 1].end));
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
   it('normalizeSql, extractChecks and splitStatements never throw either', () => {
     fc.assert(
       fc.property(anyText, (text) => {
@@ -165,6 +176,32 @@ describe('normalizeSql, on generated statements', () => {
         expect(checks).toHaveLength(statement.filter((piece) => piece.kind === 'keyword' && piece.text === 'CHECK').length);
       }),
       { numRuns: RUNS },
+    );
+  });
+});
+
+describe('normalizeSql, on names that need quoting', () => {
+  // A name with a space, a quote or a leading digit stays one name after normalization, so
+  // `SELECT [a b] FROM t` (one column) and `SELECT a b FROM t` (column a named b) never compare equal.
+  const oddName = fc.stringMatching(/^[a-z0-9 "'_-]{1,10}$/).filter((n) => !/^[a-z_][a-z0-9_]*$/.test(n));
+  const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+  it('keeps such a name whole: normalizing twice is normalizing once', () => {
+    fc.assert(
+      fc.property(oddName, nameArb, (odd, table) => {
+        const once = normalizeSql(`SELECT ${quoted(odd)} FROM ${table}`);
+        expect(normalizeSql(once)).toBe(once);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('never confuses a quoted name with the words it is made of', () => {
+    fc.assert(
+      fc.property(fc.tuple(nameArb, nameArb), nameArb, ([a, b], table) => {
+        expect(normalizeSql(`SELECT [${a} ${b}] FROM ${table}`)).not.toBe(normalizeSql(`SELECT ${a} ${b} FROM ${table}`));
+      }),
+      { numRuns: Math.ceil(RUNS / 3) },
     );
   });
 });
