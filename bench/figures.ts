@@ -47,6 +47,7 @@ export interface Row {
   reference: SideResult | null;
   /** The most Schema Warden may take, as a multiple of the reference's wall time. */
   target?: number;
+  /** Shown after the figure's name: what to keep in mind, or figures a ratio cannot carry (req/s, p99). */
   note?: string;
 }
 

@@ -105,7 +105,7 @@ function ratioTable(rows: Row[], pending: PendingRow[]): string {
   for (const row of rows) {
     const ref = row.reference;
     lines.push(
-      `| ${row.figure} | ${row.database} | ${ms(row.warden.ms)} | ${ref ? `${ms(ref.ms)} (${ref.label})` : '—'} | ${ref ? `${(row.warden.ms / ref.ms).toFixed(2)}×` : '—'} | ${ref ? `${(row.warden.bestMs / ref.bestMs).toFixed(2)}×` : '—'} | ${ref && ref.cpuMs >= 30 ? `${(row.warden.cpuMs / ref.cpuMs).toFixed(2)}×` : '—'} | ${verdict(row)} | ${mb(row.warden.maxRssKb)} / ${ref ? mb(ref.maxRssKb) : '—'} |`,
+      `| ${row.figure}${row.note ? ` — _${row.note}_` : ''} | ${row.database} | ${ms(row.warden.ms)} | ${ref ? `${ms(ref.ms)} (${ref.label})` : '—'} | ${ref ? `${(row.warden.ms / ref.ms).toFixed(2)}×` : '—'} | ${ref ? `${(row.warden.bestMs / ref.bestMs).toFixed(2)}×` : '—'} | ${ref && ref.cpuMs >= 30 ? `${(row.warden.cpuMs / ref.cpuMs).toFixed(2)}×` : '—'} | ${verdict(row)} | ${mb(row.warden.maxRssKb)} / ${ref ? mb(ref.maxRssKb) : '—'} |`,
     );
   }
   for (const p of pending) lines.push(`| ${p.figure} | — | not measured here | — | — | — | — | ${p.pending} | — |`);
@@ -146,6 +146,10 @@ function memoryNote(rows: Row[]): string {
 async function pluggedFigure(entry: (typeof PLUGGED)[number]): Promise<Figure | PendingRow> {
   const path = join(BENCH_ROOT, entry.module);
   if (!existsSync(path)) return { figure: entry.title, pending: `pending: bench/${entry.module} from ${entry.owner}` };
+  // A standalone script would run on import: only a module that declares the entry is loaded.
+  if (!/export\s+(const|let)\s+figure\b/.test(readFileSync(path, 'utf8'))) {
+    return { figure: entry.title, pending: `bench/${entry.module} exists but exports no \`figure: Figure\` (see bench/figures.ts); run it on its own` };
+  }
   const module = (await import(pathToFileURL(path).href)) as { figure?: Figure };
   if (!module.figure || typeof module.figure.run !== 'function') return { figure: entry.title, pending: `bench/${entry.module} exists but exports no \`figure: Figure\` (see bench/figures.ts)` };
   return module.figure;
