@@ -6,12 +6,13 @@ import { WardenError } from './errors';
 import { userTableNames } from './introspect';
 import type { Connection } from './open-database';
 import { pendingMigrations, type Migration } from './schema-folder';
-import { splitStatements } from './sql-text';
+import { tablesTouchedBy, tablesWithTriggers, type TouchedTables } from './foreign-key-scope';
+import { splitStatements, type Statement } from './sql-text';
 import { inWriteTransaction } from './write-transaction';
 
 /** Runs a migration's statements one by one, so a failure names its statement and line. */
-export function runScript(ctx: EngineContext, db: Connection, migration: Migration): void {
-  for (const statement of splitStatements(migration.sql)) {
+export function runScript(ctx: EngineContext, db: Connection, migration: Migration, statements: Statement[] = splitStatements(migration.sql)): void {
+  for (const statement of statements) {
     throwIfCancelled(ctx, `Migration ${migration.version}`);
     try {
       db.exec(statement.sql);
@@ -26,9 +27,9 @@ export function runScript(ctx: EngineContext, db: Connection, migration: Migrati
   }
 }
 
-function applyInTransaction(ctx: EngineContext, db: Connection, migration: Migration, kind: 'init' | 'migrate'): AppliedStep {
+function applyInTransaction(ctx: EngineContext, db: Connection, migration: Migration, statements: Statement[], kind: 'init' | 'migrate'): AppliedStep {
   const started = performance.now();
-  runScript(ctx, db, migration);
+  runScript(ctx, db, migration, statements);
   const executionMs = Math.round(performance.now() - started);
   recordVersion(db, { version: migration.version, description: migration.description, checksum: migration.checksum, executionMs, kind });
   return { version: migration.version, description: migration.description, executionMs };
@@ -39,15 +40,20 @@ export interface StepOutcome {
   applied: AppliedStep[];
 }
 
+interface Step extends StepOutcome {
+  /** The tables the step's scripts may have changed: the foreign-key check before COMMIT reads these and their children. */
+  touched: TouchedTables;
+}
+
 /**
  * Takes the database one transaction further towards `target`, deciding from what it reads
  * inside the transaction: a process that lost the race for the lock finds the work done.
  * A fresh database gets every version up to `target` in one transaction (it is either empty or
  * complete); a versioned one gets the next pending migration.
  */
-export function applyNextStep(ctx: EngineContext, db: Connection, target: string): StepOutcome | null {
+export function applyNextStep(ctx: EngineContext, db: Connection, target: string): Step | null {
   const schema = ctx.schema;
-  return inWriteTransaction(db, ctx.dbPath, () => {
+  const work = (): Step | null => {
     const current = currentVersionOf(readAppliedVersions(db));
     if (current !== null && semver.gte(current, target)) return null;
     if (current === null && userTableNames(db).length > 0) {
@@ -57,15 +63,19 @@ export function applyNextStep(ctx: EngineContext, db: Connection, target: string
     const pending = pendingMigrations(schema, current, target);
     const batch = current === null ? pending : pending.slice(0, 1);
     const kind = current === null ? 'init' : 'migrate';
+    const triggered = tablesWithTriggers(db);
+    const scripts = batch.map((migration) => splitStatements(migration.sql));
+    const touched = tablesTouchedBy(scripts.flat(), triggered);
     const applied = batch.map((migration, index) => {
       ctx.onProgress?.({ operation: kind, phase: `applying ${migration.version} ${migration.description}`, done: index, total: batch.length });
-      return applyInTransaction(ctx, db, migration, kind);
+      return applyInTransaction(ctx, db, migration, scripts[index], kind);
     });
     const reached = applied[applied.length - 1].version;
     recordEvent(db, { action: kind, version: reached, outcome: 'ok', detail: { from: current, to: reached, steps: applied } });
     stampVersion(db, schema.applicationId, reached);
-    return { from: current, applied };
-  });
+    return { from: current, applied, touched };
+  };
+  return inWriteTransaction(db, ctx.dbPath, work, (step) => step?.touched ?? 'all');
 }
 
 /** Applies every pending migration up to `target`, one transaction per step (all at once when fresh). */

@@ -27,6 +27,12 @@ describe('normalizeSql', () => {
     expect(normalizeSql(a)).toBe(normalizeSql(b));
     expect(normalizeSql(a)).not.toBe(normalizeSql(a.replace("'X'", "'x'")));
   });
+
+  it('keeps a quoted name that is not one word quoted, so it never reads as two names (found by fuzzing)', () => {
+    expect(normalizeSql('SELECT [a b] FROM t')).toBe('select "a b" from t');
+    expect(normalizeSql('SELECT [a b] FROM t')).not.toBe(normalizeSql('SELECT a b FROM t'));
+    expect(normalizeSql('SELECT "Odd ""name""" FROM t')).toBe(normalizeSql('SELECT [odd "name"] FROM t'));
+  });
 });
 
 describe('extractChecks', () => {

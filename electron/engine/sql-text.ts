@@ -84,12 +84,18 @@ export function tokenize(sql: string): Token[] {
   return tokens;
 }
 
+/** A quoted name that reads as one word loses its quotes; any other keeps them, so it stays one name. */
+const PLAIN_NAME = /^[A-Za-z_\u0080-\uffff][A-Za-z0-9_$\u0080-\uffff]*$/;
+
 /** A token as it compares: case and quoting of names and keywords do not count; literals do. */
 function canonical(token: Token): string {
   switch (token.kind) {
     case 'word':
-    case 'identifier':
       return token.text.toLowerCase();
+    case 'identifier': {
+      const name = token.text.toLowerCase();
+      return PLAIN_NAME.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
+    }
     case 'blob':
       return token.text.toLowerCase();
     default:

@@ -1,5 +1,6 @@
 import type { ForeignKeyViolation } from '../../shared/types';
 import { WardenError } from './errors';
+import { tablesToCheck, type TouchedTables } from './foreign-key-scope';
 import type { Connection } from './open-database';
 
 export function foreignKeyViolations(db: Connection, table?: string): ForeignKeyViolation[] {
@@ -12,20 +13,45 @@ export function foreignKeyViolations(db: Connection, table?: string): ForeignKey
   return rows.map((r) => ({ table: r.table, rowid: r.rowid, parent: r.parent, constraintIndex: r.fkid }));
 }
 
+interface ChangeCounters {
+  rows: number;
+  schema: number;
+}
+
+/** Rows changed on this connection (triggers' included) and the schema cookie, which every DDL statement bumps. */
+function changeCounters(db: Connection): ChangeCounters {
+  return db.prepare('SELECT total_changes() AS rows, (SELECT schema_version FROM pragma_schema_version) AS schema').get() as ChangeCounters;
+}
+
+function changedSince(db: Connection, before: ChangeCounters): boolean {
+  const now = changeCounters(db);
+  return now.rows !== before.rows || now.schema !== before.schema;
+}
+
 /**
  * Runs `work` in one BEGIN IMMEDIATE … COMMIT. Foreign keys are off on this connection while it
  * runs (a table rebuild drops a parent table; with them on, the drop cascades into every child),
  * and PRAGMA foreign_key_check must come back empty before COMMIT, or everything rolls back.
+ * A transaction that changed no row and no schema (another process had done the work) skips the
+ * check: it cannot have broken a foreign key, and on a large database the check takes seconds.
+ * `touched` may narrow the check to the tables the work changed and their children.
  * BEGIN IMMEDIATE takes the write lock up front, so concurrent processes queue on the busy timeout.
  */
-export function inWriteTransaction<T>(db: Connection, path: string, work: () => T): T {
+/** Foreign-key violations in the tables `touched` may have broken (all tables when 'all'). */
+function violationsAfter(db: Connection, touched: TouchedTables): ForeignKeyViolation[] {
+  const tables = tablesToCheck(db, touched);
+  return tables === 'all' ? foreignKeyViolations(db) : tables.flatMap((table) => foreignKeyViolations(db, table));
+}
+
+export function inWriteTransaction<T>(db: Connection, path: string, work: () => T, touched: (result: T) => TouchedTables = () => 'all'): T {
   const foreignKeysWereOn = db.pragma('foreign_keys', { simple: true }) === 1;
   if (foreignKeysWereOn) db.pragma('foreign_keys = OFF');
   try {
     db.exec('BEGIN IMMEDIATE');
     try {
+      const before = changeCounters(db);
       const result = work();
-      const violations = foreignKeyViolations(db);
+      const violations = changedSince(db, before) ? violationsAfter(db, touched(result)) : [];
       if (violations.length) {
         const first = violations[0];
         throw new WardenError(

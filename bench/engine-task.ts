@@ -1,0 +1,61 @@
+import Database from 'better-sqlite3';
+import semver from 'semver';
+import { initialize } from '../electron/engine/initialize';
+import { migrate } from '../electron/engine/migrate';
+import { loadSchema } from '../electron/engine/schema-folder';
+import { verify } from '../electron/engine/verify';
+import type { EngineContext } from '../electron/engine/context';
+
+// One engine call in a process of its own, as a Node service calls the engine at start-up:
+// `node engine-task.mjs <init|migrate|verify-quick|verify-full> <db> <schema-dir>`.
+// The bare-* tasks do the same SQLite work through better-sqlite3 with nothing of ours around
+// it, so the engine's own overhead can be read with the same SQLite version on both sides.
+// Prints {"ms": time of the call alone, "cpuMs", "outcome"}; the parent reads peak memory.
+
+const [task, dbPath, schemaDir] = process.argv.slice(2);
+const ctx: EngineContext = { dbPath, schema: loadSchema(schemaDir) };
+
+async function call(): Promise<string> {
+  switch (task) {
+    case 'init':
+      return (await initialize(ctx)).to;
+    case 'migrate':
+      // The figure is the migration itself, as the shell runs it; the pre-migrate backup is measured by bench:backup.
+      return (await migrate(ctx, { backup: false })).to;
+    case 'verify-quick':
+    case 'verify-full': {
+      const report = verify(ctx, task === 'verify-quick' ? 'quick' : 'full');
+      return `${report.status} integrity=${report.integrity.ok} fk=${report.foreignKeyViolations.length}`;
+    }
+    case 'bare-quick':
+    case 'bare-full': {
+      const db = new Database(dbPath, { readonly: true });
+      const pragmas = task === 'bare-quick' ? ['quick_check'] : ['integrity_check', 'foreign_key_check'];
+      const rows = pragmas.flatMap((pragma) => db.pragma(pragma) as unknown[]);
+      db.close();
+      return JSON.stringify(rows);
+    }
+    case 'bare-migrate': {
+      // sqlite.org's rebuild procedure by hand: foreign keys off, every pending script in one
+      // transaction, foreign_key_check before COMMIT.
+      const db = new Database(dbPath);
+      db.pragma('foreign_keys = OFF');
+      const from = (db.prepare('SELECT max(version) AS v FROM schema_version').get() as { v: string }).v;
+      const scripts = ctx.schema.migrations.filter((m) => semver.gt(m.version, from)).map((m) => m.sql);
+      db.exec(`BEGIN;\n${scripts.join('\n')}`);
+      const violations = db.pragma('foreign_key_check') as unknown[];
+      db.exec('COMMIT');
+      db.close();
+      return `violations=${violations.length}`;
+    }
+    default:
+      throw new Error(`unknown task ${task}`);
+  }
+}
+
+const cpuBefore = process.cpuUsage();
+const started = performance.now();
+const outcome = await call();
+const ms = performance.now() - started;
+const cpu = process.cpuUsage(cpuBefore);
+process.stdout.write(`${JSON.stringify({ ms, cpuMs: (cpu.user + cpu.system) / 1000, outcome })}\n`);

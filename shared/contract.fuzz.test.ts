@@ -1,0 +1,93 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { contract, METHOD_NAMES, type MethodName } from './contract';
+
+// The contract's validators are the only gate between a renderer or an HTTP client and the
+// engine: whatever arrives, they answer success or failure and never throw.
+
+/** FUZZ_RUNS=20000 npx vitest run … digs deeper than the default, which keeps the suite fast. */
+const RUNS = Number(process.env.FUZZ_RUNS ?? 200);
+
+const dbId = fc.stringMatching(/^[A-Za-z0-9_.-]{1,64}$/);
+const version = fc.tuple(fc.nat(999), fc.nat(999), fc.nat(999)).map(([a, b, c]) => `${a}.${b}.${c}`);
+const operationId = fc.stringMatching(/^[A-Za-z0-9-]{8,64}$/);
+const backupName = fc.stringMatching(/^[A-Za-z0-9_.-]{1,200}\.sqlite$/);
+
+/** Well-formed input for every method, optional fields sometimes left out. */
+const validInput: { [M in MethodName]: fc.Arbitrary<Record<string, unknown>> } = {
+  listSchemas: fc.constant({}),
+  listDatabases: fc.constant({}),
+  openDatabase: fc.constant({}),
+  createDatabase: fc.record(
+    { schema: fc.stringMatching(/^[a-z0-9_]{1,64}$/), version: version, name: fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/) },
+    { requiredKeys: ['schema'] },
+  ),
+  closeDatabase: fc.record({ db: dbId }),
+  status: fc.record({ db: dbId }),
+  history: fc.record({ db: dbId }),
+  verify: fc.record({ db: dbId, operationId, level: fc.constantFrom('quick', 'full') }, { requiredKeys: ['db'] }),
+  initialize: fc.record({ db: dbId, operationId, to: version }, { requiredKeys: ['db'] }),
+  migrate: fc.record({ db: dbId, operationId, to: version, backup: fc.boolean() }, { requiredKeys: ['db'] }),
+  plan: fc.record({ db: dbId, to: version }, { requiredKeys: ['db'] }),
+  rehearse: fc.record({ db: dbId, operationId, to: version }, { requiredKeys: ['db'] }),
+  repair: fc.record({ db: dbId, operationId, backup: fc.boolean() }, { requiredKeys: ['db'] }),
+  baseline: fc.record({ db: dbId, version }),
+  acceptChecksum: fc.record({ db: dbId, version, reason: fc.string({ minLength: 3, maxLength: 500 }).filter((r) => r.trim() === r && r.length >= 3) }),
+  backup: fc.record({ db: dbId, operationId }, { requiredKeys: ['db'] }),
+  backups: fc.record({ db: dbId }),
+  verifyBackup: fc.record({ db: dbId, operationId, backup: backupName, full: fc.boolean() }, { requiredKeys: ['db', 'backup'] }),
+  restore: fc.record({ db: dbId, operationId, backup: backupName }, { requiredKeys: ['db', 'backup'] }),
+  cancel: fc.record({ operationId }),
+};
+
+const methodArb = fc.constantFrom(...METHOD_NAMES);
+
+/** Objects shaped like a method's input but with arbitrary values: the cases a validator must refuse cleanly. */
+const nearMiss = fc.tuple(methodArb, fc.dictionary(fc.constantFrom('db', 'to', 'version', 'level', 'backup', 'operationId', 'reason', 'schema', 'name', 'full', '__proto__', 'constructor'), fc.jsonValue({ maxDepth: 2 }))).map(([method, input]) => ({ method, input }));
+
+describe('contract validators', () => {
+  it('answer success or failure for any JSON, and never throw', () => {
+    fc.assert(
+      fc.property(methodArb, fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.anything({ maxDepth: 2 })), (method, input) => {
+        const result = contract[method].safeParse(input);
+        expect(typeof result.success).toBe('boolean');
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('answer near misses (the right keys, arbitrary values) without throwing', () => {
+    fc.assert(
+      fc.property(nearMiss, ({ method, input }) => {
+        const result = contract[method].safeParse(input);
+        if (!result.success) expect(result.error.issues.length).toBeGreaterThan(0);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('accept every well-formed input, keeping what was sent', () => {
+    fc.assert(
+      fc.property(methodArb.chain((method) => validInput[method].map((input) => ({ method, input }))), ({ method, input }) => {
+        const result = contract[method].safeParse(input);
+        expect(result.success, JSON.stringify({ method, input, error: result.error?.issues })).toBe(true);
+        expect(result.data).toMatchObject(input);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('refuse a well-formed input with one unknown key (inputs are strict)', () => {
+    fc.assert(
+      fc.property(
+        methodArb.chain((method) => validInput[method].map((input) => ({ method, input }))),
+        fc.stringMatching(/^[a-z]{1,12}$/).filter((k) => !['db', 'to', 'version', 'level', 'backup', 'operationid', 'reason', 'schema', 'name', 'full'].includes(k.toLowerCase())),
+        fc.jsonValue({ maxDepth: 1 }),
+        ({ method, input }, key, value) => {
+          expect(contract[method].safeParse({ ...input, [key]: value }).success).toBe(false);
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+});
