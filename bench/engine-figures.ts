@@ -2,50 +2,13 @@ import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import semver from 'semver';
 import { loadSchema } from '../electron/engine/schema-folder';
-import { sideResult, wholeProcess, type BenchEnv, type BenchSize, type Figure, type Row } from './figures';
-import { expectSuccess, measureProcess, median, warmPageCache, type Measurement } from './measure';
+import type { BenchEnv, BenchSize, Figure, Row } from './figures';
+import { engineCall, expectSuccess, measureProcess, outcomeOf, sideBySide, warmPageCache, wholeProcess, type Measurement } from './measure';
 
 // Schema Warden's engine side by side with the sqlite3 shell doing the same work by hand.
 // Each run alternates which side goes first; every figure is the median of its runs.
 
 const SQLITE3 = 'sqlite3';
-
-interface Run {
-  ms: number;
-  cpuMs: number;
-  maxRssKb: number;
-}
-
-/** The engine-task child prints the time of the engine call alone; GNU time gives its peak memory. */
-function engineCall(m: Measurement): Run {
-  const line = m.stdout.trim().split('\n').pop() ?? '{}';
-  const parsed = JSON.parse(line) as { ms: number; cpuMs: number };
-  return { ms: parsed.ms, cpuMs: parsed.cpuMs, maxRssKb: m.maxRssKb };
-}
-
-function outcomeOf(m: Measurement): string {
-  return (JSON.parse(m.stdout.trim().split('\n').pop() ?? '{}') as { outcome: string }).outcome;
-}
-
-interface Sides {
-  /** Untimed set-up before each run of either side (a fresh copy to migrate, no file to initialize). */
-  prepare?: () => void;
-  sides: { label: string; run: () => Run; check?: () => void }[];
-}
-
-/** Runs every side `runs` times, rotating which goes first, and returns each side's median. */
-function sideBySide(runs: number, { prepare, sides }: Sides) {
-  const results = sides.map(() => [] as Run[]);
-  for (let k = 0; k < runs; k++) {
-    for (let j = 0; j < sides.length; j++) {
-      const index = (j + k) % sides.length;
-      prepare?.();
-      results[index].push(sides[index].run());
-      sides[index].check?.();
-    }
-  }
-  return sides.map((side, index) => sideResult(side.label, results[index], median));
-}
 
 function migrationScript(env: BenchEnv, from: string | null, to: string): string {
   const { migrations } = loadSchema(env.schemaDir);

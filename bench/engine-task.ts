@@ -1,31 +1,53 @@
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import semver from 'semver';
+import { backup } from '../electron/engine/backup';
+import { copyDatabase } from '../electron/engine/copy-database';
 import { initialize } from '../electron/engine/initialize';
 import { migrate } from '../electron/engine/migrate';
+import { openDatabase } from '../electron/engine/open-database';
 import { loadSchema } from '../electron/engine/schema-folder';
 import { verify } from '../electron/engine/verify';
 import type { EngineContext } from '../electron/engine/context';
 
 // One engine call in a process of its own, as a Node service calls the engine at start-up:
-// `node engine-task.mjs <init|migrate|verify-quick|verify-full> <db> <schema-dir>`.
-// The bare-* tasks do the same SQLite work through better-sqlite3 with nothing of ours around
-// it, so the engine's own overhead can be read with the same SQLite version on both sides.
-// Prints {"ms": time of the call alone, "cpuMs", "outcome"}; the parent reads peak memory.
+// `node engine-task.mjs <task> <db> <schema-dir> [backup-dir]`, the task one of init, migrate,
+// verify-quick, verify-full, backup (no check: copy, SHA-256, manifest), backup-quick (the
+// default: + quick_check of the copy) or backup-copy (the online copy alone, paced as the
+// backup paces it). The bare-* tasks do the same SQLite work through better-sqlite3 with nothing
+// of ours around it, so the engine's own overhead can be read with the same SQLite version on
+// both sides. Prints {"ms": time of the call alone, "cpuMs", "outcome"}; the parent reads peak
+// memory (GNU time).
 
-const [task, dbPath, schemaDir] = process.argv.slice(2);
-const ctx: EngineContext = { dbPath, schema: loadSchema(schemaDir) };
+const [task, dbPath, schemaDir, backupDir] = process.argv.slice(2);
+const ctx: EngineContext = { dbPath, schema: loadSchema(schemaDir), backupDir };
 
 async function call(): Promise<string> {
   switch (task) {
     case 'init':
       return (await initialize(ctx)).to;
     case 'migrate':
-      // The figure is the migration itself, as the shell runs it; the pre-migrate backup is measured by bench:backup.
+      // The figure is the migration itself, as the shell runs it; the pre-migrate backup is the backup figure's.
       return (await migrate(ctx, { backup: false })).to;
     case 'verify-quick':
     case 'verify-full': {
       const report = verify(ctx, task === 'verify-quick' ? 'quick' : 'full');
       return `${report.status} integrity=${report.integrity.ok} fk=${report.foreignKeyViolations.length}`;
+    }
+    case 'backup':
+    case 'backup-quick': {
+      const info = await backup(ctx, { verify: task === 'backup-quick' });
+      return `bytes=${info.bytes} verified=${info.verified?.ok ?? null}`;
+    }
+    case 'backup-copy': {
+      // What backup() does before its check and fingerprint, alone: the same connection settings.
+      const source = openDatabase(dbPath, { mode: 'read' });
+      try {
+        source.pragma('cache_size = -2048');
+        return `pages=${await copyDatabase(ctx, source, join(backupDir, 'copy.sqlite'), 'backup', 'The copy')}`;
+      } finally {
+        source.close();
+      }
     }
     case 'bare-quick':
     case 'bare-full': {

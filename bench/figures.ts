@@ -1,5 +1,3 @@
-import type { Measurement } from './measure';
-
 // What a benchmark figure is, so figures from other branches (backup, the health endpoint)
 // plug into bench/run.ts as one entry each: a module exporting `figure: Figure`.
 
@@ -16,6 +14,8 @@ export interface BenchEnv {
   /** A scratch folder, emptied at the end of the run. */
   workDir: string;
   sizes: BenchSize[];
+  /** `--quick`: the 40 MB database only, fewer runs, shorter load tests. */
+  quick: boolean;
   /** How many measured runs per side for a database of this size (≥ 3). */
   runsFor(size: BenchSize | null): number;
   /** `node <bundled warden CLI>`: append the command and its options. */
@@ -57,23 +57,15 @@ export interface PendingRow {
   pending: string;
 }
 
+/** What a figure measured: rows of the ratio table, and Markdown for what a ratio cannot carry. */
+export interface FigureResult {
+  rows: Row[];
+  /** Printed after the ratio table, e.g. a table of requests per second and latency percentiles. */
+  sections?: string[];
+}
+
 export interface Figure {
   id: string;
   title: string;
-  run(env: BenchEnv): Promise<Row[]>;
-}
-
-export function sideResult(label: string, runs: { ms: number; cpuMs: number; maxRssKb: number }[], median: (v: number[]) => number): SideResult {
-  return {
-    label,
-    ms: median(runs.map((r) => r.ms)),
-    bestMs: Math.min(...runs.map((r) => r.ms)),
-    cpuMs: median(runs.map((r) => r.cpuMs)),
-    maxRssKb: Math.max(...runs.map((r) => r.maxRssKb)),
-  };
-}
-
-/** A process measurement as one run of a side: its wall time, start-up included. */
-export function wholeProcess(m: Measurement): { ms: number; cpuMs: number; maxRssKb: number } {
-  return { ms: m.wallMs, cpuMs: m.cpuMs, maxRssKb: m.maxRssKb };
+  run(env: BenchEnv): Promise<Row[] | FigureResult>;
 }
