@@ -1,6 +1,5 @@
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect, sql } from 'kysely';
-import { Migrator, type Migration } from 'kysely/migration';
+import { Kysely, Migrator, SqliteDialect, sql, type Migration } from 'kysely';
 import { loadSchema } from '../../electron/engine/schema-folder';
 import { splitStatements } from '../../electron/engine/sql-text';
 
