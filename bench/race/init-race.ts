@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadSchema } from '../../electron/engine/schema-folder';
 import { userVersionOf } from '../../electron/engine/bookkeeping';
@@ -61,6 +61,10 @@ function reasonOf(m: Measurement): string {
     .slice(0, 140);
 }
 
+function installedVersion(env: BenchEnv, pkg: string): string {
+  return (JSON.parse(readFileSync(join(env.repoRoot, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
 function racers(env: BenchEnv): Racer[] {
   const schema = loadSchema(env.schemaDir);
   return [
@@ -71,7 +75,7 @@ function racers(env: BenchEnv): Racer[] {
       expected: schema.migrations.map((m) => m.version),
     },
     {
-      tool: 'dbmate 2.36 (up)',
+      tool: `dbmate ${installedVersion(env, 'dbmate')} (up)`,
       setup: (dir, dbPath) => {
         // dbmate's format: a numeric version prefix and -- migrate:up / -- migrate:down sections.
         const migrations = join(dir, 'dbmate-migrations');
@@ -83,7 +87,7 @@ function racers(env: BenchEnv): Racer[] {
       expected: schema.migrations.map((m) => String(userVersionOf(m.version))),
     },
     {
-      tool: 'Kysely 0.29 Migrator on better-sqlite3',
+      tool: `Kysely ${installedVersion(env, 'kysely')} Migrator on better-sqlite3`,
       setup: (_dir, dbPath) => [...env.kyselyMigrator, dbPath, env.schemaDir],
       recordedSql: 'SELECT name, count(*) FROM kysely_migration GROUP BY name ORDER BY name',
       expected: schema.migrations.map((m) => m.file),

@@ -1,8 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { fileURLToPath } from 'node:url';
+import packageJson from '../../package.json' with { type: 'json' };
 import type { HealthStatus } from '../../shared/types';
 import { acceptChecksum } from '../engine/accept-checksum';
 import { backup } from '../engine/backup';
@@ -142,14 +142,10 @@ async function run(options: CommonOptions, action: (ctx: EngineContext) => Outco
   }
 }
 
-function packageVersion(): string {
-  return (JSON.parse(readFileSync(resolve(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
-}
-
 export function buildProgram(): Command {
   const program = new Command('warden')
     .description('Schema Warden: keeps SQLite databases healthy — initialize, version, migrate, verify, back up, restore.')
-    .version(packageVersion(), '-V, --version', 'print the version of Schema Warden')
+    .version(packageJson.version, '-V, --version', 'print the version of Schema Warden')
     .showHelpAfterError('(run warden --help for the commands)')
     .exitOverride();
 
