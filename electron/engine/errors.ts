@@ -52,6 +52,13 @@ export function explainSqliteError(err: unknown, path: string): unknown {
       'Restore it from a backup (warden backups lists them); do not write to it.',
     );
   }
+  if (code === 'SQLITE_READONLY_ROLLBACK') {
+    return new WardenError(
+      'READ_ONLY',
+      `The database ${path} cannot be read until the write that was interrupted in it (its -journal file) is rolled back, and this process may not write to it.`,
+      'Run the command again as a user who may write the database and its folder: SQLite rolls the interrupted write back on opening it.',
+    );
+  }
   if (code.startsWith('SQLITE_READONLY')) {
     return new WardenError(
       'READ_ONLY',
