@@ -45,6 +45,13 @@ export function explainSqliteError(err: unknown, path: string): unknown {
       'Check the path: it should name a SQLite database file.',
     );
   }
+  if (code === 'SQLITE_ERROR' && err.message === 'unsupported file format') {
+    return new WardenError(
+      'CORRUPT',
+      `The database ${path} is damaged: its header names a schema format SQLite does not know (${err.message}).`,
+      'Restore it from a backup (warden backups lists them); do not write to it.',
+    );
+  }
   if (code.startsWith('SQLITE_CORRUPT')) {
     return new WardenError(
       'CORRUPT',

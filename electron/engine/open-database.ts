@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import { closeSync, mkdirSync, openSync, readSync, statSync, type Stats } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, lstatSync, mkdirSync, openSync, readlinkSync, readSync, statSync, type Stats } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { WardenError, explainSqliteError } from './errors';
 import { newConnection } from './sqlite-addon';
 
@@ -22,11 +22,43 @@ export const DEFAULT_BUSY_TIMEOUT_MS = 10_000;
 
 const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 
-function statOrNull(path: string): Stats | null {
+function isSymbolicLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+const UNREACHABLE: Record<string, string> = {
+  ELOOP: 'its symbolic links lead round in a loop',
+  ENOTDIR: 'a part of the path before the file name is a file, not a folder',
+  ENAMETOOLONG: 'the path is too long',
+  EACCES: 'a folder of the path may not be searched by this user',
+  EPERM: 'a folder of the path may not be searched by this user',
+};
+
+/**
+ * What is at a database's path: its stats (symbolic links followed), null when nothing is there
+ * yet, or the error that says why the path cannot name a database file. A symbolic link to nothing
+ * is refused rather than taken as "not there yet": creating the database where it points could
+ * start a service on an empty database beside a volume that is not mounted.
+ */
+export function statDatabasePath(path: string): Stats | null {
   try {
     return statSync(path);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    if (code === 'ENOENT' && isSymbolicLink(path)) {
+      const target = resolve(dirname(path), readlinkSync(path));
+      throw new WardenError(
+        'NOT_FOUND',
+        `${path} is a symbolic link to ${target}, which does not exist. Nothing was created.`,
+        `If the database lives on a volume, mount it. To create it there: warden init --db ${target}; otherwise remove the link.`,
+      );
+    }
+    if (code === 'ENOENT') return null;
+    if (code in UNREACHABLE) throw new WardenError('NOT_FOUND', `No database can be opened at ${path}: ${UNREACHABLE[code]}.`, 'Check the path (ls -l shows where each symbolic link leads), or pass the real path of the database file.');
     throw err;
   }
 }
@@ -100,7 +132,7 @@ function connect(path: string, options: OpenOptions, exists: boolean): Connectio
  * file it refuses: the file is inspected before SQLite opens it, then probed read-only.
  */
 export function openDatabase(path: string, options: OpenOptions): Connection {
-  const stats = statOrNull(path);
+  const stats = statDatabasePath(path);
   if (stats === null) {
     if (!options.create || options.mode !== 'write') {
       throw new WardenError('NOT_FOUND', `No database at ${path}.`, `Check the path, or create it with: warden init --db ${path}`);

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { REPO_ROOT } from '../test-support/fixtures';
+import { REPO_ROOT } from '../../engine/test-support/fixtures';
 
 // Settings shared by the reliability suite. `npm test` runs its short version; `npm run test:soak`
 // sets WARDEN_SOAK=1, which scales rounds and durations up. WARDEN_SEED replays a run's random

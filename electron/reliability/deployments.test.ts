@@ -3,12 +3,12 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { BackupInfo, MigrateResult, VerifyReport } from '../../../shared/types';
-import { listBackups } from '../list-backups';
-import { verifyBackup } from '../verify-backup';
-import { finished, spawnCli, type CliRun } from '../test-support/cli';
-import { contextFor, REPO_ROOT, sqlite3, tempDir } from '../test-support/fixtures';
-import { scaled, spawnTsx, until } from './soak';
+import type { BackupInfo, MigrateResult, VerifyReport } from '../../shared/types';
+import { listBackups } from '../engine/list-backups';
+import { verifyBackup } from '../engine/verify-backup';
+import { finished, spawnCli, type CliRun } from '../engine/test-support/cli';
+import { contextFor, REPO_ROOT, sqlite3, tempDir } from '../engine/test-support/fixtures';
+import { scaled, spawnTsx, until } from './test-support/soak';
 
 // Many deployments at once: six service VMs insert files, metadata, associations and access logs
 // through their own connections, while the tool, from its own processes, runs in turn: init,
@@ -24,7 +24,7 @@ import { scaled, spawnTsx, until } from './soak';
 // mode (soak) each worker pauses 1 ms between transactions, as a real service does between
 // requests; the workload is otherwise the same.
 
-const WORKER = join(REPO_ROOT, 'electron/engine/reliability/deployment-worker.ts');
+const WORKER = join(REPO_ROOT, 'electron/reliability/test-support/deployment-worker.ts');
 const WORKERS = 6;
 /** Files each worker must commit between two of the tool's steps, so every step overlaps live writes. */
 const FILES_BETWEEN_STEPS = scaled(15, 400);
