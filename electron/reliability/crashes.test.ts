@@ -14,7 +14,9 @@ import { contextFor, sha256File, sqlite3, tempDir } from '../engine/test-support
 import { prng, scaled, seedFor } from './test-support/soak';
 
 // Crashes: the tool's own processes killed with SIGKILL at random moments (a seeded PRNG; the seed
-// is printed) while they initialize, migrate, repair, back up and restore. After each kill the
+// is printed) while they initialize, migrate, repair, back up and restore: once a run shows its
+// first sign of work, at a time drawn uniformly over how long that work took in a calibration run
+// (and a little past it: some runs finish first). After each kill the
 // database opens, passes integrity_check and foreign_key_check, is at a version its history agrees
 // with (schema_version, the init/migrate events and user_version all name it, and the schema is
 // that version's, object for object), and is all or nothing (never half migrated, half repaired or
@@ -24,7 +26,7 @@ import { prng, scaled, seedFor } from './test-support/soak';
 
 const ROUNDS = scaled(3, 30);
 /** Files in the databases: large enough that the work, not the process start, takes most of a run. */
-const FILES = scaled(20_000, 40_000);
+const FILES = scaled(10_000, 40_000);
 const RESTORED_FILES = 5_000;
 
 const random = prng(seedFor('crashes'));
@@ -65,14 +67,45 @@ async function timed(args: string[]): Promise<{ run: CliRun; ms: number }> {
   return { run, ms: performance.now() - started };
 }
 
-/** Runs the command and SIGKILLs it after `delayMs` unless it finished first. */
-async function killedAfter(args: string[], delayMs: number): Promise<CliRun> {
+/**
+ * The first sign a run has begun its work, rather than still starting Node: the database file
+ * appears (a fresh initialize) or the backup folder does (every command here that changes an
+ * existing database backs it up first).
+ */
+function workBegun(dbPath: string, existed: boolean): boolean {
+  return existsSync(`${dbPath}.backups`) || (!existed && existsSync(dbPath));
+}
+
+interface Run {
+  run: CliRun;
+  /** From the first sign of work to the end (or the kill). */
+  workMs: number;
+}
+
+/**
+ * Runs the command; once it has begun its work, SIGKILLs it after `delayMs(…)` unless it finished
+ * first (null: never).
+ */
+async function runWork(args: string[], dbPath: string, delayMs: (() => number) | null): Promise<Run & { delay: number | null }> {
+  const existed = existsSync(dbPath);
   const child = spawnCli(args);
   const done = finished(child);
-  const timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
+  let begunAt: number | null = null;
+  let delay: number | null = null;
+  let timer: NodeJS.Timeout | undefined;
+  const watch = setInterval(() => {
+    if (begunAt !== null || !workBegun(dbPath, existed)) return;
+    begunAt = performance.now();
+    clearInterval(watch);
+    if (delayMs) {
+      delay = Math.round(delayMs());
+      timer = setTimeout(() => child.kill('SIGKILL'), delay);
+    }
+  }, 2);
   const run = await done;
+  clearInterval(watch);
   clearTimeout(timer);
-  return run;
+  return { run, workMs: begunAt === null ? 0 : performance.now() - begunAt, delay };
 }
 
 const isPartial = (entry: string) => /^\..*\.partial(-journal|-wal|-shm)?$/.test(entry);
@@ -139,14 +172,12 @@ interface Scenario {
 const describeState = (o: Observed) => `${o.version ?? 'none'}${o.problems.length ? ` with ${o.problems.length} problems` : ''}`;
 
 async function crashRounds(name: string, scenario: Scenario): Promise<string> {
-  const calibrationDir = join(tempDir(), 'calibration');
-  // How long the process takes to start (a command that does almost nothing), and the whole command:
-  // kills are spread from late in the start to a little past the end.
-  const startup = await timed(['status', '--db', scenario.prepare(calibrationDir, 0), '--json']);
-  const whole = await timed(scenario.args(scenario.prepare(join(tempDir(), 'calibration-2'), 0)));
+  // How long the work takes once it has begun: kills are spread over it, and a little past its end.
+  const calibrationDb = scenario.prepare(join(tempDir(), 'calibration'), 0);
+  const whole = await runWork(scenario.args(calibrationDb), calibrationDb, null);
   expect(whole.run.code, whole.run.stderr).toBe(0);
-  const from = startup.ms * 0.8;
-  const span = Math.max(whole.ms - from, 50) * 1.1;
+  expect(whole.workMs, 'no sign of work seen').toBeGreaterThan(0);
+  const span = whole.workMs * 1.1;
 
   const states = new Map<string, number>();
   let killed = 0;
@@ -154,8 +185,7 @@ async function crashRounds(name: string, scenario: Scenario): Promise<string> {
   let partialsLeft = 0;
   for (let round = 0; round < ROUNDS; round++) {
     const dbPath = scenario.prepare(join(tempDir(), `round-${round}`), round);
-    const delay = Math.round(from + random() * span);
-    const run = await killedAfter(scenario.args(dbPath), delay);
+    const { run, delay } = await runWork(scenario.args(dbPath), dbPath, () => random() * span);
     if (run.code === null) killed++;
     else expect(run.code, `${name} finished before the kill at ${delay} ms but failed: ${run.stderr}`).toBe(0);
     if (existsSync(`${dbPath}-journal`)) hotJournals++;
@@ -177,7 +207,7 @@ async function crashRounds(name: string, scenario: Scenario): Promise<string> {
   }
   const shown = [...states].map(([state, n]) => `${state} ×${n}`).join(', ');
   return (
-    `crashes [${name}]: ${ROUNDS} runs, ${killed} killed (between ${Math.round(from)} and ${Math.round(from + span)} ms; the command alone takes ${Math.round(whole.ms)} ms), ` +
+    `crashes [${name}]: ${ROUNDS} runs, ${killed} killed at random in the ${Math.round(whole.workMs)} ms its work takes, ` +
     `${hotJournals} hot journals rolled back, ${partialsLeft} partial backup files left hidden and removed; states after the kill: ${shown}; next run completed ${ROUNDS}/${ROUNDS}`
   );
 }

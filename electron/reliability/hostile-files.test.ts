@@ -166,6 +166,50 @@ describe('symbolic links and paths that cannot name a database', () => {
   });
 });
 
+describe("tables of another tool under Schema Warden's names", () => {
+  // Flyway (before 5) kept its history in a table named schema_version, with columns of its own.
+  const FLYWAY = `CREATE TABLE schema_version (installed_rank INT NOT NULL PRIMARY KEY, version VARCHAR(50), description VARCHAR(200) NOT NULL,
+      type VARCHAR(20) NOT NULL, script VARCHAR(1000) NOT NULL, checksum INT, installed_by VARCHAR(100) NOT NULL,
+      installed_on TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP, execution_time INT NOT NULL, success BOOLEAN NOT NULL);
+    INSERT INTO schema_version VALUES (1, '1', 'init', 'SQL', 'V1__init.sql', 12345, 'ops', '2024-01-01', 5, 1);
+    CREATE TABLE users (id INTEGER PRIMARY KEY);`;
+
+  it("another tool's schema_version table → SCHEMA_DRIFT (before: an internal error), the file unchanged", async () => {
+    const path = join(tempDir(), 'flyway.db');
+    sqlite3(path, FLYWAY);
+    const before = sha256File(path);
+    for (const operation of ['initialize', 'migrate', 'status', 'verify', 'history', 'backup']) {
+      const err = await failure(operation, contextFor(path));
+      expect(err, `${operation}: ${String(err)}`).toBeInstanceOf(WardenError);
+      expect(err.code, `${operation}: ${err.message}`).toBe('SCHEMA_DRIFT');
+      expect(err.message).toMatch(/schema_version or schema_events table was made by another tool/);
+      expect(err.message).toContain(path);
+    }
+    expect(sha256File(path)).toBe(before);
+    // The refused backup keeps nothing (its folder may have been made before the copy was checked).
+    expect(existsSync(`${path}.backups`) ? readdirSync(`${path}.backups`) : []).toEqual([]);
+  });
+
+  it('a foreign key edited by hand to name a parent column that is not unique → SCHEMA_DRIFT from verify --full (before: an internal error)', async () => {
+    const path = await initializedDb('1.2.0', 5);
+    sqlite3(path, "PRAGMA writable_schema = ON; UPDATE sqlite_master SET sql = replace(sql, 'REFERENCES conversation_files(file_id)', 'REFERENCES conversation_files(original_filename)') WHERE name = 'file_metadata';");
+    const before = sha256File(path);
+    const err = await failure('verify', contextFor(path));
+    expect(err).toBeInstanceOf(WardenError);
+    expect(err.code).toBe('SCHEMA_DRIFT');
+    expect(err.message).toMatch(/foreign key mismatch - "file_metadata" referencing "conversation_files"/);
+    expect(sha256File(path)).toBe(before);
+  });
+
+  it("a schema_events table of another shape → SCHEMA_DRIFT for history, the file unchanged", async () => {
+    const path = await initializedDb('1.2.0');
+    sqlite3(path, 'DROP TABLE schema_events; CREATE TABLE schema_events (id INTEGER PRIMARY KEY, payload TEXT);');
+    const before = sha256File(path);
+    expect((await failure('history', contextFor(path))).code).toBe('SCHEMA_DRIFT');
+    expect(sha256File(path)).toBe(before);
+  });
+});
+
 /** The b-tree pages of a table or index, by type, from SQLite's dbstat. */
 function pagesOf(path: string, name: string, type: 'leaf' | 'internal'): number[] {
   const db = new Database(path, { readonly: true });
@@ -223,6 +267,8 @@ describe('bit-flipped databases', () => {
       await expectDamageFound(damaged('interior', (interior - 1) * PAGE + 8, 4)),
       // sqlite_schema's root: page 1, its b-tree header after the 100-byte file header.
       await expectDamageFound(damaged('schema-root', 100, 4)),
+      // The header's schema format number (before: "unsupported file format", an internal error).
+      await expectDamageFound(damaged('schema-format', 47, 1)),
     ];
     expect(outcomes.some((o) => o.startsWith('CORRUPT'))).toBe(true);
     // The command line: exit 2, the file unchanged.
@@ -254,11 +300,11 @@ describe('bit-flipped databases', () => {
       }
       writeFileSync(copy, bytes);
       const before = sha256File(copy);
-      for (const operation of ['status', 'verify'] as const) {
+      for (const operation of ['status', 'verify', 'history'] as const) {
         let outcome: string;
         try {
-          const report = operation === 'status' ? status(contextFor(copy)) : verify(contextFor(copy), 'full');
-          outcome = report.status;
+          const ctx = contextFor(copy);
+          outcome = operation === 'status' ? status(ctx).status : operation === 'verify' ? verify(ctx, 'full').status : `${history(ctx).events.length > 0 ? 'read' : 'empty'}`;
         } catch (err) {
           if (!(err instanceof WardenError)) throw new Error(`${operation} after flipping bytes at ${offsets.join(', ')}: ${String(err)}`);
           expect(err.code, `${operation} after flipping bytes at ${offsets.join(', ')}: ${err.message}`).not.toBe('INTERNAL');
