@@ -192,6 +192,14 @@ async function crashRounds(name: string, scenario: Scenario): Promise<string> {
     partialsLeft += partialsIn(dbPath).length;
 
     const observed = await assertConsistent(dbPath);
+    if (round === 0) {
+      // `warden backups` lists what listBackups does: never a killed backup's partial file.
+      const listed = await timed(['backups', '--db', dbPath, '--json']);
+      expect(listed.run.code, listed.run.stderr).toBe(0);
+      const names = (JSON.parse(listed.run.stdout) as { name: string }[]).map((b) => b.name);
+      expect(names).toEqual(listBackups(contextFor(dbPath)).map((b) => b.name));
+      expect(names.filter(isPartial)).toEqual([]);
+    }
     expect(scenario.allowed(observed, round), `${name} killed at ${delay} ms left ${JSON.stringify(observed)}`).toBe(true);
     const state = describeState(observed);
     states.set(state, (states.get(state) ?? 0) + 1);

@@ -15,6 +15,7 @@ import { restore } from '../engine/restore';
 import { loadSchema } from '../engine/schema-folder';
 import { status } from '../engine/status';
 import { verify } from '../engine/verify';
+import { holdWriteLock } from '../engine/test-support/backup-fixtures';
 import { runCli } from '../engine/test-support/cli';
 import { contextFor, seedFiles, sha256File, SHIPPED_SCHEMA_DIR, sqlite3, tempDir } from '../engine/test-support/fixtures';
 import { prng, scaled, seedFor } from './test-support/soak';
@@ -163,6 +164,28 @@ describe('symbolic links and paths that cannot name a database', () => {
       expect(JSON.parse(run.stdout).error.code).toBe('NOT_FOUND');
     }
     expect(existsSync(join(dir, 'missing'))).toBe(false);
+  });
+});
+
+describe('a database locked by another process', () => {
+  it('migrate waits out its busy timeout, then LOCKED (exit 2) naming the backup it took first; status still reads; the file unchanged', async () => {
+    const path = await initializedDb('1.0.0', 10);
+    const before = sha256File(path);
+    const holder = await holdWriteLock(path, 20_000);
+    try {
+      const started = performance.now();
+      const run = runCli(['migrate', '--db', path, '--busy-timeout', '300', '--json']);
+      expect(run.code, run.stderr).toBe(2);
+      const { error } = JSON.parse(run.stdout);
+      expect(error.code).toBe('LOCKED');
+      expect(error.hint).toMatch(/warden restore --db .* --backup .*pre-migrate\.sqlite/);
+      expect(performance.now() - started).toBeGreaterThan(300);
+      // A write lock (BEGIN IMMEDIATE) does not stop readers.
+      expect(status(contextFor(path))).toMatchObject({ status: 'degraded', version: '1.0.0' });
+    } finally {
+      holder.kill('SIGKILL');
+    }
+    expect(sha256File(path)).toBe(before);
   });
 });
 
