@@ -63,5 +63,8 @@ describe('warden CLI', () => {
     expect(runCli(['frobnicate']).code).toBe(64);
     expect(runCli(['status', '--db']).code).toBe(64);
     expect(runCli(['--help']).code).toBe(0);
+    const version = runCli(['--version']);
+    expect(version.code).toBe(0);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });

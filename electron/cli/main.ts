@@ -145,6 +145,8 @@ async function run(options: CommonOptions, action: (ctx: EngineContext) => Outco
 export function buildProgram(): Command {
   const program = new Command('warden')
     .description('Schema Warden: keeps SQLite databases healthy — initialize, version, migrate, verify, back up, restore.')
+    // Program options only before the command: `warden baseline --version 1.0.0` is the command's own --version.
+    .enablePositionalOptions()
     .version(packageJson.version, '-V, --version', 'print the version of Schema Warden')
     .showHelpAfterError('(run warden --help for the commands)')
     .exitOverride();

@@ -99,6 +99,8 @@ export async function backup(ctx: EngineContext, options: BackupOptions = {}): P
   const createdAt = nowIso();
   const reason = options.reason ?? 'manual';
   const keepPerReason = checkKeepPerReason(options.keepPerReason ?? DEFAULT_KEEP_PER_REASON);
+  // A path that names no database is refused before anything is created beside it.
+  openDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs }).close();
   const folder = backupFolderOf(ctx);
   prepareBackupFolder(folder);
   for (const entry of removeAbandonedCopies(folder)) log(ctx, 'info', `Removed ${entry} from ${folder}: a backup that was killed before it completed left it there.`);

@@ -45,11 +45,41 @@ export function explainSqliteError(err: unknown, path: string): unknown {
       'Check the path: it should name a SQLite database file.',
     );
   }
+  if (code === 'SQLITE_ERROR' && /^(no such (table|column)|table \S+ has no column named)\b/.test(err.message)) {
+    // Schema Warden's own tables (schema_version, schema_events) without the columns it reads and
+    // writes: another tool's table of the same name, a hand edit, or damage to the schema's text.
+    return new WardenError(
+      'SCHEMA_DRIFT',
+      `The database ${path} lacks a table or column Schema Warden reads and writes (${err.message}): its schema_version or schema_events table was made by another tool, edited by hand, or damaged.`,
+      `See what it holds with: sqlite3 ${path} .schema. If another tool manages this database, leave it to that tool; otherwise restore a backup (warden backups lists them).`,
+    );
+  }
+  if (code === 'SQLITE_ERROR' && err.message.startsWith('foreign key mismatch')) {
+    return new WardenError(
+      'SCHEMA_DRIFT',
+      `The foreign keys of ${path} cannot be checked (${err.message}): a foreign key names a parent key that is not its table's primary key or unique, so its schema was changed by hand or is damaged.`,
+      `See the drift with: warden status --db ${path}; restore a backup (warden backups lists them) or fix the table definitions.`,
+    );
+  }
+  if (code === 'SQLITE_ERROR' && err.message === 'unsupported file format') {
+    return new WardenError(
+      'CORRUPT',
+      `The database ${path} is damaged: its header names a schema format SQLite does not know (${err.message}).`,
+      'Restore it from a backup (warden backups lists them); do not write to it.',
+    );
+  }
   if (code.startsWith('SQLITE_CORRUPT')) {
     return new WardenError(
       'CORRUPT',
       `The database ${path} is corrupt: ${err.message}.`,
       'Restore it from a backup (warden backups lists them); do not write to it.',
+    );
+  }
+  if (code === 'SQLITE_READONLY_ROLLBACK') {
+    return new WardenError(
+      'READ_ONLY',
+      `The database ${path} cannot be read until the write that was interrupted in it (its -journal file) is rolled back, and this process may not write to it.`,
+      'Run the command again as a user who may write the database and its folder: SQLite rolls the interrupted write back on opening it.',
     );
   }
   if (code.startsWith('SQLITE_READONLY')) {

@@ -1,13 +1,16 @@
 import type Database from 'better-sqlite3';
-import { closeSync, mkdirSync, openSync, readSync, statSync, type Stats } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, lstatSync, mkdirSync, openSync, readlinkSync, readSync, statSync, type Stats } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { WardenError, explainSqliteError } from './errors';
 import { newConnection } from './sqlite-addon';
 
 export type Connection = Database.Database;
 
 export interface OpenOptions {
-  /** 'read' never writes to the file; 'write' may. */
+  /**
+   * 'read' never writes to the file, but for rolling back the hot journal a crashed writer left
+   * (every SQLite client does that before reading); 'write' may.
+   */
   mode: 'read' | 'write';
   /** Create the file (and its folder) when it does not exist. Only with mode 'write'. */
   create?: boolean;
@@ -19,11 +22,43 @@ export const DEFAULT_BUSY_TIMEOUT_MS = 10_000;
 
 const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 
-function statOrNull(path: string): Stats | null {
+function isSymbolicLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+const UNREACHABLE: Record<string, string> = {
+  ELOOP: 'its symbolic links lead round in a loop',
+  ENOTDIR: 'a part of the path before the file name is a file, not a folder',
+  ENAMETOOLONG: 'the path is too long',
+  EACCES: 'a folder of the path may not be searched by this user',
+  EPERM: 'a folder of the path may not be searched by this user',
+};
+
+/**
+ * What is at a database's path: its stats (symbolic links followed), null when nothing is there
+ * yet, or the error that says why the path cannot name a database file. A symbolic link to nothing
+ * is refused rather than taken as "not there yet": creating the database where it points could
+ * start a service on an empty database beside a volume that is not mounted.
+ */
+export function statDatabasePath(path: string): Stats | null {
   try {
     return statSync(path);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    if (code === 'ENOENT' && isSymbolicLink(path)) {
+      const target = resolve(dirname(path), readlinkSync(path));
+      throw new WardenError(
+        'NOT_FOUND',
+        `${path} is a symbolic link to ${target}, which does not exist. Nothing was created.`,
+        `If the database lives on a volume, mount it. To create it there: warden init --db ${target}; otherwise remove the link.`,
+      );
+    }
+    if (code === 'ENOENT') return null;
+    if (code in UNREACHABLE) throw new WardenError('NOT_FOUND', `No database can be opened at ${path}: ${UNREACHABLE[code]}.`, 'Check the path (ls -l shows where each symbolic link leads), or pass the real path of the database file.');
     throw err;
   }
 }
@@ -53,18 +88,42 @@ function checkFile(path: string, stats: Stats, mode: OpenOptions['mode']): void 
       'Check the path: it should name a SQLite database file, not another kind of file.',
     );
   }
+  if (mode === 'write' && (stats.mode & 0o222) === 0) {
+    throw new WardenError('READ_ONLY', `The database ${path} is read-only (its file permissions allow no writing).`, `Make it writable (chmod u+w ${path}) if this change is intended, then try again.`);
+  }
+}
+
+/**
+ * When SQLite finds a database corrupt, whether it is because the file was truncated: a
+ * rollback-journal database whose header counts more pages than the file holds. SQLite compares the
+ * two under its read lock when it opens the file; doing it before, from the outside, mistakes a
+ * file that another process is writing (page 1 is written before the file grows) for a truncated
+ * one. A WAL database's size is not compared: its newest pages may be in the -wal file.
+ */
+function truncationOf(path: string): WardenError | null {
+  const size = statSync(path).size;
+  const header = readHeader(path);
+  if (header[18] === 2 && header[19] === 2) return null; // WAL
   // The header's page count is valid when its "version-valid-for" number matches the change counter.
   const pageSize = header.readUInt16BE(16) === 1 ? 65536 : header.readUInt16BE(16);
   const pageCount = header.readUInt32BE(28);
-  if (header.readUInt32BE(92) === header.readUInt32BE(24) && pageCount > 0 && stats.size < pageSize * pageCount) {
-    throw new WardenError(
-      'CORRUPT',
-      `The database ${path} is truncated: its header says ${pageSize * pageCount} bytes but the file has ${stats.size}.`,
-      'Restore it from a backup (warden backups lists them); the missing part cannot be recovered from this file.',
-    );
-  }
-  if (mode === 'write' && (stats.mode & 0o222) === 0) {
-    throw new WardenError('READ_ONLY', `The database ${path} is read-only (its file permissions allow no writing).`, `Make it writable (chmod u+w ${path}) if this change is intended, then try again.`);
+  if (header.readUInt32BE(92) !== header.readUInt32BE(24) || pageCount === 0 || size >= pageSize * pageCount) return null;
+  return new WardenError(
+    'CORRUPT',
+    `The database ${path} is truncated: its header says ${pageSize * pageCount} bytes but the file has ${size}.`,
+    'Restore it from a backup (warden backups lists them); the missing part cannot be recovered from this file.',
+  );
+}
+
+function connect(path: string, options: OpenOptions, exists: boolean): Connection {
+  const db = newConnection(path, { readonly: options.mode === 'read', fileMustExist: exists, timeout: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
+  try {
+    // Reading the schema forces SQLite to parse the file: a corrupt or encrypted one fails here.
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
   }
 }
 
@@ -73,7 +132,7 @@ function checkFile(path: string, stats: Stats, mode: OpenOptions['mode']): void 
  * file it refuses: the file is inspected before SQLite opens it, then probed read-only.
  */
 export function openDatabase(path: string, options: OpenOptions): Connection {
-  const stats = statOrNull(path);
+  const stats = statDatabasePath(path);
   if (stats === null) {
     if (!options.create || options.mode !== 'write') {
       throw new WardenError('NOT_FOUND', `No database at ${path}.`, `Check the path, or create it with: warden init --db ${path}`);
@@ -82,19 +141,20 @@ export function openDatabase(path: string, options: OpenOptions): Connection {
   } else {
     checkFile(path, stats, options.mode);
   }
-  let db: Connection | undefined;
   try {
-    db = newConnection(path, {
-      readonly: options.mode === 'read',
-      fileMustExist: stats !== null,
-      timeout: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS,
-    });
-    // Reading the schema forces SQLite to parse the file: a corrupt or encrypted one fails here.
-    db.prepare('SELECT count(*) FROM sqlite_master').get();
-    return db;
+    try {
+      return connect(path, options, stats !== null);
+    } catch (err) {
+      if ((err as { code?: unknown }).code !== 'SQLITE_READONLY_ROLLBACK') throw err;
+      // A writer killed mid-transaction left a hot journal: until SQLite rolls it back the file is
+      // not a consistent database, and a read-only connection cannot roll it back. As any SQLite
+      // client reading the file would, let a connection that may write roll it back, then read.
+      connect(path, { ...options, mode: 'write' }, true).close();
+      return connect(path, options, true);
+    }
   } catch (err) {
-    db?.close();
-    throw explainSqliteError(err, path);
+    const explained = explainSqliteError(err, path);
+    throw (explained instanceof WardenError && explained.code === 'CORRUPT' && truncationOf(path)) || explained;
   }
 }
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { BackupInfo, RestoreResult } from '../../shared/types';
 import { backup } from './backup';
@@ -6,7 +6,7 @@ import { log, type EngineContext } from './context';
 import { copyDatabase } from './copy-database';
 import { assertApplicationId } from './database-state';
 import { WardenError, explainSqliteError } from './errors';
-import { openDatabase, withDatabase } from './open-database';
+import { openDatabase, statDatabasePath, withDatabase } from './open-database';
 import { recordLifecycleEvent } from './record-lifecycle-event';
 import { examineBackup, type BackupExamination } from './verify-backup';
 
@@ -43,7 +43,7 @@ function trustedManifest(ctx: EngineContext, exam: BackupExamination): BackupInf
  * first backs up what it replaces.
  */
 function livePageCount(ctx: EngineContext): number {
-  if (!existsSync(ctx.dbPath)) return 0;
+  if (statDatabasePath(ctx.dbPath) === null) return 0;
   try {
     return withDatabase(ctx.dbPath, { mode: 'write', busyTimeoutMs: ctx.busyTimeoutMs }, (db) => {
       assertApplicationId(db.pragma('application_id', { simple: true }) as number, ctx.schema, ctx.dbPath);

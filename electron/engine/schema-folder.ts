@@ -81,12 +81,19 @@ function readMigrations(dir: string): Migration[] {
   }
   const migrations: Migration[] = [];
   for (const file of readdirSync(migrationsDir).sort()) {
-    if (!file.endsWith('.sql')) continue;
+    // Any case: a 1.3.0__x.SQL skipped in silence would be a migration never applied.
+    if (!file.toLowerCase().endsWith('.sql')) continue;
     const match = MIGRATION_FILE.exec(file);
     if (!match || !semver.valid(match[1])) {
       throw invalid(dir, `the migration file name "${file}" is not <version>__<name>.sql`, 'Rename it like 1.3.0__add_file_tags.sql (a semantic version, two underscores, a name).');
     }
-    const text = readFileSync(join(migrationsDir, file), 'utf8');
+    let text: string;
+    try {
+      text = readFileSync(join(migrationsDir, file), 'utf8');
+    } catch (err) {
+      const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      throw invalid(dir, `migrations/${file} cannot be read (${reason})`, 'Make it a readable file holding the migration\'s SQL; a symbolic link must lead to an existing file.');
+    }
     migrations.push({
       version: match[1],
       description: match[2].replace(/_/g, ' '),

@@ -1,11 +1,10 @@
-import { statSync } from 'node:fs';
 import type { HealthStatus, Problem, StatusReport } from '../../shared/types';
 import type { EngineContext } from './context';
 import { compareSchemas } from './compare-schemas';
 import { assertSameApplication, readDatabaseState, type DatabaseState } from './database-state';
 import { expectedSchemaAt } from './expected-schema';
 import { BOOKKEEPING_TABLES, snapshotSchema } from './introspect';
-import { withDatabase, type Connection } from './open-database';
+import { statDatabasePath, withDatabase, type Connection } from './open-database';
 import { pendingMigrations } from './schema-folder';
 
 function sqliteVersion(db: Connection): string {
@@ -87,11 +86,8 @@ export function assessDatabase(db: Connection, ctx: EngineContext): Assessment {
 
 /** A quick look: versions, pending migrations and schema drift, without reading the data. */
 export function status(ctx: EngineContext): StatusReport {
-  let sizeBytes: number;
-  try {
-    sizeBytes = statSync(ctx.dbPath).size;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  const stats = statDatabasePath(ctx.dbPath);
+  if (stats === null) {
     return {
       path: ctx.dbPath, schema: ctx.schema.name, exists: false, status: 'not_initialized',
       reason: `There is no database file at ${ctx.dbPath} yet: initialize creates it.`,
@@ -99,6 +95,7 @@ export function status(ctx: EngineContext): StatusReport {
       sizeBytes: 0, journalMode: null, sqliteVersion: '', applicationId: null, legacy: null, checksumMismatches: [], problems: [],
     };
   }
+  const sizeBytes = stats.size;
   return withDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs }, (db) => {
     const a = assessDatabase(db, ctx);
     return {

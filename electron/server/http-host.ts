@@ -19,7 +19,7 @@ import { SchemaCatalog } from '../api/schema-catalog';
 import { EventStream } from './event-stream';
 import { HealthMonitor } from './health-monitor';
 import { HTTP_STATUS } from './http-status';
-import { BodyTooLarge, readJsonBody } from './json-body';
+import { BodyTooLarge, ClientGone, discardBody, readJsonBody } from './json-body';
 import { bearerToken, createToken, hostAllowed, hostHeadersFor, tokenMatches } from './request-guards';
 import { resolveStaticFile, sendStaticFile } from './static-files';
 
@@ -57,6 +57,9 @@ export interface HttpHost {
 const ENGINE_WORKER_ENTRY = new URL('../api/engine-worker-tsx.mjs', import.meta.url);
 const HEALTH_BUSY_TIMEOUT_MS = 2_000;
 const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+/** How much of a refused body is read (and dropped) so that its 413 reaches the client, and for how long. */
+const DISCARD_MAX_BYTES = 64 * 1024 * 1024;
+const DISCARD_MAX_MS = 10_000;
 
 const SECURITY_HEADERS = {
   'Content-Security-Policy': CONTENT_SECURITY_POLICY,
@@ -172,9 +175,10 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
   const server: Server = createServer((req, res) => {
     answer(req, res).catch((err: unknown) => {
       if (err instanceof BodyTooLarge) {
-        // Stop reading the rest of the body: answer, then close the connection.
-        return sendError(res, 413, err.toInfo(), { Connection: 'close' });
+        // Drop the rest of the body (up to a point), answer, then close the connection.
+        return void discardBody(req, DISCARD_MAX_BYTES, DISCARD_MAX_MS).then((drained) => drained && sendError(res, 413, err.toInfo(), { Connection: 'close' }));
       }
+      if (err instanceof ClientGone) return void res.destroy();
       const info = errorInfoOf(err);
       if (info.code === 'INTERNAL') console.error('warden serve: a request failed unexpectedly:', err);
       if (res.headersSent) res.destroy();
