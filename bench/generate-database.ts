@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import semver from 'semver';
 import { initialize } from '../electron/engine/initialize';
 import { loadSchema, type SchemaDefinition } from '../electron/engine/schema-folder';
+import { seededRandom } from '../shared/seeded-random';
 
 // Realistic conversation_files databases for benchmarks, generated once and cached.
 // Per file: the file row (its trigger logs the upload), two or three metadata rows, one session
@@ -51,18 +52,6 @@ const CLIENTS = ['web', 'desktop', 'ios', 'android'];
 const SESSIONS = 12_000;
 const USERS = 900;
 const START_MS = Date.UTC(2024, 0, 1);
-
-/** mulberry32: a small seeded generator, so every run of the generator writes the same rows. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function hex(random: () => number, length: number): string {
   let out = '';

@@ -11,7 +11,8 @@ import { status } from '../engine/status';
 import { verifyBackup } from '../engine/verify-backup';
 import { finished, spawnCli, type CliRun } from '../engine/test-support/cli';
 import { contextFor, sha256File, sqlite3, tempDir } from '../engine/test-support/fixtures';
-import { prng, scaled, seedFor } from './test-support/soak';
+import { seededRandom } from '../../shared/seeded-random';
+import { scaled, seedFor } from './test-support/soak';
 
 // Crashes: the tool's own processes killed with SIGKILL at random moments (a seeded PRNG; the seed
 // is printed) while they initialize, migrate, repair, back up and restore: once a run shows its
@@ -29,7 +30,7 @@ const ROUNDS = scaled(3, 30);
 const FILES = scaled(10_000, 40_000);
 const RESTORED_FILES = 5_000;
 
-const random = prng(seedFor('crashes'));
+const random = seededRandom(seedFor('crashes'));
 
 /**
  * A database of the shipped schema at `version` holding `files` files, with metadata, associations

@@ -18,7 +18,8 @@ import { verify } from '../engine/verify';
 import { holdWriteLock } from '../engine/test-support/backup-fixtures';
 import { runCli } from '../engine/test-support/cli';
 import { contextFor, seedFiles, sha256File, SHIPPED_SCHEMA_DIR, sqlite3, tempDir } from '../engine/test-support/fixtures';
-import { prng, scaled, seedFor } from './test-support/soak';
+import { seededRandom } from '../../shared/seeded-random';
+import { scaled, seedFor } from './test-support/soak';
 
 // Hostile inputs beyond bad-input.test.ts: symbolic links (to a database, to a folder, to nothing,
 // in a loop), a path through a file, bit-flipped databases, a database a writer was killed in, a
@@ -303,7 +304,7 @@ describe('bit-flipped databases', () => {
   });
 
   it('random bit flips anywhere: an error code or a report, never an internal error, the file unchanged', async () => {
-    const random = prng(seedFor('bit flips'));
+    const random = seededRandom(seedFor('bit flips'));
     const healthy = await initializedDb('1.2.0', 500);
     const size = readFileSync(healthy).length;
     const outcomes = new Map<string, number>();
