@@ -1,5 +1,4 @@
 import type { ChildProcess } from 'node:child_process';
-import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,23 +6,15 @@ import type { ErrorCode } from '../../shared/errors';
 import { initialize } from '../engine/initialize';
 import { spawnCli } from '../engine/test-support/cli';
 import { contextFor, seedFiles, sha256File } from '../engine/test-support/fixtures';
+import { request, type Reply, type RequestOptions } from '../server/test-support/http-client';
 import { suiteDir } from '../server/test-support/suite-dir';
 
 // Huge and malformed HTTP requests against a real `warden serve` process: each gets its status and
 // error code, the database file is byte-for-byte unchanged, and the process neither crashes nor logs
 // an unexpected failure; it answers the health endpoint after each.
 
-interface Reply {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  json: any;
-}
-
-interface Send {
-  method?: string;
+interface Send extends RequestOptions {
   path?: string;
-  headers?: Record<string, string>;
-  body?: string | Buffer;
 }
 
 const TEN_MB = Buffer.alloc(10 * 1024 * 1024, 'x');
@@ -65,29 +56,9 @@ describe('warden serve under hostile requests', () => {
     folder.remove();
   });
 
-  /** One request; a connection the server closes before answering resolves with status 0. */
+  /** One request with the token; a connection the server closes before answering resolves with status 0. */
   function send({ method = 'POST', path = '/api/status', headers = {}, body }: Send): Promise<Reply> {
-    const url = new URL(origin);
-    return new Promise((resolve, reject) => {
-      const req = httpRequest({ host: url.hostname, port: url.port, path, method, headers: { Authorization: `Bearer ${token}`, ...headers } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let json: unknown = null;
-          try {
-            json = JSON.parse(text);
-          } catch {
-            json = null;
-          }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, json });
-        });
-      });
-      // The server answers a body it refuses before it is all sent, then closes: writing the rest fails.
-      req.on('error', (err: NodeJS.ErrnoException) => (err.code === 'EPIPE' || err.code === 'ECONNRESET' ? setTimeout(() => resolve({ status: 0, headers: {}, json: null }), 500) : reject(err)));
-      if (body !== undefined) req.write(body);
-      req.end();
-    });
+    return request(origin, path, { method, headers: { Authorization: `Bearer ${token}`, ...headers }, body });
   }
 
   async function assertStillServing(): Promise<void> {

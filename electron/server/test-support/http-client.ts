@@ -35,8 +35,10 @@ export function request(origin: string, path: string, options: RequestOptions = 
         resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
       });
     });
-    // The host may answer (413) and close before a large body is fully sent; the answer is what counts.
-    req.on('error', (err: NodeJS.ErrnoException) => (err.code === 'EPIPE' || err.code === 'ECONNRESET' ? undefined : reject(err)));
+    // The host may answer (413) and close before a large body is fully sent; the answer is what
+    // counts. A connection closed with no answer at all resolves with status 0.
+    const noAnswer = () => resolve({ status: 0, headers: {}, text: '', json: null });
+    req.on('error', (err: NodeJS.ErrnoException) => (err.code === 'EPIPE' || err.code === 'ECONNRESET' ? setTimeout(noAnswer, 500) : reject(err)));
     if (options.body !== undefined) req.write(options.body);
     req.end();
   });
