@@ -3,14 +3,12 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { ErrorCode } from '../../shared/errors';
-import type { EngineContext } from './context';
-import { history } from './history';
 import { initialize } from './initialize';
 import { migrate } from './migrate';
 import { loadSchema } from './schema-folder';
 import { status } from './status';
-import { verify } from './verify';
 import { contextFor, sha256File, SHIPPED_SCHEMA_DIR, sqlite3, tempDir } from './test-support/fixtures';
+import { OPERATIONS } from './test-support/operations';
 
 // Every bad input of DESIGN.md gets its error code, a sentence naming the file, and leaves the
 // file byte-for-byte as it was.
@@ -23,20 +21,11 @@ async function initializedDb(version = '1.2.0'): Promise<string> {
   return dbPath;
 }
 
-type Operation = (ctx: EngineContext) => unknown;
-const OPERATIONS: Record<string, Operation> = {
-  initialize: (ctx) => initialize(ctx),
-  migrate: (ctx) => migrate(ctx),
-  status: (ctx) => status(ctx),
-  verify: (ctx) => verify(ctx, 'full'),
-  history: (ctx) => history(ctx),
-};
-
 interface Case {
   name: string;
   make: () => string | Promise<string>;
   code: ErrorCode;
-  operations: (keyof typeof OPERATIONS)[];
+  operations: string[];
   busyTimeoutMs?: number;
 }
 

@@ -20,22 +20,13 @@ import { runCli } from '../engine/test-support/cli';
 import { contextFor, seedFiles, sha256File, SHIPPED_SCHEMA_DIR, sqlite3, tempDir } from '../engine/test-support/fixtures';
 import { seededRandom } from '../../shared/seeded-random';
 import { scaled, seedFor } from './test-support/soak';
+import { OPERATIONS } from '../engine/test-support/operations';
 
 // Hostile inputs beyond bad-input.test.ts: symbolic links (to a database, to a folder, to nothing,
 // in a loop), a path through a file, bit-flipped databases, a database a writer was killed in, a
 // WAL database caught midway through a checkpoint, and schema folders with a gap, an upper-case
 // extension, an unreadable migration or a version in disguise. Each gets its error code and a
 // sentence naming the path, changes nothing, and never surfaces as an internal error.
-
-type Operation = (ctx: EngineContext) => unknown;
-const OPERATIONS: Record<string, Operation> = {
-  initialize: (ctx) => initialize(ctx),
-  migrate: (ctx) => migrate(ctx),
-  status: (ctx) => status(ctx),
-  verify: (ctx) => verify(ctx, 'full'),
-  history: (ctx) => history(ctx),
-  backup: (ctx) => backup(ctx),
-};
 
 async function failure(operation: string, ctx: EngineContext): Promise<WardenError> {
   try {
