@@ -19,10 +19,8 @@ import { childPidOf, percentile, startMeasuredProcess, type Measurement } from '
 // the table shows the client's CPU beside the server's, so the reader can see how much of the
 // machine each had. The figure is a floor for the server, not a ceiling.
 //
-// The server runs from the TypeScript sources (`node --import tsx electron/cli/main.ts serve`),
-// not from the bundled CLI the other figures use: its engine workers load
-// electron/api/engine-worker-tsx.mjs beside the sources. tsx's compile costs start-up time and
-// some memory, which the "before the load" RSS shows apart from what the load adds.
+// The server is the CLI that ships (out/cli/warden.mjs, built by scripts/build-cli.mjs), as the
+// other figures use it: `warden serve` with its bundled engine workers.
 
 const CLIENTS = 50;
 const DURATION_MS = 10_000;
@@ -146,7 +144,7 @@ interface ScenarioResult {
 async function runScenario(env: BenchEnv, dbPath: string, scenario: Scenario, durationMs: number): Promise<ScenarioResult> {
   let server: ChildProcess | undefined;
   const measured: Promise<Measurement> = startMeasuredProcess(
-    [process.execPath, '--import', 'tsx', join(env.repoRoot, 'electron/cli/main.ts'), 'serve', '--db', dbPath, '--schema', env.schemaDir, '--host', HOST, '--port', '0', '--health-interval', String(scenario.healthInterval)],
+    [...env.wardenCli, 'serve', '--db', dbPath, '--schema', env.schemaDir, '--host', HOST, '--port', '0', '--health-interval', String(scenario.healthInterval)],
     { cwd: env.repoRoot, onSpawn: (child) => (server = child) },
   );
   // GNU time runs the server: signals go to its child, the node process.

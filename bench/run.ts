@@ -5,6 +5,8 @@ import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { build } from 'esbuild';
+// @ts-expect-error: a plain ES module script without types
+import { buildCli } from '../scripts/build-cli.mjs';
 import { ENGINE_FIGURES } from './engine-figures';
 import type { BenchEnv, BenchSize, Figure, FigureResult, PendingRow, Row } from './figures';
 import { BENCH_ROOT, BENCH_SIZES, CACHE_DIR, REPO_ROOT, SHIPPED_SCHEMA_DIR, ensureCachedDatabase } from './generate-database';
@@ -46,17 +48,16 @@ const NOTES_MARKER = '<!-- notes below are kept when npm run bench rewrites this
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 
 /**
- * Bundles the CLI and the child scripts once, dependencies inlined (all but the native
- * better-sqlite3), as a release would ship them: no side pays for compiling TypeScript or for
- * resolving hundreds of module files at start-up.
+ * The CLI as it ships (out/cli, scripts/build-cli.mjs) and the child scripts bundled the same
+ * way, dependencies inlined (all but the native better-sqlite3): no side pays for compiling
+ * TypeScript or for resolving hundreds of module files at start-up.
  */
 async function bundle(outDir: string): Promise<Record<'warden' | 'engineTask' | 'kysely', string>> {
   const entries = {
-    warden: join(REPO_ROOT, 'electron/cli/main.ts'),
     engineTask: join(BENCH_ROOT, 'engine-task.ts'),
     kysely: join(BENCH_ROOT, 'race/kysely-migrator.ts'),
   };
-  const out = {} as Record<keyof typeof entries, string>;
+  const out = { warden: await buildCli() } as Record<keyof typeof entries | 'warden', string>;
   for (const [name, entry] of Object.entries(entries) as [keyof typeof entries, string][]) {
     out[name] = join(outDir, `${name}.mjs`);
     await build({

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DEFAULT_DB = join(ROOT, 'data/conversation_files.db');
-const CLI = join(ROOT, 'electron/cli/main.ts');
+const CLI = join(ROOT, 'out/cli/warden.mjs');
 
 /** The Electron executable, or null: the electron package throws when its binary was never downloaded. */
 function electronBinary() {
@@ -44,6 +44,7 @@ if (electron) {
   runToEnd(electron, [ROOT]);
 } else {
   console.log("Electron's binary is not installed here (offline install), so the console opens in the browser instead: warden serve.");
-  if (!existsSync(DEFAULT_DB)) step(process.execPath, ['--import', 'tsx', CLI, 'init', '--db', DEFAULT_DB]);
-  runToEnd(process.execPath, ['--import', 'tsx', CLI, 'serve', '--db', DEFAULT_DB, ...process.argv.slice(2)]);
+  step(process.execPath, [join(ROOT, 'scripts/build-cli.mjs')]);
+  if (!existsSync(DEFAULT_DB)) step(process.execPath, [CLI, 'init', '--db', DEFAULT_DB]);
+  runToEnd(process.execPath, [CLI, 'serve', '--db', DEFAULT_DB, ...process.argv.slice(2)]);
 }

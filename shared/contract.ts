@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BACKUP_NAME } from './backup-name';
 
 // The API contract: one table of methods, each with an input validator. The Electron host
 // (ipcMain.handle per method), the HTTP host (POST /api/<method>) and the renderer's client are
@@ -13,8 +14,7 @@ export const databaseId = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'a database
 export const schemaVersion = z.string().regex(SEMVER, 'a version like 1.2.0');
 /** A client-chosen id for a long operation, so progress events can be matched and the operation cancelled. */
 export const operationId = z.string().regex(/^[A-Za-z0-9-]{8,64}$/, 'an operation id (8–64 letters, digits or dashes)');
-/** A backup is named by its file name inside the database's backup folder, never by a path. */
-export const backupName = z.string().regex(/^[A-Za-z0-9_.-]{1,200}\.sqlite$/, 'a backup file name ending in .sqlite');
+export const backupName = z.string().regex(BACKUP_NAME, 'a backup file name ending in .sqlite');
 
 const onDatabase = z.object({ db: databaseId }).strict();
 const longOnDatabase = z.object({ db: databaseId, operationId: operationId.optional() }).strict();

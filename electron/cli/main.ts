@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { Command, CommanderError, Option } from 'commander';
 import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { BackupInfo } from '../../shared/types';
 import { WardenError } from './errors';
 
@@ -12,18 +12,16 @@ const FORMAT = 'schema-warden-backup/1';
 
 const manifestJson = z.object({
   format: z.literal(FORMAT),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/),
-  bytes: z.number().int().nonnegative(),
+  sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
+  bytes: z.number().check(z.int(), z.nonnegative()),
   sourcePath: z.string(),
-  applicationId: z.number().int(),
-  version: z.string().nullable(),
+  applicationId: z.number().check(z.int()),
+  version: z.nullable(z.string()),
   sqliteVersion: z.string(),
   reason: z.enum(['manual', 'pre-migrate', 'pre-repair', 'pre-restore']),
   createdAt: z.string(),
-  durationMs: z.number().nonnegative(),
-  verified: z
-    .object({ ok: z.boolean(), level: z.enum(['quick', 'full']), at: z.string(), messages: z.array(z.string()) })
-    .nullable(),
+  durationMs: z.number().check(z.nonnegative()),
+  verified: z.nullable(z.object({ ok: z.boolean(), level: z.enum(['quick', 'full']), at: z.string(), messages: z.array(z.string()) })),
 });
 
 export type BackupManifest = Omit<BackupInfo, 'name' | 'path'>;

@@ -19,6 +19,8 @@ export function expectedSchemaAt(schema: SchemaDefinition, version: string): Sch
   const key = cacheKey(schema, version);
   const cached = cache.get(key);
   if (cached) return cached;
+  // One replay fills the cache for every version on the way: a plan asks for the schema before
+  // each of its steps, and an init for all of them.
   const db = newConnection(':memory:');
   db.pragma('foreign_keys = OFF'); // as the engine applies migrations: a rebuild must not cascade
   try {
@@ -32,10 +34,9 @@ export function expectedSchemaAt(schema: SchemaDefinition, version: string): Sch
           `Fix the SQL in ${migration.file}; every migration must apply cleanly after the ones before it.`,
         );
       }
+      cache.set(cacheKey(schema, migration.version), snapshotSchema(db));
     }
-    const snapshot = snapshotSchema(db);
-    cache.set(key, snapshot);
-    return snapshot;
+    return cache.get(key) as SchemaSnapshot;
   } finally {
     db.close();
   }

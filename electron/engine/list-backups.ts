@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { backupName } from '../../shared/contract';
+import { BACKUP_NAME } from '../../shared/backup-name';
 import type { BackupInfo } from '../../shared/types';
 import { backupFolderOf } from './backup-folder';
 import { readManifest } from './backup-manifest';
@@ -24,7 +24,7 @@ export function readBackupFolder(ctx: EngineContext): BackupFolderContents {
   const contents: BackupFolderContents = { backups: [], unlisted: [] };
   if (!existsSync(folder)) return contents;
   for (const name of readdirSync(folder)) {
-    if (!backupName.safeParse(name).success) continue;
+    if (!BACKUP_NAME.test(name)) continue;
     const path = join(folder, name);
     try {
       const info = readManifest(path);

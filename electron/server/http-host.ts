@@ -11,6 +11,7 @@ import { loadSchema } from '../engine/schema-folder';
 import { CONTENT_SECURITY_POLICY } from '../api/content-security-policy';
 import { DatabaseRegistry } from '../api/database-registry';
 import { dispatch } from '../api/dispatch';
+import { ENGINE_WORKER_ENTRY } from '../api/engine-worker-entry';
 import { EngineWorkers } from '../api/engine-workers';
 import { errorInfoOf } from '../api/error-info';
 import type { HostContext } from '../api/host-context';
@@ -54,7 +55,6 @@ export interface HttpHost {
   close(): Promise<void>;
 }
 
-const ENGINE_WORKER_ENTRY = new URL('../api/engine-worker-tsx.mjs', import.meta.url);
 const HEALTH_BUSY_TIMEOUT_MS = 2_000;
 const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 /** How much of a refused body is read (and dropped) so that its 413 reaches the client, and for how long. */

@@ -2,7 +2,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { errorInfoOf } from '../api/error-info';
 import { formatError } from '../cli/output';
-import { startHttpHost, type HttpHost } from './http-host';
+import type { HttpHost } from './http-host';
 
 // `warden serve`: the web console and the API over HTTP, plus GET /api/health. It initializes
 // nothing by itself; a database that is not initialized is reported (degraded) until someone
@@ -78,6 +78,8 @@ async function serve(options: ServeOptions, defaults: ServeDefaults): Promise<vo
   }
   let server: HttpHost;
   try {
+    // Loaded here, not at start-up: every other command runs without the server and its contract.
+    const { startHttpHost } = await import('./http-host');
     server = await startHttpHost({
       databases,
       schemaDir: defaults.userPath(options.schema),

@@ -4,8 +4,8 @@ import { REPO_ROOT } from './fixtures';
 
 // The real `warden` command in a child process, as a service's start-up script would run it.
 
-const CLI = join(REPO_ROOT, 'electron/cli/main.ts');
-const NODE_ARGS = ['--import', 'tsx', CLI];
+/** Node's arguments for the CLI from its TypeScript sources, as `npm run warden` runs it. */
+export const SOURCE_CLI = ['--import', 'tsx', join(REPO_ROOT, 'electron/cli/main.ts')];
 
 export interface CliRun {
   code: number | null;
@@ -13,13 +13,13 @@ export interface CliRun {
   stderr: string;
 }
 
-export function runCli(args: string[]): CliRun {
-  const result = spawnSync(process.execPath, [...NODE_ARGS, ...args], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, INIT_CWD: '' } });
+export function runCli(args: string[], cli: string[] = SOURCE_CLI): CliRun {
+  const result = spawnSync(process.execPath, [...cli, ...args], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, INIT_CWD: '' } });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-export function spawnCli(args: string[]): ChildProcess {
-  return spawn(process.execPath, [...NODE_ARGS, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnCli(args: string[], cli: string[] = SOURCE_CLI): ChildProcess {
+  return spawn(process.execPath, [...cli, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 /** Resolves with the exit code and output of a spawned CLI process. */

@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+// Builds the `warden` CLI that ships (package.json "bin"): out/cli/warden.mjs, with its engine
+// worker beside it. esbuild inlines every dependency but the native better-sqlite3, so the CLI
+// starts without compiling TypeScript (tsx, what `npm run warden` uses in development) or
+// resolving hundreds of module files — what a service's start-up gate pays on every start.
+// `warden serve` and its API are a separate chunk, loaded only by that command.
+import { build } from 'esbuild';
+import { chmodSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const DEFAULT_CLI_DIR = join(ROOT, 'out/cli');
+
+/** Under the bundle the HTTP host starts the bundled worker, not the tsx one (electron/api/engine-worker-entry.ts). */
+const bundledWorkerEntry = {
+  name: 'bundled-engine-worker-entry',
+  setup(b) {
+    b.onResolve({ filter: /\/engine-worker-entry$/ }, () => ({ path: 'engine-worker-entry', namespace: 'warden' }));
+    b.onLoad({ filter: /.*/, namespace: 'warden' }, () => ({
+      contents: "export const ENGINE_WORKER_ENTRY = new URL('./engine-worker.mjs', import.meta.url);",
+      loader: 'js',
+    }));
+  },
+};
+
+/** Bundles the CLI into `outDir` (emptied first); returns the path of its entry. */
+export async function buildCli(outDir = DEFAULT_CLI_DIR) {
+  rmSync(outDir, { recursive: true, force: true });
+  await build({
+    entryPoints: { warden: join(ROOT, 'electron/cli/main.ts'), 'engine-worker': join(ROOT, 'electron/api/engine-worker.ts') },
+    outdir: outDir,
+    outExtension: { '.js': '.mjs' },
+    // Chunks stay beside the entries: the worker's URL above is relative to the chunk that names it.
+    chunkNames: '[name]-[hash]',
+    bundle: true,
+    splitting: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    external: ['better-sqlite3'],
+    plugins: [bundledWorkerEntry],
+    // Inlined CommonJS dependencies call require(): give the ES modules one.
+    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    logLevel: 'warning',
+  });
+  const entry = join(outDir, 'warden.mjs');
+  chmodSync(entry, 0o755);
+  return entry;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const entry = await buildCli(process.argv[2] ?? DEFAULT_CLI_DIR);
+  console.log(`built ${entry}`);
+}
