@@ -26,6 +26,7 @@ const SIZES: BenchSize[] = [...BENCH_SIZES];
 const PLUGGED: { id: string; title: string; module: string }[] = [
   { id: 'backup', title: 'backup (+verify) vs sqlite3 .backup vs cp', module: 'backup.bench.ts' },
   { id: 'health', title: 'GET /api/health under load (req/s, p50/p99, 50 clients on loopback)', module: 'health.bench.ts' },
+  { id: 'memory', title: 'peak memory by database size (40 MB, 400 MB, 1.2 GB)', module: 'memory.bench.ts' },
 ];
 
 interface Args {

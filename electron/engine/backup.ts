@@ -10,7 +10,7 @@ import { copyDatabase } from './copy-database';
 import { assertApplicationId } from './database-state';
 import { WardenError, explainSqliteError } from './errors';
 import { startSha256 } from './file-sha256';
-import { openDatabase, withDatabase } from './open-database';
+import { openDatabase, SINGLE_PASS_CACHE_KIB, withDatabase } from './open-database';
 import { recordLifecycleEvent } from './record-lifecycle-event';
 import { applyRetention, checkKeepPerReason, DEFAULT_KEEP_PER_REASON } from './retention';
 
@@ -29,9 +29,6 @@ export interface BackupOptions {
   spare?: string[];
 }
 
-/** The copy reads each page once: a large page cache on its connection would only cost memory. */
-const SOURCE_CACHE_KIB = 2048;
-
 interface Copied {
   sqliteVersion: string;
   pages: number;
@@ -45,7 +42,7 @@ async function copyInto(ctx: EngineContext, staged: string): Promise<Copied> {
     if (source.pragma('page_count', { simple: true }) === 0) {
       throw new WardenError('NOT_INITIALIZED', `${ctx.dbPath} is empty: there is nothing to back up.`, `Initialize it first: warden init --db ${ctx.dbPath}`);
     }
-    source.pragma(`cache_size = -${SOURCE_CACHE_KIB}`);
+    source.pragma(`cache_size = -${SINGLE_PASS_CACHE_KIB}`);
     const pages = await copyDatabase(ctx, source, staged, 'backup', `The backup of ${ctx.dbPath}`);
     return { sqliteVersion: (source.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v, pages };
   } catch (err) {
