@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { extractChecks, normalizeSql, splitStatements, tokenize } from './sql-text';
+import { kw, lit, literalArb, nameArb, nm, p, render, styleArb, type Piece } from './test-support/sql-pieces';
 
 // Properties of the SQL reader over generated input: it must never throw on anything, and
 // formatting (whitespace, comments, keyword case, identifier quoting) must never count.
@@ -64,19 +65,6 @@ describe('tokenize, on any string', () => {
 
 // ---- generated statements, rendered with arbitrary formatting ------------------------------
 
-type Piece = { kind: 'keyword'; text: string } | { kind: 'name'; text: string } | { kind: 'literal'; text: string } | { kind: 'punct'; text: string };
-
-const kw = (text: string): Piece => ({ kind: 'keyword', text });
-const nm = (text: string): Piece => ({ kind: 'name', text });
-const lit = (text: string): Piece => ({ kind: 'literal', text });
-const p = (text: string): Piece => ({ kind: 'punct', text });
-
-const nameArb = fc.stringMatching(/^[a-z][a-z0-9_]{0,8}$/).filter((n) => !['as', 'on', 'in', 'is', 'or', 'and', 'not', 'end', 'begin', 'case', 'when', 'then', 'else', 'check', 'from', 'where', 'select', 'table', 'create', 'trigger', 'temp', 'null', 'default'].includes(n));
-const literalArb = fc.oneof(
-  fc.nat(100_000).map(String),
-  fc.constantFrom('1.5', '.25', '3e+2', "x'0A0b'"),
-  fc.string({ maxLength: 12 }).map((s) => `'${s.replace(/'/g, "''")}'`),
-);
 const comparison = fc.tuple(nameArb, fc.constantFrom('=', '<=', '>=', '<>', '!=', '<', '>'), literalArb).map(([n, op, l]): Piece[] => [nm(n), p(op), lit(l)]);
 const expression = fc
   .array(comparison, { minLength: 1, maxLength: 3 })
@@ -107,36 +95,6 @@ const createTrigger = fc.tuple(nameArb, nameArb, fc.array(bodyStatement, { minLe
 ]);
 const statementArb = fc.oneof(createTable, select, insert, update, createTrigger);
 
-interface Style {
-  /** One separator per gap between pieces: spaces, newlines, tabs, comments. */
-  gaps: string[];
-  keywordCase: ('upper' | 'lower' | 'mixed')[];
-  quoting: ('bare' | 'double' | 'bracket' | 'backtick')[];
-}
-
-const gapArb = fc.constantFrom(' ', '  ', '\n', '\t', ' -- note; END\n', ' /* begin; */ ', '\n\n  ');
-const styleArb = fc.record({
-  gaps: fc.array(gapArb, { minLength: 64, maxLength: 64 }),
-  keywordCase: fc.array(fc.constantFrom('upper' as const, 'lower' as const, 'mixed' as const), { minLength: 64, maxLength: 64 }),
-  quoting: fc.array(fc.constantFrom('bare' as const, 'double' as const, 'bracket' as const, 'backtick' as const), { minLength: 64, maxLength: 64 }),
-});
-
-function render(pieces: Piece[], style: Style): string {
-  return pieces
-    .map((piece, k) => {
-      const at = k % 64;
-      let text = piece.text;
-      if (piece.kind === 'keyword') {
-        const c = style.keywordCase[at];
-        text = c === 'upper' ? text.toUpperCase() : c === 'lower' ? text.toLowerCase() : [...text].map((ch, i) => (i % 2 ? ch.toLowerCase() : ch.toUpperCase())).join('');
-      } else if (piece.kind === 'name') {
-        const q = style.quoting[at];
-        text = q === 'double' ? `"${text}"` : q === 'bracket' ? `[${text}]` : q === 'backtick' ? `\`${text}\`` : text;
-      }
-      return k === 0 ? text : style.gaps[at] + text;
-    })
-    .join('');
-}
 
 describe('normalizeSql, on generated statements', () => {
   it('does not change when whitespace, comments, keyword case or identifier quoting change', () => {
