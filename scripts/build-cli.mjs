@@ -5,7 +5,7 @@
 // resolving hundreds of module files — what a service's start-up gate pays on every start.
 // `warden serve` and its API are a separate chunk, loaded only by that command.
 import { build } from 'esbuild';
-import { chmodSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -24,9 +24,15 @@ const bundledWorkerEntry = {
   },
 };
 
-/** Bundles the CLI into `outDir` (emptied first); returns the path of its entry. */
+/** The previous build's modules go (their chunk names change with their content); nothing else in the folder is touched. */
+function removePreviousBuild(outDir) {
+  if (!existsSync(outDir)) return;
+  for (const name of readdirSync(outDir)) if (name.endsWith('.mjs')) rmSync(join(outDir, name));
+}
+
+/** Bundles the CLI into `outDir`; returns the path of its entry. */
 export async function buildCli(outDir = DEFAULT_CLI_DIR) {
-  rmSync(outDir, { recursive: true, force: true });
+  removePreviousBuild(outDir);
   await build({
     entryPoints: { warden: join(ROOT, 'electron/cli/main.ts'), 'engine-worker': join(ROOT, 'electron/api/engine-worker.ts') },
     outdir: outDir,

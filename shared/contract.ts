@@ -1,5 +1,6 @@
-import { z } from 'zod';
 import { BACKUP_NAME } from './backup-name';
+import * as z from 'zod/mini';
+import './zod-messages';
 
 // The API contract: one table of methods, each with an input validator. The Electron host
 // (ipcMain.handle per method), the HTTP host (POST /api/<method>) and the renderer's client are
@@ -10,45 +11,48 @@ import { BACKUP_NAME } from './backup-name';
 
 const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
 
-export const databaseId = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'a database id (letters, digits, _ . -)');
-export const schemaVersion = z.string().regex(SEMVER, 'a version like 1.2.0');
-/** A client-chosen id for a long operation, so progress events can be matched and the operation cancelled. */
-export const operationId = z.string().regex(/^[A-Za-z0-9-]{8,64}$/, 'an operation id (8–64 letters, digits or dashes)');
-export const backupName = z.string().regex(BACKUP_NAME, 'a backup file name ending in .sqlite');
+const text = (pattern: RegExp, what: string) => z.string().check(z.regex(pattern, what));
 
-const onDatabase = z.object({ db: databaseId }).strict();
-const longOnDatabase = z.object({ db: databaseId, operationId: operationId.optional() }).strict();
+export const databaseId = text(/^[A-Za-z0-9_.-]{1,64}$/, 'a database id (letters, digits, _ . -)');
+export const schemaVersion = text(SEMVER, 'a version like 1.2.0');
+/** A client-chosen id for a long operation, so progress events can be matched and the operation cancelled. */
+export const operationId = text(/^[A-Za-z0-9-]{8,64}$/, 'an operation id (8–64 letters, digits or dashes)');
+export const backupName = text(BACKUP_NAME, 'a backup file name ending in .sqlite');
+
+const onDatabase = z.strictObject({ db: databaseId });
+const longOnDatabase = z.strictObject({ db: databaseId, operationId: z.optional(operationId) });
+const optionalVersion = z.optional(schemaVersion);
+const flag = (byDefault: boolean) => z._default(z.boolean(), byDefault);
+const REASON_LENGTH = 'a reason of 3 to 500 characters';
 
 export const contract = {
-  listSchemas: z.object({}).strict(),
-  listDatabases: z.object({}).strict(),
+  listSchemas: z.strictObject({}),
+  listDatabases: z.strictObject({}),
   /** Electron: the user picks a file in a native dialog. HTTP host: not available (no paths over the wire). */
-  openDatabase: z.object({}).strict(),
+  openDatabase: z.strictObject({}),
   /** Creates a fresh database of `schema` at `version` (latest by default). Electron asks where in a save dialog. */
-  createDatabase: z
-    .object({
-      schema: z.string().regex(/^[a-z0-9_]{1,64}$/, 'a schema name (lower-case letters, digits, _)'),
-      version: schemaVersion.optional(),
-      name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a file name of letters, digits, _ and -').optional(),
-    })
-    .strict(),
+  createDatabase: z.strictObject({
+    schema: text(/^[a-z0-9_]{1,64}$/, 'a schema name (lower-case letters, digits, _)'),
+    version: optionalVersion,
+    name: z.optional(text(/^[A-Za-z0-9_-]{1,64}$/, 'a file name of letters, digits, _ and -')),
+  }),
   closeDatabase: onDatabase,
   status: onDatabase,
   history: onDatabase,
-  verify: longOnDatabase.extend({ level: z.enum(['quick', 'full']).default('quick') }),
-  initialize: longOnDatabase.extend({ to: schemaVersion.optional() }),
-  migrate: longOnDatabase.extend({ to: schemaVersion.optional(), backup: z.boolean().default(true) }),
-  plan: onDatabase.extend({ to: schemaVersion.optional() }),
-  rehearse: longOnDatabase.extend({ to: schemaVersion.optional() }),
-  repair: longOnDatabase.extend({ backup: z.boolean().default(true) }),
-  baseline: onDatabase.extend({ version: schemaVersion }),
-  acceptChecksum: onDatabase.extend({ version: schemaVersion, reason: z.string().trim().min(3, 'a reason of 3 to 500 characters').max(500, 'a reason of 3 to 500 characters') }),
+  verify: z.extend(longOnDatabase, { level: z._default(z.enum(['quick', 'full']), 'quick') }),
+  initialize: z.extend(longOnDatabase, { to: optionalVersion }),
+  migrate: z.extend(longOnDatabase, { to: optionalVersion, backup: flag(true) }),
+  plan: z.extend(onDatabase, { to: optionalVersion }),
+  rehearse: z.extend(longOnDatabase, { to: optionalVersion }),
+  repair: z.extend(longOnDatabase, { backup: flag(true) }),
+  baseline: z.extend(onDatabase, { version: schemaVersion }),
+  acceptChecksum: z.extend(onDatabase, { version: schemaVersion, reason: z.string().check(z.trim(), z.minLength(3, REASON_LENGTH), z.maxLength(500, REASON_LENGTH)) }),
   backup: longOnDatabase,
   backups: onDatabase,
-  verifyBackup: longOnDatabase.extend({ backup: backupName, full: z.boolean().default(false) }),
-  restore: longOnDatabase.extend({ backup: backupName }),
+  verifyBackup: z.extend(longOnDatabase, { backup: backupName, full: flag(false) }),
+  restore: z.extend(longOnDatabase, { backup: backupName }),
   /** Stops a long operation started with this operationId; it ends with CANCELLED and changes nothing. */
-  cancel: z.object({ operationId }).strict(),
+  cancel: z.strictObject({ operationId }),
 } as const;
 
 export type MethodName = keyof typeof contract;

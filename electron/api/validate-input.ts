@@ -1,11 +1,11 @@
-import type { z } from 'zod';
+import type { core } from 'zod/mini';
 import { contract, type MethodName, type ValidInput } from '../../shared/contract';
 import { WardenError } from '../engine/errors';
 
 // Every input is checked against the contract before a handler sees it; the error names the
 // field and says what it should be.
 
-type Issue = z.core.$ZodIssue;
+type Issue = core.$ZodIssue;
 
 function describeIssue(issue: Issue, input: unknown): string {
   if (issue.code === 'unrecognized_keys') return `unexpected ${issue.keys.length === 1 ? 'field' : 'fields'} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;

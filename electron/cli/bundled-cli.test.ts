@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain ES module script without types
@@ -31,6 +31,15 @@ describe('the bundled warden CLI', () => {
     expect(status.code).toBe(0);
     expect(JSON.parse(status.stdout)).toMatchObject({ version: '1.2.0', status: 'healthy' });
     expect(runCli(['--version'], cli).stdout.trim()).toBe(packageJson.version);
+  });
+
+  it('loads zod/mini with its English messages only: not the full API, not the other locales', () => {
+    // esbuild marks each inlined module with a "// node_modules/…" line.
+    const inlined = readdirSync(OUT)
+      .filter((name) => name.endsWith('.mjs'))
+      .flatMap((name) => readFileSync(join(OUT, name), 'utf8').match(/^\/\/ node_modules\/zod\/\S+/gm) ?? []);
+    expect(inlined).toContain('// node_modules/zod/v4/locales/en.js');
+    expect(inlined.filter((m) => /\/locales\/(?!en\.js)|\/v4\/classic\//.test(m))).toEqual([]);
   });
 
   it('serves the console with its bundled engine worker', async () => {

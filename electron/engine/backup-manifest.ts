@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import * as z from 'zod/mini';
 import type { BackupInfo } from '../../shared/types';
+import * as z from 'zod/mini';
+import '../../shared/zod-messages';
 import { WardenError } from './errors';
 
 // The manifest: a JSON file beside each backup (`<backup>.sqlite.json`) saying what the backup

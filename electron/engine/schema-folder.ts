@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import semver from 'semver';
 import * as z from 'zod/mini';
-import en from 'zod/v4/locales/en.js';
+import '../../shared/zod-messages';
 import { WardenError } from './errors';
 
 export interface Migration {
@@ -26,10 +26,6 @@ export interface SchemaDefinition {
   migrations: Migration[];
   latest: string;
 }
-
-// zod/mini: the same validation in a fraction of the code a start-up has to load (zod's full
-// API is 700 KB of a bundled CLI's 1 MB). Messages come from its English locale.
-z.config(en());
 
 const schemaJson = z.object({
   name: z.string().check(z.regex(/^[a-z0-9_]+$/, 'lower-case letters, digits and underscores')),

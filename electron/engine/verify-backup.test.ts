@@ -74,7 +74,8 @@ describe('verifyBackup', () => {
     copyFileSync(taken.path, plain);
     writeFileSync(manifestPathOf(taken.path), '{ "format": "schema-warden-backup/1", "sha256": 42 }');
     const report = await verifyBackup(ctx, { backup: taken.name });
-    expect(report.problems[0]).toMatch(/is not a Schema Warden backup manifest \(field "sha256"/);
+    // zod's English message, not its bare "Invalid input": the words come from shared/zod.ts.
+    expect(report.problems[0]).toMatch(/is not a Schema Warden backup manifest \(field "sha256": Invalid input: expected string, received number\)/);
     writeFileSync(manifestPathOf(taken.path), 'not json');
     expect((await verifyBackup(ctx, { backup: taken.name })).problems[0]).toMatch(/is not JSON/);
     expect(listBackups(ctx)).toEqual([]);

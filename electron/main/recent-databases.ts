@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../../shared/zod-messages';
 
 // File → Open Recent: the databases the user opened or created, newest first, in a small JSON
 // file under Electron's userData folder. Every path in it came from a native dialog.
@@ -10,7 +11,7 @@ export interface RecentDatabase {
   schema: string;
 }
 
-const recentFile = z.array(z.object({ path: z.string().min(1), schema: z.string().min(1) }));
+const recentFile = z.array(z.object({ path: z.string().check(z.minLength(1)), schema: z.string().check(z.minLength(1)) }));
 const LIMIT = 10;
 
 export class RecentDatabases {
