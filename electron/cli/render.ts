@@ -82,7 +82,7 @@ export function renderBackupVerification(report: BackupVerification): string {
   const lines = labelled([
     ['Backup', report.path],
     ['Version', report.version ?? 'none'],
-    ['SHA-256', report.hashMatches ? `${report.sha256} (matches its manifest)` : `${report.sha256} (expected ${report.expectedSha256 ?? 'unknown: no manifest'})`],
+    ['SHA-256', report.hashMatches ? `${report.sha256} (matches its manifest)` : `${report.sha256} (expected ${report.expectedSha256 ?? 'unknown: no manifest to read it from'})`],
     ['Integrity', `${check}: ${report.integrity.ok ? 'ok' : 'FAILED'}`],
     ['Status', report.ok ? 'OK: the backup can be restored.' : 'NOT OK: the backup cannot be trusted.'],
     ['Took', `${report.durationMs} ms`],
