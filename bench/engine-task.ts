@@ -5,7 +5,7 @@ import { backup } from '../electron/engine/backup';
 import { copyDatabase } from '../electron/engine/copy-database';
 import { initialize } from '../electron/engine/initialize';
 import { migrate } from '../electron/engine/migrate';
-import { openDatabase, SINGLE_PASS_CACHE_KIB } from '../electron/engine/open-database';
+import { openDatabase } from '../electron/engine/open-database';
 import { loadSchema } from '../electron/engine/schema-folder';
 import { verify } from '../electron/engine/verify';
 import type { EngineContext } from '../electron/engine/context';
@@ -41,9 +41,8 @@ async function call(): Promise<string> {
     }
     case 'backup-copy': {
       // What backup() does before its check and fingerprint, alone: the same connection settings.
-      const source = openDatabase(dbPath, { mode: 'read' });
+      const source = openDatabase(dbPath, { mode: 'read', singlePass: true });
       try {
-        source.pragma(`cache_size = -${SINGLE_PASS_CACHE_KIB}`);
         return `pages=${await copyDatabase(ctx, source, join(backupDir, 'copy.sqlite'), 'backup', 'The copy')}`;
       } finally {
         source.close();

@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { build } from 'esbuild';
 // @ts-expect-error: a plain ES module script without types
-import { buildCli } from '../scripts/build-cli.mjs';
+import { buildCli, NODE_BUNDLE } from '../scripts/build-cli.mjs';
 import { ENGINE_FIGURES } from './engine-figures';
 import type { BenchEnv, BenchSize, Figure, FigureResult, PendingRow, Row } from './figures';
 import { BENCH_ROOT, BENCH_SIZES, CACHE_DIR, REPO_ROOT, SHIPPED_SCHEMA_DIR, ensureCachedDatabase } from './generate-database';
@@ -61,18 +61,7 @@ async function bundle(outDir: string): Promise<Record<'warden' | 'engineTask' | 
   const out = { warden: await buildCli() } as Record<keyof typeof entries | 'warden', string>;
   for (const [name, entry] of Object.entries(entries) as [keyof typeof entries, string][]) {
     out[name] = join(outDir, `${name}.mjs`);
-    await build({
-      entryPoints: [entry],
-      outfile: out[name],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      external: ['better-sqlite3'],
-      // Inlined CommonJS dependencies call require(): give the ES module one.
-      banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-      logLevel: 'warning',
-    });
+    await build({ entryPoints: [entry], outfile: out[name], ...NODE_BUNDLE });
   }
   return out;
 }

@@ -30,6 +30,18 @@ function removePreviousBuild(outDir) {
   for (const name of readdirSync(outDir)) if (name.endsWith('.mjs')) rmSync(join(outDir, name));
 }
 
+/** How the project bundles code for Node: every dependency inlined but the native better-sqlite3. */
+export const NODE_BUNDLE = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  external: ['better-sqlite3'],
+  // Inlined CommonJS dependencies call require(): give the ES modules one.
+  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  logLevel: 'warning',
+};
+
 /** Bundles the CLI into `outDir`; returns the path of its entry. */
 export async function buildCli(outDir = DEFAULT_CLI_DIR) {
   removePreviousBuild(outDir);
@@ -39,16 +51,9 @@ export async function buildCli(outDir = DEFAULT_CLI_DIR) {
     outExtension: { '.js': '.mjs' },
     // Chunks stay beside the entries: the worker's URL above is relative to the chunk that names it.
     chunkNames: '[name]-[hash]',
-    bundle: true,
     splitting: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    external: ['better-sqlite3'],
     plugins: [bundledWorkerEntry],
-    // Inlined CommonJS dependencies call require(): give the ES modules one.
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-    logLevel: 'warning',
+    ...NODE_BUNDLE,
   });
   const entry = join(outDir, 'warden.mjs');
   chmodSync(entry, 0o755);

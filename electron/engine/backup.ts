@@ -10,7 +10,7 @@ import { copyDatabase } from './copy-database';
 import { assertApplicationId } from './database-state';
 import { WardenError, explainSqliteError } from './errors';
 import { startSha256 } from './file-sha256';
-import { openDatabase, SINGLE_PASS_CACHE_KIB, withDatabase } from './open-database';
+import { openDatabase, withDatabase } from './open-database';
 import { recordLifecycleEvent } from './record-lifecycle-event';
 import { applyRetention, checkKeepPerReason, DEFAULT_KEEP_PER_REASON } from './retention';
 
@@ -36,13 +36,12 @@ interface Copied {
 
 /** Copies the database into `staged` with the online backup API. */
 async function copyInto(ctx: EngineContext, staged: string): Promise<Copied> {
-  const source = openDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs });
+  const source = openDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs, singlePass: true });
   try {
     assertApplicationId(source.pragma('application_id', { simple: true }) as number, ctx.schema, ctx.dbPath);
     if (source.pragma('page_count', { simple: true }) === 0) {
       throw new WardenError('NOT_INITIALIZED', `${ctx.dbPath} is empty: there is nothing to back up.`, `Initialize it first: warden init --db ${ctx.dbPath}`);
     }
-    source.pragma(`cache_size = -${SINGLE_PASS_CACHE_KIB}`);
     const pages = await copyDatabase(ctx, source, staged, 'backup', `The backup of ${ctx.dbPath}`);
     return { sqliteVersion: (source.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v, pages };
   } catch (err) {

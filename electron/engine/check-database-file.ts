@@ -1,7 +1,7 @@
 import type { IntegrityResult } from '../../shared/types';
 import { currentVersionOf, readAppliedVersions } from './bookkeeping';
 import { WardenError, explainSqliteError } from './errors';
-import { openDatabase, SINGLE_PASS_CACHE_KIB } from './open-database';
+import { openDatabase } from './open-database';
 import { integrityOf, type IntegrityLevel } from './verify';
 
 export interface DatabaseFileCheck {
@@ -26,13 +26,12 @@ export function checkDatabaseFile(path: string, level: IntegrityLevel | null): D
   const failed = (err: WardenError): DatabaseFileCheck => ({ version: null, applicationId: 0, integrity: { level: level ?? 'quick', ok: false, messages: [err.message] } });
   let db;
   try {
-    db = openDatabase(path, { mode: 'read' });
+    db = openDatabase(path, { mode: 'read', singlePass: true });
   } catch (err) {
     if (isDamage(err)) return failed(err);
     throw err;
   }
   try {
-    db.pragma(`cache_size = -${SINGLE_PASS_CACHE_KIB}`);
     const integrity = level ? integrityOf(db, level) : null;
     const applicationId = db.pragma('application_id', { simple: true }) as number;
     return { version: currentVersionOf(readAppliedVersions(db)), applicationId, integrity };

@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { afterEach } from 'vitest';
 import type { EngineContext } from '../context';
 import { loadSchema, type SchemaDefinition } from '../schema-folder';
+import { fileWriter } from './file-writer';
 
 // Real files in temp folders, the shipped schema, and sqlite3 as the independent referee.
 
@@ -58,27 +59,9 @@ export function countRows(path: string, table: string): number {
 export function seedFiles(path: string, files: number, offset = 0): void {
   const db = new Database(path);
   try {
-    const insertFile = db.prepare(
-      'INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash, mime_type, uploaded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    );
-    // Without mime_type: NULL before 1.2.0, the column's default from 1.2.0 on.
-    const insertFileWithoutType = db.prepare(
-      'INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash, uploaded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    );
-    const insertMeta = db.prepare('INSERT INTO file_metadata (file_id, metadata_key, metadata_value) VALUES (?, ?, ?)');
-    const insertAssoc = db.prepare('INSERT INTO session_file_associations (session_id, file_id, message_id) VALUES (?, ?, ?)');
-    const insertLog = db.prepare("INSERT INTO file_access_log (file_id, access_type, accessed_by) VALUES (?, 'download', ?)");
+    const store = fileWriter(db);
     db.transaction(() => {
-      for (let k = offset; k < offset + files; k++) {
-        const id = `file-${k}`;
-        const session = `session-${k % 50}`;
-        const common = [id, session, `report-${k}.pdf`, `stored-${k}.bin`, `/srv/files/${id}`, 1000 + k, `hash-${k % 97}`];
-        if (k % 3 === 0) insertFileWithoutType.run(...common, 'alice');
-        else insertFile.run(...common, 'application/pdf', 'alice');
-        insertMeta.run(id, 'pages', String(k % 40));
-        insertAssoc.run(session, id, `msg-${k}`);
-        insertLog.run(id, 'bob');
-      }
+      for (let k = offset; k < offset + files; k++) store({ id: `file-${k}`, session: `session-${k % 50}`, n: k, uploader: 'alice', downloader: 'bob' });
     })();
   } finally {
     db.close();

@@ -1,5 +1,6 @@
 import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import { fileWriter } from '../../engine/test-support/file-writer';
 
 // One deployment of the chat service (one VM) for deployments.test.ts: its own better-sqlite3
 // connection, inserting a file with its metadata, session association and a download in the access
@@ -50,27 +51,8 @@ while (!retryingBusy(() => hasSchema.get())) pause(5);
 db.pragma('foreign_keys = ON');
 summary.journalMode = String(retryingBusy(() => db.pragma(`journal_mode = ${journalMode}`, { simple: true })));
 
-// Valid at 1.0.0 and at 1.2.0: mime_type is given for two files in three and left out for the
-// third (NULL before 1.2.0, its default after); storage_backend (1.2.0) is always left to its default.
-const insertTyped = db.prepare(
-  'INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash, mime_type, uploaded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-);
-const insertUntyped = db.prepare(
-  'INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash, uploaded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-);
-const insertMeta = db.prepare('INSERT INTO file_metadata (file_id, metadata_key, metadata_value) VALUES (?, ?, ?)');
-const insertAssoc = db.prepare('INSERT INTO session_file_associations (session_id, file_id, message_id) VALUES (?, ?, ?)');
-const insertAccess = db.prepare("INSERT INTO file_access_log (file_id, access_type, accessed_by) VALUES (?, 'download', ?)");
-
-const upload = db.transaction((id: string, n: number) => {
-  const session = `${name}-session-${n % 20}`;
-  const common = [id, session, `report-${n}.pdf`, `${id}.bin`, `/srv/files/${id}`, 1000 + n, `hash-${n % 97}`] as const;
-  if (n % 3 === 2) insertUntyped.run(...common, name);
-  else insertTyped.run(...common, 'application/pdf', name);
-  insertMeta.run(id, 'pages', String(n % 40));
-  insertAssoc.run(session, id, `msg-${n}`);
-  insertAccess.run(id, name);
-});
+const store = fileWriter(db);
+const upload = db.transaction((id: string, n: number) => store({ id, session: `${name}-session-${n % 20}`, n, uploader: name, downloader: name }));
 
 const log = openSync(logPath, 'a');
 let started = performance.now();
