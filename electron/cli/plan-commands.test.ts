@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { initialize } from '../engine/initialize';
 import { REPO_ROOT, contextFor, seedFiles, sha256File, sqlite3, tempDir } from '../engine/test-support/fixtures';
-import { buildPythonServiceDatabase } from '../engine/test-support/python-service';
+import { startChatService } from '../engine/test-support/chat-service';
 
 // The commands as a script runs them: exit codes (0 ok, 1 degraded, 2 failed, 64 usage), one JSON document on stdout.
 
@@ -32,7 +32,7 @@ describe('warden plan, rehearse, repair, baseline, accept-checksum', () => {
 
   it('a blocked plan exits 2; baseline without --version is a usage error (64); baseline then adopts', () => {
     const dbPath = join(tempDir(), 'db.sqlite');
-    buildPythonServiceDatabase(dbPath);
+    startChatService(dbPath);
     const blocked = warden('plan', '--db', dbPath);
     expect(blocked.code).toBe(2);
     expect(blocked.stdout).toContain('[NOT_VERSIONED]');

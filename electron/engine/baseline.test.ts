@@ -8,13 +8,13 @@ import { plan } from './migration-plan';
 import { status } from './status';
 import { verify } from './verify';
 import { contextFor, seedFiles, sha256File, sqlite3, tempDir } from './test-support/fixtures';
-import { buildPythonServiceDatabase } from './test-support/python-service';
+import { startChatService } from './test-support/chat-service';
 import { buildUnversioned, tableCounts, tableDigest } from './test-support/schema-variants';
 
 describe('a database built by the Python service', () => {
   it('is recognized as legacy, adopted as 1.0.0 and migrated to 1.2.0 with every row kept', async () => {
     const dbPath = join(tempDir(), 'conversation_files.db');
-    buildPythonServiceDatabase(dbPath);
+    startChatService(dbPath);
     seedFiles(dbPath, 500);
     const ctx = contextFor(dbPath);
     const counts = tableCounts(dbPath);
@@ -86,7 +86,7 @@ describe('baseline refuses what is not exactly version V', () => {
 
   it('adopts what differs only in formatting', () => {
     const dbPath = join(tempDir(), 'db.sqlite');
-    buildPythonServiceDatabase(dbPath);
+    startChatService(dbPath);
     sqlite3(dbPath, 'DROP TABLE schema_migrations');
     expect(baseline(contextFor(dbPath), { version: '1.0.0' })).toMatchObject({ version: '1.0.0', adoptedFrom: null });
   });

@@ -4,7 +4,7 @@ import { compareSchemas } from './compare-schemas';
 import { expectedSchemaAt } from './expected-schema';
 import { snapshotSchema } from './introspect';
 import { shippedSchema } from './test-support/fixtures';
-import { PYTHON_SERVICE_SCHEMA } from './test-support/python-service';
+import { CHAT_SERVICE_001 } from './test-support/chat-service';
 
 function snapshotOf(sql: string) {
   const db = new Database(':memory:');
@@ -21,7 +21,7 @@ const differences = (expected: string, actual: string) => compareSchemas(snapsho
 
 describe('compareSchemas: formatting never counts', () => {
   it("the Python service's 1.0.0, written its own way, is 1.0.0", () => {
-    expect(compareSchemas(expectedSchemaAt(shippedSchema(), '1.0.0'), snapshotOf(PYTHON_SERVICE_SCHEMA))).toEqual([]);
+    expect(compareSchemas(expectedSchemaAt(shippedSchema(), '1.0.0'), snapshotOf(CHAT_SERVICE_001))).toEqual([]);
   });
 
   it('REFERENCES parent is REFERENCES parent(primary key)', () => {

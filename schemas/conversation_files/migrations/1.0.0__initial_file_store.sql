@@ -90,30 +90,43 @@ BEGIN
 END;
 
 CREATE VIEW v_active_files AS
-SELECT cf.*,
+SELECT cf.file_id,
+       cf.session_id,
+       cf.original_filename,
+       cf.file_size,
+       cf.file_hash,
+       cf.mime_type,
+       cf.uploaded_at,
+       cf.uploaded_by,
        COUNT(DISTINCT sfa.session_id) AS session_count,
-       MAX(sfa.associated_at) AS last_associated
+       MAX(sfa.associated_at) AS last_associated_at
 FROM conversation_files cf
 LEFT JOIN session_file_associations sfa ON cf.file_id = sfa.file_id
 WHERE cf.is_deleted = 0
 GROUP BY cf.file_id;
 
 CREATE VIEW v_session_file_summary AS
-SELECT session_id,
-       COUNT(*) AS total_files,
-       SUM(file_size) AS total_size,
-       MIN(uploaded_at) AS first_file_at,
-       MAX(uploaded_at) AS last_file_at
-FROM conversation_files
-WHERE is_deleted = 0
-GROUP BY session_id;
+SELECT sfa.session_id,
+       COUNT(DISTINCT sfa.file_id) AS total_files,
+       SUM(cf.file_size) AS total_size,
+       MIN(sfa.associated_at) AS first_file_added,
+       MAX(sfa.associated_at) AS last_file_added
+FROM session_file_associations sfa
+JOIN conversation_files cf ON sfa.file_id = cf.file_id
+WHERE cf.is_deleted = 0
+GROUP BY sfa.session_id;
 
 CREATE VIEW v_pending_cleanups AS
-SELECT fcq.*,
+SELECT fcq.cleanup_id,
+       fcq.file_id,
+       fcq.session_id,
        cf.original_filename,
        cf.file_size,
-       CAST((julianday(fcq.scheduled_deletion_time) - julianday('now')) * 1440 AS INTEGER) AS minutes_until_deletion
+       fcq.scheduled_deletion_time,
+       fcq.cleanup_reason,
+       CAST((julianday(fcq.scheduled_deletion_time) - julianday('now')) * 24 * 60 AS INTEGER) AS minutes_until_deletion
 FROM file_cleanup_queue fcq
 JOIN conversation_files cf ON fcq.file_id = cf.file_id
 WHERE fcq.is_processed = 0
-  AND fcq.scheduled_deletion_time <= datetime('now', '+7 days');
+  AND fcq.scheduled_deletion_time <= datetime('now', '+7 days')
+ORDER BY fcq.scheduled_deletion_time ASC;
