@@ -72,7 +72,7 @@ export interface ChecksumMismatch {
   current: string;
 }
 
-/** An unversioned database that another tool versioned (the Python service's schema_migrations). */
+/** What the service's own versions table (the chat service's schema_migrations) records: its newest row. */
 export interface LegacyVersion {
   table: string;
   legacyVersion: string;
@@ -94,6 +94,8 @@ export interface StatusReport {
   sqliteVersion: string;
   applicationId: number | null;
   legacy: LegacyVersion | null;
+  /** Unversioned, but exactly the version the service's own table records: init and migrate adopt it by themselves. */
+  adoptable: boolean;
   checksumMismatches: ChecksumMismatch[];
   problems: Problem[];
 }
@@ -137,6 +139,8 @@ export interface InitializeResult {
   applied: AppliedStep[];
   /** True when nothing had to be done (another process or an earlier run did it). */
   upToDate: boolean;
+  /** Set when this call adopted a database the service made (its own table's record), before migrating it. */
+  adopted: LegacyVersion | null;
 }
 
 export interface HistoryReport {
@@ -264,6 +268,8 @@ export interface MigrationPlan {
   path: string;
   from: string | null;
   to: string;
+  /** Set when the database is the service's, unversioned and exactly the version its table records: the plan adopts it as that version first, then runs `steps`. */
+  adopt: LegacyVersion | null;
   steps: PlanStep[];
   /** Empty when the plan can run. */
   blockers: PlanBlocker[];

@@ -33,16 +33,19 @@ describe('warden plan, rehearse, repair, baseline, accept-checksum', () => {
   it('a blocked plan exits 2; baseline without --version is a usage error (64); baseline then adopts', () => {
     const dbPath = join(tempDir(), 'db.sqlite');
     startChatService(dbPath);
+    sqlite3(dbPath, 'CREATE TABLE notes (id INTEGER PRIMARY KEY)'); // no longer exactly 1.0.0: not adopted by itself
     const blocked = warden('plan', '--db', dbPath);
     expect(blocked.code).toBe(2);
     expect(blocked.stdout).toContain('[NOT_VERSIONED]');
+    expect(blocked.stdout).toContain('Table notes exists but is not part of the expected schema.');
+    sqlite3(dbPath, 'DROP TABLE notes');
     expect(warden('baseline', '--db', dbPath).code).toBe(64);
     const refused = warden('baseline', '--db', dbPath, '--version', '1.1.0', '--json');
     expect(refused.code).toBe(2);
     expect(JSON.parse(refused.stdout).error).toMatchObject({ code: 'SCHEMA_DRIFT' });
     const adopted = warden('baseline', '--db', dbPath, '--version', '1.0.0');
     expect(adopted.code).toBe(0);
-    expect(adopted.stdout).toContain('Its schema_migrations said 001; that table is kept as it is.');
+    expect(adopted.stdout).toContain('Its schema_migrations said 001; from now on every version applied is recorded there too.');
   });
 
   it('repair takes a verified backup first and says where it is; --no-backup skips it', async () => {

@@ -46,11 +46,16 @@ function renderBlockers(blockers: MigrationPlan['blockers']): string {
 export function renderPlan(migrationPlan: MigrationPlan): string {
   const { path, from, to, steps, blockers, drift } = migrationPlan;
   const danger = steps.flatMap((s) => s.warnings).filter((w) => w.severity === 'danger').length;
+  const start = migrationPlan.adopt ? `no version, adopted as ${migrationPlan.adopt.version}` : (from ?? 'no version');
   const parts = [
     steps.length
-      ? `Plan for ${path}: ${from ?? 'no version'} → ${to}, ${plural(steps.length, 'step')} (${steps.map((s) => s.version).join(', ')}), ${plural(danger, 'dangerous statement')}.`
-      : `Plan for ${path}: ${from ?? 'no version'} → ${to}, nothing to apply.`,
+      ? `Plan for ${path}: ${start} → ${to}, ${plural(steps.length, 'step')} (${steps.map((s) => s.version).join(', ')}), ${plural(danger, 'dangerous statement')}.`
+      : `Plan for ${path}: ${start} → ${to}, ${migrationPlan.adopt ? 'adoption only' : 'nothing to apply'}.`,
   ];
+  if (migrationPlan.adopt) {
+    const { table: service, legacyVersion, version } = migrationPlan.adopt;
+    parts.push(`First, adopt: the service made this database (${service} records ${legacyVersion}) and its schema is exactly ${version}, so it is recorded as ${version} before the steps run. Nothing else changes in that step.`);
+  }
   if (blockers.length) parts.push(`BLOCKED: migrate would refuse this plan.\n${renderBlockers(blockers)}`);
   if (drift.length) parts.push(`The live schema differs from ${from}:\n\n${problemTable(drift)}`);
   parts.push(...steps.map(renderStep));
@@ -122,7 +127,7 @@ export function renderRepair(result: RepairResult): string {
 }
 
 export function renderBaseline(result: BaselineResult): string {
-  const legacy = result.adoptedFrom ? ` Its ${result.adoptedFrom.table} said ${result.adoptedFrom.legacyVersion}; that table is kept as it is.` : '';
+  const legacy = result.adoptedFrom ? ` Its ${result.adoptedFrom.table} said ${result.adoptedFrom.legacyVersion}; from now on every version applied is recorded there too.` : '';
   return `Adopted ${result.path} as version ${result.version}: its schema matches ${result.version} object by object.${legacy}\nNext: warden plan --db ${result.path}, then warden migrate.`;
 }
 

@@ -22,8 +22,8 @@ export function renderStatus(report: StatusReport): string {
   const lines = labelled([
     ['Database', file],
     ['Schema', `${report.schema}, latest ${report.latest}`],
-    ['Version', report.version ?? (report.legacy ? `none (legacy ${report.legacy.table} = ${report.legacy.legacyVersion})` : 'none')],
-    ['Pending', report.pending.length ? report.pending.join(', ') : 'none'],
+    ['Version', report.version ?? (report.legacy ? `none (the service's ${report.legacy.table} records ${report.legacy.legacyVersion}${report.legacy.version ? ` = ${report.legacy.version}` : ''})` : 'none')],
+    ['Pending', `${report.adoptable && report.legacy ? `adopt as ${report.legacy.version}, then ` : ''}${report.pending.length ? report.pending.join(', ') : 'none'}`],
     ['Status', `${BADGE[report.status]}: ${report.reason}`],
   ]);
   return report.problems.length ? `${lines}\n\n${problemTable(report.problems)}` : lines;
@@ -47,11 +47,14 @@ function backupLine(backup: BackupInfo | null): string {
 
 export function renderInitialize(result: MigrateResult): string {
   if (result.upToDate) return `${result.path} is at ${result.to}: nothing to do.${backupLine(result.backup)}`;
-  const steps = table(
-    ['VERSION', 'TOOK', 'DESCRIPTION'],
-    result.applied.map((s) => [s.version, `${s.executionMs} ms`, s.description]),
-  );
-  return `${result.path}: ${result.from ?? 'fresh'} → ${result.to}${backupLine(result.backup)}\n\n${steps}`;
+  const adopted = result.adopted
+    ? `\nAdopted as ${result.adopted.version}: made by the service (${result.adopted.table} records ${result.adopted.legacyVersion}), its schema exactly ${result.adopted.version}`
+    : '';
+  const from = result.from ?? (result.adopted ? `${result.adopted.version} (adopted)` : 'fresh');
+  const steps = result.applied.length
+    ? `\n\n${table(['VERSION', 'TOOK', 'DESCRIPTION'], result.applied.map((s) => [s.version, `${s.executionMs} ms`, s.description]))}`
+    : '';
+  return `${result.path}: ${from} → ${result.to}${backupLine(result.backup)}${adopted}${steps}`;
 }
 
 function verifiedText(verified: BackupInfo['verified']): string {

@@ -1,11 +1,14 @@
 import semver from 'semver';
-import type { AppliedStep } from '../../shared/types';
+import type { AppliedStep, LegacyVersion, PlanBlocker } from '../../shared/types';
+import { recordAdoption, serviceDatabaseOf } from './adopt';
 import { ensureBookkeeping, readAppliedVersions, currentVersionOf, recordEvent, recordFailure, recordVersion, stampVersion } from './bookkeeping';
 import { log, throwIfCancelled, type EngineContext } from './context';
+import { blockerError, readDatabaseState, writeBlockers } from './database-state';
 import { WardenError } from './errors';
 import { userTableNames } from './introspect';
 import type { Connection } from './open-database';
 import { pendingMigrations, type Migration } from './schema-folder';
+import { createServiceHistory, recordServiceVersion } from './service-history';
 import { tablesTouchedBy, tablesWithTriggers, type TouchedTables } from './foreign-key-scope';
 import { splitStatements, type Statement } from './sql-text';
 import { inWriteTransaction } from './write-transaction';
@@ -32,12 +35,15 @@ function applyInTransaction(ctx: EngineContext, db: Connection, migration: Migra
   runScript(ctx, db, migration, statements);
   const executionMs = Math.round(performance.now() - started);
   recordVersion(db, { version: migration.version, description: migration.description, checksum: migration.checksum, executionMs, kind });
+  recordServiceVersion(db, ctx.schema, { version: migration.version, description: migration.description, executionMs });
   return { version: migration.version, description: migration.description, executionMs };
 }
 
 export interface StepOutcome {
   from: string | null;
   applied: AppliedStep[];
+  /** Set when the step adopted a database the service made (then `applied` is empty). */
+  adopted: LegacyVersion | null;
 }
 
 interface Step extends StepOutcome {
@@ -46,20 +52,37 @@ interface Step extends StepOutcome {
 }
 
 /**
+ * Adopts an unversioned database the service made, when its schema is exactly the version the
+ * service's table records (checked again under the write lock); refuses anything else.
+ */
+function adoptServiceDatabase(ctx: EngineContext, db: Connection): Step {
+  const state = readDatabaseState(db, ctx.schema);
+  const service = serviceDatabaseOf(db, ctx, state);
+  const version = service?.adoptAs;
+  if (!version || !service) throw blockerError(writeBlockers(state, ctx.schema, ctx.dbPath, service).find((b) => b.code === 'NOT_VERSIONED') ?? notVersionedNow(ctx));
+  recordAdoption(db, ctx, version, service.legacy, true);
+  log(ctx, 'info', `Adopted ${ctx.dbPath} as ${version}: its schema is exactly ${version}, as ${service.legacy.table} records (${service.legacy.legacyVersion})`);
+  return { from: null, applied: [], adopted: service.legacy, touched: new Set() };
+}
+
+function notVersionedNow(ctx: EngineContext): PlanBlocker {
+  return { code: 'NOT_VERSIONED', message: `${ctx.dbPath} gained tables without a version while this process waited; nothing was changed.`, hint: 'Run warden status to see what it is.' };
+}
+
+/**
  * Takes the database one transaction further towards `target`, deciding from what it reads
  * inside the transaction: a process that lost the race for the lock finds the work done.
  * A fresh database gets every version up to `target` in one transaction (it is either empty or
- * complete); a versioned one gets the next pending migration.
+ * complete); one the service made is adopted first; a versioned one gets the next pending migration.
  */
 export function applyNextStep(ctx: EngineContext, db: Connection, target: string): Step | null {
   const schema = ctx.schema;
   const work = (): Step | null => {
     const current = currentVersionOf(readAppliedVersions(db));
     if (current !== null && semver.gte(current, target)) return null;
-    if (current === null && userTableNames(db).length > 0) {
-      throw new WardenError('NOT_VERSIONED', `${ctx.dbPath} gained tables without a version while this process waited; nothing was changed.`, 'Run warden status to see what it is.');
-    }
+    if (current === null && userTableNames(db).length > 0) return adoptServiceDatabase(ctx, db);
     ensureBookkeeping(db);
+    if (current === null) createServiceHistory(db, schema);
     const pending = pendingMigrations(schema, current, target);
     const batch = current === null ? pending : pending.slice(0, 1);
     const kind = current === null ? 'init' : 'migrate';
@@ -73,14 +96,14 @@ export function applyNextStep(ctx: EngineContext, db: Connection, target: string
     const reached = applied[applied.length - 1].version;
     recordEvent(db, { action: kind, version: reached, outcome: 'ok', detail: { from: current, to: reached, steps: applied } });
     stampVersion(db, schema.applicationId, reached);
-    return { from: current, applied, touched };
+    return { from: current, applied, adopted: null, touched };
   };
   return inWriteTransaction(db, ctx.dbPath, work, (step) => step?.touched ?? 'all');
 }
 
 /** Applies every pending migration up to `target`, one transaction per step (all at once when fresh). */
 export function bringToVersion(ctx: EngineContext, db: Connection, target: string): StepOutcome {
-  const outcome: StepOutcome = { from: currentVersionOf(readAppliedVersions(db)), applied: [] };
+  const outcome: StepOutcome = { from: currentVersionOf(readAppliedVersions(db)), applied: [], adopted: null };
   for (;;) {
     throwIfCancelled(ctx, 'Migration');
     let step: StepOutcome | null;
@@ -88,11 +111,12 @@ export function bringToVersion(ctx: EngineContext, db: Connection, target: strin
       step = applyNextStep(ctx, db, target);
     } catch (err) {
       if (err instanceof WardenError && err.code === 'MIGRATION_FAILED') {
-        recordFailure(db, { action: outcome.from === null ? 'init' : 'migrate', version: String(err.details?.version), detail: { ...err.details } });
+        recordFailure(db, { action: outcome.from === null && !outcome.adopted ? 'init' : 'migrate', version: String(err.details?.version), detail: { ...err.details } });
       }
       throw err;
     }
     if (step === null) return outcome;
+    outcome.adopted ??= step.adopted;
     for (const applied of step.applied) log(ctx, 'info', `Applied ${applied.version} (${applied.description}) in ${applied.executionMs} ms`);
     outcome.applied.push(...step.applied);
   }

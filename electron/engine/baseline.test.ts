@@ -9,35 +9,35 @@ import { status } from './status';
 import { verify } from './verify';
 import { contextFor, seedFiles, sha256File, sqlite3, tempDir } from './test-support/fixtures';
 import { startChatService } from './test-support/chat-service';
-import { buildUnversioned, tableCounts, tableDigest } from './test-support/schema-variants';
+import { buildUnversioned, tableCounts } from './test-support/schema-variants';
 
-describe('a database built by the Python service', () => {
+describe('a database built by the chat service, adopted by hand', () => {
   it('is recognized as legacy, adopted as 1.0.0 and migrated to 1.2.0 with every row kept', async () => {
     const dbPath = join(tempDir(), 'conversation_files.db');
     startChatService(dbPath);
     seedFiles(dbPath, 500);
     const ctx = contextFor(dbPath);
     const counts = tableCounts(dbPath);
-    const legacyRows = tableDigest(dbPath, 'schema_migrations');
 
     const before = status(ctx);
-    expect(before).toMatchObject({ status: 'degraded', version: null, legacy: { table: 'schema_migrations', legacyVersion: '001', version: '1.0.0' }, problems: [] });
-    expect(before.reason).toContain('Adopt it with baseline');
-    expect(plan(ctx).blockers[0]).toMatchObject({ code: 'NOT_VERSIONED', hint: expect.stringContaining('--version 1.0.0') });
+    expect(before).toMatchObject({ status: 'degraded', version: null, legacy: { table: 'schema_migrations', legacyVersion: '001', version: '1.0.0' }, adoptable: true, problems: [] });
+    expect(before.reason).toContain('init adopts it as 1.0.0');
+    expect(plan(ctx)).toMatchObject({ adopt: { version: '1.0.0' }, blockers: [] });
 
     const adopted = baseline(ctx, { version: '1.0.0' });
     expect(adopted).toEqual({ path: dbPath, version: '1.0.0', adoptedFrom: { table: 'schema_migrations', legacyVersion: '001', version: '1.0.0' } });
     const record = history(ctx);
     expect(record.versions).toEqual([expect.objectContaining({ version: '1.0.0', kind: 'baseline', checksum: ctx.schema.migrations[0].checksum })]);
-    expect(record.events[0]).toMatchObject({ action: 'baseline', version: '1.0.0', outcome: 'ok', detail: { adoptedFrom: adopted.adoptedFrom } });
+    expect(record.events[0]).toMatchObject({ action: 'baseline', version: '1.0.0', outcome: 'ok', detail: { adoptedFrom: adopted.adoptedFrom, automatic: false } });
     expect(sqlite3(dbPath, 'PRAGMA user_version')).toBe('1000000');
     expect(Number(sqlite3(dbPath, 'PRAGMA application_id'))).toBe(ctx.schema.applicationId);
     expect(status(ctx)).toMatchObject({ version: '1.0.0', pending: ['1.1.0', '1.2.0'], problems: [] });
 
     expect((await migrate(ctx)).applied.map((s) => s.version)).toEqual(['1.1.0', '1.2.0']);
     const after = tableCounts(dbPath);
-    for (const [table, rows] of Object.entries(counts)) expect(after[table]).toBe(rows);
-    expect(tableDigest(dbPath, 'schema_migrations')).toBe(legacyRows);
+    const { schema_migrations: _serviceRows, ...files } = counts; // the service's table gains 1.1.0 and 1.2.0
+    for (const [table, rows] of Object.entries(files)) expect(after[table]).toBe(rows);
+    expect(sqlite3(dbPath, 'SELECT group_concat(version) FROM schema_migrations ORDER BY migration_id')).toBe('001,1.1.0,1.2.0');
     expect(sqlite3(dbPath, "SELECT count(*) FROM conversation_files WHERE mime_type = 'application/octet-stream'")).toBe(String(Math.ceil(500 / 3)));
     expect(verify(ctx, 'full')).toMatchObject({ status: 'healthy', problems: [] });
     expect(sqlite3(dbPath, 'PRAGMA integrity_check')).toBe('ok');

@@ -1,6 +1,7 @@
 import semver from 'semver';
 import type { BaselineResult, Problem } from '../../shared/types';
-import { ensureBookkeeping, recordEvent, recordVersion, stampVersion } from './bookkeeping';
+import { recordAdoption } from './adopt';
+import { listDifferences } from './compare-schemas';
 import type { EngineContext } from './context';
 import { assertSameApplication, readDatabaseState, type DatabaseState } from './database-state';
 import { WardenError } from './errors';
@@ -8,7 +9,7 @@ import { withDatabase, type Connection } from './open-database';
 import { migrationFor } from './schema-folder';
 import { driftOf } from './status';
 
-// Adoption of a database created by another tool (by hand, or by the Python service that
+// Adoption of a database created by another tool (by hand, or by the chat service that
 // recorded '001' in schema_migrations): when its schema is exactly version V, object by object,
 // Schema Warden starts its history there. Formatting never counts; any real difference refuses.
 
@@ -37,12 +38,10 @@ function matchingVersion(db: Connection, ctx: EngineContext): string | null {
 }
 
 function mismatchError(db: Connection, ctx: EngineContext, version: string, differences: Problem[]): WardenError {
-  const shown = differences.slice(0, 20).map((p) => `\n  - ${p.message}${p.expected !== undefined ? ` (expected ${p.expected}; found ${p.actual})` : ''}`);
-  const more = differences.length > 20 ? `\n  (and ${differences.length - 20} more)` : '';
   const match = matchingVersion(db, ctx);
   return new WardenError(
     'SCHEMA_DRIFT',
-    `${ctx.dbPath} does not match version ${version}, so it was not adopted (${differences.length} difference${differences.length === 1 ? '' : 's'}):${shown.join('')}${more}`,
+    `${ctx.dbPath} does not match version ${version}, so it was not adopted (${differences.length} difference${differences.length === 1 ? '' : 's'}):${listDifferences(differences)}`,
     match
       ? `Its schema matches version ${match} exactly: warden baseline --db ${ctx.dbPath} --version ${match}`
       : `Bring the schema in line with ${version} (or name the version it was built from), then run baseline again.`,
@@ -53,7 +52,7 @@ function mismatchError(db: Connection, ctx: EngineContext, version: string, diff
 /**
  * Adopts an unversioned database whose live schema matches `version` exactly: records that
  * version (kind 'baseline') and a 'baseline' event, and stamps application_id and user_version.
- * A legacy versions table (the Python service's schema_migrations) is left as it is.
+ * The service's own versions table (schema_migrations) gains the version if it lacks it.
  */
 export function baseline(ctx: EngineContext, options: BaselineOptions): BaselineResult {
   const migration = migrationFor(ctx.schema, options.version);
@@ -64,10 +63,7 @@ export function baseline(ctx: EngineContext, options: BaselineOptions): Baseline
       assertAdoptable(state, ctx);
       const differences = driftOf(db, ctx, migration.version);
       if (differences.length) throw mismatchError(db, ctx, migration.version, differences);
-      ensureBookkeeping(db);
-      recordVersion(db, { version: migration.version, description: migration.description, checksum: migration.checksum, executionMs: null, kind: 'baseline' });
-      recordEvent(db, { action: 'baseline', version: migration.version, outcome: 'ok', detail: { adoptedFrom: state.legacy } });
-      stampVersion(db, ctx.schema.applicationId, migration.version);
+      recordAdoption(db, ctx, migration.version, state.legacy, false);
       return { path: ctx.dbPath, version: migration.version, adoptedFrom: state.legacy };
     }).immediate(),
   );

@@ -95,3 +95,10 @@ export function compareSchemas(expected: SchemaSnapshot, actual: SchemaSnapshot)
   problems.push(...compareSqlObjects('view', expected.views, actual.views));
   return [...missingTables, ...problems];
 }
+
+/** The differences as an indented list, the first 20 of them, for an error message. */
+export function listDifferences(differences: Problem[]): string {
+  const shown = differences.slice(0, 20).map((p) => `\n  - ${p.message}${p.expected !== undefined ? ` (expected ${p.expected}; found ${p.actual})` : ''}`);
+  const more = differences.length > 20 ? `\n  (and ${differences.length - 20} more)` : '';
+  return `${shown.join('')}${more}`;
+}

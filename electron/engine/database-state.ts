@@ -5,6 +5,8 @@ import { WardenError } from './errors';
 import { userTableNames } from './introspect';
 import type { Connection } from './open-database';
 import type { Migration, SchemaDefinition } from './schema-folder';
+import type { ServiceDatabase } from './adopt';
+import { listDifferences } from './compare-schemas';
 
 // What a database is, as far as versioning goes: read once, then every action decides from it.
 
@@ -21,12 +23,12 @@ export interface DatabaseState {
   outOfOrder: Migration[];
 }
 
+/** The service's newest recorded version, as its own health code reads it (the last row written). */
 function readLegacy(db: Connection, schema: SchemaDefinition): LegacyVersion | null {
   if (!schema.legacy || !tableExists(db, schema.legacy.table)) return null;
-  const rows = db.prepare(`SELECT version FROM "${schema.legacy.table.replace(/"/g, '""')}"`).all() as { version: unknown }[];
-  const versions = rows.map((r) => String(r.version)).sort();
-  const legacyVersion = versions[versions.length - 1];
-  if (legacyVersion === undefined) return null;
+  const row = db.prepare(`SELECT version FROM "${schema.legacy.table}" ORDER BY rowid DESC LIMIT 1`).get() as { version: unknown } | undefined;
+  if (row === undefined) return null;
+  const legacyVersion = String(row.version);
   return { table: schema.legacy.table, legacyVersion, version: schema.legacy.versions[legacyVersion] ?? null };
 }
 
@@ -98,8 +100,39 @@ export function assertApplicationId(applicationId: number, schema: SchemaDefinit
   }
 }
 
-/** Why the tool cannot write to this database as it is, each with what to do instead (empty: it can). */
-export function writeBlockers(state: DatabaseState, schema: SchemaDefinition, path: string): PlanBlocker[] {
+/** An unversioned database this action will not adopt by itself: why, and what to do. */
+function notVersioned(state: DatabaseState, service: ServiceDatabase | null, path: string): PlanBlocker {
+  const legacy = state.legacy;
+  const unknown = 'no schema_version history, so Schema Warden does not know its version';
+  if (legacy?.version && service?.differences.length) {
+    const n = service.differences.length;
+    return {
+      code: 'NOT_VERSIONED',
+      message: `${path} was made by the service (${legacy.table} records ${legacy.legacyVersion}, which is ${legacy.version}), but its schema differs from ${legacy.version} in ${n} way${n === 1 ? '' : 's'}, so it is not adopted:${listDifferences(service.differences)}`,
+      hint: `Nothing was changed. Bring the schema back to ${legacy.version} by hand (warden status lists each difference), or adopt it at the version it really matches with warden baseline --db ${path} --version V; then run init again.`,
+    };
+  }
+  if (legacy?.version) {
+    return {
+      code: 'NOT_VERSIONED',
+      message: `${path} has ${unknown} yet (the service's ${legacy.table} records ${legacy.legacyVersion}, which is ${legacy.version}).`,
+      hint: `warden init --db ${path} adopts it as ${legacy.version} (its schema is checked to be exactly that first) and migrates it.`,
+    };
+  }
+  const recorded = legacy ? ` ${legacy.table} records ${legacy.legacyVersion}, a version this tool does not know.` : '';
+  return {
+    code: 'NOT_VERSIONED',
+    message: `${path} already has tables but ${unknown}.${recorded}`,
+    hint: `Adopt it with: warden baseline --db ${path} --version V (it is verified against that version first).`,
+  };
+}
+
+/**
+ * Why the tool cannot write to this database as it is, each with what to do instead (empty: it can).
+ * `service` is what the service's own history says of an unversioned database: one that is exactly
+ * the version it names is adopted by init and migrate themselves, so it blocks nothing.
+ */
+export function writeBlockers(state: DatabaseState, schema: SchemaDefinition, path: string, service: ServiceDatabase | null = null): PlanBlocker[] {
   const blockers: PlanBlocker[] = [];
   if (state.newerThanKnown) {
     blockers.push({
@@ -116,14 +149,7 @@ export function writeBlockers(state: DatabaseState, schema: SchemaDefinition, pa
       hint: `Restore the original files, or accept the edit on purpose with: warden accept-checksum --version ${state.checksumMismatches[0].version} --reason "…".`,
     });
   }
-  if (!state.fresh && state.applied.length === 0) {
-    const legacy = state.legacy?.version ? ` It was versioned by another tool (${state.legacy.table} says ${state.legacy.legacyVersion}, which is ${state.legacy.version}).` : '';
-    blockers.push({
-      code: 'NOT_VERSIONED',
-      message: `${path} already has tables but no schema_version history, so Schema Warden does not know its version.${legacy}`,
-      hint: `Adopt it with: warden baseline --db ${path} --version ${state.legacy?.version ?? 'V'} (it is verified against that version first).`,
-    });
-  }
+  if (!state.fresh && state.applied.length === 0 && !service?.adoptAs) blockers.push(notVersioned(state, service, path));
   return blockers;
 }
 

@@ -20,8 +20,8 @@ export interface InitializeOptions {
 
 /**
  * Makes sure the database exists at the target version: creates a fresh one, migrates an older
- * one (after a verified backup), does nothing to one that is up to date. Safe to call from many
- * processes at once.
+ * one (after a verified backup), adopts and migrates one the service made (after a verified
+ * backup), does nothing to one that is up to date. Safe to call from many processes at once.
  */
 export function initialize(ctx: EngineContext, options: InitializeOptions = {}): Promise<MigrateResult> {
   return upgrade(ctx, options, true);
@@ -34,13 +34,13 @@ function runnablePlan(ctx: EngineContext, db: Connection, target: string): Migra
   return migrationPlan;
 }
 
-/** Takes the pre-migrate backup when an existing, versioned database has versions pending. */
+/** Takes the pre-migrate backup when an existing database has versions pending or is to be adopted. */
 async function backupIfPending(ctx: EngineContext, options: InitializeOptions, target: string): Promise<BackupInfo | null> {
   if (options.backup === false || !existsSync(ctx.dbPath)) return null;
   // Opened for writing, so a read-only or refused database fails here, before any backup is taken.
   const pending = withDatabase(ctx.dbPath, { mode: 'write', busyTimeoutMs: ctx.busyTimeoutMs }, (db) => {
     const migrationPlan = runnablePlan(ctx, db, target);
-    return migrationPlan.from !== null && migrationPlan.steps.length > 0;
+    return migrationPlan.adopt !== null || (migrationPlan.from !== null && migrationPlan.steps.length > 0);
   });
   return pending ? takeVerifiedBackup(ctx, 'pre-migrate') : null;
 }
@@ -55,9 +55,10 @@ function pointAtBackup(err: unknown, ctx: EngineContext, backup: BackupInfo): un
 function migrateOpen(ctx: EngineContext, db: Connection, target: string): InitializeResult {
   const migrationPlan = runnablePlan(ctx, db, target);
   const outcome = bringToVersion(ctx, db, target);
-  const to = outcome.applied.length ? outcome.applied[outcome.applied.length - 1].version : (migrationPlan.from ?? target);
-  log(ctx, 'info', outcome.applied.length ? `${ctx.dbPath} is now at ${to}` : `${ctx.dbPath} is already at ${to}; nothing to do`);
-  return { path: ctx.dbPath, from: outcome.from, to, applied: outcome.applied, upToDate: outcome.applied.length === 0 };
+  const to = outcome.applied.length ? outcome.applied[outcome.applied.length - 1].version : (migrationPlan.from ?? outcome.adopted?.version ?? target);
+  const changed = outcome.applied.length > 0 || outcome.adopted !== null;
+  log(ctx, 'info', changed ? `${ctx.dbPath} is now at ${to}` : `${ctx.dbPath} is already at ${to}; nothing to do`);
+  return { path: ctx.dbPath, from: outcome.from, to, applied: outcome.applied, upToDate: !changed, adopted: outcome.adopted };
 }
 
 /** The work of initialize and migrate; only initialize may create the file. */

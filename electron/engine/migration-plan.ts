@@ -2,6 +2,7 @@ import semver from 'semver';
 import type { MigrationPlan, PlanBlocker, PlanStep, Problem } from '../../shared/types';
 import { runScript } from './apply-migrations';
 import type { EngineContext } from './context';
+import { serviceDatabaseOf, type ServiceDatabase } from './adopt';
 import { assertSameApplication, blockerError, readDatabaseState, writeBlockers, type DatabaseState } from './database-state';
 import { WardenError } from './errors';
 import { expectedSchemaAt } from './expected-schema';
@@ -27,8 +28,8 @@ function planStep(ctx: EngineContext, migration: Migration): PlanStep {
   return { version, description, file, checksum, sql, warnings: lintMigration(sql, before) };
 }
 
-function versionBlockers(state: DatabaseState, ctx: EngineContext, target: string): PlanBlocker[] {
-  const blockers = writeBlockers(state, ctx.schema, ctx.dbPath);
+function versionBlockers(state: DatabaseState, ctx: EngineContext, target: string, service: ServiceDatabase | null): PlanBlocker[] {
+  const blockers = writeBlockers(state, ctx.schema, ctx.dbPath, service);
   if (state.current !== null && !state.newerThanKnown && semver.gt(state.current, target)) {
     blockers.push({
       code: 'DOWNGRADE_NOT_SUPPORTED',
@@ -84,16 +85,20 @@ export function planOn(db: Connection, ctx: EngineContext, target: string): Migr
 function readPlan(db: Connection, ctx: EngineContext, target: string): MigrationPlan {
   const state = readDatabaseState(db, ctx.schema);
   assertSameApplication(state, ctx.schema, ctx.dbPath);
-  const blockers = versionBlockers(state, ctx, target);
+  const service = serviceDatabaseOf(db, ctx, state);
+  const blockers = versionBlockers(state, ctx, target, service);
   const versionForbids = blockers.some((b) => b.code === 'NEWER_THAN_KNOWN' || b.code === 'NOT_VERSIONED' || b.code === 'DOWNGRADE_NOT_SUPPORTED');
-  const pending = versionForbids ? [] : pendingMigrations(ctx.schema, state.current, target);
+  // An adopted database starts at the version it is adopted as.
+  const startsAt = state.current ?? service?.adoptAs ?? null;
+  const pending = versionForbids ? [] : pendingMigrations(ctx.schema, startsAt, target);
   let drift: Problem[] = [];
   if (pending.length && state.current !== null) {
     drift = driftOf(db, ctx, state.current);
     const trip = drift.length ? driftTrip(db, ctx, state.current, pending, drift) : null;
     if (trip) blockers.push(trip);
   }
-  return { path: ctx.dbPath, from: state.current, to: target, steps: pending.map((m) => planStep(ctx, m)), blockers, drift };
+  const adopt = service?.adoptAs ? service.legacy : null;
+  return { path: ctx.dbPath, from: state.current, to: target, adopt, steps: pending.map((m) => planStep(ctx, m)), blockers, drift };
 }
 
 /** Reads what migrating to `to` (the latest by default) would do, without writing anything. */

@@ -100,6 +100,11 @@ function rehearseSteps(ctx: EngineContext, copyCtx: EngineContext, copy: Connect
       break;
     }
     if (outcome === null) break;
+    if (outcome.adopted) {
+      // Adopting writes only the tool's own history: no step of the plan, no rows moved.
+      reached = outcome.adopted.version;
+      continue;
+    }
     const durationMs = Math.round(performance.now() - started);
     const after = rowCounts(copy);
     reached = outcome.applied[outcome.applied.length - 1].version;

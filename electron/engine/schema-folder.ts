@@ -15,14 +15,23 @@ export interface Migration {
   checksum: string;
 }
 
+/** The service's own version table: its name, its version names for ours, and how a fresh database gets it. */
+export interface LegacyHistory {
+  table: string;
+  /** The service's version name → Schema Warden's version ('001' → '1.0.0'). */
+  versions: Record<string, string>;
+  /** The service's CREATE TABLE IF NOT EXISTS for it, run when init creates a database (null: never created by the tool). */
+  definition: string | null;
+}
+
 export interface SchemaDefinition {
   dir: string;
   name: string;
   title: string;
   description: string;
   applicationId: number;
-  /** How another tool recorded versions before Schema Warden (see DESIGN.md, adoption). */
-  legacy: { table: string; versions: Record<string, string> } | null;
+  /** How the schema's service records versions itself (see DESIGN.md, adoption, and service-history.ts). */
+  legacy: LegacyHistory | null;
   migrations: Migration[];
   latest: string;
 }
@@ -32,7 +41,16 @@ const schemaJson = z.object({
   title: z.string().check(z.minLength(1)),
   description: z._default(z.string(), ''),
   applicationId: z.number().check(z.int(), z.minimum(1), z.maximum(0x7fffffff)),
-  legacy: z._default(z.nullable(z.object({ table: z.string().check(z.minLength(1)), versions: z.record(z.string(), z.string()) })), null),
+  legacy: z._default(
+    z.nullable(
+      z.object({
+        table: z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a plain table name (letters, digits, underscores)')),
+        versions: z.record(z.string(), z.string()),
+        definition: z._default(z.nullable(z.string().check(z.regex(/^\s*CREATE\s+TABLE\s+IF\s+NOT\s+EXISTS\s/i, 'a CREATE TABLE IF NOT EXISTS statement'))), null),
+      }),
+    ),
+    null,
+  ),
 });
 
 export const MIGRATION_FILE = /^(\d+\.\d+\.\d+)__([A-Za-z0-9_]+)\.sql$/;

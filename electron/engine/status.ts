@@ -27,6 +27,27 @@ interface Judgement {
   reason: string;
 }
 
+/**
+ * Whether init and migrate adopt this database by themselves (see adopt.ts): unversioned, and its
+ * schema is exactly the version the service's own table records.
+ */
+export function isAdoptable(state: DatabaseState, problems: Problem[]): boolean {
+  return state.applied.length === 0 && !state.fresh && Boolean(state.legacy?.version) && problems.length === 0;
+}
+
+function unversioned(state: DatabaseState, problems: Problem[], pending: string[]): Judgement {
+  const legacy = state.legacy;
+  if (legacy?.version && isAdoptable(state, problems)) {
+    const then = pending.length ? `, then applies ${plural(pending.length, 'migration')} (${pending.join(', ')})` : '';
+    return { status: 'degraded', reason: `Made by the service (${legacy.table} records ${legacy.legacyVersion}, which is ${legacy.version}) and exactly ${legacy.version}: init adopts it as ${legacy.version}${then}.` };
+  }
+  if (legacy?.version) {
+    return { status: 'degraded', reason: `Made by the service (${legacy.table} records ${legacy.legacyVersion}, which is ${legacy.version}), but it differs from ${legacy.version} in ${plural(problems.length, 'way')}, so it is not adopted: ${problems[0].message}` };
+  }
+  const recorded = legacy ? ` ${legacy.table} records ${legacy.legacyVersion}, a version this tool does not know.` : '';
+  return { status: 'degraded', reason: `Tables exist but Schema Warden has no history for them.${recorded} Adopt it with baseline.` };
+}
+
 /** The one status and the sentence that explains it; the worst finding decides. */
 export function judge(state: DatabaseState, ctx: EngineContext, problems: Problem[], pending: string[]): Judgement {
   const errors = problems.filter((p) => p.severity === 'error');
@@ -46,10 +67,7 @@ export function judge(state: DatabaseState, ctx: EngineContext, problems: Proble
   }
   if (errors.length) return unhealthy(errors);
   if (state.fresh) return { status: 'not_initialized', reason: 'The database has no schema yet: initialize it.' };
-  if (state.applied.length === 0) {
-    const legacy = state.legacy?.version ? ` ${state.legacy.table} records ${state.legacy.legacyVersion} (= ${state.legacy.version}).` : '';
-    return { status: 'degraded', reason: `Tables exist but Schema Warden has no history for them.${legacy} Adopt it with baseline.` };
-  }
+  if (state.applied.length === 0) return unversioned(state, problems, pending);
   if (pending.length) return { status: 'degraded', reason: `At ${state.current}; ${plural(pending.length, 'migration')} pending (${pending.join(', ')}).` };
   if (problems.length) {
     const more = problems.length > 1 ? ` (and ${plural(problems.length - 1, 'more difference')})` : '';
@@ -70,7 +88,9 @@ export function assessDatabase(db: Connection, ctx: EngineContext): Assessment {
   assertSameApplication(state, ctx.schema, ctx.dbPath);
   const comparedAt = state.newerThanKnown ? null : (state.current ?? state.legacy?.version ?? null);
   const problems: Problem[] = comparedAt && !state.fresh ? driftOf(db, ctx, comparedAt) : [];
-  const pending = state.fresh || state.applied.length === 0 ? [] : pendingMigrations(ctx.schema, state.current, ctx.schema.latest).map((m) => m.version);
+  // An adoptable database's pending migrations are the ones after the version it is adopted as.
+  const startsAt = isAdoptable(state, problems) ? state.legacy?.version : state.current;
+  const pending = state.fresh || !startsAt ? [] : pendingMigrations(ctx.schema, startsAt, ctx.schema.latest).map((m) => m.version);
   for (const m of state.outOfOrder) {
     problems.push({
       kind: 'version', name: m.version, change: 'missing', severity: 'error',
@@ -92,7 +112,7 @@ export function status(ctx: EngineContext): StatusReport {
       path: ctx.dbPath, schema: ctx.schema.name, exists: false, status: 'not_initialized',
       reason: `There is no database file at ${ctx.dbPath} yet: initialize creates it.`,
       version: null, latest: ctx.schema.latest, pending: ctx.schema.migrations.map((m) => m.version),
-      sizeBytes: 0, journalMode: null, sqliteVersion: '', applicationId: null, legacy: null, checksumMismatches: [], problems: [],
+      sizeBytes: 0, journalMode: null, sqliteVersion: '', applicationId: null, legacy: null, adoptable: false, checksumMismatches: [], problems: [],
     };
   }
   const sizeBytes = stats.size;
@@ -112,6 +132,7 @@ export function status(ctx: EngineContext): StatusReport {
       sqliteVersion: sqliteVersion(db),
       applicationId: a.state.applicationId,
       legacy: a.state.legacy,
+      adoptable: isAdoptable(a.state, a.problems),
       checksumMismatches: a.state.checksumMismatches,
       problems: a.problems,
     };

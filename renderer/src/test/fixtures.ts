@@ -19,6 +19,7 @@ export function statusReport(overrides: Partial<StatusReport> = {}): StatusRepor
     sqliteVersion: '3.53.2',
     applicationId: 1129530950,
     legacy: null,
+    adoptable: false,
     checksumMismatches: [],
     problems: [],
     ...overrides,
@@ -108,6 +109,7 @@ export const PLAN_FROM_100: MigrationPlan = {
   path: '/srv/chat/conversation_files.db',
   from: '1.0.0',
   to: '1.2.0',
+  adopt: null,
   blockers: [],
   drift: [],
   steps: [

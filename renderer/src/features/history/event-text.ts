@@ -48,7 +48,7 @@ export function describeEvent(event: LifecycleEvent): string {
     case 'migrate':
       return `${text(d, 'from') ?? '?'} → ${text(d, 'to') ?? event.version ?? '?'}`;
     case 'baseline':
-      return `Adopted as ${event.version ?? text(d, 'version') ?? '?'}${text(d, 'legacyVersion') ? ` (recorded as ${text(d, 'legacyVersion')})` : ''}`;
+      return `Adopted as ${event.version ?? text(d, 'version') ?? '?'}${text(d, 'legacyVersion') ? ` (the service recorded ${text(d, 'legacyVersion')})` : ''}${d.automatic === true ? ' by init' : ''}`;
     case 'accept-checksum': {
       const reason = text(d, 'reason');
       return `Accepted the edited migration ${event.version ?? ''}${reason ? `: “${reason}”` : ''}`;

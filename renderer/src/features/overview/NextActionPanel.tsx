@@ -71,6 +71,15 @@ function ActionBody({ db, action, status, initialize, hasBackup }: ActionBodyPro
           <AdoptAction db={db} schema={status.schema} legacy={action.legacy} />
         </Step>
       );
+    case 'adopt-and-migrate':
+      return (
+        <Step
+          title={`Adopt as ${action.legacy.version} and migrate to ${action.to}`}
+          text={`The service made this database (${action.legacy.table} records ${action.legacy.legacyVersion}) and its schema is exactly ${action.legacy.version}. Migrating records it as ${action.legacy.version}, then applies ${plural(action.pending.length, 'migration')}${action.pending.length ? ` (${action.pending.join(', ')})` : ''}, after a verified backup — as warden init does at the service's start.`}
+        >
+          <ButtonLink variant="primary" href={hrefFor(db, 'plan')}>Review the migration plan…</ButtonLink>
+        </Step>
+      );
     case 'accept-checksum':
       return (
         <Step title="Decide about an edited migration" text={`${action.mismatch.file} changed after version ${action.mismatch.version} was applied from it.`}>

@@ -32,6 +32,12 @@ describe('nextActionFor', () => {
     expect(nextActionFor(statusReport({ status: 'degraded', version: null, legacy }))).toEqual({ kind: 'adopt', legacy });
   });
 
+  it('adopts and migrates a database the service made that is exactly the version its table records', () => {
+    const legacy = { table: 'schema_migrations', legacyVersion: '001', version: '1.0.0' };
+    const status = statusReport({ status: 'degraded', version: null, legacy, adoptable: true, pending: ['1.1.0', '1.2.0'] });
+    expect(nextActionFor(status)).toEqual({ kind: 'adopt-and-migrate', legacy, pending: ['1.1.0', '1.2.0'], to: '1.2.0' });
+  });
+
   it('asks for a decision about an edited migration before migrating', () => {
     const mismatch = { version: '1.1.0', file: '1.1.0__access_log_reference_type.sql', recorded: 'a', current: 'b' };
     const status = statusReport({ status: 'degraded', version: '1.1.0', pending: ['1.2.0'], checksumMismatches: [mismatch] });

@@ -10,6 +10,7 @@ export type NextAction =
   | { kind: 'restore'; why: string }
   | { kind: 'repair'; problems: Problem[] }
   | { kind: 'adopt'; legacy: LegacyVersion | null }
+  | { kind: 'adopt-and-migrate'; legacy: LegacyVersion; pending: string[]; to: string }
   | { kind: 'accept-checksum'; mismatch: ChecksumMismatch }
   | { kind: 'migrate'; pending: string[]; to: string }
   | { kind: 'none' };
@@ -39,6 +40,9 @@ export function nextActionFor(status: StatusReport, verification?: VerifyReport)
   if (repairable.length) return { kind: 'repair', problems: repairable };
   if (errors.length) {
     return { kind: 'restore', why: `${errors[0].message} Repair cannot fix this safely, so a backup from before the change is the way back.` };
+  }
+  if (status.version === null && status.adoptable && status.legacy?.version) {
+    return { kind: 'adopt-and-migrate', legacy: status.legacy, pending: status.pending, to: status.pending[status.pending.length - 1] ?? status.legacy.version };
   }
   if (status.version === null) return { kind: 'adopt', legacy: status.legacy };
   if (status.checksumMismatches.length) return { kind: 'accept-checksum', mismatch: status.checksumMismatches[0] };

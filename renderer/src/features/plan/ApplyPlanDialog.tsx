@@ -4,7 +4,7 @@ import { Notice } from '../../components/Notice';
 import { plural } from '../../lib/format';
 
 interface ApplyPlanDialogProps {
-  plan: Pick<MigrationPlan, 'path' | 'from' | 'to'> & { steps: { version: string; description?: string }[] };
+  plan: Pick<MigrationPlan, 'path' | 'from' | 'to'> & Partial<Pick<MigrationPlan, 'adopt'>> & { steps: { version: string; description?: string }[] };
   /** Where this database's backups go, when the host has shown one. */
   backupFolder: string | null;
   rehearsed: boolean;
@@ -15,12 +15,14 @@ interface ApplyPlanDialogProps {
 
 /** The last word before a migration: the backup it takes first, the steps, and what a failure leaves. */
 export function ApplyPlanDialog({ plan, backupFolder, rehearsed, dangerCount, onConfirm, onClose }: ApplyPlanDialogProps) {
+  const from = plan.from ?? (plan.adopt ? `${plan.adopt.version} (adopted)` : 'empty');
   return (
-    <ConfirmDialog title={`Migrate from ${plan.from ?? 'empty'} to ${plan.to}?`} confirmLabel={`Back up and migrate to ${plan.to}`} onConfirm={onConfirm} onClose={onClose}>
+    <ConfirmDialog title={`Migrate from ${from} to ${plan.to}?`} confirmLabel={`Back up and migrate to ${plan.to}`} onConfirm={onConfirm} onClose={onClose}>
       <p>
         First, a verified <strong>pre-migrate backup</strong> of <code>{plan.path}</code> is taken
         {backupFolder ? <> into <code>{backupFolder}</code></> : ' into the database’s backup folder'}. Its name appears in the outcome and under Backups.
       </p>
+      {plan.adopt && <p>Then it is recorded as <span className="mono">{plan.adopt.version}</span>, the version its {plan.adopt.table} records ({plan.adopt.legacyVersion}).</p>}
       <p>Then {plural(plan.steps.length, 'step')}, each in its own transaction:</p>
       <ol className="plain-list">
         {plan.steps.map((s) => <li key={s.version}><span className="mono">{s.version}</span>{s.description ? ` ${s.description}` : ''}</li>)}

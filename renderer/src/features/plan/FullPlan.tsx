@@ -29,15 +29,15 @@ export function FullPlan({ db, plan }: { db: string; plan: MigrationPlan }) {
   const dangers = warnings.filter((w) => w.severity === 'danger').length;
   const blocked = plan.blockers.length > 0;
   const busy = migration.isRunning || rehearsal.isRunning;
-  const canRun = plan.steps.length > 0 && !blocked;
+  const canRun = (plan.steps.length > 0 || plan.adopt !== null) && !blocked;
 
-  if (!ranPlan && plan.steps.length === 0 && !blocked) {
+  if (!ranPlan && plan.steps.length === 0 && !blocked && plan.adopt === null) {
     return <EmptyState title="Nothing to migrate">At {plan.to}, the latest version this tool knows.</EmptyState>;
   }
   return (
     <>
       <Panel
-        title={<>Plan: <span className="mono">{shown.from ?? 'empty'}</span> → <span className="mono">{shown.to}</span></>}
+        title={<>Plan: <span className="mono">{shown.from ?? (shown.adopt ? `${shown.adopt.version} (adopted)` : 'empty')}</span> → <span className="mono">{shown.to}</span></>}
         subtitle={
           <span className="plan__counts">
             {plural(shown.steps.length, 'step')}
@@ -54,6 +54,12 @@ export function FullPlan({ db, plan }: { db: string; plan: MigrationPlan }) {
           )
         }
       >
+        {plan.adopt && (
+          <Notice tone="info" title={`First, adopt it as ${plan.adopt.version}`}>
+            The service made this database ({plan.adopt.table} records {plan.adopt.legacyVersion}) and its schema is exactly {plan.adopt.version}, so
+            Schema Warden records it as {plan.adopt.version} before the steps below run. That step changes nothing else.
+          </Notice>
+        )}
         {plan.blockers.map((b) => (
           <Notice key={b.code + b.message} tone="bad" title={b.message}>
             <p><strong>What to do:</strong> {b.hint}</p>

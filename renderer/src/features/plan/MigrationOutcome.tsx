@@ -7,7 +7,8 @@ import { formatBytes, formatDuration, plural } from '../../lib/format';
 export function MigrationOutcome({ result }: { result: MigrateResult }) {
   const ms = result.applied.reduce((sum, s) => sum + s.executionMs, 0);
   return (
-    <Notice tone="ok" title={result.upToDate ? `Already at ${result.to}: nothing was applied` : `Migrated from ${result.from ?? 'empty'} to ${result.to}`}>
+    <Notice tone="ok" title={result.upToDate ? `Already at ${result.to}: nothing was applied` : `Migrated from ${result.from ?? result.adopted?.version ?? 'empty'} to ${result.to}`}>
+      {result.adopted && <p>Adopted as {result.adopted.version} first ({result.adopted.table} recorded {result.adopted.legacyVersion}).</p>}
       {!result.upToDate && <p>Applied {plural(result.applied.length, 'step')} ({result.applied.map((s) => s.version).join(', ')}) in {formatDuration(ms)}.</p>}
       <p>
         {result.backup

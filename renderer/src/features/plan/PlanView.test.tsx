@@ -22,7 +22,7 @@ function databaseAt100() {
       status = statusReport();
       plan = { ...PLAN_FROM_100, from: '1.2.0', steps: [] };
       return {
-        path: status.path, from: '1.0.0', to: '1.2.0', upToDate: false,
+        path: status.path, from: '1.0.0', to: '1.2.0', upToDate: false, adopted: null,
         applied: [{ version: '1.1.0', description: 'access log reference type', executionMs: 12 }, { version: '1.2.0', description: 'storage backend', executionMs: 30 }],
         backup: backupInfo({ name: 'conversation_files-pre-migrate.sqlite', reason: 'pre-migrate', version: '1.0.0' }),
       };
@@ -95,6 +95,24 @@ describe('PlanView', () => {
     expect(await screen.findByText(/The step-by-step plan is not available/)).toBeTruthy();
     expect(screen.getByText('1.1.0')).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Apply…' })).toBeTruthy();
+  });
+
+  it('plans the adoption of a database the service made, then its steps, and applies both', async () => {
+    const legacy = { table: 'schema_migrations', legacyVersion: '001', version: '1.0.0' };
+    const api = createFakeApi({
+      status: () => statusReport({ status: 'degraded', version: null, legacy, adoptable: true, pending: ['1.1.0', '1.2.0'] }),
+      plan: () => ({ ...PLAN_FROM_100, from: null, adopt: legacy }),
+      backups: () => [],
+      migrate: () => ({ path: '/srv/chat/conversation_files.db', from: null, to: '1.2.0', upToDate: false, adopted: legacy, applied: [], backup: null }),
+    });
+    renderConsole(<PlanView db="main" />, { api });
+    expect(await screen.findByText('First, adopt it as 1.0.0')).toBeTruthy();
+    expect(screen.getByText('1.0.0 (adopted)')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Apply…' }));
+    const dialog = screen.getByRole('dialog', { name: 'Migrate from 1.0.0 (adopted) to 1.2.0?' });
+    expect(dialog.textContent).toContain('the version its schema_migrations records (001)');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Back up and migrate to 1.2.0' }));
+    expect(await screen.findByText('Adopted as 1.0.0 first (schema_migrations recorded 001).')).toBeTruthy();
   });
 
   it('says there is nothing to migrate at the latest version', async () => {

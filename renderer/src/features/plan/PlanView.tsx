@@ -11,7 +11,8 @@ import './plan.css';
 /** Pending migrations from the current version to the latest: read, rehearse, apply. */
 export function PlanView({ db }: { db: string }) {
   const status = useStatus(db);
-  const versioned = status.data?.version != null;
+  // A database the service made, exactly the version its own table records, is adopted by the plan itself.
+  const versioned = status.data?.version != null || status.data?.adoptable === true;
   const plan = usePlan(db, { enabled: versioned });
 
   if (status.isPending) return <LoadingState label="Reading the database…" />;

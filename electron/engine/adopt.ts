@@ -1,0 +1,43 @@
+import type { LegacyVersion, Problem } from '../../shared/types';
+import { ensureBookkeeping, recordEvent, recordVersion, stampVersion } from './bookkeeping';
+import type { EngineContext } from './context';
+import type { DatabaseState } from './database-state';
+import type { Connection } from './open-database';
+import { migrationFor } from './schema-folder';
+import { recordServiceVersion } from './service-history';
+import { driftOf, isAdoptable } from './status';
+
+// Adoption: an unversioned database whose schema is exactly version V gets V as its first
+// recorded version. `baseline` does it for any V a person names; init, migrate and rehearse do it
+// by themselves for a database the service made (its own history names V, and the schema is
+// exactly V), before the migrations that follow.
+
+/** What the service's own history says about an unversioned database, and how its schema differs from that version. */
+export interface ServiceDatabase {
+  legacy: LegacyVersion;
+  /** Differences from the version the service's history names. */
+  differences: Problem[];
+  /** The version init and migrate adopt it as by themselves (null: they refuse it). */
+  adoptAs: string | null;
+}
+
+/** The service's record of an unversioned, non-empty database (null: none, or the tool already versions it). */
+export function serviceDatabaseOf(db: Connection, ctx: EngineContext, state: DatabaseState): ServiceDatabase | null {
+  if (state.applied.length || state.fresh || !state.legacy) return null;
+  const differences = state.legacy.version ? driftOf(db, ctx, state.legacy.version) : [];
+  return { legacy: state.legacy, differences, adoptAs: isAdoptable(state, differences) ? state.legacy.version : null };
+}
+
+/**
+ * Records `version` as the database's first (kind 'baseline'), its 'baseline' event, the version in
+ * the service's own table, and stamps application_id and user_version. The caller holds the write
+ * transaction and has checked the schema is exactly `version`.
+ */
+export function recordAdoption(db: Connection, ctx: EngineContext, version: string, legacy: LegacyVersion | null, automatic: boolean): void {
+  const migration = migrationFor(ctx.schema, version);
+  ensureBookkeeping(db);
+  recordVersion(db, { version, description: migration.description, checksum: migration.checksum, executionMs: null, kind: 'baseline' });
+  recordServiceVersion(db, ctx.schema, { version, description: migration.description, executionMs: null });
+  recordEvent(db, { action: 'baseline', version, outcome: 'ok', detail: { adoptedFrom: legacy, legacyVersion: legacy?.legacyVersion ?? null, automatic } });
+  stampVersion(db, ctx.schema.applicationId, version);
+}
