@@ -64,6 +64,8 @@ interface MigrateOptions extends CommonOptions {
   to?: string;
   /** false with --no-backup */
   backup: boolean;
+  /** false with --no-integrity-check */
+  integrityCheck: boolean;
 }
 
 interface Outcome {
@@ -155,9 +157,10 @@ export function buildProgram(): Command {
   withBackupDir(withCommonOptions(program.command('init').description('create the database at the latest (or --to) version; migrate it if older (after a verified backup); do nothing if current')))
     .option('--to <version>', 'version to create or migrate to')
     .option('--no-backup', 'migrate an existing database without taking a verified backup first')
+    .option('--no-integrity-check', "skip SQLite's quick_check of an existing database (by default a damaged one is refused, exit 2)")
     .action((o: MigrateOptions) =>
       run(o, async (ctx) => {
-        const result = await initialize(ctx, { to: o.to, backup: o.backup });
+        const result = await initialize(ctx, { to: o.to, backup: o.backup, integrityCheck: o.integrityCheck });
         return { document: result, text: renderInitialize(result), exitCode: EXIT.ok };
       }),
     );
@@ -165,9 +168,10 @@ export function buildProgram(): Command {
   withBackupDir(withCommonOptions(program.command('migrate').description('take a verified backup, then apply pending migrations, one transaction per version')))
     .option('--to <version>', 'version to migrate to (default: latest)')
     .option('--no-backup', 'do not take a verified backup first')
+    .option('--no-integrity-check', "skip SQLite's quick_check first (by default a damaged database is refused, exit 2)")
     .action((o: MigrateOptions) =>
       run(o, async (ctx) => {
-        const result = await migrate(ctx, { to: o.to, backup: o.backup });
+        const result = await migrate(ctx, { to: o.to, backup: o.backup, integrityCheck: o.integrityCheck });
         return { document: result, text: renderInitialize(result), exitCode: EXIT.ok };
       }),
     );

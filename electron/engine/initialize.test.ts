@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -6,7 +7,9 @@ import { history } from './history';
 import { initialize } from './initialize';
 import { status } from './status';
 import { verify } from './verify';
-import { contextFor, sha256File, sqlite3, tempDir } from './test-support/fixtures';
+import { seededRandom } from '../../shared/seeded-random';
+import { runCli } from './test-support/cli';
+import { contextFor, seedFiles, sha256File, sqlite3, tempDir } from './test-support/fixtures';
 
 const TABLES = ['conversation_files', 'file_metadata', 'session_file_associations', 'file_access_log', 'file_cleanup_queue'];
 
@@ -107,5 +110,35 @@ describe('verification after initialize', () => {
     } finally {
       other.close();
     }
+  });
+});
+
+describe('the start gate on a damaged file', () => {
+  it('refuses a database with pages overwritten in its middle (quick_check), exit 2, the file unchanged; --no-integrity-check skips the check', async () => {
+    const dbPath = join(tempDir(), 'db.sqlite');
+    await initialize(contextFor(dbPath));
+    seedFiles(dbPath, 1500);
+    const pages = Number(sqlite3(dbPath, 'PRAGMA page_count'));
+    // 20 pages of the middle third overwritten with garbage, as a failing disk or a stray write would.
+    const fd = openSync(dbPath, 'r+');
+    const random = seededRandom(7);
+    for (let k = 0; k < 20; k++) {
+      const page = Math.floor(pages / 3 + random() * (pages / 3));
+      writeSync(fd, Buffer.from(Array.from({ length: 4096 }, () => Math.floor(random() * 256))), 0, 4096, page * 4096);
+    }
+    closeSync(fd);
+    const referee = spawnSync('sqlite3', [dbPath, 'PRAGMA quick_check'], { encoding: 'utf8' });
+    expect(`${referee.status} ${referee.stdout.trim()}`).not.toBe('0 ok'); // the sqlite3 shell sees the damage too
+    const before = sha256File(dbPath);
+
+    const gate = runCli(['init', '--db', dbPath]);
+    expect(gate.code).toBe(2);
+    expect(gate.stderr).toMatch(/error \[CORRUPT\]: .*db\.sqlite/);
+    expect(sha256File(dbPath)).toBe(before);
+    expect(existsSync(`${dbPath}.backups`)).toBe(false);
+
+    const skipped = runCli(['init', '--db', dbPath, '--no-integrity-check', '--json']);
+    expect(skipped.code, skipped.stderr).toBe(0);
+    expect(JSON.parse(skipped.stdout)).toMatchObject({ upToDate: true });
   });
 });

@@ -7,6 +7,7 @@ import { WardenError } from './errors';
 import { expectedSchemaAt } from './expected-schema';
 import { assertRunnable, planOn } from './migration-plan';
 import { withDatabase, type Connection } from './open-database';
+import { integrityOf } from './verify';
 
 export interface InitializeOptions {
   /** Version to create or bring the database to; the latest known by default. */
@@ -16,6 +17,12 @@ export interface InitializeOptions {
    * false opts out; a fresh database never needs one.
    */
   backup?: boolean;
+  /**
+   * Run SQLite's quick_check on an existing database first and refuse a damaged one (the default):
+   * the start gate must not let a service start on a corrupt file. false skips it, for a caller
+   * that has just checked the file itself.
+   */
+  integrityCheck?: boolean;
 }
 
 /**
@@ -45,6 +52,20 @@ async function backupIfPending(ctx: EngineContext, options: InitializeOptions, t
   return pending ? takeVerifiedBackup(ctx, 'pre-migrate') : null;
 }
 
+/** Refuses a database whose pages SQLite's quick_check finds damaged: the gate's answer must be no. */
+function assertIntact(ctx: EngineContext): void {
+  if (!existsSync(ctx.dbPath)) return;
+  const integrity = withDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs }, (db) => integrityOf(db, 'quick'));
+  if (integrity.ok) return;
+  const shown = integrity.messages.slice(0, 3).join('; ');
+  throw new WardenError(
+    'CORRUPT',
+    `${ctx.dbPath} is damaged: SQLite's quick_check found ${integrity.messages.length} problem${integrity.messages.length === 1 ? '' : 's'} (${shown}). Nothing was changed, and a service must not start on it.`,
+    `Restore the newest verified backup (warden backups --db ${ctx.dbPath} lists them; warden restore --db ${ctx.dbPath} --backup FILE), or salvage what can be read into a new file. Copy the damaged file aside first.`,
+    { integrity },
+  );
+}
+
 /** A failure after the pre-migrate backup says which backup brings the database back, and how. */
 function pointAtBackup(err: unknown, ctx: EngineContext, backup: BackupInfo): unknown {
   if (!(err instanceof WardenError)) return err;
@@ -66,6 +87,7 @@ export async function upgrade(ctx: EngineContext, options: InitializeOptions, cr
   const target = options.to ?? ctx.schema.latest;
   // Replaying the migrations in memory first refuses a broken schema folder before the file is touched.
   expectedSchemaAt(ctx.schema, target);
+  if (options.integrityCheck !== false) assertIntact(ctx);
   const backup = await backupIfPending(ctx, options, target);
   try {
     const result = withDatabase(ctx.dbPath, { mode: 'write', create, busyTimeoutMs: ctx.busyTimeoutMs }, (db) => migrateOpen(ctx, db, target));
