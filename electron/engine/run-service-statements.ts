@@ -8,12 +8,18 @@ import type { ServiceStatement, ServiceStatementList } from './service-statement
 // checks happen as in production), setup kept for the whole run, every other statement in its
 // own savepoint rolled back, so each sees the setup rows and nothing another statement did.
 
+/** Counts a read's rows without holding them: a listed read may return a whole table. */
+function countRows(rows: Iterable<unknown>): number {
+  let count = 0;
+  for (const _ of rows) count++;
+  return count;
+}
+
 function execute(db: Connection, statement: ServiceStatement): ServiceStatementResult {
   const { name, sql, role } = statement;
   try {
     const prepared = db.prepare(sql);
-    const rows = prepared.reader ? prepared.all(...statement.params).length : prepared.run(...statement.params).changes;
-    return { name, sql, role, outcome: 'ok', rows, error: null };
+    return { name, sql, role, outcome: 'ok', rows: prepared.reader ? countRows(prepared.iterate(...statement.params)) : prepared.run(...statement.params).changes, error: null };
   } catch (err) {
     return { name, sql, role, outcome: 'failed', rows: null, error: (err as Error).message };
   }

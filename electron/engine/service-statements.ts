@@ -23,6 +23,7 @@ const setupEntry = z.strictObject({
   name: z.string().check(z.minLength(1)),
   sql: z.string().check(z.minLength(1)),
   params: z.array(sampleParameter),
+  /** For the people who read the file (why a statement is there, or why it has a since). */
   note: z.optional(z.string()),
 });
 
