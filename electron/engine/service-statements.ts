@@ -12,8 +12,8 @@ import { tokenize } from './sql-text';
 // service fails its rehearsal instead of the service failing in production.
 //
 // Most of the service's statements need rows to act on (an UPDATE of a file, metadata for a
-// file): `setup` holds service writes run first, in order, and kept while the others run, each
-// of those in its own savepoint that is rolled back, so every statement sees the same rows.
+// file): `setup` holds service writes run first, in order, and kept while each of the others
+// runs in its own savepoint that is rolled back, so every statement sees the same rows.
 
 export const SERVICE_STATEMENTS_FILE = 'service-statements.json';
 
