@@ -121,8 +121,8 @@ export function loadSchema(dir: string): SchemaDefinition {
   }
   const meta = readSchemaJson(absolute);
   const migrations = readMigrations(absolute);
-  const serviceStatements = readServiceStatements(absolute, migrations.map((m) => m.version));
-  return { dir: absolute, ...meta, migrations, latest: migrations[migrations.length - 1].version, serviceStatements };
+  const latest = migrations[migrations.length - 1].version;
+  return { dir: absolute, ...meta, migrations, latest, serviceStatements: readServiceStatements(absolute, latest) };
 }
 
 /** Every schema folder under a root (each sub-folder with a schema.json), by name. */

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import semver from 'semver';
 import * as z from 'zod/mini';
 import '../../shared/zod-messages';
 import type { ServiceStatementCoverage } from '../../shared/types';
@@ -68,10 +69,10 @@ function placeholders(sql: string): number {
 
 /**
  * Reads the schema folder's list of its service's statements; null when the folder has none
- * (the list is optional, and a rehearsal says it checked no statements). `versions` are the
- * schema's own, which a `since` must name.
+ * (the list is optional, and a rehearsal says it checked no statements). `latest` is the
+ * schema's latest version, which a `since` must not pass.
  */
-export function readServiceStatements(dir: string, versions: string[]): ServiceStatementList | null {
+export function readServiceStatements(dir: string, latest: string): ServiceStatementList | null {
   const path = join(dir, SERVICE_STATEMENTS_FILE);
   if (!existsSync(path)) return null;
   let raw: unknown;
@@ -94,8 +95,10 @@ export function readServiceStatements(dir: string, versions: string[]): ServiceS
     if (expected !== params.length) {
       throw invalid(dir, `field "${field}.params": "${name}" has ${expected} ? placeholder(s) but ${params.length} sample value(s)`, 'Give one sample value per ?, in order (only ? placeholders are supported).');
     }
-    if (since !== undefined && !versions.includes(since)) {
-      throw invalid(dir, `field "${field}.since": "${since}" is not a version of this schema (known: ${versions.join(', ')})`, 'Name the first version of this schema the statement works at.');
+    // Not necessarily one of the schema's versions (a folder may skip one), but one it reaches: a
+    // since past the latest would skip the statement at every version, in silence.
+    if (since !== undefined && (!semver.valid(since) || semver.gt(since, latest))) {
+      throw invalid(dir, `field "${field}.since": "${since}" is not a version up to this schema's latest, ${latest}`, 'Name the first version the statement works at, as a semantic version such as 1.1.0.');
     }
     return { name, sql, params, role, since: since ?? null };
   });
