@@ -239,7 +239,7 @@ export interface MigrateResult extends InitializeResult {
 
 /** A finding of the migration linter, on the statement it concerns. */
 export interface LintWarning {
-  rule: 'table-rebuild' | 'drop-table' | 'drop-column' | 'not-null-without-default' | 'not-null-added' | 'non-transactional' | 'foreign-keys' | 'other';
+  rule: 'table-rebuild' | 'drop-table' | 'drop-column' | 'not-null-without-default' | 'not-null-added' | 'null-insert-fails' | 'non-transactional' | 'foreign-keys' | 'other';
   /** danger: data can be lost or the step fails; caution: safe as the engine runs it, worth knowing. */
   severity: 'danger' | 'caution';
   message: string;
@@ -275,6 +275,42 @@ export interface MigrationPlan {
   blockers: PlanBlocker[];
   /** Drift of the live schema from its current version, looked at when steps are pending. */
   drift: Problem[];
+  /** What the schema's list of its service's statements covers; null when the schema lists none. */
+  serviceStatements: ServiceStatementCoverage | null;
+}
+
+/** The statements a schema's service runs (service-statements.json), summarized for a plan. */
+export interface ServiceStatementCoverage {
+  file: string;
+  writes: number;
+  reads: number;
+  /** Tables and views of the schema at the plan's target that the statements name. */
+  covered: string[];
+  /** Tables and views of the schema at the plan's target that no statement names. */
+  uncovered: string[];
+}
+
+/** One listed service statement as the rehearsal ran it on the migrated copy. */
+export interface ServiceStatementResult {
+  name: string;
+  sql: string;
+  /** setup: a write run first and kept until the end, so the others have rows to work on. */
+  role: 'setup' | 'write' | 'read';
+  /** skipped: the list declares it for versions from `since` on, and the copy is older. */
+  outcome: 'ok' | 'failed' | 'skipped';
+  /** Rows a read returned or a write changed; null when it did not run to the end. */
+  rows: number | null;
+  /** SQLite's error when it failed; why when it was skipped. */
+  error: string | null;
+}
+
+export interface ServiceStatementsRun {
+  file: string;
+  /** The version of the copy they ran against. */
+  version: string | null;
+  /** Why none ran (a step failed, so the copy never reached the target); null when they ran. */
+  notRun: string | null;
+  results: ServiceStatementResult[];
 }
 
 export interface RehearsalStep {
@@ -296,12 +332,14 @@ export interface RehearsalReport {
   to: string;
   /** The version the copy reached: `to` when every step passed. */
   reached: string | null;
-  /** Every step passed, the result passes integrity_check and has no drift that is an error. */
+  /** Every step passed, the result passes integrity_check, has no drift that is an error, and no listed service statement failed. */
   ok: boolean;
   steps: RehearsalStep[];
   integrity: IntegrityResult | null;
   /** Drift of the rehearsed copy against the expected schema at `reached`. */
   drift: Problem[];
+  /** The schema's service statements run on the result; null when the schema lists none. */
+  serviceStatements: ServiceStatementsRun | null;
   durationMs: number;
 }
 

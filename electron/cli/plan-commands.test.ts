@@ -1,9 +1,11 @@
 import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { initialize } from '../engine/initialize';
-import { REPO_ROOT, contextFor, seedFiles, sha256File, sqlite3, tempDir } from '../engine/test-support/fixtures';
+import { REPO_ROOT, contextFor, seedFiles, sha256File, shippedSchema, sqlite3, tempDir } from '../engine/test-support/fixtures';
 import { startChatService } from '../engine/test-support/chat-service';
+import { schemaVariant } from '../engine/test-support/schema-variants';
 
 // The commands as a script runs them: exit codes (0 ok, 1 degraded, 2 failed, 64 usage), one JSON document on stdout.
 
@@ -28,6 +30,45 @@ describe('warden plan, rehearse, repair, baseline, accept-checksum', () => {
     expect(rehearsal.code).toBe(0);
     expect(JSON.parse(rehearsal.stdout)).toMatchObject({ ok: true, reached: '1.2.0' });
     expect(sha256File(dbPath)).toBe(before);
+  });
+
+  it('plan says what the service statements cover; rehearse names a statement a migration breaks, with its SQL and SQLite\'s error (exit 2)', async () => {
+    const shipped = shippedSchema().migrations.find((m) => m.version === '1.2.0')!;
+    const schema = schemaVariant({ [shipped.file]: shipped.sql.replace('mime_type TEXT NOT NULL ON CONFLICT REPLACE DEFAULT', 'mime_type TEXT NOT NULL DEFAULT') });
+    const dbPath = join(tempDir(), 'db.sqlite');
+    await initialize(contextFor(dbPath, schema), { to: '1.1.0' });
+    seedFiles(dbPath, 20);
+    const planned = warden('plan', '--db', dbPath, '--schema', schema.dir);
+    expect(planned.stdout).toContain([
+      'Service statements (service-statements.json): 17 writes, 10 reads; rehearse runs each on the migrated copy.',
+      '  cover        conversation_files, file_access_log, file_metadata, session_file_associations, v_active_files, v_pending_cleanups, v_session_file_summary',
+      '  not covered  file_cleanup_queue',
+    ].join('\n'));
+    expect(JSON.parse(warden('plan', '--db', dbPath, '--schema', schema.dir, '--json').stdout).serviceStatements).toMatchObject({ writes: 17, reads: 10 });
+    const rehearsal = warden('rehearse', '--db', dbPath, '--schema', schema.dir);
+    expect(rehearsal.code).toBe(2);
+    expect(rehearsal.stdout).toContain(': 1.1.0 → 1.2.0: FAILED: 1 service statement fails on the result');
+    expect(rehearsal.stdout).toContain([
+      'Service statements (service-statements.json) on the result at 1.2.0: 26 ok, 1 FAILED, 0 skipped.',
+      '  FAILED   Upload a file with no MIME type and no uploader',
+      '           INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash, mime_type, uploaded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      '           SQLite: NOT NULL constraint failed: conversation_files.mime_type',
+    ].join('\n'));
+    const json = JSON.parse(warden('rehearse', '--db', dbPath, '--schema', schema.dir, '--json').stdout);
+    expect(json).toMatchObject({ ok: false, serviceStatements: { version: '1.2.0', notRun: null } });
+    expect(json.serviceStatements.results.filter((r: { outcome: string }) => r.outcome === 'failed')).toMatchObject([{ name: 'Upload a file with no MIME type and no uploader', error: 'NOT NULL constraint failed: conversation_files.mime_type' }]);
+  });
+
+  it('a schema that lists no service statements says so in plan and rehearse', async () => {
+    const schema = schemaVariant({});
+    rmSync(join(schema.dir, 'service-statements.json'));
+    const dbPath = join(tempDir(), 'db.sqlite');
+    await initialize(contextFor(dbPath, schema), { to: '1.1.0' });
+    const none = 'Service statements: none listed (the schema folder has no service-statements.json), so no statement of the service is checked.';
+    expect(warden('plan', '--db', dbPath, '--schema', schema.dir).stdout).toContain(none);
+    const rehearsal = warden('rehearse', '--db', dbPath, '--schema', schema.dir);
+    expect(rehearsal.code).toBe(0);
+    expect(rehearsal.stdout).toContain(none);
   });
 
   it('a blocked plan exits 2; baseline without --version is a usage error (64); baseline then adopts', () => {

@@ -1,4 +1,4 @@
-import type { AcceptChecksumResult, BaselineResult, LintWarning, MigrationPlan, PlanStep, Problem, RehearsalReport, RepairResult } from '../../shared/types';
+import type { AcceptChecksumResult, BaselineResult, LintWarning, MigrationPlan, PlanStep, Problem, RehearsalReport, RepairResult, ServiceStatementCoverage, ServiceStatementsRun } from '../../shared/types';
 import { problemTable, table } from './output';
 
 // Human output of plan, rehearse, repair, baseline and accept-checksum.
@@ -43,6 +43,17 @@ function renderBlockers(blockers: MigrationPlan['blockers']): string {
   return blockers.map((b) => `  [${b.code}] ${b.message}\n    what to do: ${b.hint}`).join('\n');
 }
 
+const NO_STATEMENT_LIST = 'Service statements: none listed (the schema folder has no service-statements.json), so no statement of the service is checked.';
+
+function renderCoverage(coverage: ServiceStatementCoverage | null): string {
+  if (coverage === null) return NO_STATEMENT_LIST;
+  return [
+    `Service statements (${coverage.file}): ${plural(coverage.writes, 'write')}, ${plural(coverage.reads, 'read')}; rehearse runs each on the migrated copy.`,
+    `  cover        ${coverage.covered.join(', ') || 'nothing'}`,
+    `  not covered  ${coverage.uncovered.join(', ') || 'none'}`,
+  ].join('\n');
+}
+
 export function renderPlan(migrationPlan: MigrationPlan): string {
   const { path, from, to, steps, blockers, drift } = migrationPlan;
   const danger = steps.flatMap((s) => s.warnings).filter((w) => w.severity === 'danger').length;
@@ -58,6 +69,7 @@ export function renderPlan(migrationPlan: MigrationPlan): string {
   }
   if (blockers.length) parts.push(`BLOCKED: migrate would refuse this plan.\n${renderBlockers(blockers)}`);
   if (drift.length) parts.push(`The live schema differs from ${from}:\n\n${problemTable(drift)}`);
+  parts.push(renderCoverage(migrationPlan.serviceStatements));
   parts.push(...steps.map(renderStep));
   if (steps.length && !blockers.length) parts.push(`Try it on a copy of the data first: warden rehearse --db ${path} --to ${to}`);
   return parts.join('\n\n');
@@ -88,9 +100,27 @@ function rowsTable(report: RehearsalReport): string {
   );
 }
 
+function statementsFailing(run: ServiceStatementsRun | null): number {
+  return run?.results.filter((r) => r.outcome === 'failed').length ?? 0;
+}
+
+/** Each statement that failed with its SQL and SQLite's error; the skipped ones with why; the rest counted. */
+function renderStatementsRun(run: ServiceStatementsRun | null): string {
+  if (run === null) return NO_STATEMENT_LIST;
+  if (run.notRun !== null) return `Service statements (${run.file}): not run. ${run.notRun}`;
+  const count = (outcome: string) => run.results.filter((r) => r.outcome === outcome).length;
+  const lines = [`Service statements (${run.file}) on the result at ${run.version ?? 'no version'}: ${count('ok')} ok, ${count('failed')} FAILED, ${count('skipped')} skipped.`];
+  for (const r of run.results.filter((result) => result.outcome === 'failed')) {
+    lines.push(`  FAILED   ${r.name}\n           ${r.sql}\n           SQLite: ${r.error}`);
+  }
+  for (const r of run.results.filter((result) => result.outcome === 'skipped')) lines.push(`  skipped  ${r.name}: ${r.error}`);
+  return lines.join('\n');
+}
+
 export function renderRehearsal(report: RehearsalReport): string {
   const failed = report.steps.find((s) => !s.ok);
-  const verdict = report.ok ? 'PASSED' : failed ? `FAILED at ${failed.version}` : 'FAILED';
+  const failingStatements = statementsFailing(report.serviceStatements);
+  const verdict = report.ok ? 'PASSED' : failed ? `FAILED at ${failed.version}` : failingStatements ? `FAILED: ${plural(failingStatements, 'service statement')} ${failingStatements === 1 ? 'fails' : 'fail'} on the result` : 'FAILED';
   const parts = [`Rehearsal of ${report.path} on a temporary copy: ${report.from ?? 'no version'} → ${report.to}: ${verdict} (took ${report.durationMs} ms).`];
   if (report.steps.length) {
     parts.push(table(
@@ -109,6 +139,7 @@ export function renderRehearsal(report: RehearsalReport): string {
   const reached = report.reached ?? 'no version';
   parts.push(`Integrity of the result: ${integrity}\nDrift of the result from ${reached}: ${report.drift.length ? `${plural(report.drift.length, 'difference')}` : 'none'}`);
   if (report.drift.length) parts.push(problemTable(report.drift));
+  parts.push(renderStatementsRun(report.serviceStatements));
   parts.push(`${report.path} itself was only read; the copy has been removed.`);
   return parts.join('\n\n');
 }

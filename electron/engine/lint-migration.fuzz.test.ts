@@ -50,6 +50,10 @@ const addNotNull = fc.tuple(nameArb, column).map(([t, [c, type]]): Risky => ({
 }));
 const addWithDefault = fc.tuple(nameArb, column, literalArb).map(([t, [c, type], d]): Risky => ({
   pieces: [kw('ALTER'), kw('TABLE'), nm(t), kw('ADD'), kw('COLUMN'), nm(c), kw(type), kw('NOT'), kw('NULL'), kw('DEFAULT'), lit(d)],
+  rules: ['null-insert-fails'],
+}));
+const addReplacingNull = fc.tuple(nameArb, column, literalArb).map(([t, [c, type], d]): Risky => ({
+  pieces: [kw('ALTER'), kw('TABLE'), nm(t), kw('ADD'), kw('COLUMN'), nm(c), kw(type), kw('NOT'), kw('NULL'), kw('ON'), kw('CONFLICT'), kw('REPLACE'), kw('DEFAULT'), lit(d)],
   rules: [],
 }));
 const vacuum = fc.constant<Risky>({ pieces: [kw('VACUUM')], rules: ['non-transactional'] });
@@ -74,7 +78,7 @@ const rebuild = fc
       rules: ['table-rebuild'],
     };
   });
-const riskyArb = fc.oneof(dropTable, dropColumn, addNotNull, addWithDefault, vacuum, transactionControl, fixedPragma, deleteAll, deleteSome, rebuild);
+const riskyArb = fc.oneof(dropTable, dropColumn, addNotNull, addWithDefault, addReplacingNull, vacuum, transactionControl, fixedPragma, deleteAll, deleteSome, rebuild);
 
 const sorted = (rules: string[]) => [...rules].sort();
 

@@ -17,10 +17,19 @@ describe('lintMigration on the shipped migrations', () => {
     expect(warnings[1].message).toContain('(line 24)');
   });
 
-  it('1.2.0: a rebuild of the parent of four cascading tables; the NOT NULL mime_type is filled by COALESCE, so no warning', () => {
+  it('1.2.0: a rebuild of the parent of four cascading tables; the NOT NULL mime_type is filled by COALESCE and an inserted NULL stores the default, so no warning', () => {
     const warnings = lintMigration(file('1.2.0'), expectedSchemaAt(schema, '1.1.0'));
     expect(summary(warnings)).toEqual(['39 danger table-rebuild', '39 caution foreign-keys']);
     expect(warnings[1].message).toContain('parent of file_access_log, file_cleanup_queue, file_metadata, session_file_associations (all ON DELETE CASCADE)');
+  });
+
+  it('1.2.0 without ON CONFLICT REPLACE: mime_type becomes NOT NULL and a NULL insert fails, on the new table', () => {
+    const variant = file('1.2.0').replace("mime_type TEXT NOT NULL ON CONFLICT REPLACE DEFAULT", "mime_type TEXT NOT NULL DEFAULT");
+    const warnings = lintMigration(variant, expectedSchemaAt(schema, '1.1.0'));
+    expect(summary(warnings)).toEqual(['15 danger null-insert-fails', '39 danger table-rebuild', '39 caution foreign-keys']);
+    expect(warnings[0].message).toContain('Column conversation_files.mime_type becomes NOT NULL without saying what an inserted NULL becomes');
+    expect(warnings[0].message).toContain('NOT NULL ON CONFLICT REPLACE DEFAULT');
+    expect(warnings[0].statement).toMatch(/^CREATE TABLE new_conversation_files/);
   });
 
   it('1.0.0 creates tables only: nothing to warn about', () => {
@@ -70,7 +79,14 @@ describe('lintMigration rules', () => {
     expect(summary(lintMigration('ALTER TABLE file_metadata DROP COLUMN metadata_value;'))).toEqual(['1 danger drop-column']);
     expect(summary(lintMigration('ALTER TABLE t ADD COLUMN c TEXT NOT NULL;'))).toEqual(['1 danger not-null-without-default']);
     expect(summary(lintMigration('ALTER TABLE t ADD c TEXT NOT NULL DEFAULT NULL;'))).toEqual(['1 danger not-null-without-default']);
-    expect(lintMigration("ALTER TABLE t ADD COLUMN c TEXT NOT NULL DEFAULT 'x';")).toEqual([]);
+    expect(lintMigration('ALTER TABLE t ADD COLUMN c TEXT;')).toEqual([]);
+  });
+
+  it('ADD COLUMN NOT NULL must say what an inserted NULL becomes: ON CONFLICT REPLACE with a DEFAULT', () => {
+    expect(summary(lintMigration("ALTER TABLE t ADD COLUMN c TEXT NOT NULL DEFAULT 'x';"))).toEqual(['1 danger null-insert-fails']);
+    expect(summary(lintMigration('ALTER TABLE t ADD COLUMN c TEXT NOT NULL ON CONFLICT ABORT DEFAULT 0;'))).toEqual(['1 danger null-insert-fails']);
+    expect(lintMigration("ALTER TABLE t ADD COLUMN c TEXT NOT NULL ON CONFLICT REPLACE DEFAULT 'x';")).toEqual([]);
+    expect(lintMigration("alter table t add c text default 'x' not null on conflict replace;")).toEqual([]);
     expect(lintMigration('ALTER TABLE t ADD COLUMN c TEXT;')).toEqual([]);
   });
 

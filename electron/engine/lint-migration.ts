@@ -1,10 +1,11 @@
 import type { LintWarning } from '../../shared/types';
 import type { SchemaSnapshot } from './introspect';
 import { splitStatements, type Statement } from './sql-text';
-import { shapeOf, type StatementShape } from './statement-shape';
+import { shapeOf, type ColumnDefinition, type StatementShape } from './statement-shape';
 
 // Reads a migration's SQL and warns about what can lose data or fail: table rebuilds, dropped
-// tables and columns, NOT NULL without a default, statements that cannot run inside the step's
+// tables and columns, NOT NULL without a default or without saying what an inserted NULL
+// becomes (a writer passing NULL breaks), statements that cannot run inside the step's
 // transaction, foreign keys touched. Each warning sits on the statement it concerns.
 
 interface Shaped {
@@ -26,6 +27,12 @@ interface Rebuild {
   copied: Map<string, string>;
   drop: Shaped;
   rename: Shaped;
+}
+
+/** A column made NOT NULL that does not say what an inserted NULL becomes: every writer passing NULL fails from now on. */
+function nullInsertFails(at: Shaped, table: string, column: ColumnDefinition): LintWarning {
+  return warning(at, 'null-insert-fails', 'danger',
+    `Column ${table}.${column.name} becomes NOT NULL without saying what an inserted NULL becomes: any INSERT that passes NULL for it fails from this step on (NOT NULL constraint failed). Write NOT NULL ON CONFLICT REPLACE DEFAULT <value> to store the default instead, or check the service never passes NULL (list its statements in service-statements.json and rehearse).`);
 }
 
 function warning(at: Shaped, rule: LintWarning['rule'], severity: LintWarning['severity'], message: string): LintWarning {
@@ -104,6 +111,7 @@ function rebuildWarnings(rebuild: Rebuild, before: SchemaSnapshot | undefined, s
     if (column.notNull && was && !was.notNull && !fillsNulls) {
       warnings.push(warning(create, 'not-null-added', 'caution', `Column ${table}.${column.name} becomes NOT NULL: copying a row where it is NULL fails the step, unless the copy supplies a value (COALESCE). Rehearse it on real data.`));
     }
+    if (old && column.notNull && !was?.notNull && !column.nullInsertStoresDefault) warnings.push(nullInsertFails(create, table, column));
   }
   return warnings;
 }
@@ -130,6 +138,8 @@ function statementWarnings(s: Shaped, inRebuild: boolean, before: SchemaSnapshot
       const result: LintWarning[] = [];
       if (shape.column.notNull && !shape.column.hasDefault) {
         result.push(warning(s, 'not-null-without-default', 'danger', `Adds ${shape.table}.${shape.column.name} as NOT NULL without a default: SQLite refuses this on a table that has rows. Give it a DEFAULT, or rebuild the table.`));
+      } else if (shape.column.notNull && !shape.column.nullInsertStoresDefault) {
+        result.push(nullInsertFails(s, shape.table, shape.column));
       }
       if (shape.column.references) {
         result.push(warning(s, 'foreign-keys', 'caution', `Adds a foreign key ${shape.table}.${shape.column.name} → ${shape.column.references}: existing rows take the column's default, which must be NULL or a key of ${shape.column.references}, or foreign_key_check rolls the step back.`));

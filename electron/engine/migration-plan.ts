@@ -10,6 +10,7 @@ import { lintMigration } from './lint-migration';
 import { withDatabase, type Connection } from './open-database';
 import { replicateSchema } from './schema-replica';
 import { migrationFor, pendingMigrations, type Migration } from './schema-folder';
+import { coverageOf } from './service-statements';
 import { driftOf } from './status';
 
 // What migrating a database to a target would do, and whether it can: the one plan that
@@ -98,7 +99,9 @@ function readPlan(db: Connection, ctx: EngineContext, target: string): Migration
     if (trip) blockers.push(trip);
   }
   const adopt = service?.adoptAs ? service.legacy : null;
-  return { path: ctx.dbPath, from: state.current, to: target, adopt, steps: pending.map((m) => planStep(ctx, m)), blockers, drift };
+  const list = ctx.schema.serviceStatements;
+  const serviceStatements = list && coverageOf(list, expectedSchemaAt(ctx.schema, target));
+  return { path: ctx.dbPath, from: state.current, to: target, adopt, steps: pending.map((m) => planStep(ctx, m)), blockers, drift, serviceStatements };
 }
 
 /** Reads what migrating to `to` (the latest by default) would do, without writing anything. */

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import semver from 'semver';
-import type { ForeignKeyViolation, MigrationPlan, RehearsalReport, RehearsalStep } from '../../shared/types';
+import type { ForeignKeyViolation, MigrationPlan, RehearsalReport, RehearsalStep, ServiceStatementsRun } from '../../shared/types';
 import { applyNextStep, type StepOutcome } from './apply-migrations';
 import { currentVersionOf, readAppliedVersions } from './bookkeeping';
 import { throwIfCancelled, type EngineContext } from './context';
@@ -10,6 +10,7 @@ import { WardenError, explainSqliteError } from './errors';
 import { userTableNames } from './introspect';
 import { assertRunnable, planOn } from './migration-plan';
 import { openDatabase, type Connection } from './open-database';
+import { runServiceStatements } from './run-service-statements';
 import { driftOf } from './status';
 import { integrityOf } from './verify';
 
@@ -115,10 +116,21 @@ function rehearseSteps(ctx: EngineContext, copyCtx: EngineContext, copy: Connect
   return steps;
 }
 
+/** The schema's service statements on the migrated copy; null when the schema lists none. */
+function rehearseServiceStatements(ctx: EngineContext, copy: Connection, steps: RehearsalStep[], reached: string | null): ServiceStatementsRun | null {
+  const list = ctx.schema.serviceStatements;
+  if (list === null) return null;
+  const failed = steps.find((s) => !s.ok);
+  if (failed) return { file: list.file, version: reached, notRun: `Step ${failed.version} failed, so the copy never reached the target; fix the step first.`, results: [] };
+  ctx.onProgress?.({ operation: 'rehearse', phase: 'running the service statements', done: steps.length + 1, total: steps.length + 2 });
+  return { file: list.file, version: reached, notRun: null, results: runServiceStatements(copy, list, reached) };
+}
+
 /**
  * Rehearses migrating to `to` on a temporary copy and reports each step (time, row counts before
- * and after, foreign-key violations), the integrity of the result and its drift from the expected
- * schema. A step that fails is reported, not thrown. The copy is removed whatever happens.
+ * and after, foreign-key violations), the integrity of the result, its drift from the expected
+ * schema, and which of the schema's service statements fail on it. A step or statement that fails
+ * is reported, not thrown. The copy is removed whatever happens.
  */
 export async function rehearse(ctx: EngineContext, options: RehearseOptions = {}): Promise<RehearsalReport> {
   const started = performance.now();
@@ -131,12 +143,15 @@ export async function rehearse(ctx: EngineContext, options: RehearseOptions = {}
     const copy = openDatabase(copyPath, { mode: 'write', busyTimeoutMs: ctx.busyTimeoutMs });
     try {
       const steps = rehearseSteps(ctx, copyCtx, copy, migrationPlan);
-      ctx.onProgress?.({ operation: 'rehearse', phase: 'checking the result', done: steps.length, total: steps.length + 1 });
+      const finalPhases = ctx.schema.serviceStatements === null ? 1 : 2;
+      ctx.onProgress?.({ operation: 'rehearse', phase: 'checking the result', done: steps.length, total: steps.length + finalPhases });
       const integrity = integrityOf(copy, 'full');
       const reached = currentVersionOf(readAppliedVersions(copy));
       const drift = reached === null ? [] : driftOf(copy, copyCtx, reached);
-      const ok = steps.every((s) => s.ok) && integrity.ok && !drift.some((p) => p.severity === 'error');
-      return { path: ctx.dbPath, from: migrationPlan.from, to: target, reached, ok, steps, integrity, drift, durationMs: Math.round(performance.now() - started) };
+      const serviceStatements = rehearseServiceStatements(ctx, copy, steps, reached);
+      const statementsOk = !serviceStatements?.results.some((r) => r.outcome === 'failed');
+      const ok = steps.every((s) => s.ok) && integrity.ok && !drift.some((p) => p.severity === 'error') && statementsOk;
+      return { path: ctx.dbPath, from: migrationPlan.from, to: target, reached, ok, steps, integrity, drift, serviceStatements, durationMs: Math.round(performance.now() - started) };
     } finally {
       copy.close();
     }

@@ -5,6 +5,7 @@ import semver from 'semver';
 import * as z from 'zod/mini';
 import '../../shared/zod-messages';
 import { WardenError } from './errors';
+import { readServiceStatements, type ServiceStatementList } from './service-statements';
 
 export interface Migration {
   version: string;
@@ -34,6 +35,8 @@ export interface SchemaDefinition {
   legacy: LegacyHistory | null;
   migrations: Migration[];
   latest: string;
+  /** The statements the schema's service runs (service-statements.json); null when the folder lists none. */
+  serviceStatements: ServiceStatementList | null;
 }
 
 const schemaJson = z.object({
@@ -128,7 +131,7 @@ function readMigrations(dir: string): Migration[] {
   return migrations;
 }
 
-/** Reads a schema folder: schema.json and its migrations, ordered by semantic version. */
+/** Reads a schema folder: schema.json, its migrations ordered by semantic version, and its service's statements if listed. */
 export function loadSchema(dir: string): SchemaDefinition {
   const absolute = resolve(dir);
   if (!existsSync(absolute) || !statSync(absolute).isDirectory()) {
@@ -136,7 +139,8 @@ export function loadSchema(dir: string): SchemaDefinition {
   }
   const meta = readSchemaJson(absolute);
   const migrations = readMigrations(absolute);
-  return { dir: absolute, ...meta, migrations, latest: migrations[migrations.length - 1].version };
+  const latest = migrations[migrations.length - 1].version;
+  return { dir: absolute, ...meta, migrations, latest, serviceStatements: readServiceStatements(absolute, latest) };
 }
 
 /** Every schema folder under a root (each sub-folder with a schema.json), by name. */

@@ -8,6 +8,8 @@ export interface ColumnDefinition {
   notNull: boolean;
   /** A DEFAULT other than NULL. */
   hasDefault: boolean;
+  /** NOT NULL ON CONFLICT REPLACE with a DEFAULT: an inserted NULL stores the default (sqlite.org/lang_conflict.html). */
+  nullInsertStoresDefault: boolean;
   /** The parent table of a column-level REFERENCES. */
   references: string | null;
 }
@@ -66,10 +68,12 @@ export function columnDefinition(part: Token[]): ColumnDefinition {
   const words = part.map((_, k) => wordAt(part, k));
   const defaultAt = words.indexOf('default');
   const referencesAt = words.indexOf('references');
+  const hasDefault = defaultAt !== -1 && words[defaultAt + 1] !== 'null';
   return {
     name: part[0]?.text.toLowerCase() ?? '',
     notNull: words.some((word, k) => word === 'not' && words[k + 1] === 'null'),
-    hasDefault: defaultAt !== -1 && words[defaultAt + 1] !== 'null',
+    hasDefault,
+    nullInsertStoresDefault: hasDefault && words.some((word, k) => word === 'not' && words[k + 1] === 'null' && words[k + 2] === 'on' && words[k + 3] === 'conflict' && words[k + 4] === 'replace'),
     references: referencesAt === -1 ? null : nameAt(part, referencesAt + 1).name,
   };
 }

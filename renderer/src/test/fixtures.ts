@@ -112,6 +112,13 @@ export const PLAN_FROM_100: MigrationPlan = {
   adopt: null,
   blockers: [],
   drift: [],
+  serviceStatements: {
+    file: 'service-statements.json',
+    writes: 17,
+    reads: 10,
+    covered: ['conversation_files', 'file_access_log', 'file_metadata', 'session_file_associations', 'v_active_files', 'v_pending_cleanups', 'v_session_file_summary'],
+    uncovered: ['file_cleanup_queue'],
+  },
   steps: [
     {
       version: '1.1.0',
@@ -144,6 +151,16 @@ export const REHEARSAL_OK: RehearsalReport = {
   durationMs: 340,
   integrity: { level: 'quick', ok: true, messages: [] },
   drift: [],
+  serviceStatements: {
+    file: 'service-statements.json',
+    version: '1.2.0',
+    notRun: null,
+    results: [
+      { name: 'Upload a file with a MIME type and an uploader', sql: 'INSERT INTO conversation_files (file_id, mime_type) VALUES (?, ?)', role: 'setup', outcome: 'ok', rows: 1, error: null },
+      { name: 'Upload a file with no MIME type and no uploader', sql: 'INSERT INTO conversation_files (file_id, mime_type) VALUES (?, ?)', role: 'write', outcome: 'ok', rows: 1, error: null },
+      { name: 'Get a file in a session', sql: 'SELECT * FROM conversation_files WHERE file_id = ?', role: 'read', outcome: 'ok', rows: 1, error: null },
+    ],
+  },
   steps: [
     { version: '1.1.0', ok: true, durationMs: 120, rowsBefore: { conversation_files: 300, file_access_log: 300 }, rowsAfter: { conversation_files: 300, file_access_log: 300 }, foreignKeyViolations: 0 },
     { version: '1.2.0', ok: true, durationMs: 220, rowsBefore: { conversation_files: 300, file_access_log: 300 }, rowsAfter: { conversation_files: 300, file_access_log: 300 }, foreignKeyViolations: 0 },

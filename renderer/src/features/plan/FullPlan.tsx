@@ -14,6 +14,7 @@ import { MigrationOutcome } from './MigrationOutcome';
 import { useMigration, useRehearsal } from './plan-queries';
 import { PlanStepCard } from './PlanStepCard';
 import { RehearsalResults } from './RehearsalResults';
+import { ServiceStatementCoverage } from './ServiceStatementCoverage';
 
 /** The plan as the engine computed it: steps with SQL and warnings, Rehearse, Apply, and outcomes. */
 export function FullPlan({ db, plan }: { db: string; plan: MigrationPlan }) {
@@ -73,6 +74,7 @@ export function FullPlan({ db, plan }: { db: string; plan: MigrationPlan }) {
           <p className="muted">Rehearse runs the plan on a copy and leaves this database untouched. Apply backs it up first.</p>
         )}
         {migration.result && plan.steps.length === 0 && <p className="muted">Nothing else is pending: the database is at the latest version.</p>}
+        <ServiceStatementCoverage coverage={shown.serviceStatements} />
       </Panel>
       {(rehearsal.isRunning || rehearsal.result || rehearsal.error != null) && (
         <Panel title="Rehearsal" subtitle="On a temporary copy made with the backup API">

@@ -51,6 +51,45 @@ describe('PlanView', () => {
     const rows = screen.getByRole('table', { name: 'Rows per table before the first step and after each step' });
     expect(within(rows).getByRole('row', { name: /file_access_log/ }).textContent).toBe('file_access_log300300300');
     expect(api.rehearse).toHaveBeenCalledWith({ db: 'main', to: '1.2.0', operationId: expect.stringMatching(/^op-/) });
+    expect(screen.getByText('Every service statement works at 1.2.0')).toBeTruthy();
+  });
+
+  it('shows what the service statements cover, and says so when the schema lists none', async () => {
+    const { unmount } = renderConsole(<PlanView db="main" />, { api: databaseAt100() });
+    const coverage = await screen.findByRole('region', { name: 'Service statements' });
+    expect(coverage.textContent).toContain('Service statements (service-statements.json): 17 writes, 10 reads. Rehearse runs each on the migrated copy.');
+    expect(within(coverage).getByText('Not covered').nextElementSibling?.textContent).toBe('file_cleanup_queue');
+    unmount();
+    renderConsole(<PlanView db="main" />, { api: createFakeApi({ status: () => AT_100, plan: () => ({ ...PLAN_FROM_100, serviceStatements: null }) }) });
+    expect((await screen.findByRole('region', { name: 'Service statements' })).textContent).toContain('No service statements are listed');
+  });
+
+  it('a rehearsal whose steps pass but a service statement fails is a failure, naming the statement, its SQL and SQLite\'s error', async () => {
+    const api = databaseAt100();
+    const upload = 'INSERT INTO conversation_files (file_id, mime_type) VALUES (?, ?)';
+    api.rehearse.mockImplementation(async () => ({
+      ...REHEARSAL_OK,
+      ok: false,
+      serviceStatements: {
+        ...REHEARSAL_OK.serviceStatements!,
+        results: [
+          { name: 'Upload a file with no MIME type and no uploader', sql: upload, role: 'write', outcome: 'failed', rows: null, error: 'NOT NULL constraint failed: conversation_files.mime_type' },
+          { name: 'Log a reference', sql: 'INSERT INTO file_access_log (file_id, access_type) VALUES (?, ?)', role: 'write', outcome: 'skipped', rows: null, error: 'not run: listed as working from 1.1.0 on, and the database is at 1.0.0' },
+          { name: 'Get a file in a session', sql: 'SELECT * FROM conversation_files WHERE file_id = ?', role: 'read', outcome: 'ok', rows: 1, error: null },
+        ],
+      },
+    }));
+    renderConsole(<PlanView db="main" />, { api });
+    fireEvent.click(await screen.findByRole('button', { name: 'Rehearse on a copy' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('Rehearsal failed');
+    expect(alert.textContent).toContain('1 service statement fails on the migrated copy (below).');
+    const results = screen.getByRole('region', { name: 'Service statements on the rehearsed copy' });
+    expect(within(results).getByText('1 service statement fails at 1.2.0')).toBeTruthy();
+    const failure = within(results).getByRole('article', { name: 'Failed: Upload a file with no MIME type and no uploader' });
+    expect(failure.textContent).toContain(upload);
+    expect(failure.textContent).toContain('SQLite: NOT NULL constraint failed: conversation_files.mime_type');
+    expect(within(results).getByText(/^Log a reference/).textContent).toContain('not run: listed as working from 1.1.0 on');
   });
 
   it('applies after a confirmation naming the backup it takes, then shows the outcome per step', async () => {

@@ -2,6 +2,7 @@ import type { RehearsalReport } from '../../../../shared/types';
 import { Notice } from '../../components/Notice';
 import { Tag } from '../../components/Tag';
 import { formatCount, formatDuration, plural } from '../../lib/format';
+import { ServiceStatementResults } from './ServiceStatementResults';
 
 function RowCountsTable({ report }: { report: RehearsalReport }) {
   const tables = [...new Set(report.steps.flatMap((s) => [...Object.keys(s.rowsBefore), ...Object.keys(s.rowsAfter)]))].sort();
@@ -42,9 +43,11 @@ function RowCountsTable({ report }: { report: RehearsalReport }) {
   );
 }
 
-/** What the rehearsal on a copy found: per step result, duration and violations, then rows per table. */
+/** What the rehearsal on a copy found: per step result, duration and violations, rows per table, then the service's statements. */
 export function RehearsalResults({ report }: { report: RehearsalReport }) {
   const failed = report.steps.find((s) => !s.ok);
+  const failedStatements = report.serviceStatements?.results.filter((r) => r.outcome === 'failed').length ?? 0;
+  const why = failed?.error ?? (failedStatements > 0 ? `${plural(failedStatements, 'service statement')} ${failedStatements === 1 ? 'fails' : 'fail'} on the migrated copy (below).` : 'See the steps below.');
   return (
     <div className="rehearsal">
       {report.ok ? (
@@ -55,7 +58,7 @@ export function RehearsalResults({ report }: { report: RehearsalReport }) {
         </Notice>
       ) : (
         <Notice tone="bad" title={`Rehearsal failed${failed ? ` at ${failed.version}` : ''}`} urgent>
-          {failed?.error ?? 'See the steps below.'} The real database was not touched.
+          {why} The real database was not touched.
         </Notice>
       )}
       <div className="table-frame">
@@ -84,6 +87,7 @@ export function RehearsalResults({ report }: { report: RehearsalReport }) {
         </table>
       </div>
       <RowCountsTable report={report} />
+      <ServiceStatementResults run={report.serviceStatements} />
     </div>
   );
 }

@@ -8,6 +8,7 @@ const RULE_LABELS: Record<LintWarning['rule'], string> = {
   'drop-column': 'Drops a column',
   'not-null-without-default': 'NOT NULL without default',
   'not-null-added': 'Adds NOT NULL',
+  'null-insert-fails': 'NULL inserts fail',
   'non-transactional': 'Cannot run in a transaction',
   'foreign-keys': 'Touches foreign keys',
   other: 'Note',
