@@ -26,7 +26,7 @@ function databaseWithBackups() {
     restore: ({ backup }) => {
       const preRestore = backupInfo({ name: 'conversation_files-pre-restore.sqlite', reason: 'pre-restore' });
       backups = [preRestore, ...backups];
-      return { path: '/srv/chat/conversation_files.db', restoredFrom: OLDER, preRestoreBackup: preRestore, version: backup === OLDER.name ? '1.0.0' : '1.2.0' };
+      return { path: '/srv/chat/conversation_files.db', restoredFrom: OLDER, preRestoreBackup: preRestore, version: backup === OLDER.name ? '1.0.0' : '1.2.0', downgradedFrom: null, carriedEvents: 0 };
     },
   });
   return api;
