@@ -7,8 +7,9 @@ import { publish } from './backup';
 import { removeDatabaseFiles, stagingPathIn } from './backup-folder';
 import { checkDatabaseFile } from './check-database-file';
 import { throwIfCancelled, type EngineContext } from './context';
-import { ALL_PAGES } from './copy-database';
-import { WardenError } from './errors';
+import { assertApplicationId } from './database-state';
+import { ALL_PAGES, explainCopyError } from './copy-database';
+import { WardenError, explainSqliteError } from './errors';
 import { sha256FileSync } from './file-sha256';
 import { DEFAULT_BUSY_TIMEOUT_MS, type Connection } from './open-database';
 import { newConnection } from './sqlite-addon';
@@ -45,12 +46,17 @@ export async function writeInOneCutOver<T>(ctx: EngineContext, source: Connectio
   for (;;) {
     throwIfCancelled(ctx, `The restore of ${ctx.dbPath}`);
     let done: { value: T } | null = null;
-    const { totalPages } = await source.backup(ctx.dbPath, {
-      progress: () => {
-        done ??= { value: atCutOver() };
-        return ALL_PAGES;
-      },
-    });
+    let totalPages: number;
+    try {
+      ({ totalPages } = await source.backup(ctx.dbPath, {
+        progress: () => {
+          done ??= { value: atCutOver() };
+          return ALL_PAGES;
+        },
+      }));
+    } catch (err) {
+      throw explainSqliteError(explainCopyError(err, ctx.dbPath), ctx.dbPath);
+    }
     if (totalPages > 0 && done) return (done as { value: T }).value;
     // The first step met another connection's lock (better-sqlite3 reports SQLITE_BUSY as an empty
     // copy; the copy's own connection has no busy handler): retry until the busy timeout.
@@ -133,6 +139,8 @@ export function takePreRestoreBackup(ctx: EngineContext, folder: string, sqliteV
   try {
     copyLiveUnderLock(ctx.dbPath, staged);
     const check = checkDatabaseFile(staged, 'quick');
+    // Checked before, but the file at the path may have been replaced since: never overwrite another application's database.
+    assertApplicationId(check.applicationId, ctx.schema, ctx.dbPath);
     const { sha256, bytes } = sha256FileSync(staged);
     return publish(folder, staged, {
       sha256,

@@ -135,6 +135,19 @@ describe('restore trusts a backup for its content, not only its hash', () => {
 });
 
 describe('a refused or failed restore leaves the live file byte-identical', () => {
+  it('of a WAL database whose page size the backup does not share, saying what to do', async () => {
+    const ctx = await databaseWithFiles(5);
+    const taken = await backup(ctx);
+    craft(taken, 'PRAGMA page_size = 8192; VACUUM;');
+    sqlite3(ctx.dbPath, 'PRAGMA journal_mode = WAL;');
+    const before = sha256File(ctx.dbPath);
+
+    await expect(restore(ctx, { backup: taken.name })).rejects.toMatchObject({ code: 'NOT_SUPPORTED', message: expect.stringContaining('pages are 8192 bytes'), hint: expect.stringContaining('move the database aside') });
+
+    expect(sha256File(ctx.dbPath)).toBe(before);
+  });
+
+
   for (const mode of ['delete', 'wal'] as const) {
     it(`while another process holds BEGIN EXCLUSIVE (${mode})`, async () => {
       const ctx = await databaseWithFiles(10);

@@ -47,12 +47,19 @@ async function examineBytes(ctx: EngineContext, backup: string): Promise<Trusted
   return { path: v.path, manifest: exam.manifest };
 }
 
+interface LiveDatabase {
+  /** null: not versioned. */
+  version: string | null;
+  pageSize: number;
+  wal: boolean;
+}
+
 /**
- * The live database's version (null: no database yet, or not versioned), after making sure a
+ * What the live database is (null: no database yet), after making sure a
  * restore may replace it — writable, of this application, readable by SQLite — without writing a
  * byte to it: a refused restore leaves the file as it was.
  */
-function inspectLive(ctx: EngineContext): string | null {
+function inspectLive(ctx: EngineContext): LiveDatabase | null {
   const stats = statDatabasePath(ctx.dbPath);
   if (stats === null || stats.size === 0) return null;
   if ((stats.mode & 0o222) === 0) {
@@ -65,7 +72,11 @@ function inspectLive(ctx: EngineContext): string | null {
   try {
     return withDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs }, (db) => {
       assertApplicationId(db.pragma('application_id', { simple: true }) as number, ctx.schema, ctx.dbPath);
-      return currentVersionOf(readAppliedVersions(db));
+      return {
+        version: currentVersionOf(readAppliedVersions(db)),
+        pageSize: db.pragma('page_size', { simple: true }) as number,
+        wal: db.pragma('journal_mode', { simple: true }) === 'wal',
+      };
     });
   } catch (err) {
     if (err instanceof WardenError && (err.code === 'NOT_A_DATABASE' || err.code === 'CORRUPT')) {
@@ -90,8 +101,22 @@ function downgradeFrom(liveVersion: string | null, version: string): string | nu
 export async function previewRestore(ctx: EngineContext, options: RestoreOptions): Promise<RestorePreview> {
   const trusted = await examineBytes(ctx, options.backup);
   const version = withDatabase(trusted.path, { mode: 'read' }, (db) => assertTrustedContent(ctx, db, trusted.manifest, trusted.path));
-  const liveVersion = inspectLive(ctx);
+  const liveVersion = inspectLive(ctx)?.version ?? null;
   return { from: trusted.path, version, liveVersion, downgrade: downgradeFrom(liveVersion, version) !== null };
+}
+
+/**
+ * SQLite's backup API keeps a WAL database's page size and cannot write pages of another size
+ * into it (sqlite.org/c3ref/backup_finish.html): refused before anything is written.
+ */
+function assertSamePageSize(ctx: EngineContext, live: LiveDatabase | null, source: Connection, backupPath: string): void {
+  const pageSize = source.pragma('page_size', { simple: true }) as number;
+  if (!live?.wal || live.pageSize === pageSize) return;
+  throw new WardenError(
+    'NOT_SUPPORTED',
+    `Refusing to restore ${backupPath} into ${ctx.dbPath}: the backup's pages are ${pageSize} bytes and the WAL database's ${live.pageSize}, and SQLite cannot write one into the other in place. Nothing was changed.`,
+    `Stop the service, move the database aside with its -wal and -shm files (mv ${ctx.dbPath} ${ctx.dbPath}.replaced), then run the restore again: it restores into a new file.`,
+  );
 }
 
 /** A copy of the backup to write from: the restore adds the carried history to it, never to the backup itself. */
@@ -154,7 +179,7 @@ function underTheLock(ctx: EngineContext, folder: string, source: Connection, tr
  */
 export async function restore(ctx: EngineContext, options: RestoreOptions): Promise<RestoreResult> {
   const trusted = await examineBytes(ctx, options.backup);
-  inspectLive(ctx);
+  const live = inspectLive(ctx);
   const folder = backupFolderOf(ctx);
   prepareBackupFolder(folder);
   for (const entry of removeAbandonedCopies(folder)) log(ctx, 'info', `Removed ${entry} from ${folder}: a backup or restore that was killed before it completed left it there.`);
@@ -166,6 +191,7 @@ export async function restore(ctx: EngineContext, options: RestoreOptions): Prom
     const source = openDatabase(staged, { mode: 'write' });
     try {
       version = assertTrustedContent(ctx, source, trusted.manifest, trusted.path);
+      assertSamePageSize(ctx, live, source, trusted.path);
       cut = await writeInOneCutOver(ctx, source, () => underTheLock(ctx, folder, source, trusted, version));
     } finally {
       source.close();
