@@ -45,23 +45,25 @@ export async function writeInOneCutOver<T>(ctx: EngineContext, source: Connectio
   const deadline = performance.now() + busyTimeoutMs;
   for (;;) {
     throwIfCancelled(ctx, `The restore of ${ctx.dbPath}`);
-    let done: { value: T } | null = null;
+    const cutOver: { result?: T } = {};
     let totalPages: number;
     try {
       ({ totalPages } = await source.backup(ctx.dbPath, {
         progress: () => {
-          done ??= { value: atCutOver() };
+          if (!('result' in cutOver)) cutOver.result = atCutOver();
           return ALL_PAGES;
         },
       }));
     } catch (err) {
       throw explainSqliteError(explainCopyError(err, ctx.dbPath), ctx.dbPath);
     }
-    if (totalPages > 0 && done) return (done as { value: T }).value;
+    // Pages are copied only after a first step that took the lock, which calls progress.
+    if ('result' in cutOver) return cutOver.result as T;
     // The first step met another connection's lock (better-sqlite3 reports SQLITE_BUSY as an empty
     // copy; the copy's own connection has no busy handler): retry until the busy timeout.
+    if (totalPages > 0) throw new Error(`The restore of ${ctx.dbPath} copied pages without taking the lock first: better-sqlite3's backup no longer works as restore-cut-over.ts expects.`);
     if (performance.now() > deadline) throw lockedError(ctx, busyTimeoutMs);
-    await new Promise((done) => setTimeout(done, RETRY_MS));
+    await new Promise((wake) => setTimeout(wake, RETRY_MS));
   }
 }
 
