@@ -2,6 +2,7 @@ import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BackupInfo } from '../../shared/types';
+import { acceptChecksum } from './accept-checksum';
 import { backup } from './backup';
 import { manifestPathOf } from './backup-manifest';
 import { history } from './history';
@@ -9,8 +10,10 @@ import { initialize } from './initialize';
 import { listBackups } from './list-backups';
 import { migrate } from './migrate';
 import { previewRestore, restore } from './restore';
+import { status } from './status';
+import { schemaVariant } from './test-support/schema-variants';
 import { databaseWithFiles, holdWriteLock } from './test-support/backup-fixtures';
-import { contextFor, sha256File, sqlite3, tempDir } from './test-support/fixtures';
+import { contextFor, sha256File, shippedSchema, sqlite3, tempDir } from './test-support/fixtures';
 
 // What a restore promises besides losing no write (reliability/restore-writers.test.ts): the
 // audit trail survives it, a backup is trusted for its content and not only its hash, and a
@@ -65,6 +68,22 @@ describe('restore keeps the audit trail', () => {
     for (const event of afterFirst) expect(afterUndo).toContain(event);
     expect(new Set(afterUndo).size).toBe(afterUndo.length);
     expect(afterUndo.filter((e) => e.endsWith(' restore ok'))).toHaveLength(2);
+  });
+
+  it('shows a carried checksum acceptance without applying it: it was a decision about the database it replaced', async () => {
+    const dbPath = join(tempDir(), 'conversation_files.db');
+    await initialize(contextFor(dbPath), { to: '1.1.0' });
+    const taken = await backup(contextFor(dbPath));
+    const file = '1.1.0__access_log_reference_type.sql';
+    const original = shippedSchema().migrations.find((m) => m.file === file)!.sql;
+    const ctx = contextFor(dbPath, schemaVariant({ [file]: `${original}\n-- comment only\n` }));
+    acceptChecksum(ctx, { version: '1.1.0', reason: 'comment only' });
+    expect(status(ctx).checksumMismatches).toEqual([]);
+
+    await restore(ctx, { backup: taken.path });
+
+    expect(history(ctx).events.find((e) => e.action === 'accept-checksum')).toMatchObject({ detail: { reason: 'comment only', carriedFrom: { database: dbPath } } });
+    expect(status(ctx).checksumMismatches).toMatchObject([{ version: '1.1.0', file }]);
   });
 });
 
