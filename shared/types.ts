@@ -228,6 +228,22 @@ export interface RestoreResult {
   /** The backup of what the restore replaced, so a restore can be undone (null: there was no database yet). */
   preRestoreBackup: BackupInfo | null;
   version: string | null;
+  /** The version of the database the restore replaced when it was newer than the backup's: a downgrade (null: none). */
+  downgradedFrom: string | null;
+  /** How many events of the replaced database's history were carried into the restored one. */
+  carriedEvents: number;
+}
+
+/** What a restore would do, shown before it is confirmed. */
+export interface RestorePreview {
+  /** The backup's path. */
+  from: string;
+  /** The backup's version: what the database will be at. */
+  version: string;
+  /** The live database's version now (null: no database, or not versioned). */
+  liveVersion: string | null;
+  /** The backup is older than the live database. */
+  downgrade: boolean;
 }
 
 export interface MigrateResult extends InitializeResult {

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { contextFor, REPO_ROOT, sha256File, tempDir } from '../engine/test-support/fixtures';
 import { databaseWithFiles } from '../engine/test-support/backup-fixtures';
+import { initialize } from '../engine/initialize';
+import { migrate } from '../engine/migrate';
 
 // The backup commands as a script runs them: real processes, stdin not a terminal.
 
@@ -43,6 +45,25 @@ describe('warden backup commands', () => {
     const restored = warden('restore', '--db', dbPath, '--backup', info.path, '--yes', '--json');
     expect(restored.code).toBe(0);
     expect(JSON.parse(restored.stdout)).toMatchObject({ path: dbPath, restoredFrom: { path: info.path }, preRestoreBackup: { reason: 'pre-restore' } });
+  });
+
+  it('restore says a downgrade plainly in its confirmation on a terminal, and after it', async () => {
+    const ctx = contextFor(join(tempDir(), 'conversation_files.db'));
+    await initialize(ctx, { to: '1.0.0' });
+    const old = JSON.parse(warden('backup', '--db', ctx.dbPath, '--json').stdout);
+    await migrate(ctx, { backup: false });
+    const before = sha256File(ctx.dbPath);
+
+    // script(1) gives the command a terminal; "no" is typed at the question.
+    const command = [join(REPO_ROOT, 'node_modules/.bin/tsx'), join(REPO_ROOT, 'electron/cli/main.ts'), 'restore', '--db', ctx.dbPath, '--backup', old.path].map((a) => `'${a}'`).join(' ');
+    const asked = spawnSync('script', ['-qec', command, '/dev/null'], { cwd: REPO_ROOT, encoding: 'utf8', input: 'no\n' });
+    expect(asked.stdout).toContain(`DOWNGRADE: ${ctx.dbPath} is at version 1.2.0; the backup is at 1.0.0, older.`);
+    expect(asked.stdout).toContain('not confirmed');
+    expect(sha256File(ctx.dbPath)).toBe(before);
+
+    const restored = warden('restore', '--db', ctx.dbPath, '--backup', old.path, '--yes');
+    expect(restored.code).toBe(0);
+    expect(restored.stdout).toMatch(/Downgrade\s+it was at 1\.2\.0: the service must be one that runs 1\.0\.0/);
   });
 
   it('verify-backup of a PNG renamed .sqlite exits 2 and says why', () => {

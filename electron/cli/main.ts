@@ -18,7 +18,7 @@ import { migrate } from '../engine/migrate';
 import { plan } from '../engine/migration-plan';
 import { rehearse } from '../engine/rehearse';
 import { repair } from '../engine/repair';
-import { restore } from '../engine/restore';
+import { previewRestore, restore } from '../engine/restore';
 import { DEFAULT_KEEP_PER_REASON } from '../engine/retention';
 import { loadSchema } from '../engine/schema-folder';
 import { status } from '../engine/status';
@@ -27,7 +27,7 @@ import { verifyBackup } from '../engine/verify-backup';
 import { addServeCommand } from '../server/serve-command';
 import { formatError } from './output';
 import { progressReporter } from './progress';
-import { renderBackup, renderBackups, renderBackupVerification, renderHistory, renderInitialize, renderRestore, renderStatus, renderVerify } from './render';
+import { renderBackup, renderBackups, renderBackupVerification, renderHistory, renderInitialize, renderRestore, renderStatus, renderVerify, restoreQuestion } from './render';
 import { renderAcceptChecksum, renderBaseline, renderPlan, renderRehearsal, renderRepair } from './render-plans';
 
 // `warden`: the command line. Exit codes (DESIGN.md): 0 success / healthy, 1 degraded,
@@ -213,8 +213,7 @@ export function buildProgram(): Command {
       }
       return run(o, async (ctx) => {
         const from = userPath(o.backup);
-        const question = `Replace ${ctx.dbPath} with the backup ${from}? What it holds now is backed up first, to ${backupFolderOf(ctx)}. Type yes to restore: `;
-        if (!o.yes && !(await confirmed(question))) {
+        if (!o.yes && !(await confirmed(restoreQuestion(await previewRestore(ctx, { backup: from }), ctx.dbPath, backupFolderOf(ctx))))) {
           throw new WardenError('CANCELLED', `Restore not confirmed: ${ctx.dbPath} was not changed.`, 'Run it again and answer yes, or pass --yes.');
         }
         const result = await restore(ctx, { backup: from });

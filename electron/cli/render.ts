@@ -1,4 +1,4 @@
-import type { BackupInfo, BackupVerification, HealthStatus, HistoryReport, MigrateResult, RestoreResult, StatusReport, VerifyReport } from '../../shared/types';
+import type { BackupInfo, BackupVerification, HealthStatus, HistoryReport, MigrateResult, RestorePreview, RestoreResult, StatusReport, VerifyReport } from '../../shared/types';
 import { formatBytes, problemTable, table } from './output';
 
 // Human output of each command: a few labelled lines, then a table where there is a list.
@@ -96,9 +96,19 @@ export function renderBackupVerification(report: BackupVerification): string {
 export function renderRestore(result: RestoreResult): string {
   return labelled([
     ['Restored', `${result.path}, now at version ${result.version ?? 'none'}`],
+    ...(result.downgradedFrom ? [['Downgrade', `it was at ${result.downgradedFrom}: the service must be one that runs ${result.version}`] as [string, string]] : []),
     ['From', `${result.restoredFrom.path} (taken ${result.restoredFrom.createdAt})`],
+    ['History', `${result.carriedEvents} event${result.carriedEvents === 1 ? '' : 's'} since the backup carried across (warden history shows them)`],
     ['Undo with', result.preRestoreBackup ? `warden restore --db ${result.path} --backup ${result.preRestoreBackup.path}` : 'nothing to undo: there was no database before'],
   ]);
+}
+
+/** The question a person answers before a restore: what is replaced by what, and a downgrade said first. */
+export function restoreQuestion(preview: RestorePreview, dbPath: string, backupFolder: string): string {
+  const downgrade = preview.downgrade
+    ? `DOWNGRADE: ${dbPath} is at version ${preview.liveVersion}; the backup is at ${preview.version}, older. The service must be one that runs ${preview.version}. `
+    : '';
+  return `${downgrade}Replace ${dbPath} (version ${preview.liveVersion ?? 'none'}) with the backup ${preview.from} (version ${preview.version})? What it holds now is backed up first, to ${backupFolder}. Type yes to restore: `;
 }
 
 export function renderHistory(report: HistoryReport): string {

@@ -70,7 +70,7 @@ function refuseDamagedCopy(ctx: EngineContext, check: DatabaseFileCheck): never 
 }
 
 /** Gives the finished copy its name, with the manifest beside it, and makes both durable. */
-function publish(folder: string, staged: string, manifest: BackupManifest): BackupInfo {
+export function publish(folder: string, staged: string, manifest: BackupManifest): BackupInfo {
   const base = backupBaseName(manifest.sourcePath, manifest.createdAt, manifest.reason);
   for (let n = 1; ; n++) {
     const name = n === 1 ? `${base}.sqlite` : `${base}-${n}.sqlite`;

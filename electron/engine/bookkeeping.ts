@@ -120,7 +120,7 @@ export function readEvents(db: Connection): LifecycleEvent[] {
   return rows.map((r) => ({ ...r, detail: parseDetail(r.detail) }));
 }
 
-function parseDetail(text: string): Record<string, unknown> {
+export function parseDetail(text: string): Record<string, unknown> {
   try {
     const value = JSON.parse(text) as unknown;
     return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : { value };

@@ -62,7 +62,7 @@ export function stepPacer(ctx: EngineContext, operation: Operation, what: string
   };
 }
 
-function explainCopyError(err: unknown, destPath: string): unknown {
+export function explainCopyError(err: unknown, destPath: string): unknown {
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string' && code.startsWith('SQLITE_FULL')) {
     return new WardenError('NO_SPACE', `The disk holding ${dirname(destPath)} is full: the copy could not be written.`, 'Free some space (or choose another folder with --backup-dir), then try again.');

@@ -36,6 +36,8 @@ function readLegacy(db: Connection, schema: SchemaDefinition): LegacyVersion | n
 function acceptedChecksums(db: Connection): Map<string, string> {
   const accepted = new Map<string, string>();
   for (const event of readEvents(db).reverse()) {
+    // An acceptance carried across a restore was a decision about the database it replaced.
+    if (event.detail.carriedFrom !== undefined) continue;
     if (event.action === 'accept-checksum' && event.outcome === 'ok' && event.version && typeof event.detail.checksum === 'string') {
       accepted.set(event.version, event.detail.checksum);
     }

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { EngineContext } from './context';
 import { WardenError } from './errors';
@@ -62,4 +64,24 @@ export function startSha256(ctx: EngineContext, path: string, operation: string,
   });
   done.catch(() => {}); // the caller awaits it, or stops it; either way a rejection here is not lost
   return { done, stop: async () => void (await worker.terminate()) };
+}
+
+/**
+ * The SHA-256 of a file on this thread, for the few moments where nothing else may run in between
+ * (a restore fingerprints the pre-restore copy while it holds the database's write lock).
+ */
+export function sha256FileSync(path: string): FileDigest {
+  const fd = openSync(path, 'r');
+  try {
+    const hash = createHash('sha256');
+    const buffer = Buffer.allocUnsafe(4 * 1024 * 1024);
+    let bytes = 0;
+    for (let n; (n = readSync(fd, buffer, 0, buffer.length, null)) > 0; ) {
+      hash.update(buffer.subarray(0, n));
+      bytes += n;
+    }
+    return { sha256: hash.digest('hex'), bytes };
+  } finally {
+    closeSync(fd);
+  }
 }

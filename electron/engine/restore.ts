@@ -1,22 +1,32 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import type { BackupInfo, RestoreResult } from '../../shared/types';
-import { backup } from './backup';
-import { log, type EngineContext } from './context';
-import { copyDatabase } from './copy-database';
+import { copyFileSync } from 'node:fs';
+import semver from 'semver';
+import type { BackupInfo, RestorePreview, RestoreResult } from '../../shared/types';
+import { assertTrustedContent } from './backup-content';
+import { backupFolderOf, prepareBackupFolder, removeAbandonedCopies, removeDatabaseFiles, stagingPathIn } from './backup-folder';
+import { currentVersionOf, readAppliedVersions, recordEvent } from './bookkeeping';
+import { carryHistory } from './carry-history';
+import { log, throwIfCancelled, type EngineContext } from './context';
 import { assertApplicationId } from './database-state';
-import { WardenError, explainSqliteError } from './errors';
-import { openDatabase, statDatabasePath, withDatabase } from './open-database';
-import { recordLifecycleEvent } from './record-lifecycle-event';
-import { examineBackup, type BackupExamination } from './verify-backup';
+import { WardenError } from './errors';
+import { sha256FileSync } from './file-sha256';
+import { openDatabase, statDatabasePath, withDatabase, type Connection } from './open-database';
+import { writeInOneCutOver, takePreRestoreBackup } from './restore-cut-over';
+import { applyRetention, DEFAULT_KEEP_PER_REASON } from './retention';
+import { examineBackup } from './verify-backup';
 
 export interface RestoreOptions {
   /** The backup's file name in the backup folder, or an absolute path. */
   backup: string;
 }
 
-/** The backup's manifest when the backup can be trusted; otherwise the error that says why not. */
-function trustedManifest(ctx: EngineContext, exam: BackupExamination): BackupInfo {
+interface TrustedBackup {
+  path: string;
+  manifest: BackupInfo;
+}
+
+/** The backup when its bytes can be trusted (SHA-256 against its manifest, quick_check); otherwise the error that says why not. */
+async function examineBytes(ctx: EngineContext, backup: string): Promise<TrustedBackup> {
+  const exam = await examineBackup(ctx, { backup });
   const v = exam.verification;
   if (exam.foreignApplicationId !== null) {
     throw new WardenError(
@@ -34,20 +44,39 @@ function trustedManifest(ctx: EngineContext, exam: BackupExamination): BackupInf
       { problems: v.problems, hashMatches: v.hashMatches, integrity: v.integrity },
     );
   }
-  return exam.manifest;
+  return { path: v.path, manifest: exam.manifest };
+}
+
+interface LiveDatabase {
+  /** null: not versioned. */
+  version: string | null;
+  pageSize: number;
+  wal: boolean;
 }
 
 /**
- * How many pages the live database has (0: none yet), after making sure it may be replaced:
- * writable, of this application, and readable by SQLite — a restore writes through SQLite and
- * first backs up what it replaces.
+ * What the live database is (null: no database yet), after making sure a
+ * restore may replace it — writable, of this application, readable by SQLite — without writing a
+ * byte to it: a refused restore leaves the file as it was.
  */
-function livePageCount(ctx: EngineContext): number {
-  if (statDatabasePath(ctx.dbPath) === null) return 0;
+function inspectLive(ctx: EngineContext): LiveDatabase | null {
+  const stats = statDatabasePath(ctx.dbPath);
+  if (stats === null || stats.size === 0) return null;
+  if ((stats.mode & 0o222) === 0) {
+    throw new WardenError(
+      'READ_ONLY',
+      `Refusing to restore into ${ctx.dbPath}: the file is read-only (its permissions allow no writing). Nothing was changed.`,
+      `Make it writable (chmod u+w ${ctx.dbPath}) if replacing it is intended, then try again.`,
+    );
+  }
   try {
-    return withDatabase(ctx.dbPath, { mode: 'write', busyTimeoutMs: ctx.busyTimeoutMs }, (db) => {
+    return withDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs }, (db) => {
       assertApplicationId(db.pragma('application_id', { simple: true }) as number, ctx.schema, ctx.dbPath);
-      return db.pragma('page_count', { simple: true }) as number;
+      return {
+        version: currentVersionOf(readAppliedVersions(db)),
+        pageSize: db.pragma('page_size', { simple: true }) as number,
+        wal: db.pragma('journal_mode', { simple: true }) === 'wal',
+      };
     });
   } catch (err) {
     if (err instanceof WardenError && (err.code === 'NOT_A_DATABASE' || err.code === 'CORRUPT')) {
@@ -61,41 +90,119 @@ function livePageCount(ctx: EngineContext): number {
   }
 }
 
-/**
- * Writes the backup into the live database through SQLite's backup API: one write transaction
- * on the live file, so connections other processes hold open see the restored database on
- * their next read, and whatever its -wal and -shm held is superseded rather than replayed.
- */
-async function copyBackupInto(ctx: EngineContext, backupPath: string): Promise<void> {
-  mkdirSync(dirname(ctx.dbPath), { recursive: true });
-  const source = openDatabase(backupPath, { mode: 'read' });
-  try {
-    await copyDatabase(ctx, source, ctx.dbPath, 'restore', `The restore of ${ctx.dbPath}`);
-  } catch (err) {
-    throw explainSqliteError(err, ctx.dbPath);
-  } finally {
-    source.close();
-  }
+function downgradeFrom(liveVersion: string | null, version: string): string | null {
+  return liveVersion !== null && semver.valid(liveVersion) && semver.lt(version, liveVersion) ? liveVersion : null;
 }
 
 /**
- * Restores the database from a backup. Refuses, changing nothing, a backup whose SHA-256 or
- * quick_check fails or that belongs to another application. Otherwise backs up the current
- * database first (reason pre-restore, so the restore can be undone), restores, and records the
- * restore in the restored database's schema_events.
+ * What a restore from `backup` would do, checked as the restore checks it (bytes and content),
+ * changing nothing: shown before a person confirms, so a downgrade is said before it happens.
+ */
+export async function previewRestore(ctx: EngineContext, options: RestoreOptions): Promise<RestorePreview> {
+  const trusted = await examineBytes(ctx, options.backup);
+  const version = withDatabase(trusted.path, { mode: 'read' }, (db) => assertTrustedContent(ctx, db, trusted.manifest, trusted.path));
+  const liveVersion = inspectLive(ctx)?.version ?? null;
+  return { from: trusted.path, version, liveVersion, downgrade: downgradeFrom(liveVersion, version) !== null };
+}
+
+/**
+ * SQLite's backup API keeps a WAL database's page size and cannot write pages of another size
+ * into it (sqlite.org/c3ref/backup_finish.html): refused before anything is written.
+ */
+function assertSamePageSize(ctx: EngineContext, live: LiveDatabase | null, source: Connection, backupPath: string): void {
+  const pageSize = source.pragma('page_size', { simple: true }) as number;
+  if (!live?.wal || live.pageSize === pageSize) return;
+  throw new WardenError(
+    'NOT_SUPPORTED',
+    `Refusing to restore ${backupPath} into ${ctx.dbPath}: the backup's pages are ${pageSize} bytes and the WAL database's ${live.pageSize}, and SQLite cannot write one into the other in place. Nothing was changed.`,
+    `Stop the service, move the database aside with its -wal and -shm files (mv ${ctx.dbPath} ${ctx.dbPath}.replaced), then run the restore again: it restores into a new file.`,
+  );
+}
+
+/** A copy of the backup to write from: the restore adds the carried history to it, never to the backup itself. */
+function stageBackup(trusted: TrustedBackup, staged: string): void {
+  copyFileSync(trusted.path, staged);
+  // The backup was examined a moment ago; the copy must be those same bytes.
+  if (sha256FileSync(staged).sha256 !== trusted.manifest.sha256) {
+    throw new WardenError('BACKUP_INVALID', `Refusing to restore ${trusted.path}: it changed while the restore was reading it. Nothing was changed.`, 'Make sure nothing writes to the backup, then try again.');
+  }
+}
+
+interface CutOver {
+  preRestoreBackup: BackupInfo | null;
+  downgradedFrom: string | null;
+  carriedEvents: number;
+}
+
+/**
+ * The work done while the live database's write lock is held: the pre-restore backup, then the
+ * replaced database's history carried into the content being restored, with the pre-restore
+ * backup and the restore recorded after it — all in the file the cut-over writes.
+ */
+function underTheLock(ctx: EngineContext, folder: string, source: Connection, trusted: TrustedBackup, version: string): CutOver {
+  ctx.onProgress?.({ operation: 'restore', phase: 'copying pages', done: 0, total: 1 });
+  throwIfCancelled(ctx, `The restore of ${ctx.dbPath}`);
+  const sqliteVersion = (source.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
+  const pre = takePreRestoreBackup(ctx, folder, sqliteVersion);
+  const downgradedFrom = downgradeFrom(pre?.version ?? null, version);
+  let carriedEvents = 0;
+  let notCarried: string | null = null;
+  source.transaction(() => {
+    if (pre) {
+      try {
+        carriedEvents = withDatabase(pre.path, { mode: 'read' }, (replaced) => carryHistory(replaced, source, ctx.dbPath));
+      } catch (err) {
+        // A damaged database may not give its history back; the restore that replaces it must still run.
+        if (!(err instanceof WardenError && (err.code === 'CORRUPT' || err.code === 'NOT_A_DATABASE' || err.code === 'SCHEMA_DRIFT'))) throw err;
+        notCarried = err.message;
+        log(ctx, 'warn', `The history of ${ctx.dbPath} could not be carried into the restored database (${err.message}); it stays in ${pre.path}.`);
+      }
+      const verified = pre.verified?.ok ?? null;
+      recordEvent(source, { action: 'backup', version: pre.version, outcome: 'ok', detail: { name: pre.name, path: pre.path, reason: 'pre-restore', sha256: pre.sha256, bytes: pre.bytes, verified } });
+    }
+    recordEvent(source, {
+      action: 'restore',
+      version,
+      outcome: 'ok',
+      detail: { from: trusted.path, sha256: trusted.manifest.sha256, takenAt: trusted.manifest.createdAt, preRestoreBackup: pre?.path ?? null, carriedEvents, downgradedFrom, ...(notCarried ? { historyNotCarried: notCarried } : {}) },
+    });
+  })();
+  return { preRestoreBackup: pre, downgradedFrom, carriedEvents };
+}
+
+/**
+ * Restores the database from a backup, in one cut-over (restore-cut-over.ts). Refuses, changing
+ * nothing, a backup whose bytes (SHA-256, quick_check) or content (application, version, schema:
+ * backup-content.ts) cannot be trusted, and a live file it may not replace. Otherwise, under the
+ * live database's write lock: backs up what it replaces (reason pre-restore, so the restore can be
+ * undone), carries its history across, records the restore, and writes the backup in.
  */
 export async function restore(ctx: EngineContext, options: RestoreOptions): Promise<RestoreResult> {
-  const exam = await examineBackup(ctx, { backup: options.backup });
-  const restoredFrom = trustedManifest(ctx, exam);
-  const backupPath = exam.verification.path;
-  const preRestoreBackup = livePageCount(ctx) > 0 ? await backup(ctx, { reason: 'pre-restore', keepIfDamaged: true, spare: [backupPath] }) : null;
-  await copyBackupInto(ctx, backupPath);
-  recordLifecycleEvent(ctx, {
-    action: 'restore',
-    version: exam.verification.version,
-    outcome: 'ok',
-    detail: { from: backupPath, sha256: restoredFrom.sha256, takenAt: restoredFrom.createdAt, preRestoreBackup: preRestoreBackup?.path ?? null },
-  });
-  log(ctx, 'info', `Restored ${ctx.dbPath} from ${backupPath}${preRestoreBackup ? `; what it replaced is in ${preRestoreBackup.path}` : ''}`);
-  return { path: ctx.dbPath, restoredFrom, preRestoreBackup, version: exam.verification.version };
+  const trusted = await examineBytes(ctx, options.backup);
+  const live = inspectLive(ctx);
+  const folder = backupFolderOf(ctx);
+  prepareBackupFolder(folder);
+  for (const entry of removeAbandonedCopies(folder)) log(ctx, 'info', `Removed ${entry} from ${folder}: a backup or restore that was killed before it completed left it there.`);
+  const staged = stagingPathIn(folder, ctx.dbPath);
+  let cut: CutOver;
+  let version: string;
+  try {
+    stageBackup(trusted, staged);
+    const source = openDatabase(staged, { mode: 'write' });
+    try {
+      version = assertTrustedContent(ctx, source, trusted.manifest, trusted.path);
+      assertSamePageSize(ctx, live, source, trusted.path);
+      cut = await writeInOneCutOver(ctx, source, () => underTheLock(ctx, folder, source, trusted, version));
+    } finally {
+      source.close();
+    }
+  } finally {
+    removeDatabaseFiles(staged);
+  }
+  const { preRestoreBackup, downgradedFrom, carriedEvents } = cut;
+  ctx.onProgress?.({ operation: 'restore', phase: 'copying pages', done: 1, total: 1 });
+  applyRetention(ctx, DEFAULT_KEEP_PER_REASON, [trusted.path, ...(preRestoreBackup ? [preRestoreBackup.path] : [])]);
+  const downgrade = downgradedFrom ? ` It was at ${downgradedFrom}: this is a downgrade to ${version}.` : '';
+  log(ctx, 'info', `Restored ${ctx.dbPath} from ${trusted.path}${preRestoreBackup ? `; what it replaced is in ${preRestoreBackup.path}` : ''}.${downgrade}`);
+  return { path: ctx.dbPath, restoredFrom: trusted.manifest, preRestoreBackup, version, downgradedFrom, carriedEvents };
 }

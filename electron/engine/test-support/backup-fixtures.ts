@@ -114,18 +114,18 @@ const LOCK_HOLDER_SCRIPT = `
 const { writeSync } = require('node:fs');
 const Database = require(process.argv[2]);
 const db = new Database(process.argv[3]);
-db.exec('BEGIN IMMEDIATE');
+db.exec('BEGIN ' + process.argv[5]);
 writeSync(1, 'locked\\n');
 Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Number(process.argv[4]));
 db.exec('COMMIT');
 db.close();
 `;
 
-/** Another OS process that holds the database's write lock (BEGIN IMMEDIATE) for `ms`. Resolves once it holds it. */
-export async function holdWriteLock(dbPath: string, ms: number): Promise<ChildProcess> {
+/** Another OS process that holds the database's write lock (BEGIN IMMEDIATE, or EXCLUSIVE) for `ms`. Resolves once it holds it. */
+export async function holdWriteLock(dbPath: string, ms: number, kind: 'IMMEDIATE' | 'EXCLUSIVE' = 'IMMEDIATE'): Promise<ChildProcess> {
   const script = join(tempDir(), 'lock-holder.cjs');
   writeFileSync(script, LOCK_HOLDER_SCRIPT);
-  const child = spawn(process.execPath, [script, createRequire(import.meta.url).resolve('better-sqlite3'), dbPath, String(ms)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [script, createRequire(import.meta.url).resolve('better-sqlite3'), dbPath, String(ms), kind], { stdio: ['ignore', 'pipe', 'inherit'] });
   writers.push(child);
   await new Promise<void>((resolve, reject) => {
     child.once('error', reject);

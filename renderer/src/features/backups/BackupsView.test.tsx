@@ -26,7 +26,7 @@ function databaseWithBackups() {
     restore: ({ backup }) => {
       const preRestore = backupInfo({ name: 'conversation_files-pre-restore.sqlite', reason: 'pre-restore' });
       backups = [preRestore, ...backups];
-      return { path: '/srv/chat/conversation_files.db', restoredFrom: OLDER, preRestoreBackup: preRestore, version: backup === OLDER.name ? '1.0.0' : '1.2.0' };
+      return { path: '/srv/chat/conversation_files.db', restoredFrom: OLDER, preRestoreBackup: preRestore, version: backup === OLDER.name ? '1.0.0' : '1.2.0', downgradedFrom: backup === OLDER.name ? '1.2.0' : null, carriedEvents: 4 };
     },
   });
   return api;
@@ -64,9 +64,12 @@ describe('BackupsView', () => {
     const dialog = screen.getByRole('dialog', { name: 'Restore this backup?' });
     expect(dialog.textContent).toContain('Replaced: the current database /srv/chat/conversation_files.db (version 1.2.0, 200 KB)');
     expect(dialog.textContent).toContain('a pre-restore backup of the current database is taken before anything is replaced');
+    expect(dialog.textContent).toContain('Downgrade: the database is at version 1.2.0; this backup is at 1.0.0, older.');
     expect(document.activeElement?.textContent).toBe('Cancel');
     fireEvent.click(within(dialog).getByRole('button', { name: 'Restore this backup' }));
     expect(await screen.findByText(`Restored from ${OLDER.name}`)).toBeTruthy();
+    expect(screen.getByText('It was at 1.2.0: this is a downgrade.')).toBeTruthy();
+    expect(screen.getByText(/history since the backup \(4 events\) was carried across/)).toBeTruthy();
     expect(screen.getAllByText('conversation_files-pre-restore.sqlite').length).toBeGreaterThan(0);
     expect(api.restore).toHaveBeenCalledWith({ db: 'main', backup: OLDER.name, operationId: expect.stringMatching(/^op-/) });
   });

@@ -32,6 +32,8 @@ function RestoreOutcome({ result }: { result: RestoreResult }) {
   return (
     <Notice tone="ok" title={`Restored from ${result.restoredFrom.name}`}>
       <p>The database is back at version {result.version ?? 'none'}, as it was when that backup was taken.</p>
+      {result.downgradedFrom && <p>It was at {result.downgradedFrom}: this is a downgrade.</p>}
+      <p>Its history since the backup ({result.carriedEvents} {result.carriedEvents === 1 ? 'event' : 'events'}) was carried across: History shows it.</p>
       {result.preRestoreBackup
         ? <p>What it replaced is kept as <code>{result.preRestoreBackup.name}</code>: restore that to undo this.</p>
         : <p>There was no database here before, so nothing had to be kept.</p>}

@@ -1,6 +1,7 @@
 import type { BackupInfo, StatusReport } from '../../../../shared/types';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { formatBytes, formatDateTime } from '../../lib/format';
+import { compareVersions } from '../../lib/versions';
 
 interface RestoreDialogProps {
   backup: BackupInfo;
@@ -11,8 +12,14 @@ interface RestoreDialogProps {
 
 /** Says exactly what a restore replaces, with what, and that the replaced database is kept. */
 export function RestoreDialog({ backup, current, onConfirm, onClose }: RestoreDialogProps) {
+  const downgrade = current?.version && backup.version && compareVersions(backup.version, current.version) < 0;
   return (
     <ConfirmDialog title="Restore this backup?" confirmLabel="Restore this backup" danger onConfirm={onConfirm} onClose={onClose}>
+      {downgrade && (
+        <p>
+          <strong>Downgrade:</strong> the database is at version {current.version}; this backup is at {backup.version}, older. The service must be one that runs {backup.version}.
+        </p>
+      )}
       <p>
         <strong>Replaced:</strong> the current database <code>{current?.path ?? backup.sourcePath}</code>
         {current && <> (version {current.version ?? 'none'}, {formatBytes(current.sizeBytes)})</>}. Every change made since the backup is undone.

@@ -1,0 +1,162 @@
+import { spawnSync } from 'node:child_process';
+import { closeSync, fsyncSync, openSync, statSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { BackupInfo } from '../../shared/types';
+import { nowIso } from './actor';
+import { publish } from './backup';
+import { removeDatabaseFiles, stagingPathIn } from './backup-folder';
+import { checkDatabaseFile } from './check-database-file';
+import { throwIfCancelled, type EngineContext } from './context';
+import { assertApplicationId } from './database-state';
+import { ALL_PAGES, explainCopyError } from './copy-database';
+import { WardenError, explainSqliteError } from './errors';
+import { sha256FileSync } from './file-sha256';
+import { DEFAULT_BUSY_TIMEOUT_MS, type Connection } from './open-database';
+import { newConnection } from './sqlite-addon';
+
+// A restore is one cut-over (DESIGN.md): every write committed before it is in the pre-restore
+// backup, every write after it lands on the restored database, and none falls between the two.
+//
+// How: SQLite's backup API, writing the restored content into the live file, takes the live
+// database's write lock in its first step and keeps it until its last step commits
+// (sqlite.org/c3ref/backup_finish.html: the destination stays locked for the whole backup). So the
+// first step copies no page and only takes the lock; while it is held the pre-restore backup is
+// taken and the history carried across; then one step writes every page and commits. Writers wait
+// (busy) meanwhile, and commit into the restored database afterwards.
+
+const RETRY_MS = 5;
+
+function lockedError(ctx: EngineContext, busyTimeoutMs: number): WardenError {
+  return new WardenError(
+    'LOCKED',
+    `The restore of ${ctx.dbPath} could not take the database's write lock: another connection held it (or, under a rollback journal, kept reading) for more than ${busyTimeoutMs} ms. Nothing was changed.`,
+    'Wait for the other process (a long write transaction, an open sqlite3 shell) to finish, or give it longer with --busy-timeout, then try again.',
+  );
+}
+
+/**
+ * Writes the database open on `source` over the live database in one cut-over: `atCutOver` runs
+ * while the live database's write lock is held and before any page is written; if it throws, the
+ * live database is left as it was (the backup API rolls its transaction back). Returns what
+ * `atCutOver` returned.
+ */
+export async function writeInOneCutOver<T>(ctx: EngineContext, source: Connection, atCutOver: () => T): Promise<T> {
+  const busyTimeoutMs = ctx.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+  const deadline = performance.now() + busyTimeoutMs;
+  for (;;) {
+    throwIfCancelled(ctx, `The restore of ${ctx.dbPath}`);
+    const cutOver: { result?: T } = {};
+    let totalPages: number;
+    try {
+      ({ totalPages } = await source.backup(ctx.dbPath, {
+        progress: () => {
+          if (!('result' in cutOver)) cutOver.result = atCutOver();
+          return ALL_PAGES;
+        },
+      }));
+    } catch (err) {
+      throw explainSqliteError(explainCopyError(err, ctx.dbPath), ctx.dbPath);
+    }
+    // Pages are copied only after a first step that took the lock, which calls progress.
+    if ('result' in cutOver) return cutOver.result as T;
+    // The first step met another connection's lock (better-sqlite3 reports SQLITE_BUSY as an empty
+    // copy; the copy's own connection has no busy handler): retry until the busy timeout.
+    if (totalPages > 0) throw new Error(`The restore of ${ctx.dbPath} copied pages without taking the lock first: better-sqlite3's backup no longer works as restore-cut-over.ts expects.`);
+    if (performance.now() > deadline) throw lockedError(ctx, busyTimeoutMs);
+    await new Promise((wake) => setTimeout(wake, RETRY_MS));
+  }
+}
+
+function syncFile(path: string): void {
+  const fd = openSync(path, 'r+');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+// Run in another process: it reads the live file's header and, under a rollback journal, copies
+// the file. Not in this one: POSIX drops every lock a process holds on a file as soon as the
+// process closes any descriptor of that file, so an fs.open/close here would release the lock the
+// restore holds through SQLite (sqlite.org/howtocorrupt.html, 2.2) and let writers in mid-copy.
+const COPY_UNLESS_WAL = `
+const { closeSync, copyFileSync, openSync, readSync } = require('node:fs');
+const [live, copy] = process.argv.slice(1);
+const header = Buffer.alloc(20);
+const fd = openSync(live, 'r');
+readSync(fd, header, 0, 20, 0);
+closeSync(fd);
+if (header[18] === 2 && header[19] === 2) process.stdout.write('wal');
+else { copyFileSync(live, copy); process.stdout.write('copied'); }
+`;
+
+function copyUnlessWal(livePath: string, staged: string): 'wal' | 'copied' {
+  const run = spawnSync(process.execPath, ['-e', COPY_UNLESS_WAL, livePath, staged], { encoding: 'utf8', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+  if (run.status === 0 && (run.stdout === 'wal' || run.stdout === 'copied')) return run.stdout;
+  throw new WardenError(
+    'INTERNAL',
+    `The pre-restore copy of ${livePath} to ${staged} failed (${run.error?.message ?? run.stderr.trim().split('\n').pop() ?? `exit ${run.status}`}). Nothing was changed.`,
+    `Check that the backup folder has room and is writable, then try again.`,
+  );
+}
+
+/**
+ * Copies the live database, page for page (damage included), while the restore holds its write
+ * lock. Rollback journal: the lock is EXCLUSIVE, so nothing can read through SQLite, but nothing
+ * is mid-write either and SQLite rolled back any hot journal before granting it: the file is the
+ * database (sqlite.org/lockingv3.html), and a copy of it is exact. WAL: readers still read, and
+ * sqlite3_serialize gives the pages as SQLite sees them, what is in the -wal included. The live
+ * file is only ever opened through SQLite here, which keeps its locks (see COPY_UNLESS_WAL).
+ */
+function copyLiveUnderLock(livePath: string, staged: string): void {
+  if (copyUnlessWal(livePath, staged) === 'wal') {
+    const reader = newConnection(livePath, { readonly: true, fileMustExist: true });
+    let image: Buffer;
+    try {
+      image = reader.serialize(); // the whole database in memory: the price of copying it without releasing the lock
+    } finally {
+      reader.close();
+    }
+    // Bytes 18-19 of the header: 1 = rollback journal. Every backup is self-contained, read
+    // without -wal/-shm files beside it (as backup.ts's makeSelfContained does).
+    image[18] = 1;
+    image[19] = 1;
+    writeFileSync(staged, image);
+  }
+  syncFile(staged);
+}
+
+/**
+ * The pre-restore backup, taken under the restore's lock so it holds every write committed
+ * before the cut-over: checked with quick_check (kept, marked as failing, when the database it
+ * replaces is damaged: it may be all there is of it), fingerprinted and published with its
+ * manifest before anything is written. Null when the live file is empty: nothing to keep.
+ */
+export function takePreRestoreBackup(ctx: EngineContext, folder: string, sqliteVersion: string): BackupInfo | null {
+  if (statSync(ctx.dbPath).size === 0) return null;
+  const started = performance.now();
+  const createdAt = nowIso();
+  const staged = stagingPathIn(folder, ctx.dbPath);
+  try {
+    copyLiveUnderLock(ctx.dbPath, staged);
+    const check = checkDatabaseFile(staged, 'quick');
+    // Checked before, but the file at the path may have been replaced since: never overwrite another application's database.
+    assertApplicationId(check.applicationId, ctx.schema, ctx.dbPath);
+    const { sha256, bytes } = sha256FileSync(staged);
+    return publish(folder, staged, {
+      sha256,
+      bytes,
+      sourcePath: resolve(ctx.dbPath),
+      applicationId: check.applicationId,
+      version: check.version,
+      sqliteVersion,
+      reason: 'pre-restore',
+      createdAt,
+      durationMs: Math.round(performance.now() - started),
+      verified: { ...check.integrity, at: nowIso() },
+    });
+  } finally {
+    removeDatabaseFiles(staged);
+  }
+}

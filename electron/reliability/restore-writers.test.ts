@@ -1,0 +1,136 @@
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RestoreResult } from '../../shared/types';
+import { backup } from '../engine/backup';
+import { initialize } from '../engine/initialize';
+import { finished, spawnCli, type CliRun } from '../engine/test-support/cli';
+import { contextFor, REPO_ROOT, sqlite3, tempDir } from '../engine/test-support/fixtures';
+import { scaled, spawnTsx, until } from './test-support/soak';
+
+// A restore while the service writes: service processes (deployment-worker.ts) commit one file per
+// transaction and log the id of every commit they saw acknowledged, while `warden restore` runs
+// from its own process, several times. Every acknowledged commit must be in the pre-restore backup
+// of the restore it preceded or in the final database (the restored content plus what came
+// after): a commit in neither was silently lost. Both journal modes; in rollback-journal mode the
+// workers pause 1 ms between transactions, as in deployments.test.ts (SQLite's locks are not fair).
+
+const WORKER = join(REPO_ROOT, 'electron/reliability/test-support/deployment-worker.ts');
+const WORKERS = 3;
+const RESTORES = scaled(2, 10);
+const FILES_BETWEEN_STEPS = scaled(30, 300);
+const MODES: { mode: 'wal' | 'delete'; pauseMs: number }[] = [
+  { mode: 'wal', pauseMs: 0 },
+  { mode: 'delete', pauseMs: 1 },
+];
+
+const running = new Set<ChildProcess>();
+afterEach(() => {
+  for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  running.clear();
+});
+
+interface Worker {
+  name: string;
+  log: string;
+  done: Promise<CliRun>;
+}
+
+/** Lines are `vm1-0000042\n`, all of one length: a log's size says how many commits it holds. */
+function committedSoFar(w: Worker): number {
+  try {
+    return Math.floor(statSync(w.log).size / (w.name.length + 9));
+  } catch {
+    return 0;
+  }
+}
+
+function acknowledgedIds(workers: Worker[]): Set<string> {
+  const ids = new Set<string>();
+  for (const w of workers) {
+    const text = readFileSync(w.log, 'utf8');
+    for (const line of text.slice(0, text.lastIndexOf('\n') + 1).split('\n')) if (line) ids.add(line);
+  }
+  return ids;
+}
+
+function fileIdsIn(path: string): Set<string> {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    return new Set(db.prepare('SELECT file_id FROM conversation_files').pluck().all() as string[]);
+  } finally {
+    db.close();
+  }
+}
+
+async function race(mode: 'wal' | 'delete', pauseMs: number): Promise<string> {
+  const dir = tempDir();
+  const dbPath = join(dir, 'conversation_files.db');
+  const stop = join(dir, 'stop');
+  const ctx = contextFor(dbPath, undefined, { busyTimeoutMs: 60_000 });
+  await initialize(ctx);
+  const workers: Worker[] = Array.from({ length: WORKERS }, (_, k) => {
+    const name = `vm${k + 1}`;
+    const log = join(dir, `${name}.log`);
+    const child = spawnTsx(WORKER, [dbPath, name, log, stop, mode, String(pauseMs)]);
+    running.add(child);
+    return { name, log, done: finished(child) };
+  });
+  const letWorkersWrite = async () => {
+    const targets = workers.map((w) => committedSoFar(w) + FILES_BETWEEN_STEPS);
+    await until('the workers to commit more files', () => workers.every((w, k) => committedSoFar(w) >= targets[k]), 60_000);
+  };
+  const preRestoreBackups: string[] = [];
+  try {
+    await letWorkersWrite();
+    const taken = await backup(ctx);
+    for (let r = 0; r < RESTORES; r++) {
+      await letWorkersWrite();
+      const run = await finished(spawnCli(['restore', '--db', dbPath, '--backup', taken.path, '--yes', '--json', '--busy-timeout', '60000']));
+      expect(run.code, run.stderr + run.stdout).toBe(0);
+      const result = JSON.parse(run.stdout) as RestoreResult;
+      expect(result.preRestoreBackup).not.toBeNull();
+      preRestoreBackups.push(result.preRestoreBackup!.path);
+    }
+    await letWorkersWrite();
+  } finally {
+    writeFileSync(stop, '');
+  }
+  let committed = 0;
+  let busy = 0;
+  for (const w of workers) {
+    const run = await w.done;
+    expect(run.code, `${w.name}: ${run.stderr}`).toBe(0);
+    const summary = JSON.parse(run.stdout) as { committed: number; retriedBusy: number; errors: string[]; journalMode: string };
+    expect(summary.errors, `${w.name} saw errors other than a retried busy`).toEqual([]);
+    expect(summary.journalMode).toBe(mode);
+    committed += summary.committed;
+    busy += summary.retriedBusy;
+  }
+
+  const acknowledged = acknowledgedIds(workers);
+  expect(acknowledged.size).toBe(committed);
+  const kept = fileIdsIn(dbPath);
+  for (const path of preRestoreBackups) {
+    expect(sqlite3(path, 'PRAGMA integrity_check'), path).toBe('ok');
+    for (const id of fileIdsIn(path)) kept.add(id);
+  }
+  const lost = [...acknowledged].filter((id) => !kept.has(id));
+  expect(sqlite3(dbPath, 'PRAGMA integrity_check')).toBe('ok');
+  // The history went across every cut-over: each restore is recorded in the final database.
+  expect(sqlite3(dbPath, "SELECT count(*) FROM schema_events WHERE action = 'restore'")).toBe(String(RESTORES));
+  const summary = `restore race [${mode}]: ${WORKERS} workers committed ${committed} files (${busy} busy retried) while ${RESTORES} restores ran; lost (in no pre-restore backup nor the final database): ${lost.length}`;
+  console.log(summary);
+  expect(lost.length, `${summary}; first lost: ${lost.slice(0, 5).join(', ')}`).toBe(0);
+  return summary;
+}
+
+describe('restore while the service writes', () => {
+  for (const { mode, pauseMs } of MODES) {
+    it(`loses no acknowledged commit (${mode})`, async () => {
+      await race(mode, pauseMs);
+    }, scaled(120_000, 900_000));
+  }
+});
