@@ -141,7 +141,7 @@ describe('the start gate on a database the chat service made', () => {
     const runs = await Promise.all(Array.from({ length: 16 }, () => finished(spawnCli(['init', '--db', dbPath, '--json', '--busy-timeout', '60000']))));
     for (const run of runs) expect(run.code, run.stderr).toBe(0);
     const results = runs.map((r) => JSON.parse(r.stdout) as { to: string; adopted: unknown });
-    expect(results.every((r) => r.to === '1.2.0')).toBe(true);
+    expect(results.map((r) => r.to)).toEqual(Array(16).fill('1.2.0'));
     expect(results.filter((r) => r.adopted !== null)).toHaveLength(1);
     expect(sqlite3(dbPath, "SELECT count(*) FROM schema_events WHERE action = 'baseline'")).toBe('1');
     expect(sqlite3(dbPath, 'SELECT version, count(*) FROM schema_version GROUP BY version ORDER BY version')).toBe('1.0.0|1\n1.1.0|1\n1.2.0|1');

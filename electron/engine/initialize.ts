@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { BackupInfo, InitializeResult, MigrateResult, MigrationPlan } from '../../shared/types';
 import { bringToVersion } from './apply-migrations';
+import { currentVersionOf, readAppliedVersions } from './bookkeeping';
 import { takeVerifiedBackup } from './backup';
 import { log, type EngineContext } from './context';
 import { WardenError } from './errors';
@@ -74,9 +75,10 @@ function pointAtBackup(err: unknown, ctx: EngineContext, backup: BackupInfo): un
 }
 
 function migrateOpen(ctx: EngineContext, db: Connection, target: string): InitializeResult {
-  const migrationPlan = runnablePlan(ctx, db, target);
+  runnablePlan(ctx, db, target);
   const outcome = bringToVersion(ctx, db, target);
-  const to = outcome.applied.length ? outcome.applied[outcome.applied.length - 1].version : (migrationPlan.from ?? outcome.adopted?.version ?? target);
+  // Read again: while this process waited for the lock, others may have taken the database further than its plan knew.
+  const to = currentVersionOf(readAppliedVersions(db)) ?? target;
   const changed = outcome.applied.length > 0 || outcome.adopted !== null;
   log(ctx, 'info', changed ? `${ctx.dbPath} is now at ${to}` : `${ctx.dbPath} is already at ${to}; nothing to do`);
   return { path: ctx.dbPath, from: outcome.from, to, applied: outcome.applied, upToDate: !changed, adopted: outcome.adopted };
