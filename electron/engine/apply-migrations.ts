@@ -31,7 +31,7 @@ function applyInTransaction(ctx: EngineContext, db: Connection, migration: Migra
   const started = performance.now();
   runScript(ctx, db, migration, statements);
   const executionMs = Math.round(performance.now() - started);
-  recordVersion(db, { version: migration.version, description: migration.description, checksum: migration.checksum, executionMs, kind });
+  recordVersion(db, ctx.schema, { version: migration.version, description: migration.description, checksum: migration.checksum, executionMs, kind });
   return { version: migration.version, description: migration.description, executionMs };
 }
 
@@ -59,7 +59,7 @@ export function applyNextStep(ctx: EngineContext, db: Connection, target: string
     if (current === null && userTableNames(db).length > 0) {
       throw new WardenError('NOT_VERSIONED', `${ctx.dbPath} gained tables without a version while this process waited; nothing was changed.`, 'Run warden status to see what it is.');
     }
-    ensureBookkeeping(db);
+    ensureBookkeeping(db, schema);
     const pending = pendingMigrations(schema, current, target);
     const batch = current === null ? pending : pending.slice(0, 1);
     const kind = current === null ? 'init' : 'migrate';
@@ -71,7 +71,7 @@ export function applyNextStep(ctx: EngineContext, db: Connection, target: string
       return applyInTransaction(ctx, db, migration, scripts[index], kind);
     });
     const reached = applied[applied.length - 1].version;
-    recordEvent(db, { action: kind, version: reached, outcome: 'ok', detail: { from: current, to: reached, steps: applied } });
+    recordEvent(db, schema, { action: kind, version: reached, outcome: 'ok', detail: { from: current, to: reached, steps: applied } });
     stampVersion(db, schema.applicationId, reached);
     return { from: current, applied, touched };
   };
@@ -88,7 +88,7 @@ export function bringToVersion(ctx: EngineContext, db: Connection, target: strin
       step = applyNextStep(ctx, db, target);
     } catch (err) {
       if (err instanceof WardenError && err.code === 'MIGRATION_FAILED') {
-        recordFailure(db, { action: outcome.from === null ? 'init' : 'migrate', version: String(err.details?.version), detail: { ...err.details } });
+        recordFailure(db, ctx.schema, { action: outcome.from === null ? 'init' : 'migrate', version: String(err.details?.version), detail: { ...err.details } });
       }
       throw err;
     }

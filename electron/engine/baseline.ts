@@ -64,9 +64,9 @@ export function baseline(ctx: EngineContext, options: BaselineOptions): Baseline
       assertAdoptable(state, ctx);
       const differences = driftOf(db, ctx, migration.version);
       if (differences.length) throw mismatchError(db, ctx, migration.version, differences);
-      ensureBookkeeping(db);
-      recordVersion(db, { version: migration.version, description: migration.description, checksum: migration.checksum, executionMs: null, kind: 'baseline' });
-      recordEvent(db, { action: 'baseline', version: migration.version, outcome: 'ok', detail: { adoptedFrom: state.legacy } });
+      ensureBookkeeping(db, ctx.schema);
+      recordVersion(db, ctx.schema, { version: migration.version, description: migration.description, checksum: migration.checksum, executionMs: null, kind: 'baseline' });
+      recordEvent(db, ctx.schema, { action: 'baseline', version: migration.version, outcome: 'ok', detail: { adoptedFrom: state.legacy } });
       stampVersion(db, ctx.schema.applicationId, migration.version);
       return { path: ctx.dbPath, version: migration.version, adoptedFrom: state.legacy };
     }).immediate(),

@@ -10,6 +10,7 @@ import { withDatabase, type Connection } from './open-database';
 import { replicateSchema } from './schema-replica';
 import { migrationFor, pendingMigrations, type Migration } from './schema-folder';
 import { driftOf } from './status';
+import { untrustedObjectsBlocker } from './unaccounted-objects';
 
 // What migrating a database to a target would do, and whether it can: the one plan that
 // `warden plan` shows, `rehearse` tries on a copy and `migrate` carries out.
@@ -85,6 +86,8 @@ function readPlan(db: Connection, ctx: EngineContext, target: string): Migration
   const state = readDatabaseState(db, ctx.schema);
   assertSameApplication(state, ctx.schema, ctx.dbPath);
   const blockers = versionBlockers(state, ctx, target);
+  const untrusted = untrustedObjectsBlocker(db, ctx.schema);
+  if (untrusted) blockers.unshift({ code: untrusted.code, message: untrusted.message, hint: untrusted.hint });
   const versionForbids = blockers.some((b) => b.code === 'NEWER_THAN_KNOWN' || b.code === 'NOT_VERSIONED' || b.code === 'DOWNGRADE_NOT_SUPPORTED');
   const pending = versionForbids ? [] : pendingMigrations(ctx.schema, state.current, target);
   let drift: Problem[] = [];

@@ -3,9 +3,10 @@ import type { EngineContext } from './context';
 import { compareSchemas } from './compare-schemas';
 import { assertSameApplication, readDatabaseState, type DatabaseState } from './database-state';
 import { expectedSchemaAt } from './expected-schema';
-import { BOOKKEEPING_TABLES, snapshotSchema } from './introspect';
+import { snapshotSchema } from './introspect';
 import { statDatabasePath, withDatabase, type Connection } from './open-database';
 import { pendingMigrations } from './schema-folder';
+import { historyTablesOf, unaccountedObjects } from './unaccounted-objects';
 
 function sqliteVersion(db: Connection): string {
   return (db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
@@ -13,9 +14,9 @@ function sqliteVersion(db: Connection): string {
 
 /** Drift between the live schema and the expected schema at the version the database is (or claims to be) at. */
 export function driftOf(db: Connection, ctx: EngineContext, version: string): Problem[] {
-  const ignore = new Set(BOOKKEEPING_TABLES);
-  if (ctx.schema.legacy) ignore.add(ctx.schema.legacy.table.toLowerCase());
-  return compareSchemas(expectedSchemaAt(ctx.schema, version), snapshotSchema(db, ignore));
+  // Objects on the history tables are left out of the comparison but never out of the report.
+  const unaccounted = unaccountedObjects(db, ctx.schema);
+  return [...unaccounted, ...compareSchemas(expectedSchemaAt(ctx.schema, version), snapshotSchema(db, historyTablesOf(ctx.schema)))];
 }
 
 function plural(n: number, word: string): string {
