@@ -84,3 +84,89 @@ describe('compareSchemas: what does count', () => {
     expect(differences(table, 'CREATE TABLE t (a REAL, b TEXT);')).toEqual(['column a changed']);
   });
 });
+
+describe('compareSchemas: every clause that changes what a write does (issue 12)', () => {
+  it('a column COLLATE; BINARY is the default', () => {
+    expect(differences('CREATE TABLE t (b TEXT);', 'CREATE TABLE t (b TEXT COLLATE NOCASE);')).toEqual(['column b changed']);
+    expect(differences('CREATE TABLE t (b TEXT COLLATE NOCASE);', 'CREATE TABLE t (b TEXT COLLATE RTRIM);')).toEqual(['column b changed']);
+    expect(differences('CREATE TABLE t (b TEXT);', 'CREATE TABLE t (b TEXT COLLATE binary);')).toEqual([]);
+    expect(differences("CREATE TABLE t (b TEXT DEFAULT 'x' COLLATE NOCASE CHECK (b <> ''));", "create table t (b text check (b <> '') collate nocase default 'x');")).toEqual([]);
+  });
+
+  it('a generated column: there, its expression, VIRTUAL or STORED', () => {
+    const base = 'CREATE TABLE t (a INTEGER, c INTEGER GENERATED ALWAYS AS (a * 2) VIRTUAL);';
+    expect(differences(base, 'CREATE TABLE t (a INTEGER);')).toEqual(['column c missing']);
+    expect(differences(base, 'CREATE TABLE t (a INTEGER, c INTEGER GENERATED ALWAYS AS (a * 3) VIRTUAL);')).toEqual(['column c changed']);
+    expect(differences(base, 'CREATE TABLE t (a INTEGER, c INTEGER GENERATED ALWAYS AS (a * 2) STORED);')).toEqual(['column c changed']);
+    expect(differences(base, 'CREATE TABLE t (a INTEGER, c INTEGER);')).toEqual(['column c changed']);
+    expect(differences(base, 'CREATE TABLE t (a INTEGER, c INTEGER AS ((a * 2)));')).toEqual([]);
+  });
+
+  it('ON CONFLICT of NOT NULL, UNIQUE and PRIMARY KEY; ABORT is the default', () => {
+    expect(differences('CREATE TABLE t (a TEXT NOT NULL ON CONFLICT REPLACE DEFAULT 0);', 'CREATE TABLE t (a TEXT NOT NULL DEFAULT 0);')).toEqual(['column a changed']);
+    expect(differences('CREATE TABLE t (a TEXT NOT NULL);', 'CREATE TABLE t (a TEXT NOT NULL ON CONFLICT ABORT);')).toEqual([]);
+    expect(differences('CREATE TABLE t (a TEXT UNIQUE);', 'CREATE TABLE t (a TEXT UNIQUE ON CONFLICT REPLACE);')).toEqual(['unique a missing', 'unique a ON CONFLICT REPLACE extra']);
+    expect(differences('CREATE TABLE t (a TEXT, b TEXT, UNIQUE (a, b));', 'CREATE TABLE t (a TEXT, b TEXT, UNIQUE (a, b) ON CONFLICT IGNORE);')).toEqual(['unique a, b missing', 'unique a, b ON CONFLICT IGNORE extra']);
+    expect(differences('CREATE TABLE t (a TEXT UNIQUE ON CONFLICT REPLACE);', 'CREATE TABLE t (a TEXT, UNIQUE (a) ON CONFLICT REPLACE);')).toEqual([]);
+    expect(differences('CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT);', 'CREATE TABLE t (id INTEGER PRIMARY KEY ON CONFLICT REPLACE, a TEXT);')).toEqual(['column id changed']);
+    expect(differences('CREATE TABLE t (a TEXT, b TEXT, PRIMARY KEY (a, b));', 'CREATE TABLE t (a TEXT, b TEXT, PRIMARY KEY (a, b) ON CONFLICT IGNORE);')).toEqual(['column a changed', 'column b changed']);
+  });
+
+  it('1.2.0 mime_type without its ON CONFLICT REPLACE is an error naming both definitions', () => {
+    const scripts = shippedSchema().migrations.map((m) => m.sql).join('\n');
+    const actual = snapshotOf(scripts.replace("mime_type TEXT NOT NULL ON CONFLICT REPLACE DEFAULT 'application/octet-stream'", "mime_type TEXT NOT NULL DEFAULT 'application/octet-stream'"));
+    expect(compareSchemas(expectedSchemaAt(shippedSchema(), '1.2.0'), actual)).toEqual([
+      expect.objectContaining({
+        kind: 'column', name: 'mime_type', table: 'conversation_files', change: 'changed', severity: 'error',
+        expected: "TEXT NOT NULL ON CONFLICT REPLACE DEFAULT 'application/octet-stream'", actual: "TEXT NOT NULL DEFAULT 'application/octet-stream'",
+      }),
+    ]);
+  });
+
+  it('a foreign key DEFERRABLE INITIALLY DEFERRED; NOT DEFERRABLE and INITIALLY IMMEDIATE are the default', () => {
+    const parent = 'CREATE TABLE p (id TEXT PRIMARY KEY);';
+    const child = (clause: string) => `${parent} CREATE TABLE c (pid TEXT REFERENCES p(id) ON DELETE CASCADE ${clause});`;
+    expect(differences(child(''), child('DEFERRABLE INITIALLY DEFERRED'))).toEqual([
+      'foreign_key (pid) → p(id) ON DELETE CASCADE ON UPDATE NO ACTION missing',
+      'foreign_key (pid) → p(id) ON DELETE CASCADE ON UPDATE NO ACTION DEFERRABLE INITIALLY DEFERRED extra',
+    ]);
+    expect(differences(child(''), child('DEFERRABLE INITIALLY IMMEDIATE'))).toEqual([]);
+    expect(differences(child(''), child('NOT DEFERRABLE INITIALLY DEFERRED'))).toEqual([]);
+    expect(differences(child('DEFERRABLE INITIALLY DEFERRED'), `${parent} CREATE TABLE c (pid TEXT, FOREIGN KEY (pid) REFERENCES p (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED);`)).toEqual([]);
+  });
+
+  it('column order', () => {
+    expect(differences('CREATE TABLE t (a INTEGER, b TEXT);', 'CREATE TABLE t (b TEXT, a INTEGER);')).toEqual(['table t changed']);
+    const [problem] = compareSchemas(snapshotOf('CREATE TABLE t (a INTEGER, b TEXT);'), snapshotOf('CREATE TABLE t (b TEXT, a INTEGER);'));
+    expect(problem).toMatchObject({ expected: '(a, b)', actual: '(b, a)', severity: 'error' });
+    expect(differences('CREATE TABLE t (a INTEGER, b TEXT);', 'CREATE TABLE t (a INTEGER, b TEXT, c TEXT);')).toEqual(['column c extra']);
+  });
+});
+
+describe('compareSchemas: the same meaning spelled otherwise stays healthy (issue 12)', () => {
+  it('redundant parentheses in a CHECK, shown as written', () => {
+    expect(differences('CREATE TABLE t (x INTEGER CHECK (x >= 0));', 'CREATE TABLE t (x INTEGER CHECK ((x >= 0)));')).toEqual([]);
+    expect(differences('CREATE TABLE t (x INTEGER CHECK (x IN (0, 1)));', 'CREATE TABLE t (x INTEGER CHECK ((x) IN (0, 1)));')).toEqual([]);
+    expect(differences('CREATE TABLE t (x INTEGER CHECK (x + 1 > 0));', 'CREATE TABLE t (x INTEGER CHECK (((x)) + (1) > (0)));')).toEqual([]);
+    // Parentheses that group still count, and the problem shows the CHECK as it is written.
+    expect(differences('CREATE TABLE t (x INTEGER CHECK ((x + 1) * 2 > 0));', 'CREATE TABLE t (x INTEGER CHECK (x + 1 * 2 > 0));')).toEqual(['check (x + 1) * 2 > 0 missing', 'check x + 1 * 2 > 0 extra']);
+    expect(differences('CREATE TABLE t (x INTEGER CHECK (x IN (0, 1)));', 'CREATE TABLE t (x INTEGER CHECK (x IN (0)));')).toEqual(['check x in (0, 1) missing', 'check x in (0) extra']);
+  });
+
+  it('a DEFAULT written with double quotes is the string SQLite stores', () => {
+    expect(differences("CREATE TABLE t (s TEXT NOT NULL DEFAULT 'local');", 'CREATE TABLE t (s TEXT NOT NULL DEFAULT "local");')).toEqual([]);
+    expect(differences("CREATE TABLE t (s TEXT DEFAULT 'local');", 'CREATE TABLE t (s TEXT DEFAULT [local]);')).toEqual([]);
+    expect(differences("CREATE TABLE t (s TEXT DEFAULT 'local');", 'CREATE TABLE t (s TEXT DEFAULT "s3");')).toEqual(['column s changed']);
+    expect(differences('CREATE TABLE t (s TEXT DEFAULT NULL, d TEXT DEFAULT CURRENT_TIMESTAMP);', "CREATE TABLE t (s TEXT DEFAULT 'NULL', d TEXT DEFAULT 'CURRENT_TIMESTAMP');")).toEqual(['column s changed', 'column d changed']);
+  });
+
+  it('redundant parentheses in an index expression, a partial index, a trigger and a view', () => {
+    const table = 'CREATE TABLE t (a INTEGER, b TEXT); CREATE TABLE log (a INTEGER);';
+    expect(differences(`${table} CREATE INDEX i ON t (lower(b)) WHERE a > 0;`, `${table} CREATE INDEX i ON t ((lower((b)))) WHERE (a > 0);`)).toEqual([]);
+    expect(differences(`${table} CREATE TRIGGER tr AFTER INSERT ON t WHEN NEW.a = 1 BEGIN INSERT INTO log VALUES (NEW.a + 1); END;`,
+      `${table} CREATE TRIGGER tr AFTER INSERT ON t WHEN ((NEW.a) = 1) BEGIN INSERT INTO log VALUES ((NEW.a) + 1); END;`)).toEqual([]);
+    expect(differences(`${table} CREATE VIEW v AS SELECT a FROM t WHERE a IN (1, 2);`, `${table} CREATE VIEW v AS SELECT (a) FROM t WHERE (a) IN (1, 2);`)).toEqual([]);
+    expect(differences(`${table} CREATE TRIGGER tr AFTER INSERT ON t WHEN NEW.a = 1 BEGIN INSERT INTO log VALUES (NEW.a + 1); END;`,
+      `${table} CREATE TRIGGER tr AFTER INSERT ON t WHEN NEW.a = 2 BEGIN INSERT INTO log VALUES (NEW.a + 1); END;`)).toEqual(['trigger tr changed']);
+  });
+});

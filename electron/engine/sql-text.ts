@@ -147,6 +147,55 @@ export function splitAtCommas(tokens: Token[]): Token[][] {
   return parts.filter((part) => part.length > 0);
 }
 
+/** Words after which a parenthesis opens an operand, not a function's arguments, a column list or an IN list. */
+const OPERAND_AFTER = new Set(['and', 'or', 'not', 'is', 'when', 'then', 'else', 'case', 'between', 'like', 'glob', 'regexp', 'match', 'escape', 'where', 'select', 'set']);
+
+function opensOperand(previous: Token | undefined): boolean {
+  if (previous === undefined) return true;
+  if (previous.kind === 'punct') return previous.text !== ')' && previous.text !== '.';
+  return previous.kind === 'word' && OPERAND_AFTER.has(previous.text.toLowerCase());
+}
+
+const isName = (t: Token | undefined) => t !== undefined && (t.kind === 'word' || t.kind === 'identifier');
+
+/** One operand that no operator can split: a literal, a (qualified) name, a call, a signed one of those, or one parenthesized group. */
+function isPrimary(tokens: Token[]): boolean {
+  if (tokens.length === 0) return false;
+  if (tokens[0].text === '(' && tokens[0].kind === 'punct') return closingParen(tokens, 0) === tokens.length - 1;
+  if ((tokens[0].text === '-' || tokens[0].text === '+') && tokens.length > 1) return isPrimary(tokens.slice(1));
+  if (tokens.length === 1) return tokens[0].kind !== 'punct';
+  if (isName(tokens[0]) && tokens[1].text === '(') return closingParen(tokens, 1) === tokens.length - 1;
+  return tokens.every((t, k) => (k % 2 === 0 ? isName(t) : t.text === '.')) && tokens.length % 2 === 1;
+}
+
+/**
+ * Drops parentheses that change nothing: around a single operand (`(col) IN (…)`) and around a
+ * whole expression (`((x >= 0))`). Parentheses that group an operator with its operands stay,
+ * and so do a call's arguments and IN, VALUES and column lists (what precedes them says so).
+ */
+export function stripRedundantParens(tokens: Token[]): Token[] {
+  const out: Token[] = [];
+  for (let k = 0; k < tokens.length; k++) {
+    const close = tokens[k].text === '(' && tokens[k].kind === 'punct' ? closingParen(tokens, k) : -1;
+    if (close === -1) {
+      out.push(tokens[k]);
+      continue;
+    }
+    const inner = stripRedundantParens(tokens.slice(k + 1, close));
+    if (opensOperand(out[out.length - 1]) && isPrimary(inner)) out.push(...inner);
+    else out.push(tokens[k], ...inner, tokens[close]);
+    k = close;
+  }
+  let whole = out;
+  while (whole.length > 2 && whole[0].text === '(' && closingParen(whole, 0) === whole.length - 1) whole = whole.slice(1, -1);
+  return whole;
+}
+
+/** An expression as it compares: formatting, quoting and redundant parentheses do not count. */
+export function canonicalExpression(expression: string | Token[]): string {
+  return normalizeTokens(stripRedundantParens(typeof expression === 'string' ? tokenize(expression) : expression));
+}
+
 /** Every CHECK expression in a CREATE TABLE statement (column or table level), normalized and sorted. */
 export function extractChecks(createTableSql: string): string[] {
   const tokens = tokenize(createTableSql);
