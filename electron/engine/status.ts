@@ -31,7 +31,8 @@ interface Judgement {
 /** The one status and the sentence that explains it; the worst finding decides. */
 export function judge(state: DatabaseState, ctx: EngineContext, problems: Problem[], pending: string[]): Judgement {
   const errors = problems.filter((p) => p.severity === 'error');
-  const missingTables = errors.filter((p) => p.kind === 'table' && p.change === 'missing');
+  // A missing table and damaged data (integrity_check, foreign_key_check) outrank everything after them.
+  const missingTables = errors.filter((p) => (p.kind === 'table' && p.change === 'missing') || p.kind === 'integrity' || p.kind === 'foreign_key_violation');
   const unhealthy = (found: Problem[]): Judgement => {
     const more = found.length > 1 ? ` (and ${plural(found.length - 1, 'more problem')})` : '';
     return { status: 'unhealthy', reason: `${found[0].message.replace(/\.$/, '')}${more}.` };
