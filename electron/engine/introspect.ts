@@ -256,7 +256,12 @@ function partialWhere(sql: string): string | null {
   return null;
 }
 
-/** The schema of `db` (the main database), leaving out SQLite's own and Schema Warden's tables. */
+/** True when a view's or trigger's SQL names one of `tables` (as a name, not inside a string). */
+export function namesAnyTable(sql: string | null, tables: ReadonlySet<string>): boolean {
+  return tokenize(sql ?? '').some((t) => (t.kind === 'word' || t.kind === 'identifier') && tables.has(t.text.toLowerCase()));
+}
+
+/** The schema of `db` (the main database), leaving out SQLite's own and Schema Warden's tables and what reads or writes them. */
 export function snapshotSchema(db: Connection, ignoreTables: ReadonlySet<string> = BOOKKEEPING_TABLES): SchemaSnapshot {
   const rows = db.prepare("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name").all() as MasterRow[];
   const snapshot: SchemaSnapshot = { tables: new Map(), indexes: new Map(), triggers: new Map(), views: new Map() };
@@ -279,9 +284,9 @@ export function snapshotSchema(db: Connection, ignoreTables: ReadonlySet<string>
     } else if (row.type === 'index' && row.sql !== null && !ignored(table)) {
       const unique = (db.prepare('SELECT "unique" AS u FROM pragma_index_list(?) WHERE name = ?').get(row.tbl_name, row.name) as { u: number } | undefined)?.u === 1;
       snapshot.indexes.set(key, { name: key, table, unique, columns: indexColumns(db, row.name, sql), where: partialWhere(sql), sql });
-    } else if (row.type === 'trigger' && !ignored(table)) {
+    } else if (row.type === 'trigger' && !ignored(table) && !namesAnyTable(row.sql, ignoreTables)) {
       snapshot.triggers.set(key, { name: key, table, normalized: normalizeTrigger(sql), sql });
-    } else if (row.type === 'view') {
+    } else if (row.type === 'view' && !namesAnyTable(row.sql, ignoreTables)) {
       snapshot.views.set(key, { name: key, table, normalized: normalizeView(sql), sql });
     }
   }

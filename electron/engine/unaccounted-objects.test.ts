@@ -74,6 +74,15 @@ describe('every object in the file is accounted for', () => {
     await expectRefusal(dbPath, 'index by_kind on schema_version, trigger y on schema_migrations', () => backup(ctx));
   });
 
+  it('a trigger elsewhere that writes the history, or a view that reads it, is unhealthy and blocks writes', async () => {
+    const dbPath = await seeded('1.2.0');
+    const ctx = contextFor(dbPath);
+    sqlite3(dbPath, "CREATE TRIGGER forge AFTER INSERT ON file_metadata BEGIN INSERT INTO schema_version (version, applied_at) VALUES ('9.9.9', 'now'); END; CREATE VIEW v_history AS SELECT * FROM schema_events");
+    const found = verify(ctx).problems.map((p) => `${p.kind} ${p.name} ${p.severity}`);
+    expect(found).toEqual(['trigger forge error', 'view v_history error']);
+    await expectRefusal(dbPath, 'trigger forge on file_metadata, view v_history', () => backup(ctx));
+  });
+
   it("a sqlite_… name SQLite did not make is reported, on any table, and blocks writes; SQLite's own are not", async () => {
     const dbPath = await seeded('1.2.0');
     const ctx = contextFor(dbPath);

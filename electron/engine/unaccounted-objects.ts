@@ -1,6 +1,6 @@
 import type { PlanBlocker, Problem } from '../../shared/types';
 import { WardenError } from './errors';
-import { BOOKKEEPING_TABLES } from './introspect';
+import { BOOKKEEPING_TABLES, namesAnyTable } from './introspect';
 import type { Connection } from './open-database';
 import type { SchemaDefinition } from './schema-folder';
 
@@ -33,10 +33,13 @@ export function isSqliteOwn(row: Pick<MasterRow, 'type' | 'name' | 'sql'>): bool
 const KIND: Record<string, Problem['kind']> = { table: 'table', index: 'index', trigger: 'trigger', view: 'view' };
 const LABEL: Record<string, string> = { table: 'Table', index: 'Index', trigger: 'Trigger', view: 'View' };
 
+/** "trigger x on schema_events"; a view or table stands on its own. */
+const where = (row: Pick<MasterRow, 'type' | 'tbl_name'>) => (row.type === 'index' || row.type === 'trigger' ? ` on ${row.tbl_name}` : '');
+
 function problemFor(row: MasterRow, why: string): Problem {
   return {
-    kind: KIND[row.type] ?? 'table', name: row.name, table: row.tbl_name, change: 'extra', severity: 'error',
-    message: `${LABEL[row.type] ?? 'Object'} ${row.name} on ${row.tbl_name} ${why}.`,
+    kind: KIND[row.type] ?? 'table', name: row.name, table: row.type === 'view' ? undefined : row.tbl_name, change: 'extra', severity: 'error',
+    message: `${LABEL[row.type] ?? 'Object'} ${row.name}${where(row)} ${why}.`,
     actual: row.sql ?? undefined,
     hint: `Find out who made it, then drop it (DROP ${row.type.toUpperCase()} "${row.name.replace(/"/g, '""')}"); Schema Warden writes nothing to this database while it exists.`,
   };
@@ -53,6 +56,8 @@ export function unaccountedObjects(db: Connection, schema: Pick<SchemaDefinition
       problems.push(problemFor(row, 'has a name reserved for SQLite\'s own objects, but SQLite did not make it'));
     } else if (row.type !== 'table' && row.type !== 'view' && history.has(row.tbl_name.toLowerCase())) {
       problems.push(problemFor(row, 'is not part of the history table it sits on: it would act on the tool\'s own writes'));
+    } else if ((row.type === 'trigger' || row.type === 'view') && namesAnyTable(row.sql, history)) {
+      problems.push(problemFor(row, 'reads or writes a history table (schema_version, schema_events or the legacy one), which no schema object may do'));
     }
   }
   return problems;
@@ -72,7 +77,7 @@ export function assertNothingActsOnHistory(db: Connection, schema: Pick<SchemaDe
 export function untrustedObjectsBlocker(db: Connection, schema: Pick<SchemaDefinition, 'legacy'>): (PlanBlocker & { objects: unknown[] }) | null {
   const found = unaccountedObjects(db, schema);
   if (found.length === 0) return null;
-  const names = found.map((p) => `${p.kind} ${p.name} on ${p.table}`);
+  const names = found.map((p) => `${p.kind} ${p.name}${p.kind === 'index' || p.kind === 'trigger' ? ` on ${p.table}` : ''}`);
   return {
     code: 'UNTRUSTED_OBJECT',
     message: `${names.join(', ')} ${found.length === 1 ? 'is' : 'are'} not Schema Warden's and could act on the history it records, so nothing was written.`,
