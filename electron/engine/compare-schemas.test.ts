@@ -62,7 +62,10 @@ describe('compareSchemas: what does count', () => {
   it('foreign-key actions', () => {
     const parent = 'CREATE TABLE p (id TEXT PRIMARY KEY);';
     expect(differences(`${parent} CREATE TABLE c (pid TEXT REFERENCES p(id) ON DELETE CASCADE);`, `${parent} CREATE TABLE c (pid TEXT REFERENCES p(id));`))
-      .toEqual(['foreign_key (pid) → p(id) ON DELETE CASCADE ON UPDATE NO ACTION missing', 'foreign_key (pid) → p(id) ON DELETE NO ACTION ON UPDATE NO ACTION extra']);
+      .toEqual(['foreign_key (pid) → p changed']);
+    const [problem] = compareSchemas(snapshotOf(`${parent} CREATE TABLE c (pid TEXT REFERENCES p(id) ON DELETE CASCADE);`), snapshotOf(`${parent} CREATE TABLE c (pid TEXT REFERENCES p(id));`));
+    expect(problem).toMatchObject({ expected: '(pid) → p(id) ON DELETE CASCADE ON UPDATE NO ACTION', actual: '(pid) → p(id) ON DELETE NO ACTION ON UPDATE NO ACTION', severity: 'error' });
+    expect(differences(`${parent} CREATE TABLE c (pid TEXT REFERENCES p(id));`, `${parent} CREATE TABLE c (pid TEXT);`)).toEqual(['foreign_key (pid) → p(id) ON DELETE NO ACTION ON UPDATE NO ACTION missing']);
   });
 
   it('a CHECK, wherever it is written: 1.0.0 against 1.1.0 differ in file_access_log only', () => {
@@ -105,8 +108,10 @@ describe('compareSchemas: every clause that changes what a write does (issue 12)
   it('ON CONFLICT of NOT NULL, UNIQUE and PRIMARY KEY; ABORT is the default', () => {
     expect(differences('CREATE TABLE t (a TEXT NOT NULL ON CONFLICT REPLACE DEFAULT 0);', 'CREATE TABLE t (a TEXT NOT NULL DEFAULT 0);')).toEqual(['column a changed']);
     expect(differences('CREATE TABLE t (a TEXT NOT NULL);', 'CREATE TABLE t (a TEXT NOT NULL ON CONFLICT ABORT);')).toEqual([]);
-    expect(differences('CREATE TABLE t (a TEXT UNIQUE);', 'CREATE TABLE t (a TEXT UNIQUE ON CONFLICT REPLACE);')).toEqual(['unique a missing', 'unique a ON CONFLICT REPLACE extra']);
-    expect(differences('CREATE TABLE t (a TEXT, b TEXT, UNIQUE (a, b));', 'CREATE TABLE t (a TEXT, b TEXT, UNIQUE (a, b) ON CONFLICT IGNORE);')).toEqual(['unique a, b missing', 'unique a, b ON CONFLICT IGNORE extra']);
+    expect(differences('CREATE TABLE t (a TEXT UNIQUE);', 'CREATE TABLE t (a TEXT UNIQUE ON CONFLICT REPLACE);')).toEqual(['unique a changed']);
+    expect(compareSchemas(snapshotOf('CREATE TABLE t (a TEXT UNIQUE);'), snapshotOf('CREATE TABLE t (a TEXT UNIQUE ON CONFLICT REPLACE);'))[0]).toMatchObject({ expected: 'a', actual: 'a ON CONFLICT REPLACE' });
+    expect(differences('CREATE TABLE t (a TEXT, b TEXT UNIQUE);', 'CREATE TABLE t (a TEXT UNIQUE, b TEXT);')).toEqual(['unique b missing', 'unique a extra']);
+    expect(differences('CREATE TABLE t (a TEXT, b TEXT, UNIQUE (a, b));', 'CREATE TABLE t (a TEXT, b TEXT, UNIQUE (a, b) ON CONFLICT IGNORE);')).toEqual(['unique a, b changed']);
     expect(differences('CREATE TABLE t (a TEXT UNIQUE ON CONFLICT REPLACE);', 'CREATE TABLE t (a TEXT, UNIQUE (a) ON CONFLICT REPLACE);')).toEqual([]);
     expect(differences('CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT);', 'CREATE TABLE t (id INTEGER PRIMARY KEY ON CONFLICT REPLACE, a TEXT);')).toEqual(['column id changed']);
     expect(differences('CREATE TABLE t (a TEXT, b TEXT, PRIMARY KEY (a, b));', 'CREATE TABLE t (a TEXT, b TEXT, PRIMARY KEY (a, b) ON CONFLICT IGNORE);')).toEqual(['column a changed', 'column b changed']);
@@ -126,9 +131,11 @@ describe('compareSchemas: every clause that changes what a write does (issue 12)
   it('a foreign key DEFERRABLE INITIALLY DEFERRED; NOT DEFERRABLE and INITIALLY IMMEDIATE are the default', () => {
     const parent = 'CREATE TABLE p (id TEXT PRIMARY KEY);';
     const child = (clause: string) => `${parent} CREATE TABLE c (pid TEXT REFERENCES p(id) ON DELETE CASCADE ${clause});`;
-    expect(differences(child(''), child('DEFERRABLE INITIALLY DEFERRED'))).toEqual([
-      'foreign_key (pid) → p(id) ON DELETE CASCADE ON UPDATE NO ACTION missing',
-      'foreign_key (pid) → p(id) ON DELETE CASCADE ON UPDATE NO ACTION DEFERRABLE INITIALLY DEFERRED extra',
+    expect(compareSchemas(snapshotOf(child('')), snapshotOf(child('DEFERRABLE INITIALLY DEFERRED')))).toEqual([
+      expect.objectContaining({
+        kind: 'foreign_key', name: '(pid) → p', change: 'changed', severity: 'error',
+        expected: '(pid) → p(id) ON DELETE CASCADE ON UPDATE NO ACTION', actual: '(pid) → p(id) ON DELETE CASCADE ON UPDATE NO ACTION DEFERRABLE INITIALLY DEFERRED',
+      }),
     ]);
     expect(differences(child(''), child('DEFERRABLE INITIALLY IMMEDIATE'))).toEqual([]);
     expect(differences(child(''), child('NOT DEFERRABLE INITIALLY DEFERRED'))).toEqual([]);

@@ -50,10 +50,24 @@ function changed(kind: Problem['kind'], name: string, table: string | undefined,
   return { kind, name, table, change: 'changed', severity: 'error', message: `${what} differs from the expected schema.`, expected, actual };
 }
 
-function compareSets(kind: 'unique' | 'foreign_key', table: string, label: string, expected: string[], actual: string[]): Problem[] {
+/** A UNIQUE by its columns alone, a foreign key by its columns and parent: what stays when only a clause changes. */
+const uniqueColumns = (unique: string) => unique.replace(/ ON CONFLICT \w+$/, '').replace(/ COLLATE \w+| DESC/g, '');
+const foreignKeyEnds = (fk: string) => fk.replace(/\(([^)]*)\) ON DELETE .*$/, '');
+
+/**
+ * Compares constraint descriptions as sets. A missing and an extra one on the same columns are
+ * one changed constraint (a UNIQUE that gained ON CONFLICT REPLACE, a foreign key made DEFERRABLE)
+ * with both definitions; the rest are missing or extra.
+ */
+function compareSets(kind: 'unique' | 'foreign_key', table: string, label: string, expected: string[], actual: string[], identity: (item: string) => string): Problem[] {
   const problems: Problem[] = [];
-  for (const item of expected) if (!actual.includes(item)) problems.push(missing(kind, item, table, `${label} ${item} on table ${table}`));
-  for (const item of actual) if (!expected.includes(item)) problems.push({ ...extra(kind, item, table, `${label} ${item} on table ${table}`), severity: 'error' });
+  const extras = actual.filter((item) => !expected.includes(item));
+  for (const item of expected.filter((e) => !actual.includes(e))) {
+    const counterpart = extras.findIndex((e) => identity(e) === identity(item));
+    if (counterpart === -1) problems.push(missing(kind, item, table, `${label} ${item} on table ${table}`));
+    else problems.push(changed(kind, identity(item), table, `${label} ${identity(item)} on table ${table}`, item, extras.splice(counterpart, 1)[0]));
+  }
+  for (const item of extras) problems.push({ ...extra(kind, item, table, `${label} ${item} on table ${table}`), severity: 'error' });
   return problems;
 }
 
@@ -78,8 +92,8 @@ function compareTable(expected: TableShape, actual: TableShape): Problem[] {
   // A CHECK, UNIQUE or foreign key that is there but should not be rejects writes the service makes: an error.
   problems.push(...compareColumnOrder(table, expected, actual));
   problems.push(...compareChecks(table, expected.checks, actual.checks));
-  problems.push(...compareSets('unique', table, 'UNIQUE', expected.uniques, actual.uniques));
-  problems.push(...compareSets('foreign_key', table, 'Foreign key', expected.foreignKeys.map(describeForeignKey), actual.foreignKeys.map(describeForeignKey)));
+  problems.push(...compareSets('unique', table, 'UNIQUE', expected.uniques, actual.uniques, uniqueColumns));
+  problems.push(...compareSets('foreign_key', table, 'Foreign key', expected.foreignKeys.map(describeForeignKey), actual.foreignKeys.map(describeForeignKey), foreignKeyEnds));
   return problems;
 }
 
