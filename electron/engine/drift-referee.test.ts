@@ -5,14 +5,16 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Problem } from '../../shared/types';
 import { initialize } from './initialize';
+import { repair } from './repair';
 import { verify } from './verify';
 import { contextFor, seedFiles, sha256File, sqlite3, tempDir } from './test-support/fixtures';
+import { tableCounts } from './test-support/schema-variants';
 
 // A differential test of drift detection (issue 12): one change at a time to a 1.2.0 database,
 // each with the verdict verify must reach and the objects it must name, no more and no fewer.
 // The sqlite3 shell is the referee: it confirms, from sqlite_master and the pragmas, that the
 // change really is in the file (so no case passes by changing nothing) and that the file is
-// sound; and verify must leave every byte of the file as it was.
+// sound; verify must leave every byte of the file as it was, and repair must never lose a row.
 
 type Verdict = 'healthy' | 'degraded' | 'unhealthy';
 
@@ -235,11 +237,39 @@ beforeAll(async () => {
   await initialize(contextFor(template), { to: '1.2.0', backup: false });
 }, 30_000);
 
+/**
+ * Repair after the change: every row of every table is still there (a recreated table starts
+ * empty), it recreates only what verify called missing, and when it refuses or has nothing to
+ * do the file is byte for byte as it was.
+ */
+async function expectRepairNeverHurts(path: string, problems: Problem[]): Promise<void> {
+  const rows = tableCounts(path);
+  const sha = sha256File(path);
+  let recreated: Problem[] = [];
+  try {
+    recreated = (await repair(contextFor(path), { backup: false })).recreated;
+  } catch (err) {
+    // Orphaned child rows (a dropped parent) and unaccounted objects: refused, the file untouched.
+    expect(['FOREIGN_KEY_VIOLATION', 'UNTRUSTED_OBJECT']).toContain((err as { code?: string }).code);
+  }
+  const after = tableCounts(path);
+  for (const [table, count] of Object.entries(rows)) if (table !== 'schema_events') expect(after[table], table).toBe(count);
+  if (recreated.length === 0) {
+    expect(sha256File(path)).toBe(sha);
+    return;
+  }
+  const missing = problems.filter((p) => p.change === 'missing').map(described);
+  expect(recreated.map(described).every((r) => missing.includes(r))).toBe(true);
+  expect(after.schema_events).toBe(rows.schema_events + 1);
+  const left = verify(contextFor(path)).problems.map(described);
+  expect(left.filter((p) => recreated.map(described).includes(p))).toEqual([]);
+}
+
 const described = (p: Problem) => `${p.change} ${p.kind} ${p.kind === 'column' ? `${p.table}.` : ''}${p.name}`;
 const schemaText = (path: string) => sqlite3(path, "SELECT type || ' ' || name || ' ' || tbl_name || ' ' || coalesce(sql, '') FROM sqlite_master ORDER BY name");
 
 describe('drift against an independent referee: one change at a time to a 1.2.0 database', () => {
-  it.each(CASES.map((c) => [c.name, c] as const))('%s', (_, c) => {
+  it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_, c) => {
     const path = join(tempDir(), 'db.sqlite');
     copyFileSync(template, path);
     c.mutation.apply(path);
@@ -255,6 +285,7 @@ describe('drift against an independent referee: one change at a time to a 1.2.0 
     const found = report.problems.map(described);
     expect({ verdict: report.status, count: found.length }, JSON.stringify(found)).toEqual({ verdict: c.verdict, count: c.problems.length });
     for (const expected of c.problems) expect(found.some((f) => f.startsWith(expected)), `${expected} in ${JSON.stringify(found)}`).toBe(true);
+    await expectRepairNeverHurts(path, report.problems);
   });
 
   it('has a case for every kind of object and every clause the issue names', () => {
