@@ -186,8 +186,9 @@ export function stripRedundantParens(tokens: Token[]): Token[] {
     else out.push(tokens[k], ...inner, tokens[close]);
     k = close;
   }
+  // A parenthesized list (a row value: `(a, b)`) is not one expression in parentheses.
   let whole = out;
-  while (whole.length > 2 && whole[0].text === '(' && closingParen(whole, 0) === whole.length - 1) whole = whole.slice(1, -1);
+  while (whole.length > 2 && whole[0].text === '(' && closingParen(whole, 0) === whole.length - 1 && splitAtCommas(whole.slice(1, -1)).length === 1) whole = whole.slice(1, -1);
   return whole;
 }
 
