@@ -8,6 +8,7 @@ import { assertApplicationId } from './database-state';
 import { WardenError, explainSqliteError } from './errors';
 import { openDatabase, statDatabasePath, withDatabase } from './open-database';
 import { recordLifecycleEvent } from './record-lifecycle-event';
+import { assertNothingActsOnHistory } from './unaccounted-objects';
 import { examineBackup, type BackupExamination } from './verify-backup';
 
 export interface RestoreOptions {
@@ -88,6 +89,8 @@ export async function restore(ctx: EngineContext, options: RestoreOptions): Prom
   const exam = await examineBackup(ctx, { backup: options.backup });
   const restoredFrom = trustedManifest(ctx, exam);
   const backupPath = exam.verification.path;
+  // The restore ends by recording an event in the restored file: refused before the cut-over, not after it.
+  withDatabase(backupPath, { mode: 'read' }, (db) => assertNothingActsOnHistory(db, ctx.schema));
   const preRestoreBackup = livePageCount(ctx) > 0 ? await backup(ctx, { reason: 'pre-restore', keepIfDamaged: true, spare: [backupPath] }) : null;
   await copyBackupInto(ctx, backupPath);
   recordLifecycleEvent(ctx, {

@@ -1,10 +1,11 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { backup } from './backup';
 import { initialize } from './initialize';
 import { migrate } from './migrate';
 import { repair } from './repair';
+import { restore } from './restore';
 import { status } from './status';
 import { verify } from './verify';
 import { contextFor, countRows, seedFiles, sha256File, sqlite3, tempDir } from './test-support/fixtures';
@@ -94,5 +95,16 @@ describe('every object in the file is accounted for', () => {
     expect(report.status).toBe('unhealthy');
     expect(report.problems).toEqual([expect.objectContaining({ kind: 'trigger', name: 'sqlite_helper', table: 'conversation_files', severity: 'error' })]);
     await expectRefusal(dbPath, 'trigger sqlite_helper on conversation_files', () => backup(ctx));
+  });
+
+  it('a backup holding such an object is not restored: refused before the cut-over, the live file untouched', async () => {
+    const dbPath = await seeded('1.2.0');
+    const ctx = contextFor(dbPath);
+    const taken = await backup(ctx);
+    // A backup taken before the tool looked for such objects: planted, with its manifest's hash to match.
+    sqlite3(taken.path, TRAP);
+    const manifest = `${taken.path}.json`;
+    writeFileSync(manifest, JSON.stringify({ ...JSON.parse(readFileSync(manifest, 'utf8')), sha256: sha256File(taken.path), bytes: readFileSync(taken.path).length }));
+    await expectRefusal(dbPath, 'trigger x on schema_events', () => restore(ctx, { backup: taken.path }));
   });
 });
