@@ -158,6 +158,8 @@ describe('compareSchemas: the same meaning spelled otherwise stays healthy (issu
     // Parentheses that group still count, and the problem shows the CHECK as it is written.
     expect(differences('CREATE TABLE t (x INTEGER CHECK ((x + 1) * 2 > 0));', 'CREATE TABLE t (x INTEGER CHECK (x + 1 * 2 > 0));')).toEqual(['check (x + 1) * 2 > 0 missing', 'check x + 1 * 2 > 0 extra']);
     expect(differences('CREATE TABLE t (x INTEGER CHECK (x IN (0, 1)));', 'CREATE TABLE t (x INTEGER CHECK (x IN (0)));')).toEqual(['check x in (0, 1) missing', 'check x in (0) extra']);
+    const [gone, added] = compareSchemas(snapshotOf('CREATE TABLE t (x INTEGER CHECK (X  IN (0, 1)));'), snapshotOf('CREATE TABLE t (x INTEGER CHECK ((x) IN (0)));'));
+    expect([gone.expected, added.actual]).toEqual(['CHECK (X  IN (0, 1))', 'CHECK ((x) IN (0))']);
   });
 
   it('a DEFAULT written with double quotes is the string SQLite stores', () => {

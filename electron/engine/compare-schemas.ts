@@ -29,12 +29,15 @@ function compareColumnOrder(table: string, expected: TableShape, actual: TableSh
 }
 
 /** CHECKs compare by meaning (redundant parentheses do not count) and are shown as written. */
-function compareChecks(table: string, expected: string[], actual: string[]): Problem[] {
-  const expectedKeys = new Set(expected.map((c) => canonicalExpression(c)));
-  const actualKeys = new Set(actual.map((c) => canonicalExpression(c)));
+function compareChecks(table: string, expected: TableShape, actual: TableShape): Problem[] {
+  const expectedKeys = new Set(expected.checks.map((c) => canonicalExpression(c)));
+  const actualKeys = new Set(actual.checks.map((c) => canonicalExpression(c)));
+  const written = (shape: TableShape, check: string) => `CHECK (${shape.checksWritten.get(check) ?? check})`;
   return [
-    ...expected.filter((c) => !actualKeys.has(canonicalExpression(c))).map((c) => missing('check', c, table, `CHECK ${c} on table ${table}`)),
-    ...actual.filter((c) => !expectedKeys.has(canonicalExpression(c))).map((c) => ({ ...extra('check', c, table, `CHECK ${c} on table ${table}`), severity: 'error' as const })),
+    ...expected.checks.filter((c) => !actualKeys.has(canonicalExpression(c)))
+      .map((c) => ({ ...missing('check', c, table, `CHECK ${c} on table ${table}`), expected: written(expected, c) })),
+    ...actual.checks.filter((c) => !expectedKeys.has(canonicalExpression(c)))
+      .map((c) => ({ ...extra('check', c, table, `CHECK ${c} on table ${table}`), severity: 'error' as const, actual: written(actual, c) })),
   ];
 }
 
@@ -91,7 +94,7 @@ function compareTable(expected: TableShape, actual: TableShape): Problem[] {
   }
   // A CHECK, UNIQUE or foreign key that is there but should not be rejects writes the service makes: an error.
   problems.push(...compareColumnOrder(table, expected, actual));
-  problems.push(...compareChecks(table, expected.checks, actual.checks));
+  problems.push(...compareChecks(table, expected, actual));
   problems.push(...compareSets('unique', table, 'UNIQUE', expected.uniques, actual.uniques, uniqueColumns));
   problems.push(...compareSets('foreign_key', table, 'Foreign key', expected.foreignKeys.map(describeForeignKey), actual.foreignKeys.map(describeForeignKey), foreignKeyEnds));
   return problems;

@@ -1,5 +1,5 @@
 import type { Connection } from './open-database';
-import { canonicalExpression, closingParen, extractChecks, normalizeTokens, splitAtCommas, stripRedundantParens, tokenize, type Token } from './sql-text';
+import { canonicalExpression, checksAsWritten, closingParen, extractChecks, normalizeTokens, splitAtCommas, stripRedundantParens, tokenize, type Token } from './sql-text';
 import { foreignKeyKey, parseTableDefinition, type TableDefinition } from './table-definition';
 
 // A structural picture of a database's schema, in a form where formatting never counts:
@@ -34,6 +34,8 @@ export interface TableShape {
   name: string;
   columns: ColumnShape[];
   checks: string[];
+  /** Each CHECK of `checks` as the CREATE TABLE spells it. */
+  checksWritten: Map<string, string>;
   /** UNIQUE constraints (the column lists of their automatic indexes). */
   uniques: string[];
   foreignKeys: ForeignKeyShape[];
@@ -276,6 +278,7 @@ export function snapshotSchema(db: Connection, ignoreTables: ReadonlySet<string>
         name: key,
         columns: columnsOf(db, row.name, definition),
         checks: extractChecks(sql),
+        checksWritten: new Map(checksAsWritten(sql).map((c) => [c.normalized, c.written])),
         uniques: uniquesOf(db, row.name, definition),
         foreignKeys: foreignKeysOf(db, row.name, definition),
         options: tableOptions(sql),

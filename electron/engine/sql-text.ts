@@ -199,17 +199,24 @@ export function canonicalExpression(expression: string | Token[]): string {
 
 /** Every CHECK expression in a CREATE TABLE statement (column or table level), normalized and sorted. */
 export function extractChecks(createTableSql: string): string[] {
+  return checksAsWritten(createTableSql).map((c) => c.normalized).sort();
+}
+
+/** Every CHECK expression of a CREATE TABLE: normalized, and exactly as the statement spells it (to show a person). */
+export function checksAsWritten(createTableSql: string): { normalized: string; written: string }[] {
   const tokens = tokenize(createTableSql);
-  const checks: string[] = [];
+  const checks: { normalized: string; written: string }[] = [];
   for (let k = 0; k < tokens.length - 1; k++) {
     if (tokens[k].kind === 'word' && tokens[k].text.toLowerCase() === 'check' && tokens[k + 1].text === '(') {
       const close = closingParen(tokens, k + 1);
       if (close === -1) break;
-      checks.push(normalizeTokens(tokens.slice(k + 2, close)));
+      const expression = tokens.slice(k + 2, close);
+      const written = expression.length ? createTableSql.slice(expression[0].start, expression[expression.length - 1].end) : '';
+      checks.push({ normalized: normalizeTokens(expression), written });
       k = close;
     }
   }
-  return checks.sort();
+  return checks;
 }
 
 export interface Statement {
