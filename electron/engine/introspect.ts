@@ -3,7 +3,8 @@ import { canonicalExpression, checksAsWritten, closingParen, extractChecks, norm
 import { foreignKeyKey, parseTableDefinition, type TableDefinition } from './table-definition';
 
 // A structural picture of a database's schema, in a form where formatting never counts:
-// columns and keys from pragmas, CHECKs and trigger/view bodies from normalized SQL.
+// columns and keys from pragmas; CHECKs, COLLATE, ON CONFLICT, DEFERRABLE and generated
+// expressions from the CREATE TABLE (table-definition.ts); trigger/view bodies from normalized SQL.
 
 export interface ColumnShape {
   name: string;
