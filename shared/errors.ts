@@ -10,6 +10,8 @@ export const ERROR_CODES = [
   'LOCKED',
   'NEWER_THAN_KNOWN',
   'FOREIGN_APPLICATION',
+  /** An object nobody accounts for (a trigger on a history table, a sqlite_… name SQLite did not make): the tool writes nothing while it exists. */
+  'UNTRUSTED_OBJECT',
   'NOT_VERSIONED',
   'NOT_INITIALIZED',
   'UNKNOWN_VERSION',

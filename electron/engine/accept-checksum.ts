@@ -31,7 +31,7 @@ export function acceptChecksum(ctx: EngineContext, options: AcceptChecksumOption
     if (!mismatch) {
       throw new WardenError('INVALID_INPUT', `${migration.file} matches the checksum ${ctx.dbPath} holds it to: there is no edit to accept.`, 'Nothing to do; warden status shows which migrations were edited.');
     }
-    recordEvent(db, {
+    recordEvent(db, ctx.schema, {
       action: 'accept-checksum', version: migration.version, outcome: 'ok',
       detail: { checksum: mismatch.current, previous: mismatch.recorded, file: mismatch.file, reason },
     });

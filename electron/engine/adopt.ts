@@ -35,9 +35,9 @@ export function serviceDatabaseOf(db: Connection, ctx: EngineContext, state: Dat
  */
 export function recordAdoption(db: Connection, ctx: EngineContext, version: string, legacy: LegacyVersion | null, automatic: boolean): void {
   const migration = migrationFor(ctx.schema, version);
-  ensureBookkeeping(db);
-  recordVersion(db, { version, description: migration.description, checksum: migration.checksum, executionMs: null, kind: 'baseline' });
+  ensureBookkeeping(db, ctx.schema);
+  recordVersion(db, ctx.schema, { version, description: migration.description, checksum: migration.checksum, executionMs: null, kind: 'baseline' });
   recordServiceVersion(db, ctx.schema, { version, description: migration.description, executionMs: null });
-  recordEvent(db, { action: 'baseline', version, outcome: 'ok', detail: { adoptedFrom: legacy, legacyVersion: legacy?.legacyVersion ?? null, automatic } });
+  recordEvent(db, ctx.schema, { action: 'baseline', version, outcome: 'ok', detail: { adoptedFrom: legacy, legacyVersion: legacy?.legacyVersion ?? null, automatic } });
   stampVersion(db, ctx.schema.applicationId, version);
 }

@@ -34,7 +34,7 @@ function applyInTransaction(ctx: EngineContext, db: Connection, migration: Migra
   const started = performance.now();
   runScript(ctx, db, migration, statements);
   const executionMs = Math.round(performance.now() - started);
-  recordVersion(db, { version: migration.version, description: migration.description, checksum: migration.checksum, executionMs, kind });
+  recordVersion(db, ctx.schema, { version: migration.version, description: migration.description, checksum: migration.checksum, executionMs, kind });
   recordServiceVersion(db, ctx.schema, { version: migration.version, description: migration.description, executionMs });
   return { version: migration.version, description: migration.description, executionMs };
 }
@@ -81,7 +81,7 @@ export function applyNextStep(ctx: EngineContext, db: Connection, target: string
     const current = currentVersionOf(readAppliedVersions(db));
     if (current !== null && semver.gte(current, target)) return null;
     if (current === null && userTableNames(db).length > 0) return adoptServiceDatabase(ctx, db);
-    ensureBookkeeping(db);
+    ensureBookkeeping(db, schema);
     if (current === null) createServiceHistory(db, schema);
     const pending = pendingMigrations(schema, current, target);
     const batch = current === null ? pending : pending.slice(0, 1);
@@ -94,7 +94,7 @@ export function applyNextStep(ctx: EngineContext, db: Connection, target: string
       return applyInTransaction(ctx, db, migration, scripts[index], kind);
     });
     const reached = applied[applied.length - 1].version;
-    recordEvent(db, { action: kind, version: reached, outcome: 'ok', detail: { from: current, to: reached, steps: applied } });
+    recordEvent(db, schema, { action: kind, version: reached, outcome: 'ok', detail: { from: current, to: reached, steps: applied } });
     stampVersion(db, schema.applicationId, reached);
     return { from: current, applied, adopted: null, touched };
   };
@@ -111,7 +111,7 @@ export function bringToVersion(ctx: EngineContext, db: Connection, target: strin
       step = applyNextStep(ctx, db, target);
     } catch (err) {
       if (err instanceof WardenError && err.code === 'MIGRATION_FAILED') {
-        recordFailure(db, { action: outcome.from === null && !outcome.adopted ? 'init' : 'migrate', version: String(err.details?.version), detail: { ...err.details } });
+        recordFailure(db, ctx.schema, { action: outcome.from === null && !outcome.adopted ? 'init' : 'migrate', version: String(err.details?.version), detail: { ...err.details } });
       }
       throw err;
     }

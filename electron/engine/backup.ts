@@ -12,6 +12,7 @@ import { WardenError, explainSqliteError } from './errors';
 import { startSha256 } from './file-sha256';
 import { openDatabase, withDatabase } from './open-database';
 import { recordLifecycleEvent } from './record-lifecycle-event';
+import { assertNothingActsOnHistory } from './unaccounted-objects';
 import { applyRetention, checkKeepPerReason, DEFAULT_KEEP_PER_REASON } from './retention';
 
 export interface BackupOptions {
@@ -95,8 +96,9 @@ export async function backup(ctx: EngineContext, options: BackupOptions = {}): P
   const createdAt = nowIso();
   const reason = options.reason ?? 'manual';
   const keepPerReason = checkKeepPerReason(options.keepPerReason ?? DEFAULT_KEEP_PER_REASON);
-  // A path that names no database is refused before anything is created beside it.
-  openDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs }).close();
+  // A path that names no database, or a database the backup's event could not safely be recorded
+  // in, is refused before anything is created beside it.
+  withDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs }, (db) => assertNothingActsOnHistory(db, ctx.schema));
   const folder = backupFolderOf(ctx);
   prepareBackupFolder(folder);
   for (const entry of removeAbandonedCopies(folder)) log(ctx, 'info', `Removed ${entry} from ${folder}: a backup that was killed before it completed left it there.`);

@@ -2,6 +2,8 @@ import semver from 'semver';
 import type { AppliedVersion, EventAction, LifecycleEvent } from '../../shared/types';
 import { currentActor, nowIso } from './actor';
 import type { Connection } from './open-database';
+import type { SchemaDefinition } from './schema-folder';
+import { assertNothingActsOnHistory } from './unaccounted-objects';
 
 // What the database records about itself: schema_version (one row per applied version) and
 // schema_events (an append-only log of every lifecycle action). See DESIGN.md.
@@ -18,8 +20,13 @@ export function tableExists(db: Connection, name: string): boolean {
   return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
 }
 
+// Every write to the history goes through ensureBookkeeping, recordVersion or recordEvent, and
+// each first refuses while an object nobody accounts for could act on it (unaccounted-objects.ts).
+type HistorySchema = Pick<SchemaDefinition, 'legacy'>;
+
 /** Creates the bookkeeping tables; a schema_version made by the original plan (version, applied_at) gains the new columns. */
-export function ensureBookkeeping(db: Connection): void {
+export function ensureBookkeeping(db: Connection, schema: HistorySchema): void {
+  assertNothingActsOnHistory(db, schema);
   db.exec(`
     CREATE TABLE IF NOT EXISTS schema_version (
       version TEXT PRIMARY KEY,
@@ -67,7 +74,8 @@ export function currentVersionOf(applied: AppliedVersion[]): string | null {
   return applied.length ? applied[applied.length - 1].version : null;
 }
 
-export function recordVersion(db: Connection, row: Omit<AppliedVersion, 'appliedAt' | 'appliedBy'>): void {
+export function recordVersion(db: Connection, schema: HistorySchema, row: Omit<AppliedVersion, 'appliedAt' | 'appliedBy'>): void {
+  assertNothingActsOnHistory(db, schema);
   db.prepare(
     'INSERT INTO schema_version (version, applied_at, description, checksum, execution_ms, applied_by, kind) VALUES (?, ?, ?, ?, ?, ?, ?)',
   ).run(row.version, nowIso(), row.description, row.checksum, row.executionMs, currentActor(), row.kind);
@@ -92,7 +100,8 @@ export interface NewEvent {
   detail?: Record<string, unknown>;
 }
 
-export function recordEvent(db: Connection, event: NewEvent): void {
+export function recordEvent(db: Connection, schema: HistorySchema, event: NewEvent): void {
+  assertNothingActsOnHistory(db, schema);
   db.prepare('INSERT INTO schema_events (at, action, version, outcome, actor, detail) VALUES (?, ?, ?, ?, ?, ?)').run(
     nowIso(),
     event.action,
@@ -104,10 +113,10 @@ export function recordEvent(db: Connection, event: NewEvent): void {
 }
 
 /** Records a failure after its transaction rolled back, in a transaction of its own. */
-export function recordFailure(db: Connection, event: Omit<NewEvent, 'outcome'>): void {
+export function recordFailure(db: Connection, schema: HistorySchema, event: Omit<NewEvent, 'outcome'>): void {
   db.transaction(() => {
-    ensureBookkeeping(db);
-    recordEvent(db, { ...event, outcome: 'failed' });
+    ensureBookkeeping(db, schema);
+    recordEvent(db, schema, { ...event, outcome: 'failed' });
   }).immediate();
 }
 

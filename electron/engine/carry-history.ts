@@ -1,5 +1,6 @@
 import { ensureBookkeeping, parseDetail, tableExists } from './bookkeeping';
 import type { Connection } from './open-database';
+import type { SchemaDefinition } from './schema-folder';
 
 // The audit trail lives inside the database file, so a restore that only copied the backup in
 // would erase the record of everything done since the backup was taken — the restore included.
@@ -35,8 +36,8 @@ function identityOf(row: EventRow): string {
  * its own past), in their order, each with detail.carriedFrom naming the database and the event's
  * id there. Returns how many were carried.
  */
-export function carryHistory(replaced: Connection, restoring: Connection, replacedPath: string): number {
-  ensureBookkeeping(restoring);
+export function carryHistory(replaced: Connection, restoring: Connection, replacedPath: string, schema: SchemaDefinition): number {
+  ensureBookkeeping(restoring, schema);
   const present = new Set(eventRows(restoring).map(identityOf));
   const carried = eventRows(replaced).filter((row) => !present.has(identityOf(row)));
   const insert = restoring.prepare('INSERT INTO schema_events (at, action, version, outcome, actor, detail) VALUES (?, ?, ?, ?, ?, ?)');

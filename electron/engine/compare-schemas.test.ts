@@ -62,7 +62,10 @@ describe('compareSchemas: what does count', () => {
   it('foreign-key actions', () => {
     const parent = 'CREATE TABLE p (id TEXT PRIMARY KEY);';
     expect(differences(`${parent} CREATE TABLE c (pid TEXT REFERENCES p(id) ON DELETE CASCADE);`, `${parent} CREATE TABLE c (pid TEXT REFERENCES p(id));`))
-      .toEqual(['foreign_key (pid) → p(id) ON DELETE CASCADE ON UPDATE NO ACTION missing', 'foreign_key (pid) → p(id) ON DELETE NO ACTION ON UPDATE NO ACTION extra']);
+      .toEqual(['foreign_key (pid) → p changed']);
+    const [problem] = compareSchemas(snapshotOf(`${parent} CREATE TABLE c (pid TEXT REFERENCES p(id) ON DELETE CASCADE);`), snapshotOf(`${parent} CREATE TABLE c (pid TEXT REFERENCES p(id));`));
+    expect(problem).toMatchObject({ expected: '(pid) → p(id) ON DELETE CASCADE ON UPDATE NO ACTION', actual: '(pid) → p(id) ON DELETE NO ACTION ON UPDATE NO ACTION', severity: 'error' });
+    expect(differences(`${parent} CREATE TABLE c (pid TEXT REFERENCES p(id));`, `${parent} CREATE TABLE c (pid TEXT);`)).toEqual(['foreign_key (pid) → p(id) ON DELETE NO ACTION ON UPDATE NO ACTION missing']);
   });
 
   it('a CHECK, wherever it is written: 1.0.0 against 1.1.0 differ in file_access_log only', () => {
@@ -82,5 +85,97 @@ describe('compareSchemas: what does count', () => {
     expect(differences(table, 'CREATE TABLE t (a INTEGER NOT NULL, b TEXT);')).toEqual(['column a changed']);
     expect(differences(table, "CREATE TABLE t (a INTEGER, b TEXT DEFAULT 'x');")).toEqual(['column b changed']);
     expect(differences(table, 'CREATE TABLE t (a REAL, b TEXT);')).toEqual(['column a changed']);
+  });
+});
+
+describe('compareSchemas: every clause that changes what a write does (issue 12)', () => {
+  it('a column COLLATE; BINARY is the default', () => {
+    expect(differences('CREATE TABLE t (b TEXT);', 'CREATE TABLE t (b TEXT COLLATE NOCASE);')).toEqual(['column b changed']);
+    expect(differences('CREATE TABLE t (b TEXT COLLATE NOCASE);', 'CREATE TABLE t (b TEXT COLLATE RTRIM);')).toEqual(['column b changed']);
+    expect(differences('CREATE TABLE t (b TEXT);', 'CREATE TABLE t (b TEXT COLLATE binary);')).toEqual([]);
+    expect(differences("CREATE TABLE t (b TEXT DEFAULT 'x' COLLATE NOCASE CHECK (b <> ''));", "create table t (b text check (b <> '') collate nocase default 'x');")).toEqual([]);
+  });
+
+  it('a generated column: there, its expression, VIRTUAL or STORED', () => {
+    const base = 'CREATE TABLE t (a INTEGER, c INTEGER GENERATED ALWAYS AS (a * 2) VIRTUAL);';
+    expect(differences(base, 'CREATE TABLE t (a INTEGER);')).toEqual(['column c missing']);
+    expect(differences(base, 'CREATE TABLE t (a INTEGER, c INTEGER GENERATED ALWAYS AS (a * 3) VIRTUAL);')).toEqual(['column c changed']);
+    expect(differences(base, 'CREATE TABLE t (a INTEGER, c INTEGER GENERATED ALWAYS AS (a * 2) STORED);')).toEqual(['column c changed']);
+    expect(differences(base, 'CREATE TABLE t (a INTEGER, c INTEGER);')).toEqual(['column c changed']);
+    expect(differences(base, 'CREATE TABLE t (a INTEGER, c INTEGER AS ((a * 2)));')).toEqual([]);
+  });
+
+  it('ON CONFLICT of NOT NULL, UNIQUE and PRIMARY KEY; ABORT is the default', () => {
+    expect(differences('CREATE TABLE t (a TEXT NOT NULL ON CONFLICT REPLACE DEFAULT 0);', 'CREATE TABLE t (a TEXT NOT NULL DEFAULT 0);')).toEqual(['column a changed']);
+    expect(differences('CREATE TABLE t (a TEXT NOT NULL);', 'CREATE TABLE t (a TEXT NOT NULL ON CONFLICT ABORT);')).toEqual([]);
+    expect(differences('CREATE TABLE t (a TEXT UNIQUE);', 'CREATE TABLE t (a TEXT UNIQUE ON CONFLICT REPLACE);')).toEqual(['unique a changed']);
+    expect(compareSchemas(snapshotOf('CREATE TABLE t (a TEXT UNIQUE);'), snapshotOf('CREATE TABLE t (a TEXT UNIQUE ON CONFLICT REPLACE);'))[0]).toMatchObject({ expected: 'a', actual: 'a ON CONFLICT REPLACE' });
+    expect(differences('CREATE TABLE t (a TEXT, b TEXT UNIQUE);', 'CREATE TABLE t (a TEXT UNIQUE, b TEXT);')).toEqual(['unique b missing', 'unique a extra']);
+    expect(differences('CREATE TABLE t (a TEXT, b TEXT, UNIQUE (a, b));', 'CREATE TABLE t (a TEXT, b TEXT, UNIQUE (a, b) ON CONFLICT IGNORE);')).toEqual(['unique a, b changed']);
+    expect(differences('CREATE TABLE t (a TEXT UNIQUE ON CONFLICT REPLACE);', 'CREATE TABLE t (a TEXT, UNIQUE (a) ON CONFLICT REPLACE);')).toEqual([]);
+    expect(differences('CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT);', 'CREATE TABLE t (id INTEGER PRIMARY KEY ON CONFLICT REPLACE, a TEXT);')).toEqual(['column id changed']);
+    expect(differences('CREATE TABLE t (a TEXT, b TEXT, PRIMARY KEY (a, b));', 'CREATE TABLE t (a TEXT, b TEXT, PRIMARY KEY (a, b) ON CONFLICT IGNORE);')).toEqual(['column a changed', 'column b changed']);
+  });
+
+  it('1.2.0 mime_type without its ON CONFLICT REPLACE is an error naming both definitions', () => {
+    const scripts = shippedSchema().migrations.map((m) => m.sql).join('\n');
+    const actual = snapshotOf(scripts.replace("mime_type TEXT NOT NULL ON CONFLICT REPLACE DEFAULT 'application/octet-stream'", "mime_type TEXT NOT NULL DEFAULT 'application/octet-stream'"));
+    expect(compareSchemas(expectedSchemaAt(shippedSchema(), '1.2.0'), actual)).toEqual([
+      expect.objectContaining({
+        kind: 'column', name: 'mime_type', table: 'conversation_files', change: 'changed', severity: 'error',
+        expected: "TEXT NOT NULL ON CONFLICT REPLACE DEFAULT 'application/octet-stream'", actual: "TEXT NOT NULL DEFAULT 'application/octet-stream'",
+      }),
+    ]);
+  });
+
+  it('a foreign key DEFERRABLE INITIALLY DEFERRED; NOT DEFERRABLE and INITIALLY IMMEDIATE are the default', () => {
+    const parent = 'CREATE TABLE p (id TEXT PRIMARY KEY);';
+    const child = (clause: string) => `${parent} CREATE TABLE c (pid TEXT REFERENCES p(id) ON DELETE CASCADE ${clause});`;
+    expect(compareSchemas(snapshotOf(child('')), snapshotOf(child('DEFERRABLE INITIALLY DEFERRED')))).toEqual([
+      expect.objectContaining({
+        kind: 'foreign_key', name: '(pid) → p', change: 'changed', severity: 'error',
+        expected: '(pid) → p(id) ON DELETE CASCADE ON UPDATE NO ACTION', actual: '(pid) → p(id) ON DELETE CASCADE ON UPDATE NO ACTION DEFERRABLE INITIALLY DEFERRED',
+      }),
+    ]);
+    expect(differences(child(''), child('DEFERRABLE INITIALLY IMMEDIATE'))).toEqual([]);
+    expect(differences(child(''), child('NOT DEFERRABLE INITIALLY DEFERRED'))).toEqual([]);
+    expect(differences(child('DEFERRABLE INITIALLY DEFERRED'), `${parent} CREATE TABLE c (pid TEXT, FOREIGN KEY (pid) REFERENCES p (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED);`)).toEqual([]);
+  });
+
+  it('column order', () => {
+    expect(differences('CREATE TABLE t (a INTEGER, b TEXT);', 'CREATE TABLE t (b TEXT, a INTEGER);')).toEqual(['table t changed']);
+    const [problem] = compareSchemas(snapshotOf('CREATE TABLE t (a INTEGER, b TEXT);'), snapshotOf('CREATE TABLE t (b TEXT, a INTEGER);'));
+    expect(problem).toMatchObject({ expected: '(a, b)', actual: '(b, a)', severity: 'error' });
+    expect(differences('CREATE TABLE t (a INTEGER, b TEXT);', 'CREATE TABLE t (a INTEGER, b TEXT, c TEXT);')).toEqual(['column c extra']);
+  });
+});
+
+describe('compareSchemas: the same meaning spelled otherwise stays healthy (issue 12)', () => {
+  it('redundant parentheses in a CHECK, shown as written', () => {
+    expect(differences('CREATE TABLE t (x INTEGER CHECK (x >= 0));', 'CREATE TABLE t (x INTEGER CHECK ((x >= 0)));')).toEqual([]);
+    expect(differences('CREATE TABLE t (x INTEGER CHECK (x IN (0, 1)));', 'CREATE TABLE t (x INTEGER CHECK ((x) IN (0, 1)));')).toEqual([]);
+    expect(differences('CREATE TABLE t (x INTEGER CHECK (x + 1 > 0));', 'CREATE TABLE t (x INTEGER CHECK (((x)) + (1) > (0)));')).toEqual([]);
+    // Parentheses that group still count, and the problem shows the CHECK as it is written.
+    expect(differences('CREATE TABLE t (x INTEGER CHECK ((x + 1) * 2 > 0));', 'CREATE TABLE t (x INTEGER CHECK (x + 1 * 2 > 0));')).toEqual(['check (x + 1) * 2 > 0 missing', 'check x + 1 * 2 > 0 extra']);
+    expect(differences('CREATE TABLE t (x INTEGER CHECK (x IN (0, 1)));', 'CREATE TABLE t (x INTEGER CHECK (x IN (0)));')).toEqual(['check x in (0, 1) missing', 'check x in (0) extra']);
+    const [gone, added] = compareSchemas(snapshotOf('CREATE TABLE t (x INTEGER CHECK (X  IN (0, 1)));'), snapshotOf('CREATE TABLE t (x INTEGER CHECK ((x) IN (0)));'));
+    expect([gone.expected, added.actual]).toEqual(['CHECK (X  IN (0, 1))', 'CHECK ((x) IN (0))']);
+  });
+
+  it('a DEFAULT written with double quotes is the string SQLite stores', () => {
+    expect(differences("CREATE TABLE t (s TEXT NOT NULL DEFAULT 'local');", 'CREATE TABLE t (s TEXT NOT NULL DEFAULT "local");')).toEqual([]);
+    expect(differences("CREATE TABLE t (s TEXT DEFAULT 'local');", 'CREATE TABLE t (s TEXT DEFAULT [local]);')).toEqual([]);
+    expect(differences("CREATE TABLE t (s TEXT DEFAULT 'local');", 'CREATE TABLE t (s TEXT DEFAULT "s3");')).toEqual(['column s changed']);
+    expect(differences('CREATE TABLE t (s TEXT DEFAULT NULL, d TEXT DEFAULT CURRENT_TIMESTAMP);', "CREATE TABLE t (s TEXT DEFAULT 'NULL', d TEXT DEFAULT 'CURRENT_TIMESTAMP');")).toEqual(['column s changed', 'column d changed']);
+  });
+
+  it('redundant parentheses in an index expression, a partial index, a trigger and a view', () => {
+    const table = 'CREATE TABLE t (a INTEGER, b TEXT); CREATE TABLE log (a INTEGER);';
+    expect(differences(`${table} CREATE INDEX i ON t (lower(b)) WHERE a > 0;`, `${table} CREATE INDEX i ON t ((lower((b)))) WHERE (a > 0);`)).toEqual([]);
+    expect(differences(`${table} CREATE TRIGGER tr AFTER INSERT ON t WHEN NEW.a = 1 BEGIN INSERT INTO log VALUES (NEW.a + 1); END;`,
+      `${table} CREATE TRIGGER tr AFTER INSERT ON t WHEN ((NEW.a) = 1) BEGIN INSERT INTO log VALUES ((NEW.a) + 1); END;`)).toEqual([]);
+    expect(differences(`${table} CREATE VIEW v AS SELECT a FROM t WHERE a IN (1, 2);`, `${table} CREATE VIEW v AS SELECT (a) FROM t WHERE (a) IN (1, 2);`)).toEqual([]);
+    expect(differences(`${table} CREATE TRIGGER tr AFTER INSERT ON t WHEN NEW.a = 1 BEGIN INSERT INTO log VALUES (NEW.a + 1); END;`,
+      `${table} CREATE TRIGGER tr AFTER INSERT ON t WHEN NEW.a = 2 BEGIN INSERT INTO log VALUES (NEW.a + 1); END;`)).toEqual(['trigger tr changed']);
   });
 });

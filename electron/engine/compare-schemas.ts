@@ -1,15 +1,44 @@
 import type { Problem } from '../../shared/types';
+import { canonicalExpression } from './sql-text';
 import { describeForeignKey, type ColumnShape, type SchemaSnapshot, type SqlObjectShape, type TableShape } from './introspect';
 
 // Compares a live schema with the expected one and names every missing, extra or changed
 // object. Missing tables come first: they are what crashes a service.
 
+/** A column's definition in the order SQL writes it; every clause that changes what a write does is in it. */
 function describeColumn(c: ColumnShape): string {
   const parts = [c.type || '(no type)'];
-  if (c.primaryKeyPosition > 0) parts.push('PRIMARY KEY');
-  if (c.notNull) parts.push('NOT NULL');
+  const onConflict = (resolution: string | null) => (resolution ? ` ON CONFLICT ${resolution}` : '');
+  if (c.generated !== null) parts.push(`GENERATED ALWAYS ${c.generated}`);
+  if (c.primaryKeyPosition > 0) parts.push(`PRIMARY KEY${onConflict(c.primaryKeyConflict)}`);
+  if (c.notNull) parts.push(`NOT NULL${onConflict(c.notNullConflict)}`);
   if (c.defaultValue !== null) parts.push(`DEFAULT ${c.defaultValue}`);
+  if (c.collation !== null) parts.push(`COLLATE ${c.collation}`);
   return parts.join(' ');
+}
+
+/** The order of the columns both tables have: `INSERT … VALUES` without a column list and `SELECT *` depend on it. */
+function compareColumnOrder(table: string, expected: TableShape, actual: TableShape): Problem[] {
+  const names = (shape: TableShape, other: TableShape) => {
+    const shared = new Set(other.columns.map((c) => c.name.toLowerCase()));
+    return shape.columns.map((c) => c.name.toLowerCase()).filter((name) => shared.has(name));
+  };
+  const want = names(expected, actual).join(', ');
+  const have = names(actual, expected).join(', ');
+  return want === have ? [] : [changed('table', table, table, `The column order of table ${table}`, `(${want})`, `(${have})`)];
+}
+
+/** CHECKs compare by meaning (redundant parentheses do not count) and are shown as written. */
+function compareChecks(table: string, expected: TableShape, actual: TableShape): Problem[] {
+  const expectedKeys = new Set(expected.checks.map((c) => canonicalExpression(c)));
+  const actualKeys = new Set(actual.checks.map((c) => canonicalExpression(c)));
+  const written = (shape: TableShape, check: string) => `CHECK (${shape.checksWritten.get(check) ?? check})`;
+  return [
+    ...expected.checks.filter((c) => !actualKeys.has(canonicalExpression(c)))
+      .map((c) => ({ ...missing('check', c, table, `CHECK ${c} on table ${table}`), expected: written(expected, c) })),
+    ...actual.checks.filter((c) => !expectedKeys.has(canonicalExpression(c)))
+      .map((c) => ({ ...extra('check', c, table, `CHECK ${c} on table ${table}`), severity: 'error' as const, actual: written(actual, c) })),
+  ];
 }
 
 function missing(kind: Problem['kind'], name: string, table: string | undefined, what: string): Problem {
@@ -24,10 +53,24 @@ function changed(kind: Problem['kind'], name: string, table: string | undefined,
   return { kind, name, table, change: 'changed', severity: 'error', message: `${what} differs from the expected schema.`, expected, actual };
 }
 
-function compareSets(kind: 'check' | 'unique' | 'foreign_key', table: string, label: string, expected: string[], actual: string[]): Problem[] {
+/** A UNIQUE by its columns alone, a foreign key by its columns and parent: what stays when only a clause changes. */
+const uniqueColumns = (unique: string) => unique.replace(/ ON CONFLICT \w+$/, '').replace(/ COLLATE \w+| DESC/g, '');
+const foreignKeyEnds = (fk: string) => fk.replace(/\(([^)]*)\) ON DELETE .*$/, '');
+
+/**
+ * Compares constraint descriptions as sets. A missing and an extra one on the same columns are
+ * one changed constraint (a UNIQUE that gained ON CONFLICT REPLACE, a foreign key made DEFERRABLE)
+ * with both definitions; the rest are missing or extra.
+ */
+function compareSets(kind: 'unique' | 'foreign_key', table: string, label: string, expected: string[], actual: string[], identity: (item: string) => string): Problem[] {
   const problems: Problem[] = [];
-  for (const item of expected) if (!actual.includes(item)) problems.push(missing(kind, item, table, `${label} ${item} on table ${table}`));
-  for (const item of actual) if (!expected.includes(item)) problems.push({ ...extra(kind, item, table, `${label} ${item} on table ${table}`), severity: 'error' });
+  const extras = actual.filter((item) => !expected.includes(item));
+  for (const item of expected.filter((e) => !actual.includes(e))) {
+    const counterpart = extras.findIndex((e) => identity(e) === identity(item));
+    if (counterpart === -1) problems.push(missing(kind, item, table, `${label} ${item} on table ${table}`));
+    else problems.push(changed(kind, identity(item), table, `${label} ${identity(item)} on table ${table}`, item, extras.splice(counterpart, 1)[0]));
+  }
+  for (const item of extras) problems.push({ ...extra(kind, item, table, `${label} ${item} on table ${table}`), severity: 'error' });
   return problems;
 }
 
@@ -50,9 +93,10 @@ function compareTable(expected: TableShape, actual: TableShape): Problem[] {
     problems.push(changed('table', table, table, `The options of table ${table} (AUTOINCREMENT, WITHOUT ROWID, STRICT)`, expected.options || '(none)', actual.options || '(none)'));
   }
   // A CHECK, UNIQUE or foreign key that is there but should not be rejects writes the service makes: an error.
-  problems.push(...compareSets('check', table, 'CHECK', expected.checks, actual.checks));
-  problems.push(...compareSets('unique', table, 'UNIQUE', expected.uniques, actual.uniques));
-  problems.push(...compareSets('foreign_key', table, 'Foreign key', expected.foreignKeys.map(describeForeignKey), actual.foreignKeys.map(describeForeignKey)));
+  problems.push(...compareColumnOrder(table, expected, actual));
+  problems.push(...compareChecks(table, expected, actual));
+  problems.push(...compareSets('unique', table, 'UNIQUE', expected.uniques, actual.uniques, uniqueColumns));
+  problems.push(...compareSets('foreign_key', table, 'Foreign key', expected.foreignKeys.map(describeForeignKey), actual.foreignKeys.map(describeForeignKey), foreignKeyEnds));
   return problems;
 }
 

@@ -1,8 +1,10 @@
 import type { Connection } from './open-database';
-import { closingParen, extractChecks, normalizeSql, normalizeTokens, splitAtCommas, tokenize } from './sql-text';
+import { canonicalExpression, checksAsWritten, closingParen, extractChecks, normalizeTokens, splitAtCommas, stripRedundantParens, tokenize, type Token } from './sql-text';
+import { foreignKeyKey, parseTableDefinition, type TableDefinition } from './table-definition';
 
 // A structural picture of a database's schema, in a form where formatting never counts:
-// columns and keys from pragmas, CHECKs and trigger/view bodies from normalized SQL.
+// columns and keys from pragmas; CHECKs, COLLATE, ON CONFLICT, DEFERRABLE and generated
+// expressions from the CREATE TABLE (table-definition.ts); trigger/view bodies from normalized SQL.
 
 export interface ColumnShape {
   name: string;
@@ -10,6 +12,13 @@ export interface ColumnShape {
   notNull: boolean;
   defaultValue: string | null;
   primaryKeyPosition: number;
+  /** Declared collation other than BINARY (from the SQL: no pragma shows it). */
+  collation: string | null;
+  /** ON CONFLICT of the column's NOT NULL and PRIMARY KEY, other than the default ABORT. */
+  notNullConflict: string | null;
+  primaryKeyConflict: string | null;
+  /** A generated column: `AS (expression) VIRTUAL|STORED` (pragma table_xinfo's hidden 2 or 3). */
+  generated: string | null;
 }
 
 export interface ForeignKeyShape {
@@ -18,12 +27,16 @@ export interface ForeignKeyShape {
   to: string[];
   onDelete: string;
   onUpdate: string;
+  /** DEFERRABLE INITIALLY DEFERRED: checked at COMMIT instead of at each statement. */
+  deferred: boolean;
 }
 
 export interface TableShape {
   name: string;
   columns: ColumnShape[];
   checks: string[];
+  /** Each CHECK of `checks` as the CREATE TABLE spells it. */
+  checksWritten: Map<string, string>;
   /** UNIQUE constraints (the column lists of their automatic indexes). */
   uniques: string[];
   foreignKeys: ForeignKeyShape[];
@@ -66,12 +79,20 @@ interface MasterRow {
   sql: string | null;
 }
 
-/** A default as it compares: `DEFAULT (0)` and `DEFAULT 0` are the same default. */
+/** Bare words a DEFAULT keeps as what they are; any other lone name is a string to SQLite. */
+const DEFAULT_KEYWORDS = new Set(['null', 'true', 'false', 'current_time', 'current_date', 'current_timestamp']);
+
+/** A lone name in a DEFAULT as SQLite stores it: `DEFAULT "local"` (and `DEFAULT local`) is the string 'local'. */
+function defaultNameAsString(tokens: Token[]): Token[] {
+  const [only] = tokens;
+  if (tokens.length !== 1 || !(only.kind === 'identifier' || (only.kind === 'word' && !DEFAULT_KEYWORDS.has(only.text.toLowerCase())))) return tokens;
+  return [{ ...only, kind: 'string', text: `'${only.text.replace(/'/g, "''")}'` }];
+}
+
+/** A default as it compares: `DEFAULT (0)` and `DEFAULT 0` are the same default, and so are `DEFAULT "local"` and `DEFAULT 'local'`. */
 function normalizeDefault(value: string | null): string | null {
   if (value === null) return null;
-  let tokens = tokenize(value);
-  while (tokens.length > 2 && tokens[0].text === '(' && closingParen(tokens, 0) === tokens.length - 1) tokens = tokens.slice(1, -1);
-  return normalizeTokens(tokens);
+  return normalizeTokens(defaultNameAsString(stripRedundantParens(tokenize(value))));
 }
 
 /** A declared type as it compares: `varchar( 10 )` and `VARCHAR(10)` are the same type. */
@@ -79,21 +100,31 @@ function normalizeType(type: string): string {
   return type.toUpperCase().replace(/\s+/g, ' ').replace(/\s*([(),])\s*/g, '$1').trim();
 }
 
-function columnsOf(db: Connection, table: string): ColumnShape[] {
-  const rows = db.prepare('SELECT name, type, "notnull" AS required, dflt_value AS dflt, pk FROM pragma_table_info(?)').all(table) as {
+/** Columns in declaration order; table_xinfo, because table_info leaves generated columns out. */
+function columnsOf(db: Connection, table: string, definition: TableDefinition): ColumnShape[] {
+  const rows = db.prepare('SELECT name, type, "notnull" AS required, dflt_value AS dflt, pk, hidden FROM pragma_table_xinfo(?)').all(table) as {
     name: string;
     type: string;
     required: number;
     dflt: string | null;
     pk: number;
+    hidden: number;
   }[];
-  return rows.map((r) => ({
-    name: r.name,
-    type: normalizeType(r.type),
-    notNull: r.required === 1,
-    defaultValue: normalizeDefault(r.dflt),
-    primaryKeyPosition: r.pk,
-  }));
+  return rows.map((r) => {
+    const clauses = definition.columns.get(r.name.toLowerCase());
+    const generatedAs = r.hidden === 2 || r.hidden === 3 ? `AS (${clauses?.generatedAs ?? '?'}) ${r.hidden === 3 ? 'STORED' : 'VIRTUAL'}` : null;
+    return {
+      name: r.name,
+      type: normalizeType(r.type),
+      notNull: r.required === 1,
+      defaultValue: normalizeDefault(r.dflt),
+      primaryKeyPosition: r.pk,
+      collation: clauses?.collation ?? null,
+      notNullConflict: r.required === 1 ? (clauses?.notNullConflict ?? null) : null,
+      primaryKeyConflict: r.pk > 0 ? (clauses?.primaryKeyConflict ?? null) : null,
+      generated: generatedAs,
+    };
+  });
 }
 
 function primaryKeyOf(db: Connection, table: string): string[] {
@@ -101,7 +132,7 @@ function primaryKeyOf(db: Connection, table: string): string[] {
   return rows.map((r) => r.name.toLowerCase());
 }
 
-function foreignKeysOf(db: Connection, table: string): ForeignKeyShape[] {
+function foreignKeysOf(db: Connection, table: string, definition: TableDefinition): ForeignKeyShape[] {
   const rows = db.prepare('SELECT id, "from" AS fromCol, "table" AS parent, "to" AS toCol, on_update, on_delete FROM pragma_foreign_key_list(?) ORDER BY id, seq').all(table) as {
     id: number;
     fromCol: string;
@@ -112,13 +143,14 @@ function foreignKeysOf(db: Connection, table: string): ForeignKeyShape[] {
   }[];
   const byId = new Map<number, ForeignKeyShape>();
   for (const r of rows) {
-    const fk = byId.get(r.id) ?? { from: [], table: r.parent.toLowerCase(), to: [], onDelete: r.on_delete, onUpdate: r.on_update };
+    const fk = byId.get(r.id) ?? { from: [], table: r.parent.toLowerCase(), to: [], onDelete: r.on_delete, onUpdate: r.on_update, deferred: false };
     fk.from.push(r.fromCol.toLowerCase());
     fk.to.push((r.toCol ?? '').toLowerCase());
     byId.set(r.id, fk);
   }
   // `REFERENCES parent` without columns means the parent's primary key: spell it out so both forms compare equal.
   for (const fk of byId.values()) {
+    fk.deferred = definition.deferredForeignKeys.has(foreignKeyKey(fk.from, fk.table));
     if (fk.to.every((column) => column === '')) {
       const key = primaryKeyOf(db, fk.table);
       if (key.length === fk.from.length) fk.to = key;
@@ -128,7 +160,7 @@ function foreignKeysOf(db: Connection, table: string): ForeignKeyShape[] {
 }
 
 export function describeForeignKey(fk: ForeignKeyShape): string {
-  return `(${fk.from.join(', ')}) → ${fk.table}(${fk.to.join(', ')}) ON DELETE ${fk.onDelete} ON UPDATE ${fk.onUpdate}`;
+  return `(${fk.from.join(', ')}) → ${fk.table}(${fk.to.join(', ')}) ON DELETE ${fk.onDelete} ON UPDATE ${fk.onUpdate}${fk.deferred ? ' DEFERRABLE INITIALLY DEFERRED' : ''}`;
 }
 
 /** The key items of a CREATE INDEX as written, without ASC/DESC and COLLATE (pragmas give those). */
@@ -144,7 +176,7 @@ function indexKeyExpressions(sql: string | null): string[] {
     const word = (k: number) => (item[k]?.kind === 'word' ? item[k].text.toLowerCase() : '');
     if (word(end - 1) === 'asc' || word(end - 1) === 'desc') end--;
     if (word(end - 2) === 'collate') end -= 2;
-    return normalizeTokens(item.slice(0, end));
+    return canonicalExpression(item.slice(0, end));
   });
 }
 
@@ -163,9 +195,16 @@ function indexColumns(db: Connection, index: string, sql: string | null): string
   });
 }
 
-function uniquesOf(db: Connection, table: string): string[] {
+/** UNIQUE constraints by their key, with an ON CONFLICT other than ABORT (`UNIQUE ON CONFLICT REPLACE` deletes the row it collides with). */
+function uniquesOf(db: Connection, table: string, definition: TableDefinition): string[] {
   const rows = db.prepare("SELECT name FROM pragma_index_list(?) WHERE origin = 'u'").all(table) as { name: string }[];
-  return rows.map((r) => indexColumns(db, r.name, null).join(', ')).sort();
+  return rows
+    .map((r) => {
+      const names = (db.prepare('SELECT name FROM pragma_index_info(?) ORDER BY seqno').all(r.name) as { name: string }[]).map((c) => c.name.toLowerCase());
+      const conflict = definition.uniqueConflicts.get(names.join(', '));
+      return `${indexColumns(db, r.name, null).join(', ')}${conflict ? ` ON CONFLICT ${conflict}` : ''}`;
+    })
+    .sort();
 }
 
 /** AUTOINCREMENT and what follows the column list (WITHOUT ROWID, STRICT): they change how a table behaves. */
@@ -190,7 +229,20 @@ function normalizeTrigger(sql: string): string {
   const forEachRow = tokens.findIndex((_, k) => k < header && word(k) === 'for' && word(k + 1) === 'each' && word(k + 2) === 'row');
   if (forEachRow !== -1) tokens.splice(forEachRow, 3);
   while (tokens.length && tokens[tokens.length - 1].text === ';') tokens.pop();
-  return normalizeTokens(tokens);
+  // The WHEN condition compares as an expression; the rest loses only parentheses around single operands.
+  const begin = tokens.findIndex((_, k) => word(k) === 'begin');
+  const when = tokens.findIndex((_, k) => k < begin && word(k) === 'when');
+  if (when !== -1) {
+    return `${normalizeTokens(stripRedundantParens(tokens.slice(0, when + 1)))} ${canonicalExpression(tokens.slice(when + 1, begin))} ${normalizeTokens(stripRedundantParens(tokens.slice(begin)))}`;
+  }
+  return normalizeTokens(stripRedundantParens(tokens));
+}
+
+/** A view's SQL as it compares: parentheses around single operands do not count. */
+function normalizeView(sql: string): string {
+  const tokens = tokenize(sql);
+  while (tokens.length && tokens[tokens.length - 1].text === ';') tokens.pop();
+  return normalizeTokens(stripRedundantParens(tokens));
 }
 
 /** The text after the top-level WHERE of a CREATE INDEX, normalized (a partial index's condition). */
@@ -201,13 +253,18 @@ function partialWhere(sql: string): string | null {
     if (tokens[k].text === '(') depth++;
     else if (tokens[k].text === ')') depth--;
     else if (depth === 0 && tokens[k].kind === 'word' && tokens[k].text.toLowerCase() === 'where') {
-      return normalizeTokens(tokens.slice(k + 1).filter((t) => t.text !== ';'));
+      return canonicalExpression(tokens.slice(k + 1).filter((t) => t.text !== ';'));
     }
   }
   return null;
 }
 
-/** The schema of `db` (the main database), leaving out SQLite's own and Schema Warden's tables. */
+/** True when a view's or trigger's SQL names one of `tables` (as a name, not inside a string). */
+export function namesAnyTable(sql: string | null, tables: ReadonlySet<string>): boolean {
+  return tokenize(sql ?? '').some((t) => (t.kind === 'word' || t.kind === 'identifier') && tables.has(t.text.toLowerCase()));
+}
+
+/** The schema of `db` (the main database), leaving out SQLite's own and Schema Warden's tables and what reads or writes them. */
 export function snapshotSchema(db: Connection, ignoreTables: ReadonlySet<string> = BOOKKEEPING_TABLES): SchemaSnapshot {
   const rows = db.prepare("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name").all() as MasterRow[];
   const snapshot: SchemaSnapshot = { tables: new Map(), indexes: new Map(), triggers: new Map(), views: new Map() };
@@ -217,22 +274,24 @@ export function snapshotSchema(db: Connection, ignoreTables: ReadonlySet<string>
     const table = row.tbl_name.toLowerCase();
     const sql = row.sql ?? '';
     if (row.type === 'table' && !ignored(row.name)) {
+      const definition = parseTableDefinition(sql);
       snapshot.tables.set(key, {
         name: key,
-        columns: columnsOf(db, row.name),
+        columns: columnsOf(db, row.name, definition),
         checks: extractChecks(sql),
-        uniques: uniquesOf(db, row.name),
-        foreignKeys: foreignKeysOf(db, row.name),
+        checksWritten: new Map(checksAsWritten(sql).map((c) => [c.normalized, c.written])),
+        uniques: uniquesOf(db, row.name, definition),
+        foreignKeys: foreignKeysOf(db, row.name, definition),
         options: tableOptions(sql),
         sql,
       });
     } else if (row.type === 'index' && row.sql !== null && !ignored(table)) {
       const unique = (db.prepare('SELECT "unique" AS u FROM pragma_index_list(?) WHERE name = ?').get(row.tbl_name, row.name) as { u: number } | undefined)?.u === 1;
       snapshot.indexes.set(key, { name: key, table, unique, columns: indexColumns(db, row.name, sql), where: partialWhere(sql), sql });
-    } else if (row.type === 'trigger' && !ignored(table)) {
+    } else if (row.type === 'trigger' && !ignored(table) && !namesAnyTable(row.sql, ignoreTables)) {
       snapshot.triggers.set(key, { name: key, table, normalized: normalizeTrigger(sql), sql });
-    } else if (row.type === 'view') {
-      snapshot.views.set(key, { name: key, table, normalized: normalizeSql(sql), sql });
+    } else if (row.type === 'view' && !namesAnyTable(row.sql, ignoreTables)) {
+      snapshot.views.set(key, { name: key, table, normalized: normalizeView(sql), sql });
     }
   }
   return snapshot;

@@ -39,21 +39,23 @@ function warning(at: Shaped, rule: LintWarning['rule'], severity: LintWarning['s
   return { rule, severity, message, line: at.statement.line, statement: at.statement.sql };
 }
 
+/** Each RENAME of a table created in the script onto a name the script dropped in between: a rebuild. */
 function findRebuilds(shaped: Shaped[]): Rebuild[] {
   const rebuilds: Rebuild[] = [];
-  for (const drop of shaped) {
-    if (drop.shape.kind !== 'drop-table') continue;
-    const table = drop.shape.table;
-    const rename = shaped.find((s) => s.index > drop.index && s.shape.kind === 'rename-table' && s.shape.to === table);
-    if (!rename || rename.shape.kind !== 'rename-table') continue;
+  for (const rename of shaped) {
+    if (rename.shape.kind !== 'rename-table') continue;
     const temporary = rename.shape.table;
-    const create = shaped.find((s) => s.index < rename.index && s.shape.kind === 'create-table' && s.shape.table === temporary);
+    const table = rename.shape.to;
+    const create = shaped.findLast((s) => s.index < rename.index && s.shape.kind === 'create-table' && s.shape.table === temporary);
     if (!create || create.shape.kind !== 'create-table') continue;
-    const copy = shaped.find((s) => s.index < drop.index && s.shape.kind === 'copy' && s.shape.into === temporary && s.shape.from.includes(table)) ?? null;
+    // The drop between the new table's CREATE and the RENAME: a DROP of the same name before them is a drop of its own.
+    const drop = shaped.findLast((s) => s.index > create.index && s.index < rename.index && s.shape.kind === 'drop-table' && s.shape.table === table);
+    if (!drop) continue;
+    const copy = shaped.find((s) => s.index > create.index && s.index < drop.index && s.shape.kind === 'copy' && s.shape.into === temporary && s.shape.from.includes(table)) ?? null;
     const copied = copy?.shape.kind === 'copy' ? copy.shape.values : new Map<string, string>();
     rebuilds.push({ table, definition: create.shape, create, copy, copied, drop, rename });
   }
-  return rebuilds;
+  return rebuilds.sort((a, b) => a.drop.index - b.drop.index);
 }
 
 interface Child {

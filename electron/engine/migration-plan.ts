@@ -12,6 +12,7 @@ import { replicateSchema } from './schema-replica';
 import { migrationFor, pendingMigrations, type Migration } from './schema-folder';
 import { coverageOf } from './service-statements';
 import { driftOf } from './status';
+import { untrustedObjectsBlocker } from './unaccounted-objects';
 
 // What migrating a database to a target would do, and whether it can: the one plan that
 // `warden plan` shows, `rehearse` tries on a copy and `migrate` carries out.
@@ -88,6 +89,8 @@ function readPlan(db: Connection, ctx: EngineContext, target: string): Migration
   assertSameApplication(state, ctx.schema, ctx.dbPath);
   const service = serviceDatabaseOf(db, ctx, state);
   const blockers = versionBlockers(state, ctx, target, service);
+  const untrusted = untrustedObjectsBlocker(db, ctx.schema);
+  if (untrusted) blockers.unshift({ code: untrusted.code, message: untrusted.message, hint: untrusted.hint });
   const versionForbids = blockers.some((b) => b.code === 'NEWER_THAN_KNOWN' || b.code === 'NOT_VERSIONED' || b.code === 'DOWNGRADE_NOT_SUPPORTED');
   // An adopted database starts at the version it is adopted as.
   const startsAt = state.current ?? service?.adoptAs ?? null;

@@ -16,7 +16,7 @@ export function recordLifecycleEvent(ctx: EngineContext, event: NewEvent): boole
         log(ctx, 'info', `${ctx.dbPath} has no schema_events table: the ${event.action} is not recorded in it.`);
         return false;
       }
-      db.transaction(() => recordEvent(db, event)).immediate();
+      db.transaction(() => recordEvent(db, ctx.schema, event)).immediate();
       return true;
     });
   } catch (err) {

@@ -152,7 +152,7 @@ export async function repair(ctx: EngineContext, options: RepairOptions = {}): P
       const outcome = recreateAll(db, current.recreate);
       const refused = [...current.refused, ...outcome.failed];
       if (outcome.recreated.length) {
-        recordEvent(db, {
+        recordEvent(db, ctx.schema, {
           action: 'repair', version: lockedVersion, outcome: 'ok',
           detail: { recreated: outcome.recreated.map(label), refused: refused.map(label), backup: backup?.path ?? null },
         });

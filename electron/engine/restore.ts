@@ -13,6 +13,7 @@ import { openDatabase, statDatabasePath, withDatabase, type Connection } from '.
 import { writeInOneCutOver, takePreRestoreBackup } from './restore-cut-over';
 import { applyRetention, DEFAULT_KEEP_PER_REASON } from './retention';
 import { examineBackup } from './verify-backup';
+import { assertNothingActsOnHistory } from './unaccounted-objects';
 
 export interface RestoreOptions {
   /** The backup's file name in the backup folder, or an absolute path. */
@@ -150,7 +151,7 @@ function underTheLock(ctx: EngineContext, folder: string, source: Connection, tr
   source.transaction(() => {
     if (pre) {
       try {
-        carriedEvents = withDatabase(pre.path, { mode: 'read' }, (replaced) => carryHistory(replaced, source, ctx.dbPath));
+        carriedEvents = withDatabase(pre.path, { mode: 'read' }, (replaced) => carryHistory(replaced, source, ctx.dbPath, ctx.schema));
       } catch (err) {
         // A damaged database may not give its history back; the restore that replaces it must still run.
         if (!(err instanceof WardenError && (err.code === 'CORRUPT' || err.code === 'NOT_A_DATABASE' || err.code === 'SCHEMA_DRIFT'))) throw err;
@@ -158,9 +159,9 @@ function underTheLock(ctx: EngineContext, folder: string, source: Connection, tr
         log(ctx, 'warn', `The history of ${ctx.dbPath} could not be carried into the restored database (${err.message}); it stays in ${pre.path}.`);
       }
       const verified = pre.verified?.ok ?? null;
-      recordEvent(source, { action: 'backup', version: pre.version, outcome: 'ok', detail: { name: pre.name, path: pre.path, reason: 'pre-restore', sha256: pre.sha256, bytes: pre.bytes, verified } });
+      recordEvent(source, ctx.schema, { action: 'backup', version: pre.version, outcome: 'ok', detail: { name: pre.name, path: pre.path, reason: 'pre-restore', sha256: pre.sha256, bytes: pre.bytes, verified } });
     }
-    recordEvent(source, {
+    recordEvent(source, ctx.schema, {
       action: 'restore',
       version,
       outcome: 'ok',
@@ -190,6 +191,8 @@ export async function restore(ctx: EngineContext, options: RestoreOptions): Prom
     stageBackup(trusted, staged);
     const source = openDatabase(staged, { mode: 'write' });
     try {
+      // The restore records its events in the restored file: an object acting on history is refused before the cut-over.
+      assertNothingActsOnHistory(source, ctx.schema);
       version = assertTrustedContent(ctx, source, trusted.manifest, trusted.path);
       assertSamePageSize(ctx, live, source, trusted.path);
       cut = await writeInOneCutOver(ctx, source, () => underTheLock(ctx, folder, source, trusted, version));

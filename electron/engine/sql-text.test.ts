@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extractChecks, normalizeSql, splitStatements, tokenize } from './sql-text';
+import { canonicalExpression, extractChecks, normalizeSql, splitStatements, tokenize } from './sql-text';
 
 describe('tokenize', () => {
   it('reads strings, quoted names, blobs, numbers, comments and operators', () => {
@@ -61,5 +61,32 @@ INSERT INTO a VALUES (1)`;
   it('handles CREATE TEMP TRIGGER and empty scripts', () => {
     expect(splitStatements('CREATE TEMP TRIGGER t AFTER DELETE ON a BEGIN SELECT 1; SELECT 2; END; SELECT 3;')).toHaveLength(2);
     expect(splitStatements('  -- nothing here\n')).toEqual([]);
+  });
+});
+
+describe('canonicalExpression: parentheses that change nothing do not count (issue 12)', () => {
+  const same = (a: string, b: string) => expect(canonicalExpression(a)).toBe(canonicalExpression(b));
+  const differ = (a: string, b: string) => expect(canonicalExpression(a)).not.toBe(canonicalExpression(b));
+
+  it('drops them around a whole expression and around single operands', () => {
+    same('((x >= 0))', 'x >= 0');
+    same('(col) IN (0, 1)', 'col IN (0, 1)');
+    same('(t.a) = (-1)', 't.a = -1');
+    same('coalesce((a), (b)) > (lower(c))', 'coalesce(a, b) > lower(c)');
+    same('NOT (a) AND ((b))', 'NOT a AND b');
+    same('x * ((a + b))', 'x * (a + b)');
+  });
+
+  it('keeps those that group, and argument, IN, column and row-value lists', () => {
+    differ('(a + b) * c', 'a + b * c');
+    differ('(a OR b) AND c', 'a OR b AND c');
+    differ('x IN (y)', 'x IN y');
+    differ('f((a, b))', 'f(a, b)');
+    differ('(a, b) = (1, 2)', 'a, b = 1, 2');
+    expect(canonicalExpression('(SELECT max(a) FROM t) > 0')).toBe('(select max (a) from t) > 0');
+  });
+
+  it('is idempotent', () => {
+    for (const text of ['((x >= 0))', '(col) IN (0, 1)', 'f((a, b))', '(a + b) * (c)']) expect(canonicalExpression(canonicalExpression(text))).toBe(canonicalExpression(text));
   });
 });

@@ -147,19 +147,76 @@ export function splitAtCommas(tokens: Token[]): Token[][] {
   return parts.filter((part) => part.length > 0);
 }
 
+/** Words after which a parenthesis opens an operand, not a function's arguments, a column list or an IN list. */
+const OPERAND_AFTER = new Set(['and', 'or', 'not', 'is', 'when', 'then', 'else', 'case', 'between', 'like', 'glob', 'regexp', 'match', 'escape', 'where', 'select', 'set']);
+
+function opensOperand(previous: Token | undefined): boolean {
+  if (previous === undefined) return true;
+  if (previous.kind === 'punct') return previous.text !== ')' && previous.text !== '.';
+  return previous.kind === 'word' && OPERAND_AFTER.has(previous.text.toLowerCase());
+}
+
+const isName = (t: Token | undefined) => t !== undefined && (t.kind === 'word' || t.kind === 'identifier');
+
+/** One operand that no operator can split: a literal, a (qualified) name, a call, a signed one of those, or one parenthesized group. */
+function isPrimary(tokens: Token[]): boolean {
+  if (tokens.length === 0) return false;
+  if (tokens[0].text === '(' && tokens[0].kind === 'punct') return closingParen(tokens, 0) === tokens.length - 1;
+  if ((tokens[0].text === '-' || tokens[0].text === '+') && tokens.length > 1) return isPrimary(tokens.slice(1));
+  if (tokens.length === 1) return tokens[0].kind !== 'punct';
+  if (isName(tokens[0]) && tokens[1].text === '(') return closingParen(tokens, 1) === tokens.length - 1;
+  return tokens.every((t, k) => (k % 2 === 0 ? isName(t) : t.text === '.')) && tokens.length % 2 === 1;
+}
+
+/**
+ * Drops parentheses that change nothing: around a single operand (`(col) IN (…)`) and around a
+ * whole expression (`((x >= 0))`). Parentheses that group an operator with its operands stay,
+ * and so do a call's arguments and IN, VALUES and column lists (what precedes them says so).
+ */
+export function stripRedundantParens(tokens: Token[]): Token[] {
+  const out: Token[] = [];
+  for (let k = 0; k < tokens.length; k++) {
+    const close = tokens[k].text === '(' && tokens[k].kind === 'punct' ? closingParen(tokens, k) : -1;
+    if (close === -1) {
+      out.push(tokens[k]);
+      continue;
+    }
+    const inner = stripRedundantParens(tokens.slice(k + 1, close));
+    if (opensOperand(out[out.length - 1]) && isPrimary(inner)) out.push(...inner);
+    else out.push(tokens[k], ...inner, tokens[close]);
+    k = close;
+  }
+  // A parenthesized list (a row value: `(a, b)`) is not one expression in parentheses.
+  let whole = out;
+  while (whole.length > 2 && whole[0].text === '(' && closingParen(whole, 0) === whole.length - 1 && splitAtCommas(whole.slice(1, -1)).length === 1) whole = whole.slice(1, -1);
+  return whole;
+}
+
+/** An expression as it compares: formatting, quoting and redundant parentheses do not count. */
+export function canonicalExpression(expression: string | Token[]): string {
+  return normalizeTokens(stripRedundantParens(typeof expression === 'string' ? tokenize(expression) : expression));
+}
+
 /** Every CHECK expression in a CREATE TABLE statement (column or table level), normalized and sorted. */
 export function extractChecks(createTableSql: string): string[] {
+  return checksAsWritten(createTableSql).map((c) => c.normalized).sort();
+}
+
+/** Every CHECK expression of a CREATE TABLE: normalized, and exactly as the statement spells it (to show a person). */
+export function checksAsWritten(createTableSql: string): { normalized: string; written: string }[] {
   const tokens = tokenize(createTableSql);
-  const checks: string[] = [];
+  const checks: { normalized: string; written: string }[] = [];
   for (let k = 0; k < tokens.length - 1; k++) {
     if (tokens[k].kind === 'word' && tokens[k].text.toLowerCase() === 'check' && tokens[k + 1].text === '(') {
       const close = closingParen(tokens, k + 1);
       if (close === -1) break;
-      checks.push(normalizeTokens(tokens.slice(k + 2, close)));
+      const expression = tokens.slice(k + 2, close);
+      const written = expression.length ? createTableSql.slice(expression[0].start, expression[expression.length - 1].end) : '';
+      checks.push({ normalized: normalizeTokens(expression), written });
       k = close;
     }
   }
-  return checks.sort();
+  return checks;
 }
 
 export interface Statement {

@@ -3,9 +3,10 @@ import type { EngineContext } from './context';
 import { compareSchemas } from './compare-schemas';
 import { assertSameApplication, readDatabaseState, type DatabaseState } from './database-state';
 import { expectedSchemaAt } from './expected-schema';
-import { BOOKKEEPING_TABLES, snapshotSchema } from './introspect';
+import { snapshotSchema } from './introspect';
 import { statDatabasePath, withDatabase, type Connection } from './open-database';
 import { pendingMigrations } from './schema-folder';
+import { historyTablesOf, unaccountedObjects } from './unaccounted-objects';
 
 function sqliteVersion(db: Connection): string {
   return (db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
@@ -13,9 +14,9 @@ function sqliteVersion(db: Connection): string {
 
 /** Drift between the live schema and the expected schema at the version the database is (or claims to be) at. */
 export function driftOf(db: Connection, ctx: EngineContext, version: string): Problem[] {
-  const ignore = new Set(BOOKKEEPING_TABLES);
-  if (ctx.schema.legacy) ignore.add(ctx.schema.legacy.table.toLowerCase());
-  return compareSchemas(expectedSchemaAt(ctx.schema, version), snapshotSchema(db, ignore));
+  // Objects on the history tables are left out of the comparison but never out of the report.
+  const unaccounted = unaccountedObjects(db, ctx.schema);
+  return [...unaccounted, ...compareSchemas(expectedSchemaAt(ctx.schema, version), snapshotSchema(db, historyTablesOf(ctx.schema)))];
 }
 
 function plural(n: number, word: string): string {
@@ -51,7 +52,8 @@ function unversioned(state: DatabaseState, problems: Problem[], pending: string[
 /** The one status and the sentence that explains it; the worst finding decides. */
 export function judge(state: DatabaseState, ctx: EngineContext, problems: Problem[], pending: string[]): Judgement {
   const errors = problems.filter((p) => p.severity === 'error');
-  const missingTables = errors.filter((p) => p.kind === 'table' && p.change === 'missing');
+  // A missing table and damaged data (integrity_check, foreign_key_check) outrank everything after them.
+  const missingTables = errors.filter((p) => (p.kind === 'table' && p.change === 'missing') || p.kind === 'integrity' || p.kind === 'foreign_key_violation');
   const unhealthy = (found: Problem[]): Judgement => {
     const more = found.length > 1 ? ` (and ${plural(found.length - 1, 'more problem')})` : '';
     return { status: 'unhealthy', reason: `${found[0].message.replace(/\.$/, '')}${more}.` };

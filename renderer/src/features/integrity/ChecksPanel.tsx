@@ -12,6 +12,10 @@ import { ForeignKeyViolationsTable } from './ForeignKeyViolationsTable';
 
 function IntegrityResultNotice({ report }: { report: VerifyReport }) {
   const check = report.integrity.level === 'quick' ? 'quick_check' : 'integrity_check';
+  if (report.integrity.ok && report.foreignKeyViolations.length > 0) {
+    // The pages are sound but the data is not: never a green "passed" above a list of violations.
+    return <Notice tone="bad" title={`SQLite's ${check} passed, but foreign_key_check did not`}>Every page SQLite read is consistent; the rows listed below point at parents that no longer exist.</Notice>;
+  }
   if (report.integrity.ok) return <Notice tone="ok" title={`SQLite's ${check} passed`}>Every page SQLite read is consistent.</Notice>;
   return (
     <Notice tone="bad" title={`SQLite's ${check} failed with ${plural(report.integrity.messages.length, 'message')}`}>

@@ -76,6 +76,9 @@ describe('IntegrityView', () => {
     await waitFor(() => expect(api.cancel).toHaveBeenCalledWith({ operationId }));
     await act(async () => finish(verifyReport({ integrity: { level: 'full', ok: true, messages: [] }, foreignKeyViolations: [{ table: 'file_metadata', rowid: 7, parent: 'conversation_files', constraintIndex: 0 }] })));
     expect(await screen.findByText('1 row point at missing parent rows')).toBeTruthy();
+    // integrity_check passed, but the check as a whole did not: no green "passed" above the violations.
+    expect(screen.getByText("SQLite's integrity_check passed, but foreign_key_check did not")).toBeTruthy();
+    expect(screen.queryByText("SQLite's integrity_check passed")).toBeNull();
   });
 
   it('shows a refused repair as the engine sentence', async () => {

@@ -9,6 +9,14 @@ import { renderConsole } from '../../test/render-console';
 import { OverviewView } from './OverviewView';
 
 describe('OverviewView', () => {
+  it('never tags a full check "integrity ok" while foreign_key_check found violations (issue 12)', async () => {
+    const orphan = { table: 'file_metadata', rowid: 7, parent: 'conversation_files', constraintIndex: 0 };
+    const verify = () => verifyReport({ status: 'unhealthy', integrity: { level: 'full', ok: true, messages: [] }, foreignKeyViolations: [orphan, { ...orphan, rowid: 8 }] });
+    renderConsole(<OverviewView db="main" />, { api: createFakeApi({ status: () => statusReport(), verify, backups: () => [] }) });
+    expect(await screen.findByText('2 foreign-key violations')).toBeTruthy();
+    expect(screen.queryByText('integrity ok')).toBeNull();
+  });
+
   it('shows the facts a support engineer asks for first', async () => {
     const api = createFakeApi({ status: () => statusReport(), verify: () => verifyReport(), backups: () => [backupInfo()] });
     renderConsole(<OverviewView db="main" />, { api });

@@ -36,7 +36,9 @@ function LastVerification({ verification, exists }: { verification: UseQueryResu
     <span className="safety-fact">
       <time dateTime={report.checkedAt} title={formatDateTime(report.checkedAt)}>{formatAgo(report.checkedAt)}</time>
       <span className="muted"> · {report.integrity.level} check</span>
-      {report.integrity.ok ? <Tag tone="ok">integrity ok</Tag> : <Tag tone="bad">integrity failed</Tag>}
+      {!report.integrity.ok ? <Tag tone="bad">integrity failed</Tag>
+        : report.foreignKeyViolations.length > 0 ? <Tag tone="bad">{plural(report.foreignKeyViolations.length, 'foreign-key violation')}</Tag>
+        : <Tag tone="ok">integrity ok</Tag>}
       {failures > 0 && <Tag tone="bad">{plural(failures, 'problem')}</Tag>}
     </span>
   );

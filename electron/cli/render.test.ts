@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import type { VerifyReport } from '../../shared/types';
+import { renderVerify } from './render';
+
+const report = (over: Partial<VerifyReport>): VerifyReport => ({
+  path: '/data/chat.sqlite', status: 'healthy', reason: 'At 1.2.0.', version: '1.2.0', problems: [],
+  integrity: { level: 'full', ok: true, messages: [] }, foreignKeyViolations: [], checkedAt: '2026-01-01T00:00:00.000Z', durationMs: 3, ...over,
+});
+
+describe('renderVerify: the integrity line never says ok while a check failed', () => {
+  it('a full check with foreign-key violations says foreign_key_check FAILED', () => {
+    const text = renderVerify(report({ status: 'unhealthy', foreignKeyViolations: [{ table: 'file_metadata', rowid: 7, parent: 'conversation_files', constraintIndex: 0 }] }));
+    expect(text).toContain('integrity_check: ok; foreign_key_check: FAILED (1 row(s) point at missing parents)');
+    expect(text).not.toMatch(/foreign_key_check: ok/);
+  });
+
+  it('a clean full check, and a quick check that did not look at foreign keys', () => {
+    expect(renderVerify(report({}))).toContain('integrity_check: ok; foreign_key_check: ok');
+    expect(renderVerify(report({ integrity: { level: 'quick', ok: true, messages: [] } }))).toContain('quick_check: ok (foreign keys not checked: use --full)');
+  });
+});
