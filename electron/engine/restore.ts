@@ -191,9 +191,9 @@ export async function restore(ctx: EngineContext, options: RestoreOptions): Prom
     stageBackup(trusted, staged);
     const source = openDatabase(staged, { mode: 'write' });
     try {
+      version = assertTrustedContent(ctx, source, trusted.manifest, trusted.path);
       // The restore records its events in the restored file: an object acting on history is refused before the cut-over.
       assertNothingActsOnHistory(source, ctx.schema);
-      version = assertTrustedContent(ctx, source, trusted.manifest, trusted.path);
       assertSamePageSize(ctx, live, source, trusted.path);
       cut = await writeInOneCutOver(ctx, source, () => underTheLock(ctx, folder, source, trusted, version));
     } finally {
