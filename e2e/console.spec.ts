@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { seedAsService, startChatService } from '../electron/engine/test-support/chat-service';
 import { startWardenServe, warden, whyServeIsUnavailable, type RunningHost } from './warden-serve';
 
 // The console against the real web host and real databases made here; sqlite3 is the referee.
@@ -34,7 +35,9 @@ test.beforeAll(async () => {
   createAt('restore');
   sqlite(db('restore'), "INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash) VALUES ('f1','s1','a.pdf','st1','/f/1',10,'h1'), ('f2','s1','b.pdf','st2','/f/2',20,'h2'), ('f3','s2','c.pdf','st3','/f/3',30,'h3');");
   writeFileSync(db('notes'), 'Meeting notes, not a database.\n');
-  host = await startWardenServe(['fresh', 'upgrade', 'dropped', 'restore', 'notes'].map(db));
+  startChatService(db('service')); // the chat service's own database: its schema_migrations says 001
+  seedAsService(db('service'), 60);
+  host = await startWardenServe(['fresh', 'upgrade', 'dropped', 'restore', 'notes', 'service'].map(db));
 });
 
 test.afterAll(() => {
@@ -79,6 +82,24 @@ test('a 1.0.0 database shows a two-step plan, is rehearsed, migrated, and its hi
   await expect(versions.getByRole('row', { name: /^1\.2\.0/ })).toBeVisible();
   await expect(versions.getByRole('row', { name: /^1\.1\.0/ })).toBeVisible();
   await page.screenshot({ path: join(SCREENSHOTS, 'history-after-migrate.png') });
+});
+
+test('a database the chat service made is adopted as 1.0.0 and migrated from the plan, its own history kept in step', async ({ page }) => {
+  await openDatabase(page, 'service.db');
+  const step = page.getByRole('region', { name: 'Status and next step' });
+  await expect(step.getByRole('heading', { name: /Adopt as 1\.0\.0 and migrate to 1\.2\.0/ })).toBeVisible();
+  await step.getByRole('link', { name: 'Review the migration plan…' }).click();
+  await expect(page.getByText('First, adopt it as 1.0.0')).toBeVisible();
+  await expect(page.getByRole('article')).toHaveCount(2);
+  await page.getByRole('button', { name: 'Rehearse on a copy' }).click();
+  await expect(page.getByText(/Rehearsal passed/)).toBeVisible();
+  await page.screenshot({ path: join(SCREENSHOTS, 'plan-adopt-service-database.png'), fullPage: true });
+  await page.getByRole('button', { name: 'Apply…' }).click();
+  await page.getByRole('dialog', { name: 'Migrate from 1.0.0 (adopted) to 1.2.0?' }).getByRole('button', { name: 'Back up and migrate to 1.2.0' }).click();
+  await expect(page.getByText('Adopted as 1.0.0 first (schema_migrations recorded 001).')).toBeVisible();
+  expect(sqlite(db('service'), 'SELECT version FROM schema_migrations ORDER BY migration_id DESC LIMIT 1;')).toBe('1.2.0');
+  expect(sqlite(db('service'), 'SELECT count(*) FROM conversation_files;')).toBe('60');
+  expect(sqlite(db('service'), 'PRAGMA integrity_check;')).toBe('ok');
 });
 
 test('a dropped table makes the database unhealthy, the integrity view names it, Repair brings it back', async ({ page }) => {

@@ -1,13 +1,13 @@
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BackupInfo, MigrateResult, VerifyReport } from '../../shared/types';
 import { listBackups } from '../engine/list-backups';
 import { verifyBackup } from '../engine/verify-backup';
 import { finished, spawnCli, type CliRun } from '../engine/test-support/cli';
 import { contextFor, REPO_ROOT, sqlite3, tempDir } from '../engine/test-support/fixtures';
+import { acknowledgedIds, committedSoFar, fileIdsIn } from './test-support/commit-log';
 import { scaled, spawnTsx, until } from './test-support/soak';
 
 // Many deployments at once: six service VMs insert files, metadata, associations and access logs
@@ -58,35 +58,6 @@ interface Deployment {
   done: Promise<CliRun>;
 }
 
-/** `vm1-0000042\n`: every line of a worker's log has the same length, so its size says how many commits it logged. */
-const lineLength = (name: string) => name.length + 1 + 7 + 1;
-
-function committedSoFar(d: Deployment): number {
-  try {
-    return Math.floor(statSync(d.log).size / lineLength(d.name));
-  } catch {
-    return 0;
-  }
-}
-
-function loggedIds(deployments: Deployment[]): Set<string> {
-  const ids = new Set<string>();
-  for (const d of deployments) {
-    const text = readFileSync(d.log, 'utf8');
-    for (const line of text.slice(0, text.lastIndexOf('\n') + 1).split('\n')) if (line) ids.add(line);
-  }
-  return ids;
-}
-
-function fileIdsIn(path: string): Set<string> {
-  const db = new Database(path, { readonly: true, fileMustExist: true });
-  try {
-    return new Set(db.prepare('SELECT file_id FROM conversation_files').pluck().all() as string[]);
-  } finally {
-    db.close();
-  }
-}
-
 function missingFrom(expected: Set<string>, actual: Set<string>): string[] {
   return [...expected].filter((id) => !actual.has(id));
 }
@@ -129,17 +100,17 @@ async function scenario(mode: 'wal' | 'delete', pauseMs: number, round: number):
     // At 1.0.0 with 1.1.0 and 1.2.0 pending, verify says degraded (exit 1): intact, not yet current.
     expect((await step('verify', ['verify', '--db', dbPath], 1)) as VerifyReport).toMatchObject({ status: 'degraded', version: '1.0.0', problems: [], integrity: { ok: true } });
     await letWorkersWrite();
-    let idsBefore = loggedIds(deployments);
+    let idsBefore = acknowledgedIds(deployments);
     backups.push({ info: (await step('backup', ['backup', '--db', dbPath])) as BackupInfo, idsBefore, version: '1.0.0' });
     await letWorkersWrite();
-    idsBefore = loggedIds(deployments);
+    idsBefore = acknowledgedIds(deployments);
     const migrated = (await step('migrate', ['migrate', '--db', dbPath])) as MigrateResult;
     expect(migrated).toMatchObject({ from: '1.0.0', to: '1.2.0', applied: [{ version: '1.1.0' }, { version: '1.2.0' }] });
     backups.push({ info: migrated.backup!, idsBefore, version: '1.0.0' });
     await letWorkersWrite();
     expect((await step('verify', ['verify', '--db', dbPath])) as VerifyReport).toMatchObject({ status: 'healthy', version: '1.2.0', problems: [], integrity: { ok: true } });
     await letWorkersWrite();
-    idsBefore = loggedIds(deployments);
+    idsBefore = acknowledgedIds(deployments);
     backups.push({ info: (await step('backup', ['backup', '--db', dbPath])) as BackupInfo, idsBefore, version: '1.2.0' });
     await letWorkersWrite();
   } finally {
@@ -159,7 +130,7 @@ async function scenario(mode: 'wal' | 'delete', pauseMs: number, round: number):
   }
 
   // Every write a worker saw committed is there, and nothing it did not see committed.
-  const logged = loggedIds(deployments);
+  const logged = acknowledgedIds(deployments);
   const committed = summaries.reduce((sum, s) => sum + s.committed, 0);
   expect(logged.size).toBe(committed);
   const present = fileIdsIn(dbPath);

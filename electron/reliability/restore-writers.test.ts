@@ -1,13 +1,13 @@
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RestoreResult } from '../../shared/types';
 import { backup } from '../engine/backup';
 import { initialize } from '../engine/initialize';
 import { finished, spawnCli, type CliRun } from '../engine/test-support/cli';
 import { contextFor, REPO_ROOT, sqlite3, tempDir } from '../engine/test-support/fixtures';
+import { acknowledgedIds, committedSoFar, fileIdsIn } from './test-support/commit-log';
 import { scaled, spawnTsx, until } from './test-support/soak';
 
 // A restore while the service writes: service processes (deployment-worker.ts) commit one file per
@@ -36,33 +36,6 @@ interface Worker {
   name: string;
   log: string;
   done: Promise<CliRun>;
-}
-
-/** Lines are `vm1-0000042\n`, all of one length: a log's size says how many commits it holds. */
-function committedSoFar(w: Worker): number {
-  try {
-    return Math.floor(statSync(w.log).size / (w.name.length + 9));
-  } catch {
-    return 0;
-  }
-}
-
-function acknowledgedIds(workers: Worker[]): Set<string> {
-  const ids = new Set<string>();
-  for (const w of workers) {
-    const text = readFileSync(w.log, 'utf8');
-    for (const line of text.slice(0, text.lastIndexOf('\n') + 1).split('\n')) if (line) ids.add(line);
-  }
-  return ids;
-}
-
-function fileIdsIn(path: string): Set<string> {
-  const db = new Database(path, { readonly: true, fileMustExist: true });
-  try {
-    return new Set(db.prepare('SELECT file_id FROM conversation_files').pluck().all() as string[]);
-  } finally {
-    db.close();
-  }
 }
 
 async function race(mode: 'wal' | 'delete', pauseMs: number): Promise<string> {
