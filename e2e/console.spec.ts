@@ -88,11 +88,12 @@ test('a database the chat service made is adopted as 1.0.0 and migrated from the
   await openDatabase(page, 'service.db');
   const step = page.getByRole('region', { name: 'Status and next step' });
   await expect(step.getByRole('heading', { name: /Adopt as 1\.0\.0 and migrate to 1\.2\.0/ })).toBeVisible();
+  await page.screenshot({ path: join(SCREENSHOTS, 'overview-service-database.png') });
   await step.getByRole('link', { name: 'Review the migration plan…' }).click();
   await expect(page.getByText('First, adopt it as 1.0.0')).toBeVisible();
   await expect(page.getByRole('article')).toHaveCount(2);
   await page.getByRole('button', { name: 'Rehearse on a copy' }).click();
-  await expect(page.getByText(/Rehearsal passed/)).toBeVisible();
+  await expect(page.getByText(/Rehearsal passed: 1\.0\.0 \(adopted\) → 1\.2\.0/)).toBeVisible();
   await page.screenshot({ path: join(SCREENSHOTS, 'plan-adopt-service-database.png'), fullPage: true });
   await page.getByRole('button', { name: 'Apply…' }).click();
   await page.getByRole('dialog', { name: 'Migrate from 1.0.0 (adopted) to 1.2.0?' }).getByRole('button', { name: 'Back up and migrate to 1.2.0' }).click();

@@ -345,6 +345,8 @@ export interface RehearsalStep {
 export interface RehearsalReport {
   path: string;
   from: string | null;
+  /** Set when the copy was adopted first (a database the service made): it started from this version. */
+  adopted: LegacyVersion | null;
   to: string;
   /** The version the copy reached: `to` when every step passed. */
   reached: string | null;

@@ -121,7 +121,7 @@ export function renderRehearsal(report: RehearsalReport): string {
   const failed = report.steps.find((s) => !s.ok);
   const failingStatements = statementsFailing(report.serviceStatements);
   const verdict = report.ok ? 'PASSED' : failed ? `FAILED at ${failed.version}` : failingStatements ? `FAILED: ${plural(failingStatements, 'service statement')} ${failingStatements === 1 ? 'fails' : 'fail'} on the result` : 'FAILED';
-  const parts = [`Rehearsal of ${report.path} on a temporary copy: ${report.from ?? 'no version'} → ${report.to}: ${verdict} (took ${report.durationMs} ms).`];
+  const parts = [`Rehearsal of ${report.path} on a temporary copy: ${report.from ?? (report.adopted ? `${report.adopted.version} (adopted)` : 'no version')} → ${report.to}: ${verdict} (took ${report.durationMs} ms).`];
   if (report.steps.length) {
     parts.push(table(
       ['STEP', 'RESULT', 'TOOK', 'FK VIOLATIONS'],

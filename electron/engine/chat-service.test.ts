@@ -116,7 +116,7 @@ describe('the start gate on a database the chat service made', () => {
     expect(printed.stdout).toContain('no version, adopted as 1.0.0 → 1.2.0, 2 steps (1.1.0, 1.2.0)');
     expect(printed.stdout).toContain('First, adopt:');
     const rehearsal = await rehearse(ctx);
-    expect(rehearsal).toMatchObject({ ok: true, reached: '1.2.0' });
+    expect(rehearsal).toMatchObject({ ok: true, from: null, adopted: { version: '1.0.0' }, reached: '1.2.0' });
     expect(rehearsal.steps.map((s) => s.version)).toEqual(['1.1.0', '1.2.0']);
     expect(sha256File(dbPath)).toBe(before);
   }, 60_000);

@@ -145,6 +145,7 @@ export const PLAN_FROM_100: MigrationPlan = {
 export const REHEARSAL_OK: RehearsalReport = {
   path: '/srv/chat/conversation_files.db',
   from: '1.0.0',
+  adopted: null,
   to: '1.2.0',
   ok: true,
   reached: '1.2.0',

@@ -51,7 +51,7 @@ export function RehearsalResults({ report }: { report: RehearsalReport }) {
   return (
     <div className="rehearsal">
       {report.ok ? (
-        <Notice tone="ok" title={`Rehearsal passed: ${report.from ?? 'empty'} → ${report.to} in ${formatDuration(report.durationMs)}`}>
+        <Notice tone="ok" title={`Rehearsal passed: ${report.from ?? (report.adopted ? `${report.adopted.version} (adopted)` : 'empty')} → ${report.to} in ${formatDuration(report.durationMs)}`}>
           Applied to a copy of the database; the real file was not touched.
           {report.integrity && ` Integrity of the result: ${report.integrity.ok ? 'ok' : 'failed'}.`}
           {report.drift.length > 0 && ` ${plural(report.drift.length, 'difference')} from the expected schema at ${report.to}.`}
