@@ -1,7 +1,7 @@
 import semver from 'semver';
-import type { AppliedStep, LegacyVersion, PlanBlocker } from '../../shared/types';
+import type { AppliedStep, BackupInfo, LegacyVersion, PlanBlocker } from '../../shared/types';
 import { recordAdoption, serviceDatabaseOf } from './adopt';
-import { ensureBookkeeping, readAppliedVersions, currentVersionOf, recordEvent, recordFailure, recordVersion, stampVersion } from './bookkeeping';
+import { backupEvent, ensureBookkeeping, readAppliedVersions, currentVersionOf, recordEvent, recordFailure, recordVersion, stampVersion } from './bookkeeping';
 import { log, throwIfCancelled, type EngineContext } from './context';
 import { blockerError, readDatabaseState, writeBlockers } from './database-state';
 import { WardenError } from './errors';
@@ -55,11 +55,16 @@ interface Step extends StepOutcome {
  * Adopts an unversioned database the service made, when its schema is exactly the version the
  * service's table records (checked again under the write lock); refuses anything else.
  */
-function adoptServiceDatabase(ctx: EngineContext, db: Connection): Step {
+function adoptServiceDatabase(ctx: EngineContext, db: Connection, backup: BackupInfo | null): Step {
   const state = readDatabaseState(db, ctx.schema);
   const service = serviceDatabaseOf(db, ctx, state);
   const version = service?.adoptAs;
   if (!version || !service) throw blockerError(writeBlockers(state, ctx.schema, ctx.dbPath, service).find((b) => b.code === 'NOT_VERSIONED') ?? notVersionedNow(ctx));
+  // The backup taken first could not be recorded: the database had no history to record it in.
+  if (backup) {
+    ensureBookkeeping(db, ctx.schema);
+    recordEvent(db, ctx.schema, backupEvent(backup));
+  }
   recordAdoption(db, ctx, version, service.legacy, true);
   log(ctx, 'info', `Adopted ${ctx.dbPath} as ${version}: its schema is exactly ${version}, as ${service.legacy.table} records (${service.legacy.legacyVersion})`);
   return { from: null, applied: [], adopted: service.legacy, touched: new Set() };
@@ -75,12 +80,12 @@ function notVersionedNow(ctx: EngineContext): PlanBlocker {
  * A fresh database gets every version up to `target` in one transaction (it is either empty or
  * complete); one the service made is adopted first; a versioned one gets the next pending migration.
  */
-export function applyNextStep(ctx: EngineContext, db: Connection, target: string): Step | null {
+export function applyNextStep(ctx: EngineContext, db: Connection, target: string, backup: BackupInfo | null = null): Step | null {
   const schema = ctx.schema;
   const work = (): Step | null => {
     const current = currentVersionOf(readAppliedVersions(db));
     if (current !== null && semver.gte(current, target)) return null;
-    if (current === null && userTableNames(db).length > 0) return adoptServiceDatabase(ctx, db);
+    if (current === null && userTableNames(db).length > 0) return adoptServiceDatabase(ctx, db, backup);
     ensureBookkeeping(db, schema);
     if (current === null) createServiceHistory(db, schema);
     const pending = pendingMigrations(schema, current, target);
@@ -102,13 +107,13 @@ export function applyNextStep(ctx: EngineContext, db: Connection, target: string
 }
 
 /** Applies every pending migration up to `target`, one transaction per step (all at once when fresh). */
-export function bringToVersion(ctx: EngineContext, db: Connection, target: string): StepOutcome {
+export function bringToVersion(ctx: EngineContext, db: Connection, target: string, backup: BackupInfo | null = null): StepOutcome {
   const outcome: StepOutcome = { from: currentVersionOf(readAppliedVersions(db)), applied: [], adopted: null };
   for (;;) {
     throwIfCancelled(ctx, 'Migration');
     let step: StepOutcome | null;
     try {
-      step = applyNextStep(ctx, db, target);
+      step = applyNextStep(ctx, db, target, backup);
     } catch (err) {
       if (err instanceof WardenError && err.code === 'MIGRATION_FAILED') {
         recordFailure(db, ctx.schema, { action: outcome.from === null && !outcome.adopted ? 'init' : 'migrate', version: String(err.details?.version), detail: { ...err.details } });

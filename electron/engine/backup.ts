@@ -11,6 +11,7 @@ import { assertApplicationId } from './database-state';
 import { WardenError, explainSqliteError } from './errors';
 import { startSha256 } from './file-sha256';
 import { openDatabase, withDatabase } from './open-database';
+import { backupEvent } from './bookkeeping';
 import { recordLifecycleEvent } from './record-lifecycle-event';
 import { assertNothingActsOnHistory } from './unaccounted-objects';
 import { applyRetention, checkKeepPerReason, DEFAULT_KEEP_PER_REASON } from './retention';
@@ -134,12 +135,7 @@ export async function backup(ctx: EngineContext, options: BackupOptions = {}): P
   if (info.verified && !info.verified.ok) {
     log(ctx, 'warn', `Kept ${info.path} although it fails quick_check: ${ctx.dbPath} is damaged, so the backup is not recorded in it (nothing is written into a damaged database).`);
   } else {
-    recordLifecycleEvent(ctx, {
-      action: 'backup',
-      version: info.version,
-      outcome: 'ok',
-      detail: { name: info.name, path: info.path, reason, sha256: info.sha256, bytes: info.bytes, verified: info.verified?.ok ?? null },
-    });
+    recordLifecycleEvent(ctx, backupEvent(info));
   }
   log(ctx, 'info', `Backed up ${ctx.dbPath} to ${info.path} (${info.bytes} bytes) in ${info.durationMs} ms`);
   applyRetention(ctx, keepPerReason, options.spare);

@@ -1,5 +1,5 @@
 import semver from 'semver';
-import type { AppliedVersion, EventAction, LifecycleEvent } from '../../shared/types';
+import type { AppliedVersion, BackupInfo, EventAction, LifecycleEvent } from '../../shared/types';
 import { currentActor, nowIso } from './actor';
 import type { Connection } from './open-database';
 import type { SchemaDefinition } from './schema-folder';
@@ -98,6 +98,16 @@ export interface NewEvent {
   version: string | null;
   outcome: 'ok' | 'failed';
   detail?: Record<string, unknown>;
+}
+
+/** The event a backup is recorded as, wherever it is recorded (backup, the restore's cut-over, an adoption). */
+export function backupEvent(info: BackupInfo): NewEvent {
+  return {
+    action: 'backup',
+    version: info.version,
+    outcome: 'ok',
+    detail: { name: info.name, path: info.path, reason: info.reason, sha256: info.sha256, bytes: info.bytes, verified: info.verified?.ok ?? null },
+  };
 }
 
 export function recordEvent(db: Connection, schema: HistorySchema, event: NewEvent): void {

@@ -83,6 +83,9 @@ describe('the start gate on a database the chat service made', () => {
     expect(sqlite3(dbPath, 'SELECT group_concat(version || \':\' || status, \' \') FROM schema_migrations ORDER BY migration_id')).toBe('001:completed 1.1.0:completed 1.2.0:completed');
     expect(sqlite3(dbPath, 'SELECT version, kind FROM schema_version ORDER BY version')).toBe('1.0.0|baseline\n1.1.0|migrate\n1.2.0|migrate');
     expect(sqlite3(dbPath, "SELECT action || ':' || json_extract(detail, '$.automatic') FROM schema_events WHERE action = 'baseline'")).toBe('baseline:1');
+    // The backup taken before adoption is on the record too, first.
+    expect(sqlite3(dbPath, 'SELECT group_concat(action) FROM (SELECT action FROM schema_events ORDER BY event_id)')).toBe('backup,baseline,migrate,migrate');
+    expect(sqlite3(dbPath, "SELECT json_extract(detail, '$.path') || '|' || json_extract(detail, '$.reason') FROM schema_events WHERE action = 'backup'")).toBe(`${result.backup.path}|pre-migrate`);
 
     const workload = runServiceWorkload(dbPath);
     expect(workload.version).toBe('1.2.0');

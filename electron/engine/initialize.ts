@@ -74,9 +74,9 @@ function pointAtBackup(err: unknown, ctx: EngineContext, backup: BackupInfo): un
   return new WardenError(err.code, err.message, err.hint ? `${err.hint} ${restore}` : restore, { ...err.details, backup: backup.path });
 }
 
-function migrateOpen(ctx: EngineContext, db: Connection, target: string): InitializeResult {
+function migrateOpen(ctx: EngineContext, db: Connection, target: string, backup: BackupInfo | null): InitializeResult {
   runnablePlan(ctx, db, target);
-  const outcome = bringToVersion(ctx, db, target);
+  const outcome = bringToVersion(ctx, db, target, backup);
   // Read again: while this process waited for the lock, others may have taken the database further than its plan knew.
   const to = currentVersionOf(readAppliedVersions(db)) ?? target;
   const changed = outcome.applied.length > 0 || outcome.adopted !== null;
@@ -92,7 +92,7 @@ export async function upgrade(ctx: EngineContext, options: InitializeOptions, cr
   if (options.integrityCheck !== false) assertIntact(ctx);
   const backup = await backupIfPending(ctx, options, target);
   try {
-    const result = withDatabase(ctx.dbPath, { mode: 'write', create, busyTimeoutMs: ctx.busyTimeoutMs }, (db) => migrateOpen(ctx, db, target));
+    const result = withDatabase(ctx.dbPath, { mode: 'write', create, busyTimeoutMs: ctx.busyTimeoutMs }, (db) => migrateOpen(ctx, db, target, backup));
     return { ...result, backup };
   } catch (err) {
     throw backup ? pointAtBackup(err, ctx, backup) : err;

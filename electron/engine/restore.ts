@@ -3,7 +3,7 @@ import semver from 'semver';
 import type { BackupInfo, RestorePreview, RestoreResult } from '../../shared/types';
 import { assertTrustedContent } from './backup-content';
 import { backupFolderOf, prepareBackupFolder, removeAbandonedCopies, removeDatabaseFiles, stagingPathIn } from './backup-folder';
-import { currentVersionOf, readAppliedVersions, recordEvent } from './bookkeeping';
+import { backupEvent, currentVersionOf, readAppliedVersions, recordEvent } from './bookkeeping';
 import { carryHistory } from './carry-history';
 import { log, throwIfCancelled, type EngineContext } from './context';
 import { assertApplicationId } from './database-state';
@@ -158,8 +158,7 @@ function underTheLock(ctx: EngineContext, folder: string, source: Connection, tr
         notCarried = err.message;
         log(ctx, 'warn', `The history of ${ctx.dbPath} could not be carried into the restored database (${err.message}); it stays in ${pre.path}.`);
       }
-      const verified = pre.verified?.ok ?? null;
-      recordEvent(source, ctx.schema, { action: 'backup', version: pre.version, outcome: 'ok', detail: { name: pre.name, path: pre.path, reason: 'pre-restore', sha256: pre.sha256, bytes: pre.bytes, verified } });
+      recordEvent(source, ctx.schema, backupEvent(pre));
     }
     recordEvent(source, ctx.schema, {
       action: 'restore',
