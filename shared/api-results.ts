@@ -1,7 +1,7 @@
 import type { MethodName } from './contract';
 import type {
   AcceptChecksumResult, BackupInfo, BackupVerification, BaselineResult, DatabaseEntry, HistoryReport,
-  MigrateResult, MigrationPlan, RehearsalReport, RepairResult, RestoreResult, SchemaSummary, StatusReport, VerifyReport,
+  MigrateResult, MigrationPlan, RehearsalReport, RepairResult, RestoreResult, SchemaSummary, StatusReport, TablesReport, VerifyReport,
 } from './types';
 
 /** What each method of the contract answers. */
@@ -13,6 +13,7 @@ export interface ApiResults {
   closeDatabase: { closed: boolean };
   status: StatusReport;
   history: HistoryReport;
+  tables: TablesReport;
   verify: VerifyReport;
   initialize: MigrateResult;
   migrate: MigrateResult;

@@ -25,6 +25,7 @@ const validInput: { [M in MethodName]: fc.Arbitrary<Record<string, unknown>> } =
   closeDatabase: fc.record({ db: dbId }),
   status: fc.record({ db: dbId }),
   history: fc.record({ db: dbId }),
+  tables: fc.record({ db: dbId }),
   verify: fc.record({ db: dbId, operationId, level: fc.constantFrom('quick', 'full') }, { requiredKeys: ['db'] }),
   initialize: fc.record({ db: dbId, operationId, to: version }, { requiredKeys: ['db'] }),
   migrate: fc.record({ db: dbId, operationId, to: version, backup: fc.boolean() }, { requiredKeys: ['db'] }),

@@ -39,6 +39,7 @@ export const contract = {
   closeDatabase: onDatabase,
   status: onDatabase,
   history: onDatabase,
+  tables: onDatabase,
   verify: z.extend(longOnDatabase, { level: z._default(z.enum(['quick', 'full']), 'quick') }),
   initialize: z.extend(longOnDatabase, { to: optionalVersion }),
   migrate: z.extend(longOnDatabase, { to: optionalVersion, backup: flag(true) }),

@@ -424,3 +424,26 @@ export interface HealthDocument {
   };
   databases: DatabaseHealth[];
 }
+
+// ---- Data (issue 15) ----
+
+/** A table or view as `warden tables` lists it. */
+export interface TableSummary {
+  name: string;
+  kind: 'table' | 'view';
+  /** Rows in a table; null for a view (counting one runs its query). */
+  rows: number | null;
+  /** Bytes the table's pages take in the file; null for a view, or where SQLite has no dbstat. */
+  bytes: number | null;
+  /** Its indexes; `automatic` ones are SQLite's own (for a UNIQUE or PRIMARY KEY). */
+  indexes: { name: string; automatic: boolean; bytes: number | null }[];
+}
+
+export interface TablesReport {
+  path: string;
+  /** Whether sizes were measured (SQLite's dbstat virtual table); without it every size is null. */
+  sizesMeasured: boolean;
+  /** page_size × page_count: the main file without its -wal. */
+  fileBytes: number;
+  tables: TableSummary[];
+}

@@ -29,6 +29,7 @@ const BAD_INPUT: Record<MethodName, { input: unknown; field: string; says: RegEx
     { input: { db: '/var/lib/app.db' }, field: 'db', says: /"db" must be a database id/ },
   ],
   history: [{ input: { db: 42 }, field: 'db', says: /"db" must be of type string/ }],
+  tables: [{ input: { db: 'main', sql: 'DROP TABLE x' }, field: 'sql', says: /unexpected field "sql"/ }],
   verify: [
     { input: { db: 'a', level: 'deep' }, field: 'level', says: /"level" must be one of "quick", "full"/ },
     { input: { db: 'a', operationId: 'short' }, field: 'operationId', says: /"operationId" must be an operation id/ },

@@ -12,6 +12,8 @@ import { baseline } from '../engine/baseline';
 import type { EngineContext } from '../engine/context';
 import { WardenError } from '../engine/errors';
 import { history } from '../engine/history';
+import { listTables } from '../engine/tables';
+import { renderTables } from './render-data';
 import { initialize } from '../engine/initialize';
 import { listBackups } from '../engine/list-backups';
 import { migrate } from '../engine/migrate';
@@ -243,6 +245,14 @@ export function buildProgram(): Command {
       run(o, (ctx) => {
         const report = history(ctx);
         return { document: report, text: renderHistory(report), exitCode: EXIT.ok };
+      }),
+    );
+
+  withCommonOptions(program.command('tables').description('every table and view: rows, size on disk (dbstat), indexes'))
+    .action((o: CommonOptions) =>
+      run(o, (ctx) => {
+        const report = listTables(ctx);
+        return { document: report, text: renderTables(report), exitCode: EXIT.ok };
       }),
     );
 
