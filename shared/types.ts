@@ -447,3 +447,30 @@ export interface TablesReport {
   fileBytes: number;
   tables: TableSummary[];
 }
+
+/** One table of a salvaged database beside the newest verified backup. */
+export interface SalvagedTable {
+  name: string;
+  /** Rows recovered into the new file (null: the table is not in it). */
+  salvaged: number | null;
+  /** Rows in the newest verified backup (null: no such backup, or the table is not in it). */
+  inBackup: number | null;
+}
+
+export interface SalvageReport {
+  /** The damaged database, never written to. */
+  path: string;
+  /** The new file holding what could be read. */
+  out: string;
+  /** The version the recovered history records (null: none recovered). */
+  version: string | null;
+  integrity: IntegrityResult;
+  /** Drift of the new file from the expected schema at `version`. */
+  drift: Problem[];
+  tables: SalvagedTable[];
+  /** Rows .recover could not place in their table (in lost_and_found). */
+  lostAndFound: number;
+  /** The backup the counts are set beside (null: no verified backup). */
+  comparedWith: string | null;
+  durationMs: number;
+}

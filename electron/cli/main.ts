@@ -13,7 +13,8 @@ import type { EngineContext } from '../engine/context';
 import { WardenError } from '../engine/errors';
 import { history } from '../engine/history';
 import { listTables } from '../engine/tables';
-import { renderTables } from './render-data';
+import { renderSalvage, renderTables } from './render-data';
+import { salvage } from '../engine/salvage';
 import { initialize } from '../engine/initialize';
 import { listBackups } from '../engine/list-backups';
 import { migrate } from '../engine/migrate';
@@ -253,6 +254,16 @@ export function buildProgram(): Command {
       run(o, (ctx) => {
         const report = listTables(ctx);
         return { document: report, text: renderTables(report), exitCode: EXIT.ok };
+      }),
+    );
+
+  withCommonOptions(program.command('salvage').description("recover what SQLite can read of a damaged database into a new file (the sqlite3 shell's .recover); never writes to the damaged one"))
+    .requiredOption('--out <file>', 'the new database file (must not exist)')
+    .action((o: CommonOptions & { out: string }) =>
+      run(o, async (ctx) => {
+        const report = await salvage(ctx, { out: o.out });
+        const clean = report.integrity.ok && report.drift.length === 0 && report.lostAndFound === 0;
+        return { document: report, text: renderSalvage(report), exitCode: clean ? EXIT.ok : EXIT.degraded };
       }),
     );
 

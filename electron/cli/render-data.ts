@@ -1,7 +1,7 @@
-import type { TablesReport } from '../../shared/types';
-import { formatBytes, table } from './output';
+import type { SalvageReport, TablesReport } from '../../shared/types';
+import { formatBytes, problemTable, table } from './output';
 
-// Human output of the data commands (tables).
+// Human output of the data commands (tables, salvage).
 
 /** "3 (12.0 KB)": the names are in --json; a table of five long names would not fit a terminal. */
 function indexesCell(indexes: TablesReport['tables'][number]['indexes'], measured: boolean): string {
@@ -21,4 +21,22 @@ export function renderTables(report: TablesReport): string {
   ]);
   const sizes = report.sizesMeasured ? '' : '\nSizes are not shown: this SQLite build has no dbstat virtual table (SQLITE_ENABLE_DBSTAT_VTAB).';
   return `Tables of ${report.path} (${formatBytes(report.fileBytes)})\n\n${table(['NAME', 'KIND', 'ROWS', 'SIZE', 'INDEXES'], rows)}${sizes}`;
+}
+
+export function renderSalvage(report: SalvageReport): string {
+  const count = (n: number | null) => (n === null ? '-' : String(n));
+  const header = report.comparedWith ? `IN BACKUP ${report.comparedWith}` : 'IN BACKUP (none verified)';
+  const rows = table(['TABLE', 'SALVAGED', header], report.tables.map((t) => [t.name, count(t.salvaged), count(t.inBackup)]));
+  const integrity = report.integrity.ok ? 'integrity_check ok' : `integrity_check FAILED: ${report.integrity.messages.slice(0, 3).join('; ')}`;
+  const lines = [
+    `Salvaged what SQLite could read of ${report.path} into ${report.out} (${report.durationMs} ms); the damaged file was not written to.`,
+    `New file: version ${report.version ?? 'unknown (no history recovered)'}, ${integrity}.`,
+    report.lostAndFound ? `${report.lostAndFound} row(s) could not be placed in their table: they are in lost_and_found.` : '',
+    '',
+    rows,
+    report.drift.length ? `\nThe new file differs from the expected schema at ${report.version}:\n\n${problemTable(report.drift)}` : '',
+    '',
+    `Choose: keep the salvaged file (move it into place while the service is stopped), restore the backup, or both (recover rows from the backup into the salvaged file).`,
+  ];
+  return lines.filter((line, k) => line !== '' || lines[k - 1] !== '').join('\n');
 }
