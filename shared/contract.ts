@@ -40,6 +40,12 @@ export const contract = {
   status: onDatabase,
   history: onDatabase,
   tables: onDatabase,
+  /** One read-only query; refused if it could write; stopped at its time limit or by cancel. */
+  query: z.extend(longOnDatabase, {
+    sql: z.string().check(z.trim(), z.minLength(1, 'a query'), z.maxLength(100_000, 'a query of at most 100,000 characters')),
+    limit: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(100_000))),
+    timeoutMs: z.optional(z.number().check(z.int(), z.minimum(100), z.maximum(600_000))),
+  }),
   verify: z.extend(longOnDatabase, { level: z._default(z.enum(['quick', 'full']), 'quick') }),
   initialize: z.extend(longOnDatabase, { to: optionalVersion }),
   migrate: z.extend(longOnDatabase, { to: optionalVersion, backup: flag(true) }),

@@ -474,3 +474,21 @@ export interface SalvageReport {
   comparedWith: string | null;
   durationMs: number;
 }
+
+/** A BLOB in a query result: its size and its first 16 bytes in hex. */
+export interface BlobPreview {
+  blob: number;
+  hex: string;
+}
+
+export interface QueryResult {
+  path: string;
+  sql: string;
+  columns: string[];
+  /** Values as SQLite returned them (NULL as null; integers beyond 2^53 as strings). */
+  rows: (string | number | null | BlobPreview)[][];
+  /** More rows than `limit` exist; only the first `limit` are here. */
+  more: boolean;
+  limit: number;
+  durationMs: number;
+}

@@ -8,6 +8,7 @@ import { acceptChecksum } from '../engine/accept-checksum';
 import { backup } from '../engine/backup';
 import { baseline } from '../engine/baseline';
 import { history } from '../engine/history';
+import { runQuery } from '../engine/query';
 import { listTables } from '../engine/tables';
 import { initialize } from '../engine/initialize';
 import { listBackups } from '../engine/list-backups';
@@ -91,6 +92,7 @@ export const handlers: HandlerTable = {
   status: engine((ctx) => status(ctx)),
   history: engine((ctx) => history(ctx)),
   tables: engine((ctx) => listTables(ctx)),
+  query: engine((ctx, o) => runQuery(ctx, { sql: o.sql, limit: o.limit, timeoutMs: o.timeoutMs })),
   verify: engine((ctx, o) => verify(ctx, o.level)),
   initialize: engine((ctx, o) => initialize(ctx, { to: o.to })),
   migrate: engine((ctx, o) => migrate(ctx, { to: o.to, backup: o.backup })),

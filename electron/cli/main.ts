@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +13,8 @@ import type { EngineContext } from '../engine/context';
 import { WardenError } from '../engine/errors';
 import { history } from '../engine/history';
 import { listTables } from '../engine/tables';
-import { renderSalvage, renderTables } from './render-data';
+import { queryCsv, renderQuery, renderSalvage, renderTables } from './render-data';
+import { DEFAULT_QUERY_LIMIT, DEFAULT_QUERY_TIMEOUT_MS, runQuery } from '../engine/query';
 import { salvage } from '../engine/salvage';
 import { initialize } from '../engine/initialize';
 import { listBackups } from '../engine/list-backups';
@@ -103,6 +104,13 @@ async function confirmed(question: string): Promise<boolean> {
   } finally {
     terminal.close();
   }
+}
+
+/** A command-line number that must be above 0 (commander turns the error into a usage error, exit 64). */
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('It must be a number above 0.');
+  return n;
 }
 
 /** Runs one command: builds the engine context, reports progress and logs on stderr, prints the outcome. */
@@ -254,6 +262,18 @@ export function buildProgram(): Command {
       run(o, (ctx) => {
         const report = listTables(ctx);
         return { document: report, text: renderTables(report), exitCode: EXIT.ok };
+      }),
+    );
+
+  withCommonOptions(program.command('query').description('run one read-only SQL query (refused if it could write), with a row and a time limit'))
+    .requiredOption('--sql <text>', 'the query: SELECT, WITH … SELECT, VALUES, EXPLAIN or a reading PRAGMA')
+    .option('--limit <rows>', 'rows to return at most', positiveNumber, DEFAULT_QUERY_LIMIT)
+    .option('--timeout <seconds>', 'stop the query after this long', positiveNumber, DEFAULT_QUERY_TIMEOUT_MS / 1000)
+    .option('--csv', 'print the rows as CSV (RFC 4180; NULL as an empty field)')
+    .action((o: CommonOptions & { sql: string; limit: number; timeout: number; csv?: boolean }) =>
+      run(o, async (ctx) => {
+        const result = await runQuery(ctx, { sql: o.sql, limit: o.limit, timeoutMs: o.timeout * 1000 });
+        return { document: result, text: o.csv ? queryCsv(result).replace(/\n$/, '') : renderQuery(result), exitCode: EXIT.ok };
       }),
     );
 

@@ -1,7 +1,7 @@
-import type { SalvageReport, TablesReport } from '../../shared/types';
+import type { QueryResult, SalvageReport, TablesReport } from '../../shared/types';
 import { formatBytes, problemTable, table } from './output';
 
-// Human output of the data commands (tables, salvage).
+// Output of the data commands (tables, query, salvage).
 
 /** "3 (12.0 KB)": the names are in --json; a table of five long names would not fit a terminal. */
 function indexesCell(indexes: TablesReport['tables'][number]['indexes'], measured: boolean): string {
@@ -39,4 +39,28 @@ export function renderSalvage(report: SalvageReport): string {
     `Choose: keep the salvaged file (move it into place while the service is stopped), restore the backup, or both (recover rows from the backup into the salvaged file).`,
   ];
   return lines.filter((line, k) => line !== '' || lines[k - 1] !== '').join('\n');
+}
+
+type Value = QueryResult['rows'][number][number];
+
+/** NULL as NULL, a BLOB as its size and first bytes: what a person needs to tell values apart. */
+function shown(value: Value): string {
+  if (value === null) return 'NULL';
+  if (typeof value === 'object') return `BLOB ${value.blob} bytes x'${value.hex}${value.blob > 16 ? '…' : ''}'`;
+  return String(value);
+}
+
+export function renderQuery(result: QueryResult): string {
+  const more = result.more ? `\nShowing the first ${result.limit} rows; there are more (raise --limit).` : `\n${result.rows.length} row(s) in ${result.durationMs} ms.`;
+  return `${table(result.columns, result.rows.map((row) => row.map(shown)))}${more}`;
+}
+
+/** RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled; NULL is an empty field. */
+function csvField(value: Value): string {
+  const text = value === null ? '' : typeof value === 'object' ? `x'${value.hex}'` : String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function queryCsv(result: QueryResult): string {
+  return [result.columns, ...result.rows].map((row) => row.map((v) => csvField(v)).join(',')).join('\n') + '\n';
 }
