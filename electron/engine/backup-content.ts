@@ -1,6 +1,8 @@
 import semver from 'semver';
 import type { BackupInfo } from '../../shared/types';
+import { serviceDatabaseOf } from './adopt';
 import { currentVersionOf, readAppliedVersions } from './bookkeeping';
+import { readDatabaseState } from './database-state';
 import type { EngineContext } from './context';
 import { WardenError } from './errors';
 import { BOOKKEEPING_TABLES } from './introspect';
@@ -58,12 +60,26 @@ function sqlOf(db: Connection, name: string): string | null {
 }
 
 /**
+ * The version of a backup of the service's own database taken before Schema Warden adopted it
+ * (the pre-migrate backup of an adoption: no application_id, no schema_version), when its schema
+ * is exactly the version the service's table records and nothing sits on its version tables.
+ * Restoring it is how an adoption is undone; init adopts it again.
+ */
+function unadoptedServiceDatabase(ctx: EngineContext, db: Connection, manifest: BackupInfo): string | null {
+  if (manifest.applicationId !== 0 || manifest.version !== null || db.pragma('application_id', { simple: true }) !== 0) return null;
+  const version = serviceDatabaseOf(db, ctx, readDatabaseState(db, ctx.schema))?.adoptAs ?? null;
+  return version && triggersOnUncheckedTables(ctx, db).length === 0 ? version : null;
+}
+
+/**
  * Refuses a backup whose content cannot be trusted: it must be of this schema's application (the
  * file and its manifest; 0 is refused like any other application's), at a version this schema
  * knows, and hold exactly the expected schema of that version — no unknown trigger, view, index
  * or table. Returns the backup's version.
  */
 export function assertTrustedContent(ctx: EngineContext, db: Connection, manifest: BackupInfo, path: string): string {
+  const serviceVersion = unadoptedServiceDatabase(ctx, db, manifest);
+  if (serviceVersion) return serviceVersion;
   assertApplication(ctx, path, 'the file', db.pragma('application_id', { simple: true }) as number);
   assertApplication(ctx, path, 'its manifest', manifest.applicationId);
   const version = assertKnownVersion(ctx, path, currentVersionOf(readAppliedVersions(db)));

@@ -154,6 +154,25 @@ describe('the start gate on a database the chat service made', () => {
   }, 120_000);
 });
 
+describe('undoing an adoption', () => {
+  it('restoring the pre-migrate backup gives back the service database as it was, and the next init adopts it again', async () => {
+    const dbPath = serviceDatabase(40);
+    const before = tableCounts(dbPath);
+    const gate = runCli(['init', '--db', dbPath, '--json']);
+    const { backup } = JSON.parse(gate.stdout) as { backup: { path: string } };
+    const restored = runCli(['restore', '--db', dbPath, '--backup', backup.path, '--yes', '--json']);
+    expect(restored.code, restored.stderr).toBe(0);
+    expect(sqlite3(dbPath, 'SELECT group_concat(version) FROM schema_migrations')).toBe('001');
+    const after = tableCounts(dbPath);
+    for (const [table, rows] of Object.entries(before)) expect(after[table], table).toBe(rows);
+    expect(status(contextFor(dbPath))).toMatchObject({ version: null, adoptable: true });
+    expect(sqlite3(dbPath, "SELECT count(*) FROM schema_events WHERE action = 'baseline' AND json_extract(detail, '$.carriedFrom') IS NOT NULL")).toBe('1'); // the adoption stays on the record
+    const again = runCli(['init', '--db', dbPath, '--json']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ to: '1.2.0', adopted: { version: '1.0.0' } });
+  }, 60_000);
+});
+
 describe('the chat service starting on a database warden init made', () => {
   it('finds its history already there, reports the version the tool applied, and the database verifies healthy', () => {
     const dbPath = join(tempDir(), 'conversation_files.db');
