@@ -34,6 +34,8 @@ export interface Problem {
   actual?: string;
   /** What a person can do about it, where the engine knows (repair says why it left something alone). */
   hint?: string;
+  /** A missing table whose exact shape an extra table has: that table's name (it was probably renamed; repair renames it back). */
+  foundAs?: string;
 }
 
 export interface AppliedVersion {
@@ -361,12 +363,38 @@ export interface RehearsalReport {
   durationMs: number;
 }
 
+/** Rows of a child table whose parent row is gone, counted by PRAGMA foreign_key_check. */
+export interface OrphanedRows {
+  table: string;
+  parent: string;
+  rows: number;
+}
+
+/** How many rows of a table one verified backup holds. */
+export interface RowsInBackup {
+  table: string;
+  /** The backup's file name (how backups are named to the API), and where it is. */
+  backup: string;
+  path: string;
+  createdAt: string;
+  rows: number;
+}
+
 export interface RepairResult {
   path: string;
   version: string;
+  /** True when nothing was written: `recreated` and `statements` are what repair would do. */
+  dryRun: boolean;
+  /** Missing objects recreated (a renamed table: renamed back), in the order of `statements`. */
   recreated: Problem[];
+  /** The SQL repair ran (or, in a dry run, would run), one statement per recreated object. */
+  statements: string[];
   /** Drift repair will not touch, each with why (message) and what to do (hint). */
   refused: Problem[];
+  /** Child rows pointing at missing parent rows after the repair (a recreated parent starts empty). */
+  orphanedRows: OrphanedRows[];
+  /** For each table recreated empty, the verified backups that still hold rows of it (recover-rows copies them back). */
+  rowsInBackups: RowsInBackup[];
   backup: BackupInfo | null;
 }
 

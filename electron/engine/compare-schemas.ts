@@ -115,16 +115,36 @@ function compareSqlObjects(kind: 'trigger' | 'view', expected: Map<string, SqlOb
   return problems;
 }
 
+/** An extra table with exactly the missing one's shape (columns, constraints, foreign keys): where its rows probably are. */
+function twinOf(table: TableShape, expected: SchemaSnapshot, actual: SchemaSnapshot, taken: Set<string>): string | undefined {
+  return [...actual.tables.values()].find((t) => !expected.tables.has(t.name) && !taken.has(t.name) && compareTable(table, t).length === 0)?.name;
+}
+
+function missingTable(name: string, foundAs: string | undefined): Problem {
+  const problem = missing('table', name, name, `Table ${name}`);
+  if (!foundAs) return problem;
+  return { ...problem, foundAs, hint: `Table ${foundAs} has exactly ${name}'s shape: it was probably renamed. repair renames it back (ALTER TABLE "${foundAs}" RENAME TO "${name}") instead of creating an empty ${name}.` };
+}
+
 export function compareSchemas(expected: SchemaSnapshot, actual: SchemaSnapshot): Problem[] {
   const missingTables: Problem[] = [];
   const problems: Problem[] = [];
+  const twins = new Set<string>();
   for (const [name, table] of expected.tables) {
     const live = actual.tables.get(name);
-    if (!live) missingTables.push(missing('table', name, name, `Table ${name}`));
-    else problems.push(...compareTable(table, live));
+    if (live) {
+      problems.push(...compareTable(table, live));
+      continue;
+    }
+    const twin = twinOf(table, expected, actual, twins);
+    if (twin) twins.add(twin);
+    missingTables.push(missingTable(name, twin));
   }
   for (const name of actual.tables.keys()) {
-    if (!expected.tables.has(name)) problems.push(extra('table', name, name, `Table ${name}`));
+    if (expected.tables.has(name)) continue;
+    const twinned = missingTables.find((p) => p.foundAs === name);
+    const problem = extra('table', name, name, `Table ${name}`);
+    problems.push(twinned ? { ...problem, hint: `It has exactly ${twinned.name}'s shape: repair renames it back to ${twinned.name}.` } : problem);
   }
   for (const [name, index] of expected.indexes) {
     const live = actual.indexes.get(name);

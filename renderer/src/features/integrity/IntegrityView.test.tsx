@@ -17,7 +17,7 @@ function brokenDatabase() {
     repair: () => {
       status = statusReport();
       report = verifyReport();
-      return { path: status.path, version: '1.2.0', recreated: BROKEN_STATUS.problems, refused: [], backup: backupInfo({ name: 'pre-repair-1.sqlite', reason: 'pre-repair' }) };
+      return { path: status.path, version: '1.2.0', dryRun: false, recreated: BROKEN_STATUS.problems, statements: [], refused: [], orphanedRows: [], rowsInBackups: [], backup: backupInfo({ name: 'pre-repair-1.sqlite', reason: 'pre-repair' }) };
     },
   });
   return api;
