@@ -268,9 +268,10 @@ export function buildProgram(): Command {
 
   withCommonOptions(program.command('repair').description('recreate missing tables, indexes, triggers and views from the expected schema; never drops anything'))
     .option('--no-backup', 'repair without taking a backup first')
-    .action((o: CommonOptions & { backup: boolean }) =>
+    .option('--dry-run', 'print the SQL repair would run, and write nothing')
+    .action((o: CommonOptions & { backup: boolean; dryRun?: boolean }) =>
       run(o, async (ctx) => {
-        const result = await repair(ctx, { backup: o.backup });
+        const result = await repair(ctx, { backup: o.backup, dryRun: o.dryRun });
         return { document: result, text: renderRepair(result), exitCode: result.refused.length ? EXIT.degraded : EXIT.ok };
       }),
     );

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { initialize } from '../engine/initialize';
@@ -101,6 +101,24 @@ describe('warden plan, rehearse, repair, baseline, accept-checksum', () => {
     const bare = warden('repair', '--db', dbPath, '--no-backup', '--json');
     expect(bare.code).toBe(0);
     expect(JSON.parse(bare.stdout)).toMatchObject({ backup: null, recreated: [{ name: 'idx_file_metadata_file_id' }] });
+  });
+
+  it('repair --dry-run prints the statements, writes nothing (same sha256, no backup folder) and exits 0', async () => {
+    const dbPath = join(tempDir(), 'db.sqlite');
+    await initialize(contextFor(dbPath));
+    sqlite3(dbPath, 'DROP INDEX idx_file_metadata_file_id');
+    const before = sha256File(dbPath);
+    const dry = warden('repair', '--db', dbPath, '--dry-run');
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain('dry run, nothing was written');
+    expect(sha256File(dbPath)).toBe(before);
+    expect(existsSync(`${dbPath}.backups`)).toBe(false);
+    const json = JSON.parse(warden('repair', '--db', dbPath, '--dry-run', '--json').stdout);
+    expect(json).toMatchObject({ dryRun: true, backup: null, recreated: [{ name: 'idx_file_metadata_file_id' }] });
+    // What the dry run printed is what repair then runs: sqlite3 reads the same SQL back.
+    expect(warden('repair', '--db', dbPath, '--no-backup').code).toBe(0);
+    expect(json.statements).toEqual([sqlite3(dbPath, "SELECT sql FROM sqlite_master WHERE name = 'idx_file_metadata_file_id'")]);
+    expect(dry.stdout).toContain(`  ${json.statements[0]};`);
   });
 
   it('accept-checksum needs a reason (64) and refuses when nothing was edited (2)', async () => {
