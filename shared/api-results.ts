@@ -1,7 +1,7 @@
 import type { MethodName } from './contract';
 import type {
   AcceptChecksumResult, BackupInfo, BackupVerification, BaselineResult, DatabaseEntry, HistoryReport,
-  MigrateResult, MigrationPlan, RehearsalReport, RepairResult, RestoreResult, SchemaSummary, StatusReport, VerifyReport,
+  MigrateResult, MigrationPlan, RecoverRowsResult, RehearsalReport, RepairResult, RestoreResult, SchemaSummary, StatusReport, VerifyReport,
 } from './types';
 
 /** What each method of the contract answers. */
@@ -25,6 +25,7 @@ export interface ApiResults {
   backups: BackupInfo[];
   verifyBackup: BackupVerification;
   restore: RestoreResult;
+  recoverRows: RecoverRowsResult;
   cancel: { cancelled: boolean };
 }
 

@@ -55,7 +55,8 @@ export type EventAction =
   | 'repair'
   | 'backup'
   | 'restore'
-  | 'accept-checksum';
+  | 'accept-checksum'
+  | 'recover-rows';
 
 export interface LifecycleEvent {
   id: number;
@@ -187,7 +188,7 @@ export interface DatabaseEntry {
 
 // ---- Backups (issue 3) ----
 
-export type BackupReason = 'manual' | 'pre-migrate' | 'pre-repair' | 'pre-restore';
+export type BackupReason = 'manual' | 'pre-migrate' | 'pre-repair' | 'pre-restore' | 'pre-recover';
 
 /** A backup as its manifest (the JSON file beside it) describes it. */
 export interface BackupInfo {
@@ -396,6 +397,33 @@ export interface RepairResult {
   /** For each table recreated empty, the verified backups that still hold rows of it (recover-rows copies them back). */
   rowsInBackups: RowsInBackup[];
   backup: BackupInfo | null;
+}
+
+/** One table of a row recovery: what the backup holds, what is missing here, what is copied back. */
+export interface RecoveredTable {
+  table: string;
+  /** Rows the recovery looked at in the backup (for a child table: those of the recovered parents). */
+  inBackup: number;
+  /** Of those, rows whose primary key the live table does not have. */
+  missing: number;
+  /** Missing rows left out because their parent row is in neither the live database nor the recovery. */
+  withoutParent: number;
+  /** Rows copied back (in a dry run: that would be). */
+  copied: number;
+}
+
+export interface RecoverRowsResult {
+  path: string;
+  table: string;
+  /** The backup the rows came from. */
+  backup: string;
+  dryRun: boolean;
+  /** The table first, then its children (and theirs): the order rows are copied in. */
+  tables: RecoveredTable[];
+  /** Rows still pointing at missing parents afterwards (in a dry run: now). */
+  orphanedRows: OrphanedRows[];
+  /** The verified backup taken before anything was copied; null in a dry run or when there was nothing to copy. */
+  preRecoverBackup: BackupInfo | null;
 }
 
 export interface BaselineResult {

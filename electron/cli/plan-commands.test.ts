@@ -121,6 +121,25 @@ describe('warden plan, rehearse, repair, baseline, accept-checksum', () => {
     expect(dry.stdout).toContain(`  ${json.statements[0]};`);
   });
 
+  it('recover-rows --dry-run shows the counts per table and writes nothing; without it the rows come back', async () => {
+    const dbPath = join(tempDir(), 'db.sqlite');
+    await initialize(contextFor(dbPath));
+    seedFiles(dbPath, 20);
+    const taken = JSON.parse(warden('backup', '--db', dbPath, '--json').stdout);
+    sqlite3(dbPath, "PRAGMA foreign_keys = ON; DELETE FROM conversation_files WHERE file_id IN ('file-1', 'file-2')");
+    const before = sha256File(dbPath);
+    const dry = warden('recover-rows', '--db', dbPath, '--table', 'conversation_files', '--backup', taken.path, '--dry-run');
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain('dry run, nothing was written');
+    expect(dry.stdout).toMatch(/conversation_files +20 +2 +0 +2/);
+    expect(sha256File(dbPath)).toBe(before);
+    const done = warden('recover-rows', '--db', dbPath, '--table', 'conversation_files', '--backup', taken.path, '--json');
+    expect(done.code, done.stderr).toBe(0);
+    expect(JSON.parse(done.stdout)).toMatchObject({ dryRun: false, tables: expect.arrayContaining([expect.objectContaining({ table: 'conversation_files', copied: 2 })]), preRecoverBackup: { reason: 'pre-recover' } });
+    expect(sqlite3(dbPath, 'SELECT count(*) FROM conversation_files')).toBe('20');
+    expect(sqlite3(dbPath, 'SELECT count(*) FROM file_metadata')).toBe(sqlite3(taken.path, 'SELECT count(*) FROM file_metadata'));
+  });
+
   it('accept-checksum needs a reason (64) and refuses when nothing was edited (2)', async () => {
     const dbPath = join(tempDir(), 'db.sqlite');
     await initialize(contextFor(dbPath));

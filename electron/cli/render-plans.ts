@@ -1,4 +1,4 @@
-import type { AcceptChecksumResult, BaselineResult, LintWarning, MigrationPlan, PlanStep, Problem, RehearsalReport, RepairResult, ServiceStatementCoverage, ServiceStatementsRun } from '../../shared/types';
+import type { AcceptChecksumResult, BaselineResult, LintWarning, MigrationPlan, PlanStep, Problem, RecoverRowsResult, RehearsalReport, RepairResult, ServiceStatementCoverage, ServiceStatementsRun } from '../../shared/types';
 import { problemTable, table } from './output';
 
 // Human output of plan, rehearse, repair, baseline and accept-checksum.
@@ -179,6 +179,16 @@ export function renderRepair(result: RepairResult): string {
     parts.push(`Left alone (${result.refused.length}), each with why and what to do:\n${result.refused.map((p) => `${objectLine(p)}\n    ${p.message}${p.hint ? `\n    what to do: ${p.hint}` : ''}`).join('\n')}`);
   }
   return [...parts, ...renderLostRows(result)].join('\n\n');
+}
+
+export function renderRecoverRows(result: RecoverRowsResult): string {
+  const head = result.dryRun ? `Recovering rows of ${result.table} into ${result.path} from ${result.backup}: dry run, nothing was written.` : `Recovered rows of ${result.table} into ${result.path} from ${result.backup}.`;
+  const verb = result.dryRun ? 'would copy' : 'copied';
+  const rows = result.tables.map((t) => `  ${t.table.padEnd(28)} ${String(t.inBackup).padStart(8)} ${String(t.missing).padStart(8)} ${String(t.withoutParent).padStart(15)} ${String(t.copied).padStart(8)}`);
+  const parts = [head, `  ${'table'.padEnd(28)} ${'in backup'.padStart(8)} ${'missing'.padStart(8)} ${'without parent'.padStart(15)} ${verb.padStart(8)}\n${rows.join('\n')}`];
+  if (result.preRecoverBackup) parts.push(`Backup taken first: ${result.preRecoverBackup.path}`);
+  if (result.orphanedRows.length) parts.push(`Still orphaned:\n${result.orphanedRows.map((o) => `  ${o.table}: ${o.rows} row(s) → ${o.parent}`).join('\n')}`);
+  return parts.join('\n\n');
 }
 
 export function renderBaseline(result: BaselineResult): string {
