@@ -107,7 +107,7 @@ function compareSqlObjects(kind: 'trigger' | 'view', expected: Map<string, SqlOb
     const live = actual.get(name);
     const table = kind === 'trigger' ? object.table : undefined;
     if (!live) problems.push(missing(kind, name, table, `${label} ${name}`));
-    else if (live.normalized !== object.normalized) problems.push(changed(kind, name, table, `${label} ${name}`, object.sql, live.sql));
+    else if (live.normalized !== object.normalized) problems.push({ ...changed(kind, name, table, `${label} ${name}`, object.sql, live.sql), definitions: { expected: object.sql, actual: live.sql } });
   }
   for (const [name, object] of actual) {
     if (!expected.has(name)) problems.push(extra(kind, name, kind === 'trigger' ? object.table : undefined, `${label} ${name}`));
@@ -133,7 +133,7 @@ export function compareSchemas(expected: SchemaSnapshot, actual: SchemaSnapshot)
   for (const [name, table] of expected.tables) {
     const live = actual.tables.get(name);
     if (live) {
-      problems.push(...compareTable(table, live));
+      problems.push(...compareTable(table, live).map((p) => ({ ...p, definitions: { expected: table.sql, actual: live.sql } })));
       continue;
     }
     const twin = twinOf(table, expected, actual, twins);
@@ -150,7 +150,7 @@ export function compareSchemas(expected: SchemaSnapshot, actual: SchemaSnapshot)
     const live = actual.indexes.get(name);
     const shape = (i: typeof index) => `${i.unique ? 'UNIQUE ' : ''}ON ${i.table} (${i.columns.join(', ')})${i.where ? ` WHERE ${i.where}` : ''}`;
     if (!live) problems.push(missing('index', name, index.table, `Index ${name}`));
-    else if (shape(live) !== shape(index)) problems.push(changed('index', name, index.table, `Index ${name}`, shape(index), shape(live)));
+    else if (shape(live) !== shape(index)) problems.push({ ...changed('index', name, index.table, `Index ${name}`, shape(index), shape(live)), definitions: { expected: index.sql, actual: live.sql } });
   }
   for (const [name, index] of actual.indexes) {
     if (!expected.indexes.has(name)) problems.push(extra('index', name, index.table, `Index ${name}`));
