@@ -89,6 +89,24 @@ describe('IntegrityView', () => {
     expect(api.recoverRows).toHaveBeenLastCalledWith({ db: 'main', table: 'conversation_files', backup: 'db-manual.sqlite', operationId: expect.stringMatching(/^op-/) });
   });
 
+  it('shows a changed table\'s expected and found CREATE statements side by side, the differing words marked, once for the table', async () => {
+    const definitions = {
+      expected: "CREATE TABLE conversation_files (\n    file_id TEXT PRIMARY KEY,\n    mime_type TEXT NOT NULL DEFAULT 'application/octet-stream'\n)",
+      actual: 'CREATE TABLE conversation_files (file_id TEXT PRIMARY KEY, mime_type TEXT)',
+    };
+    const problems = [{ ...CHANGED_COLUMN, definitions }, { ...CHANGED_COLUMN, name: 'file_size', definitions }];
+    const api = createFakeApi({ status: () => statusReport({ status: 'unhealthy', problems }), verify: () => verifyReport({ status: 'unhealthy', problems }) });
+    renderConsole(<IntegrityView db="main" />, { api });
+    const [group] = await screen.findAllByRole('group', { name: 'Definitions of table conversation_files' });
+    expect(screen.getAllByRole('group', { name: 'Definitions of table conversation_files' })).toHaveLength(1);
+    const expected = within(group).getByLabelText('Expected');
+    const found = within(group).getByLabelText('Found');
+    expect(expected.textContent).toBe(definitions.expected);
+    expect(found.textContent).toBe(definitions.actual);
+    expect([...expected.querySelectorAll('mark')].map((m) => m.textContent?.trim())).toEqual(["NOT NULL DEFAULT 'application/octet-stream'"]);
+    expect([...found.querySelectorAll('mark')].map((m) => m.textContent)).toEqual(['']);
+  });
+
   it('explains why repair cannot fix a changed column', async () => {
     const status = statusReport({ status: 'unhealthy', problems: [CHANGED_COLUMN] });
     const api = createFakeApi({ status: () => status, verify: () => verifyReport({ status: 'unhealthy', problems: [CHANGED_COLUMN] }) });
