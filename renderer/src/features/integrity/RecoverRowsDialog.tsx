@@ -25,21 +25,27 @@ export function RecoverRowsDialog({ db, offer, onConfirm, onClose }: RecoverRows
       {plan.isPending && <LoadingState label="Counting the rows to copy back…" />}
       {plan.isError && <ErrorNotice error={plan.error} context="The rows could not be counted" />}
       {plan.data && (
-        <>
+        <div className="table-frame">
           <table className="data-table">
-            <caption>{copied ? `${plural(copied, 'row')} would be copied back` : 'Nothing is missing: no row would be copied'}</caption>
+            <caption>{copied ? `${plural(copied, 'row')} would be copied back` : 'No row would be copied'}</caption>
             <thead>
-              <tr><th scope="col">Table</th><th scope="col">In the backup</th><th scope="col">Missing here</th><th scope="col">Without parent</th><th scope="col">Copied back</th></tr>
+              <tr><th scope="col">Table</th><th scope="col">In backup</th><th scope="col">Missing</th><th scope="col">To copy</th></tr>
             </thead>
             <tbody>
               {plan.data.tables.map((t) => (
                 <tr key={t.table}>
-                  <th scope="row">{t.table}</th><td>{t.inBackup}</td><td>{t.missing}</td><td>{t.withoutParent}</td><td>{t.copied}</td>
+                  <th scope="row">{t.table}</th><td>{t.inBackup}</td><td>{t.missing}</td><td>{t.copied}</td>
                 </tr>
               ))}
             </tbody>
           </table>
-        </>
+        </div>
+      )}
+      {plan.data?.tables.some((t) => t.withoutParent > 0) && (
+        <p className="muted">
+          Left out, because their parent row is in neither the database nor the recovery:{' '}
+          {plan.data.tables.filter((t) => t.withoutParent > 0).map((t) => `${plural(t.withoutParent, 'row')} of ${t.table}`).join(', ')}.
+        </p>
       )}
     </ConfirmDialog>
   );
