@@ -74,6 +74,19 @@ describe('recover-rows copies back the rows a table lost, from a verified backup
     expect(orphans(dbPath)).toBe(0);
   });
 
+  it('leaves out a child row whose parent is gone from both, and counts it: no violation is added', async () => {
+    const dbPath = await seeded();
+    const ctx = contextFor(dbPath);
+    const earlier = await backup(ctx);
+    const count = (where: string) => Number(sqlite3(earlier.path, `SELECT count(*) FROM file_metadata WHERE ${where}`));
+    sqlite3(dbPath, "PRAGMA foreign_keys = ON; DELETE FROM conversation_files WHERE file_id = 'file-1'; DELETE FROM file_metadata WHERE file_id IN ('file-2', 'file-3');");
+    const before = Number(sqlite3(dbPath, 'SELECT count(*) FROM file_metadata'));
+    const result = await recoverRows(ctx, { table: 'file_metadata', backup: earlier.name });
+    expect(result.tables).toEqual([{ table: 'file_metadata', inBackup: count('1'), missing: count("file_id IN ('file-1', 'file-2', 'file-3')"), withoutParent: count("file_id = 'file-1'"), copied: count("file_id IN ('file-2', 'file-3')") }]);
+    expect(Number(sqlite3(dbPath, 'SELECT count(*) FROM file_metadata'))).toBe(before + count("file_id IN ('file-2', 'file-3')"));
+    expect(orphans(dbPath)).toBe(0);
+  });
+
   it('copies nothing and takes no backup when nothing is missing', async () => {
     const dbPath = await seeded();
     const ctx = contextFor(dbPath);

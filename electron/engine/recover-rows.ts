@@ -68,6 +68,10 @@ function rowsOf(db: Connection, shape: TableShape): Row[] {
   return db.prepare(`SELECT ${shape.columns.map(quoted).join(', ')} FROM ${quoted(shape.table)}`).raw(true).safeIntegers(true).all() as Row[];
 }
 
+function keysOf(db: Connection, shape: TableShape): Row[] {
+  return db.prepare(`SELECT ${shape.key.map((k) => quoted(shape.columns[k])).join(', ')} FROM ${quoted(shape.table)}`).raw(true).safeIntegers(true).all() as Row[];
+}
+
 /** The foreign keys of `table`: which columns point at which columns of which parent. */
 function foreignKeysOf(db: Connection, table: string): { parent: string; from: string[]; to: string[] }[] {
   const rows = db.prepare('SELECT id, "table" AS parent, "from", "to" FROM pragma_foreign_key_list(?) ORDER BY id, seq').all(table) as { id: number; parent: string; from: string; to: string | null }[];
@@ -91,16 +95,23 @@ function pick(row: Row, shape: TableShape, names: string[]): unknown[] {
   return names.map((n) => row[shape.columns.indexOf(n)]);
 }
 
-/** Whether every foreign key of the row finds its parent, live or among the rows being recovered. */
-function hasParents(live: Connection, planned: PlannedTable[], shape: TableShape, row: Row): boolean {
-  return foreignKeysOf(live, shape.table).every((fk) => {
-    const values = pick(row, shape, fk.from);
-    if (values.some((v) => v === null) || fk.from.some((c) => !shape.columns.includes(c))) return true;
-    const recovered = planned.find((p) => p.table.toLowerCase() === fk.parent.toLowerCase());
-    if (recovered?.rows.some((r) => keyOf(pick(r, recovered.shape, fk.to)) === keyOf(values))) return true;
-    const where = fk.to.map((c) => `${quoted(c)} = ?`).join(' AND ');
-    return live.prepare(`SELECT 1 FROM ${quoted(fk.parent)} WHERE ${where}`).get(...values) !== undefined;
-  });
+/**
+ * A test of whether a row's foreign keys all find their parent, live or among the rows being
+ * recovered; the parents' keys are gathered once per table, not once per row.
+ */
+function parentCheck(live: Connection, planned: PlannedTable[], shape: TableShape): (row: Row) => boolean {
+  const checks = foreignKeysOf(live, shape.table)
+    .filter((fk) => fk.from.every((c) => shape.columns.includes(c)))
+    .map((fk) => {
+      const recovered = planned.find((p) => p.table.toLowerCase() === fk.parent.toLowerCase());
+      const recoveredKeys = new Set(recovered?.rows.map((r) => keyOf(pick(r, recovered.shape, fk.to))) ?? []);
+      const liveParent = live.prepare(`SELECT 1 FROM ${quoted(fk.parent)} WHERE ${fk.to.map((c) => `${quoted(c)} = ?`).join(' AND ')}`);
+      return (row: Row) => {
+        const values = pick(row, shape, fk.from);
+        return values.some((v) => v === null) || recoveredKeys.has(keyOf(values)) || liveParent.get(...values) !== undefined;
+      };
+    });
+  return (row) => checks.every((check) => check(row));
 }
 
 /** What to copy: the table's missing rows, then, for each child table, the missing rows of the recovered parents. */
@@ -109,9 +120,9 @@ function planRecovery(live: Connection, backup: Connection, table: string, backu
   const visit = (name: string, belongs: (row: Row, shape: TableShape) => boolean) => {
     const shape = shapeOf(live, backup, name, backupPath);
     const candidates = rowsOf(backup, shape).filter((row) => belongs(row, shape));
-    const liveKeys = new Set(rowsOf(live, shape).map((row) => keyOf(shape.key.map((k) => row[k]))));
+    const liveKeys = new Set(keysOf(live, shape).map(keyOf));
     const missing = candidates.filter((row) => !liveKeys.has(keyOf(shape.key.map((k) => row[k]))));
-    const rows = missing.filter((row) => hasParents(live, planned, shape, row));
+    const rows = missing.filter(parentCheck(live, planned, shape));
     const entry: PlannedTable = { table: name, inBackup: candidates.length, missing: missing.length, withoutParent: missing.length - rows.length, copied: rows.length, shape, rows };
     planned.push(entry);
     for (const link of childrenOf(live, name)) {
