@@ -140,6 +140,20 @@ describe('warden plan, rehearse, repair, baseline, accept-checksum', () => {
     expect(sqlite3(dbPath, 'SELECT count(*) FROM file_metadata')).toBe(sqlite3(taken.path, 'SELECT count(*) FROM file_metadata'));
   });
 
+  it('verify names a renamed table and says repair renames it back; repair does, every row kept', async () => {
+    const dbPath = join(tempDir(), 'db.sqlite');
+    await initialize(contextFor(dbPath));
+    seedFiles(dbPath, 10);
+    sqlite3(dbPath, 'ALTER TABLE file_metadata RENAME TO fm_old');
+    const checked = warden('verify', '--db', dbPath);
+    expect(checked.code).toBe(2);
+    expect(checked.stdout).toContain('table file_metadata: Table fm_old has exactly file_metadata\'s shape: it was probably renamed. repair renames it back (ALTER TABLE "fm_old" RENAME TO "file_metadata")');
+    const dry = warden('repair', '--db', dbPath, '--dry-run');
+    expect(dry.stdout).toContain('  ALTER TABLE "fm_old" RENAME TO "file_metadata";');
+    expect(warden('repair', '--db', dbPath).stdout).toMatch(/table +file_metadata \(renamed back from fm_old\)/);
+    expect(sqlite3(dbPath, 'SELECT count(*) FROM file_metadata')).toBe('10');
+  });
+
   it('accept-checksum needs a reason (64) and refuses when nothing was edited (2)', async () => {
     const dbPath = join(tempDir(), 'db.sqlite');
     await initialize(contextFor(dbPath));

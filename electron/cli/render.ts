@@ -81,7 +81,9 @@ export function renderVerify(report: VerifyReport): string {
   ]);
   if (!report.problems.length) return `${lines}\n\nNo problems found.`;
   const definitions = renderDefinitions(report.problems);
-  return `${lines}\n\n${problemTable(report.problems)}${definitions ? `\n\n${definitions}` : ''}`;
+  const hints = report.problems.filter((p) => p.hint).map((p) => `  ${p.kind} ${p.name}: ${p.hint}`);
+  const todo = hints.length ? `\n\nWhat to do:\n${hints.join('\n')}` : '';
+  return `${lines}\n\n${problemTable(report.problems)}${todo}${definitions ? `\n\n${definitions}` : ''}`;
 }
 
 function backupLine(backup: BackupInfo | null): string {
