@@ -36,6 +36,8 @@ export interface Problem {
   hint?: string;
   /** A missing table whose exact shape an extra table has: that table's name (it was probably renamed; repair renames it back). */
   foundAs?: string;
+  /** A difference that follows from that rename (a child's foreign key, an index or view naming the other table): renaming it back fixes it. */
+  fixedByRenaming?: string;
   /** The expected and the actual CREATE statement of the object (for a change inside a table: the table's), as written. */
   definitions?: { expected: string; actual: string };
 }

@@ -81,7 +81,11 @@ export function renderVerify(report: VerifyReport): string {
   ]);
   if (!report.problems.length) return `${lines}\n\nNo problems found.`;
   const definitions = renderDefinitions(report.problems);
-  const hints = report.problems.filter((p) => p.hint).map((p) => `  ${p.kind} ${p.name}: ${p.hint}`);
+  // Objects that share a hint (every difference a rename caused) are named on one line.
+  const byHint = new Map<string, string[]>();
+  for (const p of report.problems) if (p.hint) byHint.set(p.hint, [...(byHint.get(p.hint) ?? []), `${p.kind} ${p.table && p.table !== p.name ? `${p.table}.` : ''}${p.name}`]);
+  const named = (objects: string[]) => (objects.length > 3 ? `${objects.slice(0, 3).join(', ')} and ${objects.length - 3} more` : objects.join(', '));
+  const hints = [...byHint].map(([hint, objects]) => `  ${named(objects)}: ${hint}`);
   const todo = hints.length ? `\n\nWhat to do:\n${hints.join('\n')}` : '';
   return `${lines}\n\n${problemTable(report.problems)}${todo}${definitions ? `\n\n${definitions}` : ''}`;
 }

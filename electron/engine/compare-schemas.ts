@@ -126,6 +126,21 @@ function missingTable(name: string, foundAs: string | undefined): Problem {
   return { ...problem, foundAs, hint: `Table ${foundAs} has exactly ${name}'s shape: it was probably renamed. repair renames it back (ALTER TABLE "${foundAs}" RENAME TO "${name}") instead of creating an empty ${name}.` };
 }
 
+/** Whether `text` names `name` as a whole word (quoted or not). */
+const mentions = (text: string, name: string) => new RegExp(`(^|\\W)${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\W|$)`, 'i').test(text);
+
+/**
+ * ALTER TABLE … RENAME rewrites the table's name into its indexes, triggers, views and children's
+ * foreign keys: each such difference says that renaming back fixes it.
+ */
+function markFollowOns(problems: Problem[], renamed: Problem[]): Problem[] {
+  return problems.map((p) => {
+    const rename = renamed.find((r) => p.name !== r.foundAs && (mentions(`${p.name} ${p.actual ?? ''}`, r.foundAs!) || (p.kind === 'foreign_key' && p.change === 'missing' && mentions(p.name, r.name))));
+    if (!rename) return p;
+    return { ...p, fixedByRenaming: rename.foundAs, hint: `It follows from the rename of ${rename.name} to ${rename.foundAs}: repair's rename back fixes it.` };
+  });
+}
+
 export function compareSchemas(expected: SchemaSnapshot, actual: SchemaSnapshot): Problem[] {
   const missingTables: Problem[] = [];
   const problems: Problem[] = [];
@@ -157,7 +172,8 @@ export function compareSchemas(expected: SchemaSnapshot, actual: SchemaSnapshot)
   }
   problems.push(...compareSqlObjects('trigger', expected.triggers, actual.triggers));
   problems.push(...compareSqlObjects('view', expected.views, actual.views));
-  return [...missingTables, ...problems];
+  const renamed = missingTables.filter((p) => p.foundAs);
+  return [...missingTables, ...(renamed.length ? markFollowOns(problems, renamed) : problems)];
 }
 
 /** The differences as an indented list, the first 20 of them, for an error message. */

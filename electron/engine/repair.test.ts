@@ -221,6 +221,11 @@ describe('a renamed table is renamed back, rows and all', () => {
     const missingTable = verify(ctx).problems.find((p) => p.kind === 'table' && p.change === 'missing');
     expect(missingTable).toMatchObject({ name: 'conversation_files', foundAs: 'cf_old', hint: expect.stringContaining('ALTER TABLE "cf_old" RENAME TO "conversation_files"') });
 
+    // The children's foreign keys, the indexes, triggers and views now name cf_old: each says the rename back fixes it.
+    const followOns = verify(ctx).problems.filter((p) => p.name !== 'conversation_files' && p.name !== 'cf_old');
+    expect(followOns.length).toBeGreaterThanOrEqual(16);
+    expect(followOns.filter((p) => p.fixedByRenaming !== 'cf_old')).toEqual([]);
+
     const result = await repair(ctx);
     expect(result.statements).toEqual(['ALTER TABLE "cf_old" RENAME TO "conversation_files"']);
     expect(result.refused).toEqual([]);

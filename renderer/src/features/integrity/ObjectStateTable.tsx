@@ -24,6 +24,7 @@ function Difference({ problem }: { problem: Problem }) {
 
 function RepairCell({ problem }: { problem: Problem }) {
   if (problem.severity === 'warning' && problem.change === 'extra') return <span className="muted">Left as it is</span>;
+  if (problem.fixedByRenaming) return <Tag tone="info">Renaming {problem.fixedByRenaming} back fixes it</Tag>;
   if (isRepairable(problem) && problem.foundAs) return <Tag tone="info">Repair renames {problem.foundAs} back</Tag>;
   return isRepairable(problem) ? <Tag tone="info">Repair recreates it</Tag> : <span className="muted">{whyNotRepairable(problem)}</span>;
 }

@@ -106,7 +106,7 @@ interface RepairPanelProps {
 export function RepairPanel({ db, databasePath, version, problems, repair }: RepairPanelProps) {
   const [confirming, setConfirming] = useState(false);
   const repairable = problems.filter(isRepairable);
-  const blocking = problems.filter((p) => p.severity === 'error' && !isRepairable(p));
+  const blocking = problems.filter((p) => p.severity === 'error' && !isRepairable(p) && !p.fixedByRenaming);
   if (!repair.result && !repair.isRunning && repair.error == null && repairable.length === 0 && blocking.length === 0) return null;
 
   return (
