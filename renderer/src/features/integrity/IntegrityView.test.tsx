@@ -108,6 +108,17 @@ describe('IntegrityView', () => {
     expect([...found.querySelectorAll('mark')].map((m) => m.textContent)).toEqual(['']);
   });
 
+  it('a renamed table: repair renames it back, and what follows from the rename is not called unfixable', async () => {
+    const renamed = { ...MISSING_TABLE, foundAs: 'fm_old' };
+    const followOn = { ...CHANGED_COLUMN, kind: 'index' as const, name: 'idx_file_metadata_file_id', table: 'file_metadata', fixedByRenaming: 'fm_old' };
+    const problems = [renamed, followOn];
+    const api = createFakeApi({ status: () => statusReport({ status: 'unhealthy', problems }), verify: () => verifyReport({ status: 'unhealthy', problems }) });
+    renderConsole(<IntegrityView db="main" />, { api });
+    expect(await screen.findByText('Repair renames fm_old back')).toBeTruthy();
+    expect(screen.getByText('Renaming fm_old back fixes it')).toBeTruthy();
+    expect(screen.queryByText(/^Repair cannot fix/)).toBeNull();
+  });
+
   it('explains why repair cannot fix a changed column', async () => {
     const status = statusReport({ status: 'unhealthy', problems: [CHANGED_COLUMN] });
     const api = createFakeApi({ status: () => status, verify: () => verifyReport({ status: 'unhealthy', problems: [CHANGED_COLUMN] }) });
