@@ -34,10 +34,14 @@ test.beforeAll(async () => {
   sqlite(db('dropped'), 'DROP TABLE file_metadata;');
   createAt('restore');
   sqlite(db('restore'), "INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash) VALUES ('f1','s1','a.pdf','st1','/f/1',10,'h1'), ('f2','s1','b.pdf','st2','/f/2',20,'h2'), ('f3','s2','c.pdf','st3','/f/3',30,'h3');");
+  createAt('orphaned');
+  sqlite(db('orphaned'), "INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash, mime_type) VALUES ('f1','s1','a.pdf','st1','/f/1',10,'h1','application/pdf'), ('f2','s1','b.pdf','st2','/f/2',20,'h2','application/pdf'), ('f3','s2','c.pdf','st3','/f/3',30,'h3','application/pdf');");
+  if (warden(['backup', '--db', db('orphaned')]).status !== 0) throw new Error('warden backup orphaned failed');
+  sqlite(db('orphaned'), 'PRAGMA foreign_keys = OFF; DROP TABLE conversation_files;');
   writeFileSync(db('notes'), 'Meeting notes, not a database.\n');
   startChatService(db('service')); // the chat service's own database: its schema_migrations says 001
   seedAsService(db('service'), 60);
-  host = await startWardenServe(['fresh', 'upgrade', 'dropped', 'restore', 'notes', 'service'].map(db));
+  host = await startWardenServe(['fresh', 'upgrade', 'dropped', 'restore', 'orphaned', 'notes', 'service'].map(db));
 });
 
 test.afterAll(() => {
@@ -116,6 +120,24 @@ test('a dropped table makes the database unhealthy, the integrity view names it,
   await expect(page.getByText('Every expected object is present and as defined')).toBeVisible();
   await page.screenshot({ path: join(SCREENSHOTS, 'integrity-repaired.png') });
   expect(sqlite(db('dropped'), "SELECT count(*) FROM sqlite_master WHERE name = 'file_metadata';")).toBe('1');
+});
+
+test('a dropped parent: Repair shows its SQL, recreates it, names the orphans, and Recover rows copies the files back', async ({ page }) => {
+  await openDatabase(page, 'orphaned.db', 'Integrity');
+  await page.getByRole('button', { name: 'Repair…' }).click();
+  const confirm = page.getByRole('dialog', { name: 'Repair this database?' });
+  await expect(confirm.getByLabel('Statements repair will run')).toContainText('CREATE TABLE "conversation_files" (');
+  await confirm.getByRole('button', { name: 'Take a backup and repair' }).click();
+  await expect(page.getByText('3 rows of file_access_log point at conversation_files rows that are gone.')).toBeVisible();
+  await page.getByRole('button', { name: 'Recover rows…' }).click();
+  const recover = page.getByRole('dialog', { name: 'Recover rows of conversation_files?' });
+  await expect(recover.getByText('3 rows would be copied back')).toBeVisible();
+  await page.screenshot({ path: join(SCREENSHOTS, 'integrity-recover-rows.png') });
+  await recover.getByRole('button', { name: 'Take a backup and copy the rows back' }).click();
+  await expect(page.getByText('Copied back 3 rows')).toBeVisible();
+  expect(sqlite(db('orphaned'), 'SELECT group_concat(file_id) FROM (SELECT file_id FROM conversation_files ORDER BY file_id);')).toBe('f1,f2,f3');
+  expect(sqlite(db('orphaned'), 'SELECT count(*) FROM pragma_foreign_key_check;')).toBe('0');
+  expect(sqlite(db('orphaned'), 'SELECT count(*) FROM file_access_log;')).toBe('3');
 });
 
 test('Backup now adds a row, and Restore brings deleted rows back', async ({ page }) => {

@@ -1,7 +1,7 @@
 import type { MethodName } from './contract';
 import type {
   AcceptChecksumResult, BackupInfo, BackupVerification, BaselineResult, DatabaseEntry, HistoryReport,
-  MigrateResult, MigrationPlan, QueryResult, RehearsalReport, RepairResult, RestoreResult, SchemaSummary, StatusReport, TablesReport, VerifyReport,
+  MigrateResult, MigrationPlan, QueryResult, RecoverRowsResult, RehearsalReport, RepairResult, RestoreResult, SchemaSummary, StatusReport, TablesReport, VerifyReport,
 } from './types';
 
 /** What each method of the contract answers. */
@@ -27,6 +27,7 @@ export interface ApiResults {
   backups: BackupInfo[];
   verifyBackup: BackupVerification;
   restore: RestoreResult;
+  recoverRows: RecoverRowsResult;
   cancel: { cancelled: boolean };
 }
 

@@ -32,13 +32,14 @@ const validInput: { [M in MethodName]: fc.Arbitrary<Record<string, unknown>> } =
   migrate: fc.record({ db: dbId, operationId, to: version, backup: fc.boolean() }, { requiredKeys: ['db'] }),
   plan: fc.record({ db: dbId, to: version }, { requiredKeys: ['db'] }),
   rehearse: fc.record({ db: dbId, operationId, to: version }, { requiredKeys: ['db'] }),
-  repair: fc.record({ db: dbId, operationId, backup: fc.boolean() }, { requiredKeys: ['db'] }),
+  repair: fc.record({ db: dbId, operationId, backup: fc.boolean(), dryRun: fc.boolean() }, { requiredKeys: ['db'] }),
   baseline: fc.record({ db: dbId, version }),
   acceptChecksum: fc.record({ db: dbId, version, reason: fc.string({ minLength: 3, maxLength: 500 }).filter((r) => r.trim() === r && r.length >= 3) }),
   backup: fc.record({ db: dbId, operationId }, { requiredKeys: ['db'] }),
   backups: fc.record({ db: dbId }),
   verifyBackup: fc.record({ db: dbId, operationId, backup: backupName, full: fc.boolean() }, { requiredKeys: ['db', 'backup'] }),
   restore: fc.record({ db: dbId, operationId, backup: backupName }, { requiredKeys: ['db', 'backup'] }),
+  recoverRows: fc.record({ db: dbId, operationId, table: fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/), backup: backupName, dryRun: fc.boolean() }, { requiredKeys: ['db', 'table', 'backup'] }),
   cancel: fc.record({ operationId }),
 };
 

@@ -51,13 +51,16 @@ export const contract = {
   migrate: z.extend(longOnDatabase, { to: optionalVersion, backup: flag(true) }),
   plan: z.extend(onDatabase, { to: optionalVersion }),
   rehearse: z.extend(longOnDatabase, { to: optionalVersion }),
-  repair: z.extend(longOnDatabase, { backup: flag(true) }),
+  /** dryRun: the statements repair would run, nothing written. */
+  repair: z.extend(longOnDatabase, { backup: flag(true), dryRun: flag(false) }),
   baseline: z.extend(onDatabase, { version: schemaVersion }),
   acceptChecksum: z.extend(onDatabase, { version: schemaVersion, reason: z.string().check(z.trim(), z.minLength(3, REASON_LENGTH), z.maxLength(500, REASON_LENGTH)) }),
   backup: longOnDatabase,
   backups: onDatabase,
   verifyBackup: z.extend(longOnDatabase, { backup: backupName, full: flag(false) }),
   restore: z.extend(longOnDatabase, { backup: backupName }),
+  /** Copies back from a backup the rows of `table` (and its children's) that the database lacks; dryRun: counts only. */
+  recoverRows: z.extend(longOnDatabase, { table: text(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'a table name (letters, digits, _)'), backup: backupName, dryRun: flag(false) }),
   /** Stops a long operation started with this operationId; it ends with CANCELLED and changes nothing. */
   cancel: z.strictObject({ operationId }),
 } as const;

@@ -34,6 +34,12 @@ export interface Problem {
   actual?: string;
   /** What a person can do about it, where the engine knows (repair says why it left something alone). */
   hint?: string;
+  /** A missing table whose exact shape an extra table has: that table's name (it was probably renamed; repair renames it back). */
+  foundAs?: string;
+  /** A difference that follows from that rename (a child's foreign key, an index or view naming the other table): renaming it back fixes it. */
+  fixedByRenaming?: string;
+  /** The expected and the actual CREATE statement of the object (for a change inside a table: the table's), as written. */
+  definitions?: { expected: string; actual: string };
 }
 
 export interface AppliedVersion {
@@ -53,7 +59,8 @@ export type EventAction =
   | 'repair'
   | 'backup'
   | 'restore'
-  | 'accept-checksum';
+  | 'accept-checksum'
+  | 'recover-rows';
 
 export interface LifecycleEvent {
   id: number;
@@ -185,7 +192,7 @@ export interface DatabaseEntry {
 
 // ---- Backups (issue 3) ----
 
-export type BackupReason = 'manual' | 'pre-migrate' | 'pre-repair' | 'pre-restore';
+export type BackupReason = 'manual' | 'pre-migrate' | 'pre-repair' | 'pre-restore' | 'pre-recover';
 
 /** A backup as its manifest (the JSON file beside it) describes it. */
 export interface BackupInfo {
@@ -361,13 +368,66 @@ export interface RehearsalReport {
   durationMs: number;
 }
 
+/** Rows of a child table whose parent row is gone, counted by PRAGMA foreign_key_check. */
+export interface OrphanedRows {
+  table: string;
+  parent: string;
+  rows: number;
+}
+
+/** How many rows of a table one verified backup holds. */
+export interface RowsInBackup {
+  table: string;
+  /** The backup's file name (how backups are named to the API), and where it is. */
+  backup: string;
+  path: string;
+  createdAt: string;
+  rows: number;
+}
+
 export interface RepairResult {
   path: string;
   version: string;
+  /** True when nothing was written: `recreated` and `statements` are what repair would do. */
+  dryRun: boolean;
+  /** Missing objects recreated (a renamed table: renamed back), in the order of `statements`. */
   recreated: Problem[];
+  /** The SQL repair ran (or, in a dry run, would run), one statement per recreated object. */
+  statements: string[];
   /** Drift repair will not touch, each with why (message) and what to do (hint). */
   refused: Problem[];
+  /** Child rows pointing at missing parent rows after the repair (a recreated parent starts empty). */
+  orphanedRows: OrphanedRows[];
+  /** For each table recreated empty, the verified backups that still hold rows of it (recover-rows copies them back). */
+  rowsInBackups: RowsInBackup[];
   backup: BackupInfo | null;
+}
+
+/** One table of a row recovery: what the backup holds, what is missing here, what is copied back. */
+export interface RecoveredTable {
+  table: string;
+  /** Rows the recovery looked at in the backup (for a child table: those of the recovered parents). */
+  inBackup: number;
+  /** Of those, rows whose primary key the live table does not have. */
+  missing: number;
+  /** Missing rows left out because their parent row is in neither the live database nor the recovery. */
+  withoutParent: number;
+  /** Rows copied back (in a dry run: that would be). */
+  copied: number;
+}
+
+export interface RecoverRowsResult {
+  path: string;
+  table: string;
+  /** The backup the rows came from. */
+  backup: string;
+  dryRun: boolean;
+  /** The table first, then its children (and theirs): the order rows are copied in. */
+  tables: RecoveredTable[];
+  /** Rows still pointing at missing parents afterwards (in a dry run: now). */
+  orphanedRows: OrphanedRows[];
+  /** The verified backup taken before anything was copied; null in a dry run or when there was nothing to copy. */
+  preRecoverBackup: BackupInfo | null;
 }
 
 export interface BaselineResult {

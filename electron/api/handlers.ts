@@ -15,6 +15,7 @@ import { listBackups } from '../engine/list-backups';
 import { migrate } from '../engine/migrate';
 import { plan } from '../engine/migration-plan';
 import { rehearse } from '../engine/rehearse';
+import { recoverRows } from '../engine/recover-rows';
 import { repair } from '../engine/repair';
 import { restore } from '../engine/restore';
 import { migrationFor } from '../engine/schema-folder';
@@ -96,11 +97,12 @@ export const handlers: HandlerTable = {
   verify: engine((ctx, o) => verify(ctx, o.level)),
   initialize: engine((ctx, o) => initialize(ctx, { to: o.to })),
   migrate: engine((ctx, o) => migrate(ctx, { to: o.to, backup: o.backup })),
-  repair: engine((ctx, o) => repair(ctx, { backup: o.backup })),
+  repair: engine((ctx, o) => repair(ctx, { backup: o.backup, dryRun: o.dryRun })),
   backup: engine((ctx) => backup(ctx, { reason: 'manual' })),
   backups: engine((ctx) => listBackups(ctx)),
   verifyBackup: engine((ctx, o) => verifyBackup(ctx, { backup: o.backup, full: o.full })),
   restore: engine((ctx, o) => restore(ctx, { backup: o.backup })),
+  recoverRows: engine((ctx, o) => recoverRows(ctx, { table: o.table, backup: o.backup, dryRun: o.dryRun })),
   plan: engine((ctx, o) => plan(ctx, { to: o.to })),
   rehearse: engine((ctx, o) => rehearse(ctx, { to: o.to })),
   baseline: engine((ctx, o) => baseline(ctx, { version: o.version })),

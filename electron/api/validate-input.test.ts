@@ -46,6 +46,7 @@ const BAD_INPUT: Record<MethodName, { input: unknown; field: string; says: RegEx
   backups: [{ input: { db: 'a/../b' }, field: 'db', says: /"db" must be a database id/ }],
   verifyBackup: [{ input: { db: 'a', backup: '../../etc/passwd' }, field: 'backup', says: /"backup" must be a backup file name ending in \.sqlite/ }],
   restore: [{ input: { db: 'a', backup: '/tmp/x.sqlite' }, field: 'backup', says: /"backup" must be a backup file name/ }],
+  recoverRows: [{ input: { db: 'a', table: 'x; DROP TABLE y', backup: 'b.sqlite' }, field: 'table', says: /"table" must be a table name/ }],
   cancel: [{ input: {}, field: 'operationId', says: /"operationId" is required/ }],
 };
 

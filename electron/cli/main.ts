@@ -21,6 +21,7 @@ import { listBackups } from '../engine/list-backups';
 import { migrate } from '../engine/migrate';
 import { plan } from '../engine/migration-plan';
 import { rehearse } from '../engine/rehearse';
+import { recoverRows } from '../engine/recover-rows';
 import { repair } from '../engine/repair';
 import { previewRestore, restore } from '../engine/restore';
 import { DEFAULT_KEEP_PER_REASON } from '../engine/retention';
@@ -32,7 +33,7 @@ import { addServeCommand } from '../server/serve-command';
 import { formatError } from './output';
 import { progressReporter } from './progress';
 import { renderBackup, renderBackups, renderBackupVerification, renderHistory, renderInitialize, renderRestore, renderStatus, renderVerify, restoreQuestion } from './render';
-import { renderAcceptChecksum, renderBaseline, renderPlan, renderRehearsal, renderRepair } from './render-plans';
+import { renderAcceptChecksum, renderBaseline, renderRecoverRows, renderPlan, renderRehearsal, renderRepair } from './render-plans';
 
 // `warden`: the command line. Exit codes (DESIGN.md): 0 success / healthy, 1 degraded,
 // 2 unhealthy or failed, 64 usage error. --json prints one document on stdout; logs and the
@@ -232,6 +233,17 @@ export function buildProgram(): Command {
       });
     });
 
+  withBackupDir(withCommonOptions(program.command('recover-rows').description("copy back from a verified backup the rows a table lacks (and its children's), never overwriting a live row")))
+    .requiredOption('--table <name>', 'the table whose rows to recover')
+    .requiredOption('--backup <file>', 'the backup file (.sqlite) holding the rows')
+    .option('--dry-run', 'show how many rows each table would get back, and write nothing')
+    .action((o: CommonOptions & { table: string; backup: string; dryRun?: boolean }) =>
+      run(o, async (ctx) => {
+        const result = await recoverRows(ctx, { table: o.table, backup: userPath(o.backup), dryRun: o.dryRun });
+        return { document: result, text: renderRecoverRows(result), exitCode: result.orphanedRows.length ? EXIT.degraded : EXIT.ok };
+      }),
+    );
+
   withCommonOptions(program.command('status').description('version, pending migrations and schema drift at a glance'))
     .action((o: CommonOptions) =>
       run(o, (ctx) => {
@@ -309,9 +321,10 @@ export function buildProgram(): Command {
 
   withCommonOptions(program.command('repair').description('recreate missing tables, indexes, triggers and views from the expected schema; never drops anything'))
     .option('--no-backup', 'repair without taking a backup first')
-    .action((o: CommonOptions & { backup: boolean }) =>
+    .option('--dry-run', 'print the SQL repair would run, and write nothing')
+    .action((o: CommonOptions & { backup: boolean; dryRun?: boolean }) =>
       run(o, async (ctx) => {
-        const result = await repair(ctx, { backup: o.backup });
+        const result = await repair(ctx, { backup: o.backup, dryRun: o.dryRun });
         return { document: result, text: renderRepair(result), exitCode: result.refused.length ? EXIT.degraded : EXIT.ok };
       }),
     );

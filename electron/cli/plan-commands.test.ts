@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { initialize } from '../engine/initialize';
@@ -101,6 +101,57 @@ describe('warden plan, rehearse, repair, baseline, accept-checksum', () => {
     const bare = warden('repair', '--db', dbPath, '--no-backup', '--json');
     expect(bare.code).toBe(0);
     expect(JSON.parse(bare.stdout)).toMatchObject({ backup: null, recreated: [{ name: 'idx_file_metadata_file_id' }] });
+  });
+
+  it('repair --dry-run prints the statements, writes nothing (same sha256, no backup folder) and exits 0', async () => {
+    const dbPath = join(tempDir(), 'db.sqlite');
+    await initialize(contextFor(dbPath));
+    sqlite3(dbPath, 'DROP INDEX idx_file_metadata_file_id');
+    const before = sha256File(dbPath);
+    const dry = warden('repair', '--db', dbPath, '--dry-run');
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain('dry run, nothing was written');
+    expect(sha256File(dbPath)).toBe(before);
+    expect(existsSync(`${dbPath}.backups`)).toBe(false);
+    const json = JSON.parse(warden('repair', '--db', dbPath, '--dry-run', '--json').stdout);
+    expect(json).toMatchObject({ dryRun: true, backup: null, recreated: [{ name: 'idx_file_metadata_file_id' }] });
+    // What the dry run printed is what repair then runs: sqlite3 reads the same SQL back.
+    expect(warden('repair', '--db', dbPath, '--no-backup').code).toBe(0);
+    expect(json.statements).toEqual([sqlite3(dbPath, "SELECT sql FROM sqlite_master WHERE name = 'idx_file_metadata_file_id'")]);
+    expect(dry.stdout).toContain(`  ${json.statements[0]};`);
+  });
+
+  it('recover-rows --dry-run shows the counts per table and writes nothing; without it the rows come back', async () => {
+    const dbPath = join(tempDir(), 'db.sqlite');
+    await initialize(contextFor(dbPath));
+    seedFiles(dbPath, 20);
+    const taken = JSON.parse(warden('backup', '--db', dbPath, '--json').stdout);
+    sqlite3(dbPath, "PRAGMA foreign_keys = ON; DELETE FROM conversation_files WHERE file_id IN ('file-1', 'file-2')");
+    const before = sha256File(dbPath);
+    const dry = warden('recover-rows', '--db', dbPath, '--table', 'conversation_files', '--backup', taken.path, '--dry-run');
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain('dry run, nothing was written');
+    expect(dry.stdout).toMatch(/conversation_files +20 +2 +0 +2/);
+    expect(sha256File(dbPath)).toBe(before);
+    const done = warden('recover-rows', '--db', dbPath, '--table', 'conversation_files', '--backup', taken.path, '--json');
+    expect(done.code, done.stderr).toBe(0);
+    expect(JSON.parse(done.stdout)).toMatchObject({ dryRun: false, tables: expect.arrayContaining([expect.objectContaining({ table: 'conversation_files', copied: 2 })]), preRecoverBackup: { reason: 'pre-recover' } });
+    expect(sqlite3(dbPath, 'SELECT count(*) FROM conversation_files')).toBe('20');
+    expect(sqlite3(dbPath, 'SELECT count(*) FROM file_metadata')).toBe(sqlite3(taken.path, 'SELECT count(*) FROM file_metadata'));
+  });
+
+  it('verify names a renamed table and says repair renames it back; repair does, every row kept', async () => {
+    const dbPath = join(tempDir(), 'db.sqlite');
+    await initialize(contextFor(dbPath));
+    seedFiles(dbPath, 10);
+    sqlite3(dbPath, 'ALTER TABLE file_metadata RENAME TO fm_old');
+    const checked = warden('verify', '--db', dbPath);
+    expect(checked.code).toBe(2);
+    expect(checked.stdout).toContain('table file_metadata: Table fm_old has exactly file_metadata\'s shape: it was probably renamed. repair renames it back (ALTER TABLE "fm_old" RENAME TO "file_metadata")');
+    const dry = warden('repair', '--db', dbPath, '--dry-run');
+    expect(dry.stdout).toContain('  ALTER TABLE "fm_old" RENAME TO "file_metadata";');
+    expect(warden('repair', '--db', dbPath).stdout).toMatch(/table +file_metadata \(renamed back from fm_old\)/);
+    expect(sqlite3(dbPath, 'SELECT count(*) FROM file_metadata')).toBe('10');
   });
 
   it('accept-checksum needs a reason (64) and refuses when nothing was edited (2)', async () => {

@@ -1,4 +1,4 @@
-import type { AcceptChecksumResult, BaselineResult, LintWarning, MigrationPlan, PlanStep, Problem, RehearsalReport, RepairResult, ServiceStatementCoverage, ServiceStatementsRun } from '../../shared/types';
+import type { AcceptChecksumResult, BaselineResult, LintWarning, MigrationPlan, PlanStep, Problem, RecoverRowsResult, RehearsalReport, RepairResult, ServiceStatementCoverage, ServiceStatementsRun } from '../../shared/types';
 import { problemTable, table } from './output';
 
 // Human output of plan, rehearse, repair, baseline and accept-checksum.
@@ -148,12 +148,46 @@ function objectLine(p: Problem): string {
   return `  ${p.kind.padEnd(8)} ${p.table && p.table !== p.name ? `${p.table}.${p.name}` : p.name}`;
 }
 
+function indentedSql(sql: string): string {
+  return `  ${sql.trim().split('\n').join('\n  ')};`;
+}
+
+/** Where the rows of a recreated, empty table went: its orphans, and the backups that still hold them. */
+function renderLostRows(result: RepairResult): string[] {
+  const parts: string[] = [];
+  if (result.orphanedRows.length) {
+    parts.push(`Orphaned rows (their parent rows are gone; foreign_key_check lists them):\n${result.orphanedRows.map((o) => `  ${o.table.padEnd(28)} ${String(o.rows).padStart(7)} row(s) → ${o.parent}`).join('\n')}`);
+  }
+  if (result.rowsInBackups.length) {
+    const lines = result.rowsInBackups.map((b) => `  ${b.table}: ${b.rows} row(s) in ${b.path} (${b.createdAt})`);
+    const first = result.rowsInBackups[0];
+    parts.push(`Verified backups that still hold the lost rows:\n${lines.join('\n')}\n  Copy them back with: warden recover-rows --db ${result.path} --table ${first.table} --backup ${first.backup} --dry-run`);
+  }
+  return parts;
+}
+
 export function renderRepair(result: RepairResult): string {
+  if (result.dryRun) {
+    const parts = [`Repair of ${result.path} against version ${result.version}: dry run, nothing was written.`];
+    parts.push(result.statements.length ? `Repair would take a verified backup, then run in one transaction:\n${result.statements.map(indentedSql).join('\n')}` : 'Repair would run nothing: nothing that repair can recreate is missing.');
+    if (result.refused.length) parts.push(`It would leave alone (${result.refused.length}):\n${result.refused.map(objectLine).join('\n')}`);
+    return [...parts, ...renderLostRows(result)].join('\n\n');
+  }
   const parts = [`Repair of ${result.path} against version ${result.version}`, `Backup: ${result.backup ? `${result.backup.path} (${result.backup.verified === null ? 'not verified' : result.backup.verified.ok ? 'verified' : 'verification FAILED'})` : 'none'}`];
-  parts.push(result.recreated.length ? `Recreated (${result.recreated.length}):\n${result.recreated.map(objectLine).join('\n')}` : 'Nothing was recreated: nothing that repair can recreate is missing.');
+  parts.push(result.recreated.length ? `Recreated (${result.recreated.length}):\n${result.recreated.map((p) => `${objectLine(p)}${p.foundAs ? ` (renamed back from ${p.foundAs})` : ''}`).join('\n')}` : 'Nothing was recreated: nothing that repair can recreate is missing.');
   if (result.refused.length) {
     parts.push(`Left alone (${result.refused.length}), each with why and what to do:\n${result.refused.map((p) => `${objectLine(p)}\n    ${p.message}${p.hint ? `\n    what to do: ${p.hint}` : ''}`).join('\n')}`);
   }
+  return [...parts, ...renderLostRows(result)].join('\n\n');
+}
+
+export function renderRecoverRows(result: RecoverRowsResult): string {
+  const head = result.dryRun ? `Recovering rows of ${result.table} into ${result.path} from ${result.backup}: dry run, nothing was written.` : `Recovered rows of ${result.table} into ${result.path} from ${result.backup}.`;
+  const verb = result.dryRun ? 'would copy' : 'copied';
+  const rows = result.tables.map((t) => `  ${t.table.padEnd(28)} ${String(t.inBackup).padStart(8)} ${String(t.missing).padStart(8)} ${String(t.withoutParent).padStart(15)} ${String(t.copied).padStart(8)}`);
+  const parts = [head, `  ${'table'.padEnd(28)} ${'in backup'.padStart(8)} ${'missing'.padStart(8)} ${'without parent'.padStart(15)} ${verb.padStart(8)}\n${rows.join('\n')}`];
+  if (result.preRecoverBackup) parts.push(`Backup taken first: ${result.preRecoverBackup.path}`);
+  if (result.orphanedRows.length) parts.push(`Still orphaned:\n${result.orphanedRows.map((o) => `  ${o.table}: ${o.rows} row(s) → ${o.parent}`).join('\n')}`);
   return parts.join('\n\n');
 }
 

@@ -1,5 +1,9 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { VerifyReport } from '../../shared/types';
+import { initialize } from '../engine/initialize';
+import { contextFor, sqlite3, tempDir } from '../engine/test-support/fixtures';
+import { verify } from '../engine/verify';
 import { renderVerify } from './render';
 
 const report = (over: Partial<VerifyReport>): VerifyReport => ({
@@ -17,5 +21,19 @@ describe('renderVerify: the integrity line never says ok while a check failed', 
   it('a clean full check, and a quick check that did not look at foreign keys', () => {
     expect(renderVerify(report({}))).toContain('integrity_check: ok; foreign_key_check: ok');
     expect(renderVerify(report({ integrity: { level: 'quick', ok: true, messages: [] } }))).toContain('quick_check: ok (foreign keys not checked: use --full)');
+  });
+});
+
+describe('renderVerify shows each differing definition once, the changed part marked', () => {
+  it('a changed index: expected and found on one line each, only the extra column marked', async () => {
+    const dbPath = join(tempDir(), 'db.sqlite');
+    await initialize(contextFor(dbPath));
+    sqlite3(dbPath, 'DROP INDEX idx_session_associations_file; CREATE INDEX idx_session_associations_file ON session_file_associations (file_id, session_id);');
+    const text = renderVerify(verify(contextFor(dbPath)));
+    expect(text).toContain('  index idx_session_associations_file\n');
+    expect(text).toMatch(/ {4}expected {2}… .*\(file_id \[--\] \)\n/);
+    expect(text).toMatch(/ {4}found {5}… .*\(file_id \{\+, session_id\+\} \)/);
+    // The found side is what sqlite3 itself stores.
+    expect(sqlite3(dbPath, "SELECT sql FROM sqlite_master WHERE name = 'idx_session_associations_file'")).toContain('(file_id, session_id)');
   });
 });

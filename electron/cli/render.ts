@@ -1,4 +1,5 @@
-import type { BackupInfo, BackupVerification, HealthStatus, HistoryReport, MigrateResult, RestorePreview, RestoreResult, StatusReport, VerifyReport } from '../../shared/types';
+import { diffSql, type SqlSegment } from '../../shared/sql-diff';
+import type { BackupInfo, BackupVerification, HealthStatus, HistoryReport, MigrateResult, Problem, RestorePreview, RestoreResult, StatusReport, VerifyReport } from '../../shared/types';
 import { formatBytes, problemTable, table } from './output';
 
 // Human output of each command: a few labelled lines, then a table where there is a list.
@@ -37,6 +38,39 @@ function integrityLine(report: VerifyReport): string {
   return `integrity_check: ${pages}; foreign_key_check: ${orphans ? `FAILED (${orphans} row(s) point at missing parents)` : 'ok'}`;
 }
 
+const CONTEXT_WORDS = 4;
+
+/** One side of a difference on one line: changed words marked wdiff-style, long unchanged runs shortened to their ends. */
+function compactSide(segments: SqlSegment[], open: string, close: string): string {
+  return segments
+    .map((segment, k) => {
+      const text = segment.text.replace(/\s+/g, ' ').trim();
+      if (segment.differs) return `${open}${text}${close}`;
+      const words = text.split(' ');
+      const keepStart = k > 0 ? CONTEXT_WORDS : 0;
+      const keepEnd = k < segments.length - 1 ? CONTEXT_WORDS : 0;
+      if (words.length <= keepStart + keepEnd + 1) return text;
+      return [...words.slice(0, keepStart), '…', ...words.slice(words.length - keepEnd)].join(' ');
+    })
+    .join(' ');
+}
+
+/** Each changed definition once (a table with several changes shows once): expected and found, the differing part marked. */
+export function renderDefinitions(problems: Problem[]): string {
+  const seen = new Set<string>();
+  const blocks: string[] = [];
+  for (const p of problems) {
+    if (!p.definitions) continue;
+    const key = `${p.definitions.expected}\u0000${p.definitions.actual}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const diff = diffSql(p.definitions.expected, p.definitions.actual);
+    const object = p.table && p.kind !== 'index' && p.kind !== 'trigger' ? `table ${p.table}` : `${p.kind} ${p.name}`;
+    blocks.push(`  ${object}\n    expected  ${compactSide(diff.expected, '[-', '-]')}\n    found     ${compactSide(diff.actual, '{+', '+}')}`);
+  }
+  return blocks.length ? `Definitions that differ ([-only expected-] {+only found+}):\n${blocks.join('\n')}` : '';
+}
+
 export function renderVerify(report: VerifyReport): string {
   const lines = labelled([
     ['Database', report.path],
@@ -45,7 +79,15 @@ export function renderVerify(report: VerifyReport): string {
     ['Status', `${BADGE[report.status]}: ${report.reason}`],
     ['Took', `${report.durationMs} ms`],
   ]);
-  return report.problems.length ? `${lines}\n\n${problemTable(report.problems)}` : `${lines}\n\nNo problems found.`;
+  if (!report.problems.length) return `${lines}\n\nNo problems found.`;
+  const definitions = renderDefinitions(report.problems);
+  // Objects that share a hint (every difference a rename caused) are named on one line.
+  const byHint = new Map<string, string[]>();
+  for (const p of report.problems) if (p.hint) byHint.set(p.hint, [...(byHint.get(p.hint) ?? []), `${p.kind} ${p.table && p.table !== p.name ? `${p.table}.` : ''}${p.name}`]);
+  const named = (objects: string[]) => (objects.length > 3 ? `${objects.slice(0, 3).join(', ')} and ${objects.length - 3} more` : objects.join(', '));
+  const hints = [...byHint].map(([hint, objects]) => `  ${named(objects)}: ${hint}`);
+  const todo = hints.length ? `\n\nWhat to do:\n${hints.join('\n')}` : '';
+  return `${lines}\n\n${problemTable(report.problems)}${todo}${definitions ? `\n\n${definitions}` : ''}`;
 }
 
 function backupLine(backup: BackupInfo | null): string {

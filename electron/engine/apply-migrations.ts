@@ -103,7 +103,7 @@ export function applyNextStep(ctx: EngineContext, db: Connection, target: string
     stampVersion(db, schema.applicationId, reached);
     return { from: current, applied, adopted: null, touched };
   };
-  return inWriteTransaction(db, ctx.dbPath, work, (step) => step?.touched ?? 'all');
+  return inWriteTransaction(db, ctx.dbPath, work, { touched: (step) => step?.touched ?? 'all' });
 }
 
 /** Applies every pending migration up to `target`, one transaction per step (all at once when fresh). */

@@ -19,7 +19,7 @@ const manifestJson = z.object({
   applicationId: z.number().check(z.int()),
   version: z.nullable(z.string()),
   sqliteVersion: z.string(),
-  reason: z.enum(['manual', 'pre-migrate', 'pre-repair', 'pre-restore']),
+  reason: z.enum(['manual', 'pre-migrate', 'pre-repair', 'pre-restore', 'pre-recover']),
   createdAt: z.string(),
   durationMs: z.number().check(z.nonnegative()),
   verified: z.nullable(z.object({ ok: z.boolean(), level: z.enum(['quick', 'full']), at: z.string(), messages: z.array(z.string()) })),

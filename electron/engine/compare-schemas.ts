@@ -107,7 +107,7 @@ function compareSqlObjects(kind: 'trigger' | 'view', expected: Map<string, SqlOb
     const live = actual.get(name);
     const table = kind === 'trigger' ? object.table : undefined;
     if (!live) problems.push(missing(kind, name, table, `${label} ${name}`));
-    else if (live.normalized !== object.normalized) problems.push(changed(kind, name, table, `${label} ${name}`, object.sql, live.sql));
+    else if (live.normalized !== object.normalized) problems.push({ ...changed(kind, name, table, `${label} ${name}`, object.sql, live.sql), definitions: { expected: object.sql, actual: live.sql } });
   }
   for (const [name, object] of actual) {
     if (!expected.has(name)) problems.push(extra(kind, name, kind === 'trigger' ? object.table : undefined, `${label} ${name}`));
@@ -115,29 +115,65 @@ function compareSqlObjects(kind: 'trigger' | 'view', expected: Map<string, SqlOb
   return problems;
 }
 
+/** An extra table with exactly the missing one's shape (columns, constraints, foreign keys): where its rows probably are. */
+function twinOf(table: TableShape, expected: SchemaSnapshot, actual: SchemaSnapshot, taken: Set<string>): string | undefined {
+  return [...actual.tables.values()].find((t) => !expected.tables.has(t.name) && !taken.has(t.name) && compareTable(table, t).length === 0)?.name;
+}
+
+function missingTable(name: string, foundAs: string | undefined): Problem {
+  const problem = missing('table', name, name, `Table ${name}`);
+  if (!foundAs) return problem;
+  return { ...problem, foundAs, hint: `Table ${foundAs} has exactly ${name}'s shape: it was probably renamed. repair renames it back (ALTER TABLE "${foundAs}" RENAME TO "${name}") instead of creating an empty ${name}.` };
+}
+
+/** Whether `text` names `name` as a whole word (quoted or not). */
+const mentions = (text: string, name: string) => new RegExp(`(^|\\W)${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\W|$)`, 'i').test(text);
+
+/**
+ * ALTER TABLE … RENAME rewrites the table's name into its indexes, triggers, views and children's
+ * foreign keys: each such difference says that renaming back fixes it.
+ */
+function markFollowOns(problems: Problem[], renamed: Problem[]): Problem[] {
+  return problems.map((p) => {
+    const rename = renamed.find((r) => p.name !== r.foundAs && (mentions(`${p.name} ${p.actual ?? ''}`, r.foundAs!) || (p.kind === 'foreign_key' && p.change === 'missing' && mentions(p.name, r.name))));
+    if (!rename) return p;
+    return { ...p, fixedByRenaming: rename.foundAs, hint: `It follows from the rename of ${rename.name} to ${rename.foundAs}: repair's rename back fixes it.` };
+  });
+}
+
 export function compareSchemas(expected: SchemaSnapshot, actual: SchemaSnapshot): Problem[] {
   const missingTables: Problem[] = [];
   const problems: Problem[] = [];
+  const twins = new Set<string>();
   for (const [name, table] of expected.tables) {
     const live = actual.tables.get(name);
-    if (!live) missingTables.push(missing('table', name, name, `Table ${name}`));
-    else problems.push(...compareTable(table, live));
+    if (live) {
+      problems.push(...compareTable(table, live).map((p) => ({ ...p, definitions: { expected: table.sql, actual: live.sql } })));
+      continue;
+    }
+    const twin = twinOf(table, expected, actual, twins);
+    if (twin) twins.add(twin);
+    missingTables.push(missingTable(name, twin));
   }
   for (const name of actual.tables.keys()) {
-    if (!expected.tables.has(name)) problems.push(extra('table', name, name, `Table ${name}`));
+    if (expected.tables.has(name)) continue;
+    const twinned = missingTables.find((p) => p.foundAs === name);
+    const problem = extra('table', name, name, `Table ${name}`);
+    problems.push(twinned ? { ...problem, hint: `It has exactly ${twinned.name}'s shape: repair renames it back to ${twinned.name}.` } : problem);
   }
   for (const [name, index] of expected.indexes) {
     const live = actual.indexes.get(name);
     const shape = (i: typeof index) => `${i.unique ? 'UNIQUE ' : ''}ON ${i.table} (${i.columns.join(', ')})${i.where ? ` WHERE ${i.where}` : ''}`;
     if (!live) problems.push(missing('index', name, index.table, `Index ${name}`));
-    else if (shape(live) !== shape(index)) problems.push(changed('index', name, index.table, `Index ${name}`, shape(index), shape(live)));
+    else if (shape(live) !== shape(index)) problems.push({ ...changed('index', name, index.table, `Index ${name}`, shape(index), shape(live)), definitions: { expected: index.sql, actual: live.sql } });
   }
   for (const [name, index] of actual.indexes) {
     if (!expected.indexes.has(name)) problems.push(extra('index', name, index.table, `Index ${name}`));
   }
   problems.push(...compareSqlObjects('trigger', expected.triggers, actual.triggers));
   problems.push(...compareSqlObjects('view', expected.views, actual.views));
-  return [...missingTables, ...problems];
+  const renamed = missingTables.filter((p) => p.foundAs);
+  return [...missingTables, ...(renamed.length ? markFollowOns(problems, renamed) : problems)];
 }
 
 /** The differences as an indented list, the first 20 of them, for an error message. */

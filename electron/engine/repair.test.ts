@@ -2,10 +2,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { history } from './history';
 import { initialize } from './initialize';
+import { backup } from './backup';
 import { listBackups } from './list-backups';
 import { repair } from './repair';
 import { verify } from './verify';
-import { contextFor, seedFiles, sha256File, shippedSchema, sqlite3, tempDir } from './test-support/fixtures';
+import { inWriteTransaction } from './write-transaction';
+import { openDatabase } from './open-database';
+import { contextFor, countRows, seedFiles, sha256File, shippedSchema, sqlite3, tempDir } from './test-support/fixtures';
 import { buildUnversioned, schemaVariant, tableCounts, tableDigest } from './test-support/schema-variants';
 
 const TABLES = ['conversation_files', 'file_metadata', 'session_file_associations', 'file_access_log', 'file_cleanup_queue'];
@@ -144,14 +147,6 @@ describe('repair refuses what it cannot fix safely, and says why', () => {
     expect(result.refused[0].message).toContain('UNIQUE constraint failed: conversation_files.file_path');
   });
 
-  it('refuses up front when rows already point at a missing parent: nothing changes', async () => {
-    const dbPath = await seeded();
-    sqlite3(dbPath, 'PRAGMA foreign_keys = OFF; DROP TABLE conversation_files;');
-    const before = sha256File(dbPath);
-    await expect(repair(contextFor(dbPath))).rejects.toMatchObject({ code: 'FOREIGN_KEY_VIOLATION', message: expect.stringContaining('pointing at missing parents') });
-    expect(sha256File(dbPath)).toBe(before);
-  });
-
   it('refuses databases it cannot reason about: unversioned, without a schema', async () => {
     const unversioned = join(tempDir(), 'u.db');
     buildUnversioned(unversioned, '1.0.0');
@@ -159,5 +154,113 @@ describe('repair refuses what it cannot fix safely, and says why', () => {
     const empty = join(tempDir(), 'e.db');
     sqlite3(empty, 'PRAGMA user_version = 0');
     await expect(repair(contextFor(empty))).rejects.toMatchObject({ code: 'NOT_INITIALIZED' });
+  });
+});
+
+/** PRAGMA foreign_key_check as the sqlite3 shell reports it: orphaned rows per child table. */
+function refereeOrphans(dbPath: string): Record<string, number> {
+  const out = sqlite3(dbPath, 'SELECT "table", count(*) FROM pragma_foreign_key_check GROUP BY "table" ORDER BY 1');
+  return Object.fromEntries(out.split('\n').filter(Boolean).map((line) => [line.split('|')[0], Number(line.split('|')[1])]));
+}
+
+describe('a dropped parent: recreated empty, its orphans reported, and where the lost rows still are', () => {
+  it('recreates conversation_files with its indexes and triggers, adds no violation, and names the backup holding its 300 rows', async () => {
+    const dbPath = await seeded();
+    const ctx = contextFor(dbPath);
+    const earlier = await backup(ctx);
+    const children = TABLES.filter((t) => t !== 'conversation_files');
+    sqlite3(dbPath, 'PRAGMA foreign_keys = OFF; DROP TABLE conversation_files;');
+    const orphansBefore = refereeOrphans(dbPath);
+    const childrenBefore = digests(dbPath, children);
+    expect(Object.values(orphansBefore).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+
+    const result = await repair(ctx);
+    // Everything the drop took with it, as sqlite3 lists it in the backup taken before.
+    const dropped = sqlite3(earlier.path, "SELECT type || ' ' || name FROM sqlite_master WHERE tbl_name = 'conversation_files' AND name NOT LIKE 'sqlite_%'").split('\n');
+    expect([...names(result.recreated)].sort()).toEqual(dropped.sort());
+    expect(result.recreated[0]).toMatchObject({ kind: 'table', name: 'conversation_files' });
+    expect(result.refused).toEqual([]);
+    // The repair orphans nothing that was not orphaned before: the referee's counts are the same.
+    expect(refereeOrphans(dbPath)).toEqual(orphansBefore);
+    expect(Object.fromEntries(result.orphanedRows.map((o) => [o.table, o.rows]))).toEqual(orphansBefore);
+    expect(result.orphanedRows.every((o) => o.parent === 'conversation_files')).toBe(true);
+    expect(digests(dbPath, children)).toEqual(childrenBefore);
+    expect(countRows(dbPath, 'conversation_files')).toBe(0);
+    expect(sqlite3(dbPath, 'PRAGMA integrity_check')).toBe('ok');
+    expect(verify(ctx).problems).toEqual([]);
+    // The manual backup taken before the drop holds the 300 lost rows; the pre-repair one holds no such table.
+    expect(Number(sqlite3(earlier.path, 'SELECT count(*) FROM conversation_files'))).toBe(300);
+    expect(result.rowsInBackups).toEqual([{ table: 'conversation_files', backup: earlier.name, path: earlier.path, createdAt: earlier.createdAt, rows: 300 }]);
+  });
+
+  it('a change that would add a violation to those already there still rolls back, leaving the file byte-identical', async () => {
+    const dbPath = await seeded();
+    sqlite3(dbPath, 'PRAGMA foreign_keys = OFF; DELETE FROM conversation_files WHERE file_id = \'file-1\';');
+    const before = sha256File(dbPath);
+    const db = openDatabase(dbPath, { mode: 'write', busyTimeoutMs: 2_000 });
+    try {
+      const orphanMore = () => db.exec("DELETE FROM conversation_files WHERE file_id = 'file-2'");
+      expect(() => inWriteTransaction(db, dbPath, orphanMore, { keepPreexistingViolations: true })).toThrow(/pointing at missing parents/);
+      // The violations already there are kept only when asked for.
+      expect(() => inWriteTransaction(db, dbPath, () => db.exec("UPDATE conversation_files SET file_size = file_size WHERE file_id = 'file-3'"))).toThrow(/pointing at missing parents/);
+      expect(sha256File(dbPath)).toBe(before);
+      inWriteTransaction(db, dbPath, () => db.exec("UPDATE conversation_files SET file_size = file_size WHERE file_id = 'file-3'"), { keepPreexistingViolations: true });
+    } finally {
+      db.close();
+    }
+    expect(sqlite3(dbPath, "SELECT count(*) FROM conversation_files WHERE file_id = 'file-2'")).toBe('1');
+  });
+});
+
+describe('a renamed table is renamed back, rows and all', () => {
+  it('conversation_files renamed to cf_old: verify says so, repair renames it back and every row is where it was', async () => {
+    const dbPath = await seeded();
+    const before = digests(dbPath, TABLES);
+    sqlite3(dbPath, 'ALTER TABLE conversation_files RENAME TO cf_old');
+    const ctx = contextFor(dbPath);
+    const missingTable = verify(ctx).problems.find((p) => p.kind === 'table' && p.change === 'missing');
+    expect(missingTable).toMatchObject({ name: 'conversation_files', foundAs: 'cf_old', hint: expect.stringContaining('ALTER TABLE "cf_old" RENAME TO "conversation_files"') });
+
+    // The children's foreign keys, the indexes, triggers and views now name cf_old: each says the rename back fixes it.
+    const followOns = verify(ctx).problems.filter((p) => p.name !== 'conversation_files' && p.name !== 'cf_old');
+    expect(followOns.length).toBeGreaterThanOrEqual(16);
+    expect(followOns.filter((p) => p.fixedByRenaming !== 'cf_old')).toEqual([]);
+
+    const result = await repair(ctx);
+    expect(result.statements).toEqual(['ALTER TABLE "cf_old" RENAME TO "conversation_files"']);
+    expect(result.refused).toEqual([]);
+    expect(result.rowsInBackups).toEqual([]);
+    expect(digests(dbPath, TABLES)).toEqual(before);
+    expect(sqlite3(dbPath, "SELECT count(*) FROM sqlite_master WHERE name = 'cf_old'")).toBe('0');
+    expect(sqlite3(dbPath, 'SELECT count(*) FROM pragma_foreign_key_check')).toBe('0');
+    expect(verify(ctx, 'full')).toMatchObject({ status: 'healthy', problems: [] });
+  });
+
+  it('an extra table of another shape is no twin: the missing table is recreated empty and the other left alone', async () => {
+    const dbPath = await seeded();
+    sqlite3(dbPath, 'PRAGMA foreign_keys = OFF; CREATE TABLE fm_copy AS SELECT * FROM file_metadata; DROP TABLE file_metadata;');
+    const result = await repair(contextFor(dbPath));
+    expect(result.recreated[0]).toMatchObject({ kind: 'table', name: 'file_metadata' });
+    expect(result.recreated[0].foundAs).toBeUndefined();
+    expect(countRows(dbPath, 'file_metadata')).toBe(0);
+    expect(countRows(dbPath, 'fm_copy')).toBe(300);
+  });
+});
+
+describe('repair --dry-run', () => {
+  it('lists the exact statements and writes nothing: same sha256, no backup taken', async () => {
+    const dbPath = await seeded();
+    sqlite3(dbPath, 'DROP TABLE file_metadata; DROP VIEW v_pending_cleanups;');
+    const ctx = contextFor(dbPath);
+    const before = sha256File(dbPath);
+    const planned = await repair(ctx, { dryRun: true });
+    expect(planned.dryRun).toBe(true);
+    expect(names(planned.recreated)).toEqual(['table file_metadata', 'index idx_file_metadata_file_id', 'view v_pending_cleanups']);
+    expect(sha256File(dbPath)).toBe(before);
+    expect(listBackups(ctx)).toEqual([]);
+    const done = await repair(ctx, { backup: false });
+    expect(done.statements).toEqual(planned.statements);
+    // What ran is what the expected schema says: the referee reads the same SQL back from sqlite_master.
+    expect(sqlite3(dbPath, "SELECT sql FROM sqlite_master WHERE name = 'file_metadata'")).toBe(planned.statements[0]);
   });
 });

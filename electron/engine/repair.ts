@@ -1,4 +1,4 @@
-import type { Problem, RepairResult } from '../../shared/types';
+import type { BackupInfo, Problem, RepairResult } from '../../shared/types';
 import { takeVerifiedBackup } from './backup';
 import { recordEvent } from './bookkeeping';
 import type { EngineContext } from './context';
@@ -6,13 +6,16 @@ import { assertWritable, readDatabaseState } from './database-state';
 import { WardenError, explainSqliteError } from './errors';
 import { expectedSchemaAt } from './expected-schema';
 import type { SchemaSnapshot } from './introspect';
+import { orphanedRows, rowsInBackups } from './lost-rows';
 import { openDatabase, type Connection } from './open-database';
+import { replicateSchema } from './schema-replica';
 import { driftOf } from './status';
-import { foreignKeyViolations, inWriteTransaction } from './write-transaction';
+import { inWriteTransaction } from './write-transaction';
 
 // Repair recreates what is missing — tables, indexes, views, triggers — exactly as the expected
-// schema at the recorded version has them (their sqlite_master SQL). It never drops or rewrites
-// anything: drift it cannot fix that way is reported with why and what to do instead.
+// schema at the recorded version has them (their sqlite_master SQL). A missing table whose exact
+// shape an extra table has was renamed: it is renamed back, rows and all. Repair never drops or
+// rewrites anything: drift it cannot fix that way is reported with why and what to do instead.
 
 export interface RepairOptions {
   /**
@@ -20,15 +23,17 @@ export interface RepairOptions {
    * recreate; false opts out. It is reported as RepairResult.backup.
    */
   backup?: boolean;
+  /** Report the statements repair would run, and write nothing (no backup either). */
+  dryRun?: boolean;
 }
 
-interface Recreation {
+interface RepairStep {
   problem: Problem;
   sql: string;
 }
 
 interface RepairWork {
-  recreate: Recreation[];
+  steps: RepairStep[];
   refused: Problem[];
 }
 
@@ -38,6 +43,8 @@ interface RepairWork {
  * before triggers (an INSTEAD OF trigger needs its view).
  */
 const STANDALONE: Problem['kind'][] = ['table', 'index', 'view', 'trigger'];
+
+const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 function expectedSql(expected: SchemaSnapshot, problem: Problem): string | undefined {
   switch (problem.kind) {
@@ -72,16 +79,37 @@ function refusal(problem: Problem, version: string): Problem {
   };
 }
 
-function planRepair(db: Connection, ctx: EngineContext, version: string): RepairWork {
+function recreations(problems: Problem[], ctx: EngineContext, version: string): RepairWork {
   const expected = expectedSchemaAt(ctx.schema, version);
-  const work: RepairWork = { recreate: [], refused: [] };
-  for (const problem of driftOf(db, ctx, version)) {
+  const work: RepairWork = { steps: [], refused: [] };
+  for (const problem of problems) {
     const sql = problem.change === 'missing' ? expectedSql(expected, problem) : undefined;
-    if (sql) work.recreate.push({ problem, sql });
+    if (sql) work.steps.push({ problem, sql });
     else work.refused.push(refusal(problem, version));
   }
-  work.recreate.sort((a, b) => STANDALONE.indexOf(a.problem.kind) - STANDALONE.indexOf(b.problem.kind));
+  work.steps.sort((a, b) => STANDALONE.indexOf(a.problem.kind) - STANDALONE.indexOf(b.problem.kind));
   return work;
+}
+
+/**
+ * Renames first: ALTER TABLE … RENAME also renames the table in its indexes, triggers, views and
+ * in its children's foreign keys, so what is left to do is read from a rowless replica of the
+ * schema with the renames made.
+ */
+function planRepair(db: Connection, ctx: EngineContext, version: string): RepairWork {
+  const problems = driftOf(db, ctx, version);
+  const renames = problems
+    .filter((p) => p.kind === 'table' && p.change === 'missing' && p.foundAs)
+    .map((problem) => ({ problem, sql: `ALTER TABLE ${quoted(problem.foundAs!)} RENAME TO ${quoted(problem.name)}` }));
+  if (renames.length === 0) return recreations(problems, ctx, version);
+  const replica = replicateSchema(db);
+  try {
+    for (const { sql } of renames) replica.exec(sql);
+    const rest = recreations(driftOf(replica, ctx, version), ctx, version);
+    return { steps: [...renames, ...rest.steps], refused: rest.refused };
+  } finally {
+    replica.close();
+  }
 }
 
 /** The version repair works from: the recorded one, on a database the tool may write to. */
@@ -94,27 +122,14 @@ function recordedVersion(db: Connection, ctx: EngineContext): string {
   return state.current;
 }
 
-/** Refuses up front when rows already point at missing parents: the commit's foreign-key check would refuse any change. */
-function assertNoOrphans(db: Connection, path: string): void {
-  const orphans = foreignKeyViolations(db);
-  if (orphans.length === 0) return;
-  const first = orphans[0];
-  throw new WardenError(
-    'FOREIGN_KEY_VIOLATION',
-    `${path} already has ${orphans.length} row(s) pointing at missing parents (first: ${first.table} rowid ${first.rowid} → ${first.parent}); repair changed nothing, because a database in that state cannot pass the foreign-key check every change ends with.`,
-    'See them with warden verify --full; restore a backup (warden backups lists them) or delete the orphaned rows, then run repair again.',
-    { count: orphans.length, violations: orphans.slice(0, 100) },
-  );
-}
-
 interface Recreated {
   recreated: Problem[];
   failed: Problem[];
 }
 
-function recreateAll(db: Connection, recreations: Recreation[]): Recreated {
+function runSteps(db: Connection, steps: RepairStep[]): Recreated {
   const result: Recreated = { recreated: [], failed: [] };
-  for (const { problem, sql } of recreations) {
+  for (const { problem, sql } of steps) {
     try {
       db.exec(sql);
       result.recreated.push(problem);
@@ -133,33 +148,46 @@ function recreateAll(db: Connection, recreations: Recreation[]): Recreated {
 
 const label = (p: Problem) => ({ kind: p.kind, name: p.name, table: p.table });
 
+/** Tables a step creates empty (a renamed-back table keeps its rows). */
+const emptiedTables = (recreated: Problem[]) => recreated.filter((p) => p.kind === 'table' && !p.foundAs).map((p) => p.name);
+
+function sqlOf(steps: RepairStep[], recreated: Problem[]): string[] {
+  return recreated.map((p) => steps.find((s) => s.problem === p)!.sql);
+}
+
 /**
  * Recreates the missing tables, indexes, views and triggers of a database from the expected schema
- * at its recorded version, in one write transaction with a 'repair' event, after a verified backup.
+ * at its recorded version (renaming back a renamed table), in one write transaction with a 'repair'
+ * event, after a verified backup. Rows already orphaned (a dropped parent) may stay orphaned, and are
+ * reported with the backups that hold the lost rows; the repair itself must orphan none.
  */
 export async function repair(ctx: EngineContext, options: RepairOptions = {}): Promise<RepairResult> {
-  const db = openDatabase(ctx.dbPath, { mode: 'write', busyTimeoutMs: ctx.busyTimeoutMs });
+  const db = openDatabase(ctx.dbPath, { mode: options.dryRun ? 'read' : 'write', busyTimeoutMs: ctx.busyTimeoutMs });
   try {
     const version = recordedVersion(db, ctx);
     const work = planRepair(db, ctx, version);
-    if (work.recreate.length === 0) return { path: ctx.dbPath, version, recreated: [], refused: work.refused, backup: null };
-    assertNoOrphans(db, ctx.dbPath);
+    const report = (recreated: Problem[], statements: string[], refused: Problem[], backup: BackupInfo | null, at = version): RepairResult => ({
+      path: ctx.dbPath, version: at, dryRun: Boolean(options.dryRun), recreated, statements, refused,
+      orphanedRows: orphanedRows(db), rowsInBackups: rowsInBackups(ctx, emptiedTables(recreated)), backup,
+    });
+    if (work.steps.length === 0 || options.dryRun) return report(work.steps.map((s) => s.problem), work.steps.map((s) => s.sql), work.refused, null);
     const backup = options.backup === false ? null : await takeVerifiedBackup(ctx, 'pre-repair');
     const done = inWriteTransaction(db, ctx.dbPath, () => {
       // Decided again under the write lock: another process may have repaired or migrated meanwhile.
       const lockedVersion = recordedVersion(db, ctx);
       const current = planRepair(db, ctx, lockedVersion);
-      const outcome = recreateAll(db, current.recreate);
+      const outcome = runSteps(db, current.steps);
       const refused = [...current.refused, ...outcome.failed];
+      const statements = sqlOf(current.steps, outcome.recreated);
       if (outcome.recreated.length) {
         recordEvent(db, ctx.schema, {
           action: 'repair', version: lockedVersion, outcome: 'ok',
-          detail: { recreated: outcome.recreated.map(label), refused: refused.map(label), backup: backup?.path ?? null },
+          detail: { recreated: outcome.recreated.map(label), statements, refused: refused.map(label), backup: backup?.path ?? null },
         });
       }
-      return { version: lockedVersion, recreated: outcome.recreated, refused };
-    });
-    return { path: ctx.dbPath, ...done, backup };
+      return { version: lockedVersion, recreated: outcome.recreated, statements, refused };
+    }, { keepPreexistingViolations: true });
+    return report(done.recreated, done.statements, done.refused, backup, done.version);
   } catch (err) {
     throw explainSqliteError(err, ctx.dbPath);
   } finally {

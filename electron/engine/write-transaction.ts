@@ -43,15 +43,30 @@ function violationsAfter(db: Connection, touched: TouchedTables): ForeignKeyViol
   return tables === 'all' ? foreignKeyViolations(db) : tables.flatMap((table) => foreignKeyViolations(db, table));
 }
 
-export function inWriteTransaction<T>(db: Connection, path: string, work: () => T, touched: (result: T) => TouchedTables = () => 'all'): T {
+const violationKey = (v: ForeignKeyViolation) => `${v.table}\u0000${v.rowid}\u0000${v.parent}\u0000${v.constraintIndex}`;
+
+export interface WriteTransactionOptions<T> {
+  /** Narrows the check before COMMIT to the tables the work changed and their children. */
+  touched?: (result: T) => TouchedTables;
+  /**
+   * Violations already in the file when the transaction begins may stay (a repair that recreates an
+   * emptied parent cannot give its orphans their rows back); the work must add none. Read under the lock.
+   */
+  keepPreexistingViolations?: boolean;
+}
+
+export function inWriteTransaction<T>(db: Connection, path: string, work: () => T, options: WriteTransactionOptions<T> = {}): T {
+  const touched = options.touched ?? (() => 'all' as const);
   const foreignKeysWereOn = db.pragma('foreign_keys', { simple: true }) === 1;
   if (foreignKeysWereOn) db.pragma('foreign_keys = OFF');
   try {
     db.exec('BEGIN IMMEDIATE');
     try {
+      const preexisting = new Set(options.keepPreexistingViolations ? foreignKeyViolations(db).map(violationKey) : []);
       const before = changeCounters(db);
       const result = work();
-      const violations = changedSince(db, before) ? violationsAfter(db, touched(result)) : [];
+      const found = changedSince(db, before) ? violationsAfter(db, touched(result)) : [];
+      const violations = found.filter((v) => !preexisting.has(violationKey(v)));
       if (violations.length) {
         const first = violations[0];
         throw new WardenError(

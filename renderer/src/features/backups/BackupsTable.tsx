@@ -8,6 +8,7 @@ const REASONS: Record<BackupInfo['reason'], string> = {
   'pre-migrate': 'Before migrate',
   'pre-repair': 'Before repair',
   'pre-restore': 'Before restore',
+  'pre-recover': 'Before recovering rows',
 };
 
 function VerifiedCell({ backup }: { backup: BackupInfo }) {

@@ -9,6 +9,8 @@ describe('describeEvent', () => {
     expect(describeEvent(lifecycleEvent(2, { action: 'migrate', detail: { from: '1.0.0', to: '1.1.0' } }))).toBe('1.0.0 → 1.1.0');
     expect(describeEvent(lifecycleEvent(3, { action: 'accept-checksum', version: '1.1.0', detail: { reason: 'comment only' } }))).toBe('Accepted the edited migration 1.1.0: “comment only”');
     expect(describeEvent(lifecycleEvent(4))).toBe('manual backup backup-4.sqlite');
+    const recovered = { table: 'conversation_files', backup: '/b/db-manual.sqlite', tables: [{ table: 'conversation_files', copied: 3 }, { table: 'file_metadata', copied: 2 }] };
+    expect(describeEvent(lifecycleEvent(7, { action: 'recover-rows', detail: recovered }))).toBe('Copied back 5 rows of conversation_files from /b/db-manual.sqlite');
   });
 
   it('names the failing file, line and SQLite message of a failed migration', () => {

@@ -9,6 +9,7 @@ export const ACTION_LABELS: Record<EventAction, string> = {
   backup: 'Backup',
   restore: 'Restore',
   'accept-checksum': 'Accept checksum',
+  'recover-rows': 'Recover rows',
 };
 
 function text(detail: Record<string, unknown>, key: string): string | null {
@@ -65,6 +66,11 @@ export function describeEvent(event: LifecycleEvent): string {
     case 'restore': {
       const from = text(d, 'backup') ?? text(d, 'restoredFrom');
       return from ? `From ${from}` : scalarPairs(d) || 'Restored';
+    }
+    case 'recover-rows': {
+      const tables = Array.isArray(d.tables) ? (d.tables as { copied?: unknown }[]) : [];
+      const copied = tables.reduce((n, t) => n + (typeof t.copied === 'number' ? t.copied : 0), 0);
+      return `Copied back ${plural(copied, 'row')} of ${text(d, 'table') ?? '?'} from ${text(d, 'backup') ?? '?'}`;
     }
   }
 }

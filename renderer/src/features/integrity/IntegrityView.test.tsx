@@ -14,10 +14,11 @@ function brokenDatabase() {
   const api = createFakeApi({
     status: () => status,
     verify: () => report,
-    repair: () => {
+    repair: ({ dryRun }) => {
+      if (dryRun) return { path: status.path, version: '1.2.0', dryRun: true, recreated: BROKEN_STATUS.problems, statements: ['CREATE TABLE file_metadata (metadata_id INTEGER PRIMARY KEY)', 'CREATE INDEX idx_file_metadata_file_id ON file_metadata (file_id)'], refused: [], orphanedRows: [], rowsInBackups: [], backup: null };
       status = statusReport();
       report = verifyReport();
-      return { path: status.path, version: '1.2.0', recreated: BROKEN_STATUS.problems, refused: [], backup: backupInfo({ name: 'pre-repair-1.sqlite', reason: 'pre-repair' }) };
+      return { path: status.path, version: '1.2.0', dryRun: false, recreated: BROKEN_STATUS.problems, statements: [], refused: [], orphanedRows: [], rowsInBackups: [], backup: backupInfo({ name: 'pre-repair-1.sqlite', reason: 'pre-repair' }) };
     },
   });
   return api;
@@ -42,11 +43,80 @@ describe('IntegrityView', () => {
     const dialog = screen.getByRole('dialog', { name: 'Repair this database?' });
     expect(dialog.textContent).toContain('pre-repair backup');
     expect(dialog.textContent).toContain('table file_metadata');
+    // The exact SQL, from a dry run that writes nothing.
+    const sql = await within(dialog).findByLabelText('Statements repair will run');
+    expect(sql.textContent).toBe('CREATE TABLE file_metadata (metadata_id INTEGER PRIMARY KEY);\n\nCREATE INDEX idx_file_metadata_file_id ON file_metadata (file_id);');
+    expect(api.repair).toHaveBeenCalledWith({ db: 'main', dryRun: true, backup: false });
     fireEvent.click(within(dialog).getByRole('button', { name: 'Take a backup and repair' }));
     expect(await screen.findByText('Recreated 2 objects at 1.2.0')).toBeTruthy();
     expect(screen.getByText('pre-repair-1.sqlite')).toBeTruthy();
     expect(api.repair).toHaveBeenCalledWith({ db: 'main', backup: true, operationId: expect.stringMatching(/^op-/) });
     await waitFor(() => expect(screen.getByText('Every expected object is present and as defined')).toBeTruthy());
+  });
+
+  it('after recreating an emptied table, offers its rows back from a backup, with the dry-run counts before it runs', async () => {
+    let recovered = false;
+    const tables = [
+      { table: 'conversation_files', inBackup: 300, missing: 300, withoutParent: 2, copied: 298 },
+      { table: 'file_metadata', inBackup: 300, missing: 0, withoutParent: 0, copied: 0 },
+    ];
+    const api = createFakeApi({
+      status: () => (recovered ? statusReport() : BROKEN_STATUS),
+      verify: () => verifyReport(),
+      repair: () => ({
+        path: '/data/main.sqlite', version: '1.2.0', dryRun: false, recreated: [MISSING_TABLE], statements: [], refused: [], backup: null,
+        orphanedRows: [{ table: 'file_metadata', parent: 'conversation_files', rows: 300 }],
+        rowsInBackups: [{ table: 'conversation_files', backup: 'db-manual.sqlite', path: '/data/main.sqlite.backups/db-manual.sqlite', createdAt: '2026-11-30T10:00:00.000Z', rows: 300 }],
+      }),
+      recoverRows: ({ dryRun }) => {
+        if (!dryRun) recovered = true;
+        return { path: '/data/main.sqlite', table: 'conversation_files', backup: '/data/main.sqlite.backups/db-manual.sqlite', dryRun: Boolean(dryRun), tables, orphanedRows: [], preRecoverBackup: dryRun ? null : backupInfo({ name: 'pre-recover-1.sqlite', reason: 'pre-recover' }) };
+      },
+    });
+    renderConsole(<IntegrityView db="main" />, { api });
+    fireEvent.click(await screen.findByRole('button', { name: 'Repair…' }));
+    fireEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Take a backup and repair' }));
+    expect(await screen.findByText('300 rows of file_metadata point at conversation_files rows that are gone.')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Recover rows…' }));
+    const dialog = screen.getByRole('dialog', { name: 'Recover rows of conversation_files?' });
+    expect(await within(dialog).findByText('298 rows would be copied back')).toBeTruthy();
+    expect(api.recoverRows).toHaveBeenCalledWith({ db: 'main', table: 'conversation_files', backup: 'db-manual.sqlite', dryRun: true });
+    const row = within(dialog).getByRole('rowheader', { name: 'conversation_files' }).closest('tr') as HTMLTableRowElement;
+    expect([...row.querySelectorAll('td')].map((td) => td.textContent)).toEqual(['300', '300', '298'])
+    expect(dialog.textContent).toContain('Left out, because their parent row is in neither the database nor the recovery: 2 rows of conversation_files.');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Take a backup and copy the rows back' }));
+    expect(await screen.findByText('Copied back 298 rows')).toBeTruthy();
+    expect(screen.getByText('pre-recover-1.sqlite')).toBeTruthy();
+    expect(api.recoverRows).toHaveBeenLastCalledWith({ db: 'main', table: 'conversation_files', backup: 'db-manual.sqlite', operationId: expect.stringMatching(/^op-/) });
+  });
+
+  it('shows a changed table\'s expected and found CREATE statements side by side, the differing words marked, once for the table', async () => {
+    const definitions = {
+      expected: "CREATE TABLE conversation_files (\n    file_id TEXT PRIMARY KEY,\n    mime_type TEXT NOT NULL DEFAULT 'application/octet-stream'\n)",
+      actual: 'CREATE TABLE conversation_files (file_id TEXT PRIMARY KEY, mime_type TEXT)',
+    };
+    const problems = [{ ...CHANGED_COLUMN, definitions }, { ...CHANGED_COLUMN, name: 'file_size', definitions }];
+    const api = createFakeApi({ status: () => statusReport({ status: 'unhealthy', problems }), verify: () => verifyReport({ status: 'unhealthy', problems }) });
+    renderConsole(<IntegrityView db="main" />, { api });
+    const [group] = await screen.findAllByRole('group', { name: 'Definitions of table conversation_files' });
+    expect(screen.getAllByRole('group', { name: 'Definitions of table conversation_files' })).toHaveLength(1);
+    const expected = within(group).getByLabelText('Expected');
+    const found = within(group).getByLabelText('Found');
+    expect(expected.textContent).toBe(definitions.expected);
+    expect(found.textContent).toBe(definitions.actual);
+    expect([...expected.querySelectorAll('mark')].map((m) => m.textContent?.trim())).toEqual(["NOT NULL DEFAULT 'application/octet-stream'"]);
+    expect([...found.querySelectorAll('mark')].map((m) => m.textContent)).toEqual(['']);
+  });
+
+  it('a renamed table: repair renames it back, and what follows from the rename is not called unfixable', async () => {
+    const renamed = { ...MISSING_TABLE, foundAs: 'fm_old' };
+    const followOn = { ...CHANGED_COLUMN, kind: 'index' as const, name: 'idx_file_metadata_file_id', table: 'file_metadata', fixedByRenaming: 'fm_old' };
+    const problems = [renamed, followOn];
+    const api = createFakeApi({ status: () => statusReport({ status: 'unhealthy', problems }), verify: () => verifyReport({ status: 'unhealthy', problems }) });
+    renderConsole(<IntegrityView db="main" />, { api });
+    expect(await screen.findByText('Repair renames fm_old back')).toBeTruthy();
+    expect(screen.getByText('Renaming fm_old back fixes it')).toBeTruthy();
+    expect(screen.queryByText(/^Repair cannot fix/)).toBeNull();
   });
 
   it('explains why repair cannot fix a changed column', async () => {

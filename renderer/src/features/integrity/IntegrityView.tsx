@@ -54,7 +54,7 @@ export function IntegrityView({ db }: { db: string }) {
           </>
         )}
       </Panel>
-      <RepairPanel databasePath={status.data.path} version={status.data.version} problems={problems} repair={repair} />
+      <RepairPanel db={db} databasePath={status.data.path} version={status.data.version} problems={problems} repair={repair} />
       <ChecksPanel lastCheck={lastCheck} check={check} />
     </>
   );

@@ -2,6 +2,7 @@ import { Fragment } from 'react';
 import type { Change, Problem } from '../../../../shared/types';
 import { Tag } from '../../components/Tag';
 import { isRepairable, whyNotRepairable } from '../../lib/repairability';
+import { DefinitionDiff, distinctDefinitions } from './DefinitionDiff';
 import type { ObjectGroup } from './object-groups';
 
 const STATE_LABELS: Record<Change, string> = { missing: 'Missing', changed: 'Changed', extra: 'Extra', failed: 'Failed' };
@@ -23,6 +24,8 @@ function Difference({ problem }: { problem: Problem }) {
 
 function RepairCell({ problem }: { problem: Problem }) {
   if (problem.severity === 'warning' && problem.change === 'extra') return <span className="muted">Left as it is</span>;
+  if (problem.fixedByRenaming) return <Tag tone="info">Renaming {problem.fixedByRenaming} back fixes it</Tag>;
+  if (isRepairable(problem) && problem.foundAs) return <Tag tone="info">Repair renames {problem.foundAs} back</Tag>;
   return isRepairable(problem) ? <Tag tone="info">Repair recreates it</Tag> : <span className="muted">{whyNotRepairable(problem)}</span>;
 }
 
@@ -64,6 +67,11 @@ export function ObjectStateTable({ groups }: { groups: ObjectGroup[] }) {
                 <td><StateTag state={problem.change} severity={problem.severity} /></td>
                 <td><Difference problem={problem} /></td>
                 <td><RepairCell problem={problem} /></td>
+              </tr>
+            ))}
+            {distinctDefinitions([...(group.tableProblem ? [group.tableProblem] : []), ...group.problems]).map(({ object, definitions }) => (
+              <tr key={`sql:${object}`} className="object-table__sql">
+                <td colSpan={5}><DefinitionDiff object={object} definitions={definitions} /></td>
               </tr>
             ))}
           </Fragment>

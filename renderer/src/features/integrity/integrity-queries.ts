@@ -1,4 +1,4 @@
-import { useQueryClient } from '@tanstack/react-query';
+import { queryOptions, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { VerifyReport } from '../../../../shared/types';
 import { useApi } from '../../api/connection-context';
 import { useLongOperation } from '../../hooks/use-long-operation';
@@ -7,6 +7,10 @@ import { databaseKeys } from '../../queries/database-keys';
 export const integrityKeys = {
   /** The last verification (shared with the Overview): a check run here replaces it. */
   lastCheck: (db: string) => databaseKeys.verification(db),
+  /** What repair would run now (a dry run): shown in its confirmation. */
+  repairPlan: (db: string) => [...databaseKeys.one(db), 'repair-plan'] as const,
+  /** How many rows a recovery would copy back (a dry run): shown before it runs. */
+  recoveryPlan: (db: string, table: string, backup: string) => [...databaseKeys.one(db), 'recovery-plan', table, backup] as const,
 };
 
 /** A quick or full check with progress and cancel; its report becomes the database's last verification. */
@@ -28,6 +32,35 @@ export function useRepair(db: string) {
   const queryClient = useQueryClient();
   return useLongOperation({
     run: (_: void, operationId) => api.repair({ db, operationId, backup: true }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: databaseKeys.one(db) }),
+  });
+}
+
+/** The statements repair would run, read while its confirmation is open; nothing is written. */
+export function useRepairPlan(db: string, enabled: boolean) {
+  const api = useApi();
+  return useQuery({
+    ...queryOptions({ queryKey: integrityKeys.repairPlan(db), queryFn: () => api.repair({ db, dryRun: true, backup: false }) }),
+    enabled,
+    staleTime: 0,
+  });
+}
+
+/** The rows per table a recovery would copy back; nothing is written. */
+export function useRecoveryPlan(db: string, table: string, backup: string) {
+  const api = useApi();
+  return useQuery({
+    ...queryOptions({ queryKey: integrityKeys.recoveryPlan(db, table, backup), queryFn: () => api.recoverRows({ db, table, backup, dryRun: true }) }),
+    staleTime: 0,
+  });
+}
+
+/** Copies the rows back after a pre-recover backup; everything about the database is re-read after. */
+export function useRecoverRows(db: string) {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  return useLongOperation({
+    run: ({ table, backup }: { table: string; backup: string }, operationId) => api.recoverRows({ db, table, backup, operationId }),
     onSettled: () => queryClient.invalidateQueries({ queryKey: databaseKeys.one(db) }),
   });
 }

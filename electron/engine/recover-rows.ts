@@ -1,0 +1,203 @@
+import type { BackupInfo, RecoverRowsResult, RecoveredTable } from '../../shared/types';
+import { takeVerifiedBackup } from './backup';
+import { recordEvent } from './bookkeeping';
+import type { EngineContext } from './context';
+import { assertWritable, readDatabaseState } from './database-state';
+import { WardenError, explainSqliteError } from './errors';
+import { BOOKKEEPING_TABLES } from './introspect';
+import { orphanedRows } from './lost-rows';
+import { openDatabase, type Connection } from './open-database';
+import { examineBackup } from './verify-backup';
+import { inWriteTransaction } from './write-transaction';
+
+// Copies back, from a verified backup, the rows a table has lost: matched by primary key, never
+// overwriting a live row, parents before children (the children of the recovered rows come with
+// them), in one write transaction that may leave old orphans but must add none.
+
+export interface RecoverRowsOptions {
+  table: string;
+  /** The backup's file name in the backup folder, or an absolute path. */
+  backup: string;
+  /** Count what would be copied, and write nothing. */
+  dryRun?: boolean;
+}
+
+type Row = unknown[];
+
+interface TableShape {
+  table: string;
+  /** Columns both the live table and the backup's have (generated columns are not listed by table_info). */
+  columns: string[];
+  key: number[];
+}
+
+interface PlannedTable extends RecoveredTable {
+  shape: TableShape;
+  rows: Row[];
+}
+
+interface Link {
+  child: string;
+  from: string[];
+  to: string[];
+}
+
+const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/** Values as a string that tells 1 from '1' and keeps 64-bit integers exact. */
+const keyOf = (values: unknown[]) => values.map((v) => (Buffer.isBuffer(v) ? `b${v.toString('hex')}` : `${typeof v}:${String(v)}`)).join('\u0000');
+
+function columnsOf(db: Connection, table: string): { name: string; pk: number }[] {
+  return db.prepare('SELECT name, pk FROM pragma_table_info(?) ORDER BY cid').all(table) as { name: string; pk: number }[];
+}
+
+function shapeOf(live: Connection, backup: Connection, table: string, backupPath: string): TableShape {
+  const here = columnsOf(live, table);
+  const there = new Set(columnsOf(backup, table).map((c) => c.name));
+  if (here.length === 0) throw new WardenError('NOT_FOUND', `Table ${table} is not in the database: there is nowhere to copy its rows.`, 'Recreate it first with warden repair, then recover its rows.');
+  if (there.size === 0) throw new WardenError('NOT_FOUND', `The backup ${backupPath} has no table ${table}: it holds none of its rows.`, 'Pick a backup taken while the table had its rows (warden backups lists them).');
+  const columns = here.filter((c) => there.has(c.name));
+  const keyColumns = here.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk);
+  if (keyColumns.length === 0 || !keyColumns.every((c) => there.has(c.name))) {
+    throw new WardenError('NOT_SUPPORTED', `Table ${table} has no primary key the backup shares, so its rows cannot be matched.`, 'Copy the rows by hand, or restore the backup (warden restore).');
+  }
+  return { table, columns: columns.map((c) => c.name), key: keyColumns.map((k) => columns.findIndex((c) => c.name === k.name)) };
+}
+
+function rowsOf(db: Connection, shape: TableShape): Row[] {
+  return db.prepare(`SELECT ${shape.columns.map(quoted).join(', ')} FROM ${quoted(shape.table)}`).raw(true).safeIntegers(true).all() as Row[];
+}
+
+function keysOf(db: Connection, shape: TableShape): Row[] {
+  return db.prepare(`SELECT ${shape.key.map((k) => quoted(shape.columns[k])).join(', ')} FROM ${quoted(shape.table)}`).raw(true).safeIntegers(true).all() as Row[];
+}
+
+/** The foreign keys of `table`: which columns point at which columns of which parent. */
+function foreignKeysOf(db: Connection, table: string): { parent: string; from: string[]; to: string[] }[] {
+  const rows = db.prepare('SELECT id, "table" AS parent, "from", "to" FROM pragma_foreign_key_list(?) ORDER BY id, seq').all(table) as { id: number; parent: string; from: string; to: string | null }[];
+  const byId = new Map<number, { parent: string; from: string[]; to: (string | null)[] }>();
+  for (const r of rows) {
+    const fk = byId.get(r.id) ?? { parent: r.parent, from: [], to: [] };
+    fk.from.push(r.from);
+    fk.to.push(r.to);
+    byId.set(r.id, fk);
+  }
+  // A foreign key without parent columns points at the parent's primary key.
+  return [...byId.values()].map((fk) => ({ ...fk, to: fk.to.every((t) => t !== null) ? (fk.to as string[]) : columnsOf(db, fk.parent).filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name) }));
+}
+
+function childrenOf(db: Connection, parent: string): Link[] {
+  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name").all() as { name: string }[];
+  return tables.flatMap(({ name }) => foreignKeysOf(db, name).filter((fk) => fk.parent.toLowerCase() === parent.toLowerCase() && name !== parent).map((fk) => ({ child: name, from: fk.from, to: fk.to })));
+}
+
+function pick(row: Row, shape: TableShape, names: string[]): unknown[] {
+  return names.map((n) => row[shape.columns.indexOf(n)]);
+}
+
+/**
+ * A test of whether a row's foreign keys all find their parent, live or among the rows being
+ * recovered; the parents' keys are gathered once per table, not once per row.
+ */
+function parentCheck(live: Connection, planned: PlannedTable[], shape: TableShape): (row: Row) => boolean {
+  const checks = foreignKeysOf(live, shape.table)
+    .filter((fk) => fk.from.every((c) => shape.columns.includes(c)))
+    .map((fk) => {
+      const recovered = planned.find((p) => p.table.toLowerCase() === fk.parent.toLowerCase());
+      const recoveredKeys = new Set(recovered?.rows.map((r) => keyOf(pick(r, recovered.shape, fk.to))) ?? []);
+      const liveParent = live.prepare(`SELECT 1 FROM ${quoted(fk.parent)} WHERE ${fk.to.map((c) => `${quoted(c)} = ?`).join(' AND ')}`);
+      return (row: Row) => {
+        const values = pick(row, shape, fk.from);
+        return values.some((v) => v === null) || recoveredKeys.has(keyOf(values)) || liveParent.get(...values) !== undefined;
+      };
+    });
+  return (row) => checks.every((check) => check(row));
+}
+
+/** What to copy: the table's missing rows, then, for each child table, the missing rows of the recovered parents. */
+function planRecovery(live: Connection, backup: Connection, table: string, backupPath: string): PlannedTable[] {
+  const planned: PlannedTable[] = [];
+  const visit = (name: string, belongs: (row: Row, shape: TableShape) => boolean) => {
+    const shape = shapeOf(live, backup, name, backupPath);
+    const candidates = rowsOf(backup, shape).filter((row) => belongs(row, shape));
+    const liveKeys = new Set(keysOf(live, shape).map(keyOf));
+    const missing = candidates.filter((row) => !liveKeys.has(keyOf(shape.key.map((k) => row[k]))));
+    const rows = missing.filter(parentCheck(live, planned, shape));
+    const entry: PlannedTable = { table: name, inBackup: candidates.length, missing: missing.length, withoutParent: missing.length - rows.length, copied: rows.length, shape, rows };
+    planned.push(entry);
+    for (const link of childrenOf(live, name)) {
+      if (planned.some((p) => p.table === link.child)) continue;
+      const parentKeys = new Set(entry.rows.map((r) => keyOf(pick(r, shape, link.to))));
+      if (parentKeys.size) visit(link.child, (row, childShape) => parentKeys.has(keyOf(pick(row, childShape, link.from))));
+    }
+  };
+  visit(table, () => true);
+  return planned;
+}
+
+/**
+ * Copies the rows in the plan. The tables' triggers are set aside meanwhile and put back as they
+ * were: the rows are history, and an insert trigger would log them again as new uploads.
+ */
+function copyRows(db: Connection, planned: PlannedTable[]): void {
+  const tables = planned.filter((p) => p.rows.length).map((p) => p.table);
+  const triggers = db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN (${tables.map(() => '?').join(', ')}) ORDER BY rowid`).all(...tables) as { name: string; sql: string }[];
+  for (const t of triggers) db.exec(`DROP TRIGGER ${quoted(t.name)}`);
+  for (const p of planned) {
+    const insert = db.prepare(`INSERT INTO ${quoted(p.table)} (${p.shape.columns.map(quoted).join(', ')}) VALUES (${p.shape.columns.map(() => '?').join(', ')})`);
+    for (const row of p.rows) insert.run(...row);
+  }
+  for (const t of triggers) db.exec(t.sql);
+}
+
+async function trustedBackupPath(ctx: EngineContext, backup: string): Promise<string> {
+  const exam = await examineBackup(ctx, { backup });
+  const v = exam.verification;
+  if (!v.ok || !exam.manifest || exam.foreignApplicationId !== null) {
+    const problems = v.problems.length ? v.problems.join(' ') : 'it has no manifest.';
+    throw new WardenError('BACKUP_INVALID', `Refusing to copy rows from ${v.path}: ${problems} Nothing was changed.`, `Pick another backup (warden backups --db ${ctx.dbPath} lists them) and check it with warden verify-backup.`, { problems: v.problems });
+  }
+  return v.path;
+}
+
+const counts = (planned: PlannedTable[]): RecoveredTable[] => planned.map(({ table, inBackup, missing, withoutParent, copied }) => ({ table, inBackup, missing, withoutParent, copied }));
+
+/**
+ * Copies back from a verified backup the rows of `table` (and of its children, for the recovered
+ * rows) whose primary key the live database lacks, in one write transaction with a 'recover-rows'
+ * event and foreign_key_check before COMMIT, after a verified pre-recover backup.
+ */
+export async function recoverRows(ctx: EngineContext, options: RecoverRowsOptions): Promise<RecoverRowsResult> {
+  if (BOOKKEEPING_TABLES.has(options.table.toLowerCase())) {
+    throw new WardenError('INVALID_INPUT', `${options.table} is Schema Warden's own history: its rows are not recovered one by one.`, 'Restore the backup instead (warden restore): the history is carried across.');
+  }
+  const backupPath = await trustedBackupPath(ctx, options.backup);
+  const db = openDatabase(ctx.dbPath, { mode: options.dryRun ? 'read' : 'write', busyTimeoutMs: ctx.busyTimeoutMs });
+  const source = openDatabase(backupPath, { mode: 'read' });
+  try {
+    const state = readDatabaseState(db, ctx.schema);
+    assertWritable(state, ctx.schema, ctx.dbPath);
+    const planned = planRecovery(db, source, options.table, backupPath);
+    const result = (tables: RecoveredTable[], preRecoverBackup: BackupInfo | null, dryRun: boolean): RecoverRowsResult => ({
+      path: ctx.dbPath, table: options.table, backup: backupPath, dryRun, tables, orphanedRows: orphanedRows(db), preRecoverBackup,
+    });
+    if (options.dryRun || planned.every((p) => p.rows.length === 0)) return result(counts(planned), null, Boolean(options.dryRun));
+    const preRecover = await takeVerifiedBackup(ctx, 'pre-recover');
+    const copied = inWriteTransaction(db, ctx.dbPath, () => {
+      // Planned again under the write lock: rows may have been written meanwhile.
+      const now = planRecovery(db, source, options.table, backupPath);
+      copyRows(db, now);
+      recordEvent(db, ctx.schema, {
+        action: 'recover-rows', version: readDatabaseState(db, ctx.schema).current, outcome: 'ok',
+        detail: { table: options.table, backup: backupPath, tables: counts(now), preRecoverBackup: preRecover.path },
+      });
+      return counts(now);
+    }, { keepPreexistingViolations: true });
+    return result(copied, preRecover, false);
+  } catch (err) {
+    throw explainSqliteError(err, ctx.dbPath);
+  } finally {
+    source.close();
+    db.close();
+  }
+}
