@@ -109,7 +109,9 @@ describe('DataView', () => {
     renderConsole(<DataView db="main" />, { api });
     fireEvent.change(screen.getByLabelText('SQL'), { target: { value: 'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n' } });
     fireEvent.click(screen.getByRole('button', { name: 'Run' }));
-    fireEvent.click(await screen.findByRole('button', { name: 'Cancel' }));
+    const cancel = await screen.findByRole('button', { name: 'Cancel' });
+    expect(((await screen.findByRole('button', { name: 'conversation_files' })) as HTMLButtonElement).disabled).toBe(true); // one query at a time
+    fireEvent.click(cancel);
     await waitFor(() => expect(api.cancel).toHaveBeenCalled());
     const operationId = api.query.mock.calls[0][0].operationId;
     expect(operationId).toMatch(/^op-/);

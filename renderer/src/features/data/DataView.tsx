@@ -16,7 +16,7 @@ export function quoteIdentifier(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-function TablesPanel({ db, onShowRows }: { db: string; onShowRows: (name: string) => void }) {
+function TablesPanel({ db, onShowRows, busy }: { db: string; onShowRows: (name: string) => void; busy: boolean }) {
   const tables = useTables(db);
   const report = tables.data;
   const subtitle = report && (
@@ -32,7 +32,7 @@ function TablesPanel({ db, onShowRows }: { db: string; onShowRows: (name: string
       {report?.tables.length === 0 && <EmptyState title="No tables or views">This database has no schema yet.</EmptyState>}
       {report && report.tables.length > 0 && (
         <div className="table-frame data__tables">
-          <TablesList report={report} onShowRows={onShowRows} />
+          <TablesList report={report} onShowRows={onShowRows} busy={busy} />
         </div>
       )}
     </Panel>
@@ -55,7 +55,7 @@ export function DataView({ db }: { db: string }) {
 
   return (
     <div className="data">
-      <TablesPanel db={db} onShowRows={showRows} />
+      <TablesPanel db={db} onShowRows={showRows} busy={query.isRunning} />
       <div ref={queryPanel}>
         <Panel title="Read-only SQL" subtitle="Click a table's name to see its first rows, or write a query.">
           <QueryForm

@@ -22,10 +22,12 @@ interface TablesListProps {
   report: TablesReport;
   /** Called with the name of the table or view the user wants to see rows of. */
   onShowRows: (name: string) => void;
+  /** A query is running: one at a time, so the names wait. */
+  busy: boolean;
 }
 
 /** Every table and view: kind, rows, size and indexes; a name shows its first rows. */
-export function TablesList({ report, onShowRows }: TablesListProps) {
+export function TablesList({ report, onShowRows, busy }: TablesListProps) {
   const measured = report.sizesMeasured;
   return (
     <table className="data-table" aria-label="Tables and views">
@@ -43,7 +45,7 @@ export function TablesList({ report, onShowRows }: TablesListProps) {
         {report.tables.map((table) => (
           <tr key={table.name}>
             <td>
-              <button type="button" className="table-name mono" onClick={() => onShowRows(table.name)} title={`Show the first 100 rows of ${table.name}`}>
+              <button type="button" className="table-name mono" onClick={() => onShowRows(table.name)} disabled={busy} title={`Show the first 100 rows of ${table.name}`}>
                 {table.name}
               </button>
             </td>
