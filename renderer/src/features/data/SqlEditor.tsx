@@ -1,5 +1,5 @@
 import { useMemo, type KeyboardEvent } from 'react';
-import { highlightSqlLines } from '../plan/highlight-sql';
+import { highlightSqlLines } from '../../lib/highlight-sql';
 
 interface SqlEditorProps {
   id: string;
