@@ -138,7 +138,7 @@ test('Backup now adds a row, and Restore brings deleted rows back', async ({ pag
   expect(sqlite(db('restore'), 'PRAGMA integrity_check;')).toBe('ok');
 });
 
-test('the Data view lists the tables, shows rows, and refuses a DELETE while sqlite3 still counts every row', async ({ page }) => {
+test('the Data view lists the tables, shows rows, refuses a DELETE while sqlite3 still counts every row, and Cancel stops a runaway query', async ({ page }) => {
   await page.setViewportSize({ width: 1360, height: 1500 }); // the list, the query and its rows in one picture
   await openDatabase(page, 'data.db', 'Data');
   const tables = page.getByRole('table', { name: 'Tables and views' });
@@ -165,6 +165,11 @@ test('the Data view lists the tables, shows rows, and refuses a DELETE while sql
   await expect(result).toHaveCount(0);
   await page.locator('section').filter({ has: page.getByRole('heading', { name: 'Read-only SQL' }) }).screenshot({ path: join(SCREENSHOTS, 'data-view-refused.png') });
   expect(sqlite(db('data'), 'SELECT count(*) FROM conversation_files;')).toBe('250');
+
+  await sql.fill('WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n');
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+  await expect(page.getByText('The query was cancelled and stopped; nothing was changed.')).toBeVisible({ timeout: 5000 }); // before its 10 s limit
 });
 
 test('an engine error is shown as a sentence with its code, never a stack', async ({ page }) => {
