@@ -5,6 +5,8 @@ import { formatCount, formatDuration, plural } from '../../lib/format';
 import { QueryResultTable } from './QueryResultTable';
 import { downloadText, resultFile } from './result-export';
 
+const EXPORT_NOTE = 'The rows shown, as warden query --csv / --json writes them; a BLOB as its first 16 bytes in hex';
+
 function ResultSummary({ result }: { result: QueryResult }) {
   if (result.more) {
     return <p className="query-outcome__summary">Showing the first {formatCount(result.limit)} rows; there are more. Raise the row limit or narrow the query to see them.</p>;
@@ -19,8 +21,8 @@ export function QueryOutcome({ result }: { result: QueryResult }) {
       <div className="query-outcome__bar">
         <ResultSummary result={result} />
         <div className="row-actions">
-          <Button size="small" onClick={() => downloadText(resultFile(result, 'csv'))}>Export CSV</Button>
-          <Button size="small" onClick={() => downloadText(resultFile(result, 'json'))}>Export JSON</Button>
+          <Button size="small" onClick={() => downloadText(resultFile(result, 'csv'))} title={EXPORT_NOTE}>Export CSV</Button>
+          <Button size="small" onClick={() => downloadText(resultFile(result, 'json'))} title={EXPORT_NOTE}>Export JSON</Button>
         </div>
       </div>
       {result.columns.length === 0

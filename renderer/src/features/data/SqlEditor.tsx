@@ -32,6 +32,7 @@ export function SqlEditor({ id, value, onChange, onRun, describedBy }: SqlEditor
         value={value}
         onChange={(event) => onChange(event.target.value)}
         onKeyDown={onKeyDown}
+        placeholder="SELECT name, type FROM sqlite_schema ORDER BY name"
         spellCheck={false}
         autoCapitalize="off"
         autoComplete="off"
