@@ -39,9 +39,11 @@ test.beforeAll(async () => {
   if (warden(['backup', '--db', db('orphaned')]).status !== 0) throw new Error('warden backup orphaned failed');
   sqlite(db('orphaned'), 'PRAGMA foreign_keys = OFF; DROP TABLE conversation_files;');
   writeFileSync(db('notes'), 'Meeting notes, not a database.\n');
+  createAt('data');
+  sqlite(db('data'), "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 250) INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash, uploaded_by) SELECT 'f-' || i, 's-' || (i % 9), 'report-' || i || '.pdf', 'st-' || i, '/files/' || i, i * 100, 'h-' || i, CASE WHEN i % 7 = 0 THEN NULL ELSE 'alice' END FROM n;");
   startChatService(db('service')); // the chat service's own database: its schema_migrations says 001
   seedAsService(db('service'), 60);
-  host = await startWardenServe(['fresh', 'upgrade', 'dropped', 'restore', 'orphaned', 'notes', 'service'].map(db));
+  host = await startWardenServe(['fresh', 'upgrade', 'dropped', 'restore', 'orphaned', 'notes', 'service', 'data'].map(db));
 });
 
 test.afterAll(() => {
@@ -156,6 +158,40 @@ test('Backup now adds a row, and Restore brings deleted rows back', async ({ pag
   await page.screenshot({ path: join(SCREENSHOTS, 'backups-restored.png') });
   expect(sqlite(db('restore'), 'SELECT count(*) FROM conversation_files;')).toBe('3');
   expect(sqlite(db('restore'), 'PRAGMA integrity_check;')).toBe('ok');
+});
+
+test('the Data view lists the tables, shows rows, refuses a DELETE while sqlite3 still counts every row, and Cancel stops a runaway query', async ({ page }) => {
+  await page.setViewportSize({ width: 1360, height: 1500 }); // the list, the query and its rows in one picture
+  await openDatabase(page, 'data.db', 'Data');
+  const tables = page.getByRole('table', { name: 'Tables and views' });
+  await expect(tables.getByRole('row').filter({ hasText: 'conversation_files' }).first()).toContainText('250');
+  await tables.getByRole('button', { name: 'conversation_files', exact: true }).click();
+  const result = page.getByRole('table', { name: 'Query result' });
+  await expect(result.getByRole('row')).toHaveCount(101); // the header and LIMIT 100
+  await expect(page.getByText(/^100 rows in /)).toBeVisible();
+
+  const sql = page.getByLabel('SQL', { exact: true });
+  await sql.fill("SELECT file_id, original_filename, uploaded_by, x'cafe0102' AS thumbnail\nFROM conversation_files\nWHERE file_id IN ('f-6', 'f-7')\nORDER BY file_id");
+  await sql.press('Control+Enter');
+  await expect(result.getByRole('row')).toHaveCount(3);
+  const seventh = result.getByRole('row').filter({ hasText: 'f-7' });
+  await expect(seventh.getByRole('cell').nth(2)).toHaveText('NULL');
+  await expect(seventh.getByRole('cell').nth(3)).toHaveText('BLOB 4 bytes cafe0102');
+  await page.screenshot({ path: join(SCREENSHOTS, 'data-view.png') });
+
+  await sql.fill('DELETE FROM conversation_files');
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  const alert = page.getByRole('alert');
+  await expect(alert).toContainText('This query was not run');
+  await expect(alert).toContainText('INVALID_INPUT');
+  await expect(result).toHaveCount(0);
+  await page.locator('section').filter({ has: page.getByRole('heading', { name: 'Read-only SQL' }) }).screenshot({ path: join(SCREENSHOTS, 'data-view-refused.png') });
+  expect(sqlite(db('data'), 'SELECT count(*) FROM conversation_files;')).toBe('250');
+
+  await sql.fill('WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n');
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+  await expect(page.getByText('The query was cancelled and stopped; nothing was changed.')).toBeVisible({ timeout: 5000 }); // before its 10 s limit
 });
 
 test('an engine error is shown as a sentence with its code, never a stack', async ({ page }) => {

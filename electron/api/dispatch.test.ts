@@ -84,6 +84,17 @@ describe('dispatch with real engine workers', () => {
     expect((await first).ok).toBe(true);
   });
 
+  it('cancel stops a running query at once, though the query reports no progress for the worker to notice it at', async () => {
+    const { host } = hostWith();
+    const entry = host.registry.add(dbPath, 'conversation_files');
+    const started = performance.now();
+    const runaway = dispatch(host, 'query', { db: entry.id, sql: 'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n', timeoutMs: 20_000, operationId: 'op-runaway-query' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await dispatch(host, 'cancel', { operationId: 'op-runaway-query' })).toMatchObject({ ok: true, result: { cancelled: true } });
+    expect(await runaway).toMatchObject({ ok: false, error: { code: 'CANCELLED', message: 'The query was cancelled and stopped; nothing was changed.' } });
+    expect(performance.now() - started).toBeLessThan(5000); // not its 20 s time limit
+  });
+
   it('openDatabase registers the file the host chose, answers null when the user cancels, and NOT_SUPPORTED without a dialog', async () => {
     const chosen = hostWith({ chooseDatabaseToOpen: async () => dbPath });
     expect(await dispatch(chosen.host, 'openDatabase', {})).toMatchObject({ ok: true, result: { id: 'shop', path: dbPath, schema: 'conversation_files' } });

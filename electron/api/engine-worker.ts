@@ -21,6 +21,9 @@ port.on('message', async (request: WorkerRequest) => {
     if (Atomics.load(cancelFlag, 0) === 1 && !controller.signal.aborted) controller.abort();
   };
   noticeCancel();
+  // A job that awaits (a query in its own process) reports nothing while it waits, so the flag is
+  // also polled; a synchronous job blocks this timer and is served by its reports as before.
+  const poll = setInterval(noticeCancel, 50);
   try {
     const result = await runEngineJob(request, {
       signal: controller.signal,
@@ -37,5 +40,7 @@ port.on('message', async (request: WorkerRequest) => {
   } catch (err) {
     if (!(err instanceof WardenError)) console.error(`warden engine worker: ${request.name} failed unexpectedly:`, err);
     reply({ kind: 'failed', error: errorInfoOf(err) });
+  } finally {
+    clearInterval(poll);
   }
 });

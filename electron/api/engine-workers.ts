@@ -8,8 +8,9 @@ import { errorFromInfo } from './error-info';
 // database are as safe as parallel processes.
 //
 // Cancelling: a queued job is dropped at once; a running one sees a shared flag at its next
-// progress or log report (the worker turns it into an abort of the engine's AbortSignal), because
-// a synchronous engine call cannot receive a message until it returns.
+// progress or log report, or within 50 ms while it awaits (the worker turns it into an abort of
+// the engine's AbortSignal), because a synchronous engine call cannot receive a message until it
+// returns.
 
 export interface EngineWorkersOptions {
   /** The worker's entry: engine-worker-tsx.mjs under Node, the bundled engine-worker under Electron. */

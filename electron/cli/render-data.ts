@@ -54,13 +54,3 @@ export function renderQuery(result: QueryResult): string {
   const more = result.more ? `\nShowing the first ${result.limit} rows; there are more (raise --limit).` : `\n${result.rows.length} row(s) in ${result.durationMs} ms.`;
   return `${table(result.columns, result.rows.map((row) => row.map(shown)))}${more}`;
 }
-
-/** RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled; NULL is an empty field. */
-function csvField(value: Value): string {
-  const text = value === null ? '' : typeof value === 'object' ? `x'${value.hex}'` : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-export function queryCsv(result: QueryResult): string {
-  return [result.columns, ...result.rows].map((row) => row.map((v) => csvField(v)).join(',')).join('\n') + '\n';
-}

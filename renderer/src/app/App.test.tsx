@@ -15,7 +15,7 @@ describe('App', () => {
     await waitFor(() => expect(window.location.hash).toBe('#/db/main/overview'));
     expect(await screen.findByRole('heading', { level: 1, name: 'conversation_files.db' })).toBeTruthy();
     const tabs = screen.getByRole('navigation', { name: 'Views' });
-    expect(within(tabs).getAllByRole('link').map((a) => a.textContent)).toEqual(['Overview', 'History', 'Integrity', 'Migration plan', 'Backups']);
+    expect(within(tabs).getAllByRole('link').map((a) => a.textContent)).toEqual(['Overview', 'History', 'Integrity', 'Migration plan', 'Backups', 'Data']);
     expect(within(tabs).getByRole('link', { name: 'Overview' }).getAttribute('aria-current')).toBe('page');
   });
 

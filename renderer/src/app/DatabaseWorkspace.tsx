@@ -1,5 +1,6 @@
 import type { DatabaseEntry } from '../../../shared/types';
 import { BackupsView } from '../features/backups/BackupsView';
+import { DataView } from '../features/data/DataView';
 import { HistoryView } from '../features/history/HistoryView';
 import { IntegrityView } from '../features/integrity/IntegrityView';
 import { OverviewView } from '../features/overview/OverviewView';
@@ -20,6 +21,8 @@ function CurrentView({ db, view }: { db: string; view: ViewId }) {
       return <PlanView db={db} />;
     case 'backups':
       return <BackupsView db={db} />;
+    case 'data':
+      return <DataView db={db} />;
   }
 }
 

@@ -9,6 +9,7 @@ export const VIEWS = [
   { id: 'integrity', label: 'Integrity' },
   { id: 'plan', label: 'Migration plan' },
   { id: 'backups', label: 'Backups' },
+  { id: 'data', label: 'Data' },
 ] as const;
 
 export type ViewId = (typeof VIEWS)[number]['id'];

@@ -1,6 +1,6 @@
 import { Fragment, useMemo } from 'react';
 import type { LintWarning } from '../../../../shared/types';
-import { highlightSqlLines } from './highlight-sql';
+import { highlightSqlLines } from '../../lib/highlight-sql';
 
 const RULE_LABELS: Record<LintWarning['rule'], string> = {
   'table-rebuild': 'Table rebuild',

@@ -1,5 +1,6 @@
 import hljs from 'highlight.js/lib/core';
 import sql from 'highlight.js/lib/languages/sql';
+import './highlight-sql.css';
 
 hljs.registerLanguage('sql', sql);
 

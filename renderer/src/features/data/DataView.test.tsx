@@ -1,0 +1,137 @@
+// @vitest-environment jsdom
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import type { QueryResult, TablesReport } from '../../../../shared/types';
+import { ApiError } from '../../api/api-error';
+import { createFakeApi } from '../../test/fake-api';
+import { renderConsole } from '../../test/render-console';
+import { DataView } from './DataView';
+
+const PATH = '/srv/chat/conversation_files.db';
+
+const TABLES: TablesReport = {
+  path: PATH,
+  sizesMeasured: true,
+  fileBytes: 94_208,
+  tables: [
+    { name: 'conversation_files', kind: 'table', rows: 1200, bytes: 40_960, indexes: [{ name: 'sqlite_autoindex_conversation_files_1', automatic: true, bytes: 8192 }, { name: 'idx_files_session', automatic: false, bytes: 4096 }] },
+    { name: 'file_cleanup_queue', kind: 'table', rows: 0, bytes: 4096, indexes: [] },
+    { name: 'active_files', kind: 'view', rows: null, bytes: null, indexes: [] },
+  ],
+};
+
+function queryResult(overrides: Partial<QueryResult> = {}): QueryResult {
+  return {
+    path: PATH,
+    sql: 'SELECT * FROM "conversation_files" LIMIT 100',
+    columns: ['file_id', 'mime_type', 'file_size', 'thumbnail'],
+    rows: [
+      ['f1', null, 10, { blob: 300, hex: '89504e470d0a1a0a0000000d49484452' }],
+      ['f2', 'application/pdf', 20, null],
+    ],
+    more: false,
+    limit: 1000,
+    durationMs: 4,
+    ...overrides,
+  };
+}
+
+describe('DataView', () => {
+  it('lists every table and view with its rows, size and indexes', async () => {
+    renderConsole(<DataView db="main" />, { api: createFakeApi({ tables: () => TABLES }) });
+    const list = await screen.findByRole('table', { name: 'Tables and views' });
+    const cells = (name: string) => within(within(list).getByRole('row', { name: new RegExp(name) })).getAllByRole('cell').map((c) => c.textContent);
+    expect(cells('conversation_files')).toEqual(['conversation_files', 'table', (1200).toLocaleString(), '40 KB', '2', '12 KB']);
+    expect(cells('file_cleanup_queue')).toEqual(['file_cleanup_queue', 'table', '0', '4.0 KB', 'none', '—']);
+    expect(cells('active_files')).toEqual(['active_files', 'view', '—', '—', 'none', '—']);
+    expect(screen.getByText(/3 tables and views · file 92 KB/)).toBeTruthy();
+  });
+
+  it('says plainly when sizes were not measured', async () => {
+    const unmeasured: TablesReport = { ...TABLES, sizesMeasured: false, tables: TABLES.tables.map((t) => ({ ...t, bytes: null, indexes: t.indexes.map((i) => ({ ...i, bytes: null })) })) };
+    renderConsole(<DataView db="main" />, { api: createFakeApi({ tables: () => unmeasured }) });
+    expect(await screen.findByText(/sizes not measured: this SQLite build has no dbstat/)).toBeTruthy();
+    const row = screen.getByRole('row', { name: /conversation_files/ });
+    expect(within(row).getAllByRole('cell')[3].getAttribute('title')).toBe('Not measured: this SQLite build has no dbstat');
+  });
+
+  it('a table name runs SELECT * on it and shows NULL as NULL and a BLOB as its size and hex', async () => {
+    const api = createFakeApi({ tables: () => TABLES, query: () => queryResult() });
+    renderConsole(<DataView db="main" />, { api });
+    fireEvent.click(await screen.findByRole('button', { name: 'conversation_files' }));
+    const result = await screen.findByRole('table', { name: 'Query result' });
+    expect(api.query).toHaveBeenCalledWith({ db: 'main', sql: 'SELECT * FROM "conversation_files" LIMIT 100', limit: 1000, operationId: expect.stringMatching(/^op-/) });
+    expect((screen.getByLabelText('SQL') as HTMLTextAreaElement).value).toBe('SELECT * FROM "conversation_files" LIMIT 100');
+    const [, first, second] = within(result).getAllByRole('row');
+    const firstCells = within(first).getAllByRole('cell');
+    expect(firstCells[1].textContent).toBe('NULL');
+    expect(firstCells[1].className).toContain('query-value--null');
+    expect(firstCells[3].textContent).toBe('BLOB 300 bytes 89504e470d0a1a0a0000000d49484452…');
+    expect(within(second).getAllByRole('cell').map((c) => c.textContent)).toEqual(['f2', 'application/pdf', '20', 'NULL']);
+    expect(screen.getByText('2 rows in 4 ms.')).toBeTruthy();
+  });
+
+  it('says when there are more rows than the limit, and runs with the limit asked for (Ctrl+Enter)', async () => {
+    const api = createFakeApi({ tables: () => TABLES, query: ({ limit }) => queryResult({ limit: limit ?? 1000, more: true }) });
+    renderConsole(<DataView db="main" />, { api });
+    fireEvent.change(screen.getByLabelText('SQL'), { target: { value: 'SELECT * FROM conversation_files' } });
+    fireEvent.change(screen.getByRole('spinbutton', { name: 'Row limit' }), { target: { value: '2' } });
+    fireEvent.keyDown(screen.getByLabelText('SQL'), { key: 'Enter', ctrlKey: true });
+    expect(await screen.findByText(/Showing the first 2 rows; there are more/)).toBeTruthy();
+    expect(api.query).toHaveBeenCalledWith(expect.objectContaining({ sql: 'SELECT * FROM conversation_files', limit: 2 }));
+  });
+
+  it('shows a refused write as the engine says it, with no result', async () => {
+    const refusal = new ApiError({
+      code: 'INVALID_INPUT',
+      message: 'This query was not run: only SELECT, WITH … SELECT, VALUES, EXPLAIN and reading PRAGMAs may run here. Nothing was changed. Query: DELETE FROM conversation_files',
+      hint: 'Write a SELECT (or WITH … SELECT): queries here only read.',
+    });
+    renderConsole(<DataView db="main" />, { api: createFakeApi({ tables: () => TABLES, query: () => Promise.reject(refusal) }) });
+    fireEvent.change(screen.getByLabelText('SQL'), { target: { value: 'DELETE FROM conversation_files' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Run' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('This query was not run: only SELECT');
+    expect(alert.textContent).toContain('INVALID_INPUT');
+    expect(screen.queryByRole('table', { name: 'Query result' })).toBeNull();
+  });
+
+  it('Cancel asks the host to stop the running query by its operation id', async () => {
+    let stop: (error: Error) => void = () => {};
+    const api = createFakeApi({
+      tables: () => TABLES,
+      query: () => new Promise<QueryResult>((_, reject) => { stop = reject; }),
+      cancel: () => {
+        stop(new ApiError({ code: 'CANCELLED', message: 'The query was cancelled and stopped; nothing was changed.' }));
+        return { cancelled: true };
+      },
+    });
+    renderConsole(<DataView db="main" />, { api });
+    fireEvent.change(screen.getByLabelText('SQL'), { target: { value: 'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Run' }));
+    const cancel = await screen.findByRole('button', { name: 'Cancel' });
+    expect(((await screen.findByRole('button', { name: 'conversation_files' })) as HTMLButtonElement).disabled).toBe(true); // one query at a time
+    fireEvent.click(cancel);
+    await waitFor(() => expect(api.cancel).toHaveBeenCalled());
+    const operationId = api.query.mock.calls[0][0].operationId;
+    expect(operationId).toMatch(/^op-/);
+    expect(api.cancel).toHaveBeenCalledWith({ operationId });
+    expect(await screen.findByText('The query was cancelled and stopped; nothing was changed.')).toBeTruthy();
+    await waitFor(() => expect(screen.queryByRole('button', { name: 'Cancel' })).toBeNull());
+  });
+
+  it('exports what is shown as CSV and JSON through a Blob URL', async () => {
+    const created: Blob[] = [];
+    URL.createObjectURL = (blob: Blob) => { created.push(blob); return `blob:${created.length}`; };
+    URL.revokeObjectURL = () => {};
+    const clicked: string[] = [];
+    HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) { clicked.push(this.download); };
+    renderConsole(<DataView db="main" />, { api: createFakeApi({ tables: () => TABLES, query: () => queryResult() }) });
+    fireEvent.click(await screen.findByRole('button', { name: 'conversation_files' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Export CSV' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Export JSON' }));
+    expect(clicked).toEqual(['query-result.csv', 'query-result.json']);
+    expect(await created[0].text()).toBe("file_id,mime_type,file_size,thumbnail\nf1,,10,x'89504e470d0a1a0a0000000d49484452'\nf2,application/pdf,20,\n");
+    expect(JSON.parse(await created[1].text())).toEqual(queryResult());
+  });
+});

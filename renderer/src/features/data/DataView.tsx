@@ -1,0 +1,77 @@
+import { useRef, useState } from 'react';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { Panel } from '../../components/Panel';
+import { EmptyState, LoadingState } from '../../components/QueryStates';
+import { formatBytes, plural } from '../../lib/format';
+import { useReadOnlyQuery, useTables } from './data-queries';
+import { QueryForm } from './QueryForm';
+import { QueryOutcome } from './QueryOutcome';
+import { TablesList } from './TablesList';
+import './data.css';
+
+const DEFAULT_ROW_LIMIT = 1000;
+
+/** A double-quoted SQL identifier: any name, even one with quotes or spaces, reads as a name. */
+export function quoteIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+function TablesPanel({ db, onShowRows, busy }: { db: string; onShowRows: (name: string) => void; busy: boolean }) {
+  const tables = useTables(db);
+  const report = tables.data;
+  const subtitle = report && (
+    <>
+      {plural(report.tables.length, 'table or view', 'tables and views')} · file {formatBytes(report.fileBytes)}
+      {!report.sizesMeasured && ' · sizes not measured: this SQLite build has no dbstat'}
+    </>
+  );
+  return (
+    <Panel title="Tables and views" subtitle={subtitle}>
+      {tables.isPending && <LoadingState label="Counting rows and measuring tables…" />}
+      {tables.isError && <ErrorNotice error={tables.error} context="The tables could not be listed" />}
+      {report?.tables.length === 0 && <EmptyState title="No tables or views">This database has no schema yet.</EmptyState>}
+      {report && report.tables.length > 0 && (
+        <div className="table-frame data__tables">
+          <TablesList report={report} onShowRows={onShowRows} busy={busy} />
+        </div>
+      )}
+    </Panel>
+  );
+}
+
+/** Tables and views with their sizes, and a read-only SQL box whose results can be exported. */
+export function DataView({ db }: { db: string }) {
+  const query = useReadOnlyQuery(db);
+  const [sql, setSql] = useState('');
+  const [limit, setLimit] = useState(DEFAULT_ROW_LIMIT);
+  const queryPanel = useRef<HTMLDivElement>(null);
+
+  const showRows = (name: string) => {
+    const text = `SELECT * FROM ${quoteIdentifier(name)} LIMIT 100`;
+    setSql(text);
+    query.start({ sql: text, limit });
+    queryPanel.current?.scrollIntoView?.({ block: 'start', behavior: 'smooth' });
+  };
+
+  return (
+    <div className="data">
+      <TablesPanel db={db} onShowRows={showRows} busy={query.isRunning} />
+      <div ref={queryPanel}>
+        <Panel title="Read-only SQL" subtitle="Click a table's name to see its first rows, or write a query.">
+          <QueryForm
+            sql={sql}
+            onSqlChange={setSql}
+            limit={limit}
+            onLimitChange={setLimit}
+            running={query.isRunning}
+            cancelling={query.isCancelling}
+            onRun={() => query.start({ sql, limit })}
+            onCancel={query.cancel}
+          />
+          {!query.isRunning && query.error != null && <ErrorNotice error={query.error} />}
+          {!query.isRunning && query.result && !query.error && <QueryOutcome result={query.result} />}
+        </Panel>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,38 @@
+import type { QueryResult } from '../../../../shared/types';
+import { Button } from '../../components/Button';
+import { EmptyState } from '../../components/QueryStates';
+import { formatCount, formatDuration, plural } from '../../lib/format';
+import { QueryResultTable } from './QueryResultTable';
+import { downloadText, resultFile } from './result-export';
+
+const EXPORT_NOTE = 'The rows shown, as warden query --csv / --json writes them; a BLOB as its first 16 bytes in hex';
+
+function ResultSummary({ result }: { result: QueryResult }) {
+  if (result.more) {
+    return <p className="query-outcome__summary">Showing the first {formatCount(result.limit)} rows; there are more. Raise the row limit or narrow the query to see them.</p>;
+  }
+  return <p className="query-outcome__summary">{plural(result.rows.length, 'row')} in {formatDuration(result.durationMs)}.</p>;
+}
+
+/** A query's rows with how many there are, and Export CSV / JSON of exactly what is shown. */
+export function QueryOutcome({ result }: { result: QueryResult }) {
+  return (
+    <div className="query-outcome">
+      <div className="query-outcome__bar">
+        <ResultSummary result={result} />
+        <div className="row-actions">
+          <Button size="small" onClick={() => downloadText(resultFile(result, 'csv'))} title={EXPORT_NOTE}>Export CSV</Button>
+          <Button size="small" onClick={() => downloadText(resultFile(result, 'json'))} title={EXPORT_NOTE}>Export JSON</Button>
+        </div>
+      </div>
+      {result.columns.length === 0
+        ? <EmptyState title="The statement returned no columns" />
+        : (
+          <div className="table-frame query-outcome__table">
+            <QueryResultTable result={result} />
+          </div>
+        )}
+      {result.rows.length === 0 && result.columns.length > 0 && <p className="muted query-outcome__empty">No rows match.</p>}
+    </div>
+  );
+}

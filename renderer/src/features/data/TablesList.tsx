@@ -1,0 +1,61 @@
+import type { TableSummary, TablesReport } from '../../../../shared/types';
+import { formatBytes, formatCount } from '../../lib/format';
+
+function SizeCell({ bytes, measured }: { bytes: number | null; measured: boolean }) {
+  if (bytes !== null) return <td className="number">{formatBytes(bytes)}</td>;
+  return <td className="number muted" title={measured ? 'A view keeps no pages of its own' : 'Not measured: this SQLite build has no dbstat'}>—</td>;
+}
+
+function IndexesCells({ table, measured }: { table: TableSummary; measured: boolean }) {
+  const { indexes } = table;
+  const total = indexes.reduce((sum, i) => sum + (i.bytes ?? 0), 0);
+  const names = indexes.map((i) => (i.automatic ? `${i.name} (SQLite's own)` : i.name)).join('\n');
+  return (
+    <>
+      <td className="number" title={names || undefined}>{indexes.length === 0 ? <span className="muted">none</span> : indexes.length}</td>
+      {indexes.length === 0 ? <td className="number muted">—</td> : <SizeCell bytes={measured ? total : null} measured={measured} />}
+    </>
+  );
+}
+
+interface TablesListProps {
+  report: TablesReport;
+  /** Called with the name of the table or view the user wants to see rows of. */
+  onShowRows: (name: string) => void;
+  /** A query is running: one at a time, so the names wait. */
+  busy: boolean;
+}
+
+/** Every table and view: kind, rows, size and indexes; a name shows its first rows. */
+export function TablesList({ report, onShowRows, busy }: TablesListProps) {
+  const measured = report.sizesMeasured;
+  return (
+    <table className="data-table" aria-label="Tables and views">
+      <thead>
+        <tr>
+          <th>Name</th>
+          <th>Kind</th>
+          <th className="number">Rows</th>
+          <th className="number">Size</th>
+          <th className="number">Indexes</th>
+          <th className="number">Index size</th>
+        </tr>
+      </thead>
+      <tbody>
+        {report.tables.map((table) => (
+          <tr key={table.name}>
+            <td>
+              <button type="button" className="table-name mono" onClick={() => onShowRows(table.name)} disabled={busy} title={`Show the first 100 rows of ${table.name}`}>
+                {table.name}
+              </button>
+            </td>
+            <td>{table.kind}</td>
+            <td className="number">{table.rows === null ? <span className="muted" title="A view's rows are not counted: that would run its query">—</span> : formatCount(table.rows)}</td>
+            <SizeCell bytes={table.bytes} measured={measured} />
+            <IndexesCells table={table} measured={measured} />
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
