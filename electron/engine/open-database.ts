@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { closeSync, lstatSync, mkdirSync, openSync, readlinkSync, readSync, statSync, type Stats } from 'node:fs';
+import { closeSync, lstatSync, mkdirSync, openSync, readlinkSync, readSync, statfsSync, statSync, type Stats } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { WardenError, explainSqliteError } from './errors';
 import { newConnection } from './sqlite-addon';
@@ -46,6 +46,28 @@ const UNREACHABLE: Record<string, string> = {
   EPERM: 'a folder of the path may not be searched by this user',
 };
 
+/** Filesystems whose files look regular but whose content the kernel makes up as it is read (proc, sysfs). */
+const PSEUDO_FILESYSTEMS = new Set([0x9fa0, 0x62656572]);
+
+function specialKindOf(path: string, stats: Stats): string | null {
+  if (stats.isFIFO()) return 'a named pipe (FIFO)';
+  if (stats.isCharacterDevice()) return 'a character device';
+  if (stats.isBlockDevice()) return 'a block device';
+  if (stats.isSocket()) return 'a socket';
+  if (stats.isFile() && PSEUDO_FILESYSTEMS.has(statfsSync(path).type)) return 'a file the kernel makes up as it is read (/proc or /sys)';
+  return null;
+}
+
+/**
+ * Refuses what is not a regular file or a folder before anything opens it: reading a FIFO waits
+ * for a writer forever, and SQLite would create a -journal beside /dev/zero.
+ */
+function refuseSpecialFile(path: string, stats: Stats): void {
+  const kind = specialKindOf(path, stats);
+  if (kind === null) return;
+  throw new WardenError('NOT_REGULAR_FILE', `${path} is ${kind}, not a database file. Nothing was opened or created.`, 'Pass the path of a SQLite database file (a regular file), or a path where none exists yet.');
+}
+
 /**
  * What is at a database's path: its stats (symbolic links followed), null when nothing is there
  * yet, or the error that says why the path cannot name a database file. A symbolic link to nothing
@@ -53,8 +75,9 @@ const UNREACHABLE: Record<string, string> = {
  * start a service on an empty database beside a volume that is not mounted.
  */
 export function statDatabasePath(path: string): Stats | null {
+  let stats: Stats;
   try {
-    return statSync(path);
+    stats = statSync(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? '';
     if (code === 'ENOENT' && isSymbolicLink(path)) {
@@ -69,6 +92,8 @@ export function statDatabasePath(path: string): Stats | null {
     if (code in UNREACHABLE) throw new WardenError('NOT_FOUND', `No database can be opened at ${path}: ${UNREACHABLE[code]}.`, 'Check the path (ls -l shows where each symbolic link leads), or pass the real path of the database file.');
     throw err;
   }
+  refuseSpecialFile(path, stats);
+  return stats;
 }
 
 function readHeader(path: string): Buffer {

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, copyFileSync, cpSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ import { restore } from '../engine/restore';
 import { loadSchema } from '../engine/schema-folder';
 import { status } from '../engine/status';
 import { verify } from '../engine/verify';
+import { verifyBackup } from '../engine/verify-backup';
 import { holdWriteLock } from '../engine/test-support/backup-fixtures';
 import { runCli } from '../engine/test-support/cli';
 import { contextFor, seedFiles, sha256File, SHIPPED_SCHEMA_DIR, sqlite3, tempDir } from '../engine/test-support/fixtures';
@@ -54,6 +55,31 @@ function snapshot(dir: string): Record<string, string> {
   }
   return entries;
 }
+
+/** Paths that name something other than a regular file: each must be refused before it is opened (a FIFO would hang). */
+const SPECIAL_FILES: { name: string; make: () => string; message: RegExp }[] = [
+  {
+    name: 'a FIFO',
+    make: () => {
+      const path = join(tempDir(), 'pipe.db');
+      execFileSync('mkfifo', [path]);
+      return path;
+    },
+    message: /is a named pipe \(FIFO\), not a database file/,
+  },
+  { name: 'a character device (/dev/zero)', make: () => '/dev/zero', message: /\/dev\/zero is a character device/ },
+  { name: 'a /proc file', make: () => '/proc/self/status', message: /\/proc\/self\/status is a file the kernel makes up/ },
+  {
+    name: 'a socket',
+    make: () => {
+      const path = join(tempDir(), 'socket.db');
+      // The socket file stays after the process that bound it has exited.
+      execFileSync('python3', ['-c', 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])', path]);
+      return path;
+    },
+    message: /is a socket, not a database file/,
+  },
+];
 
 describe('symbolic links and paths that cannot name a database', () => {
   it('a link to a database works on the database it points at: migrated in place, backed up beside the link, restored through it', async () => {
@@ -129,6 +155,15 @@ describe('symbolic links and paths that cannot name a database', () => {
       message: /a part of the path before the file name is a file/,
       operations: ['initialize', 'migrate', 'status', 'verify', 'history', 'backup'],
     },
+    ...SPECIAL_FILES.map(
+      (special): PathCase => ({
+        name: special.name,
+        make: () => ({ path: special.make(), watch: tempDir() }),
+        code: 'NOT_REGULAR_FILE',
+        message: special.message,
+        operations: ['initialize', 'migrate', 'status', 'verify', 'history', 'backup'],
+      }),
+    ),
   ];
   for (const c of CASES) {
     it(`${c.name} → ${c.code} for ${c.operations.join(', ')}; nothing created or changed`, async () => {
@@ -143,6 +178,20 @@ describe('symbolic links and paths that cannot name a database', () => {
         expect(err.hint).toBeTruthy();
       }
       expect(snapshot(watch)).toEqual(before);
+      // Before the check, SQLite left a -journal beside /dev/zero.
+      for (const suffix of ['-journal', '-wal', '-shm']) expect(existsSync(`${path}${suffix}`), `${path}${suffix}`).toBe(false);
+    });
+  }
+
+  for (const special of SPECIAL_FILES) {
+    it(`${special.name} as a backup → NOT_REGULAR_FILE from verify-backup and restore, at once`, async () => {
+      const ctx = contextFor(await initializedDb('1.0.0', 5));
+      const before = sha256File(ctx.dbPath);
+      const path = special.make();
+      for (const run of [() => verifyBackup(ctx, { backup: path }), () => restore(ctx, { backup: path })]) {
+        await expect(run()).rejects.toMatchObject({ code: 'NOT_REGULAR_FILE', message: expect.stringMatching(special.message) });
+      }
+      expect(sha256File(ctx.dbPath)).toBe(before);
     });
   }
 
