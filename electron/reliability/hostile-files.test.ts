@@ -22,6 +22,7 @@ import { contextFor, seedFiles, sha256File, SHIPPED_SCHEMA_DIR, sqlite3, tempDir
 import { seededRandom } from '../../shared/seeded-random';
 import { scaled, seedFor } from './test-support/soak';
 import { OPERATIONS } from '../engine/test-support/operations';
+import { OUTSIDE_STATEMENTS } from '../engine/test-support/outside-statements';
 
 // Hostile inputs beyond bad-input.test.ts: symbolic links (to a database, to a folder, to nothing,
 // in a loop), a path through a file, bit-flipped databases, a database a writer was killed in, a
@@ -496,6 +497,23 @@ describe('hostile schema folders', () => {
     ['a migration that is a folder', (d) => mkdirSync(join(d, 'migrations/1.3.0__folder.sql')), /migrations\/1\.3\.0__folder\.sql cannot be read \(EISDIR\)/],
     ['a version with a leading zero (1.2.0 in disguise)', (d) => writeFileSync(join(d, 'migrations/01.2.0__again.sql'), 'SELECT 1;'), /"01\.2\.0__again\.sql" is not <version>__<name>\.sql/],
   ];
+  for (const { sql, says } of OUTSIDE_STATEMENTS) {
+    it(`a migration reaching outside its database (${sql('<dir>').split('\n')[0]}) → SCHEMA_INVALID naming file and line; nothing written anywhere`, async () => {
+      const db = await initializedDb('1.2.0');
+      const before = snapshot(join(db, '..'));
+      const elsewhere = tempDir();
+      const dir = schemaCopy((d) => writeFileSync(join(d, 'migrations/1.3.0__reach.sql'), `SELECT 1;\n${sql(elsewhere)}\n`));
+      for (const command of ['migrate', 'init']) {
+        const run = runCli([command, '--db', db, '--schema', dir, '--json']);
+        expect(run.code, run.stderr).toBe(2);
+        expect(JSON.parse(run.stdout).error).toMatchObject({ code: 'SCHEMA_INVALID', message: expect.stringMatching(says) });
+        expect(JSON.parse(run.stdout).error.message).toContain('1.3.0__reach.sql line 2');
+      }
+      expect(snapshot(join(db, '..'))).toEqual(before);
+      expect(readdirSync(elsewhere)).toEqual([]);
+    });
+  }
+
   for (const [name, edit, message] of cases) {
     it(`${name} → SCHEMA_INVALID naming the file; the database is not touched`, async () => {
       const db = await initializedDb('1.2.0');
