@@ -424,3 +424,18 @@ export interface HealthDocument {
   };
   databases: DatabaseHealth[];
 }
+
+/**
+ * What GET /api/health tells a caller without the token: each database's status and versions,
+ * without its path, reason or problems (they name files, folders and tables).
+ */
+export interface PublicHealthDocument {
+  status: HealthDocument['status'];
+  timestamp: string;
+  components: {
+    /** Per database: "healthy", "not_initialized", "degraded" or "error"; plus `schema_version`. */
+    database: { schema_version: string | null; [name: string]: string | null };
+    backend: 'running';
+  };
+  databases: Pick<DatabaseHealth, 'name' | 'status' | 'version' | 'latest' | 'pending' | 'checkedAt'>[];
+}
