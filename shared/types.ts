@@ -202,6 +202,11 @@ export interface BackupInfo {
   sqliteVersion: string;
   reason: BackupReason;
   createdAt: string;
+  /**
+   * Order of taking in the backup folder, counted by Schema Warden (a clock can be wrong, a year
+   * ahead): higher is newer. 0 for a backup taken before it was counted.
+   */
+  sequence: number;
   durationMs: number;
   /** The check made before the backup was kept; null when it was taken without one (`--no-verify`). */
   verified: { ok: boolean; level: 'quick' | 'full'; at: string; messages: string[] } | null;

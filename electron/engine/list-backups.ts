@@ -7,8 +7,9 @@ import { readManifest } from './backup-manifest';
 import { log, type EngineContext } from './context';
 import { WardenError } from './errors';
 
+/** By the sequence Schema Warden counts, then (for backups taken before it counted, or at the same moment) by time and name. */
 function newestFirst(a: BackupInfo, b: BackupInfo): number {
-  return b.createdAt.localeCompare(a.createdAt) || b.name.localeCompare(a.name);
+  return b.sequence - a.sequence || b.createdAt.localeCompare(a.createdAt) || b.name.localeCompare(a.name);
 }
 
 export interface BackupFolderContents {
@@ -20,7 +21,15 @@ export interface BackupFolderContents {
 
 /** Reads the backup folder: each `.sqlite` file named as the API names backups, with its manifest beside it. */
 export function readBackupFolder(ctx: EngineContext): BackupFolderContents {
-  const folder = backupFolderOf(ctx);
+  return readBackupFolderAt(backupFolderOf(ctx));
+}
+
+/** The sequence number of the next backup taken into `folder`: one more than any backup's there, whatever its database. */
+export function nextSequenceIn(folder: string): number {
+  return Math.max(0, ...readBackupFolderAt(folder).backups.map((b) => b.sequence)) + 1;
+}
+
+function readBackupFolderAt(folder: string): BackupFolderContents {
   const contents: BackupFolderContents = { backups: [], unlisted: [] };
   if (!existsSync(folder)) return contents;
   for (const name of readdirSync(folder)) {
