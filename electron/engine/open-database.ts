@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { closeSync, lstatSync, mkdirSync, openSync, readlinkSync, readSync, statfsSync, statSync, type Stats } from 'node:fs';
+import { closeSync, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, readSync, statfsSync, statSync, type Stats } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { WardenError, explainSqliteError } from './errors';
 import { newConnection } from './sqlite-addon';
@@ -18,6 +18,12 @@ export interface OpenOptions {
   busyTimeoutMs?: number;
   /** The connection reads each page once (a backup's copy, the check of a copy): it gets a small page cache. */
   singlePass?: boolean;
+  /**
+   * Write nothing beside the file (a backup must stay as it was): a WAL-mode file is read from a
+   * private copy in memory, since SQLite creates -wal and -shm beside it to read it, and a hot
+   * journal is not rolled back. Only with mode 'read'.
+   */
+  leaveNoFiles?: boolean;
 }
 
 export const DEFAULT_BUSY_TIMEOUT_MS = 10_000;
@@ -148,8 +154,25 @@ function truncationOf(path: string): WardenError | null {
   );
 }
 
+function isWalMode(path: string): boolean {
+  const header = readHeader(path);
+  return header[18] === 2 && header[19] === 2;
+}
+
+/** A read-only connection to a copy of the file in memory, read as a rollback-journal database: what the file holds without a -wal. */
+function connectToCopy(path: string, options: OpenOptions): Connection {
+  const image = readFileSync(path);
+  image[18] = 1; // the header's write and read versions: 2 means WAL, which an in-memory database cannot be
+  image[19] = 1;
+  return probe(newConnection(image, { readonly: true }), options);
+}
+
 function connect(path: string, options: OpenOptions, exists: boolean): Connection {
   const db = newConnection(path, { readonly: options.mode === 'read', fileMustExist: exists, timeout: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
+  return probe(db, options);
+}
+
+function probe(db: Connection, options: OpenOptions): Connection {
   try {
     if (options.singlePass) db.pragma(`cache_size = -${SINGLE_PASS_CACHE_KIB}`);
     // Reading the schema forces SQLite to parse the file: a corrupt or encrypted one fails here.
@@ -176,10 +199,11 @@ export function openDatabase(path: string, options: OpenOptions): Connection {
     checkFile(path, stats, options.mode);
   }
   try {
+    if (options.leaveNoFiles && stats !== null && stats.size > 0 && isWalMode(path)) return connectToCopy(path, options);
     try {
       return connect(path, options, stats !== null);
     } catch (err) {
-      if ((err as { code?: unknown }).code !== 'SQLITE_READONLY_ROLLBACK') throw err;
+      if ((err as { code?: unknown }).code !== 'SQLITE_READONLY_ROLLBACK' || options.leaveNoFiles) throw err;
       // A writer killed mid-transaction left a hot journal: until SQLite rolls it back the file is
       // not a consistent database, and a read-only connection cannot roll it back. As any SQLite
       // client reading the file would, let a connection that may write roll it back, then read.
