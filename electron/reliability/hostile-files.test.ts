@@ -196,6 +196,23 @@ describe('symbolic links and paths that cannot name a database', () => {
     });
   }
 
+  it('a newline in a path is shown escaped in text output: no forged `Status HEALTHY` line (before: printed as its own line)', () => {
+    const dir = tempDir();
+    const path = join(dir, 'x\nStatus     HEALTHY: all good\n\u001b[2K.db');
+    const run = runCli(['status', '--db', path]);
+    expect(run.code, run.stderr).toBe(1);
+    const lines = run.stdout.split('\n');
+    expect(lines.filter((line) => line.startsWith('Status'))).toEqual([expect.stringMatching(/^Status +NOT INITIALIZED: /)]);
+    expect(run.stdout).toContain('x\\nStatus     HEALTHY: all good\\n\\u001b[2K.db');
+    expect(run.stdout).not.toContain('\u001b');
+    // Errors and the JSON document: escaped on the terminal, exact in JSON.
+    const failed = runCli(['verify', '--db', path, '--json']);
+    expect(failed.code).toBe(2);
+    expect(failed.stderr.split('\n')[0]).toContain('x\\nStatus');
+    expect(JSON.parse(failed.stdout).error.message).toContain(path);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it('the command line says so with exit code 2, for a link loop and a link to nothing', () => {
     const dir = tempDir();
     symlinkSync(join(dir, 'loop.db'), join(dir, 'loop.db'));
