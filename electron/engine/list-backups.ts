@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { BACKUP_NAME } from '../../shared/backup-name';
 import type { BackupInfo } from '../../shared/types';
-import { backupFolderOf } from './backup-folder';
+import { backupFolderOf, linkInFolder } from './backup-folder';
 import { readManifest } from './backup-manifest';
 import { log, type EngineContext } from './context';
 import { WardenError } from './errors';
@@ -35,6 +35,11 @@ function readBackupFolderAt(folder: string): BackupFolderContents {
   for (const name of readdirSync(folder)) {
     if (!BACKUP_NAME.test(name)) continue;
     const path = join(folder, name);
+    const link = linkInFolder(folder, path);
+    if (link !== null) {
+      contents.unlisted.push({ path, reason: `it or its manifest is a symbolic link (to ${link}): backups are never followed out of their folder` });
+      continue;
+    }
     try {
       const info = readManifest(path);
       if (info) contents.backups.push(info);

@@ -16,6 +16,7 @@ import { loadSchema } from '../engine/schema-folder';
 import { status } from '../engine/status';
 import { verify } from '../engine/verify';
 import { verifyBackup } from '../engine/verify-backup';
+import { listBackups } from '../engine/list-backups';
 import { holdWriteLock } from '../engine/test-support/backup-fixtures';
 import { runCli } from '../engine/test-support/cli';
 import { contextFor, seedFiles, sha256File, SHIPPED_SCHEMA_DIR, sqlite3, tempDir } from '../engine/test-support/fixtures';
@@ -195,6 +196,32 @@ describe('symbolic links and paths that cannot name a database', () => {
       expect(sha256File(ctx.dbPath)).toBe(before);
     });
   }
+
+  it('a symbolic link inside the backup folder (the backup, or its manifest) is never followed: not listed, refused by verify-backup and restore', async () => {
+    const ctx = contextFor(await initializedDb('1.2.0', 5));
+    const elsewhere = contextFor(await initializedDb('1.0.0', 5));
+    const outside = await backup(elsewhere);
+    const folder = `${ctx.dbPath}.backups`;
+    mkdirSync(folder);
+    // A link to a good backup elsewhere, with a copy of its honest manifest; and a copy with a linked manifest.
+    symlinkSync(outside.path, join(folder, 'linked.sqlite'));
+    copyFileSync(`${outside.path}.json`, join(folder, 'linked.sqlite.json'));
+    copyFileSync(outside.path, join(folder, 'copied.sqlite'));
+    symlinkSync(`${outside.path}.json`, join(folder, 'copied.sqlite.json'));
+    const live = sha256File(ctx.dbPath);
+    const target = sha256File(outside.path);
+    const before = snapshot(folder);
+
+    expect(listBackups(ctx)).toEqual([]);
+    for (const name of ['linked.sqlite', 'copied.sqlite', join(folder, 'linked.sqlite')]) {
+      for (const run of [() => verifyBackup(ctx, { backup: name }), () => restore(ctx, { backup: name })]) {
+        await expect(run(), name).rejects.toMatchObject({ code: 'BACKUP_INVALID', message: expect.stringMatching(/is a symbolic link \(to .*\): a backup in the backup folder is never followed out of it/) });
+      }
+    }
+    expect(snapshot(folder)).toEqual(before);
+    expect(sha256File(ctx.dbPath)).toBe(live);
+    expect(sha256File(outside.path)).toBe(target);
+  });
 
   it('a newline in a path is shown escaped in text output: no forged `Status HEALTHY` line (before: printed as its own line)', () => {
     const dir = tempDir();
