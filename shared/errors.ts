@@ -4,6 +4,8 @@
 export const ERROR_CODES = [
   'NOT_FOUND',
   'IS_DIRECTORY',
+  /** A FIFO, device, socket or /proc file where a database file was expected. */
+  'NOT_REGULAR_FILE',
   'NOT_A_DATABASE',
   'CORRUPT',
   'READ_ONLY',

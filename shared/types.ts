@@ -209,6 +209,11 @@ export interface BackupInfo {
   sqliteVersion: string;
   reason: BackupReason;
   createdAt: string;
+  /**
+   * Order of taking in the backup folder, counted by Schema Warden (a clock can be wrong, a year
+   * ahead): higher is newer. 0 for a backup taken before it was counted.
+   */
+  sequence: number;
   durationMs: number;
   /** The check made before the backup was kept; null when it was taken without one (`--no-verify`). */
   verified: { ok: boolean; level: 'quick' | 'full'; at: string; messages: string[] } | null;
@@ -551,4 +556,19 @@ export interface QueryResult {
   more: boolean;
   limit: number;
   durationMs: number;
+}
+
+/**
+ * What GET /api/health tells a caller without the token: each database's status and versions,
+ * without its path, reason or problems (they name files, folders and tables).
+ */
+export interface PublicHealthDocument {
+  status: HealthDocument['status'];
+  timestamp: string;
+  components: {
+    /** Per database: "healthy", "not_initialized", "degraded" or "error"; plus `schema_version`. */
+    database: { schema_version: string | null; [name: string]: string | null };
+    backend: 'running';
+  };
+  databases: Pick<DatabaseHealth, 'name' | 'status' | 'version' | 'latest' | 'pending' | 'checkedAt'>[];
 }

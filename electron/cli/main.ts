@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { fileURLToPath } from 'node:url';
 import packageJson from '../../package.json' with { type: 'json' };
-import type { HealthStatus } from '../../shared/types';
+import type { BackupInfo, HealthStatus, QueryResult } from '../../shared/types';
 import { acceptChecksum } from '../engine/accept-checksum';
 import { backup } from '../engine/backup';
 import { backupFolderOf } from '../engine/backup-folder';
@@ -31,7 +31,7 @@ import { status } from '../engine/status';
 import { verify } from '../engine/verify';
 import { verifyBackup } from '../engine/verify-backup';
 import { addServeCommand } from '../server/serve-command';
-import { formatError } from './output';
+import { escapeControls, escapedForText, formatError } from './output';
 import { progressReporter } from './progress';
 import { renderBackup, renderBackups, renderBackupVerification, renderHistory, renderInitialize, renderRestore, renderStatus, renderVerify, restoreQuestion } from './render';
 import { renderAcceptChecksum, renderBaseline, renderRecoverRows, renderPlan, renderRehearsal, renderRepair } from './render-plans';
@@ -74,9 +74,10 @@ interface MigrateOptions extends CommonOptions {
   integrityCheck: boolean;
 }
 
-interface Outcome {
-  document: unknown;
-  text: string;
+interface Outcome<T> {
+  document: T;
+  /** The text output, from the document with its control characters escaped. */
+  render: (shown: T) => string;
   exitCode: number;
 }
 
@@ -116,7 +117,7 @@ function positiveNumber(value: string): number {
 }
 
 /** Runs one command: builds the engine context, reports progress and logs on stderr, prints the outcome. */
-async function run(options: CommonOptions, action: (ctx: EngineContext) => Outcome | Promise<Outcome>): Promise<void> {
+async function run<T>(options: CommonOptions, action: (ctx: EngineContext) => Outcome<T> | Promise<Outcome<T>>): Promise<void> {
   const controller = new AbortController();
   let cancelledAt = 0;
   const onSigint = () => {
@@ -140,18 +141,18 @@ async function run(options: CommonOptions, action: (ctx: EngineContext) => Outco
       onLog: (event) => {
         if (event.level === 'info' && options.json) return;
         progress.stop(); // a log line goes on a line of its own; the bar starts again with the next progress
-        process.stderr.write(`${event.message}\n`);
+        process.stderr.write(`${escapeControls(event.message)}\n`);
       },
     };
     const outcome = await action(ctx);
     progress.stop();
-    process.stdout.write(options.json ? `${JSON.stringify(outcome.document, null, 2)}\n` : `${outcome.text}\n`);
+    process.stdout.write(options.json ? `${JSON.stringify(outcome.document, null, 2)}\n` : `${outcome.render(escapedForText(outcome.document))}\n`);
     process.exitCode = outcome.exitCode;
   } catch (err) {
     progress.stop();
     const info = err instanceof WardenError ? err.toInfo() : { code: 'INTERNAL' as const, message: `Unexpected failure: ${(err as Error).message}`, hint: 'This is a bug in Schema Warden; please report it with the command you ran.' };
     if (options.json) process.stdout.write(`${JSON.stringify({ error: info }, null, 2)}\n`);
-    process.stderr.write(`${formatError(info)}\n`);
+    process.stderr.write(`${formatError(escapedForText(info))}\n`);
     process.exitCode = EXIT.failed;
   } finally {
     process.off('SIGINT', onSigint);
@@ -174,7 +175,7 @@ export function buildProgram(): Command {
     .action((o: MigrateOptions) =>
       run(o, async (ctx) => {
         const result = await initialize(ctx, { to: o.to, backup: o.backup, integrityCheck: o.integrityCheck });
-        return { document: result, text: renderInitialize(result), exitCode: EXIT.ok };
+        return { document: result, render: renderInitialize, exitCode: EXIT.ok };
       }),
     );
 
@@ -185,7 +186,7 @@ export function buildProgram(): Command {
     .action((o: MigrateOptions) =>
       run(o, async (ctx) => {
         const result = await migrate(ctx, { to: o.to, backup: o.backup, integrityCheck: o.integrityCheck });
-        return { document: result, text: renderInitialize(result), exitCode: EXIT.ok };
+        return { document: result, render: renderInitialize, exitCode: EXIT.ok };
       }),
     );
 
@@ -195,7 +196,7 @@ export function buildProgram(): Command {
     .action((o: CommonOptions & { verify: boolean; keep: string }) =>
       run(o, async (ctx) => {
         const info = await backup(ctx, { reason: 'manual', verify: o.verify, keepPerReason: Number(o.keep) });
-        return { document: info, text: renderBackup(info), exitCode: EXIT.ok };
+        return { document: info, render: renderBackup, exitCode: EXIT.ok };
       }),
     );
 
@@ -203,7 +204,7 @@ export function buildProgram(): Command {
     .action((o: CommonOptions) =>
       run(o, (ctx) => {
         const list = listBackups(ctx);
-        return { document: list, text: renderBackups(backupFolderOf(ctx), ctx.dbPath, list), exitCode: EXIT.ok };
+        return { document: list, render: (shown: BackupInfo[]) => renderBackups(escapeControls(backupFolderOf(ctx)), escapeControls(ctx.dbPath), shown), exitCode: EXIT.ok };
       }),
     );
 
@@ -213,7 +214,7 @@ export function buildProgram(): Command {
     .action((file: string, o: CommonOptions & { full?: boolean }) =>
       run(o, async (ctx) => {
         const report = await verifyBackup(ctx, { backup: userPath(file), full: o.full });
-        return { document: report, text: renderBackupVerification(report), exitCode: report.ok ? EXIT.ok : EXIT.failed };
+        return { document: report, render: renderBackupVerification, exitCode: report.ok ? EXIT.ok : EXIT.failed };
       }),
     );
 
@@ -226,11 +227,11 @@ export function buildProgram(): Command {
       }
       return run(o, async (ctx) => {
         const from = userPath(o.backup);
-        if (!o.yes && !(await confirmed(restoreQuestion(await previewRestore(ctx, { backup: from }), ctx.dbPath, backupFolderOf(ctx))))) {
+        if (!o.yes && !(await confirmed(restoreQuestion(escapedForText(await previewRestore(ctx, { backup: from })), escapeControls(ctx.dbPath), escapeControls(backupFolderOf(ctx)))))) {
           throw new WardenError('CANCELLED', `Restore not confirmed: ${ctx.dbPath} was not changed.`, 'Run it again and answer yes, or pass --yes.');
         }
         const result = await restore(ctx, { backup: from });
-        return { document: result, text: renderRestore(result), exitCode: EXIT.ok };
+        return { document: result, render: renderRestore, exitCode: EXIT.ok };
       });
     });
 
@@ -241,7 +242,7 @@ export function buildProgram(): Command {
     .action((o: CommonOptions & { table: string; backup: string; dryRun?: boolean }) =>
       run(o, async (ctx) => {
         const result = await recoverRows(ctx, { table: o.table, backup: userPath(o.backup), dryRun: o.dryRun });
-        return { document: result, text: renderRecoverRows(result), exitCode: result.orphanedRows.length ? EXIT.degraded : EXIT.ok };
+        return { document: result, render: renderRecoverRows, exitCode: result.orphanedRows.length ? EXIT.degraded : EXIT.ok };
       }),
     );
 
@@ -249,7 +250,7 @@ export function buildProgram(): Command {
     .action((o: CommonOptions) =>
       run(o, (ctx) => {
         const report = status(ctx);
-        return { document: report, text: renderStatus(report), exitCode: exitCodeFor(report.status) };
+        return { document: report, render: renderStatus, exitCode: exitCodeFor(report.status) };
       }),
     );
 
@@ -258,7 +259,7 @@ export function buildProgram(): Command {
     .action((o: CommonOptions & { full?: boolean }) =>
       run(o, (ctx) => {
         const report = verify(ctx, o.full ? 'full' : 'quick');
-        return { document: report, text: renderVerify(report), exitCode: exitCodeFor(report.status) };
+        return { document: report, render: renderVerify, exitCode: exitCodeFor(report.status) };
       }),
     );
 
@@ -266,7 +267,7 @@ export function buildProgram(): Command {
     .action((o: CommonOptions) =>
       run(o, (ctx) => {
         const report = history(ctx);
-        return { document: report, text: renderHistory(report), exitCode: EXIT.ok };
+        return { document: report, render: renderHistory, exitCode: EXIT.ok };
       }),
     );
 
@@ -274,7 +275,7 @@ export function buildProgram(): Command {
     .action((o: CommonOptions) =>
       run(o, (ctx) => {
         const report = listTables(ctx);
-        return { document: report, text: renderTables(report), exitCode: EXIT.ok };
+        return { document: report, render: renderTables, exitCode: EXIT.ok };
       }),
     );
 
@@ -286,7 +287,7 @@ export function buildProgram(): Command {
     .action((o: CommonOptions & { sql: string; limit: number; timeout: number; csv?: boolean }) =>
       run(o, async (ctx) => {
         const result = await runQuery(ctx, { sql: o.sql, limit: o.limit, timeoutMs: o.timeout * 1000 });
-        return { document: result, text: o.csv ? queryCsv(result).replace(/\n$/, '') : renderQuery(result), exitCode: EXIT.ok };
+        return { document: result, render: (shown: QueryResult) => (o.csv ? queryCsv(shown).replace(/\n$/, '') : renderQuery(shown)), exitCode: EXIT.ok };
       }),
     );
 
@@ -296,7 +297,7 @@ export function buildProgram(): Command {
       run(o, async (ctx) => {
         const report = await salvage(ctx, { out: o.out });
         const clean = report.integrity.ok && report.drift.length === 0 && report.lostAndFound === 0;
-        return { document: report, text: renderSalvage(report), exitCode: clean ? EXIT.ok : EXIT.degraded };
+        return { document: report, render: renderSalvage, exitCode: clean ? EXIT.ok : EXIT.degraded };
       }),
     );
 
@@ -305,7 +306,7 @@ export function buildProgram(): Command {
     .action((o: CommonOptions & { to?: string }) =>
       run(o, (ctx) => {
         const result = plan(ctx, { to: o.to });
-        return { document: result, text: renderPlan(result), exitCode: result.blockers.length ? EXIT.failed : EXIT.ok };
+        return { document: result, render: renderPlan, exitCode: result.blockers.length ? EXIT.failed : EXIT.ok };
       }),
     );
 
@@ -316,7 +317,7 @@ export function buildProgram(): Command {
       run(o, async (ctx) => {
         const report = await rehearse(ctx, { to: o.to, workDir: o.workDir && userPath(o.workDir) });
         const exitCode = !report.ok ? EXIT.failed : report.drift.length ? EXIT.degraded : EXIT.ok;
-        return { document: report, text: renderRehearsal(report), exitCode };
+        return { document: report, render: renderRehearsal, exitCode };
       }),
     );
 
@@ -326,7 +327,7 @@ export function buildProgram(): Command {
     .action((o: CommonOptions & { backup: boolean; dryRun?: boolean }) =>
       run(o, async (ctx) => {
         const result = await repair(ctx, { backup: o.backup, dryRun: o.dryRun });
-        return { document: result, text: renderRepair(result), exitCode: result.refused.length ? EXIT.degraded : EXIT.ok };
+        return { document: result, render: renderRepair, exitCode: result.refused.length ? EXIT.degraded : EXIT.ok };
       }),
     );
 
@@ -335,7 +336,7 @@ export function buildProgram(): Command {
     .action((o: CommonOptions & { version: string }) =>
       run(o, (ctx) => {
         const result = baseline(ctx, { version: o.version });
-        return { document: result, text: renderBaseline(result), exitCode: EXIT.ok };
+        return { document: result, render: renderBaseline, exitCode: EXIT.ok };
       }),
     );
 
@@ -345,7 +346,7 @@ export function buildProgram(): Command {
     .action((o: CommonOptions & { version: string; reason: string }) =>
       run(o, (ctx) => {
         const result = acceptChecksum(ctx, { version: o.version, reason: o.reason });
-        return { document: result, text: renderAcceptChecksum(result), exitCode: EXIT.ok };
+        return { document: result, render: renderAcceptChecksum, exitCode: EXIT.ok };
       }),
     );
 

@@ -30,3 +30,25 @@ export function formatBytes(bytes: number): string {
 export function formatError(error: ErrorInfo): string {
   return `error [${error.code}]: ${error.message}${error.hint ? `\n  what to do: ${error.hint}` : ''}`;
 }
+
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+const NAMED_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * Control characters as escapes (\n, \t, \x1b…): a path or a name read from a database, printed
+ * in text output, cannot start a line of its own (a forged `Status HEALTHY`) nor move the cursor.
+ */
+export function escapeControls(text: string): string {
+  return text.replace(CONTROL_CHARACTERS, (c) => NAMED_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** SQL text (a migration, a statement): listed line by line, each indented or numbered, so its own line breaks stay. */
+const LISTED_SQL_FIELDS = new Set(['sql', 'statement']);
+
+/** A result with every string in it escaped: what the text renderers are given, so no renderer can forget. */
+export function escapedForText<T>(value: T, key = ''): T {
+  if (typeof value === 'string') return (LISTED_SQL_FIELDS.has(key) ? value.split('\n').map(escapeControls).join('\n') : escapeControls(value)) as T;
+  if (Array.isArray(value)) return value.map((item) => escapedForText(item)) as T;
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapedForText(v, k)])) as T;
+  return value;
+}

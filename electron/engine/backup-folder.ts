@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { accessSync, closeSync, constants, fsyncSync, mkdirSync, openSync, readdirSync, rmSync } from 'node:fs';
+import { accessSync, closeSync, constants, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { basename, isAbsolute, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { BackupReason } from '../../shared/types';
 import type { EngineContext } from './context';
 import { WardenError } from './errors';
@@ -18,11 +18,33 @@ export function backupFolderOf(ctx: EngineContext): string {
  * backups, so no path crosses it) or an absolute path (how the command line names a file).
  */
 export function backupPathOf(ctx: EngineContext, backup: string): string {
-  if (isAbsolute(backup)) return backup;
-  if (backup === '' || backup === '.' || backup === '..' || basename(backup) !== backup) {
+  if (!isAbsolute(backup) && (backup === '' || backup === '.' || backup === '..' || basename(backup) !== backup)) {
     throw new WardenError('INVALID_INPUT', `"${backup}" is neither the file name of a backup nor an absolute path.`, 'Name a backup as warden backups lists it, or give the full path of the file.');
   }
-  return join(backupFolderOf(ctx), backup);
+  const folder = backupFolderOf(ctx);
+  const path = isAbsolute(backup) ? backup : join(folder, backup);
+  const link = linkInFolder(folder, path);
+  if (link !== null) {
+    throw new WardenError(
+      'BACKUP_INVALID',
+      `${path} is a symbolic link (to ${link}): a backup in the backup folder is never followed out of it. Nothing was read.`,
+      'Restore only backups Schema Warden took (warden backups lists them); to use the file the link points at, pass its own path.',
+    );
+  }
+  return path;
+}
+
+/** Where a link inside the backup folder points (the path itself, or its manifest), or null when neither is a link. */
+export function linkInFolder(folder: string, path: string): string | null {
+  if (dirname(resolve(path)) !== folder) return null;
+  for (const file of [path, `${path}.json`]) {
+    try {
+      if (lstatSync(file).isSymbolicLink()) return readlinkSync(file);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+  }
+  return null;
 }
 
 /** Creates the backup folder when needed and makes sure a backup can be written into it. */

@@ -21,6 +21,7 @@ const manifestJson = z.object({
   sqliteVersion: z.string(),
   reason: z.enum(['manual', 'pre-migrate', 'pre-repair', 'pre-restore', 'pre-recover']),
   createdAt: z.string(),
+  sequence: z.optional(z.number().check(z.int(), z.nonnegative())),
   durationMs: z.number().check(z.nonnegative()),
   verified: z.nullable(z.object({ ok: z.boolean(), level: z.enum(['quick', 'full']), at: z.string(), messages: z.array(z.string()) })),
 });
@@ -52,7 +53,7 @@ export function readManifest(backupPath: string): BackupInfo | null {
     throw new WardenError('BACKUP_INVALID', `The manifest ${file} is not a Schema Warden backup manifest (field "${issue.path.join('.')}": ${issue.message}).`, 'It was damaged or edited; the backup beside it cannot be trusted without it.');
   }
   const { format: _format, ...manifest } = parsed.data;
-  return { name: basename(backupPath), path: backupPath, ...manifest };
+  return { name: basename(backupPath), path: backupPath, ...manifest, sequence: manifest.sequence ?? 0 };
 }
 
 /**

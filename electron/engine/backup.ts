@@ -14,6 +14,7 @@ import { openDatabase, withDatabase } from './open-database';
 import { backupEvent } from './bookkeeping';
 import { recordLifecycleEvent } from './record-lifecycle-event';
 import { assertNothingActsOnHistory } from './unaccounted-objects';
+import { nextSequenceIn } from './list-backups';
 import { applyRetention, checkKeepPerReason, DEFAULT_KEEP_PER_REASON } from './retention';
 
 export interface BackupOptions {
@@ -71,8 +72,9 @@ function refuseDamagedCopy(ctx: EngineContext, check: DatabaseFileCheck): never 
   );
 }
 
-/** Gives the finished copy its name, with the manifest beside it, and makes both durable. */
-export function publish(folder: string, staged: string, manifest: BackupManifest): BackupInfo {
+/** Gives the finished copy its name and the folder's next sequence number, with the manifest beside it, and makes both durable. */
+export function publish(folder: string, staged: string, described: Omit<BackupManifest, 'sequence'>): BackupInfo {
+  const manifest: BackupManifest = { ...described, sequence: nextSequenceIn(folder) };
   const base = backupBaseName(manifest.sourcePath, manifest.createdAt, manifest.reason);
   for (let n = 1; ; n++) {
     const name = n === 1 ? `${base}.sqlite` : `${base}-${n}.sqlite`;
@@ -138,7 +140,8 @@ export async function backup(ctx: EngineContext, options: BackupOptions = {}): P
     recordLifecycleEvent(ctx, backupEvent(info));
   }
   log(ctx, 'info', `Backed up ${ctx.dbPath} to ${info.path} (${info.bytes} bytes) in ${info.durationMs} ms`);
-  applyRetention(ctx, keepPerReason, options.spare);
+  // Spared by name too: a backup another process numbered alike at the same moment may sort above it.
+  applyRetention(ctx, keepPerReason, [...(options.spare ?? []), info.path]);
   return info;
 }
 

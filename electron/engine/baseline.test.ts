@@ -76,7 +76,7 @@ describe('baseline refuses what is not exactly version V', () => {
     expect(() => baseline(contextFor(dbPath), { version: '1.0.0' })).toThrow(
       expect.objectContaining({
         code: 'SCHEMA_DRIFT',
-        message: expect.stringMatching(/\(3 differences\):\n {2}- Column file_metadata.source exists.*\n {2}- Table notes exists.*\n {2}- Index idx_file_metadata_file_id is missing\./),
+        message: expect.stringMatching(/\(3 differences\): - Column file_metadata.source exists.* - Table notes exists.* - Index idx_file_metadata_file_id is missing\./),
         hint: expect.stringContaining('Bring the schema in line with 1.0.0'),
         details: { problems: expect.any(Array) },
       }),

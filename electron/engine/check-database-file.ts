@@ -16,7 +16,7 @@ function isDamage(err: unknown): err is WardenError {
 }
 
 /**
- * Opens a database file read-only (never changing it) and reports its version, its
+ * Opens a database file read-only (never changing it, nor writing anything beside it) and reports its version, its
  * application_id and, at `level`, SQLite's own check. A file SQLite cannot read is reported
  * as a failed check, not thrown: for a backup that is a finding, not an accident.
  */
@@ -26,7 +26,7 @@ export function checkDatabaseFile(path: string, level: IntegrityLevel | null): D
   const failed = (err: WardenError): DatabaseFileCheck => ({ version: null, applicationId: 0, integrity: { level: level ?? 'quick', ok: false, messages: [err.message] } });
   let db;
   try {
-    db = openDatabase(path, { mode: 'read', singlePass: true });
+    db = openDatabase(path, { mode: 'read', singlePass: true, leaveNoFiles: true });
   } catch (err) {
     if (isDamage(err)) return failed(err);
     throw err;

@@ -176,9 +176,12 @@ export function compareSchemas(expected: SchemaSnapshot, actual: SchemaSnapshot)
   return [...missingTables, ...(renamed.length ? markFollowOns(problems, renamed) : problems)];
 }
 
-/** The differences as an indented list, the first 20 of them, for an error message. */
+/**
+ * The first 20 differences on one line, for an error message: a message has no line breaks of its
+ * own, so the command line can show every control character in it escaped (a name may hold one).
+ */
 export function listDifferences(differences: Problem[]): string {
-  const shown = differences.slice(0, 20).map((p) => `\n  - ${p.message}${p.expected !== undefined ? ` (expected ${p.expected}; found ${p.actual})` : ''}`);
-  const more = differences.length > 20 ? `\n  (and ${differences.length - 20} more)` : '';
+  const shown = differences.slice(0, 20).map((p) => ` - ${p.message}${p.expected !== undefined ? ` (expected ${p.expected}; found ${p.actual})` : ''}`);
+  const more = differences.length > 20 ? ` (and ${differences.length - 20} more)` : '';
   return `${shown.join('')}${more}`;
 }

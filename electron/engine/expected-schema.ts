@@ -3,6 +3,7 @@ import { WardenError } from './errors';
 import { snapshotSchema, type SchemaSnapshot } from './introspect';
 import { migrationFor, type SchemaDefinition } from './schema-folder';
 import { newConnection } from './sqlite-addon';
+import { assertStaysInDatabase } from './statements-outside-database';
 
 // The expected schema at version V is what replaying the migrations up to V produces on a blank
 // in-memory database: derived, never hand-listed, so it cannot drift from the migrations.
@@ -25,6 +26,8 @@ export function expectedSchemaAt(schema: SchemaDefinition, version: string): Sch
   db.pragma('foreign_keys = OFF'); // as the engine applies migrations: a rebuild must not cascade
   try {
     for (const migration of schema.migrations.filter((m) => semver.lte(m.version, version))) {
+      // Even on a blank in-memory database, ATTACH or VACUUM INTO would write a file elsewhere.
+      assertStaysInDatabase(migration);
       try {
         db.exec(migration.sql);
       } catch (err) {

@@ -1,4 +1,4 @@
-import type { ComponentHealth, DatabaseHealth, HealthDocument } from '../../shared/types';
+import type { ComponentHealth, DatabaseHealth, HealthDocument, PublicHealthDocument } from '../../shared/types';
 import { nowIso } from './actor';
 import type { EngineContext } from './context';
 import { status } from './status';
@@ -44,4 +44,12 @@ export function healthDocument(databases: DatabaseHealth[], timestamp: string = 
   const database: HealthDocument['components']['database'] = { schema_version: databases[0]?.version ?? null };
   for (const db of databases) database[db.name] = componentOf(db);
   return { status: overall, timestamp, components: { database, backend: 'running' }, databases };
+}
+
+/** The health document without what names files: for a caller who does not hold the token. */
+export function publicHealthDocument(document: HealthDocument): PublicHealthDocument {
+  const database: PublicHealthDocument['components']['database'] = { schema_version: document.components.database.schema_version };
+  const databases = document.databases.map(({ name, status, version, latest, pending, checkedAt }) => ({ name, status, version, latest, pending, checkedAt }));
+  for (const db of databases) database[db.name] = db.status === 'unhealthy' ? 'error' : db.status;
+  return { status: document.status, timestamp: document.timestamp, components: { database, backend: document.components.backend }, databases };
 }

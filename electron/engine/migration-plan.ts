@@ -11,6 +11,7 @@ import { withDatabase, type Connection } from './open-database';
 import { replicateSchema } from './schema-replica';
 import { migrationFor, pendingMigrations, type Migration } from './schema-folder';
 import { coverageOf } from './service-statements';
+import { outsideDatabaseBlockers } from './statements-outside-database';
 import { driftOf } from './status';
 import { untrustedObjectsBlocker } from './unaccounted-objects';
 
@@ -22,10 +23,13 @@ export interface PlanOptions {
   to?: string;
 }
 
-/** A step with its linter warnings, read against the schema the migration is written for (the version before it). */
-function planStep(ctx: EngineContext, migration: Migration): PlanStep {
+/**
+ * A step with its linter warnings, read against the schema the migration is written for (the
+ * version before it) when `replay` allows rebuilding that schema.
+ */
+function planStep(ctx: EngineContext, migration: Migration, replay = true): PlanStep {
   const index = ctx.schema.migrations.indexOf(migration);
-  const before = index > 0 ? expectedSchemaAt(ctx.schema, ctx.schema.migrations[index - 1].version) : undefined;
+  const before = replay && index > 0 ? expectedSchemaAt(ctx.schema, ctx.schema.migrations[index - 1].version) : undefined;
   const { version, description, file, checksum, sql } = migration;
   return { version, description, file, checksum, sql, warnings: lintMigration(sql, before) };
 }
@@ -95,6 +99,12 @@ function readPlan(db: Connection, ctx: EngineContext, target: string): Migration
   // An adopted database starts at the version it is adopted as.
   const startsAt = state.current ?? service?.adoptAs ?? null;
   const pending = versionForbids ? [] : pendingMigrations(ctx.schema, startsAt, target);
+  const outside = outsideDatabaseBlockers(pending);
+  if (outside.length) {
+    // The expected schema past such a step is not replayed (it would run the statement), so neither drift nor coverage is read.
+    const steps = pending.map((m) => planStep(ctx, m, false));
+    return { path: ctx.dbPath, from: state.current, to: target, adopt: service?.adoptAs ? service.legacy : null, steps, blockers: [...blockers, ...outside], drift: [], serviceStatements: null };
+  }
   let drift: Problem[] = [];
   if (pending.length && state.current !== null) {
     drift = driftOf(db, ctx, state.current);

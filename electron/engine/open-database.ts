@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { closeSync, lstatSync, mkdirSync, openSync, readlinkSync, readSync, statSync, type Stats } from 'node:fs';
+import { closeSync, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, readSync, statfsSync, statSync, type Stats } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { WardenError, explainSqliteError } from './errors';
 import { newConnection } from './sqlite-addon';
@@ -18,6 +18,12 @@ export interface OpenOptions {
   busyTimeoutMs?: number;
   /** The connection reads each page once (a backup's copy, the check of a copy): it gets a small page cache. */
   singlePass?: boolean;
+  /**
+   * Write nothing beside the file (a backup must stay as it was): a WAL-mode file is read from a
+   * private copy in memory, since SQLite creates -wal and -shm beside it to read it, and a hot
+   * journal is not rolled back. Only with mode 'read'.
+   */
+  leaveNoFiles?: boolean;
 }
 
 export const DEFAULT_BUSY_TIMEOUT_MS = 10_000;
@@ -46,6 +52,28 @@ const UNREACHABLE: Record<string, string> = {
   EPERM: 'a folder of the path may not be searched by this user',
 };
 
+/** Filesystems whose files look regular but whose content the kernel makes up as it is read (proc, sysfs). */
+const PSEUDO_FILESYSTEMS = new Set([0x9fa0, 0x62656572]);
+
+function specialKindOf(path: string, stats: Stats): string | null {
+  if (stats.isFIFO()) return 'a named pipe (FIFO)';
+  if (stats.isCharacterDevice()) return 'a character device';
+  if (stats.isBlockDevice()) return 'a block device';
+  if (stats.isSocket()) return 'a socket';
+  if (stats.isFile() && PSEUDO_FILESYSTEMS.has(statfsSync(path).type)) return 'a file the kernel makes up as it is read (/proc or /sys)';
+  return null;
+}
+
+/**
+ * Refuses what is not a regular file or a folder before anything opens it: reading a FIFO waits
+ * for a writer forever, and SQLite would create a -journal beside /dev/zero.
+ */
+function refuseSpecialFile(path: string, stats: Stats): void {
+  const kind = specialKindOf(path, stats);
+  if (kind === null) return;
+  throw new WardenError('NOT_REGULAR_FILE', `${path} is ${kind}, not a database file. Nothing was opened or created.`, 'Pass the path of a SQLite database file (a regular file), or a path where none exists yet.');
+}
+
 /**
  * What is at a database's path: its stats (symbolic links followed), null when nothing is there
  * yet, or the error that says why the path cannot name a database file. A symbolic link to nothing
@@ -53,8 +81,9 @@ const UNREACHABLE: Record<string, string> = {
  * start a service on an empty database beside a volume that is not mounted.
  */
 export function statDatabasePath(path: string): Stats | null {
+  let stats: Stats;
   try {
-    return statSync(path);
+    stats = statSync(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? '';
     if (code === 'ENOENT' && isSymbolicLink(path)) {
@@ -69,6 +98,8 @@ export function statDatabasePath(path: string): Stats | null {
     if (code in UNREACHABLE) throw new WardenError('NOT_FOUND', `No database can be opened at ${path}: ${UNREACHABLE[code]}.`, 'Check the path (ls -l shows where each symbolic link leads), or pass the real path of the database file.');
     throw err;
   }
+  refuseSpecialFile(path, stats);
+  return stats;
 }
 
 function readHeader(path: string): Buffer {
@@ -123,8 +154,25 @@ function truncationOf(path: string): WardenError | null {
   );
 }
 
+function isWalMode(path: string): boolean {
+  const header = readHeader(path);
+  return header[18] === 2 && header[19] === 2;
+}
+
+/** A read-only connection to a copy of the file in memory, read as a rollback-journal database: what the file holds without a -wal. */
+function connectToCopy(path: string, options: OpenOptions): Connection {
+  const image = readFileSync(path);
+  image[18] = 1; // the header's write and read versions: 2 means WAL, which an in-memory database cannot be
+  image[19] = 1;
+  return probe(newConnection(image, { readonly: true }), options);
+}
+
 function connect(path: string, options: OpenOptions, exists: boolean): Connection {
   const db = newConnection(path, { readonly: options.mode === 'read', fileMustExist: exists, timeout: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
+  return probe(db, options);
+}
+
+function probe(db: Connection, options: OpenOptions): Connection {
   try {
     if (options.singlePass) db.pragma(`cache_size = -${SINGLE_PASS_CACHE_KIB}`);
     // Reading the schema forces SQLite to parse the file: a corrupt or encrypted one fails here.
@@ -151,10 +199,11 @@ export function openDatabase(path: string, options: OpenOptions): Connection {
     checkFile(path, stats, options.mode);
   }
   try {
+    if (options.leaveNoFiles && stats !== null && stats.size > 0 && isWalMode(path)) return connectToCopy(path, options);
     try {
       return connect(path, options, stats !== null);
     } catch (err) {
-      if ((err as { code?: unknown }).code !== 'SQLITE_READONLY_ROLLBACK') throw err;
+      if ((err as { code?: unknown }).code !== 'SQLITE_READONLY_ROLLBACK' || options.leaveNoFiles) throw err;
       // A writer killed mid-transaction left a hot journal: until SQLite rolls it back the file is
       // not a consistent database, and a read-only connection cannot roll it back. As any SQLite
       // client reading the file would, let a connection that may write roll it back, then read.

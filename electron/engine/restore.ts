@@ -101,7 +101,7 @@ function downgradeFrom(liveVersion: string | null, version: string): string | nu
  */
 export async function previewRestore(ctx: EngineContext, options: RestoreOptions): Promise<RestorePreview> {
   const trusted = await examineBytes(ctx, options.backup);
-  const version = withDatabase(trusted.path, { mode: 'read' }, (db) => assertTrustedContent(ctx, db, trusted.manifest, trusted.path));
+  const version = withDatabase(trusted.path, { mode: 'read', leaveNoFiles: true }, (db) => assertTrustedContent(ctx, db, trusted.manifest, trusted.path));
   const liveVersion = inspectLive(ctx)?.version ?? null;
   return { from: trusted.path, version, liveVersion, downgrade: downgradeFrom(liveVersion, version) !== null };
 }
@@ -151,7 +151,7 @@ function underTheLock(ctx: EngineContext, folder: string, source: Connection, tr
   source.transaction(() => {
     if (pre) {
       try {
-        carriedEvents = withDatabase(pre.path, { mode: 'read' }, (replaced) => carryHistory(replaced, source, ctx.dbPath, ctx.schema));
+        carriedEvents = withDatabase(pre.path, { mode: 'read', leaveNoFiles: true }, (replaced) => carryHistory(replaced, source, ctx.dbPath, ctx.schema));
       } catch (err) {
         // A damaged database may not give its history back; the restore that replaces it must still run.
         if (!(err instanceof WardenError && (err.code === 'CORRUPT' || err.code === 'NOT_A_DATABASE' || err.code === 'SCHEMA_DRIFT'))) throw err;

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { backup } from './backup';
@@ -44,6 +44,44 @@ describe('retention', () => {
     expect(applyRetention(a, 1, [ofA[0].path]).map((r) => r.name)).toEqual([ofA[1].name]);
     expect(listBackups(a).map((x) => x.name).sort()).toEqual([ofA[0].name, ofA[2].name, ofB.name].sort());
     expect(backupFolderOf(a)).toBe(shared);
+  });
+
+  /** Moves a backup's recorded time a year ahead, as a host whose clock is wrong would have written it. */
+  function yearAhead(path: string): void {
+    const manifest = JSON.parse(readFileSync(manifestPathOf(path), 'utf8'));
+    manifest.createdAt = new Date(Date.now() + 365 * 24 * 3600 * 1000).toISOString();
+    writeFileSync(manifestPathOf(path), JSON.stringify(manifest));
+  }
+
+  it('never removes the backup it has just taken, with older backups dated a year ahead (before: removed at once)', async () => {
+    const ctx = await databaseWithFiles(5);
+    const ahead = [await backup(ctx, { keepPerReason: 2 }), await backup(ctx, { keepPerReason: 2 })];
+    for (const b of ahead) yearAhead(b.path);
+    const taken = await backup(ctx, { keepPerReason: 2 });
+    // Referee: the folder itself, not the tool's listing.
+    expect(readdirSync(backupFolderOf(ctx))).toContain(taken.name);
+    expect(existsSync(manifestPathOf(taken.path))).toBe(true);
+    expect(listBackups(ctx).map((b) => b.name)).toEqual([taken.name, ahead[1].name]);
+  });
+
+  it('keeps the newest verified backup by the order of taking, not by a clock a year ahead', async () => {
+    const ctx = await databaseWithFiles(5);
+    const ahead = await backup(ctx, { keepPerReason: 1 });
+    yearAhead(ahead.path);
+    const verified = await backup(ctx, { keepPerReason: 1 });
+    const unverified = await backup(ctx, { verify: false, keepPerReason: 1 });
+    expect(readdirSync(backupFolderOf(ctx)).filter((f) => f.endsWith('.sqlite')).sort()).toEqual([verified.name, unverified.name].sort());
+  });
+
+  it('orders backups taken before sequence numbers existed below every numbered one', async () => {
+    const ctx = await databaseWithFiles(5);
+    const old = await backup(ctx);
+    const manifest = JSON.parse(readFileSync(manifestPathOf(old.path), 'utf8'));
+    delete manifest.sequence;
+    manifest.createdAt = new Date(Date.now() + 365 * 24 * 3600 * 1000).toISOString();
+    writeFileSync(manifestPathOf(old.path), JSON.stringify(manifest));
+    const numbered = await backup(ctx);
+    expect(listBackups(ctx).map((b) => [b.name, b.sequence])).toEqual([[numbered.name, 1], [old.name, 0]]);
   });
 
   it('refuses a count that keeps nothing', async () => {

@@ -11,6 +11,6 @@ export function useSqliteAddon(path: string | undefined): void {
   addonPath = path;
 }
 
-export function newConnection(filename: string, options: Database.Options = {}): Database.Database {
+export function newConnection(filename: string | Buffer, options: Database.Options = {}): Database.Database {
   return new Database(filename, addonPath ? { ...options, nativeBinding: addonPath } : options);
 }

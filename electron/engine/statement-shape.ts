@@ -24,7 +24,8 @@ export type StatementShape =
   | { kind: 'add-column'; table: string; column: ColumnDefinition }
   | { kind: 'drop-column'; table: string; column: string }
   | { kind: 'transaction-control'; verb: string }
-  | { kind: 'vacuum' }
+  | { kind: 'attach'; verb: 'ATTACH' | 'DETACH' }
+  | { kind: 'vacuum'; into: boolean }
   | { kind: 'set-pragma'; pragma: string }
   | { kind: 'all-rows'; verb: 'DELETE' | 'UPDATE'; table: string }
   | { kind: 'other' };
@@ -146,8 +147,11 @@ export function shapeOf(statement: Statement): StatementShape {
     case 'insert':
     case 'replace':
       return copy(tokens);
+    case 'attach':
+    case 'detach':
+      return { kind: 'attach', verb: verb === 'attach' ? 'ATTACH' : 'DETACH' };
     case 'vacuum':
-      return { kind: 'vacuum' };
+      return { kind: 'vacuum', into: topLevelWord(tokens, 'into') !== -1 };
     case 'pragma': {
       const { name, next } = nameAt(tokens, 1);
       return tokens[next]?.text === '=' || tokens[next]?.text === '(' ? { kind: 'set-pragma', pragma: name } : { kind: 'other' };

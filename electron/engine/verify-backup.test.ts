@@ -1,12 +1,13 @@
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { backup } from './backup';
 import { manifestPathOf } from './backup-manifest';
 import { listBackups } from './list-backups';
+import { restore } from './restore';
 import { verifyBackup } from './verify-backup';
 import { damageIndexPage, databaseWithFiles, flipByte } from './test-support/backup-fixtures';
-import { sha256File, tempDir } from './test-support/fixtures';
+import { sha256File, sqlite3, tempDir } from './test-support/fixtures';
 
 describe('verifyBackup', () => {
   it('passes a backup whose hash matches and whose quick_check (or integrity_check) passes', async () => {
@@ -64,6 +65,24 @@ describe('verifyBackup', () => {
     const report = await verifyBackup(ctx, { backup: taken.name });
     expect(report).toMatchObject({ ok: false, hashMatches: true, integrity: { ok: false } });
     expect(report.problems[0]).toContain(`${taken.path}-wal`);
+  });
+
+  it('reads a WAL-mode backup without writing anything beside it: verified twice, restored from, the folder as it was (before: -wal and -shm left, then refused)', async () => {
+    const ctx = await databaseWithFiles(30);
+    const taken = await backup(ctx);
+    // A backup in WAL mode with an honest manifest, as another tool or an older copy could leave it.
+    sqlite3(taken.path, 'PRAGMA journal_mode = WAL; CREATE TABLE scratch (x); DROP TABLE scratch;');
+    const manifest = JSON.parse(readFileSync(manifestPathOf(taken.path), 'utf8'));
+    writeFileSync(manifestPathOf(taken.path), JSON.stringify({ ...manifest, sha256: sha256File(taken.path), bytes: statSync(taken.path).size }));
+    const folder = dirname(taken.path);
+    const before = readdirSync(folder).sort();
+    const bytes = sha256File(taken.path);
+    for (const full of [false, true]) expect(await verifyBackup(ctx, { backup: taken.name, full })).toMatchObject({ ok: true, problems: [] });
+    expect(readdirSync(folder).sort()).toEqual(before);
+    await restore(ctx, { backup: taken.name });
+    expect(readdirSync(folder).filter((f) => f.startsWith(taken.name))).toEqual([taken.name, `${taken.name}.json`]);
+    expect(sha256File(taken.path)).toBe(bytes);
+    expect(await verifyBackup(ctx, { backup: taken.name })).toMatchObject({ ok: true });
   });
 
   it('reports a manifest that is not one, and lists nothing it cannot vouch for', async () => {

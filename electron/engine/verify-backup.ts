@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { BackupInfo, BackupVerification } from '../../shared/types';
 import { backupPathOf } from './backup-folder';
@@ -7,6 +7,7 @@ import { checkDatabaseFile } from './check-database-file';
 import type { EngineContext } from './context';
 import { WardenError } from './errors';
 import { startSha256 } from './file-sha256';
+import { statDatabasePath } from './open-database';
 import type { IntegrityLevel } from './verify';
 
 export interface VerifyBackupOptions {
@@ -30,8 +31,9 @@ function short(sha256: string): string {
 
 function locate(ctx: EngineContext, backup: string): string {
   const path = backupPathOf(ctx, backup);
-  if (!existsSync(path)) throw new WardenError('NOT_FOUND', `No backup at ${path}.`, `List the backups of the database with: warden backups --db ${ctx.dbPath}`);
-  if (statSync(path).isDirectory()) throw new WardenError('IS_DIRECTORY', `${path} is a folder, not a backup file.`, 'Pass the path of a .sqlite backup inside it.');
+  const stats = statDatabasePath(path);
+  if (stats === null) throw new WardenError('NOT_FOUND', `No backup at ${path}.`, `List the backups of the database with: warden backups --db ${ctx.dbPath}`);
+  if (stats.isDirectory()) throw new WardenError('IS_DIRECTORY', `${path} is a folder, not a backup file.`, 'Pass the path of a .sqlite backup inside it.');
   return path;
 }
 

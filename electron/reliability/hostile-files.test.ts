@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, copyFileSync, cpSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -15,12 +15,15 @@ import { restore } from '../engine/restore';
 import { loadSchema } from '../engine/schema-folder';
 import { status } from '../engine/status';
 import { verify } from '../engine/verify';
+import { verifyBackup } from '../engine/verify-backup';
+import { listBackups } from '../engine/list-backups';
 import { holdWriteLock } from '../engine/test-support/backup-fixtures';
 import { runCli } from '../engine/test-support/cli';
 import { contextFor, seedFiles, sha256File, SHIPPED_SCHEMA_DIR, sqlite3, tempDir } from '../engine/test-support/fixtures';
 import { seededRandom } from '../../shared/seeded-random';
 import { scaled, seedFor } from './test-support/soak';
 import { OPERATIONS } from '../engine/test-support/operations';
+import { OUTSIDE_STATEMENTS } from '../engine/test-support/outside-statements';
 
 // Hostile inputs beyond bad-input.test.ts: symbolic links (to a database, to a folder, to nothing,
 // in a loop), a path through a file, bit-flipped databases, a database a writer was killed in, a
@@ -54,6 +57,31 @@ function snapshot(dir: string): Record<string, string> {
   }
   return entries;
 }
+
+/** Paths that name something other than a regular file: each must be refused before it is opened (a FIFO would hang). */
+const SPECIAL_FILES: { name: string; make: () => string; message: RegExp }[] = [
+  {
+    name: 'a FIFO',
+    make: () => {
+      const path = join(tempDir(), 'pipe.db');
+      execFileSync('mkfifo', [path]);
+      return path;
+    },
+    message: /is a named pipe \(FIFO\), not a database file/,
+  },
+  { name: 'a character device (/dev/zero)', make: () => '/dev/zero', message: /\/dev\/zero is a character device/ },
+  { name: 'a /proc file', make: () => '/proc/self/status', message: /\/proc\/self\/status is a file the kernel makes up/ },
+  {
+    name: 'a socket',
+    make: () => {
+      const path = join(tempDir(), 'socket.db');
+      // The socket file stays after the process that bound it has exited.
+      execFileSync('python3', ['-c', 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])', path]);
+      return path;
+    },
+    message: /is a socket, not a database file/,
+  },
+];
 
 describe('symbolic links and paths that cannot name a database', () => {
   it('a link to a database works on the database it points at: migrated in place, backed up beside the link, restored through it', async () => {
@@ -129,6 +157,15 @@ describe('symbolic links and paths that cannot name a database', () => {
       message: /a part of the path before the file name is a file/,
       operations: ['initialize', 'migrate', 'status', 'verify', 'history', 'backup'],
     },
+    ...SPECIAL_FILES.map(
+      (special): PathCase => ({
+        name: special.name,
+        make: () => ({ path: special.make(), watch: tempDir() }),
+        code: 'NOT_REGULAR_FILE',
+        message: special.message,
+        operations: ['initialize', 'migrate', 'status', 'verify', 'history', 'backup'],
+      }),
+    ),
   ];
   for (const c of CASES) {
     it(`${c.name} → ${c.code} for ${c.operations.join(', ')}; nothing created or changed`, async () => {
@@ -143,8 +180,65 @@ describe('symbolic links and paths that cannot name a database', () => {
         expect(err.hint).toBeTruthy();
       }
       expect(snapshot(watch)).toEqual(before);
+      // Before the check, SQLite left a -journal beside /dev/zero.
+      for (const suffix of ['-journal', '-wal', '-shm']) expect(existsSync(`${path}${suffix}`), `${path}${suffix}`).toBe(false);
     });
   }
+
+  for (const special of SPECIAL_FILES) {
+    it(`${special.name} as a backup → NOT_REGULAR_FILE from verify-backup and restore, at once`, async () => {
+      const ctx = contextFor(await initializedDb('1.0.0', 5));
+      const before = sha256File(ctx.dbPath);
+      const path = special.make();
+      for (const run of [() => verifyBackup(ctx, { backup: path }), () => restore(ctx, { backup: path })]) {
+        await expect(run()).rejects.toMatchObject({ code: 'NOT_REGULAR_FILE', message: expect.stringMatching(special.message) });
+      }
+      expect(sha256File(ctx.dbPath)).toBe(before);
+    });
+  }
+
+  it('a symbolic link inside the backup folder (the backup, or its manifest) is never followed: not listed, refused by verify-backup and restore', async () => {
+    const ctx = contextFor(await initializedDb('1.2.0', 5));
+    const elsewhere = contextFor(await initializedDb('1.0.0', 5));
+    const outside = await backup(elsewhere);
+    const folder = `${ctx.dbPath}.backups`;
+    mkdirSync(folder);
+    // A link to a good backup elsewhere, with a copy of its honest manifest; and a copy with a linked manifest.
+    symlinkSync(outside.path, join(folder, 'linked.sqlite'));
+    copyFileSync(`${outside.path}.json`, join(folder, 'linked.sqlite.json'));
+    copyFileSync(outside.path, join(folder, 'copied.sqlite'));
+    symlinkSync(`${outside.path}.json`, join(folder, 'copied.sqlite.json'));
+    const live = sha256File(ctx.dbPath);
+    const target = sha256File(outside.path);
+    const before = snapshot(folder);
+
+    expect(listBackups(ctx)).toEqual([]);
+    for (const name of ['linked.sqlite', 'copied.sqlite', join(folder, 'linked.sqlite')]) {
+      for (const run of [() => verifyBackup(ctx, { backup: name }), () => restore(ctx, { backup: name })]) {
+        await expect(run(), name).rejects.toMatchObject({ code: 'BACKUP_INVALID', message: expect.stringMatching(/is a symbolic link \(to .*\): a backup in the backup folder is never followed out of it/) });
+      }
+    }
+    expect(snapshot(folder)).toEqual(before);
+    expect(sha256File(ctx.dbPath)).toBe(live);
+    expect(sha256File(outside.path)).toBe(target);
+  });
+
+  it('a newline in a path is shown escaped in text output: no forged `Status HEALTHY` line (before: printed as its own line)', () => {
+    const dir = tempDir();
+    const path = join(dir, 'x\nStatus     HEALTHY: all good\n\u001b[2K.db');
+    const run = runCli(['status', '--db', path]);
+    expect(run.code, run.stderr).toBe(1);
+    const lines = run.stdout.split('\n');
+    expect(lines.filter((line) => line.startsWith('Status'))).toEqual([expect.stringMatching(/^Status +NOT INITIALIZED: /)]);
+    expect(run.stdout).toContain('x\\nStatus     HEALTHY: all good\\n\\u001b[2K.db');
+    expect(run.stdout).not.toContain('\u001b');
+    // Errors and the JSON document: escaped on the terminal, exact in JSON.
+    const failed = runCli(['verify', '--db', path, '--json']);
+    expect(failed.code).toBe(2);
+    expect(failed.stderr.split('\n')[0]).toContain('x\\nStatus');
+    expect(JSON.parse(failed.stdout).error.message).toContain(path);
+    expect(readdirSync(dir)).toEqual([]);
+  });
 
   it('the command line says so with exit code 2, for a link loop and a link to nothing', () => {
     const dir = tempDir();
@@ -447,6 +541,23 @@ describe('hostile schema folders', () => {
     ['a migration that is a folder', (d) => mkdirSync(join(d, 'migrations/1.3.0__folder.sql')), /migrations\/1\.3\.0__folder\.sql cannot be read \(EISDIR\)/],
     ['a version with a leading zero (1.2.0 in disguise)', (d) => writeFileSync(join(d, 'migrations/01.2.0__again.sql'), 'SELECT 1;'), /"01\.2\.0__again\.sql" is not <version>__<name>\.sql/],
   ];
+  for (const { sql, says } of OUTSIDE_STATEMENTS) {
+    it(`a migration reaching outside its database (${sql('<dir>').split('\n')[0]}) → SCHEMA_INVALID naming file and line; nothing written anywhere`, async () => {
+      const db = await initializedDb('1.2.0');
+      const before = snapshot(join(db, '..'));
+      const elsewhere = tempDir();
+      const dir = schemaCopy((d) => writeFileSync(join(d, 'migrations/1.3.0__reach.sql'), `SELECT 1;\n${sql(elsewhere)}\n`));
+      for (const command of ['migrate', 'init']) {
+        const run = runCli([command, '--db', db, '--schema', dir, '--json']);
+        expect(run.code, run.stderr).toBe(2);
+        expect(JSON.parse(run.stdout).error).toMatchObject({ code: 'SCHEMA_INVALID', message: expect.stringMatching(says) });
+        expect(JSON.parse(run.stdout).error.message).toContain('1.3.0__reach.sql line 2');
+      }
+      expect(snapshot(join(db, '..'))).toEqual(before);
+      expect(readdirSync(elsewhere)).toEqual([]);
+    });
+  }
+
   for (const [name, edit, message] of cases) {
     it(`${name} → SCHEMA_INVALID naming the file; the database is not touched`, async () => {
       const db = await initializedDb('1.2.0');

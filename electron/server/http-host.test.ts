@@ -167,8 +167,9 @@ describe('warden serve: API, security and health', () => {
     }
   });
 
-  it('health: 200 while healthy, then 503 naming the table someone dropped', async () => {
-    const before = await request(server.origin, '/api/health');
+  it('health: 200 while healthy, then 503 naming the table someone dropped (to the token holder)', async () => {
+    const withToken = { headers: { Authorization: `Bearer ${server.token}` } };
+    const before = await request(server.origin, '/api/health', withToken);
     expect(before.status).toBe(200);
     expect(before.json).toMatchObject({
       status: 'degraded', // fresh.db is not initialized yet: degraded, still serving
@@ -178,12 +179,19 @@ describe('warden serve: API, security and health', () => {
 
     sqlite3(healthyDb, 'DROP TABLE file_metadata');
     await new Promise((r) => setTimeout(r, 200)); // past the 150 ms cache interval
-    const after = await request(server.origin, '/api/health');
+    const after = await request(server.origin, '/api/health', withToken);
     expect(after.status).toBe(503);
     expect(after.json.status).toBe('unhealthy');
     expect(after.json.components.database.conversation_files).toMatch(/^error: .*file_metadata/);
     expect(after.json.databases[0].problems.join(' ')).toContain('file_metadata');
     expect((await request(server.origin, '/api/health', { headers: { Host: 'anything.example' } })).status).toBe(503);
+
+    // Without the token: the same statuses, and no path, file name, reason or problem.
+    const anonymous = await request(server.origin, '/api/health');
+    expect(anonymous.status).toBe(503);
+    expect(anonymous.json.components.database).toMatchObject({ conversation_files: 'error', fresh: 'not_initialized' });
+    for (const db of anonymous.json.databases) expect(Object.keys(db).sort()).toEqual(['checkedAt', 'latest', 'name', 'pending', 'status', 'version']);
+    for (const secret of [dir, '.db', 'file_metadata', '/']) expect(anonymous.text, secret).not.toContain(secret);
   });
 });
 

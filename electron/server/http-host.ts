@@ -18,6 +18,7 @@ import type { HostContext } from '../api/host-context';
 import { Operations } from '../api/operations';
 import { SchemaCatalog } from '../api/schema-catalog';
 import { EventStream } from './event-stream';
+import { publicHealthDocument } from '../engine/health';
 import { HealthMonitor } from './health-monitor';
 import { HTTP_STATUS } from './http-status';
 import { BodyTooLarge, ClientGone, discardBody, readJsonBody } from './json-body';
@@ -123,13 +124,15 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
 
   async function answerHealth(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 405, { code: 'NOT_SUPPORTED', message: 'The health endpoint answers GET.' }, { Allow: 'GET, HEAD' });
+    // Probes need no token, but paths and reasons are for those who hold it.
+    const authorized = tokenMatches(token, bearerToken(req));
     try {
       const document = await health.current();
-      sendJson(res, document.status === 'unhealthy' ? 503 : 200, document);
+      sendJson(res, document.status === 'unhealthy' ? 503 : 200, authorized ? document : publicHealthDocument(document));
     } catch (err) {
       // The checks themselves could not run: to a load balancer that is as bad as a broken database.
       console.error('warden serve: the health check could not run:', err);
-      sendError(res, 503, errorInfoOf(err));
+      sendError(res, 503, authorized ? errorInfoOf(err) : { code: 'INTERNAL', message: 'The health check could not run; the server log says why.' });
     }
   }
 

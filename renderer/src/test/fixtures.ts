@@ -73,6 +73,7 @@ export function backupInfo(overrides: Partial<BackupInfo> = {}): BackupInfo {
     sqliteVersion: '3.53.2',
     reason: 'manual',
     createdAt: '2025-03-01T10:00:00.000Z',
+    sequence: 1,
     durationMs: 120,
     verified: { ok: true, level: 'quick', at: '2025-03-01T10:00:01.000Z', messages: [] },
     ...overrides,
