@@ -98,12 +98,20 @@ export interface StatusReport {
   adoptable: boolean;
   checksumMismatches: ChecksumMismatch[];
   problems: Problem[];
+  /** SQLite's quick_check, run by this status (null: no file); a failure makes the status unhealthy. */
+  integrity: CheckedIntegrity | null;
+  /** When this status was read (ISO-8601 UTC): the console shows its age. */
+  checkedAt: string;
 }
 
 export interface IntegrityResult {
   level: 'quick' | 'full';
   ok: boolean;
   messages: string[];
+}
+
+export interface CheckedIntegrity extends IntegrityResult {
+  checkedAt: string;
 }
 
 export interface ForeignKeyViolation {

@@ -2,10 +2,9 @@ import type { ComponentHealth, DatabaseHealth, HealthDocument } from '../../shar
 import { nowIso } from './actor';
 import type { EngineContext } from './context';
 import { status } from './status';
-import { verify } from './verify';
 
-// The health endpoint's view of a database: status (versions, pending, drift) plus a quick
-// verification (quick_check). Never the full integrity check: a load balancer polls this.
+// The health endpoint's view of a database: its status (versions, pending, drift and quick_check,
+// judged once in status.ts). Never the full integrity check: a load balancer polls this.
 
 function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -19,9 +18,7 @@ export function databaseHealth(ctx: EngineContext, name: string): DatabaseHealth
   };
   try {
     const report = status(ctx);
-    if (report.status === 'not_initialized') return entry({ status: 'not_initialized', reason: report.reason, version: null, pending: report.pending, problems: [] });
-    const check = verify(ctx, 'quick');
-    return entry({ status: check.status, reason: check.reason, version: check.version, pending: report.pending, problems: check.problems.map((p) => p.message) });
+    return entry({ status: report.status, reason: report.reason, version: report.version, pending: report.pending, problems: report.problems.map((p) => p.message) });
   } catch (err) {
     // An unreadable, corrupt, locked or foreign file is exactly what the endpoint exists to report.
     const reason = messageOf(err);

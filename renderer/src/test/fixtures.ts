@@ -22,6 +22,8 @@ export function statusReport(overrides: Partial<StatusReport> = {}): StatusRepor
     adoptable: false,
     checksumMismatches: [],
     problems: [],
+    integrity: { level: 'quick', ok: true, messages: [], checkedAt: '2025-03-01T10:00:00.000Z' },
+    checkedAt: '2025-03-01T10:00:00.000Z',
     ...overrides,
   };
 }
