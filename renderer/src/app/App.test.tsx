@@ -21,7 +21,8 @@ describe('App', () => {
 
   it('shows the worse verdict everywhere once a verification finds damage the status cannot see', async () => {
     const damaged = verifyReport({ status: 'unhealthy', reason: 'SQLite quick_check failed: Page 5 is never used.', integrity: { level: 'quick', ok: false, messages: ['Page 5 is never used'] } });
-    renderConsole(<App />, { api: createFakeApi({ listDatabases: () => [MAIN], status: () => statusReport(), verify: () => damaged, backups: () => [] }) });
+    const { queryClient } = renderConsole(<App />, { api: createFakeApi({ listDatabases: () => [MAIN], status: () => statusReport(), backups: () => [] }) });
+    queryClient.setQueryData(databaseKeys.verification('main'), damaged); // as the Integrity view leaves it
     const header = (await screen.findByRole('heading', { level: 1, name: 'conversation_files.db' })).closest('header') as HTMLElement;
     await waitFor(() => expect(within(header).getByText('Unhealthy')).toBeTruthy());
     const sidebar = screen.getByRole('navigation', { name: 'Databases' });
@@ -51,14 +52,9 @@ describe('App', () => {
 
   it('stops showing a verification once a write made it outdated, while its new check runs', async () => {
     const damaged = verifyReport({ status: 'unhealthy', reason: 'Table file_metadata is missing.' });
-    let verifications = 0;
-    const api = createFakeApi({
-      listDatabases: () => [MAIN],
-      status: () => statusReport(),
-      verify: () => (verifications++ === 0 ? damaged : new Promise<never>(() => {})),
-      backups: () => [],
-    });
+    const api = createFakeApi({ listDatabases: () => [MAIN], status: () => statusReport(), verify: () => new Promise<never>(() => {}), backups: () => [] });
     const { queryClient } = renderConsole(<App />, { api });
+    queryClient.setQueryData(databaseKeys.verification('main'), damaged);
     const header = (await screen.findByRole('heading', { level: 1, name: 'conversation_files.db' })).closest('header') as HTMLElement;
     await waitFor(() => expect(within(header).getByText('Unhealthy')).toBeTruthy());
     act(() => void queryClient.invalidateQueries({ queryKey: databaseKeys.one('main') })); // its verify never answers

@@ -1,4 +1,5 @@
 import type { DatabaseEntry } from '../../../shared/types';
+import { CheckedAgo } from '../components/CheckedAgo';
 import { StatusBadge } from '../components/StatusBadge';
 import { Tag } from '../components/Tag';
 import { useHealth } from '../queries/health';
@@ -20,6 +21,7 @@ export function DatabaseHeader({ database }: { database: DatabaseEntry }) {
             <span className="muted"> · {database.schema}</span>
           </span>
           <StatusBadge status={status.verdict.status} />
+          <CheckedAgo at={status.data.checkedAt} onRefresh={() => void status.refetch()} refreshing={status.isFetching} />
         </div>
       )}
     </header>

@@ -4,17 +4,33 @@ import { describe, expect, it } from 'vitest';
 import type { StatusReport } from '../../../../shared/types';
 import { ApiError } from '../../api/api-error';
 import { createFakeApi } from '../../test/fake-api';
-import { BROKEN_STATUS, FRESH_STATUS, backupInfo, statusReport, verifyReport } from '../../test/fixtures';
+import { databaseKeys } from '../../queries/database-keys';
+import { BROKEN_STATUS, DAMAGED_STATUS, FRESH_STATUS, backupInfo, statusReport, verifyReport } from '../../test/fixtures';
 import { renderConsole } from '../../test/render-console';
 import { OverviewView } from './OverviewView';
 
 describe('OverviewView', () => {
   it('never tags a full check "integrity ok" while foreign_key_check found violations (issue 12)', async () => {
     const orphan = { table: 'file_metadata', rowid: 7, parent: 'conversation_files', constraintIndex: 0 };
-    const verify = () => verifyReport({ status: 'unhealthy', integrity: { level: 'full', ok: true, messages: [] }, foreignKeyViolations: [orphan, { ...orphan, rowid: 8 }] });
-    renderConsole(<OverviewView db="main" />, { api: createFakeApi({ status: () => statusReport(), verify, backups: () => [] }) });
-    expect(await screen.findByText('2 foreign-key violations')).toBeTruthy();
-    expect(screen.queryByText('integrity ok')).toBeNull();
+    const full = verifyReport({ status: 'unhealthy', integrity: { level: 'full', ok: true, messages: [] }, foreignKeyViolations: [orphan, { ...orphan, rowid: 8 }] });
+    const { queryClient } = renderConsole(<OverviewView db="main" />, { api: createFakeApi({ status: () => statusReport(), backups: () => [] }) });
+    queryClient.setQueryData(databaseKeys.verification('main'), full); // as the Integrity view leaves it
+    const fact = (await screen.findByText('2 foreign-key violations')).closest('.safety-fact') as HTMLElement;
+    expect(within(fact).queryByText('integrity ok')).toBeNull();
+  });
+
+  it.each([
+    ['behind on its migrations', DAMAGED_STATUS],
+    ['at the latest version', statusReport({ ...DAMAGED_STATUS, version: '1.2.0', pending: [] })],
+  ])('a damaged file %s is Unhealthy with "Restore a backup" as the next step, and no card looks fine (issue 14)', async (_, damaged) => {
+    const { container } = renderConsole(<OverviewView db="main" />, { api: createFakeApi({ status: () => damaged, backups: () => [backupInfo()] }) });
+    const step = await screen.findByRole('region', { name: 'Status and next step' });
+    expect(within(step).getByText('Unhealthy')).toBeTruthy();
+    expect(within(step).getByText('Restore a backup')).toBeTruthy();
+    expect(screen.getByText('integrity failed')).toBeTruthy();
+    expect(screen.queryByText(/Migrate/)).toBeNull();
+    // Green is left to the backup's own badge: neither "up to date" nor "integrity ok" looks fine here.
+    expect([...container.querySelectorAll('.tag--ok')].map((tag) => tag.textContent)).toEqual(['verified']);
   });
 
   it('shows the facts a support engineer asks for first', async () => {
