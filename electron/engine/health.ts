@@ -1,4 +1,4 @@
-import type { ComponentHealth, DatabaseHealth, HealthDocument } from '../../shared/types';
+import type { ComponentHealth, DatabaseHealth, HealthDocument, StatusReport } from '../../shared/types';
 import { nowIso } from './actor';
 import type { EngineContext } from './context';
 import { status } from './status';
@@ -10,20 +10,30 @@ function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** How one database is doing, in the health document's terms; a failure to read it is reported, not thrown. */
-export function databaseHealth(ctx: EngineContext, name: string): DatabaseHealth {
-  const entry = (found: Omit<DatabaseHealth, 'name' | 'path' | 'latest' | 'checkedAt'>): DatabaseHealth => {
-    const { status: state, reason, version, pending, problems } = found;
-    return { name, path: ctx.dbPath, status: state, reason, version, latest: ctx.schema.latest, pending, problems, checkedAt: nowIso() };
-  };
+/** One check of a database: its status for the consoles (null when it cannot be read) and its health entry. */
+export interface HealthCheck {
+  status: StatusReport | null;
+  health: DatabaseHealth;
+}
+
+/** Checks one database; a failure to read it is reported, not thrown. */
+export function checkHealth(ctx: EngineContext, name: string): HealthCheck {
+  const entry = (found: Pick<DatabaseHealth, 'status' | 'reason' | 'version' | 'pending' | 'problems' | 'checkedAt'>): DatabaseHealth =>
+    ({ name, path: ctx.dbPath, latest: ctx.schema.latest, ...found });
   try {
     const report = status(ctx);
-    return entry({ status: report.status, reason: report.reason, version: report.version, pending: report.pending, problems: report.problems.map((p) => p.message) });
+    const { status: state, reason, version, pending, problems, checkedAt } = report;
+    return { status: report, health: entry({ status: state, reason, version, pending, problems: problems.map((p) => p.message), checkedAt }) };
   } catch (err) {
-    // An unreadable, corrupt, locked or foreign file is exactly what the endpoint exists to report.
+    // An unreadable, locked or foreign file is exactly what the endpoint exists to report.
     const reason = messageOf(err);
-    return entry({ status: 'unhealthy', reason, version: null, pending: [], problems: [reason] });
+    return { status: null, health: entry({ status: 'unhealthy', reason, version: null, pending: [], problems: [reason], checkedAt: nowIso() }) };
   }
+}
+
+/** How one database is doing, in the health document's terms. */
+export function databaseHealth(ctx: EngineContext, name: string): DatabaseHealth {
+  return checkHealth(ctx, name).health;
 }
 
 function componentOf(db: DatabaseHealth): ComponentHealth {

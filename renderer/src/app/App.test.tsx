@@ -2,7 +2,7 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { createFakeApi } from '../test/fake-api';
-import { statusReport, verifyReport } from '../test/fixtures';
+import { BROKEN_STATUS, statusReport, verifyReport } from '../test/fixtures';
 import { renderConsole } from '../test/render-console';
 import { databaseKeys } from '../queries/database-keys';
 import { App } from './App';
@@ -39,6 +39,18 @@ describe('App', () => {
   it('invites to create a database when none is open', async () => {
     renderConsole(<App />, { api: createFakeApi({ listDatabases: () => [] }) });
     expect(await screen.findByText('No database is open')).toBeTruthy();
+  });
+
+  it('shows a status the host pushes at once: unhealthy in the header and the sidebar, without asking (issue 14)', async () => {
+    const api = createFakeApi({ listDatabases: () => [MAIN], status: () => statusReport(), backups: () => [] });
+    const { emit } = renderConsole(<App />, { api });
+    const header = (await screen.findByRole('heading', { level: 1, name: 'conversation_files.db' })).closest('header') as HTMLElement;
+    await waitFor(() => expect(within(header).getByText('Healthy')).toBeTruthy());
+    const asked = api.status.mock.calls.length;
+    act(() => emit({ type: 'status', db: 'main', status: BROKEN_STATUS }));
+    await waitFor(() => expect(within(header).getByText('Unhealthy')).toBeTruthy());
+    expect(within(screen.getByRole('navigation', { name: 'Databases' })).getByRole('link', { name: /conversation_files\.db/ }).textContent).toContain('Unhealthy');
+    expect(api.status.mock.calls.length).toBe(asked);
   });
 
   it('follows the host when it announces a database opened from its own menu', async () => {
