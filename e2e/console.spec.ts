@@ -1,10 +1,11 @@
 import { expect, test, type Page } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { seedAsService, startChatService } from '../electron/engine/test-support/chat-service';
+import { damageMiddlePages } from '../electron/engine/test-support/damage';
 import { startWardenServe, warden, whyServeIsUnavailable, type RunningHost } from './warden-serve';
 
 // The console against the real web host and real databases made here; sqlite3 is the referee.
@@ -143,4 +144,54 @@ test('an engine error is shown as a sentence with its code, never a stack', asyn
   await expect(alert).toContainText('NOT_A_DATABASE');
   await expect(alert).not.toContainText(/\bat \S+\.(ts|js):\d+/);
   await page.screenshot({ path: join(SCREENSHOTS, 'engine-error.png') });
+});
+
+test.describe('one truth everywhere (issue 14)', () => {
+  let live: RunningHost;
+
+  test.beforeAll(async () => {
+    createAt('damaged');
+    sqlite(db('damaged'), "INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash) WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < 3000) SELECT 'f' || k, 's' || (k % 40), 'a.pdf', 'st' || k, '/f/' || k, k, 'h' || k FROM n;");
+    damageMiddlePages(db('damaged'));
+    createAt('live');
+    // Re-checked every second, so that a change behind the console's back shows within it.
+    live = await startWardenServe([db('damaged'), db('live')], ['--health-interval', '1']);
+  });
+  test.afterAll(() => live?.stop());
+
+  async function openOn(page: Page, fileName: string): Promise<void> {
+    await page.goto(live.url);
+    await page.getByRole('navigation', { name: 'Databases' }).getByRole('link', { name: new RegExp(fileName.replace('.', '\\.')) }).click();
+    await expect(page.getByRole('heading', { level: 1, name: fileName })).toBeVisible();
+  }
+
+  test('a file with 20 pages overwritten is unhealthy everywhere: header, sidebar, next step Restore, no green card, health 503', async ({ page }) => {
+    expect(spawnSync('sqlite3', [db('damaged'), 'PRAGMA quick_check'], { encoding: 'utf8' }).stdout.trim()).not.toBe('ok'); // the referee
+    await openOn(page, 'damaged.db');
+    const step = page.getByRole('region', { name: 'Status and next step' });
+    await expect(step.getByText('Unhealthy')).toBeVisible();
+    await expect(step.getByText('Restore a backup')).toBeVisible();
+    await expect(page.locator('header', { has: page.getByRole('heading', { level: 1, name: 'damaged.db' }) }).getByText('Unhealthy')).toBeVisible();
+    await expect(page.getByRole('navigation', { name: 'Databases' }).getByRole('link', { name: /damaged\.db/ })).toContainText('Unhealthy');
+    await expect(page.getByText('integrity failed')).toBeVisible();
+    await expect(page.locator('main .tag--ok')).toHaveCount(0);
+    await expect(page.getByText(/Migrate to/)).toHaveCount(0);
+    await page.screenshot({ path: join(SCREENSHOTS, 'overview-damaged.png'), fullPage: true });
+    const health = await page.request.get(new URL('/api/health', live.url).toString());
+    expect(health.status()).toBe(503);
+  });
+
+  test("a table dropped behind the console's back shows as Unhealthy without a reload, with when it was checked", async ({ page }) => {
+    await openOn(page, 'live.db');
+    const header = page.locator('header', { has: page.getByRole('heading', { level: 1, name: 'live.db' }) });
+    await expect(header.getByText('Healthy')).toBeVisible();
+    await expect(header.getByText(/checked (just now|\d+ s ago)/)).toBeVisible();
+    let reloads = 0;
+    page.on('load', () => reloads++);
+    sqlite(db('live'), 'DROP TABLE file_cleanup_queue;');
+    await expect(header.getByText('Unhealthy')).toBeVisible({ timeout: 5_000 });
+    await expect(page.getByRole('region', { name: 'Status and next step' })).toContainText('file_cleanup_queue');
+    expect(reloads).toBe(0);
+    await page.screenshot({ path: join(SCREENSHOTS, 'overview-broken-live.png') });
+  });
 });

@@ -8,7 +8,8 @@ import { initialize } from './initialize';
 import { status } from './status';
 import { verify } from './verify';
 import { runCli } from './test-support/cli';
-import { contextFor, damageMiddlePages, seedFiles, sha256File, sqlite3, tempDir } from './test-support/fixtures';
+import { contextFor, seedFiles, sha256File, sqlite3, tempDir } from './test-support/fixtures';
+import { damageMiddlePages } from './test-support/damage';
 
 const TABLES = ['conversation_files', 'file_metadata', 'session_file_associations', 'file_access_log', 'file_cleanup_queue'];
 

@@ -6,7 +6,8 @@ import { databaseHealth } from './health';
 import { initialize } from './initialize';
 import { status } from './status';
 import { runCli } from './test-support/cli';
-import { contextFor, damageMiddlePages, seedFiles, sha256File, tempDir } from './test-support/fixtures';
+import { contextFor, seedFiles, sha256File, tempDir } from './test-support/fixtures';
+import { damageMiddlePages } from './test-support/damage';
 
 describe('status sees a damaged file', () => {
   it('20 pages overwritten in the middle: status unhealthy with the failed quick_check and when it ran, exit 2, health unhealthy, the file unchanged', async () => {

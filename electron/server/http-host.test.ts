@@ -2,11 +2,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initialize } from '../engine/initialize';
-import { contextFor, damageMiddlePages, seedFiles, SHIPPED_SCHEMA_DIR, sqlite3 } from '../engine/test-support/fixtures';
+import { contextFor, seedFiles, SHIPPED_SCHEMA_DIR, sqlite3 } from '../engine/test-support/fixtures';
 import { startHttpHost, type HttpHost } from './http-host';
 import { fillWithFiles } from './test-support/big-database';
 import { callApi, listenToEvents, request, type Reply } from './test-support/http-client';
 import { suiteDir } from './test-support/suite-dir';
+import { damageMiddlePages } from '../engine/test-support/damage';
 
 // The HTTP host for real: a server on 127.0.0.1, the real engine in its worker threads, real
 // database files, sqlite3 to break them.

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +9,6 @@ import { afterEach } from 'vitest';
 import type { EngineContext } from '../context';
 import { loadSchema, type SchemaDefinition } from '../schema-folder';
 import { fileWriter } from './file-writer';
-import { seededRandom } from '../../../shared/seeded-random';
 
 // Real files in temp folders, the shipped schema, and sqlite3 as the independent referee.
 
@@ -70,15 +69,3 @@ export function seedFiles(path: string, files: number, offset = 0): void {
 }
 
 export const CHILD_TABLES = ['file_metadata', 'session_file_associations', 'file_access_log', 'file_cleanup_queue'] as const;
-
-/** 20 pages of the middle third overwritten with garbage, as a failing disk or a stray write would. */
-export function damageMiddlePages(path: string, seed = 7): void {
-  const pages = Number(sqlite3(path, 'PRAGMA page_count'));
-  const fd = openSync(path, 'r+');
-  const random = seededRandom(seed);
-  for (let k = 0; k < 20; k++) {
-    const page = Math.floor(pages / 3 + random() * (pages / 3));
-    writeSync(fd, Buffer.from(Array.from({ length: 4096 }, () => Math.floor(random() * 256))), 0, 4096, page * 4096);
-  }
-  closeSync(fd);
-}
