@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -154,8 +154,9 @@ test.describe('one truth everywhere (issue 14)', () => {
     sqlite(db('damaged'), "INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash) WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < 3000) SELECT 'f' || k, 's' || (k % 40), 'a.pdf', 'st' || k, '/f/' || k, k, 'h' || k FROM n;");
     damageMiddlePages(db('damaged'));
     createAt('live');
+    createAt('locked');
     // Re-checked every second, so that a change behind the console's back shows within it.
-    live = await startWardenServe([db('damaged'), db('live')], ['--health-interval', '1']);
+    live = await startWardenServe([db('damaged'), db('live'), db('locked')], ['--health-interval', '1']);
   });
   test.afterAll(() => live?.stop());
 
@@ -193,5 +194,27 @@ test.describe('one truth everywhere (issue 14)', () => {
     await expect(page.getByRole('region', { name: 'Status and next step' })).toContainText('file_cleanup_queue');
     expect(reloads).toBe(0);
     await page.screenshot({ path: join(SCREENSHOTS, 'overview-broken-live.png') });
+  });
+
+  test('a database another process holds locked says it is waiting for the lock, how long, with Retry, and turns healthy once free', async ({ page }) => {
+    // The referee holds the lock: a sqlite3 shell inside BEGIN EXCLUSIVE, as a long write would.
+    const holder = spawn('sqlite3', [db('locked')], { stdio: ['pipe', 'ignore', 'ignore'] });
+    holder.stdin.write('BEGIN EXCLUSIVE;\n');
+    try {
+      await openOn(page, 'locked.db');
+      await expect(page.getByText('Waiting for the lock held by another process')).toBeVisible({ timeout: 30_000 });
+      // The status call itself waited out the engine's busy timeout (10 s) before saying so.
+      const waited = await page.getByText(/Waited \d+ s so far/).textContent();
+      expect(Number(/Waited (\d+) s/.exec(waited ?? '')?.[1])).toBeGreaterThanOrEqual(9);
+      await expect(page.getByRole('navigation', { name: 'Databases' }).getByRole('link', { name: /locked\.db/ })).toContainText('Locked · waiting');
+      await expect(page.getByText('Cannot be read')).toHaveCount(0);
+      await expect(page.getByRole('button', { name: 'Retry' })).toBeVisible();
+      await page.screenshot({ path: join(SCREENSHOTS, 'overview-locked.png') });
+    } finally {
+      holder.stdin.end('ROLLBACK;\n');
+      await new Promise((done) => holder.on('exit', done));
+    }
+    // Once free, the host's next check brings it back by itself (Retry does the same at once).
+    await expect(page.getByRole('region', { name: 'Status and next step' }).getByText('Healthy')).toBeVisible();
   });
 });

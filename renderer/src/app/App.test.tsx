@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
 import { act, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
+import { ApiError } from '../api/api-error';
 import { createFakeApi } from '../test/fake-api';
 import { BROKEN_STATUS, statusReport, verifyReport } from '../test/fixtures';
 import { renderConsole } from '../test/render-console';
@@ -51,6 +52,18 @@ describe('App', () => {
     await waitFor(() => expect(within(header).getByText('Unhealthy')).toBeTruthy());
     expect(within(screen.getByRole('navigation', { name: 'Databases' })).getByRole('link', { name: /conversation_files\.db/ }).textContent).toContain('Unhealthy');
     expect(api.status.mock.calls.length).toBe(asked);
+  });
+
+  it('marks a locked database as waiting in the sidebar and header, not "Cannot be read" (issue 14)', async () => {
+    const locked = () => {
+      throw new ApiError({ code: 'LOCKED', message: 'The database is locked by another process and stayed locked past the wait time.' });
+    };
+    renderConsole(<App />, { api: createFakeApi({ listDatabases: () => [MAIN], status: locked, backups: () => [] }) });
+    const header = (await screen.findByRole('heading', { level: 1, name: 'conversation_files.db' })).closest('header') as HTMLElement;
+    expect(await within(header).findByText('Locked by another process')).toBeTruthy();
+    const link = within(screen.getByRole('navigation', { name: 'Databases' })).getByRole('link', { name: /conversation_files\.db/ });
+    expect(link.textContent).toContain('Locked · waiting');
+    expect(link.textContent).not.toContain('Cannot be read');
   });
 
   it('follows the host when it announces a database opened from its own menu', async () => {

@@ -93,6 +93,24 @@ describe('OverviewView', () => {
     expect(alert.textContent).toContain('NOT_A_DATABASE');
   });
 
+  it('tells a locked database from an unreadable one: it waits for the lock, says how long, and Retry reads it once free (issue 14)', async () => {
+    let locked = true;
+    const api = createFakeApi({
+      status: () => {
+        if (locked) throw new ApiError({ code: 'LOCKED', message: 'The database /srv/chat/conversation_files.db is locked by another process and stayed locked past the wait time.' });
+        return statusReport();
+      },
+      backups: () => [],
+    });
+    renderConsole(<OverviewView db="main" />, { api });
+    expect(await screen.findByText('Waiting for the lock held by another process')).toBeTruthy();
+    expect(screen.getByText(/Waited .* so far/)).toBeTruthy();
+    expect(screen.queryByRole('alert')).toBeNull();
+    locked = false;
+    fireEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    expect(await screen.findByText('Healthy')).toBeTruthy();
+  });
+
   it('adopts a database the Python service created, at the version its schema_migrations records', async () => {
     const legacy = { table: 'schema_migrations', legacyVersion: '001', version: '1.0.0' };
     let status = statusReport({ status: 'degraded', version: null, legacy, reason: 'Tables exist but Schema Warden has no history for them.' });
