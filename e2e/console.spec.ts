@@ -148,6 +148,7 @@ test('an engine error is shown as a sentence with its code, never a stack', asyn
 
 test.describe('one truth everywhere (issue 14)', () => {
   let live: RunningHost;
+  let backupFile: string;
 
   test.beforeAll(async () => {
     createAt('damaged');
@@ -155,8 +156,12 @@ test.describe('one truth everywhere (issue 14)', () => {
     damageMiddlePages(db('damaged'));
     createAt('live');
     createAt('locked');
+    createAt('backed');
+    const taken = warden(['backup', '--db', db('backed'), '--json']);
+    if (taken.status !== 0) throw new Error(`warden backup failed: ${taken.stderr}`);
+    backupFile = (JSON.parse(taken.stdout) as { path: string }).path;
     // Re-checked every second, so that a change behind the console's back shows within it.
-    live = await startWardenServe([db('damaged'), db('live'), db('locked')], ['--health-interval', '1']);
+    live = await startWardenServe([db('damaged'), db('live'), db('locked'), db('backed')], ['--health-interval', '1']);
   });
   test.afterAll(() => live?.stop());
 
@@ -216,5 +221,21 @@ test.describe('one truth everywhere (issue 14)', () => {
     }
     // Once free, the host's next check brings it back by itself (Retry does the same at once).
     await expect(page.getByRole('region', { name: 'Status and next step' }).getByText('Healthy')).toBeVisible();
+  });
+
+  test('a backup altered after it was taken loses its Verified badge on Verify, says why, and cannot be restored', async ({ page }) => {
+    sqlite(backupFile, "UPDATE conversation_files SET file_size = file_size; INSERT INTO schema_events (at, action, outcome, actor) VALUES ('2026-01-01T00:00:00.000Z', 'backup', 'ok', 'intruder');");
+    await openOn(page, 'backed.db');
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Backups' }).click();
+    const row = page.getByRole('table').getByRole('row').nth(1);
+    await expect(row).toContainText('✓ Verified'); // as recorded when it was taken
+    await row.getByRole('button', { name: /^Verify backup / }).click();
+    await expect(row).toContainText('✕ Failed verification');
+    await expect(row).not.toContainText('✓ Verified');
+    await expect(row).toContainText('the file has changed since');
+    await expect(row.getByRole('button', { name: /^Restore backup / })).toBeDisabled();
+    await page.screenshot({ path: join(SCREENSHOTS, 'backups-altered.png') });
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Overview' }).click();
+    await expect(page.getByText('failed verification')).toBeVisible();
   });
 });

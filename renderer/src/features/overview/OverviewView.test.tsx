@@ -1,9 +1,10 @@
 // @vitest-environment jsdom
-import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { StatusReport } from '../../../../shared/types';
 import { ApiError } from '../../api/api-error';
 import { createFakeApi } from '../../test/fake-api';
+import { backupChecksKey } from '../../queries/backups';
 import { databaseKeys } from '../../queries/database-keys';
 import { BROKEN_STATUS, DAMAGED_STATUS, FRESH_STATUS, backupInfo, statusReport, verifyReport } from '../../test/fixtures';
 import { renderConsole } from '../../test/render-console';
@@ -31,6 +32,19 @@ describe('OverviewView', () => {
     expect(screen.queryByText(/Migrate/)).toBeNull();
     // Green is left to the backup's own badge: neither "up to date" nor "integrity ok" looks fine here.
     expect([...container.querySelectorAll('.tag--ok')].map((tag) => tag.textContent)).toEqual(['verified']);
+  });
+
+  it('the latest backup loses "verified" once a check in this session failed (issue 14)', async () => {
+    const latest = backupInfo();
+    const { queryClient } = renderConsole(<OverviewView db="main" />, { api: createFakeApi({ status: () => statusReport(), backups: () => [latest] }) });
+    expect(await screen.findByText('verified')).toBeTruthy();
+    act(() => {
+      queryClient.setQueryData(backupChecksKey('main'), {
+        [latest.name]: { name: latest.name, path: latest.path, ok: false, hashMatches: false, sha256: '1'.repeat(64), expectedSha256: latest.sha256, version: '1.2.0', integrity: { level: 'quick', ok: true, messages: [] }, problems: ['The file has changed since.'], durationMs: 5 },
+      });
+    });
+    expect(await screen.findByText('failed verification')).toBeTruthy();
+    expect(screen.queryByText('verified')).toBeNull();
   });
 
   it('shows the facts a support engineer asks for first', async () => {

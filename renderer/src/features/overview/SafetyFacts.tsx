@@ -7,22 +7,26 @@ import type { Tone } from '../../components/Notice';
 import { Tag } from '../../components/Tag';
 import { formatAge, formatAgo, formatBytes, formatDateTime, plural } from '../../lib/format';
 import { hrefFor } from '../../lib/routes';
+import { useBackupChecks } from '../../queries/backups';
 
 function Unavailable({ error }: { error: unknown }) {
   const info = errorInfoOf(error);
   return <span className="muted" title={info.hint}>{info.code === 'NOT_SUPPORTED' ? 'Not available on this host' : `${info.message} (${info.code})`}</span>;
 }
 
-function LastBackup({ backups }: { backups: UseQueryResult<BackupInfo[]> }) {
+function LastBackup({ db, backups }: { db: string; backups: UseQueryResult<BackupInfo[]> }) {
+  const checks = useBackupChecks(db);
   if (backups.isPending) return <span className="muted">Loading…</span>;
   if (backups.isError) return <Unavailable error={backups.error} />;
   const latest = backups.data[0];
   if (!latest) return <Tag tone="warn">No backup yet</Tag>;
+  // A failed check in this session outranks the one recorded when the backup was taken.
+  const verified = checks[latest.name] ? { ok: checks[latest.name].ok } : latest.verified;
   return (
     <span className="safety-fact">
       <time dateTime={latest.createdAt} title={formatDateTime(latest.createdAt)}>{formatAgo(latest.createdAt)}</time>
       <span className="muted"> · {latest.reason} · {latest.version ?? 'no version'} · {formatBytes(latest.bytes)}</span>
-      {latest.verified === null ? <Tag tone="warn">not verified</Tag> : latest.verified.ok ? <Tag tone="ok">verified</Tag> : <Tag tone="bad">failed verification</Tag>}
+      {verified === null ? <Tag tone="warn">not verified</Tag> : verified.ok ? <Tag tone="ok">verified</Tag> : <Tag tone="bad">failed verification</Tag>}
     </span>
   );
 }
@@ -70,7 +74,7 @@ export function SafetyFacts({ db, status, verdict, backups, verification }: Safe
     <Panel title="Safety net">
       <FactList
         facts={[
-          { label: 'Last backup', value: <LastBackup backups={backups} /> },
+          { label: 'Last backup', value: <LastBackup db={db} backups={backups} /> },
           { label: 'Last quick check', value: <QuickCheck status={status} okTone={okTone} /> },
           ...(verification ? [{ label: 'Last verification', value: <LastVerification report={verification} okTone={okTone} /> }] : []),
         ]}
