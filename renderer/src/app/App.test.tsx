@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { act, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../api/api-error';
 import { createFakeApi } from '../test/fake-api';
@@ -52,6 +52,17 @@ describe('App', () => {
     await waitFor(() => expect(within(header).getByText('Unhealthy')).toBeTruthy());
     expect(within(screen.getByRole('navigation', { name: 'Databases' })).getByRole('link', { name: /conversation_files\.db/ }).textContent).toContain('Unhealthy');
     expect(api.status.mock.calls.length).toBe(asked);
+  });
+
+  it('says when the status was checked, and Refresh reads it again (issue 14)', async () => {
+    let current = statusReport({ checkedAt: new Date(Date.now() - 12_000).toISOString() });
+    const api = createFakeApi({ listDatabases: () => [MAIN], status: () => current, backups: () => [] });
+    renderConsole(<App />, { api });
+    const header = (await screen.findByRole('heading', { level: 1, name: 'conversation_files.db' })).closest('header') as HTMLElement;
+    expect(await within(header).findByText(/^1[2-4] s ago$/)).toBeTruthy();
+    current = BROKEN_STATUS;
+    fireEvent.click(within(header).getByRole('button', { name: 'Refresh' }));
+    expect(await within(header).findByText('Unhealthy')).toBeTruthy();
   });
 
   it('marks a locked database as waiting in the sidebar and header, not "Cannot be read" (issue 14)', async () => {
