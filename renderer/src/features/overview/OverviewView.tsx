@@ -1,10 +1,7 @@
-import { ErrorNotice } from '../../components/ErrorNotice';
-import { LockedNotice } from '../../components/LockedNotice';
-import { isLocked } from '../../lib/locked';
+import { StatusUnavailable } from '../../components/StatusUnavailable';
 import { LoadingState } from '../../components/QueryStates';
 import { useBackups } from '../../queries/backups';
 import { useHealth } from '../../queries/health';
-import { lockedSince } from '../../queries/status';
 import { DatabaseFacts } from './DatabaseFacts';
 import { FindingsList } from './FindingsList';
 import { InitializeOutcome } from './InitializeAction';
@@ -22,8 +19,7 @@ export function OverviewView({ db }: { db: string }) {
   const initialize = useInitialize(db);
 
   if (status.isPending) return <LoadingState label="Reading the database…" />;
-  if (isLocked(status.error)) return <LockedNotice since={lockedSince(db) ?? Date.now()} onRetry={() => void status.refetch()} retrying={status.isFetching} />;
-  if (status.isError || !status.verdict) return <ErrorNotice error={status.error} context="The database could not be read" />;
+  if (status.isError || !status.verdict) return <StatusUnavailable db={db} error={status.error} onRetry={() => void status.refetch()} retrying={status.isFetching} />;
   return (
     <div className="overview">
       {initialize.result && <InitializeOutcome result={initialize.result} />}
