@@ -1,10 +1,11 @@
 import { expect, test, type Page } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { seedAsService, startChatService } from '../electron/engine/test-support/chat-service';
+import { damageMiddlePages } from '../electron/engine/test-support/damage';
 import { startWardenServe, warden, whyServeIsUnavailable, type RunningHost } from './warden-serve';
 
 // The console against the real web host and real databases made here; sqlite3 is the referee.
@@ -201,4 +202,98 @@ test('an engine error is shown as a sentence with its code, never a stack', asyn
   await expect(alert).toContainText('NOT_A_DATABASE');
   await expect(alert).not.toContainText(/\bat \S+\.(ts|js):\d+/);
   await page.screenshot({ path: join(SCREENSHOTS, 'engine-error.png') });
+});
+
+test.describe('one truth everywhere (issue 14)', () => {
+  let live: RunningHost;
+  let backupFile: string;
+
+  test.beforeAll(async () => {
+    createAt('damaged');
+    sqlite(db('damaged'), "INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash) WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < 3000) SELECT 'f' || k, 's' || (k % 40), 'a.pdf', 'st' || k, '/f/' || k, k, 'h' || k FROM n;");
+    damageMiddlePages(db('damaged'));
+    createAt('live');
+    createAt('locked');
+    createAt('backed');
+    const taken = warden(['backup', '--db', db('backed'), '--json']);
+    if (taken.status !== 0) throw new Error(`warden backup failed: ${taken.stderr}`);
+    backupFile = (JSON.parse(taken.stdout) as { path: string }).path;
+    // Re-checked every second, so that a change behind the console's back shows within it.
+    live = await startWardenServe([db('damaged'), db('live'), db('locked'), db('backed')], ['--health-interval', '1']);
+  });
+  test.afterAll(() => live?.stop());
+
+  async function openOn(page: Page, fileName: string): Promise<void> {
+    await page.goto(live.url);
+    await page.getByRole('navigation', { name: 'Databases' }).getByRole('link', { name: new RegExp(fileName.replace('.', '\\.')) }).click();
+    await expect(page.getByRole('heading', { level: 1, name: fileName })).toBeVisible();
+  }
+
+  test('a file with 20 pages overwritten is unhealthy everywhere: header, sidebar, next step Restore, no green card, health 503', async ({ page }) => {
+    expect(spawnSync('sqlite3', [db('damaged'), 'PRAGMA quick_check'], { encoding: 'utf8' }).stdout.trim()).not.toBe('ok'); // the referee
+    await openOn(page, 'damaged.db');
+    const step = page.getByRole('region', { name: 'Status and next step' });
+    await expect(step.getByText('Unhealthy')).toBeVisible();
+    await expect(step.getByText('Restore a backup')).toBeVisible();
+    await expect(page.locator('header', { has: page.getByRole('heading', { level: 1, name: 'damaged.db' }) }).getByText('Unhealthy')).toBeVisible();
+    await expect(page.getByRole('navigation', { name: 'Databases' }).getByRole('link', { name: /damaged\.db/ })).toContainText('Unhealthy');
+    await expect(page.getByText('integrity failed')).toBeVisible();
+    await expect(page.locator('main .tag--ok')).toHaveCount(0);
+    await expect(page.getByText(/Migrate to/)).toHaveCount(0);
+    await page.screenshot({ path: join(SCREENSHOTS, 'overview-damaged.png'), fullPage: true });
+    const health = await page.request.get(new URL('/api/health', live.url).toString());
+    expect(health.status()).toBe(503);
+  });
+
+  test("a table dropped behind the console's back shows as Unhealthy without a reload, with when it was checked", async ({ page }) => {
+    await openOn(page, 'live.db');
+    const header = page.locator('header', { has: page.getByRole('heading', { level: 1, name: 'live.db' }) });
+    await expect(header.getByText('Healthy')).toBeVisible();
+    await expect(header.getByText(/checked (just now|\d+ s ago)/)).toBeVisible();
+    let reloads = 0;
+    page.on('load', () => reloads++);
+    sqlite(db('live'), 'DROP TABLE file_cleanup_queue;');
+    await expect(header.getByText('Unhealthy')).toBeVisible({ timeout: 5_000 });
+    await expect(page.getByRole('region', { name: 'Status and next step' })).toContainText('file_cleanup_queue');
+    expect(reloads).toBe(0);
+    await page.screenshot({ path: join(SCREENSHOTS, 'overview-broken-live.png') });
+  });
+
+  test('a database another process holds locked says it is waiting for the lock, how long, with Retry, and turns healthy once free', async ({ page }) => {
+    // The referee holds the lock: a sqlite3 shell inside BEGIN EXCLUSIVE, as a long write would.
+    const holder = spawn('sqlite3', [db('locked')], { stdio: ['pipe', 'ignore', 'ignore'] });
+    holder.stdin.write('BEGIN EXCLUSIVE;\n');
+    try {
+      await openOn(page, 'locked.db');
+      await expect(page.getByText('Waiting for the lock held by another process')).toBeVisible({ timeout: 30_000 });
+      // The status call itself waited out the engine's busy timeout (10 s) before saying so.
+      const waited = await page.getByText(/Waited \d+ s so far/).textContent();
+      expect(Number(/Waited (\d+) s/.exec(waited ?? '')?.[1])).toBeGreaterThanOrEqual(9);
+      await expect(page.getByRole('navigation', { name: 'Databases' }).getByRole('link', { name: /locked\.db/ })).toContainText('Locked · waiting');
+      await expect(page.getByText('Cannot be read')).toHaveCount(0);
+      await expect(page.getByRole('button', { name: 'Retry' })).toBeVisible();
+      await page.screenshot({ path: join(SCREENSHOTS, 'overview-locked.png') });
+    } finally {
+      holder.stdin.end('ROLLBACK;\n');
+      await new Promise((done) => holder.on('exit', done));
+    }
+    // Once free, the host's next check brings it back by itself (Retry does the same at once).
+    await expect(page.getByRole('region', { name: 'Status and next step' }).getByText('Healthy')).toBeVisible();
+  });
+
+  test('a backup altered after it was taken loses its Verified badge on Verify, says why, and cannot be restored', async ({ page }) => {
+    sqlite(backupFile, "UPDATE conversation_files SET file_size = file_size; INSERT INTO schema_events (at, action, outcome, actor) VALUES ('2026-01-01T00:00:00.000Z', 'backup', 'ok', 'intruder');");
+    await openOn(page, 'backed.db');
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Backups' }).click();
+    const row = page.getByRole('table').getByRole('row').nth(1);
+    await expect(row).toContainText('✓ Verified'); // as recorded when it was taken
+    await row.getByRole('button', { name: /^Verify backup / }).click();
+    await expect(row).toContainText('✕ Failed verification');
+    await expect(row).not.toContainText('✓ Verified');
+    await expect(row).toContainText('the file has changed since');
+    await expect(row.getByRole('button', { name: /^Restore backup / })).toBeDisabled();
+    await page.screenshot({ path: join(SCREENSHOTS, 'backups-altered.png') });
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Overview' }).click();
+    await expect(page.getByText('failed verification')).toBeVisible();
+  });
 });

@@ -26,8 +26,8 @@ export interface RunningHost {
   stop(): void;
 }
 
-export async function startWardenServe(dbPaths: string[]): Promise<RunningHost> {
-  const child: ChildProcess = spawn(process.execPath, [TSX, CLI, 'serve', ...dbPaths.flatMap((p) => ['--db', p]), '--port', '0'], {
+export async function startWardenServe(dbPaths: string[], extraArgs: string[] = []): Promise<RunningHost> {
+  const child: ChildProcess = spawn(process.execPath, [TSX, CLI, 'serve', ...dbPaths.flatMap((p) => ['--db', p]), '--port', '0', ...extraArgs], {
     cwd: ROOT,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -105,12 +105,20 @@ export interface StatusReport {
   adoptable: boolean;
   checksumMismatches: ChecksumMismatch[];
   problems: Problem[];
+  /** SQLite's quick_check, run by this status (null: no file); a failure makes the status unhealthy. */
+  integrity: CheckedIntegrity | null;
+  /** When this status was read (ISO-8601 UTC): the console shows its age. */
+  checkedAt: string;
 }
 
 export interface IntegrityResult {
   level: 'quick' | 'full';
   ok: boolean;
   messages: string[];
+}
+
+export interface CheckedIntegrity extends IntegrityResult {
+  checkedAt: string;
 }
 
 export interface ForeignKeyViolation {
@@ -456,7 +464,9 @@ export type HostEvent =
   | { type: 'progress'; operationId: string | null; db: string; progress: Progress }
   | { type: 'log'; operationId: string | null; db: string; log: LogEvent }
   /** The host's list of databases changed (File → Open / New / a recent one in Electron, createDatabase): refetch listDatabases; `selected` is the one just added. */
-  | { type: 'databases'; databases: DatabaseEntry[]; selected: string | null };
+  | { type: 'databases'; databases: DatabaseEntry[]; selected: string | null }
+  /** The host checked a served database again (every health interval): show this status; null: it could not be read, ask again for why. */
+  | { type: 'status'; db: string; status: StatusReport | null };
 
 // ---- Health: GET /api/health of `warden serve` ----
 

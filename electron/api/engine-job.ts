@@ -2,7 +2,7 @@ import type { ErrorInfo } from '../../shared/errors';
 import type { LogEvent, Progress } from '../../shared/types';
 import type { EngineContext } from '../engine/context';
 import { WardenError } from '../engine/errors';
-import { databaseHealth } from '../engine/health';
+import { checkHealth } from '../engine/health';
 import { loadSchema } from '../engine/schema-folder';
 import { handlers, type DatabaseMethod } from './handlers';
 
@@ -43,7 +43,7 @@ export type WorkerReply =
 /** Runs a job on this thread with a context built from it (the worker's side). */
 export function runEngineJob(job: EngineJob, reporting: Omit<EngineContext, 'dbPath' | 'schema' | 'busyTimeoutMs'>): unknown {
   const ctx: EngineContext = { dbPath: job.dbPath, schema: loadSchema(job.schemaDir), busyTimeoutMs: job.busyTimeoutMs, ...reporting };
-  if (job.name === 'health') return databaseHealth(ctx, String(job.options.name));
+  if (job.name === 'health') return checkHealth(ctx, String(job.options.name));
   const handler = handlers[job.name];
   if (handler?.runs !== 'engine') throw new WardenError('NOT_SUPPORTED', `${job.name} is not an engine method of this version.`);
   return (handler.handle as (ctx: EngineContext, options: Record<string, unknown>) => unknown)(ctx, job.options);

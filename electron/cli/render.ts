@@ -18,13 +18,14 @@ function labelled(pairs: [string, string][]): string {
 
 export function renderStatus(report: StatusReport): string {
   const file = report.exists
-    ? `${report.path} (${formatBytes(report.sizeBytes)}, journal ${report.journalMode}, SQLite ${report.sqliteVersion})`
+    ? `${report.path} (${[formatBytes(report.sizeBytes), report.journalMode && `journal ${report.journalMode}`, report.sqliteVersion && `SQLite ${report.sqliteVersion}`].filter(Boolean).join(', ')})`
     : `${report.path} (does not exist yet)`;
   const lines = labelled([
     ['Database', file],
     ['Schema', `${report.schema}, latest ${report.latest}`],
     ['Version', report.version ?? (report.legacy ? `none (the service's ${report.legacy.table} records ${report.legacy.legacyVersion}${report.legacy.version ? ` = ${report.legacy.version}` : ''})` : 'none')],
     ['Pending', `${report.adoptable && report.legacy ? `adopt as ${report.legacy.version}, then ` : ''}${report.pending.length ? report.pending.join(', ') : 'none'}`],
+    ['Integrity', report.integrity ? `quick_check ${report.integrity.ok ? 'ok' : `FAILED (${report.integrity.messages.length} message(s))`} at ${report.integrity.checkedAt}` : 'no file to check'],
     ['Status', `${BADGE[report.status]}: ${report.reason}`],
   ]);
   return report.problems.length ? `${lines}\n\n${problemTable(report.problems)}` : lines;

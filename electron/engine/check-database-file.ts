@@ -2,7 +2,7 @@ import type { IntegrityResult } from '../../shared/types';
 import { currentVersionOf, readAppliedVersions } from './bookkeeping';
 import { WardenError, explainSqliteError } from './errors';
 import { openDatabase } from './open-database';
-import { integrityOf, type IntegrityLevel } from './verify';
+import { integrityOf, type IntegrityLevel } from './integrity';
 
 export interface DatabaseFileCheck {
   version: string | null;

@@ -1,32 +1,39 @@
-import type { ComponentHealth, DatabaseHealth, HealthDocument, PublicHealthDocument } from '../../shared/types';
+import type { ComponentHealth, DatabaseHealth, HealthDocument, PublicHealthDocument, StatusReport } from '../../shared/types';
 import { nowIso } from './actor';
 import type { EngineContext } from './context';
 import { status } from './status';
-import { verify } from './verify';
 
-// The health endpoint's view of a database: status (versions, pending, drift) plus a quick
-// verification (quick_check). Never the full integrity check: a load balancer polls this.
+// The health endpoint's view of a database: its status (versions, pending, drift and quick_check,
+// judged once in status.ts). Never the full integrity check: a load balancer polls this.
 
 function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** How one database is doing, in the health document's terms; a failure to read it is reported, not thrown. */
-export function databaseHealth(ctx: EngineContext, name: string): DatabaseHealth {
-  const entry = (found: Omit<DatabaseHealth, 'name' | 'path' | 'latest' | 'checkedAt'>): DatabaseHealth => {
-    const { status: state, reason, version, pending, problems } = found;
-    return { name, path: ctx.dbPath, status: state, reason, version, latest: ctx.schema.latest, pending, problems, checkedAt: nowIso() };
-  };
+/** One check of a database: its status for the consoles (null when it cannot be read) and its health entry. */
+export interface HealthCheck {
+  status: StatusReport | null;
+  health: DatabaseHealth;
+}
+
+/** Checks one database; a failure to read it is reported, not thrown. */
+export function checkHealth(ctx: EngineContext, name: string): HealthCheck {
+  const entry = (found: Pick<DatabaseHealth, 'status' | 'reason' | 'version' | 'pending' | 'problems' | 'checkedAt'>): DatabaseHealth =>
+    ({ name, path: ctx.dbPath, latest: ctx.schema.latest, ...found });
   try {
     const report = status(ctx);
-    if (report.status === 'not_initialized') return entry({ status: 'not_initialized', reason: report.reason, version: null, pending: report.pending, problems: [] });
-    const check = verify(ctx, 'quick');
-    return entry({ status: check.status, reason: check.reason, version: check.version, pending: report.pending, problems: check.problems.map((p) => p.message) });
+    const { status: state, reason, version, pending, problems, checkedAt } = report;
+    return { status: report, health: entry({ status: state, reason, version, pending, problems: problems.map((p) => p.message), checkedAt }) };
   } catch (err) {
-    // An unreadable, corrupt, locked or foreign file is exactly what the endpoint exists to report.
+    // An unreadable, locked or foreign file is exactly what the endpoint exists to report.
     const reason = messageOf(err);
-    return entry({ status: 'unhealthy', reason, version: null, pending: [], problems: [reason] });
+    return { status: null, health: entry({ status: 'unhealthy', reason, version: null, pending: [], problems: [reason], checkedAt: nowIso() }) };
   }
+}
+
+/** How one database is doing, in the health document's terms. */
+export function databaseHealth(ctx: EngineContext, name: string): DatabaseHealth {
+  return checkHealth(ctx, name).health;
 }
 
 function componentOf(db: DatabaseHealth): ComponentHealth {

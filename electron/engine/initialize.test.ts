@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -7,9 +7,9 @@ import { history } from './history';
 import { initialize } from './initialize';
 import { status } from './status';
 import { verify } from './verify';
-import { seededRandom } from '../../shared/seeded-random';
 import { runCli } from './test-support/cli';
 import { contextFor, seedFiles, sha256File, sqlite3, tempDir } from './test-support/fixtures';
+import { damageMiddlePages } from './test-support/damage';
 
 const TABLES = ['conversation_files', 'file_metadata', 'session_file_associations', 'file_access_log', 'file_cleanup_queue'];
 
@@ -118,15 +118,7 @@ describe('the start gate on a damaged file', () => {
     const dbPath = join(tempDir(), 'db.sqlite');
     await initialize(contextFor(dbPath));
     seedFiles(dbPath, 1500);
-    const pages = Number(sqlite3(dbPath, 'PRAGMA page_count'));
-    // 20 pages of the middle third overwritten with garbage, as a failing disk or a stray write would.
-    const fd = openSync(dbPath, 'r+');
-    const random = seededRandom(7);
-    for (let k = 0; k < 20; k++) {
-      const page = Math.floor(pages / 3 + random() * (pages / 3));
-      writeSync(fd, Buffer.from(Array.from({ length: 4096 }, () => Math.floor(random() * 256))), 0, 4096, page * 4096);
-    }
-    closeSync(fd);
+    damageMiddlePages(dbPath);
     const referee = spawnSync('sqlite3', [dbPath, 'PRAGMA quick_check'], { encoding: 'utf8' });
     expect(`${referee.status} ${referee.stdout.trim()}`).not.toBe('0 ok'); // the sqlite3 shell sees the damage too
     const before = sha256File(dbPath);

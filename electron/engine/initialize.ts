@@ -8,7 +8,7 @@ import { WardenError } from './errors';
 import { expectedSchemaAt } from './expected-schema';
 import { assertRunnable, planOn } from './migration-plan';
 import { withDatabase, type Connection } from './open-database';
-import { integrityOf } from './verify';
+import { integrityOf } from './integrity';
 
 export interface InitializeOptions {
   /** Version to create or bring the database to; the latest known by default. */

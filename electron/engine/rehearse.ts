@@ -12,7 +12,7 @@ import { assertRunnable, planOn } from './migration-plan';
 import { openDatabase, type Connection } from './open-database';
 import { runServiceStatements } from './run-service-statements';
 import { driftOf } from './status';
-import { integrityOf } from './verify';
+import { integrityOf } from './integrity';
 
 // A dress rehearsal of a migration: the database is copied through SQLite's backup API (which
 // includes what is still in the -wal file) to a temporary file, and the plan runs there with the

@@ -8,7 +8,7 @@ import { WardenError } from './errors';
 import { listBackups } from './list-backups';
 import { openDatabase, statDatabasePath, withDatabase, type Connection } from './open-database';
 import { driftOf } from './status';
-import { integrityOf } from './verify';
+import { integrityOf } from './integrity';
 
 // The way out when a file is corrupt beyond repair: what SQLite can still read goes into a new
 // file, by the sqlite3 shell's .recover (SQLite's recovery extension). The damaged file is never

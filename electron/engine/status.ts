@@ -1,8 +1,11 @@
-import type { HealthStatus, Problem, StatusReport } from '../../shared/types';
+import type { CheckedIntegrity, HealthStatus, Problem, StatusReport } from '../../shared/types';
+import { nowIso } from './actor';
 import type { EngineContext } from './context';
 import { compareSchemas } from './compare-schemas';
 import { assertSameApplication, readDatabaseState, type DatabaseState } from './database-state';
+import { WardenError } from './errors';
 import { expectedSchemaAt } from './expected-schema';
+import { integrityOf, integrityProblems } from './integrity';
 import { snapshotSchema } from './introspect';
 import { statDatabasePath, withDatabase, type Connection } from './open-database';
 import { pendingMigrations } from './schema-folder';
@@ -49,15 +52,16 @@ function unversioned(state: DatabaseState, problems: Problem[], pending: string[
   return { status: 'degraded', reason: `Tables exist but Schema Warden has no history for them.${recorded} Adopt it with baseline.` };
 }
 
+function unhealthy(found: Problem[]): Judgement {
+  const more = found.length > 1 ? ` (and ${plural(found.length - 1, 'more problem')})` : '';
+  return { status: 'unhealthy', reason: `${found[0].message.replace(/\.$/, '')}${more}.` };
+}
+
 /** The one status and the sentence that explains it; the worst finding decides. */
 export function judge(state: DatabaseState, ctx: EngineContext, problems: Problem[], pending: string[]): Judgement {
   const errors = problems.filter((p) => p.severity === 'error');
   // A missing table and damaged data (integrity_check, foreign_key_check) outrank everything after them.
   const missingTables = errors.filter((p) => (p.kind === 'table' && p.change === 'missing') || p.kind === 'integrity' || p.kind === 'foreign_key_violation');
-  const unhealthy = (found: Problem[]): Judgement => {
-    const more = found.length > 1 ? ` (and ${plural(found.length - 1, 'more problem')})` : '';
-    return { status: 'unhealthy', reason: `${found[0].message.replace(/\.$/, '')}${more}.` };
-  };
   if (state.newerThanKnown) return { status: 'unhealthy', reason: `Version ${state.current} is newer than the latest this tool knows (${ctx.schema.latest}).` };
   if (missingTables.length) return unhealthy([...missingTables, ...errors.filter((p) => !missingTables.includes(p))]);
   // An edited migration changes the expected schema itself, so other drift found after an edit
@@ -106,7 +110,25 @@ export function assessDatabase(db: Connection, ctx: EngineContext): Assessment {
   return { state, problems, pending, ...judge(state, ctx, problems, pending) };
 }
 
-/** A quick look: versions, pending migrations and schema drift, without reading the data. */
+function quickCheck(db: Connection): CheckedIntegrity {
+  return { ...integrityOf(db, 'quick'), checkedAt: nowIso() };
+}
+
+/** A file too damaged to read its schema: unhealthy, with what SQLite said, rather than an error. */
+function damagedStatus(ctx: EngineContext, sizeBytes: number, integrity: CheckedIntegrity, reason: string): StatusReport {
+  const problems = integrityProblems(integrity, []);
+  return {
+    path: ctx.dbPath, schema: ctx.schema.name, exists: true, status: 'unhealthy', reason,
+    version: null, latest: ctx.schema.latest, pending: [],
+    sizeBytes, journalMode: null, sqliteVersion: '', applicationId: null, legacy: null, adoptable: false, checksumMismatches: [], problems,
+    integrity, checkedAt: integrity.checkedAt,
+  };
+}
+
+/**
+ * A quick look: versions, pending migrations, schema drift and SQLite's quick_check, judged together,
+ * so that a damaged file is unhealthy wherever its status is shown (CLI, health endpoint, console).
+ */
 export function status(ctx: EngineContext): StatusReport {
   const stats = statDatabasePath(ctx.dbPath);
   if (stats === null) {
@@ -115,17 +137,34 @@ export function status(ctx: EngineContext): StatusReport {
       reason: `There is no database file at ${ctx.dbPath} yet: initialize creates it.`,
       version: null, latest: ctx.schema.latest, pending: ctx.schema.migrations.map((m) => m.version),
       sizeBytes: 0, journalMode: null, sqliteVersion: '', applicationId: null, legacy: null, adoptable: false, checksumMismatches: [], problems: [],
+      integrity: null, checkedAt: nowIso(),
     };
   }
   const sizeBytes = stats.size;
+  const seen: { integrity?: CheckedIntegrity } = {};
+  try {
+    return readStatus(ctx, sizeBytes, (found) => (seen.integrity = found));
+  } catch (err) {
+    if (!(err instanceof WardenError && err.code === 'CORRUPT')) throw err;
+    const failed = seen.integrity?.ok === false ? seen.integrity : { level: 'quick' as const, ok: false, messages: [err.message], checkedAt: nowIso() };
+    return damagedStatus(ctx, sizeBytes, failed, err.message);
+  }
+}
+
+/** quick_check first, so that its findings survive a schema too damaged to read (reported through `checked`). */
+function readStatus(ctx: EngineContext, sizeBytes: number, checked: (integrity: CheckedIntegrity) => void): StatusReport {
   return withDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs }, (db) => {
+    const integrity = quickCheck(db);
+    checked(integrity);
     const a = assessDatabase(db, ctx);
+    const problems = [...integrityProblems(integrity, []), ...a.problems];
+    const verdict = judge(a.state, ctx, problems, a.pending);
     return {
       path: ctx.dbPath,
       schema: ctx.schema.name,
       exists: true,
-      status: a.status,
-      reason: a.reason,
+      status: verdict.status,
+      reason: verdict.reason,
       version: a.state.current,
       latest: ctx.schema.latest,
       pending: a.state.fresh ? ctx.schema.migrations.map((m) => m.version) : a.pending,
@@ -136,7 +175,9 @@ export function status(ctx: EngineContext): StatusReport {
       legacy: a.state.legacy,
       adoptable: isAdoptable(a.state, a.problems),
       checksumMismatches: a.state.checksumMismatches,
-      problems: a.problems,
+      problems,
+      integrity,
+      checkedAt: integrity.checkedAt,
     };
   });
 }

@@ -8,7 +8,7 @@ import type { EngineContext } from './context';
 import { WardenError } from './errors';
 import { startSha256 } from './file-sha256';
 import { statDatabasePath } from './open-database';
-import type { IntegrityLevel } from './verify';
+import type { IntegrityLevel } from './integrity';
 
 export interface VerifyBackupOptions {
   /** The backup's file name in the backup folder, or an absolute path. */

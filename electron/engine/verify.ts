@@ -1,19 +1,11 @@
-import type { ForeignKeyViolation, IntegrityResult, Problem, VerifyReport } from '../../shared/types';
+import type { ForeignKeyViolation, VerifyReport } from '../../shared/types';
 import { nowIso } from './actor';
 import { throwIfCancelled, type EngineContext } from './context';
+import { integrityOf, integrityProblems, type IntegrityLevel } from './integrity';
 import { userTableNames } from './introspect';
 import { withDatabase, type Connection } from './open-database';
 import { assessDatabase, judge } from './status';
 import { foreignKeyViolations } from './write-transaction';
-
-export type IntegrityLevel = 'quick' | 'full';
-
-export function integrityOf(db: Connection, level: IntegrityLevel): IntegrityResult {
-  const rows = db.pragma(level === 'quick' ? 'quick_check' : 'integrity_check') as Record<string, string>[];
-  const messages = rows.map((r) => Object.values(r)[0]);
-  const ok = messages.length === 1 && messages[0] === 'ok';
-  return { level, ok, messages: ok ? [] : messages };
-}
 
 /** Foreign-key check table by table, so it reports progress and can stop between tables. */
 function checkForeignKeys(db: Connection, ctx: EngineContext): ForeignKeyViolation[] {
@@ -25,22 +17,6 @@ function checkForeignKeys(db: Connection, ctx: EngineContext): ForeignKeyViolati
     violations.push(...foreignKeyViolations(db, table));
   });
   return violations;
-}
-
-function integrityProblems(integrity: IntegrityResult, violations: ForeignKeyViolation[]): Problem[] {
-  const problems: Problem[] = integrity.messages.slice(0, 50).map((message) => ({
-    kind: 'integrity' as const, name: 'database', change: 'failed' as const, severity: 'error' as const,
-    message: `SQLite ${integrity.level === 'quick' ? 'quick_check' : 'integrity_check'} failed: ${message}`,
-  }));
-  const byTable = new Map<string, ForeignKeyViolation[]>();
-  for (const v of violations) byTable.set(v.table, [...(byTable.get(v.table) ?? []), v]);
-  for (const [table, list] of byTable) {
-    problems.push({
-      kind: 'foreign_key_violation', name: table, table, change: 'failed', severity: 'error',
-      message: `${list.length} row(s) of ${table} point at missing rows of ${list[0].parent}.`,
-    });
-  }
-  return problems;
 }
 
 /**

@@ -10,6 +10,7 @@ import { EngineWorkers } from '../api/engine-workers';
 import type { HostContext } from '../api/host-context';
 import { Operations } from '../api/operations';
 import { SchemaCatalog } from '../api/schema-catalog';
+import { watchStatuses } from '../api/status-watch';
 import { appMenuTemplate } from './app-menu';
 import { chooseDatabaseToOpen, choosePathForNewDatabase, chooseSchemaAndVersion, showFailure } from './dialogs';
 import { registerApiHandlers } from './ipc';
@@ -22,6 +23,8 @@ import { applySessionPolicy, guardNavigation, mainWindowOptions } from './window
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const DEFAULT_SCHEMA = 'conversation_files';
+/** How often open databases are read again for the window (WARDEN_STATUS_INTERVAL_MS overrides it: tests). */
+const STATUS_INTERVAL_MS = Number(process.env.WARDEN_STATUS_INTERVAL_MS) || 30_000;
 
 /** Where the page comes from: electron-vite's dev server, or the built file. */
 const appUrl = process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(join(HERE, '../renderer/index.html')).href;
@@ -89,6 +92,7 @@ async function start(): Promise<void> {
   });
   registerApiHandlers(ipcMain, appUrl, call);
   refreshMenu();
+  app.on('before-quit', watchStatuses(host, STATUS_INTERVAL_MS));
 
   try {
     await openDefaultDatabase(host, join(dataFolder(), `${DEFAULT_SCHEMA}.db`));

@@ -2,11 +2,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initialize } from '../engine/initialize';
-import { contextFor, SHIPPED_SCHEMA_DIR, sqlite3 } from '../engine/test-support/fixtures';
+import { contextFor, seedFiles, SHIPPED_SCHEMA_DIR, sqlite3 } from '../engine/test-support/fixtures';
 import { startHttpHost, type HttpHost } from './http-host';
 import { fillWithFiles } from './test-support/big-database';
 import { callApi, listenToEvents, request, type Reply } from './test-support/http-client';
 import { suiteDir } from './test-support/suite-dir';
+import { damageMiddlePages } from '../engine/test-support/damage';
 
 // The HTTP host for real: a server on 127.0.0.1, the real engine in its worker threads, real
 // database files, sqlite3 to break them.
@@ -287,5 +288,46 @@ describe('warden serve under load: long calls, progress, cancel, many clients', 
     } finally {
       events.close();
     }
+  });
+});
+
+describe('warden serve: live status', () => {
+  const folder = suiteDir();
+  let server: HttpHost;
+  let live: string;
+  let damaged: string;
+
+  beforeAll(async () => {
+    live = join(folder.path, 'live.db');
+    damaged = join(folder.path, 'damaged.db');
+    await initialize(contextFor(live));
+    await initialize(contextFor(damaged));
+    seedFiles(damaged, 1500);
+    damageMiddlePages(damaged);
+    server = await startHttpHost({ databases: [live, damaged], schemaDir: SHIPPED_SCHEMA_DIR, port: 0, rendererDir: join(folder.path, 'no-console'), healthIntervalMs: 300, workers: 1 });
+  });
+  afterAll(async () => {
+    await server.close();
+    folder.remove();
+  });
+
+  it('re-checks every interval by itself and pushes each status; a table dropped behind its back arrives as unhealthy', async () => {
+    const events = await listenToEvents(server.origin, server.token);
+    try {
+      await events.waitFor((e) => e.type === 'status' && e.db === 'live' && e.status?.status === 'healthy');
+      sqlite3(live, 'DROP TABLE file_cleanup_queue;'); // the referee breaks it; nobody asks the host
+      const broken = await events.waitFor((e) => e.type === 'status' && e.db === 'live' && e.status?.status === 'unhealthy');
+      expect(broken.type === 'status' && broken.status?.reason).toMatch(/file_cleanup_queue/);
+    } finally {
+      events.close();
+    }
+  });
+
+  it('a file with 20 pages overwritten in its middle: health 503, its status unhealthy with the failed quick_check', async () => {
+    const health = await request(server.origin, '/api/health');
+    expect(health.status).toBe(503);
+    expect(health.json.databases.find((d: { name: string }) => d.name === 'damaged')).toMatchObject({ status: 'unhealthy', reason: expect.stringMatching(/quick_check failed/) });
+    const status = await callApi(server.origin, server.token, 'status', { db: 'damaged' });
+    expect(status.json.result).toMatchObject({ status: 'unhealthy', integrity: { ok: false } });
   });
 });

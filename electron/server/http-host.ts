@@ -6,7 +6,8 @@ import { dirname, join, resolve } from 'node:path';
 import { isMethodName } from '../../shared/contract';
 import type { ErrorInfo } from '../../shared/errors';
 import { HTTP_EVENTS_ROUTE, HTTP_HEALTH_ROUTE, type CallEnvelope } from '../../shared/transport';
-import type { DatabaseHealth } from '../../shared/types';
+import type { DatabaseEntry } from '../../shared/types';
+import type { HealthCheck } from '../engine/health';
 import { loadSchema } from '../engine/schema-folder';
 import { CONTENT_SECURITY_POLICY } from '../api/content-security-policy';
 import { DatabaseRegistry } from '../api/database-registry';
@@ -109,16 +110,15 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     emit: (event) => events.broadcast(event),
     capabilities: { placeNewDatabase: async (fileName) => join(dataDir, fileName) },
   };
-  const health = new HealthMonitor(
-    () =>
-      Promise.all(
-        registry.list().map(
-          (db) =>
-            healthWorker.run({ name: 'health', options: { name: db.id }, dbPath: db.path, schemaDir: schemas.dirOf(db.schema), busyTimeoutMs: HEALTH_BUSY_TIMEOUT_MS }) as Promise<DatabaseHealth>,
-        ),
-      ),
-    options.healthIntervalMs,
-  );
+  /** One database checked in the health worker; its status goes to every open console as it is found. */
+  async function checkDatabase(db: DatabaseEntry) {
+    const job = { name: 'health' as const, options: { name: db.id }, dbPath: db.path, schemaDir: schemas.dirOf(db.schema), busyTimeoutMs: HEALTH_BUSY_TIMEOUT_MS };
+    const { status, health } = (await healthWorker.run(job)) as HealthCheck;
+    events.broadcast({ type: 'status', db: db.id, status });
+    return health;
+  }
+  const health = new HealthMonitor(() => Promise.all(registry.list().map(checkDatabase)), options.healthIntervalMs);
+  health.start();
 
   let allowedHosts = new Set<string>();
 
@@ -204,6 +204,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     token,
     registry,
     async close() {
+      health.stop();
       events.close();
       await new Promise<void>((done) => {
         server.close(() => done());

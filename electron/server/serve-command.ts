@@ -114,6 +114,6 @@ export function addServeCommand(program: Command, defaults: ServeDefaults): void
     .option('--data <dir>', 'folder where the console creates new databases (default: the folder of the first --db)')
     .option('--port <n>', 'port to listen on (0: any free port)', port, DEFAULT_PORT)
     .option('--host <address>', 'address to listen on; anything but loopback is reachable from the network', '127.0.0.1')
-    .option('--health-interval <seconds>', 'how long a health result is reused before the databases are checked again', seconds, 30)
+    .option('--health-interval <seconds>', 'how often the served databases are checked again (open consoles are told the result; GET /api/health reuses it meanwhile)', seconds, 30)
     .action((options: ServeOptions) => serve(options, defaults));
 }

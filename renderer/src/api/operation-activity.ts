@@ -17,7 +17,7 @@ export class OperationActivityStore {
   private readonly listeners = new Set<() => void>();
 
   readonly record = (event: HostEvent): void => {
-    if (event.type === 'databases' || !event.operationId) return;
+    if ((event.type !== 'progress' && event.type !== 'log') || !event.operationId) return;
     const previous = this.activity.get(event.operationId) ?? { progress: null, log: null };
     const next = event.type === 'progress' ? { ...previous, progress: event.progress } : { ...previous, log: event.log };
     this.activity.delete(event.operationId);

@@ -1,8 +1,9 @@
 // @vitest-environment jsdom
-import { act, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
+import { ApiError } from '../api/api-error';
 import { createFakeApi } from '../test/fake-api';
-import { statusReport, verifyReport } from '../test/fixtures';
+import { BROKEN_STATUS, statusReport, verifyReport } from '../test/fixtures';
 import { renderConsole } from '../test/render-console';
 import { databaseKeys } from '../queries/database-keys';
 import { App } from './App';
@@ -21,7 +22,8 @@ describe('App', () => {
 
   it('shows the worse verdict everywhere once a verification finds damage the status cannot see', async () => {
     const damaged = verifyReport({ status: 'unhealthy', reason: 'SQLite quick_check failed: Page 5 is never used.', integrity: { level: 'quick', ok: false, messages: ['Page 5 is never used'] } });
-    renderConsole(<App />, { api: createFakeApi({ listDatabases: () => [MAIN], status: () => statusReport(), verify: () => damaged, backups: () => [] }) });
+    const { queryClient } = renderConsole(<App />, { api: createFakeApi({ listDatabases: () => [MAIN], status: () => statusReport(), backups: () => [] }) });
+    queryClient.setQueryData(databaseKeys.verification('main'), damaged); // as the Integrity view leaves it
     const header = (await screen.findByRole('heading', { level: 1, name: 'conversation_files.db' })).closest('header') as HTMLElement;
     await waitFor(() => expect(within(header).getByText('Unhealthy')).toBeTruthy());
     const sidebar = screen.getByRole('navigation', { name: 'Databases' });
@@ -40,6 +42,41 @@ describe('App', () => {
     expect(await screen.findByText('No database is open')).toBeTruthy();
   });
 
+  it('shows a status the host pushes at once: unhealthy in the header and the sidebar, without asking (issue 14)', async () => {
+    const api = createFakeApi({ listDatabases: () => [MAIN], status: () => statusReport(), backups: () => [] });
+    const { emit } = renderConsole(<App />, { api });
+    const header = (await screen.findByRole('heading', { level: 1, name: 'conversation_files.db' })).closest('header') as HTMLElement;
+    await waitFor(() => expect(within(header).getByText('Healthy')).toBeTruthy());
+    const asked = api.status.mock.calls.length;
+    act(() => emit({ type: 'status', db: 'main', status: BROKEN_STATUS }));
+    await waitFor(() => expect(within(header).getByText('Unhealthy')).toBeTruthy());
+    expect(within(screen.getByRole('navigation', { name: 'Databases' })).getByRole('link', { name: /conversation_files\.db/ }).textContent).toContain('Unhealthy');
+    expect(api.status.mock.calls.length).toBe(asked);
+  });
+
+  it('says when the status was checked, and Refresh reads it again (issue 14)', async () => {
+    let current = statusReport({ checkedAt: new Date(Date.now() - 12_000).toISOString() });
+    const api = createFakeApi({ listDatabases: () => [MAIN], status: () => current, backups: () => [] });
+    renderConsole(<App />, { api });
+    const header = (await screen.findByRole('heading', { level: 1, name: 'conversation_files.db' })).closest('header') as HTMLElement;
+    expect(await within(header).findByText(/^1[2-4] s ago$/)).toBeTruthy();
+    current = BROKEN_STATUS;
+    fireEvent.click(within(header).getByRole('button', { name: 'Refresh' }));
+    expect(await within(header).findByText('Unhealthy')).toBeTruthy();
+  });
+
+  it('marks a locked database as waiting in the sidebar and header, not "Cannot be read" (issue 14)', async () => {
+    const locked = () => {
+      throw new ApiError({ code: 'LOCKED', message: 'The database is locked by another process and stayed locked past the wait time.' });
+    };
+    renderConsole(<App />, { api: createFakeApi({ listDatabases: () => [MAIN], status: locked, backups: () => [] }) });
+    const header = (await screen.findByRole('heading', { level: 1, name: 'conversation_files.db' })).closest('header') as HTMLElement;
+    expect(await within(header).findByText('Locked by another process')).toBeTruthy();
+    const link = within(screen.getByRole('navigation', { name: 'Databases' })).getByRole('link', { name: /conversation_files\.db/ });
+    expect(link.textContent).toContain('Locked · waiting');
+    expect(link.textContent).not.toContain('Cannot be read');
+  });
+
   it('follows the host when it announces a database opened from its own menu', async () => {
     const { emit } = renderConsole(<App />, { api: createFakeApi({ listDatabases: () => [MAIN], status: () => statusReport(), verify: () => verifyReport(), backups: () => [] }) });
     await screen.findByRole('heading', { level: 1, name: 'conversation_files.db' });
@@ -51,14 +88,9 @@ describe('App', () => {
 
   it('stops showing a verification once a write made it outdated, while its new check runs', async () => {
     const damaged = verifyReport({ status: 'unhealthy', reason: 'Table file_metadata is missing.' });
-    let verifications = 0;
-    const api = createFakeApi({
-      listDatabases: () => [MAIN],
-      status: () => statusReport(),
-      verify: () => (verifications++ === 0 ? damaged : new Promise<never>(() => {})),
-      backups: () => [],
-    });
+    const api = createFakeApi({ listDatabases: () => [MAIN], status: () => statusReport(), verify: () => new Promise<never>(() => {}), backups: () => [] });
     const { queryClient } = renderConsole(<App />, { api });
+    queryClient.setQueryData(databaseKeys.verification('main'), damaged);
     const header = (await screen.findByRole('heading', { level: 1, name: 'conversation_files.db' })).closest('header') as HTMLElement;
     await waitFor(() => expect(within(header).getByText('Unhealthy')).toBeTruthy());
     act(() => void queryClient.invalidateQueries({ queryKey: databaseKeys.one('main') })); // its verify never answers

@@ -3,6 +3,7 @@ import { ErrorNotice } from '../components/ErrorNotice';
 import { EmptyState, LoadingState } from '../components/QueryStates';
 import { DatabasesSidebar } from '../features/databases/DatabasesSidebar';
 import { useDatabaseAnnouncements, useDatabases } from '../features/databases/databases-queries';
+import { useStatusAnnouncements } from '../queries/status';
 import { hrefFor, useRoute } from '../lib/routes';
 import { DatabaseWorkspace } from './DatabaseWorkspace';
 import './app.css';
@@ -31,6 +32,7 @@ function MainArea() {
 export function App() {
   const route = useRoute();
   useDatabaseAnnouncements();
+  useStatusAnnouncements();
   return (
     <div className="app">
       <aside className="app__sidebar">

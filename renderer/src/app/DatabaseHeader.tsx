@@ -1,6 +1,8 @@
 import type { DatabaseEntry } from '../../../shared/types';
+import { CheckedAgo } from '../components/CheckedAgo';
 import { StatusBadge } from '../components/StatusBadge';
 import { Tag } from '../components/Tag';
+import { isLocked } from '../lib/locked';
 import { useHealth } from '../queries/health';
 
 /** Which database this is and how it is, always in view above every tab. */
@@ -12,7 +14,7 @@ export function DatabaseHeader({ database }: { database: DatabaseEntry }) {
         <h1 className="database-header__name">{database.name}</h1>
         <p className="database-header__path mono" title={database.path}>{database.path}</p>
       </div>
-      {status.isError && <Tag tone="bad" strong>✕ Cannot be read</Tag>}
+      {status.isError && (isLocked(status.error) ? <Tag tone="warn" strong>Locked by another process</Tag> : <Tag tone="bad" strong>✕ Cannot be read</Tag>)}
       {status.data && status.verdict && (
         <div className="database-header__state">
           <span className="database-header__version">
@@ -20,6 +22,7 @@ export function DatabaseHeader({ database }: { database: DatabaseEntry }) {
             <span className="muted"> · {database.schema}</span>
           </span>
           <StatusBadge status={status.verdict.status} />
+          <CheckedAgo at={status.data.checkedAt} onRefresh={() => void status.refetch()} refreshing={status.isFetching} />
         </div>
       )}
     </header>

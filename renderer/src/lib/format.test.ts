@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { folderOf, formatAgo, formatBytes, formatDuration, plural } from './format';
+import { folderOf, formatAge, formatAgo, formatBytes, formatDuration, plural } from './format';
 import { isRepairable, whyNotRepairable } from './repairability';
 import { compareVersions } from './versions';
 import { CHANGED_COLUMN, MISSING_INDEX, MISSING_TABLE } from '../test/fixtures';
@@ -20,6 +20,8 @@ describe('format', () => {
     const now = new Date('2025-03-01T12:00:00Z');
     expect(formatAgo('2025-03-01T11:59:30Z', now)).toBe('just now');
     expect(formatAgo('2025-03-01T09:00:00Z', now)).toBe('3 hours ago');
+    expect(formatAge('2025-03-01T11:59:48Z', now)).toBe('12 s ago');
+    expect(formatAge('2025-03-01T11:58:00Z', now)).toBe('2 minutes ago');
   });
 
   it('finds the folder of a path on any host', () => {

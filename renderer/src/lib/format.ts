@@ -49,6 +49,13 @@ export function formatAgo(iso: string, now: Date = new Date()): string {
   return 'just now';
 }
 
+/** A check's age to the second while it is fresh ("12 s ago"), then as formatAgo says it. */
+export function formatAge(iso: string, now: Date = new Date()): string {
+  const seconds = Math.round((now.getTime() - new Date(iso).getTime()) / 1000);
+  if (seconds >= 60 || Number.isNaN(seconds)) return formatAgo(iso, now);
+  return seconds < 1 ? 'just now' : `${seconds} s ago`;
+}
+
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;

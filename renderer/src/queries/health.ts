@@ -22,11 +22,12 @@ function currentVerification(queryClient: QueryClient, db: string, verification:
 
 /**
  * A database's health as every part of the console shows it (sidebar dot, header badge, Overview):
- * the status, made worse by the last verification already in the cache. It never starts a check.
+ * the engine's status (drift and quick_check), made worse by the last verification already in the
+ * cache (a full check from the Integrity view). It never starts a check.
  */
 export function useHealth(db: string) {
   const status = useStatus(db);
-  const verification = useQuery({ ...verificationQueryOptions(useApi(), db), enabled: false });
-  const queryClient = useQueryClient();
-  return { ...status, verdict: status.data ? verdictOf(status.data, currentVerification(queryClient, db, verification.data)) : undefined };
+  const cached = useQuery({ ...verificationQueryOptions(useApi(), db), enabled: false });
+  const verification = currentVerification(useQueryClient(), db, cached.data);
+  return { ...status, verification, verdict: status.data ? verdictOf(status.data, verification) : undefined };
 }

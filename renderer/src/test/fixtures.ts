@@ -22,6 +22,8 @@ export function statusReport(overrides: Partial<StatusReport> = {}): StatusRepor
     adoptable: false,
     checksumMismatches: [],
     problems: [],
+    integrity: { level: 'quick', ok: true, messages: [], checkedAt: '2025-03-01T10:00:00.000Z' },
+    checkedAt: '2025-03-01T10:00:00.000Z',
     ...overrides,
   };
 }
@@ -44,6 +46,13 @@ export const CHANGED_COLUMN: Problem = {
 
 export const BROKEN_STATUS = statusReport({
   status: 'unhealthy', reason: 'Table file_metadata is missing (and 1 more problem).', problems: [MISSING_TABLE, MISSING_INDEX],
+});
+
+/** A file with pages overwritten in its middle, behind on its migrations: what misled the console in issue 14. */
+export const DAMAGED_STATUS = statusReport({
+  status: 'unhealthy', reason: 'SQLite quick_check failed: database disk image is malformed.', version: '1.1.0', pending: ['1.2.0'],
+  problems: [{ kind: 'integrity', name: 'database', change: 'failed', severity: 'error', message: 'SQLite quick_check failed: database disk image is malformed' }],
+  integrity: { level: 'quick', ok: false, messages: ['database disk image is malformed'], checkedAt: '2025-03-01T10:00:00.000Z' },
 });
 
 export function verifyReport(overrides: Partial<VerifyReport> = {}): VerifyReport {

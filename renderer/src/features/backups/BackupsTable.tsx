@@ -1,4 +1,4 @@
-import type { BackupInfo } from '../../../../shared/types';
+import type { BackupInfo, BackupVerification } from '../../../../shared/types';
 import { Button } from '../../components/Button';
 import { Tag } from '../../components/Tag';
 import { formatAgo, formatBytes, formatDateTime, formatTimestamp, shortHash } from '../../lib/format';
@@ -11,7 +11,21 @@ const REASONS: Record<BackupInfo['reason'], string> = {
   'pre-recover': 'Before recovering rows',
 };
 
-function VerifiedCell({ backup }: { backup: BackupInfo }) {
+/** Why a backup must not be restored from, or null: its latest check, else the one made when it was taken. */
+export function whyUntrusted(backup: BackupInfo, check: BackupVerification | undefined): string | null {
+  if (check) return check.ok ? null : (check.problems[0] ?? 'It failed verification.');
+  return backup.verified && !backup.verified.ok ? (backup.verified.messages[0] ?? 'It failed verification when it was taken.') : null;
+}
+
+function VerifiedCell({ backup, check }: { backup: BackupInfo; check: BackupVerification | undefined }) {
+  if (check && !check.ok) {
+    return (
+      <span className="verified-cell">
+        <Tag tone="bad" strong>✕ Failed verification</Tag>
+        <span>{whyUntrusted(backup, check)}</span>
+      </span>
+    );
+  }
   if (backup.verified === null) return <Tag tone="warn">Not verified</Tag>;
   const { ok, level, at, messages } = backup.verified;
   return (
@@ -24,13 +38,15 @@ function VerifiedCell({ backup }: { backup: BackupInfo }) {
 
 interface BackupsTableProps {
   backups: BackupInfo[];
+  /** The latest verification of each backup this session, by name (useBackupChecks). */
+  checks: Record<string, BackupVerification>;
   busy: boolean;
   onVerify: (backup: BackupInfo) => void;
   onRestore: (backup: BackupInfo) => void;
 }
 
 /** The backups, newest first: when, why, which version, how big, whether they check out. */
-export function BackupsTable({ backups, busy, onVerify, onRestore }: BackupsTableProps) {
+export function BackupsTable({ backups, checks, busy, onVerify, onRestore }: BackupsTableProps) {
   return (
     <table className="data-table">
       <thead>
@@ -54,7 +70,7 @@ export function BackupsTable({ backups, busy, onVerify, onRestore }: BackupsTabl
             <td>{REASONS[backup.reason] ?? backup.reason}</td>
             <td className="mono">{backup.version ?? '—'}</td>
             <td className="number">{formatBytes(backup.bytes)}</td>
-            <td><VerifiedCell backup={backup} /></td>
+            <td><VerifiedCell backup={backup} check={checks[backup.name]} /></td>
             <td>
               <div className="mono backup-name" title={backup.path}>{backup.name}</div>
               <div className="muted mono" title={backup.sha256}>sha256 {shortHash(backup.sha256)}</div>
@@ -62,7 +78,15 @@ export function BackupsTable({ backups, busy, onVerify, onRestore }: BackupsTabl
             <td>
               <div className="row-actions">
                 <Button size="small" onClick={() => onVerify(backup)} disabled={busy} aria-label={`Verify backup ${backup.name}`}>Verify</Button>
-                <Button size="small" onClick={() => onRestore(backup)} disabled={busy} aria-label={`Restore backup ${backup.name}`}>Restore…</Button>
+                <Button
+                  size="small"
+                  onClick={() => onRestore(backup)}
+                  disabled={busy || whyUntrusted(backup, checks[backup.name]) !== null}
+                  title={whyUntrusted(backup, checks[backup.name]) ? 'It failed verification: it cannot be restored from.' : undefined}
+                  aria-label={`Restore backup ${backup.name}`}
+                >
+                  Restore…
+                </Button>
               </div>
             </td>
           </tr>

@@ -80,6 +80,23 @@ describe('BackupsView', () => {
     expect(await screen.findByText(`${OLDER.name} checks out`)).toBeTruthy();
   });
 
+  it('a backup that fails verification loses its Verified badge at once, says why, and cannot be restored (issue 14)', async () => {
+    const altered = 'Its SHA-256 is 1234567890ab…, not the aaaaaaaaaaaa… recorded when it was taken: the file has changed since.';
+    const api = databaseWithBackups();
+    api.verifyBackup.mockImplementation(async ({ backup }) => ({
+      name: backup, path: `/srv/chat/conversation_files.db.backups/${backup}`, ok: false, hashMatches: false, sha256: '1'.repeat(64), expectedSha256: 'a'.repeat(64),
+      version: '1.0.0', integrity: { level: 'quick' as const, ok: true, messages: [] }, problems: [altered], durationMs: 30,
+    }));
+    renderConsole(<BackupsView db="main" />, { api });
+    fireEvent.click(await screen.findByRole('button', { name: `Verify backup ${OLDER.name}` }));
+    await screen.findByText(`${OLDER.name} failed verification`);
+    const [row] = dataRows();
+    expect(row.textContent).not.toContain('✓ Verified');
+    expect(within(row).getByText('✕ Failed verification')).toBeTruthy();
+    expect(within(row).getByText(altered)).toBeTruthy();
+    expect((within(row).getByRole('button', { name: `Restore backup ${OLDER.name}` }) as HTMLButtonElement).disabled).toBe(true);
+  });
+
   it('explains an empty list, and a host without backups', async () => {
     renderConsole(<BackupsView db="main" />, { api: createFakeApi({ status: () => statusReport(), backups: () => [] }) });
     expect(await screen.findByText('No backups yet')).toBeTruthy();

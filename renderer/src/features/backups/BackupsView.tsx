@@ -8,7 +8,7 @@ import { Panel } from '../../components/Panel';
 import { EmptyState, LoadingState } from '../../components/QueryStates';
 import { verificationWords } from '../../lib/backup-verification';
 import { formatBytes, plural } from '../../lib/format';
-import { useBackups } from '../../queries/backups';
+import { useBackupChecks, useBackups } from '../../queries/backups';
 import { useStatus } from '../../queries/status';
 import { BackupsTable } from './BackupsTable';
 import { useBackupNow, useRestore, useVerifyBackup } from './backups-queries';
@@ -47,6 +47,7 @@ export function BackupsView({ db }: { db: string }) {
   const status = useStatus(db);
   const backupNow = useBackupNow(db);
   const verify = useVerifyBackup(db);
+  const checks = useBackupChecks(db);
   const restore = useRestore(db);
   const [restoring, setRestoring] = useState<BackupInfo | null>(null);
   const busy = backupNow.isRunning || verify.isRunning || restore.isRunning;
@@ -80,7 +81,7 @@ export function BackupsView({ db }: { db: string }) {
       )}
       {backups.data && backups.data.length > 0 && (
         <div className="table-frame backups__table">
-          <BackupsTable backups={backups.data} busy={busy} onVerify={(b) => verify.start(b.name)} onRestore={setRestoring} />
+          <BackupsTable backups={backups.data} checks={checks} busy={busy} onVerify={(b) => verify.start(b.name)} onRestore={setRestoring} />
         </div>
       )}
       {restoring && (

@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useApi } from '../../api/connection-context';
 import { useLongOperation } from '../../hooks/use-long-operation';
+import { backupChecksKey, type BackupChecks } from '../../queries/backups';
 import { databaseKeys } from '../../queries/database-keys';
 
 export const backupKeys = {
@@ -23,6 +24,7 @@ export function useVerifyBackup(db: string) {
   const queryClient = useQueryClient();
   return useLongOperation({
     run: (backup: string, operationId) => api.verifyBackup({ db, backup, operationId, full: false }),
+    onSuccess: (result) => queryClient.setQueryData(backupChecksKey(db), (checks: BackupChecks = {}) => ({ ...checks, [result.name]: result })),
     onSettled: () => queryClient.invalidateQueries({ queryKey: backupKeys.list(db) }),
   });
 }

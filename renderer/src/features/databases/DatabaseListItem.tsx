@@ -2,6 +2,7 @@ import type { DatabaseEntry } from '../../../../shared/types';
 import { Button } from '../../components/Button';
 import { HealthDot } from '../../components/HealthDot';
 import { HEALTH } from '../../lib/health-labels';
+import { isLocked } from '../../lib/locked';
 import { hrefFor } from '../../lib/routes';
 import { useHealth } from '../../queries/health';
 
@@ -15,6 +16,7 @@ interface DatabaseListItemProps {
 function useHealthLine(db: string) {
   const health = useHealth(db);
   if (health.isPending) return { dot: 'unknown' as const, line: 'Checking…' };
+  if (isLocked(health.error)) return { dot: 'locked' as const, line: 'Locked · waiting' };
   if (health.isError || !health.verdict) return { dot: 'error' as const, line: 'Cannot be read' };
   const { status } = health.verdict;
   return { dot: status, line: `${health.data.version ?? 'no version'} · ${HEALTH[status].label}` };

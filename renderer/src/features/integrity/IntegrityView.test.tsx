@@ -166,4 +166,13 @@ describe('IntegrityView', () => {
     expect(alert.textContent).toContain('The repair did not run: The database is locked by another process.');
     expect(alert.textContent).toContain('LOCKED');
   });
+
+  it('waits for a lock like the Overview does, instead of calling the database unreadable (issue 14)', async () => {
+    const locked = () => {
+      throw new ApiError({ code: 'LOCKED', message: 'The database is locked by another process and stayed locked past the wait time.' });
+    };
+    renderConsole(<IntegrityView db="main" />, { api: createFakeApi({ status: locked }) });
+    expect(await screen.findByText('Waiting for the lock held by another process')).toBeTruthy();
+    expect(screen.queryByText(/could not be read/)).toBeNull();
+  });
 });

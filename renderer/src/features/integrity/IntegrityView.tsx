@@ -1,4 +1,4 @@
-import { ErrorNotice } from '../../components/ErrorNotice';
+import { StatusUnavailable } from '../../components/StatusUnavailable';
 import { Notice } from '../../components/Notice';
 import { Panel } from '../../components/Panel';
 import { EmptyState, LoadingState } from '../../components/QueryStates';
@@ -21,7 +21,7 @@ export function IntegrityView({ db }: { db: string }) {
   const repair = useRepair(db);
 
   if (status.isPending) return <LoadingState label="Reading the database…" />;
-  if (status.isError) return <ErrorNotice error={status.error} context="The database could not be read" />;
+  if (status.isError) return <StatusUnavailable db={db} error={status.error} onRetry={() => void status.refetch()} retrying={status.isFetching} />;
   if (status.data.status === 'not_initialized') {
     return (
       <EmptyState title="Nothing to compare yet" action={<a href={hrefFor(db, 'overview')}>Initialize it from the Overview</a>}>

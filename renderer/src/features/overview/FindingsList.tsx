@@ -1,6 +1,7 @@
 import type { Problem } from '../../../../shared/types';
 import { Panel } from '../../components/Panel';
 import { Tag } from '../../components/Tag';
+import { plural } from '../../lib/format';
 import { hrefFor } from '../../lib/routes';
 
 const SHOWN = 6;
@@ -12,7 +13,7 @@ export function FindingsList({ db, problems }: { db: string; problems: Problem[]
   return (
     <Panel
       title="Findings"
-      subtitle={`${problems.length} difference${problems.length === 1 ? '' : 's'} from the expected schema`}
+      subtitle={plural(problems.length, 'problem')}
       actions={<a href={hrefFor(db, 'integrity')}>Open the integrity view</a>}
     >
       <ul className="findings">

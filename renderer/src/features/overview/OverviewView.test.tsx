@@ -1,20 +1,50 @@
 // @vitest-environment jsdom
-import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { StatusReport } from '../../../../shared/types';
 import { ApiError } from '../../api/api-error';
 import { createFakeApi } from '../../test/fake-api';
-import { BROKEN_STATUS, FRESH_STATUS, backupInfo, statusReport, verifyReport } from '../../test/fixtures';
+import { backupChecksKey } from '../../queries/backups';
+import { databaseKeys } from '../../queries/database-keys';
+import { BROKEN_STATUS, DAMAGED_STATUS, FRESH_STATUS, backupInfo, statusReport, verifyReport } from '../../test/fixtures';
 import { renderConsole } from '../../test/render-console';
 import { OverviewView } from './OverviewView';
 
 describe('OverviewView', () => {
   it('never tags a full check "integrity ok" while foreign_key_check found violations (issue 12)', async () => {
     const orphan = { table: 'file_metadata', rowid: 7, parent: 'conversation_files', constraintIndex: 0 };
-    const verify = () => verifyReport({ status: 'unhealthy', integrity: { level: 'full', ok: true, messages: [] }, foreignKeyViolations: [orphan, { ...orphan, rowid: 8 }] });
-    renderConsole(<OverviewView db="main" />, { api: createFakeApi({ status: () => statusReport(), verify, backups: () => [] }) });
-    expect(await screen.findByText('2 foreign-key violations')).toBeTruthy();
-    expect(screen.queryByText('integrity ok')).toBeNull();
+    const full = verifyReport({ status: 'unhealthy', integrity: { level: 'full', ok: true, messages: [] }, foreignKeyViolations: [orphan, { ...orphan, rowid: 8 }] });
+    const { queryClient } = renderConsole(<OverviewView db="main" />, { api: createFakeApi({ status: () => statusReport(), backups: () => [] }) });
+    queryClient.setQueryData(databaseKeys.verification('main'), full); // as the Integrity view leaves it
+    const fact = (await screen.findByText('2 foreign-key violations')).closest('.safety-fact') as HTMLElement;
+    expect(within(fact).queryByText('integrity ok')).toBeNull();
+  });
+
+  it.each([
+    ['behind on its migrations', DAMAGED_STATUS],
+    ['at the latest version', statusReport({ ...DAMAGED_STATUS, version: '1.2.0', pending: [] })],
+  ])('a damaged file %s is Unhealthy with "Restore a backup" as the next step, and no card looks fine (issue 14)', async (_, damaged) => {
+    const { container } = renderConsole(<OverviewView db="main" />, { api: createFakeApi({ status: () => damaged, backups: () => [backupInfo()] }) });
+    const step = await screen.findByRole('region', { name: 'Status and next step' });
+    expect(within(step).getByText('Unhealthy')).toBeTruthy();
+    expect(within(step).getByText('Restore a backup')).toBeTruthy();
+    expect(screen.getByText('integrity failed')).toBeTruthy();
+    expect(screen.queryByText(/Migrate/)).toBeNull();
+    // Green is left to the backup's own badge: neither "up to date" nor "integrity ok" looks fine here.
+    expect([...container.querySelectorAll('.tag--ok')].map((tag) => tag.textContent)).toEqual(['verified']);
+  });
+
+  it('the latest backup loses "verified" once a check in this session failed (issue 14)', async () => {
+    const latest = backupInfo();
+    const { queryClient } = renderConsole(<OverviewView db="main" />, { api: createFakeApi({ status: () => statusReport(), backups: () => [latest] }) });
+    expect(await screen.findByText('verified')).toBeTruthy();
+    act(() => {
+      queryClient.setQueryData(backupChecksKey('main'), {
+        [latest.name]: { name: latest.name, path: latest.path, ok: false, hashMatches: false, sha256: '1'.repeat(64), expectedSha256: latest.sha256, version: '1.2.0', integrity: { level: 'quick', ok: true, messages: [] }, problems: ['The file has changed since.'], durationMs: 5 },
+      });
+    });
+    expect(await screen.findByText('failed verification')).toBeTruthy();
+    expect(screen.queryByText('verified')).toBeNull();
   });
 
   it('shows the facts a support engineer asks for first', async () => {
@@ -75,6 +105,24 @@ describe('OverviewView', () => {
     expect(alert.textContent).toContain('/srv/notes.db is not a SQLite database.');
     expect(alert.textContent).toContain('What to do: Check the path.');
     expect(alert.textContent).toContain('NOT_A_DATABASE');
+  });
+
+  it('tells a locked database from an unreadable one: it waits for the lock, says how long, and Retry reads it once free (issue 14)', async () => {
+    let locked = true;
+    const api = createFakeApi({
+      status: () => {
+        if (locked) throw new ApiError({ code: 'LOCKED', message: 'The database /srv/chat/conversation_files.db is locked by another process and stayed locked past the wait time.' });
+        return statusReport();
+      },
+      backups: () => [],
+    });
+    renderConsole(<OverviewView db="main" />, { api });
+    expect(await screen.findByText('Waiting for the lock held by another process')).toBeTruthy();
+    expect(screen.getByText(/Waited .* so far/)).toBeTruthy();
+    expect(screen.queryByRole('alert')).toBeNull();
+    locked = false;
+    fireEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    expect(await screen.findByText('Healthy')).toBeTruthy();
   });
 
   it('adopts a database the Python service created, at the version its schema_migrations records', async () => {

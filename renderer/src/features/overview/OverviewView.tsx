@@ -1,8 +1,7 @@
-import { ErrorNotice } from '../../components/ErrorNotice';
+import { StatusUnavailable } from '../../components/StatusUnavailable';
 import { LoadingState } from '../../components/QueryStates';
 import { useBackups } from '../../queries/backups';
-import { useStatus } from '../../queries/status';
-import { useVerification } from '../../queries/verification';
+import { useHealth } from '../../queries/health';
 import { DatabaseFacts } from './DatabaseFacts';
 import { FindingsList } from './FindingsList';
 import { InitializeOutcome } from './InitializeAction';
@@ -13,26 +12,27 @@ import './overview.css';
 
 /** Path, size, engine, version against the latest, status in words, safety net, and the next step. */
 export function OverviewView({ db }: { db: string }) {
-  const status = useStatus(db);
-  const verification = useVerification(db, { enabled: status.data?.exists === true });
+  // The status carries the engine's verdict and its quick_check; a verification is only what the Integrity view ran.
+  const status = useHealth(db);
+  const verification = status.verification;
   const backups = useBackups(db);
   const initialize = useInitialize(db);
 
   if (status.isPending) return <LoadingState label="Reading the database…" />;
-  if (status.isError) return <ErrorNotice error={status.error} context="The database could not be read" />;
+  if (status.isError || !status.verdict) return <StatusUnavailable db={db} error={status.error} onRetry={() => void status.refetch()} retrying={status.isFetching} />;
   return (
     <div className="overview">
       {initialize.result && <InitializeOutcome result={initialize.result} />}
       <NextActionPanel
         db={db}
         status={status.data}
-        verification={verification.data}
+        verification={verification}
         initialize={initialize}
         hasBackup={backups.data ? backups.data.length > 0 : null}
       />
       <div className="overview__columns">
-        <DatabaseFacts status={status.data} />
-        <SafetyFacts db={db} exists={status.data.exists} backups={backups} verification={verification} />
+        <DatabaseFacts status={status.data} verdict={status.verdict.status} />
+        <SafetyFacts db={db} status={status.data} verdict={status.verdict.status} backups={backups} verification={verification} />
       </div>
       <FindingsList db={db} problems={status.data.problems} />
     </div>

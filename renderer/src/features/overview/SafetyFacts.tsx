@@ -1,36 +1,49 @@
 import type { UseQueryResult } from '@tanstack/react-query';
-import type { BackupInfo, VerifyReport } from '../../../../shared/types';
+import type { BackupInfo, HealthStatus, StatusReport, VerifyReport } from '../../../../shared/types';
 import { errorInfoOf } from '../../api/api-error';
 import { FactList } from '../../components/FactList';
 import { Panel } from '../../components/Panel';
+import type { Tone } from '../../components/Notice';
 import { Tag } from '../../components/Tag';
-import { formatAgo, formatBytes, formatDateTime, plural } from '../../lib/format';
+import { formatAge, formatAgo, formatBytes, formatDateTime, plural } from '../../lib/format';
 import { hrefFor } from '../../lib/routes';
+import { useBackupChecks } from '../../queries/backups';
 
 function Unavailable({ error }: { error: unknown }) {
   const info = errorInfoOf(error);
   return <span className="muted" title={info.hint}>{info.code === 'NOT_SUPPORTED' ? 'Not available on this host' : `${info.message} (${info.code})`}</span>;
 }
 
-function LastBackup({ backups }: { backups: UseQueryResult<BackupInfo[]> }) {
+function LastBackup({ db, backups }: { db: string; backups: UseQueryResult<BackupInfo[]> }) {
+  const checks = useBackupChecks(db);
   if (backups.isPending) return <span className="muted">Loading…</span>;
   if (backups.isError) return <Unavailable error={backups.error} />;
   const latest = backups.data[0];
   if (!latest) return <Tag tone="warn">No backup yet</Tag>;
+  // A failed check in this session outranks the one recorded when the backup was taken.
+  const verified = checks[latest.name] ? { ok: checks[latest.name].ok } : latest.verified;
   return (
     <span className="safety-fact">
       <time dateTime={latest.createdAt} title={formatDateTime(latest.createdAt)}>{formatAgo(latest.createdAt)}</time>
       <span className="muted"> · {latest.reason} · {latest.version ?? 'no version'} · {formatBytes(latest.bytes)}</span>
-      {latest.verified === null ? <Tag tone="warn">not verified</Tag> : latest.verified.ok ? <Tag tone="ok">verified</Tag> : <Tag tone="bad">failed verification</Tag>}
+      {verified === null ? <Tag tone="warn">not verified</Tag> : verified.ok ? <Tag tone="ok">verified</Tag> : <Tag tone="bad">failed verification</Tag>}
     </span>
   );
 }
 
-function LastVerification({ verification, exists }: { verification: UseQueryResult<VerifyReport>; exists: boolean }) {
-  if (!exists) return <span className="muted">Nothing to check yet</span>;
-  if (verification.isPending) return <span className="muted">Running a quick check…</span>;
-  if (verification.isError) return <Unavailable error={verification.error} />;
-  const report = verification.data;
+function QuickCheck({ status, okTone }: { status: StatusReport; okTone: Tone }) {
+  const integrity = status.integrity;
+  if (!integrity) return <span className="muted">Nothing to check yet</span>;
+  return (
+    <span className="safety-fact">
+      <time dateTime={integrity.checkedAt} title={formatDateTime(integrity.checkedAt)}>{formatAge(integrity.checkedAt)}</time>
+      <span className="muted"> · quick check</span>
+      {integrity.ok ? <Tag tone={okTone}>integrity ok</Tag> : <Tag tone="bad">integrity failed</Tag>}
+    </span>
+  );
+}
+
+function LastVerification({ report, okTone }: { report: VerifyReport; okTone: Tone }) {
   const failures = report.problems.filter((p) => p.severity === 'error').length;
   return (
     <span className="safety-fact">
@@ -38,7 +51,7 @@ function LastVerification({ verification, exists }: { verification: UseQueryResu
       <span className="muted"> · {report.integrity.level} check</span>
       {!report.integrity.ok ? <Tag tone="bad">integrity failed</Tag>
         : report.foreignKeyViolations.length > 0 ? <Tag tone="bad">{plural(report.foreignKeyViolations.length, 'foreign-key violation')}</Tag>
-        : <Tag tone="ok">integrity ok</Tag>}
+        : <Tag tone={okTone}>integrity ok</Tag>}
       {failures > 0 && <Tag tone="bad">{plural(failures, 'problem')}</Tag>}
     </span>
   );
@@ -46,19 +59,24 @@ function LastVerification({ verification, exists }: { verification: UseQueryResu
 
 interface SafetyFactsProps {
   db: string;
-  exists: boolean;
+  status: StatusReport;
+  verdict: HealthStatus;
   backups: UseQueryResult<BackupInfo[]>;
-  verification: UseQueryResult<VerifyReport>;
+  /** A verification run from the Integrity view, if any is current. */
+  verification: VerifyReport | undefined;
 }
 
 /** When it was last backed up and last checked: the two facts that say how safe a change is. */
-export function SafetyFacts({ db, exists, backups, verification }: SafetyFactsProps) {
+export function SafetyFacts({ db, status, verdict, backups, verification }: SafetyFactsProps) {
+  // A passing check is green only under a healthy verdict, so no card looks fine above a problem.
+  const okTone: Tone = verdict === 'healthy' ? 'ok' : 'neutral';
   return (
     <Panel title="Safety net">
       <FactList
         facts={[
-          { label: 'Last backup', value: <LastBackup backups={backups} /> },
-          { label: 'Last verification', value: <LastVerification verification={verification} exists={exists} /> },
+          { label: 'Last backup', value: <LastBackup db={db} backups={backups} /> },
+          { label: 'Last quick check', value: <QuickCheck status={status} okTone={okTone} /> },
+          ...(verification ? [{ label: 'Last verification', value: <LastVerification report={verification} okTone={okTone} /> }] : []),
         ]}
       />
       <p className="safety-links">

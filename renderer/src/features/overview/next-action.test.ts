@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BROKEN_STATUS, CHANGED_COLUMN, FRESH_STATUS, MISSING_TABLE, statusReport, verifyReport } from '../../test/fixtures';
+import { BROKEN_STATUS, CHANGED_COLUMN, DAMAGED_STATUS, FRESH_STATUS, MISSING_TABLE, statusReport, verifyReport } from '../../test/fixtures';
 import { nextActionFor } from './next-action';
 
 describe('nextActionFor', () => {
@@ -25,6 +25,10 @@ describe('nextActionFor', () => {
   it('restores when the last verification found damage, even if the schema is fine', () => {
     const damaged = verifyReport({ status: 'unhealthy', integrity: { level: 'quick', ok: false, messages: ['*** in database main *** Page 5 is never used'] } });
     expect(nextActionFor(statusReport(), damaged)).toMatchObject({ kind: 'restore', why: expect.stringContaining('Page 5 is never used') });
+  });
+
+  it('restores a file whose status found it damaged, never migrating it (issue 14)', () => {
+    expect(nextActionFor(DAMAGED_STATUS)).toMatchObject({ kind: 'restore', why: expect.stringContaining('the file itself is damaged') });
   });
 
   it('adopts an unversioned database, with the legacy version when there is one', () => {

@@ -1,6 +1,7 @@
-import type { ChecksumMismatch, LegacyVersion, Problem, StatusReport, VerifyReport } from '../../../../shared/types';
+import type { ChecksumMismatch, IntegrityResult, LegacyVersion, Problem, StatusReport, VerifyReport } from '../../../../shared/types';
 import { plural } from '../../lib/format';
 import { isRepairable } from '../../lib/repairability';
+import { verdictOf } from '../../queries/health';
 import { compareVersions } from '../../lib/versions';
 
 /** The one thing to do next for a database, worst problem first. */
@@ -15,12 +16,16 @@ export type NextAction =
   | { kind: 'migrate'; pending: string[]; to: string }
   | { kind: 'none' };
 
-function damageOf(verification: VerifyReport | undefined): string | null {
+function failedCheck(integrity: IntegrityResult): string {
+  const check = integrity.level === 'quick' ? 'quick_check' : 'integrity_check';
+  return `SQLite's ${check} failed (${integrity.messages[0] ?? 'no detail'}): the file itself is damaged.`;
+}
+
+/** Damage found by the status's own quick_check or by the last verification. */
+function damageOf(status: StatusReport, verification: VerifyReport | undefined): string | null {
+  if (status.integrity && !status.integrity.ok) return failedCheck(status.integrity);
   if (!verification) return null;
-  if (!verification.integrity.ok) {
-    const check = verification.integrity.level === 'quick' ? 'quick_check' : 'integrity_check';
-    return `SQLite's ${check} failed (${verification.integrity.messages[0] ?? 'no detail'}): the file itself is damaged.`;
-  }
+  if (!verification.integrity.ok) return failedCheck(verification.integrity);
   const orphans = verification.foreignKeyViolations.length;
   if (orphans > 0) return `${plural(orphans, 'row')} point at rows that no longer exist (foreign-key violations).`;
   return null;
@@ -33,7 +38,7 @@ export function nextActionFor(status: StatusReport, verification?: VerifyReport)
   if (status.version && compareVersions(status.version, status.latest) > 0) {
     return { kind: 'update-tool', version: status.version, latest: status.latest };
   }
-  const damage = damageOf(verification);
+  const damage = damageOf(status, verification);
   if (damage) return { kind: 'restore', why: damage };
   const errors = status.problems.filter((p) => p.severity === 'error');
   const repairable = errors.filter(isRepairable);
@@ -41,6 +46,9 @@ export function nextActionFor(status: StatusReport, verification?: VerifyReport)
   if (errors.length) {
     return { kind: 'restore', why: `${errors[0].message} Repair cannot fix this safely, so a backup from before the change is the way back.` };
   }
+  // Whatever else the engine judged unhealthy: never suggest a migration or "nothing to do" under that verdict.
+  const verdict = verdictOf(status, verification);
+  if (verdict.status === 'unhealthy') return { kind: 'restore', why: verdict.reason };
   if (status.version === null && status.adoptable && status.legacy?.version) {
     return { kind: 'adopt-and-migrate', legacy: status.legacy, pending: status.pending, to: status.pending[status.pending.length - 1] ?? status.legacy.version };
   }

@@ -1,5 +1,6 @@
 import { hasErrorCode } from '../../api/api-error';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { StatusUnavailable } from '../../components/StatusUnavailable';
 import { EmptyState, LoadingState } from '../../components/QueryStates';
 import { hrefFor } from '../../lib/routes';
 import { useStatus } from '../../queries/status';
@@ -16,7 +17,7 @@ export function PlanView({ db }: { db: string }) {
   const plan = usePlan(db, { enabled: versioned });
 
   if (status.isPending) return <LoadingState label="Reading the database…" />;
-  if (status.isError) return <ErrorNotice error={status.error} context="The database could not be read" />;
+  if (status.isError) return <StatusUnavailable db={db} error={status.error} onRetry={() => void status.refetch()} retrying={status.isFetching} />;
   if (!versioned) {
     const fresh = status.data.status === 'not_initialized';
     return (
