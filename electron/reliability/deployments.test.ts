@@ -1,13 +1,13 @@
 import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { BackupInfo, MigrateResult, VerifyReport } from '../../shared/types';
 import { listBackups } from '../engine/list-backups';
 import { verifyBackup } from '../engine/verify-backup';
 import { finished, spawnCli, type CliRun } from '../engine/test-support/cli';
-import { contextFor, REPO_ROOT, sqlite3, tempDir } from '../engine/test-support/fixtures';
-import { acknowledgedIds, committedSoFar, fileIdsIn } from './test-support/commit-log';
+import { contextFor, sqlite3, tempDir } from '../engine/test-support/fixtures';
+import { acknowledgedIds, committedSoFar, DEPLOYMENT_WORKER, fileIdsIn, JOURNAL_MODES, workersKilledAfterEach } from './test-support/commit-log';
 import { scaled, spawnTsx, until } from './test-support/soak';
 
 // Many deployments at once: six service VMs insert files, metadata, associations and access logs
@@ -25,22 +25,12 @@ import { scaled, spawnTsx, until } from './test-support/soak';
 // workload is otherwise the same, and it is the mode where a worker's COMMIT waits for the tool's
 // readers.
 
-const WORKER = join(REPO_ROOT, 'electron/reliability/test-support/deployment-worker.ts');
 const WORKERS = 6;
 /** Files each worker must commit between two of the tool's steps, so every step overlaps live writes. */
 const FILES_BETWEEN_STEPS = scaled(15, 400);
 const ROUNDS = scaled(1, 3);
-const MODES: { mode: 'wal' | 'delete'; pauseMs: number }[] = [
-  { mode: 'wal', pauseMs: 0 },
-  { mode: 'delete', pauseMs: 1 },
-];
 
-/** Workers still running when a test ends (it failed before stopping them) are killed. */
-const running = new Set<ChildProcess>();
-afterEach(() => {
-  for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  running.clear();
-});
+const running = workersKilledAfterEach();
 
 interface WorkerSummary {
   name: string;
@@ -75,7 +65,7 @@ async function scenario(mode: 'wal' | 'delete', pauseMs: number, round: number):
   const deployments: Deployment[] = Array.from({ length: WORKERS }, (_, k) => {
     const name = `vm${k + 1}`;
     const log = join(dir, `${name}.log`);
-    const child = spawnTsx(WORKER, [dbPath, name, log, stop, mode, String(pauseMs)]);
+    const child = spawnTsx(DEPLOYMENT_WORKER, [dbPath, name, log, stop, mode, String(pauseMs)]);
     running.add(child);
     return { name, log, process: child, done: finished(child) };
   });
@@ -174,7 +164,7 @@ async function scenario(mode: 'wal' | 'delete', pauseMs: number, round: number):
 }
 
 describe('many deployments at once', () => {
-  for (const { mode, pauseMs } of MODES) {
+  for (const { mode, pauseMs } of JOURNAL_MODES) {
     for (let round = 0; round < ROUNDS; round++) {
       it(`${WORKERS} workers insert through ${mode} while the tool inits, verifies, backs up and migrates (round ${round + 1})`, async () => {
         console.log(await scenario(mode, pauseMs, round));

@@ -1,13 +1,12 @@
-import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RestoreResult } from '../../shared/types';
 import { backup } from '../engine/backup';
 import { initialize } from '../engine/initialize';
 import { finished, spawnCli, type CliRun } from '../engine/test-support/cli';
-import { contextFor, REPO_ROOT, sqlite3, tempDir } from '../engine/test-support/fixtures';
-import { acknowledgedIds, committedSoFar, fileIdsIn } from './test-support/commit-log';
+import { contextFor, sqlite3, tempDir } from '../engine/test-support/fixtures';
+import { acknowledgedIds, committedSoFar, DEPLOYMENT_WORKER, fileIdsIn, JOURNAL_MODES, workersKilledAfterEach } from './test-support/commit-log';
 import { scaled, spawnTsx, until } from './test-support/soak';
 
 // A restore while the service writes: service processes (deployment-worker.ts) commit one file per
@@ -17,20 +16,11 @@ import { scaled, spawnTsx, until } from './test-support/soak';
 // after): a commit in neither was silently lost. Both journal modes; in rollback-journal mode the
 // workers pause 1 ms between transactions, as in deployments.test.ts (SQLite's locks are not fair).
 
-const WORKER = join(REPO_ROOT, 'electron/reliability/test-support/deployment-worker.ts');
 const WORKERS = 3;
 const RESTORES = scaled(2, 10);
 const FILES_BETWEEN_STEPS = scaled(30, 300);
-const MODES: { mode: 'wal' | 'delete'; pauseMs: number }[] = [
-  { mode: 'wal', pauseMs: 0 },
-  { mode: 'delete', pauseMs: 1 },
-];
 
-const running = new Set<ChildProcess>();
-afterEach(() => {
-  for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  running.clear();
-});
+const running = workersKilledAfterEach();
 
 interface Worker {
   name: string;
@@ -47,7 +37,7 @@ async function race(mode: 'wal' | 'delete', pauseMs: number): Promise<string> {
   const workers: Worker[] = Array.from({ length: WORKERS }, (_, k) => {
     const name = `vm${k + 1}`;
     const log = join(dir, `${name}.log`);
-    const child = spawnTsx(WORKER, [dbPath, name, log, stop, mode, String(pauseMs)]);
+    const child = spawnTsx(DEPLOYMENT_WORKER, [dbPath, name, log, stop, mode, String(pauseMs)]);
     running.add(child);
     return { name, log, done: finished(child) };
   });
@@ -101,7 +91,7 @@ async function race(mode: 'wal' | 'delete', pauseMs: number): Promise<string> {
 }
 
 describe('restore while the service writes', () => {
-  for (const { mode, pauseMs } of MODES) {
+  for (const { mode, pauseMs } of JOURNAL_MODES) {
     it(`loses no acknowledged commit (${mode})`, async () => {
       await race(mode, pauseMs);
     }, scaled(120_000, 900_000));

@@ -1,8 +1,30 @@
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { afterEach } from 'vitest';
+import { REPO_ROOT } from '../../engine/test-support/fixtures';
 
 // What a deployment worker (deployment-worker.ts) acknowledged, read from its log, and what a
 // database holds: the two sides of "no acknowledged commit is lost".
+
+export const DEPLOYMENT_WORKER = join(REPO_ROOT, 'electron/reliability/test-support/deployment-worker.ts');
+
+/** Both journal modes; under a rollback journal workers pause 1 ms between transactions (SQLite's locks are not fair). */
+export const JOURNAL_MODES: { mode: 'wal' | 'delete'; pauseMs: number }[] = [
+  { mode: 'wal', pauseMs: 0 },
+  { mode: 'delete', pauseMs: 1 },
+];
+
+/** The set to add spawned workers to: those still running when a test ends (it failed before stopping them) are killed. */
+export function workersKilledAfterEach(): Set<ChildProcess> {
+  const running = new Set<ChildProcess>();
+  afterEach(() => {
+    for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    running.clear();
+  });
+  return running;
+}
 
 /** A worker by its name and the log where it appends each file id once its commit returned. */
 export interface CommitLog {
