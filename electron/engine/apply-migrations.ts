@@ -1,5 +1,5 @@
 import semver from 'semver';
-import type { AppliedStep, BackupInfo, LegacyVersion, PlanBlocker } from '../../shared/types';
+import type { AppliedStep, BackupInfo, LegacyVersion } from '../../shared/types';
 import { recordAdoption, serviceDatabaseOf } from './adopt';
 import { backupEvent, ensureBookkeeping, readAppliedVersions, currentVersionOf, recordEvent, recordFailure, recordVersion, stampVersion } from './bookkeeping';
 import { log, throwIfCancelled, type EngineContext } from './context';
@@ -59,7 +59,11 @@ function adoptServiceDatabase(ctx: EngineContext, db: Connection, backup: Backup
   const state = readDatabaseState(db, ctx.schema);
   const service = serviceDatabaseOf(db, ctx, state);
   const version = service?.adoptAs;
-  if (!version || !service) throw blockerError(writeBlockers(state, ctx.schema, ctx.dbPath, service).find((b) => b.code === 'NOT_VERSIONED') ?? notVersionedNow(ctx));
+  if (!version || !service) {
+    // Unversioned with tables and no history rows: the only blocker writeBlockers can find is NOT_VERSIONED, with what differs.
+    const blockers = writeBlockers(state, ctx.schema, ctx.dbPath, service);
+    throw blockerError(blockers[0], blockers);
+  }
   // The backup taken first could not be recorded: the database had no history to record it in.
   if (backup) {
     ensureBookkeeping(db, ctx.schema);
@@ -68,10 +72,6 @@ function adoptServiceDatabase(ctx: EngineContext, db: Connection, backup: Backup
   recordAdoption(db, ctx, version, service.legacy, true);
   log(ctx, 'info', `Adopted ${ctx.dbPath} as ${version}: its schema is exactly ${version}, as ${service.legacy.table} records (${service.legacy.legacyVersion})`);
   return { from: null, applied: [], adopted: service.legacy, touched: new Set() };
-}
-
-function notVersionedNow(ctx: EngineContext): PlanBlocker {
-  return { code: 'NOT_VERSIONED', message: `${ctx.dbPath} gained tables without a version while this process waited; nothing was changed.`, hint: 'Run warden status to see what it is.' };
 }
 
 /**
