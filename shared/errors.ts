@@ -43,6 +43,12 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 export interface ErrorInfo {
   code: ErrorCode;
   message: string;
+  /** What to do, for the command line: may name commands and flags. */
   hint?: string;
+  /**
+   * What to do, in the console's words (buttons, views), set where an error is made for the
+   * console itself; otherwise the console words its own hint from the code (renderer/src/api/console-hints.ts).
+   */
+  consoleHint?: string;
   details?: Record<string, unknown>;
 }

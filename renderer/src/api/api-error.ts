@@ -1,13 +1,18 @@
+import type { MethodName } from '../../../shared/contract';
 import type { ErrorCode, ErrorInfo } from '../../../shared/errors';
+import { consoleHintFor } from './console-hints';
 
 /** An engine or host error as the renderer holds it: the wire ErrorInfo, never a stack. */
 export class ApiError extends Error {
   readonly info: ErrorInfo;
+  /** The method whose call failed: the console words its hint for that action. */
+  readonly method: MethodName | null;
 
-  constructor(info: ErrorInfo) {
+  constructor(info: ErrorInfo, method: MethodName | null = null) {
     super(info.message);
     this.name = 'ApiError';
     this.info = info;
+    this.method = method;
   }
 }
 
@@ -18,8 +23,13 @@ export function errorInfoOf(error: unknown): ErrorInfo {
   return {
     code: 'INTERNAL',
     message: `The console hit an unexpected problem: ${message.replace(/\.$/, '')}.`,
-    hint: 'Reload the page; if it happens again, report it with what you were doing.',
+    consoleHint: 'Reload the page; if it happens again, report it with what you were doing.',
   };
+}
+
+/** What to do about any failure, in the console's words (never the CLI hint the engine sent along). */
+export function consoleHintOf(error: unknown): string {
+  return consoleHintFor(errorInfoOf(error), error instanceof ApiError ? error.method : null);
 }
 
 export function hasErrorCode(error: unknown, code: ErrorCode): boolean {

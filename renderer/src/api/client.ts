@@ -9,11 +9,14 @@ export type Api = { [M in MethodName]: (input: MethodInput<M>) => Promise<ApiRes
 function invalidInput(method: MethodName, issues: { path: PropertyKey[]; message: string }[]): ApiError {
   const first = issues[0];
   const where = first.path.length ? ` (${first.path.map(String).join('.')})` : '';
-  return new ApiError({
-    code: 'INVALID_INPUT',
-    message: `The console sent ${method} an input the contract refuses${where}: ${first.message}.`,
-    hint: 'This is a bug in the console; report it with what you were doing.',
-  });
+  return new ApiError(
+    {
+      code: 'INVALID_INPUT',
+      message: `The console sent ${method} an input the contract refuses${where}: ${first.message}.`,
+      consoleHint: 'This is a bug in the console; report it with what you were doing.',
+    },
+    method,
+  );
 }
 
 /**
@@ -26,7 +29,7 @@ export function createApi(transport: Transport): Api {
     const parsed = contract[method].safeParse(input);
     if (!parsed.success) throw invalidInput(method, parsed.error.issues);
     const envelope = await transport.call(method, parsed.data);
-    if (!envelope.ok) throw new ApiError(envelope.error);
+    if (!envelope.ok) throw new ApiError(envelope.error, method);
     return envelope.result;
   };
   return Object.fromEntries(METHOD_NAMES.map((method) => [method, (input: unknown) => call(method, input)])) as Api;

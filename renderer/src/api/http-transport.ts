@@ -17,23 +17,23 @@ function errorForStatus(status: number): ErrorInfo {
     return {
       code: 'INTERNAL',
       message: 'The Schema Warden server refused this console: its access token is missing or no longer valid.',
-      hint: 'Open the URL that `warden serve` printed when it started (it carries the token).',
+      consoleHint: 'Open the console with the address its server printed when it started: that address carries the access token.',
     };
   }
   if (status === 413) {
-    return { code: 'INVALID_INPUT', message: 'The request was too large for the Schema Warden server.', hint: 'Shorten what you typed and try again.' };
+    return { code: 'INVALID_INPUT', message: 'The request was too large for the Schema Warden server.', consoleHint: 'Shorten what you typed and try again.' };
   }
   return {
     code: 'INTERNAL',
     message: `The Schema Warden server answered with HTTP ${status} and no explanation.`,
-    hint: 'Check the terminal where `warden serve` runs for what went wrong.',
+    consoleHint: 'The server\'s log (the terminal it runs in) says what went wrong; try again once it is fixed.',
   };
 }
 
 const UNREACHABLE: ErrorInfo = {
   code: 'INTERNAL',
   message: 'The console cannot reach the Schema Warden server.',
-  hint: 'Check that `warden serve` is still running, then reload the page.',
+  consoleHint: 'Check that the server is still running, then reload the page.',
 };
 
 /** POST /api/<method> with the bearer token; events as server-sent events from /api/events. */

@@ -7,10 +7,14 @@ import { ErrorNotice } from './ErrorNotice';
 afterEach(cleanup);
 
 describe('ErrorNotice', () => {
-  it('shows an engine error as a sentence with what to do and its code', () => {
-    render(<ErrorNotice context="Nothing was restored" error={new ApiError({ code: 'CORRUPT', message: 'The backup x.sqlite is corrupt.', hint: 'Pick another backup.' })} />);
+  it('shows an engine error as a sentence with what to do in the console and its code', () => {
+    const error = new ApiError({ code: 'BACKUP_INVALID', message: 'The backup x.sqlite is corrupt.', hint: 'Pick another backup (warden backups lists them).' }, 'restore');
+    render(<ErrorNotice context="Nothing was restored" error={error} />);
     const alert = screen.getByRole('alert');
-    expect(alert.textContent).toBe('✕Nothing was restored: The backup x.sqlite is corrupt.What to do: Pick another backup.Error code CORRUPT');
+    expect(alert.textContent).toBe(
+      '✕Nothing was restored: The backup x.sqlite is corrupt.What to do: Pick another backup in the Backups view, and press Verify on it first: only a backup that passes is safe to use.Error code BACKUP_INVALID',
+    );
+    expect(alert.textContent).not.toContain('warden');
   });
 
   it('never shows a stack trace, even for an unexpected error', () => {

@@ -1,5 +1,6 @@
 import { isLocked } from '../lib/locked';
 import { lockedSince } from '../queries/status';
+import { Button } from './Button';
 import { ErrorNotice } from './ErrorNotice';
 import { LockedNotice } from './LockedNotice';
 
@@ -10,8 +11,14 @@ interface StatusUnavailableProps {
   retrying: boolean;
 }
 
-/** Why a view has no status to show: a lock to wait for (with Retry), or an error in words. */
+/** Why a view has no status to show: a lock to wait for, or an error in words; both with a way to ask again. */
 export function StatusUnavailable({ db, error, onRetry, retrying }: StatusUnavailableProps) {
   if (isLocked(error)) return <LockedNotice since={lockedSince(db) ?? Date.now()} onRetry={onRetry} retrying={retrying} />;
-  return <ErrorNotice error={error} context="The database could not be read" />;
+  return (
+    <ErrorNotice
+      error={error}
+      context="The database could not be read"
+      action={<Button onClick={onRetry} busy={retrying}>Try again</Button>}
+    />
+  );
 }

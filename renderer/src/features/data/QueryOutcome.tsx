@@ -5,7 +5,7 @@ import { formatCount, formatDuration, plural } from '../../lib/format';
 import { QueryResultTable } from './QueryResultTable';
 import { downloadText, resultFile } from './result-export';
 
-const EXPORT_NOTE = 'The rows shown, as warden query --csv / --json writes them; a BLOB as its first 16 bytes in hex';
+const EXPORT_NOTE = 'The rows shown, in the same CSV or JSON the command line writes; a BLOB as its first 16 bytes in hex';
 
 function ResultSummary({ result }: { result: QueryResult }) {
   if (result.more) {

@@ -26,7 +26,7 @@ export function DatabasesSidebar({ selected }: { selected: string | null }) {
       {databases.isError && <ErrorNotice error={databases.error} context="The databases could not be listed" />}
       {databases.data?.length === 0 && (
         <p className="databases__empty">
-          No database is open. {hostKind === 'electron' ? 'Open one or create a fresh one.' : 'Create a fresh one, or restart warden serve with --db PATH.'}
+          No database is open. {hostKind === 'electron' ? 'Open one or create a fresh one.' : 'Create a fresh one with New database….'}
         </p>
       )}
       {databases.data && databases.data.length > 0 && (
@@ -52,7 +52,7 @@ export function DatabasesSidebar({ selected }: { selected: string | null }) {
         )}
         <Button onClick={() => setCreating(true)}>New database…</Button>
       </div>
-      {hostKind === 'http' && <p className="databases__note">This web console serves the databases named when <code>warden serve</code> started.</p>}
+      {hostKind === 'http' && <p className="databases__note">This web console serves the databases its server was started with, and those created here.</p>}
       {creating && <CreateDatabaseDialog onClose={() => setCreating(false)} />}
     </nav>
   );

@@ -75,7 +75,7 @@ function ActionBody({ db, action, status, initialize, hasBackup }: ActionBodyPro
       return (
         <Step
           title={`Adopt as ${action.legacy.version} and migrate to ${action.to}`}
-          text={`The service made this database (${action.legacy.table} records ${action.legacy.legacyVersion}) and its schema is exactly ${action.legacy.version}. Migrating records it as ${action.legacy.version}, then applies ${plural(action.pending.length, 'migration')}${action.pending.length ? ` (${action.pending.join(', ')})` : ''}, after a verified backup — as warden init does at the service's start.`}
+          text={`The service made this database (${action.legacy.table} records ${action.legacy.legacyVersion}) and its schema is exactly ${action.legacy.version}. Migrating records it as ${action.legacy.version}, then applies ${plural(action.pending.length, 'migration')}${action.pending.length ? ` (${action.pending.join(', ')})` : ''}, after a verified backup — as the service's start-up check does.`}
         >
           <ButtonLink variant="primary" href={hrefFor(db, 'plan')}>Review the migration plan…</ButtonLink>
         </Step>

@@ -94,17 +94,23 @@ describe('OverviewView', () => {
     expect(within(step).getByRole('link', { name: 'Review and repair…' }).getAttribute('href')).toBe('#/db/main/integrity');
   });
 
-  it('shows an engine error as its sentence, hint and code', async () => {
+  it('shows an engine error as its sentence, what to do in the console, its code and Try again', async () => {
+    let calls = 0;
     const api = createFakeApi({
       status: () => {
-        throw new ApiError({ code: 'NOT_A_DATABASE', message: '/srv/notes.db is not a SQLite database.', hint: 'Check the path.' });
+        calls++;
+        throw new ApiError({ code: 'NOT_A_DATABASE', message: '/srv/notes.db is not a SQLite database.', hint: 'Check the path given to --db.' }, 'status');
       },
     });
     renderConsole(<OverviewView db="main" />, { api });
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('/srv/notes.db is not a SQLite database.');
-    expect(alert.textContent).toContain('What to do: Check the path.');
+    expect(alert.textContent).toContain('What to do: Check that this entry names the right file.');
+    expect(alert.textContent).not.toContain('--db');
     expect(alert.textContent).toContain('NOT_A_DATABASE');
+    const before = calls;
+    fireEvent.click(within(alert).getByRole('button', { name: 'Try again' }));
+    await waitFor(() => expect(calls).toBeGreaterThan(before));
   });
 
   it('tells a locked database from an unreadable one: it waits for the lock, says how long, and Retry reads it once free (issue 14)', async () => {

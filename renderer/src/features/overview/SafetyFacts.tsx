@@ -1,6 +1,6 @@
 import type { UseQueryResult } from '@tanstack/react-query';
 import type { BackupInfo, HealthStatus, StatusReport, VerifyReport } from '../../../../shared/types';
-import { errorInfoOf } from '../../api/api-error';
+import { consoleHintOf, errorInfoOf } from '../../api/api-error';
 import { FactList } from '../../components/FactList';
 import { Panel } from '../../components/Panel';
 import type { Tone } from '../../components/Notice';
@@ -11,7 +11,7 @@ import { useBackupChecks } from '../../queries/backups';
 
 function Unavailable({ error }: { error: unknown }) {
   const info = errorInfoOf(error);
-  return <span className="muted" title={info.hint}>{info.code === 'NOT_SUPPORTED' ? 'Not available on this host' : `${info.message} (${info.code})`}</span>;
+  return <span className="muted" title={consoleHintOf(error)}>{info.code === 'NOT_SUPPORTED' ? 'Not available on this host' : `${info.message} (${info.code})`}</span>;
 }
 
 function LastBackup({ db, backups }: { db: string; backups: UseQueryResult<BackupInfo[]> }) {

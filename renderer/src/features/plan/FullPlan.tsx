@@ -7,6 +7,7 @@ import { OperationProgress } from '../../components/OperationProgress';
 import { Panel } from '../../components/Panel';
 import { EmptyState } from '../../components/QueryStates';
 import { Tag } from '../../components/Tag';
+import { consoleHintFor } from '../../api/console-hints';
 import { plural } from '../../lib/format';
 import { ApplyPlanDialog } from './ApplyPlanDialog';
 import { useBackupFolder, useStepStates } from './migration-run';
@@ -63,7 +64,7 @@ export function FullPlan({ db, plan }: { db: string; plan: MigrationPlan }) {
         )}
         {plan.blockers.map((b) => (
           <Notice key={b.code + b.message} tone="bad" title={b.message}>
-            <p><strong>What to do:</strong> {b.hint}</p>
+            <p><strong>What to do:</strong> {consoleHintFor(b, 'migrate')}</p>
             <p className="muted">Blocker <code>{b.code}</code></p>
           </Notice>
         ))}

@@ -1,0 +1,96 @@
+import type { MethodName } from '../../../shared/contract';
+import type { ErrorCode, ErrorInfo } from '../../../shared/errors';
+
+// What to do, in the console's own words. The engine's hints speak to the command line
+// ("warden backups lists them", "--db", "cp …"); a person in the console acts with its buttons
+// and views. So the console words its advice itself, from the error code and the action that
+// failed — the CLI keeps the engine's hints untouched.
+
+/** The action that failed (the API method), when the console knows it. */
+type Action = MethodName | null;
+
+type Hint = string | ((action: Action, details: Record<string, unknown>) => string);
+
+const BACKUP_ACTIONS: readonly Action[] = ['verifyBackup', 'restore', 'recoverRows'];
+const RESTORE_FROM_BACKUPS = 'Restore the newest verified backup from the Backups view (Restore keeps a pre-restore backup of what it replaces).';
+const ASK_THE_OPERATOR = 'whoever runs Schema Warden on this machine';
+
+const HINTS: Record<ErrorCode, Hint> = {
+  NOT_FOUND: (action) => {
+    if (action === 'recoverRows') return 'Recreate a missing table first with Repair on the Integrity view; if the backup lacks the table, pick a backup taken while it still had its rows.';
+    if (BACKUP_ACTIONS.includes(action)) return 'The backup file is no longer there. The Backups view lists the backups that are; pick one of them.';
+    return 'The file was moved, renamed or deleted, or the volume holding it is not mounted. Put it back and press Try again, or close this database in the sidebar.';
+  },
+  IS_DIRECTORY: 'This entry names a folder, not a database file. Close it in the sidebar and open the database file inside the folder instead.',
+  NOT_REGULAR_FILE: 'This entry names a device, pipe or socket, not a database file. Close it in the sidebar; nothing was opened or created.',
+  NOT_A_DATABASE: (action) =>
+    BACKUP_ACTIONS.includes(action)
+      ? 'Pick another backup in the Backups view; this file is not a SQLite database.'
+      : 'Check that this entry names the right file. Schema Warden reads and changes only SQLite databases; close it in the sidebar.',
+  CORRUPT: (action) =>
+    action === 'restore'
+      ? `The file being replaced is too damaged to be backed up or written in place. Ask ${ASK_THE_OPERATOR} to move it aside (with its -wal and -shm files), then press Restore again: it restores into a new file.`
+      : `Do not write to this database. ${RESTORE_FROM_BACKUPS} Without a backup, keep a copy of the file before anything else touches it.`,
+  READ_ONLY: (action) =>
+    action === 'backup'
+      ? `The backup folder cannot be written. Ask ${ASK_THE_OPERATOR} to make it writable for the account it runs as, then press Back up now again.`
+      : `The file or its folder cannot be written by the account Schema Warden runs as. Ask ${ASK_THE_OPERATOR} to make them writable, then try again.`,
+  LOCKED: 'Another process holds the database (a long write, a backup, an open sqlite3 shell). Wait for it to finish, then try again; nothing was changed.',
+  NEWER_THAN_KNOWN: (action) =>
+    action === 'restore'
+      ? 'This backup was written by a newer version of Schema Warden. Pick a backup of a version this console knows, or use the Schema Warden that shipped with the newer service.'
+      : 'A newer Schema Warden wrote this database. Use the console that shipped with that version; this one will not change it.',
+  FOREIGN_APPLICATION: (action) =>
+    BACKUP_ACTIONS.includes(action)
+      ? 'This backup belongs to another application. Pick a backup of this database in the Backups view.'
+      : 'This file belongs to another application, and Schema Warden will not change it. Check that this entry names the right file; close it in the sidebar.',
+  UNTRUSTED_OBJECT:
+    'Schema Warden writes nothing while an object it cannot account for is in the file: its own writes would set it off. The Integrity view names it; remove it with the tool that made it, or restore a backup without it from the Backups view.',
+  NOT_VERSIONED: 'Adopt it first: the next step on the Overview compares its schema with a version and records that version. Then migrate from the Migration plan.',
+  NOT_INITIALIZED: 'Initialize it first with the Initialize button on the Overview.',
+  UNKNOWN_VERSION: 'Pick one of the versions the console lists for this schema.',
+  DOWNGRADE_NOT_SUPPORTED: 'Schema Warden only moves forward. To go back, restore a backup taken at the older version from the Backups view.',
+  SCHEMA_NOT_FOUND: `The schema folder this server uses is missing. Ask ${ASK_THE_OPERATOR} to put it back; nothing was changed.`,
+  SCHEMA_INVALID: `The schema folder this server uses has a problem (named above). Ask whoever maintains the schema to fix it; nothing was changed.`,
+  CHECKSUM_MISMATCH:
+    'Put the original migration file back on the server, or accept the edit on purpose with Review the edited migration… on the Overview (your reason is kept in History).',
+  OUT_OF_ORDER: 'A migration was added below the version this database is at. Ask whoever maintains the schema to give it a version above the current one; nothing was changed.',
+  SCHEMA_DRIFT: (action) =>
+    action === 'baseline'
+      ? 'Choose the version its schema really matches in the list and press Adopt again, or bring the schema in line first: the Integrity view names every difference.'
+      : 'The Integrity view names every difference: Repair recreates what is missing, or restore a backup from the Backups view.',
+  ALREADY_VERSIONED: 'It is already versioned: the Overview says where it stands, and the Migration plan takes it further.',
+  MIGRATION_FAILED: (_action, details) =>
+    `The database stayed at the version before the failing step. Read the statement and SQLite's message above, have the migration or the data fixed, rehearse again on a copy from the Migration plan, then apply.${typeof details.backup === 'string' ? ' The backup taken first is in the Backups view if you want to go back.' : ''}`,
+  FOREIGN_KEY_VIOLATION: 'The change was rolled back. Run the full check on the Integrity view to list the rows pointing at missing parents; fix them or the migration, then try again.',
+  BACKUP_INVALID: 'Pick another backup in the Backups view, and press Verify on it first: only a backup that passes is safe to use.',
+  NO_SPACE: `The disk is full. Ask ${ASK_THE_OPERATOR} to free some space, then try again; nothing was changed.`,
+  CANCELLED: (action) =>
+    action === 'query' ? 'Nothing was changed. Run it again when you are ready; a WHERE or a LIMIT makes a slow query finish sooner.' : 'Nothing was changed. Start it again when you are ready.',
+  INVALID_INPUT: (action, details) => {
+    if (action === 'query') {
+      return details.sqliteCode
+        ? 'Fix the SQL and press Run again.'
+        : 'Write a SELECT (or WITH … SELECT): the Data view only reads. Changes go through the Migration plan, Repair and Restore, which take a backup first.';
+    }
+    if (action === 'acceptChecksum') return 'Say why the edit is safe in at least 3 characters; the reason is kept in History.';
+    return 'Check what you entered and try again.';
+  },
+  NOT_SUPPORTED: (action) => {
+    if (action === 'openDatabase') return 'This web console serves the databases its server was started with; New database… creates another one beside them.';
+    if (action === 'recoverRows') return 'These rows cannot be matched one by one. Restore the whole backup from the Backups view instead (Restore keeps a pre-restore backup).';
+    if (action === 'restore') return `Ask ${ASK_THE_OPERATOR} to stop the service and move the database aside (with its -wal and -shm files); then press Restore again: it restores into a new file.`;
+    return 'This console cannot do that here; the other views still work.';
+  },
+  UNKNOWN_DATABASE: 'It was closed, or the server was restarted. Pick a database in the sidebar.',
+  ALREADY_EXISTS: 'Pick another name: a new database needs a file of its own.',
+  UNAUTHORIZED: 'Open the console with the address its server printed when it started: that address carries the access token.',
+  INTERNAL: 'Try again. If it happens again, report it with what you were doing and the message above.',
+};
+
+/** What the console tells a person to do about an error: the console's own words, never a command line. */
+export function consoleHintFor(info: ErrorInfo, action: Action = null): string {
+  if (info.consoleHint) return info.consoleHint;
+  const hint = HINTS[info.code];
+  return typeof hint === 'string' ? hint : hint(action, info.details ?? {});
+}
