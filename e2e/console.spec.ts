@@ -64,7 +64,11 @@ test('a fresh database is initialized from the Overview', async ({ page }) => {
   await openDatabase(page, 'fresh.db');
   const step = page.getByRole('region', { name: 'Status and next step' });
   await expect(step.getByText('Not initialized')).toBeVisible();
-  await step.getByRole('button', { name: 'Initialize at 1.2.0' }).click();
+  await step.getByRole('button', { name: 'Initialize at 1.2.0…' }).click();
+  const confirm = page.getByRole('dialog', { name: 'Initialize at 1.2.0?' });
+  await expect(confirm).toContainText('5 tables — conversation_files, file_access_log, file_cleanup_queue, file_metadata, session_file_associations');
+  await expect(confirm).toContainText('No backup is taken');
+  await confirm.getByRole('button', { name: 'Initialize at 1.2.0' }).click();
   await expect(page.getByText('Initialized at 1.2.0')).toBeVisible();
   await expect(step.getByText('Healthy')).toBeVisible();
   await page.screenshot({ path: join(SCREENSHOTS, 'overview-initialized.png') });

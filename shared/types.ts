@@ -313,6 +313,8 @@ export interface MigrationPlan {
   drift: Problem[];
   /** What the schema's list of its service's statements covers; null when the schema lists none. */
   serviceStatements: ServiceStatementCoverage | null;
+  /** The schema's tables once the plan has run (the expected schema at `to`); empty when a step is not replayed. */
+  tables: string[];
 }
 
 /** The statements a schema's service runs (service-statements.json), summarized for a plan. */

@@ -40,10 +40,17 @@ describe('plan', () => {
     expect(plan(contextFor(await databaseAt('1.2.0')))).toMatchObject({ from: '1.2.0', steps: [], blockers: [] });
   });
 
-  it('of a fresh (empty) file is every migration', () => {
+  it('of a fresh (empty) file is every migration, and names the tables it will create', async () => {
     const dbPath = join(tempDir(), 'empty.db');
     new Database(dbPath).close();
-    expect(plan(contextFor(dbPath)).steps.map((s) => s.version)).toEqual(['1.0.0', '1.1.0', '1.2.0']);
+    const fresh = plan(contextFor(dbPath));
+    expect(fresh.steps.map((s) => s.version)).toEqual(['1.0.0', '1.1.0', '1.2.0']);
+    // The tables it will have, as sqlite3 lists them once initialized (the version tables, Schema Warden's and the service's, left out).
+    const other = join(tempDir(), 'initialized.db');
+    await initialize(contextFor(other));
+    const listed = sqlite3(other, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT IN ('schema_version', 'schema_events', 'schema_migrations') ORDER BY name").split('\n');
+    expect(fresh.tables).toEqual(listed);
+    expect(fresh.tables).toHaveLength(5);
   });
 
   it('refuses an unknown target and a missing file', async () => {

@@ -103,7 +103,7 @@ function readPlan(db: Connection, ctx: EngineContext, target: string): Migration
   if (outside.length) {
     // The expected schema past such a step is not replayed (it would run the statement), so neither drift nor coverage is read.
     const steps = pending.map((m) => planStep(ctx, m, false));
-    return { path: ctx.dbPath, from: state.current, to: target, adopt: service?.adoptAs ? service.legacy : null, steps, blockers: [...blockers, ...outside], drift: [], serviceStatements: null };
+    return { path: ctx.dbPath, from: state.current, to: target, adopt: service?.adoptAs ? service.legacy : null, steps, blockers: [...blockers, ...outside], drift: [], serviceStatements: null, tables: [] };
   }
   let drift: Problem[] = [];
   if (pending.length && state.current !== null) {
@@ -113,8 +113,10 @@ function readPlan(db: Connection, ctx: EngineContext, target: string): Migration
   }
   const adopt = service?.adoptAs ? service.legacy : null;
   const list = ctx.schema.serviceStatements;
-  const serviceStatements = list && coverageOf(list, expectedSchemaAt(ctx.schema, target));
-  return { path: ctx.dbPath, from: state.current, to: target, adopt, steps: pending.map((m) => planStep(ctx, m)), blockers, drift, serviceStatements };
+  const expected = expectedSchemaAt(ctx.schema, target);
+  const serviceStatements = list && coverageOf(list, expected);
+  const tables = [...expected.tables.keys()].sort();
+  return { path: ctx.dbPath, from: state.current, to: target, adopt, steps: pending.map((m) => planStep(ctx, m)), blockers, drift, serviceStatements, tables };
 }
 
 /** Reads what migrating to `to` (the latest by default) would do, without writing anything. */

@@ -122,6 +122,7 @@ export const PLAN_FROM_100: MigrationPlan = {
   adopt: null,
   blockers: [],
   drift: [],
+  tables: ['conversation_files', 'file_access_log', 'file_cleanup_queue', 'file_metadata', 'session_file_associations'],
   serviceStatements: {
     file: 'service-statements.json',
     writes: 17,

@@ -2,7 +2,7 @@
 import { fireEvent, screen, within } from '@testing-library/react';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFakeApi } from '../../test/fake-api';
-import { historyReport, lifecycleEvent } from '../../test/fixtures';
+import { FRESH_STATUS, historyReport, lifecycleEvent, statusReport } from '../../test/fixtures';
 import { renderConsole } from '../../test/render-console';
 import { HistoryView } from './HistoryView';
 
@@ -25,7 +25,7 @@ afterAll(() => {
 });
 
 function renderHistory() {
-  return renderConsole(<HistoryView db="main" />, { api: createFakeApi({ history: () => historyReport(EVENTS) }) });
+  return renderConsole(<HistoryView db="main" />, { api: createFakeApi({ status: () => statusReport(), history: () => historyReport(EVENTS) }) });
 }
 
 describe('HistoryView', () => {
@@ -69,8 +69,24 @@ describe('HistoryView', () => {
   });
 
   it('says so when nothing has been recorded yet', async () => {
-    renderConsole(<HistoryView db="main" />, { api: createFakeApi({ history: () => ({ ...historyReport([]), versions: [], version: null }) }) });
+    renderConsole(<HistoryView db="main" />, { api: createFakeApi({ status: () => statusReport({ version: null }), history: () => ({ ...historyReport([]), versions: [], version: null }) }) });
     expect(await screen.findByText('No version applied yet')).toBeTruthy();
     expect(screen.getByText('No events recorded yet')).toBeTruthy();
+  });
+
+  it('before initialization, shows the friendly empty state of the other views, not an error (issue 14)', async () => {
+    const missing = createFakeApi({ status: () => ({ ...FRESH_STATUS, exists: false }) });
+    renderConsole(<HistoryView db="main" />, { api: missing });
+    expect(await screen.findByText('No history yet')).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'Initialize it from the Overview' }).getAttribute('href')).toBe('#/db/main/overview');
+    expect(missing.history).not.toHaveBeenCalled();
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('an empty file: the same empty state once its history is read and found empty', async () => {
+    const empty = createFakeApi({ status: () => FRESH_STATUS, history: () => ({ ...historyReport([]), versions: [], version: null }) });
+    renderConsole(<HistoryView db="main" />, { api: empty });
+    expect(await screen.findByText('No history yet')).toBeTruthy();
+    expect(empty.history).toHaveBeenCalled();
   });
 });

@@ -3,7 +3,10 @@ import type { LifecycleEvent } from '../../../../shared/types';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Panel } from '../../components/Panel';
 import { EmptyState, LoadingState } from '../../components/QueryStates';
+import { StatusUnavailable } from '../../components/StatusUnavailable';
 import { plural } from '../../lib/format';
+import { hrefFor } from '../../lib/routes';
+import { useStatus } from '../../queries/status';
 import { AppliedVersionsTable } from './AppliedVersionsTable';
 import { EventDetailDialog } from './EventDetailDialog';
 import { EventTimeline } from './EventTimeline';
@@ -30,12 +33,29 @@ function EventsPanel({ events }: { events: LifecycleEvent[] }) {
   );
 }
 
+/** Before initialization there is no history to show: the same friendly empty state as the other views. */
+function NotInitialized({ db }: { db: string }) {
+  return (
+    <EmptyState title="No history yet" action={<a href={hrefFor(db, 'overview')}>Initialize it from the Overview</a>}>
+      The database has no schema yet. Initializing records its first version here, and every action after it.
+    </EmptyState>
+  );
+}
+
 /** Applied versions and every lifecycle event (who, when, how long, outcome), newest first. */
 export function HistoryView({ db }: { db: string }) {
-  const history = useHistory(db);
+  const status = useStatus(db);
+  // A file that does not exist yet has no history to read (asking would only say it is not there).
+  const history = useHistory(db, { enabled: status.data?.exists === true });
+  if (status.isPending) return <LoadingState label="Reading the database…" />;
+  if (status.isError) return <StatusUnavailable db={db} error={status.error} onRetry={() => void status.refetch()} retrying={status.isFetching} />;
+  const fresh = status.data.status === 'not_initialized';
+  if (fresh && !status.data.exists) return <NotInitialized db={db} />;
   if (history.isPending) return <LoadingState label="Reading the version history…" />;
   if (history.isError) return <ErrorNotice error={history.error} context="The history could not be read" />;
   const { versions, events, version } = history.data;
+  // An empty file: nothing recorded yet. (A failed first initialization is recorded, and shown.)
+  if (fresh && versions.length === 0 && events.length === 0) return <NotInitialized db={db} />;
   return (
     <>
       <Panel title="Applied versions" subtitle={version ? `Current version ${version} · ${plural(versions.length, 'version')} recorded` : 'No version recorded'} flush>

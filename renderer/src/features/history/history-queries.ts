@@ -12,6 +12,6 @@ export function historyQueryOptions(api: Api, db: string) {
 }
 
 /** Every applied version and every lifecycle event, newest first. */
-export function useHistory(db: string) {
-  return useQuery(historyQueryOptions(useApi(), db));
+export function useHistory(db: string, { enabled = true }: { enabled?: boolean } = {}) {
+  return useQuery({ ...historyQueryOptions(useApi(), db), enabled });
 }

@@ -32,7 +32,7 @@ function ActionBody({ db, action, status, initialize, hasBackup }: ActionBodyPro
     case 'initialize':
       return (
         <Step title="Initialize the database" text={status.exists ? 'The file exists but holds no schema yet.' : 'There is no database file yet; initializing creates it.'}>
-          <InitializeAction initialize={initialize} to={action.to} steps={action.steps} />
+          <InitializeAction db={db} schema={status.schema} exists={status.exists} initialize={initialize} to={action.to} versions={status.pending} />
         </Step>
       );
     case 'update-tool':

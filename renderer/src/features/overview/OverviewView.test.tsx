@@ -6,7 +6,7 @@ import { ApiError } from '../../api/api-error';
 import { createFakeApi } from '../../test/fake-api';
 import { backupChecksKey } from '../../queries/backups';
 import { databaseKeys } from '../../queries/database-keys';
-import { BROKEN_STATUS, DAMAGED_STATUS, FRESH_STATUS, backupInfo, statusReport, verifyReport } from '../../test/fixtures';
+import { BROKEN_STATUS, DAMAGED_STATUS, FRESH_STATUS, PLAN_FROM_100, backupInfo, statusReport, verifyReport } from '../../test/fixtures';
 import { renderConsole } from '../../test/render-console';
 import { OverviewView } from './OverviewView';
 
@@ -67,6 +67,7 @@ describe('OverviewView', () => {
       status: () => status,
       verify: () => verifyReport(),
       backups: () => [],
+      plan: () => ({ ...PLAN_FROM_100, from: null }),
       initialize: () => {
         status = statusReport();
         return { path: status.path, from: null, to: '1.2.0', upToDate: false, adopted: null, backup: null, applied: [
@@ -78,7 +79,14 @@ describe('OverviewView', () => {
     });
     renderConsole(<OverviewView db="main" />, { api });
     expect(await screen.findByText('The database has no schema yet: initialize it.')).toBeTruthy();
-    fireEvent.click(screen.getByRole('button', { name: 'Initialize at 1.2.0' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Initialize at 1.2.0…' }));
+    // It says what it will write before writing anything: the tables, the versions, no backup.
+    const dialog = await screen.findByRole('dialog', { name: 'Initialize at 1.2.0?' });
+    await waitFor(() => expect(dialog.textContent).toContain('5 tables — conversation_files, file_access_log, file_cleanup_queue, file_metadata, session_file_associations'));
+    expect(dialog.textContent).toContain('one schema_version row per migration (1.0.0, 1.1.0, 1.2.0)');
+    expect(dialog.textContent).toContain('No backup is taken: the file holds no data yet.');
+    expect(api.initialize).not.toHaveBeenCalled();
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Initialize at 1.2.0' }));
     expect(await screen.findByText('Initialized at 1.2.0')).toBeTruthy();
     expect(screen.getByText(/Applied 3 migrations \(1\.0\.0, 1\.1\.0, 1\.2\.0\)/)).toBeTruthy();
     expect(api.initialize).toHaveBeenCalledWith({ db: 'main', to: '1.2.0', operationId: expect.stringMatching(/^op-/) });
@@ -145,7 +153,13 @@ describe('OverviewView', () => {
       },
     });
     renderConsole(<OverviewView db="main" />, { api });
-    fireEvent.click(await screen.findByRole('button', { name: 'Adopt as 1.0.0' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Adopt as 1.0.0…' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Adopt as 1.0.0?' });
+    expect(dialog.textContent).toContain('If anything differs, nothing is written');
+    expect(dialog.textContent).toContain('version 1.0.0 in the service\'s own schema_migrations table, if it lacks it');
+    expect(dialog.textContent).toContain('No table or row of yours is changed, so no backup is taken.');
+    expect(api.baseline).not.toHaveBeenCalled();
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Adopt as 1.0.0' }));
     await waitFor(() => expect(api.baseline).toHaveBeenCalledWith({ db: 'main', version: '1.0.0' }));
     expect(await screen.findByText('Migrate to 1.2.0')).toBeTruthy();
   });

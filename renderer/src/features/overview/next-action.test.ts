@@ -4,7 +4,7 @@ import { nextActionFor } from './next-action';
 
 describe('nextActionFor', () => {
   it('initializes a fresh database at the latest version', () => {
-    expect(nextActionFor(FRESH_STATUS)).toEqual({ kind: 'initialize', to: '1.2.0', steps: 3 });
+    expect(nextActionFor(FRESH_STATUS)).toEqual({ kind: 'initialize', to: '1.2.0' });
   });
 
   it('migrates a database with pending versions to the last of them', () => {

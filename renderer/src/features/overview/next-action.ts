@@ -6,7 +6,7 @@ import { compareVersions } from '../../lib/versions';
 
 /** The one thing to do next for a database, worst problem first. */
 export type NextAction =
-  | { kind: 'initialize'; to: string; steps: number }
+  | { kind: 'initialize'; to: string }
   | { kind: 'update-tool'; version: string; latest: string }
   | { kind: 'restore'; why: string }
   | { kind: 'repair'; problems: Problem[] }
@@ -33,7 +33,7 @@ function damageOf(status: StatusReport, verification: VerifyReport | undefined):
 
 export function nextActionFor(status: StatusReport, verification?: VerifyReport): NextAction {
   if (!status.exists || status.status === 'not_initialized') {
-    return { kind: 'initialize', to: status.latest, steps: status.pending.length };
+    return { kind: 'initialize', to: status.latest };
   }
   if (status.version && compareVersions(status.version, status.latest) > 0) {
     return { kind: 'update-tool', version: status.version, latest: status.latest };
