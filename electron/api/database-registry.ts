@@ -6,11 +6,6 @@ import { WardenError } from '../engine/errors';
 // so this table is the one place a path is looked up; a host adds paths it chose itself (the
 // command line, a native dialog, its data folder), never one sent by a client.
 
-export interface RegisteredDatabase extends DatabaseEntry {
-  /** Named when the host started: stays until it stops (the HTTP host's databases). */
-  pinned: boolean;
-}
-
 /** The health document keys databases by id next to this key, so no database may take it. */
 const RESERVED_IDS = new Set(['schema_version']);
 
@@ -20,21 +15,21 @@ function idBase(path: string): string {
 }
 
 export class DatabaseRegistry {
-  private readonly entries = new Map<string, RegisteredDatabase>();
+  private readonly entries = new Map<string, DatabaseEntry>();
   private readonly listeners: ((selected: DatabaseEntry | null) => void)[] = [];
 
   /** Registers a database (or finds it if its path is already registered) and returns its entry. */
-  add(path: string, schema: string, options: { pinned?: boolean } = {}): DatabaseEntry {
+  add(path: string, schema: string): DatabaseEntry {
     const absolute = resolve(path);
     const existing = [...this.entries.values()].find((e) => e.path === absolute);
     if (existing) return publicEntry(existing);
-    const entry: RegisteredDatabase = { id: this.freeId(idBase(absolute)), name: basename(absolute), path: absolute, schema, pinned: options.pinned ?? false };
+    const entry: DatabaseEntry = { id: this.freeId(idBase(absolute)), name: basename(absolute), path: absolute, schema };
     this.entries.set(entry.id, entry);
     this.changed(publicEntry(entry));
     return publicEntry(entry);
   }
 
-  get(id: string): RegisteredDatabase {
+  get(id: string): DatabaseEntry {
     const entry = this.entries.get(id);
     if (!entry) {
       const known = [...this.entries.keys()].join(', ') || 'none';
@@ -47,12 +42,12 @@ export class DatabaseRegistry {
     return [...this.entries.values()].map(publicEntry);
   }
 
-  /** Forgets a database (the file stays); databases named at start cannot be closed. */
+  /**
+   * Forgets a database (the file stays), whoever named it: in the HTTP host this stops serving it
+   * (API, events and health endpoint) until the host is started with it again.
+   */
   remove(id: string): boolean {
-    const entry = this.get(id);
-    if (entry.pinned) {
-      throw new WardenError('NOT_SUPPORTED', `${entry.name} was named when this host started and stays open until it stops.`, 'Stop the host and start it without this database.');
-    }
+    this.get(id);
     this.entries.delete(id);
     this.changed(null);
     return true;
@@ -76,6 +71,6 @@ export class DatabaseRegistry {
   }
 }
 
-function publicEntry({ id, name, path, schema }: RegisteredDatabase): DatabaseEntry {
+function publicEntry({ id, name, path, schema }: DatabaseEntry): DatabaseEntry {
   return { id, name, path, schema };
 }

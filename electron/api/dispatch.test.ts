@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METHOD_NAMES } from '../../shared/contract';
@@ -116,14 +116,14 @@ describe('dispatch with real engine workers', () => {
     expect(existsSync(join(folder.path, 'never.db'))).toBe(false);
   });
 
-  it('closeDatabase forgets a database the user opened, but not one the host was started with', async () => {
+  it('closeDatabase forgets a database and leaves its file as it was; an unknown id is refused', async () => {
     const { host } = hostWith();
+    const before = readFileSync(dbPath);
     const opened = host.registry.add(dbPath, 'conversation_files');
     expect(await dispatch(host, 'closeDatabase', { db: opened.id })).toEqual({ ok: true, result: { closed: true } });
     expect(await dispatch(host, 'listDatabases', {})).toEqual({ ok: true, result: [] });
-    const pinned = host.registry.add(dbPath, 'conversation_files', { pinned: true });
-    expect(await dispatch(host, 'closeDatabase', { db: pinned.id })).toMatchObject({ ok: false, error: { code: 'NOT_SUPPORTED' } });
-    expect(existsSync(dbPath)).toBe(true);
+    expect(await dispatch(host, 'closeDatabase', { db: opened.id })).toMatchObject({ ok: false, error: { code: 'UNKNOWN_DATABASE' } });
+    expect(readFileSync(dbPath).equals(before)).toBe(true);
   });
 
   it('lists the schemas with their versions', async () => {

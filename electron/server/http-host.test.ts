@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initialize } from '../engine/initialize';
@@ -129,8 +129,6 @@ describe('warden serve: API, security and health', () => {
     const open = await callApi(server.origin, server.token, 'openDatabase', {});
     expect(open.status).toBe(501);
     expect(open.json.error.message).toMatch(/serves only the ones named when it started/);
-    const close = await callApi(server.origin, server.token, 'closeDatabase', { db: 'conversation_files' });
-    expect(close.status).toBe(501);
   });
 
   it('creates <name>.db in its data folder, registers it and announces it on the events stream', async () => {
@@ -333,5 +331,49 @@ describe('warden serve: live status', () => {
     expect(health.json.databases.find((d: { name: string }) => d.name === 'damaged')).toMatchObject({ status: 'unhealthy', reason: expect.stringMatching(/quick_check failed/) });
     const status = await callApi(server.origin, server.token, 'status', { db: 'damaged' });
     expect(status.json.result).toMatchObject({ status: 'unhealthy', integrity: { ok: false } });
+  });
+});
+
+describe('warden serve: Close stops serving a database for this server', () => {
+  const folder = suiteDir();
+  let server: HttpHost;
+  let kept: string;
+  let closed: string;
+
+  beforeAll(async () => {
+    kept = join(folder.path, 'kept.db');
+    closed = join(folder.path, 'closed.db');
+    await initialize(contextFor(kept));
+    await initialize(contextFor(closed));
+    sqlite3(closed, 'DROP TABLE file_metadata;'); // unhealthy: the health endpoint answers 503 while it is served
+    server = await startHttpHost({ databases: [kept, closed], schemaDir: SHIPPED_SCHEMA_DIR, port: 0, rendererDir: builtConsole(join(folder.path, 'renderer')), healthIntervalMs: 150, workers: 2 });
+  });
+  afterAll(async () => {
+    await server.close();
+    folder.remove();
+  });
+
+  it('forgets it in the API, the events and the health document, and leaves the file byte for byte', async () => {
+    expect((await request(server.origin, '/api/health')).status).toBe(503);
+    const before = readFileSync(closed);
+    const events = await listenToEvents(server.origin, server.token);
+    try {
+      const reply = await callApi(server.origin, server.token, 'closeDatabase', { db: 'closed' });
+      expect(reply.status).toBe(200);
+      expect(reply.json).toEqual({ ok: true, result: { closed: true } });
+      const announced = await events.waitFor((e) => e.type === 'databases');
+      expect(announced.type === 'databases' && announced.databases.map((d) => d.id)).toEqual(['kept']);
+    } finally {
+      events.close();
+    }
+    expect((await callApi(server.origin, server.token, 'listDatabases', {})).json.result.map((d: { id: string }) => d.id)).toEqual(['kept']);
+    const status = await callApi(server.origin, server.token, 'status', { db: 'closed' });
+    expect([status.status, status.json.error.code]).toEqual([404, 'UNKNOWN_DATABASE']);
+    await new Promise((r) => setTimeout(r, 200)); // past the 150 ms cache interval
+    const health = await request(server.origin, '/api/health', { headers: { Authorization: `Bearer ${server.token}` } });
+    expect(health.status).toBe(200);
+    expect(health.json.databases.map((d: { name: string }) => d.name)).toEqual(['kept']);
+    expect(readFileSync(closed).equals(before)).toBe(true);
+    expect(sqlite3(closed, 'PRAGMA integrity_check')).toBe('ok');
   });
 });

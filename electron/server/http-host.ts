@@ -94,7 +94,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
   const token = createToken();
 
   const registry = new DatabaseRegistry();
-  for (const path of options.databases) registry.add(path, schema.name, { pinned: true });
+  for (const path of options.databases) registry.add(path, schema.name);
   const events = new EventStream();
   registry.onChange((selected) => events.broadcast({ type: 'databases', databases: registry.list(), selected: selected?.id ?? null }));
 

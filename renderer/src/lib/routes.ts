@@ -1,6 +1,6 @@
 import { useSyncExternalStore } from 'react';
 
-// The console's address is its hash — #/db/<id>/<view> — so reloads and links keep the place and
+// The console's address is its hash — #/ for the landing, #/db/<id>/<view> for a database — so reloads and links keep the place and
 // the back button works, without a router.
 
 export const VIEWS = [
@@ -45,4 +45,11 @@ export function useRoute(): Route {
 
 export function navigateTo(db: string, view: ViewId = 'overview'): void {
   window.location.hash = hrefFor(db, view);
+}
+
+/** The landing: every served database, worst first. */
+export const HOME_HREF = '#/';
+
+export function navigateHome(): void {
+  window.location.hash = HOME_HREF;
 }

@@ -65,12 +65,29 @@ describe('DatabasesSidebar', () => {
     expect((within(dialog).getByRole('button', { name: /Create at/ }) as HTMLButtonElement).disabled).toBe(true);
   });
 
-  it('closes a database', async () => {
+  it('in the web console, asks before it stops serving a database, then closes it', async () => {
     const api = host();
     renderConsole(<DatabasesSidebar selected="main" />, { api });
     fireEvent.click(await screen.findByRole('button', { name: 'Close broken.db' }));
+    const dialog = screen.getByRole('dialog', { name: 'Stop serving broken.db?' });
+    expect(dialog.textContent).toContain('the health endpoint stops reporting it');
+    expect(dialog.textContent).toContain('The file itself is not changed or deleted.');
+    expect(api.closeDatabase).not.toHaveBeenCalled();
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Stop serving' }));
     await waitFor(() => expect(screen.queryByRole('link', { name: /broken\.db/ })).toBeNull());
     expect(api.closeDatabase).toHaveBeenCalledWith({ db: 'broken' });
+  });
+
+  it('Cancel keeps the database, and closing the one on screen goes to the landing', async () => {
+    const api = host();
+    window.location.hash = '#/db/broken/history';
+    renderConsole(<DatabasesSidebar selected="broken" />, { api });
+    fireEvent.click(await screen.findByRole('button', { name: 'Close broken.db' }));
+    fireEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Cancel' }));
+    expect(api.closeDatabase).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByRole('button', { name: 'Close broken.db' }));
+    fireEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Stop serving' }));
+    await waitFor(() => expect(window.location.hash).toBe('#/'));
   });
 
   it('offers Open… only in the desktop app, where a native dialog picks the file', async () => {

@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import { useHostKind } from '../../api/connection-context';
+import type { DatabaseEntry } from '../../../../shared/types';
 import { Button } from '../../components/Button';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { LoadingState } from '../../components/QueryStates';
 import { CreateDatabaseDialog } from './CreateDatabaseDialog';
@@ -15,6 +17,7 @@ export function DatabasesSidebar({ selected }: { selected: string | null }) {
   const open = useOpenDatabase();
   const close = useCloseDatabase();
   const [creating, setCreating] = useState(false);
+  const [closing, setClosing] = useState<DatabaseEntry | null>(null);
 
   return (
     <nav className="databases" aria-label="Databases">
@@ -37,7 +40,7 @@ export function DatabasesSidebar({ selected }: { selected: string | null }) {
               database={database}
               selected={database.id === selected}
               closing={close.isPending && close.variables === database.id}
-              onClose={() => close.mutate(database.id)}
+              onClose={() => setClosing(database)}
             />
           ))}
         </ul>
@@ -54,6 +57,34 @@ export function DatabasesSidebar({ selected }: { selected: string | null }) {
       </div>
       {hostKind === 'http' && <p className="databases__note">This web console serves the databases its server was started with, and those created here.</p>}
       {creating && <CreateDatabaseDialog onClose={() => setCreating(false)} />}
+      {closing && <CloseDatabaseDialog database={closing} hostKind={hostKind} onConfirm={() => close.mutate(closing.id)} onClose={() => setClosing(null)} />}
     </nav>
+  );
+}
+
+interface CloseDatabaseDialogProps {
+  database: DatabaseEntry;
+  hostKind: 'electron' | 'http';
+  onConfirm: () => void;
+  onClose: () => void;
+}
+
+/** Close asks first: in the web console it stops serving the database for everyone using this server. */
+function CloseDatabaseDialog({ database, hostKind, onConfirm, onClose }: CloseDatabaseDialogProps) {
+  if (hostKind === 'electron') {
+    return (
+      <ConfirmDialog title={`Close ${database.name}?`} confirmLabel="Close" onConfirm={onConfirm} onClose={onClose}>
+        <p>It leaves this window&apos;s list. The file is not changed; open it again with Open… or from File → Open Recent.</p>
+      </ConfirmDialog>
+    );
+  }
+  return (
+    <ConfirmDialog title={`Stop serving ${database.name}?`} confirmLabel="Stop serving" onConfirm={onConfirm} onClose={onClose}>
+      <p>
+        This server stops serving it: it leaves the list of every console connected to the server, and the health endpoint stops reporting it,
+        until the server is started with it again.
+      </p>
+      <p>The file itself is not changed or deleted.</p>
+    </ConfirmDialog>
   );
 }

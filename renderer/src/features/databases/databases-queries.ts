@@ -4,7 +4,7 @@ import type { MethodInput } from '../../../../shared/contract';
 import type { DatabaseEntry } from '../../../../shared/types';
 import type { Api } from '../../api/client';
 import { useApi, useHostEvents } from '../../api/connection-context';
-import { navigateTo } from '../../lib/routes';
+import { navigateHome, navigateTo, parseRoute } from '../../lib/routes';
 import { databaseKeys } from '../../queries/database-keys';
 
 export function databasesQueryOptions(api: Api) {
@@ -61,6 +61,8 @@ export function useCloseDatabase() {
   return useMutation({
     mutationFn: (db: string) => api.closeDatabase({ db }),
     onSuccess: async (_result, db) => {
+      // Off its page first, to the landing: its queries are about to go.
+      if (parseRoute(window.location.hash).db === db) navigateHome();
       queryClient.removeQueries({ queryKey: databaseKeys.one(db) });
       await queryClient.invalidateQueries({ queryKey: databaseKeys.list() });
     },
