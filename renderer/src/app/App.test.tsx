@@ -1,9 +1,9 @@
 // @vitest-environment jsdom
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../api/api-error';
 import { createFakeApi } from '../test/fake-api';
-import { BROKEN_STATUS, statusReport, verifyReport } from '../test/fixtures';
+import { BROKEN_STATUS, FRESH_STATUS, statusReport, verifyReport } from '../test/fixtures';
 import { renderConsole } from '../test/render-console';
 import { databaseKeys } from '../queries/database-keys';
 import { App } from './App';
@@ -11,9 +11,39 @@ import { App } from './App';
 const MAIN = { id: 'main', name: 'conversation_files.db', path: '/srv/chat/conversation_files.db', schema: 'conversation_files' };
 
 describe('App', () => {
-  it('opens the first database when the address names none, with its tabs', async () => {
+  beforeEach(() => {
+    window.location.hash = '#/db/main/overview';
+  });
+
+  it('lands on every database, worst first, with a one-line summary, when the address names none (issue 14)', async () => {
+    window.location.hash = '#/';
+    const databases = ['fine', 'broken', 'notes', 'fresh', 'locked', 'also_fine'].map((id) => ({ ...MAIN, id, name: `${id}.db`, path: `/srv/${id}.db` }));
+    const api = createFakeApi({
+      listDatabases: () => databases,
+      status: ({ db }) => {
+        if (db === 'broken') return BROKEN_STATUS;
+        if (db === 'fresh') return FRESH_STATUS;
+        if (db === 'notes') throw new ApiError({ code: 'NOT_A_DATABASE', message: '/srv/notes.db is not a SQLite database.' }, 'status');
+        if (db === 'locked') throw new ApiError({ code: 'LOCKED', message: 'The database /srv/locked.db is locked by another process.' }, 'status');
+        return statusReport();
+      },
+    });
+    renderConsole(<App />, { api });
+    expect(await screen.findByRole('heading', { level: 1, name: 'Databases' })).toBeTruthy();
+    await waitFor(() => expect(screen.getByRole('status').textContent).toBe('6 databases: 1 unhealthy, 1 cannot be read, 1 locked, 1 need attention, 2 healthy'), { timeout: 5000 });
+    const list = screen.getByRole('list', { name: 'Databases, worst first' });
+    const items = within(list).getAllByRole('listitem');
+    expect(items.map((li) => within(li).getByRole('link').textContent)).toEqual(['broken.db', 'notes.db', 'locked.db', 'fresh.db', 'fine.db', 'also_fine.db']);
+    expect(items[0].textContent).toContain('Unhealthy');
+    expect(items[1].textContent).toContain('Cannot be read');
+    expect(items[1].textContent).toContain('/srv/notes.db is not a SQLite database.');
+    expect(items[3].textContent).toContain('Not initialized');
+    expect(within(items[0]).getByRole('link').getAttribute('href')).toBe('#/db/broken/overview');
+  });
+
+  it('opens a database with its tabs', async () => {
+    window.location.hash = '#/db/main/overview';
     renderConsole(<App />, { api: createFakeApi({ listDatabases: () => [MAIN], status: () => statusReport(), verify: () => verifyReport() }) });
-    await waitFor(() => expect(window.location.hash).toBe('#/db/main/overview'));
     expect(await screen.findByRole('heading', { level: 1, name: 'conversation_files.db' })).toBeTruthy();
     const tabs = screen.getByRole('navigation', { name: 'Views' });
     expect(within(tabs).getAllByRole('link').map((a) => a.textContent)).toEqual(['Overview', 'History', 'Integrity', 'Migration plan', 'Backups', 'Data']);
@@ -37,7 +67,25 @@ describe('App', () => {
     expect(await screen.findByText('"gone" is not open')).toBeTruthy();
   });
 
+  it('has a skip link to the main content that keeps the address, and a sidebar that folds away', async () => {
+    renderConsole(<App />, { api: createFakeApi({ listDatabases: () => [MAIN], status: () => statusReport(), backups: () => [] }) });
+    await screen.findByRole('heading', { level: 1, name: 'conversation_files.db' });
+    const skip = screen.getByRole('link', { name: 'Skip to main content' });
+    expect(document.querySelector('a, button')).toBe(skip); // the first stop of the keyboard
+    fireEvent.click(skip);
+    expect(document.activeElement).toBe(screen.getByRole('main'));
+    expect(window.location.hash).toBe('#/db/main/overview');
+
+    const toggle = screen.getByRole('button', { name: 'Hide the databases list' });
+    expect(toggle.getAttribute('aria-expanded')).toBe('true');
+    fireEvent.click(toggle);
+    expect(screen.queryByRole('navigation', { name: 'Databases' })).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Show the databases list' }));
+    expect(screen.getByRole('navigation', { name: 'Databases' })).toBeTruthy();
+  });
+
   it('invites to create a database when none is open', async () => {
+    window.location.hash = '#/';
     renderConsole(<App />, { api: createFakeApi({ listDatabases: () => [] }) });
     expect(await screen.findByText('No database is open')).toBeTruthy();
   });

@@ -1,50 +1,75 @@
-import { useEffect } from 'react';
+import { useState, type MouseEvent } from 'react';
+import { Button } from '../components/Button';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { EmptyState, LoadingState } from '../components/QueryStates';
 import { DatabasesSidebar } from '../features/databases/DatabasesSidebar';
 import { useDatabaseAnnouncements, useDatabases } from '../features/databases/databases-queries';
+import { LandingView } from '../features/landing/LandingView';
 import { useStatusAnnouncements } from '../queries/status';
-import { hrefFor, useRoute } from '../lib/routes';
+import { HOME_HREF, useRoute } from '../lib/routes';
 import { DatabaseWorkspace } from './DatabaseWorkspace';
 import './app.css';
 
 function MainArea() {
   const route = useRoute();
   const databases = useDatabases();
-  const first = databases.data?.[0];
-
-  // With no database in the address, show the first one (replace: no extra history entry).
-  useEffect(() => {
-    if (!route.db && first) window.location.replace(hrefFor(first.id));
-  }, [route.db, first]);
 
   if (databases.isPending) return <LoadingState label="Connecting to Schema Warden…" />;
   if (databases.isError) return <ErrorNotice error={databases.error} context="The console could not list its databases" />;
+  if (!route.db) return <LandingView databases={databases.data} />;
   const database = databases.data.find((d) => d.id === route.db);
   if (database) return <DatabaseWorkspace database={database} view={route.view} />;
-  if (databases.data.length === 0) {
-    return <EmptyState title="No database is open">Open a database or create a fresh one from the sidebar.</EmptyState>;
-  }
-  if (!route.db) return <LoadingState label="Opening the first database…" />;
-  return <EmptyState title={`"${route.db}" is not open`}>It was closed or this host does not serve it. Pick a database in the sidebar.</EmptyState>;
+  return (
+    <EmptyState title={`"${route.db}" is not open`} action={<a href={HOME_HREF}>See all databases</a>}>
+      It was closed or this host does not serve it. Pick a database in the sidebar.
+    </EmptyState>
+  );
 }
+
+/** The address is the console's route (#/…), so the skip link moves focus itself rather than following its href. */
+function skipToMain(event: MouseEvent<HTMLAnchorElement>) {
+  event.preventDefault();
+  document.getElementById('main')?.focus();
+}
+
+/** Narrow windows (and 200% zoom) start with the sidebar folded, so the view gets the width. */
+const NARROW = '(max-width: 48rem)';
 
 export function App() {
   const route = useRoute();
+  const [sidebarOpen, setSidebarOpen] = useState(() => typeof window.matchMedia !== 'function' || !window.matchMedia(NARROW).matches);
   useDatabaseAnnouncements();
   useStatusAnnouncements();
   return (
-    <div className="app">
-      <aside className="app__sidebar">
+    <div className={`app${sidebarOpen ? '' : ' app--sidebar-folded'}`}>
+      <a className="skip-link" href="#main" onClick={skipToMain}>Skip to main content</a>
+      <aside className="app__sidebar" aria-label="Schema Warden">
         <div className="app__brand">
-          <span className="app__logo" aria-hidden="true">◆</span>
-          Schema Warden
+          <Button
+            variant="ghost"
+            size="small"
+            className="app__sidebar-toggle"
+            aria-expanded={sidebarOpen}
+            aria-controls="databases-sidebar"
+            onClick={() => setSidebarOpen((open) => !open)}
+          >
+            <span aria-hidden="true">☰</span>
+            <span className="visually-hidden">{sidebarOpen ? 'Hide the databases list' : 'Show the databases list'}</span>
+          </Button>
+          {sidebarOpen && (
+            <a className="app__home" href={HOME_HREF} aria-current={route.db ? undefined : 'page'}>
+              <span className="app__logo" aria-hidden="true">◆</span>
+              Schema Warden
+            </a>
+          )}
         </div>
-        <DatabasesSidebar selected={route.db} />
+        <div id="databases-sidebar" className="app__sidebar-body" hidden={!sidebarOpen}>
+          <DatabasesSidebar selected={route.db} />
+        </div>
       </aside>
-      <div className="app__main">
+      <main id="main" className="app__main" tabIndex={-1}>
         <MainArea />
-      </div>
+      </main>
     </div>
   );
 }

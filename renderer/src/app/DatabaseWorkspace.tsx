@@ -32,9 +32,9 @@ export function DatabaseWorkspace({ database, view }: { database: DatabaseEntry;
     <div className="workspace">
       <DatabaseHeader database={database} />
       <ViewTabs db={database.id} current={view} />
-      <main className="workspace__view" key={`${database.id}/${view}`}>
+      <div className="workspace__view" key={`${database.id}/${view}`}>
         <CurrentView db={database.id} view={view} />
-      </main>
+      </div>
     </div>
   );
 }

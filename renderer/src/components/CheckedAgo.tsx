@@ -1,5 +1,5 @@
 import { useNow } from '../hooks/use-now';
-import { formatAge, formatDateTime } from '../lib/format';
+import { formatAge, formatTimestamp } from '../lib/format';
 import { Button } from './Button';
 
 interface CheckedAgoProps {
@@ -14,7 +14,7 @@ export function CheckedAgo({ at, onRefresh, refreshing }: CheckedAgoProps) {
   return (
     <span className="checked-ago">
       <span className="muted">
-        checked <time dateTime={at} title={formatDateTime(at)}>{formatAge(at, now)}</time>
+        checked <time dateTime={at} title={formatTimestamp(at)}>{formatAge(at, now)}</time>
       </span>
       <Button variant="ghost" size="small" onClick={onRefresh} busy={refreshing}>Refresh</Button>
     </span>

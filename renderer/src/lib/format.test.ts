@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { folderOf, formatAge, formatAgo, formatBytes, formatDuration, plural } from './format';
+import { folderOf, formatAge, formatAgo, formatBytes, formatDuration, formatTimestamp, plural, zoneOf } from './format';
 import { isRepairable, whyNotRepairable } from './repairability';
 import { compareVersions } from './versions';
 import { CHANGED_COLUMN, MISSING_INDEX, MISSING_TABLE } from '../test/fixtures';
@@ -22,6 +22,29 @@ describe('format', () => {
     expect(formatAgo('2025-03-01T09:00:00Z', now)).toBe('3 hours ago');
     expect(formatAge('2025-03-01T11:59:48Z', now)).toBe('12 s ago');
     expect(formatAge('2025-03-01T11:58:00Z', now)).toBe('2 minutes ago');
+  });
+
+  it('writes every moment one way: local time with its zone', () => {
+    const at = '2025-03-01T11:59:48.120Z';
+    const d = new Date(at);
+    const zone = zoneOf(d);
+    expect(formatTimestamp(at)).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC([+−]\d{1,2}(:\d{2})?)?$/);
+    expect(formatTimestamp(at).endsWith(` ${zone}`)).toBe(true);
+    // The zone names the offset that makes the local reading equal to the instant.
+    const [date, time] = formatTimestamp(at).split(' ');
+    const sign = zone.includes('−') ? -1 : 1;
+    const [h, m = '0'] = zone.replace(/^UTC[+−]?/, '').split(':');
+    const offsetMinutes = zone === 'UTC' ? 0 : sign * (Number(h) * 60 + Number(m));
+    expect(Date.parse(`${date}T${time}Z`) - offsetMinutes * 60_000).toBe(Math.floor(d.getTime() / 1000) * 1000);
+    expect(formatTimestamp('not a time')).toBe('not a time');
+  });
+
+  it('names the zone by its offset', () => {
+    const at = (offsetMinutes: number) => ({ getTimezoneOffset: () => -offsetMinutes }) as Date;
+    expect(zoneOf(at(0))).toBe('UTC');
+    expect(zoneOf(at(60))).toBe('UTC+1');
+    expect(zoneOf(at(330))).toBe('UTC+5:30');
+    expect(zoneOf(at(-180))).toBe('UTC−3');
   });
 
   it('finds the folder of a path on any host', () => {

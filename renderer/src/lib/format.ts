@@ -13,20 +13,25 @@ export function formatBytes(bytes: number): string {
   return `${value.toFixed(value < 10 ? 1 : 0)} ${UNITS[unit]}`;
 }
 
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
-
-export function formatDateTime(iso: string): string {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : dateTime.format(date);
-}
-
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
-/** Local time as 2024-11-11 12:42:00: dense, sortable, same width in every row of a table. */
+/** The local time zone's offset from UTC on that date, as "UTC", "UTC+1", "UTC+5:30" or "UTC−3". */
+export function zoneOf(d: Date): string {
+  const offset = -d.getTimezoneOffset();
+  if (offset === 0) return 'UTC';
+  const hours = Math.floor(Math.abs(offset) / 60);
+  const minutes = Math.abs(offset) % 60;
+  return `UTC${offset > 0 ? '+' : '−'}${hours}${minutes ? `:${pad(minutes)}` : ''}`;
+}
+
+/**
+ * The one way the console writes a moment: local time with its zone, 2024-11-11 12:42:00 UTC+1.
+ * Dense, sortable, the same width in every row of a table, and never ambiguous about the zone.
+ */
 export function formatTimestamp(iso: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())} ${zoneOf(d)}`;
 }
 
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });

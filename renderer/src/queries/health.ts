@@ -16,7 +16,7 @@ export function verdictOf(status: StatusReport, verification: VerifyReport | und
  * A verification invalidated by a write (migrate, repair, restore, backup) says nothing about the
  * database as it is now while its new check runs: skip it until it is redone.
  */
-function currentVerification(queryClient: QueryClient, db: string, verification: VerifyReport | undefined): VerifyReport | undefined {
+export function currentVerification(queryClient: QueryClient, db: string, verification: VerifyReport | undefined): VerifyReport | undefined {
   return queryClient.getQueryState(databaseKeys.verification(db))?.isInvalidated ? undefined : verification;
 }
 

@@ -1,7 +1,7 @@
 import type { BackupInfo, BackupVerification } from '../../../../shared/types';
 import { Button } from '../../components/Button';
 import { Tag } from '../../components/Tag';
-import { formatAgo, formatBytes, formatDateTime, formatTimestamp, shortHash } from '../../lib/format';
+import { formatAgo, formatBytes, formatTimestamp, shortHash } from '../../lib/format';
 
 const REASONS: Record<BackupInfo['reason'], string> = {
   manual: 'Manual',
@@ -29,7 +29,7 @@ function VerifiedCell({ backup, check }: { backup: BackupInfo; check: BackupVeri
   if (backup.verified === null) return <Tag tone="warn">Not verified</Tag>;
   const { ok, level, at, messages } = backup.verified;
   return (
-    <span className="verified-cell" title={messages.join('\n') || `${level} check ${formatDateTime(at)}`}>
+    <span className="verified-cell" title={messages.join('\n') || `${level} check ${formatTimestamp(at)}`}>
       {ok ? <Tag tone="ok">✓ Verified</Tag> : <Tag tone="bad" strong>✕ Failed</Tag>}
       <span className="muted">{level}, {formatAgo(at)}</span>
     </span>

@@ -1,6 +1,6 @@
 import type { BackupInfo, StatusReport } from '../../../../shared/types';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
-import { formatBytes, formatDateTime } from '../../lib/format';
+import { formatBytes, formatTimestamp } from '../../lib/format';
 import { compareVersions } from '../../lib/versions';
 
 interface RestoreDialogProps {
@@ -25,7 +25,7 @@ export function RestoreDialog({ backup, current, onConfirm, onClose }: RestoreDi
         {current && <> (version {current.version ?? 'none'}, {formatBytes(current.sizeBytes)})</>}. Every change made since the backup is undone.
       </p>
       <p>
-        <strong>With:</strong> the {backup.reason} backup of {formatDateTime(backup.createdAt)} (version {backup.version ?? 'none'}, {formatBytes(backup.bytes)}),{' '}
+        <strong>With:</strong> the {backup.reason} backup of {formatTimestamp(backup.createdAt)} (version {backup.version ?? 'none'}, {formatBytes(backup.bytes)}),{' '}
         <code>{backup.name}</code>. Its checksum and integrity are checked first; a damaged backup is refused and nothing changes.
       </p>
       <p>

@@ -1,6 +1,6 @@
 import type { AppliedVersion } from '../../../../shared/types';
 import { Tag } from '../../components/Tag';
-import { formatDateTime, formatTimestamp, formatDuration, shortHash } from '../../lib/format';
+import { formatTimestamp, formatDuration, shortHash } from '../../lib/format';
 
 /** The schema_version ladder, newest first: what each version was, when, by whom, how long it took. */
 export function AppliedVersionsTable({ versions, current }: { versions: AppliedVersion[]; current: string | null }) {
@@ -27,7 +27,7 @@ export function AppliedVersionsTable({ versions, current }: { versions: AppliedV
               </span>
             </td>
             <td>{v.description ?? <span className="muted">—</span>}</td>
-            <td><time dateTime={v.appliedAt} title={formatDateTime(v.appliedAt)}>{formatTimestamp(v.appliedAt)}</time></td>
+            <td><time dateTime={v.appliedAt}>{formatTimestamp(v.appliedAt)}</time></td>
             <td>{v.kind ?? <span className="muted">unknown</span>}</td>
             <td className="number">{v.executionMs === null ? '—' : formatDuration(v.executionMs)}</td>
             <td className="muted">{v.appliedBy ?? '—'}</td>

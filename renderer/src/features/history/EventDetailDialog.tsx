@@ -2,7 +2,7 @@ import type { LifecycleEvent } from '../../../../shared/types';
 import { Button } from '../../components/Button';
 import { Dialog } from '../../components/Dialog';
 import { FactList } from '../../components/FactList';
-import { formatDateTime, formatDuration } from '../../lib/format';
+import { formatTimestamp, formatDuration } from '../../lib/format';
 import { ACTION_LABELS, describeEvent, eventDurationMs } from './event-text';
 
 /** Everything one event recorded, detail included, for the support ticket. */
@@ -14,7 +14,7 @@ export function EventDetailDialog({ event, onClose }: { event: LifecycleEvent; o
         facts={[
           { label: 'What happened', value: describeEvent(event) },
           { label: 'Outcome', value: event.outcome === 'ok' ? 'Succeeded' : 'Failed' },
-          { label: 'When', value: `${formatDateTime(event.at)} (${event.at})` },
+          { label: 'When', value: `${formatTimestamp(event.at)} (${event.at})` },
           { label: 'Version', value: event.version ?? '—' },
           { label: 'Who', value: event.actor },
           { label: 'Took', value: ms === null ? '—' : formatDuration(ms) },

@@ -2,10 +2,15 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useId, useRef, useState, type KeyboardEvent } from 'react';
 import type { LifecycleEvent } from '../../../../shared/types';
 import { Tag } from '../../components/Tag';
-import { formatDateTime, formatTimestamp, formatDuration } from '../../lib/format';
+import { formatTimestamp, formatDuration } from '../../lib/format';
 import { ACTION_LABELS, describeEvent, emphasisOf, eventDurationMs } from './event-text';
 
-const ROW_HEIGHT = 36;
+/** A row's height in rem: rows grow with the browser's font size, as their text does. */
+const ROW_HEIGHT_REM = 2.25;
+
+function rowHeightPx(): number {
+  return ROW_HEIGHT_REM * (parseFloat(getComputedStyle(document.documentElement).fontSize) || 16);
+}
 const PAGE = 12;
 
 function EventRow({ event }: { event: LifecycleEvent }) {
@@ -13,7 +18,7 @@ function EventRow({ event }: { event: LifecycleEvent }) {
   const ms = eventDurationMs(event);
   return (
     <>
-      <time className="timeline__when" dateTime={event.at} title={formatDateTime(event.at)}>{formatTimestamp(event.at)}</time>
+      <time className="timeline__when" dateTime={event.at}>{formatTimestamp(event.at)}</time>
       <span className="timeline__action">{ACTION_LABELS[event.action] ?? event.action}</span>
       <span className="timeline__version mono">{event.version ?? '—'}</span>
       <span className="timeline__what" title={describeEvent(event)}>{describeEvent(event)}</span>
@@ -41,7 +46,8 @@ export function EventTimeline({ events, onOpen }: EventTimelineProps) {
   const scroller = useRef<HTMLDivElement>(null);
   const [active, setActive] = useState(0);
   const baseId = useId();
-  const virtualizer = useVirtualizer({ count: events.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+  const [rowHeight] = useState(rowHeightPx);
+  const virtualizer = useVirtualizer({ count: events.length, getScrollElement: () => scroller.current, estimateSize: () => rowHeight, overscan: 12 });
   const current = Math.min(active, events.length - 1);
 
   function moveTo(index: number) {

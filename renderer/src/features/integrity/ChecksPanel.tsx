@@ -7,7 +7,7 @@ import { OperationProgress } from '../../components/OperationProgress';
 import { Panel } from '../../components/Panel';
 import { LoadingState } from '../../components/QueryStates';
 import type { LongOperation } from '../../hooks/use-long-operation';
-import { formatAgo, formatDateTime, formatDuration, plural } from '../../lib/format';
+import { formatAgo, formatTimestamp, formatDuration, plural } from '../../lib/format';
 import { ForeignKeyViolationsTable } from './ForeignKeyViolationsTable';
 
 function IntegrityResultNotice({ report }: { report: VerifyReport }) {
@@ -54,7 +54,7 @@ export function ChecksPanel({ lastCheck, check }: ChecksPanelProps) {
       title="Integrity checks"
       subtitle={
         report
-          ? <>Last: {report.integrity.level} check, <time dateTime={report.checkedAt} title={formatDateTime(report.checkedAt)}>{formatAgo(report.checkedAt)}</time>, took {formatDuration(report.durationMs)}</>
+          ? <>Last: {report.integrity.level} check, <time dateTime={report.checkedAt} title={formatTimestamp(report.checkedAt)}>{formatAgo(report.checkedAt)}</time>, took {formatDuration(report.durationMs)}</>
           : 'Quick: quick_check. Full: integrity_check and foreign_key_check.'
       }
       actions={

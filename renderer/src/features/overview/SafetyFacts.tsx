@@ -5,7 +5,7 @@ import { FactList } from '../../components/FactList';
 import { Panel } from '../../components/Panel';
 import type { Tone } from '../../components/Notice';
 import { Tag } from '../../components/Tag';
-import { formatAge, formatAgo, formatBytes, formatDateTime, plural } from '../../lib/format';
+import { formatAge, formatAgo, formatBytes, formatTimestamp, plural } from '../../lib/format';
 import { hrefFor } from '../../lib/routes';
 import { useBackupChecks } from '../../queries/backups';
 
@@ -24,7 +24,7 @@ function LastBackup({ db, backups }: { db: string; backups: UseQueryResult<Backu
   const verified = checks[latest.name] ? { ok: checks[latest.name].ok } : latest.verified;
   return (
     <span className="safety-fact">
-      <time dateTime={latest.createdAt} title={formatDateTime(latest.createdAt)}>{formatAgo(latest.createdAt)}</time>
+      <time dateTime={latest.createdAt} title={formatTimestamp(latest.createdAt)}>{formatAgo(latest.createdAt)}</time>
       <span className="muted"> · {latest.reason} · {latest.version ?? 'no version'} · {formatBytes(latest.bytes)}</span>
       {verified === null ? <Tag tone="warn">not verified</Tag> : verified.ok ? <Tag tone="ok">verified</Tag> : <Tag tone="bad">failed verification</Tag>}
     </span>
@@ -36,7 +36,7 @@ function QuickCheck({ status, okTone }: { status: StatusReport; okTone: Tone }) 
   if (!integrity) return <span className="muted">Nothing to check yet</span>;
   return (
     <span className="safety-fact">
-      <time dateTime={integrity.checkedAt} title={formatDateTime(integrity.checkedAt)}>{formatAge(integrity.checkedAt)}</time>
+      <time dateTime={integrity.checkedAt} title={formatTimestamp(integrity.checkedAt)}>{formatAge(integrity.checkedAt)}</time>
       <span className="muted"> · quick check</span>
       {integrity.ok ? <Tag tone={okTone}>integrity ok</Tag> : <Tag tone="bad">integrity failed</Tag>}
     </span>
@@ -47,7 +47,7 @@ function LastVerification({ report, okTone }: { report: VerifyReport; okTone: To
   const failures = report.problems.filter((p) => p.severity === 'error').length;
   return (
     <span className="safety-fact">
-      <time dateTime={report.checkedAt} title={formatDateTime(report.checkedAt)}>{formatAgo(report.checkedAt)}</time>
+      <time dateTime={report.checkedAt} title={formatTimestamp(report.checkedAt)}>{formatAgo(report.checkedAt)}</time>
       <span className="muted"> · {report.integrity.level} check</span>
       {!report.integrity.ok ? <Tag tone="bad">integrity failed</Tag>
         : report.foreignKeyViolations.length > 0 ? <Tag tone="bad">{plural(report.foreignKeyViolations.length, 'foreign-key violation')}</Tag>
