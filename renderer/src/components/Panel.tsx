@@ -1,4 +1,5 @@
-import type { ReactNode } from 'react';
+import { useId, useRef, type ReactNode } from 'react';
+import { useScrollsSideways } from '../hooks/use-scrolls-sideways';
 import './Panel.css';
 
 interface PanelProps {
@@ -7,21 +8,32 @@ interface PanelProps {
   subtitle?: ReactNode;
   actions?: ReactNode;
   children: ReactNode;
+  /** The body without padding, for a table edge to edge; it scrolls sideways when the window is narrow. */
   flush?: boolean;
 }
 
 /** A titled section of a view, with its actions on the right. */
 export function Panel({ title, subtitle, actions, children, flush = false }: PanelProps) {
+  const titleId = useId();
+  const body = useRef<HTMLDivElement>(null);
+  const scrolls = useScrollsSideways(body);
   return (
     <section className="panel">
       <header className="panel__header">
         <div>
-          <h2 className="panel__title">{title}</h2>
+          <h2 className="panel__title" id={titleId}>{title}</h2>
           {subtitle && <p className="panel__subtitle">{subtitle}</p>}
         </div>
         {actions && <div className="panel__actions">{actions}</div>}
       </header>
-      <div className={flush ? 'panel__body panel__body--flush' : 'panel__body'}>{children}</div>
+      <div
+        ref={body}
+        className={flush ? 'panel__body panel__body--flush' : 'panel__body'}
+        // Scrolling sideways (a narrow window, 200% zoom): reachable with the arrow keys.
+        {...(flush && scrolls ? { tabIndex: 0, role: 'group', 'aria-labelledby': titleId } : {})}
+      >
+        {children}
+      </div>
     </section>
   );
 }

@@ -57,7 +57,7 @@ export function BackupsTable({ backups, checks, busy, onVerify, onRestore }: Bac
           <th className="number">Size</th>
           <th>Verified</th>
           <th>File</th>
-          <th><span className="visually-hidden">Actions</span></th>
+          <th className="backups__actions"><span className="visually-hidden">Actions</span></th>
         </tr>
       </thead>
       <tbody>
@@ -75,7 +75,7 @@ export function BackupsTable({ backups, checks, busy, onVerify, onRestore }: Bac
               <div className="mono backup-name" title={backup.path}>{backup.name}</div>
               <div className="muted mono" title={backup.sha256}>sha256 {shortHash(backup.sha256)}</div>
             </td>
-            <td>
+            <td className="backups__actions">
               <div className="row-actions">
                 <Button size="small" onClick={() => onVerify(backup)} disabled={busy} aria-label={`Verify backup ${backup.name}`}>Verify</Button>
                 <Button

@@ -1,4 +1,5 @@
 import { useQueries, useQueryClient } from '@tanstack/react-query';
+import type { ComponentProps } from 'react';
 import type { DatabaseEntry } from '../../../../shared/types';
 import { errorInfoOf } from '../../api/api-error';
 import { useApi } from '../../api/connection-context';
@@ -23,7 +24,7 @@ const STANDING_LABEL: Record<Standing, string> = {
   healthy: 'Healthy',
 };
 
-const DOT: Record<Standing, 'unhealthy' | 'error' | 'locked' | 'degraded' | 'unknown' | 'healthy'> = {
+const DOT: Record<Standing, ComponentProps<typeof HealthDot>['status']> = {
   unhealthy: 'unhealthy',
   unreadable: 'error',
   locked: 'locked',
@@ -37,6 +38,7 @@ interface Row {
   standing: Standing;
   /** The status in words (or why there is none), and its label when the standing groups several. */
   label: string;
+  dot: ComponentProps<typeof HealthDot>['status'];
   why: string;
   version: string | null;
   checkedAt: string | null;
@@ -54,8 +56,9 @@ function useRows(databases: DatabaseEntry[]): Row[] {
     const verdict = status.data ? verdictOf(status.data, verification) : undefined;
     const standing = standingOf({ isPending: status.isPending, error: status.error, verdict });
     const label = verdict && standing === 'attention' ? HEALTH[verdict.status].label : STANDING_LABEL[standing];
+    const dot = verdict && standing === 'attention' ? verdict.status : DOT[standing];
     const why = status.error != null ? errorInfoOf(status.error).message : (verdict?.reason ?? '');
-    return { database, standing, label, why, version: status.data?.version ?? null, checkedAt: status.data?.checkedAt ?? null };
+    return { database, standing, label, dot, why, version: status.data?.version ?? null, checkedAt: status.data?.checkedAt ?? null };
   });
 }
 
@@ -78,7 +81,7 @@ export function LandingView({ databases }: { databases: DatabaseEntry[] }) {
       <ul className="landing__list" aria-label="Databases, worst first">
         {rows.map((row) => (
           <li key={row.database.id} className={`landing-item landing-item--${row.standing}`}>
-            <HealthDot status={DOT[row.standing]} />
+            <HealthDot status={row.dot} />
             <div className="landing-item__names">
               <a className="landing-item__name" href={hrefFor(row.database.id)}>{row.database.name}</a>
               <span className="landing-item__path mono">{row.database.path}</span>
