@@ -68,6 +68,7 @@ test('a fresh database is initialized from the Overview', async ({ page }) => {
   const confirm = page.getByRole('dialog', { name: 'Initialize at 1.2.0?' });
   await expect(confirm).toContainText('5 tables — conversation_files, file_access_log, file_cleanup_queue, file_metadata, session_file_associations');
   await expect(confirm).toContainText('No backup is taken');
+  await page.screenshot({ path: join(SCREENSHOTS, 'initialize-confirm.png') });
   await confirm.getByRole('button', { name: 'Initialize at 1.2.0' }).click();
   await expect(page.getByText('Initialized at 1.2.0')).toBeVisible();
   await expect(step.getByText('Healthy')).toBeVisible();
@@ -205,6 +206,11 @@ test('an engine error is shown as a sentence with its code, never a stack', asyn
   await expect(alert).toContainText('is not a SQLite database');
   await expect(alert).toContainText('NOT_A_DATABASE');
   await expect(alert).not.toContainText(/\bat \S+\.(ts|js):\d+/);
+  // What to do, in the console's words: its buttons and views, never a command line.
+  await expect(alert).toContainText('What to do: Check that this entry names the right file.');
+  await expect(alert).toContainText('close it in the sidebar');
+  await expect(alert).not.toContainText(/warden |--|\bcp /);
+  await expect(alert.getByRole('button', { name: 'Try again' })).toBeVisible();
   await page.screenshot({ path: join(SCREENSHOTS, 'engine-error.png') });
 });
 
@@ -299,5 +305,52 @@ test.describe('one truth everywhere (issue 14)', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'backups-altered.png') });
     await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Overview' }).click();
     await expect(page.getByText('failed verification')).toBeVisible();
+  });
+});
+
+test.describe('the web console serves what its server was started with, and Close stops serving one (issue 14)', () => {
+  let served: RunningHost;
+
+  test.beforeAll(async () => {
+    createAt('kept');
+    createAt('leaving');
+    sqlite(db('leaving'), 'DROP TABLE file_metadata;'); // unhealthy: the health endpoint answers 503 while it is served
+    served = await startWardenServe([db('kept'), db('leaving'), db('not_yet')]); // not_yet.db does not exist yet
+  });
+  test.afterAll(() => served?.stop());
+
+  test('the landing lists them worst first with a one-line summary; History before initialization is a friendly empty state', async ({ page }) => {
+    await page.goto(served.url);
+    await expect(page.getByRole('heading', { level: 1, name: 'Databases' })).toBeVisible();
+    await expect(page.getByRole('status').filter({ hasText: /^3 databases/ })).toHaveText('3 databases: 1 unhealthy, 1 need attention, 1 healthy');
+    const names = page.getByRole('list', { name: 'Databases, worst first' }).getByRole('listitem').getByRole('link');
+    await expect(names).toHaveText(['leaving.db', 'not_yet.db', 'kept.db']);
+    await page.screenshot({ path: join(SCREENSHOTS, 'landing.png') });
+
+    await names.filter({ hasText: 'not_yet.db' }).click();
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'History' }).click();
+    await expect(page.getByText('No history yet')).toBeVisible();
+    await expect(page.getByRole('link', { name: 'Initialize it from the Overview' })).toBeVisible();
+    await expect(page.getByRole('alert')).toHaveCount(0);
+    await page.screenshot({ path: join(SCREENSHOTS, 'history-not-initialized.png') });
+  });
+
+  test('Close asks, then stops serving the database: gone from the console and the health endpoint, the file untouched', async ({ page }) => {
+    const before = sqlite(db('leaving'), 'SELECT group_concat(name) FROM sqlite_master;');
+    const health = () => page.request.get(new URL('/api/health', served.url).toString());
+    expect((await health()).status()).toBe(503);
+    await page.goto(served.url);
+    const sidebar = page.getByRole('navigation', { name: 'Databases' });
+    await sidebar.getByRole('link', { name: /leaving\.db/ }).click();
+    await sidebar.getByRole('button', { name: 'Close leaving.db' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Stop serving leaving.db?' });
+    await expect(dialog).toContainText('the health endpoint stops reporting it');
+    await page.screenshot({ path: join(SCREENSHOTS, 'close-stop-serving.png') });
+    await dialog.getByRole('button', { name: 'Stop serving' }).click();
+    await expect(sidebar.getByRole('link', { name: /leaving\.db/ })).toHaveCount(0);
+    await expect(page).toHaveURL(/#\/$/); // back to the landing
+    await expect(page.getByRole('status').filter({ hasText: /^2 databases/ })).toBeVisible();
+    await expect.poll(async () => (await health()).status(), { timeout: 15_000 }).toBe(200);
+    expect(sqlite(db('leaving'), 'SELECT group_concat(name) FROM sqlite_master;')).toBe(before);
   });
 });

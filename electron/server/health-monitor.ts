@@ -11,6 +11,8 @@ export class HealthMonitor {
   private latest: { document: HealthDocument; at: number } | null = null;
   private refreshing: Promise<HealthDocument> | null = null;
   private timer: NodeJS.Timeout | null = null;
+  /** Bumped when the served databases change: a round that started before is not kept. */
+  private generation = 0;
 
   constructor(
     private readonly check: () => Promise<DatabaseHealth[]>,
@@ -32,18 +34,26 @@ export class HealthMonitor {
     }, Math.max(this.intervalMs, 1_000)).unref();
   }
 
+  /** The served databases changed (one was closed or created): the next answer checks afresh. */
+  invalidate(): void {
+    this.generation++;
+    this.latest = null;
+    this.refreshing = null;
+  }
+
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
   }
 
   private async refresh(): Promise<HealthDocument> {
+    const generation = this.generation;
     try {
       const document = healthDocument(await this.check());
-      this.latest = { document, at: Date.now() };
+      if (generation === this.generation) this.latest = { document, at: Date.now() };
       return document;
     } finally {
-      this.refreshing = null;
+      if (generation === this.generation) this.refreshing = null;
     }
   }
 }

@@ -119,6 +119,8 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
   }
   const health = new HealthMonitor(() => Promise.all(registry.list().map(checkDatabase)), options.healthIntervalMs);
   health.start();
+  // A database closed or created: the health endpoint answers for the new list at once.
+  registry.onChange(() => health.invalidate());
 
   let allowedHosts = new Set<string>();
 
