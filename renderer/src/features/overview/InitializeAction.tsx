@@ -7,7 +7,7 @@ import { Notice } from '../../components/Notice';
 import { OperationProgress } from '../../components/OperationProgress';
 import type { LongOperation } from '../../hooks/use-long-operation';
 import { formatDuration, plural } from '../../lib/format';
-import { usePlan } from '../plan/plan-queries';
+import { usePlan } from '../../queries/plan';
 
 interface InitializeActionProps {
   db: string;

@@ -6,7 +6,7 @@ import { hrefFor } from '../../lib/routes';
 import { useStatus } from '../../queries/status';
 import { FullPlan } from './FullPlan';
 import { PendingVersionsOnly } from './PendingVersionsOnly';
-import { usePlan } from './plan-queries';
+import { usePlan } from '../../queries/plan';
 import './plan.css';
 
 /** Pending migrations from the current version to the latest: read, rehearse, apply. */

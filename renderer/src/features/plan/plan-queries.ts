@@ -1,21 +1,7 @@
-import { queryOptions, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { Api } from '../../api/client';
+import { useQueryClient } from '@tanstack/react-query';
 import { useApi } from '../../api/connection-context';
 import { useLongOperation } from '../../hooks/use-long-operation';
 import { databaseKeys } from '../../queries/database-keys';
-
-export const planKeys = {
-  toLatest: (db: string) => [...databaseKeys.one(db), 'plan'] as const,
-};
-
-export function planQueryOptions(api: Api, db: string) {
-  return queryOptions({ queryKey: planKeys.toLatest(db), queryFn: () => api.plan({ db }) });
-}
-
-/** The pending steps to the latest version, with their SQL, linter warnings and blockers. */
-export function usePlan(db: string, { enabled }: { enabled: boolean }) {
-  return useQuery({ ...planQueryOptions(useApi(), db), enabled });
-}
 
 /** Applies the plan to a copy of the database; the real file is never opened for writing. */
 export function useRehearsal(db: string) {
