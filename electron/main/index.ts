@@ -2,6 +2,8 @@ import { app, BrowserWindow, ipcMain, Menu, session } from 'electron';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { consoleHintFor } from '../../shared/console-hints';
+import { isMethodName } from '../../shared/contract';
 import { IPC_EVENT_CHANNEL } from '../../shared/transport';
 import { DatabaseRegistry } from '../api/database-registry';
 import { dispatch } from '../api/dispatch';
@@ -68,7 +70,8 @@ async function start(): Promise<void> {
   const call = (method: string, input: unknown) => dispatch(host, method, input);
   const callFromMenu = async (method: string, input: unknown) => {
     const envelope = await call(method, input);
-    if (!envelope.ok && envelope.error.code !== 'CANCELLED') showFailure('Schema Warden', `${envelope.error.message}\n\n${envelope.error.hint ?? ''}`.trim());
+    // A window's dialog speaks as the console does (its buttons and views), not as the CLI's hint.
+    if (!envelope.ok && envelope.error.code !== 'CANCELLED') showFailure('Schema Warden', `${envelope.error.message}\n\n${consoleHintFor(envelope.error, isMethodName(method) ? method : null)}`);
   };
   const refreshMenu = () =>
     Menu.setApplicationMenu(

@@ -1,6 +1,6 @@
 import type { MethodName } from '../../../shared/contract';
 import type { ErrorCode, ErrorInfo } from '../../../shared/errors';
-import { consoleHintFor } from './console-hints';
+import { consoleHintFor } from '../../../shared/console-hints';
 
 /** An engine or host error as the renderer holds it: the wire ErrorInfo, never a stack. */
 export class ApiError extends Error {

@@ -7,7 +7,7 @@ import { OperationProgress } from '../../components/OperationProgress';
 import { Panel } from '../../components/Panel';
 import { EmptyState } from '../../components/QueryStates';
 import { Tag } from '../../components/Tag';
-import { consoleHintFor } from '../../api/console-hints';
+import { consoleHintFor } from '../../../../shared/console-hints';
 import { plural } from '../../lib/format';
 import { ApplyPlanDialog } from './ApplyPlanDialog';
 import { useBackupFolder, useStepStates } from './migration-run';

@@ -1,7 +1,7 @@
-import type { MethodName } from '../../../shared/contract';
-import type { ErrorCode, ErrorInfo } from '../../../shared/errors';
+import type { MethodName } from './contract';
+import type { ErrorCode, ErrorInfo } from './errors';
 
-// What to do, in the console's own words. The engine's hints speak to the command line
+// What to do, in the console's own words (the renderer, and the desktop app's own dialogs). The engine's hints speak to the command line
 // ("warden backups lists them", "--db", "cp …"); a person in the console acts with its buttons
 // and views. So the console words its advice itself, from the error code and the action that
 // failed — the CLI keeps the engine's hints untouched.
