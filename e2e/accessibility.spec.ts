@@ -68,6 +68,14 @@ const VIEWS: View[] = [
   { name: 'plan', hash: '#/db/upgrade/plan', ready: async (page) => void (await expect(page.getByRole('button', { name: 'Apply…' })).toBeVisible()) },
   { name: 'backups', hash: '#/db/orders/backups', ready: async (page) => void (await expect(page.getByRole('button', { name: /^Restore backup / }).first()).toBeVisible()) },
   { name: 'data', hash: '#/db/orders/data', ready: async (page) => void (await expect(page.getByRole('table', { name: 'Tables and views' })).toContainText('conversation_files')) },
+  {
+    name: 'data-rows',
+    hash: '#/db/orders/data',
+    ready: async (page) => {
+      await page.getByRole('table', { name: 'Tables and views' }).getByRole('button', { name: 'conversation_files', exact: true }).click();
+      await expect(page.getByRole('table', { name: 'Query result' }).getByRole('row')).toHaveCount(41); // the header and 40 rows
+    },
+  },
 ];
 
 async function open(page: Page, view: View): Promise<void> {
@@ -144,6 +152,10 @@ for (const layout of LAYOUTS) {
       const problems: string[] = [];
       for (const view of VIEWS) {
         await open(page, view);
+        if (view.name === 'data-rows' && layout.name === 'zoom200') {
+          // Too wide for 512 px: the result scrolls in its own frame, which the keyboard can reach.
+          await expect(page.getByRole('group', { name: 'Query result' })).toHaveAttribute('tabindex', '0');
+        }
         await page.evaluate(() => document.getElementById('main')?.scrollTo(0, 0));
         await page.screenshot({ path: join(SCREENSHOTS, `layout-${layout.name}-${view.name}.png`) });
         problems.push(...(await unreachableActions(page)).map((p) => `${view.name}: ${p}`));

@@ -1,5 +1,5 @@
 import { useId, useRef, type ReactNode } from 'react';
-import { useScrollsSideways } from '../hooks/use-scrolls-sideways';
+import { useScrolls } from '../hooks/use-scrolls';
 import './Panel.css';
 
 interface PanelProps {
@@ -16,7 +16,7 @@ interface PanelProps {
 export function Panel({ title, subtitle, actions, children, flush = false }: PanelProps) {
   const titleId = useId();
   const body = useRef<HTMLDivElement>(null);
-  const scrolls = useScrollsSideways(body);
+  const scrolls = useScrolls(body, 'x');
   return (
     <section className="panel">
       <header className="panel__header">

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { TableFrame } from '../../components/TableFrame';
 import type { BackupInfo, BackupVerification, RestoreResult } from '../../../../shared/types';
 import { Button } from '../../components/Button';
 import { ErrorNotice } from '../../components/ErrorNotice';
@@ -80,9 +81,9 @@ export function BackupsView({ db }: { db: string }) {
         </EmptyState>
       )}
       {backups.data && backups.data.length > 0 && (
-        <div className="table-frame backups__table">
+        <TableFrame label="Backups" className="backups__table">
           <BackupsTable backups={backups.data} checks={checks} busy={busy} onVerify={(b) => verify.start(b.name)} onRestore={setRestoring} />
-        </div>
+        </TableFrame>
       )}
       {restoring && (
         <RestoreDialog backup={restoring} current={status.data} onClose={() => setRestoring(null)} onConfirm={() => restore.start(restoring.name)} />

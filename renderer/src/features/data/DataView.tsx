@@ -1,4 +1,5 @@
 import { useRef, useState } from 'react';
+import { TableFrame } from '../../components/TableFrame';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Panel } from '../../components/Panel';
 import { EmptyState, LoadingState } from '../../components/QueryStates';
@@ -31,9 +32,9 @@ function TablesPanel({ db, onShowRows, busy }: { db: string; onShowRows: (name: 
       {tables.isError && <ErrorNotice error={tables.error} context="The tables could not be listed" />}
       {report?.tables.length === 0 && <EmptyState title="No tables or views">This database has no schema yet.</EmptyState>}
       {report && report.tables.length > 0 && (
-        <div className="table-frame data__tables">
+        <TableFrame label="Tables and views" className="data__tables">
           <TablesList report={report} onShowRows={onShowRows} busy={busy} />
-        </div>
+        </TableFrame>
       )}
     </Panel>
   );

@@ -1,4 +1,5 @@
 import type { QueryResult } from '../../../../shared/types';
+import { TableFrame } from '../../components/TableFrame';
 import { Button } from '../../components/Button';
 import { EmptyState } from '../../components/QueryStates';
 import { formatCount, formatDuration, plural } from '../../lib/format';
@@ -28,9 +29,9 @@ export function QueryOutcome({ result }: { result: QueryResult }) {
       {result.columns.length === 0
         ? <EmptyState title="The statement returned no columns" />
         : (
-          <div className="table-frame query-outcome__table">
+          <TableFrame label="Query result" className="query-outcome__table">
             <QueryResultTable result={result} />
-          </div>
+          </TableFrame>
         )}
       {result.rows.length === 0 && result.columns.length > 0 && <p className="muted query-outcome__empty">No rows match.</p>}
     </div>

@@ -1,4 +1,5 @@
 import type { UseQueryResult } from '@tanstack/react-query';
+import { TableFrame } from '../../components/TableFrame';
 import type { VerifyReport } from '../../../../shared/types';
 import { Button } from '../../components/Button';
 import { ErrorNotice } from '../../components/ErrorNotice';
@@ -34,9 +35,9 @@ function ForeignKeySection({ report }: { report: VerifyReport }) {
   return (
     <>
       <Notice tone="bad" title={`${plural(report.foreignKeyViolations.length, 'row')} point at missing parent rows`} />
-      <div className="table-frame">
+      <TableFrame label="Rows pointing at missing parents">
         <ForeignKeyViolationsTable violations={report.foreignKeyViolations} />
-      </div>
+      </TableFrame>
     </>
   );
 }

@@ -1,4 +1,5 @@
 import type { RowsInBackup } from '../../../../shared/types';
+import { TableFrame } from '../../components/TableFrame';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { LoadingState } from '../../components/QueryStates';
@@ -25,7 +26,7 @@ export function RecoverRowsDialog({ db, offer, onConfirm, onClose }: RecoverRows
       {plan.isPending && <LoadingState label="Counting the rows to copy back…" />}
       {plan.isError && <ErrorNotice error={plan.error} context="The rows could not be counted" />}
       {plan.data && (
-        <div className="table-frame">
+        <TableFrame label="Rows to copy back, by table">
           <table className="data-table">
             <caption>{copied ? `${plural(copied, 'row')} would be copied back` : 'No row would be copied'}</caption>
             <thead>
@@ -39,7 +40,7 @@ export function RecoverRowsDialog({ db, offer, onConfirm, onClose }: RecoverRows
               ))}
             </tbody>
           </table>
-        </div>
+        </TableFrame>
       )}
       {plan.data?.tables.some((t) => t.withoutParent > 0) && (
         <p className="muted">

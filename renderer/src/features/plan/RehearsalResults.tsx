@@ -1,5 +1,6 @@
 import type { RehearsalReport } from '../../../../shared/types';
 import { Notice } from '../../components/Notice';
+import { TableFrame } from '../../components/TableFrame';
 import { Tag } from '../../components/Tag';
 import { formatCount, formatDuration, plural } from '../../lib/format';
 import { ServiceStatementResults } from './ServiceStatementResults';
@@ -9,7 +10,7 @@ function RowCountsTable({ report }: { report: RehearsalReport }) {
   if (tables.length === 0) return null;
   const before = report.steps[0]?.rowsBefore ?? {};
   return (
-    <div className="table-frame">
+    <TableFrame label="Rows per table, before and after each step">
       <table className="data-table">
         <caption className="visually-hidden">Rows per table before the first step and after each step</caption>
         <thead>
@@ -39,7 +40,7 @@ function RowCountsTable({ report }: { report: RehearsalReport }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableFrame>
   );
 }
 
@@ -61,7 +62,7 @@ export function RehearsalResults({ report }: { report: RehearsalReport }) {
           {why} The real database was not touched.
         </Notice>
       )}
-      <div className="table-frame">
+      <TableFrame label="Rehearsal steps">
         <table className="data-table">
           <caption className="visually-hidden">Rehearsal steps</caption>
           <thead>
@@ -85,7 +86,7 @@ export function RehearsalResults({ report }: { report: RehearsalReport }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableFrame>
       <RowCountsTable report={report} />
       <ServiceStatementResults run={report.serviceStatements} />
     </div>
