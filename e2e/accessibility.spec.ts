@@ -93,6 +93,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
     const found: string[] = [];
     for (const view of VIEWS) {
       await open(page, view);
+      if (colorScheme === 'dark' && (view.name === 'landing' || view.name === 'plan')) await page.screenshot({ path: join(SCREENSHOTS, `dark-${view.name}.png`) });
       const { violations } = await new AxeBuilder({ page }).analyze();
       for (const v of violations.filter((x) => x.impact === 'serious' || x.impact === 'critical')) {
         found.push(`${view.name}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
