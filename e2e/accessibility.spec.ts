@@ -107,8 +107,8 @@ for (const colorScheme of ['light', 'dark'] as const) {
  * Every action on the page — buttons and links styled as buttons — can be brought into view and is
  * then neither cut off by a scrolling or clipping ancestor nor hidden under something else.
  */
-async function unreachableActions(page: Page): Promise<string[]> {
-  const actions = page.locator('main button:visible, main a.button:visible, aside button:visible');
+async function unreachableActions(page: Page, selector = 'main button:visible, main a.button:visible, aside button:visible'): Promise<string[]> {
+  const actions = page.locator(selector);
   const problems: string[] = [];
   const count = await actions.count();
   expect(count).toBeGreaterThan(0);
@@ -173,6 +173,18 @@ for (const layout of LAYOUTS) {
     });
   });
 }
+
+test('at 200% zoom a confirmation dialog fits, its buttons in reach', async ({ page }) => {
+  await page.setViewportSize({ width: 512, height: 384 });
+  await open(page, VIEWS.find((v) => v.name === 'plan')!);
+  await page.getByRole('button', { name: 'Apply…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Migrate from 1.0.0 to 1.2.0?' });
+  await expect(dialog).toBeVisible();
+  expect(await unreachableActions(page, '[role="dialog"] button:visible')).toEqual([]);
+  await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused(); // the safe choice first
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+});
 
 test('at 200% zoom the sidebar starts folded and opens with its toggle', async ({ page }) => {
   await page.setViewportSize({ width: 512, height: 384 });
