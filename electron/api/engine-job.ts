@@ -1,5 +1,6 @@
 import type { ErrorInfo } from '../../shared/errors';
 import type { LogEvent, Progress } from '../../shared/types';
+import { actingAs } from '../engine/actor';
 import type { EngineContext } from '../engine/context';
 import { WardenError } from '../engine/errors';
 import { checkHealth } from '../engine/health';
@@ -19,6 +20,8 @@ export interface EngineJob {
   dbPath: string;
   schemaDir: string;
   busyTimeoutMs?: number;
+  /** Whom the host runs it for ("alice via warden serve"): the history rows it writes name them. */
+  operator?: string;
 }
 
 export interface JobReporting {
@@ -46,5 +49,5 @@ export function runEngineJob(job: EngineJob, reporting: Omit<EngineContext, 'dbP
   if (job.name === 'health') return checkHealth(ctx, String(job.options.name));
   const handler = handlers[job.name];
   if (handler?.runs !== 'engine') throw new WardenError('NOT_SUPPORTED', `${job.name} is not an engine method of this version.`);
-  return (handler.handle as (ctx: EngineContext, options: Record<string, unknown>) => unknown)(ctx, job.options);
+  return actingAs(job.operator, () => (handler.handle as (ctx: EngineContext, options: Record<string, unknown>) => unknown)(ctx, job.options));
 }

@@ -41,9 +41,10 @@ async function planAndCopy(ctx: EngineContext, target: string, copyPath: string)
   try {
     const migrationPlan = planOn(source, ctx, target);
     assertRunnable(migrationPlan);
+    const pageSize = source.pragma('page_size', { simple: true }) as number;
     await source.backup(copyPath, {
       progress: ({ totalPages, remainingPages }) => {
-        ctx.onProgress?.({ operation: 'rehearse', phase: 'copying the database', done: totalPages - remainingPages, total: totalPages });
+        ctx.onProgress?.({ operation: 'rehearse', phase: 'copying the database', done: totalPages - remainingPages, total: totalPages, unit: 'pages', pageSize });
         return 100;
       },
     });

@@ -16,6 +16,7 @@ import { ENGINE_WORKER_ENTRY } from '../api/engine-worker-entry';
 import { EngineWorkers } from '../api/engine-workers';
 import { errorInfoOf } from '../api/error-info';
 import type { HostContext } from '../api/host-context';
+import { Jobs } from '../api/jobs';
 import { Operations } from '../api/operations';
 import { SchemaCatalog } from '../api/schema-catalog';
 import { EventStream } from './event-stream';
@@ -23,7 +24,7 @@ import { publicHealthDocument } from '../engine/health';
 import { HealthMonitor } from './health-monitor';
 import { HTTP_STATUS } from './http-status';
 import { BodyTooLarge, ClientGone, discardBody, readJsonBody } from './json-body';
-import { bearerToken, createToken, hostAllowed, hostHeadersFor, tokenMatches } from './request-guards';
+import { bearerToken, createToken, hostAllowed, hostHeadersFor, operatorFrom, tokenMatches } from './request-guards';
 import { resolveStaticFile, sendStaticFile } from './static-files';
 
 // The headless host: the API of the handler table over HTTP (POST /api/<method>), events as
@@ -45,6 +46,8 @@ export interface HttpHostOptions {
   healthIntervalMs: number;
   workers?: number;
   maxBodyBytes?: number;
+  /** The person actions are recorded for when the console names none (`--operator`); without it the console asks. */
+  operator?: string;
 }
 
 export interface HttpHost {
@@ -106,6 +109,8 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     registry,
     schemas,
     operations: new Operations(),
+    jobs: new Jobs((job) => events.broadcast({ type: 'job', job })),
+    identity: { via: 'warden serve', operator: options.operator ?? null, asksForOperator: !options.operator },
     engine,
     emit: (event) => events.broadcast(event),
     capabilities: { placeNewDatabase: async (fileName) => join(dataDir, fileName) },
@@ -153,7 +158,9 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     if (!/^application\/json\b/i.test(req.headers['content-type'] ?? 'application/json')) {
       return sendError(res, 415, { code: 'INVALID_INPUT', message: 'The request body must be JSON (Content-Type: application/json).' });
     }
-    const envelope = await dispatch(host, method, await readJsonBody(req, maxBodyBytes));
+    const operator = operatorFrom(req);
+    if (typeof operator === 'object') return sendError(res, 400, operator);
+    const envelope = await dispatch(host, method, await readJsonBody(req, maxBodyBytes), { operator });
     sendJson(res, envelope.ok ? 200 : HTTP_STATUS[envelope.error.code], envelope);
   }
 
