@@ -3,6 +3,9 @@ import { ErrorNotice } from '../components/ErrorNotice';
 import { EmptyState, LoadingState } from '../components/QueryStates';
 import { DatabasesSidebar } from '../features/databases/DatabasesSidebar';
 import { useDatabaseAnnouncements, useDatabases } from '../features/databases/databases-queries';
+import { JobsPanel } from '../features/jobs/JobsPanel';
+import { OperatorLine, OperatorPrompt } from '../features/operator/OperatorPrompt';
+import { useJobAnnouncements } from '../queries/jobs';
 import { useStatusAnnouncements } from '../queries/status';
 import { hrefFor, useRoute } from '../lib/routes';
 import { DatabaseWorkspace } from './DatabaseWorkspace';
@@ -33,6 +36,7 @@ export function App() {
   const route = useRoute();
   useDatabaseAnnouncements();
   useStatusAnnouncements();
+  useJobAnnouncements();
   return (
     <div className="app">
       <aside className="app__sidebar">
@@ -41,8 +45,11 @@ export function App() {
           Schema Warden
         </div>
         <DatabasesSidebar selected={route.db} />
+        <JobsPanel />
+        <OperatorLine />
       </aside>
       <div className="app__main">
+        <OperatorPrompt />
         <MainArea />
       </div>
     </div>

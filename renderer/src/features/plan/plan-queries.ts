@@ -20,7 +20,7 @@ export function usePlan(db: string, { enabled }: { enabled: boolean }) {
 /** Applies the plan to a copy of the database; the real file is never opened for writing. */
 export function useRehearsal(db: string) {
   const api = useApi();
-  return useLongOperation({ run: (to: string, operationId) => api.rehearse({ db, to, operationId }) });
+  return useLongOperation({ db, kind: 'rehearse', run: (to: string, operationId) => api.rehearse({ db, to, operationId }), varsOf: (options) => String(options.to ?? '') });
 }
 
 /** Applies the pending migrations after a verified pre-migrate backup, one transaction per step. */
@@ -28,7 +28,10 @@ export function useMigration(db: string) {
   const api = useApi();
   const queryClient = useQueryClient();
   return useLongOperation({
+    db,
+    kind: 'migrate',
     run: (to: string, operationId) => api.migrate({ db, to, operationId, backup: true }),
+    varsOf: (options) => String(options.to ?? ''),
     onSettled: () => queryClient.invalidateQueries({ queryKey: databaseKeys.one(db) }),
   });
 }
