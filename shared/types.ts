@@ -316,6 +316,10 @@ export interface MigrationPlan {
   drift: Problem[];
   /** What the schema's list of its service's statements covers; null when the schema lists none. */
   serviceStatements: ServiceStatementCoverage | null;
+  /** SHA-256 of what the plan does (from, to, adoption, each step's script checksum): a rehearsal of it is kept with it. */
+  checksum: string;
+  /** The database file as the plan read it (changes with any write): a rehearsal applies only to the state it ran on. */
+  databaseStamp: string;
 }
 
 /** The statements a schema's service runs (service-statements.json), summarized for a plan. */
@@ -381,6 +385,9 @@ export interface RehearsalReport {
   drift: Problem[];
   /** The schema's service statements run on the result; null when the schema lists none. */
   serviceStatements: ServiceStatementsRun | null;
+  /** The checksum of the plan it rehearsed and the database's stamp when it copied it (see MigrationPlan). */
+  planChecksum: string;
+  databaseStamp: string;
   durationMs: number;
 }
 

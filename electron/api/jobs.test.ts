@@ -49,6 +49,21 @@ describe('Jobs', () => {
     expect(jobs.list().map((j) => j.id)).toEqual(['op-running-1', 'op-ended-5', 'op-ended-4']);
   });
 
+  it('keeps the last job of each kind that ended well on each database beyond the recent ones', () => {
+    const { jobs, advance } = registry(2);
+    jobs.start({ ...backupOf('op-rehearse-1'), kind: 'rehearse' }).done({ ok: true });
+    advance(1);
+    jobs.start({ ...backupOf('op-rehearse-2'), kind: 'rehearse', db: 'other' }).done({ ok: true });
+    advance(1);
+    jobs.start({ ...backupOf('op-rehearse-3'), kind: 'rehearse' }).failed({ code: 'LOCKED', message: 'Locked.' });
+    for (let n = 1; n <= 3; n++) jobs.start(backupOf(`op-backup-${n}`)).done(n);
+    // Recent: the last two backups; then the last good rehearsal of each database, newest first. The failed one is gone.
+    expect(jobs.list().map((j) => j.id)).toEqual(['op-backup-3', 'op-backup-2', 'op-rehearse-2', 'op-rehearse-1']);
+    // A newer good one replaces it.
+    jobs.start({ ...backupOf('op-rehearse-4'), kind: 'rehearse' }).done({ ok: false });
+    expect(jobs.list().map((j) => j.id)).toEqual(['op-rehearse-4', 'op-backup-3', 'op-rehearse-2']);
+  });
+
   it('keeps the latest progress and the start of its phase, from which the time left is estimated', () => {
     const { jobs, advance } = registry();
     const job = jobs.start(backupOf('op-progress'));

@@ -5,7 +5,9 @@ import type { Job, JobKind, Progress } from '../../shared/types';
 // The host's long operations (issue 14): every verify, backup, migrate, rehearsal, repair,
 // restore, row recovery and query a host runs is kept here with its progress, result and who
 // started it, so a console that reloads, or another console, finds it; `jobs` lists them and each
-// start and end is announced as a `job` event. The running ones, plus the last RECENT_JOBS ended.
+// start and end is announced as a `job` event. The running ones, the last RECENT_JOBS ended, and
+// the last that ended well of each kind on each database (the Plan view shows the last rehearsal
+// as long as the plan and the database are those it ran on, however much ran since).
 
 export const RECENT_JOBS = 50;
 
@@ -27,6 +29,8 @@ export class Jobs {
   private readonly running = new Map<string, Job>();
   /** Ended jobs, newest first. */
   private ended: Job[] = [];
+  /** The last job that ended well, by database and kind. */
+  private readonly lastDone = new Map<string, Job>();
 
   constructor(
     /** Tells every console (the `job` event). */
@@ -43,6 +47,7 @@ export class Jobs {
       if (!this.running.delete(job.id)) return;
       job = { ...job, ...ending, endedAt: this.now().toISOString() };
       this.ended = [job, ...this.ended].slice(0, this.keep);
+      if (job.state === 'done') this.lastDone.set(`${job.db}\u0000${job.kind}`, job);
       this.announce(job);
     };
     return {
@@ -56,13 +61,9 @@ export class Jobs {
     };
   }
 
-  /** The running jobs (oldest first), then the ended ones (newest first). */
+  /** The running jobs (oldest first), then the ended ones (newest first), then older ones kept as the last of their kind. */
   list(): Job[] {
-    return [...this.running.values(), ...this.ended];
-  }
-
-  /** The most recent job of this kind on this database that ended well (a rehearsal, a check), if the host still keeps it. */
-  lastDone(db: string, kind: JobKind): Job | null {
-    return this.ended.find((job) => job.db === db && job.kind === kind && job.state === 'done') ?? null;
+    const older = [...this.lastDone.values()].filter((job) => !this.ended.includes(job)).sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+    return [...this.running.values(), ...this.ended, ...older];
   }
 }

@@ -120,6 +120,8 @@ export const PLAN_FROM_100: MigrationPlan = {
   from: '1.0.0',
   to: '1.2.0',
   adopt: null,
+  checksum: 'c0ffee0000000000000000000000000000000000000000000000000000000100',
+  databaseStamp: 'stamp-100-a',
   blockers: [],
   drift: [],
   serviceStatements: {
@@ -157,6 +159,8 @@ export const REHEARSAL_OK: RehearsalReport = {
   from: '1.0.0',
   adopted: null,
   to: '1.2.0',
+  planChecksum: PLAN_FROM_100.checksum,
+  databaseStamp: PLAN_FROM_100.databaseStamp,
   ok: true,
   reached: '1.2.0',
   durationMs: 340,
