@@ -9,6 +9,7 @@ import { EventDetailDialog } from './EventDetailDialog';
 import { EventTimeline } from './EventTimeline';
 import { filterEvents, NO_FILTER } from './event-filter';
 import { HistoryFilters } from './HistoryFilters';
+import { HostKeptChecks } from './HostKeptChecks';
 import { useHistory } from './history-queries';
 import './history.css';
 
@@ -46,6 +47,7 @@ export function HistoryView({ db }: { db: string }) {
         )}
       </Panel>
       <EventsPanel events={events} />
+      <HostKeptChecks db={db} />
     </>
   );
 }
