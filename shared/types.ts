@@ -105,7 +105,7 @@ export interface StatusReport {
   adoptable: boolean;
   checksumMismatches: ChecksumMismatch[];
   problems: Problem[];
-  /** SQLite's quick_check, run by this status (null: no file); a failure makes the status unhealthy. */
+  /** SQLite's latest quick_check (null: no file), with when it ran: run by this status, or a recent one of the unchanged file a host kept; a failure makes the status unhealthy. */
   integrity: CheckedIntegrity | null;
   /** When this status was read (ISO-8601 UTC): the console shows its age. */
   checkedAt: string;
@@ -119,6 +119,8 @@ export interface IntegrityResult {
 
 export interface CheckedIntegrity extends IntegrityResult {
   checkedAt: string;
+  /** The database file as the check read it (see MigrationPlan.databaseStamp): a host reuses a recent result while the file is unchanged. */
+  databaseStamp?: string;
 }
 
 export interface ForeignKeyViolation {

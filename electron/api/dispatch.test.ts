@@ -2,7 +2,8 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METHOD_NAMES } from '../../shared/contract';
-import type { HistoryReport, HostEvent, Job } from '../../shared/types';
+import { execFileSync } from 'node:child_process';
+import type { HistoryReport, HostEvent, Job, StatusReport } from '../../shared/types';
 import { actorFor } from '../engine/actor';
 import { initialize } from '../engine/initialize';
 import { contextFor, SHIPPED_SCHEMA_DIR } from '../engine/test-support/fixtures';
@@ -12,6 +13,7 @@ import { dispatch } from './dispatch';
 import { EngineWorkers } from './engine-workers';
 import { handlers } from './handlers';
 import type { HostCapabilities, HostContext } from './host-context';
+import { IntegrityMemory } from './integrity-memory';
 import { Jobs } from './jobs';
 import { Operations } from './operations';
 import { SchemaCatalog } from './schema-catalog';
@@ -31,7 +33,7 @@ function hostWith(capabilities: Partial<HostCapabilities> = {}): { host: HostCon
     registry: new DatabaseRegistry(),
     schemas: new SchemaCatalog(dirname(SHIPPED_SCHEMA_DIR), 'conversation_files'),
     operations: new Operations(),
-    jobs: new Jobs((job) => events.push({ type: 'job', job })),
+    integrity: new IntegrityMemory(), jobs: new Jobs((job) => events.push({ type: 'job', job })),
     identity: { via: 'a test host', operator: null, asksForOperator: false },
     engine,
     emit: (event) => events.push(event),
@@ -185,6 +187,22 @@ describe('dispatch with real engine workers', () => {
     await dispatch(host, 'backup', { db: entry.id });
     const after = (await dispatch(host, 'history', { db: entry.id })) as { ok: true; result: HistoryReport };
     expect(after.result.events[0].actor).toBe(actorFor());
+  });
+
+  it('status reuses the quick_check the host kept while the file is unchanged, and checks again after a write', async () => {
+    const { host } = hostWith();
+    const path = join(folder.path, 'kept-check.db');
+    await initialize(contextFor(path));
+    const entry = host.registry.add(path, 'conversation_files');
+    const statusOf = async () => ((await dispatch(host, 'status', { db: entry.id })) as { ok: true; result: StatusReport }).result;
+    const first = await statusOf();
+    const second = await statusOf();
+    expect(second.integrity).toEqual(first.integrity);
+    expect(host.integrity.recall(path)).toEqual(first.integrity);
+    execFileSync('sqlite3', [path, "INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash) VALUES ('w', 's', 'w.pdf', 'st-w', '/f/w', 1, 'h');"]);
+    const third = await statusOf();
+    expect(third.integrity).toMatchObject({ ok: true });
+    expect(third.integrity!.databaseStamp).not.toBe(first.integrity!.databaseStamp);
   });
 
   it('hostInfo says whom the host acts for and whether the console should ask', async () => {

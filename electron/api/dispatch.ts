@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isMethodName, type MethodName } from '../../shared/contract';
 import type { CallEnvelope } from '../../shared/transport';
-import type { JobKind } from '../../shared/types';
+import type { JobKind, StatusReport } from '../../shared/types';
 import { actorFor } from '../engine/actor';
 import { WardenError } from '../engine/errors';
 import { errorInfoOf } from './error-info';
@@ -36,9 +36,10 @@ async function runOnDatabase(ctx: HostContext, method: DatabaseMethod, input: { 
   const operation = ctx.operations.start(operationId);
   const operator = operatorOf(ctx, caller);
   const job = kept && operationId ? ctx.jobs.start({ id: operationId, kind: method, db, options, startedBy: actorFor(operator) }) : null;
+  const knownIntegrity = method === 'status' ? ctx.integrity.recall(entry.path) : undefined;
   try {
     const result = await ctx.engine.run(
-      { name: method, options, dbPath: entry.path, schemaDir: ctx.schemas.dirOf(entry.schema), operator },
+      { name: method, options, dbPath: entry.path, schemaDir: ctx.schemas.dirOf(entry.schema), operator, knownIntegrity },
       {
         signal: operation.signal,
         onProgress: (progress) => {
@@ -48,6 +49,7 @@ async function runOnDatabase(ctx: HostContext, method: DatabaseMethod, input: { 
         onLog: (log) => ctx.emit({ type: 'log', operationId, db, log }),
       },
     );
+    if (method === 'status') ctx.integrity.remember(entry.path, result as StatusReport);
     // A query's rows stay with the one who asked; the job keeps that it ran.
     job?.done(method === 'query' ? null : result);
     return result;

@@ -1,6 +1,7 @@
 import type { HostEvent } from '../../shared/types';
 import type { DatabaseRegistry } from './database-registry';
 import type { EngineRunner } from './engine-job';
+import type { IntegrityMemory } from './integrity-memory';
 import type { Jobs } from './jobs';
 import type { Operations } from './operations';
 import type { SchemaCatalog } from './schema-catalog';
@@ -34,6 +35,8 @@ export interface HostContext {
   schemas: SchemaCatalog;
   operations: Operations;
   jobs: Jobs;
+  /** The latest quick_check of each database file, reused by status reads while the file is unchanged. */
+  integrity: IntegrityMemory;
   identity: HostIdentity;
   engine: EngineRunner;
   /** Progress and log events to the console (IPC to the window, server-sent events over HTTP). */

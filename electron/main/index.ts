@@ -8,6 +8,7 @@ import { dispatch } from '../api/dispatch';
 import engineWorkerPath from '../api/engine-worker?modulePath';
 import { EngineWorkers } from '../api/engine-workers';
 import type { HostContext } from '../api/host-context';
+import { IntegrityMemory } from '../api/integrity-memory';
 import { Jobs } from '../api/jobs';
 import { Operations } from '../api/operations';
 import { SchemaCatalog } from '../api/schema-catalog';
@@ -60,6 +61,7 @@ async function start(): Promise<void> {
     schemas: new SchemaCatalog(join(appRoot, 'schemas'), DEFAULT_SCHEMA),
     operations: new Operations(),
     jobs: new Jobs((job) => emit({ type: 'job', job })),
+    integrity: new IntegrityMemory(),
     // The desktop app acts for the user logged in: the history names them as user@host.
     identity: { via: 'the desktop app', operator: null, asksForOperator: false },
     engine,

@@ -16,6 +16,7 @@ import { ENGINE_WORKER_ENTRY } from '../api/engine-worker-entry';
 import { EngineWorkers } from '../api/engine-workers';
 import { errorInfoOf } from '../api/error-info';
 import type { HostContext } from '../api/host-context';
+import { IntegrityMemory } from '../api/integrity-memory';
 import { Jobs } from '../api/jobs';
 import { Operations } from '../api/operations';
 import { SchemaCatalog } from '../api/schema-catalog';
@@ -110,6 +111,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     schemas,
     operations: new Operations(),
     jobs: new Jobs((job) => events.broadcast({ type: 'job', job })),
+    integrity: new IntegrityMemory(),
     identity: { via: 'warden serve', operator: options.operator ?? null, asksForOperator: !options.operator },
     engine,
     emit: (event) => events.broadcast(event),
@@ -117,8 +119,9 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
   };
   /** One database checked in the health worker; its status goes to every open console as it is found. */
   async function checkDatabase(db: DatabaseEntry) {
-    const job = { name: 'health' as const, options: { name: db.id }, dbPath: db.path, schemaDir: schemas.dirOf(db.schema), busyTimeoutMs: HEALTH_BUSY_TIMEOUT_MS };
+    const job = { name: 'health' as const, options: { name: db.id }, dbPath: db.path, schemaDir: schemas.dirOf(db.schema), busyTimeoutMs: HEALTH_BUSY_TIMEOUT_MS, knownIntegrity: host.integrity.recall(db.path) };
     const { status, health } = (await healthWorker.run(job)) as HealthCheck;
+    host.integrity.remember(db.path, status);
     events.broadcast({ type: 'status', db: db.id, status });
     return health;
   }
