@@ -35,13 +35,13 @@ function backupFiles(name: string): string[] {
 
 test.beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'warden-e2e-jobs-'));
-  for (const name of ['big', 'small']) {
-    const result = warden(['init', '--db', db(name)]);
+  for (const [name, version] of [['big', '1.2.0'], ['small', '1.2.0'], ['older', '1.0.0']]) {
+    const result = warden(['init', '--db', db(name), '--to', version]);
     if (result.status !== 0) throw new Error(`warden init ${name} failed: ${result.stderr}`);
   }
   // About 1 GB of rows: a backup of it takes seconds, long enough to leave, reload and cancel.
   sqlite(db('big'), "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000) INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash) SELECT 'f-' || i, 's-' || (i % 9), 'report-' || i || '.pdf', hex(randomblob(2000)), '/files/' || i, i, 'h-' || i FROM n;");
-  host = await startWardenServe([db('big'), db('small')]);
+  host = await startWardenServe([db('big'), db('small'), db('older')]);
 });
 
 test.afterAll(() => {
@@ -49,11 +49,13 @@ test.afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function openConsole(page: Page, operator: string): Promise<void> {
+async function openConsole(page: Page, operator: string, screenshot?: string): Promise<void> {
   await page.goto(host.url);
   await expect(page).not.toHaveURL(/token=/);
   // warden serve was started without --operator: the console asks once per browser session.
   const prompt = page.getByRole('form', { name: 'Who is working here?' });
+  await expect(prompt).toBeVisible();
+  if (screenshot) await page.screenshot({ path: join(SCREENSHOTS, screenshot) });
   await prompt.getByLabel('Your name').fill(operator);
   await prompt.getByRole('button', { name: 'Use this name' }).click();
   await expect(prompt).toBeHidden();
@@ -67,7 +69,7 @@ async function openView(page: Page, fileName: string, view: string): Promise<voi
 }
 
 test('a backup keeps running through leaving the view, switching database and a reload, and its result is shown when it ends', async ({ page }) => {
-  await openConsole(page, 'Dana Scully');
+  await openConsole(page, 'Dana Scully', 'operator-prompt.png');
   await openView(page, 'big.db', 'Backups');
   await page.getByRole('button', { name: 'Back up now' }).click();
   const jobs = page.getByRole('region', { name: 'Jobs' });
@@ -127,4 +129,34 @@ test('Cancel in the Jobs panel stops a running backup, keeps no file and leaves 
   expect(backupFiles('big')).toEqual(backupsBefore);
   expect(sha256(db('big'))).toBe(before);
   expect(sqlite(db('big'), 'PRAGMA quick_check;')).toBe('ok');
+});
+
+test('a rehearsal is kept by the host: another browser session sees it in the Plan view and in History, until the database is written to', async ({ page, browser }) => {
+  await openConsole(page, 'Dana Scully');
+  await openView(page, 'older.db', 'Migration plan');
+  await page.getByRole('button', { name: 'Rehearse on a copy' }).click();
+  await expect(page.getByText(/Rehearsal passed: 1\.0\.0 → 1\.2\.0/)).toBeVisible();
+
+  // Another browser session (its own sessionStorage): nothing of the first page is in it.
+  const other = await browser.newContext();
+  try {
+    const second = await other.newPage();
+    await openConsole(second, 'Walter Skinner');
+    await openView(second, 'older.db', 'Migration plan');
+    await expect(second.getByText(/Rehearsal passed: 1\.0\.0 → 1\.2\.0/)).toBeVisible();
+    await expect(second.getByText(/The last rehearsal of this plan \(.*, by Dana Scully\), on the database as it is now\./)).toBeVisible();
+    await second.screenshot({ path: join(SCREENSHOTS, 'plan-remembered-rehearsal.png'), fullPage: true });
+    await second.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'History' }).click();
+    const kept = second.getByRole('table', { name: 'Rehearsals and checks this host ran on the database, newest first' });
+    await expect(kept.getByRole('row', { name: /Rehearsal of 1\.2\.0 Passed, reached 1\.2\.0 Dana Scully via warden serve/ })).toBeVisible();
+
+    // A write by another process: the rehearsal no longer stands for this database.
+    sqlite(db('older'), "INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash) VALUES ('late', 's', 'late.pdf', 'st-late', '/f/late', 1, 'h');");
+    await second.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Migration plan' }).click();
+    await second.reload();
+    await expect(second.getByText(/ran on the database before it was last written to, so its result may not hold now/)).toBeVisible();
+    await expect(second.getByText(/Rehearsal passed/)).toBeHidden();
+  } finally {
+    await other.close();
+  }
 });
