@@ -139,6 +139,8 @@ export interface VerifyReport {
   integrity: IntegrityResult;
   foreignKeyViolations: ForeignKeyViolation[];
   checkedAt: string;
+  /** The database file as the check found it (see MigrationPlan.databaseStamp): the check stands for the file while it is unchanged. */
+  databaseStamp: string;
   durationMs: number;
 }
 

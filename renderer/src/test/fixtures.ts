@@ -64,6 +64,7 @@ export function verifyReport(overrides: Partial<VerifyReport> = {}): VerifyRepor
     problems: [],
     integrity: { level: 'quick', ok: true, messages: [] },
     foreignKeyViolations: [],
+    databaseStamp: 'stamp-verified',
     checkedAt: '2025-03-01T10:00:00.000Z',
     durationMs: 42,
     ...overrides,
