@@ -34,6 +34,7 @@ function MainArea() {
 
 export function App() {
   const route = useRoute();
+  const databases = useDatabases();
   useDatabaseAnnouncements();
   useStatusAnnouncements();
   useJobAnnouncements();
@@ -45,7 +46,7 @@ export function App() {
           Schema Warden
         </div>
         <DatabasesSidebar selected={route.db} />
-        <JobsPanel />
+        <JobsPanel databases={databases.data ?? []} />
         <OperatorLine />
       </aside>
       <div className="app__main">

@@ -6,7 +6,7 @@ import { isLocked } from '../../lib/locked';
 import { hrefFor } from '../../lib/routes';
 import { useHealth } from '../../queries/health';
 import { useRunningJobs } from '../../queries/jobs';
-import { jobTitle } from '../jobs/job-text';
+import { jobTitle } from '../../lib/job-text';
 
 interface DatabaseListItemProps {
   database: DatabaseEntry;

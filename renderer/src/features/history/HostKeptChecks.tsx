@@ -2,7 +2,7 @@ import type { Job } from '../../../../shared/types';
 import { Panel } from '../../components/Panel';
 import { formatTimestamp } from '../../lib/format';
 import { useJobs } from '../../queries/jobs';
-import { jobOutcome, jobTitle } from '../jobs/job-text';
+import { jobOutcome, jobTitle } from '../../lib/job-text';
 
 // Rehearsals and integrity checks only read the database, so nothing about them is written into
 // its history (a rehearsal even promises to leave the file untouched, and writing there would

@@ -1,6 +1,6 @@
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { Job } from '../../../../shared/types';
+import type { DatabaseEntry, Job } from '../../../../shared/types';
 import { useApi } from '../../api/connection-context';
 import { Button } from '../../components/Button';
 import { ProgressBar } from '../../components/ProgressBar';
@@ -9,8 +9,7 @@ import { formatAgo, formatDuration } from '../../lib/format';
 import { progressLine } from '../../lib/job-progress-text';
 import { hrefFor } from '../../lib/routes';
 import { useJobs } from '../../queries/jobs';
-import { useDatabases } from '../databases/databases-queries';
-import { jobOutcome, jobTitle, jobView, startedByName } from './job-text';
+import { jobOutcome, jobTitle, jobView, startedByName } from '../../lib/job-text';
 import './jobs.css';
 
 /** Ended jobs shown before "Show all". */
@@ -21,11 +20,6 @@ const STATE_GLYPH: Record<Exclude<Job['state'], 'running'>, { glyph: string; lab
   failed: { glyph: '✕', label: 'Failed' },
   cancelled: { glyph: '–', label: 'Cancelled' },
 };
-
-function useDatabaseName(): (db: string) => string {
-  const databases = useDatabases().data ?? [];
-  return (db) => databases.find((d) => d.id === db)?.name ?? db;
-}
 
 function RunningJob({ job, databaseName, now }: { job: Job; databaseName: string; now: Date }) {
   const api = useApi();
@@ -75,9 +69,9 @@ function EndedJob({ job, databaseName, now }: { job: Job; databaseName: string; 
 }
 
 /** The host's jobs: the running ones with progress, time left and Cancel, then the ones that ended. */
-export function JobsPanel() {
+export function JobsPanel({ databases }: { databases: DatabaseEntry[] }) {
   const jobs = useJobs();
-  const nameOf = useDatabaseName();
+  const nameOf = (db: string) => databases.find((d) => d.id === db)?.name ?? db;
   const now = useNow();
   const [showAll, setShowAll] = useState(false);
   if (!jobs.data) return null;

@@ -1,6 +1,6 @@
 import type { Job } from '../../../../shared/types';
 import { formatAgo } from '../../lib/format';
-import { startedByName } from '../jobs/job-text';
+import { startedByName } from '../../lib/job-text';
 
 // The host keeps the last rehearsal of each database with the plan checksum and the database
 // stamp it ran on (issue 14): this view shows it as long as both still hold, and says so when not.

@@ -1,8 +1,8 @@
-import type { ApiResults } from '../../../../shared/api-results';
-import type { Job, JobKind } from '../../../../shared/types';
-import { formatBytes, plural } from '../../lib/format';
-import { HEALTH } from '../../lib/health-labels';
-import type { ViewId } from '../../lib/routes';
+import type { ApiResults } from '../../../shared/api-results';
+import type { Job, JobKind } from '../../../shared/types';
+import { formatBytes, plural } from './format';
+import { HEALTH } from './health-labels';
+import type { ViewId } from './routes';
 
 // A job in the console's words: what it is, which view it belongs to, and how it ended.
 
