@@ -45,7 +45,9 @@ export function useLongOperation<TVars, TResult>({ db, kind, run, varsOf, onSucc
   const cancellation = useMutation({ mutationFn: (id: string) => api.cancel({ operationId: id }) });
 
   const local = mutation.variables && mutation.variables.id === followed ? mutation : null;
-  const running = jobs?.find((j) => j.db === db && j.kind === kind && j.state === 'running') ?? null;
+  // Its own call, once answered, is over even if the host's `job` event that says so is still on its way.
+  const ownEnded = local && !local.isPending ? local.variables?.id : undefined;
+  const running = jobs?.find((j) => j.db === db && j.kind === kind && j.state === 'running' && j.id !== ownEnded) ?? null;
   // What this view shows: its own call while it runs, else a running job of its kind (another
   // console's, or its own from before a reload), else how the one it followed last ended.
   const job: Job | null = local?.isPending ? null : (running ?? (local ? null : (jobs?.find((j) => j.id === followed) ?? null)));

@@ -1,5 +1,5 @@
 import type {
-  BackupInfo, HistoryReport, LifecycleEvent, MigrationPlan, Problem, RehearsalReport, StatusReport, VerifyReport,
+  BackupInfo, HistoryReport, Job, LifecycleEvent, MigrationPlan, Problem, RehearsalReport, StatusReport, VerifyReport,
 } from '../../../shared/types';
 
 // Engine results as the conversation_files schema produces them, for component tests.
@@ -182,3 +182,23 @@ export const REHEARSAL_OK: RehearsalReport = {
     { version: '1.2.0', ok: true, durationMs: 220, rowsBefore: { conversation_files: 300, file_access_log: 300 }, rowsAfter: { conversation_files: 300, file_access_log: 300 }, foreignKeyViolations: 0 },
   ],
 };
+
+/** A job as the host keeps it: a running backup on "main" unless told otherwise. */
+export function job(overrides: Partial<Job> = {}): Job {
+  return {
+    id: 'op-backup-elsewhere',
+    kind: 'backup',
+    db: 'main',
+    options: {},
+    state: 'running',
+    progress: null,
+    phaseStartedAt: null,
+    phaseStartDone: 0,
+    startedAt: new Date(Date.now() - 10_000).toISOString(),
+    endedAt: null,
+    startedBy: 'alice via warden serve (ops@vm1, pid 7)',
+    result: null,
+    error: null,
+    ...overrides,
+  };
+}
