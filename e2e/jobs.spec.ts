@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -55,11 +56,26 @@ async function openConsole(page: Page, operator: string, screenshot?: string): P
   // warden serve was started without --operator: the console asks once per browser session.
   const prompt = page.getByRole('form', { name: 'Who is working here?' });
   await expect(prompt).toBeVisible();
-  if (screenshot) await page.screenshot({ path: join(SCREENSHOTS, screenshot) });
+  if (screenshot) {
+    await page.screenshot({ path: join(SCREENSHOTS, screenshot) });
+    expect(await accessibilityViolations(page, '.operator-prompt')).toEqual([]);
+  }
   await prompt.getByLabel('Your name').fill(operator);
   await prompt.getByRole('button', { name: 'Use this name' }).click();
   await expect(prompt).toBeHidden();
   await expect(page.getByText(`Acting as ${operator}`)).toBeVisible();
+}
+
+/** axe-core's serious and critical findings in part of the page, in light and in dark mode. */
+async function accessibilityViolations(page: Page, selector: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    const { violations } = await new AxeBuilder({ page }).include(selector).analyze();
+    found.push(...violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${colorScheme}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`));
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  return found;
 }
 
 async function openView(page: Page, fileName: string, view: string): Promise<void> {
@@ -86,6 +102,7 @@ test('a backup keeps running through leaving the view, switching database and a 
   await expect(running.getByText(/ of [\d,]+ (pages|MB)/)).toBeVisible();
   await expect(page.getByRole('navigation', { name: 'Databases' }).getByRole('link', { name: /big\.db/ })).toContainText('Backup running');
   await page.screenshot({ path: join(SCREENSHOTS, 'jobs-running-after-reload.png') });
+  expect(await accessibilityViolations(page, '.app__sidebar')).toEqual([]);
 
   // Back in the Backups view of big.db, its bar is there again, then the result.
   await openView(page, 'big.db', 'Backups');
@@ -122,6 +139,7 @@ test('Cancel in the Jobs panel stops a running backup, keeps no file and leaves 
   await expect(ended).toContainText('Cancelled');
   await expect(ended).toContainText('by Fox Mulder');
   await page.screenshot({ path: join(SCREENSHOTS, 'jobs-cancelled.png') });
+  expect(await accessibilityViolations(page, '.app__sidebar')).toEqual([]);
   // The Backups view of big.db says what happened to its backup.
   await openView(page, 'big.db', 'Backups');
   await expect(page.getByText('No backup was taken')).toBeVisible();
