@@ -161,9 +161,11 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     if (!/^application\/json\b/i.test(req.headers['content-type'] ?? 'application/json')) {
       return sendError(res, 415, { code: 'INVALID_INPUT', message: 'The request body must be JSON (Content-Type: application/json).' });
     }
+    // The body is read first, so that a refusal reaches a client still sending it.
+    const body = await readJsonBody(req, maxBodyBytes);
     const operator = operatorFrom(req);
     if (typeof operator === 'object') return sendError(res, 400, operator);
-    const envelope = await dispatch(host, method, await readJsonBody(req, maxBodyBytes), { operator });
+    const envelope = await dispatch(host, method, body, { operator });
     sendJson(res, envelope.ok ? 200 : HTTP_STATUS[envelope.error.code], envelope);
   }
 
