@@ -22,7 +22,7 @@ export type CallEnvelope<T> = { ok: true; result: T } | { ok: false; error: Erro
 export interface WardenBridge {
   host: 'electron';
   call(method: string, input: unknown): Promise<CallEnvelope<unknown>>;
-  /** Subscribes to host events (progress, log, databases); returns the unsubscribe function. */
+  /** Subscribes to host events (progress, log, databases, status, job); returns the unsubscribe function. */
   onEvent(listener: (event: HostEvent) => void): () => void;
 }
 

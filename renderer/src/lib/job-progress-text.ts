@@ -6,7 +6,7 @@ import { formatBytes, formatCount } from './format';
 // counts otherwise, and the time left once the rate is known.
 
 /** "1,024 of 40,000 pages (4.0 MB of 156 MB)", "48 MB of 156 MB", "2 of 3". */
-export function progressAmount(progress: Progress): string {
+function progressAmount(progress: Progress): string {
   if (progress.total <= 0) return '';
   if (progress.unit === 'pages') {
     const bytes = progress.pageSize ? ` (${formatBytes(progress.done * progress.pageSize)} of ${formatBytes(progress.total * progress.pageSize)})` : '';
@@ -17,7 +17,7 @@ export function progressAmount(progress: Progress): string {
 }
 
 /** "about 12 s left", "about 3 min left"; empty until a rate is known. */
-export function timeLeft(job: Job, now: number): string {
+function timeLeft(job: Job, now: number): string {
   const ms = estimatedMsLeft(job, now);
   if (ms === null) return '';
   const seconds = Math.ceil(ms / 1000);

@@ -31,7 +31,7 @@ export function useRunningJobs(db: string): Job[] {
 }
 
 /** The jobs list with one job added or replaced, in the host's order. */
-export function withJob(jobs: Job[], job: Job): Job[] {
+function withJob(jobs: Job[], job: Job): Job[] {
   const others = jobs.filter((j) => j.id !== job.id);
   // Running ones oldest first, then ended ones newest first: a new job goes between the two.
   return [...others.filter((j) => j.state === 'running'), job, ...others.filter((j) => j.state !== 'running')];
