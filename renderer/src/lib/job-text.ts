@@ -23,6 +23,10 @@ export function jobTitle(job: Job): string {
   if (job.kind === 'verify') return job.options.level === 'full' ? 'Full integrity check' : 'Quick integrity check';
   if (job.kind === 'migrate' && typeof job.options.to === 'string') return `Migration to ${job.options.to}`;
   if (job.kind === 'rehearse' && typeof job.options.to === 'string') return `Rehearsal of ${job.options.to}`;
+  if (job.kind === 'query' && typeof job.options.sql === 'string') {
+    const sql = job.options.sql.replace(/\s+/g, ' ').trim();
+    return `Query: ${sql.length > 40 ? `${sql.slice(0, 40)}…` : sql}`;
+  }
   return KINDS[job.kind].label;
 }
 
