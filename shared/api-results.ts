@@ -1,6 +1,6 @@
 import type { MethodName } from './contract';
 import type {
-  AcceptChecksumResult, BackupInfo, BackupVerification, BaselineResult, DatabaseEntry, HistoryReport,
+  AcceptChecksumResult, BackupInfo, BackupVerification, BaselineResult, DatabaseEntry, HistoryReport, HostInfo, Job,
   MigrateResult, MigrationPlan, QueryResult, RecoverRowsResult, RehearsalReport, RepairResult, RestoreResult, SchemaSummary, StatusReport, TablesReport, VerifyReport,
 } from './types';
 
@@ -28,6 +28,8 @@ export interface ApiResults {
   verifyBackup: BackupVerification;
   restore: RestoreResult;
   recoverRows: RecoverRowsResult;
+  hostInfo: HostInfo;
+  jobs: Job[];
   cancel: { cancelled: boolean };
 }
 

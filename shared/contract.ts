@@ -1,4 +1,5 @@
 import { BACKUP_NAME } from './backup-name';
+import { OPERATOR_NAME, OPERATOR_NAME_RULE } from './operator-name';
 import * as z from 'zod/mini';
 import './zod-messages';
 
@@ -18,6 +19,8 @@ export const schemaVersion = text(SEMVER, 'a version like 1.2.0');
 /** A client-chosen id for a long operation, so progress events can be matched and the operation cancelled. */
 export const operationId = text(/^[A-Za-z0-9-]{8,64}$/, 'an operation id (8–64 letters, digits or dashes)');
 export const backupName = text(BACKUP_NAME, 'a backup file name ending in .sqlite');
+/** The name of the person acting, as the web console asks for it and `warden serve --operator` takes it; recorded in the history. */
+export const operatorName = text(OPERATOR_NAME, OPERATOR_NAME_RULE);
 
 const onDatabase = z.strictObject({ db: databaseId });
 const longOnDatabase = z.strictObject({ db: databaseId, operationId: z.optional(operationId) });
@@ -61,6 +64,10 @@ export const contract = {
   restore: z.extend(longOnDatabase, { backup: backupName }),
   /** Copies back from a backup the rows of `table` (and its children's) that the database lacks; dryRun: counts only. */
   recoverRows: z.extend(longOnDatabase, { table: text(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'a table name (letters, digits, _)'), backup: backupName, dryRun: flag(false) }),
+  /** Who this host records actions as, and whether the console should ask for the operator's name. */
+  hostInfo: z.strictObject({}),
+  /** The host's long operations: the running ones, then the most recent that ended (newest first). */
+  jobs: z.strictObject({}),
   /** Stops a long operation started with this operationId; it ends with CANCELLED and changes nothing. */
   cancel: z.strictObject({ operationId }),
 } as const;

@@ -1,6 +1,6 @@
 // Result types of the engine's functions: the typed mirror every host and the renderer share.
 
-import type { ErrorCode } from './errors';
+import type { ErrorCode, ErrorInfo } from './errors';
 
 export type HealthStatus = 'healthy' | 'degraded' | 'unhealthy' | 'not_initialized';
 
@@ -105,7 +105,7 @@ export interface StatusReport {
   adoptable: boolean;
   checksumMismatches: ChecksumMismatch[];
   problems: Problem[];
-  /** SQLite's quick_check, run by this status (null: no file); a failure makes the status unhealthy. */
+  /** SQLite's latest quick_check (null: no file), with when it ran: run by this status, or a recent one of the unchanged file a host kept; a failure makes the status unhealthy. */
   integrity: CheckedIntegrity | null;
   /** When this status was read (ISO-8601 UTC): the console shows its age. */
   checkedAt: string;
@@ -119,6 +119,8 @@ export interface IntegrityResult {
 
 export interface CheckedIntegrity extends IntegrityResult {
   checkedAt: string;
+  /** The database file as the check read it (see MigrationPlan.databaseStamp): a host reuses a recent result while the file is unchanged. */
+  databaseStamp?: string;
 }
 
 export interface ForeignKeyViolation {
@@ -137,6 +139,8 @@ export interface VerifyReport {
   integrity: IntegrityResult;
   foreignKeyViolations: ForeignKeyViolation[];
   checkedAt: string;
+  /** The database file as the check found it (see MigrationPlan.databaseStamp): the check stands for the file while it is unchanged. */
+  databaseStamp: string;
   durationMs: number;
 }
 
@@ -171,6 +175,9 @@ export interface Progress {
   phase: string;
   done: number;
   total: number;
+  /** What done and total count, where it is a size: database pages (of pageSize bytes) or bytes. */
+  unit?: 'pages' | 'bytes';
+  pageSize?: number;
 }
 
 export interface LogEvent {
@@ -315,6 +322,10 @@ export interface MigrationPlan {
   serviceStatements: ServiceStatementCoverage | null;
   /** The schema's tables once the plan has run (the expected schema at `to`); empty when a step is not replayed. */
   tables: string[];
+  /** SHA-256 of what the plan does (from, to, adoption, each step's script checksum): a rehearsal of it is kept with it. */
+  checksum: string;
+  /** The database file as the plan read it (changes with any write): a rehearsal applies only to the state it ran on. */
+  databaseStamp: string;
 }
 
 /** The statements a schema's service runs (service-statements.json), summarized for a plan. */
@@ -380,6 +391,9 @@ export interface RehearsalReport {
   drift: Problem[];
   /** The schema's service statements run on the result; null when the schema lists none. */
   serviceStatements: ServiceStatementsRun | null;
+  /** The checksum of the plan it rehearsed and the database's stamp when it copied it (see MigrationPlan). */
+  planChecksum: string;
+  databaseStamp: string;
   durationMs: number;
 }
 
@@ -468,7 +482,46 @@ export type HostEvent =
   /** The host's list of databases changed (File → Open / New / a recent one in Electron, createDatabase): refetch listDatabases; `selected` is the one just added. */
   | { type: 'databases'; databases: DatabaseEntry[]; selected: string | null }
   /** The host checked a served database again (every health interval): show this status; null: it could not be read, ask again for why. */
-  | { type: 'status'; db: string; status: StatusReport | null };
+  | { type: 'status'; db: string; status: StatusReport | null }
+  /** A job started or ended (its progress arrives as `progress` events with its id): update the Jobs panel. */
+  | { type: 'job'; job: Job };
+
+/** Who a host records actions as (issue 14). */
+export interface HostInfo {
+  /** The operator named when the host started (`warden serve --operator`), null when none was. */
+  operator: string | null;
+  /** The web host without --operator: the console asks the person's name once per browser session and sends it with each call. */
+  asksForOperator: boolean;
+  /** The host's own user, as history rows name it: user@host (pid N). */
+  processActor: string;
+}
+
+// ---- Jobs: the long operations a host runs, kept by the host (issue 14) ----
+
+export type JobKind = 'verify' | 'initialize' | 'migrate' | 'rehearse' | 'repair' | 'backup' | 'verifyBackup' | 'restore' | 'recoverRows' | 'query';
+
+export interface Job {
+  /** The operation id: what `cancel` takes and what the job's progress events carry. */
+  id: string;
+  kind: JobKind;
+  /** The host's id of the database it runs on. */
+  db: string;
+  /** The method's own input (level, to, backup, table…), without db and operationId. */
+  options: Record<string, unknown>;
+  state: 'running' | 'done' | 'failed' | 'cancelled';
+  /** The latest progress the engine reported (null before the first report). */
+  progress: Progress | null;
+  /** When the current phase started and how far it was then: the time left is estimated from the rate since. */
+  phaseStartedAt: string | null;
+  phaseStartDone: number;
+  startedAt: string;
+  endedAt: string | null;
+  /** Who started it: the operator's name where one was given, and the host's user. */
+  startedBy: string;
+  /** What the method answered once done (a query's rows are not kept: null). */
+  result: unknown;
+  error: ErrorInfo | null;
+}
 
 // ---- Health: GET /api/health of `warden serve` ----
 

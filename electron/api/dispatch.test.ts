@@ -2,7 +2,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METHOD_NAMES } from '../../shared/contract';
-import type { HostEvent } from '../../shared/types';
+import { execFileSync } from 'node:child_process';
+import type { HistoryReport, HostEvent, Job, StatusReport } from '../../shared/types';
+import { actorFor } from '../engine/actor';
 import { initialize } from '../engine/initialize';
 import { contextFor, SHIPPED_SCHEMA_DIR } from '../engine/test-support/fixtures';
 import { suiteDir } from '../server/test-support/suite-dir';
@@ -11,6 +13,8 @@ import { dispatch } from './dispatch';
 import { EngineWorkers } from './engine-workers';
 import { handlers } from './handlers';
 import type { HostCapabilities, HostContext } from './host-context';
+import { IntegrityMemory } from './integrity-memory';
+import { Jobs } from './jobs';
 import { Operations } from './operations';
 import { SchemaCatalog } from './schema-catalog';
 
@@ -29,6 +33,8 @@ function hostWith(capabilities: Partial<HostCapabilities> = {}): { host: HostCon
     registry: new DatabaseRegistry(),
     schemas: new SchemaCatalog(dirname(SHIPPED_SCHEMA_DIR), 'conversation_files'),
     operations: new Operations(),
+    integrity: new IntegrityMemory(), jobs: new Jobs((job) => events.push({ type: 'job', job })),
+    identity: { via: 'a test host', operator: null, asksForOperator: false },
     engine,
     emit: (event) => events.push(event),
     capabilities: { placeNewDatabase: async (name) => join(folder.path, name), ...capabilities },
@@ -40,7 +46,7 @@ describe('the handler table', () => {
   it('has entries only for contract methods, and engine entries only for methods on a database', () => {
     for (const [method, handler] of Object.entries(handlers)) {
       expect(METHOD_NAMES).toContain(method);
-      if (handler.runs === 'engine') expect(method).not.toMatch(/^(listSchemas|listDatabases|openDatabase|createDatabase|cancel)$/);
+      if (handler.runs === 'engine') expect(method).not.toMatch(/^(listSchemas|listDatabases|openDatabase|createDatabase|cancel|jobs|hostInfo)$/);
     }
   });
 
@@ -60,8 +66,9 @@ describe('dispatch with real engine workers', () => {
     const entry = host.registry.add(dbPath, 'conversation_files');
     const envelope = await dispatch(host, 'verify', { db: entry.id, level: 'full', operationId: 'op-verify-1' });
     expect(envelope).toMatchObject({ ok: true, result: { status: 'healthy', integrity: { level: 'full', ok: true } } });
-    expect(events.length).toBeGreaterThan(0);
-    expect(events.every((e) => e.type === 'progress' && e.operationId === 'op-verify-1' && e.db === 'shop')).toBe(true);
+    const progress = events.filter((e) => e.type !== 'job');
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.every((e) => e.type === 'progress' && e.operationId === 'op-verify-1' && e.db === 'shop')).toBe(true);
   });
 
   it('names an unknown database id, and an engine failure arrives with its code and sentence', async () => {
@@ -124,6 +131,83 @@ describe('dispatch with real engine workers', () => {
     expect(await dispatch(host, 'listDatabases', {})).toEqual({ ok: true, result: [] });
     expect(await dispatch(host, 'closeDatabase', { db: opened.id })).toMatchObject({ ok: false, error: { code: 'UNKNOWN_DATABASE' } });
     expect(readFileSync(dbPath).equals(before)).toBe(true);
+  });
+
+  it('keeps every long operation as a job: announced at start and end, listed by jobs with its result and who started it', async () => {
+    const { host, events } = hostWith();
+    const entry = host.registry.add(dbPath, 'conversation_files');
+    const verified = await dispatch(host, 'verify', { db: entry.id, level: 'full' }); // no operationId: the host gives it one
+    expect(verified.ok).toBe(true);
+    const announced = events.flatMap((e) => (e.type === 'job' ? [e.job] : []));
+    expect(announced.map((j) => j.state)).toEqual(['running', 'done']);
+    const listed = ((await dispatch(host, 'jobs', {})) as { ok: true; result: Job[] }).result;
+    expect(listed).toHaveLength(1);
+    expect(listed[0]).toMatchObject({ kind: 'verify', db: 'shop', options: { level: 'full' }, state: 'done', startedBy: actorFor(), error: null });
+    expect(listed[0].id).toMatch(/^job-[0-9a-f-]{36}$/);
+    expect(listed[0].result).toEqual((verified as { result: unknown }).result);
+    expect(listed[0].progress).toMatchObject({ operation: 'verify', phase: 'done' });
+    // Its progress events carry the id the host gave it, so a console can follow it.
+    expect(events.some((e) => e.type === 'progress' && e.operationId === listed[0].id)).toBe(true);
+    expect(Date.parse(listed[0].endedAt!)).toBeGreaterThanOrEqual(Date.parse(listed[0].startedAt));
+  });
+
+  it('keeps no job for quick reads and dry runs, and no rows of a query', async () => {
+    const { host } = hostWith();
+    const entry = host.registry.add(dbPath, 'conversation_files');
+    await dispatch(host, 'status', { db: entry.id });
+    await dispatch(host, 'plan', { db: entry.id });
+    expect(await dispatch(host, 'repair', { db: entry.id, dryRun: true, backup: false })).toMatchObject({ ok: true });
+    expect(await dispatch(host, 'query', { db: entry.id, sql: 'SELECT 1 AS one' })).toMatchObject({ ok: true, result: { rows: [[1]] } });
+    const listed = ((await dispatch(host, 'jobs', {})) as { ok: true; result: Job[] }).result;
+    expect(listed.map((j) => [j.kind, j.state, j.result])).toEqual([['query', 'done', null]]);
+  });
+
+  it('a job started without an operationId is cancelled from the jobs list by its id, and ends as cancelled', async () => {
+    const { host } = hostWith();
+    const entry = host.registry.add(dbPath, 'conversation_files');
+    const runaway = dispatch(host, 'query', { db: entry.id, sql: 'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n', timeoutMs: 20_000 });
+    await expect.poll(() => host.jobs.list().filter((j) => j.state === 'running').length).toBe(1);
+    const [running] = host.jobs.list();
+    expect(await dispatch(host, 'cancel', { operationId: running.id })).toEqual({ ok: true, result: { cancelled: true } });
+    expect(await runaway).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
+    expect(host.jobs.list()[0]).toMatchObject({ id: running.id, state: 'cancelled', error: { code: 'CANCELLED' } });
+  });
+
+  it('records the operator a call names as the actor of the history rows it writes, and of its job', async () => {
+    const { host } = hostWith();
+    const path = join(folder.path, 'operated.db');
+    await initialize(contextFor(path));
+    const entry = host.registry.add(path, 'conversation_files');
+    expect(await dispatch(host, 'backup', { db: entry.id }, { operator: 'Zoë Álvarez' })).toMatchObject({ ok: true });
+    const history = (await dispatch(host, 'history', { db: entry.id })) as { ok: true; result: HistoryReport };
+    expect(history.result.events[0]).toMatchObject({ action: 'backup', actor: actorFor('Zoë Álvarez via a test host') });
+    expect(history.result.events[0].actor).toMatch(/^Zoë Álvarez via a test host \(\S+@\S+, pid \d+\)$/);
+    expect(host.jobs.list()[0].startedBy).toBe(actorFor('Zoë Álvarez via a test host'));
+    // Without a name the host's own user acts, as before.
+    await dispatch(host, 'backup', { db: entry.id });
+    const after = (await dispatch(host, 'history', { db: entry.id })) as { ok: true; result: HistoryReport };
+    expect(after.result.events[0].actor).toBe(actorFor());
+  });
+
+  it('status reuses the quick_check the host kept while the file is unchanged, and checks again after a write', async () => {
+    const { host } = hostWith();
+    const path = join(folder.path, 'kept-check.db');
+    await initialize(contextFor(path));
+    const entry = host.registry.add(path, 'conversation_files');
+    const statusOf = async () => ((await dispatch(host, 'status', { db: entry.id })) as { ok: true; result: StatusReport }).result;
+    const first = await statusOf();
+    const second = await statusOf();
+    expect(second.integrity).toEqual(first.integrity);
+    expect(host.integrity.recall(path)).toEqual(first.integrity);
+    execFileSync('sqlite3', [path, "INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash) VALUES ('w', 's', 'w.pdf', 'st-w', '/f/w', 1, 'h');"]);
+    const third = await statusOf();
+    expect(third.integrity).toMatchObject({ ok: true });
+    expect(third.integrity!.databaseStamp).not.toBe(first.integrity!.databaseStamp);
+  });
+
+  it('hostInfo says whom the host acts for and whether the console should ask', async () => {
+    const { host } = hostWith();
+    expect(await dispatch(host, 'hostInfo', {})).toEqual({ ok: true, result: { operator: null, asksForOperator: false, processActor: actorFor() } });
   });
 
   it('lists the schemas with their versions', async () => {

@@ -1,5 +1,6 @@
 import type { ErrorInfo } from '../../shared/errors';
-import type { LogEvent, Progress } from '../../shared/types';
+import type { CheckedIntegrity, LogEvent, Progress } from '../../shared/types';
+import { actingAs } from '../engine/actor';
 import type { EngineContext } from '../engine/context';
 import { WardenError } from '../engine/errors';
 import { checkHealth } from '../engine/health';
@@ -19,6 +20,10 @@ export interface EngineJob {
   dbPath: string;
   schemaDir: string;
   busyTimeoutMs?: number;
+  /** Whom the host runs it for ("alice via warden serve"): the history rows it writes name them. */
+  operator?: string;
+  /** The latest quick_check the host kept for this file (status and health reuse it while the file is unchanged). */
+  knownIntegrity?: CheckedIntegrity;
 }
 
 export interface JobReporting {
@@ -42,9 +47,9 @@ export type WorkerReply =
 
 /** Runs a job on this thread with a context built from it (the worker's side). */
 export function runEngineJob(job: EngineJob, reporting: Omit<EngineContext, 'dbPath' | 'schema' | 'busyTimeoutMs'>): unknown {
-  const ctx: EngineContext = { dbPath: job.dbPath, schema: loadSchema(job.schemaDir), busyTimeoutMs: job.busyTimeoutMs, ...reporting };
+  const ctx: EngineContext = { dbPath: job.dbPath, schema: loadSchema(job.schemaDir), busyTimeoutMs: job.busyTimeoutMs, knownIntegrity: job.knownIntegrity, ...reporting };
   if (job.name === 'health') return checkHealth(ctx, String(job.options.name));
   const handler = handlers[job.name];
   if (handler?.runs !== 'engine') throw new WardenError('NOT_SUPPORTED', `${job.name} is not an engine method of this version.`);
-  return (handler.handle as (ctx: EngineContext, options: Record<string, unknown>) => unknown)(ctx, job.options);
+  return actingAs(job.operator, () => (handler.handle as (ctx: EngineContext, options: Record<string, unknown>) => unknown)(ctx, job.options));
 }

@@ -5,6 +5,7 @@ import type { DatabaseEntry } from '../../shared/types';
 import type { EngineContext } from '../engine/context';
 import { WardenError } from '../engine/errors';
 import { acceptChecksum } from '../engine/accept-checksum';
+import { actorFor } from '../engine/actor';
 import { backup } from '../engine/backup';
 import { baseline } from '../engine/baseline';
 import { history } from '../engine/history';
@@ -52,7 +53,8 @@ export interface EngineHandler<M extends MethodName> {
 
 export interface HostHandler<M extends MethodName> {
   runs: 'host';
-  handle(input: ValidInput<M>, host: HostContext): Awaitable<ApiResults[M]>;
+  /** `operator`: whom the call acts for ("alice via warden serve"), when anyone. */
+  handle(input: ValidInput<M>, host: HostContext, operator?: string): Awaitable<ApiResults[M]>;
 }
 
 export type HandlerTable = { [M in MethodName]?: HostHandler<M> | (M extends DatabaseMethod ? EngineHandler<M> : never) };
@@ -70,7 +72,7 @@ async function openDatabase(_input: ValidInput<'openDatabase'>, ctx: HostContext
 }
 
 /** A fresh database at the chosen version, created where the host says (save dialog, data folder), then registered. */
-async function createDatabase(input: ValidInput<'createDatabase'>, ctx: HostContext): Promise<DatabaseEntry> {
+async function createDatabase(input: ValidInput<'createDatabase'>, ctx: HostContext, operator?: string): Promise<DatabaseEntry> {
   const schema = ctx.schemas.get(input.schema);
   if (input.version) migrationFor(schema, input.version);
   const path = await ctx.capabilities.placeNewDatabase(`${input.name ?? schema.name}.db`);
@@ -78,7 +80,7 @@ async function createDatabase(input: ValidInput<'createDatabase'>, ctx: HostCont
   if (existsSync(path)) {
     throw new WardenError('ALREADY_EXISTS', `${path} already exists; a new database needs a new file.`, 'Pick another name, or open the existing database instead.', { field: 'name' });
   }
-  await ctx.engine.run({ name: 'initialize', options: { to: input.version }, dbPath: path, schemaDir: schema.dir });
+  await ctx.engine.run({ name: 'initialize', options: { to: input.version }, dbPath: path, schemaDir: schema.dir, operator });
   return ctx.registry.add(path, schema.name);
 }
 
@@ -89,6 +91,8 @@ export const handlers: HandlerTable = {
   createDatabase: host(createDatabase),
   closeDatabase: host((input, ctx) => ({ closed: ctx.registry.remove(input.db) })),
   cancel: host((input, ctx) => ({ cancelled: ctx.operations.cancel(input.operationId) })),
+  hostInfo: host((_input, ctx) => ({ operator: ctx.identity.operator, asksForOperator: ctx.identity.asksForOperator, processActor: actorFor() })),
+  jobs: host((_input, ctx) => ctx.jobs.list()),
 
   status: engine((ctx) => status(ctx)),
   history: engine((ctx) => history(ctx)),

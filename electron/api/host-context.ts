@@ -1,6 +1,8 @@
 import type { HostEvent } from '../../shared/types';
 import type { DatabaseRegistry } from './database-registry';
 import type { EngineRunner } from './engine-job';
+import type { IntegrityMemory } from './integrity-memory';
+import type { Jobs } from './jobs';
 import type { Operations } from './operations';
 import type { SchemaCatalog } from './schema-catalog';
 
@@ -12,11 +14,30 @@ export interface HostCapabilities {
   placeNewDatabase: (fileName: string) => Promise<string | null>;
 }
 
-/** Everything a handler may use: the host's databases, its schemas, its running operations, its engine workers, its event channel. */
+/** Who a request acts for: the operator's name the console (or a script) sent with it. */
+export interface Caller {
+  operator?: string;
+}
+
+/** How a host names the people it acts for in the history. */
+export interface HostIdentity {
+  /** How the host is reached, as in "alice via warden serve". */
+  via: string;
+  /** The operator named when the host started (`warden serve --operator`): used when a call names none. */
+  operator: string | null;
+  /** Whether the console should ask for a name (the web host without --operator). */
+  asksForOperator: boolean;
+}
+
+/** Everything a handler may use: the host's databases, its schemas, its running operations and jobs, its engine workers, its event channel. */
 export interface HostContext {
   registry: DatabaseRegistry;
   schemas: SchemaCatalog;
   operations: Operations;
+  jobs: Jobs;
+  /** The latest quick_check of each database file, reused by status reads while the file is unchanged. */
+  integrity: IntegrityMemory;
+  identity: HostIdentity;
   engine: EngineRunner;
   /** Progress and log events to the console (IPC to the window, server-sent events over HTTP). */
   emit(event: HostEvent): void;

@@ -8,6 +8,8 @@ import { suiteDir } from '../server/test-support/suite-dir';
 import { DatabaseRegistry } from './database-registry';
 import { EngineWorkers } from './engine-workers';
 import type { HostContext } from './host-context';
+import { IntegrityMemory } from './integrity-memory';
+import { Jobs } from './jobs';
 import { Operations } from './operations';
 import { SchemaCatalog } from './schema-catalog';
 import { watchStatuses } from './status-watch';
@@ -30,6 +32,7 @@ describe('watchStatuses', () => {
     const { id } = registry.add(path, 'conversation_files');
     const host: HostContext = {
       registry, schemas: new SchemaCatalog(dirname(SHIPPED_SCHEMA_DIR), 'conversation_files'), operations: new Operations(), engine,
+      integrity: new IntegrityMemory(), jobs: new Jobs(() => {}), identity: { via: 'a test', operator: null, asksForOperator: false },
       emit: (event) => events.push(event), capabilities: { placeNewDatabase: async () => null },
     };
     const stop = watchStatuses(host, 300);

@@ -10,13 +10,15 @@ const WATCH_BUSY_TIMEOUT_MS = 2_000;
 async function announceStatuses(host: HostContext): Promise<void> {
   await Promise.all(
     host.registry.list().map(async (db) => {
-      const job = { name: 'status' as const, options: {}, dbPath: db.path, schemaDir: host.schemas.dirOf(db.schema), busyTimeoutMs: WATCH_BUSY_TIMEOUT_MS };
+      const job = { name: 'status' as const, options: {}, dbPath: db.path, schemaDir: host.schemas.dirOf(db.schema), busyTimeoutMs: WATCH_BUSY_TIMEOUT_MS, knownIntegrity: host.integrity.recall(db.path) };
+      let status: StatusReport | null = null;
       try {
-        host.emit({ type: 'status', db: db.id, status: (await host.engine.run(job)) as StatusReport });
+        status = (await host.engine.run(job)) as StatusReport;
       } catch {
         // The console asks again itself and shows the error in words (locked, not a database, …).
-        host.emit({ type: 'status', db: db.id, status: null });
       }
+      host.integrity.remember(db.path, status);
+      host.emit({ type: 'status', db: db.id, status });
     }),
   );
 }

@@ -8,7 +8,7 @@ import { renderVerify } from './render';
 
 const report = (over: Partial<VerifyReport>): VerifyReport => ({
   path: '/data/chat.sqlite', status: 'healthy', reason: 'At 1.2.0.', version: '1.2.0', problems: [],
-  integrity: { level: 'full', ok: true, messages: [] }, foreignKeyViolations: [], checkedAt: '2026-01-01T00:00:00.000Z', durationMs: 3, ...over,
+  integrity: { level: 'full', ok: true, messages: [] }, foreignKeyViolations: [], checkedAt: '2026-01-01T00:00:00.000Z', databaseStamp: 'stamp', durationMs: 3, ...over,
 });
 
 describe('renderVerify: the integrity line never says ok while a check failed', () => {

@@ -1,4 +1,4 @@
-import type { LogEvent, Progress } from '../../shared/types';
+import type { CheckedIntegrity, LogEvent, Progress } from '../../shared/types';
 import { nowIso } from './actor';
 import { WardenError } from './errors';
 import type { SchemaDefinition } from './schema-folder';
@@ -13,6 +13,8 @@ export interface EngineContext {
   onProgress?: (progress: Progress) => void;
   onLog?: (event: LogEvent) => void;
   signal?: AbortSignal;
+  /** A recent quick_check of this file that the caller kept: status reuses it while the file is unchanged, rather than reading every page again. */
+  knownIntegrity?: CheckedIntegrity;
 }
 
 export function log(ctx: EngineContext, level: LogEvent['level'], message: string): void {

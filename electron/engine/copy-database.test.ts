@@ -8,7 +8,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('stepPacer', () => {
   it('starts with a first step, then sizes steps from how long the last one took', async () => {
-    const next = stepPacer(contextFor('/db'), 'backup', 'The backup', 1000);
+    const next = stepPacer(contextFor('/db'), 'backup', 'The backup', 1000, 4096);
     expect(next({ totalPages: 1_000_000, remainingPages: 1_000_000 })).toBe(FIRST_STEP_PAGES);
     await sleep(20);
     const second = next({ totalPages: 1_000_000, remainingPages: 1_000_000 - FIRST_STEP_PAGES });
@@ -17,7 +17,7 @@ describe('stepPacer', () => {
   });
 
   it('copies the rest in one step once SQLite restarts the copy (a writer committed)', () => {
-    const next = stepPacer(contextFor('/db'), 'backup', 'The backup', 1000);
+    const next = stepPacer(contextFor('/db'), 'backup', 'The backup', 1000, 4096);
     next({ totalPages: 10_000, remainingPages: 10_000 });
     next({ totalPages: 10_000, remainingPages: 9_000 });
     expect(next({ totalPages: 10_050, remainingPages: 9_026 })).toBe(ALL_PAGES);
@@ -25,7 +25,7 @@ describe('stepPacer', () => {
   });
 
   it('gives up with LOCKED when no page is copied for longer than the busy timeout', async () => {
-    const next = stepPacer(contextFor('/db'), 'restore', 'The restore of /db', 5);
+    const next = stepPacer(contextFor('/db'), 'restore', 'The restore of /db', 5, 4096);
     next({ totalPages: 100, remainingPages: 100 });
     next({ totalPages: 100, remainingPages: 100 });
     await sleep(15);
@@ -36,7 +36,7 @@ describe('stepPacer', () => {
     const controller = new AbortController();
     const seen: number[] = [];
     const ctx = contextFor('/db', undefined, { signal: controller.signal, onProgress: (p) => seen.push(p.done) });
-    const next = stepPacer(ctx, 'backup', 'The backup', 1000);
+    const next = stepPacer(ctx, 'backup', 'The backup', 1000, 4096);
     next({ totalPages: 100, remainingPages: 100 });
     controller.abort();
     expect(() => next({ totalPages: 100, remainingPages: 50 })).toThrow(expect.objectContaining({ code: 'CANCELLED' }));

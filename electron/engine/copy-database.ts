@@ -30,14 +30,14 @@ function lockedError(ctx: EngineContext, what: string, busyTimeoutMs: number): W
  * The progress callback better-sqlite3 calls between steps; what it returns is the size of the
  * next step. It stops the copy (by throwing) when the operation is cancelled or stalls.
  */
-export function stepPacer(ctx: EngineContext, operation: Operation, what: string, busyTimeoutMs: number) {
+export function stepPacer(ctx: EngineContext, operation: Operation, what: string, busyTimeoutMs: number, pageSize: number) {
   let requested = 0; // better-sqlite3's first step copies no page: it only starts the backup
   let pages = FIRST_STEP_PAGES;
   let remainingBefore = Number.POSITIVE_INFINITY;
   let stepStarted = performance.now();
   let stalledSince: number | null = null;
   return ({ totalPages, remainingPages }: { totalPages: number; remainingPages: number }): number => {
-    ctx.onProgress?.({ operation, phase: 'copying pages', done: totalPages - remainingPages, total: totalPages });
+    ctx.onProgress?.({ operation, phase: 'copying pages', done: totalPages - remainingPages, total: totalPages, unit: 'pages', pageSize });
     throwIfCancelled(ctx, what);
     const now = performance.now();
     if (remainingPages < remainingBefore) {
@@ -79,16 +79,17 @@ export function explainCopyError(err: unknown, destPath: string): unknown {
 export async function copyDatabase(ctx: EngineContext, source: Connection, destPath: string, operation: Operation, what: string): Promise<number> {
   const busyTimeoutMs = ctx.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
   const deadline = performance.now() + busyTimeoutMs;
+  const pageSize = source.pragma('page_size', { simple: true }) as number;
   for (;;) {
     throwIfCancelled(ctx, what);
     let totalPages: number;
     try {
-      ({ totalPages } = await source.backup(destPath, { progress: stepPacer(ctx, operation, what, busyTimeoutMs) }));
+      ({ totalPages } = await source.backup(destPath, { progress: stepPacer(ctx, operation, what, busyTimeoutMs, pageSize) }));
     } catch (err) {
       throw explainCopyError(err, destPath);
     }
     if (totalPages > 0) {
-      ctx.onProgress?.({ operation, phase: 'copying pages', done: totalPages, total: totalPages });
+      ctx.onProgress?.({ operation, phase: 'copying pages', done: totalPages, total: totalPages, unit: 'pages', pageSize });
       return totalPages;
     }
     // sqlite3_backup_step answered SQLITE_BUSY before copying anything (the destination's lock

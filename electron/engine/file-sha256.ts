@@ -53,7 +53,7 @@ export function startSha256(ctx: EngineContext, path: string, operation: string,
     ctx.signal?.addEventListener('abort', onAbort, { once: true });
     worker.on('message', (message: { bytes: number; size: number; sha256?: string }) => {
       if (ctx.signal?.aborted) return;
-      ctx.onProgress?.({ operation, phase: 'computing SHA-256', done: message.bytes, total: Math.max(message.size, message.bytes) });
+      ctx.onProgress?.({ operation, phase: 'computing SHA-256', done: message.bytes, total: Math.max(message.size, message.bytes), unit: 'bytes' });
       if (message.sha256) resolve({ sha256: message.sha256, bytes: message.bytes });
     });
     worker.on('error', reject);

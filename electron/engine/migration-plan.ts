@@ -2,6 +2,7 @@ import semver from 'semver';
 import type { MigrationPlan, PlanBlocker, PlanStep, Problem } from '../../shared/types';
 import { runScript } from './apply-migrations';
 import type { EngineContext } from './context';
+import { databaseStamp, planChecksum } from './database-stamp';
 import { serviceDatabaseOf, type ServiceDatabase } from './adopt';
 import { assertSameApplication, blockerError, readDatabaseState, writeBlockers, type DatabaseState } from './database-state';
 import { WardenError } from './errors';
@@ -85,10 +86,15 @@ function driftTrip(db: Connection, ctx: EngineContext, current: string, migratio
  */
 export function planOn(db: Connection, ctx: EngineContext, target: string): MigrationPlan {
   migrationFor(ctx.schema, target);
-  return db.transaction(() => readPlan(db, ctx, target)).deferred();
+  return db
+    .transaction(() => {
+      const read = readPlan(db, ctx, target);
+      return { ...read, checksum: planChecksum(read), databaseStamp: databaseStamp(ctx.dbPath) };
+    })
+    .deferred();
 }
 
-function readPlan(db: Connection, ctx: EngineContext, target: string): MigrationPlan {
+function readPlan(db: Connection, ctx: EngineContext, target: string): Omit<MigrationPlan, 'checksum' | 'databaseStamp'> {
   const state = readDatabaseState(db, ctx.schema);
   assertSameApplication(state, ctx.schema, ctx.dbPath);
   const service = serviceDatabaseOf(db, ctx, state);

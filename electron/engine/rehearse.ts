@@ -41,9 +41,10 @@ async function planAndCopy(ctx: EngineContext, target: string, copyPath: string)
   try {
     const migrationPlan = planOn(source, ctx, target);
     assertRunnable(migrationPlan);
+    const pageSize = source.pragma('page_size', { simple: true }) as number;
     await source.backup(copyPath, {
       progress: ({ totalPages, remainingPages }) => {
-        ctx.onProgress?.({ operation: 'rehearse', phase: 'copying the database', done: totalPages - remainingPages, total: totalPages });
+        ctx.onProgress?.({ operation: 'rehearse', phase: 'copying the database', done: totalPages - remainingPages, total: totalPages, unit: 'pages', pageSize });
         return 100;
       },
     });
@@ -151,7 +152,8 @@ export async function rehearse(ctx: EngineContext, options: RehearseOptions = {}
       const serviceStatements = rehearseServiceStatements(ctx, copy, steps, reached);
       const statementsOk = !serviceStatements?.results.some((r) => r.outcome === 'failed');
       const ok = steps.every((s) => s.ok) && integrity.ok && !drift.some((p) => p.severity === 'error') && statementsOk;
-      return { path: ctx.dbPath, from: migrationPlan.from, adopted: migrationPlan.adopt, to: target, reached, ok, steps, integrity, drift, serviceStatements, durationMs: Math.round(performance.now() - started) };
+      const ranOn = { planChecksum: migrationPlan.checksum, databaseStamp: migrationPlan.databaseStamp };
+      return { path: ctx.dbPath, from: migrationPlan.from, adopted: migrationPlan.adopt, to: target, reached, ok, steps, integrity, drift, serviceStatements, ...ranOn, durationMs: Math.round(performance.now() - started) };
     } finally {
       copy.close();
     }

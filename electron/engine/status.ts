@@ -1,6 +1,7 @@
 import type { CheckedIntegrity, HealthStatus, Problem, StatusReport } from '../../shared/types';
 import { nowIso } from './actor';
 import type { EngineContext } from './context';
+import { databaseStamp } from './database-stamp';
 import { compareSchemas } from './compare-schemas';
 import { assertSameApplication, readDatabaseState, type DatabaseState } from './database-state';
 import { WardenError } from './errors';
@@ -110,8 +111,19 @@ export function assessDatabase(db: Connection, ctx: EngineContext): Assessment {
   return { state, problems, pending, ...judge(state, ctx, problems, pending) };
 }
 
-function quickCheck(db: Connection): CheckedIntegrity {
-  return { ...integrityOf(db, 'quick'), checkedAt: nowIso() };
+/** How long a kept quick_check of an unchanged file stands for a new one (a disk can still rot under it). */
+export const INTEGRITY_REUSE_MS = 5 * 60_000;
+
+/**
+ * SQLite's quick_check of the file, or the caller's recent one when the file has not changed
+ * since (same stamp) and it is younger than INTEGRITY_REUSE_MS: on a large file the check reads
+ * every page, and hosts ask for the status of each database every few seconds.
+ */
+function quickCheck(db: Connection, ctx: EngineContext): CheckedIntegrity {
+  const stamp = databaseStamp(ctx.dbPath);
+  const known = ctx.knownIntegrity;
+  if (known?.databaseStamp === stamp && Date.now() - Date.parse(known.checkedAt) < INTEGRITY_REUSE_MS) return known;
+  return { ...integrityOf(db, 'quick'), checkedAt: nowIso(), databaseStamp: stamp };
 }
 
 /** A file too damaged to read its schema: unhealthy, with what SQLite said, rather than an error. */
@@ -154,7 +166,7 @@ export function status(ctx: EngineContext): StatusReport {
 /** quick_check first, so that its findings survive a schema too damaged to read (reported through `checked`). */
 function readStatus(ctx: EngineContext, sizeBytes: number, checked: (integrity: CheckedIntegrity) => void): StatusReport {
   return withDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs }, (db) => {
-    const integrity = quickCheck(db);
+    const integrity = quickCheck(db, ctx);
     checked(integrity);
     const a = assessDatabase(db, ctx);
     const problems = [...integrityProblems(integrity, []), ...a.problems];
@@ -177,7 +189,7 @@ function readStatus(ctx: EngineContext, sizeBytes: number, checked: (integrity: 
       checksumMismatches: a.state.checksumMismatches,
       problems,
       integrity,
-      checkedAt: integrity.checkedAt,
+      checkedAt: nowIso(),
     };
   });
 }

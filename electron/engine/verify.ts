@@ -1,6 +1,7 @@
 import type { ForeignKeyViolation, VerifyReport } from '../../shared/types';
 import { nowIso } from './actor';
 import { throwIfCancelled, type EngineContext } from './context';
+import { databaseStamp } from './database-stamp';
 import { integrityOf, integrityProblems, type IntegrityLevel } from './integrity';
 import { userTableNames } from './introspect';
 import { withDatabase, type Connection } from './open-database';
@@ -26,6 +27,7 @@ function checkForeignKeys(db: Connection, ctx: EngineContext): ForeignKeyViolati
 export function verify(ctx: EngineContext, level: IntegrityLevel = 'quick'): VerifyReport {
   const started = performance.now();
   return withDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs }, (db) => {
+    const stamp = databaseStamp(ctx.dbPath);
     ctx.onProgress?.({ operation: 'verify', phase: 'schema', done: 0, total: 3 });
     const assessment = assessDatabase(db, ctx);
     throwIfCancelled(ctx, 'Verification');
@@ -44,6 +46,7 @@ export function verify(ctx: EngineContext, level: IntegrityLevel = 'quick'): Ver
       integrity,
       foreignKeyViolations: violations.slice(0, 1000),
       checkedAt: nowIso(),
+      databaseStamp: stamp,
       durationMs: Math.round(performance.now() - started),
     };
   });

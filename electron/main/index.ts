@@ -10,6 +10,8 @@ import { dispatch } from '../api/dispatch';
 import engineWorkerPath from '../api/engine-worker?modulePath';
 import { EngineWorkers } from '../api/engine-workers';
 import type { HostContext } from '../api/host-context';
+import { IntegrityMemory } from '../api/integrity-memory';
+import { Jobs } from '../api/jobs';
 import { Operations } from '../api/operations';
 import { SchemaCatalog } from '../api/schema-catalog';
 import { watchStatuses } from '../api/status-watch';
@@ -53,14 +55,19 @@ async function start(): Promise<void> {
   const recents = new RecentDatabases(join(app.getPath('userData'), 'recent-databases.json'));
   const engine = new EngineWorkers({ entry: engineWorkerPath, size: 2, sqliteAddon: electronSqliteAddon(appRoot) });
   app.on('before-quit', () => void engine.close());
+  const emit: HostContext['emit'] = (event) => {
+    if (!window.isDestroyed()) window.webContents.send(IPC_EVENT_CHANNEL, event);
+  };
   const host: HostContext = {
     registry,
     schemas: new SchemaCatalog(join(appRoot, 'schemas'), DEFAULT_SCHEMA),
     operations: new Operations(),
+    jobs: new Jobs((job) => emit({ type: 'job', job })),
+    integrity: new IntegrityMemory(),
+    // The desktop app acts for the user logged in: the history names them as user@host.
+    identity: { via: 'the desktop app', operator: null, asksForOperator: false },
     engine,
-    emit: (event) => {
-      if (!window.isDestroyed()) window.webContents.send(IPC_EVENT_CHANNEL, event);
-    },
+    emit,
     capabilities: {
       chooseDatabaseToOpen: () => chooseDatabaseToOpen(window),
       placeNewDatabase: (fileName) => choosePathForNewDatabase(window, fileName, dataFolder()),

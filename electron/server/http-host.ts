@@ -16,6 +16,8 @@ import { ENGINE_WORKER_ENTRY } from '../api/engine-worker-entry';
 import { EngineWorkers } from '../api/engine-workers';
 import { errorInfoOf } from '../api/error-info';
 import type { HostContext } from '../api/host-context';
+import { IntegrityMemory } from '../api/integrity-memory';
+import { Jobs } from '../api/jobs';
 import { Operations } from '../api/operations';
 import { SchemaCatalog } from '../api/schema-catalog';
 import { EventStream } from './event-stream';
@@ -23,7 +25,7 @@ import { publicHealthDocument } from '../engine/health';
 import { HealthMonitor } from './health-monitor';
 import { HTTP_STATUS } from './http-status';
 import { BodyTooLarge, ClientGone, discardBody, readJsonBody } from './json-body';
-import { bearerToken, createToken, hostAllowed, hostHeadersFor, tokenMatches } from './request-guards';
+import { bearerToken, createToken, hostAllowed, hostHeadersFor, operatorFrom, tokenMatches } from './request-guards';
 import { resolveStaticFile, sendStaticFile } from './static-files';
 
 // The headless host: the API of the handler table over HTTP (POST /api/<method>), events as
@@ -45,6 +47,8 @@ export interface HttpHostOptions {
   healthIntervalMs: number;
   workers?: number;
   maxBodyBytes?: number;
+  /** The person actions are recorded for when the console names none (`--operator`); without it the console asks. */
+  operator?: string;
 }
 
 export interface HttpHost {
@@ -106,14 +110,18 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     registry,
     schemas,
     operations: new Operations(),
+    jobs: new Jobs((job) => events.broadcast({ type: 'job', job })),
+    integrity: new IntegrityMemory(),
+    identity: { via: 'warden serve', operator: options.operator ?? null, asksForOperator: !options.operator },
     engine,
     emit: (event) => events.broadcast(event),
     capabilities: { placeNewDatabase: async (fileName) => join(dataDir, fileName) },
   };
   /** One database checked in the health worker; its status goes to every open console as it is found. */
   async function checkDatabase(db: DatabaseEntry) {
-    const job = { name: 'health' as const, options: { name: db.id }, dbPath: db.path, schemaDir: schemas.dirOf(db.schema), busyTimeoutMs: HEALTH_BUSY_TIMEOUT_MS };
+    const job = { name: 'health' as const, options: { name: db.id }, dbPath: db.path, schemaDir: schemas.dirOf(db.schema), busyTimeoutMs: HEALTH_BUSY_TIMEOUT_MS, knownIntegrity: host.integrity.recall(db.path) };
     const { status, health } = (await healthWorker.run(job)) as HealthCheck;
+    host.integrity.remember(db.path, status);
     events.broadcast({ type: 'status', db: db.id, status });
     return health;
   }
@@ -155,7 +163,11 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     if (!/^application\/json\b/i.test(req.headers['content-type'] ?? 'application/json')) {
       return sendError(res, 415, { code: 'INVALID_INPUT', message: 'The request body must be JSON (Content-Type: application/json).' });
     }
-    const envelope = await dispatch(host, method, await readJsonBody(req, maxBodyBytes));
+    // The body is read first, so that a refusal reaches a client still sending it.
+    const body = await readJsonBody(req, maxBodyBytes);
+    const operator = operatorFrom(req);
+    if (typeof operator === 'object') return sendError(res, 400, operator);
+    const envelope = await dispatch(host, method, body, { operator });
     sendJson(res, envelope.ok ? 200 : HTTP_STATUS[envelope.error.code], envelope);
   }
 

@@ -1,6 +1,9 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { hostname, networkInterfaces } from 'node:os';
+import type { ErrorInfo } from '../../shared/errors';
+import { OPERATOR_NAME, OPERATOR_NAME_RULE } from '../../shared/operator-name';
+import { HTTP_OPERATOR_HEADER } from '../../shared/transport';
 
 // Who may talk to `warden serve`: whoever holds this start's token, through a Host header that
 // names this server. The Host check defeats DNS rebinding: a hostile page whose name was
@@ -49,4 +52,23 @@ export function hostHeadersFor(bindHost: string, port: number): Set<string> {
 
 export function hostAllowed(req: IncomingMessage, allowed: Set<string>): boolean {
   return allowed.has((req.headers.host ?? '').toLowerCase());
+}
+
+/** The operator a call names (X-Warden-Operator, percent-encoded), undefined when it names none, or why the name is refused. */
+export function operatorFrom(req: IncomingMessage): string | undefined | ErrorInfo {
+  const raw = req.headers[HTTP_OPERATOR_HEADER.toLowerCase()];
+  if (raw === undefined) return undefined;
+  let name = '';
+  try {
+    name = typeof raw === 'string' ? decodeURIComponent(raw).trim() : '';
+  } catch {
+    // not valid percent-encoding: refused below like any other bad name
+  }
+  if (OPERATOR_NAME.test(name)) return name;
+  return {
+    code: 'INVALID_INPUT',
+    message: `The ${HTTP_OPERATOR_HEADER} header does not hold an operator's name: it must be ${OPERATOR_NAME_RULE}, percent-encoded.`,
+    hint: 'Give your name as letters, digits and spaces (the console asks for it once per browser session).',
+    details: { field: 'operator' },
+  };
 }

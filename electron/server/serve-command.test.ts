@@ -52,6 +52,12 @@ describe('warden serve', () => {
     expect(await code).toBe(0);
   });
 
+  it('refuses an operator name that could not be recorded as a usage error (exit 64)', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', CLI, 'serve', '--operator', 'alice\nbob'], { cwd: REPO_ROOT, encoding: 'utf8' });
+    expect(result.status).toBe(64);
+    expect(result.stderr).toMatch(/a name of 1 to 64 letters, digits, spaces or \. _ ' @ -/);
+  });
+
   it('refuses a bad port as a usage error (exit 64)', () => {
     const result = spawnSync(process.execPath, ['--import', 'tsx', CLI, 'serve', '--port', 'eighty'], { cwd: REPO_ROOT, encoding: 'utf8' });
     expect(result.status).toBe(64);

@@ -1,5 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { existsSync } from 'node:fs';
+import { OPERATOR_NAME, OPERATOR_NAME_RULE } from '../../shared/operator-name';
 import { errorInfoOf } from '../api/error-info';
 import { formatError } from '../cli/output';
 import type { HttpHost } from './http-host';
@@ -29,6 +30,7 @@ interface ServeOptions {
   port: number;
   host: string;
   healthInterval: number;
+  operator?: string;
 }
 
 function port(value: string): number {
@@ -44,6 +46,12 @@ function seconds(value: string): number {
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+
+function operator(value: string): string {
+  const name = value.trim();
+  if (!OPERATOR_NAME.test(name)) throw new InvalidArgumentError(`${OPERATOR_NAME_RULE}.`);
+  return name;
+}
 
 function describe(server: HttpHost, rendererBuilt: boolean): string {
   const databases = server.registry.list().map((db) => `  ${db.id}  ${db.path}`);
@@ -88,6 +96,7 @@ async function serve(options: ServeOptions, defaults: ServeDefaults): Promise<vo
       port: options.port,
       rendererDir: defaults.rendererDir,
       healthIntervalMs: options.healthInterval * 1000,
+      operator: options.operator,
     });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
@@ -114,6 +123,7 @@ export function addServeCommand(program: Command, defaults: ServeDefaults): void
     .option('--data <dir>', 'folder where the console creates new databases (default: the folder of the first --db)')
     .option('--port <n>', 'port to listen on (0: any free port)', port, DEFAULT_PORT)
     .option('--host <address>', 'address to listen on; anything but loopback is reachable from the network', '127.0.0.1')
+    .option('--operator <name>', 'the person the history records actions for (default: the console asks each browser session for a name)', operator)
     .option('--health-interval <seconds>', 'how often the served databases are checked again (open consoles are told the result; GET /api/health reuses it meanwhile)', seconds, 30)
     .action((options: ServeOptions) => serve(options, defaults));
 }

@@ -1,7 +1,12 @@
+// @vitest-environment jsdom
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { httpTransport } from './http-transport';
+import { rememberOperator } from './session-operator';
 
-afterEach(() => vi.unstubAllGlobals());
+afterEach(() => {
+  vi.unstubAllGlobals();
+  sessionStorage.clear();
+});
 
 describe('httpTransport', () => {
   it('POSTs the input to /api/<method> with the bearer token and returns the envelope', async () => {
@@ -14,6 +19,17 @@ describe('httpTransport', () => {
       headers: { 'Content-Type': 'application/json', Authorization: 'Bearer t0k3n' },
       body: JSON.stringify({ db: 'main' }),
     });
+  });
+
+  it('sends the operator named this session with each call, percent-encoded; none when none was given', async () => {
+    const fetch = vi.fn(async (_url: string, _init: RequestInit) => new Response(JSON.stringify({ ok: true, result: [] }), { status: 200 }));
+    vi.stubGlobal('fetch', fetch);
+    rememberOperator('Zoë Álvarez');
+    await httpTransport('t').call('backups', { db: 'main' });
+    expect(fetch.mock.calls[0][1].headers).toEqual({ 'Content-Type': 'application/json', Authorization: 'Bearer t', 'X-Warden-Operator': 'Zo%C3%AB%20%C3%81lvarez' });
+    rememberOperator('');
+    await httpTransport('t').call('backups', { db: 'main' });
+    expect(fetch.mock.calls[1][1].headers).toEqual({ 'Content-Type': 'application/json', Authorization: 'Bearer t' });
   });
 
   it('passes error envelopes through as they are', async () => {

@@ -1,6 +1,7 @@
-import type { CallEnvelope } from '../../../shared/transport';
+import { HTTP_OPERATOR_HEADER, type CallEnvelope } from '../../../shared/transport';
 import type { ErrorInfo } from '../../../shared/errors';
 import type { HostEvent } from '../../../shared/types';
+import { sessionOperator } from './session-operator';
 import type { Transport } from './transport';
 
 function failure(error: ErrorInfo): CallEnvelope<never> {
@@ -42,10 +43,16 @@ export function httpTransport(token: string | null, base = ''): Transport {
     kind: 'http',
     async call(method, input) {
       let response: Response;
+      const operator = sessionOperator();
       try {
         response = await fetch(`${base}/api/${method}`, {
           method: 'POST',
-          headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+          headers: {
+            'Content-Type': 'application/json',
+            ...(token ? { Authorization: `Bearer ${token}` } : {}),
+            // Percent-encoded: a header carries only Latin-1, a name may not be.
+            ...(operator ? { [HTTP_OPERATOR_HEADER]: encodeURIComponent(operator) } : {}),
+          },
           body: JSON.stringify(input ?? {}),
         });
       } catch {

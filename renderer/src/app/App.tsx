@@ -5,6 +5,9 @@ import { EmptyState, LoadingState } from '../components/QueryStates';
 import { DatabasesSidebar } from '../features/databases/DatabasesSidebar';
 import { useDatabaseAnnouncements, useDatabases } from '../features/databases/databases-queries';
 import { LandingView } from '../features/landing/LandingView';
+import { JobsPanel } from '../features/jobs/JobsPanel';
+import { OperatorLine, OperatorPrompt } from '../features/operator/OperatorPrompt';
+import { useJobAnnouncements } from '../queries/jobs';
 import { useStatusAnnouncements } from '../queries/status';
 import { HOME_HREF, useRoute } from '../lib/routes';
 import { DatabaseWorkspace } from './DatabaseWorkspace';
@@ -38,8 +41,10 @@ const NARROW = '(max-width: 48rem)';
 export function App() {
   const route = useRoute();
   const [sidebarOpen, setSidebarOpen] = useState(() => typeof window.matchMedia !== 'function' || !window.matchMedia(NARROW).matches);
+  const databases = useDatabases();
   useDatabaseAnnouncements();
   useStatusAnnouncements();
+  useJobAnnouncements();
   return (
     <div className={`app${sidebarOpen ? '' : ' app--sidebar-folded'}`}>
       <a className="skip-link" href="#main" onClick={skipToMain}>Skip to main content</a>
@@ -65,9 +70,12 @@ export function App() {
         </div>
         <div id="databases-sidebar" className="app__sidebar-body" hidden={!sidebarOpen}>
           <DatabasesSidebar selected={route.db} />
+          <JobsPanel databases={databases.data ?? []} />
+          <OperatorLine />
         </div>
       </aside>
       <main id="main" className="app__main" tabIndex={-1}>
+        <OperatorPrompt />
         <MainArea />
       </main>
     </div>

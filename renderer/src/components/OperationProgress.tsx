@@ -1,4 +1,7 @@
 import { useOperationActivity } from '../api/connection-context';
+import { useNow } from '../hooks/use-now';
+import { progressLine } from '../lib/job-progress-text';
+import { useJob } from '../queries/jobs';
 import { Button } from './Button';
 import { ProgressBar } from './ProgressBar';
 import './OperationProgress.css';
@@ -11,17 +14,19 @@ interface OperationProgressProps {
   cancelling?: boolean;
 }
 
-/** A running operation: what it is doing now (from the host's events), how far, and Cancel. */
+/** A running operation: what it is doing now (from the host's events and its job), how far, the time left, and Cancel. */
 export function OperationProgress({ title, operationId, onCancel, cancelling = false }: OperationProgressProps) {
   const activity = useOperationActivity(operationId);
-  const progress = activity?.progress;
-  const counts = progress && progress.total > 0 ? ` · ${progress.done} of ${progress.total}` : '';
+  const job = useJob(operationId);
+  const now = useNow();
+  // The job is what the host kept (it survives a reload); the latest event may be a moment newer.
+  const progress = activity?.progress ?? job?.progress;
   return (
     <div className="operation-progress">
       <div className="operation-progress__line">
         <span className="operation-progress__title">{title}</span>
         <span className="operation-progress__phase" aria-live="polite">
-          {cancelling ? 'Cancelling…' : progress ? `${progress.phase}${counts}` : 'Starting…'}
+          {cancelling ? 'Cancelling…' : progress ? progressLine(progress, job, now.getTime()) : 'Starting…'}
         </span>
         {onCancel && (
           <Button size="small" onClick={onCancel} disabled={cancelling}>

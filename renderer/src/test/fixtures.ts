@@ -1,5 +1,5 @@
 import type {
-  BackupInfo, HistoryReport, LifecycleEvent, MigrationPlan, Problem, RehearsalReport, StatusReport, VerifyReport,
+  BackupInfo, HistoryReport, Job, LifecycleEvent, MigrationPlan, Problem, RehearsalReport, StatusReport, VerifyReport,
 } from '../../../shared/types';
 
 // Engine results as the conversation_files schema produces them, for component tests.
@@ -64,6 +64,7 @@ export function verifyReport(overrides: Partial<VerifyReport> = {}): VerifyRepor
     problems: [],
     integrity: { level: 'quick', ok: true, messages: [] },
     foreignKeyViolations: [],
+    databaseStamp: 'stamp-verified',
     checkedAt: '2025-03-01T10:00:00.000Z',
     durationMs: 42,
     ...overrides,
@@ -120,6 +121,8 @@ export const PLAN_FROM_100: MigrationPlan = {
   from: '1.0.0',
   to: '1.2.0',
   adopt: null,
+  checksum: 'c0ffee0000000000000000000000000000000000000000000000000000000100',
+  databaseStamp: 'stamp-100-a',
   blockers: [],
   drift: [],
   tables: ['conversation_files', 'file_access_log', 'file_cleanup_queue', 'file_metadata', 'session_file_associations'],
@@ -158,6 +161,8 @@ export const REHEARSAL_OK: RehearsalReport = {
   from: '1.0.0',
   adopted: null,
   to: '1.2.0',
+  planChecksum: PLAN_FROM_100.checksum,
+  databaseStamp: PLAN_FROM_100.databaseStamp,
   ok: true,
   reached: '1.2.0',
   durationMs: 340,
@@ -178,3 +183,23 @@ export const REHEARSAL_OK: RehearsalReport = {
     { version: '1.2.0', ok: true, durationMs: 220, rowsBefore: { conversation_files: 300, file_access_log: 300 }, rowsAfter: { conversation_files: 300, file_access_log: 300 }, foreignKeyViolations: 0 },
   ],
 };
+
+/** A job as the host keeps it: a running backup on "main" unless told otherwise. */
+export function job(overrides: Partial<Job> = {}): Job {
+  return {
+    id: 'op-backup-elsewhere',
+    kind: 'backup',
+    db: 'main',
+    options: {},
+    state: 'running',
+    progress: null,
+    phaseStartedAt: null,
+    phaseStartDone: 0,
+    startedAt: new Date(Date.now() - 10_000).toISOString(),
+    endedAt: null,
+    startedBy: 'alice via warden serve (ops@vm1, pid 7)',
+    result: null,
+    error: null,
+    ...overrides,
+  };
+}

@@ -10,6 +10,7 @@ import { createFakeApi, type FakeApi } from './fake-api';
 afterEach(() => {
   cleanup();
   window.location.hash = '';
+  sessionStorage.clear(); // the jobs views followed, the operator's name
 });
 
 interface ConsoleOptions {

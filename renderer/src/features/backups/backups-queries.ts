@@ -13,7 +13,10 @@ export function useBackupNow(db: string) {
   const api = useApi();
   const queryClient = useQueryClient();
   return useLongOperation({
+    db,
+    kind: 'backup',
     run: (_: void, operationId) => api.backup({ db, operationId }),
+    varsOf: () => undefined,
     onSettled: () => queryClient.invalidateQueries({ queryKey: databaseKeys.one(db) }),
   });
 }
@@ -23,7 +26,10 @@ export function useVerifyBackup(db: string) {
   const api = useApi();
   const queryClient = useQueryClient();
   return useLongOperation({
+    db,
+    kind: 'verifyBackup',
     run: (backup: string, operationId) => api.verifyBackup({ db, backup, operationId, full: false }),
+    varsOf: (options) => String(options.backup),
     onSuccess: (result) => queryClient.setQueryData(backupChecksKey(db), (checks: BackupChecks = {}) => ({ ...checks, [result.name]: result })),
     onSettled: () => queryClient.invalidateQueries({ queryKey: backupKeys.list(db) }),
   });
@@ -34,7 +40,10 @@ export function useRestore(db: string) {
   const api = useApi();
   const queryClient = useQueryClient();
   return useLongOperation({
+    db,
+    kind: 'restore',
     run: (backup: string, operationId) => api.restore({ db, backup, operationId }),
+    varsOf: (options) => String(options.backup),
     onSettled: () => queryClient.invalidateQueries({ queryKey: databaseKeys.one(db) }),
   });
 }

@@ -25,5 +25,10 @@ export interface QueryRequest {
 /** One read-only query on the host (a child process it can stop), cancellable while it runs. */
 export function useReadOnlyQuery(db: string) {
   const api = useApi();
-  return useLongOperation({ run: ({ sql, limit }: QueryRequest, operationId) => api.query({ db, sql, limit, operationId }) });
+  return useLongOperation({
+    db,
+    kind: 'query',
+    run: ({ sql, limit }: QueryRequest, operationId) => api.query({ db, sql, limit, operationId }),
+    varsOf: (options) => ({ sql: String(options.sql), limit: Number(options.limit) }),
+  });
 }

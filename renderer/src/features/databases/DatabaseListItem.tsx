@@ -5,6 +5,8 @@ import { HEALTH } from '../../lib/health-labels';
 import { isLocked } from '../../lib/locked';
 import { hrefFor } from '../../lib/routes';
 import { useHealth } from '../../queries/health';
+import { useRunningJobs } from '../../queries/jobs';
+import { jobTitle } from '../../lib/job-text';
 
 interface DatabaseListItemProps {
   database: DatabaseEntry;
@@ -25,6 +27,7 @@ function useHealthLine(db: string) {
 /** One open database: its health dot, name and version, a link to it and a Close button. */
 export function DatabaseListItem({ database, selected, onClose, closing }: DatabaseListItemProps) {
   const { dot, line } = useHealthLine(database.id);
+  const running = useRunningJobs(database.id);
   return (
     <li className={`database-item${selected ? ' database-item--selected' : ''}`}>
       <a className="database-item__link" href={hrefFor(database.id)} aria-current={selected ? 'page' : undefined} title={database.path}>
@@ -32,6 +35,12 @@ export function DatabaseListItem({ database, selected, onClose, closing }: Datab
         <span className="database-item__text">
           <span className="database-item__name">{database.name}</span>
           <span className="database-item__line">{line}</span>
+          {running.length > 0 && (
+            <span className="database-item__job">
+              <span className="database-item__spinner" aria-hidden="true" />
+              {running.length === 1 ? `${jobTitle(running[0])} running` : `${running.length} jobs running`}
+            </span>
+          )}
         </span>
       </a>
       <Button variant="ghost" size="small" className="database-item__close" onClick={onClose} busy={closing} aria-label={`Close ${database.name}`}>

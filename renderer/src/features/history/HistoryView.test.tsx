@@ -2,7 +2,8 @@
 import { fireEvent, screen, within } from '@testing-library/react';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFakeApi } from '../../test/fake-api';
-import { FRESH_STATUS, historyReport, lifecycleEvent, statusReport } from '../../test/fixtures';
+import type { Job } from '../../../../shared/types';
+import { FRESH_STATUS, REHEARSAL_OK, historyReport, lifecycleEvent, statusReport } from '../../test/fixtures';
 import { renderConsole } from '../../test/render-console';
 import { HistoryView } from './HistoryView';
 
@@ -66,6 +67,26 @@ describe('HistoryView', () => {
     expect(dialog.textContent).toContain('"name": "backup-9999.sqlite"');
     fireEvent.keyDown(dialog, { key: 'Escape' });
     expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
+  it("lists the rehearsals and checks the host keeps, which are not written into the database's history", async () => {
+    const job = (id: string, kind: Job['kind'], db: string, result: unknown, state: Job['state'] = 'done'): Job => ({
+      id, kind, db, options: kind === 'verify' ? { level: 'full' } : { to: '1.2.0' }, state, progress: null, phaseStartedAt: null, phaseStartDone: 0,
+      startedAt: '2026-11-30T10:00:00.000Z', endedAt: '2026-11-30T10:00:02.000Z', startedBy: 'alice via warden serve (ops@vm1, pid 7)', result, error: null,
+    });
+    const jobs = [
+      job('op-r', 'rehearse', 'main', { ...REHEARSAL_OK }),
+      job('op-v', 'verify', 'main', { status: 'healthy' }),
+      job('op-b', 'backup', 'main', { name: 'x.sqlite', bytes: 1 }),
+      job('op-other', 'rehearse', 'other', { ...REHEARSAL_OK }),
+    ];
+    renderConsole(<HistoryView db="main" />, { api: createFakeApi({ history: () => historyReport([]), jobs: () => jobs }) });
+    const table = await screen.findByRole('table', { name: 'Rehearsals and checks this host ran on the database, newest first' });
+    const rows = within(table).getAllByRole('row').slice(1).map((r) => [...(r as HTMLTableRowElement).cells].slice(1).map((c) => c.textContent));
+    expect(rows).toEqual([
+      ['Rehearsal of 1.2.0', 'Passed, reached 1.2.0', 'alice via warden serve (ops@vm1, pid 7)'],
+      ['Full integrity check', 'Healthy', 'alice via warden serve (ops@vm1, pid 7)'],
+    ]);
   });
 
   it('says so when nothing has been recorded yet', async () => {

@@ -12,6 +12,7 @@ import { EventDetailDialog } from './EventDetailDialog';
 import { EventTimeline } from './EventTimeline';
 import { filterEvents, NO_FILTER } from './event-filter';
 import { HistoryFilters } from './HistoryFilters';
+import { HostKeptChecks } from './HostKeptChecks';
 import { useHistory } from './history-queries';
 import './history.css';
 
@@ -66,6 +67,7 @@ export function HistoryView({ db }: { db: string }) {
         )}
       </Panel>
       <EventsPanel events={events} />
+      <HostKeptChecks db={db} />
     </>
   );
 }

@@ -25,6 +25,25 @@ function brokenDatabase() {
 }
 
 describe('IntegrityView', () => {
+  it("shows the host's last full check while the file is as it found it, and runs a quick one once it changed", async () => {
+    const full = verifyReport({ integrity: { level: 'full', ok: true, messages: [] }, databaseStamp: 'stamp-A', checkedAt: new Date(Date.now() - 3 * 3600_000).toISOString() });
+    const job = {
+      id: 'op-full-check', kind: 'verify' as const, db: 'main', options: { level: 'full' }, state: 'done' as const, progress: null, phaseStartedAt: null, phaseStartDone: 0,
+      startedAt: full.checkedAt, endedAt: full.checkedAt, startedBy: 'alice via warden serve (ops@vm1, pid 7)', result: full, error: null,
+    };
+    let stamp = 'stamp-A';
+    const api = createFakeApi({ jobs: () => [job], status: () => statusReport({ integrity: { level: 'quick', ok: true, messages: [], checkedAt: new Date().toISOString(), databaseStamp: stamp } }), verify: () => verifyReport() });
+    const kept = renderConsole(<IntegrityView db="main" />, { api });
+    await waitFor(() => expect(document.body.textContent).toContain('Last: full check, 3 hours ago'));
+    expect(api.verify).not.toHaveBeenCalled();
+    kept.unmount();
+
+    stamp = 'stamp-B';
+    renderConsole(<IntegrityView db="main" />, { api });
+    await waitFor(() => expect(document.body.textContent).toMatch(/Last: quick check, .+, took 42 ms/));
+    expect(api.verify).toHaveBeenCalledWith({ db: 'main', level: 'quick' });
+  });
+
   it('names a dropped table, grouped with the objects of its table, and what repair does about it', async () => {
     renderConsole(<IntegrityView db="main" />, { api: brokenDatabase() });
     const table = await screen.findByRole('table');

@@ -18,7 +18,10 @@ export function useIntegrityCheck(db: string) {
   const api = useApi();
   const queryClient = useQueryClient();
   return useLongOperation({
+    db,
+    kind: 'verify',
     run: (level: 'quick' | 'full', operationId) => api.verify({ db, level, operationId }),
+    varsOf: (options) => (options.level === 'full' ? 'full' : 'quick'),
     onSuccess: async (report: VerifyReport) => {
       queryClient.setQueryData(integrityKeys.lastCheck(db), report);
       await queryClient.invalidateQueries({ queryKey: databaseKeys.status(db) });
@@ -31,7 +34,10 @@ export function useRepair(db: string) {
   const api = useApi();
   const queryClient = useQueryClient();
   return useLongOperation({
+    db,
+    kind: 'repair',
     run: (_: void, operationId) => api.repair({ db, operationId, backup: true }),
+    varsOf: () => undefined,
     onSettled: () => queryClient.invalidateQueries({ queryKey: databaseKeys.one(db) }),
   });
 }
@@ -60,7 +66,10 @@ export function useRecoverRows(db: string) {
   const api = useApi();
   const queryClient = useQueryClient();
   return useLongOperation({
+    db,
+    kind: 'recoverRows',
     run: ({ table, backup }: { table: string; backup: string }, operationId) => api.recoverRows({ db, table, backup, operationId }),
+    varsOf: (options) => ({ table: String(options.table), backup: String(options.backup) }),
     onSettled: () => queryClient.invalidateQueries({ queryKey: databaseKeys.one(db) }),
   });
 }

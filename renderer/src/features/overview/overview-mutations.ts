@@ -12,7 +12,10 @@ export function useInitialize(db: string) {
   const api = useApi();
   const refresh = useRefreshDatabase(db);
   return useLongOperation({
+    db,
+    kind: 'initialize',
     run: (to: string, operationId) => api.initialize({ db, to, operationId }),
+    varsOf: (options) => String(options.to ?? ''),
     onSettled: refresh,
   });
 }

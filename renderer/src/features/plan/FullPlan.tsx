@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { MigrationPlan } from '../../../../shared/types';
+import type { MigrationPlan, RehearsalReport } from '../../../../shared/types';
 import { Button } from '../../components/Button';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Notice } from '../../components/Notice';
@@ -12,7 +12,8 @@ import { plural } from '../../lib/format';
 import { ApplyPlanDialog } from './ApplyPlanDialog';
 import { useBackupFolder, useStepStates } from './migration-run';
 import { MigrationOutcome } from './MigrationOutcome';
-import { useMigration, useRehearsal } from './plan-queries';
+import { rehearsalApplies, useLastRehearsal, useMigration, useRehearsal } from './plan-queries';
+import { RememberedRehearsal, StaleRehearsal } from './StaleRehearsal';
 import { PlanStepCard } from './PlanStepCard';
 import { RehearsalResults } from './RehearsalResults';
 import { ServiceStatementCoverage } from './ServiceStatementCoverage';
@@ -20,6 +21,7 @@ import { ServiceStatementCoverage } from './ServiceStatementCoverage';
 /** The plan as the engine computed it: steps with SQL and warnings, Rehearse, Apply, and outcomes. */
 export function FullPlan({ db, plan }: { db: string; plan: MigrationPlan }) {
   const rehearsal = useRehearsal(db);
+  const lastRehearsal = useLastRehearsal(db);
   const migration = useMigration(db);
   const backupFolder = useBackupFolder(db);
   const [confirming, setConfirming] = useState(false);
@@ -32,6 +34,10 @@ export function FullPlan({ db, plan }: { db: string; plan: MigrationPlan }) {
   const blocked = plan.blockers.length > 0;
   const busy = migration.isRunning || rehearsal.isRunning;
   const canRun = (plan.steps.length > 0 || plan.adopt !== null) && !blocked;
+  // This view's rehearsal, else the host's last one: shown while the plan and the database are those it ran on.
+  const candidate = rehearsal.result ?? (lastRehearsal?.result as RehearsalReport | null | undefined) ?? null;
+  const applies = candidate ? rehearsalApplies(candidate, plan) : null;
+  const report = applies === 'yes' ? candidate : null;
 
   if (!ranPlan && plan.steps.length === 0 && !blocked && plan.adopt === null) {
     return <EmptyState title="Nothing to migrate">At {plan.to}, the latest version this tool knows.</EmptyState>;
@@ -77,11 +83,13 @@ export function FullPlan({ db, plan }: { db: string; plan: MigrationPlan }) {
         {migration.result && plan.steps.length === 0 && <p className="muted">Nothing else is pending: the database is at the latest version.</p>}
         <ServiceStatementCoverage coverage={shown.serviceStatements} />
       </Panel>
-      {(rehearsal.isRunning || rehearsal.result || rehearsal.error != null) && (
+      {(rehearsal.isRunning || candidate || rehearsal.error != null) && (
         <Panel title="Rehearsal" subtitle="On a temporary copy made with the backup API">
           {rehearsal.isRunning && <OperationProgress title="Rehearsing" operationId={rehearsal.operationId} onCancel={rehearsal.cancel} cancelling={rehearsal.isCancelling} />}
           {rehearsal.error != null && <ErrorNotice error={rehearsal.error} context="The rehearsal did not finish" />}
-          {rehearsal.result && <RehearsalResults report={rehearsal.result} />}
+          {!rehearsal.isRunning && report && !rehearsal.result && lastRehearsal && <RememberedRehearsal job={lastRehearsal} />}
+          {!rehearsal.isRunning && report && <RehearsalResults report={report} />}
+          {!rehearsal.isRunning && candidate && applies !== 'yes' && <StaleRehearsal why={applies} job={rehearsal.result ? null : lastRehearsal} />}
         </Panel>
       )}
       <div className="plan__steps">
@@ -91,7 +99,7 @@ export function FullPlan({ db, plan }: { db: string; plan: MigrationPlan }) {
         <ApplyPlanDialog
           plan={plan}
           backupFolder={backupFolder}
-          rehearsed={rehearsal.result?.ok === true}
+          rehearsed={report?.ok === true}
           dangerCount={dangers}
           onClose={() => setConfirming(false)}
           onConfirm={() => {

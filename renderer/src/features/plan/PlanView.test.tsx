@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { MigrationPlan, StatusReport } from '../../../../shared/types';
+import type { Job, MigrationPlan, RehearsalReport, StatusReport } from '../../../../shared/types';
 import { ApiError } from '../../api/api-error';
 import { createFakeApi } from '../../test/fake-api';
 import { PLAN_FROM_100, REHEARSAL_OK, backupInfo, statusReport } from '../../test/fixtures';
@@ -10,10 +10,11 @@ import { PlanView } from './PlanView';
 
 const AT_100 = statusReport({ status: 'degraded', version: '1.0.0', pending: ['1.1.0', '1.2.0'], reason: 'At 1.0.0; 2 migrations pending (1.1.0, 1.2.0).' });
 
-function databaseAt100() {
+function databaseAt100(jobs: Job[] = []) {
   let status: StatusReport = AT_100;
   let plan: MigrationPlan = PLAN_FROM_100;
   return createFakeApi({
+    jobs: () => jobs,
     status: () => status,
     plan: () => plan,
     backups: () => [backupInfo()],
@@ -52,6 +53,26 @@ describe('PlanView', () => {
     expect(within(rows).getByRole('row', { name: /file_access_log/ }).textContent).toBe('file_access_log300300300');
     expect(api.rehearse).toHaveBeenCalledWith({ db: 'main', to: '1.2.0', operationId: expect.stringMatching(/^op-/) });
     expect(screen.getByText('Every service statement works at 1.2.0')).toBeTruthy();
+  });
+
+  it("shows the host's last rehearsal while the plan and the database are those it ran on, and why not when they are not", async () => {
+    const rehearsedBy = (result: RehearsalReport): Job => ({
+      id: 'op-rehearsed-elsewhere', kind: 'rehearse', db: 'main', options: { to: '1.2.0' }, state: 'done', progress: null, phaseStartedAt: null, phaseStartDone: 0,
+      startedAt: new Date(Date.now() - 120_000).toISOString(), endedAt: new Date(Date.now() - 119_000).toISOString(), startedBy: 'alice via warden serve (ops@vm1, pid 7)', result, error: null,
+    });
+    const same = renderConsole(<PlanView db="main" />, { api: databaseAt100([rehearsedBy(REHEARSAL_OK)]) });
+    expect(await screen.findByText('Rehearsal passed: 1.0.0 → 1.2.0 in 340 ms')).toBeTruthy();
+    expect(screen.getByText('The last rehearsal of this plan (2 minutes ago, by alice), on the database as it is now.')).toBeTruthy();
+    same.unmount();
+
+    const written = renderConsole(<PlanView db="main" />, { api: databaseAt100([rehearsedBy({ ...REHEARSAL_OK, databaseStamp: 'stamp-100-before-a-write' })]) });
+    expect(await screen.findByText(/ran on the database before it was last written to, so its result may not hold now/)).toBeTruthy();
+    expect(screen.queryByText(/Rehearsal passed/)).toBeNull();
+    written.unmount();
+
+    renderConsole(<PlanView db="main" />, { api: databaseAt100([rehearsedBy({ ...REHEARSAL_OK, planChecksum: 'another-plan' })]) });
+    expect(await screen.findByText(/ran on a different plan/)).toBeTruthy();
+    expect(screen.queryByText(/Rehearsal passed/)).toBeNull();
   });
 
   it('shows what the service statements cover, and says so when the schema lists none', async () => {

@@ -1,0 +1,109 @@
+import { useMutation } from '@tanstack/react-query';
+import { useState } from 'react';
+import type { DatabaseEntry, Job } from '../../../../shared/types';
+import { useApi } from '../../api/connection-context';
+import { Button } from '../../components/Button';
+import { ProgressBar } from '../../components/ProgressBar';
+import { useNow } from '../../hooks/use-now';
+import { formatAgo, formatDuration } from '../../lib/format';
+import { progressLine } from '../../lib/job-progress-text';
+import { hrefFor } from '../../lib/routes';
+import { useJobs } from '../../queries/jobs';
+import { jobOutcome, jobTitle, jobView, startedByName } from '../../lib/job-text';
+import './jobs.css';
+
+/** Ended jobs shown before "Show all". */
+const RECENT_SHOWN = 5;
+
+const STATE_GLYPH: Record<Exclude<Job['state'], 'running'>, { glyph: string; label: string }> = {
+  done: { glyph: '✓', label: 'Done' },
+  failed: { glyph: '✕', label: 'Failed' },
+  cancelled: { glyph: '–', label: 'Cancelled' },
+};
+
+function RunningJob({ job, databaseName, now }: { job: Job; databaseName: string; now: Date }) {
+  const api = useApi();
+  const cancel = useMutation({ mutationFn: () => api.cancel({ operationId: job.id }) });
+  const title = jobTitle(job);
+  return (
+    <li className="job job--running">
+      <div className="job__head">
+        <a className="job__title" href={hrefFor(job.db, jobView(job))}>
+          {title}
+        </a>
+        <Button size="small" onClick={() => cancel.mutate()} disabled={cancel.isPending || cancel.isSuccess} aria-label={`Cancel ${title} on ${databaseName}`}>
+          {cancel.isPending || cancel.isSuccess ? 'Cancelling…' : 'Cancel'}
+        </Button>
+      </div>
+      <span className="job__meta">
+        {databaseName} · by {startedByName(job)} · started {formatAgo(job.startedAt, now)}
+      </span>
+      <ProgressBar label={`${title} on ${databaseName}`} done={job.progress?.done} total={job.progress?.total} />
+      <span className="job__progress">{job.progress ? progressLine(job.progress, job, now.getTime()) : 'Starting…'}</span>
+      {cancel.isError && <span className="job__error">The job could not be cancelled: {cancel.error.message}</span>}
+    </li>
+  );
+}
+
+function EndedJob({ job, databaseName, now }: { job: Job; databaseName: string; now: Date }) {
+  const state = STATE_GLYPH[job.state as keyof typeof STATE_GLYPH];
+  const took = job.endedAt ? formatDuration(Date.parse(job.endedAt) - Date.parse(job.startedAt)) : '';
+  return (
+    <li className={`job job--${job.state}`}>
+      <div className="job__head">
+        <span className="job__state" role="img" aria-label={state.label} title={state.label}>
+          {state.glyph}
+        </span>
+        <a className="job__title" href={hrefFor(job.db, jobView(job))}>
+          {jobTitle(job)}
+        </a>
+      </div>
+      <span className="job__meta">
+        {databaseName} · by {startedByName(job)} · {job.endedAt ? formatAgo(job.endedAt, now) : ''} · took {took}
+      </span>
+      <span className="job__outcome" title={job.error?.hint}>
+        {jobOutcome(job)}
+      </span>
+    </li>
+  );
+}
+
+/** The host's jobs: the running ones with progress, time left and Cancel, then the ones that ended. */
+export function JobsPanel({ databases }: { databases: DatabaseEntry[] }) {
+  const jobs = useJobs();
+  const nameOf = (db: string) => databases.find((d) => d.id === db)?.name ?? db;
+  const now = useNow();
+  const [showAll, setShowAll] = useState(false);
+  if (!jobs.data) return null;
+  const running = jobs.data.filter((j) => j.state === 'running');
+  const ended = jobs.data.filter((j) => j.state !== 'running');
+  const shown = showAll ? ended : ended.slice(0, RECENT_SHOWN);
+  return (
+    <section className="jobs" aria-labelledby="jobs-title">
+      <div className="jobs__header">
+        <h2 className="jobs__title" id="jobs-title">Jobs</h2>
+        <span className="jobs__count">{running.length ? `${running.length} running` : 'none running'}</span>
+      </div>
+      {jobs.data.length === 0 && <p className="jobs__empty">Checks, backups, migrations and other long work show here while they run and after they end.</p>}
+      {running.length > 0 && (
+        <ul className="jobs__list" aria-label="Running jobs">
+          {running.map((job) => (
+            <RunningJob key={job.id} job={job} databaseName={nameOf(job.db)} now={now} />
+          ))}
+        </ul>
+      )}
+      {ended.length > 0 && (
+        <ul className="jobs__list" aria-label="Recent jobs">
+          {shown.map((job) => (
+            <EndedJob key={job.id} job={job} databaseName={nameOf(job.db)} now={now} />
+          ))}
+        </ul>
+      )}
+      {ended.length > RECENT_SHOWN && (
+        <Button variant="ghost" size="small" onClick={() => setShowAll(!showAll)}>
+          {showAll ? 'Show fewer' : `Show all ${ended.length} recent jobs`}
+        </Button>
+      )}
+    </section>
+  );
+}
