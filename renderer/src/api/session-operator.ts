@@ -8,7 +8,8 @@ const listeners = new Set<() => void>();
 
 /** The name given this session; '' when the person chose to give none; null when not asked yet. */
 export function sessionOperator(): string | null {
-  return sessionStorage.getItem(STORAGE_KEY);
+  // No sessionStorage outside a browser (the client also runs in Node, in tests and tools).
+  return typeof sessionStorage === 'undefined' ? null : sessionStorage.getItem(STORAGE_KEY);
 }
 
 /** Records the answer ('' for none), or forgets it (null) so that the console asks again. */

@@ -80,7 +80,7 @@ describe('HistoryView', () => {
       job('op-b', 'backup', 'main', { name: 'x.sqlite', bytes: 1 }),
       job('op-other', 'rehearse', 'other', { ...REHEARSAL_OK }),
     ];
-    renderConsole(<HistoryView db="main" />, { api: createFakeApi({ history: () => historyReport([]), jobs: () => jobs }) });
+    renderConsole(<HistoryView db="main" />, { api: createFakeApi({ status: () => statusReport(), history: () => historyReport([]), jobs: () => jobs }) });
     const table = await screen.findByRole('table', { name: 'Rehearsals and checks this host ran on the database, newest first' });
     const rows = within(table).getAllByRole('row').slice(1).map((r) => [...(r as HTMLTableRowElement).cells].slice(1).map((c) => c.textContent));
     expect(rows).toEqual([
