@@ -10,6 +10,7 @@ import { baseline } from '../engine/baseline';
 import { history } from '../engine/history';
 import { runQuery } from '../engine/query';
 import { listTables } from '../engine/tables';
+import { schemaObjects } from '../engine/schema-objects';
 import { initialize } from '../engine/initialize';
 import { listBackups } from '../engine/list-backups';
 import { migrate } from '../engine/migrate';
@@ -93,6 +94,7 @@ export const handlers: HandlerTable = {
   status: engine((ctx) => status(ctx)),
   history: engine((ctx) => history(ctx)),
   tables: engine((ctx) => listTables(ctx)),
+  schemaObjects: engine((ctx) => schemaObjects(ctx)),
   query: engine((ctx, o) => runQuery(ctx, { sql: o.sql, limit: o.limit, timeoutMs: o.timeoutMs })),
   verify: engine((ctx, o) => verify(ctx, o.level)),
   initialize: engine((ctx, o) => initialize(ctx, { to: o.to })),

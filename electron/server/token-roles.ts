@@ -21,6 +21,7 @@ export const READ_ONLY_METHODS: ReadonlySet<MethodName> = new Set<MethodName>([
   'status',
   'history',
   'tables',
+  'schemaObjects',
   'plan',
   'verify',
   'backups',

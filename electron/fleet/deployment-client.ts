@@ -1,0 +1,132 @@
+import type { ApiResults } from '../../shared/api-results';
+import type { ValidInput } from '../../shared/contract';
+import type { ErrorInfo } from '../../shared/errors';
+import type { CallEnvelope } from '../../shared/transport';
+import type { LogEvent, Progress } from '../../shared/types';
+import { runEngineJob } from '../api/engine-job';
+import type { DatabaseMethod } from '../api/handlers';
+import { validateInput } from '../api/validate-input';
+import { WardenError } from '../engine/errors';
+import { readToken, type Deployment } from './fleet-file';
+import { openTunnel, TunnelFailed, type Tunnel } from './ssh-tunnel';
+
+// One deployment's API, however it is reached: a local file (the engine called directly, as the
+// CLI does), a `warden serve` agent over HTTP, or an agent through an SSH tunnel. Either way each
+// call is one contract method, so each deployment's own rules hold (the agent's engine takes the
+// verified backup, one transaction per step).
+
+/** The deployment could not be asked at all (network, tunnel, token, unknown database): the fleet's "unreachable". */
+export class Unreachable extends Error {}
+
+/** The methods a fleet calls, with their input minus the database (the client knows which). */
+export type FleetMethod = Extract<DatabaseMethod, 'status' | 'verify' | 'plan' | 'rehearse' | 'migrate' | 'backup' | 'backups' | 'schemaObjects'>;
+export type FleetInput<M extends FleetMethod> = Omit<ValidInput<M>, 'db' | 'operationId'> | Partial<Omit<ValidInput<M>, 'db' | 'operationId'>>;
+
+export interface CallReporting {
+  onProgress?: (progress: Progress) => void;
+  onLog?: (log: LogEvent) => void;
+}
+
+export interface DeploymentClient {
+  /** Where the deployment is, for people: a path, a URL, user@host. */
+  address: string;
+  call<M extends FleetMethod>(method: M, input: FleetInput<M>, reporting?: CallReporting): Promise<ApiResults[M]>;
+  close(): Promise<void>;
+}
+
+export interface ClientOptions {
+  /** The schema folder of local files that do not name their own. */
+  defaultSchemaDir: string;
+  /** How long one call to an agent may take before the agent counts as unreachable. */
+  timeoutMs?: number;
+  sshCommand?: string;
+}
+
+const DEFAULT_TIMEOUT_MS = 30 * 60_000;
+
+function localClient(file: string, schemaDir: string): DeploymentClient {
+  return {
+    address: file,
+    async call(method, input, reporting = {}) {
+      const { db: _db, operationId: _op, ...options } = validateInput(method, { ...input, db: 'local' }) as Record<string, unknown>;
+      return (await runEngineJob({ name: method, options, dbPath: file, schemaDir }, reporting)) as never;
+    },
+    close: async () => undefined,
+  };
+}
+
+function errorFromAgent(info: ErrorInfo): WardenError {
+  return new WardenError(info.code, info.message, info.hint, info.details);
+}
+
+/** fetch's own failure, in words: ECONNREFUSED, a timeout, a bad port… */
+function whyNoAnswer(err: unknown, timeoutMs: number): string {
+  if ((err as Error).name === 'TimeoutError') return `no answer in ${Math.round(timeoutMs / 1000)} s`;
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (err as Error).message;
+}
+
+async function post(origin: string, token: string, method: string, body: unknown, timeoutMs: number, address: string): Promise<unknown> {
+  let response: Response;
+  try {
+    response = await fetch(`${origin}/api/${method}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (err) {
+    throw new Unreachable(`${address} did not answer ${method} (${whyNoAnswer(err, timeoutMs)}).`);
+  }
+  let envelope: CallEnvelope<unknown>;
+  try {
+    envelope = (await response.json()) as CallEnvelope<unknown>;
+  } catch {
+    throw new Unreachable(`${address} answered ${method} with HTTP ${response.status} and no Schema Warden answer: is it a warden serve agent?`);
+  }
+  if (envelope.ok) return envelope.result;
+  // Refused credentials are a way of not reaching it: nothing about the database was learned.
+  if (response.status === 401 || response.status === 403) throw new Unreachable(`${address} refused ${method}: ${envelope.error.message}`);
+  throw errorFromAgent(envelope.error);
+}
+
+function agentClient(origin: string, address: string, token: string, database: string | null, timeoutMs: number, onClose: () => Promise<void>): DeploymentClient {
+  let db: Promise<string> | null = null;
+  const whichDatabase = async (): Promise<string> => {
+    if (database !== null) return database;
+    const served = (await post(origin, token, 'listDatabases', {}, timeoutMs, address)) as ApiResults['listDatabases'];
+    if (served.length === 1) return served[0].id;
+    throw new Unreachable(`${address} serves ${served.length} databases (${served.map((d) => d.id).join(', ') || 'none'}): the fleet file must say which, with "database".`);
+  };
+  return {
+    address,
+    async call(method, input) {
+      db ??= whichDatabase();
+      return (await post(origin, token, method, { ...input, db: await db }, timeoutMs, address)) as never;
+    },
+    close: onClose,
+  };
+}
+
+/** A client for one deployment; an SSH tunnel is opened here and closed by close(). Throws Unreachable when it cannot be reached. */
+export async function connectTo(deployment: Deployment, options: ClientOptions): Promise<DeploymentClient> {
+  const { reach } = deployment;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  if (reach.kind === 'file') return localClient(reach.file, reach.schemaDir ?? options.defaultSchemaDir);
+  let token: string;
+  try {
+    token = readToken(reach.token, deployment.name);
+  } catch (err) {
+    throw new Unreachable((err as Error).message);
+  }
+  if (reach.kind === 'agent') return agentClient(reach.url, reach.url, token, reach.database, timeoutMs, async () => undefined);
+  const address = `${reach.ssh.user}@${reach.ssh.host}:${reach.ssh.port} → 127.0.0.1:${reach.remotePort}`;
+  let tunnel: Tunnel;
+  try {
+    tunnel = await openTunnel(reach.ssh, reach.remotePort, options.sshCommand);
+  } catch (err) {
+    if (err instanceof TunnelFailed) throw new Unreachable(err.message);
+    throw err;
+  }
+  return agentClient(tunnel.origin, address, token, reach.database, timeoutMs, () => tunnel.close());
+}
