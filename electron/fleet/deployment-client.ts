@@ -1,3 +1,5 @@
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { ApiResults } from '../../shared/api-results';
 import type { ValidInput } from '../../shared/contract';
 import type { ErrorInfo } from '../../shared/errors';
@@ -59,42 +61,63 @@ function errorFromAgent(info: ErrorInfo): WardenError {
   return new WardenError(info.code, info.message, info.hint, info.details);
 }
 
-/** fetch's own failure, in words: ECONNREFUSED, a timeout, a bad port… */
-function whyNoAnswer(err: unknown, timeoutMs: number): string {
-  if ((err as Error).name === 'TimeoutError') return `no answer in ${Math.round(timeoutMs / 1000)} s`;
-  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (err as Error).message;
+interface Endpoint {
+  /** Where to connect: the agent, or the local end of its tunnel. */
+  origin: string;
+  /** The Host header the agent expects (its own address: it refuses others, against DNS rebinding). */
+  host: string;
+  token: string;
+  /** For messages. */
+  address: string;
 }
 
-async function post(origin: string, token: string, method: string, body: unknown, timeoutMs: number, address: string): Promise<unknown> {
-  let response: Response;
-  try {
-    response = await fetch(`${origin}/api/${method}`, {
+/** POSTs JSON with node:http (fetch cannot send the Host header a tunnelled agent expects). */
+function send(endpoint: Endpoint, path: string, body: string, timeoutMs: number): Promise<{ status: number; text: string }> {
+  const url = new URL(path, endpoint.origin);
+  const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = request(url, {
       method: 'POST',
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(timeoutMs),
+      headers: { Host: endpoint.host, Authorization: `Bearer ${endpoint.token}`, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
+      timeout: timeoutMs,
+    }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
     });
+    req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer in ${Math.round(timeoutMs / 1000)} s`), { code: 'ETIMEDOUT' })));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function post(endpoint: Endpoint, method: string, body: unknown, timeoutMs: number): Promise<unknown> {
+  const { address } = endpoint;
+  let response: { status: number; text: string };
+  try {
+    response = await send(endpoint, `/api/${method}`, JSON.stringify(body), timeoutMs);
   } catch (err) {
-    throw new Unreachable(`${address} did not answer ${method} (${whyNoAnswer(err, timeoutMs)}).`);
+    throw new Unreachable(`${address} did not answer ${method} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`);
   }
   let envelope: CallEnvelope<unknown>;
   try {
-    envelope = (await response.json()) as CallEnvelope<unknown>;
+    envelope = JSON.parse(response.text) as CallEnvelope<unknown>;
   } catch {
     throw new Unreachable(`${address} answered ${method} with HTTP ${response.status} and no Schema Warden answer: is it a warden serve agent?`);
   }
   if (envelope.ok) return envelope.result;
-  // Refused credentials are a way of not reaching it: nothing about the database was learned.
-  if (response.status === 401 || response.status === 403) throw new Unreachable(`${address} refused ${method}: ${envelope.error.message}`);
+  // Refused credentials (or a Host it does not answer to) are a way of not reaching it: nothing about the database was learned.
+  if ([401, 403, 421].includes(response.status)) throw new Unreachable(`${address} refused ${method}: ${envelope.error.message}`);
   throw errorFromAgent(envelope.error);
 }
 
-function agentClient(origin: string, address: string, token: string, database: string | null, timeoutMs: number, onClose: () => Promise<void>): DeploymentClient {
+function agentClient(endpoint: Endpoint, database: string | null, timeoutMs: number, onClose: () => Promise<void>): DeploymentClient {
+  const { address } = endpoint;
   let db: Promise<string> | null = null;
   const whichDatabase = async (): Promise<string> => {
     if (database !== null) return database;
-    const served = (await post(origin, token, 'listDatabases', {}, timeoutMs, address)) as ApiResults['listDatabases'];
+    const served = (await post(endpoint, 'listDatabases', {}, timeoutMs)) as ApiResults['listDatabases'];
     if (served.length === 1) return served[0].id;
     throw new Unreachable(`${address} serves ${served.length} databases (${served.map((d) => d.id).join(', ') || 'none'}): the fleet file must say which, with "database".`);
   };
@@ -102,7 +125,7 @@ function agentClient(origin: string, address: string, token: string, database: s
     address,
     async call(method, input) {
       db ??= whichDatabase();
-      return (await post(origin, token, method, { ...input, db: await db }, timeoutMs, address)) as never;
+      return (await post(endpoint, method, { ...input, db: await db }, timeoutMs)) as never;
     },
     close: onClose,
   };
@@ -119,7 +142,7 @@ export async function connectTo(deployment: Deployment, options: ClientOptions):
   } catch (err) {
     throw new Unreachable((err as Error).message);
   }
-  if (reach.kind === 'agent') return agentClient(reach.url, reach.url, token, reach.database, timeoutMs, async () => undefined);
+  if (reach.kind === 'agent') return agentClient({ origin: reach.url, host: new URL(reach.url).host, token, address: reach.url }, reach.database, timeoutMs, async () => undefined);
   const address = `${reach.ssh.user}@${reach.ssh.host}:${reach.ssh.port} → 127.0.0.1:${reach.remotePort}`;
   let tunnel: Tunnel;
   try {
@@ -128,5 +151,6 @@ export async function connectTo(deployment: Deployment, options: ClientOptions):
     if (err instanceof TunnelFailed) throw new Unreachable(err.message);
     throw err;
   }
-  return agentClient(tunnel.origin, address, token, reach.database, timeoutMs, () => tunnel.close());
+  // The agent on the VM answers to its own loopback address, which is what the tunnel reaches.
+  return agentClient({ origin: tunnel.origin, host: `127.0.0.1:${reach.remotePort}`, token, address }, reach.database, timeoutMs, () => tunnel.close());
 }
