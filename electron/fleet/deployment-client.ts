@@ -5,8 +5,9 @@ import type { ValidInput } from '../../shared/contract';
 import type { ErrorInfo } from '../../shared/errors';
 import type { CallEnvelope } from '../../shared/transport';
 import type { LogEvent, Progress } from '../../shared/types';
-import { runEngineJob } from '../api/engine-job';
-import type { DatabaseMethod } from '../api/handlers';
+import { handlers, type DatabaseMethod, type EngineHandler } from '../api/handlers';
+import type { EngineContext } from '../engine/context';
+import { loadSchema, type SchemaDefinition } from '../engine/schema-folder';
 import { validateInput } from '../api/validate-input';
 import { WardenError } from '../engine/errors';
 import { readToken, type Deployment } from './fleet-file';
@@ -46,12 +47,24 @@ export interface ClientOptions {
 
 const DEFAULT_TIMEOUT_MS = 30 * 60_000;
 
+/** Schema folders read once per process: a fleet of a hundred local files shares one. */
+const schemas = new Map<string, SchemaDefinition>();
+
+function schemaIn(dir: string): SchemaDefinition {
+  let schema = schemas.get(dir);
+  if (!schema) schemas.set(dir, (schema = loadSchema(dir)));
+  return schema;
+}
+
+/** The engine called in this process through the handler table, as an agent's worker calls it. */
 function localClient(file: string, schemaDir: string): DeploymentClient {
   return {
     address: file,
     async call(method, input, reporting = {}) {
       const { db: _db, operationId: _op, ...options } = validateInput(method, { ...input, db: 'local' }) as Record<string, unknown>;
-      return (await runEngineJob({ name: method, options, dbPath: file, schemaDir }, reporting)) as never;
+      const handler = handlers[method] as EngineHandler<typeof method>;
+      const ctx: EngineContext = { dbPath: file, schema: schemaIn(schemaDir), ...reporting };
+      return (await handler.handle(ctx, options as never)) as never;
     },
     close: async () => undefined,
   };
