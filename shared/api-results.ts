@@ -1,4 +1,5 @@
 import type { MethodName } from './contract';
+import type { FleetStatusReport } from './fleet-types';
 import type {
   AcceptChecksumResult, BackupInfo, BackupVerification, BaselineResult, DatabaseEntry, HistoryReport,
   MigrateResult, MigrationPlan, QueryResult, RecoverRowsResult, RehearsalReport, RepairResult, RestoreResult, SchemaObjectsReport, SchemaSummary, StatusReport, TablesReport, VerifyReport,
@@ -14,6 +15,7 @@ export interface ApiResults {
   status: StatusReport;
   history: HistoryReport;
   tables: TablesReport;
+  fleetStatus: FleetStatusReport;
   schemaObjects: SchemaObjectsReport;
   query: QueryResult;
   verify: VerifyReport;

@@ -63,6 +63,8 @@ export const contract = {
   restore: z.extend(longOnDatabase, { backup: backupName }),
   /** Copies back from a backup the rows of `table` (and its children's) that the database lacks; dryRun: counts only. */
   recoverRows: z.extend(longOnDatabase, { table: text(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'a table name (letters, digits, _)'), backup: backupName, dryRun: flag(false) }),
+  /** `warden serve --fleet FILE`: every deployment of the fleet file, worst first (other hosts: NOT_SUPPORTED). */
+  fleetStatus: z.strictObject({ group: z.optional(text(/^[A-Za-z0-9_.-]{1,64}$/, 'a group name')) }),
   /** Stops a long operation started with this operationId; it ends with CANCELLED and changes nothing. */
   cancel: z.strictObject({ operationId }),
 } as const;

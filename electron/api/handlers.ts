@@ -90,6 +90,10 @@ export const handlers: HandlerTable = {
   createDatabase: host(createDatabase),
   closeDatabase: host((input, ctx) => ({ closed: ctx.registry.remove(input.db) })),
   cancel: host((input, ctx) => ({ cancelled: ctx.operations.cancel(input.operationId) })),
+  fleetStatus: host((input, ctx) => {
+    if (!ctx.capabilities.fleetStatus) throw new WardenError('NOT_SUPPORTED', 'This host has no fleet.', 'Start `warden serve --fleet FILE` to see every deployment of a fleet file here.');
+    return ctx.capabilities.fleetStatus(input.group);
+  }),
 
   status: engine((ctx) => status(ctx)),
   history: engine((ctx) => history(ctx)),

@@ -1,3 +1,4 @@
+import type { FleetStatusReport } from '../../shared/fleet-types';
 import type { HostEvent } from '../../shared/types';
 import type { DatabaseRegistry } from './database-registry';
 import type { EngineRunner } from './engine-job';
@@ -10,6 +11,8 @@ export interface HostCapabilities {
   chooseDatabaseToOpen?: () => Promise<string | null>;
   /** Where a new database file goes: Electron asks in a save dialog, the HTTP host uses its data folder (null: cancelled). */
   placeNewDatabase: (fileName: string) => Promise<string | null>;
+  /** `warden serve --fleet FILE`: the fleet's status, worst first (a group's only, when given). */
+  fleetStatus?: (group: string | undefined) => Promise<FleetStatusReport>;
 }
 
 /** Everything a handler may use: the host's databases, its schemas, its running operations, its engine workers, its event channel. */

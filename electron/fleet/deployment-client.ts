@@ -74,7 +74,7 @@ function errorFromAgent(info: ErrorInfo): WardenError {
   return new WardenError(info.code, info.message, info.hint, info.details);
 }
 
-interface Endpoint {
+export interface Endpoint {
   /** Where to connect: the agent, or the local end of its tunnel. */
   origin: string;
   /** The Host header the agent expects (its own address: it refuses others, against DNS rebinding). */
@@ -85,7 +85,7 @@ interface Endpoint {
 }
 
 /** POSTs JSON with node:http (fetch cannot send the Host header a tunnelled agent expects). */
-function send(endpoint: Endpoint, path: string, body: string, timeoutMs: number): Promise<{ status: number; text: string }> {
+export function send(endpoint: Endpoint, path: string, body: string, timeoutMs: number): Promise<{ status: number; text: string }> {
   const url = new URL(path, endpoint.origin);
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
@@ -144,18 +144,23 @@ function agentClient(endpoint: Endpoint, database: string | null, timeoutMs: num
   };
 }
 
-/** A client for one deployment; an SSH tunnel is opened here and closed by close(). Throws Unreachable when it cannot be reached. */
-export async function connectTo(deployment: Deployment, options: ClientOptions): Promise<DeploymentClient> {
+export interface OpenEndpoint {
+  endpoint: Endpoint;
+  /** Closes the SSH tunnel, if there is one. */
+  close(): Promise<void>;
+}
+
+/** Where an agent deployment answers (through its SSH tunnel, opened here); throws Unreachable when it cannot be reached. */
+export async function openEndpoint(deployment: Deployment, options: Pick<ClientOptions, 'sshCommand'>): Promise<OpenEndpoint> {
   const { reach } = deployment;
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  if (reach.kind === 'file') return localClient(reach.file, reach.schemaDir ?? options.defaultSchemaDir);
+  if (reach.kind === 'file') throw new Error(`${deployment.name} is a local file, not an agent`);
   let token: string;
   try {
     token = readToken(reach.token, deployment.name);
   } catch (err) {
     throw new Unreachable((err as Error).message);
   }
-  if (reach.kind === 'agent') return agentClient({ origin: reach.url, host: new URL(reach.url).host, token, address: reach.url }, reach.database, timeoutMs, async () => undefined);
+  if (reach.kind === 'agent') return { endpoint: { origin: reach.url, host: new URL(reach.url).host, token, address: reach.url }, close: async () => undefined };
   const address = `${reach.ssh.user}@${reach.ssh.host}:${reach.ssh.port} → 127.0.0.1:${reach.remotePort}`;
   let tunnel: Tunnel;
   try {
@@ -165,5 +170,13 @@ export async function connectTo(deployment: Deployment, options: ClientOptions):
     throw err;
   }
   // The agent on the VM answers to its own loopback address, which is what the tunnel reaches.
-  return agentClient({ origin: tunnel.origin, host: `127.0.0.1:${reach.remotePort}`, token, address }, reach.database, timeoutMs, () => tunnel.close());
+  return { endpoint: { origin: tunnel.origin, host: `127.0.0.1:${reach.remotePort}`, token, address }, close: () => tunnel.close() };
+}
+
+/** A client for one deployment; an SSH tunnel is opened here and closed by close(). Throws Unreachable when it cannot be reached. */
+export async function connectTo(deployment: Deployment, options: ClientOptions): Promise<DeploymentClient> {
+  const { reach } = deployment;
+  if (reach.kind === 'file') return localClient(reach.file, reach.schemaDir ?? options.defaultSchemaDir);
+  const { endpoint, close } = await openEndpoint(deployment, options);
+  return agentClient(endpoint, reach.database, options.timeoutMs ?? DEFAULT_TIMEOUT_MS, close);
 }

@@ -24,6 +24,9 @@ import { HealthMonitor } from './health-monitor';
 import { HTTP_STATUS } from './http-status';
 import { BodyTooLarge, ClientGone, discardBody, readJsonBody } from './json-body';
 import { bearerToken, createToken, hostAllowed, hostHeadersFor } from './request-guards';
+import { FleetProxy } from './fleet-proxy';
+import { fleetStatus, inGroup } from '../fleet/fleet-status';
+import type { Fleet } from '../fleet/fleet-file';
 import { metricsText, METRICS_CONTENT_TYPE, type DatabaseSample } from './metrics';
 import { mayCall, refusedToReadOnly, roleOf, type HostTokens } from './token-roles';
 import { newestVerifiedBackup } from '../../shared/newest-verified-backup';
@@ -49,6 +52,8 @@ export interface HttpHostOptions {
   healthIntervalMs: number;
   workers?: number;
   maxBodyBytes?: number;
+  /** `--fleet FILE`: the fleet page, and each deployment opened in the console through this host. */
+  fleet?: { fleet: Fleet; defaultSchemaDir: string };
   /** The operator's and the read-only token (each made at random when not given). */
   tokens?: Partial<HostTokens>;
 }
@@ -119,8 +124,12 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     operations: new Operations(),
     engine,
     emit: (event) => events.broadcast(event),
-    capabilities: { placeNewDatabase: async (fileName) => join(dataDir, fileName) },
+    capabilities: {
+      placeNewDatabase: async (fileName) => join(dataDir, fileName),
+      ...(options.fleet && { fleetStatus: (group: string | undefined) => fleetStatus(options.fleet!.fleet, inGroup(options.fleet!.fleet, group), { defaultSchemaDir: options.fleet!.defaultSchemaDir }) }),
+    },
   };
+  const proxy = options.fleet ? new FleetProxy(options.fleet.fleet, host, events) : null;
   /** The last check of each database, for GET /metrics. */
   const samples = new Map<string, DatabaseSample>();
   /** When the newest verified backup was taken; a backup folder that cannot be read counts as none (its check says why). */
@@ -197,6 +206,20 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     res.end(req.method === 'HEAD' ? undefined : text);
   }
 
+  /** /fleet/<name>/api/<method>: a deployment's API through this host, with this host's token (see fleet-proxy.ts). */
+  async function answerFleet(req: IncomingMessage, res: ServerResponse, url: URL, name: string, method: string): Promise<void> {
+    const isEvents = method === 'events';
+    const role = roleOf(tokens, bearerToken(req) ?? (isEvents ? url.searchParams.get('token') : null));
+    if (role === null) return sendError(res, 401, { code: 'UNAUTHORIZED', message: 'This request needs the token that `warden serve` printed when it started.' }, { 'WWW-Authenticate': 'Bearer' });
+    const deployment = proxy?.deployment(name) ?? null;
+    if (!proxy || !deployment) return sendError(res, 404, { code: 'NOT_FOUND', message: `The fleet of this host has no deployment named "${name}".` });
+    if (isEvents) return proxy.attachEvents(deployment, req, res, SECURITY_HEADERS);
+    if (req.method !== 'POST') return sendError(res, 405, { code: 'NOT_SUPPORTED', message: `API methods are called with POST (got ${req.method}).` }, { Allow: 'POST' });
+    if (isMethodName(method) && !mayCall(role, method)) return sendError(res, 403, refusedToReadOnly(method));
+    const reply = await proxy.call(deployment, method, await readJsonBody(req, maxBodyBytes));
+    sendJson(res, reply.status, reply.body);
+  }
+
   function answerStatic(req: IncomingMessage, res: ServerResponse, url: URL): void {
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 405, { code: 'NOT_SUPPORTED', message: 'Only GET is served here.' }, { Allow: 'GET, HEAD' });
     const file = resolveStaticFile(options.rendererDir, url.pathname);
@@ -212,6 +235,8 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
       return sendError(res, 421, { code: 'UNAUTHORIZED', message: `This server answers only requests addressed to it (Host: ${[...allowedHosts][0]}), not to "${req.headers.host ?? ''}".`, hint: 'Use the URL `warden serve` printed.' });
     }
     if (url.pathname.startsWith('/api/')) return answerApi(req, res, url);
+    const fleetRoute = /^\/fleet\/([A-Za-z0-9_.-]{1,64})\/api\/([A-Za-z]+)$/.exec(url.pathname);
+    if (fleetRoute) return answerFleet(req, res, url, fleetRoute[1], fleetRoute[2]);
     if (url.pathname === METRICS_ROUTE) return answerMetrics(req, res);
     answerStatic(req, res, url);
   }
@@ -248,6 +273,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     async close() {
       health.stop();
       events.close();
+      await proxy?.close();
       await new Promise<void>((done) => {
         server.close(() => done());
         server.closeAllConnections();

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { errorInfoOf } from '../api/error-info';
 import { formatError } from '../cli/output';
 import type { HttpHost } from './http-host';
+import { loadFleet } from '../fleet/fleet-file';
 
 // `warden serve`: the web console and the API over HTTP, plus GET /api/health. It initializes
 // nothing by itself; a database that is not initialized is reported (degraded) until someone
@@ -31,6 +32,7 @@ interface ServeOptions {
   healthInterval: number;
   tokenFile?: string;
   readOnlyTokenFile?: string;
+  fleet?: string;
 }
 
 function port(value: string): number {
@@ -47,12 +49,13 @@ function seconds(value: string): number {
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
-function describe(server: HttpHost, rendererBuilt: boolean): string {
+function describe(server: HttpHost, rendererBuilt: boolean, fleet: string | undefined): string {
   const databases = server.registry.list().map((db) => `  ${db.id}  ${db.path}`);
   return [
     `Schema Warden is serving ${databases.length === 1 ? '1 database' : `${databases.length} databases`} at ${server.origin}`,
     ...databases,
     `Console: ${server.consoleUrl}`,
+    ...(fleet ? [`Fleet:   ${server.consoleUrl}#/fleet (the deployments of ${fleet})`] : []),
     `Health:  ${server.origin}/api/health`,
     `API:     POST ${server.origin}/api/<method> with "Authorization: Bearer ${server.token}"`,
     `Read-only token (view and verify; no changes, backups, restores or queries): ${server.readOnlyToken}`,
@@ -121,6 +124,7 @@ async function serve(options: ServeOptions, defaults: ServeDefaults): Promise<vo
       rendererDir: defaults.rendererDir,
       healthIntervalMs: options.healthInterval * 1000,
       tokens,
+      fleet: options.fleet === undefined ? undefined : { fleet: loadFleet(defaults.userPath(options.fleet)), defaultSchemaDir: defaults.userPath(options.schema) },
     });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
@@ -139,7 +143,7 @@ async function serve(options: ServeOptions, defaults: ServeDefaults): Promise<vo
   }
   // Listen for Ctrl-C before printing the URL: whoever reads it may stop the server at once.
   const stopped = untilStopped(server);
-  process.stdout.write(`${describe(server, existsSync(defaults.rendererDir))}\n`);
+  process.stdout.write(`${describe(server, existsSync(defaults.rendererDir), options.fleet && defaults.userPath(options.fleet))}\n`);
   await stopped;
 }
 
@@ -152,6 +156,7 @@ export function addServeCommand(program: Command, defaults: ServeDefaults): void
     .option('--data <dir>', 'folder where the console creates new databases (default: the folder of the first --db)')
     .option('--port <n>', 'port to listen on (0: any free port)', port, DEFAULT_PORT)
     .option('--host <address>', 'address to listen on; anything but loopback is reachable from the network', '127.0.0.1')
+    .option('--fleet <file>', 'a fleet file: the console gets a Fleet page, and opens each deployment through this host')
     .option('--token-file <path>', 'file holding the operator token (default: $WARDEN_TOKEN, else a random token printed at start)')
     .option('--read-only-token-file <path>', 'file holding the read-only token: view and verify only (default: $WARDEN_READ_ONLY_TOKEN, else random, printed)')
     .option('--health-interval <seconds>', 'how often the served databases are checked again (open consoles are told the result; GET /api/health reuses it meanwhile)', seconds, 30)

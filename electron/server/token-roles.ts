@@ -26,6 +26,7 @@ export const READ_ONLY_METHODS: ReadonlySet<MethodName> = new Set<MethodName>([
   'verify',
   'backups',
   'verifyBackup',
+  'fleetStatus',
 ]);
 
 /** Which role a presented token carries, or null when it is neither token. Both comparisons always run (constant time). */

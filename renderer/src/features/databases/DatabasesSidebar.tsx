@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useHostKind } from '../../api/connection-context';
+import { useDeployment, useHostKind } from '../../api/connection-context';
 import { Button } from '../../components/Button';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { LoadingState } from '../../components/QueryStates';
@@ -11,6 +11,8 @@ import './databases.css';
 /** The open databases with a health dot each; open, create fresh, close. */
 export function DatabasesSidebar({ selected }: { selected: string | null }) {
   const hostKind = useHostKind();
+  // A fleet deployment opened through its host: its databases are its own, created and closed there.
+  const deployment = useDeployment();
   const databases = useDatabases();
   const open = useOpenDatabase();
   const close = useCloseDatabase();
@@ -50,9 +52,10 @@ export function DatabasesSidebar({ selected }: { selected: string | null }) {
             Open…
           </Button>
         )}
-        <Button onClick={() => setCreating(true)}>New database…</Button>
+        {deployment === null && <Button onClick={() => setCreating(true)}>New database…</Button>}
       </div>
-      {hostKind === 'http' && <p className="databases__note">This web console serves the databases named when <code>warden serve</code> started.</p>}
+      {hostKind === 'http' && deployment === null && <p className="databases__note">This web console serves the databases named when <code>warden serve</code> started.</p>}
+      {deployment !== null && <p className="databases__note">The databases the agent of {deployment} serves.</p>}
       {creating && <CreateDatabaseDialog onClose={() => setCreating(false)} />}
     </nav>
   );
