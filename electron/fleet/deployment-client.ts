@@ -7,6 +7,7 @@ import type { CallEnvelope } from '../../shared/transport';
 import type { LogEvent, Progress } from '../../shared/types';
 import { handlers, type DatabaseMethod, type EngineHandler } from '../api/handlers';
 import type { EngineContext } from '../engine/context';
+import type { EngineRunner } from '../api/engine-job';
 import { loadSchema, type SchemaDefinition } from '../engine/schema-folder';
 import { validateInput } from '../api/validate-input';
 import { WardenError } from '../engine/errors';
@@ -40,6 +41,8 @@ export interface DeploymentClient {
 export interface ClientOptions {
   /** The schema folder of local files that do not name their own. */
   defaultSchemaDir: string;
+  /** Where local files' engine calls run: a host's worker threads (default: this thread, as the CLI does). */
+  engine?: EngineRunner;
   /** How long one call to an agent may take before the agent counts as unreachable. */
   timeoutMs?: number;
   sshCommand?: string;
@@ -56,12 +59,13 @@ function schemaIn(dir: string): SchemaDefinition {
   return schema;
 }
 
-/** The engine called in this process through the handler table, as an agent's worker calls it. */
-function localClient(file: string, schemaDir: string): DeploymentClient {
+/** The engine called through the handler table, as an agent's worker calls it: in a host's workers, or on this thread. */
+function localClient(file: string, schemaDir: string, engine: EngineRunner | undefined): DeploymentClient {
   return {
     address: file,
     async call(method, input, reporting = {}) {
       const { db: _db, operationId: _op, ...options } = validateInput(method, { ...input, db: 'local' }) as Record<string, unknown>;
+      if (engine) return (await engine.run({ name: method, options, dbPath: file, schemaDir }, reporting)) as never;
       const handler = handlers[method] as EngineHandler<typeof method>;
       const ctx: EngineContext = { dbPath: file, schema: schemaIn(schemaDir), ...reporting };
       return (await handler.handle(ctx, options as never)) as never;
@@ -176,7 +180,7 @@ export async function openEndpoint(deployment: Deployment, options: Pick<ClientO
 /** A client for one deployment; an SSH tunnel is opened here and closed by close(). Throws Unreachable when it cannot be reached. */
 export async function connectTo(deployment: Deployment, options: ClientOptions): Promise<DeploymentClient> {
   const { reach } = deployment;
-  if (reach.kind === 'file') return localClient(reach.file, reach.schemaDir ?? options.defaultSchemaDir);
+  if (reach.kind === 'file') return localClient(reach.file, reach.schemaDir ?? options.defaultSchemaDir, options.engine);
   const { endpoint, close } = await openEndpoint(deployment, options);
   return agentClient(endpoint, reach.database, options.timeoutMs ?? DEFAULT_TIMEOUT_MS, close);
 }

@@ -126,7 +126,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     emit: (event) => events.broadcast(event),
     capabilities: {
       placeNewDatabase: async (fileName) => join(dataDir, fileName),
-      ...(options.fleet && { fleetStatus: (group: string | undefined) => fleetStatus(options.fleet!.fleet, inGroup(options.fleet!.fleet, group), { defaultSchemaDir: options.fleet!.defaultSchemaDir }) }),
+      ...(options.fleet && { fleetStatus: (group: string | undefined) => fleetStatus(options.fleet!.fleet, inGroup(options.fleet!.fleet, group), { defaultSchemaDir: options.fleet!.defaultSchemaDir, engine }) }),
     },
   };
   const proxy = options.fleet ? new FleetProxy(options.fleet.fleet, host, events) : null;
