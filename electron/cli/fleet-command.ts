@@ -1,6 +1,6 @@
 import { FLEET_EXIT_CODE } from '../../shared/fleet-types';
 import { WardenError } from '../engine/errors';
-import type { ClientOptions } from '../fleet/deployment-client';
+import { Unreachable, type ClientOptions } from '../fleet/deployment-client';
 import { loadFleet, type Deployment, type Fleet } from '../fleet/fleet-file';
 import { fleetStatus, inGroup } from '../fleet/fleet-status';
 import { escapedForText, formatError } from './output';
@@ -75,6 +75,13 @@ export async function runFleet<T>(options: FleetOptions, action: () => Promise<{
     process.stdout.write(options.json ? `${JSON.stringify(outcome.document, null, 2)}\n` : `${outcome.render(escapedForText(outcome.document))}\n`);
     process.exitCode = outcome.exitCode;
   } catch (err) {
+    if (err instanceof Unreachable) {
+      // A deployment the command needs (fleet compare) could not be asked: the fleet's exit code for unreachable.
+      if (options.json) process.stdout.write(`${JSON.stringify({ error: { code: 'UNREACHABLE', message: err.message } }, null, 2)}\n`);
+      process.stderr.write(`error [UNREACHABLE]: ${escapeControls(err.message)}\n  what to do: Check that its agent runs (and its SSH tunnel can be opened), then run the command again.\n`);
+      process.exitCode = FLEET_EXIT_CODE.unreachable;
+      return;
+    }
     const info = err instanceof WardenError ? err.toInfo() : { code: 'INTERNAL' as const, message: `Unexpected failure: ${(err as Error).message}`, hint: 'This is a bug in Schema Warden; please report it with the command you ran.' };
     if (options.json) process.stdout.write(`${JSON.stringify({ error: info }, null, 2)}\n`);
     process.stderr.write(`${formatError(escapedForText(info))}\n`);

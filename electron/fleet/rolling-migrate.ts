@@ -28,6 +28,8 @@ interface Target {
   entry: RolloutDeployment;
 }
 
+const REHEARSALS_AT_ONCE = 4;
+
 /** A sentence without its full stop, to be embedded in another. */
 const clause = (text: string) => text.replace(/\.+$/, '');
 const messageOf = (err: unknown) => clause(err instanceof Error ? err.message : String(err));
@@ -157,7 +159,8 @@ export async function rollingMigrate(fleet: Fleet, deployments: Deployment[], op
   });
   try {
     say(`Rehearsing ${options.to} on ${targets.length} deployment(s) before touching any…`);
-    const rehearsed = await eachLimited(targets, options.parallel, (t) => rehearseTarget(t, options.to, say));
+    // Rehearsals only read (each on its own machine's copy): a few at a time whatever --parallel says.
+    const rehearsed = await eachLimited(targets, Math.max(options.parallel, REHEARSALS_AT_ONCE), (t) => rehearseTarget(t, options.to, say));
     const failed = targets.filter((_, i) => !rehearsed[i]);
     if (failed.length > 0) {
       await readVersions(targets);
