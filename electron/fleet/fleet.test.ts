@@ -198,12 +198,25 @@ describe.skipIf(unavailable !== null)('warden fleet: six agents, one through SSH
     expect(json<FleetStatusReport>(staging).deployments.map((d) => d.name)).toEqual(['vm1', 'vm2']);
   }, 120_000);
 
+  it('an SSH deployment whose host key is not the known one is unreachable, with what ssh said', () => {
+    const strangers = join(folder.path, 'ssh', 'empty_known_hosts');
+    writeFileSync(strangers, '');
+    const other = join(folder.path, 'stranger-fleet.json');
+    writeFileSync(other, JSON.stringify({ deployments: [{ name: 'vm3', group: 'production', ssh: { host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFile: sshd.identityFile, knownHostsFile: strangers }, remotePort: agents.vm3.port, tokenEnv: 'FLEET_TEST_VM3_TOKEN' }] }));
+    const run = runCli(['fleet', 'status', '--fleet', other, '--json']);
+    expect(run.code).toBe(3);
+    const [vm3] = json<FleetStatusReport>(run).deployments;
+    expect(vm3.state).toBe('unreachable');
+    expect(vm3.reason).toMatch(/^The SSH tunnel to \S+@127\.0\.0\.1:\d+ failed: ssh exited \(code 255\): .*Host key verification failed\.$/);
+  }, 60_000);
+
   it('verifies, backs up and compares across the fleet', () => {
     const compared = fleet(['compare', 'vm1', 'vm4', '--json']);
     expect(compared.code).toBe(1);
     const comparison = json<SchemaComparison>(compared);
     expect(comparison.differences.map((d) => [d.change, d.kind, d.name])).toEqual([['only-in-a', 'index', 'idx_conversation_files_hash']]);
-    expect(fleet(['compare', 'vm1', SSH_DEPLOYMENT]).code).toBe(0);
+    const same = fleet(['compare', 'vm1', SSH_DEPLOYMENT]);
+    expect(same.code, same.stderr).toBe(0);
 
     const backedUp = fleet(['backup', '--group', 'staging', '--json']);
     expect(backedUp.code).toBe(0);

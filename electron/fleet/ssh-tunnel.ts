@@ -53,7 +53,7 @@ export function sshArguments(target: SshTarget, localPort: number, remotePort: n
 }
 
 function lastLines(text: string): string {
-  return text.trim().split('\n').slice(-3).join(' ').trim();
+  return text.trim().split(/\r?\n/).slice(-3).join(' ').trim();
 }
 
 export async function openTunnel(target: SshTarget, remotePort: number, sshCommand = 'ssh'): Promise<Tunnel> {
