@@ -152,7 +152,14 @@ export function addFleetCommand(program: Command, defaults: FleetDefaults): void
     .action((o: ParallelOptions & { to: string; canary?: string }) =>
       runFleet(o, async () => {
         const { fleet: file, deployments } = selectDeployments(o, defaults);
-        const report = await rollingMigrate(file, deployments, { to: o.to, canary: o.canary, parallel: o.parallel, onProgress: progressLine }, clientOptions(o, defaults));
+        const stopping = new AbortController();
+        const onSigint = () => {
+          if (stopping.signal.aborted) process.exit(130);
+          process.stderr.write('\nStopping: the deployments being migrated finish, no other starts (press Ctrl-C again to quit now)…\n');
+          stopping.abort();
+        };
+        process.on('SIGINT', onSigint);
+        const report = await rollingMigrate(file, deployments, { to: o.to, canary: o.canary, parallel: o.parallel, onProgress: progressLine, signal: stopping.signal }, clientOptions(o, defaults)).finally(() => process.off('SIGINT', onSigint));
         const unreachable = report.deployments.some((d) => d.outcome === 'unreachable');
         return { document: report, render: renderRollout, exitCode: report.outcome === 'completed' ? 0 : unreachable ? 3 : 2 };
       }),

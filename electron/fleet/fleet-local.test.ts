@@ -47,4 +47,17 @@ describe('a fleet of local files', () => {
     expect(after.worst).toBe('healthy');
     expect(after.deployments.find((d) => d.name === 'a')!.lastVerifiedBackup!.name).toMatch(/^a-.*-pre-migrate\.sqlite$/);
   });
+
+  it('stopped (Ctrl-C) after the canary, starts no other deployment', async () => {
+    const dir = tempDir();
+    for (const n of ['a', 'b', 'c']) await initialize(contextFor(join(dir, `${n}.db`)), { to: '1.0.0' });
+    const fleet = parseFleet({ deployments: ['a', 'b', 'c'].map((n) => ({ name: n, file: `${n}.db` })) }, join(dir, 'fleet.json'));
+    const stop = new AbortController();
+    const onProgress = (line: string) => line.startsWith('canary a: verified') && stop.abort();
+    const report = await rollingMigrate(fleet, fleet.deployments, { to: '1.1.0', parallel: 1, onProgress, signal: stop.signal }, { defaultSchemaDir: SHIPPED_SCHEMA_DIR });
+    expect(report.outcome).toBe('halted');
+    expect(report.haltedBecause).toMatch(/stopped \(Ctrl-C\)/);
+    expect(report.deployments.map((d) => [d.name, d.version, d.outcome])).toEqual([['a', '1.1.0', 'migrated'], ['b', '1.0.0', 'not started'], ['c', '1.0.0', 'not started']]);
+    expect(sqlite3(join(dir, 'b.db'), 'SELECT max(version) FROM schema_version')).toBe('1.0.0');
+  });
 });

@@ -20,6 +20,8 @@ export interface RolloutOptions {
   parallel: number;
   /** One line per step, for stderr. */
   onProgress: (line: string) => void;
+  /** Aborted (Ctrl-C): migrations under way finish (each is its deployment's own transaction), no other starts. */
+  signal?: AbortSignal;
 }
 
 interface Target {
@@ -167,6 +169,10 @@ export async function rollingMigrate(fleet: Fleet, deployments: Deployment[], op
       const why = failed.map((t) => `${t.deployment.name}: ${t.entry.detail}`).join('; ');
       return report('halted', `the rehearsal did not pass on ${failed.length} deployment(s), so no database was touched (${why})`, null);
     }
+    if (options.signal?.aborted) {
+      await readVersions(targets);
+      return report('halted', 'it was stopped (Ctrl-C) after the rehearsals, before any database was touched', null);
+    }
     const canary = chooseCanary(targets, options.canary);
     if (canary === null) {
       await readVersions(targets);
@@ -181,13 +187,15 @@ export async function rollingMigrate(fleet: Fleet, deployments: Deployment[], op
     const rest = targets.filter((t) => t !== canary && t.entry.outcome === 'rehearsed');
     const halt: { at: Target | null } = { at: null };
     await eachLimited(rest, options.parallel, async (t) => {
-      if (halt.at !== null) return; // halted: what has not started stays untouched
+      if (halt.at !== null || options.signal?.aborted) return; // halted: what has not started stays untouched
       if (!(await migrateTarget(t, options.to, say))) halt.at ??= t;
     });
     const stop = halt.at;
     if (stop !== null) untouched(rest, stop);
+    else if (options.signal?.aborted) for (const t of rest) if (t.entry.outcome === 'rehearsed') Object.assign(t.entry, { outcome: 'not started', detail: 'not started (rehearsal passed): the rollout was stopped (Ctrl-C)' });
     await readVersions(targets);
     if (stop !== null) return report('halted', `${stop.deployment.name} did not pass: ${stop.entry.detail}`, canary);
+    if (rest.some((t) => t.entry.outcome === 'not started')) return report('halted', 'it was stopped (Ctrl-C); the deployments being migrated then finished', canary);
     return report('completed', null, canary);
   } finally {
     await Promise.all(targets.map((t) => t.client?.close()));

@@ -17,6 +17,12 @@ export interface Tunnel {
 
 const READY_TIMEOUT_MS = 20_000;
 
+/** The ssh processes of open tunnels: ended with this process (they run in their own process group). */
+const openTunnels = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of openTunnels) child.kill('SIGTERM');
+});
+
 /** A port nobody listens on now (the OS picks it). */
 async function freeLocalPort(): Promise<number> {
   const server = createServer();
@@ -58,7 +64,11 @@ function lastLines(text: string): string {
 
 export async function openTunnel(target: SshTarget, remotePort: number, sshCommand = 'ssh'): Promise<Tunnel> {
   const localPort = await freeLocalPort();
-  const child: ChildProcess = spawn(sshCommand, sshArguments(target, localPort, remotePort), { stdio: ['ignore', 'ignore', 'pipe'] });
+  // Its own process group: a Ctrl-C at the terminal stops the fleet command, which then closes the
+  // tunnel itself once the calls under way are answered. If the command exits first, so does ssh.
+  const child: ChildProcess = spawn(sshCommand, sshArguments(target, localPort, remotePort), { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  openTunnels.add(child);
+  child.once('exit', () => openTunnels.delete(child));
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
   const exited = new Promise<string>((resolve) => {
