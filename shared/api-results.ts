@@ -1,7 +1,8 @@
 import type { MethodName } from './contract';
+import type { FleetStatusReport } from './fleet-types';
 import type {
   AcceptChecksumResult, BackupInfo, BackupVerification, BaselineResult, DatabaseEntry, HistoryReport, HostInfo, Job,
-  MigrateResult, MigrationPlan, QueryResult, RecoverRowsResult, RehearsalReport, RepairResult, RestoreResult, SchemaSummary, StatusReport, TablesReport, VerifyReport,
+  MigrateResult, MigrationPlan, QueryResult, RecoverRowsResult, RehearsalReport, RepairResult, RestoreResult, SchemaObjectsReport, SchemaSummary, StatusReport, TablesReport, VerifyReport,
 } from './types';
 
 /** What each method of the contract answers. */
@@ -14,6 +15,8 @@ export interface ApiResults {
   status: StatusReport;
   history: HistoryReport;
   tables: TablesReport;
+  fleetStatus: FleetStatusReport;
+  schemaObjects: SchemaObjectsReport;
   query: QueryResult;
   verify: VerifyReport;
   initialize: MigrateResult;

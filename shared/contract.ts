@@ -43,6 +43,8 @@ export const contract = {
   status: onDatabase,
   history: onDatabase,
   tables: onDatabase,
+  /** The live schema's tables, indexes, views and triggers with their CREATE statements; no rows. */
+  schemaObjects: onDatabase,
   /** One read-only query; refused if it could write; stopped at its time limit or by cancel. */
   query: z.extend(longOnDatabase, {
     sql: z.string().check(z.trim(), z.minLength(1, 'a query'), z.maxLength(100_000, 'a query of at most 100,000 characters')),
@@ -68,6 +70,8 @@ export const contract = {
   hostInfo: z.strictObject({}),
   /** The host's long operations: the running ones, then the most recent that ended (newest first). */
   jobs: z.strictObject({}),
+  /** `warden serve --fleet FILE`: every deployment of the fleet file, worst first (other hosts: NOT_SUPPORTED). */
+  fleetStatus: z.strictObject({ group: z.optional(text(/^[A-Za-z0-9_.-]{1,64}$/, 'a group name')) }),
   /** Stops a long operation started with this operationId; it ends with CANCELLED and changes nothing. */
   cancel: z.strictObject({ operationId }),
 } as const;

@@ -34,6 +34,8 @@ export const ERROR_CODES = [
   'UNKNOWN_DATABASE',
   'ALREADY_EXISTS',
   'UNAUTHORIZED',
+  /** The token is right but its role may not do this (the read-only token of `warden serve`). */
+  'FORBIDDEN',
   'INTERNAL',
 ] as const;
 

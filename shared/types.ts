@@ -555,6 +555,24 @@ export interface HealthDocument {
   databases: DatabaseHealth[];
 }
 
+// ---- The live schema, object by object (fleet compare) ----
+
+export interface SchemaObject {
+  type: 'table' | 'index' | 'view' | 'trigger';
+  name: string;
+  /** The table it belongs to (itself for a table or view). */
+  table: string;
+  /** The statement that made it, as SQLite stores it (null for SQLite's own automatic indexes). */
+  sql: string | null;
+}
+
+export interface SchemaObjectsReport {
+  path: string;
+  version: string | null;
+  /** In the order SQLite stores them. */
+  objects: SchemaObject[];
+}
+
 // ---- Data (issue 15) ----
 
 /** A table or view as `warden tables` lists it. */

@@ -11,6 +11,7 @@ import { baseline } from '../engine/baseline';
 import { history } from '../engine/history';
 import { runQuery } from '../engine/query';
 import { listTables } from '../engine/tables';
+import { schemaObjects } from '../engine/schema-objects';
 import { initialize } from '../engine/initialize';
 import { listBackups } from '../engine/list-backups';
 import { migrate } from '../engine/migrate';
@@ -93,10 +94,15 @@ export const handlers: HandlerTable = {
   cancel: host((input, ctx) => ({ cancelled: ctx.operations.cancel(input.operationId) })),
   hostInfo: host((_input, ctx) => ({ operator: ctx.identity.operator, asksForOperator: ctx.identity.asksForOperator, processActor: actorFor() })),
   jobs: host((_input, ctx) => ctx.jobs.list()),
+  fleetStatus: host((input, ctx) => {
+    if (!ctx.capabilities.fleetStatus) throw new WardenError('NOT_SUPPORTED', 'This host has no fleet.', 'Start `warden serve --fleet FILE` to see every deployment of a fleet file here.');
+    return ctx.capabilities.fleetStatus(input.group);
+  }),
 
   status: engine((ctx) => status(ctx)),
   history: engine((ctx) => history(ctx)),
   tables: engine((ctx) => listTables(ctx)),
+  schemaObjects: engine((ctx) => schemaObjects(ctx)),
   query: engine((ctx, o) => runQuery(ctx, { sql: o.sql, limit: o.limit, timeoutMs: o.timeoutMs })),
   verify: engine((ctx, o) => verify(ctx, o.level)),
   initialize: engine((ctx, o) => initialize(ctx, { to: o.to })),

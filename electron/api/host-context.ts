@@ -1,3 +1,4 @@
+import type { FleetStatusReport } from '../../shared/fleet-types';
 import type { HostEvent } from '../../shared/types';
 import type { DatabaseRegistry } from './database-registry';
 import type { EngineRunner } from './engine-job';
@@ -12,6 +13,8 @@ export interface HostCapabilities {
   chooseDatabaseToOpen?: () => Promise<string | null>;
   /** Where a new database file goes: Electron asks in a save dialog, the HTTP host uses its data folder (null: cancelled). */
   placeNewDatabase: (fileName: string) => Promise<string | null>;
+  /** `warden serve --fleet FILE`: the fleet's status, worst first (a group's only, when given). */
+  fleetStatus?: (group: string | undefined) => Promise<FleetStatusReport>;
 }
 
 /** Who a request acts for: the operator's name the console (or a script) sent with it. */

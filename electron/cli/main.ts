@@ -31,6 +31,7 @@ import { status } from '../engine/status';
 import { verify } from '../engine/verify';
 import { verifyBackup } from '../engine/verify-backup';
 import { addServeCommand } from '../server/serve-command';
+import { addFleetCommand } from './fleet-command';
 import { escapeControls, escapedForText, formatError } from './output';
 import { progressReporter } from './progress';
 import { renderBackup, renderBackups, renderBackupVerification, renderHistory, renderInitialize, renderRestore, renderStatus, renderVerify, restoreQuestion } from './render';
@@ -351,6 +352,7 @@ export function buildProgram(): Command {
     );
 
   addServeCommand(program, { db: DEFAULT_DB, schema: DEFAULT_SCHEMA, rendererDir: RENDERER_DIR, userPath });
+  addFleetCommand(program, { schema: DEFAULT_SCHEMA, userPath });
 
   return program;
 }

@@ -25,7 +25,14 @@ import { publicHealthDocument } from '../engine/health';
 import { HealthMonitor } from './health-monitor';
 import { HTTP_STATUS } from './http-status';
 import { BodyTooLarge, ClientGone, discardBody, readJsonBody } from './json-body';
-import { bearerToken, createToken, hostAllowed, hostHeadersFor, operatorFrom, tokenMatches } from './request-guards';
+import { bearerToken, createToken, hostAllowed, hostHeadersFor, operatorFrom } from './request-guards';
+import { FleetProxy } from './fleet-proxy';
+import { fleetStatus, inGroup } from '../fleet/fleet-status';
+import type { Fleet } from '../fleet/fleet-file';
+import { metricsText, METRICS_CONTENT_TYPE, type DatabaseSample } from './metrics';
+import { mayCall, refusedToReadOnly, roleOf, type HostTokens } from './token-roles';
+import { newestVerifiedBackup } from '../../shared/newest-verified-backup';
+import type { BackupInfo } from '../../shared/types';
 import { resolveStaticFile, sendStaticFile } from './static-files';
 
 // The headless host: the API of the handler table over HTTP (POST /api/<method>), events as
@@ -49,6 +56,10 @@ export interface HttpHostOptions {
   maxBodyBytes?: number;
   /** The person actions are recorded for when the console names none (`--operator`); without it the console asks. */
   operator?: string;
+  /** `--fleet FILE`: the fleet page, and each deployment opened in the console through this host. */
+  fleet?: { fleet: Fleet; defaultSchemaDir: string };
+  /** The operator's and the read-only token (each made at random when not given). */
+  tokens?: Partial<HostTokens>;
 }
 
 export interface HttpHost {
@@ -57,10 +68,13 @@ export interface HttpHost {
   /** The console's address with this start's token. */
   consoleUrl: string;
   token: string;
+  /** The read-only token: view and verify, change and download nothing (see token-roles.ts). */
+  readOnlyToken: string;
   registry: DatabaseRegistry;
   close(): Promise<void>;
 }
 
+const METRICS_ROUTE = '/metrics';
 const HEALTH_BUSY_TIMEOUT_MS = 2_000;
 const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 /** How much of a refused body is read (and dropped) so that its 413 reaches the client, and for how long. */
@@ -95,7 +109,9 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const schema = loadSchema(options.schemaDir);
   const dataDir = resolve(options.dataDir ?? dirname(resolve(options.databases[0] ?? '.')));
-  const token = createToken();
+  const tokens: HostTokens = { operator: options.tokens?.operator ?? createToken(), readOnly: options.tokens?.readOnly ?? createToken() };
+  if (tokens.operator === tokens.readOnly) throw new Error('The operator token and the read-only token must differ.');
+  const token = tokens.operator;
 
   const registry = new DatabaseRegistry();
   for (const path of options.databases) registry.add(path, schema.name);
@@ -115,14 +131,32 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     identity: { via: 'warden serve', operator: options.operator ?? null, asksForOperator: !options.operator },
     engine,
     emit: (event) => events.broadcast(event),
-    capabilities: { placeNewDatabase: async (fileName) => join(dataDir, fileName) },
+    capabilities: {
+      placeNewDatabase: async (fileName) => join(dataDir, fileName),
+      ...(options.fleet && { fleetStatus: (group: string | undefined) => fleetStatus(options.fleet!.fleet, inGroup(options.fleet!.fleet, group), { defaultSchemaDir: options.fleet!.defaultSchemaDir, engine }) }),
+    },
   };
+  const proxy = options.fleet ? new FleetProxy(options.fleet.fleet, host, events) : null;
+  /** The last check of each database, for GET /metrics. */
+  const samples = new Map<string, DatabaseSample>();
+  /** When the newest verified backup was taken; a backup folder that cannot be read counts as none (its check says why). */
+  async function lastVerifiedBackupAt(job: { dbPath: string; schemaDir: string }): Promise<string | null> {
+    try {
+      const backups = (await healthWorker.run({ ...job, name: 'backups', options: {} })) as BackupInfo[];
+      return newestVerifiedBackup(backups)?.createdAt ?? null;
+    } catch {
+      return null;
+    }
+  }
   /** One database checked in the health worker; its status goes to every open console as it is found. */
   async function checkDatabase(db: DatabaseEntry) {
     const job = { name: 'health' as const, options: { name: db.id }, dbPath: db.path, schemaDir: schemas.dirOf(db.schema), busyTimeoutMs: HEALTH_BUSY_TIMEOUT_MS, knownIntegrity: host.integrity.recall(db.path) };
+    const started = performance.now();
     const { status, health } = (await healthWorker.run(job)) as HealthCheck;
+    const checkMs = performance.now() - started;
     host.integrity.remember(db.path, status);
     events.broadcast({ type: 'status', db: db.id, status });
+    samples.set(db.id, { health, checkMs, lastVerifiedBackupAt: await lastVerifiedBackupAt(job) });
     return health;
   }
   const health = new HealthMonitor(() => Promise.all(registry.list().map(checkDatabase)), options.healthIntervalMs);
@@ -135,7 +169,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
   async function answerHealth(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 405, { code: 'NOT_SUPPORTED', message: 'The health endpoint answers GET.' }, { Allow: 'GET, HEAD' });
     // Probes need no token, but paths and reasons are for those who hold it.
-    const authorized = tokenMatches(token, bearerToken(req));
+    const authorized = roleOf(tokens, bearerToken(req)) !== null;
     try {
       const document = await health.current();
       sendJson(res, document.status === 'unhealthy' ? 503 : 200, authorized ? document : publicHealthDocument(document));
@@ -150,7 +184,8 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     const isEvents = url.pathname === HTTP_EVENTS_ROUTE;
     // EventSource cannot send headers, so the events stream alone also takes the token in its URL.
     const presented = bearerToken(req) ?? (isEvents ? url.searchParams.get('token') : null);
-    if (!tokenMatches(token, presented)) {
+    const role = roleOf(tokens, presented);
+    if (role === null) {
       return sendError(res, 401, { code: 'UNAUTHORIZED', message: 'This request needs the token that `warden serve` printed when it started.', hint: 'Send it as "Authorization: Bearer <token>".' }, { 'WWW-Authenticate': 'Bearer' });
     }
     if (isEvents) {
@@ -160,6 +195,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     const method = url.pathname.slice('/api/'.length);
     if (!isMethodName(method)) return sendError(res, 404, { code: 'NOT_FOUND', message: `There is no API method named "${method}".`, hint: 'See shared/contract.ts for the methods.' });
     if (req.method !== 'POST') return sendError(res, 405, { code: 'NOT_SUPPORTED', message: `API methods are called with POST (got ${req.method}).` }, { Allow: 'POST' });
+    if (!mayCall(role, method)) return sendError(res, 403, refusedToReadOnly(method));
     if (!/^application\/json\b/i.test(req.headers['content-type'] ?? 'application/json')) {
       return sendError(res, 415, { code: 'INVALID_INPUT', message: 'The request body must be JSON (Content-Type: application/json).' });
     }
@@ -169,6 +205,36 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     if (typeof operator === 'object') return sendError(res, 400, operator);
     const envelope = await dispatch(host, method, body, { operator });
     sendJson(res, envelope.ok ? 200 : HTTP_STATUS[envelope.error.code], envelope);
+  }
+
+  /** GET /metrics for Prometheus, with either token (a scraper's `authorization` bearer token). */
+  async function answerMetrics(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (roleOf(tokens, bearerToken(req)) === null) {
+      return sendError(res, 401, { code: 'UNAUTHORIZED', message: 'GET /metrics needs the operator or the read-only token of this `warden serve`.', hint: 'Send it as "Authorization: Bearer <token>" (Prometheus: authorization.credentials_file in the scrape config).' }, { 'WWW-Authenticate': 'Bearer' });
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 405, { code: 'NOT_SUPPORTED', message: 'The metrics endpoint answers GET.' }, { Allow: 'GET, HEAD' });
+    const document = await health.current();
+    const current = document.databases.flatMap((d) => samples.get(d.name) ?? []);
+    const text = await metricsText(current);
+    res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': METRICS_CONTENT_TYPE, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' });
+    res.end(req.method === 'HEAD' ? undefined : text);
+  }
+
+  /** /fleet/<name>/api/<method>: a deployment's API through this host, with this host's token (see fleet-proxy.ts). */
+  async function answerFleet(req: IncomingMessage, res: ServerResponse, url: URL, name: string, method: string): Promise<void> {
+    const isEvents = method === 'events';
+    const role = roleOf(tokens, bearerToken(req) ?? (isEvents ? url.searchParams.get('token') : null));
+    if (role === null) return sendError(res, 401, { code: 'UNAUTHORIZED', message: 'This request needs the token that `warden serve` printed when it started.' }, { 'WWW-Authenticate': 'Bearer' });
+    const deployment = proxy?.deployment(name) ?? null;
+    if (!proxy || !deployment) return sendError(res, 404, { code: 'NOT_FOUND', message: `The fleet of this host has no deployment named "${name}".` });
+    if (isEvents) return proxy.attachEvents(deployment, req, res, SECURITY_HEADERS);
+    if (req.method !== 'POST') return sendError(res, 405, { code: 'NOT_SUPPORTED', message: `API methods are called with POST (got ${req.method}).` }, { Allow: 'POST' });
+    if (isMethodName(method) && !mayCall(role, method)) return sendError(res, 403, refusedToReadOnly(method));
+    const body = await readJsonBody(req, maxBodyBytes);
+    const operator = operatorFrom(req);
+    if (typeof operator === 'object') return sendError(res, 400, operator);
+    const reply = await proxy.call(deployment, method, body, operator);
+    sendJson(res, reply.status, reply.body);
   }
 
   function answerStatic(req: IncomingMessage, res: ServerResponse, url: URL): void {
@@ -186,6 +252,9 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
       return sendError(res, 421, { code: 'UNAUTHORIZED', message: `This server answers only requests addressed to it (Host: ${[...allowedHosts][0]}), not to "${req.headers.host ?? ''}".`, hint: 'Use the URL `warden serve` printed.' });
     }
     if (url.pathname.startsWith('/api/')) return answerApi(req, res, url);
+    const fleetRoute = /^\/fleet\/([A-Za-z0-9_.-]{1,64})\/api\/([A-Za-z]+)$/.exec(url.pathname);
+    if (fleetRoute) return answerFleet(req, res, url, fleetRoute[1], fleetRoute[2]);
+    if (url.pathname === METRICS_ROUTE) return answerMetrics(req, res);
     answerStatic(req, res, url);
   }
 
@@ -216,10 +285,12 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     origin,
     consoleUrl: `${origin}/?token=${token}`,
     token,
+    readOnlyToken: tokens.readOnly,
     registry,
     async close() {
       health.stop();
       events.close();
+      await proxy?.close();
       await new Promise<void>((done) => {
         server.close(() => done());
         server.closeAllConnections();

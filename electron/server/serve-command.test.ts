@@ -1,15 +1,16 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT, tempDir } from '../engine/test-support/fixtures';
-import { request } from './test-support/http-client';
+import { callApi, request } from './test-support/http-client';
 
 // `warden serve` as a user runs it: the real CLI in its own process.
 
 const CLI = join(REPO_ROOT, 'electron/cli/main.ts');
 
-function serve(args: string[]): { child: ChildProcess; stdout: () => string; stderr: () => string; ready: Promise<string> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', ...args], { cwd: REPO_ROOT });
+function serve(args: string[], env: Record<string, string> = {}): { child: ChildProcess; stdout: () => string; stderr: () => string; ready: Promise<string> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env } });
   let out = '';
   let err = '';
   child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
@@ -56,6 +57,29 @@ describe('warden serve', () => {
     const result = spawnSync(process.execPath, ['--import', 'tsx', CLI, 'serve', '--operator', 'alice\nbob'], { cwd: REPO_ROOT, encoding: 'utf8' });
     expect(result.status).toBe(64);
     expect(result.stderr).toMatch(/a name of 1 to 64 letters, digits, spaces or \. _ ' @ -/);
+  });
+
+  it('takes its operator token from $WARDEN_TOKEN and its read-only token from a file, and refuses a bad token file', async () => {
+    const dir = tempDir();
+    const operator = 'operator-token-from-the-environment';
+    const readOnly = 'read-only-token-from-a-file';
+    writeFileSync(join(dir, 'ro.token'), `${readOnly}\n`);
+    const server = serve(['--db', join(dir, 'x.db'), '--port', '0', '--read-only-token-file', join(dir, 'ro.token')], { WARDEN_TOKEN: operator });
+    const printed = await server.ready;
+    expect(printed).toContain(`Authorization: Bearer ${operator}`);
+    expect(printed).toContain(`Read-only token (view and verify; no changes, backups, restores or queries): ${readOnly}`);
+    const origin = /at (http:\/\/127\.0\.0\.1:\d+)/.exec(printed)![1];
+    expect((await callApi(origin, readOnly, 'status', { db: 'x' })).status).toBe(200);
+    expect((await callApi(origin, readOnly, 'initialize', { db: 'x' })).status).toBe(403);
+    expect((await callApi(origin, operator, 'initialize', { db: 'x' })).status).toBe(200);
+    const code = exited(server.child);
+    server.child.kill('SIGTERM');
+    expect(await code).toBe(0);
+
+    writeFileSync(join(dir, 'short.token'), 'abc');
+    const refused = spawnSync(process.execPath, ['--import', 'tsx', CLI, 'serve', '--db', join(dir, 'x.db'), '--port', '0', '--token-file', join(dir, 'short.token')], { cwd: REPO_ROOT, encoding: 'utf8' });
+    expect(refused.status).toBe(64);
+    expect(refused.stderr).toContain(`The token in ${join(dir, 'short.token')} is not usable`);
   });
 
   it('refuses a bad port as a usage error (exit 64)', () => {

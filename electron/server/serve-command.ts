@@ -1,9 +1,10 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { OPERATOR_NAME, OPERATOR_NAME_RULE } from '../../shared/operator-name';
 import { errorInfoOf } from '../api/error-info';
 import { formatError } from '../cli/output';
 import type { HttpHost } from './http-host';
+import { loadFleet } from '../fleet/fleet-file';
 
 // `warden serve`: the web console and the API over HTTP, plus GET /api/health. It initializes
 // nothing by itself; a database that is not initialized is reported (degraded) until someone
@@ -31,6 +32,9 @@ interface ServeOptions {
   host: string;
   healthInterval: number;
   operator?: string;
+  tokenFile?: string;
+  readOnlyTokenFile?: string;
+  fleet?: string;
 }
 
 function port(value: string): number {
@@ -53,14 +57,17 @@ function operator(value: string): string {
   return name;
 }
 
-function describe(server: HttpHost, rendererBuilt: boolean): string {
+function describe(server: HttpHost, rendererBuilt: boolean, fleet: string | undefined): string {
   const databases = server.registry.list().map((db) => `  ${db.id}  ${db.path}`);
   return [
     `Schema Warden is serving ${databases.length === 1 ? '1 database' : `${databases.length} databases`} at ${server.origin}`,
     ...databases,
     `Console: ${server.consoleUrl}`,
+    ...(fleet ? [`Fleet:   ${server.consoleUrl}#/fleet (the deployments of ${fleet})`] : []),
     `Health:  ${server.origin}/api/health`,
     `API:     POST ${server.origin}/api/<method> with "Authorization: Bearer ${server.token}"`,
+    `Read-only token (view and verify; no changes, backups, restores or queries): ${server.readOnlyToken}`,
+    `Metrics: ${server.origin}/metrics with either token`,
     ...(rendererBuilt ? [] : ['note: the console is not built yet (run `npx electron-vite build`); the API and the health endpoint work without it.']),
     'Press Ctrl-C to stop.',
   ].join('\n');
@@ -79,6 +86,29 @@ function untilStopped(server: HttpHost): Promise<void> {
   });
 }
 
+const TOKEN_TEXT = /^[A-Za-z0-9._~+/=-]{16,512}$/;
+
+/**
+ * A token from its file (--token-file), else its environment variable, else none (the host makes
+ * one at random). A fleet that must know an agent's tokens gives them this way: never on the
+ * command line, where every user of the machine can read them.
+ */
+function tokenFrom(file: string | undefined, variable: string, userPath: (path: string) => string): string | undefined {
+  const where = file === undefined ? `the environment variable ${variable}` : userPath(file);
+  let value: string | undefined;
+  try {
+    value = file === undefined ? process.env[variable] : readFileSync(userPath(file), 'utf8');
+  } catch (err) {
+    throw new TokenRefused(`The token file ${where} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}).`);
+  }
+  if (value === undefined || value === '') return undefined;
+  const token = value.trim();
+  if (!TOKEN_TEXT.test(token)) throw new TokenRefused(`The token in ${where} is not usable: a token is 16 to 512 letters, digits or . _ ~ + / = - on one line.`);
+  return token;
+}
+
+class TokenRefused extends Error {}
+
 async function serve(options: ServeOptions, defaults: ServeDefaults): Promise<void> {
   const databases = (options.db.length ? options.db : [defaults.db]).map(defaults.userPath);
   if (!isLoopback(options.host)) {
@@ -86,6 +116,11 @@ async function serve(options: ServeOptions, defaults: ServeDefaults): Promise<vo
   }
   let server: HttpHost;
   try {
+    const tokens = {
+      operator: tokenFrom(options.tokenFile, 'WARDEN_TOKEN', defaults.userPath),
+      readOnly: tokenFrom(options.readOnlyTokenFile, 'WARDEN_READ_ONLY_TOKEN', defaults.userPath),
+    };
+    if (tokens.operator !== undefined && tokens.operator === tokens.readOnly) throw new TokenRefused('The operator token and the read-only token are the same: the read-only token would allow everything.');
     // Loaded here, not at start-up: every other command runs without the server and its contract.
     const { startHttpHost } = await import('./http-host');
     server = await startHttpHost({
@@ -97,9 +132,16 @@ async function serve(options: ServeOptions, defaults: ServeDefaults): Promise<vo
       rendererDir: defaults.rendererDir,
       healthIntervalMs: options.healthInterval * 1000,
       operator: options.operator,
+      tokens,
+      fleet: options.fleet === undefined ? undefined : { fleet: loadFleet(defaults.userPath(options.fleet)), defaultSchemaDir: defaults.userPath(options.schema) },
     });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
+    if (err instanceof TokenRefused) {
+      process.stderr.write(`${formatError({ code: 'INVALID_INPUT', message: err.message, hint: 'Write a long random token (e.g. `openssl rand -base64 32`) into the file, readable only by the user running `warden serve`.' })}\n`);
+      process.exitCode = 64;
+      return;
+    }
     const info =
       code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL'
         ? { code: 'INTERNAL' as const, message: `Cannot listen on ${options.host}:${options.port} (${code}).`, hint: 'Pick another --port (0 picks a free one) or --host.' }
@@ -110,7 +152,7 @@ async function serve(options: ServeOptions, defaults: ServeDefaults): Promise<vo
   }
   // Listen for Ctrl-C before printing the URL: whoever reads it may stop the server at once.
   const stopped = untilStopped(server);
-  process.stdout.write(`${describe(server, existsSync(defaults.rendererDir))}\n`);
+  process.stdout.write(`${describe(server, existsSync(defaults.rendererDir), options.fleet && defaults.userPath(options.fleet))}\n`);
   await stopped;
 }
 
@@ -124,6 +166,9 @@ export function addServeCommand(program: Command, defaults: ServeDefaults): void
     .option('--port <n>', 'port to listen on (0: any free port)', port, DEFAULT_PORT)
     .option('--host <address>', 'address to listen on; anything but loopback is reachable from the network', '127.0.0.1')
     .option('--operator <name>', 'the person the history records actions for (default: the console asks each browser session for a name)', operator)
+    .option('--fleet <file>', 'a fleet file: the console gets a Fleet page, and opens each deployment through this host')
+    .option('--token-file <path>', 'file holding the operator token (default: $WARDEN_TOKEN, else a random token printed at start)')
+    .option('--read-only-token-file <path>', 'file holding the read-only token: view and verify only (default: $WARDEN_READ_ONLY_TOKEN, else random, printed)')
     .option('--health-interval <seconds>', 'how often the served databases are checked again (open consoles are told the result; GET /api/health reuses it meanwhile)', seconds, 30)
     .action((options: ServeOptions) => serve(options, defaults));
 }

@@ -23,6 +23,11 @@ export function useHostEvents(): Connection['subscribe'] {
   return useConnection().subscribe;
 }
 
+/** The fleet deployment this page shows (null: the host's own databases). */
+export function useDeployment(): string | null {
+  return useConnection().deployment;
+}
+
 export function useHostKind(): Connection['kind'] {
   return useConnection().kind;
 }

@@ -12,16 +12,26 @@ export interface Connection {
   activity: OperationActivityStore;
   /** Every event the host sends (progress, logs, and changes to the list of databases). */
   subscribe: Transport['subscribe'];
+  /** The fleet deployment this page shows through its host (`?deployment=NAME`), or null for the host's own databases. */
+  deployment: string | null;
+}
+
+/** `?deployment=NAME`: this page is one deployment of the host's fleet, reached through the host. */
+export function deploymentOfThisPage(location: Location = window.location): string | null {
+  return new URL(location.href).searchParams.get('deployment');
 }
 
 /** Inside Electron the preload's bridge; in a browser the web host that served this page. */
 function transportForThisWindow(): Transport {
   const bridge = electronBridge();
-  return bridge ? electronTransport(bridge) : httpTransport(takeSessionToken());
+  if (bridge) return electronTransport(bridge);
+  const deployment = deploymentOfThisPage();
+  // The host passes the calls on with the deployment's own token: this page only holds the host's.
+  return httpTransport(takeSessionToken(), deployment === null ? '' : `/fleet/${encodeURIComponent(deployment)}`);
 }
 
-export function connectToHost(transport: Transport = transportForThisWindow()): Connection {
+export function connectToHost(transport: Transport = transportForThisWindow(), deployment: string | null = transport.kind === 'http' ? deploymentOfThisPage() : null): Connection {
   const activity = new OperationActivityStore();
   transport.subscribe(activity.record);
-  return { kind: transport.kind, api: createApi(transport), activity, subscribe: transport.subscribe };
+  return { kind: transport.kind, api: createApi(transport), activity, subscribe: transport.subscribe, deployment };
 }

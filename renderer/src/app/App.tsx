@@ -9,7 +9,10 @@ import { JobsPanel } from '../features/jobs/JobsPanel';
 import { OperatorLine, OperatorPrompt } from '../features/operator/OperatorPrompt';
 import { useJobAnnouncements } from '../queries/jobs';
 import { useStatusAnnouncements } from '../queries/status';
-import { HOME_HREF, useRoute } from '../lib/routes';
+import { FLEET_HREF, HOME_HREF, useRoute } from '../lib/routes';
+import { useDeployment, useHostKind } from '../api/connection-context';
+import { FleetView } from '../features/fleet/FleetView';
+import { useHasFleet } from '../features/fleet/fleet-queries';
 import { DatabaseWorkspace } from './DatabaseWorkspace';
 import './app.css';
 
@@ -17,6 +20,7 @@ function MainArea() {
   const route = useRoute();
   const databases = useDatabases();
 
+  if (route.fleet) return <FleetView />;
   if (databases.isPending) return <LoadingState label="Connecting to Schema Warden…" />;
   if (databases.isError) return <ErrorNotice error={databases.error} context="The console could not list its databases" />;
   if (!route.db) return <LandingView databases={databases.data} />;
@@ -26,6 +30,18 @@ function MainArea() {
     <EmptyState title={`"${route.db}" is not open`} action={<a href={HOME_HREF}>See all databases</a>}>
       It was closed or this host does not serve it. Pick a database in the sidebar.
     </EmptyState>
+  );
+}
+
+/** A deployment of the host's fleet, opened through the host: which one, and the way back. */
+function DeploymentBanner({ name }: { name: string }) {
+  return (
+    <div className="deployment-banner" role="note">
+      <span>
+        Fleet deployment <strong>{name}</strong>, opened through this host
+      </span>
+      <a href={`${window.location.pathname}${FLEET_HREF}`}>Back to the fleet</a>
+    </div>
   );
 }
 
@@ -42,6 +58,8 @@ export function App() {
   const route = useRoute();
   const [sidebarOpen, setSidebarOpen] = useState(() => typeof window.matchMedia !== 'function' || !window.matchMedia(NARROW).matches);
   const databases = useDatabases();
+  const deployment = useDeployment();
+  const hasFleet = useHasFleet(useHostKind() === 'http' && deployment === null);
   useDatabaseAnnouncements();
   useStatusAnnouncements();
   useJobAnnouncements();
@@ -62,13 +80,18 @@ export function App() {
             <span className="visually-hidden">{sidebarOpen ? 'Hide the databases list' : 'Show the databases list'}</span>
           </Button>
           {sidebarOpen && (
-            <a className="app__home" href={HOME_HREF} aria-current={route.db ? undefined : 'page'}>
+            <a className="app__home" href={HOME_HREF} aria-current={route.db || route.fleet ? undefined : 'page'}>
               <span className="app__logo" aria-hidden="true">◆</span>
               Schema Warden
             </a>
           )}
         </div>
         <div id="databases-sidebar" className="app__sidebar-body" hidden={!sidebarOpen}>
+          {hasFleet && (
+            <a className="fleet-link" href={FLEET_HREF} aria-current={route.fleet ? 'page' : undefined}>
+              Fleet
+            </a>
+          )}
           <DatabasesSidebar selected={route.db} />
           <JobsPanel databases={databases.data ?? []} />
           <OperatorLine />
@@ -76,6 +99,7 @@ export function App() {
       </aside>
       <main id="main" className="app__main" tabIndex={-1}>
         <OperatorPrompt />
+        {deployment !== null && <DeploymentBanner name={deployment} />}
         <MainArea />
       </main>
     </div>

@@ -17,7 +17,11 @@ export type ViewId = (typeof VIEWS)[number]['id'];
 export interface Route {
   db: string | null;
   view: ViewId;
+  /** #/fleet: the fleet page (`warden serve --fleet`). */
+  fleet: boolean;
 }
+
+export const FLEET_HREF = '#/fleet';
 
 function isViewId(value: string | undefined): value is ViewId {
   return VIEWS.some((v) => v.id === value);
@@ -25,8 +29,9 @@ function isViewId(value: string | undefined): value is ViewId {
 
 export function parseRoute(hash: string): Route {
   const [, kind, db, view] = hash.replace(/^#/, '').split('/');
-  if (kind !== 'db' || !db) return { db: null, view: 'overview' };
-  return { db: decodeURIComponent(db), view: isViewId(view) ? view : 'overview' };
+  if (kind === 'fleet') return { db: null, view: 'overview', fleet: true };
+  if (kind !== 'db' || !db) return { db: null, view: 'overview', fleet: false };
+  return { db: decodeURIComponent(db), view: isViewId(view) ? view : 'overview', fleet: false };
 }
 
 export function hrefFor(db: string, view: ViewId = 'overview'): string {

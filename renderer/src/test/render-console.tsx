@@ -30,7 +30,7 @@ export function renderConsole(ui: ReactElement, { api = createFakeApi(), kind = 
   const emit = (event: HostEvent) => listeners.forEach((listener) => listener(event));
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
   const view = render(
-    <ConnectionProvider connection={{ kind, api, activity, subscribe }}>
+    <ConnectionProvider connection={{ kind, api, activity, subscribe, deployment: null }}>
       <QueryClientProvider client={queryClient}>{ui}</QueryClientProvider>
     </ConnectionProvider>,
   );

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useHostKind } from '../../api/connection-context';
+import { useDeployment, useHostKind } from '../../api/connection-context';
 import type { DatabaseEntry } from '../../../../shared/types';
 import { Button } from '../../components/Button';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
@@ -13,6 +13,8 @@ import './databases.css';
 /** The open databases with a health dot each; open, create fresh, close. */
 export function DatabasesSidebar({ selected }: { selected: string | null }) {
   const hostKind = useHostKind();
+  // A fleet deployment opened through its host: its databases are its own, created and closed there.
+  const deployment = useDeployment();
   const databases = useDatabases();
   const open = useOpenDatabase();
   const close = useCloseDatabase();
@@ -53,9 +55,10 @@ export function DatabasesSidebar({ selected }: { selected: string | null }) {
             Open…
           </Button>
         )}
-        <Button onClick={() => setCreating(true)}>New database…</Button>
+        {deployment === null && <Button onClick={() => setCreating(true)}>New database…</Button>}
       </div>
-      {hostKind === 'http' && <p className="databases__note">This web console serves the databases its server was started with, and those created here.</p>}
+      {hostKind === 'http' && deployment === null && <p className="databases__note">This web console serves the databases its server was started with, and those created here.</p>}
+      {deployment !== null && <p className="databases__note">The databases the agent of {deployment} serves.</p>}
       {creating && <CreateDatabaseDialog onClose={() => setCreating(false)} />}
       {closing && <CloseDatabaseDialog database={closing} hostKind={hostKind} onConfirm={() => close.mutate(closing.id)} onClose={() => setClosing(null)} />}
     </nav>

@@ -1,0 +1,69 @@
+import Database from 'better-sqlite3';
+import type { SchemaComparison, SchemaDifference } from '../../shared/fleet-types';
+import type { Problem, SchemaObjectsReport } from '../../shared/types';
+import { compareSchemas } from '../engine/compare-schemas';
+import { snapshotSchema } from '../engine/introspect';
+import type { Connection } from '../engine/open-database';
+import { WardenError } from '../engine/errors';
+import { connectTo, type ClientOptions } from './deployment-client';
+import type { Deployment } from './fleet-file';
+
+// `warden fleet compare A B`: the two live schemas object by object, with the engine's own
+// comparison (the one verify uses: meaning, not formatting). Each deployment's CREATE statements
+// are replayed on an empty in-memory database, which SQLite's pragmas can then describe.
+
+/** An in-memory database holding exactly these objects (tables first, then the rest in stored order). */
+function replay(report: SchemaObjectsReport, name: string): Connection {
+  const db = new Database(':memory:');
+  const own = report.objects.filter((o) => o.sql !== null && !o.name.toLowerCase().startsWith('sqlite_'));
+  for (const object of [...own.filter((o) => o.type === 'table'), ...own.filter((o) => o.type !== 'table')]) {
+    try {
+      db.exec(object.sql!);
+    } catch (err) {
+      db.close();
+      throw new WardenError('SCHEMA_INVALID', `The ${object.type} ${object.name} of ${name} cannot be read back: ${(err as Error).message}`, 'Run `warden verify` on that deployment.');
+    }
+  }
+  return db;
+}
+
+function differenceOf(p: Problem): SchemaDifference {
+  const change = p.change === 'missing' ? 'only-in-a' : p.change === 'extra' ? 'only-in-b' : 'changed';
+  // The engine speaks of "expected" (here: A) and "live" (here: B); keep only the object's name.
+  const what = p.message.replace(/ (is missing|exists but is not part of the expected schema|differs from the expected schema)\.$/, '');
+  return {
+    kind: p.kind,
+    name: p.name,
+    table: p.table ?? null,
+    change,
+    message: change === 'changed' ? `${what} differs` : `${what}: only in ${change === 'only-in-a' ? 'A' : 'B'}`,
+    a: p.definitions?.expected ?? p.expected ?? null,
+    b: p.definitions?.actual ?? p.actual ?? null,
+  };
+}
+
+async function objectsOf(deployment: Deployment, options: ClientOptions): Promise<{ report: SchemaObjectsReport; address: string }> {
+  const client = await connectTo(deployment, options);
+  try {
+    return { report: await client.call('schemaObjects', {}), address: client.address };
+  } finally {
+    await client.close();
+  }
+}
+
+export async function compareDeployments(a: Deployment, b: Deployment, options: ClientOptions): Promise<SchemaComparison> {
+  const [left, right] = await Promise.all([objectsOf(a, options), objectsOf(b, options)]);
+  const dbA = replay(left.report, a.name);
+  try {
+    const dbB = replay(right.report, b.name);
+    try {
+      const differences = compareSchemas(snapshotSchema(dbA), snapshotSchema(dbB)).map(differenceOf);
+      const side = (d: Deployment, s: typeof left) => ({ name: d.name, address: s.address, version: s.report.version, objects: s.report.objects.length });
+      return { a: side(a, left), b: side(b, right), same: differences.length === 0, differences };
+    } finally {
+      dbB.close();
+    }
+  } finally {
+    dbA.close();
+  }
+}

@@ -1,0 +1,173 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import * as z from 'zod/mini';
+import '../../shared/zod-messages';
+import { WardenError } from '../engine/errors';
+
+// The fleet file: every deployment an operator looks after, by name and group, and how to reach
+// it — a local database file, a `warden serve` agent by URL, or an agent on a VM's loopback
+// through an SSH tunnel. Tokens are never in the file: it names the environment variable or the
+// file that holds each one. Relative paths are relative to the fleet file's folder.
+
+const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+const name = z.string().check(z.regex(NAME, 'a name of 1–64 letters, digits, _ . -'));
+const path = z.string().check(z.minLength(1, 'a path'));
+const port = z.number().check(z.int('a whole number'), z.minimum(1, 'a port from 1 to 65535'), z.maximum(65535, 'a port from 1 to 65535'));
+const envName = z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name'));
+
+const deploymentJson = z.strictObject({
+  name,
+  group: z._default(name, 'default'),
+  /** A local database file. */
+  file: z.optional(path),
+  /** The schema folder of a local file (default: the schema the command was given). */
+  schema: z.optional(path),
+  /** A `warden serve` agent reachable directly. */
+  url: z.optional(z.string().check(z.regex(/^https?:\/\/[^\s/]+\/?$/, 'an agent address like http://10.0.0.5:7373 (scheme, host and port only)'))),
+  /** An agent listening on a VM's loopback, reached through `ssh -L`. */
+  ssh: z.optional(z.strictObject({
+    host: z.string().check(z.regex(/^[A-Za-z0-9_.:-]{1,253}$/, 'a host name or address')),
+    port: z.optional(port),
+    user: z.string().check(z.regex(/^[a-z_][a-z0-9_.-]{0,31}$/i, 'a user name')),
+    identityFile: z.optional(path),
+    /** Where the VM's host key is checked (default: ssh's own known_hosts). */
+    knownHostsFile: z.optional(path),
+  })),
+  /** The agent's port on the VM (ssh deployments). */
+  remotePort: z.optional(port),
+  tokenEnv: z.optional(envName),
+  tokenFile: z.optional(path),
+  /** Which of the agent's databases (its id); needed only when the agent serves several. */
+  database: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_.-]{1,64}$/, 'a database id (letters, digits, _ . -)'))),
+});
+
+const fleetJson = z.strictObject({ deployments: z.array(deploymentJson).check(z.minLength(1, 'at least one deployment')) });
+
+type DeploymentJson = z.output<typeof deploymentJson>;
+
+export type TokenSource = { env: string } | { file: string };
+
+export interface SshTarget {
+  host: string;
+  port: number;
+  user: string;
+  identityFile: string | null;
+  knownHostsFile: string | null;
+}
+
+export type Reach =
+  | { kind: 'file'; file: string; schemaDir: string | null }
+  | { kind: 'agent'; url: string; token: TokenSource; database: string | null }
+  | { kind: 'ssh'; ssh: SshTarget; remotePort: number; token: TokenSource; database: string | null };
+
+export interface Deployment {
+  name: string;
+  group: string;
+  reach: Reach;
+}
+
+export interface Fleet {
+  path: string;
+  deployments: Deployment[];
+}
+
+function invalid(file: string, where: string, message: string, hint: string): WardenError {
+  return new WardenError('INVALID_INPUT', `The fleet file ${file} is not valid: ${where}${message}`, hint, { file, field: where.replace(/: $/, '') });
+}
+
+/** `~/…` and paths relative to the fleet file. */
+function pathFrom(base: string, value: string): string {
+  return value.startsWith('~/') ? resolve(homedir(), value.slice(2)) : resolve(base, value);
+}
+
+function tokenSource(d: DeploymentJson, at: string, file: string, base: string): TokenSource {
+  if (d.tokenEnv !== undefined && d.tokenFile !== undefined) throw invalid(file, `${at}: `, 'give tokenEnv or tokenFile, not both.', 'Keep the one that holds the agent\'s token.');
+  if (d.tokenEnv !== undefined) return { env: d.tokenEnv };
+  if (d.tokenFile !== undefined) return { file: pathFrom(base, d.tokenFile) };
+  throw invalid(file, `${at}: `, 'an agent needs its token: tokenEnv (an environment variable) or tokenFile (a file holding it).', 'Add "tokenEnv": "NAME" or "tokenFile": "path"; the token itself never goes into the fleet file.');
+}
+
+function reachOf(d: DeploymentJson, at: string, file: string, base: string): Reach {
+  const ways = (['file', 'url', 'ssh'] as const).filter((k) => d[k] !== undefined);
+  if (ways.length !== 1) {
+    throw invalid(file, `${at}: `, ways.length === 0 ? 'it says nothing about how to reach it.' : `it gives ${ways.join(' and ')}; give exactly one.`, 'Give "file" (a local database), "url" (a warden serve agent) or "ssh" with "remotePort" (an agent on a VM\'s loopback).');
+  }
+  const agentOnly = (['tokenEnv', 'tokenFile', 'database', 'remotePort'] as const).filter((k) => d[k] !== undefined);
+  if (d.file !== undefined) {
+    if (agentOnly.length > 0) throw invalid(file, `${at}.${agentOnly[0]}: `, 'a local file needs no agent settings.', `Remove "${agentOnly[0]}".`);
+    return { kind: 'file', file: pathFrom(base, d.file), schemaDir: d.schema === undefined ? null : pathFrom(base, d.schema) };
+  }
+  if (d.schema !== undefined) throw invalid(file, `${at}.schema: `, 'an agent knows its own schema.', 'Remove "schema" (it is for local files).');
+  const token = tokenSource(d, at, file, base);
+  if (d.url !== undefined) {
+    if (d.remotePort !== undefined) throw invalid(file, `${at}.remotePort: `, 'remotePort is for ssh deployments.', 'Remove it, or use "ssh" instead of "url".');
+    return { kind: 'agent', url: d.url.replace(/\/$/, ''), token, database: d.database ?? null };
+  }
+  const ssh = d.ssh!;
+  if (d.remotePort === undefined) throw invalid(file, `${at}.remotePort: `, 'an ssh deployment needs the port its agent listens on, on the VM\'s loopback.', 'Add "remotePort": 7373 (the agent\'s --port).');
+  return {
+    kind: 'ssh',
+    ssh: { host: ssh.host, port: ssh.port ?? 22, user: ssh.user, identityFile: ssh.identityFile === undefined ? null : pathFrom(base, ssh.identityFile), knownHostsFile: ssh.knownHostsFile === undefined ? null : pathFrom(base, ssh.knownHostsFile) },
+    remotePort: d.remotePort,
+    token,
+    database: d.database ?? null,
+  };
+}
+
+/** Tokens in clear are refused before anything else is looked at, naming where. */
+function refuseClearTokens(raw: unknown, file: string): void {
+  const deployments = (raw as { deployments?: unknown })?.deployments;
+  if (!Array.isArray(deployments)) return;
+  deployments.forEach((d, i) => {
+    if (d && typeof d === 'object' && 'token' in d) {
+      throw invalid(file, `deployments[${i}].token: `, 'a token is never written into the fleet file in clear.', 'Put it in an environment variable ("tokenEnv": "NAME") or a file only you can read ("tokenFile": "path").');
+    }
+  });
+}
+
+export function parseFleet(raw: unknown, file: string): Fleet {
+  refuseClearTokens(raw, file);
+  const parsed = fleetJson.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+    throw invalid(file, where ? `${where}: ` : '', /[.)]$/.test(issue.message) ? issue.message : `${issue.message}.`, 'Each deployment has "name", "group" and one of "file", "url" or "ssh" (see the README\'s fleet section).');
+  }
+  const base = dirname(file);
+  const seen = new Set<string>();
+  const deployments = parsed.data.deployments.map((d, i) => {
+    const at = `deployments[${i}]`;
+    if (seen.has(d.name)) throw invalid(file, `${at}.name: `, `"${d.name}" names two deployments.`, 'Give each deployment its own name.');
+    seen.add(d.name);
+    return { name: d.name, group: d.group, reach: reachOf(d, at, file, base) };
+  });
+  return { path: file, deployments };
+}
+
+export function loadFleet(file: string): Fleet {
+  if (!existsSync(file)) throw new WardenError('NOT_FOUND', `There is no fleet file at ${file}.`, 'Give the path of a fleet JSON file with --fleet.');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw invalid(file, '', `it is not JSON (${(err as Error).message}).`, 'Fix the JSON syntax.');
+  }
+  return parseFleet(raw, file);
+}
+
+/** Reads a deployment's token from where the fleet file says it is. */
+export function readToken(source: TokenSource, deployment: string): string {
+  if ('env' in source) {
+    const value = process.env[source.env]?.trim();
+    if (!value) throw new WardenError('UNAUTHORIZED', `The token of ${deployment} is not set: the environment variable ${source.env} is empty.`, `Export ${source.env} with the agent's token.`);
+    return value;
+  }
+  try {
+    const value = readFileSync(source.file, 'utf8').trim();
+    if (value) return value;
+  } catch (err) {
+    throw new WardenError('UNAUTHORIZED', `The token of ${deployment} cannot be read from ${source.file} (${(err as NodeJS.ErrnoException).code ?? 'error'}).`, 'Check the tokenFile path in the fleet file.');
+  }
+  throw new WardenError('UNAUTHORIZED', `The token file of ${deployment}, ${source.file}, is empty.`, "Write the agent's token into it.");
+}

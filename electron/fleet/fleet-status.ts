@@ -1,0 +1,90 @@
+import { FLEET_STATE_RANK, type DeploymentStatus, type FleetState, type FleetStatusReport } from '../../shared/fleet-types';
+import { newestVerifiedBackup } from '../../shared/newest-verified-backup';
+import { nowIso } from '../engine/actor';
+import type { Deployment, Fleet } from './fleet-file';
+import { connectTo, Unreachable, type ClientOptions, type DeploymentClient } from './deployment-client';
+import { eachLimited } from './each-limited';
+
+// `warden fleet status`: every deployment asked at once (a few at a time), then listed worst first.
+
+/** How many deployments are asked at the same time. */
+export const STATUS_CONCURRENCY = 8;
+
+function unreachable(deployment: Deployment, address: string, why: string): DeploymentStatus {
+  return {
+    name: deployment.name, group: deployment.group, address, state: 'unreachable', reason: why,
+    version: null, latest: null, pending: [], drift: { errors: 0, warnings: 0, first: null }, lastVerifiedBackup: null, checkedAt: nowIso(),
+  };
+}
+
+export function addressOf(deployment: Deployment): string {
+  const { reach } = deployment;
+  if (reach.kind === 'file') return reach.file;
+  if (reach.kind === 'agent') return reach.url;
+  return `${reach.ssh.user}@${reach.ssh.host}:${reach.ssh.port} → 127.0.0.1:${reach.remotePort}`;
+}
+
+/** One deployment's status through its client; the engine's own errors (a damaged file) make it unhealthy. */
+export async function statusThrough(deployment: Deployment, client: DeploymentClient, now: () => number = Date.now): Promise<DeploymentStatus> {
+  const base = { name: deployment.name, group: deployment.group, address: client.address };
+  let report;
+  try {
+    report = await client.call('status', {});
+  } catch (err) {
+    if (err instanceof Unreachable) return unreachable(deployment, client.address, err.message);
+    const problem = err instanceof Error ? err.message : String(err);
+    return { ...base, state: 'unhealthy', reason: problem, version: null, latest: null, pending: [], drift: { errors: 1, warnings: 0, first: problem }, lastVerifiedBackup: null, checkedAt: nowIso() };
+  }
+  const backups = report.exists ? await client.call('backups', {}) : [];
+  const newest = newestVerifiedBackup(backups);
+  const errors = report.problems.filter((p) => p.severity === 'error');
+  return {
+    ...base,
+    state: report.status,
+    reason: report.reason,
+    version: report.version,
+    latest: report.latest,
+    pending: report.pending,
+    drift: { errors: errors.length, warnings: report.problems.length - errors.length, first: (errors[0] ?? report.problems[0])?.message ?? null },
+    lastVerifiedBackup: newest && { name: newest.name, createdAt: newest.createdAt, ageSeconds: Math.max(0, Math.round((now() - Date.parse(newest.createdAt)) / 1000)) },
+    checkedAt: report.checkedAt,
+  };
+}
+
+export function worstFirst(a: DeploymentStatus, b: DeploymentStatus): number {
+  return FLEET_STATE_RANK[b.state] - FLEET_STATE_RANK[a.state] || a.group.localeCompare(b.group) || a.name.localeCompare(b.name);
+}
+
+export function worstOf(states: FleetState[]): FleetState {
+  return states.reduce<FleetState>((worst, s) => (FLEET_STATE_RANK[s] > FLEET_STATE_RANK[worst] ? s : worst), 'healthy');
+}
+
+export async function deploymentStatus(deployment: Deployment, options: ClientOptions): Promise<DeploymentStatus> {
+  let client: DeploymentClient;
+  try {
+    client = await connectTo(deployment, options);
+  } catch (err) {
+    if (err instanceof Unreachable) return unreachable(deployment, addressOf(deployment), err.message);
+    throw err;
+  }
+  try {
+    return await statusThrough(deployment, client);
+  } catch (err) {
+    // The status came back but the backups did not: the deployment went away between the two calls.
+    if (err instanceof Unreachable) return unreachable(deployment, client.address, err.message);
+    throw err;
+  } finally {
+    await client.close();
+  }
+}
+
+export function inGroup(fleet: Fleet, group: string | undefined): Deployment[] {
+  return group === undefined ? fleet.deployments : fleet.deployments.filter((d) => d.group === group);
+}
+
+export async function fleetStatus(fleet: Fleet, deployments: Deployment[], options: ClientOptions): Promise<FleetStatusReport> {
+  const started = performance.now();
+  const statuses = await eachLimited(deployments, STATUS_CONCURRENCY, (d) => deploymentStatus(d, options));
+  statuses.sort(worstFirst);
+  return { fleet: fleet.path, deployments: statuses, worst: worstOf(statuses.map((s) => s.state)), checkedAt: nowIso(), durationMs: Math.round(performance.now() - started) };
+}

@@ -1,0 +1,113 @@
+import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { isMethodName, type MethodName } from '../../shared/contract';
+import type { ErrorInfo } from '../../shared/errors';
+import { HTTP_OPERATOR_HEADER, type CallEnvelope } from '../../shared/transport';
+import { DatabaseRegistry } from '../api/database-registry';
+import { dispatch } from '../api/dispatch';
+import type { HostContext } from '../api/host-context';
+import { openEndpoint, send, Unreachable, type OpenEndpoint } from '../fleet/deployment-client';
+import type { Deployment, Fleet } from '../fleet/fleet-file';
+import type { EventStream } from './event-stream';
+import { HTTP_STATUS } from './http-status';
+
+// `warden serve --fleet FILE` opens any deployment in the full console: the page calls
+// /fleet/<name>/api/<method> on this host, which passes the call on to that deployment's agent
+// with the agent's token (read from where the fleet file says), so the browser never sees an
+// agent's token. A local file of the fleet is served by this host's own engine. SSH tunnels are
+// opened on first use and kept until the host stops.
+
+/** Calls that are about this host's own list of databases, not about a deployment. */
+const NOT_THROUGH_THE_FLEET = new Set<MethodName>(['openDatabase', 'createDatabase', 'closeDatabase', 'fleetStatus']);
+
+export interface ProxyAnswer {
+  status: number;
+  body: CallEnvelope<unknown>;
+}
+
+const answer = (status: number, error: ErrorInfo): ProxyAnswer => ({ status, body: { ok: false, error } });
+
+export class FleetProxy {
+  private readonly endpoints = new Map<string, Promise<OpenEndpoint>>();
+  private readonly localHosts = new Map<string, HostContext>();
+
+  constructor(
+    private readonly fleet: Fleet,
+    private readonly host: HostContext,
+    private readonly events: EventStream,
+  ) {}
+
+  deployment(name: string): Deployment | null {
+    return this.fleet.deployments.find((d) => d.name === name) ?? null;
+  }
+
+  /** The host context a local file of the fleet is served with: this host's engine, that one file. */
+  private localHost(deployment: Deployment & { reach: { kind: 'file' } }): HostContext {
+    let ctx = this.localHosts.get(deployment.name);
+    if (!ctx) {
+      const registry = new DatabaseRegistry();
+      registry.add(deployment.reach.file, this.host.schemas.schemaOfFile(deployment.reach.file));
+      ctx = { ...this.host, registry };
+      this.localHosts.set(deployment.name, ctx);
+    }
+    return ctx;
+  }
+
+  private endpoint(deployment: Deployment): Promise<OpenEndpoint> {
+    let open = this.endpoints.get(deployment.name);
+    if (!open) {
+      open = openEndpoint(deployment, {});
+      // A tunnel that failed is tried again at the next call.
+      open.catch(() => this.endpoints.delete(deployment.name));
+      this.endpoints.set(deployment.name, open);
+    }
+    return open;
+  }
+
+  /** `operator`: the person the call acts for; a local file records it, an agent is told it (X-Warden-Operator). */
+  async call(deployment: Deployment, method: string, input: unknown, operator?: string): Promise<ProxyAnswer> {
+    if (!isMethodName(method)) return answer(404, { code: 'NOT_FOUND', message: `There is no API method named "${method}".` });
+    if (NOT_THROUGH_THE_FLEET.has(method)) {
+      return answer(501, { code: 'NOT_SUPPORTED', message: `${method} is not available on a fleet deployment opened in this console.`, hint: 'Run it on the deployment itself.' });
+    }
+    if (deployment.reach.kind === 'file') {
+      const envelope = await dispatch(this.localHost(deployment as Deployment & { reach: { kind: 'file' } }), method, input, { operator });
+      return { status: envelope.ok ? 200 : HTTP_STATUS[envelope.error.code], body: envelope };
+    }
+    try {
+      const { endpoint } = await this.endpoint(deployment);
+      const named = operator ?? this.host.identity.operator;
+      const reply = await send(endpoint, `/api/${method}`, JSON.stringify(input ?? {}), 30 * 60_000, named ? { [HTTP_OPERATOR_HEADER]: encodeURIComponent(named) } : {});
+      return { status: reply.status, body: JSON.parse(reply.text) as CallEnvelope<unknown> };
+    } catch (err) {
+      const why = err instanceof Unreachable ? err.message : `${deployment.name} did not answer ${method} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`;
+      return answer(502, { code: 'INTERNAL', message: `The deployment ${deployment.name} cannot be reached: ${why}`, hint: 'Check that its agent runs (and its SSH tunnel, if it has one), then Refresh.' });
+    }
+  }
+
+  /** The deployment's events: this host's own stream for a local file, the agent's stream passed on otherwise. */
+  async attachEvents(deployment: Deployment, req: IncomingMessage, res: ServerResponse, headers: Record<string, string>): Promise<void> {
+    if (deployment.reach.kind === 'file') return this.events.attach(req, res, headers);
+    let endpoint;
+    try {
+      endpoint = (await this.endpoint(deployment)).endpoint;
+    } catch {
+      res.writeHead(502, headers).end();
+      return;
+    }
+    const url = new URL('/api/events', endpoint.origin);
+    const upstream = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, { headers: { Host: endpoint.host, Authorization: `Bearer ${endpoint.token}` } }, (events) => {
+      res.writeHead(events.statusCode ?? 502, { ...headers, 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' });
+      events.pipe(res);
+    });
+    upstream.on('error', () => res.destroy());
+    req.on('close', () => upstream.destroy());
+    upstream.end();
+  }
+
+  async close(): Promise<void> {
+    const open = [...this.endpoints.values()];
+    this.endpoints.clear();
+    await Promise.all(open.map((p) => p.then((e) => e.close(), () => undefined)));
+  }
+}

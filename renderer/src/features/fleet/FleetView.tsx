@@ -1,0 +1,110 @@
+import { useState } from 'react';
+import type { DeploymentStatus, FleetState } from '../../../../shared/fleet-types';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { HealthDot } from '../../components/HealthDot';
+import { CheckedAgo } from '../../components/CheckedAgo';
+import { EmptyState, LoadingState } from '../../components/QueryStates';
+import { useNow } from '../../hooks/use-now';
+import { formatAge, formatTimestamp, plural } from '../../lib/format';
+import { HEALTH } from '../../lib/health-labels';
+import { useFleetStatus } from './fleet-queries';
+import './fleet.css';
+
+const STATE_LABEL: Record<FleetState, string> = { ...Object.fromEntries(Object.entries(HEALTH).map(([k, v]) => [k, v.label])), unreachable: 'Unreachable' } as Record<FleetState, string>;
+
+/** Opens the deployment in the full console, through this host (the page never holds its token). */
+function openHref(name: string): string {
+  return `?deployment=${encodeURIComponent(name)}#/`;
+}
+
+function driftText(d: DeploymentStatus): string {
+  if (d.state === 'unreachable') return '—';
+  const { errors, warnings } = d.drift;
+  if (errors + warnings === 0) return 'None';
+  return [errors && plural(errors, 'error'), warnings && plural(warnings, 'warning')].filter(Boolean).join(', ');
+}
+
+function DeploymentRow({ d, now }: { d: DeploymentStatus; now: Date }) {
+  const backup = d.lastVerifiedBackup;
+  return (
+    <tr>
+      <td className="nowrap">
+        <span className="fleet__state">
+          <HealthDot status={d.state === 'unreachable' ? 'error' : d.state} />
+          {STATE_LABEL[d.state]}
+        </span>
+      </td>
+      <th scope="row" className="nowrap">{d.name}</th>
+      <td className="nowrap">{d.group}</td>
+      <td className="nowrap">{d.version ?? '—'}</td>
+      <td>{d.state === 'unreachable' ? '—' : d.pending.length ? d.pending.join(', ') : 'None'}</td>
+      <td className="nowrap" title={d.drift.first ?? undefined}>{driftText(d)}</td>
+      <td className="nowrap">{d.state === 'unreachable' ? '—' : backup ? <time dateTime={backup.createdAt} title={formatTimestamp(backup.createdAt)}>{formatAge(backup.createdAt, now)}</time> : 'None'}</td>
+      <td className="fleet__reason">{d.state === 'healthy' ? '' : d.reason}</td>
+      <td className="nowrap">
+        {d.state === 'unreachable' ? null : (
+          <a className="button button--secondary button--small" href={openHref(d.name)} aria-label={`Open ${d.name}`}>Open</a>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+/** Every deployment of the host's fleet file, worst first; filter by group; open one in the full console. */
+export function FleetView() {
+  const [group, setGroup] = useState<string | null>(null);
+  const all = useFleetStatus(null);
+  const shown = useFleetStatus(group);
+  const now = useNow();
+  if (all.isPending) return <LoadingState label="Asking every deployment of the fleet…" />;
+  if (all.isError) return <ErrorNotice error={all.error} context="The fleet's status could not be read" />;
+  const groups = [...new Set(all.data.deployments.map((d) => d.group))].sort();
+  const report = shown.data ?? all.data;
+  const counts = groups.length;
+  return (
+    <section className="fleet" aria-labelledby="fleet-title">
+      <header className="fleet__header">
+        <div>
+          <h1 id="fleet-title" className="fleet__title">Fleet</h1>
+          <p className="muted fleet__file">{report.fleet} · {plural(all.data.deployments.length, 'deployment')} in {plural(counts, 'group')}</p>
+        </div>
+        <div className="fleet__tools">
+          <label className="fleet__filter">
+            Group{' '}
+            <select value={group ?? ''} onChange={(e) => setGroup(e.target.value === '' ? null : e.target.value)}>
+              <option value="">All groups</option>
+              {groups.map((g) => <option key={g} value={g}>{g}</option>)}
+            </select>
+          </label>
+          <CheckedAgo at={report.checkedAt} onRefresh={() => void shown.refetch()} refreshing={shown.isFetching} />
+        </div>
+      </header>
+      {shown.isError && <ErrorNotice error={shown.error} context="This group's status could not be read" />}
+      {report.deployments.length === 0 ? (
+        <EmptyState title="No deployment in this group" />
+      ) : (
+        <div className="table-frame fleet__table">
+          <table className="data-table">
+            <caption className="visually-hidden">Deployments, worst first</caption>
+            <thead>
+              <tr>
+                <th scope="col">Status</th>
+                <th scope="col">Deployment</th>
+                <th scope="col">Group</th>
+                <th scope="col">Version</th>
+                <th scope="col">Pending</th>
+                <th scope="col">Drift</th>
+                <th scope="col">Last verified backup</th>
+                <th scope="col">Why</th>
+                <th scope="col"><span className="visually-hidden">Open</span></th>
+              </tr>
+            </thead>
+            <tbody>
+              {report.deployments.map((d) => <DeploymentRow key={d.name} d={d} now={now} />)}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

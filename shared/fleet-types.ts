@@ -1,0 +1,115 @@
+import type { HealthStatus } from './types';
+
+// What the fleet commands report, shared by the CLI and the console's fleet view.
+
+/** A deployment's state: a database status, or `unreachable` (it could not be asked; `reason` says why). */
+export type FleetState = HealthStatus | 'unreachable';
+
+/** Worst first: unreachable (nothing is known), unhealthy, degraded, not initialized, healthy. */
+export const FLEET_STATE_RANK: Record<FleetState, number> = { unreachable: 4, unhealthy: 3, degraded: 2, not_initialized: 1, healthy: 0 };
+
+/** `warden fleet status`'s exit code is the worst state's: 0 healthy, 1 degraded or not initialized, 2 unhealthy, 3 unreachable. */
+export const FLEET_EXIT_CODE: Record<FleetState, number> = { healthy: 0, not_initialized: 1, degraded: 1, unhealthy: 2, unreachable: 3 };
+
+export interface DeploymentStatus {
+  name: string;
+  group: string;
+  /** Where it is: a path, an agent's URL, user@host through SSH. */
+  address: string;
+  state: FleetState;
+  /** Why, in words (for unreachable: what failed). */
+  reason: string;
+  version: string | null;
+  latest: string | null;
+  pending: string[];
+  drift: { errors: number; warnings: number; first: string | null };
+  lastVerifiedBackup: { name: string; createdAt: string; ageSeconds: number } | null;
+  /** When the deployment was checked (its own clock for an agent). */
+  checkedAt: string;
+}
+
+export interface FleetStatusReport {
+  fleet: string;
+  /** Worst first. */
+  deployments: DeploymentStatus[];
+  worst: FleetState;
+  checkedAt: string;
+  durationMs: number;
+}
+
+/** What a rolling migrate did to one deployment. */
+export type RolloutOutcome =
+  | 'already at target'
+  | 'rehearsal failed'
+  | 'rehearsed'
+  | 'not started'
+  | 'migrated'
+  | 'migrate failed'
+  | 'verify failed'
+  | 'unreachable';
+
+export interface RolloutDeployment {
+  name: string;
+  group: string;
+  address: string;
+  canary: boolean;
+  /** The version before the rollout (null: not known, or not initialized). */
+  from: string | null;
+  /** The version after it, asked again at the end (null: not known — unreachable). */
+  version: string | null;
+  outcome: RolloutOutcome;
+  /** What happened, in words (why it failed, where its pre-migrate backup is). */
+  detail: string;
+}
+
+export interface RolloutReport {
+  fleet: string;
+  to: string;
+  canary: string | null;
+  parallel: number;
+  /** completed: every target is at `to`; halted: stopped at the first failure (haltedBecause says where and why). */
+  outcome: 'completed' | 'halted';
+  haltedBecause: string | null;
+  /** In the order they were rolled out. */
+  deployments: RolloutDeployment[];
+  durationMs: number;
+}
+
+/** One difference between two deployments' schemas. */
+export interface SchemaDifference {
+  kind: string;
+  name: string;
+  table: string | null;
+  /** only-in-a: A has it, B does not; changed: both have it, defined differently. */
+  change: 'only-in-a' | 'only-in-b' | 'changed';
+  /** What differs, in words. */
+  message: string;
+  a: string | null;
+  b: string | null;
+}
+
+export interface SchemaComparison {
+  a: { name: string; address: string; version: string | null; objects: number };
+  b: { name: string; address: string; version: string | null; objects: number };
+  same: boolean;
+  differences: SchemaDifference[];
+}
+
+/** One deployment's part in `fleet verify` or `fleet backup`. */
+export interface FleetActionResult {
+  name: string;
+  group: string;
+  address: string;
+  state: FleetState;
+  /** The verify's reason, the backup's file and size, or why it failed. */
+  detail: string;
+  version: string | null;
+  durationMs: number;
+}
+
+export interface FleetActionReport {
+  fleet: string;
+  action: 'verify' | 'backup';
+  deployments: FleetActionResult[];
+  worst: FleetState;
+}
