@@ -1,4 +1,4 @@
-import { useState, type MouseEvent } from 'react';
+import { useEffect, useState, type MouseEvent } from 'react';
 import { Button } from '../components/Button';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { EmptyState, LoadingState } from '../components/QueryStates';
@@ -9,7 +9,7 @@ import { JobsPanel } from '../features/jobs/JobsPanel';
 import { OperatorLine, OperatorPrompt } from '../features/operator/OperatorPrompt';
 import { useJobAnnouncements } from '../queries/jobs';
 import { useStatusAnnouncements } from '../queries/status';
-import { FLEET_HREF, HOME_HREF, useRoute } from '../lib/routes';
+import { FLEET_HREF, HOME_HREF, hrefFor, useRoute } from '../lib/routes';
 import { useDeployment, useHostKind } from '../api/connection-context';
 import { FleetView } from '../features/fleet/FleetView';
 import { useHasFleet } from '../features/fleet/fleet-queries';
@@ -19,6 +19,13 @@ import './app.css';
 function MainArea() {
   const route = useRoute();
   const databases = useDatabases();
+  const deployment = useDeployment();
+  // A fleet deployment's agent usually serves one database: opening the deployment opens it
+  // (replace: no extra history entry). This host's own landing lists its databases instead.
+  const only = deployment !== null && databases.data?.length === 1 ? databases.data[0] : null;
+  useEffect(() => {
+    if (!route.db && !route.fleet && only) window.location.replace(hrefFor(only.id));
+  }, [route.db, route.fleet, only]);
 
   if (route.fleet) return <FleetView />;
   if (databases.isPending) return <LoadingState label="Connecting to Schema Warden…" />;
