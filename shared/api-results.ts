@@ -1,7 +1,7 @@
 import type { MethodName } from './contract';
 import type {
   AcceptChecksumResult, BackupInfo, BackupVerification, BaselineResult, DatabaseEntry, HistoryReport,
-  MigrateResult, MigrationPlan, QueryResult, RecoverRowsResult, RehearsalReport, RepairResult, RestoreResult, SchemaSummary, StatusReport, TablesReport, VerifyReport,
+  MigrateResult, MigrationPlan, QueryResult, RecoverRowsResult, RehearsalReport, RepairResult, RowChildrenReport, RowsPage, RestoreResult, SchemaSummary, StatusReport, TablesReport, VerifyReport,
 } from './types';
 
 /** What each method of the contract answers. */
@@ -15,6 +15,8 @@ export interface ApiResults {
   history: HistoryReport;
   tables: TablesReport;
   query: QueryResult;
+  rows: RowsPage;
+  rowChildren: RowChildrenReport;
   verify: VerifyReport;
   initialize: MigrateResult;
   migrate: MigrateResult;

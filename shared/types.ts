@@ -582,3 +582,72 @@ export interface PublicHealthDocument {
   };
   databases: Pick<DatabaseHealth, 'name' | 'status' | 'version' | 'latest' | 'pending' | 'checkedAt'>[];
 }
+
+// ---- Browsing rows (issue 15) ----
+
+/** A cell as the Data view shows it: NULL as null, a BLOB as its size and first bytes, integers beyond 2^53 as strings. */
+export type CellValue = string | number | null | BlobPreview;
+
+/** How rows are narrowed: a column equal to (or not equal to, or containing) a value, or NULL, or not NULL. */
+export interface RowFilter {
+  column: string;
+  op: 'eq' | 'ne' | 'contains' | 'isNull' | 'notNull';
+  /** For eq, ne and contains. */
+  value?: string | number;
+}
+
+export interface RowSort {
+  column: string;
+  direction: 'asc' | 'desc';
+}
+
+export interface BrowseColumn {
+  name: string;
+  /** The declared type ('' when none). */
+  type: string;
+  notNull: boolean;
+  /** Position in the primary key (1-based), 0 when not part of it. */
+  primaryKey: number;
+}
+
+/** A foreign key: `columns` of `from` refer to `to` of `table` (the parent). */
+export interface ForeignKeyLink {
+  /** The child table. */
+  from: string;
+  columns: string[];
+  /** The parent table. */
+  table: string;
+  /** The parent's columns (its primary key when the foreign key names none). */
+  to: string[];
+}
+
+export interface RowsPage {
+  path: string;
+  table: string;
+  kind: 'table' | 'view';
+  columns: BrowseColumn[];
+  /** This table's foreign keys: each names the parent a cell can be followed to. */
+  parents: ForeignKeyLink[];
+  /** Other tables' foreign keys to this one: where a row's children are. */
+  children: ForeignKeyLink[];
+  sort: RowSort | null;
+  filters: RowFilter[];
+  offset: number;
+  rows: CellValue[][];
+  /** Rows matching the filters (null when not asked for). */
+  total: number | null;
+}
+
+/** A row's children in one child table. */
+export interface ChildRows {
+  link: ForeignKeyLink;
+  /** The filters that select them in the child table (browse them with these). */
+  filters: RowFilter[];
+  count: number;
+}
+
+export interface RowChildrenReport {
+  path: string;
+  table: string;
+  children: ChildRows[];
+}

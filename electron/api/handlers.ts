@@ -9,6 +9,7 @@ import { backup } from '../engine/backup';
 import { baseline } from '../engine/baseline';
 import { history } from '../engine/history';
 import { runQuery } from '../engine/query';
+import { browseRows, rowChildren } from '../engine/rows';
 import { listTables } from '../engine/tables';
 import { initialize } from '../engine/initialize';
 import { listBackups } from '../engine/list-backups';
@@ -94,6 +95,8 @@ export const handlers: HandlerTable = {
   history: engine((ctx) => history(ctx)),
   tables: engine((ctx) => listTables(ctx)),
   query: engine((ctx, o) => runQuery(ctx, { sql: o.sql, limit: o.limit, timeoutMs: o.timeoutMs })),
+  rows: engine((ctx, o) => browseRows(ctx, o)),
+  rowChildren: engine((ctx, o) => rowChildren(ctx, o)),
   verify: engine((ctx, o) => verify(ctx, o.level)),
   initialize: engine((ctx, o) => initialize(ctx, { to: o.to })),
   migrate: engine((ctx, o) => migrate(ctx, { to: o.to, backup: o.backup })),
