@@ -41,9 +41,9 @@ describe('DataView', () => {
     renderConsole(<DataView db="main" />, { api: createFakeApi({ tables: () => TABLES }) });
     const list = await screen.findByRole('table', { name: 'Tables and views' });
     const cells = (name: string) => within(within(list).getByRole('row', { name: new RegExp(name) })).getAllByRole('cell').map((c) => c.textContent);
-    expect(cells('conversation_files')).toEqual(['conversation_files', 'table', (1200).toLocaleString(), '40 KB', '2', '12 KB']);
-    expect(cells('file_cleanup_queue')).toEqual(['file_cleanup_queue', 'table', '0', '4.0 KB', 'none', '—']);
-    expect(cells('active_files')).toEqual(['active_files', 'view', '—', '—', 'none', '—']);
+    expect(cells('conversation_files')).toEqual(['conversation_files', 'table', (1200).toLocaleString(), '40 KB', '2', '12 KB', 'Query']);
+    expect(cells('file_cleanup_queue')).toEqual(['file_cleanup_queue', 'table', '0', '4.0 KB', 'none', '—', 'Query']);
+    expect(cells('active_files')).toEqual(['active_files', 'view', '—', '—', 'none', '—', 'Query']);
     expect(screen.getByText(/3 tables and views · file 92 KB/)).toBeTruthy();
   });
 
@@ -55,10 +55,10 @@ describe('DataView', () => {
     expect(within(row).getAllByRole('cell')[3].getAttribute('title')).toBe('Not measured: this SQLite build has no dbstat');
   });
 
-  it('a table name runs SELECT * on it and shows NULL as NULL and a BLOB as its size and hex', async () => {
+  it('a table\'s Query button runs SELECT * on it and shows NULL as NULL and a BLOB as its size and hex', async () => {
     const api = createFakeApi({ tables: () => TABLES, query: () => queryResult() });
     renderConsole(<DataView db="main" />, { api });
-    fireEvent.click(await screen.findByRole('button', { name: 'conversation_files' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Query conversation_files in the SQL box' }));
     const result = await screen.findByRole('table', { name: 'Query result' });
     expect(api.query).toHaveBeenCalledWith({ db: 'main', sql: 'SELECT * FROM "conversation_files" LIMIT 100', limit: 1000, operationId: expect.stringMatching(/^op-/) });
     expect((screen.getByLabelText('SQL') as HTMLTextAreaElement).value).toBe('SELECT * FROM "conversation_files" LIMIT 100');
@@ -110,7 +110,7 @@ describe('DataView', () => {
     fireEvent.change(screen.getByLabelText('SQL'), { target: { value: 'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n' } });
     fireEvent.click(screen.getByRole('button', { name: 'Run' }));
     const cancel = await screen.findByRole('button', { name: 'Cancel' });
-    expect(((await screen.findByRole('button', { name: 'conversation_files' })) as HTMLButtonElement).disabled).toBe(true); // one query at a time
+    expect(((await screen.findByRole('button', { name: 'Query conversation_files in the SQL box' })) as HTMLButtonElement).disabled).toBe(true); // one query at a time
     fireEvent.click(cancel);
     await waitFor(() => expect(api.cancel).toHaveBeenCalled());
     const operationId = api.query.mock.calls[0][0].operationId;
@@ -127,7 +127,7 @@ describe('DataView', () => {
     const clicked: string[] = [];
     HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) { clicked.push(this.download); };
     renderConsole(<DataView db="main" />, { api: createFakeApi({ tables: () => TABLES, query: () => queryResult() }) });
-    fireEvent.click(await screen.findByRole('button', { name: 'conversation_files' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Query conversation_files in the SQL box' }));
     fireEvent.click(await screen.findByRole('button', { name: 'Export CSV' }));
     fireEvent.click(screen.getByRole('button', { name: 'Export JSON' }));
     expect(clicked).toEqual(['query-result.csv', 'query-result.json']);

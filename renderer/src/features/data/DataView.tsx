@@ -2,10 +2,13 @@ import { useRef, useState } from 'react';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Panel } from '../../components/Panel';
 import { EmptyState, LoadingState } from '../../components/QueryStates';
+import { hrefForBrowse, useBrowseTarget, type BrowseTarget } from '../../lib/browse-link';
 import { formatBytes, plural } from '../../lib/format';
+import { hrefFor } from '../../lib/routes';
 import { useReadOnlyQuery, useTables } from './data-queries';
 import { QueryForm } from './QueryForm';
 import { QueryOutcome } from './QueryOutcome';
+import { RowsBrowser } from './RowsBrowser';
 import { TablesList } from './TablesList';
 import './data.css';
 
@@ -16,7 +19,14 @@ export function quoteIdentifier(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-function TablesPanel({ db, onShowRows, busy }: { db: string; onShowRows: (name: string) => void; busy: boolean }) {
+interface TablesPanelProps {
+  db: string;
+  onBrowse: (name: string) => void;
+  onQuery: (name: string) => void;
+  busy: boolean;
+}
+
+function TablesPanel({ db, onBrowse, onQuery, busy }: TablesPanelProps) {
   const tables = useTables(db);
   const report = tables.data;
   const subtitle = report && (
@@ -32,15 +42,19 @@ function TablesPanel({ db, onShowRows, busy }: { db: string; onShowRows: (name: 
       {report?.tables.length === 0 && <EmptyState title="No tables or views">This database has no schema yet.</EmptyState>}
       {report && report.tables.length > 0 && (
         <div className="table-frame data__tables">
-          <TablesList report={report} onShowRows={onShowRows} busy={busy} />
+          <TablesList report={report} onBrowse={onBrowse} onQuery={onQuery} busy={busy} />
         </div>
       )}
     </Panel>
   );
 }
 
-/** Tables and views with their sizes, and a read-only SQL box whose results can be exported. */
+/** Tables and views with their sizes, any one's rows browsed, and a read-only SQL box whose results can be exported. */
 export function DataView({ db }: { db: string }) {
+  const target = useBrowseTarget();
+  const browse = (next: BrowseTarget) => {
+    window.location.hash = hrefForBrowse(db, next);
+  };
   const query = useReadOnlyQuery(db);
   const [sql, setSql] = useState('');
   const [limit, setLimit] = useState(DEFAULT_ROW_LIMIT);
@@ -55,9 +69,10 @@ export function DataView({ db }: { db: string }) {
 
   return (
     <div className="data">
-      <TablesPanel db={db} onShowRows={showRows} busy={query.isRunning} />
+      <TablesPanel db={db} onBrowse={(table) => browse({ table, sort: null, filters: [] })} onQuery={showRows} busy={query.isRunning} />
+      {target && <RowsBrowser db={db} target={target} onBrowse={browse} onClose={() => (window.location.hash = hrefFor(db, 'data'))} />}
       <div ref={queryPanel}>
-        <Panel title="Read-only SQL" subtitle="Click a table's name to see its first rows, or write a query.">
+        <Panel title="Read-only SQL" subtitle="Write a query, or start from a table's SELECT (its Query button).">
           <QueryForm
             sql={sql}
             onSqlChange={setSql}

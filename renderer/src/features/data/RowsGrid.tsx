@@ -1,0 +1,135 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useRef } from 'react';
+import type { CellValue, ForeignKeyLink, RowSort, RowsPage } from '../../../../shared/types';
+import type { BrowseTarget } from '../../lib/browse-link';
+import { formatCount } from '../../lib/format';
+import { CellContent, cellText } from './CellValue';
+import { PAGE_ROWS, useRowsPages } from './rows-queries';
+
+const ROW_HEIGHT = 32;
+const NUMBER_COLUMN = 88;
+const VALUE_COLUMN = 190;
+
+interface RowsGridProps {
+  db: string;
+  target: BrowseTarget;
+  first: RowsPage;
+  total: number;
+  selected: number | null;
+  onSort: (sort: RowSort | null) => void;
+  onFollow: (link: ForeignKeyLink, row: CellValue[]) => void;
+  onSelect: (index: number, row: CellValue[]) => void;
+}
+
+/** asc → desc → unsorted. */
+function nextSort(current: RowSort | null, column: string): RowSort | null {
+  if (current?.column !== column) return { column, direction: 'asc' };
+  return current.direction === 'asc' ? { column, direction: 'desc' } : null;
+}
+
+/** The foreign key a column belongs to (the first, when several), to follow from its cells. */
+function linksByColumn(page: RowsPage): Map<string, ForeignKeyLink> {
+  const links = new Map<string, ForeignKeyLink>();
+  for (const link of page.parents) for (const column of link.columns) if (!links.has(column)) links.set(column, link);
+  return links;
+}
+
+/** A foreign key can be followed from a row when each of its values is there and is not NULL or a BLOB. */
+export function followable(link: ForeignKeyLink, columns: string[], row: CellValue[]): boolean {
+  return link.columns.every((column) => {
+    const value = row[columns.indexOf(column)];
+    return value !== null && value !== undefined && typeof value !== 'object';
+  });
+}
+
+/**
+ * Any number of rows in a virtualized grid: only the rows in view exist in the page, and the pages
+ * of rows they are in are fetched as they scroll into view (and dropped a while after they leave).
+ */
+export function RowsGrid({ db, target, first, total, selected, onSort, onFollow, onSelect }: RowsGridProps) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({ count: total, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 15 });
+  const items = virtualizer.getVirtualItems();
+  const pages = [...new Set(items.map((item) => Math.floor(item.index / PAGE_ROWS)))];
+  const results = useRowsPages(db, target, pages);
+  const rowAt = (index: number) => results[pages.indexOf(Math.floor(index / PAGE_ROWS))]?.data?.rows[index % PAGE_ROWS];
+  const failed = results.find((r) => r.isError);
+
+  const names = first.columns.map((c) => c.name);
+  const links = linksByColumn(first);
+  const hasChildren = first.children.length > 0;
+  const template = `${NUMBER_COLUMN}px repeat(${names.length}, ${VALUE_COLUMN}px)`;
+  const width = NUMBER_COLUMN + names.length * VALUE_COLUMN;
+
+  return (
+    <div
+      ref={scroller}
+      className="rows-grid"
+      role="grid"
+      tabIndex={0}
+      aria-label={`Rows of ${first.table}`}
+      aria-rowcount={total + 1}
+      aria-colcount={names.length + 1}
+      aria-busy={results.some((r) => r.isFetching) || undefined}
+    >
+      <div className="rows-grid__head" role="row" aria-rowindex={1} style={{ gridTemplateColumns: template, width }}>
+        <span role="columnheader" className="rows-grid__number">#</span>
+        {first.columns.map((column) => {
+          const sorted = target.sort?.column === column.name ? target.sort.direction : null;
+          const next = nextSort(target.sort, column.name);
+          return (
+            <span key={column.name} role="columnheader" aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none'}>
+              <button
+                type="button"
+                className="rows-grid__sort"
+                onClick={() => onSort(next)}
+                title={`${column.type || 'no declared type'}${column.primaryKey ? ', primary key' : ''}${column.notNull ? ', NOT NULL' : ''}. Click to ${next ? `sort ${next.direction === 'asc' ? 'ascending' : 'descending'}` : 'stop sorting'}.`}
+              >
+                <span className="rows-grid__column-name">{column.name}</span>
+                <span aria-hidden="true" className="rows-grid__arrow">{sorted === 'asc' ? '▲' : sorted === 'desc' ? '▼' : ''}</span>
+              </button>
+            </span>
+          );
+        })}
+      </div>
+      <div className="rows-grid__canvas" style={{ height: virtualizer.getTotalSize(), width }}>
+        {items.map((item) => {
+          const row = rowAt(item.index);
+          return (
+            <div
+              key={item.key}
+              role="row"
+              aria-rowindex={item.index + 2}
+              aria-selected={selected === item.index}
+              className={selected === item.index ? 'rows-grid__row rows-grid__row--selected' : 'rows-grid__row'}
+              style={{ transform: `translateY(${item.start}px)`, gridTemplateColumns: template, height: ROW_HEIGHT }}
+            >
+              <span role="rowheader" className="rows-grid__number">
+                {row && hasChildren ? (
+                  <button type="button" className="rows-grid__row-button" onClick={() => onSelect(item.index, row)} aria-label={`Row ${formatCount(item.index + 1)}: list its children`}>
+                    {formatCount(item.index + 1)}
+                  </button>
+                ) : formatCount(item.index + 1)}
+              </span>
+              {row
+                ? row.map((value, k) => {
+                    const link = links.get(names[k]);
+                    const canFollow = link && followable(link, names, row);
+                    return (
+                      <span key={k} role="gridcell" className={typeof value === 'number' ? 'rows-grid__cell number' : 'rows-grid__cell'} title={cellText(value)}>
+                        {canFollow ? (
+                          <button type="button" className="rows-grid__link" onClick={() => onFollow(link, row)} title={`Open the ${link.table} row this refers to`}>
+                            <CellContent value={value} /> <span aria-hidden="true">→</span>
+                          </button>
+                        ) : <CellContent value={value} />}
+                      </span>
+                    );
+                  })
+                : <span role="gridcell" className="rows-grid__loading" aria-colspan={names.length}>{failed ? 'These rows could not be read.' : 'Loading…'}</span>}
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}
