@@ -69,8 +69,9 @@ export function DataView({ db }: { db: string }) {
 
   return (
     <div className="data">
-      <TablesPanel db={db} onBrowse={(table) => browse({ table, sort: null, filters: [] })} onQuery={showRows} busy={query.isRunning} />
+      {/* The rows come first while browsing: they are what the user just asked for. */}
       {target && <RowsBrowser db={db} target={target} onBrowse={browse} onClose={() => (window.location.hash = hrefFor(db, 'data'))} />}
+      <TablesPanel db={db} onBrowse={(table) => browse({ table, sort: null, filters: [] })} onQuery={showRows} busy={query.isRunning} />
       <div ref={queryPanel}>
         <Panel title="Read-only SQL" subtitle="Write a query, or start from a table's SELECT (its Query button).">
           <QueryForm

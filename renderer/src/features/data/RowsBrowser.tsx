@@ -49,7 +49,7 @@ export function RowsBrowser({ db, target, onBrowse, onClose }: RowsBrowserProps)
   };
   const subtitle = page && (
     <>
-      {page.kind === 'view' ? 'View' : 'Table'} · {plural(total, 'row')}{target.filters.length > 0 && ' match the filters'}
+      {page.kind === 'view' ? 'View' : 'Table'} · {plural(total, 'row')}{target.filters.length > 0 && (total === 1 ? ' matches the filters' : ' match the filters')}
       {target.sort && ` · sorted by ${target.sort.column} ${target.sort.direction === 'asc' ? 'ascending' : 'descending'}`}
       {' · read-only'}
     </>
