@@ -291,6 +291,21 @@ export interface PlanStep {
   checksum: string;
   sql: string;
   warnings: LintWarning[];
+  /** The rows this step changes, as its schema declares them, counted in the database now. */
+  dataChanges: PlannedDataChange[];
+}
+
+/** Rows a pending step will change: "1.2.0 will fill in mime_type on 100 rows". */
+export interface PlannedDataChange {
+  table: string;
+  change: string;
+  /** The filters that select the rows (browse them with these). */
+  filters: RowFilter[];
+  /** How many rows match now; null when they cannot be counted yet (`notCounted` says why). */
+  rows: number | null;
+  notCounted: string | null;
+  /** Earlier pending steps run first: the count is of the rows as they are now. */
+  afterEarlierSteps: boolean;
 }
 
 /** Why a plan cannot run as it is, with the code migrate would fail with and what to do. */

@@ -136,11 +136,18 @@ export function browseRows(ctx: EngineContext, options: RowsOptions): RowsPage {
     const from = `FROM ${quoted(relation.name)}${where.sql}`;
     const select = `SELECT ${relation.columns.map((c) => quoted(c.name)).join(', ')} ${from}${order.length ? ` ORDER BY ${order.join(', ')}` : ''} LIMIT ? OFFSET ?`;
     const rows = (db.prepare(select).raw(true).safeIntegers(true).all(...where.values, limit, offset) as unknown[][]).map((row) => row.map(cellOf));
-    const total = options.withTotal ? Number((db.prepare(`SELECT count(*) AS n ${from}`).get(...where.values) as { n: number }).n) : null;
+    const total = options.withTotal ? countMatching(db, ctx, relation.name, filters) : null;
     const parents = relation.kind === 'table' ? foreignKeysOf(db, relation.name) : [];
     const children = relation.kind === 'table' ? childLinksOf(db, relation.name) : [];
     return { path: ctx.dbPath, table: relation.name, kind: relation.kind, columns: relation.columns, parents, children, sort, filters, offset, rows, total };
   });
+}
+
+/** How many rows of `table` match `filters`, on a connection the caller holds (names checked as above). */
+export function countMatching(db: Connection, ctx: EngineContext, table: string, filters: RowFilter[]): number {
+  const relation = relationOf(db, ctx, table);
+  const where = whereOf(relation, ctx, filters);
+  return (db.prepare(`SELECT count(*) AS n FROM ${quoted(relation.name)}${where.sql}`).get(...where.values) as { n: number }).n;
 }
 
 export interface RowChildrenOptions {
@@ -164,10 +171,7 @@ export function rowChildren(ctx: EngineContext, options: RowChildrenOptions): Ro
       // A NULL in the key refers to no parent: such a row has no children through this key.
       if (values.some((v) => v === null)) return { link, filters: [], count: 0 };
       const filters: RowFilter[] = link.columns.map((column, k) => ({ column, op: 'eq', value: values[k] as string | number }));
-      const child = relationOf(db, ctx, link.from);
-      const where = whereOf(child, ctx, filters);
-      const count = (db.prepare(`SELECT count(*) AS n FROM ${quoted(child.name)}${where.sql}`).get(...where.values) as { n: number }).n;
-      return { link, filters, count };
+      return { link, filters, count: countMatching(db, ctx, link.from, filters) };
     });
     return { path: ctx.dbPath, table: relation.name, children };
   });
