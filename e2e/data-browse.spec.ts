@@ -121,5 +121,19 @@ test('100,000 files: scroll far down, sort, filter, follow a foreign key and lis
   // Back goes to the rows before, as in any browser.
   await page.goBack();
   await expect(page.getByRole('grid', { name: 'Rows of file_metadata' })).toBeVisible();
+
+  // The query box offers the schema's names as you type; Enter takes one, the SQL stays highlighted.
+  const sql = page.getByLabel('SQL', { exact: true });
+  await sql.fill('SELECT count(*) FROM conv');
+  await sql.press('ArrowRight'); // the caret at the end; typing goes on from there
+  await sql.pressSequentially('e');
+  const names = page.getByRole('listbox', { name: 'Names in this database' });
+  await expect(names.getByRole('option')).toHaveText(['conversation_files table']);
+  await page.locator('.sql-editor-frame').screenshot({ path: join(SCREENSHOTS, 'data-query-names.png') });
+  await sql.press('Enter');
+  await expect(sql).toHaveValue('SELECT count(*) FROM conversation_files');
+  await expect(page.locator('.sql-editor__highlight .hljs-keyword').first()).toHaveText('SELECT');
+  await sql.press('Control+Enter');
+  await expect(page.getByRole('table', { name: 'Query result' }).getByRole('cell')).toHaveText([String(FILES)]);
   expect(sha256()).toBe(sha);
 });

@@ -527,6 +527,8 @@ export interface TableSummary {
   bytes: number | null;
   /** Its indexes; `automatic` ones are SQLite's own (for a UNIQUE or PRIMARY KEY). */
   indexes: { name: string; automatic: boolean; bytes: number | null }[];
+  /** Its columns' names, in order (what the query box offers as you type). */
+  columns: string[];
 }
 
 export interface TablesReport {

@@ -14,9 +14,9 @@ const TABLES: TablesReport = {
   sizesMeasured: true,
   fileBytes: 94_208,
   tables: [
-    { name: 'conversation_files', kind: 'table', rows: 1200, bytes: 40_960, indexes: [{ name: 'sqlite_autoindex_conversation_files_1', automatic: true, bytes: 8192 }, { name: 'idx_files_session', automatic: false, bytes: 4096 }] },
-    { name: 'file_cleanup_queue', kind: 'table', rows: 0, bytes: 4096, indexes: [] },
-    { name: 'active_files', kind: 'view', rows: null, bytes: null, indexes: [] },
+    { name: 'conversation_files', kind: 'table', rows: 1200, bytes: 40_960, indexes: [{ name: 'sqlite_autoindex_conversation_files_1', automatic: true, bytes: 8192 }, { name: 'idx_files_session', automatic: false, bytes: 4096 }], columns: ['file_id', 'session_id', 'mime_type', 'file_size'] },
+    { name: 'file_cleanup_queue', kind: 'table', rows: 0, bytes: 4096, indexes: [], columns: ['cleanup_id', 'file_id'] },
+    { name: 'active_files', kind: 'view', rows: null, bytes: null, indexes: [], columns: ['file_id', 'session_count'] },
   ],
 };
 
@@ -79,6 +79,36 @@ describe('DataView', () => {
     fireEvent.keyDown(screen.getByLabelText('SQL'), { key: 'Enter', ctrlKey: true });
     expect(await screen.findByText(/Showing the first 2 rows; there are more/)).toBeTruthy();
     expect(api.query).toHaveBeenCalledWith(expect.objectContaining({ sql: 'SELECT * FROM conversation_files', limit: 2 }));
+  });
+
+  it('offers the database\'s names as you type, in a listbox the keyboard drives, the SQL still highlighted', async () => {
+    renderConsole(<DataView db="main" />, { api: createFakeApi({ tables: () => TABLES }) });
+    await screen.findByRole('table', { name: 'Tables and views' });
+    const box = screen.getByLabelText('SQL') as HTMLTextAreaElement;
+    fireEvent.change(box, { target: { value: 'SELECT f' } });
+    const names = screen.getByRole('listbox', { name: 'Names in this database' });
+    expect(within(names).getAllByRole('option').map((o) => o.textContent)).toEqual([
+      'file_cleanup_queue table',
+      'file_id column of conversation_files, file_cleanup_queue, active_files',
+      'file_size column of conversation_files',
+    ]);
+    expect(box.getAttribute('aria-activedescendant')).toBe(within(names).getAllByRole('option')[0].id);
+    fireEvent.keyDown(box, { key: 'ArrowDown' });
+    expect(within(names).getAllByRole('option')[1].getAttribute('aria-selected')).toBe('true');
+    fireEvent.keyDown(box, { key: 'Enter' });
+    expect(box.value).toBe('SELECT file_id');
+    expect(screen.queryByRole('listbox')).toBeNull();
+
+    fireEvent.change(box, { target: { value: 'SELECT file_id FROM conversation_files c WHERE c.mi' } });
+    expect(within(screen.getByRole('listbox')).getAllByRole('option').map((o) => o.textContent)).toEqual(['mime_type column of conversation_files']);
+    fireEvent.keyDown(box, { key: 'Tab' });
+    expect(box.value).toBe('SELECT file_id FROM conversation_files c WHERE c.mime_type');
+    expect(document.querySelector('.sql-editor__highlight .hljs-keyword')?.textContent).toBe('SELECT');
+
+    fireEvent.change(box, { target: { value: 'SELECT * FROM act' } });
+    fireEvent.keyDown(box, { key: 'Escape' });
+    expect(screen.queryByRole('listbox')).toBeNull();
+    expect(box.value).toBe('SELECT * FROM act');
   });
 
   it('shows a refused write as the engine says it, with no result', async () => {

@@ -56,6 +56,7 @@ export function DataView({ db }: { db: string }) {
     window.location.hash = hrefForBrowse(db, next);
   };
   const query = useReadOnlyQuery(db);
+  const schema = useTables(db).data?.tables;
   const [sql, setSql] = useState('');
   const [limit, setLimit] = useState(DEFAULT_ROW_LIMIT);
   const queryPanel = useRef<HTMLDivElement>(null);
@@ -73,7 +74,7 @@ export function DataView({ db }: { db: string }) {
       {target && <RowsBrowser db={db} target={target} onBrowse={browse} onClose={() => (window.location.hash = hrefFor(db, 'data'))} />}
       <TablesPanel db={db} onBrowse={(table) => browse({ table, sort: null, filters: [] })} onQuery={showRows} busy={query.isRunning} />
       <div ref={queryPanel}>
-        <Panel title="Read-only SQL" subtitle="Write a query, or start from a table's SELECT (its Query button).">
+        <Panel title="Read-only SQL" subtitle="Write a query (the database's names are offered as you type), or start from a table's SELECT (its Query button).">
           <QueryForm
             sql={sql}
             onSqlChange={setSql}
@@ -83,6 +84,7 @@ export function DataView({ db }: { db: string }) {
             cancelling={query.isCancelling}
             onRun={() => query.start({ sql, limit })}
             onCancel={query.cancel}
+            schema={schema}
           />
           {!query.isRunning && query.error != null && <ErrorNotice error={query.error} />}
           {!query.isRunning && query.result && !query.error && <QueryOutcome result={query.result} />}

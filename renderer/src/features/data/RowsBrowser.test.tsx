@@ -21,7 +21,7 @@ afterAll(() => {
 });
 
 const PATH = '/srv/chat/conversation_files.db';
-const TABLES: TablesReport = { path: PATH, sizesMeasured: true, fileBytes: 4096, tables: [{ name: 'file_metadata', kind: 'table', rows: 100_000, bytes: 4096, indexes: [] }] };
+const TABLES: TablesReport = { path: PATH, sizesMeasured: true, fileBytes: 4096, tables: [{ name: 'file_metadata', kind: 'table', rows: 100_000, bytes: 4096, indexes: [], columns: ['metadata_id', 'file_id', 'metadata_value', 'thumb'] }] };
 
 /** A 100,000-row file_metadata, paged as the engine pages it; even rows' value is NULL. */
 function rowsOf(input: MethodInput<'rows'>): RowsPage {
