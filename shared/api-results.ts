@@ -1,7 +1,7 @@
 import type { MethodName } from './contract';
 import type {
   AcceptChecksumResult, BackupInfo, BackupVerification, BaselineResult, DatabaseEntry, HistoryReport,
-  MigrateResult, MigrationPlan, QueryResult, RecoverRowsResult, RehearsalReport, RepairResult, RowChildrenReport, RowsPage, RestoreResult, SchemaSummary, StatusReport, TablesReport, VerifyReport,
+  MigrateResult, MigrationPlan, QueryResult, RecoverRowsResult, RehearsalReport, RepairResult, RowChildrenReport, RowsPage, SalvageReport, RestoreResult, SchemaSummary, StatusReport, TablesReport, VerifyReport,
 } from './types';
 
 /** What each method of the contract answers. */
@@ -30,6 +30,7 @@ export interface ApiResults {
   verifyBackup: BackupVerification;
   restore: RestoreResult;
   recoverRows: RecoverRowsResult;
+  salvage: SalvageReport;
   cancel: { cancelled: boolean };
 }
 

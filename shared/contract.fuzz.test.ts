@@ -27,6 +27,7 @@ const validInput: { [M in MethodName]: fc.Arbitrary<Record<string, unknown>> } =
   history: fc.record({ db: dbId }),
   tables: fc.record({ db: dbId }),
   query: fc.record({ db: dbId, operationId, sql: fc.string({ minLength: 1, maxLength: 200 }).filter((s) => s.trim().length > 0), limit: fc.integer({ min: 1, max: 100_000 }), timeoutMs: fc.integer({ min: 100, max: 600_000 }) }, { requiredKeys: ['db', 'sql'] }),
+  salvage: fc.record({ db: dbId, operationId }, { requiredKeys: ['db'] }),
   rows: fc.record(
     {
       db: dbId,

@@ -76,6 +76,8 @@ export const contract = {
   restore: z.extend(longOnDatabase, { backup: backupName }),
   /** Copies back from a backup the rows of `table` (and its children's) that the database lacks; dryRun: counts only. */
   recoverRows: z.extend(longOnDatabase, { table: text(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'a table name (letters, digits, _)'), backup: backupName, dryRun: flag(false) }),
+  /** Recovers what SQLite can read of a damaged database into a new file the host names beside it; never writes to the damaged one. */
+  salvage: longOnDatabase,
   /** Stops a long operation started with this operationId; it ends with CANCELLED and changes nothing. */
   cancel: z.strictObject({ operationId }),
 } as const;
