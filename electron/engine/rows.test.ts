@@ -80,6 +80,21 @@ describe('browseRows', () => {
     expect(page.columns.map((c) => [c.name, c.type, c.primaryKey])).toEqual([['id', 'INTEGER', 1], ['data', 'BLOB', 0], ['big', 'INTEGER', 0], ['note', 'TEXT', 0]]);
   });
 
+  it('sorts WITHOUT ROWID tables and tables with a column named rowid the way sqlite3 does, page by page', () => {
+    const dbPath = join(tempDir(), 'shapes.db');
+    sqlite3(dbPath, [
+      'CREATE TABLE kv (k TEXT PRIMARY KEY, v INTEGER) WITHOUT ROWID;',
+      'CREATE TABLE odd (rowid TEXT, v INTEGER);',
+      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 90) INSERT INTO kv SELECT 'k' || i, i % 7 FROM n;",
+      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 90) INSERT INTO odd SELECT 'r' || (i % 13), i % 7 FROM n;",
+    ].join(' '));
+    const ctx = contextFor(dbPath);
+    const pages = (table: string) => [0, 40, 80].flatMap((offset) => browseRows(ctx, { table, offset, limit: 40, sort: { column: 'v', direction: 'desc' } }).rows.map((r) => r.join('|')));
+    expect(pages('kv')).toEqual(lines(sqlite3(dbPath, 'SELECT k, v FROM kv ORDER BY v DESC, k DESC')));
+    // No tie-break exists here (rowid is a column): only the sort column's order is SQLite's to give.
+    expect(pages('odd').map((r) => r.split('|')[1])).toEqual(lines(sqlite3(dbPath, 'SELECT v FROM odd ORDER BY v DESC')));
+  });
+
   it('refuses a table, sort column or filter column the schema does not have, and writes nothing', async () => {
     const { dbPath, ctx } = await seeded(10);
     const before = sha256File(dbPath);
