@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -108,6 +109,9 @@ test('100,000 files: scroll far down, sort, filter, follow a foreign key and lis
     await expect(children.getByRole('listitem').filter({ hasText: child })).toContainText(`${child} by file_id = '${fileId}': ${count} ${count === 1 ? 'row' : 'rows'}`);
   }
   await page.screenshot({ path: join(SCREENSHOTS, 'data-browse-children.png') });
+  // The grid, its filters and the children list pass axe's WCAG 2.1 A/AA rules.
+  const axe = await new AxeBuilder({ page }).include('.rows-browser').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.nodes.length} × ${v.help}`)).toEqual([]);
   await children.getByRole('listitem').filter({ hasText: 'file_metadata' }).getByRole('button', { name: 'Browse' }).click();
   const metadata = page.getByRole('grid', { name: 'Rows of file_metadata' });
   await expect(page.getByText('Table · 1 row matches the filters')).toBeVisible();
