@@ -133,7 +133,10 @@ test('100,000 files: scroll far down, sort, filter, follow a foreign key and lis
   await sql.pressSequentially('e');
   const names = page.getByRole('listbox', { name: 'Names in this database' });
   await expect(names.getByRole('option')).toHaveText(['conversation_files table']);
-  await page.locator('.sql-editor-frame').screenshot({ path: join(SCREENSHOTS, 'data-query-names.png') });
+  const box = await page.locator('.sql-editor-frame').boundingBox();
+  const list = await names.boundingBox();
+  if (!box || !list) throw new Error('the query box or its names are not on screen');
+  await page.screenshot({ path: join(SCREENSHOTS, 'data-query-names.png'), clip: { x: box.x - 8, y: box.y - 8, width: box.width + 16, height: list.y + list.height - box.y + 16 } });
   await sql.press('Enter');
   await expect(sql).toHaveValue('SELECT count(*) FROM conversation_files');
   await expect(page.locator('.sql-editor__highlight .hljs-keyword').first()).toHaveText('SELECT');
