@@ -2,7 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +20,7 @@ let dir: string;
 let dbPath: string;
 let host: RunningHost;
 let sha: string;
+let planDb: string;
 
 const sqlite = (sql: string) => execFileSync('sqlite3', [dbPath, sql], { encoding: 'utf8' }).trim();
 const sha256 = () => createHash('sha256').update(readFileSync(dbPath)).digest('hex');
@@ -38,7 +39,13 @@ test.beforeAll(async () => {
     INSERT INTO file_metadata (file_id, metadata_key, metadata_value) SELECT file_id, 'pages', CAST(file_size % 40 AS TEXT) FROM conversation_files;
     COMMIT;`);
   sha = sha256();
-  host = await startWardenServe([dbPath]);
+  // A 1.1.0 database whose every third file has no MIME type: what 1.2.0 fills in.
+  planDb = join(dir, 'behind.db');
+  if (warden(['init', '--db', planDb, '--to', '1.1.0']).status !== 0) throw new Error('warden init --to 1.1.0 failed');
+  execFileSync('sqlite3', [planDb, `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000)
+    INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash, mime_type)
+    SELECT 'f-' || i, 's', 'r-' || i || '.pdf', 'st-' || i, '/f/' || i, i, 'h', CASE WHEN i % 3 = 0 THEN NULL ELSE 'application/pdf' END FROM n;`]);
+  host = await startWardenServe([dbPath, planDb]);
 });
 
 test.afterAll(() => {
@@ -143,4 +150,28 @@ test('100,000 files: scroll far down, sort, filter, follow a foreign key and lis
   await sql.press('Control+Enter');
   await expect(page.getByRole('table', { name: 'Query result' }).getByRole('cell')).toHaveText([String(FILES)]);
   expect(sha256()).toBe(sha);
+});
+
+test('the plan says how many rows 1.2.0 will fill in, as many as migrating a copy changes, and Browse them opens those rows', async ({ page }) => {
+  // The referee: migrate a copy with the CLI and let sqlite3 count the rows whose mime_type changed.
+  const copy = join(dir, 'behind-copy.db');
+  copyFileSync(planDb, copy);
+  if (warden(['migrate', '--db', copy, '--no-backup']).status !== 0) throw new Error('warden migrate of the copy failed');
+  const changed = Number(execFileSync('sqlite3', [copy, `ATTACH '${planDb}' AS o; SELECT count(*) FROM main.conversation_files n JOIN o.conversation_files c USING (file_id) WHERE n.mime_type IS NOT c.mime_type;`], { encoding: 'utf8' }).trim());
+  expect(changed).toBe(333);
+
+  await page.goto(host.url);
+  await page.getByRole('navigation', { name: 'Databases' }).getByRole('link', { name: /behind\.db/ }).click();
+  await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Migration plan' }).click();
+  const rows = page.getByRole('article', { name: 'Step 1: 1.2.0' }).getByRole('list', { name: 'Rows 1.2.0 changes' });
+  await expect(rows).toContainText(`1.2.0 will fill in mime_type (as application/octet-stream) on ${changed} rows of conversation_files`);
+  const step = await page.getByRole('article', { name: 'Step 1: 1.2.0' }).boundingBox();
+  const listed = await rows.boundingBox();
+  if (!step || !listed) throw new Error('the step or its rows are not on screen');
+  await page.screenshot({ path: join(SCREENSHOTS, 'plan-data-changes.png'), clip: { x: step.x, y: step.y, width: step.width, height: listed.y + listed.height - step.y + 8 } });
+  await rows.getByRole('link', { name: 'Browse them' }).click();
+  await expect(page.getByRole('grid', { name: 'Rows of conversation_files' })).toBeVisible();
+  await expect(page.getByRole('list', { name: 'Filters in force' })).toContainText('mime_type is NULL');
+  await expect(page.getByText(`Table · ${changed} rows match the filters`)).toBeVisible();
+  await expect(gridRow(page, 1).getByRole('gridcell').nth(7)).toHaveText('NULL');
 });

@@ -51,7 +51,9 @@ export function RowsGrid({ db, target, first, total, selected, onSort, onFollow,
   const virtualizer = useVirtualizer({ count: total, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 15 });
   const items = virtualizer.getVirtualItems();
   const pages = [...new Set(items.map((item) => Math.floor(item.index / PAGE_ROWS)))];
-  const results = useRowsPages(db, target, pages);
+  // Pages are asked for once the scrolling settles: a drag through 100,000 rows asks for the
+  // pages where it stops, not for every page it passes (each may sort the whole table).
+  const results = useRowsPages(db, target, pages, !virtualizer.isScrolling);
   const rowAt = (index: number) => results[pages.indexOf(Math.floor(index / PAGE_ROWS))]?.data?.rows[index % PAGE_ROWS];
   const failed = results.find((r) => r.isError);
 

@@ -29,10 +29,10 @@ export function useFirstRowsPage(db: string, target: BrowseTarget) {
   return useQuery({ ...rowsPageOptions(useApi(), db, target, 0), placeholderData: (previous) => (previous?.table === target.table ? previous : undefined) });
 }
 
-/** The pages holding the rows in view, fetched on demand as they scroll in. */
-export function useRowsPages(db: string, target: BrowseTarget, pages: number[]) {
+/** The pages holding the rows in view, fetched on demand as they scroll in (when `fetch`; cached ones show at once). */
+export function useRowsPages(db: string, target: BrowseTarget, pages: number[], fetch: boolean) {
   const api = useApi();
-  return useQueries({ queries: pages.map((page) => rowsPageOptions(api, db, target, page)) });
+  return useQueries({ queries: pages.map((page) => ({ ...rowsPageOptions(api, db, target, page), enabled: fetch })) });
 }
 
 /** A row's children in each child table, counted. */
