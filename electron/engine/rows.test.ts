@@ -4,6 +4,7 @@ import type { RowsPage } from '../../shared/types';
 import { WardenError } from './errors';
 import { initialize } from './initialize';
 import { browseRows, rowChildren } from './rows';
+import { runCli } from './test-support/cli';
 import { CHILD_TABLES, contextFor, seedFiles, sha256File, sqlite3, tempDir } from './test-support/fixtures';
 
 async function seeded(files: number) {
@@ -152,5 +153,21 @@ describe('browseRows', () => {
     const [eu] = rowChildren(ctx, { table: 'account', row: { region: 'eu', number: 1 } }).children;
     expect([eu.count, eu.filters]).toEqual([2, [{ column: 'region', op: 'eq', value: 'eu' }, { column: 'number', op: 'eq', value: 1 }]]);
     expect(rowChildren(ctx, { table: 'account', row: { region: null, number: 1 } }).children[0].count).toBe(0);
+  });
+
+  it('warden rows prints a page with NULL as NULL and says where the next one starts; --json carries the page; a bad --where is a usage error', async () => {
+    const { dbPath } = await seeded(30);
+    const before = sha256File(dbPath);
+    const text = runCli(['rows', '--db', dbPath, '--table', 'conversation_files', '--where', 'mime_type:null', '--sort', 'file_size:desc', '--limit', '3']);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain('Rows 1–3 of 10 in conversation_files where mime_type IS NULL, sorted by file_size desc. Next: --offset 3.');
+    expect(text.stdout.split('\n')[0]).toMatch(/^file_id +session_id/);
+    expect(text.stdout).toMatch(/^file-27 .* NULL /m);
+    const json = runCli(['rows', '--db', dbPath, '--table', 'conversation_files', '--where', 'session_id=session-7', '--where', 'original_filename~report', '--json']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ table: 'conversation_files', total: 1, filters: [{ column: 'session_id', op: 'eq', value: 'session-7' }, { column: 'original_filename', op: 'contains', value: 'report' }] });
+    expect(runCli(['rows', '--db', dbPath, '--table', 'conversation_files', '--where', 'mime_type']).code).toBe(64);
+    const unknown = runCli(['rows', '--db', dbPath, '--table', 'nope']);
+    expect([unknown.code, unknown.stderr]).toEqual([2, expect.stringContaining('no table or view named "nope"')]);
+    expect(sha256File(dbPath)).toBe(before);
   });
 });
