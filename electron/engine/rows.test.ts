@@ -44,7 +44,8 @@ describe('browseRows', () => {
 
   it('filters by value, by NULL and by not NULL, and counts what matches, as sqlite3 does', async () => {
     const { dbPath, ctx } = await seeded(120);
-    const nulls = browseRows(ctx, { table: 'conversation_files', filters: [{ column: 'mime_type', op: 'isNull' }], limit: 1000, withTotal: true });
+    const nulls = browseRows(ctx, { table: 'Conversation_Files', filters: [{ column: 'MIME_TYPE', op: 'isNull' }], limit: 1000, withTotal: true });
+    expect(nulls.table).toBe('conversation_files'); // names as SQLite matches them, spelled as the schema spells them
     const expected = lines(sqlite3(dbPath, 'SELECT file_id FROM conversation_files WHERE mime_type IS NULL ORDER BY file_id'));
     expect(expected.length).toBe(40);
     expect(nulls.total).toBe(40);

@@ -33,7 +33,8 @@ interface Relation {
 const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 function relationOf(db: Connection, ctx: EngineContext, table: string): Relation {
-  const found = db.prepare("SELECT name, type FROM sqlite_schema WHERE type IN ('table', 'view') AND name = ?").get(table) as { name: string; type: 'table' | 'view' } | undefined;
+  // SQLite's names are case-insensitive: "Conversation_Files" names the same table.
+  const found = db.prepare("SELECT name, type FROM sqlite_schema WHERE type IN ('table', 'view') AND name = ? COLLATE NOCASE").get(table) as { name: string; type: 'table' | 'view' } | undefined;
   if (!found) {
     throw new WardenError('INVALID_INPUT', `There is no table or view named "${table}" in ${ctx.dbPath}. Nothing was read.`, 'Pick a table from the list of tables (warden tables, or the Data view).', { field: 'table' });
   }
