@@ -37,6 +37,14 @@ describe('browseRows', () => {
       seen.push(...ids(page));
     }
     expect(seen).toEqual(lines(sqlite3(dbPath, 'SELECT file_id FROM conversation_files ORDER BY file_size DESC, file_id DESC')));
+    // Past the middle a page is read from the other end and turned round: the same rows, NULLs where sqlite3 puts them.
+    for (const direction of ['asc', 'desc'] as const) {
+      const byMime = [0, 70, 140, 210, 280].flatMap((offset) => ids(browseRows(ctx, { table: 'conversation_files', offset, limit: 70, sort: { column: 'mime_type', direction } })));
+      expect(byMime, direction).toEqual(lines(sqlite3(dbPath, `SELECT file_id FROM conversation_files ORDER BY mime_type ${direction}, file_id ${direction}`)));
+    }
+    const last = browseRows(ctx, { table: 'conversation_files', offset: 240, limit: 70, sort: { column: 'mime_type', direction: 'asc' }, withTotal: true });
+    expect([last.rows.length, last.total, last.offset]).toEqual([10, 250, 240]);
+    expect(browseRows(ctx, { table: 'conversation_files', offset: 900, sort: { column: 'mime_type', direction: 'asc' } }).rows).toEqual([]);
     // Ties on the sort column are broken by the primary key, so no page repeats or skips a row.
     const bySession = [0, 100, 200].flatMap((offset) => ids(browseRows(ctx, { table: 'conversation_files', offset, limit: 100, sort: { column: 'session_id', direction: 'asc' } })));
     expect(bySession).toEqual(lines(sqlite3(dbPath, 'SELECT file_id FROM conversation_files ORDER BY session_id, file_id')));

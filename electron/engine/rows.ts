@@ -135,7 +135,14 @@ export function browseRows(ctx: EngineContext, options: RowsOptions): RowsPage {
     const filters = options.filters ?? [];
     const where = whereOf(relation, ctx, filters);
     const sort = options.sort ? { column: columnOf(relation, ctx, options.sort.column, 'sort'), direction: options.sort.direction } : null;
-    const direction = sort?.direction === 'desc' ? 'DESC' : 'ASC';
+    const wanted = options.withTotal || (sort !== null && relation.tieBreak.length > 0 && offset > 0);
+    const total = wanted ? countMatching(db, ctx, relation.name, filters) : null;
+    // A page past the middle of a sort is read from the other end, in the opposite order, then
+    // turned round: SQLite keeps offset + limit rows to find a page, so the last page of a million
+    // costs what the first does. Exact only where ties are broken by a unique key (the primary
+    // key or rowid): then the opposite order is this order reversed, NULLs included.
+    const fromEnd = sort !== null && relation.tieBreak.length > 0 && total !== null && offset * 2 > total;
+    const direction = (sort?.direction === 'desc') !== fromEnd ? 'DESC' : 'ASC';
     const order = [...(sort ? [quoted(sort.column)] : []), ...relation.tieBreak].map((term) => `${term} ${direction}`);
     const orderBy = order.length ? ` ORDER BY ${order.join(', ')}` : '';
     const columns = relation.columns.map((c) => quoted(c.name)).join(', ');
@@ -146,11 +153,13 @@ export function browseRows(ctx: EngineContext, options: RowsOptions): RowsPage {
     const select = sort && relation.rowid
       ? `SELECT ${columns} FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table}${where.sql}${orderBy} LIMIT ? OFFSET ?)${orderBy}`
       : `SELECT ${columns} FROM ${table}${where.sql}${orderBy} LIMIT ? OFFSET ?`;
-    const rows = (db.prepare(select).raw(true).safeIntegers(true).all(...where.values, limit, offset) as unknown[][]).map((row) => row.map(cellOf));
-    const total = options.withTotal ? countMatching(db, ctx, relation.name, filters) : null;
+    const count = fromEnd ? Math.max(0, Math.min(limit, (total ?? 0) - offset)) : limit;
+    const skip = fromEnd ? Math.max(0, (total ?? 0) - offset - count) : offset;
+    const read = count === 0 ? [] : (db.prepare(select).raw(true).safeIntegers(true).all(...where.values, count, skip) as unknown[][]);
+    const rows = (fromEnd ? read.reverse() : read).map((row) => row.map(cellOf));
     const parents = relation.kind === 'table' ? foreignKeysOf(db, relation.name) : [];
     const children = relation.kind === 'table' ? childLinksOf(db, relation.name) : [];
-    return { path: ctx.dbPath, table: relation.name, kind: relation.kind, columns: relation.columns, parents, children, sort, filters, offset, rows, total };
+    return { path: ctx.dbPath, table: relation.name, kind: relation.kind, columns: relation.columns, parents, children, sort, filters, offset, rows, total: options.withTotal ? total : null };
   });
 }
 
