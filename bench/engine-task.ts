@@ -16,7 +16,7 @@ import type { EngineContext } from '../electron/engine/context';
 // `node engine-task.mjs <task> <db> <schema-dir> [backup-dir]`, the task one of init, migrate,
 // verify-quick, verify-full, backup (no check: copy, SHA-256, manifest), backup-quick (the
 // default: + quick_check of the copy), backup-copy (the online copy alone, paced as the
-// backup paces it), or the Data view's reads: browse-deep, browse-filtered, row-children,
+// backup paces it), or the Data view's reads: browse-deep, browse-middle, browse-filtered, row-children,
 // query-sorted, query-aggregate. The bare-* tasks do the same SQLite work through better-sqlite3 with nothing
 // of ours around it, so the engine's own overhead can be read with the same SQLite version on
 // both sides. Prints {"ms": time of the call alone, "cpuMs", "outcome"}; the parent reads peak
@@ -72,11 +72,13 @@ async function call(): Promise<string> {
       db.close();
       return `violations=${violations.length}`;
     }
-    case 'browse-deep': {
-      // The last page of the table sorted by a column no index covers (a full sort), with its
-      // count: the most a scroll to the end of the Data view's grid asks of the engine.
+    case 'browse-deep':
+    case 'browse-middle': {
+      // The last page, or the middle one, of the table sorted by a column no index covers, with
+      // its count. The middle is the costliest: a page past it is read from the other end.
       const { total } = browseRows(ctx, { table: 'conversation_files', limit: 1, withTotal: true });
-      const page = browseRows(ctx, { table: 'conversation_files', sort: { column: 'file_size', direction: 'desc' }, offset: Math.max(0, (total ?? 0) - 100), limit: 100, withTotal: true });
+      const offset = task === 'browse-deep' ? Math.max(0, (total ?? 0) - 100) : Math.floor((total ?? 0) / 2);
+      const page = browseRows(ctx, { table: 'conversation_files', sort: { column: 'file_size', direction: 'desc' }, offset, limit: 100, withTotal: true });
       return `rows=${page.rows.length} total=${page.total}`;
     }
     case 'browse-filtered': {
