@@ -95,12 +95,19 @@ describe('browseRows', () => {
     sqlite3(dbPath, [
       'CREATE TABLE kv (k TEXT PRIMARY KEY, v INTEGER) WITHOUT ROWID;',
       'CREATE TABLE odd (rowid TEXT, v INTEGER);',
+      'CREATE TABLE nullkeys (k TEXT PRIMARY KEY, v INTEGER, n INTEGER);',
+      'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 90) INSERT INTO nullkeys SELECT CASE WHEN i % 3 = 0 THEN NULL ELSE \'k\' || i END, i % 4, i FROM n;',
       "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 90) INSERT INTO kv SELECT 'k' || i, i % 7 FROM n;",
       "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 90) INSERT INTO odd SELECT 'r' || (i % 13), i % 7 FROM n;",
     ].join(' '));
     const ctx = contextFor(dbPath);
     const pages = (table: string) => [0, 40, 80].flatMap((offset) => browseRows(ctx, { table, offset, limit: 40, sort: { column: 'v', direction: 'desc' } }).rows.map((r) => r.join('|')));
     expect(pages('kv')).toEqual(lines(sqlite3(dbPath, 'SELECT k, v FROM kv ORDER BY v DESC, k DESC')));
+    // A rowid table's PRIMARY KEY may hold several NULLs: rowid after it keeps every row once, in both halves.
+    for (const direction of ['asc', 'desc'] as const) {
+      const rows = [0, 40, 80].flatMap((offset) => browseRows(ctx, { table: 'nullkeys', offset, limit: 40, sort: { column: 'v', direction } }).rows.map((r) => String(r[2])));
+      expect(rows, direction).toEqual(lines(sqlite3(dbPath, `SELECT n FROM nullkeys ORDER BY v ${direction}, k ${direction}, rowid ${direction}`)));
+    }
     // No tie-break exists here (rowid is a column): only the sort column's order is SQLite's to give.
     expect(pages('odd').map((r) => r.split('|')[1])).toEqual(lines(sqlite3(dbPath, 'SELECT v FROM odd ORDER BY v DESC')));
   });

@@ -24,7 +24,7 @@ interface Relation {
   name: string;
   kind: 'table' | 'view';
   columns: BrowseColumn[];
-  /** What makes the order of equal sort values stable: the primary key, else rowid, else nothing (a view). */
+  /** What makes the order of equal sort values total: the primary key and rowid where there is one; nothing for a view. */
   tieBreak: string[];
   /** Rows can be named by rowid (a rowid table with no column called rowid, _rowid_ or oid). */
   rowid: boolean;
@@ -45,7 +45,9 @@ function relationOf(db: Connection, ctx: EngineContext, table: string): Relation
   const shadowed = columns.some((c) => ['rowid', '_rowid_', 'oid'].includes(c.name.toLowerCase()));
   const withRowid = found.type === 'table' && (db.prepare("SELECT wr FROM pragma_table_list WHERE schema = 'main' AND name = ?").get(found.name) as { wr: number }).wr === 0;
   const rowid = withRowid && !shadowed;
-  const tieBreak = primaryKey.length ? primaryKey.map(quoted) : rowid ? ['rowid'] : [];
+  // rowid after the primary key: a rowid table's PRIMARY KEY may hold several NULLs (SQLite's
+  // legacy quirk), and only rowid makes the order total.
+  const tieBreak = [...primaryKey.map(quoted), ...(rowid ? ['rowid'] : [])];
   return { name: found.name, kind: found.type, columns, tieBreak, rowid };
 }
 
