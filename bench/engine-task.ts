@@ -6,6 +6,8 @@ import { copyDatabase } from '../electron/engine/copy-database';
 import { initialize } from '../electron/engine/initialize';
 import { migrate } from '../electron/engine/migrate';
 import { openDatabase } from '../electron/engine/open-database';
+import { runQuery } from '../electron/engine/query';
+import { browseRows, rowChildren } from '../electron/engine/rows';
 import { loadSchema } from '../electron/engine/schema-folder';
 import { verify } from '../electron/engine/verify';
 import type { EngineContext } from '../electron/engine/context';
@@ -13,8 +15,9 @@ import type { EngineContext } from '../electron/engine/context';
 // One engine call in a process of its own, as a Node service calls the engine at start-up:
 // `node engine-task.mjs <task> <db> <schema-dir> [backup-dir]`, the task one of init, migrate,
 // verify-quick, verify-full, backup (no check: copy, SHA-256, manifest), backup-quick (the
-// default: + quick_check of the copy) or backup-copy (the online copy alone, paced as the
-// backup paces it). The bare-* tasks do the same SQLite work through better-sqlite3 with nothing
+// default: + quick_check of the copy), backup-copy (the online copy alone, paced as the
+// backup paces it), or the Data view's reads: browse-deep, browse-middle, browse-filtered, row-children,
+// query-sorted, query-aggregate. The bare-* tasks do the same SQLite work through better-sqlite3 with nothing
 // of ours around it, so the engine's own overhead can be read with the same SQLite version on
 // both sides. Prints {"ms": time of the call alone, "cpuMs", "outcome"}; the parent reads peak
 // memory (GNU time).
@@ -68,6 +71,30 @@ async function call(): Promise<string> {
       db.exec('COMMIT');
       db.close();
       return `violations=${violations.length}`;
+    }
+    case 'browse-deep':
+    case 'browse-middle': {
+      // The last page, or the middle one, of the table sorted by a column no index covers, with
+      // its count. The middle is the costliest: a page past it is read from the other end.
+      const { total } = browseRows(ctx, { table: 'conversation_files', limit: 1, withTotal: true });
+      const offset = task === 'browse-deep' ? Math.max(0, (total ?? 0) - 100) : Math.floor((total ?? 0) / 2);
+      const page = browseRows(ctx, { table: 'conversation_files', sort: { column: 'file_size', direction: 'desc' }, offset, limit: 100, withTotal: true });
+      return `rows=${page.rows.length} total=${page.total}`;
+    }
+    case 'browse-filtered': {
+      const page = browseRows(ctx, { table: 'conversation_files', filters: [{ column: 'uploaded_by', op: 'isNull' }, { column: 'original_filename', op: 'contains', value: '9' }], offset: 500, limit: 100, withTotal: true });
+      return `rows=${page.rows.length} total=${page.total}`;
+    }
+    case 'row-children': {
+      const report = rowChildren(ctx, { table: 'conversation_files', row: { file_id: 'f-0000001' } });
+      return report.children.map((c) => `${c.link.from}=${c.count}`).join(' ');
+    }
+    case 'query-sorted':
+    case 'query-aggregate': {
+      // The query runs in a child process: GNU time's peak is the larger of this process and that child.
+      const sql = task === 'query-sorted' ? 'SELECT * FROM conversation_files ORDER BY file_size DESC' : 'SELECT mime_type, count(*), sum(file_size) FROM conversation_files GROUP BY mime_type';
+      const result = await runQuery(ctx, { sql, limit: 1000, timeoutMs: 600_000 });
+      return `rows=${result.rows.length} more=${result.more}`;
     }
     default:
       throw new Error(`unknown task ${task}`);

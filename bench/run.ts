@@ -28,6 +28,7 @@ const PLUGGED: { id: string; title: string; module: string }[] = [
   { id: 'health', title: 'GET /api/health under load (req/s, p50/p99, 50 clients on loopback)', module: 'health.bench.ts' },
   { id: 'memory', title: 'peak memory by database size (40 MB, 400 MB, 1.2 GB)', module: 'memory.bench.ts' },
   { id: 'fleet', title: 'fleet status of 100 local databases', module: 'fleet.bench.ts' },
+  { id: 'data-memory', title: 'peak memory of browsing and querying by table size (10k, 100k, 1M, 3M files)', module: 'data-memory.bench.ts' },
 ];
 
 interface Args {

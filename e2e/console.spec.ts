@@ -171,7 +171,7 @@ test('the Data view lists the tables, shows rows, refuses a DELETE while sqlite3
   await openDatabase(page, 'data.db', 'Data');
   const tables = page.getByRole('table', { name: 'Tables and views' });
   await expect(tables.getByRole('row').filter({ hasText: 'conversation_files' }).first()).toContainText('250');
-  await tables.getByRole('button', { name: 'conversation_files', exact: true }).click();
+  await tables.getByRole('button', { name: 'Query conversation_files in the SQL box' }).click();
   const result = page.getByRole('table', { name: 'Query result' });
   await expect(result.getByRole('row')).toHaveCount(101); // the header and LIMIT 100
   await expect(page.getByText(/^100 rows in /)).toBeVisible();

@@ -2,7 +2,7 @@ import type { MethodName } from './contract';
 import type { FleetStatusReport } from './fleet-types';
 import type {
   AcceptChecksumResult, BackupInfo, BackupVerification, BaselineResult, DatabaseEntry, HistoryReport, HostInfo, Job,
-  MigrateResult, MigrationPlan, QueryResult, RecoverRowsResult, RehearsalReport, RepairResult, RestoreResult, SchemaObjectsReport, SchemaSummary, StatusReport, TablesReport, VerifyReport,
+  MigrateResult, MigrationPlan, QueryResult, RecoverRowsResult, RehearsalReport, RepairResult, RowChildrenReport, RowsPage, SalvageReport, RestoreResult, SchemaObjectsReport, SchemaSummary, StatusReport, TablesReport, VerifyReport,
 } from './types';
 
 /** What each method of the contract answers. */
@@ -18,6 +18,8 @@ export interface ApiResults {
   fleetStatus: FleetStatusReport;
   schemaObjects: SchemaObjectsReport;
   query: QueryResult;
+  rows: RowsPage;
+  rowChildren: RowChildrenReport;
   verify: VerifyReport;
   initialize: MigrateResult;
   migrate: MigrateResult;
@@ -33,6 +35,7 @@ export interface ApiResults {
   recoverRows: RecoverRowsResult;
   hostInfo: HostInfo;
   jobs: Job[];
+  salvage: SalvageReport;
   cancel: { cancelled: boolean };
 }
 

@@ -27,6 +27,10 @@ const longOnDatabase = z.strictObject({ db: databaseId, operationId: z.optional(
 const optionalVersion = z.optional(schemaVersion);
 const flag = (byDefault: boolean) => z._default(z.boolean(), byDefault);
 const REASON_LENGTH = 'a reason of 3 to 500 characters';
+/** A table, view or column name; the engine looks it up in the schema, so any spelling is safe to send. */
+const schemaName = z.string().check(z.minLength(1, 'a name'), z.maxLength(1024, 'a name of at most 1,024 characters'));
+const cellText = z.union([z.string().check(z.maxLength(10_000, 'a value of at most 10,000 characters')), z.number()]);
+const rowFilter = z.strictObject({ column: schemaName, op: z.enum(['eq', 'ne', 'contains', 'isNull', 'notNull']), value: z.optional(cellText) });
 
 export const contract = {
   listSchemas: z.strictObject({}),
@@ -51,6 +55,17 @@ export const contract = {
     limit: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(100_000))),
     timeoutMs: z.optional(z.number().check(z.int(), z.minimum(100), z.maximum(600_000))),
   }),
+  /** One page of a table's or view's rows, sorted and filtered; reads only. */
+  rows: z.extend(onDatabase, {
+    table: schemaName,
+    offset: z._default(z.number().check(z.int(), z.minimum(0), z.maximum(Number.MAX_SAFE_INTEGER)), 0),
+    limit: z._default(z.number().check(z.int(), z.minimum(1), z.maximum(1000)), 200),
+    sort: z.optional(z.nullable(z.strictObject({ column: schemaName, direction: z.enum(['asc', 'desc']) }))),
+    filters: z._default(z.array(rowFilter).check(z.maxLength(20, 'at most 20 filters')), []),
+    withTotal: flag(false),
+  }),
+  /** How many rows of each child table refer to one row (its values by column), with the filters that select them. */
+  rowChildren: z.extend(onDatabase, { table: schemaName, row: z.record(schemaName, z.nullable(cellText)) }),
   verify: z.extend(longOnDatabase, { level: z._default(z.enum(['quick', 'full']), 'quick') }),
   initialize: z.extend(longOnDatabase, { to: optionalVersion }),
   migrate: z.extend(longOnDatabase, { to: optionalVersion, backup: flag(true) }),
@@ -72,6 +87,8 @@ export const contract = {
   jobs: z.strictObject({}),
   /** `warden serve --fleet FILE`: every deployment of the fleet file, worst first (other hosts: NOT_SUPPORTED). */
   fleetStatus: z.strictObject({ group: z.optional(text(/^[A-Za-z0-9_.-]{1,64}$/, 'a group name')) }),
+  /** Recovers what SQLite can read of a damaged database into a new file the host names beside it; never writes to the damaged one. */
+  salvage: longOnDatabase,
   /** Stops a long operation started with this operationId; it ends with CANCELLED and changes nothing. */
   cancel: z.strictObject({ operationId }),
 } as const;

@@ -298,6 +298,21 @@ export interface PlanStep {
   checksum: string;
   sql: string;
   warnings: LintWarning[];
+  /** The rows this step changes, as its schema declares them, counted in the database now. */
+  dataChanges: PlannedDataChange[];
+}
+
+/** Rows a pending step will change: "1.2.0 will fill in mime_type on 100 rows". */
+export interface PlannedDataChange {
+  table: string;
+  change: string;
+  /** The filters that select the rows (browse them with these). */
+  filters: RowFilter[];
+  /** How many rows match now; null when they cannot be counted yet (`notCounted` says why). */
+  rows: number | null;
+  notCounted: string | null;
+  /** Earlier pending steps run first: the count is of the rows as they are now. */
+  afterEarlierSteps: boolean;
 }
 
 /** Why a plan cannot run as it is, with the code migrate would fail with and what to do. */
@@ -498,7 +513,7 @@ export interface HostInfo {
 
 // ---- Jobs: the long operations a host runs, kept by the host (issue 14) ----
 
-export type JobKind = 'verify' | 'initialize' | 'migrate' | 'rehearse' | 'repair' | 'backup' | 'verifyBackup' | 'restore' | 'recoverRows' | 'query';
+export type JobKind = 'verify' | 'initialize' | 'migrate' | 'rehearse' | 'repair' | 'backup' | 'verifyBackup' | 'restore' | 'recoverRows' | 'salvage' | 'query';
 
 export interface Job {
   /** The operation id: what `cancel` takes and what the job's progress events carry. */
@@ -585,6 +600,8 @@ export interface TableSummary {
   bytes: number | null;
   /** Its indexes; `automatic` ones are SQLite's own (for a UNIQUE or PRIMARY KEY). */
   indexes: { name: string; automatic: boolean; bytes: number | null }[];
+  /** Its columns' names, in order (what the query box offers as you type). */
+  columns: string[];
 }
 
 export interface TablesReport {
@@ -654,4 +671,73 @@ export interface PublicHealthDocument {
     backend: 'running';
   };
   databases: Pick<DatabaseHealth, 'name' | 'status' | 'version' | 'latest' | 'pending' | 'checkedAt'>[];
+}
+
+// ---- Browsing rows (issue 15) ----
+
+/** A cell as the Data view shows it: NULL as null, a BLOB as its size and first bytes, integers beyond 2^53 as strings. */
+export type CellValue = string | number | null | BlobPreview;
+
+/** How rows are narrowed: a column equal to (or not equal to, or containing) a value, or NULL, or not NULL. */
+export interface RowFilter {
+  column: string;
+  op: 'eq' | 'ne' | 'contains' | 'isNull' | 'notNull';
+  /** For eq, ne and contains. */
+  value?: string | number;
+}
+
+export interface RowSort {
+  column: string;
+  direction: 'asc' | 'desc';
+}
+
+export interface BrowseColumn {
+  name: string;
+  /** The declared type ('' when none). */
+  type: string;
+  notNull: boolean;
+  /** Position in the primary key (1-based), 0 when not part of it. */
+  primaryKey: number;
+}
+
+/** A foreign key: `columns` of `from` refer to `to` of `table` (the parent). */
+export interface ForeignKeyLink {
+  /** The child table. */
+  from: string;
+  columns: string[];
+  /** The parent table. */
+  table: string;
+  /** The parent's columns (its primary key when the foreign key names none). */
+  to: string[];
+}
+
+export interface RowsPage {
+  path: string;
+  table: string;
+  kind: 'table' | 'view';
+  columns: BrowseColumn[];
+  /** This table's foreign keys: each names the parent a cell can be followed to. */
+  parents: ForeignKeyLink[];
+  /** Other tables' foreign keys to this one: where a row's children are. */
+  children: ForeignKeyLink[];
+  sort: RowSort | null;
+  filters: RowFilter[];
+  offset: number;
+  rows: CellValue[][];
+  /** Rows matching the filters (null when not asked for). */
+  total: number | null;
+}
+
+/** A row's children in one child table. */
+export interface ChildRows {
+  link: ForeignKeyLink;
+  /** The filters that select them in the child table (browse them with these). */
+  filters: RowFilter[];
+  count: number;
+}
+
+export interface RowChildrenReport {
+  path: string;
+  table: string;
+  children: ChildRows[];
 }

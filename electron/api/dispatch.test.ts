@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METHOD_NAMES } from '../../shared/contract';
@@ -6,12 +7,13 @@ import { execFileSync } from 'node:child_process';
 import type { HistoryReport, HostEvent, Job, StatusReport } from '../../shared/types';
 import { actorFor } from '../engine/actor';
 import { initialize } from '../engine/initialize';
-import { contextFor, SHIPPED_SCHEMA_DIR } from '../engine/test-support/fixtures';
+import { damageMiddlePages } from '../engine/test-support/damage';
+import { contextFor, sha256File, SHIPPED_SCHEMA_DIR } from '../engine/test-support/fixtures';
 import { suiteDir } from '../server/test-support/suite-dir';
 import { DatabaseRegistry } from './database-registry';
 import { dispatch } from './dispatch';
 import { EngineWorkers } from './engine-workers';
-import { handlers } from './handlers';
+import { handlers, salvagedPathBeside } from './handlers';
 import type { HostCapabilities, HostContext } from './host-context';
 import { IntegrityMemory } from './integrity-memory';
 import { Jobs } from './jobs';
@@ -212,5 +214,39 @@ describe('dispatch with real engine workers', () => {
 
   it('lists the schemas with their versions', async () => {
     expect(await dispatch(hostWith().host, 'listSchemas', {})).toMatchObject({ ok: true, result: [{ name: 'conversation_files', versions: ['1.0.0', '1.1.0', '1.2.0'], latest: '1.2.0' }] });
+  });
+
+  it('browses rows through the handler table: a page, its count, and a name the schema lacks refused', async () => {
+    const { host } = hostWith();
+    const entry = host.registry.add(dbPath, 'conversation_files');
+    const page = await dispatch(host, 'rows', { db: entry.id, table: 'schema_version', sort: { column: 'version', direction: 'desc' }, withTotal: true });
+    expect(page).toMatchObject({ ok: true, result: { table: 'schema_version', total: 3, rows: [[ '1.2.0', expect.anything(), expect.anything(), expect.anything(), expect.anything(), expect.anything(), expect.anything()], expect.anything(), expect.anything()] } });
+    expect(await dispatch(host, 'rows', { db: entry.id, table: 'nope' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', details: { field: 'table' } } });
+  });
+
+  it('salvage writes only a new file beside the damaged one, named by the host, or says why it cannot here', async () => {
+    const { host } = hostWith();
+    const damaged = join(folder.path, 'damaged.db');
+    await initialize(contextFor(damaged));
+    damageMiddlePages(damaged);
+    const before = sha256File(damaged);
+    const entry = host.registry.add(damaged, 'conversation_files');
+    const answer = await dispatch(host, 'salvage', { db: entry.id });
+    expect(sha256File(damaged)).toBe(before);
+    const salvaged = readdirSync(folder.path).filter((name) => name.startsWith('damaged-salvaged-'));
+    const recoverWorks = spawnSync('sqlite3', [':memory:', 'SELECT count(*) FROM sqlite_dbpage']).status === 0;
+    if (recoverWorks) {
+      expect(answer).toMatchObject({ ok: true, result: { path: damaged, out: join(folder.path, salvaged[0]) } });
+    } else {
+      // Debian 12's sqlite3 (3.40.1) has no sqlite_dbpage, and better-sqlite3's SQLite neither it nor the recovery API.
+      expect(answer).toMatchObject({ ok: false, error: { code: 'NOT_SUPPORTED', message: expect.stringContaining('Nothing was written') } });
+      expect(salvaged).toEqual([]);
+    }
+  });
+
+  it('names a salvaged file beside its database with the time, keeping the extension', () => {
+    const at = new Date('2026-11-30T16:45:00.123Z');
+    expect(salvagedPathBeside('/srv/chat/files.db', at)).toBe('/srv/chat/files-salvaged-2026-11-30T16-45-00-123Z.db');
+    expect(salvagedPathBeside('/srv/chat/files', at)).toBe('/srv/chat/files-salvaged-2026-11-30T16-45-00-123Z.db');
   });
 });

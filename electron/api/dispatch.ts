@@ -14,7 +14,7 @@ import { validateInput } from './validate-input';
 // runs); contract method without a handler → NOT_SUPPORTED; any failure → its code and sentence.
 
 /** The long operations kept as jobs (their dry runs are quick reads, and are not). */
-const JOB_KINDS: ReadonlySet<string> = new Set<JobKind>(['verify', 'initialize', 'migrate', 'rehearse', 'repair', 'backup', 'verifyBackup', 'restore', 'recoverRows', 'query']);
+const JOB_KINDS: ReadonlySet<string> = new Set<JobKind>(['verify', 'initialize', 'migrate', 'rehearse', 'repair', 'backup', 'verifyBackup', 'restore', 'recoverRows', 'salvage', 'query']);
 
 function isJob(method: DatabaseMethod, options: Record<string, unknown>): method is DatabaseMethod & JobKind {
   return JOB_KINDS.has(method) && options.dryRun !== true;

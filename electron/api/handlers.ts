@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
 import type { ApiResults } from '../../shared/api-results';
 import type { MethodName, ValidInput } from '../../shared/contract';
 import type { DatabaseEntry } from '../../shared/types';
@@ -10,6 +11,7 @@ import { backup } from '../engine/backup';
 import { baseline } from '../engine/baseline';
 import { history } from '../engine/history';
 import { runQuery } from '../engine/query';
+import { browseRows, rowChildren } from '../engine/rows';
 import { listTables } from '../engine/tables';
 import { schemaObjects } from '../engine/schema-objects';
 import { initialize } from '../engine/initialize';
@@ -20,6 +22,7 @@ import { rehearse } from '../engine/rehearse';
 import { recoverRows } from '../engine/recover-rows';
 import { repair } from '../engine/repair';
 import { restore } from '../engine/restore';
+import { salvage } from '../engine/salvage';
 import { migrationFor } from '../engine/schema-folder';
 import { status } from '../engine/status';
 import { verify } from '../engine/verify';
@@ -85,6 +88,16 @@ async function createDatabase(input: ValidInput<'createDatabase'>, ctx: HostCont
   return ctx.registry.add(path, schema.name);
 }
 
+/**
+ * Where a salvage of `dbPath` goes: a new file beside it, named by the host (no path crosses the
+ * wire), e.g. chat.db → chat-salvaged-2026-11-30T16-45-00-123Z.db.
+ */
+export function salvagedPathBeside(dbPath: string, now = new Date()): string {
+  const ext = extname(dbPath);
+  const stamp = now.toISOString().replace(/[:.]/g, '-');
+  return join(dirname(dbPath), `${basename(dbPath, ext)}-salvaged-${stamp}${ext || '.db'}`);
+}
+
 export const handlers: HandlerTable = {
   listSchemas: host((_input, ctx) => ctx.schemas.summaries()),
   listDatabases: host((_input, ctx) => ctx.registry.list()),
@@ -104,6 +117,8 @@ export const handlers: HandlerTable = {
   tables: engine((ctx) => listTables(ctx)),
   schemaObjects: engine((ctx) => schemaObjects(ctx)),
   query: engine((ctx, o) => runQuery(ctx, { sql: o.sql, limit: o.limit, timeoutMs: o.timeoutMs })),
+  rows: engine((ctx, o) => browseRows(ctx, o)),
+  rowChildren: engine((ctx, o) => rowChildren(ctx, o)),
   verify: engine((ctx, o) => verify(ctx, o.level)),
   initialize: engine((ctx, o) => initialize(ctx, { to: o.to })),
   migrate: engine((ctx, o) => migrate(ctx, { to: o.to, backup: o.backup })),
@@ -113,6 +128,7 @@ export const handlers: HandlerTable = {
   verifyBackup: engine((ctx, o) => verifyBackup(ctx, { backup: o.backup, full: o.full })),
   restore: engine((ctx, o) => restore(ctx, { backup: o.backup })),
   recoverRows: engine((ctx, o) => recoverRows(ctx, { table: o.table, backup: o.backup, dryRun: o.dryRun })),
+  salvage: engine((ctx) => salvage(ctx, { out: salvagedPathBeside(ctx.dbPath) })),
   plan: engine((ctx, o) => plan(ctx, { to: o.to })),
   rehearse: engine((ctx, o) => rehearse(ctx, { to: o.to })),
   baseline: engine((ctx, o) => baseline(ctx, { version: o.version })),

@@ -32,6 +32,9 @@ const BAD_INPUT: Record<MethodName, { input: unknown; field: string; says: RegEx
   tables: [{ input: { db: 'main', sql: 'DROP TABLE x' }, field: 'sql', says: /unexpected field "sql"/ }],
   schemaObjects: [{ input: { db: 'main', sql: 'SELECT 1' }, field: 'sql', says: /unexpected field "sql"/ }],
   fleetStatus: [{ input: { group: 'no spaces allowed' }, field: 'group', says: /a group name/ }],
+  salvage: [{ input: { db: 'main', out: '/tmp/x.db' }, field: 'out', says: /unexpected field "out"/ }],
+  rows: [{ input: { db: 'main', table: 'x', limit: 5000 }, field: 'limit', says: /limit/ }, { input: { db: 'main', table: 'x', filters: [{ column: 'a', op: 'like' }] }, field: 'filters.0.op', says: /op/ }],
+  rowChildren: [{ input: { db: 'main', table: '', row: {} }, field: 'table', says: /a name/ }],
   query: [{ input: { db: 'main', sql: 'SELECT 1', limit: 0 }, field: 'limit', says: /limit/ }, { input: { db: 'main', sql: '   ' }, field: 'sql', says: /a query/ }],
   verify: [
     { input: { db: 'a', level: 'deep' }, field: 'level', says: /"level" must be one of "quick", "full"/ },

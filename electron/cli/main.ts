@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { fileURLToPath } from 'node:url';
 import packageJson from '../../package.json' with { type: 'json' };
-import type { BackupInfo, HealthStatus, QueryResult } from '../../shared/types';
+import type { BackupInfo, HealthStatus, QueryResult, RowFilter, RowSort } from '../../shared/types';
 import { acceptChecksum } from '../engine/accept-checksum';
 import { backup } from '../engine/backup';
 import { backupFolderOf } from '../engine/backup-folder';
@@ -14,7 +14,8 @@ import { WardenError } from '../engine/errors';
 import { history } from '../engine/history';
 import { listTables } from '../engine/tables';
 import { queryCsv } from '../../shared/query-csv';
-import { renderQuery, renderSalvage, renderTables } from './render-data';
+import { renderQuery, renderRows, renderSalvage, renderTables } from './render-data';
+import { browseRows, DEFAULT_PAGE_ROWS } from '../engine/rows';
 import { DEFAULT_QUERY_LIMIT, DEFAULT_QUERY_TIMEOUT_MS, runQuery } from '../engine/query';
 import { salvage } from '../engine/salvage';
 import { initialize } from '../engine/initialize';
@@ -115,6 +116,30 @@ function positiveNumber(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('It must be a number above 0.');
   return n;
+}
+
+/** A whole number of 0 or more (an offset). */
+function wholeNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('It must be a whole number, 0 or more.');
+  return n;
+}
+
+/** --sort COLUMN or COLUMN:desc (COLUMN:asc too). */
+function sortOption(value: string): RowSort {
+  const match = /^(.+?)(?::(asc|desc))?$/i.exec(value);
+  if (!match) throw new InvalidArgumentError('Give a column, or COLUMN:desc.');
+  return { column: match[1], direction: (match[2]?.toLowerCase() ?? 'asc') as RowSort['direction'] };
+}
+
+/** --where COLUMN=VALUE, COLUMN!=VALUE, COLUMN~TEXT (contains), COLUMN:null or COLUMN:notnull; repeatable. */
+function whereOption(value: string, previous: RowFilter[] = []): RowFilter[] {
+  const nullness = /^(.+):(null|notnull)$/i.exec(value);
+  if (nullness) return [...previous, { column: nullness[1], op: nullness[2].toLowerCase() === 'null' ? 'isNull' : 'notNull' }];
+  const compare = /^(.+?)(!=|=|~)(.*)$/s.exec(value);
+  if (!compare) throw new InvalidArgumentError('Write COLUMN=VALUE, COLUMN!=VALUE, COLUMN~TEXT, COLUMN:null or COLUMN:notnull.');
+  const op = compare[2] === '=' ? 'eq' : compare[2] === '!=' ? 'ne' : 'contains';
+  return [...previous, { column: compare[1], op, value: compare[3] }];
 }
 
 /** Runs one command: builds the engine context, reports progress and logs on stderr, prints the outcome. */
@@ -289,6 +314,19 @@ export function buildProgram(): Command {
       run(o, async (ctx) => {
         const result = await runQuery(ctx, { sql: o.sql, limit: o.limit, timeoutMs: o.timeout * 1000 });
         return { document: result, render: (shown: QueryResult) => (o.csv ? queryCsv(shown).replace(/\n$/, '') : renderQuery(shown)), exitCode: EXIT.ok };
+      }),
+    );
+
+  withCommonOptions(program.command('rows').description('one page of a table\'s or view\'s rows, sorted and filtered; reads only'))
+    .requiredOption('--table <name>', 'the table or view')
+    .option('--sort <column[:desc]>', 'sort by a column (ascending, or :desc)', sortOption)
+    .option('--where <filter>', 'COLUMN=VALUE, COLUMN!=VALUE, COLUMN~TEXT (contains), COLUMN:null or COLUMN:notnull; repeat to narrow further', whereOption)
+    .option('--offset <n>', 'rows to skip', wholeNumber, 0)
+    .option('--limit <n>', 'rows to show (at most 1000)', positiveNumber, DEFAULT_PAGE_ROWS)
+    .action((o: CommonOptions & { table: string; sort?: RowSort; where?: RowFilter[]; offset: number; limit: number }) =>
+      run(o, (ctx) => {
+        const page = browseRows(ctx, { table: o.table, sort: o.sort ?? null, filters: o.where ?? [], offset: o.offset, limit: Math.min(1000, Math.trunc(o.limit)), withTotal: true });
+        return { document: page, render: renderRows, exitCode: EXIT.ok };
       }),
     );
 

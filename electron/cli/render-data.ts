@@ -1,7 +1,7 @@
-import type { QueryResult, SalvageReport, TablesReport } from '../../shared/types';
+import type { QueryResult, RowFilter, RowsPage, SalvageReport, TablesReport } from '../../shared/types';
 import { formatBytes, problemTable, table } from './output';
 
-// Output of the data commands (tables, query, salvage).
+// Output of the data commands (tables, rows, query, salvage).
 
 /** "3 (12.0 KB)": the names are in --json; a table of five long names would not fit a terminal. */
 function indexesCell(indexes: TablesReport['tables'][number]['indexes'], measured: boolean): string {
@@ -53,4 +53,19 @@ function shown(value: Value): string {
 export function renderQuery(result: QueryResult): string {
   const more = result.more ? `\nShowing the first ${result.limit} rows; there are more (raise --limit).` : `\n${result.rows.length} row(s) in ${result.durationMs} ms.`;
   return `${table(result.columns, result.rows.map((row) => row.map(shown)))}${more}`;
+}
+
+function filterText(filter: RowFilter): string {
+  const value = JSON.stringify(filter.value);
+  return { eq: `${filter.column} = ${value}`, ne: `${filter.column} IS NOT ${value}`, contains: `${filter.column} contains ${value}`, isNull: `${filter.column} IS NULL`, notNull: `${filter.column} IS NOT NULL` }[filter.op];
+}
+
+export function renderRows(page: RowsPage): string {
+  const total = page.total ?? 0;
+  const first = page.rows.length ? page.offset + 1 : 0;
+  const where = page.filters.length ? ` where ${page.filters.map(filterText).join(' and ')}` : '';
+  const sorted = page.sort ? `, sorted by ${page.sort.column} ${page.sort.direction}` : '';
+  const summary = `Rows ${first}–${page.offset + page.rows.length} of ${total} in ${page.table}${where}${sorted}.`;
+  const next = page.offset + page.rows.length < total ? ` Next: --offset ${page.offset + page.rows.length}.` : '';
+  return `${page.rows.length ? `${table(page.columns.map((c) => c.name), page.rows.map((row) => row.map(shown)))}\n` : ''}${summary}${next}`;
 }

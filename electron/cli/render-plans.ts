@@ -1,4 +1,4 @@
-import type { AcceptChecksumResult, BaselineResult, LintWarning, MigrationPlan, PlanStep, Problem, RecoverRowsResult, RehearsalReport, RepairResult, ServiceStatementCoverage, ServiceStatementsRun } from '../../shared/types';
+import type { AcceptChecksumResult, BaselineResult, LintWarning, MigrationPlan, PlanStep, PlannedDataChange, Problem, RecoverRowsResult, RehearsalReport, RepairResult, ServiceStatementCoverage, ServiceStatementsRun } from '../../shared/types';
 import { problemTable, table } from './output';
 
 // Human output of plan, rehearse, repair, baseline and accept-checksum.
@@ -34,9 +34,17 @@ function renderStep(step: PlanStep): string {
     `   file      ${step.file}`,
     `   checksum  sha256 ${step.checksum}`,
     `   warnings  ${warnings}`,
+    ...step.dataChanges.map((change) => `   data      ${dataChangeLine(step.version, change)}`),
     '',
     annotatedSql(step),
   ].join('\n');
+}
+
+/** "1.2.0 will fill in mime_type on 100 rows of conversation_files (mime_type IS NULL)". */
+function dataChangeLine(version: string, change: PlannedDataChange): string {
+  if (change.rows === null) return `${version} will ${change.change} in ${change.table}; not counted yet: ${change.notCounted}`;
+  const where = change.filters.map((f) => (f.op === 'isNull' ? `${f.column} IS NULL` : f.op === 'notNull' ? `${f.column} IS NOT NULL` : `${f.column} ${f.op === 'eq' ? '=' : f.op === 'ne' ? 'IS NOT' : 'contains'} ${JSON.stringify(f.value)}`)).join(' AND ');
+  return `${version} will ${change.change} on ${plural(change.rows, 'row')} of ${change.table}${where ? ` (${where})` : ''}${change.afterEarlierSteps ? ', counted as the rows are now (earlier steps run first)' : ''}`;
 }
 
 function renderBlockers(blockers: MigrationPlan['blockers']): string {

@@ -1,5 +1,5 @@
 import semver from 'semver';
-import type { MigrationPlan, PlanBlocker, PlanStep, Problem } from '../../shared/types';
+import type { MigrationPlan, PlanBlocker, PlanStep, PlannedDataChange, Problem } from '../../shared/types';
 import { runScript } from './apply-migrations';
 import type { EngineContext } from './context';
 import { databaseStamp, planChecksum } from './database-stamp';
@@ -9,6 +9,7 @@ import { WardenError } from './errors';
 import { expectedSchemaAt } from './expected-schema';
 import { lintMigration } from './lint-migration';
 import { withDatabase, type Connection } from './open-database';
+import { countMatching } from './rows';
 import { replicateSchema } from './schema-replica';
 import { migrationFor, pendingMigrations, type Migration } from './schema-folder';
 import { coverageOf } from './service-statements';
@@ -28,11 +29,28 @@ export interface PlanOptions {
  * A step with its linter warnings, read against the schema the migration is written for (the
  * version before it) when `replay` allows rebuilding that schema.
  */
-function planStep(ctx: EngineContext, migration: Migration, replay = true): PlanStep {
+function planStep(ctx: EngineContext, migration: Migration, replay = true, dataChanges: PlannedDataChange[] = []): PlanStep {
   const index = ctx.schema.migrations.indexOf(migration);
   const before = replay && index > 0 ? expectedSchemaAt(ctx.schema, ctx.schema.migrations[index - 1].version) : undefined;
   const { version, description, file, checksum, sql } = migration;
-  return { version, description, file, checksum, sql, warnings: lintMigration(sql, before) };
+  return { version, description, file, checksum, sql, warnings: lintMigration(sql, before), dataChanges };
+}
+
+/**
+ * The rows a step changes, as its schema declares them (schema.json "dataChanges"), counted in the
+ * database as it is now. Rows a step's table or columns do not hold yet (an earlier step adds
+ * them) cannot be counted before that step runs: the rehearsal shows them.
+ */
+function plannedDataChanges(db: Connection, ctx: EngineContext, migration: Migration, afterEarlierSteps: boolean): PlannedDataChange[] {
+  return (ctx.schema.dataChanges[migration.version] ?? []).map((declared) => {
+    const planned = { ...declared, afterEarlierSteps };
+    try {
+      return { ...planned, rows: countMatching(db, ctx, declared.table, declared.filters), notCounted: null };
+    } catch (err) {
+      if (!(err instanceof WardenError) || err.code !== 'INVALID_INPUT') throw err;
+      return { ...planned, rows: null, notCounted: `${err.message.replace(/ Nothing was read\.$/, '')} An earlier step may create it: rehearse the plan to see the rows.` };
+    }
+  });
 }
 
 function versionBlockers(state: DatabaseState, ctx: EngineContext, target: string, service: ServiceDatabase | null): PlanBlocker[] {
@@ -122,7 +140,8 @@ function readPlan(db: Connection, ctx: EngineContext, target: string): Omit<Migr
   const expected = expectedSchemaAt(ctx.schema, target);
   const serviceStatements = list && coverageOf(list, expected);
   const tables = [...expected.tables.keys()].sort();
-  return { path: ctx.dbPath, from: state.current, to: target, adopt, steps: pending.map((m) => planStep(ctx, m)), blockers, drift, serviceStatements, tables };
+  const steps = pending.map((m, k) => planStep(ctx, m, true, plannedDataChanges(db, ctx, m, k > 0)));
+  return { path: ctx.dbPath, from: state.current, to: target, adopt, steps, blockers, drift, serviceStatements, tables };
 }
 
 /** Reads what migrating to `to` (the latest by default) would do, without writing anything. */

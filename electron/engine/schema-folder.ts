@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import semver from 'semver';
 import * as z from 'zod/mini';
 import '../../shared/zod-messages';
+import type { RowFilter } from '../../shared/types';
 import { WardenError } from './errors';
 import { readServiceStatements, type ServiceStatementList } from './service-statements';
 
@@ -25,6 +26,18 @@ export interface LegacyHistory {
   definition: string | null;
 }
 
+/**
+ * The rows a migration step changes, declared beside it in schema.json ("dataChanges", by version):
+ * which table, what happens to them in words, and the filters that select them (as the Data view
+ * filters rows), so a plan can count them and the console can browse them before anything runs.
+ */
+export interface DataChangeDeclaration {
+  table: string;
+  /** What the step does to those rows, as a verb phrase: "fill in mime_type". */
+  change: string;
+  filters: RowFilter[];
+}
+
 export interface SchemaDefinition {
   dir: string;
   name: string;
@@ -37,6 +50,8 @@ export interface SchemaDefinition {
   latest: string;
   /** The statements the schema's service runs (service-statements.json); null when the folder lists none. */
   serviceStatements: ServiceStatementList | null;
+  /** The rows each version's step changes, by version (see DataChangeDeclaration). */
+  dataChanges: Record<string, DataChangeDeclaration[]>;
 }
 
 const schemaJson = z.object({
@@ -44,6 +59,21 @@ const schemaJson = z.object({
   title: z.string().check(z.minLength(1)),
   description: z._default(z.string(), ''),
   applicationId: z.number().check(z.int(), z.minimum(1), z.maximum(0x7fffffff)),
+  dataChanges: z._default(
+    z.record(
+      z.string(),
+      z.array(
+        z.object({
+          table: z.string().check(z.minLength(1)),
+          change: z.string().check(z.minLength(3)),
+          filters: z.array(
+            z.object({ column: z.string().check(z.minLength(1)), op: z.enum(['eq', 'ne', 'contains', 'isNull', 'notNull']), value: z.optional(z.union([z.string(), z.number()])) }),
+          ),
+        }),
+      ),
+    ),
+    {},
+  ),
   legacy: z._default(
     z.nullable(
       z.object({
@@ -140,7 +170,9 @@ export function loadSchema(dir: string): SchemaDefinition {
   const meta = readSchemaJson(absolute);
   const migrations = readMigrations(absolute);
   const latest = migrations[migrations.length - 1].version;
-  return { dir: absolute, ...meta, migrations, latest, serviceStatements: readServiceStatements(absolute, latest) };
+  // A declaration for a version the folder has no migration for describes no step (a copy of the folder may leave out later migrations).
+  const dataChanges = Object.fromEntries(Object.entries(meta.dataChanges).filter(([version]) => migrations.some((m) => m.version === version)));
+  return { dir: absolute, ...meta, dataChanges, migrations, latest, serviceStatements: readServiceStatements(absolute, latest) };
 }
 
 /** Every schema folder under a root (each sub-folder with a schema.json), by name. */

@@ -23,6 +23,7 @@ describe('listTables', () => {
     for (const t of tables) {
       expect(t.rows, t.name).toBe(Number(sqlite3(dbPath, `SELECT count(*) FROM "${t.name}"`)));
       expect(t.bytes, t.name).toBe(Number(sqlite3(dbPath, `SELECT sum(pgsize) FROM dbstat WHERE name = '${t.name}'`)));
+      expect(t.columns.join('\n'), t.name).toBe(sqlite3(dbPath, `SELECT name FROM pragma_table_info('${t.name}')`));
     }
     expect(report.tables.filter((t) => t.kind === 'view').map((t) => [t.name, t.rows, t.bytes])).toEqual([
       ['v_active_files', null, null], ['v_pending_cleanups', null, null], ['v_session_file_summary', null, null],

@@ -42,7 +42,8 @@ export function listTables(ctx: EngineContext): TablesReport {
         const indexes = objects
           .filter((o) => o.type === 'index' && o.tbl_name === object.name)
           .map((o) => ({ name: o.name, automatic: o.sql === null, bytes: sizes?.get(o.name) ?? null }));
-        return { name: object.name, kind: object.type as 'table' | 'view', rows, bytes: object.type === 'table' ? (sizes?.get(object.name) ?? null) : null, indexes };
+        const columns = (db.prepare('SELECT name FROM pragma_table_info(?)').all(object.name) as { name: string }[]).map((c) => c.name);
+        return { name: object.name, kind: object.type as 'table' | 'view', rows, bytes: object.type === 'table' ? (sizes?.get(object.name) ?? null) : null, indexes, columns };
       });
       const pageSize = db.pragma('page_size', { simple: true }) as number;
       const pages = db.pragma('page_count', { simple: true }) as number;

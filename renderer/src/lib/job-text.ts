@@ -16,6 +16,7 @@ const KINDS: Record<JobKind, { label: string; view: ViewId }> = {
   verifyBackup: { label: 'Backup check', view: 'backups' },
   restore: { label: 'Restore', view: 'backups' },
   recoverRows: { label: 'Row recovery', view: 'integrity' },
+  salvage: { label: 'Salvage', view: 'integrity' },
   query: { label: 'Query', view: 'data' },
 };
 
@@ -71,6 +72,10 @@ function doneSummary(job: Job): string {
     case 'recoverRows': {
       const r = result as ApiResults['recoverRows'];
       return `${plural(r.tables.reduce((sum, t) => sum + t.copied, 0), 'row')} copied back`;
+    }
+    case 'salvage': {
+      const r = result as ApiResults['salvage'];
+      return `${plural(r.tables.reduce((sum, t) => sum + (t.salvaged ?? 0), 0), 'row')} salvaged into a new file`;
     }
     case 'query':
       return 'Done';

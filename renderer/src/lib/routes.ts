@@ -28,7 +28,8 @@ function isViewId(value: string | undefined): value is ViewId {
 }
 
 export function parseRoute(hash: string): Route {
-  const [, kind, db, view] = hash.replace(/^#/, '').split('/');
+  // What follows a '?' belongs to the view (the Data view's browse link), not to the route.
+  const [, kind, db, view] = hash.replace(/^#/, '').split('?')[0].split('/');
   if (kind === 'fleet') return { db: null, view: 'overview', fleet: true };
   if (kind !== 'db' || !db) return { db: null, view: 'overview', fleet: false };
   return { db: decodeURIComponent(db), view: isViewId(view) ? view : 'overview', fleet: false };

@@ -144,6 +144,7 @@ export const PLAN_FROM_100: MigrationPlan = {
         { rule: 'table-rebuild', severity: 'caution', message: 'Rebuilds file_access_log.', line: 2, statement: 'CREATE TABLE new_file_access_log (\n  log_id INTEGER PRIMARY KEY\n);' },
         { rule: 'drop-table', severity: 'danger', message: 'Drops file_access_log.', line: 5, statement: 'DROP TABLE file_access_log;' },
       ],
+      dataChanges: [],
     },
     {
       version: '1.2.0',
@@ -152,6 +153,7 @@ export const PLAN_FROM_100: MigrationPlan = {
       checksum: 'c'.repeat(64),
       sql: "ALTER TABLE conversation_files ADD COLUMN storage_backend TEXT NOT NULL DEFAULT 'local';\n",
       warnings: [],
+      dataChanges: [{ table: 'conversation_files', change: 'fill in mime_type (as application/octet-stream)', filters: [{ column: 'mime_type', op: 'isNull' }], rows: 100, notCounted: null, afterEarlierSteps: true }],
     },
   ],
 };

@@ -14,9 +14,9 @@ const TABLES: TablesReport = {
   sizesMeasured: true,
   fileBytes: 94_208,
   tables: [
-    { name: 'conversation_files', kind: 'table', rows: 1200, bytes: 40_960, indexes: [{ name: 'sqlite_autoindex_conversation_files_1', automatic: true, bytes: 8192 }, { name: 'idx_files_session', automatic: false, bytes: 4096 }] },
-    { name: 'file_cleanup_queue', kind: 'table', rows: 0, bytes: 4096, indexes: [] },
-    { name: 'active_files', kind: 'view', rows: null, bytes: null, indexes: [] },
+    { name: 'conversation_files', kind: 'table', rows: 1200, bytes: 40_960, indexes: [{ name: 'sqlite_autoindex_conversation_files_1', automatic: true, bytes: 8192 }, { name: 'idx_files_session', automatic: false, bytes: 4096 }], columns: ['file_id', 'session_id', 'mime_type', 'file_size'] },
+    { name: 'file_cleanup_queue', kind: 'table', rows: 0, bytes: 4096, indexes: [], columns: ['cleanup_id', 'file_id'] },
+    { name: 'active_files', kind: 'view', rows: null, bytes: null, indexes: [], columns: ['file_id', 'session_count'] },
   ],
 };
 
@@ -41,9 +41,9 @@ describe('DataView', () => {
     renderConsole(<DataView db="main" />, { api: createFakeApi({ tables: () => TABLES }) });
     const list = await screen.findByRole('table', { name: 'Tables and views' });
     const cells = (name: string) => within(within(list).getByRole('row', { name: new RegExp(name) })).getAllByRole('cell').map((c) => c.textContent);
-    expect(cells('conversation_files')).toEqual(['conversation_files', 'table', (1200).toLocaleString(), '40 KB', '2', '12 KB']);
-    expect(cells('file_cleanup_queue')).toEqual(['file_cleanup_queue', 'table', '0', '4.0 KB', 'none', '—']);
-    expect(cells('active_files')).toEqual(['active_files', 'view', '—', '—', 'none', '—']);
+    expect(cells('conversation_files')).toEqual(['conversation_files', 'table', (1200).toLocaleString(), '40 KB', '2', '12 KB', 'Query']);
+    expect(cells('file_cleanup_queue')).toEqual(['file_cleanup_queue', 'table', '0', '4.0 KB', 'none', '—', 'Query']);
+    expect(cells('active_files')).toEqual(['active_files', 'view', '—', '—', 'none', '—', 'Query']);
     expect(screen.getByText(/3 tables and views · file 92 KB/)).toBeTruthy();
   });
 
@@ -55,10 +55,10 @@ describe('DataView', () => {
     expect(within(row).getAllByRole('cell')[3].getAttribute('title')).toBe('Not measured: this SQLite build has no dbstat');
   });
 
-  it('a table name runs SELECT * on it and shows NULL as NULL and a BLOB as its size and hex', async () => {
+  it('a table\'s Query button runs SELECT * on it and shows NULL as NULL and a BLOB as its size and hex', async () => {
     const api = createFakeApi({ tables: () => TABLES, query: () => queryResult() });
     renderConsole(<DataView db="main" />, { api });
-    fireEvent.click(await screen.findByRole('button', { name: 'conversation_files' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Query conversation_files in the SQL box' }));
     const result = await screen.findByRole('table', { name: 'Query result' });
     expect(api.query).toHaveBeenCalledWith({ db: 'main', sql: 'SELECT * FROM "conversation_files" LIMIT 100', limit: 1000, operationId: expect.stringMatching(/^op-/) });
     expect((screen.getByLabelText('SQL') as HTMLTextAreaElement).value).toBe('SELECT * FROM "conversation_files" LIMIT 100');
@@ -79,6 +79,36 @@ describe('DataView', () => {
     fireEvent.keyDown(screen.getByLabelText('SQL'), { key: 'Enter', ctrlKey: true });
     expect(await screen.findByText(/Showing the first 2 rows; there are more/)).toBeTruthy();
     expect(api.query).toHaveBeenCalledWith(expect.objectContaining({ sql: 'SELECT * FROM conversation_files', limit: 2 }));
+  });
+
+  it('offers the database\'s names as you type, in a listbox the keyboard drives, the SQL still highlighted', async () => {
+    renderConsole(<DataView db="main" />, { api: createFakeApi({ tables: () => TABLES }) });
+    await screen.findByRole('table', { name: 'Tables and views' });
+    const box = screen.getByLabelText('SQL') as HTMLTextAreaElement;
+    fireEvent.change(box, { target: { value: 'SELECT f' } });
+    const names = screen.getByRole('listbox', { name: 'Names in this database' });
+    expect(within(names).getAllByRole('option').map((o) => o.textContent)).toEqual([
+      'file_cleanup_queue table',
+      'file_id column of conversation_files, file_cleanup_queue, active_files',
+      'file_size column of conversation_files',
+    ]);
+    expect(box.getAttribute('aria-activedescendant')).toBe(within(names).getAllByRole('option')[0].id);
+    fireEvent.keyDown(box, { key: 'ArrowDown' });
+    expect(within(names).getAllByRole('option')[1].getAttribute('aria-selected')).toBe('true');
+    fireEvent.keyDown(box, { key: 'Enter' });
+    expect(box.value).toBe('SELECT file_id');
+    expect(screen.queryByRole('listbox')).toBeNull();
+
+    fireEvent.change(box, { target: { value: 'SELECT file_id FROM conversation_files c WHERE c.mi' } });
+    expect(within(screen.getByRole('listbox')).getAllByRole('option').map((o) => o.textContent)).toEqual(['mime_type column of conversation_files']);
+    fireEvent.keyDown(box, { key: 'Tab' });
+    expect(box.value).toBe('SELECT file_id FROM conversation_files c WHERE c.mime_type');
+    expect(document.querySelector('.sql-editor__highlight .hljs-keyword')?.textContent).toBe('SELECT');
+
+    fireEvent.change(box, { target: { value: 'SELECT * FROM act' } });
+    fireEvent.keyDown(box, { key: 'Escape' });
+    expect(screen.queryByRole('listbox')).toBeNull();
+    expect(box.value).toBe('SELECT * FROM act');
   });
 
   it('shows a refused write as the engine says it, with no result', async () => {
@@ -110,7 +140,7 @@ describe('DataView', () => {
     fireEvent.change(screen.getByLabelText('SQL'), { target: { value: 'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n' } });
     fireEvent.click(screen.getByRole('button', { name: 'Run' }));
     const cancel = await screen.findByRole('button', { name: 'Cancel' });
-    expect(((await screen.findByRole('button', { name: 'conversation_files' })) as HTMLButtonElement).disabled).toBe(true); // one query at a time
+    expect(((await screen.findByRole('button', { name: 'Query conversation_files in the SQL box' })) as HTMLButtonElement).disabled).toBe(true); // one query at a time
     fireEvent.click(cancel);
     await waitFor(() => expect(api.cancel).toHaveBeenCalled());
     const operationId = api.query.mock.calls[0][0].operationId;
@@ -127,7 +157,7 @@ describe('DataView', () => {
     const clicked: string[] = [];
     HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) { clicked.push(this.download); };
     renderConsole(<DataView db="main" />, { api: createFakeApi({ tables: () => TABLES, query: () => queryResult() }) });
-    fireEvent.click(await screen.findByRole('button', { name: 'conversation_files' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Query conversation_files in the SQL box' }));
     fireEvent.click(await screen.findByRole('button', { name: 'Export CSV' }));
     fireEvent.click(screen.getByRole('button', { name: 'Export JSON' }));
     expect(clicked).toEqual(['query-result.csv', 'query-result.json']);

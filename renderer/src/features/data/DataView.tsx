@@ -3,10 +3,13 @@ import { TableFrame } from '../../components/TableFrame';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Panel } from '../../components/Panel';
 import { EmptyState, LoadingState } from '../../components/QueryStates';
+import { hrefForBrowse, useBrowseTarget, type BrowseTarget } from '../../lib/browse-link';
 import { formatBytes, plural } from '../../lib/format';
+import { hrefFor } from '../../lib/routes';
 import { useReadOnlyQuery, useTables } from './data-queries';
 import { QueryForm } from './QueryForm';
 import { QueryOutcome } from './QueryOutcome';
+import { RowsBrowser } from './RowsBrowser';
 import { TablesList } from './TablesList';
 import './data.css';
 
@@ -17,7 +20,14 @@ export function quoteIdentifier(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-function TablesPanel({ db, onShowRows, busy }: { db: string; onShowRows: (name: string) => void; busy: boolean }) {
+interface TablesPanelProps {
+  db: string;
+  onBrowse: (name: string) => void;
+  onQuery: (name: string) => void;
+  busy: boolean;
+}
+
+function TablesPanel({ db, onBrowse, onQuery, busy }: TablesPanelProps) {
   const tables = useTables(db);
   const report = tables.data;
   const subtitle = report && (
@@ -33,16 +43,21 @@ function TablesPanel({ db, onShowRows, busy }: { db: string; onShowRows: (name: 
       {report?.tables.length === 0 && <EmptyState title="No tables or views">This database has no schema yet.</EmptyState>}
       {report && report.tables.length > 0 && (
         <TableFrame label="Tables and views" className="data__tables">
-          <TablesList report={report} onShowRows={onShowRows} busy={busy} />
+          <TablesList report={report} onBrowse={onBrowse} onQuery={onQuery} busy={busy} />
         </TableFrame>
       )}
     </Panel>
   );
 }
 
-/** Tables and views with their sizes, and a read-only SQL box whose results can be exported. */
+/** Tables and views with their sizes, any one's rows browsed, and a read-only SQL box whose results can be exported. */
 export function DataView({ db }: { db: string }) {
+  const target = useBrowseTarget();
+  const browse = (next: BrowseTarget) => {
+    window.location.hash = hrefForBrowse(db, next);
+  };
   const query = useReadOnlyQuery(db);
+  const schema = useTables(db).data?.tables;
   const [sql, setSql] = useState('');
   const [limit, setLimit] = useState(DEFAULT_ROW_LIMIT);
   const queryPanel = useRef<HTMLDivElement>(null);
@@ -56,9 +71,11 @@ export function DataView({ db }: { db: string }) {
 
   return (
     <div className="data">
-      <TablesPanel db={db} onShowRows={showRows} busy={query.isRunning} />
+      {/* The rows come first while browsing: they are what the user just asked for. */}
+      {target && <RowsBrowser db={db} target={target} onBrowse={browse} onClose={() => (window.location.hash = hrefFor(db, 'data'))} />}
+      <TablesPanel db={db} onBrowse={(table) => browse({ table, sort: null, filters: [] })} onQuery={showRows} busy={query.isRunning} />
       <div ref={queryPanel}>
-        <Panel title="Read-only SQL" subtitle="Click a table's name to see its first rows, or write a query.">
+        <Panel title="Read-only SQL" subtitle="Write a query (the database's names are offered as you type), or start from a table's SELECT (its Query button).">
           <QueryForm
             sql={sql}
             onSqlChange={setSql}
@@ -68,6 +85,7 @@ export function DataView({ db }: { db: string }) {
             cancelling={query.isCancelling}
             onRun={() => query.start({ sql, limit })}
             onCancel={query.cancel}
+            schema={schema}
           />
           {!query.isRunning && query.error != null && <ErrorNotice error={query.error} />}
           {!query.isRunning && query.result && !query.error && <QueryOutcome result={query.result} />}

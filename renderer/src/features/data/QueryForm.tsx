@@ -1,5 +1,6 @@
 import { useId, type FormEvent } from 'react';
 import { Button } from '../../components/Button';
+import type { SchemaObject } from './sql-completion';
 import { SqlEditor } from './SqlEditor';
 
 export const MAX_ROW_LIMIT = 100_000;
@@ -13,10 +14,12 @@ interface QueryFormProps {
   cancelling: boolean;
   onRun: () => void;
   onCancel: () => void;
+  /** The names the SQL box offers as you type. */
+  schema?: SchemaObject[];
 }
 
 /** The query box: SQL, a row limit, Run (Ctrl/Cmd+Enter) and, while it runs, Cancel. */
-export function QueryForm({ sql, onSqlChange, limit, onLimitChange, running, cancelling, onRun, onCancel }: QueryFormProps) {
+export function QueryForm({ sql, onSqlChange, limit, onLimitChange, running, cancelling, onRun, onCancel, schema }: QueryFormProps) {
   const id = useId();
   const canRun = sql.trim() !== '' && !running;
   const submit = (event: FormEvent) => {
@@ -26,7 +29,7 @@ export function QueryForm({ sql, onSqlChange, limit, onLimitChange, running, can
   return (
     <form className="query-form" onSubmit={submit} aria-label="Read-only query">
       <label className="field__label" htmlFor={`${id}-sql`}>SQL</label>
-      <SqlEditor id={`${id}-sql`} value={sql} onChange={onSqlChange} onRun={() => canRun && onRun()} describedBy={`${id}-help`} />
+      <SqlEditor id={`${id}-sql`} value={sql} onChange={onSqlChange} onRun={() => canRun && onRun()} describedBy={`${id}-help`} schema={schema} />
       <p className="field__help" id={`${id}-help`}>
         Runs on a read-only connection: SELECT, WITH … SELECT, VALUES, EXPLAIN and reading PRAGMAs. Anything that would write is refused.
       </p>

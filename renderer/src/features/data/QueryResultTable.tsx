@@ -1,19 +1,12 @@
 import type { QueryResult } from '../../../../shared/types';
+import { CellContent } from './CellValue';
 
 type Value = QueryResult['rows'][number][number];
 
-/** NULL as a muted NULL, a BLOB as its size and first bytes in hex; the rest as SQLite gave it. */
+/** A cell of the result, with the class that styles NULL, BLOB and numbers. */
 function ValueCell({ value }: { value: Value }) {
-  if (value === null) return <td className="query-value query-value--null">NULL</td>;
-  if (typeof value === 'object') {
-    return (
-      <td className="query-value query-value--blob">
-        BLOB {value.blob.toLocaleString()} {value.blob === 1 ? 'byte' : 'bytes'}
-        {value.blob > 0 && <span className="query-value__hex mono"> {value.hex}{value.blob > 16 ? '…' : ''}</span>}
-      </td>
-    );
-  }
-  return <td className={typeof value === 'number' ? 'query-value number' : 'query-value'}>{String(value)}</td>;
+  const kind = value === null ? ' query-value--null' : typeof value === 'object' ? ' query-value--blob' : typeof value === 'number' ? ' number' : '';
+  return <td className={`query-value${kind}`}><CellContent value={value} /></td>;
 }
 
 /** The rows a query returned, under its column names. */

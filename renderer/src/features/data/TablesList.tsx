@@ -20,14 +20,16 @@ function IndexesCells({ table, measured }: { table: TableSummary; measured: bool
 
 interface TablesListProps {
   report: TablesReport;
-  /** Called with the name of the table or view the user wants to see rows of. */
-  onShowRows: (name: string) => void;
-  /** A query is running: one at a time, so the names wait. */
+  /** Called with the name of the table or view whose rows the user wants to browse. */
+  onBrowse: (name: string) => void;
+  /** Called with the name of the table or view to start a query on. */
+  onQuery: (name: string) => void;
+  /** A query is running: one at a time, so the Query buttons wait. */
   busy: boolean;
 }
 
-/** Every table and view: kind, rows, size and indexes; a name shows its first rows. */
-export function TablesList({ report, onShowRows, busy }: TablesListProps) {
+/** Every table and view: kind, rows, size and indexes; a name browses its rows, Query starts a SELECT on it. */
+export function TablesList({ report, onBrowse, onQuery, busy }: TablesListProps) {
   const measured = report.sizesMeasured;
   return (
     <table className="data-table" aria-label="Tables and views">
@@ -39,13 +41,14 @@ export function TablesList({ report, onShowRows, busy }: TablesListProps) {
           <th className="number">Size</th>
           <th className="number">Indexes</th>
           <th className="number">Index size</th>
+          <th><span className="visually-hidden">Query</span></th>
         </tr>
       </thead>
       <tbody>
         {report.tables.map((table) => (
           <tr key={table.name}>
             <td>
-              <button type="button" className="table-name mono" onClick={() => onShowRows(table.name)} disabled={busy} title={`Show the first 100 rows of ${table.name}`}>
+              <button type="button" className="table-name mono" onClick={() => onBrowse(table.name)} title={`Browse the rows of ${table.name}`}>
                 {table.name}
               </button>
             </td>
@@ -53,6 +56,11 @@ export function TablesList({ report, onShowRows, busy }: TablesListProps) {
             <td className="number">{table.rows === null ? <span className="muted" title="A view's rows are not counted: that would run its query">—</span> : formatCount(table.rows)}</td>
             <SizeCell bytes={table.bytes} measured={measured} />
             <IndexesCells table={table} measured={measured} />
+            <td>
+              <button type="button" className="table-query" onClick={() => onQuery(table.name)} disabled={busy} aria-label={`Query ${table.name} in the SQL box`} title={`SELECT the first 100 rows of ${table.name} in the SQL box`}>
+                Query
+              </button>
+            </td>
           </tr>
         ))}
       </tbody>

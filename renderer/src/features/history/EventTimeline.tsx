@@ -3,14 +3,11 @@ import { useId, useRef, useState, type KeyboardEvent } from 'react';
 import type { LifecycleEvent } from '../../../../shared/types';
 import { Tag } from '../../components/Tag';
 import { formatTimestamp, formatDuration } from '../../lib/format';
+import { remInPx } from '../../lib/rem';
 import { ACTION_LABELS, describeEvent, emphasisOf, eventDurationMs } from './event-text';
 
 /** A row's height in rem: rows grow with the browser's font size, as their text does. */
 const ROW_HEIGHT_REM = 2.25;
-
-function rowHeightPx(): number {
-  return ROW_HEIGHT_REM * (parseFloat(getComputedStyle(document.documentElement).fontSize) || 16);
-}
 const PAGE = 12;
 
 function EventRow({ event }: { event: LifecycleEvent }) {
@@ -46,7 +43,7 @@ export function EventTimeline({ events, onOpen }: EventTimelineProps) {
   const scroller = useRef<HTMLDivElement>(null);
   const [active, setActive] = useState(0);
   const baseId = useId();
-  const [rowHeight] = useState(rowHeightPx);
+  const [rowHeight] = useState(() => remInPx(ROW_HEIGHT_REM));
   const virtualizer = useVirtualizer({ count: events.length, getScrollElement: () => scroller.current, estimateSize: () => rowHeight, overscan: 12 });
   const current = Math.min(active, events.length - 1);
 

@@ -1,3 +1,4 @@
+import { errorInfoOf } from '../../api/api-error';
 import { StatusUnavailable } from '../../components/StatusUnavailable';
 import { Notice } from '../../components/Notice';
 import { Panel } from '../../components/Panel';
@@ -11,6 +12,7 @@ import { useIntegrityCheck, useRepair } from './integrity-queries';
 import { groupProblems } from './object-groups';
 import { ObjectStateTable } from './ObjectStateTable';
 import { RepairPanel } from './RepairPanel';
+import { SalvagePanel } from './SalvagePanel';
 import './integrity.css';
 
 /** Expected objects with a finding (missing, changed, extra) by table, the checks, and Repair. */
@@ -21,7 +23,17 @@ export function IntegrityView({ db }: { db: string }) {
   const repair = useRepair(db);
 
   if (status.isPending) return <LoadingState label="Reading the database…" />;
-  if (status.isError) return <StatusUnavailable db={db} error={status.error} onRetry={() => void status.refetch()} retrying={status.isFetching} />;
+  if (status.isError) {
+    const unavailable = <StatusUnavailable db={db} error={status.error} onRetry={() => void status.refetch()} retrying={status.isFetching} />;
+    // A file SQLite cannot even read the schema of: salvage is the one thing left to try here.
+    if (errorInfoOf(status.error).code !== 'CORRUPT') return unavailable;
+    return (
+      <>
+        {unavailable}
+        <SalvagePanel db={db} />
+      </>
+    );
+  }
   if (status.data.status === 'not_initialized') {
     return (
       <EmptyState title="Nothing to compare yet" action={<a href={hrefFor(db, 'overview')}>Initialize it from the Overview</a>}>
@@ -33,9 +45,11 @@ export function IntegrityView({ db }: { db: string }) {
   const drift = problems.filter((p) => p.kind !== 'integrity' && p.kind !== 'foreign_key_violation');
   const groups = groupProblems(drift);
   const comparedAt = status.data.version ?? status.data.legacy?.version ?? null;
+  const damaged = status.data.integrity?.ok === false || lastCheck.data?.integrity.ok === false;
 
   return (
     <>
+      {damaged && <SalvagePanel db={db} />}
       <Panel
         title="Schema objects"
         subtitle={comparedAt ? `Compared with the expected schema at ${comparedAt}` : 'No recorded version to compare with'}

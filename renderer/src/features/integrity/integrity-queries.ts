@@ -73,3 +73,9 @@ export function useRecoverRows(db: string) {
     onSettled: () => queryClient.invalidateQueries({ queryKey: databaseKeys.one(db) }),
   });
 }
+
+/** Recovers what can be read into a new file beside the database; the database itself is only read. */
+export function useSalvage(db: string) {
+  const api = useApi();
+  return useLongOperation({ db, kind: 'salvage', run: (_: void, operationId) => api.salvage({ db, operationId }), varsOf: () => undefined });
+}

@@ -42,20 +42,28 @@ function ActionBody({ db, action, status, initialize, hasBackup }: ActionBodyPro
           text={`This database is at ${action.version}, newer than the latest version this tool knows (${action.latest}). Do not migrate or repair it with this version of the tool.`}
         />
       );
-    case 'restore':
+    case 'restore': {
+      // The file itself is damaged: what SQLite can still read may be salvaged into a new file.
+      const salvage = status.integrity?.ok === false && <ButtonLink href={hrefFor(db, 'integrity')}>Salvage what can be read…</ButtonLink>;
       if (hasBackup === false) {
         return (
           <Step
             title="Restore a backup"
             text={`${action.why} There is no backup of this database to restore: copy the file aside before anything else writes to it.`}
-          />
+          >
+            {salvage}
+          </Step>
         );
       }
       return (
         <Step title="Restore a backup" text={action.why}>
-          <ButtonLink variant="primary" href={hrefFor(db, 'backups')}>Choose a backup to restore…</ButtonLink>
+          <div className="next-action__buttons">
+            <ButtonLink variant="primary" href={hrefFor(db, 'backups')}>Choose a backup to restore…</ButtonLink>
+            {salvage}
+          </div>
         </Step>
       );
+    }
     case 'repair':
       return (
         <Step

@@ -28,6 +28,7 @@ describe('OverviewView', () => {
     const step = await screen.findByRole('region', { name: 'Status and next step' });
     expect(within(step).getByText('Unhealthy')).toBeTruthy();
     expect(within(step).getByText('Restore a backup')).toBeTruthy();
+    expect(within(step).getByRole('link', { name: 'Salvage what can be read…' }).getAttribute('href')).toBe('#/db/main/integrity');
     expect(screen.getByText('integrity failed')).toBeTruthy();
     expect(screen.queryByText(/Migrate/)).toBeNull();
     // Green is left to the backup's own badge: neither "up to date" nor "integrity ok" looks fine here.

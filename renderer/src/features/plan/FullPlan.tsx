@@ -93,7 +93,7 @@ export function FullPlan({ db, plan }: { db: string; plan: MigrationPlan }) {
         </Panel>
       )}
       <div className="plan__steps">
-        {shown.steps.map((step, index) => <PlanStepCard key={step.version} step={step} index={index} state={states[index]} />)}
+        {shown.steps.map((step, index) => <PlanStepCard key={step.version} db={db} step={step} index={index} state={states[index]} />)}
       </div>
       {confirming && (
         <ApplyPlanDialog

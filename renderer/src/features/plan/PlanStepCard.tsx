@@ -1,5 +1,6 @@
-import type { PlanStep } from '../../../../shared/types';
+import type { PlannedDataChange, PlanStep } from '../../../../shared/types';
 import { Tag } from '../../components/Tag';
+import { hrefForBrowse } from '../../lib/browse-link';
 import { formatDuration, plural, shortHash } from '../../lib/format';
 import { SqlListing } from './SqlListing';
 import type { StepState } from './step-states';
@@ -17,8 +18,22 @@ function StepStateTag({ state }: { state: StepState }) {
   }
 }
 
-/** One pending migration: version, what it does, its file and checksum, warnings, state, and the SQL. */
-export function PlanStepCard({ step, index, state }: { step: PlanStep; index: number; state: StepState }) {
+/** "1.2.0 will fill in mime_type on 100 rows of conversation_files", with a link that browses them. */
+function DataChangeLine({ db, version, change }: { db: string; version: string; change: PlannedDataChange }) {
+  if (change.rows === null) {
+    return <li>{version} will {change.change} in <span className="mono">{change.table}</span>; not counted yet: {change.notCounted}</li>;
+  }
+  return (
+    <li>
+      <strong>{version} will {change.change} on {plural(change.rows, 'row')}</strong> of <span className="mono">{change.table}</span>
+      {change.rows > 0 && <> · <a href={hrefForBrowse(db, { table: change.table, sort: null, filters: change.filters })}>Browse {change.rows === 1 ? 'it' : 'them'}</a></>}
+      {change.afterEarlierSteps && <span className="muted"> (counted in the rows as they are now; the steps before it run first)</span>}
+    </li>
+  );
+}
+
+/** One pending migration: version, what it does, its file and checksum, warnings, state, the rows it changes, and the SQL. */
+export function PlanStepCard({ db, step, index, state }: { db: string; step: PlanStep; index: number; state: StepState }) {
   const dangers = step.warnings.filter((w) => w.severity === 'danger').length;
   const cautions = step.warnings.length - dangers;
   return (
@@ -40,6 +55,11 @@ export function PlanStepCard({ step, index, state }: { step: PlanStep; index: nu
           <StepStateTag state={state} />
         </div>
       </header>
+      {step.dataChanges.length > 0 && (
+        <ul className="plan-step__data" aria-label={`Rows ${step.version} changes`}>
+          {step.dataChanges.map((change, k) => <DataChangeLine key={k} db={db} version={step.version} change={change} />)}
+        </ul>
+      )}
       <details className="plan-step__sql" open>
         <summary>SQL · {plural(step.sql.trimEnd().split('\n').length, 'line')}</summary>
         <SqlListing sql={step.sql} warnings={step.warnings} />

@@ -3,6 +3,7 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { Job, MigrationPlan, RehearsalReport, StatusReport } from '../../../../shared/types';
 import { ApiError } from '../../api/api-error';
+import { browseTargetOf } from '../../lib/browse-link';
 import { createFakeApi } from '../../test/fake-api';
 import { PLAN_FROM_100, REHEARSAL_OK, backupInfo, statusReport } from '../../test/fixtures';
 import { renderConsole } from '../../test/render-console';
@@ -42,6 +43,17 @@ describe('PlanView', () => {
     expect(note.style.gridRow).toBe('5 / span 1');
     expect(within(steps[0]).getByText('1 danger')).toBeTruthy();
     expect(within(steps[1]).getByText('No warnings')).toBeTruthy();
+  });
+
+  it('says how many rows a step will change, with a link that browses them in the Data view', async () => {
+    renderConsole(<PlanView db="main" />, { api: databaseAt100() });
+    const steps = await screen.findAllByRole('article');
+    expect(within(steps[0]).queryByRole('list', { name: 'Rows 1.1.0 changes' })).toBeNull();
+    const rows = within(steps[1]).getByRole('list', { name: 'Rows 1.2.0 changes' });
+    expect(rows.textContent).toBe('1.2.0 will fill in mime_type (as application/octet-stream) on 100 rows of conversation_files · Browse them (counted in the rows as they are now; the steps before it run first)');
+    const link = within(rows).getByRole('link', { name: 'Browse them' });
+    expect(browseTargetOf(link.getAttribute('href') ?? '')).toEqual({ table: 'conversation_files', sort: null, filters: [{ column: 'mime_type', op: 'isNull' }] });
+    expect(link.getAttribute('href')).toMatch(/^#\/db\/main\/data\?browse=/);
   });
 
   it('rehearses on a copy and shows per-step results and row counts per table', async () => {

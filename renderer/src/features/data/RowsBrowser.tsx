@@ -1,0 +1,96 @@
+import { useState } from 'react';
+import type { CellValue, ForeignKeyLink, RowFilter, RowsPage } from '../../../../shared/types';
+import { Button } from '../../components/Button';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { Panel } from '../../components/Panel';
+import { EmptyState, LoadingState } from '../../components/QueryStates';
+import type { BrowseTarget } from '../../lib/browse-link';
+import { plural } from '../../lib/format';
+import { RowChildrenList } from './RowChildrenList';
+import { RowFilters } from './RowFilters';
+import { RowsGrid } from './RowsGrid';
+import { useFirstRowsPage } from './rows-queries';
+
+interface RowsBrowserProps {
+  db: string;
+  target: BrowseTarget;
+  /** Show other rows: another sort, other filters, a parent's row, a row's children. */
+  onBrowse: (target: BrowseTarget) => void;
+  onClose: () => void;
+}
+
+/** The values of the columns a row's children refer to, or null when one is a BLOB (it cannot be matched by its preview). */
+function childKeyOf(page: RowsPage, row: CellValue[]): Record<string, string | number | null> | null {
+  const names = page.columns.map((c) => c.name);
+  const key: Record<string, string | number | null> = {};
+  for (const column of new Set(page.children.flatMap((link) => link.to))) {
+    const value = row[names.indexOf(column)];
+    if (value === undefined || (value !== null && typeof value === 'object')) return null;
+    key[column] = value;
+  }
+  return key;
+}
+
+/** The filters that select the parent row a foreign key refers to. */
+function parentFilters(page: RowsPage, link: ForeignKeyLink, row: CellValue[]): RowFilter[] {
+  const names = page.columns.map((c) => c.name);
+  return link.to.map((column, k) => ({ column, op: 'eq', value: row[names.indexOf(link.columns[k])] as string | number }));
+}
+
+/** One table's or view's rows: sorted by a header click, filtered, foreign keys followed, a row's children listed. */
+export function RowsBrowser({ db, target, onBrowse, onClose }: RowsBrowserProps) {
+  const first = useFirstRowsPage(db, target);
+  const [selected, setSelected] = useState<{ index: number; key: Record<string, string | number | null> } | null>(null);
+  const page = first.data;
+  const total = page?.total ?? 0;
+  const browse = (next: BrowseTarget) => {
+    setSelected(null);
+    onBrowse(next);
+  };
+  const subtitle = page && (
+    <>
+      {page.kind === 'view' ? 'View' : 'Table'} · {plural(total, 'row')}{target.filters.length > 0 && (total === 1 ? ' matches the filters' : ' match the filters')}
+      {target.sort && ` · sorted by ${target.sort.column} ${target.sort.direction === 'asc' ? 'ascending' : 'descending'}`}
+      {' · read-only'}
+    </>
+  );
+  return (
+    <Panel title={<>Rows of <span className="mono">{target.table}</span></>} subtitle={subtitle} actions={<Button size="small" variant="ghost" onClick={onClose}>Close</Button>}>
+      {first.isPending && <LoadingState label={`Reading the rows of ${target.table}…`} />}
+      {first.isError && <ErrorNotice error={first.error} context={`The rows of ${target.table} could not be read`} />}
+      {page && (
+        <div className="rows-browser">
+          <RowFilters key={page.table} columns={page.columns} filters={target.filters} onChange={(filters) => browse({ ...target, filters })} />
+          {total === 0
+            ? <EmptyState title={target.filters.length ? 'No row matches the filters' : `${target.table} has no rows`}>{target.filters.length ? 'Remove a filter to see more rows.' : undefined}</EmptyState>
+            : (
+              <RowsGrid
+                key={JSON.stringify(target)}
+                db={db}
+                target={target}
+                first={page}
+                total={total}
+                selected={selected?.index ?? null}
+                onSort={(sort) => browse({ ...target, sort })}
+                onFollow={(link, row) => browse({ table: link.table, sort: null, filters: parentFilters(page, link, row) })}
+                onSelect={(index, row) => {
+                  const key = childKeyOf(page, row);
+                  setSelected(key ? { index, key } : null);
+                }}
+              />
+            )}
+          {selected && (
+            <RowChildrenList
+              db={db}
+              table={page.table}
+              number={selected.index + 1}
+              keyValues={selected.key}
+              onBrowse={(table, filters) => browse({ table, sort: null, filters })}
+              onClose={() => setSelected(null)}
+            />
+          )}
+        </div>
+      )}
+    </Panel>
+  );
+}
