@@ -72,8 +72,16 @@ const VIEWS: View[] = [
     name: 'data-rows',
     hash: '#/db/orders/data',
     ready: async (page) => {
-      await page.getByRole('table', { name: 'Tables and views' }).getByRole('button', { name: 'conversation_files', exact: true }).click();
+      await page.getByRole('table', { name: 'Tables and views' }).getByRole('button', { name: 'Query conversation_files in the SQL box' }).click();
       await expect(page.getByRole('table', { name: 'Query result' }).getByRole('row')).toHaveCount(41); // the header and 40 rows
+    },
+  },
+  {
+    name: 'data-browse',
+    hash: '#/db/orders/data',
+    ready: async (page) => {
+      await page.getByRole('table', { name: 'Tables and views' }).getByRole('button', { name: 'conversation_files', exact: true }).click();
+      await expect(page.getByRole('grid', { name: 'Rows of conversation_files' }).getByRole('gridcell').first()).toBeVisible();
     },
   },
 ];

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startWardenServe, warden, whyServeIsUnavailable, type RunningHost } from './warden-serve';
 
@@ -55,6 +55,8 @@ test.afterAll(() => {
 
 async function browse(page: Page, table: string): Promise<void> {
   await page.goto(host.url);
+  // The landing lists both databases; the 100,000-file one is opened from the sidebar.
+  await page.getByRole('navigation', { name: 'Databases' }).getByRole('link', { name: new RegExp(basename(dbPath).replace('.', '\\.')) }).click();
   await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Data' }).click();
   await page.getByRole('table', { name: 'Tables and views' }).getByRole('button', { name: table, exact: true }).click();
 }

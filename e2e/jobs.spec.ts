@@ -107,7 +107,8 @@ test('a backup keeps running through leaving the view, switching database and a 
   // Back in the Backups view of big.db, its bar is there again, then the result.
   await openView(page, 'big.db', 'Backups');
   await expect(page.getByRole('progressbar', { name: 'Backing up' })).toBeVisible();
-  await expect(page.getByText(/about \d+ (s|min) left/).first()).toBeVisible();
+  // (The time left is not asserted here: by now the copy may have reached its verification, which
+  // has no estimate. JobsPanel.test.tsx checks the estimate.)
   await expect(page.getByText(/^Backed up: big-.*\.sqlite$/)).toBeVisible({ timeout: 60_000 });
   await expect(running).toBeHidden();
   const recent = jobs.getByRole('list', { name: 'Recent jobs' });

@@ -3,7 +3,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { damageMiddlePages } from '../electron/engine/test-support/damage';
 import { startWardenServe, warden, whyServeIsUnavailable, type RunningHost } from './warden-serve';
@@ -40,6 +40,7 @@ test.afterAll(() => {
 test('a file with pages overwritten: Overview leads to Salvage, which recovers into a new file or says why it cannot here', async ({ page }) => {
   const before = sha256();
   await page.goto(host.url);
+  await page.getByRole('navigation', { name: 'Databases' }).getByRole('link', { name: new RegExp(basename(dbPath).replace('.', '\\.')) }).click();
   const step = page.getByRole('region', { name: 'Status and next step' });
   await step.getByRole('link', { name: 'Salvage what can be read…' }).click();
   const panel = page.locator('section', { has: page.getByRole('heading', { name: 'Salvage', exact: true }) });

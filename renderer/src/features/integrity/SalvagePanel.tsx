@@ -64,7 +64,7 @@ function RecoveryMissing({ db, message }: { db: string; message: string }) {
     <Notice tone="info" title={`Nothing was salvaged: ${message}`}>
       <p>
         <strong>What to do:</strong> <a href={hrefFor(db, 'backups')}>restore the newest verified backup</a> in the Backups view. To salvage the rows written since,
-        copy the damaged file to a machine whose sqlite3 shell has a working <code>.recover</code> (the builds from sqlite.org do) and run <code>warden salvage --db FILE --out NEW.db</code> there.
+        copy the damaged file to a machine whose sqlite3 shell has a working <code>.recover</code> (the builds from sqlite.org do), open the copy in Schema Warden there and press Salvage into a new file.
       </p>
       <p className="muted">Error code <code>NOT_SUPPORTED</code></p>
     </Notice>
