@@ -28,6 +28,10 @@ const validInput: { [M in MethodName]: fc.Arbitrary<Record<string, unknown>> } =
   tables: fc.record({ db: dbId }),
   schemaObjects: fc.record({ db: dbId }),
   fleetStatus: fc.record({ group: fc.stringMatching(/^[A-Za-z0-9_.-]{1,64}$/) }, { requiredKeys: [] }),
+  fleetMigrate: fc.record(
+    { operationId, to: version, parallel: fc.integer({ min: 1, max: 16 }), canary: fc.stringMatching(/^[A-Za-z0-9_.-]{1,64}$/), group: fc.stringMatching(/^[A-Za-z0-9_.-]{1,64}$/) },
+    { requiredKeys: ['to', 'parallel'] },
+  ),
   query: fc.record({ db: dbId, operationId, sql: fc.string({ minLength: 1, maxLength: 200 }).filter((s) => s.trim().length > 0), limit: fc.integer({ min: 1, max: 100_000 }), timeoutMs: fc.integer({ min: 100, max: 600_000 }) }, { requiredKeys: ['db', 'sql'] }),
   verify: fc.record({ db: dbId, operationId, level: fc.constantFrom('quick', 'full') }, { requiredKeys: ['db'] }),
   initialize: fc.record({ db: dbId, operationId, to: version }, { requiredKeys: ['db'] }),

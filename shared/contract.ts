@@ -72,6 +72,14 @@ export const contract = {
   jobs: z.strictObject({}),
   /** `warden serve --fleet FILE`: every deployment of the fleet file, worst first (other hosts: NOT_SUPPORTED). */
   fleetStatus: z.strictObject({ group: z.optional(text(/^[A-Za-z0-9_.-]{1,64}$/, 'a group name')) }),
+  /** `warden serve --fleet FILE`: a rolling migrate of the fleet (a group's only, when given), kept as a job; answers its report when it ends. */
+  fleetMigrate: z.strictObject({
+    operationId: z.optional(operationId),
+    to: schemaVersion,
+    canary: z.optional(text(/^[A-Za-z0-9_.-]{1,64}$/, 'a deployment name')),
+    parallel: z.number().check(z.int(), z.minimum(1), z.maximum(16)),
+    group: z.optional(text(/^[A-Za-z0-9_.-]{1,64}$/, 'a group name')),
+  }),
   /** Stops a long operation started with this operationId; it ends with CANCELLED and changes nothing. */
   cancel: z.strictObject({ operationId }),
 } as const;

@@ -32,6 +32,11 @@ const BAD_INPUT: Record<MethodName, { input: unknown; field: string; says: RegEx
   tables: [{ input: { db: 'main', sql: 'DROP TABLE x' }, field: 'sql', says: /unexpected field "sql"/ }],
   schemaObjects: [{ input: { db: 'main', sql: 'SELECT 1' }, field: 'sql', says: /unexpected field "sql"/ }],
   fleetStatus: [{ input: { group: 'no spaces allowed' }, field: 'group', says: /a group name/ }],
+  fleetMigrate: [
+    { input: { to: '1.2', parallel: 1 }, field: 'to', says: /a version like 1\.2\.0/ },
+    { input: { to: '1.2.0', parallel: 0 }, field: 'parallel', says: /parallel/ },
+    { input: { to: '1.2.0', parallel: 1, canary: 'two words' }, field: 'canary', says: /a deployment name/ },
+  ],
   query: [{ input: { db: 'main', sql: 'SELECT 1', limit: 0 }, field: 'limit', says: /limit/ }, { input: { db: 'main', sql: '   ' }, field: 'sql', says: /a query/ }],
   verify: [
     { input: { db: 'a', level: 'deep' }, field: 'level', says: /"level" must be one of "quick", "full"/ },

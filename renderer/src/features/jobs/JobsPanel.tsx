@@ -7,9 +7,8 @@ import { ProgressBar } from '../../components/ProgressBar';
 import { useNow } from '../../hooks/use-now';
 import { formatAgo, formatDuration } from '../../lib/format';
 import { progressLine } from '../../lib/job-progress-text';
-import { hrefFor } from '../../lib/routes';
 import { useJobs } from '../../queries/jobs';
-import { jobOutcome, jobTitle, jobView, startedByName } from '../../lib/job-text';
+import { jobHref, jobOutcome, jobTitle, startedByName } from '../../lib/job-text';
 import './jobs.css';
 
 /** Ended jobs shown before "Show all". */
@@ -28,7 +27,7 @@ function RunningJob({ job, databaseName, now }: { job: Job; databaseName: string
   return (
     <li className="job job--running">
       <div className="job__head">
-        <a className="job__title" href={hrefFor(job.db, jobView(job))}>
+        <a className="job__title" href={jobHref(job)}>
           {title}
         </a>
         <Button size="small" onClick={() => cancel.mutate()} disabled={cancel.isPending || cancel.isSuccess} aria-label={`Cancel ${title} on ${databaseName}`}>
@@ -54,7 +53,7 @@ function EndedJob({ job, databaseName, now }: { job: Job; databaseName: string; 
         <span className="job__state" role="img" aria-label={state.label} title={state.label}>
           {state.glyph}
         </span>
-        <a className="job__title" href={hrefFor(job.db, jobView(job))}>
+        <a className="job__title" href={jobHref(job)}>
           {jobTitle(job)}
         </a>
       </div>
