@@ -80,7 +80,7 @@ function RolloutDialog({ deployments, group, onStart, onClose }: { deployments: 
               </select>
             )}
           </Field>
-          <Field label="At a time, after the canary">
+          <Field label="How many at a time" help="After the canary.">
             {(control) => <input {...control} type="number" min={1} max={MAX_AT_ONCE} value={atOnce} onChange={(e) => setAtOnce(Math.min(MAX_AT_ONCE, Math.max(1, Number(e.target.value) || 1)))} />}
           </Field>
         </div>
