@@ -104,4 +104,35 @@ describe('warden serve --fleet: a rolling migrate kept as a host job', () => {
     expect(job.progress!.deployments!.map((d) => d.outcome)).toEqual(['migrated', 'migrated', 'migrated', 'migrated']);
     expect(jobs.find((j) => j.id === 'rollout-halts-0001')).toMatchObject({ state: 'done', result: { outcome: 'halted' } });
   });
+
+  it('cancelled while the canary migrates: the canary finishes, no other deployment starts', async () => {
+    // Three more deployments at 1.0.0 with more rows each: a migration long enough to cancel during.
+    for (const n of ['e', 'f', 'g']) {
+      await initialize(contextFor(db(n)), { to: '1.0.0' });
+      seedFiles(db(n), 3000);
+    }
+    writeFileSync(join(dir, 'fleet-2.json'), JSON.stringify({ deployments: ['e', 'f', 'g'].map((n) => ({ name: n, file: `${n}.db` })) }));
+    const second = await startHttpHost({
+      databases: [], dataDir: dir, schemaDir: SHIPPED_SCHEMA_DIR, port: 0, rendererDir: join(dir, 'none'), healthIntervalMs: 60_000, workers: 2,
+      fleet: { fleet: loadFleet(join(dir, 'fleet-2.json')), defaultSchemaDir: SHIPPED_SCHEMA_DIR },
+    });
+    try {
+      const before = { f: sha256File(db('f')), g: sha256File(db('g')) };
+      const events = await listenToEvents(second.origin, second.token);
+      const post = (method: string, input: unknown) =>
+        request(second.origin, `/api/${method}`, { method: 'POST', headers: { Authorization: `Bearer ${second.token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(input) });
+      const started = post('fleetMigrate', { to: '1.2.0', canary: 'e', parallel: 1, operationId: 'rollout-cancel-001' });
+      await events.waitFor((e) => e.type === 'progress' && e.operationId === 'rollout-cancel-001' && (e.progress.deployments ?? []).some((d) => d.name === 'e' && d.outcome === 'migrating'), 20_000);
+      expect((await post('cancel', { operationId: 'rollout-cancel-001' })).json.result).toEqual({ cancelled: true });
+      const report = (await started).json.result as RolloutReport;
+      events.close();
+      expect(report.outcome).toBe('halted');
+      expect(report.haltedBecause).toMatch(/stopped \(Cancel in the Jobs panel\)/);
+      expect(report.deployments.map((d) => [d.name, d.outcome, d.version])).toEqual([['e', 'migrated', '1.2.0'], ['f', 'not started', '1.0.0'], ['g', 'not started', '1.0.0']]);
+      expect(sqlite3(db('e'), 'SELECT max(version) FROM schema_version')).toBe('1.2.0');
+      expect({ f: sha256File(db('f')), g: sha256File(db('g')) }).toEqual(before);
+    } finally {
+      await second.close();
+    }
+  });
 });
