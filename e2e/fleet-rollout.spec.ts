@@ -93,6 +93,8 @@ test('a rolling migrate from the Fleet page: the canary first, then two at a tim
   await expect(rollout.locator('tbody tr')).toHaveCount(4);
   // The Jobs panel keeps it while it runs.
   await expect(page.getByRole('list', { name: 'Running jobs' })).toContainText('Rolling migrate to 1.2.0');
+  await expect(rollout.getByText('Migrating…').first()).toBeVisible({ timeout: 30_000 });
+  await page.screenshot({ path: join(SCREENSHOTS, 'fleet-rollout-running.png') });
   await expect(page.getByRole('status').filter({ hasText: 'Completed: every deployment is at 1.2.0.' })).toBeVisible({ timeout: 90_000 });
   for (const name of NAMES) await expect(rollout.locator(`tr[data-deployment="${name}"]`)).toContainText('At 1.2.0');
   await expect(rollout.locator('tr[data-deployment="eu-2"]')).toContainText('canary');

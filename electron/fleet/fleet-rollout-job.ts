@@ -21,7 +21,9 @@ const SETTLED: ReadonlySet<RolloutOutcome> = new Set(['already at target', 'rehe
 export function rolloutProgress(deployments: RolloutDeployment[]): Progress {
   const rehearsing = deployments.some((d) => d.outcome === 'waiting' || d.outcome === 'rehearsing');
   const done = rehearsing ? deployments.filter((d) => d.outcome !== 'waiting' && d.outcome !== 'rehearsing').length : deployments.filter((d) => SETTLED.has(d.outcome)).length;
-  return { operation: 'fleetMigrate', phase: rehearsing ? 'Rehearsing on every deployment' : 'Migrating', done, total: deployments.length, deployments };
+  const canary = deployments.find((d) => d.canary);
+  const phase = rehearsing ? 'Rehearsing on every deployment' : canary && !SETTLED.has(canary.outcome) ? `Migrating the canary, ${canary.name}` : 'Migrating the rest';
+  return { operation: 'fleetMigrate', phase, done, total: deployments.length, deployments };
 }
 
 export async function runFleetRollout(host: HostContext, fleet: Fleet, defaultSchemaDir: string, input: ValidInput<'fleetMigrate'>, operator: string | undefined): Promise<RolloutReport> {
