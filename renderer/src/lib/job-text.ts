@@ -89,6 +89,12 @@ function doneSummary(job: Job): string {
   }
 }
 
+/** How a job ended, for its mark: a rolling migrate that halted ended as planned, but not well. */
+export function jobEnding(job: Job): Exclude<Job['state'], 'running'> | 'halted' {
+  if (job.kind === 'fleetMigrate' && job.state === 'done' && (job.result as ApiResults['fleetMigrate'] | null)?.outcome === 'halted') return 'halted';
+  return job.state === 'running' ? 'done' : job.state;
+}
+
 /** How a job ended, in a few words ('' while it runs). */
 export function jobOutcome(job: Job): string {
   if (job.state === 'done') return doneSummary(job);
