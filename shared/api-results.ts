@@ -1,5 +1,5 @@
 import type { MethodName } from './contract';
-import type { FleetStatusReport } from './fleet-types';
+import type { FleetStatusReport, RolloutReport } from './fleet-types';
 import type {
   AcceptChecksumResult, BackupInfo, BackupVerification, BaselineResult, DatabaseEntry, HistoryReport, HostInfo, Job,
   MigrateResult, MigrationPlan, QueryResult, RecoverRowsResult, RehearsalReport, RepairResult, RowChildrenReport, RowsPage, SalvageReport, RestoreResult, SchemaObjectsReport, SchemaSummary, StatusReport, TablesReport, VerifyReport,
@@ -16,6 +16,7 @@ export interface ApiResults {
   history: HistoryReport;
   tables: TablesReport;
   fleetStatus: FleetStatusReport;
+  fleetMigrate: RolloutReport;
   schemaObjects: SchemaObjectsReport;
   query: QueryResult;
   rows: RowsPage;

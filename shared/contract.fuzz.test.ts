@@ -43,6 +43,10 @@ const validInput: { [M in MethodName]: fc.Arbitrary<Record<string, unknown>> } =
     { requiredKeys: ['db', 'table'] },
   ),
   rowChildren: fc.record({ db: dbId, table: fc.string({ minLength: 1, maxLength: 80 }), row: fc.dictionary(fc.string({ minLength: 1, maxLength: 40 }), fc.option(fc.oneof(fc.string({ maxLength: 40 }), fc.integer()))) }),
+  fleetMigrate: fc.record(
+    { operationId, to: version, parallel: fc.integer({ min: 1, max: 16 }), canary: fc.stringMatching(/^[A-Za-z0-9_.-]{1,64}$/), group: fc.stringMatching(/^[A-Za-z0-9_.-]{1,64}$/) },
+    { requiredKeys: ['to', 'parallel'] },
+  ),
   verify: fc.record({ db: dbId, operationId, level: fc.constantFrom('quick', 'full') }, { requiredKeys: ['db'] }),
   initialize: fc.record({ db: dbId, operationId, to: version }, { requiredKeys: ['db'] }),
   migrate: fc.record({ db: dbId, operationId, to: version, backup: fc.boolean() }, { requiredKeys: ['db'] }),

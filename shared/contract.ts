@@ -89,6 +89,14 @@ export const contract = {
   fleetStatus: z.strictObject({ group: z.optional(text(/^[A-Za-z0-9_.-]{1,64}$/, 'a group name')) }),
   /** Recovers what SQLite can read of a damaged database into a new file the host names beside it; never writes to the damaged one. */
   salvage: longOnDatabase,
+  /** `warden serve --fleet FILE`: a rolling migrate of the fleet (a group's only, when given), kept as a job; answers its report when it ends. */
+  fleetMigrate: z.strictObject({
+    operationId: z.optional(operationId),
+    to: schemaVersion,
+    canary: z.optional(text(/^[A-Za-z0-9_.-]{1,64}$/, 'a deployment name')),
+    parallel: z.number().check(z.int(), z.minimum(1), z.maximum(16)),
+    group: z.optional(text(/^[A-Za-z0-9_.-]{1,64}$/, 'a group name')),
+  }),
   /** Stops a long operation started with this operationId; it ends with CANCELLED and changes nothing. */
   cancel: z.strictObject({ operationId }),
 } as const;

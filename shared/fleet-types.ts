@@ -39,6 +39,11 @@ export interface FleetStatusReport {
 
 /** What a rolling migrate did to one deployment. */
 export type RolloutOutcome =
+  /** Live states, while the rollout runs (the console's Fleet page shows them as they change). */
+  | 'waiting'
+  | 'rehearsing'
+  | 'migrating'
+  | 'verifying'
   | 'already at target'
   | 'rehearsal failed'
   | 'rehearsed'

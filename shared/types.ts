@@ -1,3 +1,4 @@
+import type { RolloutDeployment } from './fleet-types';
 // Result types of the engine's functions: the typed mirror every host and the renderer share.
 
 import type { ErrorCode, ErrorInfo } from './errors';
@@ -178,6 +179,8 @@ export interface Progress {
   /** What done and total count, where it is a size: database pages (of pageSize bytes) or bytes. */
   unit?: 'pages' | 'bytes';
   pageSize?: number;
+  /** A fleet rollout: where each deployment is (its live outcome), so a console that reloads shows them again. */
+  deployments?: RolloutDeployment[];
 }
 
 export interface LogEvent {
@@ -513,7 +516,10 @@ export interface HostInfo {
 
 // ---- Jobs: the long operations a host runs, kept by the host (issue 14) ----
 
-export type JobKind = 'verify' | 'initialize' | 'migrate' | 'rehearse' | 'repair' | 'backup' | 'verifyBackup' | 'restore' | 'recoverRows' | 'salvage' | 'query';
+export type JobKind = 'verify' | 'initialize' | 'migrate' | 'rehearse' | 'repair' | 'backup' | 'verifyBackup' | 'restore' | 'recoverRows' | 'salvage' | 'query' | 'fleetMigrate';
+
+/** The `db` of a job that runs across the fleet rather than on one database. */
+export const FLEET_JOB_DB = 'fleet';
 
 export interface Job {
   /** The operation id: what `cancel` takes and what the job's progress events carry. */

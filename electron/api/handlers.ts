@@ -111,6 +111,10 @@ export const handlers: HandlerTable = {
     if (!ctx.capabilities.fleetStatus) throw new WardenError('NOT_SUPPORTED', 'This host has no fleet.', 'Start `warden serve --fleet FILE` to see every deployment of a fleet file here.');
     return ctx.capabilities.fleetStatus(input.group);
   }),
+  fleetMigrate: host((input, ctx, operator) => {
+    if (!ctx.capabilities.fleetMigrate) throw new WardenError('NOT_SUPPORTED', 'This host has no fleet to migrate.', 'Start `warden serve --fleet FILE` to roll a migration out from the Fleet page.');
+    return ctx.capabilities.fleetMigrate(input, operator);
+  }),
 
   status: engine((ctx) => status(ctx)),
   history: engine((ctx) => history(ctx)),

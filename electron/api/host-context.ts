@@ -1,4 +1,5 @@
-import type { FleetStatusReport } from '../../shared/fleet-types';
+import type { ValidInput } from '../../shared/contract';
+import type { FleetStatusReport, RolloutReport } from '../../shared/fleet-types';
 import type { HostEvent } from '../../shared/types';
 import type { DatabaseRegistry } from './database-registry';
 import type { EngineRunner } from './engine-job';
@@ -15,6 +16,8 @@ export interface HostCapabilities {
   placeNewDatabase: (fileName: string) => Promise<string | null>;
   /** `warden serve --fleet FILE`: the fleet's status, worst first (a group's only, when given). */
   fleetStatus?: (group: string | undefined) => Promise<FleetStatusReport>;
+  /** `warden serve --fleet FILE`: a rolling migrate of the fleet, kept as a job (see fleet-rollout-job.ts). */
+  fleetMigrate?: (input: ValidInput<'fleetMigrate'>, operator: string | undefined) => Promise<RolloutReport>;
 }
 
 /** Who a request acts for: the operator's name the console (or a script) sent with it. */

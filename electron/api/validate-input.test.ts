@@ -35,6 +35,11 @@ const BAD_INPUT: Record<MethodName, { input: unknown; field: string; says: RegEx
   salvage: [{ input: { db: 'main', out: '/tmp/x.db' }, field: 'out', says: /unexpected field "out"/ }],
   rows: [{ input: { db: 'main', table: 'x', limit: 5000 }, field: 'limit', says: /limit/ }, { input: { db: 'main', table: 'x', filters: [{ column: 'a', op: 'like' }] }, field: 'filters.0.op', says: /op/ }],
   rowChildren: [{ input: { db: 'main', table: '', row: {} }, field: 'table', says: /a name/ }],
+  fleetMigrate: [
+    { input: { to: '1.2', parallel: 1 }, field: 'to', says: /a version like 1\.2\.0/ },
+    { input: { to: '1.2.0', parallel: 0 }, field: 'parallel', says: /parallel/ },
+    { input: { to: '1.2.0', parallel: 1, canary: 'two words' }, field: 'canary', says: /a deployment name/ },
+  ],
   query: [{ input: { db: 'main', sql: 'SELECT 1', limit: 0 }, field: 'limit', says: /limit/ }, { input: { db: 'main', sql: '   ' }, field: 'sql', says: /a query/ }],
   verify: [
     { input: { db: 'a', level: 'deep' }, field: 'level', says: /"level" must be one of "quick", "full"/ },

@@ -3,7 +3,7 @@ import { request as httpsRequest } from 'node:https';
 import type { ApiResults } from '../../shared/api-results';
 import type { ValidInput } from '../../shared/contract';
 import type { ErrorInfo } from '../../shared/errors';
-import type { CallEnvelope } from '../../shared/transport';
+import { HTTP_OPERATOR_HEADER, type CallEnvelope } from '../../shared/transport';
 import type { LogEvent, Progress } from '../../shared/types';
 import { handlers, type DatabaseMethod, type EngineHandler } from '../api/handlers';
 import type { EngineContext } from '../engine/context';
@@ -46,6 +46,8 @@ export interface ClientOptions {
   /** How long one call to an agent may take before the agent counts as unreachable. */
   timeoutMs?: number;
   sshCommand?: string;
+  /** Whom the calls act for ("alice via warden serve"): a local file's history rows name them, an agent is told (X-Warden-Operator). */
+  operator?: string;
 }
 
 const DEFAULT_TIMEOUT_MS = 30 * 60_000;
@@ -60,12 +62,12 @@ function schemaIn(dir: string): SchemaDefinition {
 }
 
 /** The engine called through the handler table, as an agent's worker calls it: in a host's workers, or on this thread. */
-function localClient(file: string, schemaDir: string, engine: EngineRunner | undefined): DeploymentClient {
+function localClient(file: string, schemaDir: string, engine: EngineRunner | undefined, operator: string | undefined): DeploymentClient {
   return {
     address: file,
     async call(method, input, reporting = {}) {
       const { db: _db, operationId: _op, ...options } = validateInput(method, { ...input, db: 'local' }) as Record<string, unknown>;
-      if (engine) return (await engine.run({ name: method, options, dbPath: file, schemaDir }, reporting)) as never;
+      if (engine) return (await engine.run({ name: method, options, dbPath: file, schemaDir, operator }, reporting)) as never;
       const handler = handlers[method] as EngineHandler<typeof method>;
       const ctx: EngineContext = { dbPath: file, schema: schemaIn(schemaDir), ...reporting };
       return (await handler.handle(ctx, options as never)) as never;
@@ -109,11 +111,13 @@ export function send(endpoint: Endpoint, path: string, body: string, timeoutMs: 
   });
 }
 
-async function post(endpoint: Endpoint, method: string, body: unknown, timeoutMs: number): Promise<unknown> {
+async function post(endpoint: Endpoint, method: string, body: unknown, timeoutMs: number, operator?: string): Promise<unknown> {
   const { address } = endpoint;
   let response: { status: number; text: string };
+  // The agent names its own way in ("… via warden serve"): it is told the person alone.
+  const person = operator?.replace(/ via .*$/, '');
   try {
-    response = await send(endpoint, `/api/${method}`, JSON.stringify(body), timeoutMs);
+    response = await send(endpoint, `/api/${method}`, JSON.stringify(body), timeoutMs, person ? { [HTTP_OPERATOR_HEADER]: encodeURIComponent(person) } : {});
   } catch (err) {
     throw new Unreachable(`${address} did not answer ${method} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`);
   }
@@ -129,7 +133,7 @@ async function post(endpoint: Endpoint, method: string, body: unknown, timeoutMs
   throw errorFromAgent(envelope.error);
 }
 
-function agentClient(endpoint: Endpoint, database: string | null, timeoutMs: number, onClose: () => Promise<void>): DeploymentClient {
+function agentClient(endpoint: Endpoint, database: string | null, timeoutMs: number, operator: string | undefined, onClose: () => Promise<void>): DeploymentClient {
   const { address } = endpoint;
   let db: Promise<string> | null = null;
   const whichDatabase = async (): Promise<string> => {
@@ -142,7 +146,7 @@ function agentClient(endpoint: Endpoint, database: string | null, timeoutMs: num
     address,
     async call(method, input) {
       db ??= whichDatabase();
-      return (await post(endpoint, method, { ...input, db: await db }, timeoutMs)) as never;
+      return (await post(endpoint, method, { ...input, db: await db }, timeoutMs, operator)) as never;
     },
     close: onClose,
   };
@@ -180,7 +184,7 @@ export async function openEndpoint(deployment: Deployment, options: Pick<ClientO
 /** A client for one deployment; an SSH tunnel is opened here and closed by close(). Throws Unreachable when it cannot be reached. */
 export async function connectTo(deployment: Deployment, options: ClientOptions): Promise<DeploymentClient> {
   const { reach } = deployment;
-  if (reach.kind === 'file') return localClient(reach.file, reach.schemaDir ?? options.defaultSchemaDir, options.engine);
+  if (reach.kind === 'file') return localClient(reach.file, reach.schemaDir ?? options.defaultSchemaDir, options.engine, options.operator);
   const { endpoint, close } = await openEndpoint(deployment, options);
-  return agentClient(endpoint, reach.database, options.timeoutMs ?? DEFAULT_TIMEOUT_MS, close);
+  return agentClient(endpoint, reach.database, options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.operator, close);
 }

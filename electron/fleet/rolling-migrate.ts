@@ -20,8 +20,12 @@ export interface RolloutOptions {
   parallel: number;
   /** One line per step, for stderr. */
   onProgress: (line: string) => void;
-  /** Aborted (Ctrl-C): migrations under way finish (each is its deployment's own transaction), no other starts. */
+  /** Every deployment's live outcome, each time one changes (the console's Fleet page). */
+  onChange?: (deployments: RolloutDeployment[]) => void;
+  /** Aborted (Ctrl-C, Cancel): migrations under way finish (each is its deployment's own transaction), no other starts. */
   signal?: AbortSignal;
+  /** How the person stops it, in the report's words: "Ctrl-C" (the CLI's default), "Cancel in the Jobs panel". */
+  stopWith?: string;
 }
 
 interface Target {
@@ -50,7 +54,7 @@ function rehearsalFailure(report: RehearsalReport): string {
 
 async function connectAll(deployments: Deployment[], options: ClientOptions): Promise<Target[]> {
   return eachLimited(deployments, 8, async (deployment) => {
-    const entry: RolloutDeployment = { name: deployment.name, group: deployment.group, address: addressOf(deployment), canary: false, from: null, version: null, outcome: 'not started', detail: '' };
+    const entry: RolloutDeployment = { name: deployment.name, group: deployment.group, address: addressOf(deployment), canary: false, from: null, version: null, outcome: 'waiting', detail: '' };
     try {
       const client = await connectTo(deployment, options);
       entry.address = client.address;
@@ -78,8 +82,10 @@ async function rehearseTarget(target: Target, to: string, say: (line: string) =>
     }
     if (status.version !== null && semver.gt(status.version, to)) {
       Object.assign(entry, { outcome: 'rehearsal failed', detail: `it is at ${status.version}, newer than ${to}: a rollout never downgrades` });
+      say(`${entry.name}: ${entry.detail}`);
       return false;
     }
+    Object.assign(entry, { outcome: 'rehearsing', detail: `rehearsing ${status.version ?? 'nothing'} → ${to}` });
     say(`${entry.name}: rehearsing ${status.version ?? 'nothing'} → ${to}…`);
     const report = await client.call('rehearse', { to });
     if (!report.ok) {
@@ -102,10 +108,12 @@ async function migrateTarget(target: Target, to: string, say: (line: string) => 
   const { entry, client } = target;
   const role = entry.canary ? 'canary ' : '';
   try {
+    Object.assign(entry, { outcome: 'migrating', detail: `migrating ${entry.from ?? 'nothing'} → ${to} (a verified backup first)` });
     say(`${role}${entry.name}: migrating ${entry.from ?? 'nothing'} → ${to}…`);
     const result = await client!.call('migrate', { to, backup: true });
     entry.version = result.to;
     const backupNote = result.backup ? `; backup first: ${result.backup.name}` : '';
+    Object.assign(entry, { outcome: 'verifying', detail: `at ${result.to}${backupNote}; verifying in full` });
     say(`${role}${entry.name}: at ${result.to}${backupNote}; verifying (integrity_check, foreign_key_check, schema)…`);
     const verified = await client!.call('verify', { level: 'full' });
     if (verified.status === 'unhealthy') {
@@ -137,12 +145,12 @@ async function readVersions(targets: Target[]): Promise<void> {
   });
 }
 
-/** The named canary, unless it is already at the target; then (or without a name) the first deployment that needs migrating. */
 /** Rehearsed but never migrated: the rollout stopped at `at` first. */
 function untouched(targets: Target[], at: Target): void {
   for (const t of targets) if (t.entry.outcome === 'rehearsed') Object.assign(t.entry, { outcome: 'not started', detail: `not started (rehearsal passed): the rollout halted at ${at.deployment.name}` });
 }
 
+/** The named canary, unless it is already at the target; then (or without a name) the first deployment that needs migrating. */
 function chooseCanary(targets: Target[], name: string | undefined): Target | null {
   const named = targets.find((t) => t.deployment.name === name && t.entry.outcome === 'rehearsed');
   return named ?? targets.find((t) => t.entry.outcome === 'rehearsed') ?? null;
@@ -150,15 +158,24 @@ function chooseCanary(targets: Target[], name: string | undefined): Target | nul
 
 export async function rollingMigrate(fleet: Fleet, deployments: Deployment[], options: RolloutOptions, clientOptions: ClientOptions): Promise<RolloutReport> {
   const started = performance.now();
-  const say = options.onProgress;
+  const stopWith = options.stopWith ?? 'Ctrl-C';
   if (options.canary !== undefined && !deployments.some((d) => d.name === options.canary)) {
     throw new WardenError('INVALID_INPUT', `The canary "${options.canary}" is not one of the deployments being migrated (${deployments.map((d) => d.name).join(', ')}).`, 'Name a deployment of the fleet file (and of --group, if given).');
   }
   const targets = await connectAll(deployments, clientOptions);
-  const report = (outcome: RolloutReport['outcome'], haltedBecause: string | null, canary: Target | null): RolloutReport => ({
-    fleet: fleet.path, to: options.to, canary: canary?.deployment.name ?? null, parallel: options.parallel, outcome, haltedBecause,
-    deployments: targets.map((t) => t.entry), durationMs: Math.round(performance.now() - started),
-  });
+  /** Every state change is followed by its line: the line goes to the CLI, a copy of every entry to the console. */
+  const changed = () => options.onChange?.(targets.map((t) => ({ ...t.entry })));
+  const say = (line: string) => {
+    options.onProgress(line);
+    changed();
+  };
+  const report = (outcome: RolloutReport['outcome'], haltedBecause: string | null, canary: Target | null): RolloutReport => {
+    changed();
+    return {
+      fleet: fleet.path, to: options.to, canary: canary?.deployment.name ?? null, parallel: options.parallel, outcome, haltedBecause,
+      deployments: targets.map((t) => t.entry), durationMs: Math.round(performance.now() - started),
+    };
+  };
   try {
     say(`Rehearsing ${options.to} on ${targets.length} deployment(s) before touching any…`);
     // Rehearsals only read (each on its own machine's copy): a few at a time whatever --parallel says.
@@ -171,7 +188,7 @@ export async function rollingMigrate(fleet: Fleet, deployments: Deployment[], op
     }
     if (options.signal?.aborted) {
       await readVersions(targets);
-      return report('halted', 'it was stopped (Ctrl-C) after the rehearsals, before any database was touched', null);
+      return report('halted', `it was stopped (${stopWith}) after the rehearsals, before any database was touched`, null);
     }
     const canary = chooseCanary(targets, options.canary);
     if (canary === null) {
@@ -192,10 +209,10 @@ export async function rollingMigrate(fleet: Fleet, deployments: Deployment[], op
     });
     const stop = halt.at;
     if (stop !== null) untouched(rest, stop);
-    else if (options.signal?.aborted) for (const t of rest) if (t.entry.outcome === 'rehearsed') Object.assign(t.entry, { outcome: 'not started', detail: 'not started (rehearsal passed): the rollout was stopped (Ctrl-C)' });
+    else if (options.signal?.aborted) for (const t of rest) if (t.entry.outcome === 'rehearsed') Object.assign(t.entry, { outcome: 'not started', detail: `not started (rehearsal passed): the rollout was stopped (${stopWith})` });
     await readVersions(targets);
     if (stop !== null) return report('halted', `${stop.deployment.name} did not pass: ${stop.entry.detail}`, canary);
-    if (rest.some((t) => t.entry.outcome === 'not started')) return report('halted', 'it was stopped (Ctrl-C); the deployments being migrated then finished', canary);
+    if (rest.some((t) => t.entry.outcome === 'not started')) return report('halted', `it was stopped (${stopWith}); the deployments being migrated then finished`, canary);
     return report('completed', null, canary);
   } finally {
     await Promise.all(targets.map((t) => t.client?.close()));

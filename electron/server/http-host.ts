@@ -18,6 +18,7 @@ import { errorInfoOf } from '../api/error-info';
 import type { HostContext } from '../api/host-context';
 import { IntegrityMemory } from '../api/integrity-memory';
 import { Jobs } from '../api/jobs';
+import { runFleetRollout } from '../fleet/fleet-rollout-job';
 import { Operations } from '../api/operations';
 import { SchemaCatalog } from '../api/schema-catalog';
 import { EventStream } from './event-stream';
@@ -133,7 +134,10 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     emit: (event) => events.broadcast(event),
     capabilities: {
       placeNewDatabase: async (fileName) => join(dataDir, fileName),
-      ...(options.fleet && { fleetStatus: (group: string | undefined) => fleetStatus(options.fleet!.fleet, inGroup(options.fleet!.fleet, group), { defaultSchemaDir: options.fleet!.defaultSchemaDir, engine }) }),
+      ...(options.fleet && {
+        fleetStatus: (group: string | undefined) => fleetStatus(options.fleet!.fleet, inGroup(options.fleet!.fleet, group), { defaultSchemaDir: options.fleet!.defaultSchemaDir, engine }),
+        fleetMigrate: (input, operator) => runFleetRollout(host, options.fleet!.fleet, options.fleet!.defaultSchemaDir, input, operator),
+      }),
     },
   };
   const proxy = options.fleet ? new FleetProxy(options.fleet.fleet, host, events) : null;

@@ -1,8 +1,8 @@
 import type { ApiResults } from '../../../shared/api-results';
-import type { Job, JobKind } from '../../../shared/types';
+import { FLEET_JOB_DB, type Job, type JobKind } from '../../../shared/types';
 import { formatBytes, plural } from './format';
 import { HEALTH } from './health-labels';
-import type { ViewId } from './routes';
+import { FLEET_HREF, hrefFor, type ViewId } from './routes';
 
 // A job in the console's words: what it is, which view it belongs to, and how it ended.
 
@@ -18,12 +18,14 @@ const KINDS: Record<JobKind, { label: string; view: ViewId }> = {
   recoverRows: { label: 'Row recovery', view: 'integrity' },
   salvage: { label: 'Salvage', view: 'integrity' },
   query: { label: 'Query', view: 'data' },
+  fleetMigrate: { label: 'Rolling migrate', view: 'overview' },
 };
 
 export function jobTitle(job: Job): string {
   if (job.kind === 'verify') return job.options.level === 'full' ? 'Full integrity check' : 'Quick integrity check';
   if (job.kind === 'migrate' && typeof job.options.to === 'string') return `Migration to ${job.options.to}`;
   if (job.kind === 'rehearse' && typeof job.options.to === 'string') return `Rehearsal of ${job.options.to}`;
+  if (job.kind === 'fleetMigrate' && typeof job.options.to === 'string') return `Rolling migrate to ${job.options.to}`;
   if (job.kind === 'query' && typeof job.options.sql === 'string') {
     const sql = job.options.sql.replace(/\s+/g, ' ').trim();
     return `Query: ${sql.length > 40 ? `${sql.slice(0, 40)}…` : sql}`;
@@ -33,6 +35,11 @@ export function jobTitle(job: Job): string {
 
 export function jobView(job: Job): ViewId {
   return KINDS[job.kind].view;
+}
+
+/** Where a job is seen: its database's view, or the Fleet page for a rollout. */
+export function jobHref(job: Job): string {
+  return job.db === FLEET_JOB_DB && job.kind === 'fleetMigrate' ? FLEET_HREF : hrefFor(job.db, jobView(job));
 }
 
 /** How a job that finished well came out, in a few words. */
@@ -79,7 +86,18 @@ function doneSummary(job: Job): string {
     }
     case 'query':
       return 'Done';
+    case 'fleetMigrate': {
+      const r = result as ApiResults['fleetMigrate'];
+      const at = r.deployments.filter((d) => d.version === r.to).length;
+      return r.outcome === 'completed' ? `All ${plural(r.deployments.length, 'deployment')} at ${r.to}` : `Halted: ${at} of ${r.deployments.length} at ${r.to}`;
+    }
   }
+}
+
+/** How a job ended, for its mark: a rolling migrate that halted ended as planned, but not well. */
+export function jobEnding(job: Job): Exclude<Job['state'], 'running'> | 'halted' {
+  if (job.kind === 'fleetMigrate' && job.state === 'done' && (job.result as ApiResults['fleetMigrate'] | null)?.outcome === 'halted') return 'halted';
+  return job.state === 'running' ? 'done' : job.state;
 }
 
 /** How a job ended, in a few words ('' while it runs). */

@@ -1,4 +1,5 @@
-import { useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
 import type { DeploymentStatus, FleetState } from '../../../../shared/fleet-types';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { HealthDot } from '../../components/HealthDot';
@@ -7,7 +8,10 @@ import { EmptyState, LoadingState } from '../../components/QueryStates';
 import { useNow } from '../../hooks/use-now';
 import { formatAge, formatTimestamp, plural } from '../../lib/format';
 import { HEALTH } from '../../lib/health-labels';
-import { useFleetStatus } from './fleet-queries';
+import { useJobs } from '../../queries/jobs';
+import { fleetKeys, useFleetStatus } from './fleet-queries';
+import { RolloutAction, useStartRollout } from './RolloutAction';
+import { RolloutProgress } from './RolloutProgress';
 import './fleet.css';
 
 const STATE_LABEL: Record<FleetState, string> = { ...Object.fromEntries(Object.entries(HEALTH).map(([k, v]) => [k, v.label])), unreachable: 'Unreachable' } as Record<FleetState, string>;
@@ -56,6 +60,15 @@ export function FleetView() {
   const all = useFleetStatus(null);
   const shown = useFleetStatus(group);
   const now = useNow();
+  const start = useStartRollout();
+  // The newest rolling migrate this host kept (running or ended): its job carries each deployment's progress.
+  const rollout = useJobs().data?.find((job) => job.kind === 'fleetMigrate') ?? null;
+  const rolloutRunning = rollout?.state === 'running';
+  const queryClient = useQueryClient();
+  // When a rollout ends, the versions shown are read again.
+  useEffect(() => {
+    if (rollout && !rolloutRunning) void queryClient.invalidateQueries({ queryKey: fleetKeys.all });
+  }, [rollout?.id, rolloutRunning, queryClient]);
   if (all.isPending) return <LoadingState label="Asking every deployment of the fleet…" />;
   if (all.isError) return <ErrorNotice error={all.error} context="The fleet's status could not be read" />;
   const groups = [...new Set(all.data.deployments.map((d) => d.group))].sort();
@@ -77,8 +90,11 @@ export function FleetView() {
             </select>
           </label>
           <CheckedAgo at={report.checkedAt} onRefresh={() => void shown.refetch()} refreshing={shown.isFetching} />
+          <RolloutAction deployments={report.deployments} group={group} running={rolloutRunning} onStart={(input) => start.mutate(input)} />
         </div>
       </header>
+      {start.isError && <ErrorNotice error={start.error} context="The rolling migrate did not start" />}
+      {rollout && <RolloutProgress job={rollout} />}
       {shown.isError && <ErrorNotice error={shown.error} context="This group's status could not be read" />}
       {report.deployments.length === 0 ? (
         <EmptyState title="No deployment in this group" />

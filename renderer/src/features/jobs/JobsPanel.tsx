@@ -7,16 +7,16 @@ import { ProgressBar } from '../../components/ProgressBar';
 import { useNow } from '../../hooks/use-now';
 import { formatAgo, formatDuration } from '../../lib/format';
 import { progressLine } from '../../lib/job-progress-text';
-import { hrefFor } from '../../lib/routes';
 import { useJobs } from '../../queries/jobs';
-import { jobOutcome, jobTitle, jobView, startedByName } from '../../lib/job-text';
+import { jobEnding, jobHref, jobOutcome, jobTitle, startedByName } from '../../lib/job-text';
 import './jobs.css';
 
 /** Ended jobs shown before "Show all". */
 const RECENT_SHOWN = 5;
 
-const STATE_GLYPH: Record<Exclude<Job['state'], 'running'>, { glyph: string; label: string }> = {
+const STATE_GLYPH: Record<ReturnType<typeof jobEnding>, { glyph: string; label: string }> = {
   done: { glyph: '✓', label: 'Done' },
+  halted: { glyph: '!', label: 'Halted' },
   failed: { glyph: '✕', label: 'Failed' },
   cancelled: { glyph: '–', label: 'Cancelled' },
 };
@@ -28,7 +28,7 @@ function RunningJob({ job, databaseName, now }: { job: Job; databaseName: string
   return (
     <li className="job job--running">
       <div className="job__head">
-        <a className="job__title" href={hrefFor(job.db, jobView(job))}>
+        <a className="job__title" href={jobHref(job)}>
           {title}
         </a>
         <Button size="small" onClick={() => cancel.mutate()} disabled={cancel.isPending || cancel.isSuccess} aria-label={`Cancel ${title} on ${databaseName}`}>
@@ -46,15 +46,15 @@ function RunningJob({ job, databaseName, now }: { job: Job; databaseName: string
 }
 
 function EndedJob({ job, databaseName, now }: { job: Job; databaseName: string; now: Date }) {
-  const state = STATE_GLYPH[job.state as keyof typeof STATE_GLYPH];
+  const state = STATE_GLYPH[jobEnding(job)];
   const took = job.endedAt ? formatDuration(Date.parse(job.endedAt) - Date.parse(job.startedAt)) : '';
   return (
-    <li className={`job job--${job.state}`}>
+    <li className={`job job--${jobEnding(job) === 'halted' ? 'failed' : job.state}`}>
       <div className="job__head">
         <span className="job__state" role="img" aria-label={state.label} title={state.label}>
           {state.glyph}
         </span>
-        <a className="job__title" href={hrefFor(job.db, jobView(job))}>
+        <a className="job__title" href={jobHref(job)}>
           {jobTitle(job)}
         </a>
       </div>

@@ -1,0 +1,64 @@
+import { randomUUID } from 'node:crypto';
+import type { ValidInput } from '../../shared/contract';
+import type { RolloutDeployment, RolloutOutcome, RolloutReport } from '../../shared/fleet-types';
+import { FLEET_JOB_DB, type Progress } from '../../shared/types';
+import { errorInfoOf } from '../api/error-info';
+import type { HostContext } from '../api/host-context';
+import { actorFor } from '../engine/actor';
+import { WardenError } from '../engine/errors';
+import type { Fleet } from './fleet-file';
+import { inGroup } from './fleet-status';
+import { rollingMigrate } from './rolling-migrate';
+
+// A rolling migrate started from the console's Fleet page (`warden serve --fleet FILE`): the CLI's
+// rollingMigrate, kept as a host job (the Jobs panel lists it and cancels it; a console that
+// reloads finds it), each deployment's live outcome pushed as the job's progress.
+
+/** Outcomes after which nothing more happens to a deployment in this rollout. */
+const SETTLED: ReadonlySet<RolloutOutcome> = new Set(['already at target', 'rehearsal failed', 'not started', 'migrated', 'migrate failed', 'verify failed', 'unreachable']);
+
+/** The job's progress: the rehearsals first (how many have ended), then the migrations (how many deployments are settled). */
+export function rolloutProgress(deployments: RolloutDeployment[]): Progress {
+  const rehearsing = deployments.some((d) => d.outcome === 'waiting' || d.outcome === 'rehearsing');
+  const done = rehearsing ? deployments.filter((d) => d.outcome !== 'waiting' && d.outcome !== 'rehearsing').length : deployments.filter((d) => SETTLED.has(d.outcome)).length;
+  const canary = deployments.find((d) => d.canary);
+  const phase = rehearsing ? 'Rehearsing on every deployment' : canary && !SETTLED.has(canary.outcome) ? `Migrating the canary, ${canary.name}` : 'Migrating the rest';
+  return { operation: 'fleetMigrate', phase, done, total: deployments.length, deployments };
+}
+
+export async function runFleetRollout(host: HostContext, fleet: Fleet, defaultSchemaDir: string, input: ValidInput<'fleetMigrate'>, operator: string | undefined): Promise<RolloutReport> {
+  const deployments = inGroup(fleet, input.group);
+  if (deployments.length === 0) {
+    throw new WardenError('INVALID_INPUT', `The fleet file has no deployment in the group "${input.group}".`, 'Pick another group on the Fleet page.', { field: 'group' });
+  }
+  const id = input.operationId ?? `job-${randomUUID()}`;
+  const operation = host.operations.start(id);
+  const { to, canary, parallel, group } = input;
+  const job = host.jobs.start({ id, kind: 'fleetMigrate', db: FLEET_JOB_DB, options: { to, canary, parallel, group }, startedBy: actorFor(operator) });
+  try {
+    const report = await rollingMigrate(
+      fleet,
+      deployments,
+      {
+        to, canary, parallel,
+        signal: operation.signal,
+        stopWith: 'Cancel in the Jobs panel',
+        onProgress: () => undefined,
+        onChange: (entries) => {
+          const progress = rolloutProgress(entries);
+          job.progress(progress);
+          host.emit({ type: 'progress', operationId: id, db: FLEET_JOB_DB, progress });
+        },
+      },
+      // Local files run in this host's engine workers; each deployment acts for the operator who started the rollout.
+      { defaultSchemaDir, engine: host.engine, operator },
+    );
+    job.done(report);
+    return report;
+  } catch (err) {
+    job.failed(errorInfoOf(err));
+    throw err;
+  } finally {
+    operation.finish();
+  }
+}
