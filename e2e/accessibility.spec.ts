@@ -167,7 +167,10 @@ for (const layout of LAYOUTS) {
         }
         await page.evaluate(() => document.getElementById('main')?.scrollTo(0, 0));
         await page.screenshot({ path: join(SCREENSHOTS, `layout-${layout.name}-${view.name}.png`) });
-        problems.push(...(await unreachableActions(page)).map((p) => `${view.name}: ${p}`));
+        // A virtualized grid renders rows ahead of the scroll and moves them as it scrolls, so its row
+        // buttons are not walked one by one: the grid itself is scrolled (e2e/data-browse.spec.ts).
+        const actions = view.name === 'data-browse' ? 'main button:visible:not(.rows-grid *), aside button:visible' : undefined;
+        problems.push(...(await unreachableActions(page, actions)).map((p) => `${view.name}: ${p}`));
         // Neither the page nor the view scrolls sideways: a wide table scrolls inside its own frame.
         const overflow = await page.evaluate(() => [document.documentElement, document.getElementById('main')!].map((el) => el.scrollWidth - el.clientWidth));
         if (overflow.some((px) => px > 0)) problems.push(`${view.name}: the page or the view is ${Math.max(...overflow)} px wider than the window`);
