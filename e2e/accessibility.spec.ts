@@ -1,18 +1,15 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startWardenServe, warden, whyServeIsUnavailable, type RunningHost } from './warden-serve';
+import { join } from 'node:path';
+import { SCREENSHOTS, sqlite, startWardenServe, warden, whyServeIsUnavailable, type RunningHost } from './warden-serve';
 
 // Every view of the console, checked the way people with other needs meet it: axe-core's rules
 // (no serious or critical violation, light and dark), and the layout at 1024 px and at 200% zoom
 // (every action button visible or reachable by scrolling, none cut off). Screenshots go to
 // docs/screenshots, to be looked at.
 
-const SCREENSHOTS = resolve(dirname(fileURLToPath(import.meta.url)), '../docs/screenshots');
 const unavailable = whyServeIsUnavailable();
 test.skip(unavailable !== null, unavailable ?? '');
 // Headless Chromium hides scrollbars by default; here they show, as they do for people: a table
@@ -22,10 +19,6 @@ test.use({ launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/b
 let dir: string;
 let host: RunningHost;
 const db = (name: string) => join(dir, `${name}.db`);
-
-function sqlite(path: string, sql: string): string {
-  return execFileSync('sqlite3', [path, sql], { encoding: 'utf8' }).trim();
-}
 
 function run(args: string[]): void {
   const result = warden(args);

@@ -1,26 +1,20 @@
 import { expect, test, type Page } from '@playwright/test';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { seedAsService, startChatService } from '../electron/engine/test-support/chat-service';
 import { damageMiddlePages } from '../electron/engine/test-support/damage';
-import { startWardenServe, warden, whyServeIsUnavailable, type RunningHost } from './warden-serve';
+import { SCREENSHOTS, sqlite, startWardenServe, warden, whyServeIsUnavailable, type RunningHost } from './warden-serve';
 
 // The console against the real web host and real databases made here; sqlite3 is the referee.
 
-const SCREENSHOTS = resolve(dirname(fileURLToPath(import.meta.url)), 'screenshots');
 const unavailable = whyServeIsUnavailable();
 test.skip(unavailable !== null, unavailable ?? '');
 
 let dir: string;
 let host: RunningHost;
 const db = (name: string) => join(dir, `${name}.db`);
-
-function sqlite(path: string, sql: string): string {
-  return execFileSync('sqlite3', [path, sql], { encoding: 'utf8' }).trim();
-}
 
 function createAt(name: string, version?: string): void {
   const result = warden(['init', '--db', db(name), ...(version ? ['--to', version] : [])]);

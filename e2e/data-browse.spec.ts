@@ -4,14 +4,12 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startWardenServe, warden, whyServeIsUnavailable, type RunningHost } from './warden-serve';
+import { basename, join } from 'node:path';
+import { SCREENSHOTS, startWardenServe, warden, whyServeIsUnavailable, type RunningHost } from './warden-serve';
 
 // Browsing a 100,000-file database in Chromium through the real web host: scroll far down, sort,
 // filter, follow a foreign key, list a row's children. The sqlite3 shell says what each must show.
 
-const SCREENSHOTS = resolve(dirname(fileURLToPath(import.meta.url)), '../docs/screenshots');
 const FILES = 100_000;
 const unavailable = whyServeIsUnavailable();
 test.skip(unavailable !== null, unavailable ?? '');

@@ -1,18 +1,15 @@
 import { expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startWardenServe, warden, whyServeIsUnavailable, type RunningHost } from './warden-serve';
+import { join } from 'node:path';
+import { SCREENSHOTS, startAgent, startWardenServe, warden, whyServeIsUnavailable, type RunningHost } from './warden-serve';
 
 // A rolling migrate started from the Fleet page of `warden serve --fleet`: three local files and
 // one real agent (another `warden serve`), all at 1.0.0 with some thousands of rows, rolled to
 // 1.2.0 with a canary and two at a time; each deployment's progress shows as it changes, and
 // the sqlite3 shell says where each database ends.
 
-const SCREENSHOTS = resolve(dirname(fileURLToPath(import.meta.url)), '../docs/screenshots');
 const unavailable = whyServeIsUnavailable();
 test.skip(unavailable !== null, unavailable ?? '');
 
@@ -36,9 +33,7 @@ test.beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'warden-e2e-rollout-'));
   for (const name of NAMES) createAt100(name, 30_000);
   if (warden(['init', '--db', join(dir, 'home.db')]).status !== 0) throw new Error('warden init home failed');
-  const token = randomBytes(24).toString('base64url');
-  writeFileSync(join(dir, 'agent.token'), token, { mode: 0o600 });
-  agent = await startWardenServe([db('us-2')], ['--token-file', join(dir, 'agent.token')]);
+  agent = await startAgent([db('us-2')], join(dir, 'agent.token'));
   const fleet = {
     deployments: [
       { name: 'eu-1', group: 'production', file: 'eu-1.db' },

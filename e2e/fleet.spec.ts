@@ -1,17 +1,14 @@
 import { expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startWardenServe, warden, whyServeIsUnavailable, type RunningHost } from './warden-serve';
+import { join } from 'node:path';
+import { SCREENSHOTS, startAgent, startWardenServe, warden, whyServeIsUnavailable, type RunningHost } from './warden-serve';
 
 // The fleet page of `warden serve --fleet`: six deployments in three states (five local files and
 // one real agent, another `warden serve` whose token only the host knows), worst first, filtered
 // by group, and one opened in the full console through the host.
 
-const SCREENSHOTS = resolve(dirname(fileURLToPath(import.meta.url)), '../docs/screenshots');
 const unavailable = whyServeIsUnavailable();
 test.skip(unavailable !== null, unavailable ?? '');
 
@@ -37,9 +34,7 @@ test.beforeAll(async () => {
   execFileSync('sqlite3', [db('qa-2'), 'DROP TABLE file_metadata;']);
   createAt('agent', '1.0.0');
   // The agent: a warden serve of its own, with an operator token only the host is told (by file).
-  const token = randomBytes(24).toString('base64url');
-  writeFileSync(join(dir, 'agent.token'), token, { mode: 0o600 });
-  agent = await startWardenServe([db('agent')], ['--token-file', join(dir, 'agent.token')]);
+  agent = await startAgent([db('agent')], join(dir, 'agent.token'));
   const fleet = {
     deployments: [
       { name: 'eu-1', group: 'production', file: 'eu-1.db' },

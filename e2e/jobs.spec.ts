@@ -1,28 +1,21 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startWardenServe, warden, whyServeIsUnavailable, type RunningHost } from './warden-serve';
+import { join } from 'node:path';
+import { SCREENSHOTS, sqlite, startWardenServe, warden, whyServeIsUnavailable, type RunningHost } from './warden-serve';
 
 // Jobs belong to the host (issue 14): a backup long enough to watch (a database of about 1 GB)
 // keeps running while the console leaves its view, switches database and reloads; the Jobs panel
 // follows it and cancels it; sqlite3 and SHA-256 are the referees.
 
-const SCREENSHOTS = resolve(dirname(fileURLToPath(import.meta.url)), '../docs/screenshots');
 const unavailable = whyServeIsUnavailable();
 test.skip(unavailable !== null, unavailable ?? '');
 
 let dir: string;
 let host: RunningHost;
 const db = (name: string) => join(dir, `${name}.db`);
-
-function sqlite(path: string, sql: string): string {
-  return execFileSync('sqlite3', [path, sql], { encoding: 'utf8' }).trim();
-}
 
 function sha256(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');

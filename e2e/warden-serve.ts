@@ -1,4 +1,6 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -9,6 +11,14 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const TSX = resolve(ROOT, 'node_modules/tsx/dist/cli.mjs');
 const CLI = resolve(ROOT, 'electron/cli/main.ts');
 const URL_WITH_TOKEN = /https?:\/\/\S+[?&]token=[\w-]+/;
+
+/** Where the specs put their screenshots: the README shows them. */
+export const SCREENSHOTS = resolve(ROOT, 'docs/screenshots');
+
+/** The referee: the sqlite3 shell's answer to `sql` on `path`, trimmed. */
+export function sqlite(path: string, sql: string): string {
+  return execFileSync('sqlite3', [path, sql], { encoding: 'utf8' }).trim();
+}
 
 export function warden(args: string[]): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, [TSX, CLI, ...args], { cwd: ROOT, encoding: 'utf8' });
@@ -57,4 +67,10 @@ export async function startWardenServe(dbPaths: string[], extraArgs: string[] = 
     throw err;
   });
   return { url, stop };
+}
+
+/** A fleet's agent: `warden serve` of `dbPaths` whose operator token only `tokenFile` holds (the fleet file names it). */
+export function startAgent(dbPaths: string[], tokenFile: string): Promise<RunningHost> {
+  writeFileSync(tokenFile, randomBytes(24).toString('base64url'), { mode: 0o600 });
+  return startWardenServe(dbPaths, ['--token-file', tokenFile]);
 }
