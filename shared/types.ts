@@ -512,6 +512,8 @@ export interface HostInfo {
   asksForOperator: boolean;
   /** The host's own user, as history rows name it: user@host (pid N). */
   processActor: string;
+  /** This console's access views and verifies only (`warden serve`'s read-only token): changes, backups, restores and queries are refused. */
+  readOnly: boolean;
 }
 
 // ---- Jobs: the long operations a host runs, kept by the host (issue 14) ----

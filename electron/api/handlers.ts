@@ -27,7 +27,7 @@ import { migrationFor } from '../engine/schema-folder';
 import { status } from '../engine/status';
 import { verify } from '../engine/verify';
 import { verifyBackup } from '../engine/verify-backup';
-import type { HostContext } from './host-context';
+import type { Caller, HostContext } from './host-context';
 
 // THE handler table, shared by the Electron host (one ipcMain.handle per method) and the HTTP host
 // (POST /api/<method>). Inputs arrive validated against shared/contract.ts. A contract method
@@ -58,7 +58,7 @@ export interface EngineHandler<M extends MethodName> {
 export interface HostHandler<M extends MethodName> {
   runs: 'host';
   /** `operator`: whom the call acts for ("alice via warden serve"), when anyone. */
-  handle(input: ValidInput<M>, host: HostContext, operator?: string): Awaitable<ApiResults[M]>;
+  handle(input: ValidInput<M>, host: HostContext, operator?: string, caller?: Caller): Awaitable<ApiResults[M]>;
 }
 
 export type HandlerTable = { [M in MethodName]?: HostHandler<M> | (M extends DatabaseMethod ? EngineHandler<M> : never) };
@@ -105,7 +105,7 @@ export const handlers: HandlerTable = {
   createDatabase: host(createDatabase),
   closeDatabase: host((input, ctx) => ({ closed: ctx.registry.remove(input.db) })),
   cancel: host((input, ctx) => ({ cancelled: ctx.operations.cancel(input.operationId) })),
-  hostInfo: host((_input, ctx) => ({ operator: ctx.identity.operator, asksForOperator: ctx.identity.asksForOperator, processActor: actorFor() })),
+  hostInfo: host((_input, ctx, _operator, caller) => ({ operator: ctx.identity.operator, asksForOperator: ctx.identity.asksForOperator, processActor: actorFor(), readOnly: caller?.readOnly === true })),
   jobs: host((_input, ctx) => ctx.jobs.list()),
   fleetStatus: host((input, ctx) => {
     if (!ctx.capabilities.fleetStatus) throw new WardenError('NOT_SUPPORTED', 'This host has no fleet.', 'Start `warden serve --fleet FILE` to see every deployment of a fleet file here.');

@@ -23,6 +23,8 @@ export interface HostCapabilities {
 /** Who a request acts for: the operator's name the console (or a script) sent with it. */
 export interface Caller {
   operator?: string;
+  /** The call carries a read-only token (the HTTP host has already refused what that token may not call). */
+  readOnly?: boolean;
 }
 
 /** How a host names the people it acts for in the history. */

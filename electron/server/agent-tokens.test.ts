@@ -54,11 +54,18 @@ describe('warden serve: read-only token and /metrics', () => {
       ['verify', { db: DB, level: 'full' }],
       ['backups', { db: DB }],
       ['verifyBackup', { db: DB, backup: backupName }],
+      ['hostInfo', {}],
+      ['jobs', {}],
     ];
     for (const [method, input] of calls) {
       const reply = await callApi(server.origin, server.readOnlyToken, method, input);
       expect({ method, status: reply.status, error: reply.json.error }).toEqual({ method, status: 200, error: undefined });
     }
+  });
+
+  it('tells a console whether its token is the read-only one, so that it can say so', async () => {
+    expect((await callApi(server.origin, server.readOnlyToken, 'hostInfo', {})).json.result.readOnly).toBe(true);
+    expect((await callApi(server.origin, server.token, 'hostInfo', {})).json.result.readOnly).toBe(false);
   });
 
   it('refuses the read-only token everything that changes, backs up, restores or reads rows (403), and nothing on disk changes', async () => {

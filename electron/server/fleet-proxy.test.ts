@@ -69,6 +69,9 @@ describe('warden serve --fleet: fleet status and deployments through the host', 
       const refused = await viaFleet(name, 'backup', { db: name }, host.readOnlyToken);
       expect({ name, status: refused.status, code: refused.json.error.code }).toEqual({ name, status: 403, code: 'FORBIDDEN' });
       expect((await viaFleet(name, 'status', { db: name }, host.readOnlyToken)).status).toBe(200);
+      // The deployment's console is told it is read-only, whatever the agent's own token may do.
+      expect((await viaFleet(name, 'hostInfo', {}, host.readOnlyToken)).json.result.readOnly).toBe(true);
+      expect((await viaFleet(name, 'hostInfo', {})).json.result.readOnly).toBe(false);
     }
     expect(sha256File(join(dir, 'local.db'))).toBe(before);
     expect((await viaFleet('local', 'createDatabase', { schema: 'conversation_files' })).status).toBe(501);

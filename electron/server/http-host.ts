@@ -33,7 +33,7 @@ import type { Fleet } from '../fleet/fleet-file';
 import { metricsText, METRICS_CONTENT_TYPE, type DatabaseSample } from './metrics';
 import { mayCall, refusedToReadOnly, roleOf, type HostTokens } from './token-roles';
 import { newestVerifiedBackup } from '../../shared/newest-verified-backup';
-import type { BackupInfo } from '../../shared/types';
+import type { BackupInfo, HostInfo } from '../../shared/types';
 import { resolveStaticFile, sendStaticFile } from './static-files';
 
 // The headless host: the API of the handler table over HTTP (POST /api/<method>), events as
@@ -207,7 +207,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     const body = await readJsonBody(req, maxBodyBytes);
     const operator = operatorFrom(req);
     if (typeof operator === 'object') return sendError(res, 400, operator);
-    const envelope = await dispatch(host, method, body, { operator });
+    const envelope = await dispatch(host, method, body, { operator, readOnly: role === 'read-only' });
     sendJson(res, envelope.ok ? 200 : HTTP_STATUS[envelope.error.code], envelope);
   }
 
@@ -238,6 +238,8 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     const operator = operatorFrom(req);
     if (typeof operator === 'object') return sendError(res, 400, operator);
     const reply = await proxy.call(deployment, method, body, operator);
+    // The agent answers for its own (operator) token; what this console may do is this host's token's.
+    if (method === 'hostInfo' && reply.body.ok) (reply.body.result as HostInfo).readOnly = role === 'read-only';
     sendJson(res, reply.status, reply.body);
   }
 

@@ -18,6 +18,9 @@ export interface HostTokens {
 export const READ_ONLY_METHODS: ReadonlySet<MethodName> = new Set<MethodName>([
   'listSchemas',
   'listDatabases',
+  // Who the console acts as (and that it is read-only), and the host's jobs: the console reads them on every page.
+  'hostInfo',
+  'jobs',
   'status',
   'history',
   'tables',

@@ -144,4 +144,13 @@ describe('App', () => {
     act(() => void queryClient.invalidateQueries({ queryKey: databaseKeys.one('main') })); // its verify never answers
     await waitFor(() => expect(within(header).getByText('Healthy')).toBeTruthy());
   });
+
+  it('says a read-only console is read-only above every view, and offers no New database (issue 16)', async () => {
+    const hostInfo = (readOnly: boolean) => ({ operator: null, asksForOperator: true, processActor: 'ops@vm1 (pid 7)', readOnly });
+    const api = createFakeApi({ listDatabases: () => [MAIN], status: () => statusReport(), hostInfo: () => hostInfo(true) });
+    renderConsole(<App />, { api });
+    expect((await screen.findByRole('note')).textContent).toMatch(/^Read-only access\. You can view every database and run integrity checks\./);
+    expect(screen.queryByRole('button', { name: 'New database…' })).toBeNull();
+    expect(screen.queryByRole('form', { name: 'Who is working here?' })).toBeNull(); // nothing it does is recorded
+  });
 });

@@ -7,6 +7,7 @@ import { useDatabaseAnnouncements, useDatabases } from '../features/databases/da
 import { LandingView } from '../features/landing/LandingView';
 import { JobsPanel } from '../features/jobs/JobsPanel';
 import { OperatorLine, OperatorPrompt } from '../features/operator/OperatorPrompt';
+import { useReadOnly } from '../queries/host-info';
 import { useJobAnnouncements } from '../queries/jobs';
 import { useStatusAnnouncements } from '../queries/status';
 import { FLEET_HREF, HOME_HREF, hrefFor, useRoute } from '../lib/routes';
@@ -52,6 +53,16 @@ function DeploymentBanner({ name }: { name: string }) {
   );
 }
 
+/** A console opened with `warden serve`'s read-only token: what it can do, said once above every view. */
+function ReadOnlyBanner() {
+  return (
+    <div className="read-only-banner" role="note">
+      <strong>Read-only access.</strong> You can view every database and run integrity checks. Changes, backups, restores and queries are refused: ask
+      whoever runs this server for the operator's address to make them.
+    </div>
+  );
+}
+
 /** The address is the console's route (#/…), so the skip link moves focus itself rather than following its href. */
 function skipToMain(event: MouseEvent<HTMLAnchorElement>) {
   event.preventDefault();
@@ -67,6 +78,7 @@ export function App() {
   const databases = useDatabases();
   const deployment = useDeployment();
   const hasFleet = useHasFleet(useHostKind() === 'http' && deployment === null);
+  const readOnly = useReadOnly();
   useDatabaseAnnouncements();
   useStatusAnnouncements();
   useJobAnnouncements();
@@ -105,6 +117,7 @@ export function App() {
         </div>
       </aside>
       <main id="main" className="app__main" tabIndex={-1}>
+        {readOnly && <ReadOnlyBanner />}
         <OperatorPrompt />
         {deployment !== null && <DeploymentBanner name={deployment} />}
         <MainArea />

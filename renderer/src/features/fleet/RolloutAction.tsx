@@ -8,6 +8,7 @@ import { Button } from '../../components/Button';
 import { Dialog } from '../../components/Dialog';
 import { Field } from '../../components/Field';
 import { plural } from '../../lib/format';
+import { useReadOnly } from '../../queries/host-info';
 
 // The Fleet page's "Rolling migrate…": the operator picks the version, the canary and how many
 // at a time, reads what will happen, and starts it. The host keeps it as a job; RolloutProgress
@@ -100,6 +101,7 @@ function RolloutDialog({ deployments, group, onStart, onClose }: { deployments: 
 /** "Rolling migrate…" on the Fleet page: the dialog, then the request that starts the host's job. */
 export function RolloutAction({ deployments, group, running, onStart }: { deployments: DeploymentStatus[]; group: string | null; running: boolean; onStart: (input: Omit<RolloutInput, 'operationId'>) => void }) {
   const [open, setOpen] = useState(false);
+  if (useReadOnly()) return null; // the host refuses it to a read-only console
   return (
     <>
       <Button variant="primary" onClick={() => setOpen(true)} disabled={running} title={running ? 'A rolling migrate is running; it shows below.' : undefined}>

@@ -1,19 +1,13 @@
-import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { OPERATOR_NAME, OPERATOR_NAME_RULE } from '../../../../shared/operator-name';
-import { useApi } from '../../api/connection-context';
 import { rememberOperator, useSessionOperator } from '../../api/session-operator';
 import { Button } from '../../components/Button';
+import { useHostInfo } from '../../queries/host-info';
 import './operator.css';
 
 // Who is acting (issue 14): the web console started without `--operator` asks once per browser
 // session for the person's name; every call then carries it and the history records it. The
 // question sits above the views and blocks nothing: skipping records the server's user, as before.
-
-function useHostInfo() {
-  const api = useApi();
-  return useQuery({ queryKey: ['host-info'], queryFn: () => api.hostInfo({}), staleTime: Infinity });
-}
 
 /** Asks for the operator's name when the host wants one and this session has not answered. */
 export function OperatorPrompt() {
@@ -21,7 +15,8 @@ export function OperatorPrompt() {
   const answered = useSessionOperator() !== null;
   const [name, setName] = useState('');
   const [invalid, setInvalid] = useState(false);
-  if (!info.data?.asksForOperator || answered) return null;
+  // A read-only console records nothing, so there is no name to ask for.
+  if (!info.data?.asksForOperator || info.data.readOnly || answered) return null;
 
   const answer = (given: string) => rememberOperator(given);
   function onSubmit(event: FormEvent) {
