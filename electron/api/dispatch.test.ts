@@ -209,7 +209,8 @@ describe('dispatch with real engine workers', () => {
 
   it('hostInfo says whom the host acts for and whether the console should ask', async () => {
     const { host } = hostWith();
-    expect(await dispatch(host, 'hostInfo', {})).toEqual({ ok: true, result: { operator: null, asksForOperator: false, processActor: actorFor() } });
+    expect(await dispatch(host, 'hostInfo', {})).toEqual({ ok: true, result: { operator: null, asksForOperator: false, processActor: actorFor(), readOnly: false } });
+    expect(await dispatch(host, 'hostInfo', {}, { readOnly: true })).toMatchObject({ ok: true, result: { readOnly: true } });
   });
 
   it('lists the schemas with their versions', async () => {

@@ -41,7 +41,7 @@ describe('warden serve without --operator: the name each call sends is recorded'
   });
 
   it('tells the console to ask for a name', async () => {
-    expect((await call(server, 'hostInfo', {})).json).toEqual({ ok: true, result: { operator: null, asksForOperator: true, processActor: actorFor() } });
+    expect((await call(server, 'hostInfo', {})).json).toEqual({ ok: true, result: { operator: null, asksForOperator: true, processActor: actorFor(), readOnly: false } });
   });
 
   it('records the operator of a backup and of a migration as the actor of their history rows', async () => {
