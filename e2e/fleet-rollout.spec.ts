@@ -1,9 +1,8 @@
 import { expect, test } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SCREENSHOTS, startAgent, startWardenServe, warden, whyServeIsUnavailable, type RunningHost } from './warden-serve';
+import { initAt, SCREENSHOTS, sqlite, startAgent, startWardenServe, whyServeIsUnavailable, type RunningHost } from './warden-serve';
 
 // A rolling migrate started from the Fleet page of `warden serve --fleet`: three local files and
 // one real agent (another `warden serve`), all at 1.0.0 with some thousands of rows, rolled to
@@ -18,12 +17,11 @@ let dir: string;
 let agent: RunningHost;
 let host: RunningHost;
 const db = (name: string) => join(dir, `${name}.db`);
-const sqlite3 = (name: string, sql: string) => execFileSync('sqlite3', [db(name), sql], { encoding: 'utf8' }).trim();
+const sqlite3 = (name: string, sql: string) => sqlite(db(name), sql);
 
 /** A deployment at 1.0.0 holding `rows` files, so that each step takes long enough to be seen. */
 function createAt100(name: string, rows: number): void {
-  const result = warden(['init', '--db', db(name), '--to', '1.0.0']);
-  if (result.status !== 0) throw new Error(`warden init ${name} failed: ${result.stderr}`);
+  initAt(db(name), '1.0.0');
   sqlite3(name, `WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < ${rows})
     INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash, mime_type)
     SELECT 'file-' || k, 'session-' || (k % 50), 'f' || k || '.txt', 'stored-' || k, '/files/' || k, k, hex(randomblob(16)), 'text/plain' FROM n;`);
@@ -32,7 +30,7 @@ function createAt100(name: string, rows: number): void {
 test.beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'warden-e2e-rollout-'));
   for (const name of NAMES) createAt100(name, 30_000);
-  if (warden(['init', '--db', join(dir, 'home.db')]).status !== 0) throw new Error('warden init home failed');
+  initAt(join(dir, 'home.db'));
   agent = await startAgent([db('us-2')], join(dir, 'agent.token'));
   const fleet = {
     deployments: [

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SCREENSHOTS, startAgent, startWardenServe, warden, whyServeIsUnavailable, type RunningHost } from './warden-serve';
+import { initAt, SCREENSHOTS, startAgent, startWardenServe, warden, whyServeIsUnavailable, type RunningHost } from './warden-serve';
 
 // The fleet page of `warden serve --fleet`: six deployments in three states (five local files and
 // one real agent, another `warden serve` whose token only the host knows), worst first, filtered
@@ -17,10 +17,7 @@ let agent: RunningHost;
 let host: RunningHost;
 const db = (name: string) => join(dir, `${name}.db`);
 
-function createAt(name: string, version?: string): void {
-  const result = warden(['init', '--db', db(name), ...(version ? ['--to', version] : [])]);
-  if (result.status !== 0) throw new Error(`warden init ${name} failed: ${result.stderr}`);
-}
+const createAt = (name: string, version?: string) => initAt(db(name), version);
 
 test.beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'warden-e2e-fleet-'));

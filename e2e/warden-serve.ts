@@ -25,6 +25,12 @@ export function warden(args: string[]): { status: number | null; stdout: string;
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+/** `warden init` of a database at `version` (latest by default); a failure stops the spec with warden's words. */
+export function initAt(path: string, version?: string): void {
+  const result = warden(['init', '--db', path, ...(version ? ['--to', version] : [])]);
+  if (result.status !== 0) throw new Error(`warden init ${path} failed: ${result.stderr}`);
+}
+
 /** Why the specs cannot run yet, or null when this checkout's CLI has a `serve` command. */
 export function whyServeIsUnavailable(): string | null {
   const help = warden(['--help']);

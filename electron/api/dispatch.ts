@@ -75,7 +75,7 @@ export async function dispatch(ctx: HostContext, method: string, rawInput: unkno
     if (!handler) throw notSupported(method);
     const result =
       handler.runs === 'host'
-        ? await handler.handle(input, ctx, operatorOf(ctx, caller), caller)
+        ? await handler.handle(input, ctx, { operator: operatorOf(ctx, caller), readOnly: caller.readOnly === true })
         : await runOnDatabase(ctx, method as DatabaseMethod, input as { db: string; operationId?: string }, caller);
     return { ok: true, result };
   } catch (err) {

@@ -27,7 +27,7 @@ import { migrationFor } from '../engine/schema-folder';
 import { status } from '../engine/status';
 import { verify } from '../engine/verify';
 import { verifyBackup } from '../engine/verify-backup';
-import type { Caller, HostContext } from './host-context';
+import type { Acting, HostContext } from './host-context';
 
 // THE handler table, shared by the Electron host (one ipcMain.handle per method) and the HTTP host
 // (POST /api/<method>). Inputs arrive validated against shared/contract.ts. A contract method
@@ -57,8 +57,7 @@ export interface EngineHandler<M extends MethodName> {
 
 export interface HostHandler<M extends MethodName> {
   runs: 'host';
-  /** `operator`: whom the call acts for ("alice via warden serve"), when anyone. */
-  handle(input: ValidInput<M>, host: HostContext, operator?: string, caller?: Caller): Awaitable<ApiResults[M]>;
+  handle(input: ValidInput<M>, host: HostContext, acting: Acting): Awaitable<ApiResults[M]>;
 }
 
 export type HandlerTable = { [M in MethodName]?: HostHandler<M> | (M extends DatabaseMethod ? EngineHandler<M> : never) };
@@ -76,7 +75,7 @@ async function openDatabase(_input: ValidInput<'openDatabase'>, ctx: HostContext
 }
 
 /** A fresh database at the chosen version, created where the host says (save dialog, data folder), then registered. */
-async function createDatabase(input: ValidInput<'createDatabase'>, ctx: HostContext, operator?: string): Promise<DatabaseEntry> {
+async function createDatabase(input: ValidInput<'createDatabase'>, ctx: HostContext, { operator }: Acting): Promise<DatabaseEntry> {
   const schema = ctx.schemas.get(input.schema);
   if (input.version) migrationFor(schema, input.version);
   const path = await ctx.capabilities.placeNewDatabase(`${input.name ?? schema.name}.db`);
@@ -105,13 +104,13 @@ export const handlers: HandlerTable = {
   createDatabase: host(createDatabase),
   closeDatabase: host((input, ctx) => ({ closed: ctx.registry.remove(input.db) })),
   cancel: host((input, ctx) => ({ cancelled: ctx.operations.cancel(input.operationId) })),
-  hostInfo: host((_input, ctx, _operator, caller) => ({ operator: ctx.identity.operator, asksForOperator: ctx.identity.asksForOperator, processActor: actorFor(), readOnly: caller?.readOnly === true })),
+  hostInfo: host((_input, ctx, { readOnly }) => ({ operator: ctx.identity.operator, asksForOperator: ctx.identity.asksForOperator, processActor: actorFor(), readOnly })),
   jobs: host((_input, ctx) => ctx.jobs.list()),
   fleetStatus: host((input, ctx) => {
     if (!ctx.capabilities.fleetStatus) throw new WardenError('NOT_SUPPORTED', 'This host has no fleet.', 'Start `warden serve --fleet FILE` to see every deployment of a fleet file here.');
     return ctx.capabilities.fleetStatus(input.group);
   }),
-  fleetMigrate: host((input, ctx, operator) => {
+  fleetMigrate: host((input, ctx, { operator }) => {
     if (!ctx.capabilities.fleetMigrate) throw new WardenError('NOT_SUPPORTED', 'This host has no fleet to migrate.', 'Start `warden serve --fleet FILE` to roll a migration out from the Fleet page.');
     return ctx.capabilities.fleetMigrate(input, operator);
   }),

@@ -27,6 +27,12 @@ export interface Caller {
   readOnly?: boolean;
 }
 
+/** A call as a host handler sees it: whom it acts for ("alice via warden serve", when anyone), and whether its token is read-only. */
+export interface Acting {
+  operator?: string;
+  readOnly: boolean;
+}
+
 /** How a host names the people it acts for in the history. */
 export interface HostIdentity {
   /** How the host is reached, as in "alice via warden serve". */

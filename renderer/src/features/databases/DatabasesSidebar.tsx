@@ -26,7 +26,7 @@ export function DatabasesSidebar({ selected }: { selected: string | null }) {
   return (
     <nav className="databases" aria-label="Databases">
       <div className="databases__header">
-        <h2 className="databases__title">Databases</h2>
+        <h2 className="sidebar-heading">Databases</h2>
         {databases.data && <span className="databases__count">{databases.data.length}</span>}
       </div>
       {databases.isPending && <LoadingState label="Loading databases…" />}

@@ -81,7 +81,7 @@ export function JobsPanel({ databases }: { databases: DatabaseEntry[] }) {
   return (
     <section className="jobs" aria-labelledby="jobs-title">
       <div className="jobs__header">
-        <h2 className="jobs__title" id="jobs-title">Jobs</h2>
+        <h2 className="sidebar-heading" id="jobs-title">Jobs</h2>
         <span className="jobs__count">{running.length ? `${running.length} running` : 'none running'}</span>
       </div>
       {jobs.data.length === 0 && <p className="jobs__empty">Checks, backups, migrations and other long work show here while they run and after they end.</p>}
