@@ -41,7 +41,7 @@ describe('fleet file', () => {
   it('names the deployment and the field of every other mistake', () => {
     expect(refusal({ deployments: [{ name: 'a' }] })).toMatch(/deployments\[0\]: it says nothing about how to reach it\.$/);
     expect(refusal({ deployments: [{ name: 'a', file: 'a.db', url: 'http://h:1', tokenEnv: 'T' }] })).toMatch(/deployments\[0\]: it gives file and url; give exactly one\.$/);
-    expect(refusal({ deployments: [{ name: 'a', url: 'http://h:1' }] })).toMatch(/deployments\[0\]: an agent needs its token: tokenEnv .* or tokenFile/);
+    expect(refusal({ deployments: [{ name: 'a', url: 'http://h:1' }] })).toMatch(/deployments\[0\]: an agent needs its token: tokenEnv .*, tokenFile .* or tokenKeychain/);
     expect(refusal({ deployments: [{ name: 'a', ssh: { host: 'h', user: 'u' }, tokenEnv: 'T' }] })).toMatch(/deployments\[0\]\.remotePort: an ssh deployment needs the port/);
     expect(refusal({ deployments: [{ name: 'a', url: 'http://h:1/api', tokenEnv: 'T' }] })).toMatch(/deployments\[0\]\.url: an agent address like http:\/\/10\.0\.0\.5:7373/);
     expect(refusal({ deployments: [{ name: 'a', file: 'a.db' }, { name: 'a', file: 'b.db' }] })).toMatch(/deployments\[1\]\.name: "a" names two deployments\./);

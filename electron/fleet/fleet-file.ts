@@ -8,7 +8,8 @@ import { WardenError } from '../engine/errors';
 // The fleet file: every deployment an operator looks after, by name and group, and how to reach
 // it — a local database file, a `warden serve` agent by URL, or an agent on a VM's loopback
 // through an SSH tunnel. Tokens are never in the file: it names the environment variable or the
-// file that holds each one. Relative paths are relative to the fleet file's folder.
+// file that holds each one, or says the desktop app keeps it in the OS keychain (tokenKeychain).
+// Relative paths are relative to the fleet file's folder.
 
 const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 const name = z.string().check(z.regex(NAME, 'a name of 1–64 letters, digits, _ . -'));
@@ -38,6 +39,8 @@ const deploymentJson = z.strictObject({
   remotePort: z.optional(port),
   tokenEnv: z.optional(envName),
   tokenFile: z.optional(path),
+  /** The desktop app keeps this deployment's token, encrypted by the OS keychain (Electron safeStorage); the CLI cannot read it. */
+  tokenKeychain: z.optional(z.literal(true, 'true (the desktop app keeps the token)')),
   /** Which of the agent's databases (its id); needed only when the agent serves several. */
   database: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_.-]{1,64}$/, 'a database id (letters, digits, _ . -)'))),
 });
@@ -46,7 +49,11 @@ const fleetJson = z.strictObject({ deployments: z.array(deploymentJson).check(z.
 
 type DeploymentJson = z.output<typeof deploymentJson>;
 
-export type TokenSource = { env: string } | { file: string };
+/** A token the desktop app keeps for a deployment of this fleet, or null when it keeps none. */
+export type KeychainLookup = (deployment: string) => string | null;
+
+/** keychain: the desktop app's lookup; null in the CLI and `warden serve`, which cannot read the app's keychain. */
+export type TokenSource = { env: string } | { file: string } | { keychain: KeychainLookup | null };
 
 export interface SshTarget {
   host: string;
@@ -82,10 +89,12 @@ function pathFrom(base: string, value: string): string {
 }
 
 function tokenSource(d: DeploymentJson, at: string, file: string, base: string): TokenSource {
-  if (d.tokenEnv !== undefined && d.tokenFile !== undefined) throw invalid(file, `${at}: `, 'give tokenEnv or tokenFile, not both.', 'Keep the one that holds the agent\'s token.');
+  const given = (['tokenEnv', 'tokenFile', 'tokenKeychain'] as const).filter((k) => d[k] !== undefined);
+  if (given.length > 1) throw invalid(file, `${at}: `, `give one of ${given.join(', ')}, not ${given.length}.`, 'Keep the one that holds the agent\'s token.');
   if (d.tokenEnv !== undefined) return { env: d.tokenEnv };
   if (d.tokenFile !== undefined) return { file: pathFrom(base, d.tokenFile) };
-  throw invalid(file, `${at}: `, 'an agent needs its token: tokenEnv (an environment variable) or tokenFile (a file holding it).', 'Add "tokenEnv": "NAME" or "tokenFile": "path"; the token itself never goes into the fleet file.');
+  if (d.tokenKeychain) return { keychain: null };
+  throw invalid(file, `${at}: `, 'an agent needs its token: tokenEnv (an environment variable), tokenFile (a file holding it) or tokenKeychain (kept by the desktop app).', 'Add "tokenEnv": "NAME", "tokenFile": "path" or "tokenKeychain": true; the token itself never goes into the fleet file.');
 }
 
 function reachOf(d: DeploymentJson, at: string, file: string, base: string): Reach {
@@ -93,7 +102,7 @@ function reachOf(d: DeploymentJson, at: string, file: string, base: string): Rea
   if (ways.length !== 1) {
     throw invalid(file, `${at}: `, ways.length === 0 ? 'it says nothing about how to reach it.' : `it gives ${ways.join(' and ')}; give exactly one.`, 'Give "file" (a local database), "url" (a warden serve agent) or "ssh" with "remotePort" (an agent on a VM\'s loopback).');
   }
-  const agentOnly = (['tokenEnv', 'tokenFile', 'database', 'remotePort'] as const).filter((k) => d[k] !== undefined);
+  const agentOnly = (['tokenEnv', 'tokenFile', 'tokenKeychain', 'database', 'remotePort'] as const).filter((k) => d[k] !== undefined);
   if (d.file !== undefined) {
     if (agentOnly.length > 0) throw invalid(file, `${at}.${agentOnly[0]}: `, 'a local file needs no agent settings.', `Remove "${agentOnly[0]}".`);
     return { kind: 'file', file: pathFrom(base, d.file), schemaDir: d.schema === undefined ? null : pathFrom(base, d.schema) };
@@ -121,7 +130,7 @@ function refuseClearTokens(raw: unknown, file: string): void {
   if (!Array.isArray(deployments)) return;
   deployments.forEach((d, i) => {
     if (d && typeof d === 'object' && 'token' in d) {
-      throw invalid(file, `deployments[${i}].token: `, 'a token is never written into the fleet file in clear.', 'Put it in an environment variable ("tokenEnv": "NAME") or a file only you can read ("tokenFile": "path").');
+      throw invalid(file, `deployments[${i}].token: `, 'a token is never written into the fleet file in clear.', 'Put it in an environment variable ("tokenEnv": "NAME"), a file only you can read ("tokenFile": "path"), or let the desktop app keep it ("tokenKeychain": true).');
     }
   });
 }
@@ -156,8 +165,24 @@ export function loadFleet(file: string): Fleet {
   return parseFleet(raw, file);
 }
 
+/** The fleet with the desktop app's keychain behind every tokenKeychain deployment. */
+export function withKeychain(fleet: Fleet, lookup: KeychainLookup): Fleet {
+  return {
+    ...fleet,
+    deployments: fleet.deployments.map((d) => (d.reach.kind !== 'file' && 'keychain' in d.reach.token ? { ...d, reach: { ...d.reach, token: { keychain: lookup } } } : d)),
+  };
+}
+
 /** Reads a deployment's token from where the fleet file says it is. */
 export function readToken(source: TokenSource, deployment: string): string {
+  if ('keychain' in source) {
+    if (!source.keychain) {
+      throw new WardenError('UNAUTHORIZED', `The token of ${deployment} is kept by the Schema Warden desktop app (tokenKeychain), which only that app can read.`, 'Here, give the token by "tokenEnv" or "tokenFile" in the fleet file instead.');
+    }
+    const kept = source.keychain(deployment);
+    if (!kept) throw new WardenError('UNAUTHORIZED', `No token is kept for ${deployment} in this app.`, `Set ${deployment}'s token on the Fleet page (Set token).`);
+    return kept;
+  }
   if ('env' in source) {
     const value = process.env[source.env]?.trim();
     if (!value) throw new WardenError('UNAUTHORIZED', `The token of ${deployment} is not set: the environment variable ${source.env} is empty.`, `Export ${source.env} with the agent's token.`);
