@@ -1,5 +1,5 @@
 import type { MethodName } from './contract';
-import type { FleetStatusReport, RolloutReport } from './fleet-types';
+import type { FleetStatusReport, OpenedFleet, RolloutReport } from './fleet-types';
 import type {
   AcceptChecksumResult, BackupInfo, BackupVerification, BaselineResult, DatabaseEntry, HistoryReport, HostInfo, Job,
   MigrateResult, MigrationPlan, QueryResult, RecoverRowsResult, RehearsalReport, RepairResult, RowChildrenReport, RowsPage, SalvageReport, RestoreResult, SchemaObjectsReport, SchemaSummary, StatusReport, TablesReport, VerifyReport,
@@ -17,6 +17,10 @@ export interface ApiResults {
   tables: TablesReport;
   fleetStatus: FleetStatusReport;
   fleetMigrate: RolloutReport;
+  openFleet: OpenedFleet | null;
+  keepFleetToken: { deployment: string; kept: true };
+  forgetFleetToken: { deployment: string; forgotten: boolean };
+  openDeployment: { deployment: string };
   schemaObjects: SchemaObjectsReport;
   query: QueryResult;
   rows: RowsPage;

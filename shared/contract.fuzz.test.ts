@@ -62,6 +62,10 @@ const validInput: { [M in MethodName]: fc.Arbitrary<Record<string, unknown>> } =
   recoverRows: fc.record({ db: dbId, operationId, table: fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/), backup: backupName, dryRun: fc.boolean() }, { requiredKeys: ['db', 'table', 'backup'] }),
   hostInfo: fc.constant({}),
   jobs: fc.constant({}),
+  openFleet: fc.constant({}),
+  keepFleetToken: fc.record({ deployment: fc.stringMatching(/^[A-Za-z0-9_.-]{1,64}$/), token: fc.string({ minLength: 1, maxLength: 4096 }) }),
+  forgetFleetToken: fc.record({ deployment: fc.stringMatching(/^[A-Za-z0-9_.-]{1,64}$/) }),
+  openDeployment: fc.record({ deployment: fc.stringMatching(/^[A-Za-z0-9_.-]{1,64}$/) }),
   cancel: fc.record({ operationId }),
 };
 

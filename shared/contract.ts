@@ -22,6 +22,8 @@ export const backupName = text(BACKUP_NAME, 'a backup file name ending in .sqlit
 /** The name of the person acting, as the web console asks for it and `warden serve --operator` takes it; recorded in the history. */
 export const operatorName = text(OPERATOR_NAME, OPERATOR_NAME_RULE);
 
+/** A deployment of a fleet file, by its name there. */
+const deploymentName = text(/^[A-Za-z0-9_.-]{1,64}$/, 'a deployment name');
 const onDatabase = z.strictObject({ db: databaseId });
 const longOnDatabase = z.strictObject({ db: databaseId, operationId: z.optional(operationId) });
 const optionalVersion = z.optional(schemaVersion);
@@ -93,10 +95,18 @@ export const contract = {
   fleetMigrate: z.strictObject({
     operationId: z.optional(operationId),
     to: schemaVersion,
-    canary: z.optional(text(/^[A-Za-z0-9_.-]{1,64}$/, 'a deployment name')),
+    canary: z.optional(deploymentName),
     parallel: z.number().check(z.int(), z.minimum(1), z.maximum(16)),
     group: z.optional(text(/^[A-Za-z0-9_.-]{1,64}$/, 'a group name')),
   }),
+  /** The desktop app: the user picks a fleet file in a native dialog; the app opens it (and again at its next start). Other hosts: NOT_SUPPORTED. */
+  openFleet: z.strictObject({}),
+  /** The desktop app: keeps a tokenKeychain deployment's agent token, encrypted by the OS keychain. It never comes back to the page. */
+  keepFleetToken: z.strictObject({ deployment: deploymentName, token: z.string().check(z.minLength(1, 'a token'), z.maxLength(4096, 'a token of at most 4,096 characters')) }),
+  /** The desktop app: forgets the token it kept for a deployment. */
+  forgetFleetToken: z.strictObject({ deployment: deploymentName }),
+  /** The desktop app: opens a deployment of the fleet in its own window, on the full console through this app. */
+  openDeployment: z.strictObject({ deployment: deploymentName }),
   /** Stops a long operation started with this operationId; it ends with CANCELLED and changes nothing. */
   cancel: z.strictObject({ operationId }),
 } as const;

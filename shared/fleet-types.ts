@@ -26,6 +26,15 @@ export interface DeploymentStatus {
   lastVerifiedBackup: { name: string; createdAt: string; ageSeconds: number } | null;
   /** When the deployment was checked (its own clock for an agent). */
   checkedAt: string;
+  /** The desktop app, a tokenKeychain deployment: whether the app keeps its token (absent elsewhere). */
+  keychain?: 'kept' | 'missing';
+}
+
+/** The desktop app's fleet file, once opened. */
+export interface OpenedFleet {
+  path: string;
+  deployments: number;
+  groups: string[];
 }
 
 export interface FleetStatusReport {

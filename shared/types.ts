@@ -1,4 +1,4 @@
-import type { RolloutDeployment } from './fleet-types';
+import type { OpenedFleet, RolloutDeployment } from './fleet-types';
 // Result types of the engine's functions: the typed mirror every host and the renderer share.
 
 import type { ErrorCode, ErrorInfo } from './errors';
@@ -502,7 +502,9 @@ export type HostEvent =
   /** The host checked a served database again (every health interval): show this status; null: it could not be read, ask again for why. */
   | { type: 'status'; db: string; status: StatusReport | null }
   /** A job started or ended (its progress arrives as `progress` events with its id): update the Jobs panel. */
-  | { type: 'job'; job: Job };
+  | { type: 'job'; job: Job }
+  /** The desktop app opened a fleet file (File → Open Fleet…): show its Fleet page. */
+  | { type: 'fleet'; fleet: OpenedFleet };
 
 /** Who a host records actions as (issue 14). */
 export interface HostInfo {

@@ -97,6 +97,12 @@ export function salvagedPathBeside(dbPath: string, now = new Date()): string {
   return join(dirname(dbPath), `${basename(dbPath, ext)}-salvaged-${stamp}${ext || '.db'}`);
 }
 
+/** The desktop app's fleet: `warden serve` takes its fleet file on the command line and its tokens from env vars or files. */
+function desktopFleet(ctx: HostContext): NonNullable<HostContext['capabilities']['desktopFleet']> {
+  if (!ctx.capabilities.desktopFleet) throw new WardenError('NOT_SUPPORTED', 'Only the desktop app opens fleet files and keeps agent tokens.', 'Start `warden serve --fleet FILE`; the fleet file names where each token is (tokenEnv or tokenFile).');
+  return ctx.capabilities.desktopFleet;
+}
+
 export const handlers: HandlerTable = {
   listSchemas: host((_input, ctx) => ctx.schemas.summaries()),
   listDatabases: host((_input, ctx) => ctx.registry.list()),
@@ -113,6 +119,16 @@ export const handlers: HandlerTable = {
   fleetMigrate: host((input, ctx, { operator }) => {
     if (!ctx.capabilities.fleetMigrate) throw new WardenError('NOT_SUPPORTED', 'This host has no fleet to migrate.', 'Start `warden serve --fleet FILE` to roll a migration out from the Fleet page.');
     return ctx.capabilities.fleetMigrate(input, operator);
+  }),
+  openFleet: host((_input, ctx) => desktopFleet(ctx).open()),
+  keepFleetToken: host((input, ctx) => {
+    desktopFleet(ctx).keepToken(input.deployment, input.token);
+    return { deployment: input.deployment, kept: true as const };
+  }),
+  forgetFleetToken: host((input, ctx) => ({ deployment: input.deployment, forgotten: desktopFleet(ctx).forgetToken(input.deployment) })),
+  openDeployment: host((input, ctx) => {
+    desktopFleet(ctx).openDeployment(input.deployment);
+    return { deployment: input.deployment };
   }),
 
   status: engine((ctx) => status(ctx)),

@@ -1,5 +1,5 @@
 import type { ValidInput } from '../../shared/contract';
-import type { FleetStatusReport, RolloutReport } from '../../shared/fleet-types';
+import type { FleetStatusReport, OpenedFleet, RolloutReport } from '../../shared/fleet-types';
 import type { HostEvent } from '../../shared/types';
 import type { DatabaseRegistry } from './database-registry';
 import type { EngineRunner } from './engine-job';
@@ -18,6 +18,13 @@ export interface HostCapabilities {
   fleetStatus?: (group: string | undefined) => Promise<FleetStatusReport>;
   /** `warden serve --fleet FILE`: a rolling migrate of the fleet, kept as a job (see fleet-rollout-job.ts). */
   fleetMigrate?: (input: ValidInput<'fleetMigrate'>, operator: string | undefined) => Promise<RolloutReport>;
+  /** The desktop app's fleet (see electron/main/desktop-fleet.ts): a fleet file chosen in a dialog, tokens in the OS keychain, a window per deployment. */
+  desktopFleet?: {
+    open(): Promise<OpenedFleet | null>;
+    keepToken(deployment: string, token: string): void;
+    forgetToken(deployment: string): boolean;
+    openDeployment(deployment: string): void;
+  };
 }
 
 /** Who a request acts for: the operator's name the console (or a script) sent with it. */

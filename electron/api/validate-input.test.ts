@@ -59,6 +59,10 @@ const BAD_INPUT: Record<MethodName, { input: unknown; field: string; says: RegEx
   recoverRows: [{ input: { db: 'a', table: 'x; DROP TABLE y', backup: 'b.sqlite' }, field: 'table', says: /"table" must be a table name/ }],
   hostInfo: [{ input: { operator: 'alice' }, field: 'operator', says: /unexpected field "operator"/ }],
   jobs: [{ input: { db: 'shop' }, field: 'db', says: /unexpected field "db"/ }],
+  openFleet: [{ input: { path: '/etc/fleet.json' }, field: 'path', says: /unexpected field "path"/ }],
+  keepFleetToken: [{ input: { deployment: 'vm1', token: '' }, field: 'token', says: /a token/ }, { input: { deployment: '../x', token: 't' }, field: 'deployment', says: /a deployment name/ }],
+  forgetFleetToken: [{ input: {}, field: 'deployment', says: /"deployment" is required/ }],
+  openDeployment: [{ input: { deployment: 'two words' }, field: 'deployment', says: /a deployment name/ }],
   cancel: [{ input: {}, field: 'operationId', says: /"operationId" is required/ }],
 };
 

@@ -1,33 +1,15 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { WardenError } from '../engine/errors';
 import { parseFleet, readToken, withKeychain } from '../fleet/fleet-file';
-import { FleetTokens, type Encryption } from './fleet-tokens';
+import { FleetTokens } from './fleet-tokens';
+import { fakeKeychain as keychain } from './test-support/fake-keychain';
 
 // The desktop app's keychain for agent tokens, with an AES key standing in for the OS keychain
 // (safeStorage needs the Electron binary): what reaches the disk, what is refused, and how a
 // tokenKeychain deployment of a fleet file reads its token through it.
-
-function keychain(key = randomBytes(32), backend = 'gnome_libsecret', available = true): Encryption {
-  return {
-    isEncryptionAvailable: () => available,
-    getSelectedStorageBackend: () => backend,
-    encryptString(plain) {
-      const iv = randomBytes(12);
-      const cipher = createCipheriv('aes-256-gcm', key, iv);
-      const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-      return Buffer.concat([iv, cipher.getAuthTag(), body]);
-    },
-    decryptString(data) {
-      const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, 12));
-      decipher.setAuthTag(data.subarray(12, 28));
-      return Buffer.concat([decipher.update(data.subarray(28)), decipher.final()]).toString('utf8');
-    },
-  };
-}
 
 const FLEET = '/etc/warden/fleet.json';
 const TOKEN = 'Zq3v-8Hk_0bT9xY2mN4pL6rS1uW5eA7c';

@@ -8,6 +8,8 @@ import { dispatch } from '../api/dispatch';
 import type { HostContext } from '../api/host-context';
 import { openEndpoint, send, Unreachable, type OpenEndpoint } from '../fleet/deployment-client';
 import type { Deployment, Fleet } from '../fleet/fleet-file';
+import type { HostEvent } from '../../shared/types';
+import { subscribeAgentEvents } from '../fleet/agent-events';
 import type { EventStream } from './event-stream';
 import { HTTP_STATUS } from './http-status';
 
@@ -34,7 +36,6 @@ export class FleetProxy {
   constructor(
     private readonly fleet: Fleet,
     private readonly host: HostContext,
-    private readonly events: EventStream,
   ) {}
 
   deployment(name: string): Deployment | null {
@@ -86,8 +87,8 @@ export class FleetProxy {
   }
 
   /** The deployment's events: this host's own stream for a local file, the agent's stream passed on otherwise. */
-  async attachEvents(deployment: Deployment, req: IncomingMessage, res: ServerResponse, headers: Record<string, string>): Promise<void> {
-    if (deployment.reach.kind === 'file') return this.events.attach(req, res, headers);
+  async attachEvents(deployment: Deployment, events: EventStream, req: IncomingMessage, res: ServerResponse, headers: Record<string, string>): Promise<void> {
+    if (deployment.reach.kind === 'file') return events.attach(req, res, headers);
     let endpoint;
     try {
       endpoint = (await this.endpoint(deployment)).endpoint;
@@ -103,6 +104,18 @@ export class FleetProxy {
     upstream.on('error', () => res.destroy());
     req.on('close', () => upstream.destroy());
     upstream.end();
+  }
+
+  /** The next call to the deployment reads its token and opens its tunnel again (the desktop app: its token was set or forgotten). */
+  async reconnect(name: string): Promise<void> {
+    const open = this.endpoints.get(name);
+    this.endpoints.delete(name);
+    await open?.then((e) => e.close(), () => undefined);
+  }
+
+  /** An agent deployment's events, passed to `listener` until the returned function is called (the desktop app's deployment windows). */
+  subscribe(deployment: Deployment, listener: (event: HostEvent) => void): () => void {
+    return subscribeAgentEvents(async () => (await this.endpoint(deployment)).endpoint, listener);
   }
 
   async close(): Promise<void> {

@@ -140,7 +140,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
       }),
     },
   };
-  const proxy = options.fleet ? new FleetProxy(options.fleet.fleet, host, events) : null;
+  const proxy = options.fleet ? new FleetProxy(options.fleet.fleet, host) : null;
   /** The last check of each database, for GET /metrics. */
   const samples = new Map<string, DatabaseSample>();
   /** When the newest verified backup was taken; a backup folder that cannot be read counts as none (its check says why). */
@@ -231,7 +231,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     if (role === null) return sendError(res, 401, { code: 'UNAUTHORIZED', message: 'This request needs the token that `warden serve` printed when it started.' }, { 'WWW-Authenticate': 'Bearer' });
     const deployment = proxy?.deployment(name) ?? null;
     if (!proxy || !deployment) return sendError(res, 404, { code: 'NOT_FOUND', message: `The fleet of this host has no deployment named "${name}".` });
-    if (isEvents) return proxy.attachEvents(deployment, req, res, SECURITY_HEADERS);
+    if (isEvents) return proxy.attachEvents(deployment, events, req, res, SECURITY_HEADERS);
     if (req.method !== 'POST') return sendError(res, 405, { code: 'NOT_SUPPORTED', message: `API methods are called with POST (got ${req.method}).` }, { Allow: 'POST' });
     if (isMethodName(method) && !mayCall(role, method)) return sendError(res, 403, refusedToReadOnly(method));
     const body = await readJsonBody(req, maxBodyBytes);
