@@ -14,9 +14,12 @@ type Hint = string | ((action: Action, details: Record<string, unknown>) => stri
 const BACKUP_ACTIONS: readonly Action[] = ['verifyBackup', 'restore', 'recoverRows'];
 const RESTORE_FROM_BACKUPS = 'Restore the newest verified backup from the Backups view (Restore keeps a pre-restore backup of what it replaces).';
 const ASK_THE_OPERATOR = 'whoever runs Schema Warden on this machine';
+/** The desktop app's fleet actions (the Fleet page's Open fleet file…, Set token…, Forget token, Open). */
+const FLEET_ACTIONS: readonly Action[] = ['fleetStatus', 'openFleet', 'keepFleetToken', 'forgetFleetToken', 'openDeployment'];
 
 const HINTS: Record<ErrorCode, Hint> = {
   NOT_FOUND: (action) => {
+    if (FLEET_ACTIONS.includes(action)) return 'Open a fleet file with Open fleet file… on the Fleet page (File → Open Fleet… in the desktop app); if one is open, press Refresh: the fleet file may have changed.';
     if (action === 'recoverRows') return 'Recreate a missing table first with Repair on the Integrity view; if the backup lacks the table, pick a backup taken while it still had its rows.';
     if (BACKUP_ACTIONS.includes(action)) return 'The backup file is no longer there. The Backups view lists the backups that are; pick one of them.';
     return 'The file was moved, renamed or deleted, or the volume holding it is not mounted. Put it back and press Try again, or close this database in the sidebar.';
@@ -74,10 +77,14 @@ const HINTS: Record<ErrorCode, Hint> = {
         : 'Write a SELECT (or WITH … SELECT): the Data view only reads. Changes go through the Migration plan, Repair and Restore, which take a backup first.';
     }
     if (action === 'acceptChecksum') return 'Say why the edit is safe in at least 3 characters; the reason is kept in History.';
+    if (action === 'openFleet') return 'Fix the fleet file where the message says, then open it again; the fleet that was open stays open.';
+    if (action === 'keepFleetToken') return 'Paste the token its agent printed when it started, without spaces.';
     return 'Check what you entered and try again.';
   },
   NOT_SUPPORTED: (action) => {
     if (action === 'openDatabase') return 'This web console serves the databases its server was started with; New database… creates another one beside them.';
+    if (action === 'keepFleetToken') return 'Name an environment variable or a file for this token in the fleet file instead ("tokenEnv" or "tokenFile"), or start your desktop\'s keychain and try again.';
+    if (FLEET_ACTIONS.includes(action)) return 'The web console shows the fleet its server was started with; tokens stay in the files that server reads.';
     if (action === 'recoverRows') return 'These rows cannot be matched one by one. Restore the whole backup from the Backups view instead (Restore keeps a pre-restore backup).';
     if (action === 'restore') return `Ask ${ASK_THE_OPERATOR} to stop the service and move the database aside (with its -wal and -shm files); then press Restore again: it restores into a new file.`;
     return 'This console cannot do that here; the other views still work.';

@@ -8,6 +8,7 @@ export interface MenuActions {
   open(): void;
   create(): void;
   openRecent(database: RecentDatabase): void;
+  openFleet(): void;
 }
 
 export function appMenuTemplate(recent: RecentDatabase[], actions: MenuActions, platform: NodeJS.Platform): MenuItemConstructorOptions[] {
@@ -20,6 +21,8 @@ export function appMenuTemplate(recent: RecentDatabase[], actions: MenuActions, 
       { label: 'Open Database…', accelerator: 'CmdOrCtrl+O', click: () => actions.open() },
       { label: 'New Database…', accelerator: 'CmdOrCtrl+N', click: () => actions.create() },
       { label: 'Open Recent', submenu: recentItems },
+      { type: 'separator' },
+      { label: 'Open Fleet…', accelerator: 'CmdOrCtrl+Shift+O', click: () => actions.openFleet() },
       { type: 'separator' },
       platform === 'darwin' ? { role: 'close' } : { role: 'quit' },
     ],

@@ -25,6 +25,11 @@ export async function choosePathForNewDatabase(window: BrowserWindow, fileName: 
   return result.canceled || !result.filePath ? null : result.filePath;
 }
 
+export async function chooseFleetFile(window: BrowserWindow): Promise<string | null> {
+  const result = await dialog.showOpenDialog(window, { title: 'Open a fleet file', properties: ['openFile'], filters: [{ name: 'Fleet files', extensions: ['json'] }, { name: 'All files', extensions: ['*'] }] });
+  return result.canceled ? null : (result.filePaths[0] ?? null);
+}
+
 async function pickOne(window: BrowserWindow, message: string, detail: string, labels: string[]): Promise<number | null> {
   const { response } = await dialog.showMessageBox(window, { type: 'question', message, detail, buttons: [...labels, 'Cancel'], cancelId: labels.length, defaultId: 0, noLink: true });
   return response < labels.length ? response : null;

@@ -1,10 +1,11 @@
-import { app, BrowserWindow, ipcMain, Menu, session } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, safeStorage, session } from 'electron';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { consoleHintFor } from '../../shared/console-hints';
 import { isMethodName } from '../../shared/contract';
 import { IPC_EVENT_CHANNEL } from '../../shared/transport';
+import type { HostEvent } from '../../shared/types';
 import { DatabaseRegistry } from '../api/database-registry';
 import { dispatch } from '../api/dispatch';
 import engineWorkerPath from '../api/engine-worker?modulePath';
@@ -16,7 +17,9 @@ import { Operations } from '../api/operations';
 import { SchemaCatalog } from '../api/schema-catalog';
 import { watchStatuses } from '../api/status-watch';
 import { appMenuTemplate } from './app-menu';
-import { chooseDatabaseToOpen, choosePathForNewDatabase, chooseSchemaAndVersion, showFailure } from './dialogs';
+import { DesktopFleet } from './desktop-fleet';
+import { chooseDatabaseToOpen, chooseFleetFile, choosePathForNewDatabase, chooseSchemaAndVersion, showFailure } from './dialogs';
+import { FleetTokens } from './fleet-tokens';
 import { registerApiHandlers } from './ipc';
 import { RecentDatabases } from './recent-databases';
 import { electronSqliteAddon } from './sqlite-addon-path';
@@ -45,9 +48,35 @@ async function openDefaultDatabase(host: HostContext, path: string): Promise<voi
   host.registry.add(path, DEFAULT_SCHEMA);
 }
 
+/** Loads the console into a window; `deployment`: the page shows that fleet deployment (see DesktopFleet). */
+function loadConsole(window: BrowserWindow, deployment?: string): Promise<void> {
+  const query = deployment === undefined ? undefined : { deployment };
+  if (process.env.ELECTRON_RENDERER_URL) return window.loadURL(query ? `${appUrl}?${new URLSearchParams(query)}` : appUrl);
+  return window.loadFile(fileURLToPath(appUrl), query ? { query } : undefined);
+}
+
+/** A fleet deployment's own window: the same secure options and guards as the main one. */
+function deploymentWindow(preload: string, deployment: string, closed: () => void) {
+  const window = new BrowserWindow({ ...mainWindowOptions(preload), title: `${deployment} — Schema Warden` });
+  guardNavigation(window.webContents);
+  const id = window.webContents.id;
+  window.once('ready-to-show', () => window.show());
+  window.on('closed', closed);
+  void loadConsole(window, deployment);
+  return {
+    id,
+    window: {
+      send: (event: HostEvent) => (window.isDestroyed() ? undefined : window.webContents.send(IPC_EVENT_CHANNEL, event)),
+      focus: () => window.focus(),
+      close: () => (window.isDestroyed() ? undefined : window.close()),
+    },
+  };
+}
+
 async function start(): Promise<void> {
   const appRoot = app.getAppPath();
-  const window = new BrowserWindow(mainWindowOptions(join(HERE, '../preload/index.cjs')));
+  const preload = join(HERE, '../preload/index.cjs');
+  const window = new BrowserWindow(mainWindowOptions(preload));
   guardNavigation(window.webContents);
   applySessionPolicy(session.defaultSession);
 
@@ -55,8 +84,10 @@ async function start(): Promise<void> {
   const recents = new RecentDatabases(join(app.getPath('userData'), 'recent-databases.json'));
   const engine = new EngineWorkers({ entry: engineWorkerPath, size: 2, sqliteAddon: electronSqliteAddon(appRoot) });
   app.on('before-quit', () => void engine.close());
+  let fleet: DesktopFleet | null = null;
   const emit: HostContext['emit'] = (event) => {
     if (!window.isDestroyed()) window.webContents.send(IPC_EVENT_CHANNEL, event);
+    fleet?.forward(event);
   };
   const host: HostContext = {
     registry,
@@ -74,9 +105,22 @@ async function start(): Promise<void> {
     },
   };
 
-  const call = (method: string, input: unknown) => dispatch(host, method, input);
+  fleet = new DesktopFleet({
+    host,
+    tokens: new FleetTokens(join(app.getPath('userData'), 'fleet-tokens.json'), safeStorage),
+    rememberedFile: join(app.getPath('userData'), 'fleet.json'),
+    defaultSchemaDir: host.schemas.dirOf(DEFAULT_SCHEMA),
+    chooseFleetFile: () => chooseFleetFile(window),
+    openWindow: (deployment, closed) => deploymentWindow(preload, deployment, closed),
+  });
+  Object.assign(host.capabilities, fleet.capabilities());
+  app.on('before-quit', () => void fleet?.close());
+  fleet.reopen();
+
+  // A deployment's window is answered by its deployment, the main window by this host.
+  const call = (method: string, input: unknown, windowId: number) => fleet?.callFrom(windowId, method, input) ?? dispatch(host, method, input);
   const callFromMenu = async (method: string, input: unknown) => {
-    const envelope = await call(method, input);
+    const envelope = await call(method, input, window.webContents.id);
     // A window's dialog speaks as the console does (its buttons and views), not as the CLI's hint.
     if (!envelope.ok && envelope.error.code !== 'CANCELLED') showFailure('Schema Warden', `${envelope.error.message}\n\n${consoleHintFor(envelope.error, isMethodName(method) ? method : null)}`);
   };
@@ -90,6 +134,7 @@ async function start(): Promise<void> {
             create: () =>
               void chooseSchemaAndVersion(window, host.schemas.summaries()).then((choice) => (choice ? callFromMenu('createDatabase', choice) : undefined)),
             openRecent: (database) => registry.add(database.path, database.schema),
+            openFleet: () => void callFromMenu('openFleet', {}),
           },
           process.platform,
         ),
@@ -110,7 +155,7 @@ async function start(): Promise<void> {
     showFailure('The default database could not be opened', `${(err as Error).message}\n\nOther databases can still be opened with File → Open.`);
   }
   window.once('ready-to-show', () => window.show());
-  await (process.env.ELECTRON_RENDERER_URL ? window.loadURL(appUrl) : window.loadFile(fileURLToPath(appUrl)));
+  await loadConsole(window);
 }
 
 app

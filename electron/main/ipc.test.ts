@@ -9,7 +9,7 @@ const APP_URL = 'file:///opt/schema-warden/out/renderer/index.html';
 function registered(appUrl = APP_URL) {
   const handlers = new Map<string, (event: unknown, input: unknown) => Promise<unknown>>();
   const ipc = { handle: (channel: string, handler: (event: unknown, input: unknown) => Promise<unknown>) => handlers.set(channel, handler) };
-  const call = vi.fn(async (method: string, input: unknown) => ({ ok: true as const, result: { method, input } }));
+  const call = vi.fn(async (method: string, input: unknown, windowId: number) => ({ ok: true as const, result: { method, input, windowId } }));
   registerApiHandlers(ipc as unknown as Pick<IpcMain, 'handle'>, appUrl, call);
   return { handlers, call };
 }
@@ -22,8 +22,9 @@ describe('IPC handlers', () => {
 
   it("pass on a message from the app's own top frame", async () => {
     const { handlers, call } = registered();
-    const reply = await handlers.get('warden:status')!({ senderFrame: { url: `${APP_URL}#/history`, parent: null } }, { db: 'a' });
-    expect(reply).toEqual({ ok: true, result: { method: 'status', input: { db: 'a' } } });
+    const reply = await handlers.get('warden:status')!({ senderFrame: { url: `${APP_URL}?deployment=vm1#/history`, parent: null }, sender: { id: 7 } }, { db: 'a' });
+    // The sending window goes with the call: a fleet deployment's window is answered by its deployment.
+    expect(reply).toEqual({ ok: true, result: { method: 'status', input: { db: 'a' }, windowId: 7 } });
     expect(call).toHaveBeenCalledOnce();
   });
 
@@ -36,7 +37,7 @@ describe('IPC handlers', () => {
       null, // the frame is gone
     ];
     for (const senderFrame of strangers) {
-      const reply = await handlers.get('warden:initialize')!({ senderFrame }, { db: 'a' });
+      const reply = await handlers.get('warden:initialize')!({ senderFrame, sender: { id: 1 } }, { db: 'a' });
       expect(reply).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED', message: 'initialize was refused: the message did not come from the Schema Warden window.' } });
     }
     expect(call).not.toHaveBeenCalled();

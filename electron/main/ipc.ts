@@ -22,14 +22,15 @@ export function isAppFrame(frame: Frame | null, appUrl: string): boolean {
 export function registerApiHandlers(
   ipc: Pick<IpcMain, 'handle'>,
   appUrl: string,
-  call: (method: string, input: unknown) => Promise<CallEnvelope<unknown>>,
+  /** `windowId`: the sending window's webContents id (a fleet deployment's window is answered by its deployment). */
+  call: (method: string, input: unknown, windowId: number) => Promise<CallEnvelope<unknown>>,
 ): void {
   for (const method of METHOD_NAMES) {
-    ipc.handle(ipcChannelFor(method), async (event: Pick<IpcMainInvokeEvent, 'senderFrame'>, input: unknown): Promise<CallEnvelope<unknown>> => {
+    ipc.handle(ipcChannelFor(method), async (event: Pick<IpcMainInvokeEvent, 'senderFrame' | 'sender'>, input: unknown): Promise<CallEnvelope<unknown>> => {
       if (!isAppFrame(event.senderFrame, appUrl)) {
         return { ok: false, error: { code: 'UNAUTHORIZED', message: `${method} was refused: the message did not come from the Schema Warden window.` } };
       }
-      return call(method, input);
+      return call(method, input, event.sender.id);
     });
   }
 }

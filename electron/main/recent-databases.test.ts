@@ -29,17 +29,18 @@ describe('recent databases', () => {
 });
 
 describe('the File menu', () => {
-  it('offers Open, New and the recent databases', () => {
+  it('offers Open, New, the recent databases and Open Fleet', () => {
     const opened: string[] = [];
-    const actions = { open: () => opened.push('open'), create: () => opened.push('new'), openRecent: (r: { path: string }) => opened.push(r.path) };
+    const actions = { open: () => opened.push('open'), create: () => opened.push('new'), openRecent: (r: { path: string }) => opened.push(r.path), openFleet: () => opened.push('fleet') };
     const template = appMenuTemplate([{ path: '/srv/a.db', schema: 'conversation_files' }], actions, 'linux');
     const file = template.find((m) => m.label === 'File')!;
     const items = file.submenu as { label?: string; click?: () => void; submenu?: { label: string; click: () => void }[] }[];
-    expect(items.map((i) => i.label).filter(Boolean)).toEqual(['Open Database…', 'New Database…', 'Open Recent']);
+    expect(items.map((i) => i.label).filter(Boolean)).toEqual(['Open Database…', 'New Database…', 'Open Recent', 'Open Fleet…']);
     items[0].click!();
     items[1].click!();
     items[2].submenu![0].click();
-    expect(opened).toEqual(['open', 'new', '/srv/a.db']);
+    items.find((i) => i.label === 'Open Fleet…')!.click!();
+    expect(opened).toEqual(['open', 'new', '/srv/a.db', 'fleet']);
     const empty = appMenuTemplate([], actions, 'linux').find((m) => m.label === 'File')!.submenu as { label?: string; submenu?: { label: string; enabled?: boolean }[] }[];
     expect(empty[2].submenu).toEqual([{ label: 'No recent databases', enabled: false }]);
   });

@@ -16,13 +16,14 @@ export interface Connection {
   deployment: string | null;
 }
 
-/** `?deployment=NAME`: this page is one deployment of the host's fleet, reached through the host. */
+/** `?deployment=NAME`: this page is one deployment of the host's fleet, reached through the host (a browser page, or a desktop app window of its own). */
 export function deploymentOfThisPage(location: Location = window.location): string | null {
   return new URL(location.href).searchParams.get('deployment');
 }
 
 /** Inside Electron the preload's bridge; in a browser the web host that served this page. */
 function transportForThisWindow(): Transport {
+  // A desktop deployment window calls through the same bridge: the app knows which window asks.
   const bridge = electronBridge();
   if (bridge) return electronTransport(bridge);
   const deployment = deploymentOfThisPage();
@@ -30,7 +31,7 @@ function transportForThisWindow(): Transport {
   return httpTransport(takeSessionToken(), deployment === null ? '' : `/fleet/${encodeURIComponent(deployment)}`);
 }
 
-export function connectToHost(transport: Transport = transportForThisWindow(), deployment: string | null = transport.kind === 'http' ? deploymentOfThisPage() : null): Connection {
+export function connectToHost(transport: Transport = transportForThisWindow(), deployment: string | null = deploymentOfThisPage()): Connection {
   const activity = new OperationActivityStore();
   transport.subscribe(activity.record);
   return { kind: transport.kind, api: createApi(transport), activity, subscribe: transport.subscribe, deployment };

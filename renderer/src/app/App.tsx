@@ -13,7 +13,7 @@ import { useStatusAnnouncements } from '../queries/status';
 import { FLEET_HREF, HOME_HREF, hrefFor, useRoute } from '../lib/routes';
 import { useDeployment, useHostKind } from '../api/connection-context';
 import { FleetView } from '../features/fleet/FleetView';
-import { useHasFleet } from '../features/fleet/fleet-queries';
+import { useFleetAnnouncements, useHasFleet } from '../features/fleet/fleet-queries';
 import { DatabaseWorkspace } from './DatabaseWorkspace';
 import './app.css';
 
@@ -41,14 +41,14 @@ function MainArea() {
   );
 }
 
-/** A deployment of the host's fleet, opened through the host: which one, and the way back. */
-function DeploymentBanner({ name }: { name: string }) {
+/** A deployment of the host's fleet, opened through the host: which one, and the way back (the desktop app: its own window, closed to go back). */
+function DeploymentBanner({ name, desktop }: { name: string; desktop: boolean }) {
   return (
     <div className="deployment-banner" role="note">
       <span>
-        Fleet deployment <strong>{name}</strong>, opened through this host
+        Fleet deployment <strong>{name}</strong>, opened through {desktop ? 'this app' : 'this host'}
       </span>
-      <a href={`${window.location.pathname}${FLEET_HREF}`}>Back to the fleet</a>
+      {!desktop && <a href={`${window.location.pathname}${FLEET_HREF}`}>Back to the fleet</a>}
     </div>
   );
 }
@@ -77,11 +77,14 @@ export function App() {
   const [sidebarOpen, setSidebarOpen] = useState(() => typeof window.matchMedia !== 'function' || !window.matchMedia(NARROW).matches);
   const databases = useDatabases();
   const deployment = useDeployment();
-  const hasFleet = useHasFleet(useHostKind() === 'http' && deployment === null);
+  const desktop = useHostKind() === 'electron';
+  // The desktop app always offers its Fleet page (it opens fleet files); a web host has one with --fleet.
+  const hasFleet = useHasFleet(!desktop && deployment === null) || (desktop && deployment === null);
   const readOnly = useReadOnly();
   useDatabaseAnnouncements();
   useStatusAnnouncements();
   useJobAnnouncements();
+  useFleetAnnouncements();
   return (
     <div className={`app${sidebarOpen ? '' : ' app--sidebar-folded'}`}>
       <a className="skip-link" href="#main" onClick={skipToMain}>Skip to main content</a>
@@ -119,7 +122,7 @@ export function App() {
       <main id="main" className="app__main" tabIndex={-1}>
         {readOnly && <ReadOnlyBanner />}
         <OperatorPrompt />
-        {deployment !== null && <DeploymentBanner name={deployment} />}
+        {deployment !== null && <DeploymentBanner name={deployment} desktop={desktop} />}
         <MainArea />
       </main>
     </div>

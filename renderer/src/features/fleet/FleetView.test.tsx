@@ -2,6 +2,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { DeploymentStatus, FleetStatusReport } from '../../../../shared/fleet-types';
+import { ApiError } from '../../api/api-error';
 import { createFakeApi } from '../../test/fake-api';
 import { renderConsole } from '../../test/render-console';
 import { FleetView } from './FleetView';
@@ -45,6 +46,63 @@ describe('FleetView', () => {
     fireEvent.change(screen.getByLabelText('Group'), { target: { value: 'staging' } });
     await waitFor(() => expect(within(screen.getByRole('table')).getAllByRole('rowheader').map((c) => c.textContent)).toEqual(['vm2', 'vm1']));
     expect(api.fleetStatus).toHaveBeenCalledWith({ group: 'staging' });
+  });
+
+  it('in the desktop app: opens a fleet file when none is open, and opens a deployment in its own window', async () => {
+    let opened = false;
+    const api = createFakeApi({
+      fleetStatus: ({ group }) => {
+        if (!opened) throw new ApiError({ code: 'NOT_FOUND', message: 'No fleet file is open in this app.' }, 'fleetStatus');
+        return report(group);
+      },
+      openFleet: () => {
+        opened = true;
+        return { path: '/etc/warden/fleet.json', deployments: 4, groups: ['production', 'staging'] };
+      },
+      openDeployment: ({ deployment }) => ({ deployment }),
+    });
+    renderConsole(<FleetView />, { api, kind: 'electron' });
+    expect(await screen.findByText('No fleet file is open')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Open fleet file…' }));
+    const table = await screen.findByRole('table');
+    // No link that would navigate the app's window: a button asks the app for a window of its own.
+    expect(within(table).queryByRole('link')).toBeNull();
+    fireEvent.click(within(table).getByRole('button', { name: 'Open vm1' }));
+    await waitFor(() => expect(api.openDeployment).toHaveBeenCalledWith({ deployment: 'vm1' }));
+  });
+
+  it('in the desktop app: asks for the token the keychain lacks, sends it once, and offers to forget a kept one', async () => {
+    const kept = new Set<string>();
+    const api = createFakeApi({
+      fleetStatus: () => ({
+        ...report(),
+        deployments: [
+          deployment('vm7', 'production', 'unreachable', { keychain: kept.has('vm7') ? 'kept' : 'missing', reason: 'No token is kept for vm7 in this app.' }),
+          deployment('vm8', 'production', 'healthy', { keychain: 'kept' }),
+        ],
+      }),
+      keepFleetToken: ({ deployment: name, token }) => {
+        if (token.includes(' ')) throw new ApiError({ code: 'INVALID_INPUT', message: 'That is not an agent token: a token is 1 to 4,096 printable characters without spaces.' }, 'keepFleetToken');
+        kept.add(name);
+        return { deployment: name, kept: true as const };
+      },
+      forgetFleetToken: ({ deployment: name }) => ({ deployment: name, forgotten: true }),
+    });
+    renderConsole(<FleetView />, { api, kind: 'electron' });
+    fireEvent.click(await screen.findByRole('button', { name: 'Set the token of vm7' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Set the token of vm7' });
+    const input = within(dialog).getByLabelText('Agent token') as HTMLInputElement;
+    expect(input.type).toBe('password');
+    fireEvent.change(input, { target: { value: 'two words' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Keep the token' }));
+    expect(await within(dialog).findByText(/That is not an agent token/)).toBeTruthy();
+    fireEvent.change(input, { target: { value: '  s3cret-token ' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Keep the token' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(api.keepFleetToken).toHaveBeenLastCalledWith({ deployment: 'vm7', token: 's3cret-token' });
+    expect(await screen.findByRole('button', { name: 'Forget the token of vm7' })).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Forget the token of vm8' }));
+    await waitFor(() => expect(api.forgetFleetToken).toHaveBeenCalledWith({ deployment: 'vm8' }));
   });
 
   it('says so in words when the host has no fleet', async () => {

@@ -9,17 +9,15 @@ import { useNow } from '../../hooks/use-now';
 import { formatAge, formatTimestamp, plural } from '../../lib/format';
 import { HEALTH } from '../../lib/health-labels';
 import { useJobs } from '../../queries/jobs';
+import { ApiError } from '../../api/api-error';
+import { useHostKind } from '../../api/connection-context';
+import { DeploymentActions, OpenFleetButton } from './desktop-fleet-actions';
 import { fleetKeys, useFleetStatus } from './fleet-queries';
 import { RolloutAction, useStartRollout } from './RolloutAction';
 import { RolloutProgress } from './RolloutProgress';
 import './fleet.css';
 
 const STATE_LABEL: Record<FleetState, string> = { ...Object.fromEntries(Object.entries(HEALTH).map(([k, v]) => [k, v.label])), unreachable: 'Unreachable' } as Record<FleetState, string>;
-
-/** Opens the deployment in the full console, through this host (the page never holds its token). */
-function openHref(name: string): string {
-  return `?deployment=${encodeURIComponent(name)}#/`;
-}
 
 function driftText(d: DeploymentStatus): string {
   if (d.state === 'unreachable') return '—';
@@ -46,9 +44,7 @@ function DeploymentRow({ d, now }: { d: DeploymentStatus; now: Date }) {
       <td className="nowrap">{d.state === 'unreachable' ? '—' : backup ? <time dateTime={backup.createdAt} title={formatTimestamp(backup.createdAt)}>{formatAge(backup.createdAt, now)}</time> : 'None'}</td>
       <td className="fleet__reason">{d.state === 'healthy' ? '' : d.reason}</td>
       <td className="nowrap">
-        {d.state === 'unreachable' ? null : (
-          <a className="button button--secondary button--small" href={openHref(d.name)} aria-label={`Open ${d.name}`}>Open</a>
-        )}
+        <DeploymentActions d={d} />
       </td>
     </tr>
   );
@@ -61,6 +57,7 @@ export function FleetView() {
   const shown = useFleetStatus(group);
   const now = useNow();
   const start = useStartRollout();
+  const desktop = useHostKind() === 'electron';
   // The newest rolling migrate this host kept (running or ended): its job carries each deployment's progress.
   const rollout = useJobs().data?.find((job) => job.kind === 'fleetMigrate') ?? null;
   const rolloutRunning = rollout?.state === 'running';
@@ -70,6 +67,13 @@ export function FleetView() {
     if (rollout && !rolloutRunning) void queryClient.invalidateQueries({ queryKey: fleetKeys.all });
   }, [rollout?.id, rolloutRunning, queryClient]);
   if (all.isPending) return <LoadingState label="Asking every deployment of the fleet…" />;
+  if (all.isError && desktop && all.error instanceof ApiError && all.error.info.code === 'NOT_FOUND') {
+    return (
+      <EmptyState title="No fleet file is open" action={<OpenFleetButton variant="primary" />}>
+        A fleet file lists your deployments and how to reach each one: a database file, a warden serve agent, or an agent behind SSH. Its tokens are kept by your system's keychain, never in the file.
+      </EmptyState>
+    );
+  }
   if (all.isError) return <ErrorNotice error={all.error} context="The fleet's status could not be read" />;
   const groups = [...new Set(all.data.deployments.map((d) => d.group))].sort();
   const report = shown.data ?? all.data;
@@ -90,6 +94,7 @@ export function FleetView() {
             </select>
           </label>
           <CheckedAgo at={report.checkedAt} onRefresh={() => void shown.refetch()} refreshing={shown.isFetching} />
+          {desktop && <OpenFleetButton />}
           <RolloutAction deployments={report.deployments} group={group} running={rolloutRunning} onStart={(input) => start.mutate(input)} />
         </div>
       </header>

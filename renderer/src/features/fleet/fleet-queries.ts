@@ -1,6 +1,8 @@
-import { queryOptions, useQuery } from '@tanstack/react-query';
+import { queryOptions, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
 import type { Api } from '../../api/client';
-import { useApi } from '../../api/connection-context';
+import { useApi, useHostEvents } from '../../api/connection-context';
+import { FLEET_HREF } from '../../lib/routes';
 
 export const fleetKeys = {
   all: ['fleet'] as const,
@@ -21,4 +23,19 @@ export function useHasFleet(enabled: boolean): boolean {
   const api = useApi();
   const probe = useQuery({ ...fleetStatusQueryOptions(api, null), refetchInterval: false, retry: false, enabled });
   return enabled && probe.isSuccess;
+}
+
+/** The desktop app opened a fleet file (File → Open Fleet…): read the fleet again and show its page. */
+export function useFleetAnnouncements(): void {
+  const subscribe = useHostEvents();
+  const queryClient = useQueryClient();
+  useEffect(
+    () =>
+      subscribe((event) => {
+        if (event.type !== 'fleet') return;
+        void queryClient.invalidateQueries({ queryKey: fleetKeys.all });
+        window.location.hash = FLEET_HREF;
+      }),
+    [subscribe, queryClient],
+  );
 }
