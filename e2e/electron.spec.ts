@@ -1,6 +1,6 @@
 import { _electron as electron, expect, test } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -56,5 +56,42 @@ test('opens the default database on first run and shows its version', async () =
   } finally {
     await app.close();
     rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('opens a fleet file from File → Open Fleet…, and a deployment in a window of its own', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'warden-e2e-fleet-'));
+  const env = { ...process.env, WARDEN_DATA_DIR: join(dir, 'data'), WARDEN_USER_DATA_DIR: join(dir, 'userData') };
+  const init = spawnSync(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'electron/cli/main.ts'), 'init', '--db', join(dir, 'qa.db')], { cwd: ROOT, encoding: 'utf8' });
+  expect(init.status, init.stderr).toBe(0);
+  writeFileSync(join(dir, 'fleet.json'), JSON.stringify({ deployments: [{ name: 'qa', group: 'staging', file: 'qa.db' }, { name: 'vm1', url: 'http://127.0.0.1:9', tokenKeychain: true }] }));
+  const app = await electron.launch({ executablePath: binary!, args: [ROOT], cwd: ROOT, env });
+  try {
+    const page = await app.firstWindow();
+    const callIn = (target: typeof page, method: string, input: unknown) =>
+      target.evaluate(([m, i]) => (globalThis as unknown as { warden: WardenBridge }).warden.call(m as string, i), [method, input] as const) as Promise<CallEnvelope<unknown>>;
+    // The native dialog answers with the fleet file, as a person picking it would.
+    await app.evaluate(({ dialog }, file) => {
+      dialog.showOpenDialog = (async () => ({ canceled: false, filePaths: [file] })) as typeof dialog.showOpenDialog;
+    }, join(dir, 'fleet.json'));
+    expect(await callIn(page, 'openFleet', {})).toMatchObject({ ok: true, result: { deployments: 2 } });
+    await expect(page.getByRole('heading', { name: 'Fleet' })).toBeVisible();
+    const status = await callIn(page, 'fleetStatus', {});
+    expect(status).toMatchObject({ ok: true, result: { deployments: [{ name: 'vm1', state: 'unreachable', keychain: 'missing' }, { name: 'qa', state: 'healthy' }] } });
+
+    // The keychain keeps the token where the system protects it, and says why not elsewhere.
+    const kept = await callIn(page, 'keepFleetToken', { deployment: 'vm1', token: 'an-agent-token-0123456789' });
+    if (!kept.ok) expect(kept.error).toMatchObject({ code: 'NOT_SUPPORTED', message: expect.stringMatching(/keychain is not available|no secret service/) });
+    expect(readFileSync(join(dir, 'userData', 'fleet.json'), 'utf8')).toContain('fleet.json');
+
+    const opened = app.waitForEvent('window');
+    await page.getByRole('button', { name: 'Open qa' }).click();
+    const qa = await opened;
+    await expect(qa.getByText('Fleet deployment')).toContainText('qa');
+    expect(await callIn(qa, 'status', { db: 'qa' })).toMatchObject({ ok: true, result: { status: 'healthy', version: '1.2.0' } });
+    expect(await callIn(qa, 'openFleet', {})).toMatchObject({ ok: false, error: { code: 'NOT_SUPPORTED' } });
+  } finally {
+    await app.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });

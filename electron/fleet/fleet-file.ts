@@ -177,7 +177,7 @@ export function withKeychain(fleet: Fleet, lookup: KeychainLookup): Fleet {
 export function readToken(source: TokenSource, deployment: string): string {
   if ('keychain' in source) {
     if (!source.keychain) {
-      throw new WardenError('UNAUTHORIZED', `The token of ${deployment} is kept by the Schema Warden desktop app (tokenKeychain), which only that app can read.`, 'Here, give the token by "tokenEnv" or "tokenFile" in the fleet file instead.');
+      throw new WardenError('UNAUTHORIZED', `The token of ${deployment} is kept by the Schema Warden desktop app (tokenKeychain), which only that app can read; for the CLI and warden serve, name an environment variable or a file for it in the fleet file (tokenEnv or tokenFile).`, 'Here, give the token by "tokenEnv" or "tokenFile" in the fleet file instead.');
     }
     const kept = source.keychain(deployment);
     if (!kept) throw new WardenError('UNAUTHORIZED', `No token is kept for ${deployment} in this app.`, `Set ${deployment}'s token on the Fleet page (Set token).`);

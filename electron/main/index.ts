@@ -158,6 +158,9 @@ async function start(): Promise<void> {
   await loadConsole(window);
 }
 
+// Tests keep the app's own files (recent databases, the fleet open, kept tokens) out of the user's.
+if (process.env.WARDEN_USER_DATA_DIR) app.setPath('userData', process.env.WARDEN_USER_DATA_DIR);
+
 app
   .whenReady()
   .then(start)

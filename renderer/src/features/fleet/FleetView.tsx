@@ -43,6 +43,7 @@ function DeploymentRow({ d, now }: { d: DeploymentStatus; now: Date }) {
       <td className="nowrap" title={d.drift.first ?? undefined}>{driftText(d)}</td>
       <td className="nowrap">{d.state === 'unreachable' ? '—' : backup ? <time dateTime={backup.createdAt} title={formatTimestamp(backup.createdAt)}>{formatAge(backup.createdAt, now)}</time> : 'None'}</td>
       <td className="fleet__reason">{d.state === 'healthy' ? '' : d.reason}</td>
+      <td className="nowrap"><time dateTime={d.checkedAt} title={formatTimestamp(d.checkedAt)}>{formatAge(d.checkedAt, now)}</time></td>
       <td className="nowrap">
         <DeploymentActions d={d} />
       </td>
@@ -117,6 +118,7 @@ export function FleetView() {
                 <th scope="col">Drift</th>
                 <th scope="col">Last verified backup</th>
                 <th scope="col">Why</th>
+                <th scope="col">Checked</th>
                 <th scope="col"><span className="visually-hidden">Open</span></th>
               </tr>
             </thead>
