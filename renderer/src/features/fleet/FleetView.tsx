@@ -35,6 +35,8 @@ function DeploymentRow({ d, now }: { d: DeploymentStatus; now: Date }) {
           <HealthDot status={d.state === 'unreachable' ? 'error' : d.state} />
           {STATE_LABEL[d.state]}
         </span>
+        {/* When it was asked (its own clock, for an agent): a fleet read in parts can be old in parts. */}
+        <time className="fleet__checked muted" dateTime={d.checkedAt} title={formatTimestamp(d.checkedAt)}>checked {formatAge(d.checkedAt, now)}</time>
       </td>
       <th scope="row" className="nowrap">{d.name}</th>
       <td className="nowrap">{d.group}</td>
@@ -43,7 +45,6 @@ function DeploymentRow({ d, now }: { d: DeploymentStatus; now: Date }) {
       <td className="nowrap" title={d.drift.first ?? undefined}>{driftText(d)}</td>
       <td className="nowrap">{d.state === 'unreachable' ? '—' : backup ? <time dateTime={backup.createdAt} title={formatTimestamp(backup.createdAt)}>{formatAge(backup.createdAt, now)}</time> : 'None'}</td>
       <td className="fleet__reason">{d.state === 'healthy' ? '' : d.reason}</td>
-      <td className="nowrap"><time dateTime={d.checkedAt} title={formatTimestamp(d.checkedAt)}>{formatAge(d.checkedAt, now)}</time></td>
       <td className="nowrap">
         <DeploymentActions d={d} />
       </td>
@@ -118,7 +119,6 @@ export function FleetView() {
                 <th scope="col">Drift</th>
                 <th scope="col">Last verified backup</th>
                 <th scope="col">Why</th>
-                <th scope="col">Checked</th>
                 <th scope="col"><span className="visually-hidden">Open</span></th>
               </tr>
             </thead>
