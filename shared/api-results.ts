@@ -1,5 +1,5 @@
 import type { MethodName } from './contract';
-import type { FleetStatusReport, RolloutReport } from './fleet-types';
+import type { FleetActionReport, FleetStatusReport, RolloutReport } from './fleet-types';
 import type {
   AcceptChecksumResult, BackupInfo, BackupVerification, BaselineResult, DatabaseEntry, HistoryReport, HostInfo, Job,
   MigrateResult, MigrationPlan, QueryResult, RecoverRowsResult, RehearsalReport, RepairResult, RowChildrenReport, RowsPage, SalvageReport, RestoreResult, SchemaObjectsReport, SchemaSummary, StatusReport, TablesReport, VerifyReport,
@@ -17,6 +17,8 @@ export interface ApiResults {
   tables: TablesReport;
   fleetStatus: FleetStatusReport;
   fleetMigrate: RolloutReport;
+  fleetVerify: FleetActionReport;
+  fleetBackup: FleetActionReport;
   schemaObjects: SchemaObjectsReport;
   query: QueryResult;
   rows: RowsPage;

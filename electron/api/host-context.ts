@@ -1,5 +1,5 @@
 import type { ValidInput } from '../../shared/contract';
-import type { FleetStatusReport, RolloutReport } from '../../shared/fleet-types';
+import type { FleetActionReport, FleetStatusReport, RolloutReport } from '../../shared/fleet-types';
 import type { HostEvent } from '../../shared/types';
 import type { DatabaseRegistry } from './database-registry';
 import type { EngineRunner } from './engine-job';
@@ -18,6 +18,10 @@ export interface HostCapabilities {
   fleetStatus?: (group: string | undefined) => Promise<FleetStatusReport>;
   /** `warden serve --fleet FILE`: a rolling migrate of the fleet, kept as a job (see fleet-rollout-job.ts). */
   fleetMigrate?: (input: ValidInput<'fleetMigrate'>, operator: string | undefined) => Promise<RolloutReport>;
+  /** `warden serve --fleet FILE`: verify all, kept as a job (see fleet-action-job.ts). */
+  fleetVerify?: (input: ValidInput<'fleetVerify'>, operator: string | undefined) => Promise<FleetActionReport>;
+  /** `warden serve --fleet FILE`: back up all, kept as a job (see fleet-action-job.ts). */
+  fleetBackup?: (input: ValidInput<'fleetBackup'>, operator: string | undefined) => Promise<FleetActionReport>;
 }
 
 /** Who a request acts for: the operator's name the console (or a script) sent with it. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { ApiResults } from '../../shared/api-results';
@@ -29,6 +30,8 @@ export type FleetInput<M extends FleetMethod> = Omit<ValidInput<M>, 'db' | 'oper
 export interface CallReporting {
   onProgress?: (progress: Progress) => void;
   onLog?: (log: LogEvent) => void;
+  /** Cancels the call: a local file's engine job is aborted; an agent is asked to cancel it (its own operation id). */
+  signal?: AbortSignal;
 }
 
 export interface DeploymentClient {
@@ -133,6 +136,9 @@ async function post(endpoint: Endpoint, method: string, body: unknown, timeoutMs
   throw errorFromAgent(envelope.error);
 }
 
+/** The fleet methods an agent runs as cancellable operations (their input takes an operationId). */
+const CANCELLABLE: ReadonlySet<FleetMethod> = new Set<FleetMethod>(['verify', 'rehearse', 'migrate', 'backup']);
+
 function agentClient(endpoint: Endpoint, database: string | null, timeoutMs: number, operator: string | undefined, onClose: () => Promise<void>): DeploymentClient {
   const { address } = endpoint;
   let db: Promise<string> | null = null;
@@ -144,9 +150,22 @@ function agentClient(endpoint: Endpoint, database: string | null, timeoutMs: num
   };
   return {
     address,
-    async call(method, input) {
+    async call(method, input, reporting = {}) {
       db ??= whichDatabase();
-      return (await post(endpoint, method, { ...input, db: await db }, timeoutMs, operator)) as never;
+      const { signal } = reporting;
+      if (!signal || !CANCELLABLE.has(method)) return (await post(endpoint, method, { ...input, db: await db }, timeoutMs, operator)) as never;
+      // The agent runs it as an operation of its own, under an id chosen here, so that Cancel reaches it.
+      const operationId = randomUUID();
+      const cancelOnAgent = () => {
+        // Best effort: if the cancel cannot be delivered, the call's own answer says how it ended.
+        post(endpoint, 'cancel', { operationId }, timeoutMs, operator).catch(() => undefined);
+      };
+      signal.addEventListener('abort', cancelOnAgent, { once: true });
+      try {
+        return (await post(endpoint, method, { ...input, db: await db, operationId }, timeoutMs, operator)) as never;
+      } finally {
+        signal.removeEventListener('abort', cancelOnAgent);
+      }
     },
     close: onClose,
   };
