@@ -44,7 +44,7 @@ async function onEach(fleet: Fleet, deployments: Deployment[], name: FleetAction
       notDone(entry, `not started: it was stopped (${stopWith})`);
       return null;
     }
-    Object.assign(entry, { step: 'running', detail: `${DOING[name]}…` });
+    Object.assign(entry, { step: 'running', detail: '' });
     changed();
     const started = performance.now();
     const base = { name: deployment.name, group: deployment.group, address: entry.address };
