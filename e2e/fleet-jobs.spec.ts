@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -51,6 +52,12 @@ async function watchCells(page: Page): Promise<void> {
   });
 }
 
+/** axe-core's serious and critical findings on the page as it is. */
+async function accessibilityProblems(page: Page): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+}
+
 const cellsSeen = (page: Page) => page.evaluate(() => (window as unknown as { cellsSeen: string[] }).cellsSeen);
 
 test.beforeAll(async () => {
@@ -101,6 +108,7 @@ test('Verify all in full from the Fleet page: each deployment seen verifying, th
   await dialog.getByRole('radio', { name: /Full:/ }).check();
   await expect(dialog).toContainText('Each of the 6 deployments checks its own database (full check), 4 at a time');
   await page.screenshot({ path: join(SCREENSHOTS, 'fleet-verify-all-confirm.png') });
+  expect(await accessibilityProblems(page)).toEqual([]);
   await watchCells(page);
   await dialog.getByRole('button', { name: 'Verify all' }).click();
 
@@ -119,6 +127,7 @@ test('Verify all in full from the Fleet page: each deployment seen verifying, th
   await expect(page.getByRole('list', { name: 'Recent jobs' })).toContainText('Verify all (full)');
   await expect(page.getByRole('list', { name: 'Recent jobs' })).toContainText('6 verified: 1 unreachable, 1 unhealthy, 4 healthy');
   await page.screenshot({ path: join(SCREENSHOTS, 'fleet-verify-all.png'), fullPage: true });
+  expect(await accessibilityProblems(page)).toEqual([]);
   for (const name of [...LOCAL, 'us-2']) expect(backupsOf(name)).toEqual([]); // a check writes no backup
 });
 
