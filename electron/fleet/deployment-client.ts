@@ -154,6 +154,7 @@ function agentClient(endpoint: Endpoint, database: string | null, timeoutMs: num
       db ??= whichDatabase();
       const { signal } = reporting;
       if (!signal || !CANCELLABLE.has(method)) return (await post(endpoint, method, { ...input, db: await db }, timeoutMs, operator)) as never;
+      if (signal.aborted) throw new WardenError('CANCELLED', `${method} was cancelled before it was sent to ${address}; nothing was changed there.`, 'Start it again when you are ready.');
       // The agent runs it as an operation of its own, under an id chosen here, so that Cancel reaches it.
       const operationId = randomUUID();
       const cancelOnAgent = () => {

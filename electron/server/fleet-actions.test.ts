@@ -196,4 +196,47 @@ describe('warden serve --fleet: Verify all and Back up all as host jobs', () => 
       await new Promise<void>((done) => slow.close(() => done()));
     }
   });
+
+  it('cancelled while a real agent backs up: the agent cancels its own backup (its job ends cancelled, no file left)', async () => {
+    // About 240 MB (its backup takes most of a second here), so that the agent is still copying when Cancel reaches it.
+    await initialize(contextFor(db('big')), { to: '1.2.0' });
+    sqlite3(db('big'), `WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < 25000)
+      INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash, mime_type)
+      SELECT 'file-' || k, 'session-' || (k % 50), 'f' || k, 's' || k, '/files/' || k, k, hex(randomblob(2000)), 'text/plain' FROM n;`);
+    const bigTokens = { operator: randomBytes(24).toString('base64url'), readOnly: randomBytes(24).toString('base64url') };
+    const big = await startAgent(db('big'), bigTokens);
+    process.env.FLEET_ACTIONS_BIG_TOKEN = bigTokens.operator;
+    writeFileSync(join(dir, 'fleet-3.json'), JSON.stringify({ deployments: [{ name: 'big', url: big.origin, tokenEnv: 'FLEET_ACTIONS_BIG_TOKEN' }, { name: 'e', file: 'a.db' }] }));
+    const third = await startHttpHost({
+      databases: [], dataDir: dir, schemaDir: SHIPPED_SCHEMA_DIR, port: 0, rendererDir: join(dir, 'none'), healthIntervalMs: 60_000, workers: 2,
+      fleet: { fleet: loadFleet(join(dir, 'fleet-3.json')), defaultSchemaDir: SHIPPED_SCHEMA_DIR },
+    });
+    const backupsOfA = backupsOf('a').length;
+    try {
+      const post = (origin: string, token: string, method: string, input: unknown) =>
+        request(origin, `/api/${method}`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', Host: new URL(origin).host }, body: JSON.stringify(input) });
+      const started = post(third.origin, third.token, 'fleetBackup', { parallel: 1, operationId: 'backup-cancel-002' });
+      // Wait until the agent itself runs the backup, then press Cancel on this host.
+      let agentJob: Job | undefined;
+      for (let i = 0; i < 500 && !agentJob; i++) {
+        agentJob = ((await post(big.origin, bigTokens.operator, 'jobs', {})).json.result as Job[]).find((j) => j.kind === 'backup' && j.state === 'running');
+        if (!agentJob) await new Promise((r) => setTimeout(r, 10));
+      }
+      expect(agentJob, 'the agent never ran the backup').toBeDefined();
+      expect((await post(third.origin, third.token, 'cancel', { operationId: 'backup-cancel-002' })).json.result).toEqual({ cancelled: true });
+      const report = (await started).json.result as FleetActionReport;
+      expect(report.notDone.map((d) => [d.name, d.detail])).toEqual([
+        ['big', expect.stringMatching(/^cancelled while backing up \(Cancel in the Jobs panel\): /)],
+        ['e', 'not started: it was stopped (Cancel in the Jobs panel)'],
+      ]);
+      // The agent's own record: that very operation ended cancelled, and it left no backup file.
+      const ended = ((await post(big.origin, bigTokens.operator, 'jobs', {})).json.result as Job[]).find((j) => j.id === agentJob!.id)!;
+      expect(ended.state).toBe('cancelled');
+      expect(backupsOf('big')).toEqual([]);
+      expect(backupsOf('a')).toHaveLength(backupsOfA);
+    } finally {
+      await third.close();
+      await big.stop();
+    }
+  }, 60_000);
 });
