@@ -136,6 +136,10 @@ async function post(endpoint: Endpoint, method: string, body: unknown, timeoutMs
   throw errorFromAgent(envelope.error);
 }
 
+/** How often, and how far apart, an agent is asked to cancel an operation it may not have started yet. */
+const CANCEL_ATTEMPTS = 20;
+const CANCEL_RETRY_MS = 100;
+
 /** The fleet methods an agent runs as cancellable operations (their input takes an operationId). */
 const CANCELLABLE: ReadonlySet<FleetMethod> = new Set<FleetMethod>(['verify', 'rehearse', 'migrate', 'backup']);
 
@@ -157,15 +161,23 @@ function agentClient(endpoint: Endpoint, database: string | null, timeoutMs: num
       if (signal.aborted) throw new WardenError('CANCELLED', `${method} was cancelled before it was sent to ${address}; nothing was changed there.`, 'Start it again when you are ready.');
       // The agent runs it as an operation of its own, under an id chosen here, so that Cancel reaches it.
       const operationId = randomUUID();
-      const cancelOnAgent = () => {
-        // Best effort: if the cancel cannot be delivered, the call's own answer says how it ended.
-        post(endpoint, 'cancel', { operationId }, timeoutMs, operator).catch(() => undefined);
+      let underWay = true;
+      const cancelOnAgent = async () => {
+        // The agent may not have started the operation yet when Cancel comes: ask again while the call is under way.
+        // Best effort: a cancel that cannot be delivered leaves the call's own answer to say how it ended.
+        for (let attempt = 0; underWay && attempt < CANCEL_ATTEMPTS; attempt++) {
+          const answer = (await post(endpoint, 'cancel', { operationId }, timeoutMs, operator).catch(() => null)) as { cancelled: boolean } | null;
+          if (answer?.cancelled) return;
+          await new Promise((resolve) => setTimeout(resolve, CANCEL_RETRY_MS));
+        }
       };
-      signal.addEventListener('abort', cancelOnAgent, { once: true });
+      const onAbort = () => void cancelOnAgent();
+      signal.addEventListener('abort', onAbort, { once: true });
       try {
         return (await post(endpoint, method, { ...input, db: await db, operationId }, timeoutMs, operator)) as never;
       } finally {
-        signal.removeEventListener('abort', cancelOnAgent);
+        underWay = false;
+        signal.removeEventListener('abort', onAbort);
       }
     },
     close: onClose,
