@@ -12,6 +12,7 @@ type Action = MethodName | null;
 type Hint = string | ((action: Action, details: Record<string, unknown>) => string);
 
 const BACKUP_ACTIONS: readonly Action[] = ['verifyBackup', 'restore', 'recoverRows'];
+const FLEET_ACTIONS: readonly Action[] = ['fleetStatus', 'fleetMigrate', 'fleetVerify', 'fleetBackup'];
 const RESTORE_FROM_BACKUPS = 'Restore the newest verified backup from the Backups view (Restore keeps a pre-restore backup of what it replaces).';
 const ASK_THE_OPERATOR = 'whoever runs Schema Warden on this machine';
 
@@ -80,6 +81,7 @@ const HINTS: Record<ErrorCode, Hint> = {
     if (action === 'openDatabase') return 'This web console serves the databases its server was started with; New database… creates another one beside them.';
     if (action === 'recoverRows') return 'These rows cannot be matched one by one. Restore the whole backup from the Backups view instead (Restore keeps a pre-restore backup).';
     if (action === 'restore') return `Ask ${ASK_THE_OPERATOR} to stop the service and move the database aside (with its -wal and -shm files); then press Restore again: it restores into a new file.`;
+    if (action !== null && FLEET_ACTIONS.includes(action)) return `This server was started without a fleet file, so it has no Fleet page. Ask ${ASK_THE_OPERATOR} to start it with one.`;
     return 'This console cannot do that here; the other views still work.';
   },
   UNKNOWN_DATABASE: 'It was closed, or the server was restarted. Pick a database in the sidebar.',
