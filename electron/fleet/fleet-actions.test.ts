@@ -1,10 +1,11 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { FleetActionEntry } from '../../shared/fleet-types';
+import type { FleetActionEntry, FleetActionReport } from '../../shared/fleet-types';
 import { ENGINE_WORKER_ENTRY } from '../api/engine-worker-entry';
 import { EngineWorkers } from '../api/engine-workers';
 import { initialize } from '../engine/initialize';
+import { finished, spawnCli } from '../engine/test-support/cli';
 import { contextFor, seedFiles, sha256File, SHIPPED_SCHEMA_DIR, sqlite3, tempDir } from '../engine/test-support/fixtures';
 import { fleetBackup, fleetVerify } from './fleet-actions';
 import { parseFleet, type Fleet } from './fleet-file';
@@ -38,6 +39,33 @@ describe('fleet verify and backup, followed and stopped', () => {
     expect(changes.map((e) => e.map((x) => x.step[0]).join(''))).toEqual(['www', 'rww', 'dww', 'drw', 'ddw', 'ddr', 'ddd']);
     expect(changes.at(-1)!.map((e) => e.state)).toEqual(['healthy', 'healthy', 'healthy']);
   });
+
+  it('warden fleet backup: Ctrl-C while the second deployment backs up cancels it (no file) and starts no other; the report says so, exit 2', async () => {
+    const { fleet, db } = await localFleet(['a', 'b', 'c']);
+    // b is about 240 MB: its backup is still copying when Ctrl-C comes.
+    sqlite3(db('b'), `WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < 25000)
+      INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash, mime_type)
+      SELECT 'big-' || k, 'session-' || (k % 50), 'f' || k, 's' || k, '/files/' || k, k, hex(randomblob(2000)), 'text/plain' FROM n;`);
+    writeFileSync(fleet.path, JSON.stringify({ deployments: ['a', 'b', 'c'].map((n) => ({ name: n, file: `${n}.db` })) }));
+    const child = spawnCli(['fleet', 'backup', '--fleet', fleet.path, '--parallel', '1', '--json']);
+    const run = finished(child);
+    // a's line says it is done, and b has started: Ctrl-C now.
+    await new Promise<void>((resolve) => child.stderr!.on('data', (chunk: Buffer) => chunk.toString().includes('a: backup healthy') && resolve()));
+    child.kill('SIGINT');
+    const { code, stdout, stderr } = await run;
+    expect(stderr).toContain('Stopping: no other deployment starts, the backups under way are cancelled and leave no file');
+    const report = JSON.parse(stdout) as FleetActionReport;
+    expect(code).toBe(2);
+    expect(report.deployments.map((d) => [d.name, d.state])).toEqual([['a', 'healthy']]);
+    expect(report.notDone.map((d) => [d.name, d.detail])).toEqual([
+      ['b', expect.stringMatching(/^cancelled while backing up \(Ctrl-C\): /)],
+      ['c', 'not started: it was stopped (Ctrl-C)'],
+    ]);
+    expect(backupFiles(db('a'))).toHaveLength(1);
+    expect(backupFiles(db('b'))).toEqual([]);
+    expect(backupFiles(db('c'))).toEqual([]);
+    expect(sqlite3(join(`${db('a')}.backups`, backupFiles(db('a'))[0]), 'PRAGMA integrity_check')).toBe('ok');
+  }, 60_000);
 
   it.each([
     ['on this thread', undefined],
