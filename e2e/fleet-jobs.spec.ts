@@ -1,5 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -17,6 +18,7 @@ test.describe.configure({ mode: 'serial' });
 
 const LOCAL = ['eu-1', 'eu-2', 'us-1', 'qa-1'] as const;
 const ROWS = 20_000;
+const READ_ONLY_TOKEN = randomBytes(24).toString('base64url');
 let dir: string;
 let agent: RunningHost;
 let host: RunningHost;
@@ -83,7 +85,8 @@ test.beforeAll(async () => {
     ],
   };
   writeFileSync(join(dir, 'fleet.json'), JSON.stringify(fleet, null, 2));
-  host = await startWardenServe([join(dir, 'home.db')], ['--fleet', join(dir, 'fleet.json'), '--operator', 'alice']);
+  writeFileSync(join(dir, 'read-only.token'), READ_ONLY_TOKEN, { mode: 0o600 });
+  host = await startWardenServe([join(dir, 'home.db')], ['--fleet', join(dir, 'fleet.json'), '--operator', 'alice', '--read-only-token-file', join(dir, 'read-only.token')]);
 });
 
 test.afterAll(() => {
@@ -168,4 +171,24 @@ test('Back up all from the Fleet page: the unreachable one reported, every other
   // A reload finds the result again, from the host's job.
   await page.reload();
   await expect(page.getByRole('table', { name: 'Back up all, by deployment' }).locator('tbody tr').filter({ hasText: 'Backed up' })).toHaveCount(5);
+});
+
+test('a read-only console verifies all (its token may) but is offered no Back up all and no Rolling migrate', async ({ page }) => {
+  test.setTimeout(60_000);
+  const before = Object.fromEntries([...LOCAL, 'us-2'].map((n) => [n, backupsOf(n).length]));
+  await page.goto(`${new URL(host.url).origin}/?token=${READ_ONLY_TOKEN}`);
+  await page.getByRole('link', { name: 'Fleet', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Fleet' })).toBeVisible();
+  await page.getByLabel('Group').selectOption('staging');
+  await expect(page.getByRole('table', { name: 'Deployments, worst first' }).locator('tbody tr')).toHaveCount(2);
+  await expect(page.getByRole('button', { name: 'Verify all…' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Back up all…' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Rolling migrate…' })).toHaveCount(0);
+  await page.getByRole('button', { name: 'Verify all…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Verify all 2 deployments of the staging group?' });
+  await dialog.getByRole('button', { name: 'Verify all' }).click();
+  await expect(page.getByRole('heading', { name: 'Verify all in staging (quick)' })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: '2 verified: 1 unreachable, 1 healthy.' })).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByRole('table', { name: 'Verify all in staging (quick), by deployment' }).locator('tbody th')).toHaveText(['qa-gone', 'qa-1']);
+  for (const n of [...LOCAL, 'us-2']) expect(backupsOf(n).length).toBe(before[n]);
 });
