@@ -1,5 +1,5 @@
 import type { MethodName } from './contract';
-import type { FleetStatusReport, OpenedFleet, RolloutReport } from './fleet-types';
+import type { FleetActionReport, FleetStatusReport, OpenedFleet, RolloutReport } from './fleet-types';
 import type {
   AcceptChecksumResult, BackupInfo, BackupVerification, BaselineResult, DatabaseEntry, HistoryReport, HostInfo, Job,
   MigrateResult, MigrationPlan, QueryResult, RecoverRowsResult, RehearsalReport, RepairResult, RowChildrenReport, RowsPage, SalvageReport, RestoreResult, SchemaObjectsReport, SchemaSummary, StatusReport, TablesReport, VerifyReport,
@@ -21,6 +21,8 @@ export interface ApiResults {
   keepFleetToken: { deployment: string; kept: true };
   forgetFleetToken: { deployment: string; forgotten: boolean };
   openDeployment: { deployment: string };
+  fleetVerify: FleetActionReport;
+  fleetBackup: FleetActionReport;
   schemaObjects: SchemaObjectsReport;
   query: QueryResult;
   rows: RowsPage;

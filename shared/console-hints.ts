@@ -12,14 +12,15 @@ type Action = MethodName | null;
 type Hint = string | ((action: Action, details: Record<string, unknown>) => string);
 
 const BACKUP_ACTIONS: readonly Action[] = ['verifyBackup', 'restore', 'recoverRows'];
+const FLEET_ACTIONS: readonly Action[] = ['fleetStatus', 'fleetMigrate', 'fleetVerify', 'fleetBackup'];
 const RESTORE_FROM_BACKUPS = 'Restore the newest verified backup from the Backups view (Restore keeps a pre-restore backup of what it replaces).';
 const ASK_THE_OPERATOR = 'whoever runs Schema Warden on this machine';
-/** The desktop app's fleet actions (the Fleet page's Open fleet file…, Set token…, Forget token, Open). */
-const FLEET_ACTIONS: readonly Action[] = ['fleetStatus', 'openFleet', 'keepFleetToken', 'forgetFleetToken', 'openDeployment'];
+/** What only the desktop app does with a fleet (the Fleet page's Open fleet file…, Set token…, Forget token, Open). */
+const DESKTOP_FLEET_ACTIONS: readonly Action[] = ['openFleet', 'keepFleetToken', 'forgetFleetToken', 'openDeployment'];
 
 const HINTS: Record<ErrorCode, Hint> = {
   NOT_FOUND: (action) => {
-    if (FLEET_ACTIONS.includes(action)) return 'Open a fleet file with Open fleet file… on the Fleet page (File → Open Fleet… in the desktop app); if one is open, press Refresh: the fleet file may have changed.';
+    if (FLEET_ACTIONS.includes(action) || DESKTOP_FLEET_ACTIONS.includes(action)) return 'Open a fleet file with Open fleet file… on the Fleet page (File → Open Fleet… in the desktop app); if one is open, press Refresh: the fleet file may have changed.';
     if (action === 'recoverRows') return 'Recreate a missing table first with Repair on the Integrity view; if the backup lacks the table, pick a backup taken while it still had its rows.';
     if (BACKUP_ACTIONS.includes(action)) return 'The backup file is no longer there. The Backups view lists the backups that are; pick one of them.';
     return 'The file was moved, renamed or deleted, or the volume holding it is not mounted. Put it back and press Try again, or close this database in the sidebar.';
@@ -84,9 +85,10 @@ const HINTS: Record<ErrorCode, Hint> = {
   NOT_SUPPORTED: (action) => {
     if (action === 'openDatabase') return 'This web console serves the databases its server was started with; New database… creates another one beside them.';
     if (action === 'keepFleetToken') return 'Name an environment variable or a file for this token in the fleet file instead ("tokenEnv" or "tokenFile"), or start your desktop\'s keychain and try again.';
-    if (FLEET_ACTIONS.includes(action)) return 'The web console shows the fleet its server was started with; tokens stay in the files that server reads.';
+    if (DESKTOP_FLEET_ACTIONS.includes(action)) return 'Only the desktop app opens fleet files and keeps tokens; this web console shows the fleet its server was started with, and its tokens stay in the files that server reads.';
     if (action === 'recoverRows') return 'These rows cannot be matched one by one. Restore the whole backup from the Backups view instead (Restore keeps a pre-restore backup).';
     if (action === 'restore') return `Ask ${ASK_THE_OPERATOR} to stop the service and move the database aside (with its -wal and -shm files); then press Restore again: it restores into a new file.`;
+    if (action !== null && FLEET_ACTIONS.includes(action)) return `This server was started without a fleet file, so it has no Fleet page. Ask ${ASK_THE_OPERATOR} to start it with one.`;
     return 'This console cannot do that here; the other views still work.';
   },
   UNKNOWN_DATABASE: 'It was closed, or the server was restarted. Pick a database in the sidebar.',

@@ -47,6 +47,11 @@ const validInput: { [M in MethodName]: fc.Arbitrary<Record<string, unknown>> } =
     { operationId, to: version, parallel: fc.integer({ min: 1, max: 16 }), canary: fc.stringMatching(/^[A-Za-z0-9_.-]{1,64}$/), group: fc.stringMatching(/^[A-Za-z0-9_.-]{1,64}$/) },
     { requiredKeys: ['to', 'parallel'] },
   ),
+  fleetVerify: fc.record(
+    { operationId, group: fc.stringMatching(/^[A-Za-z0-9_.-]{1,64}$/), level: fc.constantFrom('quick', 'full'), parallel: fc.integer({ min: 1, max: 16 }) },
+    { requiredKeys: ['level', 'parallel'] },
+  ),
+  fleetBackup: fc.record({ operationId, group: fc.stringMatching(/^[A-Za-z0-9_.-]{1,64}$/), parallel: fc.integer({ min: 1, max: 16 }) }, { requiredKeys: ['parallel'] }),
   verify: fc.record({ db: dbId, operationId, level: fc.constantFrom('quick', 'full') }, { requiredKeys: ['db'] }),
   initialize: fc.record({ db: dbId, operationId, to: version }, { requiredKeys: ['db'] }),
   migrate: fc.record({ db: dbId, operationId, to: version, backup: fc.boolean() }, { requiredKeys: ['db'] }),

@@ -107,6 +107,19 @@ export const contract = {
   forgetFleetToken: z.strictObject({ deployment: deploymentName }),
   /** The desktop app: opens a deployment of the fleet in its own window, on the full console through this app. */
   openDeployment: z.strictObject({ deployment: deploymentName }),
+  /** `warden serve --fleet FILE`: a verify of every deployment (a group's only, when given), kept as a job; answers its report when it ends. */
+  fleetVerify: z.strictObject({
+    operationId: z.optional(operationId),
+    group: z.optional(text(/^[A-Za-z0-9_.-]{1,64}$/, 'a group name')),
+    level: z.enum(['quick', 'full']),
+    parallel: z.number().check(z.int(), z.minimum(1), z.maximum(16)),
+  }),
+  /** `warden serve --fleet FILE`: a verified backup taken by every deployment (a group's only, when given), kept as a job. */
+  fleetBackup: z.strictObject({
+    operationId: z.optional(operationId),
+    group: z.optional(text(/^[A-Za-z0-9_.-]{1,64}$/, 'a group name')),
+    parallel: z.number().check(z.int(), z.minimum(1), z.maximum(16)),
+  }),
   /** Stops a long operation started with this operationId; it ends with CANCELLED and changes nothing. */
   cancel: z.strictObject({ operationId }),
 } as const;

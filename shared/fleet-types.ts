@@ -121,9 +121,29 @@ export interface FleetActionResult {
   durationMs: number;
 }
 
+/** Where one deployment is in a fleet verify or backup: live while it runs (the console's Fleet page shows it), then how it ended. */
+export interface FleetActionEntry {
+  name: string;
+  group: string;
+  address: string;
+  /** not done: it was stopped (Cancel) before it started, or cancelled while it ran. */
+  step: 'waiting' | 'running' | 'done' | 'not done';
+  /** Once done: how it came out (a backup that failed is unhealthy). */
+  state: FleetState | null;
+  /** What it is doing, its result, or why it was not done. */
+  detail: string;
+  version: string | null;
+}
+
 export interface FleetActionReport {
   fleet: string;
   action: 'verify' | 'backup';
+  /** The deployments that were done, worst first. */
   deployments: FleetActionResult[];
+  /** The worst state of those done. */
   worst: FleetState;
+  /** Set when it was stopped before every deployment was done: how (Ctrl-C, Cancel in the Jobs panel). */
+  stoppedBecause: string | null;
+  /** The deployments it was stopped before (or while) doing, and why each was not done. */
+  notDone: { name: string; group: string; address: string; detail: string }[];
 }

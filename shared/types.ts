@@ -1,4 +1,4 @@
-import type { OpenedFleet, RolloutDeployment } from './fleet-types';
+import type { FleetActionEntry, OpenedFleet, RolloutDeployment } from './fleet-types';
 // Result types of the engine's functions: the typed mirror every host and the renderer share.
 
 import type { ErrorCode, ErrorInfo } from './errors';
@@ -181,6 +181,8 @@ export interface Progress {
   pageSize?: number;
   /** A fleet rollout: where each deployment is (its live outcome), so a console that reloads shows them again. */
   deployments?: RolloutDeployment[];
+  /** A fleet verify or backup: where each deployment is, likewise. */
+  fleetAction?: FleetActionEntry[];
 }
 
 export interface LogEvent {
@@ -520,7 +522,10 @@ export interface HostInfo {
 
 // ---- Jobs: the long operations a host runs, kept by the host (issue 14) ----
 
-export type JobKind = 'verify' | 'initialize' | 'migrate' | 'rehearse' | 'repair' | 'backup' | 'verifyBackup' | 'restore' | 'recoverRows' | 'salvage' | 'query' | 'fleetMigrate';
+export type JobKind = 'verify' | 'initialize' | 'migrate' | 'rehearse' | 'repair' | 'backup' | 'verifyBackup' | 'restore' | 'recoverRows' | 'salvage' | 'query' | 'fleetMigrate' | 'fleetVerify' | 'fleetBackup';
+
+/** The jobs that run across the fleet (their db is FLEET_JOB_DB): the Fleet page shows them. */
+export const FLEET_JOB_KINDS: ReadonlySet<JobKind> = new Set<JobKind>(['fleetMigrate', 'fleetVerify', 'fleetBackup']);
 
 /** The `db` of a job that runs across the fleet rather than on one database. */
 export const FLEET_JOB_DB = 'fleet';

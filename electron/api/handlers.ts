@@ -130,6 +130,14 @@ export const handlers: HandlerTable = {
     desktopFleet(ctx).openDeployment(input.deployment);
     return { deployment: input.deployment };
   }),
+  fleetVerify: host((input, ctx, { operator }) => {
+    if (!ctx.capabilities.fleetVerify) throw new WardenError('NOT_SUPPORTED', 'This host has no fleet to verify.', 'Start `warden serve --fleet FILE` to verify every deployment from the Fleet page.');
+    return ctx.capabilities.fleetVerify(input, operator);
+  }),
+  fleetBackup: host((input, ctx, { operator }) => {
+    if (!ctx.capabilities.fleetBackup) throw new WardenError('NOT_SUPPORTED', 'This host has no fleet to back up.', 'Start `warden serve --fleet FILE` to back up every deployment from the Fleet page.');
+    return ctx.capabilities.fleetBackup(input, operator);
+  }),
 
   status: engine((ctx) => status(ctx)),
   history: engine((ctx) => history(ctx)),

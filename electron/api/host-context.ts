@@ -1,5 +1,5 @@
 import type { ValidInput } from '../../shared/contract';
-import type { FleetStatusReport, OpenedFleet, RolloutReport } from '../../shared/fleet-types';
+import type { FleetActionReport, FleetStatusReport, OpenedFleet, RolloutReport } from '../../shared/fleet-types';
 import type { HostEvent } from '../../shared/types';
 import type { DatabaseRegistry } from './database-registry';
 import type { EngineRunner } from './engine-job';
@@ -25,6 +25,10 @@ export interface HostCapabilities {
     forgetToken(deployment: string): boolean;
     openDeployment(deployment: string): void;
   };
+  /** `warden serve --fleet FILE`: verify all, kept as a job (see fleet-action-job.ts). */
+  fleetVerify?: (input: ValidInput<'fleetVerify'>, operator: string | undefined) => Promise<FleetActionReport>;
+  /** `warden serve --fleet FILE`: back up all, kept as a job (see fleet-action-job.ts). */
+  fleetBackup?: (input: ValidInput<'fleetBackup'>, operator: string | undefined) => Promise<FleetActionReport>;
 }
 
 /** Who a request acts for: the operator's name the console (or a script) sent with it. */

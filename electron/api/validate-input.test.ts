@@ -40,6 +40,15 @@ const BAD_INPUT: Record<MethodName, { input: unknown; field: string; says: RegEx
     { input: { to: '1.2.0', parallel: 0 }, field: 'parallel', says: /parallel/ },
     { input: { to: '1.2.0', parallel: 1, canary: 'two words' }, field: 'canary', says: /a deployment name/ },
   ],
+  fleetVerify: [
+    { input: { level: 'deep', parallel: 1 }, field: 'level', says: /"level" must be one of "quick", "full"/ },
+    { input: { level: 'quick', parallel: 17 }, field: 'parallel', says: /parallel/ },
+    { input: { level: 'quick', parallel: 1, group: 'no spaces' }, field: 'group', says: /a group name/ },
+  ],
+  fleetBackup: [
+    { input: {}, field: 'parallel', says: /"parallel" is required/ },
+    { input: { parallel: 2, db: 'main' }, field: 'db', says: /unexpected field "db"/ },
+  ],
   query: [{ input: { db: 'main', sql: 'SELECT 1', limit: 0 }, field: 'limit', says: /limit/ }, { input: { db: 'main', sql: '   ' }, field: 'sql', says: /a query/ }],
   verify: [
     { input: { db: 'a', level: 'deep' }, field: 'level', says: /"level" must be one of "quick", "full"/ },

@@ -1,4 +1,4 @@
-import { FLEET_EXIT_CODE } from '../../shared/fleet-types';
+import { FLEET_EXIT_CODE, type FleetActionReport } from '../../shared/fleet-types';
 import { WardenError } from '../engine/errors';
 import { Unreachable, type ClientOptions } from '../fleet/deployment-client';
 import { loadFleet, type Deployment, type Fleet } from '../fleet/fleet-file';
@@ -52,6 +52,28 @@ function deploymentNamed(fleet: Fleet, name: string): Deployment {
 }
 
 const USAGE = 64;
+
+/** Runs `work` with a signal that the first Ctrl-C aborts (the second quits at once). */
+async function untilCtrlC<T>(whatStops: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const stopping = new AbortController();
+  const onSigint = () => {
+    if (stopping.signal.aborted) process.exit(130);
+    process.stderr.write(`\nStopping: no other deployment starts, ${whatStops} (press Ctrl-C again to quit now)…\n`);
+    stopping.abort();
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    return await work(stopping.signal);
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+/** fleet verify / fleet backup: the worst deployment's exit code, and at least 2 (not done) when stopped before the end. */
+function actionExitCode(report: FleetActionReport): number {
+  const worst = FLEET_EXIT_CODE[report.worst];
+  return report.stoppedBecause ? Math.max(worst, 2) : worst;
+}
 
 /** The fleet file and the deployments a command is about; a bad file or an empty group is a usage error. */
 export function selectDeployments(options: FleetOptions, defaults: FleetDefaults): { fleet: Fleet; deployments: Deployment[] } {
@@ -115,8 +137,8 @@ export function addFleetCommand(program: Command, defaults: FleetDefaults): void
     .action((o: ParallelOptions & { full?: boolean }) =>
       runFleet(o, async () => {
         const { fleet: file, deployments } = selectDeployments(o, defaults);
-        const report = await fleetVerify(file, deployments, o.full ? 'full' : 'quick', o.parallel, clientOptions(o, defaults), progressLine);
-        return { document: report, render: renderFleetAction, exitCode: FLEET_EXIT_CODE[report.worst] };
+        const report = await untilCtrlC('the checks under way are cancelled', (signal) => fleetVerify(file, deployments, o.full ? 'full' : 'quick', o.parallel, clientOptions(o, defaults), progressLine, { signal }));
+        return { document: report, render: renderFleetAction, exitCode: actionExitCode(report) };
       }),
     );
 
@@ -125,8 +147,8 @@ export function addFleetCommand(program: Command, defaults: FleetDefaults): void
     .action((o: ParallelOptions) =>
       runFleet(o, async () => {
         const { fleet: file, deployments } = selectDeployments(o, defaults);
-        const report = await fleetBackup(file, deployments, o.parallel, clientOptions(o, defaults), progressLine);
-        return { document: report, render: renderFleetAction, exitCode: FLEET_EXIT_CODE[report.worst] };
+        const report = await untilCtrlC('the backups under way are cancelled and leave no file', (signal) => fleetBackup(file, deployments, o.parallel, clientOptions(o, defaults), progressLine, { signal }));
+        return { document: report, render: renderFleetAction, exitCode: actionExitCode(report) };
       }),
     );
 

@@ -60,6 +60,7 @@ export function renderFleetAction(report: FleetActionReport): string {
     table(['STATE', 'NAME', 'GROUP', 'VERSION', 'TOOK', report.action === 'verify' ? 'WHY' : 'BACKUP'], report.deployments.map((d) => [
       STATE_BADGE[d.state], d.name, d.group, d.version ?? '-', `${d.durationMs} ms`, d.detail,
     ])),
+    ...(report.stoppedBecause ? ['', `Stopped: ${report.stoppedBecause}.`, table(['NOT DONE', 'GROUP', 'WHY'], report.notDone.map((d) => [d.name, d.group, d.detail]))] : []),
   ].join('\n');
 }
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { ApiResults } from '../../shared/api-results';
@@ -29,6 +30,8 @@ export type FleetInput<M extends FleetMethod> = Omit<ValidInput<M>, 'db' | 'oper
 export interface CallReporting {
   onProgress?: (progress: Progress) => void;
   onLog?: (log: LogEvent) => void;
+  /** Cancels the call: a local file's engine job is aborted; an agent is asked to cancel it (its own operation id). */
+  signal?: AbortSignal;
 }
 
 export interface DeploymentClient {
@@ -133,6 +136,13 @@ async function post(endpoint: Endpoint, method: string, body: unknown, timeoutMs
   throw errorFromAgent(envelope.error);
 }
 
+/** How often, and how far apart, an agent is asked to cancel an operation it may not have started yet. */
+const CANCEL_ATTEMPTS = 20;
+const CANCEL_RETRY_MS = 100;
+
+/** The fleet methods an agent runs as cancellable operations (their input takes an operationId). */
+const CANCELLABLE: ReadonlySet<FleetMethod> = new Set<FleetMethod>(['verify', 'rehearse', 'migrate', 'backup']);
+
 function agentClient(endpoint: Endpoint, database: string | null, timeoutMs: number, operator: string | undefined, onClose: () => Promise<void>): DeploymentClient {
   const { address } = endpoint;
   let db: Promise<string> | null = null;
@@ -144,9 +154,31 @@ function agentClient(endpoint: Endpoint, database: string | null, timeoutMs: num
   };
   return {
     address,
-    async call(method, input) {
+    async call(method, input, reporting = {}) {
       db ??= whichDatabase();
-      return (await post(endpoint, method, { ...input, db: await db }, timeoutMs, operator)) as never;
+      const { signal } = reporting;
+      if (!signal || !CANCELLABLE.has(method)) return (await post(endpoint, method, { ...input, db: await db }, timeoutMs, operator)) as never;
+      if (signal.aborted) throw new WardenError('CANCELLED', `${method} was cancelled before it was sent to ${address}; nothing was changed there.`, 'Start it again when you are ready.');
+      // The agent runs it as an operation of its own, under an id chosen here, so that Cancel reaches it.
+      const operationId = randomUUID();
+      let underWay = true;
+      const cancelOnAgent = async () => {
+        // The agent may not have started the operation yet when Cancel comes: ask again while the call is under way.
+        // Best effort: a cancel that cannot be delivered leaves the call's own answer to say how it ended.
+        for (let attempt = 0; underWay && attempt < CANCEL_ATTEMPTS; attempt++) {
+          const answer = (await post(endpoint, 'cancel', { operationId }, timeoutMs, operator).catch(() => null)) as { cancelled: boolean } | null;
+          if (answer?.cancelled) return;
+          await new Promise((resolve) => setTimeout(resolve, CANCEL_RETRY_MS));
+        }
+      };
+      const onAbort = () => void cancelOnAgent();
+      signal.addEventListener('abort', onAbort, { once: true });
+      try {
+        return (await post(endpoint, method, { ...input, db: await db, operationId }, timeoutMs, operator)) as never;
+      } finally {
+        underWay = false;
+        signal.removeEventListener('abort', onAbort);
+      }
     },
     close: onClose,
   };

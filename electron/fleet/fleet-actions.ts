@@ -1,51 +1,96 @@
-import type { FleetActionReport, FleetActionResult } from '../../shared/fleet-types';
+import type { FleetActionEntry, FleetActionReport, FleetActionResult } from '../../shared/fleet-types';
 import { FLEET_STATE_RANK } from '../../shared/fleet-types';
 import { connectTo, Unreachable, type ClientOptions, type DeploymentClient } from './deployment-client';
 import { eachLimited } from './each-limited';
 import type { Deployment, Fleet } from './fleet-file';
 import { addressOf, worstOf } from './fleet-status';
 
-// `warden fleet verify` and `warden fleet backup`: one call on every deployment, a few at a time,
-// each deployment's result on stderr as it comes.
+// `warden fleet verify` and `warden fleet backup`, and Verify all / Back up all on the console's
+// Fleet page: one call on every deployment, a few at a time, each deployment's result on stderr
+// (and its live step to the console) as it comes.
 
-type Action = (client: DeploymentClient) => Promise<Omit<FleetActionResult, 'name' | 'group' | 'address' | 'durationMs'>>;
+type Action = (client: DeploymentClient, signal: AbortSignal | undefined) => Promise<Omit<FleetActionResult, 'name' | 'group' | 'address' | 'durationMs'>>;
+
+/** How a caller follows and stops the run (the console's job; the CLI passes none). */
+export interface FleetActionWatch {
+  /** Every deployment's live step, each time one changes. */
+  onChange?: (entries: FleetActionEntry[]) => void;
+  /** Aborted (Cancel): no deployment starts after it, and the ones under way are cancelled where they can be. */
+  signal?: AbortSignal;
+  /** How the person stops it, in the report's words: "Cancel in the Jobs panel". */
+  stopWith?: string;
+}
 
 const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
+const clause = (text: string) => text.replace(/\.+$/, '');
+const isCancelled = (err: unknown) => typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'CANCELLED';
 
-async function onEach(fleet: Fleet, deployments: Deployment[], name: FleetActionReport['action'], parallel: number, options: ClientOptions, say: (line: string) => void, action: Action): Promise<FleetActionReport> {
-  const results = await eachLimited(deployments, parallel, async (deployment): Promise<FleetActionResult> => {
+const DOING: Record<FleetActionReport['action'], string> = { verify: 'verifying', backup: 'backing up' };
+
+async function onEach(fleet: Fleet, deployments: Deployment[], name: FleetActionReport['action'], parallel: number, options: ClientOptions, say: (line: string) => void, watch: FleetActionWatch, action: Action): Promise<FleetActionReport> {
+  const { signal } = watch;
+  const stopWith = watch.stopWith ?? 'Ctrl-C';
+  const entries: FleetActionEntry[] = deployments.map((d) => ({ name: d.name, group: d.group, address: addressOf(d), step: 'waiting', state: null, detail: '', version: null }));
+  const changed = () => watch.onChange?.(entries.map((e) => ({ ...e })));
+  const notDone = (entry: FleetActionEntry, detail: string) => {
+    Object.assign(entry, { step: 'not done', detail });
+    say(`${entry.name}: ${name} not done: ${detail}`);
+    changed();
+  };
+  changed();
+  const results = await eachLimited(deployments, parallel, async (deployment, index): Promise<FleetActionResult | null> => {
+    const entry = entries[index];
+    if (signal?.aborted) {
+      notDone(entry, `not started: it was stopped (${stopWith})`);
+      return null;
+    }
+    Object.assign(entry, { step: 'running', detail: '' });
+    changed();
     const started = performance.now();
-    const base = { name: deployment.name, group: deployment.group, address: addressOf(deployment) };
+    const base = { name: deployment.name, group: deployment.group, address: entry.address };
     let result: FleetActionResult;
     try {
       const client = await connectTo(deployment, options);
       try {
-        result = { ...base, address: client.address, ...(await action(client)), durationMs: Math.round(performance.now() - started) };
+        entry.address = client.address;
+        result = { ...base, address: client.address, ...(await action(client, signal)), durationMs: Math.round(performance.now() - started) };
       } finally {
         await client.close();
       }
     } catch (err) {
+      if (isCancelled(err) && signal?.aborted) {
+        notDone(entry, `cancelled while ${DOING[name]} (${stopWith}): ${clause(messageOf(err))}`);
+        return null;
+      }
       const state = err instanceof Unreachable ? 'unreachable' : 'unhealthy';
-      result = { ...base, state, detail: messageOf(err), version: null, durationMs: Math.round(performance.now() - started) };
+      result = { ...base, address: entry.address, state, detail: messageOf(err), version: null, durationMs: Math.round(performance.now() - started) };
     }
+    Object.assign(entry, { step: 'done', state: result.state, detail: result.detail, version: result.version, address: result.address });
     say(`${deployment.name}: ${name} ${result.state === 'unreachable' ? 'UNREACHABLE' : result.state}: ${result.detail}`);
+    changed();
     return result;
   });
-  const worstFirst = [...results].sort((a, b) => FLEET_STATE_RANK[b.state] - FLEET_STATE_RANK[a.state] || a.name.localeCompare(b.name));
-  return { fleet: fleet.path, action: name, deployments: worstFirst, worst: worstOf(results.map((r) => r.state)) };
+  const done = results.filter((r): r is FleetActionResult => r !== null);
+  const worstFirst = [...done].sort((a, b) => FLEET_STATE_RANK[b.state] - FLEET_STATE_RANK[a.state] || a.name.localeCompare(b.name));
+  const skipped = entries.filter((e) => e.step === 'not done').map(({ name: n, group, address, detail }) => ({ name: n, group, address, detail }));
+  return {
+    fleet: fleet.path, action: name, deployments: worstFirst, worst: worstOf(done.map((r) => r.state)),
+    stoppedBecause: skipped.length > 0 ? `it was stopped (${stopWith}) with ${skipped.length} of ${deployments.length} deployment(s) not done` : null,
+    notDone: skipped,
+  };
 }
 
-export function fleetVerify(fleet: Fleet, deployments: Deployment[], level: 'quick' | 'full', parallel: number, options: ClientOptions, say: (line: string) => void): Promise<FleetActionReport> {
-  return onEach(fleet, deployments, 'verify', parallel, options, say, async (client) => {
-    const report = await client.call('verify', { level });
+export function fleetVerify(fleet: Fleet, deployments: Deployment[], level: 'quick' | 'full', parallel: number, options: ClientOptions, say: (line: string) => void, watch: FleetActionWatch = {}): Promise<FleetActionReport> {
+  return onEach(fleet, deployments, 'verify', parallel, options, say, watch, async (client, signal) => {
+    const report = await client.call('verify', { level }, { signal });
     return { state: report.status, detail: report.reason, version: report.version };
   });
 }
 
 /** A failed backup is a failure of that deployment (unhealthy here): its database is not protected. */
-export function fleetBackup(fleet: Fleet, deployments: Deployment[], parallel: number, options: ClientOptions, say: (line: string) => void): Promise<FleetActionReport> {
-  return onEach(fleet, deployments, 'backup', parallel, options, say, async (client) => {
-    const info = await client.call('backup', {});
+export function fleetBackup(fleet: Fleet, deployments: Deployment[], parallel: number, options: ClientOptions, say: (line: string) => void, watch: FleetActionWatch = {}): Promise<FleetActionReport> {
+  return onEach(fleet, deployments, 'backup', parallel, options, say, watch, async (client, signal) => {
+    const info = await client.call('backup', {}, { signal });
     const check = info.verified ? (info.verified.ok ? 'verified' : 'FAILED its check') : 'not verified';
     return { state: info.verified?.ok === false ? 'unhealthy' : 'healthy', detail: `${info.name} (${info.bytes} bytes, ${check})`, version: info.version };
   });

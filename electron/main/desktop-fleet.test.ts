@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FleetStatusReport } from '../../shared/fleet-types';
+import type { FleetActionReport, FleetStatusReport } from '../../shared/fleet-types';
 import type { CallEnvelope } from '../../shared/transport';
 import type { HostEvent } from '../../shared/types';
 import { DatabaseRegistry } from '../api/database-registry';
@@ -177,6 +177,16 @@ describe('the desktop app: fleet file, keychain tokens and deployment windows', 
     expect(backup).toMatchObject({ ok: true, result: { verified: { ok: true } } });
     expect(shown.events.some((e) => e.type === 'progress' && e.operationId === 'desktop-backup-1')).toBe(true);
     expect(sqlite3((backup as { ok: true; result: { path: string } }).result.path, 'PRAGMA integrity_check')).toBe('ok');
+  });
+
+  it("verifies all and backs up all from the main window (host jobs, acting for the user logged in), never from a deployment's", async () => {
+    const verified = await result<FleetActionReport>('fleetVerify', { level: 'full', parallel: 2 });
+    expect(verified.deployments.map((d) => [d.name, d.state])).toEqual([['local', 'healthy'], ['remote', 'healthy']]);
+    const backedUp = await result<FleetActionReport>('fleetBackup', { parallel: 1, group: 'production' });
+    expect(backedUp.deployments.map((d) => [d.name, d.state])).toEqual([['remote', 'healthy']]);
+    expect(sqlite3(join(dir, 'remote.db'), "SELECT actor FROM schema_events WHERE action = 'backup' ORDER BY rowid DESC LIMIT 1")).toBe(actorFor(`${me} via warden serve`));
+    const [id] = windowOf('local');
+    expect(await fleet.callFrom(id, 'fleetBackup', { parallel: 1 })).toMatchObject({ ok: false, error: { code: 'NOT_SUPPORTED' } });
   });
 
   it('forgets a token: the agent is unreachable again at once, and a closed window gets no more events', async () => {

@@ -9,8 +9,7 @@ import type { HostEvent, HostInfo } from '../../shared/types';
 import type { HostCapabilities, HostContext } from '../api/host-context';
 import { WardenError } from '../engine/errors';
 import { loadFleet, withKeychain, type Deployment, type Fleet } from '../fleet/fleet-file';
-import { runFleetRollout } from '../fleet/fleet-rollout-job';
-import { fleetStatus, inGroup } from '../fleet/fleet-status';
+import { fleetCapabilities, type FleetCapabilities } from '../fleet/fleet-capabilities';
 import { FleetProxy } from '../server/fleet-proxy';
 import type { FleetTokens } from './fleet-tokens';
 
@@ -41,8 +40,8 @@ export interface DesktopFleetOptions {
   openWindow(deployment: string, closed: () => void): { id: number; window: DeploymentWindow };
 }
 
-/** Calls a deployment window may not make: they are about this app, not the deployment. */
-const APP_ONLY = new Set<MethodName>(['openFleet', 'keepFleetToken', 'forgetFleetToken', 'openDeployment', 'fleetMigrate']);
+/** Calls a deployment window may not make: they are about this app, not the deployment (the fleet's own methods are refused by the FleetProxy). */
+const APP_ONLY = new Set<MethodName>(['openFleet', 'keepFleetToken', 'forgetFleetToken', 'openDeployment']);
 
 /** Whom this app tells an agent it acts for: the user logged in, as "alice@laptop" (the agent's history names them). */
 function desktopOperator(): string | undefined {
@@ -87,11 +86,15 @@ export class DesktopFleet {
     return opened;
   }
 
-  /** fleetStatus and fleetMigrate as `warden serve --fleet` has them, plus what only the desktop app does. */
-  capabilities(): Pick<HostCapabilities, 'fleetStatus' | 'fleetMigrate' | 'desktopFleet'> {
+  /** The fleet's status, rolling migrate, verify all and back up all as `warden serve --fleet` has them (of the fleet open now), plus what only the desktop app does. */
+  capabilities(): FleetCapabilities & Pick<HostCapabilities, 'desktopFleet'> {
+    const of = () => fleetCapabilities(this.options.host, this.current().fleet, this.options.defaultSchemaDir);
     return {
-      fleetStatus: (group) => this.status(group),
-      fleetMigrate: (input, operator) => runFleetRollout(this.options.host, this.current().fleet, this.options.defaultSchemaDir, input, operator ?? this.operator),
+      fleetStatus: (group) => this.status(of(), group),
+      // The jobs act for the user logged in (a local file's history, an agent's X-Warden-Operator).
+      fleetMigrate: (input, operator) => of().fleetMigrate(input, operator ?? this.operator),
+      fleetVerify: (input, operator) => of().fleetVerify(input, operator ?? this.operator),
+      fleetBackup: (input, operator) => of().fleetBackup(input, operator ?? this.operator),
       desktopFleet: {
         open: () => this.open(),
         keepToken: (name, token) => {
@@ -146,9 +149,10 @@ export class DesktopFleet {
     return body;
   }
 
-  private async status(group: string | undefined): Promise<FleetStatusReport> {
+  /** The status, and for each tokenKeychain deployment whether the app keeps its token (the page offers Set token… or Forget token). */
+  private async status(capabilities: FleetCapabilities, group: string | undefined): Promise<FleetStatusReport> {
     const { fleet } = this.current();
-    const report = await fleetStatus(fleet, inGroup(fleet, group), { defaultSchemaDir: this.options.defaultSchemaDir, engine: this.options.host.engine, operator: this.operator });
+    const report = await capabilities.fleetStatus(group);
     const keptByApp = new Set(fleet.deployments.filter((d) => d.reach.kind !== 'file' && 'keychain' in d.reach.token).map((d) => d.name));
     for (const d of report.deployments) {
       if (keptByApp.has(d.name)) d.keychain = this.options.tokens.has(fleet.path, d.name) ? 'kept' : 'missing';

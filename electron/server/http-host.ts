@@ -18,7 +18,7 @@ import { errorInfoOf } from '../api/error-info';
 import type { HostContext } from '../api/host-context';
 import { IntegrityMemory } from '../api/integrity-memory';
 import { Jobs } from '../api/jobs';
-import { runFleetRollout } from '../fleet/fleet-rollout-job';
+import { fleetCapabilities } from '../fleet/fleet-capabilities';
 import { Operations } from '../api/operations';
 import { SchemaCatalog } from '../api/schema-catalog';
 import { EventStream } from './event-stream';
@@ -28,7 +28,6 @@ import { HTTP_STATUS } from './http-status';
 import { BodyTooLarge, ClientGone, discardBody, readJsonBody } from './json-body';
 import { bearerToken, createToken, hostAllowed, hostHeadersFor, operatorFrom } from './request-guards';
 import { FleetProxy } from './fleet-proxy';
-import { fleetStatus, inGroup } from '../fleet/fleet-status';
 import type { Fleet } from '../fleet/fleet-file';
 import { metricsText, METRICS_CONTENT_TYPE, type DatabaseSample } from './metrics';
 import { mayCall, refusedToReadOnly, roleOf, type HostTokens } from './token-roles';
@@ -134,12 +133,9 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     emit: (event) => events.broadcast(event),
     capabilities: {
       placeNewDatabase: async (fileName) => join(dataDir, fileName),
-      ...(options.fleet && {
-        fleetStatus: (group: string | undefined) => fleetStatus(options.fleet!.fleet, inGroup(options.fleet!.fleet, group), { defaultSchemaDir: options.fleet!.defaultSchemaDir, engine }),
-        fleetMigrate: (input, operator) => runFleetRollout(host, options.fleet!.fleet, options.fleet!.defaultSchemaDir, input, operator),
-      }),
     },
   };
+  if (options.fleet) Object.assign(host.capabilities, fleetCapabilities(host, options.fleet.fleet, options.fleet.defaultSchemaDir));
   const proxy = options.fleet ? new FleetProxy(options.fleet.fleet, host) : null;
   /** The last check of each database, for GET /metrics. */
   const samples = new Map<string, DatabaseSample>();

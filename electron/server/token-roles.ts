@@ -30,6 +30,8 @@ export const READ_ONLY_METHODS: ReadonlySet<MethodName> = new Set<MethodName>([
   'backups',
   'verifyBackup',
   'fleetStatus',
+  // Verify all: checks only, as verify does (Back up all is refused: it writes a backup on every deployment).
+  'fleetVerify',
 ]);
 
 /** Which role a presented token carries, or null when it is neither token. Both comparisons always run (constant time). */

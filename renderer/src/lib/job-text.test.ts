@@ -28,6 +28,16 @@ describe('a job in words', () => {
     expect(jobHref(job({ kind: 'backup', db: 'main' }))).toBe('#/db/main/backups');
   });
 
+  it('names a Verify all or Back up all, sends it to the Fleet page, and says how it came out', () => {
+    const result = (d: { state: string }[], notDone: unknown[] = [], action = 'backup') => ({ action, deployments: d, notDone, stoppedBecause: notDone.length ? 'it was stopped' : null });
+    const backedUp = job({ kind: 'fleetBackup', db: 'fleet', state: 'done', options: { parallel: 2 }, result: result([{ state: 'unreachable' }, { state: 'unhealthy' }, { state: 'healthy' }]) });
+    expect([jobTitle(backedUp), jobHref(backedUp), jobOutcome(backedUp), jobEnding(backedUp)]).toEqual(['Back up all', '#/fleet', '1 of 3 backed up; 1 failed, 1 unreachable', 'problems']);
+    const stopped = job({ kind: 'fleetBackup', db: 'fleet', state: 'done', options: { parallel: 1, group: 'staging' }, result: result([{ state: 'healthy' }], [{ name: 'b' }, { name: 'c' }]) });
+    expect([jobTitle(stopped), jobOutcome(stopped), jobEnding(stopped)]).toEqual(['Back up all in staging', 'Stopped: 1 of 3 backed up', 'cancelled']);
+    const verified = job({ kind: 'fleetVerify', db: 'fleet', state: 'done', options: { level: 'full', parallel: 4 }, result: result([{ state: 'degraded' }, { state: 'healthy' }, { state: 'healthy' }], [], 'verify') });
+    expect([jobTitle(verified), jobOutcome(verified), jobEnding(verified)]).toEqual(['Verify all (full)', '3 verified: 1 degraded, 2 healthy', 'done']);
+  });
+
   it('names who started it: the operator, or the user of a host that acts for nobody else', () => {
     expect(startedByName(job({ startedBy: 'Zoë Álvarez via warden serve (ops@vm1, pid 7)' }))).toBe('Zoë Álvarez');
     expect(startedByName(job({ startedBy: 'ops@vm1 (pid 7)' }))).toBe('ops@vm1');

@@ -1,5 +1,6 @@
 import type { ApiResults } from '../../../shared/api-results';
-import { FLEET_JOB_DB, type Job, type JobKind } from '../../../shared/types';
+import type { FleetActionReport } from '../../../shared/fleet-types';
+import { FLEET_JOB_DB, FLEET_JOB_KINDS, type Job, type JobKind } from '../../../shared/types';
 import { formatBytes, plural } from './format';
 import { HEALTH } from './health-labels';
 import { FLEET_HREF, hrefFor, type ViewId } from './routes';
@@ -19,13 +20,42 @@ const KINDS: Record<JobKind, { label: string; view: ViewId }> = {
   salvage: { label: 'Salvage', view: 'integrity' },
   query: { label: 'Query', view: 'data' },
   fleetMigrate: { label: 'Rolling migrate', view: 'overview' },
+  fleetVerify: { label: 'Verify all', view: 'overview' },
+  fleetBackup: { label: 'Back up all', view: 'overview' },
 };
+
+/** " in staging" for a fleet job limited to a group. */
+const inGroupText = (job: Job) => (typeof job.options.group === 'string' ? ` in ${job.options.group}` : '');
+
+/** How a Verify all or Back up all came out: "6 verified: 4 healthy, 2 unhealthy", "Stopped: 2 of 6 backed up". */
+export function fleetActionOutcome(report: FleetActionReport): string {
+  const total = report.deployments.length + report.notDone.length;
+  const did = report.action === 'verify' ? 'verified' : 'backed up';
+  if (report.stoppedBecause) {
+    const ok = report.action === 'verify' ? report.deployments.filter((d) => d.state !== 'unreachable').length : report.deployments.filter((d) => d.state === 'healthy').length;
+    return `Stopped: ${ok} of ${total} ${did}`;
+  }
+  if (report.action === 'backup') {
+    const failed = report.deployments.filter((d) => d.state === 'unhealthy').length;
+    const unreachable = report.deployments.filter((d) => d.state === 'unreachable').length;
+    const problems = [failed && `${failed} failed`, unreachable && `${unreachable} unreachable`].filter(Boolean).join(', ');
+    return `${total - failed - unreachable} of ${total} backed up${problems ? `; ${problems}` : ''}`;
+  }
+  const counts = new Map<string, number>();
+  for (const d of report.deployments) {
+    const label = d.state === 'unreachable' ? 'unreachable' : HEALTH[d.state].label.toLowerCase();
+    counts.set(label, (counts.get(label) ?? 0) + 1);
+  }
+  return `${total} verified: ${[...counts].map(([label, n]) => `${n} ${label}`).join(', ')}`;
+}
 
 export function jobTitle(job: Job): string {
   if (job.kind === 'verify') return job.options.level === 'full' ? 'Full integrity check' : 'Quick integrity check';
   if (job.kind === 'migrate' && typeof job.options.to === 'string') return `Migration to ${job.options.to}`;
   if (job.kind === 'rehearse' && typeof job.options.to === 'string') return `Rehearsal of ${job.options.to}`;
   if (job.kind === 'fleetMigrate' && typeof job.options.to === 'string') return `Rolling migrate to ${job.options.to}`;
+  if (job.kind === 'fleetVerify') return `Verify all${inGroupText(job)} (${job.options.level === 'full' ? 'full' : 'quick'})`;
+  if (job.kind === 'fleetBackup') return `Back up all${inGroupText(job)}`;
   if (job.kind === 'query' && typeof job.options.sql === 'string') {
     const sql = job.options.sql.replace(/\s+/g, ' ').trim();
     return `Query: ${sql.length > 40 ? `${sql.slice(0, 40)}…` : sql}`;
@@ -37,9 +67,9 @@ export function jobView(job: Job): ViewId {
   return KINDS[job.kind].view;
 }
 
-/** Where a job is seen: its database's view, or the Fleet page for a rollout. */
+/** Where a job is seen: its database's view, or the Fleet page for a job across the fleet. */
 export function jobHref(job: Job): string {
-  return job.db === FLEET_JOB_DB && job.kind === 'fleetMigrate' ? FLEET_HREF : hrefFor(job.db, jobView(job));
+  return job.db === FLEET_JOB_DB && FLEET_JOB_KINDS.has(job.kind) ? FLEET_HREF : hrefFor(job.db, jobView(job));
 }
 
 /** How a job that finished well came out, in a few words. */
@@ -91,12 +121,28 @@ function doneSummary(job: Job): string {
       const at = r.deployments.filter((d) => d.version === r.to).length;
       return r.outcome === 'completed' ? `All ${plural(r.deployments.length, 'deployment')} at ${r.to}` : `Halted: ${at} of ${r.deployments.length} at ${r.to}`;
     }
+    case 'fleetVerify':
+    case 'fleetBackup':
+      return fleetActionOutcome(result as FleetActionReport);
   }
 }
 
-/** How a job ended, for its mark: a rolling migrate that halted ended as planned, but not well. */
-export function jobEnding(job: Job): Exclude<Job['state'], 'running'> | 'halted' {
+/** A verify or backup across the fleet that ran to its end but found (or met) a deployment in trouble. */
+function hadProblems(report: FleetActionReport): boolean {
+  return report.deployments.some((d) => d.state === 'unreachable' || d.state === 'unhealthy');
+}
+
+/**
+ * How a job ended, for its mark: a rolling migrate that halted ended as planned, but not well; a
+ * Verify all or Back up all that was stopped is cancelled, one that met a deployment in trouble has problems.
+ */
+export function jobEnding(job: Job): Exclude<Job['state'], 'running'> | 'halted' | 'problems' {
   if (job.kind === 'fleetMigrate' && job.state === 'done' && (job.result as ApiResults['fleetMigrate'] | null)?.outcome === 'halted') return 'halted';
+  if ((job.kind === 'fleetVerify' || job.kind === 'fleetBackup') && job.state === 'done' && job.result) {
+    const report = job.result as FleetActionReport;
+    if (report.stoppedBecause) return 'cancelled';
+    if (hadProblems(report)) return 'problems';
+  }
   return job.state === 'running' ? 'done' : job.state;
 }
 

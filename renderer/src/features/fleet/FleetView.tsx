@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import type { DeploymentStatus, FleetState } from '../../../../shared/fleet-types';
+import { FLEET_JOB_KINDS } from '../../../../shared/types';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { HealthDot } from '../../components/HealthDot';
 import { CheckedAgo } from '../../components/CheckedAgo';
@@ -13,6 +14,8 @@ import { ApiError } from '../../api/api-error';
 import { useHostKind } from '../../api/connection-context';
 import { DeploymentActions, OpenFleetButton } from './desktop-fleet-actions';
 import { fleetKeys, useFleetStatus } from './fleet-queries';
+import { FleetActionProgress } from './FleetActionProgress';
+import { FleetActions, useStartBackUpAll, useStartVerifyAll } from './FleetActions';
 import { RolloutAction, useStartRollout } from './RolloutAction';
 import { RolloutProgress } from './RolloutProgress';
 import './fleet.css';
@@ -60,14 +63,16 @@ export function FleetView() {
   const now = useNow();
   const start = useStartRollout();
   const desktop = useHostKind() === 'electron';
-  // The newest rolling migrate this host kept (running or ended): its job carries each deployment's progress.
-  const rollout = useJobs().data?.find((job) => job.kind === 'fleetMigrate') ?? null;
-  const rolloutRunning = rollout?.state === 'running';
+  const verifyAll = useStartVerifyAll();
+  const backUpAll = useStartBackUpAll();
+  // The newest job across the fleet this host kept (a running one first): its job carries each deployment's progress.
+  const fleetJob = useJobs().data?.find((job) => FLEET_JOB_KINDS.has(job.kind)) ?? null;
+  const fleetJobRunning = fleetJob?.state === 'running';
   const queryClient = useQueryClient();
-  // When a rollout ends, the versions shown are read again.
+  // When it ends, the versions, states and backups shown are read again.
   useEffect(() => {
-    if (rollout && !rolloutRunning) void queryClient.invalidateQueries({ queryKey: fleetKeys.all });
-  }, [rollout?.id, rolloutRunning, queryClient]);
+    if (fleetJob && !fleetJobRunning) void queryClient.invalidateQueries({ queryKey: fleetKeys.all });
+  }, [fleetJob?.id, fleetJobRunning, queryClient]);
   if (all.isPending) return <LoadingState label="Asking every deployment of the fleet…" />;
   if (all.isError && desktop && all.error instanceof ApiError && all.error.info.code === 'NOT_FOUND') {
     return (
@@ -97,11 +102,14 @@ export function FleetView() {
           </label>
           <CheckedAgo at={report.checkedAt} onRefresh={() => void shown.refetch()} refreshing={shown.isFetching} />
           {desktop && <OpenFleetButton />}
-          <RolloutAction deployments={report.deployments} group={group} running={rolloutRunning} onStart={(input) => start.mutate(input)} />
+          <FleetActions deployments={report.deployments} group={group} busy={fleetJobRunning} onVerifyAll={(input) => verifyAll.mutate(input)} onBackUpAll={(input) => backUpAll.mutate(input)} />
+          <RolloutAction deployments={report.deployments} group={group} running={fleetJobRunning} onStart={(input) => start.mutate(input)} />
         </div>
       </header>
       {start.isError && <ErrorNotice error={start.error} context="The rolling migrate did not start" />}
-      {rollout && <RolloutProgress job={rollout} />}
+      {verifyAll.isError && <ErrorNotice error={verifyAll.error} context="Verify all did not start" />}
+      {backUpAll.isError && <ErrorNotice error={backUpAll.error} context="Back up all did not start" />}
+      {fleetJob && (fleetJob.kind === 'fleetMigrate' ? <RolloutProgress job={fleetJob} /> : <FleetActionProgress job={fleetJob} />)}
       {shown.isError && <ErrorNotice error={shown.error} context="This group's status could not be read" />}
       {report.deployments.length === 0 ? (
         <EmptyState title="No deployment in this group" />

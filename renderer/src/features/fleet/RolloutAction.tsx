@@ -104,7 +104,7 @@ export function RolloutAction({ deployments, group, running, onStart }: { deploy
   if (useReadOnly()) return null; // the host refuses it to a read-only console
   return (
     <>
-      <Button variant="primary" onClick={() => setOpen(true)} disabled={running} title={running ? 'A rolling migrate is running; it shows below.' : undefined}>
+      <Button variant="primary" onClick={() => setOpen(true)} disabled={running} title={running ? 'A job across the fleet is running; it shows below.' : undefined}>
         Rolling migrate…
       </Button>
       {open && <RolloutDialog deployments={deployments} group={group} onStart={onStart} onClose={() => setOpen(false)} />}

@@ -17,6 +17,7 @@ const RECENT_SHOWN = 5;
 const STATE_GLYPH: Record<ReturnType<typeof jobEnding>, { glyph: string; label: string }> = {
   done: { glyph: '✓', label: 'Done' },
   halted: { glyph: '!', label: 'Halted' },
+  problems: { glyph: '!', label: 'Done, with problems' },
   failed: { glyph: '✕', label: 'Failed' },
   cancelled: { glyph: '–', label: 'Cancelled' },
 };
@@ -46,10 +47,11 @@ function RunningJob({ job, databaseName, now }: { job: Job; databaseName: string
 }
 
 function EndedJob({ job, databaseName, now }: { job: Job; databaseName: string; now: Date }) {
-  const state = STATE_GLYPH[jobEnding(job)];
+  const ending = jobEnding(job);
+  const state = STATE_GLYPH[ending];
   const took = job.endedAt ? formatDuration(Date.parse(job.endedAt) - Date.parse(job.startedAt)) : '';
   return (
-    <li className={`job job--${jobEnding(job) === 'halted' ? 'failed' : job.state}`}>
+    <li className={`job job--${ending === 'halted' || ending === 'problems' ? 'failed' : ending}`}>
       <div className="job__head">
         <span className="job__state" role="img" aria-label={state.label} title={state.label}>
           {state.glyph}
