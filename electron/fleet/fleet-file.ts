@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync, statSync, type Stats } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import * as z from 'zod/mini';
@@ -10,11 +10,24 @@ import { WardenError } from '../engine/errors';
 // through an SSH tunnel. Tokens are never in the file: it names the environment variable or the
 // file that holds each one. Relative paths are relative to the fleet file's folder.
 
-const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
-const name = z.string().check(z.regex(NAME, 'a name of 1–64 letters, digits, _ . -'));
+// Not only dots: the console opens a deployment at /fleet/<name>/…, and a browser reads "." and ".." there as folders.
+const NAME = /^(?!\.+$)[A-Za-z0-9_.-]{1,64}$/;
+const name = z.string().check(z.regex(NAME, 'a name of 1–64 letters, digits, _ . - (not only dots)'));
 const path = z.string().check(z.minLength(1, 'a path'));
 const port = z.number().check(z.int('a whole number'), z.minimum(1, 'a port from 1 to 65535'), z.maximum(65535, 'a port from 1 to 65535'));
 const envName = z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name'));
+
+/** http(s)://host:port and nothing else: no user, path, query or fragment (the client adds /api/<method>). */
+function isAgentAddress(value: string): boolean {
+  if (/\s/.test(value)) return false;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  return (url.protocol === 'http:' || url.protocol === 'https:') && url.host !== '' && url.pathname === '/' && !value.includes('?') && !value.includes('#');
+}
 
 const deploymentJson = z.strictObject({
   name,
@@ -24,10 +37,15 @@ const deploymentJson = z.strictObject({
   /** The schema folder of a local file (default: the schema the command was given). */
   schema: z.optional(path),
   /** A `warden serve` agent reachable directly. */
-  url: z.optional(z.string().check(z.regex(/^https?:\/\/[^\s/]+\/?$/, 'an agent address like http://10.0.0.5:7373 (scheme, host and port only)'))),
+  url: z.optional(z.string().check(
+    // A password in the address would be a secret in clear, and would be printed wherever the address is.
+    z.refine((v) => !/^[^/]*\/\/[^/]*@/.test(v), 'an agent address without a user name or password (the agent\'s token comes from tokenEnv or tokenFile)'),
+    z.refine(isAgentAddress, 'an agent address like http://10.0.0.5:7373 (scheme, host and port only)'),
+  )),
   /** An agent listening on a VM's loopback, reached through `ssh -L`. */
   ssh: z.optional(z.strictObject({
-    host: z.string().check(z.regex(/^[A-Za-z0-9_.:-]{1,253}$/, 'a host name or address')),
+    // Never starting with "-": ssh would read it as an option.
+    host: z.string().check(z.regex(/^(?!-)[A-Za-z0-9_.:-]{1,253}$/, 'a host name or address (not starting with -)')),
     port: z.optional(port),
     user: z.string().check(z.regex(/^[a-z_][a-z0-9_.-]{0,31}$/i, 'a user name')),
     identityFile: z.optional(path),
@@ -102,7 +120,7 @@ function reachOf(d: DeploymentJson, at: string, file: string, base: string): Rea
   const token = tokenSource(d, at, file, base);
   if (d.url !== undefined) {
     if (d.remotePort !== undefined) throw invalid(file, `${at}.remotePort: `, 'remotePort is for ssh deployments.', 'Remove it, or use "ssh" instead of "url".');
-    return { kind: 'agent', url: d.url.replace(/\/$/, ''), token, database: d.database ?? null };
+    return { kind: 'agent', url: new URL(d.url).origin, token, database: d.database ?? null };
   }
   const ssh = d.ssh!;
   if (d.remotePort === undefined) throw invalid(file, `${at}.remotePort: `, 'an ssh deployment needs the port its agent listens on, on the VM\'s loopback.', 'Add "remotePort": 7373 (the agent\'s --port).');
@@ -135,25 +153,62 @@ export function parseFleet(raw: unknown, file: string): Fleet {
     throw invalid(file, where ? `${where}: ` : '', /[.)]$/.test(issue.message) ? issue.message : `${issue.message}.`, 'Each deployment has "name", "group" and one of "file", "url" or "ssh" (see the README\'s fleet section).');
   }
   const base = dirname(file);
-  const seen = new Set<string>();
+  const seen = new Map<string, string>();
   const deployments = parsed.data.deployments.map((d, i) => {
     const at = `deployments[${i}]`;
-    if (seen.has(d.name)) throw invalid(file, `${at}.name: `, `"${d.name}" names two deployments.`, 'Give each deployment its own name.');
-    seen.add(d.name);
+    const same = seen.get(d.name.toLowerCase());
+    if (same === d.name) throw invalid(file, `${at}.name: `, `"${d.name}" names two deployments.`, 'Give each deployment its own name.');
+    // vm1 and VM1 would be told apart by case alone, on the command line (--canary) as in the console.
+    if (same !== undefined) throw invalid(file, `${at}.name: `, `"${d.name}" and "${same}" differ only in case.`, 'Give each deployment a name of its own.');
+    seen.set(d.name.toLowerCase(), d.name);
     return { name: d.name, group: d.group, reach: reachOf(d, at, file, base) };
   });
   return { path: file, deployments };
 }
 
+/** Far more than any fleet needs (a hundred deployments take some 20 kB): a bigger file is not a fleet file. */
+export const MAX_FLEET_FILE_BYTES = 4 * 1024 * 1024;
+
+function statOf(path: string): Stats | null {
+  try {
+    return statSync(path);
+  } catch {
+    return null;
+  }
+}
+
 export function loadFleet(file: string): Fleet {
-  if (!existsSync(file)) throw new WardenError('NOT_FOUND', `There is no fleet file at ${file}.`, 'Give the path of a fleet JSON file with --fleet.');
+  const stat = statOf(file);
+  if (!stat) throw new WardenError('NOT_FOUND', `There is no fleet file at ${file}.`, 'Give the path of a fleet JSON file with --fleet.');
+  // A folder, a FIFO or a device is refused before it is read (reading a FIFO would wait forever).
+  if (stat.isDirectory()) throw new WardenError('IS_DIRECTORY', `The fleet file ${file} is a folder.`, 'Give the path of the fleet JSON file itself with --fleet.');
+  if (!stat.isFile()) throw new WardenError('NOT_REGULAR_FILE', `The fleet file ${file} is not a regular file.`, 'Give the path of a fleet JSON file with --fleet.');
+  if (stat.size > MAX_FLEET_FILE_BYTES) throw invalid(file, '', `it holds ${stat.size} bytes, more than a fleet file's ${MAX_FLEET_FILE_BYTES}.`, 'Check that --fleet names the fleet JSON file.');
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    // Editors on Windows may start a UTF-8 file with a byte-order mark, which JSON.parse refuses.
+    raw = JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));
   } catch (err) {
     throw invalid(file, '', `it is not JSON (${(err as Error).message}).`, 'Fix the JSON syntax.');
   }
   return parseFleet(raw, file);
+}
+
+/**
+ * A token file must be a file, and one only its owner can read, as ssh insists for a private key
+ * (ssh's rule: a file of ours with any group or other permission is refused; one of another owner,
+ * e.g. root:warden 0640, is that owner's choice). An operator token readable by every user of the
+ * machine lets any of them migrate or restore the agent's database.
+ */
+function refuseUnsafeTokenFile(path: string, deployment: string): void {
+  const stat = statOf(path);
+  if (!stat) return; // reading it says why
+  if (stat.isDirectory()) throw new WardenError('UNAUTHORIZED', `The token file of ${deployment}, ${path}, is a folder.`, 'Point tokenFile in the fleet file at the file holding the agent\'s token.');
+  if (!stat.isFile()) throw new WardenError('UNAUTHORIZED', `The token file of ${deployment}, ${path}, is not a regular file.`, 'Point tokenFile in the fleet file at the file holding the agent\'s token.');
+  if (process.platform !== 'win32' && stat.uid === process.getuid?.() && (stat.mode & 0o077) !== 0) {
+    const mode = (stat.mode & 0o777).toString(8).padStart(4, '0');
+    throw new WardenError('UNAUTHORIZED', `The token file of ${deployment}, ${path}, can be read or changed by other users (permissions ${mode}), so it is not used.`, `Make it yours alone: chmod 600 ${path}`);
+  }
 }
 
 /** Reads a deployment's token from where the fleet file says it is. */
@@ -163,6 +218,7 @@ export function readToken(source: TokenSource, deployment: string): string {
     if (!value) throw new WardenError('UNAUTHORIZED', `The token of ${deployment} is not set: the environment variable ${source.env} is empty.`, `Export ${source.env} with the agent's token.`);
     return value;
   }
+  refuseUnsafeTokenFile(source.file, deployment);
   try {
     const value = readFileSync(source.file, 'utf8').trim();
     if (value) return value;
