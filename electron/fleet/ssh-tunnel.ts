@@ -12,6 +12,8 @@ export class TunnelFailed extends Error {}
 export interface Tunnel {
   /** http://127.0.0.1:<local port> */
   origin: string;
+  /** Settles when ssh has exited (closed, or the connection to the VM lost): the tunnel is no more. */
+  ended: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -88,6 +90,7 @@ export async function openTunnel(target: SshTarget, remotePort: number, sshComma
   }
   return {
     origin: `http://127.0.0.1:${localPort}`,
+    ended: exited.then(() => undefined),
     async close() {
       if (gone === null) {
         child.kill('SIGTERM');

@@ -30,6 +30,7 @@ import { bearerToken, createToken, hostAllowed, hostHeadersFor, operatorFrom } f
 import { FleetProxy } from './fleet-proxy';
 import { fleetStatus, inGroup } from '../fleet/fleet-status';
 import type { Fleet } from '../fleet/fleet-file';
+import type { ClientOptions } from '../fleet/deployment-client';
 import { metricsText, METRICS_CONTENT_TYPE, type DatabaseSample } from './metrics';
 import { mayCall, refusedToReadOnly, roleOf, type HostTokens } from './token-roles';
 import { newestVerifiedBackup } from '../../shared/newest-verified-backup';
@@ -58,7 +59,7 @@ export interface HttpHostOptions {
   /** The person actions are recorded for when the console names none (`--operator`); without it the console asks. */
   operator?: string;
   /** `--fleet FILE`: the fleet page, and each deployment opened in the console through this host. */
-  fleet?: { fleet: Fleet; defaultSchemaDir: string };
+  fleet?: { fleet: Fleet; defaultSchemaDir: string; deadlines?: Pick<ClientOptions, 'timeoutMs' | 'quickTimeoutMs'> };
   /** The operator's and the read-only token (each made at random when not given). */
   tokens?: Partial<HostTokens>;
 }
@@ -135,12 +136,12 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     capabilities: {
       placeNewDatabase: async (fileName) => join(dataDir, fileName),
       ...(options.fleet && {
-        fleetStatus: (group: string | undefined) => fleetStatus(options.fleet!.fleet, inGroup(options.fleet!.fleet, group), { defaultSchemaDir: options.fleet!.defaultSchemaDir, engine }),
+        fleetStatus: (group: string | undefined) => fleetStatus(options.fleet!.fleet, inGroup(options.fleet!.fleet, group), { defaultSchemaDir: options.fleet!.defaultSchemaDir, engine, ...options.fleet!.deadlines }),
         fleetMigrate: (input, operator) => runFleetRollout(host, options.fleet!.fleet, options.fleet!.defaultSchemaDir, input, operator),
       }),
     },
   };
-  const proxy = options.fleet ? new FleetProxy(options.fleet.fleet, host, events) : null;
+  const proxy = options.fleet ? new FleetProxy(options.fleet.fleet, host, events, options.fleet.deadlines) : null;
   /** The last check of each database, for GET /metrics. */
   const samples = new Map<string, DatabaseSample>();
   /** When the newest verified backup was taken; a backup folder that cannot be read counts as none (its check says why). */
