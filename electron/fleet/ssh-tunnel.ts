@@ -44,6 +44,15 @@ function accepts(port: number): Promise<boolean> {
   });
 }
 
+/**
+ * A path as the value of an ssh option: ssh splits an option's value at spaces (unless quoted) and
+ * expands %-tokens in IdentityFile and UserKnownHostsFile ("%d" is the home folder), so a path like
+ * "/Users/Jane Doe/…" or "…/100%/…" would name other files. Quoted, with \ and " escaped and % doubled.
+ */
+export function sshPathValue(path: string): string {
+  return `"${path.replace(/[\\"]/g, '\\$&').replace(/%/g, '%%')}"`;
+}
+
 export function sshArguments(target: SshTarget, localPort: number, remotePort: number): string[] {
   return [
     '-N',
@@ -53,9 +62,10 @@ export function sshArguments(target: SshTarget, localPort: number, remotePort: n
     '-o', 'ExitOnForwardFailure=yes',
     '-o', 'ConnectTimeout=10',
     '-o', 'ServerAliveInterval=15',
-    ...(target.identityFile ? ['-i', target.identityFile, '-o', 'IdentitiesOnly=yes'] : []),
+    // Not -i: ssh looks for that file by its literal name before expanding %-tokens, and skips it when not found.
+    ...(target.identityFile ? ['-o', `IdentityFile=${sshPathValue(target.identityFile)}`, '-o', 'IdentitiesOnly=yes'] : []),
     // A known_hosts file of the fleet's own: the host key must be in it (never accepted blindly).
-    ...(target.knownHostsFile ? ['-o', `UserKnownHostsFile=${target.knownHostsFile}`, '-o', 'StrictHostKeyChecking=yes'] : []),
+    ...(target.knownHostsFile ? ['-o', `UserKnownHostsFile=${sshPathValue(target.knownHostsFile)}`, '-o', 'StrictHostKeyChecking=yes'] : []),
     `${target.user}@${target.host}`,
   ];
 }

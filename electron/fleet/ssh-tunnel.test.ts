@@ -1,0 +1,58 @@
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { createServer, get, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { suiteDir } from '../server/test-support/suite-dir';
+import { openTunnel, sshPathValue } from './ssh-tunnel';
+import { sshdUnavailable, startSshd, type SshServer } from './test-support/sshd';
+
+// The key and known_hosts file of an ssh deployment may live in folders whose names have spaces,
+// a % or a quote in them (a home folder "Jane Doe", a vault mount "keys 100%"): the real OpenSSH
+// client must be given those very files. Before, a space split the known_hosts path in two and a
+// % was expanded by ssh, and the tunnel failed with "Host key verification failed".
+
+const unavailable = sshdUnavailable();
+
+describe('ssh tunnel paths', () => {
+  it('quotes a path for an ssh option, escaping what ssh would read otherwise', () => {
+    expect(sshPathValue('/home/jane/.ssh/id')).toBe('"/home/jane/.ssh/id"');
+    expect(sshPathValue('/Users/Jane Doe/100%/say "hi"\\x')).toBe('"/Users/Jane Doe/100%%/say \\"hi\\"\\\\x"');
+  });
+
+  describe.skipIf(unavailable !== null)('through a real sshd', () => {
+    const folder = suiteDir();
+    let sshd: SshServer;
+    let agent: Server;
+
+    beforeAll(async () => {
+      mkdirSync(join(folder.path, 'ssh'));
+      sshd = await startSshd(join(folder.path, 'ssh'));
+      agent = createServer((_req, res) => res.end('agent here'));
+      await new Promise<void>((resolve) => agent.listen(0, '127.0.0.1', resolve));
+    }, 30_000);
+    afterAll(async () => {
+      agent.close();
+      await sshd.stop();
+      folder.remove();
+    });
+
+    it.each([['a space', 'Jane Doe'], ['a percent sign', 'keys 100%d'], ['a quote', 'say "hi"']])('reaches the agent when the key and known_hosts folder has %s', async (_what, name) => {
+      const dir = join(folder.path, name);
+      mkdirSync(dir);
+      copyFileSync(sshd.identityFile, join(dir, 'id key'));
+      copyFileSync(sshd.knownHostsFile, join(dir, 'known hosts'));
+      const tunnel = await openTunnel({ host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFile: join(dir, 'id key'), knownHostsFile: join(dir, 'known hosts') }, (agent.address() as AddressInfo).port);
+      try {
+        const body = await new Promise<string>((resolve, reject) => get(tunnel.origin, (res) => {
+          let text = '';
+          res.on('data', (c: Buffer) => (text += c.toString()));
+          res.on('end', () => resolve(text));
+        }).on('error', reject));
+        expect(body).toBe('agent here');
+      } finally {
+        await tunnel.close();
+      }
+    }, 30_000);
+  });
+});
