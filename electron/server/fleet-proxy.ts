@@ -80,7 +80,8 @@ export class FleetProxy {
       const envelope = await dispatch(this.localHost(deployment as Deployment & { reach: { kind: 'file' } }), method, input, { operator });
       return { status: envelope.ok ? 200 : HTTP_STATUS[envelope.error.code], body: envelope };
     }
-    const unreachable = (why: string) => answer(502, { code: 'INTERNAL', message: `The deployment ${deployment.name} cannot be reached: ${why}`, hint: 'Check that its agent runs (and its SSH tunnel, if it has one), then Refresh.' });
+    const hint = 'Check that its agent runs (and its SSH tunnel, if it has one) and that the fleet file gives its operator token, then Refresh.';
+    const unreachable = (why: string) => answer(502, { code: 'INTERNAL', message: `The deployment ${deployment.name} cannot be reached: ${why}`, hint, consoleHint: hint });
     let reply: { status: number; text: string };
     let endpoint;
     try {
@@ -97,7 +98,7 @@ export class FleetProxy {
     if (!envelope.ok && [401, 403, 421].includes(reply.status)) {
       // The token may have been replaced in its file since: read it again at the next call.
       if (reply.status === 401) this.forget(deployment);
-      const refusal = { code: envelope.error.code, message: refusalOf(endpoint, method, reply.status, envelope.error), hint: 'Fix the token source of this deployment in the fleet file, then Refresh.' };
+      const refusal = { code: envelope.error.code, message: refusalOf(endpoint, method, reply.status, envelope.error), hint, consoleHint: hint };
       return reply.status === 403 ? answer(403, refusal) : unreachable(refusal.message);
     }
     return { status: reply.status, body: envelope };
