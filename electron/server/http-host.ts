@@ -128,7 +128,11 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     registry,
     schemas,
     operations: new Operations(),
-    jobs: new Jobs((job) => events.broadcast({ type: 'job', job })),
+    jobs: new Jobs((job) => {
+      events.broadcast({ type: 'job', job });
+      // A backup, migrate, restore… has just changed what /api/health and /metrics report: the next answer checks afresh, not up to an interval later.
+      if (job.state !== 'running' && job.kind !== 'query') health.invalidate();
+    }),
     integrity: new IntegrityMemory(),
     identity: { via: 'warden serve', operator: options.operator ?? null, asksForOperator: !options.operator },
     engine,
