@@ -196,6 +196,9 @@ export async function rollingMigrate(fleet: Fleet, deployments: Deployment[], op
       return report('completed', null, null);
     }
     canary.entry.canary = true;
+    if (options.canary !== undefined && canary.deployment.name !== options.canary) {
+      say(`${options.canary} is already at ${options.to}: ${canary.deployment.name} is the canary instead`);
+    }
     if (!(await migrateTarget(canary, options.to, say))) {
       untouched(targets, canary);
       await readVersions(targets);
