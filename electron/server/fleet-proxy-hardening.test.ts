@@ -102,6 +102,14 @@ describe('warden serve --fleet: deployments that misbehave, through the host', (
     expect(jobs).toEqual([]);
   });
 
+  it("does not pass a fleet's own calls on to a deployment (the agent's fleet is not this host's)", async () => {
+    for (const method of ['fleetMigrate', 'fleetStatus']) {
+      const reply = await viaFleet('remote', method, { to: '1.2.0', parallel: 1 });
+      // Answered by this host, not the agent ("This host has no fleet to migrate" would be the agent's word).
+      expect([reply.status, reply.json.error.message]).toEqual([501, `${method} is not available on a fleet deployment opened in this console.`]);
+    }
+  });
+
   it.skipIf(unavailable !== null)('opens a new SSH tunnel when the old one died (the VM rebooted), instead of failing until the host restarts', async () => {
     expect((await viaFleet('tunnelled', 'status', { db: 'remote' })).json.result).toMatchObject({ version: '1.0.0' });
     // The tunnel's ssh is this test process's child: end it, as a dropped connection would.
