@@ -124,6 +124,12 @@ describe('fleet file', () => {
       expect(info.message).toBe(`The token file of vm1, ${file}, can be read or changed by other users (permissions 0644), so it is not used.`);
       expect(info.hint).toBe(`Make it yours alone: chmod 600 ${file}`);
       expect(JSON.stringify(info)).not.toContain('a-token-of-the-agent');
+      // Two lines, or a letter outside ASCII: it could not be sent in a header, and was reported as the agent not answering (ERR_INVALID_CHAR).
+      writeFileSync(file, 'a-token-of-the-agent-0123\nand a second line\n');
+      chmodSync(file, 0o600);
+      expect(refused(file).message).toBe(`The token of vm1 in ${file} is not a warden serve token: a token is 16 to 512 letters, digits or . _ ~ + / = - on one line.`);
+      process.env.FLEET_FILE_TEST_TOKEN = 'tökenwithumlaut0123456789';
+      expect(() => readToken({ env: 'FLEET_FILE_TEST_TOKEN' }, 'vm1')).toThrow('The token of vm1 in the environment variable FLEET_FILE_TEST_TOKEN is not a warden serve token');
       expect(refused(folder.path).message).toBe(`The token file of vm1, ${folder.path}, is a folder.`);
       expect(refused(join(folder.path, 'fifo.json')).message).toMatch(/is not a regular file\.$/);
     });

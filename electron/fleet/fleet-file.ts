@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import * as z from 'zod/mini';
 import '../../shared/zod-messages';
+import { TOKEN_TEXT, TOKEN_TEXT_RULE } from '../../shared/token-text';
 import { WardenError } from '../engine/errors';
 
 // The fleet file: every deployment an operator looks after, by name and group, and how to reach
@@ -211,18 +212,25 @@ function refuseUnsafeTokenFile(path: string, deployment: string): void {
   }
 }
 
+/** A token as agents take it; anything else (two lines, non-ASCII) could not even be sent, and would be blamed on the agent. */
+function tokenText(value: string, where: string, deployment: string): string {
+  if (TOKEN_TEXT.test(value)) return value;
+  throw new WardenError('UNAUTHORIZED', `The token of ${deployment} in ${where} is not a warden serve token: a token is ${TOKEN_TEXT_RULE}.`, `Put the agent's operator token alone in ${where}.`);
+}
+
 /** Reads a deployment's token from where the fleet file says it is. */
 export function readToken(source: TokenSource, deployment: string): string {
   if ('env' in source) {
     const value = process.env[source.env]?.trim();
     if (!value) throw new WardenError('UNAUTHORIZED', `The token of ${deployment} is not set: the environment variable ${source.env} is empty.`, `Export ${source.env} with the agent's token.`);
-    return value;
+    return tokenText(value, `the environment variable ${source.env}`, deployment);
   }
   refuseUnsafeTokenFile(source.file, deployment);
   try {
     const value = readFileSync(source.file, 'utf8').trim();
-    if (value) return value;
+    if (value) return tokenText(value, source.file, deployment);
   } catch (err) {
+    if (err instanceof WardenError) throw err;
     throw new WardenError('UNAUTHORIZED', `The token of ${deployment} cannot be read from ${source.file} (${(err as NodeJS.ErrnoException).code ?? 'error'}).`, 'Check the tokenFile path in the fleet file.');
   }
   throw new WardenError('UNAUTHORIZED', `The token file of ${deployment}, ${source.file}, is empty.`, "Write the agent's token into it.");

@@ -1,6 +1,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { OPERATOR_NAME, OPERATOR_NAME_RULE } from '../../shared/operator-name';
+import { TOKEN_TEXT, TOKEN_TEXT_RULE } from '../../shared/token-text';
 import { errorInfoOf } from '../api/error-info';
 import { formatError } from '../cli/output';
 import type { HttpHost } from './http-host';
@@ -86,7 +87,6 @@ function untilStopped(server: HttpHost): Promise<void> {
   });
 }
 
-const TOKEN_TEXT = /^[A-Za-z0-9._~+/=-]{16,512}$/;
 
 /**
  * A token from its file (--token-file), else its environment variable, else none (the host makes
@@ -103,7 +103,7 @@ function tokenFrom(file: string | undefined, variable: string, userPath: (path: 
   }
   if (value === undefined || value === '') return undefined;
   const token = value.trim();
-  if (!TOKEN_TEXT.test(token)) throw new TokenRefused(`The token in ${where} is not usable: a token is 16 to 512 letters, digits or . _ ~ + / = - on one line.`);
+  if (!TOKEN_TEXT.test(token)) throw new TokenRefused(`The token in ${where} is not usable: a token is ${TOKEN_TEXT_RULE}.`);
   return token;
 }
 
