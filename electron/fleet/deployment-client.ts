@@ -139,6 +139,8 @@ export function send(endpoint: Endpoint, path: string, body: string, deadlineMs:
   });
 }
 
+const clauseOf = (text: string) => text.replace(/\.+$/, '');
+
 /** A Schema Warden answer (an envelope), or null for anything else: another program on that port, a proxy's page. */
 export function envelopeOf(text: string): CallEnvelope<unknown> | null {
   let value: unknown;
@@ -180,6 +182,8 @@ async function post(endpoint: Endpoint, method: string, body: unknown, deadlineM
   if (envelope.ok) return envelope.result;
   // Refused credentials (or a Host it does not answer to) are a way of not reaching it: nothing about the database was learned.
   if ([401, 403, 421].includes(response.status)) throw new Unreachable(refusalOf(endpoint, method, response.status, envelope.error));
+  // The fleet file names a database the agent does not serve: nothing was learned about any database (not "unhealthy").
+  if (envelope.error.code === 'UNKNOWN_DATABASE') throw new Unreachable(`${address}: ${clauseOf(envelope.error.message)}; check "database" in the fleet file.`);
   throw errorFromAgent(envelope.error);
 }
 

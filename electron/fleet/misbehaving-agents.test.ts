@@ -69,6 +69,8 @@ describe('fleet status with agents that misbehave', () => {
         // The real agent, given a token it does not hold.
         { name: 'wrong-token', url: agent.origin, tokenEnv: 'MISBEHAVING_FLEET_TOKEN' },
         { name: 'real', url: agent.origin, tokenEnv: 'MISBEHAVING_REAL_TOKEN' },
+        // A database the agent does not serve: the fleet file is wrong, the database is not unhealthy.
+        { name: 'no-such-database', url: agent.origin, tokenEnv: 'MISBEHAVING_REAL_TOKEN', database: 'nope' },
       ],
     }, join(folder.path, 'fleet.json'));
     const started = performance.now();
@@ -82,6 +84,7 @@ describe('fleet status with agents that misbehave', () => {
       'ok-without-result': `unreachable: ${origins['ok-without-result']} answered listDatabases with HTTP 200 and no Schema Warden answer: is it a warden serve agent?`,
       'wrong-token': `unreachable: ${agent.origin} refused the token from the environment variable MISBEHAVING_FLEET_TOKEN (HTTP 401): it is neither of that agent's tokens. Put the agent's operator token there (the one its --token-file or $WARDEN_TOKEN holds).`,
       real: 'healthy: At 1.2.0, the latest version; the schema is as expected.',
+      'no-such-database': `unreachable: ${agent.origin}: No database has the id "nope" here (known: real); check "database" in the fleet file.`,
     });
     // All at once, each within its deadline: one stuck agent does not hold up the others, let alone forever.
     expect(tookMs).toBeLessThan(8_000);
