@@ -96,6 +96,9 @@ describe('warden serve --fleet: deployments that misbehave, through the host', (
       const reply = await viaFleet('remote', method, { db: 'remote', to: '1.2.0', sql: 'SELECT 1', operationId: 'x' }, host.readOnlyToken);
       expect([method, reply.status, reply.json?.error?.code]).toEqual([method, 403, 'FORBIDDEN']);
     }
+    // An encoded "..": the URL parser makes it this host's own /api/migrate, where the read-only token is refused just the same.
+    const traversal = await request(host.origin, '/fleet/%2e%2e/api/migrate', { method: 'POST', headers: { Authorization: `Bearer ${host.readOnlyToken}`, 'Content-Type': 'application/json' }, body: '{"db":"remote"}' });
+    expect(traversal.status).toBe(403);
     expect(sha256File(join(dir, 'remote.db'))).toBe(before);
     expect(existsSync(join(dir, 'remote.db.backups'))).toBe(false);
     const jobs = (await request(agent.origin, '/api/jobs', { method: 'POST', headers: { Authorization: `Bearer ${agent.token}`, 'Content-Type': 'application/json' }, body: '{}' })).json.result as unknown[];
