@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WardenError } from '../engine/errors';
 import { suiteDir } from '../server/test-support/suite-dir';
-import { loadFleet, MAX_FLEET_FILE_BYTES, parseFleet, readToken } from './fleet-file';
+import { runCli } from '../engine/test-support/cli';
+import { loadFleet, MAX_FLEET_FILE_BYTES, parseFleet, plainHttpWarnings, readToken } from './fleet-file';
 
 // The fleet file: what it accepts, and the sentence (naming the field) for what it refuses.
 
@@ -78,10 +79,29 @@ describe('fleet file', () => {
     expect(refusal({ deployments: [{ name: 'a', ssh: { host: '-oProxyCommand', user: 'u' }, remotePort: 1, tokenEnv: 'T' }] })).toMatch(/deployments\[0\]\.ssh\.host: a host name or address \(not starting with -\)$/);
   });
 
+  it('warns of each agent whose token would cross the network over plain HTTP', () => {
+    const fleet = parseFleet({ deployments: [
+      { name: 'lan', url: 'http://10.0.0.5:7373', tokenEnv: 'T' },
+      { name: 'tls', url: 'https://vm1.example:7373', tokenEnv: 'T' },
+      { name: 'here', url: 'http://127.0.0.1:7373', tokenEnv: 'T' },
+      { name: 'here6', url: 'http://[::1]:7373', tokenEnv: 'T' },
+      { name: 'tunnel', ssh: { host: 'vm2', user: 'u' }, remotePort: 7373, tokenEnv: 'T' },
+    ] }, FILE);
+    expect(plainHttpWarnings(fleet.deployments)).toEqual(['warning: lan is reached over plain HTTP (http://10.0.0.5:7373): its token crosses the network unencrypted with every call. Reach it through "ssh" (the agent on the VM\'s loopback), or put TLS in front of it (https://).']);
+  });
+
   describe('the file itself', () => {
     const folder = suiteDir();
     afterAll(() => folder.remove());
     const fleetJson = JSON.stringify({ deployments: [{ name: 'a', file: 'a.db' }] });
+
+    it('warns on stderr when `warden fleet status` sends a token over plain HTTP beyond this machine', () => {
+      const path = join(folder.path, 'lan.json');
+      writeFileSync(path, JSON.stringify({ deployments: [{ name: 'lan', url: 'http://agent.invalid:7373', tokenEnv: 'FLEET_FILE_TEST_LAN' }] }));
+      const run = runCli(['fleet', 'status', '--fleet', path, '--json']);
+      expect(run.stderr).toContain('warning: lan is reached over plain HTTP (http://agent.invalid:7373): its token crosses the network unencrypted');
+      expect(JSON.parse(run.stdout).deployments[0].state).toBe('unreachable');
+    }, 60_000);
 
     it('reads a file that starts with a byte-order mark (Notepad writes one)', () => {
       const path = join(folder.path, 'bom.json');

@@ -235,3 +235,18 @@ export function readToken(source: TokenSource, deployment: string): string {
   }
   throw new WardenError('UNAUTHORIZED', `The token file of ${deployment}, ${source.file}, is empty.`, "Write the agent's token into it.");
 }
+
+const LOOPBACK_HOST = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/i;
+
+/**
+ * One warning per agent reached over plain HTTP beyond this machine: its operator token crosses
+ * the network unencrypted with every call (as `warden serve` warns when it listens beyond loopback).
+ */
+export function plainHttpWarnings(deployments: Deployment[]): string[] {
+  return deployments.flatMap(({ name, reach }) => {
+    if (reach.kind !== 'agent') return [];
+    const url = new URL(reach.url);
+    if (url.protocol !== 'http:' || LOOPBACK_HOST.test(url.hostname)) return [];
+    return [`warning: ${name} is reached over plain HTTP (${reach.url}): its token crosses the network unencrypted with every call. Reach it through "ssh" (the agent on the VM's loopback), or put TLS in front of it (https://).`];
+  });
+}

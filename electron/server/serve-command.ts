@@ -5,7 +5,7 @@ import { TOKEN_TEXT, TOKEN_TEXT_RULE } from '../../shared/token-text';
 import { errorInfoOf } from '../api/error-info';
 import { formatError } from '../cli/output';
 import type { HttpHost } from './http-host';
-import { loadFleet } from '../fleet/fleet-file';
+import { loadFleet, plainHttpWarnings } from '../fleet/fleet-file';
 
 // `warden serve`: the web console and the API over HTTP, plus GET /api/health. It initializes
 // nothing by itself; a database that is not initialized is reported (degraded) until someone
@@ -109,6 +109,12 @@ function tokenFrom(file: string | undefined, variable: string, userPath: (path: 
 
 class TokenRefused extends Error {}
 
+function fleetWithWarnings(path: string) {
+  const fleet = loadFleet(path);
+  for (const warning of plainHttpWarnings(fleet.deployments)) process.stderr.write(`${warning}\n`);
+  return fleet;
+}
+
 async function serve(options: ServeOptions, defaults: ServeDefaults): Promise<void> {
   const databases = (options.db.length ? options.db : [defaults.db]).map(defaults.userPath);
   if (!isLoopback(options.host)) {
@@ -133,7 +139,7 @@ async function serve(options: ServeOptions, defaults: ServeDefaults): Promise<vo
       healthIntervalMs: options.healthInterval * 1000,
       operator: options.operator,
       tokens,
-      fleet: options.fleet === undefined ? undefined : { fleet: loadFleet(defaults.userPath(options.fleet)), defaultSchemaDir: defaults.userPath(options.schema) },
+      fleet: options.fleet === undefined ? undefined : { fleet: fleetWithWarnings(defaults.userPath(options.fleet)), defaultSchemaDir: defaults.userPath(options.schema) },
     });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
