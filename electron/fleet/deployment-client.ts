@@ -104,6 +104,8 @@ export interface Endpoint {
   tokenFrom: string;
   /** For messages. */
   address: string;
+  /** What the SSH tunnel's ssh has said so far, for an endpoint reached through one. */
+  sshSaid?: () => string;
 }
 
 /** Why an answer was given up on, in words (no answer in time, too long an answer). */
@@ -117,7 +119,13 @@ export class AnswerAbandoned extends Error {}
 export function send(endpoint: Endpoint, path: string, body: string, deadlineMs: number, extraHeaders: Record<string, string> = {}): Promise<{ status: number; text: string }> {
   const url = new URL(path, endpoint.origin);
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
-  return new Promise((resolve, reject) => {
+  // Through a tunnel, a failure's why is often only in what ssh says meanwhile ("open failed: connect failed: Connection refused": no agent on that port).
+  const sshBefore = endpoint.sshSaid?.().length ?? 0;
+  return new Promise((resolve, fail) => {
+    const reject = (err: Error) => {
+      const said = endpoint.sshSaid?.().slice(sshBefore).trim().split(/\r?\n/).pop();
+      fail(said && !(err instanceof AnswerAbandoned) ? new AnswerAbandoned(`${(err as NodeJS.ErrnoException).code ?? err.message}; ssh says: ${said}`) : err);
+    };
     const req = request(url, {
       method: 'POST',
       headers: { ...extraHeaders, Host: endpoint.host, Authorization: `Bearer ${endpoint.token}`, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
@@ -239,7 +247,7 @@ export async function openEndpoint(deployment: Deployment, options: Pick<ClientO
     throw err;
   }
   // The agent on the VM answers to its own loopback address, which is what the tunnel reaches.
-  return { endpoint: { origin: tunnel.origin, host: `127.0.0.1:${reach.remotePort}`, token, tokenFrom, address }, ended: tunnel.ended, close: () => tunnel.close() };
+  return { endpoint: { origin: tunnel.origin, host: `127.0.0.1:${reach.remotePort}`, token, tokenFrom, address, sshSaid: tunnel.said }, ended: tunnel.ended, close: () => tunnel.close() };
 }
 
 /** A client for one deployment; an SSH tunnel is opened here and closed by close(). Throws Unreachable when it cannot be reached. */

@@ -4,6 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { suiteDir } from '../server/test-support/suite-dir';
+import { SHIPPED_SCHEMA_DIR } from '../engine/test-support/fixtures';
+import { parseFleet } from './fleet-file';
+import { fleetStatus } from './fleet-status';
 import { openTunnel, sshPathValue } from './ssh-tunnel';
 import { sshdUnavailable, startSshd, type SshServer } from './test-support/sshd';
 
@@ -36,6 +39,18 @@ describe('ssh tunnel paths', () => {
       await sshd.stop();
       folder.remove();
     });
+
+    it("says why when no agent listens on the VM's port, in ssh's words (it was only ECONNRESET)", async () => {
+      const closed = createServer();
+      await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+      const port = (closed.address() as AddressInfo).port;
+      await new Promise<void>((resolve) => closed.close(() => resolve()));
+      process.env.SSH_TUNNEL_TEST_TOKEN = 'a-token-nobody-will-read-0123';
+      const fleet = parseFleet({ deployments: [{ name: 'vm', ssh: { host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFile: sshd.identityFile, knownHostsFile: sshd.knownHostsFile }, remotePort: port, tokenEnv: 'SSH_TUNNEL_TEST_TOKEN' }] }, join(folder.path, 'fleet.json'));
+      const [status] = (await fleetStatus(fleet, fleet.deployments, { defaultSchemaDir: SHIPPED_SCHEMA_DIR })).deployments;
+      expect(status.state).toBe('unreachable');
+      expect(status.reason).toMatch(new RegExp(`did not answer listDatabases \\(\\w+; ssh says: channel \\d+: open failed: connect failed: Connection refused\\)\\.$`));
+    }, 30_000);
 
     it.each([['a space', 'Jane Doe'], ['a percent sign', 'keys 100%d'], ['a quote', 'say "hi"']])('reaches the agent when the key and known_hosts folder has %s', async (_what, name) => {
       const dir = join(folder.path, name);

@@ -14,6 +14,8 @@ export interface Tunnel {
   origin: string;
   /** Settles when ssh has exited (closed, or the connection to the VM lost): the tunnel is no more. */
   ended: Promise<void>;
+  /** Everything ssh has written to stderr so far (e.g. "channel 2: open failed: connect failed: Connection refused"). */
+  said(): string;
   close(): Promise<void>;
 }
 
@@ -82,7 +84,8 @@ export async function openTunnel(target: SshTarget, remotePort: number, sshComma
   openTunnels.add(child);
   child.once('exit', () => openTunnels.delete(child));
   let stderr = '';
-  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  // The last 16 kB: what ssh says about the latest failures, however long the tunnel lives.
+  child.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-16_384)));
   const exited = new Promise<string>((resolve) => {
     child.once('error', (err) => resolve(`ssh could not start (${(err as NodeJS.ErrnoException).code ?? err.message})`));
     child.once('exit', (code, signal) => resolve(`ssh exited (${signal ?? `code ${code}`})${stderr.trim() ? `: ${lastLines(stderr)}` : ''}`));
@@ -101,6 +104,7 @@ export async function openTunnel(target: SshTarget, remotePort: number, sshComma
   return {
     origin: `http://127.0.0.1:${localPort}`,
     ended: exited.then(() => undefined),
+    said: () => stderr,
     async close() {
       if (gone === null) {
         child.kill('SIGTERM');
