@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { ApiResults } from '../../shared/api-results';
@@ -239,6 +240,11 @@ export async function openEndpoint(deployment: Deployment, options: Pick<ClientO
   const tokenFrom = describeTokenSource(reach.token);
   if (reach.kind === 'agent') return { endpoint: { origin: reach.url, host: new URL(reach.url).host, token, tokenFrom, address: reach.url }, ended: new Promise<void>(() => undefined), close: async () => undefined };
   const address = `${reach.ssh.user}@${reach.ssh.host}:${reach.ssh.port} → 127.0.0.1:${reach.remotePort}`;
+  // ssh would only say "No host key is known … Host key verification failed", naming no file.
+  const knownHosts = reach.ssh.knownHostsFile;
+  if (knownHosts !== null && !existsSync(knownHosts)) {
+    throw new Unreachable(`The known_hosts file of ${deployment.name}, ${knownHosts}, does not exist, so ssh cannot check the VM's host key. Add the key to it (ssh-keyscan -p ${reach.ssh.port} ${reach.ssh.host} >> ${knownHosts}, then compare the fingerprint with the VM's own).`);
+  }
   let tunnel: Tunnel;
   try {
     tunnel = await openTunnel(reach.ssh, reach.remotePort, options.sshCommand);

@@ -23,6 +23,13 @@ describe('ssh tunnel paths', () => {
     expect(sshPathValue('/Users/Jane Doe/100%/say "hi"\\x')).toBe('"/Users/Jane Doe/100%%/say \\"hi\\"\\\\x"');
   });
 
+  it('names a known_hosts file that does not exist (ssh would only say "Host key verification failed")', async () => {
+    process.env.SSH_TUNNEL_TEST_TOKEN = 'a-token-nobody-will-read-0123';
+    const fleet = parseFleet({ deployments: [{ name: 'vm', ssh: { host: 'vm.example', user: 'warden', knownHostsFile: 'no-such-known-hosts' }, remotePort: 7373, tokenEnv: 'SSH_TUNNEL_TEST_TOKEN' }] }, '/etc/warden/fleet.json');
+    const [status] = (await fleetStatus(fleet, fleet.deployments, { defaultSchemaDir: SHIPPED_SCHEMA_DIR })).deployments;
+    expect([status.state, status.reason]).toEqual(['unreachable', "The known_hosts file of vm, /etc/warden/no-such-known-hosts, does not exist, so ssh cannot check the VM's host key. Add the key to it (ssh-keyscan -p 22 vm.example >> /etc/warden/no-such-known-hosts, then compare the fingerprint with the VM's own)."]);
+  });
+
   describe.skipIf(unavailable !== null)('through a real sshd', () => {
     const folder = suiteDir();
     let sshd: SshServer;
