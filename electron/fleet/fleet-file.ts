@@ -201,15 +201,22 @@ export function loadFleet(file: string): Fleet {
  * e.g. root:warden 0640, is that owner's choice). An operator token readable by every user of the
  * machine lets any of them migrate or restore the agent's database.
  */
-function refuseUnsafeTokenFile(path: string, deployment: string): void {
+export function unsafeTokenFile(path: string): string | null {
   const stat = statOf(path);
-  if (!stat) return; // reading it says why
-  if (stat.isDirectory()) throw new WardenError('UNAUTHORIZED', `The token file of ${deployment}, ${path}, is a folder.`, 'Point tokenFile in the fleet file at the file holding the agent\'s token.');
-  if (!stat.isFile()) throw new WardenError('UNAUTHORIZED', `The token file of ${deployment}, ${path}, is not a regular file.`, 'Point tokenFile in the fleet file at the file holding the agent\'s token.');
+  if (!stat) return null; // reading it says why
+  if (stat.isDirectory()) return 'is a folder';
+  if (!stat.isFile()) return 'is not a regular file';
   if (process.platform !== 'win32' && stat.uid === process.getuid?.() && (stat.mode & 0o077) !== 0) {
-    const mode = (stat.mode & 0o777).toString(8).padStart(4, '0');
-    throw new WardenError('UNAUTHORIZED', `The token file of ${deployment}, ${path}, can be read or changed by other users (permissions ${mode}), so it is not used.`, `Make it yours alone: chmod 600 ${path}`);
+    return `can be read or changed by other users (permissions ${(stat.mode & 0o777).toString(8).padStart(4, '0')}), so it is not used`;
   }
+  return null;
+}
+
+function refuseUnsafeTokenFile(path: string, deployment: string): void {
+  const problem = unsafeTokenFile(path);
+  if (problem === null) return;
+  const hint = problem.startsWith('can be read') ? `Make it yours alone: chmod 600 ${path}` : "Point tokenFile in the fleet file at the file holding the agent's token.";
+  throw new WardenError('UNAUTHORIZED', `The token file of ${deployment}, ${path}, ${problem}.`, hint);
 }
 
 /** A token as agents take it; anything else (two lines, non-ASCII) could not even be sent, and would be blamed on the agent. */

@@ -5,7 +5,7 @@ import { TOKEN_TEXT, TOKEN_TEXT_RULE } from '../../shared/token-text';
 import { errorInfoOf } from '../api/error-info';
 import { formatError } from '../cli/output';
 import type { HttpHost } from './http-host';
-import { loadFleet, plainHttpWarnings } from '../fleet/fleet-file';
+import { loadFleet, plainHttpWarnings, unsafeTokenFile } from '../fleet/fleet-file';
 
 // `warden serve`: the web console and the API over HTTP, plus GET /api/health. It initializes
 // nothing by itself; a database that is not initialized is reported (degraded) until someone
@@ -95,6 +95,9 @@ function untilStopped(server: HttpHost): Promise<void> {
  */
 function tokenFrom(file: string | undefined, variable: string, userPath: (path: string) => string): string | undefined {
   const where = file === undefined ? `the environment variable ${variable}` : userPath(file);
+  // The agent's side of the fleet's rule: a token file only its owner can read (ssh's rule for keys).
+  const unsafe = file === undefined ? null : unsafeTokenFile(userPath(file));
+  if (unsafe !== null) throw new TokenRefused(`The token file ${where} ${unsafe}.`);
   let value: string | undefined;
   try {
     value = file === undefined ? process.env[variable] : readFileSync(userPath(file), 'utf8');
