@@ -201,11 +201,12 @@ export function loadFleet(file: string): Fleet {
  * e.g. root:warden 0640, is that owner's choice). An operator token readable by every user of the
  * machine lets any of them migrate or restore the agent's database.
  */
-export function unsafeTokenFile(path: string): string | null {
+export function unsafeTokenFile(path: string, options: { pipes?: boolean } = {}): string | null {
   const stat = statOf(path);
   if (!stat) return null; // reading it says why
   if (stat.isDirectory()) return 'is a folder';
-  if (!stat.isFile()) return 'is not a regular file';
+  // A pipe is refused where nobody may be writing to it (reading would wait forever); `warden serve --token-file <(pass show …)` takes one.
+  if (!stat.isFile() && !(options.pipes && stat.isFIFO())) return 'is not a regular file';
   if (process.platform !== 'win32' && stat.uid === process.getuid?.() && (stat.mode & 0o077) !== 0) {
     return `can be read or changed by other users (permissions ${(stat.mode & 0o777).toString(8).padStart(4, '0')}), so it is not used`;
   }

@@ -1,5 +1,6 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT, tempDir } from '../engine/test-support/fixtures';
@@ -88,6 +89,15 @@ describe('warden serve', () => {
     expect(open.status).toBe(64);
     expect(open.stderr).toContain(`The token file ${join(dir, 'open.token')} can be read or changed by other users (permissions 0644), so it is not used.`);
     expect(open.stderr).not.toContain('an-operator-token-anyone-can-read');
+
+    // A pipe is still taken (`--token-file <(pass show warden)` keeps the token off the disk).
+    execFileSync('mkfifo', ['-m', '600', join(dir, 'pipe.token')]);
+    void writeFile(join(dir, 'pipe.token'), 'an-operator-token-from-a-pipe');
+    const piped = serve(['--db', join(dir, 'x.db'), '--port', '0', '--token-file', join(dir, 'pipe.token')]);
+    expect(await piped.ready).toContain('Authorization: Bearer an-operator-token-from-a-pipe');
+    const pipedExit = exited(piped.child);
+    piped.child.kill('SIGTERM');
+    await pipedExit;
   });
 
   it('refuses a bad port as a usage error (exit 64)', () => {

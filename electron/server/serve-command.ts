@@ -96,7 +96,7 @@ function untilStopped(server: HttpHost): Promise<void> {
 function tokenFrom(file: string | undefined, variable: string, userPath: (path: string) => string): string | undefined {
   const where = file === undefined ? `the environment variable ${variable}` : userPath(file);
   // The agent's side of the fleet's rule: a token file only its owner can read (ssh's rule for keys).
-  const unsafe = file === undefined ? null : unsafeTokenFile(userPath(file));
+  const unsafe = file === undefined ? null : unsafeTokenFile(userPath(file), { pipes: true });
   if (unsafe !== null) throw new TokenRefused(`The token file ${where} ${unsafe}.`);
   let value: string | undefined;
   try {
