@@ -92,7 +92,8 @@ const HINTS: Record<ErrorCode, Hint> = {
     return 'This console cannot do that here; the other views still work.';
   },
   UNKNOWN_DATABASE: 'It was closed, or the server was restarted. Pick a database in the sidebar.',
-  ALREADY_EXISTS: 'Pick another name: a new database needs a file of its own.',
+  ALREADY_EXISTS: (action) =>
+    action === 'fleetMigrate' ? 'Wait for the rolling migrate under way to end (the Jobs panel shows it), or Cancel it there, then start Rolling migrate again.' : 'Pick another name: a new database needs a file of its own.',
   UNAUTHORIZED: 'Open the console with the address its server printed when it started: that address carries the access token.',
   FORBIDDEN: 'This console was opened with the read-only access its server gives for viewing and checking. Ask whoever runs the server for the operator address to make changes, back up or restore.',
   INTERNAL: 'Try again. If it happens again, report it with what you were doing and the message above.',

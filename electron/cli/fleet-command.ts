@@ -1,7 +1,7 @@
 import { FLEET_EXIT_CODE, type FleetActionReport } from '../../shared/fleet-types';
 import { WardenError } from '../engine/errors';
 import { Unreachable, type ClientOptions } from '../fleet/deployment-client';
-import { loadFleet, type Deployment, type Fleet } from '../fleet/fleet-file';
+import { loadFleet, plainHttpWarnings, type Deployment, type Fleet } from '../fleet/fleet-file';
 import { fleetStatus, inGroup } from '../fleet/fleet-status';
 import { escapedForText, formatError } from './output';
 import { renderComparison, renderFleetAction, renderFleetStatus, renderRollout } from './render-fleet';
@@ -83,6 +83,7 @@ export function selectDeployments(options: FleetOptions, defaults: FleetDefaults
     const groups = [...new Set(fleet.deployments.map((d) => d.group))].join(', ');
     throw new WardenError('INVALID_INPUT', `No deployment of ${fleet.path} is in group "${options.group}".`, `The groups are: ${groups}.`);
   }
+  for (const warning of plainHttpWarnings(deployments)) process.stderr.write(`${escapeControls(warning)}\n`);
   return { fleet, deployments };
 }
 
@@ -162,7 +163,9 @@ export function addFleetCommand(program: Command, defaults: FleetDefaults): void
     .action((a: string, b: string, o: FleetOptions) =>
       runFleet(o, async () => {
         const file = loadFleet(defaults.userPath(o.fleet));
-        const comparison = await compareDeployments(deploymentNamed(file, a), deploymentNamed(file, b), clientOptions(o, defaults));
+        const pair = [deploymentNamed(file, a), deploymentNamed(file, b)];
+        for (const warning of plainHttpWarnings(pair)) process.stderr.write(`${escapeControls(warning)}\n`);
+        const comparison = await compareDeployments(pair[0], pair[1], clientOptions(o, defaults));
         return { document: comparison, render: renderComparison, exitCode: comparison.same ? 0 : 1 };
       }),
     );

@@ -18,7 +18,10 @@ function replay(report: SchemaObjectsReport, name: string): Connection {
   const own = report.objects.filter((o) => o.sql !== null && !o.name.toLowerCase().startsWith('sqlite_'));
   for (const object of [...own.filter((o) => o.type === 'table'), ...own.filter((o) => o.type !== 'table')]) {
     try {
-      db.exec(object.sql!);
+      // The statements come from another machine: each must be one CREATE statement, never a script.
+      // (exec ran "CREATE TABLE a(x); ATTACH '/home/me/prod.db' AS v; DROP TABLE v.files" from a hostile agent on this machine.)
+      if (!/^\s*CREATE\s/i.test(object.sql!)) throw new Error('it is not a CREATE statement');
+      db.prepare(object.sql!).run(); // prepare refuses a string of more than one statement
     } catch (err) {
       db.close();
       throw new WardenError('SCHEMA_INVALID', `The ${object.type} ${object.name} of ${name} cannot be read back: ${(err as Error).message}`, 'Run `warden verify` on that deployment.');

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { ApiResults } from '../../shared/api-results';
@@ -12,7 +13,7 @@ import type { EngineRunner } from '../api/engine-job';
 import { loadSchema, type SchemaDefinition } from '../engine/schema-folder';
 import { validateInput } from '../api/validate-input';
 import { WardenError } from '../engine/errors';
-import { readToken, type Deployment } from './fleet-file';
+import { readToken, type Deployment, type TokenSource } from './fleet-file';
 import { openTunnel, TunnelFailed, type Tunnel } from './ssh-tunnel';
 
 // One deployment's API, however it is reached: a local file (the engine called directly, as the
@@ -46,14 +47,28 @@ export interface ClientOptions {
   defaultSchemaDir: string;
   /** Where local files' engine calls run: a host's worker threads (default: this thread, as the CLI does). */
   engine?: EngineRunner;
-  /** How long one call to an agent may take before the agent counts as unreachable. */
+  /** How long one long call to an agent (migrate, rehearse, verify, backup) may take before the agent counts as unreachable. */
   timeoutMs?: number;
+  /** How long a read (status, backups, plan…) may take: a stuck agent must not hold a fleet status up for long. */
+  quickTimeoutMs?: number;
   sshCommand?: string;
   /** Whom the calls act for ("alice via warden serve"): a local file's history rows name them, an agent is told (X-Warden-Operator). */
   operator?: string;
 }
 
 const DEFAULT_TIMEOUT_MS = 30 * 60_000;
+const DEFAULT_QUICK_TIMEOUT_MS = 20_000;
+
+/** Calls an agent answers from what it already holds (status reuses its last quick_check): short deadline. */
+const QUICK_METHODS: ReadonlySet<string> = new Set(['listSchemas', 'listDatabases', 'hostInfo', 'jobs', 'status', 'history', 'backups', 'plan', 'schemaObjects', 'cancel']);
+
+/** How long an agent may take to answer `method`, from its first byte sent to its last byte received. */
+export function answerDeadlineMs(method: string, options: Pick<ClientOptions, 'timeoutMs' | 'quickTimeoutMs'> = {}): number {
+  return QUICK_METHODS.has(method) ? options.quickTimeoutMs ?? DEFAULT_QUICK_TIMEOUT_MS : options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+}
+
+/** More than any answer of the API (a query's 100,000 rows included): an endless body is not an answer. */
+export const MAX_ANSWER_BYTES = 256 * 1024 * 1024;
 
 /** Schema folders read once per process: a fleet of a hundred local files shares one. */
 const schemas = new Map<string, SchemaDefinition>();
@@ -89,50 +104,98 @@ export interface Endpoint {
   /** The Host header the agent expects (its own address: it refuses others, against DNS rebinding). */
   host: string;
   token: string;
+  /** Where the token came from, for messages ("the environment variable VM1_TOKEN"); never the token. */
+  tokenFrom: string;
   /** For messages. */
   address: string;
+  /** What the SSH tunnel's ssh has said so far, for an endpoint reached through one. */
+  sshSaid?: () => string;
 }
 
-/** POSTs JSON with node:http (fetch cannot send the Host header a tunnelled agent expects). */
-export function send(endpoint: Endpoint, path: string, body: string, timeoutMs: number, extraHeaders: Record<string, string> = {}): Promise<{ status: number; text: string }> {
+/** Why an answer was given up on, in words (no answer in time, too long an answer). */
+export class AnswerAbandoned extends Error {}
+
+/**
+ * POSTs JSON with node:http (fetch cannot send the Host header a tunnelled agent expects). The
+ * deadline is for the whole answer, not for silence: an agent that sends a byte now and then
+ * must not hold a caller forever, and neither may an endless body.
+ */
+export function send(endpoint: Endpoint, path: string, body: string, deadlineMs: number, extraHeaders: Record<string, string> = {}): Promise<{ status: number; text: string }> {
   const url = new URL(path, endpoint.origin);
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
-  return new Promise((resolve, reject) => {
+  // Through a tunnel, a failure's why is often only in what ssh says meanwhile ("open failed: connect failed: Connection refused": no agent on that port).
+  const sshBefore = endpoint.sshSaid?.().length ?? 0;
+  return new Promise((resolve, fail) => {
+    const reject = (err: Error) => {
+      const said = endpoint.sshSaid?.().slice(sshBefore).trim().split(/\r?\n/).pop();
+      fail(said && !(err instanceof AnswerAbandoned) ? new AnswerAbandoned(`${(err as NodeJS.ErrnoException).code ?? err.message}; ssh says: ${said}`) : err);
+    };
     const req = request(url, {
       method: 'POST',
       headers: { ...extraHeaders, Host: endpoint.host, Authorization: `Bearer ${endpoint.token}`, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
-      timeout: timeoutMs,
     }, (res) => {
       const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
+      let bytes = 0;
+      res.on('data', (c: Buffer) => {
+        bytes += c.length;
+        if (bytes > MAX_ANSWER_BYTES) req.destroy(new AnswerAbandoned(`its answer ran past ${MAX_ANSWER_BYTES / 1024 / 1024} MB, more than any answer of Schema Warden`));
+        else chunks.push(c);
+      });
       res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
       res.on('error', reject);
     });
-    req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer in ${Math.round(timeoutMs / 1000)} s`), { code: 'ETIMEDOUT' })));
+    const deadline = setTimeout(() => req.destroy(new AnswerAbandoned(`no complete answer in ${Math.round(deadlineMs / 1000)} s`)), deadlineMs);
+    req.on('close', () => clearTimeout(deadline));
     req.on('error', reject);
     req.end(body);
   });
 }
 
-async function post(endpoint: Endpoint, method: string, body: unknown, timeoutMs: number, operator?: string): Promise<unknown> {
+const clauseOf = (text: string) => text.replace(/\.+$/, '');
+
+/** A Schema Warden answer (an envelope), or null for anything else: another program on that port, a proxy's page. */
+export function envelopeOf(text: string): CallEnvelope<unknown> | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof value !== 'object' || value === null) return null;
+  const { ok, error } = value as { ok?: unknown; error?: { code?: unknown; message?: unknown } };
+  if (ok === true) return value as CallEnvelope<unknown>;
+  if (ok === false && typeof error?.code === 'string' && typeof error.message === 'string') return value as CallEnvelope<unknown>;
+  return null;
+}
+
+/** The agent refused this host's credentials, in words that say where the token came from (never the token). */
+export function refusalOf(endpoint: Endpoint, method: string, status: number, error: ErrorInfo): string {
+  if (status === 401) return `${endpoint.address} refused the token from ${endpoint.tokenFrom} (HTTP 401): it is neither of that agent's tokens. Put the agent's operator token there (the one its --token-file or $WARDEN_TOKEN holds).`;
+  if (status === 403) return `${endpoint.address} refused ${method} with the token from ${endpoint.tokenFrom}: ${error.message} The fleet needs the agent's operator token there.`;
+  return `${endpoint.address} refused ${method}: ${error.message}`;
+}
+
+async function post(endpoint: Endpoint, method: string, body: unknown, deadlineMs: number, operator?: string): Promise<unknown> {
   const { address } = endpoint;
   let response: { status: number; text: string };
   // The agent names its own way in ("… via warden serve"): it is told the person alone.
   const person = operator?.replace(/ via .*$/, '');
   try {
-    response = await send(endpoint, `/api/${method}`, JSON.stringify(body), timeoutMs, person ? { [HTTP_OPERATOR_HEADER]: encodeURIComponent(person) } : {});
+    response = await send(endpoint, `/api/${method}`, JSON.stringify(body), deadlineMs, person ? { [HTTP_OPERATOR_HEADER]: encodeURIComponent(person) } : {});
   } catch (err) {
-    throw new Unreachable(`${address} did not answer ${method} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`);
+    const why = err instanceof AnswerAbandoned ? err.message : (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new Unreachable(`${address} did not answer ${method} (${why}).`);
   }
-  let envelope: CallEnvelope<unknown>;
-  try {
-    envelope = JSON.parse(response.text) as CallEnvelope<unknown>;
-  } catch {
+  const envelope = envelopeOf(response.text);
+  // Every method a fleet calls answers an object or a list: anything else is not a Schema Warden agent.
+  if (envelope === null || (envelope.ok && (typeof envelope.result !== 'object' || envelope.result === null))) {
     throw new Unreachable(`${address} answered ${method} with HTTP ${response.status} and no Schema Warden answer: is it a warden serve agent?`);
   }
   if (envelope.ok) return envelope.result;
   // Refused credentials (or a Host it does not answer to) are a way of not reaching it: nothing about the database was learned.
-  if ([401, 403, 421].includes(response.status)) throw new Unreachable(`${address} refused ${method}: ${envelope.error.message}`);
+  if ([401, 403, 421].includes(response.status)) throw new Unreachable(refusalOf(endpoint, method, response.status, envelope.error));
+  // The fleet file names a database the agent does not serve: nothing was learned about any database (not "unhealthy").
+  if (envelope.error.code === 'UNKNOWN_DATABASE') throw new Unreachable(`${address}: ${clauseOf(envelope.error.message)}; check "database" in the fleet file.`);
   throw errorFromAgent(envelope.error);
 }
 
@@ -143,12 +206,12 @@ const CANCEL_RETRY_MS = 100;
 /** The fleet methods an agent runs as cancellable operations (their input takes an operationId). */
 const CANCELLABLE: ReadonlySet<FleetMethod> = new Set<FleetMethod>(['verify', 'rehearse', 'migrate', 'backup']);
 
-function agentClient(endpoint: Endpoint, database: string | null, timeoutMs: number, operator: string | undefined, onClose: () => Promise<void>): DeploymentClient {
+function agentClient(endpoint: Endpoint, database: string | null, deadlines: Pick<ClientOptions, 'timeoutMs' | 'quickTimeoutMs'>, operator: string | undefined, onClose: () => Promise<void>): DeploymentClient {
   const { address } = endpoint;
   let db: Promise<string> | null = null;
   const whichDatabase = async (): Promise<string> => {
     if (database !== null) return database;
-    const served = (await post(endpoint, 'listDatabases', {}, timeoutMs)) as ApiResults['listDatabases'];
+    const served = (await post(endpoint, 'listDatabases', {}, answerDeadlineMs('listDatabases', deadlines))) as ApiResults['listDatabases'];
     if (served.length === 1) return served[0].id;
     throw new Unreachable(`${address} serves ${served.length} databases (${served.map((d) => d.id).join(', ') || 'none'}): the fleet file must say which, with "database".`);
   };
@@ -157,7 +220,7 @@ function agentClient(endpoint: Endpoint, database: string | null, timeoutMs: num
     async call(method, input, reporting = {}) {
       db ??= whichDatabase();
       const { signal } = reporting;
-      if (!signal || !CANCELLABLE.has(method)) return (await post(endpoint, method, { ...input, db: await db }, timeoutMs, operator)) as never;
+      if (!signal || !CANCELLABLE.has(method)) return (await post(endpoint, method, { ...input, db: await db }, answerDeadlineMs(method, deadlines), operator)) as never;
       if (signal.aborted) throw new WardenError('CANCELLED', `${method} was cancelled before it was sent to ${address}; nothing was changed there.`, 'Start it again when you are ready.');
       // The agent runs it as an operation of its own, under an id chosen here, so that Cancel reaches it.
       const operationId = randomUUID();
@@ -166,7 +229,7 @@ function agentClient(endpoint: Endpoint, database: string | null, timeoutMs: num
         // The agent may not have started the operation yet when Cancel comes: ask again while the call is under way.
         // Best effort: a cancel that cannot be delivered leaves the call's own answer to say how it ended.
         for (let attempt = 0; underWay && attempt < CANCEL_ATTEMPTS; attempt++) {
-          const answer = (await post(endpoint, 'cancel', { operationId }, timeoutMs, operator).catch(() => null)) as { cancelled: boolean } | null;
+          const answer = (await post(endpoint, 'cancel', { operationId }, answerDeadlineMs('cancel', deadlines), operator).catch(() => null)) as { cancelled: boolean } | null;
           if (answer?.cancelled) return;
           await new Promise((resolve) => setTimeout(resolve, CANCEL_RETRY_MS));
         }
@@ -174,7 +237,7 @@ function agentClient(endpoint: Endpoint, database: string | null, timeoutMs: num
       const onAbort = () => void cancelOnAgent();
       signal.addEventListener('abort', onAbort, { once: true });
       try {
-        return (await post(endpoint, method, { ...input, db: await db, operationId }, timeoutMs, operator)) as never;
+        return (await post(endpoint, method, { ...input, db: await db, operationId }, answerDeadlineMs(method, deadlines), operator)) as never;
       } finally {
         underWay = false;
         signal.removeEventListener('abort', onAbort);
@@ -186,8 +249,15 @@ function agentClient(endpoint: Endpoint, database: string | null, timeoutMs: num
 
 export interface OpenEndpoint {
   endpoint: Endpoint;
+  /** Settles when its SSH tunnel has ended (never for an agent reached directly). */
+  ended: Promise<void>;
   /** Closes the SSH tunnel, if there is one. */
   close(): Promise<void>;
+}
+
+function describeTokenSource(source: TokenSource): string {
+  if ('keychain' in source) return "the desktop app's keychain";
+  return 'env' in source ? `the environment variable ${source.env}` : `the file ${source.file}`;
 }
 
 /** Where an agent deployment answers (through its SSH tunnel, opened here); throws Unreachable when it cannot be reached. */
@@ -200,8 +270,14 @@ export async function openEndpoint(deployment: Deployment, options: Pick<ClientO
   } catch (err) {
     throw new Unreachable((err as Error).message);
   }
-  if (reach.kind === 'agent') return { endpoint: { origin: reach.url, host: new URL(reach.url).host, token, address: reach.url }, close: async () => undefined };
+  const tokenFrom = describeTokenSource(reach.token);
+  if (reach.kind === 'agent') return { endpoint: { origin: reach.url, host: new URL(reach.url).host, token, tokenFrom, address: reach.url }, ended: new Promise<void>(() => undefined), close: async () => undefined };
   const address = `${reach.ssh.user}@${reach.ssh.host}:${reach.ssh.port} → 127.0.0.1:${reach.remotePort}`;
+  // ssh would only say "No host key is known … Host key verification failed", naming no file.
+  const knownHosts = reach.ssh.knownHostsFile;
+  if (knownHosts !== null && !existsSync(knownHosts)) {
+    throw new Unreachable(`The known_hosts file of ${deployment.name}, ${knownHosts}, does not exist, so ssh cannot check the VM's host key. Add the key to it (ssh-keyscan -p ${reach.ssh.port} ${reach.ssh.host} >> ${knownHosts}, then compare the fingerprint with the VM's own).`);
+  }
   let tunnel: Tunnel;
   try {
     tunnel = await openTunnel(reach.ssh, reach.remotePort, options.sshCommand);
@@ -210,7 +286,7 @@ export async function openEndpoint(deployment: Deployment, options: Pick<ClientO
     throw err;
   }
   // The agent on the VM answers to its own loopback address, which is what the tunnel reaches.
-  return { endpoint: { origin: tunnel.origin, host: `127.0.0.1:${reach.remotePort}`, token, address }, close: () => tunnel.close() };
+  return { endpoint: { origin: tunnel.origin, host: `127.0.0.1:${reach.remotePort}`, token, tokenFrom, address, sshSaid: tunnel.said }, ended: tunnel.ended, close: () => tunnel.close() };
 }
 
 /** A client for one deployment; an SSH tunnel is opened here and closed by close(). Throws Unreachable when it cannot be reached. */
@@ -218,5 +294,5 @@ export async function connectTo(deployment: Deployment, options: ClientOptions):
   const { reach } = deployment;
   if (reach.kind === 'file') return localClient(reach.file, reach.schemaDir ?? options.defaultSchemaDir, options.engine, options.operator);
   const { endpoint, close } = await openEndpoint(deployment, options);
-  return agentClient(endpoint, reach.database, options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.operator, close);
+  return agentClient(endpoint, reach.database, options, options.operator, close);
 }

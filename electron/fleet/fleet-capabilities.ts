@@ -1,4 +1,5 @@
 import type { HostCapabilities, HostContext } from '../api/host-context';
+import type { ClientOptions } from './deployment-client';
 import { runFleetAction } from './fleet-action-job';
 import type { Fleet } from './fleet-file';
 import { runFleetRollout } from './fleet-rollout-job';
@@ -11,9 +12,10 @@ import { fleetStatus, inGroup } from './fleet-status';
 export type FleetCapabilities = Required<Pick<HostCapabilities, 'fleetStatus' | 'fleetMigrate' | 'fleetVerify' | 'fleetBackup'>>;
 
 /** The fleet capabilities of `host` (its engine workers run local files; its jobs keep the long ones). */
-export function fleetCapabilities(host: HostContext, fleet: Fleet, defaultSchemaDir: string): FleetCapabilities {
+/** `deadlines`: how long an agent may take to answer (tests shorten them; see deployment-client.ts). */
+export function fleetCapabilities(host: HostContext, fleet: Fleet, defaultSchemaDir: string, deadlines: Pick<ClientOptions, 'timeoutMs' | 'quickTimeoutMs'> = {}): FleetCapabilities {
   return {
-    fleetStatus: (group) => fleetStatus(fleet, inGroup(fleet, group), { defaultSchemaDir, engine: host.engine }),
+    fleetStatus: (group) => fleetStatus(fleet, inGroup(fleet, group), { defaultSchemaDir, engine: host.engine, ...deadlines }),
     fleetMigrate: (input, operator) => runFleetRollout(host, fleet, defaultSchemaDir, input, operator),
     fleetVerify: (input, operator) => runFleetAction(host, fleet, defaultSchemaDir, 'fleetVerify', input, operator),
     fleetBackup: (input, operator) => runFleetAction(host, fleet, defaultSchemaDir, 'fleetBackup', input, operator),

@@ -1,6 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { WardenError } from '../engine/errors';
-import { parseFleet } from './fleet-file';
+import { suiteDir } from '../server/test-support/suite-dir';
+import { runCli } from '../engine/test-support/cli';
+import { loadFleet, MAX_FLEET_FILE_BYTES, parseFleet, plainHttpWarnings, readToken } from './fleet-file';
 
 // The fleet file: what it accepts, and the sentence (naming the field) for what it refuses.
 
@@ -49,5 +54,104 @@ describe('fleet file', () => {
     expect(refusal({ deployments: [{ name: 'a', file: 'a.db', colour: 'red' }] })).toMatch(/deployments\[0\]: Unrecognized key: "colour"/);
     expect(refusal({ deployments: [{ name: 'a', ssh: { host: 'h', user: 'u', port: 70000 }, remotePort: 1, tokenEnv: 'T' }] })).toMatch(/deployments\[0\]\.ssh\.port: /);
     expect(refusal({ deployments: [] })).toMatch(/deployments: .*at least one deployment/);
+  });
+
+  // What an outside tester tried: each of these was accepted, or failed in a way that named the wrong thing.
+  it('refuses names a browser or a person would take for something else', () => {
+    // /fleet/../api/status is /api/status to a browser: the console would show the host's own databases under that name.
+    expect(refusal({ deployments: [{ name: '..', file: 'a.db' }] })).toMatch(/deployments\[0\]\.name: a name of 1–64 letters, digits, _ \. - \(not only dots\)$/);
+    expect(refusal({ deployments: [{ name: '.', file: 'a.db' }] })).toMatch(/deployments\[0\]\.name: .*not only dots/);
+    expect(refusal({ deployments: [{ name: 'vm1', file: 'a.db' }, { name: 'VM1', file: 'b.db' }] })).toMatch(/deployments\[1\]\.name: "VM1" and "vm1" differ only in case\.$/);
+    expect(parseFleet({ deployments: [{ name: 'v1.2', file: 'a.db' }, { name: '.hidden', file: 'b.db' }] }, FILE).deployments.map((d) => d.name)).toEqual(['v1.2', '.hidden']);
+  });
+
+  it('refuses an agent address with a password, a path, a query or a bad port, without repeating the password', () => {
+    const withPassword = refusal({ deployments: [{ name: 'a', url: 'http://admin:s3cret@10.0.0.5:7373', tokenEnv: 'T' }] });
+    expect(withPassword).toMatch(/deployments\[0\]\.url: an agent address without a user name or password/);
+    expect(withPassword).not.toContain('s3cret');
+    for (const url of ['http://10.0.0.5:7373?x=1', 'http://10.0.0.5:7373/#x', 'http://10.0.0.5:99999', 'ftp://10.0.0.5:7373', 'http://10.0.0.5:7373/../api']) {
+      expect(refusal({ deployments: [{ name: 'a', url, tokenEnv: 'T' }] }), url).toMatch(/deployments\[0\]\.url: an agent address like http:\/\/10\.0\.0\.5:7373/);
+    }
+    expect(parseFleet({ deployments: [{ name: 'a', url: 'HTTP://Agent.Example:7373/', tokenEnv: 'T' }] }, FILE).deployments[0].reach).toMatchObject({ url: 'http://agent.example:7373' });
+  });
+
+  it('refuses an ssh host that ssh would read as an option', () => {
+    expect(refusal({ deployments: [{ name: 'a', ssh: { host: '-oProxyCommand', user: 'u' }, remotePort: 1, tokenEnv: 'T' }] })).toMatch(/deployments\[0\]\.ssh\.host: a host name or address \(not starting with -\)$/);
+  });
+
+  it('warns of each agent whose token would cross the network over plain HTTP', () => {
+    const fleet = parseFleet({ deployments: [
+      { name: 'lan', url: 'http://10.0.0.5:7373', tokenEnv: 'T' },
+      { name: 'tls', url: 'https://vm1.example:7373', tokenEnv: 'T' },
+      { name: 'here', url: 'http://127.0.0.1:7373', tokenEnv: 'T' },
+      { name: 'here6', url: 'http://[::1]:7373', tokenEnv: 'T' },
+      { name: 'tunnel', ssh: { host: 'vm2', user: 'u' }, remotePort: 7373, tokenEnv: 'T' },
+    ] }, FILE);
+    expect(plainHttpWarnings(fleet.deployments)).toEqual(['warning: lan is reached over plain HTTP (http://10.0.0.5:7373): its token crosses the network unencrypted with every call. Reach it through "ssh" (the agent on the VM\'s loopback), or put TLS in front of it (https://).']);
+  });
+
+  describe('the file itself', () => {
+    const folder = suiteDir();
+    afterAll(() => folder.remove());
+    const fleetJson = JSON.stringify({ deployments: [{ name: 'a', file: 'a.db' }] });
+
+    it('warns on stderr when `warden fleet status` sends a token over plain HTTP beyond this machine', () => {
+      const path = join(folder.path, 'lan.json');
+      writeFileSync(path, JSON.stringify({ deployments: [{ name: 'lan', url: 'http://agent.invalid:7373', tokenEnv: 'FLEET_FILE_TEST_LAN' }] }));
+      const run = runCli(['fleet', 'status', '--fleet', path, '--json']);
+      expect(run.stderr).toContain('warning: lan is reached over plain HTTP (http://agent.invalid:7373): its token crosses the network unencrypted');
+      expect(JSON.parse(run.stdout).deployments[0].state).toBe('unreachable');
+    }, 60_000);
+
+    it('reads a file that starts with a byte-order mark (Notepad writes one)', () => {
+      const path = join(folder.path, 'bom.json');
+      writeFileSync(path, `\uFEFF${fleetJson}`);
+      expect(loadFleet(path).deployments.map((d) => d.name)).toEqual(['a']);
+    });
+
+    it('refuses a folder, a FIFO and a huge file before reading them, naming which', () => {
+      const code = (path: string) => {
+        try {
+          loadFleet(path);
+        } catch (err) {
+          return [(err as WardenError).code, (err as WardenError).message];
+        }
+        return 'accepted';
+      };
+      mkdirSync(join(folder.path, 'dir.json'));
+      expect(code(join(folder.path, 'dir.json'))).toEqual(['IS_DIRECTORY', `The fleet file ${join(folder.path, 'dir.json')} is a folder.`]);
+      // Reading a FIFO no one writes to would wait forever.
+      execFileSync('mkfifo', [join(folder.path, 'fifo.json')]);
+      expect(code(join(folder.path, 'fifo.json'))[0]).toBe('NOT_REGULAR_FILE');
+      writeFileSync(join(folder.path, 'huge.json'), Buffer.alloc(MAX_FLEET_FILE_BYTES + 1, 32));
+      expect(code(join(folder.path, 'huge.json'))).toEqual(['INVALID_INPUT', `The fleet file ${join(folder.path, 'huge.json')} is not valid: it holds ${MAX_FLEET_FILE_BYTES + 1} bytes, more than a fleet file's ${MAX_FLEET_FILE_BYTES}.`]);
+    });
+
+    it('uses a token file only when it is a file only its owner can read (as ssh does with keys)', () => {
+      const file = join(folder.path, 'agent.token');
+      writeFileSync(file, 'a-token-of-the-agent-0123\n', { mode: 0o600 });
+      expect(readToken({ file }, 'vm1')).toBe('a-token-of-the-agent-0123');
+      const refused = (path: string) => {
+        try {
+          readToken({ file: path }, 'vm1');
+        } catch (err) {
+          return (err as WardenError).toInfo();
+        }
+        throw new Error('accepted');
+      };
+      chmodSync(file, 0o644);
+      const info = refused(file);
+      expect(info.message).toBe(`The token file of vm1, ${file}, can be read or changed by other users (permissions 0644), so it is not used.`);
+      expect(info.hint).toBe(`Make it yours alone: chmod 600 ${file}`);
+      expect(JSON.stringify(info)).not.toContain('a-token-of-the-agent');
+      // Two lines, or a letter outside ASCII: it could not be sent in a header, and was reported as the agent not answering (ERR_INVALID_CHAR).
+      writeFileSync(file, 'a-token-of-the-agent-0123\nand a second line\n');
+      chmodSync(file, 0o600);
+      expect(refused(file).message).toBe(`The token of vm1 in ${file} is not a warden serve token: a token is 16 to 512 letters, digits or . _ ~ + / = - on one line.`);
+      process.env.FLEET_FILE_TEST_TOKEN = 'tökenwithumlaut0123456789';
+      expect(() => readToken({ env: 'FLEET_FILE_TEST_TOKEN' }, 'vm1')).toThrow('The token of vm1 in the environment variable FLEET_FILE_TEST_TOKEN is not a warden serve token');
+      expect(refused(folder.path).message).toBe(`The token file of vm1, ${folder.path}, is a folder.`);
+      expect(refused(join(folder.path, 'fifo.json')).message).toMatch(/is not a regular file\.$/);
+    });
   });
 });

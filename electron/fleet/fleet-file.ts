@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync, statSync, type Stats } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import * as z from 'zod/mini';
 import '../../shared/zod-messages';
+import { TOKEN_TEXT, TOKEN_TEXT_RULE } from '../../shared/token-text';
 import { WardenError } from '../engine/errors';
 
 // The fleet file: every deployment an operator looks after, by name and group, and how to reach
@@ -11,11 +12,24 @@ import { WardenError } from '../engine/errors';
 // file that holds each one, or says the desktop app keeps it in the OS keychain (tokenKeychain).
 // Relative paths are relative to the fleet file's folder.
 
-const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
-const name = z.string().check(z.regex(NAME, 'a name of 1–64 letters, digits, _ . -'));
+// Not only dots: the console opens a deployment at /fleet/<name>/…, and a browser reads "." and ".." there as folders.
+const NAME = /^(?!\.+$)[A-Za-z0-9_.-]{1,64}$/;
+const name = z.string().check(z.regex(NAME, 'a name of 1–64 letters, digits, _ . - (not only dots)'));
 const path = z.string().check(z.minLength(1, 'a path'));
 const port = z.number().check(z.int('a whole number'), z.minimum(1, 'a port from 1 to 65535'), z.maximum(65535, 'a port from 1 to 65535'));
 const envName = z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name'));
+
+/** http(s)://host:port and nothing else: no user, path, query or fragment (the client adds /api/<method>). */
+function isAgentAddress(value: string): boolean {
+  if (/\s/.test(value)) return false;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  return (url.protocol === 'http:' || url.protocol === 'https:') && url.host !== '' && url.pathname === '/' && !value.includes('?') && !value.includes('#');
+}
 
 const deploymentJson = z.strictObject({
   name,
@@ -25,10 +39,15 @@ const deploymentJson = z.strictObject({
   /** The schema folder of a local file (default: the schema the command was given). */
   schema: z.optional(path),
   /** A `warden serve` agent reachable directly. */
-  url: z.optional(z.string().check(z.regex(/^https?:\/\/[^\s/]+\/?$/, 'an agent address like http://10.0.0.5:7373 (scheme, host and port only)'))),
+  url: z.optional(z.string().check(
+    // A password in the address would be a secret in clear, and would be printed wherever the address is.
+    z.refine((v) => !/^[^/]*\/\/[^/]*@/.test(v), 'an agent address without a user name or password (the agent\'s token comes from tokenEnv or tokenFile)'),
+    z.refine(isAgentAddress, 'an agent address like http://10.0.0.5:7373 (scheme, host and port only)'),
+  )),
   /** An agent listening on a VM's loopback, reached through `ssh -L`. */
   ssh: z.optional(z.strictObject({
-    host: z.string().check(z.regex(/^[A-Za-z0-9_.:-]{1,253}$/, 'a host name or address')),
+    // Never starting with "-": ssh would read it as an option.
+    host: z.string().check(z.regex(/^(?!-)[A-Za-z0-9_.:-]{1,253}$/, 'a host name or address (not starting with -)')),
     port: z.optional(port),
     user: z.string().check(z.regex(/^[a-z_][a-z0-9_.-]{0,31}$/i, 'a user name')),
     identityFile: z.optional(path),
@@ -111,7 +130,7 @@ function reachOf(d: DeploymentJson, at: string, file: string, base: string): Rea
   const token = tokenSource(d, at, file, base);
   if (d.url !== undefined) {
     if (d.remotePort !== undefined) throw invalid(file, `${at}.remotePort: `, 'remotePort is for ssh deployments.', 'Remove it, or use "ssh" instead of "url".');
-    return { kind: 'agent', url: d.url.replace(/\/$/, ''), token, database: d.database ?? null };
+    return { kind: 'agent', url: new URL(d.url).origin, token, database: d.database ?? null };
   }
   const ssh = d.ssh!;
   if (d.remotePort === undefined) throw invalid(file, `${at}.remotePort: `, 'an ssh deployment needs the port its agent listens on, on the VM\'s loopback.', 'Add "remotePort": 7373 (the agent\'s --port).');
@@ -144,21 +163,41 @@ export function parseFleet(raw: unknown, file: string): Fleet {
     throw invalid(file, where ? `${where}: ` : '', /[.)]$/.test(issue.message) ? issue.message : `${issue.message}.`, 'Each deployment has "name", "group" and one of "file", "url" or "ssh" (see the README\'s fleet section).');
   }
   const base = dirname(file);
-  const seen = new Set<string>();
+  const seen = new Map<string, string>();
   const deployments = parsed.data.deployments.map((d, i) => {
     const at = `deployments[${i}]`;
-    if (seen.has(d.name)) throw invalid(file, `${at}.name: `, `"${d.name}" names two deployments.`, 'Give each deployment its own name.');
-    seen.add(d.name);
+    const same = seen.get(d.name.toLowerCase());
+    if (same === d.name) throw invalid(file, `${at}.name: `, `"${d.name}" names two deployments.`, 'Give each deployment its own name.');
+    // vm1 and VM1 would be told apart by case alone, on the command line (--canary) as in the console.
+    if (same !== undefined) throw invalid(file, `${at}.name: `, `"${d.name}" and "${same}" differ only in case.`, 'Give each deployment a name of its own.');
+    seen.set(d.name.toLowerCase(), d.name);
     return { name: d.name, group: d.group, reach: reachOf(d, at, file, base) };
   });
   return { path: file, deployments };
 }
 
+/** Far more than any fleet needs (a hundred deployments take some 20 kB): a bigger file is not a fleet file. */
+export const MAX_FLEET_FILE_BYTES = 4 * 1024 * 1024;
+
+function statOf(path: string): Stats | null {
+  try {
+    return statSync(path);
+  } catch {
+    return null;
+  }
+}
+
 export function loadFleet(file: string): Fleet {
-  if (!existsSync(file)) throw new WardenError('NOT_FOUND', `There is no fleet file at ${file}.`, 'Give the path of a fleet JSON file with --fleet.');
+  const stat = statOf(file);
+  if (!stat) throw new WardenError('NOT_FOUND', `There is no fleet file at ${file}.`, 'Give the path of a fleet JSON file with --fleet.');
+  // A folder, a FIFO or a device is refused before it is read (reading a FIFO would wait forever).
+  if (stat.isDirectory()) throw new WardenError('IS_DIRECTORY', `The fleet file ${file} is a folder.`, 'Give the path of the fleet JSON file itself with --fleet.');
+  if (!stat.isFile()) throw new WardenError('NOT_REGULAR_FILE', `The fleet file ${file} is not a regular file.`, 'Give the path of a fleet JSON file with --fleet.');
+  if (stat.size > MAX_FLEET_FILE_BYTES) throw invalid(file, '', `it holds ${stat.size} bytes, more than a fleet file's ${MAX_FLEET_FILE_BYTES}.`, 'Check that --fleet names the fleet JSON file.');
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    // Editors on Windows may start a UTF-8 file with a byte-order mark, which JSON.parse refuses.
+    raw = JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));
   } catch (err) {
     throw invalid(file, '', `it is not JSON (${(err as Error).message}).`, 'Fix the JSON syntax.');
   }
@@ -171,6 +210,37 @@ export function withKeychain(fleet: Fleet, lookup: KeychainLookup): Fleet {
     ...fleet,
     deployments: fleet.deployments.map((d) => (d.reach.kind !== 'file' && 'keychain' in d.reach.token ? { ...d, reach: { ...d.reach, token: { keychain: lookup } } } : d)),
   };
+}
+
+/**
+ * A token file must be a file, and one only its owner can read, as ssh insists for a private key
+ * (ssh's rule: a file of ours with any group or other permission is refused; one of another owner,
+ * e.g. root:warden 0640, is that owner's choice). An operator token readable by every user of the
+ * machine lets any of them migrate or restore the agent's database.
+ */
+export function unsafeTokenFile(path: string, options: { pipes?: boolean } = {}): string | null {
+  const stat = statOf(path);
+  if (!stat) return null; // reading it says why
+  if (stat.isDirectory()) return 'is a folder';
+  // A pipe is refused where nobody may be writing to it (reading would wait forever); `warden serve --token-file <(pass show …)` takes one.
+  if (!stat.isFile() && !(options.pipes && stat.isFIFO())) return 'is not a regular file';
+  if (process.platform !== 'win32' && stat.uid === process.getuid?.() && (stat.mode & 0o077) !== 0) {
+    return `can be read or changed by other users (permissions ${(stat.mode & 0o777).toString(8).padStart(4, '0')}), so it is not used`;
+  }
+  return null;
+}
+
+function refuseUnsafeTokenFile(path: string, deployment: string): void {
+  const problem = unsafeTokenFile(path);
+  if (problem === null) return;
+  const hint = problem.startsWith('can be read') ? `Make it yours alone: chmod 600 ${path}` : "Point tokenFile in the fleet file at the file holding the agent's token.";
+  throw new WardenError('UNAUTHORIZED', `The token file of ${deployment}, ${path}, ${problem}.`, hint);
+}
+
+/** A token as agents take it; anything else (two lines, non-ASCII) could not even be sent, and would be blamed on the agent. */
+function tokenText(value: string, where: string, deployment: string): string {
+  if (TOKEN_TEXT.test(value)) return value;
+  throw new WardenError('UNAUTHORIZED', `The token of ${deployment} in ${where} is not a warden serve token: a token is ${TOKEN_TEXT_RULE}.`, `Put the agent's operator token alone in ${where}.`);
 }
 
 /** Reads a deployment's token from where the fleet file says it is. */
@@ -186,13 +256,30 @@ export function readToken(source: TokenSource, deployment: string): string {
   if ('env' in source) {
     const value = process.env[source.env]?.trim();
     if (!value) throw new WardenError('UNAUTHORIZED', `The token of ${deployment} is not set: the environment variable ${source.env} is empty.`, `Export ${source.env} with the agent's token.`);
-    return value;
+    return tokenText(value, `the environment variable ${source.env}`, deployment);
   }
+  refuseUnsafeTokenFile(source.file, deployment);
   try {
     const value = readFileSync(source.file, 'utf8').trim();
-    if (value) return value;
+    if (value) return tokenText(value, source.file, deployment);
   } catch (err) {
+    if (err instanceof WardenError) throw err;
     throw new WardenError('UNAUTHORIZED', `The token of ${deployment} cannot be read from ${source.file} (${(err as NodeJS.ErrnoException).code ?? 'error'}).`, 'Check the tokenFile path in the fleet file.');
   }
   throw new WardenError('UNAUTHORIZED', `The token file of ${deployment}, ${source.file}, is empty.`, "Write the agent's token into it.");
+}
+
+const LOOPBACK_HOST = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/i;
+
+/**
+ * One warning per agent reached over plain HTTP beyond this machine: its operator token crosses
+ * the network unencrypted with every call (as `warden serve` warns when it listens beyond loopback).
+ */
+export function plainHttpWarnings(deployments: Deployment[]): string[] {
+  return deployments.flatMap(({ name, reach }) => {
+    if (reach.kind !== 'agent') return [];
+    const url = new URL(reach.url);
+    if (url.protocol !== 'http:' || LOOPBACK_HOST.test(url.hostname)) return [];
+    return [`warning: ${name} is reached over plain HTTP (${reach.url}): its token crosses the network unencrypted with every call. Reach it through "ssh" (the agent on the VM's loopback), or put TLS in front of it (https://).`];
+  });
 }

@@ -31,6 +31,17 @@ export async function runFleetRollout(host: HostContext, fleet: Fleet, defaultSc
   if (deployments.length === 0) {
     throw new WardenError('INVALID_INPUT', `The fleet file has no deployment in the group "${input.group}".`, 'Pick another group on the Fleet page.', { field: 'group' });
   }
+  // One rollout per host at a time: two would rehearse and migrate the same deployments side by side, each halting on the other's work.
+  const running = host.jobs.list().find((j) => j.kind === 'fleetMigrate' && j.state === 'running');
+  if (running) {
+    const to = (running.options as { to?: string }).to;
+    throw new WardenError(
+      'ALREADY_EXISTS',
+      `A rolling migrate is already under way on this host: to ${to}, started by ${running.startedBy} at ${running.startedAt}. A second one is not started.`,
+      'Wait for it to end (the Jobs panel shows it), or cancel it there, then start again.',
+      { jobId: running.id },
+    );
+  }
   const id = input.operationId ?? `job-${randomUUID()}`;
   const operation = host.operations.start(id);
   const { to, canary, parallel, group } = input;

@@ -184,7 +184,12 @@ export async function rollingMigrate(fleet: Fleet, deployments: Deployment[], op
     if (failed.length > 0) {
       await readVersions(targets);
       const why = failed.map((t) => `${t.deployment.name}: ${t.entry.detail}`).join('; ');
-      return report('halted', `the rehearsal did not pass on ${failed.length} deployment(s), so no database was touched (${why})`, null);
+      const unreachable = failed.filter((t) => t.entry.outcome === 'unreachable').length;
+      const what = [
+        failed.length > unreachable ? `the rehearsal did not pass on ${failed.length - unreachable} deployment(s)` : '',
+        unreachable > 0 ? `${unreachable} deployment(s) could not be reached` : '',
+      ].filter(Boolean).join(' and ');
+      return report('halted', `${what}, so no database was touched (${why})`, null);
     }
     if (options.signal?.aborted) {
       await readVersions(targets);
@@ -196,6 +201,9 @@ export async function rollingMigrate(fleet: Fleet, deployments: Deployment[], op
       return report('completed', null, null);
     }
     canary.entry.canary = true;
+    if (options.canary !== undefined && canary.deployment.name !== options.canary) {
+      say(`${options.canary} is already at ${options.to}: ${canary.deployment.name} is the canary instead`);
+    }
     if (!(await migrateTarget(canary, options.to, say))) {
       untouched(targets, canary);
       await readVersions(targets);

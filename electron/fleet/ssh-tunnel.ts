@@ -12,6 +12,10 @@ export class TunnelFailed extends Error {}
 export interface Tunnel {
   /** http://127.0.0.1:<local port> */
   origin: string;
+  /** Settles when ssh has exited (closed, or the connection to the VM lost): the tunnel is no more. */
+  ended: Promise<void>;
+  /** Everything ssh has written to stderr so far (e.g. "channel 2: open failed: connect failed: Connection refused"). */
+  said(): string;
   close(): Promise<void>;
 }
 
@@ -42,6 +46,15 @@ function accepts(port: number): Promise<boolean> {
   });
 }
 
+/**
+ * A path as the value of an ssh option: ssh splits an option's value at spaces (unless quoted) and
+ * expands %-tokens in IdentityFile and UserKnownHostsFile ("%d" is the home folder), so a path like
+ * "/Users/Jane Doe/…" or "…/100%/…" would name other files. Quoted, with \ and " escaped and % doubled.
+ */
+export function sshPathValue(path: string): string {
+  return `"${path.replace(/[\\"]/g, '\\$&').replace(/%/g, '%%')}"`;
+}
+
 export function sshArguments(target: SshTarget, localPort: number, remotePort: number): string[] {
   return [
     '-N',
@@ -51,9 +64,10 @@ export function sshArguments(target: SshTarget, localPort: number, remotePort: n
     '-o', 'ExitOnForwardFailure=yes',
     '-o', 'ConnectTimeout=10',
     '-o', 'ServerAliveInterval=15',
-    ...(target.identityFile ? ['-i', target.identityFile, '-o', 'IdentitiesOnly=yes'] : []),
+    // Not -i: ssh looks for that file by its literal name before expanding %-tokens, and skips it when not found.
+    ...(target.identityFile ? ['-o', `IdentityFile=${sshPathValue(target.identityFile)}`, '-o', 'IdentitiesOnly=yes'] : []),
     // A known_hosts file of the fleet's own: the host key must be in it (never accepted blindly).
-    ...(target.knownHostsFile ? ['-o', `UserKnownHostsFile=${target.knownHostsFile}`, '-o', 'StrictHostKeyChecking=yes'] : []),
+    ...(target.knownHostsFile ? ['-o', `UserKnownHostsFile=${sshPathValue(target.knownHostsFile)}`, '-o', 'StrictHostKeyChecking=yes'] : []),
     `${target.user}@${target.host}`,
   ];
 }
@@ -70,7 +84,8 @@ export async function openTunnel(target: SshTarget, remotePort: number, sshComma
   openTunnels.add(child);
   child.once('exit', () => openTunnels.delete(child));
   let stderr = '';
-  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  // The last 16 kB: what ssh says about the latest failures, however long the tunnel lives.
+  child.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-16_384)));
   const exited = new Promise<string>((resolve) => {
     child.once('error', (err) => resolve(`ssh could not start (${(err as NodeJS.ErrnoException).code ?? err.message})`));
     child.once('exit', (code, signal) => resolve(`ssh exited (${signal ?? `code ${code}`})${stderr.trim() ? `: ${lastLines(stderr)}` : ''}`));
@@ -88,6 +103,8 @@ export async function openTunnel(target: SshTarget, remotePort: number, sshComma
   }
   return {
     origin: `http://127.0.0.1:${localPort}`,
+    ended: exited.then(() => undefined),
+    said: () => stderr,
     async close() {
       if (gone === null) {
         child.kill('SIGTERM');

@@ -52,9 +52,9 @@ describe('FleetTokens', () => {
     expect(new FleetTokens(file, keychain(undefined, 'basic_text'), 'win32').unavailable()).toBeNull();
   });
 
-  it('refuses what is not a token (blanks, control characters, empty, too long)', () => {
+  it('refuses what agents would not take as a token (blanks, control characters, too short, too long)', () => {
     const tokens = new FleetTokens(storeIn(), keychain(), 'linux');
-    for (const bad of ['', 'two words', 'line\nbreak', 'x'.repeat(4097), 'tab\there']) {
+    for (const bad of ['', 'short', 'two words in a token', 'line\nbreak-0123456789', 'x'.repeat(513), 'tab\there-0123456789', 'non-ascii-tökén-0123456789']) {
       expect(codeOf(() => tokens.keep(FLEET, 'vm1', bad))).toMatch(/^INVALID_INPUT: That is not an agent token/);
     }
   });

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import * as z from 'zod/mini';
+import { TOKEN_TEXT, TOKEN_TEXT_RULE } from '../../shared/token-text';
 import '../../shared/zod-messages';
 import { WardenError } from '../engine/errors';
 import type { KeychainLookup } from '../fleet/fleet-file';
@@ -21,8 +22,6 @@ export interface Encryption {
 
 const storeFile = z.object({ version: z.literal(1), tokens: z.record(z.string(), z.string()) });
 
-/** A token as an agent prints it: printable ASCII without blanks, at most 4 KB. */
-const TOKEN = /^[\x21-\x7e]{1,4096}$/;
 
 const keyOf = (fleetPath: string, deployment: string) => `${fleetPath}\n${deployment}`;
 
@@ -45,8 +44,8 @@ export class FleetTokens {
   keep(fleetPath: string, deployment: string, token: string): void {
     const why = this.unavailable();
     if (why) throw new WardenError('NOT_SUPPORTED', `The token of ${deployment} was not kept: ${why}.`, 'Give the token by "tokenEnv" or "tokenFile" in the fleet file instead, or start a secret service and try again.');
-    if (!TOKEN.test(token)) {
-      throw new WardenError('INVALID_INPUT', `That is not an agent token: a token is 1 to 4,096 printable characters without spaces.`, 'Paste the token the agent printed when it started (warden serve).', { field: 'token' });
+    if (!TOKEN_TEXT.test(token)) {
+      throw new WardenError('INVALID_INPUT', `That is not an agent token: a token is ${TOKEN_TEXT_RULE}.`, 'Paste the token the agent printed when it started (warden serve).', { field: 'token' });
     }
     const tokens = this.read();
     tokens[keyOf(fleetPath, deployment)] = this.encryption.encryptString(token).toString('base64');

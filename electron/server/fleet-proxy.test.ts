@@ -22,7 +22,7 @@ describe('warden serve --fleet: fleet status and deployments through the host', 
     await initialize(contextFor(join(dir, 'remote.db')), { to: '1.0.0' });
     await initialize(contextFor(join(dir, 'local.db')));
     agent = await startHttpHost({ databases: [join(dir, 'remote.db')], schemaDir: SHIPPED_SCHEMA_DIR, port: 0, rendererDir: join(dir, 'none'), healthIntervalMs: 1000, workers: 1 });
-    writeFileSync(join(dir, 'agent.token'), agent.token);
+    writeFileSync(join(dir, 'agent.token'), agent.token, { mode: 0o600 });
     writeFileSync(join(dir, 'fleet.json'), JSON.stringify({
       deployments: [
         { name: 'remote', group: 'production', url: agent.origin, tokenFile: 'agent.token' },

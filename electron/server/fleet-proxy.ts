@@ -6,7 +6,7 @@ import { HTTP_OPERATOR_HEADER, type CallEnvelope } from '../../shared/transport'
 import { DatabaseRegistry } from '../api/database-registry';
 import { dispatch } from '../api/dispatch';
 import type { HostContext } from '../api/host-context';
-import { openEndpoint, send, Unreachable, type OpenEndpoint } from '../fleet/deployment-client';
+import { AnswerAbandoned, answerDeadlineMs, envelopeOf, openEndpoint, refusalOf, send, Unreachable, type ClientOptions, type OpenEndpoint } from '../fleet/deployment-client';
 import type { Deployment, Fleet } from '../fleet/fleet-file';
 import type { HostEvent } from '../../shared/types';
 import { subscribeAgentEvents } from '../fleet/agent-events';
@@ -36,6 +36,7 @@ export class FleetProxy {
   constructor(
     private readonly fleet: Fleet,
     private readonly host: HostContext,
+    private readonly deadlines: Pick<ClientOptions, 'timeoutMs' | 'quickTimeoutMs'> = {},
   ) {}
 
   deployment(name: string): Deployment | null {
@@ -57,12 +58,17 @@ export class FleetProxy {
   private endpoint(deployment: Deployment): Promise<OpenEndpoint> {
     let open = this.endpoints.get(deployment.name);
     if (!open) {
-      open = openEndpoint(deployment, {});
-      // A tunnel that failed is tried again at the next call.
-      open.catch(() => this.endpoints.delete(deployment.name));
-      this.endpoints.set(deployment.name, open);
+      const opening = openEndpoint(deployment, {});
+      // A tunnel that failed, or that ends later (the VM rebooted, the connection dropped), is opened again at the next call.
+      opening.then((e) => e.ended, () => undefined).then(() => this.forget(deployment, opening));
+      this.endpoints.set(deployment.name, (open = opening));
     }
     return open;
+  }
+
+  /** The next call opens the deployment again: a new tunnel, and its token read afresh. */
+  private forget(deployment: Deployment, open?: Promise<OpenEndpoint>): void {
+    if (open === undefined || this.endpoints.get(deployment.name) === open) this.endpoints.delete(deployment.name);
   }
 
   /** `operator`: the person the call acts for; a local file records it, an agent is told it (X-Warden-Operator). */
@@ -75,15 +81,28 @@ export class FleetProxy {
       const envelope = await dispatch(this.localHost(deployment as Deployment & { reach: { kind: 'file' } }), method, input, { operator });
       return { status: envelope.ok ? 200 : HTTP_STATUS[envelope.error.code], body: envelope };
     }
+    const hint = 'Check that its agent runs (and its SSH tunnel, if it has one) and that the fleet file gives its operator token, then Refresh.';
+    const unreachable = (why: string) => answer(502, { code: 'INTERNAL', message: `The deployment ${deployment.name} cannot be reached: ${why}`, hint, consoleHint: hint });
+    let reply: { status: number; text: string };
+    let endpoint;
     try {
-      const { endpoint } = await this.endpoint(deployment);
+      endpoint = (await this.endpoint(deployment)).endpoint;
       const named = operator ?? this.host.identity.operator;
-      const reply = await send(endpoint, `/api/${method}`, JSON.stringify(input ?? {}), 30 * 60_000, named ? { [HTTP_OPERATOR_HEADER]: encodeURIComponent(named) } : {});
-      return { status: reply.status, body: JSON.parse(reply.text) as CallEnvelope<unknown> };
+      reply = await send(endpoint, `/api/${method}`, JSON.stringify(input ?? {}), answerDeadlineMs(method, this.deadlines), named ? { [HTTP_OPERATOR_HEADER]: encodeURIComponent(named) } : {});
     } catch (err) {
-      const why = err instanceof Unreachable ? err.message : `${deployment.name} did not answer ${method} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`;
-      return answer(502, { code: 'INTERNAL', message: `The deployment ${deployment.name} cannot be reached: ${why}`, hint: 'Check that its agent runs (and its SSH tunnel, if it has one), then Refresh.' });
+      if (err instanceof Unreachable) return unreachable(err.message);
+      return unreachable(`${deployment.name} did not answer ${method} (${err instanceof AnswerAbandoned ? err.message : (err as NodeJS.ErrnoException).code ?? (err as Error).message}).`);
     }
+    const envelope = envelopeOf(reply.text);
+    if (envelope === null) return unreachable(`${endpoint.address} answered ${method} with HTTP ${reply.status} and no Schema Warden answer: is it a warden serve agent?`);
+    // The agent refused this host's token for it (from the fleet file), not this console's: say so, never "your token".
+    if (!envelope.ok && [401, 403, 421].includes(reply.status)) {
+      // The token may have been replaced in its file since: read it again at the next call.
+      if (reply.status === 401) this.forget(deployment);
+      const refusal = { code: envelope.error.code, message: refusalOf(endpoint, method, reply.status, envelope.error), hint, consoleHint: hint };
+      return reply.status === 403 ? answer(403, refusal) : unreachable(refusal.message);
+    }
+    return { status: reply.status, body: envelope };
   }
 
   /** The deployment's events: this host's own stream for a local file, the agent's stream passed on otherwise. */

@@ -29,6 +29,7 @@ import { BodyTooLarge, ClientGone, discardBody, readJsonBody } from './json-body
 import { bearerToken, createToken, hostAllowed, hostHeadersFor, operatorFrom } from './request-guards';
 import { FleetProxy } from './fleet-proxy';
 import type { Fleet } from '../fleet/fleet-file';
+import type { ClientOptions } from '../fleet/deployment-client';
 import { metricsText, METRICS_CONTENT_TYPE, type DatabaseSample } from './metrics';
 import { mayCall, refusedToReadOnly, roleOf, type HostTokens } from './token-roles';
 import { newestVerifiedBackup } from '../../shared/newest-verified-backup';
@@ -57,7 +58,7 @@ export interface HttpHostOptions {
   /** The person actions are recorded for when the console names none (`--operator`); without it the console asks. */
   operator?: string;
   /** `--fleet FILE`: the fleet page, and each deployment opened in the console through this host. */
-  fleet?: { fleet: Fleet; defaultSchemaDir: string };
+  fleet?: { fleet: Fleet; defaultSchemaDir: string; deadlines?: Pick<ClientOptions, 'timeoutMs' | 'quickTimeoutMs'> };
   /** The operator's and the read-only token (each made at random when not given). */
   tokens?: Partial<HostTokens>;
 }
@@ -126,7 +127,11 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     registry,
     schemas,
     operations: new Operations(),
-    jobs: new Jobs((job) => events.broadcast({ type: 'job', job })),
+    jobs: new Jobs((job) => {
+      events.broadcast({ type: 'job', job });
+      // A backup, migrate, restore… has just changed what /api/health and /metrics report: the next answer checks afresh, not up to an interval later.
+      if (job.state !== 'running' && job.kind !== 'query') health.invalidate();
+    }),
     integrity: new IntegrityMemory(),
     identity: { via: 'warden serve', operator: options.operator ?? null, asksForOperator: !options.operator },
     engine,
@@ -135,8 +140,8 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
       placeNewDatabase: async (fileName) => join(dataDir, fileName),
     },
   };
-  if (options.fleet) Object.assign(host.capabilities, fleetCapabilities(host, options.fleet.fleet, options.fleet.defaultSchemaDir));
-  const proxy = options.fleet ? new FleetProxy(options.fleet.fleet, host) : null;
+  if (options.fleet) Object.assign(host.capabilities, fleetCapabilities(host, options.fleet.fleet, options.fleet.defaultSchemaDir, options.fleet.deadlines));
+  const proxy = options.fleet ? new FleetProxy(options.fleet.fleet, host, options.fleet.deadlines) : null;
   /** The last check of each database, for GET /metrics. */
   const samples = new Map<string, DatabaseSample>();
   /** When the newest verified backup was taken; a backup folder that cannot be read counts as none (its check says why). */

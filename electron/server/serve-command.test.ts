@@ -1,5 +1,6 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT, tempDir } from '../engine/test-support/fixtures';
@@ -63,7 +64,7 @@ describe('warden serve', () => {
     const dir = tempDir();
     const operator = 'operator-token-from-the-environment';
     const readOnly = 'read-only-token-from-a-file';
-    writeFileSync(join(dir, 'ro.token'), `${readOnly}\n`);
+    writeFileSync(join(dir, 'ro.token'), `${readOnly}\n`, { mode: 0o600 });
     const server = serve(['--db', join(dir, 'x.db'), '--port', '0', '--read-only-token-file', join(dir, 'ro.token')], { WARDEN_TOKEN: operator });
     const printed = await server.ready;
     expect(printed).toContain(`Authorization: Bearer ${operator}`);
@@ -76,10 +77,27 @@ describe('warden serve', () => {
     server.child.kill('SIGTERM');
     expect(await code).toBe(0);
 
-    writeFileSync(join(dir, 'short.token'), 'abc');
+    writeFileSync(join(dir, 'short.token'), 'abc', { mode: 0o600 });
     const refused = spawnSync(process.execPath, ['--import', 'tsx', CLI, 'serve', '--db', join(dir, 'x.db'), '--port', '0', '--token-file', join(dir, 'short.token')], { cwd: REPO_ROOT, encoding: 'utf8' });
     expect(refused.status).toBe(64);
     expect(refused.stderr).toContain(`The token in ${join(dir, 'short.token')} is not usable`);
+
+    // The fleet's rule on the agent's side too: an operator token every user of the machine can read is refused (ssh's rule for keys).
+    writeFileSync(join(dir, 'open.token'), 'an-operator-token-anyone-can-read', { mode: 0o644 });
+    chmodSync(join(dir, 'open.token'), 0o644);
+    const open = spawnSync(process.execPath, ['--import', 'tsx', CLI, 'serve', '--db', join(dir, 'x.db'), '--port', '0', '--token-file', join(dir, 'open.token')], { cwd: REPO_ROOT, encoding: 'utf8' });
+    expect(open.status).toBe(64);
+    expect(open.stderr).toContain(`The token file ${join(dir, 'open.token')} can be read or changed by other users (permissions 0644), so it is not used.`);
+    expect(open.stderr).not.toContain('an-operator-token-anyone-can-read');
+
+    // A pipe is still taken (`--token-file <(pass show warden)` keeps the token off the disk).
+    execFileSync('mkfifo', ['-m', '600', join(dir, 'pipe.token')]);
+    void writeFile(join(dir, 'pipe.token'), 'an-operator-token-from-a-pipe');
+    const piped = serve(['--db', join(dir, 'x.db'), '--port', '0', '--token-file', join(dir, 'pipe.token')]);
+    expect(await piped.ready).toContain('Authorization: Bearer an-operator-token-from-a-pipe');
+    const pipedExit = exited(piped.child);
+    piped.child.kill('SIGTERM');
+    await pipedExit;
   });
 
   it('refuses a bad port as a usage error (exit 64)', () => {

@@ -1,10 +1,11 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { OPERATOR_NAME, OPERATOR_NAME_RULE } from '../../shared/operator-name';
+import { TOKEN_TEXT, TOKEN_TEXT_RULE } from '../../shared/token-text';
 import { errorInfoOf } from '../api/error-info';
 import { formatError } from '../cli/output';
 import type { HttpHost } from './http-host';
-import { loadFleet } from '../fleet/fleet-file';
+import { loadFleet, plainHttpWarnings, unsafeTokenFile } from '../fleet/fleet-file';
 
 // `warden serve`: the web console and the API over HTTP, plus GET /api/health. It initializes
 // nothing by itself; a database that is not initialized is reported (degraded) until someone
@@ -86,7 +87,6 @@ function untilStopped(server: HttpHost): Promise<void> {
   });
 }
 
-const TOKEN_TEXT = /^[A-Za-z0-9._~+/=-]{16,512}$/;
 
 /**
  * A token from its file (--token-file), else its environment variable, else none (the host makes
@@ -95,6 +95,9 @@ const TOKEN_TEXT = /^[A-Za-z0-9._~+/=-]{16,512}$/;
  */
 function tokenFrom(file: string | undefined, variable: string, userPath: (path: string) => string): string | undefined {
   const where = file === undefined ? `the environment variable ${variable}` : userPath(file);
+  // The agent's side of the fleet's rule: a token file only its owner can read (ssh's rule for keys).
+  const unsafe = file === undefined ? null : unsafeTokenFile(userPath(file), { pipes: true });
+  if (unsafe !== null) throw new TokenRefused(`The token file ${where} ${unsafe}.`);
   let value: string | undefined;
   try {
     value = file === undefined ? process.env[variable] : readFileSync(userPath(file), 'utf8');
@@ -103,11 +106,17 @@ function tokenFrom(file: string | undefined, variable: string, userPath: (path: 
   }
   if (value === undefined || value === '') return undefined;
   const token = value.trim();
-  if (!TOKEN_TEXT.test(token)) throw new TokenRefused(`The token in ${where} is not usable: a token is 16 to 512 letters, digits or . _ ~ + / = - on one line.`);
+  if (!TOKEN_TEXT.test(token)) throw new TokenRefused(`The token in ${where} is not usable: a token is ${TOKEN_TEXT_RULE}.`);
   return token;
 }
 
 class TokenRefused extends Error {}
+
+function fleetWithWarnings(path: string) {
+  const fleet = loadFleet(path);
+  for (const warning of plainHttpWarnings(fleet.deployments)) process.stderr.write(`${warning}\n`);
+  return fleet;
+}
 
 async function serve(options: ServeOptions, defaults: ServeDefaults): Promise<void> {
   const databases = (options.db.length ? options.db : [defaults.db]).map(defaults.userPath);
@@ -133,7 +142,7 @@ async function serve(options: ServeOptions, defaults: ServeDefaults): Promise<vo
       healthIntervalMs: options.healthInterval * 1000,
       operator: options.operator,
       tokens,
-      fleet: options.fleet === undefined ? undefined : { fleet: loadFleet(defaults.userPath(options.fleet)), defaultSchemaDir: defaults.userPath(options.schema) },
+      fleet: options.fleet === undefined ? undefined : { fleet: fleetWithWarnings(defaults.userPath(options.fleet)), defaultSchemaDir: defaults.userPath(options.schema) },
     });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
