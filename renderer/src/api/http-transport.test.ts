@@ -32,6 +32,36 @@ describe('httpTransport', () => {
     expect(fetch.mock.calls[1][1].headers).toEqual({ 'Content-Type': 'application/json', Authorization: 'Bearer t' });
   });
 
+  it('opens one event stream for all its subscribers, and closes it when the last one leaves', () => {
+    const opened: { url: string; closed: boolean; onmessage: ((m: { data: string }) => void) | null }[] = [];
+    vi.stubGlobal('EventSource', class {
+      url: string;
+      closed = false;
+      onmessage: ((m: { data: string }) => void) | null = null;
+      constructor(url: string) {
+        this.url = url;
+        opened.push(this);
+      }
+      close() {
+        this.closed = true;
+      }
+    });
+    const transport = httpTransport('t0k3n', '/fleet/vm1');
+    const seen: string[][] = [[], [], []];
+    const leave = seen.map((into) => transport.subscribe((event) => into.push(event.type)));
+    // A browser keeps six connections per host: a stream per subscriber left none for the calls.
+    expect(opened.map((s) => s.url)).toEqual(['/fleet/vm1/api/events?token=t0k3n']);
+    opened[0].onmessage!({ data: JSON.stringify({ type: 'job', job: {} }) });
+    expect(seen).toEqual([['job'], ['job'], ['job']]);
+    leave[0]();
+    leave[1]();
+    expect(opened[0].closed).toBe(false);
+    leave[2]();
+    expect(opened[0].closed).toBe(true);
+    transport.subscribe(() => undefined);
+    expect(opened).toHaveLength(2);
+  });
+
   it('passes error envelopes through as they are', async () => {
     const error = { code: 'UNKNOWN_DATABASE', message: 'No database "x" is served here.' };
     vi.stubGlobal('fetch', async () => new Response(JSON.stringify({ ok: false, error }), { status: 404 }));

@@ -39,6 +39,10 @@ const UNREACHABLE: ErrorInfo = {
 
 /** POST /api/<method> with the bearer token; events as server-sent events from /api/events. */
 export function httpTransport(token: string | null, base = ''): Transport {
+  // One event stream for every subscriber: a browser keeps at most six connections to a host over
+  // HTTP/1.1, and a stream per hook had taken them all — the next call (a Cancel) waited forever.
+  const listeners = new Set<(event: HostEvent) => void>();
+  let source: EventSource | null = null;
   return {
     kind: 'http',
     async call(method, input) {
@@ -63,10 +67,22 @@ export function httpTransport(token: string | null, base = ''): Transport {
       return failure(errorForStatus(response.status));
     },
     subscribe(listener) {
-      const source = new EventSource(`${base}/api/events${token ? `?token=${encodeURIComponent(token)}` : ''}`);
-      // Keep-alives are SSE comments and never reach onmessage: every message is one HostEvent.
-      source.onmessage = (message: MessageEvent<string>) => listener(JSON.parse(message.data) as HostEvent);
-      return () => source.close();
+      listeners.add(listener);
+      if (!source) {
+        source = new EventSource(`${base}/api/events${token ? `?token=${encodeURIComponent(token)}` : ''}`);
+        // Keep-alives are SSE comments and never reach onmessage: every message is one HostEvent.
+        source.onmessage = (message: MessageEvent<string>) => {
+          const event = JSON.parse(message.data) as HostEvent;
+          for (const each of [...listeners]) each(event);
+        };
+      }
+      return () => {
+        listeners.delete(listener);
+        if (listeners.size === 0) {
+          source?.close();
+          source = null;
+        }
+      };
     },
   };
 }
