@@ -1,13 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import type { ValidInput } from '../../shared/contract';
 import type { RolloutDeployment, RolloutOutcome, RolloutReport } from '../../shared/fleet-types';
-import { FLEET_JOB_DB, type Progress } from '../../shared/types';
-import { errorInfoOf } from '../api/error-info';
+import type { Progress } from '../../shared/types';
 import type { HostContext } from '../api/host-context';
-import { actorFor } from '../engine/actor';
 import { WardenError } from '../engine/errors';
 import type { Fleet } from './fleet-file';
-import { inGroup } from './fleet-status';
+import { runFleetJob } from './fleet-job';
 import { rollingMigrate } from './rolling-migrate';
 
 // A rolling migrate started from the console's Fleet page (`warden serve --fleet FILE`): the CLI's
@@ -27,10 +24,6 @@ export function rolloutProgress(deployments: RolloutDeployment[]): Progress {
 }
 
 export async function runFleetRollout(host: HostContext, fleet: Fleet, defaultSchemaDir: string, input: ValidInput<'fleetMigrate'>, operator: string | undefined): Promise<RolloutReport> {
-  const deployments = inGroup(fleet, input.group);
-  if (deployments.length === 0) {
-    throw new WardenError('INVALID_INPUT', `The fleet file has no deployment in the group "${input.group}".`, 'Pick another group on the Fleet page.', { field: 'group' });
-  }
   // One rollout per host at a time: two would rehearse and migrate the same deployments side by side, each halting on the other's work.
   const running = host.jobs.list().find((j) => j.kind === 'fleetMigrate' && j.state === 'running');
   if (running) {
@@ -42,34 +35,14 @@ export async function runFleetRollout(host: HostContext, fleet: Fleet, defaultSc
       { jobId: running.id },
     );
   }
-  const id = input.operationId ?? `job-${randomUUID()}`;
-  const operation = host.operations.start(id);
-  const { to, canary, parallel, group } = input;
-  const job = host.jobs.start({ id, kind: 'fleetMigrate', db: FLEET_JOB_DB, options: { to, canary, parallel, group }, startedBy: actorFor(operator) });
-  try {
-    const report = await rollingMigrate(
+  const { operationId, to, canary, parallel, group } = input;
+  return runFleetJob(host, fleet, { kind: 'fleetMigrate', operationId, group, options: { to, canary, parallel, group }, operator }, ({ deployments, signal, report }) =>
+    rollingMigrate(
       fleet,
       deployments,
-      {
-        to, canary, parallel,
-        signal: operation.signal,
-        stopWith: 'Cancel in the Jobs panel',
-        onProgress: () => undefined,
-        onChange: (entries) => {
-          const progress = rolloutProgress(entries);
-          job.progress(progress);
-          host.emit({ type: 'progress', operationId: id, db: FLEET_JOB_DB, progress });
-        },
-      },
+      { to, canary, parallel, signal, stopWith: 'Cancel in the Jobs panel', onProgress: () => undefined, onChange: (entries) => report(rolloutProgress(entries)) },
       // Local files run in this host's engine workers; each deployment acts for the operator who started the rollout.
       { defaultSchemaDir, engine: host.engine, operator },
-    );
-    job.done(report);
-    return report;
-  } catch (err) {
-    job.failed(errorInfoOf(err));
-    throw err;
-  } finally {
-    operation.finish();
-  }
+    ),
+  );
 }

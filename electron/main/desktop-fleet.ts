@@ -153,9 +153,10 @@ export class DesktopFleet {
   private async status(capabilities: FleetCapabilities, group: string | undefined): Promise<FleetStatusReport> {
     const { fleet } = this.current();
     const report = await capabilities.fleetStatus(group);
-    const keptByApp = new Set(fleet.deployments.filter((d) => d.reach.kind !== 'file' && 'keychain' in d.reach.token).map((d) => d.name));
+    const inKeychain = new Set(fleet.deployments.filter((d) => d.reach.kind !== 'file' && 'keychain' in d.reach.token).map((d) => d.name));
+    const kept = this.options.tokens.keptFor(fleet.path);
     for (const d of report.deployments) {
-      if (keptByApp.has(d.name)) d.keychain = this.options.tokens.has(fleet.path, d.name) ? 'kept' : 'missing';
+      if (inKeychain.has(d.name)) d.keychain = kept.has(d.name) ? 'kept' : 'missing';
     }
     return report;
   }

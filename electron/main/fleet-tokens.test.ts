@@ -34,7 +34,7 @@ describe('FleetTokens', () => {
     expect(onDisk).not.toContain(TOKEN);
     expect(onDisk).not.toContain(Buffer.from(TOKEN).toString('base64'));
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    expect(tokens.has(FLEET, 'vm1')).toBe(true);
+    expect(tokens.keptFor(FLEET).has('vm1')).toBe(true);
     expect(tokens.lookupFor(FLEET)('vm1')).toBe(TOKEN);
     // Another fleet file with a deployment of the same name does not get it.
     expect(tokens.lookupFor('/home/qa/fleet.json')('vm1')).toBeNull();

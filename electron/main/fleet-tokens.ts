@@ -61,8 +61,10 @@ export class FleetTokens {
     return true;
   }
 
-  has(fleetPath: string, deployment: string): boolean {
-    return keyOf(fleetPath, deployment) in this.read();
+  /** The deployments of this fleet file whose token is kept (one read of the store). */
+  keptFor(fleetPath: string): Set<string> {
+    const prefix = keyOf(fleetPath, '');
+    return new Set(Object.keys(this.read()).filter((key) => key.startsWith(prefix)).map((key) => key.slice(prefix.length)));
   }
 
   /** The lookup a fleet's tokenKeychain deployments read their token with (see withKeychain). */
