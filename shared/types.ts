@@ -281,6 +281,10 @@ export interface RestorePreview {
 export interface MigrateResult extends InitializeResult {
   /** The verified backup taken first (null when the caller opted out or nothing was pending). */
   backup: BackupInfo | null;
+  /** The start gate (initialize) only: what it recreated first, because the database was missing objects repair can recreate without touching a row. */
+  repaired?: RepairResult | null;
+  /** The start gate (initialize) only: status's own verdict on the database once the gate is done (never unhealthy: the gate refuses that). */
+  verdict?: { status: HealthStatus; reason: string };
 }
 
 // ---- Plans, rehearsal, repair, adoption (issue 4) ----

@@ -1,6 +1,7 @@
 import { diffSql, type SqlSegment } from '../../shared/sql-diff';
 import type { BackupInfo, BackupVerification, HealthStatus, HistoryReport, MigrateResult, Problem, RestorePreview, RestoreResult, StatusReport, VerifyReport } from '../../shared/types';
 import { formatBytes, problemTable, table } from './output';
+import { renderRepair } from './render-plans';
 
 // Human output of each command: a few labelled lines, then a table where there is a list.
 
@@ -95,8 +96,22 @@ function backupLine(backup: BackupInfo | null): string {
   return backup ? `\nBacked up first to ${backup.path}` : '';
 }
 
+/** What the start gate did before migrating (recreated missing objects), and its verdict after. */
+function gateLines(result: MigrateResult): string {
+  const parts: string[] = [];
+  if (result.repaired) parts.push(`\n\nThe database was missing objects; the gate repaired it first.\n${renderRepair(result.repaired)}`);
+  const verdict = result.verdict;
+  if (verdict) parts.push(`\n\nChecked again: ${BADGE[verdict.status]}: ${verdict.reason}`);
+  return parts.join('');
+}
+
 export function renderInitialize(result: MigrateResult): string {
-  if (result.upToDate) return `${result.path} is at ${result.to}: nothing to do.${backupLine(result.backup)}`;
+  if (result.upToDate && !result.repaired) {
+    // "Nothing to do" only where status would say healthy; a degraded database can serve, and says why.
+    const attention = result.verdict && result.verdict.status !== 'healthy' ? ` It can serve, but needs attention: ${result.verdict.reason}` : ': nothing to do.';
+    return `${result.path} is at ${result.to}${attention}${backupLine(result.backup)}`;
+  }
+  if (result.upToDate) return `${result.path} is at ${result.to}.${backupLine(result.backup)}${gateLines(result)}`;
   const adopted = result.adopted
     ? `\nAdopted as ${result.adopted.version}: made by the service (${result.adopted.table} records ${result.adopted.legacyVersion}), its schema exactly ${result.adopted.version}`
     : '';
@@ -104,7 +119,7 @@ export function renderInitialize(result: MigrateResult): string {
   const steps = result.applied.length
     ? `\n\n${table(['VERSION', 'TOOK', 'DESCRIPTION'], result.applied.map((s) => [s.version, `${s.executionMs} ms`, s.description]))}`
     : '';
-  return `${result.path}: ${from} → ${result.to}${backupLine(result.backup)}${adopted}${steps}`;
+  return `${result.path}: ${from} → ${result.to}${backupLine(result.backup)}${adopted}${steps}${gateLines(result)}`;
 }
 
 function verifiedText(verified: BackupInfo['verified']): string {

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import type { BackupInfo, InitializeResult, MigrateResult, MigrationPlan } from '../../shared/types';
+import type { BackupInfo, CheckedIntegrity, HealthStatus, InitializeResult, MigrateResult, MigrationPlan, RepairResult } from '../../shared/types';
 import { bringToVersion } from './apply-migrations';
 import { currentVersionOf, readAppliedVersions } from './bookkeeping';
 import { takeVerifiedBackup } from './backup';
@@ -8,7 +8,9 @@ import { WardenError } from './errors';
 import { expectedSchemaAt } from './expected-schema';
 import { assertRunnable, planOn } from './migration-plan';
 import { withDatabase, type Connection } from './open-database';
-import { integrityOf } from './integrity';
+import { databaseStamp } from './database-stamp';
+import { isRecreatable, repair } from './repair';
+import { assessDatabase, quickCheck, verdictOf } from './status';
 
 export interface InitializeOptions {
   /** Version to create or bring the database to; the latest known by default. */
@@ -27,12 +29,61 @@ export interface InitializeOptions {
 }
 
 /**
- * Makes sure the database exists at the target version: creates a fresh one, migrates an older
- * one (after a verified backup), adopts and migrates one the service made (after a verified
- * backup), does nothing to one that is up to date. Safe to call from many processes at once.
+ * The start gate. Makes sure the database exists at the target version and is fit to serve:
+ * refuses a damaged file (quick_check); recreates missing tables, indexes, views and triggers
+ * after a verified backup (repair, which touches no row); creates a fresh database, migrates an
+ * older one (after a verified backup), adopts and migrates one the service made; then judges the
+ * result with status's own verdict and refuses (SCHEMA_DRIFT, CORRUPT) whatever is still unhealthy.
+ * Safe to call from many processes at once.
  */
-export function initialize(ctx: EngineContext, options: InitializeOptions = {}): Promise<MigrateResult> {
-  return upgrade(ctx, options, true);
+export async function initialize(ctx: EngineContext, options: InitializeOptions = {}): Promise<MigrateResult> {
+  const target = options.to ?? ctx.schema.latest;
+  // Replaying the migrations in memory first refuses a broken schema folder before the file is touched.
+  expectedSchemaAt(ctx.schema, target);
+  const checked = options.integrityCheck === false ? null : assertIntact(ctx);
+  const repaired = await recreateMissingObjects(ctx, options);
+  const result = await bringUp(ctx, options, target, true);
+  const verdict = gateVerdict(ctx, checked, repaired);
+  log(ctx, 'info', verdict.status === 'healthy' ? `${ctx.dbPath} is healthy` : `${ctx.dbPath} can serve, but needs attention: ${verdict.reason}`);
+  return { ...result, repaired, verdict };
+}
+
+/**
+ * A versioned database missing objects that repair recreates from the expected schema (a dropped
+ * table, index, view or trigger) gets them back before anything else, after a verified backup:
+ * a service must not start into `no such table`. Whatever repair cannot do is left to the verdict.
+ */
+async function recreateMissingObjects(ctx: EngineContext, options: InitializeOptions): Promise<RepairResult | null> {
+  if (!existsSync(ctx.dbPath)) return null;
+  const missing = withDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs }, (db) => {
+    const { state, problems } = assessDatabase(db, ctx);
+    if (state.current === null || state.newerThanKnown || state.checksumMismatches.length) return [];
+    const errors = problems.filter((p) => p.severity === 'error');
+    // Only when recreating is all it takes: otherwise the verdict refuses the file as it is, unwritten.
+    return errors.every(isRecreatable) ? errors : [];
+  });
+  if (missing.length === 0) return null;
+  const named = missing.slice(0, 3).map((p) => `${p.kind} ${p.name}`).join(', ') + (missing.length > 3 ? ` and ${missing.length - 3} more` : '');
+  log(ctx, 'warn', `${ctx.dbPath} is missing ${named}: recreating ${missing.length === 1 ? 'it' : 'them'} from the expected schema${options.backup === false ? '' : ' after a verified backup'}`);
+  return repair(ctx, { backup: options.backup !== false });
+}
+
+/** status's verdict once the gate has done its work; an unhealthy database is refused, naming what is wrong. */
+function gateVerdict(ctx: EngineContext, checked: CheckedIntegrity | null, repaired: RepairResult | null): { status: HealthStatus; reason: string } {
+  return withDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs }, (db) => {
+    // The opening quick_check stands while the file is as it was; after the gate's own writes it runs again.
+    const integrity = checked === null ? null : checked.databaseStamp === databaseStamp(ctx.dbPath) ? checked : quickCheck(db, ctx);
+    const { status, reason, problems } = verdictOf(db, ctx, integrity);
+    if (status !== 'unhealthy') return { status, reason };
+    const damaged = problems.some((p) => p.kind === 'integrity');
+    const done = repaired?.recreated.length ? ` It recreated ${repaired.recreated.length} missing object(s) first, but that was not enough.` : '';
+    throw new WardenError(
+      damaged ? 'CORRUPT' : 'SCHEMA_DRIFT',
+      `${ctx.dbPath} is not fit to serve: ${reason}${done} A service must not start on it.`,
+      `See every problem with: warden verify --db ${ctx.dbPath}. What the gate cannot recreate by itself needs a person: the hints there say what (repair, a migration, or restoring a verified backup: warden backups --db ${ctx.dbPath}).`,
+      { status, problems: problems.slice(0, 50) },
+    );
+  });
 }
 
 /** The plan from the database's version to `target`, or the error that says why it cannot run. */
@@ -54,10 +105,10 @@ async function backupIfPending(ctx: EngineContext, options: InitializeOptions, t
 }
 
 /** Refuses a database whose pages SQLite's quick_check finds damaged: the gate's answer must be no. */
-function assertIntact(ctx: EngineContext): void {
-  if (!existsSync(ctx.dbPath)) return;
-  const integrity = withDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs }, (db) => integrityOf(db, 'quick'));
-  if (integrity.ok) return;
+function assertIntact(ctx: EngineContext): CheckedIntegrity | null {
+  if (!existsSync(ctx.dbPath)) return null;
+  const integrity = withDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs }, (db) => quickCheck(db, ctx));
+  if (integrity.ok) return integrity;
   const shown = integrity.messages.slice(0, 3).join('; ');
   throw new WardenError(
     'CORRUPT',
@@ -80,16 +131,20 @@ function migrateOpen(ctx: EngineContext, db: Connection, target: string, backup:
   // Read again: while this process waited for the lock, others may have taken the database further than its plan knew.
   const to = currentVersionOf(readAppliedVersions(db)) ?? target;
   const changed = outcome.applied.length > 0 || outcome.adopted !== null;
-  log(ctx, 'info', changed ? `${ctx.dbPath} is now at ${to}` : `${ctx.dbPath} is already at ${to}; nothing to do`);
+  log(ctx, 'info', changed ? `${ctx.dbPath} is now at ${to}` : `${ctx.dbPath} is already at ${to}; no migration to apply`);
   return { path: ctx.dbPath, from: outcome.from, to, applied: outcome.applied, upToDate: !changed, adopted: outcome.adopted };
 }
 
-/** The work of initialize and migrate; only initialize may create the file. */
-export async function upgrade(ctx: EngineContext, options: InitializeOptions, create: boolean): Promise<MigrateResult> {
+/** What migrate does: check the pages, then bring an existing database to the target version. */
+export async function upgrade(ctx: EngineContext, options: InitializeOptions): Promise<MigrateResult> {
   const target = options.to ?? ctx.schema.latest;
-  // Replaying the migrations in memory first refuses a broken schema folder before the file is touched.
   expectedSchemaAt(ctx.schema, target);
   if (options.integrityCheck !== false) assertIntact(ctx);
+  return bringUp(ctx, options, target, false);
+}
+
+/** Backs up what is pending, then migrates (only initialize may create the file). */
+async function bringUp(ctx: EngineContext, options: InitializeOptions, target: string, create: boolean): Promise<MigrateResult> {
   const backup = await backupIfPending(ctx, options, target);
   try {
     const result = withDatabase(ctx.dbPath, { mode: 'write', create, busyTimeoutMs: ctx.busyTimeoutMs }, (db) => migrateOpen(ctx, db, target, backup));

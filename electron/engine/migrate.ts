@@ -7,5 +7,5 @@ import { upgrade, type InitializeOptions } from './initialize';
  * taking a verified pre-migrate backup (unless `backup: false`). A failure names that backup.
  */
 export function migrate(ctx: EngineContext, options: InitializeOptions = {}): Promise<MigrateResult> {
-  return upgrade(ctx, options, false);
+  return upgrade(ctx, options);
 }

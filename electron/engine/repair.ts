@@ -44,6 +44,9 @@ interface RepairWork {
  */
 const STANDALONE: Problem['kind'][] = ['table', 'index', 'view', 'trigger'];
 
+/** A missing object repair recreates from its expected CREATE statement, without touching a row. */
+export const isRecreatable = (problem: Problem): boolean => problem.change === 'missing' && STANDALONE.includes(problem.kind);
+
 const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 function expectedSql(expected: SchemaSnapshot, problem: Problem): string | undefined {

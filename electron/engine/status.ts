@@ -1,4 +1,4 @@
-import type { CheckedIntegrity, HealthStatus, Problem, StatusReport } from '../../shared/types';
+import type { CheckedIntegrity, HealthStatus, IntegrityResult, Problem, StatusReport } from '../../shared/types';
 import { nowIso } from './actor';
 import type { EngineContext } from './context';
 import { databaseStamp } from './database-stamp';
@@ -119,7 +119,7 @@ export const INTEGRITY_REUSE_MS = 5 * 60_000;
  * since (same stamp) and it is younger than INTEGRITY_REUSE_MS: on a large file the check reads
  * every page, and hosts ask for the status of each database every few seconds.
  */
-function quickCheck(db: Connection, ctx: EngineContext): CheckedIntegrity {
+export function quickCheck(db: Connection, ctx: EngineContext): CheckedIntegrity {
   const stamp = databaseStamp(ctx.dbPath);
   const known = ctx.knownIntegrity;
   if (known?.databaseStamp === stamp && Date.now() - Date.parse(known.checkedAt) < INTEGRITY_REUSE_MS) return known;
@@ -163,14 +163,30 @@ export function status(ctx: EngineContext): StatusReport {
   }
 }
 
+export interface Verdict extends Judgement {
+  assessment: Assessment;
+  problems: Problem[];
+}
+
+/**
+ * The verdict status gives on an open database, from its schema and a quick_check already run
+ * (null: the caller chose to skip it). The start gate judges with this too, so that the gate and
+ * status can never disagree about a database.
+ */
+export function verdictOf(db: Connection, ctx: EngineContext, integrity: IntegrityResult | null): Verdict {
+  const assessment = assessDatabase(db, ctx);
+  const problems = [...(integrity ? integrityProblems(integrity, []) : []), ...assessment.problems];
+  return { assessment, problems, ...judge(assessment.state, ctx, problems, assessment.pending) };
+}
+
 /** quick_check first, so that its findings survive a schema too damaged to read (reported through `checked`). */
 function readStatus(ctx: EngineContext, sizeBytes: number, checked: (integrity: CheckedIntegrity) => void): StatusReport {
   return withDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs }, (db) => {
     const integrity = quickCheck(db, ctx);
     checked(integrity);
-    const a = assessDatabase(db, ctx);
-    const problems = [...integrityProblems(integrity, []), ...a.problems];
-    const verdict = judge(a.state, ctx, problems, a.pending);
+    const verdict = verdictOf(db, ctx, integrity);
+    const a = verdict.assessment;
+    const problems = verdict.problems;
     return {
       path: ctx.dbPath,
       schema: ctx.schema.name,

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { InitializeResult } from '../../../../shared/types';
+import type { MigrateResult } from '../../../../shared/types';
 import { Button } from '../../components/Button';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorNotice } from '../../components/ErrorNotice';
@@ -14,7 +14,7 @@ interface InitializeActionProps {
   schema: string;
   /** Whether the file exists (an empty file) or initializing creates it. */
   exists: boolean;
-  initialize: LongOperation<string, InitializeResult>;
+  initialize: LongOperation<string, MigrateResult>;
   to: string;
   /** The versions it applies, oldest first. */
   versions: string[];
@@ -74,12 +74,24 @@ export function InitializeAction({ db, schema, exists, initialize, to, versions 
 }
 
 /** What initialize did, kept in view after the status has moved on. */
-export function InitializeOutcome({ result }: { result: InitializeResult }) {
-  if (result.upToDate) return <Notice tone="ok" title={`Already at ${result.to}`}>Another process had initialized it; nothing was changed.</Notice>;
+export function InitializeOutcome({ result }: { result: MigrateResult }) {
+  const recreated = result.repaired?.recreated ?? [];
+  const repairedNote = recreated.length > 0 && (
+    <p>
+      It was missing {plural(recreated.length, 'object')} ({recreated.slice(0, 4).map((p) => `${p.kind} ${p.name}`).join(', ')}{recreated.length > 4 ? ', …' : ''}): recreated first from the expected schema
+      {result.repaired?.backup ? `, after a verified backup (${result.repaired.backup.name})` : ''}, touching no row.
+    </p>
+  );
+  const verdict = result.verdict && result.verdict.status !== 'healthy' && <p>Checked again: needs attention. {result.verdict.reason}</p>;
+  if (result.upToDate && !repairedNote) {
+    return <Notice tone={verdict ? 'warn' : 'ok'} title={`Already at ${result.to}`}>Another process had initialized it; nothing was changed.{verdict}</Notice>;
+  }
   const ms = result.applied.reduce((sum, step) => sum + step.executionMs, 0);
   return (
-    <Notice tone="ok" title={`Initialized at ${result.to}`}>
-      Applied {plural(result.applied.length, 'migration')} ({result.applied.map((s) => s.version).join(', ')}) in {formatDuration(ms)}.
+    <Notice tone={verdict ? 'warn' : 'ok'} title={result.upToDate ? `Repaired at ${result.to}` : `Initialized at ${result.to}`}>
+      {repairedNote}
+      {result.applied.length > 0 && <p>Applied {plural(result.applied.length, 'migration')} ({result.applied.map((s) => s.version).join(', ')}) in {formatDuration(ms)}.</p>}
+      {verdict}
     </Notice>
   );
 }

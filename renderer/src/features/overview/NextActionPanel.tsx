@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { InitializeResult, StatusReport, VerifyReport } from '../../../../shared/types';
+import type { MigrateResult, StatusReport, VerifyReport } from '../../../../shared/types';
 import { ButtonLink } from '../../components/Button';
 import { StatusBadge } from '../../components/StatusBadge';
 import type { LongOperation } from '../../hooks/use-long-operation';
@@ -16,7 +16,7 @@ interface NextActionPanelProps {
   db: string;
   status: StatusReport;
   verification: VerifyReport | undefined;
-  initialize: LongOperation<string, InitializeResult>;
+  initialize: LongOperation<string, MigrateResult>;
   /** Whether a backup exists to restore from (null: not known, or the host has no backups). */
   hasBackup: boolean | null;
 }
