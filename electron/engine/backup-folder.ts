@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { accessSync, closeSync, constants, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
+import { accessSync, closeSync, constants, fsyncSync, lstatSync, openSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { BackupReason } from '../../shared/types';
 import type { EngineContext } from './context';
 import { WardenError } from './errors';
+import { makePrivateFolder } from './private-files';
 
 // Where a database's backups live and how their files are named: `<db>.backups/` beside the
 // database unless the caller chose a folder, one `<db>-<time>-<reason>.sqlite` per backup.
@@ -47,10 +48,10 @@ export function linkInFolder(folder: string, path: string): string | null {
   return null;
 }
 
-/** Creates the backup folder when needed and makes sure a backup can be written into it. */
-export function prepareBackupFolder(folder: string): void {
+/** Creates the backup folder when needed (no more open than the database) and makes sure a backup can be written into it. */
+export function prepareBackupFolder(folder: string, dbPath: string): void {
   try {
-    mkdirSync(folder, { recursive: true });
+    makePrivateFolder(folder, dbPath);
     accessSync(folder, constants.W_OK);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;

@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { fileModeFor } from './private-files';
 import { basename } from 'node:path';
 import type { BackupInfo } from '../../shared/types';
 import * as z from 'zod/mini';
@@ -63,7 +64,7 @@ export function readManifest(backupPath: string): BackupInfo | null {
  */
 export function claimWithManifest(backupPath: string, manifest: BackupManifest): boolean {
   try {
-    writeFileSync(manifestPathOf(backupPath), `${JSON.stringify({ format: FORMAT, ...manifest }, null, 2)}\n`, { flag: 'wx' });
+    writeFileSync(manifestPathOf(backupPath), `${JSON.stringify({ format: FORMAT, ...manifest }, null, 2)}\n`, { flag: 'wx', mode: fileModeFor(manifest.sourcePath) });
     return true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;

@@ -4,6 +4,7 @@ import type { BackupInfo, BackupReason } from '../../shared/types';
 import { nowIso } from './actor';
 import { backupBaseName, backupFolderOf, prepareBackupFolder, removeAbandonedCopies, removeDatabaseFiles, stagingPathIn, syncFolder } from './backup-folder';
 import { claimWithManifest, type BackupManifest } from './backup-manifest';
+import { createPrivateFile } from './private-files';
 import { checkDatabaseFile, type DatabaseFileCheck } from './check-database-file';
 import { log, type EngineContext } from './context';
 import { copyDatabase } from './copy-database';
@@ -103,11 +104,12 @@ export async function backup(ctx: EngineContext, options: BackupOptions = {}): P
   // in, is refused before anything is created beside it.
   withDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs }, (db) => assertNothingActsOnHistory(db, ctx.schema));
   const folder = backupFolderOf(ctx);
-  prepareBackupFolder(folder);
+  prepareBackupFolder(folder, ctx.dbPath);
   for (const entry of removeAbandonedCopies(folder)) log(ctx, 'info', `Removed ${entry} from ${folder}: a backup that was killed before it completed left it there.`);
   const staged = stagingPathIn(folder, ctx.dbPath);
   let info: BackupInfo;
   try {
+    createPrivateFile(staged, ctx.dbPath);
     const copied = await copyInto(ctx, staged);
     makeSelfContained(staged);
     const fingerprinting = startSha256(ctx, staged, 'backup', `The backup of ${ctx.dbPath}`);

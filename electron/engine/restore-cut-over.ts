@@ -5,6 +5,7 @@ import type { BackupInfo } from '../../shared/types';
 import { nowIso } from './actor';
 import { publish } from './backup';
 import { removeDatabaseFiles, stagingPathIn } from './backup-folder';
+import { createPrivateFile } from './private-files';
 import { checkDatabaseFile } from './check-database-file';
 import { throwIfCancelled, type EngineContext } from './context';
 import { assertApplicationId } from './database-state';
@@ -139,6 +140,7 @@ export function takePreRestoreBackup(ctx: EngineContext, folder: string, sqliteV
   const createdAt = nowIso();
   const staged = stagingPathIn(folder, ctx.dbPath);
   try {
+    createPrivateFile(staged, ctx.dbPath);
     copyLiveUnderLock(ctx.dbPath, staged);
     const check = checkDatabaseFile(staged, 'quick');
     // Checked before, but the file at the path may have been replaced since: never overwrite another application's database.

@@ -181,7 +181,7 @@ export async function restore(ctx: EngineContext, options: RestoreOptions): Prom
   const trusted = await examineBytes(ctx, options.backup);
   const live = inspectLive(ctx);
   const folder = backupFolderOf(ctx);
-  prepareBackupFolder(folder);
+  prepareBackupFolder(folder, ctx.dbPath);
   for (const entry of removeAbandonedCopies(folder)) log(ctx, 'info', `Removed ${entry} from ${folder}: a backup or restore that was killed before it completed left it there.`);
   const staged = stagingPathIn(folder, ctx.dbPath);
   let cut: CutOver;
