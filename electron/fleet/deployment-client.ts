@@ -14,6 +14,7 @@ import { loadSchema, type SchemaDefinition } from '../engine/schema-folder';
 import { validateInput } from '../api/validate-input';
 import { WardenError } from '../engine/errors';
 import { readToken, type Deployment, type TokenSource } from './fleet-file';
+import { ANSWER_LIMITS, misshapen, overLimits, type AgentMethod } from './agent-answers';
 import { openTunnel, TunnelFailed, type Tunnel } from './ssh-tunnel';
 
 // One deployment's API, however it is reached: a local file (the engine called directly, as the
@@ -120,7 +121,7 @@ export class AnswerAbandoned extends Error {}
  * deadline is for the whole answer, not for silence: an agent that sends a byte now and then
  * must not hold a caller forever, and neither may an endless body.
  */
-export function send(endpoint: Endpoint, path: string, body: string, deadlineMs: number, extraHeaders: Record<string, string> = {}): Promise<{ status: number; text: string }> {
+export function send(endpoint: Endpoint, path: string, body: string, deadlineMs: number, extraHeaders: Record<string, string> = {}, maxBytes = MAX_ANSWER_BYTES): Promise<{ status: number; text: string }> {
   const url = new URL(path, endpoint.origin);
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
   // Through a tunnel, a failure's why is often only in what ssh says meanwhile ("open failed: connect failed: Connection refused": no agent on that port).
@@ -138,7 +139,7 @@ export function send(endpoint: Endpoint, path: string, body: string, deadlineMs:
       let bytes = 0;
       res.on('data', (c: Buffer) => {
         bytes += c.length;
-        if (bytes > MAX_ANSWER_BYTES) req.destroy(new AnswerAbandoned(`its answer ran past ${MAX_ANSWER_BYTES / 1024 / 1024} MB, more than any answer of Schema Warden`));
+        if (bytes > maxBytes) req.destroy(new AnswerAbandoned(`its answer ran past ${maxBytes / 1024 / 1024} MB, more than this call ever needs`));
         else chunks.push(c);
       });
       res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
@@ -175,23 +176,31 @@ export function refusalOf(endpoint: Endpoint, method: string, status: number, er
   return `${endpoint.address} refused ${method}: ${error.message}`;
 }
 
-async function post(endpoint: Endpoint, method: string, body: unknown, deadlineMs: number, operator?: string): Promise<unknown> {
+async function post(endpoint: Endpoint, method: AgentMethod, body: unknown, deadlineMs: number, operator?: string): Promise<unknown> {
   const { address } = endpoint;
+  const limits = ANSWER_LIMITS[method];
   let response: { status: number; text: string };
   // The agent names its own way in ("… via warden serve"): it is told the person alone.
   const person = operator?.replace(/ via .*$/, '');
   try {
-    response = await send(endpoint, `/api/${method}`, JSON.stringify(body), deadlineMs, person ? { [HTTP_OPERATOR_HEADER]: encodeURIComponent(person) } : {});
+    response = await send(endpoint, `/api/${method}`, JSON.stringify(body), deadlineMs, person ? { [HTTP_OPERATOR_HEADER]: encodeURIComponent(person) } : {}, limits.bytes);
   } catch (err) {
     const why = err instanceof AnswerAbandoned ? err.message : (err as NodeJS.ErrnoException).code ?? (err as Error).message;
     throw new Unreachable(`${address} did not answer ${method} (${why}).`);
   }
+  // Measured before it is parsed: what an answer would cost in memory is decided on its text.
+  const tooCostly = overLimits(response.text, limits);
+  if (tooCostly) throw new Unreachable(`${address} answered ${method}, but ${tooCostly}; the answer was dropped unread. Is it a warden serve agent?`);
   const envelope = envelopeOf(response.text);
   // Every method a fleet calls answers an object or a list: anything else is not a Schema Warden agent.
   if (envelope === null || (envelope.ok && (typeof envelope.result !== 'object' || envelope.result === null))) {
     throw new Unreachable(`${address} answered ${method} with HTTP ${response.status} and no Schema Warden answer: is it a warden serve agent?`);
   }
-  if (envelope.ok) return envelope.result;
+  if (envelope.ok) {
+    const wrong = misshapen(method, envelope.result);
+    if (wrong) throw new Unreachable(`${address} answered ${method} with something that is not Schema Warden's answer (${wrong}): is it a warden serve agent of this version?`);
+    return envelope.result;
+  }
   // Refused credentials (or a Host it does not answer to) are a way of not reaching it: nothing about the database was learned.
   if ([401, 403, 421].includes(response.status)) throw new Unreachable(refusalOf(endpoint, method, response.status, envelope.error));
   // The fleet file names a database the agent does not serve: nothing was learned about any database (not "unhealthy").

@@ -6,6 +6,7 @@ import { initialize } from '../engine/initialize';
 import { contextFor, SHIPPED_SCHEMA_DIR } from '../engine/test-support/fixtures';
 import { startHttpHost, type HttpHost } from '../server/http-host';
 import { suiteDir } from '../server/test-support/suite-dir';
+import { ANSWER_LIMITS } from './agent-answers';
 import { answerDeadlineMs, MAX_ANSWER_BYTES } from './deployment-client';
 import { parseFleet } from './fleet-file';
 import { fleetStatus } from './fleet-status';
@@ -95,7 +96,8 @@ describe('fleet status with agents that misbehave', () => {
     const fleet = parseFleet({ deployments: [{ name: 'endless', url: origins.endless, tokenEnv: 'MISBEHAVING_FLEET_TOKEN' }] }, join(folder.path, 'fleet.json'));
     const rssBefore = process.memoryUsage().rss;
     const report = await fleetStatus(fleet, fleet.deployments, { defaultSchemaDir: SHIPPED_SCHEMA_DIR, quickTimeoutMs: 25_000 });
-    expect(report.deployments[0].reason).toBe(`${origins.endless} did not answer listDatabases (its answer ran past ${MAX_ANSWER_BYTES / 1024 / 1024} MB, more than any answer of Schema Warden).`);
+    const cap = ANSWER_LIMITS.listDatabases.bytes;
+    expect(report.deployments[0].reason).toBe(`${origins.endless} did not answer listDatabases (its answer ran past ${cap / 1024 / 1024} MB, more than this call ever needs).`);
     // Before: 5 GB of RSS in 20 s and counting, until the process died.
     expect(process.memoryUsage().rss - rssBefore).toBeLessThan(2 * MAX_ANSWER_BYTES);
   }, 30_000);
