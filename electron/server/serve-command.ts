@@ -58,16 +58,26 @@ function operator(value: string): string {
   return name;
 }
 
-function describe(server: HttpHost, rendererBuilt: boolean, fleet: string | undefined): string {
+/** Where each token came from: null when this server made it (and so must print it), else the source, for words. */
+interface TokenSources {
+  operator: string | null;
+  readOnly: string | null;
+}
+
+/** Prints the tokens this server made; one the user gave (a file, the environment) is named by its source, never printed. */
+function describe(server: HttpHost, rendererBuilt: boolean, fleet: string | undefined, given: TokenSources): string {
   const databases = server.registry.list().map((db) => `  ${db.id}  ${db.path}`);
+  const operator = given.operator === null ? server.token : `<the operator token from ${given.operator}>`;
+  const readOnly = given.readOnly === null ? server.readOnlyToken : `the one from ${given.readOnly}`;
+  const consoleUrl = given.operator === null ? server.consoleUrl : `${server.origin}/?token=${operator}`;
   return [
     `Schema Warden is serving ${databases.length === 1 ? '1 database' : `${databases.length} databases`} at ${server.origin}`,
     ...databases,
-    `Console: ${server.consoleUrl}`,
-    ...(fleet ? [`Fleet:   ${server.consoleUrl}#/fleet (the deployments of ${fleet})`] : []),
+    `Console: ${consoleUrl}`,
+    ...(fleet ? [`Fleet:   ${consoleUrl}#/fleet (the deployments of ${fleet})`] : []),
     `Health:  ${server.origin}/api/health`,
-    `API:     POST ${server.origin}/api/<method> with "Authorization: Bearer ${server.token}"`,
-    `Read-only token (view and verify; no changes, backups, restores or queries): ${server.readOnlyToken}`,
+    `API:     POST ${server.origin}/api/<method> with "Authorization: Bearer ${operator}"`,
+    `Read-only token (view and verify; no changes, backups, restores or queries): ${readOnly}`,
     `Metrics: ${server.origin}/metrics with either token`,
     ...(rendererBuilt ? [] : ['note: the console is not built yet (run `npx electron-vite build`); the API and the health endpoint work without it.']),
     'Press Ctrl-C to stop.',
@@ -94,7 +104,7 @@ function untilStopped(server: HttpHost): Promise<void> {
  * command line, where every user of the machine can read them.
  */
 function tokenFrom(file: string | undefined, variable: string, userPath: (path: string) => string): string | undefined {
-  const where = file === undefined ? `the environment variable ${variable}` : userPath(file);
+  const where = tokenSource(file, variable, userPath);
   // The agent's side of the fleet's rule: a token file only its owner can read (ssh's rule for keys).
   const unsafe = file === undefined ? null : unsafeTokenFile(userPath(file), { pipes: true });
   if (unsafe !== null) throw new TokenRefused(`The token file ${where} ${unsafe}.`);
@@ -108,6 +118,10 @@ function tokenFrom(file: string | undefined, variable: string, userPath: (path: 
   const token = value.trim();
   if (!TOKEN_TEXT.test(token)) throw new TokenRefused(`The token in ${where} is not usable: a token is ${TOKEN_TEXT_RULE}.`);
   return token;
+}
+
+function tokenSource(file: string | undefined, variable: string, userPath: (path: string) => string): string {
+  return file === undefined ? `the environment variable ${variable}` : userPath(file);
 }
 
 class TokenRefused extends Error {}
@@ -124,11 +138,14 @@ async function serve(options: ServeOptions, defaults: ServeDefaults): Promise<vo
     process.stderr.write(`warning: listening on ${options.host}, not only on this machine: anyone who can reach it and learns the token can change these databases, and plain HTTP carries the token unencrypted. Put it behind TLS or keep the default 127.0.0.1.\n`);
   }
   let server: HttpHost;
+  const given: TokenSources = { operator: null, readOnly: null };
   try {
     const tokens = {
       operator: tokenFrom(options.tokenFile, 'WARDEN_TOKEN', defaults.userPath),
       readOnly: tokenFrom(options.readOnlyTokenFile, 'WARDEN_READ_ONLY_TOKEN', defaults.userPath),
     };
+    if (tokens.operator !== undefined) given.operator = tokenSource(options.tokenFile, 'WARDEN_TOKEN', defaults.userPath);
+    if (tokens.readOnly !== undefined) given.readOnly = tokenSource(options.readOnlyTokenFile, 'WARDEN_READ_ONLY_TOKEN', defaults.userPath);
     if (tokens.operator !== undefined && tokens.operator === tokens.readOnly) throw new TokenRefused('The operator token and the read-only token are the same: the read-only token would allow everything.');
     // Loaded here, not at start-up: every other command runs without the server and its contract.
     const { startHttpHost } = await import('./http-host');
@@ -161,7 +178,7 @@ async function serve(options: ServeOptions, defaults: ServeDefaults): Promise<vo
   }
   // Listen for Ctrl-C before printing the URL: whoever reads it may stop the server at once.
   const stopped = untilStopped(server);
-  process.stdout.write(`${describe(server, existsSync(defaults.rendererDir), options.fleet && defaults.userPath(options.fleet))}\n`);
+  process.stdout.write(`${describe(server, existsSync(defaults.rendererDir), options.fleet && defaults.userPath(options.fleet), given)}\n`);
   await stopped;
 }
 
