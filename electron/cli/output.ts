@@ -31,12 +31,16 @@ export function formatError(error: ErrorInfo): string {
   return `error [${error.code}]: ${error.message}${error.hint ? `\n  what to do: ${error.hint}` : ''}`;
 }
 
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+// C0 and C1 controls and line separators; then what reorders or hides text without showing itself:
+// bidi embeddings, overrides and isolates (a name with U+202E reads backwards: "Trojan Source"),
+// marks and zero-width characters, invisible operators, the BOM, interlinear annotations.
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]/g;
 const NAMED_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 /**
  * Control characters as escapes (\n, \t, \x1b…): a path or a name read from a database, printed
- * in text output, cannot start a line of its own (a forged `Status HEALTHY`) nor move the cursor.
+ * in text output, cannot start a line of its own (a forged `Status HEALTHY`) nor move the cursor,
+ * nor reverse or hide what is printed after it (bidi overrides, zero-width characters: \u202e, \u200b).
  */
 export function escapeControls(text: string): string {
   return text.replace(CONTROL_CHARACTERS, (c) => NAMED_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);

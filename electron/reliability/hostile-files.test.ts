@@ -240,6 +240,20 @@ describe('symbolic links and paths that cannot name a database', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  it('bidi overrides and invisible characters in names and values are shown escaped in text output (before: passed through, reordering what followed)', async () => {
+    const path = join(tempDir(), 'bidi.db');
+    expect(runCli(['init', '--db', path]).code).toBe(0);
+    sqlite3(path, 'CREATE TABLE "invoice\u202Efdp.exe\u200B" (x); INSERT INTO "invoice\u202Efdp.exe\u200B" VALUES (\'a\u2066b\ufeffc\');');
+    const hidden = /[\u202e\u200b\u2066\ufeff]/;
+    for (const args of [['status'], ['tables'], ['query', '--sql', 'SELECT x FROM "invoice\u202Efdp.exe\u200B"']]) {
+      const run = runCli([...args, '--db', path]);
+      expect(run.stdout, args[0]).not.toMatch(hidden);
+      expect(run.stdout, args[0]).toMatch(/\\u202e|\\u2066/);
+    }
+    // JSON stays exact: a program reading it gets the name as it is.
+    expect(JSON.parse(runCli(['tables', '--db', path, '--json']).stdout).tables.map((t: { name: string }) => t.name)).toContain('invoice\u202Efdp.exe\u200B');
+  });
+
   it('the command line says so with exit code 2, for a link loop and a link to nothing', () => {
     const dir = tempDir();
     symlinkSync(join(dir, 'loop.db'), join(dir, 'loop.db'));
