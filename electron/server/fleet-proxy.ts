@@ -107,7 +107,10 @@ export class FleetProxy {
 
   /** The deployment's events: this host's own stream for a local file, the agent's stream passed on otherwise. */
   async attachEvents(deployment: Deployment, events: EventStream, req: IncomingMessage, res: ServerResponse, headers: Record<string, string>): Promise<void> {
-    if (deployment.reach.kind === 'file') return events.attach(req, res, headers);
+    if (deployment.reach.kind === 'file') {
+      if (!events.attach(req, res, headers)) res.writeHead(503, { ...headers, 'Retry-After': '30' }).end();
+      return;
+    }
     let endpoint;
     try {
       endpoint = (await this.endpoint(deployment)).endpoint;

@@ -21,7 +21,7 @@ import { Jobs } from '../api/jobs';
 import { fleetCapabilities } from '../fleet/fleet-capabilities';
 import { Operations } from '../api/operations';
 import { SchemaCatalog } from '../api/schema-catalog';
-import { EventStream } from './event-stream';
+import { EventStream, MAX_STREAMS } from './event-stream';
 import { publicHealthDocument } from '../engine/health';
 import { HealthMonitor } from './health-monitor';
 import { HTTP_STATUS } from './http-status';
@@ -195,7 +195,8 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     }
     if (isEvents) {
       if (req.method !== 'GET') return sendError(res, 405, { code: 'NOT_SUPPORTED', message: 'The events stream answers GET.' }, { Allow: 'GET' });
-      return events.attach(req, res, SECURITY_HEADERS);
+      if (events.attach(req, res, SECURITY_HEADERS)) return;
+      return sendError(res, 503, { code: 'LOCKED', message: `${MAX_STREAMS} consoles are connected to this server already, the most it serves at once.`, hint: 'Close a console tab you no longer use, then reload this one.' }, { 'Retry-After': '30' });
     }
     const method = url.pathname.slice('/api/'.length);
     if (!isMethodName(method)) return sendError(res, 404, { code: 'NOT_FOUND', message: `There is no API method named "${method}".`, hint: 'See shared/contract.ts for the methods.' });
