@@ -69,6 +69,8 @@ const HINTS: Record<ErrorCode, Hint> = {
   FOREIGN_KEY_VIOLATION: 'The change was rolled back. Run the full check on the Integrity view to list the rows pointing at missing parents; fix them or the migration, then try again.',
   BACKUP_INVALID: 'Pick another backup in the Backups view, and press Verify on it first: only a backup that passes is safe to use.',
   NO_SPACE: `The disk is full. Ask ${ASK_THE_OPERATOR} to free some space, then try again; nothing was changed.`,
+  IO_ERROR: `The disk failed to read or write the file (an I/O error), so the step was not completed. Ask ${ASK_THE_OPERATOR} to check the disk or the volume; if it happens again, copy the database elsewhere before anything else writes to it.`,
+  PERMISSION_DENIED: `The account Schema Warden runs as may not open this file or its folder. Ask ${ASK_THE_OPERATOR} to give it access, then try again; nothing was changed.`,
   CANCELLED: (action) =>
     action === 'query' ? 'Nothing was changed. Run it again when you are ready; a WHERE or a LIMIT makes a slow query finish sooner.' : 'Nothing was changed. Start it again when you are ready.',
   INVALID_INPUT: (action, details) => {

@@ -28,6 +28,10 @@ export const ERROR_CODES = [
   'FOREIGN_KEY_VIOLATION',
   'BACKUP_INVALID',
   'NO_SPACE',
+  /** The disk failed a read or a write (EIO, SQLITE_IOERR): not the file's content, the device under it. */
+  'IO_ERROR',
+  /** The operating system refused this account access to a file or folder (EACCES, EPERM). */
+  'PERMISSION_DENIED',
   'CANCELLED',
   'INVALID_INPUT',
   'NOT_SUPPORTED',

@@ -16,6 +16,17 @@ describe('errors crossing a host boundary', () => {
     expect(errorInfoOf('a string')).toMatchObject({ code: 'INTERNAL', message: 'Unexpected failure: a string.' });
   });
 
+  it('name a full disk, a read-only filesystem, a refused permission and a failing device, with the file: never "a bug"', () => {
+    const failure = (code: string, path = '/srv/chat/backups/x.sqlite') => Object.assign(new Error(`${code}: failed, open '${path}'`), { code, path, syscall: 'open', errno: -1 });
+    expect(errorInfoOf(failure('ENOSPC'))).toMatchObject({ code: 'NO_SPACE', message: expect.stringContaining('/srv/chat/backups/x.sqlite failed: the disk is full (ENOSPC)') });
+    expect(errorInfoOf(failure('EROFS'))).toMatchObject({ code: 'READ_ONLY', message: expect.stringContaining('read-only') });
+    expect(errorInfoOf(failure('EIO'))).toMatchObject({ code: 'IO_ERROR', message: expect.stringContaining('I/O error') });
+    expect(errorInfoOf(failure('EACCES'))).toMatchObject({ code: 'PERMISSION_DENIED', hint: expect.stringContaining('access') });
+    const sqlite = Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR_FSYNC' });
+    expect(errorInfoOf(sqlite)).toMatchObject({ code: 'IO_ERROR', message: expect.stringContaining('SQLITE_IOERR_FSYNC') });
+    expect(errorInfoOf(Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' }))).toMatchObject({ code: 'NO_SPACE' });
+  });
+
   it('say how to fix a native module built for another runtime', () => {
     const dlopen = Object.assign(new Error('The module was compiled against a different Node.js version using NODE_MODULE_VERSION 115.'), { code: 'ERR_DLOPEN_FAILED' });
     expect(errorInfoOf(dlopen)).toMatchObject({ code: 'INTERNAL', message: expect.stringMatching(/^SQLite's native module cannot be loaded in this runtime: The module was compiled/), hint: expect.stringContaining('"Electron and the native module"') });

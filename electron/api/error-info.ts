@@ -1,5 +1,5 @@
 import type { ErrorInfo } from '../../shared/errors';
-import { WardenError } from '../engine/errors';
+import { explainFileError, WardenError } from '../engine/errors';
 
 // What crosses a host boundary (IPC, HTTP, the engine worker) when something fails: the code, the
 // sentence and the hint. Never a stack trace; the host logs unexpected failures for its operator.
@@ -9,7 +9,8 @@ function isAddonLoadFailure(err: unknown): err is Error {
 }
 
 export function errorInfoOf(err: unknown): ErrorInfo {
-  if (err instanceof WardenError) return err.toInfo();
+  const explained = explainFileError(err);
+  if (explained instanceof WardenError) return explained.toInfo();
   const message = err instanceof Error ? err.message : String(err);
   if (isAddonLoadFailure(err)) {
     return {

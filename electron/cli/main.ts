@@ -10,7 +10,7 @@ import { backup } from '../engine/backup';
 import { backupFolderOf } from '../engine/backup-folder';
 import { baseline } from '../engine/baseline';
 import type { EngineContext } from '../engine/context';
-import { WardenError } from '../engine/errors';
+import { explainFileError, WardenError } from '../engine/errors';
 import { history } from '../engine/history';
 import { listTables } from '../engine/tables';
 import { queryCsv } from '../../shared/query-csv';
@@ -176,7 +176,8 @@ async function run<T>(options: CommonOptions, action: (ctx: EngineContext) => Ou
     process.exitCode = outcome.exitCode;
   } catch (err) {
     progress.stop();
-    const info = err instanceof WardenError ? err.toInfo() : { code: 'INTERNAL' as const, message: `Unexpected failure: ${(err as Error).message}`, hint: 'This is a bug in Schema Warden; please report it with the command you ran.' };
+    const explained = explainFileError(err);
+    const info = explained instanceof WardenError ? explained.toInfo() : { code: 'INTERNAL' as const, message: `Unexpected failure: ${(err as Error).message}`, hint: 'This is a bug in Schema Warden; please report it with the command you ran.' };
     if (options.json) process.stdout.write(`${JSON.stringify({ error: info }, null, 2)}\n`);
     process.stderr.write(`${formatError(escapedForText(info))}\n`);
     process.exitCode = EXIT.failed;

@@ -1,3 +1,4 @@
+import { statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { throwIfCancelled, type EngineContext } from './context';
 import { WardenError } from './errors';
@@ -62,10 +63,19 @@ export function stepPacer(ctx: EngineContext, operation: Operation, what: string
   };
 }
 
-export function explainCopyError(err: unknown, destPath: string): unknown {
+/** MB, for a person. */
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+export function explainCopyError(err: unknown, destPath: string, neededBytes: number): unknown {
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string' && code.startsWith('SQLITE_FULL')) {
-    return new WardenError('NO_SPACE', `The disk holding ${dirname(destPath)} is full: the copy could not be written.`, 'Free some space (or choose another folder with --backup-dir), then try again.');
+    const folder = dirname(destPath);
+    const free = statfsSync(folder, { bigint: false });
+    return new WardenError(
+      'NO_SPACE',
+      `The disk holding ${folder} is full: the copy needs about ${mb(neededBytes)} and ${mb(free.bavail * free.bsize)} is free there. Nothing was kept of the copy.`,
+      `Free at least ${mb(neededBytes)} there (or choose a folder on another disk with --backup-dir), then try again.`,
+    );
   }
   return err;
 }
@@ -86,7 +96,7 @@ export async function copyDatabase(ctx: EngineContext, source: Connection, destP
     try {
       ({ totalPages } = await source.backup(destPath, { progress: stepPacer(ctx, operation, what, busyTimeoutMs, pageSize) }));
     } catch (err) {
-      throw explainCopyError(err, destPath);
+      throw explainCopyError(err, destPath, pageSize * (source.pragma('page_count', { simple: true }) as number));
     }
     if (totalPages > 0) {
       ctx.onProgress?.({ operation, phase: 'copying pages', done: totalPages, total: totalPages, unit: 'pages', pageSize });

@@ -1,3 +1,5 @@
+import { accessSync, constants, existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { ErrorCode, ErrorInfo } from '../../shared/errors';
 
 /** An error a person can act on: what went wrong and where (message), and what to do (hint). */
@@ -25,6 +27,40 @@ interface SqliteError extends Error {
 
 function isSqliteError(err: unknown): err is SqliteError {
   return err instanceof Error && typeof (err as SqliteError).code === 'string' && (err as SqliteError).code.startsWith('SQLITE_');
+}
+
+/** True when the file (or, when it does not exist, its folder) cannot be read and written by this account. */
+function accessDenied(path: string): boolean {
+  try {
+    accessSync(existsSync(path) ? path : dirname(path), constants.R_OK | constants.W_OK);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EACCES' || (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const FILE_ERRORS: Record<string, { code: ErrorCode; what: string; hint: string }> = {
+  ENOSPC: { code: 'NO_SPACE', what: 'the disk is full', hint: 'Free some space on that disk (df -h shows how much is left), then run it again.' },
+  EDQUOT: { code: 'NO_SPACE', what: "this account's disk quota is used up", hint: 'Free some space within the quota, then run it again.' },
+  EROFS: { code: 'READ_ONLY', what: 'the filesystem is mounted read-only', hint: 'Remount it read-write, or choose a folder on a writable disk (--backup-dir for backups).' },
+  EACCES: { code: 'PERMISSION_DENIED', what: 'this account may not', hint: 'Give this account access to the file and its folder (ls -l shows who may), or run as the user that owns them.' },
+  EPERM: { code: 'PERMISSION_DENIED', what: 'the operating system does not allow it', hint: 'Give this account access to the file and its folder (ls -l shows who may), or run as the user that owns them.' },
+  EIO: { code: 'IO_ERROR', what: 'the disk failed the read or write (an I/O error)', hint: 'Check the disk or the volume (dmesg, a network filesystem that went away), then run it again.' },
+};
+
+/**
+ * The world being imperfect (a full disk, a read-only filesystem, a refused permission, a failing
+ * device) as its own error naming the file and the cause, never INTERNAL "a bug in Schema Warden".
+ * Anything else passes through.
+ */
+export function explainFileError(err: unknown, fallbackPath = 'a file Schema Warden was using'): unknown {
+  if (err instanceof WardenError) return err;
+  if (isSqliteError(err)) return explainSqliteError(err, fallbackPath);
+  const errno = err as NodeJS.ErrnoException;
+  const known = errno instanceof Error && typeof errno.code === 'string' ? FILE_ERRORS[errno.code] : undefined;
+  if (!known) return err;
+  const where = errno.path ?? fallbackPath;
+  return new WardenError(known.code, `${errno.syscall ?? 'Writing'} ${where} failed: ${known.what} (${errno.code}). The step was not completed.`, known.hint);
 }
 
 /** Turns SQLite's error for a file into a WardenError naming the file; other errors pass through. */
@@ -88,6 +124,15 @@ export function explainSqliteError(err: unknown, path: string): unknown {
       `The database ${path} cannot be written: ${err.message}.`,
       'Make the file and its folder writable for this user, then try again.',
     );
+  }
+  if (code === 'SQLITE_FULL') {
+    return new WardenError('NO_SPACE', `The disk holding ${path} is full: SQLite could not write (${err.message}). The step that was writing was rolled back; what was committed before it stays.`, 'Free some space on that disk (df -h shows how much is left), then run it again.');
+  }
+  if (code.startsWith('SQLITE_IOERR')) {
+    return new WardenError('IO_ERROR', `Reading or writing ${path} failed at the disk (${code}: ${err.message}). The step that was running was rolled back; what was committed before it stays.`, 'Check the disk or the volume (dmesg, a network filesystem that went away), then run it again; if it repeats, copy the database elsewhere first.');
+  }
+  if (code.startsWith('SQLITE_CANTOPEN') && accessDenied(path)) {
+    return new WardenError('PERMISSION_DENIED', `${path} cannot be opened: this account (uid ${process.getuid?.() ?? '?'}) may not read or write it, or its folder.`, `Give this account access to ${path} and its folder (ls -l shows who may), or run as the user that owns it.`);
   }
   if (code.startsWith('SQLITE_CANTOPEN')) {
     return new WardenError('NOT_FOUND', `The database ${path} cannot be opened: ${err.message}.`, 'Check that the path and its folder exist and are readable.');

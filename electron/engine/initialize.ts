@@ -4,7 +4,7 @@ import { bringToVersion } from './apply-migrations';
 import { currentVersionOf, readAppliedVersions } from './bookkeeping';
 import { takeVerifiedBackup } from './backup';
 import { log, type EngineContext } from './context';
-import { WardenError } from './errors';
+import { explainSqliteError, WardenError } from './errors';
 import { expectedSchemaAt } from './expected-schema';
 import { assertRunnable, planOn } from './migration-plan';
 import { withDatabase, type Connection } from './open-database';
@@ -150,6 +150,20 @@ async function bringUp(ctx: EngineContext, options: InitializeOptions, target: s
     const result = withDatabase(ctx.dbPath, { mode: 'write', create, busyTimeoutMs: ctx.busyTimeoutMs }, (db) => migrateOpen(ctx, db, target, backup));
     return { ...result, backup };
   } catch (err) {
-    throw backup ? pointAtBackup(err, ctx, backup) : err;
+    const told = withStateLeft(explainSqliteError(err, ctx.dbPath), ctx);
+    throw backup ? pointAtBackup(told, ctx, backup) : told;
   }
+}
+
+/** The disk failing mid-way (full, an I/O error): the failure says which version the file was left at, read back from it. */
+function withStateLeft(err: unknown, ctx: EngineContext): unknown {
+  if (!(err instanceof WardenError) || (err.code !== 'NO_SPACE' && err.code !== 'IO_ERROR') || !existsSync(ctx.dbPath)) return err;
+  let left: string;
+  try {
+    const version = withDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs }, (db) => currentVersionOf(readAppliedVersions(db)));
+    left = `${ctx.dbPath} was left at ${version ?? 'no version (nothing was created)'}: every version before the failed step is committed, none after it.`;
+  } catch {
+    left = `${ctx.dbPath} could not be read back to say which version it was left at: run warden status once the disk is fixed.`;
+  }
+  return new WardenError(err.code, `${err.message} ${left}`, err.hint, err.details);
 }

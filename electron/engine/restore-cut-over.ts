@@ -56,7 +56,8 @@ export async function writeInOneCutOver<T>(ctx: EngineContext, source: Connectio
         },
       }));
     } catch (err) {
-      throw explainSqliteError(explainCopyError(err, ctx.dbPath), ctx.dbPath);
+      const needed = (source.pragma('page_count', { simple: true }) as number) * (source.pragma('page_size', { simple: true }) as number);
+      throw explainSqliteError(explainCopyError(err, ctx.dbPath, needed), ctx.dbPath);
     }
     // Pages are copied only after a first step that took the lock, which calls progress.
     if ('result' in cutOver) return cutOver.result as T;

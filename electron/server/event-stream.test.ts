@@ -1,7 +1,7 @@
 import { createServer, request, type Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EventStream, MAX_STREAMS, MAX_UNREAD_BYTES } from './event-stream';
+import { EventStream, MAX_STREAMS } from './event-stream';
 
 // The events stream's bounds, on a real HTTP server and real sockets: how many streams it keeps,
 // and what happens to one whose reader stopped reading (a stalled console, or an attacker).

@@ -1,0 +1,70 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../engine/test-support/cli';
+import { sqlite3 } from '../engine/test-support/fixtures';
+
+// A disk that is really full: a small tmpfs mounted for the test (root only; skipped, saying why,
+// elsewhere). Each failure must be its own code (NO_SPACE), name the file and say what it left,
+// never INTERNAL "a bug in Schema Warden", never a hot journal for the next opener.
+
+// Not tempDir(): its clean-up would try to remove the mount point while it is mounted.
+const dir = mkdtempSync(join(tmpdir(), 'warden-full-disk-'));
+const tiny = join(dir, 'tiny');
+mkdirSync(tiny);
+const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=700k', 'tmpfs', tiny]).status === 0;
+
+afterAll(() => {
+  if (mounted) execFileSync('umount', [tiny]);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Inserts rows until SQLite answers SQLITE_FULL, then deletes one row in 40 so a little room is left. */
+function fillUp(path: string): void {
+  const db = new Database(path);
+  const insert = db.prepare("INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash, mime_type) VALUES (?, 's', 'a.txt', ?, '/f', 1, ?, 'text/plain')");
+  try {
+    for (let i = 0; ; i++) insert.run(`f${i}`, `stored-${i}`, `${'h'.repeat(100)}${i}`);
+  } catch (err) {
+    expect((err as { code: string }).code).toBe('SQLITE_FULL');
+  } finally {
+    db.close();
+  }
+}
+
+describe.skipIf(!mounted)('on a full disk (a 700 kB tmpfs; skipped where mount is refused: it needs root)', () => {
+  beforeAll(() => {
+    expect(runCli(['init', '--db', join(dir, 'big.db')]).code).toBe(0);
+    const db = new Database(join(dir, 'big.db'));
+    db.exec("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 4000) INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash, mime_type) SELECT 'f' || i, 's', 'a', 'st' || i, '/f', 1, printf('%.100c', 'h') || i, 'text/plain' FROM n");
+    db.close();
+  });
+
+  it('backup into it: NO_SPACE saying how much is needed and free, no backup listed, nothing left behind', () => {
+    const folder = join(tiny, 'backups');
+    const run = runCli(['backup', '--db', join(dir, 'big.db'), '--backup-dir', folder]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/error \[NO_SPACE\]: The disk holding .*backups is full: the copy needs about \d+\.\d MB and \d+\.\d MB is free there/);
+    expect(run.stderr).not.toContain('bug in Schema Warden');
+    expect(readdirSync(folder)).toEqual([]);
+    expect(runCli(['backups', '--db', join(dir, 'big.db'), '--backup-dir', folder]).stdout).toContain('No backups');
+  });
+
+  it('migrate --no-backup of a database on it: NO_SPACE naming the version it was left at, no hot journal', () => {
+    const path = join(tiny, 'full.db');
+    expect(runCli(['init', '--db', path, '--to', '1.0.0']).code).toBe(0);
+    fillUp(path);
+    const run = runCli(['migrate', '--db', path, '--no-backup']);
+    expect(run.code).toBe(2);
+    const left = /was left at (\d+\.\d+\.\d+)/.exec(run.stderr)?.[1];
+    expect(run.stderr).toContain('error [NO_SPACE]');
+    expect(run.stderr).not.toContain('bug in Schema Warden');
+    // The referee: what the file records is what the error said, and no journal is waiting for the next opener.
+    expect(left).toBe(sqlite3(path, 'SELECT max(version) FROM schema_version'));
+    expect(existsSync(`${path}-journal`)).toBe(false);
+    expect(sqlite3(path, 'PRAGMA integrity_check')).toBe('ok');
+  });
+});
