@@ -34,6 +34,10 @@ const schemaName = z.string().check(z.minLength(1, 'a name'), z.maxLength(1024, 
 const cellText = z.union([z.string().check(z.maxLength(10_000, 'a value of at most 10,000 characters')), z.number()]);
 const rowFilter = z.strictObject({ column: schemaName, op: z.enum(['eq', 'ne', 'contains', 'isNull', 'notNull']), value: z.optional(cellText) });
 
+/** The most rows one query returns, and the longest it may run: the same for the CLI and every host. */
+export const MAX_QUERY_ROWS = 100_000;
+export const MAX_QUERY_TIMEOUT_MS = 600_000;
+
 export const contract = {
   listSchemas: z.strictObject({}),
   listDatabases: z.strictObject({}),
@@ -54,8 +58,8 @@ export const contract = {
   /** One read-only query; refused if it could write; stopped at its time limit or by cancel. */
   query: z.extend(longOnDatabase, {
     sql: z.string().check(z.trim(), z.minLength(1, 'a query'), z.maxLength(100_000, 'a query of at most 100,000 characters')),
-    limit: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(100_000))),
-    timeoutMs: z.optional(z.number().check(z.int(), z.minimum(100), z.maximum(600_000))),
+    limit: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(MAX_QUERY_ROWS))),
+    timeoutMs: z.optional(z.number().check(z.int(), z.minimum(100), z.maximum(MAX_QUERY_TIMEOUT_MS))),
   }),
   /** One page of a table's or view's rows, sorted and filtered; reads only. */
   rows: z.extend(onDatabase, {

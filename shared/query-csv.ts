@@ -2,9 +2,17 @@ import type { QueryResult } from './types';
 
 type Value = QueryResult['rows'][number][number];
 
+/**
+ * A text cell a spreadsheet would run as a formula (=HYPERLINK(…), +cmd, -2+3, @SUM): OWASP's
+ * convention for CSV injection is a leading ' , which spreadsheets show as text and do not keep.
+ * Numbers stay numbers: only text is guarded.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
 /** RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled; NULL is an empty field. */
 function csvField(value: Value): string {
-  const text = value === null ? '' : typeof value === 'object' ? `x'${value.hex}'` : String(value);
+  const raw = value === null ? '' : typeof value === 'object' ? `x'${value.hex}'` : String(value);
+  const text = typeof value === 'string' && FORMULA_START.test(value) ? `'${raw}` : raw;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

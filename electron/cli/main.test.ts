@@ -67,4 +67,16 @@ describe('warden CLI', () => {
     expect(version.code).toBe(0);
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
+  it('query --csv into a pipe is the data exactly (no escaping), formulas kept as text; out-of-range numbers are usage errors', () => {
+    const db = join(tempDir(), 'csv.db');
+    expect(runCli(['init', '--db', db]).code).toBe(0);
+    const csv = runCli(['query', '--db', db, '--csv', '--sql', `SELECT 'a' || char(10) || 'b' AS multi, char(27) || '[2K' AS esc, '=HYPERLINK("x")' AS f`]);
+    expect(csv.code, csv.stderr).toBe(0);
+    expect(csv.stdout).toBe('multi,esc,f\n"a\nb",\u001b[2K,"\'=HYPERLINK(""x"")"\n');
+    for (const args of [['query', '--sql', 'SELECT 1', '--timeout', '1e12'], ['query', '--sql', 'SELECT 1', '--limit', '1e9'], ['rows', '--table', 'conversation_files', '--offset', '1e300']]) {
+      const run = runCli([...args, '--db', db]);
+      expect(run.code, args.join(' ')).toBe(64);
+      expect(run.stderr).toMatch(/It must be a (number above 0 and at most|whole number from 0 to)/);
+    }
+  });
 });

@@ -13,6 +13,7 @@ import type { EngineContext } from '../engine/context';
 import { explainFileError, WardenError } from '../engine/errors';
 import { history } from '../engine/history';
 import { listTables } from '../engine/tables';
+import { MAX_QUERY_ROWS, MAX_QUERY_TIMEOUT_MS } from '../../shared/contract';
 import { queryCsv } from '../../shared/query-csv';
 import { renderQuery, renderRows, renderSalvage, renderTables } from './render-data';
 import { browseRows, DEFAULT_PAGE_ROWS } from '../engine/rows';
@@ -78,9 +79,11 @@ interface MigrateOptions extends CommonOptions {
 
 interface Outcome<T> {
   document: T;
-  /** The text output, from the document with its control characters escaped. */
+  /** The text output, from the document with its control characters escaped (unless `exact`). */
   render: (shown: T) => string;
   exitCode: number;
+  /** Data for another program (CSV into a file or a pipe): rendered from the document as it is. */
+  exact?: boolean;
 }
 
 function withCommonOptions(command: Command): Command {
@@ -111,17 +114,19 @@ async function confirmed(question: string): Promise<boolean> {
   }
 }
 
-/** A command-line number that must be above 0 (commander turns the error into a usage error, exit 64). */
-function positiveNumber(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('It must be a number above 0.');
-  return n;
+/** A command-line number above 0 and at most `max` (commander turns the error into a usage error, exit 64): `--timeout 1e12` is refused, not a timer that fires at once. */
+function numberUpTo(max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0 || n > max) throw new InvalidArgumentError(`It must be a number above 0 and at most ${max.toLocaleString('en-US')}.`);
+    return n;
+  };
 }
 
-/** A whole number of 0 or more (an offset). */
+/** A whole number of 0 or more, up to the largest a row count can be (an offset). */
 function wholeNumber(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('It must be a whole number, 0 or more.');
+  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError(`It must be a whole number from 0 to ${Number.MAX_SAFE_INTEGER.toLocaleString('en-US')}.`);
   return n;
 }
 
@@ -172,7 +177,7 @@ async function run<T>(options: CommonOptions, action: (ctx: EngineContext) => Ou
     };
     const outcome = await action(ctx);
     progress.stop();
-    process.stdout.write(options.json ? `${JSON.stringify(outcome.document, null, 2)}\n` : `${outcome.render(escapedForText(outcome.document))}\n`);
+    process.stdout.write(options.json ? `${JSON.stringify(outcome.document, null, 2)}\n` : `${outcome.render(outcome.exact ? outcome.document : escapedForText(outcome.document))}\n`);
     process.exitCode = outcome.exitCode;
   } catch (err) {
     progress.stop();
@@ -308,13 +313,14 @@ export function buildProgram(): Command {
 
   withCommonOptions(program.command('query').description('run one read-only SQL query (refused if it could write), with a row and a time limit'))
     .requiredOption('--sql <text>', 'the query: SELECT, WITH … SELECT, VALUES, EXPLAIN or a reading PRAGMA')
-    .option('--limit <rows>', 'rows to return at most', positiveNumber, DEFAULT_QUERY_LIMIT)
-    .option('--timeout <seconds>', 'stop the query after this long', positiveNumber, DEFAULT_QUERY_TIMEOUT_MS / 1000)
-    .option('--csv', 'print the rows as CSV (RFC 4180; NULL as an empty field)')
+    .option('--limit <rows>', 'rows to return at most (up to 100,000)', numberUpTo(MAX_QUERY_ROWS), DEFAULT_QUERY_LIMIT)
+    .option('--timeout <seconds>', 'stop the query after this long (up to 600)', numberUpTo(MAX_QUERY_TIMEOUT_MS / 1000), DEFAULT_QUERY_TIMEOUT_MS / 1000)
+    .option('--csv', 'print the rows as CSV (RFC 4180; NULL as an empty field; a text cell starting with = + - @ is prefixed with \' so a spreadsheet does not run it; exact bytes into a file or pipe)')
     .action((o: CommonOptions & { sql: string; limit: number; timeout: number; csv?: boolean }) =>
       run(o, async (ctx) => {
         const result = await runQuery(ctx, { sql: o.sql, limit: o.limit, timeoutMs: o.timeout * 1000 });
-        return { document: result, render: (shown: QueryResult) => (o.csv ? queryCsv(shown).replace(/\n$/, '') : renderQuery(shown)), exitCode: EXIT.ok };
+        // CSV on a terminal is escaped like any text output; into a file or a pipe it is the data, exactly.
+        return { document: result, render: (shown: QueryResult) => (o.csv ? queryCsv(shown).replace(/\n$/, '') : renderQuery(shown)), exitCode: EXIT.ok, exact: o.csv && !process.stdout.isTTY };
       }),
     );
 
@@ -323,7 +329,7 @@ export function buildProgram(): Command {
     .option('--sort <column[:desc]>', 'sort by a column (ascending, or :desc)', sortOption)
     .option('--where <filter>', 'COLUMN=VALUE, COLUMN!=VALUE, COLUMN~TEXT (contains), COLUMN:null or COLUMN:notnull; repeat to narrow further', whereOption)
     .option('--offset <n>', 'rows to skip', wholeNumber, 0)
-    .option('--limit <n>', 'rows to show (at most 1000)', positiveNumber, DEFAULT_PAGE_ROWS)
+    .option('--limit <n>', 'rows to show (at most 1000)', numberUpTo(1000), DEFAULT_PAGE_ROWS)
     .action((o: CommonOptions & { table: string; sort?: RowSort; where?: RowFilter[]; offset: number; limit: number }) =>
       run(o, (ctx) => {
         const page = browseRows(ctx, { table: o.table, sort: o.sort ?? null, filters: o.where ?? [], offset: o.offset, limit: Math.min(1000, Math.trunc(o.limit)), withTotal: true });
