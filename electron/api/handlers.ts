@@ -28,6 +28,7 @@ import { status } from '../engine/status';
 import { verify } from '../engine/verify';
 import { verifyBackup } from '../engine/verify-backup';
 import type { Acting, HostContext } from './host-context';
+import { jobForReadOnly } from './jobs';
 
 // THE handler table, shared by the Electron host (one ipcMain.handle per method) and the HTTP host
 // (POST /api/<method>). Inputs arrive validated against shared/contract.ts. A contract method
@@ -111,7 +112,7 @@ export const handlers: HandlerTable = {
   closeDatabase: host((input, ctx) => ({ closed: ctx.registry.remove(input.db) })),
   cancel: host((input, ctx) => ({ cancelled: ctx.operations.cancel(input.operationId) })),
   hostInfo: host((_input, ctx, { readOnly }) => ({ operator: ctx.identity.operator, asksForOperator: ctx.identity.asksForOperator, processActor: actorFor(), readOnly })),
-  jobs: host((_input, ctx) => ctx.jobs.list()),
+  jobs: host((_input, ctx, caller) => (caller.readOnly ? ctx.jobs.list().map(jobForReadOnly) : ctx.jobs.list())),
   fleetStatus: host((input, ctx) => {
     if (!ctx.capabilities.fleetStatus) throw new WardenError('NOT_SUPPORTED', 'This host has no fleet.', 'Start `warden serve --fleet FILE` to see every deployment of a fleet file here.');
     return ctx.capabilities.fleetStatus(input.group);

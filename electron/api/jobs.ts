@@ -25,6 +25,16 @@ export interface RunningJob {
   failed(error: ErrorInfo): void;
 }
 
+/**
+ * A job as the read-only token sees it: what ran, on which database, who started it, when, and how
+ * it ended, but not its content: a query's SQL, or an error's words (one carried a file's hash).
+ */
+export function jobForReadOnly(job: Job): Job {
+  const options = job.kind === 'query' ? {} : job.options;
+  const error = job.error && { code: job.error.code, message: `The ${job.kind} ended with ${job.error.code}; its details are shown to the operator token only.` };
+  return { ...job, options, error };
+}
+
 export class Jobs {
   private readonly running = new Map<string, Job>();
   /** Ended jobs, newest first. */

@@ -14,16 +14,19 @@ export const MAX_STREAMS = 64;
 /** Events not yet taken by a reader, beyond the socket's own buffer: a console that reads lags by a few kB at most. */
 export const MAX_UNREAD_BYTES = 1024 * 1024;
 
+/** What one stream is shown of an event (the read-only token sees jobs without their content). */
+export type EventView = (event: HostEvent) => HostEvent;
+
 export class EventStream {
-  private readonly clients = new Set<ServerResponse>();
-  private readonly keepAlive = setInterval(() => this.write(': keep-alive\n\n'), KEEP_ALIVE_MS).unref();
+  private readonly clients = new Map<ServerResponse, EventView | undefined>();
+  private readonly keepAlive = setInterval(() => this.write(() => ': keep-alive\n\n'), KEEP_ALIVE_MS).unref();
 
   /** False (nothing attached) when MAX_STREAMS are open already: the caller answers 503. */
-  attach(req: IncomingMessage, res: ServerResponse, headers: Record<string, string>): boolean {
+  attach(req: IncomingMessage, res: ServerResponse, headers: Record<string, string>, view?: EventView): boolean {
     if (this.clients.size >= MAX_STREAMS) return false;
     res.writeHead(200, { ...headers, 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
     res.write(': connected\n\n');
-    this.clients.add(res);
+    this.clients.set(res, view);
     req.on('close', () => this.clients.delete(res));
     return true;
   }
@@ -34,22 +37,23 @@ export class EventStream {
   }
 
   broadcast(event: HostEvent): void {
-    this.write(`data: ${JSON.stringify(event)}\n\n`);
+    const text = `data: ${JSON.stringify(event)}\n\n`;
+    this.write((view) => (view ? `data: ${JSON.stringify(view(event))}\n\n` : text));
   }
 
   close(): void {
     clearInterval(this.keepAlive);
-    for (const res of this.clients) res.end();
+    for (const res of this.clients.keys()) res.end();
     this.clients.clear();
   }
 
-  private write(text: string): void {
-    for (const res of this.clients) {
+  private write(textFor: (view: EventView | undefined) => string): void {
+    for (const [res, view] of this.clients) {
       if (res.writableLength > MAX_UNREAD_BYTES) {
         this.clients.delete(res);
         res.destroy();
       } else {
-        res.write(text);
+        res.write(textFor(view));
       }
     }
   }

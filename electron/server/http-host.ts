@@ -17,11 +17,11 @@ import { EngineWorkers } from '../api/engine-workers';
 import { errorInfoOf } from '../api/error-info';
 import type { HostContext } from '../api/host-context';
 import { IntegrityMemory } from '../api/integrity-memory';
-import { Jobs } from '../api/jobs';
+import { jobForReadOnly, Jobs } from '../api/jobs';
 import { fleetCapabilities } from '../fleet/fleet-capabilities';
 import { Operations } from '../api/operations';
 import { SchemaCatalog } from '../api/schema-catalog';
-import { EventStream, MAX_STREAMS } from './event-stream';
+import { EventStream, MAX_STREAMS, type EventView } from './event-stream';
 import { publicHealthDocument } from '../engine/health';
 import { HealthMonitor } from './health-monitor';
 import { HTTP_STATUS } from './http-status';
@@ -100,6 +100,9 @@ function sendError(res: ServerResponse, status: number, error: ErrorInfo, extra:
   const envelope: CallEnvelope<never> = { ok: false, error };
   sendJson(res, status, envelope, extra);
 }
+
+/** The read-only token's events: jobs without their content (a query's SQL, an error's words). */
+const readOnlyView: EventView = (event) => (event.type === 'job' ? { ...event, job: jobForReadOnly(event.job) } : event);
 
 function bracketed(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
@@ -195,7 +198,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     }
     if (isEvents) {
       if (req.method !== 'GET') return sendError(res, 405, { code: 'NOT_SUPPORTED', message: 'The events stream answers GET.' }, { Allow: 'GET' });
-      if (events.attach(req, res, SECURITY_HEADERS)) return;
+      if (events.attach(req, res, SECURITY_HEADERS, role === 'read-only' ? readOnlyView : undefined)) return;
       return sendError(res, 503, { code: 'LOCKED', message: `${MAX_STREAMS} consoles are connected to this server already, the most it serves at once.`, hint: 'Close a console tab you no longer use, then reload this one.' }, { 'Retry-After': '30' });
     }
     const method = url.pathname.slice('/api/'.length);
