@@ -104,6 +104,19 @@ describe('dispatch with real engine workers', () => {
     expect(performance.now() - started).toBeLessThan(5000); // not its 20 s time limit
   });
 
+  it('a cancel sent right after the query, before its worker starts it, stops it (it ran to its time limit)', async () => {
+    const { host } = hostWith();
+    const entry = host.registry.add(dbPath, 'conversation_files');
+    for (let round = 0; round < 3; round++) {
+      const started = performance.now();
+      const id = `op-early-cancel-${round}`;
+      const runaway = dispatch(host, 'query', { db: entry.id, sql: 'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n', timeoutMs: 20_000, operationId: id });
+      expect(await dispatch(host, 'cancel', { operationId: id })).toMatchObject({ ok: true, result: { cancelled: true } });
+      expect(await runaway).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
+      expect(performance.now() - started).toBeLessThan(5000);
+    }
+  });
+
   it('openDatabase registers the file the host chose, answers null when the user cancels, and NOT_SUPPORTED without a dialog', async () => {
     const chosen = hostWith({ chooseDatabaseToOpen: async () => dbPath });
     expect(await dispatch(chosen.host, 'openDatabase', {})).toMatchObject({ ok: true, result: { id: 'shop', path: dbPath, schema: 'conversation_files' } });

@@ -1,7 +1,7 @@
 import type { ErrorInfo } from '../../shared/errors';
 import type { CheckedIntegrity, LogEvent, Progress } from '../../shared/types';
 import { actingAs } from '../engine/actor';
-import type { EngineContext } from '../engine/context';
+import { throwIfCancelled, type EngineContext } from '../engine/context';
 import { WardenError } from '../engine/errors';
 import { checkHealth } from '../engine/health';
 import { loadSchema } from '../engine/schema-folder';
@@ -51,5 +51,7 @@ export function runEngineJob(job: EngineJob, reporting: Omit<EngineContext, 'dbP
   if (job.name === 'health') return checkHealth(ctx, String(job.options.name));
   const handler = handlers[job.name];
   if (handler?.runs !== 'engine') throw new WardenError('NOT_SUPPORTED', `${job.name} is not an engine method of this version.`);
+  // Cancelled between the host's queue and this worker: it never starts.
+  throwIfCancelled(ctx, job.name);
   return actingAs(job.operator, () => (handler.handle as (ctx: EngineContext, options: Record<string, unknown>) => unknown)(ctx, job.options));
 }

@@ -88,6 +88,8 @@ export function runQuery(ctx: EngineContext, options: QueryOptions): Promise<Que
     const timer = setTimeout(() => stop(new WardenError('CANCELLED', `The query was stopped after its time limit of ${timeoutMs / 1000} s; nothing was changed.`, 'Narrow it (a WHERE, a LIMIT), or give it more time.')), timeoutMs);
     const onAbort = () => stop(new WardenError('CANCELLED', 'The query was cancelled and stopped; nothing was changed.', 'Run it again when you are ready.'));
     ctx.signal?.addEventListener('abort', onAbort, { once: true });
+    // A cancel that came before the listener (before the worker even started the query) stops it too.
+    if (ctx.signal?.aborted) onAbort();
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('close', () => {
