@@ -71,6 +71,11 @@ export class Jobs {
     };
   }
 
+  /** Whether a job with this id (its operation id) was started here: running, or kept after it ended. */
+  has(id: string): boolean {
+    return this.running.has(id) || this.ended.some((job) => job.id === id) || [...this.lastDone.values()].some((job) => job.id === id);
+  }
+
   /** The running jobs (oldest first), then the ended ones (newest first), then older ones kept as the last of their kind. */
   list(): Job[] {
     const older = [...this.lastDone.values()].filter((job) => !this.ended.includes(job)).sort((a, b) => b.startedAt.localeCompare(a.startedAt));

@@ -179,6 +179,25 @@ describe('the desktop app: fleet file, keychain tokens and deployment windows', 
     expect(sqlite3((backup as { ok: true; result: { path: string } }).result.path, 'PRAGMA integrity_check')).toBe('ok');
   });
 
+  it("a local file's window sees and cancels only its own jobs, never the main window's", async () => {
+    const [id, shown] = windowOf('local');
+    // The main window runs a query of its own on another database, under an id the deployment window could guess.
+    const mine = host.registry.add(join(dir, 'remote.db'), 'conversation_files');
+    const runaway = dispatch(host, 'query', { db: mine.id, sql: 'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n', timeoutMs: 20_000, operationId: 'main-window-query-1' });
+    await expect.poll(() => mainEvents.some((e) => e.type === 'job' && e.job.id === 'main-window-query-1')).toBe(true);
+    const listed = await fleet.callFrom(id, 'jobs', {});
+    expect(listed).toMatchObject({ ok: true });
+    expect(JSON.stringify(listed)).not.toContain('main-window-query-1');
+    expect(JSON.stringify(listed)).toContain('desktop-backup-1'); // its own backup, from the test before
+    expect(await fleet.callFrom(id, 'cancel', { operationId: 'main-window-query-1' })).toEqual({ ok: true, result: { cancelled: false } });
+    expect(shown.events.some((e) => e.type === 'job' && e.job.id === 'main-window-query-1')).toBe(false);
+    // A window the fleet does not know is not a deployment window (index.ts then refuses it: see unknownWindow).
+    expect(fleet.callFrom(999, 'cancel', { operationId: 'main-window-query-1' })).toBeNull();
+    expect(await dispatch(host, 'cancel', { operationId: 'main-window-query-1' })).toEqual({ ok: true, result: { cancelled: true } });
+    expect(await runaway).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
+    host.registry.remove(mine.id);
+  });
+
   it("verifies all and backs up all from the main window (host jobs, acting for the user logged in), never from a deployment's", async () => {
     const verified = await result<FleetActionReport>('fleetVerify', { level: 'full', parallel: 2 });
     expect(verified.deployments.map((d) => [d.name, d.state])).toEqual([['local', 'healthy'], ['remote', 'healthy']]);

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { dirname } from 'node:path';
-import type { MethodName } from '../../shared/contract';
+import { contract, METHOD_NAMES, type MethodName } from '../../shared/contract';
 import type { FleetStatusReport, OpenedFleet } from '../../shared/fleet-types';
 import { OPERATOR_NAME } from '../../shared/operator-name';
 import type { CallEnvelope } from '../../shared/transport';
@@ -40,8 +40,20 @@ export interface DesktopFleetOptions {
   openWindow(deployment: string, closed: () => void): { id: number; window: DeploymentWindow };
 }
 
-/** Calls a deployment window may not make: they are about this app, not the deployment (the fleet's own methods are refused by the FleetProxy). */
-const APP_ONLY = new Set<MethodName>(['openFleet', 'keepFleetToken', 'forgetFleetToken', 'openDeployment']);
+/**
+ * What a deployment window may call: the methods on its database, and the few a console needs to
+ * run (which schemas and databases, who it acts as, its jobs and Cancel). Anything else (this app's
+ * fleet, opening or closing files, fleet-wide jobs, the keychain) is the main window's alone: an
+ * allow-list, so that a method added later is refused here until someone decides otherwise.
+ */
+const DEPLOYMENT_WINDOW_METHODS: ReadonlySet<string> = new Set<MethodName>([
+  ...METHOD_NAMES.filter((method) => 'db' in (contract[method]._zod.def.shape ?? {}) && method !== 'closeDatabase'),
+  'listSchemas',
+  'listDatabases',
+  'hostInfo',
+  'jobs',
+  'cancel',
+]);
 
 /** Whom this app tells an agent it acts for: the user logged in, as "alice@laptop" (the agent's history names them). */
 function desktopOperator(): string | undefined {
@@ -124,8 +136,10 @@ export class DesktopFleet {
   /** The host's events that concern a local file's deployment window too: its operations' progress, logs and jobs. */
   forward(event: HostEvent): void {
     if (event.type !== 'progress' && event.type !== 'log' && event.type !== 'job') return;
+    const operationId = event.type === 'job' ? event.job.id : event.operationId;
     for (const { deployment, window } of this.windows.values()) {
-      if (deployment.reach.kind === 'file') window.send(event);
+      // Its own operations only: the main window's jobs are not a deployment window's to see.
+      if (deployment.reach.kind === 'file' && this.opened?.proxy.ownsOperation(deployment.name, operationId)) window.send(event);
     }
   }
 
@@ -138,7 +152,7 @@ export class DesktopFleet {
   }
 
   private async callDeployment(deployment: Deployment, method: string, input: unknown): Promise<CallEnvelope<unknown>> {
-    if (APP_ONLY.has(method as MethodName)) {
+    if (!DEPLOYMENT_WINDOW_METHODS.has(method)) {
       return { ok: false, error: { code: 'NOT_SUPPORTED', message: `${method} is done from the app's main window, not from a deployment's.`, consoleHint: 'Use the Fleet page of the main window.' } };
     }
     const proxy = this.opened?.proxy;

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { consoleHintFor } from '../../shared/console-hints';
 import { isMethodName } from '../../shared/contract';
-import { IPC_EVENT_CHANNEL } from '../../shared/transport';
+import { IPC_EVENT_CHANNEL, type CallEnvelope } from '../../shared/transport';
 import type { HostEvent } from '../../shared/types';
 import { DatabaseRegistry } from '../api/database-registry';
 import { dispatch } from '../api/dispatch';
@@ -56,6 +56,11 @@ function loadConsole(window: BrowserWindow, deployment?: string): Promise<void> 
 }
 
 /** A fleet deployment's own window: the same secure options and guards as the main one. */
+/** The answer to a call from a window that is neither the main window nor a deployment's the fleet knows. */
+function unknownWindow(method: string): CallEnvelope<unknown> {
+  return { ok: false, error: { code: 'UNAUTHORIZED', message: `${method} was refused: it came from a window this app does not know (a deployment window that was closed, say).`, consoleHint: 'Close this window and open the deployment again from the Fleet page of the main window.' } };
+}
+
 function deploymentWindow(preload: string, deployment: string, closed: () => void) {
   const window = new BrowserWindow({ ...mainWindowOptions(preload), title: `${deployment} — Schema Warden` });
   guardNavigation(window.webContents);
@@ -68,7 +73,8 @@ function deploymentWindow(preload: string, deployment: string, closed: () => voi
     window: {
       send: (event: HostEvent) => (window.isDestroyed() ? undefined : window.webContents.send(IPC_EVENT_CHANNEL, event)),
       focus: () => window.focus(),
-      close: () => (window.isDestroyed() ? undefined : window.close()),
+      // destroy, not close: a page can refuse close (beforeunload) and would stay open, forgotten by the fleet.
+      close: () => (window.isDestroyed() ? undefined : window.destroy()),
     },
   };
 }
@@ -117,8 +123,12 @@ async function start(): Promise<void> {
   app.on('before-quit', () => void fleet?.close());
   fleet.reopen();
 
-  // A deployment's window is answered by its deployment, the main window by this host.
-  const call = (method: string, input: unknown, windowId: number) => fleet?.callFrom(windowId, method, input) ?? dispatch(host, method, input);
+  // A deployment's window is answered by its deployment, the main window by this host, and any other window (one the fleet
+  // no longer tracks, say) by nobody: it never gets the main window's rights.
+  const call = (method: string, input: unknown, windowId: number): Promise<CallEnvelope<unknown>> => {
+    if (windowId === window.webContents.id) return dispatch(host, method, input);
+    return fleet?.callFrom(windowId, method, input) ?? Promise.resolve(unknownWindow(method));
+  };
   const callFromMenu = async (method: string, input: unknown) => {
     const envelope = await call(method, input, window.webContents.id);
     // A window's dialog speaks as the console does (its buttons and views), not as the CLI's hint.

@@ -5,6 +5,8 @@ import type { ErrorInfo } from '../../shared/errors';
 import { HTTP_OPERATOR_HEADER, type CallEnvelope } from '../../shared/transport';
 import { DatabaseRegistry } from '../api/database-registry';
 import { dispatch } from '../api/dispatch';
+import { Jobs } from '../api/jobs';
+import { Operations } from '../api/operations';
 import type { HostContext } from '../api/host-context';
 import { AnswerAbandoned, answerDeadlineMs, envelopeOf, openEndpoint, refusalOf, send, Unreachable, type ClientOptions, type OpenEndpoint } from '../fleet/deployment-client';
 import type { Deployment, Fleet } from '../fleet/fleet-file';
@@ -43,16 +45,26 @@ export class FleetProxy {
     return this.fleet.deployments.find((d) => d.name === name) ?? null;
   }
 
-  /** The host context a local file of the fleet is served with: this host's engine, that one file. */
+  /**
+   * The host context a local file of the fleet is served with: this host's engine, that one file,
+   * and jobs and operations of its own, so that whoever has the deployment open lists and cancels
+   * only the deployment's jobs, never those of the host's own consoles.
+   */
   private localHost(deployment: Deployment & { reach: { kind: 'file' } }): HostContext {
     let ctx = this.localHosts.get(deployment.name);
     if (!ctx) {
       const registry = new DatabaseRegistry();
       registry.add(deployment.reach.file, this.host.schemas.schemaOfFile(deployment.reach.file));
-      ctx = { ...this.host, registry };
+      const jobs = new Jobs((job) => this.host.emit({ type: 'job', job }));
+      ctx = { ...this.host, registry, jobs, operations: new Operations() };
       this.localHosts.set(deployment.name, ctx);
     }
     return ctx;
+  }
+
+  /** Whether an operation (a job's id, a progress or log event's operationId) is one of a local file deployment's own. */
+  ownsOperation(deploymentName: string, operationId: string | null): boolean {
+    return operationId !== null && (this.localHosts.get(deploymentName)?.jobs.has(operationId) ?? false);
   }
 
   private endpoint(deployment: Deployment): Promise<OpenEndpoint> {
