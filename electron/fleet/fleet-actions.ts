@@ -2,8 +2,8 @@ import type { FleetActionEntry, FleetActionReport, FleetActionResult } from '../
 import { FLEET_STATE_RANK } from '../../shared/fleet-types';
 import { connectTo, Unreachable, type ClientOptions, type DeploymentClient } from './deployment-client';
 import { eachLimited } from './each-limited';
-import type { Deployment, Fleet } from './fleet-file';
-import { addressOf, worstOf } from './fleet-status';
+import { addressOf, type Deployment, type Fleet } from './fleet-file';
+import { worstOf } from './fleet-status';
 
 // `warden fleet verify` and `warden fleet backup`, and Verify all / Back up all on the console's
 // Fleet page: one call on every deployment, a few at a time, each deployment's result on stderr

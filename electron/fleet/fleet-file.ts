@@ -204,11 +204,24 @@ export function loadFleet(file: string): Fleet {
   return parseFleet(raw, file);
 }
 
-/** The fleet with the desktop app's keychain behind every tokenKeychain deployment. */
-export function withKeychain(fleet: Fleet, lookup: KeychainLookup): Fleet {
+/** Where a deployment is, for people and for binding a kept token to it: a path, a URL, user@host. */
+export function addressOf(deployment: Deployment): string {
+  const { reach } = deployment;
+  if (reach.kind === 'file') return reach.file;
+  if (reach.kind === 'agent') return reach.url;
+  return `${reach.ssh.user}@${reach.ssh.host}:${reach.ssh.port} → 127.0.0.1:${reach.remotePort}`;
+}
+
+/** The desktop app's keychain: a deployment's token, only for the address it was given for. */
+export type AddressedKeychain = (deployment: string, address: string) => string | null;
+
+/** The fleet with the desktop app's keychain behind every tokenKeychain deployment, each asked for its own address. */
+export function withKeychain(fleet: Fleet, lookup: AddressedKeychain): Fleet {
   return {
     ...fleet,
-    deployments: fleet.deployments.map((d) => (d.reach.kind !== 'file' && 'keychain' in d.reach.token ? { ...d, reach: { ...d.reach, token: { keychain: lookup } } } : d)),
+    deployments: fleet.deployments.map((d) =>
+      d.reach.kind !== 'file' && 'keychain' in d.reach.token ? { ...d, reach: { ...d.reach, token: { keychain: (name: string) => lookup(name, addressOf(d)) } } } : d,
+    ),
   };
 }
 

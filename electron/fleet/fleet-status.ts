@@ -1,7 +1,7 @@
 import { FLEET_STATE_RANK, type DeploymentStatus, type FleetState, type FleetStatusReport } from '../../shared/fleet-types';
 import { newestVerifiedBackup } from '../../shared/newest-verified-backup';
 import { nowIso } from '../engine/actor';
-import type { Deployment, Fleet } from './fleet-file';
+import { addressOf, type Deployment, type Fleet } from './fleet-file';
 import { connectTo, Unreachable, type ClientOptions, type DeploymentClient } from './deployment-client';
 import { eachLimited } from './each-limited';
 
@@ -15,13 +15,6 @@ function unreachable(deployment: Deployment, address: string, why: string): Depl
     name: deployment.name, group: deployment.group, address, state: 'unreachable', reason: why,
     version: null, latest: null, pending: [], drift: { errors: 0, warnings: 0, first: null }, lastVerifiedBackup: null, checkedAt: nowIso(),
   };
-}
-
-export function addressOf(deployment: Deployment): string {
-  const { reach } = deployment;
-  if (reach.kind === 'file') return reach.file;
-  if (reach.kind === 'agent') return reach.url;
-  return `${reach.ssh.user}@${reach.ssh.host}:${reach.ssh.port} → 127.0.0.1:${reach.remotePort}`;
 }
 
 /** One deployment's status through its client; the engine's own errors (a damaged file) make it unhealthy. */

@@ -4,8 +4,7 @@ import type { RolloutDeployment, RolloutReport } from '../../shared/fleet-types'
 import { WardenError } from '../engine/errors';
 import { connectTo, Unreachable, type ClientOptions, type DeploymentClient } from './deployment-client';
 import { eachLimited } from './each-limited';
-import type { Deployment, Fleet } from './fleet-file';
-import { addressOf } from './fleet-status';
+import { addressOf, type Deployment, type Fleet } from './fleet-file';
 
 // `warden fleet migrate --to V`: rehearse on every target first (one failure halts before any
 // database is touched), then migrate the canary and verify it in full, then the rest N at a time,

@@ -8,7 +8,7 @@ import type { CallEnvelope } from '../../shared/transport';
 import type { HostEvent, HostInfo } from '../../shared/types';
 import type { HostCapabilities, HostContext } from '../api/host-context';
 import { WardenError } from '../engine/errors';
-import { loadFleet, withKeychain, type Deployment, type Fleet } from '../fleet/fleet-file';
+import { addressOf, loadFleet, withKeychain, type Deployment, type Fleet } from '../fleet/fleet-file';
 import { fleetCapabilities, type FleetCapabilities } from '../fleet/fleet-capabilities';
 import { FleetProxy } from '../server/fleet-proxy';
 import type { FleetTokens } from './fleet-tokens';
@@ -110,7 +110,8 @@ export class DesktopFleet {
       desktopFleet: {
         open: () => this.open(),
         keepToken: (name, token) => {
-          this.options.tokens.keep(this.current().fleet.path, this.deployment(name, 'keep its token').name, token);
+          const deployment = this.deployment(name, 'keep its token');
+          this.options.tokens.keep(this.current().fleet.path, deployment.name, addressOf(deployment), token);
           void this.current().proxy.reconnect(name);
         },
         forgetToken: (name) => {

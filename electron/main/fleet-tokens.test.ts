@@ -13,6 +13,7 @@ import { fakeKeychain as keychain } from './test-support/fake-keychain';
 
 const FLEET = '/etc/warden/fleet.json';
 const TOKEN = 'Zq3v-8Hk_0bT9xY2mN4pL6rS1uW5eA7c';
+const VM1 = 'http://10.0.0.5:7373';
 const storeIn = () => join(mkdtempSync(join(tmpdir(), 'warden-tokens-')), 'nested', 'fleet-tokens.json');
 
 function codeOf(run: () => unknown): string {
@@ -29,24 +30,39 @@ describe('FleetTokens', () => {
   it('keeps a token encrypted in a file only the user can read, and gives it back to the lookup only', () => {
     const file = storeIn();
     const tokens = new FleetTokens(file, keychain(), 'linux');
-    tokens.keep(FLEET, 'vm1', TOKEN);
+    tokens.keep(FLEET, 'vm1', VM1, TOKEN);
     const onDisk = readFileSync(file, 'utf8');
     expect(onDisk).not.toContain(TOKEN);
     expect(onDisk).not.toContain(Buffer.from(TOKEN).toString('base64'));
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(tokens.keptFor(FLEET).has('vm1')).toBe(true);
-    expect(tokens.lookupFor(FLEET)('vm1')).toBe(TOKEN);
+    expect(tokens.lookupFor(FLEET)('vm1', VM1)).toBe(TOKEN);
     // Another fleet file with a deployment of the same name does not get it.
-    expect(tokens.lookupFor('/home/qa/fleet.json')('vm1')).toBeNull();
+    expect(tokens.lookupFor('/home/qa/fleet.json')('vm1', VM1)).toBeNull();
     expect(tokens.forget(FLEET, 'vm1')).toBe(true);
-    expect(tokens.lookupFor(FLEET)('vm1')).toBeNull();
+    expect(tokens.lookupFor(FLEET)('vm1', VM1)).toBeNull();
     expect(tokens.forget(FLEET, 'vm1')).toBe(false);
+  });
+
+  it('sends a kept token only to the address it was given for: a fleet file pointed elsewhere gets a refusal naming both', () => {
+    const file = storeIn();
+    const tokens = new FleetTokens(file, keychain(), 'linux');
+    tokens.keep(FLEET, 'vm1', VM1, TOKEN);
+    expect(codeOf(() => tokens.lookupFor(FLEET)('vm1', 'https://attacker.example:7373'))).toBe(
+      `UNAUTHORIZED: The token kept for vm1 was given for ${VM1}, and the fleet file now points vm1 at https://attacker.example:7373: it is not sent to an address it was not given for.`,
+    );
+    // The address is inside the encrypted record: the file does not show where tokens go.
+    expect(readFileSync(file, 'utf8')).not.toContain('10.0.0.5');
+    // 0600 on every write, even over a leftover temporary file another mode made.
+    writeFileSync(`${file}.${process.pid}.tmp`, 'left over', { mode: 0o644 });
+    tokens.keep(FLEET, 'vm2', VM1, TOKEN);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
   });
 
   it('refuses to keep a token where the keychain would not protect it, writing nothing', () => {
     const file = storeIn();
-    expect(codeOf(() => new FleetTokens(file, keychain(undefined, 'basic_text'), 'linux').keep(FLEET, 'vm1', TOKEN))).toMatch(/^NOT_SUPPORTED: The token of vm1 was not kept: this desktop has no secret service/);
-    expect(codeOf(() => new FleetTokens(file, keychain(undefined, 'gnome_libsecret', false), 'darwin').keep(FLEET, 'vm1', TOKEN))).toMatch(/keychain is not available/);
+    expect(codeOf(() => new FleetTokens(file, keychain(undefined, 'basic_text'), 'linux').keep(FLEET, 'vm1', VM1, TOKEN))).toMatch(/^NOT_SUPPORTED: The token of vm1 was not kept: this desktop has no secret service/);
+    expect(codeOf(() => new FleetTokens(file, keychain(undefined, 'gnome_libsecret', false), 'darwin').keep(FLEET, 'vm1', VM1, TOKEN))).toMatch(/keychain is not available/);
     expect(existsSync(file)).toBe(false);
     // basic_text is a Linux word only: elsewhere the OS keychain is used.
     expect(new FleetTokens(file, keychain(undefined, 'basic_text'), 'win32').unavailable()).toBeNull();
@@ -55,18 +71,18 @@ describe('FleetTokens', () => {
   it('refuses what agents would not take as a token (blanks, control characters, too short, too long)', () => {
     const tokens = new FleetTokens(storeIn(), keychain(), 'linux');
     for (const bad of ['', 'short', 'two words in a token', 'line\nbreak-0123456789', 'x'.repeat(513), 'tab\there-0123456789', 'non-ascii-tökén-0123456789']) {
-      expect(codeOf(() => tokens.keep(FLEET, 'vm1', bad))).toMatch(/^INVALID_INPUT: That is not an agent token/);
+      expect(codeOf(() => tokens.keep(FLEET, 'vm1', VM1, bad))).toMatch(/^INVALID_INPUT: That is not an agent token/);
     }
   });
 
   it('never overwrites a token file it cannot read, and says a token kept with another keychain cannot be decrypted', () => {
     const file = storeIn();
-    new FleetTokens(file, keychain(), 'linux').keep(FLEET, 'vm1', TOKEN);
+    new FleetTokens(file, keychain(), 'linux').keep(FLEET, 'vm1', VM1, TOKEN);
     // A token kept under another key (another user's keychain, a reinstalled system).
-    expect(codeOf(() => new FleetTokens(file, keychain(), 'linux').lookupFor(FLEET)('vm1'))).toMatch(/^UNAUTHORIZED: The token kept for vm1 cannot be decrypted/);
+    expect(codeOf(() => new FleetTokens(file, keychain(), 'linux').lookupFor(FLEET)('vm1', VM1))).toMatch(/^UNAUTHORIZED: The token kept for vm1 cannot be decrypted/);
     writeFileSync(file, '{"version": 1, "tokens": ');
     const before = readFileSync(file);
-    expect(codeOf(() => new FleetTokens(file, keychain(), 'linux').keep(FLEET, 'vm2', TOKEN))).toMatch(/token file .* cannot be read/);
+    expect(codeOf(() => new FleetTokens(file, keychain(), 'linux').keep(FLEET, 'vm2', VM1, TOKEN))).toMatch(/token file .* cannot be read/);
     expect(readFileSync(file)).toEqual(before);
   });
 });
@@ -88,7 +104,7 @@ describe('a tokenKeychain deployment', () => {
       return () => readToken(reach.token, desktop.deployments[i].name);
     };
     expect(codeOf(token(0))).toMatch(/^UNAUTHORIZED: No token is kept for vm1 in this app/);
-    tokens.keep(FLEET, 'vm1', TOKEN);
+    tokens.keep(FLEET, 'vm1', VM1, TOKEN);
     expect(token(0)()).toBe(TOKEN);
     // Deployments that name an environment variable or a file keep them.
     expect(reachOf(1)).toEqual(fleet.deployments[1].reach);

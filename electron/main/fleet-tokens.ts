@@ -1,15 +1,18 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fchmodSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import * as z from 'zod/mini';
 import { TOKEN_TEXT, TOKEN_TEXT_RULE } from '../../shared/token-text';
 import '../../shared/zod-messages';
 import { WardenError } from '../engine/errors';
-import type { KeychainLookup } from '../fleet/fleet-file';
+import type { AddressedKeychain } from '../fleet/fleet-file';
 
 // The agents' tokens of the fleet's `tokenKeychain` deployments, kept by the desktop app: each
 // encrypted by the OS keychain (Electron's safeStorage: Keychain on macOS, DPAPI on Windows, the
 // desktop's secret service on Linux) and stored, as base64, in one file under userData. A token
-// is keyed by the fleet file's path and the deployment's name; it never goes back to the page.
+// is keyed by the fleet file's path and the deployment's name, and bound to the address it was given
+// for (inside the encrypted record): whoever edits a shared fleet file to point `prod` at their own
+// URL does not receive prod's token; the app asks for it again (Set token…). It never goes back
+// to the page.
 
 /** The part of Electron's safeStorage used here (a test gives its own). The synchronous API: Electron 41. */
 export interface Encryption {
@@ -20,10 +23,22 @@ export interface Encryption {
   getSelectedStorageBackend?(): string;
 }
 
-const storeFile = z.object({ version: z.literal(1), tokens: z.record(z.string(), z.string()) });
+// Version 1 kept the token alone; its records are not sent anywhere until set again (bound to an address).
+const storeFile = z.object({ version: z.union([z.literal(1), z.literal(2)]), tokens: z.record(z.string(), z.string()) });
+const keptRecord = z.object({ token: z.string(), address: z.string() });
 
 
 const keyOf = (fleetPath: string, deployment: string) => `${fleetPath}\n${deployment}`;
+
+/** A version 2 record ({ token, address }), or null for a version 1 one (the token alone). */
+function safeJson(plain: string): z.infer<typeof keptRecord> | null {
+  try {
+    const parsed = keptRecord.safeParse(JSON.parse(plain));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
 
 export class FleetTokens {
   constructor(
@@ -41,14 +56,15 @@ export class FleetTokens {
     return null;
   }
 
-  keep(fleetPath: string, deployment: string, token: string): void {
+  /** Keeps `token` for `deployment` at `address`: it is sent there and nowhere else. */
+  keep(fleetPath: string, deployment: string, address: string, token: string): void {
     const why = this.unavailable();
     if (why) throw new WardenError('NOT_SUPPORTED', `The token of ${deployment} was not kept: ${why}.`, 'Give the token by "tokenEnv" or "tokenFile" in the fleet file instead, or start a secret service and try again.');
     if (!TOKEN_TEXT.test(token)) {
       throw new WardenError('INVALID_INPUT', `That is not an agent token: a token is ${TOKEN_TEXT_RULE}.`, 'Paste the token the agent printed when it started (warden serve).', { field: 'token' });
     }
     const tokens = this.read();
-    tokens[keyOf(fleetPath, deployment)] = this.encryption.encryptString(token).toString('base64');
+    tokens[keyOf(fleetPath, deployment)] = this.encryption.encryptString(JSON.stringify({ token, address })).toString('base64');
     this.write(tokens);
   }
 
@@ -67,16 +83,27 @@ export class FleetTokens {
     return new Set(Object.keys(this.read()).filter((key) => key.startsWith(prefix)).map((key) => key.slice(prefix.length)));
   }
 
-  /** The lookup a fleet's tokenKeychain deployments read their token with (see withKeychain). */
-  lookupFor(fleetPath: string): KeychainLookup {
-    return (deployment) => {
+  /** The lookup a fleet's tokenKeychain deployments read their token with (see withKeychain): a token only for its own address. */
+  lookupFor(fleetPath: string): AddressedKeychain {
+    return (deployment, address) => {
       const kept = this.read()[keyOf(fleetPath, deployment)];
       if (kept === undefined) return null;
+      let plain: string;
       try {
-        return this.encryption.decryptString(Buffer.from(kept, 'base64'));
+        plain = this.encryption.decryptString(Buffer.from(kept, 'base64'));
       } catch (err) {
         throw new WardenError('UNAUTHORIZED', `The token kept for ${deployment} cannot be decrypted (${(err as Error).message}): the keychain it was kept with is not this one.`, `Set ${deployment}'s token again on the Fleet page.`);
       }
+      const record = safeJson(plain);
+      if (!record) throw new WardenError('UNAUTHORIZED', `The token kept for ${deployment} was kept by an older version, before tokens were bound to an address, so it is not sent anywhere.`, `Set ${deployment}'s token again on the Fleet page (Set token…).`);
+      if (record.address !== address) {
+        throw new WardenError(
+          'UNAUTHORIZED',
+          `The token kept for ${deployment} was given for ${record.address}, and the fleet file now points ${deployment} at ${address}: it is not sent to an address it was not given for.`,
+          `If ${address} is right, set ${deployment}'s token again on the Fleet page (Set token…); if not, fix the fleet file.`,
+        );
+      }
+      return record.token;
     };
   }
 
@@ -95,11 +122,28 @@ export class FleetTokens {
     return { ...parsed.data.tokens };
   }
 
-  /** Only the user can read it (0600), written whole then renamed so a crash never leaves half a file. */
+  /**
+   * Only the user can read it (0600 on every write, whatever a leftover file had), written whole,
+   * synced, then renamed and the folder synced, so a crash or a power cut never leaves half a file.
+   */
   private write(tokens: Record<string, string>): void {
-    mkdirSync(dirname(this.file), { recursive: true });
+    const folder = dirname(this.file);
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
     const next = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(next, JSON.stringify({ version: 1, tokens }, null, 2), { mode: 0o600 });
+    const fd = openSync(next, 'w', 0o600);
+    try {
+      fchmodSync(fd, 0o600);
+      writeSync(fd, JSON.stringify({ version: 2, tokens }, null, 2));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(next, this.file);
+    const dir = openSync(folder, 'r');
+    try {
+      fsyncSync(dir);
+    } finally {
+      closeSync(dir);
+    }
   }
 }

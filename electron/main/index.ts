@@ -171,12 +171,22 @@ async function start(): Promise<void> {
 // Tests keep the app's own files (recent databases, the fleet open, kept tokens) out of the user's.
 if (process.env.WARDEN_USER_DATA_DIR) app.setPath('userData', process.env.WARDEN_USER_DATA_DIR);
 
-app
-  .whenReady()
-  .then(start)
-  .catch((err: unknown) => {
-    showFailure('Schema Warden could not start', (err as Error).message);
-    app.quit();
+// One app per user: two would write the same kept tokens, recent databases and fleet file at once.
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    const [first] = BrowserWindow.getAllWindows();
+    if (first?.isMinimized()) first.restore();
+    first?.focus();
   });
+  app
+    .whenReady()
+    .then(start)
+    .catch((err: unknown) => {
+      showFailure('Schema Warden could not start', (err as Error).message);
+      app.quit();
+    });
+}
 
 app.on('window-all-closed', () => app.quit());
