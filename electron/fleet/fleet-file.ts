@@ -164,6 +164,7 @@ export function parseFleet(raw: unknown, file: string): Fleet {
   }
   const base = dirname(file);
   const seen = new Map<string, string>();
+  const databases = new Map<string, string>();
   const deployments = parsed.data.deployments.map((d, i) => {
     const at = `deployments[${i}]`;
     const same = seen.get(d.name.toLowerCase());
@@ -171,9 +172,22 @@ export function parseFleet(raw: unknown, file: string): Fleet {
     // vm1 and VM1 would be told apart by case alone, on the command line (--canary) as in the console.
     if (same !== undefined) throw invalid(file, `${at}.name: `, `"${d.name}" and "${same}" differ only in case.`, 'Give each deployment a name of its own.');
     seen.set(d.name.toLowerCase(), d.name);
-    return { name: d.name, group: d.group, reach: reachOf(d, at, file, base) };
+    const deployment = { name: d.name, group: d.group, reach: reachOf(d, at, file, base) };
+    const where = databaseKey(deployment);
+    const twin = databases.get(where);
+    // A rollout would migrate it twice, and the fleet would count it twice.
+    if (twin !== undefined) throw invalid(file, `${at}: `, `"${d.name}" is the same database as "${twin}" (${addressOf(deployment)}).`, 'List each database once.');
+    databases.set(where, d.name);
+    return deployment;
   });
   return { path: file, deployments };
+}
+
+/** Which database a deployment reaches: the same file, or the same agent and database, is one database however it is named. */
+function databaseKey(deployment: Deployment): string {
+  const { reach } = deployment;
+  if (reach.kind === 'file') return `file:${reach.file}`;
+  return `${addressOf(deployment)}|${reach.database ?? ''}`;
 }
 
 /** Far more than any fleet needs (a hundred deployments take some 20 kB): a bigger file is not a fleet file. */

@@ -1,3 +1,4 @@
+import semver from 'semver';
 import { FLEET_STATE_RANK, type DeploymentStatus, type FleetState, type FleetStatusReport } from '../../shared/fleet-types';
 import { newestVerifiedBackup } from '../../shared/newest-verified-backup';
 import { nowIso } from '../engine/actor';
@@ -75,9 +76,26 @@ export function inGroup(fleet: Fleet, group: string | undefined): Deployment[] {
   return group === undefined ? fleet.deployments : fleet.deployments.filter((d) => d.group === group);
 }
 
+/**
+ * A deployment whose own schema folder is older than another's looks current to itself (HEALTHY at
+ * 1.1.0, nothing pending): judged against the newest version any deployment of the fleet knows, it
+ * is behind, and says so.
+ */
+export function markBehind(statuses: DeploymentStatus[]): DeploymentStatus[] {
+  const known = statuses.map((s) => s.latest).filter((v): v is string => v !== null && semver.valid(v) !== null);
+  if (known.length === 0) return statuses;
+  const newest = known.reduce((a, b) => (semver.gt(b, a) ? b : a));
+  return statuses.map((s) => {
+    // One whose own folder knows the newest version already says what is pending.
+    const ownIsOlder = s.latest !== null && semver.valid(s.latest) !== null && semver.lt(s.latest, newest);
+    if (!ownIsOlder || s.version === null || s.state === 'unhealthy' || s.state === 'unreachable') return s;
+    return { ...s, state: 'degraded', reason: `Behind: at ${s.version}, and the fleet's newest version is ${newest}, which its own schema folder does not know (it knows ${s.latest}): update its schema folder, then migrate. ${s.reason}` };
+  });
+}
+
 export async function fleetStatus(fleet: Fleet, deployments: Deployment[], options: ClientOptions): Promise<FleetStatusReport> {
   const started = performance.now();
-  const statuses = await eachLimited(deployments, STATUS_CONCURRENCY, (d) => deploymentStatus(d, options));
+  const statuses = markBehind(await eachLimited(deployments, STATUS_CONCURRENCY, (d) => deploymentStatus(d, options)));
   statuses.sort(worstFirst);
   return { fleet: fleet.path, deployments: statuses, worst: worstOf(statuses.map((s) => s.state)), checkedAt: nowIso(), durationMs: Math.round(performance.now() - started) };
 }

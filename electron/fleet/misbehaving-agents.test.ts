@@ -69,7 +69,7 @@ describe('fleet status with agents that misbehave', () => {
         ...Object.keys(BEHAVIOURS).filter((name) => name !== 'endless').map((name) => ({ name, url: origins[name], tokenEnv: 'MISBEHAVING_FLEET_TOKEN' })),
         // The real agent, given a token it does not hold.
         { name: 'wrong-token', url: agent.origin, tokenEnv: 'MISBEHAVING_FLEET_TOKEN' },
-        { name: 'real', url: agent.origin, tokenEnv: 'MISBEHAVING_REAL_TOKEN' },
+        { name: 'real', url: agent.origin, tokenEnv: 'MISBEHAVING_REAL_TOKEN', database: 'real' },
         // A database the agent does not serve: the fleet file is wrong, the database is not unhealthy.
         { name: 'no-such-database', url: agent.origin, tokenEnv: 'MISBEHAVING_REAL_TOKEN', database: 'nope' },
       ],

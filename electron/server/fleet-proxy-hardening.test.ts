@@ -43,7 +43,7 @@ describe('warden serve --fleet: deployments that misbehave, through the host', (
     const otherTool = await listen(createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"status":"ok"}')));
     const deployments: object[] = [
       { name: 'remote', url: agent.origin, tokenFile: 'agent.token' },
-      { name: 'stale', url: agent.origin, tokenFile: 'stale.token' },
+      { name: 'stale', url: agent.origin, tokenFile: 'stale.token', database: 'remote' },
       { name: 'stuck', url: stuck, tokenFile: 'agent.token' },
       { name: 'other-tool', url: otherTool, tokenFile: 'agent.token' },
     ];

@@ -1,0 +1,39 @@
+import { cpSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { initialize } from '../engine/initialize';
+import { loadSchema } from '../engine/schema-folder';
+import { contextFor, SHIPPED_SCHEMA_DIR, tempDir } from '../engine/test-support/fixtures';
+import { parseFleet } from './fleet-file';
+import { fleetStatus } from './fleet-status';
+
+// A deployment whose schema folder is older than the fleet's looks current to itself; the fleet
+// judges it against the newest version any of its deployments knows. And one database listed
+// twice is refused, before a rollout could migrate it twice.
+
+describe('the fleet against its newest version', () => {
+  it('calls a deployment behind when its own schema folder is older than the fleet\'s newest version', async () => {
+    const dir = tempDir();
+    const oldSchema = join(dir, 'old-schema');
+    cpSync(SHIPPED_SCHEMA_DIR, oldSchema, { recursive: true });
+    rmSync(join(oldSchema, 'migrations', '1.2.0__storage_backend_and_required_mime_type.sql'));
+    await initialize(contextFor(join(dir, 'new.db')));
+    await initialize(contextFor(join(dir, 'old.db'), loadSchema(oldSchema)));
+    const fleet = parseFleet({ deployments: [{ name: 'new', file: 'new.db' }, { name: 'old', file: 'old.db', schema: 'old-schema' }] }, join(dir, 'fleet.json'));
+    const report = await fleetStatus(fleet, fleet.deployments, { defaultSchemaDir: SHIPPED_SCHEMA_DIR });
+    const old = report.deployments.find((d) => d.name === 'old')!;
+    // On its own, it is HEALTHY at 1.1.0 with nothing pending.
+    expect(old).toMatchObject({ version: '1.1.0', latest: '1.1.0', pending: [] });
+    expect(old.state).toBe('degraded');
+    expect(old.reason).toMatch(/^Behind: at 1\.1\.0, and the fleet's newest version is 1\.2\.0, which its own schema folder does not know/);
+    expect(report.deployments.find((d) => d.name === 'new')!.state).not.toBe('degraded');
+  });
+
+  it('refuses one database listed twice, by file or by agent, naming both', () => {
+    const file = '/etc/warden/fleet.json';
+    expect(() => parseFleet({ deployments: [{ name: 'a', file: 'db/x.db' }, { name: 'b', file: './db/../db/x.db' }] }, file)).toThrow(/"b" is the same database as "a" \(\/etc\/warden\/db\/x\.db\)/);
+    expect(() => parseFleet({ deployments: [{ name: 'a', url: 'http://10.0.0.5:7373', tokenEnv: 'T' }, { name: 'b', url: 'http://10.0.0.5:7373/', tokenEnv: 'T' }] }, file)).toThrow(/"b" is the same database as "a"/);
+    // The same agent serving two databases, each named: two deployments.
+    expect(parseFleet({ deployments: [{ name: 'a', url: 'http://10.0.0.5:7373', tokenEnv: 'T', database: 'one' }, { name: 'b', url: 'http://10.0.0.5:7373', tokenEnv: 'T', database: 'two' }] }, file).deployments).toHaveLength(2);
+  });
+});
