@@ -48,6 +48,11 @@ const FILE_ERRORS: Record<string, { code: ErrorCode; what: string; hint: string 
   EIO: { code: 'IO_ERROR', what: 'the disk failed the read or write (an I/O error)', hint: 'Check the disk or the volume (dmesg, a network filesystem that went away), then run it again.' },
 };
 
+/** What the failed system call was doing, in words (Node names it: open, copyfile…). */
+const SYSCALL_WORDS: Record<string, string> = {
+  open: 'Opening', read: 'Reading', write: 'Writing', copyfile: 'Copying to', mkdir: 'Creating the folder', rename: 'Renaming to', fsync: 'Syncing', unlink: 'Removing', scandir: 'Listing',
+};
+
 /**
  * The world being imperfect (a full disk, a read-only filesystem, a refused permission, a failing
  * device) as its own error naming the file and the cause, never INTERNAL "a bug in Schema Warden".
@@ -59,8 +64,9 @@ export function explainFileError(err: unknown, fallbackPath = 'a file Schema War
   const errno = err as NodeJS.ErrnoException;
   const known = errno instanceof Error && typeof errno.code === 'string' ? FILE_ERRORS[errno.code] : undefined;
   if (!known) return err;
-  const where = errno.path ?? fallbackPath;
-  return new WardenError(known.code, `${errno.syscall ?? 'Writing'} ${where} failed: ${known.what} (${errno.code}). The step was not completed.`, known.hint);
+  const where = (errno as NodeJS.ErrnoException & { dest?: string }).dest ?? errno.path ?? fallbackPath;
+  const doing = SYSCALL_WORDS[errno.syscall ?? ''] ?? errno.syscall ?? 'Using';
+  return new WardenError(known.code, `${doing} ${where} failed: ${known.what} (${errno.code}). The step was not completed.`, known.hint);
 }
 
 /** Turns SQLite's error for a file into a WardenError naming the file; other errors pass through. */

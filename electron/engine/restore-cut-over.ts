@@ -10,7 +10,7 @@ import { checkDatabaseFile } from './check-database-file';
 import { throwIfCancelled, type EngineContext } from './context';
 import { assertApplicationId } from './database-state';
 import { ALL_PAGES, explainCopyError } from './copy-database';
-import { WardenError, explainSqliteError } from './errors';
+import { explainFileError, explainSqliteError, WardenError } from './errors';
 import { sha256FileSync } from './file-sha256';
 import { DEFAULT_BUSY_TIMEOUT_MS, type Connection } from './open-database';
 import { newConnection } from './sqlite-addon';
@@ -82,20 +82,42 @@ function syncFile(path: string): void {
 // the file. Not in this one: POSIX drops every lock a process holds on a file as soon as the
 // process closes any descriptor of that file, so an fs.open/close here would release the lock the
 // restore holds through SQLite (sqlite.org/howtocorrupt.html, 2.2) and let writers in mid-copy.
+// It copies in chunks and stops when the restore that started it is gone (killed: its parent id
+// changes), so it never outlives it; the .partial it leaves is removed as abandoned. A failure is
+// answered as its errno code, for the restore to name (a full disk, a failing device).
 const COPY_UNLESS_WAL = `
-const { closeSync, copyFileSync, openSync, readSync } = require('node:fs');
-const [live, copy] = process.argv.slice(1);
-const header = Buffer.alloc(20);
-const fd = openSync(live, 'r');
-readSync(fd, header, 0, 20, 0);
-closeSync(fd);
-if (header[18] === 2 && header[19] === 2) process.stdout.write('wal');
-else { copyFileSync(live, copy); process.stdout.write('copied'); }
+const { closeSync, openSync, readSync, writeSync } = require('node:fs');
+const [live, copy, parent] = process.argv.slice(1);
+try {
+  const header = Buffer.alloc(20);
+  const from = openSync(live, 'r');
+  readSync(from, header, 0, 20, 0);
+  if (header[18] === 2 && header[19] === 2) {
+    closeSync(from);
+    process.stdout.write('wal');
+  } else {
+    const to = openSync(copy, 'w');
+    const chunk = Buffer.alloc(8 * 1024 * 1024);
+    for (let at = 0, n; (n = readSync(from, chunk, 0, chunk.length, at)) > 0; at += n) {
+      if (String(process.ppid) !== parent) process.exit(3);
+      writeSync(to, chunk, 0, n, at);
+    }
+    closeSync(to);
+    closeSync(from);
+    process.stdout.write('copied');
+  }
+} catch (err) {
+  process.stdout.write('error:' + (err.code || 'unknown'));
+  process.exitCode = 1;
+}
 `;
 
 function copyUnlessWal(livePath: string, staged: string): 'wal' | 'copied' {
-  const run = spawnSync(process.execPath, ['-e', COPY_UNLESS_WAL, livePath, staged], { encoding: 'utf8', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+  const run = spawnSync(process.execPath, ['-e', COPY_UNLESS_WAL, livePath, staged, String(process.pid)], { encoding: 'utf8', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
   if (run.status === 0 && (run.stdout === 'wal' || run.stdout === 'copied')) return run.stdout;
+  const errno = /^error:(\w+)$/.exec(run.stdout)?.[1];
+  const explained = errno && explainFileError(Object.assign(new Error(errno), { code: errno, path: staged, syscall: 'Copying the live database to' }));
+  if (explained instanceof WardenError) throw new WardenError(explained.code, `${explained.message} The restore had not begun: the database is as it was.`, explained.hint);
   throw new WardenError(
     'INTERNAL',
     `The pre-restore copy of ${livePath} to ${staged} failed (${run.error?.message ?? run.stderr.trim().split('\n').pop() ?? `exit ${run.status}`}). Nothing was changed.`,

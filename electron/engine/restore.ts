@@ -7,7 +7,7 @@ import { backupEvent, currentVersionOf, readAppliedVersions, recordEvent } from 
 import { carryHistory } from './carry-history';
 import { log, throwIfCancelled, type EngineContext } from './context';
 import { assertApplicationId } from './database-state';
-import { WardenError } from './errors';
+import { explainFileError, WardenError } from './errors';
 import { sha256FileSync } from './file-sha256';
 import { openDatabase, statDatabasePath, withDatabase, type Connection } from './open-database';
 import { writeInOneCutOver, takePreRestoreBackup } from './restore-cut-over';
@@ -187,7 +187,12 @@ export async function restore(ctx: EngineContext, options: RestoreOptions): Prom
   let cut: CutOver;
   let version: string;
   try {
-    stageBackup(trusted, staged);
+    try {
+      stageBackup(trusted, staged);
+    } catch (err) {
+      const explained = explainFileError(err, staged);
+      throw explained instanceof WardenError ? new WardenError(explained.code, `${explained.message} The restore had not begun: the database is as it was.`, explained.hint) : err;
+    }
     const source = openDatabase(staged, { mode: 'write' });
     try {
       version = assertTrustedContent(ctx, source, trusted.manifest, trusted.path);

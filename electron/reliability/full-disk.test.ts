@@ -1,11 +1,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../engine/test-support/cli';
-import { sqlite3 } from '../engine/test-support/fixtures';
+import { sha256File, sqlite3 } from '../engine/test-support/fixtures';
 
 // A disk that is really full: a small tmpfs mounted for the test (root only; skipped, saying why,
 // elsewhere). Each failure must be its own code (NO_SPACE), name the file and say what it left,
@@ -66,5 +66,22 @@ describe.skipIf(!mounted)('on a full disk (a 700 kB tmpfs; skipped where mount i
     expect(left).toBe(sqlite3(path, 'SELECT max(version) FROM schema_version'));
     expect(existsSync(`${path}-journal`)).toBe(false);
     expect(sqlite3(path, 'PRAGMA integrity_check')).toBe('ok');
+  });
+  it('restore whose pre-restore copy does not fit: NO_SPACE, the restore not begun, the live file byte for byte as it was', () => {
+    rmSync(join(tiny, 'full.db'), { force: true }); // the test before filled the disk with it
+    const live = join(dir, 'small.db');
+    const folder = join(tiny, 'small-backups');
+    expect(runCli(['init', '--db', live]).code).toBe(0);
+    const taken = JSON.parse(runCli(['backup', '--db', live, '--backup-dir', folder, '--json']).stdout) as { path: string };
+    // Fill what is left of the disk, but for a few pages: the copy of the live file cannot fit.
+    const free = Number(execFileSync('df', ['-k', '--output=avail', tiny], { encoding: 'utf8' }).trim().split('\n')[1]) * 1024;
+    writeFileSync(join(tiny, 'filler'), Buffer.alloc(Math.max(0, free - 16 * 1024)));
+    const before = sha256File(live);
+    const run = runCli(['restore', '--db', live, '--backup', taken.path, '--backup-dir', folder, '--yes']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/error \[NO_SPACE\]: .* the disk is full \(ENOSPC\).*The restore had not begun: the database is as it was/);
+    expect(sha256File(live)).toBe(before);
+    expect(readdirSync(folder).filter((f) => f.endsWith('.partial'))).toEqual([]);
+    rmSync(join(tiny, 'filler'));
   });
 });
