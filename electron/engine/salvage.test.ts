@@ -151,6 +151,17 @@ describe('salvage reads the damaged file itself', () => {
     expect(report.walFrames).toBeGreaterThan(0);
   });
 
+  it('brings no deleted row back: freed pages (the freelist) are never read for rows', async () => {
+    const known = await knownDatabase();
+    const db = new Database(known.dbPath);
+    db.exec('DELETE FROM events WHERE rowid % 2 = 0 OR rowid > 4000; DELETE FROM notes WHERE rowid % 3 = 0');
+    db.close();
+    expect(Number(sqlite3(known.dbPath, 'PRAGMA freelist_count'))).toBeGreaterThan(5);
+    const { report, out } = await salvageOf(known);
+    for (const table of KNOWN_TABLES) expectRows(out, table, rowsBySqlite(known.dbPath, table));
+    expect(report.lostAndFound).toBe(0);
+  });
+
   it('reports progress in pages, and a cancel leaves nothing behind', async () => {
     const known = await knownDatabase();
     const progress: Progress[] = [];
