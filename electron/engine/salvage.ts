@@ -101,7 +101,7 @@ function tablesOf(rows: Map<string, number>, backup: { rows: Map<string, number>
     name,
     salvaged: rows.get(name) ?? null,
     inBackup: backup ? (backup.rows.get(name) ?? null) : null,
-    unreadablePages: ledger.unreadable.filter(owned(name)),
+    unreadablePages: ledger.unreadable.filter(owned(name)).sort((a, b) => a.page - b.page),
     rowsLost: ledger.lostRows.filter(owned(name)).length,
   }));
 }
@@ -113,7 +113,7 @@ function checkNewFile(ctx: EngineContext, stagedPath: string, out: string, accou
   try {
     const rows = countRows(db);
     const backup = newestVerifiedBackupRows(ctx);
-    const unreadable: UnreadablePage[] = account.ledger.unreadable;
+    const unreadable: UnreadablePage[] = [...account.ledger.unreadable].sort((a, b) => a.page - b.page);
     return {
       path: ctx.dbPath,
       out,

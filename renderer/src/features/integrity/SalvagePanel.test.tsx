@@ -50,7 +50,7 @@ describe('Salvage in the Integrity view', () => {
     expect(api.salvage).toHaveBeenCalledWith({ db: 'main', operationId: expect.stringMatching(/^op-/) });
     expect(within(table).getAllByRole('row').map((r) => within(r).queryAllByRole('cell').map((c) => c.textContent))).toEqual([
       [],
-      ['conversation_files', '940 (1 row lost to overflow pages)', (1000).toLocaleString(), 'page 41page 57 of index idx_conversation_files_session'],
+      ['conversation_files', '940 (1 row lost to overflow pages)', (1000).toLocaleString(), 'table: 41index idx_conversation_files_session: 57'],
       ['file_metadata', (1010).toLocaleString(), (1000).toLocaleString(), '—'],
       ['lost_and_found', '12', '—', '—'],
     ]);

@@ -12,15 +12,23 @@ function count(n: number | null): string {
   return n === null ? '—' : formatCount(n);
 }
 
-/** "41, 52 (idx_files_at)": a table's unreadable pages, each index's named. */
+/** A table's unreadable pages, its own first, then each index's under the index's name; the reason on hover. */
 function UnreadablePages({ table }: { table: SalvagedTable }) {
   if (!table.unreadablePages.length) return <>—</>;
+  const owners = [...new Set(table.unreadablePages.map((p) => p.owner))].sort((a, b) => Number(b === table.name) - Number(a === table.name));
   return (
     <ul className="salvage-outcome__pages">
-      {table.unreadablePages.map((p) => (
-        <li key={p.page} title={p.reason}>
-          page <span className="mono">{p.page}</span>
-          {p.owner !== table.name && <> of index <span className="mono">{p.owner}</span></>}
+      {owners.map((owner) => (
+        <li key={owner}>
+          {owner === table.name ? 'table' : <>index <span className="mono">{owner}</span></>}:{' '}
+          {table.unreadablePages
+            .filter((p) => p.owner === owner)
+            .map((p, k) => (
+              <span key={p.page} title={p.reason}>
+                {k > 0 && ', '}
+                <span className="mono">{p.page}</span>
+              </span>
+            ))}
         </li>
       ))}
     </ul>
