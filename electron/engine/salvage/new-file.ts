@@ -12,6 +12,9 @@ import { affinityOf, fitsColumns, type ColumnSlot } from './row-shape';
 // other indexes, views and triggers (which must not fire for recovered rows). A row its table
 // refuses, or whose table cannot be told, goes to lost_and_found as the shell's .recover does.
 
+/** The new file's page cache while it is built: a bound, whatever the size of the damaged file. */
+const BUILD_CACHE_KIB = 64 * 1024;
+
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const asInteger = (rowid: Rowid) => BigInt(rowid);
 
@@ -115,6 +118,9 @@ export class SalvageTarget {
     // A new file nobody reads until it is finished: a cancelled or failed salvage deletes it.
     db.pragma('journal_mode = OFF');
     db.pragma('synchronous = OFF');
+    db.pragma('locking_mode = EXCLUSIVE');
+    // Rows arrive in rowid order, but a UNIQUE index takes them in key order: a fixed cache keeps its pages in memory.
+    db.pragma(`cache_size = -${BUILD_CACHE_KIB}`);
     db.pragma('foreign_keys = OFF');
     const target = new SalvageTarget(db, expected);
     for (const table of expected.tables.values()) db.exec(table.sql);

@@ -7,7 +7,7 @@ import type { PageLedger } from './page-ledger';
 // Rows go into the new file as they are read, a batch per transaction; between batches the event
 // loop runs (so a Cancel is heard), progress is reported in pages, and a cancel stops the salvage.
 
-const ROWS_PER_BATCH = 5000;
+const ROWS_PER_BATCH = 20_000;
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
