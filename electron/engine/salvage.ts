@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { SalvageReport, SalvagedTable, UnreadablePage } from '../../shared/types';
 import { userVersionOf } from './bookkeeping';
@@ -58,8 +59,11 @@ function stampFor(ctx: EngineContext, source: PageSource, version: string): Stam
   return ctx.schema.applicationId ? { userVersion: userVersionOf(version), applicationId: ctx.schema.applicationId } : null;
 }
 
-function headerNotes(source: PageSource, recorded: string | null, version: string): string[] {
+function headerNotes(source: PageSource, recorded: string | null, version: string, dbPath: string): string[] {
   const notes: string[] = [];
+  if (existsSync(`${dbPath}-journal`)) {
+    notes.push(`A -journal lies beside the damaged file (a write that was interrupted): it was not applied, so pages that write had changed were read as they are in the file.`);
+  }
   if (!source.headerReadable) {
     notes.push(`Page 1 (the header and the start of the schema) could not be read: the page size was taken as ${source.pageSize} bytes from the pages themselves, the freelist is unknown, and every table leaf was matched to its table by shape.`);
   }
@@ -88,7 +92,7 @@ async function rebuild(ctx: EngineContext, source: PageSource, stagedPath: strin
     const { orphanedLeaves } = await recoverRows(ctx, source, objects, target, ledger);
     ctx.onProgress?.({ operation: 'salvage', phase: 'building indexes', done: ledger.accounted, total: source.pageCount, unit: 'pages', pageSize: source.pageSize });
     target.finish(stampFor(ctx, source, version));
-    return { ledger, orphanedLeaves, version, notes: [...headerNotes(source, recorded, version), ...notes] };
+    return { ledger, orphanedLeaves, version, notes: [...headerNotes(source, recorded, version, ctx.dbPath), ...notes] };
   } finally {
     target.close();
   }

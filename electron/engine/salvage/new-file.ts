@@ -28,7 +28,8 @@ export class TargetTable {
 
   constructor(private readonly db: Connection, readonly name: string) {
     const info = db.prepare('SELECT name, type, "notnull" AS required, pk FROM pragma_table_info(?)').all(name) as { name: string; type: string; required: number; pk: number }[];
-    this.columns = info.map((c) => ({ name: c.name, affinity: affinityOf(c.type), notNull: c.required === 1 }));
+    // SQLite lets a non-integer PRIMARY KEY hold NULL, but no application stores one: for telling tables apart it counts as NOT NULL.
+    this.columns = info.map((c) => ({ name: c.name, affinity: affinityOf(c.type), notNull: c.required === 1 || c.pk > 0 }));
     const keys = info.filter((c) => c.pk > 0);
     const withoutRowid = /\bWITHOUT\s+ROWID\b/i.test((db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) as { sql: string }).sql);
     this.rowidAlias = keys.length === 1 && keys[0].type.toUpperCase() === 'INTEGER' && !withoutRowid ? info.indexOf(keys[0]) : -1;

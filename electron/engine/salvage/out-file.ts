@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, fsyncSync, linkSync, lstatSync, openSync, readlinkSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, fsyncSync, linkSync, lstatSync, openSync, readlinkSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { WardenError } from '../errors';
 
@@ -41,6 +41,22 @@ export function checkOutPath(out: string): void {
   }
 }
 
+const appeared = (out: string) =>
+  new WardenError('ALREADY_EXISTS', `${out} appeared while salvage was running; it was left as it is and the salvaged file was removed.`, 'Pick a path that does not exist yet for --out, and run salvage again.', { field: 'out' });
+
+/** A hard link never replaces a file; where the filesystem has none, a rename after checking that nothing is there. */
+function linkOrMove(path: string, out: string): void {
+  try {
+    linkSync(path, out);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw appeared(out);
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw err;
+    if (lstatOrNull(out)) throw appeared(out);
+    renameSync(path, out);
+  }
+}
+
 export interface StagedFile {
   path: string;
   /** Moves the finished file to --out: refused, leaving --out as it was, if something appeared there meanwhile. */
@@ -68,10 +84,7 @@ export function stageBeside(out: string, mode: number): StagedFile {
         closeSync(fd);
       }
       try {
-        linkSync(path, out);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-        throw new WardenError('ALREADY_EXISTS', `${out} appeared while salvage was running; it was left as it is and the salvaged file was removed.`, 'Pick a path that does not exist yet for --out, and run salvage again.', { field: 'out' });
+        linkOrMove(path, out);
       } finally {
         discard();
       }
