@@ -13,7 +13,7 @@ import { affinityOf, fitsColumns, type ColumnSlot } from './row-shape';
 // refuses, or whose table cannot be told, goes to lost_and_found as the shell's .recover does.
 
 /** The new file's page cache while it is built: a bound, whatever the size of the damaged file. */
-const BUILD_CACHE_KIB = 64 * 1024;
+const BUILD_CACHE_KIB = 16 * 1024;
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const asInteger = (rowid: Rowid) => BigInt(rowid);
