@@ -164,6 +164,19 @@ describe('salvage reads the damaged file itself', () => {
     expect(report.lostAndFound).toBe(0);
   });
 
+  it('reads an auto-vacuum file, whose pointer-map pages hold no rows', async () => {
+    const known = await knownDatabase(1500);
+    const db = new Database(known.dbPath);
+    db.exec('PRAGMA auto_vacuum = FULL; VACUUM;');
+    db.close();
+    expect(sqlite3(known.dbPath, 'PRAGMA auto_vacuum')).toBe('1');
+    const places = rowPlaces(known.dbPath, KNOWN_TABLES);
+    const damaged = [[...places.get('items')!.leaves.keys()][2]];
+    overwritePages(known.dbPath, damaged);
+    const { out } = await salvageOf(known);
+    for (const table of KNOWN_TABLES) expectRows(out, table, expectedAfterDamage(known.intact.get(table)!, places.get(table)!, damaged));
+  });
+
   it('reports progress in pages, and a cancel leaves nothing behind', async () => {
     const known = await knownDatabase();
     const progress: Progress[] = [];
