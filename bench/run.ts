@@ -29,6 +29,7 @@ const PLUGGED: { id: string; title: string; module: string }[] = [
   { id: 'memory', title: 'peak memory by database size (40 MB, 400 MB, 1.2 GB)', module: 'memory.bench.ts' },
   { id: 'fleet', title: 'fleet status of 100 local databases', module: 'fleet.bench.ts' },
   { id: 'data-memory', title: 'peak memory of browsing and querying by table size (10k, 100k, 1M, 3M files)', module: 'data-memory.bench.ts' },
+  { id: 'salvage', title: 'salvage (a few pages overwritten) vs verify --full of the intact file', module: 'salvage.bench.ts' },
 ];
 
 interface Args {

@@ -632,6 +632,18 @@ export interface TablesReport {
   tables: TableSummary[];
 }
 
+/** A page of the damaged file that a b-tree points at but that does not parse: its rows, or its index entries, are lost. */
+export interface UnreadablePage {
+  page: number;
+  /** The table or index whose b-tree points at the page ('sqlite_schema' for the schema itself). */
+  owner: string;
+  ownerKind: 'table' | 'index' | 'schema';
+  /** The table the owner belongs to (an index's table; the table itself), or null for the schema. */
+  table: string | null;
+  /** Why it does not parse, in words. */
+  reason: string;
+}
+
 /** One table of a salvaged database beside the newest verified backup. */
 export interface SalvagedTable {
   name: string;
@@ -639,6 +651,10 @@ export interface SalvagedTable {
   salvaged: number | null;
   /** Rows in the newest verified backup (null: no such backup, or the table is not in it). */
   inBackup: number | null;
+  /** Pages of this table's b-tree or of its indexes that could not be read. */
+  unreadablePages: UnreadablePage[];
+  /** Rows found on readable pages that could not be read whole (a broken overflow chain). */
+  rowsLost: number;
 }
 
 export interface SalvageReport {
@@ -652,11 +668,25 @@ export interface SalvageReport {
   /** Drift of the new file from the expected schema at `version`. */
   drift: Problem[];
   tables: SalvagedTable[];
-  /** Rows .recover could not place in their table (in lost_and_found). */
+  /** Rows whose table could not be told, or that their table refused (in lost_and_found, with their page). */
   lostAndFound: number;
   /** The backup the counts are set beside (null: no verified backup). */
   comparedWith: string | null;
   durationMs: number;
+  /** Pages of the damaged database (after its WAL's last commit). */
+  pageCount: number;
+  /** Pages read from the damaged file and its WAL. */
+  pagesRead: number;
+  /** Every page a b-tree points at that could not be read, with its owner. */
+  unreadablePages: UnreadablePage[];
+  /** Table leaves no readable b-tree reached, found by scanning the file. */
+  orphanedLeaves: number;
+  /** Committed WAL frames read (0: no WAL, or nothing committed in it). */
+  walFrames: number;
+  /** Rows of the new file that point at a missing parent (PRAGMA foreign_key_check). */
+  foreignKeyViolations: number;
+  /** What the reader could not rely on (an unreadable header or freelist), in words. */
+  notes: string[];
 }
 
 /** A BLOB in a query result: its size and its first 16 bytes in hex. */

@@ -337,12 +337,12 @@ export function buildProgram(): Command {
       }),
     );
 
-  withCommonOptions(program.command('salvage').description("recover what SQLite can read of a damaged database into a new file (the sqlite3 shell's .recover); never writes to the damaged one"))
+  withCommonOptions(program.command('salvage').description('recover every readable row of a damaged database into a new file at the expected schema, reading the file format itself (no sqlite3 shell needed); never writes to the damaged file or its WAL'))
     .requiredOption('--out <file>', 'the new database file (must not exist)')
     .action((o: CommonOptions & { out: string }) =>
       run(o, async (ctx) => {
         const report = await salvage(ctx, { out: o.out });
-        const clean = report.integrity.ok && report.drift.length === 0 && report.lostAndFound === 0;
+        const clean = report.integrity.ok && report.drift.length === 0 && report.lostAndFound === 0 && report.unreadablePages.length === 0 && report.foreignKeyViolations === 0;
         return { document: report, render: renderSalvage, exitCode: clean ? EXIT.ok : EXIT.degraded };
       }),
     );

@@ -23,15 +23,29 @@ export function renderTables(report: TablesReport): string {
   return `Tables of ${report.path} (${formatBytes(report.fileBytes)})\n\n${table(['NAME', 'KIND', 'ROWS', 'SIZE', 'INDEXES'], rows)}${sizes}`;
 }
 
+/** "12, 40 (idx_files_at)": a table's unreadable pages, each index's named. */
+function pagesCell(pages: SalvageReport['unreadablePages'], table: string): string {
+  if (!pages.length) return '-';
+  return pages.map((p) => (p.owner === table ? String(p.page) : `${p.page} (${p.owner})`)).join(', ');
+}
+
 export function renderSalvage(report: SalvageReport): string {
   const count = (n: number | null) => (n === null ? '-' : String(n));
   const header = report.comparedWith ? `IN BACKUP ${report.comparedWith}` : 'IN BACKUP (none verified)';
-  const rows = table(['TABLE', 'SALVAGED', header], report.tables.map((t) => [t.name, count(t.salvaged), count(t.inBackup)]));
+  const rows = table(
+    ['TABLE', 'SALVAGED', header, 'UNREADABLE PAGES'],
+    report.tables.map((t) => [t.name, `${count(t.salvaged)}${t.rowsLost ? ` (${t.rowsLost} lost to overflow pages)` : ''}`, count(t.inBackup), pagesCell(t.unreadablePages, t.name)]),
+  );
   const integrity = report.integrity.ok ? 'integrity_check ok' : `integrity_check FAILED: ${report.integrity.messages.slice(0, 3).join('; ')}`;
+  const foreignKeys = report.foreignKeyViolations ? `, ${report.foreignKeyViolations} row(s) pointing at a missing parent (foreign_key_check)` : ', foreign_key_check ok';
+  const unowned = report.unreadablePages.filter((p) => p.table === null);
   const lines = [
-    `Salvaged what SQLite could read of ${report.path} into ${report.out} (${report.durationMs} ms); the damaged file was not written to.`,
-    `New file: version ${report.version ?? 'unknown (no history recovered)'}, ${integrity}.`,
-    report.lostAndFound ? `${report.lostAndFound} row(s) could not be placed in their table: they are in lost_and_found.` : '',
+    `Salvaged every readable row of ${report.path} into ${report.out} (${report.durationMs} ms); the damaged file was only read.`,
+    `Read ${report.pagesRead} of ${report.pageCount} pages${report.walFrames ? ` (with ${report.walFrames} committed WAL frames)` : ''}; ${report.unreadablePages.length} page(s) could not be read${report.orphanedLeaves ? `; ${report.orphanedLeaves} table leaf page(s) no b-tree reached were found by scanning` : ''}.`,
+    `New file: version ${report.version ?? 'unknown'}, ${integrity}${foreignKeys}.`,
+    report.lostAndFound ? `${report.lostAndFound} row(s) could not be placed in their table: they are in lost_and_found, with their page number.` : '',
+    ...unowned.map((p) => `Page ${p.page} of ${p.owner} could not be read: ${p.reason}.`),
+    ...report.notes,
     '',
     rows,
     report.drift.length ? `\nThe new file differs from the expected schema at ${report.version}:\n\n${problemTable(report.drift)}` : '',

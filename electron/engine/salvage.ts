@@ -1,88 +1,31 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
-import type { SalvageReport, SalvagedTable } from '../../shared/types';
-import { currentVersionOf, readAppliedVersions } from './bookkeeping';
-import { throwIfCancelled, type EngineContext } from './context';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { SalvageReport, SalvagedTable, UnreadablePage } from '../../shared/types';
+import { userVersionOf } from './bookkeeping';
+import type { EngineContext } from './context';
 import { WardenError } from './errors';
+import { expectedSchemaAt } from './expected-schema';
+import { integrityOf } from './integrity';
 import { listBackups } from './list-backups';
 import { openDatabase, statDatabasePath, withDatabase, type Connection } from './open-database';
+import { SalvageTarget, type StampSource } from './salvage/new-file';
+import { checkOutPath, stageBeside } from './salvage/out-file';
+import { PageLedger } from './salvage/page-ledger';
+import { readSchemaObjects, recordedVersion } from './salvage/recovered-schema';
+import { markPagesWithoutData, recoverRows } from './salvage/recover-rows';
+import { openPageSource, type PageSource } from './sqlite-file/page-source';
 import { driftOf } from './status';
-import { integrityOf } from './integrity';
+import { foreignKeyViolations } from './write-transaction';
 
-// The way out when a file is corrupt beyond repair: what SQLite can still read goes into a new
-// file, by the sqlite3 shell's .recover (SQLite's recovery extension). The damaged file is never
-// opened for writing: .recover runs on a copy (with its -wal and -journal), in a folder beside
-// the new file. Then the new file is checked, and each table's rows are set beside the newest
-// verified backup's, so the user can choose the salvaged file, the backup, or both.
+// The way out when a file is corrupt beyond repair: every row on every readable page goes into a
+// new file built at the expected schema. The damaged file (and its -wal) is read page by page by
+// Schema Warden's own reader of SQLite's file format (sqlite-file/), never through SQLite and never
+// for writing, so it needs no sqlite3 shell and no special SQLite build. Then the new file is
+// checked, and each table's rows are set beside the newest verified backup's.
 
 export interface SalvageOptions {
   /** The new database file; it must not exist. */
   out: string;
-}
-
-/**
- * The sqlite3 shell whose .recover works, or the error that says what is missing. .recover reads
- * pages through the sqlite_dbpage virtual table, which some builds leave out (Debian 12's 3.40.1
- * does); better-sqlite3's SQLite has neither it nor the recovery API.
- */
-function recoveringShell(): string {
-  const probe = spawnSync('sqlite3', [':memory:', 'SELECT count(*) FROM sqlite_dbpage'], { encoding: 'utf8' });
-  if (probe.error) {
-    throw new WardenError(
-      'NOT_SUPPORTED',
-      'Salvage needs the sqlite3 command-line shell (its .recover command), and it was not found on this machine. Nothing was written.',
-      'Install it (Debian and Ubuntu: apt-get install sqlite3), then run salvage again. Until then, restore the newest verified backup (warden backups lists them).',
-    );
-  }
-  if (probe.status !== 0) {
-    const version = spawnSync('sqlite3', ['-version'], { encoding: 'utf8' }).stdout.split(' ')[0] || 'unknown';
-    throw new WardenError(
-      'NOT_SUPPORTED',
-      `Salvage needs SQLite's recovery, and neither form of it is available here: the sqlite3 shell on this machine (${version}) was built without the sqlite_dbpage virtual table its .recover command reads pages with, and the SQLite inside Schema Warden has no recovery API. Nothing was written.`,
-      'Restore the newest verified backup (warden backups lists them). To salvage, copy the damaged file to a machine whose sqlite3 shell has a working .recover (the builds from sqlite.org do) and run warden salvage there.',
-    );
-  }
-  return 'sqlite3';
-}
-
-/** A copy of the damaged database with its -wal and -journal, in `dir`: .recover works on that, never on the original. */
-function copyForRecovery(dbPath: string, dir: string): string {
-  const copy = join(dir, basename(dbPath));
-  copyFileSync(dbPath, copy);
-  for (const suffix of ['-wal', '-journal']) if (existsSync(dbPath + suffix)) copyFileSync(dbPath + suffix, copy + suffix);
-  return copy;
-}
-
-/** Pipes `sqlite3 COPY .recover` into `sqlite3 OUT`. */
-function recoverInto(ctx: EngineContext, shell: string, copy: string, out: string): Promise<void> {
-  return new Promise((resolvePromise, reject) => {
-    const reader = spawn(shell, ['-bail', copy, '.recover'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const writer = spawn(shell, [out], { stdio: ['pipe', 'ignore', 'pipe'] });
-    let bytes = 0;
-    let errors = '';
-    let finished = 0;
-    reader.stdout.on('data', (chunk: Buffer) => {
-      bytes += chunk.length;
-      ctx.onProgress?.({ operation: 'salvage', phase: 'recovering rows', done: bytes, total: 0 });
-      if (ctx.signal?.aborted) reader.kill();
-    });
-    reader.stdout.pipe(writer.stdin);
-    reader.stderr.on('data', (d: Buffer) => (errors += d.toString()));
-    writer.stderr.on('data', (d: Buffer) => (errors += d.toString()));
-    const done = (code: number | null) => {
-      if (code !== 0 && code !== null) errors += `\n(sqlite3 exited with ${code})`;
-      if (++finished < 2) return;
-      if (ctx.signal?.aborted) return reject(new WardenError('CANCELLED', 'Salvage was cancelled; the partial new file was removed and the damaged file is untouched.', 'Run it again when you are ready.'));
-      // .recover writes what it cannot place into lost_and_found and keeps going; only a shell that produced nothing failed.
-      if (bytes === 0) return reject(new WardenError('CORRUPT', `sqlite3 .recover could read nothing from ${ctx.dbPath}: ${errors.trim() || 'no output'}.`, 'Restore the newest verified backup instead.'));
-      resolvePromise();
-    };
-    reader.on('close', done);
-    writer.on('close', done);
-    reader.on('error', reject);
-    writer.on('error', reject);
-  });
 }
 
 function countRows(db: Connection): Map<string, number> {
@@ -101,49 +44,126 @@ function newestVerifiedBackupRows(ctx: EngineContext): { name: string; rows: Map
   }
 }
 
-/**
- * Recovers what SQLite can read of a damaged database into `out` (a new file), then checks it:
- * integrity, drift from the expected schema at the version it records, and rows per table beside
- * the newest verified backup. The damaged file is only copied, never opened for writing.
- */
-export async function salvage(ctx: EngineContext, options: SalvageOptions): Promise<SalvageReport> {
-  const out = resolve(options.out);
-  if (statDatabasePath(ctx.dbPath) === null) throw new WardenError('NOT_FOUND', `There is no database at ${ctx.dbPath} to salvage.`, 'Check --db.');
-  if (existsSync(out)) throw new WardenError('ALREADY_EXISTS', `${out} already exists; salvage writes into a new file only.`, 'Pick a path that does not exist yet for --out.', { field: 'out' });
-  const shell = recoveringShell();
-  const started = performance.now();
-  const work = mkdtempSync(join(dirname(out), '.warden-salvage-'));
-  try {
-    const copy = copyForRecovery(ctx.dbPath, work);
-    await recoverInto(ctx, shell, copy, out);
-    throwIfCancelled(ctx, 'Salvage');
-  } catch (err) {
-    for (const suffix of ['', '-journal', '-wal', '-shm']) rmSync(out + suffix, { force: true });
-    throw err;
-  } finally {
-    rmSync(work, { recursive: true, force: true });
+function openDamaged(path: string): PageSource {
+  const stats = statDatabasePath(path);
+  if (stats === null) throw new WardenError('NOT_FOUND', `There is no database at ${path} to salvage.`, 'Check --db.');
+  if (stats.isDirectory()) throw new WardenError('IS_DIRECTORY', `${path} is a folder, not a database file.`, 'Pass the path of the .db file inside it.');
+  const source = openPageSource(path);
+  if (source === null) throw new WardenError('NOT_A_DATABASE', `Nothing in ${path} reads as SQLite pages: it is not a SQLite database, or too little of it is left. Nothing was written.`, 'Check --db, or restore the newest verified backup (warden backups lists them).');
+  return source;
+}
+
+/** The header's own marks where it could be read; the schema's, where it owns them, where it could not. */
+function stampFor(ctx: EngineContext, source: PageSource, version: string): StampSource | null {
+  if (source.headerReadable) return { userVersion: source.header.userVersion, applicationId: source.header.applicationId };
+  return ctx.schema.applicationId ? { userVersion: userVersionOf(version), applicationId: ctx.schema.applicationId } : null;
+}
+
+function headerNotes(source: PageSource, recorded: string | null, version: string, dbPath: string): string[] {
+  const notes: string[] = [];
+  if (existsSync(`${dbPath}-journal`)) {
+    notes.push(`A -journal lies beside the damaged file (a write that was interrupted): it was not applied, so pages that write had changed were read as they are in the file.`);
   }
-  ctx.onProgress?.({ operation: 'salvage', phase: 'checking the new file', done: 1, total: 1 });
-  const salvaged = openDatabase(out, { mode: 'read' });
+  if (!source.headerReadable) {
+    notes.push(`Page 1 (the header and the start of the schema) could not be read: the page size was taken as ${source.pageSize} bytes from the pages themselves, the freelist is unknown, and every table leaf was matched to its table by shape.`);
+  }
+  if (recorded === null) notes.push(`No version could be read from the damaged file's schema_version: the new file was built at ${version}, the schema's latest.`);
+  return notes;
+}
+
+interface Account {
+  ledger: PageLedger;
+  orphanedLeaves: number;
+  version: string;
+  notes: string[];
+}
+
+/** Reads the damaged file into the staged new file; the new file is complete when it returns. */
+async function rebuild(ctx: EngineContext, source: PageSource, stagedPath: string): Promise<Account> {
+  const ledger = new PageLedger(source.pageCount);
+  const notes = markPagesWithoutData(source, ledger);
+  ctx.onProgress?.({ operation: 'salvage', phase: 'reading the schema', done: ledger.accounted, total: source.pageCount, unit: 'pages', pageSize: source.pageSize });
+  const objects = readSchemaObjects(source, ledger);
+  const recorded = recordedVersion(source, objects, ctx.schema);
+  const version = recorded ?? ctx.schema.latest;
+  const legacy = ctx.schema.legacy?.table.toLowerCase();
+  const target = SalvageTarget.create(stagedPath, expectedSchemaAt(ctx.schema, version), ctx.schema, objects.some((o) => o.name.toLowerCase() === legacy));
   try {
-    const rows = countRows(salvaged);
-    const version = currentVersionOf(readAppliedVersions(salvaged));
-    const drift = version ? driftOf(salvaged, { ...ctx, dbPath: out }, version) : [];
+    const { orphanedLeaves } = await recoverRows(ctx, source, objects, target, ledger);
+    ctx.onProgress?.({ operation: 'salvage', phase: 'building indexes', done: ledger.accounted, total: source.pageCount, unit: 'pages', pageSize: source.pageSize });
+    target.finish(stampFor(ctx, source, version));
+    return { ledger, orphanedLeaves, version, notes: [...headerNotes(source, recorded, version, ctx.dbPath), ...notes] };
+  } finally {
+    target.close();
+  }
+}
+
+function tablesOf(rows: Map<string, number>, backup: { rows: Map<string, number> } | null, ledger: PageLedger): SalvagedTable[] {
+  const names = new Set([...rows.keys(), ...(backup?.rows.keys() ?? [])]);
+  const owned = (name: string) => (p: { table: string | null }) => p.table?.toLowerCase() === name.toLowerCase();
+  return [...names].sort().map((name) => ({
+    name,
+    salvaged: rows.get(name) ?? null,
+    inBackup: backup ? (backup.rows.get(name) ?? null) : null,
+    unreadablePages: ledger.unreadable.filter(owned(name)).sort((a, b) => a.page - b.page),
+    rowsLost: ledger.lostRows.filter(owned(name)).length,
+  }));
+}
+
+/** The new file checked as any database is: integrity, foreign keys, drift from the expected schema. */
+function checkNewFile(ctx: EngineContext, stagedPath: string, out: string, account: Account, source: PageSource, startedAt: number): SalvageReport {
+  ctx.onProgress?.({ operation: 'salvage', phase: 'checking the new file', done: source.pageCount, total: source.pageCount, unit: 'pages', pageSize: source.pageSize });
+  const db = openDatabase(stagedPath, { mode: 'read' });
+  try {
+    const rows = countRows(db);
     const backup = newestVerifiedBackupRows(ctx);
-    const names = new Set([...rows.keys(), ...(backup?.rows.keys() ?? [])]);
-    const tables: SalvagedTable[] = [...names].sort().map((name) => ({ name, salvaged: rows.get(name) ?? null, inBackup: backup ? (backup.rows.get(name) ?? null) : null }));
+    const unreadable: UnreadablePage[] = [...account.ledger.unreadable].sort((a, b) => a.page - b.page);
     return {
       path: ctx.dbPath,
       out,
-      version,
-      integrity: integrityOf(salvaged, 'full'),
-      drift,
-      tables,
+      version: account.version,
+      integrity: integrityOf(db, 'full'),
+      drift: driftOf(db, { ...ctx, dbPath: out }, account.version),
+      tables: tablesOf(rows, backup, account.ledger),
       lostAndFound: rows.get('lost_and_found') ?? 0,
       comparedWith: backup?.name ?? null,
-      durationMs: Math.round(performance.now() - started),
+      durationMs: Math.round(performance.now() - startedAt),
+      pageCount: source.pageCount,
+      pagesRead: account.ledger.pagesRead,
+      unreadablePages: unreadable,
+      orphanedLeaves: account.orphanedLeaves,
+      walFrames: source.wal?.committedFrames ?? 0,
+      foreignKeyViolations: foreignKeyViolations(db).length,
+      notes: account.notes,
     };
   } finally {
-    salvaged.close();
+    db.close();
+  }
+}
+
+/**
+ * Recovers every readable row of a damaged database into `out` (a new file, given the damaged
+ * file's permissions), then checks it and sets its rows per table beside the newest verified
+ * backup. The damaged file and its -wal are only read; a cancel or a failure leaves nothing behind.
+ */
+export async function salvage(ctx: EngineContext, options: SalvageOptions): Promise<SalvageReport> {
+  const out = resolve(options.out);
+  const startedAt = performance.now();
+  const source = openDamaged(ctx.dbPath);
+  try {
+    checkOutPath(out);
+    const staged = stageBeside(out, statDatabasePath(ctx.dbPath)!.mode);
+    try {
+      const account = await rebuild(ctx, source, staged.path);
+      const report = checkNewFile(ctx, staged.path, out, account, source, startedAt);
+      if (ctx.signal?.aborted) throw new WardenError('CANCELLED', 'Salvage was cancelled; the unfinished new file was removed and the damaged file was only read.', 'Run it again when you are ready.');
+      staged.publish();
+      return report;
+    } catch (err) {
+      staged.discard();
+      throw err;
+    }
+  } finally {
+    source.close();
   }
 }

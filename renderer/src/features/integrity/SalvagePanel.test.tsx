@@ -15,20 +15,30 @@ const REPORT: SalvageReport = {
   integrity: { level: 'full', ok: true, messages: [] },
   drift: [],
   tables: [
-    { name: 'conversation_files', salvaged: 940, inBackup: 1000 },
-    { name: 'file_metadata', salvaged: 1010, inBackup: 1000 },
-    { name: 'lost_and_found', salvaged: 12, inBackup: null },
+    {
+      name: 'conversation_files', salvaged: 940, inBackup: 1000, rowsLost: 1,
+      unreadablePages: [
+        { page: 41, owner: 'conversation_files', ownerKind: 'table', table: 'conversation_files', reason: 'page type byte 165 is not a b-tree page\'s' },
+        { page: 57, owner: 'idx_conversation_files_session', ownerKind: 'index', table: 'conversation_files', reason: 'its cell count or content area does not fit the page' },
+      ],
+    },
+    { name: 'file_metadata', salvaged: 1010, inBackup: 1000, rowsLost: 0, unreadablePages: [] },
+    { name: 'lost_and_found', salvaged: 12, inBackup: null, rowsLost: 0, unreadablePages: [] },
   ],
   lostAndFound: 12,
   comparedWith: 'conversation_files-manual-1.sqlite',
   durationMs: 820,
+  pageCount: 400,
+  pagesRead: 398,
+  unreadablePages: [
+    { page: 41, owner: 'conversation_files', ownerKind: 'table', table: 'conversation_files', reason: 'page type byte 165 is not a b-tree page\'s' },
+    { page: 57, owner: 'idx_conversation_files_session', ownerKind: 'index', table: 'conversation_files', reason: 'its cell count or content area does not fit the page' },
+  ],
+  orphanedLeaves: 3,
+  walFrames: 0,
+  foreignKeyViolations: 0,
+  notes: [],
 };
-
-const NOT_HERE = new ApiError({
-  code: 'NOT_SUPPORTED',
-  message: "Salvage needs SQLite's recovery, and neither form of it is available here: the sqlite3 shell on this machine (3.40.1) was built without the sqlite_dbpage virtual table its .recover command reads pages with, and the SQLite inside Schema Warden has no recovery API. Nothing was written.",
-  hint: 'Restore the newest verified backup (warden backups lists them).',
-});
 
 describe('Salvage in the Integrity view', () => {
   it('is offered on a damaged file only, and shows each table against the newest verified backup', async () => {
@@ -39,23 +49,28 @@ describe('Salvage in the Integrity view', () => {
     const table = await within(panel).findByRole('table', { name: 'Rows salvaged per table' });
     expect(api.salvage).toHaveBeenCalledWith({ db: 'main', operationId: expect.stringMatching(/^op-/) });
     expect(within(table).getAllByRole('row').map((r) => within(r).queryAllByRole('cell').map((c) => c.textContent))).toEqual([
-      [], ['conversation_files', '940', (1000).toLocaleString()], ['file_metadata', (1010).toLocaleString(), (1000).toLocaleString()], ['lost_and_found', '12', '—'],
+      [],
+      ['conversation_files', '940 (1 row lost to overflow pages)', (1000).toLocaleString(), 'table: 41index idx_conversation_files_session: 57'],
+      ['file_metadata', (1010).toLocaleString(), (1000).toLocaleString(), '—'],
+      ['lost_and_found', '12', '—', '—'],
     ]);
+    expect(panel.textContent).toContain('Read 398 of 400 pages; 2 pages could not be read; 3 table pages no b-tree reached were found by scanning the file.');
     expect(within(table).getByRole('columnheader', { name: /In backup conversation_files-manual-1\.sqlite/ })).toBeTruthy();
     expect(panel.textContent).toContain(REPORT.out);
-    expect(panel.textContent).toContain('12 rows could not be placed in their table and are in lost_and_found.');
+    expect(panel.textContent).toContain('12 rows could not be placed in their table and are in lost_and_found, with their page number.');
     expect(panel.textContent).toContain('1 table has fewer rows than the backup.');
     expect(panel.textContent).toContain(`warden recover-rows --db ${REPORT.out} --table TABLE --backup FILE`);
   });
 
-  it('says plainly when recovery is not available here', async () => {
-    renderConsole(<IntegrityView db="main" />, { api: createFakeApi({ status: () => DAMAGED_STATUS, salvage: () => Promise.reject(NOT_HERE) }) });
+  it('has no dead end: a failure is shown as the error it is, and Salvage can be pressed again', async () => {
+    const failure = new ApiError({ code: 'NOT_FOUND', message: 'The folder /srv/chat for the salvaged file does not exist. Nothing was written.' });
+    renderConsole(<IntegrityView db="main" />, { api: createFakeApi({ status: () => DAMAGED_STATUS, salvage: () => Promise.reject(failure) }) });
     const panel = (await screen.findByRole('heading', { name: 'Salvage' })).closest('section') as HTMLElement;
     fireEvent.click(within(panel).getByRole('button', { name: 'Salvage into a new file' }));
     await waitFor(() => expect(within(panel).getByText(/Nothing was salvaged/)).toBeTruthy());
-    expect(within(panel).getByText(/built without the sqlite_dbpage virtual table/)).toBeTruthy();
-    expect(within(panel).getByRole('link', { name: 'restore the newest verified backup' }).getAttribute('href')).toBe('#/db/main/backups');
-    expect(within(panel).getByText('NOT_SUPPORTED')).toBeTruthy();
+    expect(panel.textContent).toContain('does not exist');
+    expect(panel.textContent).not.toContain('sqlite_dbpage');
+    expect(within(panel).getByRole('button', { name: 'Salvage into a new file' })).toBeTruthy();
   });
 
   it('is not offered on a sound file, and is offered when SQLite cannot read the file at all', async () => {

@@ -1,5 +1,4 @@
-import type { SalvageReport } from '../../../../shared/types';
-import { errorInfoOf } from '../../api/api-error';
+import type { SalvageReport, SalvagedTable } from '../../../../shared/types';
 import { Button } from '../../components/Button';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Notice } from '../../components/Notice';
@@ -13,38 +12,90 @@ function count(n: number | null): string {
   return n === null ? '—' : formatCount(n);
 }
 
-/** Each table's rows in the new file beside the newest verified backup's, and what to do next. */
+/** A table's unreadable pages, its own first, then each index's under the index's name; the reason on hover. */
+function UnreadablePages({ table }: { table: SalvagedTable }) {
+  if (!table.unreadablePages.length) return <>—</>;
+  const owners = [...new Set(table.unreadablePages.map((p) => p.owner))].sort((a, b) => Number(b === table.name) - Number(a === table.name));
+  return (
+    <ul className="salvage-outcome__pages">
+      {owners.map((owner) => (
+        <li key={owner}>
+          {owner === table.name ? 'table' : <>index <span className="mono">{owner}</span></>}:{' '}
+          {table.unreadablePages
+            .filter((p) => p.owner === owner)
+            .map((p, k) => (
+              <span key={p.page} title={p.reason}>
+                {k > 0 && ', '}
+                <span className="mono">{p.page}</span>
+              </span>
+            ))}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function Summary({ report }: { report: SalvageReport }) {
+  const clean = report.integrity.ok && report.drift.length === 0 && report.foreignKeyViolations === 0;
+  return (
+    <Notice tone={clean && report.unreadablePages.length === 0 ? 'ok' : 'warn'} title={`Every readable row is in a new file, in ${formatDuration(report.durationMs)}`}>
+      <p className="mono">{report.out}</p>
+      <p>
+        Read {formatCount(report.pagesRead)} of {formatCount(report.pageCount)} pages{report.walFrames > 0 && ` (with ${plural(report.walFrames, 'committed WAL frame')})`};{' '}
+        {report.unreadablePages.length ? `${plural(report.unreadablePages.length, 'page')} could not be read` : 'every page could be read'}
+        {report.orphanedLeaves > 0 && `; ${plural(report.orphanedLeaves, 'table page')} no b-tree reached ${report.orphanedLeaves === 1 ? 'was' : 'were'} found by scanning the file`}.
+      </p>
+      <p>
+        The new file {report.integrity.ok ? 'passes' : 'fails'} SQLite&apos;s integrity_check
+        {report.version ? `; it is at version ${report.version}` : ''}
+        {report.drift.length ? ` and differs from that version's schema in ${plural(report.drift.length, 'object')}` : ''}
+        {report.foreignKeyViolations > 0 && `; ${plural(report.foreignKeyViolations, 'row')} point at a parent row that was lost`}.
+        {report.lostAndFound > 0 && ` ${plural(report.lostAndFound, 'row')} could not be placed in their table and are in lost_and_found, with their page number.`}
+      </p>
+      {report.notes.map((note) => (
+        <p key={note}>{note}</p>
+      ))}
+    </Notice>
+  );
+}
+
+/** Each table's rows in the new file beside the newest verified backup's, its unreadable pages, and what to do next. */
 function SalvageOutcome({ db, report }: { db: string; report: SalvageReport }) {
   const short = report.tables.filter((t) => t.inBackup !== null && (t.salvaged ?? 0) < t.inBackup);
+  const schemaPages = report.unreadablePages.filter((p) => p.table === null);
   return (
     <div className="salvage-outcome">
-      <Notice tone={report.integrity.ok && report.drift.length === 0 ? 'ok' : 'warn'} title={`What SQLite could read is in a new file, in ${formatDuration(report.durationMs)}`}>
-        <p className="mono">{report.out}</p>
-        <p>
-          The new file {report.integrity.ok ? 'passes' : 'fails'} SQLite's integrity_check
-          {report.version ? `; it records version ${report.version}` : '; it records no version'}
-          {report.drift.length ? ` and differs from that version's schema in ${plural(report.drift.length, 'object')}` : ''}.
-          {report.lostAndFound > 0 && ` ${plural(report.lostAndFound, 'row')} could not be placed in their table and are in lost_and_found.`}
-        </p>
-      </Notice>
+      <Summary report={report} />
       <table className="data-table" aria-label="Rows salvaged per table">
         <thead>
           <tr>
             <th>Table</th>
             <th className="number">Salvaged</th>
             <th className="number">{report.comparedWith ? <>In backup <span className="mono">{report.comparedWith}</span></> : 'In the newest verified backup'}</th>
+            <th>Unreadable pages</th>
           </tr>
         </thead>
         <tbody>
           {report.tables.map((t) => (
             <tr key={t.name} className={short.includes(t) ? 'salvage-outcome__short' : undefined}>
               <td className="mono">{t.name}</td>
-              <td className="number">{count(t.salvaged)}</td>
+              <td className="number">
+                {count(t.salvaged)}
+                {t.rowsLost > 0 && <span className="muted"> ({plural(t.rowsLost, 'row')} lost to overflow pages)</span>}
+              </td>
               <td className="number">{count(t.inBackup)}</td>
+              <td>
+                <UnreadablePages table={t} />
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
+      {schemaPages.map((p) => (
+        <p key={p.page}>
+          Page <span className="mono">{p.page}</span> of the schema ({p.owner}) could not be read: {p.reason}.
+        </p>
+      ))}
       <p>
         {report.comparedWith
           ? short.length
@@ -58,39 +109,27 @@ function SalvageOutcome({ db, report }: { db: string; report: SalvageReport }) {
   );
 }
 
-/** The engine's reason recovery is missing on this machine, and what to do in console terms. */
-function RecoveryMissing({ db, message }: { db: string; message: string }) {
-  return (
-    <Notice tone="info" title={`Nothing was salvaged: ${message}`}>
-      <p>
-        <strong>What to do:</strong> <a href={hrefFor(db, 'backups')}>restore the newest verified backup</a> in the Backups view. To salvage the rows written since,
-        copy the damaged file to a machine whose sqlite3 shell has a working <code>.recover</code> (the builds from sqlite.org do), open the copy in Schema Warden there and press Salvage into a new file.
-      </p>
-      <p className="muted">Error code <code>NOT_SUPPORTED</code></p>
-    </Notice>
-  );
-}
-
 /**
- * On a damaged file: recover what SQLite can still read into a new file beside it (the damaged
- * file is never written), checked and compared per table with the newest verified backup.
+ * On a damaged file: every row on every readable page into a new file beside it (the damaged file
+ * is only read, by Schema Warden's own reader of the file format), checked and compared per table
+ * with the newest verified backup.
  */
 export function SalvagePanel({ db }: { db: string }) {
   const salvage = useSalvage(db);
   return (
     <Panel
       title="Salvage"
-      subtitle="For a file damaged beyond repair: a new file with everything SQLite can still read."
+      subtitle="For a file damaged beyond repair: a new file with every row that can still be read."
       actions={<Button onClick={() => salvage.start(undefined)} busy={salvage.isRunning}>Salvage into a new file</Button>}
     >
       {!salvage.isRunning && !salvage.result && salvage.error == null && (
         <p className="muted">
-          The new file goes beside this one, named with the time; this file is only read. Restoring the newest verified backup is usually the better way back:
+          The new file goes beside this one, named with the time; this file and its WAL are only read. Restoring the newest verified backup is usually the better way back:
           salvage is for the rows written since that backup.
         </p>
       )}
       {salvage.isRunning && <OperationProgress title="Salvaging" operationId={salvage.operationId} onCancel={salvage.cancel} cancelling={salvage.isCancelling} />}
-      {salvage.error != null && (errorInfoOf(salvage.error).code === 'NOT_SUPPORTED' ? <RecoveryMissing db={db} message={errorInfoOf(salvage.error).message} /> : <ErrorNotice error={salvage.error} context="Nothing was salvaged" />)}
+      {salvage.error != null && <ErrorNotice error={salvage.error} context="Nothing was salvaged" />}
       {salvage.result && <SalvageOutcome db={db} report={salvage.result} />}
     </Panel>
   );

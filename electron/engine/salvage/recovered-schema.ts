@@ -1,0 +1,49 @@
+import semver from 'semver';
+import type { SchemaDefinition } from '../schema-folder';
+import type { PageSource } from '../sqlite-file/page-source';
+import { walkTableBtree } from '../sqlite-file/table-btree';
+import type { PageLedger } from './page-ledger';
+
+// What the damaged file says about itself: its sqlite_schema rows (fileformat2 §2.6 "Storage Of
+// The SQL Database Schema": type, name, tbl_name, rootpage, sql, in the table b-tree rooted at
+// page 1), and the version its history table records.
+
+export interface RecoveredObject {
+  type: 'table' | 'index';
+  name: string;
+  table: string;
+  rootPage: number;
+}
+
+const SCHEMA_OWNER = { name: 'sqlite_schema', kind: 'schema', table: null } as const;
+
+/** The tables and indexes with a b-tree of their own, as far as the schema's pages can be read. */
+export function readSchemaObjects(source: PageSource, ledger: PageLedger): RecoveredObject[] {
+  if (!source.headerReadable) return [];
+  const objects: RecoveredObject[] = [];
+  for (const row of walkTableBtree(source, 1, source.header.encoding, ledger.walkOf(SCHEMA_OWNER))) {
+    const [type, name, table, rootPage] = row.values;
+    if ((type !== 'table' && type !== 'index') || typeof name !== 'string' || typeof table !== 'string' || typeof rootPage !== 'bigint') continue;
+    if (rootPage < 2n || rootPage > BigInt(source.pageCount)) continue;
+    objects.push({ type, name, table, rootPage: Number(rootPage) });
+  }
+  return objects;
+}
+
+/**
+ * The newest version the recovered schema_version rows record that the schema folder knows, or
+ * null where none can be read. Read without accounting: the walk of every table comes later.
+ */
+export function recordedVersion(source: PageSource, objects: RecoveredObject[], schema: SchemaDefinition): string | null {
+  const history = objects.find((o) => o.type === 'table' && o.name.toLowerCase() === 'schema_version');
+  if (!history) return null;
+  const known = new Set(schema.migrations.map((m) => m.version));
+  const seen = new Set<number>();
+  const once = { enter: (pgno: number) => !seen.has(pgno) && seen.add(pgno) !== undefined, unreadable: () => {}, overflowPage: () => {}, lostRow: () => {} };
+  const versions: string[] = [];
+  for (const row of walkTableBtree(source, history.rootPage, source.header.encoding, once)) {
+    const version = row.values[0];
+    if (typeof version === 'string' && known.has(version)) versions.push(version);
+  }
+  return versions.length ? semver.rsort(versions)[0] : null;
+}
