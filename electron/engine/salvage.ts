@@ -16,6 +16,7 @@ import { markPagesWithoutData, recoverRows } from './salvage/recover-rows';
 import { openPageSource, type PageSource } from './sqlite-file/page-source';
 import { driftOf } from './status';
 import { foreignKeyViolations } from './write-transaction';
+import { fileModeFor } from './private-files';
 
 // The way out when a file is corrupt beyond repair: every row on every readable page goes into a
 // new file built at the expected schema. The damaged file (and its -wal) is read page by page by
@@ -152,7 +153,7 @@ export async function salvage(ctx: EngineContext, options: SalvageOptions): Prom
   const source = openDamaged(ctx.dbPath);
   try {
     checkOutPath(out);
-    const staged = stageBeside(out, statDatabasePath(ctx.dbPath)!.mode);
+    const staged = stageBeside(out, fileModeFor(ctx.dbPath));
     try {
       const account = await rebuild(ctx, source, staged.path);
       const report = checkNewFile(ctx, staged.path, out, account, source, startedAt);

@@ -65,7 +65,7 @@ export interface StagedFile {
   discard(): void;
 }
 
-/** An empty file beside `out`, readable by its owner only until it takes `mode` on publishing. */
+/** An empty file beside `out`, readable by its owner only until it takes `mode` (the database's, see private-files.ts) on publishing. */
 export function stageBeside(out: string, mode: number): StagedFile {
   const path = join(dirname(out), `.${basename(out)}.salvage-${randomBytes(6).toString('hex')}`);
   closeSync(openSync(path, 'wx', 0o600));
@@ -76,7 +76,7 @@ export function stageBeside(out: string, mode: number): StagedFile {
     path,
     discard,
     publish() {
-      chmodSync(path, mode & 0o666);
+      chmodSync(path, mode);
       const fd = openSync(path, 'r');
       try {
         fsyncSync(fd);
