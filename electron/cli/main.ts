@@ -366,7 +366,8 @@ export function buildProgram(): Command {
     .action((o: CommonOptions & { backup: boolean; dryRun?: boolean }) =>
       run(o, async (ctx) => {
         const result = await repair(ctx, { backup: o.backup, dryRun: o.dryRun });
-        return { document: result, render: renderRepair, exitCode: result.refused.length ? EXIT.degraded : EXIT.ok };
+        const damageLeft = result.tableDamage || (result.integrityAfter && !result.integrityAfter.ok);
+        return { document: result, render: renderRepair, exitCode: damageLeft ? EXIT.failed : result.refused.length ? EXIT.degraded : EXIT.ok };
       }),
     );
 

@@ -1,0 +1,179 @@
+import type { DamagedPage } from '../../shared/types';
+import type { Connection } from './open-database';
+
+// Where SQLite's integrity findings are, in a support engineer's words: each page it names, with
+// the table or index that page belongs to. SQLite 3.40+ names a b-tree by its root page ("Tree 9
+// page 80 …"), looked up in sqlite_schema.rootpage; an older message ("On tree page 80 …", "Page
+// 80: …") names only the page, whose owner the dbstat virtual table lists where it still reads.
+// Index findings name the index itself ("wrong # of entries in index X").
+
+interface TreeObject {
+  name: string;
+  type: 'table' | 'index';
+  table: string;
+  rootpage: number;
+}
+
+interface PageOwner {
+  object: TreeObject;
+  pageType: DamagedPage['pageType'];
+}
+
+interface Located {
+  page: number | null;
+  root: number | null;
+  object: string | null;
+  objectType?: DamagedPage['objectType'];
+}
+
+const SQLITE_SCHEMA: TreeObject = { name: 'sqlite_schema', type: 'table', table: 'sqlite_schema', rootpage: 1 };
+
+/** The lines SQLite wrote, one finding each, without its "*** in database main ***" heading. */
+export function findingsOf(rows: string[]): string[] {
+  return rows.flatMap((row) => row.split('\n')).map((line) => line.trim()).filter((line) => line !== '' && !/^\*\*\* in database \w+ \*\*\*$/.test(line));
+}
+
+/** What a message names: the tree (by its root page), the page, or an index or table by name. */
+function locate(message: string): Located {
+  const tree = /^Tree (\d+) page (\d+)/.exec(message);
+  if (tree) return { root: Number(tree[1]), page: Number(tree[2]), object: null };
+  const index = /(?:missing from|wrong # of entries in|non-unique entry in|entry missing from) index (\S+?)[.,:]?$/.exec(message) ?? /in index (\S+?)[.,:]?$/.exec(message);
+  if (index) return { root: null, page: null, object: index[1], objectType: 'index' };
+  const column = /^NULL value in (\S+?)\.\S+$/.exec(message) ?? /^CHECK constraint failed in (\S+)$/.exec(message);
+  if (column) return { root: null, page: null, object: column[1], objectType: 'table' };
+  if (/^Freelist/.test(message)) {
+    const freePage = /page (\d+)/.exec(message);
+    return { root: null, page: freePage ? Number(freePage[1]) : null, object: null, objectType: 'freelist' };
+  }
+  const page = /^On (?:tree )?page (\d+)/.exec(message) ?? /^Page (\d+)\b/.exec(message) ?? /(?:of|on) page (\d+)/.exec(message) ?? /reference to page (\d+)/.exec(message);
+  return { root: null, page: page ? Number(page[1]) : null, object: null };
+}
+
+function treeObjects(db: Connection): TreeObject[] {
+  try {
+    const rows = db.prepare("SELECT type, name, tbl_name AS tbl, rootpage FROM sqlite_schema WHERE type IN ('table', 'index') AND rootpage > 0").all() as { type: 'table' | 'index'; name: string; tbl: string; rootpage: number }[];
+    return [SQLITE_SCHEMA, ...rows.map((r) => ({ name: r.name, type: r.type, table: r.tbl, rootpage: r.rootpage }))];
+  } catch {
+    // The schema's own pages are damaged: only messages naming an index can still be placed.
+    return [SQLITE_SCHEMA];
+  }
+}
+
+function hasDbstat(db: Connection): boolean {
+  return db.prepare("SELECT 1 FROM pragma_compile_options WHERE compile_options = 'ENABLE_DBSTAT_VTAB'").get() !== undefined;
+}
+
+interface PageMap {
+  owners: Map<number, PageOwner>;
+  /** Trees dbstat could not walk to the end: a damaged page of theirs stops it. */
+  unwalkable: TreeObject[];
+}
+
+/** Every page dbstat can still place, tree by tree, so one damaged tree does not hide the others. */
+function pageOwners(db: Connection, objects: TreeObject[]): PageMap | null {
+  if (!hasDbstat(db)) return null;
+  const map: PageMap = { owners: new Map(), unwalkable: [] };
+  const read = db.prepare("SELECT pageno, pagetype FROM dbstat WHERE schema = 'main' AND name = ?");
+  for (const object of objects) {
+    try {
+      for (const row of read.iterate(object.name) as Iterable<{ pageno: number; pagetype: string }>) {
+        map.owners.set(row.pageno, { object, pageType: row.pagetype === 'leaf' || row.pagetype === 'internal' || row.pagetype === 'overflow' ? row.pagetype : null });
+      }
+    } catch {
+      map.unwalkable.push(object);
+    }
+  }
+  return map;
+}
+
+function pageWords(type: 'table' | 'index', pageType: DamagedPage['pageType']): string {
+  if (pageType === 'leaf') return type === 'table' ? 'a leaf holding rows' : 'a leaf holding index entries';
+  if (pageType === 'internal') return 'an interior page pointing to other pages';
+  if (pageType === 'overflow') return 'an overflow page holding the rest of a long value';
+  return '';
+}
+
+function ownerWords(entry: Omit<DamagedPage, 'description'>): string {
+  if (entry.objectType === 'freelist') return 'the list of free pages';
+  if (!entry.object) return '';
+  if (entry.object === 'sqlite_schema') return 'the schema itself (sqlite_schema)';
+  return entry.objectType === 'index' && entry.table ? `index ${entry.object} (of table ${entry.table})` : `${entry.objectType ?? 'object'} ${entry.object}`;
+}
+
+/** "Page 37 of table conversation_files (a leaf holding rows) is damaged: …" */
+export function describeDamage(entry: Omit<DamagedPage, 'description'>): string {
+  const owner = ownerWords(entry);
+  const kind = entry.objectType === 'table' || entry.objectType === 'index' ? pageWords(entry.objectType, entry.pageType) : '';
+  const more = entry.messages > 1 ? ` (and ${entry.messages - 1} more finding${entry.messages === 2 ? '' : 's'} there)` : '';
+  const said = `${entry.message.replace(/\.$/, '')}${more}.`;
+  if (entry.page === null) {
+    return owner ? `${owner[0].toUpperCase()}${owner.slice(1)} is damaged: ${said}` : `Damage SQLite did not place on a page or object: ${said}`;
+  }
+  if (!owner) return `Page ${entry.page} is damaged; which table or index it belongs to cannot be told: ${said}`;
+  const guess = entry.foundBy === 'dbstat' && entry.pageType === null ? ', probably,' : '';
+  return `Page ${entry.page}${guess} of ${owner}${kind ? ` (${kind})` : ''} is damaged: ${said}`;
+}
+
+function place(located: Located, byRoot: Map<number, TreeObject>, byName: Map<string, TreeObject>, pages: PageMap | null): Omit<DamagedPage, 'message' | 'messages' | 'description'> {
+  const pageType = located.page !== null ? (pages?.owners.get(located.page)?.pageType ?? null) : null;
+  if (located.root !== null) {
+    const object = byRoot.get(located.root);
+    if (object) return { page: located.page, object: object.name, objectType: object.type, table: object.table, pageType, foundBy: 'message' };
+  }
+  if (located.object !== null) {
+    const object = byName.get(located.object);
+    return { page: null, object: located.object, objectType: object?.type ?? located.objectType ?? null, table: object?.table ?? (located.objectType === 'table' ? located.object : null), pageType: null, foundBy: 'message' };
+  }
+  if (located.objectType === 'freelist') return { page: located.page, object: null, objectType: 'freelist', table: null, pageType: null, foundBy: 'message' };
+  if (located.page !== null && pages) {
+    const owner = pages.owners.get(located.page);
+    if (owner) return { page: located.page, object: owner.object.name, objectType: owner.object.type, table: owner.object.table, pageType: owner.pageType, foundBy: 'dbstat' };
+    // A page too damaged for dbstat to list: when exactly one tree cannot be walked, it is that tree's.
+    if (pages.unwalkable.length === 1) {
+      const [object] = pages.unwalkable;
+      return { page: located.page, object: object.name, objectType: object.type, table: object.table, pageType: null, foundBy: 'dbstat' };
+    }
+  }
+  return { page: located.page, object: null, objectType: null, table: null, pageType: null, foundBy: 'unknown' };
+}
+
+/** SQLite's findings grouped by the place they concern (a page, or an object), each with its owner and a sentence. */
+export function damageMap(db: Connection, findings: string[]): DamagedPage[] {
+  if (findings.length === 0) return [];
+  const objects = treeObjects(db);
+  const byRoot = new Map(objects.map((o) => [o.rootpage, o]));
+  const byName = new Map(objects.map((o) => [o.name, o]));
+  const located = findings.map((message) => ({ message, where: locate(message) }));
+  const needsDbstat = located.some(({ where }) => where.page !== null);
+  const pages = needsDbstat ? pageOwners(db, objects) : null;
+  const grouped = new Map<string, Omit<DamagedPage, 'description'>>();
+  for (const { message, where } of located) {
+    const placed = place(where, byRoot, byName, pages);
+    const key = placed.page !== null ? `page:${placed.page}` : placed.object !== null ? `object:${placed.object}` : `message:${message}`;
+    const seen = grouped.get(key);
+    if (seen) seen.messages++;
+    else grouped.set(key, { ...placed, message, messages: 1 });
+  }
+  const tablesWithDamagedPages = new Set([...grouped.values()].filter((e) => e.objectType === 'table' && e.page !== null).map((e) => e.object));
+  return [...grouped.values()].map((entry) => {
+    // An index short of entries because its table lost a page is a consequence, not a second cause.
+    const follows = entry.objectType === 'index' && entry.page === null && tablesWithDamagedPages.has(entry.table);
+    return { ...entry, description: `${describeDamage(entry)}${follows ? ` This follows from the damage to table ${entry.table}'s pages.` : ''}` };
+  });
+}
+
+/** Damage that rebuilding indexes fixes: some index is named, and every place named is an index's. */
+export function onlyIndexesDamaged(damage: DamagedPage[]): boolean {
+  const placed = damage.filter((d) => d.object !== null || d.page !== null || d.objectType !== null);
+  return placed.length > 0 && placed.every((d) => d.objectType === 'index' && d.object !== null);
+}
+
+/** The tables whose own pages (not only their indexes') are damaged, or whose damage cannot be placed (null in the list). */
+export function damagedTables(damage: DamagedPage[]): (string | null)[] {
+  const tables = new Set<string | null>();
+  for (const d of damage) {
+    if (d.objectType === 'index') continue;
+    tables.add(d.objectType === 'table' ? d.object : null);
+  }
+  return [...tables];
+}
