@@ -22,6 +22,7 @@ import { initialize } from '../engine/initialize';
 import { listBackups } from '../engine/list-backups';
 import { migrate } from '../engine/migrate';
 import { plan } from '../engine/migration-plan';
+import { preserveCopy } from '../engine/preserve-copy';
 import { rehearse } from '../engine/rehearse';
 import { recoverRows } from '../engine/recover-rows';
 import { repair } from '../engine/repair';
@@ -36,6 +37,7 @@ import { addFleetCommand } from './fleet-command';
 import { escapeControls, escapedForText, formatError } from './output';
 import { progressReporter } from './progress';
 import { renderBackup, renderBackups, renderBackupVerification, renderHistory, renderInitialize, renderRestore, renderStatus, renderVerify, restoreQuestion } from './render';
+import { renderPreserved } from './render-damage';
 import { renderAcceptChecksum, renderBaseline, renderRecoverRows, renderPlan, renderRehearsal, renderRepair } from './render-plans';
 
 // `warden`: the command line. Exit codes (DESIGN.md): 0 success / healthy, 1 degraded,
@@ -223,6 +225,14 @@ export function buildProgram(): Command {
       run(o, async (ctx) => {
         const info = await backup(ctx, { reason: 'manual', verify: o.verify, keepPerReason: Number(o.keep) });
         return { document: info, render: renderBackup, exitCode: EXIT.ok };
+      }),
+    );
+
+  withBackupDir(withCommonOptions(program.command('preserve').description('copy a damaged database byte for byte, with its journal or WAL, into the backup folder, marked damaged (never restored from)')))
+    .action((o: CommonOptions) =>
+      run(o, (ctx) => {
+        const info = preserveCopy(ctx, { purpose: 'manual' });
+        return { document: info, render: renderPreserved, exitCode: EXIT.ok };
       }),
     );
 

@@ -1,4 +1,4 @@
-import type { IntegrityResult, RepairResult, TableDamageOptions } from '../../shared/types';
+import type { BackupInfo, IntegrityResult, RepairResult, TableDamageOptions } from '../../shared/types';
 
 // The damage map as text: each damaged page with the table or index it belongs to, SQLite's own
 // words under it, and the fix that fits.
@@ -46,4 +46,14 @@ export function renderDamageRepair(result: RepairResult): string {
   for (const p of result.refused) lines.push(`${p.message}\n  what to do: ${p.hint ?? ''}`);
   if (result.tableDamage) lines.push(renderTableDamage(result.tableDamage));
   return lines.join('\n');
+}
+
+export function renderPreserved(info: BackupInfo): string {
+  const companions = info.companions?.length ? ` with its ${info.companions.map((c) => c.suffix).join(' and ')}` : '';
+  return [
+    `Preserved ${info.sourcePath}${companions} as it is, byte for byte:`,
+    `  ${info.path} (${info.bytes} bytes, sha256 ${info.sha256})`,
+    'Marked damaged and unverified: it is listed as a damaged copy and never restored from.',
+    `Next: see where the damage is (warden verify --full --db ${info.sourcePath}), then salvage what can be read (warden salvage --db ${info.sourcePath} --out NEW.db).`,
+  ].join('\n');
 }

@@ -128,7 +128,7 @@ export function renderBackup(info: BackupInfo): string {
 
 export function renderBackups(folder: string, dbPath: string, backups: BackupInfo[]): string {
   if (!backups.length) return `No backups in ${folder} yet. Take one with: warden backup --db ${dbPath}`;
-  const rows = backups.map((b) => [b.createdAt, b.reason, b.version ?? '', formatBytes(b.bytes), b.verified ? (b.verified.ok ? 'ok' : 'FAILED') : 'no', b.name]);
+  const rows = backups.map((b) => [b.createdAt, b.reason, b.version ?? '', formatBytes(b.bytes), b.damaged ? 'damaged copy (never restored)' : b.verified ? (b.verified.ok ? 'ok' : 'FAILED') : 'no', b.name]);
   return `Backups in ${folder}, newest first\n\n${table(['TAKEN AT', 'REASON', 'VERSION', 'SIZE', 'VERIFIED', 'NAME'], rows)}`;
 }
 

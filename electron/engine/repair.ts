@@ -182,7 +182,7 @@ function repairDamage(ctx: EngineContext, db: Connection, version: string, integ
     const tables = damagedTables(damage);
     return { ...report, refused: tableDamageRefusals(integrity, tables, ctx.dbPath), tableDamage: tableDamageOptions(ctx, db, tables.filter((t): t is string => t !== null)) };
   }
-  const indexes = [...new Set(damage.map((d) => d.object!))];
+  const indexes = [...new Set(damage.filter((d) => d.objectType === 'index').map((d) => d.object!))];
   const statements = indexes.map((name) => `REINDEX ${quoted(name)}`);
   if (options.dryRun) return { ...report, rebuiltIndexes: indexes, statements };
   const preserved = options.backup === false ? null : preserveCopy(ctx, { purpose: 'pre-repair' });
