@@ -1,4 +1,5 @@
 import type { DamagedPage } from '../../shared/types';
+import { WardenError } from './errors';
 import type { Connection } from './open-database';
 
 // Where SQLite's integrity findings are, in a support engineer's words: each page it names, with
@@ -176,4 +177,63 @@ export function damagedTables(damage: DamagedPage[]): (string | null)[] {
     tables.add(d.objectType === 'table' ? d.object : null);
   }
   return [...tables];
+}
+
+function isCorruption(err: unknown): err is Error {
+  return String((err as { code?: unknown } | null)?.code).startsWith('SQLITE_CORRUPT');
+}
+
+const quotedName = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/** SQLite's quick_check of one table and its indexes, placed: where a table that cannot be read is damaged. */
+export function damageOfTable(db: Connection, table: string): DamagedPage[] {
+  const rows: string[] = [];
+  try {
+    for (const row of db.prepare(`PRAGMA quick_check(${quotedName(table)})`).raw(true).iterate() as Iterable<unknown[]>) rows.push(String(row[0]));
+  } catch (err) {
+    if (!isCorruption(err)) throw err;
+    rows.push(err.message);
+  }
+  if (rows.length === 1 && rows[0] === 'ok') return [];
+  return damageMap(db, findingsOf(rows));
+}
+
+/** The first damaged table among `tables` (checked one by one with quick_check), with where it is damaged. */
+export function firstDamagedTable(db: Connection, tables: string[]): { table: string; damage: DamagedPage | undefined } | null {
+  for (const table of tables) {
+    let found: DamagedPage[];
+    try {
+      found = damageOfTable(db, table);
+    } catch {
+      continue;
+    }
+    if (found.length) return { table, damage: found.find((d) => d.object === table && d.page !== null) ?? found.find((d) => d.page !== null) ?? found[0] };
+  }
+  return null;
+}
+
+/**
+ * A read that met a damaged page (SQLITE_CORRUPT), made specific: which table, which page, and
+ * what to do — the SQL and the request were fine, the file is not.
+ */
+export function damagedReadError(dbPath: string, doing: string, found: { table: string; damage: DamagedPage | undefined } | null, sqliteMessage: string): WardenError {
+  const said = found?.damage?.description;
+  const message = !found
+    ? `${doing} stopped at a damaged page of ${dbPath} (SQLite: ${sqliteMessage}); no table it reads fails quick_check, so the damage may be in an index (the Integrity view or warden verify --full places it). Nothing was changed.`
+    : said
+      ? `${doing} stopped: table ${found.table} in ${dbPath} is damaged. ${said} Nothing was changed.`
+      : `${doing} stopped: table ${found.table} in ${dbPath} is damaged (SQLite: ${sqliteMessage}). Nothing was changed.`;
+  return new WardenError(
+    'CORRUPT',
+    message,
+    `The other tables can still be read. Keep the file as it is (warden preserve --db ${dbPath}), see every damaged page (warden verify --full --db ${dbPath}), then restore a verified backup (warden backups) or salvage what can be read into a new file (warden salvage --db ${dbPath} --out NEW.db).`,
+    { table: found?.table ?? null, page: found?.damage?.page ?? null, sqliteMessage },
+  );
+}
+
+/** The tables whose names appear in `sql` as words (every table, when it names none): where a read that met damage may have met it. */
+export function tablesNamedIn(db: Connection, sql: string): string[] {
+  const tables = (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'").all() as { name: string }[]).map((t) => t.name);
+  const named = tables.filter((t) => new RegExp(`(^|[^A-Za-z0-9_$])${t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^A-Za-z0-9_$])`, 'i').test(sql));
+  return named.length ? named : tables;
 }
