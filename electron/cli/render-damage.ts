@@ -1,13 +1,8 @@
+import { onlyIndexesDamaged } from '../../shared/damage';
 import type { BackupInfo, IntegrityResult, RepairResult, TableDamageOptions } from '../../shared/types';
 
 // The damage map as text: each damaged page with the table or index it belongs to, SQLite's own
 // words under it, and the fix that fits.
-
-/** Only indexes are damaged when every place SQLite names is an index's. */
-function onlyIndexes(integrity: IntegrityResult): boolean {
-  const placed = (integrity.damage ?? []).filter((d) => d.object !== null || d.page !== null || d.objectType !== null);
-  return placed.length > 0 && placed.every((d) => d.objectType === 'index' && d.object !== null);
-}
 
 export function renderDamage(integrity: IntegrityResult, dbPath: string): string {
   const damage = integrity.damage ?? [];
@@ -17,7 +12,7 @@ export function renderDamage(integrity: IntegrityResult, dbPath: string): string
   const place = (text: string) => (text.includes(' is damaged') ? text.slice(0, text.indexOf(' is damaged') + ' is damaged'.length) : text);
   const entries = damage.slice(0, 30).map((d) => `  ${place(d.description)}${d.messages > 1 ? ` (${d.messages} findings)` : ''}\n    SQLite said: ${d.message}`);
   const more = damage.length > 30 ? `\n  … and ${damage.length - 30} more` : '';
-  const fix = onlyIndexes(integrity)
+  const fix = onlyIndexesDamaged(integrity.damage ?? [])
     ? `Only indexes are damaged: warden repair --db ${dbPath} rebuilds them from their tables in place, after a byte copy of the file as it is.`
     : `Table pages are damaged: keep the file as it is first (warden preserve --db ${dbPath}), then restore the newest verified backup (warden backups) or recover what can be read into a new file (warden salvage --db ${dbPath} --out NEW.db).`;
   return `\n\nDamage (where ${check} found it):\n${entries.join('\n')}${more}\n\nWhat fits: ${fix}`;

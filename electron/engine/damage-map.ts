@@ -1,4 +1,5 @@
 import type { DamagedPage } from '../../shared/types';
+export { onlyIndexesDamaged } from '../../shared/damage';
 import { WardenError } from './errors';
 import type { Connection } from './open-database';
 
@@ -161,12 +162,6 @@ export function damageMap(db: Connection, findings: string[]): DamagedPage[] {
     const follows = entry.objectType === 'index' && entry.page === null && tablesWithDamagedPages.has(entry.table);
     return { ...entry, description: `${describeDamage(entry)}${follows ? ` This follows from the damage to table ${entry.table}'s pages.` : ''}` };
   });
-}
-
-/** Damage that rebuilding indexes fixes: some index is named, and every place named is an index's. */
-export function onlyIndexesDamaged(damage: DamagedPage[]): boolean {
-  const placed = damage.filter((d) => d.object !== null || d.page !== null || d.objectType !== null);
-  return placed.length > 0 && placed.every((d) => d.objectType === 'index' && d.object !== null);
 }
 
 /** The tables whose own pages (not only their indexes') are damaged, or whose damage cannot be placed (null in the list). */

@@ -6,6 +6,7 @@ import { assertWritable, readDatabaseState } from './database-state';
 import { WardenError, explainSqliteError } from './errors';
 import { expectedSchemaAt } from './expected-schema';
 import type { SchemaSnapshot } from './introspect';
+import { damagedIndexes } from '../../shared/damage';
 import { damagedTables, onlyIndexesDamaged } from './damage-map';
 import { integrityOf } from './integrity';
 import { orphanedRows, rowsInBackups } from './lost-rows';
@@ -182,7 +183,7 @@ function repairDamage(ctx: EngineContext, db: Connection, version: string, integ
     const tables = damagedTables(damage);
     return { ...report, refused: tableDamageRefusals(integrity, tables, ctx.dbPath), tableDamage: tableDamageOptions(ctx, db, tables.filter((t): t is string => t !== null)) };
   }
-  const indexes = [...new Set(damage.filter((d) => d.objectType === 'index').map((d) => d.object!))];
+  const indexes = damagedIndexes(damage);
   const statements = indexes.map((name) => `REINDEX ${quoted(name)}`);
   if (options.dryRun) return { ...report, rebuiltIndexes: indexes, statements };
   const preserved = options.backup === false ? null : preserveCopy(ctx, { purpose: 'pre-repair' });
