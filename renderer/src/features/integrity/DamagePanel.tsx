@@ -65,7 +65,7 @@ export function DamageMap({ damage }: { damage: DamagedPage[] }) {
   );
 }
 
-function RebuildOutcome({ result }: { result: RepairResult }) {
+export function RebuildOutcome({ result }: { result: RepairResult }) {
   const ok = result.integrityAfter?.ok === true;
   return (
     <Notice tone={ok ? 'ok' : 'bad'} title={ok ? `Rebuilt ${plural(result.rebuiltIndexes?.length ?? 0, 'index', 'indexes')}: integrity_check passes` : 'The indexes were rebuilt, but integrity_check still fails'}>

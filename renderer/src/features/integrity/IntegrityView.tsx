@@ -8,7 +8,7 @@ import { hrefFor } from '../../lib/routes';
 import { useStatus } from '../../queries/status';
 import { useVerification } from '../../queries/verification';
 import { ChecksPanel } from './ChecksPanel';
-import { DamagePanel } from './DamagePanel';
+import { DamagePanel, RebuildOutcome } from './DamagePanel';
 import { useIntegrityCheck, useRepair } from './integrity-queries';
 import { groupProblems } from './object-groups';
 import { ObjectStateTable } from './ObjectStateTable';
@@ -53,6 +53,12 @@ export function IntegrityView({ db }: { db: string }) {
   return (
     <>
       {failed && <DamagePanel db={db} databasePath={status.data.path} integrity={failed} repair={repair} />}
+      {/* Once the rebuild fixed it the damage is gone: what was done stays in view. */}
+      {!failed && repair.result?.rebuiltIndexes?.length ? (
+        <Panel title="Damage" subtitle="Fixed in place">
+          <RebuildOutcome result={repair.result} />
+        </Panel>
+      ) : null}
       {damaged && <SalvagePanel db={db} />}
       <Panel
         title="Schema objects"
