@@ -45,6 +45,15 @@ test.afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
+/** A screenshot of one part of the page in a window tall enough to hold it unscrolled (scrolled, it would lie under the sticky header). */
+async function shoot(page: Page, part: ReturnType<Page['locator']>, name: string): Promise<void> {
+  const size = page.viewportSize()!;
+  await page.setViewportSize({ width: size.width, height: 2400 });
+  await page.locator('main').evaluate((main) => main.scrollIntoView());
+  await part.screenshot({ path: join(SCREENSHOTS, name) });
+  await page.setViewportSize(size);
+}
+
 async function openDatabase(page: Page, fileName: string, view?: string): Promise<void> {
   await page.goto(host.url);
   await page.getByRole('navigation', { name: 'Databases' }).getByRole('link', { name: new RegExp(fileName.replace('.', '\\.')) }).click();
@@ -78,7 +87,7 @@ test('a corrupt database without a backup: Preserve a copy first, the damage map
   await expect(damage).toContainText("Where SQLite's integrity_check found it");
   await expect(map.getByRole('row').filter({ hasText: 'table conversation_files' }).first()).toContainText(`page ${damagedPage}`);
   await expect(damage.getByRole('table', { name: 'Rows per table, live and in the backup' })).toContainText('cannot be read');
-  await damage.screenshot({ path: join(SCREENSHOTS, 'integrity-damage-map.png') });
+  await shoot(page, damage, 'integrity-damage-map.png');
 
   await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Data' }).click();
   const tables = page.getByRole('table', { name: 'Tables and views' });

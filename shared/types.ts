@@ -137,6 +137,8 @@ export interface DamagedPage {
   message: string;
   /** How many of SQLite's messages are about this place. */
   messages: number;
+  /** What SQLite's message means, in words, where it is one SQLite often gives ("its header cannot be read…"). */
+  meaning?: string | null;
   /** In words: "Page 37 of table conversation_files (a leaf holding rows) is damaged: …". */
   description: string;
 }

@@ -73,7 +73,7 @@ describe('the damage map names each damaged page and the table or index it belon
     const damage = withDatabase(intact, { mode: 'read' }, (db) =>
       damageMap(db, [`On tree page ${metadataLeaf} cell 3: Rowid 120 out of order`, `Page ${indexLeaf}: btreeInitPage() returns error code 11`, 'Page 999999: never used', 'wrong # of entries in index idx_file_metadata_file_id', 'NULL value in conversation_files.file_hash', 'Freelist: size is 3 but should be 2']));
     expect(damage[0]).toMatchObject({ page: metadataLeaf, object: 'file_metadata', objectType: 'table', pageType: 'leaf', foundBy: 'dbstat' });
-    expect(damage[0].description).toBe(`Page ${metadataLeaf} of table file_metadata (a leaf holding rows) is damaged: On tree page ${metadataLeaf} cell 3: Rowid 120 out of order.`);
+    expect(damage[0].description).toBe(`Page ${metadataLeaf} of table file_metadata (a leaf holding rows) is damaged: its rows are out of order (SQLite: On tree page ${metadataLeaf} cell 3: Rowid 120 out of order).`);
     expect(damage[1]).toMatchObject({ page: indexLeaf, object: 'idx_file_access_log_file', objectType: 'index', table: 'file_access_log', pageType: 'leaf' });
     expect(damage[1].description).toContain('(a leaf holding index entries)');
     expect(damage[2]).toMatchObject({ page: 999999, object: null, foundBy: 'unknown' });
@@ -87,7 +87,8 @@ describe('the damage map names each damaged page and the table or index it belon
   it('many findings on one page are one entry with their count; the check heading is not a finding', () => {
     expect(findingsOf(['*** in database main ***\nTree 9 page 79 cell 2: x\nTree 9 page 79 cell 1: x', 'database disk image is malformed'])).toEqual(['Tree 9 page 79 cell 2: x', 'Tree 9 page 79 cell 1: x', 'database disk image is malformed']);
     expect(describeDamage({ page: 79, object: 'idx', objectType: 'index', table: 't', pageType: null, foundBy: 'message', message: 'Tree 9 page 79 cell 2: x', messages: 3 })).toBe('Page 79 of index idx (of table t) is damaged: Tree 9 page 79 cell 2: x (and 2 more findings there).');
-    expect(describeDamage({ page: null, object: null, objectType: null, table: null, pageType: null, foundBy: 'unknown', message: 'database disk image is malformed', messages: 1 })).toMatch(/^Damage SQLite did not place/);
+    expect(describeDamage({ page: null, object: null, objectType: null, table: null, pageType: null, foundBy: 'unknown', message: 'database disk image is malformed', messages: 1 })).toMatch(/^SQLite stopped checking at damage it could not place/);
+    expect(describeDamage({ page: 80, object: 'idx', objectType: 'index', table: 't', pageType: null, foundBy: 'message', message: 'Tree 9 page 80: btreeInitPage() returns error code 11', messages: 1 })).toBe('Page 80 of index idx (of table t) is damaged: its header cannot be read, so it is not a valid page any more (SQLite: Tree 9 page 80: btreeInitPage() returns error code 11).');
   });
 
   it('an intact file has no damage; the check stopped part-way keeps what it found before', async () => {

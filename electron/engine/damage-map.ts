@@ -102,14 +102,36 @@ function ownerWords(entry: Omit<DamagedPage, 'description'>): string {
   return entry.objectType === 'index' && entry.table ? `index ${entry.object} (of table ${entry.table})` : `${entry.objectType ?? 'object'} ${entry.object}`;
 }
 
-/** "Page 37 of table conversation_files (a leaf holding rows) is damaged: …" */
+/** What SQLite's message means, in words, for the messages a damaged file gives most. */
+const GLOSSES: [RegExp, string][] = [
+  [/btreeInitPage\(\) returns error code/, 'its header cannot be read, so it is not a valid page any more'],
+  [/Offset \d+ out of range|Extends off end of page|Multiple uses for byte|Fragmentation of|Corruption detected in cell/i, 'the cells on it are scrambled'],
+  [/Rowid \d+ out of order/, 'its rows are out of order'],
+  [/invalid page number|Child page depth differs|Failed to read ptrmap|Bad ptr map/i, 'it points to pages that are not there'],
+  [/2nd reference to page/, 'two parts of the file claim the same page'],
+  [/never used/, 'the page belongs to no table, no index and not to the free pages'],
+  [/wrong # of entries in index/, 'the index does not have one entry per row of its table'],
+  [/missing from index/, 'the index lacks entries for rows of its table'],
+  [/non-unique entry in index/, 'a UNIQUE index holds the same value twice'],
+  [/^NULL value in/, 'a NOT NULL column holds NULL'],
+  [/^CHECK constraint failed/, 'a row breaks a CHECK constraint'],
+];
+
+function glossOf(message: string): string | null {
+  return GLOSSES.find(([pattern]) => pattern.test(message))?.[1] ?? null;
+}
+
+/** "Page 37 of table conversation_files (a leaf holding rows) is damaged — its header cannot be read (SQLite: …)." */
 export function describeDamage(entry: Omit<DamagedPage, 'description'>): string {
   const owner = ownerWords(entry);
   const kind = entry.objectType === 'table' || entry.objectType === 'index' ? pageWords(entry.objectType, entry.pageType) : '';
   const more = entry.messages > 1 ? ` (and ${entry.messages - 1} more finding${entry.messages === 2 ? '' : 's'} there)` : '';
-  const said = `${entry.message.replace(/\.$/, '')}${more}.`;
+  const gloss = glossOf(entry.message);
+  const said = gloss ? `${gloss} (SQLite: ${entry.message.replace(/\.$/, '')})${more}.` : `${entry.message.replace(/\.$/, '')}${more}.`;
   if (entry.page === null) {
-    return owner ? `${owner[0].toUpperCase()}${owner.slice(1)} is damaged: ${said}` : `Damage SQLite did not place on a page or object: ${said}`;
+    if (owner) return `${owner[0].toUpperCase()}${owner.slice(1)} is damaged: ${said}`;
+    if (/malformed/.test(entry.message)) return `SQLite stopped checking at damage it could not place: ${said}`;
+    return `Damage SQLite did not place on a page or object: ${said}`;
   }
   if (!owner) return `Page ${entry.page} is damaged; which table or index it belongs to cannot be told: ${said}`;
   const guess = entry.foundBy === 'dbstat' && entry.pageType === null ? ', probably,' : '';
@@ -160,7 +182,7 @@ export function damageMap(db: Connection, findings: string[]): DamagedPage[] {
   return [...grouped.values()].map((entry) => {
     // An index short of entries because its table lost a page is a consequence, not a second cause.
     const follows = entry.objectType === 'index' && entry.page === null && tablesWithDamagedPages.has(entry.table);
-    return { ...entry, description: `${describeDamage(entry)}${follows ? ` This follows from the damage to table ${entry.table}'s pages.` : ''}` };
+    return { ...entry, meaning: glossOf(entry.message), description: `${describeDamage(entry)}${follows ? ` This follows from the damage to table ${entry.table}'s pages.` : ''}` };
   });
 }
 

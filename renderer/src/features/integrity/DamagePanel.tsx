@@ -12,6 +12,7 @@ import { LoadingState } from '../../components/QueryStates';
 import { TableFrame } from '../../components/TableFrame';
 import type { LongOperation } from '../../hooks/use-long-operation';
 import { formatCount, formatTimestamp, plural } from '../../lib/format';
+import { useBackups } from '../../queries/backups';
 import { useRestore } from '../backups/backups-queries';
 import { useRepairPlan } from './integrity-queries';
 
@@ -27,6 +28,7 @@ const PAGE_HOLDS: Record<NonNullable<DamagedPage['pageType']>, string> = {
 
 function belongsTo(d: DamagedPage): string {
   if (d.objectType === 'freelist') return 'the list of free pages';
+  if (!d.object && /malformed/.test(d.message)) return 'not placed: the check stopped here';
   if (!d.object) return 'cannot be told';
   if (d.objectType === 'index') return `index ${d.object} (of ${d.table})`;
   return `${d.objectType ?? ''} ${d.object}`.trim();
@@ -46,7 +48,7 @@ export function DamageMap({ damage }: { damage: DamagedPage[] }) {
           <tr>
             <th className="number">Page</th>
             <th>Belongs to</th>
-            <th>The page held</th>
+            <th>What is wrong</th>
             <th>SQLite said</th>
           </tr>
         </thead>
@@ -54,8 +56,14 @@ export function DamageMap({ damage }: { damage: DamagedPage[] }) {
           {damage.map((d, k) => (
             <tr key={`${d.page ?? ''}:${d.object ?? ''}:${k}`}>
               <td className="number mono">{d.page ?? '—'}</td>
-              <td className="mono" title={d.description}>{belongsTo(d)}</td>
-              <td>{held(d)}</td>
+              <td title={d.description}>
+                <span className="mono">{belongsTo(d)}</span>
+                {d.pageType && <div className="muted">it held {held(d)}</div>}
+              </td>
+              <td>
+                {d.meaning ?? <span className="muted">—</span>}
+                {/follows from the damage/.test(d.description) && <div className="muted">It follows from the damage to {d.table}'s own pages.</div>}
+              </td>
               <td className="mono damage-map__said">{d.message}{d.messages > 1 ? <span className="muted"> (+{d.messages - 1} more)</span> : null}</td>
             </tr>
           ))}
@@ -110,13 +118,13 @@ function lostByRestore(counts: TableDamageOptions['counts']): { table: string; l
 function CountsTable({ options }: { options: TableDamageOptions }) {
   return (
     <TableFrame label="Rows per table, live and in the backup">
-      <table className="data-table" aria-label="Rows per table, live and in the backup">
+      <table className="data-table damage-options" aria-label="Rows per table, live and in the backup">
         <thead>
           <tr>
             <th>Table</th>
             <th className="number">Live file</th>
-            <th className="number">{options.backup ? 'Newest verified backup' : 'Backup'}</th>
-            <th className="number">A restore loses</th>
+            {options.backup && <th className="number">Newest verified backup</th>}
+            {options.backup && <th className="number">A restore loses</th>}
           </tr>
         </thead>
         <tbody>
@@ -126,8 +134,8 @@ function CountsTable({ options }: { options: TableDamageOptions }) {
               <tr key={c.table} className={c.damaged ? 'damage-options__damaged' : undefined}>
                 <td className="mono">{c.table}{c.damaged && <strong> — damaged</strong>}</td>
                 <td className="number">{c.live === null ? 'cannot be read' : formatCount(c.live)}</td>
-                <td className="number">{c.inBackup === null ? '—' : formatCount(c.inBackup)}</td>
-                <td className="number">{!options.backup ? '—' : lost === null ? 'unknown' : formatCount(lost)}</td>
+                {options.backup && <td className="number">{c.inBackup === null ? '—' : formatCount(c.inBackup)}</td>}
+                {options.backup && <td className="number">{lost === null ? 'unknown' : formatCount(lost)}</td>}
               </tr>
             );
           })}
@@ -140,6 +148,7 @@ function CountsTable({ options }: { options: TableDamageOptions }) {
 function TableDamageChoices({ db, databasePath }: { db: string; databasePath: string }) {
   const plan = useRepairPlan(db, true);
   const restore = useRestore(db);
+  const preserved = useBackups(db).data?.find((b) => b.damaged);
   const [confirming, setConfirming] = useState(false);
   if (plan.isPending) return <LoadingState label="Counting rows in the live file and the newest verified backup…" />;
   if (plan.isError) return <ErrorNotice error={plan.error} context="What fits the damage could not be worked out" />;
@@ -151,11 +160,11 @@ function TableDamageChoices({ db, databasePath }: { db: string; databasePath: st
     <>
       <p>
         Pages of {options.tables.length ? options.tables.join(', ') : 'the file'} are damaged: the rows on them cannot be rebuilt in place. What fits:{' '}
-        {backup ? 'restore the newest verified backup, salvage what can be read into a new file, or both (salvage, then recover rows from the backup).' : 'there is no verified backup, so salvage what can be read into a new file.'}
+        {backup ? 'restore the newest verified backup, salvage what can be read into a new file (Salvage, below), or both (salvage, then recover rows from the backup).' : 'there is no verified backup, so salvage what can be read into a new file (Salvage, below).'}
       </p>
       <CountsTable options={options} />
       <div className="next-action__buttons">
-        <PreserveCopyAction db={db} primary={false} />
+        {preserved ? <span className="muted">The file as it is was preserved as <code>{preserved.name}</code>.</span> : <PreserveCopyAction db={db} primary={false} />}
         {backup && <Button variant="primary" onClick={() => setConfirming(true)} disabled={restore.isRunning}>Restore {backup.name}…</Button>}
       </div>
       {confirming && backup && (
