@@ -27,7 +27,8 @@ function failedCheck(integrity: IntegrityResult): string {
   const check = integrity.level === 'quick' ? 'quick_check' : 'integrity_check';
   // The first placed finding says where (page and table); SQLite's own words are in it.
   const placed = integrity.damage?.find((d) => d.object !== null);
-  return `SQLite's ${check} failed (${placed ? placed.description.replace(/\.$/, '') : (integrity.messages[0] ?? 'no detail')}): the file itself is damaged.`;
+  if (placed) return `The file itself is damaged, SQLite's ${check} found: ${placed.description}`;
+  return `SQLite's ${check} failed (${integrity.messages[0] ?? 'no detail'}): the file itself is damaged.`;
 }
 
 /** Damage found by the status's own quick_check or by the last verification. */
