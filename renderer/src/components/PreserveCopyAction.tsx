@@ -1,4 +1,4 @@
-import { usePreserveCopy } from '../features/overview/overview-mutations';
+import { usePreserveCopy } from '../queries/preserve-copy';
 import { Button } from './Button';
 import { ErrorNotice } from './ErrorNotice';
 import { Notice } from './Notice';
