@@ -51,15 +51,17 @@ function failedIntegrity(status: StatusReport, verification: VerifyReport | unde
 function forDamage(why: string, integrity: IntegrityResult | null, backups: BackupInfo[] | null | undefined): NextAction {
   const damage = integrity?.damage ?? [];
   if (onlyIndexesDamaged(damage)) return { kind: 'rebuild-indexes', why, indexes: damagedIndexes(damage) };
-  if (!backups || !integrity) return { kind: 'restore', why };
+  // Not asked (undefined): as before. Not known yet (null, still loading): preserving a copy is never wrong for a damaged file.
+  if (backups === undefined || !integrity) return { kind: 'restore', why };
+  if (backups === null) return { kind: 'preserve', why };
   if (backups.some((b) => b.verified?.ok === true && !b.damaged)) return { kind: 'restore', why };
   const preserved = backups.find((b) => b.damaged);
   return preserved ? { kind: 'salvage', why, preserved: preserved.name } : { kind: 'preserve', why };
 }
 
 /**
- * `backups` (the database's, newest first; null or absent: not known) decides what a damaged file's
- * first step is: with no verified backup to restore, it is to preserve a copy, then to salvage.
+ * `backups` (the database's, newest first; null: not known yet) decides what a damaged file's first
+ * step is: with no verified backup to restore (or none known yet), it is to preserve a copy, then to salvage.
  */
 export function nextActionFor(status: StatusReport, verification?: VerifyReport, backups?: BackupInfo[] | null): NextAction {
   if (!status.exists || status.status === 'not_initialized') {
