@@ -193,6 +193,8 @@ export function damagedTables(damage: DamagedPage[]): (string | null)[] {
     if (d.objectType === 'index') continue;
     tables.add(d.objectType === 'table' ? d.object : null);
   }
+  // The check stopping ("malformed") after a placed table's damage is that damage, not another place.
+  if (tables.size > 1) tables.delete(null);
   return [...tables];
 }
 

@@ -157,10 +157,10 @@ const label = (p: Problem) => ({ kind: p.kind, name: p.name, table: p.table });
 function tableDamageRefusals(integrity: IntegrityResult, tables: (string | null)[], dbPath: string): Problem[] {
   return tables.map((table) => {
     const found = integrity.damage?.find((d) => d.objectType !== 'index' && (table === null ? d.objectType !== 'table' : d.object === table));
-    const what = table ? `table ${table}` : 'a part of the file SQLite cannot place';
+    const what = table ? `Table ${table} has damaged pages` : 'The file has damage SQLite cannot place';
     return {
       kind: 'integrity', name: table ?? 'database', ...(table ? { table } : {}), change: 'failed', severity: 'error',
-      message: `Damaged pages of ${what}${found ? ` (${found.description})` : ''}: rows on them cannot be rebuilt in place, so repair does not write to the file.`,
+      message: `${what}: rows on them cannot be rebuilt in place, so repair writes nothing.${found ? ` ${found.description}` : ''}`,
       hint: `Restore the newest verified backup (rows written after it are lost; warden backups lists them), or recover what can be read into a new file: warden salvage --db ${dbPath} --out NEW.db; or both, then recover-rows from the backup.`,
     };
   });
