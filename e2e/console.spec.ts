@@ -230,12 +230,15 @@ test.describe('one truth everywhere (issue 14)', () => {
     await expect(page.getByRole('heading', { level: 1, name: fileName })).toBeVisible();
   }
 
-  test('a file with 20 pages overwritten is unhealthy everywhere: header, sidebar, next step Restore, no green card, health 503', async ({ page }) => {
+  test('a file with 20 pages overwritten is unhealthy everywhere: header, sidebar, next step Preserve a copy (it has no backup), no green card, health 503', async ({ page }) => {
     expect(spawnSync('sqlite3', [db('damaged'), 'PRAGMA quick_check'], { encoding: 'utf8' }).stdout.trim()).not.toBe('ok'); // the referee
     await openOn(page, 'damaged.db');
     const step = page.getByRole('region', { name: 'Status and next step' });
     await expect(step.getByText('Unhealthy')).toBeVisible();
-    await expect(step.getByText('Restore a backup')).toBeVisible();
+    // It has no backup: never "Restore a backup" (issue 21), but keep the file as it is first.
+    await expect(step.getByRole('heading', { name: /Preserve a copy/ })).toBeVisible();
+    await expect(page.getByText('No backup yet')).toBeVisible();
+    await expect(step.getByText('Restore a backup')).toHaveCount(0);
     await expect(page.locator('header', { has: page.getByRole('heading', { level: 1, name: 'damaged.db' }) }).getByText('Unhealthy')).toBeVisible();
     await expect(page.getByRole('navigation', { name: 'Databases' }).getByRole('link', { name: /damaged\.db/ })).toContainText('Unhealthy');
     await expect(page.getByText('integrity failed')).toBeVisible();

@@ -43,6 +43,7 @@ export interface ApiResults {
   hostInfo: HostInfo;
   jobs: Job[];
   salvage: SalvageReport;
+  preserveCopy: BackupInfo;
   cancel: { cancelled: boolean };
 }
 

@@ -31,10 +31,12 @@ const HINTS: Record<ErrorCode, Hint> = {
     BACKUP_ACTIONS.includes(action)
       ? 'Pick another backup in the Backups view; this file is not a SQLite database.'
       : 'Check that this entry names the right file. Schema Warden reads and changes only SQLite databases; close it in the sidebar.',
-  CORRUPT: (action) =>
-    action === 'restore'
-      ? `The file being replaced is too damaged to be backed up or written in place. Ask ${ASK_THE_OPERATOR} to move it aside (with its -wal and -shm files), then press Restore again: it restores into a new file.`
-      : `Do not write to this database. ${RESTORE_FROM_BACKUPS} Without a backup, keep a copy of the file before anything else touches it.`,
+  CORRUPT: (action) => {
+    if (action === 'restore') return `The file being replaced is too damaged to be backed up or written in place. Ask ${ASK_THE_OPERATOR} to move it aside (with its -wal and -shm files), then press Restore again: it restores into a new file.`;
+    if (action === 'query' || action === 'rows' || action === 'rowChildren' || action === 'tables') return 'The SQL and the request are fine; the file is damaged where the message says. The other tables can still be browsed. Preserve a copy from the Overview first, then the Integrity view shows every damaged page and what fits: restore a backup, or Salvage into a new file.';
+    if (action === 'backup') return 'A backup is only kept when its copy passes a check, and this file is damaged. Press Preserve a copy on the Overview instead: a byte copy of the file as it is, kept as a damaged copy. Then the Integrity view shows where the damage is.';
+    return `Do not write to this database. Preserve a copy from the Overview first (a byte copy of the file as it is), then: ${RESTORE_FROM_BACKUPS} Without a backup, Salvage on the Integrity view reads what it can into a new file.`;
+  },
   READ_ONLY: (action) =>
     action === 'backup'
       ? `The backup folder cannot be written. Ask ${ASK_THE_OPERATOR} to make it writable for the account it runs as, then press Back up now again.`

@@ -93,6 +93,8 @@ export const contract = {
   jobs: z.strictObject({}),
   /** `warden serve --fleet FILE`: every deployment of the fleet file, worst first (other hosts: NOT_SUPPORTED). */
   fleetStatus: z.strictObject({ group: z.optional(text(/^[A-Za-z0-9_.-]{1,64}$/, 'a group name')) }),
+  /** A byte-for-byte copy of a (damaged) database with its journal or WAL into its backup folder, marked damaged: never restored from. */
+  preserveCopy: longOnDatabase,
   /** Recovers what SQLite can read of a damaged database into a new file the host names beside it; never writes to the damaged one. */
   salvage: longOnDatabase,
   /** `warden serve --fleet FILE`: a rolling migrate of the fleet (a group's only, when given), kept as a job; answers its report when it ends. */

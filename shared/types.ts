@@ -116,6 +116,31 @@ export interface IntegrityResult {
   level: 'quick' | 'full';
   ok: boolean;
   messages: string[];
+  /** Where the damage SQLite reports is: each page with the table or index it belongs to (issue 21); absent or empty when ok. */
+  damage?: DamagedPage[];
+}
+
+/** One damaged place SQLite's integrity check names, with the table or index it belongs to (issue 21). */
+export interface DamagedPage {
+  /** The page SQLite names (1-based); null when its message names none ("wrong # of entries in index X"). */
+  page: number | null;
+  /** The table or index it belongs to; null when that cannot be told. */
+  object: string | null;
+  objectType: 'table' | 'index' | 'freelist' | null;
+  /** The table the object belongs to (an index's table; a table itself). */
+  table: string | null;
+  /** What the page holds, where SQLite's dbstat could read it. */
+  pageType: 'leaf' | 'internal' | 'overflow' | null;
+  /** How the owner was found: SQLite's message names the tree's root page, dbstat lists the page, or neither. */
+  foundBy: 'message' | 'dbstat' | 'unknown';
+  /** SQLite's first message about this place, as it wrote it. */
+  message: string;
+  /** How many of SQLite's messages are about this place. */
+  messages: number;
+  /** What SQLite's message means, in words, where it is one SQLite often gives ("its header cannot be read…"). */
+  meaning?: string | null;
+  /** In words: "Page 37 of table conversation_files (a leaf holding rows) is damaged: …". */
+  description: string;
 }
 
 export interface CheckedIntegrity extends IntegrityResult {
@@ -212,7 +237,15 @@ export interface DatabaseEntry {
 
 // ---- Backups (issue 3) ----
 
-export type BackupReason = 'manual' | 'pre-migrate' | 'pre-repair' | 'pre-restore' | 'pre-recover';
+export type BackupReason = 'manual' | 'pre-migrate' | 'pre-repair' | 'pre-restore' | 'pre-recover' | 'preserved-damaged';
+
+/** A file beside a preserved copy: the journal or WAL the damaged database had, byte for byte. */
+export interface PreservedCompanion {
+  /** '-wal' or '-journal'. */
+  suffix: string;
+  sha256: string;
+  bytes: number;
+}
 
 /** A backup as its manifest (the JSON file beside it) describes it. */
 export interface BackupInfo {
@@ -237,6 +270,12 @@ export interface BackupInfo {
   durationMs: number;
   /** The check made before the backup was kept; null when it was taken without one (`--no-verify`). */
   verified: { ok: boolean; level: 'quick' | 'full'; at: string; messages: string[] } | null;
+  /** A preserved copy of a damaged database (reason 'preserved-damaged'): never restorable, never verified. */
+  damaged?: boolean;
+  /** Why a preserved copy was made: by hand, or before a repair rebuilt damaged indexes. */
+  preservedFor?: 'manual' | 'pre-repair';
+  /** The journal or WAL preserved beside it, under the same name plus its suffix. */
+  companions?: PreservedCompanion[];
 }
 
 export interface BackupVerification {
@@ -454,6 +493,26 @@ export interface RepairResult {
   /** For each table recreated empty, the verified backups that still hold rows of it (recover-rows copies them back). */
   rowsInBackups: RowsInBackup[];
   backup: BackupInfo | null;
+  /** Damage SQLite's integrity_check found before the repair, page by page (issue 21); empty when none. */
+  damage?: DamagedPage[];
+  /** Damaged indexes rebuilt in place from their tables (REINDEX), in a dry run: to rebuild. */
+  rebuiltIndexes?: string[];
+  /** The byte copy of the damaged file taken before indexes were rebuilt (never restorable). */
+  preservedCopy?: BackupInfo | null;
+  /** integrity_check after the rebuild (null when nothing was rebuilt). */
+  integrityAfter?: IntegrityResult | null;
+  /** Damage to table pages, which repair cannot fix in place: what restoring the newest verified backup would lose, table by table. */
+  tableDamage?: TableDamageOptions | null;
+}
+
+/** What fits damage to table pages: restore the newest verified backup, salvage into a new file, or both. */
+export interface TableDamageOptions {
+  /** The damaged tables. */
+  tables: string[];
+  /** The newest verified backup (null: none). */
+  backup: { name: string; createdAt: string; version: string | null } | null;
+  /** Per table: rows in the live file (null: unreadable there) and in the backup (null: no backup, or not in it). */
+  counts: { table: string; live: number | null; inBackup: number | null; damaged: boolean }[];
 }
 
 /** One table of a row recovery: what the backup holds, what is missing here, what is copied back. */
@@ -613,6 +672,8 @@ export interface SchemaObjectsReport {
 export interface TableSummary {
   name: string;
   kind: 'table' | 'view';
+  /** Why its rows cannot be counted or read (a damaged page, a table the schema expects but the file lacks); absent when readable. */
+  unreadable?: { reason: 'damaged' | 'missing'; message: string; page: number | null };
   /** Rows in a table; null for a view (counting one runs its query). */
   rows: number | null;
   /** Bytes the table's pages take in the file; null for a view, or where SQLite has no dbstat. */

@@ -36,7 +36,8 @@ async function runOnDatabase(ctx: HostContext, method: DatabaseMethod, input: { 
   const operation = ctx.operations.start(operationId);
   const operator = operatorOf(ctx, caller);
   const job = kept && operationId ? ctx.jobs.start({ id: operationId, kind: method, db, options, startedBy: actorFor(operator) }) : null;
-  const knownIntegrity = method === 'status' ? ctx.integrity.recall(entry.path) : undefined;
+  // tables too: damage a recent check placed on a table's pages is shown in the Data view.
+  const knownIntegrity = method === 'status' || method === 'tables' ? ctx.integrity.recall(entry.path) : undefined;
   try {
     const result = await ctx.engine.run(
       { name: method, options, dbPath: entry.path, schemaDir: ctx.schemas.dirOf(entry.schema), operator, knownIntegrity },

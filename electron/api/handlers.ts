@@ -18,6 +18,7 @@ import { initialize } from '../engine/initialize';
 import { listBackups } from '../engine/list-backups';
 import { migrate } from '../engine/migrate';
 import { plan } from '../engine/migration-plan';
+import { preserveCopy } from '../engine/preserve-copy';
 import { rehearse } from '../engine/rehearse';
 import { recoverRows } from '../engine/recover-rows';
 import { repair } from '../engine/repair';
@@ -157,6 +158,7 @@ export const handlers: HandlerTable = {
   restore: engine((ctx, o) => restore(ctx, { backup: o.backup })),
   recoverRows: engine((ctx, o) => recoverRows(ctx, { table: o.table, backup: o.backup, dryRun: o.dryRun })),
   salvage: engine((ctx) => salvage(ctx, { out: salvagedPathBeside(ctx.dbPath) })),
+  preserveCopy: engine((ctx) => preserveCopy(ctx, { purpose: 'manual' })),
   plan: engine((ctx, o) => plan(ctx, { to: o.to })),
   rehearse: engine((ctx, o) => rehearse(ctx, { to: o.to })),
   baseline: engine((ctx, o) => baseline(ctx, { version: o.version })),

@@ -33,6 +33,7 @@ const BAD_INPUT: Record<MethodName, { input: unknown; field: string; says: RegEx
   schemaObjects: [{ input: { db: 'main', sql: 'SELECT 1' }, field: 'sql', says: /unexpected field "sql"/ }],
   fleetStatus: [{ input: { group: 'no spaces allowed' }, field: 'group', says: /a group name/ }],
   salvage: [{ input: { db: 'main', out: '/tmp/x.db' }, field: 'out', says: /unexpected field "out"/ }],
+  preserveCopy: [{ input: { db: 'main', backupDir: '/tmp' }, field: 'backupDir', says: /unexpected field "backupDir"/ }],
   rows: [{ input: { db: 'main', table: 'x', limit: 5000 }, field: 'limit', says: /limit/ }, { input: { db: 'main', table: 'x', filters: [{ column: 'a', op: 'like' }] }, field: 'filters.0.op', says: /op/ }],
   rowChildren: [{ input: { db: 'main', table: '', row: {} }, field: 'table', says: /a name/ }],
   fleetMigrate: [

@@ -23,6 +23,7 @@ import { initialize } from '../engine/initialize';
 import { listBackups } from '../engine/list-backups';
 import { migrate } from '../engine/migrate';
 import { plan } from '../engine/migration-plan';
+import { preserveCopy } from '../engine/preserve-copy';
 import { rehearse } from '../engine/rehearse';
 import { recoverRows } from '../engine/recover-rows';
 import { repair } from '../engine/repair';
@@ -37,6 +38,7 @@ import { addFleetCommand } from './fleet-command';
 import { escapeControls, escapedForText, formatError } from './output';
 import { progressReporter } from './progress';
 import { renderBackup, renderBackups, renderBackupVerification, renderHistory, renderInitialize, renderRestore, renderStatus, renderVerify, restoreQuestion } from './render';
+import { renderPreserved } from './render-damage';
 import { renderAcceptChecksum, renderBaseline, renderRecoverRows, renderPlan, renderRehearsal, renderRepair } from './render-plans';
 
 // `warden`: the command line. Exit codes (DESIGN.md): 0 success / healthy, 1 degraded,
@@ -232,6 +234,14 @@ export function buildProgram(): Command {
       }),
     );
 
+  withBackupDir(withCommonOptions(program.command('preserve').description('copy a damaged database byte for byte, with its journal or WAL, into the backup folder, marked damaged (never restored from)')))
+    .action((o: CommonOptions) =>
+      run(o, (ctx) => {
+        const info = preserveCopy(ctx, { purpose: 'manual' });
+        return { document: info, render: renderPreserved, exitCode: EXIT.ok };
+      }),
+    );
+
   withBackupDir(withCommonOptions(program.command('backups').description('the backups of the database, newest first')))
     .action((o: CommonOptions) =>
       run(o, (ctx) => {
@@ -373,7 +383,8 @@ export function buildProgram(): Command {
     .action((o: CommonOptions & { backup: boolean; dryRun?: boolean }) =>
       run(o, async (ctx) => {
         const result = await repair(ctx, { backup: o.backup, dryRun: o.dryRun });
-        return { document: result, render: renderRepair, exitCode: result.refused.length ? EXIT.degraded : EXIT.ok };
+        const damageLeft = result.tableDamage || (result.integrityAfter && !result.integrityAfter.ok);
+        return { document: result, render: renderRepair, exitCode: damageLeft ? EXIT.failed : result.refused.length ? EXIT.degraded : EXIT.ok };
       }),
     );
 

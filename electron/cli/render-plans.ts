@@ -1,3 +1,4 @@
+import { renderDamageRepair } from './render-damage';
 import type { AcceptChecksumResult, BaselineResult, LintWarning, MigrationPlan, PlanStep, PlannedDataChange, Problem, RecoverRowsResult, RehearsalReport, RepairResult, ServiceStatementCoverage, ServiceStatementsRun } from '../../shared/types';
 import { problemTable, table } from './output';
 
@@ -175,6 +176,8 @@ function renderLostRows(result: RepairResult): string[] {
 }
 
 export function renderRepair(result: RepairResult): string {
+  // Damage: indexes rebuilt in place, or why not and what fits instead.
+  if (result.damage?.length) return `Repair of ${result.path} (at ${result.version}): SQLite's integrity_check found damage${result.dryRun ? '; dry run, nothing was written' : ''}.\n\n${renderDamageRepair(result)}`;
   if (result.dryRun) {
     const parts = [`Repair of ${result.path} against version ${result.version}: dry run, nothing was written.`];
     parts.push(result.statements.length ? `Repair would take a verified backup, then run in one transaction:\n${result.statements.map(indentedSql).join('\n')}` : 'Repair would run nothing: nothing that repair can recreate is missing.');

@@ -1,3 +1,4 @@
+import { renderDamage } from './render-damage';
 import { diffSql, type SqlSegment } from '../../shared/sql-diff';
 import type { BackupInfo, BackupVerification, HealthStatus, HistoryReport, MigrateResult, Problem, RestorePreview, RestoreResult, StatusReport, VerifyReport } from '../../shared/types';
 import { formatBytes, problemTable, table } from './output';
@@ -29,7 +30,7 @@ export function renderStatus(report: StatusReport): string {
     ['Integrity', report.integrity ? `quick_check ${report.integrity.ok ? 'ok' : `FAILED (${report.integrity.messages.length} message(s))`} at ${report.integrity.checkedAt}` : 'no file to check'],
     ['Status', `${BADGE[report.status]}: ${report.reason}`],
   ]);
-  return report.problems.length ? `${lines}\n\n${problemTable(report.problems)}` : lines;
+  return report.problems.length ? `${lines}\n\n${problemTable(report.problems)}${report.integrity ? renderDamage(report.integrity, report.path) : ''}` : lines;
 }
 
 /** Each of SQLite's checks with its own outcome: a full check is not "ok" while foreign_key_check lists rows. */
@@ -83,13 +84,14 @@ export function renderVerify(report: VerifyReport): string {
   ]);
   if (!report.problems.length) return `${lines}\n\nNo problems found.`;
   const definitions = renderDefinitions(report.problems);
+  const damage = renderDamage(report.integrity, report.path);
   // Objects that share a hint (every difference a rename caused) are named on one line.
   const byHint = new Map<string, string[]>();
   for (const p of report.problems) if (p.hint) byHint.set(p.hint, [...(byHint.get(p.hint) ?? []), `${p.kind} ${p.table && p.table !== p.name ? `${p.table}.` : ''}${p.name}`]);
   const named = (objects: string[]) => (objects.length > 3 ? `${objects.slice(0, 3).join(', ')} and ${objects.length - 3} more` : objects.join(', '));
   const hints = [...byHint].map(([hint, objects]) => `  ${named(objects)}: ${hint}`);
   const todo = hints.length ? `\n\nWhat to do:\n${hints.join('\n')}` : '';
-  return `${lines}\n\n${problemTable(report.problems)}${todo}${definitions ? `\n\n${definitions}` : ''}`;
+  return `${lines}\n\n${problemTable(report.problems)}${damage}${todo}${definitions ? `\n\n${definitions}` : ''}`;
 }
 
 function backupLine(backup: BackupInfo | null): string {
@@ -141,7 +143,7 @@ export function renderBackup(info: BackupInfo): string {
 
 export function renderBackups(folder: string, dbPath: string, backups: BackupInfo[]): string {
   if (!backups.length) return `No backups in ${folder} yet. Take one with: warden backup --db ${dbPath}`;
-  const rows = backups.map((b) => [b.createdAt, b.reason, b.version ?? '', formatBytes(b.bytes), b.verified ? (b.verified.ok ? 'ok' : 'FAILED') : 'no', b.name]);
+  const rows = backups.map((b) => [b.createdAt, b.reason, b.version ?? '', formatBytes(b.bytes), b.damaged ? 'damaged copy (never restored)' : b.verified ? (b.verified.ok ? 'ok' : 'FAILED') : 'no', b.name]);
   return `Backups in ${folder}, newest first\n\n${table(['TAKEN AT', 'REASON', 'VERSION', 'SIZE', 'VERIFIED', 'NAME'], rows)}`;
 }
 

@@ -20,11 +20,15 @@ const manifestJson = z.object({
   applicationId: z.number().check(z.int()),
   version: z.nullable(z.string()),
   sqliteVersion: z.string(),
-  reason: z.enum(['manual', 'pre-migrate', 'pre-repair', 'pre-restore', 'pre-recover']),
+  reason: z.enum(['manual', 'pre-migrate', 'pre-repair', 'pre-restore', 'pre-recover', 'preserved-damaged']),
   createdAt: z.string(),
   sequence: z.optional(z.number().check(z.int(), z.nonnegative())),
   durationMs: z.number().check(z.nonnegative()),
   verified: z.nullable(z.object({ ok: z.boolean(), level: z.enum(['quick', 'full']), at: z.string(), messages: z.array(z.string()) })),
+  // A preserved copy of a damaged database (preserve-copy.ts).
+  damaged: z.optional(z.boolean()),
+  preservedFor: z.optional(z.enum(['manual', 'pre-repair'])),
+  companions: z.optional(z.array(z.object({ suffix: z.enum(['-wal', '-journal']), sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)), bytes: z.number().check(z.int(), z.nonnegative()) }))),
 });
 
 export type BackupManifest = Omit<BackupInfo, 'name' | 'path'>;

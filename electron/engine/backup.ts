@@ -68,7 +68,7 @@ function refuseDamagedCopy(ctx: EngineContext, check: DatabaseFileCheck): never 
   throw new WardenError(
     'CORRUPT',
     `The copy of ${ctx.dbPath} fails SQLite's quick_check (${messages.slice(0, 3).join('; ')}), so ${ctx.dbPath} itself is damaged. No backup was kept.`,
-    `See what is wrong with: warden verify --full --db ${ctx.dbPath}. Before any repair, keep a raw copy of the files (cp ${ctx.dbPath} and its -wal beside it).`,
+    `Keep the file as it is first: warden preserve --db ${ctx.dbPath} copies it with its journal or WAL, marked damaged. Then see where the damage is: warden verify --full --db ${ctx.dbPath}.`,
     { messages: messages.slice(0, 50) },
   );
 }

@@ -2,8 +2,9 @@ import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import type { QueryResult } from '../../shared/types';
 import type { EngineContext } from './context';
+import { damagedReadError, firstDamagedTable, tablesNamedIn } from './damage-map';
 import { WardenError } from './errors';
-import { statDatabasePath } from './open-database';
+import { statDatabasePath, withDatabase } from './open-database';
 
 // Read-only SQL for support staff. The query runs in a child process on a read-only connection
 // with query_only on, so no text can write, and a runaway query (a recursive CTE) can be stopped
@@ -66,6 +67,17 @@ function refused(sql: string, why: string): WardenError {
   return new WardenError('INVALID_INPUT', `This query was not run: ${why}. Nothing was changed. Query: ${shown}`, 'Write a SELECT (or WITH … SELECT): queries here only read. Changes go through migrate, repair and restore, which take a backup first.', { field: 'sql' });
 }
 
+/** A query that met a damaged page: which of the tables it reads is damaged, and where (each checked with quick_check). */
+function damagedQueryError(ctx: EngineContext, sql: string, sqliteMessage: string): WardenError {
+  try {
+    return withDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs, leaveNoFiles: true }, (db) =>
+      damagedReadError(ctx.dbPath, 'The query', firstDamagedTable(db, tablesNamedIn(db, sql)), sqliteMessage));
+  } catch (err) {
+    if (err instanceof WardenError) return damagedReadError(ctx.dbPath, 'The query', null, `${sqliteMessage}; ${err.message}`);
+    throw err;
+  }
+}
+
 /** Runs one read-only query with a row limit and a time limit; Cancel (ctx.signal) and the time limit kill it. */
 export function runQuery(ctx: EngineContext, options: QueryOptions): Promise<QueryResult> {
   if (statDatabasePath(ctx.dbPath) === null) throw new WardenError('NOT_FOUND', `There is no database at ${ctx.dbPath}.`, 'Check --db.');
@@ -103,6 +115,7 @@ export function runQuery(ctx: EngineContext, options: QueryOptions): Promise<Que
         return reject(new WardenError('INTERNAL', `The query process ended without an answer (${stderr.trim().split('\n').pop() ?? 'no output'}).`, 'Try again; if it keeps failing, report it with the query.'));
       }
       if (answer.refused) return reject(refused(options.sql, answer.refused));
+      if (answer.failed && answer.code?.startsWith('SQLITE_CORRUPT')) return reject(damagedQueryError(ctx, options.sql, answer.failed));
       if (answer.failed) {
         const writeAttempt = answer.code === 'SQLITE_READONLY';
         return reject(writeAttempt ? refused(options.sql, `it tried to write (${answer.failed})`) : new WardenError('INVALID_INPUT', `SQLite could not run the query: ${answer.failed}.`, 'Fix the SQL and run it again.', { field: 'sql', sqliteCode: answer.code }));

@@ -1,12 +1,17 @@
-import type { BackupInfo, Problem, RepairResult } from '../../shared/types';
+import type { BackupInfo, IntegrityResult, Problem, RepairResult } from '../../shared/types';
 import { takeVerifiedBackup } from './backup';
 import { recordEvent } from './bookkeeping';
-import type { EngineContext } from './context';
+import { log, type EngineContext } from './context';
 import { assertWritable, readDatabaseState } from './database-state';
 import { WardenError, explainSqliteError } from './errors';
 import { expectedSchemaAt } from './expected-schema';
 import type { SchemaSnapshot } from './introspect';
+import { damagedIndexes } from '../../shared/damage';
+import { damagedTables, onlyIndexesDamaged } from './damage-map';
+import { integrityOf } from './integrity';
 import { orphanedRows, rowsInBackups } from './lost-rows';
+import { preserveCopy } from './preserve-copy';
+import { rebuildIndexes, reclaimUnusedPages, tableDamageOptions } from './rebuild-indexes';
 import { openDatabase, type Connection } from './open-database';
 import { replicateSchema } from './schema-replica';
 import { driftOf } from './status';
@@ -151,6 +156,61 @@ function runSteps(db: Connection, steps: RepairStep[]): Recreated {
 
 const label = (p: Problem) => ({ kind: p.kind, name: p.name, table: p.table });
 
+/** The damaged tables as repair's refusals: what it cannot rewrite in place, and what fits instead. */
+function tableDamageRefusals(integrity: IntegrityResult, tables: (string | null)[], dbPath: string): Problem[] {
+  return tables.map((table) => {
+    const found = integrity.damage?.find((d) => d.objectType !== 'index' && (table === null ? d.objectType !== 'table' : d.object === table));
+    const what = table ? `Table ${table} has damaged pages` : 'The file has damage SQLite cannot place';
+    return {
+      kind: 'integrity', name: table ?? 'database', ...(table ? { table } : {}), change: 'failed', severity: 'error',
+      message: `${what}: rows on them cannot be rebuilt in place, so repair writes nothing.${found ? ` ${found.description}` : ''}`,
+      hint: `Restore the newest verified backup (rows written after it are lost; warden backups lists them), or recover what can be read into a new file: warden salvage --db ${dbPath} --out NEW.db; or both, then recover-rows from the backup.`,
+    };
+  });
+}
+
+/**
+ * Damage SQLite's integrity_check found, handled as it fits: damage only in indexes is fixed in
+ * place — a byte copy of the file as it is first (preserve-copy.ts), then the indexes rebuilt in
+ * one write transaction with a 'repair' event, confirmed by integrity_check before the commit and
+ * again after. Damage to table pages is not written to: the result says what restoring the
+ * newest verified backup would lose, table by table.
+ */
+function repairDamage(ctx: EngineContext, db: Connection, version: string, integrity: IntegrityResult, options: RepairOptions): RepairResult {
+  const damage = integrity.damage ?? [];
+  const report: RepairResult = {
+    path: ctx.dbPath, version, dryRun: Boolean(options.dryRun), recreated: [], statements: [], refused: [], orphanedRows: [], rowsInBackups: [], backup: null,
+    damage, rebuiltIndexes: [], preservedCopy: null, integrityAfter: null, tableDamage: null,
+  };
+  if (!onlyIndexesDamaged(damage)) {
+    const tables = damagedTables(damage);
+    return { ...report, refused: tableDamageRefusals(integrity, tables, ctx.dbPath), tableDamage: tableDamageOptions(ctx, db, tables.filter((t): t is string => t !== null)) };
+  }
+  const indexes = damagedIndexes(damage);
+  const statements = indexes.map((name) => `REINDEX ${quoted(name)}`);
+  if (options.dryRun) return { ...report, rebuiltIndexes: indexes, statements };
+  const preserved = options.backup === false ? null : preserveCopy(ctx, { purpose: 'pre-repair' });
+  inWriteTransaction(db, ctx.dbPath, () => {
+    rebuildIndexes(db, indexes);
+    const check = integrityOf(db, 'full');
+    if (!check.ok) {
+      throw new WardenError(
+        'CORRUPT',
+        `Rebuilding ${indexes.join(', ')} in ${ctx.dbPath} did not make integrity_check pass (${check.messages.slice(0, 3).join('; ')}), so it was undone: nothing was changed.`,
+        `The damage reaches beyond those indexes. ${preserved ? `The file as it was is preserved in ${preserved.path}. ` : ''}Restore a verified backup, or salvage: warden salvage --db ${ctx.dbPath} --out NEW.db.`,
+        { messages: check.messages.slice(0, 50) },
+      );
+    }
+    recordEvent(db, ctx.schema, {
+      action: 'repair', version, outcome: 'ok',
+      detail: { rebuiltIndexes: indexes, damage: damage.map((d) => ({ page: d.page, object: d.object, message: d.message })), preservedCopy: preserved?.path ?? null },
+    });
+  }, { keepPreexistingViolations: true });
+  const reclaimed = reclaimUnusedPages(db);
+  if (reclaimed > 0) log(ctx, 'info', `Gave back ${reclaimed} page(s) the damaged indexes had used (VACUUM).`);
+  return { ...report, rebuiltIndexes: indexes, statements, preservedCopy: preserved, integrityAfter: integrityOf(db, 'full'), orphanedRows: orphanedRows(db) };
+}
+
 /** Tables a step creates empty (a renamed-back table keeps its rows). */
 const emptiedTables = (recreated: Problem[]) => recreated.filter((p) => p.kind === 'table' && !p.foundAs).map((p) => p.name);
 
@@ -168,6 +228,9 @@ export async function repair(ctx: EngineContext, options: RepairOptions = {}): P
   const db = openDatabase(ctx.dbPath, { mode: options.dryRun ? 'read' : 'write', busyTimeoutMs: ctx.busyTimeoutMs });
   try {
     const version = recordedVersion(db, ctx);
+    // Damage first: nothing is recreated in a file whose pages are damaged.
+    const integrity = integrityOf(db, 'full');
+    if (!integrity.ok) return repairDamage(ctx, db, version, integrity, options);
     const work = planRepair(db, ctx, version);
     const report = (recreated: Problem[], statements: string[], refused: Problem[], backup: BackupInfo | null, at = version): RepairResult => ({
       path: ctx.dbPath, version: at, dryRun: Boolean(options.dryRun), recreated, statements, refused,

@@ -2,7 +2,8 @@ import { copyFileSync } from 'node:fs';
 import semver from 'semver';
 import type { BackupInfo, RestorePreview, RestoreResult } from '../../shared/types';
 import { assertTrustedContent } from './backup-content';
-import { backupFolderOf, prepareBackupFolder, removeAbandonedCopies, removeDatabaseFiles, stagingPathIn } from './backup-folder';
+import { readManifest } from './backup-manifest';
+import { backupFolderOf, backupPathOf, prepareBackupFolder, removeAbandonedCopies, removeDatabaseFiles, stagingPathIn } from './backup-folder';
 import { backupEvent, currentVersionOf, readAppliedVersions, recordEvent } from './bookkeeping';
 import { carryHistory } from './carry-history';
 import { log, throwIfCancelled, type EngineContext } from './context';
@@ -25,8 +26,27 @@ interface TrustedBackup {
   manifest: BackupInfo;
 }
 
+/** A preserved copy of a damaged database (preserve-copy.ts) is kept for salvage and support, never restored from. */
+function refusePreservedCopy(ctx: EngineContext, backup: string): void {
+  const path = backupPathOf(ctx, backup);
+  let manifest: BackupInfo | null = null;
+  try {
+    manifest = readManifest(path);
+  } catch {
+    return; // an unreadable manifest is examineBackup's to explain
+  }
+  if (!manifest || (manifest.reason !== 'preserved-damaged' && !manifest.damaged)) return;
+  throw new WardenError(
+    'BACKUP_INVALID',
+    `Refusing to restore from ${path}: it is a byte copy of ${manifest.sourcePath} preserved while it was damaged (${manifest.createdAt}), not a backup that passed a check. Nothing was changed.`,
+    `Restore a verified backup (warden backups --db ${ctx.dbPath} lists them), or recover what can be read into a new file: warden salvage --db ${ctx.dbPath} --out NEW.db.`,
+    { reason: manifest.reason },
+  );
+}
+
 /** The backup when its bytes can be trusted (SHA-256 against its manifest, quick_check); otherwise the error that says why not. */
 async function examineBytes(ctx: EngineContext, backup: string): Promise<TrustedBackup> {
+  refusePreservedCopy(ctx, backup);
   const exam = await examineBackup(ctx, { backup });
   const v = exam.verification;
   if (exam.foreignApplicationId !== null) {

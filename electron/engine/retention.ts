@@ -28,6 +28,8 @@ export function applyRetention(ctx: EngineContext, keepPerReason: number = DEFAU
   const seen = new Map<BackupReason, number>();
   const removed: BackupInfo[] = [];
   for (const b of own) {
+    // A preserved copy of a damaged database may be all there is of it: only a person removes it.
+    if (b.reason === 'preserved-damaged') continue;
     const rank = (seen.get(b.reason) ?? 0) + 1;
     seen.set(b.reason, rank);
     if (rank <= keepPerReason || b === newestVerified || spare.includes(b.path)) continue;

@@ -1,5 +1,6 @@
 import type { BrowseColumn, CellValue, ChildRows, ForeignKeyLink, RowChildrenReport, RowFilter, RowSort, RowsPage } from '../../shared/types';
 import type { EngineContext } from './context';
+import { damagedReadError, firstDamagedTable, tablesNamedIn } from './damage-map';
 import { WardenError } from './errors';
 import { withDatabase, type Connection } from './open-database';
 
@@ -32,6 +33,36 @@ interface Relation {
 
 const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
+interface ColumnInfo {
+  name: string;
+  type: string;
+  required: number;
+  pk: number;
+  hidden: number;
+}
+
+/** A table's or view's columns; a view whose query names a missing table is said to be broken, not blamed on the history tables. */
+function columnsInfo(db: Connection, ctx: EngineContext, name: string, type: 'table' | 'view'): ColumnInfo[] {
+  try {
+    return db.prepare('SELECT name, type, "notnull" AS required, pk, hidden FROM pragma_table_xinfo(?)').all(name) as ColumnInfo[];
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== 'SQLITE_ERROR') throw err;
+    throw new WardenError(
+      'SCHEMA_DRIFT',
+      `The ${type} ${name} in ${ctx.dbPath} cannot be read: its definition names something the file lacks (${(err as Error).message}). Nothing was read.`,
+      'Recreate what is missing with repair (warden repair --dry-run shows what it would run); every other table can still be browsed.',
+      { table: name },
+    );
+  }
+}
+
+/** The tables a read of `name` touches: the table itself, or the tables a view's SQL names (all, when it names none). */
+function tablesRead(db: Connection, name: string): string[] {
+  const row = db.prepare("SELECT type, sql FROM sqlite_schema WHERE name = ? COLLATE NOCASE").get(name) as { type: string; sql: string | null } | undefined;
+  if (!row || row.type === 'table') return [name];
+  return tablesNamedIn(db, row.sql ?? '');
+}
+
 function relationOf(db: Connection, ctx: EngineContext, table: string): Relation {
   // SQLite's names are case-insensitive: "Conversation_Files" names the same table.
   const found = db.prepare("SELECT name, type FROM sqlite_schema WHERE type IN ('table', 'view') AND name = ? COLLATE NOCASE").get(table) as { name: string; type: 'table' | 'view' } | undefined;
@@ -39,7 +70,7 @@ function relationOf(db: Connection, ctx: EngineContext, table: string): Relation
     throw new WardenError('INVALID_INPUT', `There is no table or view named "${table}" in ${ctx.dbPath}. Nothing was read.`, 'Pick a table from the list of tables (warden tables, or the Data view).', { field: 'table' });
   }
   // hidden 1 is a virtual table's hidden column; 2 and 3 are generated columns, which can be read.
-  const info = db.prepare('SELECT name, type, "notnull" AS required, pk, hidden FROM pragma_table_xinfo(?)').all(found.name) as { name: string; type: string; required: number; pk: number; hidden: number }[];
+  const info = columnsInfo(db, ctx, found.name, found.type);
   const columns = info.filter((c) => c.hidden !== 1).map((c) => ({ name: c.name, type: c.type, notNull: c.required === 1, primaryKey: c.pk }));
   const primaryKey = columns.filter((c) => c.primaryKey > 0).sort((a, b) => a.primaryKey - b.primaryKey).map((c) => c.name);
   const shadowed = columns.some((c) => ['rowid', '_rowid_', 'oid'].includes(c.name.toLowerCase()));
@@ -120,11 +151,19 @@ function whereOf(relation: Relation, ctx: EngineContext, filters: RowFilter[]): 
   return { sql: clauses.length ? ` WHERE ${clauses.join(' AND ')}` : '', values };
 }
 
-function readOnlyConnection<T>(ctx: EngineContext, work: (db: Connection) => T): T {
+function readOnlyConnection<T>(ctx: EngineContext, table: string, work: (db: Connection) => T): T {
   return withDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs }, (db) => {
     db.pragma('query_only = ON');
     // One read transaction: the page and its count are of one moment, even while a service writes.
-    return db.transaction(() => work(db)).deferred();
+    return db.transaction(() => {
+      try {
+        return work(db);
+      } catch (err) {
+        // A damaged page: name the table and the page, not the request.
+        if (!String((err as { code?: unknown }).code).startsWith('SQLITE_CORRUPT')) throw err;
+        throw damagedReadError(ctx.dbPath, `Reading the rows of ${table}`, firstDamagedTable(db, tablesRead(db, table)), (err as Error).message);
+      }
+    }).deferred();
   });
 }
 
@@ -132,7 +171,7 @@ function readOnlyConnection<T>(ctx: EngineContext, work: (db: Connection) => T):
 export function browseRows(ctx: EngineContext, options: RowsOptions): RowsPage {
   const offset = options.offset ?? 0;
   const limit = options.limit ?? DEFAULT_PAGE_ROWS;
-  return readOnlyConnection(ctx, (db) => {
+  return readOnlyConnection(ctx, options.table, (db) => {
     const relation = relationOf(db, ctx, options.table);
     const filters = options.filters ?? [];
     const where = whereOf(relation, ctx, filters);
@@ -180,7 +219,7 @@ export interface RowChildrenOptions {
 
 /** How many rows of each child table refer to this row, with the filters that select them. */
 export function rowChildren(ctx: EngineContext, options: RowChildrenOptions): RowChildrenReport {
-  return readOnlyConnection(ctx, (db) => {
+  return readOnlyConnection(ctx, options.table, (db) => {
     const relation = relationOf(db, ctx, options.table);
     const value = (column: string) => {
       const name = columnOf(relation, ctx, column, 'row');

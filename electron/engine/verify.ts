@@ -1,6 +1,6 @@
 import type { ForeignKeyViolation, VerifyReport } from '../../shared/types';
 import { nowIso } from './actor';
-import { throwIfCancelled, type EngineContext } from './context';
+import { log, throwIfCancelled, type EngineContext } from './context';
 import { databaseStamp } from './database-stamp';
 import { integrityOf, integrityProblems, type IntegrityLevel } from './integrity';
 import { userTableNames } from './introspect';
@@ -15,7 +15,13 @@ function checkForeignKeys(db: Connection, ctx: EngineContext): ForeignKeyViolati
   tables.forEach((table, index) => {
     throwIfCancelled(ctx, 'Verification');
     ctx.onProgress?.({ operation: 'verify', phase: `foreign keys of ${table}`, done: index, total: tables.length });
-    violations.push(...foreignKeyViolations(db, table));
+    try {
+      violations.push(...foreignKeyViolations(db, table));
+    } catch (err) {
+      // A damaged table cannot be read to the end: its damage is already in the damage map.
+      if (!String((err as { code?: unknown }).code).startsWith('SQLITE_CORRUPT')) throw err;
+      log(ctx, 'warn', `The foreign keys of ${table} could not be checked: ${(err as Error).message} (see the damage map).`);
+    }
   });
   return violations;
 }

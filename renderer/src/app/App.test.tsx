@@ -58,7 +58,9 @@ describe('App', () => {
     await waitFor(() => expect(within(header).getByText('Unhealthy')).toBeTruthy());
     const sidebar = screen.getByRole('navigation', { name: 'Databases' });
     expect(within(sidebar).getByRole('link', { name: /conversation_files\.db/ }).textContent).toContain('Unhealthy');
-    expect(screen.getByText(/There is no backup of this database to restore/)).toBeTruthy();
+    // No backup to restore: the first step is to keep the file as it is (issue 21).
+    expect(screen.getByText(/There is no verified backup to restore/)).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Preserve a copy' })).toBeTruthy();
   });
 
   it('says so when the address names a database that is not open', async () => {

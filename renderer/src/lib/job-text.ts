@@ -96,6 +96,8 @@ function doneSummary(job: Job): string {
     }
     case 'repair': {
       const r = result as ApiResults['repair'];
+      if (r.rebuiltIndexes?.length) return `${plural(r.rebuiltIndexes.length, 'damaged index', 'damaged indexes')} rebuilt${r.integrityAfter?.ok ? ', integrity ok' : ''}`;
+      if (r.tableDamage) return 'Damaged table pages: nothing written';
       return r.recreated.length ? `${plural(r.recreated.length, 'object')} recreated` : 'Nothing to recreate';
     }
     case 'verifyBackup': {

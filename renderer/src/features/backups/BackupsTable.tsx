@@ -9,10 +9,12 @@ const REASONS: Record<BackupInfo['reason'], string> = {
   'pre-repair': 'Before repair',
   'pre-restore': 'Before restore',
   'pre-recover': 'Before recovering rows',
+  'preserved-damaged': 'Damaged copy',
 };
 
 /** Why a backup must not be restored from, or null: its latest check, else the one made when it was taken. */
 export function whyUntrusted(backup: BackupInfo, check: BackupVerification | undefined): string | null {
+  if (backup.damaged) return 'It is a byte copy of the database as it was when damaged, kept for salvage and support: it is never restored from.';
   if (check) return check.ok ? null : (check.problems[0] ?? 'It failed verification.');
   return backup.verified && !backup.verified.ok ? (backup.verified.messages[0] ?? 'It failed verification when it was taken.') : null;
 }
@@ -26,6 +28,7 @@ function VerifiedCell({ backup, check }: { backup: BackupInfo; check: BackupVeri
       </span>
     );
   }
+  if (backup.damaged) return <Tag tone="bad">Damaged copy, not verified</Tag>;
   if (backup.verified === null) return <Tag tone="warn">Not verified</Tag>;
   const { ok, level, at, messages } = backup.verified;
   return (

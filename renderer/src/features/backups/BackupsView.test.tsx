@@ -108,3 +108,17 @@ describe('BackupsView', () => {
     expect(screen.queryByRole('alert')).toBeNull();
   });
 });
+
+describe('a preserved copy of a damaged file (issue 21)', () => {
+  it('is listed as a damaged copy that cannot be restored; a damaged database offers Preserve a copy beside Back up now', async () => {
+    const kept = backupInfo({ name: 'conversation_files-x-preserved-damaged.sqlite', reason: 'preserved-damaged', damaged: true, verified: null, version: null });
+    const damaged = statusReport({ status: 'unhealthy', integrity: { level: 'quick', ok: false, messages: ['database disk image is malformed'], checkedAt: '2025-03-01T10:00:00.000Z' } });
+    renderConsole(<BackupsView db="main" />, { api: createFakeApi({ status: () => damaged, backups: () => [kept] }) });
+    const row = (await screen.findByText(kept.name)).closest('tr') as HTMLElement;
+    expect(within(row).getByText('Damaged copy')).toBeTruthy();
+    expect(within(row).getByText('Damaged copy, not verified')).toBeTruthy();
+    expect((within(row).getByRole('button', { name: `Restore backup ${kept.name}` }) as HTMLButtonElement).disabled).toBe(true);
+    expect(await screen.findByRole('button', { name: 'Preserve a copy' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Back up now' })).toBeTruthy();
+  });
+});

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { TableFrame } from '../../components/TableFrame';
 import type { BackupInfo, BackupVerification, RestoreResult } from '../../../../shared/types';
 import { Button } from '../../components/Button';
+import { PreserveCopyAction } from '../../components/PreserveCopyAction';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Notice } from '../../components/Notice';
 import { OperationProgress } from '../../components/OperationProgress';
@@ -57,7 +58,13 @@ export function BackupsView({ db }: { db: string }) {
     <Panel
       title="Backups"
       subtitle={backups.data ? `${plural(backups.data.length, 'backup')}, newest first` : undefined}
-      actions={<Button variant="primary" onClick={() => backupNow.start()} disabled={busy}>Back up now</Button>}
+      actions={
+        <>
+          {/* A damaged file cannot be backed up (its copy fails the check): keep it as it is instead. */}
+          {status.data?.integrity?.ok === false && <PreserveCopyAction db={db} />}
+          <Button variant={status.data?.integrity?.ok === false ? undefined : 'primary'} onClick={() => backupNow.start()} disabled={busy}>Back up now</Button>
+        </>
+      }
     >
       {backupNow.isRunning && <OperationProgress title="Backing up" operationId={backupNow.operationId} onCancel={backupNow.cancel} cancelling={backupNow.isCancelling} />}
       {backupNow.error != null && <ErrorNotice error={backupNow.error} context="No backup was taken" />}

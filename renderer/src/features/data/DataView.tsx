@@ -1,6 +1,8 @@
 import { useRef, useState } from 'react';
 import { TableFrame } from '../../components/TableFrame';
+import type { TableSummary } from '../../../../shared/types';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { Notice } from '../../components/Notice';
 import { Panel } from '../../components/Panel';
 import { EmptyState, LoadingState } from '../../components/QueryStates';
 import { hrefForBrowse, useBrowseTarget, type BrowseTarget } from '../../lib/browse-link';
@@ -27,6 +29,24 @@ interface TablesPanelProps {
   busy: boolean;
 }
 
+/** Tables that cannot be read, each with why; every other table browses as usual. */
+function UnreadableNotice({ db, tables }: { db: string; tables: TableSummary[] }) {
+  const unreadable = tables.filter((t) => t.unreadable);
+  if (unreadable.length === 0) return null;
+  const damaged = unreadable.some((t) => t.unreadable!.reason === 'damaged');
+  return (
+    <Notice tone="bad" title={`${plural(unreadable.length, 'table or view', 'tables and views')} cannot be read; every other table can`}>
+      <ul className="plain-list">
+        {unreadable.map((t) => <li key={t.name}><strong className="mono">{t.name}</strong>: {t.unreadable!.message}</li>)}
+      </ul>
+      <p>
+        <a href={hrefFor(db, 'integrity')}>{damaged ? 'See the damage and what fits on the Integrity view' : 'Recreate what is missing with Repair on the Integrity view'}</a>
+        {damaged && <> · <a href={hrefFor(db, 'overview')}>Preserve a copy first, from the Overview</a></>}
+      </p>
+    </Notice>
+  );
+}
+
 function TablesPanel({ db, onBrowse, onQuery, busy }: TablesPanelProps) {
   const tables = useTables(db);
   const report = tables.data;
@@ -41,6 +61,7 @@ function TablesPanel({ db, onBrowse, onQuery, busy }: TablesPanelProps) {
       {tables.isPending && <LoadingState label="Counting rows and measuring tables…" />}
       {tables.isError && <ErrorNotice error={tables.error} context="The tables could not be listed" />}
       {report?.tables.length === 0 && <EmptyState title="No tables or views">This database has no schema yet.</EmptyState>}
+      {report && <UnreadableNotice db={db} tables={report.tables} />}
       {report && report.tables.length > 0 && (
         <TableFrame label="Tables and views" className="data__tables">
           <TablesList report={report} onBrowse={onBrowse} onQuery={onQuery} busy={busy} />

@@ -1,5 +1,20 @@
 import type { TableSummary, TablesReport } from '../../../../shared/types';
+import { Tag } from '../../components/Tag';
 import { formatBytes, formatCount } from '../../lib/format';
+
+/** What the Rows cell says of a table that cannot be read: "damaged: page 37 unreadable", "missing", "broken" (a view). */
+export function unreadableLabel(table: TableSummary): string | null {
+  const u = table.unreadable;
+  if (!u) return null;
+  if (u.reason === 'damaged') return u.page !== null ? `damaged: page ${u.page} unreadable` : 'damaged';
+  return table.kind === 'view' ? 'broken' : 'missing';
+}
+
+function RowsCell({ table }: { table: TableSummary }) {
+  const label = unreadableLabel(table);
+  if (label) return <td className="number" title={table.unreadable!.message}><Tag tone="bad">{label}</Tag></td>;
+  return <td className="number">{table.rows === null ? <span className="muted" title="A view's rows are not counted: that would run its query">—</span> : formatCount(table.rows)}</td>;
+}
 
 function SizeCell({ bytes, measured }: { bytes: number | null; measured: boolean }) {
   if (bytes !== null) return <td className="number">{formatBytes(bytes)}</td>;
@@ -48,16 +63,20 @@ export function TablesList({ report, onBrowse, onQuery, busy }: TablesListProps)
         {report.tables.map((table) => (
           <tr key={table.name}>
             <td>
-              <button type="button" className="table-name mono" onClick={() => onBrowse(table.name)} title={`Browse the rows of ${table.name}`}>
-                {table.name}
-              </button>
+              {table.unreadable?.reason === 'missing' ? (
+                <span className="mono muted" title={table.unreadable.message}>{table.name}</span>
+              ) : (
+                <button type="button" className="table-name mono" onClick={() => onBrowse(table.name)} title={`Browse the rows of ${table.name}`}>
+                  {table.name}
+                </button>
+              )}
             </td>
             <td>{table.kind}</td>
-            <td className="number">{table.rows === null ? <span className="muted" title="A view's rows are not counted: that would run its query">—</span> : formatCount(table.rows)}</td>
+            <RowsCell table={table} />
             <SizeCell bytes={table.bytes} measured={measured} />
             <IndexesCells table={table} measured={measured} />
             <td>
-              <button type="button" className="table-query" onClick={() => onQuery(table.name)} disabled={busy} aria-label={`Query ${table.name} in the SQL box`} title={`SELECT the first 100 rows of ${table.name} in the SQL box`}>
+              <button type="button" className="table-query" onClick={() => onQuery(table.name)} disabled={busy || table.unreadable?.reason === 'missing'} aria-label={`Query ${table.name} in the SQL box`} title={`SELECT the first 100 rows of ${table.name} in the SQL box`}>
                 Query
               </button>
             </td>

@@ -8,6 +8,7 @@ import { hrefFor } from '../../lib/routes';
 import { useStatus } from '../../queries/status';
 import { useVerification } from '../../queries/verification';
 import { ChecksPanel } from './ChecksPanel';
+import { DamagePanel, RebuildOutcome } from './DamagePanel';
 import { useIntegrityCheck, useRepair } from './integrity-queries';
 import { groupProblems } from './object-groups';
 import { ObjectStateTable } from './ObjectStateTable';
@@ -46,9 +47,18 @@ export function IntegrityView({ db }: { db: string }) {
   const groups = groupProblems(drift);
   const comparedAt = status.data.version ?? status.data.legacy?.version ?? null;
   const damaged = status.data.integrity?.ok === false || lastCheck.data?.integrity.ok === false;
+  // The full check's map when it ran, else the status's quick_check's.
+  const failed = lastCheck.data?.integrity.ok === false ? lastCheck.data.integrity : status.data.integrity?.ok === false ? status.data.integrity : null;
 
   return (
     <>
+      {failed && <DamagePanel db={db} databasePath={status.data.path} integrity={failed} repair={repair} />}
+      {/* Once the rebuild fixed it the damage is gone: what was done stays in view. */}
+      {!failed && repair.result?.rebuiltIndexes?.length ? (
+        <Panel title="Damage" subtitle="Fixed in place">
+          <RebuildOutcome result={repair.result} />
+        </Panel>
+      ) : null}
       {damaged && <SalvagePanel db={db} />}
       <Panel
         title="Schema objects"
@@ -68,7 +78,8 @@ export function IntegrityView({ db }: { db: string }) {
           </>
         )}
       </Panel>
-      <RepairPanel db={db} databasePath={status.data.path} version={status.data.version} problems={problems} repair={repair} />
+      {/* Damage is the Damage panel's: what repair recreates is drift. */}
+      <RepairPanel db={db} databasePath={status.data.path} version={status.data.version} problems={problems.filter((p) => p.kind !== 'integrity')} repair={repair} />
       <ChecksPanel lastCheck={lastCheck} check={check} />
     </>
   );

@@ -107,7 +107,9 @@ export function RepairPanel({ db, databasePath, version, problems, repair }: Rep
   const [confirming, setConfirming] = useState(false);
   const repairable = problems.filter(isRepairable);
   const blocking = problems.filter((p) => p.severity === 'error' && !isRepairable(p) && !p.fixedByRenaming);
-  if (!repair.result && !repair.isRunning && repair.error == null && repairable.length === 0 && blocking.length === 0) return null;
+  // A rebuild of damaged indexes (the Damage panel's) is not this panel's to show.
+  const ownResult = Boolean(repair.result && !repair.result.damage?.length);
+  if (!ownResult && repairable.length === 0 && blocking.length === 0) return null;
 
   return (
     <Panel
@@ -123,7 +125,7 @@ export function RepairPanel({ db, databasePath, version, problems, repair }: Rep
     >
       {repair.isRunning && <OperationProgress title="Repairing" operationId={repair.operationId} onCancel={repair.cancel} cancelling={repair.isCancelling} />}
       {repair.error != null && <ErrorNotice error={repair.error} context="The repair did not run" />}
-      {repair.result && <RepairOutcome db={db} result={repair.result} />}
+      {repair.result && !repair.result.damage?.length && <RepairOutcome db={db} result={repair.result} />}
       {repairable.length > 0 && !repair.isRunning && (
         <p className="muted">Repair recreates {repairable.map(label).join(', ')} from the expected schema at {version ?? 'the recorded version'}. It never drops anything and does not touch rows in other tables.</p>
       )}

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
-import type { MigrateResult, StatusReport, VerifyReport } from '../../../../shared/types';
+import type { BackupInfo, MigrateResult, StatusReport, VerifyReport } from '../../../../shared/types';
 import { ButtonLink } from '../../components/Button';
+import { PreserveCopyAction } from '../../components/PreserveCopyAction';
 import { StatusBadge } from '../../components/StatusBadge';
 import type { LongOperation } from '../../hooks/use-long-operation';
 import { plural } from '../../lib/format';
@@ -19,6 +20,8 @@ interface NextActionPanelProps {
   initialize: LongOperation<string, MigrateResult>;
   /** Whether a backup exists to restore from (null: not known, or the host has no backups). */
   hasBackup: boolean | null;
+  /** The database's backups, newest first (null: not known): a damaged file without a verified one is preserved first. */
+  backups?: BackupInfo[] | null;
 }
 
 function objectName(problem: { kind: string; name: string }) {
@@ -42,16 +45,49 @@ function ActionBody({ db, action, status, initialize, hasBackup }: ActionBodyPro
           text={`This database is at ${action.version}, newer than the latest version this tool knows (${action.latest}). Do not migrate or repair it with this version of the tool.`}
         />
       );
+    case 'preserve':
+      return (
+        <Step
+          title="Preserve a copy"
+          text={`${action.why} There is no verified backup to restore. First keep the file exactly as it is: a byte copy with its journal or WAL, listed under Backups as a damaged copy and never restored from. Then salvage what can be read into a new file.`}
+        >
+          <div className="next-action__buttons">
+            <PreserveCopyAction db={db} />
+            <ButtonLink href={hrefFor(db, 'integrity')}>Then: see the damage and salvage…</ButtonLink>
+          </div>
+        </Step>
+      );
+    case 'salvage':
+      return (
+        <Step
+          title="Salvage what can be read"
+          text={`${action.why} The file as it is was preserved (${action.preserved}, under Backups). There is no verified backup: Salvage reads every row it can into a new file, and never writes to this one.`}
+        >
+          <ButtonLink variant="primary" href={hrefFor(db, 'integrity')}>See the damage and salvage…</ButtonLink>
+        </Step>
+      );
+    case 'rebuild-indexes':
+      return (
+        <Step
+          title="Rebuild the damaged indexes"
+          text={`${action.why} Only indexes are damaged (${action.indexes.join(', ')}): every row is still in its table. Rebuilding them from their tables fixes the file in place, after a byte copy of it as it is.`}
+        >
+          <ButtonLink variant="primary" href={hrefFor(db, 'integrity')}>Review and rebuild…</ButtonLink>
+        </Step>
+      );
     case 'restore': {
       // The file itself is damaged: what SQLite can still read may be salvaged into a new file.
       const salvage = status.integrity?.ok === false && <ButtonLink href={hrefFor(db, 'integrity')}>Salvage what can be read…</ButtonLink>;
       if (hasBackup === false) {
         return (
           <Step
-            title="Restore a backup"
-            text={`${action.why} There is no backup of this database to restore: copy the file aside before anything else writes to it.`}
+            title="No backup to restore"
+            text={`${action.why} There is no backup of this database to restore: keep a copy of the file before anything else writes to it.`}
           >
-            {salvage}
+            <div className="next-action__buttons">
+              {status.integrity?.ok === false && <PreserveCopyAction db={db} />}
+              {salvage}
+            </div>
           </Step>
         );
       }
@@ -119,9 +155,9 @@ function Step({ title, text, children }: { title: string; text: string; children
 }
 
 /** The status in words and the one action that matters now. */
-export function NextActionPanel({ db, status, verification, initialize, hasBackup }: NextActionPanelProps) {
+export function NextActionPanel({ db, status, verification, initialize, hasBackup, backups }: NextActionPanelProps) {
   const verdict = verdictOf(status, verification);
-  const action = nextActionFor(status, verification);
+  const action = nextActionFor(status, verification, backups);
   return (
     <section className={`next-action next-action--${HEALTH[verdict.status].tone}`} aria-label="Status and next step">
       <div className="next-action__verdict">

@@ -28,7 +28,8 @@ export function OverviewView({ db }: { db: string }) {
         status={status.data}
         verification={verification}
         initialize={initialize}
-        hasBackup={backups.data ? backups.data.length > 0 : null}
+        hasBackup={backups.data ? backups.data.some((b) => !b.damaged) : null}
+        backups={backups.data ?? null}
       />
       <div className="overview__columns">
         <DatabaseFacts status={status.data} verdict={status.verdict.status} />

@@ -18,8 +18,11 @@ function LastBackup({ db, backups }: { db: string; backups: UseQueryResult<Backu
   const checks = useBackupChecks(db);
   if (backups.isPending) return <span className="muted">Loading…</span>;
   if (backups.isError) return <Unavailable error={backups.error} />;
-  const latest = backups.data[0];
-  if (!latest) return <Tag tone="warn">No backup yet</Tag>;
+  // A preserved copy of a damaged file is kept, never restored: it is no backup.
+  const latest = backups.data.find((b) => !b.damaged);
+  const preserved = backups.data.filter((b) => b.damaged).length;
+  const copies = preserved > 0 && <span className="muted"> · {preserved === 1 ? '1 damaged copy kept' : `${preserved} damaged copies kept`}</span>;
+  if (!latest) return <span className="safety-fact"><Tag tone="warn">No backup yet</Tag>{copies}</span>;
   // A failed check in this session outranks the one recorded when the backup was taken.
   const verified = checks[latest.name] ? { ok: checks[latest.name].ok } : latest.verified;
   return (
@@ -27,6 +30,7 @@ function LastBackup({ db, backups }: { db: string; backups: UseQueryResult<Backu
       <time dateTime={latest.createdAt} title={formatTimestamp(latest.createdAt)}>{formatAgo(latest.createdAt)}</time>
       <span className="muted"> · {latest.reason} · {latest.version ?? 'no version'} · {formatBytes(latest.bytes)}</span>
       {verified === null ? <Tag tone="warn">not verified</Tag> : verified.ok ? <Tag tone="ok">verified</Tag> : <Tag tone="bad">failed verification</Tag>}
+      {copies}
     </span>
   );
 }

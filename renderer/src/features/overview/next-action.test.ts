@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BROKEN_STATUS, CHANGED_COLUMN, DAMAGED_STATUS, FRESH_STATUS, MISSING_TABLE, statusReport, verifyReport } from '../../test/fixtures';
+import { BROKEN_STATUS, CHANGED_COLUMN, DAMAGED_STATUS, FRESH_STATUS, MISSING_TABLE, backupInfo, statusReport, verifyReport } from '../../test/fixtures';
 import { nextActionFor } from './next-action';
 
 describe('nextActionFor', () => {
@@ -51,6 +51,21 @@ describe('nextActionFor', () => {
   it('says to use a newer tool for a database newer than the tool knows (1.10.0 > 1.9.0)', () => {
     const status = statusReport({ status: 'unhealthy', version: '1.10.0', latest: '1.9.0' });
     expect(nextActionFor(status)).toEqual({ kind: 'update-tool', version: '1.10.0', latest: '1.9.0' });
+  });
+
+  it('a damaged file with no verified backup: preserve a copy first; once preserved, salvage; with a verified backup, restore (issue 21)', () => {
+    expect(nextActionFor(DAMAGED_STATUS, undefined, [])).toMatchObject({ kind: 'preserve', why: expect.stringContaining('damaged') });
+    expect(nextActionFor(DAMAGED_STATUS, undefined, [backupInfo({ verified: { ok: false, level: 'quick', at: 'x', messages: ['bad'] } })])).toMatchObject({ kind: 'preserve' });
+    expect(nextActionFor(DAMAGED_STATUS, undefined, [backupInfo({ name: 'kept.sqlite', reason: 'preserved-damaged', damaged: true, verified: null })])).toMatchObject({ kind: 'salvage', preserved: 'kept.sqlite' });
+    expect(nextActionFor(DAMAGED_STATUS, undefined, [backupInfo()])).toMatchObject({ kind: 'restore' });
+    // Backups not known yet: the step stays as it was.
+    expect(nextActionFor(DAMAGED_STATUS)).toMatchObject({ kind: 'restore' });
+  });
+
+  it('only indexes damaged: rebuild them, whatever the backups (issue 21)', () => {
+    const damage = [{ page: 80, object: 'idx_a', objectType: 'index' as const, table: 't', pageType: null, foundBy: 'message' as const, message: 'Tree 9 page 80: x', messages: 1, description: 'Page 80 of index idx_a (of table t) is damaged: Tree 9 page 80: x.' }];
+    const status = statusReport({ ...DAMAGED_STATUS, integrity: { level: 'quick', ok: false, messages: ['Tree 9 page 80: x'], damage, checkedAt: 'x' } });
+    expect(nextActionFor(status, undefined, [])).toEqual({ kind: 'rebuild-indexes', indexes: ['idx_a'], why: expect.stringContaining('Page 80 of index idx_a') });
   });
 
   it('has nothing to do for a healthy database at the latest version', () => {

@@ -1,4 +1,5 @@
-import type { ChecksumMismatch, IntegrityResult, LegacyVersion, Problem, StatusReport, VerifyReport } from '../../../../shared/types';
+import { damagedIndexes, onlyIndexesDamaged } from '../../../../shared/damage';
+import type { BackupInfo, ChecksumMismatch, IntegrityResult, LegacyVersion, Problem, StatusReport, VerifyReport } from '../../../../shared/types';
 import { plural } from '../../lib/format';
 import { isRepairable } from '../../lib/repairability';
 import { verdictOf } from '../../queries/health';
@@ -9,6 +10,12 @@ export type NextAction =
   | { kind: 'initialize'; to: string }
   | { kind: 'update-tool'; version: string; latest: string }
   | { kind: 'restore'; why: string }
+  /** Damaged and no verified backup: keep the file as it is before anything else (issue 21). */
+  | { kind: 'preserve'; why: string }
+  /** Damaged, no verified backup, a copy already preserved: recover what can be read into a new file. */
+  | { kind: 'salvage'; why: string; preserved: string }
+  /** Only indexes are damaged: rebuilt from their tables in place. */
+  | { kind: 'rebuild-indexes'; why: string; indexes: string[] }
   | { kind: 'repair'; problems: Problem[] }
   | { kind: 'adopt'; legacy: LegacyVersion | null }
   | { kind: 'adopt-and-migrate'; legacy: LegacyVersion; pending: string[]; to: string }
@@ -18,6 +25,9 @@ export type NextAction =
 
 function failedCheck(integrity: IntegrityResult): string {
   const check = integrity.level === 'quick' ? 'quick_check' : 'integrity_check';
+  // The first placed finding says where (page and table); SQLite's own words are in it.
+  const placed = integrity.damage?.find((d) => d.object !== null);
+  if (placed) return `The file itself is damaged, SQLite's ${check} found: ${placed.description}`;
   return `SQLite's ${check} failed (${integrity.messages[0] ?? 'no detail'}): the file itself is damaged.`;
 }
 
@@ -31,7 +41,29 @@ function damageOf(status: StatusReport, verification: VerifyReport | undefined):
   return null;
 }
 
-export function nextActionFor(status: StatusReport, verification?: VerifyReport): NextAction {
+/** The failed check whose damage map says most: the last full verification, else the status's quick_check. */
+function failedIntegrity(status: StatusReport, verification: VerifyReport | undefined): IntegrityResult | null {
+  if (verification && !verification.integrity.ok) return verification.integrity;
+  return status.integrity && !status.integrity.ok ? status.integrity : null;
+}
+
+/** What fits a damaged file: rebuild indexes; else, without a verified backup, preserve a copy, then salvage; else restore. */
+function forDamage(why: string, integrity: IntegrityResult | null, backups: BackupInfo[] | null | undefined): NextAction {
+  const damage = integrity?.damage ?? [];
+  if (onlyIndexesDamaged(damage)) return { kind: 'rebuild-indexes', why, indexes: damagedIndexes(damage) };
+  // Not asked (undefined): as before. Not known yet (null, still loading): preserving a copy is never wrong for a damaged file.
+  if (backups === undefined || !integrity) return { kind: 'restore', why };
+  if (backups === null) return { kind: 'preserve', why };
+  if (backups.some((b) => b.verified?.ok === true && !b.damaged)) return { kind: 'restore', why };
+  const preserved = backups.find((b) => b.damaged);
+  return preserved ? { kind: 'salvage', why, preserved: preserved.name } : { kind: 'preserve', why };
+}
+
+/**
+ * `backups` (the database's, newest first; null: not known yet) decides what a damaged file's first
+ * step is: with no verified backup to restore (or none known yet), it is to preserve a copy, then to salvage.
+ */
+export function nextActionFor(status: StatusReport, verification?: VerifyReport, backups?: BackupInfo[] | null): NextAction {
   if (!status.exists || status.status === 'not_initialized') {
     return { kind: 'initialize', to: status.latest };
   }
@@ -39,7 +71,7 @@ export function nextActionFor(status: StatusReport, verification?: VerifyReport)
     return { kind: 'update-tool', version: status.version, latest: status.latest };
   }
   const damage = damageOf(status, verification);
-  if (damage) return { kind: 'restore', why: damage };
+  if (damage) return forDamage(damage, failedIntegrity(status, verification), backups);
   const errors = status.problems.filter((p) => p.severity === 'error');
   const repairable = errors.filter(isRepairable);
   if (repairable.length) return { kind: 'repair', problems: repairable };
