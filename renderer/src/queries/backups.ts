@@ -1,7 +1,8 @@
-import { queryOptions, useQuery } from '@tanstack/react-query';
+import { queryOptions, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { BackupVerification } from '../../../shared/types';
 import type { Api } from '../api/client';
 import { useApi } from '../api/connection-context';
+import { useLongOperation } from '../hooks/use-long-operation';
 import { databaseKeys } from './database-keys';
 
 export function backupsQueryOptions(api: Api, db: string) {
@@ -25,4 +26,17 @@ export const backupChecksKey = (db: string) => ['backup-checks', db] as const;
 export function useBackupChecks(db: string): BackupChecks {
   // Filled only by the Backups view's Verify (setQueryData); never stale, so never fetched again.
   return useQuery({ queryKey: backupChecksKey(db), queryFn: (): BackupChecks => ({}), staleTime: Infinity, gcTime: Infinity }).data ?? {};
+}
+
+/** Puts the database back as the backup was, after keeping a pre-restore backup of what it replaces. */
+export function useRestore(db: string) {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  return useLongOperation({
+    db,
+    kind: 'restore',
+    run: (backup: string, operationId) => api.restore({ db, backup, operationId }),
+    varsOf: (options) => String(options.backup),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: databaseKeys.one(db) }),
+  });
 }

@@ -10,10 +10,10 @@ import { Panel } from '../../components/Panel';
 import { EmptyState, LoadingState } from '../../components/QueryStates';
 import { verificationWords } from '../../lib/backup-verification';
 import { formatBytes, plural } from '../../lib/format';
-import { useBackupChecks, useBackups } from '../../queries/backups';
+import { useBackupChecks, useBackups, useRestore } from '../../queries/backups';
 import { useStatus } from '../../queries/status';
 import { BackupsTable } from './BackupsTable';
-import { useBackupNow, useRestore, useVerifyBackup } from './backups-queries';
+import { useBackupNow, useVerifyBackup } from './backups-queries';
 import { RestoreDialog } from './RestoreDialog';
 import './backups.css';
 

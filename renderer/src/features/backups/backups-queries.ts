@@ -35,15 +35,3 @@ export function useVerifyBackup(db: string) {
   });
 }
 
-/** Puts the database back as the backup was, after keeping a pre-restore backup of what it replaces. */
-export function useRestore(db: string) {
-  const api = useApi();
-  const queryClient = useQueryClient();
-  return useLongOperation({
-    db,
-    kind: 'restore',
-    run: (backup: string, operationId) => api.restore({ db, backup, operationId }),
-    varsOf: (options) => String(options.backup),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: databaseKeys.one(db) }),
-  });
-}

@@ -13,7 +13,8 @@ import { TableFrame } from '../../components/TableFrame';
 import type { LongOperation } from '../../hooks/use-long-operation';
 import { formatCount, formatTimestamp, plural } from '../../lib/format';
 import { useBackups } from '../../queries/backups';
-import { useRepairPlan, useRestoreBackup } from './integrity-queries';
+import { useRestore } from '../../queries/backups';
+import { useRepairPlan } from './integrity-queries';
 
 // The damage map (issue 21): each damaged page with the table or index it belongs to, SQLite's
 // own words beside it, and the fix that fits — rebuild the indexes when only indexes are damaged;
@@ -146,7 +147,7 @@ function CountsTable({ options }: { options: TableDamageOptions }) {
 
 function TableDamageChoices({ db, databasePath }: { db: string; databasePath: string }) {
   const plan = useRepairPlan(db, true);
-  const restore = useRestoreBackup(db);
+  const restore = useRestore(db);
   const preserved = useBackups(db).data?.find((b) => b.damaged);
   const [confirming, setConfirming] = useState(false);
   if (plan.isPending) return <LoadingState label="Counting rows in the live file and the newest verified backup…" />;

@@ -80,15 +80,3 @@ export function useSalvage(db: string) {
   return useLongOperation({ db, kind: 'salvage', run: (_: void, operationId) => api.salvage({ db, operationId }), varsOf: () => undefined });
 }
 
-/** Puts the database back as the newest verified backup was (the Damage panel's restore), after a pre-restore copy of what it replaces. */
-export function useRestoreBackup(db: string) {
-  const api = useApi();
-  const queryClient = useQueryClient();
-  return useLongOperation({
-    db,
-    kind: 'restore',
-    run: (backup: string, operationId) => api.restore({ db, backup, operationId }),
-    varsOf: (options) => String(options.backup),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: databaseKeys.one(db) }),
-  });
-}
