@@ -42,7 +42,8 @@ export interface RunningHost {
   stop(): void;
 }
 
-export async function startWardenServe(dbPaths: string[], extraArgs: string[] = []): Promise<RunningHost> {
+/** `warden serve` prints a token only when it made it: one given (`--token-file`) is passed here, and the URL is made with it. */
+export async function startWardenServe(dbPaths: string[], extraArgs: string[] = [], givenToken?: string): Promise<RunningHost> {
   const child: ChildProcess = spawn(process.execPath, [TSX, CLI, 'serve', ...dbPaths.flatMap((p) => ['--db', p]), '--port', '0', ...extraArgs], {
     cwd: ROOT,
     detached: true,
@@ -56,10 +57,11 @@ export async function startWardenServe(dbPaths: string[], extraArgs: string[] = 
     const timer = setTimeout(() => reject(new Error(`warden serve printed no URL within 30 s:\n${output}`)), 30_000);
     const read = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = URL_WITH_TOKEN.exec(output);
-      if (match) {
+      const origin = /serving .* at (https?:\/\/\S+)/.exec(output)?.[1];
+      const found = givenToken === undefined ? URL_WITH_TOKEN.exec(output)?.[0] : origin && `${origin}/?token=${givenToken}`;
+      if (found) {
         clearTimeout(timer);
-        resolveUrl(match[0]);
+        resolveUrl(found);
       }
     };
     child.stdout?.on('data', read);
@@ -77,6 +79,7 @@ export async function startWardenServe(dbPaths: string[], extraArgs: string[] = 
 
 /** A fleet's agent: `warden serve` of `dbPaths` whose operator token only `tokenFile` holds (the fleet file names it). */
 export function startAgent(dbPaths: string[], tokenFile: string): Promise<RunningHost> {
-  writeFileSync(tokenFile, randomBytes(24).toString('base64url'), { mode: 0o600 });
-  return startWardenServe(dbPaths, ['--token-file', tokenFile]);
+  const token = randomBytes(24).toString('base64url');
+  writeFileSync(tokenFile, token, { mode: 0o600 });
+  return startWardenServe(dbPaths, ['--token-file', tokenFile], token);
 }
