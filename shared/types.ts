@@ -237,6 +237,10 @@ export interface BackupInfo {
   durationMs: number;
   /** The check made before the backup was kept; null when it was taken without one (`--no-verify`). */
   verified: { ok: boolean; level: 'quick' | 'full'; at: string; messages: string[] } | null;
+  /** A later verify-backup found it altered or failing (when, why): `verified` then says failed, whatever the first check found. */
+  failedVerification?: { at: string; problems: string[] };
+  /** Its size or modification time is not what was recorded when it was verified (why, in words): `verified` then says failed until verify-backup checks it again. */
+  changedSinceVerified?: string;
 }
 
 export interface BackupVerification {

@@ -124,10 +124,19 @@ export function renderBackup(info: BackupInfo): string {
   ]);
 }
 
+/** ok only while no later check contradicted the verification: a failed verify-backup, or a file changed since. */
+function verifiedColumn(b: BackupInfo): string {
+  if (b.changedSinceVerified) return 'CHANGED since verified';
+  if (!b.verified) return 'no';
+  return b.verified.ok ? 'ok' : 'FAILED';
+}
+
 export function renderBackups(folder: string, dbPath: string, backups: BackupInfo[]): string {
   if (!backups.length) return `No backups in ${folder} yet. Take one with: warden backup --db ${dbPath}`;
-  const rows = backups.map((b) => [b.createdAt, b.reason, b.version ?? '', formatBytes(b.bytes), b.verified ? (b.verified.ok ? 'ok' : 'FAILED') : 'no', b.name]);
-  return `Backups in ${folder}, newest first\n\n${table(['TAKEN AT', 'REASON', 'VERSION', 'SIZE', 'VERIFIED', 'NAME'], rows)}`;
+  const rows = backups.map((b) => [b.createdAt, b.reason, b.version ?? '', formatBytes(b.bytes), verifiedColumn(b), b.name]);
+  const notes = backups.filter((b) => b.failedVerification || b.changedSinceVerified).map((b) => `  ${b.name}: ${b.failedVerification ? `failed verification at ${b.failedVerification.at}: ${b.failedVerification.problems.slice(0, 2).join(' ')}` : b.changedSinceVerified}`);
+  const why = notes.length ? `\n\nNot verified any more:\n${notes.join('\n')}` : '';
+  return `Backups in ${folder}, newest first\n\n${table(['TAKEN AT', 'REASON', 'VERSION', 'SIZE', 'VERIFIED', 'NAME'], rows)}${why}`;
 }
 
 export function renderBackupVerification(report: BackupVerification): string {

@@ -26,6 +26,22 @@ function VerifiedCell({ backup, check }: { backup: BackupInfo; check: BackupVeri
       </span>
     );
   }
+  if (backup.changedSinceVerified) {
+    return (
+      <span className="verified-cell">
+        <Tag tone="bad" strong>✕ Changed since verified</Tag>
+        <span>{backup.changedSinceVerified} Verify it again before restoring from it.</span>
+      </span>
+    );
+  }
+  if (backup.failedVerification) {
+    return (
+      <span className="verified-cell" title={`verify-backup ${formatTimestamp(backup.failedVerification.at)}`}>
+        <Tag tone="bad" strong>✕ Failed verification</Tag>
+        <span>{backup.failedVerification.problems[0] ?? 'It failed verification.'} <span className="muted">({formatAgo(backup.failedVerification.at)})</span></span>
+      </span>
+    );
+  }
   if (backup.verified === null) return <Tag tone="warn">Not verified</Tag>;
   const { ok, level, at, messages } = backup.verified;
   return (

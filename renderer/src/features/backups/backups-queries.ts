@@ -31,7 +31,8 @@ export function useVerifyBackup(db: string) {
     run: (backup: string, operationId) => api.verifyBackup({ db, backup, operationId, full: false }),
     varsOf: (options) => String(options.backup),
     onSuccess: (result) => queryClient.setQueryData(backupChecksKey(db), (checks: BackupChecks = {}) => ({ ...checks, [result.name]: result })),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: backupKeys.list(db) }),
+    // Its finding is kept in the manifest and weighs in the status (not backed up): both are read again.
+    onSettled: () => queryClient.invalidateQueries({ queryKey: databaseKeys.one(db) }),
   });
 }
 
