@@ -17,7 +17,9 @@ export type ObjectKind =
   | 'integrity'
   | 'foreign_key_violation'
   | 'checksum'
-  | 'version';
+  | 'version'
+  /** No verified backup of the database, or none newer than the limit: not backed up. */
+  | 'backup';
 
 export type Change = 'missing' | 'extra' | 'changed' | 'failed';
 
@@ -122,6 +124,8 @@ export interface CheckedIntegrity extends IntegrityResult {
   checkedAt: string;
   /** The database file as the check read it (see MigrationPlan.databaseStamp): a host reuses a recent result while the file is unchanged. */
   databaseStamp?: string;
+  /** Child rows pointing at missing parents (PRAGMA foreign_key_check), per child table and parent, counted with the check and kept with it. */
+  orphanedRows?: OrphanedRows[];
 }
 
 export interface ForeignKeyViolation {

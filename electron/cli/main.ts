@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { parseDuration } from '../../shared/duration';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
@@ -66,6 +67,8 @@ interface CommonOptions {
   json?: boolean;
   busyTimeout: string;
   backupDir?: string;
+  /** --backup-max-age: milliseconds (parsed by durationOption). */
+  backupMaxAge?: number;
 }
 
 interface MigrateOptions extends CommonOptions {
@@ -93,6 +96,17 @@ function withCommonOptions(command: Command): Command {
 
 function withBackupDir(command: Command): Command {
   return command.option('--backup-dir <dir>', 'folder of the backups (default: <db>.backups beside the database)');
+}
+
+/** A duration on the command line: 90s, 30m, 6h, 1d, 2w. */
+function durationOption(value: string): number {
+  const ms = parseDuration(value);
+  if (ms === null) throw new InvalidArgumentError('Give a duration like 6h, 1d or 2w.');
+  return ms;
+}
+
+function withBackupMaxAge(command: Command): Command {
+  return command.option('--backup-max-age <duration>', "a database whose newest verified backup is older needs attention (default: the schema's backupMaxAge, else 7d)", durationOption);
 }
 
 /** Asks on the terminal; Ctrl-C or anything but yes is a no. */
@@ -162,6 +176,7 @@ async function run<T>(options: CommonOptions, action: (ctx: EngineContext) => Ou
       schema: loadSchema(userPath(options.schema)),
       backupDir: options.backupDir === undefined ? undefined : userPath(options.backupDir),
       busyTimeoutMs: Number(options.busyTimeout),
+      backupMaxAgeMs: options.backupMaxAge,
       signal: controller.signal,
       onProgress: progress.report,
       onLog: (event) => {
@@ -272,7 +287,7 @@ export function buildProgram(): Command {
       }),
     );
 
-  withCommonOptions(program.command('status').description('version, pending migrations and schema drift at a glance'))
+  withBackupMaxAge(withBackupDir(withCommonOptions(program.command('status').description('version, pending migrations, schema drift, orphaned rows and whether it is backed up, at a glance'))))
     .action((o: CommonOptions) =>
       run(o, (ctx) => {
         const report = status(ctx);
