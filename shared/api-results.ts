@@ -2,7 +2,7 @@ import type { MethodName } from './contract';
 import type { FleetActionReport, FleetStatusReport, OpenedFleet, RolloutReport } from './fleet-types';
 import type {
   AcceptChecksumResult, BackupInfo, BackupVerification, BaselineResult, DatabaseEntry, HistoryReport, HostInfo, Job,
-  MigrateResult, MigrationPlan, QueryResult, RecoverRowsResult, RehearsalReport, RepairResult, RowChildrenReport, RowsPage, SalvageReport, RestoreResult, SchemaObjectsReport, SchemaSummary, StatusReport, TablesReport, VerifyReport,
+  MigrateResult, MigrationPlan, QueryResult, RecoverRowsResult, RehearsalReport, RepairResult, RowChildrenReport, RowsPage, SalvageReport, RestorePreview, RestoreResult, SchemaObjectsReport, SchemaSummary, StatusReport, TablesReport, VerifyReport,
 } from './types';
 
 /** What each method of the contract answers. */
@@ -39,6 +39,7 @@ export interface ApiResults {
   backups: BackupInfo[];
   verifyBackup: BackupVerification;
   restore: RestoreResult;
+  previewRestore: RestorePreview;
   recoverRows: RecoverRowsResult;
   hostInfo: HostInfo;
   jobs: Job[];

@@ -81,6 +81,8 @@ export const contract = {
   backups: onDatabase,
   verifyBackup: z.extend(longOnDatabase, { backup: backupName, full: flag(false) }),
   restore: z.extend(longOnDatabase, { backup: backupName }),
+  /** What a restore from `backup` would do, changing nothing: versions, and per table the rows here it lacks or holds differently (by primary key). */
+  previewRestore: z.extend(longOnDatabase, { backup: backupName }),
   /** Copies back from a backup the rows of `table` (and its children's) that the database lacks; dryRun: counts only. */
   recoverRows: z.extend(longOnDatabase, { table: text(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'a table name (letters, digits, _)'), backup: backupName, dryRun: flag(false) }),
   /** Who this host records actions as, and whether the console should ask for the operator's name. */

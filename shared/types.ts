@@ -284,6 +284,27 @@ export interface RestorePreview {
   liveVersion: string | null;
   /** The backup is older than the live database. */
   downgrade: boolean;
+  /** Per table, the rows the restore would lose or change back (absent: not compared, or no live database). */
+  tables?: RestoreTableDiff[];
+}
+
+/** One table of a restore preview: the live rows the backup lacks or holds differently, matched by key. */
+export interface RestoreTableDiff {
+  table: string;
+  /** The columns rows are matched by (the primary key), or ['rowid']. */
+  key: string[];
+  /** Rows here whose key the backup lacks: lost by the restore. */
+  onlyHere: number;
+  /** Rows with the same key and other values (in the columns both have): changed back by the restore. */
+  different: number;
+  /** Rows only the backup has: brought back by the restore. */
+  onlyInBackup: number;
+  /** A few keys of each, as SQL literals. */
+  examples: { onlyHere: string[]; different: string[]; onlyInBackup: string[] };
+  /** The table is in only one of the two files. */
+  missingIn?: 'backup' | 'live';
+  /** Why the rows could not be matched (the key is not in the backup's table). */
+  uncomparable?: string;
 }
 
 export interface MigrateResult extends InitializeResult {

@@ -21,7 +21,7 @@ import { plan } from '../engine/migration-plan';
 import { rehearse } from '../engine/rehearse';
 import { recoverRows } from '../engine/recover-rows';
 import { repair } from '../engine/repair';
-import { restore } from '../engine/restore';
+import { previewRestore, restore } from '../engine/restore';
 import { salvage } from '../engine/salvage';
 import { migrationFor } from '../engine/schema-folder';
 import { status } from '../engine/status';
@@ -154,6 +154,7 @@ export const handlers: HandlerTable = {
   backups: engine((ctx) => listBackups(ctx)),
   verifyBackup: engine((ctx, o) => verifyBackup(ctx, { backup: o.backup, full: o.full })),
   restore: engine((ctx, o) => restore(ctx, { backup: o.backup })),
+  previewRestore: engine((ctx, o) => previewRestore(ctx, { backup: o.backup })),
   recoverRows: engine((ctx, o) => recoverRows(ctx, { table: o.table, backup: o.backup, dryRun: o.dryRun })),
   salvage: engine((ctx) => salvage(ctx, { out: salvagedPathBeside(ctx.dbPath) })),
   plan: engine((ctx, o) => plan(ctx, { to: o.to })),

@@ -36,7 +36,7 @@ import { addServeCommand } from '../server/serve-command';
 import { addFleetCommand } from './fleet-command';
 import { escapeControls, escapedForText, formatError } from './output';
 import { progressReporter } from './progress';
-import { renderBackup, renderBackups, renderBackupVerification, renderHistory, renderInitialize, renderRestore, renderStatus, renderVerify, restoreQuestion } from './render';
+import { renderBackup, renderBackups, renderBackupVerification, renderHistory, renderInitialize, renderRestore, renderRestorePreview, renderStatus, renderVerify, restoreQuestion } from './render';
 import { renderAcceptChecksum, renderBaseline, renderRecoverRows, renderPlan, renderRehearsal, renderRepair } from './render-plans';
 
 // `warden`: the command line. Exit codes (DESIGN.md): 0 success / healthy, 1 degraded,
@@ -262,7 +262,11 @@ export function buildProgram(): Command {
   withBackupDir(withCommonOptions(program.command('restore').description('replace the database with a verified backup, after backing up what it replaces')))
     .requiredOption('--backup <file>', 'the backup file (.sqlite) to restore')
     .option('--yes', 'do not ask for confirmation (required when not on a terminal)')
-    .action((o: CommonOptions & { backup: string; yes?: boolean }, command: Command) => {
+    .option('--dry-run', 'restore nothing: per table, the rows here the backup lacks or holds differently (by primary key), and the rows it would bring back')
+    .action((o: CommonOptions & { backup: string; yes?: boolean; dryRun?: boolean }, command: Command) => {
+      if (o.dryRun) {
+        return run(o, async (ctx) => ({ document: await previewRestore(ctx, { backup: userPath(o.backup) }), render: renderRestorePreview, exitCode: EXIT.ok }));
+      }
       if (!o.yes && !process.stdin.isTTY) {
         command.error('error: restore replaces the database: confirm with --yes when not running on a terminal');
       }

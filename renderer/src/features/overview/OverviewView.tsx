@@ -29,6 +29,7 @@ export function OverviewView({ db }: { db: string }) {
         verification={verification}
         initialize={initialize}
         hasBackup={backups.data ? backups.data.length > 0 : null}
+        backups={backups.data}
       />
       <div className="overview__columns">
         <DatabaseFacts status={status.data} verdict={status.verdict.status} />
