@@ -216,7 +216,8 @@ export interface DatabaseEntry {
 
 // ---- Backups (issue 3) ----
 
-export type BackupReason = 'manual' | 'pre-migrate' | 'pre-repair' | 'pre-restore' | 'pre-recover';
+/** scheduled: taken by a host's timer (warden serve --backup-every, the desktop app's setting); kept under its own retention count. */
+export type BackupReason = 'manual' | 'scheduled' | 'pre-migrate' | 'pre-repair' | 'pre-restore' | 'pre-recover';
 
 /** A backup as its manifest (the JSON file beside it) describes it. */
 export interface BackupInfo {
@@ -286,6 +287,18 @@ export interface RestorePreview {
   downgrade: boolean;
   /** Per table, the rows the restore would lose or change back (absent: not compared, or no live database). */
   tables?: RestoreTableDiff[];
+}
+
+/** A host's scheduled backups of one database (warden serve --backup-every, the desktop app's setting). */
+export interface BackupScheduleInfo {
+  /** The interval (null: no schedule). */
+  everyMs: number | null;
+  /** The last backup the schedule took or tried since the host started (null: none yet). */
+  last: { at: string; ok: boolean; name: string | null; error: string | null } | null;
+  /** When the next one is due (null: no schedule, or not worked out yet). */
+  nextAt: string | null;
+  /** The interval can be changed from the console (the desktop app); the web host's is set on its command line. */
+  settable: boolean;
 }
 
 /** One table of a restore preview: the live rows the backup lacks or holds differently, matched by key. */

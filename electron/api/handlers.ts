@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import type { ApiResults } from '../../shared/api-results';
 import type { MethodName, ValidInput } from '../../shared/contract';
-import type { DatabaseEntry } from '../../shared/types';
+import { parseDuration } from '../../shared/duration';
+import type { BackupScheduleInfo, DatabaseEntry } from '../../shared/types';
 import type { EngineContext } from '../engine/context';
 import { WardenError } from '../engine/errors';
 import { acceptChecksum } from '../engine/accept-checksum';
@@ -103,6 +104,14 @@ function desktopFleet(ctx: HostContext): NonNullable<HostContext['capabilities']
   return ctx.capabilities.desktopFleet;
 }
 
+/** The schedule as the Backups view shows it for one database (no schedule: all null). */
+function backupScheduleOf(db: string, ctx: HostContext): BackupScheduleInfo {
+  ctx.registry.get(db);
+  const settable = ctx.capabilities.setBackupEvery !== undefined;
+  const schedule = ctx.capabilities.backupSchedule;
+  return schedule ? { ...schedule.infoOf(db), settable } : { everyMs: null, last: null, nextAt: null, settable };
+}
+
 export const handlers: HandlerTable = {
   listSchemas: host((_input, ctx) => ctx.schemas.summaries()),
   listDatabases: host((_input, ctx) => ctx.registry.list()),
@@ -139,6 +148,12 @@ export const handlers: HandlerTable = {
     return ctx.capabilities.fleetBackup(input, operator);
   }),
 
+  backupSchedule: host((input, ctx) => backupScheduleOf(input.db, ctx)),
+  setBackupSchedule: host((input, ctx) => {
+    if (!ctx.capabilities.setBackupEvery) throw new WardenError('NOT_SUPPORTED', 'This host\'s backup schedule is set when it starts.', 'Restart it with warden serve --backup-every DURATION (e.g. 6h, 1d).');
+    ctx.capabilities.setBackupEvery(input.every === null ? null : parseDuration(input.every));
+    return { everyMs: ctx.capabilities.backupSchedule?.every ?? null, last: null, nextAt: null, settable: true };
+  }),
   status: engine((ctx) => status(ctx)),
   history: engine((ctx) => history(ctx)),
   tables: engine((ctx) => listTables(ctx)),

@@ -19,7 +19,7 @@ const manifestJson = z.object({
   applicationId: z.number().check(z.int()),
   version: z.nullable(z.string()),
   sqliteVersion: z.string(),
-  reason: z.enum(['manual', 'pre-migrate', 'pre-repair', 'pre-restore', 'pre-recover']),
+  reason: z.enum(['manual', 'scheduled', 'pre-migrate', 'pre-repair', 'pre-restore', 'pre-recover']),
   createdAt: z.string(),
   sequence: z.optional(z.number().check(z.int(), z.nonnegative())),
   durationMs: z.number().check(z.nonnegative()),

@@ -5,6 +5,7 @@ import { formatAgo, formatBytes, formatTimestamp, shortHash } from '../../lib/fo
 
 const REASONS: Record<BackupInfo['reason'], string> = {
   manual: 'Manual',
+  scheduled: 'Scheduled',
   'pre-migrate': 'Before migrate',
   'pre-repair': 'Before repair',
   'pre-restore': 'Before restore',

@@ -86,7 +86,7 @@ export function BackupsView({ db }: { db: string }) {
         </TableFrame>
       )}
       {restoring && (
-        <RestoreDialog backup={restoring} current={status.data} onClose={() => setRestoring(null)} onConfirm={() => restore.start(restoring.name)} />
+        <RestoreDialog db={db} backup={restoring} current={status.data} onClose={() => setRestoring(null)} onConfirm={() => restore.start(restoring.name)} />
       )}
     </Panel>
   );

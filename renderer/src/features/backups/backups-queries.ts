@@ -1,4 +1,4 @@
-import { useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useApi } from '../../api/connection-context';
 import { useLongOperation } from '../../hooks/use-long-operation';
 import { backupChecksKey, type BackupChecks } from '../../queries/backups';
@@ -6,7 +6,14 @@ import { databaseKeys } from '../../queries/database-keys';
 
 export const backupKeys = {
   list: (db: string) => databaseKeys.backups(db),
+  restorePreview: (db: string, backup: string) => [...databaseKeys.one(db), 'restore-preview', backup] as const,
 };
+
+/** What a restore from `backup` would lose or change back, per table, read before the confirmation; never cached (the database moves on). */
+export function useRestorePreview(db: string, backup: string) {
+  const api = useApi();
+  return useQuery({ queryKey: backupKeys.restorePreview(db, backup), queryFn: () => api.previewRestore({ db, backup }), staleTime: 0, gcTime: 0, retry: false });
+}
 
 /** An online backup through SQLite's backup API, verified and fingerprinted by the engine. */
 export function useBackupNow(db: string) {
