@@ -11,6 +11,8 @@ import { verificationWords } from '../../lib/backup-verification';
 import { formatBytes, plural } from '../../lib/format';
 import { useBackupChecks, useBackups } from '../../queries/backups';
 import { useStatus } from '../../queries/status';
+import { newestVerifiedBackup } from '../../../../shared/newest-verified-backup';
+import { BackupSchedulePanel } from './BackupSchedulePanel';
 import { BackupsTable } from './BackupsTable';
 import { useBackupNow, useRestore, useVerifyBackup } from './backups-queries';
 import { RestoreDialog } from './RestoreDialog';
@@ -73,6 +75,7 @@ export function BackupsView({ db }: { db: string }) {
       {restore.error != null && <ErrorNotice error={restore.error} context="Nothing was restored" />}
       {restore.result && <RestoreOutcome result={restore.result} />}
 
+      <BackupSchedulePanel db={db} newestVerified={backups.data ? newestVerifiedBackup(backups.data) : null} />
       {backups.isPending && <LoadingState label="Listing backups…" />}
       {backups.isError && <ErrorNotice error={backups.error} context="The backups could not be listed" />}
       {backups.data?.length === 0 && (

@@ -1,4 +1,4 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useApi } from '../../api/connection-context';
 import { useLongOperation } from '../../hooks/use-long-operation';
 import { backupChecksKey, type BackupChecks } from '../../queries/backups';
@@ -7,7 +7,21 @@ import { databaseKeys } from '../../queries/database-keys';
 export const backupKeys = {
   list: (db: string) => databaseKeys.backups(db),
   restorePreview: (db: string, backup: string) => [...databaseKeys.one(db), 'restore-preview', backup] as const,
+  schedule: (db: string) => [...databaseKeys.one(db), 'backup-schedule'] as const,
 };
+
+/** The host's scheduled backups of the database: read again every 30 s and after every write (the next one moves). */
+export function useBackupSchedule(db: string) {
+  const api = useApi();
+  return useQuery({ queryKey: backupKeys.schedule(db), queryFn: () => api.backupSchedule({ db }), refetchInterval: 30_000 });
+}
+
+/** The desktop app's setting: how often to back up every open database (null: never). */
+export function useSetBackupSchedule(db: string) {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  return useMutation({ mutationFn: (every: string | null) => api.setBackupSchedule({ every }), onSettled: () => queryClient.invalidateQueries({ queryKey: backupKeys.schedule(db) }) });
+}
 
 /** What a restore from `backup` would lose or change back, per table, read before the confirmation; never cached (the database moves on). */
 export function useRestorePreview(db: string, backup: string) {
