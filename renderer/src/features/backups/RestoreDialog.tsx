@@ -24,7 +24,7 @@ function RowChanges({ preview }: { preview: RestorePreview }) {
   if (changed.length === 0) return <p><strong>Rows:</strong> every table holds the same rows as the backup: the restore loses no row.</p>;
   return (
     <TableFrame label="Rows the restore would lose or change back, by table">
-      <table className="data-table">
+      <table className="data-table" aria-label="Rows the restore would lose or change back, by table">
         <caption>{plural(lost, 'row')} here that the backup lacks would be lost; {plural(changedBack, 'row')} would go back to the backup's values (matched by primary key).</caption>
         <thead>
           <tr><th scope="col">Table</th><th scope="col" className="number">Lost</th><th scope="col" className="number">Changed back</th><th scope="col" className="number">Brought back</th><th scope="col">For example</th></tr>

@@ -5,8 +5,8 @@ import { Button, ButtonLink } from '../../components/Button';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { OperationProgress } from '../../components/OperationProgress';
 import { hrefFor } from '../../lib/routes';
-import { RecoverRowsDialog } from '../integrity/RecoverRowsDialog';
-import { useRecoverRows } from '../integrity/integrity-queries';
+import { RecoverRowsDialog } from '../../components/RecoverRowsDialog';
+import { useRecoverRows } from '../../queries/recover-rows';
 
 interface RecoverRowsActionProps {
   db: string;
