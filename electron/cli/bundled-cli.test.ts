@@ -27,9 +27,14 @@ describe('the bundled warden CLI', () => {
     const init = runCli(['init', '--db', db], cli);
     expect(init.stderr).not.toMatch(/Error|warning/i);
     expect(init.code).toBe(0);
+    // Never backed up: it needs attention (exit 1) until a verified backup is taken.
     const status = runCli(['status', '--db', db, '--json'], cli);
-    expect(status.code).toBe(0);
-    expect(JSON.parse(status.stdout)).toMatchObject({ version: '1.2.0', status: 'healthy' });
+    expect(status.code).toBe(1);
+    expect(JSON.parse(status.stdout)).toMatchObject({ version: '1.2.0', status: 'degraded', reason: 'Not backed up: there is no verified backup of this database.' });
+    expect(runCli(['backup', '--db', db], cli).code).toBe(0);
+    const backedUp = runCli(['status', '--db', db, '--json'], cli);
+    expect(backedUp.code).toBe(0);
+    expect(JSON.parse(backedUp.stdout)).toMatchObject({ version: '1.2.0', status: 'healthy' });
     expect(runCli(['--version'], cli).stdout.trim()).toBe(packageJson.version);
   });
 
