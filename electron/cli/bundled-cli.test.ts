@@ -50,6 +50,7 @@ describe('the bundled warden CLI', () => {
   it('serves the console with its bundled engine worker', async () => {
     const db = join(tempDir(), 'served.db');
     expect(runCli(['init', '--db', db], cli).code).toBe(0);
+    expect(runCli(['backup', '--db', db], cli).code).toBe(0); // backed up: healthy, not 'not backed up'
     const child = spawnCli(['serve', '--db', db, '--port', '0'], cli);
     const run = finished(child);
     let printed = '';
