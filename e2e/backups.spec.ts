@@ -80,4 +80,11 @@ test('the Backups view: an altered backup listed as failed, the schedule with it
   await dialog.getByRole('button', { name: 'Cancel' }).click();
   // Nothing was restored: the late rows are still there.
   expect(sqlite(dbPath, "SELECT count(*) FROM conversation_files WHERE file_id LIKE 'late-%'")).toBe('3');
+
+  // Look before replacing anything: the backup opened read-only in the Data view holds the rows as they were.
+  await table.getByRole('row').filter({ hasText: basename(good) }).getByRole('button', { name: /^Open backup .* read-only$/ }).click();
+  await expect(page.getByRole('heading', { level: 1, name: basename(good) })).toBeVisible();
+  await expect(page.getByRole('main')).toContainText('conversation_files');
+  await expect(page.getByRole('main')).toContainText('200');
+  await page.screenshot({ path: join(SCREENSHOTS, 'backup-opened-read-only.png') });
 });

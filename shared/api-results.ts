@@ -40,6 +40,7 @@ export interface ApiResults {
   verifyBackup: BackupVerification;
   restore: RestoreResult;
   previewRestore: RestorePreview;
+  openBackup: DatabaseEntry;
   backupSchedule: BackupScheduleInfo;
   setBackupSchedule: BackupScheduleInfo;
   recoverRows: RecoverRowsResult;

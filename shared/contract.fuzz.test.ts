@@ -65,6 +65,7 @@ const validInput: { [M in MethodName]: fc.Arbitrary<Record<string, unknown>> } =
   verifyBackup: fc.record({ db: dbId, operationId, backup: backupName, full: fc.boolean() }, { requiredKeys: ['db', 'backup'] }),
   restore: fc.record({ db: dbId, operationId, backup: backupName }, { requiredKeys: ['db', 'backup'] }),
   previewRestore: fc.record({ db: dbId, operationId, backup: backupName }, { requiredKeys: ['db', 'backup'] }),
+  openBackup: fc.record({ db: dbId, backup: backupName }),
   backupSchedule: fc.record({ db: dbId }),
   setBackupSchedule: fc.record({ every: fc.option(fc.stringMatching(/^\d{1,6}[smhdw]$/)) }),
   recoverRows: fc.record({ db: dbId, operationId, table: fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/), backup: backupName, dryRun: fc.boolean() }, { requiredKeys: ['db', 'table', 'backup'] }),

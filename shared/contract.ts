@@ -83,6 +83,8 @@ export const contract = {
   restore: z.extend(longOnDatabase, { backup: backupName }),
   /** What a restore from `backup` would do, changing nothing: versions, and per table the rows here it lacks or holds differently (by primary key). */
   previewRestore: z.extend(longOnDatabase, { backup: backupName }),
+  /** Opens one of the database's backups read-only under an id of its own, to look at (Data view) before restoring anything; the host finds it in the database's backup folder. */
+  openBackup: z.extend(onDatabase, { backup: backupName }),
   /** The host's scheduled backups of the database: interval, last, next. */
   backupSchedule: onDatabase,
   /** The desktop app: how often to back up every open database (null: never); kept for its next start. Other hosts: NOT_SUPPORTED (warden serve --backup-every). */

@@ -212,6 +212,8 @@ export interface DatabaseEntry {
   name: string;
   path: string;
   schema: string;
+  /** A backup opened read-only to look at before a restore (openBackup): the id of the database it is a backup of. Only reading methods reach it. */
+  backupOf?: string;
 }
 
 // ---- Backups (issue 3) ----

@@ -69,7 +69,7 @@ export class BackupSchedule {
     if (this.running) return this.running;
     this.running = (async () => {
       const next: number[] = [];
-      for (const db of this.host.registry.list()) {
+      for (const db of this.host.registry.list().filter((d) => d.backupOf === undefined)) {
         if (this.everyMs === null || this.stopped) break;
         next.push(await this.lookAt(db, this.everyMs));
       }

@@ -9,6 +9,8 @@ import { WardenError } from '../engine/errors';
 import { acceptChecksum } from '../engine/accept-checksum';
 import { actorFor } from '../engine/actor';
 import { backup } from '../engine/backup';
+import { backupPathOf } from '../engine/backup-folder';
+import { readManifest } from '../engine/backup-manifest';
 import { baseline } from '../engine/baseline';
 import { history } from '../engine/history';
 import { runQuery } from '../engine/query';
@@ -104,6 +106,20 @@ function desktopFleet(ctx: HostContext): NonNullable<HostContext['capabilities']
   return ctx.capabilities.desktopFleet;
 }
 
+/**
+ * A backup of a served database, registered read-only under an id of its own: the backup is
+ * named as the API names backups and found in that database's backup folder, so no path crosses
+ * the wire; only reading methods reach it (see dispatch.ts).
+ */
+function openBackup(input: ValidInput<'openBackup'>, ctx: HostContext): DatabaseEntry {
+  const of = ctx.registry.get(input.db);
+  if (of.backupOf !== undefined) throw new WardenError('INVALID_INPUT', `${of.name} is itself a backup opened to look at; it has no backups of its own.`, `Open the backups of ${of.backupOf} instead.`);
+  const path = backupPathOf({ dbPath: of.path }, input.backup);
+  if (!existsSync(path)) throw new WardenError('NOT_FOUND', `No backup named ${input.backup} in the backup folder of ${of.name}.`, 'Pick one the Backups view lists.');
+  if (readManifest(path) === null) throw new WardenError('BACKUP_INVALID', `${input.backup} has no manifest beside it: Schema Warden did not take it, so it is not opened.`, 'Open a backup the Backups view lists.');
+  return ctx.registry.addBackup(path, of.schema, of.id);
+}
+
 /** The schedule as the Backups view shows it for one database (no schedule: all null). */
 function backupScheduleOf(db: string, ctx: HostContext): BackupScheduleInfo {
   ctx.registry.get(db);
@@ -148,6 +164,7 @@ export const handlers: HandlerTable = {
     return ctx.capabilities.fleetBackup(input, operator);
   }),
 
+  openBackup: host((input, ctx) => openBackup(input, ctx)),
   backupSchedule: host((input, ctx) => backupScheduleOf(input.db, ctx)),
   setBackupSchedule: host((input, ctx) => {
     if (!ctx.capabilities.setBackupEvery) throw new WardenError('NOT_SUPPORTED', 'This host\'s backup schedule is set when it starts.', 'Restart it with warden serve --backup-every DURATION (e.g. 6h, 1d).');

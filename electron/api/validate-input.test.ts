@@ -66,6 +66,7 @@ const BAD_INPUT: Record<MethodName, { input: unknown; field: string; says: RegEx
   verifyBackup: [{ input: { db: 'a', backup: '../../etc/passwd' }, field: 'backup', says: /"backup" must be a backup file name ending in \.sqlite/ }],
   restore: [{ input: { db: 'a', backup: '/tmp/x.sqlite' }, field: 'backup', says: /"backup" must be a backup file name/ }],
   previewRestore: [{ input: { db: 'a', backup: '../x.sqlite' }, field: 'backup', says: /"backup" must be a backup file name/ }],
+  openBackup: [{ input: { db: 'a', backup: '/tmp/x.sqlite' }, field: 'backup', says: /"backup" must be a backup file name/ }],
   backupSchedule: [{ input: { db: '../a' }, field: 'db', says: /"db" must be a database id/ }],
   setBackupSchedule: [{ input: { every: 'soon' }, field: 'every', says: /"every" must be a duration like 6h or 1d/ }],
   recoverRows: [{ input: { db: 'a', table: 'x; DROP TABLE y', backup: 'b.sqlite' }, field: 'table', says: /"table" must be a table name/ }],

@@ -1,9 +1,11 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { formatDuration } from '../../shared/duration';
 import { newestVerifiedBackup } from '../../shared/newest-verified-backup';
 import type { Problem } from '../../shared/types';
 import type { EngineContext } from './context';
 import { WardenError } from './errors';
+import { manifestPathOf } from './backup-manifest';
 import { readBackupFolder } from './list-backups';
 
 // Whether a database is backed up: a verified backup of it (one no later check contradicted),
@@ -32,6 +34,8 @@ function ageInWords(ms: number): string {
 
 /** The problem of a database with no verified backup, or none newer than the limit; empty when it is backed up. Reads manifests only, never hashes. */
 export function backupProblems(ctx: EngineContext, now: number = Date.now()): Problem[] {
+  // A backup itself (its manifest beside it), opened to look at: it is not backed up, and need not be.
+  if (existsSync(manifestPathOf(ctx.dbPath))) return [];
   let backups;
   try {
     const source = resolve(ctx.dbPath);

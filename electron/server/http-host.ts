@@ -171,7 +171,8 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     samples.set(db.id, { health, checkMs, lastVerifiedBackupAt: await lastVerifiedBackupAt(job) });
     return health;
   }
-  const health = new HealthMonitor(() => Promise.all(registry.list().map(checkDatabase)), options.healthIntervalMs);
+  // A backup opened to look at (openBackup) is not a served database: the health endpoint and /metrics leave it out.
+  const health = new HealthMonitor(() => Promise.all(registry.list().filter((d) => d.backupOf === undefined).map(checkDatabase)), options.healthIntervalMs);
   health.start();
   // A database closed or created: the health endpoint answers for the new list at once.
   registry.onChange(() => health.invalidate());

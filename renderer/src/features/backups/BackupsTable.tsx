@@ -60,10 +60,12 @@ interface BackupsTableProps {
   busy: boolean;
   onVerify: (backup: BackupInfo) => void;
   onRestore: (backup: BackupInfo) => void;
+  /** Opens it read-only in the Data view (absent: the host cannot). */
+  onOpen?: (backup: BackupInfo) => void;
 }
 
 /** The backups, newest first: when, why, which version, how big, whether they check out. */
-export function BackupsTable({ backups, checks, busy, onVerify, onRestore }: BackupsTableProps) {
+export function BackupsTable({ backups, checks, busy, onVerify, onRestore, onOpen }: BackupsTableProps) {
   return (
     <table className="data-table">
       <thead>
@@ -95,6 +97,11 @@ export function BackupsTable({ backups, checks, busy, onVerify, onRestore }: Bac
             <td className="backups__actions">
               <div className="row-actions">
                 <Button size="small" onClick={() => onVerify(backup)} disabled={busy} aria-label={`Verify backup ${backup.name}`}>Verify</Button>
+                {onOpen && (
+                  <Button size="small" onClick={() => onOpen(backup)} title="Look at its rows in the Data view, read-only, before replacing anything" aria-label={`Open backup ${backup.name} read-only`}>
+                    Open read-only
+                  </Button>
+                )}
                 <Button
                   size="small"
                   onClick={() => onRestore(backup)}

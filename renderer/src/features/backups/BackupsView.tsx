@@ -14,7 +14,7 @@ import { useStatus } from '../../queries/status';
 import { newestVerifiedBackup } from '../../../../shared/newest-verified-backup';
 import { BackupSchedulePanel } from './BackupSchedulePanel';
 import { BackupsTable } from './BackupsTable';
-import { useBackupNow, useRestore, useVerifyBackup } from './backups-queries';
+import { useBackupNow, useOpenBackup, useRestore, useVerifyBackup } from './backups-queries';
 import { RestoreDialog } from './RestoreDialog';
 import './backups.css';
 
@@ -52,6 +52,7 @@ export function BackupsView({ db }: { db: string }) {
   const verify = useVerifyBackup(db);
   const checks = useBackupChecks(db);
   const restore = useRestore(db);
+  const openBackup = useOpenBackup(db);
   const [restoring, setRestoring] = useState<BackupInfo | null>(null);
   const busy = backupNow.isRunning || verify.isRunning || restore.isRunning;
 
@@ -74,6 +75,7 @@ export function BackupsView({ db }: { db: string }) {
       {restore.isRunning && <OperationProgress title={`Restoring ${restore.variables ?? ''}`} operationId={restore.operationId} onCancel={restore.cancel} cancelling={restore.isCancelling} />}
       {restore.error != null && <ErrorNotice error={restore.error} context="Nothing was restored" />}
       {restore.result && <RestoreOutcome result={restore.result} />}
+      {openBackup.error != null && <ErrorNotice error={openBackup.error} context="The backup could not be opened" />}
 
       <BackupSchedulePanel db={db} newestVerified={backups.data ? newestVerifiedBackup(backups.data) : null} />
       {backups.isPending && <LoadingState label="Listing backups…" />}
@@ -85,7 +87,7 @@ export function BackupsView({ db }: { db: string }) {
       )}
       {backups.data && backups.data.length > 0 && (
         <TableFrame label="Backups" className="backups__table">
-          <BackupsTable backups={backups.data} checks={checks} busy={busy} onVerify={(b) => verify.start(b.name)} onRestore={setRestoring} />
+          <BackupsTable backups={backups.data} checks={checks} busy={busy} onVerify={(b) => verify.start(b.name)} onRestore={setRestoring} onOpen={(b) => openBackup.mutate(b.name)} />
         </TableFrame>
       )}
       {restoring && (

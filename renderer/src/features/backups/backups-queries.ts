@@ -3,6 +3,7 @@ import { useApi } from '../../api/connection-context';
 import { useLongOperation } from '../../hooks/use-long-operation';
 import { backupChecksKey, type BackupChecks } from '../../queries/backups';
 import { databaseKeys } from '../../queries/database-keys';
+import { hrefFor } from '../../lib/routes';
 
 export const backupKeys = {
   list: (db: string) => databaseKeys.backups(db),
@@ -67,5 +68,18 @@ export function useRestore(db: string) {
     run: (backup: string, operationId) => api.restore({ db, backup, operationId }),
     varsOf: (options) => String(options.backup),
     onSettled: () => queryClient.invalidateQueries({ queryKey: databaseKeys.one(db) }),
+  });
+}
+
+/** Opens a backup read-only under an id of its own and shows its rows in the Data view: to look before restoring anything. */
+export function useOpenBackup(db: string) {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (backup: string) => api.openBackup({ db, backup }),
+    onSuccess: async (entry) => {
+      await queryClient.invalidateQueries({ queryKey: databaseKeys.list() });
+      window.location.hash = hrefFor(entry.id, 'data');
+    },
   });
 }
