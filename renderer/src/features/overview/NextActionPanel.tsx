@@ -117,7 +117,7 @@ function ActionBody({ db, action, status, initialize, hasBackup, backups }: Acti
     }
     case 'back-up':
       return (
-        <Step title="Back up" text={`${action.why} A verified backup is the way back from a bad day; take one now, or schedule them (warden serve --backup-every).`}>
+        <Step title="Back up" text="A verified backup is the way back from a bad day: take one now, or have the host take them on a schedule (the Backups view says how).">
           <BackUpAction db={db} />
         </Step>
       );
