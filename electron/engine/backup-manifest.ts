@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { renameSync, readFileSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { basename } from 'node:path';
 import type { BackupInfo } from '../../shared/types';
@@ -119,7 +120,8 @@ function readManifestJson(backupPath: string): ManifestJson | null {
 /** Replaces a manifest in one rename, with the permissions it had: a reader sees the old one or the new one. */
 function rewriteManifest(backupPath: string, data: ManifestJson): void {
   const file = manifestPathOf(backupPath);
-  const staged = `${file}.${process.pid}.tmp`;
+  // Worker threads share a pid: a random part keeps two checks of one backup from sharing a staging file.
+  const staged = `${file}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`;
   writeFileSync(staged, `${JSON.stringify(data, null, 2)}\n`, { flag: 'w', mode: statSync(file).mode & 0o777 });
   renameSync(staged, file);
 }
