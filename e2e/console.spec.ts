@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seedAsService, startChatService } from '../electron/engine/test-support/chat-service';
 import { damageMiddlePages } from '../electron/engine/test-support/damage';
-import { initAt, SCREENSHOTS, sqlite, startWardenServe, warden, whyServeIsUnavailable, type RunningHost } from './warden-serve';
+import { backUp, initAt, SCREENSHOTS, sqlite, startWardenServe, warden, whyServeIsUnavailable, type RunningHost } from './warden-serve';
 
 // The console against the real web host and real databases made here; sqlite3 is the referee.
 
@@ -62,8 +62,12 @@ test('a fresh database is initialized from the Overview', async ({ page }) => {
   await page.screenshot({ path: join(SCREENSHOTS, 'initialize-confirm.png') });
   await confirm.getByRole('button', { name: 'Initialize at 1.2.0' }).click();
   await expect(page.getByText('Initialized at 1.2.0')).toBeVisible();
-  await expect(step.getByText('Healthy')).toBeVisible();
+  // Never backed up: it needs attention, and the next step is Back up (not "Healthy — nothing to do").
+  await expect(step.getByText('Degraded')).toBeVisible();
+  await expect(step).toContainText('Not backed up: there is no verified backup of this database.');
   await page.screenshot({ path: join(SCREENSHOTS, 'overview-initialized.png') });
+  await step.getByRole('button', { name: 'Back up now' }).click();
+  await expect(step.getByText('Healthy')).toBeVisible();
   expect(sqlite(db('fresh'), 'SELECT max(version) FROM schema_version;')).toBe('1.2.0');
 });
 
@@ -214,7 +218,9 @@ test.describe('one truth everywhere (issue 14)', () => {
     sqlite(db('damaged'), "INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash) WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < 3000) SELECT 'f' || k, 's' || (k % 40), 'a.pdf', 'st' || k, '/f/' || k, k, 'h' || k FROM n;");
     damageMiddlePages(db('damaged'));
     createAt('live');
+    backUp(db('live'));
     createAt('locked');
+    backUp(db('locked'));
     createAt('backed');
     const taken = warden(['backup', '--db', db('backed'), '--json']);
     if (taken.status !== 0) throw new Error(`warden backup failed: ${taken.stderr}`);
@@ -285,12 +291,14 @@ test.describe('one truth everywhere (issue 14)', () => {
     await expect(page.getByRole('region', { name: 'Status and next step' }).getByText('Healthy')).toBeVisible();
   });
 
-  test('a backup altered after it was taken loses its Verified badge on Verify, says why, and cannot be restored', async ({ page }) => {
+  test('a backup altered after it was taken is "changed since verified" at once, failed after Verify (kept in its manifest), and cannot be restored', async ({ page }) => {
     sqlite(backupFile, "UPDATE conversation_files SET file_size = file_size; INSERT INTO schema_events (at, action, outcome, actor) VALUES ('2026-01-01T00:00:00.000Z', 'backup', 'ok', 'intruder');");
     await openOn(page, 'backed.db');
     await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Backups' }).click();
     const row = page.getByRole('table').getByRole('row').nth(1);
-    await expect(row).toContainText('✓ Verified'); // as recorded when it was taken
+    // Its size or modification time changed: the listing notices without hashing.
+    await expect(row).toContainText('✕ Changed since verified');
+    await expect(row.getByRole('button', { name: /^Restore backup / })).toBeDisabled();
     await row.getByRole('button', { name: /^Verify backup / }).click();
     await expect(row).toContainText('✕ Failed verification');
     await expect(row).not.toContainText('✓ Verified');
@@ -307,6 +315,7 @@ test.describe('the web console serves what its server was started with, and Clos
 
   test.beforeAll(async () => {
     createAt('kept');
+    backUp(db('kept'));
     createAt('leaving');
     sqlite(db('leaving'), 'DROP TABLE file_metadata;'); // unhealthy: the health endpoint answers 503 while it is served
     served = await startWardenServe([db('kept'), db('leaving'), db('not_yet')]); // not_yet.db does not exist yet

@@ -47,7 +47,8 @@ test('opens the default database on first run and shows its version', async () =
     };
     await expect.poll(databaseIds).toEqual(['conversation_files']);
     expect(existsSync(join(dataDir, 'conversation_files.db'))).toBe(true);
-    expect(await call('status', { db: 'conversation_files' })).toMatchObject({ ok: true, result: { status: 'healthy', version: '1.2.0' } });
+    // Created here and never backed up: it needs attention (not backed up), which still starts a service.
+    expect(await call('status', { db: 'conversation_files' })).toMatchObject({ ok: true, result: { status: 'degraded', version: '1.2.0', reason: expect.stringMatching(/^Not backed up/) } });
     await expect(page.locator('body')).toContainText('1.2.0');
 
     // The page reaches the engine only through the bridge: no Node, no ipcRenderer.
@@ -64,6 +65,8 @@ test('opens a fleet file from File → Open Fleet…, and a deployment in a wind
   const env = { ...process.env, WARDEN_DATA_DIR: join(dir, 'data'), WARDEN_USER_DATA_DIR: join(dir, 'userData') };
   const init = spawnSync(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'electron/cli/main.ts'), 'init', '--db', join(dir, 'qa.db')], { cwd: ROOT, encoding: 'utf8' });
   expect(init.status, init.stderr).toBe(0);
+  const backedUp = spawnSync(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'electron/cli/main.ts'), 'backup', '--db', join(dir, 'qa.db')], { cwd: ROOT, encoding: 'utf8' });
+  expect(backedUp.status, backedUp.stderr).toBe(0); // backed up: healthy, not 'not backed up'
   writeFileSync(join(dir, 'fleet.json'), JSON.stringify({ deployments: [{ name: 'qa', group: 'staging', file: 'qa.db' }, { name: 'vm1', url: 'http://127.0.0.1:9', tokenKeychain: true }] }));
   const app = await electron.launch({ executablePath: binary!, args: [ROOT], cwd: ROOT, env });
   try {

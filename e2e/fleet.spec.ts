@@ -24,6 +24,7 @@ test.beforeAll(async () => {
   createAt('eu-1');
   createAt('eu-2');
   if (warden(['backup', '--db', db('eu-1')]).status !== 0) throw new Error('backup eu-1 failed');
+  if (warden(['backup', '--db', db('eu-2')]).status !== 0) throw new Error('backup eu-2 failed'); // never backed up would be degraded
   createAt('us-1', '1.0.0');
   createAt('qa-1');
   createAt('qa-2');

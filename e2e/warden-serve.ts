@@ -31,6 +31,13 @@ export function initAt(path: string, version?: string): void {
   if (result.status !== 0) throw new Error(`warden init ${path} failed: ${result.stderr}`);
 }
 
+/** `warden backup` of a database: a database never backed up needs attention (degraded), so a spec that wants it healthy backs it up. */
+export function backUp(path: string): string {
+  const result = warden(['backup', '--db', path, '--json']);
+  if (result.status !== 0) throw new Error(`warden backup ${path} failed: ${result.stderr}`);
+  return (JSON.parse(result.stdout) as { path: string }).path;
+}
+
 /** Why the specs cannot run yet, or null when this checkout's CLI has a `serve` command. */
 export function whyServeIsUnavailable(): string | null {
   const help = warden(['--help']);

@@ -2,7 +2,7 @@ import type { MethodName } from './contract';
 import type { FleetActionReport, FleetStatusReport, OpenedFleet, RolloutReport } from './fleet-types';
 import type {
   AcceptChecksumResult, BackupInfo, BackupVerification, BaselineResult, DatabaseEntry, HistoryReport, HostInfo, Job,
-  MigrateResult, MigrationPlan, QueryResult, RecoverRowsResult, RehearsalReport, RepairResult, RowChildrenReport, RowsPage, SalvageReport, RestoreResult, SchemaObjectsReport, SchemaSummary, StatusReport, TablesReport, VerifyReport,
+  MigrateResult, MigrationPlan, QueryResult, RecoverRowsResult, RehearsalReport, RepairResult, RowChildrenReport, RowsPage, SalvageReport, BackupScheduleInfo, RestorePreview, RestoreResult, SchemaObjectsReport, SchemaSummary, StatusReport, TablesReport, VerifyReport,
 } from './types';
 
 /** What each method of the contract answers. */
@@ -39,6 +39,10 @@ export interface ApiResults {
   backups: BackupInfo[];
   verifyBackup: BackupVerification;
   restore: RestoreResult;
+  previewRestore: RestorePreview;
+  openBackup: DatabaseEntry;
+  backupSchedule: BackupScheduleInfo;
+  setBackupSchedule: BackupScheduleInfo;
   recoverRows: RecoverRowsResult;
   hostInfo: HostInfo;
   jobs: Job[];

@@ -85,6 +85,14 @@ export const contract = {
   backups: onDatabase,
   verifyBackup: z.extend(longOnDatabase, { backup: backupName, full: flag(false) }),
   restore: z.extend(longOnDatabase, { backup: backupName }),
+  /** What a restore from `backup` would do, changing nothing: versions, and per table the rows here it lacks or holds differently (by primary key). */
+  previewRestore: z.extend(longOnDatabase, { backup: backupName }),
+  /** Opens one of the database's backups read-only under an id of its own, to look at (Data view) before restoring anything; the host finds it in the database's backup folder. */
+  openBackup: z.extend(onDatabase, { backup: backupName }),
+  /** The host's scheduled backups of the database: interval, last, next. */
+  backupSchedule: onDatabase,
+  /** The desktop app: how often to back up every open database (null: never); kept for its next start. Other hosts: NOT_SUPPORTED (warden serve --backup-every). */
+  setBackupSchedule: z.strictObject({ every: z.nullable(text(/^\d{1,6}[smhdw]$/, 'a duration like 6h or 1d')) }),
   /** Copies back from a backup the rows of `table` (and its children's) that the database lacks; dryRun: counts only. */
   recoverRows: z.extend(longOnDatabase, { table: text(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'a table name (letters, digits, _)'), backup: backupName, dryRun: flag(false) }),
   /** Who this host records actions as, and whether the console should ask for the operator's name. */

@@ -17,7 +17,9 @@ export type ObjectKind =
   | 'integrity'
   | 'foreign_key_violation'
   | 'checksum'
-  | 'version';
+  | 'version'
+  /** No verified backup of the database, or none newer than the limit: not backed up. */
+  | 'backup';
 
 export type Change = 'missing' | 'extra' | 'changed' | 'failed';
 
@@ -147,6 +149,8 @@ export interface CheckedIntegrity extends IntegrityResult {
   checkedAt: string;
   /** The database file as the check read it (see MigrationPlan.databaseStamp): a host reuses a recent result while the file is unchanged. */
   databaseStamp?: string;
+  /** Child rows pointing at missing parents (PRAGMA foreign_key_check), per child table and parent, counted with the check and kept with it. */
+  orphanedRows?: OrphanedRows[];
 }
 
 export interface ForeignKeyViolation {
@@ -233,11 +237,14 @@ export interface DatabaseEntry {
   name: string;
   path: string;
   schema: string;
+  /** A backup opened read-only to look at before a restore (openBackup): the id of the database it is a backup of. Only reading methods reach it. */
+  backupOf?: string;
 }
 
 // ---- Backups (issue 3) ----
 
-export type BackupReason = 'manual' | 'pre-migrate' | 'pre-repair' | 'pre-restore' | 'pre-recover' | 'preserved-damaged';
+/** scheduled: taken by a host's timer (warden serve --backup-every, the desktop app's setting); kept under its own retention count. preserved-damaged: a byte copy of a damaged file, never restored. */
+export type BackupReason = 'manual' | 'scheduled' | 'pre-migrate' | 'pre-repair' | 'pre-restore' | 'pre-recover' | 'preserved-damaged';
 
 /** A file beside a preserved copy: the journal or WAL the damaged database had, byte for byte. */
 export interface PreservedCompanion {
@@ -276,6 +283,10 @@ export interface BackupInfo {
   preservedFor?: 'manual' | 'pre-repair';
   /** The journal or WAL preserved beside it, under the same name plus its suffix. */
   companions?: PreservedCompanion[];
+  /** A later verify-backup found it altered or failing (when, why): `verified` then says failed, whatever the first check found. */
+  failedVerification?: { at: string; problems: string[] };
+  /** Its size or modification time is not what was recorded when it was verified (why, in words): `verified` then says failed until verify-backup checks it again. */
+  changedSinceVerified?: string;
 }
 
 export interface BackupVerification {
@@ -315,6 +326,39 @@ export interface RestorePreview {
   liveVersion: string | null;
   /** The backup is older than the live database. */
   downgrade: boolean;
+  /** Per table, the rows the restore would lose or change back (absent: not compared, or no live database). */
+  tables?: RestoreTableDiff[];
+}
+
+/** A host's scheduled backups of one database (warden serve --backup-every, the desktop app's setting). */
+export interface BackupScheduleInfo {
+  /** The interval (null: no schedule). */
+  everyMs: number | null;
+  /** The last backup the schedule took or tried since the host started (null: none yet). */
+  last: { at: string; ok: boolean; name: string | null; error: string | null } | null;
+  /** When the next one is due (null: no schedule, or not worked out yet). */
+  nextAt: string | null;
+  /** The interval can be changed from the console (the desktop app); the web host's is set on its command line. */
+  settable: boolean;
+}
+
+/** One table of a restore preview: the live rows the backup lacks or holds differently, matched by key. */
+export interface RestoreTableDiff {
+  table: string;
+  /** The columns rows are matched by (the primary key), or ['rowid']. */
+  key: string[];
+  /** Rows here whose key the backup lacks: lost by the restore. */
+  onlyHere: number;
+  /** Rows with the same key and other values (in the columns both have): changed back by the restore. */
+  different: number;
+  /** Rows only the backup has: brought back by the restore. */
+  onlyInBackup: number;
+  /** A few keys of each, as SQL literals. */
+  examples: { onlyHere: string[]; different: string[]; onlyInBackup: string[] };
+  /** The table is in only one of the two files. */
+  missingIn?: 'backup' | 'live';
+  /** Why the rows could not be matched (the key is not in the backup's table). */
+  uncomparable?: string;
 }
 
 export interface MigrateResult extends InitializeResult {

@@ -29,6 +29,20 @@ export class DatabaseRegistry {
     return publicEntry(entry);
   }
 
+  /**
+   * Registers a backup of database `of` to be looked at read-only (openBackup): its own id, named
+   * after the backup; the dispatcher lets only reading methods reach it.
+   */
+  addBackup(path: string, schema: string, of: string): DatabaseEntry {
+    const absolute = resolve(path);
+    const existing = [...this.entries.values()].find((e) => e.path === absolute);
+    if (existing) return publicEntry(existing);
+    const entry: DatabaseEntry = { id: this.freeId(idBase(absolute)), name: basename(absolute), path: absolute, schema, backupOf: of };
+    this.entries.set(entry.id, entry);
+    this.changed(publicEntry(entry));
+    return publicEntry(entry);
+  }
+
   get(id: string): DatabaseEntry {
     const entry = this.entries.get(id);
     if (!entry) {
@@ -71,6 +85,6 @@ export class DatabaseRegistry {
   }
 }
 
-function publicEntry({ id, name, path, schema }: DatabaseEntry): DatabaseEntry {
-  return { id, name, path, schema };
+function publicEntry({ id, name, path, schema, backupOf }: DatabaseEntry): DatabaseEntry {
+  return backupOf === undefined ? { id, name, path, schema } : { id, name, path, schema, backupOf };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isMethodName, type MethodName } from '../../shared/contract';
 import type { CallEnvelope } from '../../shared/transport';
-import type { JobKind, StatusReport } from '../../shared/types';
+import type { DatabaseEntry, JobKind, StatusReport } from '../../shared/types';
 import { actorFor } from '../engine/actor';
 import { WardenError } from '../engine/errors';
 import { errorInfoOf } from './error-info';
@@ -20,6 +20,18 @@ function isJob(method: DatabaseMethod, options: Record<string, unknown>): method
   return JOB_KINDS.has(method) && options.dryRun !== true;
 }
 
+/** What a backup opened to look at (openBackup) may be asked: reading only, so the backup stays byte for byte what was verified. */
+const READS_ONLY: ReadonlySet<string> = new Set(['status', 'history', 'tables', 'schemaObjects', 'query', 'rows', 'rowChildren', 'verify', 'plan']);
+
+function assertMayReach(entry: DatabaseEntry, method: DatabaseMethod): void {
+  if (entry.backupOf === undefined || READS_ONLY.has(method)) return;
+  throw new WardenError(
+    'READ_ONLY',
+    `${entry.name} is a backup opened to look at (read-only): ${method} would change it, so it was not run. Nothing was changed.`,
+    `Close it, and run ${method} on the database itself; to put this backup's content back, restore it from the Backups view of ${entry.backupOf}.`,
+  );
+}
+
 /** "alice via warden serve": the operator a call acts for, or the host's own (none: the process's user alone). */
 function operatorOf(ctx: HostContext, caller: Caller): string | undefined {
   const name = caller.operator ?? ctx.identity.operator;
@@ -30,6 +42,7 @@ function operatorOf(ctx: HostContext, caller: Caller): string | undefined {
 async function runOnDatabase(ctx: HostContext, method: DatabaseMethod, input: { db: string; operationId?: string }, caller: Caller): Promise<unknown> {
   const { db, operationId: given, ...options } = input;
   const entry = ctx.registry.get(db);
+  assertMayReach(entry, method);
   const kept = isJob(method, options);
   // A job without an id from its caller gets one, so that the Jobs panel can cancel it.
   const operationId = given ?? (kept ? `job-${randomUUID()}` : null);

@@ -3,6 +3,7 @@ import type { CheckedIntegrity, LogEvent, Progress } from '../../shared/types';
 import { actingAs } from '../engine/actor';
 import { throwIfCancelled, type EngineContext } from '../engine/context';
 import { WardenError } from '../engine/errors';
+import { backup } from '../engine/backup';
 import { checkHealth } from '../engine/health';
 import { loadSchema } from '../engine/schema-folder';
 import { handlers, type DatabaseMethod } from './handlers';
@@ -11,7 +12,8 @@ import { handlers, type DatabaseMethod } from './handlers';
 // engine functions are synchronous (better-sqlite3), and a host that ran them on its own thread
 // could not answer a health check, a cancel or another client until they finished.
 
-export type EngineJobName = DatabaseMethod | 'health';
+/** health: the health worker's check; scheduledBackup: a backup the host's timer takes (reason 'scheduled'), not a contract method. */
+export type EngineJobName = DatabaseMethod | 'health' | 'scheduledBackup';
 
 export interface EngineJob {
   name: EngineJobName;
@@ -49,6 +51,7 @@ export type WorkerReply =
 export function runEngineJob(job: EngineJob, reporting: Omit<EngineContext, 'dbPath' | 'schema' | 'busyTimeoutMs'>): unknown {
   const ctx: EngineContext = { dbPath: job.dbPath, schema: loadSchema(job.schemaDir), busyTimeoutMs: job.busyTimeoutMs, knownIntegrity: job.knownIntegrity, ...reporting };
   if (job.name === 'health') return checkHealth(ctx, String(job.options.name));
+  if (job.name === 'scheduledBackup') return actingAs(job.operator, () => backup(ctx, { reason: 'scheduled' }));
   const handler = handlers[job.name];
   if (handler?.runs !== 'engine') throw new WardenError('NOT_SUPPORTED', `${job.name} is not an engine method of this version.`);
   // Cancelled between the host's queue and this worker: it never starts.

@@ -2,12 +2,15 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import type { ApiResults } from '../../shared/api-results';
 import type { MethodName, ValidInput } from '../../shared/contract';
-import type { DatabaseEntry } from '../../shared/types';
+import { parseDuration } from '../../shared/duration';
+import type { BackupScheduleInfo, DatabaseEntry } from '../../shared/types';
 import type { EngineContext } from '../engine/context';
 import { WardenError } from '../engine/errors';
 import { acceptChecksum } from '../engine/accept-checksum';
 import { actorFor } from '../engine/actor';
 import { backup } from '../engine/backup';
+import { backupPathOf } from '../engine/backup-folder';
+import { readManifest } from '../engine/backup-manifest';
 import { baseline } from '../engine/baseline';
 import { history } from '../engine/history';
 import { runQuery } from '../engine/query';
@@ -22,7 +25,7 @@ import { preserveCopy } from '../engine/preserve-copy';
 import { rehearse } from '../engine/rehearse';
 import { recoverRows } from '../engine/recover-rows';
 import { repair } from '../engine/repair';
-import { restore } from '../engine/restore';
+import { previewRestore, restore } from '../engine/restore';
 import { salvage } from '../engine/salvage';
 import { migrationFor } from '../engine/schema-folder';
 import { status } from '../engine/status';
@@ -105,6 +108,28 @@ function desktopFleet(ctx: HostContext): NonNullable<HostContext['capabilities']
   return ctx.capabilities.desktopFleet;
 }
 
+/**
+ * A backup of a served database, registered read-only under an id of its own: the backup is
+ * named as the API names backups and found in that database's backup folder, so no path crosses
+ * the wire; only reading methods reach it (see dispatch.ts).
+ */
+function openBackup(input: ValidInput<'openBackup'>, ctx: HostContext): DatabaseEntry {
+  const of = ctx.registry.get(input.db);
+  if (of.backupOf !== undefined) throw new WardenError('INVALID_INPUT', `${of.name} is itself a backup opened to look at; it has no backups of its own.`, `Open the backups of ${of.backupOf} instead.`);
+  const path = backupPathOf({ dbPath: of.path }, input.backup);
+  if (!existsSync(path)) throw new WardenError('NOT_FOUND', `No backup named ${input.backup} in the backup folder of ${of.name}.`, 'Pick one the Backups view lists.');
+  if (readManifest(path) === null) throw new WardenError('BACKUP_INVALID', `${input.backup} has no manifest beside it: Schema Warden did not take it, so it is not opened.`, 'Open a backup the Backups view lists.');
+  return ctx.registry.addBackup(path, of.schema, of.id);
+}
+
+/** The schedule as the Backups view shows it for one database (no schedule: all null). */
+function backupScheduleOf(db: string, ctx: HostContext): BackupScheduleInfo {
+  ctx.registry.get(db);
+  const settable = ctx.capabilities.setBackupEvery !== undefined;
+  const schedule = ctx.capabilities.backupSchedule;
+  return schedule ? { ...schedule.infoOf(db), settable } : { everyMs: null, last: null, nextAt: null, settable };
+}
+
 export const handlers: HandlerTable = {
   listSchemas: host((_input, ctx) => ctx.schemas.summaries()),
   listDatabases: host((_input, ctx) => ctx.registry.list()),
@@ -141,6 +166,13 @@ export const handlers: HandlerTable = {
     return ctx.capabilities.fleetBackup(input, operator);
   }),
 
+  openBackup: host((input, ctx) => openBackup(input, ctx)),
+  backupSchedule: host((input, ctx) => backupScheduleOf(input.db, ctx)),
+  setBackupSchedule: host((input, ctx) => {
+    if (!ctx.capabilities.setBackupEvery) throw new WardenError('NOT_SUPPORTED', 'This host\'s backup schedule is set when it starts.', 'Restart it with warden serve --backup-every DURATION (e.g. 6h, 1d).');
+    ctx.capabilities.setBackupEvery(input.every === null ? null : parseDuration(input.every));
+    return { everyMs: ctx.capabilities.backupSchedule?.every ?? null, last: null, nextAt: null, settable: true };
+  }),
   status: engine((ctx) => status(ctx)),
   history: engine((ctx) => history(ctx)),
   tables: engine((ctx) => listTables(ctx)),
@@ -156,6 +188,7 @@ export const handlers: HandlerTable = {
   backups: engine((ctx) => listBackups(ctx)),
   verifyBackup: engine((ctx, o) => verifyBackup(ctx, { backup: o.backup, full: o.full })),
   restore: engine((ctx, o) => restore(ctx, { backup: o.backup })),
+  previewRestore: engine((ctx, o) => previewRestore(ctx, { backup: o.backup })),
   recoverRows: engine((ctx, o) => recoverRows(ctx, { table: o.table, backup: o.backup, dryRun: o.dryRun })),
   salvage: engine((ctx) => salvage(ctx, { out: salvagedPathBeside(ctx.dbPath) })),
   preserveCopy: engine((ctx) => preserveCopy(ctx, { purpose: 'manual' })),

@@ -1,6 +1,7 @@
 import type { ValidInput } from '../../shared/contract';
 import type { FleetActionReport, FleetStatusReport, OpenedFleet, RolloutReport } from '../../shared/fleet-types';
 import type { HostEvent } from '../../shared/types';
+import type { BackupSchedule } from './backup-schedule';
 import type { DatabaseRegistry } from './database-registry';
 import type { EngineRunner } from './engine-job';
 import type { IntegrityMemory } from './integrity-memory';
@@ -29,6 +30,10 @@ export interface HostCapabilities {
   fleetVerify?: (input: ValidInput<'fleetVerify'>, operator: string | undefined) => Promise<FleetActionReport>;
   /** `warden serve --fleet FILE`: back up all, kept as a job (see fleet-action-job.ts). */
   fleetBackup?: (input: ValidInput<'fleetBackup'>, operator: string | undefined) => Promise<FleetActionReport>;
+  /** The host's scheduled backups (see backup-schedule.ts); absent: none. */
+  backupSchedule?: BackupSchedule;
+  /** The desktop app: changes the interval and keeps it for the next start. */
+  setBackupEvery?: (everyMs: number | null) => void;
 }
 
 /** Who a request acts for: the operator's name the console (or a script) sent with it. */

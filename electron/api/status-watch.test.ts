@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { HostEvent } from '../../shared/types';
 import { initialize } from '../engine/initialize';
+import { backup } from '../engine/backup';
 import { contextFor, SHIPPED_SCHEMA_DIR } from '../engine/test-support/fixtures';
 import { suiteDir } from '../server/test-support/suite-dir';
 import { DatabaseRegistry } from './database-registry';
@@ -27,6 +28,7 @@ describe('watchStatuses', () => {
   it('re-reads each open database every interval and sends its status; a table dropped behind its back arrives as unhealthy', async () => {
     const path = join(folder.path, 'watched.db');
     await initialize(contextFor(path));
+    await backup(contextFor(path)); // backed up: healthy, not 'not backed up'
     const events: HostEvent[] = [];
     const registry = new DatabaseRegistry();
     const { id } = registry.add(path, 'conversation_files');

@@ -18,6 +18,10 @@ describe('warden CLI', () => {
     expect(init.stdout).toContain('fresh → 1.2.0');
     expect(init.stderr).toContain('Applied 1.0.0');
 
+    const notBackedUp = runCli(['status', '--db', db]);
+    expect(notBackedUp.code).toBe(1);
+    expect(notBackedUp.stdout).toMatch(/Status\s+DEGRADED: Not backed up: there is no verified backup of this database\./);
+    expect(runCli(['backup', '--db', db]).code).toBe(0);
     const status = runCli(['status', '--db', db]);
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(/Status\s+HEALTHY/);

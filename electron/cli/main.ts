@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { parseDuration } from '../../shared/duration';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
@@ -37,7 +38,7 @@ import { addServeCommand } from '../server/serve-command';
 import { addFleetCommand } from './fleet-command';
 import { escapeControls, escapedForText, formatError } from './output';
 import { progressReporter } from './progress';
-import { renderBackup, renderBackups, renderBackupVerification, renderHistory, renderInitialize, renderRestore, renderStatus, renderVerify, restoreQuestion } from './render';
+import { renderBackup, renderBackups, renderBackupVerification, renderHistory, renderInitialize, renderRestore, renderRestorePreview, renderStatus, renderVerify, restoreQuestion } from './render';
 import { renderPreserved } from './render-damage';
 import { renderAcceptChecksum, renderBaseline, renderRecoverRows, renderPlan, renderRehearsal, renderRepair } from './render-plans';
 
@@ -69,6 +70,8 @@ interface CommonOptions {
   json?: boolean;
   busyTimeout: string;
   backupDir?: string;
+  /** --backup-max-age: milliseconds (parsed by durationOption). */
+  backupMaxAge?: number;
 }
 
 interface MigrateOptions extends CommonOptions {
@@ -98,6 +101,17 @@ function withCommonOptions(command: Command): Command {
 
 function withBackupDir(command: Command): Command {
   return command.option('--backup-dir <dir>', 'folder of the backups (default: <db>.backups beside the database)');
+}
+
+/** A duration on the command line: 90s, 30m, 6h, 1d, 2w. */
+function durationOption(value: string): number {
+  const ms = parseDuration(value);
+  if (ms === null) throw new InvalidArgumentError('Give a duration like 6h, 1d or 2w.');
+  return ms;
+}
+
+function withBackupMaxAge(command: Command): Command {
+  return command.option('--backup-max-age <duration>', "a database whose newest verified backup is older needs attention (default: the schema's backupMaxAge, else 7d)", durationOption);
 }
 
 /** Asks on the terminal; Ctrl-C or anything but yes is a no. */
@@ -169,6 +183,7 @@ async function run<T>(options: CommonOptions, action: (ctx: EngineContext) => Ou
       schema: loadSchema(userPath(options.schema)),
       backupDir: options.backupDir === undefined ? undefined : userPath(options.backupDir),
       busyTimeoutMs: Number(options.busyTimeout),
+      backupMaxAgeMs: options.backupMaxAge,
       signal: controller.signal,
       onProgress: progress.report,
       onLog: (event) => {
@@ -263,7 +278,11 @@ export function buildProgram(): Command {
   withBackupDir(withCommonOptions(program.command('restore').description('replace the database with a verified backup, after backing up what it replaces')))
     .requiredOption('--backup <file>', 'the backup file (.sqlite) to restore')
     .option('--yes', 'do not ask for confirmation (required when not on a terminal)')
-    .action((o: CommonOptions & { backup: string; yes?: boolean }, command: Command) => {
+    .option('--dry-run', 'restore nothing: per table, the rows here the backup lacks or holds differently (by primary key), and the rows it would bring back')
+    .action((o: CommonOptions & { backup: string; yes?: boolean; dryRun?: boolean }, command: Command) => {
+      if (o.dryRun) {
+        return run(o, async (ctx) => ({ document: await previewRestore(ctx, { backup: userPath(o.backup) }), render: renderRestorePreview, exitCode: EXIT.ok }));
+      }
       if (!o.yes && !process.stdin.isTTY) {
         command.error('error: restore replaces the database: confirm with --yes when not running on a terminal');
       }
@@ -288,7 +307,7 @@ export function buildProgram(): Command {
       }),
     );
 
-  withCommonOptions(program.command('status').description('version, pending migrations and schema drift at a glance'))
+  withBackupMaxAge(withBackupDir(withCommonOptions(program.command('status').description('version, pending migrations, schema drift, orphaned rows and whether it is backed up, at a glance'))))
     .action((o: CommonOptions) =>
       run(o, (ctx) => {
         const report = status(ctx);

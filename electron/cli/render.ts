@@ -141,10 +141,20 @@ export function renderBackup(info: BackupInfo): string {
   ]);
 }
 
+/** ok only while no later check contradicted the verification: a failed verify-backup, or a file changed since. */
+function verifiedColumn(b: BackupInfo): string {
+  if (b.damaged) return 'damaged copy (never restored)';
+  if (b.changedSinceVerified) return 'CHANGED since verified';
+  if (!b.verified) return 'no';
+  return b.verified.ok ? 'ok' : 'FAILED';
+}
+
 export function renderBackups(folder: string, dbPath: string, backups: BackupInfo[]): string {
   if (!backups.length) return `No backups in ${folder} yet. Take one with: warden backup --db ${dbPath}`;
-  const rows = backups.map((b) => [b.createdAt, b.reason, b.version ?? '', formatBytes(b.bytes), b.damaged ? 'damaged copy (never restored)' : b.verified ? (b.verified.ok ? 'ok' : 'FAILED') : 'no', b.name]);
-  return `Backups in ${folder}, newest first\n\n${table(['TAKEN AT', 'REASON', 'VERSION', 'SIZE', 'VERIFIED', 'NAME'], rows)}`;
+  const rows = backups.map((b) => [b.createdAt, b.reason, b.version ?? '', formatBytes(b.bytes), verifiedColumn(b), b.name]);
+  const notes = backups.filter((b) => b.failedVerification || b.changedSinceVerified).map((b) => `  ${b.name}: ${b.failedVerification ? `failed verification at ${b.failedVerification.at}: ${b.failedVerification.problems.slice(0, 2).join(' ')}` : b.changedSinceVerified}`);
+  const why = notes.length ? `\n\nNot verified any more:\n${notes.join('\n')}` : '';
+  return `Backups in ${folder}, newest first\n\n${table(['TAKEN AT', 'REASON', 'VERSION', 'SIZE', 'VERIFIED', 'NAME'], rows)}${why}`;
 }
 
 export function renderBackupVerification(report: BackupVerification): string {
@@ -170,12 +180,26 @@ export function renderRestore(result: RestoreResult): string {
   ]);
 }
 
+/** Per table, what the restore loses (rows here the backup lacks), changes back and brings back. */
+function rowChanges(preview: RestorePreview): string {
+  if (!preview.tables) return '';
+  const changed = preview.tables.filter((t) => t.onlyHere || t.different || t.onlyInBackup || t.uncomparable);
+  if (!changed.length) return 'Every table holds the same rows as the backup: the restore loses no row.\n';
+  const rows = changed.map((t) => [t.table, String(t.onlyHere), String(t.different), String(t.onlyInBackup), t.uncomparable ?? (t.missingIn === 'backup' ? 'not in the backup' : [...t.examples.onlyHere, ...t.examples.different].slice(0, 3).join(', '))]);
+  return `Rows the restore would lose or change back (matched by primary key, rowid where there is none):\n\n${table(['TABLE', 'LOST', 'CHANGED BACK', 'BROUGHT BACK', 'FOR EXAMPLE'], rows)}\n`;
+}
+
+export function renderRestorePreview(preview: RestorePreview): string {
+  const downgrade = preview.downgrade ? `DOWNGRADE: the database is at ${preview.liveVersion}; the backup is at ${preview.version}, older.\n` : '';
+  return `Restore preview (nothing was changed): the backup ${preview.from} is at version ${preview.version}, the database at ${preview.liveVersion ?? 'none'}.\n${downgrade}\n${rowChanges(preview)}`.trimEnd();
+}
+
 /** The question a person answers before a restore: what is replaced by what, and a downgrade said first. */
 export function restoreQuestion(preview: RestorePreview, dbPath: string, backupFolder: string): string {
   const downgrade = preview.downgrade
     ? `DOWNGRADE: ${dbPath} is at version ${preview.liveVersion}; the backup is at ${preview.version}, older. The service must be one that runs ${preview.version}. `
     : '';
-  return `${downgrade}Replace ${dbPath} (version ${preview.liveVersion ?? 'none'}) with the backup ${preview.from} (version ${preview.version})? What it holds now is backed up first, to ${backupFolder}. Type yes to restore: `;
+  return `${rowChanges(preview)}${downgrade}Replace ${dbPath} (version ${preview.liveVersion ?? 'none'}) with the backup ${preview.from} (version ${preview.version})? What it holds now is backed up first, to ${backupFolder}. Type yes to restore: `;
 }
 
 export function renderHistory(report: HistoryReport): string {

@@ -10,7 +10,7 @@ import { makePrivateFolder } from './private-files';
 // Where a database's backups live and how their files are named: `<db>.backups/` beside the
 // database unless the caller chose a folder, one `<db>-<time>-<reason>.sqlite` per backup.
 
-export function backupFolderOf(ctx: EngineContext): string {
+export function backupFolderOf(ctx: Pick<EngineContext, 'dbPath' | 'backupDir'>): string {
   return resolve(ctx.backupDir ?? `${ctx.dbPath}.backups`);
 }
 
@@ -18,7 +18,7 @@ export function backupFolderOf(ctx: EngineContext): string {
  * The file a backup argument names: a file name inside the backup folder (how the API names
  * backups, so no path crosses it) or an absolute path (how the command line names a file).
  */
-export function backupPathOf(ctx: EngineContext, backup: string): string {
+export function backupPathOf(ctx: Pick<EngineContext, 'dbPath' | 'backupDir'>, backup: string): string {
   if (!isAbsolute(backup) && (backup === '' || backup === '.' || backup === '..' || basename(backup) !== backup)) {
     throw new WardenError('INVALID_INPUT', `"${backup}" is neither the file name of a backup nor an absolute path.`, 'Name a backup as warden backups lists it, or give the full path of the file.');
   }

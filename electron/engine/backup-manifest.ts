@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { renameSync, readFileSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { fileModeFor } from './private-files';
 import { basename } from 'node:path';
 import type { BackupInfo } from '../../shared/types';
@@ -20,7 +21,7 @@ const manifestJson = z.object({
   applicationId: z.number().check(z.int()),
   version: z.nullable(z.string()),
   sqliteVersion: z.string(),
-  reason: z.enum(['manual', 'pre-migrate', 'pre-repair', 'pre-restore', 'pre-recover', 'preserved-damaged']),
+  reason: z.enum(['manual', 'scheduled', 'pre-migrate', 'pre-repair', 'pre-restore', 'pre-recover', 'preserved-damaged']),
   createdAt: z.string(),
   sequence: z.optional(z.number().check(z.int(), z.nonnegative())),
   durationMs: z.number().check(z.nonnegative()),
@@ -29,9 +30,16 @@ const manifestJson = z.object({
   damaged: z.optional(z.boolean()),
   preservedFor: z.optional(z.enum(['manual', 'pre-repair'])),
   companions: z.optional(z.array(z.object({ suffix: z.enum(['-wal', '-journal']), sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)), bytes: z.number().check(z.int(), z.nonnegative()) }))),
+  /** The backup file's modification time when it was verified (absent in manifests written before it was kept). */
+  fileMtimeMs: z.optional(z.number()),
+  /** A later verify-backup found it altered or failing: when, and why. */
+  failed: z.optional(z.object({ at: z.string(), problems: z.array(z.string()) })),
 });
 
-export type BackupManifest = Omit<BackupInfo, 'name' | 'path'>;
+type ManifestJson = z.output<typeof manifestJson>;
+
+/** What a manifest holds (the listing's judgement of the file now is not stored). */
+export type BackupManifest = Omit<BackupInfo, 'name' | 'path' | 'failedVerification' | 'changedSinceVerified'> & { fileMtimeMs?: number };
 
 export function manifestPathOf(backupPath: string): string {
   return `${backupPath}.json`;
@@ -57,8 +65,87 @@ export function readManifest(backupPath: string): BackupInfo | null {
     const issue = parsed.error.issues[0];
     throw new WardenError('BACKUP_INVALID', `The manifest ${file} is not a Schema Warden backup manifest (field "${issue.path.join('.')}": ${issue.message}).`, 'It was damaged or edited; the backup beside it cannot be trusted without it.');
   }
-  const { format: _format, ...manifest } = parsed.data;
-  return { name: basename(backupPath), path: backupPath, ...manifest, sequence: manifest.sequence ?? 0 };
+  return judged(backupPath, parsed.data);
+}
+
+function statOrNull(path: string): Stats | null {
+  try {
+    return statSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}
+
+/**
+ * How the file differs from what its manifest recorded, judged by size and modification time
+ * only (a listing never hashes): a sentence, or null when it looks as it was verified.
+ */
+function changeSince(backupPath: string, manifest: ManifestJson): string | null {
+  const stats = statOrNull(backupPath);
+  if (stats === null) return null;
+  if (stats.size !== manifest.bytes) return `Its size is ${stats.size} bytes, not the ${manifest.bytes} recorded when it was verified: the file has changed since.`;
+  if (manifest.fileMtimeMs !== undefined && stats.mtimeMs !== manifest.fileMtimeMs) {
+    return `It was modified at ${new Date(stats.mtimeMs).toISOString()}, after it was verified: the file may have changed since (verify it again to know).`;
+  }
+  return null;
+}
+
+/**
+ * The backup as a listing shows it: a verification that a later check contradicted (a failed
+ * verify-backup, a file whose size or time changed) no longer counts as verified.
+ */
+function judged(backupPath: string, data: ManifestJson): BackupInfo {
+  const { format: _format, fileMtimeMs: _mtime, failed, ...manifest } = data;
+  const info: BackupInfo = { name: basename(backupPath), path: backupPath, ...manifest, sequence: manifest.sequence ?? 0 };
+  const level = manifest.verified?.level ?? 'quick';
+  if (failed) {
+    info.failedVerification = failed;
+    info.verified = { ok: false, level, at: failed.at, messages: failed.problems };
+    return info;
+  }
+  const changed = changeSince(backupPath, data);
+  if (changed !== null && manifest.verified?.ok) {
+    info.changedSinceVerified = changed;
+    info.verified = { ok: false, level, at: manifest.verified.at, messages: [changed] };
+  }
+  return info;
+}
+
+function readManifestJson(backupPath: string): ManifestJson | null {
+  try {
+    const parsed = manifestJson.safeParse(JSON.parse(readFileSync(manifestPathOf(backupPath), 'utf8')));
+    return parsed.success ? parsed.data : null;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || err instanceof SyntaxError) return null;
+    throw err;
+  }
+}
+
+/** Replaces a manifest in one rename, with the permissions it had: a reader sees the old one or the new one. */
+function rewriteManifest(backupPath: string, data: ManifestJson): void {
+  const file = manifestPathOf(backupPath);
+  // Worker threads share a pid: a random part keeps two checks of one backup from sharing a staging file.
+  const staged = `${file}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`;
+  writeFileSync(staged, `${JSON.stringify(data, null, 2)}\n`, { flag: 'w', mode: statSync(file).mode & 0o777 });
+  renameSync(staged, file);
+}
+
+/**
+ * Records what a verify-backup found in the backup's manifest: a failure (when, why) withdraws
+ * the verification for every listing from then on; a pass records a fresh verification and the
+ * file's modification time now. False when there is no valid manifest to record it in.
+ */
+export function recordVerification(backupPath: string, found: { ok: boolean; level: 'quick' | 'full'; at: string; problems: string[] }): boolean {
+  const data = readManifestJson(backupPath);
+  if (data === null) return false;
+  if (found.ok) {
+    const { failed: _failed, ...rest } = data;
+    rewriteManifest(backupPath, { ...rest, verified: { ok: true, level: found.level, at: found.at, messages: [] }, fileMtimeMs: statSync(backupPath).mtimeMs });
+  } else {
+    rewriteManifest(backupPath, { ...data, failed: { at: found.at, problems: found.problems } });
+  }
+  return true;
 }
 
 /**

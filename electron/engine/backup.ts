@@ -1,4 +1,4 @@
-import { existsSync, renameSync } from 'node:fs';
+import { existsSync, renameSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { BackupInfo, BackupReason } from '../../shared/types';
 import { nowIso } from './actor';
@@ -75,7 +75,8 @@ function refuseDamagedCopy(ctx: EngineContext, check: DatabaseFileCheck): never 
 
 /** Gives the finished copy its name and the folder's next sequence number, with the manifest beside it, and makes both durable. */
 export function publish(folder: string, staged: string, described: Omit<BackupManifest, 'sequence'>): BackupInfo {
-  const manifest: BackupManifest = { ...described, sequence: nextSequenceIn(folder) };
+  // The rename keeps the file's modification time: a listing compares it without hashing.
+  const manifest: BackupManifest = { ...described, sequence: nextSequenceIn(folder), fileMtimeMs: statSync(staged).mtimeMs };
   const base = backupBaseName(manifest.sourcePath, manifest.createdAt, manifest.reason);
   for (let n = 1; ; n++) {
     const name = n === 1 ? `${base}.sqlite` : `${base}-${n}.sqlite`;
@@ -83,7 +84,8 @@ export function publish(folder: string, staged: string, described: Omit<BackupMa
     if (existsSync(path) || !claimWithManifest(path, manifest)) continue;
     renameSync(staged, path);
     syncFolder(folder);
-    return { name, path, ...manifest };
+    const { fileMtimeMs: _mtime, ...info } = manifest;
+    return { name, path, ...info };
   }
 }
 

@@ -15,6 +15,8 @@ export interface EngineContext {
   signal?: AbortSignal;
   /** A recent quick_check of this file that the caller kept: status reuses it while the file is unchanged, rather than reading every page again. */
   knownIntegrity?: CheckedIntegrity;
+  /** A database whose newest verified backup is older than this needs attention (not backed up); by default the schema's backupMaxAge, else 7 days. */
+  backupMaxAgeMs?: number;
 }
 
 export function log(ctx: EngineContext, level: LogEvent['level'], message: string): void {

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DatabaseHealth } from '../../shared/types';
+import { backup } from './backup';
 import { databaseHealth, healthDocument } from './health';
 import { initialize } from './initialize';
 import { contextFor, sqlite3, tempDir } from './test-support/fixtures';
@@ -10,6 +11,7 @@ describe('databaseHealth', () => {
   it('is healthy at the latest version with the expected schema', async () => {
     const path = join(tempDir(), 'ok.db');
     await initialize(contextFor(path));
+    await backup(contextFor(path)); // backed up: healthy, not 'not backed up'
     expect(databaseHealth(contextFor(path), 'ok')).toMatchObject({ name: 'ok', path, status: 'healthy', version: '1.2.0', latest: '1.2.0', pending: [], problems: [] });
   });
 

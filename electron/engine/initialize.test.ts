@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { backup } from './backup';
 import { describe, expect, it } from 'vitest';
 import { history } from './history';
 import { initialize } from './initialize';
@@ -103,6 +104,7 @@ describe('verification after initialize', () => {
   it('works with a database another process holds open in WAL mode', async () => {
     const dbPath = join(tempDir(), 'db.sqlite');
     await initialize(contextFor(dbPath));
+    await backup(contextFor(dbPath)); // backed up: healthy, not 'not backed up'
     const other = new Database(dbPath);
     other.pragma('journal_mode = WAL');
     try {

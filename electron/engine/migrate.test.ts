@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { readAppliedVersions } from './bookkeeping';
+import { backup } from './backup';
 import { history } from './history';
 import { initialize } from './initialize';
 import { migrate } from './migrate';
@@ -96,6 +97,7 @@ describe('migrate', () => {
     const dir = copyOfShippedSchema();
     const dbPath = join(tempDir(), 'db.sqlite');
     await initialize(contextFor(dbPath, loadSchema(dir)));
+    await backup(contextFor(dbPath, loadSchema(dir))); // backed up: healthy, not 'not backed up'
     const file = join(dir, 'migrations/1.1.0__access_log_reference_type.sql');
     const text = readFileSync(file, 'utf8');
     writeFileSync(file, `\uFEFF${text.replace(/\n/g, '\r\n')}`);

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { backup } from './backup';
 import { describe, expect, it } from 'vitest';
 import { initialize } from './initialize';
 import { runQuery } from './query';
@@ -10,6 +11,7 @@ async function seeded(): Promise<string> {
   const dbPath = join(tempDir(), 'db.sqlite');
   await initialize(contextFor(dbPath));
   seedFiles(dbPath, 30);
+    await backup(contextFor(dbPath)); // backed up: healthy, not 'not backed up'
   return dbPath;
 }
 

@@ -144,7 +144,7 @@ describe('restore trusts a backup for its content, not only its hash', () => {
     const old = await backup(ctx);
     await migrate(ctx, { backup: false });
 
-    expect(await previewRestore(ctx, { backup: old.name })).toEqual({ from: old.path, version: '1.0.0', liveVersion: '1.2.0', downgrade: true });
+    expect(await previewRestore(ctx, { backup: old.name })).toEqual({ from: old.path, version: '1.0.0', liveVersion: '1.2.0', downgrade: true, tables: expect.any(Array) });
     const result = await restore(ctx, { backup: old.name });
 
     expect(result).toMatchObject({ version: '1.0.0', downgradedFrom: '1.2.0' });

@@ -11,6 +11,7 @@ import { assertApplicationId } from './database-state';
 import { explainFileError, WardenError } from './errors';
 import { sha256FileSync } from './file-sha256';
 import { openDatabase, statDatabasePath, withDatabase, type Connection } from './open-database';
+import { restoreDiff } from './restore-diff';
 import { writeInOneCutOver, takePreRestoreBackup } from './restore-cut-over';
 import { applyRetention, DEFAULT_KEEP_PER_REASON } from './retention';
 import { examineBackup } from './verify-backup';
@@ -119,11 +120,17 @@ function downgradeFrom(liveVersion: string | null, version: string): string | nu
  * What a restore from `backup` would do, checked as the restore checks it (bytes and content),
  * changing nothing: shown before a person confirms, so a downgrade is said before it happens.
  */
-export async function previewRestore(ctx: EngineContext, options: RestoreOptions): Promise<RestorePreview> {
+export async function previewRestore(ctx: EngineContext, options: RestoreOptions & { compareRows?: boolean }): Promise<RestorePreview> {
   const trusted = await examineBytes(ctx, options.backup);
-  const version = withDatabase(trusted.path, { mode: 'read', leaveNoFiles: true }, (db) => assertTrustedContent(ctx, db, trusted.manifest, trusted.path));
-  const liveVersion = inspectLive(ctx)?.version ?? null;
-  return { from: trusted.path, version, liveVersion, downgrade: downgradeFrom(liveVersion, version) !== null };
+  const live = inspectLive(ctx);
+  return withDatabase(trusted.path, { mode: 'read', leaveNoFiles: true }, (backupDb) => {
+    const version = assertTrustedContent(ctx, backupDb, trusted.manifest, trusted.path);
+    const liveVersion = live?.version ?? null;
+    const preview: RestorePreview = { from: trusted.path, version, liveVersion, downgrade: downgradeFrom(liveVersion, version) !== null };
+    // The live file is only read, on a connection of its own (never ATTACHed to).
+    if (live && options.compareRows !== false) preview.tables = withDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs }, (liveDb) => restoreDiff(ctx, liveDb, backupDb));
+    return preview;
+  });
 }
 
 /**

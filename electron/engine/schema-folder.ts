@@ -1,3 +1,4 @@
+import { parseDuration } from '../../shared/duration';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -52,6 +53,8 @@ export interface SchemaDefinition {
   serviceStatements: ServiceStatementList | null;
   /** The rows each version's step changes, by version (see DataChangeDeclaration). */
   dataChanges: Record<string, DataChangeDeclaration[]>;
+  /** schema.json `backupMaxAge` ("7d", "12h"): a database whose newest verified backup is older needs attention. Absent: DEFAULT_BACKUP_MAX_AGE_MS. */
+  backupMaxAgeMs?: number;
 }
 
 const schemaJson = z.object({
@@ -74,6 +77,7 @@ const schemaJson = z.object({
     ),
     {},
   ),
+  backupMaxAge: z.optional(z.string().check(z.refine((text) => parseDuration(text) !== null, 'a duration like 7d, 12h or 30m'))),
   legacy: z._default(
     z.nullable(
       z.object({
@@ -172,7 +176,9 @@ export function loadSchema(dir: string): SchemaDefinition {
   const latest = migrations[migrations.length - 1].version;
   // A declaration for a version the folder has no migration for describes no step (a copy of the folder may leave out later migrations).
   const dataChanges = Object.fromEntries(Object.entries(meta.dataChanges).filter(([version]) => migrations.some((m) => m.version === version)));
-  return { dir: absolute, ...meta, dataChanges, migrations, latest, serviceStatements: readServiceStatements(absolute, latest) };
+  const { backupMaxAge, ...rest } = meta;
+  const backupMaxAgeMs = backupMaxAge === undefined ? {} : { backupMaxAgeMs: parseDuration(backupMaxAge)! };
+  return { dir: absolute, ...rest, dataChanges, migrations, latest, serviceStatements: readServiceStatements(absolute, latest), ...backupMaxAgeMs };
 }
 
 /** Every schema folder under a root (each sub-folder with a schema.json), by name. */

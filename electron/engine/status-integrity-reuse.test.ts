@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CheckedIntegrity } from '../../shared/types';
+import { backup } from './backup';
 import { initialize } from './initialize';
 import { INTEGRITY_REUSE_MS, status } from './status';
 import { contextFor, seedFiles, tempDir } from './test-support/fixtures';
@@ -14,6 +15,7 @@ async function seeded(): Promise<string> {
   const dbPath = join(tempDir(), 'db.sqlite');
   await initialize(contextFor(dbPath));
   seedFiles(dbPath, 1500);
+  await backup(contextFor(dbPath)); // backed up: healthy, not 'not backed up'
   return dbPath;
 }
 

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { backup } from './backup';
 import { truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -37,6 +38,7 @@ describe('status sees a damaged file', () => {
   it('an intact file: status carries a passing quick_check', async () => {
     const dbPath = join(tempDir(), 'db.sqlite');
     await initialize(contextFor(dbPath));
+    await backup(contextFor(dbPath)); // backed up: healthy, not 'not backed up'
     expect(status(contextFor(dbPath))).toMatchObject({ status: 'healthy', integrity: { level: 'quick', ok: true, messages: [] } });
   });
 

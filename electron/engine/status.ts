@@ -1,4 +1,5 @@
-import type { CheckedIntegrity, HealthStatus, IntegrityResult, Problem, StatusReport } from '../../shared/types';
+import type { CheckedIntegrity, HealthStatus, OrphanedRows, Problem, StatusReport } from '../../shared/types';
+import { backupProblems } from './backup-recency';
 import { nowIso } from './actor';
 import type { EngineContext } from './context';
 import { databaseStamp } from './database-stamp';
@@ -68,7 +69,7 @@ export function judge(state: DatabaseState, ctx: EngineContext, problems: Proble
   // An edited migration changes the expected schema itself, so other drift found after an edit
   // is reported under the edit: it is the first thing someone has to decide about.
   if (state.checksumMismatches.length) {
-    const drift = problems.length - state.checksumMismatches.length;
+    const drift = problems.filter((p) => p.kind !== 'backup' && p.kind !== 'foreign_key_violation').length - state.checksumMismatches.length;
     const note = drift > 0 ? ` ${plural(drift, 'difference')} from the expected schema may come from the edit.` : '';
     return { status: 'degraded', reason: `${plural(state.checksumMismatches.length, 'applied migration')} edited since it ran (${state.checksumMismatches.map((m) => m.file).join(', ')}).${note}` };
   }
@@ -122,8 +123,29 @@ export const INTEGRITY_REUSE_MS = 5 * 60_000;
 export function quickCheck(db: Connection, ctx: EngineContext): CheckedIntegrity {
   const stamp = databaseStamp(ctx.dbPath);
   const known = ctx.knownIntegrity;
-  if (known?.databaseStamp === stamp && Date.now() - Date.parse(known.checkedAt) < INTEGRITY_REUSE_MS) return known;
-  return { ...integrityOf(db, 'quick'), checkedAt: nowIso(), databaseStamp: stamp };
+  if (known?.databaseStamp === stamp && known.orphanedRows && Date.now() - Date.parse(known.checkedAt) < INTEGRITY_REUSE_MS) return known;
+  const integrity = integrityOf(db, 'quick');
+  // Counted with the check and kept with it: on 100k child rows foreign_key_check costs about what quick_check does.
+  return { ...integrity, checkedAt: nowIso(), databaseStamp: stamp, orphanedRows: integrity.ok ? orphanedRowCounts(db) : [] };
+}
+
+/** PRAGMA foreign_key_check counted per child table and parent, in SQLite: memory stays flat however many rows are orphaned. */
+function orphanedRowCounts(db: Connection): OrphanedRows[] {
+  return db.prepare('SELECT "table", parent, count(*) AS rows FROM pragma_foreign_key_check GROUP BY 1, 2 ORDER BY 1, 2').all() as OrphanedRows[];
+}
+
+/**
+ * Orphaned child rows: the database works, but rows point at nothing (a parent table recreated
+ * empty by a repair, a delete with foreign keys off). They need attention until they are gone.
+ */
+function orphanProblems(ctx: EngineContext, orphans: OrphanedRows[]): Problem[] {
+  return orphans.map((o) => ({
+    kind: 'foreign_key_violation' as const, name: o.table, table: o.table, change: 'failed' as const, severity: 'warning' as const,
+    message: `${o.rows} row(s) of ${o.table} point at missing rows of ${o.parent}.`,
+    expected: o.parent,
+    actual: String(o.rows),
+    hint: `Recover the missing rows of ${o.parent} from a backup (warden recover-rows --db ${ctx.dbPath} --table ${o.parent} --backup FILE, or Recover rows in the console), or delete the orphaned rows.`,
+  }));
 }
 
 /** A file too damaged to read its schema: unhealthy, with what SQLite said, rather than an error. */
@@ -173,10 +195,18 @@ export interface Verdict extends Judgement {
  * (null: the caller chose to skip it). The start gate judges with this too, so that the gate and
  * status can never disagree about a database.
  */
-export function verdictOf(db: Connection, ctx: EngineContext, integrity: IntegrityResult | null): Verdict {
+export function verdictOf(db: Connection, ctx: EngineContext, integrity: CheckedIntegrity | null): Verdict {
   const assessment = assessDatabase(db, ctx);
-  const problems = [...(integrity ? integrityProblems(integrity, []) : []), ...assessment.problems];
-  return { assessment, problems, ...judge(assessment.state, ctx, problems, assessment.pending) };
+  const { state } = assessment;
+  // A versioned database only: an unversioned one's verdict is whether it can be adopted.
+  const looked = !state.fresh && !state.newerThanKnown && state.applied.length > 0;
+  const problems = [
+    ...(integrity ? integrityProblems(integrity, []) : []),
+    ...assessment.problems,
+    ...(looked ? orphanProblems(ctx, integrity?.orphanedRows ?? []) : []),
+    ...(looked ? backupProblems(ctx) : []),
+  ];
+  return { assessment, problems, ...judge(state, ctx, problems, assessment.pending) };
 }
 
 /** quick_check first, so that its findings survive a schema too damaged to read (reported through `checked`). */

@@ -2,9 +2,10 @@ import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { BackupInfo, BackupVerification } from '../../shared/types';
 import { backupPathOf } from './backup-folder';
-import { manifestPathOf, readManifest } from './backup-manifest';
+import { manifestPathOf, readManifest, recordVerification } from './backup-manifest';
+import { nowIso } from './actor';
 import { checkDatabaseFile } from './check-database-file';
-import type { EngineContext } from './context';
+import { log, type EngineContext } from './context';
 import { WardenError } from './errors';
 import { startSha256 } from './file-sha256';
 import { statDatabasePath } from './open-database';
@@ -49,8 +50,19 @@ function readManifestOrProblem(path: string, problems: string[]): BackupInfo | n
   }
 }
 
+/** What the check found goes into the manifest, so that no listing calls a backup verified after a check contradicted it. */
+function keepFinding(ctx: EngineContext, path: string, found: Parameters<typeof recordVerification>[1]): void {
+  try {
+    recordVerification(path, found);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'EACCES' && code !== 'EPERM' && code !== 'EROFS') throw err;
+    log(ctx, 'warn', `What the check of ${path} found could not be recorded in its manifest (${code}): listings show what was recorded before.`);
+  }
+}
+
 /**
- * Examines a backup without changing anything: its SHA-256 against its manifest, SQLite's
+ * Examines a backup without changing the backup itself (its manifest records what was found): its SHA-256 against its manifest, SQLite's
  * check (quick_check, or integrity_check when `full`) and the application it belongs to.
  */
 export async function examineBackup(ctx: EngineContext, options: VerifyBackupOptions): Promise<BackupExamination> {
@@ -79,6 +91,7 @@ export async function examineBackup(ctx: EngineContext, options: VerifyBackupOpt
   const foreign = check.applicationId !== 0 && check.applicationId !== ctx.schema.applicationId;
   if (foreign) problems.push(`It belongs to another application (application_id ${check.applicationId}, while ${ctx.schema.name} uses ${ctx.schema.applicationId}).`);
   ctx.onProgress?.({ operation: 'verify-backup', phase: 'done', done: 1, total: 1 });
+  if (manifest) keepFinding(ctx, path, { ok: problems.length === 0, level, at: nowIso(), problems });
   return {
     verification: {
       name: basename(path),
@@ -97,7 +110,7 @@ export async function examineBackup(ctx: EngineContext, options: VerifyBackupOpt
   };
 }
 
-/** Verifies a backup: the hash recorded when it was taken matches, and SQLite's check passes. Changes nothing. */
+/** Verifies a backup: the hash recorded when it was taken matches, and SQLite's check passes. Records the finding in its manifest; changes nothing else. */
 export async function verifyBackup(ctx: EngineContext, options: VerifyBackupOptions): Promise<BackupVerification> {
   return (await examineBackup(ctx, options)).verification;
 }

@@ -1,7 +1,8 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { initialize } from '../engine/initialize';
+import { backup } from '../engine/backup';
 import { contextFor, seedFiles, SHIPPED_SCHEMA_DIR, sqlite3, tempDir } from '../engine/test-support/fixtures';
 import { parseFleet } from './fleet-file';
 import { fleetStatus } from './fleet-status';
@@ -18,6 +19,7 @@ describe('a fleet of local files', () => {
       await initialize(contextFor(join(dir, `${n}.db`)), { to: n === 'd' ? '1.2.0' : '1.0.0' });
       seedFiles(join(dir, `${n}.db`), 5);
     }
+    await backup(contextFor(join(dir, 'd.db'))); // d stays at 1.2.0: backed up, it is healthy (never backed up is degraded)
     const fleet = parseFleet({ deployments: names.map((n) => ({ name: n, group: n === 'a' ? 'staging' : 'production', file: `${n}.db` })) }, join(dir, 'fleet.json'));
     const options = { defaultSchemaDir: SHIPPED_SCHEMA_DIR };
 
@@ -41,7 +43,7 @@ describe('a fleet of local files', () => {
       expect(sqlite3(db, 'PRAGMA integrity_check')).toBe('ok');
       expect(readdirSync(`${db}.backups`).filter((f) => f.endsWith('-pre-migrate.sqlite'))).toHaveLength(1);
     }
-    expect(existsSync(join(dir, 'd.db.backups'))).toBe(false);
+    expect(readdirSync(join(dir, 'd.db.backups')).filter((f) => f.endsWith('-pre-migrate.sqlite'))).toEqual([]); // already at the target: not migrated
 
     const after = await fleetStatus(fleet, fleet.deployments, options);
     expect(after.worst).toBe('healthy');

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initialize } from '../engine/initialize';
+import { backup } from '../engine/backup';
 import { contextFor, SHIPPED_SCHEMA_DIR } from '../engine/test-support/fixtures';
 import { startHttpHost, type HttpHost } from '../server/http-host';
 import { suiteDir } from '../server/test-support/suite-dir';
@@ -53,6 +54,7 @@ describe('fleet status with agents that misbehave', () => {
       origins[name] = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     }
     await initialize(contextFor(join(folder.path, 'real.db')));
+    await backup(contextFor(join(folder.path, 'real.db'))); // backed up: healthy, not 'not backed up'
     agent = await startHttpHost({ databases: [join(folder.path, 'real.db')], schemaDir: SHIPPED_SCHEMA_DIR, port: 0, rendererDir: join(folder.path, 'none'), healthIntervalMs: 60_000, workers: 1 });
     process.env.MISBEHAVING_FLEET_TOKEN = TOKEN;
     process.env.MISBEHAVING_REAL_TOKEN = agent.token;

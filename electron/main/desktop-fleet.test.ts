@@ -15,6 +15,7 @@ import { Operations } from '../api/operations';
 import { SchemaCatalog } from '../api/schema-catalog';
 import { actorFor } from '../engine/actor';
 import { initialize } from '../engine/initialize';
+import { backup } from '../engine/backup';
 import { contextFor, seedFiles, SHIPPED_SCHEMA_DIR, sqlite3 } from '../engine/test-support/fixtures';
 import { startHttpHost, type HttpHost } from '../server/http-host';
 import { suiteDir } from '../server/test-support/suite-dir';
@@ -72,6 +73,7 @@ describe('the desktop app: fleet file, keychain tokens and deployment windows', 
     await initialize(contextFor(join(dir, 'remote.db')), { to: '1.0.0' });
     seedFiles(join(dir, 'remote.db'), 20);
     await initialize(contextFor(join(dir, 'local.db')));
+    await backup(contextFor(join(dir, 'local.db'))); // backed up: healthy, not 'not backed up'
     agent = await startHttpHost({ databases: [join(dir, 'remote.db')], schemaDir: SHIPPED_SCHEMA_DIR, port: 0, rendererDir: join(dir, 'none'), healthIntervalMs: 60_000, workers: 1 });
     writeFileSync(join(dir, 'fleet.json'), JSON.stringify({
       deployments: [

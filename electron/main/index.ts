@@ -12,6 +12,7 @@ import engineWorkerPath from '../api/engine-worker?modulePath';
 import { EngineWorkers } from '../api/engine-workers';
 import type { HostContext } from '../api/host-context';
 import { IntegrityMemory } from '../api/integrity-memory';
+import { BackupSchedule } from '../api/backup-schedule';
 import { Jobs } from '../api/jobs';
 import { Operations } from '../api/operations';
 import { SchemaCatalog } from '../api/schema-catalog';
@@ -21,6 +22,7 @@ import { DesktopFleet } from './desktop-fleet';
 import { chooseDatabaseToOpen, chooseFleetFile, choosePathForNewDatabase, chooseSchemaAndVersion, showFailure } from './dialogs';
 import { FleetTokens } from './fleet-tokens';
 import { registerApiHandlers } from './ipc';
+import { BackupScheduleSetting } from './backup-schedule-setting';
 import { RecentDatabases } from './recent-databases';
 import { electronSqliteAddon } from './sqlite-addon-path';
 import { applySessionPolicy, guardNavigation, mainWindowOptions } from './window';
@@ -110,6 +112,17 @@ async function start(): Promise<void> {
       placeNewDatabase: (fileName) => choosePathForNewDatabase(window, fileName, dataFolder()),
     },
   };
+
+  // Scheduled backups of every open database, at the interval the user chose in the Backups view (kept across starts).
+  const scheduleSetting = new BackupScheduleSetting(join(app.getPath('userData'), 'backup-schedule.json'));
+  const schedule = new BackupSchedule(host, scheduleSetting.read());
+  host.capabilities.backupSchedule = schedule;
+  host.capabilities.setBackupEvery = (everyMs) => {
+    scheduleSetting.save(everyMs);
+    schedule.setEvery(everyMs);
+  };
+  schedule.start();
+  app.on('before-quit', () => void schedule.stop());
 
   fleet = new DesktopFleet({
     host,

@@ -469,7 +469,8 @@ describe('databases a crash left midway', () => {
 
     // Before, a read-only connection failed with SQLITE_READONLY_ROLLBACK: "cannot be written".
     const ctx = contextFor(path);
-    expect(status(ctx)).toMatchObject({ status: 'healthy', version: '1.2.0' });
+    // Read as it was committed; its one finding is that it was never backed up.
+    expect(status(ctx)).toMatchObject({ status: 'degraded', version: '1.2.0', problems: [expect.objectContaining({ kind: 'backup' })] });
     expect(existsSync(`${path}-journal`)).toBe(false);
     expect(verify(ctx, 'full')).toMatchObject({ status: 'healthy', integrity: { ok: true } });
     expect((await backup(ctx)).verified?.ok).toBe(true);
@@ -502,7 +503,7 @@ describe('databases a crash left midway', () => {
     expect(header.readUInt32BE(28) * PAGE).toBeGreaterThan(readFileSync(midway).length);
 
     // Before, every command refused it: CORRUPT, "truncated", restore it from a backup.
-    expect(status(contextFor(midway))).toMatchObject({ status: 'healthy', version: '1.2.0' });
+    expect(status(contextFor(midway))).toMatchObject({ status: 'degraded', version: '1.2.0', problems: [expect.objectContaining({ kind: 'backup' })] }); // never backed up: its one finding
     expect(verify(contextFor(midway), 'full')).toMatchObject({ status: 'healthy', integrity: { ok: true } });
     expect(sqlite3(midway, 'SELECT count(*) FROM conversation_files')).toBe('20000');
     expect(sqlite3(midway, 'PRAGMA integrity_check')).toBe('ok');

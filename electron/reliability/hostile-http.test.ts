@@ -3,6 +3,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorCode } from '../../shared/errors';
+import { backup } from '../engine/backup';
 import { initialize } from '../engine/initialize';
 import { spawnCli } from '../engine/test-support/cli';
 import { contextFor, seedFiles, sha256File } from '../engine/test-support/fixtures';
@@ -32,6 +33,8 @@ describe('warden serve under hostile requests', () => {
     dbPath = join(folder.path, 'conversation_files.db');
     await initialize(contextFor(dbPath));
     seedFiles(dbPath, 50);
+    // Backed up, so that it is healthy (never backed up is degraded: still 200, but not what this suite watches).
+    await backup(contextFor(dbPath));
     fingerprint = sha256File(dbPath);
     server = spawnCli(['serve', '--db', dbPath, '--port', '0', '--health-interval', '0']);
     server.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));

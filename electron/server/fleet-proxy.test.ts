@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initialize } from '../engine/initialize';
+import { backup } from '../engine/backup';
 import { contextFor, sha256File, SHIPPED_SCHEMA_DIR, sqlite3 } from '../engine/test-support/fixtures';
 import { loadFleet } from '../fleet/fleet-file';
 import { startHttpHost, type HttpHost } from './http-host';
@@ -21,6 +22,7 @@ describe('warden serve --fleet: fleet status and deployments through the host', 
   beforeAll(async () => {
     await initialize(contextFor(join(dir, 'remote.db')), { to: '1.0.0' });
     await initialize(contextFor(join(dir, 'local.db')));
+    await backup(contextFor(join(dir, 'local.db'))); // backed up: healthy, not 'not backed up'
     agent = await startHttpHost({ databases: [join(dir, 'remote.db')], schemaDir: SHIPPED_SCHEMA_DIR, port: 0, rendererDir: join(dir, 'none'), healthIntervalMs: 1000, workers: 1 });
     writeFileSync(join(dir, 'agent.token'), agent.token, { mode: 0o600 });
     writeFileSync(join(dir, 'fleet.json'), JSON.stringify({

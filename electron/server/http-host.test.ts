@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backup } from '../engine/backup';
 import { initialize } from '../engine/initialize';
 import { contextFor, seedFiles, SHIPPED_SCHEMA_DIR, sqlite3 } from '../engine/test-support/fixtures';
 import { startHttpHost, type HttpHost } from './http-host';
@@ -36,6 +37,7 @@ describe('warden serve: API, security and health', () => {
   beforeAll(async () => {
     healthyDb = join(dir, 'data', 'conversation_files.db');
     await initialize(contextFor(healthyDb));
+    await backup(contextFor(healthyDb)); // backed up: healthy, not 'not backed up'
     server = await startHttpHost({
       databases: [healthyDb, join(dir, 'data', 'fresh.db')],
       schemaDir: SHIPPED_SCHEMA_DIR,
@@ -205,6 +207,7 @@ describe('warden serve under load: long calls, progress, cancel, many clients', 
     fillWithFiles(big, 400_000);
     const small = join(dir, 'small.db');
     await initialize(contextFor(small));
+    await backup(contextFor(small)); // backed up: healthy, not 'not backed up'
     server = await startHttpHost({ databases: [big, small], schemaDir: SHIPPED_SCHEMA_DIR, port: 0, rendererDir: join(dir, 'no-console'), healthIntervalMs: 60_000, workers: 2 });
     expect((await request(server.origin, '/api/health')).status).toBe(200); // warms the health cache
   });
@@ -299,6 +302,7 @@ describe('warden serve: live status', () => {
     live = join(folder.path, 'live.db');
     damaged = join(folder.path, 'damaged.db');
     await initialize(contextFor(live));
+    await backup(contextFor(live)); // backed up: healthy, not 'not backed up'
     await initialize(contextFor(damaged));
     seedFiles(damaged, 1500);
     damageMiddlePages(damaged);

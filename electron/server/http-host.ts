@@ -32,6 +32,7 @@ import type { Fleet } from '../fleet/fleet-file';
 import type { ClientOptions } from '../fleet/deployment-client';
 import { metricsText, METRICS_CONTENT_TYPE, type DatabaseSample } from './metrics';
 import { mayCall, refusedToReadOnly, roleOf, type HostTokens } from './token-roles';
+import { BackupSchedule } from '../api/backup-schedule';
 import { newestVerifiedBackup } from '../../shared/newest-verified-backup';
 import type { BackupInfo, HostInfo } from '../../shared/types';
 import { resolveStaticFile, sendStaticFile } from './static-files';
@@ -61,6 +62,8 @@ export interface HttpHostOptions {
   fleet?: { fleet: Fleet; defaultSchemaDir: string; deadlines?: Pick<ClientOptions, 'timeoutMs' | 'quickTimeoutMs'> };
   /** The operator's and the read-only token (each made at random when not given). */
   tokens?: Partial<HostTokens>;
+  /** `--backup-every`: scheduled verified backups of each served database (see backup-schedule.ts). */
+  backupEveryMs?: number;
 }
 
 export interface HttpHost {
@@ -144,6 +147,10 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     },
   };
   if (options.fleet) Object.assign(host.capabilities, fleetCapabilities(host, options.fleet.fleet, options.fleet.defaultSchemaDir, options.fleet.deadlines));
+  if (options.backupEveryMs) {
+    host.capabilities.backupSchedule = new BackupSchedule(host, options.backupEveryMs);
+    host.capabilities.backupSchedule.start();
+  }
   const proxy = options.fleet ? new FleetProxy(options.fleet.fleet, host, options.fleet.deadlines) : null;
   /** The last check of each database, for GET /metrics. */
   const samples = new Map<string, DatabaseSample>();
@@ -167,7 +174,8 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     samples.set(db.id, { health, checkMs, lastVerifiedBackupAt: await lastVerifiedBackupAt(job) });
     return health;
   }
-  const health = new HealthMonitor(() => Promise.all(registry.list().map(checkDatabase)), options.healthIntervalMs);
+  // A backup opened to look at (openBackup) is not a served database: the health endpoint and /metrics leave it out.
+  const health = new HealthMonitor(() => Promise.all(registry.list().filter((d) => d.backupOf === undefined).map(checkDatabase)), options.healthIntervalMs);
   health.start();
   // A database closed or created: the health endpoint answers for the new list at once.
   registry.onChange(() => health.invalidate());
@@ -300,6 +308,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     registry,
     async close() {
       health.stop();
+      await host.capabilities.backupSchedule?.stop();
       events.close();
       await proxy?.close();
       await new Promise<void>((done) => {

@@ -1,3 +1,4 @@
+import { parseDuration } from '../../shared/duration';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { OPERATOR_NAME, OPERATOR_NAME_RULE } from '../../shared/operator-name';
@@ -36,6 +37,8 @@ interface ServeOptions {
   tokenFile?: string;
   readOnlyTokenFile?: string;
   fleet?: string;
+  /** --backup-every, in milliseconds. */
+  backupEvery?: number;
 }
 
 function port(value: string): number {
@@ -48,6 +51,12 @@ function seconds(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('a number of seconds, 0 or more (fractions allowed).');
   return n;
+}
+
+function duration(value: string): number {
+  const ms = parseDuration(value);
+  if (ms === null || ms < 1000) throw new InvalidArgumentError('a duration of at least 1s, like 6h, 1d or 2w.');
+  return ms;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -158,6 +167,7 @@ async function serve(options: ServeOptions, defaults: ServeDefaults): Promise<vo
       rendererDir: defaults.rendererDir,
       healthIntervalMs: options.healthInterval * 1000,
       operator: options.operator,
+      backupEveryMs: options.backupEvery,
       tokens,
       fleet: options.fleet === undefined ? undefined : { fleet: fleetWithWarnings(defaults.userPath(options.fleet)), defaultSchemaDir: defaults.userPath(options.schema) },
     });
@@ -195,6 +205,7 @@ export function addServeCommand(program: Command, defaults: ServeDefaults): void
     .option('--fleet <file>', 'a fleet file: the console gets a Fleet page, and opens each deployment through this host')
     .option('--token-file <path>', 'file holding the operator token (default: $WARDEN_TOKEN, else a random token printed at start)')
     .option('--read-only-token-file <path>', 'file holding the read-only token: view and verify only (default: $WARDEN_READ_ONLY_TOKEN, else random, printed)')
+    .option('--backup-every <duration>', 'take a verified backup of each served database when its newest is older than this (6h, 1d, …); kept under the retention rules (reason scheduled)', duration)
     .option('--health-interval <seconds>', 'how often the served databases are checked again (open consoles are told the result; GET /api/health reuses it meanwhile)', seconds, 30)
     .action((options: ServeOptions) => serve(options, defaults));
 }

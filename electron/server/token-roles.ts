@@ -28,6 +28,7 @@ export const READ_ONLY_METHODS: ReadonlySet<MethodName> = new Set<MethodName>([
   'plan',
   'verify',
   'backups',
+  'backupSchedule',
   'verifyBackup',
   'fleetStatus',
   // Verify all: checks only, as verify does (Back up all is refused: it writes a backup on every deployment).

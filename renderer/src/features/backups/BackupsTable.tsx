@@ -5,6 +5,7 @@ import { formatAgo, formatBytes, formatTimestamp, shortHash } from '../../lib/fo
 
 const REASONS: Record<BackupInfo['reason'], string> = {
   manual: 'Manual',
+  scheduled: 'Scheduled',
   'pre-migrate': 'Before migrate',
   'pre-repair': 'Before repair',
   'pre-restore': 'Before restore',
@@ -29,6 +30,22 @@ function VerifiedCell({ backup, check }: { backup: BackupInfo; check: BackupVeri
     );
   }
   if (backup.damaged) return <Tag tone="bad">Damaged copy, not verified</Tag>;
+  if (backup.changedSinceVerified) {
+    return (
+      <span className="verified-cell">
+        <Tag tone="bad" strong>✕ Changed since verified</Tag>
+        <span>{backup.changedSinceVerified} Verify it again before restoring from it.</span>
+      </span>
+    );
+  }
+  if (backup.failedVerification) {
+    return (
+      <span className="verified-cell" title={`verify-backup ${formatTimestamp(backup.failedVerification.at)}`}>
+        <Tag tone="bad" strong>✕ Failed verification</Tag>
+        <span>{backup.failedVerification.problems[0] ?? 'It failed verification.'} <span className="muted">({formatAgo(backup.failedVerification.at)})</span></span>
+      </span>
+    );
+  }
   if (backup.verified === null) return <Tag tone="warn">Not verified</Tag>;
   const { ok, level, at, messages } = backup.verified;
   return (
@@ -46,10 +63,12 @@ interface BackupsTableProps {
   busy: boolean;
   onVerify: (backup: BackupInfo) => void;
   onRestore: (backup: BackupInfo) => void;
+  /** Opens it read-only in the Data view (absent: the host cannot). */
+  onOpen?: (backup: BackupInfo) => void;
 }
 
 /** The backups, newest first: when, why, which version, how big, whether they check out. */
-export function BackupsTable({ backups, checks, busy, onVerify, onRestore }: BackupsTableProps) {
+export function BackupsTable({ backups, checks, busy, onVerify, onRestore, onOpen }: BackupsTableProps) {
   return (
     <table className="data-table">
       <thead>
@@ -81,6 +100,11 @@ export function BackupsTable({ backups, checks, busy, onVerify, onRestore }: Bac
             <td className="backups__actions">
               <div className="row-actions">
                 <Button size="small" onClick={() => onVerify(backup)} disabled={busy} aria-label={`Verify backup ${backup.name}`}>Verify</Button>
+                {onOpen && (
+                  <Button size="small" onClick={() => onOpen(backup)} title="Look at its rows in the Data view, read-only, before replacing anything" aria-label={`Open backup ${backup.name} read-only`}>
+                    Open read-only
+                  </Button>
+                )}
                 <Button
                   size="small"
                   onClick={() => onRestore(backup)}

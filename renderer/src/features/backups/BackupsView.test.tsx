@@ -23,6 +23,14 @@ function databaseWithBackups() {
       name: backup, path: `/srv/chat/conversation_files.db.backups/${backup}`, ok: true, hashMatches: true, sha256: 'a'.repeat(64), expectedSha256: 'a'.repeat(64),
       version: '1.2.0', integrity: { level: 'quick', ok: true, messages: [] }, problems: [], durationMs: 30,
     }),
+    previewRestore: ({ backup }) => ({
+      from: `/srv/chat/conversation_files.db.backups/${backup}`, version: '1.0.0', liveVersion: '1.2.0', downgrade: true,
+      tables: [
+        { table: 'conversation_files', key: ['file_id'], onlyHere: 25, different: 3, onlyInBackup: 0, examples: { onlyHere: ["'late-1'", "'late-2'"], different: ["'f-5'"], onlyInBackup: [] } },
+        { table: 'file_metadata', key: ['metadata_id'], onlyHere: 0, different: 0, onlyInBackup: 0, examples: { onlyHere: [], different: [], onlyInBackup: [] } },
+      ],
+    }),
+    backupSchedule: () => ({ everyMs: 86_400_000, last: { at: '2025-03-01T06:00:00.000Z', ok: true, name: 'conversation_files-20250301-scheduled.sqlite', error: null }, nextAt: '2025-03-02T06:00:00.000Z', settable: false }),
     restore: ({ backup }) => {
       const preRestore = backupInfo({ name: 'conversation_files-pre-restore.sqlite', reason: 'pre-restore' });
       backups = [preRestore, ...backups];
@@ -66,12 +74,37 @@ describe('BackupsView', () => {
     expect(dialog.textContent).toContain('a pre-restore backup of the current database is taken before anything is replaced');
     expect(dialog.textContent).toContain('Downgrade: the database is at version 1.2.0; this backup is at 1.0.0, older.');
     expect(document.activeElement?.textContent).toBe('Cancel');
+    // What the restore would lose, per table, before the confirmation (tables with no change left out).
+    const lost = await within(dialog).findByRole('table', { name: 'Rows the restore would lose or change back, by table' });
+    expect(within(lost).getAllByRole('row').slice(1).map((r) => r.textContent)).toEqual(["conversation_files2530'late-1', 'late-2', 'f-5'"]);
+    expect(lost.textContent).toContain('25 rows here that the backup lacks would be lost; 3 rows would go back');
+    expect(api.previewRestore).toHaveBeenCalledWith({ db: 'main', backup: OLDER.name });
     fireEvent.click(within(dialog).getByRole('button', { name: 'Restore this backup' }));
     expect(await screen.findByText(`Restored from ${OLDER.name}`)).toBeTruthy();
     expect(screen.getByText('It was at 1.2.0: this is a downgrade.')).toBeTruthy();
     expect(screen.getByText(/history since the backup \(4 events\) was carried across/)).toBeTruthy();
     expect(screen.getAllByText('conversation_files-pre-restore.sqlite').length).toBeGreaterThan(0);
     expect(api.restore).toHaveBeenCalledWith({ db: 'main', backup: OLDER.name, operationId: expect.stringMatching(/^op-/) });
+  });
+
+  it('shows a backup verify-backup found altered as failed (from its manifest), one changed since as such, and the schedule with its last and next', async () => {
+    const failed = backupInfo({ name: 'conversation_files-20250210-manual.sqlite', createdAt: '2025-02-10T09:00:00.000Z', verified: { ok: false, level: 'quick', at: '2025-02-11T09:00:00.000Z', messages: ['x'] }, failedVerification: { at: '2025-02-11T09:00:00.000Z', problems: ['Its SHA-256 is 1234…, not the abcd… recorded when it was taken: the file has changed since.'] } });
+    const changed = backupInfo({ name: 'conversation_files-20250220-manual.sqlite', createdAt: '2025-02-20T09:00:00.000Z', verified: { ok: false, level: 'quick', at: '2025-02-20T09:00:00.000Z', messages: ['x'] }, changedSinceVerified: 'It was modified at 2025-02-21T00:00:00.000Z, after it was verified: the file may have changed since (verify it again to know).' });
+    const api = databaseWithBackups();
+    api.backups.mockImplementation(async () => [changed, failed, OLDER]);
+    renderConsole(<BackupsView db="main" />, { api });
+    await screen.findByRole('button', { name: `Verify backup ${failed.name}` });
+    const [changedRow, failedRow] = dataRows();
+    expect(failedRow.textContent).toContain('✕ Failed verification');
+    expect(failedRow.textContent).toContain('the file has changed since');
+    expect(failedRow.textContent).not.toContain('Verified');
+    expect(changedRow.textContent).toContain('✕ Changed since verified');
+    expect((within(failedRow).getByRole('button', { name: `Restore backup ${failed.name}` }) as HTMLButtonElement).disabled).toBe(true);
+    expect((within(changedRow).getByRole('button', { name: `Restore backup ${changed.name}` }) as HTMLButtonElement).disabled).toBe(true);
+    const schedule = await screen.findByRole('region', { name: 'Scheduled backups' });
+    expect(schedule.textContent).toContain('every day');
+    expect(schedule.textContent).toContain('conversation_files-20250301-scheduled.sqlite');
+    expect(schedule.textContent).toMatch(/Next: .*2025/);
   });
 
   it('verifies one backup and says it checks out', async () => {

@@ -12,8 +12,10 @@ import { verificationWords } from '../../lib/backup-verification';
 import { formatBytes, plural } from '../../lib/format';
 import { useBackupChecks, useBackups, useRestore } from '../../queries/backups';
 import { useStatus } from '../../queries/status';
+import { newestVerifiedBackup } from '../../../../shared/newest-verified-backup';
+import { BackupSchedulePanel } from './BackupSchedulePanel';
 import { BackupsTable } from './BackupsTable';
-import { useBackupNow, useVerifyBackup } from './backups-queries';
+import { useBackupNow, useOpenBackup, useVerifyBackup } from './backups-queries';
 import { RestoreDialog } from './RestoreDialog';
 import './backups.css';
 
@@ -51,6 +53,7 @@ export function BackupsView({ db }: { db: string }) {
   const verify = useVerifyBackup(db);
   const checks = useBackupChecks(db);
   const restore = useRestore(db);
+  const openBackup = useOpenBackup(db);
   const [restoring, setRestoring] = useState<BackupInfo | null>(null);
   const busy = backupNow.isRunning || verify.isRunning || restore.isRunning;
 
@@ -79,7 +82,9 @@ export function BackupsView({ db }: { db: string }) {
       {restore.isRunning && <OperationProgress title={`Restoring ${restore.variables ?? ''}`} operationId={restore.operationId} onCancel={restore.cancel} cancelling={restore.isCancelling} />}
       {restore.error != null && <ErrorNotice error={restore.error} context="Nothing was restored" />}
       {restore.result && <RestoreOutcome result={restore.result} />}
+      {openBackup.error != null && <ErrorNotice error={openBackup.error} context="The backup could not be opened" />}
 
+      <BackupSchedulePanel db={db} newestVerified={backups.data ? newestVerifiedBackup(backups.data) : null} />
       {backups.isPending && <LoadingState label="Listing backups…" />}
       {backups.isError && <ErrorNotice error={backups.error} context="The backups could not be listed" />}
       {backups.data?.length === 0 && (
@@ -89,11 +94,11 @@ export function BackupsView({ db }: { db: string }) {
       )}
       {backups.data && backups.data.length > 0 && (
         <TableFrame label="Backups" className="backups__table">
-          <BackupsTable backups={backups.data} checks={checks} busy={busy} onVerify={(b) => verify.start(b.name)} onRestore={setRestoring} />
+          <BackupsTable backups={backups.data} checks={checks} busy={busy} onVerify={(b) => verify.start(b.name)} onRestore={setRestoring} onOpen={(b) => openBackup.mutate(b.name)} />
         </TableFrame>
       )}
       {restoring && (
-        <RestoreDialog backup={restoring} current={status.data} onClose={() => setRestoring(null)} onConfirm={() => restore.start(restoring.name)} />
+        <RestoreDialog db={db} backup={restoring} current={status.data} onClose={() => setRestoring(null)} onConfirm={() => restore.start(restoring.name)} />
       )}
     </Panel>
   );

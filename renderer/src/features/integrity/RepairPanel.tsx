@@ -10,8 +10,9 @@ import { LoadingState } from '../../components/QueryStates';
 import type { LongOperation } from '../../hooks/use-long-operation';
 import { plural } from '../../lib/format';
 import { isRepairable, whyNotRepairable } from '../../lib/repairability';
-import { useRecoverRows, useRepairPlan } from './integrity-queries';
-import { RecoverRowsDialog } from './RecoverRowsDialog';
+import { useRecoverRows } from '../../queries/recover-rows';
+import { useRepairPlan } from './integrity-queries';
+import { RecoverRowsDialog } from '../../components/RecoverRowsDialog';
 
 function label(problem: Problem): string {
   const where = problem.table && problem.table !== problem.name ? `${problem.table}.` : '';

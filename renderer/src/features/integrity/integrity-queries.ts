@@ -9,8 +9,6 @@ export const integrityKeys = {
   lastCheck: (db: string) => databaseKeys.verification(db),
   /** What repair would run now (a dry run): shown in its confirmation. */
   repairPlan: (db: string) => [...databaseKeys.one(db), 'repair-plan'] as const,
-  /** How many rows a recovery would copy back (a dry run): shown before it runs. */
-  recoveryPlan: (db: string, table: string, backup: string) => [...databaseKeys.one(db), 'recovery-plan', table, backup] as const,
 };
 
 /** A quick or full check with progress and cancel; its report becomes the database's last verification. */
@@ -49,28 +47,6 @@ export function useRepairPlan(db: string, enabled: boolean) {
     ...queryOptions({ queryKey: integrityKeys.repairPlan(db), queryFn: () => api.repair({ db, dryRun: true, backup: false }) }),
     enabled,
     staleTime: 0,
-  });
-}
-
-/** The rows per table a recovery would copy back; nothing is written. */
-export function useRecoveryPlan(db: string, table: string, backup: string) {
-  const api = useApi();
-  return useQuery({
-    ...queryOptions({ queryKey: integrityKeys.recoveryPlan(db, table, backup), queryFn: () => api.recoverRows({ db, table, backup, dryRun: true }) }),
-    staleTime: 0,
-  });
-}
-
-/** Copies the rows back after a pre-recover backup; everything about the database is re-read after. */
-export function useRecoverRows(db: string) {
-  const api = useApi();
-  const queryClient = useQueryClient();
-  return useLongOperation({
-    db,
-    kind: 'recoverRows',
-    run: ({ table, backup }: { table: string; backup: string }, operationId) => api.recoverRows({ db, table, backup, operationId }),
-    varsOf: (options) => ({ table: String(options.table), backup: String(options.backup) }),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: databaseKeys.one(db) }),
   });
 }
 

@@ -10,6 +10,8 @@ import { hrefFor } from '../../lib/routes';
 import { verdictOf } from '../../queries/health';
 import { AcceptChecksumAction } from './AcceptChecksumAction';
 import { AdoptAction } from './AdoptAction';
+import { BackUpAction } from './BackUpAction';
+import { RecoverRowsAction } from './RecoverRowsAction';
 import { InitializeAction } from './InitializeAction';
 import { nextActionFor, type NextAction } from './next-action';
 
@@ -20,7 +22,7 @@ interface NextActionPanelProps {
   initialize: LongOperation<string, MigrateResult>;
   /** Whether a backup exists to restore from (null: not known, or the host has no backups). */
   hasBackup: boolean | null;
-  /** The database's backups, newest first (null: not known): a damaged file without a verified one is preserved first. */
+  /** The database's backups, newest first (null: not known): a damaged file without a verified one is preserved first; Recover rows copies from the newest verified one. */
   backups?: BackupInfo[] | null;
 }
 
@@ -28,9 +30,9 @@ function objectName(problem: { kind: string; name: string }) {
   return `${problem.kind.replace('_', ' ')} ${problem.name}`;
 }
 
-type ActionBodyProps = Pick<NextActionPanelProps, 'db' | 'status' | 'initialize' | 'hasBackup'> & { action: NextAction };
+type ActionBodyProps = Pick<NextActionPanelProps, 'db' | 'status' | 'initialize' | 'hasBackup' | 'backups'> & { action: NextAction };
 
-function ActionBody({ db, action, status, initialize, hasBackup }: ActionBodyProps) {
+function ActionBody({ db, action, status, initialize, hasBackup, backups }: ActionBodyProps) {
   switch (action.kind) {
     case 'initialize':
       return (
@@ -136,6 +138,23 @@ function ActionBody({ db, action, status, initialize, hasBackup }: ActionBodyPro
           <ButtonLink variant="primary" href={hrefFor(db, 'plan')}>Review the migration plan…</ButtonLink>
         </Step>
       );
+    case 'recover-rows': {
+      const rows = action.orphans.reduce((n, p) => n + Number(p.actual ?? 0), 0);
+      return (
+        <Step
+          title="Recover rows"
+          text={`${plural(rows, 'row')} point at rows that are gone: ${action.orphans.map((p) => `${p.actual} of ${p.table} (missing in ${p.expected})`).join(', ')}. Copy the missing rows back from a verified backup, or delete the orphans; until then the database needs attention.`}
+        >
+          <RecoverRowsAction db={db} orphans={action.orphans} backups={backups ?? undefined} />
+        </Step>
+      );
+    }
+    case 'back-up':
+      return (
+        <Step title="Back up" text="A verified backup is the way back from a bad day: take one now, or have the host take them on a schedule (the Backups view says how).">
+          <BackUpAction db={db} />
+        </Step>
+      );
     case 'none':
       return <Step title="Nothing to do" text="No action is needed. Take a backup before changing anything by hand." />;
   }
@@ -164,7 +183,7 @@ export function NextActionPanel({ db, status, verification, initialize, hasBacku
         <StatusBadge status={verdict.status} />
         <p className="next-action__reason">{verdict.reason}</p>
       </div>
-      <ActionBody db={db} action={action} status={status} initialize={initialize} hasBackup={hasBackup} />
+      <ActionBody db={db} action={action} status={status} initialize={initialize} hasBackup={hasBackup} backups={backups} />
     </section>
   );
 }

@@ -10,6 +10,41 @@ import { BROKEN_STATUS, DAMAGED_STATUS, FRESH_STATUS, PLAN_FROM_100, backupInfo,
 import { renderConsole } from '../../test/render-console';
 import { OverviewView } from './OverviewView';
 
+describe('OverviewView: verdicts that do not flatter (issue 21)', () => {
+  it('a database never backed up needs attention, and Back up now on the Overview takes a verified backup', async () => {
+    const notBackedUp = { kind: 'backup' as const, name: 'backup', change: 'missing' as const, severity: 'warning' as const, message: 'Not backed up: there is no verified backup of this database.' };
+    const api = createFakeApi({
+      status: () => statusReport({ status: 'degraded', reason: notBackedUp.message, problems: [notBackedUp] }),
+      backups: () => [],
+      backup: () => backupInfo(),
+    });
+    renderConsole(<OverviewView db="main" />, { api });
+    const step = await screen.findByRole('region', { name: 'Status and next step' });
+    expect(within(step).getByText('Degraded')).toBeTruthy();
+    expect(within(step).getByText('Back up')).toBeTruthy();
+    expect(within(step).queryByText('Nothing to do')).toBeNull();
+    fireEvent.click(within(step).getByRole('button', { name: 'Back up now' }));
+    await waitFor(() => expect(api.backup).toHaveBeenCalledWith({ db: 'main', operationId: expect.any(String) }));
+  });
+
+  it('orphaned child rows: the count, and Recover rows from the newest verified backup with its dry run first', async () => {
+    const orphans = { kind: 'foreign_key_violation' as const, name: 'file_metadata', table: 'file_metadata', change: 'failed' as const, severity: 'warning' as const, message: '12 row(s) of file_metadata point at missing rows of conversation_files.', expected: 'conversation_files', actual: '12' };
+    const newest = backupInfo({ name: 'conversation_files-20250301-manual.sqlite' });
+    const api = createFakeApi({
+      status: () => statusReport({ status: 'degraded', reason: orphans.message, problems: [orphans] }),
+      backups: () => [newest],
+      recoverRows: () => ({ path: '/srv/chat/conversation_files.db', table: 'conversation_files', backup: newest.name, dryRun: true, tables: [{ table: 'conversation_files', inBackup: 40, missing: 12, withoutParent: 0, copied: 12 }], orphanedRows: [], preRecoverBackup: null }),
+    });
+    renderConsole(<OverviewView db="main" />, { api });
+    const step = await screen.findByRole('region', { name: 'Status and next step' });
+    expect(step.textContent).toContain('12 rows point at rows that are gone: 12 of file_metadata (missing in conversation_files)');
+    fireEvent.click(within(step).getByRole('button', { name: 'Recover rows of conversation_files…' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Recover rows of conversation_files?' });
+    expect(await within(dialog).findByText('12 rows would be copied back')).toBeTruthy();
+    expect(api.recoverRows).toHaveBeenCalledWith({ db: 'main', table: 'conversation_files', backup: newest.name, dryRun: true });
+  });
+});
+
 describe('OverviewView', () => {
   it('never tags a full check "integrity ok" while foreign_key_check found violations (issue 12)', async () => {
     const orphan = { table: 'file_metadata', rowid: 7, parent: 'conversation_files', constraintIndex: 0 };

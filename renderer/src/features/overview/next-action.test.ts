@@ -2,6 +2,24 @@ import { describe, expect, it } from 'vitest';
 import { BROKEN_STATUS, CHANGED_COLUMN, DAMAGED_STATUS, FRESH_STATUS, MISSING_TABLE, backupInfo, statusReport, verifyReport } from '../../test/fixtures';
 import { nextActionFor } from './next-action';
 
+const NOT_BACKED_UP = { kind: 'backup' as const, name: 'backup', change: 'missing' as const, severity: 'warning' as const, message: 'Not backed up: there is no verified backup of this database.' };
+const ORPHANS = { kind: 'foreign_key_violation' as const, name: 'file_metadata', table: 'file_metadata', change: 'failed' as const, severity: 'warning' as const, message: '12 row(s) of file_metadata point at missing rows of conversation_files.', expected: 'conversation_files', actual: '12' };
+
+describe('nextActionFor: verdicts that do not flatter (issue 21)', () => {
+  it('says Back up, never "nothing to do", for a database not backed up', () => {
+    expect(nextActionFor(statusReport({ status: 'degraded', problems: [NOT_BACKED_UP] }))).toEqual({ kind: 'back-up', why: NOT_BACKED_UP.message });
+  });
+
+  it('says Recover rows while child rows point at missing parents, before migrating or backing up', () => {
+    const status = statusReport({ status: 'degraded', version: '1.1.0', pending: ['1.2.0'], problems: [ORPHANS, NOT_BACKED_UP] });
+    expect(nextActionFor(status)).toEqual({ kind: 'recover-rows', orphans: [ORPHANS] });
+  });
+
+  it('migrates first when migrations are pending and it is only not backed up (the migration takes a verified backup)', () => {
+    expect(nextActionFor(statusReport({ status: 'degraded', version: '1.1.0', pending: ['1.2.0'], problems: [NOT_BACKED_UP] }))).toMatchObject({ kind: 'migrate' });
+  });
+});
+
 describe('nextActionFor', () => {
   it('initializes a fresh database at the latest version', () => {
     expect(nextActionFor(FRESH_STATUS)).toEqual({ kind: 'initialize', to: '1.2.0' });

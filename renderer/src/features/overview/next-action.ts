@@ -21,6 +21,10 @@ export type NextAction =
   | { kind: 'adopt-and-migrate'; legacy: LegacyVersion; pending: string[]; to: string }
   | { kind: 'accept-checksum'; mismatch: ChecksumMismatch }
   | { kind: 'migrate'; pending: string[]; to: string }
+  /** Child rows point at missing parents (the status's foreign_key_check): copy the parents back from a backup. */
+  | { kind: 'recover-rows'; orphans: Problem[] }
+  /** No verified backup, or none newer than the limit. */
+  | { kind: 'back-up'; why: string }
   | { kind: 'none' };
 
 function failedCheck(integrity: IntegrityResult): string {
@@ -86,6 +90,10 @@ export function nextActionFor(status: StatusReport, verification?: VerifyReport,
   }
   if (status.version === null) return { kind: 'adopt', legacy: status.legacy };
   if (status.checksumMismatches.length) return { kind: 'accept-checksum', mismatch: status.checksumMismatches[0] };
+  const orphans = status.problems.filter((p) => p.kind === 'foreign_key_violation');
+  if (orphans.length) return { kind: 'recover-rows', orphans };
   if (status.pending.length) return { kind: 'migrate', pending: status.pending, to: status.pending[status.pending.length - 1] };
+  const notBackedUp = status.problems.find((p) => p.kind === 'backup');
+  if (notBackedUp) return { kind: 'back-up', why: notBackedUp.message };
   return { kind: 'none' };
 }

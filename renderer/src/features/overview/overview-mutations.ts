@@ -35,3 +35,16 @@ export function useAcceptChecksum(db: string) {
     onSettled: refresh,
   });
 }
+
+/** A verified backup, from the Overview's next step (not backed up). */
+export function useBackUp(db: string) {
+  const api = useApi();
+  const refresh = useRefreshDatabase(db);
+  return useLongOperation({
+    db,
+    kind: 'backup',
+    run: (_: void, operationId) => api.backup({ db, operationId }),
+    varsOf: () => undefined,
+    onSettled: refresh,
+  });
+}

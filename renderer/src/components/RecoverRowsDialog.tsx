@@ -1,10 +1,10 @@
-import type { RowsInBackup } from '../../../../shared/types';
-import { TableFrame } from '../../components/TableFrame';
-import { ConfirmDialog } from '../../components/ConfirmDialog';
-import { ErrorNotice } from '../../components/ErrorNotice';
-import { LoadingState } from '../../components/QueryStates';
-import { plural } from '../../lib/format';
-import { useRecoveryPlan } from './integrity-queries';
+import type { RowsInBackup } from '../../../shared/types';
+import { TableFrame } from './TableFrame';
+import { ConfirmDialog } from './ConfirmDialog';
+import { ErrorNotice } from './ErrorNotice';
+import { LoadingState } from './QueryStates';
+import { plural } from '../lib/format';
+import { useRecoveryPlan } from '../queries/recover-rows';
 
 interface RecoverRowsDialogProps {
   db: string;
