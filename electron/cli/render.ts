@@ -110,7 +110,7 @@ function gateLines(result: MigrateResult): string {
 export function renderInitialize(result: MigrateResult): string {
   if (result.upToDate && !result.repaired) {
     // "Nothing to do" only where status would say healthy; a degraded database can serve, and says why.
-    const attention = result.verdict && result.verdict.status !== 'healthy' ? ` It can serve, but needs attention: ${result.verdict.reason}` : ': nothing to do.';
+    const attention = result.verdict && result.verdict.status !== 'healthy' ? `. It can serve, but needs attention: ${result.verdict.reason}` : ': nothing to do.';
     return `${result.path} is at ${result.to}${attention}${backupLine(result.backup)}`;
   }
   if (result.upToDate) return `${result.path} is at ${result.to}.${backupLine(result.backup)}${gateLines(result)}`;

@@ -2,6 +2,7 @@ import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { MigrateResult } from '../../shared/types';
+import { backup } from './backup';
 import { initialize } from './initialize';
 import { status } from './status';
 import { chatService, openAsService, seedAsService } from './test-support/chat-service';
@@ -113,10 +114,19 @@ describe('the start gate judges with status', () => {
 
   it('a healthy current database: nothing to do, healthy, no backup and no write', async () => {
     const dbPath = await servedDatabase(tempDir());
+    await backup(contextFor(dbPath));
     const bytes = sha256File(dbPath);
     const result: MigrateResult = await initialize(contextFor(dbPath));
     expect(result).toMatchObject({ upToDate: true, repaired: null, backup: null, verdict: { status: 'healthy' } });
     expect(sha256File(dbPath)).toBe(bytes);
+  });
+
+  it('a current database never backed up starts (exit 0), but is not "nothing to do": it says it needs attention, and why', async () => {
+    const dbPath = await servedDatabase(tempDir());
+    const run = runCli(['init', '--db', dbPath]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).not.toContain('nothing to do');
+    expect(run.stdout).toMatch(/is at 1\.2\.0\. It can serve, but needs attention: .*backup/i);
   });
 });
 
