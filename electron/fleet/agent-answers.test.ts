@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backup } from '../engine/backup';
 import { initialize } from '../engine/initialize';
 import { contextFor, SHIPPED_SCHEMA_DIR } from '../engine/test-support/fixtures';
 import { startHttpHost, type HttpHost } from '../server/http-host';
@@ -75,6 +76,7 @@ describe('fleet status against agents whose answers are costly or misshapen', ()
       origins[name] = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     }
     await initialize(contextFor(join(folder.path, 'real.db')));
+    await backup(contextFor(join(folder.path, 'real.db'))); // healthy, not 'not backed up'
     agent = await startHttpHost({ databases: [join(folder.path, 'real.db')], schemaDir: SHIPPED_SCHEMA_DIR, port: 0, rendererDir: join(folder.path, 'none'), healthIntervalMs: 60_000, workers: 1 });
     process.env.HOSTILE_FLEET_TOKEN = 'a-token-for-the-hostile-agents-test';
     process.env.HOSTILE_REAL_TOKEN = agent.token;
