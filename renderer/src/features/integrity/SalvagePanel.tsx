@@ -102,8 +102,8 @@ function SalvageOutcome({ db, report }: { db: string; report: SalvageReport }) {
             ? `${plural(short.length, 'table')} ha${short.length === 1 ? 's' : 've'} fewer rows than the backup. `
             : 'No table has fewer rows than the backup. '
           : 'There is no verified backup to compare with. '}
-        Choose: keep the salvaged file (move it into place while the service is stopped), <a href={hrefFor(db, 'backups')}>restore the backup</a>, or both: copy the
-        backup&apos;s missing rows into the salvaged file with <code>warden recover-rows --db {report.out} --table TABLE --backup FILE</code>.
+        Choose: keep the salvaged file (move it into place while the service is stopped), <a href={hrefFor(db, 'backups')}>restore the backup</a>, or both: open
+        the salvaged file in this console (it is <code>{report.out}</code>), then copy the backup&apos;s missing rows into it with Recover rows on its Integrity view.
       </p>
     </div>
   );
