@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { damageLeafOf } from '../electron/engine/test-support/damage';
-import { SCREENSHOTS, initAt, sqlite, startWardenServe, whyServeIsUnavailable, type RunningHost } from './warden-serve';
+import { SCREENSHOTS, initAt, sqlite, startWardenServe, warden, whyServeIsUnavailable, type RunningHost } from './warden-serve';
 
 // A broken database is never a dead end (issue 21), walked in the console through the real web
 // host: a corrupt file without a backup (the damage map, Preserve a copy first, the other tables
@@ -35,6 +35,8 @@ test.beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'warden-damage-'));
   damagedPage = damageLeafOf(withFiles('corrupt'), 'conversation_files', 5);
   const indexed = withFiles('indexes');
+  // Backed up while intact: once its index is rebuilt, nothing else keeps it from Healthy (a never backed up database needs attention).
+  if (warden(['backup', '--db', indexed]).status !== 0) throw new Error('warden backup failed');
   indexRowsBefore = sqlite(indexed, ROWS_SQL);
   damageLeafOf(indexed, 'idx_conversation_files_hash', 2);
   host = await startWardenServe([db('corrupt'), db('indexes')], ['--operator', 'support']);
