@@ -77,7 +77,7 @@ describe('BackupsView', () => {
     // What the restore would lose, per table, before the confirmation (tables with no change left out).
     const lost = await within(dialog).findByRole('table', { name: 'Rows the restore would lose or change back, by table' });
     expect(within(lost).getAllByRole('row').slice(1).map((r) => r.textContent)).toEqual(["conversation_files2530'late-1', 'late-2', 'f-5'"]);
-    expect(lost.textContent).toContain('25 rows here that the backup lacks would be lost; 3 rows would go back');
+    expect(dialog.textContent).toContain('Rows: 25 rows here that the backup lacks would be lost; 3 rows would go back');
     expect(api.previewRestore).toHaveBeenCalledWith({ db: 'main', backup: OLDER.name });
     fireEvent.click(within(dialog).getByRole('button', { name: 'Restore this backup' }));
     expect(await screen.findByText(`Restored from ${OLDER.name}`)).toBeTruthy();

@@ -22,26 +22,31 @@ function RowChanges({ preview }: { preview: RestorePreview }) {
   const lost = tables.reduce((n, t) => n + t.onlyHere, 0);
   const changedBack = tables.reduce((n, t) => n + t.different, 0);
   if (changed.length === 0) return <p><strong>Rows:</strong> every table holds the same rows as the backup: the restore loses no row.</p>;
+  // The sentence above the frame, not a caption inside it: a caption is as wide as the table and scrolled out of view with it.
   return (
-    <TableFrame label="Rows the restore would lose or change back, by table">
-      <table className="data-table" aria-label="Rows the restore would lose or change back, by table">
-        <caption>{plural(lost, 'row')} here that the backup lacks would be lost; {plural(changedBack, 'row')} would go back to the backup's values (matched by primary key).</caption>
-        <thead>
-          <tr><th scope="col">Table</th><th scope="col" className="number">Lost</th><th scope="col" className="number">Changed back</th><th scope="col" className="number">Brought back</th><th scope="col">For example</th></tr>
-        </thead>
-        <tbody>
-          {changed.map((t) => (
-            <tr key={t.table}>
-              <th scope="row">{t.table}</th>
-              <td className="number">{t.onlyHere}</td>
-              <td className="number">{t.different}</td>
-              <td className="number">{t.onlyInBackup}</td>
-              <td className="mono">{t.uncomparable ?? (t.missingIn === 'backup' ? 'not in the backup' : [...t.examples.onlyHere, ...t.examples.different].slice(0, 3).join(', '))}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </TableFrame>
+    <>
+      <p>
+        <strong>Rows:</strong> {plural(lost, 'row')} here that the backup lacks would be lost; {plural(changedBack, 'row')} would go back to the backup's values (matched by primary key).
+      </p>
+      <TableFrame label="Rows the restore would lose or change back, by table">
+        <table className="data-table" aria-label="Rows the restore would lose or change back, by table">
+          <thead>
+            <tr><th scope="col">Table</th><th scope="col" className="number">Lost</th><th scope="col" className="number">Changed back</th><th scope="col" className="number">Brought back</th><th scope="col">For example</th></tr>
+          </thead>
+          <tbody>
+            {changed.map((t) => (
+              <tr key={t.table}>
+                <th scope="row">{t.table}</th>
+                <td className="number">{t.onlyHere}</td>
+                <td className="number">{t.different}</td>
+                <td className="number">{t.onlyInBackup}</td>
+                <td className="mono">{t.uncomparable ?? (t.missingIn === 'backup' ? 'not in the backup' : [...t.examples.onlyHere, ...t.examples.different].slice(0, 3).join(', '))}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableFrame>
+    </>
   );
 }
 
