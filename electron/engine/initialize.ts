@@ -10,7 +10,7 @@ import { assertRunnable, planOn } from './migration-plan';
 import { withDatabase, type Connection } from './open-database';
 import { databaseStamp } from './database-stamp';
 import { isRecreatable, repair } from './repair';
-import { assessDatabase, quickCheck, verdictOf } from './status';
+import { quickCheck, verdictOf, type Verdict } from './status';
 
 export interface InitializeOptions {
   /** Version to create or bring the database to; the latest known by default. */
@@ -40,10 +40,10 @@ export async function initialize(ctx: EngineContext, options: InitializeOptions 
   const target = options.to ?? ctx.schema.latest;
   // Replaying the migrations in memory first refuses a broken schema folder before the file is touched.
   expectedSchemaAt(ctx.schema, target);
-  const checked = options.integrityCheck === false ? null : assertIntact(ctx);
-  const repaired = await recreateMissingObjects(ctx, options);
+  const opening = lookFirst(ctx, options.integrityCheck !== false);
+  const repaired = opening ? await recreateMissingObjects(ctx, options, opening.verdict) : null;
   const result = await bringUp(ctx, options, target, true);
-  const verdict = gateVerdict(ctx, checked, repaired);
+  const verdict = gateVerdict(ctx, opening, repaired);
   log(ctx, 'info', verdict.status === 'healthy' ? `${ctx.dbPath} is healthy` : `${ctx.dbPath} can serve, but needs attention: ${verdict.reason}`);
   return { ...result, repaired, verdict };
 }
@@ -53,27 +53,49 @@ export async function initialize(ctx: EngineContext, options: InitializeOptions 
  * table, index, view or trigger) gets them back before anything else, after a verified backup:
  * a service must not start into `no such table`. Whatever repair cannot do is left to the verdict.
  */
-async function recreateMissingObjects(ctx: EngineContext, options: InitializeOptions): Promise<RepairResult | null> {
-  if (!existsSync(ctx.dbPath)) return null;
-  const missing = withDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs }, (db) => {
-    const { state, problems } = assessDatabase(db, ctx);
-    if (state.current === null || state.newerThanKnown || state.checksumMismatches.length) return [];
-    const errors = problems.filter((p) => p.severity === 'error');
-    // Only when recreating is all it takes: otherwise the verdict refuses the file as it is, unwritten.
-    return errors.every(isRecreatable) ? errors : [];
-  });
+async function recreateMissingObjects(ctx: EngineContext, options: InitializeOptions, before: Verdict): Promise<RepairResult | null> {
+  const { state } = before.assessment;
+  if (state.current === null || state.newerThanKnown || state.checksumMismatches.length) return null;
+  const errors = before.problems.filter((p) => p.severity === 'error');
+  // Only when recreating is all it takes: otherwise the verdict refuses the file as it is, unwritten.
+  const missing = errors.every(isRecreatable) ? errors : [];
   if (missing.length === 0) return null;
   const named = missing.slice(0, 3).map((p) => `${p.kind} ${p.name}`).join(', ') + (missing.length > 3 ? ` and ${missing.length - 3} more` : '');
   log(ctx, 'warn', `${ctx.dbPath} is missing ${named}: recreating ${missing.length === 1 ? 'it' : 'them'} from the expected schema${options.backup === false ? '' : ' after a verified backup'}`);
   return repair(ctx, { backup: options.backup !== false });
 }
 
-/** status's verdict once the gate has done its work; an unhealthy database is refused, naming what is wrong. */
-function gateVerdict(ctx: EngineContext, checked: CheckedIntegrity | null, repaired: RepairResult | null): { status: HealthStatus; reason: string } {
+/** What the gate found before doing anything: the quick_check (null: skipped), status's verdict, and the file as it was. */
+interface Opening {
+  integrity: CheckedIntegrity | null;
+  verdict: Verdict;
+  stamp: string;
+}
+
+/**
+ * One read of an existing file before the gate acts: SQLite's quick_check (a damaged file is
+ * refused here, unwritten) and status's verdict. Null when there is no file yet.
+ */
+function lookFirst(ctx: EngineContext, check: boolean): Opening | null {
+  if (!existsSync(ctx.dbPath)) return null;
   return withDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs }, (db) => {
-    // The opening quick_check stands while the file is as it was; after the gate's own writes it runs again.
-    const integrity = checked === null ? null : checked.databaseStamp === databaseStamp(ctx.dbPath) ? checked : quickCheck(db, ctx);
-    const { status, reason, problems } = verdictOf(db, ctx, integrity);
+    const integrity = check ? quickCheck(db, ctx) : null;
+    if (integrity && !integrity.ok) refuseDamaged(ctx, integrity);
+    return { integrity, verdict: verdictOf(db, ctx, integrity), stamp: databaseStamp(ctx.dbPath) };
+  });
+}
+
+/** status's verdict once the gate has done its work; an unhealthy database is refused, naming what is wrong. */
+function gateVerdict(ctx: EngineContext, opening: Opening | null, repaired: RepairResult | null): { status: HealthStatus; reason: string } {
+  const judged = (db: Connection): Verdict => {
+    // The opening look stands while the file is as it was; after the gate's own writes the file is read again.
+    if (opening && opening.stamp === databaseStamp(ctx.dbPath)) return opening.verdict;
+    // A file the gate created has no opening look: it is checked by how it was made, not by a quick_check.
+    const integrity = opening === null || opening.integrity === null ? null : quickCheck(db, ctx);
+    return verdictOf(db, ctx, integrity);
+  };
+  return withDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs }, (db) => {
+    const { status, reason, problems } = judged(db);
     if (status !== 'unhealthy') return { status, reason };
     const damaged = problems.some((p) => p.kind === 'integrity');
     const done = repaired?.recreated.length ? ` It recreated ${repaired.recreated.length} missing object(s) first, but that was not enough.` : '';
@@ -105,10 +127,13 @@ async function backupIfPending(ctx: EngineContext, options: InitializeOptions, t
 }
 
 /** Refuses a database whose pages SQLite's quick_check finds damaged: the gate's answer must be no. */
-function assertIntact(ctx: EngineContext): CheckedIntegrity | null {
-  if (!existsSync(ctx.dbPath)) return null;
+function assertIntact(ctx: EngineContext): void {
+  if (!existsSync(ctx.dbPath)) return;
   const integrity = withDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs }, (db) => quickCheck(db, ctx));
-  if (integrity.ok) return integrity;
+  if (!integrity.ok) refuseDamaged(ctx, integrity);
+}
+
+function refuseDamaged(ctx: EngineContext, integrity: CheckedIntegrity): never {
   const shown = integrity.messages.slice(0, 3).join('; ');
   throw new WardenError(
     'CORRUPT',
