@@ -79,9 +79,12 @@ interface Opening {
 function lookFirst(ctx: EngineContext, check: boolean): Opening | null {
   if (!existsSync(ctx.dbPath)) return null;
   return withDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs }, (db) => {
+    // Stamped before reading: a write by another process while this one reads (a gate repairing
+    // at the same time) changes the stamp, so the verdict is never reused for a file it did not see.
+    const stamp = databaseStamp(ctx.dbPath);
     const integrity = check ? quickCheck(db, ctx) : null;
     if (integrity && !integrity.ok) refuseDamaged(ctx, integrity);
-    return { integrity, verdict: verdictOf(db, ctx, integrity), stamp: databaseStamp(ctx.dbPath) };
+    return { integrity, verdict: verdictOf(db, ctx, integrity), stamp };
   });
 }
 
