@@ -126,6 +126,21 @@ describe('salvage reads the damaged file itself', () => {
     expect(sqlite3(out, 'SELECT nfield, typeof(pgno), c0 FROM lost_and_found')).toBe('2|integer|schema_events');
   });
 
+  it('keeps the first of two rows that break a UNIQUE of the expected schema, and puts the other in lost_and_found', async () => {
+    const known = await knownDatabase(300);
+    // A file whose unique index was lost: two items share a name, as only a damaged file can hold.
+    const db = new Database(known.dbPath);
+    db.exec("DROP INDEX items_name; INSERT INTO items (id, name, price) VALUES (100000, 'item 7 — ünïcødé xxxxxxx', 1.5)");
+    db.close();
+    const { report, out } = await salvageOf(known);
+    expectRows(out, 'items', known.intact.get('items')!);
+    expect(report.lostAndFound).toBe(1);
+    expect(sqlite3(out, 'SELECT id, c1, c2, typeof(pgno) FROM lost_and_found')).toBe('100000|item 7 — ünïcødé xxxxxxx|1.5|null');
+    expect(sqlite3(out, "SELECT count(*) FROM sqlite_master WHERE name = 'items_name'")).toBe('1');
+    // The other tables come back whole (events with the row the insert's trigger logged).
+    for (const table of ['events', 'notes']) expectRows(out, table, rowsBySqlite(known.dbPath, table));
+  });
+
   it('reads the committed frames of a WAL beside the file, and not a torn transaction at its end', async () => {
     const schema = knownSchema();
     const dir = tempDir();

@@ -7,10 +7,13 @@ import type { SqlValue } from '../sqlite-file/record';
 import type { Rowid, TableRow } from '../sqlite-file/table-btree';
 import { affinityOf, fitsColumns, type ColumnSlot } from './row-shape';
 
-// The new file, built at the expected schema: tables and unique indexes first (so a row that
-// breaks a UNIQUE is refused as it is inserted, not later), the rows with their rowids, then the
-// other indexes, views and triggers (which must not fire for recovered rows). A row its table
-// refuses, or whose table cannot be told, goes to lost_and_found as the shell's .recover does.
+// The new file, built at the expected schema: the tables first, then the rows their b-trees hold,
+// with their rowids (appended in rowid order, the cheapest way into a b-tree). The unique indexes
+// come next, built in one sorted pass each instead of taking rows in random key order, so that the
+// rows of orphaned leaves (scanned last, where duplicates of live rows come from) are refused as
+// they are inserted. Then the other indexes, views and triggers (which must not fire for recovered
+// rows). A row its table refuses, or whose table cannot be told, goes to lost_and_found as the
+// shell's .recover does.
 
 /** The new file's page cache while it is built: a bound, whatever the size of the damaged file. */
 const BUILD_CACHE_KIB = 16 * 1024;
@@ -22,7 +25,7 @@ export class TargetTable {
   readonly columns: ColumnSlot[];
   /** The column that aliases the rowid (INTEGER PRIMARY KEY), or -1. */
   readonly rowidAlias: number;
-  private readonly rowidName: string;
+  readonly rowidName: string;
   private readonly inserts = new Map<number, { run(...values: unknown[]): { changes: number } }>();
   inserted = 0;
 
@@ -71,9 +74,10 @@ class LostAndFound {
 
   constructor(private readonly db: Connection) {}
 
-  add(rootPage: number | null, row: TableRow): void {
+  /** A row with the root page of its b-tree and the leaf it sat on, where they are known. */
+  add(rootPage: number | null, pgno: number | null, row: Pick<TableRow, 'rowid' | 'values'>): void {
     this.widen(row.values.length);
-    this.insertFor(row.values.length).run(rootPage, row.pgno, row.values.length, asInteger(row.rowid), ...row.values);
+    this.insertFor(row.values.length).run(rootPage, pgno, row.values.length, asInteger(row.rowid), ...row.values);
     this.rows++;
   }
 
@@ -116,8 +120,10 @@ export class SalvageTarget {
   /** Opens the empty file at `path` and creates the tables (with the history tables) and unique indexes of `expected`. */
   static create(path: string, expected: SchemaSnapshot, schema: SchemaDefinition, withLegacyHistory: boolean): SalvageTarget {
     const db = newConnection(path);
-    // A new file nobody reads until it is finished: a cancelled or failed salvage deletes it.
-    db.pragma('journal_mode = OFF');
+    // A new file nobody reads until it is finished: a cancelled or failed salvage deletes it. The
+    // journal is kept in memory, not turned off, so that a statement that fails (a unique index
+    // that two rows break) is rolled back cleanly; pages appended past a commit are never journaled.
+    db.pragma('journal_mode = MEMORY');
     db.pragma('synchronous = OFF');
     db.pragma('locking_mode = EXCLUSIVE');
     // Rows arrive in rowid order, but a UNIQUE index takes them in key order: a fixed cache keeps its pages in memory.
@@ -127,7 +133,6 @@ export class SalvageTarget {
     for (const table of expected.tables.values()) db.exec(table.sql);
     ensureBookkeeping(db, schema);
     if (withLegacyHistory && schema.legacy?.definition) db.exec(schema.legacy.definition);
-    for (const index of expected.indexes.values()) if (index.unique) db.exec(index.sql);
     const names = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'").all() as { name: string }[];
     for (const { name } of names) target.tables.set(name.toLowerCase(), new TargetTable(db, name));
     return target;
@@ -146,12 +151,51 @@ export class SalvageTarget {
   /** Into its table, or, refused there, into lost_and_found. */
   place(table: TargetTable | null, rootPage: number | null, row: TableRow): void {
     if (table?.insert(row)) return;
-    this.lostAndFound.add(rootPage, row);
+    this.lostAndFound.add(rootPage, row.pgno, row);
   }
 
   /** An AUTOINCREMENT counter read from the damaged sqlite_sequence: kept, so no deleted id is handed out again. */
   keepSequence(table: string, seq: bigint): void {
     this.sequences.set(table.toLowerCase(), seq);
+  }
+
+  /**
+   * The unique indexes, once the b-trees' rows are in. Rows of an intact b-tree never break a
+   * UNIQUE, but a damaged file may hold two rows with one key: where an index cannot be built,
+   * its table's rows are put back in rowid order with the index in place, and each row it refuses
+   * goes to lost_and_found (its page is no longer known there).
+   */
+  buildUniqueIndexes(): void {
+    const byTable = new Map<string, string[]>();
+    for (const index of this.expected.indexes.values()) if (index.unique) byTable.set(index.table, [...(byTable.get(index.table) ?? []), index.sql]);
+    for (const [name, indexes] of byTable) {
+      try {
+        this.db.exec(indexes.join(';\n'));
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw err;
+        const table = this.tableFor(name);
+        if (!table) throw err;
+        this.reinsertUnder(table, indexes);
+      }
+    }
+  }
+
+  private reinsertUnder(table: TargetTable, indexes: string[]): void {
+    const name = quote(table.name);
+    // A failed CREATE INDEX is rolled back alone: drop the ones of this table built before it.
+    for (const index of this.expected.indexes.values()) if (index.unique && index.table === table.name.toLowerCase()) this.db.exec(`DROP INDEX IF EXISTS ${quote(index.name)}`);
+    this.db.exec(`CREATE TEMP TABLE warden_salvage_rows AS SELECT rowid AS warden_rowid, * FROM ${name}`);
+    this.db.exec(`DELETE FROM ${name}`);
+    this.db.exec(indexes.join(';\n'));
+    const columns = table.columns.map((c) => quote(c.name));
+    // The INTEGER PRIMARY KEY carries the rowid; a table without one is given it by name.
+    const target = table.rowidAlias >= 0 ? columns : [table.rowidName, ...columns];
+    const source = table.rowidAlias >= 0 ? columns : ['warden_rowid', ...columns];
+    this.db.exec(`INSERT OR IGNORE INTO ${name} (${target.join(', ')}) SELECT ${source.join(', ')} FROM temp.warden_salvage_rows ORDER BY warden_rowid`);
+    table.inserted = (this.db.prepare(`SELECT count(*) AS n FROM ${name}`).get() as { n: number }).n;
+    const refused = this.db.prepare(`SELECT * FROM temp.warden_salvage_rows WHERE warden_rowid NOT IN (SELECT rowid FROM ${name}) ORDER BY warden_rowid`).raw().safeIntegers().all() as SqlValue[][];
+    for (const [rowid, ...values] of refused) this.lostAndFound.add(null, null, { rowid: rowid as bigint, values });
+    this.db.exec('DROP TABLE temp.warden_salvage_rows');
   }
 
   /** The rest of the schema, the counters and the header's marks; the file is then complete. */

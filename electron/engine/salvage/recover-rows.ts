@@ -84,6 +84,8 @@ export async function recoverRows(ctx: EngineContext, source: PageSource, object
       await recoverTable(source, table, target, ledger, stream);
       await stream.pause('recovering rows');
     }
+    target.buildUniqueIndexes();
+    await stream.pause('building unique indexes');
     const orphanedLeaves = await recoverOrphanedLeaves(source, target, ledger, stream);
     return { orphanedLeaves };
   } finally {
