@@ -103,8 +103,12 @@ export const contract = {
   fleetStatus: z.strictObject({ group: z.optional(text(/^[A-Za-z0-9_.-]{1,64}$/, 'a group name')) }),
   /** A byte-for-byte copy of a (damaged) database with its journal or WAL into its backup folder, marked damaged: never restored from. */
   preserveCopy: longOnDatabase,
-  /** Recovers what SQLite can read of a damaged database into a new file the host names beside it; never writes to the damaged one. */
-  salvage: longOnDatabase,
+  /**
+   * Recovers what can be read of a damaged database into a new file the host names beside it; never
+   * writes to the damaged one. recoverFrom: then copies back from that verified backup the rows the
+   * damaged tables lack (salvage and recover rows: the "both" way out).
+   */
+  salvage: z.extend(longOnDatabase, { recoverFrom: z.optional(backupName) }),
   /** `warden serve --fleet FILE`: a rolling migrate of the fleet (a group's only, when given), kept as a job; answers its report when it ends. */
   fleetMigrate: z.strictObject({
     operationId: z.optional(operationId),

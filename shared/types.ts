@@ -762,6 +762,16 @@ export interface SalvagedTable {
   rowsLost: number;
 }
 
+/** Rows copied back into a salvaged file from a verified backup (the "both" way out of a damaged file). */
+export interface SalvageBackupRows {
+  /** The backup the rows came from. */
+  backup: string;
+  /** Per table: rows the backup holds that the salvaged file lacked, and how many were copied. */
+  tables: RecoveredTable[];
+  /** Tables that lost rows but could not be matched by primary key with the backup, and why. */
+  notMatched: { table: string; reason: string }[];
+}
+
 export interface SalvageReport {
   /** The damaged database, never written to. */
   path: string;
@@ -777,6 +787,8 @@ export interface SalvageReport {
   lostAndFound: number;
   /** The backup the counts are set beside (null: no verified backup). */
   comparedWith: string | null;
+  /** Rows copied back from a backup after the salvage (null: not asked for). `salvaged` counts what was read from the damaged file alone. */
+  fromBackup: SalvageBackupRows | null;
   durationMs: number;
   /** Pages of the damaged database (after its WAL's last commit). */
   pageCount: number;

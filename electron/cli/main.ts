@@ -368,9 +368,10 @@ export function buildProgram(): Command {
 
   withCommonOptions(program.command('salvage').description('recover every readable row of a damaged database into a new file at the expected schema, reading the file format itself (no sqlite3 shell needed); never writes to the damaged file or its WAL'))
     .requiredOption('--out <file>', 'the new database file (must not exist)')
-    .action((o: CommonOptions & { out: string }) =>
+    .option('--recover-from <backup>', 'then copy back, from this verified backup (a name from warden backups, or a path), the rows the damaged tables lack: salvage and recover rows in one')
+    .action((o: CommonOptions & { out: string; recoverFrom?: string }) =>
       run(o, async (ctx) => {
-        const report = await salvage(ctx, { out: o.out });
+        const report = await salvage(ctx, { out: o.out, recoverFrom: o.recoverFrom });
         const clean = report.integrity.ok && report.drift.length === 0 && report.lostAndFound === 0 && report.unreadablePages.length === 0 && report.foreignKeyViolations === 0;
         return { document: report, render: renderSalvage, exitCode: clean ? EXIT.ok : EXIT.degraded };
       }),

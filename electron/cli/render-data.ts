@@ -31,6 +31,20 @@ function pagesCell(pages: SalvageReport['unreadablePages'], table: string): stri
   return pages.map((p) => (p.owner === table ? String(p.page) : `${p.page} (${p.owner})`)).join(', ');
 }
 
+/** What the "both" way out added: per table, the backup's rows the salvaged file lacked and how many were copied. */
+function fromBackupLines(report: SalvageReport): string[] {
+  const added = report.fromBackup;
+  if (!added) return [];
+  const copied = added.tables.reduce((n, t) => n + t.copied, 0);
+  return [
+    '',
+    `Then copied back ${copied} row(s) from the backup ${added.backup}, by primary key, into the tables that lost rows (a row deleted after that backup was taken comes back too):`,
+    '',
+    table(['TABLE', 'IN BACKUP', 'MISSING', 'WITHOUT PARENT', 'COPIED'], added.tables.map((t) => [t.table, String(t.inBackup), String(t.missing), String(t.withoutParent), String(t.copied)])),
+    ...added.notMatched.map((n) => `${n.table}: not copied back. ${n.reason}`),
+  ];
+}
+
 export function renderSalvage(report: SalvageReport): string {
   const count = (n: number | null) => (n === null ? '-' : String(n));
   const header = report.comparedWith ? `IN BACKUP ${report.comparedWith}` : 'IN BACKUP (none verified)';
@@ -51,8 +65,11 @@ export function renderSalvage(report: SalvageReport): string {
     '',
     rows,
     report.drift.length ? `\nThe new file differs from the expected schema at ${report.version}:\n\n${problemTable(report.drift)}` : '',
+    ...fromBackupLines(report),
     '',
-    `Choose: keep the salvaged file (move it into place while the service is stopped), restore the backup, or both (recover rows from the backup into the salvaged file).`,
+    report.fromBackup
+      ? `Check the new file, then put it in place of the damaged one while the service is stopped.`
+      : `Choose: keep the salvaged file (move it into place while the service is stopped), restore the backup, or both (run salvage again with --recover-from BACKUP: the rows the damaged tables lack are copied back from that backup).`,
   ];
   return lines.filter((line, k) => line !== '' || lines[k - 1] !== '').join('\n');
 }

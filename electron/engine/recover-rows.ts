@@ -150,7 +150,19 @@ function copyRows(db: Connection, planned: PlannedTable[]): void {
   for (const t of triggers) db.exec(t.sql);
 }
 
-async function trustedBackupPath(ctx: EngineContext, backup: string): Promise<string> {
+/**
+ * Copies into `db` the rows of `table` (and of its children, for the recovered rows) that `backup`
+ * holds and `db` lacks; the caller holds the write transaction. For a database built anew (a
+ * salvaged file), where no backup of it is needed first.
+ */
+export function copyMissingRows(db: Connection, backup: Connection, table: string, backupPath: string): RecoveredTable[] {
+  const planned = planRecovery(db, backup, table, backupPath);
+  copyRows(db, planned);
+  return counts(planned);
+}
+
+/** The path of a backup recover-rows may read: one that verifies, with its manifest, of this application. */
+export async function trustedBackupPath(ctx: EngineContext, backup: string): Promise<string> {
   const exam = await examineBackup(ctx, { backup });
   const v = exam.verification;
   if (!v.ok || !exam.manifest || exam.foreignApplicationId !== null) {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { SalvageReport, SalvagedTable, UnreadablePage } from '../../shared/types';
+import type { SalvageBackupRows, SalvageReport, SalvagedTable, UnreadablePage } from '../../shared/types';
 import { userVersionOf } from './bookkeeping';
 import type { EngineContext } from './context';
 import { WardenError } from './errors';
@@ -14,6 +14,8 @@ import { PageLedger } from './salvage/page-ledger';
 import { readSchemaObjects, recordedVersion } from './salvage/recovered-schema';
 import { markPagesWithoutData, recoverRows } from './salvage/recover-rows';
 import { openPageSource, type PageSource } from './sqlite-file/page-source';
+import { trustedBackupPath } from './recover-rows';
+import { copyRowsFromBackup, tablesThatLostRows } from './salvage/rows-from-backup';
 import { driftOf } from './status';
 import { foreignKeyViolations } from './write-transaction';
 import { fileModeFor } from './private-files';
@@ -27,6 +29,8 @@ import { fileModeFor } from './private-files';
 export interface SalvageOptions {
   /** The new database file; it must not exist. */
   out: string;
+  /** A verified backup (name or path) to copy back, by primary key, the rows the damaged tables lack. */
+  recoverFrom?: string;
 }
 
 function countRows(db: Connection): Map<string, number> {
@@ -112,11 +116,11 @@ function tablesOf(rows: Map<string, number>, backup: { rows: Map<string, number>
 }
 
 /** The new file checked as any database is: integrity, foreign keys, drift from the expected schema. */
-function checkNewFile(ctx: EngineContext, stagedPath: string, out: string, account: Account, source: PageSource, startedAt: number): SalvageReport {
+function checkNewFile(ctx: EngineContext, stagedPath: string, out: string, account: Account, source: PageSource, startedAt: number, fromBackup: Recovered | null): SalvageReport {
   ctx.onProgress?.({ operation: 'salvage', phase: 'checking the new file', done: source.pageCount, total: source.pageCount, unit: 'pages', pageSize: source.pageSize });
   const db = openDatabase(stagedPath, { mode: 'read' });
   try {
-    const rows = countRows(db);
+    const rows = fromBackup?.salvagedRows ?? countRows(db);
     const backup = newestVerifiedBackupRows(ctx);
     const unreadable: UnreadablePage[] = [...account.ledger.unreadable].sort((a, b) => a.page - b.page);
     return {
@@ -128,6 +132,7 @@ function checkNewFile(ctx: EngineContext, stagedPath: string, out: string, accou
       tables: tablesOf(rows, backup, account.ledger),
       lostAndFound: rows.get('lost_and_found') ?? 0,
       comparedWith: backup?.name ?? null,
+      fromBackup: fromBackup?.rows ?? null,
       durationMs: Math.round(performance.now() - startedAt),
       pageCount: source.pageCount,
       pagesRead: account.ledger.pagesRead,
@@ -142,6 +147,19 @@ function checkNewFile(ctx: EngineContext, stagedPath: string, out: string, accou
   }
 }
 
+interface Recovered {
+  rows: SalvageBackupRows;
+  /** Rows per table as salvage read them, before the backup's were added. */
+  salvagedRows: Map<string, number>;
+}
+
+/** The "both" way out: the rows the damaged tables lack, copied back from the verified backup into the new file before it is checked. */
+function addRowsFromBackup(ctx: EngineContext, stagedPath: string, backupPath: string, account: Account, source: PageSource): Recovered {
+  ctx.onProgress?.({ operation: 'salvage', phase: 'copying rows back from the backup', done: source.pageCount, total: source.pageCount, unit: 'pages', pageSize: source.pageSize });
+  const salvagedRows = withDatabase(stagedPath, { mode: 'read' }, countRows);
+  return { salvagedRows, rows: copyRowsFromBackup(stagedPath, backupPath, tablesThatLostRows(account.ledger)) };
+}
+
 /**
  * Recovers every readable row of a damaged database into `out` (a new file, given the damaged
  * file's permissions), then checks it and sets its rows per table beside the newest verified
@@ -153,10 +171,13 @@ export async function salvage(ctx: EngineContext, options: SalvageOptions): Prom
   const source = openDamaged(ctx.dbPath);
   try {
     checkOutPath(out);
+    // The backup is judged before the long work, so that one that cannot be trusted costs nothing.
+    const backupPath = options.recoverFrom === undefined ? null : await trustedBackupPath(ctx, options.recoverFrom);
     const staged = stageBeside(out, fileModeFor(ctx.dbPath));
     try {
       const account = await rebuild(ctx, source, staged.path);
-      const report = checkNewFile(ctx, staged.path, out, account, source, startedAt);
+      const fromBackup = backupPath === null ? null : addRowsFromBackup(ctx, staged.path, backupPath, account, source);
+      const report = checkNewFile(ctx, staged.path, out, account, source, startedAt, fromBackup);
       if (ctx.signal?.aborted) throw new WardenError('CANCELLED', 'Salvage was cancelled; the unfinished new file was removed and the damaged file was only read.', 'Run it again when you are ready.');
       staged.publish();
       return report;

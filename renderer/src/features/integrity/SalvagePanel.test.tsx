@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { SalvageReport } from '../../../../shared/types';
 import { ApiError } from '../../api/api-error';
 import { createFakeApi } from '../../test/fake-api';
-import { DAMAGED_STATUS, statusReport } from '../../test/fixtures';
+import { backupInfo, DAMAGED_STATUS, statusReport } from '../../test/fixtures';
 import { renderConsole } from '../../test/render-console';
 import { IntegrityView } from './IntegrityView';
 
@@ -27,6 +27,7 @@ const REPORT: SalvageReport = {
   ],
   lostAndFound: 12,
   comparedWith: 'conversation_files-manual-1.sqlite',
+  fromBackup: null,
   durationMs: 820,
   pageCount: 400,
   pagesRead: 398,
@@ -62,6 +63,36 @@ describe('Salvage in the Integrity view', () => {
     // The console's own words, never a command line.
     expect(panel.textContent).toContain(`open the salvaged file in this console (it is ${REPORT.out}), then copy the backup's missing rows into it with Recover rows`);
     expect(panel.textContent).not.toMatch(/warden \w/);
+  });
+
+  it('offers both ways at once where a verified backup exists: salvage, then the rows the damaged tables lack copied back from it', async () => {
+    const newest = backupInfo({ name: 'conversation_files-manual-1.sqlite' });
+    const both: SalvageReport = {
+      ...REPORT,
+      fromBackup: {
+        backup: '/srv/chat/conversation_files.db.backups/conversation_files-manual-1.sqlite',
+        tables: [{ table: 'conversation_files', inBackup: 1000, missing: 60, withoutParent: 0, copied: 60 }],
+        notMatched: [{ table: 'notes', reason: 'Table notes has no primary key the backup shares, so its rows cannot be matched.' }],
+      },
+    };
+    const api = createFakeApi({ status: () => DAMAGED_STATUS, backups: () => [backupInfo({ name: 'damaged-copy.sqlite', damaged: true, verified: null }), newest], salvage: () => both });
+    renderConsole(<IntegrityView db="main" />, { api });
+    const panel = (await screen.findByRole('heading', { name: 'Salvage' })).closest('section') as HTMLElement;
+    fireEvent.click(await within(panel).findByRole('button', { name: 'Salvage, then copy rows back from the backup' }));
+    const copied = await within(panel).findByRole('table', { name: 'Rows copied back from the backup' });
+    expect(api.salvage).toHaveBeenCalledWith({ db: 'main', operationId: expect.stringMatching(/^op-/), recoverFrom: newest.name });
+    expect(within(copied).getAllByRole('row').map((r) => within(r).queryAllByRole('cell').map((c) => c.textContent))).toEqual([[], ['conversation_files', (1000).toLocaleString(), '60', '0', '60']]);
+    expect(panel.textContent).toContain('Then 60 rows the damaged tables lacked were copied back from the backup');
+    expect(panel.textContent).toContain('notes: not copied back. Table notes has no primary key');
+    expect(panel.textContent).not.toContain('Choose: keep the salvaged file');
+  });
+
+  it('offers salvage alone where no backup verified', async () => {
+    const api = createFakeApi({ status: () => DAMAGED_STATUS, backups: () => [backupInfo({ verified: { ok: false, level: 'quick', at: '2025-03-01T10:00:01.000Z', messages: ['altered'] } })] });
+    renderConsole(<IntegrityView db="main" />, { api });
+    const panel = (await screen.findByRole('heading', { name: 'Salvage' })).closest('section') as HTMLElement;
+    await waitFor(() => expect(api.backups).toHaveBeenCalled());
+    expect(within(panel).queryByRole('button', { name: 'Salvage, then copy rows back from the backup' })).toBeNull();
   });
 
   it('has no dead end: a failure is shown as the error it is, and Salvage can be pressed again', async () => {

@@ -6,6 +6,7 @@ import { OperationProgress } from '../../components/OperationProgress';
 import { Panel } from '../../components/Panel';
 import { formatCount, formatDuration, plural } from '../../lib/format';
 import { hrefFor } from '../../lib/routes';
+import { useBackups } from '../../queries/backups';
 import { useSalvage } from './integrity-queries';
 
 function count(n: number | null): string {
@@ -59,6 +60,48 @@ function Summary({ report }: { report: SalvageReport }) {
   );
 }
 
+/** The "both" way out: the backup's rows the salvaged file lacked, copied back per table. */
+function FromBackup({ report }: { report: SalvageReport }) {
+  const added = report.fromBackup;
+  if (!added) return null;
+  const copied = added.tables.reduce((n, t) => n + t.copied, 0);
+  return (
+    <>
+      <p>
+        Then {plural(copied, 'row')} the damaged tables lacked {copied === 1 ? 'was' : 'were'} copied back from the backup <span className="mono">{added.backup}</span>, matched by
+        primary key (a row deleted after that backup was taken comes back too):
+      </p>
+      <table className="data-table" aria-label="Rows copied back from the backup">
+        <thead>
+          <tr>
+            <th>Table</th>
+            <th className="number">In backup</th>
+            <th className="number">Missing</th>
+            <th className="number">Without parent</th>
+            <th className="number">Copied</th>
+          </tr>
+        </thead>
+        <tbody>
+          {added.tables.map((t) => (
+            <tr key={t.table}>
+              <td className="mono">{t.table}</td>
+              <td className="number">{formatCount(t.inBackup)}</td>
+              <td className="number">{formatCount(t.missing)}</td>
+              <td className="number">{formatCount(t.withoutParent)}</td>
+              <td className="number">{formatCount(t.copied)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {added.notMatched.map((n) => (
+        <p key={n.table}>
+          <span className="mono">{n.table}</span>: not copied back. {n.reason}
+        </p>
+      ))}
+    </>
+  );
+}
+
 /** Each table's rows in the new file beside the newest verified backup's, its unreadable pages, and what to do next. */
 function SalvageOutcome({ db, report }: { db: string; report: SalvageReport }) {
   const short = report.tables.filter((t) => t.inBackup !== null && (t.salvaged ?? 0) < t.inBackup);
@@ -96,6 +139,12 @@ function SalvageOutcome({ db, report }: { db: string; report: SalvageReport }) {
           Page <span className="mono">{p.page}</span> of the schema ({p.owner}) could not be read: {p.reason}.
         </p>
       ))}
+      <FromBackup report={report} />
+      {report.fromBackup ? (
+        <p>
+          Open the salvaged file in this console (it is <code>{report.out}</code>) to check it, then put it in place of the damaged one while the service is stopped.
+        </p>
+      ) : (
       <p>
         {report.comparedWith
           ? short.length
@@ -103,8 +152,10 @@ function SalvageOutcome({ db, report }: { db: string; report: SalvageReport }) {
             : 'No table has fewer rows than the backup. '
           : 'There is no verified backup to compare with. '}
         Choose: keep the salvaged file (move it into place while the service is stopped), <a href={hrefFor(db, 'backups')}>restore the backup</a>, or both: open
-        the salvaged file in this console (it is <code>{report.out}</code>), then copy the backup&apos;s missing rows into it with Recover rows on its Integrity view.
+        the salvaged file in this console (it is <code>{report.out}</code>), then copy the backup&apos;s missing rows into it with Recover rows on its Integrity view — or
+        salvage again with the backup&apos;s rows copied back in the same job.
       </p>
+      )}
     </div>
   );
 }
@@ -116,16 +167,32 @@ function SalvageOutcome({ db, report }: { db: string; report: SalvageReport }) {
  */
 export function SalvagePanel({ db }: { db: string }) {
   const salvage = useSalvage(db);
+  const backup = useBackups(db).data?.find((b) => b.verified?.ok && !b.damaged);
   return (
     <Panel
       title="Salvage"
       subtitle="For a file damaged beyond repair: a new file with every row that can still be read."
-      actions={<Button onClick={() => salvage.start(undefined)} busy={salvage.isRunning}>Salvage into a new file</Button>}
+      actions={
+        <>
+          <Button onClick={() => salvage.start(undefined)} busy={salvage.isRunning}>Salvage into a new file</Button>
+          {backup && (
+            <Button onClick={() => salvage.start(backup.name)} disabled={salvage.isRunning} title={`Salvage, then copy back from ${backup.name} the rows the damaged tables lack`}>
+              Salvage, then copy rows back from the backup
+            </Button>
+          )}
+        </>
+      }
     >
       {!salvage.isRunning && !salvage.result && salvage.error == null && (
         <p className="muted">
           The new file goes beside this one, named with the time; this file and its WAL are only read. Restoring the newest verified backup is usually the better way back:
           salvage is for the rows written since that backup.
+          {backup && (
+            <>
+              {' '}Or both: salvage, then copy back from <span className="mono">{backup.name}</span> the rows the damaged tables lack (matched by primary key; a row deleted
+              after that backup comes back too).
+            </>
+          )}
         </p>
       )}
       {salvage.isRunning && <OperationProgress title="Salvaging" operationId={salvage.operationId} onCancel={salvage.cancel} cancelling={salvage.isCancelling} />}

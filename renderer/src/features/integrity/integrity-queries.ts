@@ -53,6 +53,7 @@ export function useRepairPlan(db: string, enabled: boolean) {
 /** Recovers what can be read into a new file beside the database; the database itself is only read. */
 export function useSalvage(db: string) {
   const api = useApi();
-  return useLongOperation({ db, kind: 'salvage', run: (_: void, operationId) => api.salvage({ db, operationId }), varsOf: () => undefined });
+  // recoverFrom: the backup to copy the damaged tables' missing rows back from (the "both" way out); undefined: salvage alone.
+  return useLongOperation({ db, kind: 'salvage', run: (recoverFrom: string | undefined, operationId) => api.salvage({ db, operationId, recoverFrom }), varsOf: () => undefined });
 }
 
