@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { chmodSync, copyFileSync, existsSync, readdirSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Progress, SalvageReport } from '../../shared/types';
@@ -245,5 +246,42 @@ describe('salvage reads the damaged file itself', () => {
     expect(files).toBeLessThanOrEqual(2000);
     expect(report.unreadablePages.length).toBeGreaterThan(0);
     expect(report.unreadablePages.every((p) => p.owner && p.reason)).toBe(true);
+  });
+});
+
+describe('salvage beside a hot rollback journal', () => {
+  /** A write transaction the sqlite3 shell had half written to the file (a tiny cache spills its pages) when it was killed. */
+  async function interruptedWrite(dbPath: string): Promise<void> {
+    const shell = spawn('sqlite3', [dbPath], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const ready = new Promise<void>((resolve) => shell.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve()));
+    shell.stdin.write("PRAGMA cache_size = 2; BEGIN; UPDATE items SET name = name || ' changed', note = 'overwritten'; DELETE FROM events WHERE rowid % 3 = 0; SELECT 'ready';\n");
+    await ready;
+    const exited = new Promise((resolve) => shell.on('exit', resolve));
+    shell.kill('SIGKILL');
+    await exited;
+  }
+
+  it('reads the pages the interrupted write changed from the journal: the new file holds the last committed rows, and nothing is written', async () => {
+    const known = await knownDatabase(2000);
+    await interruptedWrite(known.dbPath);
+    const journal = `${known.dbPath}-journal`;
+    expect(statSync(journal).size).toBeGreaterThan(0);
+    // Without its journal the file holds half a transaction: what salvage must not give back.
+    const alone = join(tempDir(), 'alone.db');
+    copyFileSync(known.dbPath, alone);
+    expect(rowsBySqlite(alone, 'items')).not.toEqual(known.intact.get('items'));
+
+    const journalBefore = sha256File(journal);
+    const { report, out } = await salvageOf(known);
+    for (const table of KNOWN_TABLES) expectRows(out, table, known.intact.get(table)!);
+    expect(report.notes.join(' ')).toMatch(/hot -journal lay beside the damaged file.*read from it/);
+    expect(sha256File(journal)).toBe(journalBefore);
+    // The referee: SQLite itself, rolling the journal back on a copy of both files.
+    const copy = join(tempDir(), 'rolled-back.db');
+    copyFileSync(known.dbPath, copy);
+    copyFileSync(journal, `${copy}-journal`);
+    expect(sqlite3(copy, 'PRAGMA integrity_check')).toBe('ok'); // the shell opens it for writing, and plays the journal back
+    expect(existsSync(`${copy}-journal`)).toBe(false);
+    for (const table of KNOWN_TABLES) expectRows(out, table, rowsBySqlite(copy, table));
   });
 });

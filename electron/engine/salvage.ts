@@ -66,8 +66,10 @@ function stampFor(ctx: EngineContext, source: PageSource, version: string): Stam
 
 function headerNotes(source: PageSource, recorded: string | null, version: string, dbPath: string): string[] {
   const notes: string[] = [];
-  if (existsSync(`${dbPath}-journal`)) {
-    notes.push(`A -journal lies beside the damaged file (a write that was interrupted): it was not applied, so pages that write had changed were read as they are in the file.`);
+  if (source.journalPages > 0) {
+    notes.push(`A hot -journal lay beside the damaged file (a write that was interrupted): the original content of the ${source.journalPages} page(s) that write had changed was read from it, as SQLite's rollback would put it back, so the new file holds the last committed state. The file and its journal were only read.`);
+  } else if (existsSync(`${dbPath}-journal`)) {
+    notes.push(`A -journal lies beside the damaged file, but it holds nothing to play back (no valid header or page record), so every page was read from the file.`);
   }
   if (!source.headerReadable) {
     notes.push(`Page 1 (the header and the start of the schema) could not be read: the page size was taken as ${source.pageSize} bytes from the pages themselves, the freelist is unknown, and every table leaf was matched to its table by shape.`);

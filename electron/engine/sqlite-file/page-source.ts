@@ -1,12 +1,15 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { parseBtreePage } from './btree-page';
 import { assumedHeader, HEADER_BYTES, parseHeader, type DatabaseHeader } from './header';
+import { openHotJournal, type HotJournal } from './journal';
 import { readWalIndex, type WalIndex } from './wal';
 
 // The pages of a database as a reader sees them (fileformat2 §4.4 "Reader Algorithm"): each page
-// from the main file unless the WAL beside it holds a committed newer copy. Both files are opened
-// read-only by file descriptor: no SQLite connection, so nothing beside the file is created or
-// changed (no -shm, no checkpoint, no hot-journal rollback).
+// from the main file unless the WAL beside it holds a committed newer copy, or a hot rollback
+// journal beside it holds the page's content from before an interrupted write (what SQLite's
+// rollback would put back). Every file is opened read-only by file descriptor: no SQLite
+// connection, so nothing beside the file is created or changed (no -shm, no checkpoint, and the
+// hot journal is read in place, never played back into the file).
 
 export interface PageReader {
   readonly pageSize: number;
@@ -21,6 +24,8 @@ export interface PageSource extends PageReader {
   /** Whether page 1 held a valid header; when not, the page size was inferred from the pages. */
   headerReadable: boolean;
   wal: WalIndex | null;
+  /** Pages read from a hot rollback journal instead of the file (0: none). */
+  journalPages: number;
   close(): void;
 }
 
@@ -79,13 +84,20 @@ class FilePageSource implements PageSource {
   constructor(
     private readonly fd: number,
     private readonly walFile: { fd: number; index: WalIndex } | null,
+    private readonly journal: HotJournal | null,
     private readonly fileSize: number,
     header: DatabaseHeader | null,
     pageSize: number,
   ) {
     this.headerReadable = header !== null;
     this.header = header ?? assumedHeader(pageSize);
-    this.pageCount = this.walFile?.index.databasePages ?? this.header.pageCount ?? Math.floor(fileSize / pageSize);
+    const pages = this.walFile?.index.databasePages ?? this.header.pageCount ?? Math.floor(fileSize / pageSize);
+    // A rollback truncates the file to its size before the interrupted transaction.
+    this.pageCount = journal ? Math.min(pages, journal.databasePages) : pages;
+  }
+
+  get journalPages(): number {
+    return this.journal?.pageOffsets.size ?? 0;
   }
 
   get pageSize(): number {
@@ -104,6 +116,8 @@ class FilePageSource implements PageSource {
     if (pgno < 1 || pgno > this.pageCount) return null;
     const walOffset = this.walFile?.index.pageOffsets.get(pgno);
     if (walOffset !== undefined && this.walFile) return readAt(this.walFile.fd, this.pageSize, walOffset);
+    const journalOffset = this.journal?.pageOffsets.get(pgno);
+    if (journalOffset !== undefined && this.journal) return readAt(this.journal.fd, this.pageSize, journalOffset);
     const position = (pgno - 1) * this.pageSize;
     return position + this.pageSize <= this.fileSize ? readAt(this.fd, this.pageSize, position) : null;
   }
@@ -111,6 +125,7 @@ class FilePageSource implements PageSource {
   close(): void {
     closeSync(this.fd);
     if (this.walFile) closeSync(this.walFile.fd);
+    if (this.journal) closeSync(this.journal.fd);
   }
 }
 
@@ -123,10 +138,6 @@ export function openPageSource(path: string): PageSource | null {
   const fd = openSync(path, 'r');
   const fileSize = fstatSync(fd).size;
   const walFile = openWal(path);
-  const firstPage = (size: number) => {
-    const offset = walFile?.index.pageOffsets.get(1);
-    return offset !== undefined && walFile ? readAt(walFile.fd, size, offset) : readAt(fd, Math.min(size, fileSize), 0);
-  };
   const onDisk = fileSize >= HEADER_BYTES ? parseHeader(readAt(fd, HEADER_BYTES, 0)!) : null;
   const pageSize = walFile?.index.pageSize ?? onDisk?.pageSize ?? inferPageSize(fd, fileSize);
   if (pageSize === null) {
@@ -134,7 +145,16 @@ export function openPageSource(path: string): PageSource | null {
     if (walFile) closeSync(walFile.fd);
     return null;
   }
-  const newest = firstPage(pageSize);
+  // A database in WAL mode has no rollback journal to play back.
+  const journal = walFile ? null : openHotJournal(path, pageSize);
+  const firstPage = () => {
+    const walOffset = walFile?.index.pageOffsets.get(1);
+    if (walOffset !== undefined && walFile) return readAt(walFile.fd, pageSize, walOffset);
+    const journalOffset = journal?.pageOffsets.get(1);
+    if (journalOffset !== undefined && journal) return readAt(journal.fd, pageSize, journalOffset);
+    return readAt(fd, Math.min(pageSize, fileSize), 0);
+  };
+  const newest = firstPage();
   const header = newest ? parseHeader(newest) : null;
-  return new FilePageSource(fd, walFile, fileSize, header && header.pageSize === pageSize ? header : null, pageSize);
+  return new FilePageSource(fd, walFile, journal, fileSize, header && header.pageSize === pageSize ? header : null, pageSize);
 }
