@@ -4,6 +4,7 @@ import type { SchemaSnapshot } from '../introspect';
 import type { SchemaDefinition } from '../schema-folder';
 import { newConnection } from '../sqlite-addon';
 import type { SqlValue } from '../sqlite-file/record';
+import type { IndexEntry } from '../sqlite-file/index-btree';
 import type { Rowid, TableRow } from '../sqlite-file/table-btree';
 import { affinityOf, fitsColumns, type ColumnSlot } from './row-shape';
 
@@ -26,6 +27,10 @@ export class TargetTable {
   /** The column that aliases the rowid (INTEGER PRIMARY KEY), or -1. */
   readonly rowidAlias: number;
   readonly rowidName: string;
+  readonly withoutRowid: boolean;
+  /** A WITHOUT ROWID table's columns in the order of its b-tree's records. */
+  private readonly entryOrder: string[];
+  private readonly entryInserts = new Map<number, { run(...values: unknown[]): { changes: number } }>();
   private readonly inserts = new Map<number, { run(...values: unknown[]): { changes: number } }>();
   inserted = 0;
 
@@ -34,8 +39,9 @@ export class TargetTable {
     // SQLite lets a non-integer PRIMARY KEY hold NULL, but no application stores one: for telling tables apart it counts as NOT NULL.
     this.columns = info.map((c) => ({ name: c.name, affinity: affinityOf(c.type), notNull: c.required === 1 || c.pk > 0 }));
     const keys = info.filter((c) => c.pk > 0);
-    const withoutRowid = /\bWITHOUT\s+ROWID\b/i.test((db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) as { sql: string }).sql);
-    this.rowidAlias = keys.length === 1 && keys[0].type.toUpperCase() === 'INTEGER' && !withoutRowid ? info.indexOf(keys[0]) : -1;
+    this.withoutRowid = (db.prepare("SELECT wr FROM pragma_table_list WHERE schema = 'main' AND name = ?").get(name) as { wr: number } | undefined)?.wr === 1;
+    this.entryOrder = [...keys.sort((a, b) => a.pk - b.pk), ...info.filter((c) => c.pk === 0)].map((c) => c.name);
+    this.rowidAlias = keys.length === 1 && keys[0].type.toUpperCase() === 'INTEGER' && !this.withoutRowid ? info.indexOf(keys[0]) : -1;
     const names = new Set(info.map((c) => c.name.toLowerCase()));
     this.rowidName = ['rowid', '_rowid_', 'oid'].find((n) => !names.has(n)) ?? 'rowid';
   }
@@ -49,6 +55,21 @@ export class TargetTable {
     if (row.values.length > this.columns.length || (this.rowidAlias >= 0 && row.values.length > this.rowidAlias && row.values[this.rowidAlias] !== null)) return false;
     const values = row.values.filter((_, k) => k !== this.rowidAlias);
     const changes = this.insertFor(row.values.length).run(asInteger(row.rowid), ...values).changes;
+    this.inserted += changes;
+    return changes === 1;
+  }
+
+  /** A WITHOUT ROWID table's row, its values in the order its b-tree keeps them: the primary key's columns, then the others. */
+  insertEntry(values: SqlValue[]): boolean {
+    if (!this.withoutRowid || values.length > this.entryOrder.length) return false;
+    // A record written before an ADD COLUMN has fewer values: the rest take their default.
+    let insert = this.entryInserts.get(values.length);
+    if (!insert) {
+      const names = this.entryOrder.slice(0, values.length).map((c) => quote(c));
+      insert = this.db.prepare(`INSERT OR IGNORE INTO ${quote(this.name)} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`);
+      this.entryInserts.set(values.length, insert);
+    }
+    const changes = insert.run(...values).changes;
     this.inserted += changes;
     return changes === 1;
   }
@@ -75,9 +96,9 @@ class LostAndFound {
   constructor(private readonly db: Connection) {}
 
   /** A row with the root page of its b-tree and the leaf it sat on, where they are known. */
-  add(rootPage: number | null, pgno: number | null, row: Pick<TableRow, 'rowid' | 'values'>): void {
+  add(rootPage: number | null, pgno: number | null, row: { rowid: Rowid | null; values: SqlValue[] }): void {
     this.widen(row.values.length);
-    this.insertFor(row.values.length).run(rootPage, pgno, row.values.length, asInteger(row.rowid), ...row.values);
+    this.insertFor(row.values.length).run(rootPage, pgno, row.values.length, row.rowid === null ? null : asInteger(row.rowid), ...row.values);
     this.rows++;
   }
 
@@ -144,8 +165,15 @@ export class SalvageTarget {
 
   /** The one table every row of an orphaned leaf fits, or null where none or several do. */
   matchShape(rows: TableRow[]): TargetTable | null {
-    const fitting = [...this.tables.values()].filter((t) => rows.every((r) => t.fits(r.values)));
+    // A WITHOUT ROWID table has no table leaves: an orphaned one is never its.
+    const fitting = [...this.tables.values()].filter((t) => !t.withoutRowid && rows.every((r) => t.fits(r.values)));
     return fitting.length === 1 ? fitting[0] : null;
+  }
+
+  /** A WITHOUT ROWID table's row into its table, or, refused there (or its table unknown), into lost_and_found without a rowid. */
+  placeEntry(table: TargetTable | null, rootPage: number, entry: IndexEntry): void {
+    if (table?.insertEntry(entry.values)) return;
+    this.lostAndFound.add(table ? null : rootPage, entry.pgno, { rowid: null, values: entry.values });
   }
 
   /** Into its table, or, refused there, into lost_and_found. */

@@ -19,7 +19,7 @@ export interface Owner {
 export interface LostRow {
   table: string | null;
   pgno: number;
-  rowid: Rowid;
+  rowid: Rowid | null;
   brokenPage: number;
   reason: string;
 }

@@ -1,5 +1,5 @@
 import type { EngineContext } from '../context';
-import { walkIndexBtree } from '../sqlite-file/index-btree';
+import { walkIndexBtree, walkIndexEntries } from '../sqlite-file/index-btree';
 import { forEachFreelistPage } from '../sqlite-file/freelist';
 import { lockBytePage, type PageSource } from '../sqlite-file/page-source';
 import { isPointerMapPage } from '../sqlite-file/pointer-map';
@@ -29,7 +29,16 @@ export function markPagesWithoutData(source: PageSource, ledger: PageLedger): st
   return notes;
 }
 
+/** A WITHOUT ROWID table's rows: the entries of its index b-tree, the primary key's columns first. */
+async function recoverWithoutRowid(source: PageSource, object: RecoveredObject, target: SalvageTarget, ledger: PageLedger, stream: RowStream): Promise<void> {
+  const table = target.tableFor(object.name) ?? null;
+  for (const entry of walkIndexEntries(source, object.rootPage, source.header.encoding, ledger.walkOf({ name: object.name, kind: 'table', table: object.name }))) {
+    await stream.placeEntry(table, object.rootPage, entry);
+  }
+}
+
 async function recoverTable(source: PageSource, object: RecoveredObject, target: SalvageTarget, ledger: PageLedger, stream: RowStream): Promise<void> {
+  if (object.withoutRowid) return recoverWithoutRowid(source, object, target, ledger, stream);
   const owner = { name: object.name, kind: 'table' as const, table: object.name };
   const rows = walkTableBtree(source, object.rootPage, source.header.encoding, ledger.walkOf(owner));
   const name = object.name.toLowerCase();

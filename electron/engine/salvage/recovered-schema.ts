@@ -13,7 +13,12 @@ export interface RecoveredObject {
   name: string;
   table: string;
   rootPage: number;
+  /** A WITHOUT ROWID table: its rows are in an index b-tree. */
+  withoutRowid: boolean;
 }
+
+/** A table's options follow its column list's closing parenthesis: `) WITHOUT ROWID`, `) STRICT, WITHOUT ROWID`. */
+const declaresWithoutRowid = (sql: unknown) => typeof sql === 'string' && /\bWITHOUT\s+ROWID\b/i.test(sql.slice(sql.lastIndexOf(')') + 1));
 
 const SCHEMA_OWNER = { name: 'sqlite_schema', kind: 'schema', table: null } as const;
 
@@ -22,10 +27,10 @@ export function readSchemaObjects(source: PageSource, ledger: PageLedger): Recov
   if (!source.headerReadable) return [];
   const objects: RecoveredObject[] = [];
   for (const row of walkTableBtree(source, 1, source.header.encoding, ledger.walkOf(SCHEMA_OWNER))) {
-    const [type, name, table, rootPage] = row.values;
+    const [type, name, table, rootPage, sql] = row.values;
     if ((type !== 'table' && type !== 'index') || typeof name !== 'string' || typeof table !== 'string' || typeof rootPage !== 'bigint') continue;
     if (rootPage < 2n || rootPage > BigInt(source.pageCount)) continue;
-    objects.push({ type, name, table, rootPage: Number(rootPage) });
+    objects.push({ type, name, table, rootPage: Number(rootPage), withoutRowid: type === 'table' && declaresWithoutRowid(sql) });
   }
   return objects;
 }

@@ -1,5 +1,6 @@
 import type { EngineContext } from '../context';
 import { WardenError } from '../errors';
+import type { IndexEntry } from '../sqlite-file/index-btree';
 import type { TableRow } from '../sqlite-file/table-btree';
 import type { SalvageTarget, TargetTable } from './new-file';
 import type { PageLedger } from './page-ledger';
@@ -25,6 +26,11 @@ export class RowStream {
 
   async place(table: TargetTable | null, rootPage: number | null, row: TableRow): Promise<void> {
     this.target.place(table, rootPage, row);
+    if (++this.sinceCommit >= ROWS_PER_BATCH) await this.pause('recovering rows');
+  }
+
+  async placeEntry(table: TargetTable | null, rootPage: number, entry: IndexEntry): Promise<void> {
+    this.target.placeEntry(table, rootPage, entry);
     if (++this.sinceCommit >= ROWS_PER_BATCH) await this.pause('recovering rows');
   }
 

@@ -26,8 +26,8 @@ export interface WalkLedger {
   /** A page a b-tree points at that does not parse as a page of that b-tree. */
   unreadable(pgno: number, reason: string): void;
   overflowPage(pgno: number): void;
-  /** A row on a readable leaf whose payload could not be read whole (a broken overflow chain). */
-  lostRow(pgno: number, rowid: Rowid, brokenPage: number, reason: string): void;
+  /** A row on a readable page whose payload could not be read whole (a broken overflow chain); a WITHOUT ROWID table's rows have no rowid. */
+  lostRow(pgno: number, rowid: Rowid | null, brokenPage: number, reason: string): void;
 }
 
 interface LeafCell {
