@@ -36,7 +36,7 @@ describe('fleet compare against a hostile agent', () => {
       });
     });
     await new Promise<void>((resolve) => agent.listen(0, '127.0.0.1', resolve));
-    process.env.HOSTILE_AGENT_TOKEN = 'a-token-for-the-hostile-agent';
+    process.env.WARDEN_HOSTILE_AGENT_TOKEN = 'a-token-for-the-hostile-agent';
   });
   afterAll(() => {
     agent.close();
@@ -45,7 +45,7 @@ describe('fleet compare against a hostile agent', () => {
 
   const compareWithHostile = () => {
     const fleet = parseFleet({ deployments: [
-      { name: 'hostile', url: `http://127.0.0.1:${(agent.address() as AddressInfo).port}`, tokenEnv: 'HOSTILE_AGENT_TOKEN' },
+      { name: 'hostile', url: `http://127.0.0.1:${(agent.address() as AddressInfo).port}`, tokenEnv: 'WARDEN_HOSTILE_AGENT_TOKEN' },
       { name: 'local', file: 'local.db' },
     ] }, join(dir, 'fleet.json'));
     return compareDeployments(fleet.deployments[0], fleet.deployments[1], { defaultSchemaDir: SHIPPED_SCHEMA_DIR }).then(() => null, (err: unknown) => err);
@@ -73,7 +73,7 @@ describe('fleet compare against a hostile agent', () => {
     objects = [{ type: 'table', name: 'a', table: 'a', sql: 'CREATE TABLE a(x)' }, { type: 'index', name: 'i', table: 'a', sql: script }];
     const before = sha256File(victim);
     const fleet = parseFleet({ deployments: [
-      { name: 'hostile', url: `http://127.0.0.1:${(agent.address() as AddressInfo).port}`, tokenEnv: 'HOSTILE_AGENT_TOKEN' },
+      { name: 'hostile', url: `http://127.0.0.1:${(agent.address() as AddressInfo).port}`, tokenEnv: 'WARDEN_HOSTILE_AGENT_TOKEN' },
       { name: 'local', file: 'local.db' },
     ] }, join(dir, 'fleet.json'));
     const refused = await compareDeployments(fleet.deployments[0], fleet.deployments[1], { defaultSchemaDir: SHIPPED_SCHEMA_DIR }).then(() => null, (err: unknown) => err);

@@ -105,7 +105,7 @@ export interface Endpoint {
   /** The Host header the agent expects (its own address: it refuses others, against DNS rebinding). */
   host: string;
   token: string;
-  /** Where the token came from, for messages ("the environment variable VM1_TOKEN"); never the token. */
+  /** Where the token came from, for messages ("the environment variable WARDEN_VM1_TOKEN"); never the token. */
   tokenFrom: string;
   /** For messages. */
   address: string;
