@@ -2,14 +2,20 @@ import type { HealthStatus } from './types';
 
 // What the fleet commands report, shared by the CLI and the console's fleet view.
 
-/** A deployment's state: a database status, or `unreachable` (it could not be asked; `reason` says why). */
-export type FleetState = HealthStatus | 'unreachable';
+/**
+ * A deployment's state: a database status, `unreachable` (it could not be asked; `reason` says
+ * why), or `waiting` (fleet status only: asked, no answer yet within the status's wait).
+ */
+export type FleetState = HealthStatus | 'unreachable' | 'waiting';
 
-/** Worst first: unreachable (nothing is known), unhealthy, degraded, not initialized, healthy. */
-export const FLEET_STATE_RANK: Record<FleetState, number> = { unreachable: 4, unhealthy: 3, degraded: 2, not_initialized: 1, healthy: 0 };
+/** How a deployment came out of a call that waited for it to end (verify, backup): never `waiting`. */
+export type AnsweredState = Exclude<FleetState, 'waiting'>;
 
-/** `warden fleet status`'s exit code is the worst state's: 0 healthy, 1 degraded or not initialized, 2 unhealthy, 3 unreachable. */
-export const FLEET_EXIT_CODE: Record<FleetState, number> = { healthy: 0, not_initialized: 1, degraded: 1, unhealthy: 2, unreachable: 3 };
+/** Worst first: unreachable (nothing is known), waiting (nothing known yet), unhealthy, degraded, not initialized, healthy. */
+export const FLEET_STATE_RANK: Record<FleetState, number> = { unreachable: 5, waiting: 4, unhealthy: 3, degraded: 2, not_initialized: 1, healthy: 0 };
+
+/** `warden fleet status`'s exit code is the worst state's: 0 healthy, 1 degraded or not initialized, 2 unhealthy, 3 unreachable or still waiting. */
+export const FLEET_EXIT_CODE: Record<FleetState, number> = { healthy: 0, not_initialized: 1, degraded: 1, unhealthy: 2, waiting: 3, unreachable: 3 };
 
 export interface DeploymentStatus {
   name: string;
@@ -26,6 +32,11 @@ export interface DeploymentStatus {
   lastVerifiedBackup: { name: string; createdAt: string; ageSeconds: number } | null;
   /** When the deployment was checked (its own clock for an agent). */
   checkedAt: string;
+  /**
+   * Set when it has been asked since then and has not answered yet: when it was asked. The rest
+   * is its last answer (checkedAt says when), or state `waiting` when it has never answered.
+   */
+  waitingSince?: string;
   /** The desktop app, a tokenKeychain deployment: whether the app keeps its token (absent elsewhere). */
   keychain?: 'kept' | 'missing';
 }
@@ -114,7 +125,7 @@ export interface FleetActionResult {
   name: string;
   group: string;
   address: string;
-  state: FleetState;
+  state: AnsweredState;
   /** The verify's reason, the backup's file and size, or why it failed. */
   detail: string;
   version: string | null;
@@ -129,7 +140,7 @@ export interface FleetActionEntry {
   /** not done: it was stopped (Cancel) before it started, or cancelled while it ran. */
   step: 'waiting' | 'running' | 'done' | 'not done';
   /** Once done: how it came out (a backup that failed is unhealthy). */
-  state: FleetState | null;
+  state: AnsweredState | null;
   /** What it is doing, its result, or why it was not done. */
   detail: string;
   version: string | null;
@@ -141,7 +152,7 @@ export interface FleetActionReport {
   /** The deployments that were done, worst first. */
   deployments: FleetActionResult[];
   /** The worst state of those done. */
-  worst: FleetState;
+  worst: AnsweredState;
   /** Set when it was stopped before every deployment was done: how (Ctrl-C, Cancel in the Jobs panel). */
   stoppedBecause: string | null;
   /** The deployments it was stopped before (or while) doing, and why each was not done. */
