@@ -4,18 +4,19 @@ import type { HealthStatus } from './types';
 
 /**
  * A deployment's state: a database status, `unreachable` (it could not be asked; `reason` says
- * why), or `waiting` (fleet status only: asked, no answer yet within the status's wait).
+ * why), `locked` (its database is held by another process: busy, its health not known), or
+ * `waiting` (fleet status only: asked, no answer yet within the status's wait).
  */
-export type FleetState = HealthStatus | 'unreachable' | 'waiting';
+export type FleetState = HealthStatus | 'unreachable' | 'waiting' | 'locked';
 
 /** How a deployment came out of a call that waited for it to end (verify, backup): never `waiting`. */
 export type AnsweredState = Exclude<FleetState, 'waiting'>;
 
-/** Worst first: unreachable (nothing is known), waiting (nothing known yet), unhealthy, degraded, not initialized, healthy. */
-export const FLEET_STATE_RANK: Record<FleetState, number> = { unreachable: 5, waiting: 4, unhealthy: 3, degraded: 2, not_initialized: 1, healthy: 0 };
+/** Worst first: what is not known (unreachable, waiting, locked), unhealthy, degraded, not initialized, healthy. */
+export const FLEET_STATE_RANK: Record<FleetState, number> = { unreachable: 6, waiting: 5, locked: 4, unhealthy: 3, degraded: 2, not_initialized: 1, healthy: 0 };
 
-/** `warden fleet status`'s exit code is the worst state's: 0 healthy, 1 degraded or not initialized, 2 unhealthy, 3 unreachable or still waiting. */
-export const FLEET_EXIT_CODE: Record<FleetState, number> = { healthy: 0, not_initialized: 1, degraded: 1, unhealthy: 2, waiting: 3, unreachable: 3 };
+/** `warden fleet status`'s exit code is the worst state's: 0 healthy, 1 degraded or not initialized, 2 unhealthy, 3 unreachable, still waiting or locked (nothing learned). */
+export const FLEET_EXIT_CODE: Record<FleetState, number> = { healthy: 0, not_initialized: 1, degraded: 1, unhealthy: 2, locked: 3, waiting: 3, unreachable: 3 };
 
 export interface DeploymentStatus {
   name: string;
@@ -130,6 +131,8 @@ export interface FleetActionResult {
   detail: string;
   version: string | null;
   durationMs: number;
+  /** Backup only: whether a backup was made (the state is then the database's verdict after it; a failed backup is unhealthy). */
+  backedUp?: boolean;
 }
 
 /** Where one deployment is in a fleet verify or backup: live while it runs (the console's Fleet page shows it), then how it ended. */
@@ -144,6 +147,8 @@ export interface FleetActionEntry {
   /** What it is doing, its result, or why it was not done. */
   detail: string;
   version: string | null;
+  /** Backup only, once done: whether a backup was made. */
+  backedUp?: boolean;
 }
 
 export interface FleetActionReport {
@@ -151,8 +156,8 @@ export interface FleetActionReport {
   action: 'verify' | 'backup';
   /** The deployments that were done, worst first. */
   deployments: FleetActionResult[];
-  /** The worst state of those done. */
-  worst: AnsweredState;
+  /** The worst state of those done; null when none was done (stopped before any). */
+  worst: AnsweredState | null;
   /** Set when it was stopped before every deployment was done: how (Ctrl-C, Cancel in the Jobs panel). */
   stoppedBecause: string | null;
   /** The deployments it was stopped before (or while) doing, and why each was not done. */

@@ -77,7 +77,7 @@ async function untilCtrlC<T>(whatStops: string, work: (signal: AbortSignal) => P
 
 /** fleet verify / fleet backup: the worst deployment's exit code, and at least 2 (not done) when stopped before the end. */
 function actionExitCode(report: FleetActionReport): number {
-  const worst = FLEET_EXIT_CODE[report.worst];
+  const worst = report.worst === null ? 0 : FLEET_EXIT_CODE[report.worst];
   return report.stoppedBecause ? Math.max(worst, 2) : worst;
 }
 

@@ -10,10 +10,11 @@ export const STATE_BADGE: Record<FleetState, string> = {
   unhealthy: 'UNHEALTHY',
   unreachable: 'UNREACHABLE',
   waiting: 'WAITING',
+  locked: 'LOCKED',
 };
 
 /** Nothing is known of it (yet): its columns say so rather than "none". */
-const unknown = (d: DeploymentStatus) => d.state === 'unreachable' || d.state === 'waiting';
+const unknown = (d: DeploymentStatus) => d.state === 'unreachable' || d.state === 'waiting' || d.state === 'locked';
 
 export function formatAge(seconds: number): string {
   if (seconds < 90) return `${seconds} s ago`;
@@ -60,7 +61,7 @@ export function renderFleetStatus(report: FleetStatusReport): string {
 export function renderFleetAction(report: FleetActionReport): string {
   const done = report.action === 'verify' ? 'verified' : 'backed up';
   return [
-    `Fleet ${report.fleet}: ${report.deployments.length} deployment(s) ${done}, worst ${STATE_BADGE[report.worst]}`,
+    `Fleet ${report.fleet}: ${report.deployments.length} deployment(s) ${done}${report.worst === null ? ' (none was done)' : `, worst ${STATE_BADGE[report.worst]}`}`,
     '',
     table(['STATE', 'NAME', 'GROUP', 'VERSION', 'TOOK', report.action === 'verify' ? 'WHY' : 'BACKUP'], report.deployments.map((d) => [
       STATE_BADGE[d.state], d.name, d.group, d.version ?? '-', `${d.durationMs} ms`, d.detail,

@@ -4,6 +4,7 @@ import { newestVerifiedBackup } from '../../shared/newest-verified-backup';
 import { nowIso } from '../engine/actor';
 import { addressOf, type Deployment, type Fleet } from './fleet-file';
 import { connectTo, Unreachable, type ClientOptions, type DeploymentClient } from './deployment-client';
+import { lockedReason } from './lock-holder';
 import { StatusAsking } from './status-asking';
 
 // `warden fleet status`: every deployment asked at once (a few at a time), then listed worst first,
@@ -37,6 +38,8 @@ export async function statusThrough(deployment: Deployment, client: DeploymentCl
     report = await client.call('status', {});
   } catch (err) {
     if (err instanceof Unreachable) return unreachable(deployment, client.address, err.message);
+    const locked = lockedReason(err, deployment);
+    if (locked) return { ...base, state: 'locked', reason: locked, version: null, latest: null, pending: [], drift: { errors: 0, warnings: 0, first: null }, lastVerifiedBackup: null, checkedAt: nowIso() };
     const problem = err instanceof Error ? err.message : String(err);
     return { ...base, state: 'unhealthy', reason: problem, version: null, latest: null, pending: [], drift: { errors: 1, warnings: 0, first: problem }, lastVerifiedBackup: null, checkedAt: nowIso() };
   }
@@ -99,7 +102,7 @@ export function markBehind(statuses: DeploymentStatus[]): DeploymentStatus[] {
   return statuses.map((s) => {
     // One whose own folder knows the newest version already says what is pending.
     const ownIsOlder = s.latest !== null && semver.valid(s.latest) !== null && semver.lt(s.latest, newest);
-    if (!ownIsOlder || s.version === null || s.state === 'unhealthy' || s.state === 'unreachable' || s.state === 'waiting') return s;
+    if (!ownIsOlder || s.version === null || s.state === 'unhealthy' || s.state === 'unreachable' || s.state === 'waiting' || s.state === 'locked') return s;
     return { ...s, state: 'degraded', reason: `Behind: at ${s.version}, and the fleet's newest version is ${newest}, which its own schema folder does not know (it knows ${s.latest}): update its schema folder, then migrate. ${s.reason}` };
   });
 }

@@ -20,10 +20,10 @@ import { RolloutAction, useStartRollout } from './RolloutAction';
 import { RolloutProgress } from './RolloutProgress';
 import './fleet.css';
 
-const STATE_LABEL: Record<FleetState, string> = { ...Object.fromEntries(Object.entries(HEALTH).map(([k, v]) => [k, v.label])), unreachable: 'Unreachable', waiting: 'Waiting' } as Record<FleetState, string>;
+const STATE_LABEL: Record<FleetState, string> = { ...Object.fromEntries(Object.entries(HEALTH).map(([k, v]) => [k, v.label])), unreachable: 'Unreachable', waiting: 'Waiting', locked: 'Locked' } as Record<FleetState, string>;
 
 /** Nothing is known of it (yet): its columns say so rather than "None". */
-const unknown = (d: DeploymentStatus) => d.state === 'unreachable' || d.state === 'waiting';
+const unknown = (d: DeploymentStatus) => d.state === 'unreachable' || d.state === 'waiting' || d.state === 'locked';
 
 function driftText(d: DeploymentStatus): string {
   if (unknown(d)) return '—';
