@@ -278,7 +278,7 @@ function describeTokenSource(source: TokenSource): string {
 }
 
 /** Where an agent deployment answers (through its SSH tunnel, opened here); throws Unreachable when it cannot be reached. */
-export async function openEndpoint(deployment: Deployment, options: Pick<ClientOptions, 'sshCommand'>): Promise<OpenEndpoint> {
+export async function openEndpoint(deployment: Deployment, options: Pick<ClientOptions, 'sshCommand' | 'signal'>): Promise<OpenEndpoint> {
   const { reach } = deployment;
   if (reach.kind === 'file') throw new Error(`${deployment.name} is a local file, not an agent`);
   let token: string;
@@ -297,7 +297,7 @@ export async function openEndpoint(deployment: Deployment, options: Pick<ClientO
   }
   let tunnel: Tunnel;
   try {
-    tunnel = await openTunnel(reach.ssh, reach.remotePort, options.sshCommand);
+    tunnel = await openTunnel(reach.ssh, reach.remotePort, options.sshCommand, options.signal);
   } catch (err) {
     if (err instanceof TunnelFailed) throw new Unreachable(err.message);
     throw err;

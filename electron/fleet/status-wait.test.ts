@@ -12,7 +12,7 @@ import { callApi } from '../server/test-support/http-client';
 import { suiteDir } from '../server/test-support/suite-dir';
 import { parseFleet } from './fleet-file';
 import { fleetStatus, hostStatusAsking } from './fleet-status';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 
 // One hung agent held `fleet status` for its whole 20 s deadline (the CLI, the HTTP fleet API and
 // the Fleet page alike). Now the status reports after a bounded wait: what has answered, and the
@@ -79,6 +79,27 @@ describe('fleet status with a hung agent', () => {
     // The CLI's status does not wait for it after reporting: its request is abandoned (else the process lives on for 20 s).
     expect(hungClosed).toHaveLength(1);
     await hungClosed[0];
+  }, 15_000);
+
+  it('stops an SSH tunnel that is not ready yet once it has reported, rather than waiting for it', async () => {
+    // An ssh that never opens its tunnel (a VM that does not answer): it notes its pid and sleeps.
+    const pidFile = join(dir, 'ssh.pid');
+    const fakeSsh = join(dir, 'fake-ssh');
+    writeFileSync(fakeSsh, `#!/bin/sh\necho $$ > '${pidFile}'\nexec sleep 60\n`, { mode: 0o700 });
+    const fleet = parseFleet({ deployments: [{ name: 'vm', ssh: { host: 'vm.example', user: 'warden' }, remotePort: 7373, tokenEnv: 'WARDEN_STATUS_WAIT_TOKEN' }] }, join(dir, 'fleet.json'));
+    const report = await fleetStatus(fleet, fleet.deployments, { defaultSchemaDir: SHIPPED_SCHEMA_DIR, sshCommand: fakeSsh }, { waitMs: 1000 });
+    expect(states(report.deployments)).toEqual({ vm: 'waiting' });
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    const alive = () => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    // Before, ssh was left to its own 20 s readiness deadline, and the CLI with it.
+    while (alive()) await new Promise((resolve) => setTimeout(resolve, 50));
   }, 15_000);
 
   it("a host's next status has the answer that came late, without asking twice, and shows it while it asks again", async () => {

@@ -186,7 +186,8 @@ export class DesktopFleet {
       this.windows.delete(id);
     });
     // A local file's events come from this app's own engine (see forward); an agent's from its event stream.
-    const stopEvents = deployment.reach.kind === 'file' ? () => undefined : this.opened!.proxy.subscribe(deployment, (event) => window.send(event));
+    // A stream dropped for an event past its cap is said in the app's log (it is opened again after a pause).
+    const stopEvents = deployment.reach.kind === 'file' ? () => undefined : this.opened!.proxy.subscribe(deployment, (event) => window.send(event), (why) => process.stderr.write(`${why}\n`));
     this.windows.set(id, { deployment, window, stopEvents });
   }
 
