@@ -71,6 +71,8 @@ export class StatusAsking {
     if (this.running < this.concurrency) this.running++;
     else await new Promise<void>((resolve) => this.queue.push(resolve));
     try {
+      // Still in line when the report went out without it: not started at all (a local file would still be read).
+      if (this.abandoned.signal.aborted) throw new Error('abandoned before it was asked');
       return await work();
     } finally {
       const next = this.queue.shift();

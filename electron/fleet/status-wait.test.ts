@@ -10,8 +10,9 @@ import { runCli } from '../engine/test-support/cli';
 import { startHttpHost, type HttpHost } from '../server/http-host';
 import { callApi } from '../server/test-support/http-client';
 import { suiteDir } from '../server/test-support/suite-dir';
-import { parseFleet } from './fleet-file';
+import { parseFleet, type Deployment } from './fleet-file';
 import { fleetStatus, hostStatusAsking } from './fleet-status';
+import { StatusAsking } from './status-asking';
 import { readFileSync, writeFileSync } from 'node:fs';
 
 // One hung agent held `fleet status` for its whole 20 s deadline (the CLI, the HTTP fleet API and
@@ -152,4 +153,28 @@ describe('fleet status with a hung agent', () => {
     expect(run.stdout).toMatch(/^WAITING +hung +default +- +- +- +- /m);
     expect(run.stdout).toContain(`hung (${hung.origin}): Still waiting: no answer within 1 s`);
   }, 60_000);
+});
+
+describe('StatusAsking', () => {
+  it('asks at most `concurrency` deployments at once, and none still in line once abandoned', async () => {
+    const asking = new StatusAsking(2, 'wait');
+    const deployments = parseFleet({ deployments: ['a', 'b', 'c', 'd'].map((name) => ({ name, file: `${name}.db` })) }, '/srv/fleet.json').deployments;
+    const asked: string[] = [];
+    const release: (() => void)[] = [];
+    let atOnce = 0;
+    let most = 0;
+    const held = (d: Deployment) => {
+      asked.push(d.name);
+      most = Math.max(most, ++atOnce);
+      return new Promise<DeploymentStatus>((resolve) => release.push(() => (atOnce--, resolve({ ...report[0], name: d.name, state: 'healthy' }))));
+    };
+    const report = await asking.collect(deployments, held, 100);
+    expect(report.map((d) => d.state)).toEqual(['waiting', 'waiting', 'waiting', 'waiting']);
+    expect([asked, most]).toEqual([['a', 'b'], 2]);
+    // The report is out (the CLI printed it): c and d, still in line, are never asked.
+    asking.abandon();
+    for (const answer of release.splice(0)) answer();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(asked).toEqual(['a', 'b']);
+  });
 });
