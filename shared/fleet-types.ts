@@ -2,14 +2,21 @@ import type { HealthStatus } from './types';
 
 // What the fleet commands report, shared by the CLI and the console's fleet view.
 
-/** A deployment's state: a database status, or `unreachable` (it could not be asked; `reason` says why). */
-export type FleetState = HealthStatus | 'unreachable';
+/**
+ * A deployment's state: a database status, `unreachable` (it could not be asked; `reason` says
+ * why), `locked` (its database is held by another process: busy, its health not known), or
+ * `waiting` (fleet status only: asked, no answer yet within the status's wait).
+ */
+export type FleetState = HealthStatus | 'unreachable' | 'waiting' | 'locked';
 
-/** Worst first: unreachable (nothing is known), unhealthy, degraded, not initialized, healthy. */
-export const FLEET_STATE_RANK: Record<FleetState, number> = { unreachable: 4, unhealthy: 3, degraded: 2, not_initialized: 1, healthy: 0 };
+/** How a deployment came out of a call that waited for it to end (verify, backup): never `waiting`. */
+export type AnsweredState = Exclude<FleetState, 'waiting'>;
 
-/** `warden fleet status`'s exit code is the worst state's: 0 healthy, 1 degraded or not initialized, 2 unhealthy, 3 unreachable. */
-export const FLEET_EXIT_CODE: Record<FleetState, number> = { healthy: 0, not_initialized: 1, degraded: 1, unhealthy: 2, unreachable: 3 };
+/** Worst first: what is not known (unreachable, waiting, locked), unhealthy, degraded, not initialized, healthy. */
+export const FLEET_STATE_RANK: Record<FleetState, number> = { unreachable: 6, waiting: 5, locked: 4, unhealthy: 3, degraded: 2, not_initialized: 1, healthy: 0 };
+
+/** `warden fleet status`'s exit code is the worst state's: 0 healthy, 1 degraded or not initialized, 2 unhealthy, 3 unreachable, still waiting or locked (nothing learned). */
+export const FLEET_EXIT_CODE: Record<FleetState, number> = { healthy: 0, not_initialized: 1, degraded: 1, unhealthy: 2, locked: 3, waiting: 3, unreachable: 3 };
 
 export interface DeploymentStatus {
   name: string;
@@ -26,6 +33,11 @@ export interface DeploymentStatus {
   lastVerifiedBackup: { name: string; createdAt: string; ageSeconds: number } | null;
   /** When the deployment was checked (its own clock for an agent). */
   checkedAt: string;
+  /**
+   * Set when it has been asked since then and has not answered yet: when it was asked. The rest
+   * is its last answer (checkedAt says when), or state `waiting` when it has never answered.
+   */
+  waitingSince?: string;
   /** The desktop app, a tokenKeychain deployment: whether the app keeps its token (absent elsewhere). */
   keychain?: 'kept' | 'missing';
 }
@@ -114,11 +126,13 @@ export interface FleetActionResult {
   name: string;
   group: string;
   address: string;
-  state: FleetState;
+  state: AnsweredState;
   /** The verify's reason, the backup's file and size, or why it failed. */
   detail: string;
   version: string | null;
   durationMs: number;
+  /** Backup only: whether a backup was made (the state is then the database's verdict after it; a failed backup is unhealthy). */
+  backedUp?: boolean;
 }
 
 /** Where one deployment is in a fleet verify or backup: live while it runs (the console's Fleet page shows it), then how it ended. */
@@ -129,10 +143,12 @@ export interface FleetActionEntry {
   /** not done: it was stopped (Cancel) before it started, or cancelled while it ran. */
   step: 'waiting' | 'running' | 'done' | 'not done';
   /** Once done: how it came out (a backup that failed is unhealthy). */
-  state: FleetState | null;
+  state: AnsweredState | null;
   /** What it is doing, its result, or why it was not done. */
   detail: string;
   version: string | null;
+  /** Backup only, once done: whether a backup was made. */
+  backedUp?: boolean;
 }
 
 export interface FleetActionReport {
@@ -140,8 +156,8 @@ export interface FleetActionReport {
   action: 'verify' | 'backup';
   /** The deployments that were done, worst first. */
   deployments: FleetActionResult[];
-  /** The worst state of those done. */
-  worst: FleetState;
+  /** The worst state of those done; null when none was done (stopped before any). */
+  worst: AnsweredState | null;
   /** Set when it was stopped before every deployment was done: how (Ctrl-C, Cancel in the Jobs panel). */
   stoppedBecause: string | null;
   /** The deployments it was stopped before (or while) doing, and why each was not done. */

@@ -2,7 +2,7 @@ import { FLEET_EXIT_CODE, type FleetActionReport } from '../../shared/fleet-type
 import { WardenError } from '../engine/errors';
 import { Unreachable, type ClientOptions } from '../fleet/deployment-client';
 import { loadFleet, plainHttpWarnings, type Deployment, type Fleet } from '../fleet/fleet-file';
-import { fleetStatus, inGroup } from '../fleet/fleet-status';
+import { fleetStatus, inGroup, STATUS_WAIT_MS } from '../fleet/fleet-status';
 import { escapedForText, formatError } from './output';
 import { renderComparison, renderFleetAction, renderFleetStatus, renderRollout } from './render-fleet';
 import { fleetBackup, fleetVerify } from '../fleet/fleet-actions';
@@ -34,6 +34,12 @@ interface ParallelOptions extends FleetOptions {
 function parallelCount(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidArgumentError('a whole number from 1 to 64.');
+  return n;
+}
+
+function waitSeconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0.1 || n > 3600) throw new InvalidArgumentError('a number of seconds from 0.1 to 3600.');
   return n;
 }
 
@@ -71,7 +77,7 @@ async function untilCtrlC<T>(whatStops: string, work: (signal: AbortSignal) => P
 
 /** fleet verify / fleet backup: the worst deployment's exit code, and at least 2 (not done) when stopped before the end. */
 function actionExitCode(report: FleetActionReport): number {
-  const worst = FLEET_EXIT_CODE[report.worst];
+  const worst = report.worst === null ? 0 : FLEET_EXIT_CODE[report.worst];
   return report.stoppedBecause ? Math.max(worst, 2) : worst;
 }
 
@@ -123,11 +129,12 @@ export function withFleetOptions(command: Command, defaults: FleetDefaults): Com
 export function addFleetCommand(program: Command, defaults: FleetDefaults): void {
   const fleet = program.command('fleet').description('every deployment of a fleet file at once: status, verify, backup, compare, rolling migrate');
 
-  withFleetOptions(fleet.command('status').description('every deployment worst first: status, version, pending steps, drift, last verified backup; exit code = the worst (3: unreachable)'), defaults)
-    .action((o: FleetOptions) =>
+  withFleetOptions(fleet.command('status').description('every deployment worst first: status, version, pending steps, drift, last verified backup; exit code = the worst (3: unreachable or still waiting)'), defaults)
+    .option('--wait <seconds>', 'how long to wait for the deployments; those that have not answered by then are reported as still waiting', waitSeconds, STATUS_WAIT_MS / 1000)
+    .action((o: FleetOptions & { wait: number }) =>
       runFleet(o, async () => {
         const { fleet: file, deployments } = selectDeployments(o, defaults);
-        const report = await fleetStatus(file, deployments, clientOptions(o, defaults));
+        const report = await fleetStatus(file, deployments, clientOptions(o, defaults), { waitMs: Math.round(o.wait * 1000) });
         return { document: report, render: renderFleetStatus, exitCode: FLEET_EXIT_CODE[report.worst] };
       }),
     );

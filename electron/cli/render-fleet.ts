@@ -9,7 +9,12 @@ export const STATE_BADGE: Record<FleetState, string> = {
   not_initialized: 'NOT INITIALIZED',
   unhealthy: 'UNHEALTHY',
   unreachable: 'UNREACHABLE',
+  waiting: 'WAITING',
+  locked: 'LOCKED',
 };
+
+/** Nothing is known of it (yet): its columns say so rather than "none". */
+const unknown = (d: DeploymentStatus) => d.state === 'unreachable' || d.state === 'waiting' || d.state === 'locked';
 
 export function formatAge(seconds: number): string {
   if (seconds < 90) return `${seconds} s ago`;
@@ -19,14 +24,14 @@ export function formatAge(seconds: number): string {
 }
 
 function driftCell(d: DeploymentStatus): string {
-  if (d.state === 'unreachable') return '-';
+  if (unknown(d)) return '-';
   const { errors, warnings } = d.drift;
   if (errors + warnings === 0) return 'none';
   return [errors && `${errors} error(s)`, warnings && `${warnings} warning(s)`].filter(Boolean).join(', ');
 }
 
 function backupCell(d: DeploymentStatus): string {
-  if (d.state === 'unreachable') return '-';
+  if (unknown(d)) return '-';
   return d.lastVerifiedBackup ? `${formatAge(d.lastVerifiedBackup.ageSeconds)} (${d.lastVerifiedBackup.createdAt})` : 'none';
 }
 
@@ -36,16 +41,17 @@ export function renderFleetStatus(report: FleetStatusReport): string {
     d.name,
     d.group,
     d.version ?? '-',
-    d.pending.length ? d.pending.join(', ') : d.state === 'unreachable' ? '-' : 'none',
+    d.pending.length ? d.pending.join(', ') : unknown(d) ? '-' : 'none',
     driftCell(d),
     backupCell(d),
     d.checkedAt,
   ]);
   const why = report.deployments
-    .filter((d) => d.state !== 'healthy')
+    .filter((d) => d.state !== 'healthy' || d.waitingSince !== undefined)
     .map((d) => `  ${d.name} (${d.address}): ${d.reason}`);
+  const waiting = report.deployments.filter((d) => d.waitingSince !== undefined).length;
   return [
-    `Fleet ${report.fleet}: ${report.deployments.length} deployment(s), worst ${STATE_BADGE[report.worst]} (checked in ${report.durationMs} ms)`,
+    `Fleet ${report.fleet}: ${report.deployments.length} deployment(s), worst ${STATE_BADGE[report.worst]} (checked in ${report.durationMs} ms${waiting ? `; ${waiting} still waiting for an answer` : ''})`,
     '',
     table(['STATE', 'NAME', 'GROUP', 'VERSION', 'PENDING', 'DRIFT', 'LAST VERIFIED BACKUP', 'CHECKED AT'], rows),
     ...(why.length ? ['', 'Why:', ...why] : []),
@@ -55,7 +61,7 @@ export function renderFleetStatus(report: FleetStatusReport): string {
 export function renderFleetAction(report: FleetActionReport): string {
   const done = report.action === 'verify' ? 'verified' : 'backed up';
   return [
-    `Fleet ${report.fleet}: ${report.deployments.length} deployment(s) ${done}, worst ${STATE_BADGE[report.worst]}`,
+    `Fleet ${report.fleet}: ${report.deployments.length} deployment(s) ${done}${report.worst === null ? ' (none was done)' : `, worst ${STATE_BADGE[report.worst]}`}`,
     '',
     table(['STATE', 'NAME', 'GROUP', 'VERSION', 'TOOK', report.action === 'verify' ? 'WHY' : 'BACKUP'], report.deployments.map((d) => [
       STATE_BADGE[d.state], d.name, d.group, d.version ?? '-', `${d.durationMs} ms`, d.detail,

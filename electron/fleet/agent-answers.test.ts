@@ -78,8 +78,8 @@ describe('fleet status against agents whose answers are costly or misshapen', ()
     await initialize(contextFor(join(folder.path, 'real.db')));
     await backup(contextFor(join(folder.path, 'real.db'))); // healthy, not 'not backed up'
     agent = await startHttpHost({ databases: [join(folder.path, 'real.db')], schemaDir: SHIPPED_SCHEMA_DIR, port: 0, rendererDir: join(folder.path, 'none'), healthIntervalMs: 60_000, workers: 1 });
-    process.env.HOSTILE_FLEET_TOKEN = 'a-token-for-the-hostile-agents-test';
-    process.env.HOSTILE_REAL_TOKEN = agent.token;
+    process.env.WARDEN_HOSTILE_FLEET_TOKEN = 'a-token-for-the-hostile-agents-test';
+    process.env.WARDEN_HOSTILE_REAL_TOKEN = agent.token;
   });
   afterAll(async () => {
     for (const server of servers) server.closeAllConnections(), server.close();
@@ -90,8 +90,8 @@ describe('fleet status against agents whose answers are costly or misshapen', ()
   it('each is its own deployment\'s "not Schema Warden", the real agent beside them healthy, the heap bounded', async () => {
     const fleet = parseFleet({
       deployments: [
-        ...Object.keys(answers).map((name) => ({ name, url: origins[name], tokenEnv: 'HOSTILE_FLEET_TOKEN' })),
-        { name: 'real', url: agent.origin, tokenEnv: 'HOSTILE_REAL_TOKEN' },
+        ...Object.keys(answers).map((name) => ({ name, url: origins[name], tokenEnv: 'WARDEN_HOSTILE_FLEET_TOKEN' })),
+        { name: 'real', url: agent.origin, tokenEnv: 'WARDEN_HOSTILE_REAL_TOKEN' },
       ],
     }, join(folder.path, 'fleet.json'));
     global.gc?.();

@@ -10,30 +10,73 @@ import type { Endpoint } from './deployment-client';
 
 const RECONNECT_MS = 3_000;
 
-/** The events in a chunk of server-sent-event text; what is left is an unfinished event. */
-export function parseEventText(text: string): { events: HostEvent[]; rest: string } {
-  const blocks = text.split(/\r?\n\r?\n/);
-  const rest = blocks.pop() ?? '';
-  const events: HostEvent[] = [];
-  for (const block of blocks) {
+/**
+ * More than any event an agent sends (the largest, a finished job with its result, is bounded as
+ * answers are: a few MB at most). An event that grows past it is not one of ours: the stream is dropped.
+ */
+export const MAX_EVENT_CHARS = 16 * 1024 * 1024;
+
+/** An event ran past MAX_EVENT_CHARS before it ended. */
+export class EventTooLarge extends Error {}
+
+/**
+ * Reads server-sent-event text as it arrives, chunk by chunk. Each chunk is scanned once, from
+ * where the last one ended: rescanning the unfinished event on every chunk made a 25 MB event
+ * cost 6.7 s of CPU, and an event that never ended was kept whole.
+ */
+export class EventStreamReader {
+  /** The unfinished line (the chunks since the last line end). */
+  private line = '';
+  /** The data lines of the unfinished event. */
+  private data: string[] = [];
+  private dataChars = 0;
+
+  constructor(private readonly maxEventChars = MAX_EVENT_CHARS) {}
+
+  /** The events `chunk` completes; throws EventTooLarge when the unfinished event runs past the cap. */
+  push(chunk: string): HostEvent[] {
+    const events: HostEvent[] = [];
+    let start = 0;
+    for (let end = chunk.indexOf('\n'); end !== -1; end = chunk.indexOf('\n', start)) {
+      const whole = this.line + chunk.slice(start, end);
+      this.line = '';
+      start = end + 1;
+      this.take(whole.endsWith('\r') ? whole.slice(0, -1) : whole, events);
+    }
+    this.line += chunk.slice(start);
+    if (this.dataChars + this.line.length > this.maxEventChars) {
+      throw new EventTooLarge(`an event ran past ${this.maxEventChars / 1024 / 1024} MB without ending, more than any event of Schema Warden`);
+    }
+    return events;
+  }
+
+  private take(line: string, events: HostEvent[]): void {
+    if (line === '') return this.dispatch(events);
     // `: comment` lines are keep-alives; the data of one event may span several `data:` lines.
-    const data = block
-      .split(/\r?\n/)
-      .filter((line) => line.startsWith('data:'))
-      .map((line) => line.slice(5).replace(/^ /, ''))
-      .join('\n');
-    if (!data) continue;
+    if (!line.startsWith('data:')) return;
+    const value = line.slice(line.startsWith('data: ') ? 6 : 5);
+    this.data.push(value);
+    this.dataChars += value.length;
+  }
+
+  private dispatch(events: HostEvent[]): void {
+    const data = this.data.join('\n');
+    this.data = [];
+    this.dataChars = 0;
+    if (!data) return;
     try {
       events.push(JSON.parse(data) as HostEvent);
     } catch {
       // Not an event of ours: skipped rather than ending the stream.
     }
   }
-  return { events, rest };
 }
 
-/** Listens to the agent's events until the returned function is called. `endpoint` is asked again at each reconnect. */
-export function subscribeAgentEvents(endpoint: () => Promise<Endpoint>, listener: (event: HostEvent) => void): () => void {
+/**
+ * Listens to the agent's events until the returned function is called. `endpoint` is asked again at
+ * each reconnect. `onDropped` hears why a stream was dropped by this side (an event past the cap).
+ */
+export function subscribeAgentEvents(endpoint: () => Promise<Endpoint>, listener: (event: HostEvent) => void, onDropped?: (why: string) => void): () => void {
   let stopped = false;
   let current: ClientRequest | null = null;
   let retry: NodeJS.Timeout | null = null;
@@ -57,11 +100,18 @@ export function subscribeAgentEvents(endpoint: () => Promise<Endpoint>, listener
         res.resume();
         return again();
       }
-      let pending = '';
+      const reader = new EventStreamReader();
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
-        const { events, rest } = parseEventText(pending + chunk);
-        pending = rest;
+        let events: HostEvent[];
+        try {
+          events = reader.push(chunk);
+        } catch (err) {
+          // Dropped, with why; the stream is opened afresh after the pause (a new reader, nothing kept).
+          onDropped?.(`The event stream of ${target.address} was dropped: ${(err as Error).message}.`);
+          req.destroy();
+          return again();
+        }
         for (const event of events) listener(event);
       });
       res.on('end', again);

@@ -1,34 +1,14 @@
-import Database from 'better-sqlite3';
 import type { SchemaComparison, SchemaDifference } from '../../shared/fleet-types';
 import type { Problem, SchemaObjectsReport } from '../../shared/types';
 import { compareSchemas } from '../engine/compare-schemas';
 import { snapshotSchema } from '../engine/introspect';
-import type { Connection } from '../engine/open-database';
-import { WardenError } from '../engine/errors';
 import { connectTo, type ClientOptions } from './deployment-client';
 import type { Deployment } from './fleet-file';
+import { replaySchema } from './replay-schema';
 
 // `warden fleet compare A B`: the two live schemas object by object, with the engine's own
 // comparison (the one verify uses: meaning, not formatting). Each deployment's CREATE statements
-// are replayed on an empty in-memory database, which SQLite's pragmas can then describe.
-
-/** An in-memory database holding exactly these objects (tables first, then the rest in stored order). */
-function replay(report: SchemaObjectsReport, name: string): Connection {
-  const db = new Database(':memory:');
-  const own = report.objects.filter((o) => o.sql !== null && !o.name.toLowerCase().startsWith('sqlite_'));
-  for (const object of [...own.filter((o) => o.type === 'table'), ...own.filter((o) => o.type !== 'table')]) {
-    try {
-      // The statements come from another machine: each must be one CREATE statement, never a script.
-      // (exec ran "CREATE TABLE a(x); ATTACH '/home/me/prod.db' AS v; DROP TABLE v.files" from a hostile agent on this machine.)
-      if (!/^\s*CREATE\s/i.test(object.sql!)) throw new Error('it is not a CREATE statement');
-      db.prepare(object.sql!).run(); // prepare refuses a string of more than one statement
-    } catch (err) {
-      db.close();
-      throw new WardenError('SCHEMA_INVALID', `The ${object.type} ${object.name} of ${name} cannot be read back: ${(err as Error).message}`, 'Run `warden verify` on that deployment.');
-    }
-  }
-  return db;
-}
+// are replayed on an empty in-memory database (replay-schema.ts), which SQLite's pragmas can then describe.
 
 function differenceOf(p: Problem): SchemaDifference {
   const change = p.change === 'missing' ? 'only-in-a' : p.change === 'extra' ? 'only-in-b' : 'changed';
@@ -56,9 +36,9 @@ async function objectsOf(deployment: Deployment, options: ClientOptions): Promis
 
 export async function compareDeployments(a: Deployment, b: Deployment, options: ClientOptions): Promise<SchemaComparison> {
   const [left, right] = await Promise.all([objectsOf(a, options), objectsOf(b, options)]);
-  const dbA = replay(left.report, a.name);
+  const dbA = replaySchema(left.report, a.name);
   try {
-    const dbB = replay(right.report, b.name);
+    const dbB = replaySchema(right.report, b.name);
     try {
       const differences = compareSchemas(snapshotSchema(dbA), snapshotSchema(dbB)).map(differenceOf);
       const side = (d: Deployment, s: typeof left) => ({ name: d.name, address: s.address, version: s.report.version, objects: s.report.objects.length });

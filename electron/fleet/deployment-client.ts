@@ -55,6 +55,8 @@ export interface ClientOptions {
   sshCommand?: string;
   /** Whom the calls act for ("alice via warden serve"): a local file's history rows name them, an agent is told (X-Warden-Operator). */
   operator?: string;
+  /** Abandons the calls to agents under way, unanswered (a `fleet status` that has reported without them). */
+  signal?: AbortSignal;
 }
 
 const DEFAULT_TIMEOUT_MS = 30 * 60_000;
@@ -105,7 +107,7 @@ export interface Endpoint {
   /** The Host header the agent expects (its own address: it refuses others, against DNS rebinding). */
   host: string;
   token: string;
-  /** Where the token came from, for messages ("the environment variable VM1_TOKEN"); never the token. */
+  /** Where the token came from, for messages ("the environment variable WARDEN_VM1_TOKEN"); never the token. */
   tokenFrom: string;
   /** For messages. */
   address: string;
@@ -121,7 +123,7 @@ export class AnswerAbandoned extends Error {}
  * deadline is for the whole answer, not for silence: an agent that sends a byte now and then
  * must not hold a caller forever, and neither may an endless body.
  */
-export function send(endpoint: Endpoint, path: string, body: string, deadlineMs: number, extraHeaders: Record<string, string> = {}, maxBytes = MAX_ANSWER_BYTES): Promise<{ status: number; text: string }> {
+export function send(endpoint: Endpoint, path: string, body: string, deadlineMs: number, extraHeaders: Record<string, string> = {}, maxBytes = MAX_ANSWER_BYTES, signal?: AbortSignal): Promise<{ status: number; text: string }> {
   const url = new URL(path, endpoint.origin);
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
   // Through a tunnel, a failure's why is often only in what ssh says meanwhile ("open failed: connect failed: Connection refused": no agent on that port).
@@ -146,7 +148,13 @@ export function send(endpoint: Endpoint, path: string, body: string, deadlineMs:
       res.on('error', reject);
     });
     const deadline = setTimeout(() => req.destroy(new AnswerAbandoned(`no complete answer in ${Math.round(deadlineMs / 1000)} s`)), deadlineMs);
-    req.on('close', () => clearTimeout(deadline));
+    const abandon = () => req.destroy(new AnswerAbandoned('its answer was no longer waited for'));
+    if (signal?.aborted) abandon();
+    signal?.addEventListener('abort', abandon, { once: true });
+    req.on('close', () => {
+      clearTimeout(deadline);
+      signal?.removeEventListener('abort', abandon);
+    });
     req.on('error', reject);
     req.end(body);
   });
@@ -176,14 +184,14 @@ export function refusalOf(endpoint: Endpoint, method: string, status: number, er
   return `${endpoint.address} refused ${method}: ${error.message}`;
 }
 
-async function post(endpoint: Endpoint, method: AgentMethod, body: unknown, deadlineMs: number, operator?: string): Promise<unknown> {
+async function post(endpoint: Endpoint, method: AgentMethod, body: unknown, deadlineMs: number, operator?: string, signal?: AbortSignal): Promise<unknown> {
   const { address } = endpoint;
   const limits = ANSWER_LIMITS[method];
   let response: { status: number; text: string };
   // The agent names its own way in ("… via warden serve"): it is told the person alone.
   const person = operator?.replace(/ via .*$/, '');
   try {
-    response = await send(endpoint, `/api/${method}`, JSON.stringify(body), deadlineMs, person ? { [HTTP_OPERATOR_HEADER]: encodeURIComponent(person) } : {}, limits.bytes);
+    response = await send(endpoint, `/api/${method}`, JSON.stringify(body), deadlineMs, person ? { [HTTP_OPERATOR_HEADER]: encodeURIComponent(person) } : {}, limits.bytes, signal);
   } catch (err) {
     const why = err instanceof AnswerAbandoned ? err.message : (err as NodeJS.ErrnoException).code ?? (err as Error).message;
     throw new Unreachable(`${address} did not answer ${method} (${why}).`);
@@ -215,12 +223,12 @@ const CANCEL_RETRY_MS = 100;
 /** The fleet methods an agent runs as cancellable operations (their input takes an operationId). */
 const CANCELLABLE: ReadonlySet<FleetMethod> = new Set<FleetMethod>(['verify', 'rehearse', 'migrate', 'backup']);
 
-function agentClient(endpoint: Endpoint, database: string | null, deadlines: Pick<ClientOptions, 'timeoutMs' | 'quickTimeoutMs'>, operator: string | undefined, onClose: () => Promise<void>): DeploymentClient {
+function agentClient(endpoint: Endpoint, database: string | null, deadlines: Pick<ClientOptions, 'timeoutMs' | 'quickTimeoutMs'>, operator: string | undefined, onClose: () => Promise<void>, abandon?: AbortSignal): DeploymentClient {
   const { address } = endpoint;
   let db: Promise<string> | null = null;
   const whichDatabase = async (): Promise<string> => {
     if (database !== null) return database;
-    const served = (await post(endpoint, 'listDatabases', {}, answerDeadlineMs('listDatabases', deadlines))) as ApiResults['listDatabases'];
+    const served = (await post(endpoint, 'listDatabases', {}, answerDeadlineMs('listDatabases', deadlines), undefined, abandon)) as ApiResults['listDatabases'];
     if (served.length === 1) return served[0].id;
     throw new Unreachable(`${address} serves ${served.length} databases (${served.map((d) => d.id).join(', ') || 'none'}): the fleet file must say which, with "database".`);
   };
@@ -229,7 +237,7 @@ function agentClient(endpoint: Endpoint, database: string | null, deadlines: Pic
     async call(method, input, reporting = {}) {
       db ??= whichDatabase();
       const { signal } = reporting;
-      if (!signal || !CANCELLABLE.has(method)) return (await post(endpoint, method, { ...input, db: await db }, answerDeadlineMs(method, deadlines), operator)) as never;
+      if (!signal || !CANCELLABLE.has(method)) return (await post(endpoint, method, { ...input, db: await db }, answerDeadlineMs(method, deadlines), operator, abandon)) as never;
       if (signal.aborted) throw new WardenError('CANCELLED', `${method} was cancelled before it was sent to ${address}; nothing was changed there.`, 'Start it again when you are ready.');
       // The agent runs it as an operation of its own, under an id chosen here, so that Cancel reaches it.
       const operationId = randomUUID();
@@ -246,7 +254,7 @@ function agentClient(endpoint: Endpoint, database: string | null, deadlines: Pic
       const onAbort = () => void cancelOnAgent();
       signal.addEventListener('abort', onAbort, { once: true });
       try {
-        return (await post(endpoint, method, { ...input, db: await db, operationId }, answerDeadlineMs(method, deadlines), operator)) as never;
+        return (await post(endpoint, method, { ...input, db: await db, operationId }, answerDeadlineMs(method, deadlines), operator, abandon)) as never;
       } finally {
         underWay = false;
         signal.removeEventListener('abort', onAbort);
@@ -270,7 +278,7 @@ function describeTokenSource(source: TokenSource): string {
 }
 
 /** Where an agent deployment answers (through its SSH tunnel, opened here); throws Unreachable when it cannot be reached. */
-export async function openEndpoint(deployment: Deployment, options: Pick<ClientOptions, 'sshCommand'>): Promise<OpenEndpoint> {
+export async function openEndpoint(deployment: Deployment, options: Pick<ClientOptions, 'sshCommand' | 'signal'>): Promise<OpenEndpoint> {
   const { reach } = deployment;
   if (reach.kind === 'file') throw new Error(`${deployment.name} is a local file, not an agent`);
   let token: string;
@@ -289,7 +297,7 @@ export async function openEndpoint(deployment: Deployment, options: Pick<ClientO
   }
   let tunnel: Tunnel;
   try {
-    tunnel = await openTunnel(reach.ssh, reach.remotePort, options.sshCommand);
+    tunnel = await openTunnel(reach.ssh, reach.remotePort, options.sshCommand, options.signal);
   } catch (err) {
     if (err instanceof TunnelFailed) throw new Unreachable(err.message);
     throw err;
@@ -303,5 +311,5 @@ export async function connectTo(deployment: Deployment, options: ClientOptions):
   const { reach } = deployment;
   if (reach.kind === 'file') return localClient(reach.file, reach.schemaDir ?? options.defaultSchemaDir, options.engine, options.operator);
   const { endpoint, close } = await openEndpoint(deployment, options);
-  return agentClient(endpoint, reach.database, options, options.operator, close);
+  return agentClient(endpoint, reach.database, options, options.operator, close, options.signal);
 }

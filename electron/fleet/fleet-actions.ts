@@ -4,6 +4,7 @@ import { connectTo, Unreachable, type ClientOptions, type DeploymentClient } fro
 import { eachLimited } from './each-limited';
 import { addressOf, type Deployment, type Fleet } from './fleet-file';
 import { worstOf } from './fleet-status';
+import { lockedReason } from './lock-holder';
 
 // `warden fleet verify` and `warden fleet backup`, and Verify all / Back up all on the console's
 // Fleet page: one call on every deployment, a few at a time, each deployment's result on stderr
@@ -62,11 +63,13 @@ async function onEach(fleet: Fleet, deployments: Deployment[], name: FleetAction
         notDone(entry, `cancelled while ${DOING[name]} (${stopWith}): ${clause(messageOf(err))}`);
         return null;
       }
-      const state = err instanceof Unreachable ? 'unreachable' : 'unhealthy';
-      result = { ...base, address: entry.address, state, detail: messageOf(err), version: null, durationMs: Math.round(performance.now() - started) };
+      // A database another process holds is busy, not unhealthy: its health was not learned.
+      const locked = lockedReason(err, deployment);
+      const state = err instanceof Unreachable ? 'unreachable' : locked ? 'locked' : 'unhealthy';
+      result = { ...base, address: entry.address, state, detail: locked ?? messageOf(err), version: null, durationMs: Math.round(performance.now() - started), ...(name === 'backup' ? { backedUp: false } : {}) };
     }
-    Object.assign(entry, { step: 'done', state: result.state, detail: result.detail, version: result.version, address: result.address });
-    say(`${deployment.name}: ${name} ${result.state === 'unreachable' ? 'UNREACHABLE' : result.state}: ${result.detail}`);
+    Object.assign(entry, { step: 'done', state: result.state, detail: result.detail, version: result.version, address: result.address, backedUp: result.backedUp });
+    say(`${deployment.name}: ${name} ${result.state === 'unreachable' || result.state === 'locked' ? result.state.toUpperCase() : result.state}: ${result.detail}`);
     changed();
     return result;
   });
@@ -74,7 +77,8 @@ async function onEach(fleet: Fleet, deployments: Deployment[], name: FleetAction
   const worstFirst = [...done].sort((a, b) => FLEET_STATE_RANK[b.state] - FLEET_STATE_RANK[a.state] || a.name.localeCompare(b.name));
   const skipped = entries.filter((e) => e.step === 'not done').map(({ name: n, group, address, detail }) => ({ name: n, group, address, detail }));
   return {
-    fleet: fleet.path, action: name, deployments: worstFirst, worst: worstOf(done.map((r) => r.state)),
+    // Stopped before any was done: there is no worst to tell (it said "worst HEALTHY" after a Ctrl-C that did nothing).
+    fleet: fleet.path, action: name, deployments: worstFirst, worst: done.length ? worstOf(done.map((r) => r.state)) : null,
     stoppedBecause: skipped.length > 0 ? `it was stopped (${stopWith}) with ${skipped.length} of ${deployments.length} deployment(s) not done` : null,
     notDone: skipped,
   };
@@ -82,16 +86,40 @@ async function onEach(fleet: Fleet, deployments: Deployment[], name: FleetAction
 
 export function fleetVerify(fleet: Fleet, deployments: Deployment[], level: 'quick' | 'full', parallel: number, options: ClientOptions, say: (line: string) => void, watch: FleetActionWatch = {}): Promise<FleetActionReport> {
   return onEach(fleet, deployments, 'verify', parallel, options, say, watch, async (client, signal) => {
-    const report = await client.call('verify', { level }, { signal });
-    return { state: report.status, detail: report.reason, version: report.version };
+    try {
+      const report = await client.call('verify', { level }, { signal });
+      return { state: report.status, detail: report.reason, version: report.version };
+    } catch (err) {
+      if (err instanceof Unreachable || isCancelled(err) || (err as { code?: unknown }).code === 'LOCKED') throw err;
+      // A file too damaged to verify still says its version where it can: status reads it without the checks.
+      return { state: 'unhealthy', detail: messageOf(err), version: await versionOf(client) };
+    }
   });
 }
 
-/** A failed backup is a failure of that deployment (unhealthy here): its database is not protected. */
+/** The deployment's version by status, or null when that fails too. */
+function versionOf(client: DeploymentClient): Promise<string | null> {
+  return client.call('status', {}).then((s) => s.version, () => null);
+}
+
+/**
+ * A backup says nothing of the database's health: a drifted database backed up was called
+ * HEALTHY. So a deployment backed up is given its status's verdict afterwards (the backup itself
+ * named in the detail), and a backup that failed is unhealthy: its database is not protected.
+ */
 export function fleetBackup(fleet: Fleet, deployments: Deployment[], parallel: number, options: ClientOptions, say: (line: string) => void, watch: FleetActionWatch = {}): Promise<FleetActionReport> {
   return onEach(fleet, deployments, 'backup', parallel, options, say, watch, async (client, signal) => {
     const info = await client.call('backup', {}, { signal });
     const check = info.verified ? (info.verified.ok ? 'verified' : 'FAILED its check') : 'not verified';
-    return { state: info.verified?.ok === false ? 'unhealthy' : 'healthy', detail: `${info.name} (${info.bytes} bytes, ${check})`, version: info.version };
+    const made = `${info.name} (${info.bytes} bytes, ${check})`;
+    if (info.verified?.ok === false) return { state: 'unhealthy', detail: made, version: info.version, backedUp: false };
+    try {
+      const status = await client.call('status', {});
+      const verdict = status.status === 'healthy' ? '' : `; the database itself is ${status.status.replace('_', ' ')}: ${status.reason}`;
+      return { state: status.status, detail: `${made}${verdict}`, version: status.version, backedUp: true };
+    } catch (err) {
+      const locked = (err as { code?: unknown }).code === 'LOCKED';
+      return { state: err instanceof Unreachable ? 'unreachable' : locked ? 'locked' : 'unhealthy', detail: `${made}; its status could not be read afterwards: ${messageOf(err)}`, version: info.version, backedUp: true };
+    }
   });
 }

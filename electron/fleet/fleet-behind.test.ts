@@ -32,8 +32,8 @@ describe('the fleet against its newest version', () => {
   it('refuses one database listed twice, by file or by agent, naming both', () => {
     const file = '/etc/warden/fleet.json';
     expect(() => parseFleet({ deployments: [{ name: 'a', file: 'db/x.db' }, { name: 'b', file: './db/../db/x.db' }] }, file)).toThrow(/"b" is the same database as "a" \(\/etc\/warden\/db\/x\.db\)/);
-    expect(() => parseFleet({ deployments: [{ name: 'a', url: 'http://10.0.0.5:7373', tokenEnv: 'T' }, { name: 'b', url: 'http://10.0.0.5:7373/', tokenEnv: 'T' }] }, file)).toThrow(/"b" is the same database as "a"/);
+    expect(() => parseFleet({ deployments: [{ name: 'a', url: 'http://10.0.0.5:7373', tokenEnv: 'WARDEN_T' }, { name: 'b', url: 'http://10.0.0.5:7373/', tokenEnv: 'WARDEN_T' }] }, file)).toThrow(/"b" is the same database as "a"/);
     // The same agent serving two databases, each named: two deployments.
-    expect(parseFleet({ deployments: [{ name: 'a', url: 'http://10.0.0.5:7373', tokenEnv: 'T', database: 'one' }, { name: 'b', url: 'http://10.0.0.5:7373', tokenEnv: 'T', database: 'two' }] }, file).deployments).toHaveLength(2);
+    expect(parseFleet({ deployments: [{ name: 'a', url: 'http://10.0.0.5:7373', tokenEnv: 'WARDEN_T', database: 'one' }, { name: 'b', url: 'http://10.0.0.5:7373', tokenEnv: 'WARDEN_T', database: 'two' }] }, file).deployments).toHaveLength(2);
   });
 });

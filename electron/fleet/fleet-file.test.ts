@@ -23,18 +23,32 @@ function refusal(raw: unknown): string {
 }
 
 describe('fleet file', () => {
+  it('reads a token only from names meant for it: variables starting with WARDEN_, files ending in .token', () => {
+    // Whoever edits a shared fleet file chooses the address the token is sent to: any other secret would go there too.
+    expect(refusal({ deployments: [{ name: 'prod', url: 'https://evil.example:443', tokenEnv: 'AWS_SECRET_ACCESS_KEY' }] })).toBe(
+      `The fleet file ${FILE} is not valid: deployments[0].tokenEnv: the environment variable AWS_SECRET_ACCESS_KEY of prod is not one meant for a Schema Warden token: its name must start with WARDEN_, so that no other secret of the environment is sent to an agent.`,
+    );
+    expect(refusal({ deployments: [{ name: 'prod', url: 'https://evil.example:443', tokenEnv: 'WARDEN_' }] })).toMatch(/tokenEnv: the environment variable WARDEN_ of prod is not one meant/);
+    expect(refusal({ deployments: [{ name: 'a', url: 'http://h:1', tokenEnv: 'WARDEN_A' }, { name: 'b', ssh: { host: 'h', user: 'u' }, remotePort: 1, tokenFile: '~/.ssh/id_ed25519' }] })).toMatch(
+      /^The fleet file \/etc\/warden\/fleet\.json is not valid: deployments\[1\]\.tokenFile: the file \/.+\/\.ssh\/id_ed25519 of b is not one meant for a Schema Warden token: its name must end in \.token, so that no other secret on this machine is sent to an agent\.$/,
+    );
+    expect(refusal({ deployments: [{ name: 'b', url: 'http://h:1', tokenFile: 'tokens/.token' }] })).toMatch(/tokenFile: the file \/etc\/warden\/tokens\/\.token of b is not one meant/);
+    const accepted = parseFleet({ deployments: [{ name: 'a', url: 'http://h:1', tokenEnv: 'WARDEN_TOKEN_A' }, { name: 'b', url: 'http://h:2', tokenFile: 'b.token' }] }, FILE);
+    expect(accepted.deployments.map((d) => d.reach.kind !== 'file' && d.reach.token)).toEqual([{ env: 'WARDEN_TOKEN_A' }, { file: '/etc/warden/b.token' }]);
+  });
+
   it('reads the three ways to reach a deployment, paths relative to the file', () => {
     const fleet = parseFleet({
       deployments: [
         { name: 'local', file: 'data/a.db' },
-        { name: 'vm1', group: 'production', url: 'http://10.0.0.5:7373/', tokenEnv: 'VM1_TOKEN', database: 'conversation_files' },
-        { name: 'vm2', group: 'production', ssh: { host: 'vm2.internal', user: 'warden', identityFile: 'keys/id_ed25519' }, remotePort: 7373, tokenFile: 'tokens/vm2' },
+        { name: 'vm1', group: 'production', url: 'http://10.0.0.5:7373/', tokenEnv: 'WARDEN_VM1_TOKEN', database: 'conversation_files' },
+        { name: 'vm2', group: 'production', ssh: { host: 'vm2.internal', user: 'warden', identityFile: 'keys/id_ed25519' }, remotePort: 7373, tokenFile: 'tokens/vm2.token' },
       ],
     }, FILE);
     expect(fleet.deployments).toEqual([
       { name: 'local', group: 'default', reach: { kind: 'file', file: '/etc/warden/data/a.db', schemaDir: null } },
-      { name: 'vm1', group: 'production', reach: { kind: 'agent', url: 'http://10.0.0.5:7373', token: { env: 'VM1_TOKEN' }, database: 'conversation_files' } },
-      { name: 'vm2', group: 'production', reach: { kind: 'ssh', ssh: { host: 'vm2.internal', port: 22, user: 'warden', identityFile: '/etc/warden/keys/id_ed25519', knownHostsFile: null }, remotePort: 7373, token: { file: '/etc/warden/tokens/vm2' }, database: null } },
+      { name: 'vm1', group: 'production', reach: { kind: 'agent', url: 'http://10.0.0.5:7373', token: { env: 'WARDEN_VM1_TOKEN' }, database: 'conversation_files' } },
+      { name: 'vm2', group: 'production', reach: { kind: 'ssh', ssh: { host: 'vm2.internal', port: 22, user: 'warden', identityFile: '/etc/warden/keys/id_ed25519', knownHostsFile: null }, remotePort: 7373, token: { file: '/etc/warden/tokens/vm2.token' }, database: null } },
     ]);
   });
 
@@ -45,14 +59,14 @@ describe('fleet file', () => {
 
   it('names the deployment and the field of every other mistake', () => {
     expect(refusal({ deployments: [{ name: 'a' }] })).toMatch(/deployments\[0\]: it says nothing about how to reach it\.$/);
-    expect(refusal({ deployments: [{ name: 'a', file: 'a.db', url: 'http://h:1', tokenEnv: 'T' }] })).toMatch(/deployments\[0\]: it gives file and url; give exactly one\.$/);
+    expect(refusal({ deployments: [{ name: 'a', file: 'a.db', url: 'http://h:1', tokenEnv: 'WARDEN_T' }] })).toMatch(/deployments\[0\]: it gives file and url; give exactly one\.$/);
     expect(refusal({ deployments: [{ name: 'a', url: 'http://h:1' }] })).toMatch(/deployments\[0\]: an agent needs its token: tokenEnv .*, tokenFile .* or tokenKeychain/);
-    expect(refusal({ deployments: [{ name: 'a', ssh: { host: 'h', user: 'u' }, tokenEnv: 'T' }] })).toMatch(/deployments\[0\]\.remotePort: an ssh deployment needs the port/);
-    expect(refusal({ deployments: [{ name: 'a', url: 'http://h:1/api', tokenEnv: 'T' }] })).toMatch(/deployments\[0\]\.url: an agent address like http:\/\/10\.0\.0\.5:7373/);
+    expect(refusal({ deployments: [{ name: 'a', ssh: { host: 'h', user: 'u' }, tokenEnv: 'WARDEN_T' }] })).toMatch(/deployments\[0\]\.remotePort: an ssh deployment needs the port/);
+    expect(refusal({ deployments: [{ name: 'a', url: 'http://h:1/api', tokenEnv: 'WARDEN_T' }] })).toMatch(/deployments\[0\]\.url: an agent address like http:\/\/10\.0\.0\.5:7373/);
     expect(refusal({ deployments: [{ name: 'a', file: 'a.db' }, { name: 'a', file: 'b.db' }] })).toMatch(/deployments\[1\]\.name: "a" names two deployments\./);
-    expect(refusal({ deployments: [{ name: 'a', file: 'a.db', tokenEnv: 'T' }] })).toMatch(/deployments\[0\]\.tokenEnv: a local file needs no agent settings\./);
+    expect(refusal({ deployments: [{ name: 'a', file: 'a.db', tokenEnv: 'WARDEN_T' }] })).toMatch(/deployments\[0\]\.tokenEnv: a local file needs no agent settings\./);
     expect(refusal({ deployments: [{ name: 'a', file: 'a.db', colour: 'red' }] })).toMatch(/deployments\[0\]: Unrecognized key: "colour"/);
-    expect(refusal({ deployments: [{ name: 'a', ssh: { host: 'h', user: 'u', port: 70000 }, remotePort: 1, tokenEnv: 'T' }] })).toMatch(/deployments\[0\]\.ssh\.port: /);
+    expect(refusal({ deployments: [{ name: 'a', ssh: { host: 'h', user: 'u', port: 70000 }, remotePort: 1, tokenEnv: 'WARDEN_T' }] })).toMatch(/deployments\[0\]\.ssh\.port: /);
     expect(refusal({ deployments: [] })).toMatch(/deployments: .*at least one deployment/);
   });
 
@@ -66,26 +80,26 @@ describe('fleet file', () => {
   });
 
   it('refuses an agent address with a password, a path, a query or a bad port, without repeating the password', () => {
-    const withPassword = refusal({ deployments: [{ name: 'a', url: 'http://admin:s3cret@10.0.0.5:7373', tokenEnv: 'T' }] });
+    const withPassword = refusal({ deployments: [{ name: 'a', url: 'http://admin:s3cret@10.0.0.5:7373', tokenEnv: 'WARDEN_T' }] });
     expect(withPassword).toMatch(/deployments\[0\]\.url: an agent address without a user name or password/);
     expect(withPassword).not.toContain('s3cret');
     for (const url of ['http://10.0.0.5:7373?x=1', 'http://10.0.0.5:7373/#x', 'http://10.0.0.5:99999', 'ftp://10.0.0.5:7373', 'http://10.0.0.5:7373/../api']) {
-      expect(refusal({ deployments: [{ name: 'a', url, tokenEnv: 'T' }] }), url).toMatch(/deployments\[0\]\.url: an agent address like http:\/\/10\.0\.0\.5:7373/);
+      expect(refusal({ deployments: [{ name: 'a', url, tokenEnv: 'WARDEN_T' }] }), url).toMatch(/deployments\[0\]\.url: an agent address like http:\/\/10\.0\.0\.5:7373/);
     }
-    expect(parseFleet({ deployments: [{ name: 'a', url: 'HTTP://Agent.Example:7373/', tokenEnv: 'T' }] }, FILE).deployments[0].reach).toMatchObject({ url: 'http://agent.example:7373' });
+    expect(parseFleet({ deployments: [{ name: 'a', url: 'HTTP://Agent.Example:7373/', tokenEnv: 'WARDEN_T' }] }, FILE).deployments[0].reach).toMatchObject({ url: 'http://agent.example:7373' });
   });
 
   it('refuses an ssh host that ssh would read as an option', () => {
-    expect(refusal({ deployments: [{ name: 'a', ssh: { host: '-oProxyCommand', user: 'u' }, remotePort: 1, tokenEnv: 'T' }] })).toMatch(/deployments\[0\]\.ssh\.host: a host name or address \(not starting with -\)$/);
+    expect(refusal({ deployments: [{ name: 'a', ssh: { host: '-oProxyCommand', user: 'u' }, remotePort: 1, tokenEnv: 'WARDEN_T' }] })).toMatch(/deployments\[0\]\.ssh\.host: a host name or address \(not starting with -\)$/);
   });
 
   it('warns of each agent whose token would cross the network over plain HTTP', () => {
     const fleet = parseFleet({ deployments: [
-      { name: 'lan', url: 'http://10.0.0.5:7373', tokenEnv: 'T' },
-      { name: 'tls', url: 'https://vm1.example:7373', tokenEnv: 'T' },
-      { name: 'here', url: 'http://127.0.0.1:7373', tokenEnv: 'T' },
-      { name: 'here6', url: 'http://[::1]:7373', tokenEnv: 'T' },
-      { name: 'tunnel', ssh: { host: 'vm2', user: 'u' }, remotePort: 7373, tokenEnv: 'T' },
+      { name: 'lan', url: 'http://10.0.0.5:7373', tokenEnv: 'WARDEN_T' },
+      { name: 'tls', url: 'https://vm1.example:7373', tokenEnv: 'WARDEN_T' },
+      { name: 'here', url: 'http://127.0.0.1:7373', tokenEnv: 'WARDEN_T' },
+      { name: 'here6', url: 'http://[::1]:7373', tokenEnv: 'WARDEN_T' },
+      { name: 'tunnel', ssh: { host: 'vm2', user: 'u' }, remotePort: 7373, tokenEnv: 'WARDEN_T' },
     ] }, FILE);
     expect(plainHttpWarnings(fleet.deployments)).toEqual(['warning: lan is reached over plain HTTP (http://10.0.0.5:7373): its token crosses the network unencrypted with every call. Reach it through "ssh" (the agent on the VM\'s loopback), or put TLS in front of it (https://).']);
   });
@@ -97,7 +111,7 @@ describe('fleet file', () => {
 
     it('warns on stderr when `warden fleet status` sends a token over plain HTTP beyond this machine', () => {
       const path = join(folder.path, 'lan.json');
-      writeFileSync(path, JSON.stringify({ deployments: [{ name: 'lan', url: 'http://agent.invalid:7373', tokenEnv: 'FLEET_FILE_TEST_LAN' }] }));
+      writeFileSync(path, JSON.stringify({ deployments: [{ name: 'lan', url: 'http://agent.invalid:7373', tokenEnv: 'WARDEN_FLEET_FILE_TEST_LAN' }] }));
       const run = runCli(['fleet', 'status', '--fleet', path, '--json']);
       expect(run.stderr).toContain('warning: lan is reached over plain HTTP (http://agent.invalid:7373): its token crosses the network unencrypted');
       expect(JSON.parse(run.stdout).deployments[0].state).toBe('unreachable');
@@ -148,8 +162,8 @@ describe('fleet file', () => {
       writeFileSync(file, 'a-token-of-the-agent-0123\nand a second line\n');
       chmodSync(file, 0o600);
       expect(refused(file).message).toBe(`The token of vm1 in ${file} is not a warden serve token: a token is 16 to 512 letters, digits or . _ ~ + / = - on one line.`);
-      process.env.FLEET_FILE_TEST_TOKEN = 'tökenwithumlaut0123456789';
-      expect(() => readToken({ env: 'FLEET_FILE_TEST_TOKEN' }, 'vm1')).toThrow('The token of vm1 in the environment variable FLEET_FILE_TEST_TOKEN is not a warden serve token');
+      process.env.WARDEN_FLEET_FILE_TEST_TOKEN = 'tökenwithumlaut0123456789';
+      expect(() => readToken({ env: 'WARDEN_FLEET_FILE_TEST_TOKEN' }, 'vm1')).toThrow('The token of vm1 in the environment variable WARDEN_FLEET_FILE_TEST_TOKEN is not a warden serve token');
       expect(refused(folder.path).message).toBe(`The token file of vm1, ${folder.path}, is a folder.`);
       expect(refused(join(folder.path, 'fifo.json')).message).toMatch(/is not a regular file\.$/);
     });

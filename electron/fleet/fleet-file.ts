@@ -1,6 +1,6 @@
 import { readFileSync, statSync, type Stats } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import * as z from 'zod/mini';
 import '../../shared/zod-messages';
 import { TOKEN_TEXT, TOKEN_TEXT_RULE } from '../../shared/token-text';
@@ -107,13 +107,33 @@ function pathFrom(base: string, value: string): string {
   return value.startsWith('~/') ? resolve(homedir(), value.slice(2)) : resolve(base, value);
 }
 
+/**
+ * Whatever a fleet file names is read and sent to the deployment's address, and whoever edits a
+ * shared fleet file chooses that address: a tokenEnv of AWS_SECRET_ACCESS_KEY or a tokenFile of
+ * ~/.ssh/id_ed25519 would hand that secret to them. So only names meant for an agent's token are
+ * read: variables whose name starts with WARDEN_, files whose name ends in .token.
+ */
+export const TOKEN_ENV_PREFIX = 'WARDEN_';
+export const TOKEN_FILE_SUFFIX = '.token';
+
 function tokenSource(d: DeploymentJson, at: string, file: string, base: string): TokenSource {
   const given = (['tokenEnv', 'tokenFile', 'tokenKeychain'] as const).filter((k) => d[k] !== undefined);
   if (given.length > 1) throw invalid(file, `${at}: `, `give one of ${given.join(', ')}, not ${given.length}.`, 'Keep the one that holds the agent\'s token.');
-  if (d.tokenEnv !== undefined) return { env: d.tokenEnv };
-  if (d.tokenFile !== undefined) return { file: pathFrom(base, d.tokenFile) };
+  if (d.tokenEnv !== undefined) {
+    if (!d.tokenEnv.startsWith(TOKEN_ENV_PREFIX) || d.tokenEnv.length === TOKEN_ENV_PREFIX.length) {
+      throw invalid(file, `${at}.tokenEnv: `, `the environment variable ${d.tokenEnv} of ${d.name} is not one meant for a Schema Warden token: its name must start with ${TOKEN_ENV_PREFIX}, so that no other secret of the environment is sent to an agent.`, `Export the agent's token as, say, ${TOKEN_ENV_PREFIX}TOKEN_${d.name.toUpperCase().replace(/[^A-Z0-9_]/g, '_')} and name that variable in "tokenEnv".`);
+    }
+    return { env: d.tokenEnv };
+  }
+  if (d.tokenFile !== undefined) {
+    const path = pathFrom(base, d.tokenFile);
+    if (!basename(path).endsWith(TOKEN_FILE_SUFFIX) || basename(path) === TOKEN_FILE_SUFFIX) {
+      throw invalid(file, `${at}.tokenFile: `, `the file ${path} of ${d.name} is not one meant for a Schema Warden token: its name must end in ${TOKEN_FILE_SUFFIX}, so that no other secret on this machine is sent to an agent.`, `Keep the agent's token alone in a file such as ${d.name}${TOKEN_FILE_SUFFIX} (chmod 600) and name it in "tokenFile".`);
+    }
+    return { file: path };
+  }
   if (d.tokenKeychain) return { keychain: null };
-  throw invalid(file, `${at}: `, 'an agent needs its token: tokenEnv (an environment variable), tokenFile (a file holding it) or tokenKeychain (kept by the desktop app).', 'Add "tokenEnv": "NAME", "tokenFile": "path" or "tokenKeychain": true; the token itself never goes into the fleet file.');
+  throw invalid(file, `${at}: `, 'an agent needs its token: tokenEnv (an environment variable), tokenFile (a file holding it) or tokenKeychain (kept by the desktop app).', 'Add "tokenEnv": "WARDEN_…" (a variable whose name starts with WARDEN_), "tokenFile": "….token" (a file whose name ends in .token) or "tokenKeychain": true; the token itself never goes into the fleet file.');
 }
 
 function reachOf(d: DeploymentJson, at: string, file: string, base: string): Reach {
@@ -149,7 +169,7 @@ function refuseClearTokens(raw: unknown, file: string): void {
   if (!Array.isArray(deployments)) return;
   deployments.forEach((d, i) => {
     if (d && typeof d === 'object' && 'token' in d) {
-      throw invalid(file, `deployments[${i}].token: `, 'a token is never written into the fleet file in clear.', 'Put it in an environment variable ("tokenEnv": "NAME"), a file only you can read ("tokenFile": "path"), or let the desktop app keep it ("tokenKeychain": true).');
+      throw invalid(file, `deployments[${i}].token: `, 'a token is never written into the fleet file in clear.', 'Put it in an environment variable whose name starts with WARDEN_ ("tokenEnv": "WARDEN_…"), a file only you can read whose name ends in .token ("tokenFile": "….token"), or let the desktop app keep it ("tokenKeychain": true).');
     }
   });
 }

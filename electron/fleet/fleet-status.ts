@@ -4,12 +4,24 @@ import { newestVerifiedBackup } from '../../shared/newest-verified-backup';
 import { nowIso } from '../engine/actor';
 import { addressOf, type Deployment, type Fleet } from './fleet-file';
 import { connectTo, Unreachable, type ClientOptions, type DeploymentClient } from './deployment-client';
-import { eachLimited } from './each-limited';
+import { lockedReason } from './lock-holder';
+import { StatusAsking } from './status-asking';
 
-// `warden fleet status`: every deployment asked at once (a few at a time), then listed worst first.
+// `warden fleet status`: every deployment asked at once (a few at a time), then listed worst first,
+// after a bounded wait (status-asking.ts): those that have not answered by then are still waiting.
 
 /** How many deployments are asked at the same time. */
 export const STATUS_CONCURRENCY = 8;
+
+/** How long a fleet status waits for its deployments before it reports (an agent's own deadline for a read is 20 s). */
+export const STATUS_WAIT_MS = 5_000;
+
+export interface StatusWait {
+  /** How long to wait for the deployments' answers before reporting (default STATUS_WAIT_MS). */
+  waitMs?: number;
+  /** A host's asks, kept across reports (a late answer is in the next one); by default this call's own, abandoned once it reports. */
+  asking?: StatusAsking;
+}
 
 function unreachable(deployment: Deployment, address: string, why: string): DeploymentStatus {
   return {
@@ -26,6 +38,8 @@ export async function statusThrough(deployment: Deployment, client: DeploymentCl
     report = await client.call('status', {});
   } catch (err) {
     if (err instanceof Unreachable) return unreachable(deployment, client.address, err.message);
+    const locked = lockedReason(err, deployment);
+    if (locked) return { ...base, state: 'locked', reason: locked, version: null, latest: null, pending: [], drift: { errors: 0, warnings: 0, first: null }, lastVerifiedBackup: null, checkedAt: nowIso() };
     const problem = err instanceof Error ? err.message : String(err);
     return { ...base, state: 'unhealthy', reason: problem, version: null, latest: null, pending: [], drift: { errors: 1, warnings: 0, first: problem }, lastVerifiedBackup: null, checkedAt: nowIso() };
   }
@@ -49,8 +63,8 @@ export function worstFirst(a: DeploymentStatus, b: DeploymentStatus): number {
   return FLEET_STATE_RANK[b.state] - FLEET_STATE_RANK[a.state] || a.group.localeCompare(b.group) || a.name.localeCompare(b.name);
 }
 
-export function worstOf(states: FleetState[]): FleetState {
-  return states.reduce<FleetState>((worst, s) => (FLEET_STATE_RANK[s] > FLEET_STATE_RANK[worst] ? s : worst), 'healthy');
+export function worstOf<S extends FleetState>(states: S[]): S | 'healthy' {
+  return states.reduce<S | 'healthy'>((worst, s) => (FLEET_STATE_RANK[s] > FLEET_STATE_RANK[worst] ? s : worst), 'healthy');
 }
 
 export async function deploymentStatus(deployment: Deployment, options: ClientOptions): Promise<DeploymentStatus> {
@@ -88,14 +102,25 @@ export function markBehind(statuses: DeploymentStatus[]): DeploymentStatus[] {
   return statuses.map((s) => {
     // One whose own folder knows the newest version already says what is pending.
     const ownIsOlder = s.latest !== null && semver.valid(s.latest) !== null && semver.lt(s.latest, newest);
-    if (!ownIsOlder || s.version === null || s.state === 'unhealthy' || s.state === 'unreachable') return s;
+    if (!ownIsOlder || s.version === null || s.state === 'unhealthy' || s.state === 'unreachable' || s.state === 'waiting' || s.state === 'locked') return s;
     return { ...s, state: 'degraded', reason: `Behind: at ${s.version}, and the fleet's newest version is ${newest}, which its own schema folder does not know (it knows ${s.latest}): update its schema folder, then migrate. ${s.reason}` };
   });
 }
 
-export async function fleetStatus(fleet: Fleet, deployments: Deployment[], options: ClientOptions): Promise<FleetStatusReport> {
+/** The asks of a host that reports again and again (`warden serve --fleet`, the desktop app): the Fleet page polls while one waits. */
+export function hostStatusAsking(): StatusAsking {
+  return new StatusAsking(STATUS_CONCURRENCY, 'the Fleet page shows its answer when it comes');
+}
+
+export async function fleetStatus(fleet: Fleet, deployments: Deployment[], options: ClientOptions, wait: StatusWait = {}): Promise<FleetStatusReport> {
   const started = performance.now();
-  const statuses = markBehind(await eachLimited(deployments, STATUS_CONCURRENCY, (d) => deploymentStatus(d, options)));
-  statuses.sort(worstFirst);
-  return { fleet: fleet.path, deployments: statuses, worst: worstOf(statuses.map((s) => s.state)), checkedAt: nowIso(), durationMs: Math.round(performance.now() - started) };
+  const asking = wait.asking ?? new StatusAsking(STATUS_CONCURRENCY, 'give it longer with --wait SECONDS');
+  try {
+    const answers = await asking.collect(deployments, (d, signal) => deploymentStatus(d, { ...options, signal }), wait.waitMs ?? STATUS_WAIT_MS);
+    const statuses = markBehind(answers);
+    statuses.sort(worstFirst);
+    return { fleet: fleet.path, deployments: statuses, worst: worstOf(statuses.map((s) => s.state)), checkedAt: nowIso(), durationMs: Math.round(performance.now() - started) };
+  } finally {
+    if (wait.asking === undefined) asking.abandon();
+  }
 }

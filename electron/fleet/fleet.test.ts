@@ -59,7 +59,7 @@ describe.skipIf(unavailable !== null)('warden fleet: six agents, one through SSH
     const deployments = NAMES.map((n, i) => {
       const group = i < 2 ? 'staging' : 'production';
       // Tokens by environment variable for some, by file for others; never in the file itself.
-      const token = i % 2 === 0 ? { tokenEnv: `FLEET_TEST_${n.toUpperCase()}_TOKEN` } : { tokenFile: `tokens/${n}.token` };
+      const token = i % 2 === 0 ? { tokenEnv: `WARDEN_FLEET_TEST_${n.toUpperCase()}_TOKEN` } : { tokenFile: `tokens/${n}.token` };
       if (n === SSH_DEPLOYMENT) {
         return { name: n, group, ssh: { host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFile: sshd.identityFile, knownHostsFile: sshd.knownHostsFile }, remotePort: agents[n].port, ...token };
       }
@@ -67,7 +67,7 @@ describe.skipIf(unavailable !== null)('warden fleet: six agents, one through SSH
     });
     mkdirSync(join(folder.path, 'tokens'));
     for (const n of NAMES) {
-      process.env[`FLEET_TEST_${n.toUpperCase()}_TOKEN`] = tokens[n].operator;
+      process.env[`WARDEN_FLEET_TEST_${n.toUpperCase()}_TOKEN`] = tokens[n].operator;
       writeFileSync(join(folder.path, 'tokens', `${n}.token`), `${tokens[n].operator}\n`, { mode: 0o600 });
     }
     writeFileSync(fleetFile, JSON.stringify({ deployments }, null, 2));
@@ -202,7 +202,7 @@ describe.skipIf(unavailable !== null)('warden fleet: six agents, one through SSH
     const strangers = join(folder.path, 'ssh', 'empty_known_hosts');
     writeFileSync(strangers, '');
     const other = join(folder.path, 'stranger-fleet.json');
-    writeFileSync(other, JSON.stringify({ deployments: [{ name: 'vm3', group: 'production', ssh: { host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFile: sshd.identityFile, knownHostsFile: strangers }, remotePort: agents.vm3.port, tokenEnv: 'FLEET_TEST_VM3_TOKEN' }] }));
+    writeFileSync(other, JSON.stringify({ deployments: [{ name: 'vm3', group: 'production', ssh: { host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFile: sshd.identityFile, knownHostsFile: strangers }, remotePort: agents.vm3.port, tokenEnv: 'WARDEN_FLEET_TEST_VM3_TOKEN' }] }));
     const run = runCli(['fleet', 'status', '--fleet', other, '--json']);
     expect(run.code).toBe(3);
     const [vm3] = json<FleetStatusReport>(run).deployments;

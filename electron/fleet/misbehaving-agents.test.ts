@@ -56,8 +56,8 @@ describe('fleet status with agents that misbehave', () => {
     await initialize(contextFor(join(folder.path, 'real.db')));
     await backup(contextFor(join(folder.path, 'real.db'))); // backed up: healthy, not 'not backed up'
     agent = await startHttpHost({ databases: [join(folder.path, 'real.db')], schemaDir: SHIPPED_SCHEMA_DIR, port: 0, rendererDir: join(folder.path, 'none'), healthIntervalMs: 60_000, workers: 1 });
-    process.env.MISBEHAVING_FLEET_TOKEN = TOKEN;
-    process.env.MISBEHAVING_REAL_TOKEN = agent.token;
+    process.env.WARDEN_MISBEHAVING_FLEET_TOKEN = TOKEN;
+    process.env.WARDEN_MISBEHAVING_REAL_TOKEN = agent.token;
   });
   afterAll(async () => {
     for (const server of servers) server.closeAllConnections(), server.close();
@@ -68,12 +68,12 @@ describe('fleet status with agents that misbehave', () => {
   it('reports each as unreachable with why, in bounded time, and reads the real agent beside them', async () => {
     const fleet = parseFleet({
       deployments: [
-        ...Object.keys(BEHAVIOURS).filter((name) => name !== 'endless').map((name) => ({ name, url: origins[name], tokenEnv: 'MISBEHAVING_FLEET_TOKEN' })),
+        ...Object.keys(BEHAVIOURS).filter((name) => name !== 'endless').map((name) => ({ name, url: origins[name], tokenEnv: 'WARDEN_MISBEHAVING_FLEET_TOKEN' })),
         // The real agent, given a token it does not hold.
-        { name: 'wrong-token', url: agent.origin, tokenEnv: 'MISBEHAVING_FLEET_TOKEN' },
-        { name: 'real', url: agent.origin, tokenEnv: 'MISBEHAVING_REAL_TOKEN', database: 'real' },
+        { name: 'wrong-token', url: agent.origin, tokenEnv: 'WARDEN_MISBEHAVING_FLEET_TOKEN' },
+        { name: 'real', url: agent.origin, tokenEnv: 'WARDEN_MISBEHAVING_REAL_TOKEN', database: 'real' },
         // A database the agent does not serve: the fleet file is wrong, the database is not unhealthy.
-        { name: 'no-such-database', url: agent.origin, tokenEnv: 'MISBEHAVING_REAL_TOKEN', database: 'nope' },
+        { name: 'no-such-database', url: agent.origin, tokenEnv: 'WARDEN_MISBEHAVING_REAL_TOKEN', database: 'nope' },
       ],
     }, join(folder.path, 'fleet.json'));
     const started = performance.now();
@@ -85,7 +85,7 @@ describe('fleet status with agents that misbehave', () => {
       dripping: `unreachable: ${origins.dripping} did not answer listDatabases (no complete answer in 3 s).`,
       'other-tool': `unreachable: ${origins['other-tool']} answered listDatabases with HTTP 200 and no Schema Warden answer: is it a warden serve agent?`,
       'ok-without-result': `unreachable: ${origins['ok-without-result']} answered listDatabases with HTTP 200 and no Schema Warden answer: is it a warden serve agent?`,
-      'wrong-token': `unreachable: ${agent.origin} refused the token from the environment variable MISBEHAVING_FLEET_TOKEN (HTTP 401): it is neither of that agent's tokens. Put the agent's operator token there (the one its --token-file or $WARDEN_TOKEN holds).`,
+      'wrong-token': `unreachable: ${agent.origin} refused the token from the environment variable WARDEN_MISBEHAVING_FLEET_TOKEN (HTTP 401): it is neither of that agent's tokens. Put the agent's operator token there (the one its --token-file or $WARDEN_TOKEN holds).`,
       real: 'healthy: At 1.2.0, the latest version; the schema is as expected.',
       'no-such-database': `unreachable: ${agent.origin}: No database has the id "nope" here (known: real); check "database" in the fleet file.`,
     });
@@ -95,7 +95,7 @@ describe('fleet status with agents that misbehave', () => {
   }, 30_000);
 
   it('stops reading an answer that never ends, before it fills the memory', async () => {
-    const fleet = parseFleet({ deployments: [{ name: 'endless', url: origins.endless, tokenEnv: 'MISBEHAVING_FLEET_TOKEN' }] }, join(folder.path, 'fleet.json'));
+    const fleet = parseFleet({ deployments: [{ name: 'endless', url: origins.endless, tokenEnv: 'WARDEN_MISBEHAVING_FLEET_TOKEN' }] }, join(folder.path, 'fleet.json'));
     const rssBefore = process.memoryUsage().rss;
     const report = await fleetStatus(fleet, fleet.deployments, { defaultSchemaDir: SHIPPED_SCHEMA_DIR, quickTimeoutMs: 25_000 });
     const cap = ANSWER_LIMITS.listDatabases.bytes;

@@ -5,6 +5,7 @@ import { WardenError } from '../engine/errors';
 import { connectTo, Unreachable, type ClientOptions, type DeploymentClient } from './deployment-client';
 import { eachLimited } from './each-limited';
 import { addressOf, type Deployment, type Fleet } from './fleet-file';
+import { takeRolloutLock } from './rollout-lock';
 
 // `warden fleet migrate --to V`: rehearse on every target first (one failure halts before any
 // database is touched), then migrate the canary and verify it in full, then the rest N at a time,
@@ -161,6 +162,16 @@ export async function rollingMigrate(fleet: Fleet, deployments: Deployment[], op
   if (options.canary !== undefined && !deployments.some((d) => d.name === options.canary)) {
     throw new WardenError('INVALID_INPUT', `The canary "${options.canary}" is not one of the deployments being migrated (${deployments.map((d) => d.name).join(', ')}).`, 'Name a deployment of the fleet file (and of --group, if given).');
   }
+  // One rollout per fleet, whichever process starts it: refused here, before any deployment is asked anything.
+  const lock = takeRolloutLock(fleet.path, options.to);
+  try {
+    return await rollOut(fleet, deployments, options, clientOptions, started, stopWith);
+  } finally {
+    lock.release();
+  }
+}
+
+async function rollOut(fleet: Fleet, deployments: Deployment[], options: RolloutOptions, clientOptions: ClientOptions, started: number, stopWith: string): Promise<RolloutReport> {
   const targets = await connectAll(deployments, clientOptions);
   /** Every state change is followed by its line: the line goes to the CLI, a copy of every entry to the console. */
   const changed = () => options.onChange?.(targets.map((t) => ({ ...t.entry })));

@@ -38,8 +38,8 @@ describe('rolling migrate at its edges', () => {
   it('says a deployment could not be reached, not that its rehearsal failed', async () => {
     const { dir, fleet, sums } = await fleetAt({ a: '1.0.0' });
     // Port 9 (discard): nothing listens on it here.
-    const withGone = parseFleet({ deployments: [{ name: 'a', file: join(dir, 'a.db') }, { name: 'gone', url: 'http://127.0.0.1:9', tokenEnv: 'ROLLOUT_EDGES_TOKEN' }] }, fleet.path);
-    process.env.ROLLOUT_EDGES_TOKEN = 'a-token-for-an-agent-that-is-gone';
+    const withGone = parseFleet({ deployments: [{ name: 'a', file: join(dir, 'a.db') }, { name: 'gone', url: 'http://127.0.0.1:9', tokenEnv: 'WARDEN_ROLLOUT_EDGES_TOKEN' }] }, fleet.path);
+    process.env.WARDEN_ROLLOUT_EDGES_TOKEN = 'a-token-for-an-agent-that-is-gone';
     const before = sums();
     const report = await rollingMigrate(withGone, withGone.deployments, { to: '1.2.0', parallel: 1, onProgress: () => undefined }, options);
     expect(report.haltedBecause).toMatch(/^1 deployment\(s\) could not be reached, so no database was touched \(gone: http:\/\/127\.0\.0\.1:9 did not answer listDatabases \(ECONNREFUSED\)\)$/);

@@ -24,8 +24,8 @@ describe('ssh tunnel paths', () => {
   });
 
   it('names a known_hosts file that does not exist (ssh would only say "Host key verification failed")', async () => {
-    process.env.SSH_TUNNEL_TEST_TOKEN = 'a-token-nobody-will-read-0123';
-    const fleet = parseFleet({ deployments: [{ name: 'vm', ssh: { host: 'vm.example', user: 'warden', knownHostsFile: 'no-such-known-hosts' }, remotePort: 7373, tokenEnv: 'SSH_TUNNEL_TEST_TOKEN' }] }, '/etc/warden/fleet.json');
+    process.env.WARDEN_SSH_TUNNEL_TEST_TOKEN = 'a-token-nobody-will-read-0123';
+    const fleet = parseFleet({ deployments: [{ name: 'vm', ssh: { host: 'vm.example', user: 'warden', knownHostsFile: 'no-such-known-hosts' }, remotePort: 7373, tokenEnv: 'WARDEN_SSH_TUNNEL_TEST_TOKEN' }] }, '/etc/warden/fleet.json');
     const [status] = (await fleetStatus(fleet, fleet.deployments, { defaultSchemaDir: SHIPPED_SCHEMA_DIR })).deployments;
     expect([status.state, status.reason]).toEqual(['unreachable', "The known_hosts file of vm, /etc/warden/no-such-known-hosts, does not exist, so ssh cannot check the VM's host key. Add the key to it (ssh-keyscan -p 22 vm.example >> /etc/warden/no-such-known-hosts, then compare the fingerprint with the VM's own)."]);
   });
@@ -52,8 +52,8 @@ describe('ssh tunnel paths', () => {
       await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
       const port = (closed.address() as AddressInfo).port;
       await new Promise<void>((resolve) => closed.close(() => resolve()));
-      process.env.SSH_TUNNEL_TEST_TOKEN = 'a-token-nobody-will-read-0123';
-      const fleet = parseFleet({ deployments: [{ name: 'vm', ssh: { host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFile: sshd.identityFile, knownHostsFile: sshd.knownHostsFile }, remotePort: port, tokenEnv: 'SSH_TUNNEL_TEST_TOKEN' }] }, join(folder.path, 'fleet.json'));
+      process.env.WARDEN_SSH_TUNNEL_TEST_TOKEN = 'a-token-nobody-will-read-0123';
+      const fleet = parseFleet({ deployments: [{ name: 'vm', ssh: { host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFile: sshd.identityFile, knownHostsFile: sshd.knownHostsFile }, remotePort: port, tokenEnv: 'WARDEN_SSH_TUNNEL_TEST_TOKEN' }] }, join(folder.path, 'fleet.json'));
       const [status] = (await fleetStatus(fleet, fleet.deployments, { defaultSchemaDir: SHIPPED_SCHEMA_DIR })).deployments;
       expect(status.state).toBe('unreachable');
       expect(status.reason).toMatch(new RegExp(`did not answer listDatabases \\(\\w+; ssh says: channel \\d+: open failed: connect failed: Connection refused\\)\\.$`));

@@ -76,7 +76,8 @@ function lastLines(text: string): string {
   return text.trim().split(/\r?\n/).slice(-3).join(' ').trim();
 }
 
-export async function openTunnel(target: SshTarget, remotePort: number, sshCommand = 'ssh'): Promise<Tunnel> {
+/** `abandon`: the caller no longer waits (a fleet status that has reported): ssh is stopped rather than waited for until it is ready. */
+export async function openTunnel(target: SshTarget, remotePort: number, sshCommand = 'ssh', abandon?: AbortSignal): Promise<Tunnel> {
   const localPort = await freeLocalPort();
   // Its own process group: a Ctrl-C at the terminal stops the fleet command, which then closes the
   // tunnel itself once the calls under way are answered. If the command exits first, so does ssh.
@@ -95,6 +96,10 @@ export async function openTunnel(target: SshTarget, remotePort: number, sshComma
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (!(await accepts(localPort))) {
     if (gone !== null) throw new TunnelFailed(`The SSH tunnel to ${target.user}@${target.host}:${target.port} failed: ${gone}`);
+    if (abandon?.aborted) {
+      child.kill('SIGTERM');
+      throw new TunnelFailed(`The SSH tunnel to ${target.user}@${target.host}:${target.port} was no longer waited for.`);
+    }
     if (Date.now() > deadline) {
       child.kill('SIGTERM');
       throw new TunnelFailed(`The SSH tunnel to ${target.user}@${target.host}:${target.port} was not ready after ${READY_TIMEOUT_MS / 1000} s.`);

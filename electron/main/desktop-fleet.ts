@@ -62,7 +62,8 @@ function desktopOperator(): string | undefined {
 }
 
 export class DesktopFleet {
-  private opened: { fleet: Fleet; proxy: FleetProxy } | null = null;
+  /** The open fleet, its proxy, and its capabilities (made once: its statuses share their asks, a late answer is in the next). */
+  private opened: { fleet: Fleet; proxy: FleetProxy; capabilities: FleetCapabilities } | null = null;
   /** Deployment windows by their webContents id. */
   private readonly windows = new Map<number, { deployment: Deployment; window: DeploymentWindow; stopEvents: () => void }>();
   private readonly operator = desktopOperator();
@@ -90,7 +91,7 @@ export class DesktopFleet {
     const fleet = loadFleet(path); // throws, naming the field, before anything of the open fleet is closed
     void this.close();
     const withTokens = withKeychain(fleet, this.options.tokens.lookupFor(fleet.path));
-    this.opened = { fleet: withTokens, proxy: new FleetProxy(withTokens, this.options.host) };
+    this.opened = { fleet: withTokens, proxy: new FleetProxy(withTokens, this.options.host), capabilities: fleetCapabilities(this.options.host, withTokens, this.options.defaultSchemaDir) };
     mkdirSync(dirname(this.options.rememberedFile), { recursive: true });
     writeFileSync(this.options.rememberedFile, JSON.stringify({ path: fleet.path }));
     const opened = { path: fleet.path, deployments: fleet.deployments.length, groups: [...new Set(fleet.deployments.map((d) => d.group))].sort() };
@@ -100,7 +101,7 @@ export class DesktopFleet {
 
   /** The fleet's status, rolling migrate, verify all and back up all as `warden serve --fleet` has them (of the fleet open now), plus what only the desktop app does. */
   capabilities(): FleetCapabilities & Pick<HostCapabilities, 'desktopFleet'> {
-    const of = () => fleetCapabilities(this.options.host, this.current().fleet, this.options.defaultSchemaDir);
+    const of = () => this.current().capabilities;
     return {
       fleetStatus: (group) => this.status(of(), group),
       // The jobs act for the user logged in (a local file's history, an agent's X-Warden-Operator).
@@ -185,11 +186,12 @@ export class DesktopFleet {
       this.windows.delete(id);
     });
     // A local file's events come from this app's own engine (see forward); an agent's from its event stream.
-    const stopEvents = deployment.reach.kind === 'file' ? () => undefined : this.opened!.proxy.subscribe(deployment, (event) => window.send(event));
+    // A stream dropped for an event past its cap is said in the app's log (it is opened again after a pause).
+    const stopEvents = deployment.reach.kind === 'file' ? () => undefined : this.opened!.proxy.subscribe(deployment, (event) => window.send(event), (why) => process.stderr.write(`${why}\n`));
     this.windows.set(id, { deployment, window, stopEvents });
   }
 
-  private current(): { fleet: Fleet; proxy: FleetProxy } {
+  private current(): { fleet: Fleet; proxy: FleetProxy; capabilities: FleetCapabilities } {
     if (!this.opened) throw new WardenError('NOT_FOUND', 'No fleet file is open in this app.', 'Open one with File → Open Fleet… (or Open fleet file on the Fleet page).');
     return this.opened;
   }

@@ -88,7 +88,7 @@ describe('FleetTokens', () => {
 });
 
 describe('a tokenKeychain deployment', () => {
-  const fleet = parseFleet({ deployments: [{ name: 'vm1', url: 'http://10.0.0.5:7373', tokenKeychain: true }, { name: 'vm2', url: 'http://10.0.0.6:7373', tokenEnv: 'VM2_TOKEN' }] }, FLEET);
+  const fleet = parseFleet({ deployments: [{ name: 'vm1', url: 'http://10.0.0.5:7373', tokenKeychain: true }, { name: 'vm2', url: 'http://10.0.0.6:7373', tokenEnv: 'WARDEN_VM2_TOKEN' }] }, FLEET);
 
   it('reads its token from the desktop app, and the CLI says where to put it instead', () => {
     const [vm1, vm2] = fleet.deployments;
@@ -111,7 +111,7 @@ describe('a tokenKeychain deployment', () => {
   });
 
   it('is one token source: not beside tokenEnv or tokenFile, and only for agents', () => {
-    expect(codeOf(() => parseFleet({ deployments: [{ name: 'vm1', url: 'http://10.0.0.5:7373', tokenKeychain: true, tokenEnv: 'X' }] }, FLEET))).toMatch(/give one of tokenEnv, tokenKeychain, not 2/);
+    expect(codeOf(() => parseFleet({ deployments: [{ name: 'vm1', url: 'http://10.0.0.5:7373', tokenKeychain: true, tokenEnv: 'WARDEN_X' }] }, FLEET))).toMatch(/give one of tokenEnv, tokenKeychain, not 2/);
     expect(codeOf(() => parseFleet({ deployments: [{ name: 'db', file: 'a.db', tokenKeychain: true }] }, FLEET))).toMatch(/a local file needs no agent settings/);
     expect(codeOf(() => parseFleet({ deployments: [{ name: 'vm1', url: 'http://10.0.0.5:7373', tokenKeychain: false }] }, FLEET))).toMatch(/tokenKeychain/);
   });

@@ -147,9 +147,9 @@ export class FleetProxy {
     await open?.then((e) => e.close(), () => undefined);
   }
 
-  /** An agent deployment's events, passed to `listener` until the returned function is called (the desktop app's deployment windows). */
-  subscribe(deployment: Deployment, listener: (event: HostEvent) => void): () => void {
-    return subscribeAgentEvents(async () => (await this.endpoint(deployment)).endpoint, listener);
+  /** An agent deployment's events, passed to `listener` until the returned function is called (the desktop app's deployment windows); `onDropped` hears why a stream was dropped. */
+  subscribe(deployment: Deployment, listener: (event: HostEvent) => void, onDropped?: (why: string) => void): () => void {
+    return subscribeAgentEvents(async () => (await this.endpoint(deployment)).endpoint, listener, onDropped);
   }
 
   async close(): Promise<void> {

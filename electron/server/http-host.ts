@@ -18,7 +18,7 @@ import { errorInfoOf } from '../api/error-info';
 import type { HostContext } from '../api/host-context';
 import { IntegrityMemory } from '../api/integrity-memory';
 import { jobForReadOnly, Jobs } from '../api/jobs';
-import { fleetCapabilities } from '../fleet/fleet-capabilities';
+import { fleetCapabilities, type FleetDeadlines } from '../fleet/fleet-capabilities';
 import { Operations } from '../api/operations';
 import { SchemaCatalog } from '../api/schema-catalog';
 import { EventStream, MAX_STREAMS, type EventView } from './event-stream';
@@ -29,7 +29,6 @@ import { BodyTooLarge, ClientGone, discardBody, readJsonBody } from './json-body
 import { bearerToken, createToken, hostAllowed, hostHeadersFor, operatorFrom } from './request-guards';
 import { FleetProxy } from './fleet-proxy';
 import type { Fleet } from '../fleet/fleet-file';
-import type { ClientOptions } from '../fleet/deployment-client';
 import { metricsText, METRICS_CONTENT_TYPE, type DatabaseSample } from './metrics';
 import { mayCall, refusedToReadOnly, roleOf, type HostTokens } from './token-roles';
 import { BackupSchedule } from '../api/backup-schedule';
@@ -59,7 +58,7 @@ export interface HttpHostOptions {
   /** The person actions are recorded for when the console names none (`--operator`); without it the console asks. */
   operator?: string;
   /** `--fleet FILE`: the fleet page, and each deployment opened in the console through this host. */
-  fleet?: { fleet: Fleet; defaultSchemaDir: string; deadlines?: Pick<ClientOptions, 'timeoutMs' | 'quickTimeoutMs'> };
+  fleet?: { fleet: Fleet; defaultSchemaDir: string; deadlines?: FleetDeadlines };
   /** The operator's and the read-only token (each made at random when not given). */
   tokens?: Partial<HostTokens>;
   /** `--backup-every`: scheduled verified backups of each served database (see backup-schedule.ts). */

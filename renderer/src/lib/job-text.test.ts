@@ -29,10 +29,10 @@ describe('a job in words', () => {
   });
 
   it('names a Verify all or Back up all, sends it to the Fleet page, and says how it came out', () => {
-    const result = (d: { state: string }[], notDone: unknown[] = [], action = 'backup') => ({ action, deployments: d, notDone, stoppedBecause: notDone.length ? 'it was stopped' : null });
-    const backedUp = job({ kind: 'fleetBackup', db: 'fleet', state: 'done', options: { parallel: 2 }, result: result([{ state: 'unreachable' }, { state: 'unhealthy' }, { state: 'healthy' }]) });
+    const result = (d: { state: string; backedUp?: boolean }[], notDone: unknown[] = [], action = 'backup') => ({ action, deployments: d, notDone, stoppedBecause: notDone.length ? 'it was stopped' : null });
+    const backedUp = job({ kind: 'fleetBackup', db: 'fleet', state: 'done', options: { parallel: 2 }, result: result([{ state: 'unreachable', backedUp: false }, { state: 'unhealthy', backedUp: false }, { state: 'healthy', backedUp: true }]) });
     expect([jobTitle(backedUp), jobHref(backedUp), jobOutcome(backedUp), jobEnding(backedUp)]).toEqual(['Back up all', '#/fleet', '1 of 3 backed up; 1 failed, 1 unreachable', 'problems']);
-    const stopped = job({ kind: 'fleetBackup', db: 'fleet', state: 'done', options: { parallel: 1, group: 'staging' }, result: result([{ state: 'healthy' }], [{ name: 'b' }, { name: 'c' }]) });
+    const stopped = job({ kind: 'fleetBackup', db: 'fleet', state: 'done', options: { parallel: 1, group: 'staging' }, result: result([{ state: 'degraded', backedUp: true }], [{ name: 'b' }, { name: 'c' }]) });
     expect([jobTitle(stopped), jobOutcome(stopped), jobEnding(stopped)]).toEqual(['Back up all in staging', 'Stopped: 1 of 3 backed up', 'cancelled']);
     const verified = job({ kind: 'fleetVerify', db: 'fleet', state: 'done', options: { level: 'full', parallel: 4 }, result: result([{ state: 'degraded' }, { state: 'healthy' }, { state: 'healthy' }], [], 'verify') });
     expect([jobTitle(verified), jobOutcome(verified), jobEnding(verified)]).toEqual(['Verify all (full)', '3 verified: 1 degraded, 2 healthy', 'done']);

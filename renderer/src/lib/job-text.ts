@@ -32,18 +32,19 @@ export function fleetActionOutcome(report: FleetActionReport): string {
   const total = report.deployments.length + report.notDone.length;
   const did = report.action === 'verify' ? 'verified' : 'backed up';
   if (report.stoppedBecause) {
-    const ok = report.action === 'verify' ? report.deployments.filter((d) => d.state !== 'unreachable').length : report.deployments.filter((d) => d.state === 'healthy').length;
+    const ok = report.action === 'verify' ? report.deployments.filter((d) => d.state !== 'unreachable' && d.state !== 'locked').length : report.deployments.filter((d) => d.backedUp).length;
     return `Stopped: ${ok} of ${total} ${did}`;
   }
   if (report.action === 'backup') {
-    const failed = report.deployments.filter((d) => d.state === 'unhealthy').length;
-    const unreachable = report.deployments.filter((d) => d.state === 'unreachable').length;
-    const problems = [failed && `${failed} failed`, unreachable && `${unreachable} unreachable`].filter(Boolean).join(', ');
-    return `${total - failed - unreachable} of ${total} backed up${problems ? `; ${problems}` : ''}`;
+    const unreachable = report.deployments.filter((d) => d.state === 'unreachable' && !d.backedUp).length;
+    const locked = report.deployments.filter((d) => d.state === 'locked' && !d.backedUp).length;
+    const failed = report.deployments.filter((d) => !d.backedUp).length - unreachable - locked;
+    const problems = [failed && `${failed} failed`, unreachable && `${unreachable} unreachable`, locked && `${locked} locked`].filter(Boolean).join(', ');
+    return `${total - failed - unreachable - locked} of ${total} backed up${problems ? `; ${problems}` : ''}`;
   }
   const counts = new Map<string, number>();
   for (const d of report.deployments) {
-    const label = d.state === 'unreachable' ? 'unreachable' : HEALTH[d.state].label.toLowerCase();
+    const label = d.state === 'unreachable' || d.state === 'locked' ? d.state : HEALTH[d.state].label.toLowerCase();
     counts.set(label, (counts.get(label) ?? 0) + 1);
   }
   return `${total} verified: ${[...counts].map(([label, n]) => `${n} ${label}`).join(', ')}`;
@@ -131,7 +132,7 @@ function doneSummary(job: Job): string {
 
 /** A verify or backup across the fleet that ran to its end but found (or met) a deployment in trouble. */
 function hadProblems(report: FleetActionReport): boolean {
-  return report.deployments.some((d) => d.state === 'unreachable' || d.state === 'unhealthy');
+  return report.deployments.some((d) => d.state === 'unreachable' || d.state === 'unhealthy' || d.state === 'locked');
 }
 
 /**

@@ -21,15 +21,18 @@ function stepText(entry: FleetActionEntry, backup: boolean): { text: string; ton
   if (entry.step === 'running') return { text: backup ? 'Backing up…' : 'Verifying…', tone: 'busy' };
   if (entry.step === 'not done') return { text: 'Not done', tone: 'idle' };
   if (entry.state === 'unreachable') return { text: 'Unreachable', tone: 'bad' };
-  if (backup) return entry.state === 'healthy' ? { text: 'Backed up', tone: 'good' } : { text: 'Backup failed', tone: 'bad' };
+  if (entry.state === 'locked') return { text: 'Locked', tone: 'warn' };
+  // A backup made is followed by the database's own verdict (a drifted one is not called healthy).
+  if (backup && !entry.backedUp) return { text: 'Backup failed', tone: 'bad' };
   const state = entry.state ?? 'unhealthy';
+  if (backup) return state === 'healthy' ? { text: 'Backed up', tone: 'good' } : { text: `Backed up; ${HEALTH[state].label.toLowerCase()}`, tone: state === 'unhealthy' ? 'bad' : 'warn' };
   return { text: HEALTH[state].label, tone: state === 'healthy' ? 'good' : state === 'unhealthy' ? 'bad' : 'warn' };
 }
 
 /** Every deployment once it ended: those done (worst first), then those not done. */
 function entriesOf(report: FleetActionReport): FleetActionEntry[] {
   return [
-    ...report.deployments.map((d): FleetActionEntry => ({ name: d.name, group: d.group, address: d.address, step: 'done', state: d.state, detail: d.detail, version: d.version })),
+    ...report.deployments.map((d): FleetActionEntry => ({ name: d.name, group: d.group, address: d.address, step: 'done', state: d.state, detail: d.detail, version: d.version, backedUp: d.backedUp })),
     ...report.notDone.map((d): FleetActionEntry => ({ ...d, step: 'not done', state: null, version: null })),
   ];
 }

@@ -115,7 +115,7 @@ describe('Verify all and Back up all on the Fleet page', () => {
 
     const report: FleetActionReport = {
       fleet: '/etc/warden/fleet.json', action: 'backup', worst: 'healthy', stoppedBecause: 'it was stopped (Cancel in the Jobs panel) with 1 of 2 deployment(s) not done',
-      deployments: [{ name: 'vm2', group: 'staging', address: '/srv/vm2.db', state: 'healthy', detail: 'vm2-2026-11-30T20-00-00-000Z-manual.sqlite (40960 bytes, verified)', version: '1.2.0', durationMs: 80 }],
+      deployments: [{ name: 'vm2', group: 'staging', address: '/srv/vm2.db', state: 'healthy', detail: 'vm2-2026-11-30T20-00-00-000Z-manual.sqlite (40960 bytes, verified)', version: '1.2.0', durationMs: 80, backedUp: true }],
       notDone: [{ name: 'vm1', group: 'staging', address: '/srv/vm1.db', detail: 'not started: it was stopped (Cancel in the Jobs panel)' }],
     };
     emit({ type: 'job', job: { ...running, state: 'done', endedAt: new Date().toISOString(), result: report } });

@@ -6,6 +6,7 @@ import { ApiError } from '../../api/api-error';
 import { createFakeApi } from '../../test/fake-api';
 import { renderConsole } from '../../test/render-console';
 import { FleetView } from './FleetView';
+import { fleetStatusQueryOptions, WAITING_REFETCH_MS } from './fleet-queries';
 
 const AT = new Date().toISOString();
 
@@ -29,6 +30,26 @@ function report(group?: string): FleetStatusReport {
 }
 
 describe('FleetView', () => {
+  it('shows a deployment that has not answered yet as waiting, and one awaited again with its last answer, and asks again soon', async () => {
+    const waiting = [
+      deployment('hung', 'production', 'waiting', { version: null, latest: null, waitingSince: AT, reason: `Still waiting: no answer within 5 s (asked at ${AT}), and no earlier answer; the Fleet page shows its answer when it comes.` }),
+      deployment('slow', 'production', 'healthy', { waitingSince: AT, reason: 'Still waiting: no answer within 5 s; its last answer follows.' }),
+    ];
+    const api = createFakeApi({ fleetStatus: () => ({ fleet: '/etc/warden/fleet.json', deployments: waiting, worst: 'waiting', checkedAt: AT, durationMs: 5000 }) });
+    renderConsole(<FleetView />, { api });
+    const table = await screen.findByRole('table');
+    const hung = within(table).getByRole('row', { name: /hung/ });
+    expect(hung.textContent).toContain('Waiting');
+    expect(hung.textContent).toContain('no earlier answer');
+    expect(hung.textContent).not.toContain('None'); // nothing is known of its pending steps, drift or backups yet
+    const slow = within(table).getByRole('row', { name: /slow/ });
+    expect(slow.textContent).toContain('still waiting for a new answer');
+    expect(slow.textContent).toContain('its last answer follows');
+    const interval = fleetStatusQueryOptions(api, null).refetchInterval as (query: unknown) => number;
+    expect(interval({ state: { data: { deployments: waiting } } })).toBe(WAITING_REFETCH_MS);
+    expect(interval({ state: { data: report() } })).toBe(60_000);
+  });
+
   it('lists the deployments worst first, says why, opens the reachable ones, and filters by group', async () => {
     const api = createFakeApi({ fleetStatus: ({ group }) => report(group) });
     renderConsole(<FleetView />, { api });

@@ -20,10 +20,13 @@ import { RolloutAction, useStartRollout } from './RolloutAction';
 import { RolloutProgress } from './RolloutProgress';
 import './fleet.css';
 
-const STATE_LABEL: Record<FleetState, string> = { ...Object.fromEntries(Object.entries(HEALTH).map(([k, v]) => [k, v.label])), unreachable: 'Unreachable' } as Record<FleetState, string>;
+const STATE_LABEL: Record<FleetState, string> = { ...Object.fromEntries(Object.entries(HEALTH).map(([k, v]) => [k, v.label])), unreachable: 'Unreachable', waiting: 'Waiting', locked: 'Locked' } as Record<FleetState, string>;
+
+/** Nothing is known of it (yet): its columns say so rather than "None". */
+const unknown = (d: DeploymentStatus) => d.state === 'unreachable' || d.state === 'waiting' || d.state === 'locked';
 
 function driftText(d: DeploymentStatus): string {
-  if (d.state === 'unreachable') return '—';
+  if (unknown(d)) return '—';
   const { errors, warnings } = d.drift;
   if (errors + warnings === 0) return 'None';
   return [errors && plural(errors, 'error'), warnings && plural(warnings, 'warning')].filter(Boolean).join(', ');
@@ -35,19 +38,21 @@ function DeploymentRow({ d, now }: { d: DeploymentStatus; now: Date }) {
     <tr>
       <td className="nowrap">
         <span className="fleet__state">
-          <HealthDot status={d.state === 'unreachable' ? 'error' : d.state} />
+          <HealthDot status={d.state === 'unreachable' ? 'error' : d.state === 'waiting' ? 'unknown' : d.state} />
           {STATE_LABEL[d.state]}
         </span>
+        {/* Asked again and not answered yet: what is shown is its last answer; the page asks again soon. */}
+        {d.waitingSince !== undefined && d.state !== 'waiting' && <span className="fleet__waiting muted">still waiting for a new answer</span>}
         {/* When it was asked (its own clock, for an agent): a fleet read in parts can be old in parts. */}
         <time className="fleet__checked muted" dateTime={d.checkedAt} title={formatTimestamp(d.checkedAt)}>checked {formatAge(d.checkedAt, now)}</time>
       </td>
       <th scope="row" className="nowrap">{d.name}</th>
       <td className="nowrap">{d.group}</td>
       <td className="nowrap">{d.version ?? '—'}</td>
-      <td>{d.state === 'unreachable' ? '—' : d.pending.length ? d.pending.join(', ') : 'None'}</td>
+      <td>{unknown(d) ? '—' : d.pending.length ? d.pending.join(', ') : 'None'}</td>
       <td className="nowrap" title={d.drift.first ?? undefined}>{driftText(d)}</td>
-      <td className="nowrap">{d.state === 'unreachable' ? '—' : backup ? <time dateTime={backup.createdAt} title={formatTimestamp(backup.createdAt)}>{formatAge(backup.createdAt, now)}</time> : 'None'}</td>
-      <td className="fleet__reason">{d.state === 'healthy' ? '' : d.reason}</td>
+      <td className="nowrap">{unknown(d) ? '—' : backup ? <time dateTime={backup.createdAt} title={formatTimestamp(backup.createdAt)}>{formatAge(backup.createdAt, now)}</time> : 'None'}</td>
+      <td className="fleet__reason">{d.state === 'healthy' && d.waitingSince === undefined ? '' : d.reason}</td>
       <td className="nowrap">
         <DeploymentActions d={d} />
       </td>

@@ -9,9 +9,16 @@ export const fleetKeys = {
   status: (group: string | null) => [...fleetKeys.all, 'status', group ?? '*'] as const,
 };
 
-/** The fleet's status, worst first, read again every minute while the page is open. */
+/** While a deployment has not answered, the status is read again this often: its answer fills in when it comes. */
+export const WAITING_REFETCH_MS = 5_000;
+
+/** The fleet's status, worst first, read again every minute while the page is open (sooner while a deployment is still waiting). */
 export function fleetStatusQueryOptions(api: Api, group: string | null) {
-  return queryOptions({ queryKey: fleetKeys.status(group), queryFn: () => api.fleetStatus(group === null ? {} : { group }), refetchInterval: 60_000 });
+  return queryOptions({
+    queryKey: fleetKeys.status(group),
+    queryFn: () => api.fleetStatus(group === null ? {} : { group }),
+    refetchInterval: (query) => (query.state.data?.deployments.some((d) => d.waitingSince !== undefined) ? WAITING_REFETCH_MS : 60_000),
+  });
 }
 
 export function useFleetStatus(group: string | null) {
