@@ -85,3 +85,20 @@ describe('copyRowsFromBackup', () => {
     expect(sqlite3(newFile, 'SELECT id, name FROM t ORDER BY id')).toBe('1|a\n3|b');
   });
 });
+
+describe('copyRowsFromBackup counts', () => {
+  it('adds up a table whose rows came both as children of a recovered parent and in its own run, so copied never exceeds missing', () => {
+    const dir = tempDir();
+    const [newFile, backupFile] = [join(dir, 'new.db'), join(dir, 'backup.db')];
+    const schema = 'CREATE TABLE p (id INTEGER PRIMARY KEY); CREATE TABLE c (id INTEGER PRIMARY KEY, p_id INTEGER REFERENCES p(id)); CREATE TABLE q (id INTEGER PRIMARY KEY, p_id INTEGER REFERENCES p(id));';
+    sqlite3(newFile, `${schema} INSERT INTO p VALUES (1); INSERT INTO c VALUES (10, 1);`);
+    // The backup has parent 2 (lost) with its child 20, and child 30 of parent 1 (lost on its own).
+    sqlite3(backupFile, `${schema} INSERT INTO p VALUES (1), (2); INSERT INTO c VALUES (10, 1), (20, 2), (30, 1);`);
+    const result = copyRowsFromBackup(newFile, backupFile, ['p', 'c']);
+    expect(result.tables).toEqual([
+      { table: 'p', inBackup: 2, missing: 1, withoutParent: 0, copied: 1 },
+      { table: 'c', inBackup: 3, missing: 2, withoutParent: 0, copied: 2 },
+    ]);
+    expect(sqlite3(newFile, 'SELECT id FROM c ORDER BY id')).toBe('10\n20\n30');
+  });
+});

@@ -48,10 +48,14 @@ export function copyRowsFromBackup(newFile: string, backupPath: string, tables: 
           // A savepoint per table: a table whose copies break a constraint of the new file is left as salvage made it.
           const steps = db.transaction(() => copyMissingRows(db, backup, table, backupPath))();
           for (const step of steps) {
-            // A table whose rows came before as children of another's: its own run counts the rest, and the copies add up.
+            // A table whose rows came before as children of another's: what was missing then was copied then,
+            // and this run counts what is missing now; the backup's rows are the larger of the two runs' counts.
             const before = copied.findIndex((c) => c.table.toLowerCase() === step.table.toLowerCase());
             if (before < 0) copied.push(step);
-            else copied[before] = { ...step, copied: copied[before].copied + step.copied };
+            else {
+              const earlier = copied[before];
+              copied[before] = { ...step, inBackup: Math.max(earlier.inBackup, step.inBackup), missing: earlier.copied + step.missing, copied: earlier.copied + step.copied };
+            }
           }
         } catch (err) {
           if (err instanceof WardenError && (err.code === 'NOT_SUPPORTED' || err.code === 'NOT_FOUND')) notMatched.push({ table, reason: err.message });
@@ -60,7 +64,8 @@ export function copyRowsFromBackup(newFile: string, backupPath: string, tables: 
         }
       }
     })();
-    return { backup: backupPath, tables: copied, notMatched };
+    // A child table none of whose rows belonged to a recovered parent says nothing.
+    return { backup: backupPath, tables: copied.filter((t) => t.inBackup > 0), notMatched };
   } finally {
     backup.close();
     db.close();
