@@ -360,8 +360,8 @@ export function buildProgram(): Command {
     .option('--offset <n>', 'rows to skip', wholeNumber, 0)
     .option('--limit <n>', 'rows to show (at most 1000)', numberUpTo(1000), DEFAULT_PAGE_ROWS)
     .action((o: CommonOptions & { table: string; sort?: RowSort; where?: RowFilter[]; offset: number; limit: number }) =>
-      run(o, (ctx) => {
-        const page = browseRows(ctx, { table: o.table, sort: o.sort ?? null, filters: o.where ?? [], offset: o.offset, limit: Math.min(1000, Math.trunc(o.limit)), withTotal: true });
+      run(o, async (ctx) => {
+        const page = await browseRows(ctx, { table: o.table, sort: o.sort ?? null, filters: o.where ?? [], offset: o.offset, limit: Math.min(1000, Math.trunc(o.limit)), withTotal: true });
         return { document: page, render: renderRows, exitCode: EXIT.ok };
       }),
     );
