@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { getPriority, setPriority } from 'node:os';
 import type { CellValue } from '../../shared/types';
 import type { EngineContext } from './context';
 import { WardenError } from './errors';
@@ -15,6 +16,7 @@ import { WardenError } from './errors';
 //   memory limit, so no query writes temporary files (ORDER BY random() over generated rows wrote 2.6 GB);
 // - the answer: rows stop at a size limit as they are stepped, and the host reads no more than it.
 // Where prlimit is missing (macOS, Windows desktops) the child runs without the memory limit.
+// A child also has an RLIMIT_CPU a little past its time limit, should its host die before its timer.
 
 /** What a read process may hold: SQLite's values, its sorting and grouping, and the rows it answers. Measured: Node itself needs about 45 MB of it. */
 export const READ_MEMORY_LIMIT_BYTES = 256 * 1024 * 1024;
@@ -22,6 +24,8 @@ export const READ_MEMORY_LIMIT_BYTES = 256 * 1024 * 1024;
 export const READ_ANSWER_LIMIT_BYTES = 32 * 1024 * 1024;
 
 const PRLIMIT = '/usr/bin/prlimit';
+/** How much nicer than its host a read process runs (19 is the lowest priority). */
+const READ_NICENESS = 10;
 const MB = 1024 * 1024;
 
 /** A query the caller wrote: checked to be one reading statement, answered row by row up to `limit`. */
@@ -146,10 +150,12 @@ function answerLimitReached(what: string, answerBytes: number): WardenError {
 }
 
 /** The command that starts the child: under prlimit's RLIMIT_DATA where there is one. */
-function childCommand(memoryBytes: number, args: string[]): [string, string[]] {
+function childCommand(memoryBytes: number, timeoutMs: number, args: string[]): [string, string[]] {
   const node = [process.execPath, '-e', READ_CHILD, ...args];
   if (process.platform !== 'linux' || !existsSync(PRLIMIT)) return [node[0], node.slice(1)];
-  return [PRLIMIT, [`--data=${memoryBytes}`, '--', ...node]];
+  // RLIMIT_CPU past the time limit: a child whose host died (and its timer with it) stops by itself.
+  const cpuSeconds = Math.ceil(timeoutMs / 1000) + 5;
+  return [PRLIMIT, [`--data=${memoryBytes}`, `--cpu=${cpuSeconds}`, '--', ...node]];
 }
 
 /**
@@ -160,9 +166,11 @@ export function runRead(ctx: EngineContext, request: ReadRequest, limits: ReadLi
   const memoryBytes = limits.memoryBytes ?? READ_MEMORY_LIMIT_BYTES;
   const answerBytes = limits.answerBytes ?? READ_ANSWER_LIMIT_BYTES;
   const addon = createRequire(import.meta.url).resolve('better-sqlite3');
-  const [command, args] = childCommand(memoryBytes, [addon, ctx.dbPath, String(answerBytes)]);
+  const [command, args] = childCommand(memoryBytes, limits.timeoutMs, [addon, ctx.dbPath, String(answerBytes)]);
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+    // Below the host's priority: two runaway queries on two cores must leave health and status their CPU.
+    if (child.pid !== undefined) setPriority(child.pid, Math.min(19, getPriority() + READ_NICENESS));
     const stdout: Buffer[] = [];
     let stdoutBytes = 0;
     let stderr = '';

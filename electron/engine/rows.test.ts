@@ -193,4 +193,20 @@ describe('browseRows', () => {
     expect([unknown.code, unknown.stderr]).toEqual([2, expect.stringContaining('no table or view named "nope"')]);
     expect(sha256File(dbPath)).toBe(before);
   });
+
+  it('a view that never ends is stopped by its time limit and by Cancel, in the engine and from warden rows; its first rows still read', async () => {
+    const { dbPath, ctx } = await seeded(5);
+    sqlite3(dbPath, 'CREATE VIEW forever AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x FROM c;');
+    const before = sha256File(dbPath);
+    await expect(browseRows(ctx, { table: 'forever', withTotal: true, timeoutMs: 300 })).rejects.toMatchObject({ code: 'CANCELLED', message: 'Reading the rows of forever was stopped after its time limit of 0.3 s; nothing was changed.' });
+    const controller = new AbortController();
+    const sorted = browseRows(contextFor(dbPath, undefined, { signal: controller.signal }), { table: 'forever', sort: { column: 'x', direction: 'desc' }, timeoutMs: 60_000 });
+    controller.abort();
+    await expect(sorted).rejects.toMatchObject({ code: 'CANCELLED', message: 'Reading the rows of forever was cancelled and stopped; nothing was changed.' });
+    expect((await browseRows(ctx, { table: 'forever', limit: 2 })).rows).toEqual([[1], [2]]);
+    const cli = runCli(['rows', '--db', dbPath, '--table', 'forever', '--timeout', '0.5']);
+    expect([cli.code, cli.stderr]).toEqual([2, expect.stringContaining('stopped after its time limit of 0.5 s')]);
+    expect(sha256File(dbPath)).toBe(before);
+  });
 });
+
