@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { initialize } from './initialize';
 import { runQuery } from './query';
 import { READ_MEMORY_LIMIT_BYTES } from './read-process';
+import { runningReadProcesses } from './test-support/read-processes';
 import { status } from './status';
 import { runCli } from './test-support/cli';
 import { contextFor, seedFiles, sha256File, sqlite3, tempDir } from './test-support/fixtures';
@@ -64,6 +65,15 @@ describe('read-only queries', () => {
     setTimeout(() => controller.abort(), 300);
     expect(status(contextFor(dbPath)).status).toBe('healthy'); // answered while the query runs
     await expect(cancelled).rejects.toMatchObject({ code: 'CANCELLED', message: expect.stringContaining('cancelled and stopped') });
+  });
+
+  it('a query whose Cancel came before it started is stopped at once, not left to its time limit', async () => {
+    const dbPath = await seeded();
+    const controller = new AbortController();
+    controller.abort();
+    const runaway = 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c';
+    await expect(runQuery(contextFor(dbPath, undefined, { signal: controller.signal }), { sql: runaway, timeoutMs: 30_000 })).rejects.toMatchObject({ code: 'CANCELLED', message: 'The query was cancelled and stopped; nothing was changed.' });
+    expect(runningReadProcesses()).toEqual([]);
   });
 
   it('warden query prints a table, --json the result, and exits 2 on a write', async () => {
