@@ -9,8 +9,8 @@ import { EngineWorkers, type EngineWorkersOptions } from './engine-workers';
 /** The jobs whose cost the caller's SQL decides. */
 const QUERY_LANE: ReadonlySet<EngineJobName> = new Set<EngineJobName>(['query', 'rows']);
 
-/** Workers for queries: each only waits for its query's own process (read-process.ts), so two cost little. */
-export const QUERY_WORKERS = 2;
+/** Workers for queries: each only waits for its query's own process (read-process.ts), so they cost little; two runaway queries still leave two for the other consoles. */
+export const QUERY_WORKERS = 4;
 
 export class EngineLanes implements EngineRunner {
   private readonly work: EngineWorkers;
