@@ -5,6 +5,7 @@ import { contextFor, SHIPPED_SCHEMA_DIR, sqlite3 } from '../engine/test-support/
 import { startHttpHost, type HttpHost } from './http-host';
 import { callApi, request, type Reply } from './test-support/http-client';
 import { suiteDir } from './test-support/suite-dir';
+import { runningReadProcesses } from '../engine/test-support/read-processes';
 
 // Queries and pages of rows run in a lane of their own: runaway ones never hold up status or
 // health, and a view that never ends is stopped like a query, by its time limit or by Cancel.
@@ -49,9 +50,11 @@ describe('warden serve: queries apart from the rest of the work', () => {
     const timed = await callApi(server.origin, server.token, 'rows', { db: 'cf', table: 'forever', withTotal: true, timeoutMs: 500 });
     expect([timed.status, timed.json.error]).toEqual([409, expect.objectContaining({ code: 'CANCELLED', message: 'Reading the rows of forever was stopped after its time limit of 0.5 s; nothing was changed.' })]);
     const sorted = callApi(server.origin, server.token, 'rows', { db: 'cf', table: 'forever', sort: { column: 'x', direction: 'desc' }, operationId: 'op-forever-rows' });
-    await expect.poll(async () => (await callApi(server.origin, server.token, 'cancel', { operationId: 'op-forever-rows' })).json.result?.cancelled).toBe(true);
+    await expect.poll(() => runningReadProcesses().length, { timeout: 20_000 }).toBe(1); // sorting, in its own process
+    expect((await callApi(server.origin, server.token, 'cancel', { operationId: 'op-forever-rows' })).json).toEqual({ ok: true, result: { cancelled: true } });
     const reply: Reply = await sorted;
     expect(reply.json).toMatchObject({ ok: false, error: { code: 'CANCELLED', message: 'Reading the rows of forever was cancelled and stopped; nothing was changed.' } });
+    expect(runningReadProcesses()).toEqual([]);
     // The other pages still read.
     expect((await callApi(server.origin, server.token, 'rows', { db: 'cf', table: 'forever', limit: 3 })).json).toMatchObject({ ok: true, result: { rows: [[1], [2], [3]] } });
   });
