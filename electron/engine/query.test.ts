@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { initialize } from './initialize';
 import { runQuery } from './query';
 import { READ_MEMORY_LIMIT_BYTES } from './read-process';
+import { useSqliteAddon } from './sqlite-addon';
 import { runningReadProcesses } from './test-support/read-processes';
 import { status } from './status';
 import { runCli } from './test-support/cli';
@@ -74,6 +75,17 @@ describe('read-only queries', () => {
     const runaway = 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c';
     await expect(runQuery(contextFor(dbPath, undefined, { signal: controller.signal }), { sql: runaway, timeoutMs: 30_000 })).rejects.toMatchObject({ code: 'CANCELLED', message: 'The query was cancelled and stopped; nothing was changed.' });
     expect(runningReadProcesses()).toEqual([]);
+  });
+
+  it('the query process loads the SQLite addon its host uses (the desktop app\'s build for Electron), and says so when it cannot', async () => {
+    const dbPath = await seeded();
+    useSqliteAddon(join(tempDir(), 'missing', 'better_sqlite3.node'));
+    try {
+      await expect(runQuery(contextFor(dbPath), { sql: 'SELECT 1' })).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringContaining('missing/better_sqlite3.node') });
+    } finally {
+      useSqliteAddon(undefined);
+    }
+    expect((await runQuery(contextFor(dbPath), { sql: 'SELECT 1' })).rows).toEqual([[1]]);
   });
 
   it('warden query prints a table, --json the result, and exits 2 on a write', async () => {

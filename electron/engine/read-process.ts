@@ -5,8 +5,9 @@ import { getPriority, setPriority } from 'node:os';
 import type { CellValue } from '../../shared/types';
 import type { EngineContext } from './context';
 import { WardenError } from './errors';
+import { sqliteAddonPath } from './sqlite-addon';
 
-// Reads whose cost the caller's SQL decides (query, and rows over a view) run in a child process
+// Reads whose cost the caller's SQL decides (a query, a page of rows: a view can cost anything) run in a child process
 // with bounds on all they may cost, because SQLite cannot be bounded from JavaScript here:
 // - time: a step cannot be interrupted (better-sqlite3 has no sqlite3_interrupt), a process can be killed;
 // - memory: better-sqlite3 exposes no sqlite3_limit() and SQLite's heap limits are off under it
@@ -61,7 +62,7 @@ export interface ReadLimits {
 
 // Plain JavaScript run with `node -e`, so that it needs no bundling: only better-sqlite3 is required.
 const READ_CHILD = `
-const [addon, dbPath, answerLimitText] = process.argv.slice(1);
+const [addon, nativeBinding, dbPath, answerLimitText] = process.argv.slice(1);
 const Database = require(addon);
 const request = JSON.parse(require('fs').readFileSync(0, 'utf8'));
 const answerLimit = Number(answerLimitText);
@@ -110,7 +111,7 @@ function runPage(db) {
 }
 let db;
 try {
-  db = new Database(dbPath, { readonly: true, fileMustExist: true });
+  db = new Database(dbPath, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
   db.pragma('query_only = ON');
   db.pragma('temp_store = MEMORY');
   // One read transaction: a page and its count are of one moment, even while a service writes.
@@ -166,7 +167,8 @@ export function runRead(ctx: EngineContext, request: ReadRequest, limits: ReadLi
   const memoryBytes = limits.memoryBytes ?? READ_MEMORY_LIMIT_BYTES;
   const answerBytes = limits.answerBytes ?? READ_ANSWER_LIMIT_BYTES;
   const addon = createRequire(import.meta.url).resolve('better-sqlite3');
-  const [command, args] = childCommand(memoryBytes, limits.timeoutMs, [addon, ctx.dbPath, String(answerBytes)]);
+  // The host's own build of the addon: under Electron (ELECTRON_RUN_AS_NODE) node_modules' Node build would not load.
+  const [command, args] = childCommand(memoryBytes, limits.timeoutMs, [addon, sqliteAddonPath() ?? '', ctx.dbPath, String(answerBytes)]);
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
     // Below the host's priority: two runaway queries on two cores must leave health and status their CPU.
@@ -210,6 +212,10 @@ export function runRead(ctx: EngineContext, request: ReadRequest, limits: ReadLi
       if (answer.tooLarge !== undefined) return reject(answerLimitReached(what, answerBytes));
       if (answer.code === 'SQLITE_NOMEM') return reject(memoryLimitReached(what, memoryBytes));
       if (answer.refused) return resolve({ kind: 'refused', why: answer.refused });
+      // Not SQLite's error but the process's own (its addon would not load): not the SQL's fault.
+      if (answer.failed !== undefined && answer.code !== undefined && !answer.code.startsWith('SQLITE_')) {
+        return reject(new WardenError('INTERNAL', `${what} could not open the database in its process: ${answer.failed} (${answer.code}).`, 'Try again; if it keeps failing, report it with this message: the installation may be incomplete.'));
+      }
       if (answer.failed !== undefined) return resolve({ kind: 'failed', message: answer.failed, code: answer.code });
       resolve({ kind: 'rows', columns: answer.columns ?? [], rows: answer.rows ?? [], more: answer.more ?? false, total: answer.total ?? null });
     });
