@@ -88,6 +88,18 @@ describe('read-only queries', () => {
     expect((await runQuery(contextFor(dbPath), { sql: 'SELECT 1' })).rows).toEqual([[1]]);
   });
 
+  it('a database another process holds locked past the wait is LOCKED, not a fault of the SQL', async () => {
+    const dbPath = await seeded();
+    const writer = new Database(dbPath);
+    writer.exec('BEGIN EXCLUSIVE');
+    try {
+      await expect(runQuery(contextFor(dbPath, undefined, { busyTimeoutMs: 200 }), { sql: 'SELECT count(*) FROM conversation_files' })).rejects.toMatchObject({ code: 'LOCKED', message: expect.stringContaining(dbPath) });
+    } finally {
+      writer.exec('ROLLBACK');
+      writer.close();
+    }
+  });
+
   it('warden query prints a table, --json the result, and exits 2 on a write', async () => {
     const dbPath = await seeded();
     const text = runCli(['query', '--db', dbPath, '--sql', 'SELECT file_id, mime_type FROM conversation_files ORDER BY file_id', '--limit', '2']);

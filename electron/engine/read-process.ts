@@ -5,6 +5,7 @@ import { getPriority, setPriority } from 'node:os';
 import type { CellValue } from '../../shared/types';
 import type { EngineContext } from './context';
 import { WardenError } from './errors';
+import { DEFAULT_BUSY_TIMEOUT_MS } from './open-database';
 import { sqliteAddonPath } from './sqlite-addon';
 
 // Reads whose cost the caller's SQL decides (a query, a page of rows: a view can cost anything) run in a child process
@@ -62,7 +63,7 @@ export interface ReadLimits {
 
 // Plain JavaScript run with `node -e`, so that it needs no bundling: only better-sqlite3 is required.
 const READ_CHILD = `
-const [addon, nativeBinding, dbPath, answerLimitText] = process.argv.slice(1);
+const [addon, nativeBinding, dbPath, answerLimitText, busyTimeoutText] = process.argv.slice(1);
 const Database = require(addon);
 const request = JSON.parse(require('fs').readFileSync(0, 'utf8'));
 const answerLimit = Number(answerLimitText);
@@ -111,7 +112,7 @@ function runPage(db) {
 }
 let db;
 try {
-  db = new Database(dbPath, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
+  db = new Database(dbPath, { readonly: true, fileMustExist: true, timeout: Number(busyTimeoutText), ...(nativeBinding ? { nativeBinding } : {}) });
   db.pragma('query_only = ON');
   db.pragma('temp_store = MEMORY');
   // One read transaction: a page and its count are of one moment, even while a service writes.
@@ -168,7 +169,7 @@ export function runRead(ctx: EngineContext, request: ReadRequest, limits: ReadLi
   const answerBytes = limits.answerBytes ?? READ_ANSWER_LIMIT_BYTES;
   const addon = createRequire(import.meta.url).resolve('better-sqlite3');
   // The host's own build of the addon: under Electron (ELECTRON_RUN_AS_NODE) node_modules' Node build would not load.
-  const [command, args] = childCommand(memoryBytes, limits.timeoutMs, [addon, sqliteAddonPath() ?? '', ctx.dbPath, String(answerBytes)]);
+  const [command, args] = childCommand(memoryBytes, limits.timeoutMs, [addon, sqliteAddonPath() ?? '', ctx.dbPath, String(answerBytes), String(ctx.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS)]);
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
     // Below the host's priority: two runaway queries on two cores must leave health and status their CPU.
