@@ -167,7 +167,7 @@ function readOnlyConnection<T>(ctx: EngineContext, table: string, work: (db: Con
   });
 }
 
-/** The statements of one page (see PageRequest), built on a connection that reads the schema only. */
+/** The statements of one page (see PageRequest), every name already checked against the schema. */
 function pageRequest(ctx: EngineContext, relation: Relation, options: RowsOptions, sort: RowSort | null, offset: number, limit: number): PageRequest {
   const where = whereOf(relation, ctx, options.filters ?? []);
   const exactFromEnd = sort !== null && relation.tieBreak.length > 0;
