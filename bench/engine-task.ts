@@ -76,13 +76,13 @@ async function call(): Promise<string> {
     case 'browse-middle': {
       // The last page, or the middle one, of the table sorted by a column no index covers, with
       // its count. The middle is the costliest: a page past it is read from the other end.
-      const { total } = browseRows(ctx, { table: 'conversation_files', limit: 1, withTotal: true });
+      const { total } = await browseRows(ctx, { table: 'conversation_files', limit: 1, withTotal: true });
       const offset = task === 'browse-deep' ? Math.max(0, (total ?? 0) - 100) : Math.floor((total ?? 0) / 2);
-      const page = browseRows(ctx, { table: 'conversation_files', sort: { column: 'file_size', direction: 'desc' }, offset, limit: 100, withTotal: true });
+      const page = await browseRows(ctx, { table: 'conversation_files', sort: { column: 'file_size', direction: 'desc' }, offset, limit: 100, withTotal: true });
       return `rows=${page.rows.length} total=${page.total}`;
     }
     case 'browse-filtered': {
-      const page = browseRows(ctx, { table: 'conversation_files', filters: [{ column: 'uploaded_by', op: 'isNull' }, { column: 'original_filename', op: 'contains', value: '9' }], offset: 500, limit: 100, withTotal: true });
+      const page = await browseRows(ctx, { table: 'conversation_files', filters: [{ column: 'uploaded_by', op: 'isNull' }, { column: 'original_filename', op: 'contains', value: '9' }], offset: 500, limit: 100, withTotal: true });
       return `rows=${page.rows.length} total=${page.total}`;
     }
     case 'row-children': {

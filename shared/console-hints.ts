@@ -100,6 +100,10 @@ const HINTS: Record<ErrorCode, Hint> = {
     action === 'fleetMigrate' ? 'Wait for the rolling migrate under way to end (the Jobs panel shows it), or Cancel it there, then start Rolling migrate again.' : 'Pick another name: a new database needs a file of its own.',
   UNAUTHORIZED: 'Open the console with the address its server printed when it started: that address carries the access token.',
   FORBIDDEN: 'This console was opened with the read-only access its server gives for viewing and checking. Ask whoever runs the server for the operator address to make changes, back up or restore.',
+  RESOURCE_LIMIT: (_action, details) =>
+    details.limit === 'answer'
+      ? 'Ask for fewer rows (a LIMIT, or a lower row limit), or fewer and shorter columns (substr() or length() of a long value). The server and the other views were not affected.'
+      : 'Narrow the query: a WHERE, fewer or shorter columns, or a LIMIT right after its ORDER BY. The server and the other views were not affected.',
   INTERNAL: 'Try again. If it happens again, report it with what you were doing and the message above.',
 };
 

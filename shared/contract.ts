@@ -61,14 +61,15 @@ export const contract = {
     limit: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(MAX_QUERY_ROWS))),
     timeoutMs: z.optional(z.number().check(z.int(), z.minimum(100), z.maximum(MAX_QUERY_TIMEOUT_MS))),
   }),
-  /** One page of a table's or view's rows, sorted and filtered; reads only. */
-  rows: z.extend(onDatabase, {
+  /** One page of a table's or view's rows, sorted and filtered; reads only; stopped at its time limit (a query's) or by cancel. */
+  rows: z.extend(longOnDatabase, {
     table: schemaName,
     offset: z._default(z.number().check(z.int(), z.minimum(0), z.maximum(Number.MAX_SAFE_INTEGER)), 0),
     limit: z._default(z.number().check(z.int(), z.minimum(1), z.maximum(1000)), 200),
     sort: z.optional(z.nullable(z.strictObject({ column: schemaName, direction: z.enum(['asc', 'desc']) }))),
     filters: z._default(z.array(rowFilter).check(z.maxLength(20, 'at most 20 filters')), []),
     withTotal: flag(false),
+    timeoutMs: z.optional(z.number().check(z.int(), z.minimum(100), z.maximum(MAX_QUERY_TIMEOUT_MS))),
   }),
   /** How many rows of each child table refer to one row (its values by column), with the filters that select them. */
   rowChildren: z.extend(onDatabase, { table: schemaName, row: z.record(schemaName, z.nullable(cellText)) }),

@@ -33,6 +33,8 @@ export const ERROR_CODES = [
   /** The operating system refused this account access to a file or folder (EACCES, EPERM). */
   'PERMISSION_DENIED',
   'CANCELLED',
+  /** A read the caller's SQL decides (query, rows) reached a bound on what it may cost: memory (with its temporary storage) or answer size; details.limit says which. */
+  'RESOURCE_LIMIT',
   'INVALID_INPUT',
   'NOT_SUPPORTED',
   'UNKNOWN_DATABASE',

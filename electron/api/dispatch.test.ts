@@ -8,6 +8,7 @@ import { actorFor } from '../engine/actor';
 import { initialize } from '../engine/initialize';
 import { damageMiddlePages } from '../engine/test-support/damage';
 import { contextFor, seedFiles, sha256File, SHIPPED_SCHEMA_DIR } from '../engine/test-support/fixtures';
+import { runningReadProcesses } from '../engine/test-support/read-processes';
 import { suiteDir } from '../server/test-support/suite-dir';
 import { DatabaseRegistry } from './database-registry';
 import { dispatch } from './dispatch';
@@ -95,25 +96,33 @@ describe('dispatch with real engine workers', () => {
   it('cancel stops a running query at once, though the query reports no progress for the worker to notice it at', async () => {
     const { host } = hostWith();
     const entry = host.registry.add(dbPath, 'conversation_files');
-    const started = performance.now();
     const runaway = dispatch(host, 'query', { db: entry.id, sql: 'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n', timeoutMs: 20_000, operationId: 'op-runaway-query' });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await expect.poll(() => runningReadProcesses().length, { timeout: 20_000 }).toBe(1); // running, in its own process
     expect(await dispatch(host, 'cancel', { operationId: 'op-runaway-query' })).toMatchObject({ ok: true, result: { cancelled: true } });
     expect(await runaway).toMatchObject({ ok: false, error: { code: 'CANCELLED', message: 'The query was cancelled and stopped; nothing was changed.' } });
-    expect(performance.now() - started).toBeLessThan(5000); // not its 20 s time limit
+    expect(runningReadProcesses()).toEqual([]); // stopped, not left to its 20 s time limit
   });
 
-  it('a cancel sent right after the query, before its worker starts it, stops it (it ran to its time limit)', async () => {
+  it('a cancel sent right after the query, before its worker starts it, or while it waits in the queue, leaves no query process running (it ran to its time limit)', async () => {
     const { host } = hostWith();
     const entry = host.registry.add(dbPath, 'conversation_files');
+    const runaway = (operationId: string) => dispatch(host, 'query', { db: entry.id, sql: 'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n', timeoutMs: 20_000, operationId });
     for (let round = 0; round < 3; round++) {
-      const started = performance.now();
       const id = `op-early-cancel-${round}`;
-      const runaway = dispatch(host, 'query', { db: entry.id, sql: 'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n', timeoutMs: 20_000, operationId: id });
+      const query = runaway(id);
       expect(await dispatch(host, 'cancel', { operationId: id })).toMatchObject({ ok: true, result: { cancelled: true } });
-      expect(await runaway).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
-      expect(performance.now() - started).toBeLessThan(5000);
+      expect(await query).toMatchObject({ ok: false, error: { code: 'CANCELLED', message: expect.not.stringContaining('time limit') } });
+      expect(runningReadProcesses()).toEqual([]);
     }
+    // Both workers busy: the third waits in the queue, and its cancel drops it there.
+    const busy = [runaway('op-busy-query-1'), runaway('op-busy-query-2')];
+    await expect.poll(() => runningReadProcesses().length, { timeout: 20_000 }).toBe(2);
+    const queued = runaway('op-queued-query');
+    expect(await dispatch(host, 'cancel', { operationId: 'op-queued-query' })).toMatchObject({ ok: true, result: { cancelled: true } });
+    expect(await queued).toMatchObject({ ok: false, error: { code: 'CANCELLED', message: expect.stringContaining('before it started') } });
+    for (const id of ['op-busy-query-1', 'op-busy-query-2']) await dispatch(host, 'cancel', { operationId: id });
+    for (const query of busy) expect(await query).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
+    expect(runningReadProcesses()).toEqual([]);
   });
 
   it('openDatabase registers the file the host chose, answers null when the user cancels, and NOT_SUPPORTED without a dialog', async () => {

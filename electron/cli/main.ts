@@ -17,7 +17,7 @@ import { listTables } from '../engine/tables';
 import { MAX_QUERY_ROWS, MAX_QUERY_TIMEOUT_MS } from '../../shared/contract';
 import { queryCsv } from '../../shared/query-csv';
 import { renderQuery, renderRows, renderSalvage, renderTables } from './render-data';
-import { browseRows, DEFAULT_PAGE_ROWS } from '../engine/rows';
+import { browseRows, DEFAULT_PAGE_ROWS, DEFAULT_ROWS_TIMEOUT_MS } from '../engine/rows';
 import { DEFAULT_QUERY_LIMIT, DEFAULT_QUERY_TIMEOUT_MS, runQuery } from '../engine/query';
 import { salvage } from '../engine/salvage';
 import { initialize } from '../engine/initialize';
@@ -359,9 +359,10 @@ export function buildProgram(): Command {
     .option('--where <filter>', 'COLUMN=VALUE, COLUMN!=VALUE, COLUMN~TEXT (contains), COLUMN:null or COLUMN:notnull; repeat to narrow further', whereOption)
     .option('--offset <n>', 'rows to skip', wholeNumber, 0)
     .option('--limit <n>', 'rows to show (at most 1000)', numberUpTo(1000), DEFAULT_PAGE_ROWS)
-    .action((o: CommonOptions & { table: string; sort?: RowSort; where?: RowFilter[]; offset: number; limit: number }) =>
-      run(o, (ctx) => {
-        const page = browseRows(ctx, { table: o.table, sort: o.sort ?? null, filters: o.where ?? [], offset: o.offset, limit: Math.min(1000, Math.trunc(o.limit)), withTotal: true });
+    .option('--timeout <seconds>', 'stop reading after this long (up to 600): a view can cost what its query does', numberUpTo(MAX_QUERY_TIMEOUT_MS / 1000), DEFAULT_ROWS_TIMEOUT_MS / 1000)
+    .action((o: CommonOptions & { table: string; sort?: RowSort; where?: RowFilter[]; offset: number; limit: number; timeout: number }) =>
+      run(o, async (ctx) => {
+        const page = await browseRows(ctx, { table: o.table, sort: o.sort ?? null, filters: o.where ?? [], offset: o.offset, limit: Math.min(1000, Math.trunc(o.limit)), withTotal: true, timeoutMs: o.timeout * 1000 });
         return { document: page, render: renderRows, exitCode: EXIT.ok };
       }),
     );

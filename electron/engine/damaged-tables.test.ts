@@ -40,8 +40,8 @@ describe('a dropped table', () => {
     expect(cli.stdout).toMatch(/conversation_files\s+table\s+missing/);
     expect(cli.stdout).not.toMatch(/schema_version or schema_events/);
     // Browsing the broken view says what it lacks, and the other tables still browse.
-    expect(() => browseRows(contextFor(dbPath), { table: 'v_active_files' })).toThrow(expect.objectContaining({ code: 'SCHEMA_DRIFT', message: expect.stringContaining('view v_active_files') }));
-    expect(browseRows(contextFor(dbPath), { table: 'file_metadata', withTotal: true }).total).toBe(Number(shellCount(dbPath, 'file_metadata')));
+    await expect(browseRows(contextFor(dbPath), { table: 'v_active_files' })).rejects.toThrow(expect.objectContaining({ code: 'SCHEMA_DRIFT', message: expect.stringContaining('view v_active_files') }));
+    expect((await browseRows(contextFor(dbPath), { table: 'file_metadata', withTotal: true })).total).toBe(Number(shellCount(dbPath, 'file_metadata')));
   });
 });
 
@@ -67,7 +67,7 @@ describe('a damaged table page', () => {
     const page = damageLeafOf(dbPath, 'conversation_files', 2);
     const before = sha256File(dbPath);
     const attempt = () => browseRows(contextFor(dbPath), { table: 'conversation_files', sort: { column: 'file_size', direction: 'desc' }, withTotal: true });
-    expect(attempt).toThrow(expect.objectContaining({ code: 'CORRUPT', message: expect.stringContaining(`Page ${page} of table conversation_files`) }));
+    await expect(attempt()).rejects.toThrow(expect.objectContaining({ code: 'CORRUPT', message: expect.stringContaining(`Page ${page} of table conversation_files`) }));
     await expect(runQuery(contextFor(dbPath), { sql: 'SELECT file_id, file_size FROM conversation_files ORDER BY file_size' })).rejects.toMatchObject({
       code: 'CORRUPT',
       message: expect.stringMatching(new RegExp(`^The query stopped: table conversation_files .* is damaged\\. Page ${page} of table conversation_files`)),

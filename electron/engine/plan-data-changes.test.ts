@@ -42,7 +42,7 @@ describe('the rows a pending step will change', () => {
     await migrate(contextFor(copy), { backup: false });
     const changed = changedByMigration(dbPath, copy);
     expect(changed.length).toBe(step.dataChanges[0].rows);
-    const browsed = browseRows(ctx, { table: 'conversation_files', filters: step.dataChanges[0].filters, limit: 1000, withTotal: true });
+    const browsed = await browseRows(ctx, { table: 'conversation_files', filters: step.dataChanges[0].filters, limit: 1000, withTotal: true });
     expect(browsed.total).toBe(changed.length);
     expect(browsed.rows.map((row) => row[0])).toEqual(changed);
     expect(sqlite3(copy, "SELECT count(*) FROM conversation_files WHERE mime_type = 'application/octet-stream'")).toBe('100');

@@ -1,11 +1,13 @@
-import type { BrowseColumn, CellValue, ChildRows, ForeignKeyLink, RowChildrenReport, RowFilter, RowSort, RowsPage } from '../../shared/types';
+import type { BrowseColumn, ChildRows, ForeignKeyLink, RowChildrenReport, RowFilter, RowSort, RowsPage } from '../../shared/types';
 import type { EngineContext } from './context';
 import { damagedReadError, firstDamagedTable, tablesNamedIn } from './damage-map';
-import { WardenError } from './errors';
+import { explainSqliteError, WardenError } from './errors';
 import { withDatabase, type Connection } from './open-database';
+import { DEFAULT_QUERY_TIMEOUT_MS } from './query';
+import { runRead, type PageRequest, type ReadLimits } from './read-process';
 
 // Browsing rows for support staff: one page of a table or view, sorted by a column, narrowed by
-// column values, on a read-only connection with query_only on. Every name the caller gives (table,
+// column values, on read-only connections with query_only on. Every name the caller gives (table,
 // sort column, filter columns) is looked up in the schema first and only the schema's own
 // spelling reaches the SQL, double-quoted; every value is a bound parameter.
 
@@ -17,9 +19,14 @@ export interface RowsOptions {
   filters?: RowFilter[];
   /** Count the rows matching the filters too (one more pass over them). */
   withTotal?: boolean;
+  /** The read is stopped after this long (a query's default). */
+  timeoutMs?: number;
+  /** Other bounds than the defaults of read-process.ts (tests). */
+  limits?: Omit<ReadLimits, 'timeoutMs'>;
 }
 
 export const DEFAULT_PAGE_ROWS = 200;
+export const DEFAULT_ROWS_TIMEOUT_MS = DEFAULT_QUERY_TIMEOUT_MS;
 
 interface Relation {
   name: string;
@@ -124,13 +131,6 @@ function childLinksOf(db: Connection, table: string): ForeignKeyLink[] {
   return tables.flatMap((t) => foreignKeysOf(db, t.name)).filter((link) => link.table.toLowerCase() === table.toLowerCase());
 }
 
-function cellOf(value: unknown): CellValue {
-  if (Buffer.isBuffer(value)) return { blob: value.length, hex: value.subarray(0, 16).toString('hex') };
-  // Integers are read as BigInt so none beyond 2^53 is rounded; those are shown as text.
-  if (typeof value === 'bigint') return value >= Number.MIN_SAFE_INTEGER && value <= Number.MAX_SAFE_INTEGER ? Number(value) : String(value);
-  return value as CellValue;
-}
-
 /** The WHERE clause of `filters` (names checked against the schema) and its bound values. */
 function whereOf(relation: Relation, ctx: EngineContext, filters: RowFilter[]): { sql: string; values: (string | number)[] } {
   const clauses: string[] = [];
@@ -167,22 +167,16 @@ function readOnlyConnection<T>(ctx: EngineContext, table: string, work: (db: Con
   });
 }
 
-/** One page of a table's or view's rows, sorted and filtered; reads only. */
-export function browseRows(ctx: EngineContext, options: RowsOptions): RowsPage {
-  const offset = options.offset ?? 0;
-  const limit = options.limit ?? DEFAULT_PAGE_ROWS;
-  return readOnlyConnection(ctx, options.table, (db) => {
-    const relation = relationOf(db, ctx, options.table);
-    const filters = options.filters ?? [];
-    const where = whereOf(relation, ctx, filters);
-    const sort = options.sort ? { column: columnOf(relation, ctx, options.sort.column, 'sort'), direction: options.sort.direction } : null;
-    const wanted = options.withTotal || (sort !== null && relation.tieBreak.length > 0 && offset > 0);
-    const total = wanted ? countMatching(db, ctx, relation.name, filters) : null;
-    // A page past the middle of a sort is read from the other end, in the opposite order, then
-    // turned round: SQLite keeps offset + limit rows to find a page, so the last page of a million
-    // costs what the first does. Exact only where ties are broken by a unique key (the primary
-    // key or rowid): then the opposite order is this order reversed, NULLs included.
-    const fromEnd = sort !== null && relation.tieBreak.length > 0 && total !== null && offset * 2 > total;
+/** The statements of one page (see PageRequest), every name already checked against the schema. */
+function pageRequest(ctx: EngineContext, relation: Relation, options: RowsOptions, sort: RowSort | null, offset: number, limit: number): PageRequest {
+  const where = whereOf(relation, ctx, options.filters ?? []);
+  const exactFromEnd = sort !== null && relation.tieBreak.length > 0;
+  const wanted = options.withTotal || (exactFromEnd && offset > 0);
+  // A page past the middle of a sort is read from the other end, in the opposite order, then
+  // turned round: SQLite keeps offset + limit rows to find a page, so the last page of a million
+  // costs what the first does. Exact only where ties are broken by a unique key (the primary
+  // key or rowid): then the opposite order is this order reversed, NULLs included.
+  const select = (fromEnd: boolean) => {
     const direction = (sort?.direction === 'desc') !== fromEnd ? 'DESC' : 'ASC';
     const order = [...(sort ? [quoted(sort.column)] : []), ...relation.tieBreak].map((term) => `${term} ${direction}`);
     const orderBy = order.length ? ` ORDER BY ${order.join(', ')}` : '';
@@ -191,17 +185,46 @@ export function browseRows(ctx: EngineContext, options: RowsOptions): RowsPage {
     // A sort on a column no index covers sorts every row: sorting only the sort key and rowid,
     // then reading the page's rows by rowid, sorts far less (offset 999,900 of 1,000,000 files:
     // 2.7 s instead of 9.9 s for whole rows, measured). Views and WITHOUT ROWID tables sort whole rows.
-    const select = sort && relation.rowid
+    const sql = sort && relation.rowid
       ? `SELECT ${columns} FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table}${where.sql}${orderBy} LIMIT ? OFFSET ?)${orderBy}`
       : `SELECT ${columns} FROM ${table}${where.sql}${orderBy} LIMIT ? OFFSET ?`;
-    const count = fromEnd ? Math.max(0, Math.min(limit, (total ?? 0) - offset)) : limit;
-    const skip = fromEnd ? Math.max(0, (total ?? 0) - offset - count) : offset;
-    const read = count === 0 ? [] : (db.prepare(select).raw(true).safeIntegers(true).all(...where.values, count, skip) as unknown[][]);
-    const rows = (fromEnd ? read.reverse() : read).map((row) => row.map(cellOf));
+    return { sql, params: where.values };
+  };
+  const count = wanted ? { sql: `SELECT count(*) FROM ${quoted(relation.name)}${where.sql}`, params: where.values } : null;
+  return { mode: 'page', count, forward: select(false), backward: exactFromEnd ? select(true) : null, offset, limit };
+}
+
+/** A page's read that SQLite refused or failed: damage named by table and page, anything else named by the table or view it read. */
+function pageReadError(ctx: EngineContext, relation: Relation, failure: { message: string; code: string | undefined }): WardenError {
+  if (failure.code?.startsWith('SQLITE_CORRUPT')) {
+    return withDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs }, (db) =>
+      damagedReadError(ctx.dbPath, `Reading the rows of ${relation.name}`, firstDamagedTable(db, tablesRead(db, relation.name)), failure.message));
+  }
+  const explained = explainSqliteError(Object.assign(new Error(failure.message), { code: failure.code ?? 'SQLITE_ERROR' }), ctx.dbPath);
+  if (explained instanceof WardenError && explained.code === 'LOCKED') return explained;
+  return new WardenError('INVALID_INPUT', `The rows of the ${relation.kind} ${relation.name} in ${ctx.dbPath} could not be read: SQLite stopped with "${failure.message}". Nothing was changed.`, `Browse the tables it reads instead, or find where it fails with warden query --db ${ctx.dbPath}.`, { field: 'table', sqliteCode: failure.code });
+}
+
+/**
+ * One page of a table's or view's rows, sorted and filtered; reads only. The names are looked up
+ * here; the rows are read in a child process (read-process.ts) with the time limit, Cancel and
+ * bounds of a query, since a view's SQL can cost anything (a recursive CTE that never ends).
+ */
+export async function browseRows(ctx: EngineContext, options: RowsOptions): Promise<RowsPage> {
+  const offset = options.offset ?? 0;
+  const limit = options.limit ?? DEFAULT_PAGE_ROWS;
+  const { relation, request, parents, children, sort } = readOnlyConnection(ctx, options.table, (db) => {
+    const relation = relationOf(db, ctx, options.table);
+    const sort = options.sort ? { column: columnOf(relation, ctx, options.sort.column, 'sort'), direction: options.sort.direction } : null;
+    const request = pageRequest(ctx, relation, options, sort, offset, limit);
     const parents = relation.kind === 'table' ? foreignKeysOf(db, relation.name) : [];
     const children = relation.kind === 'table' ? childLinksOf(db, relation.name) : [];
-    return { path: ctx.dbPath, table: relation.name, kind: relation.kind, columns: relation.columns, parents, children, sort, filters, offset, rows, total: options.withTotal ? total : null };
+    return { relation, request, parents, children, sort };
   });
+  const answer = await runRead(ctx, request, { timeoutMs: options.timeoutMs ?? DEFAULT_ROWS_TIMEOUT_MS, ...options.limits }, `Reading the rows of ${relation.name}`);
+  if (answer.kind !== 'rows') throw pageReadError(ctx, relation, answer.kind === 'failed' ? answer : { message: answer.why, code: undefined });
+  const filters = options.filters ?? [];
+  return { path: ctx.dbPath, table: relation.name, kind: relation.kind, columns: relation.columns, parents, children, sort, filters, offset, rows: answer.rows, total: options.withTotal ? answer.total : null };
 }
 
 /** How many rows of `table` match `filters`, on a connection the caller holds (names checked as above). */

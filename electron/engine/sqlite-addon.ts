@@ -11,6 +11,11 @@ export function useSqliteAddon(path: string | undefined): void {
   addonPath = path;
 }
 
+/** The addon every connection loads (undefined: node_modules' build), for processes that open their own (read-process.ts). */
+export function sqliteAddonPath(): string | undefined {
+  return addonPath;
+}
+
 export function newConnection(filename: string | Buffer, options: Database.Options = {}): Database.Database {
   return new Database(filename, addonPath ? { ...options, nativeBinding: addonPath } : options);
 }

@@ -9,7 +9,7 @@ import type { HostEvent } from '../../shared/types';
 import { DatabaseRegistry } from '../api/database-registry';
 import { dispatch } from '../api/dispatch';
 import engineWorkerPath from '../api/engine-worker?modulePath';
-import { EngineWorkers } from '../api/engine-workers';
+import { EngineLanes } from '../api/engine-lanes';
 import type { HostContext } from '../api/host-context';
 import { IntegrityMemory } from '../api/integrity-memory';
 import { BackupSchedule } from '../api/backup-schedule';
@@ -90,7 +90,7 @@ async function start(): Promise<void> {
 
   const registry = new DatabaseRegistry();
   const recents = new RecentDatabases(join(app.getPath('userData'), 'recent-databases.json'));
-  const engine = new EngineWorkers({ entry: engineWorkerPath, size: 2, sqliteAddon: electronSqliteAddon(appRoot) });
+  const engine = new EngineLanes({ entry: engineWorkerPath, size: 2, sqliteAddon: electronSqliteAddon(appRoot) });
   app.on('before-quit', () => void engine.close());
   let fleet: DesktopFleet | null = null;
   const emit: HostContext['emit'] = (event) => {

@@ -13,6 +13,7 @@ import { CONTENT_SECURITY_POLICY } from '../api/content-security-policy';
 import { DatabaseRegistry } from '../api/database-registry';
 import { dispatch } from '../api/dispatch';
 import { ENGINE_WORKER_ENTRY } from '../api/engine-worker-entry';
+import { EngineLanes } from '../api/engine-lanes';
 import { EngineWorkers } from '../api/engine-workers';
 import { errorInfoOf } from '../api/error-info';
 import type { HostContext } from '../api/host-context';
@@ -125,7 +126,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
   registry.onChange((selected) => events.broadcast({ type: 'databases', databases: registry.list(), selected: selected?.id ?? null }));
 
   const size = options.workers ?? Math.max(2, Math.min(4, availableParallelism()));
-  const engine = new EngineWorkers({ entry: ENGINE_WORKER_ENTRY, size });
+  const engine = new EngineLanes({ entry: ENGINE_WORKER_ENTRY, size });
   const healthWorker = new EngineWorkers({ entry: ENGINE_WORKER_ENTRY, size: 1 });
   const schemas = new SchemaCatalog(dirname(schema.dir), schema.name);
   const host: HostContext = {
