@@ -65,7 +65,7 @@ describe('fleet status with agents that misbehave', () => {
     folder.remove();
   });
 
-  it('reports each as unreachable with why, in bounded time, and reads the real agent beside them', async () => {
+  it('reports each as unreachable with why, and reads the real agent beside them', async () => {
     const fleet = parseFleet({
       deployments: [
         ...Object.keys(BEHAVIOURS).filter((name) => name !== 'endless').map((name) => ({ name, url: origins[name], tokenEnv: 'WARDEN_MISBEHAVING_FLEET_TOKEN' })),
@@ -76,9 +76,7 @@ describe('fleet status with agents that misbehave', () => {
         { name: 'no-such-database', url: agent.origin, tokenEnv: 'WARDEN_MISBEHAVING_REAL_TOKEN', database: 'nope' },
       ],
     }, join(folder.path, 'fleet.json'));
-    const started = performance.now();
     const report = await fleetStatus(fleet, fleet.deployments, { defaultSchemaDir: SHIPPED_SCHEMA_DIR, quickTimeoutMs: 3000 });
-    const tookMs = performance.now() - started;
     const why = Object.fromEntries(report.deployments.map((d) => [d.name, `${d.state}: ${d.reason}`]));
     expect(why).toEqual({
       silent: `unreachable: ${origins.silent} did not answer listDatabases (no complete answer in 3 s).`,
@@ -89,8 +87,7 @@ describe('fleet status with agents that misbehave', () => {
       real: 'healthy: At 1.2.0, the latest version; the schema is as expected.',
       'no-such-database': `unreachable: ${agent.origin}: No database has the id "nope" here (known: real); check "database" in the fleet file.`,
     });
-    // All at once, each within its deadline: one stuck agent does not hold up the others, let alone forever.
-    expect(tookMs).toBeLessThan(8_000);
+    // That one stuck agent does not hold up the report is status-wait.test.ts's (by order of events, not by the clock).
     expect(JSON.stringify(report)).not.toContain(TOKEN);
   }, 30_000);
 
