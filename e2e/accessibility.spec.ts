@@ -5,6 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SCREENSHOTS, sqlite, startWardenServe, warden, whyServeIsUnavailable, type RunningHost } from './warden-serve';
 
+// The walks below open every view of the console in turn: on a busy machine that is more than the
+// 90 s a test is given (a CI run timed out at 1.5 min under a load of 15 on 2 cores).
+test.describe.configure({ timeout: 240_000 });
+
 // Every view of the console, checked the way people with other needs meet it: axe-core's rules
 // (no serious or critical violation, light and dark), and the layout at 1024 px and at 200% zoom
 // (every action button visible or reachable by scrolling, none cut off). Screenshots go to
