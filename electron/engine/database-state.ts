@@ -1,6 +1,7 @@
 import semver from 'semver';
 import type { AppliedVersion, ChecksumMismatch, LegacyVersion, PlanBlocker } from '../../shared/types';
 import { currentVersionOf, readAppliedVersions, readEvents, tableExists } from './bookkeeping';
+import { readAppVersion } from './service-history';
 import { WardenError } from './errors';
 import { userTableNames } from './introspect';
 import type { Connection } from './open-database';
@@ -14,7 +15,7 @@ export interface DatabaseState {
   applicationId: number;
   applied: AppliedVersion[];
   current: string | null;
-  /** No schema_version rows and no tables of its own: a fresh database. */
+  /** No rows in the versions table and no tables of its own: a fresh database. */
   fresh: boolean;
   legacy: LegacyVersion | null;
   checksumMismatches: ChecksumMismatch[];
@@ -25,17 +26,17 @@ export interface DatabaseState {
 
 /** The service's newest recorded version, as its own health code reads it (the last row written). */
 function readLegacy(db: Connection, schema: SchemaDefinition): LegacyVersion | null {
-  if (!schema.legacy || !tableExists(db, schema.legacy.table)) return null;
-  const row = db.prepare(`SELECT version FROM "${schema.legacy.table}" ORDER BY rowid DESC LIMIT 1`).get() as { version: unknown } | undefined;
-  if (row === undefined) return null;
-  const legacyVersion = String(row.version);
-  return { table: schema.legacy.table, legacyVersion, version: schema.legacy.versions[legacyVersion] ?? null };
+  const app = schema.appVersionTable;
+  if (!app || !tableExists(db, app.table)) return null;
+  const legacyVersion = readAppVersion(db, app);
+  if (legacyVersion === null) return null;
+  return { table: app.table, legacyVersion, version: app.versions[legacyVersion] ?? null };
 }
 
 /** The checksum each applied version is held to: the last one accepted for it, else the one recorded. */
-function acceptedChecksums(db: Connection): Map<string, string> {
+function acceptedChecksums(db: Connection, schema: SchemaDefinition): Map<string, string> {
   const accepted = new Map<string, string>();
-  for (const event of readEvents(db).reverse()) {
+  for (const event of readEvents(db, schema).reverse()) {
     // An acceptance carried across a restore was a decision about the database it replaced.
     if (event.detail.carriedFrom !== undefined) continue;
     if (event.action === 'accept-checksum' && event.outcome === 'ok' && event.version && typeof event.detail.checksum === 'string') {
@@ -46,7 +47,7 @@ function acceptedChecksums(db: Connection): Map<string, string> {
 }
 
 function findChecksumMismatches(db: Connection, schema: SchemaDefinition, applied: AppliedVersion[]): ChecksumMismatch[] {
-  const accepted = acceptedChecksums(db);
+  const accepted = acceptedChecksums(db, schema);
   const mismatches: ChecksumMismatch[] = [];
   for (const row of applied) {
     const migration = schema.migrations.find((m) => m.version === row.version);
@@ -72,13 +73,13 @@ function findOutOfOrder(schema: SchemaDefinition, applied: AppliedVersion[], cur
 }
 
 export function readDatabaseState(db: Connection, schema: SchemaDefinition): DatabaseState {
-  const applied = readAppliedVersions(db);
+  const applied = readAppliedVersions(db, schema);
   const current = currentVersionOf(applied);
   return {
     applicationId: db.pragma('application_id', { simple: true }) as number,
     applied,
     current,
-    fresh: applied.length === 0 && userTableNames(db).length === 0,
+    fresh: applied.length === 0 && userTableNames(db, schema).length === 0,
     legacy: applied.length === 0 ? readLegacy(db, schema) : null,
     checksumMismatches: findChecksumMismatches(db, schema, applied),
     newerThanKnown: current !== null && semver.gt(current, schema.latest),
@@ -103,9 +104,9 @@ export function assertApplicationId(applicationId: number, schema: SchemaDefinit
 }
 
 /** An unversioned database this action will not adopt by itself: why, and what to do. */
-function notVersioned(state: DatabaseState, service: ServiceDatabase | null, path: string): PlanBlocker {
+function notVersioned(state: DatabaseState, schema: SchemaDefinition, service: ServiceDatabase | null, path: string): PlanBlocker {
   const legacy = state.legacy;
-  const unknown = 'no schema_version history, so Schema Warden does not know its version';
+  const unknown = `no ${schema.footprint.versionsTable} history, so Schema Warden does not know its version`;
   if (legacy?.version && service?.differences.length) {
     const n = service.differences.length;
     return {
@@ -151,7 +152,7 @@ export function writeBlockers(state: DatabaseState, schema: SchemaDefinition, pa
       hint: `Restore the original files, or accept the edit on purpose with: warden accept-checksum --version ${state.checksumMismatches[0].version} --reason "…".`,
     });
   }
-  if (!state.fresh && state.applied.length === 0 && !service?.adoptAs) blockers.push(notVersioned(state, service, path));
+  if (!state.fresh && state.applied.length === 0 && !service?.adoptAs) blockers.push(notVersioned(state, schema, service, path));
   return blockers;
 }
 

@@ -4,6 +4,7 @@ import { snapshotSchema, type SchemaSnapshot } from './introspect';
 import { migrationFor, type SchemaDefinition } from './schema-folder';
 import { newConnection } from './sqlite-addon';
 import { assertStaysInDatabase } from './statements-outside-database';
+import { historyTablesOf } from './unaccounted-objects';
 
 // The expected schema at version V is what replaying the migrations up to V produces on a blank
 // in-memory database: derived, never hand-listed, so it cannot drift from the migrations.
@@ -37,7 +38,7 @@ export function expectedSchemaAt(schema: SchemaDefinition, version: string): Sch
           `Fix the SQL in ${migration.file}; every migration must apply cleanly after the ones before it.`,
         );
       }
-      cache.set(cacheKey(schema, migration.version), snapshotSchema(db));
+      cache.set(cacheKey(schema, migration.version), snapshotSchema(db, historyTablesOf(schema)));
     }
     return cache.get(key) as SchemaSnapshot;
   } finally {

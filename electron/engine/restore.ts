@@ -95,7 +95,7 @@ function inspectLive(ctx: EngineContext): LiveDatabase | null {
     return withDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs }, (db) => {
       assertApplicationId(db.pragma('application_id', { simple: true }) as number, ctx.schema, ctx.dbPath);
       return {
-        version: currentVersionOf(readAppliedVersions(db)),
+        version: currentVersionOf(readAppliedVersions(db, ctx.schema)),
         pageSize: db.pragma('page_size', { simple: true }) as number,
         wal: db.pragma('journal_mode', { simple: true }) === 'wal',
       };

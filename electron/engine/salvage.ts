@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { SalvageReport, SalvagedTable, UnreadablePage } from '../../shared/types';
-import { userVersionOf } from './bookkeeping';
+import { userVersionOf } from './header-marks';
 import type { EngineContext } from './context';
 import { WardenError } from './errors';
 import { expectedSchemaAt } from './expected-schema';
@@ -54,13 +54,14 @@ function openDamaged(path: string): PageSource {
   return source;
 }
 
-/** The header's own marks where it could be read; the schema's, where it owns them, where it could not. */
-function stampFor(ctx: EngineContext, source: PageSource, version: string): StampSource | null {
+/** The header's own marks where it could be read; where it could not, the schema's marks that the app does not own (an app's own value is unknown then). */
+function stampFor(ctx: EngineContext, source: PageSource, version: string): StampSource {
   if (source.headerReadable) return { userVersion: source.header.userVersion, applicationId: source.header.applicationId };
-  return ctx.schema.applicationId ? { userVersion: userVersionOf(version), applicationId: ctx.schema.applicationId } : null;
+  const { footprint } = ctx.schema;
+  return { userVersion: footprint.userVersion === 'tool' ? userVersionOf(version) : 0, applicationId: footprint.applicationId === 'app' ? 0 : ctx.schema.applicationId };
 }
 
-function headerNotes(source: PageSource, recorded: string | null, version: string, dbPath: string): string[] {
+function headerNotes(source: PageSource, recorded: string | null, version: string, dbPath: string, versionsTable: string): string[] {
   const notes: string[] = [];
   if (existsSync(`${dbPath}-journal`)) {
     notes.push(`A -journal lies beside the damaged file (a write that was interrupted): it was not applied, so pages that write had changed were read as they are in the file.`);
@@ -68,7 +69,7 @@ function headerNotes(source: PageSource, recorded: string | null, version: strin
   if (!source.headerReadable) {
     notes.push(`Page 1 (the header and the start of the schema) could not be read: the page size was taken as ${source.pageSize} bytes from the pages themselves, the freelist is unknown, and every table leaf was matched to its table by shape.`);
   }
-  if (recorded === null) notes.push(`No version could be read from the damaged file's schema_version: the new file was built at ${version}, the schema's latest.`);
+  if (recorded === null) notes.push(`No version could be read from the damaged file's ${versionsTable}: the new file was built at ${version}, the schema's latest.`);
   return notes;
 }
 
@@ -87,13 +88,13 @@ async function rebuild(ctx: EngineContext, source: PageSource, stagedPath: strin
   const objects = readSchemaObjects(source, ledger);
   const recorded = recordedVersion(source, objects, ctx.schema);
   const version = recorded ?? ctx.schema.latest;
-  const legacy = ctx.schema.legacy?.table.toLowerCase();
-  const target = SalvageTarget.create(stagedPath, expectedSchemaAt(ctx.schema, version), ctx.schema, objects.some((o) => o.name.toLowerCase() === legacy));
+  const appTable = ctx.schema.appVersionTable?.table.toLowerCase();
+  const target = SalvageTarget.create(stagedPath, expectedSchemaAt(ctx.schema, version), ctx.schema, objects.some((o) => o.name.toLowerCase() === appTable));
   try {
     const { orphanedLeaves } = await recoverRows(ctx, source, objects, target, ledger);
     ctx.onProgress?.({ operation: 'salvage', phase: 'building indexes', done: ledger.accounted, total: source.pageCount, unit: 'pages', pageSize: source.pageSize });
     target.finish(stampFor(ctx, source, version));
-    return { ledger, orphanedLeaves, version, notes: [...headerNotes(source, recorded, version, ctx.dbPath), ...notes] };
+    return { ledger, orphanedLeaves, version, notes: [...headerNotes(source, recorded, version, ctx.dbPath, ctx.schema.footprint.versionsTable), ...notes] };
   } finally {
     target.close();
   }

@@ -18,9 +18,17 @@ export interface Migration {
   checksum: string;
 }
 
-/** The service's own version table: its name, its version names for ours, and how a fresh database gets it. */
-export interface LegacyHistory {
+/**
+ * The app's own version table (schema.json `appVersionTable`; `legacy` in older folders): its name,
+ * the column that holds its version names, which row is its current version, its version names
+ * for ours, and how a fresh database gets it.
+ */
+export interface AppVersionTable {
   table: string;
+  /** The column holding the app's version name ('version'). */
+  versionColumn: string;
+  /** Which row is the app's current version: the last one written (rowid order), or the highest version name. */
+  current: 'last-written' | 'highest';
   /** The service's version name → Schema Warden's version ('001' → '1.0.0'). */
   versions: Record<string, string>;
   /** The service's CREATE TABLE IF NOT EXISTS for it, run when init creates a database (null: never created by the tool). */
@@ -39,14 +47,34 @@ export interface DataChangeDeclaration {
   filters: RowFilter[];
 }
 
+/**
+ * Who writes a header mark (user_version, application_id): 'tool' stamps it at every version
+ * (user_version mirrors the version); 'app' owns it and the tool never writes it; 'unclaimed' (the
+ * default) lets the tool write it only in a database it creates, or while it still holds the value
+ * the tool wrote, so a value anyone else set is never changed.
+ */
+export type MarkOwner = 'tool' | 'app' | 'unclaimed';
+
+/** What the tool leaves in an app's database: its history tables' names and which header marks it may write. */
+export interface Footprint {
+  /** The table of applied versions (default schema_version). */
+  versionsTable: string;
+  /** The append-only table of lifecycle events (default schema_events). */
+  eventsTable: string;
+  userVersion: MarkOwner;
+  applicationId: MarkOwner;
+}
+
 export interface SchemaDefinition {
   dir: string;
   name: string;
   title: string;
   description: string;
   applicationId: number;
-  /** How the schema's service records versions itself (see DESIGN.md, adoption, and service-history.ts). */
-  legacy: LegacyHistory | null;
+  /** How the schema's app records versions itself (see DESIGN.md, adoption, and service-history.ts). */
+  appVersionTable: AppVersionTable | null;
+  /** What the tool writes in the app's file besides its schema: see Footprint. */
+  footprint: Footprint;
   migrations: Migration[];
   latest: string;
   /** The statements the schema's service runs (service-statements.json); null when the folder lists none. */
@@ -56,6 +84,20 @@ export interface SchemaDefinition {
   /** schema.json `backupMaxAge` ("7d", "12h"): a database whose newest verified backup is older needs attention. Absent: DEFAULT_BACKUP_MAX_AGE_MS. */
   backupMaxAgeMs?: number;
 }
+
+/** Today's names, and header marks the tool writes only where nobody else did. */
+export const DEFAULT_FOOTPRINT: Footprint = { versionsTable: 'schema_version', eventsTable: 'schema_events', userVersion: 'unclaimed', applicationId: 'unclaimed' };
+
+const tableName = z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a plain table name (letters, digits, underscores)'));
+const markOwner = z.enum(['tool', 'app', 'unclaimed']);
+
+const appVersionTableJson = z.object({
+  table: tableName,
+  versionColumn: z._default(tableName, 'version'),
+  current: z._default(z.enum(['last-written', 'highest']), 'last-written'),
+  versions: z._default(z.record(z.string(), z.string()), {}),
+  definition: z._default(z.nullable(z.string().check(z.regex(/^\s*CREATE\s+TABLE\s+IF\s+NOT\s+EXISTS\s/i, 'a CREATE TABLE IF NOT EXISTS statement'))), null),
+});
 
 const schemaJson = z.object({
   name: z.string().check(z.regex(/^[a-z0-9_]+$/, 'lower-case letters, digits and underscores')),
@@ -78,15 +120,17 @@ const schemaJson = z.object({
     {},
   ),
   backupMaxAge: z.optional(z.string().check(z.refine((text) => parseDuration(text) !== null, 'a duration like 7d, 12h or 30m'))),
-  legacy: z._default(
-    z.nullable(
-      z.object({
-        table: z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a plain table name (letters, digits, underscores)')),
-        versions: z.record(z.string(), z.string()),
-        definition: z._default(z.nullable(z.string().check(z.regex(/^\s*CREATE\s+TABLE\s+IF\s+NOT\s+EXISTS\s/i, 'a CREATE TABLE IF NOT EXISTS statement'))), null),
-      }),
-    ),
-    null,
+  appVersionTable: z.optional(z.nullable(appVersionTableJson)),
+  /** The key appVersionTable had before it was named for what it is; still read. */
+  legacy: z.optional(z.nullable(appVersionTableJson)),
+  footprint: z._default(
+    z.object({
+      versionsTable: z._default(tableName, 'schema_version'),
+      eventsTable: z._default(tableName, 'schema_events'),
+      userVersion: z._default(markOwner, 'unclaimed'),
+      applicationId: z._default(markOwner, 'unclaimed'),
+    }),
+    DEFAULT_FOOTPRINT,
   ),
 });
 
@@ -165,6 +209,22 @@ function readMigrations(dir: string): Migration[] {
   return migrations;
 }
 
+function appVersionTableOf(dir: string, named: AppVersionTable | null | undefined, legacy: AppVersionTable | null | undefined): AppVersionTable | null {
+  if (named !== undefined && legacy !== undefined) {
+    throw invalid(dir, 'schema.json has both appVersionTable and legacy', 'Keep appVersionTable (legacy is its former name) and remove legacy.');
+  }
+  return named ?? legacy ?? null;
+}
+
+/** The tool's two tables and the app's must be three tables: one written as another would corrupt both. */
+function assertDistinctTables(dir: string, footprint: Footprint, appTable: AppVersionTable | null): void {
+  const names = [footprint.versionsTable, footprint.eventsTable, ...(appTable ? [appTable.table] : [])].map((name) => name.toLowerCase());
+  const repeated = names.find((name, k) => names.indexOf(name) !== k);
+  if (repeated !== undefined) {
+    throw invalid(dir, `the table ${repeated} is named twice among footprint.versionsTable, footprint.eventsTable and appVersionTable.table`, 'Give the tool\'s versions table, its events table and the app\'s version table a name each.');
+  }
+}
+
 /** Reads a schema folder: schema.json, its migrations ordered by semantic version, and its service's statements if listed. */
 export function loadSchema(dir: string): SchemaDefinition {
   const absolute = resolve(dir);
@@ -176,9 +236,20 @@ export function loadSchema(dir: string): SchemaDefinition {
   const latest = migrations[migrations.length - 1].version;
   // A declaration for a version the folder has no migration for describes no step (a copy of the folder may leave out later migrations).
   const dataChanges = Object.fromEntries(Object.entries(meta.dataChanges).filter(([version]) => migrations.some((m) => m.version === version)));
-  const { backupMaxAge, ...rest } = meta;
+  const { backupMaxAge, legacy, appVersionTable, ...rest } = meta;
   const backupMaxAgeMs = backupMaxAge === undefined ? {} : { backupMaxAgeMs: parseDuration(backupMaxAge)! };
-  return { dir: absolute, ...rest, dataChanges, migrations, latest, serviceStatements: readServiceStatements(absolute, latest), ...backupMaxAgeMs };
+  const appTable = appVersionTableOf(absolute, appVersionTable, legacy);
+  assertDistinctTables(absolute, rest.footprint, appTable);
+  return {
+    dir: absolute,
+    ...rest,
+    appVersionTable: appTable,
+    dataChanges,
+    migrations,
+    latest,
+    serviceStatements: readServiceStatements(absolute, latest),
+    ...backupMaxAgeMs,
+  };
 }
 
 /** Every schema folder under a root (each sub-folder with a schema.json), by name. */

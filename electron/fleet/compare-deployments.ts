@@ -2,7 +2,8 @@ import Database from 'better-sqlite3';
 import type { SchemaComparison, SchemaDifference } from '../../shared/fleet-types';
 import type { Problem, SchemaObjectsReport } from '../../shared/types';
 import { compareSchemas } from '../engine/compare-schemas';
-import { snapshotSchema } from '../engine/introspect';
+import { snapshotSchema, toolTablesOf } from '../engine/introspect';
+import { DEFAULT_FOOTPRINT } from '../engine/schema-folder';
 import type { Connection } from '../engine/open-database';
 import { WardenError } from '../engine/errors';
 import { connectTo, type ClientOptions } from './deployment-client';
@@ -54,13 +55,16 @@ async function objectsOf(deployment: Deployment, options: ClientOptions): Promis
   }
 }
 
+// A deployment's report does not say its schema's footprint: the tool's tables under their default names are left out.
+const fleetToolTables = toolTablesOf({ footprint: DEFAULT_FOOTPRINT });
+
 export async function compareDeployments(a: Deployment, b: Deployment, options: ClientOptions): Promise<SchemaComparison> {
   const [left, right] = await Promise.all([objectsOf(a, options), objectsOf(b, options)]);
   const dbA = replay(left.report, a.name);
   try {
     const dbB = replay(right.report, b.name);
     try {
-      const differences = compareSchemas(snapshotSchema(dbA), snapshotSchema(dbB)).map(differenceOf);
+      const differences = compareSchemas(snapshotSchema(dbA, fleetToolTables), snapshotSchema(dbB, fleetToolTables)).map(differenceOf);
       const side = (d: Deployment, s: typeof left) => ({ name: d.name, address: s.address, version: s.report.version, objects: s.report.objects.length });
       return { a: side(a, left), b: side(b, right), same: differences.length === 0, differences };
     } finally {

@@ -31,11 +31,11 @@ export function readSchemaObjects(source: PageSource, ledger: PageLedger): Recov
 }
 
 /**
- * The newest version the recovered schema_version rows record that the schema folder knows, or
+ * The newest version the recovered rows of the versions table (the footprint's) record that the schema folder knows, or
  * null where none can be read. Read without accounting: the walk of every table comes later.
  */
 export function recordedVersion(source: PageSource, objects: RecoveredObject[], schema: SchemaDefinition): string | null {
-  const history = objects.find((o) => o.type === 'table' && o.name.toLowerCase() === 'schema_version');
+  const history = objects.find((o) => o.type === 'table' && o.name.toLowerCase() === schema.footprint.versionsTable.toLowerCase());
   if (!history) return null;
   const known = new Set(schema.migrations.map((m) => m.version));
   const seen = new Set<number>();
