@@ -152,7 +152,7 @@ function readSchemaJson(dir: string) {
     throw new WardenError(
       'SCHEMA_NOT_FOUND',
       `No schema at ${dir}: schema.json is missing.`,
-      'Pass --schema with a folder holding schema.json and migrations/, such as schemas/conversation_files.',
+      'Pass --schema with a schema folder: schema.json and migrations/<version>__<name>.sql, like the folders under schemas/.',
     );
   }
   let raw: unknown;
@@ -229,7 +229,7 @@ function assertDistinctTables(dir: string, footprint: Footprint, appTable: AppVe
 export function loadSchema(dir: string): SchemaDefinition {
   const absolute = resolve(dir);
   if (!existsSync(absolute) || !statSync(absolute).isDirectory()) {
-    throw new WardenError('SCHEMA_NOT_FOUND', `No schema folder at ${absolute}.`, 'Pass --schema with a folder such as schemas/conversation_files.');
+    throw new WardenError('SCHEMA_NOT_FOUND', `No schema folder at ${absolute}.`, 'Pass --schema with a schema folder (schema.json and migrations/), like the folders under schemas/.');
   }
   const meta = readSchemaJson(absolute);
   const migrations = readMigrations(absolute);
