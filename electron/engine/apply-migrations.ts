@@ -1,4 +1,3 @@
-import semver from 'semver';
 import type { AppliedStep, BackupInfo, LegacyVersion } from '../../shared/types';
 import { recordAdoption, serviceDatabaseOf } from './adopt';
 import { backupEvent, ensureBookkeeping, readAppliedVersions, currentVersionOf, recordEvent, recordFailure, recordVersion } from './bookkeeping';
@@ -13,6 +12,7 @@ import { createServiceHistory, recordServiceVersion } from './service-history';
 import { tablesTouchedBy, tablesWithTriggers, type TouchedTables } from './foreign-key-scope';
 import { splitStatements, type Statement } from './sql-text';
 import { inWriteTransaction } from './write-transaction';
+import { versionOrder } from './version-order';
 
 /** Runs a migration's statements one by one, so a failure names its statement and line. */
 export function runScript(ctx: EngineContext, db: Connection, migration: Migration, statements: Statement[] = splitStatements(migration.sql)): void {
@@ -85,7 +85,7 @@ export function applyNextStep(ctx: EngineContext, db: Connection, target: string
   const schema = ctx.schema;
   const work = (): Step | null => {
     const current = currentVersionOf(readAppliedVersions(db, schema));
-    if (current !== null && semver.gte(current, target)) return null;
+    if (current !== null && versionOrder(schema).gte(current, target)) return null;
     if (current === null && userTableNames(db, schema).length > 0) return adoptServiceDatabase(ctx, db, backup);
     ensureBookkeeping(db, schema);
     if (current === null) createServiceHistory(db, schema);

@@ -1,4 +1,3 @@
-import semver from 'semver';
 import type { BackupInfo } from '../../shared/types';
 import { serviceDatabaseOf } from './adopt';
 import { currentVersionOf, readAppliedVersions } from './bookkeeping';
@@ -8,6 +7,7 @@ import { WardenError } from './errors';
 import type { Connection } from './open-database';
 import { driftOf } from './status';
 import { historyTablesOf } from './unaccounted-objects';
+import { versionOrder } from './version-order';
 
 // A backup's hash proves the file is the one that was taken, not that it is safe to put in front
 // of the service: a file crafted with a matching manifest, or a backup of a database someone had
@@ -34,7 +34,7 @@ function assertApplication(ctx: EngineContext, path: string, where: string, appl
 function assertKnownVersion(ctx: EngineContext, path: string, version: string | null): string {
   if (version === null) refuse(path, `it records no version in ${ctx.schema.footprint.versionsTable}, so there is no schema to check it against.`);
   if (ctx.schema.migrations.some((m) => m.version === version)) return version;
-  if (semver.valid(version) && semver.gt(version, ctx.schema.latest)) {
+  if (versionOrder(ctx.schema).valid(version) && versionOrder(ctx.schema).gt(version, ctx.schema.latest)) {
     throw new WardenError(
       'NEWER_THAN_KNOWN',
       `Refusing to restore ${path}: it is at version ${version}, newer than the latest this tool knows (${ctx.schema.latest}). Nothing was changed.`,

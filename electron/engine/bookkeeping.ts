@@ -1,9 +1,9 @@
-import semver from 'semver';
 import type { AppliedVersion, BackupInfo, EventAction, LifecycleEvent } from '../../shared/types';
 import { currentActor, nowIso } from './actor';
 import type { Connection } from './open-database';
 import type { SchemaDefinition } from './schema-folder';
 import { assertNothingActsOnHistory } from './unaccounted-objects';
+import { versionOrder } from './version-order';
 
 // What the database records about itself: the versions table (schema_version unless the schema's
 // footprint names it otherwise: one row per applied version) and the events table (schema_events:
@@ -23,7 +23,7 @@ export function tableExists(db: Connection, name: string): boolean {
 
 // Every write to the history goes through ensureBookkeeping, recordVersion or recordEvent, and
 // each first refuses while an object nobody accounts for could act on it (unaccounted-objects.ts).
-export type HistorySchema = Pick<SchemaDefinition, 'appVersionTable' | 'footprint'>;
+export type HistorySchema = Pick<SchemaDefinition, 'appVersionTable' | 'footprint' | 'versionNames'>;
 
 const quoted = (name: string) => `"${name}"`;
 
@@ -56,10 +56,11 @@ export function ensureBookkeeping(db: Connection, schema: HistorySchema): void {
   }
 }
 
-/** Applied versions in semantic-version order (never by timestamp: two can share a millisecond). */
+/** Applied versions in version order (never by applied-at time: two can share a millisecond). */
 export function readAppliedVersions(db: Connection, schema: HistorySchema): AppliedVersion[] {
   const table = schema.footprint.versionsTable;
   if (!tableExists(db, table)) return [];
+  const order = versionOrder(schema);
   const columns = new Set((db.prepare('SELECT name FROM pragma_table_info(?)').all(table) as { name: string }[]).map((r) => r.name));
   const pick = (column: string) => (columns.has(column) ? column : 'NULL');
   const rows = db
@@ -70,9 +71,9 @@ export function readAppliedVersions(db: Connection, schema: HistorySchema): Appl
     )
     .all() as AppliedVersion[];
   return rows
-    .filter((r) => semver.valid(r.version) !== null)
+    .filter((r) => order.valid(r.version))
     .map((r) => ({ ...r, appliedAt: String(r.appliedAt) }))
-    .sort((a, b) => semver.compare(a.version, b.version));
+    .sort((a, b) => order.compare(a.version, b.version));
 }
 
 export function currentVersionOf(applied: AppliedVersion[]): string | null {

@@ -1,4 +1,3 @@
-import semver from 'semver';
 import type { AppliedVersion, ChecksumMismatch, LegacyVersion, PlanBlocker } from '../../shared/types';
 import { currentVersionOf, readAppliedVersions, readEvents, tableExists } from './bookkeeping';
 import { readAppVersion } from './service-history';
@@ -8,6 +7,7 @@ import type { Connection } from './open-database';
 import type { Migration, SchemaDefinition } from './schema-folder';
 import type { ServiceDatabase } from './adopt';
 import { listDifferences } from './compare-schemas';
+import { versionOrder } from './version-order';
 
 // What a database is, as far as versioning goes: read once, then every action decides from it.
 
@@ -30,7 +30,9 @@ function readLegacy(db: Connection, schema: SchemaDefinition): LegacyVersion | n
   if (!app || !tableExists(db, app.table)) return null;
   const legacyVersion = readAppVersion(db, app);
   if (legacyVersion === null) return null;
-  return { table: app.table, legacyVersion, version: app.versions[legacyVersion] ?? null };
+  // A name the app's table shares with one of the schema's versions (dbmate's timestamps) is that version.
+  const same = schema.migrations.some((m) => m.version === legacyVersion) ? legacyVersion : null;
+  return { table: app.table, legacyVersion, version: app.versions[legacyVersion] ?? same };
 }
 
 /** The checksum each applied version is held to: the last one accepted for it, else the one recorded. */
@@ -68,8 +70,9 @@ function findOutOfOrder(schema: SchemaDefinition, applied: AppliedVersion[], cur
   if (current === null) return [];
   const recorded = new Set(applied.map((row) => row.version));
   const covering = applied.filter((row) => row.kind !== 'init' && row.kind !== 'migrate').map((row) => row.version);
-  const floor = covering.length ? covering.sort(semver.compare)[covering.length - 1] : null;
-  return schema.migrations.filter((m) => semver.lt(m.version, current) && !recorded.has(m.version) && (floor === null || semver.gt(m.version, floor)));
+  const order = versionOrder(schema);
+  const floor = covering.length ? covering.sort(order.compare)[covering.length - 1] : null;
+  return schema.migrations.filter((m) => order.lt(m.version, current) && !recorded.has(m.version) && (floor === null || order.gt(m.version, floor)));
 }
 
 export function readDatabaseState(db: Connection, schema: SchemaDefinition): DatabaseState {
@@ -82,7 +85,7 @@ export function readDatabaseState(db: Connection, schema: SchemaDefinition): Dat
     fresh: applied.length === 0 && userTableNames(db, schema).length === 0,
     legacy: applied.length === 0 ? readLegacy(db, schema) : null,
     checksumMismatches: findChecksumMismatches(db, schema, applied),
-    newerThanKnown: current !== null && semver.gt(current, schema.latest),
+    newerThanKnown: current !== null && versionOrder(schema).gt(current, schema.latest),
     outOfOrder: findOutOfOrder(schema, applied, current),
   };
 }

@@ -1,4 +1,3 @@
-import semver from 'semver';
 import { WardenError } from './errors';
 import { snapshotSchema, toolTablesOf, type SchemaSnapshot } from './introspect';
 import type { Connection } from './open-database';
@@ -6,6 +5,7 @@ import { migrationFor, type Migration, type SchemaDefinition } from './schema-fo
 import { newConnection } from './sqlite-addon';
 import { assertStaysInDatabase } from './statements-outside-database';
 import { historyTablesOf } from './unaccounted-objects';
+import { versionOrder } from './version-order';
 
 // The expected schema at version V is what replaying the migrations up to V produces on a blank
 // in-memory database: derived, never hand-listed, so it cannot drift from the migrations.
@@ -13,7 +13,7 @@ import { historyTablesOf } from './unaccounted-objects';
 const cache = new Map<string, SchemaSnapshot>();
 
 function cacheKey(schema: SchemaDefinition, version: string): string {
-  const checksums = schema.migrations.filter((m) => semver.lte(m.version, version)).map((m) => m.checksum);
+  const checksums = schema.migrations.filter((m) => versionOrder(schema).lte(m.version, version)).map((m) => m.checksum);
   // The history tables are left out of the snapshot: another footprint is another expected schema.
   return `${schema.dir}\n${version}\n${checksums.join(',')}\n${[...historyTablesOf(schema)].join(',')}`;
 }
@@ -41,7 +41,7 @@ export function expectedSchemaAt(schema: SchemaDefinition, version: string): Sch
   const db = newConnection(':memory:');
   db.pragma('foreign_keys = OFF'); // as the engine applies migrations: a rebuild must not cascade
   try {
-    for (const migration of schema.migrations.filter((m) => semver.lte(m.version, version))) {
+    for (const migration of schema.migrations.filter((m) => versionOrder(schema).lte(m.version, version))) {
       // Even on a blank in-memory database, ATTACH or VACUUM INTO would write a file elsewhere.
       assertStaysInDatabase(migration);
       try {

@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import semver from 'semver';
 import type { ForeignKeyViolation, MigrationPlan, RehearsalReport, RehearsalStep, ServiceStatementsRun } from '../../shared/types';
 import { applyNextStep, type StepOutcome } from './apply-migrations';
 import { currentVersionOf, readAppliedVersions } from './bookkeeping';
@@ -14,6 +13,7 @@ import { runServiceStatements } from './run-service-statements';
 import { driftOf } from './status';
 import { integrityOf } from './integrity';
 import type { SchemaDefinition } from './schema-folder';
+import { versionOrder } from './version-order';
 
 // A dress rehearsal of a migration: the database is copied through SQLite's backup API (which
 // includes what is still in the -wal file) to a temporary file, and the plan runs there with the
@@ -89,7 +89,7 @@ function rehearseSteps(ctx: EngineContext, copyCtx: EngineContext, copy: Connect
   const steps: RehearsalStep[] = [];
   let rows = rowCounts(copy, ctx.schema);
   let reached = migrationPlan.from;
-  while (reached === null || semver.lt(reached, migrationPlan.to)) {
+  while (reached === null || versionOrder(ctx.schema).lt(reached, migrationPlan.to)) {
     throwIfCancelled(ctx, 'Rehearsal');
     const next = migrationPlan.steps[steps.length]?.version ?? migrationPlan.to;
     ctx.onProgress?.({ operation: 'rehearse', phase: `applying ${next}`, done: steps.length, total: migrationPlan.steps.length });

@@ -58,7 +58,7 @@ function openDamaged(path: string): PageSource {
 function stampFor(ctx: EngineContext, source: PageSource, version: string): StampSource {
   if (source.headerReadable) return { userVersion: source.header.userVersion, applicationId: source.header.applicationId };
   const { footprint } = ctx.schema;
-  return { userVersion: footprint.userVersion === 'tool' ? userVersionOf(version) : 0, applicationId: footprint.applicationId === 'app' ? 0 : ctx.schema.applicationId };
+  return { userVersion: footprint.userVersion === 'tool' ? userVersionOf(version, ctx.schema.versionNames) : 0, applicationId: footprint.applicationId === 'app' ? 0 : ctx.schema.applicationId };
 }
 
 function headerNotes(source: PageSource, recorded: string | null, version: string, dbPath: string, versionsTable: string): string[] {

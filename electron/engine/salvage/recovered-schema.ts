@@ -1,8 +1,8 @@
-import semver from 'semver';
 import type { SchemaDefinition } from '../schema-folder';
 import type { PageSource } from '../sqlite-file/page-source';
 import { walkTableBtree } from '../sqlite-file/table-btree';
 import type { PageLedger } from './page-ledger';
+import { versionOrder } from '../version-order';
 
 // What the damaged file says about itself: its sqlite_schema rows (fileformat2 §2.6 "Storage Of
 // The SQL Database Schema": type, name, tbl_name, rootpage, sql, in the table b-tree rooted at
@@ -45,5 +45,5 @@ export function recordedVersion(source: PageSource, objects: RecoveredObject[], 
     const version = row.values[0];
     if (typeof version === 'string' && known.has(version)) versions.push(version);
   }
-  return versions.length ? semver.rsort(versions)[0] : null;
+  return versions.length ? versions.sort(versionOrder(schema).compare)[versions.length - 1] : null;
 }
