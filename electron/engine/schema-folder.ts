@@ -202,7 +202,7 @@ function migrationsDirOf(dir: string, source: MigrationSource): string {
   const migrationsDir = resolve(dir, source.dir);
   if (!existsSync(migrationsDir) || !statSync(migrationsDir).isDirectory()) {
     const first = source.format === 'dbmate' ? 'dbmate migration files' : 'migrations/<version>__<name>.sql files, starting with 1.0.0';
-    throw invalid(dir, `it has no migrations folder (${migrationsDir})`, `Add ${first}, or point schema.json "migrations.dir" at the app's folder.`);
+    throw invalid(dir, `it has no ${source.dir}/ folder (${migrationsDir})`, `Add ${first}, or point schema.json "migrations.dir" at the app's folder.`);
   }
   return migrationsDir;
 }
