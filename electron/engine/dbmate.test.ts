@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { history } from './history';
 import { initialize } from './initialize';
 import { migrate } from './migrate';
+import { rehearse } from './rehearse';
 import { loadSchema } from './schema-folder';
 import { status } from './status';
 import { verify } from './verify';
@@ -45,6 +46,19 @@ describe('a dbmate app', () => {
     expect(schema.migrations.map((m) => [m.version, m.description])).toEqual([['20240101120000', 'create notes'], ['20240215093000', 'note tags'], ['20240320080000', 'note pins']]);
     expect(schema.migrations[1].sql).not.toContain('DROP COLUMN');
     expect(schema).toMatchObject({ latest: '20240320080000', versionNames: 'ordered', appVersionTable: { table: 'schema_migrations', current: 'highest' } });
+  });
+
+  it('takes a service statement\'s since as one of its timestamp versions, and refuses one past the latest as invalid', async () => {
+    const app = dbmateApp(3);
+    const statement = (since: string) => JSON.stringify({ setup: [], statements: [{ name: 'Pin a note', sql: 'UPDATE notes SET pinned = 1 WHERE id = ?', params: [1], since }] });
+    writeFileSync(join(app.schemaDir, 'service-statements.json'), statement('20240320080000'));
+    const schema = loadSchema(app.schemaDir);
+    expect(schema.serviceStatements?.statements[0]).toMatchObject({ since: '20240320080000' });
+    const ctx = contextFor(app.dbPath, schema);
+    await initialize(ctx, { to: '20240215093000' });
+    expect((await rehearse(ctx)).serviceStatements).toMatchObject({ results: [expect.objectContaining({ name: 'Pin a note', outcome: 'ok' })] });
+    writeFileSync(join(app.schemaDir, 'service-statements.json'), statement('20990101000000'));
+    expect(() => loadSchema(app.schemaDir)).toThrow(expect.objectContaining({ code: 'SCHEMA_INVALID', message: expect.stringContaining('"20990101000000" is not a version up to this schema\'s latest') }));
   });
 
   it('is adopted where dbmate left it, migrated the rest with a verified backup first, and dbmate status then says everything is applied', async () => {

@@ -125,7 +125,7 @@ function rehearseServiceStatements(ctx: EngineContext, copy: Connection, steps: 
   const failed = steps.find((s) => !s.ok);
   if (failed) return { file: list.file, version: reached, notRun: `Step ${failed.version} failed, so the copy never reached the target; fix the step first.`, results: [] };
   ctx.onProgress?.({ operation: 'rehearse', phase: 'running the service statements', done: steps.length + 1, total: steps.length + 2 });
-  return { file: list.file, version: reached, notRun: null, results: runServiceStatements(copy, list, reached) };
+  return { file: list.file, version: reached, notRun: null, results: runServiceStatements(copy, list, reached, versionOrder(ctx.schema)) };
 }
 
 /**

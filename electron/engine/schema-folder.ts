@@ -276,7 +276,7 @@ export function loadSchema(dir: string): SchemaDefinition {
     dataChanges,
     migrations,
     latest,
-    serviceStatements: readServiceStatements(absolute, latest),
+    serviceStatements: readServiceStatements(absolute, latest, versionOrder({ versionNames })),
     ...backupMaxAgeMs,
   };
 }
