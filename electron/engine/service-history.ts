@@ -1,8 +1,8 @@
 import { tableExists } from './bookkeeping';
 import { WardenError } from './errors';
 import type { Connection } from './open-database';
-import semver from 'semver';
 import type { AppVersionTable, SchemaDefinition } from './schema-folder';
+import { compareVersionNames } from './version-order';
 
 // The app's own version table (schema.json `appVersionTable`: the chat service's schema_migrations),
 // kept in step with the tool's versions table. The service reports the newest row of it as the
@@ -15,13 +15,6 @@ export function serviceVersionName(app: AppVersionTable, version: string): strin
   return Object.entries(app.versions).find(([, ours]) => ours === version)?.[0] ?? version;
 }
 
-/** Orders two of the app's version names: as numbers when both are digits ('9' < '10'), as semantic versions when both are, else as text. */
-function compareAppVersions(a: string, b: string): number {
-  if (/^\d+$/.test(a) && /^\d+$/.test(b)) return BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0;
-  if (semver.valid(a) && semver.valid(b)) return semver.compare(a, b);
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 /** The app's current version as its table records it (null: no row): the last row written, or the highest version name, as the schema declares. */
 export function readAppVersion(db: Connection, app: AppVersionTable): string | null {
   const column = quoted(app.versionColumn);
@@ -30,7 +23,7 @@ export function readAppVersion(db: Connection, app: AppVersionTable): string | n
     return row === undefined ? null : String(row.version);
   }
   const names = (db.prepare(`SELECT ${column} AS version FROM ${quoted(app.table)}`).all() as { version: unknown }[]).map((r) => String(r.version));
-  return names.length ? names.sort(compareAppVersions)[names.length - 1] : null;
+  return names.length ? names.sort(compareVersionNames)[names.length - 1] : null;
 }
 
 /**

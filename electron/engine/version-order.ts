@@ -38,6 +38,21 @@ function orderOf(valid: (text: string) => boolean, compare: (a: string, b: strin
 const SEMVER = orderOf((text) => semver.valid(text) !== null, semver.compare);
 const NUMBERS = orderOf((text) => ORDERED.test(text), compareNumbers);
 
+/** A version name of either kind: a semantic version or an ordered number. */
+export function isVersionName(text: string): boolean {
+  return SEMVER.valid(text) || NUMBERS.valid(text);
+}
+
+/**
+ * Orders two version names whose schema is not at hand (another deployment's, an app's own table):
+ * as numbers when both are digits ('9' < '10'), as semantic versions when both are, else as text.
+ */
+export function compareVersionNames(a: string, b: string): number {
+  if (ORDERED.test(a) && ORDERED.test(b)) return compareNumbers(a, b);
+  if (semver.valid(a) && semver.valid(b)) return semver.compare(a, b);
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 export function versionOrder(schema: Pick<SchemaDefinition, 'versionNames'>): VersionOrder {
   return schema.versionNames === 'ordered' ? NUMBERS : SEMVER;
 }
