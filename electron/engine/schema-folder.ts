@@ -30,9 +30,9 @@ export interface AppVersionTable {
   versionColumn: string;
   /** Which row is the app's current version: the last one written (rowid order), or the highest version name. */
   current: 'last-written' | 'highest';
-  /** The service's version name → Schema Warden's version ('001' → '1.0.0'). */
+  /** The app's version name → Schema Warden's version ('001' → '1.0.0'); a name that is one of the schema's versions needs no entry. */
   versions: Record<string, string>;
-  /** The service's CREATE TABLE IF NOT EXISTS for it, run when init creates a database (null: never created by the tool). */
+  /** The app's CREATE TABLE IF NOT EXISTS for it, run when init creates a database (null: never created by the tool). */
   definition: string | null;
 }
 
