@@ -39,7 +39,8 @@ export class SchemaCatalog {
     folders: string[] = [],
   ) {
     this.folders = [...new Set(folders.map((dir) => resolve(dir)))];
-    this.all(); // two schemas under one name would make every lookup by name ambiguous: refused at start
+    // Two schemas under one name would make every lookup by name ambiguous: refused when the host starts.
+    if (this.folders.length) this.all();
   }
 
   all(): SchemaDefinition[] {

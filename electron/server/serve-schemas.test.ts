@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SchemaCatalog } from '../api/schema-catalog';
 import { notesSchema } from '../engine/test-support/app-schema';
 import { REPO_ROOT, SHIPPED_SCHEMA_DIR, sqlite3, tempDir } from '../engine/test-support/fixtures';
 import { servedDatabase } from './serve-command';
@@ -33,6 +34,13 @@ describe('--db PATH:SCHEMA_DIR', () => {
     expect(servedDatabase('/srv/a:b.db:/srv/notes', asGiven)).toEqual({ path: '/srv/a:b.db', schemaDir: '/srv/notes' });
     expect(servedDatabase('/srv/chat.db', asGiven)).toBe('/srv/chat.db');
     expect(servedDatabase('C:\\data\\chat.db', asGiven)).toBe('C:\\data\\chat.db');
+  });
+
+  it('refuses two schema folders under one name, naming both, before anything is served', () => {
+    const [a, b] = [notesSchema(), notesSchema()];
+    expect(() => new SchemaCatalog(dirname(SHIPPED_SCHEMA_DIR), 'conversation_files', [a.dir, b.dir])).toThrow(
+      expect.objectContaining({ code: 'SCHEMA_INVALID', message: `Two schema folders are named "notes": ${a.dir} and ${b.dir}.` }),
+    );
   });
 
   it('serves each database under its own schema: the notes database is initialized with the notes migrations, the other under --schema', async () => {
