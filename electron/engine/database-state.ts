@@ -90,6 +90,12 @@ export function readDatabaseState(db: Connection, schema: SchemaDefinition): Dat
   };
 }
 
+/** "schema_migrations records 001, which is 1.0.0"; a name that is the version itself (dbmate's timestamps) is said once. */
+export function appRecords(legacy: LegacyVersion): string {
+  const which = legacy.version !== null && legacy.version !== legacy.legacyVersion ? `, which is ${legacy.version}` : '';
+  return `${legacy.table} records ${legacy.legacyVersion}${which}`;
+}
+
 /** Refuses a database that belongs to another application (its application_id is another schema's). */
 export function assertSameApplication(state: DatabaseState, schema: SchemaDefinition, path: string): void {
   assertApplicationId(state.applicationId, schema, path);
@@ -114,14 +120,14 @@ function notVersioned(state: DatabaseState, schema: SchemaDefinition, service: S
     const n = service.differences.length;
     return {
       code: 'NOT_VERSIONED',
-      message: `${path} was made by the service (${legacy.table} records ${legacy.legacyVersion}, which is ${legacy.version}), but its schema differs from ${legacy.version} in ${n} way${n === 1 ? '' : 's'}, so it is not adopted:${listDifferences(service.differences)}`,
+      message: `${path} was made by the service (${appRecords(legacy)}), but its schema differs from ${legacy.version} in ${n} way${n === 1 ? '' : 's'}, so it is not adopted:${listDifferences(service.differences)}`,
       hint: `Nothing was changed. Bring the schema back to ${legacy.version} by hand (warden status lists each difference), or adopt it at the version it really matches with warden baseline --db ${path} --version V; then run init again.`,
     };
   }
   if (legacy?.version) {
     return {
       code: 'NOT_VERSIONED',
-      message: `${path} has ${unknown} yet (the service's ${legacy.table} records ${legacy.legacyVersion}, which is ${legacy.version}).`,
+      message: `${path} has ${unknown} yet (the service's ${appRecords(legacy)}).`,
       hint: `warden init --db ${path} adopts it as ${legacy.version} (its schema is checked to be exactly that first) and migrates it.`,
     };
   }

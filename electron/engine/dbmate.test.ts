@@ -69,7 +69,9 @@ describe('a dbmate app', () => {
     app.addAll();
     const ctx = contextFor(app.dbPath, loadSchema(app.schemaDir));
 
-    expect(status(ctx)).toMatchObject({ version: null, legacy: { table: 'schema_migrations', legacyVersion: '20240215093000', version: '20240215093000' }, adoptable: true, pending: ['20240320080000'] });
+    const before = status(ctx);
+    expect(before).toMatchObject({ version: null, legacy: { table: 'schema_migrations', legacyVersion: '20240215093000', version: '20240215093000' }, adoptable: true, pending: ['20240320080000'] });
+    expect(before.reason).toBe('Made by the service (schema_migrations records 20240215093000) and exactly 20240215093000: init adopts it as 20240215093000, then applies 1 migration (20240320080000).');
     const result = await migrate(ctx);
     expect(result).toMatchObject({ adopted: { version: '20240215093000' }, applied: [expect.objectContaining({ version: '20240320080000' })], backup: { verified: { ok: true } } });
     expect(history(ctx).versions.map((v) => [v.version, v.kind])).toEqual([['20240320080000', 'migrate'], ['20240215093000', 'baseline']]);
