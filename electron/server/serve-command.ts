@@ -154,7 +154,6 @@ export function servedDatabase(value: string, userPath: (path: string) => string
 }
 
 async function serve(options: ServeOptions, defaults: ServeDefaults): Promise<void> {
-  const databases = options.db.length ? options.db.map((value) => servedDatabase(value, defaults.userPath)) : [defaults.userPath(defaults.db(defaults.userPath(options.schema)))];
   if (!isLoopback(options.host)) {
     process.stderr.write(`warning: listening on ${options.host}, not only on this machine: anyone who can reach it and learns the token can change these databases, and plain HTTP carries the token unencrypted. Put it behind TLS or keep the default 127.0.0.1.\n`);
   }
@@ -170,6 +169,8 @@ async function serve(options: ServeOptions, defaults: ServeDefaults): Promise<vo
     if (tokens.operator !== undefined && tokens.operator === tokens.readOnly) throw new TokenRefused('The operator token and the read-only token are the same: the read-only token would allow everything.');
     // Loaded here, not at start-up: every other command runs without the server and its contract.
     const { startHttpHost } = await import('./http-host');
+    // Inside the try: the default database is named after the schema, so a bad --schema is reported here.
+    const databases = options.db.length ? options.db.map((value) => servedDatabase(value, defaults.userPath)) : [defaults.userPath(defaults.db(defaults.userPath(options.schema)))];
     server = await startHttpHost({
       databases,
       schemaDir: defaults.userPath(options.schema),
