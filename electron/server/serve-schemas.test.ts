@@ -12,8 +12,8 @@ import { callApi } from './test-support/http-client';
 
 const CLI = join(REPO_ROOT, 'electron/cli/main.ts');
 
-function serve(args: string[]): { child: ChildProcess; ready: Promise<string> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', ...args], { cwd: REPO_ROOT });
+function serve(args: string[], env: Record<string, string> = {}): { child: ChildProcess; ready: Promise<string> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env } });
   let out = '';
   let err = '';
   child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
@@ -73,5 +73,15 @@ describe('the CLI without --db', () => {
     expect(run.status).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ path: join(dir, 'data/notes.db'), applied: [{ version: '1.0.0' }, { version: '1.1.0' }] });
     expect(sqlite3(join(dir, 'data/notes.db'), 'PRAGMA integrity_check')).toBe('ok');
+  });
+
+  it('serve, too: warden serve --schema notes serves data/notes.db', async () => {
+    const dir = tempDir();
+    const server = serve(['--schema', notesSchema().dir, '--port', '0', '--health-interval', '60'], { INIT_CWD: dir });
+    try {
+      expect(await server.ready).toContain(`  notes  ${join(dir, 'data/notes.db')}\n`);
+    } finally {
+      server.child.kill('SIGTERM');
+    }
   });
 });
