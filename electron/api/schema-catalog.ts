@@ -1,10 +1,12 @@
 import { closeSync, openSync, readSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { SchemaSummary } from '../../shared/types';
 import { WardenError } from '../engine/errors';
-import { listSchemas, type SchemaDefinition } from '../engine/schema-folder';
+import { listSchemas, loadSchema, type SchemaDefinition } from '../engine/schema-folder';
 
-// The schemas a host knows: every folder with a schema.json under one root. Read afresh on each
-// call, so an edited migration is seen (and reported as a checksum mismatch) without a restart.
+// The schemas a host knows: every folder with a schema.json under one root, and the folders named
+// for single databases (`warden serve --db PATH:SCHEMA_DIR`). Read afresh on each call, so an
+// edited migration is seen (and reported as a checksum mismatch) without a restart.
 
 const SQLITE_HEADER = 'SQLite format 3\0';
 /** PRAGMA application_id lives in the database header at this offset (sqlite.org/fileformat.html). */
@@ -27,14 +29,44 @@ function applicationIdOf(path: string): number | null {
 }
 
 export class SchemaCatalog {
+  private readonly folders: string[];
+
   constructor(
     readonly root: string,
     /** The schema of a database that carries no known stamp (a new or foreign file). */
     readonly defaultName: string,
-  ) {}
+    /** Schema folders outside the root (or in it: each is known once). */
+    folders: string[] = [],
+  ) {
+    this.folders = [...new Set(folders.map((dir) => resolve(dir)))];
+    // Two schemas under one name would make every lookup by name ambiguous: refused when the host starts.
+    if (this.folders.length) this.all();
+  }
 
   all(): SchemaDefinition[] {
-    return listSchemas(this.root);
+    const schemas = listSchemas(this.root);
+    for (const dir of this.folders) {
+      if (schemas.some((s) => s.dir === dir)) continue;
+      const schema = loadSchema(dir);
+      const same = schemas.find((s) => s.name === schema.name);
+      if (same) {
+        throw new WardenError(
+          'SCHEMA_INVALID',
+          `Two schema folders are named "${schema.name}": ${same.dir} and ${schema.dir}.`,
+          'Give each schema its own name in its schema.json; a database is matched to its schema by that name.',
+        );
+      }
+      schemas.push(schema);
+    }
+    return schemas;
+  }
+
+  /** The name of the schema in `dir`, one of this catalogue's. */
+  nameOfDir(dir: string): string {
+    const absolute = resolve(dir);
+    const schema = this.all().find((s) => s.dir === absolute);
+    if (!schema) throw new WardenError('SCHEMA_NOT_FOUND', `The schema folder ${absolute} is not one this host serves.`, 'Name it with --schema, or after the database: --db PATH:SCHEMA_DIR.');
+    return schema.name;
   }
 
   get(name: string): SchemaDefinition {

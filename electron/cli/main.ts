@@ -30,7 +30,7 @@ import { recoverRows } from '../engine/recover-rows';
 import { repair } from '../engine/repair';
 import { previewRestore, restore } from '../engine/restore';
 import { DEFAULT_KEEP_PER_REASON } from '../engine/retention';
-import { loadSchema } from '../engine/schema-folder';
+import { loadSchema, type SchemaDefinition } from '../engine/schema-folder';
 import { status } from '../engine/status';
 import { verify } from '../engine/verify';
 import { verifyBackup } from '../engine/verify-backup';
@@ -47,8 +47,12 @@ import { renderAcceptChecksum, renderBaseline, renderRecoverRows, renderPlan, re
 // progress bar go to stderr.
 
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const DEFAULT_DB = 'data/conversation_files.db';
 export const DEFAULT_SCHEMA = resolve(PACKAGE_ROOT, 'schemas/conversation_files');
+
+/** Without --db, the database of the schema in use: data/<its name>.db (data/conversation_files.db for the default schema). */
+export function defaultDatabaseOf(schema: Pick<SchemaDefinition, 'name'>): string {
+  return `data/${schema.name}.db`;
+}
 const RENDERER_DIR = resolve(PACKAGE_ROOT, 'out/renderer');
 
 const EXIT = { ok: 0, degraded: 1, failed: 2, usage: 64 } as const;
@@ -65,7 +69,8 @@ function userPath(path: string): string {
 }
 
 interface CommonOptions {
-  db: string;
+  /** Absent: defaultDatabaseOf the schema. */
+  db?: string;
   schema: string;
   json?: boolean;
   busyTimeout: string;
@@ -93,7 +98,7 @@ interface Outcome<T> {
 
 function withCommonOptions(command: Command): Command {
   return command
-    .option('--db <path>', 'database file', DEFAULT_DB)
+    .option('--db <path>', 'database file (default: data/<schema name>.db)')
     .option('--schema <dir>', 'schema folder (schema.json + migrations/)', DEFAULT_SCHEMA)
     .option('--json', 'print one JSON document on stdout')
     .addOption(new Option('--busy-timeout <ms>', 'how long to wait for another process holding the lock').default('10000'));
@@ -178,9 +183,10 @@ async function run<T>(options: CommonOptions, action: (ctx: EngineContext) => Ou
   process.on('SIGINT', onSigint);
   const progress = progressReporter();
   try {
+    const schema = loadSchema(userPath(options.schema));
     const ctx: EngineContext = {
-      dbPath: userPath(options.db),
-      schema: loadSchema(userPath(options.schema)),
+      dbPath: userPath(options.db ?? defaultDatabaseOf(schema)),
+      schema,
       backupDir: options.backupDir === undefined ? undefined : userPath(options.backupDir),
       busyTimeoutMs: Number(options.busyTimeout),
       backupMaxAgeMs: options.backupMaxAge,
@@ -428,7 +434,7 @@ export function buildProgram(): Command {
       }),
     );
 
-  addServeCommand(program, { db: DEFAULT_DB, schema: DEFAULT_SCHEMA, rendererDir: RENDERER_DIR, userPath });
+  addServeCommand(program, { db: (schemaDir) => defaultDatabaseOf(loadSchema(schemaDir)), schema: DEFAULT_SCHEMA, rendererDir: RENDERER_DIR, userPath });
   addFleetCommand(program, { schema: DEFAULT_SCHEMA, userPath });
 
   return program;

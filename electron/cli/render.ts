@@ -25,7 +25,7 @@ export function renderStatus(report: StatusReport): string {
   const lines = labelled([
     ['Database', file],
     ['Schema', `${report.schema}, latest ${report.latest}`],
-    ['Version', report.version ?? (report.legacy ? `none (the service's ${report.legacy.table} records ${report.legacy.legacyVersion}${report.legacy.version ? ` = ${report.legacy.version}` : ''})` : 'none')],
+    ['Version', report.version ?? (report.legacy ? `none (the service's ${report.legacy.table} records ${report.legacy.legacyVersion}${report.legacy.version && report.legacy.version !== report.legacy.legacyVersion ? ` = ${report.legacy.version}` : ''})` : 'none')],
     ['Pending', `${report.adoptable && report.legacy ? `adopt as ${report.legacy.version}, then ` : ''}${report.pending.length ? report.pending.join(', ') : 'none'}`],
     ['Integrity', report.integrity ? `quick_check ${report.integrity.ok ? 'ok' : `FAILED (${report.integrity.messages.length} message(s))`} at ${report.integrity.checkedAt}` : 'no file to check'],
     ['Status', `${BADGE[report.status]}: ${report.reason}`],

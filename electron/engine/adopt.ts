@@ -1,5 +1,6 @@
 import type { LegacyVersion, Problem } from '../../shared/types';
-import { ensureBookkeeping, recordEvent, recordVersion, stampVersion } from './bookkeeping';
+import { ensureBookkeeping, recordEvent, recordVersion } from './bookkeeping';
+import { stampVersion } from './header-marks';
 import type { EngineContext } from './context';
 import type { DatabaseState } from './database-state';
 import type { Connection } from './open-database';
@@ -30,7 +31,7 @@ export function serviceDatabaseOf(db: Connection, ctx: EngineContext, state: Dat
 
 /**
  * Records `version` as the database's first (kind 'baseline'), its 'baseline' event, the version in
- * the service's own table, and stamps application_id and user_version. The caller holds the write
+ * the app's own version table, and stamps application_id and user_version where the footprint lets it. The caller holds the write
  * transaction and has checked the schema is exactly `version`.
  */
 export function recordAdoption(db: Connection, ctx: EngineContext, version: string, legacy: LegacyVersion | null, automatic: boolean): void {
@@ -39,5 +40,6 @@ export function recordAdoption(db: Connection, ctx: EngineContext, version: stri
   recordVersion(db, ctx.schema, { version, description: migration.description, checksum: migration.checksum, executionMs: null, kind: 'baseline' });
   recordServiceVersion(db, ctx.schema, { version, description: migration.description, executionMs: null });
   recordEvent(db, ctx.schema, { action: 'baseline', version, outcome: 'ok', detail: { adoptedFrom: legacy, legacyVersion: legacy?.legacyVersion ?? null, automatic } });
-  stampVersion(db, ctx.schema.applicationId, version);
+  // Never a database the tool creates: an app's own user_version and application_id are kept unless the footprint gives them to the tool.
+  stampVersion(db, ctx.schema, version, { creating: false, previous: null });
 }

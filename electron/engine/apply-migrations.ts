@@ -1,7 +1,7 @@
-import semver from 'semver';
 import type { AppliedStep, BackupInfo, LegacyVersion } from '../../shared/types';
 import { recordAdoption, serviceDatabaseOf } from './adopt';
-import { backupEvent, ensureBookkeeping, readAppliedVersions, currentVersionOf, recordEvent, recordFailure, recordVersion, stampVersion } from './bookkeeping';
+import { backupEvent, ensureBookkeeping, readAppliedVersions, currentVersionOf, recordEvent, recordFailure, recordVersion } from './bookkeeping';
+import { stampVersion } from './header-marks';
 import { log, throwIfCancelled, type EngineContext } from './context';
 import { blockerError, readDatabaseState, writeBlockers } from './database-state';
 import { WardenError } from './errors';
@@ -12,6 +12,7 @@ import { createServiceHistory, recordServiceVersion } from './service-history';
 import { tablesTouchedBy, tablesWithTriggers, type TouchedTables } from './foreign-key-scope';
 import { splitStatements, type Statement } from './sql-text';
 import { inWriteTransaction } from './write-transaction';
+import { versionOrder } from './version-order';
 
 /** Runs a migration's statements one by one, so a failure names its statement and line. */
 export function runScript(ctx: EngineContext, db: Connection, migration: Migration, statements: Statement[] = splitStatements(migration.sql)): void {
@@ -83,9 +84,9 @@ function adoptServiceDatabase(ctx: EngineContext, db: Connection, backup: Backup
 export function applyNextStep(ctx: EngineContext, db: Connection, target: string, backup: BackupInfo | null = null): Step | null {
   const schema = ctx.schema;
   const work = (): Step | null => {
-    const current = currentVersionOf(readAppliedVersions(db));
-    if (current !== null && semver.gte(current, target)) return null;
-    if (current === null && userTableNames(db).length > 0) return adoptServiceDatabase(ctx, db, backup);
+    const current = currentVersionOf(readAppliedVersions(db, schema));
+    if (current !== null && versionOrder(schema).gte(current, target)) return null;
+    if (current === null && userTableNames(db, schema).length > 0) return adoptServiceDatabase(ctx, db, backup);
     ensureBookkeeping(db, schema);
     if (current === null) createServiceHistory(db, schema);
     const pending = pendingMigrations(schema, current, target);
@@ -100,7 +101,7 @@ export function applyNextStep(ctx: EngineContext, db: Connection, target: string
     });
     const reached = applied[applied.length - 1].version;
     recordEvent(db, schema, { action: kind, version: reached, outcome: 'ok', detail: { from: current, to: reached, steps: applied } });
-    stampVersion(db, schema.applicationId, reached);
+    stampVersion(db, schema, reached, { creating: current === null, previous: current });
     return { from: current, applied, adopted: null, touched };
   };
   return inWriteTransaction(db, ctx.dbPath, work, { touched: (step) => step?.touched ?? 'all' });
@@ -108,7 +109,7 @@ export function applyNextStep(ctx: EngineContext, db: Connection, target: string
 
 /** Applies every pending migration up to `target`, one transaction per step (all at once when fresh). */
 export function bringToVersion(ctx: EngineContext, db: Connection, target: string, backup: BackupInfo | null = null): StepOutcome {
-  const outcome: StepOutcome = { from: currentVersionOf(readAppliedVersions(db)), applied: [], adopted: null };
+  const outcome: StepOutcome = { from: currentVersionOf(readAppliedVersions(db, ctx.schema)), applied: [], adopted: null };
   for (;;) {
     throwIfCancelled(ctx, 'Migration');
     let step: StepOutcome | null;

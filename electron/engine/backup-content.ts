@@ -1,13 +1,13 @@
-import semver from 'semver';
 import type { BackupInfo } from '../../shared/types';
 import { serviceDatabaseOf } from './adopt';
 import { currentVersionOf, readAppliedVersions } from './bookkeeping';
 import { readDatabaseState } from './database-state';
 import type { EngineContext } from './context';
 import { WardenError } from './errors';
-import { BOOKKEEPING_TABLES } from './introspect';
 import type { Connection } from './open-database';
 import { driftOf } from './status';
+import { historyTablesOf } from './unaccounted-objects';
+import { versionOrder } from './version-order';
 
 // A backup's hash proves the file is the one that was taken, not that it is safe to put in front
 // of the service: a file crafted with a matching manifest, or a backup of a database someone had
@@ -21,6 +21,8 @@ function refuse(path: string, why: string, details?: Record<string, unknown>): n
 
 function assertApplication(ctx: EngineContext, path: string, where: string, applicationId: number): void {
   if (applicationId === ctx.schema.applicationId) return;
+  // Only a schema that gives application_id to the tool has every database stamped; an app that keeps its own may leave it 0.
+  if (applicationId === 0 && ctx.schema.footprint.applicationId !== 'tool') return;
   const whose = applicationId === 0 ? '0: no application stamped it, so it is not a database of this schema' : `${applicationId}: another application's`;
   throw new WardenError(
     'FOREIGN_APPLICATION',
@@ -30,9 +32,9 @@ function assertApplication(ctx: EngineContext, path: string, where: string, appl
 }
 
 function assertKnownVersion(ctx: EngineContext, path: string, version: string | null): string {
-  if (version === null) refuse(path, 'it records no version in schema_version, so there is no schema to check it against.');
+  if (version === null) refuse(path, `it records no version in ${ctx.schema.footprint.versionsTable}, so there is no schema to check it against.`);
   if (ctx.schema.migrations.some((m) => m.version === version)) return version;
-  if (semver.valid(version) && semver.gt(version, ctx.schema.latest)) {
+  if (versionOrder(ctx.schema).valid(version) && versionOrder(ctx.schema).gt(version, ctx.schema.latest)) {
     throw new WardenError(
       'NEWER_THAN_KNOWN',
       `Refusing to restore ${path}: it is at version ${version}, newer than the latest this tool knows (${ctx.schema.latest}). Nothing was changed.`,
@@ -43,12 +45,11 @@ function assertKnownVersion(ctx: EngineContext, path: string, version: string | 
 }
 
 /**
- * Triggers on the tables the schema comparison leaves out (Schema Warden's own, the service's
+ * Triggers on the tables the schema comparison leaves out (Schema Warden's own, the app's
  * version table): none is expected there, and one would fire on the restore's own writes.
  */
 function triggersOnUncheckedTables(ctx: EngineContext, db: Connection): { name: string; tableName: string; sql: string }[] {
-  const unchecked = new Set(BOOKKEEPING_TABLES);
-  if (ctx.schema.legacy) unchecked.add(ctx.schema.legacy.table.toLowerCase());
+  const unchecked = historyTablesOf(ctx.schema);
   const triggers = db.prepare("SELECT name, tbl_name AS tableName, sql FROM sqlite_master WHERE type = 'trigger'").all() as { name: string; tableName: string; sql: string }[];
   return triggers.filter((t) => unchecked.has(t.tableName.toLowerCase()));
 }
@@ -82,7 +83,7 @@ export function assertTrustedContent(ctx: EngineContext, db: Connection, manifes
   if (serviceVersion) return serviceVersion;
   assertApplication(ctx, path, 'the file', db.pragma('application_id', { simple: true }) as number);
   assertApplication(ctx, path, 'its manifest', manifest.applicationId);
-  const version = assertKnownVersion(ctx, path, currentVersionOf(readAppliedVersions(db)));
+  const version = assertKnownVersion(ctx, path, currentVersionOf(readAppliedVersions(db, ctx.schema)));
   if (manifest.version !== version) refuse(path, `its manifest says version ${manifest.version ?? 'none'}, but the file is at ${version}.`);
   const findings = driftOf(db, ctx, version).map((p) => {
     const sql = p.change === 'missing' ? null : sqlOf(db, p.name);

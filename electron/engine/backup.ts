@@ -117,7 +117,7 @@ export async function backup(ctx: EngineContext, options: BackupOptions = {}): P
     const fingerprinting = startSha256(ctx, staged, 'backup', `The backup of ${ctx.dbPath}`);
     const level = options.verify === false ? null : 'quick';
     if (level) ctx.onProgress?.({ operation: 'backup', phase: 'quick_check of the copy', done: copied.pages, total: copied.pages });
-    const check = checkDatabaseFile(staged, level);
+    const check = checkDatabaseFile(staged, ctx.schema, level);
     if (check.integrity && !check.integrity.ok && !options.keepIfDamaged) {
       await fingerprinting.stop();
       refuseDamagedCopy(ctx, check);

@@ -1,4 +1,3 @@
-import semver from 'semver';
 import type { BaselineResult, Problem } from '../../shared/types';
 import { recordAdoption } from './adopt';
 import { listDifferences } from './compare-schemas';
@@ -8,6 +7,7 @@ import { WardenError } from './errors';
 import { withDatabase, type Connection } from './open-database';
 import { migrationFor } from './schema-folder';
 import { driftOf } from './status';
+import { versionOrder } from './version-order';
 
 // Adoption of a database created by another tool (by hand, or by the chat service that
 // recorded '001' in schema_migrations): when its schema is exactly version V, object by object,
@@ -33,7 +33,8 @@ function assertAdoptable(state: DatabaseState, ctx: EngineContext): void {
 
 /** The newest known version the live schema matches exactly, if any: the hint a refused baseline gives. */
 function matchingVersion(db: Connection, ctx: EngineContext): string | null {
-  const versions = ctx.schema.migrations.map((m) => m.version).sort(semver.rcompare);
+  const order = versionOrder(ctx.schema);
+  const versions = ctx.schema.migrations.map((m) => m.version).sort((a, b) => order.compare(b, a));
   return versions.find((version) => driftOf(db, ctx, version).length === 0) ?? null;
 }
 

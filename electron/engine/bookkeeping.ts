@@ -1,12 +1,13 @@
-import semver from 'semver';
 import type { AppliedVersion, BackupInfo, EventAction, LifecycleEvent } from '../../shared/types';
 import { currentActor, nowIso } from './actor';
 import type { Connection } from './open-database';
 import type { SchemaDefinition } from './schema-folder';
 import { assertNothingActsOnHistory } from './unaccounted-objects';
+import { versionOrder } from './version-order';
 
-// What the database records about itself: schema_version (one row per applied version) and
-// schema_events (an append-only log of every lifecycle action). See DESIGN.md.
+// What the database records about itself: the versions table (schema_version unless the schema's
+// footprint names it otherwise: one row per applied version) and the events table (schema_events:
+// an append-only log of every lifecycle action). See DESIGN.md.
 
 const SCHEMA_VERSION_COLUMNS: Record<string, string> = {
   description: 'TEXT',
@@ -22,13 +23,16 @@ export function tableExists(db: Connection, name: string): boolean {
 
 // Every write to the history goes through ensureBookkeeping, recordVersion or recordEvent, and
 // each first refuses while an object nobody accounts for could act on it (unaccounted-objects.ts).
-type HistorySchema = Pick<SchemaDefinition, 'legacy'>;
+export type HistorySchema = Pick<SchemaDefinition, 'appVersionTable' | 'footprint' | 'versionNames'>;
 
-/** Creates the bookkeeping tables; a schema_version made by the original plan (version, applied_at) gains the new columns. */
+const quoted = (name: string) => `"${name}"`;
+
+/** Creates the bookkeeping tables; a versions table made by the original plan (version, applied_at) gains the new columns. */
 export function ensureBookkeeping(db: Connection, schema: HistorySchema): void {
   assertNothingActsOnHistory(db, schema);
+  const { versionsTable, eventsTable } = schema.footprint;
   db.exec(`
-    CREATE TABLE IF NOT EXISTS schema_version (
+    CREATE TABLE IF NOT EXISTS ${quoted(versionsTable)} (
       version TEXT PRIMARY KEY,
       applied_at TEXT NOT NULL,
       description TEXT,
@@ -37,7 +41,7 @@ export function ensureBookkeeping(db: Connection, schema: HistorySchema): void {
       applied_by TEXT,
       kind TEXT
     );
-    CREATE TABLE IF NOT EXISTS schema_events (
+    CREATE TABLE IF NOT EXISTS ${quoted(eventsTable)} (
       event_id INTEGER PRIMARY KEY AUTOINCREMENT,
       at TEXT NOT NULL,
       action TEXT NOT NULL,
@@ -46,28 +50,30 @@ export function ensureBookkeeping(db: Connection, schema: HistorySchema): void {
       actor TEXT NOT NULL,
       detail TEXT NOT NULL DEFAULT '{}'
     );`);
-  const present = new Set((db.prepare('SELECT name FROM pragma_table_info(?)').all('schema_version') as { name: string }[]).map((r) => r.name));
+  const present = new Set((db.prepare('SELECT name FROM pragma_table_info(?)').all(versionsTable) as { name: string }[]).map((r) => r.name));
   for (const [column, type] of Object.entries(SCHEMA_VERSION_COLUMNS)) {
-    if (!present.has(column)) db.exec(`ALTER TABLE schema_version ADD COLUMN ${column} ${type}`);
+    if (!present.has(column)) db.exec(`ALTER TABLE ${quoted(versionsTable)} ADD COLUMN ${column} ${type}`);
   }
 }
 
-/** Applied versions in semantic-version order (never by timestamp: two can share a millisecond). */
-export function readAppliedVersions(db: Connection): AppliedVersion[] {
-  if (!tableExists(db, 'schema_version')) return [];
-  const columns = new Set((db.prepare('SELECT name FROM pragma_table_info(?)').all('schema_version') as { name: string }[]).map((r) => r.name));
+/** Applied versions in version order (never by applied-at time: two can share a millisecond). */
+export function readAppliedVersions(db: Connection, schema: HistorySchema): AppliedVersion[] {
+  const table = schema.footprint.versionsTable;
+  if (!tableExists(db, table)) return [];
+  const order = versionOrder(schema);
+  const columns = new Set((db.prepare('SELECT name FROM pragma_table_info(?)').all(table) as { name: string }[]).map((r) => r.name));
   const pick = (column: string) => (columns.has(column) ? column : 'NULL');
   const rows = db
     .prepare(
       `SELECT version, applied_at AS appliedAt, ${pick('description')} AS description, ${pick('checksum')} AS checksum,
               ${pick('execution_ms')} AS executionMs, ${pick('applied_by')} AS appliedBy, ${pick('kind')} AS kind
-       FROM schema_version`,
+       FROM ${quoted(table)}`,
     )
     .all() as AppliedVersion[];
   return rows
-    .filter((r) => semver.valid(r.version) !== null)
+    .filter((r) => order.valid(r.version))
     .map((r) => ({ ...r, appliedAt: String(r.appliedAt) }))
-    .sort((a, b) => semver.compare(a.version, b.version));
+    .sort((a, b) => order.compare(a.version, b.version));
 }
 
 export function currentVersionOf(applied: AppliedVersion[]): string | null {
@@ -77,20 +83,8 @@ export function currentVersionOf(applied: AppliedVersion[]): string | null {
 export function recordVersion(db: Connection, schema: HistorySchema, row: Omit<AppliedVersion, 'appliedAt' | 'appliedBy'>): void {
   assertNothingActsOnHistory(db, schema);
   db.prepare(
-    'INSERT INTO schema_version (version, applied_at, description, checksum, execution_ms, applied_by, kind) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    `INSERT INTO ${quoted(schema.footprint.versionsTable)} (version, applied_at, description, checksum, execution_ms, applied_by, kind) VALUES (?, ?, ?, ?, ?, ?, ?)`,
   ).run(row.version, nowIso(), row.description, row.checksum, row.executionMs, currentActor(), row.kind);
-}
-
-/** PRAGMA user_version mirrors the version as major·1,000,000 + minor·1,000 + patch (1.2.0 → 1002000). */
-export function userVersionOf(version: string): number {
-  const v = semver.parse(version);
-  if (!v || v.minor > 999 || v.patch > 999) return 0;
-  return v.major * 1_000_000 + v.minor * 1_000 + v.patch;
-}
-
-export function stampVersion(db: Connection, applicationId: number, version: string): void {
-  db.pragma(`application_id = ${applicationId | 0}`);
-  db.pragma(`user_version = ${userVersionOf(version)}`);
 }
 
 export interface NewEvent {
@@ -112,7 +106,7 @@ export function backupEvent(info: BackupInfo): NewEvent {
 
 export function recordEvent(db: Connection, schema: HistorySchema, event: NewEvent): void {
   assertNothingActsOnHistory(db, schema);
-  db.prepare('INSERT INTO schema_events (at, action, version, outcome, actor, detail) VALUES (?, ?, ?, ?, ?, ?)').run(
+  db.prepare(`INSERT INTO ${quoted(schema.footprint.eventsTable)} (at, action, version, outcome, actor, detail) VALUES (?, ?, ?, ?, ?, ?)`).run(
     nowIso(),
     event.action,
     event.version,
@@ -130,9 +124,10 @@ export function recordFailure(db: Connection, schema: HistorySchema, event: Omit
   }).immediate();
 }
 
-export function readEvents(db: Connection): LifecycleEvent[] {
-  if (!tableExists(db, 'schema_events')) return [];
-  const rows = db.prepare('SELECT event_id AS id, at, action, version, outcome, actor, detail FROM schema_events ORDER BY event_id DESC').all() as (Omit<
+export function readEvents(db: Connection, schema: HistorySchema): LifecycleEvent[] {
+  const table = schema.footprint.eventsTable;
+  if (!tableExists(db, table)) return [];
+  const rows = db.prepare(`SELECT event_id AS id, at, action, version, outcome, actor, detail FROM ${quoted(table)} ORDER BY event_id DESC`).all() as (Omit<
     LifecycleEvent,
     'detail'
   > & { detail: string })[];

@@ -17,9 +17,9 @@ interface EventRow {
   detail: string;
 }
 
-function eventRows(db: Connection): EventRow[] {
-  if (!tableExists(db, 'schema_events')) return [];
-  return db.prepare('SELECT event_id AS id, at, action, version, outcome, actor, detail FROM schema_events ORDER BY event_id').all() as EventRow[];
+function eventRows(db: Connection, table: string): EventRow[] {
+  if (!tableExists(db, table)) return [];
+  return db.prepare(`SELECT event_id AS id, at, action, version, outcome, actor, detail FROM "${table}" ORDER BY event_id`).all() as EventRow[];
 }
 
 /**
@@ -38,9 +38,10 @@ function identityOf(row: EventRow): string {
  */
 export function carryHistory(replaced: Connection, restoring: Connection, replacedPath: string, schema: SchemaDefinition): number {
   ensureBookkeeping(restoring, schema);
-  const present = new Set(eventRows(restoring).map(identityOf));
-  const carried = eventRows(replaced).filter((row) => !present.has(identityOf(row)));
-  const insert = restoring.prepare('INSERT INTO schema_events (at, action, version, outcome, actor, detail) VALUES (?, ?, ?, ?, ?, ?)');
+  const events = schema.footprint.eventsTable;
+  const present = new Set(eventRows(restoring, events).map(identityOf));
+  const carried = eventRows(replaced, events).filter((row) => !present.has(identityOf(row)));
+  const insert = restoring.prepare(`INSERT INTO "${events}" (at, action, version, outcome, actor, detail) VALUES (?, ?, ?, ?, ?, ?)`);
   for (const row of carried) {
     const detail = parseDetail(row.detail);
     const carriedFrom = detail.carriedFrom ?? { database: replacedPath, eventId: row.id };

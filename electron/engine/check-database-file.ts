@@ -1,5 +1,5 @@
 import type { IntegrityResult } from '../../shared/types';
-import { currentVersionOf, readAppliedVersions } from './bookkeeping';
+import { currentVersionOf, readAppliedVersions, type HistorySchema } from './bookkeeping';
 import { WardenError, explainSqliteError } from './errors';
 import { openDatabase } from './open-database';
 import { integrityOf, type IntegrityLevel } from './integrity';
@@ -20,9 +20,9 @@ function isDamage(err: unknown): err is WardenError {
  * application_id and, at `level`, SQLite's own check. A file SQLite cannot read is reported
  * as a failed check, not thrown: for a backup that is a finding, not an accident.
  */
-export function checkDatabaseFile(path: string, level: IntegrityLevel): DatabaseFileCheck & { integrity: IntegrityResult };
-export function checkDatabaseFile(path: string, level: IntegrityLevel | null): DatabaseFileCheck;
-export function checkDatabaseFile(path: string, level: IntegrityLevel | null): DatabaseFileCheck {
+export function checkDatabaseFile(path: string, schema: HistorySchema, level: IntegrityLevel): DatabaseFileCheck & { integrity: IntegrityResult };
+export function checkDatabaseFile(path: string, schema: HistorySchema, level: IntegrityLevel | null): DatabaseFileCheck;
+export function checkDatabaseFile(path: string, schema: HistorySchema, level: IntegrityLevel | null): DatabaseFileCheck {
   const failed = (err: WardenError): DatabaseFileCheck => ({ version: null, applicationId: 0, integrity: { level: level ?? 'quick', ok: false, messages: [err.message] } });
   let db;
   try {
@@ -34,7 +34,7 @@ export function checkDatabaseFile(path: string, level: IntegrityLevel | null): D
   try {
     const integrity = level ? integrityOf(db, level) : null;
     const applicationId = db.pragma('application_id', { simple: true }) as number;
-    return { version: currentVersionOf(readAppliedVersions(db)), applicationId, integrity };
+    return { version: currentVersionOf(readAppliedVersions(db, schema)), applicationId, integrity };
   } catch (err) {
     const explained = explainSqliteError(err, path);
     if (isDamage(explained)) return failed(explained);

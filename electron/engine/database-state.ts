@@ -1,12 +1,13 @@
-import semver from 'semver';
 import type { AppliedVersion, ChecksumMismatch, LegacyVersion, PlanBlocker } from '../../shared/types';
 import { currentVersionOf, readAppliedVersions, readEvents, tableExists } from './bookkeeping';
+import { readAppVersion } from './service-history';
 import { WardenError } from './errors';
 import { userTableNames } from './introspect';
 import type { Connection } from './open-database';
 import type { Migration, SchemaDefinition } from './schema-folder';
 import type { ServiceDatabase } from './adopt';
 import { listDifferences } from './compare-schemas';
+import { versionOrder } from './version-order';
 
 // What a database is, as far as versioning goes: read once, then every action decides from it.
 
@@ -14,7 +15,7 @@ export interface DatabaseState {
   applicationId: number;
   applied: AppliedVersion[];
   current: string | null;
-  /** No schema_version rows and no tables of its own: a fresh database. */
+  /** No rows in the versions table and no tables of its own: a fresh database. */
   fresh: boolean;
   legacy: LegacyVersion | null;
   checksumMismatches: ChecksumMismatch[];
@@ -25,17 +26,19 @@ export interface DatabaseState {
 
 /** The service's newest recorded version, as its own health code reads it (the last row written). */
 function readLegacy(db: Connection, schema: SchemaDefinition): LegacyVersion | null {
-  if (!schema.legacy || !tableExists(db, schema.legacy.table)) return null;
-  const row = db.prepare(`SELECT version FROM "${schema.legacy.table}" ORDER BY rowid DESC LIMIT 1`).get() as { version: unknown } | undefined;
-  if (row === undefined) return null;
-  const legacyVersion = String(row.version);
-  return { table: schema.legacy.table, legacyVersion, version: schema.legacy.versions[legacyVersion] ?? null };
+  const app = schema.appVersionTable;
+  if (!app || !tableExists(db, app.table)) return null;
+  const legacyVersion = readAppVersion(db, app);
+  if (legacyVersion === null) return null;
+  // A name the app's table shares with one of the schema's versions (dbmate's timestamps) is that version.
+  const same = schema.migrations.some((m) => m.version === legacyVersion) ? legacyVersion : null;
+  return { table: app.table, legacyVersion, version: app.versions[legacyVersion] ?? same };
 }
 
 /** The checksum each applied version is held to: the last one accepted for it, else the one recorded. */
-function acceptedChecksums(db: Connection): Map<string, string> {
+function acceptedChecksums(db: Connection, schema: SchemaDefinition): Map<string, string> {
   const accepted = new Map<string, string>();
-  for (const event of readEvents(db).reverse()) {
+  for (const event of readEvents(db, schema).reverse()) {
     // An acceptance carried across a restore was a decision about the database it replaced.
     if (event.detail.carriedFrom !== undefined) continue;
     if (event.action === 'accept-checksum' && event.outcome === 'ok' && event.version && typeof event.detail.checksum === 'string') {
@@ -46,7 +49,7 @@ function acceptedChecksums(db: Connection): Map<string, string> {
 }
 
 function findChecksumMismatches(db: Connection, schema: SchemaDefinition, applied: AppliedVersion[]): ChecksumMismatch[] {
-  const accepted = acceptedChecksums(db);
+  const accepted = acceptedChecksums(db, schema);
   const mismatches: ChecksumMismatch[] = [];
   for (const row of applied) {
     const migration = schema.migrations.find((m) => m.version === row.version);
@@ -67,23 +70,30 @@ function findOutOfOrder(schema: SchemaDefinition, applied: AppliedVersion[], cur
   if (current === null) return [];
   const recorded = new Set(applied.map((row) => row.version));
   const covering = applied.filter((row) => row.kind !== 'init' && row.kind !== 'migrate').map((row) => row.version);
-  const floor = covering.length ? covering.sort(semver.compare)[covering.length - 1] : null;
-  return schema.migrations.filter((m) => semver.lt(m.version, current) && !recorded.has(m.version) && (floor === null || semver.gt(m.version, floor)));
+  const order = versionOrder(schema);
+  const floor = covering.length ? covering.sort(order.compare)[covering.length - 1] : null;
+  return schema.migrations.filter((m) => order.lt(m.version, current) && !recorded.has(m.version) && (floor === null || order.gt(m.version, floor)));
 }
 
 export function readDatabaseState(db: Connection, schema: SchemaDefinition): DatabaseState {
-  const applied = readAppliedVersions(db);
+  const applied = readAppliedVersions(db, schema);
   const current = currentVersionOf(applied);
   return {
     applicationId: db.pragma('application_id', { simple: true }) as number,
     applied,
     current,
-    fresh: applied.length === 0 && userTableNames(db).length === 0,
+    fresh: applied.length === 0 && userTableNames(db, schema).length === 0,
     legacy: applied.length === 0 ? readLegacy(db, schema) : null,
     checksumMismatches: findChecksumMismatches(db, schema, applied),
-    newerThanKnown: current !== null && semver.gt(current, schema.latest),
+    newerThanKnown: current !== null && versionOrder(schema).gt(current, schema.latest),
     outOfOrder: findOutOfOrder(schema, applied, current),
   };
+}
+
+/** "schema_migrations records 001, which is 1.0.0"; a name that is the version itself (dbmate's timestamps) is said once. */
+export function appRecords(legacy: LegacyVersion): string {
+  const which = legacy.version !== null && legacy.version !== legacy.legacyVersion ? `, which is ${legacy.version}` : '';
+  return `${legacy.table} records ${legacy.legacyVersion}${which}`;
 }
 
 /** Refuses a database that belongs to another application (its application_id is another schema's). */
@@ -103,21 +113,21 @@ export function assertApplicationId(applicationId: number, schema: SchemaDefinit
 }
 
 /** An unversioned database this action will not adopt by itself: why, and what to do. */
-function notVersioned(state: DatabaseState, service: ServiceDatabase | null, path: string): PlanBlocker {
+function notVersioned(state: DatabaseState, schema: SchemaDefinition, service: ServiceDatabase | null, path: string): PlanBlocker {
   const legacy = state.legacy;
-  const unknown = 'no schema_version history, so Schema Warden does not know its version';
+  const unknown = `no ${schema.footprint.versionsTable} history, so Schema Warden does not know its version`;
   if (legacy?.version && service?.differences.length) {
     const n = service.differences.length;
     return {
       code: 'NOT_VERSIONED',
-      message: `${path} was made by the service (${legacy.table} records ${legacy.legacyVersion}, which is ${legacy.version}), but its schema differs from ${legacy.version} in ${n} way${n === 1 ? '' : 's'}, so it is not adopted:${listDifferences(service.differences)}`,
+      message: `${path} was made by the service (${appRecords(legacy)}), but its schema differs from ${legacy.version} in ${n} way${n === 1 ? '' : 's'}, so it is not adopted:${listDifferences(service.differences)}`,
       hint: `Nothing was changed. Bring the schema back to ${legacy.version} by hand (warden status lists each difference), or adopt it at the version it really matches with warden baseline --db ${path} --version V; then run init again.`,
     };
   }
   if (legacy?.version) {
     return {
       code: 'NOT_VERSIONED',
-      message: `${path} has ${unknown} yet (the service's ${legacy.table} records ${legacy.legacyVersion}, which is ${legacy.version}).`,
+      message: `${path} has ${unknown} yet (the service's ${appRecords(legacy)}).`,
       hint: `warden init --db ${path} adopts it as ${legacy.version} (its schema is checked to be exactly that first) and migrates it.`,
     };
   }
@@ -151,7 +161,7 @@ export function writeBlockers(state: DatabaseState, schema: SchemaDefinition, pa
       hint: `Restore the original files, or accept the edit on purpose with: warden accept-checksum --version ${state.checksumMismatches[0].version} --reason "…".`,
     });
   }
-  if (!state.fresh && state.applied.length === 0 && !service?.adoptAs) blockers.push(notVersioned(state, service, path));
+  if (!state.fresh && state.applied.length === 0 && !service?.adoptAs) blockers.push(notVersioned(state, schema, service, path));
   return blockers;
 }
 

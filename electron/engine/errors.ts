@@ -88,12 +88,13 @@ export function explainSqliteError(err: unknown, path: string): unknown {
     );
   }
   if (code === 'SQLITE_ERROR' && /^(no such (table|column)|table \S+ has no column named)\b/.test(err.message)) {
-    // Schema Warden's own tables (schema_version, schema_events) without the columns it reads and
-    // writes: another tool's table of the same name, a hand edit, or damage to the schema's text.
+    // Schema Warden's own tables (schema_version, schema_events unless the footprint names them
+    // otherwise) without the columns it reads and writes: another tool's table of the same name,
+    // a hand edit, or damage to the schema's text.
     return new WardenError(
       'SCHEMA_DRIFT',
-      `The database ${path} lacks a table or column Schema Warden reads and writes (${err.message}): its schema_version or schema_events table was made by another tool, edited by hand, or damaged.`,
-      `See what it holds with: sqlite3 ${path} .schema. If another tool manages this database, leave it to that tool; otherwise restore a backup (warden backups lists them).`,
+      `The database ${path} lacks a table or column Schema Warden reads and writes (${err.message}): its versions or events table was made by another tool, edited by hand, or damaged.`,
+      `See what it holds with: sqlite3 ${path} .schema. If the app owns a table of that name, give the tool's tables other names in schema.json (footprint.versionsTable, footprint.eventsTable); otherwise restore a backup (warden backups lists them).`,
     );
   }
   if (code === 'SQLITE_ERROR' && err.message.startsWith('foreign key mismatch')) {

@@ -1,9 +1,11 @@
-import semver from 'semver';
 import { WardenError } from './errors';
-import { snapshotSchema, type SchemaSnapshot } from './introspect';
-import { migrationFor, type SchemaDefinition } from './schema-folder';
+import { snapshotSchema, toolTablesOf, type SchemaSnapshot } from './introspect';
+import type { Connection } from './open-database';
+import { migrationFor, type Migration, type SchemaDefinition } from './schema-folder';
 import { newConnection } from './sqlite-addon';
 import { assertStaysInDatabase } from './statements-outside-database';
+import { historyTablesOf } from './unaccounted-objects';
+import { versionOrder } from './version-order';
 
 // The expected schema at version V is what replaying the migrations up to V produces on a blank
 // in-memory database: derived, never hand-listed, so it cannot drift from the migrations.
@@ -11,8 +13,22 @@ import { assertStaysInDatabase } from './statements-outside-database';
 const cache = new Map<string, SchemaSnapshot>();
 
 function cacheKey(schema: SchemaDefinition, version: string): string {
-  const checksums = schema.migrations.filter((m) => semver.lte(m.version, version)).map((m) => m.checksum);
-  return `${schema.dir}\n${version}\n${checksums.join(',')}`;
+  const checksums = schema.migrations.filter((m) => versionOrder(schema).lte(m.version, version)).map((m) => m.checksum);
+  // The history tables are left out of the snapshot: another footprint is another expected schema.
+  return `${schema.dir}\n${version}\n${checksums.join(',')}\n${[...historyTablesOf(schema)].join(',')}`;
+}
+
+/** A migration that makes a table under one of the tool's own names would have the tool write its history into the app's table. */
+function assertLeavesToolTablesAlone(db: Connection, schema: SchemaDefinition, migration: Migration): void {
+  const tool = toolTablesOf(schema);
+  const taken = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).find((row) => tool.has(row.name.toLowerCase()));
+  if (taken) {
+    throw new WardenError(
+      'SCHEMA_INVALID',
+      `Migration ${migration.file} of schema ${schema.name} creates the table ${taken.name}, which is the name of Schema Warden's own history table.`,
+      `The table is the app's: give the tool's tables other names in schema.json, e.g. "footprint": { "versionsTable": "warden_versions", "eventsTable": "warden_events" }.`,
+    );
+  }
 }
 
 export function expectedSchemaAt(schema: SchemaDefinition, version: string): SchemaSnapshot {
@@ -25,7 +41,7 @@ export function expectedSchemaAt(schema: SchemaDefinition, version: string): Sch
   const db = newConnection(':memory:');
   db.pragma('foreign_keys = OFF'); // as the engine applies migrations: a rebuild must not cascade
   try {
-    for (const migration of schema.migrations.filter((m) => semver.lte(m.version, version))) {
+    for (const migration of schema.migrations.filter((m) => versionOrder(schema).lte(m.version, version))) {
       // Even on a blank in-memory database, ATTACH or VACUUM INTO would write a file elsewhere.
       assertStaysInDatabase(migration);
       try {
@@ -37,7 +53,8 @@ export function expectedSchemaAt(schema: SchemaDefinition, version: string): Sch
           `Fix the SQL in ${migration.file}; every migration must apply cleanly after the ones before it.`,
         );
       }
-      cache.set(cacheKey(schema, migration.version), snapshotSchema(db));
+      assertLeavesToolTablesAlone(db, schema, migration);
+      cache.set(cacheKey(schema, migration.version), snapshotSchema(db, historyTablesOf(schema)));
     }
     return cache.get(key) as SchemaSnapshot;
   } finally {

@@ -157,7 +157,7 @@ function migrateOpen(ctx: EngineContext, db: Connection, target: string, backup:
   runnablePlan(ctx, db, target);
   const outcome = bringToVersion(ctx, db, target, backup);
   // Read again: while this process waited for the lock, others may have taken the database further than its plan knew.
-  const to = currentVersionOf(readAppliedVersions(db)) ?? target;
+  const to = currentVersionOf(readAppliedVersions(db, ctx.schema)) ?? target;
   const changed = outcome.applied.length > 0 || outcome.adopted !== null;
   log(ctx, 'info', changed ? `${ctx.dbPath} is now at ${to}` : `${ctx.dbPath} is already at ${to}; no migration to apply`);
   return { path: ctx.dbPath, from: outcome.from, to, applied: outcome.applied, upToDate: !changed, adopted: outcome.adopted };
@@ -188,7 +188,7 @@ function withStateLeft(err: unknown, ctx: EngineContext): unknown {
   if (!(err instanceof WardenError) || (err.code !== 'NO_SPACE' && err.code !== 'IO_ERROR') || !existsSync(ctx.dbPath)) return err;
   let left: string;
   try {
-    const version = withDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs }, (db) => currentVersionOf(readAppliedVersions(db)));
+    const version = withDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs }, (db) => currentVersionOf(readAppliedVersions(db, ctx.schema)));
     left = `${ctx.dbPath} was left at ${version ?? 'no version (nothing was created)'}: every version before the failed step is committed, none after it.`;
   } catch {
     left = `${ctx.dbPath} could not be read back to say which version it was left at: run warden status once the disk is fixed.`;

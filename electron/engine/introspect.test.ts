@@ -2,14 +2,14 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { compareSchemas } from './compare-schemas';
 import { expectedSchemaAt } from './expected-schema';
-import { snapshotSchema } from './introspect';
+import { snapshotSchema, toolTablesOf } from './introspect';
 import { shippedSchema } from './test-support/fixtures';
 
 function snapshotOf(sql: string) {
   const db = new Database(':memory:');
   try {
     db.exec(sql);
-    return snapshotSchema(db);
+    return snapshotSchema(db, toolTablesOf(shippedSchema()));
   } finally {
     db.close();
   }

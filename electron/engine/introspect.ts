@@ -1,4 +1,5 @@
 import type { Connection } from './open-database';
+import type { SchemaDefinition } from './schema-folder';
 import { canonicalExpression, checksAsWritten, closingParen, extractChecks, normalizeTokens, splitAtCommas, stripRedundantParens, tokenize, type Token } from './sql-text';
 import { foreignKeyKey, parseTableDefinition, type TableDefinition } from './table-definition';
 
@@ -69,8 +70,10 @@ export interface SchemaSnapshot {
   views: Map<string, SqlObjectShape>;
 }
 
-/** Tables Schema Warden keeps for itself; never part of a schema's comparison. */
-export const BOOKKEEPING_TABLES = new Set(['schema_version', 'schema_events']);
+/** Tables Schema Warden keeps for itself (their names are the schema's footprint); never part of a schema's comparison. */
+export function toolTablesOf(schema: Pick<SchemaDefinition, 'footprint'>): Set<string> {
+  return new Set([schema.footprint.versionsTable.toLowerCase(), schema.footprint.eventsTable.toLowerCase()]);
+}
 
 interface MasterRow {
   type: string;
@@ -264,8 +267,8 @@ export function namesAnyTable(sql: string | null, tables: ReadonlySet<string>): 
   return tokenize(sql ?? '').some((t) => (t.kind === 'word' || t.kind === 'identifier') && tables.has(t.text.toLowerCase()));
 }
 
-/** The schema of `db` (the main database), leaving out SQLite's own and Schema Warden's tables and what reads or writes them. */
-export function snapshotSchema(db: Connection, ignoreTables: ReadonlySet<string> = BOOKKEEPING_TABLES): SchemaSnapshot {
+/** The schema of `db` (the main database), leaving out SQLite's own tables and `ignoreTables` (the history tables) and what reads or writes them. */
+export function snapshotSchema(db: Connection, ignoreTables: ReadonlySet<string>): SchemaSnapshot {
   const rows = db.prepare("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name").all() as MasterRow[];
   const snapshot: SchemaSnapshot = { tables: new Map(), indexes: new Map(), triggers: new Map(), views: new Map() };
   const ignored = (table: string) => ignoreTables.has(table.toLowerCase());
@@ -298,7 +301,8 @@ export function snapshotSchema(db: Connection, ignoreTables: ReadonlySet<string>
 }
 
 /** Names of the tables in the main database other than SQLite's and Schema Warden's own. */
-export function userTableNames(db: Connection): string[] {
+export function userTableNames(db: Connection, schema: Pick<SchemaDefinition, 'footprint'>): string[] {
   const rows = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'").all() as { name: string }[];
-  return rows.map((r) => r.name).filter((name) => !BOOKKEEPING_TABLES.has(name.toLowerCase()));
+  const tool = toolTablesOf(schema);
+  return rows.map((r) => r.name).filter((name) => !tool.has(name.toLowerCase()));
 }

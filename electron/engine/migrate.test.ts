@@ -69,7 +69,7 @@ describe('migrate', () => {
     sqlite3(dbPath, "UPDATE schema_version SET applied_at = '2026-01-01T00:00:00.000Z'");
     const db = new Database(dbPath, { readonly: true });
     try {
-      expect(readAppliedVersions(db).map((v) => v.version)).toEqual(['1.0.0', '1.1.0', '1.2.0']);
+      expect(readAppliedVersions(db, ctx.schema).map((v) => v.version)).toEqual(['1.0.0', '1.1.0', '1.2.0']);
     } finally {
       db.close();
     }

@@ -1,4 +1,3 @@
-import semver from 'semver';
 import type { MigrationPlan, PlanBlocker, PlanStep, PlannedDataChange, Problem } from '../../shared/types';
 import { runScript } from './apply-migrations';
 import type { EngineContext } from './context';
@@ -16,6 +15,7 @@ import { coverageOf } from './service-statements';
 import { outsideDatabaseBlockers } from './statements-outside-database';
 import { driftOf } from './status';
 import { untrustedObjectsBlocker } from './unaccounted-objects';
+import { versionOrder } from './version-order';
 
 // What migrating a database to a target would do, and whether it can: the one plan that
 // `warden plan` shows, `rehearse` tries on a copy and `migrate` carries out.
@@ -55,7 +55,7 @@ function plannedDataChanges(db: Connection, ctx: EngineContext, migration: Migra
 
 function versionBlockers(state: DatabaseState, ctx: EngineContext, target: string, service: ServiceDatabase | null): PlanBlocker[] {
   const blockers = writeBlockers(state, ctx.schema, ctx.dbPath, service);
-  if (state.current !== null && !state.newerThanKnown && semver.gt(state.current, target)) {
+  if (state.current !== null && !state.newerThanKnown && versionOrder(ctx.schema).gt(state.current, target)) {
     blockers.push({
       code: 'DOWNGRADE_NOT_SUPPORTED',
       message: `${ctx.dbPath} is at ${state.current}, past the requested ${target}; Schema Warden does not migrate down.`,

@@ -73,7 +73,7 @@ function countRows(db: Connection, table: string): number | null {
  */
 export function tableDamageOptions(ctx: EngineContext, db: Connection, damaged: string[]): TableDamageOptions {
   const backup = newestVerifiedBackup(listBackups(ctx));
-  const tables = [...new Set([...damaged, ...userTableNames(db)])];
+  const tables = [...new Set([...damaged, ...userTableNames(db, ctx.schema)])];
   const inBackup = backup
     ? withDatabase(backup.path, { mode: 'read', leaveNoFiles: true }, (copy) => new Map(tables.map((t) => [t, countRows(copy, t)])))
     : new Map<string, number | null>();

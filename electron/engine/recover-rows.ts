@@ -4,7 +4,7 @@ import { recordEvent } from './bookkeeping';
 import type { EngineContext } from './context';
 import { assertWritable, readDatabaseState } from './database-state';
 import { WardenError, explainSqliteError } from './errors';
-import { BOOKKEEPING_TABLES } from './introspect';
+import { toolTablesOf } from './introspect';
 import { orphanedRows } from './lost-rows';
 import { openDatabase, type Connection } from './open-database';
 import { examineBackup } from './verify-backup';
@@ -180,7 +180,7 @@ const counts = (planned: PlannedTable[]): RecoveredTable[] => planned.map(({ tab
  * event and foreign_key_check before COMMIT, after a verified pre-recover backup.
  */
 export async function recoverRows(ctx: EngineContext, options: RecoverRowsOptions): Promise<RecoverRowsResult> {
-  if (BOOKKEEPING_TABLES.has(options.table.toLowerCase())) {
+  if (toolTablesOf(ctx.schema).has(options.table.toLowerCase())) {
     throw new WardenError('INVALID_INPUT', `${options.table} is Schema Warden's own history: its rows are not recovered one by one.`, 'Restore the backup instead (warden restore): the history is carried across.');
   }
   const backupPath = await trustedBackupPath(ctx, options.backup);

@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import semver from 'semver';
 import type { ForeignKeyViolation, MigrationPlan, RehearsalReport, RehearsalStep, ServiceStatementsRun } from '../../shared/types';
 import { applyNextStep, type StepOutcome } from './apply-migrations';
 import { currentVersionOf, readAppliedVersions } from './bookkeeping';
@@ -13,6 +12,8 @@ import { openDatabase, type Connection } from './open-database';
 import { runServiceStatements } from './run-service-statements';
 import { driftOf } from './status';
 import { integrityOf } from './integrity';
+import type { SchemaDefinition } from './schema-folder';
+import { versionOrder } from './version-order';
 
 // A dress rehearsal of a migration: the database is copied through SQLite's backup API (which
 // includes what is still in the -wal file) to a temporary file, and the plan runs there with the
@@ -27,9 +28,9 @@ export interface RehearseOptions {
 
 type RowCounts = Record<string, number>;
 
-function rowCounts(db: Connection): RowCounts {
+function rowCounts(db: Connection, schema: SchemaDefinition): RowCounts {
   const counts: RowCounts = {};
-  for (const table of userTableNames(db).sort()) {
+  for (const table of userTableNames(db, schema).sort()) {
     counts[table] = (db.prepare(`SELECT count(*) AS n FROM "${table.replace(/"/g, '""')}"`).get() as { n: number }).n;
   }
   return counts;
@@ -86,9 +87,9 @@ function failedStep(err: WardenError, fallbackVersion: string, durationMs: numbe
 /** Applies the plan to the copy step by step, as migrate would, and stops at the first step that fails. */
 function rehearseSteps(ctx: EngineContext, copyCtx: EngineContext, copy: Connection, migrationPlan: MigrationPlan): RehearsalStep[] {
   const steps: RehearsalStep[] = [];
-  let rows = rowCounts(copy);
+  let rows = rowCounts(copy, ctx.schema);
   let reached = migrationPlan.from;
-  while (reached === null || semver.lt(reached, migrationPlan.to)) {
+  while (reached === null || versionOrder(ctx.schema).lt(reached, migrationPlan.to)) {
     throwIfCancelled(ctx, 'Rehearsal');
     const next = migrationPlan.steps[steps.length]?.version ?? migrationPlan.to;
     ctx.onProgress?.({ operation: 'rehearse', phase: `applying ${next}`, done: steps.length, total: migrationPlan.steps.length });
@@ -108,7 +109,7 @@ function rehearseSteps(ctx: EngineContext, copyCtx: EngineContext, copy: Connect
       continue;
     }
     const durationMs = Math.round(performance.now() - started);
-    const after = rowCounts(copy);
+    const after = rowCounts(copy, ctx.schema);
     reached = outcome.applied[outcome.applied.length - 1].version;
     // A step commits only when PRAGMA foreign_key_check is empty (see inWriteTransaction).
     steps.push({ version: reached, ok: true, durationMs, rowsBefore: rows, rowsAfter: after, foreignKeyViolations: 0 });
@@ -124,7 +125,7 @@ function rehearseServiceStatements(ctx: EngineContext, copy: Connection, steps: 
   const failed = steps.find((s) => !s.ok);
   if (failed) return { file: list.file, version: reached, notRun: `Step ${failed.version} failed, so the copy never reached the target; fix the step first.`, results: [] };
   ctx.onProgress?.({ operation: 'rehearse', phase: 'running the service statements', done: steps.length + 1, total: steps.length + 2 });
-  return { file: list.file, version: reached, notRun: null, results: runServiceStatements(copy, list, reached) };
+  return { file: list.file, version: reached, notRun: null, results: runServiceStatements(copy, list, reached, versionOrder(ctx.schema)) };
 }
 
 /**
@@ -147,7 +148,7 @@ export async function rehearse(ctx: EngineContext, options: RehearseOptions = {}
       const finalPhases = ctx.schema.serviceStatements === null ? 1 : 2;
       ctx.onProgress?.({ operation: 'rehearse', phase: 'checking the result', done: steps.length, total: steps.length + finalPhases });
       const integrity = integrityOf(copy, 'full');
-      const reached = currentVersionOf(readAppliedVersions(copy));
+      const reached = currentVersionOf(readAppliedVersions(copy, ctx.schema));
       const drift = reached === null ? [] : driftOf(copy, copyCtx, reached);
       const serviceStatements = rehearseServiceStatements(ctx, copy, steps, reached);
       const statementsOk = !serviceStatements?.results.some((r) => r.outcome === 'failed');

@@ -165,7 +165,7 @@ export function takePreRestoreBackup(ctx: EngineContext, folder: string, sqliteV
   try {
     createPrivateFile(staged, ctx.dbPath);
     copyLiveUnderLock(ctx.dbPath, staged);
-    const check = checkDatabaseFile(staged, 'quick');
+    const check = checkDatabaseFile(staged, ctx.schema, 'quick');
     // Checked before, but the file at the path may have been replaced since: never overwrite another application's database.
     assertApplicationId(check.applicationId, ctx.schema, ctx.dbPath);
     const { sha256, bytes } = sha256FileSync(staged);

@@ -88,7 +88,7 @@ describe('restore preview: the rows a restore would lose or change back', () => 
     const livePath = make('live.db', `${common} UPDATE loose SET b = 'TWO' WHERE a = 2; INSERT INTO loose VALUES (4, 'four'); UPDATE pair SET v = 1.0 WHERE x = 'a' AND y = 1; UPDATE pair SET v = 44 WHERE y = 1 AND v = 4; INSERT INTO pair VALUES ('new', 1, 0);`);
     const live = openDatabase(livePath, { mode: 'read' });
     const bk = openDatabase(backupPath, { mode: 'read' });
-    const ctx = contextFor(livePath, { ...shippedSchema(), legacy: null });
+    const ctx = contextFor(livePath, { ...shippedSchema(), appVersionTable: null });
     const diffs = restoreDiff(ctx, live, bk);
     live.close();
     bk.close();

@@ -1,5 +1,4 @@
 import { copyFileSync } from 'node:fs';
-import semver from 'semver';
 import type { BackupInfo, RestorePreview, RestoreResult } from '../../shared/types';
 import { assertTrustedContent } from './backup-content';
 import { readManifest } from './backup-manifest';
@@ -16,6 +15,7 @@ import { writeInOneCutOver, takePreRestoreBackup } from './restore-cut-over';
 import { applyRetention, DEFAULT_KEEP_PER_REASON } from './retention';
 import { examineBackup } from './verify-backup';
 import { assertNothingActsOnHistory } from './unaccounted-objects';
+import { versionOrder } from './version-order';
 
 export interface RestoreOptions {
   /** The backup's file name in the backup folder, or an absolute path. */
@@ -95,7 +95,7 @@ function inspectLive(ctx: EngineContext): LiveDatabase | null {
     return withDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs }, (db) => {
       assertApplicationId(db.pragma('application_id', { simple: true }) as number, ctx.schema, ctx.dbPath);
       return {
-        version: currentVersionOf(readAppliedVersions(db)),
+        version: currentVersionOf(readAppliedVersions(db, ctx.schema)),
         pageSize: db.pragma('page_size', { simple: true }) as number,
         wal: db.pragma('journal_mode', { simple: true }) === 'wal',
       };
@@ -112,8 +112,9 @@ function inspectLive(ctx: EngineContext): LiveDatabase | null {
   }
 }
 
-function downgradeFrom(liveVersion: string | null, version: string): string | null {
-  return liveVersion !== null && semver.valid(liveVersion) && semver.lt(version, liveVersion) ? liveVersion : null;
+function downgradeFrom(ctx: EngineContext, liveVersion: string | null, version: string): string | null {
+  const order = versionOrder(ctx.schema);
+  return liveVersion !== null && order.valid(liveVersion) && order.lt(version, liveVersion) ? liveVersion : null;
 }
 
 /**
@@ -126,7 +127,7 @@ export async function previewRestore(ctx: EngineContext, options: RestoreOptions
   return withDatabase(trusted.path, { mode: 'read', leaveNoFiles: true }, (backupDb) => {
     const version = assertTrustedContent(ctx, backupDb, trusted.manifest, trusted.path);
     const liveVersion = live?.version ?? null;
-    const preview: RestorePreview = { from: trusted.path, version, liveVersion, downgrade: downgradeFrom(liveVersion, version) !== null };
+    const preview: RestorePreview = { from: trusted.path, version, liveVersion, downgrade: downgradeFrom(ctx, liveVersion, version) !== null };
     // The live file is only read, on a connection of its own (never ATTACHed to).
     if (live && options.compareRows !== false) preview.tables = withDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs }, (liveDb) => restoreDiff(ctx, liveDb, backupDb));
     return preview;
@@ -172,7 +173,7 @@ function underTheLock(ctx: EngineContext, folder: string, source: Connection, tr
   throwIfCancelled(ctx, `The restore of ${ctx.dbPath}`);
   const sqliteVersion = (source.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
   const pre = takePreRestoreBackup(ctx, folder, sqliteVersion);
-  const downgradedFrom = downgradeFrom(pre?.version ?? null, version);
+  const downgradedFrom = downgradeFrom(ctx, pre?.version ?? null, version);
   let carriedEvents = 0;
   let notCarried: string | null = null;
   source.transaction(() => {

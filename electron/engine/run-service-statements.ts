@@ -1,7 +1,7 @@
-import semver from 'semver';
 import type { ServiceStatementResult } from '../../shared/types';
 import type { Connection } from './open-database';
 import type { ServiceStatement, ServiceStatementList } from './service-statements';
+import type { VersionOrder } from './version-order';
 
 // Runs a schema's service statements on a database the way the service would, and undoes them:
 // with foreign keys on (the service opens every connection with them, so cascades and parent
@@ -36,7 +36,7 @@ function inRolledBackSavepoint<T>(db: Connection, savepoint: string, work: () =>
 }
 
 /** Runs every statement of `list` on `db` (at `version`), leaving it as it was; one result per statement, in order. */
-export function runServiceStatements(db: Connection, list: ServiceStatementList, version: string | null): ServiceStatementResult[] {
+export function runServiceStatements(db: Connection, list: ServiceStatementList, version: string | null, order: VersionOrder): ServiceStatementResult[] {
   // The pragma is a no-op inside a transaction, so it is set before the first savepoint.
   db.pragma('foreign_keys = ON');
   return inRolledBackSavepoint(db, 'service_statements', () => {
@@ -45,7 +45,7 @@ export function runServiceStatements(db: Connection, list: ServiceStatementList,
       const setupFailed = results.find((r) => r.role === 'setup' && r.outcome === 'failed');
       if (setupFailed) {
         results.push(skipped(statement, `not run: the setup statement "${setupFailed.name}" failed, so the rows it needs are missing`));
-      } else if (statement.since !== null && (version === null || semver.lt(version, statement.since))) {
+      } else if (statement.since !== null && (version === null || order.lt(version, statement.since))) {
         results.push(skipped(statement, `not run: listed as working from ${statement.since} on, and the database is at ${version ?? 'no version'}`));
       } else if (statement.role === 'setup') {
         results.push(execute(db, statement));

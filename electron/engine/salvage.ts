@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { SalvageBackupRows, SalvageReport, SalvagedTable, UnreadablePage } from '../../shared/types';
-import { userVersionOf } from './bookkeeping';
+import { userVersionOf } from './header-marks';
 import type { EngineContext } from './context';
 import { WardenError } from './errors';
 import { expectedSchemaAt } from './expected-schema';
@@ -14,6 +14,7 @@ import { PageLedger } from './salvage/page-ledger';
 import { readSchemaObjects, recordedVersion } from './salvage/recovered-schema';
 import { markPagesWithoutData, recoverRows } from './salvage/recover-rows';
 import { openPageSource, type PageSource } from './sqlite-file/page-source';
+import { toolTablesOf } from './introspect';
 import { trustedBackupPath } from './recover-rows';
 import { copyRowsFromBackup, tablesThatLostRows } from './salvage/rows-from-backup';
 import { driftOf } from './status';
@@ -58,13 +59,14 @@ function openDamaged(path: string): PageSource {
   return source;
 }
 
-/** The header's own marks where it could be read; the schema's, where it owns them, where it could not. */
-function stampFor(ctx: EngineContext, source: PageSource, version: string): StampSource | null {
+/** The header's own marks where it could be read; where it could not, the schema's marks that the app does not own (an app's own value is unknown then). */
+function stampFor(ctx: EngineContext, source: PageSource, version: string): StampSource {
   if (source.headerReadable) return { userVersion: source.header.userVersion, applicationId: source.header.applicationId };
-  return ctx.schema.applicationId ? { userVersion: userVersionOf(version), applicationId: ctx.schema.applicationId } : null;
+  const { footprint } = ctx.schema;
+  return { userVersion: footprint.userVersion === 'tool' ? userVersionOf(version, ctx.schema.versionNames) : 0, applicationId: footprint.applicationId === 'app' ? 0 : ctx.schema.applicationId };
 }
 
-function headerNotes(source: PageSource, recorded: string | null, version: string, dbPath: string): string[] {
+function headerNotes(source: PageSource, recorded: string | null, version: string, dbPath: string, versionsTable: string): string[] {
   const notes: string[] = [];
   if (source.journalPages > 0) {
     notes.push(`A hot -journal lay beside the damaged file (a write that was interrupted): the original content of the ${source.journalPages} page(s) that write had changed was read from it, as SQLite's rollback would put it back, so the new file holds the last committed state. The file and its journal were only read.`);
@@ -74,7 +76,7 @@ function headerNotes(source: PageSource, recorded: string | null, version: strin
   if (!source.headerReadable) {
     notes.push(`Page 1 (the header and the start of the schema) could not be read: the page size was taken as ${source.pageSize} bytes from the pages themselves, the freelist is unknown, and every table leaf was matched to its table by shape.`);
   }
-  if (recorded === null) notes.push(`No version could be read from the damaged file's schema_version: the new file was built at ${version}, the schema's latest.`);
+  if (recorded === null) notes.push(`No version could be read from the damaged file's ${versionsTable}: the new file was built at ${version}, the schema's latest.`);
   return notes;
 }
 
@@ -93,13 +95,13 @@ async function rebuild(ctx: EngineContext, source: PageSource, stagedPath: strin
   const objects = readSchemaObjects(source, ledger);
   const recorded = recordedVersion(source, objects, ctx.schema);
   const version = recorded ?? ctx.schema.latest;
-  const legacy = ctx.schema.legacy?.table.toLowerCase();
-  const target = SalvageTarget.create(stagedPath, expectedSchemaAt(ctx.schema, version), ctx.schema, objects.some((o) => o.name.toLowerCase() === legacy));
+  const appTable = ctx.schema.appVersionTable?.table.toLowerCase();
+  const target = SalvageTarget.create(stagedPath, expectedSchemaAt(ctx.schema, version), ctx.schema, objects.some((o) => o.name.toLowerCase() === appTable));
   try {
     const { orphanedLeaves } = await recoverRows(ctx, source, objects, target, ledger);
     ctx.onProgress?.({ operation: 'salvage', phase: 'building indexes', done: ledger.accounted, total: source.pageCount, unit: 'pages', pageSize: source.pageSize });
     target.finish(stampFor(ctx, source, version));
-    return { ledger, orphanedLeaves, version, notes: [...headerNotes(source, recorded, version, ctx.dbPath), ...notes] };
+    return { ledger, orphanedLeaves, version, notes: [...headerNotes(source, recorded, version, ctx.dbPath, ctx.schema.footprint.versionsTable), ...notes] };
   } finally {
     target.close();
   }
@@ -159,7 +161,7 @@ interface Recovered {
 function addRowsFromBackup(ctx: EngineContext, stagedPath: string, backupPath: string, account: Account, source: PageSource): Recovered {
   ctx.onProgress?.({ operation: 'salvage', phase: 'copying rows back from the backup', done: source.pageCount, total: source.pageCount, unit: 'pages', pageSize: source.pageSize });
   const salvagedRows = withDatabase(stagedPath, { mode: 'read' }, countRows);
-  return { salvagedRows, rows: copyRowsFromBackup(stagedPath, backupPath, tablesThatLostRows(account.ledger)) };
+  return { salvagedRows, rows: copyRowsFromBackup(stagedPath, backupPath, tablesThatLostRows(account.ledger, toolTablesOf(ctx.schema))) };
 }
 
 /**

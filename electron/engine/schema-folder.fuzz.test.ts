@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WardenError } from './errors';
-import { loadSchema, MIGRATION_FILE } from './schema-folder';
+import { MIGRATION_FILE } from './migration-files';
+import { loadSchema } from './schema-folder';
 
 // Migration file names and version order over generated input: a valid name is read, any other
 // `.sql` name is refused with SCHEMA_INVALID (never a crash), and versions sort as semantic versions.

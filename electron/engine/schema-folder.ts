@@ -2,12 +2,13 @@ import { parseDuration } from '../../shared/duration';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import semver from 'semver';
 import * as z from 'zod/mini';
 import '../../shared/zod-messages';
 import type { RowFilter } from '../../shared/types';
 import { WardenError } from './errors';
+import { readMigrationFiles, type MigrationFormat } from './migration-files';
 import { readServiceStatements, type ServiceStatementList } from './service-statements';
+import { versionOrder, type VersionNames } from './version-order';
 
 export interface Migration {
   version: string;
@@ -18,12 +19,20 @@ export interface Migration {
   checksum: string;
 }
 
-/** The service's own version table: its name, its version names for ours, and how a fresh database gets it. */
-export interface LegacyHistory {
+/**
+ * The app's own version table (schema.json `appVersionTable`; `legacy` in older folders): its name,
+ * the column that holds its version names, which row is its current version, its version names
+ * for ours, and how a fresh database gets it.
+ */
+export interface AppVersionTable {
   table: string;
-  /** The service's version name → Schema Warden's version ('001' → '1.0.0'). */
+  /** The column holding the app's version name ('version'). */
+  versionColumn: string;
+  /** Which row is the app's current version: the last one written (rowid order), or the highest version name. */
+  current: 'last-written' | 'highest';
+  /** The app's version name → Schema Warden's version ('001' → '1.0.0'); a name that is one of the schema's versions needs no entry. */
   versions: Record<string, string>;
-  /** The service's CREATE TABLE IF NOT EXISTS for it, run when init creates a database (null: never created by the tool). */
+  /** The app's CREATE TABLE IF NOT EXISTS for it, run when init creates a database (null: never created by the tool). */
   definition: string | null;
 }
 
@@ -39,14 +48,38 @@ export interface DataChangeDeclaration {
   filters: RowFilter[];
 }
 
+/**
+ * Who writes a header mark (user_version, application_id): 'tool' stamps it at every version
+ * (user_version mirrors the version); 'app' owns it and the tool never writes it; 'unclaimed' (the
+ * default) lets the tool write it only in a database it creates, or while it still holds the value
+ * the tool wrote, so a value anyone else set is never changed.
+ */
+export type MarkOwner = 'tool' | 'app' | 'unclaimed';
+
+/** What the tool leaves in an app's database: its history tables' names and which header marks it may write. */
+export interface Footprint {
+  /** The table of applied versions (default schema_version). */
+  versionsTable: string;
+  /** The append-only table of lifecycle events (default schema_events). */
+  eventsTable: string;
+  userVersion: MarkOwner;
+  applicationId: MarkOwner;
+}
+
 export interface SchemaDefinition {
   dir: string;
   name: string;
   title: string;
   description: string;
   applicationId: number;
-  /** How the schema's service records versions itself (see DESIGN.md, adoption, and service-history.ts). */
-  legacy: LegacyHistory | null;
+  /** How the schema's app records versions itself (see DESIGN.md, adoption, and service-history.ts). */
+  appVersionTable: AppVersionTable | null;
+  /** What the tool writes in the app's file besides its schema: see Footprint. */
+  footprint: Footprint;
+  /** How versions are named: semantic versions, or ordered numbers (timestamps) as other migration tools name them. */
+  versionNames: VersionNames;
+  /** How the migration files are written (schema.json migrations.format). */
+  migrationFormat: MigrationFormat;
   migrations: Migration[];
   latest: string;
   /** The statements the schema's service runs (service-statements.json); null when the folder lists none. */
@@ -56,6 +89,39 @@ export interface SchemaDefinition {
   /** schema.json `backupMaxAge` ("7d", "12h"): a database whose newest verified backup is older needs attention. Absent: DEFAULT_BACKUP_MAX_AGE_MS. */
   backupMaxAgeMs?: number;
 }
+
+/** Today's names, and header marks the tool writes only where nobody else did. */
+export const DEFAULT_FOOTPRINT: Footprint = { versionsTable: 'schema_version', eventsTable: 'schema_events', userVersion: 'unclaimed', applicationId: 'unclaimed' };
+
+interface MigrationSource {
+  dir: string;
+  format: MigrationFormat;
+}
+
+const DEFAULT_MIGRATIONS: MigrationSource = { dir: 'migrations', format: 'warden' };
+
+/**
+ * dbmate's own history table, as dbmate creates it in SQLite: the applied versions, nothing else.
+ * The tool writes each version it applies there as dbmate would, so `dbmate status` agrees.
+ */
+const DBMATE_HISTORY: AppVersionTable = {
+  table: 'schema_migrations',
+  versionColumn: 'version',
+  current: 'highest',
+  versions: {},
+  definition: 'CREATE TABLE IF NOT EXISTS "schema_migrations" (version varchar(128) primary key)',
+};
+
+const tableName = z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a plain table name (letters, digits, underscores)'));
+const markOwner = z.enum(['tool', 'app', 'unclaimed']);
+
+const appVersionTableJson = z.object({
+  table: tableName,
+  versionColumn: z._default(tableName, 'version'),
+  current: z._default(z.enum(['last-written', 'highest']), 'last-written'),
+  versions: z._default(z.record(z.string(), z.string()), {}),
+  definition: z._default(z.nullable(z.string().check(z.regex(/^\s*CREATE\s+TABLE\s+IF\s+NOT\s+EXISTS\s/i, 'a CREATE TABLE IF NOT EXISTS statement'))), null),
+});
 
 const schemaJson = z.object({
   name: z.string().check(z.regex(/^[a-z0-9_]+$/, 'lower-case letters, digits and underscores')),
@@ -78,19 +144,25 @@ const schemaJson = z.object({
     {},
   ),
   backupMaxAge: z.optional(z.string().check(z.refine((text) => parseDuration(text) !== null, 'a duration like 7d, 12h or 30m'))),
-  legacy: z._default(
-    z.nullable(
-      z.object({
-        table: z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a plain table name (letters, digits, underscores)')),
-        versions: z.record(z.string(), z.string()),
-        definition: z._default(z.nullable(z.string().check(z.regex(/^\s*CREATE\s+TABLE\s+IF\s+NOT\s+EXISTS\s/i, 'a CREATE TABLE IF NOT EXISTS statement'))), null),
-      }),
-    ),
-    null,
+  appVersionTable: z.optional(z.nullable(appVersionTableJson)),
+  /** The key appVersionTable had before it was named for what it is; still read. */
+  legacy: z.optional(z.nullable(appVersionTableJson)),
+  /** Where the migration files are (relative to schema.json) and whose format they follow. */
+  migrations: z._default(
+    z.object({ dir: z._default(z.string().check(z.minLength(1)), 'migrations'), format: z._default(z.enum(['warden', 'dbmate']), 'warden') }),
+    DEFAULT_MIGRATIONS,
+  ),
+  versionNames: z.optional(z.enum(['semver', 'ordered'])),
+  footprint: z._default(
+    z.object({
+      versionsTable: z._default(tableName, 'schema_version'),
+      eventsTable: z._default(tableName, 'schema_events'),
+      userVersion: z._default(markOwner, 'unclaimed'),
+      applicationId: z._default(markOwner, 'unclaimed'),
+    }),
+    DEFAULT_FOOTPRINT,
   ),
 });
-
-export const MIGRATION_FILE = /^(\d+\.\d+\.\d+)__([A-Za-z0-9_]+)\.sql$/;
 
 /** SHA-256 of a script with any BOM removed and line endings normalized, so a checkout on Windows matches. */
 export function checksumOf(text: string): string {
@@ -108,7 +180,7 @@ function readSchemaJson(dir: string) {
     throw new WardenError(
       'SCHEMA_NOT_FOUND',
       `No schema at ${dir}: schema.json is missing.`,
-      'Pass --schema with a folder holding schema.json and migrations/, such as schemas/conversation_files.',
+      'Pass --schema with a schema folder: schema.json and migrations/<version>__<name>.sql, like the folders under schemas/.',
     );
   }
   let raw: unknown;
@@ -125,60 +197,88 @@ function readSchemaJson(dir: string) {
   return parsed.data;
 }
 
-function readMigrations(dir: string): Migration[] {
-  const migrationsDir = join(dir, 'migrations');
+/** The migrations folder and how its files are written (schema.json "migrations"; default: migrations/ beside schema.json, Schema Warden's own format). */
+function migrationsDirOf(dir: string, source: MigrationSource): string {
+  const migrationsDir = resolve(dir, source.dir);
   if (!existsSync(migrationsDir) || !statSync(migrationsDir).isDirectory()) {
-    throw invalid(dir, 'it has no migrations/ folder', 'Add migrations/<version>__<name>.sql files, starting with 1.0.0.');
+    const first = source.format === 'dbmate' ? 'dbmate migration files' : 'migrations/<version>__<name>.sql files, starting with 1.0.0';
+    throw invalid(dir, `it has no ${source.dir}/ folder (${migrationsDir})`, `Add ${first}, or point schema.json "migrations.dir" at the app's folder.`);
   }
-  const migrations: Migration[] = [];
-  for (const file of readdirSync(migrationsDir).sort()) {
-    // Any case: a 1.3.0__x.SQL skipped in silence would be a migration never applied.
-    if (!file.toLowerCase().endsWith('.sql')) continue;
-    const match = MIGRATION_FILE.exec(file);
-    if (!match || !semver.valid(match[1])) {
-      throw invalid(dir, `the migration file name "${file}" is not <version>__<name>.sql`, 'Rename it like 1.3.0__add_file_tags.sql (a semantic version, two underscores, a name).');
+  return migrationsDir;
+}
+
+function readMigrations(dir: string, source: MigrationSource, versionNames: VersionNames): Migration[] {
+  const order = versionOrder({ versionNames });
+  const migrations: Migration[] = readMigrationFiles(migrationsDirOf(dir, source), source.format, versionNames).map((file) => {
+    if (!order.valid(file.version)) {
+      throw invalid(dir, `the migration file name "${file.file}" does not start with a version`, 'Rename it like 1.3.0__add_file_tags.sql (a semantic version, two underscores, a name).');
     }
-    let text: string;
-    try {
-      text = readFileSync(join(migrationsDir, file), 'utf8');
-    } catch (err) {
-      const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-      throw invalid(dir, `migrations/${file} cannot be read (${reason})`, 'Make it a readable file holding the migration\'s SQL; a symbolic link must lead to an existing file.');
-    }
-    migrations.push({
-      version: match[1],
-      description: match[2].replace(/_/g, ' '),
-      file,
-      sql: text.replace(/^\uFEFF/, ''),
-      checksum: checksumOf(text),
-    });
-  }
+    return { ...file, checksum: checksumOf(file.sql) };
+  });
   if (migrations.length === 0) {
-    throw invalid(dir, 'migrations/ holds no <version>__<name>.sql file', 'Add the first migration, e.g. 1.0.0__initial.sql.');
+    throw invalid(dir, 'its migrations folder holds no migration file', source.format === 'dbmate' ? 'Add the first one with dbmate new.' : 'Add the first migration, e.g. 1.0.0__initial.sql.');
   }
-  migrations.sort((a, b) => semver.compare(a.version, b.version));
+  migrations.sort((a, b) => order.compare(a.version, b.version));
   for (let k = 1; k < migrations.length; k++) {
-    if (semver.eq(migrations[k - 1].version, migrations[k].version)) {
+    if (order.compare(migrations[k - 1].version, migrations[k].version) === 0) {
       throw invalid(dir, `version ${migrations[k].version} appears twice (${migrations[k - 1].file}, ${migrations[k].file})`, 'Give each migration its own version.');
     }
   }
   return migrations;
 }
 
+/** dbmate names its versions by timestamp; Schema Warden's own files by semantic version unless schema.json says otherwise. */
+function versionNamesOf(dir: string, format: MigrationFormat, declared: VersionNames | undefined): VersionNames {
+  if (format === 'dbmate' && declared === 'semver') {
+    throw invalid(dir, 'schema.json says versionNames "semver" for dbmate migrations, which dbmate names by number', 'Remove versionNames: dbmate\'s versions are ordered numbers.');
+  }
+  return declared ?? (format === 'dbmate' ? 'ordered' : 'semver');
+}
+
+function appVersionTableOf(dir: string, named: AppVersionTable | null | undefined, legacy: AppVersionTable | null | undefined): AppVersionTable | null {
+  if (named !== undefined && legacy !== undefined) {
+    throw invalid(dir, 'schema.json has both appVersionTable and legacy', 'Keep appVersionTable (legacy is its former name) and remove legacy.');
+  }
+  return named ?? legacy ?? null;
+}
+
+/** The tool's two tables and the app's must be three tables: one written as another would corrupt both. */
+function assertDistinctTables(dir: string, footprint: Footprint, appTable: AppVersionTable | null): void {
+  const names = [footprint.versionsTable, footprint.eventsTable, ...(appTable ? [appTable.table] : [])].map((name) => name.toLowerCase());
+  const repeated = names.find((name, k) => names.indexOf(name) !== k);
+  if (repeated !== undefined) {
+    throw invalid(dir, `the table ${repeated} is named twice among footprint.versionsTable, footprint.eventsTable and appVersionTable.table`, 'Give the tool\'s versions table, its events table and the app\'s version table a name each.');
+  }
+}
+
 /** Reads a schema folder: schema.json, its migrations ordered by semantic version, and its service's statements if listed. */
 export function loadSchema(dir: string): SchemaDefinition {
   const absolute = resolve(dir);
   if (!existsSync(absolute) || !statSync(absolute).isDirectory()) {
-    throw new WardenError('SCHEMA_NOT_FOUND', `No schema folder at ${absolute}.`, 'Pass --schema with a folder such as schemas/conversation_files.');
+    throw new WardenError('SCHEMA_NOT_FOUND', `No schema folder at ${absolute}.`, 'Pass --schema with a schema folder (schema.json and migrations/), like the folders under schemas/.');
   }
   const meta = readSchemaJson(absolute);
-  const migrations = readMigrations(absolute);
+  const versionNames = versionNamesOf(absolute, meta.migrations.format, meta.versionNames);
+  const migrations = readMigrations(absolute, meta.migrations, versionNames);
   const latest = migrations[migrations.length - 1].version;
   // A declaration for a version the folder has no migration for describes no step (a copy of the folder may leave out later migrations).
   const dataChanges = Object.fromEntries(Object.entries(meta.dataChanges).filter(([version]) => migrations.some((m) => m.version === version)));
-  const { backupMaxAge, ...rest } = meta;
+  const { backupMaxAge, legacy, appVersionTable, migrations: source, versionNames: _declared, ...rest } = meta;
   const backupMaxAgeMs = backupMaxAge === undefined ? {} : { backupMaxAgeMs: parseDuration(backupMaxAge)! };
-  return { dir: absolute, ...rest, dataChanges, migrations, latest, serviceStatements: readServiceStatements(absolute, latest), ...backupMaxAgeMs };
+  const appTable = appVersionTableOf(absolute, appVersionTable, legacy) ?? (source.format === 'dbmate' ? DBMATE_HISTORY : null);
+  assertDistinctTables(absolute, rest.footprint, appTable);
+  return {
+    dir: absolute,
+    ...rest,
+    appVersionTable: appTable,
+    versionNames,
+    migrationFormat: source.format,
+    dataChanges,
+    migrations,
+    latest,
+    serviceStatements: readServiceStatements(absolute, latest, versionOrder({ versionNames })),
+    ...backupMaxAgeMs,
+  };
 }
 
 /** Every schema folder under a root (each sub-folder with a schema.json), by name. */
@@ -192,7 +292,8 @@ export function listSchemas(root: string): SchemaDefinition[] {
 
 /** The migrations that take a database at `current` (null: fresh) to `target`, in order. */
 export function pendingMigrations(schema: SchemaDefinition, current: string | null, target: string): Migration[] {
-  return schema.migrations.filter((m) => (current === null || semver.gt(m.version, current)) && semver.lte(m.version, target));
+  const order = versionOrder(schema);
+  return schema.migrations.filter((m) => (current === null || order.gt(m.version, current)) && order.lte(m.version, target));
 }
 
 export function migrationFor(schema: SchemaDefinition, version: string): Migration {

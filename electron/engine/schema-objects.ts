@@ -12,6 +12,6 @@ export function schemaObjects(ctx: EngineContext): SchemaObjectsReport {
     const objects = db
       .prepare("SELECT type, name, tbl_name AS \"table\", sql FROM sqlite_schema WHERE type IN ('table', 'index', 'view', 'trigger') ORDER BY rowid")
       .all() as SchemaObject[];
-    return { path: ctx.dbPath, version: currentVersionOf(readAppliedVersions(db)), objects };
+    return { path: ctx.dbPath, version: currentVersionOf(readAppliedVersions(db, ctx.schema)), objects };
   });
 }

@@ -1,15 +1,29 @@
 import { tableExists } from './bookkeeping';
 import { WardenError } from './errors';
 import type { Connection } from './open-database';
-import type { LegacyHistory, SchemaDefinition } from './schema-folder';
+import type { AppVersionTable, SchemaDefinition } from './schema-folder';
+import { compareVersionNames } from './version-order';
 
-// The service's own version table (schema.json `legacy`: the chat service's schema_migrations),
-// kept in step with schema_version. The service reports the newest row of it as the database's
-// version, so every version the tool applies is written there too, in the same transaction.
+// The app's own version table (schema.json `appVersionTable`: the chat service's schema_migrations),
+// kept in step with the tool's versions table. The service reports the newest row of it as the
+// database's version, so every version the tool applies is written there too, in the same transaction.
 
-/** The name the service gives `version` ('001' for 1.0.0), or the version itself. */
-export function serviceVersionName(legacy: LegacyHistory, version: string): string {
-  return Object.entries(legacy.versions).find(([, ours]) => ours === version)?.[0] ?? version;
+const quoted = (name: string) => `"${name}"`;
+
+/** The name the app gives `version` ('001' for 1.0.0), or the version itself. */
+export function serviceVersionName(app: AppVersionTable, version: string): string {
+  return Object.entries(app.versions).find(([, ours]) => ours === version)?.[0] ?? version;
+}
+
+/** The app's current version as its table records it (null: no row): the last row written, or the highest version name, as the schema declares. */
+export function readAppVersion(db: Connection, app: AppVersionTable): string | null {
+  const column = quoted(app.versionColumn);
+  if (app.current === 'last-written') {
+    const row = db.prepare(`SELECT ${column} AS version FROM ${quoted(app.table)} ORDER BY rowid DESC LIMIT 1`).get() as { version: unknown } | undefined;
+    return row === undefined ? null : String(row.version);
+  }
+  const names = (db.prepare(`SELECT ${column} AS version FROM ${quoted(app.table)}`).all() as { version: unknown }[]).map((r) => String(r.version));
+  return names.length ? names.sort(compareVersionNames)[names.length - 1] : null;
 }
 
 /**
@@ -18,21 +32,22 @@ export function serviceVersionName(legacy: LegacyHistory, version: string): stri
  * reports the version the tool applied, not '001'.
  */
 export function createServiceHistory(db: Connection, schema: SchemaDefinition): void {
-  if (!schema.legacy?.definition || tableExists(db, schema.legacy.table)) return;
+  const app = schema.appVersionTable;
+  if (!app?.definition || tableExists(db, app.table)) return;
   try {
-    db.exec(schema.legacy.definition);
+    db.exec(app.definition);
   } catch (err) {
     throw new WardenError(
       'SCHEMA_INVALID',
-      `The schema folder ${schema.dir} is not valid: schema.json legacy.definition fails (${(err as Error).message}).`,
-      'Fix the CREATE TABLE statement in schema.json legacy.definition.',
+      `The schema folder ${schema.dir} is not valid: schema.json appVersionTable.definition fails (${(err as Error).message}).`,
+      'Fix the CREATE TABLE statement in schema.json appVersionTable.definition.',
     );
   }
-  if (!tableExists(db, schema.legacy.table)) {
+  if (!tableExists(db, app.table)) {
     throw new WardenError(
       'SCHEMA_INVALID',
-      `The schema folder ${schema.dir} is not valid: schema.json legacy.definition does not create ${schema.legacy.table}.`,
-      `Make legacy.definition create the table named in legacy.table (${schema.legacy.table}).`,
+      `The schema folder ${schema.dir} is not valid: schema.json appVersionTable.definition does not create ${app.table}.`,
+      `Make appVersionTable.definition create the table named in appVersionTable.table (${app.table}).`,
     );
   }
 }
@@ -44,18 +59,18 @@ interface ServiceRow {
 }
 
 /**
- * Records an applied version in the service's table, where it exists: the columns the service's
- * table has among version, description, status and execution_time_ms. A version already there is
+ * Records an applied version in the app's table, where it exists: the columns the app's table has
+ * among its version column, description, status and execution_time_ms. A version already there is
  * left as it is (the service's '001' when 1.0.0 is adopted).
  */
 export function recordServiceVersion(db: Connection, schema: SchemaDefinition, row: ServiceRow): void {
-  const legacy = schema.legacy;
-  if (!legacy || !tableExists(db, legacy.table)) return;
-  const table = `"${legacy.table}"`;
-  const name = serviceVersionName(legacy, row.version);
-  if (db.prepare(`SELECT 1 FROM ${table} WHERE version = ?`).get(name)) return;
-  const present = new Set((db.prepare('SELECT name FROM pragma_table_info(?)').all(legacy.table) as { name: string }[]).map((c) => c.name.toLowerCase()));
-  const values: Record<string, unknown> = { version: name, description: row.description, status: 'completed', execution_time_ms: row.executionMs };
+  const app = schema.appVersionTable;
+  if (!app || !tableExists(db, app.table)) return;
+  const table = quoted(app.table);
+  const name = serviceVersionName(app, row.version);
+  if (db.prepare(`SELECT 1 FROM ${table} WHERE ${quoted(app.versionColumn)} = ?`).get(name)) return;
+  const present = new Set((db.prepare('SELECT name FROM pragma_table_info(?)').all(app.table) as { name: string }[]).map((c) => c.name.toLowerCase()));
+  const values: Record<string, unknown> = { description: row.description, status: 'completed', execution_time_ms: row.executionMs, [app.versionColumn.toLowerCase()]: name };
   const columns = Object.keys(values).filter((column) => present.has(column));
-  db.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`).run(...columns.map((c) => values[c]));
+  db.prepare(`INSERT INTO ${table} (${columns.map(quoted).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`).run(...columns.map((c) => values[c]));
 }

@@ -1,12 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import semver from 'semver';
 import * as z from 'zod/mini';
 import '../../shared/zod-messages';
 import type { ServiceStatementCoverage } from '../../shared/types';
 import { WardenError } from './errors';
 import type { SchemaSnapshot } from './introspect';
 import { tokenize } from './sql-text';
+import type { VersionOrder } from './version-order';
 
 // The statements a schema's service runs, listed in the schema folder (service-statements.json)
 // so that rehearse can run each one on the migrated copy: a migration that would break the
@@ -70,9 +70,9 @@ function placeholders(sql: string): number {
 /**
  * Reads the schema folder's list of its service's statements; null when the folder has none
  * (the list is optional, and a rehearsal says it checked no statements). `latest` is the
- * schema's latest version, which a `since` must not pass.
+ * schema's latest version, which a `since` must not pass, in the schema's order of versions.
  */
-export function readServiceStatements(dir: string, latest: string): ServiceStatementList | null {
+export function readServiceStatements(dir: string, latest: string, order: VersionOrder): ServiceStatementList | null {
   const path = join(dir, SERVICE_STATEMENTS_FILE);
   if (!existsSync(path)) return null;
   let raw: unknown;
@@ -97,8 +97,8 @@ export function readServiceStatements(dir: string, latest: string): ServiceState
     }
     // Not necessarily one of the schema's versions (a folder may skip one), but one it reaches: a
     // since past the latest would skip the statement at every version, in silence.
-    if (since !== undefined && (!semver.valid(since) || semver.gt(since, latest))) {
-      throw invalid(dir, `field "${field}.since": "${since}" is not a version up to this schema's latest, ${latest}`, 'Name the first version the statement works at, as a semantic version such as 1.1.0.');
+    if (since !== undefined && (!order.valid(since) || order.gt(since, latest))) {
+      throw invalid(dir, `field "${field}.since": "${since}" is not a version up to this schema's latest, ${latest}`, 'Name the first version the statement works at, as the schema names its versions (such as 1.1.0).');
     }
     return { name, sql, params, role, since: since ?? null };
   });

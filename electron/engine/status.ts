@@ -4,7 +4,7 @@ import { nowIso } from './actor';
 import type { EngineContext } from './context';
 import { databaseStamp } from './database-stamp';
 import { compareSchemas } from './compare-schemas';
-import { assertSameApplication, readDatabaseState, type DatabaseState } from './database-state';
+import { appRecords, assertSameApplication, readDatabaseState, type DatabaseState } from './database-state';
 import { WardenError } from './errors';
 import { expectedSchemaAt } from './expected-schema';
 import { integrityOf, integrityProblems } from './integrity';
@@ -45,10 +45,10 @@ function unversioned(state: DatabaseState, problems: Problem[], pending: string[
   const legacy = state.legacy;
   if (legacy?.version && isAdoptable(state, problems)) {
     const then = pending.length ? `, then applies ${plural(pending.length, 'migration')} (${pending.join(', ')})` : '';
-    return { status: 'degraded', reason: `Made by the service (${legacy.table} records ${legacy.legacyVersion}, which is ${legacy.version}) and exactly ${legacy.version}: init adopts it as ${legacy.version}${then}.` };
+    return { status: 'degraded', reason: `Made by the service (${appRecords(legacy)}) and exactly ${legacy.version}: init adopts it as ${legacy.version}${then}.` };
   }
   if (legacy?.version) {
-    return { status: 'degraded', reason: `Made by the service (${legacy.table} records ${legacy.legacyVersion}, which is ${legacy.version}), but it differs from ${legacy.version} in ${plural(problems.length, 'way')}, so it is not adopted: ${problems[0].message}` };
+    return { status: 'degraded', reason: `Made by the service (${appRecords(legacy)}), but it differs from ${legacy.version} in ${plural(problems.length, 'way')}, so it is not adopted: ${problems[0].message}` };
   }
   const recorded = legacy ? ` ${legacy.table} records ${legacy.legacyVersion}, a version this tool does not know.` : '';
   return { status: 'degraded', reason: `Tables exist but Schema Warden has no history for them.${recorded} Adopt it with baseline.` };

@@ -1,11 +1,13 @@
 import type { PlanBlocker, Problem } from '../../shared/types';
 import { WardenError } from './errors';
-import { BOOKKEEPING_TABLES, namesAnyTable } from './introspect';
+import { namesAnyTable, toolTablesOf } from './introspect';
 import type { Connection } from './open-database';
 import type { SchemaDefinition } from './schema-folder';
 
+type HistorySchema = Pick<SchemaDefinition, 'appVersionTable' | 'footprint'>;
+
 // Objects a schema comparison leaves out because of the table they sit on (Schema Warden's own
-// history tables, the service's legacy history table) or because of their name (sqlite_…).
+// history tables, the app's own version table) or because of their name (sqlite_…).
 // Leaving them out must not make them invisible: a trigger on schema_events fires on the tool's
 // own writes, and a name that looks like SQLite's own hides an object from a casual look.
 
@@ -17,9 +19,9 @@ interface MasterRow {
 }
 
 /** Tables whose content Schema Warden reads and writes for versions: nothing may act on them. */
-export function historyTablesOf(schema: Pick<SchemaDefinition, 'legacy'>): Set<string> {
-  const tables = new Set(BOOKKEEPING_TABLES);
-  if (schema.legacy) tables.add(schema.legacy.table.toLowerCase());
+export function historyTablesOf(schema: HistorySchema): Set<string> {
+  const tables = toolTablesOf(schema);
+  if (schema.appVersionTable) tables.add(schema.appVersionTable.table.toLowerCase());
   return tables;
 }
 
@@ -46,7 +48,7 @@ function problemFor(row: MasterRow, why: string): Problem {
 }
 
 /** Indexes and triggers on the history tables, and sqlite_… names SQLite did not make: each an error. */
-export function unaccountedObjects(db: Connection, schema: Pick<SchemaDefinition, 'legacy'>): Problem[] {
+export function unaccountedObjects(db: Connection, schema: HistorySchema): Problem[] {
   const history = historyTablesOf(schema);
   const rows = db.prepare('SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name').all() as MasterRow[];
   const problems: Problem[] = [];
@@ -57,7 +59,7 @@ export function unaccountedObjects(db: Connection, schema: Pick<SchemaDefinition
     } else if (row.type !== 'table' && row.type !== 'view' && history.has(row.tbl_name.toLowerCase())) {
       problems.push(problemFor(row, 'is not part of the history table it sits on: it would act on the tool\'s own writes'));
     } else if ((row.type === 'trigger' || row.type === 'view') && namesAnyTable(row.sql, history)) {
-      problems.push(problemFor(row, 'reads or writes a history table (schema_version, schema_events or the legacy one), which no schema object may do'));
+      problems.push(problemFor(row, `reads or writes a history table (${[...history].join(', ')}), which no schema object may do`));
     }
   }
   return problems;
@@ -68,13 +70,13 @@ export function unaccountedObjects(db: Connection, schema: Pick<SchemaDefinition
  * trigger on schema_events fires on the event the write records). Called before any row is
  * written, so a refused command leaves the file as it was.
  */
-export function assertNothingActsOnHistory(db: Connection, schema: Pick<SchemaDefinition, 'legacy'>): void {
+export function assertNothingActsOnHistory(db: Connection, schema: HistorySchema): void {
   const blocker = untrustedObjectsBlocker(db, schema);
   if (blocker) throw new WardenError(blocker.code, blocker.message, blocker.hint, { objects: blocker.objects });
 }
 
 /** The refusal as a plan blocker (null when every object is accounted for): migrate's plan lists it first. */
-export function untrustedObjectsBlocker(db: Connection, schema: Pick<SchemaDefinition, 'legacy'>): (PlanBlocker & { objects: unknown[] }) | null {
+export function untrustedObjectsBlocker(db: Connection, schema: HistorySchema): (PlanBlocker & { objects: unknown[] }) | null {
   const found = unaccountedObjects(db, schema);
   if (found.length === 0) return null;
   const names = found.map((p) => `${p.kind} ${p.name}${p.kind === 'index' || p.kind === 'trigger' ? ` on ${p.table}` : ''}`);

@@ -79,7 +79,7 @@ export async function examineBackup(ctx: EngineContext, options: VerifyBackupOpt
   ctx.onProgress?.({ operation: 'verify-backup', phase: level === 'quick' ? 'quick_check' : 'integrity_check', done: 0, total: 1 });
   const check = companions.length
     ? { version: null, applicationId: 0, integrity: { level, ok: false, messages: ['not checked: the files beside it would change what SQLite reads'] } }
-    : checkDatabaseFile(path, level);
+    : checkDatabaseFile(path, ctx.schema, level);
   const integrity = check.integrity;
   const { sha256 } = await fingerprinting.done;
   const hashMatches = manifest !== null && manifest.sha256 === sha256;

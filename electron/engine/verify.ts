@@ -10,7 +10,7 @@ import { foreignKeyViolations } from './write-transaction';
 
 /** Foreign-key check table by table, so it reports progress and can stop between tables. */
 function checkForeignKeys(db: Connection, ctx: EngineContext): ForeignKeyViolation[] {
-  const tables = userTableNames(db);
+  const tables = userTableNames(db, ctx.schema);
   const violations: ForeignKeyViolation[] = [];
   tables.forEach((table, index) => {
     throwIfCancelled(ctx, 'Verification');

@@ -1,7 +1,8 @@
 import type { SchemaComparison, SchemaDifference } from '../../shared/fleet-types';
 import type { Problem, SchemaObjectsReport } from '../../shared/types';
 import { compareSchemas } from '../engine/compare-schemas';
-import { snapshotSchema } from '../engine/introspect';
+import { snapshotSchema, toolTablesOf } from '../engine/introspect';
+import { DEFAULT_FOOTPRINT } from '../engine/schema-folder';
 import { connectTo, type ClientOptions } from './deployment-client';
 import type { Deployment } from './fleet-file';
 import { replaySchema } from './replay-schema';
@@ -34,13 +35,16 @@ async function objectsOf(deployment: Deployment, options: ClientOptions): Promis
   }
 }
 
+// A deployment's report does not say its schema's footprint: the tool's tables under their default names are left out.
+const fleetToolTables = toolTablesOf({ footprint: DEFAULT_FOOTPRINT });
+
 export async function compareDeployments(a: Deployment, b: Deployment, options: ClientOptions): Promise<SchemaComparison> {
   const [left, right] = await Promise.all([objectsOf(a, options), objectsOf(b, options)]);
   const dbA = replaySchema(left.report, a.name);
   try {
     const dbB = replaySchema(right.report, b.name);
     try {
-      const differences = compareSchemas(snapshotSchema(dbA), snapshotSchema(dbB)).map(differenceOf);
+      const differences = compareSchemas(snapshotSchema(dbA, fleetToolTables), snapshotSchema(dbB, fleetToolTables)).map(differenceOf);
       const side = (d: Deployment, s: typeof left) => ({ name: d.name, address: s.address, version: s.report.version, objects: s.report.objects.length });
       return { a: side(a, left), b: side(b, right), same: differences.length === 0, differences };
     } finally {

@@ -5,7 +5,8 @@ import { initialize } from '../engine/initialize';
 import { loadSchema } from '../engine/schema-folder';
 import { contextFor, SHIPPED_SCHEMA_DIR, tempDir } from '../engine/test-support/fixtures';
 import { parseFleet } from './fleet-file';
-import { fleetStatus } from './fleet-status';
+import type { DeploymentStatus } from '../../shared/fleet-types';
+import { fleetStatus, markBehind } from './fleet-status';
 
 // A deployment whose schema folder is older than the fleet's looks current to itself; the fleet
 // judges it against the newest version any of its deployments knows. And one database listed
@@ -27,6 +28,17 @@ describe('the fleet against its newest version', () => {
     expect(old.state).toBe('degraded');
     expect(old.reason).toMatch(/^Behind: at 1\.1\.0, and the fleet's newest version is 1\.2\.0, which its own schema folder does not know/);
     expect(report.deployments.find((d) => d.name === 'new')!.reason).not.toMatch(/^Behind/);
+  });
+
+  it('compares a dbmate fleet\'s timestamp versions as numbers: the one whose folder stops at an earlier timestamp is behind', () => {
+    const at = (name: string, latest: string): DeploymentStatus => ({
+      name, group: 'default', address: name, state: 'healthy', reason: 'Healthy.', version: latest, latest, pending: [],
+      drift: { errors: 0, warnings: 0, first: null }, lastVerifiedBackup: null, checkedAt: '2026-12-07T00:00:00.000Z',
+    });
+    const [older, newer] = markBehind([at('a', '20240215093000'), at('b', '20240320080000')]);
+    expect(older.state).toBe('degraded');
+    expect(older.reason).toMatch(/^Behind: at 20240215093000, and the fleet's newest version is 20240320080000/);
+    expect(newer.state).toBe('healthy');
   });
 
   it('refuses one database listed twice, by file or by agent, naming both', () => {

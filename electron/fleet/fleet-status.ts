@@ -1,4 +1,3 @@
-import semver from 'semver';
 import { FLEET_STATE_RANK, type DeploymentStatus, type FleetState, type FleetStatusReport } from '../../shared/fleet-types';
 import { newestVerifiedBackup } from '../../shared/newest-verified-backup';
 import { nowIso } from '../engine/actor';
@@ -6,6 +5,7 @@ import { addressOf, type Deployment, type Fleet } from './fleet-file';
 import { connectTo, Unreachable, type ClientOptions, type DeploymentClient } from './deployment-client';
 import { lockedReason } from './lock-holder';
 import { StatusAsking } from './status-asking';
+import { compareVersionNames, isVersionName } from '../engine/version-order';
 
 // `warden fleet status`: every deployment asked at once (a few at a time), then listed worst first,
 // after a bounded wait (status-asking.ts): those that have not answered by then are still waiting.
@@ -96,12 +96,12 @@ export function inGroup(fleet: Fleet, group: string | undefined): Deployment[] {
  * is behind, and says so.
  */
 export function markBehind(statuses: DeploymentStatus[]): DeploymentStatus[] {
-  const known = statuses.map((s) => s.latest).filter((v): v is string => v !== null && semver.valid(v) !== null);
+  const known = statuses.map((s) => s.latest).filter((v): v is string => v !== null && isVersionName(v));
   if (known.length === 0) return statuses;
-  const newest = known.reduce((a, b) => (semver.gt(b, a) ? b : a));
+  const newest = known.reduce((a, b) => (compareVersionNames(b, a) > 0 ? b : a));
   return statuses.map((s) => {
     // One whose own folder knows the newest version already says what is pending.
-    const ownIsOlder = s.latest !== null && semver.valid(s.latest) !== null && semver.lt(s.latest, newest);
+    const ownIsOlder = s.latest !== null && isVersionName(s.latest) && compareVersionNames(s.latest, newest) < 0;
     if (!ownIsOlder || s.version === null || s.state === 'unhealthy' || s.state === 'unreachable' || s.state === 'waiting' || s.state === 'locked') return s;
     return { ...s, state: 'degraded', reason: `Behind: at ${s.version}, and the fleet's newest version is ${newest}, which its own schema folder does not know (it knows ${s.latest}): update its schema folder, then migrate. ${s.reason}` };
   });

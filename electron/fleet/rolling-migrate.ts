@@ -1,4 +1,3 @@
-import semver from 'semver';
 import type { RehearsalReport } from '../../shared/types';
 import type { RolloutDeployment, RolloutReport } from '../../shared/fleet-types';
 import { WardenError } from '../engine/errors';
@@ -6,6 +5,7 @@ import { connectTo, Unreachable, type ClientOptions, type DeploymentClient } fro
 import { eachLimited } from './each-limited';
 import { addressOf, type Deployment, type Fleet } from './fleet-file';
 import { takeRolloutLock } from './rollout-lock';
+import { compareVersionNames } from '../engine/version-order';
 
 // `warden fleet migrate --to V`: rehearse on every target first (one failure halts before any
 // database is touched), then migrate the canary and verify it in full, then the rest N at a time,
@@ -75,12 +75,13 @@ async function rehearseTarget(target: Target, to: string, say: (line: string) =>
     const status = await client.call('status', {});
     entry.from = status.version;
     entry.version = status.version;
-    if (status.version !== null && semver.eq(status.version, to)) {
+    // Another deployment's versions may be ordered numbers (a dbmate schema): compared by their names.
+    if (status.version !== null && compareVersionNames(status.version, to) === 0) {
       Object.assign(entry, { outcome: 'already at target', detail: `already at ${to}` });
       say(`${entry.name}: already at ${to}, nothing to do`);
       return true;
     }
-    if (status.version !== null && semver.gt(status.version, to)) {
+    if (status.version !== null && compareVersionNames(status.version, to) > 0) {
       Object.assign(entry, { outcome: 'rehearsal failed', detail: `it is at ${status.version}, newer than ${to}: a rollout never downgrades` });
       say(`${entry.name}: ${entry.detail}`);
       return false;

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import semver from 'semver';
 import { describe, expect, it } from 'vitest';
 import { backup } from '../engine/backup';
-import { userVersionOf } from '../engine/bookkeeping';
+import { userVersionOf } from '../engine/header-marks';
 import { initialize } from '../engine/initialize';
 import { listBackups } from '../engine/list-backups';
 import { status } from '../engine/status';

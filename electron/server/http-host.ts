@@ -41,10 +41,13 @@ import { resolveStaticFile, sendStaticFile } from './static-files';
 // server-sent events, GET /api/health for load balancers, and the built console as static files.
 // See shared/transport.ts for the wire format.
 
+/** A database file to serve: its path (under schemaDir), or its path with its own schema folder. */
+export type ServedDatabase = string | { path: string; schemaDir: string };
+
 export interface HttpHostOptions {
   /** The database files this host serves; no others can be reached. */
-  databases: string[];
-  /** The schema of those databases; the schemas beside it can be used by createDatabase. */
+  databases: ServedDatabase[];
+  /** The schema of the databases named without their own; the schemas beside it can be used by createDatabase. */
   schemaDir: string;
   /** Where createDatabase puts new files (default: the folder of the first database). */
   dataDir?: string;
@@ -115,20 +118,21 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
   const bindHost = options.host ?? '127.0.0.1';
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const schema = loadSchema(options.schemaDir);
-  const dataDir = resolve(options.dataDir ?? dirname(resolve(options.databases[0] ?? '.')));
+  const served = options.databases.map((db) => (typeof db === 'string' ? { path: db, schemaDir: schema.dir } : db));
+  const dataDir = resolve(options.dataDir ?? dirname(resolve(served[0]?.path ?? '.')));
   const tokens: HostTokens = { operator: options.tokens?.operator ?? createToken(), readOnly: options.tokens?.readOnly ?? createToken() };
   if (tokens.operator === tokens.readOnly) throw new Error('The operator token and the read-only token must differ.');
   const token = tokens.operator;
 
   const registry = new DatabaseRegistry();
-  for (const path of options.databases) registry.add(path, schema.name);
+  const schemas = new SchemaCatalog(dirname(schema.dir), schema.name, served.map((db) => db.schemaDir));
+  for (const db of served) registry.add(db.path, schemas.nameOfDir(db.schemaDir));
   const events = new EventStream();
   registry.onChange((selected) => events.broadcast({ type: 'databases', databases: registry.list(), selected: selected?.id ?? null }));
 
   const size = options.workers ?? Math.max(2, Math.min(4, availableParallelism()));
   const engine = new EngineLanes({ entry: ENGINE_WORKER_ENTRY, size });
   const healthWorker = new EngineWorkers({ entry: ENGINE_WORKER_ENTRY, size: 1 });
-  const schemas = new SchemaCatalog(dirname(schema.dir), schema.name);
   const host: HostContext = {
     registry,
     schemas,

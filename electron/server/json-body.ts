@@ -70,6 +70,6 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
   try {
     return JSON.parse(text);
   } catch {
-    throw new WardenError('INVALID_INPUT', 'The request body is not valid JSON.', 'Send the method\'s input as a JSON object, e.g. {"db": "conversation_files"}.');
+    throw new WardenError('INVALID_INPUT', 'The request body is not valid JSON.', 'Send the method\'s input as a JSON object, e.g. {"db": "<a database id from listDatabases>"}.');
   }
 }

@@ -17,9 +17,10 @@ export interface DatabaseSample {
 /** 0 healthy, 1 degraded (not initialized counts as degraded, as in the health document), 2 unhealthy. */
 export const STATUS_VALUE: Record<HealthStatus, number> = { healthy: 0, not_initialized: 1, degraded: 1, unhealthy: 2 };
 
-/** A version as one number, as `PRAGMA user_version` mirrors it: 1.2.0 → 1002000 (0: no version). */
+/** A version as one number, as `PRAGMA user_version` mirrors it: 1.2.0 → 1002000, an ordered version (20240101120000) as itself (0: no version). */
 export function versionNumber(version: string | null): number {
   if (version === null) return 0;
+  if (/^\d+$/.test(version)) return Number(version);
   const [major, minor, patch] = version.split('.').map(Number);
   return major * 1_000_000 + minor * 1_000 + patch;
 }

@@ -5,7 +5,7 @@ import { OPERATOR_NAME, OPERATOR_NAME_RULE } from '../../shared/operator-name';
 import { TOKEN_TEXT, TOKEN_TEXT_RULE } from '../../shared/token-text';
 import { errorInfoOf } from '../api/error-info';
 import { formatError } from '../cli/output';
-import type { HttpHost } from './http-host';
+import type { HttpHost, ServedDatabase } from './http-host';
 import { loadFleet, plainHttpWarnings, unsafeTokenFile } from '../fleet/fleet-file';
 
 // `warden serve`: the web console and the API over HTTP, plus GET /api/health. It initializes
@@ -19,7 +19,8 @@ function isLoopback(host: string): boolean {
 }
 
 export interface ServeDefaults {
-  db: string;
+  /** The database served without --db, for the schema folder in use. */
+  db: (schemaDir: string) => string;
   schema: string;
   rendererDir: string;
   /** Resolves a path typed by the user against the directory they ran the command in. */
@@ -141,8 +142,18 @@ function fleetWithWarnings(path: string) {
   return fleet;
 }
 
+/**
+ * `--db PATH:SCHEMA_DIR` serves PATH under its own schema folder; a plain `--db PATH` under --schema.
+ * Split at the last colon, unless what precedes it is a Windows drive letter (C:\data\app.db).
+ */
+export function servedDatabase(value: string, userPath: (path: string) => string): ServedDatabase {
+  const colon = value.lastIndexOf(':');
+  const path = value.slice(0, colon);
+  if (colon <= 0 || colon === value.length - 1 || /^[A-Za-z]$/.test(path)) return userPath(value);
+  return { path: userPath(path), schemaDir: userPath(value.slice(colon + 1)) };
+}
+
 async function serve(options: ServeOptions, defaults: ServeDefaults): Promise<void> {
-  const databases = (options.db.length ? options.db : [defaults.db]).map(defaults.userPath);
   if (!isLoopback(options.host)) {
     process.stderr.write(`warning: listening on ${options.host}, not only on this machine: anyone who can reach it and learns the token can change these databases, and plain HTTP carries the token unencrypted. Put it behind TLS or keep the default 127.0.0.1.\n`);
   }
@@ -158,6 +169,8 @@ async function serve(options: ServeOptions, defaults: ServeDefaults): Promise<vo
     if (tokens.operator !== undefined && tokens.operator === tokens.readOnly) throw new TokenRefused('The operator token and the read-only token are the same: the read-only token would allow everything.');
     // Loaded here, not at start-up: every other command runs without the server and its contract.
     const { startHttpHost } = await import('./http-host');
+    // Inside the try: the default database is named after the schema, so a bad --schema is reported here.
+    const databases = options.db.length ? options.db.map((value) => servedDatabase(value, defaults.userPath)) : [defaults.userPath(defaults.db(defaults.userPath(options.schema)))];
     server = await startHttpHost({
       databases,
       schemaDir: defaults.userPath(options.schema),
@@ -196,8 +209,8 @@ export function addServeCommand(program: Command, defaults: ServeDefaults): void
   program
     .command('serve')
     .description('serve the console and the API over HTTP (127.0.0.1 by default), with GET /api/health for load balancers')
-    .addOption(new Option('--db <path>', 'database file to serve; repeat for several').argParser(collect).default([], defaults.db))
-    .option('--schema <dir>', 'schema of those databases; the schemas beside it can be used for new ones', defaults.schema)
+    .addOption(new Option('--db <path[:schema-dir]>', 'database file to serve, with its own schema folder after a colon; repeat for several').argParser(collect).default([], 'data/<schema name>.db'))
+    .option('--schema <dir>', 'schema of the databases named without their own; the schemas beside it can be used for new ones', defaults.schema)
     .option('--data <dir>', 'folder where the console creates new databases (default: the folder of the first --db)')
     .option('--port <n>', 'port to listen on (0: any free port)', port, DEFAULT_PORT)
     .option('--host <address>', 'address to listen on; anything but loopback is reachable from the network', '127.0.0.1')

@@ -139,7 +139,7 @@ export class SalvageTarget {
   }
 
   /** Opens the empty file at `path` and creates the tables (with the history tables) and unique indexes of `expected`. */
-  static create(path: string, expected: SchemaSnapshot, schema: SchemaDefinition, withLegacyHistory: boolean): SalvageTarget {
+  static create(path: string, expected: SchemaSnapshot, schema: SchemaDefinition, withAppVersionTable: boolean): SalvageTarget {
     const db = newConnection(path);
     // A new file nobody reads until it is finished: a cancelled or failed salvage deletes it. The
     // journal is kept in memory, not turned off, so that a statement that fails (a unique index
@@ -153,7 +153,7 @@ export class SalvageTarget {
     const target = new SalvageTarget(db, expected);
     for (const table of expected.tables.values()) db.exec(table.sql);
     ensureBookkeeping(db, schema);
-    if (withLegacyHistory && schema.legacy?.definition) db.exec(schema.legacy.definition);
+    if (withAppVersionTable && schema.appVersionTable?.definition) db.exec(schema.appVersionTable.definition);
     const names = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'").all() as { name: string }[];
     for (const { name } of names) target.tables.set(name.toLowerCase(), new TargetTable(db, name));
     return target;
@@ -227,15 +227,13 @@ export class SalvageTarget {
   }
 
   /** The rest of the schema, the counters and the header's marks; the file is then complete. */
-  finish(stamp: StampSource | null): void {
+  finish(stamp: StampSource): void {
     for (const index of this.expected.indexes.values()) if (!index.unique) this.db.exec(index.sql);
     for (const view of this.expected.views.values()) this.db.exec(view.sql);
     for (const trigger of this.expected.triggers.values()) this.db.exec(trigger.sql);
     this.restoreSequences();
-    if (stamp) {
-      this.db.pragma(`user_version = ${stamp.userVersion | 0}`);
-      this.db.pragma(`application_id = ${stamp.applicationId | 0}`);
-    }
+    this.db.pragma(`user_version = ${stamp.userVersion | 0}`);
+    this.db.pragma(`application_id = ${stamp.applicationId | 0}`);
   }
 
   private restoreSequences(): void {

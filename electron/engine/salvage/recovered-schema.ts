@@ -1,8 +1,8 @@
-import semver from 'semver';
 import type { SchemaDefinition } from '../schema-folder';
 import type { PageSource } from '../sqlite-file/page-source';
 import { walkTableBtree } from '../sqlite-file/table-btree';
 import type { PageLedger } from './page-ledger';
+import { versionOrder } from '../version-order';
 
 // What the damaged file says about itself: its sqlite_schema rows (fileformat2 §2.6 "Storage Of
 // The SQL Database Schema": type, name, tbl_name, rootpage, sql, in the table b-tree rooted at
@@ -36,11 +36,11 @@ export function readSchemaObjects(source: PageSource, ledger: PageLedger): Recov
 }
 
 /**
- * The newest version the recovered schema_version rows record that the schema folder knows, or
+ * The newest version the recovered rows of the versions table (the footprint's) record that the schema folder knows, or
  * null where none can be read. Read without accounting: the walk of every table comes later.
  */
 export function recordedVersion(source: PageSource, objects: RecoveredObject[], schema: SchemaDefinition): string | null {
-  const history = objects.find((o) => o.type === 'table' && o.name.toLowerCase() === 'schema_version');
+  const history = objects.find((o) => o.type === 'table' && o.name.toLowerCase() === schema.footprint.versionsTable.toLowerCase());
   if (!history) return null;
   const known = new Set(schema.migrations.map((m) => m.version));
   const seen = new Set<number>();
@@ -50,5 +50,5 @@ export function recordedVersion(source: PageSource, objects: RecoveredObject[], 
     const version = row.values[0];
     if (typeof version === 'string' && known.has(version)) versions.push(version);
   }
-  return versions.length ? semver.rsort(versions)[0] : null;
+  return versions.length ? versions.sort(versionOrder(schema).compare)[versions.length - 1] : null;
 }

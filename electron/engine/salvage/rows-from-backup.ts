@@ -1,6 +1,5 @@
 import type { RecoveredTable, SalvageBackupRows } from '../../../shared/types';
 import { WardenError } from '../errors';
-import { BOOKKEEPING_TABLES } from '../introspect';
 import { openDatabase, type Connection } from '../open-database';
 import { copyMissingRows } from '../recover-rows';
 import type { PageLedger } from './page-ledger';
@@ -10,10 +9,10 @@ import type { PageLedger } from './page-ledger';
 // database. Only the tables that lost pages or rows are touched; a row deleted after the backup
 // was taken comes back with them, which the report says.
 
-/** The tables whose own pages (not only their indexes') were unreadable, or that lost a row to a broken overflow chain. */
-export function tablesThatLostRows(ledger: PageLedger): string[] {
+/** The tables whose own pages (not only their indexes') were unreadable, or that lost a row to a broken overflow chain; never the tool's own history (`toolTables`). */
+export function tablesThatLostRows(ledger: PageLedger, toolTables: ReadonlySet<string>): string[] {
   const names = [...ledger.unreadable.filter((p) => p.ownerKind === 'table').map((p) => p.table), ...ledger.lostRows.map((r) => r.table)];
-  return [...new Set(names.filter((n): n is string => n !== null && !BOOKKEEPING_TABLES.has(n.toLowerCase()) && !n.toLowerCase().startsWith('sqlite_')))].sort();
+  return [...new Set(names.filter((n): n is string => n !== null && !toolTables.has(n.toLowerCase()) && !n.toLowerCase().startsWith('sqlite_')))].sort();
 }
 
 /** Parents before children, so that a child's recovered rows find the parents recovered before them. */

@@ -1,0 +1,58 @@
+import semver from 'semver';
+import type { SchemaDefinition } from './schema-folder';
+
+// How a schema names its versions (schema.json `versionNames`): semantic versions, compared as
+// such (1.10.0 after 1.9.0), or ordered numbers — the timestamps and counters other migration
+// tools name their files with (dbmate's 20240101120000, golang-migrate's 3) — compared as numbers.
+
+export type VersionNames = 'semver' | 'ordered';
+
+export interface VersionOrder {
+  /** Whether `text` is a version name of this kind. */
+  valid(text: string): boolean;
+  compare(a: string, b: string): number;
+  lt(a: string, b: string): boolean;
+  lte(a: string, b: string): boolean;
+  gt(a: string, b: string): boolean;
+  gte(a: string, b: string): boolean;
+}
+
+const ORDERED = /^\d+$/;
+
+function compareNumbers(a: string, b: string): number {
+  const [x, y] = [BigInt(a), BigInt(b)];
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+function orderOf(valid: (text: string) => boolean, compare: (a: string, b: string) => number): VersionOrder {
+  return {
+    valid,
+    compare,
+    lt: (a, b) => compare(a, b) < 0,
+    lte: (a, b) => compare(a, b) <= 0,
+    gt: (a, b) => compare(a, b) > 0,
+    gte: (a, b) => compare(a, b) >= 0,
+  };
+}
+
+const SEMVER = orderOf((text) => semver.valid(text) !== null, semver.compare);
+const NUMBERS = orderOf((text) => ORDERED.test(text), compareNumbers);
+
+/** A version name of either kind: a semantic version or an ordered number. */
+export function isVersionName(text: string): boolean {
+  return SEMVER.valid(text) || NUMBERS.valid(text);
+}
+
+/**
+ * Orders two version names whose schema is not at hand (another deployment's, an app's own table):
+ * as numbers when both are digits ('9' < '10'), as semantic versions when both are, else as text.
+ */
+export function compareVersionNames(a: string, b: string): number {
+  if (ORDERED.test(a) && ORDERED.test(b)) return compareNumbers(a, b);
+  if (semver.valid(a) && semver.valid(b)) return semver.compare(a, b);
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function versionOrder(schema: Pick<SchemaDefinition, 'versionNames'>): VersionOrder {
+  return schema.versionNames === 'ordered' ? NUMBERS : SEMVER;
+}
