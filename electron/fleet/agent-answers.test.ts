@@ -96,7 +96,7 @@ describe('fleet status against agents whose answers are costly or misshapen', ()
     }, join(folder.path, 'fleet.json'));
     global.gc?.();
     const heapBefore = process.memoryUsage().heapUsed;
-    const report = await fleetStatus(fleet, fleet.deployments, { defaultSchemaDir: SHIPPED_SCHEMA_DIR, quickTimeoutMs: 20_000 });
+    const report = await fleetStatus(fleet, fleet.deployments, { defaultSchemaDir: SHIPPED_SCHEMA_DIR, quickTimeoutMs: 20_000 }, { waitMs: 25_000 });
     const heapGrowth = process.memoryUsage().heapUsed - heapBefore;
     const why = Object.fromEntries(report.deployments.map((d) => [d.name, `${d.state}: ${d.reason}`]));
     const cap = ANSWER_LIMITS.status.bytes / MB;

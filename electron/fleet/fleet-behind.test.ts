@@ -21,7 +21,7 @@ describe('the fleet against its newest version', () => {
     await initialize(contextFor(join(dir, 'new.db')));
     await initialize(contextFor(join(dir, 'old.db'), loadSchema(oldSchema)));
     const fleet = parseFleet({ deployments: [{ name: 'new', file: 'new.db' }, { name: 'old', file: 'old.db', schema: 'old-schema' }] }, join(dir, 'fleet.json'));
-    const report = await fleetStatus(fleet, fleet.deployments, { defaultSchemaDir: SHIPPED_SCHEMA_DIR });
+    const report = await fleetStatus(fleet, fleet.deployments, { defaultSchemaDir: SHIPPED_SCHEMA_DIR }, { waitMs: 30_000 });
     const old = report.deployments.find((d) => d.name === 'old')!;
     // On its own, it is HEALTHY at 1.1.0 with nothing pending.
     expect(old).toMatchObject({ version: '1.1.0', latest: '1.1.0', pending: [] });

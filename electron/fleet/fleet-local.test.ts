@@ -23,7 +23,7 @@ describe('a fleet of local files', () => {
     const fleet = parseFleet({ deployments: names.map((n) => ({ name: n, group: n === 'a' ? 'staging' : 'production', file: `${n}.db` })) }, join(dir, 'fleet.json'));
     const options = { defaultSchemaDir: SHIPPED_SCHEMA_DIR };
 
-    const before = await fleetStatus(fleet, fleet.deployments, options);
+    const before = await fleetStatus(fleet, fleet.deployments, options, { waitMs: 30_000 });
     expect(before.deployments.map((d) => [d.name, d.state])).toEqual([['b', 'degraded'], ['c', 'degraded'], ['a', 'degraded'], ['d', 'healthy']]);
     expect(before.worst).toBe('degraded');
 
@@ -45,7 +45,7 @@ describe('a fleet of local files', () => {
     }
     expect(readdirSync(join(dir, 'd.db.backups')).filter((f) => f.endsWith('-pre-migrate.sqlite'))).toEqual([]); // already at the target: not migrated
 
-    const after = await fleetStatus(fleet, fleet.deployments, options);
+    const after = await fleetStatus(fleet, fleet.deployments, options, { waitMs: 30_000 });
     expect(after.worst).toBe('healthy');
     expect(after.deployments.find((d) => d.name === 'a')!.lastVerifiedBackup!.name).toMatch(/^a-.*-pre-migrate\.sqlite$/);
   });

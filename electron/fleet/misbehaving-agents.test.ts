@@ -76,7 +76,7 @@ describe('fleet status with agents that misbehave', () => {
         { name: 'no-such-database', url: agent.origin, tokenEnv: 'WARDEN_MISBEHAVING_REAL_TOKEN', database: 'nope' },
       ],
     }, join(folder.path, 'fleet.json'));
-    const report = await fleetStatus(fleet, fleet.deployments, { defaultSchemaDir: SHIPPED_SCHEMA_DIR, quickTimeoutMs: 3000 });
+    const report = await fleetStatus(fleet, fleet.deployments, { defaultSchemaDir: SHIPPED_SCHEMA_DIR, quickTimeoutMs: 3000 }, { waitMs: 30_000 });
     const why = Object.fromEntries(report.deployments.map((d) => [d.name, `${d.state}: ${d.reason}`]));
     expect(why).toEqual({
       silent: `unreachable: ${origins.silent} did not answer listDatabases (no complete answer in 3 s).`,
@@ -94,7 +94,7 @@ describe('fleet status with agents that misbehave', () => {
   it('stops reading an answer that never ends, before it fills the memory', async () => {
     const fleet = parseFleet({ deployments: [{ name: 'endless', url: origins.endless, tokenEnv: 'WARDEN_MISBEHAVING_FLEET_TOKEN' }] }, join(folder.path, 'fleet.json'));
     const rssBefore = process.memoryUsage().rss;
-    const report = await fleetStatus(fleet, fleet.deployments, { defaultSchemaDir: SHIPPED_SCHEMA_DIR, quickTimeoutMs: 25_000 });
+    const report = await fleetStatus(fleet, fleet.deployments, { defaultSchemaDir: SHIPPED_SCHEMA_DIR, quickTimeoutMs: 25_000 }, { waitMs: 30_000 });
     const cap = ANSWER_LIMITS.listDatabases.bytes;
     expect(report.deployments[0].reason).toBe(`${origins.endless} did not answer listDatabases (its answer ran past ${cap / 1024 / 1024} MB, more than this call ever needs).`);
     // Before: 5 GB of RSS in 20 s and counting, until the process died.

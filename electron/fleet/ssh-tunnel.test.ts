@@ -26,7 +26,7 @@ describe('ssh tunnel paths', () => {
   it('names a known_hosts file that does not exist (ssh would only say "Host key verification failed")', async () => {
     process.env.WARDEN_SSH_TUNNEL_TEST_TOKEN = 'a-token-nobody-will-read-0123';
     const fleet = parseFleet({ deployments: [{ name: 'vm', ssh: { host: 'vm.example', user: 'warden', knownHostsFile: 'no-such-known-hosts' }, remotePort: 7373, tokenEnv: 'WARDEN_SSH_TUNNEL_TEST_TOKEN' }] }, '/etc/warden/fleet.json');
-    const [status] = (await fleetStatus(fleet, fleet.deployments, { defaultSchemaDir: SHIPPED_SCHEMA_DIR })).deployments;
+    const [status] = (await fleetStatus(fleet, fleet.deployments, { defaultSchemaDir: SHIPPED_SCHEMA_DIR }, { waitMs: 25_000 })).deployments; // an ssh login on a busy machine can take longer than the default wait
     expect([status.state, status.reason]).toEqual(['unreachable', "The known_hosts file of vm, /etc/warden/no-such-known-hosts, does not exist, so ssh cannot check the VM's host key. Add the key to it (ssh-keyscan -p 22 vm.example >> /etc/warden/no-such-known-hosts, then compare the fingerprint with the VM's own)."]);
   });
 
@@ -54,7 +54,7 @@ describe('ssh tunnel paths', () => {
       await new Promise<void>((resolve) => closed.close(() => resolve()));
       process.env.WARDEN_SSH_TUNNEL_TEST_TOKEN = 'a-token-nobody-will-read-0123';
       const fleet = parseFleet({ deployments: [{ name: 'vm', ssh: { host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFile: sshd.identityFile, knownHostsFile: sshd.knownHostsFile }, remotePort: port, tokenEnv: 'WARDEN_SSH_TUNNEL_TEST_TOKEN' }] }, join(folder.path, 'fleet.json'));
-      const [status] = (await fleetStatus(fleet, fleet.deployments, { defaultSchemaDir: SHIPPED_SCHEMA_DIR })).deployments;
+      const [status] = (await fleetStatus(fleet, fleet.deployments, { defaultSchemaDir: SHIPPED_SCHEMA_DIR }, { waitMs: 25_000 })).deployments; // an ssh login on a busy machine can take longer than the default wait
       expect(status.state).toBe('unreachable');
       expect(status.reason).toMatch(new RegExp(`did not answer listDatabases \\(\\w+; ssh says: channel \\d+: open failed: connect failed: Connection refused\\)\\.$`));
     }, 30_000);

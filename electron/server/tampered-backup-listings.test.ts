@@ -66,7 +66,7 @@ describe('a backup that verify-backup found altered, in every listing', () => {
     expect(await scrape()).not.toMatch(/warden_database_last_verified_backup_age_seconds\{database="store"\}/);
 
     const fleet = parseFleet({ deployments: [{ name: 'store', file: dbPath }] }, join(folder.path, 'fleet.json'));
-    const status = await fleetStatus(fleet, fleet.deployments, { defaultSchemaDir: SHIPPED_SCHEMA_DIR });
+    const status = await fleetStatus(fleet, fleet.deployments, { defaultSchemaDir: SHIPPED_SCHEMA_DIR }, { waitMs: 30_000 });
     expect(status.deployments[0].lastVerifiedBackup).toBeNull();
     // Its only backup failed: not backed up, which is degraded, and the health endpoint still answers 200.
     expect(status.deployments[0]).toMatchObject({ state: 'degraded', reason: expect.stringMatching(/^Not backed up: there is no verified backup/) });
@@ -87,7 +87,7 @@ describe('a backup that verify-backup found altered, in every listing', () => {
     expect(api[0]).toMatchObject({ name: taken.name, verified: { ok: false } });
     expect(api[0].changedSinceVerified).toMatch(/modified at .* after it was verified/);
     const fleet = parseFleet({ deployments: [{ name: 'store', file: dbPath }] }, join(folder.path, 'fleet.json'));
-    expect((await fleetStatus(fleet, fleet.deployments, { defaultSchemaDir: SHIPPED_SCHEMA_DIR })).deployments[0].lastVerifiedBackup).toBeNull();
+    expect((await fleetStatus(fleet, fleet.deployments, { defaultSchemaDir: SHIPPED_SCHEMA_DIR }, { waitMs: 30_000 })).deployments[0].lastVerifiedBackup).toBeNull();
 
     // The bytes are what was verified: a new check says so and the listing believes it again.
     expect(runCli(['verify-backup', '--db', dbPath, taken.path]).code).toBe(0);
