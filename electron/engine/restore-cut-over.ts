@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { closeSync, fsyncSync, openSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, statSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { BackupInfo } from '../../shared/types';
 import { nowIso } from './actor';
@@ -9,7 +9,7 @@ import { createPrivateFile } from './private-files';
 import { checkDatabaseFile } from './check-database-file';
 import { throwIfCancelled, type EngineContext } from './context';
 import { assertApplicationId } from './database-state';
-import { ALL_PAGES, explainCopyError } from './copy-database';
+import { ALL_PAGES, copyDatabase, explainCopyError } from './copy-database';
 import { explainFileError, explainSqliteError, WardenError } from './errors';
 import { sha256FileSync } from './file-sha256';
 import { DEFAULT_BUSY_TIMEOUT_MS, type Connection } from './open-database';
@@ -26,6 +26,8 @@ import { newConnection } from './sqlite-addon';
 // (busy) meanwhile, and commit into the restored database afterwards.
 
 const RETRY_MS = 5;
+/** The page cache of the connection that reads a WAL database for the pre-restore backup: each page is read once. */
+const COPY_CACHE_KIB = 2048;
 
 function lockedError(ctx: EngineContext, busyTimeoutMs: number): WardenError {
   return new WardenError(
@@ -37,30 +39,36 @@ function lockedError(ctx: EngineContext, busyTimeoutMs: number): WardenError {
 
 /**
  * Writes the database open on `source` over the live database in one cut-over: `atCutOver` runs
- * while the live database's write lock is held and before any page is written; if it throws, the
+ * while the live database's write lock is held and before any page is written; if it fails, the
  * live database is left as it was (the backup API rolls its transaction back). Returns what
- * `atCutOver` returned.
+ * `atCutOver` gave.
  */
-export async function writeInOneCutOver<T>(ctx: EngineContext, source: Connection, atCutOver: () => T): Promise<T> {
+export async function writeInOneCutOver<T>(ctx: EngineContext, source: Connection, atCutOver: () => Promise<T>): Promise<T> {
   const busyTimeoutMs = ctx.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
   const deadline = performance.now() + busyTimeoutMs;
   for (;;) {
     throwIfCancelled(ctx, `The restore of ${ctx.dbPath}`);
-    const cutOver: { result?: T } = {};
+    const cut: { work?: Promise<void>; outcome?: { value: T } | { error: unknown } } = {};
     let totalPages: number;
     try {
       ({ totalPages } = await source.backup(ctx.dbPath, {
+        // Steps of no page keep the lock while the work at the cut-over runs (it copies the live
+        // database, which may take minutes); then one step writes every page and commits.
         progress: () => {
-          if (!('result' in cutOver)) cutOver.result = atCutOver();
+          cut.work ??= atCutOver().then((value) => void (cut.outcome = { value }), (error: unknown) => void (cut.outcome = { error }));
+          if (cut.outcome === undefined) return 0;
+          if ('error' in cut.outcome) throw cut.outcome.error;
           return ALL_PAGES;
         },
       }));
     } catch (err) {
+      await cut.work; // never leave the work at the cut-over running after the restore stopped
+      if (cut.outcome && 'error' in cut.outcome && cut.outcome.error === err) throw err;
       const needed = (source.pragma('page_count', { simple: true }) as number) * (source.pragma('page_size', { simple: true }) as number);
       throw explainSqliteError(explainCopyError(err, ctx.dbPath, needed), ctx.dbPath);
     }
     // Pages are copied only after a first step that took the lock, which calls progress.
-    if ('result' in cutOver) return cutOver.result as T;
+    if (cut.outcome && 'value' in cut.outcome) return cut.outcome.value;
     // The first step met another connection's lock (better-sqlite3 reports SQLITE_BUSY as an empty
     // copy; the copy's own connection has no busy handler): retry until the busy timeout.
     if (totalPages > 0) throw new Error(`The restore of ${ctx.dbPath} copied pages without taking the lock first: better-sqlite3's backup no longer works as restore-cut-over.ts expects.`);
@@ -125,28 +133,39 @@ function copyUnlessWal(livePath: string, staged: string): 'wal' | 'copied' {
   );
 }
 
+/** Bytes 18-19 of the header: 1 = rollback journal. Every backup is self-contained, read without -wal/-shm files beside it (as backup.ts's makeSelfContained does). */
+function markRollbackJournal(staged: string): void {
+  const fd = openSync(staged, 'r+');
+  try {
+    writeSync(fd, Buffer.from([1, 1]), 0, 2, 18);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
  * Copies the live database, page for page (damage included), while the restore holds its write
  * lock. Rollback journal: the lock is EXCLUSIVE, so nothing can read through SQLite, but nothing
  * is mid-write either and SQLite rolled back any hot journal before granting it: the file is the
  * database (sqlite.org/lockingv3.html), and a copy of it is exact. WAL: readers still read, and
- * sqlite3_serialize gives the pages as SQLite sees them, what is in the -wal included. The live
+ * SQLite's backup API from a connection of this process copies the pages as SQLite sees them,
+ * what is in the -wal included, a step at a time (memory stays flat whatever the size). The live
  * file is only ever opened through SQLite here, which keeps its locks (see COPY_UNLESS_WAL).
  */
-function copyLiveUnderLock(livePath: string, staged: string): void {
-  if (copyUnlessWal(livePath, staged) === 'wal') {
-    const reader = newConnection(livePath, { readonly: true, fileMustExist: true });
-    let image: Buffer;
+async function copyLiveUnderLock(ctx: EngineContext, staged: string): Promise<void> {
+  if (copyUnlessWal(ctx.dbPath, staged) === 'wal') {
+    const reader = newConnection(ctx.dbPath, { readonly: true, fileMustExist: true });
     try {
-      image = reader.serialize(); // the whole database in memory: the price of copying it without releasing the lock
+      reader.pragma(`cache_size = -${COPY_CACHE_KIB}`);
+      await copyDatabase(ctx, reader, staged, 'restore', `The pre-restore backup of ${ctx.dbPath}`);
+    } catch (err) {
+      const explained = explainFileError(err, staged);
+      if (!(explained instanceof WardenError) || explained.code === 'CANCELLED' || explained.code === 'LOCKED') throw explained;
+      throw new WardenError(explained.code, `${explained.message} The restore had not begun: the database is as it was.`, explained.hint);
     } finally {
       reader.close();
     }
-    // Bytes 18-19 of the header: 1 = rollback journal. Every backup is self-contained, read
-    // without -wal/-shm files beside it (as backup.ts's makeSelfContained does).
-    image[18] = 1;
-    image[19] = 1;
-    writeFileSync(staged, image);
+    markRollbackJournal(staged);
   }
   syncFile(staged);
 }
@@ -157,14 +176,14 @@ function copyLiveUnderLock(livePath: string, staged: string): void {
  * replaces is damaged: it may be all there is of it), fingerprinted and published with its
  * manifest before anything is written. Null when the live file is empty: nothing to keep.
  */
-export function takePreRestoreBackup(ctx: EngineContext, folder: string, sqliteVersion: string): BackupInfo | null {
+export async function takePreRestoreBackup(ctx: EngineContext, folder: string, sqliteVersion: string): Promise<BackupInfo | null> {
   if (statSync(ctx.dbPath).size === 0) return null;
   const started = performance.now();
   const createdAt = nowIso();
   const staged = stagingPathIn(folder, ctx.dbPath);
   try {
     createPrivateFile(staged, ctx.dbPath);
-    copyLiveUnderLock(ctx.dbPath, staged);
+    await copyLiveUnderLock(ctx, staged);
     const check = checkDatabaseFile(staged, 'quick');
     // Checked before, but the file at the path may have been replaced since: never overwrite another application's database.
     assertApplicationId(check.applicationId, ctx.schema, ctx.dbPath);

@@ -130,11 +130,11 @@ interface CutOver {
  * replaced database's history carried into the content being restored, with the pre-restore
  * backup and the restore recorded after it — all in the file the cut-over writes.
  */
-function underTheLock(ctx: EngineContext, folder: string, source: Connection, trusted: TrustedBackup, version: string): CutOver {
+async function underTheLock(ctx: EngineContext, folder: string, source: Connection, trusted: TrustedBackup, version: string): Promise<CutOver> {
   ctx.onProgress?.({ operation: 'restore', phase: 'copying pages', done: 0, total: 1 });
   throwIfCancelled(ctx, `The restore of ${ctx.dbPath}`);
   const sqliteVersion = (source.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
-  const pre = takePreRestoreBackup(ctx, folder, sqliteVersion);
+  const pre = await takePreRestoreBackup(ctx, folder, sqliteVersion);
   const downgradedFrom = downgradeFrom(pre?.version ?? null, version);
   let carriedEvents = 0;
   let notCarried: string | null = null;
