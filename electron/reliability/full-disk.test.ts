@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -82,6 +82,27 @@ describe.skipIf(!mounted)('on a full disk (a 700 kB tmpfs; skipped where mount i
     expect(run.stderr).toMatch(/error \[NO_SPACE\]: .* the disk is full \(ENOSPC\).*The restore had not begun: the database is as it was/);
     expect(sha256File(live)).toBe(before);
     expect(readdirSync(folder).filter((f) => f.endsWith('.partial'))).toEqual([]);
+    rmSync(join(tiny, 'filler'));
+  });
+
+  it('backup whose copy fits but whose record in the history does not: NO_SPACE saying the backup was taken, verified and kept, and where', () => {
+    rmSync(join(tiny, 'small-backups'), { recursive: true, force: true });
+    const path = join(tiny, 'nearly.db');
+    expect(runCli(['init', '--db', path]).code).toBe(0);
+    expect(runCli(['backup', '--db', path]).code).toBe(0); // its folder exists
+    // Room for the copy and its manifest, and not a page more: the history's journal cannot be written.
+    const free = Number(execFileSync('df', ['-k', '--output=avail', tiny], { encoding: 'utf8' }).trim().split('\n')[1]) * 1024;
+    writeFileSync(join(tiny, 'filler'), Buffer.alloc(Math.max(0, free - statSync(path).size - 4096)));
+    const events = sqlite3(path, 'SELECT count(*) FROM schema_events');
+    const run = runCli(['backup', '--db', path]);
+    expect(run.code).toBe(2);
+    const kept = /The backup itself was taken, passed quick_check and is kept: (\S+)\. Only its record in the history of .*nearly\.db is missing\./.exec(run.stderr)?.[1];
+    expect(run.stderr).toContain('error [NO_SPACE]');
+    // The referees: the backup named is there and sqlite3 finds it sound; the history has no new event and no journal waits.
+    expect(kept && sqlite3(kept, 'PRAGMA integrity_check')).toBe('ok');
+    expect(JSON.parse(runCli(['backups', '--db', path, '--json']).stdout).map((b: { path: string }) => b.path)).toContain(kept);
+    expect(sqlite3(path, 'SELECT count(*) FROM schema_events')).toBe(events);
+    expect(existsSync(`${path}-journal`)).toBe(false);
     rmSync(join(tiny, 'filler'));
   });
 });
