@@ -18,6 +18,7 @@ import { errorInfoOf } from '../api/error-info';
 import type { HostContext } from '../api/host-context';
 import { IntegrityMemory } from '../api/integrity-memory';
 import { jobForReadOnly, Jobs } from '../api/jobs';
+import { describeRemoved, interruptedJobs, JobJournal, removeAbandonedCopiesOf } from '../api/job-journal';
 import { fleetCapabilities } from '../fleet/fleet-capabilities';
 import { Operations } from '../api/operations';
 import { SchemaCatalog } from '../api/schema-catalog';
@@ -122,6 +123,13 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
 
   const registry = new DatabaseRegistry();
   for (const path of options.databases) registry.add(path, schema.name);
+  // What a previous run killed mid-job left: its unfinished copies are removed now, and its jobs listed as interrupted.
+  const say = (message: string) => console.error(`warden serve: ${message}`);
+  const removedCopies = removeAbandonedCopiesOf(registry.list().map((d) => d.path), say);
+  for (const line of describeRemoved(removedCopies)) say(line);
+  const interrupted = interruptedJobs(dataDir, removedCopies);
+  const journal = new JobJournal(dataDir, say);
+  const pathOf = (db: string) => registry.list().find((d) => d.id === db)?.path ?? null;
   const events = new EventStream();
   registry.onChange((selected) => events.broadcast({ type: 'databases', databases: registry.list(), selected: selected?.id ?? null }));
 
@@ -134,6 +142,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     schemas,
     operations: new Operations(),
     jobs: new Jobs((job) => {
+      journal.record(job, pathOf(job.db));
       events.broadcast({ type: 'job', job });
       // A backup, migrate, restore… has just changed what /api/health and /metrics report: the next answer checks afresh, not up to an interval later.
       if (job.state !== 'running' && job.kind !== 'query') health.invalidate();
@@ -146,6 +155,8 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
       placeNewDatabase: async (fileName) => join(dataDir, fileName),
     },
   };
+  host.jobs.keepInterrupted(interrupted);
+  for (const job of interrupted) say(`The ${job.kind} on ${job.db} started by ${job.startedBy} at ${job.startedAt} was interrupted. ${job.left?.join(' ') ?? ''}`);
   if (options.fleet) Object.assign(host.capabilities, fleetCapabilities(host, options.fleet.fleet, options.fleet.defaultSchemaDir, options.fleet.deadlines));
   if (options.backupEveryMs) {
     host.capabilities.backupSchedule = new BackupSchedule(host, options.backupEveryMs);
