@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -103,6 +103,28 @@ describe.skipIf(!mounted)('on a full disk (a 700 kB tmpfs; skipped where mount i
     expect(JSON.parse(runCli(['backups', '--db', path, '--json']).stdout).map((b: { path: string }) => b.path)).toContain(kept);
     expect(sqlite3(path, 'SELECT count(*) FROM schema_events')).toBe(events);
     expect(existsSync(`${path}-journal`)).toBe(false);
+    rmSync(join(tiny, 'filler'));
+  });
+
+  it('migrate --no-backup whose first step fits and second does not: NO_SPACE, the first step committed and said, no hot journal', () => {
+    for (const entry of readdirSync(tiny)) rmSync(join(tiny, entry), { recursive: true, force: true });
+    // 600 files at 1.0.0 with an empty access log: 1.1.0 rebuilds that log (small), 1.2.0 rebuilds conversation_files (its size again).
+    const source = join(dir, 'two-steps.db');
+    expect(runCli(['init', '--db', source, '--to', '1.0.0']).code).toBe(0);
+    sqlite3(source, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 600) INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash, mime_type) SELECT 'f' || i, 's', 'a', 'st' || i, '/f', 1, printf('%.100c', 'h') || i, 'text/plain' FROM n; DELETE FROM file_access_log; VACUUM;");
+    const path = join(tiny, 'two-steps.db');
+    writeFileSync(path, readFileSync(source));
+    const free = Number(execFileSync('df', ['-k', '--output=avail', tiny], { encoding: 'utf8' }).trim().split('\n')[1]) * 1024;
+    writeFileSync(join(tiny, 'filler'), Buffer.alloc(Math.max(0, free - 80 * 1024)));
+    const run = runCli(['migrate', '--db', path, '--no-backup']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/error \[NO_SPACE\]: Migration 1\.2\.0__storage_backend_and_required_mime_type\.sql stopped at line \d+\. The disk holding .* is full/);
+    expect(run.stderr).toContain(`${path} was left at 1.1.0: every version before the failed step is committed, none after it.`);
+    // The referee: sqlite3 finds 1.1.0 committed (its rebuilt access log accepts 'reference'), 1.2.0 not, the file whole, no journal waiting.
+    expect(sqlite3(path, 'SELECT group_concat(version) FROM schema_version')).toBe('1.0.0,1.1.0');
+    expect(sqlite3(path, "SELECT sql LIKE '%reference%' FROM sqlite_master WHERE name = 'file_access_log'")).toBe('1');
+    expect(existsSync(`${path}-journal`)).toBe(false);
+    expect(sqlite3(path, 'PRAGMA integrity_check')).toBe('ok');
     rmSync(join(tiny, 'filler'));
   });
 });
