@@ -92,7 +92,7 @@ function syncFile(path: string): void {
 // restore holds through SQLite (sqlite.org/howtocorrupt.html, 2.2) and let writers in mid-copy.
 // It copies in chunks and stops when the restore that started it is gone (killed: its parent id
 // changes), so it never outlives it; the .partial it leaves is removed as abandoned. A failure is
-// answered as its errno code, for the restore to name (a full disk, a failing device).
+// answered as its errno code and whether reading or writing failed, for the restore to name (a full disk, a failing device).
 const COPY_UNLESS_WAL = `
 const { closeSync, openSync, readSync, writeSync } = require('node:fs');
 const [live, copy, parent] = process.argv.slice(1);
@@ -115,7 +115,7 @@ try {
     process.stdout.write('copied');
   }
 } catch (err) {
-  process.stdout.write('error:' + (err.code || 'unknown'));
+  process.stdout.write('error:' + (err.code || 'unknown') + ':' + (err.syscall === 'read' ? 'read' : 'write'));
   process.exitCode = 1;
 }
 `;
@@ -123,8 +123,10 @@ try {
 function copyUnlessWal(livePath: string, staged: string): 'wal' | 'copied' {
   const run = spawnSync(process.execPath, ['-e', COPY_UNLESS_WAL, livePath, staged, String(process.pid)], { encoding: 'utf8', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
   if (run.status === 0 && (run.stdout === 'wal' || run.stdout === 'copied')) return run.stdout;
-  const errno = /^error:(\w+)$/.exec(run.stdout)?.[1];
-  const explained = errno && explainFileError(Object.assign(new Error(errno), { code: errno, path: staged, syscall: 'Copying the live database to' }));
+  const [, errno, side] = /^error:(\w+):(read|write)$/.exec(run.stdout) ?? [];
+  // Which side failed: reading the live database (a failing disk under it) or writing the copy (a full backup folder).
+  const where = side === 'read' ? { path: livePath, syscall: 'read' } : { path: staged, syscall: 'Copying the live database to' };
+  const explained = errno && explainFileError(Object.assign(new Error(errno), { code: errno, ...where }));
   if (explained instanceof WardenError) throw new WardenError(explained.code, `${explained.message} The restore had not begun: the database is as it was.`, explained.hint);
   throw new WardenError(
     'INTERNAL',
@@ -159,7 +161,7 @@ async function copyLiveUnderLock(ctx: EngineContext, staged: string): Promise<vo
       reader.pragma(`cache_size = -${COPY_CACHE_KIB}`);
       await copyDatabase(ctx, reader, staged, 'restore', `The pre-restore backup of ${ctx.dbPath}`);
     } catch (err) {
-      const explained = explainFileError(err, staged);
+      const explained = failedRead(err, ctx.dbPath) ?? explainFileError(err, staged);
       if (!(explained instanceof WardenError) || explained.code === 'CANCELLED' || explained.code === 'LOCKED') throw explained;
       throw new WardenError(explained.code, `${explained.message} The restore had not begun: the database is as it was.`, explained.hint);
     } finally {
@@ -168,6 +170,53 @@ async function copyLiveUnderLock(ctx: EngineContext, staged: string): Promise<vo
     markRollbackJournal(staged);
   }
   syncFile(staged);
+}
+
+// Reads the whole file in another process (never in this one: see COPY_UNLESS_WAL) and answers
+// 'ok', or the errno code of the read that failed.
+const READ_ALL = `
+const { closeSync, openSync, readSync } = require('node:fs');
+try {
+  const fd = openSync(process.argv[1], 'r');
+  const chunk = Buffer.alloc(8 * 1024 * 1024);
+  for (let at = 0, n; (n = readSync(fd, chunk, 0, chunk.length, at)) > 0; at += n);
+  closeSync(fd);
+  process.stdout.write('ok');
+} catch (err) {
+  process.stdout.write('error:' + (err.code || 'unknown'));
+}
+`;
+
+/**
+ * The copy of the live database failing on a read, as what it is. The backup API does not say
+ * which file failed, and SQLite reports a read the disk failed (EIO) as corruption (the VFS's
+ * SQLITE_IOERR_CORRUPTFS becomes SQLITE_CORRUPT) while damage in the file does not stop a copy of
+ * pages: the file is read once more from another process to tell a failing disk (IO_ERROR) from a
+ * file SQLite cannot page through (CORRUPT). Null when the live file reads and the copy's own file failed.
+ */
+function failedRead(err: unknown, livePath: string): WardenError | null {
+  const code = (err as { code?: unknown }).code;
+  // The backup API reports a failed read of its source as SQLITE_IOERR or SQLITE_CORRUPT, without saying which file.
+  if (typeof code !== 'string' || !(code.startsWith('SQLITE_CORRUPT') || code.startsWith('SQLITE_IOERR'))) return null;
+  const probe = spawnSync(process.execPath, ['-e', READ_ALL, livePath], { encoding: 'utf8', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+  const errno = /^error:(\w+)$/.exec(probe.stdout)?.[1];
+  if (errno) {
+    const explained = explainFileError(Object.assign(new Error(errno), { code: errno, path: livePath, syscall: 'read' }));
+    if (explained instanceof WardenError) return new WardenError(explained.code, `${explained.message} (SQLite said: ${(err as Error).message}.) The file is not known to be damaged: the disk failed to read it.`, explained.hint);
+  }
+  if (!code.startsWith('SQLITE_CORRUPT')) return null; // the live file reads: the copy's own file failed
+  const explained = explainSqliteError(err, livePath);
+  return explained instanceof WardenError ? explained : null;
+}
+
+function fingerprintOfCopy(staged: string): ReturnType<typeof sha256FileSync> {
+  try {
+    return sha256FileSync(staged);
+  } catch (err) {
+    const explained = explainFileError(err, staged);
+    if (!(explained instanceof WardenError)) throw explained;
+    throw new WardenError(explained.code, `${explained.message} The pre-restore backup could not be read back. The restore had not begun: the database is as it was.`, explained.hint);
+  }
 }
 
 /**
@@ -184,10 +233,12 @@ export async function takePreRestoreBackup(ctx: EngineContext, folder: string, s
   try {
     createPrivateFile(staged, ctx.dbPath);
     await copyLiveUnderLock(ctx, staged);
+    // Fingerprinted before it is checked: a read the disk fails is said as such here (EIO), where
+    // quick_check would call it damage and the restore would go on, keeping a copy marked failing.
+    const { sha256, bytes } = fingerprintOfCopy(staged);
     const check = checkDatabaseFile(staged, 'quick');
     // Checked before, but the file at the path may have been replaced since: never overwrite another application's database.
     assertApplicationId(check.applicationId, ctx.schema, ctx.dbPath);
-    const { sha256, bytes } = sha256FileSync(staged);
     return publish(folder, staged, {
       sha256,
       bytes,
