@@ -645,7 +645,8 @@ export interface Job {
   db: string;
   /** The method's own input (level, to, backup, table…), without db and operationId. */
   options: Record<string, unknown>;
-  state: 'running' | 'done' | 'failed' | 'cancelled';
+  /** interrupted: the host stopped (killed, crashed) while it ran; listed at the host's next start. */
+  state: 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
   /** The latest progress the engine reported (null before the first report). */
   progress: Progress | null;
   /** When the current phase started and how far it was then: the time left is estimated from the rate since. */
@@ -658,6 +659,8 @@ export interface Job {
   /** What the method answered once done (a query's rows are not kept: null). */
   result: unknown;
   error: ErrorInfo | null;
+  /** An interrupted job: what it left behind, and what was cleaned up at the host's next start. */
+  left?: string[];
 }
 
 // ---- Health: GET /api/health of `warden serve` ----

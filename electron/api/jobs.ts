@@ -71,6 +71,12 @@ export class Jobs {
     };
   }
 
+  /** Jobs a previous run of the host never ended (job-journal.ts): listed with the ended ones, newest first. */
+  keepInterrupted(jobs: Job[]): void {
+    const newestFirst = [...jobs].sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+    this.ended = [...this.ended, ...newestFirst].slice(0, this.keep);
+  }
+
   /** Whether a job with this id (its operation id) was started here: running, or kept after it ended. */
   has(id: string): boolean {
     return this.running.has(id) || this.ended.some((job) => job.id === id) || [...this.lastDone.values()].some((job) => job.id === id);

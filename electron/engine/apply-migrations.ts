@@ -4,7 +4,7 @@ import { backupEvent, ensureBookkeeping, readAppliedVersions, currentVersionOf, 
 import { stampVersion } from './header-marks';
 import { log, throwIfCancelled, type EngineContext } from './context';
 import { blockerError, readDatabaseState, writeBlockers } from './database-state';
-import { WardenError } from './errors';
+import { explainSqliteError, WardenError } from './errors';
 import { userTableNames } from './introspect';
 import type { Connection } from './open-database';
 import { pendingMigrations, type Migration } from './schema-folder';
@@ -21,6 +21,11 @@ export function runScript(ctx: EngineContext, db: Connection, migration: Migrati
     try {
       db.exec(statement.sql);
     } catch (err) {
+      const disk = explainSqliteError(err, ctx.dbPath);
+      // The disk failed the statement, not the migration: said as such (the caller adds the version the file was left at).
+      if (disk instanceof WardenError && (disk.code === 'NO_SPACE' || disk.code === 'IO_ERROR')) {
+        throw new WardenError(disk.code, `Migration ${migration.file} stopped at line ${statement.line}. ${disk.message}`, disk.hint, { version: migration.version, file: migration.file, line: statement.line });
+      }
       throw new WardenError(
         'MIGRATION_FAILED',
         `Migration ${migration.file} failed at line ${statement.line}: ${(err as Error).message}. The database was left at its previous version.`,

@@ -73,7 +73,8 @@ export function backupBaseName(dbPath: string, createdAt: string, reason: Backup
   return `${stemOf(dbPath)}-${createdAt.replace(/[-:.]/g, '')}-${reason}`;
 }
 
-function hostTag(): string {
+/** This machine's name as file names written here carry it (several hosts may share a folder). */
+export function hostTag(): string {
   return hostname().replace(/[^A-Za-z0-9_.-]/g, '_');
 }
 
@@ -86,9 +87,11 @@ export function stagingPathIn(folder: string, dbPath: string): string {
   return join(folder, `.${stemOf(dbPath)}~${hostTag()}~${process.pid}~${randomBytes(4).toString('hex')}.partial`);
 }
 
-const STAGING_FILE = /^\..*~([A-Za-z0-9_.-]+)~(\d+)~[0-9a-f]{8}\.partial(-journal|-wal|-shm)?$/;
+/** A staging file's name: its host (1) and the id of the process that wrote it (2). */
+export const STAGING_FILE = /^\..*~([A-Za-z0-9_.-]+)~(\d+)~[0-9a-f]{8}\.partial(-journal|-wal|-shm)?$/;
 
-function isRunning(pid: number): boolean {
+/** Whether a process of this machine is still running. */
+export function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -90,6 +90,24 @@ export function publish(folder: string, staged: string, described: Omit<BackupMa
 }
 
 /**
+ * Records the backup in the database's history. When that fails (the disk filled up with the copy),
+ * the error says what the failure left: the backup taken, verified and kept; only the record missing.
+ */
+function recordBackup(ctx: EngineContext, info: BackupInfo): void {
+  try {
+    recordLifecycleEvent(ctx, backupEvent(info));
+  } catch (err) {
+    if (!(err instanceof WardenError)) throw err;
+    throw new WardenError(
+      err.code,
+      `${err.message} The backup itself was taken, passed quick_check and is kept: ${info.path}. Only its record in the history of ${ctx.dbPath} is missing.`,
+      err.hint,
+      { ...err.details, backup: info },
+    );
+  }
+}
+
+/**
  * Takes a backup of the database: an online copy through SQLite's backup API (what is still in
  * the -wal file included; the service may keep writing), made self-contained, checked with
  * quick_check, fingerprinted, and only then given its name in the backup folder with a manifest
@@ -141,7 +159,7 @@ export async function backup(ctx: EngineContext, options: BackupOptions = {}): P
   if (info.verified && !info.verified.ok) {
     log(ctx, 'warn', `Kept ${info.path} although it fails quick_check: ${ctx.dbPath} is damaged, so the backup is not recorded in it (nothing is written into a damaged database).`);
   } else {
-    recordLifecycleEvent(ctx, backupEvent(info));
+    recordBackup(ctx, info);
   }
   log(ctx, 'info', `Backed up ${ctx.dbPath} to ${info.path} (${info.bytes} bytes) in ${info.durationMs} ms`);
   // Spared by name too: a backup another process numbered alike at the same moment may sort above it.

@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
-import { closeSync, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, readSync, statfsSync, statSync, type Stats } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { WardenError, explainSqliteError } from './errors';
+import { closeSync, copyFileSync, lstatSync, mkdirSync, mkdtempSync, openSync, readlinkSync, readSync, rmSync, statfsSync, statSync, writeSync, type Stats } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { WardenError, explainFileError, explainSqliteError } from './errors';
 import { newConnection } from './sqlite-addon';
 
 export type Connection = Database.Database;
@@ -20,7 +21,7 @@ export interface OpenOptions {
   singlePass?: boolean;
   /**
    * Write nothing beside the file (a backup must stay as it was): a WAL-mode file is read from a
-   * private copy in memory, since SQLite creates -wal and -shm beside it to read it, and a hot
+   * private copy in the temporary folder, since SQLite creates -wal and -shm beside it to read it, and a hot
    * journal is not rolled back. Only with mode 'read'.
    */
   leaveNoFiles?: boolean;
@@ -159,12 +160,31 @@ function isWalMode(path: string): boolean {
   return header[18] === 2 && header[19] === 2;
 }
 
-/** A read-only connection to a copy of the file in memory, read as a rollback-journal database: what the file holds without a -wal. */
+/**
+ * A read-only connection to a private copy of a WAL-mode file, read as a rollback-journal database:
+ * what the file holds without a -wal, and nothing written beside it. The copy is on disk (the kernel
+ * copies it: memory stays flat at any size; in memory it cost twice the file) and is unlinked as
+ * soon as SQLite holds it open, so nothing is left of it whatever happens next.
+ */
 function connectToCopy(path: string, options: OpenOptions): Connection {
-  const image = readFileSync(path);
-  image[18] = 1; // the header's write and read versions: 2 means WAL, which an in-memory database cannot be
-  image[19] = 1;
-  return probe(newConnection(image, { readonly: true }), options);
+  const folder = mkdtempSync(join(tmpdir(), 'warden-read-')); // 0700: as private as the file it copies
+  const copy = join(folder, 'copy.sqlite');
+  try {
+    try {
+      copyFileSync(path, copy);
+      const fd = openSync(copy, 'r+');
+      try {
+        writeSync(fd, Buffer.from([1, 1]), 0, 2, 18); // the header's write and read versions: 2 means WAL
+      } finally {
+        closeSync(fd);
+      }
+    } catch (err) {
+      throw explainFileError(err, copy); // a full or failing temporary folder is said as such
+    }
+    return probe(newConnection(copy, { readonly: true, fileMustExist: true }), options);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 }
 
 function connect(path: string, options: OpenOptions, exists: boolean): Connection {

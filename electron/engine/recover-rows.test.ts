@@ -110,4 +110,20 @@ describe('recover-rows copies back the rows a table lost, from a verified backup
     await expect(recoverRows(ctx, { table: 'schema_events', backup: earlier.name })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     expect(sha256File(dbPath)).toBe(before);
   });
+
+  it('reads no value over 16 MB from a backup: a row holding one is refused before any row is read, the file byte-identical', async () => {
+    const dbPath = await seeded();
+    const ctx = contextFor(dbPath);
+    sqlite3(dbPath, "UPDATE file_metadata SET metadata_value = printf('%.*c', 17000000, 'x') WHERE metadata_id = (SELECT min(metadata_id) FROM file_metadata WHERE file_id = 'file-2')");
+    const earlier = await backup(ctx);
+    // The referee: the backup holds the value as stored, 17 MB.
+    expect(sqlite3(earlier.path, 'SELECT max(length(CAST(metadata_value AS BLOB))) FROM file_metadata')).toBe('17000000');
+    sqlite3(dbPath, "DELETE FROM file_metadata WHERE file_id IN ('file-1', 'file-2')");
+    const before = sha256File(dbPath);
+    await expect(recoverRows(ctx, { table: 'file_metadata', backup: earlier.name, dryRun: true })).rejects.toMatchObject({
+      code: 'NOT_SUPPORTED',
+      message: expect.stringMatching(/: 1 row\(s\) of its file_metadata hold a value over 16 MB, more than recover-rows reads of one value\. Nothing was changed\.$/),
+    });
+    expect(sha256File(dbPath)).toBe(before);
+  });
 });

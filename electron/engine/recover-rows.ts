@@ -7,7 +7,7 @@ import { WardenError, explainSqliteError } from './errors';
 import { toolTablesOf } from './introspect';
 import { orphanedRows } from './lost-rows';
 import { openDatabase, type Connection } from './open-database';
-import { examineBackup } from './verify-backup';
+import { judgeBackup, trustedOrRefused } from './judge-backup';
 import { inWriteTransaction } from './write-transaction';
 
 // Copies back, from a verified backup, the rows a table has lost: matched by primary key, never
@@ -42,6 +42,9 @@ interface Link {
   to: string[];
 }
 
+/** The largest value recover-rows reads from a backup: a row of the chat service's tables holds a few hundred bytes. */
+const MAX_VALUE_BYTES = 16 * 1024 * 1024;
+
 const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /** Values as a string that tells 1 from '1' and keeps 64-bit integers exact. */
@@ -51,9 +54,15 @@ function columnsOf(db: Connection, table: string): { name: string; pk: number }[
   return db.prepare('SELECT name, pk FROM pragma_table_info(?) ORDER BY cid').all(table) as { name: string; pk: number }[];
 }
 
+/** The columns of `table` in the backup when it is a table there: a view of that name is not read (it could make up rows of any size). */
+function backupColumnsOf(backup: Connection, table: string): Set<string> {
+  const isTable = backup.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND lower(name) = lower(?)").get(table) !== undefined;
+  return new Set(isTable ? columnsOf(backup, table).map((c) => c.name) : []);
+}
+
 function shapeOf(live: Connection, backup: Connection, table: string, backupPath: string): TableShape {
   const here = columnsOf(live, table);
-  const there = new Set(columnsOf(backup, table).map((c) => c.name));
+  const there = backupColumnsOf(backup, table);
   if (here.length === 0) throw new WardenError('NOT_FOUND', `Table ${table} is not in the database: there is nowhere to copy its rows.`, 'Recreate it first with warden repair, then recover its rows.');
   if (there.size === 0) throw new WardenError('NOT_FOUND', `The backup ${backupPath} has no table ${table}: it holds none of its rows.`, 'Pick a backup taken while the table had its rows (warden backups lists them).');
   const columns = here.filter((c) => there.has(c.name));
@@ -64,7 +73,24 @@ function shapeOf(live: Connection, backup: Connection, table: string, backupPath
   return { table, columns: columns.map((c) => c.name), key: keyColumns.map((k) => columns.findIndex((c) => c.name === k.name)) };
 }
 
-function rowsOf(db: Connection, shape: TableShape): Row[] {
+/**
+ * Refuses a table of the backup holding a value larger than a row may bring (octet_length reads
+ * the stored size without loading the value), before any of its rows is read: a recovery holds
+ * the rows it copies in memory.
+ */
+function assertValuesFit(db: Connection, shape: TableShape, backupPath: string): void {
+  const oversized = shape.columns.map((c) => `octet_length(${quoted(c)}) > ${MAX_VALUE_BYTES}`).join(' OR ');
+  const { n } = db.prepare(`SELECT count(*) AS n FROM ${quoted(shape.table)} WHERE ${oversized}`).get() as { n: number };
+  if (n === 0) return;
+  throw new WardenError(
+    'NOT_SUPPORTED',
+    `Refusing to copy rows from ${backupPath}: ${n} row(s) of its ${shape.table} hold a value over ${MAX_VALUE_BYTES / 1024 / 1024} MB, more than recover-rows reads of one value. Nothing was changed.`,
+    'Check what the backup holds (warden verify-backup; sqlite3 BACKUP "SELECT max(octet_length(...)) FROM TABLE"), or restore it whole with warden restore.',
+  );
+}
+
+function rowsOf(db: Connection, shape: TableShape, backupPath: string): Row[] {
+  assertValuesFit(db, shape, backupPath);
   return db.prepare(`SELECT ${shape.columns.map(quoted).join(', ')} FROM ${quoted(shape.table)}`).raw(true).safeIntegers(true).all() as Row[];
 }
 
@@ -119,7 +145,7 @@ function planRecovery(live: Connection, backup: Connection, table: string, backu
   const planned: PlannedTable[] = [];
   const visit = (name: string, belongs: (row: Row, shape: TableShape) => boolean) => {
     const shape = shapeOf(live, backup, name, backupPath);
-    const candidates = rowsOf(backup, shape).filter((row) => belongs(row, shape));
+    const candidates = rowsOf(backup, shape, backupPath).filter((row) => belongs(row, shape));
     const liveKeys = new Set(keysOf(live, shape).map(keyOf));
     const missing = candidates.filter((row) => !liveKeys.has(keyOf(shape.key.map((k) => row[k]))));
     const rows = missing.filter(parentCheck(live, planned, shape));
@@ -161,15 +187,9 @@ export function copyMissingRows(db: Connection, backup: Connection, table: strin
   return counts(planned);
 }
 
-/** The path of a backup recover-rows may read: one that verifies, with its manifest, of this application. */
+/** The path of a backup recover-rows may read: one the one judgement of a backup trusts (judge-backup.ts). */
 export async function trustedBackupPath(ctx: EngineContext, backup: string): Promise<string> {
-  const exam = await examineBackup(ctx, { backup });
-  const v = exam.verification;
-  if (!v.ok || !exam.manifest || exam.foreignApplicationId !== null) {
-    const problems = v.problems.length ? v.problems.join(' ') : 'it has no manifest.';
-    throw new WardenError('BACKUP_INVALID', `Refusing to copy rows from ${v.path}: ${problems} Nothing was changed.`, `Pick another backup (warden backups --db ${ctx.dbPath} lists them) and check it with warden verify-backup.`, { problems: v.problems });
-  }
-  return v.path;
+  return trustedOrRefused(ctx, await judgeBackup(ctx, { backup }), 'copy rows from').path;
 }
 
 const counts = (planned: PlannedTable[]): RecoveredTable[] => planned.map(({ table, inBackup, missing, withoutParent, copied }) => ({ table, inBackup, missing, withoutParent, copied }));

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { closeSync, fsyncSync, openSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, statSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { BackupInfo } from '../../shared/types';
 import { nowIso } from './actor';
@@ -9,7 +9,7 @@ import { createPrivateFile } from './private-files';
 import { checkDatabaseFile } from './check-database-file';
 import { throwIfCancelled, type EngineContext } from './context';
 import { assertApplicationId } from './database-state';
-import { ALL_PAGES, explainCopyError } from './copy-database';
+import { ALL_PAGES, copyDatabase, explainCopyError } from './copy-database';
 import { explainFileError, explainSqliteError, WardenError } from './errors';
 import { sha256FileSync } from './file-sha256';
 import { DEFAULT_BUSY_TIMEOUT_MS, type Connection } from './open-database';
@@ -26,6 +26,8 @@ import { newConnection } from './sqlite-addon';
 // (busy) meanwhile, and commit into the restored database afterwards.
 
 const RETRY_MS = 5;
+/** The page cache of the connection that reads a WAL database for the pre-restore backup: each page is read once. */
+const COPY_CACHE_KIB = 2048;
 
 function lockedError(ctx: EngineContext, busyTimeoutMs: number): WardenError {
   return new WardenError(
@@ -37,30 +39,36 @@ function lockedError(ctx: EngineContext, busyTimeoutMs: number): WardenError {
 
 /**
  * Writes the database open on `source` over the live database in one cut-over: `atCutOver` runs
- * while the live database's write lock is held and before any page is written; if it throws, the
+ * while the live database's write lock is held and before any page is written; if it fails, the
  * live database is left as it was (the backup API rolls its transaction back). Returns what
- * `atCutOver` returned.
+ * `atCutOver` gave.
  */
-export async function writeInOneCutOver<T>(ctx: EngineContext, source: Connection, atCutOver: () => T): Promise<T> {
+export async function writeInOneCutOver<T>(ctx: EngineContext, source: Connection, atCutOver: () => Promise<T>): Promise<T> {
   const busyTimeoutMs = ctx.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
   const deadline = performance.now() + busyTimeoutMs;
   for (;;) {
     throwIfCancelled(ctx, `The restore of ${ctx.dbPath}`);
-    const cutOver: { result?: T } = {};
+    const cut: { work?: Promise<void>; outcome?: { value: T } | { error: unknown } } = {};
     let totalPages: number;
     try {
       ({ totalPages } = await source.backup(ctx.dbPath, {
+        // Steps of no page keep the lock while the work at the cut-over runs (it copies the live
+        // database, which may take minutes); then one step writes every page and commits.
         progress: () => {
-          if (!('result' in cutOver)) cutOver.result = atCutOver();
+          cut.work ??= atCutOver().then((value) => void (cut.outcome = { value }), (error: unknown) => void (cut.outcome = { error }));
+          if (cut.outcome === undefined) return 0;
+          if ('error' in cut.outcome) throw cut.outcome.error;
           return ALL_PAGES;
         },
       }));
     } catch (err) {
+      await cut.work; // never leave the work at the cut-over running after the restore stopped
+      if (cut.outcome && 'error' in cut.outcome && cut.outcome.error === err) throw err;
       const needed = (source.pragma('page_count', { simple: true }) as number) * (source.pragma('page_size', { simple: true }) as number);
       throw explainSqliteError(explainCopyError(err, ctx.dbPath, needed), ctx.dbPath);
     }
     // Pages are copied only after a first step that took the lock, which calls progress.
-    if ('result' in cutOver) return cutOver.result as T;
+    if (cut.outcome && 'value' in cut.outcome) return cut.outcome.value;
     // The first step met another connection's lock (better-sqlite3 reports SQLITE_BUSY as an empty
     // copy; the copy's own connection has no busy handler): retry until the busy timeout.
     if (totalPages > 0) throw new Error(`The restore of ${ctx.dbPath} copied pages without taking the lock first: better-sqlite3's backup no longer works as restore-cut-over.ts expects.`);
@@ -84,7 +92,7 @@ function syncFile(path: string): void {
 // restore holds through SQLite (sqlite.org/howtocorrupt.html, 2.2) and let writers in mid-copy.
 // It copies in chunks and stops when the restore that started it is gone (killed: its parent id
 // changes), so it never outlives it; the .partial it leaves is removed as abandoned. A failure is
-// answered as its errno code, for the restore to name (a full disk, a failing device).
+// answered as its errno code and whether reading or writing failed, for the restore to name (a full disk, a failing device).
 const COPY_UNLESS_WAL = `
 const { closeSync, openSync, readSync, writeSync } = require('node:fs');
 const [live, copy, parent] = process.argv.slice(1);
@@ -107,7 +115,7 @@ try {
     process.stdout.write('copied');
   }
 } catch (err) {
-  process.stdout.write('error:' + (err.code || 'unknown'));
+  process.stdout.write('error:' + (err.code || 'unknown') + ':' + (err.syscall === 'read' ? 'read' : 'write'));
   process.exitCode = 1;
 }
 `;
@@ -115,8 +123,10 @@ try {
 function copyUnlessWal(livePath: string, staged: string): 'wal' | 'copied' {
   const run = spawnSync(process.execPath, ['-e', COPY_UNLESS_WAL, livePath, staged, String(process.pid)], { encoding: 'utf8', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
   if (run.status === 0 && (run.stdout === 'wal' || run.stdout === 'copied')) return run.stdout;
-  const errno = /^error:(\w+)$/.exec(run.stdout)?.[1];
-  const explained = errno && explainFileError(Object.assign(new Error(errno), { code: errno, path: staged, syscall: 'Copying the live database to' }));
+  const [, errno, side] = /^error:(\w+):(read|write)$/.exec(run.stdout) ?? [];
+  // Which side failed: reading the live database (a failing disk under it) or writing the copy (a full backup folder).
+  const where = side === 'read' ? { path: livePath, syscall: 'read' } : { path: staged, syscall: 'Copying the live database to' };
+  const explained = errno && explainFileError(Object.assign(new Error(errno), { code: errno, ...where }));
   if (explained instanceof WardenError) throw new WardenError(explained.code, `${explained.message} The restore had not begun: the database is as it was.`, explained.hint);
   throw new WardenError(
     'INTERNAL',
@@ -125,30 +135,88 @@ function copyUnlessWal(livePath: string, staged: string): 'wal' | 'copied' {
   );
 }
 
+/** Bytes 18-19 of the header: 1 = rollback journal. Every backup is self-contained, read without -wal/-shm files beside it (as backup.ts's makeSelfContained does). */
+function markRollbackJournal(staged: string): void {
+  const fd = openSync(staged, 'r+');
+  try {
+    writeSync(fd, Buffer.from([1, 1]), 0, 2, 18);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
  * Copies the live database, page for page (damage included), while the restore holds its write
  * lock. Rollback journal: the lock is EXCLUSIVE, so nothing can read through SQLite, but nothing
  * is mid-write either and SQLite rolled back any hot journal before granting it: the file is the
  * database (sqlite.org/lockingv3.html), and a copy of it is exact. WAL: readers still read, and
- * sqlite3_serialize gives the pages as SQLite sees them, what is in the -wal included. The live
+ * SQLite's backup API from a connection of this process copies the pages as SQLite sees them,
+ * what is in the -wal included, a step at a time (memory stays flat whatever the size). The live
  * file is only ever opened through SQLite here, which keeps its locks (see COPY_UNLESS_WAL).
  */
-function copyLiveUnderLock(livePath: string, staged: string): void {
-  if (copyUnlessWal(livePath, staged) === 'wal') {
-    const reader = newConnection(livePath, { readonly: true, fileMustExist: true });
-    let image: Buffer;
+async function copyLiveUnderLock(ctx: EngineContext, staged: string): Promise<void> {
+  if (copyUnlessWal(ctx.dbPath, staged) === 'wal') {
+    const reader = newConnection(ctx.dbPath, { readonly: true, fileMustExist: true });
     try {
-      image = reader.serialize(); // the whole database in memory: the price of copying it without releasing the lock
+      reader.pragma(`cache_size = -${COPY_CACHE_KIB}`);
+      await copyDatabase(ctx, reader, staged, 'restore', `The pre-restore backup of ${ctx.dbPath}`);
+    } catch (err) {
+      const explained = failedRead(err, ctx.dbPath) ?? explainFileError(err, staged);
+      if (!(explained instanceof WardenError) || explained.code === 'CANCELLED' || explained.code === 'LOCKED') throw explained;
+      throw new WardenError(explained.code, `${explained.message} The restore had not begun: the database is as it was.`, explained.hint);
     } finally {
       reader.close();
     }
-    // Bytes 18-19 of the header: 1 = rollback journal. Every backup is self-contained, read
-    // without -wal/-shm files beside it (as backup.ts's makeSelfContained does).
-    image[18] = 1;
-    image[19] = 1;
-    writeFileSync(staged, image);
+    markRollbackJournal(staged);
   }
   syncFile(staged);
+}
+
+// Reads the whole file in another process (never in this one: see COPY_UNLESS_WAL) and answers
+// 'ok', or the errno code of the read that failed.
+const READ_ALL = `
+const { closeSync, openSync, readSync } = require('node:fs');
+try {
+  const fd = openSync(process.argv[1], 'r');
+  const chunk = Buffer.alloc(8 * 1024 * 1024);
+  for (let at = 0, n; (n = readSync(fd, chunk, 0, chunk.length, at)) > 0; at += n);
+  closeSync(fd);
+  process.stdout.write('ok');
+} catch (err) {
+  process.stdout.write('error:' + (err.code || 'unknown'));
+}
+`;
+
+/**
+ * The copy of the live database failing on a read, as what it is. The backup API does not say
+ * which file failed, and SQLite reports a read the disk failed (EIO) as corruption (the VFS's
+ * SQLITE_IOERR_CORRUPTFS becomes SQLITE_CORRUPT) while damage in the file does not stop a copy of
+ * pages: the file is read once more from another process to tell a failing disk (IO_ERROR) from a
+ * file SQLite cannot page through (CORRUPT). Null when the live file reads and the copy's own file failed.
+ */
+function failedRead(err: unknown, livePath: string): WardenError | null {
+  const code = (err as { code?: unknown }).code;
+  // The backup API reports a failed read of its source as SQLITE_IOERR or SQLITE_CORRUPT, without saying which file.
+  if (typeof code !== 'string' || !(code.startsWith('SQLITE_CORRUPT') || code.startsWith('SQLITE_IOERR'))) return null;
+  const probe = spawnSync(process.execPath, ['-e', READ_ALL, livePath], { encoding: 'utf8', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+  const errno = /^error:(\w+)$/.exec(probe.stdout)?.[1];
+  if (errno) {
+    const explained = explainFileError(Object.assign(new Error(errno), { code: errno, path: livePath, syscall: 'read' }));
+    if (explained instanceof WardenError) return new WardenError(explained.code, `${explained.message} (SQLite said: ${(err as Error).message}.) The file is not known to be damaged: the disk failed to read it.`, explained.hint);
+  }
+  if (!code.startsWith('SQLITE_CORRUPT')) return null; // the live file reads: the copy's own file failed
+  const explained = explainSqliteError(err, livePath);
+  return explained instanceof WardenError ? explained : null;
+}
+
+function fingerprintOfCopy(staged: string): ReturnType<typeof sha256FileSync> {
+  try {
+    return sha256FileSync(staged);
+  } catch (err) {
+    const explained = explainFileError(err, staged);
+    if (!(explained instanceof WardenError)) throw explained;
+    throw new WardenError(explained.code, `${explained.message} The pre-restore backup could not be read back. The restore had not begun: the database is as it was.`, explained.hint);
+  }
 }
 
 /**
@@ -157,18 +225,20 @@ function copyLiveUnderLock(livePath: string, staged: string): void {
  * replaces is damaged: it may be all there is of it), fingerprinted and published with its
  * manifest before anything is written. Null when the live file is empty: nothing to keep.
  */
-export function takePreRestoreBackup(ctx: EngineContext, folder: string, sqliteVersion: string): BackupInfo | null {
+export async function takePreRestoreBackup(ctx: EngineContext, folder: string, sqliteVersion: string): Promise<BackupInfo | null> {
   if (statSync(ctx.dbPath).size === 0) return null;
   const started = performance.now();
   const createdAt = nowIso();
   const staged = stagingPathIn(folder, ctx.dbPath);
   try {
     createPrivateFile(staged, ctx.dbPath);
-    copyLiveUnderLock(ctx.dbPath, staged);
+    await copyLiveUnderLock(ctx, staged);
+    // Fingerprinted before it is checked: a read the disk fails is said as such here (EIO), where
+    // quick_check would call it damage and the restore would go on, keeping a copy marked failing.
+    const { sha256, bytes } = fingerprintOfCopy(staged);
     const check = checkDatabaseFile(staged, ctx.schema, 'quick');
     // Checked before, but the file at the path may have been replaced since: never overwrite another application's database.
     assertApplicationId(check.applicationId, ctx.schema, ctx.dbPath);
-    const { sha256, bytes } = sha256FileSync(staged);
     return publish(folder, staged, {
       sha256,
       bytes,

@@ -1,8 +1,6 @@
 import { copyFileSync } from 'node:fs';
 import type { BackupInfo, RestorePreview, RestoreResult } from '../../shared/types';
-import { assertTrustedContent } from './backup-content';
-import { readManifest } from './backup-manifest';
-import { backupFolderOf, backupPathOf, prepareBackupFolder, removeAbandonedCopies, removeDatabaseFiles, stagingPathIn } from './backup-folder';
+import { backupFolderOf, prepareBackupFolder, removeAbandonedCopies, removeDatabaseFiles, stagingPathIn } from './backup-folder';
 import { backupEvent, currentVersionOf, readAppliedVersions, recordEvent } from './bookkeeping';
 import { carryHistory } from './carry-history';
 import { log, throwIfCancelled, type EngineContext } from './context';
@@ -13,7 +11,7 @@ import { openDatabase, statDatabasePath, withDatabase, type Connection } from '.
 import { restoreDiff } from './restore-diff';
 import { writeInOneCutOver, takePreRestoreBackup } from './restore-cut-over';
 import { applyRetention, DEFAULT_KEEP_PER_REASON } from './retention';
-import { examineBackup } from './verify-backup';
+import { judgeBackup, trustedOrRefused } from './judge-backup';
 import { assertNothingActsOnHistory } from './unaccounted-objects';
 import { versionOrder } from './version-order';
 
@@ -25,48 +23,13 @@ export interface RestoreOptions {
 interface TrustedBackup {
   path: string;
   manifest: BackupInfo;
+  /** The version its content was checked against. */
+  version: string;
 }
 
-/** A preserved copy of a damaged database (preserve-copy.ts) is kept for salvage and support, never restored from. */
-function refusePreservedCopy(ctx: EngineContext, backup: string): void {
-  const path = backupPathOf(ctx, backup);
-  let manifest: BackupInfo | null = null;
-  try {
-    manifest = readManifest(path);
-  } catch {
-    return; // an unreadable manifest is examineBackup's to explain
-  }
-  if (!manifest || (manifest.reason !== 'preserved-damaged' && !manifest.damaged)) return;
-  throw new WardenError(
-    'BACKUP_INVALID',
-    `Refusing to restore from ${path}: it is a byte copy of ${manifest.sourcePath} preserved while it was damaged (${manifest.createdAt}), not a backup that passed a check. Nothing was changed.`,
-    `Restore a verified backup (warden backups --db ${ctx.dbPath} lists them), or recover what can be read into a new file: warden salvage --db ${ctx.dbPath} --out NEW.db.`,
-    { reason: manifest.reason },
-  );
-}
-
-/** The backup when its bytes can be trusted (SHA-256 against its manifest, quick_check); otherwise the error that says why not. */
-async function examineBytes(ctx: EngineContext, backup: string): Promise<TrustedBackup> {
-  refusePreservedCopy(ctx, backup);
-  const exam = await examineBackup(ctx, { backup });
-  const v = exam.verification;
-  if (exam.foreignApplicationId !== null) {
-    throw new WardenError(
-      'FOREIGN_APPLICATION',
-      `Refusing to restore ${v.path} into ${ctx.dbPath}: the backup belongs to another application (application_id ${exam.foreignApplicationId}, while ${ctx.schema.name} uses ${ctx.schema.applicationId}). Nothing was changed.`,
-      `Check --backup, --db and --schema: restore a backup of this database (warden backups --db ${ctx.dbPath} lists them).`,
-    );
-  }
-  if (!v.ok || !exam.manifest) {
-    const plainCopy = exam.manifest ? '' : ' To restore from a plain copy of the database, back it up first (warden backup --db COPY), then restore that backup.';
-    throw new WardenError(
-      'BACKUP_INVALID',
-      `Refusing to restore from ${v.path}: ${v.problems.join(' ')} Nothing was changed.`,
-      `Pick another backup (warden backups --db ${ctx.dbPath} lists them, newest first) and check it with warden verify-backup.${plainCopy}`,
-      { problems: v.problems, hashMatches: v.hashMatches, integrity: v.integrity },
-    );
-  }
-  return { path: v.path, manifest: exam.manifest };
+/** The backup when the one judgement of backups (judge-backup.ts) finds it sound; otherwise the error that says why not. */
+async function trustedBackup(ctx: EngineContext, backup: string): Promise<TrustedBackup> {
+  return trustedOrRefused(ctx, await judgeBackup(ctx, { backup }), 'restore');
 }
 
 interface LiveDatabase {
@@ -122,10 +85,10 @@ function downgradeFrom(ctx: EngineContext, liveVersion: string | null, version: 
  * changing nothing: shown before a person confirms, so a downgrade is said before it happens.
  */
 export async function previewRestore(ctx: EngineContext, options: RestoreOptions & { compareRows?: boolean }): Promise<RestorePreview> {
-  const trusted = await examineBytes(ctx, options.backup);
+  const trusted = await trustedBackup(ctx, options.backup);
   const live = inspectLive(ctx);
   return withDatabase(trusted.path, { mode: 'read', leaveNoFiles: true }, (backupDb) => {
-    const version = assertTrustedContent(ctx, backupDb, trusted.manifest, trusted.path);
+    const { version } = trusted;
     const liveVersion = live?.version ?? null;
     const preview: RestorePreview = { from: trusted.path, version, liveVersion, downgrade: downgradeFrom(ctx, liveVersion, version) !== null };
     // The live file is only read, on a connection of its own (never ATTACHed to).
@@ -168,11 +131,11 @@ interface CutOver {
  * replaced database's history carried into the content being restored, with the pre-restore
  * backup and the restore recorded after it — all in the file the cut-over writes.
  */
-function underTheLock(ctx: EngineContext, folder: string, source: Connection, trusted: TrustedBackup, version: string): CutOver {
+async function underTheLock(ctx: EngineContext, folder: string, source: Connection, trusted: TrustedBackup, version: string): Promise<CutOver> {
   ctx.onProgress?.({ operation: 'restore', phase: 'copying pages', done: 0, total: 1 });
   throwIfCancelled(ctx, `The restore of ${ctx.dbPath}`);
   const sqliteVersion = (source.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
-  const pre = takePreRestoreBackup(ctx, folder, sqliteVersion);
+  const pre = await takePreRestoreBackup(ctx, folder, sqliteVersion);
   const downgradedFrom = downgradeFrom(ctx, pre?.version ?? null, version);
   let carriedEvents = 0;
   let notCarried: string | null = null;
@@ -206,14 +169,14 @@ function underTheLock(ctx: EngineContext, folder: string, source: Connection, tr
  * undone), carries its history across, records the restore, and writes the backup in.
  */
 export async function restore(ctx: EngineContext, options: RestoreOptions): Promise<RestoreResult> {
-  const trusted = await examineBytes(ctx, options.backup);
+  const trusted = await trustedBackup(ctx, options.backup);
   const live = inspectLive(ctx);
   const folder = backupFolderOf(ctx);
   prepareBackupFolder(folder, ctx.dbPath);
   for (const entry of removeAbandonedCopies(folder)) log(ctx, 'info', `Removed ${entry} from ${folder}: a backup or restore that was killed before it completed left it there.`);
   const staged = stagingPathIn(folder, ctx.dbPath);
+  const { version } = trusted;
   let cut: CutOver;
-  let version: string;
   try {
     try {
       stageBackup(trusted, staged);
@@ -223,7 +186,7 @@ export async function restore(ctx: EngineContext, options: RestoreOptions): Prom
     }
     const source = openDatabase(staged, { mode: 'write' });
     try {
-      version = assertTrustedContent(ctx, source, trusted.manifest, trusted.path);
+      // The staged copy holds the judged bytes (stageBackup compared their SHA-256), so its content is the judged content.
       // The restore records its events in the restored file: an object acting on history is refused before the cut-over.
       assertNothingActsOnHistory(source, ctx.schema);
       assertSamePageSize(ctx, live, source, trusted.path);

@@ -154,10 +154,12 @@ async function assertConsistent(dbPath: string): Promise<Observed> {
   } finally {
     db.close();
   }
-  // No partial backup is listed: every backup listed verifies (hash and quick_check).
+  // No partial backup is listed: every backup listed verifies (hash and quick_check). A pre-repair
+  // backup holds the drift the repair fixes, so it cannot be restored: its content, not its bytes.
   for (const listed of listBackups(ctx)) {
     const verification = await verifyBackup(ctx, { backup: listed.path });
-    expect(verification.problems, listed.name).toEqual([]);
+    const bytes = verification.problems.filter((p) => !(listed.reason === 'pre-repair' && p.startsWith('It cannot be restored: it does not hold the schema of version')));
+    expect(bytes, listed.name).toEqual([]);
   }
   return observed;
 }

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -82,6 +82,49 @@ describe.skipIf(!mounted)('on a full disk (a 700 kB tmpfs; skipped where mount i
     expect(run.stderr).toMatch(/error \[NO_SPACE\]: .* the disk is full \(ENOSPC\).*The restore had not begun: the database is as it was/);
     expect(sha256File(live)).toBe(before);
     expect(readdirSync(folder).filter((f) => f.endsWith('.partial'))).toEqual([]);
+    rmSync(join(tiny, 'filler'));
+  });
+
+  it('backup whose copy fits but whose record in the history does not: NO_SPACE saying the backup was taken, verified and kept, and where', () => {
+    rmSync(join(tiny, 'small-backups'), { recursive: true, force: true });
+    const path = join(tiny, 'nearly.db');
+    expect(runCli(['init', '--db', path]).code).toBe(0);
+    expect(runCli(['backup', '--db', path]).code).toBe(0); // its folder exists
+    // Room for the copy and its manifest, and not a page more: the history's journal cannot be written.
+    const free = Number(execFileSync('df', ['-k', '--output=avail', tiny], { encoding: 'utf8' }).trim().split('\n')[1]) * 1024;
+    writeFileSync(join(tiny, 'filler'), Buffer.alloc(Math.max(0, free - statSync(path).size - 4096)));
+    const events = sqlite3(path, 'SELECT count(*) FROM schema_events');
+    const run = runCli(['backup', '--db', path]);
+    expect(run.code).toBe(2);
+    const kept = /The backup itself was taken, passed quick_check and is kept: (\S+)\. Only its record in the history of .*nearly\.db is missing\./.exec(run.stderr)?.[1];
+    expect(run.stderr).toContain('error [NO_SPACE]');
+    // The referees: the backup named is there and sqlite3 finds it sound; the history has no new event and no journal waits.
+    expect(kept && sqlite3(kept, 'PRAGMA integrity_check')).toBe('ok');
+    expect(JSON.parse(runCli(['backups', '--db', path, '--json']).stdout).map((b: { path: string }) => b.path)).toContain(kept);
+    expect(sqlite3(path, 'SELECT count(*) FROM schema_events')).toBe(events);
+    expect(existsSync(`${path}-journal`)).toBe(false);
+    rmSync(join(tiny, 'filler'));
+  });
+
+  it('migrate --no-backup whose first step fits and second does not: NO_SPACE, the first step committed and said, no hot journal', () => {
+    for (const entry of readdirSync(tiny)) rmSync(join(tiny, entry), { recursive: true, force: true });
+    // 600 files at 1.0.0 with an empty access log: 1.1.0 rebuilds that log (small), 1.2.0 rebuilds conversation_files (its size again).
+    const source = join(dir, 'two-steps.db');
+    expect(runCli(['init', '--db', source, '--to', '1.0.0']).code).toBe(0);
+    sqlite3(source, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 600) INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash, mime_type) SELECT 'f' || i, 's', 'a', 'st' || i, '/f', 1, printf('%.100c', 'h') || i, 'text/plain' FROM n; DELETE FROM file_access_log; VACUUM;");
+    const path = join(tiny, 'two-steps.db');
+    writeFileSync(path, readFileSync(source));
+    const free = Number(execFileSync('df', ['-k', '--output=avail', tiny], { encoding: 'utf8' }).trim().split('\n')[1]) * 1024;
+    writeFileSync(join(tiny, 'filler'), Buffer.alloc(Math.max(0, free - 80 * 1024)));
+    const run = runCli(['migrate', '--db', path, '--no-backup']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/error \[NO_SPACE\]: Migration 1\.2\.0__storage_backend_and_required_mime_type\.sql stopped at line \d+\. The disk holding .* is full/);
+    expect(run.stderr).toContain(`${path} was left at 1.1.0: every version before the failed step is committed, none after it.`);
+    // The referee: sqlite3 finds 1.1.0 committed (its rebuilt access log accepts 'reference'), 1.2.0 not, the file whole, no journal waiting.
+    expect(sqlite3(path, 'SELECT group_concat(version) FROM schema_version')).toBe('1.0.0,1.1.0');
+    expect(sqlite3(path, "SELECT sql LIKE '%reference%' FROM sqlite_master WHERE name = 'file_access_log'")).toBe('1');
+    expect(existsSync(`${path}-journal`)).toBe(false);
+    expect(sqlite3(path, 'PRAGMA integrity_check')).toBe('ok');
     rmSync(join(tiny, 'filler'));
   });
 });

@@ -19,6 +19,7 @@ import { errorInfoOf } from '../api/error-info';
 import type { HostContext } from '../api/host-context';
 import { IntegrityMemory } from '../api/integrity-memory';
 import { jobForReadOnly, Jobs } from '../api/jobs';
+import { describeRemoved, interruptedJobs, JobJournal, removeAbandonedCopiesOf } from '../api/job-journal';
 import { fleetCapabilities, type FleetDeadlines } from '../fleet/fleet-capabilities';
 import { Operations } from '../api/operations';
 import { SchemaCatalog } from '../api/schema-catalog';
@@ -127,6 +128,13 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
   const registry = new DatabaseRegistry();
   const schemas = new SchemaCatalog(dirname(schema.dir), schema.name, served.map((db) => db.schemaDir));
   for (const db of served) registry.add(db.path, schemas.nameOfDir(db.schemaDir));
+  // What a previous run killed mid-job left: its unfinished copies are removed now, and its jobs listed as interrupted.
+  const say = (message: string) => console.error(`warden serve: ${message}`);
+  const removedCopies = removeAbandonedCopiesOf(registry.list().map((d) => d.path), say);
+  for (const line of describeRemoved(removedCopies)) say(line);
+  const interrupted = interruptedJobs(dataDir, removedCopies);
+  const journal = new JobJournal(dataDir, say);
+  const pathOf = (db: string) => registry.list().find((d) => d.id === db)?.path ?? null;
   const events = new EventStream();
   registry.onChange((selected) => events.broadcast({ type: 'databases', databases: registry.list(), selected: selected?.id ?? null }));
 
@@ -138,6 +146,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     schemas,
     operations: new Operations(),
     jobs: new Jobs((job) => {
+      journal.record(job, pathOf(job.db));
       events.broadcast({ type: 'job', job });
       // A backup, migrate, restore… has just changed what /api/health and /metrics report: the next answer checks afresh, not up to an interval later.
       if (job.state !== 'running' && job.kind !== 'query') health.invalidate();
@@ -150,6 +159,8 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
       placeNewDatabase: async (fileName) => join(dataDir, fileName),
     },
   };
+  host.jobs.keepInterrupted(interrupted);
+  for (const job of interrupted) say(`The ${job.kind} on ${job.db} started by ${job.startedBy} at ${job.startedAt} was interrupted. ${job.left?.join(' ') ?? ''}`);
   if (options.fleet) Object.assign(host.capabilities, fleetCapabilities(host, options.fleet.fleet, options.fleet.defaultSchemaDir, options.fleet.deadlines));
   if (options.backupEveryMs) {
     host.capabilities.backupSchedule = new BackupSchedule(host, options.backupEveryMs);

@@ -154,6 +154,7 @@ export function jobOutcome(job: Job): string {
   if (job.state === 'done') return doneSummary(job);
   if (job.state === 'cancelled') return 'Cancelled';
   if (job.state === 'failed') return job.error?.message ?? 'Failed';
+  if (job.state === 'interrupted') return ['Interrupted.', ...(job.left ?? [])].join(' ');
   return '';
 }
 

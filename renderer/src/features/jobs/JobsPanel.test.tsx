@@ -49,6 +49,15 @@ describe('JobsPanel', () => {
     expect(screen.queryByRole('list', { name: 'Running jobs' })).toBeNull();
     expect(screen.getByText('none running')).toBeTruthy();
   });
+
+  it('lists a job the host was killed during as interrupted, with what it left', async () => {
+    const interrupted: Job = { ...COPYING, kind: 'restore', state: 'interrupted', endedAt: null, left: ['The server running it (pid 42) stopped before it ended.', 'Removed .main~vm~42~0123abcd.partial from /srv/main.db.backups: the copy it was writing when it stopped.'] };
+    const api = createFakeApi({ jobs: () => [interrupted] });
+    renderConsole(<JobsPanel databases={DATABASES} />, { api });
+    const recent = await screen.findByRole('list', { name: 'Recent jobs' });
+    expect(within(recent).getByRole('img', { name: 'Interrupted' })).toBeTruthy();
+    expect(within(recent).getByRole('listitem').textContent).toContain('Interrupted. The server running it (pid 42) stopped before it ended. Removed .main~vm~42~0123abcd.partial');
+  });
 });
 
 describe('a view and the job it did not start', () => {

@@ -20,6 +20,7 @@ const STATE_GLYPH: Record<ReturnType<typeof jobEnding>, { glyph: string; label: 
   problems: { glyph: '!', label: 'Done, with problems' },
   failed: { glyph: '✕', label: 'Failed' },
   cancelled: { glyph: '–', label: 'Cancelled' },
+  interrupted: { glyph: '✕', label: 'Interrupted' },
 };
 
 function RunningJob({ job, databaseName, now }: { job: Job; databaseName: string; now: Date }) {
@@ -51,7 +52,7 @@ function EndedJob({ job, databaseName, now }: { job: Job; databaseName: string; 
   const state = STATE_GLYPH[ending];
   const took = job.endedAt ? formatDuration(Date.parse(job.endedAt) - Date.parse(job.startedAt)) : '';
   return (
-    <li className={`job job--${ending === 'halted' || ending === 'problems' ? 'failed' : ending}`}>
+    <li className={`job job--${ending === 'halted' || ending === 'problems' || ending === 'interrupted' ? 'failed' : ending}`}>
       <div className="job__head">
         <span className="job__state" role="img" aria-label={state.label} title={state.label}>
           {state.glyph}

@@ -1,0 +1,75 @@
+import { spawnSync } from 'node:child_process';
+import { realpathSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDir } from '../../engine/test-support/fixtures';
+
+// A disk that fails reads, for one file (or the files whose names end alike), from one byte on: a small library preloaded into a
+// process (LD_PRELOAD) answers EIO to every read of that file reaching past the byte, as a failing
+// sector would, while every other file and the start of this one read normally. Built with the
+// machine's C compiler; null where there is none (the tests that need it say they were skipped).
+
+const SOURCE = String.raw`
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+static int failing(int fd, off_t offset, size_t count) {
+  const char *path = getenv("WARDEN_EIO_PATH");
+  const char *suffix = getenv("WARDEN_EIO_SUFFIX");
+  const char *from = getenv("WARDEN_EIO_FROM");
+  if (!path && !suffix) return 0;
+  /* Only a read that would return bytes past the failing one: the file may be shorter than the read asks. */
+  struct stat st;
+  off_t end = offset + (off_t)count;
+  if (!from || fstat(fd, &st) != 0 || (st.st_size < end ? st.st_size : end) <= (off_t)atoll(from)) return 0;
+  char link[64], target[PATH_MAX];
+  snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+  ssize_t n = readlink(link, target, sizeof target - 1);
+  if (n < 0) return 0;
+  target[n] = 0;
+  if (path) return strcmp(target, path) == 0;
+  size_t length = strlen(target), ending = strlen(suffix);
+  return length >= ending && strcmp(target + length - ending, suffix) == 0;
+}
+
+static size_t total(const struct iovec *iov, int n) {
+  size_t sum = 0;
+  for (int i = 0; i < n; i++) sum += iov[i].iov_len;
+  return sum;
+}
+
+#define REAL(name) static __typeof__(name) *real; if (!real) real = dlsym(RTLD_NEXT, #name)
+#define EIO_IF(condition) if (condition) { errno = EIO; return -1; }
+
+ssize_t pread(int fd, void *buf, size_t count, off_t offset) { REAL(pread); EIO_IF(failing(fd, offset, count)); return real(fd, buf, count, offset); }
+ssize_t pread64(int fd, void *buf, size_t count, off_t offset) { REAL(pread64); EIO_IF(failing(fd, offset, count)); return real(fd, buf, count, offset); }
+ssize_t preadv(int fd, const struct iovec *iov, int n, off_t offset) { REAL(preadv); EIO_IF(failing(fd, offset, total(iov, n))); return real(fd, iov, n, offset); }
+ssize_t preadv64(int fd, const struct iovec *iov, int n, off_t offset) { REAL(preadv64); EIO_IF(failing(fd, offset, total(iov, n))); return real(fd, iov, n, offset); }
+ssize_t read(int fd, void *buf, size_t count) { REAL(read); EIO_IF(failing(fd, lseek(fd, 0, SEEK_CUR), count)); return real(fd, buf, count); }
+`;
+
+/** Whether this machine has a C compiler to build the library with. */
+export const canBuildFailingReads = spawnSync('cc', ['--version']).status === 0;
+
+/** The compiled library, or null when this machine cannot build it. */
+export function buildFailingReads(): string | null {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'failing-reads.c'), SOURCE);
+  const library = join(dir, 'failing-reads.so');
+  const built = spawnSync('cc', ['-shared', '-fPIC', '-O1', '-o', library, join(dir, 'failing-reads.c'), '-ldl'], { encoding: 'utf8' });
+  return built.status === 0 ? library : null;
+}
+
+/** The environment under which a process's reads of `path` (or of every file whose name ends with `{ suffix }`) past byte `from` fail with EIO. */
+export function failingReadsEnv(library: string, path: string | { suffix: string }, from: number): Record<string, string> {
+  const which: Record<string, string> = typeof path === 'string' ? { WARDEN_EIO_PATH: realpathSync(path) } : { WARDEN_EIO_SUFFIX: path.suffix };
+  return { LD_PRELOAD: library, ...which, WARDEN_EIO_FROM: String(from) };
+}

@@ -1,0 +1,78 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Job } from '../../shared/types';
+import { runCli } from '../engine/test-support/cli';
+import { REPO_ROOT, sqlite3, tempDir } from '../engine/test-support/fixtures';
+import { fillWithFiles } from './test-support/big-database';
+import { callApi } from './test-support/http-client';
+
+// `warden serve` killed mid-job (SIGKILL: no clean-up of its own runs) and started again: the job
+// is listed as interrupted with what it left, and what it left is cleaned up at the start and said.
+
+const CLI = join(REPO_ROOT, 'electron/cli/main.ts');
+
+interface Served {
+  child: ChildProcess;
+  stderr: () => string;
+  origin: string;
+  token: string;
+}
+
+async function serve(db: string): Promise<Served> {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', '--db', db, '--port', '0', '--operator', 'tester', '--health-interval', '3600'], { cwd: REPO_ROOT });
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+  const url = await new Promise<URL>((resolve, reject) => {
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      const printed = /Console: (\S+)/.exec(out)?.[1];
+      if (printed && out.includes('Press Ctrl-C to stop.')) resolve(new URL(printed));
+    });
+    child.on('exit', (code) => reject(new Error(`warden serve exited with ${code}: ${err}`)));
+  });
+  return { child, stderr: () => err, origin: url.origin, token: url.searchParams.get('token')! };
+}
+
+const exited = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.on('exit', () => resolve())));
+const partials = (folder: string) => readdirSync(folder).filter((f) => f.includes('.partial'));
+
+describe('warden serve restarted after it was killed mid-job', () => {
+  it('lists the restore it was running as interrupted, removes the unfinished copy it left and says so', async () => {
+    const db = join(tempDir(), 'served.db');
+    expect(runCli(['init', '--db', db]).code).toBe(0);
+    fillWithFiles(db, 150_000);
+    const taken = JSON.parse(runCli(['backup', '--db', db, '--json']).stdout) as { name: string };
+    const folder = `${db}.backups`;
+
+    const first = await serve(db);
+    void callApi(first.origin, first.token, 'restore', { db: 'served', backup: taken.name, operationId: 'op-restore-killed' }).catch(() => undefined);
+    // Killed while the restore's copy is on disk, unfinished.
+    const deadline = Date.now() + 60_000;
+    while (partials(folder).length === 0 && Date.now() < deadline) await new Promise((wake) => setTimeout(wake, 2));
+    first.child.kill('SIGKILL');
+    await exited(first.child);
+    const left = partials(folder);
+    expect(left.length).toBeGreaterThan(0);
+
+    const second = await serve(db);
+    try {
+      expect(partials(folder)).toEqual([]);
+      expect(second.stderr()).toContain(`warden serve: Removed ${left.join(', ')} from ${folder}`);
+      expect(second.stderr()).toMatch(/warden serve: The restore on served started by tester .* was interrupted\. The server running it \(pid \d+\) stopped before it ended\./);
+      const jobs = (await callApi(second.origin, second.token, 'jobs', {})).json as { ok: true; result: Job[] };
+      const job = jobs.result.find((j) => j.id === 'op-restore-killed');
+      expect(job).toMatchObject({ kind: 'restore', db: 'served', state: 'interrupted', endedAt: null, options: { backup: taken.name } });
+      expect(job!.left!.join(' ')).toContain(`Removed ${left.join(', ')} from ${folder}: the copy it was writing when it stopped.`);
+      // The referee: whatever the kill interrupted, sqlite3 finds the database whole.
+      expect(sqlite3(db, 'PRAGMA integrity_check')).toBe('ok');
+      // Its journal is gone with it: a third start lists nothing twice.
+      expect(readdirSync(join(db, '..')).filter((f) => f.startsWith('.warden-jobs~'))).toEqual([]);
+    } finally {
+      second.child.kill('SIGTERM');
+      await exited(second.child);
+    }
+  });
+});
