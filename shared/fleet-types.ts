@@ -56,6 +56,8 @@ export interface FleetStatusReport {
   worst: FleetState;
   checkedAt: string;
   durationMs: number;
+  /** The deployments reached over plain HTTP beyond this machine, whose token crosses the network unencrypted: one sentence each. */
+  warnings: string[];
 }
 
 /** What a rolling migrate did to one deployment. */

@@ -1,7 +1,7 @@
 import { FLEET_STATE_RANK, type DeploymentStatus, type FleetState, type FleetStatusReport } from '../../shared/fleet-types';
 import { newestVerifiedBackup } from '../../shared/newest-verified-backup';
 import { nowIso } from '../engine/actor';
-import { addressOf, type Deployment, type Fleet } from './fleet-file';
+import { addressOf, plainHttpWarnings, type Deployment, type Fleet } from './fleet-file';
 import { connectTo, Unreachable, type ClientOptions, type DeploymentClient } from './deployment-client';
 import { lockedReason } from './lock-holder';
 import { StatusAsking } from './status-asking';
@@ -119,7 +119,11 @@ export async function fleetStatus(fleet: Fleet, deployments: Deployment[], optio
     const answers = await asking.collect(deployments, (d, signal) => deploymentStatus(d, { ...options, signal }), wait.waitMs ?? STATUS_WAIT_MS);
     const statuses = markBehind(answers);
     statuses.sort(worstFirst);
-    return { fleet: fleet.path, deployments: statuses, worst: worstOf(statuses.map((s) => s.state)), checkedAt: nowIso(), durationMs: Math.round(performance.now() - started) };
+    return {
+      fleet: fleet.path, deployments: statuses, worst: worstOf(statuses.map((s) => s.state)), checkedAt: nowIso(), durationMs: Math.round(performance.now() - started),
+      // What the CLI prints on stderr, for the console's Fleet page (the desktop app's and warden serve --fleet's).
+      warnings: plainHttpWarnings(deployments).map((w) => w.replace(/^warning: /, '')),
+    };
   } finally {
     if (wait.asking === undefined) asking.abandon();
   }

@@ -11,7 +11,24 @@ export interface MenuActions {
   openFleet(): void;
 }
 
-export function appMenuTemplate(recent: RecentDatabase[], actions: MenuActions, platform: NodeJS.Platform): MenuItemConstructorOptions[] {
+/** View: reload and zoom; the developer tools only where they may open (never in a packaged app). */
+function viewMenu(devTools: boolean): MenuItemConstructorOptions {
+  return {
+    label: 'View',
+    submenu: [
+      { role: 'reload' },
+      ...(devTools ? [{ role: 'toggleDevTools' } as const] : []),
+      { type: 'separator' },
+      { role: 'resetZoom' },
+      { role: 'zoomIn' },
+      { role: 'zoomOut' },
+      { type: 'separator' },
+      { role: 'togglefullscreen' },
+    ],
+  };
+}
+
+export function appMenuTemplate(recent: RecentDatabase[], actions: MenuActions, platform: NodeJS.Platform, { devTools }: { devTools: boolean } = { devTools: false }): MenuItemConstructorOptions[] {
   const recentItems: MenuItemConstructorOptions[] = recent.length
     ? recent.map((database) => ({ label: `${basename(database.path)} — ${database.path}`, click: () => actions.openRecent(database) }))
     : [{ label: 'No recent databases', enabled: false }];
@@ -27,5 +44,5 @@ export function appMenuTemplate(recent: RecentDatabase[], actions: MenuActions, 
       platform === 'darwin' ? { role: 'close' } : { role: 'quit' },
     ],
   };
-  return [...(platform === 'darwin' ? [{ role: 'appMenu' } as const] : []), file, { role: 'editMenu' }, { role: 'viewMenu' }, { role: 'windowMenu' }];
+  return [...(platform === 'darwin' ? [{ role: 'appMenu' } as const] : []), file, { role: 'editMenu' }, viewMenu(devTools), { role: 'windowMenu' }];
 }

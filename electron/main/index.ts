@@ -1,7 +1,7 @@
-import { app, BrowserWindow, ipcMain, Menu, safeStorage, session } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, protocol, safeStorage, session } from 'electron';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { consoleHintFor } from '../../shared/console-hints';
 import { isMethodName } from '../../shared/contract';
 import { IPC_EVENT_CHANNEL, type CallEnvelope } from '../../shared/transport';
@@ -18,6 +18,7 @@ import { Operations } from '../api/operations';
 import { SchemaCatalog } from '../api/schema-catalog';
 import { watchStatuses } from '../api/status-watch';
 import { appMenuTemplate } from './app-menu';
+import { APP_SCHEME, APP_SCHEME_PRIVILEGES, APP_URL, serveAppFile } from './app-protocol';
 import { DesktopFleet } from './desktop-fleet';
 import { chooseDatabaseToOpen, chooseFleetFile, choosePathForNewDatabase, chooseSchemaAndVersion, showFailure } from './dialogs';
 import { FleetTokens } from './fleet-tokens';
@@ -33,14 +34,28 @@ import { applySessionPolicy, guardNavigation, mainWindowOptions } from './window
 const HERE = dirname(fileURLToPath(import.meta.url));
 const DEFAULT_SCHEMA = 'conversation_files';
 /** How often open databases are read again for the window (WARDEN_STATUS_INTERVAL_MS overrides it: tests). */
-const STATUS_INTERVAL_MS = Number(process.env.WARDEN_STATUS_INTERVAL_MS) || 30_000;
+const STATUS_INTERVAL_MS = Number(devOverride('WARDEN_STATUS_INTERVAL_MS')) || 30_000;
 
-/** Where the page comes from: electron-vite's dev server, or the built file. */
-const appUrl = process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(join(HERE, '../renderer/index.html')).href;
+/**
+ * The development overrides (electron-vite's dev server, the test folders) are honoured only when
+ * the app runs from a checkout: a packaged app never loads its page from a URL in the environment
+ * or keeps its files where the environment says.
+ */
+function devOverride(name: string): string | undefined {
+  return app.isPackaged ? undefined : process.env[name];
+}
 
-/** data/ beside the app in a checkout (like the CLI's default); the user's data folder once packaged. WARDEN_DATA_DIR overrides both (tests). */
+/** Where the page comes from: electron-vite's dev server, or the built page over the app's own scheme (app-protocol.ts). */
+const devServerUrl = devOverride('ELECTRON_RENDERER_URL');
+const appUrl = devServerUrl ?? APP_URL;
+const RENDERER_DIR = join(HERE, '../renderer');
+
+// Registered before the app is ready, as Electron requires of a privileged scheme.
+protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
+
+/** data/ beside the app in a checkout (like the CLI's default); the user's data folder once packaged. WARDEN_DATA_DIR overrides it in a checkout (tests). */
 function dataFolder(): string {
-  return process.env.WARDEN_DATA_DIR ?? (app.isPackaged ? join(app.getPath('userData'), 'data') : join(app.getAppPath(), 'data'));
+  return devOverride('WARDEN_DATA_DIR') ?? (app.isPackaged ? join(app.getPath('userData'), 'data') : join(app.getAppPath(), 'data'));
 }
 
 async function openDefaultDatabase(host: HostContext, path: string): Promise<void> {
@@ -52,9 +67,7 @@ async function openDefaultDatabase(host: HostContext, path: string): Promise<voi
 
 /** Loads the console into a window; `deployment`: the page shows that fleet deployment (see DesktopFleet). */
 function loadConsole(window: BrowserWindow, deployment?: string): Promise<void> {
-  const query = deployment === undefined ? undefined : { deployment };
-  if (process.env.ELECTRON_RENDERER_URL) return window.loadURL(query ? `${appUrl}?${new URLSearchParams(query)}` : appUrl);
-  return window.loadFile(fileURLToPath(appUrl), query ? { query } : undefined);
+  return window.loadURL(deployment === undefined ? appUrl : `${appUrl}?${new URLSearchParams({ deployment })}`);
 }
 
 /** A fleet deployment's own window: the same secure options and guards as the main one. */
@@ -64,7 +77,7 @@ function unknownWindow(method: string): CallEnvelope<unknown> {
 }
 
 function deploymentWindow(preload: string, deployment: string, closed: () => void) {
-  const window = new BrowserWindow({ ...mainWindowOptions(preload), title: `${deployment} — Schema Warden` });
+  const window = new BrowserWindow({ ...mainWindowOptions(preload, { devTools: !app.isPackaged }), title: `${deployment} — Schema Warden` });
   guardNavigation(window.webContents);
   const id = window.webContents.id;
   window.once('ready-to-show', () => window.show());
@@ -84,7 +97,9 @@ function deploymentWindow(preload: string, deployment: string, closed: () => voi
 async function start(): Promise<void> {
   const appRoot = app.getAppPath();
   const preload = join(HERE, '../preload/index.cjs');
-  const window = new BrowserWindow(mainWindowOptions(preload));
+  // The built page, each response with the full policy; nothing outside the renderer folder is served.
+  protocol.handle(APP_SCHEME, (request) => serveAppFile(request.url, RENDERER_DIR));
+  const window = new BrowserWindow(mainWindowOptions(preload, { devTools: !app.isPackaged }));
   guardNavigation(window.webContents);
   applySessionPolicy(session.defaultSession);
 
@@ -160,6 +175,7 @@ async function start(): Promise<void> {
             openFleet: () => void callFromMenu('openFleet', {}),
           },
           process.platform,
+          { devTools: !app.isPackaged },
         ),
       ),
     );
@@ -182,7 +198,8 @@ async function start(): Promise<void> {
 }
 
 // Tests keep the app's own files (recent databases, the fleet open, kept tokens) out of the user's.
-if (process.env.WARDEN_USER_DATA_DIR) app.setPath('userData', process.env.WARDEN_USER_DATA_DIR);
+const userDataOverride = devOverride('WARDEN_USER_DATA_DIR');
+if (userDataOverride) app.setPath('userData', userDataOverride);
 
 // One app per user: two would write the same kept tokens, recent databases and fleet file at once.
 if (!app.requestSingleInstanceLock()) {

@@ -4,7 +4,7 @@ import { METHOD_NAMES } from '../../shared/contract';
 import { ipcChannelFor } from '../../shared/transport';
 import { isAppFrame, registerApiHandlers } from './ipc';
 
-const APP_URL = 'file:///opt/schema-warden/out/renderer/index.html';
+import { APP_URL } from './app-protocol';
 
 function registered(appUrl = APP_URL) {
   const handlers = new Map<string, (event: unknown, input: unknown) => Promise<unknown>>();
@@ -33,6 +33,8 @@ describe('IPC handlers', () => {
     const strangers = [
       { url: 'https://attacker.example/', parent: null },
       { url: 'file:///tmp/evil.html', parent: null },
+      { url: 'warden://elsewhere/index.html', parent: null }, // the app's scheme, another host
+      { url: 'other://console/index.html', parent: null }, // another scheme Node gives the origin "null" too
       { url: APP_URL, parent: { url: APP_URL } }, // an iframe inside the app
       null, // the frame is gone
     ];
@@ -51,5 +53,12 @@ describe('isAppFrame', () => {
     expect(isAppFrame({ url: 'http://localhost:5174/', parent: null }, dev)).toBe(false);
     expect(isAppFrame({ url: 'http://localhost.attacker.example:5173/', parent: null }, dev)).toBe(false);
     expect(isAppFrame({ url: 'not a url', parent: null }, dev)).toBe(false);
+  });
+
+  it('accepts the built page by the app scheme and host, with any path, query or fragment, and no other page', () => {
+    expect(isAppFrame({ url: 'warden://console/index.html?deployment=vm1#/history', parent: null }, APP_URL)).toBe(true);
+    expect(isAppFrame({ url: 'file:///opt/schema-warden/out/renderer/index.html', parent: null }, APP_URL)).toBe(false);
+    expect(isAppFrame({ url: 'x-evil://console/index.html', parent: null }, APP_URL)).toBe(false);
+    expect(isAppFrame({ url: 'warden://console.evil/index.html', parent: null }, APP_URL)).toBe(false);
   });
 });

@@ -3,7 +3,7 @@ import { METHOD_NAMES } from '../../shared/contract';
 import { ipcChannelFor, type CallEnvelope } from '../../shared/transport';
 
 // One ipcMain.handle per contract method. A message is answered only when it comes from the top
-// frame of the app's own page (its file:// path, or the dev server's origin): not from an iframe,
+// frame of the app's own page (its warden://console scheme and host, or the dev server's origin): not from an iframe,
 // not from a page the window was somehow navigated to.
 
 type Frame = Pick<WebFrameMain, 'url' | 'parent'>;
@@ -13,7 +13,8 @@ export function isAppFrame(frame: Frame | null, appUrl: string): boolean {
   try {
     const sender = new URL(frame.url);
     const app = new URL(appUrl);
-    return app.protocol === 'file:' ? sender.protocol === 'file:' && sender.pathname === app.pathname : sender.origin === app.origin;
+    // Scheme and host, not `origin`: a URL of a scheme Node does not know has the origin "null", which any other such URL shares.
+    return sender.protocol === app.protocol && sender.host === app.host && (app.protocol !== 'file:' || sender.pathname === app.pathname);
   } catch {
     return false; // not a URL at all: not our page
   }

@@ -45,3 +45,14 @@ describe('the File menu', () => {
     expect(empty[2].submenu).toEqual([{ label: 'No recent databases', enabled: false }]);
   });
 });
+
+describe('the View menu', () => {
+  const actions = { open: () => {}, create: () => {}, openRecent: () => {}, openFleet: () => {} };
+  const roles = (devTools: boolean) => (appMenuTemplate([], actions, 'linux', { devTools }).find((m) => m.label === 'View')!.submenu as { role?: string }[]).map((i) => i.role).filter(Boolean);
+
+  it('offers the developer tools only where they may open: never in a packaged app', () => {
+    expect(roles(false)).not.toContain('toggleDevTools');
+    expect(roles(true)).toContain('toggleDevTools');
+    expect(roles(false)).toEqual(['reload', 'resetZoom', 'zoomIn', 'zoomOut', 'togglefullscreen']);
+  });
+});

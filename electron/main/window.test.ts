@@ -29,7 +29,7 @@ function fakeContents() {
 
 describe('the window', () => {
   it('isolates the page: context isolation, sandbox, no Node, no webviews, the preload only', () => {
-    const prefs = secureWebPreferences('/app/out/preload/index.cjs');
+    const prefs = secureWebPreferences('/app/out/preload/index.cjs', { devTools: false });
     expect(prefs).toMatchObject({
       preload: '/app/out/preload/index.cjs',
       contextIsolation: true,
@@ -40,8 +40,10 @@ describe('the window', () => {
       webSecurity: true,
       allowRunningInsecureContent: false,
       webviewTag: false,
+      devTools: false,
     });
-    expect(mainWindowOptions('/p.cjs').webPreferences).toEqual(secureWebPreferences('/p.cjs'));
+    expect(mainWindowOptions('/p.cjs', { devTools: false }).webPreferences).toEqual(secureWebPreferences('/p.cjs', { devTools: false }));
+    expect(mainWindowOptions('/p.cjs', { devTools: true }).webPreferences?.devTools).toBe(true);
     expect(prefs.preload).toMatch(/\.cjs$/); // a sandboxed preload must be CommonJS
   });
 

@@ -5,9 +5,11 @@ import { CONTENT_SECURITY_POLICY } from '../api/content-security-policy';
 // test can check them without the Electron binary (Electron's security checklist, items 2–4,
 // 7, 12–15).
 
-export function secureWebPreferences(preload: string): WebPreferences {
+/** `devTools`: whether the developer tools may open (never in a packaged app). */
+export function secureWebPreferences(preload: string, { devTools }: { devTools: boolean }): WebPreferences {
   return {
     preload,
+    devTools,
     contextIsolation: true,
     sandbox: true,
     nodeIntegration: false,
@@ -21,8 +23,8 @@ export function secureWebPreferences(preload: string): WebPreferences {
   };
 }
 
-export function mainWindowOptions(preload: string): BrowserWindowConstructorOptions {
-  return { width: 1280, height: 820, minWidth: 900, minHeight: 560, title: 'Schema Warden', show: false, webPreferences: secureWebPreferences(preload) };
+export function mainWindowOptions(preload: string, tools: { devTools: boolean }): BrowserWindowConstructorOptions {
+  return { width: 1280, height: 820, minWidth: 900, minHeight: 560, title: 'Schema Warden', show: false, webPreferences: secureWebPreferences(preload, tools) };
 }
 
 /** The console is one page: it never navigates, opens windows or embeds web views. */
@@ -37,7 +39,7 @@ export function guardNavigation(contents: Pick<WebContents, 'on' | 'setWindowOpe
 export function applySessionPolicy(session: Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler' | 'webRequest'>): void {
   session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.setPermissionCheckHandler(() => false);
-  // Responses from the dev server get the header; the built page (file://) has the same policy in its meta tag.
+  // Responses from the dev server get the header here; the built page's come with it from app-protocol.ts.
   session.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
   });

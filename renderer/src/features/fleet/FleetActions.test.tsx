@@ -32,7 +32,7 @@ const ALL = [deployment('vm6', 'production', 'unreachable'), deployment('vm4', '
 
 const statusOf = (group?: string): FleetStatusReport => {
   const deployments = ALL.filter((d) => group === undefined || d.group === group);
-  return { fleet: '/etc/warden/fleet.json', deployments, worst: deployments[0].state, checkedAt: AT, durationMs: 9 };
+  return { fleet: '/etc/warden/fleet.json', deployments, worst: deployments[0].state, checkedAt: AT, durationMs: 9, warnings: [] };
 };
 
 const HOST_INFO: HostInfo = { operator: 'alice', asksForOperator: false, processActor: 'ops@vm0 (pid 1)', readOnly: false };

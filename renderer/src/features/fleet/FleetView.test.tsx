@@ -26,16 +26,24 @@ const ALL = [
 
 function report(group?: string): FleetStatusReport {
   const deployments = ALL.filter((d) => group === undefined || d.group === group);
-  return { fleet: '/etc/warden/fleet.json', deployments, worst: deployments[0].state, checkedAt: AT, durationMs: 12 };
+  return { fleet: '/etc/warden/fleet.json', deployments, worst: deployments[0].state, checkedAt: AT, durationMs: 12, warnings: [] };
 }
 
 describe('FleetView', () => {
+  it('says, above the table, which deployments are reached over plain HTTP with their token in the clear (as the CLI warns)', async () => {
+    const warning = 'vm9 is reached over plain HTTP (http://10.0.0.9:7373): its token crosses the network unencrypted with every call. Reach it through "ssh" (the agent on the VM\'s loopback), or put TLS in front of it (https://).';
+    const api = createFakeApi({ fleetStatus: () => ({ ...report(), warnings: [warning] }) });
+    renderConsole(<FleetView />, { api });
+    const notice = (await screen.findByText('Tokens sent over plain HTTP')).closest('.notice')!;
+    expect(notice.textContent).toContain(warning);
+  });
+
   it('shows a deployment that has not answered yet as waiting, and one awaited again with its last answer, and asks again soon', async () => {
     const waiting = [
       deployment('hung', 'production', 'waiting', { version: null, latest: null, waitingSince: AT, reason: `Still waiting: no answer within 5 s (asked at ${AT}), and no earlier answer; the Fleet page shows its answer when it comes.` }),
       deployment('slow', 'production', 'healthy', { waitingSince: AT, reason: 'Still waiting: no answer within 5 s; its last answer follows.' }),
     ];
-    const api = createFakeApi({ fleetStatus: () => ({ fleet: '/etc/warden/fleet.json', deployments: waiting, worst: 'waiting', checkedAt: AT, durationMs: 5000 }) });
+    const api = createFakeApi({ fleetStatus: () => ({ fleet: '/etc/warden/fleet.json', deployments: waiting, worst: 'waiting', checkedAt: AT, durationMs: 5000, warnings: [] }) });
     renderConsole(<FleetView />, { api });
     const table = await screen.findByRole('table');
     const hung = within(table).getByRole('row', { name: /hung/ });

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import type { DeploymentStatus, FleetState } from '../../../../shared/fleet-types';
 import { FLEET_JOB_KINDS } from '../../../../shared/types';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { Notice } from '../../components/Notice';
 import { HealthDot } from '../../components/HealthDot';
 import { CheckedAgo } from '../../components/CheckedAgo';
 import { EmptyState, LoadingState } from '../../components/QueryStates';
@@ -116,6 +117,11 @@ export function FleetView() {
       {backUpAll.isError && <ErrorNotice error={backUpAll.error} context="Back up all did not start" />}
       {fleetJob && (fleetJob.kind === 'fleetMigrate' ? <RolloutProgress job={fleetJob} /> : <FleetActionProgress job={fleetJob} />)}
       {shown.isError && <ErrorNotice error={shown.error} context="This group's status could not be read" />}
+      {report.warnings?.length ? (
+        <Notice tone="warn" title="Tokens sent over plain HTTP">
+          {report.warnings.map((w) => <p key={w}>{w}</p>)}
+        </Notice>
+      ) : null}
       {report.deployments.length === 0 ? (
         <EmptyState title="No deployment in this group" />
       ) : (
