@@ -10,9 +10,10 @@ import { checkDatabaseFile } from './check-database-file';
 import { throwIfCancelled, type EngineContext } from './context';
 import { assertApplicationId } from './database-state';
 import { ALL_PAGES, copyDatabase, explainCopyError } from './copy-database';
+import { hasHotJournal } from './sqlite-file/journal';
 import { explainFileError, explainSqliteError, WardenError } from './errors';
 import { sha256FileSync } from './file-sha256';
-import { DEFAULT_BUSY_TIMEOUT_MS, type Connection } from './open-database';
+import { DEFAULT_BUSY_TIMEOUT_MS, withDatabase, type Connection } from './open-database';
 import { newConnection } from './sqlite-addon';
 
 // A restore is one cut-over (DESIGN.md): every write committed before it is in the pre-restore
@@ -43,7 +44,7 @@ function lockedError(ctx: EngineContext, busyTimeoutMs: number): WardenError {
  * live database is left as it was (the backup API rolls its transaction back). Returns what
  * `atCutOver` gave.
  */
-export async function writeInOneCutOver<T>(ctx: EngineContext, source: Connection, atCutOver: () => Promise<T>): Promise<T> {
+export async function writeInOneCutOver<T>(ctx: EngineContext, source: Connection, atCutOver: () => Promise<T>, afterCut?: (done: T) => string): Promise<T> {
   const busyTimeoutMs = ctx.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
   const deadline = performance.now() + busyTimeoutMs;
   for (;;) {
@@ -65,7 +66,9 @@ export async function writeInOneCutOver<T>(ctx: EngineContext, source: Connectio
       await cut.work; // never leave the work at the cut-over running after the restore stopped
       if (cut.outcome && 'error' in cut.outcome && cut.outcome.error === err) throw err;
       const needed = (source.pragma('page_count', { simple: true }) as number) * (source.pragma('page_size', { simple: true }) as number);
-      throw explainSqliteError(explainCopyError(err, ctx.dbPath, needed), ctx.dbPath);
+      const explained = explainSqliteError(explainCopyError(err, ctx.dbPath, needed), ctx.dbPath);
+      const done = cut.outcome && 'value' in cut.outcome ? cut.outcome.value : null;
+      throw done === null ? explained : failedAfterTheCut(ctx, explained, afterCut?.(done));
     }
     // Pages are copied only after a first step that took the lock, which calls progress.
     if (cut.outcome && 'value' in cut.outcome) return cut.outcome.value;
@@ -75,6 +78,28 @@ export async function writeInOneCutOver<T>(ctx: EngineContext, source: Connectio
     if (performance.now() > deadline) throw lockedError(ctx, busyTimeoutMs);
     await new Promise((wake) => setTimeout(wake, RETRY_MS));
   }
+}
+
+/**
+ * The page copy failed after the cut-over's work (a disk that failed a write or its fsync): the
+ * live file may hold part of the restore, its original pages in the rollback journal. That journal
+ * is played back now, by opening the file, rather than left for the service to find; where the
+ * disk fails that too, the error says the journal is there and must stay. `afterCut`: what the
+ * cut-over's work left (the pre-restore backup).
+ */
+function failedAfterTheCut(ctx: EngineContext, err: unknown, afterCut: string | undefined): unknown {
+  if (!(err instanceof WardenError)) return err;
+  if (hasHotJournal(ctx.dbPath)) {
+    try {
+      withDatabase(ctx.dbPath, { mode: 'write', busyTimeoutMs: ctx.busyTimeoutMs }, (db) => db.prepare('SELECT count(*) FROM sqlite_master').get());
+    } catch {
+      // the disk fails the playback too: said below
+    }
+  }
+  const state = hasHotJournal(ctx.dbPath)
+    ? `The restore had begun writing the database; its original pages are in ${ctx.dbPath}-journal, which SQLite plays back (putting the database as it was before the restore) the next time anything opens it for writing, and could not play back now because the disk failed again. Do not delete or move that file.`
+    : `The restore had begun writing the database and was rolled back: the database is as it was before the restore.`;
+  return new WardenError(err.code, `${err.message.replace(/ The step that was running was rolled back; what was committed before it stays\.$/, '')} ${state}${afterCut ? ` ${afterCut}` : ''}`, err.hint, err.details);
 }
 
 function syncFile(path: string): void {

@@ -190,7 +190,8 @@ export async function restore(ctx: EngineContext, options: RestoreOptions): Prom
       // The restore records its events in the restored file: an object acting on history is refused before the cut-over.
       assertNothingActsOnHistory(source, ctx.schema);
       assertSamePageSize(ctx, live, source, trusted.path);
-      cut = await writeInOneCutOver(ctx, source, () => underTheLock(ctx, folder, source, trusted, version));
+      cut = await writeInOneCutOver(ctx, source, () => underTheLock(ctx, folder, source, trusted, version), (done) =>
+        done.preRestoreBackup ? `What the database held before the restore is also kept in ${done.preRestoreBackup.path}.` : '');
     } finally {
       source.close();
     }

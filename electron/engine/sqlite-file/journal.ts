@@ -83,3 +83,19 @@ export function openHotJournal(path: string, pageSize: number): HotJournal | nul
   }
   return journal;
 }
+
+/** Whether a rollback journal with a live header lies beside `path`: one SQLite's next opener plays back. */
+export function hasHotJournal(path: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(`${path}-journal`, 'r');
+  } catch {
+    return false;
+  }
+  try {
+    const header = readExactly(fd, HEADER_BYTES, 0);
+    return header !== null && header.subarray(0, 8).equals(MAGIC);
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -3,7 +3,7 @@ import { realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '../../engine/test-support/fixtures';
 
-// A disk that fails reads, for one file (or the files whose names end alike), from one byte on: a small library preloaded into a
+// A disk that fails reads (or fsync), for one file (or the files whose names end alike), from one byte on: a small library preloaded into a
 // process (LD_PRELOAD) answers EIO to every read of that file reaching past the byte, as a failing
 // sector would, while every other file and the start of this one read normally. Built with the
 // machine's C compiler; null where there is none (the tests that need it say they were skipped).
@@ -54,6 +54,26 @@ ssize_t pread64(int fd, void *buf, size_t count, off_t offset) { REAL(pread64); 
 ssize_t preadv(int fd, const struct iovec *iov, int n, off_t offset) { REAL(preadv); EIO_IF(failing(fd, offset, total(iov, n))); return real(fd, iov, n, offset); }
 ssize_t preadv64(int fd, const struct iovec *iov, int n, off_t offset) { REAL(preadv64); EIO_IF(failing(fd, offset, total(iov, n))); return real(fd, iov, n, offset); }
 ssize_t read(int fd, void *buf, size_t count) { REAL(read); EIO_IF(failing(fd, lseek(fd, 0, SEEK_CUR), count)); return real(fd, buf, count); }
+
+/* A disk that takes writes but fails to make them durable: fsync of the file named WARDEN_EIO_FSYNC_PATH
+   answers EIO (only the first WARDEN_EIO_FSYNC_TIMES times, where that is set: a passing fault). */
+static int syncsFailed = 0;
+static int failingSync(int fd) {
+  const char *path = getenv("WARDEN_EIO_FSYNC_PATH");
+  const char *times = getenv("WARDEN_EIO_FSYNC_TIMES");
+  if (!path || (times && syncsFailed >= atoi(times))) return 0;
+  char link[64], target[PATH_MAX];
+  snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+  ssize_t n = readlink(link, target, sizeof target - 1);
+  if (n < 0) return 0;
+  target[n] = 0;
+  if (strcmp(target, path) != 0) return 0;
+  syncsFailed++;
+  return 1;
+}
+
+int fsync(int fd) { REAL(fsync); EIO_IF(failingSync(fd)); return real(fd); }
+int fdatasync(int fd) { REAL(fdatasync); EIO_IF(failingSync(fd)); return real(fd); }
 `;
 
 /** Whether this machine has a C compiler to build the library with. */
@@ -66,6 +86,11 @@ export function buildFailingReads(): string | null {
   const library = join(dir, 'failing-reads.so');
   const built = spawnSync('cc', ['-shared', '-fPIC', '-O1', '-o', library, join(dir, 'failing-reads.c'), '-ldl'], { encoding: 'utf8' });
   return built.status === 0 ? library : null;
+}
+
+/** The environment under which a process's fsync of `path` fails with EIO (its writes themselves succeed): always, or its first `times`. */
+export function failingSyncEnv(library: string, path: string, times?: number): Record<string, string> {
+  return { LD_PRELOAD: library, WARDEN_EIO_FSYNC_PATH: realpathSync(path), ...(times === undefined ? {} : { WARDEN_EIO_FSYNC_TIMES: String(times) }) };
 }
 
 /** The environment under which a process's reads of `path` (or of every file whose name ends with `{ suffix }`) past byte `from` fail with EIO. */
