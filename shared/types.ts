@@ -1,9 +1,10 @@
-import type { FleetActionEntry, OpenedFleet, RolloutDeployment } from './fleet-types';
 // Result types of the engine's functions: the typed mirror every host and the renderer share.
 
 import type { ErrorCode, ErrorInfo } from './errors';
+import type { FleetActionEntry, OpenedFleet, RolloutDeployment } from './fleet-types';
+import type { HealthStatus } from './health-status';
 
-export type HealthStatus = 'healthy' | 'degraded' | 'unhealthy' | 'not_initialized';
+export type { HealthStatus } from './health-status';
 
 export type ObjectKind =
   | 'table'

@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { newestVerifiedBackup } from '../../shared/newest-verified-backup';
-import type { BackupInfo, BackupScheduleInfo, DatabaseEntry } from '../../shared/types';
+import type { BackupInfo, BackupScheduleInfo, DatabaseEntry, HostEvent } from '../../shared/types';
 import { actorFor } from '../engine/actor';
 import { errorInfoOf } from './error-info';
-import type { HostContext } from './host-context';
+import type { DatabaseRegistry } from './database-registry';
+import type { EngineRunner } from './engine-runner';
+import type { Jobs } from './jobs';
+import type { Operations } from './operations';
+import type { SchemaCatalog } from './schema-catalog';
 
 // Scheduled backups (`warden serve --backup-every 6h`, the desktop app's setting): the host's
 // timer takes a verified backup of each database it serves once its newest verified backup is
@@ -11,6 +15,17 @@ import type { HostContext } from './host-context';
 // retention rules), kept as a host job. Due times come from the backups themselves, so a host
 // restarted every hour still backs up once a day; a database with a write running is skipped and
 // looked at again a minute later.
+
+/** What the schedule uses of its host (HostContext's parts, named here so the two do not import each other). */
+export interface ScheduleHost {
+  registry: DatabaseRegistry;
+  schemas: SchemaCatalog;
+  engine: EngineRunner;
+  jobs: Jobs;
+  operations: Operations;
+  identity: { via: string };
+  emit(event: HostEvent): void;
+}
 
 /** Jobs that write the database (or take a backup of it themselves): a scheduled backup waits for them. */
 const WRITING_JOBS = new Set(['backup', 'migrate', 'repair', 'restore', 'recoverRows', 'initialize']);
@@ -28,7 +43,7 @@ export class BackupSchedule {
   private stopped = false;
 
   constructor(
-    private readonly host: HostContext,
+    private readonly host: ScheduleHost,
     private everyMs: number | null,
     private readonly now: () => number = Date.now,
   ) {}

@@ -5,7 +5,8 @@ import type { DatabaseEntry, JobKind, StatusReport } from '../../shared/types';
 import { actorFor } from '../engine/actor';
 import { WardenError } from '../engine/errors';
 import { errorInfoOf } from './error-info';
-import { handlers, type DatabaseMethod, type EngineHandler, type HostHandler } from './handlers';
+import type { DatabaseMethod } from './engine-runner';
+import { handlers, type EngineHandler, type HostHandler } from './handlers';
 import type { Caller, HostContext } from './host-context';
 import { validateInput } from './validate-input';
 

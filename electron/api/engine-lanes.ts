@@ -1,4 +1,4 @@
-import type { EngineJob, EngineJobName, EngineRunner, JobReporting } from './engine-job';
+import type { EngineJob, EngineJobName, EngineRunner, JobReporting } from './engine-runner';
 import { EngineWorkers, type EngineWorkersOptions } from './engine-workers';
 
 // Two lanes of engine workers. A query, or a page of rows over a view, costs what the caller's SQL

@@ -1,7 +1,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { WardenError } from '../engine/errors';
 import { useSqliteAddon } from '../engine/sqlite-addon';
-import { runEngineJob, type WorkerReply, type WorkerRequest } from './engine-job';
+import { runEngineJob } from './engine-job';
+import type { WorkerReply, WorkerRequest } from './engine-runner';
 import { errorInfoOf } from './error-info';
 
 // The engine worker thread: runs one job at a time for EngineWorkers and reports back.

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { WardenError } from '../engine/errors';
-import type { EngineJob, EngineRunner, JobReporting, WorkerReply, WorkerRequest } from './engine-job';
+import type { EngineJob, EngineRunner, JobReporting, WorkerReply, WorkerRequest } from './engine-runner';
 import { errorFromInfo } from './error-info';
 
 // A small pool of worker threads running engine jobs, one job per worker at a time. SQLite itself

@@ -33,6 +33,7 @@ import { verify } from '../engine/verify';
 import { verifyBackup } from '../engine/verify-backup';
 import type { Acting, HostContext } from './host-context';
 import { jobForReadOnly } from './jobs';
+import type { DatabaseMethod } from './engine-runner';
 
 // THE handler table, shared by the Electron host (one ipcMain.handle per method) and the HTTP host
 // (POST /api/<method>). Inputs arrive validated against shared/contract.ts. A contract method
@@ -50,7 +51,6 @@ import { jobForReadOnly } from './jobs';
 type Awaitable<T> = T | Promise<T>;
 
 /** Methods whose input names a database: the ones an engine entry may serve. */
-export type DatabaseMethod = { [M in MethodName]: ValidInput<M> extends { db: string } ? M : never }[MethodName];
 
 /** A method's input without what the host resolves itself: which database, which operation. */
 export type EngineOptions<M extends MethodName> = Omit<ValidInput<M>, 'db' | 'operationId'>;

@@ -3,7 +3,7 @@ import type { FleetActionReport, FleetStatusReport, OpenedFleet, RolloutReport }
 import type { HostEvent } from '../../shared/types';
 import type { BackupSchedule } from './backup-schedule';
 import type { DatabaseRegistry } from './database-registry';
-import type { EngineRunner } from './engine-job';
+import type { EngineRunner } from './engine-runner';
 import type { IntegrityMemory } from './integrity-memory';
 import type { Jobs } from './jobs';
 import type { Operations } from './operations';

@@ -1,26 +1,18 @@
-import type { LegacyVersion, Problem } from '../../shared/types';
+import type { LegacyVersion } from '../../shared/types';
 import { ensureBookkeeping, recordEvent, recordVersion } from './bookkeeping';
 import { stampVersion } from './header-marks';
 import type { EngineContext } from './context';
-import type { DatabaseState } from './database-state';
+import { isAdoptable, type DatabaseState, type ServiceDatabase } from './database-state';
 import type { Connection } from './open-database';
 import { migrationFor } from './schema-folder';
 import { recordServiceVersion } from './service-history';
-import { driftOf, isAdoptable } from './status';
+import { driftOf } from './drift';
 
 // Adoption: an unversioned database whose schema is exactly version V gets V as its first
 // recorded version. `baseline` does it for any V a person names; init, migrate and rehearse do it
 // by themselves for a database the service made (its own history names V, and the schema is
 // exactly V), before the migrations that follow.
 
-/** What the service's own history says about an unversioned database, and how its schema differs from that version. */
-export interface ServiceDatabase {
-  legacy: LegacyVersion;
-  /** Differences from the version the service's history names. */
-  differences: Problem[];
-  /** The version init and migrate adopt it as by themselves (null: they refuse it). */
-  adoptAs: string | null;
-}
 
 /** The service's record of an unversioned, non-empty database (null: none, or the tool already versions it). */
 export function serviceDatabaseOf(db: Connection, ctx: EngineContext, state: DatabaseState): ServiceDatabase | null {

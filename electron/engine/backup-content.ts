@@ -5,7 +5,7 @@ import { readDatabaseState } from './database-state';
 import type { EngineContext } from './context';
 import type { ErrorCode } from '../../shared/errors';
 import type { Connection } from './open-database';
-import { driftOf } from './status';
+import { driftOf } from './drift';
 import { historyTablesOf } from './unaccounted-objects';
 import { versionOrder } from './version-order';
 import { expectedSchemaAt } from './expected-schema';

@@ -6,7 +6,7 @@ import { assertSameApplication, readDatabaseState, type DatabaseState } from './
 import { WardenError } from './errors';
 import { withDatabase, type Connection } from './open-database';
 import { migrationFor } from './schema-folder';
-import { driftOf } from './status';
+import { driftOf } from './drift';
 import { versionOrder } from './version-order';
 
 // Adoption of a database created by another tool (by hand, or by the chat service that

@@ -1,11 +1,10 @@
-import type { AppliedVersion, ChecksumMismatch, LegacyVersion, PlanBlocker } from '../../shared/types';
+import type { AppliedVersion, ChecksumMismatch, LegacyVersion, PlanBlocker, Problem } from '../../shared/types';
 import { currentVersionOf, readAppliedVersions, readEvents, tableExists } from './bookkeeping';
 import { readAppVersion } from './service-history';
 import { WardenError } from './errors';
 import { userTableNames } from './introspect';
 import type { Connection } from './open-database';
 import type { Migration, SchemaDefinition } from './schema-folder';
-import type { ServiceDatabase } from './adopt';
 import { listDifferences } from './compare-schemas';
 import { versionOrder } from './version-order';
 
@@ -175,4 +174,21 @@ export function assertWritable(state: DatabaseState, schema: SchemaDefinition, p
   assertSameApplication(state, schema, path);
   const blockers = writeBlockers(state, schema, path);
   if (blockers.length) throw blockerError(blockers[0], blockers);
+}
+
+/** What the service's own history says about an unversioned database, and how its schema differs from that version. */
+export interface ServiceDatabase {
+  legacy: LegacyVersion;
+  /** Differences from the version the service's history names. */
+  differences: Problem[];
+  /** The version init and migrate adopt it as by themselves (null: they refuse it). */
+  adoptAs: string | null;
+}
+
+/**
+ * Whether init and migrate adopt this database by themselves (see adopt.ts): unversioned, and its
+ * schema is exactly the version the service's own table records.
+ */
+export function isAdoptable(state: DatabaseState, problems: Problem[]): boolean {
+  return state.applied.length === 0 && !state.fresh && Boolean(state.legacy?.version) && problems.length === 0;
 }

@@ -1,6 +1,7 @@
 import semver from 'semver';
 import type { Connection } from './open-database';
-import type { MarkOwner, SchemaDefinition } from './schema-folder';
+import type { MarkOwner } from './footprint';
+import type { SchemaDefinition } from './schema-folder';
 import type { VersionNames } from './version-order';
 
 // PRAGMA user_version and application_id live in the file's header, where many apps keep their own

@@ -1,5 +1,5 @@
 import type { Connection } from './open-database';
-import type { SchemaDefinition } from './schema-folder';
+import type { Footprint } from './footprint';
 import { canonicalExpression, checksAsWritten, closingParen, extractChecks, normalizeTokens, splitAtCommas, stripRedundantParens, tokenize, type Token } from './sql-text';
 import { foreignKeyKey, parseTableDefinition, type TableDefinition } from './table-definition';
 
@@ -71,7 +71,7 @@ export interface SchemaSnapshot {
 }
 
 /** Tables Schema Warden keeps for itself (their names are the schema's footprint); never part of a schema's comparison. */
-export function toolTablesOf(schema: Pick<SchemaDefinition, 'footprint'>): Set<string> {
+export function toolTablesOf(schema: { footprint: Footprint }): Set<string> {
   return new Set([schema.footprint.versionsTable.toLowerCase(), schema.footprint.eventsTable.toLowerCase()]);
 }
 
@@ -301,7 +301,7 @@ export function snapshotSchema(db: Connection, ignoreTables: ReadonlySet<string>
 }
 
 /** Names of the tables in the main database other than SQLite's and Schema Warden's own. */
-export function userTableNames(db: Connection, schema: Pick<SchemaDefinition, 'footprint'>): string[] {
+export function userTableNames(db: Connection, schema: { footprint: Footprint }): string[] {
   const rows = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'").all() as { name: string }[];
   const tool = toolTablesOf(schema);
   return rows.map((r) => r.name).filter((name) => !tool.has(name.toLowerCase()));

@@ -2,7 +2,7 @@ import type { OrphanedRows, RowsInBackup } from '../../shared/types';
 import type { EngineContext } from './context';
 import { listBackups } from './list-backups';
 import { openDatabase, type Connection } from './open-database';
-import { foreignKeyViolations } from './write-transaction';
+import { foreignKeyViolations } from './foreign-keys';
 
 // Where rows went when a table was dropped or emptied: the children left pointing at nothing, and
 // the verified backups that still hold the table's rows.

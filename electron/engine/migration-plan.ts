@@ -2,8 +2,8 @@ import type { MigrationPlan, PlanBlocker, PlanStep, PlannedDataChange, Problem }
 import { runScript } from './apply-migrations';
 import type { EngineContext } from './context';
 import { databaseStamp, planChecksum } from './database-stamp';
-import { serviceDatabaseOf, type ServiceDatabase } from './adopt';
-import { assertSameApplication, blockerError, readDatabaseState, writeBlockers, type DatabaseState } from './database-state';
+import { serviceDatabaseOf } from './adopt';
+import { assertSameApplication, blockerError, readDatabaseState, writeBlockers, type DatabaseState, type ServiceDatabase } from './database-state';
 import { WardenError } from './errors';
 import { expectedSchemaAt } from './expected-schema';
 import { lintMigration } from './lint-migration';
@@ -13,7 +13,7 @@ import { replicateSchema } from './schema-replica';
 import { migrationFor, pendingMigrations, type Migration } from './schema-folder';
 import { coverageOf } from './service-statements';
 import { outsideDatabaseBlockers } from './statements-outside-database';
-import { driftOf } from './status';
+import { driftOf } from './drift';
 import { untrustedObjectsBlocker } from './unaccounted-objects';
 import { versionOrder } from './version-order';
 

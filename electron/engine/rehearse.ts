@@ -10,7 +10,7 @@ import { userTableNames } from './introspect';
 import { assertRunnable, planOn } from './migration-plan';
 import { openDatabase, type Connection } from './open-database';
 import { runServiceStatements } from './run-service-statements';
-import { driftOf } from './status';
+import { driftOf } from './drift';
 import { integrityOf } from './integrity';
 import type { SchemaDefinition } from './schema-folder';
 import { versionOrder } from './version-order';

@@ -14,7 +14,7 @@ import { preserveCopy } from './preserve-copy';
 import { rebuildIndexes, reclaimUnusedPages, tableDamageOptions } from './rebuild-indexes';
 import { openDatabase, type Connection } from './open-database';
 import { replicateSchema } from './schema-replica';
-import { driftOf } from './status';
+import { driftOf } from './drift';
 import { inWriteTransaction } from './write-transaction';
 
 // Repair recreates what is missing — tables, indexes, views, triggers — exactly as the expected

@@ -17,8 +17,8 @@ import { openPageSource, type PageSource } from './sqlite-file/page-source';
 import { toolTablesOf } from './introspect';
 import { trustedBackupPath } from './recover-rows';
 import { copyRowsFromBackup, tablesThatLostRows } from './salvage/rows-from-backup';
-import { driftOf } from './status';
-import { foreignKeyViolations } from './write-transaction';
+import { driftOf } from './drift';
+import { foreignKeyViolations } from './foreign-keys';
 import { fileModeFor } from './private-files';
 
 // The way out when a file is corrupt beyond repair: every row on every readable page goes into a

@@ -9,6 +9,7 @@ import { WardenError } from './errors';
 import { readMigrationFiles, type MigrationFormat } from './migration-files';
 import { readServiceStatements, type ServiceStatementList } from './service-statements';
 import { versionOrder, type VersionNames } from './version-order';
+import { DEFAULT_FOOTPRINT, type Footprint } from './footprint';
 
 export interface Migration {
   version: string;
@@ -48,24 +49,6 @@ export interface DataChangeDeclaration {
   filters: RowFilter[];
 }
 
-/**
- * Who writes a header mark (user_version, application_id): 'tool' stamps it at every version
- * (user_version mirrors the version); 'app' owns it and the tool never writes it; 'unclaimed' (the
- * default) lets the tool write it only in a database it creates, or while it still holds the value
- * the tool wrote, so a value anyone else set is never changed.
- */
-export type MarkOwner = 'tool' | 'app' | 'unclaimed';
-
-/** What the tool leaves in an app's database: its history tables' names and which header marks it may write. */
-export interface Footprint {
-  /** The table of applied versions (default schema_version). */
-  versionsTable: string;
-  /** The append-only table of lifecycle events (default schema_events). */
-  eventsTable: string;
-  userVersion: MarkOwner;
-  applicationId: MarkOwner;
-}
-
 export interface SchemaDefinition {
   dir: string;
   name: string;
@@ -91,7 +74,6 @@ export interface SchemaDefinition {
 }
 
 /** Today's names, and header marks the tool writes only where nobody else did. */
-export const DEFAULT_FOOTPRINT: Footprint = { versionsTable: 'schema_version', eventsTable: 'schema_events', userVersion: 'unclaimed', applicationId: 'unclaimed' };
 
 interface MigrationSource {
   dir: string;

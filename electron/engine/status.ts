@@ -3,25 +3,15 @@ import { backupProblems } from './backup-recency';
 import { nowIso } from './actor';
 import type { EngineContext } from './context';
 import { databaseStamp } from './database-stamp';
-import { compareSchemas } from './compare-schemas';
-import { appRecords, assertSameApplication, readDatabaseState, type DatabaseState } from './database-state';
+import { driftOf } from './drift';
+import { appRecords, assertSameApplication, isAdoptable, readDatabaseState, type DatabaseState } from './database-state';
 import { WardenError } from './errors';
-import { expectedSchemaAt } from './expected-schema';
 import { integrityOf, integrityProblems } from './integrity';
-import { snapshotSchema } from './introspect';
 import { statDatabasePath, withDatabase, type Connection } from './open-database';
 import { pendingMigrations } from './schema-folder';
-import { historyTablesOf, unaccountedObjects } from './unaccounted-objects';
 
 function sqliteVersion(db: Connection): string {
   return (db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
-}
-
-/** Drift between the live schema and the expected schema at the version the database is (or claims to be) at. */
-export function driftOf(db: Connection, ctx: EngineContext, version: string): Problem[] {
-  // Objects on the history tables are left out of the comparison but never out of the report.
-  const unaccounted = unaccountedObjects(db, ctx.schema);
-  return [...unaccounted, ...compareSchemas(expectedSchemaAt(ctx.schema, version), snapshotSchema(db, historyTablesOf(ctx.schema)))];
 }
 
 function plural(n: number, word: string): string {
@@ -33,13 +23,6 @@ interface Judgement {
   reason: string;
 }
 
-/**
- * Whether init and migrate adopt this database by themselves (see adopt.ts): unversioned, and its
- * schema is exactly the version the service's own table records.
- */
-export function isAdoptable(state: DatabaseState, problems: Problem[]): boolean {
-  return state.applied.length === 0 && !state.fresh && Boolean(state.legacy?.version) && problems.length === 0;
-}
 
 function unversioned(state: DatabaseState, problems: Problem[], pending: string[]): Judgement {
   const legacy = state.legacy;

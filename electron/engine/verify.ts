@@ -6,7 +6,7 @@ import { integrityOf, integrityProblems, type IntegrityLevel } from './integrity
 import { userTableNames } from './introspect';
 import { withDatabase, type Connection } from './open-database';
 import { assessDatabase, judge } from './status';
-import { foreignKeyViolations } from './write-transaction';
+import { foreignKeyViolations } from './foreign-keys';
 
 /** Foreign-key check table by table, so it reports progress and can stop between tables. */
 function checkForeignKeys(db: Connection, ctx: EngineContext): ForeignKeyViolation[] {

@@ -1,5 +1,4 @@
 import semver from 'semver';
-import type { SchemaDefinition } from './schema-folder';
 
 // How a schema names its versions (schema.json `versionNames`): semantic versions, compared as
 // such (1.10.0 after 1.9.0), or ordered numbers — the timestamps and counters other migration
@@ -53,6 +52,6 @@ export function compareVersionNames(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-export function versionOrder(schema: Pick<SchemaDefinition, 'versionNames'>): VersionOrder {
+export function versionOrder(schema: { versionNames: VersionNames }): VersionOrder {
   return schema.versionNames === 'ordered' ? NUMBERS : SEMVER;
 }

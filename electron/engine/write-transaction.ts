@@ -1,17 +1,8 @@
 import type { ForeignKeyViolation } from '../../shared/types';
 import { WardenError } from './errors';
 import { tablesToCheck, type TouchedTables } from './foreign-key-scope';
+import { foreignKeyViolations } from './foreign-keys';
 import type { Connection } from './open-database';
-
-export function foreignKeyViolations(db: Connection, table?: string): ForeignKeyViolation[] {
-  const rows = (table ? db.prepare('SELECT * FROM pragma_foreign_key_check(?)').all(table) : db.prepare('SELECT * FROM pragma_foreign_key_check').all()) as {
-    table: string;
-    rowid: number | null;
-    parent: string;
-    fkid: number;
-  }[];
-  return rows.map((r) => ({ table: r.table, rowid: r.rowid, parent: r.parent, constraintIndex: r.fkid }));
-}
 
 interface ChangeCounters {
   rows: number;

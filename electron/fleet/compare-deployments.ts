@@ -2,7 +2,7 @@ import type { SchemaComparison, SchemaDifference } from '../../shared/fleet-type
 import type { Problem, SchemaObjectsReport } from '../../shared/types';
 import { compareSchemas } from '../engine/compare-schemas';
 import { snapshotSchema, toolTablesOf } from '../engine/introspect';
-import { DEFAULT_FOOTPRINT } from '../engine/schema-folder';
+import { DEFAULT_FOOTPRINT } from '../engine/footprint';
 import { connectTo, type ClientOptions } from './deployment-client';
 import type { Deployment } from './fleet-file';
 import { replaySchema } from './replay-schema';
