@@ -305,7 +305,7 @@ describe("tables of another tool under Schema Warden's names", () => {
       const err = await failure(operation, contextFor(path));
       expect(err, `${operation}: ${String(err)}`).toBeInstanceOf(WardenError);
       expect(err.code, `${operation}: ${err.message}`).toBe('SCHEMA_DRIFT');
-      expect(err.message).toMatch(/schema_version or schema_events table was made by another tool/);
+      expect(err.message).toMatch(/its versions or events table was made by another tool/);
       expect(err.message).toContain(path);
     }
     expect(sha256File(path)).toBe(before);
@@ -552,9 +552,9 @@ describe('hostile schema folders', () => {
     // Before, it was skipped in silence: a migration that would never run.
     ['a migration with an upper-case extension', (d) => writeFileSync(join(d, 'migrations/1.3.0__tags.SQL'), 'CREATE TABLE tags (t TEXT);'), /"1\.3\.0__tags\.SQL" is not <version>__<name>\.sql/],
     // Before, these two surfaced as internal errors (ENOENT, EISDIR).
-    ['a migration that is a link to nothing', (d) => symlinkSync(join(d, 'nowhere.sql'), join(d, 'migrations/1.3.0__gone.sql')), /migrations\/1\.3\.0__gone\.sql cannot be read \(ENOENT\)/],
-    ['a migration that is a folder', (d) => mkdirSync(join(d, 'migrations/1.3.0__folder.sql')), /migrations\/1\.3\.0__folder\.sql cannot be read \(EISDIR\)/],
-    ['a version with a leading zero (1.2.0 in disguise)', (d) => writeFileSync(join(d, 'migrations/01.2.0__again.sql'), 'SELECT 1;'), /"01\.2\.0__again\.sql" is not <version>__<name>\.sql/],
+    ['a migration that is a link to nothing', (d) => symlinkSync(join(d, 'nowhere.sql'), join(d, 'migrations/1.3.0__gone.sql')), /migrations is not valid: 1\.3\.0__gone\.sql cannot be read \(ENOENT\)/],
+    ['a migration that is a folder', (d) => mkdirSync(join(d, 'migrations/1.3.0__folder.sql')), /migrations is not valid: 1\.3\.0__folder\.sql cannot be read \(EISDIR\)/],
+    ['a version with a leading zero (1.2.0 in disguise)', (d) => writeFileSync(join(d, 'migrations/01.2.0__again.sql'), 'SELECT 1;'), /"01\.2\.0__again\.sql" does not start with a version/],
   ];
   for (const { sql, says } of OUTSIDE_STATEMENTS) {
     it(`a migration reaching outside its database (${sql('<dir>').split('\n')[0]}) → SCHEMA_INVALID naming file and line; nothing written anywhere`, async () => {
