@@ -8,7 +8,7 @@ import { initialize } from './initialize';
 import { status } from './status';
 import { runCli } from './test-support/cli';
 import { contextFor, seedFiles, sha256File, tempDir } from './test-support/fixtures';
-import { damageMiddlePages } from './test-support/damage';
+import { damageMiddlePages, overwritePage } from './test-support/damage';
 
 describe('status sees a damaged file', () => {
   it('20 pages overwritten in the middle: status unhealthy with the failed quick_check and when it ran, exit 2, health unhealthy, the file unchanged', async () => {
@@ -50,5 +50,20 @@ describe('status sees a damaged file', () => {
     const report = status(contextFor(dbPath));
     expect(report).toMatchObject({ status: 'unhealthy', integrity: { ok: false } });
     expect(runCli(['status', '--db', dbPath]).code).toBe(2);
+  });
+
+  it('the events table damaged: still unhealthy, and the version the intact versions table records is shown (fleet verify and the console read it)', async () => {
+    const dbPath = join(tempDir(), 'db.sqlite');
+    await initialize(contextFor(dbPath));
+    const root = Number(spawnSync('sqlite3', [dbPath, "SELECT rootpage FROM sqlite_master WHERE name = 'schema_events'"], { encoding: 'utf8' }).stdout);
+    overwritePage(dbPath, root);
+    // The referee: the sqlite3 shell still reads the version, and fails on the events.
+    expect(spawnSync('sqlite3', [dbPath, 'SELECT max(version) FROM schema_version'], { encoding: 'utf8' }).stdout.trim()).toBe('1.2.0');
+    expect(spawnSync('sqlite3', [dbPath, 'SELECT count(*) FROM schema_events'], { encoding: 'utf8' }).status).not.toBe(0);
+    const report = status(contextFor(dbPath));
+    expect(report).toMatchObject({ status: 'unhealthy', version: '1.2.0', pending: [], integrity: { ok: false } });
+    // A file whose every page is unreadable says no version, and no migration as pending.
+    truncateSync(dbPath, 4096 * 2);
+    expect(status(contextFor(dbPath))).toMatchObject({ status: 'unhealthy', version: null, pending: [] });
   });
 });

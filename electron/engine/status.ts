@@ -2,6 +2,7 @@ import type { CheckedIntegrity, HealthStatus, OrphanedRows, Problem, StatusRepor
 import { backupProblems } from './backup-recency';
 import { nowIso } from './actor';
 import type { EngineContext } from './context';
+import { currentVersionOf, readAppliedVersions } from './bookkeeping';
 import { databaseStamp } from './database-stamp';
 import { driftOf } from './drift';
 import { appRecords, assertSameApplication, isAdoptable, readDatabaseState, type DatabaseState } from './database-state';
@@ -131,12 +132,22 @@ function orphanProblems(ctx: EngineContext, orphans: OrphanedRows[]): Problem[] 
   }));
 }
 
+/** The version the versions table records, where its own pages can still be read: damage elsewhere (the events table, say) does not hide it. */
+function versionStillReadable(ctx: EngineContext): string | null {
+  try {
+    return withDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs }, (db) => currentVersionOf(readAppliedVersions(db, ctx.schema)));
+  } catch {
+    return null; // that table's pages are damaged too, or the schema cannot be read at all
+  }
+}
+
 /** A file too damaged to read its schema: unhealthy, with what SQLite said, rather than an error. */
 function damagedStatus(ctx: EngineContext, sizeBytes: number, integrity: CheckedIntegrity, reason: string): StatusReport {
   const problems = integrityProblems(integrity, []);
+  const version = versionStillReadable(ctx);
   return {
     path: ctx.dbPath, schema: ctx.schema.name, exists: true, status: 'unhealthy', reason,
-    version: null, latest: ctx.schema.latest, pending: [],
+    version, latest: ctx.schema.latest, pending: version === null ? [] : pendingMigrations(ctx.schema, version, ctx.schema.latest).map((m) => m.version),
     sizeBytes, journalMode: null, sqliteVersion: '', applicationId: null, legacy: null, adoptable: false, checksumMismatches: [], problems,
     integrity, checkedAt: integrity.checkedAt,
   };
