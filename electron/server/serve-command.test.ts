@@ -1,29 +1,13 @@
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT, tempDir } from '../engine/test-support/fixtures';
 import { callApi, request } from './test-support/http-client';
+import { CLI, serve } from './test-support/serve-process';
 
 // `warden serve` as a user runs it: the real CLI in its own process.
-
-const CLI = join(REPO_ROOT, 'electron/cli/main.ts');
-
-function serve(args: string[], env: Record<string, string> = {}): { child: ChildProcess; stdout: () => string; stderr: () => string; ready: Promise<string> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env } });
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
-  const ready = new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      if (out.includes('Press Ctrl-C to stop.')) resolve(out);
-    });
-    child.on('exit', (code) => reject(new Error(`warden serve exited with ${code}: ${err}`)));
-  });
-  return { child, stdout: () => out, stderr: () => err, ready };
-}
 
 const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
 

@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SchemaCatalog } from '../api/schema-catalog';
@@ -6,26 +6,10 @@ import { notesSchema } from '../engine/test-support/app-schema';
 import { REPO_ROOT, SHIPPED_SCHEMA_DIR, sqlite3, tempDir } from '../engine/test-support/fixtures';
 import { servedDatabase } from './serve-command';
 import { callApi } from './test-support/http-client';
+import { CLI, serve } from './test-support/serve-process';
 
 // `warden serve --db PATH:SCHEMA_DIR`: databases of different schemas served side by side, each
 // under its own folder, by the real CLI in its own process.
-
-const CLI = join(REPO_ROOT, 'electron/cli/main.ts');
-
-function serve(args: string[], env: Record<string, string> = {}): { child: ChildProcess; ready: Promise<string> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env } });
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
-  const ready = new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      if (out.includes('Press Ctrl-C to stop.')) resolve(out);
-    });
-    child.on('exit', (code) => reject(new Error(`warden serve exited with ${code}: ${err}`)));
-  });
-  return { child, ready };
-}
 
 describe('--db PATH:SCHEMA_DIR', () => {
   it('is split at the last colon, except after a drive letter', () => {
