@@ -1,11 +1,8 @@
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import semver from 'semver';
 import { backup } from '../electron/engine/backup';
-import { copyDatabase } from '../electron/engine/copy-database';
 import { initialize } from '../electron/engine/initialize';
 import { migrate } from '../electron/engine/migrate';
-import { openDatabase } from '../electron/engine/open-database';
 import { runQuery } from '../electron/engine/query';
 import { browseRows, rowChildren } from '../electron/engine/rows';
 import { loadSchema } from '../electron/engine/schema-folder';
@@ -15,8 +12,7 @@ import type { EngineContext } from '../electron/engine/context';
 // One engine call in a process of its own, as a Node service calls the engine at start-up:
 // `node engine-task.mjs <task> <db> <schema-dir> [backup-dir]`, the task one of init, migrate,
 // verify-quick, verify-full, backup (no check: copy, SHA-256, manifest), backup-quick (the
-// default: + quick_check of the copy), backup-copy (the online copy alone, paced as the
-// backup paces it), or the Data view's reads: browse-deep, browse-middle, browse-filtered, row-children,
+// default: + quick_check of the snapshot while it is copied), or the Data view's reads: browse-deep, browse-middle, browse-filtered, row-children,
 // query-sorted, query-aggregate. The bare-* tasks do the same SQLite work through better-sqlite3 with nothing
 // of ours around it, so the engine's own overhead can be read with the same SQLite version on
 // both sides. Prints {"ms": time of the call alone, "cpuMs", "outcome"}; the parent reads peak
@@ -41,15 +37,6 @@ async function call(): Promise<string> {
     case 'backup-quick': {
       const info = await backup(ctx, { verify: task === 'backup-quick' });
       return `bytes=${info.bytes} verified=${info.verified?.ok ?? null}`;
-    }
-    case 'backup-copy': {
-      // What backup() does before its check and fingerprint, alone: the same connection settings.
-      const source = openDatabase(dbPath, { mode: 'read', singlePass: true });
-      try {
-        return `pages=${await copyDatabase(ctx, source, join(backupDir, 'copy.sqlite'), 'backup', 'The copy')}`;
-      } finally {
-        source.close();
-      }
     }
     case 'bare-quick':
     case 'bare-full': {

@@ -74,7 +74,7 @@ describe('backup', () => {
     expect(writer.exitCode).toBeNull(); // the service was never stopped
   });
 
-  it.each(['copying pages', 'computing SHA-256'])('cancelled while %s, leaves no file behind', async (phase) => {
+  it.each(['copying pages', 'quick_check while copying'])('cancelled while %s, leaves no file behind', async (phase) => {
     const controller = new AbortController();
     const phases: string[] = [];
     const ctx = await databaseWithFiles(3_000, {
@@ -113,14 +113,15 @@ describe('backup', () => {
     expect(sha256File(info.path)).toBe(info.sha256);
   });
 
-  it('reports progress in pages while copying and in bytes while fingerprinting', async () => {
+  it('reports progress in pages while copying, and says when it checks what it copies', async () => {
     const progress: Progress[] = [];
     const ctx = await databaseWithFiles(2_000, { onProgress: (p: Progress) => progress.push(p) });
     const info = await backup(ctx);
     const copying = progress.filter((p) => p.phase === 'copying pages');
-    expect(copying.at(-1)).toMatchObject({ operation: 'backup', done: copying.at(-1)!.total });
-    expect(copying.at(-1)!.total).toBe(statSync(ctx.dbPath).size / 4096);
-    expect(progress.filter((p) => p.phase === 'computing SHA-256').at(-1)).toMatchObject({ done: info.bytes, total: info.bytes });
+    expect(copying.at(-1)).toMatchObject({ operation: 'backup', done: copying.at(-1)!.total, unit: 'pages' });
+    expect(copying.at(-1)!.total * 4096).toBe(statSync(ctx.dbPath).size);
+    expect(copying.at(-1)!.total * 4096).toBe(info.bytes);
+    expect(progress.map((p) => p.phase)).toContain('quick_check while copying');
   });
 
   it('can skip the check; such a backup is listed as not verified', async () => {

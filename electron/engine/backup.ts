@@ -5,13 +5,15 @@ import { nowIso } from './actor';
 import { backupBaseName, backupFolderOf, prepareBackupFolder, removeAbandonedCopies, removeDatabaseFiles, stagingPathIn, syncFolder } from './backup-folder';
 import { claimWithManifest, type BackupManifest } from './backup-manifest';
 import { createPrivateFile } from './private-files';
-import { checkDatabaseFile, type DatabaseFileCheck } from './check-database-file';
+import { checkDatabaseFile, checkOpenDatabase, type DatabaseFileCheck } from './check-database-file';
 import { log, type EngineContext } from './context';
-import { copyDatabase } from './copy-database';
+import { copyDatabase, explainCopyError } from './copy-database';
 import { assertApplicationId } from './database-state';
-import { WardenError, explainSqliteError } from './errors';
+import { WardenError, explainFileError, explainSqliteError } from './errors';
 import { startSha256 } from './file-sha256';
-import { openDatabase, withDatabase } from './open-database';
+import { openDatabase, withDatabase, type Connection } from './open-database';
+import type { IntegrityLevel } from './integrity';
+import { pinSnapshot, startSnapshotCopy, type PinnedSnapshot } from './snapshot-copy';
 import { backupEvent } from './bookkeeping';
 import { recordLifecycleEvent } from './record-lifecycle-event';
 import { assertNothingActsOnHistory } from './unaccounted-objects';
@@ -33,26 +35,77 @@ export interface BackupOptions {
   spare?: string[];
 }
 
-interface Copied {
+/** What a backup took: the copy's digest, and the check of what it copied. */
+interface Taken {
+  sha256: string;
+  bytes: number;
   sqliteVersion: string;
-  pages: number;
+  check: DatabaseFileCheck;
 }
 
-/** Copies the database into `staged` with the online backup API. */
-async function copyInto(ctx: EngineContext, staged: string): Promise<Copied> {
-  const source = openDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs, singlePass: true });
+const sqliteVersionOf = (db: Connection) => (db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
+
+function assertSomethingToCopy(ctx: EngineContext, source: Connection): void {
+  assertApplicationId(source.pragma('application_id', { simple: true }) as number, ctx.schema, ctx.dbPath);
+  if (source.pragma('page_count', { simple: true }) === 0) {
+    throw new WardenError('NOT_INITIALIZED', `${ctx.dbPath} is empty: there is nothing to back up.`, `Initialize it first: warden init --db ${ctx.dbPath}`);
+  }
+}
+
+/**
+ * One pass (snapshot-copy.ts): a worker copies and hashes the pinned snapshot while this thread
+ * checks the same snapshot through the connection that pins it; the copy is never read back.
+ */
+async function takeInOnePass(ctx: EngineContext, pinned: PinnedSnapshot, staged: string, level: IntegrityLevel | null, options: BackupOptions): Promise<Taken> {
+  const what = `The backup of ${ctx.dbPath}`;
   try {
-    assertApplicationId(source.pragma('application_id', { simple: true }) as number, ctx.schema, ctx.dbPath);
-    if (source.pragma('page_count', { simple: true }) === 0) {
-      throw new WardenError('NOT_INITIALIZED', `${ctx.dbPath} is empty: there is nothing to back up.`, `Initialize it first: warden init --db ${ctx.dbPath}`);
+    assertSomethingToCopy(ctx, pinned.db);
+    const copy = startSnapshotCopy(ctx, pinned, staged, what);
+    let check: DatabaseFileCheck;
+    try {
+      if (level) ctx.onProgress?.({ operation: 'backup', phase: 'quick_check while copying', done: 0, total: pinned.pages.pageCount, unit: 'pages', pageSize: pinned.pages.pageSize });
+      check = checkOpenDatabase(pinned.db, ctx.dbPath, ctx.schema, level);
+      if (check.integrity && !check.integrity.ok && !options.keepIfDamaged) refuseDamagedCopy(ctx, check);
+    } catch (err) {
+      await copy.stop();
+      throw err;
     }
-    const pages = await copyDatabase(ctx, source, staged, 'backup', `The backup of ${ctx.dbPath}`);
-    return { sqliteVersion: (source.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v, pages };
+    const digest = await copy.done.catch(async (err: unknown) => {
+      await copy.stop(); // before the files it reads are closed
+      throw explainFileError(explainCopyError(err, staged, pinned.pages.pageCount * pinned.pages.pageSize), staged);
+    });
+    return { ...digest, sqliteVersion: sqliteVersionOf(pinned.db), check };
+  } catch (err) {
+    throw explainSqliteError(err, ctx.dbPath);
+  } finally {
+    pinned.release();
+  }
+}
+
+/**
+ * Where the snapshot cannot be pinned (a WAL database this process may not write to): SQLite's
+ * backup API copies it, and the copy is then checked and hashed.
+ */
+async function takeWithBackupApi(ctx: EngineContext, staged: string, level: IntegrityLevel | null, options: BackupOptions): Promise<Taken> {
+  const source = openDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs, singlePass: true });
+  let copied: { pages: number; sqliteVersion: string };
+  try {
+    assertSomethingToCopy(ctx, source);
+    copied = { pages: await copyDatabase(ctx, source, staged, 'backup', `The backup of ${ctx.dbPath}`), sqliteVersion: sqliteVersionOf(source) };
   } catch (err) {
     throw explainSqliteError(err, ctx.dbPath);
   } finally {
     source.close();
   }
+  makeSelfContained(staged);
+  const fingerprinting = startSha256(ctx, staged, 'backup', `The backup of ${ctx.dbPath}`);
+  if (level) ctx.onProgress?.({ operation: 'backup', phase: 'quick_check of the copy', done: copied.pages, total: copied.pages });
+  const check = checkDatabaseFile(staged, ctx.schema, level);
+  if (check.integrity && !check.integrity.ok && !options.keepIfDamaged) {
+    await fingerprinting.stop();
+    refuseDamagedCopy(ctx, check);
+  }
+  return { ...(await fingerprinting.done), sqliteVersion: copied.sqliteVersion, check };
 }
 
 /**
@@ -108,10 +161,10 @@ function recordBackup(ctx: EngineContext, info: BackupInfo): void {
 }
 
 /**
- * Takes a backup of the database: an online copy through SQLite's backup API (what is still in
- * the -wal file included; the service may keep writing), made self-contained, checked with
- * quick_check, fingerprinted, and only then given its name in the backup folder with a manifest
- * beside it. A cancelled or failed backup leaves no file. The backup is recorded in the
+ * Takes a backup of the database: an online copy of one pinned snapshot (what is still in the
+ * -wal file included; the service may keep writing), self-contained, fingerprinted as it is
+ * written while quick_check checks the same snapshot, and only then given its name in the backup
+ * folder with a manifest beside it. A cancelled or failed backup leaves no file. The backup is recorded in the
  * database's own schema_events after the copy (so the backup is exactly what was verified),
  * then the retention policy is applied.
  */
@@ -130,24 +183,16 @@ export async function backup(ctx: EngineContext, options: BackupOptions = {}): P
   let info: BackupInfo;
   try {
     createPrivateFile(staged, ctx.dbPath);
-    const copied = await copyInto(ctx, staged);
-    makeSelfContained(staged);
-    const fingerprinting = startSha256(ctx, staged, 'backup', `The backup of ${ctx.dbPath}`);
     const level = options.verify === false ? null : 'quick';
-    if (level) ctx.onProgress?.({ operation: 'backup', phase: 'quick_check of the copy', done: copied.pages, total: copied.pages });
-    const check = checkDatabaseFile(staged, ctx.schema, level);
-    if (check.integrity && !check.integrity.ok && !options.keepIfDamaged) {
-      await fingerprinting.stop();
-      refuseDamagedCopy(ctx, check);
-    }
-    const { sha256, bytes } = await fingerprinting.done;
+    const pinned = pinSnapshot(ctx);
+    const { check, ...taken } = pinned ? await takeInOnePass(ctx, pinned, staged, level, options) : await takeWithBackupApi(ctx, staged, level, options);
     info = publish(folder, staged, {
-      sha256,
-      bytes,
+      sha256: taken.sha256,
+      bytes: taken.bytes,
       sourcePath: resolve(ctx.dbPath),
       applicationId: check.applicationId,
       version: check.version,
-      sqliteVersion: copied.sqliteVersion,
+      sqliteVersion: taken.sqliteVersion,
       reason,
       createdAt,
       durationMs: Math.round(performance.now() - started),

@@ -66,9 +66,10 @@ export function stepPacer(ctx: EngineContext, operation: Operation, what: string
 /** MB, for a person. */
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
+/** A full disk under a copy (SQLite's SQLITE_FULL, or ENOSPC from a copy written by hand), said with what it needs. */
 export function explainCopyError(err: unknown, destPath: string, neededBytes: number): unknown {
   const code = (err as { code?: unknown }).code;
-  if (typeof code === 'string' && code.startsWith('SQLITE_FULL')) {
+  if (typeof code === 'string' && (code.startsWith('SQLITE_FULL') || code === 'ENOSPC')) {
     const folder = dirname(destPath);
     const free = statfsSync(folder, { bigint: false });
     return new WardenError(
