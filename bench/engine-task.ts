@@ -30,7 +30,7 @@ async function call(): Promise<string> {
       return (await migrate(ctx, { backup: false })).to;
     case 'verify-quick':
     case 'verify-full': {
-      const report = verify(ctx, task === 'verify-quick' ? 'quick' : 'full');
+      const report = await verify(ctx, task === 'verify-quick' ? 'quick' : 'full');
       return `${report.status} integrity=${report.integrity.ok} fk=${report.foreignKeyViolations.length}`;
     }
     case 'backup':

@@ -324,8 +324,8 @@ export function buildProgram(): Command {
   withCommonOptions(program.command('verify').description('compare the live schema with the expected one and run SQLite integrity checks'))
     .option('--full', 'integrity_check and foreign_key_check instead of quick_check')
     .action((o: CommonOptions & { full?: boolean }) =>
-      run(o, (ctx) => {
-        const report = verify(ctx, o.full ? 'full' : 'quick');
+      run(o, async (ctx) => {
+        const report = await verify(ctx, o.full ? 'full' : 'quick');
         return { document: report, render: renderVerify, exitCode: exitCodeFor(report.status) };
       }),
     );

@@ -29,7 +29,7 @@ describe('renderVerify shows each differing definition once, the changed part ma
     const dbPath = join(tempDir(), 'db.sqlite');
     await initialize(contextFor(dbPath));
     sqlite3(dbPath, 'DROP INDEX idx_session_associations_file; CREATE INDEX idx_session_associations_file ON session_file_associations (file_id, session_id);');
-    const text = renderVerify(verify(contextFor(dbPath)));
+    const text = renderVerify(await verify(contextFor(dbPath)));
     expect(text).toContain('  index idx_session_associations_file\n');
     expect(text).toMatch(/ {4}expected {2}… .*\(file_id \[--\] \)\n/);
     expect(text).toMatch(/ {4}found {5}… .*\(file_id \{\+, session_id\+\} \)/);

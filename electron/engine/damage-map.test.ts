@@ -36,7 +36,7 @@ describe('the damage map names each damaged page and the table or index it belon
     expect(shellCheck(dbPath)).toContain(`${page}`);
     const before = sha256File(dbPath);
 
-    const report = verify(contextFor(dbPath), 'full');
+    const report = await verify(contextFor(dbPath), 'full');
     expect(report.status).toBe('unhealthy');
     const entry = report.integrity.damage!.find((d) => d.page === page)!;
     expect(entry).toMatchObject({ object: 'file_metadata', objectType: 'table', table: 'file_metadata', foundBy: 'message' });
@@ -55,7 +55,7 @@ describe('the damage map names each damaged page and the table or index it belon
   it('an index leaf overwritten: the page is the index\'s (of its table), and only indexes are damaged', async () => {
     const dbPath = await seededDatabase();
     const page = damageLeafOf(dbPath, 'idx_conversation_files_hash', 2);
-    const report = verify(contextFor(dbPath), 'full');
+    const report = await verify(contextFor(dbPath), 'full');
     const damage = report.integrity.damage!;
     expect(damage.find((d) => d.page === page)).toMatchObject({ object: 'idx_conversation_files_hash', objectType: 'index', table: 'conversation_files' });
     expect(damage.find((d) => d.page === page)!.description).toContain(`Page ${page} of index idx_conversation_files_hash (of table conversation_files)`);

@@ -260,7 +260,7 @@ async function expectRepairNeverHurts(path: string, problems: Problem[]): Promis
   const missing = problems.filter((p) => p.change === 'missing').map(described);
   expect(recreated.map(described).every((r) => missing.includes(r))).toBe(true);
   expect(after.schema_events).toBe(rows.schema_events + 1);
-  const left = verify(contextFor(path)).problems.map(described);
+  const left = (await verify(contextFor(path))).problems.map(described);
   expect(left.filter((p) => recreated.map(described).includes(p))).toEqual([]);
 }
 
@@ -279,7 +279,7 @@ describe('drift against an independent referee: one change at a time to a 1.2.0 
     expect(sqlite3(path, 'PRAGMA integrity_check')).toBe('ok');
 
     const before = sha256File(path);
-    const report = verify(contextFor(path));
+    const report = await verify(contextFor(path));
     expect(sha256File(path)).toBe(before);
     const found = report.problems.map(described);
     expect({ verdict: report.status, count: found.length }, JSON.stringify(found)).toEqual({ verdict: c.verdict, count: c.problems.length });

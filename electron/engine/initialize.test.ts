@@ -86,7 +86,7 @@ describe('verification after initialize', () => {
     const dbPath = join(tempDir(), 'db.sqlite');
     await initialize(contextFor(dbPath));
     for (const level of ['quick', 'full'] as const) {
-      const report = verify(contextFor(dbPath), level);
+      const report = await verify(contextFor(dbPath), level);
       expect(report).toMatchObject({ status: 'healthy', problems: [], integrity: { ok: true, level } });
     }
   });
@@ -95,7 +95,7 @@ describe('verification after initialize', () => {
     const dbPath = join(tempDir(), 'db.sqlite');
     await initialize(contextFor(dbPath));
     sqlite3(dbPath, 'DROP TABLE file_cleanup_queue');
-    const report = verify(contextFor(dbPath));
+    const report = await verify(contextFor(dbPath));
     expect(report.status).toBe('unhealthy');
     expect(report.problems[0]).toMatchObject({ kind: 'table', name: 'file_cleanup_queue', change: 'missing', severity: 'error' });
     expect(report.reason).toContain('file_cleanup_queue');

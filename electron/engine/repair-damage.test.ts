@@ -68,7 +68,7 @@ describe('damage only in indexes is fixed in place by rebuilding them', () => {
     expect(copy).toMatchObject({ reason: 'preserved-damaged', damaged: true, preservedFor: 'pre-repair', verified: null });
     expect(sha256File(copy.path)).toBe(damagedBytes);
     await expect(restore(contextFor(dbPath), { backup: copy.name })).rejects.toMatchObject({ code: 'BACKUP_INVALID', message: expect.stringMatching(/preserved while it was damaged/) });
-    expect(verify(contextFor(dbPath), 'full').status).toBe('healthy');
+    expect((await verify(contextFor(dbPath), 'full')).status).toBe('healthy');
     const history = spawnSync('sqlite3', [dbPath, "SELECT detail FROM schema_events WHERE action = 'repair'"], { encoding: 'utf8' }).stdout;
     expect(history).toContain('idx_conversation_files_hash');
   });

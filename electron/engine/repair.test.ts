@@ -31,14 +31,14 @@ describe('repair recreates what is missing, leaving every other row as it was', 
     const before = digests(dbPath, others);
     sqlite3(dbPath, 'DROP TABLE file_metadata');
     const ctx = contextFor(dbPath);
-    const report = verify(ctx);
+    const report = await verify(ctx);
     expect(report.status).toBe('unhealthy');
     expect(names(report.problems.filter((p) => p.change === 'missing'))).toEqual(['table file_metadata', 'index idx_file_metadata_file_id']);
 
     const result = await repair(ctx);
     expect(result).toMatchObject({ path: dbPath, version: '1.2.0', refused: [], backup: { reason: 'pre-repair' } });
     expect(names(result.recreated)).toEqual(['table file_metadata', 'index idx_file_metadata_file_id']);
-    expect(verify(ctx, 'full')).toMatchObject({ status: 'healthy', problems: [] });
+    expect((await verify(ctx, 'full'))).toMatchObject({ status: 'healthy', problems: [] });
     expect(digests(dbPath, others)).toEqual(before);
     expect(tableCounts(dbPath).file_metadata).toBe(0);
     expect(sqlite3(dbPath, 'PRAGMA integrity_check')).toBe('ok');
@@ -55,9 +55,9 @@ describe('repair recreates what is missing, leaving every other row as it was', 
     const before = digests(dbPath, TABLES);
     sqlite3(dbPath, 'DROP INDEX idx_conversation_files_hash');
     const ctx = contextFor(dbPath);
-    expect(verify(ctx).problems).toEqual([expect.objectContaining({ kind: 'index', name: 'idx_conversation_files_hash', change: 'missing' })]);
+    expect((await verify(ctx)).problems).toEqual([expect.objectContaining({ kind: 'index', name: 'idx_conversation_files_hash', change: 'missing' })]);
     expect(names((await repair(ctx)).recreated)).toEqual(['index idx_conversation_files_hash']);
-    expect(verify(ctx).status).toBe('healthy');
+    expect((await verify(ctx)).status).toBe('healthy');
     expect(digests(dbPath, TABLES)).toEqual(before);
   });
 
@@ -66,7 +66,7 @@ describe('repair recreates what is missing, leaving every other row as it was', 
     const before = digests(dbPath, TABLES);
     sqlite3(dbPath, 'DROP TRIGGER trg_session_association_cleanup_schedule');
     const ctx = contextFor(dbPath);
-    expect(verify(ctx).problems).toEqual([expect.objectContaining({ kind: 'trigger', name: 'trg_session_association_cleanup_schedule', change: 'missing' })]);
+    expect((await verify(ctx)).problems).toEqual([expect.objectContaining({ kind: 'trigger', name: 'trg_session_association_cleanup_schedule', change: 'missing' })]);
     expect(names((await repair(ctx)).recreated)).toEqual(['trigger trg_session_association_cleanup_schedule']);
     expect(digests(dbPath, TABLES)).toEqual(before);
     sqlite3(dbPath, "INSERT INTO session_file_associations (session_id, file_id, message_id) VALUES ('s-new', 'file-1', 'm-new')");
@@ -187,7 +187,7 @@ describe('a dropped parent: recreated empty, its orphans reported, and where the
     expect(digests(dbPath, children)).toEqual(childrenBefore);
     expect(countRows(dbPath, 'conversation_files')).toBe(0);
     expect(sqlite3(dbPath, 'PRAGMA integrity_check')).toBe('ok');
-    expect(verify(ctx).problems).toEqual([]);
+    expect((await verify(ctx)).problems).toEqual([]);
     // The manual backup taken before the drop holds the 300 lost rows; the pre-repair one holds no such table.
     expect(Number(sqlite3(earlier.path, 'SELECT count(*) FROM conversation_files'))).toBe(300);
     expect(result.rowsInBackups).toEqual([{ table: 'conversation_files', backup: earlier.name, path: earlier.path, createdAt: earlier.createdAt, rows: 300 }]);
@@ -218,11 +218,11 @@ describe('a renamed table is renamed back, rows and all', () => {
     const before = digests(dbPath, TABLES);
     sqlite3(dbPath, 'ALTER TABLE conversation_files RENAME TO cf_old');
     const ctx = contextFor(dbPath);
-    const missingTable = verify(ctx).problems.find((p) => p.kind === 'table' && p.change === 'missing');
+    const missingTable = (await verify(ctx)).problems.find((p) => p.kind === 'table' && p.change === 'missing');
     expect(missingTable).toMatchObject({ name: 'conversation_files', foundAs: 'cf_old', hint: expect.stringContaining('ALTER TABLE "cf_old" RENAME TO "conversation_files"') });
 
     // The children's foreign keys, the indexes, triggers and views now name cf_old: each says the rename back fixes it.
-    const followOns = verify(ctx).problems.filter((p) => p.name !== 'conversation_files' && p.name !== 'cf_old');
+    const followOns = (await verify(ctx)).problems.filter((p) => p.name !== 'conversation_files' && p.name !== 'cf_old');
     expect(followOns.length).toBeGreaterThanOrEqual(16);
     expect(followOns.filter((p) => p.fixedByRenaming !== 'cf_old')).toEqual([]);
 
@@ -233,7 +233,7 @@ describe('a renamed table is renamed back, rows and all', () => {
     expect(digests(dbPath, TABLES)).toEqual(before);
     expect(sqlite3(dbPath, "SELECT count(*) FROM sqlite_master WHERE name = 'cf_old'")).toBe('0');
     expect(sqlite3(dbPath, 'SELECT count(*) FROM pragma_foreign_key_check')).toBe('0');
-    expect(verify(ctx, 'full')).toMatchObject({ status: 'healthy', problems: [] });
+    expect((await verify(ctx, 'full'))).toMatchObject({ status: 'healthy', problems: [] });
   });
 
   it('an extra table of another shape is no twin: the missing table is recreated empty and the other left alone', async () => {

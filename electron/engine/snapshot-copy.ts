@@ -6,6 +6,7 @@ import { WardenError } from './errors';
 import { DEFAULT_BUSY_TIMEOUT_MS, openDatabase, type Connection } from './open-database';
 import { newConnection } from './sqlite-addon';
 import { pageSizeOf } from './sqlite-file/header';
+import type { PageReader } from './sqlite-file/page-source';
 
 // A verified backup in one pass (issue 25). One connection opens a read transaction on the
 // database: a snapshot that stays as it is for as long as the transaction lasts. A worker thread
@@ -246,4 +247,21 @@ export function startSnapshotCopy(ctx: EngineContext, pinned: PinnedSnapshot, de
   });
   done.catch(() => {}); // awaited or stopped by the caller
   return { done, stop: async () => void (await worker.terminate()) };
+}
+
+/** The pinned snapshot's pages as a reader sees them (the WAL's copy of a page first), for the few pages a check reads itself. */
+export function snapshotReader(pinned: PinnedSnapshot, usableSize: number): PageReader {
+  const { pageSize, pageCount, walPages } = pinned.pages;
+  const inWal = new Map(walPages);
+  return {
+    pageSize,
+    usableSize,
+    pageCount,
+    read(pgno) {
+      if (pgno < 1 || pgno > pageCount) return null;
+      const offset = inWal.get(pgno);
+      if (offset !== undefined) return pinned.fds.wal === null ? null : readExactly(pinned.fds.wal, pageSize, offset);
+      return readExactly(pinned.fds.db, pageSize, (pgno - 1) * pageSize) ?? Buffer.alloc(pageSize); // past the end: zeros, as SQLite reads it
+    },
+  };
 }

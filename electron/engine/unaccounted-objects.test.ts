@@ -43,7 +43,7 @@ describe('every object in the file is accounted for', () => {
     const files = countRows(dbPath, 'conversation_files');
     expect(files).toBe(40);
 
-    const report = verify(ctx, 'full');
+    const report = await verify(ctx, 'full');
     expect(report.status).toBe('unhealthy');
     expect(report.reason).toContain('Trigger x on schema_events');
     expect(report.problems).toContainEqual(expect.objectContaining({ kind: 'trigger', name: 'x', table: 'schema_events', change: 'extra', severity: 'error' }));
@@ -68,9 +68,9 @@ describe('every object in the file is accounted for', () => {
     const dbPath = await seeded('1.2.0');
     const ctx = contextFor(dbPath);
     sqlite3(dbPath, "CREATE TABLE IF NOT EXISTS schema_migrations (migration_id INTEGER PRIMARY KEY AUTOINCREMENT, version TEXT NOT NULL UNIQUE, description TEXT NOT NULL, applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP, status TEXT DEFAULT 'completed', execution_time_ms INTEGER); INSERT OR IGNORE INTO schema_migrations (version, description) VALUES ('001', 'initial')");
-    expect(verify(ctx).status).toBe('healthy'); // the service's own table and its automatic index are known
+    expect((await verify(ctx)).status).toBe('healthy'); // the service's own table and its automatic index are known
     sqlite3(dbPath, 'CREATE INDEX by_kind ON schema_version (kind); CREATE TRIGGER y BEFORE INSERT ON schema_migrations BEGIN SELECT 1; END');
-    const found = verify(ctx).problems.map((p) => `${p.kind} ${p.name} ${p.table} ${p.severity}`);
+    const found = (await verify(ctx)).problems.map((p) => `${p.kind} ${p.name} ${p.table} ${p.severity}`);
     expect(found).toEqual(['index by_kind schema_version error', 'trigger y schema_migrations error']);
     await expectRefusal(dbPath, 'index by_kind on schema_version, trigger y on schema_migrations', () => backup(ctx));
   });
@@ -79,7 +79,7 @@ describe('every object in the file is accounted for', () => {
     const dbPath = await seeded('1.2.0');
     const ctx = contextFor(dbPath);
     sqlite3(dbPath, "CREATE TRIGGER forge AFTER INSERT ON file_metadata BEGIN INSERT INTO schema_version (version, applied_at) VALUES ('9.9.9', 'now'); END; CREATE VIEW v_history AS SELECT * FROM schema_events");
-    const found = verify(ctx).problems.map((p) => `${p.kind} ${p.name} ${p.severity}`);
+    const found = (await verify(ctx)).problems.map((p) => `${p.kind} ${p.name} ${p.severity}`);
     expect(found).toEqual(['trigger forge error', 'view v_history error']);
     await expectRefusal(dbPath, 'trigger forge on file_metadata, view v_history', () => backup(ctx));
   });
@@ -88,10 +88,10 @@ describe('every object in the file is accounted for', () => {
     const dbPath = await seeded('1.2.0');
     const ctx = contextFor(dbPath);
     sqlite3(dbPath, 'ANALYZE');
-    expect(verify(ctx).status).toBe('healthy'); // sqlite_stat1, sqlite_sequence, sqlite_autoindex_*
+    expect((await verify(ctx)).status).toBe('healthy'); // sqlite_stat1, sqlite_sequence, sqlite_autoindex_*
     // SQLite refuses sqlite_ names unless the schema is writable: how such an object gets in.
     sqlite3(dbPath, 'PRAGMA writable_schema = ON; CREATE TRIGGER sqlite_helper AFTER UPDATE ON conversation_files BEGIN SELECT 1; END');
-    const report = verify(ctx);
+    const report = await verify(ctx);
     expect(report.status).toBe('unhealthy');
     expect(report.problems).toEqual([expect.objectContaining({ kind: 'trigger', name: 'sqlite_helper', table: 'conversation_files', severity: 'error' })]);
     await expectRefusal(dbPath, 'trigger sqlite_helper on conversation_files', () => backup(ctx));

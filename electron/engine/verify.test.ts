@@ -19,7 +19,7 @@ describe('verify --full and foreign-key violations', () => {
   it('is unhealthy and says why, and verify changes no byte of the file', async () => {
     const dbPath = await withOrphans();
     const sha = sha256File(dbPath);
-    const report = verify(contextFor(dbPath), 'full');
+    const report = await verify(contextFor(dbPath), 'full');
     expect(report.integrity.ok).toBe(true); // integrity_check itself passes: the pages are sound
     expect(report.foreignKeyViolations.length).toBeGreaterThan(0);
     expect(report.status).toBe('unhealthy');
@@ -31,7 +31,7 @@ describe('verify --full and foreign-key violations', () => {
     const dbPath = await withOrphans();
     const first = shippedSchema().migrations[0];
     const edited = schemaVariant({ [first.file]: `${first.sql}\n-- edited after it was applied\n` });
-    const report = verify(contextFor(dbPath, edited), 'full');
+    const report = await verify(contextFor(dbPath, edited), 'full');
     expect(report.problems.some((p) => p.kind === 'checksum')).toBe(true);
     expect(report.status).toBe('unhealthy');
     expect(report.reason).toMatch(/point at missing rows of conversation_files/);

@@ -4,7 +4,9 @@ import { log, throwIfCancelled, type EngineContext } from './context';
 import { databaseStamp } from './database-stamp';
 import { integrityOf, integrityProblems, type IntegrityLevel } from './integrity';
 import { userTableNames } from './introspect';
-import { withDatabase, type Connection } from './open-database';
+import { openDatabase, type Connection } from './open-database';
+import { explainSqliteError } from './errors';
+import { checkInParallel } from './parallel-check';
 import { assessDatabase, judge } from './status';
 import { foreignKeyViolations } from './foreign-keys';
 
@@ -28,18 +30,22 @@ function checkForeignKeys(db: Connection, ctx: EngineContext): ForeignKeyViolati
 
 /**
  * Verifies a database: schema drift against the expected schema at its version, then SQLite's
- * own checks — quick (quick_check) or full (integrity_check and foreign_key_check).
+ * own checks — quick (quick_check) or full (integrity_check and foreign_key_check). The full
+ * check runs on every core (parallel-check.ts); where that finds anything or cannot tell,
+ * SQLite's whole-file check runs and its findings are the report's.
  */
-export function verify(ctx: EngineContext, level: IntegrityLevel = 'quick'): VerifyReport {
+export async function verify(ctx: EngineContext, level: IntegrityLevel = 'quick'): Promise<VerifyReport> {
   const started = performance.now();
-  return withDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs }, (db) => {
+  const db = openDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs });
+  try {
     const stamp = databaseStamp(ctx.dbPath);
     ctx.onProgress?.({ operation: 'verify', phase: 'schema', done: 0, total: 3 });
     const assessment = assessDatabase(db, ctx);
     throwIfCancelled(ctx, 'Verification');
     ctx.onProgress?.({ operation: 'verify', phase: level === 'quick' ? 'quick_check' : 'integrity_check', done: 1, total: 3 });
-    const integrity = integrityOf(db, level);
-    const violations = level === 'full' ? checkForeignKeys(db, ctx) : [];
+    const parallel = level === 'full' ? await checkInParallel(ctx) : null;
+    const integrity = parallel ? { level, ok: true, messages: [] } : integrityOf(db, level);
+    const violations = level === 'full' ? (parallel ? parallel.violations : checkForeignKeys(db, ctx)) : [];
     ctx.onProgress?.({ operation: 'verify', phase: 'done', done: 3, total: 3 });
     const problems = [...integrityProblems(integrity, violations), ...assessment.problems];
     const verdict = judge(assessment.state, ctx, problems, assessment.pending);
@@ -55,5 +61,9 @@ export function verify(ctx: EngineContext, level: IntegrityLevel = 'quick'): Ver
       databaseStamp: stamp,
       durationMs: Math.round(performance.now() - started),
     };
-  });
+  } catch (err) {
+    throw explainSqliteError(err, ctx.dbPath);
+  } finally {
+    db.close();
+  }
 }

@@ -94,7 +94,7 @@ describe('symbolic links and paths that cannot name a database', () => {
     expect(lstatSync(link).isSymbolicLink()).toBe(true);
     expect(sqlite3(target, 'SELECT max(version) FROM schema_version')).toBe('1.2.0');
     expect(migrated.backup!.path.startsWith(`${link}.backups/`)).toBe(true);
-    expect(verify(ctx, 'full')).toMatchObject({ status: 'healthy', version: '1.2.0' });
+    expect((await verify(ctx, 'full'))).toMatchObject({ status: 'healthy', version: '1.2.0' });
     const restored = await restore(ctx, { backup: migrated.backup!.path });
     expect(restored.version).toBe('1.0.0');
     // The restore wrote into the file the link names; the link is still a link.
@@ -357,7 +357,7 @@ describe('bit-flipped databases', () => {
     const before = sha256File(path);
     let outcome: string;
     try {
-      const report = verify(contextFor(path), 'full');
+      const report = await verify(contextFor(path), 'full');
       expect(report.status).toBe('unhealthy');
       expect(report.integrity.ok || report.problems.length > 0).toBe(true);
       outcome = `unhealthy: ${report.problems[0]?.message}`;
@@ -427,7 +427,7 @@ describe('bit-flipped databases', () => {
         let outcome: string;
         try {
           const ctx = contextFor(copy);
-          outcome = operation === 'status' ? status(ctx).status : operation === 'verify' ? verify(ctx, 'full').status : `${history(ctx).events.length > 0 ? 'read' : 'empty'}`;
+          outcome = operation === 'status' ? status(ctx).status : operation === 'verify' ? (await verify(ctx, 'full')).status : `${history(ctx).events.length > 0 ? 'read' : 'empty'}`;
         } catch (err) {
           if (!(err instanceof WardenError)) throw new Error(`${operation} after flipping bytes at ${offsets.join(', ')}: ${String(err)}`);
           expect(err.code, `${operation} after flipping bytes at ${offsets.join(', ')}: ${err.message}`).not.toBe('INTERNAL');
@@ -472,7 +472,7 @@ describe('databases a crash left midway', () => {
     // Read as it was committed; its one finding is that it was never backed up.
     expect(status(ctx)).toMatchObject({ status: 'degraded', version: '1.2.0', problems: [expect.objectContaining({ kind: 'backup' })] });
     expect(existsSync(`${path}-journal`)).toBe(false);
-    expect(verify(ctx, 'full')).toMatchObject({ status: 'healthy', integrity: { ok: true } });
+    expect((await verify(ctx, 'full'))).toMatchObject({ status: 'healthy', integrity: { ok: true } });
     expect((await backup(ctx)).verified?.ok).toBe(true);
     expect(sqlite3(path, "SELECT count(*) FROM conversation_files WHERE file_id LIKE 'spilled-%'")).toBe('0');
     expect(sqlite3(path, 'SELECT count(*) FROM conversation_files')).toBe('20');
@@ -504,7 +504,7 @@ describe('databases a crash left midway', () => {
 
     // Before, every command refused it: CORRUPT, "truncated", restore it from a backup.
     expect(status(contextFor(midway))).toMatchObject({ status: 'degraded', version: '1.2.0', problems: [expect.objectContaining({ kind: 'backup' })] }); // never backed up: its one finding
-    expect(verify(contextFor(midway), 'full')).toMatchObject({ status: 'healthy', integrity: { ok: true } });
+    expect((await verify(contextFor(midway), 'full'))).toMatchObject({ status: 'healthy', integrity: { ok: true } });
     expect(sqlite3(midway, 'SELECT count(*) FROM conversation_files')).toBe('20000');
     expect(sqlite3(midway, 'PRAGMA integrity_check')).toBe('ok');
   });
@@ -532,7 +532,7 @@ describe('hostile schema folders', () => {
     expect(schema.migrations.map((m) => m.version)).toEqual(['1.0.0', '1.2.0', '2.0.0']);
     const fresh = contextFor(join(tempDir(), 'fresh.db'), schema);
     expect((await initialize(fresh)).applied.map((s) => s.version)).toEqual(['1.0.0', '1.2.0', '2.0.0']);
-    expect(verify(fresh, 'full')).toMatchObject({ status: 'healthy', version: '2.0.0' });
+    expect((await verify(fresh, 'full'))).toMatchObject({ status: 'healthy', version: '2.0.0' });
 
     const stepwise = contextFor(join(tempDir(), 'stepwise.db'), schema);
     await initialize(stepwise, { to: '1.0.0' });
