@@ -30,7 +30,7 @@ export function recordAdoption(db: Connection, ctx: EngineContext, version: stri
   const migration = migrationFor(ctx.schema, version);
   ensureBookkeeping(db, ctx.schema);
   recordVersion(db, ctx.schema, { version, description: migration.description, checksum: migration.checksum, executionMs: null, kind: 'baseline' });
-  recordServiceVersion(db, ctx.schema, { version, description: migration.description, executionMs: null });
+  recordServiceVersion(db, ctx.schema, { migration, executionMs: null });
   recordEvent(db, ctx.schema, { action: 'baseline', version, outcome: 'ok', detail: { adoptedFrom: legacy, legacyVersion: legacy?.legacyVersion ?? null, automatic } });
   // Never a database the tool creates: an app's own user_version and application_id are kept unless the footprint gives them to the tool.
   stampVersion(db, ctx.schema, version, { creating: false, previous: null });

@@ -3,12 +3,12 @@ import { recordAdoption, serviceDatabaseOf } from './adopt';
 import { backupEvent, ensureBookkeeping, readAppliedVersions, currentVersionOf, recordEvent, recordFailure, recordVersion } from './bookkeeping';
 import { stampVersion } from './header-marks';
 import { log, throwIfCancelled, type EngineContext } from './context';
-import { blockerError, readDatabaseState, writeBlockers } from './database-state';
+import { blockerError, readDatabaseState, unfinishedBlocker, writeBlockers } from './database-state';
 import { explainSqliteError, WardenError } from './errors';
 import { userTableNames } from './introspect';
 import type { Connection } from './open-database';
 import { pendingMigrations, type Migration } from './schema-folder';
-import { createServiceHistory, recordServiceVersion } from './service-history';
+import { createServiceHistory, readUnfinished, recordServiceVersion } from './service-history';
 import { tablesTouchedBy, tablesWithTriggers, type TouchedTables } from './foreign-key-scope';
 import { splitStatements, type Statement } from './sql-text';
 import { inWriteTransaction } from './write-transaction';
@@ -41,7 +41,7 @@ function applyInTransaction(ctx: EngineContext, db: Connection, migration: Migra
   runScript(ctx, db, migration, statements);
   const executionMs = Math.round(performance.now() - started);
   recordVersion(db, ctx.schema, { version: migration.version, description: migration.description, checksum: migration.checksum, executionMs, kind });
-  recordServiceVersion(db, ctx.schema, { version: migration.version, description: migration.description, executionMs });
+  recordServiceVersion(db, ctx.schema, { migration, executionMs });
   return { version: migration.version, description: migration.description, executionMs };
 }
 
@@ -91,6 +91,9 @@ export function applyNextStep(ctx: EngineContext, db: Connection, target: string
   const work = (): Step | null => {
     const current = currentVersionOf(readAppliedVersions(db, schema));
     if (current !== null && versionOrder(schema).gte(current, target)) return null;
+    // Read again under the lock: the app's tool may have failed a migration since the plan was made.
+    const unfinished = readUnfinished(db, schema);
+    if (unfinished) throw blockerError(unfinishedBlocker(unfinished));
     if (current === null && userTableNames(db, schema).length > 0) return adoptServiceDatabase(ctx, db, backup);
     ensureBookkeeping(db, schema);
     if (current === null) createServiceHistory(db, schema);

@@ -1,6 +1,7 @@
 import type { AppliedVersion, ChecksumMismatch, LegacyVersion, PlanBlocker, Problem } from '../../shared/types';
 import { currentVersionOf, readAppliedVersions, readEvents, tableExists } from './bookkeeping';
-import { readAppVersion } from './service-history';
+import { readAppVersion, readUnfinished } from './service-history';
+import type { UnfinishedMigration } from './tool-formats/tool-format';
 import { WardenError } from './errors';
 import { userTableNames } from './introspect';
 import type { Connection } from './open-database';
@@ -21,6 +22,8 @@ export interface DatabaseState {
   newerThanKnown: boolean;
   /** Migrations below the current version that were never applied: added out of order. */
   outOfOrder: Migration[];
+  /** A migration the app's own tool left unfinished in its table (dirty, failed): nothing is written until it is resolved. */
+  unfinished: (UnfinishedMigration & { table: string }) | null;
 }
 
 /** The service's newest recorded version, as its own health code reads it (the last row written). */
@@ -86,6 +89,7 @@ export function readDatabaseState(db: Connection, schema: SchemaDefinition): Dat
     checksumMismatches: findChecksumMismatches(db, schema, applied),
     newerThanKnown: current !== null && versionOrder(schema).gt(current, schema.latest),
     outOfOrder: findOutOfOrder(schema, applied, current),
+    unfinished: readUnfinished(db, schema),
   };
 }
 
@@ -100,9 +104,12 @@ export function assertSameApplication(state: DatabaseState, schema: SchemaDefini
   assertApplicationId(state.applicationId, schema, path);
 }
 
-/** The same check from the header's application_id alone, for a file whose tables may not be readable. */
+/**
+ * The same check from the header's application_id alone, for a file whose tables may not be readable.
+ * A schema with no application_id of its own (0: a tool's folder read as it is) takes the app's, whatever it is.
+ */
 export function assertApplicationId(applicationId: number, schema: SchemaDefinition, path: string): void {
-  if (applicationId !== 0 && applicationId !== schema.applicationId) {
+  if (applicationId !== 0 && schema.applicationId !== 0 && applicationId !== schema.applicationId) {
     throw new WardenError(
       'FOREIGN_APPLICATION',
       `${path} belongs to another application (application_id ${applicationId}, while ${schema.name} uses ${schema.applicationId}).`,
@@ -145,6 +152,7 @@ function notVersioned(state: DatabaseState, schema: SchemaDefinition, service: S
  */
 export function writeBlockers(state: DatabaseState, schema: SchemaDefinition, path: string, service: ServiceDatabase | null = null): PlanBlocker[] {
   const blockers: PlanBlocker[] = [];
+  if (state.unfinished) blockers.push(unfinishedBlocker(state.unfinished));
   if (state.newerThanKnown) {
     blockers.push({
       code: 'NEWER_THAN_KNOWN',
@@ -162,6 +170,11 @@ export function writeBlockers(state: DatabaseState, schema: SchemaDefinition, pa
   }
   if (!state.fresh && state.applied.length === 0 && !service?.adoptAs) blockers.push(notVersioned(state, schema, service, path));
   return blockers;
+}
+
+/** The app's tool left a migration unfinished: Schema Warden writes nothing until the tool's own fix has been applied. */
+export function unfinishedBlocker(unfinished: UnfinishedMigration & { table: string }): PlanBlocker {
+  return { code: 'UNFINISHED_MIGRATION', message: `${unfinished.message}.`, hint: unfinished.hint };
 }
 
 /** Turns a blocker into the error an action that cannot proceed throws; the others travel in its details. */
@@ -190,5 +203,5 @@ export interface ServiceDatabase {
  * schema is exactly the version the service's own table records.
  */
 export function isAdoptable(state: DatabaseState, problems: Problem[]): boolean {
-  return state.applied.length === 0 && !state.fresh && Boolean(state.legacy?.version) && problems.length === 0;
+  return state.applied.length === 0 && !state.fresh && !state.unfinished && Boolean(state.legacy?.version) && problems.length === 0;
 }

@@ -49,6 +49,8 @@ export function judge(state: DatabaseState, ctx: EngineContext, problems: Proble
   // A missing table and damaged data (integrity_check, foreign_key_check) outrank everything after them.
   const missingTables = errors.filter((p) => (p.kind === 'table' && p.change === 'missing') || p.kind === 'integrity' || p.kind === 'foreign_key_violation');
   if (state.newerThanKnown) return { status: 'unhealthy', reason: `Version ${state.current} is newer than the latest this tool knows (${ctx.schema.latest}).` };
+  // The app's tool stopped a migration half-way: the drift found comes from it, and it is said first.
+  if (state.unfinished) return unhealthy(errors);
   if (missingTables.length) return unhealthy([...missingTables, ...errors.filter((p) => !missingTables.includes(p))]);
   // An edited migration changes the expected schema itself, so other drift found after an edit
   // is reported under the edit: it is the first thing someone has to decide about.
@@ -89,6 +91,11 @@ export function assessDatabase(db: Connection, ctx: EngineContext): Assessment {
       message: `Migration ${m.file} was never applied, although the database is at ${state.current} (added out of order).`,
       hint: `Give it a version above ${ctx.schema.latest} so it runs after the versions already applied.`,
     });
+  }
+  if (state.unfinished) {
+    const u = state.unfinished;
+    // First: it explains any drift found (a migration stopped half-way).
+    problems.unshift({ kind: 'version', name: u.name, table: u.table, change: 'failed', severity: 'error', message: `${u.message}.`, hint: u.hint });
   }
   for (const m of state.checksumMismatches) {
     problems.push({ kind: 'checksum', name: m.file, change: 'changed', severity: 'warning', message: `Migration ${m.file} was edited after it was applied.`, expected: m.recorded, actual: m.current });
