@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import type { ToolName } from '../migration-file';
 import { DBMATE } from './dbmate';
+import { FLYWAY } from './flyway';
 import { GOLANG_MIGRATE } from './golang-migrate';
 import type { ToolFormat } from './tool-format';
 
@@ -9,11 +10,14 @@ import type { ToolFormat } from './tool-format';
 export const TOOL_FORMATS: Record<ToolName, ToolFormat> = {
   dbmate: DBMATE,
   'golang-migrate': GOLANG_MIGRATE,
+  flyway: FLYWAY,
 };
+
+/** The order folders are tried in: the most telling files first (a golang-migrate file also looks like dbmate's name). */
+const DETECTION_ORDER: ToolName[] = ['golang-migrate', 'flyway', 'dbmate'];
 
 /** Whose migrations a folder holds, from its files alone (null: no tool's that Schema Warden knows). */
 export function detectToolFormat(dir: string): ToolName | null {
   const entries = readdirSync(dir);
-  const found = Object.values(TOOL_FORMATS).find((format) => format.recognises(dir, entries));
-  return found?.tool ?? null;
+  return DETECTION_ORDER.find((tool) => TOOL_FORMATS[tool].recognises(dir, entries)) ?? null;
 }

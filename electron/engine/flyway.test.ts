@@ -1,0 +1,148 @@
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { history } from './history';
+import { initialize } from './initialize';
+import { migrate } from './migrate';
+import { plan } from './migration-plan';
+import { loadSchema } from './schema-folder';
+import { status } from './status';
+import { flywayChecksum } from './tool-formats/flyway';
+import { verify } from './verify';
+import { contextFor, REPO_ROOT, sha256File, sqlite3, tempDir } from './test-support/fixtures';
+import { folderDigest, toolApp, type ToolApp } from './test-support/tool-app';
+
+// A Flyway app brought as it is: V<version>__<description>.sql files and flyway_schema_history.
+// Flyway runs on the JVM from Maven Central, which is not reachable here; its checksum is refereed by
+// the JDK itself (test-support/FlywayChecksum.java: Flyway's published ChecksumCalculator on the JDK's
+// BufferedReader and CRC32), and the sqlite3 shell plays Flyway's migrate with the statements
+// Flyway runs on SQLite (its create script; its insert, installed_on left to the column default).
+
+const FILES: [string, string][] = [
+  ['V1__create_notes.sql', 'CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL);\nCREATE INDEX notes_body ON notes (body);\n'],
+  // A Windows checkout: a BOM and CRLF line endings, which Flyway's checksum leaves out.
+  ['V1_1__note_tags.sql', '\uFEFF-- tags for notes\r\nALTER TABLE notes ADD COLUMN tags TEXT;\r\n'],
+  ['V2__note_pins.sql', '-- épingles\n\nALTER TABLE notes ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0;\n\nCREATE INDEX notes_pinned ON notes (pinned);'],
+  ['V10__note_colour.sql', 'ALTER TABLE notes ADD COLUMN colour TEXT;\n'],
+];
+
+const CREATE_HISTORY = `CREATE TABLE "main"."flyway_schema_history" (
+    "installed_rank" INT NOT NULL PRIMARY KEY,
+    "version" VARCHAR(50),
+    "description" VARCHAR(200) NOT NULL,
+    "type" VARCHAR(20) NOT NULL,
+    "script" VARCHAR(1000) NOT NULL,
+    "checksum" INT,
+    "installed_by" VARCHAR(100) NOT NULL,
+    "installed_on" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f','now')),
+    "execution_time" INT NOT NULL,
+    "success" BOOLEAN NOT NULL
+);
+CREATE INDEX "main"."flyway_schema_history_s_idx" ON "flyway_schema_history" ("success");`;
+
+/** Flyway's checksums of files, as the JDK computes them with Flyway's algorithm. */
+function javaChecksums(paths: string[]): number[] {
+  const out = execFileSync('java', [join(REPO_ROOT, 'electron/engine/test-support/FlywayChecksum.java'), ...paths], { encoding: 'utf8' });
+  return out.trim().split('\n').map(Number);
+}
+
+const quote = (text: string) => `'${text.replace(/'/g, "''")}'`;
+
+/** `flyway migrate` of the first `count` files as Flyway runs it on SQLite: each script and its history row in one transaction. */
+function flywayMigrate(app: ToolApp, count: number, failLast = false): void {
+  const files = FILES.slice(0, count);
+  const checksums = javaChecksums(files.map(([file]) => join(app.migrationsDir, file)));
+  const steps = files.map(([file, sql], k) => {
+    const [, version, words] = /^V([\d_.]+)__(.*)\.sql$/.exec(file)!;
+    const failed = failLast && k === files.length - 1;
+    const row = `INSERT INTO "flyway_schema_history" ("installed_rank", "version", "description", "type", "script", "checksum", "installed_by", "execution_time", "success") VALUES (${k + 1}, ${quote(version.replace(/_/g, '.'))}, ${quote(words.replace(/_/g, ' '))}, 'SQL', ${quote(file)}, ${checksums[k]}, '', 3, ${failed ? 0 : 1});`;
+    // A failed migration outside a transaction (executeInTransaction=false) leaves its failed row behind.
+    return failed ? row : `BEGIN;\n${sql.replace(/^\uFEFF/, '')}\n${row}\nCOMMIT;`;
+  });
+  sqlite3(app.dbPath, `${CREATE_HISTORY}\n${steps.join('\n')}`);
+}
+
+const ROW = 'installed_rank, version, description, type, script, checksum, installed_by, success, typeof(installed_rank), typeof(checksum), typeof(success), typeof(execution_time)';
+const historyRows = (path: string) => sqlite3(path, `SELECT ${ROW} FROM flyway_schema_history ORDER BY installed_rank`);
+const historyObjects = (path: string) => sqlite3(path, "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = 'flyway_schema_history' ORDER BY name");
+
+describe('a Flyway app', () => {
+  it('computes Flyway\'s checksum as the JDK does with Flyway\'s algorithm: lines without their endings, a BOM dropped, signed', () => {
+    const dir = tempDir();
+    const texts = ['', 'SELECT 1;', 'a\r\nb\rc\n\n', '\uFEFFCREATE TABLE t (x);\r\n', 'x\n\uFEFFy', '-- ünïcödé ✓ 𝄞\nSELECT 2;\n', 'line\n'.repeat(5000)];
+    const paths = texts.map((text, k) => {
+      writeFileSync(join(dir, `${k}.sql`), text);
+      return join(dir, `${k}.sql`);
+    });
+    expect(texts.map(flywayChecksum)).toEqual(javaChecksums(paths));
+    expect(javaChecksums(paths).some((n) => n < 0)).toBe(true); // the signed range is exercised
+  });
+
+  it('reads the folder as it is: versions as Flyway names them (V1_1 is 1.1) in Flyway\'s order (10 after 2), undo files left alone, a repeatable one refused by name', () => {
+    const app = toolApp('flyway', [...FILES, ['U2__note_pins.sql', 'DROP INDEX notes_pinned;\n']]);
+    const before = folderDigest(app.migrationsDir);
+    const schema = loadSchema(app.schemaDir);
+    expect(schema.migrations.map((m) => [m.version, m.description, m.file])).toEqual([
+      ['1', 'create notes', 'V1__create_notes.sql'],
+      ['1.1', 'note tags', 'V1_1__note_tags.sql'],
+      ['2', 'note pins', 'V2__note_pins.sql'],
+      ['10', 'note colour', 'V10__note_colour.sql'],
+    ]);
+    expect(schema).toMatchObject({ latest: '10', versionNames: 'dotted', migrationFormat: 'flyway', appVersionTable: { table: 'flyway_schema_history', tool: 'flyway' } });
+    expect(loadSchema(app.migrationsDir)).toMatchObject({ detected: true, migrationFormat: 'flyway', latest: '10' });
+    expect(folderDigest(app.migrationsDir)).toEqual(before);
+    const repeatable = toolApp('flyway', [...FILES, ['R__views.sql', 'CREATE VIEW v AS SELECT 1;\n']]);
+    expect(() => loadSchema(repeatable.schemaDir)).toThrow(expect.objectContaining({ code: 'SCHEMA_INVALID', message: expect.stringContaining('R__views.sql is a repeatable Flyway migration') }));
+  });
+
+  it('is adopted where Flyway left it, migrated the rest with a verified backup first, and flyway_schema_history then holds the rows Flyway would write', async () => {
+    const app = toolApp('flyway', FILES, 2);
+    flywayMigrate(app, 2);
+    sqlite3(app.dbPath, "INSERT INTO notes (body, tags) VALUES ('kept', 'a'), ('also kept', NULL)");
+    app.addAll();
+    const folder = folderDigest(app.migrationsDir);
+    const ctx = contextFor(app.dbPath, loadSchema(app.schemaDir));
+
+    expect(status(ctx)).toMatchObject({ version: null, legacy: { table: 'flyway_schema_history', legacyVersion: '1.1', version: '1.1' }, adoptable: true, pending: ['2', '10'] });
+    expect(plan(ctx)).toMatchObject({ adopt: { legacyVersion: '1.1' }, steps: [expect.objectContaining({ version: '2' }), expect.objectContaining({ version: '10' })], blockers: [] });
+    const result = await migrate(ctx);
+    expect(result).toMatchObject({ adopted: { version: '1.1' }, applied: [expect.objectContaining({ version: '2' }), expect.objectContaining({ version: '10' })], backup: { verified: { ok: true } } });
+    expect(sqlite3(result.backup!.path, 'SELECT count(*) FROM flyway_schema_history')).toBe('2');
+    expect(history(ctx).versions.map((v) => [v.version, v.kind])).toEqual([['10', 'migrate'], ['2', 'migrate'], ['1.1', 'baseline']]);
+    expect(verify(ctx, 'full')).toMatchObject({ status: 'healthy', problems: [] });
+
+    const byFlyway = toolApp('flyway', FILES);
+    flywayMigrate(byFlyway, 4);
+    expect(historyRows(app.dbPath)).toBe(historyRows(byFlyway.dbPath));
+    expect(historyObjects(app.dbPath)).toBe(historyObjects(byFlyway.dbPath));
+    // installed_on as its default writes it, later than Flyway's own rows.
+    expect(sqlite3(app.dbPath, "SELECT count(*) FROM flyway_schema_history WHERE installed_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9]' AND execution_time >= 0")).toBe('4');
+    expect(sqlite3(app.dbPath, 'SELECT count(*) FROM notes WHERE pinned = 0 AND colour IS NULL')).toBe('2');
+    expect(folderDigest(app.migrationsDir)).toEqual(folder);
+  });
+
+  it('created by warden init from the folder given as it is gets Flyway\'s table and the rows Flyway would write', async () => {
+    const app = toolApp('flyway', FILES);
+    await initialize(contextFor(app.dbPath, loadSchema(app.migrationsDir)));
+    const byFlyway = toolApp('flyway', FILES);
+    flywayMigrate(byFlyway, 4);
+    expect(historyObjects(app.dbPath)).toBe(historyObjects(byFlyway.dbPath));
+    expect(historyRows(app.dbPath)).toBe(historyRows(byFlyway.dbPath));
+  });
+
+  it('with a failed migration row is shown as failed with Flyway\'s fix (flyway repair), and warden refuses to migrate it, changing nothing', async () => {
+    const app = toolApp('flyway', FILES);
+    flywayMigrate(app, 3, true);
+    const ctx = contextFor(app.dbPath, loadSchema(app.schemaDir));
+    const before = sha256File(app.dbPath);
+
+    const report = status(ctx);
+    expect(report.status).toBe('unhealthy');
+    expect(report.reason).toContain('Flyway recorded V2__note_pins.sql (version 2) as failed in flyway_schema_history');
+    expect(report.problems[0]).toMatchObject({ kind: 'version', name: '2', change: 'failed', hint: expect.stringContaining('flyway repair') });
+    expect(plan(ctx).blockers).toContainEqual(expect.objectContaining({ code: 'UNFINISHED_MIGRATION' }));
+    await expect(migrate(ctx)).rejects.toMatchObject({ code: 'UNFINISHED_MIGRATION' });
+    expect(sha256File(app.dbPath)).toBe(before);
+  });
+});
