@@ -4,7 +4,7 @@ import { WardenError } from './errors';
 // so the readers of each tool's folder and the schema folder share it without importing each other.
 
 /** How a schema's migration files are written (schema.json migrations.format): Schema Warden's own, or a tool's. */
-export const MIGRATION_FORMATS = ['warden', 'dbmate', 'golang-migrate', 'flyway', 'prisma'] as const;
+export const MIGRATION_FORMATS = ['warden', 'dbmate', 'golang-migrate', 'flyway', 'prisma', 'drizzle'] as const;
 
 export type MigrationFormat = (typeof MIGRATION_FORMATS)[number];
 
