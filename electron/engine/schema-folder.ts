@@ -308,6 +308,11 @@ export function loadSchema(dir: string): SchemaDefinition {
   };
 }
 
+/** What a host says of a schema read from a tool's folder given as it is (null: a schema folder with its schema.json). */
+export function detectedFormatNote(schema: Pick<SchemaDefinition, 'detected' | 'dir' | 'migrationFormat'>): string | null {
+  return schema.detected ? `Read ${schema.dir} as a ${schema.migrationFormat} migrations folder (no schema.json: the format was detected from its files).` : null;
+}
+
 /** Every schema folder under a root (each sub-folder with a schema.json), by name. */
 export function listSchemas(root: string): SchemaDefinition[] {
   if (!existsSync(root)) return [];
