@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { baseline } from './baseline';
 import { history } from './history';
 import { initialize } from './initialize';
 import { migrate } from './migrate';
@@ -113,6 +114,8 @@ describe('a golang-migrate app', () => {
     expect(report.problems).toContainEqual(expect.objectContaining({ kind: 'version', name: '2', change: 'failed', hint: expect.stringContaining('force 2') }));
     expect(plan(ctx).blockers).toContainEqual(expect.objectContaining({ code: 'UNFINISHED_MIGRATION' }));
     await expect(migrate(ctx)).rejects.toMatchObject({ code: 'UNFINISHED_MIGRATION', message: expect.stringContaining('dirty at version 2') });
+    expect(() => baseline(ctx, { version: '1' })).toThrow(expect.objectContaining({ code: 'UNFINISHED_MIGRATION' }));
+    await expect(initialize(ctx)).rejects.toMatchObject({ code: 'UNFINISHED_MIGRATION' });
     expect(sha256File(app.dbPath)).toBe(before);
     expect(readFileSync(join(app.migrationsDir, '000002_note_tags.up.sql'), 'utf8')).toBe(FILES[2][1]);
   });
