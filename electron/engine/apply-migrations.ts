@@ -1,9 +1,9 @@
 import type { AppliedStep, BackupInfo, LegacyVersion } from '../../shared/types';
-import { recordAdoption, serviceDatabaseOf } from './adopt';
+import { appAheadOf, recordAdoption, serviceDatabaseOf } from './adopt';
 import { backupEvent, ensureBookkeeping, readAppliedVersions, currentVersionOf, recordEvent, recordFailure, recordVersion } from './bookkeeping';
 import { stampVersion } from './header-marks';
 import { log, throwIfCancelled, type EngineContext } from './context';
-import { blockerError, readDatabaseState, unfinishedBlocker, writeBlockers } from './database-state';
+import { blockerError, readDatabaseState, unfinishedBlocker, writeBlockers, type ServiceDatabase } from './database-state';
 import { explainSqliteError, WardenError } from './errors';
 import { userTableNames } from './introspect';
 import type { Connection } from './open-database';
@@ -81,6 +81,20 @@ function adoptServiceDatabase(ctx: EngineContext, db: Connection, backup: Backup
 }
 
 /**
+ * Records the versions the app's tool applied itself since the tool's current version (its table is
+ * ahead), when the schema is exactly the version it records: they are never run again.
+ */
+function catchUpWithApp(ctx: EngineContext, db: Connection, current: string, ahead: ServiceDatabase): Step {
+  if (!ahead.adoptAs) {
+    const blockers = writeBlockers(readDatabaseState(db, ctx.schema), ctx.schema, ctx.dbPath, ahead);
+    throw blockerError(blockers[0], blockers);
+  }
+  recordAdoption(db, ctx, ahead.adoptAs, ahead.legacy, true);
+  log(ctx, 'info', `Recorded ${ahead.adoptAs}, which the app's tool applied itself (${ahead.legacy.table} records ${ahead.legacy.legacyVersion}): its schema is exactly ${ahead.adoptAs}`);
+  return { from: current, applied: [], adopted: ahead.legacy, touched: new Set() };
+}
+
+/**
  * Takes the database one transaction further towards `target`, deciding from what it reads
  * inside the transaction: a process that lost the race for the lock finds the work done.
  * A fresh database gets every version up to `target` in one transaction (it is either empty or
@@ -94,6 +108,8 @@ export function applyNextStep(ctx: EngineContext, db: Connection, target: string
     // Read again under the lock: the app's tool may have failed a migration since the plan was made.
     const unfinished = readUnfinished(db, schema);
     if (unfinished) throw blockerError(unfinishedBlocker(unfinished));
+    const ahead = current === null ? null : appAheadOf(db, ctx, readDatabaseState(db, schema));
+    if (ahead && current !== null) return catchUpWithApp(ctx, db, current, ahead);
     if (current === null && userTableNames(db, schema).length > 0) return adoptServiceDatabase(ctx, db, backup);
     ensureBookkeeping(db, schema);
     if (current === null) createServiceHistory(db, schema);

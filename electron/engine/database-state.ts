@@ -22,6 +22,11 @@ export interface DatabaseState {
   newerThanKnown: boolean;
   /** Migrations below the current version that were never applied: added out of order. */
   outOfOrder: Migration[];
+  /**
+   * Versioned, but the app's own table records a later version of the schema: the app's tool applied
+   * it (and those before it) itself since. They are recorded, never run again (see adopt.ts appAheadOf).
+   */
+  appAhead: LegacyVersion | null;
   /** A migration the app's own tool left unfinished in its table (dirty, failed): nothing is written until it is resolved. */
   unfinished: (UnfinishedMigration & { table: string }) | null;
 }
@@ -77,6 +82,13 @@ function findOutOfOrder(schema: SchemaDefinition, applied: AppliedVersion[], cur
   return schema.migrations.filter((m) => order.lt(m.version, current) && !recorded.has(m.version) && (floor === null || order.gt(m.version, floor)));
 }
 
+/** The app's table's version where it is a known version past `current` (null: not versioned, or not ahead). */
+function readAppAhead(db: Connection, schema: SchemaDefinition, current: string | null): LegacyVersion | null {
+  if (current === null) return null;
+  const recorded = readLegacy(db, schema);
+  return recorded?.version && versionOrder(schema).gt(recorded.version, current) ? recorded : null;
+}
+
 export function readDatabaseState(db: Connection, schema: SchemaDefinition): DatabaseState {
   const applied = readAppliedVersions(db, schema);
   const current = currentVersionOf(applied);
@@ -89,6 +101,7 @@ export function readDatabaseState(db: Connection, schema: SchemaDefinition): Dat
     checksumMismatches: findChecksumMismatches(db, schema, applied),
     newerThanKnown: current !== null && versionOrder(schema).gt(current, schema.latest),
     outOfOrder: findOutOfOrder(schema, applied, current),
+    appAhead: readAppAhead(db, schema, current),
     unfinished: readUnfinished(db, schema),
   };
 }
@@ -169,7 +182,19 @@ export function writeBlockers(state: DatabaseState, schema: SchemaDefinition, pa
     });
   }
   if (!state.fresh && state.applied.length === 0 && !service?.adoptAs) blockers.push(notVersioned(state, schema, service, path));
+  if (state.appAhead && !service?.adoptAs) blockers.push(appAheadBlocker(state, state.appAhead, service, path));
   return blockers;
+}
+
+/** The app's tool applied later versions itself, but the schema is not exactly the version it records: nothing is recorded or run. */
+function appAheadBlocker(state: DatabaseState, ahead: LegacyVersion, service: ServiceDatabase | null, path: string): PlanBlocker {
+  const differences = service?.differences ?? [];
+  const how = differences.length ? `, but its schema differs from ${ahead.version} in ${differences.length} way${differences.length === 1 ? '' : 's'}:${listDifferences(differences)}` : '.';
+  return {
+    code: 'SCHEMA_DRIFT',
+    message: `${path} is at ${state.current} for Schema Warden, while the app's own ${appRecords(ahead)}: its tool applied later migrations itself${how}`,
+    hint: `Nothing was changed. Schema Warden never runs again a migration the app's tool ran; bring the schema to exactly ${ahead.version} by hand (warden status lists each difference), then migrate again: it records ${ahead.version} and goes on from there.`,
+  };
 }
 
 /** The app's tool left a migration unfinished: Schema Warden writes nothing until the tool's own fix has been applied. */

@@ -131,6 +131,39 @@ describe('a Flyway app', () => {
     expect(historyRows(app.dbPath)).toBe(historyRows(byFlyway.dbPath));
   });
 
+  it('where Flyway itself applied a later migration after warden, records it as applied and never runs it again', async () => {
+    const app = toolApp('flyway', FILES);
+    await initialize(contextFor(app.dbPath, loadSchema(app.schemaDir)), { to: '1.1' });
+    // The app's next release runs flyway migrate at start-up: V2 (which also seeds a note) is applied by Flyway.
+    const [, v2] = FILES[2];
+    const [checksum] = javaChecksums([join(app.migrationsDir, FILES[2][0])]);
+    sqlite3(app.dbPath, `BEGIN;\n${v2};\nINSERT INTO notes (body) VALUES ('seeded by V2');\nINSERT INTO "flyway_schema_history" ("installed_rank", "version", "description", "type", "script", "checksum", "installed_by", "execution_time", "success") VALUES (3, '2', 'note pins', 'SQL', 'V2__note_pins.sql', ${checksum}, '', 4, 1);\nCOMMIT;`);
+    const ctx = contextFor(app.dbPath, loadSchema(app.schemaDir));
+
+    const report = status(ctx);
+    expect(report).toMatchObject({ version: '1.1', pending: ['10'], status: 'degraded' });
+    expect(report.reason).toBe("The app's own tool applied up to 2 itself since Schema Warden's 1.1 (flyway_schema_history records 2); the schema is exactly 2: migrate records it, then applies 1 migration (10).");
+    expect(plan(ctx)).toMatchObject({ from: '1.1', adopt: { legacyVersion: '2' }, steps: [expect.objectContaining({ version: '10' })], blockers: [] });
+    const result = await migrate(ctx);
+    expect(result).toMatchObject({ adopted: { version: '2' }, applied: [expect.objectContaining({ version: '10' })] });
+    expect(sqlite3(app.dbPath, "SELECT count(*) FROM notes WHERE body = 'seeded by V2'")).toBe('1');
+    expect(sqlite3(app.dbPath, 'SELECT group_concat(installed_rank || \':\' || version, \' \') FROM (SELECT * FROM flyway_schema_history ORDER BY installed_rank)')).toBe('1:1 2:1.1 3:2 4:10');
+    expect(history(ctx).versions.map((v) => [v.version, v.kind])).toEqual([['10', 'migrate'], ['2', 'baseline'], ['1.1', 'init'], ['1', 'init']]);
+    expect(status(ctx)).toMatchObject({ version: '10', pending: [] });
+  });
+
+  it('where Flyway applied a later migration but the schema is not that version, refuses to record or run anything', async () => {
+    const app = toolApp('flyway', FILES);
+    await initialize(contextFor(app.dbPath, loadSchema(app.schemaDir)), { to: '1.1' });
+    // A row for V2 whose changes are not in the schema (someone undid them by hand).
+    sqlite3(app.dbPath, `INSERT INTO "flyway_schema_history" ("installed_rank", "version", "description", "type", "script", "checksum", "installed_by", "execution_time", "success") VALUES (3, '2', 'note pins', 'SQL', 'V2__note_pins.sql', 0, '', 4, 1);`);
+    const ctx = contextFor(app.dbPath, loadSchema(app.schemaDir), { backupDir: join(tempDir(), 'backups') });
+    const before = sha256File(app.dbPath);
+    expect(plan(ctx).blockers).toContainEqual(expect.objectContaining({ code: 'SCHEMA_DRIFT', message: expect.stringContaining('its tool applied later migrations itself, but its schema differs from 2') }));
+    await expect(migrate(ctx)).rejects.toMatchObject({ code: 'SCHEMA_DRIFT' });
+    expect(sha256File(app.dbPath)).toBe(before);
+  });
+
   it('with a failed migration row is shown as failed with Flyway\'s fix (flyway repair), and warden refuses to migrate it, changing nothing', async () => {
     const app = toolApp('flyway', FILES);
     flywayMigrate(app, 3, true);

@@ -1,4 +1,4 @@
-import type { CheckedIntegrity, HealthStatus, OrphanedRows, Problem, StatusReport } from '../../shared/types';
+import type { CheckedIntegrity, HealthStatus, LegacyVersion, OrphanedRows, Problem, StatusReport } from '../../shared/types';
 import { backupProblems } from './backup-recency';
 import { nowIso } from './actor';
 import type { EngineContext } from './context';
@@ -38,6 +38,15 @@ function unversioned(state: DatabaseState, problems: Problem[], pending: string[
   return { status: 'degraded', reason: `Tables exist but Schema Warden has no history for them.${recorded} Adopt it with baseline.` };
 }
 
+/** The app's tool applied later versions itself: recorded by the next migrate when the schema is exactly the version it records. */
+function appAhead(state: DatabaseState, ahead: LegacyVersion, problems: Problem[], pending: string[]): Judgement {
+  const since = `The app's own tool applied up to ${ahead.version} itself since Schema Warden's ${state.current} (${appRecords(ahead)})`;
+  const drift = problems.filter((p) => p.kind !== 'backup' && p.kind !== 'foreign_key_violation');
+  if (drift.length) return { status: 'degraded', reason: `${since}, but the schema differs from ${ahead.version}: ${drift[0].message}` };
+  const then = pending.length ? `, then applies ${plural(pending.length, 'migration')} (${pending.join(', ')})` : '';
+  return { status: 'degraded', reason: `${since}; the schema is exactly ${ahead.version}: migrate records it${then}.` };
+}
+
 function unhealthy(found: Problem[]): Judgement {
   const more = found.length > 1 ? ` (and ${plural(found.length - 1, 'more problem')})` : '';
   return { status: 'unhealthy', reason: `${found[0].message.replace(/\.$/, '')}${more}.` };
@@ -61,6 +70,7 @@ export function judge(state: DatabaseState, ctx: EngineContext, problems: Proble
   }
   if (errors.length) return unhealthy(errors);
   if (state.fresh) return { status: 'not_initialized', reason: 'The database has no schema yet: initialize it.' };
+  if (state.appAhead) return appAhead(state, state.appAhead, problems, pending);
   if (state.applied.length === 0) return unversioned(state, problems, pending);
   if (pending.length) return { status: 'degraded', reason: `At ${state.current}; ${plural(pending.length, 'migration')} pending (${pending.join(', ')}).` };
   if (problems.length) {
@@ -80,10 +90,12 @@ export interface Assessment extends Judgement {
 export function assessDatabase(db: Connection, ctx: EngineContext): Assessment {
   const state = readDatabaseState(db, ctx.schema);
   assertSameApplication(state, ctx.schema, ctx.dbPath);
-  const comparedAt = state.newerThanKnown ? null : (state.current ?? state.legacy?.version ?? null);
+  // Where the app's tool applied later versions itself, the schema is held to the version its table records.
+  const comparedAt = state.newerThanKnown ? null : (state.appAhead?.version ?? state.current ?? state.legacy?.version ?? null);
   const problems: Problem[] = comparedAt && !state.fresh ? driftOf(db, ctx, comparedAt) : [];
   // An adoptable database's pending migrations are the ones after the version it is adopted as.
-  const startsAt = isAdoptable(state, problems) ? state.legacy?.version : state.current;
+  const aheadAt = state.appAhead && problems.length === 0 && !state.unfinished ? state.appAhead.version : null;
+  const startsAt = isAdoptable(state, problems) ? state.legacy?.version : (aheadAt ?? state.current);
   const pending = state.fresh || !startsAt ? [] : pendingMigrations(ctx.schema, startsAt, ctx.schema.latest).map((m) => m.version);
   for (const m of state.outOfOrder) {
     problems.push({
