@@ -164,6 +164,22 @@ describe('a Flyway app', () => {
     expect(sha256File(app.dbPath)).toBe(before);
   });
 
+  it('says so when an applied file changed since Flyway applied it (Flyway\'s validate would refuse), and not for a change of line endings', () => {
+    const app = toolApp('flyway', FILES);
+    flywayMigrate(app, 4);
+    const v1 = join(app.migrationsDir, 'V1__create_notes.sql');
+    const recorded = Number(sqlite3(app.dbPath, "SELECT checksum FROM flyway_schema_history WHERE version = '1'"));
+    const checksumProblems = () => status(contextFor(app.dbPath, loadSchema(app.schemaDir))).problems.filter((p) => p.kind === 'checksum');
+
+    writeFileSync(v1, FILES[0][1].replace(/\n/g, '\r\n'));
+    expect(javaChecksums([v1])).toEqual([recorded]); // Flyway agrees: nothing changed for it
+    expect(checksumProblems()).toEqual([]);
+
+    writeFileSync(v1, FILES[0][1].replace('TEXT NOT NULL', 'TEXT'));
+    expect(javaChecksums([v1])).not.toEqual([recorded]); // Flyway's validate would refuse
+    expect(checksumProblems()).toEqual([expect.objectContaining({ name: 'V1__create_notes.sql', severity: 'warning', message: expect.stringContaining('flyway migrate refuses to run'), hint: expect.stringContaining('flyway repair') })]);
+  });
+
   it('with a failed migration row is shown as failed with Flyway\'s fix (flyway repair), and warden refuses to migrate it, changing nothing', async () => {
     const app = toolApp('flyway', FILES);
     flywayMigrate(app, 3, true);

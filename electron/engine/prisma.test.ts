@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { history } from './history';
@@ -115,6 +116,17 @@ describe('a Prisma Migrate app', () => {
     prismaDeploy(byPrisma, [1, 2, 3, 4]);
     expect(tableSql(app.dbPath)).toBe(tableSql(byPrisma.dbPath));
     expect(historyRows(app.dbPath)).toBe(historyRows(byPrisma.dbPath));
+  });
+
+  it('says so when an applied migration.sql changed since Prisma applied it, but not for a checkout with other line endings (as Prisma compares them)', () => {
+    const app = toolApp('prisma', FILES);
+    prismaDeploy(app, [1, 2, 3, 4]);
+    const file = join(app.migrationsDir, FILES[2][0]);
+    const checksumProblems = () => status(contextFor(app.dbPath, loadSchema(app.schemaDir))).problems.filter((p) => p.kind === 'checksum');
+    writeFileSync(file, FILES[2][1].replace(/\n/g, '\r\n'));
+    expect(checksumProblems()).toEqual([]);
+    writeFileSync(file, FILES[2][1].replace('"tags" TEXT', '"tags" TEXT NOT NULL DEFAULT \'\''));
+    expect(checksumProblems()).toEqual([expect.objectContaining({ name: FILES[2][0], message: expect.stringContaining('prisma migrate dev and prisma migrate status report it as modified') })]);
   });
 
   it('with a failed migration is shown as failed with Prisma\'s fix (prisma migrate resolve), and warden refuses to migrate it, changing nothing', async () => {

@@ -33,6 +33,28 @@ export function readUnfinished(db: Connection, schema: Pick<SchemaDefinition, 'a
   return unfinished && { ...unfinished, table: app.table };
 }
 
+/** An applied migration whose file no longer matches the checksum the app's tool recorded for it: the tool will say so. */
+export interface ToolChecksumMismatch {
+  file: string;
+  recorded: string;
+  complaint: string;
+  hint: string;
+}
+
+/** The applied migrations whose files changed since the app's tool applied them, as the tool compares them (empty: none, or the tool keeps no checksum). */
+export function readToolChecksumMismatches(db: Connection, schema: Pick<SchemaDefinition, 'appVersionTable' | 'migrations'>): ToolChecksumMismatch[] {
+  const app = schema.appVersionTable;
+  const checksum = app?.tool ? TOOL_FORMATS[app.tool].checksum : undefined;
+  if (!app || !checksum || !tableExists(db, app.table)) return [];
+  const rows = db.prepare(`SELECT ${quoted(app.versionColumn)} AS name, ${quoted(checksum.column)} AS recorded FROM ${quoted(app.table)} ${appliedRowsOf(app)}`).all() as { name: unknown; recorded: unknown }[];
+  return rows.flatMap((row) => {
+    const version = app.versions[String(row.name)] ?? String(row.name);
+    const migration = schema.migrations.find((m) => m.version === version);
+    if (!migration || checksum.matches(row.recorded, migration)) return [];
+    return [{ file: migration.file, recorded: String(row.recorded), complaint: checksum.complaint, hint: checksum.hint }];
+  });
+}
+
 /** The app's current version as its table records it (null: no row): the last row written, or the highest version name, as the schema declares. */
 export function readAppVersion(db: Connection, app: AppVersionTable): string | null {
   const column = quoted(app.versionColumn);

@@ -10,6 +10,7 @@ import { WardenError } from './errors';
 import { integrityOf, integrityProblems } from './integrity';
 import { statDatabasePath, withDatabase, type Connection } from './open-database';
 import { pendingMigrations } from './schema-folder';
+import { readToolChecksumMismatches } from './service-history';
 
 function sqliteVersion(db: Connection): string {
   return (db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
@@ -41,7 +42,7 @@ function unversioned(state: DatabaseState, problems: Problem[], pending: string[
 /** The app's tool applied later versions itself: recorded by the next migrate when the schema is exactly the version it records. */
 function appAhead(state: DatabaseState, ahead: LegacyVersion, problems: Problem[], pending: string[]): Judgement {
   const since = `The app's own tool applied up to ${ahead.version} itself since Schema Warden's ${state.current} (${appRecords(ahead)})`;
-  const drift = problems.filter((p) => p.kind !== 'backup' && p.kind !== 'foreign_key_violation');
+  const drift = problems.filter((p) => p.kind !== 'backup' && p.kind !== 'foreign_key_violation' && p.kind !== 'checksum');
   if (drift.length) return { status: 'degraded', reason: `${since}, but the schema differs from ${ahead.version}: ${drift[0].message}` };
   const then = pending.length ? `, then applies ${plural(pending.length, 'migration')} (${pending.join(', ')})` : '';
   return { status: 'degraded', reason: `${since}; the schema is exactly ${ahead.version}: migrate records it${then}.` };
@@ -108,6 +109,14 @@ export function assessDatabase(db: Connection, ctx: EngineContext): Assessment {
     const u = state.unfinished;
     // First: it explains any drift found (a migration stopped half-way).
     problems.unshift({ kind: 'version', name: u.name, table: u.table, change: 'failed', severity: 'error', message: `${u.message}.`, hint: u.hint });
+  }
+  for (const m of readToolChecksumMismatches(db, ctx.schema)) {
+    const table = ctx.schema.appVersionTable!.table;
+    problems.push({
+      kind: 'checksum', name: m.file, table, change: 'changed', severity: 'warning',
+      message: `Migration ${m.file} has changed since the app's tool applied it (${table} records checksum ${m.recorded}): ${m.complaint}.`,
+      expected: m.recorded, hint: m.hint,
+    });
   }
   for (const m of state.checksumMismatches) {
     problems.push({ kind: 'checksum', name: m.file, change: 'changed', severity: 'warning', message: `Migration ${m.file} was edited after it was applied.`, expected: m.recorded, actual: m.current });

@@ -84,6 +84,13 @@ export const FLYWAY: ToolFormat = {
     // Applied: a successful versioned row (a migration, or the << Flyway Baseline >> row), not an undo or a deletion marker.
     appliedRows: "success = 1 AND version IS NOT NULL AND type NOT IN ('DELETE', 'UNDO_SQL', 'UNDO_JDBC', 'UNDO_SCRIPT')",
   },
+  checksum: {
+    column: 'checksum',
+    // Validate (on by default before migrate) compares the recorded checksum with the file's; a baseline row has none.
+    matches: (recorded, file) => recorded === null || Number(recorded) === flywayChecksum(file.raw),
+    complaint: 'flyway migrate refuses to run (validate: "Migration checksum mismatch")',
+    hint: 'Restore the file as it was when Flyway applied it; if the change is meant, run flyway repair, which records the file\'s checksum instead.',
+  },
   unfinished(db, table) {
     const row = db.prepare(`SELECT version, script FROM "${table}" WHERE success = 0 ORDER BY installed_rank DESC LIMIT 1`).get() as { version: string | null; script: string } | undefined;
     if (!row) return null;

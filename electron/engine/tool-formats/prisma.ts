@@ -50,6 +50,20 @@ export function prismaChecksum(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
+/**
+ * Prisma's script_matches_checksum: the file as it is, with CRLF made LF, or LF made CRLF (a checkout
+ * on another system); a recorded checksum that is not 64 characters long was written by an old
+ * engine that dropped each byte's leading zero.
+ */
+function prismaChecksumMatches(recorded: unknown, text: string): boolean {
+  if (typeof recorded !== 'string') return false;
+  return [text, text.replace(/\r\n/g, '\n'), text.replace(/\n/g, '\r\n')].some((variant) => {
+    const digest = createHash('sha256').update(variant, 'utf8').digest();
+    const shown = recorded.length === 64 ? digest.toString('hex') : [...digest].map((byte) => byte.toString(16)).join('');
+    return shown === recorded;
+  });
+}
+
 export const PRISMA: ToolFormat = {
   tool: 'prisma',
   versionNames: 'ordered',
@@ -74,6 +88,12 @@ export const PRISMA: ToolFormat = {
     ].join('\n'),
     indexes: [],
     appliedRows: 'finished_at IS NOT NULL AND rolled_back_at IS NULL',
+  },
+  checksum: {
+    column: 'checksum',
+    matches: (recorded, file) => prismaChecksumMatches(recorded, file.raw),
+    complaint: 'prisma migrate dev and prisma migrate status report it as modified after it was applied',
+    hint: 'Restore migration.sql as it was when Prisma applied it (git can show it); Prisma never applies a migration twice, so an edit reaches no database that already has it.',
   },
   unfinished(db, table) {
     const row = db.prepare(`SELECT migration_name AS name FROM "${table}" WHERE finished_at IS NULL AND rolled_back_at IS NULL ORDER BY started_at DESC LIMIT 1`).get() as { name: string } | undefined;

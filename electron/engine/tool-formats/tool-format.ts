@@ -43,6 +43,16 @@ export interface RecordedMigration {
   executionMs: number | null;
 }
 
+/** How the tool checks that an applied migration's file is unchanged: the column it keeps a checksum in, and its comparison. */
+export interface ToolChecksum {
+  column: string;
+  /** Whether the recorded value still matches the file, as the tool itself compares them. */
+  matches(recorded: unknown, file: MigrationFile): boolean;
+  /** What the tool does about a mismatch, and its way out. */
+  complaint: string;
+  hint: string;
+}
+
 export interface ToolFormat {
   tool: ToolName;
   versionNames: VersionNames;
@@ -50,6 +60,8 @@ export interface ToolFormat {
   recognises(dir: string, entries: string[]): boolean;
   readFolder(dir: string): ToolFolder;
   history: ToolHistoryTable;
+  /** Absent where the tool keeps no checksum it checks (dbmate, golang-migrate; drizzle-orm records a hash but never compares it). */
+  checksum?: ToolChecksum;
   /** What the tool's own table says was left unfinished (null: nothing). The table exists. */
   unfinished(db: Connection, table: string): UnfinishedMigration | null;
   /** Writes an applied migration into the tool's table as the tool itself would. The table exists. */
