@@ -160,7 +160,7 @@ function readSchemaJson(dir: string): SchemaJson {
     throw new WardenError(
       'SCHEMA_NOT_FOUND',
       `No schema at ${dir}: schema.json is missing.`,
-      'Pass --schema with a schema folder: schema.json and migrations/<version>__<name>.sql, like the folders under schemas/.',
+      'Pass --schema with a schema folder (schema.json and migrations/<version>__<name>.sql, like the folders under schemas/), or with an app\'s migrations folder as dbmate, golang-migrate, Flyway, Prisma Migrate or Drizzle Kit wrote it.',
     );
   }
   let raw: unknown;

@@ -34,7 +34,8 @@ export const GOLANG_MIGRATE: ToolFormat = {
     // As database/sqlite3 ensureVersionTable runs it.
     definition: 'CREATE TABLE IF NOT EXISTS schema_migrations (version uint64,dirty bool);\nCREATE UNIQUE INDEX IF NOT EXISTS version_unique ON schema_migrations (version);',
     indexes: ['version_unique'],
-    appliedRows: null,
+    // A dirty version is not applied: its migration stopped part-way (see unfinished).
+    appliedRows: 'NOT dirty',
   },
   unfinished(db, table) {
     const row = db.prepare(`SELECT version, dirty FROM "${table}" LIMIT 1`).get() as { version: unknown; dirty: unknown } | undefined;
