@@ -122,6 +122,22 @@ describe('a Flyway app', () => {
     expect(folderDigest(app.migrationsDir)).toEqual(folder);
   });
 
+  it('adopts a database Flyway baselined (its << Flyway Baseline >> row) and writes a migration from a sub-folder with its path as the script', async () => {
+    const files: [string, string][] = [FILES[0], FILES[1], ['release_2/V2__note_pins.sql', FILES[2][1]]];
+    const app = toolApp('flyway', files);
+    // An existing database brought under Flyway with flyway baseline -baselineVersion=1.1: the schema was made by hand.
+    sqlite3(app.dbPath, `${FILES[0][1]}${FILES[1][1].replace(/^\uFEFF/, '')}\n${CREATE_HISTORY}\nINSERT INTO "flyway_schema_history" ("installed_rank", "version", "description", "type", "script", "checksum", "installed_by", "execution_time", "success") VALUES (1, '1.1', '<< Flyway Baseline >>', 'BASELINE', '<< Flyway Baseline >>', NULL, '', 0, 1);`);
+    const ctx = contextFor(app.dbPath, loadSchema(app.schemaDir));
+    expect(ctx.schema.migrations.map((m) => m.file)).toEqual(['V1__create_notes.sql', 'V1_1__note_tags.sql', 'release_2/V2__note_pins.sql']);
+    expect(status(ctx)).toMatchObject({ legacy: { legacyVersion: '1.1', version: '1.1' }, adoptable: true, pending: ['2'] });
+    await migrate(ctx);
+    const [checksum] = javaChecksums([join(app.migrationsDir, 'release_2/V2__note_pins.sql')]);
+    expect(sqlite3(app.dbPath, 'SELECT installed_rank, version, type, script, checksum, success FROM flyway_schema_history ORDER BY installed_rank')).toBe(
+      `1|1.1|BASELINE|<< Flyway Baseline >>||1\n2|2|SQL|release_2/V2__note_pins.sql|${checksum}|1`,
+    );
+    expect(status(ctx).problems.filter((p) => p.kind === 'checksum')).toEqual([]);
+  });
+
   it('created by warden init from the folder given as it is gets Flyway\'s table and the rows Flyway would write', async () => {
     const app = toolApp('flyway', FILES);
     await initialize(contextFor(app.dbPath, loadSchema(app.migrationsDir)));
