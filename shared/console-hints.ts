@@ -52,6 +52,8 @@ const HINTS: Record<ErrorCode, Hint> = {
       : 'This file belongs to another application, and Schema Warden will not change it. Check that this entry names the right file; close it in the sidebar.',
   UNTRUSTED_OBJECT:
     'Schema Warden writes nothing while an object it cannot account for is in the file: its own writes would set it off. The Integrity view names it; remove it with the tool that made it, or restore a backup without it from the Backups view.',
+  UNFINISHED_MIGRATION:
+    "The app's own migration tool left a migration half done. Finish or undo it by hand and resolve it with that tool's own command (the message says which), then press Try again. Schema Warden changes nothing until then.",
   NOT_VERSIONED: 'Adopt it first: the next step on the Overview compares its schema with a version and records that version. Then migrate from the Migration plan.',
   NOT_INITIALIZED: 'Initialize it first with the Initialize button on the Overview.',
   UNKNOWN_VERSION: 'Pick one of the versions the console lists for this schema.',

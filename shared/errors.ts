@@ -15,6 +15,8 @@ export const ERROR_CODES = [
   /** An object nobody accounts for (a trigger on a history table, a sqlite_… name SQLite did not make): the tool writes nothing while it exists. */
   'UNTRUSTED_OBJECT',
   'NOT_VERSIONED',
+  /** The app's own migration tool left a migration unfinished in its history table (a dirty golang-migrate version, a failed Flyway or Prisma migration). */
+  'UNFINISHED_MIGRATION',
   'NOT_INITIALIZED',
   'UNKNOWN_VERSION',
   'DOWNGRADE_NOT_SUPPORTED',

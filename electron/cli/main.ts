@@ -30,7 +30,7 @@ import { recoverRows } from '../engine/recover-rows';
 import { repair } from '../engine/repair';
 import { previewRestore, restore } from '../engine/restore';
 import { DEFAULT_KEEP_PER_REASON } from '../engine/retention';
-import { loadSchema, type SchemaDefinition } from '../engine/schema-folder';
+import { detectedFormatNote, loadSchema, type SchemaDefinition } from '../engine/schema-folder';
 import { status } from '../engine/status';
 import { verify } from '../engine/verify';
 import { verifyBackup } from '../engine/verify-backup';
@@ -184,6 +184,8 @@ async function run<T>(options: CommonOptions, action: (ctx: EngineContext) => Ou
   const progress = progressReporter();
   try {
     const schema = loadSchema(userPath(options.schema));
+    const detected = detectedFormatNote(schema);
+    if (detected) process.stderr.write(`${escapeControls(detected)}\n`);
     const ctx: EngineContext = {
       dbPath: userPath(options.db ?? defaultDatabaseOf(schema)),
       schema,

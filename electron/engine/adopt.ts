@@ -22,6 +22,18 @@ export function serviceDatabaseOf(db: Connection, ctx: EngineContext, state: Dat
 }
 
 /**
+ * A versioned database whose app tool applied later versions itself (its table records one past the
+ * tool's current version): adopted at that version when the schema is exactly it, so the versions it
+ * covers are recorded and never run again; null when the app's table is not ahead.
+ */
+export function appAheadOf(db: Connection, ctx: EngineContext, state: DatabaseState): ServiceDatabase | null {
+  const ahead = state.appAhead;
+  if (!ahead?.version) return null;
+  const differences = driftOf(db, ctx, ahead.version);
+  return { legacy: ahead, differences, adoptAs: differences.length === 0 && !state.unfinished ? ahead.version : null };
+}
+
+/**
  * Records `version` as the database's first (kind 'baseline'), its 'baseline' event, the version in
  * the app's own version table, and stamps application_id and user_version where the footprint lets it. The caller holds the write
  * transaction and has checked the schema is exactly `version`.
@@ -30,7 +42,7 @@ export function recordAdoption(db: Connection, ctx: EngineContext, version: stri
   const migration = migrationFor(ctx.schema, version);
   ensureBookkeeping(db, ctx.schema);
   recordVersion(db, ctx.schema, { version, description: migration.description, checksum: migration.checksum, executionMs: null, kind: 'baseline' });
-  recordServiceVersion(db, ctx.schema, { version, description: migration.description, executionMs: null });
+  recordServiceVersion(db, ctx.schema, { migration, executionMs: null });
   recordEvent(db, ctx.schema, { action: 'baseline', version, outcome: 'ok', detail: { adoptedFrom: legacy, legacyVersion: legacy?.legacyVersion ?? null, automatic } });
   // Never a database the tool creates: an app's own user_version and application_id are kept unless the footprint gives them to the tool.
   stampVersion(db, ctx.schema, version, { creating: false, previous: null });

@@ -1,14 +1,14 @@
 import type { AppliedStep, BackupInfo, LegacyVersion } from '../../shared/types';
-import { recordAdoption, serviceDatabaseOf } from './adopt';
+import { appAheadOf, recordAdoption, serviceDatabaseOf } from './adopt';
 import { backupEvent, ensureBookkeeping, readAppliedVersions, currentVersionOf, recordEvent, recordFailure, recordVersion } from './bookkeeping';
 import { stampVersion } from './header-marks';
 import { log, throwIfCancelled, type EngineContext } from './context';
-import { blockerError, readDatabaseState, writeBlockers } from './database-state';
+import { blockerError, readDatabaseState, unfinishedBlocker, writeBlockers, type ServiceDatabase } from './database-state';
 import { explainSqliteError, WardenError } from './errors';
 import { userTableNames } from './introspect';
 import type { Connection } from './open-database';
 import { pendingMigrations, type Migration } from './schema-folder';
-import { createServiceHistory, recordServiceVersion } from './service-history';
+import { createServiceHistory, readUnfinished, recordServiceVersion } from './service-history';
 import { tablesTouchedBy, tablesWithTriggers, type TouchedTables } from './foreign-key-scope';
 import { splitStatements, type Statement } from './sql-text';
 import { inWriteTransaction } from './write-transaction';
@@ -41,7 +41,7 @@ function applyInTransaction(ctx: EngineContext, db: Connection, migration: Migra
   runScript(ctx, db, migration, statements);
   const executionMs = Math.round(performance.now() - started);
   recordVersion(db, ctx.schema, { version: migration.version, description: migration.description, checksum: migration.checksum, executionMs, kind });
-  recordServiceVersion(db, ctx.schema, { version: migration.version, description: migration.description, executionMs });
+  recordServiceVersion(db, ctx.schema, { migration, executionMs });
   return { version: migration.version, description: migration.description, executionMs };
 }
 
@@ -81,6 +81,20 @@ function adoptServiceDatabase(ctx: EngineContext, db: Connection, backup: Backup
 }
 
 /**
+ * Records the versions the app's tool applied itself since the tool's current version (its table is
+ * ahead), when the schema is exactly the version it records: they are never run again.
+ */
+function catchUpWithApp(ctx: EngineContext, db: Connection, current: string, ahead: ServiceDatabase): Step {
+  if (!ahead.adoptAs) {
+    const blockers = writeBlockers(readDatabaseState(db, ctx.schema), ctx.schema, ctx.dbPath, ahead);
+    throw blockerError(blockers[0], blockers);
+  }
+  recordAdoption(db, ctx, ahead.adoptAs, ahead.legacy, true);
+  log(ctx, 'info', `Recorded ${ahead.adoptAs}, which the app's tool applied itself (${ahead.legacy.table} records ${ahead.legacy.legacyVersion}): its schema is exactly ${ahead.adoptAs}`);
+  return { from: current, applied: [], adopted: ahead.legacy, touched: new Set() };
+}
+
+/**
  * Takes the database one transaction further towards `target`, deciding from what it reads
  * inside the transaction: a process that lost the race for the lock finds the work done.
  * A fresh database gets every version up to `target` in one transaction (it is either empty or
@@ -91,6 +105,11 @@ export function applyNextStep(ctx: EngineContext, db: Connection, target: string
   const work = (): Step | null => {
     const current = currentVersionOf(readAppliedVersions(db, schema));
     if (current !== null && versionOrder(schema).gte(current, target)) return null;
+    // Read again under the lock: the app's tool may have failed a migration since the plan was made.
+    const unfinished = readUnfinished(db, schema);
+    if (unfinished) throw blockerError(unfinishedBlocker(unfinished));
+    const ahead = current === null ? null : appAheadOf(db, ctx, readDatabaseState(db, schema));
+    if (ahead && current !== null) return catchUpWithApp(ctx, db, current, ahead);
     if (current === null && userTableNames(db, schema).length > 0) return adoptServiceDatabase(ctx, db, backup);
     ensureBookkeeping(db, schema);
     if (current === null) createServiceHistory(db, schema);

@@ -2,7 +2,7 @@ import type { BaselineResult, Problem } from '../../shared/types';
 import { recordAdoption } from './adopt';
 import { listDifferences } from './compare-schemas';
 import type { EngineContext } from './context';
-import { assertSameApplication, readDatabaseState, type DatabaseState } from './database-state';
+import { assertSameApplication, blockerError, readDatabaseState, unfinishedBlocker, type DatabaseState } from './database-state';
 import { WardenError } from './errors';
 import { withDatabase, type Connection } from './open-database';
 import { migrationFor } from './schema-folder';
@@ -19,6 +19,8 @@ export interface BaselineOptions {
 
 function assertAdoptable(state: DatabaseState, ctx: EngineContext): void {
   assertSameApplication(state, ctx.schema, ctx.dbPath);
+  // The app's tool stopped a migration half-way: the schema matches no version until that is resolved.
+  if (state.unfinished) throw blockerError(unfinishedBlocker(state.unfinished));
   if (state.applied.length) {
     throw new WardenError(
       'ALREADY_VERSIONED',

@@ -1,6 +1,7 @@
 import type { AppliedVersion, ChecksumMismatch, LegacyVersion, PlanBlocker, Problem } from '../../shared/types';
 import { currentVersionOf, readAppliedVersions, readEvents, tableExists } from './bookkeeping';
-import { readAppVersion } from './service-history';
+import { readAppVersion, readUnfinished } from './service-history';
+import type { UnfinishedMigration } from './tool-formats/tool-format';
 import { WardenError } from './errors';
 import { userTableNames } from './introspect';
 import type { Connection } from './open-database';
@@ -21,6 +22,13 @@ export interface DatabaseState {
   newerThanKnown: boolean;
   /** Migrations below the current version that were never applied: added out of order. */
   outOfOrder: Migration[];
+  /**
+   * Versioned, but the app's own table records a later version of the schema: the app's tool applied
+   * it (and those before it) itself since. They are recorded, never run again (see adopt.ts appAheadOf).
+   */
+  appAhead: LegacyVersion | null;
+  /** A migration the app's own tool left unfinished in its table (dirty, failed): nothing is written until it is resolved. */
+  unfinished: (UnfinishedMigration & { table: string }) | null;
 }
 
 /** The service's newest recorded version, as its own health code reads it (the last row written). */
@@ -74,6 +82,13 @@ function findOutOfOrder(schema: SchemaDefinition, applied: AppliedVersion[], cur
   return schema.migrations.filter((m) => order.lt(m.version, current) && !recorded.has(m.version) && (floor === null || order.gt(m.version, floor)));
 }
 
+/** The app's table's version where it is a known version past `current` (null: not versioned, or not ahead). */
+function readAppAhead(db: Connection, schema: SchemaDefinition, current: string | null): LegacyVersion | null {
+  if (current === null) return null;
+  const recorded = readLegacy(db, schema);
+  return recorded?.version && versionOrder(schema).gt(recorded.version, current) ? recorded : null;
+}
+
 export function readDatabaseState(db: Connection, schema: SchemaDefinition): DatabaseState {
   const applied = readAppliedVersions(db, schema);
   const current = currentVersionOf(applied);
@@ -86,6 +101,8 @@ export function readDatabaseState(db: Connection, schema: SchemaDefinition): Dat
     checksumMismatches: findChecksumMismatches(db, schema, applied),
     newerThanKnown: current !== null && versionOrder(schema).gt(current, schema.latest),
     outOfOrder: findOutOfOrder(schema, applied, current),
+    appAhead: readAppAhead(db, schema, current),
+    unfinished: readUnfinished(db, schema),
   };
 }
 
@@ -100,9 +117,12 @@ export function assertSameApplication(state: DatabaseState, schema: SchemaDefini
   assertApplicationId(state.applicationId, schema, path);
 }
 
-/** The same check from the header's application_id alone, for a file whose tables may not be readable. */
+/**
+ * The same check from the header's application_id alone, for a file whose tables may not be readable.
+ * A schema with no application_id of its own (0: a tool's folder read as it is) takes the app's, whatever it is.
+ */
 export function assertApplicationId(applicationId: number, schema: SchemaDefinition, path: string): void {
-  if (applicationId !== 0 && applicationId !== schema.applicationId) {
+  if (applicationId !== 0 && schema.applicationId !== 0 && applicationId !== schema.applicationId) {
     throw new WardenError(
       'FOREIGN_APPLICATION',
       `${path} belongs to another application (application_id ${applicationId}, while ${schema.name} uses ${schema.applicationId}).`,
@@ -145,6 +165,7 @@ function notVersioned(state: DatabaseState, schema: SchemaDefinition, service: S
  */
 export function writeBlockers(state: DatabaseState, schema: SchemaDefinition, path: string, service: ServiceDatabase | null = null): PlanBlocker[] {
   const blockers: PlanBlocker[] = [];
+  if (state.unfinished) blockers.push(unfinishedBlocker(state.unfinished));
   if (state.newerThanKnown) {
     blockers.push({
       code: 'NEWER_THAN_KNOWN',
@@ -161,7 +182,24 @@ export function writeBlockers(state: DatabaseState, schema: SchemaDefinition, pa
     });
   }
   if (!state.fresh && state.applied.length === 0 && !service?.adoptAs) blockers.push(notVersioned(state, schema, service, path));
+  if (state.appAhead && !service?.adoptAs) blockers.push(appAheadBlocker(state, state.appAhead, service, path));
   return blockers;
+}
+
+/** The app's tool applied later versions itself, but the schema is not exactly the version it records: nothing is recorded or run. */
+function appAheadBlocker(state: DatabaseState, ahead: LegacyVersion, service: ServiceDatabase | null, path: string): PlanBlocker {
+  const differences = service?.differences ?? [];
+  const how = differences.length ? `, but its schema differs from ${ahead.version} in ${differences.length} way${differences.length === 1 ? '' : 's'}:${listDifferences(differences)}` : '.';
+  return {
+    code: 'SCHEMA_DRIFT',
+    message: `${path} is at ${state.current} for Schema Warden, while the app's own ${appRecords(ahead)}: its tool applied later migrations itself${how}`,
+    hint: `Nothing was changed. Schema Warden never runs again a migration the app's tool ran; bring the schema to exactly ${ahead.version} by hand (warden status lists each difference), then migrate again: it records ${ahead.version} and goes on from there.`,
+  };
+}
+
+/** The app's tool left a migration unfinished: Schema Warden writes nothing until the tool's own fix has been applied. */
+export function unfinishedBlocker(unfinished: UnfinishedMigration & { table: string }): PlanBlocker {
+  return { code: 'UNFINISHED_MIGRATION', message: `${unfinished.message}.`, hint: unfinished.hint };
 }
 
 /** Turns a blocker into the error an action that cannot proceed throws; the others travel in its details. */
@@ -190,5 +228,5 @@ export interface ServiceDatabase {
  * schema is exactly the version the service's own table records.
  */
 export function isAdoptable(state: DatabaseState, problems: Problem[]): boolean {
-  return state.applied.length === 0 && !state.fresh && Boolean(state.legacy?.version) && problems.length === 0;
+  return state.applied.length === 0 && !state.fresh && !state.unfinished && Boolean(state.legacy?.version) && problems.length === 0;
 }

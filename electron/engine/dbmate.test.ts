@@ -48,6 +48,11 @@ describe('a dbmate app', () => {
     expect(schema).toMatchObject({ latest: '20240320080000', versionNames: 'ordered', appVersionTable: { table: 'schema_migrations', current: 'highest' } });
   });
 
+  it('is detected from the folder given as it is (no schema.json), the schema named after the folder\'s parent', () => {
+    const app = dbmateApp(3);
+    expect(loadSchema(app.migrationsDir)).toMatchObject({ name: 'db', detected: true, migrationFormat: 'dbmate', applicationId: 0, latest: '20240320080000', appVersionTable: { table: 'schema_migrations', tool: 'dbmate' } });
+  });
+
   it('takes a service statement\'s since as one of its timestamp versions, and refuses one past the latest as invalid', async () => {
     const app = dbmateApp(3);
     const statement = (since: string) => JSON.stringify({ setup: [], statements: [{ name: 'Pin a note', sql: 'UPDATE notes SET pinned = 1 WHERE id = ?', params: [1], since }] });

@@ -10,10 +10,11 @@ import type { VersionNames } from './version-order';
 
 /**
  * PRAGMA user_version mirrors a semantic version as major·1,000,000 + minor·1,000 + patch (1.2.0 →
- * 1002000), an ordered number as itself; 0 where it does not fit (user_version is a signed 32-bit integer).
+ * 1002000), an ordered number (or a one-part dotted version) as itself; 0 where it does not fit
+ * (user_version is a signed 32-bit integer) and for a dotted version of more parts.
  */
 export function userVersionOf(version: string, versionNames: VersionNames = 'semver'): number {
-  if (versionNames === 'ordered') return /^\d+$/.test(version) && Number(version) <= 0x7fffffff ? Number(version) : 0;
+  if (versionNames !== 'semver') return /^\d+$/.test(version) && Number(version) <= 0x7fffffff ? Number(version) : 0;
   const v = semver.parse(version);
   if (!v || v.minor > 999 || v.patch > 999) return 0;
   return v.major * 1_000_000 + v.minor * 1_000 + v.patch;

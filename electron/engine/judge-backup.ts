@@ -120,7 +120,8 @@ export async function judgeBackup(ctx: EngineContext, options: JudgeBackupOption
     const messages = integrity.messages.slice(0, 3).map((m) => m.replace(/\.$/, ''));
     problems.push(`SQLite's ${level === 'quick' ? 'quick_check' : 'integrity_check'} fails: ${messages.join('; ')}.`);
   }
-  const foreign = check.applicationId !== 0 && check.applicationId !== ctx.schema.applicationId;
+  // A schema with no application_id of its own (a tool's folder read as it is) takes the app's, whatever it is.
+  const foreign = check.applicationId !== 0 && ctx.schema.applicationId !== 0 && check.applicationId !== ctx.schema.applicationId;
   if (foreign) problems.push(`It belongs to another application (application_id ${check.applicationId}, while ${ctx.schema.name} uses ${ctx.schema.applicationId}).`);
   // A preserved copy is refused as what it is, whatever its bytes hold.
   const preserved = manifest && preservedCopy(ctx, manifest);

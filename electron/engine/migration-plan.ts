@@ -2,7 +2,7 @@ import type { MigrationPlan, PlanBlocker, PlanStep, PlannedDataChange, Problem }
 import { runScript } from './apply-migrations';
 import type { EngineContext } from './context';
 import { databaseStamp, planChecksum } from './database-stamp';
-import { serviceDatabaseOf } from './adopt';
+import { appAheadOf, serviceDatabaseOf } from './adopt';
 import { assertSameApplication, blockerError, readDatabaseState, writeBlockers, type DatabaseState, type ServiceDatabase } from './database-state';
 import { WardenError } from './errors';
 import { expectedSchemaAt } from './expected-schema';
@@ -115,13 +115,13 @@ export function planOn(db: Connection, ctx: EngineContext, target: string): Migr
 function readPlan(db: Connection, ctx: EngineContext, target: string): Omit<MigrationPlan, 'checksum' | 'databaseStamp'> {
   const state = readDatabaseState(db, ctx.schema);
   assertSameApplication(state, ctx.schema, ctx.dbPath);
-  const service = serviceDatabaseOf(db, ctx, state);
+  const service = serviceDatabaseOf(db, ctx, state) ?? appAheadOf(db, ctx, state);
   const blockers = versionBlockers(state, ctx, target, service);
   const untrusted = untrustedObjectsBlocker(db, ctx.schema);
   if (untrusted) blockers.unshift({ code: untrusted.code, message: untrusted.message, hint: untrusted.hint });
   const versionForbids = blockers.some((b) => b.code === 'NEWER_THAN_KNOWN' || b.code === 'NOT_VERSIONED' || b.code === 'DOWNGRADE_NOT_SUPPORTED');
-  // An adopted database starts at the version it is adopted as.
-  const startsAt = state.current ?? service?.adoptAs ?? null;
+  // An adopted database starts at the version it is adopted as (past its current one, where the app's tool applied later ones).
+  const startsAt = service?.adoptAs ?? state.current;
   const pending = versionForbids ? [] : pendingMigrations(ctx.schema, startsAt, target);
   const outside = outsideDatabaseBlockers(pending);
   if (outside.length) {
@@ -131,8 +131,9 @@ function readPlan(db: Connection, ctx: EngineContext, target: string): Omit<Migr
   }
   let drift: Problem[] = [];
   if (pending.length && state.current !== null) {
-    drift = driftOf(db, ctx, state.current);
-    const trip = drift.length ? driftTrip(db, ctx, state.current, pending, drift) : null;
+    const at = service?.adoptAs ?? state.current;
+    drift = driftOf(db, ctx, at);
+    const trip = drift.length ? driftTrip(db, ctx, at, pending, drift) : null;
     if (trip) blockers.push(trip);
   }
   const adopt = service?.adoptAs ? service.legacy : null;

@@ -1,12 +1,14 @@
 import { parseDuration } from '../../shared/duration';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import * as z from 'zod/mini';
 import '../../shared/zod-messages';
 import type { RowFilter } from '../../shared/types';
 import { WardenError } from './errors';
-import { readMigrationFiles, type MigrationFormat } from './migration-files';
+import { readMigrationFiles } from './migration-files';
+import { MIGRATION_FORMATS, type MigrationFormat, type ToolName } from './migration-file';
+import { detectToolFormat, TOOL_FORMATS } from './tool-formats/tool-formats';
 import { readServiceStatements, type ServiceStatementList } from './service-statements';
 import { versionOrder, type VersionNames } from './version-order';
 import { DEFAULT_FOOTPRINT, type Footprint } from './footprint';
@@ -17,6 +19,8 @@ export interface Migration {
   description: string;
   file: string;
   sql: string;
+  /** The file's text exactly as read: what another tool's checksum is taken of. */
+  raw: string;
   checksum: string;
 }
 
@@ -35,6 +39,8 @@ export interface AppVersionTable {
   versions: Record<string, string>;
   /** The app's CREATE TABLE IF NOT EXISTS for it, run when init creates a database (null: never created by the tool). */
   definition: string | null;
+  /** The migration tool whose history table it is (tool-formats/), read and written as that tool does; absent: a table the schema describes. */
+  tool?: ToolName;
 }
 
 /**
@@ -61,8 +67,10 @@ export interface SchemaDefinition {
   footprint: Footprint;
   /** How versions are named: semantic versions, or ordered numbers (timestamps) as other migration tools name them. */
   versionNames: VersionNames;
-  /** How the migration files are written (schema.json migrations.format). */
+  /** How the migration files are written (schema.json migrations.format, or detected). */
   migrationFormat: MigrationFormat;
+  /** Read from a tool's migrations folder given as it is, without a schema.json: the format was detected from its files. */
+  detected: boolean;
   migrations: Migration[];
   latest: string;
   /** The statements the schema's service runs (service-statements.json); null when the folder lists none. */
@@ -81,18 +89,6 @@ interface MigrationSource {
 }
 
 const DEFAULT_MIGRATIONS: MigrationSource = { dir: 'migrations', format: 'warden' };
-
-/**
- * dbmate's own history table, as dbmate creates it in SQLite: the applied versions, nothing else.
- * The tool writes each version it applies there as dbmate would, so `dbmate status` agrees.
- */
-const DBMATE_HISTORY: AppVersionTable = {
-  table: 'schema_migrations',
-  versionColumn: 'version',
-  current: 'highest',
-  versions: {},
-  definition: 'CREATE TABLE IF NOT EXISTS "schema_migrations" (version varchar(128) primary key)',
-};
 
 const tableName = z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a plain table name (letters, digits, underscores)'));
 const markOwner = z.enum(['tool', 'app', 'unclaimed']);
@@ -131,10 +127,10 @@ const schemaJson = z.object({
   legacy: z.optional(z.nullable(appVersionTableJson)),
   /** Where the migration files are (relative to schema.json) and whose format they follow. */
   migrations: z._default(
-    z.object({ dir: z._default(z.string().check(z.minLength(1)), 'migrations'), format: z._default(z.enum(['warden', 'dbmate']), 'warden') }),
+    z.object({ dir: z._default(z.string().check(z.minLength(1)), 'migrations'), format: z._default(z.enum(MIGRATION_FORMATS), 'warden') }),
     DEFAULT_MIGRATIONS,
   ),
-  versionNames: z.optional(z.enum(['semver', 'ordered'])),
+  versionNames: z.optional(z.enum(['semver', 'ordered', 'dotted'])),
   footprint: z._default(
     z.object({
       versionsTable: z._default(tableName, 'schema_version'),
@@ -156,13 +152,15 @@ function invalid(dir: string, what: string, hint: string): WardenError {
   return new WardenError('SCHEMA_INVALID', `The schema folder ${dir} is not valid: ${what}.`, hint);
 }
 
-function readSchemaJson(dir: string) {
+type SchemaJson = z.infer<typeof schemaJson>;
+
+function readSchemaJson(dir: string): SchemaJson {
   const file = join(dir, 'schema.json');
   if (!existsSync(file)) {
     throw new WardenError(
       'SCHEMA_NOT_FOUND',
       `No schema at ${dir}: schema.json is missing.`,
-      'Pass --schema with a schema folder: schema.json and migrations/<version>__<name>.sql, like the folders under schemas/.',
+      'Pass --schema with a schema folder (schema.json and migrations/<version>__<name>.sql, like the folders under schemas/), or with an app\'s migrations folder as dbmate, golang-migrate, Flyway, Prisma Migrate or Drizzle Kit wrote it.',
     );
   }
   let raw: unknown;
@@ -179,42 +177,54 @@ function readSchemaJson(dir: string) {
   return parsed.data;
 }
 
+/** How each format's folder is described in a message: what to add, and how. */
+function folderWords(format: MigrationFormat): { files: string; first: string } {
+  if (format === 'warden') return { files: 'migrations/<version>__<name>.sql files, starting with 1.0.0', first: 'Add the first migration, e.g. 1.0.0__initial.sql.' };
+  return { files: `${format} migration files`, first: `Add the first one as ${format} creates it.` };
+}
+
 /** The migrations folder and how its files are written (schema.json "migrations"; default: migrations/ beside schema.json, Schema Warden's own format). */
 function migrationsDirOf(dir: string, source: MigrationSource): string {
   const migrationsDir = resolve(dir, source.dir);
   if (!existsSync(migrationsDir) || !statSync(migrationsDir).isDirectory()) {
-    const first = source.format === 'dbmate' ? 'dbmate migration files' : 'migrations/<version>__<name>.sql files, starting with 1.0.0';
-    throw invalid(dir, `it has no ${source.dir}/ folder (${migrationsDir})`, `Add ${first}, or point schema.json "migrations.dir" at the app's folder.`);
+    throw invalid(dir, `it has no ${source.dir}/ folder (${migrationsDir})`, `Add ${folderWords(source.format).files}, or point schema.json "migrations.dir" at the app's folder.`);
   }
   return migrationsDir;
 }
 
-function readMigrations(dir: string, source: MigrationSource, versionNames: VersionNames): Migration[] {
+interface ReadMigrations {
+  migrations: Migration[];
+  /** The tool's names for versions, where they are not the version itself. */
+  names: Record<string, string>;
+}
+
+function readMigrations(dir: string, source: MigrationSource, versionNames: VersionNames): ReadMigrations {
   const order = versionOrder({ versionNames });
-  const migrations: Migration[] = readMigrationFiles(migrationsDirOf(dir, source), source.format, versionNames).map((file) => {
+  const read = readMigrationFiles(migrationsDirOf(dir, source), source.format, versionNames);
+  const migrations: Migration[] = read.migrations.map((file) => {
     if (!order.valid(file.version)) {
       throw invalid(dir, `the migration file name "${file.file}" does not start with a version`, 'Rename it like 1.3.0__add_file_tags.sql (a semantic version, two underscores, a name).');
     }
     return { ...file, checksum: checksumOf(file.sql) };
   });
-  if (migrations.length === 0) {
-    throw invalid(dir, 'its migrations folder holds no migration file', source.format === 'dbmate' ? 'Add the first one with dbmate new.' : 'Add the first migration, e.g. 1.0.0__initial.sql.');
-  }
+  if (migrations.length === 0) throw invalid(dir, 'its migrations folder holds no migration file', folderWords(source.format).first);
   migrations.sort((a, b) => order.compare(a.version, b.version));
   for (let k = 1; k < migrations.length; k++) {
     if (order.compare(migrations[k - 1].version, migrations[k].version) === 0) {
       throw invalid(dir, `version ${migrations[k].version} appears twice (${migrations[k - 1].file}, ${migrations[k].file})`, 'Give each migration its own version.');
     }
   }
-  return migrations;
+  return { migrations, names: read.names };
 }
 
-/** dbmate names its versions by timestamp; Schema Warden's own files by semantic version unless schema.json says otherwise. */
+/** Another tool names its versions as it does (dbmate by timestamp, Flyway by dotted numbers); Schema Warden's own files by semantic version unless schema.json says otherwise. */
 function versionNamesOf(dir: string, format: MigrationFormat, declared: VersionNames | undefined): VersionNames {
-  if (format === 'dbmate' && declared === 'semver') {
-    throw invalid(dir, 'schema.json says versionNames "semver" for dbmate migrations, which dbmate names by number', 'Remove versionNames: dbmate\'s versions are ordered numbers.');
+  if (format === 'warden') return declared ?? 'semver';
+  const own = TOOL_FORMATS[format].versionNames;
+  if (declared !== undefined && declared !== own) {
+    throw invalid(dir, `schema.json says versionNames "${declared}" for ${format} migrations, which ${format} names as "${own}"`, `Remove versionNames: ${format}'s versions are named by the tool.`);
   }
-  return declared ?? (format === 'dbmate' ? 'ordered' : 'semver');
+  return own;
 }
 
 function appVersionTableOf(dir: string, named: AppVersionTable | null | undefined, legacy: AppVersionTable | null | undefined): AppVersionTable | null {
@@ -222,6 +232,13 @@ function appVersionTableOf(dir: string, named: AppVersionTable | null | undefine
     throw invalid(dir, 'schema.json has both appVersionTable and legacy', 'Keep appVersionTable (legacy is its former name) and remove legacy.');
   }
   return named ?? legacy ?? null;
+}
+
+/** The history table of the tool whose folder the migrations are, read and written as that tool does. */
+function toolHistoryOf(format: MigrationFormat, names: Record<string, string>): AppVersionTable | null {
+  if (format === 'warden') return null;
+  const { table, versionColumn, definition } = TOOL_FORMATS[format].history;
+  return { table, versionColumn, current: 'highest', versions: names, definition, tool: format };
 }
 
 /** The tool's two tables and the app's must be three tables: one written as another would corrupt both. */
@@ -233,21 +250,48 @@ function assertDistinctTables(dir: string, footprint: Footprint, appTable: AppVe
   }
 }
 
-/** Reads a schema folder: schema.json, its migrations ordered by semantic version, and its service's statements if listed. */
+/**
+ * What schema.json would say of a tool's migrations folder given as it is: the tool detected from
+ * its files, the folder's name as the schema's, no application_id of the tool's (the app's, if it
+ * has one, is kept and any is accepted).
+ */
+function detectedSchemaJson(dir: string): SchemaJson | null {
+  if (existsSync(join(dir, 'schema.json'))) return null;
+  const format = detectToolFormat(dir);
+  if (format === null) return null;
+  const named = basename(dir) === 'migrations' ? basename(dirname(dir)) : basename(dir);
+  const name = named.toLowerCase().replace(/[^a-z0-9_]+/g, '_') || 'app';
+  return {
+    name,
+    title: `${named} (${format} migrations)`,
+    description: `The ${format} migrations folder ${dir}, read as it is (no schema.json: the format was detected from its files).`,
+    applicationId: 0,
+    dataChanges: {},
+    migrations: { dir: '.', format },
+    footprint: { ...DEFAULT_FOOTPRINT, applicationId: 'app' },
+  };
+}
+
+/**
+ * Reads a schema folder: schema.json, its migrations ordered by version, and its service's
+ * statements if listed. A migrations folder of a tool Schema Warden knows is read as it is
+ * without a schema.json: its format is detected from its files (SchemaDefinition.detected).
+ */
 export function loadSchema(dir: string): SchemaDefinition {
   const absolute = resolve(dir);
   if (!existsSync(absolute) || !statSync(absolute).isDirectory()) {
     throw new WardenError('SCHEMA_NOT_FOUND', `No schema folder at ${absolute}.`, 'Pass --schema with a schema folder (schema.json and migrations/), like the folders under schemas/.');
   }
-  const meta = readSchemaJson(absolute);
+  const detected = detectedSchemaJson(absolute);
+  const meta = detected ?? readSchemaJson(absolute);
   const versionNames = versionNamesOf(absolute, meta.migrations.format, meta.versionNames);
-  const migrations = readMigrations(absolute, meta.migrations, versionNames);
+  const { migrations, names } = readMigrations(absolute, meta.migrations, versionNames);
   const latest = migrations[migrations.length - 1].version;
   // A declaration for a version the folder has no migration for describes no step (a copy of the folder may leave out later migrations).
   const dataChanges = Object.fromEntries(Object.entries(meta.dataChanges).filter(([version]) => migrations.some((m) => m.version === version)));
   const { backupMaxAge, legacy, appVersionTable, migrations: source, versionNames: _declared, ...rest } = meta;
   const backupMaxAgeMs = backupMaxAge === undefined ? {} : { backupMaxAgeMs: parseDuration(backupMaxAge)! };
-  const appTable = appVersionTableOf(absolute, appVersionTable, legacy) ?? (source.format === 'dbmate' ? DBMATE_HISTORY : null);
+  const appTable = appVersionTableOf(absolute, appVersionTable, legacy) ?? toolHistoryOf(source.format, names);
   assertDistinctTables(absolute, rest.footprint, appTable);
   return {
     dir: absolute,
@@ -255,12 +299,18 @@ export function loadSchema(dir: string): SchemaDefinition {
     appVersionTable: appTable,
     versionNames,
     migrationFormat: source.format,
+    detected: detected !== null,
     dataChanges,
     migrations,
     latest,
     serviceStatements: readServiceStatements(absolute, latest, versionOrder({ versionNames })),
     ...backupMaxAgeMs,
   };
+}
+
+/** What a host says of a schema read from a tool's folder given as it is (null: a schema folder with its schema.json). */
+export function detectedFormatNote(schema: Pick<SchemaDefinition, 'detected' | 'dir' | 'migrationFormat'>): string | null {
+  return schema.detected ? `Read ${schema.dir} as a ${schema.migrationFormat} migrations folder (no schema.json: the format was detected from its files).` : null;
 }
 
 /** Every schema folder under a root (each sub-folder with a schema.json), by name. */

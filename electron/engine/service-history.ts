@@ -1,12 +1,16 @@
 import { tableExists } from './bookkeeping';
 import { WardenError } from './errors';
 import type { Connection } from './open-database';
-import type { AppVersionTable, SchemaDefinition } from './schema-folder';
+import type { AppVersionTable, Migration, SchemaDefinition } from './schema-folder';
+import type { UnfinishedMigration } from './tool-formats/tool-format';
+import { TOOL_FORMATS } from './tool-formats/tool-formats';
 import { compareVersionNames } from './version-order';
 
 // The app's own version table (schema.json `appVersionTable`: the chat service's schema_migrations),
 // kept in step with the tool's versions table. The service reports the newest row of it as the
 // database's version, so every version the tool applies is written there too, in the same transaction.
+// A migration tool's own table (dbmate's, golang-migrate's, Flyway's…) is read and written as that
+// tool does (tool-formats/), so the tool agrees afterwards.
 
 const quoted = (name: string) => `"${name}"`;
 
@@ -15,14 +19,51 @@ export function serviceVersionName(app: AppVersionTable, version: string): strin
   return Object.entries(app.versions).find(([, ours]) => ours === version)?.[0] ?? version;
 }
 
+/** The rows a tool counts as applied (a failed Flyway row does not count), as a WHERE clause; '' for every row. */
+function appliedRowsOf(app: AppVersionTable): string {
+  const condition = app.tool ? TOOL_FORMATS[app.tool].history.appliedRows : null;
+  return condition ? `WHERE ${condition}` : '';
+}
+
+/** What the app's migration tool left unfinished in its table (a dirty golang-migrate version, a failed Flyway or Prisma migration); null: nothing. */
+export function readUnfinished(db: Connection, schema: Pick<SchemaDefinition, 'appVersionTable'>): (UnfinishedMigration & { table: string }) | null {
+  const app = schema.appVersionTable;
+  if (!app?.tool || !tableExists(db, app.table)) return null;
+  const unfinished = TOOL_FORMATS[app.tool].unfinished(db, app.table);
+  return unfinished && { ...unfinished, table: app.table };
+}
+
+/** An applied migration whose file no longer matches the checksum the app's tool recorded for it: the tool will say so. */
+export interface ToolChecksumMismatch {
+  file: string;
+  recorded: string;
+  complaint: string;
+  hint: string;
+}
+
+/** The applied migrations whose files changed since the app's tool applied them, as the tool compares them (empty: none, or the tool keeps no checksum). */
+export function readToolChecksumMismatches(db: Connection, schema: Pick<SchemaDefinition, 'appVersionTable' | 'migrations'>): ToolChecksumMismatch[] {
+  const app = schema.appVersionTable;
+  const checksum = app?.tool ? TOOL_FORMATS[app.tool].checksum : undefined;
+  if (!app || !checksum || !tableExists(db, app.table)) return [];
+  const rows = db.prepare(`SELECT ${quoted(app.versionColumn)} AS name, ${quoted(checksum.column)} AS recorded FROM ${quoted(app.table)} ${appliedRowsOf(app)}`).all() as { name: unknown; recorded: unknown }[];
+  return rows.flatMap((row) => {
+    const version = app.versions[String(row.name)] ?? String(row.name);
+    const migration = schema.migrations.find((m) => m.version === version);
+    if (!migration || checksum.matches(row.recorded, migration)) return [];
+    return [{ file: migration.file, recorded: String(row.recorded), complaint: checksum.complaint, hint: checksum.hint }];
+  });
+}
+
 /** The app's current version as its table records it (null: no row): the last row written, or the highest version name, as the schema declares. */
 export function readAppVersion(db: Connection, app: AppVersionTable): string | null {
   const column = quoted(app.versionColumn);
+  const where = appliedRowsOf(app);
   if (app.current === 'last-written') {
-    const row = db.prepare(`SELECT ${column} AS version FROM ${quoted(app.table)} ORDER BY rowid DESC LIMIT 1`).get() as { version: unknown } | undefined;
+    const row = db.prepare(`SELECT ${column} AS version FROM ${quoted(app.table)} ${where} ORDER BY rowid DESC LIMIT 1`).get() as { version: unknown } | undefined;
     return row === undefined ? null : String(row.version);
   }
-  const names = (db.prepare(`SELECT ${column} AS version FROM ${quoted(app.table)}`).all() as { version: unknown }[]).map((r) => String(r.version));
+  const names = (db.prepare(`SELECT ${column} AS version FROM ${quoted(app.table)} ${where}`).all() as { version: unknown }[]).map((r) => String(r.version));
   return names.length ? names.sort(compareVersionNames)[names.length - 1] : null;
 }
 
@@ -53,8 +94,7 @@ export function createServiceHistory(db: Connection, schema: SchemaDefinition): 
 }
 
 interface ServiceRow {
-  version: string;
-  description: string;
+  migration: Migration;
   executionMs: number | null;
 }
 
@@ -67,10 +107,15 @@ export function recordServiceVersion(db: Connection, schema: SchemaDefinition, r
   const app = schema.appVersionTable;
   if (!app || !tableExists(db, app.table)) return;
   const table = quoted(app.table);
-  const name = serviceVersionName(app, row.version);
-  if (db.prepare(`SELECT 1 FROM ${table} WHERE ${quoted(app.versionColumn)} = ?`).get(name)) return;
+  const name = serviceVersionName(app, row.migration.version);
+  const where = appliedRowsOf(app);
+  if (db.prepare(`SELECT 1 FROM ${table} WHERE ${quoted(app.versionColumn)} = ? ${where.replace('WHERE', 'AND')}`).get(name)) return;
+  if (app.tool) {
+    TOOL_FORMATS[app.tool].record(db, app.table, { file: row.migration, name, executionMs: row.executionMs });
+    return;
+  }
   const present = new Set((db.prepare('SELECT name FROM pragma_table_info(?)').all(app.table) as { name: string }[]).map((c) => c.name.toLowerCase()));
-  const values: Record<string, unknown> = { description: row.description, status: 'completed', execution_time_ms: row.executionMs, [app.versionColumn.toLowerCase()]: name };
+  const values: Record<string, unknown> = { description: row.migration.description, status: 'completed', execution_time_ms: row.executionMs, [app.versionColumn.toLowerCase()]: name };
   const columns = Object.keys(values).filter((column) => present.has(column));
   db.prepare(`INSERT INTO ${table} (${columns.map(quoted).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`).run(...columns.map((c) => values[c]));
 }

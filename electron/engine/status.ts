@@ -1,4 +1,4 @@
-import type { CheckedIntegrity, HealthStatus, OrphanedRows, Problem, StatusReport } from '../../shared/types';
+import type { CheckedIntegrity, HealthStatus, LegacyVersion, OrphanedRows, Problem, StatusReport } from '../../shared/types';
 import { backupProblems } from './backup-recency';
 import { nowIso } from './actor';
 import type { EngineContext } from './context';
@@ -10,6 +10,7 @@ import { WardenError } from './errors';
 import { integrityOf, integrityProblems } from './integrity';
 import { statDatabasePath, withDatabase, type Connection } from './open-database';
 import { pendingMigrations } from './schema-folder';
+import { readToolChecksumMismatches } from './service-history';
 
 function sqliteVersion(db: Connection): string {
   return (db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
@@ -38,6 +39,15 @@ function unversioned(state: DatabaseState, problems: Problem[], pending: string[
   return { status: 'degraded', reason: `Tables exist but Schema Warden has no history for them.${recorded} Adopt it with baseline.` };
 }
 
+/** The app's tool applied later versions itself: recorded by the next migrate when the schema is exactly the version it records. */
+function appAhead(state: DatabaseState, ahead: LegacyVersion, problems: Problem[], pending: string[]): Judgement {
+  const since = `The app's own tool applied up to ${ahead.version} itself since Schema Warden's ${state.current} (${appRecords(ahead)})`;
+  const drift = problems.filter((p) => p.kind !== 'backup' && p.kind !== 'foreign_key_violation' && p.kind !== 'checksum');
+  if (drift.length) return { status: 'degraded', reason: `${since}, but the schema differs from ${ahead.version}: ${drift[0].message}` };
+  const then = pending.length ? `, then applies ${plural(pending.length, 'migration')} (${pending.join(', ')})` : '';
+  return { status: 'degraded', reason: `${since}; the schema is exactly ${ahead.version}: migrate records it${then}.` };
+}
+
 function unhealthy(found: Problem[]): Judgement {
   const more = found.length > 1 ? ` (and ${plural(found.length - 1, 'more problem')})` : '';
   return { status: 'unhealthy', reason: `${found[0].message.replace(/\.$/, '')}${more}.` };
@@ -49,6 +59,8 @@ export function judge(state: DatabaseState, ctx: EngineContext, problems: Proble
   // A missing table and damaged data (integrity_check, foreign_key_check) outrank everything after them.
   const missingTables = errors.filter((p) => (p.kind === 'table' && p.change === 'missing') || p.kind === 'integrity' || p.kind === 'foreign_key_violation');
   if (state.newerThanKnown) return { status: 'unhealthy', reason: `Version ${state.current} is newer than the latest this tool knows (${ctx.schema.latest}).` };
+  // The app's tool stopped a migration half-way: the drift found comes from it, and it is said first.
+  if (state.unfinished) return unhealthy(errors);
   if (missingTables.length) return unhealthy([...missingTables, ...errors.filter((p) => !missingTables.includes(p))]);
   // An edited migration changes the expected schema itself, so other drift found after an edit
   // is reported under the edit: it is the first thing someone has to decide about.
@@ -59,6 +71,7 @@ export function judge(state: DatabaseState, ctx: EngineContext, problems: Proble
   }
   if (errors.length) return unhealthy(errors);
   if (state.fresh) return { status: 'not_initialized', reason: 'The database has no schema yet: initialize it.' };
+  if (state.appAhead) return appAhead(state, state.appAhead, problems, pending);
   if (state.applied.length === 0) return unversioned(state, problems, pending);
   if (pending.length) return { status: 'degraded', reason: `At ${state.current}; ${plural(pending.length, 'migration')} pending (${pending.join(', ')}).` };
   if (problems.length) {
@@ -78,16 +91,31 @@ export interface Assessment extends Judgement {
 export function assessDatabase(db: Connection, ctx: EngineContext): Assessment {
   const state = readDatabaseState(db, ctx.schema);
   assertSameApplication(state, ctx.schema, ctx.dbPath);
-  const comparedAt = state.newerThanKnown ? null : (state.current ?? state.legacy?.version ?? null);
+  // Where the app's tool applied later versions itself, the schema is held to the version its table records.
+  const comparedAt = state.newerThanKnown ? null : (state.appAhead?.version ?? state.current ?? state.legacy?.version ?? null);
   const problems: Problem[] = comparedAt && !state.fresh ? driftOf(db, ctx, comparedAt) : [];
   // An adoptable database's pending migrations are the ones after the version it is adopted as.
-  const startsAt = isAdoptable(state, problems) ? state.legacy?.version : state.current;
+  const aheadAt = state.appAhead && problems.length === 0 && !state.unfinished ? state.appAhead.version : null;
+  const startsAt = isAdoptable(state, problems) ? state.legacy?.version : (aheadAt ?? state.current);
   const pending = state.fresh || !startsAt ? [] : pendingMigrations(ctx.schema, startsAt, ctx.schema.latest).map((m) => m.version);
   for (const m of state.outOfOrder) {
     problems.push({
       kind: 'version', name: m.version, change: 'missing', severity: 'error',
       message: `Migration ${m.file} was never applied, although the database is at ${state.current} (added out of order).`,
       hint: `Give it a version above ${ctx.schema.latest} so it runs after the versions already applied.`,
+    });
+  }
+  if (state.unfinished) {
+    const u = state.unfinished;
+    // First: it explains any drift found (a migration stopped half-way).
+    problems.unshift({ kind: 'version', name: u.name, table: u.table, change: 'failed', severity: 'error', message: `${u.message}.`, hint: u.hint });
+  }
+  for (const m of readToolChecksumMismatches(db, ctx.schema)) {
+    const table = ctx.schema.appVersionTable!.table;
+    problems.push({
+      kind: 'checksum', name: m.file, table, change: 'changed', severity: 'warning',
+      message: `Migration ${m.file} has changed since the app's tool applied it (${table} records checksum ${m.recorded}): ${m.complaint}.`,
+      expected: m.recorded, hint: m.hint,
     });
   }
   for (const m of state.checksumMismatches) {

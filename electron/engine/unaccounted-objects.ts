@@ -3,6 +3,7 @@ import { WardenError } from './errors';
 import { namesAnyTable, toolTablesOf } from './introspect';
 import type { Connection } from './open-database';
 import type { SchemaDefinition } from './schema-folder';
+import { TOOL_FORMATS } from './tool-formats/tool-formats';
 
 type HistorySchema = Pick<SchemaDefinition, 'appVersionTable' | 'footprint'>;
 
@@ -23,6 +24,12 @@ export function historyTablesOf(schema: HistorySchema): Set<string> {
   const tables = toolTablesOf(schema);
   if (schema.appVersionTable) tables.add(schema.appVersionTable.table.toLowerCase());
   return tables;
+}
+
+/** The indexes the app's migration tool makes on its own history table (golang-migrate's version_unique): the tool's, not foreign. */
+function isToolIndex(row: Pick<MasterRow, 'type' | 'name' | 'tbl_name'>, schema: HistorySchema): boolean {
+  const app = schema.appVersionTable;
+  return row.type === 'index' && Boolean(app?.tool) && row.tbl_name.toLowerCase() === app!.table.toLowerCase() && TOOL_FORMATS[app!.tool!].history.indexes.includes(row.name);
 }
 
 /** SQLite's own objects: the AUTOINCREMENT counter, ANALYZE's statistics and the automatic indexes of UNIQUE/PRIMARY KEY (which have no SQL). */
@@ -53,7 +60,7 @@ export function unaccountedObjects(db: Connection, schema: HistorySchema): Probl
   const rows = db.prepare('SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name').all() as MasterRow[];
   const problems: Problem[] = [];
   for (const row of rows) {
-    if (isSqliteOwn(row)) continue;
+    if (isSqliteOwn(row) || isToolIndex(row, schema)) continue;
     if (row.name.toLowerCase().startsWith('sqlite_')) {
       problems.push(problemFor(row, 'has a name reserved for SQLite\'s own objects, but SQLite did not make it'));
     } else if (row.type !== 'table' && row.type !== 'view' && history.has(row.tbl_name.toLowerCase())) {

@@ -8,7 +8,7 @@ import type { ErrorInfo } from '../../shared/errors';
 import { HTTP_EVENTS_ROUTE, HTTP_HEALTH_ROUTE, type CallEnvelope } from '../../shared/transport';
 import type { DatabaseEntry } from '../../shared/types';
 import type { HealthCheck } from '../engine/health';
-import { loadSchema } from '../engine/schema-folder';
+import { detectedFormatNote, loadSchema } from '../engine/schema-folder';
 import { CONTENT_SECURITY_POLICY } from '../api/content-security-policy';
 import { DatabaseRegistry } from '../api/database-registry';
 import { dispatch } from '../api/dispatch';
@@ -130,6 +130,8 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
   for (const db of served) registry.add(db.path, schemas.nameOfDir(db.schemaDir));
   // What a previous run killed mid-job left: its unfinished copies are removed now, and its jobs listed as interrupted.
   const say = (message: string) => console.error(`warden serve: ${message}`);
+  const detected = detectedFormatNote(schema);
+  if (detected) say(detected);
   const removedCopies = removeAbandonedCopiesOf(registry.list().map((d) => d.path), say);
   for (const line of describeRemoved(removedCopies)) say(line);
   const interrupted = interruptedJobs(dataDir, removedCopies);

@@ -1,0 +1,111 @@
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
+import { invalidMigrationsFolder, type MigrationFile } from '../migration-file';
+import { readMigrationText, withoutBom, wordsOf } from './folder-files';
+import type { ToolFormat } from './tool-format';
+
+// Flyway (documentation.red-gate.com, "Migrations" and "Flyway schema history table"):
+// V<version>__<description>.sql, the version numbers joined by dots or underscores (1, 1.1, 2_1 is
+// 2.1), found in the folder and its sub-folders. Its history in SQLite is flyway_schema_history,
+// one row per applied migration: installed_rank, version, description, type 'SQL', script (the path
+// inside the folder), checksum (CRC-32 of the file's lines, see flywayChecksum), installed_by ('' on
+// SQLite), installed_on (its column default), execution_time (ms), success (1, or 0 for a failure).
+
+const VERSIONED = /^V(\d+(?:[._]\d+)*)__(.*)\.sql$/;
+const UNDO = /^U\d+(?:[._]\d+)*__.*\.sql$/;
+const REPEATABLE = /^R__.*\.sql$/;
+
+/** Every .sql file under `dir`, as a path inside it ('sub/V2__x.sql'), sorted. */
+function sqlFilesUnder(dir: string, inside = ''): string[] {
+  return readdirSync(join(dir, inside)).sort().flatMap((entry) => {
+    const path = inside ? `${inside}/${entry}` : entry;
+    if (statSync(join(dir, path)).isDirectory()) return sqlFilesUnder(dir, path);
+    return entry.toLowerCase().endsWith('.sql') ? [path] : [];
+  });
+}
+
+const fileName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
+
+/**
+ * Flyway's checksum of a script (ChecksumCalculator): CRC-32 over the UTF-8 bytes of its lines read
+ * one by one (BufferedReader.readLine, which drops \n, \r and \r\n), a BOM dropped from the first
+ * line, as a signed 32-bit integer. So line endings and blank lines do not change it.
+ */
+export function flywayChecksum(text: string): number {
+  return crc32(Buffer.from(withoutBom(text).replace(/[\r\n]/g, ''), 'utf8')) | 0;
+}
+
+/** AbbreviationUtils: a description longer than its column (200) ends in "...", a script path longer than 1000 starts with it. */
+const abbreviatedDescription = (text: string) => (text.length <= 200 ? text : `${text.slice(0, 197)}...`);
+const abbreviatedScript = (text: string) => (text.length <= 1000 ? text : `...${text.slice(text.length - 997)}`);
+
+function readFolder(dir: string): { migrations: MigrationFile[]; names: Record<string, string> } {
+  const migrations: MigrationFile[] = [];
+  for (const path of sqlFilesUnder(dir)) {
+    const name = fileName(path);
+    if (UNDO.test(name)) continue; // the way back (Flyway Teams' undo); Schema Warden only goes forward
+    if (REPEATABLE.test(name)) {
+      throw invalidMigrationsFolder(dir, `${path} is a repeatable Flyway migration (R__), which Schema Warden does not run`, 'Keep the app\'s repeatable migrations out of this folder, or make it a versioned one (V<version>__<description>.sql).');
+    }
+    const match = VERSIONED.exec(name);
+    if (!match) throw invalidMigrationsFolder(dir, `the Flyway migration file name "${path}" is not V<version>__<description>.sql`, 'Name it as Flyway expects: V1__create_notes.sql, V1_1__add_tags.sql; Schema Warden does not run Flyway callbacks.');
+    const raw = readMigrationText(dir, path);
+    migrations.push({ version: match[1].replace(/_/g, '.'), description: wordsOf(match[2]), file: path, sql: withoutBom(raw), raw });
+  }
+  return { migrations, names: {} };
+}
+
+export const FLYWAY: ToolFormat = {
+  tool: 'flyway',
+  versionNames: 'dotted',
+  recognises: (dir, entries) => entries.some((file) => VERSIONED.test(file)) || sqlFilesUnder(dir).some((path) => VERSIONED.test(fileName(path))),
+  readFolder,
+  history: {
+    table: 'flyway_schema_history',
+    versionColumn: 'version',
+    // As Flyway's SQLiteDatabase.getRawCreateScript writes it, in schema "main".
+    definition: [
+      'CREATE TABLE "main"."flyway_schema_history" (',
+      '    "installed_rank" INT NOT NULL PRIMARY KEY,',
+      '    "version" VARCHAR(50),',
+      '    "description" VARCHAR(200) NOT NULL,',
+      '    "type" VARCHAR(20) NOT NULL,',
+      '    "script" VARCHAR(1000) NOT NULL,',
+      '    "checksum" INT,',
+      '    "installed_by" VARCHAR(100) NOT NULL,',
+      '    "installed_on" TEXT NOT NULL DEFAULT (strftime(\'%Y-%m-%d %H:%M:%f\',\'now\')),',
+      '    "execution_time" INT NOT NULL,',
+      '    "success" BOOLEAN NOT NULL',
+      ');',
+      'CREATE INDEX "main"."flyway_schema_history_s_idx" ON "flyway_schema_history" ("success");',
+    ].join('\n'),
+    indexes: ['flyway_schema_history_s_idx'],
+    // Applied: a successful versioned row (a migration, or the << Flyway Baseline >> row), not an undo or a deletion marker.
+    appliedRows: "success = 1 AND version IS NOT NULL AND type NOT IN ('DELETE', 'UNDO_SQL', 'UNDO_JDBC', 'UNDO_SCRIPT')",
+  },
+  checksum: {
+    column: 'checksum',
+    // Validate (on by default before migrate) compares the recorded checksum with the file's; a baseline row has none.
+    matches: (recorded, file) => recorded === null || Number(recorded) === flywayChecksum(file.raw),
+    complaint: 'flyway migrate refuses to run (validate: "Migration checksum mismatch")',
+    hint: 'Restore the file as it was when Flyway applied it; if the change is meant, run flyway repair, which records the file\'s checksum instead.',
+  },
+  unfinished(db, table) {
+    const row = db.prepare(`SELECT version, script FROM "${table}" WHERE success = 0 ORDER BY installed_rank DESC LIMIT 1`).get() as { version: string | null; script: string } | undefined;
+    if (!row) return null;
+    const which = row.version === null ? row.script : `${row.script} (version ${row.version})`;
+    return {
+      name: row.version ?? row.script,
+      message: `Flyway recorded ${which} as failed in ${table}: it stopped part-way, so the schema may hold only some of its changes`,
+      hint: `Finish or undo what ${row.script} changed by hand, then run flyway repair (it removes the failed row from ${table}) and migrate again. Schema Warden writes nothing while the failed row is there.`,
+    };
+  },
+  record(db, table, migration) {
+    const { rank } = db.prepare(`SELECT COALESCE(MAX("installed_rank"), 0) + 1 AS rank FROM "${table}"`).get() as { rank: number };
+    // Flyway's insert names every column but installed_on, which takes its default.
+    db.prepare(
+      `INSERT INTO "${table}" ("installed_rank", "version", "description", "type", "script", "checksum", "installed_by", "execution_time", "success") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(rank, migration.name, abbreviatedDescription(migration.file.description), 'SQL', abbreviatedScript(migration.file.file), flywayChecksum(migration.file.raw), '', migration.executionMs ?? 0, 1);
+  },
+};
