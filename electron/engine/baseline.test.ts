@@ -40,7 +40,7 @@ describe('a database built by the chat service, adopted by hand', () => {
     for (const [table, rows] of Object.entries(files)) expect(after[table]).toBe(rows);
     expect(sqlite3(dbPath, 'SELECT group_concat(version) FROM schema_migrations ORDER BY migration_id')).toBe('001,1.1.0,1.2.0');
     expect(sqlite3(dbPath, "SELECT count(*) FROM conversation_files WHERE mime_type = 'application/octet-stream'")).toBe(String(Math.ceil(500 / 3)));
-    expect(verify(ctx, 'full')).toMatchObject({ status: 'healthy', problems: [] });
+    expect((await verify(ctx, 'full'))).toMatchObject({ status: 'healthy', problems: [] });
     expect(sqlite3(dbPath, 'PRAGMA integrity_check')).toBe('ok');
   });
 });

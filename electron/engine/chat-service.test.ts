@@ -55,7 +55,7 @@ function runServiceWorkload(dbPath: string) {
 }
 
 describe('the start gate on a database the chat service made', () => {
-  it('init adopts it as 1.0.0 after a verified backup, migrates it to 1.2.0, keeps every row, and the service works on it', () => {
+  it('init adopts it as 1.0.0 after a verified backup, migrates it to 1.2.0, keeps every row, and the service works on it', async () => {
     const dbPath = serviceDatabase(300);
     const before = tableCounts(dbPath);
     const nullMimeTypes = Number(sqlite3(dbPath, 'SELECT count(*) FROM conversation_files WHERE mime_type IS NULL'));
@@ -99,7 +99,7 @@ describe('the start gate on a database the chat service made', () => {
     expect(workload.reads.views).toEqual([5, 5, 0]); // cleanups are scheduled 30 days out; the view shows the next 7
 
     // The service's restart left it as the tool expects: healthy, and the next gate does nothing.
-    expect(verify(contextFor(dbPath), 'full')).toMatchObject({ status: 'healthy', problems: [] });
+    expect((await verify(contextFor(dbPath), 'full'))).toMatchObject({ status: 'healthy', problems: [] });
     const again = runCli(['init', '--db', dbPath, '--json']);
     expect(again.code, again.stderr).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({ upToDate: true, adopted: null, backup: null });
@@ -174,7 +174,7 @@ describe('undoing an adoption', () => {
 });
 
 describe('the chat service starting on a database warden init made', () => {
-  it('finds its history already there, reports the version the tool applied, and the database verifies healthy', () => {
+  it('finds its history already there, reports the version the tool applied, and the database verifies healthy', async () => {
     const dbPath = join(tempDir(), 'conversation_files.db');
     const gate = runCli(['init', '--db', dbPath]);
     expect(gate.code, gate.stderr).toBe(0);
@@ -183,15 +183,15 @@ describe('the chat service starting on a database warden init made', () => {
     expect(workload.version).toBe('1.2.0');
     expect(sqlite3(dbPath, "SELECT count(*) FROM schema_migrations WHERE version = '001'")).toBe('1'); // its INSERT OR IGNORE found it
     expect(sqlite3(dbPath, "SELECT mime_type FROM conversation_files WHERE file_id = 'new-untyped'")).toBe('application/octet-stream');
-    expect(verify(contextFor(dbPath), 'full')).toMatchObject({ status: 'healthy', problems: [] });
+    expect((await verify(contextFor(dbPath), 'full'))).toMatchObject({ status: 'healthy', problems: [] });
     expect(sqlite3(dbPath, 'PRAGMA integrity_check')).toBe('ok');
   });
 
-  it('init --to 1.0.0 records the service\'s own name for it, and the service adds nothing', () => {
+  it('init --to 1.0.0 records the service\'s own name for it, and the service adds nothing', async () => {
     const dbPath = join(tempDir(), 'conversation_files.db');
     expect(runCli(['init', '--db', dbPath, '--to', '1.0.0']).code).toBe(0);
     startChatService(dbPath);
     expect(sqlite3(dbPath, 'SELECT group_concat(version) FROM schema_migrations')).toBe('001');
-    expect(verify(contextFor(dbPath))).toMatchObject({ status: 'degraded', version: '1.0.0', problems: [] });
+    expect((await verify(contextFor(dbPath)))).toMatchObject({ status: 'degraded', version: '1.0.0', problems: [] });
   });
 });

@@ -80,7 +80,7 @@ describe('a dbmate app', () => {
     const result = await migrate(ctx);
     expect(result).toMatchObject({ adopted: { version: '20240215093000' }, applied: [expect.objectContaining({ version: '20240320080000' })], backup: { verified: { ok: true } } });
     expect(history(ctx).versions.map((v) => [v.version, v.kind])).toEqual([['20240320080000', 'migrate'], ['20240215093000', 'baseline']]);
-    expect(verify(ctx, 'full')).toMatchObject({ status: 'healthy', problems: [] });
+    expect((await verify(ctx, 'full'))).toMatchObject({ status: 'healthy', problems: [] });
 
     expect(sqlite3(app.dbPath, 'SELECT group_concat(version) FROM (SELECT version FROM schema_migrations ORDER BY rowid)')).toBe('20240101120000,20240215093000,20240320080000');
     expect(sqlite3(app.dbPath, 'SELECT group_concat(DISTINCT typeof(version)) FROM schema_migrations')).toBe('text'); // as dbmate binds it

@@ -77,7 +77,7 @@ describe('a Drizzle Kit app', () => {
     expect(result).toMatchObject({ adopted: { version: '0001' }, applied: [expect.objectContaining({ version: '0002' }), expect.objectContaining({ version: '0003' })], backup: { verified: { ok: true } } });
     expect(sqlite3(result.backup!.path, 'SELECT count(*) FROM __drizzle_migrations')).toBe('2');
     expect(history(ctx).versions.map((v) => [v.version, v.kind])).toEqual([['0003', 'migrate'], ['0002', 'migrate'], ['0001', 'baseline']]);
-    expect(verify(ctx, 'full')).toMatchObject({ status: 'healthy', problems: [] });
+    expect((await verify(ctx, 'full'))).toMatchObject({ status: 'healthy', problems: [] });
 
     const byDrizzle = toolApp('drizzle', FILES);
     drizzleKitMigrate(byDrizzle);

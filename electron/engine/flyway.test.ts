@@ -110,7 +110,7 @@ describe('a Flyway app', () => {
     expect(result).toMatchObject({ adopted: { version: '1.1' }, applied: [expect.objectContaining({ version: '2' }), expect.objectContaining({ version: '10' })], backup: { verified: { ok: true } } });
     expect(sqlite3(result.backup!.path, 'SELECT count(*) FROM flyway_schema_history')).toBe('2');
     expect(history(ctx).versions.map((v) => [v.version, v.kind])).toEqual([['10', 'migrate'], ['2', 'migrate'], ['1.1', 'baseline']]);
-    expect(verify(ctx, 'full')).toMatchObject({ status: 'healthy', problems: [] });
+    expect((await verify(ctx, 'full'))).toMatchObject({ status: 'healthy', problems: [] });
 
     const byFlyway = toolApp('flyway', FILES);
     flywayMigrate(byFlyway, 4);

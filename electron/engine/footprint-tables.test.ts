@@ -32,7 +32,7 @@ describe('a database with its own schema_version table', () => {
     baseline(ctx, { version: '1.0.0' });
     expect((await migrate(ctx)).applied.map((s) => s.version)).toEqual(['1.1.0']);
     await backup(ctx);
-    expect(verify(ctx, 'full')).toMatchObject({ status: 'healthy', problems: [] });
+    expect((await verify(ctx, 'full'))).toMatchObject({ status: 'healthy', problems: [] });
     expect(status(ctx)).toMatchObject({ version: '1.1.0', pending: [], problems: [] });
     expect(history(ctx).versions.map((v) => [v.version, v.kind])).toEqual([['1.1.0', 'migrate'], ['1.0.0', 'baseline']]);
 

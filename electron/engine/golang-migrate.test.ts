@@ -78,7 +78,7 @@ describe('a golang-migrate app', () => {
     expect(result).toMatchObject({ adopted: { version: '2' }, applied: [expect.objectContaining({ version: '3' })], backup: { verified: { ok: true } } });
     expect(sqlite3(result.backup!.path, 'SELECT version, dirty FROM schema_migrations')).toBe('2|0'); // taken before anything changed
     expect(history(ctx).versions.map((v) => [v.version, v.kind])).toEqual([['3', 'migrate'], ['2', 'baseline']]);
-    expect(verify(ctx, 'full')).toMatchObject({ status: 'healthy', problems: [] });
+    expect((await verify(ctx, 'full'))).toMatchObject({ status: 'healthy', problems: [] });
     expect(sqlite3(app.dbPath, 'SELECT count(*) FROM notes WHERE pinned = 0')).toBe('2');
 
     const byTool = toolApp('golang-migrate', FILES);

@@ -98,7 +98,7 @@ describe('a Prisma Migrate app', () => {
     expect(result).toMatchObject({ adopted: { version: '20240215093000' }, applied: [expect.objectContaining({ version: '20240320080000' }), expect.objectContaining({ version: '20240401100000' })], backup: { verified: { ok: true } } });
     expect(sqlite3(result.backup!.path, 'SELECT count(*) FROM _prisma_migrations WHERE finished_at IS NOT NULL')).toBe('2');
     expect(history(ctx).versions.map((v) => v.kind)).toEqual(['migrate', 'migrate', 'baseline']);
-    expect(verify(ctx, 'full')).toMatchObject({ status: 'healthy', problems: [] });
+    expect((await verify(ctx, 'full'))).toMatchObject({ status: 'healthy', problems: [] });
 
     const byPrisma = toolApp('prisma', FILES);
     prismaDeploy(byPrisma, [1, 2, 3, 4]);
