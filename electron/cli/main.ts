@@ -5,7 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { fileURLToPath } from 'node:url';
 import packageJson from '../../package.json' with { type: 'json' };
-import type { BackupInfo, HealthStatus, QueryResult, RowFilter, RowSort } from '../../shared/types';
+import type { BackupInfo, HealthStatus, MigrateResult, Progress, QueryResult, RowFilter, RowSort, VerifyReport } from '../../shared/types';
 import { acceptChecksum } from '../engine/accept-checksum';
 import { backup } from '../engine/backup';
 import { backupFolderOf } from '../engine/backup-folder';
@@ -20,9 +20,7 @@ import { renderQuery, renderRows, renderSalvage, renderTables } from './render-d
 import { browseRows, DEFAULT_PAGE_ROWS, DEFAULT_ROWS_TIMEOUT_MS } from '../engine/rows';
 import { DEFAULT_QUERY_LIMIT, DEFAULT_QUERY_TIMEOUT_MS, runQuery } from '../engine/query';
 import { salvage } from '../engine/salvage';
-import { initialize } from '../engine/initialize';
 import { listBackups } from '../engine/list-backups';
-import { migrate } from '../engine/migrate';
 import { plan } from '../engine/migration-plan';
 import { preserveCopy } from '../engine/preserve-copy';
 import { rehearse } from '../engine/rehearse';
@@ -32,9 +30,9 @@ import { previewRestore, restore } from '../engine/restore';
 import { DEFAULT_KEEP_PER_REASON } from '../engine/retention';
 import { loadSchema, type SchemaDefinition } from '../engine/schema-folder';
 import { status } from '../engine/status';
-import { verify } from '../engine/verify';
 import { verifyBackup } from '../engine/verify-backup';
 import { addServeCommand } from '../server/serve-command';
+import { onEngineThread } from './engine-thread';
 import { addFleetCommand } from './fleet-command';
 import { escapeControls, escapedForText, formatError } from './output';
 import { progressReporter } from './progress';
@@ -42,8 +40,8 @@ import { renderBackup, renderBackups, renderBackupVerification, renderHistory, r
 import { renderPreserved } from './render-damage';
 import { renderAcceptChecksum, renderBaseline, renderRecoverRows, renderPlan, renderRehearsal, renderRepair } from './render-plans';
 
-// `warden`: the command line. Exit codes (DESIGN.md): 0 success / healthy, 1 degraded,
-// 2 unhealthy or failed, 64 usage error. --json prints one document on stdout; logs and the
+// `warden`: the command line. Exit codes (README): 0 success / healthy, 1 degraded,
+// 2 unhealthy or failed, 64 usage error, 130 interrupted (Ctrl-C). --json prints one document on stdout; logs and the
 // progress bar go to stderr.
 
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -55,7 +53,7 @@ export function defaultDatabaseOf(schema: Pick<SchemaDefinition, 'name'>): strin
 }
 const RENDERER_DIR = resolve(PACKAGE_ROOT, 'out/renderer');
 
-const EXIT = { ok: 0, degraded: 1, failed: 2, usage: 64 } as const;
+const EXIT = { ok: 0, degraded: 1, failed: 2, usage: 64, interrupted: 130 } as const;
 
 function exitCodeFor(status: HealthStatus): number {
   if (status === 'healthy') return EXIT.ok;
@@ -168,20 +166,45 @@ function whereOption(value: string, previous: RowFilter[] = []): RowFilter[] {
   return [...previous, { column: compare[1], op, value: compare[3] }];
 }
 
+/**
+ * Ends the way a program stopped by Ctrl-C ends: killed by SIGINT (a shell reports 130), so a
+ * script that ran it stops too (www.cons.org/cracauer/sigint.html). Immediate even while the
+ * engine thread is inside a SQLite call, which process.exit would wait for.
+ */
+function endAsInterrupted(): never {
+  process.removeAllListeners('SIGINT');
+  process.kill(process.pid, 'SIGINT');
+  process.exit(EXIT.interrupted);
+}
+
+interface RunOptions {
+  /** A command that only reads (verify): Ctrl-C stops it at once, in the middle of a check; it names itself so. */
+  readsOnly?: string;
+}
+
 /** Runs one command: builds the engine context, reports progress and logs on stderr, prints the outcome. */
-async function run<T>(options: CommonOptions, action: (ctx: EngineContext) => Outcome<T> | Promise<Outcome<T>>): Promise<void> {
+async function run<T>(options: CommonOptions, action: (ctx: EngineContext) => Outcome<T> | Promise<Outcome<T>>, how: RunOptions = {}): Promise<void> {
   const controller = new AbortController();
+  const progress = progressReporter();
+  let phase: Progress | null = null;
   let cancelledAt = 0;
   const onSigint = () => {
     // One Ctrl-C can arrive twice: from the terminal and relayed by npm or tsx to their child.
-    if (controller.signal.aborted && performance.now() - cancelledAt > 1000) process.exit(130);
-    if (controller.signal.aborted) return;
+    if (controller.signal.aborted && performance.now() - cancelledAt < 1000) return;
+    progress.stop();
+    if (how.readsOnly) {
+      process.stderr.write(`\nInterrupted${phase ? ` during ${phase.phase}` : ''}: ${how.readsOnly} only reads, so nothing was changed.\n`);
+      endAsInterrupted();
+    }
+    if (controller.signal.aborted) {
+      process.stderr.write('\nStopped now: the step under way was not committed, and SQLite undoes it when the database is next opened.\n');
+      endAsInterrupted();
+    }
     cancelledAt = performance.now();
-    process.stderr.write('\nCancelling after the current step (press Ctrl-C again to stop now)…\n');
+    process.stderr.write('\nStopping after the current step (press Ctrl-C again to stop now)…\n');
     controller.abort();
   };
   process.on('SIGINT', onSigint);
-  const progress = progressReporter();
   try {
     const schema = loadSchema(userPath(options.schema));
     const ctx: EngineContext = {
@@ -191,7 +214,10 @@ async function run<T>(options: CommonOptions, action: (ctx: EngineContext) => Ou
       busyTimeoutMs: Number(options.busyTimeout),
       backupMaxAgeMs: options.backupMaxAge,
       signal: controller.signal,
-      onProgress: progress.report,
+      onProgress: (p) => {
+        phase = p;
+        progress.report(p);
+      },
       onLog: (event) => {
         if (event.level === 'info' && options.json) return;
         progress.stop(); // a log line goes on a line of its own; the bar starts again with the next progress
@@ -208,6 +234,7 @@ async function run<T>(options: CommonOptions, action: (ctx: EngineContext) => Ou
     const info = explained instanceof WardenError ? explained.toInfo() : { code: 'INTERNAL' as const, message: `Unexpected failure: ${(err as Error).message}`, hint: 'This is a bug in Schema Warden; please report it with the command you ran.' };
     if (options.json) process.stdout.write(`${JSON.stringify({ error: info }, null, 2)}\n`);
     process.stderr.write(`${formatError(escapedForText(info))}\n`);
+    if (info.code === 'CANCELLED' && controller.signal.aborted) endAsInterrupted();
     process.exitCode = EXIT.failed;
   } finally {
     process.off('SIGINT', onSigint);
@@ -229,7 +256,7 @@ export function buildProgram(): Command {
     .option('--no-integrity-check', "skip SQLite's quick_check of an existing database (by default a damaged one is refused, exit 2)")
     .action((o: MigrateOptions) =>
       run(o, async (ctx) => {
-        const result = await initialize(ctx, { to: o.to, backup: o.backup, integrityCheck: o.integrityCheck });
+        const result = (await onEngineThread(ctx, 'initCommand', { to: o.to, backup: o.backup, integrityCheck: o.integrityCheck })) as MigrateResult;
         return { document: result, render: renderInitialize, exitCode: EXIT.ok };
       }),
     );
@@ -240,7 +267,7 @@ export function buildProgram(): Command {
     .option('--no-integrity-check', "skip SQLite's quick_check first (by default a damaged database is refused, exit 2)")
     .action((o: MigrateOptions) =>
       run(o, async (ctx) => {
-        const result = await migrate(ctx, { to: o.to, backup: o.backup, integrityCheck: o.integrityCheck });
+        const result = (await onEngineThread(ctx, 'migrateCommand', { to: o.to, backup: o.backup, integrityCheck: o.integrityCheck })) as MigrateResult;
         return { document: result, render: renderInitialize, exitCode: EXIT.ok };
       }),
     );
@@ -324,10 +351,14 @@ export function buildProgram(): Command {
   withCommonOptions(program.command('verify').description('compare the live schema with the expected one and run SQLite integrity checks'))
     .option('--full', 'integrity_check and foreign_key_check instead of quick_check')
     .action((o: CommonOptions & { full?: boolean }) =>
-      run(o, (ctx) => {
-        const report = verify(ctx, o.full ? 'full' : 'quick');
-        return { document: report, render: renderVerify, exitCode: exitCodeFor(report.status) };
-      }),
+      run(
+        o,
+        async (ctx) => {
+          const report = (await onEngineThread(ctx, 'verify', { level: o.full ? 'full' : 'quick' })) as VerifyReport;
+          return { document: report, render: renderVerify, exitCode: exitCodeFor(report.status) };
+        },
+        { readsOnly: 'verify' },
+      ),
     );
 
   withCommonOptions(program.command('history').description('applied versions and lifecycle events, newest first'))
