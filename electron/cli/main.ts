@@ -2,10 +2,9 @@
 import { parseDuration } from '../../shared/duration';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { dirname, resolve } from 'node:path';
-import { createInterface } from 'node:readline/promises';
 import { fileURLToPath } from 'node:url';
 import packageJson from '../../package.json' with { type: 'json' };
-import type { BackupInfo, HealthStatus, MigrateResult, Progress, QueryResult, RowFilter, RowSort, VerifyReport } from '../../shared/types';
+import type { BackupInfo, HealthStatus, MigrateResult, Progress, QueryResult, RestorePreview, RowFilter, RowSort, VerifyReport } from '../../shared/types';
 import { acceptChecksum } from '../engine/accept-checksum';
 import { backup } from '../engine/backup';
 import { backupFolderOf } from '../engine/backup-folder';
@@ -36,6 +35,7 @@ import { onEngineThread } from './engine-thread';
 import { addFleetCommand } from './fleet-command';
 import { escapeControls, escapedForText, formatError } from './output';
 import { progressReporter } from './progress';
+import { confirmedOnTerminal, type Ask } from './terminal-question';
 import { renderBackup, renderBackups, renderBackupVerification, renderHistory, renderInitialize, renderRestore, renderRestorePreview, renderStatus, renderVerify, restoreQuestion } from './render';
 import { renderPreserved } from './render-damage';
 import { renderAcceptChecksum, renderBaseline, renderRecoverRows, renderPlan, renderRehearsal, renderRepair } from './render-plans';
@@ -117,22 +117,6 @@ function withBackupMaxAge(command: Command): Command {
   return command.option('--backup-max-age <duration>', "a database whose newest verified backup is older needs attention (default: the schema's backupMaxAge, else 7d)", durationOption);
 }
 
-/** Asks on the terminal; Ctrl-C or anything but yes is a no. */
-async function confirmed(question: string): Promise<boolean> {
-  const terminal = createInterface({ input: process.stdin, output: process.stderr });
-  const asking = new AbortController();
-  terminal.on('SIGINT', () => asking.abort());
-  try {
-    const answer = await terminal.question(question, { signal: asking.signal });
-    return /^y(es)?$/i.test(answer.trim());
-  } catch (err) {
-    if ((err as Error).name === 'AbortError') return false;
-    throw err;
-  } finally {
-    terminal.close();
-  }
-}
-
 /** A command-line number above 0 and at most `max` (commander turns the error into a usage error, exit 64): `--timeout 1e12` is refused, not a timer that fires at once. */
 function numberUpTo(max: number) {
   return (value: string): number => {
@@ -183,7 +167,7 @@ interface RunOptions {
 }
 
 /** Runs one command: builds the engine context, reports progress and logs on stderr, prints the outcome. */
-async function run<T>(options: CommonOptions, action: (ctx: EngineContext) => Outcome<T> | Promise<Outcome<T>>, how: RunOptions = {}): Promise<void> {
+async function run<T>(options: CommonOptions, action: (ctx: EngineContext, ask: Ask) => Outcome<T> | Promise<Outcome<T>>, how: RunOptions = {}): Promise<void> {
   const controller = new AbortController();
   const progress = progressReporter();
   let phase: Progress | null = null;
@@ -224,7 +208,12 @@ async function run<T>(options: CommonOptions, action: (ctx: EngineContext) => Ou
         process.stderr.write(`${escapeControls(event.message)}\n`);
       },
     };
-    const outcome = await action(ctx);
+    // A question is asked on a line of its own: the progress bar is stopped and its line cleared first.
+    const ask: Ask = (question) => {
+      progress.stop();
+      return confirmedOnTerminal(question);
+    };
+    const outcome = await action(ctx, ask);
     progress.stop();
     process.stdout.write(options.json ? `${JSON.stringify(outcome.document, null, 2)}\n` : `${outcome.render(outcome.exact ? outcome.document : escapedForText(outcome.document))}\n`);
     process.exitCode = outcome.exitCode;
@@ -239,6 +228,11 @@ async function run<T>(options: CommonOptions, action: (ctx: EngineContext) => Ou
   } finally {
     process.off('SIGINT', onSigint);
   }
+}
+
+/** restoreQuestion for this database, escaped, at the terminal's width. */
+function restoreQuestionFor(preview: RestorePreview, ctx: EngineContext): (width: number) => string {
+  return (width) => restoreQuestion(preview, escapeControls(ctx.dbPath), escapeControls(backupFolderOf(ctx)), width);
 }
 
 export function buildProgram(): Command {
@@ -319,9 +313,9 @@ export function buildProgram(): Command {
       if (!o.yes && !process.stdin.isTTY) {
         command.error('error: restore replaces the database: confirm with --yes when not running on a terminal');
       }
-      return run(o, async (ctx) => {
+      return run(o, async (ctx, ask) => {
         const from = userPath(o.backup);
-        if (!o.yes && !(await confirmed(restoreQuestion(escapedForText(await previewRestore(ctx, { backup: from })), escapeControls(ctx.dbPath), escapeControls(backupFolderOf(ctx)))))) {
+        if (!o.yes && !(await ask(restoreQuestionFor(escapedForText(await previewRestore(ctx, { backup: from })), ctx)))) {
           throw new WardenError('CANCELLED', `Restore not confirmed: ${ctx.dbPath} was not changed.`, 'Run it again and answer yes, or pass --yes.');
         }
         const result = await restore(ctx, { backup: from });
