@@ -33,6 +33,8 @@ import { verifyBackup } from '../engine/verify-backup';
 import { addServeCommand } from '../server/serve-command';
 import { onEngineThread } from './engine-thread';
 import { addFleetCommand } from './fleet-command';
+import { backupArgument } from './backup-argument';
+import { optionsByCommand, withGivenTarget } from './suggested-commands';
 import { escapeControls, escapedForText, formatError } from './output';
 import { progressReporter } from './progress';
 import { confirmedOnTerminal, type Ask } from './terminal-question';
@@ -164,7 +166,12 @@ function endAsInterrupted(): never {
 interface RunOptions {
   /** A command that only reads (verify): Ctrl-C stops it at once, in the middle of a check; it names itself so. */
   readsOnly?: string;
+  /** Prints the database's own data (query, rows): its text is never rewritten as suggested commands. */
+  printsData?: boolean;
 }
+
+/** The long options of each command, for the commands a message suggests (set by buildProgram). */
+let commandOptions = new Map<string, Set<string>>();
 
 /** Runs one command: builds the engine context, reports progress and logs on stderr, prints the outcome. */
 async function run<T>(options: CommonOptions, action: (ctx: EngineContext, ask: Ask) => Outcome<T> | Promise<Outcome<T>>, how: RunOptions = {}): Promise<void> {
@@ -172,6 +179,8 @@ async function run<T>(options: CommonOptions, action: (ctx: EngineContext, ask: 
   const progress = progressReporter();
   let phase: Progress | null = null;
   let cancelledAt = 0;
+  // Until the database is known (a bad --schema), suggestions are printed as written.
+  let suggest = (text: string) => text;
   const onSigint = () => {
     // One Ctrl-C can arrive twice: from the terminal and relayed by npm or tsx to their child.
     if (controller.signal.aborted && performance.now() - cancelledAt < 1000) return;
@@ -191,8 +200,11 @@ async function run<T>(options: CommonOptions, action: (ctx: EngineContext, ask: 
   process.on('SIGINT', onSigint);
   try {
     const schema = loadSchema(userPath(options.schema));
+    const dbPath = userPath(options.db ?? defaultDatabaseOf(schema));
+    const given = { db: escapeControls(dbPath), schema: schema.dir === DEFAULT_SCHEMA ? undefined : escapeControls(schema.dir), backupDir: options.backupDir === undefined ? undefined : escapeControls(userPath(options.backupDir)) };
+    suggest = (text) => withGivenTarget(text, given, commandOptions);
     const ctx: EngineContext = {
-      dbPath: userPath(options.db ?? defaultDatabaseOf(schema)),
+      dbPath,
       schema,
       backupDir: options.backupDir === undefined ? undefined : userPath(options.backupDir),
       busyTimeoutMs: Number(options.busyTimeout),
@@ -205,7 +217,7 @@ async function run<T>(options: CommonOptions, action: (ctx: EngineContext, ask: 
       onLog: (event) => {
         if (event.level === 'info' && options.json) return;
         progress.stop(); // a log line goes on a line of its own; the bar starts again with the next progress
-        process.stderr.write(`${escapeControls(event.message)}\n`);
+        process.stderr.write(`${suggest(escapeControls(event.message))}\n`);
       },
     };
     // A question is asked on a line of its own: the progress bar is stopped and its line cleared first.
@@ -215,14 +227,18 @@ async function run<T>(options: CommonOptions, action: (ctx: EngineContext, ask: 
     };
     const outcome = await action(ctx, ask);
     progress.stop();
-    process.stdout.write(options.json ? `${JSON.stringify(outcome.document, null, 2)}\n` : `${outcome.render(outcome.exact ? outcome.document : escapedForText(outcome.document))}\n`);
+    const text = () => {
+      const rendered = outcome.render(outcome.exact ? outcome.document : escapedForText(outcome.document));
+      return outcome.exact || how.printsData ? rendered : suggest(rendered);
+    };
+    process.stdout.write(options.json ? `${JSON.stringify(outcome.document, null, 2)}\n` : `${text()}\n`);
     process.exitCode = outcome.exitCode;
   } catch (err) {
     progress.stop();
     const explained = explainFileError(err);
     const info = explained instanceof WardenError ? explained.toInfo() : { code: 'INTERNAL' as const, message: `Unexpected failure: ${(err as Error).message}`, hint: 'This is a bug in Schema Warden; please report it with the command you ran.' };
     if (options.json) process.stdout.write(`${JSON.stringify({ error: info }, null, 2)}\n`);
-    process.stderr.write(`${formatError(escapedForText(info))}\n`);
+    process.stderr.write(`${suggest(formatError(escapedForText(info)))}\n`);
     if (info.code === 'CANCELLED' && controller.signal.aborted) endAsInterrupted();
     process.exitCode = EXIT.failed;
   } finally {
@@ -292,29 +308,29 @@ export function buildProgram(): Command {
       }),
     );
 
-  withCommonOptions(program.command('verify-backup').description("check a backup: its SHA-256 against its manifest and SQLite's quick_check (integrity_check with --full)"))
-    .argument('<file>', 'the backup file (.sqlite)')
+  withBackupDir(withCommonOptions(program.command('verify-backup').description("check a backup: its SHA-256 against its manifest and SQLite's quick_check (integrity_check with --full)")))
+    .argument('<backup>', 'a backup as warden backups lists it (its name, in --backup-dir), latest, or a path')
     .option('--full', 'integrity_check instead of quick_check')
     .action((file: string, o: CommonOptions & { full?: boolean }) =>
       run(o, async (ctx) => {
-        const report = await verifyBackup(ctx, { backup: userPath(file), full: o.full });
+        const report = await verifyBackup(ctx, { backup: backupArgument(ctx, file, userPath), full: o.full });
         return { document: report, render: renderBackupVerification, exitCode: report.ok ? EXIT.ok : EXIT.failed };
       }),
     );
 
   withBackupDir(withCommonOptions(program.command('restore').description('replace the database with a verified backup, after backing up what it replaces')))
-    .requiredOption('--backup <file>', 'the backup file (.sqlite) to restore')
+    .requiredOption('--backup <backup>', 'the backup to restore: its name as warden backups lists it (in --backup-dir), latest, or a path')
     .option('--yes', 'do not ask for confirmation (required when not on a terminal)')
     .option('--dry-run', 'restore nothing: per table, the rows here the backup lacks or holds differently (by primary key), and the rows it would bring back')
     .action((o: CommonOptions & { backup: string; yes?: boolean; dryRun?: boolean }, command: Command) => {
       if (o.dryRun) {
-        return run(o, async (ctx) => ({ document: await previewRestore(ctx, { backup: userPath(o.backup) }), render: renderRestorePreview, exitCode: EXIT.ok }));
+        return run(o, async (ctx) => ({ document: await previewRestore(ctx, { backup: backupArgument(ctx, o.backup, userPath) }), render: renderRestorePreview, exitCode: EXIT.ok }));
       }
       if (!o.yes && !process.stdin.isTTY) {
         command.error('error: restore replaces the database: confirm with --yes when not running on a terminal');
       }
       return run(o, async (ctx, ask) => {
-        const from = userPath(o.backup);
+        const from = backupArgument(ctx, o.backup, userPath);
         if (!o.yes && !(await ask(restoreQuestionFor(escapedForText(await previewRestore(ctx, { backup: from })), ctx)))) {
           throw new WardenError('CANCELLED', `Restore not confirmed: ${ctx.dbPath} was not changed.`, 'Run it again and answer yes, or pass --yes.');
         }
@@ -325,11 +341,11 @@ export function buildProgram(): Command {
 
   withBackupDir(withCommonOptions(program.command('recover-rows').description("copy back from a verified backup the rows a table lacks (and its children's), never overwriting a live row")))
     .requiredOption('--table <name>', 'the table whose rows to recover')
-    .requiredOption('--backup <file>', 'the backup file (.sqlite) holding the rows')
+    .requiredOption('--backup <backup>', 'the backup holding the rows: its name as warden backups lists it (in --backup-dir), latest, or a path')
     .option('--dry-run', 'show how many rows each table would get back, and write nothing')
     .action((o: CommonOptions & { table: string; backup: string; dryRun?: boolean }) =>
       run(o, async (ctx) => {
-        const result = await recoverRows(ctx, { table: o.table, backup: userPath(o.backup), dryRun: o.dryRun });
+        const result = await recoverRows(ctx, { table: o.table, backup: backupArgument(ctx, o.backup, userPath), dryRun: o.dryRun });
         return { document: result, render: renderRecoverRows, exitCode: result.orphanedRows.length ? EXIT.degraded : EXIT.ok };
       }),
     );
@@ -381,7 +397,7 @@ export function buildProgram(): Command {
         const result = await runQuery(ctx, { sql: o.sql, limit: o.limit, timeoutMs: o.timeout * 1000 });
         // CSV on a terminal is escaped like any text output; into a file or a pipe it is the data, exactly.
         return { document: result, render: (shown: QueryResult) => (o.csv ? queryCsv(shown).replace(/\n$/, '') : renderQuery(shown)), exitCode: EXIT.ok, exact: o.csv && !process.stdout.isTTY };
-      }),
+      }, { printsData: true }),
     );
 
   withCommonOptions(program.command('rows').description('one page of a table\'s or view\'s rows, sorted and filtered; reads only'))
@@ -395,15 +411,15 @@ export function buildProgram(): Command {
       run(o, async (ctx) => {
         const page = await browseRows(ctx, { table: o.table, sort: o.sort ?? null, filters: o.where ?? [], offset: o.offset, limit: Math.min(1000, Math.trunc(o.limit)), withTotal: true, timeoutMs: o.timeout * 1000 });
         return { document: page, render: renderRows, exitCode: EXIT.ok };
-      }),
+      }, { printsData: true }),
     );
 
-  withCommonOptions(program.command('salvage').description('recover every readable row of a damaged database into a new file at the expected schema, reading the file format itself (no sqlite3 shell needed); never writes to the damaged file or its WAL'))
+  withBackupDir(withCommonOptions(program.command('salvage').description('recover every readable row of a damaged database into a new file at the expected schema, reading the file format itself (no sqlite3 shell needed); never writes to the damaged file or its WAL')))
     .requiredOption('--out <file>', 'the new database file (must not exist)')
-    .option('--recover-from <backup>', 'then copy back, from this verified backup (a name from warden backups, or a path), the rows the damaged tables lack: salvage and recover rows in one')
+    .option('--recover-from <backup>', 'then copy back, from this verified backup (its name as warden backups lists it, latest, or a path), the rows the damaged tables lack: salvage and recover rows in one')
     .action((o: CommonOptions & { out: string; recoverFrom?: string }) =>
       run(o, async (ctx) => {
-        const report = await salvage(ctx, { out: o.out, recoverFrom: o.recoverFrom });
+        const report = await salvage(ctx, { out: userPath(o.out), recoverFrom: o.recoverFrom === undefined ? undefined : backupArgument(ctx, o.recoverFrom, userPath) });
         const clean = report.integrity.ok && report.drift.length === 0 && report.lostAndFound === 0 && report.unreadablePages.length === 0 && report.foreignKeyViolations === 0;
         return { document: report, render: renderSalvage, exitCode: clean ? EXIT.ok : EXIT.degraded };
       }),
@@ -462,6 +478,7 @@ export function buildProgram(): Command {
   addServeCommand(program, { db: (schemaDir) => defaultDatabaseOf(loadSchema(schemaDir)), schema: DEFAULT_SCHEMA, rendererDir: RENDERER_DIR, userPath });
   addFleetCommand(program, { schema: DEFAULT_SCHEMA, userPath });
 
+  commandOptions = optionsByCommand(program);
   return program;
 }
 
