@@ -77,6 +77,12 @@ describe('warden CLI', () => {
     const csv = runCli(['query', '--db', db, '--csv', '--sql', `SELECT 'a' || char(10) || 'b' AS multi, char(27) || '[2K' AS esc, '=HYPERLINK("x")' AS f`]);
     expect(csv.code, csv.stderr).toBe(0);
     expect(csv.stdout).toBe('multi,esc,f\n"a\nb",\u001b[2K,"\'=HYPERLINK(""x"")"\n');
+    // Cut at --limit: the rows asked for, then stderr and the exit code say the file is partial; never silently.
+    const cut = runCli(['query', '--db', db, '--csv', '--limit', '2', '--sql', 'WITH t(value) AS (VALUES (1), (2), (3)) SELECT value FROM t']);
+    expect([cut.code, cut.stdout]).toEqual([1, 'value\n1\n2\n']);
+    expect(cut.stderr).toContain('warning: the CSV stops at the row limit, 2 rows: the query has more. Raise --limit (up to 100,000)');
+    const whole = runCli(['query', '--db', db, '--csv', '--limit', '3', '--sql', 'WITH t(value) AS (VALUES (1), (2), (3)) SELECT value FROM t']);
+    expect([whole.code, whole.stdout, whole.stderr]).toEqual([0, 'value\n1\n2\n3\n', '']);
     for (const args of [['query', '--sql', 'SELECT 1', '--timeout', '1e12'], ['query', '--sql', 'SELECT 1', '--limit', '1e9'], ['rows', '--table', 'conversation_files', '--offset', '1e300']]) {
       const run = runCli([...args, '--db', db]);
       expect(run.code, args.join(' ')).toBe(64);

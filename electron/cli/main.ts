@@ -9,7 +9,7 @@ import { acceptChecksum } from '../engine/accept-checksum';
 import { backup } from '../engine/backup';
 import { backupFolderOf } from '../engine/backup-folder';
 import { baseline } from '../engine/baseline';
-import type { EngineContext } from '../engine/context';
+import { log, type EngineContext } from '../engine/context';
 import { explainFileError, WardenError } from '../engine/errors';
 import { history } from '../engine/history';
 import { listTables } from '../engine/tables';
@@ -395,8 +395,11 @@ export function buildProgram(): Command {
     .action((o: CommonOptions & { sql: string; limit: number; timeout: number; csv?: boolean }) =>
       run(o, async (ctx) => {
         const result = await runQuery(ctx, { sql: o.sql, limit: o.limit, timeoutMs: o.timeout * 1000 });
+        // CSV has no line to say it was cut short: stderr says so, and the exit code (1) tells a script the file is partial.
+        const cut = Boolean(o.csv && !o.json && result.more);
+        if (cut) log(ctx, 'warn', `warning: the CSV stops at the row limit, ${result.limit.toLocaleString('en-US')} rows: the query has more. Raise --limit (up to ${MAX_QUERY_ROWS.toLocaleString('en-US')}), or narrow the query (WHERE, LIMIT); exit code 1.`);
         // CSV on a terminal is escaped like any text output; into a file or a pipe it is the data, exactly.
-        return { document: result, render: (shown: QueryResult) => (o.csv ? queryCsv(shown).replace(/\n$/, '') : renderQuery(shown)), exitCode: EXIT.ok, exact: o.csv && !process.stdout.isTTY };
+        return { document: result, render: (shown: QueryResult) => (o.csv ? queryCsv(shown).replace(/\n$/, '') : renderQuery(shown)), exitCode: cut ? EXIT.degraded : EXIT.ok, exact: o.csv && !process.stdout.isTTY };
       }, { printsData: true }),
     );
 
