@@ -66,6 +66,15 @@ describe('warden CLI', () => {
   it('answers a usage error with exit code 64', () => {
     expect(runCli(['frobnicate']).code).toBe(64);
     expect(runCli(['status', '--db']).code).toBe(64);
+    // A bad --busy-timeout is the command line's fault, said as such (it was an INTERNAL "bug", exit 2).
+    for (const wait of ['abc', '-5', '1.5', '1e12']) {
+      const bad = runCli(['status', '--db', join(tempDir(), 'x.db'), '--busy-timeout', wait]);
+      expect([bad.code, bad.stderr], wait).toEqual([64, expect.stringContaining("option '--busy-timeout <ms>' argument")]);
+      expect(bad.stderr).toContain('It must be a whole number from 0 to 86,400,000.');
+    }
+    // A --schema that names no folder: a usage error too, saying what to pass.
+    const noSchema = runCli(['status', '--db', join(tempDir(), 'x.db'), '--schema', join(tempDir(), 'schemas/typo')]);
+    expect([noSchema.code, noSchema.stderr]).toEqual([64, expect.stringContaining('error [SCHEMA_NOT_FOUND]')]);
     expect(runCli(['--help']).code).toBe(0);
     const version = runCli(['--version']);
     expect(version.code).toBe(0);

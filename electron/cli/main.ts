@@ -11,6 +11,8 @@ import { backupFolderOf } from '../engine/backup-folder';
 import { baseline } from '../engine/baseline';
 import { log, type EngineContext } from '../engine/context';
 import { explainFileError, WardenError } from '../engine/errors';
+import type { ErrorCode, ErrorInfo } from '../../shared/errors';
+import { DEFAULT_BUSY_TIMEOUT_MS } from '../engine/open-database';
 import { history } from '../engine/history';
 import { listTables } from '../engine/tables';
 import { MAX_QUERY_ROWS, MAX_QUERY_TIMEOUT_MS } from '../../shared/contract';
@@ -43,7 +45,7 @@ import { renderPreserved } from './render-damage';
 import { renderAcceptChecksum, renderBaseline, renderRecoverRows, renderPlan, renderRehearsal, renderRepair } from './render-plans';
 
 // `warden`: the command line. Exit codes (README): 0 success / healthy, 1 degraded,
-// 2 unhealthy or failed, 64 usage error, 130 interrupted (Ctrl-C). --json prints one document on stdout; logs and the
+// 2 unhealthy or failed, 3 locked, 64 usage error, 130 interrupted (Ctrl-C). --json prints one document on stdout; logs and the
 // progress bar go to stderr.
 
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -54,8 +56,32 @@ export function defaultDatabaseOf(schema: Pick<SchemaDefinition, 'name'>): strin
   return `data/${schema.name}.db`;
 }
 const RENDERER_DIR = resolve(PACKAGE_ROOT, 'out/renderer');
+/** The longest --busy-timeout: a day (a start gate may wait out a long migration by another VM). */
+const MAX_BUSY_TIMEOUT_MS = 86_400_000;
 
-const EXIT = { ok: 0, degraded: 1, failed: 2, usage: 64, interrupted: 130 } as const;
+const EXIT = { ok: 0, degraded: 1, failed: 2, locked: 3, usage: 64, interrupted: 130 } as const;
+
+/** The exit code of a command that failed with `code`: a database held by another process can be tried again (3), a --schema that names no folder is the command line's fault (64). */
+function exitCodeForError(code: ErrorCode): number {
+  if (code === 'LOCKED') return EXIT.locked;
+  if (code === 'SCHEMA_NOT_FOUND') return EXIT.usage;
+  return EXIT.failed;
+}
+
+/** How long `busyTimeoutMs` is, in words. */
+function waitInWords(busyTimeoutMs: number): string {
+  return busyTimeoutMs < 1000 ? `${busyTimeoutMs} ms` : `${(busyTimeoutMs / 1000).toLocaleString('en-US', { maximumFractionDigits: 1 })} s`;
+}
+
+/** A locked database's error names the wait it gave up after, and the option that sets it. */
+function withWaitNamed(info: ErrorInfo, busyTimeoutMs: number): ErrorInfo {
+  if (info.code !== 'LOCKED') return info;
+  return {
+    ...info,
+    message: `${info.message} It waited ${waitInWords(busyTimeoutMs)} for the lock (--busy-timeout ${busyTimeoutMs}).`,
+    hint: `${info.hint ?? ''} To wait longer, run it again with a larger --busy-timeout (milliseconds, up to ${MAX_BUSY_TIMEOUT_MS.toLocaleString('en-US')}).`.trim(),
+  };
+}
 
 function exitCodeFor(status: HealthStatus): number {
   if (status === 'healthy') return EXIT.ok;
@@ -73,7 +99,8 @@ interface CommonOptions {
   db?: string;
   schema: string;
   json?: boolean;
-  busyTimeout: string;
+  /** --busy-timeout: milliseconds (parsed by wholeNumberUpTo). */
+  busyTimeout: number;
   backupDir?: string;
   /** --backup-max-age: milliseconds (parsed by durationOption). */
   backupMaxAge?: number;
@@ -101,7 +128,7 @@ function withCommonOptions(command: Command): Command {
     .option('--db <path>', 'database file (default: data/<schema name>.db)')
     .option('--schema <dir>', 'schema folder (schema.json + migrations/)', DEFAULT_SCHEMA)
     .option('--json', 'print one JSON document on stdout')
-    .addOption(new Option('--busy-timeout <ms>', 'how long to wait for another process holding the lock').default('10000'));
+    .addOption(new Option('--busy-timeout <ms>', 'how long to wait, in milliseconds, for another process holding the lock').argParser(wholeNumberUpTo(MAX_BUSY_TIMEOUT_MS)).default(DEFAULT_BUSY_TIMEOUT_MS));
 }
 
 function withBackupDir(command: Command): Command {
@@ -124,6 +151,15 @@ function numberUpTo(max: number) {
   return (value: string): number => {
     const n = Number(value);
     if (!Number.isFinite(n) || n <= 0 || n > max) throw new InvalidArgumentError(`It must be a number above 0 and at most ${max.toLocaleString('en-US')}.`);
+    return n;
+  };
+}
+
+/** A whole number from 0 to `max` (a usage error otherwise, exit 64). */
+function wholeNumberUpTo(max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n > max) throw new InvalidArgumentError(`It must be a whole number from 0 to ${max.toLocaleString('en-US')}.`);
     return n;
   };
 }
@@ -207,7 +243,7 @@ async function run<T>(options: CommonOptions, action: (ctx: EngineContext, ask: 
       dbPath,
       schema,
       backupDir: options.backupDir === undefined ? undefined : userPath(options.backupDir),
-      busyTimeoutMs: Number(options.busyTimeout),
+      busyTimeoutMs: options.busyTimeout,
       backupMaxAgeMs: options.backupMaxAge,
       signal: controller.signal,
       onProgress: (p) => {
@@ -236,11 +272,11 @@ async function run<T>(options: CommonOptions, action: (ctx: EngineContext, ask: 
   } catch (err) {
     progress.stop();
     const explained = explainFileError(err);
-    const info = explained instanceof WardenError ? explained.toInfo() : { code: 'INTERNAL' as const, message: `Unexpected failure: ${(err as Error).message}`, hint: 'This is a bug in Schema Warden; please report it with the command you ran.' };
+    const info = withWaitNamed(explained instanceof WardenError ? explained.toInfo() : { code: 'INTERNAL' as const, message: `Unexpected failure: ${(err as Error).message}`, hint: 'This is a bug in Schema Warden; please report it with the command you ran.' }, options.busyTimeout);
     if (options.json) process.stdout.write(`${JSON.stringify({ error: info }, null, 2)}\n`);
     process.stderr.write(`${suggest(formatError(escapedForText(info)))}\n`);
     if (info.code === 'CANCELLED' && controller.signal.aborted) endAsInterrupted();
-    process.exitCode = EXIT.failed;
+    process.exitCode = exitCodeForError(info.code);
   } finally {
     process.off('SIGINT', onSigint);
   }
