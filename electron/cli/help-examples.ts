@@ -73,6 +73,7 @@ export const EXAMPLES: Record<string, [string, string][]> = {
     ['fleet compare vm1 vm2 --fleet fleet.json', 'the live schemas of two deployments, object by object'],
     ['fleet migrate --fleet fleet.json --to 1.2.0 --canary vm2', 'rehearse everywhere, migrate the canary, then the rest'],
   ],
+  completion: [['completion bash', 'the bash completion script: put eval "$(warden completion bash)" in ~/.bashrc']],
   serve: [
     [`serve --db ${DB}`, 'the web console on 127.0.0.1, with a token printed at start'],
     [`serve --db ${DB} --backup-every 6h --port 8080`, 'with a backup every 6 hours, on port 8080'],

@@ -35,6 +35,7 @@ import { addServeCommand } from '../server/serve-command';
 import { onEngineThread } from './engine-thread';
 import { addFleetCommand } from './fleet-command';
 import { addHelpExamples } from './help-examples';
+import { addCompletionCommand } from './completion';
 import { backupArgument } from './backup-argument';
 import { optionsByCommand, withGivenTarget } from './suggested-commands';
 import { escapeControls, escapedForText, formatError } from './output';
@@ -516,6 +517,7 @@ export function buildProgram(): Command {
 
   addServeCommand(program, { db: (schemaDir) => defaultDatabaseOf(loadSchema(schemaDir)), schema: DEFAULT_SCHEMA, rendererDir: RENDERER_DIR, userPath });
   addFleetCommand(program, { schema: DEFAULT_SCHEMA, userPath });
+  addCompletionCommand(program);
 
   addHelpExamples(program);
   commandOptions = optionsByCommand(program);
