@@ -3,6 +3,8 @@ import { throwIfCancelled, type EngineContext } from '../engine/context';
 import { WardenError } from '../engine/errors';
 import { backup } from '../engine/backup';
 import { checkHealth } from '../engine/health';
+import { initialize, type InitializeOptions } from '../engine/initialize';
+import { migrate } from '../engine/migrate';
 import { loadSchema } from '../engine/schema-folder';
 import type { EngineJob } from './engine-runner';
 import { handlers } from './handlers';
@@ -12,10 +14,12 @@ import { handlers } from './handlers';
 // could not answer a health check, a cancel or another client until they finished.
 
 /** Runs a job on this thread with a context built from it (the worker's side). */
-export function runEngineJob(job: EngineJob, reporting: Omit<EngineContext, 'dbPath' | 'schema' | 'busyTimeoutMs'>): unknown {
-  const ctx: EngineContext = { dbPath: job.dbPath, schema: loadSchema(job.schemaDir), busyTimeoutMs: job.busyTimeoutMs, knownIntegrity: job.knownIntegrity, ...reporting };
+export function runEngineJob(job: EngineJob, reporting: Omit<EngineContext, 'dbPath' | 'schema' | 'busyTimeoutMs' | 'backupDir'>): unknown {
+  const ctx: EngineContext = { dbPath: job.dbPath, schema: loadSchema(job.schemaDir), busyTimeoutMs: job.busyTimeoutMs, backupDir: job.backupDir, knownIntegrity: job.knownIntegrity, ...reporting };
   if (job.name === 'health') return checkHealth(ctx, String(job.options.name));
   if (job.name === 'scheduledBackup') return actingAs(job.operator, () => backup(ctx, { reason: 'scheduled' }));
+  if (job.name === 'initCommand') return actingAs(job.operator, () => initialize(ctx, job.options as InitializeOptions));
+  if (job.name === 'migrateCommand') return actingAs(job.operator, () => migrate(ctx, job.options as InitializeOptions));
   const handler = handlers[job.name];
   if (handler?.runs !== 'engine') throw new WardenError('NOT_SUPPORTED', `${job.name} is not an engine method of this version.`);
   // Cancelled between the host's queue and this worker: it never starts.

@@ -10,8 +10,12 @@ import type { CheckedIntegrity, LogEvent, Progress } from '../../shared/types';
 /** A contract method that acts on one database (its input names it), which the engine can run. */
 export type DatabaseMethod = { [M in MethodName]: ValidInput<M> extends { db: string } ? M : never }[MethodName];
 
-/** health: the health worker's check; scheduledBackup: a backup the host's timer takes (reason 'scheduled'), not a contract method. */
-export type EngineJobName = DatabaseMethod | 'health' | 'scheduledBackup';
+/**
+ * health: the health worker's check; scheduledBackup: a backup the host's timer takes (reason 'scheduled');
+ * initCommand, migrateCommand: the CLI's init and migrate with every option the command line has
+ * (the contract's initialize and migrate take fewer). None is a contract method.
+ */
+export type EngineJobName = DatabaseMethod | 'health' | 'scheduledBackup' | 'initCommand' | 'migrateCommand';
 
 export interface EngineJob {
   name: EngineJobName;
@@ -20,6 +24,8 @@ export interface EngineJob {
   dbPath: string;
   schemaDir: string;
   busyTimeoutMs?: number;
+  /** The database's backup folder, when it is not the default beside it (the CLI's --backup-dir). */
+  backupDir?: string;
   /** Whom the host runs it for ("alice via warden serve"): the history rows it writes name them. */
   operator?: string;
   /** The latest quick_check the host kept for this file (status and health reuse it while the file is unchanged). */

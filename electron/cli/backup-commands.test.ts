@@ -54,10 +54,17 @@ describe('warden backup commands', () => {
     await migrate(ctx, { backup: false });
     const before = sha256File(ctx.dbPath);
 
-    // script(1) gives the command a terminal; "no" is typed at the question.
+    // script(1) gives the command a terminal 60 columns wide; "no" is typed at the question.
     const command = [join(REPO_ROOT, 'node_modules/.bin/tsx'), join(REPO_ROOT, 'electron/cli/main.ts'), 'restore', '--db', ctx.dbPath, '--backup', old.path].map((a) => `'${a}'`).join(' ');
-    const asked = spawnSync('script', ['-qec', command, '/dev/null'], { cwd: REPO_ROOT, encoding: 'utf8', input: 'no\n' });
-    expect(asked.stdout).toContain(`DOWNGRADE: ${ctx.dbPath} is at version 1.2.0; the backup is at 1.0.0, older.`);
+    const asked = spawnSync('script', ['-qec', `stty cols 60; ${command}`, '/dev/null'], { cwd: REPO_ROOT, encoding: 'utf8', input: 'no\n' });
+    // The question, from its first line to the answer: the progress bar (its blocks, its phase) was cleared before it and never drawn again over it.
+    const question = asked.stdout.slice(asked.stdout.indexOf('Every table holds'), asked.stdout.indexOf('not confirmed'));
+    expect(question).toContain('Type yes to restore:');
+    expect(question).not.toMatch(/[░█]|restore-preview/);
+    // Wrapped at spaces to the terminal's width (a path longer than a line has one of its own).
+    const lines = question.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').split(/\r?\n/);
+    expect(lines.filter((line) => line.length > 60 && !/^\S+$/.test(line))).toEqual([]);
+    expect(lines.join(' ')).toContain(`DOWNGRADE: ${ctx.dbPath} is at version 1.2.0; the backup is at 1.0.0, older.`);
     expect(asked.stdout).toContain('not confirmed');
     expect(sha256File(ctx.dbPath)).toBe(before);
 

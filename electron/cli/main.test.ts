@@ -66,6 +66,15 @@ describe('warden CLI', () => {
   it('answers a usage error with exit code 64', () => {
     expect(runCli(['frobnicate']).code).toBe(64);
     expect(runCli(['status', '--db']).code).toBe(64);
+    // A bad --busy-timeout is the command line's fault, said as such (it was an INTERNAL "bug", exit 2).
+    for (const wait of ['abc', '-5', '1.5', '1e12']) {
+      const bad = runCli(['status', '--db', join(tempDir(), 'x.db'), '--busy-timeout', wait]);
+      expect([bad.code, bad.stderr], wait).toEqual([64, expect.stringContaining("option '--busy-timeout <ms>' argument")]);
+      expect(bad.stderr).toContain('It must be a whole number from 0 to 86,400,000.');
+    }
+    // A --schema that names no folder: a usage error too, saying what to pass.
+    const noSchema = runCli(['status', '--db', join(tempDir(), 'x.db'), '--schema', join(tempDir(), 'schemas/typo')]);
+    expect([noSchema.code, noSchema.stderr]).toEqual([64, expect.stringContaining('error [SCHEMA_NOT_FOUND]')]);
     expect(runCli(['--help']).code).toBe(0);
     const version = runCli(['--version']);
     expect(version.code).toBe(0);
@@ -77,6 +86,12 @@ describe('warden CLI', () => {
     const csv = runCli(['query', '--db', db, '--csv', '--sql', `SELECT 'a' || char(10) || 'b' AS multi, char(27) || '[2K' AS esc, '=HYPERLINK("x")' AS f`]);
     expect(csv.code, csv.stderr).toBe(0);
     expect(csv.stdout).toBe('multi,esc,f\n"a\nb",\u001b[2K,"\'=HYPERLINK(""x"")"\n');
+    // Cut at --limit: the rows asked for, then stderr and the exit code say the file is partial; never silently.
+    const cut = runCli(['query', '--db', db, '--csv', '--limit', '2', '--sql', 'WITH t(value) AS (VALUES (1), (2), (3)) SELECT value FROM t']);
+    expect([cut.code, cut.stdout]).toEqual([1, 'value\n1\n2\n']);
+    expect(cut.stderr).toContain('warning: the CSV stops at the row limit, 2 rows: the query has more. Raise --limit (up to 100,000)');
+    const whole = runCli(['query', '--db', db, '--csv', '--limit', '3', '--sql', 'WITH t(value) AS (VALUES (1), (2), (3)) SELECT value FROM t']);
+    expect([whole.code, whole.stdout, whole.stderr]).toEqual([0, 'value\n1\n2\n3\n', '']);
     for (const args of [['query', '--sql', 'SELECT 1', '--timeout', '1e12'], ['query', '--sql', 'SELECT 1', '--limit', '1e9'], ['rows', '--table', 'conversation_files', '--offset', '1e300']]) {
       const run = runCli([...args, '--db', db]);
       expect(run.code, args.join(' ')).toBe(64);

@@ -27,6 +27,29 @@ export function formatBytes(bytes: number): string {
   return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
+/**
+ * Text wrapped at spaces to `width` columns, so a terminal does not cut its words; its own line
+ * breaks stay, and a word longer than a line (a path) gets a line of its own rather than a cut.
+ */
+export function wrapToWidth(text: string, width: number): string {
+  return text
+    .split('\n')
+    .map((paragraph) => {
+      const lines: string[] = [];
+      let line = '';
+      for (const word of paragraph.split(' ')) {
+        if (line && line.length + 1 + word.length > width) {
+          lines.push(line);
+          line = word;
+        } else {
+          line = line ? `${line} ${word}` : word;
+        }
+      }
+      return [...lines, line].join('\n');
+    })
+    .join('\n');
+}
+
 export function formatError(error: ErrorInfo): string {
   return `error [${error.code}]: ${error.message}${error.hint ? `\n  what to do: ${error.hint}` : ''}`;
 }

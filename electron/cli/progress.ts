@@ -1,9 +1,12 @@
 import { SingleBar, Presets } from 'cli-progress';
 import type { Progress } from '../../shared/types';
 
-/** A progress bar on stderr when it is a terminal; nothing otherwise (logs and JSON stay clean). */
-export function progressReporter(stream: NodeJS.WriteStream = process.stderr): { report: (p: Progress) => void; stop: () => void } {
-  if (!stream.isTTY) return { report: () => {}, stop: () => {} };
+/**
+ * A progress bar on stderr when it is a terminal that can draw one; nothing otherwise (logs and
+ * JSON stay clean, and TERM=dumb, Emacs' shell and the like, gets no cursor movement it would print).
+ */
+export function progressReporter(stream: NodeJS.WriteStream = process.stderr, term = process.env.TERM): { report: (p: Progress) => void; stop: () => void } {
+  if (!stream.isTTY || term === 'dumb') return { report: () => {}, stop: () => {} };
   let bar: SingleBar | null = null;
   return {
     report(p) {

@@ -84,7 +84,7 @@ function shown(value: Value): string {
 }
 
 export function renderQuery(result: QueryResult): string {
-  const more = result.more ? `\nShowing the first ${result.limit} rows; there are more (raise --limit).` : `\n${result.rows.length} row(s) in ${result.durationMs} ms.`;
+  const more = result.more ? `\nShowing the first ${result.limit} rows; there are more (raise --limit, up to 100,000).` : `\n${result.rows.length} row(s) in ${result.durationMs} ms.`;
   return `${table(result.columns, result.rows.map((row) => row.map(shown)))}${more}`;
 }
 

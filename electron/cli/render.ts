@@ -1,7 +1,7 @@
 import { renderDamage } from './render-damage';
 import { diffSql, type SqlSegment } from '../../shared/sql-diff';
 import type { BackupInfo, BackupVerification, HealthStatus, HistoryReport, MigrateResult, Problem, RestorePreview, RestoreResult, StatusReport, VerifyReport } from '../../shared/types';
-import { formatBytes, problemTable, table } from './output';
+import { formatBytes, problemTable, table, wrapToWidth } from './output';
 import { renderRepair } from './render-plans';
 
 // Human output of each command: a few labelled lines, then a table where there is a list.
@@ -181,12 +181,13 @@ export function renderRestore(result: RestoreResult): string {
 }
 
 /** Per table, what the restore loses (rows here the backup lacks), changes back and brings back. */
-function rowChanges(preview: RestorePreview): string {
+/** The rows a restore would lose or change back, as a table under a sentence (wrapped to `width`). */
+function rowChanges(preview: RestorePreview, width = Infinity): string {
   if (!preview.tables) return '';
   const changed = preview.tables.filter((t) => t.onlyHere || t.different || t.onlyInBackup || t.uncomparable);
-  if (!changed.length) return 'Every table holds the same rows as the backup: the restore loses no row.\n';
+  if (!changed.length) return `${wrapToWidth('Every table holds the same rows as the backup: the restore loses no row.', width)}\n`;
   const rows = changed.map((t) => [t.table, String(t.onlyHere), String(t.different), String(t.onlyInBackup), t.uncomparable ?? (t.missingIn === 'backup' ? 'not in the backup' : [...t.examples.onlyHere, ...t.examples.different].slice(0, 3).join(', '))]);
-  return `Rows the restore would lose or change back (matched by primary key, rowid where there is none):\n\n${table(['TABLE', 'LOST', 'CHANGED BACK', 'BROUGHT BACK', 'FOR EXAMPLE'], rows)}\n`;
+  return `${wrapToWidth('Rows the restore would lose or change back (matched by primary key, rowid where there is none):', width)}\n\n${table(['TABLE', 'LOST', 'CHANGED BACK', 'BROUGHT BACK', 'FOR EXAMPLE'], rows)}\n`;
 }
 
 export function renderRestorePreview(preview: RestorePreview): string {
@@ -194,12 +195,16 @@ export function renderRestorePreview(preview: RestorePreview): string {
   return `Restore preview (nothing was changed): the backup ${preview.from} is at version ${preview.version}, the database at ${preview.liveVersion ?? 'none'}.\n${downgrade}\n${rowChanges(preview)}`.trimEnd();
 }
 
-/** The question a person answers before a restore: what is replaced by what, and a downgrade said first. */
-export function restoreQuestion(preview: RestorePreview, dbPath: string, backupFolder: string): string {
+/**
+ * The question a person answers before a restore: the rows it would lose as a table, then what is
+ * replaced by what, a downgrade said first, wrapped to the terminal's `width`.
+ */
+export function restoreQuestion(preview: RestorePreview, dbPath: string, backupFolder: string, width: number): string {
   const downgrade = preview.downgrade
-    ? `DOWNGRADE: ${dbPath} is at version ${preview.liveVersion}; the backup is at ${preview.version}, older. The service must be one that runs ${preview.version}. `
+    ? `DOWNGRADE: ${dbPath} is at version ${preview.liveVersion}; the backup is at ${preview.version}, older. The service must be one that runs ${preview.version}.\n`
     : '';
-  return `${rowChanges(preview)}${downgrade}Replace ${dbPath} (version ${preview.liveVersion ?? 'none'}) with the backup ${preview.from} (version ${preview.version})? What it holds now is backed up first, to ${backupFolder}. Type yes to restore: `;
+  const question = `${downgrade}Replace ${dbPath} (version ${preview.liveVersion ?? 'none'}) with the backup ${preview.from} (version ${preview.version})? What it holds now is backed up first, to ${backupFolder}.\nType yes to restore: `;
+  return `${rowChanges(preview, width)}${wrapToWidth(question, width)}`;
 }
 
 export function renderHistory(report: HistoryReport): string {

@@ -131,15 +131,39 @@ export function applyNextStep(ctx: EngineContext, db: Connection, target: string
   return inWriteTransaction(db, ctx.dbPath, work, { touched: (step) => step?.touched ?? 'all' });
 }
 
+/**
+ * A cancel between steps (or inside one, which its transaction then undid): what was applied
+ * stands, each version committed whole. Null when nothing was left to do; else the error saying
+ * where the database is and what was not applied.
+ */
+function cancelledAfter(ctx: EngineContext, db: Connection, outcome: StepOutcome, target: string): WardenError | null {
+  const at = currentVersionOf(readAppliedVersions(db, ctx.schema));
+  const notApplied = pendingMigrations(ctx.schema, at, target).map((m) => m.version);
+  if (notApplied.length === 0) return null;
+  const done = outcome.applied.length ? `after applying ${outcome.applied.map((a) => a.version).join(', ')}` : 'before applying any version';
+  return new WardenError(
+    'CANCELLED',
+    `Migration was cancelled ${done}: ${ctx.dbPath} is at ${at ?? 'no version (nothing was created)'}, every applied version committed whole; not applied: ${notApplied.join(', ')}.`,
+    'Run it again to apply the rest when you are ready.',
+    { version: at, applied: outcome.applied.map((a) => a.version), notApplied },
+  );
+}
+
 /** Applies every pending migration up to `target`, one transaction per step (all at once when fresh). */
 export function bringToVersion(ctx: EngineContext, db: Connection, target: string, backup: BackupInfo | null = null): StepOutcome {
   const outcome: StepOutcome = { from: currentVersionOf(readAppliedVersions(db, ctx.schema)), applied: [], adopted: null };
   for (;;) {
-    throwIfCancelled(ctx, 'Migration');
+    if (ctx.signal?.aborted) {
+      const cancelled = cancelledAfter(ctx, db, outcome, target);
+      // Cancelled as the last step finished: nothing is left to stop.
+      if (cancelled === null) return outcome;
+      throw cancelled;
+    }
     let step: StepOutcome | null;
     try {
       step = applyNextStep(ctx, db, target, backup);
     } catch (err) {
+      if (err instanceof WardenError && err.code === 'CANCELLED') throw cancelledAfter(ctx, db, outcome, target) ?? err;
       if (err instanceof WardenError && err.code === 'MIGRATION_FAILED') {
         recordFailure(db, ctx.schema, { action: outcome.from === null && !outcome.adopted ? 'init' : 'migrate', version: String(err.details?.version), detail: { ...err.details } });
       }

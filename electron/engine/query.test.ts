@@ -106,7 +106,7 @@ describe('read-only queries', () => {
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toMatch(/^file_id +mime_type$/m);
     expect(text.stdout).toMatch(/^file-0 +application\/octet-stream$/m);
-    expect(text.stdout).toContain('Showing the first 2 rows; there are more (raise --limit).');
+    expect(text.stdout).toContain('Showing the first 2 rows; there are more (raise --limit, up to 100,000).');
     const json = runCli(['query', '--db', dbPath, '--sql', 'SELECT 1 AS one', '--json']);
     expect(JSON.parse(json.stdout)).toMatchObject({ columns: ['one'], rows: [[1]], more: false });
     const csv = runCli(['query', '--db', dbPath, '--sql', "SELECT 'a,b' AS t, NULL AS n", '--csv']);

@@ -268,17 +268,19 @@ describe('symbolic links and paths that cannot name a database', () => {
 });
 
 describe('a database locked by another process', () => {
-  it('migrate waits out its busy timeout, then LOCKED (exit 2) naming the backup it took first; status still reads; the file unchanged', async () => {
+  it('migrate waits out its busy timeout, then LOCKED (exit 3: try again) naming the wait, --busy-timeout and the backup it took first; status still reads; the file unchanged', async () => {
     const path = await initializedDb('1.0.0', 10);
     const before = sha256File(path);
     const holder = await holdWriteLock(path, 20_000);
     try {
       const started = performance.now();
       const run = runCli(['migrate', '--db', path, '--busy-timeout', '300', '--json']);
-      expect(run.code, run.stderr).toBe(2);
+      expect(run.code, run.stderr).toBe(3);
       const { error } = JSON.parse(run.stdout);
       expect(error.code).toBe('LOCKED');
+      expect(error.message).toContain('It waited 300 ms for the lock (--busy-timeout 300).');
       expect(error.hint).toMatch(/warden restore --db .* --backup .*pre-migrate\.sqlite/);
+      expect(error.hint).toContain('To wait longer, run it again with a larger --busy-timeout (milliseconds, up to 86,400,000).');
       expect(performance.now() - started).toBeGreaterThan(300);
       // A write lock (BEGIN IMMEDIATE) does not stop readers.
       expect(status(contextFor(path))).toMatchObject({ status: 'degraded', version: '1.0.0' });

@@ -11,6 +11,8 @@ export interface CliRun {
   code: number | null;
   stdout: string;
   stderr: string;
+  /** The signal that ended it, when one did (Ctrl-C: SIGINT). */
+  signal?: NodeJS.Signals | null;
 }
 
 export function runCli(args: string[], cli: string[] = SOURCE_CLI): CliRun {
@@ -28,5 +30,5 @@ export function finished(child: ChildProcess): Promise<CliRun> {
   let stderr = '';
   child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, stdout, stderr, signal })));
 }
