@@ -35,6 +35,12 @@ export function useRowsPages(db: string, target: BrowseTarget, pages: number[], 
   return useQueries({ queries: pages.map((page) => ({ ...rowsPageOptions(api, db, target, page), enabled: fetch })) });
 }
 
+/** One row by its index, from the page that holds it (read already while it was in view); undefined while it is read. */
+export function useRowAt(db: string, target: BrowseTarget, index: number) {
+  const page = useQuery(rowsPageOptions(useApi(), db, target, Math.floor(index / PAGE_ROWS)));
+  return page.data?.rows[index % PAGE_ROWS];
+}
+
 /** A row's children in each child table, counted. */
 export function useRowChildren(db: string, table: string, row: Record<string, string | number | null> | null) {
   const api = useApi();
