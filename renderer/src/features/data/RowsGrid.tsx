@@ -95,7 +95,8 @@ export function RowsGrid({ db, target, first, total, widths, onResize, active, o
   useEffect(() => {
     if (!focusPending.current) return;
     const cell = scroller.current?.querySelector<HTMLElement>(`[data-cell="${cellKey(active)}"]`);
-    if (!cell) return;
+    // Its row is still being read: the grid itself holds the focus (and the keys) until it is drawn.
+    if (!cell) return scroller.current?.focus({ preventScroll: true });
     focusPending.current = false;
     cell.focus({ preventScroll: true });
     cell.scrollIntoView?.({ block: 'nearest', inline: 'nearest' });
@@ -176,6 +177,7 @@ export function RowsGrid({ db, target, first, total, widths, onResize, active, o
         ref={scroller}
         className="rows-grid"
         role="grid"
+        tabIndex={-1}
         aria-label={`Rows of ${first.table}`}
         aria-rowcount={total + 1}
         aria-colcount={names.length + 1}
