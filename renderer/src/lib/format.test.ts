@@ -12,6 +12,9 @@ describe('format', () => {
     expect(formatDuration(42)).toBe('42 ms');
     expect(formatDuration(1500)).toBe('1.50 s');
     expect(formatDuration(125_000)).toBe('2 min 5 s');
+    expect(formatDuration(119_600)).toBe('2 min 0 s'); // never "1 min 60 s"
+    expect(formatDuration(5_400_000)).toBe('1 h 30 min'); // never "90 min 0 s"
+    expect(formatDuration(26 * 3_600_000)).toBe('26 h 0 min');
     expect(plural(1, 'step')).toBe('1 step');
     expect(plural(2, 'step')).toBe('2 steps');
   });

@@ -89,7 +89,7 @@ export function FullPlan({ db, plan }: { db: string; plan: MigrationPlan }) {
           {rehearsal.error != null && <ErrorNotice error={rehearsal.error} context="The rehearsal did not finish" />}
           {!rehearsal.isRunning && report && !rehearsal.result && lastRehearsal && <RememberedRehearsal job={lastRehearsal} />}
           {!rehearsal.isRunning && report && <RehearsalResults report={report} />}
-          {!rehearsal.isRunning && candidate && applies !== 'yes' && <StaleRehearsal why={applies} job={rehearsal.result ? null : lastRehearsal} />}
+          {!rehearsal.isRunning && candidate && applies !== 'yes' && <StaleRehearsal why={applies} job={rehearsal.result ? null : lastRehearsal} nothingPending={plan.steps.length === 0 && plan.adopt === null} />}
         </Panel>
       )}
       <div className="plan__steps">
