@@ -43,7 +43,6 @@ describe('JobsPanel', () => {
     await screen.findByRole('list', { name: 'Running jobs' });
     const ended: Job = { ...COPYING, state: 'failed', endedAt: new Date().toISOString(), error: { code: 'NO_SPACE', message: 'The disk holding /srv is full: the copy could not be written.' } };
     emit({ type: 'job', job: ended });
-    fireEvent.click(await screen.findByRole('button', { name: '1 ended job' }));
     const recent = await screen.findByRole('list', { name: 'Recent jobs' });
     expect(within(recent).getByRole('listitem').textContent).toContain('The disk holding /srv is full: the copy could not be written.');
     expect(within(recent).getByRole('img', { name: 'Failed' })).toBeTruthy();
@@ -55,7 +54,6 @@ describe('JobsPanel', () => {
     const interrupted: Job = { ...COPYING, kind: 'restore', state: 'interrupted', endedAt: null, left: ['The server running it (pid 42) stopped before it ended.', 'Removed .main~vm~42~0123abcd.partial from /srv/main.db.backups: the copy it was writing when it stopped.'] };
     const api = createFakeApi({ jobs: () => [interrupted] });
     renderConsole(<JobsPanel databases={DATABASES} />, { api });
-    fireEvent.click(await screen.findByRole('button', { name: '1 ended job' }));
     const recent = await screen.findByRole('list', { name: 'Recent jobs' });
     expect(within(recent).getByRole('img', { name: 'Interrupted' })).toBeTruthy();
     expect(within(recent).getByRole('listitem').textContent).toContain('Interrupted. The server running it (pid 42) stopped before it ended. Removed .main~vm~42~0123abcd.partial');
@@ -65,24 +63,27 @@ describe('JobsPanel', () => {
 describe('JobsPanel in a busy sidebar (issue 26)', () => {
   const ENDED = Array.from({ length: 30 }, (_, i) => job({ id: `op-check-${i}`, kind: 'verify', options: { level: 'quick' }, state: 'done', endedAt: new Date(Date.now() - i * 60_000).toISOString(), result: verifyReport() }));
 
-  it('folds the ended jobs into a count under the running ones, and unfolds the five newest, then all', async () => {
+  it('shows the last job that ended and folds the earlier ones into a count, unfolding the five newest, then all', async () => {
     const api = createFakeApi({ jobs: () => [COPYING, ...ENDED] });
     renderConsole(<JobsPanel databases={DATABASES} />, { api });
     expect(within(await screen.findByRole('list', { name: 'Running jobs' })).getAllByRole('listitem')).toHaveLength(1);
-    expect(screen.queryByRole('list', { name: 'Recent jobs' })).toBeNull();
-    const fold = screen.getByRole('button', { name: '30 ended jobs' });
+    expect(within(screen.getByRole('list', { name: 'Recent jobs' })).getAllByRole('listitem')).toHaveLength(1);
+    const fold = screen.getByRole('button', { name: '29 earlier jobs' });
     expect(fold.getAttribute('aria-expanded')).toBe('false');
     fireEvent.click(fold);
+    expect(fold.getAttribute('aria-expanded')).toBe('true');
     expect(within(screen.getByRole('list', { name: 'Recent jobs' })).getAllByRole('listitem')).toHaveLength(5);
     fireEvent.click(screen.getByRole('button', { name: 'Show all 30 ended jobs' }));
     expect(within(screen.getByRole('list', { name: 'Recent jobs' })).getAllByRole('listitem')).toHaveLength(30);
+    fireEvent.click(screen.getByRole('button', { name: 'Fold the earlier jobs' }));
+    expect(within(screen.getByRole('list', { name: 'Recent jobs' })).getAllByRole('listitem')).toHaveLength(1);
   });
 
   it('marks a check that found problems as such, never with the green check of a success', async () => {
     const unhealthy = job({ id: 'op-bad', kind: 'verify', options: { level: 'full' }, state: 'done', endedAt: new Date().toISOString(), result: verifyReport({ status: 'unhealthy', reason: 'Table file_metadata is missing.' }) });
     const api = createFakeApi({ jobs: () => [unhealthy, ENDED[0]] });
     renderConsole(<JobsPanel databases={DATABASES} />, { api });
-    fireEvent.click(await screen.findByRole('button', { name: '2 ended jobs' }));
+    fireEvent.click(await screen.findByRole('button', { name: '1 earlier job' }));
     const [bad, good] = within(screen.getByRole('list', { name: 'Recent jobs' })).getAllByRole('listitem');
     expect(within(bad).getByRole('img').getAttribute('aria-label')).toBe('Done: found problems');
     expect(within(bad).getByRole('img').textContent).toBe('!');

@@ -76,8 +76,8 @@ function EndedJob({ job, databaseName, now }: { job: Job; databaseName: string; 
 
 /**
  * The host's jobs: the running ones with progress, time left and Cancel (for a console that may),
- * then the ones that ended folded into a count: every check and query of every console ends up
- * here, and the sidebar's databases must stay in view above them.
+ * then the last one that ended, and the earlier ones folded into a count: every check and query of
+ * every console ends up here, and the sidebar's databases must stay in view above them.
  */
 export function JobsPanel({ databases }: { databases: DatabaseEntry[] }) {
   const jobs = useJobs();
@@ -89,7 +89,8 @@ export function JobsPanel({ databases }: { databases: DatabaseEntry[] }) {
   if (!jobs.data) return null;
   const running = jobs.data.filter((j) => j.state === 'running');
   const ended = jobs.data.filter((j) => j.state !== 'running');
-  const shown = showAll ? ended : ended.slice(0, RECENT_SHOWN);
+  const shown = !unfolded ? ended.slice(0, 1) : showAll ? ended : ended.slice(0, RECENT_SHOWN);
+  const earlier = ended.length - 1;
   return (
     <section className="jobs" aria-labelledby="jobs-title">
       <div className="jobs__header">
@@ -105,23 +106,21 @@ export function JobsPanel({ databases }: { databases: DatabaseEntry[] }) {
         </ul>
       )}
       {ended.length > 0 && (
+        <ul className="jobs__list" id="jobs-ended" aria-label="Recent jobs">
+          {shown.map((job) => (
+            <EndedJob key={job.id} job={job} databaseName={nameOf(job.db)} now={now} />
+          ))}
+        </ul>
+      )}
+      {earlier > 0 && (
         <Button variant="ghost" size="small" className="jobs__fold" aria-expanded={unfolded} aria-controls="jobs-ended" onClick={() => setUnfolded(!unfolded)}>
-          <span aria-hidden="true">{unfolded ? '▾' : '▸'}</span> {plural(ended.length, 'ended job')}
+          <span aria-hidden="true">{unfolded ? '▾' : '▸'}</span> {unfolded ? 'Fold the earlier jobs' : plural(earlier, 'earlier job')}
         </Button>
       )}
-      {ended.length > 0 && unfolded && (
-        <div id="jobs-ended" className="jobs__ended">
-          <ul className="jobs__list" aria-label="Recent jobs">
-            {shown.map((job) => (
-              <EndedJob key={job.id} job={job} databaseName={nameOf(job.db)} now={now} />
-            ))}
-          </ul>
-          {ended.length > RECENT_SHOWN && (
-            <Button variant="ghost" size="small" onClick={() => setShowAll(!showAll)}>
-              {showAll ? 'Show fewer' : `Show all ${formatCount(ended.length)} ended jobs`}
-            </Button>
-          )}
-        </div>
+      {unfolded && ended.length > RECENT_SHOWN && (
+        <Button variant="ghost" size="small" className="jobs__fold" onClick={() => setShowAll(!showAll)}>
+          {showAll ? 'Show fewer' : `Show all ${formatCount(ended.length)} ended jobs`}
+        </Button>
       )}
     </section>
   );
