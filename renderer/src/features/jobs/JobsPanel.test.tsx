@@ -56,6 +56,8 @@ describe('JobsPanel', () => {
     renderConsole(<JobsPanel databases={DATABASES} />, { api });
     const recent = await screen.findByRole('list', { name: 'Recent jobs' });
     expect(within(recent).getByRole('img', { name: 'Interrupted' })).toBeTruthy();
+    // It never ended (the server stopped): no empty "· ·" where the end and the time taken would be.
+    expect(within(recent).getByText(/^main\.db · by alice · started (just now|.+ ago)$/)).toBeTruthy();
     expect(within(recent).getByRole('listitem').textContent).toContain('Interrupted. The server running it (pid 42) stopped before it ended. Removed .main~vm~42~0123abcd.partial');
   });
 });

@@ -65,7 +65,7 @@ function EndedJob({ job, databaseName, now }: { job: Job; databaseName: string; 
         </a>
       </div>
       <span className="job__meta">
-        {databaseName} · by {startedByName(job)} · {job.endedAt ? formatAgo(job.endedAt, now) : ''} · took {took}
+        {[databaseName, `by ${startedByName(job)}`, job.endedAt ? formatAgo(job.endedAt, now) : `started ${formatAgo(job.startedAt, now)}`, took && `took ${took}`].filter(Boolean).join(' · ')}
       </span>
       <span className="job__outcome" title={job.error?.hint}>
         {jobOutcome(job)}
