@@ -7,6 +7,8 @@ import { CHANGED_COLUMN, MISSING_INDEX, MISSING_TABLE } from '../test/fixtures';
 describe('format', () => {
   it('reads sizes, durations and counts the short way', () => {
     expect(formatBytes(1)).toBe('1 byte');
+    expect(formatBytes(1000)).toBe('1,000 bytes'); // grouped, as every other count
+    expect(formatBytes(1024)).toBe('1.0 KB');
     expect(formatBytes(204_800)).toBe('200 KB');
     expect(formatBytes(5 * 1024 ** 3)).toBe('5.0 GB');
     expect(formatDuration(42)).toBe('42 ms');
