@@ -37,6 +37,8 @@ const rowFilter = z.strictObject({ column: schemaName, op: z.enum(['eq', 'ne', '
 /** The most rows one query returns, and the longest it may run: the same for the CLI and every host. */
 export const MAX_QUERY_ROWS = 100_000;
 export const MAX_QUERY_TIMEOUT_MS = 600_000;
+/** The most of one BLOB a row's read brings (the record pane's full view); beyond it the pane says how much it shows. */
+export const MAX_BLOB_PREVIEW_BYTES = 65_536;
 
 export const contract = {
   listSchemas: z.strictObject({}),
@@ -70,6 +72,8 @@ export const contract = {
     filters: z._default(z.array(rowFilter).check(z.maxLength(20, 'at most 20 filters')), []),
     withTotal: flag(false),
     timeoutMs: z.optional(z.number().check(z.int(), z.minimum(100), z.maximum(MAX_QUERY_TIMEOUT_MS))),
+    /** How many of a BLOB's first bytes each cell brings in hex (16 unless asked): the record pane asks for one row's BLOBs in full, up to 64 KiB. */
+    blobBytes: z.optional(z.number().check(z.int(), z.minimum(16), z.maximum(MAX_BLOB_PREVIEW_BYTES))),
   }),
   /** How many rows of each child table refer to one row (its values by column), with the filters that select them. */
   rowChildren: z.extend(onDatabase, { table: schemaName, row: z.record(schemaName, z.nullable(cellText)) }),

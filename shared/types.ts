@@ -1,5 +1,6 @@
 // Result types of the engine's functions: the typed mirror every host and the renderer share.
 
+import type { MethodName } from './contract';
 import type { ErrorCode, ErrorInfo } from './errors';
 import type { FleetActionEntry, OpenedFleet, RolloutDeployment } from './fleet-types';
 import type { HealthStatus } from './health-status';
@@ -626,6 +627,8 @@ export interface HostInfo {
   processActor: string;
   /** This console's access views and verifies only (`warden serve`'s read-only token): changes, backups, restores and queries are refused. */
   readOnly: boolean;
+  /** The methods this console may call (its token's, or a deployment window's): the console offers only these, and says why not the rest. */
+  mayCall: MethodName[];
 }
 
 // ---- Jobs: the long operations a host runs, kept by the host (issue 14) ----

@@ -230,7 +230,7 @@ describe('dispatch with real engine workers', () => {
 
   it('hostInfo says whom the host acts for and whether the console should ask', async () => {
     const { host } = hostWith();
-    expect(await dispatch(host, 'hostInfo', {})).toEqual({ ok: true, result: { operator: null, asksForOperator: false, processActor: actorFor(), readOnly: false } });
+    expect(await dispatch(host, 'hostInfo', {})).toEqual({ ok: true, result: { operator: null, asksForOperator: false, processActor: actorFor(), readOnly: false, mayCall: METHOD_NAMES } });
     expect(await dispatch(host, 'hostInfo', {}, { readOnly: true })).toMatchObject({ ok: true, result: { readOnly: true } });
   });
 

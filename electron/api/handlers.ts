@@ -33,6 +33,7 @@ import { verify } from '../engine/verify';
 import { verifyBackup } from '../engine/verify-backup';
 import type { Acting, HostContext } from './host-context';
 import { jobForReadOnly } from './jobs';
+import { methodsAllowed } from './read-only-methods';
 import type { DatabaseMethod } from './engine-runner';
 
 // THE handler table, shared by the Electron host (one ipcMain.handle per method) and the HTTP host
@@ -137,7 +138,7 @@ export const handlers: HandlerTable = {
   createDatabase: host(createDatabase),
   closeDatabase: host((input, ctx) => ({ closed: ctx.registry.remove(input.db) })),
   cancel: host((input, ctx) => ({ cancelled: ctx.operations.cancel(input.operationId) })),
-  hostInfo: host((_input, ctx, { readOnly }) => ({ operator: ctx.identity.operator, asksForOperator: ctx.identity.asksForOperator, processActor: actorFor(), readOnly })),
+  hostInfo: host((_input, ctx, { readOnly }) => ({ operator: ctx.identity.operator, asksForOperator: ctx.identity.asksForOperator, processActor: actorFor(), readOnly, mayCall: methodsAllowed(readOnly) })),
   jobs: host((_input, ctx, caller) => (caller.readOnly ? ctx.jobs.list().map(jobForReadOnly) : ctx.jobs.list())),
   fleetStatus: host((input, ctx) => {
     if (!ctx.capabilities.fleetStatus) throw new WardenError('NOT_SUPPORTED', 'This host has no fleet.', 'Start `warden serve --fleet FILE` to see every deployment of a fleet file here.');

@@ -45,6 +45,8 @@ export interface PageRequest {
   backward: { sql: string; params: (string | number)[] } | null;
   offset: number;
   limit: number;
+  /** A BLOB's first bytes each cell brings (16 when absent). */
+  blobBytes?: number;
 }
 
 export type ReadRequest = SqlRequest | PageRequest;
@@ -74,7 +76,8 @@ const READING = /^\\s*(select|with|values|explain)\\b/i;
 const READING_PRAGMA = /^\\s*pragma\\s+(main\\.)?(\\w+)\\s*(\\(\\s*['"]?\\w+['"]?\\s*\\))?\\s*;?\\s*$/i;
 const PRAGMAS_WITH_ARGUMENT = new Set(['table_info', 'table_xinfo', 'table_list', 'index_list', 'index_info', 'index_xinfo', 'foreign_key_list', 'foreign_key_check', 'integrity_check', 'quick_check']);
 // A BLOB as its size and first bytes; a page's integers are read as BigInt so none beyond 2^53 is rounded, and those are shown as text.
-const cell = (v) => Buffer.isBuffer(v) ? { blob: v.length, hex: v.subarray(0, 16).toString('hex') }
+const blobBytes = request.blobBytes ?? 16;
+const cell = (v) => Buffer.isBuffer(v) ? { blob: v.length, hex: v.subarray(0, blobBytes).toString('hex') }
   : typeof v === 'bigint' ? (v >= Number.MIN_SAFE_INTEGER && v <= Number.MAX_SAFE_INTEGER ? Number(v) : String(v)) : v;
 class AnswerTooLarge extends Error {}
 let answerBytes = 0;

@@ -97,6 +97,17 @@ describe('browseRows', () => {
     expect(page.columns.map((c) => [c.name, c.type, c.primaryKey])).toEqual([['id', 'INTEGER', 1], ['data', 'BLOB', 0], ['big', 'INTEGER', 0], ['note', 'TEXT', 0]]);
   });
 
+  it('brings a BLOB in full, up to what blobBytes asks, as sqlite3 reads it in hex (the record pane)', async () => {
+    const plain = join(tempDir(), 'blobs.db');
+    sqlite3(plain, 'CREATE TABLE t (id INTEGER PRIMARY KEY, data BLOB); INSERT INTO t VALUES (1, randomblob(3000)), (2, randomblob(70000));');
+    const [small, large] = (await browseRows(contextFor(plain), { table: 't', blobBytes: 65_536 })).rows.map((row) => row[1] as { blob: number; hex: string });
+    expect(small).toEqual({ blob: 3000, hex: sqlite3(plain, 'SELECT lower(hex(data)) FROM t WHERE id = 1') });
+    expect(large.blob).toBe(70000);
+    expect(large.hex).toBe(sqlite3(plain, 'SELECT lower(hex(substr(data, 1, 65536))) FROM t WHERE id = 2'));
+    // Unasked, a page brings 16 bytes of each.
+    expect((await browseRows(contextFor(plain), { table: 't' })).rows[0][1]).toEqual({ blob: 3000, hex: small.hex.slice(0, 32) });
+  });
+
   it('sorts WITHOUT ROWID tables and tables with a column named rowid the way sqlite3 does, page by page', async () => {
     const dbPath = join(tempDir(), 'shapes.db');
     sqlite3(dbPath, [

@@ -23,6 +23,8 @@ export interface RowsOptions {
   timeoutMs?: number;
   /** Other bounds than the defaults of read-process.ts (tests). */
   limits?: Omit<ReadLimits, 'timeoutMs'>;
+  /** A BLOB's first bytes each cell brings in hex (16 when absent). */
+  blobBytes?: number;
 }
 
 export const DEFAULT_PAGE_ROWS = 200;
@@ -191,7 +193,7 @@ function pageRequest(ctx: EngineContext, relation: Relation, options: RowsOption
     return { sql, params: where.values };
   };
   const count = wanted ? { sql: `SELECT count(*) FROM ${quoted(relation.name)}${where.sql}`, params: where.values } : null;
-  return { mode: 'page', count, forward: select(false), backward: exactFromEnd ? select(true) : null, offset, limit };
+  return { mode: 'page', count, forward: select(false), backward: exactFromEnd ? select(true) : null, offset, limit, blobBytes: options.blobBytes };
 }
 
 /** A page's read that SQLite refused or failed: damage named by table and page, anything else named by the table or view it read. */

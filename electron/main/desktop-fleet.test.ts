@@ -152,7 +152,12 @@ describe('the desktop app: fleet file, keychain tokens and deployment windows', 
     // The main window's calls are the host's own; the deployment window's go to the agent.
     expect(fleet.callFrom(1, 'listDatabases', {})).toBeNull();
     expect(await fleet.callFrom(id, 'listDatabases', {})).toMatchObject({ ok: true, result: [{ id: 'remote' }] });
-    expect(await fleet.callFrom(id, 'hostInfo', {})).toMatchObject({ ok: true, result: { operator: me, asksForOperator: false, readOnly: false } });
+    const info = await fleet.callFrom(id, 'hostInfo', {});
+    expect(info).toMatchObject({ ok: true, result: { operator: me, asksForOperator: false, readOnly: false } });
+    // The window is told what it may call: its database's methods, not the main window's fleet or files.
+    const mayCall = (info as { result: { mayCall: string[] } }).result.mayCall;
+    expect(mayCall).toEqual(expect.arrayContaining(['migrate', 'backup', 'restore', 'repair', 'status', 'hostInfo', 'cancel']));
+    for (const method of ['openFleet', 'keepFleetToken', 'closeDatabase', 'fleetMigrate']) expect(mayCall).not.toContain(method);
     expect(await fleet.callFrom(id, 'openFleet', {})).toMatchObject({ ok: false, error: { code: 'NOT_SUPPORTED' } });
     expect(await fleet.callFrom(id, 'keepFleetToken', { deployment: 'remote', token: 'x' })).toMatchObject({ ok: false, error: { code: 'NOT_SUPPORTED' } });
 

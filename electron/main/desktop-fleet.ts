@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { dirname } from 'node:path';
-import { contract, METHOD_NAMES, type MethodName } from '../../shared/contract';
+import { contract, isMethodName, METHOD_NAMES, type MethodName } from '../../shared/contract';
 import type { FleetStatusReport, OpenedFleet } from '../../shared/fleet-types';
 import { OPERATOR_NAME } from '../../shared/operator-name';
 import type { CallEnvelope } from '../../shared/transport';
@@ -46,7 +46,7 @@ export interface DesktopFleetOptions {
  * fleet, opening or closing files, fleet-wide jobs, the keychain) is the main window's alone: an
  * allow-list, so that a method added later is refused here until someone decides otherwise.
  */
-const DEPLOYMENT_WINDOW_METHODS: ReadonlySet<string> = new Set<MethodName>([
+const DEPLOYMENT_WINDOW_METHODS: ReadonlySet<MethodName> = new Set<MethodName>([
   ...METHOD_NAMES.filter((method) => 'db' in (contract[method]._zod.def.shape ?? {}) && method !== 'closeDatabase'),
   'listSchemas',
   'listDatabases',
@@ -154,14 +154,14 @@ export class DesktopFleet {
   }
 
   private async callDeployment(deployment: Deployment, method: string, input: unknown): Promise<CallEnvelope<unknown>> {
-    if (!DEPLOYMENT_WINDOW_METHODS.has(method)) {
+    if (!isMethodName(method) || !DEPLOYMENT_WINDOW_METHODS.has(method)) {
       return { ok: false, error: { code: 'NOT_SUPPORTED', message: `${method} is done from the app's main window, not from a deployment's.`, consoleHint: 'Use the Fleet page of the main window.' } };
     }
     const proxy = this.opened?.proxy;
     if (!proxy) return { ok: false, error: { code: 'NOT_FOUND', message: `The fleet of ${deployment.name} is no longer open in this app.`, consoleHint: 'Close this window and open the deployment again from the Fleet page.' } };
     const { body } = await proxy.call(deployment, method, input, deployment.reach.kind === 'file' ? undefined : this.operator);
     // The agent answers for its own operator token; in this window the app acts for the user logged in, and asks no name.
-    if (method === 'hostInfo' && body.ok) Object.assign(body.result as HostInfo, { operator: this.operator ?? null, asksForOperator: false, readOnly: false });
+    if (method === 'hostInfo' && body.ok) Object.assign(body.result as HostInfo, { operator: this.operator ?? null, asksForOperator: false, readOnly: false, mayCall: [...DEPLOYMENT_WINDOW_METHODS] });
     return body;
   }
 

@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { METHOD_NAMES } from '../../shared/contract';
 import { backup } from '../engine/backup';
 import { initialize } from '../engine/initialize';
 import { contextFor, seedFiles, sha256File, SHIPPED_SCHEMA_DIR, sqlite3 } from '../engine/test-support/fixtures';
@@ -66,6 +67,17 @@ describe('warden serve: read-only token and /metrics', () => {
   it('tells a console whether its token is the read-only one, so that it can say so', async () => {
     expect((await callApi(server.origin, server.readOnlyToken, 'hostInfo', {})).json.result.readOnly).toBe(true);
     expect((await callApi(server.origin, server.token, 'hostInfo', {})).json.result.readOnly).toBe(false);
+  });
+
+  it("tells a console which methods its token may call, and the host's own answers agree with the list, method by method", async () => {
+    const readOnly = (await callApi(server.origin, server.readOnlyToken, 'hostInfo', {})).json.result.mayCall as string[];
+    expect((await callApi(server.origin, server.token, 'hostInfo', {})).json.result.mayCall).toEqual(METHOD_NAMES);
+    expect(readOnly).toEqual(expect.arrayContaining(['status', 'verify', 'backups', 'verifyBackup', 'plan']));
+    // An empty input: the token is judged before the input, and no allowed method does anything with it.
+    for (const method of METHOD_NAMES) {
+      const reply = await callApi(server.origin, server.readOnlyToken, method, {});
+      expect({ method, refused: reply.status === 403 }).toEqual({ method, refused: !readOnly.includes(method) });
+    }
   });
 
   it('refuses the read-only token everything that changes, backs up, restores or reads rows (403), and nothing on disk changes', async () => {

@@ -19,6 +19,7 @@ import { errorInfoOf } from '../api/error-info';
 import type { HostContext } from '../api/host-context';
 import { IntegrityMemory } from '../api/integrity-memory';
 import { jobForReadOnly, Jobs } from '../api/jobs';
+import { methodsAllowed } from '../api/read-only-methods';
 import { describeRemoved, interruptedJobs, JobJournal, removeAbandonedCopiesOf } from '../api/job-journal';
 import { fleetCapabilities, type FleetDeadlines } from '../fleet/fleet-capabilities';
 import { Operations } from '../api/operations';
@@ -269,7 +270,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     if (typeof operator === 'object') return sendError(res, 400, operator);
     const reply = await proxy.call(deployment, method, body, operator);
     // The agent answers for its own (operator) token; what this console may do is this host's token's.
-    if (method === 'hostInfo' && reply.body.ok) (reply.body.result as HostInfo).readOnly = role === 'read-only';
+    if (method === 'hostInfo' && reply.body.ok) Object.assign(reply.body.result as HostInfo, { readOnly: role === 'read-only', mayCall: methodsAllowed(role === 'read-only') });
     sendJson(res, reply.status, reply.body);
   }
 

@@ -1,3 +1,4 @@
+import { METHOD_NAMES } from '../../shared/contract';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP_OPERATOR_HEADER } from '../../shared/transport';
@@ -41,7 +42,7 @@ describe('warden serve without --operator: the name each call sends is recorded'
   });
 
   it('tells the console to ask for a name', async () => {
-    expect((await call(server, 'hostInfo', {})).json).toEqual({ ok: true, result: { operator: null, asksForOperator: true, processActor: actorFor(), readOnly: false } });
+    expect((await call(server, 'hostInfo', {})).json).toEqual({ ok: true, result: { operator: null, asksForOperator: true, processActor: actorFor(), readOnly: false, mayCall: METHOD_NAMES } });
   });
 
   it('records the operator of a backup and of a migration as the actor of their history rows', async () => {

@@ -3,7 +3,7 @@ import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../api/api-error';
 import { createFakeApi } from '../test/fake-api';
-import { BROKEN_STATUS, FRESH_STATUS, statusReport, verifyReport } from '../test/fixtures';
+import { BROKEN_STATUS, FRESH_STATUS, hostInfo, statusReport, verifyReport } from '../test/fixtures';
 import { renderConsole } from '../test/render-console';
 import { databaseKeys } from '../queries/database-keys';
 import { App } from './App';
@@ -148,8 +148,7 @@ describe('App', () => {
   });
 
   it('says a read-only console is read-only above every view, and offers no New database (issue 16)', async () => {
-    const hostInfo = (readOnly: boolean) => ({ operator: null, asksForOperator: true, processActor: 'ops@vm1 (pid 7)', readOnly });
-    const api = createFakeApi({ listDatabases: () => [MAIN], status: () => statusReport(), hostInfo: () => hostInfo(true) });
+    const api = createFakeApi({ listDatabases: () => [MAIN], status: () => statusReport(), hostInfo: () => hostInfo({ readOnly: true, asksForOperator: true }) });
     renderConsole(<App />, { api });
     expect((await screen.findByRole('note')).textContent).toMatch(/^Read-only access\. You can view every database and run integrity checks\./);
     expect(screen.queryByRole('button', { name: 'New database…' })).toBeNull();

@@ -1,5 +1,5 @@
 import { usePreserveCopy } from '../queries/preserve-copy';
-import { Button } from './Button';
+import { ActionButton } from './ActionButton';
 import { ErrorNotice } from './ErrorNotice';
 import { Notice } from './Notice';
 
@@ -21,7 +21,7 @@ export function PreserveCopyAction({ db, primary = true }: { db: string; primary
   return (
     <>
       {preserve.isError && <ErrorNotice error={preserve.error} context="No copy was preserved" />}
-      <Button variant={primary ? 'primary' : undefined} busy={preserve.isPending} onClick={() => preserve.mutate()}>Preserve a copy</Button>
+      <ActionButton method="preserveCopy" variant={primary ? 'primary' : undefined} busy={preserve.isPending} onClick={() => preserve.mutate()}>Preserve a copy</ActionButton>
     </>
   );
 }

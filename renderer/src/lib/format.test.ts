@@ -7,11 +7,16 @@ import { CHANGED_COLUMN, MISSING_INDEX, MISSING_TABLE } from '../test/fixtures';
 describe('format', () => {
   it('reads sizes, durations and counts the short way', () => {
     expect(formatBytes(1)).toBe('1 byte');
+    expect(formatBytes(1000)).toBe('1,000 bytes'); // grouped, as every other count
+    expect(formatBytes(1024)).toBe('1.0 KB');
     expect(formatBytes(204_800)).toBe('200 KB');
     expect(formatBytes(5 * 1024 ** 3)).toBe('5.0 GB');
     expect(formatDuration(42)).toBe('42 ms');
     expect(formatDuration(1500)).toBe('1.50 s');
     expect(formatDuration(125_000)).toBe('2 min 5 s');
+    expect(formatDuration(119_600)).toBe('2 min 0 s'); // never "1 min 60 s"
+    expect(formatDuration(5_400_000)).toBe('1 h 30 min'); // never "90 min 0 s"
+    expect(formatDuration(26 * 3_600_000)).toBe('26 h 0 min');
     expect(plural(1, 'step')).toBe('1 step');
     expect(plural(2, 'step')).toBe('2 steps');
   });

@@ -5,7 +5,10 @@ import { formatBytes, formatCount } from './format';
 // How far a long operation is, in words: pages and MB where the engine counts the file, plain
 // counts otherwise, and the time left once the rate is known.
 
-/** "1,024 of 40,000 pages (4.0 MB of 156 MB)", "48 MB of 156 MB", "2 of 3". */
+/**
+ * "1,024 of 40,000 pages (4.0 MB of 156 MB)", "48 MB of 156 MB", "step 2 of 3" (the one under
+ * way), "3 of 3 done"; nothing for a single step, where "0 of 1" would say no more than the phase.
+ */
 function progressAmount(progress: Progress): string {
   if (progress.total <= 0) return '';
   if (progress.unit === 'pages') {
@@ -13,16 +16,19 @@ function progressAmount(progress: Progress): string {
     return `${formatCount(progress.done)} of ${formatCount(progress.total)} pages${bytes}`;
   }
   if (progress.unit === 'bytes') return `${formatBytes(progress.done)} of ${formatBytes(progress.total)}`;
-  return `${formatCount(progress.done)} of ${formatCount(progress.total)}`;
+  if (progress.total === 1) return '';
+  if (progress.done >= progress.total) return `${formatCount(progress.total)} of ${formatCount(progress.total)} done`;
+  return `step ${formatCount(progress.done + 1)} of ${formatCount(progress.total)}`;
 }
 
-/** "about 12 s left", "about 3 min left"; empty until a rate is known. */
+/** "about 12 s left", "about 3 min left", "about 2 h 10 min left"; empty until a rate is known. */
 function timeLeft(job: Job, now: number): string {
   const ms = estimatedMsLeft(job, now);
   if (ms === null) return '';
   const seconds = Math.ceil(ms / 1000);
   if (seconds < 60) return `about ${seconds} s left`;
-  return `about ${Math.round(seconds / 60)} min left`;
+  const minutes = Math.round(seconds / 60);
+  return minutes < 60 ? `about ${minutes} min left` : `about ${Math.floor(minutes / 60)} h ${minutes % 60} min left`;
 }
 
 /** The phase, how far it is and the time left, as one line. */

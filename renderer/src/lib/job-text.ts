@@ -135,11 +135,31 @@ function hadProblems(report: FleetActionReport): boolean {
   return report.deployments.some((d) => d.state === 'unreachable' || d.state === 'unhealthy' || d.state === 'locked');
 }
 
+/** A check that ran to its end and found something wrong: it is done, but never marked as a success. */
+function foundProblems(job: Job): boolean {
+  const result = job.result;
+  if (result === null || typeof result !== 'object') return false;
+  switch (job.kind) {
+    case 'verify':
+      return (result as ApiResults['verify']).status !== 'healthy';
+    case 'rehearse':
+      return !(result as ApiResults['rehearse']).ok;
+    case 'verifyBackup':
+      return !(result as ApiResults['verifyBackup']).ok;
+    case 'repair':
+      return Boolean((result as ApiResults['repair']).tableDamage) || (result as ApiResults['repair']).integrityAfter?.ok === false;
+    default:
+      return false;
+  }
+}
+
 /**
  * How a job ended, for its mark: a rolling migrate that halted ended as planned, but not well; a
- * Verify all or Back up all that was stopped is cancelled, one that met a deployment in trouble has problems.
+ * Verify all or Back up all that was stopped is cancelled, one that met a deployment in trouble has
+ * problems, and so has a check, rehearsal or repair that found some.
  */
 export function jobEnding(job: Job): Exclude<Job['state'], 'running'> | 'halted' | 'problems' {
+  if (job.state === 'done' && foundProblems(job)) return 'problems';
   if (job.kind === 'fleetMigrate' && job.state === 'done' && (job.result as ApiResults['fleetMigrate'] | null)?.outcome === 'halted') return 'halted';
   if ((job.kind === 'fleetVerify' || job.kind === 'fleetBackup') && job.state === 'done' && job.result) {
     const report = job.result as FleetActionReport;

@@ -1,5 +1,7 @@
+import type { MethodName } from '../../../shared/contract';
+import { METHOD_NAMES } from '../../../shared/contract';
 import type {
-  BackupInfo, HistoryReport, Job, LifecycleEvent, MigrationPlan, Problem, RehearsalReport, StatusReport, VerifyReport,
+  BackupInfo, HistoryReport, HostInfo, Job, LifecycleEvent, MigrationPlan, Problem, RehearsalReport, StatusReport, VerifyReport,
 } from '../../../shared/types';
 
 // Engine results as the conversation_files schema produces them, for component tests.
@@ -204,4 +206,13 @@ export function job(overrides: Partial<Job> = {}): Job {
     error: null,
     ...overrides,
   };
+}
+
+/** What a read-only token may call, as `warden serve` says it (its list, written out: the renderer does not import the host's). */
+const READ_ONLY_CALLS: MethodName[] = ['listSchemas', 'listDatabases', 'hostInfo', 'jobs', 'status', 'history', 'tables', 'schemaObjects', 'plan', 'verify', 'backups', 'backupSchedule', 'verifyBackup', 'fleetStatus', 'fleetVerify'];
+
+/** hostInfo of an operator's console (everything allowed), or of a read-only one. */
+export function hostInfo(overrides: Partial<HostInfo> = {}): HostInfo {
+  const readOnly = overrides.readOnly ?? false;
+  return { operator: null, asksForOperator: false, processActor: 'ops@vm1 (pid 7)', readOnly, mayCall: readOnly ? READ_ONLY_CALLS : [...METHOD_NAMES], ...overrides };
 }

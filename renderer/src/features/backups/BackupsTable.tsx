@@ -63,12 +63,14 @@ interface BackupsTableProps {
   busy: boolean;
   onVerify: (backup: BackupInfo) => void;
   onRestore: (backup: BackupInfo) => void;
-  /** Opens it read-only in the Data view (absent: the host cannot). */
+  /** Opens it read-only in the Data view (absent: the host cannot, or not for this console). */
   onOpen?: (backup: BackupInfo) => void;
+  /** The id of the sentence saying why this console may not restore (Restore… is then disabled), or null when it may. */
+  restoreRefusedBy: string | null;
 }
 
 /** The backups, newest first: when, why, which version, how big, whether they check out. */
-export function BackupsTable({ backups, checks, busy, onVerify, onRestore, onOpen }: BackupsTableProps) {
+export function BackupsTable({ backups, checks, busy, onVerify, onRestore, onOpen, restoreRefusedBy }: BackupsTableProps) {
   return (
     <table className="data-table">
       <thead>
@@ -108,7 +110,8 @@ export function BackupsTable({ backups, checks, busy, onVerify, onRestore, onOpe
                 <Button
                   size="small"
                   onClick={() => onRestore(backup)}
-                  disabled={busy || whyUntrusted(backup, checks[backup.name]) !== null}
+                  disabled={busy || restoreRefusedBy !== null || whyUntrusted(backup, checks[backup.name]) !== null}
+                  aria-describedby={restoreRefusedBy ?? undefined}
                   title={whyUntrusted(backup, checks[backup.name]) ? 'It failed verification: it cannot be restored from.' : undefined}
                   aria-label={`Restore backup ${backup.name}`}
                 >

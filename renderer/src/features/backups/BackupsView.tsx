@@ -1,7 +1,7 @@
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { TableFrame } from '../../components/TableFrame';
 import type { BackupInfo, BackupVerification, RestoreResult } from '../../../../shared/types';
-import { Button } from '../../components/Button';
+import { ActionButton } from '../../components/ActionButton';
 import { PreserveCopyAction } from '../../components/PreserveCopyAction';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Notice } from '../../components/Notice';
@@ -11,6 +11,7 @@ import { EmptyState, LoadingState } from '../../components/QueryStates';
 import { verificationWords } from '../../lib/backup-verification';
 import { formatBytes, plural } from '../../lib/format';
 import { useBackupChecks, useBackups, useRestore } from '../../queries/backups';
+import { useRefusal } from '../../queries/host-info';
 import { useStatus } from '../../queries/status';
 import { newestVerifiedBackup } from '../../../../shared/newest-verified-backup';
 import { BackupSchedulePanel } from './BackupSchedulePanel';
@@ -56,6 +57,10 @@ export function BackupsView({ db }: { db: string }) {
   const openBackup = useOpenBackup(db);
   const [restoring, setRestoring] = useState<BackupInfo | null>(null);
   const busy = backupNow.isRunning || verify.isRunning || restore.isRunning;
+  const restoreRefusal = useRefusal('restore');
+  const restoreRefusalId = useId();
+  // Opening a backup shows its rows: a console that may not read rows is not offered it.
+  const openRefusal = useRefusal('openBackup');
 
   return (
     <Panel
@@ -65,7 +70,7 @@ export function BackupsView({ db }: { db: string }) {
         <>
           {/* A damaged file cannot be backed up (its copy fails the check): keep it as it is instead. */}
           {status.data?.integrity?.ok === false && <PreserveCopyAction db={db} />}
-          <Button variant={status.data?.integrity?.ok === false ? undefined : 'primary'} onClick={() => backupNow.start()} disabled={busy}>Back up now</Button>
+          <ActionButton method="backup" variant={status.data?.integrity?.ok === false ? undefined : 'primary'} onClick={() => backupNow.start()} disabled={busy}>Back up now</ActionButton>
         </>
       }
     >
@@ -92,9 +97,20 @@ export function BackupsView({ db }: { db: string }) {
           Back up now takes an online backup (safe while the service writes), verifies it and lists it here. Migrate, repair and restore take one on their own.
         </EmptyState>
       )}
+      {backups.data && backups.data.length > 0 && restoreRefusal !== null && (
+        <p id={restoreRefusalId} className="muted backups__refusal">{restoreRefusal} Verify checks a backup and changes nothing.</p>
+      )}
       {backups.data && backups.data.length > 0 && (
         <TableFrame label="Backups" className="backups__table">
-          <BackupsTable backups={backups.data} checks={checks} busy={busy} onVerify={(b) => verify.start(b.name)} onRestore={setRestoring} onOpen={(b) => openBackup.mutate(b.name)} />
+          <BackupsTable
+            backups={backups.data}
+            checks={checks}
+            busy={busy}
+            onVerify={(b) => verify.start(b.name)}
+            onRestore={setRestoring}
+            onOpen={openRefusal === null ? (b) => openBackup.mutate(b.name) : undefined}
+            restoreRefusedBy={restoreRefusal === null ? null : restoreRefusalId}
+          />
         </TableFrame>
       )}
       {restoring && (

@@ -1,9 +1,10 @@
 import type { CellValue as Value } from '../../../../shared/types';
+import { formatBytes } from '../../lib/format';
 
-/** A cell's text for a tooltip or a filter: NULL, a BLOB's size and bytes, or the value. */
+/** A cell's text for copying or measuring: NULL, a BLOB's size and first bytes, or the value. */
 export function cellText(value: Value): string {
   if (value === null) return 'NULL';
-  if (typeof value === 'object') return `BLOB ${value.blob.toLocaleString()} ${value.blob === 1 ? 'byte' : 'bytes'}${value.blob > 0 ? ` ${value.hex}${value.blob > 16 ? '…' : ''}` : ''}`;
+  if (typeof value === 'object') return `BLOB ${formatBytes(value.blob)}${value.blob > 0 ? ` ${value.hex}${value.blob > 16 ? '…' : ''}` : ''}`;
   return String(value);
 }
 
@@ -13,7 +14,7 @@ export function CellContent({ value }: { value: Value }) {
   if (typeof value === 'object') {
     return (
       <span className="cell-blob">
-        BLOB {value.blob.toLocaleString()} {value.blob === 1 ? 'byte' : 'bytes'}
+        BLOB {formatBytes(value.blob)}
         {value.blob > 0 && <span className="query-value__hex mono"> {value.hex}{value.blob > 16 ? '…' : ''}</span>}
       </span>
     );

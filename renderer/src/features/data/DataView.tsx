@@ -8,6 +8,7 @@ import { EmptyState, LoadingState } from '../../components/QueryStates';
 import { hrefForBrowse, useBrowseTarget, type BrowseTarget } from '../../lib/browse-link';
 import { formatBytes, plural } from '../../lib/format';
 import { hrefFor } from '../../lib/routes';
+import { useRefusal } from '../../queries/host-info';
 import { useReadOnlyQuery, useTables } from './data-queries';
 import { QueryForm } from './QueryForm';
 import { QueryOutcome } from './QueryOutcome';
@@ -24,8 +25,10 @@ export function quoteIdentifier(name: string): string {
 
 interface TablesPanelProps {
   db: string;
-  onBrowse: (name: string) => void;
-  onQuery: (name: string) => void;
+  /** Absent: this console may not read rows (then the names are not links). */
+  onBrowse?: (name: string) => void;
+  /** Absent: this console may not run queries. */
+  onQuery?: (name: string) => void;
   busy: boolean;
 }
 
@@ -82,6 +85,9 @@ export function DataView({ db }: { db: string }) {
   const [sql, setSql] = useState('');
   const [limit, setLimit] = useState(DEFAULT_ROW_LIMIT);
   const queryPanel = useRef<HTMLDivElement>(null);
+  // A read-only token sees the tables and their sizes, never their rows: nothing here offers them.
+  const rowsRefusal = useRefusal('rows');
+  const queryRefusal = useRefusal('query');
 
   const showRows = (name: string) => {
     const text = `SELECT * FROM ${quoteIdentifier(name)} LIMIT 100`;
@@ -93,9 +99,15 @@ export function DataView({ db }: { db: string }) {
   return (
     <div className="data">
       {/* The rows come first while browsing: they are what the user just asked for. */}
-      {target && <RowsBrowser db={db} target={target} onBrowse={browse} onClose={() => (window.location.hash = hrefFor(db, 'data'))} />}
-      <TablesPanel db={db} onBrowse={(table) => browse({ table, sort: null, filters: [] })} onQuery={showRows} busy={query.isRunning} />
-      <div ref={queryPanel}>
+      {target && rowsRefusal === null && <RowsBrowser db={db} target={target} onBrowse={browse} onClose={() => (window.location.hash = hrefFor(db, 'data'))} />}
+      {rowsRefusal !== null && <Notice tone="info" title={rowsRefusal}>The tables, their row counts and sizes are listed below; their rows are not shown to this console.</Notice>}
+      <TablesPanel
+        db={db}
+        onBrowse={rowsRefusal === null ? (table) => browse({ table, sort: null, filters: [] }) : undefined}
+        onQuery={queryRefusal === null ? showRows : undefined}
+        busy={query.isRunning}
+      />
+      {queryRefusal === null && <div ref={queryPanel}>
         <Panel title="Read-only SQL" subtitle="Write a query (the database's names are offered as you type), or start from a table's SELECT (its Query button).">
           <QueryForm
             sql={sql}
@@ -111,7 +123,7 @@ export function DataView({ db }: { db: string }) {
           {!query.isRunning && query.error != null && <ErrorNotice error={query.error} />}
           {!query.isRunning && query.result && !query.error && <QueryOutcome result={query.result} />}
         </Panel>
-      </div>
+      </div>}
     </div>
   );
 }

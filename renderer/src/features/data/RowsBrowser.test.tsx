@@ -31,7 +31,7 @@ function rowsOf(input: MethodInput<'rows'>): RowsPage {
   const total = filtered ? 3 : 100_000;
   const rows = Array.from({ length: Math.max(0, Math.min(limit, total - offset)) }, (_, k) => {
     const n = offset + k;
-    return [n + 1, `file-${n}`, n % 2 === 0 ? null : `v${n}`, n === 1 ? { blob: 20, hex: '00112233445566778899aabbccddeeff' } : 'x'];
+    return [n + 1, `file-${n}`, n === 3 ? '{"pages":3,"tags":["a"]}' : n % 2 === 0 ? null : `v${n}`, n === 1 ? { blob: 20, hex: '00112233445566778899aabbccddeeff' } : 'x'];
   });
   return {
     path: PATH,
@@ -128,5 +128,44 @@ describe('Browsing rows in the Data view', () => {
     const again = await screen.findByRole('grid', { name: 'Rows of file_metadata' });
     fireEvent.click(await within(again).findByRole('button', { name: 'file-1' }));
     await waitFor(() => expect(browseTargetOf(window.location.hash)).toEqual({ table: 'conversation_files', sort: null, filters: [{ column: 'file_id', op: 'eq', value: 'file-1' }] }));
+  });
+
+  it('moves one tab stop through the cells with the arrow keys (ARIA grid), and shows the active row in full beside it', async () => {
+    window.location.hash = hrefForBrowse('main', { table: 'file_metadata', sort: null, filters: [] });
+    renderBrowsing();
+    const grid = await screen.findByRole('grid', { name: 'Rows of file_metadata' });
+    await waitFor(() => expect(within(grid).getAllByRole('row').length).toBeGreaterThan(4));
+    const tabStops = () => [...grid.querySelectorAll('[tabindex="0"]')];
+    expect(tabStops()).toHaveLength(1);
+    expect(tabStops()[0].textContent).toBe('1'); // row 1's metadata_id
+    const pane = screen.getByRole('region', { name: 'Row 1 of file_metadata' });
+    expect(within(pane).getByText('file-0')).toBeTruthy();
+
+    fireEvent.keyDown(tabStops()[0], { key: 'ArrowDown' });
+    await waitFor(() => expect(document.activeElement?.textContent).toBe('2'));
+    fireEvent.keyDown(document.activeElement!, { key: 'ArrowRight' });
+    await waitFor(() => expect(document.activeElement?.textContent).toBe('file-1 →'));
+    fireEvent.keyDown(document.activeElement!, { key: 'ArrowRight' });
+    await waitFor(() => expect(document.activeElement?.textContent).toBe('v1'));
+    fireEvent.keyDown(document.activeElement!, { key: 'ArrowRight' });
+    await waitFor(() => expect(document.activeElement?.getAttribute('role')).toBe('gridcell'));
+    expect(document.activeElement?.textContent).toBe('BLOB 20 bytes 00112233445566778899aabbccddeeff…');
+    expect(tabStops()).toEqual([document.activeElement]);
+    const second = await screen.findByRole('region', { name: 'Row 2 of file_metadata' });
+    expect(second.textContent).toContain('BLOB · 20 bytes');
+    expect(second.textContent).toContain('0011 2233 4455 6677 8899 aabb ccdd eeff');
+
+    fireEvent.keyDown(document.activeElement!, { key: 'ArrowDown' });
+    fireEvent.keyDown(document.activeElement!, { key: 'ArrowDown' });
+    const fourth = await screen.findByRole('region', { name: 'Row 4 of file_metadata' });
+    expect(within(fourth).getByLabelText('JSON, pretty-printed').textContent).toBe('{\n  "pages": 3,\n  "tags": [\n    "a"\n  ]\n}');
+
+    fireEvent.keyDown(document.activeElement!, { key: 'Home' });
+    await waitFor(() => expect(document.activeElement?.getAttribute('role')).toBe('rowheader'));
+    fireEvent.keyDown(document.activeElement!, { key: 'ArrowUp', ctrlKey: false });
+    fireEvent.keyDown(document.activeElement!, { key: 'ArrowUp' });
+    fireEvent.keyDown(document.activeElement!, { key: 'ArrowUp' });
+    fireEvent.keyDown(document.activeElement!, { key: 'ArrowUp' });
+    await waitFor(() => expect(document.activeElement?.getAttribute('role')).toBe('columnheader'));
   });
 });

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import type { GridCell } from './grid-keys';
 import type { CellValue, ForeignKeyLink, RowFilter, RowsPage } from '../../../../shared/types';
 import { Button } from '../../components/Button';
 import { ErrorNotice } from '../../components/ErrorNotice';
@@ -9,7 +10,9 @@ import { plural } from '../../lib/format';
 import { RowChildrenList } from './RowChildrenList';
 import { RowFilters } from './RowFilters';
 import { RowsGrid } from './RowsGrid';
-import { useFirstRowsPage } from './rows-queries';
+import { MAX_COLUMN_CHARS, MIN_COLUMN_CHARS, startingChars } from './column-widths';
+import { RecordPane } from './RecordPane';
+import { useFirstRowsPage, useRowAt } from './rows-queries';
 
 interface RowsBrowserProps {
   db: string;
@@ -43,8 +46,23 @@ export function RowsBrowser({ db, target, onBrowse, onClose }: RowsBrowserProps)
   const [selected, setSelected] = useState<{ index: number; key: Record<string, string | number | null> } | null>(null);
   const page = first.data;
   const total = page?.total ?? 0;
+  // The cell with the grid's tab stop, and the column widths the user set: kept through a sort or a filter of the same table.
+  const [active, setActive] = useState<GridCell>({ row: 0, col: 1 });
+  // A sort chosen from the keyboard redraws the grid: the focus goes back to the header it was on.
+  const [sortedByKeyboard, setSortedByKeyboard] = useState(false);
+  const [widths, setWidths] = useState<{ table: string; chars: number[] } | null>(null);
+  const chars = page && (widths?.table === page.table && widths.chars.length === page.columns.length ? widths.chars : startingChars(page));
+  const resize = (column: number, to: number) => {
+    if (!page || !chars) return;
+    const next = [...chars];
+    next[column] = Math.min(MAX_COLUMN_CHARS * 4, Math.max(MIN_COLUMN_CHARS, to));
+    setWidths({ table: page.table, chars: next });
+  };
+  const activeRow = Math.min(Math.max(active.row, 0), Math.max(total - 1, 0));
+  const record = useRowAt(db, target, activeRow);
   const browse = (next: BrowseTarget) => {
     setSelected(null);
+    setActive({ row: 0, col: 1 });
     onBrowse(next);
   };
   const subtitle = page && (
@@ -64,20 +82,33 @@ export function RowsBrowser({ db, target, onBrowse, onClose }: RowsBrowserProps)
           {total === 0
             ? <EmptyState title={target.filters.length ? 'No row matches the filters' : `${target.table} has no rows`}>{target.filters.length ? 'Remove a filter to see more rows.' : undefined}</EmptyState>
             : (
-              <RowsGrid
-                key={JSON.stringify(target)}
-                db={db}
-                target={target}
-                first={page}
-                total={total}
-                selected={selected?.index ?? null}
-                onSort={(sort) => browse({ ...target, sort })}
-                onFollow={(link, row) => browse({ table: link.table, sort: null, filters: parentFilters(page, link, row) })}
-                onSelect={(index, row) => {
-                  const key = childKeyOf(page, row);
-                  setSelected(key ? { index, key } : null);
-                }}
-              />
+              <div className="rows-browser__body">
+                <RowsGrid
+                  key={JSON.stringify(target)}
+                  db={db}
+                  target={target}
+                  first={page}
+                  total={total}
+                  widths={chars ?? []}
+                  onResize={resize}
+                  active={active}
+                  onActivate={setActive}
+                  selected={selected?.index ?? null}
+                  autoFocus={sortedByKeyboard}
+                  onSort={(sort) => {
+                    const column = active.col;
+                    browse({ ...target, sort });
+                    setActive({ row: -1, col: column });
+                    setSortedByKeyboard(document.activeElement?.closest('[role="grid"]') != null);
+                  }}
+                  onFollow={(link, row) => browse({ table: link.table, sort: null, filters: parentFilters(page, link, row) })}
+                  onSelect={(index, row) => {
+                    const key = childKeyOf(page, row);
+                    setSelected(key ? { index, key } : null);
+                  }}
+                />
+                <RecordPane table={page.table} columns={page.columns} number={activeRow + 1} row={record} />
+              </div>
             )}
           {selected && (
             <RowChildrenList

@@ -35,10 +35,10 @@ function IndexesCells({ table, measured }: { table: TableSummary; measured: bool
 
 interface TablesListProps {
   report: TablesReport;
-  /** Called with the name of the table or view whose rows the user wants to browse. */
-  onBrowse: (name: string) => void;
-  /** Called with the name of the table or view to start a query on. */
-  onQuery: (name: string) => void;
+  /** Called with the name of the table or view whose rows the user wants to browse (absent: names are not links). */
+  onBrowse?: (name: string) => void;
+  /** Called with the name of the table or view to start a query on (absent: no Query column). */
+  onQuery?: (name: string) => void;
   /** A query is running: one at a time, so the Query buttons wait. */
   busy: boolean;
 }
@@ -56,15 +56,15 @@ export function TablesList({ report, onBrowse, onQuery, busy }: TablesListProps)
           <th className="number">Size</th>
           <th className="number">Indexes</th>
           <th className="number">Index size</th>
-          <th><span className="visually-hidden">Query</span></th>
+          {onQuery && <th><span className="visually-hidden">Query</span></th>}
         </tr>
       </thead>
       <tbody>
         {report.tables.map((table) => (
           <tr key={table.name}>
             <td>
-              {table.unreadable?.reason === 'missing' ? (
-                <span className="mono muted" title={table.unreadable.message}>{table.name}</span>
+              {table.unreadable?.reason === 'missing' || !onBrowse ? (
+                <span className={table.unreadable ? 'mono muted' : 'mono'} title={table.unreadable?.message}>{table.name}</span>
               ) : (
                 <button type="button" className="table-name mono" onClick={() => onBrowse(table.name)} title={`Browse the rows of ${table.name}`}>
                   {table.name}
@@ -75,11 +75,13 @@ export function TablesList({ report, onBrowse, onQuery, busy }: TablesListProps)
             <RowsCell table={table} />
             <SizeCell bytes={table.bytes} measured={measured} />
             <IndexesCells table={table} measured={measured} />
-            <td>
-              <button type="button" className="table-query" onClick={() => onQuery(table.name)} disabled={busy || table.unreadable?.reason === 'missing'} aria-label={`Query ${table.name} in the SQL box`} title={`SELECT the first 100 rows of ${table.name} in the SQL box`}>
-                Query
-              </button>
-            </td>
+            {onQuery && (
+              <td>
+                <button type="button" className="table-query" onClick={() => onQuery(table.name)} disabled={busy || table.unreadable?.reason === 'missing'} aria-label={`Query ${table.name} in the SQL box`} title={`SELECT the first 100 rows of ${table.name} in the SQL box`}>
+                  Query
+                </button>
+              </td>
+            )}
           </tr>
         ))}
       </tbody>

@@ -1,4 +1,5 @@
 import { queryOptions, useQueries, useQuery } from '@tanstack/react-query';
+import { MAX_BLOB_PREVIEW_BYTES } from '../../../../shared/contract';
 import type { Api } from '../../api/client';
 import { useApi } from '../../api/connection-context';
 import type { BrowseTarget } from '../../lib/browse-link';
@@ -12,6 +13,7 @@ const PAGE_GC_MS = 20_000;
 export const rowsKeys = {
   page: (db: string, target: BrowseTarget, page: number) => [...databaseKeys.one(db), 'rows', target, page] as const,
   children: (db: string, table: string, row: Record<string, unknown>) => [...databaseKeys.one(db), 'row-children', table, row] as const,
+  whole: (db: string, target: BrowseTarget, index: number) => [...databaseKeys.one(db), 'whole-row', target, index] as const,
 };
 
 /** Page `page` of the rows; the first one also counts them. */
@@ -33,6 +35,25 @@ export function useFirstRowsPage(db: string, target: BrowseTarget) {
 export function useRowsPages(db: string, target: BrowseTarget, pages: number[], fetch: boolean) {
   const api = useApi();
   return useQueries({ queries: pages.map((page) => ({ ...rowsPageOptions(api, db, target, page), enabled: fetch })) });
+}
+
+/**
+ * One row by its index, from the page that holds it (read already while it was in view), then read
+ * again on its own with its BLOBs in full (up to MAX_BLOB_PREVIEW_BYTES) when it holds one longer
+ * than a page's preview; undefined while it is read.
+ */
+export function useRowAt(db: string, target: BrowseTarget, index: number) {
+  const api = useApi();
+  const page = useQuery(rowsPageOptions(api, db, target, Math.floor(index / PAGE_ROWS)));
+  const row = page.data?.rows[index % PAGE_ROWS];
+  const cutShort = row?.some((value) => value !== null && typeof value === 'object' && value.hex.length / 2 < value.blob) ?? false;
+  const whole = useQuery({
+    queryKey: rowsKeys.whole(db, target, index),
+    queryFn: () => api.rows({ db, table: target.table, sort: target.sort, filters: target.filters, offset: index, limit: 1, blobBytes: MAX_BLOB_PREVIEW_BYTES }),
+    enabled: cutShort,
+    gcTime: PAGE_GC_MS,
+  });
+  return whole.data?.rows[0] ?? row;
 }
 
 /** A row's children in each child table, counted. */

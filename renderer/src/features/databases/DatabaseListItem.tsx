@@ -5,6 +5,7 @@ import { HEALTH } from '../../lib/health-labels';
 import { isLocked } from '../../lib/locked';
 import { hrefFor } from '../../lib/routes';
 import { useHealth } from '../../queries/health';
+import { useRefusal } from '../../queries/host-info';
 import { useRunningJobs } from '../../queries/jobs';
 import { jobTitle } from '../../lib/job-text';
 
@@ -24,10 +25,11 @@ function useHealthLine(db: string) {
   return { dot: status, line: `${health.data.version ?? 'no version'} · ${HEALTH[status].label}` };
 }
 
-/** One open database: its health dot, name and version, a link to it and a Close button. */
+/** One open database: its health dot, name and version, a link to it and a Close button (for a console that may close it). */
 export function DatabaseListItem({ database, selected, onClose, closing }: DatabaseListItemProps) {
   const { dot, line } = useHealthLine(database.id);
   const running = useRunningJobs(database.id);
+  const mayClose = useRefusal('closeDatabase') === null;
   return (
     <li className={`database-item${selected ? ' database-item--selected' : ''}`}>
       <a className="database-item__link" href={hrefFor(database.id)} aria-current={selected ? 'page' : undefined} title={database.path}>
@@ -43,9 +45,11 @@ export function DatabaseListItem({ database, selected, onClose, closing }: Datab
           )}
         </span>
       </a>
-      <Button variant="ghost" size="small" className="database-item__close" onClick={onClose} busy={closing} aria-label={`Close ${database.name}`}>
-        ✕
-      </Button>
+      {mayClose && (
+        <Button variant="ghost" size="small" className="database-item__close" onClick={onClose} busy={closing} aria-label={`Close ${database.name}`}>
+          ✕
+        </Button>
+      )}
     </li>
   );
 }

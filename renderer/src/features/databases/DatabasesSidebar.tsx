@@ -8,7 +8,7 @@ import { LoadingState } from '../../components/QueryStates';
 import { CreateDatabaseDialog } from './CreateDatabaseDialog';
 import { DatabaseListItem } from './DatabaseListItem';
 import { useCloseDatabase, useDatabases, useOpenDatabase } from './databases-queries';
-import { useReadOnly } from '../../queries/host-info';
+import { useRefusal } from '../../queries/host-info';
 import './databases.css';
 
 /** The open databases with a health dot each; open, create fresh, close. */
@@ -16,7 +16,7 @@ export function DatabasesSidebar({ selected }: { selected: string | null }) {
   const hostKind = useHostKind();
   // A fleet deployment opened through its host: its databases are its own, created and closed there.
   const deployment = useDeployment();
-  const readOnly = useReadOnly();
+  const mayCreate = useRefusal('createDatabase') === null;
   const databases = useDatabases();
   const open = useOpenDatabase();
   const close = useCloseDatabase();
@@ -57,7 +57,7 @@ export function DatabasesSidebar({ selected }: { selected: string | null }) {
             Open…
           </Button>
         )}
-        {deployment === null && !readOnly && <Button onClick={() => setCreating(true)}>New database…</Button>}
+        {deployment === null && mayCreate && <Button onClick={() => setCreating(true)}>New database…</Button>}
       </div>
       {hostKind === 'http' && deployment === null && <p className="databases__note">This web console serves the databases its server was started with, and those created here.</p>}
       {deployment !== null && <p className="databases__note">The databases the agent of {deployment} serves.</p>}

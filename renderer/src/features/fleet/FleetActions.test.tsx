@@ -6,7 +6,7 @@ import type { DeploymentStatus, FleetActionEntry, FleetActionReport, FleetStatus
 import type { HostInfo, Job } from '../../../../shared/types';
 import { useJobAnnouncements } from '../../queries/jobs';
 import { createFakeApi } from '../../test/fake-api';
-import { job } from '../../test/fixtures';
+import { hostInfo, job } from '../../test/fixtures';
 import { renderConsole } from '../../test/render-console';
 import { FleetView } from './FleetView';
 
@@ -35,7 +35,7 @@ const statusOf = (group?: string): FleetStatusReport => {
   return { fleet: '/etc/warden/fleet.json', deployments, worst: deployments[0].state, checkedAt: AT, durationMs: 9, warnings: [] };
 };
 
-const HOST_INFO: HostInfo = { operator: 'alice', asksForOperator: false, processActor: 'ops@vm0 (pid 1)', readOnly: false };
+const HOST_INFO: HostInfo = hostInfo({ operator: 'alice', processActor: 'ops@vm0 (pid 1)' });
 
 const entry = (name: string, step: FleetActionEntry['step'], extra: Partial<FleetActionEntry> = {}): FleetActionEntry => ({
   name, group: name === 'vm6' || name === 'vm4' ? 'production' : 'staging', address: `/srv/${name}.db`, step, state: null, detail: '', version: null, ...extra,
@@ -126,7 +126,7 @@ describe('Verify all and Back up all on the Fleet page', () => {
 
   it('finds a running Back up all again after a reload; a read-only console may verify all but is offered no Back up all and no Cancel', async () => {
     const running = job({ id: 'backup-all-job-2', kind: 'fleetBackup', db: 'fleet', options: { parallel: 2 }, progress: { operation: 'fleetBackup', phase: 'Backing up every deployment', done: 1, total: 4, fleetAction: [entry('vm6', 'done', { state: 'unreachable', detail: 'ECONNREFUSED' }), entry('vm4', 'running'), entry('vm2', 'running'), entry('vm1', 'waiting')] } });
-    const api = createFakeApi({ fleetStatus: ({ group }) => statusOf(group), hostInfo: () => ({ ...HOST_INFO, readOnly: true }), jobs: () => [running] });
+    const api = createFakeApi({ fleetStatus: ({ group }) => statusOf(group), hostInfo: () => hostInfo({ operator: 'alice', readOnly: true }), jobs: () => [running] });
     renderConsole(<FleetView />, { api });
     const table = await screen.findByRole('table', { name: 'Back up all, by deployment' });
     expect(within(table).getByRole('row', { name: /vm6/ }).textContent).toContain('UnreachableECONNREFUSED');

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { damagedIndexes, onlyIndexesDamaged } from '../../../../shared/damage';
 import type { DamagedPage, IntegrityResult, RepairResult, TableDamageOptions } from '../../../../shared/types';
-import { Button } from '../../components/Button';
+import { ActionButton } from '../../components/ActionButton';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Notice } from '../../components/Notice';
@@ -91,7 +91,7 @@ function RebuildIndexes({ databasePath, indexes, repair }: { databasePath: strin
         Only indexes are damaged: every row is still in its table. Rebuilding {indexes.join(', ')} from their tables fixes the file in place; integrity_check must pass before
         the change is committed.
       </p>
-      <Button variant="primary" onClick={() => setConfirming(true)} disabled={repair.isRunning}>Rebuild {plural(indexes.length, 'index', 'indexes')}…</Button>
+      <ActionButton method="repair" variant="primary" onClick={() => setConfirming(true)} disabled={repair.isRunning}>Rebuild {plural(indexes.length, 'index', 'indexes')}…</ActionButton>
       {confirming && (
         <ConfirmDialog title="Rebuild the damaged indexes?" confirmLabel="Copy the file, then rebuild" onConfirm={() => repair.start()} onClose={() => setConfirming(false)}>
           <p>First a byte copy of <code>{databasePath}</code> as it is (with its journal or WAL) is kept under Backups as a damaged copy.</p>
@@ -165,7 +165,7 @@ function TableDamageChoices({ db, databasePath }: { db: string; databasePath: st
       <CountsTable options={options} />
       <div className="next-action__buttons">
         {preserved ? <span className="muted">The file as it is was preserved as <code>{preserved.name}</code>.</span> : <PreserveCopyAction db={db} primary={false} />}
-        {backup && <Button variant="primary" onClick={() => setConfirming(true)} disabled={restore.isRunning}>Restore {backup.name}…</Button>}
+        {backup && <ActionButton method="restore" variant="primary" onClick={() => setConfirming(true)} disabled={restore.isRunning}>Restore {backup.name}…</ActionButton>}
       </div>
       {confirming && backup && (
         <ConfirmDialog title={`Replace the live file with ${backup.name}?`} confirmLabel="Replace it, losing what is listed" danger onConfirm={() => restore.start(backup.name)} onClose={() => setConfirming(false)}>

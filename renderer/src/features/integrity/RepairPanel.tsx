@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { Problem, RecoverRowsResult, RepairResult, RowsInBackup } from '../../../../shared/types';
-import { Button } from '../../components/Button';
+import { ActionButton } from '../../components/ActionButton';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Notice } from '../../components/Notice';
@@ -39,7 +39,7 @@ function LostRows({ db, result }: { db: string; result: RepairResult }) {
             {result.rowsInBackups.map((b) => (
               <li key={`${b.table}:${b.backup}`}>
                 {plural(b.rows, 'row')} of {b.table} in <code>{b.backup}</code>{' '}
-                <Button onClick={() => setOffer(b)} disabled={recover.isRunning}>Recover rows…</Button>
+                <ActionButton method="recoverRows" onClick={() => setOffer(b)} disabled={recover.isRunning}>Recover rows…</ActionButton>
               </li>
             ))}
           </ul>
@@ -118,9 +118,9 @@ export function RepairPanel({ db, databasePath, version, problems, repair }: Rep
       subtitle={repairable.length ? `${plural(repairable.length, 'missing object')} can be recreated` : undefined}
       actions={
         repairable.length > 0 && (
-          <Button variant="primary" onClick={() => setConfirming(true)} disabled={repair.isRunning}>
+          <ActionButton method="repair" variant="primary" onClick={() => setConfirming(true)} disabled={repair.isRunning}>
             Repair…
-          </Button>
+          </ActionButton>
         )
       }
     >

@@ -1,5 +1,5 @@
 import type { SalvageReport, SalvagedTable } from '../../../../shared/types';
-import { Button } from '../../components/Button';
+import { ActionButton } from '../../components/ActionButton';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Notice } from '../../components/Notice';
 import { OperationProgress } from '../../components/OperationProgress';
@@ -174,11 +174,11 @@ export function SalvagePanel({ db }: { db: string }) {
       subtitle="For a file damaged beyond repair: a new file with every row that can still be read."
       actions={
         <>
-          <Button onClick={() => salvage.start(undefined)} busy={salvage.isRunning}>Salvage into a new file</Button>
+          <ActionButton method="salvage" onClick={() => salvage.start(undefined)} busy={salvage.isRunning}>Salvage into a new file</ActionButton>
           {backup && (
-            <Button onClick={() => salvage.start(backup.name)} disabled={salvage.isRunning} title={`Salvage, then copy back from ${backup.name} the rows the damaged tables lack`}>
+            <ActionButton method="salvage" onClick={() => salvage.start(backup.name)} disabled={salvage.isRunning} title={`Salvage, then copy back from ${backup.name} the rows the damaged tables lack`}>
               Salvage, then copy rows back from the backup
-            </Button>
+            </ActionButton>
           )}
         </>
       }

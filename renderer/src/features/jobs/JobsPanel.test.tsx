@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Job } from '../../../../shared/types';
 import { useJobAnnouncements } from '../../queries/jobs';
 import { createFakeApi } from '../../test/fake-api';
-import { backupInfo, job } from '../../test/fixtures';
+import { backupInfo, hostInfo, job, verifyReport } from '../../test/fixtures';
 import { renderConsole } from '../../test/render-console';
 import { BackupsView } from '../backups/BackupsView';
 import { JobsPanel } from './JobsPanel';
@@ -56,7 +56,50 @@ describe('JobsPanel', () => {
     renderConsole(<JobsPanel databases={DATABASES} />, { api });
     const recent = await screen.findByRole('list', { name: 'Recent jobs' });
     expect(within(recent).getByRole('img', { name: 'Interrupted' })).toBeTruthy();
+    // It never ended (the server stopped): no empty "· ·" where the end and the time taken would be.
+    expect(within(recent).getByText(/^main\.db · by alice · started (just now|.+ ago)$/)).toBeTruthy();
     expect(within(recent).getByRole('listitem').textContent).toContain('Interrupted. The server running it (pid 42) stopped before it ended. Removed .main~vm~42~0123abcd.partial');
+  });
+});
+
+describe('JobsPanel in a busy sidebar (issue 26)', () => {
+  const ENDED = Array.from({ length: 30 }, (_, i) => job({ id: `op-check-${i}`, kind: 'verify', options: { level: 'quick' }, state: 'done', endedAt: new Date(Date.now() - i * 60_000).toISOString(), result: verifyReport() }));
+
+  it('shows the last job that ended and folds the earlier ones into a count, unfolding the five newest, then all', async () => {
+    const api = createFakeApi({ jobs: () => [COPYING, ...ENDED] });
+    renderConsole(<JobsPanel databases={DATABASES} />, { api });
+    expect(within(await screen.findByRole('list', { name: 'Running jobs' })).getAllByRole('listitem')).toHaveLength(1);
+    expect(within(screen.getByRole('list', { name: 'Recent jobs' })).getAllByRole('listitem')).toHaveLength(1);
+    const fold = screen.getByRole('button', { name: '29 earlier jobs' });
+    expect(fold.getAttribute('aria-expanded')).toBe('false');
+    fireEvent.click(fold);
+    expect(fold.getAttribute('aria-expanded')).toBe('true');
+    expect(within(screen.getByRole('list', { name: 'Recent jobs' })).getAllByRole('listitem')).toHaveLength(5);
+    fireEvent.click(screen.getByRole('button', { name: 'Show all 30 ended jobs' }));
+    expect(within(screen.getByRole('list', { name: 'Recent jobs' })).getAllByRole('listitem')).toHaveLength(30);
+    fireEvent.click(screen.getByRole('button', { name: 'Fold the earlier jobs' }));
+    expect(within(screen.getByRole('list', { name: 'Recent jobs' })).getAllByRole('listitem')).toHaveLength(1);
+  });
+
+  it('marks a check that found problems as such, never with the green check of a success', async () => {
+    const unhealthy = job({ id: 'op-bad', kind: 'verify', options: { level: 'full' }, state: 'done', endedAt: new Date().toISOString(), result: verifyReport({ status: 'unhealthy', reason: 'Table file_metadata is missing.' }) });
+    const api = createFakeApi({ jobs: () => [unhealthy, ENDED[0]] });
+    renderConsole(<JobsPanel databases={DATABASES} />, { api });
+    fireEvent.click(await screen.findByRole('button', { name: '1 earlier job' }));
+    const [bad, good] = within(screen.getByRole('list', { name: 'Recent jobs' })).getAllByRole('listitem');
+    expect(within(bad).getByRole('img').getAttribute('aria-label')).toBe('Done: found problems');
+    expect(within(bad).getByRole('img').textContent).toBe('!');
+    expect(bad.textContent).toContain('Unhealthy');
+    expect(within(good).getByRole('img', { name: 'Done' }).textContent).toBe('✓');
+  });
+
+  it('offers a read-only console no Cancel (its token may not cancel)', async () => {
+    const api = createFakeApi({ jobs: () => [COPYING], hostInfo: () => hostInfo({ readOnly: true }) });
+    renderConsole(<JobsPanel databases={DATABASES} />, { api });
+    const running = await screen.findByRole('list', { name: 'Running jobs' });
+    await waitFor(() => expect(api.hostInfo).toHaveBeenCalled());
+    await waitFor(() => expect(within(running).queryByRole('button', { name: /^Cancel/ })).toBeNull());
+    expect(within(running).getByText(/main\.db · by alice/)).toBeTruthy();
   });
 });
 

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { ChecksumMismatch } from '../../../../shared/types';
 import { Button } from '../../components/Button';
+import { ActionButton } from '../../components/ActionButton';
 import { Dialog } from '../../components/Dialog';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Field } from '../../components/Field';
@@ -52,9 +53,9 @@ export function AcceptChecksumAction({ db, mismatch }: { db: string; mismatch: C
   const [open, setOpen] = useState(false);
   return (
     <div className="next-action__row">
-      <Button variant="primary" onClick={() => setOpen(true)}>
+      <ActionButton method="acceptChecksum" variant="primary" onClick={() => setOpen(true)}>
         Review the edited migration…
-      </Button>
+      </ActionButton>
       <span className="muted">Migrations stay blocked until someone decides; put the original file back, or accept the edit.</span>
       {open && <AcceptChecksumDialog db={db} mismatch={mismatch} onClose={() => setOpen(false)} />}
     </div>

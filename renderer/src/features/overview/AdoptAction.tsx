@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { LegacyVersion } from '../../../../shared/types';
-import { Button } from '../../components/Button';
+import { ActionButton } from '../../components/ActionButton';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Notice } from '../../components/Notice';
@@ -37,9 +37,9 @@ export function AdoptAction({ db, schema, legacy }: AdoptActionProps) {
             </select>
           </label>
         )}
-        <Button variant="primary" disabled={!version} busy={baseline.isPending} onClick={() => setConfirming(true)}>
+        <ActionButton method="baseline" variant="primary" disabled={!version} busy={baseline.isPending} onClick={() => setConfirming(true)}>
           Adopt as {version ?? '…'}…
-        </Button>
+        </ActionButton>
         <span className="muted">
           {legacy?.version
             ? `${legacy.table} records ${legacy.legacyVersion}, which is ${legacy.version}. `

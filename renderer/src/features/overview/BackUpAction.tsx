@@ -1,4 +1,4 @@
-import { Button } from '../../components/Button';
+import { ActionButton } from '../../components/ActionButton';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { OperationProgress } from '../../components/OperationProgress';
 import { useBackUp } from './overview-mutations';
@@ -9,7 +9,7 @@ export function BackUpAction({ db }: { db: string }) {
   if (backUp.isRunning) return <OperationProgress title="Backing up" operationId={backUp.operationId} onCancel={backUp.cancel} cancelling={backUp.isCancelling} />;
   return (
     <>
-      <Button variant="primary" onClick={() => backUp.start()}>Back up now</Button>
+      <ActionButton method="backup" variant="primary" onClick={() => backUp.start()}>Back up now</ActionButton>
       {backUp.error != null && <ErrorNotice error={backUp.error} context="No backup was taken" />}
     </>
   );

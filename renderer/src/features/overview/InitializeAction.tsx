@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { MigrateResult } from '../../../../shared/types';
-import { Button } from '../../components/Button';
+import { ActionButton } from '../../components/ActionButton';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Notice } from '../../components/Notice';
@@ -61,9 +61,9 @@ export function InitializeAction({ db, schema, exists, initialize, to, versions 
     <>
       {initialize.error != null && <ErrorNotice error={initialize.error} context="The database was not initialized" />}
       <div className="next-action__row">
-        <Button variant="primary" onClick={() => setConfirming(true)}>
+        <ActionButton method="initialize" variant="primary" onClick={() => setConfirming(true)}>
           Initialize at {to}…
-        </Button>
+        </ActionButton>
         <span className="muted">Creates every table, index, trigger and view ({plural(versions.length, 'migration')}) in one transaction.</span>
       </div>
       {confirming && (

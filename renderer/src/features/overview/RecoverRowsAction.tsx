@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import type { BackupInfo, Problem } from '../../../../shared/types';
 import { newestVerifiedBackup } from '../../../../shared/newest-verified-backup';
-import { Button, ButtonLink } from '../../components/Button';
+import { ActionButton } from '../../components/ActionButton';
+import { ButtonLink } from '../../components/Button';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { OperationProgress } from '../../components/OperationProgress';
 import { hrefFor } from '../../lib/routes';
@@ -25,7 +26,7 @@ export function RecoverRowsAction({ db, orphans, backups }: RecoverRowsActionPro
     <>
       <div className="next-action__buttons">
         {from ? (
-          <Button variant="primary" onClick={() => setOpen(true)}>Recover rows of {parent}…</Button>
+          <ActionButton method="recoverRows" variant="primary" onClick={() => setOpen(true)}>Recover rows of {parent}…</ActionButton>
         ) : (
           <ButtonLink variant="primary" href={hrefFor(db, 'backups')}>No verified backup to recover from: see the backups…</ButtonLink>
         )}

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { MigrationPlan, RehearsalReport } from '../../../../shared/types';
-import { Button } from '../../components/Button';
+import { ActionButton } from '../../components/ActionButton';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Notice } from '../../components/Notice';
 import { OperationProgress } from '../../components/OperationProgress';
@@ -56,8 +56,8 @@ export function FullPlan({ db, plan }: { db: string; plan: MigrationPlan }) {
         actions={
           canRun && (
             <>
-              <Button onClick={() => rehearsal.start(plan.to)} disabled={busy}>Rehearse on a copy</Button>
-              <Button variant="primary" onClick={() => setConfirming(true)} disabled={busy}>Apply…</Button>
+              <ActionButton method="rehearse" onClick={() => rehearsal.start(plan.to)} disabled={busy}>Rehearse on a copy</ActionButton>
+              <ActionButton method="migrate" variant="primary" onClick={() => setConfirming(true)} disabled={busy}>Apply…</ActionButton>
             </>
           )
         }
@@ -89,7 +89,7 @@ export function FullPlan({ db, plan }: { db: string; plan: MigrationPlan }) {
           {rehearsal.error != null && <ErrorNotice error={rehearsal.error} context="The rehearsal did not finish" />}
           {!rehearsal.isRunning && report && !rehearsal.result && lastRehearsal && <RememberedRehearsal job={lastRehearsal} />}
           {!rehearsal.isRunning && report && <RehearsalResults report={report} />}
-          {!rehearsal.isRunning && candidate && applies !== 'yes' && <StaleRehearsal why={applies} job={rehearsal.result ? null : lastRehearsal} />}
+          {!rehearsal.isRunning && candidate && applies !== 'yes' && <StaleRehearsal why={applies} job={rehearsal.result ? null : lastRehearsal} nothingPending={plan.steps.length === 0 && plan.adopt === null} />}
         </Panel>
       )}
       <div className="plan__steps">

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { StatusReport } from '../../../../shared/types';
-import { Button } from '../../components/Button';
+import { ActionButton } from '../../components/ActionButton';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { OperationProgress } from '../../components/OperationProgress';
 import { Panel } from '../../components/Panel';
@@ -25,7 +25,7 @@ export function PendingVersionsOnly({ db, status, planError }: { db: string; sta
   return (
     <Panel
       title={<>Pending: <span className="mono">{from}</span> → <span className="mono">{to}</span></>}
-      actions={status.pending.length > 0 && <Button variant="primary" onClick={() => setConfirming(true)} disabled={migration.isRunning}>Apply…</Button>}
+      actions={status.pending.length > 0 && <ActionButton method="migrate" variant="primary" onClick={() => setConfirming(true)} disabled={migration.isRunning}>Apply…</ActionButton>}
     >
       <ErrorNotice error={planError} context="The step-by-step plan is not available" />
       {migration.isRunning && <OperationProgress title={`Migrating to ${to}`} operationId={migration.operationId} onCancel={migration.cancel} cancelling={migration.isCancelling} />}

@@ -22,7 +22,7 @@ function databaseAt100(jobs: Job[] = []) {
     rehearse: () => REHEARSAL_OK,
     migrate: () => {
       status = statusReport();
-      plan = { ...PLAN_FROM_100, from: '1.2.0', steps: [] };
+      plan = { ...PLAN_FROM_100, from: '1.2.0', steps: [], checksum: 'plan-from-1.2.0', databaseStamp: 'stamp-after-migrate' };
       return {
         path: status.path, from: '1.0.0', to: '1.2.0', upToDate: false, adopted: null,
         applied: [{ version: '1.1.0', description: 'access log reference type', executionMs: 12 }, { version: '1.2.0', description: 'storage backend', executionMs: 30 }],
@@ -140,6 +140,21 @@ describe('PlanView', () => {
     await waitFor(() => expect(screen.getByText('Nothing else is pending: the database is at the latest version.')).toBeTruthy());
     expect(screen.getByText('✓ Applied in 12 ms')).toBeTruthy();
     expect(screen.getByText('✓ Applied in 30 ms')).toBeTruthy();
+  });
+
+  it('after rehearsing and applying, offers no rehearsal again: what it rehearsed is applied and nothing is pending (issue 26)', async () => {
+    const api = databaseAt100();
+    renderConsole(<PlanView db="main" />, { api });
+    fireEvent.click(await screen.findByRole('button', { name: 'Rehearse on a copy' }));
+    expect(await screen.findByText('Rehearsal passed: 1.0.0 → 1.2.0 in 340 ms')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Apply…' }));
+    fireEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Back up and migrate to 1.2.0' }));
+    expect(await screen.findByText('Migrated from 1.0.0 to 1.2.0')).toBeTruthy();
+    await waitFor(() => expect(screen.getByText('Nothing else is pending: the database is at the latest version.')).toBeTruthy());
+    expect(await screen.findByText(/was of a migration that has since been applied: nothing is pending, so there is nothing to rehearse\.$/)).toBeTruthy();
+    expect(document.body.textContent).not.toMatch(/[Rr]ehearse on a copy again|Rehearse again/);
+    expect(screen.queryByRole('button', { name: 'Rehearse on a copy' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Apply…' })).toBeNull();
   });
 
   it('names the failing step and statement when a migration fails', async () => {
