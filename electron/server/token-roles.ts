@@ -25,6 +25,7 @@ export const READ_ONLY_METHODS: ReadonlySet<MethodName> = new Set<MethodName>([
   'history',
   'tables',
   'schemaObjects',
+  'schemaDiagram',
   'plan',
   'verify',
   'backups',

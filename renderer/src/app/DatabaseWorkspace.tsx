@@ -5,6 +5,7 @@ import { HistoryView } from '../features/history/HistoryView';
 import { IntegrityView } from '../features/integrity/IntegrityView';
 import { OverviewView } from '../features/overview/OverviewView';
 import { PlanView } from '../features/plan/PlanView';
+import { SchemaView } from '../features/schema/SchemaView';
 import type { ViewId } from '../lib/routes';
 import { DatabaseHeader } from './DatabaseHeader';
 import { ViewTabs } from './ViewTabs';
@@ -17,6 +18,8 @@ function CurrentView({ db, view }: { db: string; view: ViewId }) {
       return <HistoryView db={db} />;
     case 'integrity':
       return <IntegrityView db={db} />;
+    case 'schema':
+      return <SchemaView db={db} />;
     case 'plan':
       return <PlanView db={db} />;
     case 'backups':
