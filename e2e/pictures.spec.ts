@@ -1,8 +1,8 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { SCREENSHOTS, backUp, initAt, sqlite, startWardenServe, warden, whyServeIsUnavailable, type RunningHost } from './warden-serve';
 
 // The pictures of issue 26 on a 100,000-file database, through the real web host in Chromium:
@@ -17,6 +17,7 @@ test.describe.configure({ timeout: 240_000 });
 let dir: string;
 let dbPath: string;
 let host: RunningHost;
+let backupDir: string;
 
 test.beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'warden-pictures-'));
@@ -28,7 +29,7 @@ test.beforeAll(async () => {
     SELECT printf('f-%06d', i), 's-' || (i % 500), 'report-' || i || '.pdf', 'st-' || i, '/files/' || i, (i * 7919) % 1000003, 'h-' || (i % 977), 'application/pdf', 'alice' FROM n;
     INSERT INTO file_metadata (file_id, metadata_key, metadata_value) SELECT file_id, 'pages', CAST(file_size % 40 AS TEXT) FROM conversation_files;
     COMMIT;`);
-  backUp(dbPath);
+  backupDir = dirname(backUp(dbPath));
   // The migration the timeline must show, run from the command line as an operator would.
   const migrated = warden(['migrate', '--db', dbPath]);
   if (migrated.status !== 0) throw new Error(`warden migrate failed: ${migrated.stderr}`);
@@ -71,7 +72,11 @@ async function shootAndCheck(page: Page, view: string, picture: string, ready: (
       await openView(page, view);
       await ready(page);
       await expect(page.getByText('Checking…')).toHaveCount(0);
-      await page.getByRole('heading', { name: picture, exact: true }).evaluate((h) => h.closest('section')?.scrollIntoView({ block: 'start' }));
+      // The picture's panel at the top of the view, under the view tabs that stay in sight.
+      await page.getByRole('heading', { name: picture, exact: true }).evaluate((h) => {
+        h.closest('section')?.scrollIntoView({ block: 'start' });
+        document.getElementById('main')?.scrollBy(0, -(document.querySelector('.view-tabs')?.getBoundingClientRect().height ?? 0) - 16);
+      });
       await page.screenshot({ path: join(SCREENSHOTS, `pictures-${view}-${size.name}-${colorScheme}.png`) });
       found.push(...(await axeFindings(page, `${view} ${size.name} ${colorScheme}`)));
     }
@@ -130,4 +135,51 @@ test('the schema view: axe finds nothing serious, critical or moderate at 1400×
   await openView(page, 'schema');
   await diagramReady(page);
   await page.getByRole('group', { name: /^Schema diagram: / }).screenshot({ path: join(SCREENSHOTS, 'pictures-schema-diagram.png') });
+});
+
+const sizesReady = async (page: Page) => void (await expect(page.getByRole('table', { name: /^Size per table and index/ }).getByRole('rowheader', { name: 'conversation_files table', exact: true })).toBeVisible());
+
+test("the sizes chart shows dbstat's sums to the byte, the free pages as what VACUUM gives back, and the growth the backups' manifests recorded", async ({ page }) => {
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await openView(page, 'sizes');
+  await sizesReady(page);
+  const chart = page.getByRole('table', { name: /^Size per table and index/ });
+  const shown = await chart.locator('tbody tr:not([data-kind="free"])').evaluateAll((rows) =>
+    rows.map((row) => [row.querySelector('.size-bars__object')!.textContent!, row.querySelector('data')!.getAttribute('value')!, row.querySelector('data')!.textContent!]),
+  );
+  const dbstat = sqlite(dbPath, 'SELECT name, SUM(pgsize) FROM dbstat GROUP BY name').split('\n').map((line) => line.split('|'));
+  expect(shown.map(([name, bytes]) => [name, bytes]).sort()).toEqual(dbstat.sort());
+  // Largest first, in human units.
+  const bytes = shown.map(([, b]) => Number(b));
+  expect(bytes).toEqual([...bytes].sort((a, b) => b - a));
+  for (const [name, b, text] of shown) expect(text, name).toMatch(Number(b) < 1024 ? /^\d+ bytes?$/ : /^\d+(\.\d)? (KB|MB|GB)$/);
+  const conversationFiles = shown.find(([name]) => name === 'conversation_files')!;
+  expect(conversationFiles[2]).toMatch(/ MB$/);
+
+  // The free pages: the dropped table's pages, on SQLite's free list.
+  const freeBytes = Number(sqlite(dbPath, 'PRAGMA freelist_count')) * Number(sqlite(dbPath, 'PRAGMA page_size'));
+  expect(freeBytes).toBeGreaterThan(1024 * 1024);
+  await expect(chart.locator('tbody tr[data-kind="free"] data')).toHaveAttribute('value', String(freeBytes));
+  const vacuum = page.locator('section').filter({ has: page.getByRole('heading', { name: 'What VACUUM would give back' }) });
+  await expect(vacuum).toContainText(`${sqlite(dbPath, 'PRAGMA freelist_count')} pages of 4.0 KB are free`.replace(/\B(?=(\d{3})+(?!\d))/g, ','));
+
+  // Growth: one point per backup manifest (its recorded size), then the file now.
+  const manifests = readdirSync(backupDir).filter((f) => f.endsWith('.sqlite.json')).map((f) => JSON.parse(readFileSync(join(backupDir, f), 'utf8')) as { bytes: number; createdAt: string });
+  expect(manifests.length).toBe(2); // the one taken by hand, and migrate's own
+  await expect(page.getByRole('img', { name: /^The file's size from / })).toBeVisible();
+  await page.getByText(/^The sizes recorded/).click();
+  const recorded = page.getByRole('table').filter({ has: page.getByRole('columnheader', { name: 'Size of the file' }) });
+  const points = await recorded.locator('tbody data').evaluateAll((cells) => cells.map((c) => Number(c.getAttribute('value'))));
+  const fileNow = Number(sqlite(dbPath, 'PRAGMA page_count')) * Number(sqlite(dbPath, 'PRAGMA page_size'));
+  expect(points).toEqual([fileNow, ...manifests.sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt)).map((m) => m.bytes)]);
+});
+
+test('the sizes view: axe finds nothing serious, critical or moderate at 1400×900 and 1024×768, light and dark', async ({ page }) => {
+  expect(await shootAndCheck(page, 'sizes', 'Size per table and index', sizesReady)).toEqual([]);
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await page.emulateMedia({ colorScheme: 'light' });
+  await openView(page, 'sizes');
+  await sizesReady(page);
+  await page.getByRole('heading', { name: 'Growth of the file', exact: true }).evaluate((h) => h.closest('section')?.scrollIntoView({ block: 'end' }));
+  await page.screenshot({ path: join(SCREENSHOTS, 'pictures-sizes-growth.png') });
 });

@@ -754,6 +754,32 @@ export interface SchemaDiagram {
   tables: DiagramTable[];
 }
 
+/** One b-tree of the file and the bytes its pages take, as SQLite's dbstat sums them. */
+export interface SizedObject {
+  name: string;
+  /** 'schema': SQLite's own sqlite_schema table (page 1 and what follows it). */
+  kind: 'table' | 'index' | 'schema';
+  /** The table an index belongs to (a table's own name for a table). */
+  table: string;
+  bytes: number;
+}
+
+/** Where the file's bytes go: each table and index (from dbstat), and the free pages VACUUM would give back. */
+export interface SizesReport {
+  path: string;
+  /** Whether SQLite's dbstat could measure the objects (a build without it, or a damaged page, leaves `objects` empty). */
+  measured: boolean;
+  pageSize: number;
+  pageCount: number;
+  /** page_size × page_count: the main file without its -wal. */
+  fileBytes: number;
+  /** Pages on the free list: what VACUUM gives back at least (it also packs half-empty pages). */
+  freePages: number;
+  freeBytes: number;
+  /** Largest first. */
+  objects: SizedObject[];
+}
+
 // ---- Data (issue 15) ----
 
 /** A table or view as `warden tables` lists it. */

@@ -26,6 +26,7 @@ export const READ_ONLY_METHODS: ReadonlySet<MethodName> = new Set<MethodName>([
   'tables',
   'schemaObjects',
   'schemaDiagram',
+  'sizes',
   'plan',
   'verify',
   'backups',

@@ -6,6 +6,7 @@ import { IntegrityView } from '../features/integrity/IntegrityView';
 import { OverviewView } from '../features/overview/OverviewView';
 import { PlanView } from '../features/plan/PlanView';
 import { SchemaView } from '../features/schema/SchemaView';
+import { SizesView } from '../features/sizes/SizesView';
 import type { ViewId } from '../lib/routes';
 import { DatabaseHeader } from './DatabaseHeader';
 import { ViewTabs } from './ViewTabs';
@@ -26,6 +27,8 @@ function CurrentView({ db, view }: { db: string; view: ViewId }) {
       return <BackupsView db={db} />;
     case 'data':
       return <DataView db={db} />;
+    case 'sizes':
+      return <SizesView db={db} />;
   }
 }
 

@@ -11,6 +11,7 @@ export const VIEWS = [
   { id: 'plan', label: 'Migration plan' },
   { id: 'backups', label: 'Backups' },
   { id: 'data', label: 'Data' },
+  { id: 'sizes', label: 'Sizes' },
 ] as const;
 
 export type ViewId = (typeof VIEWS)[number]['id'];
