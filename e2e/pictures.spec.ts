@@ -183,3 +183,86 @@ test('the sizes view: axe finds nothing serious, critical or moderate at 1400×9
   await page.getByRole('heading', { name: 'Growth of the file', exact: true }).evaluate((h) => h.closest('section')?.scrollIntoView({ block: 'end' }));
   await page.screenshot({ path: join(SCREENSHOTS, 'pictures-sizes-growth.png') });
 });
+
+const timelineReady = async (page: Page) => void (await expect(page.getByRole('button', { name: /^(Migrate: |\d+ migrations, )/ }).first()).toBeVisible());
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Opens, in words, the timeline's migration `from` → `to` by `who`: its own marker, or, where it was
+ * close in time to another (the CLI migrates one version per transaction), through its marker's list.
+ */
+async function openMigration(page: Page, from: string, to: string, who: string) {
+  const own = page.getByRole('button', { name: new RegExp(`^Migrate: ${escaped(from)} → ${escaped(to)}, by ${escaped(who)}, `) });
+  if ((await own.count()) === 0) {
+    const clustered = page.getByRole('button', { name: new RegExp(`^\\d+ migrations, by (.*, )?${escaped(who)}(, |$)`) });
+    await clustered.first().click();
+    const list = page.getByRole('dialog', { name: /events close together$/ });
+    await list.getByRole('button', { name: new RegExp(`^Migrated the database from ${escaped(from)} to ${escaped(to)}\\. ${escaped(who)}, `) }).click();
+  } else {
+    await own.click();
+  }
+  return page.getByRole('dialog', { name: `Migrate: ${from} → ${to}` });
+}
+
+test('the timeline lists the migration run from the CLI, by whom, with a check; each opens in words; the arrow keys walk the lanes', async ({ page }) => {
+  await page.setViewportSize({ width: 1400, height: 900 });
+  // A check from the console: the host keeps it, and the timeline shows it in its lane.
+  await openView(page, 'integrity');
+  await page.getByRole('button', { name: 'Quick check' }).click();
+  await expect(page.getByText(/^Last: quick check/)).toBeVisible();
+  await page.evaluate(() => (window.location.hash = '#/db/files/history'));
+  await timelineReady(page);
+  // One marker, or one for the checks close together (the Integrity view may run one of its own).
+  const checks = page.getByRole('button', { name: /^(Quick integrity check: Unhealthy, by |\d+ checks, by )/ });
+  await expect(checks.first()).toBeVisible();
+
+  // The referee: the events table as the sqlite3 shell reads it. The CLI migrated one version per transaction.
+  const steps = sqlite(dbPath, "SELECT json_extract(detail, '$.from') || '|' || json_extract(detail, '$.to') || '|' || actor FROM schema_events WHERE action = 'migrate' AND outcome = 'ok' ORDER BY event_id").split('\n').map((line) => line.split('|'));
+  expect(steps.map(([from, to]) => `${from} → ${to}`)).toEqual(['1.0.0 → 1.1.0', '1.1.0 → 1.2.0']);
+  const [description] = sqlite(dbPath, "SELECT description FROM schema_version WHERE version = '1.2.0'").split('\n');
+  for (const [from, to, actor] of steps) {
+    const who = actor.replace(/ \(pid \d+\)$/, '');
+    await expect(page.getByText(new RegExp(`^Who: .*${escaped(who)} \\(\\d+\\)`))).toBeVisible();
+    const dialog = await openMigration(page, from, to, who);
+    await expect(dialog).toContainText(`Migrated the database from ${from} to ${to}.`);
+    await expect(dialog).toContainText(`${who}, `);
+    if (to === '1.2.0') await expect(dialog).toContainText(`Applied 1.2.0 (${description}), in `);
+    expect(await dialog.textContent()).not.toMatch(/[{}"]|\b(from|to|steps|executionMs):/);
+    await page.keyboard.press('Escape');
+    await expect(dialog).toHaveCount(0);
+    await expect(page.locator(':focus')).toHaveAccessibleName(/^(Migrate: |\d+ migrations, )/);
+  }
+
+  // One tab stop for the chart; the arrows move between its markers.
+  await page.keyboard.press('ArrowUp');
+  await expect(page.locator(':focus')).toHaveAccessibleName(/^(Version 1\.\d\.0 |\d+ versions, )/);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('dialog')).toContainText(/Version 1\.\d\.0 \(.*\) was applied (when the database was created|by a migration)\./);
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await expect(page.locator(':focus')).toHaveAccessibleName(/^(Backup: |\d+ backups, )/);
+  await page.keyboard.press('End');
+  await page.keyboard.press('ArrowDown');
+  await expect(page.locator(':focus')).toHaveAccessibleName(/^(Quick integrity check: Unhealthy|\d+ checks, )/);
+  await page.keyboard.press('Enter');
+  const opened = page.getByRole('dialog');
+  await expect(opened).toContainText('Quick integrity check: Unhealthy.');
+  if ((await page.getByRole('dialog', { name: /close together$/ }).count()) > 0) {
+    await opened.getByRole('button', { name: /^Quick integrity check: Unhealthy\./ }).first().click();
+  }
+  await expect(page.getByRole('dialog')).toContainText('A check only reads the database');
+});
+
+test('the timeline: axe finds nothing serious, critical or moderate at 1400×900 and 1024×768, light and dark', async ({ page }) => {
+  expect(await shootAndCheck(page, 'history', 'Timeline', timelineReady)).toEqual([]);
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await page.emulateMedia({ colorScheme: 'light' });
+  await openView(page, 'history');
+  await timelineReady(page);
+  const [, , actor] = sqlite(dbPath, "SELECT json_extract(detail, '$.from') || '|' || json_extract(detail, '$.to') || '|' || actor FROM schema_events WHERE action = 'migrate' ORDER BY event_id DESC LIMIT 1").split('|');
+  await expect(await openMigration(page, '1.1.0', '1.2.0', actor.replace(/ \(pid \d+\)$/, ''))).toBeVisible();
+  await page.screenshot({ path: join(SCREENSHOTS, 'pictures-history-event-in-words.png') });
+  const found = await axeFindings(page, 'event dialog');
+  expect(found).toEqual([]);
+});
