@@ -2,7 +2,7 @@ import type { MethodName } from './contract';
 import type { FleetActionReport, FleetStatusReport, OpenedFleet, RolloutReport } from './fleet-types';
 import type {
   AcceptChecksumResult, BackupInfo, BackupVerification, BaselineResult, DatabaseEntry, HistoryReport, HostInfo, Job,
-  MigrateResult, MigrationPlan, QueryResult, RecoverRowsResult, RehearsalReport, RepairResult, RowChildrenReport, RowsPage, SalvageReport, BackupScheduleInfo, RestorePreview, RestoreResult, SchemaObjectsReport, SchemaSummary, StatusReport, TablesReport, VerifyReport,
+  MigrateResult, MigrationPlan, QueryResult, RecoverRowsResult, RehearsalReport, RepairResult, RowChildrenReport, RowsPage, SalvageReport, BackupScheduleInfo, RestorePreview, RestoreResult, SchemaDiagram, SchemaObjectsReport, SizesReport, SchemaSummary, StatusReport, TablesReport, VerifyReport,
 } from './types';
 
 /** What each method of the contract answers. */
@@ -24,6 +24,8 @@ export interface ApiResults {
   fleetVerify: FleetActionReport;
   fleetBackup: FleetActionReport;
   schemaObjects: SchemaObjectsReport;
+  schemaDiagram: SchemaDiagram;
+  sizes: SizesReport;
   query: QueryResult;
   rows: RowsPage;
   rowChildren: RowChildrenReport;

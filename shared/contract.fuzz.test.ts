@@ -27,6 +27,8 @@ const validInput: { [M in MethodName]: fc.Arbitrary<Record<string, unknown>> } =
   history: fc.record({ db: dbId }),
   tables: fc.record({ db: dbId }),
   schemaObjects: fc.record({ db: dbId }),
+  schemaDiagram: fc.record({ db: dbId }),
+  sizes: fc.record({ db: dbId }),
   fleetStatus: fc.record({ group: fc.stringMatching(/^[A-Za-z0-9_.-]{1,64}$/) }, { requiredKeys: [] }),
   query: fc.record({ db: dbId, operationId, sql: fc.string({ minLength: 1, maxLength: 200 }).filter((s) => s.trim() === s && s.length > 0), limit: fc.integer({ min: 1, max: 100_000 }), timeoutMs: fc.integer({ min: 100, max: 600_000 }) }, { requiredKeys: ['db', 'sql'] }),
   salvage: fc.record({ db: dbId, operationId }, { requiredKeys: ['db'] }),

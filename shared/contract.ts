@@ -57,6 +57,10 @@ export const contract = {
   tables: onDatabase,
   /** The live schema's tables, indexes, views and triggers with their CREATE statements; no rows. */
   schemaObjects: onDatabase,
+  /** The expected schema's tables, columns and foreign keys with the live database's drift on each (the schema diagram); no rows. */
+  schemaDiagram: onDatabase,
+  /** Bytes per table and index (dbstat) and the free pages VACUUM would give back; no rows. */
+  sizes: onDatabase,
   /** One read-only query; refused if it could write; stopped at its time limit or by cancel. */
   query: z.extend(longOnDatabase, {
     sql: z.string().check(z.trim(), z.minLength(1, 'a query'), z.maxLength(100_000, 'a query of at most 100,000 characters')),

@@ -717,6 +717,72 @@ export interface SchemaObjectsReport {
   objects: SchemaObject[];
 }
 
+// ---- Pictures (issue 26) ----
+
+/** How a table or column of the live database stands against the expected schema. */
+export type DiagramState = 'as-expected' | 'missing' | 'extra' | 'changed';
+
+export interface DiagramColumn {
+  name: string;
+  /** As declared ('' when the column has no type). */
+  type: string;
+  primaryKey: boolean;
+  notNull: boolean;
+  state: DiagramState;
+}
+
+/** A foreign key of one table: its columns and the parent table and columns they refer to. */
+export interface DiagramForeignKey {
+  from: string[];
+  table: string;
+  to: string[];
+}
+
+export interface DiagramTable {
+  name: string;
+  state: DiagramState;
+  /** The expected columns in order (a missing or changed table too), then any the live table has beyond them. */
+  columns: DiagramColumn[];
+  foreignKeys: DiagramForeignKey[];
+  /** Each difference the comparison found on the table (its columns, constraints, indexes, triggers), in words. */
+  findings: string[];
+}
+
+/** The expected schema's tables and foreign keys at the version compared with, with the live database's drift on them. */
+export interface SchemaDiagram {
+  path: string;
+  /** The version the live schema was compared with; null when the database has none (nothing to draw against). */
+  comparedAt: string | null;
+  /** Expected tables in the schema's order of names, then the live database's extra tables. */
+  tables: DiagramTable[];
+}
+
+/** One b-tree of the file and the bytes its pages take, as SQLite's dbstat sums them. */
+export interface SizedObject {
+  name: string;
+  /** 'schema': SQLite's own sqlite_schema table (page 1 and what follows it). */
+  kind: 'table' | 'index' | 'schema';
+  /** The table an index belongs to (a table's own name for a table). */
+  table: string;
+  bytes: number;
+}
+
+/** Where the file's bytes go: each table and index (from dbstat), and the free pages VACUUM would give back. */
+export interface SizesReport {
+  path: string;
+  /** Whether SQLite's dbstat could measure the objects (a build without it, or a damaged page, leaves `objects` empty). */
+  measured: boolean;
+  pageSize: number;
+  pageCount: number;
+  /** page_size × page_count: the main file without its -wal. */
+  fileBytes: number;
+  /** Pages on the free list: what VACUUM gives back at least (it also packs half-empty pages). */
+  freePages: number;
+  freeBytes: number;
+  /** Largest first. */
+  objects: SizedObject[];
+}
+
 // ---- Data (issue 15) ----
 
 /** A table or view as `warden tables` lists it. */

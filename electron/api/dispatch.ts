@@ -22,7 +22,7 @@ function isJob(method: DatabaseMethod, options: Record<string, unknown>): method
 }
 
 /** What a backup opened to look at (openBackup) may be asked: reading only, so the backup stays byte for byte what was verified. */
-const READS_ONLY: ReadonlySet<string> = new Set(['status', 'history', 'tables', 'schemaObjects', 'query', 'rows', 'rowChildren', 'verify', 'plan']);
+const READS_ONLY: ReadonlySet<string> = new Set(['status', 'history', 'tables', 'schemaObjects', 'schemaDiagram', 'sizes', 'query', 'rows', 'rowChildren', 'verify', 'plan']);
 
 function assertMayReach(entry: DatabaseEntry, method: DatabaseMethod): void {
   if (entry.backupOf === undefined || READS_ONLY.has(method)) return;

@@ -17,6 +17,8 @@ import { runQuery } from '../engine/query';
 import { browseRows, rowChildren } from '../engine/rows';
 import { listTables } from '../engine/tables';
 import { schemaObjects } from '../engine/schema-objects';
+import { schemaDiagram } from '../engine/schema-diagram';
+import { sizes } from '../engine/sizes';
 import { initialize } from '../engine/initialize';
 import { listBackups } from '../engine/list-backups';
 import { migrate } from '../engine/migrate';
@@ -178,6 +180,8 @@ export const handlers: HandlerTable = {
   history: engine((ctx) => history(ctx)),
   tables: engine((ctx) => listTables(ctx)),
   schemaObjects: engine((ctx) => schemaObjects(ctx)),
+  schemaDiagram: engine((ctx) => schemaDiagram(ctx)),
+  sizes: engine((ctx) => sizes(ctx)),
   query: engine((ctx, o) => runQuery(ctx, { sql: o.sql, limit: o.limit, timeoutMs: o.timeoutMs })),
   rows: engine((ctx, o) => browseRows(ctx, o)),
   rowChildren: engine((ctx, o) => rowChildren(ctx, o)),

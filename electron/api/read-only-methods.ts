@@ -16,6 +16,8 @@ export const READ_ONLY_METHODS: ReadonlySet<MethodName> = new Set<MethodName>([
   'history',
   'tables',
   'schemaObjects',
+  'schemaDiagram',
+  'sizes',
   'plan',
   'verify',
   'backups',

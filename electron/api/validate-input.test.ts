@@ -31,6 +31,8 @@ const BAD_INPUT: Record<MethodName, { input: unknown; field: string; says: RegEx
   history: [{ input: { db: 42 }, field: 'db', says: /"db" must be of type string/ }],
   tables: [{ input: { db: 'main', sql: 'DROP TABLE x' }, field: 'sql', says: /unexpected field "sql"/ }],
   schemaObjects: [{ input: { db: 'main', sql: 'SELECT 1' }, field: 'sql', says: /unexpected field "sql"/ }],
+  sizes: [{ input: { db: 'main', table: 'x' }, field: 'table', says: /unexpected field "table"/ }],
+  schemaDiagram: [{ input: { db: 'main', version: '1.0.0' }, field: 'version', says: /unexpected field "version"/ }],
   fleetStatus: [{ input: { group: 'no spaces allowed' }, field: 'group', says: /a group name/ }],
   salvage: [{ input: { db: 'main', out: '/tmp/x.db' }, field: 'out', says: /unexpected field "out"/ }],
   preserveCopy: [{ input: { db: 'main', backupDir: '/tmp' }, field: 'backupDir', says: /unexpected field "backupDir"/ }],

@@ -24,7 +24,7 @@ function hasDbstat(db: Connection): boolean {
 }
 
 /** Bytes on disk per table or index, from dbstat (one pass over the file), or null without it. */
-function sizesOnDisk(db: Connection): Map<string, number> | null {
+export function sizesOnDisk(db: Connection): Map<string, number> | null {
   if (!hasDbstat(db)) return null;
   try {
     const rows = db.prepare("SELECT name, sum(pgsize) AS bytes FROM dbstat WHERE schema = 'main' GROUP BY name").all() as { name: string; bytes: number }[];
@@ -43,7 +43,7 @@ function isCorruption(err: unknown): err is Error {
  * `work` in one read transaction. A damaged page met inside it (and caught there) makes SQLite
  * report the corruption again at COMMIT, after ending the transaction: that is not a new failure.
  */
-function inOneReadTransaction<T>(db: Connection, work: () => T): T {
+export function inOneReadTransaction<T>(db: Connection, work: () => T): T {
   db.exec('BEGIN DEFERRED');
   let result: T;
   try {

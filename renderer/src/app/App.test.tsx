@@ -46,7 +46,7 @@ describe('App', () => {
     renderConsole(<App />, { api: createFakeApi({ listDatabases: () => [MAIN], status: () => statusReport(), verify: () => verifyReport() }) });
     expect(await screen.findByRole('heading', { level: 1, name: 'conversation_files.db' })).toBeTruthy();
     const tabs = screen.getByRole('navigation', { name: 'Views' });
-    expect(within(tabs).getAllByRole('link').map((a) => a.textContent)).toEqual(['Overview', 'History', 'Integrity', 'Migration plan', 'Backups', 'Data']);
+    expect(within(tabs).getAllByRole('link').map((a) => a.textContent)).toEqual(['Overview', 'History', 'Integrity', 'Schema', 'Migration plan', 'Backups', 'Data', 'Sizes']);
     expect(within(tabs).getByRole('link', { name: 'Overview' }).getAttribute('aria-current')).toBe('page');
   });
 

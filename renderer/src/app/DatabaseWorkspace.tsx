@@ -5,6 +5,8 @@ import { HistoryView } from '../features/history/HistoryView';
 import { IntegrityView } from '../features/integrity/IntegrityView';
 import { OverviewView } from '../features/overview/OverviewView';
 import { PlanView } from '../features/plan/PlanView';
+import { SchemaView } from '../features/schema/SchemaView';
+import { SizesView } from '../features/sizes/SizesView';
 import type { ViewId } from '../lib/routes';
 import { DatabaseHeader } from './DatabaseHeader';
 import { ViewTabs } from './ViewTabs';
@@ -17,12 +19,16 @@ function CurrentView({ db, view }: { db: string; view: ViewId }) {
       return <HistoryView db={db} />;
     case 'integrity':
       return <IntegrityView db={db} />;
+    case 'schema':
+      return <SchemaView db={db} />;
     case 'plan':
       return <PlanView db={db} />;
     case 'backups':
       return <BackupsView db={db} />;
     case 'data':
       return <DataView db={db} />;
+    case 'sizes':
+      return <SizesView db={db} />;
   }
 }
 

@@ -7,9 +7,11 @@ export const VIEWS = [
   { id: 'overview', label: 'Overview' },
   { id: 'history', label: 'History' },
   { id: 'integrity', label: 'Integrity' },
+  { id: 'schema', label: 'Schema' },
   { id: 'plan', label: 'Migration plan' },
   { id: 'backups', label: 'Backups' },
   { id: 'data', label: 'Data' },
+  { id: 'sizes', label: 'Sizes' },
 ] as const;
 
 export type ViewId = (typeof VIEWS)[number]['id'];

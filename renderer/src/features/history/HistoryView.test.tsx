@@ -58,13 +58,15 @@ describe('HistoryView', () => {
     expect(first.textContent).toContain('1.2.0__x.sql failed at line 3: boom');
   });
 
-  it('opens an event with Enter from the keyboard and shows its recorded detail', async () => {
+  it('opens an event with Enter from the keyboard and tells its recorded detail in words, no JSON', async () => {
     renderHistory();
     const list = await screen.findByRole('listbox');
     fireEvent.keyDown(list, { key: 'ArrowDown' });
     fireEvent.keyDown(list, { key: 'Enter' });
     const dialog = await screen.findByRole('dialog', { name: 'Backup · event 9999' });
-    expect(dialog.textContent).toContain('"name": "backup-9999.sqlite"');
+    expect(dialog.textContent).toContain('Took a backup taken by hand, backup-9999.sqlite.');
+    expect(dialog.textContent).toContain('ops@vm-01, 2025-01-0');
+    expect(dialog.textContent).not.toMatch(/[{}"]|name:|reason:/);
     fireEvent.keyDown(dialog, { key: 'Escape' });
     expect(screen.queryByRole('dialog')).toBeNull();
   });

@@ -1,10 +1,10 @@
 import { useDeferredValue, useMemo, useState } from 'react';
-import type { LifecycleEvent } from '../../../../shared/types';
+import type { AppliedVersion, LifecycleEvent } from '../../../../shared/types';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Panel } from '../../components/Panel';
 import { EmptyState, LoadingState } from '../../components/QueryStates';
 import { StatusUnavailable } from '../../components/StatusUnavailable';
-import { plural } from '../../lib/format';
+import { formatTimestamp, plural } from '../../lib/format';
 import { hrefFor } from '../../lib/routes';
 import { useStatus } from '../../queries/status';
 import { AppliedVersionsTable } from './AppliedVersionsTable';
@@ -12,7 +12,9 @@ import { EventDetailDialog } from './EventDetailDialog';
 import { EventTimeline } from './EventTimeline';
 import { filterEvents, NO_FILTER } from './event-filter';
 import { HistoryFilters } from './HistoryFilters';
-import { HostKeptChecks } from './HostKeptChecks';
+import { HostKeptChecks, useHostKeptChecks } from './HostKeptChecks';
+import { TimeAxisChart } from './TimeAxisChart';
+import { timelineItems } from './timeline-items';
 import { useHistory } from './history-queries';
 import './history.css';
 
@@ -30,6 +32,20 @@ function EventsPanel({ events }: { events: LifecycleEvent[] }) {
       {events.length > 0 && shown.length === 0 && <div className="history__empty"><EmptyState title="No event matches these filters" /></div>}
       {shown.length > 0 && <EventTimeline events={shown} onOpen={setOpened} />}
       {opened && <EventDetailDialog event={opened} onClose={() => setOpened(null)} />}
+    </Panel>
+  );
+}
+
+/** Everything below on one time axis: what happened, when, and who did it. */
+function TimelinePanel({ db, versions, events }: { db: string; versions: AppliedVersion[]; events: LifecycleEvent[] }) {
+  const checks = useHostKeptChecks(db);
+  const items = useMemo(() => timelineItems(versions, events, checks), [versions, events, checks]);
+  if (items.length === 0) return null;
+  const from = formatTimestamp(new Date(items[0].at).toISOString());
+  const to = formatTimestamp(new Date(items[items.length - 1].at).toISOString());
+  return (
+    <Panel title="Timeline" subtitle={`Versions, migrations, backups, restores, repairs and checks, ${from} to ${to} · open one to read what happened`}>
+      <TimeAxisChart items={items} />
     </Panel>
   );
 }
@@ -59,6 +75,7 @@ export function HistoryView({ db }: { db: string }) {
   if (fresh && versions.length === 0 && events.length === 0) return <NotInitialized db={db} />;
   return (
     <>
+      <TimelinePanel db={db} versions={versions} events={events} />
       <Panel title="Applied versions" subtitle={version ? `Current version ${version} · ${plural(versions.length, 'version')} recorded` : 'No version recorded'} flush>
         {versions.length === 0 ? (
           <div className="history__empty"><EmptyState title="No version applied yet">Initializing the database records its first version here.</EmptyState></div>

@@ -1,3 +1,4 @@
+import { useMemo } from 'react';
 import type { Job } from '../../../../shared/types';
 import { Panel } from '../../components/Panel';
 import { formatTimestamp } from '../../lib/format';
@@ -11,9 +12,15 @@ import { jobOutcome, jobTitle } from '../../lib/job-text';
 
 const READS_ONLY = new Set<Job['kind']>(['rehearse', 'verify', 'verifyBackup']);
 
+/** The rehearsals and checks of this database that the host keeps and that have ended, newest first. */
+export function useHostKeptChecks(db: string): Job[] {
+  const jobs = useJobs().data;
+  return useMemo(() => jobs?.filter((job) => job.db === db && READS_ONLY.has(job.kind) && job.state !== 'running') ?? [], [jobs, db]);
+}
+
 /** The rehearsals and checks of this database that the host keeps, newest first. */
 export function HostKeptChecks({ db }: { db: string }) {
-  const jobs = useJobs().data?.filter((job) => job.db === db && READS_ONLY.has(job.kind) && job.state !== 'running') ?? [];
+  const jobs = useHostKeptChecks(db);
   if (jobs.length === 0) return null;
   return (
     <Panel title="Rehearsals and checks" subtitle="They only read the database, so this host keeps them, not the file: they are gone when it restarts" flush>

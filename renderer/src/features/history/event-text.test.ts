@@ -18,8 +18,10 @@ describe('describeEvent', () => {
     expect(describeEvent(failed)).toBe('1.2.0__x.sql failed at line 27: FOREIGN KEY constraint failed');
   });
 
-  it('shows the scalar fields of a detail it has no sentence for', () => {
-    expect(describeEvent(lifecycleEvent(6, { action: 'repair', detail: { objects: 2, note: 'ok' } }))).toBe('objects: 2 · note: ok');
+  it('says what happened without naming the fields of the detail, where it has no sentence for them', () => {
+    expect(describeEvent(lifecycleEvent(6, { action: 'repair', detail: { objects: 2, note: 'ok' } }))).toBe('Repaired');
+    expect(describeEvent(lifecycleEvent(8, { action: 'repair', detail: { rebuiltIndexes: ['idx_a', 'idx_b'] } }))).toBe('Rebuilt 2 damaged indexes');
+    expect(describeEvent(lifecycleEvent(9, { action: 'restore', detail: { from: '/srv/backups/db-manual-1.sqlite', sha256: 'ab' } }))).toBe('From db-manual-1.sqlite');
   });
 });
 

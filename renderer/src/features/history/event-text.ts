@@ -22,12 +22,9 @@ function count(detail: Record<string, unknown>, key: string): number | null {
   return Array.isArray(value) ? value.length : null;
 }
 
-/** Scalar detail fields as "key: value" pairs, for actions whose detail has no fixed shape. */
-function scalarPairs(detail: Record<string, unknown>): string {
-  return Object.entries(detail)
-    .filter(([, v]) => ['string', 'number', 'boolean'].includes(typeof v))
-    .map(([k, v]) => `${k}: ${String(v)}`)
-    .join(' · ');
+/** The file name at the end of a path, whichever separator the host uses. */
+function fileName(path: string): string {
+  return path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
 }
 
 function describeFailure(detail: Record<string, unknown>): string {
@@ -55,17 +52,19 @@ export function describeEvent(event: LifecycleEvent): string {
       return `Accepted the edited migration ${event.version ?? ''}${reason ? `: “${reason}”` : ''}`;
     }
     case 'repair': {
+      const rebuilt = count(d, 'rebuiltIndexes');
+      if (rebuilt) return `Rebuilt ${plural(rebuilt, 'damaged index', 'damaged indexes')}`;
       const recreated = count(d, 'recreated');
-      return recreated !== null ? `Recreated ${plural(recreated, 'object')}` : scalarPairs(d) || 'Repaired';
+      return recreated !== null ? `Recreated ${plural(recreated, 'object')}` : 'Repaired';
     }
     case 'backup': {
       const name = text(d, 'name');
       const reason = text(d, 'reason');
-      return name ? `${reason ? `${reason} backup` : 'Backup'} ${name}` : scalarPairs(d) || 'Backed up';
+      return name ? `${reason ? `${reason} backup` : 'Backup'} ${name}` : 'Backed up';
     }
     case 'restore': {
-      const from = text(d, 'backup') ?? text(d, 'restoredFrom');
-      return from ? `From ${from}` : scalarPairs(d) || 'Restored';
+      const from = text(d, 'from') ?? text(d, 'backup') ?? text(d, 'restoredFrom');
+      return from ? `From ${fileName(from)}` : 'Restored';
     }
     case 'recover-rows': {
       const tables = Array.isArray(d.tables) ? (d.tables as { copied?: unknown }[]) : [];
