@@ -6,6 +6,7 @@ import { history } from './history';
 import { initialize } from './initialize';
 import { migrate } from './migrate';
 import { plan } from './migration-plan';
+import { rehearse } from './rehearse';
 import { loadSchema } from './schema-folder';
 import { status } from './status';
 import { verify } from './verify';
@@ -95,6 +96,7 @@ describe('a Prisma Migrate app', () => {
 
     expect(status(ctx)).toMatchObject({ version: null, legacy: { table: '_prisma_migrations', legacyVersion: '20240215093000_note_tags', version: '20240215093000' }, adoptable: true, pending: ['20240320080000', '20240401100000'] });
     expect(plan(ctx)).toMatchObject({ adopt: { legacyVersion: '20240215093000_note_tags' }, blockers: [] });
+    expect(await rehearse(ctx)).toMatchObject({ ok: true, adopted: { version: '20240215093000' }, reached: '20240401100000' });
     const result = await migrate(ctx);
     expect(result).toMatchObject({ adopted: { version: '20240215093000' }, applied: [expect.objectContaining({ version: '20240320080000' }), expect.objectContaining({ version: '20240401100000' })], backup: { verified: { ok: true } } });
     expect(sqlite3(result.backup!.path, 'SELECT count(*) FROM _prisma_migrations WHERE finished_at IS NOT NULL')).toBe('2');
