@@ -6,6 +6,7 @@ import { history } from './history';
 import { initialize } from './initialize';
 import { migrate } from './migrate';
 import { plan } from './migration-plan';
+import { rehearse } from './rehearse';
 import { loadSchema } from './schema-folder';
 import { status } from './status';
 import { flywayChecksum } from './tool-formats/flyway';
@@ -160,6 +161,9 @@ describe('a Flyway app', () => {
     expect(report).toMatchObject({ version: '1.1', pending: ['10'], status: 'degraded' });
     expect(report.reason).toBe("The app's own tool applied up to 2 itself since Schema Warden's 1.1 (flyway_schema_history records 2); the schema is exactly 2: migrate records it, then applies 1 migration (10).");
     expect(plan(ctx)).toMatchObject({ from: '1.1', adopt: { legacyVersion: '2' }, steps: [expect.objectContaining({ version: '10' })], blockers: [] });
+    const unchanged = sha256File(app.dbPath);
+    expect(await rehearse(ctx)).toMatchObject({ ok: true, adopted: { legacyVersion: '2' }, reached: '10', steps: [expect.objectContaining({ version: '10' })] });
+    expect(sha256File(app.dbPath)).toBe(unchanged);
     const result = await migrate(ctx);
     expect(result).toMatchObject({ adopted: { version: '2' }, applied: [expect.objectContaining({ version: '10' })] });
     expect(sqlite3(app.dbPath, "SELECT count(*) FROM notes WHERE body = 'seeded by V2'")).toBe('1');

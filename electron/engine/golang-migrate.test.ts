@@ -120,6 +120,17 @@ describe('a golang-migrate app', () => {
     expect(readFileSync(join(app.migrationsDir, '000002_note_tags.up.sql'), 'utf8')).toBe(FILES[2][1]);
   });
 
+  it('refuses a schema_migrations that is not golang-migrate\'s (dbmate\'s, of the same name), naming the columns it lacks, and changes nothing', async () => {
+    const app = toolApp('golang-migrate', FILES);
+    sqlite3(app.dbPath, `${FILES[0][1]}CREATE TABLE IF NOT EXISTS "schema_migrations" (version varchar(128) primary key);\nINSERT INTO schema_migrations (version) VALUES ('1');`);
+    const ctx = contextFor(app.dbPath, loadSchema(app.schemaDir));
+    const before = sha256File(app.dbPath);
+    const refusal = expect.objectContaining({ code: 'FOREIGN_APPLICATION', message: expect.stringContaining("The table schema_migrations in this database is not golang-migrate's history: it has no dirty column (it has version)") });
+    expect(() => status(ctx)).toThrow(refusal);
+    await expect(migrate(ctx)).rejects.toEqual(refusal);
+    expect(sha256File(app.dbPath)).toBe(before);
+  });
+
   it('keeps a golang-migrate database written by warden dirty-free for the next migrate: a new migration is applied and the row moves on', async () => {
     const app = toolApp('golang-migrate', FILES, 4);
     await initialize(contextFor(app.dbPath, loadSchema(app.schemaDir)));

@@ -25,10 +25,27 @@ function appliedRowsOf(app: AppVersionTable): string {
   return condition ? `WHERE ${condition}` : '';
 }
 
+/**
+ * Refuses a table of the tool's table's name that is not the tool's (a dbmate or Rails
+ * schema_migrations read as golang-migrate's): reading or writing it as the tool's would misread it.
+ */
+function assertToolTable(db: Connection, app: AppVersionTable): void {
+  if (!app.tool) return;
+  const present = (db.prepare('SELECT name FROM pragma_table_info(?)').all(app.table) as { name: string }[]).map((c) => c.name.toLowerCase());
+  const missing = TOOL_FORMATS[app.tool].history.columns.filter((column) => !present.includes(column));
+  if (missing.length === 0) return;
+  throw new WardenError(
+    'FOREIGN_APPLICATION',
+    `The table ${app.table} in this database is not ${app.tool}'s history: it has no ${missing.join(', ')} column${missing.length === 1 ? '' : 's'} (it has ${present.join(', ')}). Another tool keeps a table of that name here.`,
+    'Check --schema: give the migrations folder of the tool that made this database (schema.json "migrations.format"). Nothing was changed.',
+  );
+}
+
 /** What the app's migration tool left unfinished in its table (a dirty golang-migrate version, a failed Flyway or Prisma migration); null: nothing. */
 export function readUnfinished(db: Connection, schema: Pick<SchemaDefinition, 'appVersionTable'>): (UnfinishedMigration & { table: string }) | null {
   const app = schema.appVersionTable;
   if (!app?.tool || !tableExists(db, app.table)) return null;
+  assertToolTable(db, app);
   const unfinished = TOOL_FORMATS[app.tool].unfinished(db, app.table);
   return unfinished && { ...unfinished, table: app.table };
 }
@@ -46,6 +63,7 @@ export function readToolChecksumMismatches(db: Connection, schema: Pick<SchemaDe
   const app = schema.appVersionTable;
   const checksum = app?.tool ? TOOL_FORMATS[app.tool].checksum : undefined;
   if (!app || !checksum || !tableExists(db, app.table)) return [];
+  assertToolTable(db, app);
   const rows = db.prepare(`SELECT ${quoted(app.versionColumn)} AS name, ${quoted(checksum.column)} AS recorded FROM ${quoted(app.table)} ${appliedRowsOf(app)}`).all() as { name: unknown; recorded: unknown }[];
   return rows.flatMap((row) => {
     const version = app.versions[String(row.name)] ?? String(row.name);
@@ -57,6 +75,7 @@ export function readToolChecksumMismatches(db: Connection, schema: Pick<SchemaDe
 
 /** The app's current version as its table records it (null: no row): the last row written, or the highest version name, as the schema declares. */
 export function readAppVersion(db: Connection, app: AppVersionTable): string | null {
+  assertToolTable(db, app);
   const column = quoted(app.versionColumn);
   const where = appliedRowsOf(app);
   if (app.current === 'last-written') {
@@ -106,6 +125,7 @@ interface ServiceRow {
 export function recordServiceVersion(db: Connection, schema: SchemaDefinition, row: ServiceRow): void {
   const app = schema.appVersionTable;
   if (!app || !tableExists(db, app.table)) return;
+  assertToolTable(db, app);
   const table = quoted(app.table);
   const name = serviceVersionName(app, row.migration.version);
   const where = appliedRowsOf(app);

@@ -40,6 +40,7 @@ export const DBMATE: ToolFormat = {
     table: 'schema_migrations',
     versionColumn: 'version',
     definition: 'CREATE TABLE IF NOT EXISTS "schema_migrations" (version varchar(128) primary key)',
+    columns: ['version'],
     indexes: [],
     appliedRows: null,
   },

@@ -83,6 +83,7 @@ export const DRIZZLE: ToolFormat = {
     versionColumn: 'created_at',
     // As drizzle-orm's SQLite dialect runs it (migrate), its whitespace included.
     definition: '\n\t\t\tCREATE TABLE IF NOT EXISTS "__drizzle_migrations" (\n\t\t\t\tid SERIAL PRIMARY KEY,\n\t\t\t\thash text NOT NULL,\n\t\t\t\tcreated_at numeric\n\t\t\t)\n\t\t',
+    columns: ['id', 'hash', 'created_at'],
     indexes: [],
     appliedRows: null,
   },

@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { invalidMigrationsFolder, type MigrationFile } from '../migration-file';
@@ -16,11 +16,11 @@ const VERSIONED = /^V(\d+(?:[._]\d+)*)__(.*)\.sql$/;
 const UNDO = /^U\d+(?:[._]\d+)*__.*\.sql$/;
 const REPEATABLE = /^R__.*\.sql$/;
 
-/** Every .sql file under `dir`, as a path inside it ('sub/V2__x.sql'), sorted. */
+/** Every .sql file under `dir`, as a path inside it ('sub/V2__x.sql'), sorted; a link to a folder is not followed (it could loop). */
 function sqlFilesUnder(dir: string, inside = ''): string[] {
   return readdirSync(join(dir, inside)).sort().flatMap((entry) => {
     const path = inside ? `${inside}/${entry}` : entry;
-    if (statSync(join(dir, path)).isDirectory()) return sqlFilesUnder(dir, path);
+    if (lstatSync(join(dir, path)).isDirectory()) return sqlFilesUnder(dir, path);
     return entry.toLowerCase().endsWith('.sql') ? [path] : [];
   });
 }
@@ -59,7 +59,8 @@ function readFolder(dir: string): { migrations: MigrationFile[]; names: Record<s
 export const FLYWAY: ToolFormat = {
   tool: 'flyway',
   versionNames: 'dotted',
-  recognises: (dir, entries) => entries.some((file) => VERSIONED.test(file)) || sqlFilesUnder(dir).some((path) => VERSIONED.test(fileName(path))),
+  // Its files at the top of the folder (a folder given as it is may be anything: it is not walked to recognise it).
+  recognises: (_dir, entries) => entries.some((file) => VERSIONED.test(file)),
   readFolder,
   history: {
     table: 'flyway_schema_history',
@@ -80,6 +81,7 @@ export const FLYWAY: ToolFormat = {
       ');',
       'CREATE INDEX "main"."flyway_schema_history_s_idx" ON "flyway_schema_history" ("success");',
     ].join('\n'),
+    columns: ['installed_rank', 'version', 'description', 'type', 'script', 'checksum', 'installed_by', 'installed_on', 'execution_time', 'success'],
     indexes: ['flyway_schema_history_s_idx'],
     // Applied: a successful versioned row (a migration, or the << Flyway Baseline >> row), not an undo or a deletion marker.
     appliedRows: "success = 1 AND version IS NOT NULL AND type NOT IN ('DELETE', 'UNDO_SQL', 'UNDO_JDBC', 'UNDO_SCRIPT')",

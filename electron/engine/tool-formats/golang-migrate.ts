@@ -33,6 +33,7 @@ export const GOLANG_MIGRATE: ToolFormat = {
     versionColumn: 'version',
     // As database/sqlite3 ensureVersionTable runs it.
     definition: 'CREATE TABLE IF NOT EXISTS schema_migrations (version uint64,dirty bool);\nCREATE UNIQUE INDEX IF NOT EXISTS version_unique ON schema_migrations (version);',
+    columns: ['version', 'dirty'],
     indexes: ['version_unique'],
     // A dirty version is not applied: its migration stopped part-way (see unfinished).
     appliedRows: 'NOT dirty',

@@ -86,6 +86,7 @@ export const PRISMA: ToolFormat = {
       ');',
       '',
     ].join('\n'),
+    columns: ['id', 'checksum', 'finished_at', 'migration_name', 'logs', 'rolled_back_at', 'started_at', 'applied_steps_count'],
     indexes: [],
     appliedRows: 'finished_at IS NOT NULL AND rolled_back_at IS NULL',
   },

@@ -20,6 +20,8 @@ export interface ToolHistoryTable {
   versionColumn: string;
   /** The tool's own statements creating it, as it runs them. */
   definition: string;
+  /** Its columns: a table of that name without them is another tool's (schema_migrations is a common name). */
+  columns: string[];
   /** The indexes those statements create on it (accounted for, not foreign objects). */
   indexes: string[];
   /** The rows the tool counts as applied, as a condition on them (null: every row). */
