@@ -10,12 +10,17 @@ import './zod-messages';
 //
 // No method takes a file path: databases are named by the id the host gave them.
 
-const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
+/**
+ * A version as a schema's migrations name it: 1.2.0, a dbmate timestamp (20240320080000),
+ * golang-migrate's 3, Flyway's 1.1. Whether it is one of the schema's versions is the engine's
+ * to say (UNKNOWN_VERSION, with the known ones).
+ */
+const VERSION_NAME = /^[0-9A-Za-z][0-9A-Za-z._-]{0,63}$/;
 
 const text = (pattern: RegExp, what: string) => z.string().check(z.regex(pattern, what));
 
 export const databaseId = text(/^[A-Za-z0-9_.-]{1,64}$/, 'a database id (letters, digits, _ . -)');
-export const schemaVersion = text(SEMVER, 'a version like 1.2.0');
+export const schemaVersion = text(VERSION_NAME, 'a version as the migrations name it (1.2.0, 20240320080000, 3)');
 /** A client-chosen id for a long operation, so progress events can be matched and the operation cancelled. */
 export const operationId = text(/^[A-Za-z0-9-]{8,64}$/, 'an operation id (8–64 letters, digits or dashes)');
 export const backupName = text(BACKUP_NAME, 'a backup file name ending in .sqlite');

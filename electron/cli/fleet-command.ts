@@ -1,3 +1,4 @@
+import { schemaVersion } from '../../shared/contract';
 import { FLEET_EXIT_CODE, type FleetActionReport } from '../../shared/fleet-types';
 import { WardenError } from '../engine/errors';
 import { Unreachable, type ClientOptions } from '../fleet/deployment-client';
@@ -43,8 +44,9 @@ function waitSeconds(value: string): number {
   return n;
 }
 
+/** A version as the fleet's migrations name it; the contract's rule, so the CLI refuses what the host would. */
 function version(value: string): string {
-  if (!/^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/.test(value)) throw new InvalidArgumentError('a version like 1.2.0.');
+  if (!schemaVersion.safeParse(value).success) throw new InvalidArgumentError('a version as the migrations name it (1.2.0, 20240320080000, 3).');
   return value;
 }
 
