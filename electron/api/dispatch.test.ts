@@ -235,7 +235,14 @@ describe('dispatch with real engine workers', () => {
   });
 
   it('lists the schemas with their versions', async () => {
-    expect(await dispatch(hostWith().host, 'listSchemas', {})).toMatchObject({ ok: true, result: [{ name: 'conversation_files', versions: ['1.0.0', '1.1.0', '1.2.0'], latest: '1.2.0' }] });
+    expect(await dispatch(hostWith().host, 'listSchemas', {})).toMatchObject({
+      ok: true,
+      result: [
+        { name: 'conversation_files', versions: ['1.0.0', '1.1.0', '1.2.0'], latest: '1.2.0' },
+        // The second example: a dbmate folder, its versions named as dbmate names them.
+        { name: 'tasks', versions: ['20240105090000', '20240212143000', '20240320080000'], latest: '20240320080000' },
+      ],
+    });
   });
 
   it('browses rows through the handler table: a page, its count, and a name the schema lacks refused', async () => {
