@@ -160,7 +160,7 @@ describe('IntegrityView', () => {
     const operationId = api.verify.mock.lastCall?.[0].operationId as string;
     act(() => activity.record({ type: 'progress', operationId, db: 'main', progress: { operation: 'verify', phase: 'foreign keys of file_metadata', done: 2, total: 5 } }));
     expect(screen.getByRole('progressbar', { name: 'Full check' }).getAttribute('aria-valuenow')).toBe('40');
-    expect(screen.getByText('foreign keys of file_metadata · 2 of 5')).toBeTruthy();
+    expect(screen.getByText('foreign keys of file_metadata · step 3 of 5')).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
     await waitFor(() => expect(api.cancel).toHaveBeenCalledWith({ operationId }));
     await act(async () => finish(verifyReport({ integrity: { level: 'full', ok: true, messages: [] }, foreignKeyViolations: [{ table: 'file_metadata', rowid: 7, parent: 'conversation_files', constraintIndex: 0 }] })));
