@@ -99,6 +99,19 @@ test('the grid walked with the keyboard only: one tab stop, arrows, Enter sorts,
   await page.keyboard.press('Shift+ArrowRight');
   await page.keyboard.press('Shift+ArrowRight');
   await expect.poll(async () => (await valueHeader.boundingBox())!.width).toBeGreaterThan(before + 20);
+  // With the mouse: drag the header's right edge 120 px to the right; double-click the edge to fit the values again.
+  const widened = (await valueHeader.boundingBox())!;
+  const edge = valueHeader.locator('.rows-grid__resize');
+  await edge.evaluate((el) => el.scrollIntoView({ block: 'nearest', inline: 'center' }));
+  const handle = (await edge.boundingBox())!;
+  await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(handle.x + handle.width / 2 + 120, handle.y + handle.height / 2, { steps: 5 });
+  await page.mouse.up();
+  await expect.poll(async () => Math.round((await valueHeader.boundingBox())!.width - widened.width)).toBeGreaterThanOrEqual(110);
+  await edge.dblclick();
+  await expect.poll(async () => (await valueHeader.boundingBox())!.width).toBeLessThan(widened.width + 100);
+  await grid.locator('[role="row"][aria-rowindex="2"] [aria-colindex="5"]').focus();
 
   // Ctrl+End: the last row and column, scrolled into view; its BLOB (if any) with its size as sqlite3 counts it.
   await page.keyboard.press('Control+End');

@@ -7,7 +7,7 @@ import { formatBytes, formatCount } from './format';
 
 /**
  * "1,024 of 40,000 pages (4.0 MB of 156 MB)", "48 MB of 156 MB", "step 2 of 3" (the one under
- * way), "3 of 3 done"; nothing for a single step, where "0 of 1" would say no more than the phase.
+ * way); nothing for a single step, where "0 of 1" would say no more than the phase, nor once all are done.
  */
 function progressAmount(progress: Progress): string {
   if (progress.total <= 0) return '';
@@ -16,8 +16,8 @@ function progressAmount(progress: Progress): string {
     return `${formatCount(progress.done)} of ${formatCount(progress.total)} pages${bytes}`;
   }
   if (progress.unit === 'bytes') return `${formatBytes(progress.done)} of ${formatBytes(progress.total)}`;
-  if (progress.total === 1) return '';
-  if (progress.done >= progress.total) return `${formatCount(progress.total)} of ${formatCount(progress.total)} done`;
+  // A single step, or every step done (the full bar says so, and the phase is "done"): no count.
+  if (progress.total === 1 || progress.done >= progress.total) return '';
   return `step ${formatCount(progress.done + 1)} of ${formatCount(progress.total)}`;
 }
 

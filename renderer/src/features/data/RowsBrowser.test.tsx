@@ -168,4 +168,27 @@ describe('Browsing rows in the Data view', () => {
     fireEvent.keyDown(document.activeElement!, { key: 'ArrowUp' });
     await waitFor(() => expect(document.activeElement?.getAttribute('role')).toBe('columnheader'));
   });
+
+  it('keeps the focus on the header sorted with Enter, and leaves it where it is when rows are filtered afterwards', async () => {
+    window.location.hash = hrefForBrowse('main', { table: 'file_metadata', sort: null, filters: [] });
+    renderBrowsing();
+    const grid = await screen.findByRole('grid', { name: 'Rows of file_metadata' });
+    await waitFor(() => expect(within(grid).getAllByRole('row').length).toBeGreaterThan(4));
+    const start = grid.querySelector<HTMLElement>('[tabindex="0"]')!;
+    start.focus();
+    fireEvent.keyDown(start, { key: 'ArrowUp' });
+    fireEvent.keyDown(document.activeElement!, { key: 'ArrowRight' });
+    await waitFor(() => expect(document.activeElement?.getAttribute('role')).toBe('columnheader'));
+    fireEvent.keyDown(document.activeElement!, { key: 'Enter' });
+    await waitFor(() => expect(browseTargetOf(window.location.hash)?.sort).toEqual({ column: 'file_id', direction: 'asc' }));
+    await waitFor(() => expect(document.activeElement?.textContent).toMatch(/^file_id/));
+
+    const form = screen.getByRole('form', { name: 'Add a filter' });
+    const value = within(form).getByRole('textbox', { name: 'Value' });
+    value.focus();
+    fireEvent.change(value, { target: { value: 'file-1' } });
+    fireEvent.click(within(form).getByRole('button', { name: 'Add filter' }));
+    expect(await screen.findByText(/3 rows match the filters/)).toBeTruthy();
+    expect(screen.getByRole('grid').contains(document.activeElement)).toBe(false);
+  });
 });

@@ -1,5 +1,4 @@
 import { useState } from 'react';
-import type { GridCell } from './grid-keys';
 import type { CellValue, ForeignKeyLink, RowFilter, RowsPage } from '../../../../shared/types';
 import { Button } from '../../components/Button';
 import { ErrorNotice } from '../../components/ErrorNotice';
@@ -10,7 +9,8 @@ import { plural } from '../../lib/format';
 import { RowChildrenList } from './RowChildrenList';
 import { RowFilters } from './RowFilters';
 import { RowsGrid } from './RowsGrid';
-import { MAX_COLUMN_CHARS, MIN_COLUMN_CHARS, startingChars } from './column-widths';
+import { MAX_RESIZED_CHARS, MIN_COLUMN_CHARS, startingChars } from './column-widths';
+import type { GridCell } from './grid-keys';
 import { RecordPane } from './RecordPane';
 import { useFirstRowsPage, useRowAt } from './rows-queries';
 
@@ -46,16 +46,17 @@ export function RowsBrowser({ db, target, onBrowse, onClose }: RowsBrowserProps)
   const [selected, setSelected] = useState<{ index: number; key: Record<string, string | number | null> } | null>(null);
   const page = first.data;
   const total = page?.total ?? 0;
-  // The cell with the grid's tab stop, and the column widths the user set: kept through a sort or a filter of the same table.
+  // The cell with the grid's tab stop (back to the first row when other rows are browsed).
   const [active, setActive] = useState<GridCell>({ row: 0, col: 1 });
   // A sort chosen from the keyboard redraws the grid: the focus goes back to the header it was on.
   const [sortedByKeyboard, setSortedByKeyboard] = useState(false);
+  // The column widths the user set: kept through a sort or a filter of the same table.
   const [widths, setWidths] = useState<{ table: string; chars: number[] } | null>(null);
   const chars = page && (widths?.table === page.table && widths.chars.length === page.columns.length ? widths.chars : startingChars(page));
   const resize = (column: number, to: number) => {
     if (!page || !chars) return;
     const next = [...chars];
-    next[column] = Math.min(MAX_COLUMN_CHARS * 4, Math.max(MIN_COLUMN_CHARS, to));
+    next[column] = Math.min(MAX_RESIZED_CHARS, Math.max(MIN_COLUMN_CHARS, to));
     setWidths({ table: page.table, chars: next });
   };
   const activeRow = Math.min(Math.max(active.row, 0), Math.max(total - 1, 0));
@@ -63,6 +64,7 @@ export function RowsBrowser({ db, target, onBrowse, onClose }: RowsBrowserProps)
   const browse = (next: BrowseTarget) => {
     setSelected(null);
     setActive({ row: 0, col: 1 });
+    setSortedByKeyboard(false);
     onBrowse(next);
   };
   const subtitle = page && (

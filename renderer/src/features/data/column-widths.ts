@@ -7,6 +7,8 @@ import { cellText } from './CellValue';
 /** Bounds and step of a value column, in characters of the grid's font. */
 export const MIN_COLUMN_CHARS = 6;
 export const MAX_COLUMN_CHARS = 40;
+/** How wide the user may make a column: a long value read in place rather than in the record pane. */
+export const MAX_RESIZED_CHARS = MAX_COLUMN_CHARS * 4;
 /** Cell padding and the sort arrow, in characters. */
 const CELL_EXTRA_CHARS = 3;
 

@@ -1,5 +1,6 @@
 import { queryOptions, useQueries, useQuery } from '@tanstack/react-query';
 import { MAX_BLOB_PREVIEW_BYTES } from '../../../../shared/contract';
+import type { CellValue } from '../../../../shared/types';
 import type { Api } from '../../api/client';
 import { useApi } from '../../api/connection-context';
 import type { BrowseTarget } from '../../lib/browse-link';
@@ -53,7 +54,18 @@ export function useRowAt(db: string, target: BrowseTarget, index: number) {
     enabled: cutShort,
     gcTime: PAGE_GC_MS,
   });
-  return whole.data?.rows[0] ?? row;
+  const full = whole.data?.rows[0];
+  // A view without a unique order may answer another row at that offset: the full row is used only when it is this one.
+  return row && full && isSameRow(row, full) ? full : row;
+}
+
+/** The same row, as a page's preview and as read in full: equal values, and each BLOB of the same size starting with the preview's bytes. */
+export function isSameRow(preview: CellValue[], full: CellValue[]): boolean {
+  return preview.length === full.length && preview.every((value, k) => {
+    const other = full[k];
+    if (value !== null && typeof value === 'object') return other !== null && typeof other === 'object' && other.blob === value.blob && other.hex.startsWith(value.hex);
+    return value === other;
+  });
 }
 
 /** A row's children in each child table, counted. */
