@@ -88,7 +88,17 @@ const diagramReady = async (page: Page) => void (await expect(page.getByRole('li
 
 test('the schema diagram draws the table the sqlite3 shell dropped in red, marked missing; each box opens its rows or its problems', async ({ page }) => {
   await page.setViewportSize({ width: 1400, height: 900 });
-  await openView(page, 'schema');
+  // The layout library comes in its own chunk, fetched by the Schema view only.
+  const scripts: string[] = [];
+  page.on('request', (request) => void (request.resourceType() === 'script' && scripts.push(request.url())));
+  await openView(page, 'overview');
+  await expect(page.getByRole('heading', { level: 1, name: 'files.db' })).toBeVisible();
+  await page.evaluate(() => (window.location.hash = '#/db/files/history'));
+  await expect(page.getByRole('heading', { name: 'Timeline' })).toBeVisible();
+  expect(scripts.filter((url) => /SchemaDiagramPicture/.test(url))).toEqual([]);
+  await page.evaluate(() => (window.location.hash = '#/db/files/schema'));
+  await diagramReady(page);
+  expect(scripts.filter((url) => /SchemaDiagramPicture-[\w-]+\.js$/.test(url))).toHaveLength(1);
   const dropped = page.getByRole('link', { name: /^Table file_metadata: the schema expects it and the file does not have it/ });
   await expect(dropped).toBeVisible();
   await expect(dropped.locator('.schema-diagram__state')).toHaveText('missing');
