@@ -199,19 +199,21 @@ const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * Opens, in words, the timeline's migration `from` → `to` by `who`: its own marker, or, where it was
- * close in time to another (the CLI migrates one version per transaction), through its marker's list.
+ * close in time to another (the CLI migrates one version per transaction), its marker's list, where
+ * it opens in place. Answers the dialog that tells it.
  */
 async function openMigration(page: Page, from: string, to: string, who: string) {
   const own = page.getByRole('button', { name: new RegExp(`^Migrate: ${escaped(from)} → ${escaped(to)}, by ${escaped(who)}, `) });
-  if ((await own.count()) === 0) {
-    const clustered = page.getByRole('button', { name: new RegExp(`^\\d+ migrations, by (.*, )?${escaped(who)}(, |$)`) });
-    await clustered.first().click();
-    const list = page.getByRole('dialog', { name: /events close together$/ });
-    await list.getByRole('button', { name: new RegExp(`^Migrated the database from ${escaped(from)} to ${escaped(to)}\\. ${escaped(who)}, `) }).click();
-  } else {
+  if ((await own.count()) > 0) {
     await own.click();
+    return page.getByRole('dialog', { name: `Migrate: ${from} → ${to}` });
   }
-  return page.getByRole('dialog', { name: `Migrate: ${from} → ${to}` });
+  await page.getByRole('button', { name: new RegExp(`^\\d+ migrations, by (.*, )?${escaped(who)}(, |$)`) }).first().click();
+  const list = page.getByRole('dialog', { name: /events close together$/ });
+  const item = list.getByRole('button', { name: new RegExp(`^Migrated the database from ${escaped(from)} to ${escaped(to)}\\. ${escaped(who)}, `) });
+  await item.click();
+  await expect(item).toHaveAttribute('aria-expanded', 'true');
+  return list;
 }
 
 test('the timeline lists the migration run from the CLI, by whom, with a check; each opens in words; the arrow keys walk the lanes', async ({ page }) => {
@@ -260,6 +262,7 @@ test('the timeline lists the migration run from the CLI, by whom, with a check; 
   await expect(opened).toContainText('Quick integrity check: Unhealthy.');
   if ((await page.getByRole('dialog', { name: /close together$/ }).count()) > 0) {
     await opened.getByRole('button', { name: /^Quick integrity check: Unhealthy\./ }).first().click();
+    await expect(opened.getByRole('button', { name: /^Quick integrity check: Unhealthy\./ }).first()).toHaveAttribute('aria-expanded', 'true');
   }
   await expect(page.getByRole('dialog')).toContainText('A check only reads the database');
 });
