@@ -88,7 +88,17 @@ const diagramReady = async (page: Page) => void (await expect(page.getByRole('li
 
 test('the schema diagram draws the table the sqlite3 shell dropped in red, marked missing; each box opens its rows or its problems', async ({ page }) => {
   await page.setViewportSize({ width: 1400, height: 900 });
-  await openView(page, 'schema');
+  // The layout library comes in its own chunk, fetched by the Schema view only.
+  const scripts: string[] = [];
+  page.on('request', (request) => void (request.resourceType() === 'script' && scripts.push(request.url())));
+  await openView(page, 'overview');
+  await expect(page.getByRole('heading', { level: 1, name: 'files.db' })).toBeVisible();
+  await page.evaluate(() => (window.location.hash = '#/db/files/history'));
+  await expect(page.getByRole('heading', { name: 'Timeline' })).toBeVisible();
+  expect(scripts.filter((url) => /SchemaDiagramPicture/.test(url))).toEqual([]);
+  await page.evaluate(() => (window.location.hash = '#/db/files/schema'));
+  await diagramReady(page);
+  expect(scripts.filter((url) => /SchemaDiagramPicture-[\w-]+\.js$/.test(url))).toHaveLength(1);
   const dropped = page.getByRole('link', { name: /^Table file_metadata: the schema expects it and the file does not have it/ });
   await expect(dropped).toBeVisible();
   await expect(dropped.locator('.schema-diagram__state')).toHaveText('missing');
@@ -189,19 +199,21 @@ const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * Opens, in words, the timeline's migration `from` → `to` by `who`: its own marker, or, where it was
- * close in time to another (the CLI migrates one version per transaction), through its marker's list.
+ * close in time to another (the CLI migrates one version per transaction), its marker's list, where
+ * it opens in place. Answers the dialog that tells it.
  */
 async function openMigration(page: Page, from: string, to: string, who: string) {
   const own = page.getByRole('button', { name: new RegExp(`^Migrate: ${escaped(from)} → ${escaped(to)}, by ${escaped(who)}, `) });
-  if ((await own.count()) === 0) {
-    const clustered = page.getByRole('button', { name: new RegExp(`^\\d+ migrations, by (.*, )?${escaped(who)}(, |$)`) });
-    await clustered.first().click();
-    const list = page.getByRole('dialog', { name: /events close together$/ });
-    await list.getByRole('button', { name: new RegExp(`^Migrated the database from ${escaped(from)} to ${escaped(to)}\\. ${escaped(who)}, `) }).click();
-  } else {
+  if ((await own.count()) > 0) {
     await own.click();
+    return page.getByRole('dialog', { name: `Migrate: ${from} → ${to}` });
   }
-  return page.getByRole('dialog', { name: `Migrate: ${from} → ${to}` });
+  await page.getByRole('button', { name: new RegExp(`^\\d+ migrations, by (.*, )?${escaped(who)}(, |$)`) }).first().click();
+  const list = page.getByRole('dialog', { name: /events close together$/ });
+  const item = list.getByRole('button', { name: new RegExp(`^Migrated the database from ${escaped(from)} to ${escaped(to)}\\. ${escaped(who)}, `) });
+  await item.click();
+  await expect(item).toHaveAttribute('aria-expanded', 'true');
+  return list;
 }
 
 test('the timeline lists the migration run from the CLI, by whom, with a check; each opens in words; the arrow keys walk the lanes', async ({ page }) => {
@@ -250,6 +262,7 @@ test('the timeline lists the migration run from the CLI, by whom, with a check; 
   await expect(opened).toContainText('Quick integrity check: Unhealthy.');
   if ((await page.getByRole('dialog', { name: /close together$/ }).count()) > 0) {
     await opened.getByRole('button', { name: /^Quick integrity check: Unhealthy\./ }).first().click();
+    await expect(opened.getByRole('button', { name: /^Quick integrity check: Unhealthy\./ }).first()).toHaveAttribute('aria-expanded', 'true');
   }
   await expect(page.getByRole('dialog')).toContainText('A check only reads the database');
 });

@@ -3,7 +3,7 @@ import { Button } from '../../components/Button';
 import { Dialog } from '../../components/Dialog';
 import { useWidth } from '../../hooks/use-width';
 import { formatTimestamp, plural } from '../../lib/format';
-import { StoryDialog } from './StoryDialog';
+import { StoryDetails, StoryDialog } from './StoryDialog';
 import { clusterItems, timeTicks, type Cluster } from './time-axis';
 import { LANES, storyOf, type Lane, type TimelineItem } from './timeline-items';
 
@@ -33,19 +33,22 @@ function markerName(marker: Marker): string {
   return `${plural(marker.items.length, LANES[marker.laneIndex].label.toLowerCase().replace(/s$/, ''), LANES[marker.laneIndex].label.toLowerCase())}${failed ? `, ${failed} failed` : ''}, by ${who}, ${formatTimestamp(new Date(first.at).toISOString())} to ${formatTimestamp(new Date(last.at).toISOString())}`;
 }
 
-/** Several items of one lane close in time: each in a sentence, to open one. */
-function ClusterDialog({ items, onOpen, onClose }: { items: TimelineItem[]; onOpen: (item: TimelineItem) => void; onClose: () => void }) {
+/** Several items of one lane close in time: each in a sentence, opening in place to the rest of its story. */
+function ClusterDialog({ items, onClose }: { items: TimelineItem[]; onClose: () => void }) {
+  const [shown, setShown] = useState<string | null>(null);
   return (
     <Dialog title={`${plural(items.length, 'event')} close together`} onClose={onClose} width="wide" footer={<Button onClick={onClose}>Close</Button>}>
       <ul className="time-axis__cluster">
         {[...items].reverse().map((item) => {
           const story = storyOf(item);
+          const open = shown === item.key;
           return (
             <li key={item.key}>
-              <button type="button" className="time-axis__cluster-item" onClick={() => onOpen(item)}>
+              <button type="button" className="time-axis__cluster-item" aria-expanded={open} onClick={() => setShown(open ? null : item.key)}>
                 <span className={item.failed ? 'time-axis__cluster-lead time-axis__cluster-lead--failed' : 'time-axis__cluster-lead'}>{story.lead}</span>{' '}
                 <span className="muted">{story.byline}</span>
               </button>
+              {open && <StoryDetails story={story} />}
             </li>
           );
         })}
@@ -79,11 +82,7 @@ export function TimeAxisChart({ items }: { items: TimelineItem[] }) {
   const [opened, setOpened] = useState<TimelineItem[] | null>(null);
   const buttons = useRef<(HTMLButtonElement | null)[]>([]);
   const current = Math.min(Math.max(active, 0), markers.length - 1);
-  // A story opened from a cluster's list closes onto the marker: the list that opened it is gone.
-  const close = () => {
-    setOpened(null);
-    requestAnimationFrame(() => buttons.current[current]?.focus());
-  };
+  const close = () => setOpened(null);
 
   function focus(index: number) {
     setActive(index);
@@ -166,7 +165,7 @@ export function TimeAxisChart({ items }: { items: TimelineItem[] }) {
       {opened && opened.length === 1 && (
         <StoryDialog title={opened[0].label} story={storyOf(opened[0])} failed={opened[0].failed} onClose={close} />
       )}
-      {opened && opened.length > 1 && <ClusterDialog items={opened} onOpen={(item) => setOpened([item])} onClose={close} />}
+      {opened && opened.length > 1 && <ClusterDialog items={opened} onClose={close} />}
     </>
   );
 }
