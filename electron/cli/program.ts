@@ -45,9 +45,9 @@ import { renderBackup, renderBackups, renderBackupVerification, renderHistory, r
 import { renderPreserved } from './render-damage';
 import { renderAcceptChecksum, renderBaseline, renderRecoverRows, renderPlan, renderRehearsal, renderRepair } from './render-plans';
 
-// `warden`: the command line. Exit codes (README): 0 success / healthy, 1 degraded,
-// 2 unhealthy or failed, 3 locked, 64 usage error, 130 interrupted (Ctrl-C). --json prints one document on stdout; logs and the
-// progress bar go to stderr.
+// `warden`: the command line. Exit codes (README): 0 success / healthy, 1 degraded, 2 unhealthy
+// or failed, 3 locked, 64 usage error, 130 interrupted (Ctrl-C). --json prints one document on
+// stdout; logs and the progress bar go to stderr.
 
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const DEFAULT_SCHEMA = resolve(PACKAGE_ROOT, 'schemas/conversation_files');
