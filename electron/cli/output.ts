@@ -50,6 +50,14 @@ export function wrapToWidth(text: string, width: number): string {
     .join('\n');
 }
 
+/** A time taken, in the unit a person reads it in: 840 ms, 6.8 s, 2 min 5 s. */
+export function formatElapsed(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const seconds = Math.round(ms / 1000);
+  return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+}
+
 export function formatError(error: ErrorInfo): string {
   return `error [${error.code}]: ${error.message}${error.hint ? `\n  what to do: ${error.hint}` : ''}`;
 }

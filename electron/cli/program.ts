@@ -38,16 +38,16 @@ import { addHelpExamples } from './help-examples';
 import { addCompletionCommand } from './completion';
 import { backupArgument } from './backup-argument';
 import { optionsByCommand, withGivenTarget } from './suggested-commands';
-import { escapeControls, escapedForText, formatError } from './output';
+import { escapeControls, escapedForText, formatElapsed, formatError } from './output';
 import { progressReporter } from './progress';
 import { confirmedOnTerminal, type Ask } from './terminal-question';
 import { renderBackup, renderBackups, renderBackupVerification, renderHistory, renderInitialize, renderRestore, renderRestorePreview, renderStatus, renderVerify, restoreQuestion } from './render';
 import { renderPreserved } from './render-damage';
 import { renderAcceptChecksum, renderBaseline, renderRecoverRows, renderPlan, renderRehearsal, renderRepair } from './render-plans';
 
-// `warden`: the command line. Exit codes (README): 0 success / healthy, 1 degraded,
-// 2 unhealthy or failed, 3 locked, 64 usage error, 130 interrupted (Ctrl-C). --json prints one document on stdout; logs and the
-// progress bar go to stderr.
+// `warden`: the command line. Exit codes (README): 0 success / healthy, 1 degraded, 2 unhealthy
+// or failed, 3 locked, 64 usage error, 130 interrupted (Ctrl-C). --json prints one document on
+// stdout; logs and the progress bar go to stderr.
 
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const DEFAULT_SCHEMA = resolve(PACKAGE_ROOT, 'schemas/conversation_files');
@@ -69,17 +69,12 @@ function exitCodeForError(code: ErrorCode): number {
   return EXIT.failed;
 }
 
-/** How long `busyTimeoutMs` is, in words. */
-function waitInWords(busyTimeoutMs: number): string {
-  return busyTimeoutMs < 1000 ? `${busyTimeoutMs} ms` : `${(busyTimeoutMs / 1000).toLocaleString('en-US', { maximumFractionDigits: 1 })} s`;
-}
-
 /** A locked database's error names the wait it gave up after, and the option that sets it. */
 function withWaitNamed(info: ErrorInfo, busyTimeoutMs: number): ErrorInfo {
   if (info.code !== 'LOCKED') return info;
   return {
     ...info,
-    message: `${info.message} It waited ${waitInWords(busyTimeoutMs)} for the lock (--busy-timeout ${busyTimeoutMs}).`,
+    message: `${info.message} It waited ${formatElapsed(busyTimeoutMs)} for the lock (--busy-timeout ${busyTimeoutMs}).`,
     hint: `${info.hint ?? ''} To wait longer, run it again with a larger --busy-timeout (milliseconds, up to ${MAX_BUSY_TIMEOUT_MS.toLocaleString('en-US')}).`.trim(),
   };
 }

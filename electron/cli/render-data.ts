@@ -1,5 +1,5 @@
 import type { QueryResult, RowFilter, RowsPage, SalvageReport, TablesReport } from '../../shared/types';
-import { formatBytes, problemTable, table } from './output';
+import { formatBytes, formatElapsed, problemTable, table } from './output';
 
 // Output of the data commands (tables, rows, query, salvage).
 
@@ -56,7 +56,7 @@ export function renderSalvage(report: SalvageReport): string {
   const foreignKeys = report.foreignKeyViolations ? `, ${report.foreignKeyViolations} row(s) pointing at a missing parent (foreign_key_check)` : ', foreign_key_check ok';
   const unowned = report.unreadablePages.filter((p) => p.table === null);
   const lines = [
-    `Salvaged every readable row of ${report.path} into ${report.out} (${report.durationMs} ms); the damaged file was only read.`,
+    `Salvaged every readable row of ${report.path} into ${report.out} (${formatElapsed(report.durationMs)}); the damaged file was only read.`,
     `Read ${report.pagesRead} of ${report.pageCount} pages${report.walFrames ? ` (with ${report.walFrames} committed WAL frames)` : ''}; ${report.unreadablePages.length} page(s) could not be read${report.orphanedLeaves ? `; ${report.orphanedLeaves} table leaf page(s) no b-tree reached were found by scanning` : ''}.`,
     `New file: version ${report.version ?? 'unknown'}, ${integrity}${foreignKeys}.`,
     report.lostAndFound ? `${report.lostAndFound} row(s) could not be placed in their table: they are in lost_and_found, with their page number.` : '',
@@ -84,7 +84,7 @@ function shown(value: Value): string {
 }
 
 export function renderQuery(result: QueryResult): string {
-  const more = result.more ? `\nShowing the first ${result.limit} rows; there are more (raise --limit, up to 100,000).` : `\n${result.rows.length} row(s) in ${result.durationMs} ms.`;
+  const more = result.more ? `\nShowing the first ${result.limit} rows; there are more (raise --limit, up to 100,000).` : `\n${result.rows.length} row(s) in ${formatElapsed(result.durationMs)}.`;
   return `${table(result.columns, result.rows.map((row) => row.map(shown)))}${more}`;
 }
 

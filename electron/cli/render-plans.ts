@@ -1,6 +1,6 @@
 import { renderDamageRepair } from './render-damage';
 import type { AcceptChecksumResult, BaselineResult, LintWarning, MigrationPlan, PlanStep, PlannedDataChange, Problem, RecoverRowsResult, RehearsalReport, RepairResult, ServiceStatementCoverage, ServiceStatementsRun } from '../../shared/types';
-import { problemTable, table } from './output';
+import { formatElapsed, problemTable, table } from './output';
 
 // Human output of plan, rehearse, repair, baseline and accept-checksum.
 
@@ -130,11 +130,11 @@ export function renderRehearsal(report: RehearsalReport): string {
   const failed = report.steps.find((s) => !s.ok);
   const failingStatements = statementsFailing(report.serviceStatements);
   const verdict = report.ok ? 'PASSED' : failed ? `FAILED at ${failed.version}` : failingStatements ? `FAILED: ${plural(failingStatements, 'service statement')} ${failingStatements === 1 ? 'fails' : 'fail'} on the result` : 'FAILED';
-  const parts = [`Rehearsal of ${report.path} on a temporary copy: ${report.from ?? (report.adopted ? `${report.adopted.version} (adopted)` : 'no version')} → ${report.to}: ${verdict} (took ${report.durationMs} ms).`];
+  const parts = [`Rehearsal of ${report.path} on a temporary copy: ${report.from ?? (report.adopted ? `${report.adopted.version} (adopted)` : 'no version')} → ${report.to}: ${verdict} (took ${formatElapsed(report.durationMs)}).`];
   if (report.steps.length) {
     parts.push(table(
       ['STEP', 'RESULT', 'TOOK', 'FK VIOLATIONS'],
-      report.steps.map((s) => [s.version, s.ok ? 'ok' : 'FAILED', `${s.durationMs} ms`, String(s.foreignKeyViolations)]),
+      report.steps.map((s) => [s.version, s.ok ? 'ok' : 'FAILED', formatElapsed(s.durationMs), String(s.foreignKeyViolations)]),
     ));
     parts.push(rowsTable(report));
   } else {

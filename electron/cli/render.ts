@@ -1,7 +1,7 @@
 import { renderDamage } from './render-damage';
 import { diffSql, type SqlSegment } from '../../shared/sql-diff';
 import type { BackupInfo, BackupVerification, HealthStatus, HistoryReport, MigrateResult, Problem, RestorePreview, RestoreResult, StatusReport, VerifyReport } from '../../shared/types';
-import { formatBytes, problemTable, table, wrapToWidth } from './output';
+import { formatBytes, formatElapsed, problemTable, table, wrapToWidth } from './output';
 import { renderRepair } from './render-plans';
 
 // Human output of each command: a few labelled lines, then a table where there is a list.
@@ -80,7 +80,7 @@ export function renderVerify(report: VerifyReport): string {
     ['Version', report.version ?? 'none'],
     ['Integrity', integrityLine(report)],
     ['Status', `${BADGE[report.status]}: ${report.reason}`],
-    ['Took', `${report.durationMs} ms`],
+    ['Took', formatElapsed(report.durationMs)],
   ]);
   if (!report.problems.length) return `${lines}\n\nNo problems found.`;
   const definitions = renderDefinitions(report.problems);
@@ -119,7 +119,7 @@ export function renderInitialize(result: MigrateResult): string {
     : '';
   const from = result.from ?? (result.adopted ? `${result.adopted.version} (adopted)` : 'fresh');
   const steps = result.applied.length
-    ? `\n\n${table(['VERSION', 'TOOK', 'DESCRIPTION'], result.applied.map((s) => [s.version, `${s.executionMs} ms`, s.description]))}`
+    ? `\n\n${table(['VERSION', 'TOOK', 'DESCRIPTION'], result.applied.map((s) => [s.version, formatElapsed(s.executionMs), s.description]))}`
     : '';
   return `${result.path}: ${from} → ${result.to}${backupLine(result.backup)}${adopted}${steps}${gateLines(result)}`;
 }
@@ -137,7 +137,7 @@ export function renderBackup(info: BackupInfo): string {
     ['Size', formatBytes(info.bytes)],
     ['SHA-256', info.sha256],
     ['Verified', verifiedText(info.verified)],
-    ['Took', `${info.durationMs} ms`],
+    ['Took', formatElapsed(info.durationMs)],
   ]);
 }
 
@@ -165,7 +165,7 @@ export function renderBackupVerification(report: BackupVerification): string {
     ['SHA-256', report.hashMatches ? `${report.sha256} (matches its manifest)` : `${report.sha256} (expected ${report.expectedSha256 ?? 'unknown: no manifest to read it from'})`],
     ['Integrity', `${check}: ${report.integrity.ok ? 'ok' : 'FAILED'}`],
     ['Status', report.ok ? 'OK: the backup can be restored.' : 'NOT OK: the backup cannot be trusted.'],
-    ['Took', `${report.durationMs} ms`],
+    ['Took', formatElapsed(report.durationMs)],
   ]);
   return report.problems.length ? `${lines}\n\n${report.problems.map((p) => `- ${p}`).join('\n')}` : lines;
 }
@@ -210,7 +210,7 @@ export function restoreQuestion(preview: RestorePreview, dbPath: string, backupF
 export function renderHistory(report: HistoryReport): string {
   const versions = table(
     ['VERSION', 'KIND', 'APPLIED AT', 'TOOK', 'BY', 'DESCRIPTION'],
-    report.versions.map((v) => [v.version, v.kind ?? '', v.appliedAt, v.executionMs === null ? '' : `${v.executionMs} ms`, v.appliedBy ?? '', v.description ?? '']),
+    report.versions.map((v) => [v.version, v.kind ?? '', v.appliedAt, v.executionMs === null ? '' : formatElapsed(v.executionMs), v.appliedBy ?? '', v.description ?? '']),
   );
   const events = table(
     ['AT', 'ACTION', 'VERSION', 'OUTCOME', 'BY'],
