@@ -85,7 +85,8 @@ describe('preserveCopy keeps a damaged file as it is', () => {
     expect(runCli(['backups', '--db', dbPath, '--backup-dir', dir]).stdout).toMatch(/damaged copy/i);
     const refused = runCli(['backup', '--db', dbPath, '--backup-dir', dir]);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/warden preserve --db/);
+    // The command it suggests carries the --backup-dir given, so pasted it keeps the copy where the backups are.
+    expect(refused.stderr).toContain(`warden preserve --backup-dir ${dir} --db ${dbPath}`);
     const missing = runCli(['preserve', '--db', join(dir, 'none.db'), '--backup-dir', join(dir, 'other')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/NOT_FOUND/);
