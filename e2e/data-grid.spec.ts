@@ -1,9 +1,9 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SCREENSHOTS, sqlite, startWardenServe, warden, whyServeIsUnavailable, type RunningHost } from './warden-serve';
+import { axeFindings } from './axe-findings';
 
 // The Data view's grid walked with the keyboard only (issue 26): one tab stop, arrow keys per the
 // ARIA grid pattern, Enter to sort, Ctrl+C to copy, Shift+→ to widen a column; the record pane
@@ -39,18 +39,6 @@ test.afterAll(() => {
   host?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
-
-/** axe-core's findings of impact moderate or worse in `selector`, light and dark. */
-async function axeFindings(page: Page, selector: string): Promise<string[]> {
-  const found: string[] = [];
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
-    const { violations } = await new AxeBuilder({ page }).include(selector).analyze();
-    found.push(...violations.filter((v) => v.impact === 'moderate' || v.impact === 'serious' || v.impact === 'critical').map((v) => `${colorScheme}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`));
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  return found;
-}
 
 async function openRows(page: Page, table: string): Promise<void> {
   const origin = new URL(host.url);

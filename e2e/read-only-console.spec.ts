@@ -1,10 +1,10 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { backUp, initAt, SCREENSHOTS, sqlite, startWardenServe, whyServeIsUnavailable, type RunningHost } from './warden-serve';
+import { axeFindings } from './axe-findings';
 
 // A console opened with `warden serve`'s read-only token looks read-only (issue 26): what it may
 // not do is disabled with the reason beside it, or not offered, and nothing it offers is refused
@@ -52,18 +52,6 @@ test.afterAll(() => {
   host?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
-
-/** axe-core's findings of impact moderate or worse, light and dark. */
-async function axeFindings(page: Page, selector = 'body'): Promise<string[]> {
-  const found: string[] = [];
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
-    const { violations } = await new AxeBuilder({ page }).include(selector).analyze();
-    found.push(...violations.filter((v) => v.impact === 'moderate' || v.impact === 'serious' || v.impact === 'critical').map((v) => `${colorScheme}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`));
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  return found;
-}
 
 /** Every answer the host refused (403) while the page ran. */
 function refusals(page: Page): string[] {

@@ -1,7 +1,6 @@
-import { useState } from 'react';
 import type { BrowseColumn, CellValue } from '../../../../shared/types';
 import { Button } from '../../components/Button';
-import { copyText } from '../../lib/copy-text';
+import { useCopy } from '../../hooks/use-copy';
 import { formatCount } from '../../lib/format';
 import { cellText } from './CellValue';
 import { recordValue, rowAsJson, type RecordValue } from './record-value';
@@ -35,15 +34,7 @@ function Value({ value }: { value: RecordValue }) {
 
 /** The active row of the grid, every value in full: long text wrapped, JSON pretty-printed, a BLOB in hex with its size; each copied on its own or the row as JSON. */
 export function RecordPane({ table, columns, number, row }: RecordPaneProps) {
-  const [copied, setCopied] = useState('');
-  const copy = async (text: string, what: string) => {
-    try {
-      await copyText(text);
-      setCopied(`Copied ${what}.`);
-    } catch (err) {
-      setCopied(err instanceof Error ? err.message : String(err));
-    }
-  };
+  const { copied, copy } = useCopy();
   const names = columns.map((c) => c.name);
   return (
     <section className="record-pane" aria-labelledby="record-pane-title">

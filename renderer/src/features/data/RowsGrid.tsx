@@ -2,7 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useId, useRef, useState, type KeyboardEvent, type PointerEvent as ReactPointerEvent } from 'react';
 import type { CellValue, ForeignKeyLink, RowSort, RowsPage } from '../../../../shared/types';
 import type { BrowseTarget } from '../../lib/browse-link';
-import { copyText } from '../../lib/copy-text';
+import { useCopy } from '../../hooks/use-copy';
 import { formatCount } from '../../lib/format';
 import { remInPx } from '../../lib/rem';
 import { CellContent, cellText } from './CellValue';
@@ -79,7 +79,7 @@ export function RowsGrid({ db, target, first, total, widths, onResize, active, o
   const failed = results.find((r) => r.isError);
   // The cell the keyboard moved to gets the focus once it is drawn (a far jump draws it a moment later).
   const focusPending = useRef(autoFocus);
-  const [copied, setCopied] = useState('');
+  const { copied, copy } = useCopy();
   const keysId = useId();
 
   const names = first.columns.map((c) => c.name);
@@ -108,14 +108,6 @@ export function RowsGrid({ db, target, first, total, widths, onResize, active, o
     if (cell.row >= 0) virtualizer.scrollToIndex(cell.row, { align: 'auto' });
   };
 
-  const copy = async (text: string, what: string) => {
-    try {
-      await copyText(text);
-      setCopied(`Copied ${what}.`);
-    } catch (err) {
-      setCopied(err instanceof Error ? err.message : String(err));
-    }
-  };
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     const ctrl = event.ctrlKey || event.metaKey;
