@@ -12,6 +12,7 @@ describe('format', () => {
     expect(formatBytes(204_800)).toBe('200 KB');
     expect(formatBytes(5 * 1024 ** 3)).toBe('5.0 GB');
     expect(formatDuration(42)).toBe('42 ms');
+    expect(formatDuration(0)).toBe('under 1 ms');
     expect(formatDuration(1500)).toBe('1.50 s');
     expect(formatDuration(125_000)).toBe('2 min 5 s');
     expect(formatDuration(119_600)).toBe('2 min 0 s'); // never "1 min 60 s"

@@ -62,6 +62,7 @@ export function formatAge(iso: string, now: Date = new Date()): string {
 }
 
 export function formatDuration(ms: number): string {
+  if (ms < 0.5) return 'under 1 ms'; // never "0 ms": it took something
   if (ms < 1000) return `${Math.round(ms)} ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
   if (ms < 3_600_000) {
