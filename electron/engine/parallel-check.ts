@@ -204,8 +204,7 @@ async function checkPinned(ctx: EngineContext, pinned: PinnedSnapshot, release: 
   // starting their next table. The rest of the tables go largest first.
   throwIfCancelled(ctx, 'Verification');
   progress();
-  const reserved = snapshotReader(pinned, pageSize).read(1)?.[20] ?? 0;
-  const accounting = pagesAccountedFor(pinned.db, snapshotReader(pinned, pageSize - reserved));
+  const accounting = pagesAccountedFor(pinned.db, snapshotReader(pinned));
   release();
   if (!accounting.ok) {
     stopWaiting(false);

@@ -250,18 +250,15 @@ export function startSnapshotCopy(ctx: EngineContext, pinned: PinnedSnapshot, de
 }
 
 /** The pinned snapshot's pages as a reader sees them (the WAL's copy of a page first), for the few pages a check reads itself. */
-export function snapshotReader(pinned: PinnedSnapshot, usableSize: number): PageReader {
+export function snapshotReader(pinned: PinnedSnapshot): PageReader {
   const { pageSize, pageCount, walPages } = pinned.pages;
   const inWal = new Map(walPages);
-  return {
-    pageSize,
-    usableSize,
-    pageCount,
-    read(pgno) {
-      if (pgno < 1 || pgno > pageCount) return null;
-      const offset = inWal.get(pgno);
-      if (offset !== undefined) return pinned.fds.wal === null ? null : readExactly(pinned.fds.wal, pageSize, offset);
-      return readExactly(pinned.fds.db, pageSize, (pgno - 1) * pageSize) ?? Buffer.alloc(pageSize); // past the end: zeros, as SQLite reads it
-    },
+  const read = (pgno: number): Buffer | null => {
+    if (pgno < 1 || pgno > pageCount) return null;
+    const offset = inWal.get(pgno);
+    if (offset !== undefined) return pinned.fds.wal === null ? null : readExactly(pinned.fds.wal, pageSize, offset);
+    return readExactly(pinned.fds.db, pageSize, (pgno - 1) * pageSize) ?? Buffer.alloc(pageSize); // past the end: zeros, as SQLite reads it
   };
+  // fileformat2 §1.3: byte 20 of the header is the space reserved at the end of each page.
+  return { pageSize, usableSize: pageSize - (read(1)?.[20] ?? 0), pageCount, read };
 }
