@@ -110,7 +110,7 @@ export const figure: Figure = {
       rows,
       sections: [
         `Peak RSS of the process taking the backup (the larger of the engine call and the CLI): ${peaks.map((p) => `${mb(p.kb)} at ${p.label}`).join(', ')}; target under 150 MB whatever the size: ${within ? 'meets' : '**misses**'}.`,
-        'The WAL databases are the same files switched to WAL by the shell: at rest, their frames checkpointed. Copies taken while writers commit (frames in the -wal) are tested, not timed: electron/engine/snapshot-copy.test.ts.',
+        'The WAL databases are the same files switched to WAL by the shell: at rest, their frames checkpointed. Copies taken while writers commit (frames in the -wal) are tested, not timed: electron/engine/core/sqlite/snapshot-copy.test.ts.',
       ],
     };
   },

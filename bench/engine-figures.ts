@@ -1,7 +1,7 @@
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import semver from 'semver';
-import { loadSchema } from '../electron/engine/schema-folder';
+import { loadSchema } from '../electron/engine';
 import type { BenchEnv, BenchSize, Figure, Row } from './figures';
 import { engineCall, expectSuccess, measureProcess, outcomeOf, sideBySide, warmPageCache, wholeProcess, type Measurement } from './measure';
 

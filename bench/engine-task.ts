@@ -1,13 +1,6 @@
 import Database from 'better-sqlite3';
 import semver from 'semver';
-import { backup } from '../electron/engine/backup';
-import { initialize } from '../electron/engine/initialize';
-import { migrate } from '../electron/engine/migrate';
-import { runQuery } from '../electron/engine/query';
-import { browseRows, rowChildren } from '../electron/engine/rows';
-import { loadSchema } from '../electron/engine/schema-folder';
-import { verify } from '../electron/engine/verify';
-import type { EngineContext } from '../electron/engine/context';
+import { backup, browseRows, type EngineContext, initialize, loadSchema, migrate, rowChildren, runQuery, verify } from '../electron/engine';
 
 // One engine call in a process of its own, as a Node service calls the engine at start-up:
 // `node engine-task.mjs <task> <db> <schema-dir> [backup-dir]`, the task one of init, migrate,

@@ -4,8 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import semver from 'semver';
-import { initialize } from '../electron/engine/initialize';
-import { loadSchema, type SchemaDefinition } from '../electron/engine/schema-folder';
+import { initialize, loadSchema, type SchemaDefinition } from '../electron/engine';
 import { seededRandom } from '../shared/seeded-random';
 
 // Realistic conversation_files databases for benchmarks, generated once and cached.

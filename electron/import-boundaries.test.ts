@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from './engine/test-support/fixtures';
 
@@ -8,6 +8,8 @@ import { REPO_ROOT } from './engine/test-support/fixtures';
 interface Import {
   file: string;
   from: string;
+  /** Where a relative import lands, from the repository's root (without extension); null for a package. */
+  to: string | null;
   typeOnly: boolean;
 }
 
@@ -23,15 +25,16 @@ function importsOf(folder: string): Import[] {
   return sourceFiles(join(REPO_ROOT, folder)).flatMap((path) => {
     const text = readFileSync(path, 'utf8');
     const file = relative(REPO_ROOT, path);
-    return [...text.matchAll(/^\s*(import|export)\s+(type\s+)?[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/gm)].map((m) => ({
-      file,
-      from: m[3] ?? m[4],
-      typeOnly: Boolean(m[2]),
-    }));
+    return [...text.matchAll(/^\s*(import|export)\s+(type\s+)?[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/gm)].map((m) => {
+      const from = m[3] ?? m[4];
+      const to = from.startsWith('.') ? relative(REPO_ROOT, resolve(dirname(path), from)).replace(/\.(ts|tsx)$/, '') : null;
+      return { file, from, to, typeOnly: Boolean(m[2]) };
+    });
   });
 }
 
 const crosses = (imports: Import[], forbidden: RegExp) => imports.filter((i) => forbidden.test(i.from)).map((i) => `${i.file} imports ${i.from}`);
+const lands = (imports: Import[], forbidden: RegExp) => imports.filter((i) => i.to !== null && forbidden.test(i.to)).map((i) => `${i.file} imports ${i.from}`);
 
 describe('import boundaries', () => {
   it('shared/ imports nothing of ours outside shared/', () => {
@@ -39,7 +42,17 @@ describe('import boundaries', () => {
   });
 
   it('the engine never imports a host or Electron', () => {
-    expect(crosses(importsOf('electron/engine'), /^\.\.\/(api|server|main|preload|cli)\b|^electron$/)).toEqual([]);
+    const engine = importsOf('electron/engine');
+    expect([...lands(engine, /^electron\/(api|server|main|preload|cli|fleet)\//), ...crosses(engine, /^electron$/)]).toEqual([]);
+  });
+
+  it('code outside the engine reaches it only through its face (electron/engine/index.ts)', () => {
+    const outside = ['electron/api', 'electron/server', 'electron/main', 'electron/cli', 'electron/fleet', 'electron/reliability', 'bench', 'scripts'].flatMap(importsOf);
+    expect(lands(outside, /^electron\/engine\/(?!index$)/)).toEqual([]);
+  });
+
+  it('nothing in the engine core imports its actions: the machinery never depends on an action', () => {
+    expect(lands(importsOf('electron/engine/core'), /^electron\/engine\/(actions|verbs|index)\b/)).toEqual([]);
   });
 
   it('the handler table and the HTTP host run without Electron (warden serve needs no binary)', () => {

@@ -1,8 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadSchema } from '../../electron/engine/schema-folder';
-import { userVersionOf } from '../../electron/engine/header-marks';
+import { loadSchema, userVersionOf } from '../../electron/engine';
 import type { BenchEnv } from '../figures';
 import { median, startMeasuredProcess, type Measurement } from '../measure';
 

@@ -1,7 +1,6 @@
 import Database from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, sql, type Migration } from 'kysely';
-import { loadSchema } from '../../electron/engine/schema-folder';
-import { splitStatements } from '../../electron/engine/sql-text';
+import { loadSchema, splitStatements } from '../../electron/engine';
 
 // Kysely's Migrator on better-sqlite3, set up as its documentation shows, running our
 // migrations: `node kysely-migrator.mjs <db> <schema-dir>`. Exit 0 when migrateToLatest succeeds.

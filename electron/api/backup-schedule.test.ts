@@ -1,8 +1,8 @@
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { BackupScheduleInfo, HostEvent } from '../../shared/types';
-import { initialize } from '../engine/initialize';
-import { listBackups } from '../engine/list-backups';
+import { initialize } from '../engine/actions/initialize';
+import { listBackups } from '../engine/core/backups/list-backups';
 import { contextFor, SHIPPED_SCHEMA_DIR } from '../engine/test-support/fixtures';
 import { suiteDir } from '../server/test-support/suite-dir';
 import { BackupSchedule } from './backup-schedule';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { newestVerifiedBackup } from '../../shared/newest-verified-backup';
 import type { BackupInfo, BackupScheduleInfo, DatabaseEntry, HostEvent } from '../../shared/types';
-import { actorFor } from '../engine/actor';
+import { actorFor } from '../engine';
 import { errorInfoOf } from './error-info';
 import type { DatabaseRegistry } from './database-registry';
 import type { EngineRunner } from './engine-runner';

@@ -1,6 +1,6 @@
 import { basename, extname, resolve } from 'node:path';
 import type { DatabaseEntry } from '../../shared/types';
-import { WardenError } from '../engine/errors';
+import { WardenError } from '../engine';
 
 // The databases a host serves, by the id it gave each. The renderer names databases only by id,
 // so this table is the one place a path is looked up; a host adds paths it chose itself (the

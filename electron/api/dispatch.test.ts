@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METHOD_NAMES } from '../../shared/contract';
 import { execFileSync } from 'node:child_process';
 import type { HistoryReport, HostEvent, Job, StatusReport } from '../../shared/types';
-import { actorFor } from '../engine/actor';
-import { initialize } from '../engine/initialize';
+import { actorFor } from '../engine/core/history/actor';
+import { initialize } from '../engine/actions/initialize';
 import { damageMiddlePages } from '../engine/test-support/damage';
 import { contextFor, seedFiles, sha256File, SHIPPED_SCHEMA_DIR } from '../engine/test-support/fixtures';
 import { runningReadProcesses } from '../engine/test-support/read-processes';
@@ -13,7 +13,8 @@ import { suiteDir } from '../server/test-support/suite-dir';
 import { DatabaseRegistry } from './database-registry';
 import { dispatch } from './dispatch';
 import { EngineWorkers } from './engine-workers';
-import { handlers, salvagedPathBeside } from './handlers';
+import { handlers } from './handlers';
+import { salvagedPathBeside, verbs } from '../engine/verbs';
 import type { HostCapabilities, HostContext } from './host-context';
 import { IntegrityMemory } from './integrity-memory';
 import { Jobs } from './jobs';
@@ -45,15 +46,14 @@ function hostWith(capabilities: Partial<HostCapabilities> = {}): { host: HostCon
 }
 
 describe('the handler table', () => {
-  it('has entries only for contract methods, and engine entries only for methods on a database', () => {
-    for (const [method, handler] of Object.entries(handlers)) {
-      expect(METHOD_NAMES).toContain(method);
-      if (handler.runs === 'engine') expect(method).not.toMatch(/^(listSchemas|listDatabases|openDatabase|createDatabase|cancel|jobs|hostInfo)$/);
-    }
+  it('has entries only for contract methods, and verbs only for methods on a database', () => {
+    for (const method of [...Object.keys(handlers), ...Object.keys(verbs)]) expect(METHOD_NAMES).toContain(method);
+    for (const method of Object.keys(verbs)) expect(method).not.toMatch(/^(listSchemas|listDatabases|openDatabase|createDatabase|cancel|jobs|hostInfo)$/);
   });
 
-  it('handles every method of the contract, so both hosts offer all of them', () => {
-    expect(Object.keys(handlers).sort()).toEqual([...METHOD_NAMES].sort());
+  it('handles every method of the contract once, as a host method or as an engine verb, so both hosts offer all of them', () => {
+    expect(Object.keys(handlers).filter((method) => Object.hasOwn(verbs, method))).toEqual([]);
+    expect([...Object.keys(handlers), ...Object.keys(verbs)].sort()).toEqual([...METHOD_NAMES].sort());
   });
 });
 

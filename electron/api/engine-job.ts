@@ -1,11 +1,4 @@
-import { actingAs } from '../engine/actor';
-import { throwIfCancelled, type EngineContext } from '../engine/context';
-import { WardenError } from '../engine/errors';
-import { backup } from '../engine/backup';
-import { checkHealth } from '../engine/health';
-import { initialize, type InitializeOptions } from '../engine/initialize';
-import { migrate } from '../engine/migrate';
-import { loadSchema } from '../engine/schema-folder';
+import { actingAs, backup, checkHealth, type EngineContext, initialize, type InitializeOptions, isVerb, loadSchema, migrate, throwIfCancelled, verbOf, WardenError } from '../engine';
 import type { EngineJob } from './engine-runner';
 
 // One engine function on one database, described in plain data so it can run in a worker thread:
@@ -19,11 +12,9 @@ export async function runEngineJob(job: EngineJob, reporting: Omit<EngineContext
   if (job.name === 'scheduledBackup') return actingAs(job.operator, () => backup(ctx, { reason: 'scheduled' }));
   if (job.name === 'initCommand') return actingAs(job.operator, () => initialize(ctx, job.options as InitializeOptions));
   if (job.name === 'migrateCommand') return actingAs(job.operator, () => migrate(ctx, job.options as InitializeOptions));
-  // Loaded for contract methods only: the CLI's worker (init, migrate) starts without the whole table.
-  const { handlers } = await import('./handlers');
-  const handler = handlers[job.name];
-  if (handler?.runs !== 'engine') throw new WardenError('NOT_SUPPORTED', `${job.name} is not an engine method of this version.`);
+  if (!isVerb(job.name)) throw new WardenError('NOT_SUPPORTED', `${job.name} is not an engine method of this version.`);
+  const verb = verbOf(job.name);
   // Cancelled between the host's queue and this worker: it never starts.
   throwIfCancelled(ctx, job.name);
-  return actingAs(job.operator, () => (handler.handle as (ctx: EngineContext, options: Record<string, unknown>) => unknown)(ctx, job.options));
+  return actingAs(job.operator, () => verb.run(ctx, job.options as never));
 }

@@ -1,6 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { WardenError } from '../engine/errors';
-import { useSqliteAddon } from '../engine/sqlite-addon';
+import { useSqliteAddon, WardenError } from '../engine';
 import { runEngineJob } from './engine-job';
 import type { WorkerReply, WorkerRequest } from './engine-runner';
 import { errorInfoOf } from './error-info';

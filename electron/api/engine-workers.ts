@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { WardenError } from '../engine/errors';
+import { WardenError } from '../engine';
 import type { EngineJob, EngineRunner, JobReporting, WorkerReply, WorkerRequest } from './engine-runner';
 import { errorFromInfo } from './error-info';
 

@@ -1,5 +1,5 @@
 import type { ErrorInfo } from '../../shared/errors';
-import { explainFileError, WardenError } from '../engine/errors';
+import { explainFileError, WardenError } from '../engine';
 
 // What crosses a host boundary (IPC, HTTP, the engine worker) when something fails: the code, the
 // sentence and the hint. Never a stack trace; the host logs unexpected failures for its operator.

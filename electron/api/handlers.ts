@@ -1,77 +1,27 @@
 import { existsSync } from 'node:fs';
-import { basename, dirname, extname, join } from 'node:path';
 import type { ApiResults } from '../../shared/api-results';
 import type { MethodName, ValidInput } from '../../shared/contract';
 import { parseDuration } from '../../shared/duration';
 import type { BackupScheduleInfo, DatabaseEntry } from '../../shared/types';
-import type { EngineContext } from '../engine/context';
-import { WardenError } from '../engine/errors';
-import { acceptChecksum } from '../engine/accept-checksum';
-import { actorFor } from '../engine/actor';
-import { backup } from '../engine/backup';
-import { backupPathOf } from '../engine/backup-folder';
-import { readManifest } from '../engine/backup-manifest';
-import { baseline } from '../engine/baseline';
-import { history } from '../engine/history';
-import { runQuery } from '../engine/query';
-import { browseRows, rowChildren } from '../engine/rows';
-import { listTables } from '../engine/tables';
-import { schemaObjects } from '../engine/schema-objects';
-import { schemaDiagram } from '../engine/schema-diagram';
-import { sizes } from '../engine/sizes';
-import { initialize } from '../engine/initialize';
-import { listBackups } from '../engine/list-backups';
-import { migrate } from '../engine/migrate';
-import { plan } from '../engine/migration-plan';
-import { preserveCopy } from '../engine/preserve-copy';
-import { rehearse } from '../engine/rehearse';
-import { recoverRows } from '../engine/recover-rows';
-import { repair } from '../engine/repair';
-import { previewRestore, restore } from '../engine/restore';
-import { salvage } from '../engine/salvage';
-import { migrationFor } from '../engine/schema-folder';
-import { status } from '../engine/status';
-import { verify } from '../engine/verify';
-import { verifyBackup } from '../engine/verify-backup';
+import { actorFor, backupPathOf, migrationFor, readManifest, WardenError } from '../engine';
 import type { Acting, HostContext } from './host-context';
 import { jobForReadOnly } from './jobs';
 import { methodsAllowed } from './read-only-methods';
-import type { DatabaseMethod } from './engine-runner';
 
-// THE handler table, shared by the Electron host (one ipcMain.handle per method) and the HTTP host
-// (POST /api/<method>). Inputs arrive validated against shared/contract.ts. A contract method
-// without an entry answers NOT_SUPPORTED.
-//
-// Two kinds of entry:
-//   engine — one engine function on one registered database. `handle` gets an EngineContext for
-//            that database (progress, log and cancellation already wired to the client's
-//            operationId) and the method's own options (the input without db and operationId).
-//            It runs in an engine worker thread, so the host keeps answering meanwhile.
-//   host   — the host's own state: its database list, dialogs, cancellation.
-//
-// Adding an engine method is one line, e.g.  plan: engine((ctx, o) => plan(ctx, { to: o.to })),
+// The host's own methods, shared by the Electron host (one ipcMain.handle per method) and the HTTP
+// host (POST /api/<method>): its database list, dialogs, jobs, fleet and cancellation. What the
+// engine does to a database is the engine's table of verbs (electron/engine/verbs.ts); dispatch.ts
+// reads both. Inputs arrive validated against shared/contract.ts.
 
 type Awaitable<T> = T | Promise<T>;
 
-/** Methods whose input names a database: the ones an engine entry may serve. */
-
-/** A method's input without what the host resolves itself: which database, which operation. */
-export type EngineOptions<M extends MethodName> = Omit<ValidInput<M>, 'db' | 'operationId'>;
-
-export interface EngineHandler<M extends MethodName> {
-  runs: 'engine';
-  handle(ctx: EngineContext, options: EngineOptions<M>): Awaitable<ApiResults[M]>;
-}
-
 export interface HostHandler<M extends MethodName> {
-  runs: 'host';
   handle(input: ValidInput<M>, host: HostContext, acting: Acting): Awaitable<ApiResults[M]>;
 }
 
-export type HandlerTable = { [M in MethodName]?: HostHandler<M> | (M extends DatabaseMethod ? EngineHandler<M> : never) };
+export type HandlerTable = { [M in MethodName]?: HostHandler<M> };
 
-const engine = <M extends MethodName>(handle: EngineHandler<M>['handle']): EngineHandler<M> => ({ runs: 'engine', handle });
-const host = <M extends MethodName>(handle: HostHandler<M>['handle']): HostHandler<M> => ({ runs: 'host', handle });
+const host = <M extends MethodName>(handle: HostHandler<M>['handle']): HostHandler<M> => ({ handle });
 
 async function openDatabase(_input: ValidInput<'openDatabase'>, ctx: HostContext): Promise<DatabaseEntry | null> {
   const choose = ctx.capabilities.chooseDatabaseToOpen;
@@ -93,16 +43,6 @@ async function createDatabase(input: ValidInput<'createDatabase'>, ctx: HostCont
   }
   await ctx.engine.run({ name: 'initialize', options: { to: input.version }, dbPath: path, schemaDir: schema.dir, operator });
   return ctx.registry.add(path, schema.name);
-}
-
-/**
- * Where a salvage of `dbPath` goes: a new file beside it, named by the host (no path crosses the
- * wire), e.g. chat.db → chat-salvaged-2026-11-30T16-45-00-123Z.db.
- */
-export function salvagedPathBeside(dbPath: string, now = new Date()): string {
-  const ext = extname(dbPath);
-  const stamp = now.toISOString().replace(/[:.]/g, '-');
-  return join(dirname(dbPath), `${basename(dbPath, ext)}-salvaged-${stamp}${ext || '.db'}`);
 }
 
 /** The desktop app's fleet: `warden serve` takes its fleet file on the command line and its tokens from env vars or files. */
@@ -176,29 +116,4 @@ export const handlers: HandlerTable = {
     ctx.capabilities.setBackupEvery(input.every === null ? null : parseDuration(input.every));
     return { everyMs: ctx.capabilities.backupSchedule?.every ?? null, last: null, nextAt: null, settable: true };
   }),
-  status: engine((ctx) => status(ctx)),
-  history: engine((ctx) => history(ctx)),
-  tables: engine((ctx) => listTables(ctx)),
-  schemaObjects: engine((ctx) => schemaObjects(ctx)),
-  schemaDiagram: engine((ctx) => schemaDiagram(ctx)),
-  sizes: engine((ctx) => sizes(ctx)),
-  query: engine((ctx, o) => runQuery(ctx, { sql: o.sql, limit: o.limit, timeoutMs: o.timeoutMs })),
-  rows: engine((ctx, o) => browseRows(ctx, o)),
-  rowChildren: engine((ctx, o) => rowChildren(ctx, o)),
-  verify: engine((ctx, o) => verify(ctx, o.level)),
-  initialize: engine((ctx, o) => initialize(ctx, { to: o.to })),
-  migrate: engine((ctx, o) => migrate(ctx, { to: o.to, backup: o.backup })),
-  repair: engine((ctx, o) => repair(ctx, { backup: o.backup, dryRun: o.dryRun })),
-  backup: engine((ctx) => backup(ctx, { reason: 'manual' })),
-  backups: engine((ctx) => listBackups(ctx)),
-  verifyBackup: engine((ctx, o) => verifyBackup(ctx, { backup: o.backup, full: o.full })),
-  restore: engine((ctx, o) => restore(ctx, { backup: o.backup })),
-  previewRestore: engine((ctx, o) => previewRestore(ctx, { backup: o.backup })),
-  recoverRows: engine((ctx, o) => recoverRows(ctx, { table: o.table, backup: o.backup, dryRun: o.dryRun })),
-  salvage: engine((ctx, { recoverFrom }) => salvage(ctx, { out: salvagedPathBeside(ctx.dbPath), recoverFrom })),
-  preserveCopy: engine((ctx) => preserveCopy(ctx, { purpose: 'manual' })),
-  plan: engine((ctx, o) => plan(ctx, { to: o.to })),
-  rehearse: engine((ctx, o) => rehearse(ctx, { to: o.to })),
-  baseline: engine((ctx, o) => baseline(ctx, { version: o.version })),
-  acceptChecksum: engine((ctx, o) => acceptChecksum(ctx, { version: o.version, reason: o.reason })),
 };

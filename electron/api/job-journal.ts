@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Job } from '../../shared/types';
-import { backupFolderOf, hostTag, isRunning, removeAbandonedCopies, STAGING_FILE } from '../engine/backup-folder';
+import { backupFolderOf, hostTag, isRunning, removeAbandonedCopies, STAGING_FILE } from '../engine';
 
 // What a host is doing, kept on disk while it does it: a `warden serve` killed mid-job (SIGKILL, a
 // crash, a power cut) used to forget the job. Each host process keeps its running jobs in a small

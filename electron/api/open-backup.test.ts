@@ -1,8 +1,8 @@
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DatabaseEntry, RowsPage } from '../../shared/types';
-import { backup } from '../engine/backup';
-import { initialize } from '../engine/initialize';
+import { backup } from '../engine/actions/backup';
+import { initialize } from '../engine/actions/initialize';
 import { contextFor, seedFiles, sha256File, SHIPPED_SCHEMA_DIR, sqlite3 } from '../engine/test-support/fixtures';
 import { suiteDir } from '../server/test-support/suite-dir';
 import { DatabaseRegistry } from './database-registry';

@@ -1,4 +1,4 @@
-import { WardenError } from '../engine/errors';
+import { WardenError } from '../engine';
 
 // Long operations in flight, by the operationId the client chose: `cancel` aborts one.
 

@@ -1,8 +1,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { SchemaSummary } from '../../shared/types';
-import { WardenError } from '../engine/errors';
-import { listSchemas, loadSchema, type SchemaDefinition } from '../engine/schema-folder';
+import { listSchemas, loadSchema, type SchemaDefinition, WardenError } from '../engine';
 
 // The schemas a host knows: every folder with a schema.json under one root, and the folders named
 // for single databases (`warden serve --db PATH:SCHEMA_DIR`). Read afresh on each call, so an

@@ -1,6 +1,6 @@
 import type { core } from 'zod/mini';
 import { contract, type MethodName, type ValidInput } from '../../shared/contract';
-import { WardenError } from '../engine/errors';
+import { WardenError } from '../engine';
 
 // Every input is checked against the contract before a handler sees it; the error names the
 // field and says what it should be.

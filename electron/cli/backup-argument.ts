@@ -1,10 +1,6 @@
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { backupFolderOf } from '../engine/backup-folder';
-import type { EngineContext } from '../engine/context';
-import { log } from '../engine/context';
-import { WardenError } from '../engine/errors';
-import { listBackups } from '../engine/list-backups';
+import { backupFolderOf, type EngineContext, listBackups, log, WardenError } from '../engine';
 
 // How restore, verify-backup and recover-rows name a backup on the command line: as
 // `warden backups` lists it (a file name in the backup folder, --backup-dir included), `latest`,

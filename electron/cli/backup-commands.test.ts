@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { contextFor, REPO_ROOT, sha256File, tempDir } from '../engine/test-support/fixtures';
 import { databaseWithFiles } from '../engine/test-support/backup-fixtures';
-import { initialize } from '../engine/initialize';
-import { migrate } from '../engine/migrate';
+import { initialize } from '../engine/actions/initialize';
+import { migrate } from '../engine/actions/migrate';
 
 // The backup commands as a script runs them: real processes, stdin not a terminal.
 

@@ -1,7 +1,7 @@
 import { ENGINE_WORKER_ENTRY } from '../api/engine-worker-entry';
 import type { EngineJob } from '../api/engine-runner';
 import { EngineWorkers } from '../api/engine-workers';
-import type { EngineContext } from '../engine/context';
+import type { EngineContext } from '../engine';
 
 // The long commands (init, migrate, verify) run the engine on a worker thread: its calls are
 // synchronous (better-sqlite3), and the main thread must stay free to hear Ctrl-C while they run.

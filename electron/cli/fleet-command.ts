@@ -1,6 +1,6 @@
 import { schemaVersion } from '../../shared/contract';
 import { FLEET_EXIT_CODE, type FleetActionReport } from '../../shared/fleet-types';
-import { WardenError } from '../engine/errors';
+import { WardenError } from '../engine';
 import { Unreachable, type ClientOptions } from '../fleet/deployment-client';
 import { loadFleet, plainHttpWarnings, type Deployment, type Fleet } from '../fleet/fleet-file';
 import { fleetStatus, inGroup, STATUS_WAIT_MS } from '../fleet/fleet-status';

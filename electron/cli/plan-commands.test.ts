@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { initialize } from '../engine/initialize';
+import { initialize } from '../engine/actions/initialize';
 import { REPO_ROOT, contextFor, seedFiles, sha256File, shippedSchema, sqlite3, tempDir } from '../engine/test-support/fixtures';
 import { startChatService } from '../engine/test-support/chat-service';
 import { schemaVariant } from '../engine/test-support/schema-variants';

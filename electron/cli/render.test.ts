@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { VerifyReport } from '../../shared/types';
-import { initialize } from '../engine/initialize';
+import { initialize } from '../engine/actions/initialize';
 import { contextFor, sqlite3, tempDir } from '../engine/test-support/fixtures';
-import { verify } from '../engine/verify';
+import { verify } from '../engine/actions/verify';
 import { renderVerify } from './render';
 
 const report = (over: Partial<VerifyReport>): VerifyReport => ({

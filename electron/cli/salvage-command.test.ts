@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SalvageReport } from '../../shared/types';
-import { initialize } from '../engine/initialize';
+import { initialize } from '../engine/actions/initialize';
 import { runCli } from '../engine/test-support/cli';
 import { overwritePage, pagesOf } from '../engine/test-support/damage';
 import { CHILD_TABLES, contextFor, countRows, seedFiles, sha256File, tempDir } from '../engine/test-support/fixtures';

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { backup } from './backup';
-import { baseline } from './baseline';
-import { initialize } from './initialize';
-import { migrate } from './migrate';
-import { repair } from './repair';
-import { restore } from './restore';
+import { backup } from './actions/backup';
+import { baseline } from './actions/baseline';
+import { initialize } from './actions/initialize';
+import { migrate } from './actions/migrate';
+import { repair } from './actions/repair';
+import { restore } from './actions/restore';
 import { notesAppDatabase, notesSchema, NOTES_APPLICATION_ID } from './test-support/app-schema';
 import { contextFor, sqlite3 } from './test-support/fixtures';
 

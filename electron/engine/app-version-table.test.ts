@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { initialize } from './initialize';
-import { status } from './status';
-import { loadSchema } from './schema-folder';
+import { initialize } from './actions/initialize';
+import { status } from './actions/status';
+import { loadSchema } from './core/schema/schema-folder';
 import { notesAppDatabase, notesSchema } from './test-support/app-schema';
 import { contextFor, SHIPPED_SCHEMA_DIR, sqlite3 } from './test-support/fixtures';
 

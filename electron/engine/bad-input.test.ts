@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { ErrorCode } from '../../shared/errors';
-import { initialize } from './initialize';
-import { migrate } from './migrate';
-import { loadSchema } from './schema-folder';
-import { status } from './status';
+import { initialize } from './actions/initialize';
+import { migrate } from './actions/migrate';
+import { loadSchema } from './core/schema/schema-folder';
+import { status } from './actions/status';
 import { contextFor, sha256File, SHIPPED_SCHEMA_DIR, sqlite3, tempDir } from './test-support/fixtures';
 import { OPERATIONS } from './test-support/operations';
 

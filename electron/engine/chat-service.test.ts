@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { plan } from './migration-plan';
-import { rehearse } from './rehearse';
-import { status } from './status';
-import { verify } from './verify';
+import { plan } from './actions/plan';
+import { rehearse } from './actions/rehearse';
+import { status } from './actions/status';
+import { verify } from './actions/verify';
 import { chatService, openAsService, seedAsService, serviceVersion, startChatService } from './test-support/chat-service';
 import { finished, runCli, spawnCli } from './test-support/cli';
 import { contextFor, sha256File, sqlite3, tempDir } from './test-support/fixtures';

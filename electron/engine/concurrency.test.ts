@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { history } from './history';
-import { loadSchema } from './schema-folder';
-import { initialize } from './initialize';
+import { history } from './actions/history';
+import { loadSchema } from './core/schema/schema-folder';
+import { initialize } from './actions/initialize';
 import { finished, spawnCli } from './test-support/cli';
 import { contextFor, sqlite3, tempDir } from './test-support/fixtures';
 

@@ -1,7 +1,7 @@
 import type { CheckedIntegrity, LogEvent, Progress } from '../../shared/types';
-import { nowIso } from './actor';
+import { nowIso } from './core/history/actor';
 import { WardenError } from './errors';
-import type { SchemaDefinition } from './schema-folder';
+import type { SchemaDefinition } from './core/schema/schema-folder';
 
 /** What every engine function is called with: which database, which schema, and how to report. */
 export interface EngineContext {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { backup } from './backup';
-import { baseline } from './baseline';
-import { expectedSchemaAt } from './expected-schema';
-import { history } from './history';
-import { migrate } from './migrate';
-import { status } from './status';
-import { verify } from './verify';
+import { backup } from './actions/backup';
+import { baseline } from './actions/baseline';
+import { expectedSchemaAt } from './core/schema/expected-schema';
+import { history } from './actions/history';
+import { migrate } from './actions/migrate';
+import { status } from './actions/status';
+import { verify } from './actions/verify';
 import { notesAppDatabase, notesSchema, NOTES_MIGRATIONS } from './test-support/app-schema';
 import { contextFor, sha256File, sqlite3 } from './test-support/fixtures';
 

@@ -1,8 +1,6 @@
 import type { SchemaComparison, SchemaDifference } from '../../shared/fleet-types';
 import type { Problem, SchemaObjectsReport } from '../../shared/types';
-import { compareSchemas } from '../engine/compare-schemas';
-import { snapshotSchema, toolTablesOf } from '../engine/introspect';
-import { DEFAULT_FOOTPRINT } from '../engine/footprint';
+import { compareSchemas, DEFAULT_FOOTPRINT, snapshotSchema, toolTablesOf } from '../engine';
 import { connectTo, type ClientOptions } from './deployment-client';
 import type { Deployment } from './fleet-file';
 import { replaySchema } from './replay-schema';

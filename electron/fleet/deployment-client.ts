@@ -8,12 +8,9 @@ import type { ErrorInfo } from '../../shared/errors';
 import { HTTP_OPERATOR_HEADER, type CallEnvelope } from '../../shared/transport';
 import type { LogEvent, Progress } from '../../shared/types';
 import type { DatabaseMethod } from '../api/engine-runner';
-import { handlers, type EngineHandler } from '../api/handlers';
-import type { EngineContext } from '../engine/context';
+import { type EngineContext, loadSchema, type SchemaDefinition, type VerbName, verbOf, WardenError } from '../engine';
 import type { EngineRunner } from '../api/engine-runner';
-import { loadSchema, type SchemaDefinition } from '../engine/schema-folder';
 import { validateInput } from '../api/validate-input';
-import { WardenError } from '../engine/errors';
 import { readToken, type Deployment, type TokenSource } from './fleet-file';
 import { ANSWER_LIMITS, misshapen, overLimits, type AgentMethod } from './agent-answers';
 import { openTunnel, TunnelFailed, type Tunnel } from './ssh-tunnel';
@@ -83,16 +80,15 @@ function schemaIn(dir: string): SchemaDefinition {
   return schema;
 }
 
-/** The engine called through the handler table, as an agent's worker calls it: in a host's workers, or on this thread. */
+/** The engine called through its table of verbs, as an agent's worker calls it: in a host's workers, or on this thread. */
 function localClient(file: string, schemaDir: string, engine: EngineRunner | undefined, operator: string | undefined): DeploymentClient {
   return {
     address: file,
     async call(method, input, reporting = {}) {
       const { db: _db, operationId: _op, ...options } = validateInput(method, { ...input, db: 'local' }) as Record<string, unknown>;
       if (engine) return (await engine.run({ name: method, options, dbPath: file, schemaDir, operator }, reporting)) as never;
-      const handler = handlers[method] as EngineHandler<typeof method>;
       const ctx: EngineContext = { dbPath: file, schema: schemaIn(schemaDir), ...reporting };
-      return (await handler.handle(ctx, options as never)) as never;
+      return (await verbOf(method as VerbName).run(ctx, options as never)) as never;
     },
     close: async () => undefined,
   };

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { FleetActionEntry, FleetActionReport } from '../../shared/fleet-types';
 import { ENGINE_WORKER_ENTRY } from '../api/engine-worker-entry';
 import { EngineWorkers } from '../api/engine-workers';
-import { initialize } from '../engine/initialize';
+import { initialize } from '../engine/actions/initialize';
 import { finished, spawnCli } from '../engine/test-support/cli';
 import { contextFor, seedFiles, sha256File, SHIPPED_SCHEMA_DIR, sqlite3, tempDir } from '../engine/test-support/fixtures';
 import { fleetBackup, fleetVerify } from './fleet-actions';

@@ -1,8 +1,8 @@
 import { cpSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { initialize } from '../engine/initialize';
-import { loadSchema } from '../engine/schema-folder';
+import { initialize } from '../engine/actions/initialize';
+import { loadSchema } from '../engine/core/schema/schema-folder';
 import { contextFor, SHIPPED_SCHEMA_DIR, tempDir } from '../engine/test-support/fixtures';
 import { parseFleet } from './fleet-file';
 import type { DeploymentStatus } from '../../shared/fleet-types';

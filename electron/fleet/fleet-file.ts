@@ -4,7 +4,7 @@ import { basename, dirname, resolve } from 'node:path';
 import * as z from 'zod/mini';
 import '../../shared/zod-messages';
 import { TOKEN_TEXT, TOKEN_TEXT_RULE } from '../../shared/token-text';
-import { WardenError } from '../engine/errors';
+import { WardenError } from '../engine';
 
 // The fleet file: every deployment an operator looks after, by name and group, and how to reach
 // it — a local database file, a `warden serve` agent by URL, or an agent on a VM's loopback

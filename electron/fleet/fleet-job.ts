@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { FLEET_JOB_DB, type JobKind, type Progress } from '../../shared/types';
 import { errorInfoOf } from '../api/error-info';
 import type { HostContext } from '../api/host-context';
-import { actorFor } from '../engine/actor';
-import { WardenError } from '../engine/errors';
+import { actorFor, WardenError } from '../engine';
 import type { Deployment, Fleet } from './fleet-file';
 import { inGroup } from './fleet-status';
 

@@ -1,8 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { initialize } from '../engine/initialize';
-import { backup } from '../engine/backup';
+import { initialize } from '../engine/actions/initialize';
+import { backup } from '../engine/actions/backup';
 import { contextFor, seedFiles, SHIPPED_SCHEMA_DIR, sqlite3, tempDir } from '../engine/test-support/fixtures';
 import { parseFleet } from './fleet-file';
 import { fleetStatus } from './fleet-status';

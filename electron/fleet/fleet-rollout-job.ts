@@ -2,7 +2,7 @@ import type { ValidInput } from '../../shared/contract';
 import type { RolloutDeployment, RolloutOutcome, RolloutReport } from '../../shared/fleet-types';
 import type { Progress } from '../../shared/types';
 import type { HostContext } from '../api/host-context';
-import { WardenError } from '../engine/errors';
+import { WardenError } from '../engine';
 import type { Fleet } from './fleet-file';
 import { runFleetJob } from './fleet-job';
 import { rollingMigrate } from './rolling-migrate';

@@ -1,11 +1,10 @@
 import { FLEET_STATE_RANK, type DeploymentStatus, type FleetState, type FleetStatusReport } from '../../shared/fleet-types';
 import { newestVerifiedBackup } from '../../shared/newest-verified-backup';
-import { nowIso } from '../engine/actor';
+import { compareVersionNames, isVersionName, nowIso } from '../engine';
 import { addressOf, plainHttpWarnings, type Deployment, type Fleet } from './fleet-file';
 import { connectTo, Unreachable, type ClientOptions, type DeploymentClient } from './deployment-client';
 import { lockedReason } from './lock-holder';
 import { StatusAsking } from './status-asking';
-import { compareVersionNames, isVersionName } from '../engine/version-order';
 
 // `warden fleet status`: every deployment asked at once (a few at a time), then listed worst first,
 // after a bounded wait (status-asking.ts): those that have not answered by then are still waiting.

@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { WardenError } from '../engine/errors';
+import { WardenError } from '../engine';
 import type { Deployment } from './fleet-file';
 
 // A local database another process holds (an open write transaction, BEGIN EXCLUSIVE, a long

@@ -2,8 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initialize } from '../engine/initialize';
-import { backup } from '../engine/backup';
+import { initialize } from '../engine/actions/initialize';
+import { backup } from '../engine/actions/backup';
 import { contextFor, SHIPPED_SCHEMA_DIR } from '../engine/test-support/fixtures';
 import { startHttpHost, type HttpHost } from '../server/http-host';
 import { suiteDir } from '../server/test-support/suite-dir';

@@ -1,8 +1,6 @@
 import Database from 'better-sqlite3';
 import type { SchemaObjectsReport } from '../../shared/types';
-import type { Connection } from '../engine/open-database';
-import { WardenError } from '../engine/errors';
-import { closingParen, tokenize, type Token } from '../engine/sql-text';
+import { closingParen, type Connection, type Token, tokenize, WardenError } from '../engine';
 
 // `fleet compare` replays each deployment's CREATE statements on this machine, and they come from
 // another machine. A hostile agent answered `CREATE TABLE x AS WITH RECURSIVE … randomblob(1000)`,

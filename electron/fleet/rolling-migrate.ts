@@ -1,11 +1,10 @@
 import type { RehearsalReport } from '../../shared/types';
 import type { RolloutDeployment, RolloutReport } from '../../shared/fleet-types';
-import { WardenError } from '../engine/errors';
+import { compareVersionNames, WardenError } from '../engine';
 import { connectTo, Unreachable, type ClientOptions, type DeploymentClient } from './deployment-client';
 import { eachLimited } from './each-limited';
 import { addressOf, type Deployment, type Fleet } from './fleet-file';
 import { takeRolloutLock } from './rollout-lock';
-import { compareVersionNames } from '../engine/version-order';
 
 // `warden fleet migrate --to V`: rehearse on every target first (one failure halts before any
 // database is touched), then migrate the canary and verify it in full, then the rest N at a time,

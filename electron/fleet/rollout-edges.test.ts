@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { initialize } from '../engine/initialize';
+import { initialize } from '../engine/actions/initialize';
 import { contextFor, sha256File, SHIPPED_SCHEMA_DIR, tempDir } from '../engine/test-support/fixtures';
 import { parseFleet } from './fleet-file';
 import { rollingMigrate } from './rolling-migrate';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, readFileSync, realpathSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname, tmpdir, userInfo } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { explainFileError, WardenError } from '../engine/errors';
+import { explainFileError, WardenError } from '../engine';
 
 // One rolling migrate per fleet at a time, whichever process starts it (two CLIs, a CLI and a
 // `warden serve --fleet`, two desktop apps): two would rehearse and migrate the same deployments

@@ -1,5 +1,5 @@
 import type { DeploymentStatus } from '../../shared/fleet-types';
-import { nowIso } from '../engine/actor';
+import { nowIso } from '../engine';
 import { addressOf, type Deployment } from './fleet-file';
 
 // `fleet status` asks every deployment at once and reports after a bounded wait: one hung agent

@@ -7,7 +7,7 @@ import { OPERATOR_NAME } from '../../shared/operator-name';
 import type { CallEnvelope } from '../../shared/transport';
 import type { HostEvent, HostInfo } from '../../shared/types';
 import type { HostCapabilities, HostContext } from '../api/host-context';
-import { WardenError } from '../engine/errors';
+import { WardenError } from '../engine';
 import { addressOf, loadFleet, withKeychain, type Deployment, type Fleet } from '../fleet/fleet-file';
 import { fleetCapabilities, type FleetCapabilities } from '../fleet/fleet-capabilities';
 import { FleetProxy } from '../server/fleet-proxy';

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import * as z from 'zod/mini';
 import { TOKEN_TEXT, TOKEN_TEXT_RULE } from '../../shared/token-text';
 import '../../shared/zod-messages';
-import { WardenError } from '../engine/errors';
+import { WardenError } from '../engine';
 import type { AddressedKeychain } from '../fleet/fleet-file';
 
 // The agents' tokens of the fleet's `tokenKeychain` deployments, kept by the desktop app: each

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { manifestPathOf } from '../engine/backup-manifest';
+import { manifestPathOf } from '../engine/core/backups/backup-manifest';
 import { runCli, SOURCE_CLI } from '../engine/test-support/cli';
 import { REPO_ROOT, sha256File, sqlite3, tempDir } from '../engine/test-support/fixtures';
 import { scaled } from './test-support/soak';

@@ -1,9 +1,9 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backup } from '../engine/backup';
-import { manifestPathOf } from '../engine/backup-manifest';
-import { initialize } from '../engine/initialize';
+import { backup } from '../engine/actions/backup';
+import { manifestPathOf } from '../engine/core/backups/backup-manifest';
+import { initialize } from '../engine/actions/initialize';
 import { contextFor, SHIPPED_SCHEMA_DIR, sha256File, sqlite3 } from '../engine/test-support/fixtures';
 import { startHttpHost, type HttpHost } from './http-host';
 import { callApi, request } from './test-support/http-client';

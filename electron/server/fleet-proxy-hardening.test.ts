@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initialize } from '../engine/initialize';
+import { initialize } from '../engine/actions/initialize';
 import { contextFor, sha256File, SHIPPED_SCHEMA_DIR } from '../engine/test-support/fixtures';
 import { loadFleet } from '../fleet/fleet-file';
 import { sshdUnavailable, startSshd, type SshServer } from '../fleet/test-support/sshd';

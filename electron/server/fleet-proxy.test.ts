@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initialize } from '../engine/initialize';
-import { backup } from '../engine/backup';
+import { initialize } from '../engine/actions/initialize';
+import { backup } from '../engine/actions/backup';
 import { contextFor, sha256File, SHIPPED_SCHEMA_DIR, sqlite3 } from '../engine/test-support/fixtures';
 import { loadFleet } from '../fleet/fleet-file';
 import { startHttpHost, type HttpHost } from './http-host';

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RolloutReport } from '../../shared/fleet-types';
 import { consoleHintFor } from '../../shared/console-hints';
 import { HTTP_OPERATOR_HEADER } from '../../shared/transport';
-import { initialize } from '../engine/initialize';
+import { initialize } from '../engine/actions/initialize';
 import { contextFor, seedFiles, SHIPPED_SCHEMA_DIR, sqlite3 } from '../engine/test-support/fixtures';
 import { loadFleet } from '../fleet/fleet-file';
 import { startHttpHost, type HttpHost } from './http-host';

@@ -1,5 +1,5 @@
 import type { DatabaseHealth, HealthDocument } from '../../shared/types';
-import { healthDocument } from '../engine/health';
+import { healthDocument } from '../engine';
 
 // GET /api/health must stay fast however often it is polled: the document is rebuilt at most once
 // per interval, by one refresh that concurrent requests share. The checks themselves (status +

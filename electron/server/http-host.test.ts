@@ -1,8 +1,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backup } from '../engine/backup';
-import { initialize } from '../engine/initialize';
+import { backup } from '../engine/actions/backup';
+import { initialize } from '../engine/actions/initialize';
 import { contextFor, seedFiles, SHIPPED_SCHEMA_DIR, sqlite3 } from '../engine/test-support/fixtures';
 import { startHttpHost, type HttpHost } from './http-host';
 import { fillWithFiles } from './test-support/big-database';

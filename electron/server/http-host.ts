@@ -7,8 +7,7 @@ import { isMethodName } from '../../shared/contract';
 import type { ErrorInfo } from '../../shared/errors';
 import { HTTP_EVENTS_ROUTE, HTTP_HEALTH_ROUTE, type CallEnvelope } from '../../shared/transport';
 import type { DatabaseEntry } from '../../shared/types';
-import type { HealthCheck } from '../engine/health';
-import { detectedFormatNote, loadSchema } from '../engine/schema-folder';
+import { detectedFormatNote, type HealthCheck, loadSchema, publicHealthDocument } from '../engine';
 import { CONTENT_SECURITY_POLICY } from '../api/content-security-policy';
 import { DatabaseRegistry } from '../api/database-registry';
 import { dispatch } from '../api/dispatch';
@@ -25,7 +24,6 @@ import { fleetCapabilities, type FleetDeadlines } from '../fleet/fleet-capabilit
 import { Operations } from '../api/operations';
 import { SchemaCatalog } from '../api/schema-catalog';
 import { EventStream, MAX_STREAMS, type EventView } from './event-stream';
-import { publicHealthDocument } from '../engine/health';
 import { HealthMonitor } from './health-monitor';
 import { HTTP_STATUS } from './http-status';
 import { BodyTooLarge, ClientGone, discardBody, readJsonBody } from './json-body';

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { WardenError } from '../engine/errors';
+import { WardenError } from '../engine';
 
 // Request bodies are small JSON objects; anything larger than the limit is refused (HTTP 413)
 // without being kept, so a client cannot make the host buffer megabytes.

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initialize } from '../engine/initialize';
+import { initialize } from '../engine/actions/initialize';
 import { contextFor, SHIPPED_SCHEMA_DIR, sqlite3 } from '../engine/test-support/fixtures';
 import { startHttpHost, type HttpHost } from './http-host';
 import { callApi, request, type Reply } from './test-support/http-client';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostEvent, Job } from '../../shared/types';
-import { initialize } from '../engine/initialize';
+import { initialize } from '../engine/actions/initialize';
 import { contextFor, SHIPPED_SCHEMA_DIR } from '../engine/test-support/fixtures';
 import { startHttpHost, type HttpHost } from './http-host';
 import { callApi, listenToEvents } from './test-support/http-client';

@@ -9,7 +9,7 @@ import { IntegrityMemory } from '../api/integrity-memory';
 import { Jobs } from '../api/jobs';
 import { Operations } from '../api/operations';
 import { SchemaCatalog } from '../api/schema-catalog';
-import { initialize } from '../engine/initialize';
+import { initialize } from '../engine/actions/initialize';
 import { seedAsService } from '../engine/test-support/chat-service';
 import { damageMiddlePages } from '../engine/test-support/damage';
 import { contextFor, sha256File, SHIPPED_SCHEMA_DIR, sqlite3 } from '../engine/test-support/fixtures';

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadSchema, type SchemaDefinition } from '../schema-folder';
+import { loadSchema, type SchemaDefinition } from '../core/schema/schema-folder';
 import { sqlite3, tempDir } from './fixtures';
 
 // A small app that is not the chat service: its notes table, its own marks in the header, and a

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach } from 'vitest';
 import type { EngineContext } from '../context';
-import { initialize } from '../initialize';
-import { migrate } from '../migrate';
-import { loadSchema, type SchemaDefinition } from '../schema-folder';
+import { initialize } from '../actions/initialize';
+import { migrate } from '../actions/migrate';
+import { loadSchema, type SchemaDefinition } from '../core/schema/schema-folder';
 import { contextFor, seedFiles, SHIPPED_SCHEMA_DIR, tempDir } from './fixtures';
 
 /**

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach } from 'vitest';
 import type { EngineContext } from '../context';
-import { loadSchema, type SchemaDefinition } from '../schema-folder';
+import { loadSchema, type SchemaDefinition } from '../core/schema/schema-folder';
 import { fileWriter } from './file-writer';
 
 // Real files in temp folders, the shipped schema, and sqlite3 as the independent referee.

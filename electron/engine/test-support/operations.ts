@@ -1,10 +1,10 @@
-import { backup } from '../backup';
+import { backup } from '../actions/backup';
 import type { EngineContext } from '../context';
-import { history } from '../history';
-import { initialize } from '../initialize';
-import { migrate } from '../migrate';
-import { status } from '../status';
-import { verify } from '../verify';
+import { history } from '../actions/history';
+import { initialize } from '../actions/initialize';
+import { migrate } from '../actions/migrate';
+import { status } from '../actions/status';
+import { verify } from '../actions/verify';
 
 /** The engine's actions on one database, by name: what the bad-input tables run against each file. */
 export const OPERATIONS: Record<string, (ctx: EngineContext) => unknown> = {

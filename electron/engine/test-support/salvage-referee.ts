@@ -3,9 +3,9 @@ import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:f
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { seededRandom } from '../../../shared/seeded-random';
-import { loadSchema, type SchemaDefinition } from '../schema-folder';
-import { openPageSource } from '../sqlite-file/page-source';
-import { walkTableBtree, type Rowid } from '../sqlite-file/table-btree';
+import { loadSchema, type SchemaDefinition } from '../core/schema/schema-folder';
+import { openPageSource } from '../core/sqlite-file/page-source';
+import { walkTableBtree, type Rowid } from '../core/sqlite-file/table-btree';
 import { tempDir } from './fixtures';
 
 // The referee for salvage is known data: rows read by SQLite from the intact file, and where each

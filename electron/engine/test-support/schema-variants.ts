@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { cpSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import semver from 'semver';
-import { loadSchema, type SchemaDefinition } from '../schema-folder';
+import { loadSchema, type SchemaDefinition } from '../core/schema/schema-folder';
 import { SHIPPED_SCHEMA_DIR, shippedSchema, tempDir } from './fixtures';
 
 /**

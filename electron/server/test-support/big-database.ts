@@ -1,4 +1,4 @@
-import { newConnection } from '../../engine/sqlite-addon';
+import { newConnection } from '../../engine/core/sqlite/sqlite-addon';
 
 /**
  * Fills an initialized conversation_files database with `files` files and one access-log row

@@ -1,0 +1,57 @@
+import type { QueryResult } from '../../../shared/types';
+import type { EngineContext } from '../context';
+import { damagedReadError, firstDamagedTable, tablesNamedIn } from '../core/repair/damage-map';
+import { explainSqliteError, WardenError } from '../errors';
+import { statDatabasePath, withDatabase } from '../core/sqlite/open-database';
+import { runRead, type ReadLimits } from '../core/data/read-process';
+
+// Read-only SQL for support staff. The query runs in a child process (read-process.ts) on a
+// read-only connection with query_only on, so no text can write, and a runaway query (a recursive
+// CTE, a 500 MB printf) is stopped by its time, memory or answer limit without touching the host.
+// What may run is checked before it runs: one statement that returns rows and that SQLite itself
+// says is read-only (sqlite3_stmt_readonly), starting with a reading keyword.
+
+export interface QueryOptions {
+  sql: string;
+  /** Rows returned at most (the result says when there were more). */
+  limit?: number;
+  /** The query is stopped after this long. */
+  timeoutMs?: number;
+  /** Other bounds than the defaults of read-process.ts (tests). */
+  limits?: Omit<ReadLimits, 'timeoutMs'>;
+}
+
+export const DEFAULT_QUERY_LIMIT = 1000;
+export const DEFAULT_QUERY_TIMEOUT_MS = 10_000;
+
+function refused(sql: string, why: string): WardenError {
+  const shown = sql.length > 200 ? `${sql.slice(0, 200)}…` : sql;
+  return new WardenError('INVALID_INPUT', `This query was not run: ${why}. Nothing was changed. Query: ${shown}`, 'Write a SELECT (or WITH … SELECT): queries here only read. Changes go through migrate, repair and restore, which take a backup first.', { field: 'sql' });
+}
+
+/** A query that met a damaged page: which of the tables it reads is damaged, and where (each checked with quick_check). */
+function damagedQueryError(ctx: EngineContext, sql: string, sqliteMessage: string): WardenError {
+  try {
+    return withDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs, leaveNoFiles: true }, (db) =>
+      damagedReadError(ctx.dbPath, 'The query', firstDamagedTable(db, tablesNamedIn(db, sql)), sqliteMessage));
+  } catch (err) {
+    if (err instanceof WardenError) return damagedReadError(ctx.dbPath, 'The query', null, `${sqliteMessage}; ${err.message}`);
+    throw err;
+  }
+}
+
+/** Runs one read-only query with a row limit and a time limit, in a process bounded in memory, temporary storage and answer size (read-process.ts); Cancel (ctx.signal) and the time limit kill it. */
+export async function runQuery(ctx: EngineContext, options: QueryOptions): Promise<QueryResult> {
+  if (statDatabasePath(ctx.dbPath) === null) throw new WardenError('NOT_FOUND', `There is no database at ${ctx.dbPath}.`, 'Check --db.');
+  const limit = options.limit ?? DEFAULT_QUERY_LIMIT;
+  const started = performance.now();
+  const answer = await runRead(ctx, { mode: 'query', sql: options.sql, limit }, { timeoutMs: options.timeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS, ...options.limits }, 'The query');
+  if (answer.kind === 'refused') throw refused(options.sql, answer.why);
+  if (answer.kind === 'failed') {
+    if (answer.code?.startsWith('SQLITE_CORRUPT')) throw damagedQueryError(ctx, options.sql, answer.message);
+    if (answer.code === 'SQLITE_READONLY') throw refused(options.sql, `it tried to write (${answer.message})`);
+    if (answer.code?.startsWith('SQLITE_BUSY')) throw explainSqliteError(Object.assign(new Error(answer.message), { code: answer.code }), ctx.dbPath);
+    throw new WardenError('INVALID_INPUT', `SQLite could not run the query: ${answer.message}.`, 'Fix the SQL and run it again.', { field: 'sql', sqliteCode: answer.code });
+  }
+  return { path: ctx.dbPath, sql: options.sql, columns: answer.columns, rows: answer.rows, more: answer.more, limit, durationMs: Math.round(performance.now() - started) };
+}

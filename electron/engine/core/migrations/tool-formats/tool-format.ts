@@ -1,0 +1,71 @@
+import type { MigrationFile, ToolName } from '../migration-file';
+import type { Connection } from '../../sqlite/open-database';
+import type { VersionNames } from '../../schema/version-order';
+
+// What Schema Warden knows of another migration tool: how its folder is written, and how it keeps
+// its history table in SQLite, so that a database it looks after is adopted where the tool left it
+// and each migration applied afterwards is recorded exactly as the tool would record it.
+
+/** A tool's folder as read: its migrations, and the names its history table gives their versions. */
+export interface ToolFolder {
+  migrations: MigrationFile[];
+  /** The tool's name for a version where it is not the version itself: Prisma's folder name, Drizzle's journal time. */
+  names: Record<string, string>;
+}
+
+/** The tool's history table in SQLite. */
+export interface ToolHistoryTable {
+  table: string;
+  /** The column holding the tool's name for each applied version. */
+  versionColumn: string;
+  /** The tool's own statements creating it, as it runs them. */
+  definition: string;
+  /** Its columns: a table of that name without them is another tool's (schema_migrations is a common name). */
+  columns: string[];
+  /** The indexes those statements create on it (accounted for, not foreign objects). */
+  indexes: string[];
+  /** The rows the tool counts as applied, as a condition on them (null: every row). */
+  appliedRows: string | null;
+}
+
+/** A migration the tool left unfinished (a dirty golang-migrate version, a failed Flyway or Prisma migration). */
+export interface UnfinishedMigration {
+  /** The tool's name for it: '3', '1.1', '20240101120000_init'. */
+  name: string;
+  message: string;
+  /** The tool's own way out. */
+  hint: string;
+}
+
+/** An applied migration, as the tool's history row is written from it. */
+export interface RecordedMigration {
+  file: MigrationFile;
+  /** The tool's name for its version (see ToolFolder.names). */
+  name: string;
+  executionMs: number | null;
+}
+
+/** How the tool checks that an applied migration's file is unchanged: the column it keeps a checksum in, and its comparison. */
+export interface ToolChecksum {
+  column: string;
+  /** Whether the recorded value still matches the file, as the tool itself compares them. */
+  matches(recorded: unknown, file: MigrationFile): boolean;
+  /** What the tool does about a mismatch, and its way out. */
+  complaint: string;
+  hint: string;
+}
+
+export interface ToolFormat {
+  tool: ToolName;
+  versionNames: VersionNames;
+  /** Whether the folder's entries are this tool's migrations (a folder given as it is, without schema.json). */
+  recognises(dir: string, entries: string[]): boolean;
+  readFolder(dir: string): ToolFolder;
+  history: ToolHistoryTable;
+  /** Absent where the tool keeps no checksum it checks (dbmate, golang-migrate; drizzle-orm records a hash but never compares it). */
+  checksum?: ToolChecksum;
+  /** What the tool's own table says was left unfinished (null: nothing). The table exists. */
+  unfinished(db: Connection, table: string): UnfinishedMigration | null;
+  /** Writes an applied migration into the tool's table as the tool itself would. The table exists. */
+  record(db: Connection, table: string, migration: RecordedMigration): void;
+}
