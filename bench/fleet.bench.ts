@@ -2,7 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FleetStatusReport } from '../shared/fleet-types';
+import type { FleetStatusReport } from '../shared/types/fleet';
 import type { Figure, FigureResult } from './figures';
 import { expectSuccess, measureProcess, sideBySide, wholeProcess, type Run } from './measure';
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CallEnvelope, WardenBridge } from '../shared/transport';
-import type { DatabaseEntry } from '../shared/types';
+import type { DatabaseEntry } from '../shared/types/databases';
 
 // The desktop app for real: Electron starts on the built app, creates and initializes the default
 // database on first run, and the console shows its version.

@@ -1,9 +1,15 @@
 import type { MethodName } from './contract';
-import type { FleetActionReport, FleetStatusReport, OpenedFleet, RolloutReport } from './fleet-types';
-import type {
-  AcceptChecksumResult, BackupInfo, BackupVerification, BaselineResult, DatabaseEntry, HistoryReport, HostInfo, Job,
-  MigrateResult, MigrationPlan, QueryResult, RecoverRowsResult, RehearsalReport, RepairResult, RowChildrenReport, RowsPage, SalvageReport, BackupScheduleInfo, RestorePreview, RestoreResult, SchemaDiagram, SchemaObjectsReport, SizesReport, SchemaSummary, StatusReport, TablesReport, VerifyReport,
-} from './types';
+import type { FleetActionReport, FleetStatusReport, OpenedFleet, RolloutReport } from './types/fleet';
+import type { BackupInfo, BackupVerification, BackupScheduleInfo, RestorePreview, RestoreResult } from './types/backups';
+import type { QueryResult, RowChildrenReport, RowsPage, TablesReport } from './types/data';
+import type { DatabaseEntry, SchemaSummary } from './types/databases';
+import type { HistoryReport } from './types/history';
+import type { VerifyReport } from './types/integrity';
+import type { HostInfo, Job } from './types/jobs';
+import type { AcceptChecksumResult, BaselineResult, MigrateResult, MigrationPlan, RehearsalReport } from './types/migrations';
+import type { RecoverRowsResult, RepairResult, SalvageReport } from './types/repair';
+import type { SchemaDiagram, SchemaObjectsReport, SizesReport } from './types/schema';
+import type { StatusReport } from './types/status';
 
 /** What each method of the contract answers. */
 export interface ApiResults {

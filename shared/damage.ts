@@ -1,4 +1,4 @@
-import type { DamagedPage } from './types';
+import type { DamagedPage } from './types/integrity';
 
 /**
  * Damage that rebuilding indexes fixes (issue 21): some index is named, and every place SQLite's

@@ -1,4 +1,4 @@
-import type { Job, Progress } from './types';
+import type { Job, Progress } from './types/jobs';
 
 // A job's progress as the host keeps it and as the console follows it from `progress` events:
 // the same rule in both places, so the time left looks the same before and after a reload.

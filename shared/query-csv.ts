@@ -1,4 +1,4 @@
-import type { QueryResult } from './types';
+import type { QueryResult } from './types/data';
 
 type Value = QueryResult['rows'][number][number];
 

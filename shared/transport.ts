@@ -1,5 +1,5 @@
 import type { ErrorInfo } from './errors';
-import type { HostEvent } from './types';
+import type { HostEvent } from './types/jobs';
 
 // How a call travels between the renderer and a host. Both hosts answer the same envelope.
 //

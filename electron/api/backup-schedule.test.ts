@@ -1,6 +1,7 @@
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { BackupScheduleInfo, HostEvent } from '../../shared/types';
+import type { BackupScheduleInfo } from '../../shared/types/backups';
+import type { HostEvent } from '../../shared/types/jobs';
 import { initialize } from '../engine/actions/initialize';
 import { listBackups } from '../engine/core/backups/list-backups';
 import { contextFor, SHIPPED_SCHEMA_DIR } from '../engine/test-support/fixtures';

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { newestVerifiedBackup } from '../../shared/newest-verified-backup';
-import type { BackupInfo, BackupScheduleInfo, DatabaseEntry, HostEvent } from '../../shared/types';
+import type { BackupInfo, BackupScheduleInfo } from '../../shared/types/backups';
+import type { DatabaseEntry } from '../../shared/types/databases';
+import type { HostEvent } from '../../shared/types/jobs';
 import { actorFor } from '../engine';
 import { errorInfoOf } from './error-info';
 import type { DatabaseRegistry } from './database-registry';

@@ -1,5 +1,5 @@
 import { basename, extname, resolve } from 'node:path';
-import type { DatabaseEntry } from '../../shared/types';
+import type { DatabaseEntry } from '../../shared/types/databases';
 import { WardenError } from '../engine';
 
 // The databases a host serves, by the id it gave each. The renderer names databases only by id,

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { isMethodName, type MethodName } from '../../shared/contract';
 import type { CallEnvelope } from '../../shared/transport';
-import type { DatabaseEntry, JobKind, StatusReport } from '../../shared/types';
+import type { DatabaseEntry } from '../../shared/types/databases';
+import type { JobKind } from '../../shared/types/jobs';
+import type { StatusReport } from '../../shared/types/status';
 import { actorFor, isVerb, type VerbName, verbOf, WardenError } from '../engine';
 import { errorInfoOf } from './error-info';
 import { handlers, type HostHandler } from './handlers';

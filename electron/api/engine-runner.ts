@@ -1,6 +1,7 @@
 import type { MethodName, ValidInput } from '../../shared/contract';
 import type { ErrorInfo } from '../../shared/errors';
-import type { CheckedIntegrity, LogEvent, Progress } from '../../shared/types';
+import type { CheckedIntegrity } from '../../shared/types/integrity';
+import type { LogEvent, Progress } from '../../shared/types/jobs';
 
 // What a host asks of the engine, as plain data: the jobs, their reporting and the runner's face.
 // Types only, read by the handler table, the host context and the runners alike, so that none of

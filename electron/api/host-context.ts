@@ -1,6 +1,6 @@
 import type { ValidInput } from '../../shared/contract';
-import type { FleetActionReport, FleetStatusReport, OpenedFleet, RolloutReport } from '../../shared/fleet-types';
-import type { HostEvent } from '../../shared/types';
+import type { FleetActionReport, FleetStatusReport, OpenedFleet, RolloutReport } from '../../shared/types/fleet';
+import type { HostEvent } from '../../shared/types/jobs';
 import type { BackupSchedule } from './backup-schedule';
 import type { DatabaseRegistry } from './database-registry';
 import type { EngineRunner } from './engine-runner';

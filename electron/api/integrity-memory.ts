@@ -1,4 +1,5 @@
-import type { CheckedIntegrity, StatusReport } from '../../shared/types';
+import type { CheckedIntegrity } from '../../shared/types/integrity';
+import type { StatusReport } from '../../shared/types/status';
 
 // The latest quick_check a host's status reads found, per database file (issue 14): handed back
 // to the next status read, which reuses it while the file is unchanged and the check recent

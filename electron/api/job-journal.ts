@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { Job } from '../../shared/types';
+import type { Job } from '../../shared/types/jobs';
 import { backupFolderOf, hostTag, isRunning, removeAbandonedCopies, STAGING_FILE } from '../engine';
 
 // What a host is doing, kept on disk while it does it: a `warden serve` killed mid-job (SIGKILL, a

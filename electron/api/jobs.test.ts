@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { estimatedMsLeft } from '../../shared/job-progress';
-import type { Job } from '../../shared/types';
+import type { Job } from '../../shared/types/jobs';
 import { Jobs } from './jobs';
 
 // The registry on its own, with a clock the test moves.

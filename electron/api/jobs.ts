@@ -1,6 +1,6 @@
 import { withProgress } from '../../shared/job-progress';
 import type { ErrorInfo } from '../../shared/errors';
-import type { Job, JobKind, Progress } from '../../shared/types';
+import type { Job, JobKind, Progress } from '../../shared/types/jobs';
 
 // The host's long operations (issue 14): every verify, backup, migrate, rehearsal, repair,
 // restore, row recovery and query a host runs is kept here with its progress, result and who

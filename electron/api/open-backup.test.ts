@@ -1,6 +1,7 @@
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { DatabaseEntry, RowsPage } from '../../shared/types';
+import type { RowsPage } from '../../shared/types/data';
+import type { DatabaseEntry } from '../../shared/types/databases';
 import { backup } from '../engine/actions/backup';
 import { initialize } from '../engine/actions/initialize';
 import { contextFor, seedFiles, sha256File, SHIPPED_SCHEMA_DIR, sqlite3 } from '../engine/test-support/fixtures';

@@ -1,6 +1,6 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { SchemaSummary } from '../../shared/types';
+import type { SchemaSummary } from '../../shared/types/databases';
 import { listSchemas, loadSchema, type SchemaDefinition, WardenError } from '../engine';
 
 // The schemas a host knows: every folder with a schema.json under one root, and the folders named

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { HostEvent } from '../../shared/types';
+import type { HostEvent } from '../../shared/types/jobs';
 import { initialize } from '../engine/actions/initialize';
 import { backup } from '../engine/actions/backup';
 import { contextFor, SHIPPED_SCHEMA_DIR } from '../engine/test-support/fixtures';

@@ -1,4 +1,4 @@
-import type { StatusReport } from '../../shared/types';
+import type { StatusReport } from '../../shared/types/status';
 import type { HostContext } from './host-context';
 
 // The desktop host's live status: every interval, each open database's status is read again in

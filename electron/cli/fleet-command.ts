@@ -1,5 +1,5 @@
 import { schemaVersion } from '../../shared/contract';
-import { FLEET_EXIT_CODE, type FleetActionReport } from '../../shared/fleet-types';
+import { FLEET_EXIT_CODE, type FleetActionReport } from '../../shared/types/fleet';
 import { WardenError } from '../engine';
 import { Unreachable, type ClientOptions } from '../fleet/deployment-client';
 import { loadFleet, plainHttpWarnings, type Deployment, type Fleet } from '../fleet/fleet-file';

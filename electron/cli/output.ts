@@ -1,5 +1,5 @@
 import type { ErrorInfo } from '../../shared/errors';
-import type { Problem } from '../../shared/types';
+import type { Problem } from '../../shared/types/schema';
 
 /** A plain text table: columns padded to their widest cell, the last column left free. */
 export function table(headers: string[], rows: string[][]): string {

@@ -3,7 +3,12 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import packageJson from '../../package.json' with { type: 'json' };
-import type { BackupInfo, HealthStatus, MigrateResult, Progress, QueryResult, RestorePreview, RowFilter, RowSort, VerifyReport } from '../../shared/types';
+import type { BackupInfo, RestorePreview } from '../../shared/types/backups';
+import type { QueryResult, RowFilter, RowSort } from '../../shared/types/data';
+import type { VerifyReport } from '../../shared/types/integrity';
+import type { Progress } from '../../shared/types/jobs';
+import type { MigrateResult } from '../../shared/types/migrations';
+import type { HealthStatus } from '../../shared/types/status';
 import { acceptChecksum, backup, backupFolderOf, baseline, browseRows, DEFAULT_BUSY_TIMEOUT_MS, DEFAULT_KEEP_PER_REASON, DEFAULT_PAGE_ROWS, DEFAULT_QUERY_LIMIT, DEFAULT_QUERY_TIMEOUT_MS, DEFAULT_ROWS_TIMEOUT_MS, detectedFormatNote, type EngineContext, explainFileError, history, listBackups, listTables, loadSchema, log, plan, preserveCopy, previewRestore, recoverRows, rehearse, repair, restore, runQuery, salvage, type SchemaDefinition, status, verifyBackup, WardenError } from '../engine';
 import type { ErrorCode, ErrorInfo } from '../../shared/errors';
 import { MAX_QUERY_ROWS, MAX_QUERY_TIMEOUT_MS } from '../../shared/contract';

@@ -1,5 +1,5 @@
 import cliProgress, { type Options, type Params } from 'cli-progress';
-import type { Progress } from '../../shared/types';
+import type { Progress } from '../../shared/types/jobs';
 
 // cli-progress is CommonJS: Node's ES module loader finds SingleBar and Presets among its named exports, not Format.
 const { Format, Presets, SingleBar } = cliProgress;

@@ -1,5 +1,7 @@
 import { onlyIndexesDamaged } from '../../shared/damage';
-import type { BackupInfo, IntegrityResult, RepairResult, TableDamageOptions } from '../../shared/types';
+import type { BackupInfo } from '../../shared/types/backups';
+import type { IntegrityResult } from '../../shared/types/integrity';
+import type { RepairResult, TableDamageOptions } from '../../shared/types/repair';
 
 // The damage map as text: each damaged page with the table or index it belongs to, SQLite's own
 // words under it, and the fix that fits.

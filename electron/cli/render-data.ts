@@ -1,4 +1,5 @@
-import type { QueryResult, RowFilter, RowsPage, SalvageReport, TablesReport } from '../../shared/types';
+import type { QueryResult, RowFilter, RowsPage, TablesReport } from '../../shared/types/data';
+import type { SalvageReport } from '../../shared/types/repair';
 import { formatBytes, formatElapsed, problemTable, table } from './output';
 
 // Output of the data commands (tables, rows, query, salvage).

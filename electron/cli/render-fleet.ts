@@ -1,4 +1,4 @@
-import type { DeploymentStatus, FleetActionReport, FleetState, FleetStatusReport, RolloutReport, SchemaComparison, SchemaDifference } from '../../shared/fleet-types';
+import type { DeploymentStatus, FleetActionReport, FleetState, FleetStatusReport, RolloutReport, SchemaComparison, SchemaDifference } from '../../shared/types/fleet';
 import { table } from './output';
 
 // Text output of `warden fleet …`.

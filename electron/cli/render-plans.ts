@@ -1,5 +1,7 @@
 import { renderDamageRepair } from './render-damage';
-import type { AcceptChecksumResult, BaselineResult, LintWarning, MigrationPlan, PlanStep, PlannedDataChange, Problem, RecoverRowsResult, RehearsalReport, RepairResult, ServiceStatementCoverage, ServiceStatementsRun } from '../../shared/types';
+import type { AcceptChecksumResult, BaselineResult, LintWarning, MigrationPlan, PlanStep, PlannedDataChange, RehearsalReport, ServiceStatementCoverage, ServiceStatementsRun } from '../../shared/types/migrations';
+import type { RecoverRowsResult, RepairResult } from '../../shared/types/repair';
+import type { Problem } from '../../shared/types/schema';
 import { formatElapsed, problemTable, table } from './output';
 
 // Human output of plan, rehearse, repair, baseline and accept-checksum.

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { VerifyReport } from '../../shared/types';
+import type { VerifyReport } from '../../shared/types/integrity';
 import { initialize } from '../engine/actions/initialize';
 import { contextFor, sqlite3, tempDir } from '../engine/test-support/fixtures';
 import { verify } from '../engine/actions/verify';

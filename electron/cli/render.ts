@@ -1,6 +1,11 @@
 import { renderDamage } from './render-damage';
 import { diffSql, type SqlSegment } from '../../shared/sql-diff';
-import type { BackupInfo, BackupVerification, HealthStatus, HistoryReport, MigrateResult, Problem, RestorePreview, RestoreResult, StatusReport, VerifyReport } from '../../shared/types';
+import type { BackupInfo, BackupVerification, RestorePreview, RestoreResult } from '../../shared/types/backups';
+import type { HistoryReport } from '../../shared/types/history';
+import type { VerifyReport } from '../../shared/types/integrity';
+import type { MigrateResult } from '../../shared/types/migrations';
+import type { Problem } from '../../shared/types/schema';
+import type { HealthStatus, StatusReport } from '../../shared/types/status';
 import { formatBytes, formatElapsed, problemTable, table, wrapToWidth } from './output';
 import { renderRepair } from './render-plans';
 

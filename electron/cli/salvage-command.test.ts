@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { SalvageReport } from '../../shared/types';
+import type { SalvageReport } from '../../shared/types/repair';
 import { initialize } from '../engine/actions/initialize';
 import { runCli } from '../engine/test-support/cli';
 import { overwritePage, pagesOf } from '../engine/test-support/damage';

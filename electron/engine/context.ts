@@ -1,4 +1,5 @@
-import type { CheckedIntegrity, LogEvent, Progress } from '../../shared/types';
+import type { CheckedIntegrity } from '../../shared/types/integrity';
+import type { LogEvent, Progress } from '../../shared/types/jobs';
 import { nowIso } from './core/history/actor';
 import { WardenError } from './errors';
 import type { SchemaDefinition } from './core/schema/schema-folder';

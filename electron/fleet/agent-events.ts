@@ -1,6 +1,6 @@
 import { request as httpRequest, type ClientRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { HostEvent } from '../../shared/types';
+import type { HostEvent } from '../../shared/types/jobs';
 import type { Endpoint } from './deployment-client';
 
 // An agent's events (GET /api/events, server-sent events: one HostEvent as JSON per `data:` line)

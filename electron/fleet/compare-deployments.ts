@@ -1,5 +1,5 @@
-import type { SchemaComparison, SchemaDifference } from '../../shared/fleet-types';
-import type { Problem, SchemaObjectsReport } from '../../shared/types';
+import type { SchemaComparison, SchemaDifference } from '../../shared/types/fleet';
+import type { Problem, SchemaObjectsReport } from '../../shared/types/schema';
 import { compareSchemas, DEFAULT_FOOTPRINT, snapshotSchema, toolTablesOf } from '../engine';
 import { connectTo, type ClientOptions } from './deployment-client';
 import type { Deployment } from './fleet-file';

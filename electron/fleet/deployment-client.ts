@@ -6,7 +6,7 @@ import type { ApiResults } from '../../shared/api-results';
 import type { ValidInput } from '../../shared/contract';
 import type { ErrorInfo } from '../../shared/errors';
 import { HTTP_OPERATOR_HEADER, type CallEnvelope } from '../../shared/transport';
-import type { LogEvent, Progress } from '../../shared/types';
+import type { LogEvent, Progress } from '../../shared/types/jobs';
 import type { DatabaseMethod } from '../api/engine-runner';
 import { type EngineContext, loadSchema, type SchemaDefinition, type VerbName, verbOf, WardenError } from '../engine';
 import type { EngineRunner } from '../api/engine-runner';

@@ -1,6 +1,6 @@
 import type { ValidInput } from '../../shared/contract';
-import type { FleetActionEntry, FleetActionReport } from '../../shared/fleet-types';
-import type { Progress } from '../../shared/types';
+import type { FleetActionEntry, FleetActionReport } from '../../shared/types/fleet';
+import type { Progress } from '../../shared/types/jobs';
 import type { HostContext } from '../api/host-context';
 import { fleetBackup, fleetVerify, type FleetActionWatch } from './fleet-actions';
 import type { Fleet } from './fleet-file';

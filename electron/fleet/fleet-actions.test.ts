@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { FleetActionEntry, FleetActionReport } from '../../shared/fleet-types';
+import type { FleetActionEntry, FleetActionReport } from '../../shared/types/fleet';
 import { ENGINE_WORKER_ENTRY } from '../api/engine-worker-entry';
 import { EngineWorkers } from '../api/engine-workers';
 import { initialize } from '../engine/actions/initialize';

@@ -1,5 +1,5 @@
-import type { FleetActionEntry, FleetActionReport, FleetActionResult } from '../../shared/fleet-types';
-import { FLEET_STATE_RANK } from '../../shared/fleet-types';
+import type { FleetActionEntry, FleetActionReport, FleetActionResult } from '../../shared/types/fleet';
+import { FLEET_STATE_RANK } from '../../shared/types/fleet';
 import { connectTo, Unreachable, type ClientOptions, type DeploymentClient } from './deployment-client';
 import { eachLimited } from './each-limited';
 import { addressOf, type Deployment, type Fleet } from './fleet-file';

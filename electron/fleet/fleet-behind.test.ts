@@ -5,7 +5,7 @@ import { initialize } from '../engine/actions/initialize';
 import { loadSchema } from '../engine/core/schema/schema-folder';
 import { contextFor, SHIPPED_SCHEMA_DIR, tempDir } from '../engine/test-support/fixtures';
 import { parseFleet } from './fleet-file';
-import type { DeploymentStatus } from '../../shared/fleet-types';
+import type { DeploymentStatus } from '../../shared/types/fleet';
 import { fleetStatus, markBehind } from './fleet-status';
 
 // A deployment whose schema folder is older than the fleet's looks current to itself; the fleet

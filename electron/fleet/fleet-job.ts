@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { FLEET_JOB_DB, type JobKind, type Progress } from '../../shared/types';
+import { FLEET_JOB_DB, type JobKind, type Progress } from '../../shared/types/jobs';
 import { errorInfoOf } from '../api/error-info';
 import type { HostContext } from '../api/host-context';
 import { actorFor, WardenError } from '../engine';

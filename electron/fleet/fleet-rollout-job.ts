@@ -1,6 +1,6 @@
 import type { ValidInput } from '../../shared/contract';
-import type { RolloutDeployment, RolloutOutcome, RolloutReport } from '../../shared/fleet-types';
-import type { Progress } from '../../shared/types';
+import type { RolloutDeployment, RolloutOutcome, RolloutReport } from '../../shared/types/fleet';
+import type { Progress } from '../../shared/types/jobs';
 import type { HostContext } from '../api/host-context';
 import { WardenError } from '../engine';
 import type { Fleet } from './fleet-file';

@@ -1,4 +1,4 @@
-import { FLEET_STATE_RANK, type DeploymentStatus, type FleetState, type FleetStatusReport } from '../../shared/fleet-types';
+import { FLEET_STATE_RANK, type DeploymentStatus, type FleetState, type FleetStatusReport } from '../../shared/types/fleet';
 import { newestVerifiedBackup } from '../../shared/newest-verified-backup';
 import { compareVersionNames, isVersionName, nowIso } from '../engine';
 import { addressOf, plainHttpWarnings, type Deployment, type Fleet } from './fleet-file';

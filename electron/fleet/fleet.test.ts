@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FleetActionReport, FleetStatusReport, RolloutReport, SchemaComparison } from '../../shared/fleet-types';
+import type { FleetActionReport, FleetStatusReport, RolloutReport, SchemaComparison } from '../../shared/types/fleet';
 import { initialize } from '../engine/actions/initialize';
 import { finished, runCli, spawnCli } from '../engine/test-support/cli';
 import { contextFor, seedFiles, sha256File, sqlite3 } from '../engine/test-support/fixtures';

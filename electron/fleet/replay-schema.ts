@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import type { SchemaObjectsReport } from '../../shared/types';
+import type { SchemaObjectsReport } from '../../shared/types/schema';
 import { closingParen, type Connection, type Token, tokenize, WardenError } from '../engine';
 
 // `fleet compare` replays each deployment's CREATE statements on this machine, and they come from

@@ -1,5 +1,5 @@
-import type { RehearsalReport } from '../../shared/types';
-import type { RolloutDeployment, RolloutReport } from '../../shared/fleet-types';
+import type { RehearsalReport } from '../../shared/types/migrations';
+import type { RolloutDeployment, RolloutReport } from '../../shared/types/fleet';
 import { compareVersionNames, WardenError } from '../engine';
 import { connectTo, Unreachable, type ClientOptions, type DeploymentClient } from './deployment-client';
 import { eachLimited } from './each-limited';

@@ -1,4 +1,4 @@
-import type { DeploymentStatus } from '../../shared/fleet-types';
+import type { DeploymentStatus } from '../../shared/types/fleet';
 import { nowIso } from '../engine';
 import { addressOf, type Deployment } from './fleet-file';
 

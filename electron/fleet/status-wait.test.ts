@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DeploymentStatus } from '../../shared/fleet-types';
+import type { DeploymentStatus } from '../../shared/types/fleet';
 import { backup } from '../engine/actions/backup';
 import { initialize } from '../engine/actions/initialize';
 import { contextFor, SHIPPED_SCHEMA_DIR } from '../engine/test-support/fixtures';

@@ -1,6 +1,6 @@
 import { dialog, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
-import type { SchemaSummary } from '../../shared/types';
+import type { SchemaSummary } from '../../shared/types/databases';
 
 // The one module that shows native dialogs, and so the only way a file path enters the desktop
 // host: the renderer never sends one.

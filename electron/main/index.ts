@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { consoleHintFor } from '../../shared/console-hints';
 import { isMethodName } from '../../shared/contract';
 import { IPC_EVENT_CHANNEL, type CallEnvelope } from '../../shared/transport';
-import type { HostEvent } from '../../shared/types';
+import type { HostEvent } from '../../shared/types/jobs';
 import { DatabaseRegistry } from '../api/database-registry';
 import { dispatch } from '../api/dispatch';
 import engineWorkerPath from '../api/engine-worker?modulePath';

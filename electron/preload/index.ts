@@ -1,6 +1,6 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import { IPC_EVENT_CHANNEL, ipcChannelFor, type CallEnvelope, type WardenBridge } from '../../shared/transport';
-import type { HostEvent } from '../../shared/types';
+import type { HostEvent } from '../../shared/types/jobs';
 
 // Exposes exactly the WardenBridge as window.warden: a call per method and the event channel.
 // Nothing of ipcRenderer or Node reaches the page. Bundled into one CommonJS file (sandboxed

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { RestoreResult } from '../../shared/types';
+import type { RestoreResult } from '../../shared/types/backups';
 import { backup } from '../engine/actions/backup';
 import { initialize } from '../engine/actions/initialize';
 import { finished, spawnCli, type CliRun } from '../engine/test-support/cli';

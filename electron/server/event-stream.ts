@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { HostEvent } from '../../shared/types';
+import type { HostEvent } from '../../shared/types/jobs';
 
 // GET /api/events: server-sent events, one HostEvent as JSON per `data:` line, to every console
 // connected. A comment line every 15 s keeps proxies from closing an idle stream. Streams are

@@ -10,7 +10,7 @@ import { Operations } from '../api/operations';
 import type { HostContext } from '../api/host-context';
 import { AnswerAbandoned, answerDeadlineMs, envelopeOf, openEndpoint, refusalOf, send, Unreachable, type ClientOptions, type OpenEndpoint } from '../fleet/deployment-client';
 import type { Deployment, Fleet } from '../fleet/fleet-file';
-import type { HostEvent } from '../../shared/types';
+import type { HostEvent } from '../../shared/types/jobs';
 import { subscribeAgentEvents } from '../fleet/agent-events';
 import type { EventStream } from './event-stream';
 import { HTTP_STATUS } from './http-status';

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RolloutReport } from '../../shared/fleet-types';
+import type { RolloutReport } from '../../shared/types/fleet';
 import { consoleHintFor } from '../../shared/console-hints';
 import { HTTP_OPERATOR_HEADER } from '../../shared/transport';
 import { initialize } from '../engine/actions/initialize';

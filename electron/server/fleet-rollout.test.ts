@@ -1,9 +1,9 @@
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RolloutDeployment, RolloutReport } from '../../shared/fleet-types';
+import type { RolloutDeployment, RolloutReport } from '../../shared/types/fleet';
 import { HTTP_OPERATOR_HEADER } from '../../shared/transport';
-import type { HostEvent, Job } from '../../shared/types';
+import type { HostEvent, Job } from '../../shared/types/jobs';
 import { actorFor } from '../engine/core/history/actor';
 import { initialize } from '../engine/actions/initialize';
 import { contextFor, seedFiles, sha256File, SHIPPED_SCHEMA_DIR, sqlite3 } from '../engine/test-support/fixtures';

@@ -1,4 +1,4 @@
-import type { DatabaseHealth, HealthDocument } from '../../shared/types';
+import type { DatabaseHealth, HealthDocument } from '../../shared/types/status';
 import { healthDocument } from '../engine';
 
 // GET /api/health must stay fast however often it is polled: the document is rebuilt at most once

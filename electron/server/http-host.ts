@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { isMethodName } from '../../shared/contract';
 import type { ErrorInfo } from '../../shared/errors';
 import { HTTP_EVENTS_ROUTE, HTTP_HEALTH_ROUTE, type CallEnvelope } from '../../shared/transport';
-import type { DatabaseEntry } from '../../shared/types';
+import type { DatabaseEntry } from '../../shared/types/databases';
 import { detectedFormatNote, type HealthCheck, loadSchema, publicHealthDocument } from '../engine';
 import { CONTENT_SECURITY_POLICY } from '../api/content-security-policy';
 import { DatabaseRegistry } from '../api/database-registry';
@@ -34,7 +34,8 @@ import { metricsText, METRICS_CONTENT_TYPE, type DatabaseSample } from './metric
 import { mayCall, refusedToReadOnly, roleOf, type HostTokens } from './token-roles';
 import { BackupSchedule } from '../api/backup-schedule';
 import { newestVerifiedBackup } from '../../shared/newest-verified-backup';
-import type { BackupInfo, HostInfo } from '../../shared/types';
+import type { BackupInfo } from '../../shared/types/backups';
+import type { HostInfo } from '../../shared/types/jobs';
 import { resolveStaticFile, sendStaticFile } from './static-files';
 
 // The headless host: the API of the handler table over HTTP (POST /api/<method>), events as

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Job } from '../../shared/types';
+import type { Job } from '../../shared/types/jobs';
 import { runCli } from '../engine/test-support/cli';
 import { REPO_ROOT, sqlite3, tempDir } from '../engine/test-support/fixtures';
 import { fillWithFiles } from './test-support/big-database';

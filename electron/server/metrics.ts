@@ -1,5 +1,5 @@
 import { Gauge, Registry } from 'prom-client';
-import type { DatabaseHealth, HealthStatus } from '../../shared/types';
+import type { DatabaseHealth, HealthStatus } from '../../shared/types/status';
 
 // GET /metrics: what the host last found about each database, in Prometheus' text format, so
 // existing monitoring can alert on it. Everything comes from the host's periodic check; a scrape

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HostEvent, Job } from '../../shared/types';
+import type { HostEvent, Job } from '../../shared/types/jobs';
 import { initialize } from '../engine/actions/initialize';
 import { contextFor, SHIPPED_SCHEMA_DIR } from '../engine/test-support/fixtures';
 import { startHttpHost, type HttpHost } from './http-host';

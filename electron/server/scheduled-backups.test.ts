@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BackupInfo, BackupScheduleInfo } from '../../shared/types';
+import type { BackupInfo, BackupScheduleInfo } from '../../shared/types/backups';
 import { backup } from '../engine/actions/backup';
 import { manifestPathOf } from '../engine/core/backups/backup-manifest';
 import { initialize } from '../engine/actions/initialize';

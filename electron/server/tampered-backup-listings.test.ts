@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { utimesSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BackupInfo } from '../../shared/types';
+import type { BackupInfo } from '../../shared/types/backups';
 import { backup } from '../engine/actions/backup';
 import { initialize } from '../engine/actions/initialize';
 import { flipByte } from '../engine/test-support/backup-fixtures';

@@ -1,4 +1,4 @@
-import type { AcceptChecksumResult } from '../../../shared/types';
+import type { AcceptChecksumResult } from '../../../shared/types/migrations';
 import { recordEvent } from '../core/history/bookkeeping';
 import type { EngineContext } from '../context';
 import { assertSameApplication, readDatabaseState } from '../core/state/database-state';

@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import type { LogEvent, Progress } from '../../../shared/types';
+import type { LogEvent, Progress } from '../../../shared/types/jobs';
 import { backup, takeVerifiedBackup } from './backup';
 import { backupFolderOf } from '../core/backups/backup-folder';
 import { manifestPathOf } from '../core/backups/backup-manifest';

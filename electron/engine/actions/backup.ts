@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { BackupInfo, BackupReason } from '../../../shared/types';
+import type { BackupInfo, BackupReason } from '../../../shared/types/backups';
 import { nowIso } from '../core/history/actor';
 import { backupFolderOf, prepareBackupFolder, removeAbandonedCopies, removeDatabaseFiles, stagingPathIn } from '../core/backups/backup-folder';
 import { createPrivateFile } from '../core/sqlite/private-files';

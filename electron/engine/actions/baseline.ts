@@ -1,4 +1,5 @@
-import type { BaselineResult, Problem } from '../../../shared/types';
+import type { BaselineResult } from '../../../shared/types/migrations';
+import type { Problem } from '../../../shared/types/schema';
 import { recordAdoption } from '../core/state/adopt';
 import { listDifferences } from '../core/drift/compare-schemas';
 import type { EngineContext } from '../context';

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { DatabaseHealth } from '../../../shared/types';
+import type { DatabaseHealth } from '../../../shared/types/status';
 import { backup } from './backup';
 import { databaseHealth, healthDocument } from './health';
 import { initialize } from './initialize';

@@ -1,4 +1,4 @@
-import type { ComponentHealth, DatabaseHealth, HealthDocument, PublicHealthDocument, StatusReport } from '../../../shared/types';
+import type { ComponentHealth, DatabaseHealth, HealthDocument, PublicHealthDocument, StatusReport } from '../../../shared/types/status';
 import { nowIso } from '../core/history/actor';
 import type { EngineContext } from '../context';
 import { status } from './status';

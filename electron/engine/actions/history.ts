@@ -1,4 +1,4 @@
-import type { HistoryReport } from '../../../shared/types';
+import type { HistoryReport } from '../../../shared/types/history';
 import { currentVersionOf, readAppliedVersions, readEvents } from '../core/history/bookkeeping';
 import type { EngineContext } from '../context';
 import { withDatabase } from '../core/sqlite/open-database';

@@ -1,5 +1,9 @@
 import { existsSync } from 'node:fs';
-import type { BackupInfo, CheckedIntegrity, HealthStatus, InitializeResult, MigrateResult, MigrationPlan, RepairResult } from '../../../shared/types';
+import type { BackupInfo } from '../../../shared/types/backups';
+import type { CheckedIntegrity } from '../../../shared/types/integrity';
+import type { InitializeResult, MigrateResult, MigrationPlan } from '../../../shared/types/migrations';
+import type { RepairResult } from '../../../shared/types/repair';
+import type { HealthStatus } from '../../../shared/types/status';
 import { bringToVersion } from '../core/migrations/apply-migrations';
 import { currentVersionOf, readAppliedVersions } from '../core/history/bookkeeping';
 import { takeVerifiedBackup } from './backup';

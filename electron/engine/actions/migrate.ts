@@ -1,4 +1,4 @@
-import type { MigrateResult } from '../../../shared/types';
+import type { MigrateResult } from '../../../shared/types/migrations';
 import type { EngineContext } from '../context';
 import { upgrade, type InitializeOptions } from './initialize';
 

@@ -1,4 +1,5 @@
-import type { MigrationPlan, PlanBlocker, PlanStep, PlannedDataChange, Problem } from '../../../shared/types';
+import type { MigrationPlan, PlanBlocker, PlanStep, PlannedDataChange } from '../../../shared/types/migrations';
+import type { Problem } from '../../../shared/types/schema';
 import { runScript } from '../core/migrations/apply-migrations';
 import type { EngineContext } from '../context';
 import { databaseStamp, planChecksum } from '../core/state/database-stamp';

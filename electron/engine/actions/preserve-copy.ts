@@ -1,6 +1,6 @@
 import { chmodSync, closeSync, copyFileSync, existsSync, fsyncSync, openSync, readSync, renameSync, rmSync, statSync, type Stats } from 'node:fs';
 import { resolve } from 'node:path';
-import type { BackupInfo, PreservedCompanion } from '../../../shared/types';
+import type { BackupInfo, PreservedCompanion } from '../../../shared/types/backups';
 import { nowIso } from '../core/history/actor';
 import { publish } from '../core/backups/publish-backup';
 import { backupFolderOf, prepareBackupFolder, removeAbandonedCopies, stagingPathIn, syncFolder } from '../core/backups/backup-folder';

@@ -1,4 +1,4 @@
-import type { QueryResult } from '../../../shared/types';
+import type { QueryResult } from '../../../shared/types/data';
 import type { EngineContext } from '../context';
 import { damagedReadError, firstDamagedTable, tablesNamedIn } from '../core/repair/damage-map';
 import { explainSqliteError, WardenError } from '../errors';

@@ -1,4 +1,5 @@
-import type { BackupInfo, RecoverRowsResult, RecoveredTable } from '../../../shared/types';
+import type { BackupInfo } from '../../../shared/types/backups';
+import type { RecoverRowsResult, RecoveredTable } from '../../../shared/types/repair';
 import { takeVerifiedBackup } from './backup';
 import { recordEvent } from '../core/history/bookkeeping';
 import type { EngineContext } from '../context';

@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ServiceStatementResult } from '../../../shared/types';
+import type { ServiceStatementResult } from '../../../shared/types/migrations';
 import { initialize } from './initialize';
 import { plan } from './plan';
 import { rehearse } from './rehearse';

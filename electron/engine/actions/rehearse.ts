@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import type { ForeignKeyViolation, MigrationPlan, RehearsalReport, RehearsalStep, ServiceStatementsRun } from '../../../shared/types';
+import type { ForeignKeyViolation } from '../../../shared/types/integrity';
+import type { MigrationPlan, RehearsalReport, RehearsalStep, ServiceStatementsRun } from '../../../shared/types/migrations';
 import { applyNextStep, type StepOutcome } from '../core/migrations/apply-migrations';
 import { currentVersionOf, readAppliedVersions } from '../core/history/bookkeeping';
 import { throwIfCancelled, type EngineContext } from '../context';

@@ -1,4 +1,7 @@
-import type { BackupInfo, IntegrityResult, Problem, RepairResult } from '../../../shared/types';
+import type { BackupInfo } from '../../../shared/types/backups';
+import type { IntegrityResult } from '../../../shared/types/integrity';
+import type { RepairResult } from '../../../shared/types/repair';
+import type { Problem } from '../../../shared/types/schema';
 import { takeVerifiedBackup } from './backup';
 import { recordEvent } from '../core/history/bookkeeping';
 import { log, type EngineContext } from '../context';

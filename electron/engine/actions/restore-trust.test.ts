@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { BackupInfo } from '../../../shared/types';
+import type { BackupInfo } from '../../../shared/types/backups';
 import { acceptChecksum } from './accept-checksum';
 import { backup } from './backup';
 import { manifestPathOf } from '../core/backups/backup-manifest';

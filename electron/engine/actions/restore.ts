@@ -1,5 +1,5 @@
 import { copyFileSync } from 'node:fs';
-import type { BackupInfo, RestorePreview, RestoreResult } from '../../../shared/types';
+import type { BackupInfo, RestorePreview, RestoreResult } from '../../../shared/types/backups';
 import { backupFolderOf, prepareBackupFolder, removeAbandonedCopies, removeDatabaseFiles, stagingPathIn } from '../core/backups/backup-folder';
 import { backupEvent, currentVersionOf, readAppliedVersions, recordEvent } from '../core/history/bookkeeping';
 import { carryHistory } from '../core/history/carry-history';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { RowsPage } from '../../../shared/types';
+import type { RowsPage } from '../../../shared/types/data';
 import { WardenError } from '../errors';
 import { initialize } from './initialize';
 import { browseRows, rowChildren } from './rows';

@@ -1,4 +1,4 @@
-import type { BrowseColumn, ChildRows, ForeignKeyLink, RowChildrenReport, RowFilter, RowSort, RowsPage } from '../../../shared/types';
+import type { BrowseColumn, ChildRows, ForeignKeyLink, RowChildrenReport, RowFilter, RowSort, RowsPage } from '../../../shared/types/data';
 import type { EngineContext } from '../context';
 import { damagedReadError, firstDamagedTable, tablesNamedIn } from '../core/repair/damage-map';
 import { explainSqliteError, WardenError } from '../errors';

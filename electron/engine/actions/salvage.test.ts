@@ -3,7 +3,8 @@ import { chmodSync, copyFileSync, existsSync, readdirSync, statSync, symlinkSync
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Progress, SalvageReport } from '../../../shared/types';
+import type { Progress } from '../../../shared/types/jobs';
+import type { SalvageReport } from '../../../shared/types/repair';
 import { initialize } from './initialize';
 import { salvage } from './salvage';
 import type { SchemaDefinition } from '../core/schema/schema-folder';

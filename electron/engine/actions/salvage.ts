@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { SalvageBackupRows, SalvageReport, SalvagedTable, UnreadablePage } from '../../../shared/types';
+import type { SalvageBackupRows, SalvageReport, SalvagedTable, UnreadablePage } from '../../../shared/types/repair';
 import { userVersionOf } from '../core/sqlite/header-marks';
 import type { EngineContext } from '../context';
 import { WardenError } from '../errors';

@@ -1,4 +1,4 @@
-import type { DiagramColumn, DiagramState, DiagramTable, Problem, SchemaDiagram } from '../../../shared/types';
+import type { DiagramColumn, DiagramState, DiagramTable, Problem, SchemaDiagram } from '../../../shared/types/schema';
 import type { EngineContext } from '../context';
 import { expectedSchemaAt } from '../core/schema/expected-schema';
 import { snapshotSchema, type TableShape } from '../core/schema/introspect';

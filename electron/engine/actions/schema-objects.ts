@@ -1,4 +1,4 @@
-import type { SchemaObject, SchemaObjectsReport } from '../../../shared/types';
+import type { SchemaObject, SchemaObjectsReport } from '../../../shared/types/schema';
 import { currentVersionOf, readAppliedVersions } from '../core/history/bookkeeping';
 import type { EngineContext } from '../context';
 import { withDatabase } from '../core/sqlite/open-database';

@@ -1,4 +1,4 @@
-import type { SizedObject, SizesReport } from '../../../shared/types';
+import type { SizedObject, SizesReport } from '../../../shared/types/schema';
 import type { EngineContext } from '../context';
 import { withDatabase } from '../core/sqlite/open-database';
 import { inOneReadTransaction, sizesOnDisk } from './tables';

@@ -1,7 +1,7 @@
 import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { MigrateResult } from '../../../shared/types';
+import type { MigrateResult } from '../../../shared/types/migrations';
 import { backup } from './backup';
 import { initialize } from './initialize';
 import { status } from './status';

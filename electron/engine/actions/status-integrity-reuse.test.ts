@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CheckedIntegrity } from '../../../shared/types';
+import type { CheckedIntegrity } from '../../../shared/types/integrity';
 import { backup } from './backup';
 import { initialize } from './initialize';
 import { INTEGRITY_REUSE_MS, status } from './status';

@@ -1,4 +1,6 @@
-import type { CheckedIntegrity, HealthStatus, LegacyVersion, OrphanedRows, Problem, StatusReport } from '../../../shared/types';
+import type { CheckedIntegrity, OrphanedRows } from '../../../shared/types/integrity';
+import type { LegacyVersion, Problem } from '../../../shared/types/schema';
+import type { HealthStatus, StatusReport } from '../../../shared/types/status';
 import { backupProblems } from '../core/backups/backup-recency';
 import { nowIso } from '../core/history/actor';
 import type { EngineContext } from '../context';

@@ -1,4 +1,5 @@
-import type { DamagedPage, TableSummary, TablesReport } from '../../../shared/types';
+import type { TableSummary, TablesReport } from '../../../shared/types/data';
+import type { DamagedPage } from '../../../shared/types/integrity';
 import { throwIfCancelled, type EngineContext } from '../context';
 import { damageOfTable } from '../core/repair/damage-map';
 import { databaseStamp } from '../core/state/database-stamp';

@@ -1,4 +1,4 @@
-import type { BackupVerification } from '../../../shared/types';
+import type { BackupVerification } from '../../../shared/types/backups';
 import type { EngineContext } from '../context';
 import { judgeBackup, type JudgeBackupOptions } from '../core/backups/judge-backup';
 

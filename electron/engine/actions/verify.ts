@@ -1,4 +1,4 @@
-import type { ForeignKeyViolation, VerifyReport } from '../../../shared/types';
+import type { ForeignKeyViolation, VerifyReport } from '../../../shared/types/integrity';
 import { nowIso } from '../core/history/actor';
 import { log, throwIfCancelled, type EngineContext } from '../context';
 import { databaseStamp } from '../core/state/database-stamp';

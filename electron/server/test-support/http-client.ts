@@ -1,5 +1,5 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import type { HostEvent } from '../../../shared/types';
+import type { HostEvent } from '../../../shared/types/jobs';
 
 // A bare HTTP client for the host's tests: unlike fetch it can send any Host header and any
 // body, and report exactly what came back.

@@ -1,6 +1,6 @@
 import { HTTP_OPERATOR_HEADER, type CallEnvelope } from '../../../shared/transport';
 import type { ErrorInfo } from '../../../shared/errors';
-import type { HostEvent } from '../../../shared/types';
+import type { HostEvent } from '../../../shared/types/jobs';
 import { sessionOperator } from './session-operator';
 import type { Transport } from './transport';
 

@@ -1,4 +1,4 @@
-import type { HostEvent, LogEvent, Progress } from '../../../shared/types';
+import type { HostEvent, LogEvent, Progress } from '../../../shared/types/jobs';
 
 /** What the console knows about one running operation: its latest progress and log line. */
 export interface OperationActivity {

@@ -1,5 +1,5 @@
 import type { CallEnvelope } from '../../../shared/transport';
-import type { HostEvent } from '../../../shared/types';
+import type { HostEvent } from '../../../shared/types/jobs';
 
 /** How the console reaches its host: IPC inside Electron, HTTP + server-sent events in a browser. */
 export interface Transport {

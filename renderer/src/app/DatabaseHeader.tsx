@@ -1,4 +1,4 @@
-import type { DatabaseEntry } from '../../../shared/types';
+import type { DatabaseEntry } from '../../../shared/types/databases';
 import { CheckedAgo } from '../components/CheckedAgo';
 import { StatusBadge } from '../components/StatusBadge';
 import { Tag } from '../components/Tag';

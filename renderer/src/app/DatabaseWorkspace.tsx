@@ -1,4 +1,4 @@
-import type { DatabaseEntry } from '../../../shared/types';
+import type { DatabaseEntry } from '../../../shared/types/databases';
 import { BackupsView } from '../features/backups/BackupsView';
 import { DataView } from '../features/data/DataView';
 import { HistoryView } from '../features/history/HistoryView';

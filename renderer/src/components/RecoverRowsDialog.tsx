@@ -1,4 +1,4 @@
-import type { RowsInBackup } from '../../../shared/types';
+import type { RowsInBackup } from '../../../shared/types/integrity';
 import { TableFrame } from './TableFrame';
 import { ConfirmDialog } from './ConfirmDialog';
 import { ErrorNotice } from './ErrorNotice';

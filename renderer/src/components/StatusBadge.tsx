@@ -1,4 +1,4 @@
-import type { HealthStatus } from '../../../shared/types';
+import type { HealthStatus } from '../../../shared/types/status';
 import { HEALTH } from '../lib/health-labels';
 import { Tag } from './Tag';
 

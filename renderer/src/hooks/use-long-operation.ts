@@ -1,6 +1,6 @@
 import { useMutation } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { Job, JobKind } from '../../../shared/types';
+import type { Job, JobKind } from '../../../shared/types/jobs';
 import { ApiError } from '../api/api-error';
 import { useApi } from '../api/connection-context';
 import { newOperationId } from '../api/operation-activity';

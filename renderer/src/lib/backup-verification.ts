@@ -1,4 +1,4 @@
-import type { BackupInfo } from '../../../shared/types';
+import type { BackupInfo } from '../../../shared/types/backups';
 
 /** How a backup's check reads in a sentence: verified, verification failed, or not verified at all. */
 export function verificationWords(backup: BackupInfo): string {

@@ -1,4 +1,4 @@
-import type { RowFilter, RowSort } from '../../../shared/types';
+import type { RowFilter, RowSort } from '../../../shared/types/data';
 import { useSyncExternalStore } from 'react';
 import { hrefFor } from './routes';
 

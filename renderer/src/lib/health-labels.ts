@@ -1,4 +1,4 @@
-import type { HealthStatus } from '../../../shared/types';
+import type { HealthStatus } from '../../../shared/types/status';
 import type { Tone } from '../components/Notice';
 
 /** How each status reads and which colour goes with it (the words always come with the colour). */

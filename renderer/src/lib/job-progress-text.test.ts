@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Progress } from '../../../shared/types';
+import type { Progress } from '../../../shared/types/jobs';
 import { job } from '../test/fixtures';
 import { progressLine } from './job-progress-text';
 

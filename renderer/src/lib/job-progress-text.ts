@@ -1,5 +1,5 @@
 import { estimatedMsLeft } from '../../../shared/job-progress';
-import type { Job, Progress } from '../../../shared/types';
+import type { Job, Progress } from '../../../shared/types/jobs';
 import { formatBytes, formatCount } from './format';
 
 // How far a long operation is, in words: pages and MB where the engine counts the file, plain

@@ -1,6 +1,6 @@
 import type { ApiResults } from '../../../shared/api-results';
-import type { FleetActionReport } from '../../../shared/fleet-types';
-import { FLEET_JOB_DB, FLEET_JOB_KINDS, type Job, type JobKind } from '../../../shared/types';
+import type { FleetActionReport } from '../../../shared/types/fleet';
+import { FLEET_JOB_DB, FLEET_JOB_KINDS, type Job, type JobKind } from '../../../shared/types/jobs';
 import { formatBytes, plural } from './format';
 import { HEALTH } from './health-labels';
 import { FLEET_HREF, hrefFor, type ViewId } from './routes';

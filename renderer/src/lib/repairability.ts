@@ -1,4 +1,4 @@
-import type { Problem } from '../../../shared/types';
+import type { Problem } from '../../../shared/types/schema';
 
 // What `repair` can do (issue 4): recreate missing tables, indexes, triggers and views from the
 // expected schema. Everything else it refuses, because fixing it could lose or reshape data.

@@ -1,5 +1,5 @@
 import { queryOptions, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { BackupVerification } from '../../../shared/types';
+import type { BackupVerification } from '../../../shared/types/backups';
 import type { Api } from '../api/client';
 import { useApi } from '../api/connection-context';
 import { useLongOperation } from '../hooks/use-long-operation';

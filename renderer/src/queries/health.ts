@@ -1,5 +1,6 @@
 import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
-import type { HealthStatus, StatusReport, VerifyReport } from '../../../shared/types';
+import type { VerifyReport } from '../../../shared/types/integrity';
+import type { HealthStatus, StatusReport } from '../../../shared/types/status';
 import { useApi } from '../api/connection-context';
 import { databaseKeys } from './database-keys';
 import { useStatus } from './status';

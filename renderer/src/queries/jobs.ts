@@ -1,7 +1,7 @@
 import { queryOptions, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { withProgress } from '../../../shared/job-progress';
-import type { HostEvent, Job, JobKind } from '../../../shared/types';
+import type { HostEvent, Job, JobKind } from '../../../shared/types/jobs';
 import type { Api } from '../api/client';
 import { useApi, useHostEvents } from '../api/connection-context';
 import { databaseKeys } from './database-keys';

@@ -1,5 +1,5 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import type { VerifyReport } from '../../../shared/types';
+import type { VerifyReport } from '../../../shared/types/integrity';
 import type { Api } from '../api/client';
 import { useApi } from '../api/connection-context';
 import { databaseKeys } from './database-keys';

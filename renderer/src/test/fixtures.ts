@@ -1,8 +1,12 @@
 import type { MethodName } from '../../../shared/contract';
 import { METHOD_NAMES } from '../../../shared/contract';
-import type {
-  BackupInfo, HistoryReport, HostInfo, Job, LifecycleEvent, MigrationPlan, Problem, RehearsalReport, StatusReport, VerifyReport,
-} from '../../../shared/types';
+import type { BackupInfo } from '../../../shared/types/backups';
+import type { HistoryReport, LifecycleEvent } from '../../../shared/types/history';
+import type { VerifyReport } from '../../../shared/types/integrity';
+import type { HostInfo, Job } from '../../../shared/types/jobs';
+import type { MigrationPlan, RehearsalReport } from '../../../shared/types/migrations';
+import type { Problem } from '../../../shared/types/schema';
+import type { StatusReport } from '../../../shared/types/status';
 
 // Engine results as the conversation_files schema produces them, for component tests.
 

@@ -2,7 +2,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { cleanup, render } from '@testing-library/react';
 import type { ReactElement } from 'react';
 import { afterEach } from 'vitest';
-import type { HostEvent } from '../../../shared/types';
+import type { HostEvent } from '../../../shared/types/jobs';
 import { ConnectionProvider } from '../api/connection-context';
 import { OperationActivityStore } from '../api/operation-activity';
 import { createFakeApi, type FakeApi } from './fake-api';

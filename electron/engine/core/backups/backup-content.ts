@@ -1,4 +1,4 @@
-import type { BackupInfo } from '../../../../shared/types';
+import type { BackupInfo } from '../../../../shared/types/backups';
 import { serviceDatabaseOf } from '../state/adopt';
 import { currentVersionOf, readAppliedVersions } from '../history/bookkeeping';
 import { readDatabaseState } from '../state/database-state';

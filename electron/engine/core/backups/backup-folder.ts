@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { accessSync, closeSync, constants, fsyncSync, lstatSync, openSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import type { BackupReason } from '../../../../shared/types';
+import type { BackupReason } from '../../../../shared/types/backups';
 import type { EngineContext } from '../../context';
 import { WardenError } from '../../errors';
 import { makePrivateFolder } from '../sqlite/private-files';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { renameSync, readFileSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { fileModeFor } from '../sqlite/private-files';
 import { basename } from 'node:path';
-import type { BackupInfo } from '../../../../shared/types';
+import type { BackupInfo } from '../../../../shared/types/backups';
 import * as z from 'zod/mini';
 import '../../../../shared/zod-messages';
 import { WardenError } from '../../errors';

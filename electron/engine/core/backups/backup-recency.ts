@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { formatDuration } from '../../../../shared/duration';
 import { newestVerifiedBackup } from '../../../../shared/newest-verified-backup';
-import type { Problem } from '../../../../shared/types';
+import type { Problem } from '../../../../shared/types/schema';
 import type { EngineContext } from '../../context';
 import { WardenError } from '../../errors';
 import { manifestPathOf } from './backup-manifest';

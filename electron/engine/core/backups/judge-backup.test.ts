@@ -1,6 +1,6 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { BackupInfo } from '../../../../shared/types';
+import type { BackupInfo } from '../../../../shared/types/backups';
 import { backup } from '../../actions/backup';
 import { manifestPathOf } from './backup-manifest';
 import { listBackups } from './list-backups';

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
-import type { BackupInfo, BackupVerification } from '../../../../shared/types';
+import type { BackupInfo, BackupVerification } from '../../../../shared/types/backups';
 import { judgeContent, pickAnother, type Refusal } from './backup-content';
 import { backupPathOf } from './backup-folder';
 import { manifestPathOf, readManifest, recordVerification } from './backup-manifest';

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { BACKUP_NAME } from '../../../../shared/backup-name';
-import type { BackupInfo } from '../../../../shared/types';
+import type { BackupInfo } from '../../../../shared/types/backups';
 import { backupFolderOf, linkInFolder } from './backup-folder';
 import { readManifest } from './backup-manifest';
 import { log, type EngineContext } from '../../context';

@@ -1,6 +1,6 @@
 import { existsSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BackupInfo } from '../../../../shared/types';
+import type { BackupInfo } from '../../../../shared/types/backups';
 import { backupBaseName, syncFolder } from './backup-folder';
 import { claimWithManifest, type BackupManifest } from './backup-manifest';
 import { nextSequenceIn } from './list-backups';

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { closeSync, fsyncSync, openSync, statSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { BackupInfo } from '../../../../shared/types';
+import type { BackupInfo } from '../../../../shared/types/backups';
 import { nowIso } from '../history/actor';
 import { publish } from './publish-backup';
 import { removeDatabaseFiles, stagingPathIn } from './backup-folder';

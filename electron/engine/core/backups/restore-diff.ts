@@ -1,4 +1,4 @@
-import type { RestoreTableDiff } from '../../../../shared/types';
+import type { RestoreTableDiff } from '../../../../shared/types/backups';
 import { throwIfCancelled, type EngineContext } from '../../context';
 import type { Connection } from '../sqlite/open-database';
 import { historyTablesOf } from '../schema/unaccounted-objects';

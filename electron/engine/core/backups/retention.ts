@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { BackupInfo, BackupReason } from '../../../../shared/types';
+import type { BackupInfo, BackupReason } from '../../../../shared/types/backups';
 import { manifestPathOf } from './backup-manifest';
 import { log, type EngineContext } from '../../context';
 import { WardenError } from '../../errors';

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { getPriority, setPriority } from 'node:os';
-import type { CellValue } from '../../../../shared/types';
+import type { CellValue } from '../../../../shared/types/data';
 import type { EngineContext } from '../../context';
 import { WardenError } from '../../errors';
 import { DEFAULT_BUSY_TIMEOUT_MS } from '../sqlite/open-database';

@@ -1,4 +1,4 @@
-import type { Problem } from '../../../../shared/types';
+import type { Problem } from '../../../../shared/types/schema';
 import { canonicalExpression } from '../schema/sql-text';
 import { describeForeignKey, type ColumnShape, type SchemaSnapshot, type SqlObjectShape, type TableShape } from '../schema/introspect';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Problem } from '../../../../shared/types';
+import type { Problem } from '../../../../shared/types/schema';
 import { initialize } from '../../actions/initialize';
 import { repair } from '../../actions/repair';
 import { verify } from '../../actions/verify';

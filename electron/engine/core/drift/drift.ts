@@ -1,4 +1,4 @@
-import type { Problem } from '../../../../shared/types';
+import type { Problem } from '../../../../shared/types/schema';
 import { compareSchemas } from './compare-schemas';
 import type { EngineContext } from '../../context';
 import { expectedSchemaAt } from '../schema/expected-schema';

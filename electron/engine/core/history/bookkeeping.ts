@@ -1,4 +1,5 @@
-import type { AppliedVersion, BackupInfo, EventAction, LifecycleEvent } from '../../../../shared/types';
+import type { BackupInfo } from '../../../../shared/types/backups';
+import type { AppliedVersion, EventAction, LifecycleEvent } from '../../../../shared/types/history';
 import { currentActor, nowIso } from './actor';
 import type { Connection } from '../sqlite/open-database';
 import type { SchemaDefinition } from '../schema/schema-folder';

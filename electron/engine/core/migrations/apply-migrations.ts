@@ -1,4 +1,6 @@
-import type { AppliedStep, BackupInfo, LegacyVersion } from '../../../../shared/types';
+import type { BackupInfo } from '../../../../shared/types/backups';
+import type { AppliedStep } from '../../../../shared/types/migrations';
+import type { LegacyVersion } from '../../../../shared/types/schema';
 import { appAheadOf, recordAdoption, serviceDatabaseOf } from '../state/adopt';
 import { backupEvent, ensureBookkeeping, readAppliedVersions, currentVersionOf, recordEvent, recordFailure, recordVersion } from '../history/bookkeeping';
 import { stampVersion } from '../sqlite/header-marks';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { LintWarning } from '../../../../shared/types';
+import type { LintWarning } from '../../../../shared/types/migrations';
 import { lintMigration } from './lint-migration';
 import { splitStatements } from '../schema/sql-text';
 import { kw, lit, literalArb, nameArb, nm, p, render, styleArb, type Piece } from '../../test-support/sql-pieces';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LintWarning } from '../../../../shared/types';
+import type { LintWarning } from '../../../../shared/types/migrations';
 import { expectedSchemaAt } from '../schema/expected-schema';
 import { lintMigration } from './lint-migration';
 import { shippedSchema } from '../../test-support/fixtures';

@@ -1,4 +1,4 @@
-import type { LintWarning } from '../../../../shared/types';
+import type { LintWarning } from '../../../../shared/types/migrations';
 import type { SchemaSnapshot } from '../schema/introspect';
 import { splitStatements, type Statement } from '../schema/sql-text';
 import { shapeOf, type ColumnDefinition, type StatementShape } from '../schema/statement-shape';

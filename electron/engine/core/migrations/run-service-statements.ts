@@ -1,4 +1,4 @@
-import type { ServiceStatementResult } from '../../../../shared/types';
+import type { ServiceStatementResult } from '../../../../shared/types/migrations';
 import type { Connection } from '../sqlite/open-database';
 import type { ServiceStatement, ServiceStatementList } from './service-statements';
 import type { VersionOrder } from '../schema/version-order';

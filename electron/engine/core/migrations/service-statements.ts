@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
 import '../../../../shared/zod-messages';
-import type { ServiceStatementCoverage } from '../../../../shared/types';
+import type { ServiceStatementCoverage } from '../../../../shared/types/migrations';
 import { WardenError } from '../../errors';
 import type { SchemaSnapshot } from '../schema/introspect';
 import { tokenize } from '../schema/sql-text';

@@ -1,4 +1,4 @@
-import type { PlanBlocker } from '../../../../shared/types';
+import type { PlanBlocker } from '../../../../shared/types/migrations';
 import { WardenError } from '../../errors';
 import type { Migration } from '../schema/schema-folder';
 import { splitStatements, type Statement } from '../schema/sql-text';

@@ -1,4 +1,4 @@
-import type { DamagedPage } from '../../../../shared/types';
+import type { DamagedPage } from '../../../../shared/types/integrity';
 export { onlyIndexesDamaged } from '../../../../shared/damage';
 import { WardenError } from '../../errors';
 import type { Connection } from '../sqlite/open-database';

@@ -1,4 +1,4 @@
-import type { OrphanedRows, RowsInBackup } from '../../../../shared/types';
+import type { OrphanedRows, RowsInBackup } from '../../../../shared/types/integrity';
 import type { EngineContext } from '../../context';
 import { listBackups } from '../backups/list-backups';
 import { openDatabase, type Connection } from '../sqlite/open-database';

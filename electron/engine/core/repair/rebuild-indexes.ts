@@ -1,4 +1,4 @@
-import type { TableDamageOptions } from '../../../../shared/types';
+import type { TableDamageOptions } from '../../../../shared/types/repair';
 import { newestVerifiedBackup } from '../../../../shared/newest-verified-backup';
 import type { EngineContext } from '../../context';
 import { userTableNames } from '../schema/introspect';

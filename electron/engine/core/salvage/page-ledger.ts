@@ -1,4 +1,4 @@
-import type { UnreadablePage } from '../../../../shared/types';
+import type { UnreadablePage } from '../../../../shared/types/repair';
 import type { IndexWalkLedger } from '../sqlite-file/index-btree';
 import type { Rowid, WalkLedger } from '../sqlite-file/table-btree';
 

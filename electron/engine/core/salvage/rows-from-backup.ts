@@ -1,4 +1,4 @@
-import type { RecoveredTable, SalvageBackupRows } from '../../../../shared/types';
+import type { RecoveredTable, SalvageBackupRows } from '../../../../shared/types/repair';
 import { WardenError } from '../../errors';
 import { openDatabase, type Connection } from '../sqlite/open-database';
 import { copyMissingRows } from '../data/copy-missing-rows';

@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import * as z from 'zod/mini';
 import '../../../../shared/zod-messages';
-import type { RowFilter } from '../../../../shared/types';
+import type { RowFilter } from '../../../../shared/types/data';
 import { WardenError } from '../../errors';
 import { readMigrationFiles } from '../migrations/migration-files';
 import { MIGRATION_FORMATS, type MigrationFormat, type ToolName } from '../migrations/migration-file';

@@ -1,4 +1,5 @@
-import type { PlanBlocker, Problem } from '../../../../shared/types';
+import type { PlanBlocker } from '../../../../shared/types/migrations';
+import type { Problem } from '../../../../shared/types/schema';
 import { WardenError } from '../../errors';
 import { namesAnyTable, toolTablesOf } from './introspect';
 import type { Connection } from '../sqlite/open-database';

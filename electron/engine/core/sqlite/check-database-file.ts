@@ -1,4 +1,4 @@
-import type { IntegrityResult } from '../../../../shared/types';
+import type { IntegrityResult } from '../../../../shared/types/integrity';
 import { currentVersionOf, readAppliedVersions, type HistorySchema } from '../history/bookkeeping';
 import { WardenError, explainSqliteError } from '../../errors';
 import { openDatabase, type Connection } from './open-database';

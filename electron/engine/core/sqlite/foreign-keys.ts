@@ -1,4 +1,4 @@
-import type { ForeignKeyViolation } from '../../../../shared/types';
+import type { ForeignKeyViolation } from '../../../../shared/types/integrity';
 import type { Connection } from './open-database';
 
 /** SQLite's foreign_key_check, of one table or of the whole database, as violations. */

@@ -1,4 +1,5 @@
-import type { ForeignKeyViolation, IntegrityResult, Problem } from '../../../../shared/types';
+import type { ForeignKeyViolation, IntegrityResult } from '../../../../shared/types/integrity';
+import type { Problem } from '../../../../shared/types/schema';
 import { damageMap, findingsOf } from '../repair/damage-map';
 import type { Connection } from './open-database';
 

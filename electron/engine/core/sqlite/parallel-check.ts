@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import type { ForeignKeyViolation } from '../../../../shared/types';
+import type { ForeignKeyViolation } from '../../../../shared/types/integrity';
 import { throwIfCancelled, type EngineContext } from '../../context';
 import { WardenError } from '../../errors';
 import { DEFAULT_BUSY_TIMEOUT_MS, type Connection } from './open-database';

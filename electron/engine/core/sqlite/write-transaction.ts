@@ -1,4 +1,4 @@
-import type { ForeignKeyViolation } from '../../../../shared/types';
+import type { ForeignKeyViolation } from '../../../../shared/types/integrity';
 import { WardenError } from '../../errors';
 import { tablesToCheck, type TouchedTables } from '../migrations/foreign-key-scope';
 import { foreignKeyViolations } from './foreign-keys';

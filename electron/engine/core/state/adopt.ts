@@ -1,4 +1,4 @@
-import type { LegacyVersion } from '../../../../shared/types';
+import type { LegacyVersion } from '../../../../shared/types/schema';
 import { ensureBookkeeping, recordEvent, recordVersion } from '../history/bookkeeping';
 import { stampVersion } from '../sqlite/header-marks';
 import type { EngineContext } from '../../context';

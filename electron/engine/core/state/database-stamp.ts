@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
-import type { MigrationPlan } from '../../../../shared/types';
+import type { MigrationPlan } from '../../../../shared/types/migrations';
 
 // What a remembered result (a rehearsal) was computed on, so a host can tell when it no longer
 // applies: the plan's checksum, and a stamp of the database file as it was.

@@ -1,4 +1,6 @@
-import type { AppliedVersion, ChecksumMismatch, LegacyVersion, PlanBlocker, Problem } from '../../../../shared/types';
+import type { AppliedVersion } from '../../../../shared/types/history';
+import type { PlanBlocker } from '../../../../shared/types/migrations';
+import type { ChecksumMismatch, LegacyVersion, Problem } from '../../../../shared/types/schema';
 import { currentVersionOf, readAppliedVersions, readEvents, tableExists } from '../history/bookkeeping';
 import { readAppVersion, readUnfinished } from '../history/service-history';
 import type { UnfinishedMigration } from '../migrations/tool-formats/tool-format';

@@ -1,4 +1,4 @@
-import type { BackupInfo } from '../../../../shared/types';
+import type { BackupInfo } from '../../../../shared/types/backups';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Tag } from '../../components/Tag';
 import { formatAgo, formatTimestamp } from '../../lib/format';

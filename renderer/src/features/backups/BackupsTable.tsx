@@ -1,4 +1,4 @@
-import type { BackupInfo, BackupVerification } from '../../../../shared/types';
+import type { BackupInfo, BackupVerification } from '../../../../shared/types/backups';
 import { Button } from '../../components/Button';
 import { Tag } from '../../components/Tag';
 import { formatAgo, formatBytes, formatTimestamp, shortHash } from '../../lib/format';

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { BackupInfo } from '../../../../shared/types';
+import type { BackupInfo } from '../../../../shared/types/backups';
 import { createFakeApi } from '../../test/fake-api';
 import { backupInfo, statusReport } from '../../test/fixtures';
 import { renderConsole } from '../../test/render-console';

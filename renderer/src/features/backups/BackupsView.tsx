@@ -1,6 +1,6 @@
 import { useId, useState } from 'react';
 import { TableFrame } from '../../components/TableFrame';
-import type { BackupInfo, BackupVerification, RestoreResult } from '../../../../shared/types';
+import type { BackupInfo, BackupVerification, RestoreResult } from '../../../../shared/types/backups';
 import { ActionButton } from '../../components/ActionButton';
 import { PreserveCopyAction } from '../../components/PreserveCopyAction';
 import { ErrorNotice } from '../../components/ErrorNotice';

@@ -1,4 +1,5 @@
-import type { BackupInfo, RestorePreview, StatusReport } from '../../../../shared/types';
+import type { BackupInfo, RestorePreview } from '../../../../shared/types/backups';
+import type { StatusReport } from '../../../../shared/types/status';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { LoadingState } from '../../components/QueryStates';

@@ -1,4 +1,4 @@
-import type { CellValue as Value } from '../../../../shared/types';
+import type { CellValue as Value } from '../../../../shared/types/data';
 import { formatBytes } from '../../lib/format';
 
 /** A cell's text for copying or measuring: NULL, a BLOB's size and first bytes, or the value. */

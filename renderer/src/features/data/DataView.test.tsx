@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { QueryResult, TablesReport } from '../../../../shared/types';
+import type { QueryResult, TablesReport } from '../../../../shared/types/data';
 import { ApiError } from '../../api/api-error';
 import { createFakeApi } from '../../test/fake-api';
 import { renderConsole } from '../../test/render-console';

@@ -1,6 +1,6 @@
 import { useRef, useState } from 'react';
 import { TableFrame } from '../../components/TableFrame';
-import type { TableSummary } from '../../../../shared/types';
+import type { TableSummary } from '../../../../shared/types/data';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Notice } from '../../components/Notice';
 import { Panel } from '../../components/Panel';

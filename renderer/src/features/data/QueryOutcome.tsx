@@ -1,4 +1,4 @@
-import type { QueryResult } from '../../../../shared/types';
+import type { QueryResult } from '../../../../shared/types/data';
 import { TableFrame } from '../../components/TableFrame';
 import { Button } from '../../components/Button';
 import { EmptyState } from '../../components/QueryStates';

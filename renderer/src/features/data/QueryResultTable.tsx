@@ -1,4 +1,4 @@
-import type { QueryResult } from '../../../../shared/types';
+import type { QueryResult } from '../../../../shared/types/data';
 import { CellContent } from './CellValue';
 
 type Value = QueryResult['rows'][number][number];

@@ -1,4 +1,4 @@
-import type { BrowseColumn, CellValue } from '../../../../shared/types';
+import type { BrowseColumn, CellValue } from '../../../../shared/types/data';
 import { Button } from '../../components/Button';
 import { useCopy } from '../../hooks/use-copy';
 import { formatCount } from '../../lib/format';

@@ -1,4 +1,4 @@
-import type { RowFilter } from '../../../../shared/types';
+import type { RowFilter } from '../../../../shared/types/data';
 import { Button } from '../../components/Button';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { LoadingState } from '../../components/QueryStates';

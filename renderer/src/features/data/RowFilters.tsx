@@ -1,5 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
-import type { BrowseColumn, RowFilter } from '../../../../shared/types';
+import type { BrowseColumn, RowFilter } from '../../../../shared/types/data';
 import { Button } from '../../components/Button';
 
 const CONDITIONS: { op: RowFilter['op']; label: string }[] = [

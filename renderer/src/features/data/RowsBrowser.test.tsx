@@ -2,7 +2,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { MethodInput } from '../../../../shared/contract';
-import type { RowChildrenReport, RowsPage, TablesReport } from '../../../../shared/types';
+import type { RowChildrenReport, RowsPage, TablesReport } from '../../../../shared/types/data';
 import { browseTargetOf, hrefForBrowse } from '../../lib/browse-link';
 import { createFakeApi } from '../../test/fake-api';
 import { renderConsole } from '../../test/render-console';

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { CellValue, ForeignKeyLink, RowFilter, RowsPage } from '../../../../shared/types';
+import type { CellValue, ForeignKeyLink, RowFilter, RowsPage } from '../../../../shared/types/data';
 import { Button } from '../../components/Button';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Panel } from '../../components/Panel';

@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useId, useRef, useState, type KeyboardEvent, type PointerEvent as ReactPointerEvent } from 'react';
-import type { CellValue, ForeignKeyLink, RowSort, RowsPage } from '../../../../shared/types';
+import type { CellValue, ForeignKeyLink, RowSort, RowsPage } from '../../../../shared/types/data';
 import type { BrowseTarget } from '../../lib/browse-link';
 import { useCopy } from '../../hooks/use-copy';
 import { formatCount } from '../../lib/format';

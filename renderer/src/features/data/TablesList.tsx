@@ -1,4 +1,4 @@
-import type { TableSummary, TablesReport } from '../../../../shared/types';
+import type { TableSummary, TablesReport } from '../../../../shared/types/data';
 import { Tag } from '../../components/Tag';
 import { formatBytes, formatCount } from '../../lib/format';
 

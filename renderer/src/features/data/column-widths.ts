@@ -1,4 +1,4 @@
-import type { CellValue, RowsPage } from '../../../../shared/types';
+import type { CellValue, RowsPage } from '../../../../shared/types/data';
 import { cellText } from './CellValue';
 
 // Columns start as wide as what they hold (in the first rows read), within bounds; the user

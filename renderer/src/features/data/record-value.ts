@@ -1,4 +1,4 @@
-import type { CellValue } from '../../../../shared/types';
+import type { CellValue } from '../../../../shared/types/data';
 import { formatBytes, formatCount } from '../../lib/format';
 
 // A value as the record pane shows it in full: text as it is (long text wraps), text that is a

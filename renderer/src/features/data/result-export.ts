@@ -1,5 +1,5 @@
 import { queryCsv } from '../../../../shared/query-csv';
-import type { QueryResult } from '../../../../shared/types';
+import type { QueryResult } from '../../../../shared/types/data';
 
 export type ExportFormat = 'csv' | 'json';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CellValue } from '../../../../shared/types';
+import type { CellValue } from '../../../../shared/types/data';
 import { isSameRow } from './rows-queries';
 
 describe('isSameRow', () => {

@@ -1,6 +1,6 @@
 import { queryOptions, useQueries, useQuery } from '@tanstack/react-query';
 import { MAX_BLOB_PREVIEW_BYTES } from '../../../../shared/contract';
-import type { CellValue } from '../../../../shared/types';
+import type { CellValue } from '../../../../shared/types/data';
 import type { Api } from '../../api/client';
 import { useApi } from '../../api/connection-context';
 import type { BrowseTarget } from '../../lib/browse-link';

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import type { SchemaSummary } from '../../../../shared/types';
+import type { SchemaSummary } from '../../../../shared/types/databases';
 import { useHostKind } from '../../api/connection-context';
 import { Button } from '../../components/Button';
 import { Dialog } from '../../components/Dialog';

@@ -1,4 +1,4 @@
-import type { DatabaseEntry } from '../../../../shared/types';
+import type { DatabaseEntry } from '../../../../shared/types/databases';
 import { Button } from '../../components/Button';
 import { HealthDot } from '../../components/HealthDot';
 import { HEALTH } from '../../lib/health-labels';

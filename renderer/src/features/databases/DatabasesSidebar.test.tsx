@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { DatabaseEntry } from '../../../../shared/types';
+import type { DatabaseEntry } from '../../../../shared/types/databases';
 import { createFakeApi } from '../../test/fake-api';
 import { BROKEN_STATUS, statusReport } from '../../test/fixtures';
 import { renderConsole } from '../../test/render-console';

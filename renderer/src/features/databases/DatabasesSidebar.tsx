@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useDeployment, useHostKind } from '../../api/connection-context';
-import type { DatabaseEntry } from '../../../../shared/types';
+import type { DatabaseEntry } from '../../../../shared/types/databases';
 import { Button } from '../../components/Button';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorNotice } from '../../components/ErrorNotice';

@@ -1,7 +1,7 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import type { MethodInput } from '../../../../shared/contract';
-import type { DatabaseEntry } from '../../../../shared/types';
+import type { DatabaseEntry } from '../../../../shared/types/databases';
 import type { Api } from '../../api/client';
 import { useApi, useHostEvents } from '../../api/connection-context';
 import { navigateHome, navigateTo, parseRoute } from '../../lib/routes';

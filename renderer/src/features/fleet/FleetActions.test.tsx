@@ -2,8 +2,8 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { describe, expect, it } from 'vitest';
-import type { DeploymentStatus, FleetActionEntry, FleetActionReport, FleetStatusReport } from '../../../../shared/fleet-types';
-import type { HostInfo, Job } from '../../../../shared/types';
+import type { DeploymentStatus, FleetActionEntry, FleetActionReport, FleetStatusReport } from '../../../../shared/types/fleet';
+import type { HostInfo, Job } from '../../../../shared/types/jobs';
 import { useJobAnnouncements } from '../../queries/jobs';
 import { createFakeApi } from '../../test/fake-api';
 import { hostInfo, job } from '../../test/fixtures';

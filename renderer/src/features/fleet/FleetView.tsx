@@ -1,7 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import type { DeploymentStatus, FleetState } from '../../../../shared/fleet-types';
-import { FLEET_JOB_KINDS } from '../../../../shared/types';
+import type { DeploymentStatus, FleetState } from '../../../../shared/types/fleet';
+import { FLEET_JOB_KINDS } from '../../../../shared/types/jobs';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Notice } from '../../components/Notice';
 import { HealthDot } from '../../components/HealthDot';

@@ -1,7 +1,7 @@
 import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import type { MethodInput } from '../../../../shared/contract';
-import type { DeploymentStatus } from '../../../../shared/fleet-types';
+import type { DeploymentStatus } from '../../../../shared/types/fleet';
 import { useApi } from '../../api/connection-context';
 import { newOperationId } from '../../api/operation-activity';
 import { Button } from '../../components/Button';

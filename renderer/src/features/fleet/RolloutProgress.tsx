@@ -1,6 +1,6 @@
 import { useMutation } from '@tanstack/react-query';
-import type { RolloutDeployment, RolloutOutcome, RolloutReport } from '../../../../shared/fleet-types';
-import type { Job } from '../../../../shared/types';
+import type { RolloutDeployment, RolloutOutcome, RolloutReport } from '../../../../shared/types/fleet';
+import type { Job } from '../../../../shared/types/jobs';
 import { useApi } from '../../api/connection-context';
 import { Button } from '../../components/Button';
 import { ProgressBar } from '../../components/ProgressBar';

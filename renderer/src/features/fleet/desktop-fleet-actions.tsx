@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import type { DeploymentStatus } from '../../../../shared/fleet-types';
+import type { DeploymentStatus } from '../../../../shared/types/fleet';
 import { useApi, useHostKind } from '../../api/connection-context';
 import { Button } from '../../components/Button';
 import { Dialog } from '../../components/Dialog';

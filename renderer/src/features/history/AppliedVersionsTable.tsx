@@ -1,4 +1,4 @@
-import type { AppliedVersion } from '../../../../shared/types';
+import type { AppliedVersion } from '../../../../shared/types/history';
 import { Tag } from '../../components/Tag';
 import { formatTimestamp, formatDuration, shortHash } from '../../lib/format';
 

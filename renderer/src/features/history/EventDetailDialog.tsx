@@ -1,4 +1,4 @@
-import type { LifecycleEvent } from '../../../../shared/types';
+import type { LifecycleEvent } from '../../../../shared/types/history';
 import { ACTION_LABELS } from './event-text';
 import { eventStory } from './event-words';
 import { StoryDialog } from './StoryDialog';

@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useId, useRef, useState, type KeyboardEvent } from 'react';
-import type { LifecycleEvent } from '../../../../shared/types';
+import type { LifecycleEvent } from '../../../../shared/types/history';
 import { Tag } from '../../components/Tag';
 import { formatTimestamp, formatDuration } from '../../lib/format';
 import { remInPx } from '../../lib/rem';

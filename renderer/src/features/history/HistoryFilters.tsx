@@ -1,4 +1,4 @@
-import type { EventAction } from '../../../../shared/types';
+import type { EventAction } from '../../../../shared/types/history';
 import { formatCount } from '../../lib/format';
 import type { EventFilter } from './event-filter';
 import { ACTION_LABELS } from './event-text';

@@ -2,7 +2,7 @@
 import { fireEvent, screen, within } from '@testing-library/react';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFakeApi } from '../../test/fake-api';
-import type { Job } from '../../../../shared/types';
+import type { Job } from '../../../../shared/types/jobs';
 import { FRESH_STATUS, REHEARSAL_OK, historyReport, lifecycleEvent, statusReport } from '../../test/fixtures';
 import { renderConsole } from '../../test/render-console';
 import { HistoryView } from './HistoryView';

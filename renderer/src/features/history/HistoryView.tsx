@@ -1,5 +1,5 @@
 import { useDeferredValue, useMemo, useState } from 'react';
-import type { AppliedVersion, LifecycleEvent } from '../../../../shared/types';
+import type { AppliedVersion, LifecycleEvent } from '../../../../shared/types/history';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Panel } from '../../components/Panel';
 import { EmptyState, LoadingState } from '../../components/QueryStates';

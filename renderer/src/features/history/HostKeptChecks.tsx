@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import type { Job } from '../../../../shared/types';
+import type { Job } from '../../../../shared/types/jobs';
 import { Panel } from '../../components/Panel';
 import { formatTimestamp } from '../../lib/format';
 import { useJobs } from '../../queries/jobs';

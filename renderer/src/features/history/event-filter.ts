@@ -1,4 +1,4 @@
-import type { EventAction, LifecycleEvent } from '../../../../shared/types';
+import type { EventAction, LifecycleEvent } from '../../../../shared/types/history';
 import { describeEvent } from './event-text';
 
 export interface EventFilter {

@@ -1,4 +1,4 @@
-import type { EventAction, LifecycleEvent } from '../../../../shared/types';
+import type { EventAction, LifecycleEvent } from '../../../../shared/types/history';
 import { plural } from '../../lib/format';
 
 export const ACTION_LABELS: Record<EventAction, string> = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LifecycleEvent } from '../../../../shared/types';
+import type { LifecycleEvent } from '../../../../shared/types/history';
 import { lifecycleEvent } from '../../test/fixtures';
 import { eventStory, personOf } from './event-words';
 

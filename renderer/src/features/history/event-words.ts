@@ -1,4 +1,4 @@
-import type { AppliedVersion, LifecycleEvent } from '../../../../shared/types';
+import type { AppliedVersion, LifecycleEvent } from '../../../../shared/types/history';
 import { formatBytes, formatDuration, formatTimestamp, plural } from '../../lib/format';
 import { ACTION_LABELS } from './event-text';
 

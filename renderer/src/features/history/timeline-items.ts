@@ -1,4 +1,5 @@
-import type { AppliedVersion, EventAction, Job, LifecycleEvent } from '../../../../shared/types';
+import type { AppliedVersion, EventAction, LifecycleEvent } from '../../../../shared/types/history';
+import type { Job } from '../../../../shared/types/jobs';
 import { formatDuration, formatTimestamp } from '../../lib/format';
 import { jobOutcome, jobTitle } from '../../lib/job-text';
 import { ACTION_LABELS, describeEvent } from './event-text';

@@ -1,6 +1,6 @@
 import type { UseQueryResult } from '@tanstack/react-query';
 import { TableFrame } from '../../components/TableFrame';
-import type { VerifyReport } from '../../../../shared/types';
+import type { VerifyReport } from '../../../../shared/types/integrity';
 import { Button } from '../../components/Button';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Notice } from '../../components/Notice';

@@ -1,7 +1,9 @@
 // @vitest-environment jsdom
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
-import type { DamagedPage, RepairResult, StatusReport } from '../../../../shared/types';
+import type { DamagedPage } from '../../../../shared/types/integrity';
+import type { RepairResult } from '../../../../shared/types/repair';
+import type { StatusReport } from '../../../../shared/types/status';
 import { createFakeApi } from '../../test/fake-api';
 import { backupInfo, statusReport, verifyReport } from '../../test/fixtures';
 import { renderConsole } from '../../test/render-console';

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { damagedIndexes, onlyIndexesDamaged } from '../../../../shared/damage';
-import type { DamagedPage, IntegrityResult, RepairResult, TableDamageOptions } from '../../../../shared/types';
+import type { DamagedPage, IntegrityResult } from '../../../../shared/types/integrity';
+import type { RepairResult, TableDamageOptions } from '../../../../shared/types/repair';
 import { ActionButton } from '../../components/ActionButton';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorNotice } from '../../components/ErrorNotice';

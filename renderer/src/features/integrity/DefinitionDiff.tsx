@@ -1,5 +1,5 @@
 import { diffSql, type SqlSegment } from '../../../../shared/sql-diff';
-import type { Problem } from '../../../../shared/types';
+import type { Problem } from '../../../../shared/types/schema';
 
 function Side({ title, segments }: { title: string; segments: SqlSegment[] }) {
   return (

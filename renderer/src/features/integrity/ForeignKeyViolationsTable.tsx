@@ -1,4 +1,4 @@
-import type { ForeignKeyViolation } from '../../../../shared/types';
+import type { ForeignKeyViolation } from '../../../../shared/types/integrity';
 
 /** Rows whose foreign key points at a missing parent row, as foreign_key_check lists them. */
 export function ForeignKeyViolationsTable({ violations }: { violations: ForeignKeyViolation[] }) {

@@ -1,7 +1,8 @@
 // @vitest-environment jsdom
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { StatusReport, VerifyReport } from '../../../../shared/types';
+import type { VerifyReport } from '../../../../shared/types/integrity';
+import type { StatusReport } from '../../../../shared/types/status';
 import { ApiError } from '../../api/api-error';
 import { createFakeApi } from '../../test/fake-api';
 import { BROKEN_STATUS, CHANGED_COLUMN, MISSING_TABLE, backupInfo, statusReport, verifyReport } from '../../test/fixtures';

@@ -1,5 +1,5 @@
 import { Fragment } from 'react';
-import type { Change, Problem } from '../../../../shared/types';
+import type { Change, Problem } from '../../../../shared/types/schema';
 import { Tag } from '../../components/Tag';
 import { isRepairable, whyNotRepairable } from '../../lib/repairability';
 import { DefinitionDiff, distinctDefinitions } from './DefinitionDiff';

@@ -1,5 +1,7 @@
 import { useState } from 'react';
-import type { Problem, RecoverRowsResult, RepairResult, RowsInBackup } from '../../../../shared/types';
+import type { RowsInBackup } from '../../../../shared/types/integrity';
+import type { RecoverRowsResult, RepairResult } from '../../../../shared/types/repair';
+import type { Problem } from '../../../../shared/types/schema';
 import { ActionButton } from '../../components/ActionButton';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorNotice } from '../../components/ErrorNotice';

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { SalvageReport } from '../../../../shared/types';
+import type { SalvageReport } from '../../../../shared/types/repair';
 import { ApiError } from '../../api/api-error';
 import { createFakeApi } from '../../test/fake-api';
 import { backupInfo, DAMAGED_STATUS, statusReport } from '../../test/fixtures';

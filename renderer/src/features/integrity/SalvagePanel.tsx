@@ -1,4 +1,4 @@
-import type { SalvageReport, SalvagedTable } from '../../../../shared/types';
+import type { SalvageReport, SalvagedTable } from '../../../../shared/types/repair';
 import { ActionButton } from '../../components/ActionButton';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Notice } from '../../components/Notice';

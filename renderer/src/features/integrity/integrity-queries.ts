@@ -1,5 +1,5 @@
 import { queryOptions, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { VerifyReport } from '../../../../shared/types';
+import type { VerifyReport } from '../../../../shared/types/integrity';
 import { useApi } from '../../api/connection-context';
 import { useLongOperation } from '../../hooks/use-long-operation';
 import { databaseKeys } from '../../queries/database-keys';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Problem } from '../../../../shared/types';
+import type { Problem } from '../../../../shared/types/schema';
 import { CHANGED_COLUMN, MISSING_INDEX, MISSING_TABLE } from '../../test/fixtures';
 import { groupProblems } from './object-groups';
 

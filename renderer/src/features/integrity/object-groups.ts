@@ -1,4 +1,4 @@
-import type { Problem } from '../../../../shared/types';
+import type { Problem } from '../../../../shared/types/schema';
 
 /** Problems that belong to one table (or to one place outside tables), worst state first. */
 export interface ObjectGroup {

@@ -2,7 +2,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { describe, expect, it } from 'vitest';
-import type { Job } from '../../../../shared/types';
+import type { Job } from '../../../../shared/types/jobs';
 import { useJobAnnouncements } from '../../queries/jobs';
 import { createFakeApi } from '../../test/fake-api';
 import { backupInfo, hostInfo, job, verifyReport } from '../../test/fixtures';

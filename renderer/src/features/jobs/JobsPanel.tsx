@@ -1,6 +1,7 @@
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { DatabaseEntry, Job } from '../../../../shared/types';
+import type { DatabaseEntry } from '../../../../shared/types/databases';
+import type { Job } from '../../../../shared/types/jobs';
 import { useApi } from '../../api/connection-context';
 import { Button } from '../../components/Button';
 import { ProgressBar } from '../../components/ProgressBar';

@@ -1,6 +1,6 @@
 import { useQueries, useQueryClient } from '@tanstack/react-query';
 import type { ComponentProps } from 'react';
-import type { DatabaseEntry } from '../../../../shared/types';
+import type { DatabaseEntry } from '../../../../shared/types/databases';
 import { errorInfoOf } from '../../api/api-error';
 import { useApi } from '../../api/connection-context';
 import { HealthDot } from '../../components/HealthDot';

@@ -1,4 +1,4 @@
-import type { HealthStatus } from '../../../../shared/types';
+import type { HealthStatus } from '../../../../shared/types/status';
 import { errorInfoOf } from '../../api/api-error';
 import { plural } from '../../lib/format';
 

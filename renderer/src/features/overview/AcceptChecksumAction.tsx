@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import type { ChecksumMismatch } from '../../../../shared/types';
+import type { ChecksumMismatch } from '../../../../shared/types/schema';
 import { Button } from '../../components/Button';
 import { ActionButton } from '../../components/ActionButton';
 import { Dialog } from '../../components/Dialog';

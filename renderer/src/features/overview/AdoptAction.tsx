@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { LegacyVersion } from '../../../../shared/types';
+import type { LegacyVersion } from '../../../../shared/types/schema';
 import { ActionButton } from '../../components/ActionButton';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorNotice } from '../../components/ErrorNotice';

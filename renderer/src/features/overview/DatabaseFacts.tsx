@@ -1,4 +1,4 @@
-import type { HealthStatus, StatusReport } from '../../../../shared/types';
+import type { HealthStatus, StatusReport } from '../../../../shared/types/status';
 import { FactList } from '../../components/FactList';
 import { Panel } from '../../components/Panel';
 import { Tag } from '../../components/Tag';

@@ -1,4 +1,4 @@
-import type { Problem } from '../../../../shared/types';
+import type { Problem } from '../../../../shared/types/schema';
 import { Panel } from '../../components/Panel';
 import { Tag } from '../../components/Tag';
 import { plural } from '../../lib/format';

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { MigrateResult } from '../../../../shared/types';
+import type { MigrateResult } from '../../../../shared/types/migrations';
 import { ActionButton } from '../../components/ActionButton';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorNotice } from '../../components/ErrorNotice';

@@ -1,5 +1,8 @@
 import type { ReactNode } from 'react';
-import type { BackupInfo, MigrateResult, StatusReport, VerifyReport } from '../../../../shared/types';
+import type { BackupInfo } from '../../../../shared/types/backups';
+import type { VerifyReport } from '../../../../shared/types/integrity';
+import type { MigrateResult } from '../../../../shared/types/migrations';
+import type { StatusReport } from '../../../../shared/types/status';
 import { ButtonLink } from '../../components/Button';
 import { PreserveCopyAction } from '../../components/PreserveCopyAction';
 import { StatusBadge } from '../../components/StatusBadge';

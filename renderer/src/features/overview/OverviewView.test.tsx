@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { StatusReport } from '../../../../shared/types';
+import type { StatusReport } from '../../../../shared/types/status';
 import { ApiError } from '../../api/api-error';
 import { createFakeApi } from '../../test/fake-api';
 import { backupChecksKey } from '../../queries/backups';

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import type { BackupInfo, Problem } from '../../../../shared/types';
+import type { BackupInfo } from '../../../../shared/types/backups';
+import type { Problem } from '../../../../shared/types/schema';
 import { newestVerifiedBackup } from '../../../../shared/newest-verified-backup';
 import { ActionButton } from '../../components/ActionButton';
 import { ButtonLink } from '../../components/Button';

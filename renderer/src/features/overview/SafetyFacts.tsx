@@ -1,5 +1,7 @@
 import type { UseQueryResult } from '@tanstack/react-query';
-import type { BackupInfo, HealthStatus, StatusReport, VerifyReport } from '../../../../shared/types';
+import type { BackupInfo } from '../../../../shared/types/backups';
+import type { VerifyReport } from '../../../../shared/types/integrity';
+import type { HealthStatus, StatusReport } from '../../../../shared/types/status';
 import { consoleHintOf, errorInfoOf } from '../../api/api-error';
 import { FactList } from '../../components/FactList';
 import { Panel } from '../../components/Panel';

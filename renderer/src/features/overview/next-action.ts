@@ -1,5 +1,8 @@
 import { damagedIndexes, onlyIndexesDamaged } from '../../../../shared/damage';
-import type { BackupInfo, ChecksumMismatch, IntegrityResult, LegacyVersion, Problem, StatusReport, VerifyReport } from '../../../../shared/types';
+import type { BackupInfo } from '../../../../shared/types/backups';
+import type { IntegrityResult, VerifyReport } from '../../../../shared/types/integrity';
+import type { ChecksumMismatch, LegacyVersion, Problem } from '../../../../shared/types/schema';
+import type { StatusReport } from '../../../../shared/types/status';
 import { plural } from '../../lib/format';
 import { isRepairable } from '../../lib/repairability';
 import { verdictOf } from '../../queries/health';

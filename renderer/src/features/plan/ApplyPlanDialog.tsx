@@ -1,4 +1,4 @@
-import type { MigrationPlan } from '../../../../shared/types';
+import type { MigrationPlan } from '../../../../shared/types/migrations';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { Notice } from '../../components/Notice';
 import { plural } from '../../lib/format';

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { MigrationPlan, RehearsalReport } from '../../../../shared/types';
+import type { MigrationPlan, RehearsalReport } from '../../../../shared/types/migrations';
 import { ActionButton } from '../../components/ActionButton';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Notice } from '../../components/Notice';

@@ -1,4 +1,4 @@
-import type { MigrateResult } from '../../../../shared/types';
+import type { MigrateResult } from '../../../../shared/types/migrations';
 import { Notice } from '../../components/Notice';
 import { verificationWords } from '../../lib/backup-verification';
 import { formatBytes, formatDuration, plural } from '../../lib/format';

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { StatusReport } from '../../../../shared/types';
+import type { StatusReport } from '../../../../shared/types/status';
 import { ActionButton } from '../../components/ActionButton';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { OperationProgress } from '../../components/OperationProgress';

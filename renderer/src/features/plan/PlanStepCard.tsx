@@ -1,4 +1,4 @@
-import type { PlannedDataChange, PlanStep } from '../../../../shared/types';
+import type { PlannedDataChange, PlanStep } from '../../../../shared/types/migrations';
 import { Tag } from '../../components/Tag';
 import { hrefForBrowse } from '../../lib/browse-link';
 import { formatDuration, plural, shortHash } from '../../lib/format';

@@ -1,7 +1,9 @@
 // @vitest-environment jsdom
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { Job, MigrationPlan, RehearsalReport, StatusReport } from '../../../../shared/types';
+import type { Job } from '../../../../shared/types/jobs';
+import type { MigrationPlan, RehearsalReport } from '../../../../shared/types/migrations';
+import type { StatusReport } from '../../../../shared/types/status';
 import { ApiError } from '../../api/api-error';
 import { browseTargetOf } from '../../lib/browse-link';
 import { createFakeApi } from '../../test/fake-api';

@@ -1,4 +1,4 @@
-import type { RehearsalReport } from '../../../../shared/types';
+import type { RehearsalReport } from '../../../../shared/types/migrations';
 import { Notice } from '../../components/Notice';
 import { TableFrame } from '../../components/TableFrame';
 import { Tag } from '../../components/Tag';

@@ -1,4 +1,4 @@
-import type { ServiceStatementCoverage as Coverage } from '../../../../shared/types';
+import type { ServiceStatementCoverage as Coverage } from '../../../../shared/types/migrations';
 import { plural } from '../../lib/format';
 
 /** What the schema's list of its service's statements covers, which the rehearsal runs on the migrated copy. */

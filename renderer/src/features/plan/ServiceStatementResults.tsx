@@ -1,4 +1,4 @@
-import type { ServiceStatementsRun } from '../../../../shared/types';
+import type { ServiceStatementsRun } from '../../../../shared/types/migrations';
 import { Notice } from '../../components/Notice';
 import { plural } from '../../lib/format';
 

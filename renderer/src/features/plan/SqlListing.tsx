@@ -1,5 +1,5 @@
 import { Fragment, useMemo } from 'react';
-import type { LintWarning } from '../../../../shared/types';
+import type { LintWarning } from '../../../../shared/types/migrations';
 import { highlightSqlLines } from '../../lib/highlight-sql';
 
 const RULE_LABELS: Record<LintWarning['rule'], string> = {

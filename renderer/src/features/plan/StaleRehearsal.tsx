@@ -1,4 +1,4 @@
-import type { Job } from '../../../../shared/types';
+import type { Job } from '../../../../shared/types/jobs';
 import { formatAgo } from '../../lib/format';
 import { startedByName } from '../../lib/job-text';
 

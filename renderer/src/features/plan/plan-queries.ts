@@ -1,7 +1,8 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useApi } from '../../api/connection-context';
 import { useLongOperation } from '../../hooks/use-long-operation';
-import type { Job, MigrationPlan, RehearsalReport } from '../../../../shared/types';
+import type { Job } from '../../../../shared/types/jobs';
+import type { MigrationPlan, RehearsalReport } from '../../../../shared/types/migrations';
 import { databaseKeys } from '../../queries/database-keys';
 import { planKeys } from '../../queries/plan';
 import { useJobs } from '../../queries/jobs';

@@ -1,5 +1,5 @@
 import type { ErrorInfo } from '../../../../shared/errors';
-import type { AppliedStep, PlanStep } from '../../../../shared/types';
+import type { AppliedStep, PlanStep } from '../../../../shared/types/migrations';
 
 export type StepState =
   | { state: 'pending' }

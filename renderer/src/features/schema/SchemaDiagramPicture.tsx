@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import type { DiagramColumn, DiagramTable } from '../../../../shared/types';
+import type { DiagramColumn, DiagramTable } from '../../../../shared/types/schema';
 import { BOX, columnMark, layoutDiagram, type PlacedTable, type Point } from './diagram-layout';
 import { STATE_WORDS, tableLinkName, tableTarget } from './diagram-text';
 

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { DiagramTable, SchemaDiagram } from '../../../../shared/types';
+import type { DiagramTable, SchemaDiagram } from '../../../../shared/types/schema';
 import { createFakeApi } from '../../test/fake-api';
 import { FRESH_STATUS, statusReport } from '../../test/fixtures';
 import { renderConsole } from '../../test/render-console';

@@ -1,5 +1,5 @@
 import { lazy, Suspense } from 'react';
-import type { DiagramState, DiagramTable } from '../../../../shared/types';
+import type { DiagramState, DiagramTable } from '../../../../shared/types/schema';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Notice } from '../../components/Notice';
 import { Panel } from '../../components/Panel';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DiagramTable } from '../../../../shared/types';
+import type { DiagramTable } from '../../../../shared/types/schema';
 import { boxHeight, boxWidth, layoutDiagram, type PlacedTable } from './diagram-layout';
 
 const column = (name: string, primaryKey = false) => ({ name, type: 'TEXT', primaryKey, notNull: primaryKey, state: 'as-expected' as const });

@@ -1,5 +1,5 @@
 import dagre from '@dagrejs/dagre';
-import type { DiagramColumn, DiagramTable } from '../../../../shared/types';
+import type { DiagramColumn, DiagramTable } from '../../../../shared/types/schema';
 
 // Where each table's box and each foreign key's arrow go, laid out by dagre (layered graph
 // drawing): parents to the left, the tables that refer to them to the right. Only this module

@@ -1,4 +1,4 @@
-import type { DiagramState, DiagramTable } from '../../../../shared/types';
+import type { DiagramState, DiagramTable } from '../../../../shared/types/schema';
 import type { Tone } from '../../components/Notice';
 import { hrefForBrowse } from '../../lib/browse-link';
 import { plural } from '../../lib/format';

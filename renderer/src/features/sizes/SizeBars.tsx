@@ -1,4 +1,4 @@
-import type { SizedObject, SizesReport } from '../../../../shared/types';
+import type { SizedObject, SizesReport } from '../../../../shared/types/schema';
 import { TableFrame } from '../../components/TableFrame';
 import { formatBytes } from '../../lib/format';
 

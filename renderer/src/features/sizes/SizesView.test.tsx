@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { SizesReport } from '../../../../shared/types';
+import type { SizesReport } from '../../../../shared/types/schema';
 import { createFakeApi } from '../../test/fake-api';
 import { statusReport } from '../../test/fixtures';
 import { renderConsole } from '../../test/render-console';

@@ -1,4 +1,4 @@
-import type { SizesReport } from '../../../../shared/types';
+import type { SizesReport } from '../../../../shared/types/schema';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Notice } from '../../components/Notice';
 import { Panel } from '../../components/Panel';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BackupInfo } from '../../../../shared/types';
+import type { BackupInfo } from '../../../../shared/types/backups';
 import { byteTicks, growthPoints } from './growth';
 
 const backup = (createdAt: string, bytes: number, reason: BackupInfo['reason']) => ({ createdAt, bytes, reason }) as BackupInfo;

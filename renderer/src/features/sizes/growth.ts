@@ -1,4 +1,4 @@
-import type { BackupInfo, BackupReason } from '../../../../shared/types';
+import type { BackupInfo, BackupReason } from '../../../../shared/types/backups';
 
 // The file's size over time: each backup's manifest records the size of the file it copied and
 // when, and the file's size now ends the line.

@@ -1,4 +1,4 @@
-import type { HealthStatus } from './health-status';
+import type { HealthStatus } from '../health-status';
 
 // What the fleet commands report, shared by the CLI and the console's fleet view.
 
