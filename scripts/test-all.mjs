@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs every suite — Vitest (unit + integration, with the coverage gate), the typecheck, the electron-vite build,
+// Runs every suite — Vitest (unit + integration, with the coverage gate), the typecheck, the linter, the electron-vite build,
 // and Playwright (e2e) — and ends with one line that sums them: "N passed, N failed[, N skipped]".
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -41,6 +41,11 @@ if (vitest) {
 
 // Types are part of the contract between engine, hosts and renderer.
 if (run('typecheck', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']) === 0) totals.passed += 1;
+else totals.failed += 1;
+
+// The house rules a reader should not have to check by eye: no import cycle (type-only imports
+// counted), each process's boundaries, and the linter's rules (biome.json; docs/style.md says why).
+if (run('lint (biome)', 'npx', ['biome', 'lint', '.']) === 0) totals.passed += 1;
 else totals.failed += 1;
 
 // The desktop build must succeed wherever the tests run.

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WardenError } from '../engine/errors';
+import type { WardenError } from '../engine/errors';
 import { finished, spawnCli } from '../engine/test-support/cli';
 import { suiteDir } from '../server/test-support/suite-dir';
 import { takeRolloutLock } from './rollout-lock';

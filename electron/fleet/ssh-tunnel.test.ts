@@ -56,7 +56,7 @@ describe('ssh tunnel paths', () => {
       const fleet = parseFleet({ deployments: [{ name: 'vm', ssh: { host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFile: sshd.identityFile, knownHostsFile: sshd.knownHostsFile }, remotePort: port, tokenEnv: 'WARDEN_SSH_TUNNEL_TEST_TOKEN' }] }, join(folder.path, 'fleet.json'));
       const [status] = (await fleetStatus(fleet, fleet.deployments, { defaultSchemaDir: SHIPPED_SCHEMA_DIR }, { waitMs: 25_000 })).deployments; // an ssh login on a busy machine can take longer than the default wait
       expect(status.state).toBe('unreachable');
-      expect(status.reason).toMatch(new RegExp(`did not answer listDatabases \\(\\w+; ssh says: channel \\d+: open failed: connect failed: Connection refused\\)\\.$`));
+      expect(status.reason).toMatch(/did not answer listDatabases \(\w+; ssh says: channel \d+: open failed: connect failed: Connection refused\)\.$/);
     }, 30_000);
 
     it.each([['a space', 'Jane Doe'], ['a percent sign', 'keys 100%d'], ['a quote', 'say "hi"']])('reaches the agent when the key and known_hosts folder has %s', async (_what, name) => {

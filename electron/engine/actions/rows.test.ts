@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RowsPage } from '../../../shared/types/data';
-import { WardenError } from '../errors';
+import type { WardenError } from '../errors';
 import { initialize } from './initialize';
 import { browseRows, rowChildren } from './rows';
 import { runCli } from '../test-support/cli';

@@ -11,7 +11,6 @@ export function runningReadProcesses(): number[] {
       const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
       if (parent === process.pid && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('better-sqlite3')) found.push(Number(entry));
     } catch {
-      continue; // it ended while we looked
     }
   }
   return found;

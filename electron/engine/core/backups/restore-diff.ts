@@ -64,7 +64,8 @@ function sameValue(a: Value, b: Value): boolean {
   if (a === null || b === null) return a === b;
   if (Buffer.isBuffer(a) || Buffer.isBuffer(b)) return Buffer.isBuffer(a) && Buffer.isBuffer(b) && a.equals(b);
   if (typeof a === 'string' || typeof b === 'string') return a === b;
-  return a == b; // eslint-disable-line eqeqeq -- a bigint and a number of the same value are equal
+  // biome-ignore lint/suspicious/noDoubleEquals: a bigint and a number of the same value are equal
+  return a == b;
 }
 
 function keyText(row: Value[], width: number): string {

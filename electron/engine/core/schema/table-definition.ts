@@ -88,7 +88,7 @@ function parseColumn(name: string, tokens: Token[], table: TableDefinition): voi
 }
 
 function parseTableConstraint(tokens: Token[], table: TableDefinition, primaryKey: (conflict: string | null, columns: string[]) => void): void {
-  let k = word(tokens[0]) === 'constraint' ? 2 : 0;
+  const k = word(tokens[0]) === 'constraint' ? 2 : 0;
   const w = word(tokens[k]);
   if (w === 'primary' || w === 'unique') {
     const open = tokens.findIndex((t, i) => i > k && t.text === '(');

@@ -152,7 +152,7 @@ export function RowsGrid({ db, target, first, total, widths, onResize, active, o
     window.addEventListener('pointermove', move);
     window.addEventListener('pointerup', stop);
   };
-  const fit = (column: number) => {
+  const fitColumn = (column: number) => {
     const loaded = items.map((item) => rowAt(item.index)?.[column]).filter((v): v is CellValue => v !== undefined);
     onResize(column, fittedChars(names[column], loaded));
   };
@@ -206,7 +206,7 @@ export function RowsGrid({ db, target, first, total, widths, onResize, active, o
                   aria-hidden="true"
                   title="Drag to resize; double-click to fit"
                   onPointerDown={startResize(k)}
-                  onDoubleClick={() => fit(k)}
+                  onDoubleClick={() => fitColumn(k)}
                 />
               </span>
             );

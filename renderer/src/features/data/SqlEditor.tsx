@@ -28,6 +28,7 @@ export function SqlEditor({ id, value, onChange, onRun, describedBy, schema = []
   const listId = `${id}-names`;
 
   // After a name is taken, put the caret after it (the value changed underneath the textarea).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: it runs after each new value, the change that moved the caret
   useLayoutEffect(() => {
     if (caretAfter.current !== null && input.current) {
       input.current.setSelectionRange(caretAfter.current, caretAfter.current);

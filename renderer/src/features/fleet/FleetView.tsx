@@ -76,6 +76,7 @@ export function FleetView() {
   const fleetJobRunning = fleetJob?.state === 'running';
   const queryClient = useQueryClient();
   // When it ends, the versions, states and backups shown are read again.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: keyed on the job and whether it runs, not on each poll's new object
   useEffect(() => {
     if (fleetJob && !fleetJobRunning) void queryClient.invalidateQueries({ queryKey: fleetKeys.all });
   }, [fleetJob?.id, fleetJobRunning, queryClient]);
