@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { SchemaCatalog } from '../api/schema-catalog';
 import { notesSchema } from '../engine/test-support/app-schema';
 import { REPO_ROOT, SHIPPED_SCHEMA_DIR, sqlite3, tempDir } from '../engine/test-support/fixtures';
-import { servedDatabase } from './serve-command';
+import { servedDatabase } from '../cli/commands/serve';
 import { callApi } from './test-support/http-client';
 import { CLI, serve } from './test-support/serve-process';
 

@@ -3,9 +3,9 @@ import { chmodSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT, tempDir } from '../engine/test-support/fixtures';
-import { callApi, request } from './test-support/http-client';
-import { CLI, serve } from './test-support/serve-process';
+import { REPO_ROOT, tempDir } from '../../engine/test-support/fixtures';
+import { callApi, request } from '../../server/test-support/http-client';
+import { CLI, serve } from '../../server/test-support/serve-process';
 
 // `warden serve` as a user runs it: the real CLI in its own process.
 

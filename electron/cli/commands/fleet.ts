@@ -1,16 +1,16 @@
-import { schemaVersion } from '../../shared/contract';
-import { FLEET_EXIT_CODE, type FleetActionReport } from '../../shared/types/fleet';
-import { WardenError } from '../engine';
-import { Unreachable, type ClientOptions } from '../fleet/deployment-client';
-import { loadFleet, plainHttpWarnings, type Deployment, type Fleet } from '../fleet/fleet-file';
-import { fleetStatus, inGroup, STATUS_WAIT_MS } from '../fleet/fleet-status';
-import { escapedForText, formatError } from './output';
-import { renderComparison, renderFleetAction, renderFleetStatus, renderRollout } from './render-fleet';
-import { fleetBackup, fleetVerify } from '../fleet/fleet-actions';
-import { compareDeployments } from '../fleet/compare-deployments';
-import { rollingMigrate } from '../fleet/rolling-migrate';
+import { schemaVersion } from '../../../shared/contract';
+import { FLEET_EXIT_CODE, type FleetActionReport } from '../../../shared/types/fleet';
+import { WardenError } from '../../engine';
+import { Unreachable, type ClientOptions } from '../../fleet/deployment-client';
+import { loadFleet, plainHttpWarnings, type Deployment, type Fleet } from '../../fleet/fleet-file';
+import { fleetStatus, inGroup, STATUS_WAIT_MS } from '../../fleet/fleet-status';
+import { escapedForText, formatError } from '../output';
+import { renderComparison, renderFleetAction, renderFleetStatus, renderRollout } from '../render-fleet';
+import { fleetBackup, fleetVerify } from '../../fleet/fleet-actions';
+import { compareDeployments } from '../../fleet/compare-deployments';
+import { rollingMigrate } from '../../fleet/rolling-migrate';
 import { InvalidArgumentError, type Command } from 'commander';
-import { escapeControls } from './output';
+import { escapeControls } from '../output';
 
 // `warden fleet <command> --fleet FILE`: the same questions asked of every deployment in a fleet
 // file. Exit codes: 0 healthy, 1 degraded, 2 unhealthy or failed, 3 a deployment unreachable

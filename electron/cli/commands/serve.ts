@@ -1,12 +1,12 @@
-import { parseDuration } from '../../shared/duration';
+import { parseDuration } from '../../../shared/duration';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
-import { OPERATOR_NAME, OPERATOR_NAME_RULE } from '../../shared/operator-name';
-import { TOKEN_TEXT, TOKEN_TEXT_RULE } from '../../shared/token-text';
-import { errorInfoOf } from '../api/error-info';
-import { formatError } from '../cli/output';
-import type { HttpHost, ServedDatabase } from './http-host';
-import { loadFleet, plainHttpWarnings, unsafeTokenFile } from '../fleet/fleet-file';
+import { OPERATOR_NAME, OPERATOR_NAME_RULE } from '../../../shared/operator-name';
+import { TOKEN_TEXT, TOKEN_TEXT_RULE } from '../../../shared/token-text';
+import { errorInfoOf } from '../../api/error-info';
+import { formatError } from '../output';
+import type { HttpHost, ServedDatabase } from '../../server/http-host';
+import { loadFleet, plainHttpWarnings, unsafeTokenFile } from '../../fleet/fleet-file';
 
 // `warden serve`: the web console and the API over HTTP, plus GET /api/health. It initializes
 // nothing by itself; a database that is not initialized is reported (degraded) until someone
@@ -168,7 +168,7 @@ async function serve(options: ServeOptions, defaults: ServeDefaults): Promise<vo
     if (tokens.readOnly !== undefined) given.readOnly = tokenSource(options.readOnlyTokenFile, 'WARDEN_READ_ONLY_TOKEN', defaults.userPath);
     if (tokens.operator !== undefined && tokens.operator === tokens.readOnly) throw new TokenRefused('The operator token and the read-only token are the same: the read-only token would allow everything.');
     // Loaded here, not at start-up: every other command runs without the server and its contract.
-    const { startHttpHost } = await import('./http-host');
+    const { startHttpHost } = await import('../../server/http-host');
     // Inside the try: the default database is named after the schema, so a bad --schema is reported here.
     const databases = options.db.length ? options.db.map((value) => servedDatabase(value, defaults.userPath)) : [defaults.userPath(defaults.db(defaults.userPath(options.schema)))];
     server = await startHttpHost({
