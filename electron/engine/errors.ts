@@ -1,5 +1,5 @@
-import { accessSync, constants, existsSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { accessSync, closeSync, constants, existsSync, openSync, readSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import type { ErrorCode, ErrorInfo } from '../../shared/errors';
 
 /** An error a person can act on: what went wrong and where (message), and what to do (hint). */
@@ -39,6 +39,63 @@ function accessDenied(path: string): boolean {
   }
 }
 
+/** The errno of access(2) for `mode` on `path`, or null when it is allowed. */
+function refusal(path: string, mode: number): string | null {
+  try {
+    accessSync(path, mode);
+    return null;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code ?? 'EACCES';
+  }
+}
+
+/** True when the file's header says WAL mode (file format versions 2 at bytes 18 and 19). */
+function isWalFile(path: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const header = Buffer.alloc(20);
+    return readSync(fd, header, 0, 20, 0) === 20 && header[18] === 2 && header[19] === 2;
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * A WAL database SQLite cannot open because it must create its -wal and -shm files beside it and
+ * the folder does not let it: a read-only filesystem (READ_ONLY) or a folder this account may not
+ * write (PERMISSION_DENIED). Null when that is not why.
+ */
+function walFolderRefused(path: string): WardenError | null {
+  if (!existsSync(path) || !isWalFile(path)) return null;
+  const missing = ['-wal', '-shm'].filter((suffix) => !existsSync(`${path}${suffix}`));
+  if (missing.length === 0) return null; // nothing to create: the folder is not why
+  const folder = dirname(path);
+  const why = refusal(folder, constants.W_OK);
+  if (why === null) return null;
+  const sidecars = missing.map((suffix) => `${basename(path)}${suffix}`).join(' and ');
+  const elsewhere = `or copy the database (with its -wal file, if any) to a writable folder and open the copy`;
+  if (why === 'EROFS') {
+    return new WardenError(
+      'READ_ONLY',
+      `The database ${path} cannot be opened: it is in WAL mode, and SQLite must create ${sidecars} beside it, in ${folder}, which is on a read-only filesystem (EROFS). Nothing was changed.`,
+      `Remount ${folder} read-write, ${elsewhere}. To read it where it is for good, switch it out of WAL where it can be written: sqlite3 ${path} "PRAGMA journal_mode=DELETE".`,
+      { folder },
+    );
+  }
+  if (why === 'EACCES' || why === 'EPERM') {
+    return new WardenError(
+      'PERMISSION_DENIED',
+      `The database ${path} cannot be opened: it is in WAL mode, and SQLite must create ${sidecars} beside it, in ${folder}, where this account (uid ${process.getuid?.() ?? '?'}) may not create files (${why}). Nothing was changed.`,
+      `Give this account write access to ${folder} (ls -ld ${folder} shows who may), run as the user that owns it, ${elsewhere}.`,
+      { folder },
+    );
+  }
+  return null;
+}
+
 const FILE_ERRORS: Record<string, { code: ErrorCode; what: string; hint: string }> = {
   ENOSPC: { code: 'NO_SPACE', what: 'the disk is full', hint: 'Free some space on that disk (df -h shows how much is left), then run it again.' },
   EDQUOT: { code: 'NO_SPACE', what: "this account's disk quota is used up", hint: 'Free some space within the quota, then run it again.' },
@@ -67,6 +124,15 @@ export function explainFileError(err: unknown, fallbackPath = 'a file Schema War
   const where = (errno as NodeJS.ErrnoException & { dest?: string }).dest ?? errno.path ?? fallbackPath;
   const doing = SYSCALL_WORDS[errno.syscall ?? ''] ?? errno.syscall ?? 'Using';
   return new WardenError(known.code, `${doing} ${where} failed: ${known.what} (${errno.code}). The step was not completed.`, known.hint);
+}
+
+/**
+ * SQLite's codes that are about the file, not the statement run on it: it cannot be opened, the disk
+ * failed or is full, it is not a database, or a read-only connection cannot recover or set up its WAL.
+ * A query or a page read failing with one of these is explained as the file's problem, never the SQL's.
+ */
+export function isFileFailure(code: string | undefined): boolean {
+  return code !== undefined && (/^SQLITE_(CANTOPEN|IOERR|NOTADB|FULL|PERM)/.test(code) || code.startsWith('SQLITE_READONLY_'));
 }
 
 /** Turns SQLite's error for a file into a WardenError naming the file; other errors pass through. */
@@ -124,6 +190,11 @@ export function explainSqliteError(err: unknown, path: string): unknown {
       `The database ${path} cannot be read until the write that was interrupted in it (its -journal file) is rolled back, and this process may not write to it.`,
       'Run the command again as a user who may write the database and its folder: SQLite rolls the interrupted write back on opening it.',
     );
+  }
+  if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN')) {
+    // A WAL database whose -wal or -shm cannot be created: the folder, not the file, is why (SQLite says READONLY or CANTOPEN).
+    const folder = walFolderRefused(path);
+    if (folder) return folder;
   }
   if (code.startsWith('SQLITE_READONLY')) {
     return new WardenError(

@@ -1,10 +1,13 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WardenError } from '../engine/errors';
 import { suiteDir } from '../server/test-support/suite-dir';
-import { runCli } from '../engine/test-support/cli';
+import { finished, runCli, SOURCE_CLI } from '../engine/test-support/cli';
+import { REPO_ROOT } from '../engine/test-support/fixtures';
 import { loadFleet, MAX_FLEET_FILE_BYTES, parseFleet, plainHttpWarnings, readToken } from './fleet-file';
 
 // The fleet file: what it accepts, and the sentence (naming the field) for what it refuses.
@@ -23,6 +26,17 @@ function refusal(raw: unknown): string {
 }
 
 describe('fleet file', () => {
+  it("never reads warden serve's own token variables for an agent (WARDEN_TOKEN, WARDEN_READ_ONLY_TOKEN), naming the variable and the deployment", () => {
+    expect(refusal({ deployments: [{ name: 'prod', url: 'https://evil.example:443', tokenEnv: 'WARDEN_TOKEN' }] })).toBe(
+      `The fleet file ${FILE} is not valid: deployments[0].tokenEnv: the environment variable WARDEN_TOKEN of prod is where warden serve on this machine reads its own operator token, not an agent's: it is never sent to an agent.`,
+    );
+    expect(refusal({ deployments: [{ name: 'a', url: 'http://h:1', tokenEnv: 'WARDEN_A' }, { name: 'b', url: 'http://h:2', tokenEnv: 'WARDEN_READ_ONLY_TOKEN' }] })).toMatch(
+      /deployments\[1\]\.tokenEnv: the environment variable WARDEN_READ_ONLY_TOKEN of b is where warden serve on this machine reads its own read-only token/,
+    );
+    // Names that only begin like them are an agent's.
+    expect(parseFleet({ deployments: [{ name: 'a', url: 'http://h:1', tokenEnv: 'WARDEN_TOKEN_A' }] }, FILE).deployments[0].reach).toMatchObject({ token: { env: 'WARDEN_TOKEN_A' } });
+  });
+
   it('reads a token only from names meant for it: variables starting with WARDEN_, files ending in .token', () => {
     // Whoever edits a shared fleet file chooses the address the token is sent to: any other secret would go there too.
     expect(refusal({ deployments: [{ name: 'prod', url: 'https://evil.example:443', tokenEnv: 'AWS_SECRET_ACCESS_KEY' }] })).toBe(
@@ -167,5 +181,44 @@ describe('fleet file', () => {
       expect(refused(folder.path).message).toBe(`The token file of vm1, ${folder.path}, is a folder.`);
       expect(refused(join(folder.path, 'fifo.json')).message).toMatch(/is not a regular file\.$/);
     });
+
+    /** A server on loopback standing for the address a hostile fleet file names: it records the Authorization it is sent. */
+    async function collector() {
+      const seen: string[] = [];
+      const server = createServer((req, res) => {
+        seen.push(req.headers.authorization ?? '');
+        res.writeHead(401, { 'content-type': 'application/json' }).end('{}');
+      });
+      await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+      return { seen, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((done) => server.close(done)) };
+    }
+    const HOST_TOKEN = 'this-hosts-own-operator-token-0123456789';
+
+    it("`warden fleet status` never sends this machine's $WARDEN_TOKEN to the address a fleet file names", async () => {
+      const evil = await collector();
+      const path = join(folder.path, 'host-token-env.json');
+      writeFileSync(path, JSON.stringify({ deployments: [{ name: 'prod', url: evil.url, tokenEnv: 'WARDEN_TOKEN' }] }));
+      const run = await finished(spawn(process.execPath, [...SOURCE_CLI, 'fleet', 'status', '--fleet', path], { cwd: REPO_ROOT, env: { ...process.env, WARDEN_TOKEN: HOST_TOKEN } }));
+      await evil.close();
+      expect(evil.seen.join()).not.toContain(HOST_TOKEN);
+      expect(run.stderr).toContain('deployments[0].tokenEnv: the environment variable WARDEN_TOKEN of prod is where warden serve on this machine reads its own operator token');
+      expect(run.code).not.toBe(0);
+    }, 60_000);
+
+    it("`warden serve --fleet` refuses a fleet file whose tokenFile is its own --token-file, before any agent is asked", async () => {
+      const evil = await collector();
+      const own = join(folder.path, 'serve.token');
+      writeFileSync(own, `${HOST_TOKEN}\n`, { mode: 0o600 });
+      const path = join(folder.path, 'host-token-file.json');
+      writeFileSync(path, JSON.stringify({ deployments: [{ name: 'prod', url: evil.url, tokenFile: 'serve.token' }] }));
+      const serve = spawn(process.execPath, [...SOURCE_CLI, 'serve', '--port', '0', '--db', join(folder.path, 'served.db'), '--token-file', own, '--fleet', path], { cwd: REPO_ROOT });
+      const stop = setTimeout(() => serve.kill('SIGINT'), 20_000); // had it started, it would serve until stopped
+      const run = await finished(serve);
+      clearTimeout(stop);
+      await evil.close();
+      expect(evil.seen.join()).not.toContain(HOST_TOKEN);
+      expect(run.stderr).toContain(`error [INVALID_INPUT]: The fleet file ${path} gives prod the token file ${own}, which holds this server's own operator token (--token-file): it is never sent to an agent.`);
+      expect(run.code).toBe(2);
+    }, 60_000);
   });
 });

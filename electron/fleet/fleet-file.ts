@@ -115,6 +115,13 @@ function pathFrom(base: string, value: string): string {
  */
 export const TOKEN_ENV_PREFIX = 'WARDEN_';
 export const TOKEN_FILE_SUFFIX = '.token';
+/**
+ * The variables `warden serve` reads its own tokens from (serve-command.ts): this machine's tokens,
+ * which rule over its databases, never an agent's. A fleet file naming one would send them away.
+ */
+export const OPERATOR_TOKEN_VARIABLE = 'WARDEN_TOKEN';
+export const READ_ONLY_TOKEN_VARIABLE = 'WARDEN_READ_ONLY_TOKEN';
+const HOST_TOKEN_VARIABLES: Readonly<Record<string, string>> = { [OPERATOR_TOKEN_VARIABLE]: 'operator token', [READ_ONLY_TOKEN_VARIABLE]: 'read-only token' };
 
 function tokenSource(d: DeploymentJson, at: string, file: string, base: string): TokenSource {
   const given = (['tokenEnv', 'tokenFile', 'tokenKeychain'] as const).filter((k) => d[k] !== undefined);
@@ -122,6 +129,10 @@ function tokenSource(d: DeploymentJson, at: string, file: string, base: string):
   if (d.tokenEnv !== undefined) {
     if (!d.tokenEnv.startsWith(TOKEN_ENV_PREFIX) || d.tokenEnv.length === TOKEN_ENV_PREFIX.length) {
       throw invalid(file, `${at}.tokenEnv: `, `the environment variable ${d.tokenEnv} of ${d.name} is not one meant for a Schema Warden token: its name must start with ${TOKEN_ENV_PREFIX}, so that no other secret of the environment is sent to an agent.`, `Export the agent's token as, say, ${TOKEN_ENV_PREFIX}TOKEN_${d.name.toUpperCase().replace(/[^A-Z0-9_]/g, '_')} and name that variable in "tokenEnv".`);
+    }
+    const hostToken = Object.hasOwn(HOST_TOKEN_VARIABLES, d.tokenEnv) ? HOST_TOKEN_VARIABLES[d.tokenEnv] : undefined;
+    if (hostToken) {
+      throw invalid(file, `${at}.tokenEnv: `, `the environment variable ${d.tokenEnv} of ${d.name} is where warden serve on this machine reads its own ${hostToken}, not an agent's: it is never sent to an agent.`, `Export the agent's token as, say, ${TOKEN_ENV_PREFIX}TOKEN_${d.name.toUpperCase().replace(/[^A-Z0-9_]/g, '_')} and name that variable in "tokenEnv".`);
     }
     return { env: d.tokenEnv };
   }

@@ -68,7 +68,7 @@ describe('fleet verdicts', () => {
     expect(renderFleetAction(report).split('\n')[0]).toBe(`Fleet ${fleet.path}: 0 deployment(s) backed up (none was done)`);
   });
 
-  it('calls a database another process holds LOCKED, naming that process, in fleet status and fleet verify', async () => {
+  it('calls a database another process holds LOCKED, naming that process, in fleet status, fleet verify and fleet backup', async () => {
     holder = spawn('/usr/bin/sqlite3', [join(dir, 'locked.db')]);
     holder.stdin.write("BEGIN EXCLUSIVE;\nSELECT 'held';\n");
     await new Promise<void>((resolve) => holder.stdout.on('data', (d: Buffer) => d.toString().includes('held') && resolve()));
@@ -79,8 +79,11 @@ describe('fleet verdicts', () => {
     const verified = await fleetVerify(fleet, fleet.deployments, 'quick', 1, options, quiet);
     expect([verified.deployments[0].state, verified.worst]).toEqual(['locked', 'locked']);
     expect(verified.deployments[0].detail).toContain(`Held by process ${holder.pid} (sqlite3).`);
+    const backedUp = await fleetBackup(fleet, fleet.deployments, 1, options, quiet);
+    expect([backedUp.deployments[0].state, backedUp.deployments[0].backedUp, backedUp.worst]).toEqual(['locked', false, 'locked']);
+    expect(backedUp.deployments[0].detail).toContain(`Held by process ${holder.pid} (sqlite3).`);
     holder.kill();
-  }, 60_000);
+  }, 90_000);
 
   it('fleet verify shows the version status reads when the verify itself fails', async () => {
     const fleet = parseFleet({ deployments: [{ name: 'damaged', url: `http://127.0.0.1:${(agent.address() as AddressInfo).port}`, tokenEnv: 'WARDEN_FLEET_VERDICTS_TOKEN' }] }, join(dir, 'fleet.json'));

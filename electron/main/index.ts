@@ -4,8 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { consoleHintFor } from '../../shared/console-hints';
 import { isMethodName } from '../../shared/contract';
-import { IPC_EVENT_CHANNEL, type CallEnvelope } from '../../shared/transport';
-import type { HostEvent } from '../../shared/types/jobs';
+import { IPC_EVENT_CHANNEL } from '../../shared/transport';
 import { DatabaseRegistry } from '../api/database-registry';
 import { dispatch } from '../api/dispatch';
 import engineWorkerPath from '../api/engine-worker?modulePath';
@@ -20,13 +19,16 @@ import { watchStatuses } from '../api/status-watch';
 import { appMenuTemplate } from './app-menu';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, APP_URL, serveAppFile } from './app-protocol';
 import { DesktopFleet } from './desktop-fleet';
+import { deploymentWindowHandle } from './deployment-window';
 import { chooseDatabaseToOpen, chooseFleetFile, choosePathForNewDatabase, chooseSchemaAndVersion, showFailure } from './dialogs';
 import { FleetTokens } from './fleet-tokens';
 import { registerApiHandlers } from './ipc';
 import { BackupScheduleSetting } from './backup-schedule-setting';
 import { RecentDatabases } from './recent-databases';
+import { runAsOnlyInstance } from './single-instance';
 import { electronSqliteAddon } from './sqlite-addon-path';
 import { applySessionPolicy, guardNavigation, mainWindowOptions } from './window';
+import { routeWindowCalls } from './window-calls';
 
 // The desktop host: one window on the console, the handler table over IPC, native dialogs for
 // every path, and the default database created and initialized on first run.
@@ -70,28 +72,13 @@ function loadConsole(window: BrowserWindow, deployment?: string): Promise<void> 
   return window.loadURL(deployment === undefined ? appUrl : `${appUrl}?${new URLSearchParams({ deployment })}`);
 }
 
-/** A fleet deployment's own window: the same secure options and guards as the main one. */
-/** The answer to a call from a window that is neither the main window nor a deployment's the fleet knows. */
-function unknownWindow(method: string): CallEnvelope<unknown> {
-  return { ok: false, error: { code: 'UNAUTHORIZED', message: `${method} was refused: it came from a window this app does not know (a deployment window that was closed, say).`, consoleHint: 'Close this window and open the deployment again from the Fleet page of the main window.' } };
-}
-
+/** A fleet deployment's own window: the same secure options and guards as the main one (closed by destroy: deployment-window.ts). */
 function deploymentWindow(preload: string, deployment: string, closed: () => void) {
   const window = new BrowserWindow({ ...mainWindowOptions(preload, { devTools: !app.isPackaged }), title: `${deployment} — Schema Warden` });
   guardNavigation(window.webContents);
-  const id = window.webContents.id;
-  window.once('ready-to-show', () => window.show());
-  window.on('closed', closed);
+  const handle = deploymentWindowHandle(window, closed);
   void loadConsole(window, deployment);
-  return {
-    id,
-    window: {
-      send: (event: HostEvent) => (window.isDestroyed() ? undefined : window.webContents.send(IPC_EVENT_CHANNEL, event)),
-      focus: () => window.focus(),
-      // destroy, not close: a page can refuse close (beforeunload) and would stay open, forgotten by the fleet.
-      close: () => (window.isDestroyed() ? undefined : window.destroy()),
-    },
-  };
+  return handle;
 }
 
 async function start(): Promise<void> {
@@ -151,12 +138,12 @@ async function start(): Promise<void> {
   app.on('before-quit', () => void fleet?.close());
   fleet.reopen();
 
-  // A deployment's window is answered by its deployment, the main window by this host, and any other window (one the fleet
-  // no longer tracks, say) by nobody: it never gets the main window's rights.
-  const call = (method: string, input: unknown, windowId: number): Promise<CallEnvelope<unknown>> => {
-    if (windowId === window.webContents.id) return dispatch(host, method, input);
-    return fleet?.callFrom(windowId, method, input) ?? Promise.resolve(unknownWindow(method));
-  };
+  // A deployment's window is answered by its deployment, the main window by this host, and any other window by nobody (window-calls.ts).
+  const call = routeWindowCalls({
+    mainWindowId: window.webContents.id,
+    main: (method, input) => dispatch(host, method, input),
+    deployment: (windowId, method, input) => fleet?.callFrom(windowId, method, input) ?? null,
+  });
   const callFromMenu = async (method: string, input: unknown) => {
     const envelope = await call(method, input, window.webContents.id);
     // A window's dialog speaks as the console does (its buttons and views), not as the CLI's hint.
@@ -201,15 +188,8 @@ async function start(): Promise<void> {
 const userDataOverride = devOverride('WARDEN_USER_DATA_DIR');
 if (userDataOverride) app.setPath('userData', userDataOverride);
 
-// One app per user: two would write the same kept tokens, recent databases and fleet file at once.
-if (!app.requestSingleInstanceLock()) {
-  app.quit();
-} else {
-  app.on('second-instance', () => {
-    const [first] = BrowserWindow.getAllWindows();
-    if (first?.isMinimized()) first.restore();
-    first?.focus();
-  });
+// One app per user (single-instance.ts), after userData is settled: Electron's lock is per userData folder.
+runAsOnlyInstance(app, () => BrowserWindow.getAllWindows()[0], () => {
   app
     .whenReady()
     .then(start)
@@ -217,6 +197,6 @@ if (!app.requestSingleInstanceLock()) {
       showFailure('Schema Warden could not start', (err as Error).message);
       app.quit();
     });
-}
+});
 
 app.on('window-all-closed', () => app.quit());

@@ -1,12 +1,14 @@
 import { parseDuration } from '../../../shared/duration';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { OPERATOR_NAME, OPERATOR_NAME_RULE } from '../../../shared/operator-name';
 import { TOKEN_TEXT, TOKEN_TEXT_RULE } from '../../../shared/token-text';
 import { errorInfoOf } from '../../api/error-info';
+import { WardenError } from '../../engine';
 import { formatError } from '../output';
 import type { HttpHost, ServedDatabase } from '../../server/http-host';
-import { loadFleet, plainHttpWarnings, unsafeTokenFile } from '../../fleet/fleet-file';
+import { loadFleet, OPERATOR_TOKEN_VARIABLE, plainHttpWarnings, READ_ONLY_TOKEN_VARIABLE, unsafeTokenFile } from '../../fleet/fleet-file';
 
 // `warden serve`: the web console and the API over HTTP, plus GET /api/health. It initializes
 // nothing by itself; a database that is not initialized is reported (degraded) until someone
@@ -136,8 +138,18 @@ function tokenSource(file: string | undefined, variable: string, userPath: (path
 
 class TokenRefused extends Error {}
 
-function fleetWithWarnings(path: string) {
+/** The fleet file at `path`, refused when a deployment's tokenFile is one of this server's own token files (they would be sent to an agent). */
+function fleetWithWarnings(path: string, ownTokenFiles: { file: string | undefined; what: string; flag: string }[], userPath: (path: string) => string) {
   const fleet = loadFleet(path);
+  const same = (a: string, b: string) => resolve(a) === resolve(b) || (existsSync(a) && existsSync(b) && realpathSync(a) === realpathSync(b));
+  for (const d of fleet.deployments) {
+    if (d.reach.kind === 'file' || !('file' in d.reach.token)) continue;
+    const tokenFile = d.reach.token.file;
+    const own = ownTokenFiles.find(({ file }) => file !== undefined && same(userPath(file), tokenFile));
+    if (own) {
+      throw new WardenError('INVALID_INPUT', `The fleet file ${path} gives ${d.name} the token file ${tokenFile}, which holds this server's own ${own.what} (${own.flag}): it is never sent to an agent.`, `Keep ${d.name}'s agent token in a file of its own (such as ${d.name}.token, chmod 600) and name it in "tokenFile".`, { field: 'tokenFile' });
+    }
+  }
   for (const warning of plainHttpWarnings(fleet.deployments)) process.stderr.write(`${warning}\n`);
   return fleet;
 }
@@ -161,11 +173,11 @@ async function serve(options: ServeOptions, defaults: ServeDefaults): Promise<vo
   const given: TokenSources = { operator: null, readOnly: null };
   try {
     const tokens = {
-      operator: tokenFrom(options.tokenFile, 'WARDEN_TOKEN', defaults.userPath),
-      readOnly: tokenFrom(options.readOnlyTokenFile, 'WARDEN_READ_ONLY_TOKEN', defaults.userPath),
+      operator: tokenFrom(options.tokenFile, OPERATOR_TOKEN_VARIABLE, defaults.userPath),
+      readOnly: tokenFrom(options.readOnlyTokenFile, READ_ONLY_TOKEN_VARIABLE, defaults.userPath),
     };
-    if (tokens.operator !== undefined) given.operator = tokenSource(options.tokenFile, 'WARDEN_TOKEN', defaults.userPath);
-    if (tokens.readOnly !== undefined) given.readOnly = tokenSource(options.readOnlyTokenFile, 'WARDEN_READ_ONLY_TOKEN', defaults.userPath);
+    if (tokens.operator !== undefined) given.operator = tokenSource(options.tokenFile, OPERATOR_TOKEN_VARIABLE, defaults.userPath);
+    if (tokens.readOnly !== undefined) given.readOnly = tokenSource(options.readOnlyTokenFile, READ_ONLY_TOKEN_VARIABLE, defaults.userPath);
     if (tokens.operator !== undefined && tokens.operator === tokens.readOnly) throw new TokenRefused('The operator token and the read-only token are the same: the read-only token would allow everything.');
     // Loaded here, not at start-up: every other command runs without the server and its contract.
     const { startHttpHost } = await import('../../server/http-host');
@@ -182,7 +194,7 @@ async function serve(options: ServeOptions, defaults: ServeDefaults): Promise<vo
       operator: options.operator,
       backupEveryMs: options.backupEvery,
       tokens,
-      fleet: options.fleet === undefined ? undefined : { fleet: fleetWithWarnings(defaults.userPath(options.fleet)), defaultSchemaDir: defaults.userPath(options.schema) },
+      fleet: options.fleet === undefined ? undefined : { fleet: fleetWithWarnings(defaults.userPath(options.fleet), [{ file: options.tokenFile, what: 'operator token', flag: '--token-file' }, { file: options.readOnlyTokenFile, what: 'read-only token', flag: '--read-only-token-file' }], defaults.userPath), defaultSchemaDir: defaults.userPath(options.schema) },
     });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;

@@ -1,7 +1,7 @@
 import type { QueryResult } from '../../../shared/types/data';
 import type { EngineContext } from '../context';
 import { damagedReadError, firstDamagedTable, tablesNamedIn } from '../core/repair/damage-map';
-import { explainSqliteError, WardenError } from '../errors';
+import { explainSqliteError, isFileFailure, WardenError } from '../errors';
 import { statDatabasePath, withDatabase } from '../core/sqlite/open-database';
 import { runRead, type ReadLimits } from '../core/data/read-process';
 
@@ -50,7 +50,7 @@ export async function runQuery(ctx: EngineContext, options: QueryOptions): Promi
   if (answer.kind === 'failed') {
     if (answer.code?.startsWith('SQLITE_CORRUPT')) throw damagedQueryError(ctx, options.sql, answer.message);
     if (answer.code === 'SQLITE_READONLY') throw refused(options.sql, `it tried to write (${answer.message})`);
-    if (answer.code?.startsWith('SQLITE_BUSY')) throw explainSqliteError(Object.assign(new Error(answer.message), { code: answer.code }), ctx.dbPath);
+    if (answer.code?.startsWith('SQLITE_BUSY') || isFileFailure(answer.code)) throw explainSqliteError(Object.assign(new Error(answer.message), { code: answer.code }), ctx.dbPath);
     throw new WardenError('INVALID_INPUT', `SQLite could not run the query: ${answer.message}.`, 'Fix the SQL and run it again.', { field: 'sql', sqliteCode: answer.code });
   }
   return { path: ctx.dbPath, sql: options.sql, columns: answer.columns, rows: answer.rows, more: answer.more, limit, durationMs: Math.round(performance.now() - started) };
