@@ -94,7 +94,7 @@ describe('the fuses of the packaged desktop app', () => {
   it('keeps RunAsNode on only while the engine starts Electron as Node, and names those places', () => {
     const users = runAsNodeUsers();
     // When these move to utility processes, this list empties and RunAsNode must be turned off with it.
-    expect(users).toEqual(['electron/engine/read-process.ts', 'electron/engine/restore-cut-over.ts']);
+    expect(users).toEqual(['electron/engine/core/backups/restore-cut-over.ts', 'electron/engine/core/data/read-process.ts']);
     expect(ELECTRON_FUSES.RunAsNode.on).toBe(users.length > 0);
     for (const user of users) expect(ELECTRON_FUSES.RunAsNode.why).toContain(user.includes('read-process') ? 'query and rows child' : "restore's copy helper");
   });
