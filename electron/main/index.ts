@@ -10,10 +10,8 @@ import { dispatch } from '../api/dispatch';
 import engineWorkerPath from '../api/engine-worker?modulePath';
 import { EngineLanes } from '../api/engine-lanes';
 import type { HostContext } from '../api/host-context';
-import { IntegrityMemory } from '../api/integrity-memory';
+import { composeHost } from '../api/compose-host';
 import { BackupSchedule } from '../api/backup-schedule';
-import { Jobs } from '../api/jobs';
-import { Operations } from '../api/operations';
 import { SchemaCatalog } from '../api/schema-catalog';
 import { watchStatuses } from '../api/status-watch';
 import { appMenuTemplate } from './app-menu';
@@ -99,12 +97,9 @@ async function start(): Promise<void> {
     if (!window.isDestroyed()) window.webContents.send(IPC_EVENT_CHANNEL, event);
     fleet?.forward(event);
   };
-  const host: HostContext = {
+  const host = composeHost({
     registry,
     schemas: new SchemaCatalog(join(appRoot, 'schemas'), DEFAULT_SCHEMA),
-    operations: new Operations(),
-    jobs: new Jobs((job) => emit({ type: 'job', job })),
-    integrity: new IntegrityMemory(),
     // The desktop app acts for the user logged in: the history names them as user@host.
     identity: { via: 'the desktop app', operator: null, asksForOperator: false },
     engine,
@@ -113,7 +108,7 @@ async function start(): Promise<void> {
       chooseDatabaseToOpen: () => chooseDatabaseToOpen(window),
       placeNewDatabase: (fileName) => choosePathForNewDatabase(window, fileName, dataFolder()),
     },
-  };
+  });
 
   // Scheduled backups of every open database, at the interval the user chose in the Backups view (kept across starts).
   const scheduleSetting = new BackupScheduleSetting(join(app.getPath('userData'), 'backup-schedule.json'));
