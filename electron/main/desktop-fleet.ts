@@ -10,7 +10,7 @@ import type { HostCapabilities, HostContext } from '../api/host-context';
 import { WardenError } from '../engine';
 import { addressOf, loadFleet, withKeychain, type Deployment, type Fleet } from '../fleet/fleet-file';
 import { fleetCapabilities, type FleetCapabilities } from '../fleet/fleet-capabilities';
-import { FleetProxy } from '../server/fleet-proxy';
+import { FleetProxy } from '../fleet/fleet-proxy';
 import type { FleetTokens } from './fleet-tokens';
 
 // The fleet in the desktop app: a fleet file chosen in a native dialog (and opened again at the

@@ -18,7 +18,7 @@ import { HealthMonitor } from './health-monitor';
 import { HTTP_STATUS } from './http-status';
 import { BodyTooLarge, ClientGone, discardBody } from './json-body';
 import { createToken, hostHeadersFor } from './request-guards';
-import { FleetProxy } from './fleet-proxy';
+import { FleetProxy } from '../fleet/fleet-proxy';
 import type { Fleet } from '../fleet/fleet-file';
 import type { DatabaseSample } from './metrics';
 import type { HostTokens } from './token-roles';

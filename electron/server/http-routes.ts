@@ -15,7 +15,7 @@ import type { HealthMonitor } from './health-monitor';
 import { HTTP_STATUS } from './http-status';
 import { readJsonBody } from './json-body';
 import { bearerToken, hostAllowed, operatorFrom } from './request-guards';
-import type { FleetProxy } from './fleet-proxy';
+import type { FleetProxy } from '../fleet/fleet-proxy';
 import { metricsText, METRICS_CONTENT_TYPE, type DatabaseSample } from './metrics';
 import { mayCall, refusedToReadOnly, roleOf, type HostTokens } from './token-roles';
 import type { HostInfo } from '../../shared/types/jobs';

@@ -8,12 +8,12 @@ import { dispatch } from '../api/dispatch';
 import { Jobs } from '../api/jobs';
 import { Operations } from '../api/operations';
 import type { HostContext } from '../api/host-context';
-import { AnswerAbandoned, answerDeadlineMs, envelopeOf, openEndpoint, refusalOf, send, Unreachable, type ClientOptions, type OpenEndpoint } from '../fleet/deployment-client';
-import type { Deployment, Fleet } from '../fleet/fleet-file';
+import { AnswerAbandoned, answerDeadlineMs, envelopeOf, openEndpoint, refusalOf, send, Unreachable, type ClientOptions, type OpenEndpoint } from './deployment-client';
+import type { Deployment, Fleet } from './fleet-file';
 import type { HostEvent } from '../../shared/types/jobs';
-import { subscribeAgentEvents } from '../fleet/agent-events';
-import type { EventStream } from './event-stream';
-import { HTTP_STATUS } from './http-status';
+import { subscribeAgentEvents } from './agent-events';
+import type { EventStream } from '../server/event-stream';
+import { HTTP_STATUS } from '../server/http-status';
 
 // `warden serve --fleet FILE` opens any deployment in the full console: the page calls
 // /fleet/<name>/api/<method> on this host, which passes the call on to that deployment's agent

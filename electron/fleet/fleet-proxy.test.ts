@@ -4,10 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initialize } from '../engine/actions/initialize';
 import { backup } from '../engine/actions/backup';
 import { contextFor, sha256File, SHIPPED_SCHEMA_DIR, sqlite3 } from '../engine/test-support/fixtures';
-import { loadFleet } from '../fleet/fleet-file';
-import { startHttpHost, type HttpHost } from './http-host';
-import { callApi, request } from './test-support/http-client';
-import { suiteDir } from './test-support/suite-dir';
+import { loadFleet } from './fleet-file';
+import { startHttpHost, type HttpHost } from '../server/http-host';
+import { callApi, request } from '../server/test-support/http-client';
+import { suiteDir } from '../server/test-support/suite-dir';
 
 // `warden serve --fleet`: the fleet's status over the API, and a deployment's API through the
 // host — an agent (another real host on loopback, whose token only the fleet file's token file
