@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { MigrateResult } from '../../../shared/types/migrations';
-import { acceptChecksum, baseline, history, plan, rehearse, status } from '../../engine';
+import { acceptChecksum, baseline, type EngineContext, history, plan, rehearse, status, WardenError } from '../../engine';
 import { onEngineThread } from '../engine-thread';
 import { renderHistory, renderInitialize, renderStatus } from '../render';
 import { renderAcceptChecksum, renderBaseline, renderPlan, renderRehearsal } from '../render-plans';
@@ -20,6 +22,25 @@ import {
 // `warden` commands for versions and migrations: the start gate (init), migrate, plan, rehearse,
 // baseline, accept-checksum, and what a database is at (status, history).
 
+/**
+ * init creates a missing database, but a --db whose folder does not exist is most often a typo
+ * (`/var/lib/chta/…`): a fresh empty database there would hide the real one. So it creates the
+ * folder only for the default database (data/), or when told to with --create-folders.
+ */
+function prepareFolder(ctx: EngineContext, given: boolean, createFolders: boolean): void {
+  const folder = dirname(ctx.dbPath);
+  if (existsSync(folder) || existsSync(ctx.dbPath)) return;
+  if (!given || createFolders) {
+    mkdirSync(folder, { recursive: true });
+    return;
+  }
+  throw new WardenError(
+    'NOT_FOUND',
+    `The folder ${folder} does not exist, so no database was created at ${ctx.dbPath}. Nothing was written.`,
+    `Check --db for a typo. If this is where the database belongs, create the folder (mkdir -p ${folder}) or run again with --create-folders.`,
+  );
+}
+
 export function addVersionCommands(program: Command): void {
   withBackupDir(
     withCommonOptions(
@@ -31,8 +52,10 @@ export function addVersionCommands(program: Command): void {
     .option('--to <version>', 'version to create or migrate to')
     .option('--no-backup', 'migrate an existing database without taking a verified backup first')
     .option('--no-integrity-check', "skip SQLite's quick_check of an existing database (by default a damaged one is refused, exit 2)")
-    .action((o: MigrateOptions) =>
+    .option('--create-folders', "create the --db file's missing folders (by default a folder that does not exist is refused: it is most often a typo)")
+    .action((o: MigrateOptions & { createFolders?: boolean }) =>
       run(o, async (ctx) => {
+        prepareFolder(ctx, o.db !== undefined, o.createFolders === true);
         const result = (await onEngineThread(ctx, 'initCommand', { to: o.to, backup: o.backup, integrityCheck: o.integrityCheck })) as MigrateResult;
         return { document: result, render: renderInitialize, exitCode: EXIT.ok };
       }),
