@@ -218,6 +218,11 @@ export async function run<T>(
       process.stderr.write(`\nInterrupted${phase ? ` during ${phase.phase}` : ''}: ${how.readsOnly} only reads, so nothing was changed.\n`);
       endAsInterrupted();
     }
+    // A write's opening check (init's and migrate's quick_check) only reads: nothing to finish first.
+    if (phase?.readsOnly) {
+      process.stderr.write(`\nInterrupted during ${phase.phase}, before anything was written: nothing was changed.\n`);
+      endAsInterrupted();
+    }
     if (controller.signal.aborted) {
       process.stderr.write('\nStopped now: the step under way was not committed, and SQLite undoes it when the database is next opened.\n');
       endAsInterrupted();

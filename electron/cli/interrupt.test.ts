@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -104,5 +104,31 @@ describe('Ctrl-C during verify --full, on a terminal', () => {
     // sqlite3's own integrity_check of this file takes seconds: the check was stopped, not waited for.
     expect(tookAfterCtrlC).toBeLessThan(1500);
     expect([sqlite3(db, 'PRAGMA integrity_check'), sqlite3(db, 'SELECT max(version) FROM schema_version')]).toEqual(['ok', before]);
+  });
+});
+
+describe('Ctrl-C during the opening check of migrate and init, on a terminal', () => {
+  it.each(['migrate', 'init'])('%s: stops the quick_check at once, before anything is written, exits 130', async (command) => {
+    const db = bigDatabase();
+    const before = sqlite3(db, 'SELECT max(version) FROM schema_version');
+    const line = [process.execPath, ...SOURCE_CLI, command, '--db', db, '--schema', schemaDir].map((a) => `'${a}'`).join(' ');
+    const child = spawn('script', ['-qefc', line, '/dev/null'], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    let screen = '';
+    let pressedAt = 0;
+    child.stdout.on('data', (d: Buffer) => {
+      screen += d.toString();
+      if (!pressedAt && screen.includes('checking the file first')) {
+        pressedAt = performance.now();
+        child.stdin.write('\x03');
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(pressedAt, screen).toBeGreaterThan(0);
+    expect(screen).toContain("Interrupted during checking the file first (SQLite's quick_check), before anything was written: nothing was changed.");
+    expect(code).toBe(130);
+    expect(performance.now() - pressedAt).toBeLessThan(1500);
+    // Nothing written: the same version, no backup taken (the backup comes after the check).
+    expect([sqlite3(db, 'PRAGMA integrity_check'), sqlite3(db, 'SELECT max(version) FROM schema_version')]).toEqual(['ok', before]);
+    expect(existsSync(`${db}.backups`) ? readdirSync(`${db}.backups`).filter((f) => f.endsWith('.sqlite')) : []).toEqual([]);
   });
 });

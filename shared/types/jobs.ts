@@ -19,6 +19,8 @@ export interface Progress {
   deployments?: RolloutDeployment[];
   /** A fleet verify or backup: where each deployment is, likewise. */
   fleetAction?: FleetActionEntry[];
+  /** This phase only reads (a write's opening check): stopping it now changes nothing, so Ctrl-C stops at once. */
+  readsOnly?: boolean;
 }
 
 export interface LogEvent {

@@ -86,7 +86,7 @@ function lookFirst(ctx: EngineContext, check: boolean): Opening | null {
     // Stamped before reading: a write by another process while this one reads (a gate repairing
     // at the same time) changes the stamp, so the verdict is never reused for a file it did not see.
     const stamp = databaseStamp(ctx.dbPath);
-    const integrity = check ? quickCheck(db, ctx) : null;
+    const integrity = check ? openingCheck(ctx, db) : null;
     if (integrity && !integrity.ok) refuseDamaged(ctx, integrity);
     return { integrity, verdict: verdictOf(db, ctx, integrity), stamp };
   });
@@ -134,9 +134,20 @@ async function backupIfPending(ctx: EngineContext, options: InitializeOptions, t
 }
 
 /** Refuses a database whose pages SQLite's quick_check finds damaged: the gate's answer must be no. */
+/**
+ * The check before anything is written. It only reads, and says so while it runs, so that a Ctrl-C
+ * during it stops at once (the CLI); once it is done, what follows may write.
+ */
+function openingCheck(ctx: EngineContext, db: Connection): CheckedIntegrity {
+  ctx.onProgress?.({ operation: 'initialize', phase: "checking the file first (SQLite's quick_check)", done: 0, total: 1, readsOnly: true });
+  const integrity = quickCheck(db, ctx);
+  ctx.onProgress?.({ operation: 'initialize', phase: 'checked', done: 1, total: 1 });
+  return integrity;
+}
+
 function assertIntact(ctx: EngineContext): void {
   if (!existsSync(ctx.dbPath)) return;
-  const integrity = withDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs }, (db) => quickCheck(db, ctx));
+  const integrity = withDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs }, (db) => openingCheck(ctx, db));
   if (!integrity.ok) refuseDamaged(ctx, integrity);
 }
 
