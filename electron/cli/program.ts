@@ -29,6 +29,7 @@ import { repair } from '../engine/repair';
 import { previewRestore, restore } from '../engine/restore';
 import { DEFAULT_KEEP_PER_REASON } from '../engine/retention';
 import { detectedFormatNote, loadSchema, type SchemaDefinition } from '../engine/schema-folder';
+import { schemaReference } from '../engine/schema-reference';
 import { status } from '../engine/status';
 import { verifyBackup } from '../engine/verify-backup';
 import { addServeCommand } from '../server/serve-command';
@@ -94,6 +95,8 @@ interface CommonOptions {
   /** Absent: defaultDatabaseOf the schema. */
   db?: string;
   schema: string;
+  /** --migrations-table: the app's history table, given with the folder (see schema-reference.ts). */
+  migrationsTable?: string;
   json?: boolean;
   /** --busy-timeout: milliseconds (parsed by wholeNumberUpTo). */
   busyTimeout: number;
@@ -122,7 +125,8 @@ interface Outcome<T> {
 function withCommonOptions(command: Command): Command {
   return command
     .option('--db <path>', 'database file (default: data/<schema name>.db)')
-    .option('--schema <dir>', 'schema folder (schema.json + migrations/)', DEFAULT_SCHEMA)
+    .option('--schema <dir>', "schema folder (schema.json + migrations/), or an app's migrations folder (dbmate, golang-migrate, Flyway, Prisma, Drizzle)", DEFAULT_SCHEMA)
+    .option('--migrations-table <name>', "the app's history table where its tool was told another name (dbmate --migrations-table, golang-migrate x-migrations-table, flyway.table, drizzle migrations.table)")
     .option('--json', 'print one JSON document on stdout')
     .addOption(new Option('--busy-timeout <ms>', 'how long to wait, in milliseconds, for another process holding the lock').argParser(wholeNumberUpTo(MAX_BUSY_TIMEOUT_MS)).default(DEFAULT_BUSY_TIMEOUT_MS));
 }
@@ -231,7 +235,7 @@ async function run<T>(options: CommonOptions, action: (ctx: EngineContext, ask: 
   };
   process.on('SIGINT', onSigint);
   try {
-    const schema = loadSchema(userPath(options.schema));
+    const schema = loadSchema(schemaReference(userPath(options.schema), options.migrationsTable));
     const detected = detectedFormatNote(schema);
     if (detected) process.stderr.write(`${escapeControls(detected)}\n`);
     const dbPath = userPath(options.db ?? defaultDatabaseOf(schema));

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,7 +10,8 @@ import { loadSchema } from './schema-folder';
 import { status } from './status';
 import { flywayChecksum } from './tool-formats/flyway';
 import { verify } from './verify';
-import { contextFor, REPO_ROOT, sha256File, sqlite3, tempDir } from './test-support/fixtures';
+import { contextFor, sha256File, sqlite3, tempDir } from './test-support/fixtures';
+import { flywayCreateScript, javaChecksums } from './test-support/flyway-referee';
 import { folderDigest, toolApp, type ToolApp } from './test-support/tool-app';
 
 // A Flyway app brought as it is: V<version>__<description>.sql files and flyway_schema_history.
@@ -28,25 +28,7 @@ const FILES: [string, string][] = [
   ['V10__note_colour.sql', 'ALTER TABLE notes ADD COLUMN colour TEXT;\n'],
 ];
 
-const CREATE_HISTORY = `CREATE TABLE "main"."flyway_schema_history" (
-    "installed_rank" INT NOT NULL PRIMARY KEY,
-    "version" VARCHAR(50),
-    "description" VARCHAR(200) NOT NULL,
-    "type" VARCHAR(20) NOT NULL,
-    "script" VARCHAR(1000) NOT NULL,
-    "checksum" INT,
-    "installed_by" VARCHAR(100) NOT NULL,
-    "installed_on" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f','now')),
-    "execution_time" INT NOT NULL,
-    "success" BOOLEAN NOT NULL
-);
-CREATE INDEX "main"."flyway_schema_history_s_idx" ON "flyway_schema_history" ("success");`;
-
-/** Flyway's checksums of files, as the JDK computes them with Flyway's algorithm. */
-function javaChecksums(paths: string[]): number[] {
-  const out = execFileSync('java', [join(REPO_ROOT, 'electron/engine/test-support/FlywayChecksum.java'), ...paths], { encoding: 'utf8' });
-  return out.trim().split('\n').map(Number);
-}
+const CREATE_HISTORY = flywayCreateScript();
 
 const quote = (text: string) => `'${text.replace(/'/g, "''")}'`;
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { invalidMigrationsFolder, type MigrationFile } from '../migration-file';
 import { readMigrationText, withoutBom, wordsOf } from './folder-files';
+import { flywayConfiguredTable } from './flyway-config';
 import type { ToolFormat } from './tool-format';
 
 // Flyway (documentation.red-gate.com, "Migrations" and "Flyway schema history table"):
@@ -64,28 +65,31 @@ export const FLYWAY: ToolFormat = {
   readFolder,
   history: {
     table: 'flyway_schema_history',
+    namedBy: 'flyway.table (flyway.conf, or table under [flyway] in flyway.toml)',
     versionColumn: 'version',
-    // As Flyway's SQLiteDatabase.getRawCreateScript writes it, in schema "main".
-    definition: [
-      'CREATE TABLE "main"."flyway_schema_history" (',
-      '    "installed_rank" INT NOT NULL PRIMARY KEY,',
-      '    "version" VARCHAR(50),',
-      '    "description" VARCHAR(200) NOT NULL,',
-      '    "type" VARCHAR(20) NOT NULL,',
-      '    "script" VARCHAR(1000) NOT NULL,',
-      '    "checksum" INT,',
-      '    "installed_by" VARCHAR(100) NOT NULL,',
-      '    "installed_on" TEXT NOT NULL DEFAULT (strftime(\'%Y-%m-%d %H:%M:%f\',\'now\')),',
-      '    "execution_time" INT NOT NULL,',
-      '    "success" BOOLEAN NOT NULL',
-      ');',
-      'CREATE INDEX "main"."flyway_schema_history_s_idx" ON "flyway_schema_history" ("success");',
-    ].join('\n'),
+    // As Flyway's SQLiteDatabase.getRawCreateScript writes it, in schema "main", its index named after the table.
+    definition: (table) =>
+      [
+        `CREATE TABLE "main"."${table}" (`,
+        '    "installed_rank" INT NOT NULL PRIMARY KEY,',
+        '    "version" VARCHAR(50),',
+        '    "description" VARCHAR(200) NOT NULL,',
+        '    "type" VARCHAR(20) NOT NULL,',
+        '    "script" VARCHAR(1000) NOT NULL,',
+        '    "checksum" INT,',
+        '    "installed_by" VARCHAR(100) NOT NULL,',
+        '    "installed_on" TEXT NOT NULL DEFAULT (strftime(\'%Y-%m-%d %H:%M:%f\',\'now\')),',
+        '    "execution_time" INT NOT NULL,',
+        '    "success" BOOLEAN NOT NULL',
+        ');',
+        `CREATE INDEX "main"."${table}_s_idx" ON "${table}" ("success");`,
+      ].join('\n'),
     columns: ['installed_rank', 'version', 'description', 'type', 'script', 'checksum', 'installed_by', 'installed_on', 'execution_time', 'success'],
-    indexes: ['flyway_schema_history_s_idx'],
+    indexes: (table) => [`${table}_s_idx`],
     // Applied: a successful versioned row (a migration, or the << Flyway Baseline >> row), not an undo or a deletion marker.
     appliedRows: "success = 1 AND version IS NOT NULL AND type NOT IN ('DELETE', 'UNDO_SQL', 'UNDO_JDBC', 'UNDO_SCRIPT')",
   },
+  configuredTable: flywayConfiguredTable,
   checksum: {
     column: 'checksum',
     // Validate (on by default before migrate) compares the recorded checksum with the file's; a baseline row has none.

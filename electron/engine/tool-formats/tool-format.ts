@@ -15,17 +15,27 @@ export interface ToolFolder {
 
 /** The tool's history table in SQLite. */
 export interface ToolHistoryTable {
+  /** Its name unless the app's configuration names it otherwise (see namedBy). */
   table: string;
+  /** How the tool lets an app give the table another name ("dbmate --migrations-table"); null: it cannot (Prisma). */
+  namedBy: string | null;
   /** The column holding the tool's name for each applied version. */
   versionColumn: string;
-  /** The tool's own statements creating it, as it runs them. */
-  definition: string;
+  /** The tool's own statements creating it under `table`, as it runs them. */
+  definition(table: string): string;
   /** Its columns: a table of that name without them is another tool's (schema_migrations is a common name). */
   columns: string[];
   /** The indexes those statements create on it (accounted for, not foreign objects). */
-  indexes: string[];
+  indexes(table: string): string[];
   /** The rows the tool counts as applied, as a condition on them (null: every row). */
   appliedRows: string | null;
+}
+
+/** A history table's name read from the tool's configuration, and where it was read. */
+export interface ConfiguredTable {
+  table: string;
+  /** The file and setting it came from: "/app/flyway.conf (flyway.table)". */
+  source: string;
 }
 
 /** A migration the tool left unfinished (a dirty golang-migrate version, a failed Flyway or Prisma migration). */
@@ -62,6 +72,8 @@ export interface ToolFormat {
   recognises(dir: string, entries: string[]): boolean;
   readFolder(dir: string): ToolFolder;
   history: ToolHistoryTable;
+  /** The history table's name as the tool's own configuration beside the folder gives it (flyway.conf, drizzle.config); null: none does. */
+  configuredTable?(dir: string): ConfiguredTable | null;
   /** Absent where the tool keeps no checksum it checks (dbmate, golang-migrate; drizzle-orm records a hash but never compares it). */
   checksum?: ToolChecksum;
   /** What the tool's own table says was left unfinished (null: nothing). The table exists. */
