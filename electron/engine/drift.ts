@@ -1,8 +1,9 @@
 import type { Problem } from '../../shared/types';
 import { compareSchemas } from './compare-schemas';
 import type { EngineContext } from './context';
-import { expectedSchemaAt } from './expected-schema';
-import { snapshotSchema } from './introspect';
+import { differenceKey, expectedSchemaAt, expectedWithRepeatables } from './expected-schema';
+import { snapshotSchema, type SchemaSnapshot } from './introspect';
+import { pendingRepeatables } from './repeatable-migrations';
 import type { Connection } from './open-database';
 import { historyTablesOf, unaccountedObjects } from './unaccounted-objects';
 
@@ -13,5 +14,19 @@ import { historyTablesOf, unaccountedObjects } from './unaccounted-objects';
 export function driftOf(db: Connection, ctx: EngineContext, version: string): Problem[] {
   // Objects on the history tables are left out of the comparison but never out of the report.
   const unaccounted = unaccountedObjects(db, ctx.schema);
-  return [...unaccounted, ...compareSchemas(expectedSchemaAt(ctx.schema, version), snapshotSchema(db, historyTablesOf(ctx.schema)))];
+  const actual = snapshotSchema(db, historyTablesOf(ctx.schema));
+  if (ctx.schema.repeatables.length === 0) return [...unaccounted, ...compareSchemas(expectedSchemaAt(ctx.schema, version), actual)];
+  return [...unaccounted, ...driftWithRepeatables(db, ctx, version, actual)];
+}
+
+/**
+ * With repeatable migrations (Flyway's R__ files): at the latest version with each of them applied
+ * as its file is now, the schema is compared with them run. Anywhere else what they make is not
+ * known (run at an older version, or from an older file): the differences they account for are
+ * left out, and the rest compared with the versions' schema.
+ */
+function driftWithRepeatables(db: Connection, ctx: EngineContext, version: string, actual: SchemaSnapshot): Problem[] {
+  const { snapshot, differences } = expectedWithRepeatables(ctx.schema);
+  if (version === ctx.schema.latest && pendingRepeatables(db, ctx.schema).length === 0) return compareSchemas(snapshot, actual);
+  return compareSchemas(expectedSchemaAt(ctx.schema, version), actual).filter((p) => !differences.has(differenceKey(p)));
 }

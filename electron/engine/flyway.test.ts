@@ -62,7 +62,15 @@ describe('a Flyway app', () => {
     expect(javaChecksums(paths).some((n) => n < 0)).toBe(true); // the signed range is exercised
   });
 
-  it('reads the folder as it is: versions as Flyway names them (V1_1 is 1.1) in Flyway\'s order (10 after 2), undo files left alone, a repeatable one refused by name', () => {
+  it('computes the checksum of a repeatable migration (R__) as read from the folder, a sub-folder\'s included, as the JDK does with Flyway\'s algorithm', () => {
+    const repeatables: [string, string][] = [['R__views.sql', '\uFEFFDROP VIEW IF EXISTS v;\r\nCREATE VIEW v AS SELECT 1;\r\n'], ['views/R__counts.sql', '-- compte ✓\n\nCREATE VIEW IF NOT EXISTS c AS SELECT 2;']];
+    const app = toolApp('flyway', [FILES[0], ...repeatables]);
+    const read = loadSchema(app.schemaDir).repeatables;
+    expect(read.map((r) => r.file)).toEqual(['views/R__counts.sql', 'R__views.sql']);
+    expect(read.map((r) => flywayChecksum(r.raw))).toEqual(javaChecksums(read.map((r) => join(app.migrationsDir, r.file))));
+  });
+
+  it('reads the folder as it is: versions as Flyway names them (V1_1 is 1.1) in Flyway\'s order (10 after 2), undo files left alone, a repeatable one read apart', () => {
     const app = toolApp('flyway', [...FILES, ['U2__note_pins.sql', 'DROP INDEX notes_pinned;\n']]);
     const before = folderDigest(app.migrationsDir);
     const schema = loadSchema(app.schemaDir);
@@ -75,8 +83,9 @@ describe('a Flyway app', () => {
     expect(schema).toMatchObject({ latest: '10', versionNames: 'dotted', migrationFormat: 'flyway', appVersionTable: { table: 'flyway_schema_history', tool: 'flyway' } });
     expect(loadSchema(app.migrationsDir)).toMatchObject({ detected: true, migrationFormat: 'flyway', latest: '10' });
     expect(folderDigest(app.migrationsDir)).toEqual(before);
+    // A repeatable migration is read beside them, not as a version (see flyway-repeatables.test.ts).
     const repeatable = toolApp('flyway', [...FILES, ['R__views.sql', 'CREATE VIEW v AS SELECT 1;\n']]);
-    expect(() => loadSchema(repeatable.schemaDir)).toThrow(expect.objectContaining({ code: 'SCHEMA_INVALID', message: expect.stringContaining('R__views.sql is a repeatable Flyway migration') }));
+    expect(loadSchema(repeatable.schemaDir)).toMatchObject({ latest: '10', repeatables: [expect.objectContaining({ file: 'R__views.sql', description: 'views' })] });
   });
 
   it('is adopted where Flyway left it, migrated the rest with a verified backup first, and flyway_schema_history then holds the rows Flyway would write', async () => {

@@ -27,6 +27,9 @@ export interface Migration {
   checksum: string;
 }
 
+/** A repeatable migration (Flyway's R__<description>.sql): no version; applied after the versions, and again whenever its file changes. */
+export type RepeatableMigration = Omit<Migration, 'version'>;
+
 /**
  * The app's own version table (schema.json `appVersionTable`; `legacy` in older folders): its name,
  * the column that holds its version names, which row is its current version, its version names
@@ -77,6 +80,8 @@ export interface SchemaDefinition {
   /** Read from a tool's migrations folder given as it is, without a schema.json: the format was detected from its files. */
   detected: boolean;
   migrations: Migration[];
+  /** Repeatable migrations in the order the tool applies them (only Flyway has them; empty otherwise). */
+  repeatables: RepeatableMigration[];
   latest: string;
   /** The statements the schema's service runs (service-statements.json); null when the folder lists none. */
   serviceStatements: ServiceStatementList | null;
@@ -201,6 +206,7 @@ function migrationsDirOf(dir: string, source: MigrationSource): string {
 
 interface ReadMigrations {
   migrations: Migration[];
+  repeatables: RepeatableMigration[];
   /** The tool's names for versions, where they are not the version itself. */
   names: Record<string, string>;
 }
@@ -221,7 +227,8 @@ function readMigrations(dir: string, migrationsDir: string, source: MigrationSou
       throw invalid(dir, `version ${migrations[k].version} appears twice (${migrations[k - 1].file}, ${migrations[k].file})`, 'Give each migration its own version.');
     }
   }
-  return { migrations, names: read.names };
+  const repeatables = (read.repeatables ?? []).map((file) => ({ ...file, checksum: checksumOf(file.sql) }));
+  return { migrations, repeatables, names: read.names };
 }
 
 /** Another tool names its versions as it does (dbmate by timestamp, Flyway by dotted numbers); Schema Warden's own files by semantic version unless schema.json says otherwise. */
@@ -301,7 +308,7 @@ export function loadSchema(reference: string): SchemaDefinition {
   const meta = detected ?? readSchemaJson(absolute);
   const versionNames = versionNamesOf(absolute, meta.migrations.format, meta.versionNames);
   const migrationsDir = migrationsDirOf(absolute, meta.migrations);
-  const { migrations, names } = readMigrations(absolute, migrationsDir, meta.migrations, versionNames);
+  const { migrations, repeatables, names } = readMigrations(absolute, migrationsDir, meta.migrations, versionNames);
   const latest = migrations[migrations.length - 1].version;
   // A declaration for a version the folder has no migration for describes no step (a copy of the folder may leave out later migrations).
   const dataChanges = Object.fromEntries(Object.entries(meta.dataChanges).filter(([version]) => migrations.some((m) => m.version === version)));
@@ -322,6 +329,7 @@ export function loadSchema(reference: string): SchemaDefinition {
     detected: detected !== null,
     dataChanges,
     migrations,
+    repeatables,
     latest,
     serviceStatements: readServiceStatements(absolute, latest, versionOrder({ versionNames })),
     ...backupMaxAgeMs,

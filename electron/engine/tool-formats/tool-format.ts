@@ -6,9 +6,14 @@ import type { VersionNames } from '../version-order';
 // its history table in SQLite, so that a database it looks after is adopted where the tool left it
 // and each migration applied afterwards is recorded exactly as the tool would record it.
 
+/** A repeatable migration's file (Flyway's R__<description>.sql): no version, applied again whenever it changes. */
+export type RepeatableFile = Omit<MigrationFile, 'version'>;
+
 /** A tool's folder as read: its migrations, and the names its history table gives their versions. */
 export interface ToolFolder {
   migrations: MigrationFile[];
+  /** Its repeatable migrations in the order the tool applies them (Flyway: by description); absent: the tool has none. */
+  repeatables?: RepeatableFile[];
   /** The tool's name for a version where it is not the version itself: Prisma's folder name, Drizzle's journal time. */
   names: Record<string, string>;
 }
@@ -65,6 +70,16 @@ export interface ToolChecksum {
   hint: string;
 }
 
+/** How the tool keeps its repeatable migrations in its history table (Flyway's R__ files). */
+export interface ToolRepeatables {
+  /** The checksum the tool recorded when it last applied each repeatable, by description (its identity). The table exists. */
+  lastApplied(db: Connection, table: string): Map<string, unknown>;
+  /** Whether the recorded checksum is the file's, as the tool compares them (a mismatch: applied again). */
+  matches(recorded: unknown, file: RepeatableFile): boolean;
+  /** Writes an applied repeatable into the tool's table as the tool itself would. The table exists. */
+  record(db: Connection, table: string, applied: { file: RepeatableFile; executionMs: number | null }): void;
+}
+
 export interface ToolFormat {
   tool: ToolName;
   versionNames: VersionNames;
@@ -80,4 +95,6 @@ export interface ToolFormat {
   unfinished(db: Connection, table: string): UnfinishedMigration | null;
   /** Writes an applied migration into the tool's table as the tool itself would. The table exists. */
   record(db: Connection, table: string, migration: RecordedMigration): void;
+  /** Absent where the tool has no repeatable migrations. */
+  repeatables?: ToolRepeatables;
 }
