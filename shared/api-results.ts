@@ -2,7 +2,7 @@ import type { MethodName } from './contract';
 import type { FleetActionReport, FleetStatusReport, OpenedFleet, RolloutReport } from './fleet-types';
 import type {
   AcceptChecksumResult, BackupInfo, BackupVerification, BaselineResult, DatabaseEntry, HistoryReport, HostInfo, Job,
-  MigrateResult, MigrationPlan, QueryResult, RecoverRowsResult, RehearsalReport, RepairResult, RowChildrenReport, RowsPage, SalvageReport, BackupScheduleInfo, RestorePreview, RestoreResult, SchemaDiagram, SchemaObjectsReport, SizesReport, SchemaSummary, StatusReport, TablesReport, VerifyReport,
+  MigrateResult, MigrationPlan, QueryResult, RecoverRowsResult, RehearsalReport, RepairResult, RowChildrenReport, RowsPage, SalvageReport, BackupScheduleInfo, RestorePreview, RestoreResult, SchemaDiagram, SchemaFolderChoice, SchemaObjectsReport, SizesReport, SchemaSummary, StatusReport, TablesReport, VerifyReport,
 } from './types';
 
 /** What each method of the contract answers. */
@@ -10,6 +10,7 @@ export interface ApiResults {
   listSchemas: SchemaSummary[];
   listDatabases: DatabaseEntry[];
   openDatabase: DatabaseEntry | null;
+  chooseSchemaFolder: SchemaFolderChoice | null;
   createDatabase: DatabaseEntry;
   closeDatabase: { closed: boolean };
   status: StatusReport;

@@ -260,6 +260,14 @@ export interface DatabaseEntry {
   backupOf?: string;
 }
 
+/** A schema or migrations folder chosen for an open database: the database under its new schema, and what was recognised in the folder. */
+export interface SchemaFolderChoice {
+  database: DatabaseEntry;
+  schema: SchemaSummary;
+  /** What the host read the folder as, in a sentence: its format (detected, or from schema.json), versions and history table. */
+  recognised: string;
+}
+
 // ---- Backups (issue 3) ----
 
 /** scheduled: taken by a host's timer (warden serve --backup-every, the desktop app's setting); kept under its own retention count. preserved-damaged: a byte copy of a damaged file, never restored. */
