@@ -26,7 +26,17 @@ export function driftOf(db: Connection, ctx: EngineContext, version: string): Pr
  * left out, and the rest compared with the versions' schema.
  */
 function driftWithRepeatables(db: Connection, ctx: EngineContext, version: string, actual: SchemaSnapshot): Problem[] {
-  const { snapshot, differences } = expectedWithRepeatables(ctx.schema);
-  if (version === ctx.schema.latest && pendingRepeatables(db, ctx.schema).length === 0) return compareSchemas(snapshot, actual);
+  if (repeatablesKnown(db, ctx, version)) return compareSchemas(expectedWithRepeatables(ctx.schema).snapshot, actual);
+  const { differences } = expectedWithRepeatables(ctx.schema);
   return compareSchemas(expectedSchemaAt(ctx.schema, version), actual).filter((p) => !differences.has(differenceKey(p)));
+}
+
+/** At the latest version with every repeatable migration applied as its file is now: what they make is known. */
+function repeatablesKnown(db: Connection, ctx: EngineContext, version: string): boolean {
+  return ctx.schema.repeatables.length > 0 && version === ctx.schema.latest && pendingRepeatables(db, ctx.schema).length === 0;
+}
+
+/** The schema a database at `version` is compared with (and repaired from): the repeatable migrations' objects included where they are known. */
+export function comparedSchemaAt(db: Connection, ctx: EngineContext, version: string): SchemaSnapshot {
+  return repeatablesKnown(db, ctx, version) ? expectedWithRepeatables(ctx.schema).snapshot : expectedSchemaAt(ctx.schema, version);
 }

@@ -5,6 +5,7 @@ import { initialize } from './initialize';
 import { migrate } from './migrate';
 import { plan } from './migration-plan';
 import { rehearse } from './rehearse';
+import { repair } from './repair';
 import { loadSchema } from './schema-folder';
 import { status } from './status';
 import { verify } from './verify';
@@ -116,6 +117,18 @@ describe('Flyway repeatable migrations', () => {
     const byFlyway = toolApp('flyway', files);
     flywayRun(byFlyway, V, [['R__note_counts.sql', COUNTS], ['R__tagged_notes.sql', VIEWS_V3]]);
     expect(historyRows(app.dbPath)).toBe(historyRows(byFlyway.dbPath));
+  });
+
+  it('a view a repeatable made, dropped by hand, is found missing by verify and recreated by repair as the repeatable makes it', async () => {
+    const app = toolApp('flyway', [...V, ['R__tagged_notes.sql', VIEWS_V3]]);
+    const ctx = contextFor(app.dbPath, loadSchema(app.schemaDir));
+    await initialize(ctx);
+    const made = sqlite3(app.dbPath, "SELECT sql FROM sqlite_master WHERE name = 'tagged_notes'");
+    sqlite3(app.dbPath, 'DROP VIEW tagged_notes');
+    expect((await verify(ctx, 'quick')).problems).toContainEqual(expect.objectContaining({ kind: 'view', name: 'tagged_notes', change: 'missing' }));
+    expect(await repair(ctx, { backup: false })).toMatchObject({ recreated: [expect.objectContaining({ name: 'tagged_notes' })] });
+    expect(sqlite3(app.dbPath, "SELECT sql FROM sqlite_master WHERE name = 'tagged_notes'")).toBe(made);
+    expect(await verify(ctx, 'full')).toMatchObject({ problems: [] });
   });
 
   it('one that fails on the latest schema makes the folder invalid before the file is touched', async () => {

@@ -4,7 +4,6 @@ import { recordEvent } from './bookkeeping';
 import { log, type EngineContext } from './context';
 import { assertWritable, readDatabaseState } from './database-state';
 import { WardenError, explainSqliteError } from './errors';
-import { expectedSchemaAt } from './expected-schema';
 import type { SchemaSnapshot } from './introspect';
 import { damagedIndexes } from '../../shared/damage';
 import { damagedTables, onlyIndexesDamaged } from './damage-map';
@@ -14,7 +13,7 @@ import { preserveCopy } from './preserve-copy';
 import { rebuildIndexes, reclaimUnusedPages, tableDamageOptions } from './rebuild-indexes';
 import { openDatabase, type Connection } from './open-database';
 import { replicateSchema } from './schema-replica';
-import { driftOf } from './drift';
+import { comparedSchemaAt, driftOf } from './drift';
 import { inWriteTransaction } from './write-transaction';
 
 // Repair recreates what is missing — tables, indexes, views, triggers — exactly as the expected
@@ -87,8 +86,8 @@ function refusal(problem: Problem, version: string): Problem {
   };
 }
 
-function recreations(problems: Problem[], ctx: EngineContext, version: string): RepairWork {
-  const expected = expectedSchemaAt(ctx.schema, version);
+function recreations(db: Connection, problems: Problem[], ctx: EngineContext, version: string): RepairWork {
+  const expected = comparedSchemaAt(db, ctx, version);
   const work: RepairWork = { steps: [], refused: [] };
   for (const problem of problems) {
     const sql = problem.change === 'missing' ? expectedSql(expected, problem) : undefined;
@@ -109,11 +108,11 @@ function planRepair(db: Connection, ctx: EngineContext, version: string): Repair
   const renames = problems
     .filter((p) => p.kind === 'table' && p.change === 'missing' && p.foundAs)
     .map((problem) => ({ problem, sql: `ALTER TABLE ${quoted(problem.foundAs!)} RENAME TO ${quoted(problem.name)}` }));
-  if (renames.length === 0) return recreations(problems, ctx, version);
+  if (renames.length === 0) return recreations(db, problems, ctx, version);
   const replica = replicateSchema(db);
   try {
     for (const { sql } of renames) replica.exec(sql);
-    const rest = recreations(driftOf(replica, ctx, version), ctx, version);
+    const rest = recreations(replica, driftOf(replica, ctx, version), ctx, version);
     return { steps: [...renames, ...rest.steps], refused: rest.refused };
   } finally {
     replica.close();
