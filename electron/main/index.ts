@@ -25,7 +25,7 @@ import { FleetTokens } from './fleet-tokens';
 import { registerApiHandlers } from './ipc';
 import { BackupScheduleSetting } from './backup-schedule-setting';
 import { RecentDatabases } from './recent-databases';
-import { chooseFolderFor, openWithSchemaFolder, type SchemaFolderFlow } from './schema-folder-flow';
+import { chooseFolderFor, openWithSchemaFolder, recentOf, reopenRecent, type SchemaFolderFlow } from './schema-folder-flow';
 import { electronSqliteAddon } from './sqlite-addon-path';
 import { applySessionPolicy, guardNavigation, mainWindowOptions } from './window';
 
@@ -185,7 +185,14 @@ async function start(): Promise<void> {
               : undefined,
             create: () =>
               void chooseSchemaAndVersion(window, host.schemas.summaries()).then((choice) => (choice ? callFromMenu('createDatabase', choice) : undefined)),
-            openRecent: (database) => registry.add(database.path, database.schema),
+            openRecent: (database) => {
+              try {
+                reopenRecent(host, database);
+              } catch (err) {
+                const { message, hint } = err as { message: string; hint?: string };
+                showFailure('The recent database could not be opened', hint ? `${message}\n\n${hint}` : message);
+              }
+            },
             openFleet: () => void callFromMenu('openFleet', {}),
           },
           process.platform,
@@ -195,7 +202,7 @@ async function start(): Promise<void> {
     );
   registry.onChange((selected) => {
     if (selected && selected.backupOf === undefined) lastOpened = { id: selected.id, name: selected.name };
-    if (selected) recents.remember({ path: selected.path, schema: selected.schema });
+    if (selected) recents.remember(recentOf(host, selected));
     host.emit({ type: 'databases', databases: registry.list(), selected: selected?.id ?? null });
     refreshMenu();
   });

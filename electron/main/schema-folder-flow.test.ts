@@ -15,7 +15,7 @@ import { SchemaCatalog } from '../api/schema-catalog';
 import { initialize } from '../engine/initialize';
 import { contextFor, REPO_ROOT, SHIPPED_SCHEMA_DIR, tempDir } from '../engine/test-support/fixtures';
 import { appMenuTemplate } from './app-menu';
-import { chooseFolderFor, openWithSchemaFolder, type SchemaFolderFlow } from './schema-folder-flow';
+import { chooseFolderFor, openWithSchemaFolder, recentOf, reopenRecent, type SchemaFolderFlow } from './schema-folder-flow';
 
 // File → Open and File → Choose Schema or Migrations Folder… in the desktop app, without the Electron
 // binary: the desktop host's handler table, its schema catalogue and engine worker, with stand-ins
@@ -82,6 +82,19 @@ describe('the desktop app: a schema or migrations folder for an opened database'
     // The engine worker reads it under that schema: dbmate's table is the app's history, the file adoptable where dbmate left it.
     const status = (await dispatch(host, 'status', { db: opened!.id })) as CallEnvelope<StatusReport>;
     expect(status).toMatchObject({ ok: true, result: { schema: 'db', latest: '20240215093000', legacy: { table: 'schema_migrations', legacyVersion: '20240215093000' }, adoptable: true } });
+  });
+
+  it('Open Recent after a restart reads the chosen folder again and serves the file under it', async () => {
+    const app = dbmateApp();
+    const before = desktopHost({ chooseDatabaseToOpen: async () => app.dbPath, chooseSchemaFolder: async () => app.migrations });
+    const opened = (await openWithSchemaFolder(flowOn(before, true).flow))!;
+    const remembered = recentOf(before, opened);
+    expect(remembered).toEqual({ path: app.dbPath, schema: 'db', schemaDir: app.migrations });
+
+    const afterRestart = desktopHost({});
+    const reopened = reopenRecent(afterRestart, remembered);
+    expect(reopened.schema).toBe('db');
+    expect(await dispatch(afterRestart, 'status', { db: reopened.id })).toMatchObject({ ok: true, result: { schema: 'db', legacy: { table: 'schema_migrations' } } });
   });
 
   it('Open on a file a known schema stamped asks nothing; a cancelled folder dialog changes nothing', async () => {

@@ -1,6 +1,8 @@
 import type { MethodName } from '../../shared/contract';
 import type { CallEnvelope } from '../../shared/transport';
 import type { DatabaseEntry, SchemaFolderChoice } from '../../shared/types';
+import type { HostContext } from '../api/host-context';
+import type { RecentDatabase } from './recent-databases';
 
 // File → Open and File → Choose Schema or Migrations Folder… as the desktop runs them, apart from
 // Electron so they can be tested: the calls go through the handler table like the window's own,
@@ -29,6 +31,18 @@ export async function chooseFolderFor(flow: SchemaFolderFlow, db: string): Promi
   const choice = envelope.result as SchemaFolderChoice | null;
   if (choice) flow.showRecognised(choice.database, choice.recognised);
   return choice;
+}
+
+/** Open Recent: the file under the folder it was last served with (read again: a folder chosen for it is not under schemas/), else its schema by name. */
+export function reopenRecent(host: Pick<HostContext, 'registry' | 'schemas'>, database: RecentDatabase): DatabaseEntry {
+  const schema = database.schemaDir === undefined ? database.schema : host.schemas.addFolder(database.schemaDir).name;
+  return host.registry.add(database.path, schema);
+}
+
+/** What Open Recent remembers of a database: its schema's folder too. */
+export function recentOf(host: Pick<HostContext, 'schemas'>, database: DatabaseEntry): RecentDatabase {
+  const dir = host.schemas.all().find((s) => s.name === database.schema)?.dir;
+  return { path: database.path, schema: database.schema, ...(dir === undefined ? {} : { schemaDir: dir }) };
 }
 
 /** Open Database…: the file chosen; when no known schema stamped it, the offer to choose its schema or migrations folder. */
