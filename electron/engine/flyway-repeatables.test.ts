@@ -99,6 +99,9 @@ describe('Flyway repeatable migrations', () => {
     const ctx = contextFor(app.dbPath, loadSchema(app.schemaDir));
     expect(status(ctx).problems).toContainEqual(expect.objectContaining({ kind: 'version', name: 'R__note_counts.sql', change: 'missing', message: expect.stringContaining('has never been applied') }));
     expect(plan(ctx)).toMatchObject({ steps: [], repeatables: [expect.objectContaining({ file: 'R__note_counts.sql', reason: 'new' })] });
+    const rehearsal = await rehearse(ctx);
+    expect(rehearsal).toMatchObject({ ok: true, drift: [] });
+    expect(rehearsal.steps.map((s) => [s.version, s.repeatable])).toEqual([['R__note_counts.sql', true]]);
     const result = await migrate(ctx);
     expect(result).toMatchObject({ upToDate: false, applied: [], repeated: [expect.objectContaining({ file: 'R__note_counts.sql' })], backup: { reason: 'pre-migrate' } });
     expect(sqlite3(app.dbPath, 'SELECT installed_rank, quote(version), script FROM flyway_schema_history WHERE installed_rank = 4')).toBe('4|NULL|R__note_counts.sql');

@@ -63,6 +63,15 @@ describe('Flyway with flyway.table', () => {
     expect(tables(app.dbPath)).not.toContain('flyway_schema_history');
   });
 
+  it('records a repeatable migration in the table flyway.conf names, as Flyway does', async () => {
+    const app = toolApp('flyway', [...FLYWAY_FILES, ['R__pinned_notes.sql', 'DROP VIEW IF EXISTS pinned_notes;\nCREATE VIEW pinned_notes AS SELECT id FROM notes WHERE pinned = 1;\n']]);
+    writeFileSync(join(app.root, 'flyway.conf'), 'flyway.table=app_history\n');
+    await initialize(contextFor(app.dbPath, loadSchema(app.migrationsDir)));
+    const [checksum] = javaChecksums([join(app.migrationsDir, 'R__pinned_notes.sql')]);
+    expect(sqlite3(app.dbPath, 'SELECT installed_rank, quote(version), description, script, checksum FROM app_history WHERE installed_rank = 4')).toBe(`4|NULL|pinned notes|R__pinned_notes.sql|${checksum}`);
+    expect(tables(app.dbPath)).not.toContain('flyway_schema_history');
+  });
+
   it('refuses a schema.json "migrations.table" that flyway.conf contradicts, naming both', () => {
     const app = toolApp('flyway', FLYWAY_FILES);
     writeFileSync(join(app.root, 'flyway.conf'), 'flyway.table=app_history\n');
