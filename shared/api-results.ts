@@ -2,7 +2,7 @@ import type { MethodName } from './contract';
 import type { FleetActionReport, FleetStatusReport, OpenedFleet, RolloutReport } from './types/fleet';
 import type { BackupInfo, BackupVerification, BackupScheduleInfo, RestorePreview, RestoreResult } from './types/backups';
 import type { QueryResult, RowChildrenReport, RowsPage, TablesReport } from './types/data';
-import type { DatabaseEntry, SchemaSummary } from './types/databases';
+import type { DatabaseEntry, SchemaFolderChoice, SchemaSummary } from './types/databases';
 import type { HistoryReport } from './types/history';
 import type { VerifyReport } from './types/integrity';
 import type { HostInfo, Job } from './types/jobs';
@@ -16,6 +16,7 @@ export interface ApiResults {
   listSchemas: SchemaSummary[];
   listDatabases: DatabaseEntry[];
   openDatabase: DatabaseEntry | null;
+  chooseSchemaFolder: SchemaFolderChoice | null;
   createDatabase: DatabaseEntry;
   closeDatabase: { closed: boolean };
   status: StatusReport;

@@ -18,6 +18,7 @@ const validInput: { [M in MethodName]: fc.Arbitrary<Record<string, unknown>> } =
   listSchemas: fc.constant({}),
   listDatabases: fc.constant({}),
   openDatabase: fc.constant({}),
+  chooseSchemaFolder: fc.record({ db: dbId }),
   createDatabase: fc.record(
     { schema: fc.stringMatching(/^[a-z0-9_]{1,64}$/), version: version, name: fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/) },
     { requiredKeys: ['schema'] },

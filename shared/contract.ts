@@ -50,6 +50,8 @@ export const contract = {
   listDatabases: z.strictObject({}),
   /** Electron: the user picks a file in a native dialog. HTTP host: not available (no paths over the wire). */
   openDatabase: z.strictObject({}),
+  /** Electron: the user picks a schema folder, or an app's migrations folder as its tool wrote it, for an open database. HTTP host: not available (no paths over the wire). */
+  chooseSchemaFolder: onDatabase,
   /** Creates a fresh database of `schema` at `version` (latest by default). Electron asks where in a save dialog. */
   createDatabase: z.strictObject({
     schema: text(/^[a-z0-9_]{1,64}$/, 'a schema name (lower-case letters, digits, _)'),

@@ -43,6 +43,14 @@ export class DatabaseRegistry {
     return publicEntry(entry);
   }
 
+  /** Serves a registered database under another schema (one the host's catalogue knows) from now on. */
+  setSchema(id: string, schema: string): DatabaseEntry {
+    const entry = { ...this.get(id), schema };
+    this.entries.set(id, entry);
+    this.changed(publicEntry(entry));
+    return publicEntry(entry);
+  }
+
   get(id: string): DatabaseEntry {
     const entry = this.entries.get(id);
     if (!entry) {

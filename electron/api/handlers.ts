@@ -3,10 +3,12 @@ import type { ApiResults } from '../../shared/api-results';
 import type { MethodName, ValidInput } from '../../shared/contract';
 import { parseDuration } from '../../shared/duration';
 import type { BackupScheduleInfo } from '../../shared/types/backups';
-import type { DatabaseEntry } from '../../shared/types/databases';
+import type { DatabaseEntry, SchemaFolderChoice } from '../../shared/types/databases';
 import { actorFor, backupPathOf, migrationFor, readManifest, WardenError } from '../engine';
 import type { Acting, HostContext } from './host-context';
 import { jobForReadOnly } from './jobs';
+import { summaryOf } from './schema-catalog';
+import { recognisedFolderNote } from '../engine';
 import { methodsAllowed } from './read-only-methods';
 
 // The host's own methods, shared by the Electron host (one ipcMain.handle per method) and the HTTP
@@ -31,6 +33,25 @@ async function openDatabase(_input: ValidInput<'openDatabase'>, ctx: HostContext
   }
   const path = await choose();
   return path === null ? null : ctx.registry.add(path, ctx.schemas.schemaOfFile(path));
+}
+
+/**
+ * A schema folder, or an app's migrations folder as its tool wrote it, for an open database: the
+ * host asks for the folder in its own dialog (no path crosses the wire), reads it as the CLI's
+ * --schema does (the format detected from its files), and serves the database under it from now on.
+ */
+async function chooseSchemaFolder(input: ValidInput<'chooseSchemaFolder'>, ctx: HostContext): Promise<SchemaFolderChoice | null> {
+  const choose = ctx.capabilities.chooseSchemaFolder;
+  if (!choose) {
+    throw new WardenError('NOT_SUPPORTED', 'This host takes no folder from its clients: it serves each database under the schema named when it started.', 'Restart `warden serve` with --db PATH:FOLDER, the folder a schema folder or the app\'s migrations folder.');
+  }
+  const entry = ctx.registry.get(input.db);
+  if (entry.backupOf !== undefined) throw new WardenError('INVALID_INPUT', `${entry.name} is a backup opened to look at: it keeps the schema of ${entry.backupOf}.`, `Choose the folder for ${entry.backupOf} instead.`);
+  const dir = await choose();
+  if (dir === null) return null;
+  const schema = ctx.schemas.addFolder(dir);
+  const database = ctx.registry.setSchema(entry.id, schema.name);
+  return { database, schema: summaryOf(schema), recognised: recognisedFolderNote(schema) };
 }
 
 /** A fresh database at the chosen version, created where the host says (save dialog, data folder), then registered. */
@@ -78,6 +99,7 @@ export const handlers: HandlerTable = {
   listSchemas: host((_input, ctx) => ctx.schemas.summaries()),
   listDatabases: host((_input, ctx) => ctx.registry.list()),
   openDatabase: host(openDatabase),
+  chooseSchemaFolder: host(chooseSchemaFolder),
   createDatabase: host(createDatabase),
   closeDatabase: host((input, ctx) => ({ closed: ctx.registry.remove(input.db) })),
   cancel: host((input, ctx) => ({ cancelled: ctx.operations.cancel(input.operationId) })),

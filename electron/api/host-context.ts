@@ -13,6 +13,8 @@ import type { SchemaCatalog } from './schema-catalog';
 export interface HostCapabilities {
   /** Electron: the user picks a database in a native open dialog (null: cancelled). The HTTP host has none: no paths over the wire. */
   chooseDatabaseToOpen?: () => Promise<string | null>;
+  /** Electron: the user picks a schema folder or an app's migrations folder in a native dialog (null: cancelled). The HTTP host has none. */
+  chooseSchemaFolder?: () => Promise<string | null>;
   /** Where a new database file goes: Electron asks in a save dialog, the HTTP host uses its data folder (null: cancelled). */
   placeNewDatabase: (fileName: string) => Promise<string | null>;
   /** `warden serve --fleet FILE`: the fleet's status, worst first (a group's only, when given). */

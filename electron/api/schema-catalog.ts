@@ -28,7 +28,7 @@ function applicationIdOf(path: string): number | null {
 }
 
 export class SchemaCatalog {
-  private readonly folders: string[];
+  private folders: string[];
 
   constructor(
     readonly root: string,
@@ -58,6 +58,34 @@ export class SchemaCatalog {
       schemas.push(schema);
     }
     return schemas;
+  }
+
+  /**
+   * Adds a folder chosen while the host runs (the desktop's schema or migrations folder for an open
+   * database) and returns its schema; the same folder again is the same schema. A folder whose
+   * schema takes the name of another is refused: a database is matched to its schema by name.
+   */
+  addFolder(dir: string): SchemaDefinition {
+    const schema = loadSchema(dir);
+    const known = this.all();
+    const same = known.find((s) => s.dir === schema.dir);
+    if (same) return same;
+    const clash = known.find((s) => s.name === schema.name);
+    if (clash) {
+      throw new WardenError(
+        'SCHEMA_INVALID',
+        `The folder ${schema.dir} is read as the schema "${schema.name}", the name of the schema already at ${clash.dir}.`,
+        schema.detected ? 'Put a schema.json beside the migrations (migrations.dir pointing at them) with a name of its own.' : 'Give it a name of its own in its schema.json.',
+      );
+    }
+    this.folders = [...this.folders, schema.dir];
+    return schema;
+  }
+
+  /** Whether a file carries the application_id of one of these schemas (else it gets the default one, unrecognised). */
+  recognisesFile(path: string): boolean {
+    const id = applicationIdOf(path);
+    return id !== null && id !== 0 && this.all().some((s) => s.applicationId === id);
   }
 
   /** The name of the schema in `dir`, one of this catalogue's. */
@@ -92,6 +120,10 @@ export class SchemaCatalog {
   }
 
   summaries(): SchemaSummary[] {
-    return this.all().map((s) => ({ name: s.name, title: s.title, description: s.description, versions: s.migrations.map((m) => m.version), latest: s.latest }));
+    return this.all().map(summaryOf);
   }
+}
+
+export function summaryOf(s: SchemaDefinition): SchemaSummary {
+  return { name: s.name, title: s.title, description: s.description, versions: s.migrations.map((m) => m.version), latest: s.latest };
 }

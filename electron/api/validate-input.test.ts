@@ -17,6 +17,10 @@ const BAD_INPUT: Record<MethodName, { input: unknown; field: string; says: RegEx
   listSchemas: [{ input: { schema: 'x' }, field: 'schema', says: /unexpected field "schema"/ }],
   listDatabases: [{ input: { path: '/etc' }, field: 'path', says: /unexpected field "path"/ }],
   openDatabase: [{ input: { path: '/tmp/x.db' }, field: 'path', says: /unexpected field "path"/ }],
+  chooseSchemaFolder: [
+    { input: {}, field: 'db', says: /"db" is required/ },
+    { input: { db: 'main', dir: '/etc' }, field: 'dir', says: /unexpected field "dir"/ },
+  ],
   createDatabase: [
     { input: {}, field: 'schema', says: /"schema" is required/ },
     { input: { schema: 'conversation_files', name: '../../etc/evil' }, field: 'name', says: /"name" must be a file name of letters, digits, _ and -/ },

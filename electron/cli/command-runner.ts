@@ -13,6 +13,7 @@ import {
   type EngineContext,
   explainFileError,
   loadSchema,
+  schemaReference,
   type SchemaDefinition,
   WardenError,
 } from '../engine';
@@ -72,6 +73,8 @@ export interface CommonOptions {
   /** Absent: defaultDatabaseOf the schema. */
   db?: string;
   schema: string;
+  /** --migrations-table: the app's history table, given with the folder (see core/schema/schema-reference.ts). */
+  migrationsTable?: string;
   json?: boolean;
   /** --busy-timeout: milliseconds (parsed by wholeNumberUpTo). */
   busyTimeout: number;
@@ -100,7 +103,11 @@ export interface Outcome<T> {
 export function withCommonOptions(command: Command): Command {
   return command
     .option('--db <path>', 'database file (default: data/<schema name>.db)')
-    .option('--schema <dir>', 'schema folder (schema.json + migrations/)', DEFAULT_SCHEMA)
+    .option('--schema <dir>', "schema folder (schema.json + migrations/), or an app's migrations folder (dbmate, golang-migrate, Flyway, Prisma, Drizzle)", DEFAULT_SCHEMA)
+    .option(
+      '--migrations-table <name>',
+      "the app's history table where its tool was told another name (dbmate --migrations-table, golang-migrate x-migrations-table, flyway.table, drizzle migrations.table)",
+    )
     .option('--json', 'print one JSON document on stdout')
     .addOption(
       new Option('--busy-timeout <ms>', 'how long to wait, in milliseconds, for another process holding the lock')
@@ -233,7 +240,7 @@ export async function run<T>(
   };
   process.on('SIGINT', onSigint);
   try {
-    const schema = loadSchema(userPath(options.schema));
+    const schema = loadSchema(schemaReference(userPath(options.schema), options.migrationsTable));
     const detected = detectedFormatNote(schema);
     if (detected) process.stderr.write(`${escapeControls(detected)}\n`);
     const dbPath = userPath(options.db ?? defaultDatabaseOf(schema));

@@ -1,5 +1,5 @@
 import { renderDamageRepair } from './render-damage';
-import type { AcceptChecksumResult, BaselineResult, LintWarning, MigrationPlan, PlanStep, PlannedDataChange, RehearsalReport, ServiceStatementCoverage, ServiceStatementsRun } from '../../shared/types/migrations';
+import type { AcceptChecksumResult, BaselineResult, LintWarning, MigrationPlan, PlanStep, RepeatableStep, PlannedDataChange, RehearsalReport, ServiceStatementCoverage, ServiceStatementsRun } from '../../shared/types/migrations';
 import type { RecoverRowsResult, RepairResult } from '../../shared/types/repair';
 import type { Problem } from '../../shared/types/schema';
 import { formatElapsed, problemTable, table } from './output';
@@ -65,14 +65,22 @@ function renderCoverage(coverage: ServiceStatementCoverage | null): string {
   ].join('\n');
 }
 
+/** The repeatable migrations a plan runs after its versions (Flyway's R__ files), and why each. */
+function renderRepeatables(repeatables: RepeatableStep[]): string {
+  const lines = repeatables.map((r) => `  ${r.file}  ${r.reason === 'new' ? 'never applied' : 'changed since it was last applied'}`);
+  return [`Then ${plural(repeatables.length, 'repeatable migration')}, after the versions, each in a transaction of its own:`, ...lines].join('\n');
+}
+
 export function renderPlan(migrationPlan: MigrationPlan): string {
   const { path, from, to, steps, blockers, drift } = migrationPlan;
   const danger = steps.flatMap((s) => s.warnings).filter((w) => w.severity === 'danger').length;
   const start = migrationPlan.adopt ? `no version, adopted as ${migrationPlan.adopt.version}` : (from ?? 'no version');
+  const repeatables = migrationPlan.repeatables ?? [];
+  const nothing = migrationPlan.adopt ? 'adoption only' : repeatables.length ? 'no version to apply' : 'nothing to apply';
   const parts = [
     steps.length
       ? `Plan for ${path}: ${start} → ${to}, ${plural(steps.length, 'step')} (${steps.map((s) => s.version).join(', ')}), ${plural(danger, 'dangerous statement')}.`
-      : `Plan for ${path}: ${start} → ${to}, ${migrationPlan.adopt ? 'adoption only' : 'nothing to apply'}.`,
+      : `Plan for ${path}: ${start} → ${to}, ${nothing}.`,
   ];
   if (migrationPlan.adopt) {
     const { table: service, legacyVersion, version } = migrationPlan.adopt;
@@ -82,7 +90,8 @@ export function renderPlan(migrationPlan: MigrationPlan): string {
   if (drift.length) parts.push(`The live schema differs from ${from}:\n\n${problemTable(drift)}`);
   parts.push(renderCoverage(migrationPlan.serviceStatements));
   parts.push(...steps.map(renderStep));
-  if (steps.length && !blockers.length) parts.push(`Try it on a copy of the data first: warden rehearse --db ${path} --to ${to}`);
+  if (repeatables.length) parts.push(renderRepeatables(repeatables));
+  if ((steps.length || repeatables.length) && !blockers.length) parts.push(`Try it on a copy of the data first: warden rehearse --db ${path} --to ${to}`);
   return parts.join('\n\n');
 }
 
@@ -136,7 +145,7 @@ export function renderRehearsal(report: RehearsalReport): string {
   if (report.steps.length) {
     parts.push(table(
       ['STEP', 'RESULT', 'TOOK', 'FK VIOLATIONS'],
-      report.steps.map((s) => [s.version, s.ok ? 'ok' : 'FAILED', formatElapsed(s.durationMs), String(s.foreignKeyViolations)]),
+      report.steps.map((s) => [s.repeatable ? `${s.version} (repeatable)` : s.version, s.ok ? 'ok' : 'FAILED', formatElapsed(s.durationMs), String(s.foreignKeyViolations)]),
     ));
     parts.push(rowsTable(report));
   } else {

@@ -126,7 +126,10 @@ export function renderInitialize(result: MigrateResult): string {
   const steps = result.applied.length
     ? `\n\n${table(['VERSION', 'TOOK', 'DESCRIPTION'], result.applied.map((s) => [s.version, formatElapsed(s.executionMs), s.description]))}`
     : '';
-  return `${result.path}: ${from} → ${result.to}${backupLine(result.backup)}${adopted}${steps}${gateLines(result)}`;
+  const repeated = result.repeated?.length
+    ? `\n\n${table(['REPEATABLE', 'TOOK', 'DESCRIPTION'], result.repeated.map((r) => [r.file, formatElapsed(r.executionMs), r.description]))}`
+    : '';
+  return `${result.path}: ${from} → ${result.to}${backupLine(result.backup)}${adopted}${steps}${repeated}${gateLines(result)}`;
 }
 
 function verifiedText(verified: BackupInfo['verified']): string {

@@ -33,3 +33,25 @@ describe('warden --schema <a tool\'s migrations folder>', () => {
     expect(status.stdout).toContain('golang-migrate left schema_migrations dirty at version 2');
   });
 });
+
+describe('warden plan, rehearse and migrate on a Flyway folder with a repeatable migration', () => {
+  it('show the repeatable after the versions: planned with why, rehearsed as a step, applied and listed', () => {
+    const root = tempDir();
+    const dir = join(root, 'sql');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'V1__notes.sql'), 'CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL);\n');
+    const db = join(root, 'notes.db');
+    expect(runCli(['init', '--db', db, '--schema', dir]).code).toBe(0);
+    writeFileSync(join(dir, 'V2__tags.sql'), 'ALTER TABLE notes ADD COLUMN tags TEXT;\n');
+    writeFileSync(join(dir, 'R__tagged.sql'), 'DROP VIEW IF EXISTS tagged;\nCREATE VIEW tagged AS SELECT id, tags FROM notes WHERE tags IS NOT NULL;\n');
+
+    const planned = runCli(['plan', '--db', db, '--schema', dir]);
+    expect(planned.stdout).toContain('Then 1 repeatable migration, after the versions, each in a transaction of its own:\n  R__tagged.sql  never applied');
+    const rehearsed = runCli(['rehearse', '--db', db, '--schema', dir]);
+    expect(rehearsed.stdout).toMatch(/R__tagged\.sql \(repeatable\)\s+ok/);
+    const migrated = runCli(['migrate', '--db', db, '--schema', dir, '--backup-dir', join(root, 'backups')]);
+    expect(migrated.code, migrated.stderr).not.toBe(2);
+    expect(migrated.stdout).toMatch(/REPEATABLE\s+TOOK\s+DESCRIPTION\n\s*R__tagged\.sql\s+.*\s+tagged/);
+    expect(sqlite3(db, 'SELECT installed_rank, quote(version), script FROM flyway_schema_history ORDER BY installed_rank')).toBe('1|\'1\'|V1__notes.sql\n2|\'2\'|V2__tags.sql\n3|NULL|R__tagged.sql');
+  });
+});

@@ -44,6 +44,8 @@ export { actingAs, actorFor, nowIso } from './core/history/actor';
 export { DEFAULT_FOOTPRINT } from './core/schema/footprint';
 export { snapshotSchema, toolTablesOf } from './core/schema/introspect';
 export { detectedFormatNote, listSchemas, loadSchema, migrationFor, type SchemaDefinition } from './core/schema/schema-folder';
+export { recognisedFolderNote } from './core/schema/recognised-folder';
+export { schemaReference } from './core/schema/schema-reference';
 export { closingParen, splitStatements, tokenize, type Token } from './core/schema/sql-text';
 export { compareVersionNames, isVersionName } from './core/schema/version-order';
 export { userVersionOf } from './core/sqlite/header-marks';

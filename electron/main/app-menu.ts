@@ -6,6 +6,8 @@ import type { RecentDatabase } from './recent-databases';
 
 export interface MenuActions {
   open(): void;
+  /** A schema or migrations folder for the database last opened (absent: none is open). */
+  chooseSchemaFolder?: { database: string; choose(): void };
   create(): void;
   openRecent(database: RecentDatabase): void;
   openFleet(): void;
@@ -38,6 +40,9 @@ export function appMenuTemplate(recent: RecentDatabase[], actions: MenuActions, 
       { label: 'Open Database…', accelerator: 'CmdOrCtrl+O', click: () => actions.open() },
       { label: 'New Database…', accelerator: 'CmdOrCtrl+N', click: () => actions.create() },
       { label: 'Open Recent', submenu: recentItems },
+      actions.chooseSchemaFolder
+        ? { label: `Choose Schema or Migrations Folder for ${actions.chooseSchemaFolder.database}…`, click: () => actions.chooseSchemaFolder!.choose() }
+        : { label: 'Choose Schema or Migrations Folder…', enabled: false },
       { type: 'separator' },
       { label: 'Open Fleet…', accelerator: 'CmdOrCtrl+Shift+O', click: () => actions.openFleet() },
       { type: 'separator' },

@@ -1,6 +1,6 @@
 import { dialog, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
-import type { SchemaSummary } from '../../shared/types/databases';
+import type { DatabaseEntry, SchemaSummary } from '../../shared/types/databases';
 
 // The one module that shows native dialogs, and so the only way a file path enters the desktop
 // host: the renderer never sends one.
@@ -43,6 +43,32 @@ export async function chooseSchemaAndVersion(window: BrowserWindow, schemas: Sch
   const versions = [...schema.versions].reverse();
   const versionIndex = await pickOne(window, `${schema.title}: at which version?`, 'The latest is first; an older one lets you try an upgrade.', versions.map((v) => (v === schema.latest ? `${v} (latest)` : v)));
   return versionIndex === null ? null : { schema: schema.name, version: versions[versionIndex] };
+}
+
+/** A schema folder, or an app's migrations folder as its tool wrote it, for an open database. */
+export async function chooseSchemaFolder(window: BrowserWindow): Promise<string | null> {
+  const result = await dialog.showOpenDialog(window, {
+    title: 'Choose a schema or migrations folder',
+    message: 'A schema folder (schema.json), or the app\'s migrations folder as dbmate, golang-migrate, Flyway, Prisma Migrate or Drizzle Kit wrote it',
+    properties: ['openDirectory'],
+  });
+  return result.canceled ? null : (result.filePaths[0] ?? null);
+}
+
+/** Open on a file no known schema stamped: choose its folder now (true), or keep the default schema. */
+export async function offerSchemaFolder(window: BrowserWindow, database: DatabaseEntry): Promise<boolean> {
+  const choice = await pickOne(
+    window,
+    `Which schema describes ${database.name}?`,
+    `Its application_id is none Schema Warden knows, so it is shown under the ${database.schema} schema for now. Choose its schema folder, or the app's migrations folder as its tool wrote it (the format is detected from its files).`,
+    ['Choose a Folder…', `Keep ${database.schema}`],
+  );
+  return choice === 0;
+}
+
+/** What was recognised in a chosen folder, said once it is in use. */
+export function showRecognised(window: BrowserWindow, database: DatabaseEntry, recognised: string): void {
+  void dialog.showMessageBox(window, { type: 'info', message: `${database.name} now uses the schema ${database.schema}`, detail: recognised });
 }
 
 export function showFailure(title: string, message: string): void {

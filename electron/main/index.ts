@@ -16,13 +16,14 @@ import { SchemaCatalog } from '../api/schema-catalog';
 import { watchStatuses } from '../api/status-watch';
 import { appMenuTemplate } from './app-menu';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, APP_URL, serveAppFile } from './app-protocol';
-import { DesktopFleet } from './desktop-fleet';
 import { deploymentWindowHandle } from './deployment-window';
-import { chooseDatabaseToOpen, chooseFleetFile, choosePathForNewDatabase, chooseSchemaAndVersion, showFailure } from './dialogs';
+import { DesktopFleet } from './desktop-fleet';
+import { chooseDatabaseToOpen, chooseFleetFile, choosePathForNewDatabase, chooseSchemaAndVersion, chooseSchemaFolder, offerSchemaFolder, showFailure, showRecognised } from './dialogs';
 import { FleetTokens } from './fleet-tokens';
 import { registerApiHandlers } from './ipc';
 import { BackupScheduleSetting } from './backup-schedule-setting';
 import { RecentDatabases } from './recent-databases';
+import { chooseFolderFor, openWithSchemaFolder, recentOf, reopenRecent, type SchemaFolderFlow } from './schema-folder-flow';
 import { runAsOnlyInstance } from './single-instance';
 import { electronSqliteAddon } from './sqlite-addon-path';
 import { applySessionPolicy, guardNavigation, mainWindowOptions } from './window';
@@ -106,6 +107,7 @@ async function start(): Promise<void> {
     emit,
     capabilities: {
       chooseDatabaseToOpen: () => chooseDatabaseToOpen(window),
+      chooseSchemaFolder: () => chooseSchemaFolder(window),
       placeNewDatabase: (fileName) => choosePathForNewDatabase(window, fileName, dataFolder()),
     },
   });
@@ -144,16 +146,35 @@ async function start(): Promise<void> {
     // A window's dialog speaks as the console does (its buttons and views), not as the CLI's hint.
     if (!envelope.ok && envelope.error.code !== 'CANCELLED') showFailure('Schema Warden', `${envelope.error.message}\n\n${consoleHintFor(envelope.error, isMethodName(method) ? method : null)}`);
   };
+  const folderFlow: SchemaFolderFlow = {
+    call: (method, input) => call(method, input, window.webContents.id),
+    recognisesFile: (path) => host.schemas.recognisesFile(path),
+    offerFolder: (database) => offerSchemaFolder(window, database),
+    showRecognised: (database, recognised) => showRecognised(window, database, recognised),
+    showFailure: (method, envelope) => showFailure('Schema Warden', `${envelope.error.message}\n\n${consoleHintFor(envelope.error, method)}`),
+  };
+  // The database File → Choose Schema or Migrations Folder… applies to: the one last opened or chosen.
+  let lastOpened: { id: string; name: string } | null = null;
   const refreshMenu = () =>
     Menu.setApplicationMenu(
       Menu.buildFromTemplate(
         appMenuTemplate(
           recents.list(),
           {
-            open: () => void callFromMenu('openDatabase', {}),
+            open: () => void openWithSchemaFolder(folderFlow),
+            chooseSchemaFolder: lastOpened && registry.list().some((d) => d.id === lastOpened!.id)
+              ? { database: lastOpened.name, choose: () => void chooseFolderFor(folderFlow, lastOpened!.id) }
+              : undefined,
             create: () =>
               void chooseSchemaAndVersion(window, host.schemas.summaries()).then((choice) => (choice ? callFromMenu('createDatabase', choice) : undefined)),
-            openRecent: (database) => registry.add(database.path, database.schema),
+            openRecent: (database) => {
+              try {
+                reopenRecent(host, database);
+              } catch (err) {
+                const { message, hint } = err as { message: string; hint?: string };
+                showFailure('The recent database could not be opened', hint ? `${message}\n\n${hint}` : message);
+              }
+            },
             openFleet: () => void callFromMenu('openFleet', {}),
           },
           process.platform,
@@ -162,7 +183,8 @@ async function start(): Promise<void> {
       ),
     );
   registry.onChange((selected) => {
-    if (selected) recents.remember({ path: selected.path, schema: selected.schema });
+    if (selected && selected.backupOf === undefined) lastOpened = { id: selected.id, name: selected.name };
+    if (selected) recents.remember(recentOf(host, selected));
     host.emit({ type: 'databases', databases: registry.list(), selected: selected?.id ?? null });
     refreshMenu();
   });

@@ -20,6 +20,17 @@ describe('recent databases', () => {
     expect(new RecentDatabases(join(dir, 'userData', 'recent-databases.json')).list().map((r) => r.path)).not.toContain(files[11]);
   });
 
+  it('keeps the folder of a schema chosen for a file, and reads lists written before it had one', () => {
+    const dir = tempDir();
+    const file = join(dir, 'notes.db');
+    writeFileSync(file, '');
+    const recents = new RecentDatabases(join(dir, 'recent.json'));
+    recents.remember({ path: file, schema: 'db', schemaDir: '/srv/notes/db/migrations?x-migrations-table=app_versions' });
+    expect(new RecentDatabases(join(dir, 'recent.json')).list()).toEqual([{ path: file, schema: 'db', schemaDir: '/srv/notes/db/migrations?x-migrations-table=app_versions' }]);
+    writeFileSync(join(dir, 'old.json'), JSON.stringify([{ path: file, schema: 'conversation_files' }]));
+    expect(new RecentDatabases(join(dir, 'old.json')).list()).toEqual([{ path: file, schema: 'conversation_files' }]);
+  });
+
   it('starts empty when its file is missing or unreadable', () => {
     const dir = tempDir();
     expect(new RecentDatabases(join(dir, 'none.json')).list()).toEqual([]);
@@ -35,7 +46,7 @@ describe('the File menu', () => {
     const template = appMenuTemplate([{ path: '/srv/a.db', schema: 'conversation_files' }], actions, 'linux');
     const file = template.find((m) => m.label === 'File')!;
     const items = file.submenu as { label?: string; click?: () => void; submenu?: { label: string; click: () => void }[] }[];
-    expect(items.map((i) => i.label).filter(Boolean)).toEqual(['Open Database…', 'New Database…', 'Open Recent', 'Open Fleet…']);
+    expect(items.map((i) => i.label).filter(Boolean)).toEqual(['Open Database…', 'New Database…', 'Open Recent', 'Choose Schema or Migrations Folder…', 'Open Fleet…']);
     items[0].click!();
     items[1].click!();
     items[2].submenu![0].click();

@@ -9,9 +9,11 @@ import '../../shared/zod-messages';
 export interface RecentDatabase {
   path: string;
   schema: string;
+  /** The schema's folder (a schema or migrations folder chosen for the file is not under the app's schemas/, so its name alone is not enough after a restart). */
+  schemaDir?: string;
 }
 
-const recentFile = z.array(z.object({ path: z.string().check(z.minLength(1)), schema: z.string().check(z.minLength(1)) }));
+const recentFile = z.array(z.object({ path: z.string().check(z.minLength(1)), schema: z.string().check(z.minLength(1)), schemaDir: z.optional(z.string().check(z.minLength(1))) }));
 const LIMIT = 10;
 
 export class RecentDatabases {
@@ -25,7 +27,8 @@ export class RecentDatabases {
   remember(database: RecentDatabase): void {
     const rest = this.read().filter((r) => r.path !== database.path);
     mkdirSync(dirname(this.file), { recursive: true });
-    writeFileSync(this.file, JSON.stringify([{ path: database.path, schema: database.schema }, ...rest].slice(0, LIMIT), null, 2));
+    const remembered = { path: database.path, schema: database.schema, ...(database.schemaDir === undefined ? {} : { schemaDir: database.schemaDir }) };
+    writeFileSync(this.file, JSON.stringify([remembered, ...rest].slice(0, LIMIT), null, 2));
   }
 
   private read(): RecentDatabase[] {

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SchemaCatalog } from '../api/schema-catalog';
@@ -64,6 +65,28 @@ describe('the CLI without --db', () => {
     const server = serve(['--schema', notesSchema().dir, '--port', '0', '--health-interval', '60'], { INIT_CWD: dir });
     try {
       expect(await server.ready).toContain(`  notes  ${join(dir, 'data/notes.db')}\n`);
+    } finally {
+      server.child.kill('SIGTERM');
+    }
+  });
+});
+
+describe('--db PATH:MIGRATIONS_DIR?x-migrations-table=NAME', () => {
+  it('serves a dbmate app whose history table has its own name, read and written there by the engine workers', async () => {
+    const dir = tempDir();
+    const migrations = join(dir, 'db/migrations');
+    mkdirSync(migrations, { recursive: true });
+    writeFileSync(join(migrations, '20240101120000_create_notes.sql'), '-- migrate:up\nCREATE TABLE notes (id INTEGER PRIMARY KEY);\n-- migrate:down\nDROP TABLE notes;\n');
+    const notesDb = join(dir, 'notes.db');
+    const server = serve(['--db', `${notesDb}:${migrations}?x-migrations-table=app_versions`, '--schema', SHIPPED_SCHEMA_DIR, '--port', '0', '--health-interval', '60']);
+    try {
+      const printed = await server.ready;
+      const origin = /at (http:\/\/127\.0\.0\.1:\d+)/.exec(printed)![1];
+      const token = /Bearer ([A-Za-z0-9_-]{43})/.exec(printed)![1];
+      expect((await callApi(origin, token, 'initialize', { db: 'notes' })).status).toBe(200);
+      expect(sqlite3(notesDb, 'SELECT version FROM app_versions')).toBe('20240101120000');
+      expect(sqlite3(notesDb, "SELECT count(*) FROM sqlite_master WHERE name = 'schema_migrations'")).toBe('0');
+      expect((await callApi(origin, token, 'status', { db: 'notes' })).json.result).toMatchObject({ version: '20240101120000', pending: [] });
     } finally {
       server.child.kill('SIGTERM');
     }

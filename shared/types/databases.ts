@@ -18,3 +18,11 @@ export interface DatabaseEntry {
   /** A backup opened read-only to look at before a restore (openBackup): the id of the database it is a backup of. Only reading methods reach it. */
   backupOf?: string;
 }
+
+/** A schema or migrations folder chosen for an open database: the database under its new schema, and what was recognised in the folder. */
+export interface SchemaFolderChoice {
+  database: DatabaseEntry;
+  schema: SchemaSummary;
+  /** What the host read the folder as, in a sentence: its format (detected, or from schema.json), versions and history table. */
+  recognised: string;
+}

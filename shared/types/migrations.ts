@@ -24,6 +24,23 @@ export interface InitializeResult {
   upToDate: boolean;
   /** Set when this call adopted a database the service made (its own table's record), before migrating it. */
   adopted: LegacyVersion | null;
+  /** Repeatable migrations (Flyway's R__ files) applied after the versions, as Flyway applies them: new or changed since last applied. */
+  repeated: AppliedRepeatable[];
+}
+
+/** A repeatable migration applied: its file, its description, and how long it took. */
+export interface AppliedRepeatable {
+  file: string;
+  description: string;
+  executionMs: number;
+}
+
+/** A repeatable migration a plan applies after its versions: never applied, or its file changed since it last was. */
+export interface RepeatableStep {
+  file: string;
+  description: string;
+  reason: 'new' | 'changed';
+  sql: string;
 }
 
 export interface MigrateResult extends InitializeResult {
@@ -84,6 +101,8 @@ export interface MigrationPlan {
   /** Set when the database is the service's, unversioned and exactly the version its table records: the plan adopts it as that version first, then runs `steps`. */
   adopt: LegacyVersion | null;
   steps: PlanStep[];
+  /** Repeatable migrations applied after the steps, once the database is at the latest version (Flyway's R__ files). */
+  repeatables: RepeatableStep[];
   /** Empty when the plan can run. */
   blockers: PlanBlocker[];
   /** Drift of the live schema from its current version, looked at when steps are pending. */
@@ -133,7 +152,10 @@ export interface ServiceStatementsRun {
 }
 
 export interface RehearsalStep {
+  /** The version applied, or a repeatable migration's file (with `repeatable`). */
   version: string;
+  /** Set for a repeatable migration (Flyway's R__ file) applied after the versions. */
+  repeatable?: boolean;
   ok: boolean;
   durationMs: number;
   rowsBefore: Record<string, number>;

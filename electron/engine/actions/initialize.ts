@@ -9,11 +9,12 @@ import { currentVersionOf, readAppliedVersions } from '../core/history/bookkeepi
 import { takeVerifiedBackup } from './backup';
 import { log, type EngineContext } from '../context';
 import { explainSqliteError, WardenError } from '../errors';
-import { expectedSchemaAt } from '../core/schema/expected-schema';
+import { expectedSchemaAt, expectedWithRepeatables } from '../core/schema/expected-schema';
 import { assertRunnable, planOn } from './plan';
 import { withDatabase, type Connection } from '../core/sqlite/open-database';
 import { databaseStamp } from '../core/state/database-stamp';
 import { isRecreatable, repair } from './repair';
+import { applyPendingRepeatables } from '../core/migrations/repeatable-migrations';
 import { quickCheck, verdictOf, type Verdict } from './status';
 
 export interface InitializeOptions {
@@ -43,13 +44,19 @@ export interface InitializeOptions {
 export async function initialize(ctx: EngineContext, options: InitializeOptions = {}): Promise<MigrateResult> {
   const target = options.to ?? ctx.schema.latest;
   // Replaying the migrations in memory first refuses a broken schema folder before the file is touched.
-  expectedSchemaAt(ctx.schema, target);
+  replayFirst(ctx, target);
   const opening = lookFirst(ctx, options.integrityCheck !== false);
   const repaired = opening ? await recreateMissingObjects(ctx, options, opening.verdict) : null;
   const result = await bringUp(ctx, options, target, true);
   const verdict = gateVerdict(ctx, opening, repaired);
   log(ctx, 'info', verdict.status === 'healthy' ? `${ctx.dbPath} is healthy` : `${ctx.dbPath} can serve, but needs attention: ${verdict.reason}`);
   return { ...result, repaired, verdict };
+}
+
+/** Replays the migrations up to `target` in memory (and the repeatable ones after the latest), refusing a broken folder before the file is touched. */
+function replayFirst(ctx: EngineContext, target: string): void {
+  expectedSchemaAt(ctx.schema, target);
+  if (target === ctx.schema.latest && ctx.schema.repeatables.length) expectedWithRepeatables(ctx.schema);
 }
 
 /**
@@ -128,7 +135,7 @@ async function backupIfPending(ctx: EngineContext, options: InitializeOptions, t
   // Opened for writing, so a read-only or refused database fails here, before any backup is taken.
   const pending = withDatabase(ctx.dbPath, { mode: 'write', busyTimeoutMs: ctx.busyTimeoutMs }, (db) => {
     const migrationPlan = runnablePlan(ctx, db, target);
-    return migrationPlan.adopt !== null || (migrationPlan.from !== null && migrationPlan.steps.length > 0);
+    return migrationPlan.adopt !== null || (migrationPlan.from !== null && (migrationPlan.steps.length > 0 || migrationPlan.repeatables.length > 0));
   });
   return pending ? takeVerifiedBackup(ctx, 'pre-migrate') : null;
 }
@@ -173,15 +180,17 @@ function migrateOpen(ctx: EngineContext, db: Connection, target: string, backup:
   const outcome = bringToVersion(ctx, db, target, backup);
   // Read again: while this process waited for the lock, others may have taken the database further than its plan knew.
   const to = currentVersionOf(readAppliedVersions(db, ctx.schema)) ?? target;
-  const changed = outcome.applied.length > 0 || outcome.adopted !== null;
+  // Repeatable migrations run once the database is at the latest version, after every versioned one (as Flyway runs them).
+  const repeated = to === ctx.schema.latest ? applyPendingRepeatables(ctx, db) : [];
+  const changed = outcome.applied.length > 0 || outcome.adopted !== null || repeated.length > 0;
   log(ctx, 'info', changed ? `${ctx.dbPath} is now at ${to}` : `${ctx.dbPath} is already at ${to}; no migration to apply`);
-  return { path: ctx.dbPath, from: outcome.from, to, applied: outcome.applied, upToDate: !changed, adopted: outcome.adopted };
+  return { path: ctx.dbPath, from: outcome.from, to, applied: outcome.applied, upToDate: !changed, adopted: outcome.adopted, repeated };
 }
 
 /** What migrate does: check the pages, then bring an existing database to the target version. */
 export async function upgrade(ctx: EngineContext, options: InitializeOptions): Promise<MigrateResult> {
   const target = options.to ?? ctx.schema.latest;
-  expectedSchemaAt(ctx.schema, target);
+  replayFirst(ctx, target);
   if (options.integrityCheck !== false) assertIntact(ctx);
   return bringUp(ctx, options, target, false);
 }

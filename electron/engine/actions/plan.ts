@@ -1,6 +1,6 @@
 import type { MigrationPlan, PlanBlocker, PlanStep, PlannedDataChange } from '../../../shared/types/migrations';
 import type { Problem } from '../../../shared/types/schema';
-import { runScript } from '../core/migrations/apply-migrations';
+import { runScript } from '../core/migrations/run-script';
 import type { EngineContext } from '../context';
 import { databaseStamp, planChecksum } from '../core/state/database-stamp';
 import { appAheadOf, serviceDatabaseOf } from '../core/state/adopt';
@@ -16,6 +16,7 @@ import { coverageOf } from '../core/migrations/service-statements';
 import { outsideDatabaseBlockers } from '../core/migrations/statements-outside-database';
 import { driftOf } from '../core/drift/drift';
 import { untrustedObjectsBlocker } from '../core/schema/unaccounted-objects';
+import { pendingRepeatables } from '../core/migrations/repeatable-migrations';
 import { versionOrder } from '../core/schema/version-order';
 
 // What migrating a database to a target would do, and whether it can: the one plan that
@@ -124,11 +125,13 @@ function readPlan(db: Connection, ctx: EngineContext, target: string): Omit<Migr
   // An adopted database starts at the version it is adopted as (past its current one, where the app's tool applied later ones).
   const startsAt = service?.adoptAs ?? state.current;
   const pending = versionForbids ? [] : pendingMigrations(ctx.schema, startsAt, target);
+  // Repeatable migrations run after the versions, once the database is at the latest one.
+  const repeatables = versionForbids || target !== ctx.schema.latest ? [] : pendingRepeatables(db, ctx.schema);
   const outside = outsideDatabaseBlockers(pending);
   if (outside.length) {
     // The expected schema past such a step is not replayed (it would run the statement), so neither drift nor coverage is read.
     const steps = pending.map((m) => planStep(ctx, m, false));
-    return { path: ctx.dbPath, from: state.current, to: target, adopt: service?.adoptAs ? service.legacy : null, steps, blockers: [...blockers, ...outside], drift: [], serviceStatements: null, tables: [] };
+    return { path: ctx.dbPath, from: state.current, to: target, adopt: service?.adoptAs ? service.legacy : null, steps, repeatables, blockers: [...blockers, ...outside], drift: [], serviceStatements: null, tables: [] };
   }
   let drift: Problem[] = [];
   if (pending.length && state.current !== null) {
@@ -143,7 +146,7 @@ function readPlan(db: Connection, ctx: EngineContext, target: string): Omit<Migr
   const serviceStatements = list && coverageOf(list, expected);
   const tables = [...expected.tables.keys()].sort();
   const steps = pending.map((m, k) => planStep(ctx, m, true, plannedDataChanges(db, ctx, m, k > 0)));
-  return { path: ctx.dbPath, from: state.current, to: target, adopt, steps, blockers, drift, serviceStatements, tables };
+  return { path: ctx.dbPath, from: state.current, to: target, adopt, steps, repeatables, blockers, drift, serviceStatements, tables };
 }
 
 /** Reads what migrating to `to` (the latest by default) would do, without writing anything. */

@@ -14,6 +14,7 @@ import { runServiceStatements } from '../core/migrations/run-service-statements'
 import { driftOf } from '../core/drift/drift';
 import { integrityOf } from '../core/sqlite/integrity';
 import type { SchemaDefinition } from '../core/schema/schema-folder';
+import { applyRepeatable } from '../core/migrations/repeatable-migrations';
 import { versionOrder } from '../core/schema/version-order';
 
 // A dress rehearsal of a migration: the database is copied through SQLite's backup API (which
@@ -114,6 +115,28 @@ function rehearseSteps(ctx: EngineContext, copyCtx: EngineContext, copy: Connect
     reached = outcome.applied[outcome.applied.length - 1].version;
     // A step commits only when PRAGMA foreign_key_check is empty (see inWriteTransaction).
     steps.push({ version: reached, ok: true, durationMs, rowsBefore: rows, rowsAfter: after, foreignKeyViolations: 0 });
+    rows = after;
+  }
+  if (steps.every((s) => s.ok) && reached === ctx.schema.latest) steps.push(...rehearseRepeatables(copyCtx, copy, migrationPlan, rows));
+  return steps;
+}
+
+/** The plan's repeatable migrations on the copy, after its versions, each a step of its own; stops at the first that fails. */
+function rehearseRepeatables(copyCtx: EngineContext, copy: Connection, migrationPlan: MigrationPlan, rowsBefore: RowCounts): RehearsalStep[] {
+  const steps: RehearsalStep[] = [];
+  let rows = rowsBefore;
+  for (const repeatable of migrationPlan.repeatables) {
+    throwIfCancelled(copyCtx, 'Rehearsal');
+    const started = performance.now();
+    try {
+      applyRepeatable(copyCtx, copy, repeatable.file);
+    } catch (err) {
+      if (!(err instanceof WardenError) || err.code === 'CANCELLED') throw err;
+      steps.push({ ...failedStep(err, repeatable.file, Math.round(performance.now() - started), rows), version: repeatable.file, repeatable: true });
+      break;
+    }
+    const after = rowCounts(copy, copyCtx.schema);
+    steps.push({ version: repeatable.file, repeatable: true, ok: true, durationMs: Math.round(performance.now() - started), rowsBefore: rows, rowsAfter: after, foreignKeyViolations: 0 });
     rows = after;
   }
   return steps;

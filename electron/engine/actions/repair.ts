@@ -7,7 +7,6 @@ import { recordEvent } from '../core/history/bookkeeping';
 import { log, type EngineContext } from '../context';
 import { assertWritable, readDatabaseState } from '../core/state/database-state';
 import { WardenError, explainSqliteError } from '../errors';
-import { expectedSchemaAt } from '../core/schema/expected-schema';
 import type { SchemaSnapshot } from '../core/schema/introspect';
 import { damagedIndexes } from '../../../shared/damage';
 import { damagedTables, onlyIndexesDamaged } from '../core/repair/damage-map';
@@ -17,7 +16,7 @@ import { preserveCopy } from './preserve-copy';
 import { rebuildIndexes, reclaimUnusedPages, tableDamageOptions } from '../core/repair/rebuild-indexes';
 import { openDatabase, type Connection } from '../core/sqlite/open-database';
 import { replicateSchema } from '../core/schema/schema-replica';
-import { driftOf } from '../core/drift/drift';
+import { comparedSchemaAt, driftOf } from '../core/drift/drift';
 import { inWriteTransaction } from '../core/sqlite/write-transaction';
 
 // Repair recreates what is missing — tables, indexes, views, triggers — exactly as the expected
@@ -90,8 +89,8 @@ function refusal(problem: Problem, version: string): Problem {
   };
 }
 
-function recreations(problems: Problem[], ctx: EngineContext, version: string): RepairWork {
-  const expected = expectedSchemaAt(ctx.schema, version);
+function recreations(db: Connection, problems: Problem[], ctx: EngineContext, version: string): RepairWork {
+  const expected = comparedSchemaAt(db, ctx, version);
   const work: RepairWork = { steps: [], refused: [] };
   for (const problem of problems) {
     const sql = problem.change === 'missing' ? expectedSql(expected, problem) : undefined;
@@ -112,11 +111,11 @@ function planRepair(db: Connection, ctx: EngineContext, version: string): Repair
   const renames = problems
     .filter((p) => p.kind === 'table' && p.change === 'missing' && p.foundAs)
     .map((problem) => ({ problem, sql: `ALTER TABLE ${quoted(problem.foundAs!)} RENAME TO ${quoted(problem.name)}` }));
-  if (renames.length === 0) return recreations(problems, ctx, version);
+  if (renames.length === 0) return recreations(db, problems, ctx, version);
   const replica = replicateSchema(db);
   try {
     for (const { sql } of renames) replica.exec(sql);
-    const rest = recreations(driftOf(replica, ctx, version), ctx, version);
+    const rest = recreations(replica, driftOf(replica, ctx, version), ctx, version);
     return { steps: [...renames, ...rest.steps], refused: rest.refused };
   } finally {
     replica.close();

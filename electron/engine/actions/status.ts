@@ -12,6 +12,7 @@ import { WardenError } from '../errors';
 import { integrityOf, integrityProblems } from '../core/sqlite/integrity';
 import { statDatabasePath, withDatabase, type Connection } from '../core/sqlite/open-database';
 import { pendingMigrations } from '../core/schema/schema-folder';
+import { pendingRepeatables } from '../core/migrations/repeatable-migrations';
 import { readToolChecksumMismatches } from '../core/history/service-history';
 
 function sqliteVersion(db: Connection): string {
@@ -119,6 +120,16 @@ export function assessDatabase(db: Connection, ctx: EngineContext): Assessment {
       message: `Migration ${m.file} has changed since the app's tool applied it (${table} records checksum ${m.recorded}): ${m.complaint}.`,
       expected: m.recorded, hint: m.hint,
     });
+  }
+  if (comparedAt === ctx.schema.latest && !state.unfinished) {
+    for (const r of pendingRepeatables(db, ctx.schema)) {
+      const what = r.reason === 'new' ? 'has never been applied' : 'has changed since it was last applied';
+      problems.push({
+        kind: 'version', name: r.file, change: r.reason === 'new' ? 'missing' : 'changed', severity: 'warning',
+        message: `The repeatable migration ${r.file} ${what}: the app's tool applies it on its next migrate.`,
+        hint: 'Plan and migrate: repeatable migrations run after the versions, each in a transaction of its own.',
+      });
+    }
   }
   for (const m of state.checksumMismatches) {
     problems.push({ kind: 'checksum', name: m.file, change: 'changed', severity: 'warning', message: `Migration ${m.file} was edited after it was applied.`, expected: m.recorded, actual: m.current });

@@ -127,6 +127,7 @@ export const PLAN_FROM_100: MigrationPlan = {
   from: '1.0.0',
   to: '1.2.0',
   adopt: null,
+  repeatables: [],
   checksum: 'c0ffee0000000000000000000000000000000000000000000000000000000100',
   databaseStamp: 'stamp-100-a',
   blockers: [],

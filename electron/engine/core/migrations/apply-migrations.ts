@@ -4,9 +4,9 @@ import type { LegacyVersion } from '../../../../shared/types/schema';
 import { appAheadOf, recordAdoption, serviceDatabaseOf } from '../state/adopt';
 import { backupEvent, ensureBookkeeping, readAppliedVersions, currentVersionOf, recordEvent, recordFailure, recordVersion } from '../history/bookkeeping';
 import { stampVersion } from '../sqlite/header-marks';
-import { log, throwIfCancelled, type EngineContext } from '../../context';
+import { log, type EngineContext } from '../../context';
 import { blockerError, readDatabaseState, unfinishedBlocker, writeBlockers, type ServiceDatabase } from '../state/database-state';
-import { explainSqliteError, WardenError } from '../../errors';
+import { WardenError } from '../../errors';
 import { userTableNames } from '../schema/introspect';
 import type { Connection } from '../sqlite/open-database';
 import { pendingMigrations, type Migration } from '../schema/schema-folder';
@@ -14,29 +14,8 @@ import { createServiceHistory, readUnfinished, recordServiceVersion } from '../h
 import { tablesTouchedBy, tablesWithTriggers, type TouchedTables } from './foreign-key-scope';
 import { splitStatements, type Statement } from '../schema/sql-text';
 import { inWriteTransaction } from '../sqlite/write-transaction';
+import { runScript } from './run-script';
 import { versionOrder } from '../schema/version-order';
-
-/** Runs a migration's statements one by one, so a failure names its statement and line. */
-export function runScript(ctx: EngineContext, db: Connection, migration: Migration, statements: Statement[] = splitStatements(migration.sql)): void {
-  for (const statement of statements) {
-    throwIfCancelled(ctx, `Migration ${migration.version}`);
-    try {
-      db.exec(statement.sql);
-    } catch (err) {
-      const disk = explainSqliteError(err, ctx.dbPath);
-      // The disk failed the statement, not the migration: said as such (the caller adds the version the file was left at).
-      if (disk instanceof WardenError && (disk.code === 'NO_SPACE' || disk.code === 'IO_ERROR')) {
-        throw new WardenError(disk.code, `Migration ${migration.file} stopped at line ${statement.line}. ${disk.message}`, disk.hint, { version: migration.version, file: migration.file, line: statement.line });
-      }
-      throw new WardenError(
-        'MIGRATION_FAILED',
-        `Migration ${migration.file} failed at line ${statement.line}: ${(err as Error).message}. The database was left at its previous version.`,
-        'Read the failing statement below, fix the database or the migration, then run it again.',
-        { version: migration.version, file: migration.file, line: statement.line, statement: statement.sql, sqliteMessage: (err as Error).message },
-      );
-    }
-  }
-}
 
 function applyInTransaction(ctx: EngineContext, db: Connection, migration: Migration, statements: Statement[], kind: 'init' | 'migrate'): AppliedStep {
   const started = performance.now();

@@ -1,5 +1,6 @@
 import { invalidMigrationsFolder, type MigrationFile, type MigrationFormat } from './migration-file';
 import { readMigrationText, sqlFilesOf, withoutBom, wordsOf } from './tool-formats/folder-files';
+import type { ToolFolder } from './tool-formats/tool-format';
 import { TOOL_FORMATS } from './tool-formats/tool-formats';
 import type { VersionNames } from '../schema/version-order';
 
@@ -31,8 +32,8 @@ function readWardenFolder(dir: string, versionNames: VersionNames): MigrationFil
   });
 }
 
-/** The migrations of `dir` in `format`, and the names the tool's history gives their versions where they differ. */
-export function readMigrationFiles(dir: string, format: MigrationFormat, versionNames: VersionNames): { migrations: MigrationFile[]; names: Record<string, string> } {
+/** The migrations of `dir` in `format`, the names the tool's history gives their versions where they differ, and its repeatable migrations. */
+export function readMigrationFiles(dir: string, format: MigrationFormat, versionNames: VersionNames): ToolFolder {
   if (format === 'warden') return { migrations: readWardenFolder(dir, versionNames), names: {} };
   return TOOL_FORMATS[format].readFolder(dir);
 }

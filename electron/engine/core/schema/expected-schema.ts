@@ -1,3 +1,5 @@
+import type { Problem } from '../../../../shared/types/schema';
+import { compareSchemas } from '../drift/compare-schemas';
 import { WardenError } from '../../errors';
 import { snapshotSchema, toolTablesOf, type SchemaSnapshot } from './introspect';
 import type { Connection } from '../sqlite/open-database';
@@ -57,6 +59,53 @@ export function expectedSchemaAt(schema: SchemaDefinition, version: string): Sch
       cache.set(cacheKey(schema, migration.version), snapshotSchema(db, historyTablesOf(schema)));
     }
     return cache.get(key) as SchemaSnapshot;
+  } finally {
+    db.close();
+  }
+}
+
+/** A difference's identity, so the same difference found on a live database is recognised. */
+export const differenceKey = (p: Pick<Problem, 'kind' | 'table' | 'name' | 'change'>) => `${p.kind}|${(p.table ?? '').toLowerCase()}|${p.name.toLowerCase()}|${p.change}`;
+
+interface WithRepeatables {
+  /** The schema at the latest version once every repeatable migration has run. */
+  snapshot: SchemaSnapshot;
+  /** What the repeatable migrations change on the latest version's schema, as differenceKey()s. */
+  differences: Set<string>;
+}
+
+const repeatablesCache = new Map<string, WithRepeatables>();
+
+/**
+ * The expected schema at the latest version with the repeatable migrations run after it, as Flyway
+ * runs them after every versioned one, and what they change there. A repeatable that fails on the
+ * latest schema makes the folder invalid: Flyway's migrate would fail on it too.
+ */
+export function expectedWithRepeatables(schema: SchemaDefinition): WithRepeatables {
+  const key = `${cacheKey(schema, schema.latest)}\n${schema.repeatables.map((r) => r.checksum).join(',')}`;
+  const cached = repeatablesCache.get(key);
+  if (cached) return cached;
+  const base = expectedSchemaAt(schema, schema.latest);
+  const db = newConnection(':memory:');
+  db.pragma('foreign_keys = OFF');
+  try {
+    for (const migration of schema.migrations) db.exec(migration.sql); // replayed cleanly by expectedSchemaAt already
+    for (const repeatable of schema.repeatables) {
+      assertStaysInDatabase({ ...repeatable, version: repeatable.file });
+      try {
+        db.exec(repeatable.sql);
+      } catch (err) {
+        throw new WardenError(
+          'SCHEMA_INVALID',
+          `The repeatable migration ${repeatable.file} of schema ${schema.name} fails after the latest version (${schema.latest}): ${(err as Error).message}.`,
+          `Fix the SQL in ${repeatable.file}; repeatable migrations run after every versioned one, on the latest schema.`,
+        );
+      }
+    }
+    const snapshot = snapshotSchema(db, historyTablesOf(schema));
+    const result = { snapshot, differences: new Set(compareSchemas(base, snapshot).map(differenceKey)) };
+    repeatablesCache.set(key, result);
+    return result;
   } finally {
     db.close();
   }

@@ -12,6 +12,9 @@ import { detectToolFormat, TOOL_FORMATS } from '../migrations/tool-formats/tool-
 import { readServiceStatements, type ServiceStatementList } from '../migrations/service-statements';
 import { versionOrder, type VersionNames } from './version-order';
 import { DEFAULT_FOOTPRINT, type Footprint } from './footprint';
+import { parseSchemaReference, schemaReference } from './schema-reference';
+import { historyTableOf } from '../migrations/tool-formats/history-table-name';
+import { PLAIN_TABLE_NAME } from '../migrations/tool-formats/tool-config-files';
 
 export interface Migration {
   version: string;
@@ -23,6 +26,9 @@ export interface Migration {
   raw: string;
   checksum: string;
 }
+
+/** A repeatable migration (Flyway's R__<description>.sql): no version; applied after the versions, and again whenever its file changes. */
+export type RepeatableMigration = Omit<Migration, 'version'>;
 
 /**
  * The app's own version table (schema.json `appVersionTable`; `legacy` in older folders): its name,
@@ -41,6 +47,8 @@ export interface AppVersionTable {
   definition: string | null;
   /** The migration tool whose history table it is (tool-formats/), read and written as that tool does; absent: a table the schema describes. */
   tool?: ToolName;
+  /** Where a tool's table got a name other than the tool's default (flyway.conf, schema.json, --migrations-table); absent: the default. */
+  namedIn?: string;
 }
 
 /**
@@ -72,6 +80,8 @@ export interface SchemaDefinition {
   /** Read from a tool's migrations folder given as it is, without a schema.json: the format was detected from its files. */
   detected: boolean;
   migrations: Migration[];
+  /** Repeatable migrations in the order the tool applies them (only Flyway has them; empty otherwise). */
+  repeatables: RepeatableMigration[];
   latest: string;
   /** The statements the schema's service runs (service-statements.json); null when the folder lists none. */
   serviceStatements: ServiceStatementList | null;
@@ -86,6 +96,8 @@ export interface SchemaDefinition {
 interface MigrationSource {
   dir: string;
   format: MigrationFormat;
+  /** The tool's history table, where the app names it otherwise than the tool's default. */
+  table?: string;
 }
 
 const DEFAULT_MIGRATIONS: MigrationSource = { dir: 'migrations', format: 'warden' };
@@ -127,7 +139,7 @@ const schemaJson = z.object({
   legacy: z.optional(z.nullable(appVersionTableJson)),
   /** Where the migration files are (relative to schema.json) and whose format they follow. */
   migrations: z._default(
-    z.object({ dir: z._default(z.string().check(z.minLength(1)), 'migrations'), format: z._default(z.enum(MIGRATION_FORMATS), 'warden') }),
+    z.object({ dir: z._default(z.string().check(z.minLength(1)), 'migrations'), format: z._default(z.enum(MIGRATION_FORMATS), 'warden'), table: z.optional(tableName) }),
     DEFAULT_MIGRATIONS,
   ),
   versionNames: z.optional(z.enum(['semver', 'ordered', 'dotted'])),
@@ -194,13 +206,14 @@ function migrationsDirOf(dir: string, source: MigrationSource): string {
 
 interface ReadMigrations {
   migrations: Migration[];
+  repeatables: RepeatableMigration[];
   /** The tool's names for versions, where they are not the version itself. */
   names: Record<string, string>;
 }
 
-function readMigrations(dir: string, source: MigrationSource, versionNames: VersionNames): ReadMigrations {
+function readMigrations(dir: string, migrationsDir: string, source: MigrationSource, versionNames: VersionNames): ReadMigrations {
   const order = versionOrder({ versionNames });
-  const read = readMigrationFiles(migrationsDirOf(dir, source), source.format, versionNames);
+  const read = readMigrationFiles(migrationsDir, source.format, versionNames);
   const migrations: Migration[] = read.migrations.map((file) => {
     if (!order.valid(file.version)) {
       throw invalid(dir, `the migration file name "${file.file}" does not start with a version`, 'Rename it like 1.3.0__add_file_tags.sql (a semantic version, two underscores, a name).');
@@ -214,7 +227,8 @@ function readMigrations(dir: string, source: MigrationSource, versionNames: Vers
       throw invalid(dir, `version ${migrations[k].version} appears twice (${migrations[k - 1].file}, ${migrations[k].file})`, 'Give each migration its own version.');
     }
   }
-  return { migrations, names: read.names };
+  const repeatables = (read.repeatables ?? []).map((file) => ({ ...file, checksum: checksumOf(file.sql) }));
+  return { migrations, repeatables, names: read.names };
 }
 
 /** Another tool names its versions as it does (dbmate by timestamp, Flyway by dotted numbers); Schema Warden's own files by semantic version unless schema.json says otherwise. */
@@ -234,11 +248,18 @@ function appVersionTableOf(dir: string, named: AppVersionTable | null | undefine
   return named ?? legacy ?? null;
 }
 
-/** The history table of the tool whose folder the migrations are, read and written as that tool does. */
-function toolHistoryOf(format: MigrationFormat, names: Record<string, string>): AppVersionTable | null {
-  if (format === 'warden') return null;
-  const { table, versionColumn, definition } = TOOL_FORMATS[format].history;
-  return { table, versionColumn, current: 'highest', versions: names, definition, tool: format };
+/** The history table of the tool whose folder the migrations are, under the name the app gave it, read and written as that tool does. */
+function toolHistoryOf(dir: string, migrationsDir: string, source: MigrationSource, names: Record<string, string>, given: string | undefined): AppVersionTable | null {
+  if (source.format === 'warden') {
+    if (source.table === undefined && given === undefined) return null;
+    throw invalid(dir, `a history table is named ("${given ?? source.table}") for migrations in Schema Warden's own format, which keep no tool's table`, 'Name a history table only for another tool\'s folder (migrations.format); the tool\'s own tables are named in "footprint".');
+  }
+  if (given !== undefined && !PLAIN_TABLE_NAME.test(given)) {
+    throw invalid(dir, `the history table given with it ("${given}") is not a plain table name (letters, digits, underscores)`, 'Give the table\'s name as the tool has it: --migrations-table NAME.');
+  }
+  const { table, source: namedIn } = historyTableOf(source.format, migrationsDir, { declared: source.table, given });
+  const { versionColumn, definition } = TOOL_FORMATS[source.format].history;
+  return { table, versionColumn, current: 'highest', versions: names, definition: definition(table), tool: source.format, ...(namedIn === null ? {} : { namedIn }) };
 }
 
 /** The tool's two tables and the app's must be three tables: one written as another would corrupt both. */
@@ -277,24 +298,30 @@ function detectedSchemaJson(dir: string): SchemaJson | null {
  * statements if listed. A migrations folder of a tool Schema Warden knows is read as it is
  * without a schema.json: its format is detected from its files (SchemaDefinition.detected).
  */
-export function loadSchema(dir: string): SchemaDefinition {
-  const absolute = resolve(dir);
+export function loadSchema(reference: string): SchemaDefinition {
+  const { folder, historyTable } = parseSchemaReference(reference);
+  const absolute = resolve(folder);
   if (!existsSync(absolute) || !statSync(absolute).isDirectory()) {
     throw new WardenError('SCHEMA_NOT_FOUND', `No schema folder at ${absolute}.`, 'Pass --schema with a schema folder (schema.json and migrations/), like the folders under schemas/.');
   }
   const detected = detectedSchemaJson(absolute);
   const meta = detected ?? readSchemaJson(absolute);
   const versionNames = versionNamesOf(absolute, meta.migrations.format, meta.versionNames);
-  const { migrations, names } = readMigrations(absolute, meta.migrations, versionNames);
+  const migrationsDir = migrationsDirOf(absolute, meta.migrations);
+  const { migrations, repeatables, names } = readMigrations(absolute, migrationsDir, meta.migrations, versionNames);
   const latest = migrations[migrations.length - 1].version;
   // A declaration for a version the folder has no migration for describes no step (a copy of the folder may leave out later migrations).
   const dataChanges = Object.fromEntries(Object.entries(meta.dataChanges).filter(([version]) => migrations.some((m) => m.version === version)));
   const { backupMaxAge, legacy, appVersionTable, migrations: source, versionNames: _declared, ...rest } = meta;
   const backupMaxAgeMs = backupMaxAge === undefined ? {} : { backupMaxAgeMs: parseDuration(backupMaxAge)! };
-  const appTable = appVersionTableOf(absolute, appVersionTable, legacy) ?? toolHistoryOf(source.format, names);
+  const declaredAppTable = appVersionTableOf(absolute, appVersionTable, legacy);
+  if (declaredAppTable && historyTable !== undefined) {
+    throw invalid(absolute, `a history table is given with it ("${historyTable}"), but schema.json names the app's own version table (appVersionTable: ${declaredAppTable.table})`, 'Name the table in one place: schema.json appVersionTable.table, or --migrations-table for a tool\'s folder.');
+  }
+  const appTable = declaredAppTable ?? toolHistoryOf(absolute, migrationsDir, source, names, historyTable);
   assertDistinctTables(absolute, rest.footprint, appTable);
   return {
-    dir: absolute,
+    dir: schemaReference(absolute, historyTable),
     ...rest,
     appVersionTable: appTable,
     versionNames,
@@ -302,6 +329,7 @@ export function loadSchema(dir: string): SchemaDefinition {
     detected: detected !== null,
     dataChanges,
     migrations,
+    repeatables,
     latest,
     serviceStatements: readServiceStatements(absolute, latest, versionOrder({ versionNames })),
     ...backupMaxAgeMs,
@@ -309,8 +337,11 @@ export function loadSchema(dir: string): SchemaDefinition {
 }
 
 /** What a host says of a schema read from a tool's folder given as it is (null: a schema folder with its schema.json). */
-export function detectedFormatNote(schema: Pick<SchemaDefinition, 'detected' | 'dir' | 'migrationFormat'>): string | null {
-  return schema.detected ? `Read ${schema.dir} as a ${schema.migrationFormat} migrations folder (no schema.json: the format was detected from its files).` : null;
+export function detectedFormatNote(schema: Pick<SchemaDefinition, 'detected' | 'dir' | 'migrationFormat' | 'appVersionTable'>): string | null {
+  const app = schema.appVersionTable;
+  const table = app?.namedIn ? ` Its history table is ${app.table} (named in ${app.namedIn}).` : '';
+  if (!schema.detected) return table ? table.trim() : null;
+  return `Read ${parseSchemaReference(schema.dir).folder} as a ${schema.migrationFormat} migrations folder (no schema.json: the format was detected from its files).${table}`;
 }
 
 /** Every schema folder under a root (each sub-folder with a schema.json), by name. */

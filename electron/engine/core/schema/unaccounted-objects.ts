@@ -30,7 +30,7 @@ export function historyTablesOf(schema: HistorySchema): Set<string> {
 /** The indexes the app's migration tool makes on its own history table (golang-migrate's version_unique): the tool's, not foreign. */
 function isToolIndex(row: Pick<MasterRow, 'type' | 'name' | 'tbl_name'>, schema: HistorySchema): boolean {
   const app = schema.appVersionTable;
-  return row.type === 'index' && Boolean(app?.tool) && row.tbl_name.toLowerCase() === app!.table.toLowerCase() && TOOL_FORMATS[app!.tool!].history.indexes.includes(row.name);
+  return row.type === 'index' && Boolean(app?.tool) && row.tbl_name.toLowerCase() === app!.table.toLowerCase() && TOOL_FORMATS[app!.tool!].history.indexes(app!.table).includes(row.name);
 }
 
 /** SQLite's own objects: the AUTOINCREMENT counter, ANALYZE's statistics and the automatic indexes of UNIQUE/PRIMARY KEY (which have no SQL). */

@@ -6,8 +6,10 @@ import type { MigrationPlan } from '../../../../shared/types/migrations';
 // applies: the plan's checksum, and a stamp of the database file as it was.
 
 /** The plan's identity: where it starts and ends, whether it adopts first, and each step's script checksum. */
-export function planChecksum(plan: Pick<MigrationPlan, 'from' | 'to' | 'adopt' | 'steps'>): string {
+export function planChecksum(plan: Pick<MigrationPlan, 'from' | 'to' | 'adopt' | 'steps'> & { repeatables?: MigrationPlan['repeatables'] }): string {
   const identity = { from: plan.from, to: plan.to, adopt: plan.adopt?.version ?? null, steps: plan.steps.map((s) => [s.version, s.checksum]) };
+  // Repeatable migrations by file and script (named only when there are any, so other plans keep their checksums).
+  if (plan.repeatables?.length) Object.assign(identity, { repeatables: plan.repeatables.map((r) => [r.file, createHash('sha256').update(r.sql).digest('hex')]) });
   return createHash('sha256').update(JSON.stringify(identity)).digest('hex');
 }
 

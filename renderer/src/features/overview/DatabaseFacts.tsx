@@ -3,6 +3,7 @@ import { FactList } from '../../components/FactList';
 import { Panel } from '../../components/Panel';
 import { Tag } from '../../components/Tag';
 import { formatBytes, plural } from '../../lib/format';
+import { SchemaFolderChoice } from './SchemaFolderChoice';
 
 function VersionFact({ status, verdict }: { status: StatusReport; verdict: HealthStatus }) {
   const pending = status.pending.length;
@@ -18,14 +19,14 @@ function VersionFact({ status, verdict }: { status: StatusReport; verdict: Healt
 }
 
 /** The file and the engine underneath it: what support asks for first. */
-export function DatabaseFacts({ status, verdict }: { status: StatusReport; verdict: HealthStatus }) {
+export function DatabaseFacts({ db, status, verdict }: { db: string; status: StatusReport; verdict: HealthStatus }) {
   return (
     <Panel title="Database">
       <FactList
         facts={[
           { label: 'Path', value: <span className="mono">{status.path}</span> },
           { label: 'Schema version', value: <VersionFact status={status} verdict={verdict} /> },
-          { label: 'Schema', value: status.schema },
+          { label: 'Schema', value: <>{status.schema}<SchemaFolderChoice db={db} /></> },
           { label: 'Size', value: status.exists ? formatBytes(status.sizeBytes) : 'no file yet' },
           { label: 'Journal mode', value: status.journalMode ? status.journalMode.toUpperCase() : '—' },
           { label: 'SQLite version', value: status.sqliteVersion || '—' },

@@ -106,7 +106,7 @@ describe('OverviewView', () => {
       plan: () => ({ ...PLAN_FROM_100, from: null }),
       initialize: () => {
         status = statusReport();
-        return { path: status.path, from: null, to: '1.2.0', upToDate: false, adopted: null, backup: null, applied: [
+        return { path: status.path, from: null, to: '1.2.0', upToDate: false, adopted: null, backup: null, repeated: [], applied: [
           { version: '1.0.0', description: 'initial file store', executionMs: 8 },
           { version: '1.1.0', description: 'access log reference type', executionMs: 5 },
           { version: '1.2.0', description: 'storage backend', executionMs: 9 },

@@ -32,7 +32,7 @@ export function OverviewView({ db }: { db: string }) {
         backups={backups.data ?? null}
       />
       <div className="overview__columns">
-        <DatabaseFacts status={status.data} verdict={status.verdict.status} />
+        <DatabaseFacts db={db} status={status.data} verdict={status.verdict.status} />
         <SafetyFacts db={db} status={status.data} verdict={status.verdict.status} backups={backups} verification={verification} />
       </div>
       <FindingsList db={db} problems={status.data.problems} />

@@ -16,6 +16,7 @@ import { rehearsalApplies, useLastRehearsal, useMigration, useRehearsal } from '
 import { RememberedRehearsal, StaleRehearsal } from './StaleRehearsal';
 import { PlanStepCard } from './PlanStepCard';
 import { RehearsalResults } from './RehearsalResults';
+import { RepeatableSteps } from './RepeatableSteps';
 import { ServiceStatementCoverage } from './ServiceStatementCoverage';
 
 /** The plan as the engine computed it: steps with SQL and warnings, Rehearse, Apply, and outcomes. */
@@ -33,13 +34,14 @@ export function FullPlan({ db, plan }: { db: string; plan: MigrationPlan }) {
   const dangers = warnings.filter((w) => w.severity === 'danger').length;
   const blocked = plan.blockers.length > 0;
   const busy = migration.isRunning || rehearsal.isRunning;
-  const canRun = (plan.steps.length > 0 || plan.adopt !== null) && !blocked;
+  const repeatables = plan.repeatables ?? [];
+  const canRun = (plan.steps.length > 0 || repeatables.length > 0 || plan.adopt !== null) && !blocked;
   // This view's rehearsal, else the host's last one: shown while the plan and the database are those it ran on.
   const candidate = rehearsal.result ?? (lastRehearsal?.result as RehearsalReport | null | undefined) ?? null;
   const applies = candidate ? rehearsalApplies(candidate, plan) : null;
   const report = applies === 'yes' ? candidate : null;
 
-  if (!ranPlan && plan.steps.length === 0 && !blocked && plan.adopt === null) {
+  if (!ranPlan && plan.steps.length === 0 && repeatables.length === 0 && !blocked && plan.adopt === null) {
     return <EmptyState title="Nothing to migrate">At {plan.to}, the latest version this tool knows.</EmptyState>;
   }
   return (
@@ -49,6 +51,7 @@ export function FullPlan({ db, plan }: { db: string; plan: MigrationPlan }) {
         subtitle={
           <span className="plan__counts">
             {plural(shown.steps.length, 'step')}
+            {(shown.repeatables ?? []).length > 0 && <> + {plural(shown.repeatables.length, 'repeatable migration')}</>}
             {dangers > 0 && <Tag tone="bad">{plural(dangers, 'danger')}</Tag>}
             {warnings.length - dangers > 0 && <Tag tone="warn">{plural(warnings.length - dangers, 'caution')}</Tag>}
           </span>
@@ -77,10 +80,10 @@ export function FullPlan({ db, plan }: { db: string; plan: MigrationPlan }) {
         {migration.isRunning && <OperationProgress title={`Migrating to ${shown.to}`} operationId={migration.operationId} onCancel={migration.cancel} cancelling={migration.isCancelling} />}
         {migration.error != null && <ErrorNotice error={migration.error} context="The migration stopped" />}
         {migration.result && <MigrationOutcome result={migration.result} />}
-        {!migration.result && !migration.isRunning && !blocked && plan.steps.length > 0 && (
+        {!migration.result && !migration.isRunning && !blocked && (plan.steps.length > 0 || repeatables.length > 0) && (
           <p className="muted">Rehearse runs the plan on a copy and leaves this database untouched. Apply backs it up first.</p>
         )}
-        {migration.result && plan.steps.length === 0 && <p className="muted">Nothing else is pending: the database is at the latest version.</p>}
+        {migration.result && plan.steps.length === 0 && repeatables.length === 0 && <p className="muted">Nothing else is pending: the database is at the latest version.</p>}
         <ServiceStatementCoverage coverage={shown.serviceStatements} />
       </Panel>
       {(rehearsal.isRunning || candidate || rehearsal.error != null) && (
@@ -89,12 +92,13 @@ export function FullPlan({ db, plan }: { db: string; plan: MigrationPlan }) {
           {rehearsal.error != null && <ErrorNotice error={rehearsal.error} context="The rehearsal did not finish" />}
           {!rehearsal.isRunning && report && !rehearsal.result && lastRehearsal && <RememberedRehearsal job={lastRehearsal} />}
           {!rehearsal.isRunning && report && <RehearsalResults report={report} />}
-          {!rehearsal.isRunning && candidate && applies !== 'yes' && <StaleRehearsal why={applies} job={rehearsal.result ? null : lastRehearsal} nothingPending={plan.steps.length === 0 && plan.adopt === null} />}
+          {!rehearsal.isRunning && candidate && applies !== 'yes' && <StaleRehearsal why={applies} job={rehearsal.result ? null : lastRehearsal} nothingPending={plan.steps.length === 0 && repeatables.length === 0 && plan.adopt === null} />}
         </Panel>
       )}
       <div className="plan__steps">
         {shown.steps.map((step, index) => <PlanStepCard key={step.version} db={db} step={step} index={index} state={states[index]} />)}
       </div>
+      {!migration.result && <RepeatableSteps repeatables={repeatables} />}
       {confirming && (
         <ApplyPlanDialog
           plan={plan}

@@ -26,7 +26,7 @@ function databaseAt100(jobs: Job[] = []) {
       status = statusReport();
       plan = { ...PLAN_FROM_100, from: '1.2.0', steps: [], checksum: 'plan-from-1.2.0', databaseStamp: 'stamp-after-migrate' };
       return {
-        path: status.path, from: '1.0.0', to: '1.2.0', upToDate: false, adopted: null,
+        path: status.path, from: '1.0.0', to: '1.2.0', upToDate: false, adopted: null, repeated: [],
         applied: [{ version: '1.1.0', description: 'access log reference type', executionMs: 12 }, { version: '1.2.0', description: 'storage backend', executionMs: 30 }],
         backup: backupInfo({ name: 'conversation_files-pre-migrate.sqlite', reason: 'pre-migrate', version: '1.0.0' }),
       };
@@ -192,7 +192,7 @@ describe('PlanView', () => {
       status: () => statusReport({ status: 'degraded', version: null, legacy, adoptable: true, pending: ['1.1.0', '1.2.0'] }),
       plan: () => ({ ...PLAN_FROM_100, from: null, adopt: legacy }),
       backups: () => [],
-      migrate: () => ({ path: '/srv/chat/conversation_files.db', from: null, to: '1.2.0', upToDate: false, adopted: legacy, applied: [], backup: null }),
+      migrate: () => ({ path: '/srv/chat/conversation_files.db', from: null, to: '1.2.0', upToDate: false, adopted: legacy, applied: [], repeated: [], backup: null }),
     });
     renderConsole(<PlanView db="main" />, { api });
     expect(await screen.findByText('First, adopt it as 1.0.0')).toBeTruthy();

@@ -77,7 +77,7 @@ export function RehearsalResults({ report }: { report: RehearsalReport }) {
           <tbody>
             {report.steps.map((s) => (
               <tr key={s.version}>
-                <td className="mono">{s.version}</td>
+                <td className="mono">{s.repeatable ? `${s.version} (repeatable)` : s.version}</td>
                 <td>{s.ok ? <Tag tone="ok">✓ OK</Tag> : <Tag tone="bad" strong>✕ Failed</Tag>}</td>
                 <td className="number">{formatDuration(s.durationMs)}</td>
                 <td className="number">{s.foreignKeyViolations === 0 ? '0' : <Tag tone="bad">{formatCount(s.foreignKeyViolations)}</Tag>}</td>

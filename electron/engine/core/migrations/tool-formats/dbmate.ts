@@ -38,10 +38,12 @@ export const DBMATE: ToolFormat = {
   readFolder,
   history: {
     table: 'schema_migrations',
+    namedBy: 'dbmate --migrations-table (or DBMATE_MIGRATIONS_TABLE)',
     versionColumn: 'version',
-    definition: 'CREATE TABLE IF NOT EXISTS "schema_migrations" (version varchar(128) primary key)',
+    // As its SQLite driver runs it, the name quoted (a custom name too: dbmate 2.24 with --migrations-table).
+    definition: (table) => `CREATE TABLE IF NOT EXISTS "${table}" (version varchar(128) primary key)`,
     columns: ['version'],
-    indexes: [],
+    indexes: () => [],
     appliedRows: null,
   },
   unfinished: () => null,

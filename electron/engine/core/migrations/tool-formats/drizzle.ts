@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { invalidMigrationsFolder, type MigrationFile } from '../migration-file';
 import { readMigrationText, sqlFilesOf, withoutBom, wordsOf } from './folder-files';
+import { drizzleConfiguredTable } from './drizzle-config';
 import type { ToolFormat } from './tool-format';
 
 // Drizzle Kit (orm.drizzle.team, "drizzle-kit generate" / "migrate"): the out folder holds
@@ -80,13 +81,15 @@ export const DRIZZLE: ToolFormat = {
   readFolder,
   history: {
     table: '__drizzle_migrations',
+    namedBy: 'migrations.table in drizzle.config (drizzle-orm\'s migrationsTable)',
     versionColumn: 'created_at',
-    // As drizzle-orm's SQLite dialect runs it (migrate), its whitespace included.
-    definition: '\n\t\t\tCREATE TABLE IF NOT EXISTS "__drizzle_migrations" (\n\t\t\t\tid SERIAL PRIMARY KEY,\n\t\t\t\thash text NOT NULL,\n\t\t\t\tcreated_at numeric\n\t\t\t)\n\t\t',
+    // As drizzle-orm's SQLite dialect runs it (migrate), its whitespace included, the name quoted as an identifier.
+    definition: (table) => `\n\t\t\tCREATE TABLE IF NOT EXISTS "${table}" (\n\t\t\t\tid SERIAL PRIMARY KEY,\n\t\t\t\thash text NOT NULL,\n\t\t\t\tcreated_at numeric\n\t\t\t)\n\t\t`,
     columns: ['id', 'hash', 'created_at'],
-    indexes: [],
+    indexes: () => [],
     appliedRows: null,
   },
+  configuredTable: drizzleConfiguredTable,
   unfinished: () => null, // drizzle-orm applies its pending files in one transaction: nothing is left half done
   record(db, table, migration) {
     const hash = createHash('sha256').update(migration.file.raw).digest('hex');

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,7 +10,8 @@ import { loadSchema } from '../../schema/schema-folder';
 import { status } from '../../../actions/status';
 import { flywayChecksum } from './flyway';
 import { verify } from '../../../actions/verify';
-import { contextFor, REPO_ROOT, sha256File, sqlite3, tempDir } from '../../../test-support/fixtures';
+import { contextFor, sha256File, sqlite3, tempDir } from '../../../test-support/fixtures';
+import { flywayCreateScript, javaChecksums } from '../../../test-support/flyway-referee';
 import { folderDigest, toolApp, type ToolApp } from '../../../test-support/tool-app';
 
 // A Flyway app brought as it is: V<version>__<description>.sql files and flyway_schema_history.
@@ -28,25 +28,7 @@ const FILES: [string, string][] = [
   ['V10__note_colour.sql', 'ALTER TABLE notes ADD COLUMN colour TEXT;\n'],
 ];
 
-const CREATE_HISTORY = `CREATE TABLE "main"."flyway_schema_history" (
-    "installed_rank" INT NOT NULL PRIMARY KEY,
-    "version" VARCHAR(50),
-    "description" VARCHAR(200) NOT NULL,
-    "type" VARCHAR(20) NOT NULL,
-    "script" VARCHAR(1000) NOT NULL,
-    "checksum" INT,
-    "installed_by" VARCHAR(100) NOT NULL,
-    "installed_on" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f','now')),
-    "execution_time" INT NOT NULL,
-    "success" BOOLEAN NOT NULL
-);
-CREATE INDEX "main"."flyway_schema_history_s_idx" ON "flyway_schema_history" ("success");`;
-
-/** Flyway's checksums of files, as the JDK computes them with Flyway's algorithm. */
-function javaChecksums(paths: string[]): number[] {
-  const out = execFileSync('java', [join(REPO_ROOT, 'electron/engine/test-support/FlywayChecksum.java'), ...paths], { encoding: 'utf8' });
-  return out.trim().split('\n').map(Number);
-}
+const CREATE_HISTORY = flywayCreateScript();
 
 const quote = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
@@ -80,7 +62,15 @@ describe('a Flyway app', () => {
     expect(javaChecksums(paths).some((n) => n < 0)).toBe(true); // the signed range is exercised
   });
 
-  it('reads the folder as it is: versions as Flyway names them (V1_1 is 1.1) in Flyway\'s order (10 after 2), undo files left alone, a repeatable one refused by name', () => {
+  it('computes the checksum of a repeatable migration (R__) as read from the folder, a sub-folder\'s included, as the JDK does with Flyway\'s algorithm', () => {
+    const repeatables: [string, string][] = [['R__views.sql', '\uFEFFDROP VIEW IF EXISTS v;\r\nCREATE VIEW v AS SELECT 1;\r\n'], ['views/R__counts.sql', '-- compte ✓\n\nCREATE VIEW IF NOT EXISTS c AS SELECT 2;']];
+    const app = toolApp('flyway', [FILES[0], ...repeatables]);
+    const read = loadSchema(app.schemaDir).repeatables;
+    expect(read.map((r) => r.file)).toEqual(['views/R__counts.sql', 'R__views.sql']);
+    expect(read.map((r) => flywayChecksum(r.raw))).toEqual(javaChecksums(read.map((r) => join(app.migrationsDir, r.file))));
+  });
+
+  it('reads the folder as it is: versions as Flyway names them (V1_1 is 1.1) in Flyway\'s order (10 after 2), undo files left alone, a repeatable one read apart', () => {
     const app = toolApp('flyway', [...FILES, ['U2__note_pins.sql', 'DROP INDEX notes_pinned;\n']]);
     const before = folderDigest(app.migrationsDir);
     const schema = loadSchema(app.schemaDir);
@@ -93,8 +83,9 @@ describe('a Flyway app', () => {
     expect(schema).toMatchObject({ latest: '10', versionNames: 'dotted', migrationFormat: 'flyway', appVersionTable: { table: 'flyway_schema_history', tool: 'flyway' } });
     expect(loadSchema(app.migrationsDir)).toMatchObject({ detected: true, migrationFormat: 'flyway', latest: '10' });
     expect(folderDigest(app.migrationsDir)).toEqual(before);
+    // A repeatable migration is read beside them, not as a version (see flyway-repeatables.test.ts).
     const repeatable = toolApp('flyway', [...FILES, ['R__views.sql', 'CREATE VIEW v AS SELECT 1;\n']]);
-    expect(() => loadSchema(repeatable.schemaDir)).toThrow(expect.objectContaining({ code: 'SCHEMA_INVALID', message: expect.stringContaining('R__views.sql is a repeatable Flyway migration') }));
+    expect(loadSchema(repeatable.schemaDir)).toMatchObject({ latest: '10', repeatables: [expect.objectContaining({ file: 'R__views.sql', description: 'views' })] });
   });
 
   it('is adopted where Flyway left it, migrated the rest with a verified backup first, and flyway_schema_history then holds the rows Flyway would write', async () => {

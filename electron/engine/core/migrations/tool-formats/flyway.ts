@@ -1,9 +1,13 @@
 import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { crc32 } from 'node:zlib';
 import { invalidMigrationsFolder, type MigrationFile } from '../migration-file';
 import { readMigrationText, withoutBom, wordsOf } from './folder-files';
-import type { ToolFormat } from './tool-format';
+import { flywayConfiguredTable } from './flyway-config';
+import { FLYWAY_REPEATABLES, byDescription } from './flyway-repeatables';
+import { abbreviatedDescription, abbreviatedScript, flywayChecksum } from './flyway-row';
+import type { RepeatableFile, ToolFolder, ToolFormat } from './tool-format';
+
+export { flywayChecksum } from './flyway-row';
 
 // Flyway (documentation.red-gate.com, "Migrations" and "Flyway schema history table"):
 // V<version>__<description>.sql, the version numbers joined by dots or underscores (1, 1.1, 2_1 is
@@ -14,7 +18,7 @@ import type { ToolFormat } from './tool-format';
 
 const VERSIONED = /^V(\d+(?:[._]\d+)*)__(.*)\.sql$/;
 const UNDO = /^U\d+(?:[._]\d+)*__.*\.sql$/;
-const REPEATABLE = /^R__.*\.sql$/;
+const REPEATABLE = /^R__(.*)\.sql$/;
 
 /** Every .sql file under `dir`, as a path inside it ('sub/V2__x.sql'), sorted; a link to a folder is not followed (it could loop). */
 function sqlFilesUnder(dir: string, inside = ''): string[] {
@@ -27,33 +31,33 @@ function sqlFilesUnder(dir: string, inside = ''): string[] {
 
 const fileName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 
-/**
- * Flyway's checksum of a script (ChecksumCalculator): CRC-32 over the UTF-8 bytes of its lines read
- * one by one (BufferedReader.readLine, which drops \n, \r and \r\n), a BOM dropped from the first
- * line, as a signed 32-bit integer. So line endings and blank lines do not change it.
- */
-export function flywayChecksum(text: string): number {
-  return crc32(Buffer.from(withoutBom(text).replace(/[\r\n]/g, ''), 'utf8')) | 0;
+/** Flyway refuses two repeatables of one description ("Found more than one repeatable migration"): the description is their identity. */
+function assertDistinctDescriptions(dir: string, repeatables: RepeatableFile[]): void {
+  const twice = repeatables.find((r, k) => repeatables.findIndex((other) => other.description === r.description) !== k);
+  if (!twice) return;
+  const both = repeatables.filter((r) => r.description === twice.description).map((r) => r.file).join(' and ');
+  throw invalidMigrationsFolder(dir, `${both} are two repeatable migrations with the description "${twice.description}", which Flyway refuses`, 'Give each repeatable migration its own description (the part after R__).');
 }
 
-/** AbbreviationUtils: a description longer than its column (200) ends in "...", a script path longer than 1000 starts with it. */
-const abbreviatedDescription = (text: string) => (text.length <= 200 ? text : `${text.slice(0, 197)}...`);
-const abbreviatedScript = (text: string) => (text.length <= 1000 ? text : `...${text.slice(text.length - 997)}`);
-
-function readFolder(dir: string): { migrations: MigrationFile[]; names: Record<string, string> } {
+function readFolder(dir: string): ToolFolder {
   const migrations: MigrationFile[] = [];
+  const repeatables: RepeatableFile[] = [];
   for (const path of sqlFilesUnder(dir)) {
     const name = fileName(path);
     if (UNDO.test(name)) continue; // the way back (Flyway Teams' undo); Schema Warden only goes forward
-    if (REPEATABLE.test(name)) {
-      throw invalidMigrationsFolder(dir, `${path} is a repeatable Flyway migration (R__), which Schema Warden does not run`, 'Keep the app\'s repeatable migrations out of this folder, or make it a versioned one (V<version>__<description>.sql).');
+    const repeatable = REPEATABLE.exec(name);
+    if (repeatable) {
+      const raw = readMigrationText(dir, path);
+      repeatables.push({ description: wordsOf(repeatable[1]), file: path, sql: withoutBom(raw), raw });
+      continue;
     }
     const match = VERSIONED.exec(name);
     if (!match) throw invalidMigrationsFolder(dir, `the Flyway migration file name "${path}" is not V<version>__<description>.sql`, 'Name it as Flyway expects: V1__create_notes.sql, V1_1__add_tags.sql; Schema Warden does not run Flyway callbacks.');
     const raw = readMigrationText(dir, path);
     migrations.push({ version: match[1].replace(/_/g, '.'), description: wordsOf(match[2]), file: path, sql: withoutBom(raw), raw });
   }
-  return { migrations, names: {} };
+  assertDistinctDescriptions(dir, repeatables);
+  return { migrations, names: {}, repeatables: repeatables.sort(byDescription) };
 }
 
 export const FLYWAY: ToolFormat = {
@@ -64,28 +68,31 @@ export const FLYWAY: ToolFormat = {
   readFolder,
   history: {
     table: 'flyway_schema_history',
+    namedBy: 'flyway.table (flyway.conf, or table under [flyway] in flyway.toml)',
     versionColumn: 'version',
-    // As Flyway's SQLiteDatabase.getRawCreateScript writes it, in schema "main".
-    definition: [
-      'CREATE TABLE "main"."flyway_schema_history" (',
-      '    "installed_rank" INT NOT NULL PRIMARY KEY,',
-      '    "version" VARCHAR(50),',
-      '    "description" VARCHAR(200) NOT NULL,',
-      '    "type" VARCHAR(20) NOT NULL,',
-      '    "script" VARCHAR(1000) NOT NULL,',
-      '    "checksum" INT,',
-      '    "installed_by" VARCHAR(100) NOT NULL,',
-      '    "installed_on" TEXT NOT NULL DEFAULT (strftime(\'%Y-%m-%d %H:%M:%f\',\'now\')),',
-      '    "execution_time" INT NOT NULL,',
-      '    "success" BOOLEAN NOT NULL',
-      ');',
-      'CREATE INDEX "main"."flyway_schema_history_s_idx" ON "flyway_schema_history" ("success");',
-    ].join('\n'),
+    // As Flyway's SQLiteDatabase.getRawCreateScript writes it, in schema "main", its index named after the table.
+    definition: (table) =>
+      [
+        `CREATE TABLE "main"."${table}" (`,
+        '    "installed_rank" INT NOT NULL PRIMARY KEY,',
+        '    "version" VARCHAR(50),',
+        '    "description" VARCHAR(200) NOT NULL,',
+        '    "type" VARCHAR(20) NOT NULL,',
+        '    "script" VARCHAR(1000) NOT NULL,',
+        '    "checksum" INT,',
+        '    "installed_by" VARCHAR(100) NOT NULL,',
+        '    "installed_on" TEXT NOT NULL DEFAULT (strftime(\'%Y-%m-%d %H:%M:%f\',\'now\')),',
+        '    "execution_time" INT NOT NULL,',
+        '    "success" BOOLEAN NOT NULL',
+        ');',
+        `CREATE INDEX "main"."${table}_s_idx" ON "${table}" ("success");`,
+      ].join('\n'),
     columns: ['installed_rank', 'version', 'description', 'type', 'script', 'checksum', 'installed_by', 'installed_on', 'execution_time', 'success'],
-    indexes: ['flyway_schema_history_s_idx'],
+    indexes: (table) => [`${table}_s_idx`],
     // Applied: a successful versioned row (a migration, or the << Flyway Baseline >> row), not an undo or a deletion marker.
     appliedRows: "success = 1 AND version IS NOT NULL AND type NOT IN ('DELETE', 'UNDO_SQL', 'UNDO_JDBC', 'UNDO_SCRIPT')",
   },
+  configuredTable: flywayConfiguredTable,
   checksum: {
     column: 'checksum',
     // Validate (on by default before migrate) compares the recorded checksum with the file's; a baseline row has none.
@@ -103,6 +110,7 @@ export const FLYWAY: ToolFormat = {
       hint: `Finish or undo what ${row.script} changed by hand, then run flyway repair (it removes the failed row from ${table}) and migrate again. Schema Warden writes nothing while the failed row is there.`,
     };
   },
+  repeatables: FLYWAY_REPEATABLES,
   record(db, table, migration) {
     const { rank } = db.prepare(`SELECT COALESCE(MAX("installed_rank"), 0) + 1 AS rank FROM "${table}"`).get() as { rank: number };
     // Flyway's insert names every column but installed_on, which takes its default.

@@ -30,11 +30,12 @@ export const GOLANG_MIGRATE: ToolFormat = {
   readFolder,
   history: {
     table: 'schema_migrations',
+    namedBy: 'x-migrations-table in the database URL (sqlite3://app.db?x-migrations-table=NAME)',
     versionColumn: 'version',
-    // As database/sqlite3 ensureVersionTable runs it.
-    definition: 'CREATE TABLE IF NOT EXISTS schema_migrations (version uint64,dirty bool);\nCREATE UNIQUE INDEX IF NOT EXISTS version_unique ON schema_migrations (version);',
+    // As database/sqlite3 ensureVersionTable runs it: the configured name put in unquoted, the index's name fixed.
+    definition: (table) => `CREATE TABLE IF NOT EXISTS ${table} (version uint64,dirty bool);\nCREATE UNIQUE INDEX IF NOT EXISTS version_unique ON ${table} (version);`,
     columns: ['version', 'dirty'],
-    indexes: ['version_unique'],
+    indexes: () => ['version_unique'],
     // A dirty version is not applied: its migration stopped part-way (see unfinished).
     appliedRows: 'NOT dirty',
   },

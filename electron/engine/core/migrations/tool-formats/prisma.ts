@@ -71,9 +71,11 @@ export const PRISMA: ToolFormat = {
   readFolder,
   history: {
     table: '_prisma_migrations',
+    // Hard-coded in Prisma Migrate (prisma/orm#14806: "that name is currently hardcoded").
+    namedBy: null,
     versionColumn: 'migration_name',
     // As Prisma's SQLite connector creates it (create_migrations_table).
-    definition: [
+    definition: () => [
       'CREATE TABLE "_prisma_migrations" (',
       '    "id"                    TEXT PRIMARY KEY NOT NULL,',
       '    "checksum"              TEXT NOT NULL,',
@@ -87,7 +89,7 @@ export const PRISMA: ToolFormat = {
       '',
     ].join('\n'),
     columns: ['id', 'checksum', 'finished_at', 'migration_name', 'logs', 'rolled_back_at', 'started_at', 'applied_steps_count'],
-    indexes: [],
+    indexes: () => [],
     appliedRows: 'finished_at IS NOT NULL AND rolled_back_at IS NULL',
   },
   checksum: {
