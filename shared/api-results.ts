@@ -1,5 +1,5 @@
 import type { MethodName } from './contract';
-import type { FleetActionReport, FleetStatusReport, OpenedFleet, RolloutReport } from './fleet-types';
+import type { FleetActionReport, FleetStatusReport, OpenedFleet, RolloutReport, SchemaComparison } from './fleet-types';
 import type {
   AcceptChecksumResult, BackupInfo, BackupVerification, BaselineResult, DatabaseEntry, HistoryReport, HostInfo, Job,
   MigrateResult, MigrationPlan, QueryResult, RecoverRowsResult, RehearsalReport, RepairResult, RowChildrenReport, RowsPage, SalvageReport, BackupScheduleInfo, RestorePreview, RestoreResult, SchemaDiagram, SchemaObjectsReport, SizesReport, SchemaSummary, StatusReport, TablesReport, VerifyReport,
@@ -17,6 +17,7 @@ export interface ApiResults {
   tables: TablesReport;
   fleetStatus: FleetStatusReport;
   fleetMigrate: RolloutReport;
+  fleetCompare: SchemaComparison;
   openFleet: OpenedFleet | null;
   keepFleetToken: { deployment: string; kept: true };
   forgetFleetToken: { deployment: string; forgotten: boolean };

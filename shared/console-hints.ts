@@ -12,7 +12,7 @@ type Action = MethodName | null;
 type Hint = string | ((action: Action, details: Record<string, unknown>) => string);
 
 const BACKUP_ACTIONS: readonly Action[] = ['verifyBackup', 'restore', 'recoverRows'];
-const FLEET_ACTIONS: readonly Action[] = ['fleetStatus', 'fleetMigrate', 'fleetVerify', 'fleetBackup'];
+const FLEET_ACTIONS: readonly Action[] = ['fleetStatus', 'fleetMigrate', 'fleetVerify', 'fleetBackup', 'fleetCompare'];
 const RESTORE_FROM_BACKUPS = 'Restore the newest verified backup from the Backups view (Restore keeps a pre-restore backup of what it replaces).';
 const ASK_THE_OPERATOR = 'whoever runs Schema Warden on this machine';
 /** What only the desktop app does with a fleet (the Fleet page's Open fleet file…, Set token…, Forget token, Open). */
