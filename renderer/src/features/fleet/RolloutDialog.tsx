@@ -39,7 +39,7 @@ function DeploymentChoice({ d, prediction, included, onToggle }: { d: Deployment
       <td className="nowrap">{d.version ?? '—'}</td>
       <td id={`rollout-why-${d.name}`}>
         <span className={`rollout__outcome rollout__outcome--${tone}`}>{words}</span>
-        <span className="rollout-choice__why">: {included || prediction.foreseen !== 'fails' ? prediction.why : `${prediction.why}; left out, it stays as it is`}</span>
+        <span className="rollout-choice__why">: {included ? prediction.why : prediction.foreseen === 'fails' ? `${prediction.why}; left out, it stays as it is` : `it stays as it is${d.version ? `, at ${d.version}` : ''}`}</span>
       </td>
     </tr>
   );
@@ -135,16 +135,6 @@ export function RolloutDialog({ deployments, group, onStart, onClose }: { deploy
             </table>
           </div>
         </fieldset>
-        <p>
-          {plural(taking.length, 'deployment')} of {deployments.length} in the rollout; {plural(needing.length, 'needs', 'need')} {to}.
-          {leftOut.length > 0 && <> Left out, and not touched: {leftOut.map((d) => d.name).join(', ')}.</>}
-        </p>
-        <ol className="rollout-form__steps">
-          <li>Every deployment in the rollout rehearses {to} on a copy of its database. If one rehearsal fails, the rollout halts before any database is touched.</li>
-          <li>The canary{(canaryName || firstNeeding) && <>, <strong>{canaryName || firstNeeding}</strong>,</>} is migrated, then verified in full (integrity, foreign keys, schema).</li>
-          <li>Then the rest, {atOnce === 1 ? 'one at a time' : `${atOnce} at a time`}. The rollout halts at the first failure: what is under way finishes, nothing more starts.</li>
-        </ol>
-        <p className="muted">Each deployment takes its own verified backup before it migrates, and applies each step in its own transaction. Cancel in the Jobs panel stops it the same way a failure does.</p>
         {failing.length > 0 && (
           <div className="rollout-form__foreseen" role="group" aria-label="Foreseen to fail">
             <p className="rollout-form__warning">
@@ -159,6 +149,16 @@ export function RolloutDialog({ deployments, group, onStart, onClose }: { deploy
             </label>
           </div>
         )}
+        <p>
+          {plural(taking.length, 'deployment')} of {deployments.length} in the rollout; {plural(needing.length, 'needs', 'need')} {to}.
+          {leftOut.length > 0 && <> Left out, and not touched: {leftOut.map((d) => d.name).join(', ')}.</>}
+        </p>
+        <ol className="rollout-form__steps">
+          <li>Every deployment in the rollout rehearses {to} on a copy of its database. If one rehearsal fails, the rollout halts before any database is touched.</li>
+          <li>The canary{(canaryName || firstNeeding) && <>, <strong>{canaryName || firstNeeding}</strong>,</>} is migrated, then verified in full (integrity, foreign keys, schema).</li>
+          <li>Then the rest, {atOnce === 1 ? 'one at a time' : `${atOnce} at a time`}. The rollout halts at the first failure: what is under way finishes, nothing more starts.</li>
+        </ol>
+        <p className="muted">Each deployment takes its own verified backup before it migrates, and applies each step in its own transaction. Cancel in the Jobs panel stops it the same way a failure does.</p>
         <p id="rollout-start-why" className={mayStart ? 'visually-hidden' : 'rollout-form__blocked'}>
           {blocked ?? (mayStart ? 'Ready to start.' : `Start stays off until you untick ${failing.map((d) => d.name).join(', ')} or confirm above.`)}
         </p>

@@ -65,7 +65,7 @@ function summary(job: Job, report: RolloutReport | null, notWell: ReturnType<typ
   const every = `every deployment in it is at ${report.to}`;
   if (notWell.length === 0) return `Completed: ${every}.`;
   const sick = notWell.filter((d) => d.status === 'unhealthy');
-  const words = notWell.map((d) => `${d.name} is ${HEALTH[d.status].label.toLowerCase()} (${d.reason.replace(/\.+$/, '')})`).join('; ');
+  const words = notWell.map((d) => `${d.name} is ${HEALTH[d.status].label.toLowerCase()}: ${d.reason.replace(/\.+$/, '')}`).join('; ');
   return `Completed with ${sick.length > 0 ? plural(sick.length, 'unhealthy deployment') : plural(notWell.length, 'deployment needing attention', 'deployments needing attention')}: ${every}, but ${words}.`;
 }
 
