@@ -105,7 +105,7 @@ describe("a rollout's result", () => {
     expect(cell('vm4').className).toContain('rollout__outcome--bad');
     expect(cell('vm1').className).toContain('rollout__outcome--good');
     expect(within(table).getByRole('row', { name: /vm4/ }).textContent).toContain('Unhealthy: Table file_metadata is missing.');
-    expect(screen.getByRole('status', { name: '' }).textContent).toBe('Completed with 1 unhealthy deployment: every deployment in it is at 1.2.0, but vm4 is unhealthy: Table file_metadata is missing.');
+    expect(screen.getByRole('status', { name: '' }).textContent).toBe('Completed with 1 unhealthy deployment: every deployment is at 1.2.0, but vm4 is unhealthy: Table file_metadata is missing.');
   });
 
   it('a report that does not say the health (from before the rollout said it) takes it from the fleet as it is now', async () => {

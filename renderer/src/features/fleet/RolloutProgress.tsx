@@ -57,12 +57,12 @@ function unwell(report: RolloutReport | null, now: ReadonlyMap<string, Deploymen
   });
 }
 
-function summary(job: Job, report: RolloutReport | null, notWell: ReturnType<typeof unwell>): string {
+function summary(job: Job, report: RolloutReport | null, notWell: ReturnType<typeof unwell>, someLeftOut: boolean): string {
   if (job.state === 'running') return job.progress?.phase ?? 'Starting…';
   if (job.state === 'failed' || job.state === 'cancelled') return job.error?.message ?? 'It did not run.';
   if (!report) return '';
   if (report.outcome === 'halted') return `Halted: ${report.haltedBecause ?? 'see each deployment'}.`;
-  const every = `every deployment in it is at ${report.to}`;
+  const every = `every deployment${someLeftOut ? ' in it' : ''} is at ${report.to}`;
   if (notWell.length === 0) return `Completed: ${every}.`;
   const sick = notWell.filter((d) => d.status === 'unhealthy');
   const words = notWell.map((d) => `${d.name} is ${HEALTH[d.status].label.toLowerCase()}: ${d.reason.replace(/\.+$/, '')}`).join('; ');
@@ -103,7 +103,7 @@ export function RolloutProgress({ job, statuses = [] }: { job: Job; statuses?: D
         )}
       </header>
       {running && <ProgressBar label={`Rolling migrate to ${to}`} done={job.progress?.done} total={job.progress?.total} />}
-      <p className="rollout__summary" role="status">{summary(job, report, notWell)}</p>
+      <p className="rollout__summary" role="status">{summary(job, report, notWell, leftOut.length > 0)}</p>
       {leftOut.length > 0 && <p className="muted rollout__meta">Left out of this rollout, not touched: {leftOut.join(', ')}.</p>}
       {cancel.isError && <p className="rollout__summary">The rollout could not be cancelled: {cancel.error.message}</p>}
       {deployments.length > 0 && (
