@@ -94,6 +94,17 @@ describe('Compare schemas', () => {
     expect(within(sides).getByLabelText('As vm4 defines it').textContent).toBe('CREATE TABLE conversation_files (mime_type TEXT)');
   });
 
+  it("links a drifting deployment's row to its comparison with the expected schema at its version", async () => {
+    const api = createFakeApi({ fleetStatus: () => ({ ...fleet, deployments: [deployment('vm4', 'unhealthy', '1.2.0', { drift: { errors: 1, warnings: 0, first: 'Table file_metadata is missing.' } }), deployment('vm1', 'healthy', '1.1.0')] }), hostInfo: () => hostInfo({ operator: 'alice' }), jobs: () => [], fleetCompare: () => comparison });
+    renderConsole(<FleetView />, { api });
+    const link = await screen.findByRole('link', { name: 'Compare vm4 with the expected schema at 1.2.0' });
+    expect(link.getAttribute('href')).toBe('#/fleet/compare?a=vm4&with=expected%3A1.2.0');
+    expect(screen.queryByRole('link', { name: /^Compare vm1/ })).toBeNull(); // no drift, nothing to compare
+    fireEvent.click(link);
+    window.location.hash = link.getAttribute('href')!; // jsdom does not follow a hash link on click
+    await waitFor(() => expect(api.fleetCompare).toHaveBeenCalledWith({ a: 'vm4', expectedAt: '1.2.0' }));
+  });
+
   it('shows the comparison a link names, and two deployments that match as the same schema', async () => {
     window.location.hash = '#/fleet/compare?a=vm1&with=vm2';
     const same: SchemaComparison = { a: { name: 'vm1', address: '/srv/vm1.db', version: '1.2.0', objects: 12 }, b: { name: 'vm2', address: '/srv/vm2.db', version: '1.2.0', objects: 12 }, same: true, differences: [] };

@@ -19,6 +19,7 @@ import { FleetActions, useStartBackUpAll, useStartVerifyAll } from './FleetActio
 import { RolloutAction, useStartRollout } from './RolloutAction';
 import { RolloutProgress } from './RolloutProgress';
 import { FleetCompare } from './FleetCompare';
+import { compareHref } from './compare-sides';
 import { FLEET_SECTIONS, useFleetPlace, type FleetSection } from './fleet-sections';
 import { STATE_LABEL, stateDot } from './fleet-state-words';
 import { VersionMatrix } from './VersionMatrix';
@@ -52,7 +53,13 @@ function DeploymentRow({ d, now }: { d: DeploymentStatus; now: Date }) {
       <td className="nowrap">{d.group}</td>
       <td className="nowrap">{d.version ?? '—'}</td>
       <td>{unknown(d) ? '—' : d.pending.length ? d.pending.join(', ') : 'None'}</td>
-      <td className="nowrap" title={d.drift.first ?? undefined}>{driftText(d)}</td>
+      <td className="nowrap" title={d.drift.first ?? undefined}>
+        {driftText(d)}
+        {/* Where it drifts, object by object: Compare schemas against the expected schema at its own version. */}
+        {!unknown(d) && d.version !== null && d.drift.errors + d.drift.warnings > 0 && (
+          <a className="fleet__compare-link" href={compareHref(d.name, { expectedAt: d.version })} aria-label={`Compare ${d.name} with the expected schema at ${d.version}`}>Compare</a>
+        )}
+      </td>
       <td className="nowrap">{unknown(d) ? '—' : backup ? <time dateTime={backup.createdAt} title={formatTimestamp(backup.createdAt)}>{formatAge(backup.createdAt, now)}</time> : 'None'}</td>
       <td className="fleet__reason">{d.state === 'healthy' && d.waitingSince === undefined ? '' : d.reason}</td>
       <td className="nowrap">
