@@ -115,12 +115,13 @@ test('the version matrix: every deployment against every version the fleet knows
 
 test('Compare schemas: a deployment against the expected schema, then two deployments, side by side', async ({ page }) => {
   await openFleet(page);
-  await page.getByRole('navigation', { name: 'Fleet' }).getByRole('link', { name: 'Compare schemas' }).click();
-  const section = page.getByRole('region', { name: 'Compare schemas' });
-  await section.getByLabel('Deployment').selectOption('us-1');
-  await section.getByLabel('Compared with').selectOption({ label: "Expected at 1.2.0 (us-1's version)" });
-  await section.getByRole('button', { name: 'Compare' }).click();
+  // The deployments, each drifting one with a way to see where: its Compare link.
+  expect(await photographed(page, 'deployments')).toEqual([]);
+  await page.getByRole('link', { name: 'Compare us-1 with the expected schema at 1.2.0' }).click();
   await expect(page).toHaveURL(/#\/fleet\/compare\?a=us-1&with=expected%3A1\.2\.0$/);
+  const section = page.getByRole('region', { name: 'Compare schemas' });
+  await expect(section.getByLabel('Deployment')).toHaveValue('us-1');
+  await expect(section.getByLabel('Compared with')).toHaveValue('expected:1.2.0');
   const onlyExpected = page.getByRole('region', { name: 'Only in Expected at 1.2.0' });
   await expect(onlyExpected).toContainText('file_metadata');
   // The dropped table's SQL as the expected schema writes it: the referee is sqlite3 on a fresh 1.2.0 database (qa-1's is the same).

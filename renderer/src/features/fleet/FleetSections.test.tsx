@@ -95,11 +95,11 @@ describe('Compare schemas', () => {
   });
 
   it("links a drifting deployment's row to its comparison with the expected schema at its version", async () => {
-    const api = createFakeApi({ fleetStatus: () => ({ ...fleet, deployments: [deployment('vm4', 'unhealthy', '1.2.0', { drift: { errors: 1, warnings: 0, first: 'Table file_metadata is missing.' } }), deployment('vm1', 'healthy', '1.1.0')] }), hostInfo: () => hostInfo({ operator: 'alice' }), jobs: () => [], fleetCompare: () => comparison });
+    const api = createFakeApi({ fleetStatus: () => ({ ...fleet, deployments: [deployment('vm4', 'unhealthy', '1.2.0', { drift: { errors: 1, warnings: 0, first: 'Table file_metadata is missing.' } }), deployment('vm1', 'degraded', '1.1.0', { drift: { errors: 0, warnings: 1, first: 'Not backed up: there is no verified backup of this database.' } })] }), hostInfo: () => hostInfo({ operator: 'alice' }), jobs: () => [], fleetCompare: () => comparison });
     renderConsole(<FleetView />, { api });
     const link = await screen.findByRole('link', { name: 'Compare vm4 with the expected schema at 1.2.0' });
     expect(link.getAttribute('href')).toBe('#/fleet/compare?a=vm4&with=expected%3A1.2.0');
-    expect(screen.queryByRole('link', { name: /^Compare vm1/ })).toBeNull(); // no drift, nothing to compare
+    expect(screen.queryByRole('link', { name: /^Compare vm1/ })).toBeNull(); // a warning only (here: no backup): its schema is as expected, nothing to compare
     fireEvent.click(link);
     window.location.hash = link.getAttribute('href')!; // jsdom does not follow a hash link on click
     await waitFor(() => expect(api.fleetCompare).toHaveBeenCalledWith({ a: 'vm4', expectedAt: '1.2.0' }));

@@ -55,8 +55,9 @@ function DeploymentRow({ d, now }: { d: DeploymentStatus; now: Date }) {
       <td>{unknown(d) ? '—' : d.pending.length ? d.pending.join(', ') : 'None'}</td>
       <td className="nowrap" title={d.drift.first ?? undefined}>
         {driftText(d)}
-        {/* Where it drifts, object by object: Compare schemas against the expected schema at its own version. */}
-        {!unknown(d) && d.version !== null && d.drift.errors + d.drift.warnings > 0 && (
+        {/* Where it drifts, object by object: Compare schemas against the expected schema at its own version. Only for errors: a
+            warning is as often a missing backup as an extra object, and the comparison would then find the same schema. */}
+        {!unknown(d) && d.version !== null && d.drift.errors > 0 && (
           <a className="fleet__compare-link" href={compareHref(d.name, { expectedAt: d.version })} aria-label={`Compare ${d.name} with the expected schema at ${d.version}`}>Compare</a>
         )}
       </td>
