@@ -140,6 +140,17 @@ test('Compare schemas: a deployment against the expected schema, then two deploy
   await expect(accessLog.getByLabel('As qa-1 defines it').locator('mark').filter({ hasText: 'reference' })).toHaveCount(1);
   await expect(accessLog.getByLabel('As eu-1 defines it')).toHaveText(sqlite(db('eu-1'), "SELECT sql FROM sqlite_master WHERE name = 'file_access_log'"));
   expect(await photographed(page, 'compare-deployments')).toEqual([]);
+
+  // One side that cannot be reached: said so, with what to do in the console, and no comparison left over from before.
+  await section.getByLabel('Deployment').selectOption('qa-gone');
+  await section.getByLabel('Compared with').selectOption({ label: 'Expected at 1.2.0' });
+  await section.getByRole('button', { name: 'Compare' }).click();
+  const notice = section.getByRole('alert');
+  await expect(notice).toContainText('The schemas could not be compared: A deployment of the comparison cannot be reached:');
+  await expect(notice).toContainText('What to do: Check that its agent runs');
+  await expect(notice).toContainText('Error code UNREACHABLE');
+  await expect(page.getByRole('region', { name: 'Only in qa-1' })).toHaveCount(0);
+  expect(await axeFindings(page)).toEqual([]);
 });
 
 test('the rollout dialog: the unreachable left out with why, a foreseen failure named before it may start, fields aligned; the result never green for the unhealthy one', async ({ page }) => {

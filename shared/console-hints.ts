@@ -106,6 +106,7 @@ const HINTS: Record<ErrorCode, Hint> = {
     details.limit === 'answer'
       ? 'Ask for fewer rows (a LIMIT, or a lower row limit), or fewer and shorter columns (substr() or length() of a long value). The server and the other views were not affected.'
       : 'Narrow the query: a WHERE, fewer or shorter columns, or a LIMIT right after its ORDER BY. The server and the other views were not affected.',
+  UNREACHABLE: 'Check that its agent runs (and its SSH tunnel, if it has one), then press Refresh on the Fleet page and try again.',
   INTERNAL: 'Try again. If it happens again, report it with what you were doing and the message above.',
 };
 

@@ -1,5 +1,4 @@
 import type { ValidInput } from '../../shared/contract';
-import type { ErrorInfo } from '../../shared/errors';
 import type { SchemaComparison } from '../../shared/fleet-types';
 import { WardenError } from '../engine/errors';
 import { compareDeployments } from './compare-deployments';
@@ -11,14 +10,6 @@ import type { Deployment, Fleet } from './fleet-file';
 // fleet file, or one and the expected schema at a version. The CLI's comparison, unchanged; here
 // only the choice of sides and the words of a refusal.
 
-const REACH_HINT = 'Check that its agent runs (and its SSH tunnel, if it has one), then Refresh the Fleet page and compare again.';
-
-/** A deployment that cannot be asked: said as such in the console, with what to do there. */
-class CannotBeReached extends WardenError {
-  override toInfo(): ErrorInfo {
-    return { ...super.toInfo(), consoleHint: REACH_HINT };
-  }
-}
 
 function named(fleet: Fleet, name: string): Deployment {
   const found = fleet.deployments.find((d) => d.name === name);
@@ -35,7 +26,7 @@ export async function fleetCompare(fleet: Fleet, input: ValidInput<'fleetCompare
   try {
     return input.b !== undefined ? await compareDeployments(a, named(fleet, input.b), options) : await compareWithExpected(a, input.expectedAt!, options);
   } catch (err) {
-    if (err instanceof Unreachable) throw new CannotBeReached('INTERNAL', `A deployment of the comparison cannot be reached: ${err.message.replace(/\.$/, '')}.`, REACH_HINT);
+    if (err instanceof Unreachable) throw new WardenError('UNREACHABLE', `A deployment of the comparison cannot be reached: ${err.message.replace(/\.$/, '')}.`, 'Check that its agent runs (and its SSH tunnel can be opened), then compare again.');
     throw err;
   }
 }
