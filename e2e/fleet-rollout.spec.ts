@@ -61,7 +61,7 @@ test('a rolling migrate from the Fleet page: the canary first, then two at a tim
 
   await page.getByRole('button', { name: 'Rolling migrate…' }).click();
   const dialog = page.getByRole('dialog', { name: 'Roll 1.2.0 out to the fleet?' });
-  await expect(dialog).toContainText('4 deployments of 4 need 1.2.0');
+  await expect(dialog).toContainText('4 deployments of 4 in the rollout; 4 need 1.2.0.');
   await dialog.getByLabel('Canary', { exact: true }).selectOption('eu-2');
   await dialog.getByLabel('How many at a time').fill('2');
   await expect(dialog).toContainText('If one rehearsal fails, the rollout halts before any database is touched.');

@@ -1,5 +1,5 @@
 import type { MethodName } from './contract';
-import type { FleetActionReport, FleetStatusReport, OpenedFleet, RolloutReport } from './types/fleet';
+import type { FleetActionReport, FleetStatusReport, OpenedFleet, RolloutReport, SchemaComparison } from './types/fleet';
 import type { BackupInfo, BackupVerification, BackupScheduleInfo, RestorePreview, RestoreResult } from './types/backups';
 import type { QueryResult, RowChildrenReport, RowsPage, TablesReport } from './types/data';
 import type { DatabaseEntry, SchemaFolderChoice, SchemaSummary } from './types/databases';
@@ -24,6 +24,7 @@ export interface ApiResults {
   tables: TablesReport;
   fleetStatus: FleetStatusReport;
   fleetMigrate: RolloutReport;
+  fleetCompare: SchemaComparison;
   openFleet: OpenedFleet | null;
   keepFleetToken: { deployment: string; kept: true };
   forgetFleetToken: { deployment: string; forgotten: boolean };

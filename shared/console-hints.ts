@@ -12,7 +12,7 @@ type Action = MethodName | null;
 type Hint = string | ((action: Action, details: Record<string, unknown>) => string);
 
 const BACKUP_ACTIONS: readonly Action[] = ['verifyBackup', 'restore', 'recoverRows'];
-const FLEET_ACTIONS: readonly Action[] = ['fleetStatus', 'fleetMigrate', 'fleetVerify', 'fleetBackup'];
+const FLEET_ACTIONS: readonly Action[] = ['fleetStatus', 'fleetMigrate', 'fleetVerify', 'fleetBackup', 'fleetCompare'];
 const RESTORE_FROM_BACKUPS = 'Restore the newest verified backup from the Backups view (Restore keeps a pre-restore backup of what it replaces).';
 const ASK_THE_OPERATOR = 'whoever runs Schema Warden on this machine';
 /** What only the desktop app does with a fleet (the Fleet page's Open fleet file…, Set token…, Forget token, Open). */
@@ -107,6 +107,7 @@ const HINTS: Record<ErrorCode, Hint> = {
     details.limit === 'answer'
       ? 'Ask for fewer rows (a LIMIT, or a lower row limit), or fewer and shorter columns (substr() or length() of a long value). The server and the other views were not affected.'
       : 'Narrow the query: a WHERE, fewer or shorter columns, or a LIMIT right after its ORDER BY. The server and the other views were not affected.',
+  UNREACHABLE: 'Check that its agent runs (and its SSH tunnel, if it has one), then press Refresh on the Fleet page and try again.',
   INTERNAL: 'Try again. If it happens again, report it with what you were doing and the message above.',
 };
 

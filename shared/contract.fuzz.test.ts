@@ -48,9 +48,13 @@ const validInput: { [M in MethodName]: fc.Arbitrary<Record<string, unknown>> } =
   ),
   rowChildren: fc.record({ db: dbId, table: fc.string({ minLength: 1, maxLength: 80 }), row: fc.dictionary(fc.string({ minLength: 1, maxLength: 40 }), fc.option(fc.oneof(fc.string({ maxLength: 40 }), fc.integer()))) }),
   fleetMigrate: fc.record(
-    { operationId, to: version, parallel: fc.integer({ min: 1, max: 16 }), canary: fc.stringMatching(/^[A-Za-z0-9_.-]{1,64}$/), group: fc.stringMatching(/^[A-Za-z0-9_.-]{1,64}$/) },
+    {
+      operationId, to: version, parallel: fc.integer({ min: 1, max: 16 }), canary: fc.stringMatching(/^[A-Za-z0-9_.-]{1,64}$/), group: fc.stringMatching(/^[A-Za-z0-9_.-]{1,64}$/),
+      deployments: fc.array(fc.stringMatching(/^[A-Za-z0-9_.-]{1,64}$/), { minLength: 1, maxLength: 8 }),
+    },
     { requiredKeys: ['to', 'parallel'] },
   ),
+  fleetCompare: fc.record({ a: fc.stringMatching(/^[A-Za-z0-9_.-]{1,64}$/), b: fc.stringMatching(/^[A-Za-z0-9_.-]{1,64}$/), expectedAt: version }, { requiredKeys: ['a'] }),
   fleetVerify: fc.record(
     { operationId, group: fc.stringMatching(/^[A-Za-z0-9_.-]{1,64}$/), level: fc.constantFrom('quick', 'full'), parallel: fc.integer({ min: 1, max: 16 }) },
     { requiredKeys: ['level', 'parallel'] },

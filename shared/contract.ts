@@ -132,7 +132,14 @@ export const contract = {
     canary: z.optional(deploymentName),
     parallel: z.number().check(z.int(), z.minimum(1), z.maximum(16)),
     group: z.optional(text(/^[A-Za-z0-9_.-]{1,64}$/, 'a group name')),
+    /** Only these deployments (of the group, when given); the others are left out of the rollout, untouched. Absent: all of them. */
+    deployments: z.optional(z.array(deploymentName).check(z.minLength(1, 'at least one deployment'), z.maxLength(1000, 'at most 1,000 deployments'))),
   }),
+  /**
+   * `warden serve --fleet FILE`: a deployment's live schema side by side with another's (`b`), or with
+   * the expected schema at a version (`expectedAt`, from this host's schema folder): exactly one of them.
+   */
+  fleetCompare: z.strictObject({ a: deploymentName, b: z.optional(deploymentName), expectedAt: z.optional(schemaVersion) }),
   /** The desktop app: the user picks a fleet file in a native dialog; the app opens it (and again at its next start). Other hosts: NOT_SUPPORTED. */
   openFleet: z.strictObject({}),
   /** The desktop app: keeps a tokenKeychain deployment's agent token, encrypted by the OS keychain. It never comes back to the page. */

@@ -44,6 +44,8 @@ export const ERROR_CODES = [
   'UNAUTHORIZED',
   /** The token is right but its role may not do this (the read-only token of `warden serve`). */
   'FORBIDDEN',
+  /** A deployment of the fleet could not be asked (its agent did not answer, its SSH tunnel would not open): the world, not a bug. */
+  'UNREACHABLE',
   'INTERNAL',
 ] as const;
 

@@ -22,4 +22,12 @@ describe('diffSql marks the words that differ, not the formatting', () => {
   it('identical definitions mark nothing', () => {
     expect(diffSql('CREATE VIEW v AS SELECT 1', 'CREATE VIEW v AS SELECT 1').actual).toEqual([{ text: 'CREATE VIEW v AS SELECT 1', differs: false }]);
   });
+
+  it('a name quoted on one side only is the same name: nothing marked', () => {
+    const diff = diffSql('CREATE TABLE "file_access_log" (id INTEGER, [note] TEXT)', 'CREATE TABLE file_access_log (id INTEGER, note TEXT)');
+    expect(diff.expected.filter((s) => s.differs)).toEqual([]);
+    expect(diff.actual.filter((s) => s.differs)).toEqual([]);
+    // A string is not a name: 'x' and x differ.
+    expect(diffSql("DEFAULT 'x'", 'DEFAULT x').expected.some((s) => s.differs)).toBe(true);
+  });
 });

@@ -113,6 +113,10 @@ export const handlers: HandlerTable = {
     if (!ctx.capabilities.fleetMigrate) throw new WardenError('NOT_SUPPORTED', 'This host has no fleet to migrate.', 'Start `warden serve --fleet FILE` to roll a migration out from the Fleet page.');
     return ctx.capabilities.fleetMigrate(input, operator);
   }),
+  fleetCompare: host((input, ctx) => {
+    if (!ctx.capabilities.fleetCompare) throw new WardenError('NOT_SUPPORTED', 'This host has no fleet to compare.', 'Start `warden serve --fleet FILE` to compare deployments from the Fleet page.');
+    return ctx.capabilities.fleetCompare(input);
+  }),
   openFleet: host((_input, ctx) => desktopFleet(ctx).open()),
   keepFleetToken: host((input, ctx) => {
     desktopFleet(ctx).keepToken(input.deployment, input.token);

@@ -1,5 +1,5 @@
 import type { ValidInput } from '../../shared/contract';
-import type { FleetActionReport, FleetStatusReport, OpenedFleet, RolloutReport } from '../../shared/types/fleet';
+import type { FleetActionReport, FleetStatusReport, OpenedFleet, RolloutReport, SchemaComparison } from '../../shared/types/fleet';
 import type { HostEvent } from '../../shared/types/jobs';
 import type { BackupSchedule } from './backup-schedule';
 import type { DatabaseRegistry } from './database-registry';
@@ -32,6 +32,8 @@ export interface HostCapabilities {
   fleetVerify?: (input: ValidInput<'fleetVerify'>, operator: string | undefined) => Promise<FleetActionReport>;
   /** `warden serve --fleet FILE`: back up all, kept as a job (see fleet-action-job.ts). */
   fleetBackup?: (input: ValidInput<'fleetBackup'>, operator: string | undefined) => Promise<FleetActionReport>;
+  /** `warden serve --fleet FILE`: a deployment's live schema beside another's, or beside the expected schema at a version (see fleet-compare.ts). */
+  fleetCompare?: (input: ValidInput<'fleetCompare'>) => Promise<SchemaComparison>;
   /** The host's scheduled backups (see backup-schedule.ts); absent: none. */
   backupSchedule?: BackupSchedule;
   /** The desktop app: changes the interval and keeps it for the next start. */

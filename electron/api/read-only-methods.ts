@@ -26,6 +26,8 @@ export const READ_ONLY_METHODS: ReadonlySet<MethodName> = new Set<MethodName>([
   'fleetStatus',
   // Verify all: checks only, as verify does (Back up all is refused: it writes a backup on every deployment).
   'fleetVerify',
+  // Compare: the CREATE statements of two schemas, no rows (as schemaObjects is open to it).
+  'fleetCompare',
 ]);
 
 /** The methods a caller may use: all of them, or the read-only token's. */

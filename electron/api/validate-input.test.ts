@@ -46,6 +46,12 @@ const BAD_INPUT: Record<MethodName, { input: unknown; field: string; says: RegEx
     { input: { to: '1.2.0; DROP TABLE x', parallel: 1 }, field: 'to', says: /a version as the migrations name it/ },
     { input: { to: '1.2.0', parallel: 0 }, field: 'parallel', says: /parallel/ },
     { input: { to: '1.2.0', parallel: 1, canary: 'two words' }, field: 'canary', says: /a deployment name/ },
+    { input: { to: '1.2.0', parallel: 1, deployments: [] }, field: 'deployments', says: /at least one deployment/ },
+    { input: { to: '1.2.0', parallel: 1, deployments: ['eu-1', '../x y'] }, field: 'deployments.1', says: /a deployment name/ },
+  ],
+  fleetCompare: [
+    { input: { b: 'eu-2' }, field: 'a', says: /"a" is required/ },
+    { input: { a: 'eu-1', expectedAt: '1.2.0; DROP TABLE x' }, field: 'expectedAt', says: /a version as the migrations name it/ },
   ],
   fleetVerify: [
     { input: { level: 'deep', parallel: 1 }, field: 'level', says: /"level" must be one of "quick", "full"/ },

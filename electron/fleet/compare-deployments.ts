@@ -3,13 +3,14 @@ import type { Problem, SchemaObjectsReport } from '../../shared/types/schema';
 import { compareSchemas, DEFAULT_FOOTPRINT, snapshotSchema, toolTablesOf } from '../engine';
 import { connectTo, type ClientOptions } from './deployment-client';
 import type { Deployment } from './fleet-file';
+import { withDefinitions } from './compared-definitions';
 import { replaySchema } from './replay-schema';
 
 // `warden fleet compare A B`: the two live schemas object by object, with the engine's own
 // comparison (the one verify uses: meaning, not formatting). Each deployment's CREATE statements
 // are replayed on an empty in-memory database (replay-schema.ts), which SQLite's pragmas can then describe.
 
-function differenceOf(p: Problem): SchemaDifference {
+export function differenceOf(p: Problem): SchemaDifference {
   const change = p.change === 'missing' ? 'only-in-a' : p.change === 'extra' ? 'only-in-b' : 'changed';
   // The engine speaks of "expected" (here: A) and "live" (here: B); keep only the object's name.
   const what = p.message.replace(/ (is missing|exists but is not part of the expected schema|differs from the expected schema)\.$/, '');
@@ -42,7 +43,8 @@ export async function compareDeployments(a: Deployment, b: Deployment, options: 
   try {
     const dbB = replaySchema(right.report, b.name);
     try {
-      const differences = compareSchemas(snapshotSchema(dbA, fleetToolTables), snapshotSchema(dbB, fleetToolTables)).map(differenceOf);
+      const [snapA, snapB] = [snapshotSchema(dbA, fleetToolTables), snapshotSchema(dbB, fleetToolTables)];
+      const differences = withDefinitions(compareSchemas(snapA, snapB).map(differenceOf), snapA, snapB);
       const side = (d: Deployment, s: typeof left) => ({ name: d.name, address: s.address, version: s.report.version, objects: s.report.objects.length });
       return { a: side(a, left), b: side(b, right), same: differences.length === 0, differences };
     } finally {

@@ -1,15 +1,16 @@
 import type { HostCapabilities, HostContext } from '../api/host-context';
 import type { ClientOptions } from './deployment-client';
 import { runFleetAction } from './fleet-action-job';
+import { fleetCompare } from './fleet-compare';
 import type { Fleet } from './fleet-file';
 import { runFleetRollout } from './fleet-rollout-job';
 import { fleetStatus, hostStatusAsking, inGroup } from './fleet-status';
 
 // What a host can do with a fleet file: its status, a rolling migrate, verify all and back up
-// all (each of the last three a host job). One place for every host that has a fleet: the web
+// all (each of those three a host job), and compare two schemas. One place for every host that has a fleet: the web
 // host (`warden serve --fleet FILE`) and the desktop app; nothing here knows how calls arrive.
 
-export type FleetCapabilities = Required<Pick<HostCapabilities, 'fleetStatus' | 'fleetMigrate' | 'fleetVerify' | 'fleetBackup'>>;
+export type FleetCapabilities = Required<Pick<HostCapabilities, 'fleetStatus' | 'fleetMigrate' | 'fleetVerify' | 'fleetBackup' | 'fleetCompare'>>;
 
 export interface FleetDeadlines extends Pick<ClientOptions, 'timeoutMs' | 'quickTimeoutMs'> {
   /** How long a fleet status waits for the deployments before it reports (fleet-status.ts's STATUS_WAIT_MS). */
@@ -29,5 +30,6 @@ export function fleetCapabilities(host: HostContext, fleet: Fleet, defaultSchema
     fleetMigrate: (input, operator) => runFleetRollout(host, fleet, defaultSchemaDir, input, operator),
     fleetVerify: (input, operator) => runFleetAction(host, fleet, defaultSchemaDir, 'fleetVerify', input, operator),
     fleetBackup: (input, operator) => runFleetAction(host, fleet, defaultSchemaDir, 'fleetBackup', input, operator),
+    fleetCompare: (input) => fleetCompare(fleet, input, { defaultSchemaDir, engine: host.engine, ...answerDeadlines }),
   };
 }

@@ -4,7 +4,7 @@ import { errorInfoOf } from '../api/error-info';
 import type { HostContext } from '../api/host-context';
 import { actorFor, WardenError } from '../engine';
 import type { Deployment, Fleet } from './fleet-file';
-import { inGroup } from './fleet-status';
+import { chosenDeployments } from './chosen-deployments';
 
 // A job across the fleet, started from the console's Fleet page (verify all, back up all, rolling
 // migrate): the group's deployments, an operation that Cancel in the Jobs panel reaches, and a
@@ -14,6 +14,8 @@ export interface FleetJob<K extends JobKind> {
   kind: K;
   operationId: string | undefined;
   group: string | undefined;
+  /** Only these deployments of the group (the rest are left out); undefined: all of them. */
+  only?: readonly string[];
   /** What the Jobs panel says it was started with. */
   options: Record<string, unknown>;
   operator: string | undefined;
@@ -27,7 +29,7 @@ export interface FleetJobRun {
 }
 
 export async function runFleetJob<K extends JobKind, T>(host: HostContext, fleet: Fleet, spec: FleetJob<K>, work: (run: FleetJobRun) => Promise<T>): Promise<T> {
-  const deployments = inGroup(fleet, spec.group);
+  const deployments = chosenDeployments(fleet, spec.group, spec.only);
   if (deployments.length === 0) {
     throw new WardenError('INVALID_INPUT', `The fleet file has no deployment in the group "${spec.group}".`, 'Pick another group on the Fleet page.', { field: 'group' });
   }

@@ -22,7 +22,7 @@ import { HTTP_STATUS } from '../server/http-status';
 // opened on first use and kept until the host stops.
 
 /** Calls that are about this host's own list of databases, not about a deployment. */
-const NOT_THROUGH_THE_FLEET = new Set<MethodName>(['openDatabase', 'chooseSchemaFolder', 'createDatabase', 'closeDatabase', 'fleetStatus', 'fleetMigrate', 'fleetVerify', 'fleetBackup']);
+const NOT_THROUGH_THE_FLEET = new Set<MethodName>(['openDatabase', 'chooseSchemaFolder', 'createDatabase', 'closeDatabase', 'fleetStatus', 'fleetMigrate', 'fleetVerify', 'fleetBackup', 'fleetCompare']);
 
 export interface ProxyAnswer {
   status: number;

@@ -35,8 +35,8 @@ export async function runFleetRollout(host: HostContext, fleet: Fleet, defaultSc
       { jobId: running.id },
     );
   }
-  const { operationId, to, canary, parallel, group } = input;
-  return runFleetJob(host, fleet, { kind: 'fleetMigrate', operationId, group, options: { to, canary, parallel, group }, operator }, ({ deployments, signal, report }) =>
+  const { operationId, to, canary, parallel, group, deployments: only } = input;
+  return runFleetJob(host, fleet, { kind: 'fleetMigrate', operationId, group, only, options: { to, canary, parallel, group, deployments: only }, operator }, ({ deployments, signal, report }) =>
     rollingMigrate(
       fleet,
       deployments,

@@ -74,6 +74,7 @@ async function rehearseTarget(target: Target, to: string, say: (line: string) =>
     const status = await client.call('status', {});
     entry.from = status.version;
     entry.version = status.version;
+    entry.health = { status: status.status, reason: status.reason };
     // Another deployment's versions may be ordered numbers (a dbmate schema): compared by their names.
     if (status.version !== null && compareVersionNames(status.version, to) === 0) {
       Object.assign(entry, { outcome: 'already at target', detail: `already at ${to}` });
@@ -137,9 +138,13 @@ async function readVersions(targets: Target[]): Promise<void> {
   await eachLimited(targets, 8, async ({ client, entry }) => {
     if (client === null) return;
     try {
-      entry.version = (await client.call('status', {})).version;
+      const status = await client.call('status', {});
+      entry.version = status.version;
+      // At the target is not healthy: the report says which is which (an unhealthy one left at the target is never a success).
+      entry.health = { status: status.status, reason: status.reason };
     } catch (err) {
       entry.version = null;
+      delete entry.health;
       if (err instanceof Unreachable && entry.outcome !== 'unreachable') entry.detail += `${entry.detail ? '; ' : ''}now unreachable: ${err.message}`;
     }
   });

@@ -108,6 +108,7 @@ export class DesktopFleet {
       fleetMigrate: (input, operator) => of().fleetMigrate(input, operator ?? this.operator),
       fleetVerify: (input, operator) => of().fleetVerify(input, operator ?? this.operator),
       fleetBackup: (input, operator) => of().fleetBackup(input, operator ?? this.operator),
+      fleetCompare: (input) => of().fleetCompare(input),
       desktopFleet: {
         open: () => this.open(),
         keepToken: (name, token) => {

@@ -88,6 +88,12 @@ export interface RolloutDeployment {
   outcome: RolloutOutcome;
   /** What happened, in words (why it failed, where its pre-migrate backup is). */
   detail: string;
+  /**
+   * Its database's status when it was last asked in this rollout (at the end, or before its
+   * rehearsal), with why: a deployment at the target can still be unhealthy. Absent: not asked
+   * (unreachable), or a report from before the rollout said it.
+   */
+  health?: { status: HealthStatus; reason: string };
 }
 
 export interface RolloutReport {
@@ -116,9 +122,18 @@ export interface SchemaDifference {
   b: string | null;
 }
 
+/** One side of a comparison: a deployment's live schema, or (expected) the schema its migrations make at `version`. */
+export interface ComparedSide {
+  name: string;
+  address: string;
+  version: string | null;
+  objects: number;
+  expected?: boolean;
+}
+
 export interface SchemaComparison {
-  a: { name: string; address: string; version: string | null; objects: number };
-  b: { name: string; address: string; version: string | null; objects: number };
+  a: ComparedSide;
+  b: ComparedSide;
   same: boolean;
   differences: SchemaDifference[];
 }

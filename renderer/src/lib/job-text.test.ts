@@ -25,6 +25,10 @@ describe('a job in words', () => {
     expect(jobEnding(halted)).toBe('halted');
     const completed = job({ kind: 'fleetMigrate', db: 'fleet', state: 'done', options: { to: '1.2.0' }, result: { outcome: 'completed', to: '1.2.0', deployments: deployments.map(() => ({ version: '1.2.0' })) } });
     expect([jobOutcome(completed), jobEnding(completed)]).toEqual(['All 3 deployments at 1.2.0', 'done']);
+    // Completed, but one was left at the target unhealthy: said, and never marked a plain success.
+    const sick = [{ version: '1.2.0', outcome: 'migrated', health: { status: 'healthy' } }, { version: '1.2.0', outcome: 'already at target', health: { status: 'unhealthy' } }];
+    const completedSick = job({ kind: 'fleetMigrate', db: 'fleet', state: 'done', options: { to: '1.2.0' }, result: { outcome: 'completed', to: '1.2.0', deployments: sick } });
+    expect([jobOutcome(completedSick), jobEnding(completedSick)]).toEqual(['All 2 deployments at 1.2.0; 1 unhealthy', 'problems']);
     expect(jobHref(job({ kind: 'backup', db: 'main' }))).toBe('#/db/main/backups');
   });
 

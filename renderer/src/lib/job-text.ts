@@ -122,12 +122,19 @@ function doneSummary(job: Job): string {
     case 'fleetMigrate': {
       const r = result as ApiResults['fleetMigrate'];
       const at = r.deployments.filter((d) => d.version === r.to).length;
-      return r.outcome === 'completed' ? `All ${plural(r.deployments.length, 'deployment')} at ${r.to}` : `Halted: ${at} of ${r.deployments.length} at ${r.to}`;
+      const sick = unhealthyAtTarget(r);
+      if (r.outcome === 'completed') return `All ${plural(r.deployments.length, 'deployment')} at ${r.to}${sick > 0 ? `; ${sick} unhealthy` : ''}`;
+      return `Halted: ${at} of ${r.deployments.length} at ${r.to}`;
     }
     case 'fleetVerify':
     case 'fleetBackup':
       return fleetActionOutcome(result as FleetActionReport);
   }
+}
+
+/** How many deployments a rollout left at its target that its last status found unhealthy: the rollout is no success for them. */
+function unhealthyAtTarget(report: ApiResults['fleetMigrate']): number {
+  return report.deployments.filter((d) => (d.outcome === 'migrated' || d.outcome === 'already at target') && d.health?.status === 'unhealthy').length;
 }
 
 /** A verify or backup across the fleet that ran to its end but found (or met) a deployment in trouble. */
@@ -148,6 +155,8 @@ function foundProblems(job: Job): boolean {
       return !(result as ApiResults['verifyBackup']).ok;
     case 'repair':
       return Boolean((result as ApiResults['repair']).tableDamage) || (result as ApiResults['repair']).integrityAfter?.ok === false;
+    case 'fleetMigrate':
+      return (result as ApiResults['fleetMigrate']).outcome === 'completed' && unhealthyAtTarget(result as ApiResults['fleetMigrate']) > 0;
     default:
       return false;
   }

@@ -214,7 +214,7 @@ export function job(overrides: Partial<Job> = {}): Job {
 }
 
 /** What a read-only token may call, as `warden serve` says it (its list, written out: the renderer does not import the host's). */
-const READ_ONLY_CALLS: MethodName[] = ['listSchemas', 'listDatabases', 'hostInfo', 'jobs', 'status', 'history', 'tables', 'schemaObjects', 'plan', 'verify', 'backups', 'backupSchedule', 'verifyBackup', 'fleetStatus', 'fleetVerify'];
+const READ_ONLY_CALLS: MethodName[] = ['listSchemas', 'listDatabases', 'hostInfo', 'jobs', 'status', 'history', 'tables', 'schemaObjects', 'plan', 'verify', 'backups', 'backupSchedule', 'verifyBackup', 'fleetStatus', 'fleetVerify', 'fleetCompare'];
 
 /** hostInfo of an operator's console (everything allowed), or of a read-only one. */
 export function hostInfo(overrides: Partial<HostInfo> = {}): HostInfo {

@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import type { DeploymentStatus, FleetState } from '../../../../shared/types/fleet';
+import type { DeploymentStatus } from '../../../../shared/types/fleet';
 import { FLEET_JOB_KINDS } from '../../../../shared/types/jobs';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Notice } from '../../components/Notice';
@@ -9,7 +9,6 @@ import { CheckedAgo } from '../../components/CheckedAgo';
 import { EmptyState, LoadingState } from '../../components/QueryStates';
 import { useNow } from '../../hooks/use-now';
 import { formatAge, formatTimestamp, plural } from '../../lib/format';
-import { HEALTH } from '../../lib/health-labels';
 import { useJobs } from '../../queries/jobs';
 import { ApiError } from '../../api/api-error';
 import { useHostKind } from '../../api/connection-context';
@@ -19,9 +18,12 @@ import { FleetActionProgress } from './FleetActionProgress';
 import { FleetActions, useStartBackUpAll, useStartVerifyAll } from './FleetActions';
 import { RolloutAction, useStartRollout } from './RolloutAction';
 import { RolloutProgress } from './RolloutProgress';
+import { FleetCompare } from './FleetCompare';
+import { compareHref } from './compare-sides';
+import { FLEET_SECTIONS, useFleetPlace, type FleetSection } from './fleet-sections';
+import { STATE_LABEL, stateDot } from './fleet-state-words';
+import { VersionMatrix } from './VersionMatrix';
 import './fleet.css';
-
-const STATE_LABEL: Record<FleetState, string> = { ...Object.fromEntries(Object.entries(HEALTH).map(([k, v]) => [k, v.label])), unreachable: 'Unreachable', waiting: 'Waiting', locked: 'Locked' } as Record<FleetState, string>;
 
 /** Nothing is known of it (yet): its columns say so rather than "None". */
 const unknown = (d: DeploymentStatus) => d.state === 'unreachable' || d.state === 'waiting' || d.state === 'locked';
@@ -39,7 +41,7 @@ function DeploymentRow({ d, now }: { d: DeploymentStatus; now: Date }) {
     <tr>
       <td className="nowrap">
         <span className="fleet__state">
-          <HealthDot status={d.state === 'unreachable' ? 'error' : d.state === 'waiting' ? 'unknown' : d.state} />
+          <HealthDot status={stateDot(d.state)} />
           {STATE_LABEL[d.state]}
         </span>
         {/* Asked again and not answered yet: what is shown is its last answer; the page asks again soon. */}
@@ -51,7 +53,14 @@ function DeploymentRow({ d, now }: { d: DeploymentStatus; now: Date }) {
       <td className="nowrap">{d.group}</td>
       <td className="nowrap">{d.version ?? '—'}</td>
       <td>{unknown(d) ? '—' : d.pending.length ? d.pending.join(', ') : 'None'}</td>
-      <td className="nowrap" title={d.drift.first ?? undefined}>{driftText(d)}</td>
+      <td className="nowrap" title={d.drift.first ?? undefined}>
+        {driftText(d)}
+        {/* Where it drifts, object by object: Compare schemas against the expected schema at its own version. Only for errors: a
+            warning is as often a missing backup as an extra object, and the comparison would then find the same schema. */}
+        {!unknown(d) && d.version !== null && d.drift.errors > 0 && (
+          <a className="fleet__compare-link" href={compareHref(d.name, { expectedAt: d.version })} aria-label={`Compare ${d.name} with the expected schema at ${d.version}`}>Compare</a>
+        )}
+      </td>
       <td className="nowrap">{unknown(d) ? '—' : backup ? <time dateTime={backup.createdAt} title={formatTimestamp(backup.createdAt)}>{formatAge(backup.createdAt, now)}</time> : 'None'}</td>
       <td className="fleet__reason">{d.state === 'healthy' && d.waitingSince === undefined ? '' : d.reason}</td>
       <td className="nowrap">
@@ -61,7 +70,45 @@ function DeploymentRow({ d, now }: { d: DeploymentStatus; now: Date }) {
   );
 }
 
-/** Every deployment of the host's fleet file, worst first; filter by group; open one in the full console. */
+function DeploymentsTable({ deployments, now }: { deployments: DeploymentStatus[]; now: Date }) {
+  if (deployments.length === 0) return <EmptyState title="No deployment in this group" />;
+  return (
+    <div className="table-frame fleet__table">
+      <table className="data-table">
+        <caption className="visually-hidden">Deployments, worst first</caption>
+        <thead>
+          <tr>
+            <th scope="col">Status</th>
+            <th scope="col">Deployment</th>
+            <th scope="col">Group</th>
+            <th scope="col">Version</th>
+            <th scope="col">Pending</th>
+            <th scope="col">Drift</th>
+            <th scope="col">Last verified backup</th>
+            <th scope="col">Why</th>
+            <th scope="col"><span className="visually-hidden">Open</span></th>
+          </tr>
+        </thead>
+        <tbody>
+          {deployments.map((d) => <DeploymentRow key={d.name} d={d} now={now} />)}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** The page's parts: links, each to its own address (the current one marked). */
+function SectionLinks({ current }: { current: FleetSection }) {
+  return (
+    <nav className="fleet__sections" aria-label="Fleet">
+      {FLEET_SECTIONS.map((s) => (
+        <a key={s.id} href={s.href} className="fleet__section-link" aria-current={s.id === current ? 'page' : undefined}>{s.label}</a>
+      ))}
+    </nav>
+  );
+}
+
+/** Every deployment of the host's fleet file, worst first; filter by group; open one in the full console; the version matrix; compare two schemas. */
 export function FleetView() {
   const [group, setGroup] = useState<string | null>(null);
   const all = useFleetStatus(null);
@@ -75,6 +122,7 @@ export function FleetView() {
   const fleetJob = useJobs().data?.find((job) => FLEET_JOB_KINDS.has(job.kind)) ?? null;
   const fleetJobRunning = fleetJob?.state === 'running';
   const queryClient = useQueryClient();
+  const place = useFleetPlace();
   // When it ends, the versions, states and backups shown are read again.
   // biome-ignore lint/correctness/useExhaustiveDependencies: keyed on the job and whether it runs, not on each poll's new object
   useEffect(() => {
@@ -113,41 +161,25 @@ export function FleetView() {
           <RolloutAction deployments={report.deployments} group={group} running={fleetJobRunning} onStart={(input) => start.mutate(input)} />
         </div>
       </header>
+      <SectionLinks current={place.section} />
       {start.isError && <ErrorNotice error={start.error} context="The rolling migrate did not start" />}
       {verifyAll.isError && <ErrorNotice error={verifyAll.error} context="Verify all did not start" />}
       {backUpAll.isError && <ErrorNotice error={backUpAll.error} context="Back up all did not start" />}
-      {fleetJob && (fleetJob.kind === 'fleetMigrate' ? <RolloutProgress job={fleetJob} /> : <FleetActionProgress job={fleetJob} />)}
+      {fleetJob && (fleetJob.kind === 'fleetMigrate' ? <RolloutProgress job={fleetJob} statuses={all.data.deployments} /> : <FleetActionProgress job={fleetJob} />)}
       {shown.isError && <ErrorNotice error={shown.error} context="This group's status could not be read" />}
       {report.warnings?.length ? (
         <Notice tone="warn" title="Tokens sent over plain HTTP">
           {report.warnings.map((w) => <p key={w}>{w}</p>)}
         </Notice>
       ) : null}
-      {report.deployments.length === 0 ? (
-        <EmptyState title="No deployment in this group" />
-      ) : (
-        <div className="table-frame fleet__table">
-          <table className="data-table">
-            <caption className="visually-hidden">Deployments, worst first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Status</th>
-                <th scope="col">Deployment</th>
-                <th scope="col">Group</th>
-                <th scope="col">Version</th>
-                <th scope="col">Pending</th>
-                <th scope="col">Drift</th>
-                <th scope="col">Last verified backup</th>
-                <th scope="col">Why</th>
-                <th scope="col"><span className="visually-hidden">Open</span></th>
-              </tr>
-            </thead>
-            <tbody>
-              {report.deployments.map((d) => <DeploymentRow key={d.name} d={d} now={now} />)}
-            </tbody>
-          </table>
-        </div>
+      {place.section === 'deployments' && <DeploymentsTable deployments={report.deployments} now={now} />}
+      {place.section === 'versions' && (
+        <section aria-labelledby="fleet-versions-title" className="fleet__part">
+          <h2 id="fleet-versions-title" className="fleet__section-title">Versions{group !== null && ` of the ${group} group`}</h2>
+          <VersionMatrix deployments={report.deployments} />
+        </section>
       )}
+      {place.section === 'compare' && <FleetCompare key={place.params.toString()} deployments={all.data.deployments} params={place.params} />}
     </section>
   );
 }

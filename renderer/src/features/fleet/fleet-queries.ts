@@ -1,5 +1,6 @@
 import { queryOptions, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
+import type { MethodInput } from '../../../../shared/contract';
 import type { Api } from '../../api/client';
 import { useApi, useHostEvents } from '../../api/connection-context';
 import { FLEET_HREF } from '../../lib/routes';
@@ -7,6 +8,7 @@ import { FLEET_HREF } from '../../lib/routes';
 export const fleetKeys = {
   all: ['fleet'] as const,
   status: (group: string | null) => [...fleetKeys.all, 'status', group ?? '*'] as const,
+  compare: (input: MethodInput<'fleetCompare'>) => [...fleetKeys.all, 'compare', input.a, input.b ?? null, input.expectedAt ?? null] as const,
 };
 
 /** While a deployment has not answered, the status is read again this often: its answer fills in when it comes. */
@@ -23,6 +25,18 @@ export function fleetStatusQueryOptions(api: Api, group: string | null) {
 
 export function useFleetStatus(group: string | null) {
   return useQuery(fleetStatusQueryOptions(useApi(), group));
+}
+
+/** Two schemas compared (the CLI's fleet compare): asked when the page names both sides, read again only on Compare. */
+export function useFleetCompare(input: MethodInput<'fleetCompare'> | null) {
+  const api = useApi();
+  return useQuery({
+    queryKey: input === null ? [...fleetKeys.all, 'compare', 'none'] : fleetKeys.compare(input),
+    queryFn: () => api.fleetCompare(input!),
+    enabled: input !== null,
+    staleTime: Infinity,
+    retry: false,
+  });
 }
 
 /** Whether this host has a fleet (`warden serve --fleet`): asked once, quietly. */
