@@ -90,7 +90,7 @@ const HINTS: Record<ErrorCode, Hint> = {
   },
   NOT_SUPPORTED: (action) => {
     if (action === 'openDatabase') return 'This web console serves the databases its server was started with; New database… creates another one beside them.';
-    if (action === 'chooseSchemaFolder') return 'This web console never takes a folder from the browser: ask whoever runs the server to start it with --db PATH:FOLDER (a schema folder, or the app\'s migrations folder).';
+    if (action === 'chooseSchemaFolder') return "This web console never takes a folder from the browser: ask whoever runs the server to name the folder beside the database when it starts the server (a schema folder, or the app's migrations folder).";
     if (action === 'keepFleetToken') return 'Name an environment variable or a file for this token in the fleet file instead ("tokenEnv" or "tokenFile"), or start your desktop\'s keychain and try again.';
     if (DESKTOP_FLEET_ACTIONS.includes(action)) return 'Only the desktop app opens fleet files and keeps tokens; this web console shows the fleet its server was started with, and its tokens stay in the files that server reads.';
     if (action === 'recoverRows') return 'These rows cannot be matched one by one. Restore the whole backup from the Backups view instead (Restore keeps a pre-restore backup).';
