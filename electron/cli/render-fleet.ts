@@ -84,12 +84,26 @@ export function renderComparison(c: SchemaComparison): string {
   return [...head, `${c.differences.length} difference(s):`, ...lines].join('\n');
 }
 
+/** Deployments a rollout left unhealthy or degraded (at the target or not): a completed rollout is not a healthy fleet. */
+export function unwellAfterRollout(r: RolloutReport): RolloutReport['deployments'] {
+  return r.deployments.filter((d) => d.health !== undefined && d.health.status !== 'healthy');
+}
+
 export function renderRollout(r: RolloutReport): string {
-  const rows = r.deployments.map((d) => [d.name + (d.canary ? ' (canary)' : ''), d.group, d.from ?? '-', d.version ?? 'unknown', d.outcome, d.detail]);
+  const rows = r.deployments.map((d) => [
+    d.name + (d.canary ? ' (canary)' : ''),
+    d.group,
+    d.from ?? '-',
+    d.version ?? 'unknown',
+    d.health && d.health.status !== 'healthy' ? `${d.outcome}, ${STATE_BADGE[d.health.status]}` : d.outcome,
+    d.health && d.health.status !== 'healthy' ? `${d.detail} ${STATE_BADGE[d.health.status]}: ${d.health.reason}` : d.detail,
+  ]);
+  const unwell = unwellAfterRollout(r);
+  const completed = unwell.length
+    ? `Rollout of ${r.to} COMPLETED on ${r.deployments.length} deployment(s) in ${r.durationMs} ms, but ${unwell.map((d) => `${d.name} is ${STATE_BADGE[d.health!.status]}`).join(', ')}: the rollout does not repair them.`
+    : `Rollout of ${r.to} COMPLETED on ${r.deployments.length} deployment(s) in ${r.durationMs} ms.`;
   return [
-    r.outcome === 'completed'
-      ? `Rollout of ${r.to} COMPLETED on ${r.deployments.length} deployment(s) in ${r.durationMs} ms.`
-      : `Rollout of ${r.to} HALTED: ${r.haltedBecause}.`,
+    r.outcome === 'completed' ? completed : `Rollout of ${r.to} HALTED: ${r.haltedBecause}.`,
     '',
     'Which deployment is at which version:',
     table(['NAME', 'GROUP', 'WAS', 'NOW', 'OUTCOME', 'DETAIL'], rows),

@@ -5,7 +5,7 @@ import { Unreachable, type ClientOptions } from '../../fleet/deployment-client';
 import { loadFleet, plainHttpWarnings, type Deployment, type Fleet } from '../../fleet/fleet-file';
 import { fleetStatus, inGroup, STATUS_WAIT_MS } from '../../fleet/fleet-status';
 import { escapedForText, formatError } from '../output';
-import { renderComparison, renderFleetAction, renderFleetStatus, renderRollout } from '../render-fleet';
+import { renderComparison, renderFleetAction, renderFleetStatus, renderRollout, unwellAfterRollout } from '../render-fleet';
 import { fleetBackup, fleetVerify } from '../../fleet/fleet-actions';
 import { compareDeployments } from '../../fleet/compare-deployments';
 import { rollingMigrate } from '../../fleet/rolling-migrate';
@@ -195,7 +195,9 @@ export function addFleetCommand(program: Command, defaults: FleetDefaults): void
         process.on('SIGINT', onSigint);
         const report = await rollingMigrate(file, deployments, { to: o.to, canary: o.canary, parallel: o.parallel, onProgress: progressLine, signal: stopping.signal }, clientOptions(o, defaults)).finally(() => process.off('SIGINT', onSigint));
         const unreachable = report.deployments.some((d) => d.outcome === 'unreachable');
-        return { document: report, render: renderRollout, exitCode: report.outcome === 'completed' ? 0 : unreachable ? 3 : 2 };
+        // Completed is not healthy: a deployment the rollout left unhealthy makes it exit 2, as fleet status would.
+        const unhealthy = unwellAfterRollout(report).some((d) => d.health?.status === 'unhealthy');
+        return { document: report, render: renderRollout, exitCode: report.outcome === 'completed' ? (unhealthy ? 2 : 0) : unreachable ? 3 : 2 };
       }),
     );
 }
