@@ -1,5 +1,6 @@
 import { parseDuration } from '../../shared/duration';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RestorePreview } from '../../shared/types/backups';
@@ -12,6 +13,7 @@ import {
   detectedFormatNote,
   type EngineContext,
   explainFileError,
+  heldLock,
   loadSchema,
   schemaReference,
   type SchemaDefinition,
@@ -195,6 +197,8 @@ interface RunOptions {
   readsOnly?: string;
   /** Prints the database's own data (query, rows): its text is never rewritten as suggested commands. */
   printsData?: boolean;
+  /** Writes to the database (init, migrate, restore…): it waits for the write lock, so that is what is looked at first. */
+  writes?: boolean;
 }
 
 /** The long options of each command, for the commands a message suggests (set by buildProgram). */
@@ -272,6 +276,7 @@ export async function run<T>(
       progress.stop();
       return confirmedOnTerminal(question);
     };
+    sayIfLocked(dbPath, how.writes === true, options.busyTimeout);
     const outcome = await action(ctx, ask);
     progress.stop();
     const text = () => {
@@ -300,6 +305,14 @@ export async function run<T>(
   } finally {
     process.off('SIGINT', onSigint);
   }
+}
+
+/** A database another process holds: said before the wait, not after it (the command waits up to --busy-timeout, then fails LOCKED). */
+function sayIfLocked(dbPath: string, writes: boolean, busyTimeoutMs: number): void {
+  const held = existsSync(dbPath) ? heldLock(dbPath, writes) : null;
+  if (!held) return;
+  const by = held.holders.length ? ` (held by ${held.holders.join(', ')})` : '';
+  process.stderr.write(`Waiting for another process to release ${escapeControls(dbPath)}${by} before it can ${held.waitsTo === 'write' ? 'write' : 'read'}: up to ${formatElapsed(busyTimeoutMs)} (--busy-timeout)…\n`);
 }
 
 /** restoreQuestion for this database, escaped, at the terminal's width. */

@@ -53,3 +53,5 @@ export { compareVersionNames, isVersionName } from './core/schema/version-order'
 export { userVersionOf } from './core/sqlite/header-marks';
 export { DEFAULT_BUSY_TIMEOUT_MS, type Connection } from './core/sqlite/open-database';
 export { useSqliteAddon } from './core/sqlite/sqlite-addon';
+export { lockHolders } from './core/sqlite/lock-holders';
+export { heldLock } from './core/sqlite/lock-probe';

@@ -93,7 +93,7 @@ export function addBackupCommands(program: Command): void {
         }
         const result = await restore(ctx, { backup: from });
         return { document: result, render: renderRestore, exitCode: EXIT.ok };
-      });
+      }, { writes: true });
     });
 
   withBackupDir(
@@ -108,6 +108,6 @@ export function addBackupCommands(program: Command): void {
       run(o, async (ctx) => {
         const result = await recoverRows(ctx, { table: o.table, backup: backupArgument(ctx, o.backup, userPath), dryRun: o.dryRun });
         return { document: result, render: renderRecoverRows, exitCode: result.orphanedRows.length ? EXIT.degraded : EXIT.ok };
-      }),
+      }, { writes: true }),
     );
 }

@@ -65,6 +65,6 @@ export function addIntegrityCommands(program: Command): void {
         const result = await repair(ctx, { backup: o.backup, dryRun: o.dryRun });
         const damageLeft = result.tableDamage || (result.integrityAfter && !result.integrityAfter.ok);
         return { document: result, render: renderRepair, exitCode: damageLeft ? EXIT.failed : result.refused.length ? EXIT.degraded : EXIT.ok };
-      }),
+      }, { writes: true }),
     );
 }

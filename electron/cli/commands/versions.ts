@@ -58,7 +58,7 @@ export function addVersionCommands(program: Command): void {
         prepareFolder(ctx, o.db !== undefined, o.createFolders === true);
         const result = (await onEngineThread(ctx, 'initCommand', { to: o.to, backup: o.backup, integrityCheck: o.integrityCheck })) as MigrateResult;
         return { document: result, render: renderInitialize, exitCode: EXIT.ok };
-      }),
+      }, { writes: true }),
     );
 
   withBackupDir(withCommonOptions(program.command('migrate').description('take a verified backup, then apply pending migrations, one transaction per version')))
@@ -69,7 +69,7 @@ export function addVersionCommands(program: Command): void {
       run(o, async (ctx) => {
         const result = (await onEngineThread(ctx, 'migrateCommand', { to: o.to, backup: o.backup, integrityCheck: o.integrityCheck })) as MigrateResult;
         return { document: result, render: renderInitialize, exitCode: EXIT.ok };
-      }),
+      }, { writes: true }),
     );
 
   withBackupMaxAge(
@@ -118,7 +118,7 @@ export function addVersionCommands(program: Command): void {
       run(o, (ctx) => {
         const result = baseline(ctx, { version: o.version });
         return { document: result, render: renderBaseline, exitCode: EXIT.ok };
-      }),
+      }, { writes: true }),
     );
 
   withCommonOptions(program.command('accept-checksum').description('accept the edited file of an applied migration, on the record'))
@@ -128,6 +128,6 @@ export function addVersionCommands(program: Command): void {
       run(o, (ctx) => {
         const result = acceptChecksum(ctx, { version: o.version, reason: o.reason });
         return { document: result, render: renderAcceptChecksum, exitCode: EXIT.ok };
-      }),
+      }, { writes: true }),
     );
 }
