@@ -22,7 +22,7 @@ export function DatabaseHeader({ database }: { database: DatabaseEntry }) {
             <span className="muted"> · {database.schema}</span>
           </span>
           <StatusBadge status={status.verdict.status} />
-          <CheckedAgo at={status.data.checkedAt} onRefresh={() => void status.refetch()} refreshing={status.isFetching} />
+          <CheckedAgo at={status.data.checkedAt} fileCheckedAt={status.data.integrity?.checkedAt} onRefresh={() => void status.refetch()} refreshing={status.isFetching} />
         </div>
       )}
     </header>
