@@ -29,6 +29,18 @@ function checkForeignKeys(db: Connection, ctx: EngineContext): ForeignKeyViolati
 }
 
 /**
+ * The parallel check's violations in the order the one-thread check gives them (table by table,
+ * as the schema lists them): workers finish in any order, and a report, its first problem and the
+ * reason it gives must not change from one run to the next.
+ */
+function inTableOrder(db: Connection, ctx: EngineContext, violations: ForeignKeyViolation[]): ForeignKeyViolation[] {
+  const order = new Map(userTableNames(db, ctx.schema).map((table, index) => [table, index]));
+  const rank = (v: ForeignKeyViolation) => order.get(v.table) ?? order.size;
+  // Array.prototype.sort is stable: each table's rows stay in the order its worker found them.
+  return [...violations].sort((a, b) => rank(a) - rank(b));
+}
+
+/**
  * Verifies a database: schema drift against the expected schema at its version, then SQLite's
  * own checks — quick (quick_check) or full (integrity_check and foreign_key_check). The full
  * check runs on every core (parallel-check.ts); where that finds anything or cannot tell,
@@ -45,7 +57,7 @@ export async function verify(ctx: EngineContext, level: IntegrityLevel = 'quick'
     ctx.onProgress?.({ operation: 'verify', phase: level === 'quick' ? 'quick_check' : 'integrity_check', done: 1, total: 3 });
     const parallel = level === 'full' ? await checkInParallel(ctx) : null;
     const integrity = parallel ? { level, ok: true, messages: [] } : integrityOf(db, level);
-    const violations = level === 'full' ? (parallel ? parallel.violations : checkForeignKeys(db, ctx)) : [];
+    const violations = level === 'full' ? (parallel ? inTableOrder(db, ctx, parallel.violations) : checkForeignKeys(db, ctx)) : [];
     ctx.onProgress?.({ operation: 'verify', phase: 'done', done: 3, total: 3 });
     const problems = [...integrityProblems(integrity, violations), ...assessment.problems];
     const verdict = judge(assessment.state, ctx, problems, assessment.pending);
