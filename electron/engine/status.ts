@@ -7,6 +7,7 @@ import { databaseStamp } from './database-stamp';
 import { driftOf } from './drift';
 import { appRecords, assertSameApplication, isAdoptable, readDatabaseState, type DatabaseState } from './database-state';
 import { WardenError } from './errors';
+import { diskFailureBehind, unlessDiskFailed } from './failing-disk';
 import { integrityOf, integrityProblems } from './integrity';
 import { statDatabasePath, withDatabase, type Connection } from './open-database';
 import { pendingMigrations } from './schema-folder';
@@ -137,6 +138,9 @@ export function quickCheck(db: Connection, ctx: EngineContext): CheckedIntegrity
   const known = ctx.knownIntegrity;
   if (known?.databaseStamp === stamp && known.orphanedRows && Date.now() - Date.parse(known.checkedAt) < INTEGRITY_REUSE_MS) return known;
   const integrity = integrityOf(db, 'quick');
+  // A page the disk failed to read is not damage: said as an I/O error, never a verdict of corrupt.
+  const disk = integrity.ok ? null : diskFailureBehind(ctx.dbPath, 'running quick_check', integrity.messages);
+  if (disk) throw disk;
   // Counted with the check and kept with it: on 100k child rows foreign_key_check costs about what quick_check does.
   return { ...integrity, checkedAt: nowIso(), databaseStamp: stamp, orphanedRows: integrity.ok ? orphanedRowCounts(db) : [] };
 }
@@ -200,7 +204,8 @@ export function status(ctx: EngineContext): StatusReport {
   const seen: { integrity?: CheckedIntegrity } = {};
   try {
     return readStatus(ctx, sizeBytes, (found) => (seen.integrity = found));
-  } catch (err) {
+  } catch (caught) {
+    const err = unlessDiskFailed(caught, ctx.dbPath, 'reading its schema');
     if (!(err instanceof WardenError && err.code === 'CORRUPT')) throw err;
     const failed = seen.integrity?.ok === false ? seen.integrity : { level: 'quick' as const, ok: false, messages: [err.message], checkedAt: nowIso() };
     return damagedStatus(ctx, sizeBytes, failed, err.message);
