@@ -67,11 +67,16 @@ describe('Salvage in the Integrity view', () => {
 
   it('opens the salvaged file in the console: the host is given its file name (never the path), and the console shows the new database', async () => {
     const entry = { id: 'conversation_files-salvaged', name: 'conversation_files-salvaged-2026-11-30T16-45-00-123Z.db', path: REPORT.out, schema: 'conversation_files' };
-    const api = createFakeApi({ status: () => DAMAGED_STATUS, salvage: () => REPORT, openSalvaged: () => entry, listDatabases: () => [entry] });
+    const alone: SalvageReport = { ...REPORT, comparedWith: null, tables: REPORT.tables.map((t) => ({ ...t, inBackup: null })) };
+    const api = createFakeApi({ status: () => DAMAGED_STATUS, salvage: () => alone, openSalvaged: () => entry, listDatabases: () => [entry] });
     renderConsole(<IntegrityView db="main" />, { api });
     const panel = (await screen.findByRole('heading', { name: 'Salvage' })).closest('section') as HTMLElement;
     fireEvent.click(within(panel).getByRole('button', { name: 'Salvage into a new file' }));
-    fireEvent.click(await within(panel).findByRole('button', { name: 'Open the salvaged file' }));
+    const open = await within(panel).findByRole('button', { name: 'Open the salvaged file' });
+    // No backup: the salvaged file is the way back, and no backup to restore is offered.
+    expect(panel.textContent).toContain('There is no verified backup to compare with or to restore: the salvaged file is the way back.');
+    expect(within(panel).queryByRole('link', { name: 'restore the backup' })).toBeNull();
+    fireEvent.click(open);
     await waitFor(() => expect(window.location.hash).toBe('#/db/conversation_files-salvaged/overview'));
     expect(api.openSalvaged).toHaveBeenCalledWith({ db: 'main', file: 'conversation_files-salvaged-2026-11-30T16-45-00-123Z.db' });
   });

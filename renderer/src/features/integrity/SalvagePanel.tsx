@@ -156,17 +156,18 @@ function SalvageOutcome({ db, report }: { db: string; report: SalvageReport }) {
         <p>
           Open the salvaged file in this console to check it, then put it in place of the damaged one while the service is stopped.
         </p>
+      ) : report.comparedWith ? (
+        <p>
+          {short.length ? `${plural(short.length, 'table')} ha${short.length === 1 ? 's' : 've'} fewer rows than the backup. ` : 'No table has fewer rows than the backup. '}
+          Choose: keep the salvaged file (move it into place while the service is stopped), <a href={hrefFor(db, 'backups')}>restore the backup</a>, or both: open
+          the salvaged file in this console, then copy the backup&apos;s missing rows into it with Recover rows on its Integrity view — or
+          salvage again with the backup&apos;s rows copied back in the same job.
+        </p>
       ) : (
-      <p>
-        {report.comparedWith
-          ? short.length
-            ? `${plural(short.length, 'table')} ha${short.length === 1 ? 's' : 've'} fewer rows than the backup. `
-            : 'No table has fewer rows than the backup. '
-          : 'There is no verified backup to compare with. '}
-        Choose: keep the salvaged file (move it into place while the service is stopped), <a href={hrefFor(db, 'backups')}>restore the backup</a>, or both: open
-        the salvaged file in this console, then copy the backup&apos;s missing rows into it with Recover rows on its Integrity view — or
-        salvage again with the backup&apos;s rows copied back in the same job.
-      </p>
+        <p>
+          There is no verified backup to compare with or to restore: the salvaged file is the way back. Open it in this console to check it (and back it up), then put it
+          in place of the damaged one while the service is stopped.
+        </p>
       )}
       <OpenSalvagedFile db={db} out={report.out} />
     </div>
