@@ -39,10 +39,20 @@ function RowChanges({ preview }: { preview: RestorePreview }) {
             {changed.map((t) => (
               <tr key={t.table}>
                 <th scope="row">{t.table}</th>
-                <td className="number">{t.uncomparable ? '—' : t.onlyHere}</td>
-                <td className="number">{t.uncomparable ? '—' : t.different}</td>
-                <td className="number">{t.uncomparable ? '—' : t.onlyInBackup}</td>
-                <td className="mono">{t.uncomparable ?? (t.missingIn === 'backup' ? 'not in the backup' : [...t.examples.onlyHere, ...t.examples.different].slice(0, 3).join(', '))}</td>
+                {t.uncomparable ? (
+                  // Not counted: the reason stands where the counts would, not in the examples column (scrolled out of view in a narrow dialog).
+                  <>
+                    <td colSpan={3}>Not counted: {t.uncomparable}.</td>
+                    <td />
+                  </>
+                ) : (
+                  <>
+                    <td className="number">{t.onlyHere}</td>
+                    <td className="number">{t.different}</td>
+                    <td className="number">{t.onlyInBackup}</td>
+                    <td className="mono">{t.missingIn === 'backup' ? 'not in the backup' : [...t.examples.onlyHere, ...t.examples.different].slice(0, 3).join(', ')}</td>
+                  </>
+                )}
               </tr>
             ))}
           </tbody>
