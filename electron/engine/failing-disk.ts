@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { databaseStamp } from './database-stamp';
 import { WardenError } from './errors';
 
 // SQLite reports a read that the disk failed (EIO, ENXIO) as damage: its unix VFS answers
@@ -52,6 +53,26 @@ export function firstFailedRead(files: string[]): FailedRead | null {
   return errno ? { errno, file } : null;
 }
 
+// A damaged file is asked about again and again (a host's health check every few seconds) and is
+// read whole each time: a file that read whole is not read again while it is unchanged (same size
+// and modification time, with its -wal) and for a while after. A failed read is never remembered.
+const READ_AGAIN_AFTER_MS = 5 * 60_000;
+const REMEMBERED_FILES = 64;
+const readWhole = new Map<string, { stamp: string; at: number }>();
+
+/** The database and its -wal read whole (or, unchanged, read whole a moment ago): the first read that failed, or null. */
+function firstFailedReadOfDatabase(path: string): FailedRead | null {
+  const stamp = databaseStamp(path);
+  const known = readWhole.get(path);
+  if (known && known.stamp === stamp && Date.now() - known.at < READ_AGAIN_AFTER_MS) return null;
+  readWhole.delete(path);
+  const failed = firstFailedRead([path, ...(existsSync(`${path}-wal`) ? [`${path}-wal`] : [])]);
+  if (failed) return failed;
+  if (readWhole.size >= REMEMBERED_FILES) readWhole.delete(readWhole.keys().next().value as string);
+  readWhole.set(path, { stamp, at: Date.now() });
+  return null;
+}
+
 /** The SQLite error codes a check's findings carry ("unable to get the page. error code=8458"). */
 function errorCodesIn(findings: string[]): number[] {
   return findings.flatMap((f) => [...f.matchAll(/error code=(\d+)/g)].map((m) => Number(m[1])));
@@ -72,7 +93,7 @@ const DISK_HINT =
  * findings are searched for an I/O error code. `doing` says what was reading it ("quick_check").
  */
 export function diskFailureBehind(path: string, doing: string, sqliteSaid: string[]): WardenError | null {
-  const failed = firstFailedRead([path, ...(existsSync(`${path}-wal`) ? [`${path}-wal`] : [])]);
+  const failed = firstFailedReadOfDatabase(path);
   const said = sqliteSaid.find((m) => /error code=\d+|failed to get page|malformed/.test(m)) ?? sqliteSaid[0];
   const sqliteWords = said ? ` SQLite reported it as "${said.replace(/\.$/, '')}", which is how it words a read the disk failed.` : '';
   if (failed && DEVICE_ERRNOS.has(failed.errno)) {
