@@ -51,6 +51,7 @@ export interface ApiResults {
   restore: RestoreResult;
   previewRestore: RestorePreview;
   openBackup: DatabaseEntry;
+  openSalvaged: DatabaseEntry;
   backupSchedule: BackupScheduleInfo;
   setBackupSchedule: BackupScheduleInfo;
   recoverRows: RecoverRowsResult;

@@ -74,6 +74,7 @@ const validInput: { [M in MethodName]: fc.Arbitrary<Record<string, unknown>> } =
   restore: fc.record({ db: dbId, operationId, backup: backupName }, { requiredKeys: ['db', 'backup'] }),
   previewRestore: fc.record({ db: dbId, operationId, backup: backupName }, { requiredKeys: ['db', 'backup'] }),
   openBackup: fc.record({ db: dbId, backup: backupName }),
+  openSalvaged: fc.record({ db: dbId, file: fc.stringMatching(/^[A-Za-z0-9_.-]{1,200}-salvaged-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z\.[A-Za-z0-9]{1,16}$/) }),
   backupSchedule: fc.record({ db: dbId }),
   setBackupSchedule: fc.record({ every: fc.option(fc.stringMatching(/^\d{1,6}[smhdw]$/)) }),
   recoverRows: fc.record({ db: dbId, operationId, table: fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/), backup: backupName, dryRun: fc.boolean() }, { requiredKeys: ['db', 'table', 'backup'] }),

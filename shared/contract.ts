@@ -24,6 +24,8 @@ export const schemaVersion = text(VERSION_NAME, 'a version as the migrations nam
 /** A client-chosen id for a long operation, so progress events can be matched and the operation cancelled. */
 export const operationId = text(/^[A-Za-z0-9-]{8,64}$/, 'an operation id (8–64 letters, digits or dashes)');
 export const backupName = text(BACKUP_NAME, 'a backup file name ending in .sqlite');
+/** A salvaged file's name as the host made it beside the database (chat-salvaged-2026-11-30T16-45-00-123Z.db): never a path. */
+export const salvagedName = text(/^[^/\\\u0000-\u001f]{1,200}-salvaged-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z\.[A-Za-z0-9]{1,16}$/, 'a salvaged file name (NAME-salvaged-TIME.db)');
 /** The name of the person acting, as the web console asks for it and `warden serve --operator` takes it; recorded in the history. */
 export const operatorName = text(OPERATOR_NAME, OPERATOR_NAME_RULE);
 
@@ -105,6 +107,8 @@ export const contract = {
   previewRestore: z.extend(longOnDatabase, { backup: backupName }),
   /** Opens one of the database's backups read-only under an id of its own, to look at (Data view) before restoring anything; the host finds it in the database's backup folder. */
   openBackup: z.extend(onDatabase, { backup: backupName }),
+  /** Serves a file that a salvage of the database made beside it (by its name, as the salvage report gives it), to check it and work on it like any database. */
+  openSalvaged: z.extend(onDatabase, { file: salvagedName }),
   /** The host's scheduled backups of the database: interval, last, next. */
   backupSchedule: onDatabase,
   /** The desktop app: how often to back up every open database (null: never); kept for its next start. Other hosts: NOT_SUPPORTED (warden serve --backup-every). */

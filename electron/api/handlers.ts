@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
 import type { ApiResults } from '../../shared/api-results';
 import type { MethodName, ValidInput } from '../../shared/contract';
 import { parseDuration } from '../../shared/duration';
@@ -65,6 +66,26 @@ async function createDatabase(input: ValidInput<'createDatabase'>, ctx: HostCont
   }
   await ctx.engine.run({ name: 'initialize', options: { to: input.version }, dbPath: path, schemaDir: schema.dir, operator });
   return ctx.registry.add(path, schema.name);
+}
+
+/**
+ * A file that a salvage of a served database made beside it, served as a database of its own (to
+ * check it, browse it, recover rows into it): named as the salvage report names it and found in
+ * the database's folder; only that database's salvage outputs are served (no path crosses the wire).
+ */
+function openSalvaged(input: ValidInput<'openSalvaged'>, ctx: HostContext): DatabaseEntry {
+  const of = ctx.registry.get(input.db);
+  if (of.backupOf !== undefined) throw new WardenError('INVALID_INPUT', `${of.name} is a backup opened to look at; nothing was salvaged from it.`, `Open the salvaged files of ${of.backupOf} instead.`);
+  const ext = extname(of.path);
+  const named = `${basename(of.path, ext)}-salvaged-TIME${ext || '.db'}`;
+  if (!input.file.startsWith(`${basename(of.path, ext)}-salvaged-`) || extname(input.file) !== (ext || '.db')) {
+    throw new WardenError('INVALID_INPUT', `${input.file} is not a file that a salvage of ${of.name} makes (those are named ${named}).`, 'Open the file the salvage result names.', { field: 'file' });
+  }
+  const path = join(dirname(of.path), input.file);
+  if (!existsSync(path)) {
+    throw new WardenError('NOT_FOUND', `No salvaged file named ${input.file} beside ${of.path}: it was moved or removed since the salvage.`, `Salvage again from the Integrity view of ${of.name}, or open the file where it was moved to.`);
+  }
+  return ctx.registry.add(path, of.schema);
 }
 
 /** The desktop app's fleet: `warden serve` takes its fleet file on the command line and its tokens from env vars or files. */
@@ -137,6 +158,7 @@ export const handlers: HandlerTable = {
   }),
 
   openBackup: host((input, ctx) => openBackup(input, ctx)),
+  openSalvaged: host((input, ctx) => openSalvaged(input, ctx)),
   backupSchedule: host((input, ctx) => backupScheduleOf(input.db, ctx)),
   setBackupSchedule: host((input, ctx) => {
     if (!ctx.capabilities.setBackupEvery) throw new WardenError('NOT_SUPPORTED', 'This host\'s backup schedule is set when it starts.', 'Restart it with warden serve --backup-every DURATION (e.g. 6h, 1d).');

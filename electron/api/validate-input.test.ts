@@ -80,6 +80,7 @@ const BAD_INPUT: Record<MethodName, { input: unknown; field: string; says: RegEx
   restore: [{ input: { db: 'a', backup: '/tmp/x.sqlite' }, field: 'backup', says: /"backup" must be a backup file name/ }],
   previewRestore: [{ input: { db: 'a', backup: '../x.sqlite' }, field: 'backup', says: /"backup" must be a backup file name/ }],
   openBackup: [{ input: { db: 'a', backup: '/tmp/x.sqlite' }, field: 'backup', says: /"backup" must be a backup file name/ }],
+  openSalvaged: [{ input: { db: 'a', file: '../chat-salvaged-2026-11-30T16-45-00-123Z.db' }, field: 'file', says: /"file" must be a salvaged file name/ }],
   backupSchedule: [{ input: { db: '../a' }, field: 'db', says: /"db" must be a database id/ }],
   setBackupSchedule: [{ input: { every: 'soon' }, field: 'every', says: /"every" must be a duration like 6h or 1d/ }],
   recoverRows: [{ input: { db: 'a', table: 'x; DROP TABLE y', backup: 'b.sqlite' }, field: 'table', says: /"table" must be a table name/ }],

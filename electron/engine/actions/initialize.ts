@@ -13,6 +13,7 @@ import { expectedSchemaAt, expectedWithRepeatables } from '../core/schema/expect
 import { assertRunnable, planOn } from './plan';
 import { withDatabase, type Connection } from '../core/sqlite/open-database';
 import { databaseStamp } from '../core/state/database-stamp';
+import { unlessDiskFailed } from '../core/sqlite/failing-disk';
 import { isRecreatable, repair } from './repair';
 import { applyPendingRepeatables } from '../core/migrations/repeatable-migrations';
 import { quickCheck, verdictOf, type Verdict } from './status';
@@ -89,14 +90,20 @@ interface Opening {
  */
 function lookFirst(ctx: EngineContext, check: boolean): Opening | null {
   if (!existsSync(ctx.dbPath)) return null;
-  return withDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs }, (db) => {
-    // Stamped before reading: a write by another process while this one reads (a gate repairing
-    // at the same time) changes the stamp, so the verdict is never reused for a file it did not see.
-    const stamp = databaseStamp(ctx.dbPath);
-    const integrity = check ? openingCheck(ctx, db) : null;
-    if (integrity && !integrity.ok) refuseDamaged(ctx, integrity);
-    return { integrity, verdict: verdictOf(db, ctx, integrity), stamp };
-  });
+  try {
+    return withDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs }, (db) => {
+      // Stamped before reading: a write by another process while this one reads (a gate repairing
+      // at the same time) changes the stamp, so the verdict is never reused for a file it did not see.
+      const stamp = databaseStamp(ctx.dbPath);
+      const integrity = check ? openingCheck(ctx, db) : null;
+      if (integrity && !integrity.ok) refuseDamaged(ctx, integrity);
+      return { integrity, verdict: verdictOf(db, ctx, integrity), stamp };
+    });
+  } catch (err) {
+    // A file whose schema SQLite calls malformed because the disk failed the read is not refused as
+    // damaged (quick_check's findings were already told apart from a failing disk by quickCheck).
+    throw err instanceof WardenError && err.details?.integrity ? err : unlessDiskFailed(err, ctx.dbPath, 'the start gate read it');
+  }
 }
 
 /** status's verdict once the gate has done its work; an unhealthy database is refused, naming what is wrong. */

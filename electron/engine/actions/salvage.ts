@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { SalvageBackupRows, SalvageReport, SalvagedTable, UnreadablePage } from '../../../shared/types/repair';
+import type { SalvageBackupRows, SalvageReport, UnreadablePage } from '../../../shared/types/repair';
 import { userVersionOf } from '../core/sqlite/header-marks';
 import type { EngineContext } from '../context';
 import { WardenError } from '../errors';
 import { expectedSchemaAt } from '../core/schema/expected-schema';
 import { integrityOf } from '../core/sqlite/integrity';
-import { listBackups } from '../core/backups/list-backups';
-import { openDatabase, statDatabasePath, withDatabase, type Connection } from '../core/sqlite/open-database';
+import { openDatabase, statDatabasePath, withDatabase } from '../core/sqlite/open-database';
+import { countRows, newestVerifiedBackupRows, tablesBesideBackup } from '../core/salvage/beside-backup';
 import { SalvageTarget, type StampSource } from '../core/salvage/new-file';
 import { checkOutPath, stageBeside } from '../core/salvage/out-file';
 import { PageLedger } from '../core/salvage/page-ledger';
@@ -32,22 +32,6 @@ export interface SalvageOptions {
   out: string;
   /** A verified backup (name or path) to copy back, by primary key, the rows the damaged tables lack. */
   recoverFrom?: string;
-}
-
-function countRows(db: Connection): Map<string, number> {
-  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name").all() as { name: string }[];
-  return new Map(tables.map((t) => [t.name, (db.prepare(`SELECT count(*) AS n FROM "${t.name.replace(/"/g, '""')}"`).get() as { n: number }).n]));
-}
-
-/** Rows per table of the newest backup that verified, to set beside what was salvaged. */
-function newestVerifiedBackupRows(ctx: EngineContext): { name: string; rows: Map<string, number> } | null {
-  const newest = listBackups(ctx).find((b) => b.verified?.ok);
-  if (!newest) return null;
-  try {
-    return { name: newest.name, rows: withDatabase(newest.path, { mode: 'read' }, countRows) };
-  } catch {
-    return null; // a backup that cannot be read now is no yardstick; restore and verify-backup say why
-  }
 }
 
 function openDamaged(path: string): PageSource {
@@ -107,18 +91,6 @@ async function rebuild(ctx: EngineContext, source: PageSource, stagedPath: strin
   }
 }
 
-function tablesOf(rows: Map<string, number>, backup: { rows: Map<string, number> } | null, ledger: PageLedger): SalvagedTable[] {
-  const names = new Set([...rows.keys(), ...(backup?.rows.keys() ?? [])]);
-  const owned = (name: string) => (p: { table: string | null }) => p.table?.toLowerCase() === name.toLowerCase();
-  return [...names].sort().map((name) => ({
-    name,
-    salvaged: rows.get(name) ?? null,
-    inBackup: backup ? (backup.rows.get(name) ?? null) : null,
-    unreadablePages: ledger.unreadable.filter(owned(name)).sort((a, b) => a.page - b.page),
-    rowsLost: ledger.lostRows.filter(owned(name)).length,
-  }));
-}
-
 /** The new file checked as any database is: integrity, foreign keys, drift from the expected schema. */
 function checkNewFile(ctx: EngineContext, stagedPath: string, out: string, account: Account, source: PageSource, startedAt: number, fromBackup: Recovered | null): SalvageReport {
   ctx.onProgress?.({ operation: 'salvage', phase: 'checking the new file', done: source.pageCount, total: source.pageCount, unit: 'pages', pageSize: source.pageSize });
@@ -133,7 +105,7 @@ function checkNewFile(ctx: EngineContext, stagedPath: string, out: string, accou
       version: account.version,
       integrity: integrityOf(db, 'full'),
       drift: driftOf(db, { ...ctx, dbPath: out }, account.version),
-      tables: tablesOf(rows, backup, account.ledger),
+      tables: tablesBesideBackup(rows, backup, account.ledger),
       lostAndFound: rows.get('lost_and_found') ?? 0,
       comparedWith: backup?.name ?? null,
       fromBackup: fromBackup?.rows ?? null,

@@ -9,11 +9,12 @@ import { databaseStamp } from '../core/state/database-stamp';
 import { driftOf } from '../core/drift/drift';
 import { appRecords, assertSameApplication, isAdoptable, readDatabaseState, type DatabaseState } from '../core/state/database-state';
 import { WardenError } from '../errors';
+import { diskFailureBehind, unlessDiskFailed } from '../core/sqlite/failing-disk';
 import { integrityOf, integrityProblems } from '../core/sqlite/integrity';
 import { statDatabasePath, withDatabase, type Connection } from '../core/sqlite/open-database';
 import { pendingMigrations } from '../core/schema/schema-folder';
-import { pendingRepeatables } from '../core/migrations/repeatable-migrations';
 import { readToolChecksumMismatches } from '../core/history/service-history';
+import { pendingRepeatables } from '../core/migrations/repeatable-migrations';
 
 function sqliteVersion(db: Connection): string {
   return (db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
@@ -150,6 +151,9 @@ export function quickCheck(db: Connection, ctx: EngineContext): CheckedIntegrity
   const known = ctx.knownIntegrity;
   if (known?.databaseStamp === stamp && known.orphanedRows && Date.now() - Date.parse(known.checkedAt) < INTEGRITY_REUSE_MS) return known;
   const integrity = integrityOf(db, 'quick');
+  // A page the disk failed to read is not damage: said as an I/O error, never a verdict of corrupt.
+  const disk = integrity.ok ? null : diskFailureBehind(ctx.dbPath, 'running quick_check', integrity.messages);
+  if (disk) throw disk;
   // Counted with the check and kept with it: on 100k child rows foreign_key_check costs about what quick_check does.
   return { ...integrity, checkedAt: nowIso(), databaseStamp: stamp, orphanedRows: integrity.ok ? orphanedRowCounts(db) : [] };
 }
@@ -213,7 +217,8 @@ export function status(ctx: EngineContext): StatusReport {
   const seen: { integrity?: CheckedIntegrity } = {};
   try {
     return readStatus(ctx, sizeBytes, (found) => (seen.integrity = found));
-  } catch (err) {
+  } catch (caught) {
+    const err = unlessDiskFailed(caught, ctx.dbPath, 'reading its schema');
     if (!(err instanceof WardenError && err.code === 'CORRUPT')) throw err;
     const failed = seen.integrity?.ok === false ? seen.integrity : { level: 'quick' as const, ok: false, messages: [err.message], checkedAt: nowIso() };
     return damagedStatus(ctx, sizeBytes, failed, err.message);

@@ -5,7 +5,8 @@ import { databaseStamp } from '../core/state/database-stamp';
 import { integrityOf, integrityProblems, type IntegrityLevel } from '../core/sqlite/integrity';
 import { userTableNames } from '../core/schema/introspect';
 import { openDatabase, type Connection } from '../core/sqlite/open-database';
-import { explainSqliteError } from '../errors';
+import { explainFileError } from '../errors';
+import { diskFailureBehind, unlessDiskFailed } from '../core/sqlite/failing-disk';
 import { checkInParallel } from '../core/sqlite/parallel-check';
 import { assessDatabase, judge } from './status';
 import { foreignKeyViolations } from '../core/sqlite/foreign-keys';
@@ -48,15 +49,23 @@ function inTableOrder(db: Connection, ctx: EngineContext, violations: ForeignKey
  */
 export async function verify(ctx: EngineContext, level: IntegrityLevel = 'quick'): Promise<VerifyReport> {
   const started = performance.now();
-  const db = openDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs });
+  let db: Connection;
+  try {
+    db = openDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs });
+  } catch (err) {
+    throw unlessDiskFailed(err, ctx.dbPath, 'opening it for verification');
+  }
   try {
     const stamp = databaseStamp(ctx.dbPath);
     ctx.onProgress?.({ operation: 'verify', phase: 'schema', done: 0, total: 3 });
     const assessment = assessDatabase(db, ctx);
     throwIfCancelled(ctx, 'Verification');
-    ctx.onProgress?.({ operation: 'verify', phase: level === 'quick' ? 'quick_check' : 'integrity_check', done: 1, total: 3 });
+    ctx.onProgress?.({ operation: 'verify', phase: level === 'quick' ? 'running quick_check' : 'running integrity_check', done: 1, total: 3 });
     const parallel = level === 'full' ? await checkInParallel(ctx) : null;
     const integrity = parallel ? { level, ok: true, messages: [] } : integrityOf(db, level);
+    // A page the disk failed to read is not damage: said as an I/O error, never a verdict of corrupt.
+    const disk = integrity.ok ? null : diskFailureBehind(ctx.dbPath, level === 'quick' ? 'running quick_check' : 'running integrity_check', integrity.messages);
+    if (disk) throw disk;
     const violations = level === 'full' ? (parallel ? inTableOrder(db, ctx, parallel.violations) : checkForeignKeys(db, ctx)) : [];
     ctx.onProgress?.({ operation: 'verify', phase: 'done', done: 3, total: 3 });
     const problems = [...integrityProblems(integrity, violations), ...assessment.problems];
@@ -74,7 +83,7 @@ export async function verify(ctx: EngineContext, level: IntegrityLevel = 'quick'
       durationMs: Math.round(performance.now() - started),
     };
   } catch (err) {
-    throw explainSqliteError(err, ctx.dbPath);
+    throw unlessDiskFailed(explainFileError(err, ctx.dbPath), ctx.dbPath, 'verifying it');
   } finally {
     db.close();
   }

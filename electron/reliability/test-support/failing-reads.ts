@@ -21,10 +21,23 @@ const SOURCE = String.raw`
 #include <sys/uio.h>
 #include <unistd.h>
 
+/* WARDEN_EIO_THIS_PROCESS_ONLY: the reads fail in the process started with it and in none it starts
+   (a disk that failed for a moment: read again from another process, the file reads whole). The
+   settings are kept here and taken out of the environment before the program runs. */
+static char *onlyPath, *onlySuffix, *onlyFrom;
+static int thisProcessOnly = 0;
+static char *kept(const char *name) { const char *v = getenv(name); return v ? strdup(v) : NULL; }
+__attribute__((constructor)) static void keepForThisProcess(void) {
+  if (!getenv("WARDEN_EIO_THIS_PROCESS_ONLY")) return;
+  thisProcessOnly = 1;
+  onlyPath = kept("WARDEN_EIO_PATH"); onlySuffix = kept("WARDEN_EIO_SUFFIX"); onlyFrom = kept("WARDEN_EIO_FROM");
+  unsetenv("WARDEN_EIO_PATH"); unsetenv("WARDEN_EIO_SUFFIX"); unsetenv("WARDEN_EIO_FROM"); unsetenv("WARDEN_EIO_THIS_PROCESS_ONLY");
+}
+
 static int failing(int fd, off_t offset, size_t count) {
-  const char *path = getenv("WARDEN_EIO_PATH");
-  const char *suffix = getenv("WARDEN_EIO_SUFFIX");
-  const char *from = getenv("WARDEN_EIO_FROM");
+  const char *path = thisProcessOnly ? onlyPath : getenv("WARDEN_EIO_PATH");
+  const char *suffix = thisProcessOnly ? onlySuffix : getenv("WARDEN_EIO_SUFFIX");
+  const char *from = thisProcessOnly ? onlyFrom : getenv("WARDEN_EIO_FROM");
   if (!path && !suffix) return 0;
   /* Only a read that would return bytes past the failing one: the file may be shorter than the read asks. */
   struct stat st;
@@ -93,8 +106,11 @@ export function failingSyncEnv(library: string, path: string, times?: number): R
   return { LD_PRELOAD: library, WARDEN_EIO_FSYNC_PATH: realpathSync(path), ...(times === undefined ? {} : { WARDEN_EIO_FSYNC_TIMES: String(times) }) };
 }
 
-/** The environment under which a process's reads of `path` (or of every file whose name ends with `{ suffix }`) past byte `from` fail with EIO. */
-export function failingReadsEnv(library: string, path: string | { suffix: string }, from: number): Record<string, string> {
+/**
+ * The environment under which a process's reads of `path` (or of every file whose name ends with `{ suffix }`) past byte `from` fail with EIO:
+ * in every process it starts too (a failing disk), or, `{ thisProcessOnly: true }`, in that process alone (a disk that failed for a moment).
+ */
+export function failingReadsEnv(library: string, path: string | { suffix: string }, from: number, options: { thisProcessOnly?: boolean } = {}): Record<string, string> {
   const which: Record<string, string> = typeof path === 'string' ? { WARDEN_EIO_PATH: realpathSync(path) } : { WARDEN_EIO_SUFFIX: path.suffix };
-  return { LD_PRELOAD: library, ...which, WARDEN_EIO_FROM: String(from) };
+  return { LD_PRELOAD: library, ...which, WARDEN_EIO_FROM: String(from), ...(options.thisProcessOnly ? { WARDEN_EIO_THIS_PROCESS_ONLY: '1' } : {}) };
 }

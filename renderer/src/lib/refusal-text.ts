@@ -10,6 +10,7 @@ const DOING: Partial<Record<MethodName, string>> = {
   restore: 'restore backups',
   previewRestore: 'preview a restore',
   openBackup: 'open backups',
+  openSalvaged: 'open salvaged files',
   migrate: 'migrate',
   rehearse: 'rehearse a migration (it copies the data on the host)',
   initialize: 'initialize a database',

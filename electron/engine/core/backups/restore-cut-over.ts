@@ -12,6 +12,7 @@ import { assertApplicationId } from '../state/database-state';
 import { ALL_PAGES, copyDatabase, explainCopyError } from '../sqlite/copy-database';
 import { hasHotJournal } from '../sqlite-file/journal';
 import { explainFileError, explainSqliteError, WardenError } from '../../errors';
+import { firstFailedRead } from '../sqlite/failing-disk';
 import { sha256FileSync } from '../sqlite/file-sha256';
 import { DEFAULT_BUSY_TIMEOUT_MS, withDatabase, type Connection } from '../sqlite/open-database';
 import { newConnection } from '../sqlite/sqlite-addon';
@@ -197,21 +198,6 @@ async function copyLiveUnderLock(ctx: EngineContext, staged: string): Promise<vo
   syncFile(staged);
 }
 
-// Reads the whole file in another process (never in this one: see COPY_UNLESS_WAL) and answers
-// 'ok', or the errno code of the read that failed.
-const READ_ALL = `
-const { closeSync, openSync, readSync } = require('node:fs');
-try {
-  const fd = openSync(process.argv[1], 'r');
-  const chunk = Buffer.alloc(8 * 1024 * 1024);
-  for (let at = 0, n; (n = readSync(fd, chunk, 0, chunk.length, at)) > 0; at += n);
-  closeSync(fd);
-  process.stdout.write('ok');
-} catch (err) {
-  process.stdout.write('error:' + (err.code || 'unknown'));
-}
-`;
-
 /**
  * The copy of the live database failing on a read, as what it is. The backup API does not say
  * which file failed, and SQLite reports a read the disk failed (EIO) as corruption (the VFS's
@@ -223,8 +209,7 @@ function failedRead(err: unknown, livePath: string): WardenError | null {
   const code = (err as { code?: unknown }).code;
   // The backup API reports a failed read of its source as SQLITE_IOERR or SQLITE_CORRUPT, without saying which file.
   if (typeof code !== 'string' || !(code.startsWith('SQLITE_CORRUPT') || code.startsWith('SQLITE_IOERR'))) return null;
-  const probe = spawnSync(process.execPath, ['-e', READ_ALL, livePath], { encoding: 'utf8', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
-  const errno = /^error:(\w+)$/.exec(probe.stdout)?.[1];
+  const errno = firstFailedRead([livePath])?.errno;
   if (errno) {
     const explained = explainFileError(Object.assign(new Error(errno), { code: errno, path: livePath, syscall: 'read' }));
     if (explained instanceof WardenError) return new WardenError(explained.code, `${explained.message} (SQLite said: ${(err as Error).message}.) The file is not known to be damaged: the disk failed to read it.`, explained.hint);

@@ -7,7 +7,8 @@ import { openDatabase } from '../sqlite/open-database';
 import { restoreDiff } from './restore-diff';
 import { previewRestore } from '../../actions/restore';
 import { runCli } from '../../test-support/cli';
-import { contextFor, sha256File, shippedSchema, tempDir } from '../../test-support/fixtures';
+import { contextFor, seedFiles, sha256File, shippedSchema, tempDir } from '../../test-support/fixtures';
+import { damageLeafOf } from '../../test-support/damage';
 import { databaseWithFiles } from '../../test-support/backup-fixtures';
 
 // Before a restore: per table, the live rows the backup lacks or holds differently. The referee is
@@ -99,5 +100,21 @@ describe('restore preview: the rows a restore would lose or change back', () => 
     // 1 and 1.0 are the same value to SQL, as to the referee's IS NOT.
     expect(pair).toMatchObject({ key: ['x', 'y'], onlyHere: 1, onlyInBackup: 1, different: 1, examples: { onlyHere: ["('new', 1)"], onlyInBackup: ["('gone', 9)"], different: ["('😀', 1)"] } });
     expect(pair.different).toBe(referee(livePath, backupPath, 'SELECT count(*) FROM main.pair m JOIN b.pair o ON m.x IS o.x AND m.y = o.y WHERE m.v IS NOT o.v'));
+  });
+  it('on a live file with a damaged table (the file a restore is most often for): that table said uncountable, every other table counted as sqlite3 counts, nothing written', async () => {
+    const ctx = await databaseWithFiles(2_000);
+    const taken = await backup(ctx);
+    seedFiles(ctx.dbPath, 25, 5_000); // written after the backup: their access-log rows are what a restore loses there
+    const expectedLost = referee(ctx.dbPath, taken.path, 'SELECT count(*) FROM main.file_access_log WHERE log_id NOT IN (SELECT log_id FROM b.file_access_log)');
+    expect(expectedLost).toBeGreaterThan(0);
+    damageLeafOf(ctx.dbPath, 'conversation_files', 2);
+    const liveHash = sha256File(ctx.dbPath);
+
+    const preview = await previewRestore(ctx, { backup: taken.name });
+    const byTable = new Map(preview.tables!.map((t) => [t.table, t]));
+    expect(byTable.get('conversation_files')?.uncomparable).toMatch(/^its pages in this database are damaged \(database disk image is malformed\), so the rows a restore would lose cannot be counted$/);
+    expect(byTable.get('file_access_log')).toMatchObject({ onlyHere: expectedLost, different: 0, onlyInBackup: 0 });
+    expect(byTable.get('file_access_log')?.uncomparable).toBeUndefined();
+    expect(sha256File(ctx.dbPath)).toBe(liveHash);
   });
 });

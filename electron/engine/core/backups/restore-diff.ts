@@ -111,6 +111,23 @@ function diffTable(ctx: EngineContext, live: Connection, backup: Connection, tab
   const width = key.length || 1;
   const here = rowsInOrder(live, table, key, columns);
   const there = rowsInOrder(backup, table, key, columns);
+  try {
+    walkInKeyOrder(ctx, diff, here, there, width);
+  } catch (err) {
+    // A damaged page of the live table stops the walk: what a restore loses there cannot be counted,
+    // and the other tables are still compared (this is the file a restore is most often for).
+    if (!String((err as { code?: unknown }).code).startsWith('SQLITE_CORRUPT')) throw err;
+    return { ...emptyDiff(table, key), uncomparable: `its pages in this database are damaged (${(err as Error).message}), so the rows a restore would lose cannot be counted` };
+  } finally {
+    // Statements left mid-walk keep the connection busy: the snapshot's COMMIT would fail behind them.
+    here.return?.();
+    there.return?.();
+  }
+  return diff;
+}
+
+/** Both files' rows side by side, in key order, noting each difference in `diff`. */
+function walkInKeyOrder(ctx: EngineContext, diff: RestoreTableDiff, here: IterableIterator<Value[]>, there: IterableIterator<Value[]>, width: number): void {
   let a = here.next();
   let b = there.next();
   let seen = 0;
@@ -131,7 +148,6 @@ function diffTable(ctx: EngineContext, live: Connection, backup: Connection, tab
       b = there.next();
     }
   }
-  return diff;
 }
 
 function countOf(db: Connection, table: string): number {
@@ -164,7 +180,7 @@ export function restoreDiff(ctx: EngineContext, live: Connection, backup: Connec
       if (!liveTables.includes(table)) diffs.push({ ...emptyDiff(table, shapeOf(backup, table).key), onlyInBackup: countOf(backup, table), missingIn: 'live' });
     }
   } finally {
-    live.exec('COMMIT');
+    live.exec('ROLLBACK'); // a read transaction: the same as COMMIT, and it ends one a damaged page failed (COMMIT answers that failure again)
     backup.exec('COMMIT');
   }
   return diffs;

@@ -105,11 +105,15 @@ export function statDatabasePath(path: string): Stats | null {
 
 function readHeader(path: string): Buffer {
   const header = Buffer.alloc(100);
-  const fd = openSync(path, 'r');
   try {
-    readSync(fd, header, 0, 100, 0);
-  } finally {
-    closeSync(fd);
+    const fd = openSync(path, 'r');
+    try {
+      readSync(fd, header, 0, 100, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (err) {
+    throw explainFileError(err, path); // a disk that fails the read (EIO) is said as such, naming the file
   }
   return header;
 }

@@ -22,12 +22,14 @@ function RowChanges({ preview }: { preview: RestorePreview }) {
   const changed = tables.filter((t) => t.onlyHere || t.different || t.onlyInBackup || t.uncomparable);
   const lost = tables.reduce((n, t) => n + t.onlyHere, 0);
   const changedBack = tables.reduce((n, t) => n + t.different, 0);
+  const uncounted = tables.filter((t) => t.uncomparable);
   if (changed.length === 0) return <p><strong>Rows:</strong> every table holds the same rows as the backup: the restore loses no row.</p>;
   // The sentence above the frame, not a caption inside it: a caption is as wide as the table and scrolled out of view with it.
   return (
     <>
       <p>
-        <strong>Rows:</strong> {plural(lost, 'row')} here that the backup lacks would be lost; {plural(changedBack, 'row')} would go back to the backup's values (matched by primary key).
+        <strong>Rows:</strong> {plural(lost, 'row')} here that the backup lacks would be lost; {plural(changedBack, 'row')} would go back to the backup's values (matched by primary key)
+        {uncounted.length > 0 && <>; in {uncounted.map((t) => t.table).join(', ')} they cannot be counted (said below)</>}.
       </p>
       <TableFrame label="Rows the restore would lose or change back, by table">
         <table className="data-table" aria-label="Rows the restore would lose or change back, by table">
@@ -38,10 +40,20 @@ function RowChanges({ preview }: { preview: RestorePreview }) {
             {changed.map((t) => (
               <tr key={t.table}>
                 <th scope="row">{t.table}</th>
-                <td className="number">{t.onlyHere}</td>
-                <td className="number">{t.different}</td>
-                <td className="number">{t.onlyInBackup}</td>
-                <td className="mono">{t.uncomparable ?? (t.missingIn === 'backup' ? 'not in the backup' : [...t.examples.onlyHere, ...t.examples.different].slice(0, 3).join(', '))}</td>
+                {t.uncomparable ? (
+                  // Not counted: the reason stands where the counts would, not in the examples column (scrolled out of view in a narrow dialog).
+                  <>
+                    <td colSpan={3}>Not counted: {t.uncomparable}.</td>
+                    <td />
+                  </>
+                ) : (
+                  <>
+                    <td className="number">{t.onlyHere}</td>
+                    <td className="number">{t.different}</td>
+                    <td className="number">{t.onlyInBackup}</td>
+                    <td className="mono">{t.missingIn === 'backup' ? 'not in the backup' : [...t.examples.onlyHere, ...t.examples.different].slice(0, 3).join(', ')}</td>
+                  </>
+                )}
               </tr>
             ))}
           </tbody>

@@ -61,8 +61,36 @@ describe('Salvage in the Integrity view', () => {
     expect(panel.textContent).toContain('12 rows could not be placed in their table and are in lost_and_found, with their page number.');
     expect(panel.textContent).toContain('1 table has fewer rows than the backup.');
     // The console's own words, never a command line.
-    expect(panel.textContent).toContain(`open the salvaged file in this console (it is ${REPORT.out}), then copy the backup's missing rows into it with Recover rows`);
+    expect(panel.textContent).toContain("open the salvaged file in this console, then copy the backup's missing rows into it with Recover rows");
     expect(panel.textContent).not.toMatch(/warden \w/);
+  });
+
+  it('opens the salvaged file in the console: the host is given its file name (never the path), and the console shows the new database', async () => {
+    const entry = { id: 'conversation_files-salvaged', name: 'conversation_files-salvaged-2026-11-30T16-45-00-123Z.db', path: REPORT.out, schema: 'conversation_files' };
+    const alone: SalvageReport = { ...REPORT, comparedWith: null, tables: REPORT.tables.map((t) => ({ ...t, inBackup: null })) };
+    const api = createFakeApi({ status: () => DAMAGED_STATUS, salvage: () => alone, openSalvaged: () => entry, listDatabases: () => [entry] });
+    renderConsole(<IntegrityView db="main" />, { api });
+    const panel = (await screen.findByRole('heading', { name: 'Salvage' })).closest('section') as HTMLElement;
+    fireEvent.click(within(panel).getByRole('button', { name: 'Salvage into a new file' }));
+    const open = await within(panel).findByRole('button', { name: 'Open the salvaged file' });
+    // No backup: the salvaged file is the way back, and no backup to restore is offered.
+    expect(panel.textContent).toContain('There is no verified backup to compare with or to restore: the salvaged file is the way back.');
+    expect(within(panel).queryByRole('link', { name: 'restore the backup' })).toBeNull();
+    fireEvent.click(open);
+    await waitFor(() => expect(window.location.hash).toBe('#/db/conversation_files-salvaged/overview'));
+    expect(api.openSalvaged).toHaveBeenCalledWith({ db: 'main', file: 'conversation_files-salvaged-2026-11-30T16-45-00-123Z.db' });
+  });
+
+  it('says why the salvaged file could not be opened, and it can be tried again', async () => {
+    const gone = new ApiError({ code: 'NOT_FOUND', message: 'No salvaged file named conversation_files-salvaged-2026-11-30T16-45-00-123Z.db beside /srv/chat/conversation_files.db: it was moved or removed since the salvage.' });
+    const api = createFakeApi({ status: () => DAMAGED_STATUS, salvage: () => REPORT, openSalvaged: () => Promise.reject(gone) });
+    renderConsole(<IntegrityView db="main" />, { api });
+    const panel = (await screen.findByRole('heading', { name: 'Salvage' })).closest('section') as HTMLElement;
+    fireEvent.click(within(panel).getByRole('button', { name: 'Salvage into a new file' }));
+    fireEvent.click(await within(panel).findByRole('button', { name: 'Open the salvaged file' }));
+    await waitFor(() => expect(panel.textContent).toContain('The salvaged file could not be opened'));
+    expect(panel.textContent).toContain('it was moved or removed since the salvage');
+    expect(within(panel).getByRole('button', { name: 'Open the salvaged file' })).toBeTruthy();
   });
 
   it('offers both ways at once where a verified backup exists: salvage, then the rows the damaged tables lack copied back from it', async () => {

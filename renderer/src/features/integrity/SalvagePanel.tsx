@@ -7,7 +7,7 @@ import { Panel } from '../../components/Panel';
 import { formatCount, formatDuration, plural } from '../../lib/format';
 import { hrefFor } from '../../lib/routes';
 import { useBackups } from '../../queries/backups';
-import { useSalvage } from './integrity-queries';
+import { fileNameOf, useOpenSalvaged, useSalvage } from './integrity-queries';
 
 function count(n: number | null): string {
   return n === null ? '—' : formatCount(n);
@@ -102,6 +102,18 @@ function FromBackup({ report }: { report: SalvageReport }) {
   );
 }
 
+/** Serves the new file as a database of its own and shows its Overview: the way to check it and work on it. */
+function OpenSalvagedFile({ db, out }: { db: string; out: string }) {
+  const open = useOpenSalvaged(db);
+  return (
+    <div className="salvage-outcome__open">
+      <ActionButton method="openSalvaged" variant="primary" onClick={() => open.mutate(out)} busy={open.isPending}>Open the salvaged file</ActionButton>
+      <span className="muted">Opens <span className="mono">{fileNameOf(out)}</span> in this console, beside this database, which stays as it is.</span>
+      {open.error != null && <ErrorNotice error={open.error} context="The salvaged file could not be opened" />}
+    </div>
+  );
+}
+
 /** Each table's rows in the new file beside the newest verified backup's, its unreadable pages, and what to do next. */
 function SalvageOutcome({ db, report }: { db: string; report: SalvageReport }) {
   const short = report.tables.filter((t) => t.inBackup !== null && (t.salvaged ?? 0) < t.inBackup);
@@ -142,20 +154,22 @@ function SalvageOutcome({ db, report }: { db: string; report: SalvageReport }) {
       <FromBackup report={report} />
       {report.fromBackup ? (
         <p>
-          Open the salvaged file in this console (it is <code>{report.out}</code>) to check it, then put it in place of the damaged one while the service is stopped.
+          Open the salvaged file in this console to check it, then put it in place of the damaged one while the service is stopped.
+        </p>
+      ) : report.comparedWith ? (
+        <p>
+          {short.length ? `${plural(short.length, 'table')} ha${short.length === 1 ? 's' : 've'} fewer rows than the backup. ` : 'No table has fewer rows than the backup. '}
+          Choose: keep the salvaged file (move it into place while the service is stopped), <a href={hrefFor(db, 'backups')}>restore the backup</a>, or both: open
+          the salvaged file in this console, then copy the backup&apos;s missing rows into it with Recover rows on its Integrity view — or
+          salvage again with the backup&apos;s rows copied back in the same job.
         </p>
       ) : (
-      <p>
-        {report.comparedWith
-          ? short.length
-            ? `${plural(short.length, 'table')} ha${short.length === 1 ? 's' : 've'} fewer rows than the backup. `
-            : 'No table has fewer rows than the backup. '
-          : 'There is no verified backup to compare with. '}
-        Choose: keep the salvaged file (move it into place while the service is stopped), <a href={hrefFor(db, 'backups')}>restore the backup</a>, or both: open
-        the salvaged file in this console (it is <code>{report.out}</code>), then copy the backup&apos;s missing rows into it with Recover rows on its Integrity view — or
-        salvage again with the backup&apos;s rows copied back in the same job.
-      </p>
+        <p>
+          There is no verified backup to compare with or to restore: the salvaged file is the way back. Open it in this console to check it (and back it up), then put it
+          in place of the damaged one while the service is stopped.
+        </p>
       )}
+      <OpenSalvagedFile db={db} out={report.out} />
     </div>
   );
 }

@@ -1,7 +1,8 @@
-import { queryOptions, useQuery, useQueryClient } from '@tanstack/react-query';
+import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { VerifyReport } from '../../../../shared/types/integrity';
 import { useApi } from '../../api/connection-context';
 import { useLongOperation } from '../../hooks/use-long-operation';
+import { hrefFor } from '../../lib/routes';
 import { databaseKeys } from '../../queries/database-keys';
 
 export const integrityKeys = {
@@ -57,3 +58,21 @@ export function useSalvage(db: string) {
   return useLongOperation({ db, kind: 'salvage', run: (recoverFrom: string | undefined, operationId) => api.salvage({ db, operationId, recoverFrom }), varsOf: () => undefined });
 }
 
+
+/** The file name at the end of a path the host reported (the salvage's new file): what openSalvaged is given, never the path. */
+export function fileNameOf(path: string): string {
+  return path.split(/[\\/]/).pop() ?? path;
+}
+
+/** Serves the file a salvage made as a database of its own and shows its Overview: to check that it is healthy, then work on it. */
+export function useOpenSalvaged(db: string) {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (out: string) => api.openSalvaged({ db, file: fileNameOf(out) }),
+    onSuccess: async (entry) => {
+      await queryClient.invalidateQueries({ queryKey: databaseKeys.list() });
+      window.location.hash = hrefFor(entry.id, 'overview');
+    },
+  });
+}

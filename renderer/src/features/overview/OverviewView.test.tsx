@@ -83,6 +83,15 @@ describe('OverviewView', () => {
     expect(screen.queryByText('verified')).toBeNull();
   });
 
+  it('after a restore of a damaged file: the newest backup (the pre-restore copy) failed, and the newest verified one is said beside it', async () => {
+    const preRestore = backupInfo({ name: 'conversation_files-20250302T100000Z-pre-restore.sqlite', reason: 'pre-restore', createdAt: '2025-03-02T10:00:00.000Z', verified: { ok: false, level: 'quick', at: '2025-03-02T10:00:01.000Z', messages: ['Tree 25 page 38: btreeInitPage() returns error code 11'] } });
+    const manual = backupInfo();
+    renderConsole(<OverviewView db="main" />, { api: createFakeApi({ status: () => statusReport(), backups: () => [preRestore, manual] }) });
+    expect(await screen.findByText('failed verification')).toBeTruthy();
+    const fact = screen.getByText('failed verification').closest('.safety-fact') as HTMLElement;
+    expect(fact.textContent).toMatch(/pre-restore .*failed verification · newest verified: .+ \(manual\)$/);
+  });
+
   it('shows the facts a support engineer asks for first', async () => {
     const api = createFakeApi({ status: () => statusReport(), verify: () => verifyReport(), backups: () => [backupInfo()] });
     renderConsole(<OverviewView db="main" />, { api });

@@ -26,12 +26,20 @@ function LastBackup({ db, backups }: { db: string; backups: UseQueryResult<Backu
   const copies = preserved > 0 && <span className="muted"> · {preserved === 1 ? '1 damaged copy kept' : `${preserved} damaged copies kept`}</span>;
   if (!latest) return <span className="safety-fact"><Tag tone="warn">No backup yet</Tag>{copies}</span>;
   // A failed check in this session outranks the one recorded when the backup was taken.
-  const verified = checks[latest.name] ? { ok: checks[latest.name].ok } : latest.verified;
+  const verifiedOf = (b: BackupInfo) => (checks[b.name] ? { ok: checks[b.name].ok } : b.verified);
+  const verified = verifiedOf(latest);
+  // The newest backup failed (the pre-restore copy of a damaged file, say): the one a restore would use is said beside it.
+  const newestGood = verified?.ok ? null : backups.data.find((b) => !b.damaged && verifiedOf(b)?.ok === true);
   return (
     <span className="safety-fact">
       <time dateTime={latest.createdAt} title={formatTimestamp(latest.createdAt)}>{formatAgo(latest.createdAt)}</time>
       <span className="muted"> · {latest.reason} · {latest.version ?? 'no version'} · {formatBytes(latest.bytes)}</span>
       {verified === null ? <Tag tone="warn">not verified</Tag> : verified.ok ? <Tag tone="ok">verified</Tag> : <Tag tone="bad">failed verification</Tag>}
+      {newestGood && (
+        <span className="muted">
+          {' '}· newest verified: <time dateTime={newestGood.createdAt} title={formatTimestamp(newestGood.createdAt)}>{formatAgo(newestGood.createdAt)}</time> ({newestGood.reason})
+        </span>
+      )}
       {copies}
     </span>
   );
