@@ -63,7 +63,13 @@ export const figure: Figure = {
             { label: 'backup() with quick_check', run: task('backup-quick', /verified=true$/) },
             {
               label: 'warden backup (bundled CLI)',
-              run: () => wholeProcess(expectSuccess(measureProcess([...env.wardenCli, 'backup', '--db', dbPath, '--schema', env.schemaDir, '--backup-dir', outDir, '--json']), 'warden backup')),
+              run: () =>
+                wholeProcess(
+                  expectSuccess(
+                    measureProcess([...env.wardenCli, 'backup', '--db', dbPath, '--schema', env.schemaDir, '--backup-dir', outDir, '--json']),
+                    'warden backup',
+                  ),
+                ),
             },
             {
               label: 'sqlite3 DB ".backup OUT"',
@@ -99,9 +105,22 @@ export const figure: Figure = {
         const cliNote = 'process start counted; the default of `warden backup`';
         rows.push({ figure: 'verified backup (copy, SHA-256, quick_check, manifest), engine call', database, warden: quick, reference: shell, target: 1 });
         rows.push({ figure: 'verified backup, CLI process', database, warden: cli, reference: shell, target: 1, note: cliNote });
-        rows.push({ figure: 'verified backup, CLI process vs dd', database, warden: cli, reference: dd, target: 2, note: `${cliNote}; dd copies and fsyncs, no hash, no check` });
+        rows.push({
+          figure: 'verified backup, CLI process vs dd',
+          database,
+          warden: cli,
+          reference: dd,
+          target: 2,
+          note: `${cliNote}; dd copies and fsyncs, no hash, no check`,
+        });
         rows.push({ figure: 'sqlite3 .backup vs dd (for scale)', database, warden: shell, reference: dd });
-        rows.push({ figure: 'dd conv=fsync vs cp (for scale)', database, warden: dd, reference: cp, note: 'cp: no fsync, no consistency while the service writes' });
+        rows.push({
+          figure: 'dd conv=fsync vs cp (for scale)',
+          database,
+          warden: dd,
+          reference: cp,
+          note: 'cp: no fsync, no consistency while the service writes',
+        });
         peaks.push({ label: database, kb: Math.max(quick.maxRssKb, cli.maxRssKb) });
       }
     }

@@ -21,13 +21,23 @@ describe('each figure against the previous RESULTS.md', () => {
   it('reads the previous ratio table, notes stripped from the figure names', () => {
     const figures = previousFigures(PREVIOUS);
     expect(figures.size).toBe(3);
-    expect([...figures.values()]).toEqual([{ ms: 1160, ratio: 2.1 }, { ms: 526, ratio: 0.79 }, { ms: 4810, ratio: 0.9 }]);
+    expect([...figures.values()]).toEqual([
+      { ms: 1160, ratio: 2.1 },
+      { ms: 526, ratio: 0.79 },
+      { ms: 4810, ratio: 0.9 },
+    ]);
   });
 
   it('flags a figure whose ratio is more than 20% worse, first, and not one that is better or within 20%', () => {
     const rows: Row[] = [
       { figure: 'backup + quick verification, engine call', database: '400 MB', warden: side('w', 650), reference: side('r', 500) }, // 1.30× from 2.10×: better
-      { figure: 'verify quick vs quick_check, CLI process', database: '400 MB', warden: side('w', 600), reference: side('r', 600), note: 'process start counted' }, // 1.00× from 0.79×: +27%
+      {
+        figure: 'verify quick vs quick_check, CLI process',
+        database: '400 MB',
+        warden: side('w', 600),
+        reference: side('r', 600),
+        note: 'process start counted',
+      }, // 1.00× from 0.79×: +27%
       { figure: 'verify full vs integrity_check + foreign_key_check, engine call', database: '400 MB', warden: side('w', 5000), reference: side('r', 5200) }, // 0.96× from 0.90×: +7%
       { figure: 'a figure new in this run', database: '400 MB', warden: side('w', 10), reference: null },
     ];

@@ -44,11 +44,13 @@ export const figure: Figure = {
   id: 'data-memory',
   title: 'peak memory of browsing and querying by table size (10k, 100k, 1M, 3M files)',
   async run(env): Promise<FigureResult> {
-    const task = (name: string, expected: RegExp) => (dbPath: string): Measurement => {
-      const m = expectSuccess(measureProcess([...env.engineTask, name, dbPath, env.schemaDir]), `engine ${name}`);
-      if (!expected.test(outcomeOf(m))) throw new Error(`engine ${name}: ${outcomeOf(m)}`);
-      return m;
-    };
+    const task =
+      (name: string, expected: RegExp) =>
+      (dbPath: string): Measurement => {
+        const m = expectSuccess(measureProcess([...env.engineTask, name, dbPath, env.schemaDir]), `engine ${name}`);
+        if (!expected.test(outcomeOf(m))) throw new Error(`engine ${name}: ${outcomeOf(m)}`);
+        return m;
+      };
     const tasks = [
       { label: 'browse: the last page sorted by an unindexed column, with its count', run: task('browse-deep', /^rows=100 total=\d+$/) },
       { label: 'browse: the middle page sorted by an unindexed column (the costliest), with its count', run: task('browse-middle', /^rows=100 total=\d+$/) },
@@ -85,9 +87,14 @@ export const figure: Figure = {
       const kbs = peaks.get(t.label)!;
       const ms = times.get(t.label)!;
       const growth = kbs[kbs.length - 1] / kbs[kbs.length - 2] - 1;
-      lines.push(`| ${t.label} | ${kbs.map((kb, k) => `${mb(kb)} (${ms[k].toFixed(0)} ms)`).join(' | ')} | ${growth >= 0 ? '+' : ''}${(growth * 100).toFixed(1)}% | ${growth <= FLAT_GROWTH ? 'meets' : '**misses**'} |`);
+      lines.push(
+        `| ${t.label} | ${kbs.map((kb, k) => `${mb(kb)} (${ms[k].toFixed(0)} ms)`).join(' | ')} | ${growth >= 0 ? '+' : ''}${(growth * 100).toFixed(1)}% | ${growth <= FLAT_GROWTH ? 'meets' : '**misses**'} |`,
+      );
     }
-    lines.push('', `The highest peak of ${RUNS} runs per size, from GNU time (for a query: the larger of the engine's process and the child it runs the query in); in brackets the fastest run's engine call alone.`);
+    lines.push(
+      '',
+      `The highest peak of ${RUNS} runs per size, from GNU time (for a query: the larger of the engine's process and the child it runs the query in); in brackets the fastest run's engine call alone.`,
+    );
     return { rows: [], sections: [lines.join('\n')] };
   },
 };

@@ -29,22 +29,67 @@ const initialize: Figure = {
       rmSync(dirname(dbPath), { recursive: true, force: true });
       mkdirSync(dirname(dbPath), { recursive: true });
     };
-    const sqlite = { label: 'sqlite3 shell (same SQL)', run: () => wholeProcess(expectSuccess(measureProcess([SQLITE3, '-bail', dbPath], { input: script }), 'sqlite3 init')) };
+    const sqlite = {
+      label: 'sqlite3 shell (same SQL)',
+      run: () => wholeProcess(expectSuccess(measureProcess([SQLITE3, '-bail', dbPath], { input: script }), 'sqlite3 init')),
+    };
     const runs = env.runsFor(null) + 4;
     const [cli, tsx, engine, node, shell] = sideBySide(runs, {
       prepare,
       sides: [
-        { label: 'warden init (bundled CLI)', run: () => wholeProcess(expectSuccess(measureProcess([...env.wardenCli, 'init', '--db', dbPath, '--schema', env.schemaDir, '--json']), 'warden init')) },
-        { label: 'warden init (tsx, as npm run warden)', run: () => wholeProcess(expectSuccess(measureProcess([process.execPath, '--import', 'tsx', join(env.repoRoot, 'electron/cli/main.ts'), 'init', '--db', dbPath, '--schema', env.schemaDir, '--json'], { cwd: env.repoRoot }), 'warden init (tsx)')) },
-        { label: 'initialize() in-process', run: () => engineCall(expectSuccess(measureProcess([...env.engineTask, 'init', dbPath, env.schemaDir]), 'engine init')) },
+        {
+          label: 'warden init (bundled CLI)',
+          run: () =>
+            wholeProcess(expectSuccess(measureProcess([...env.wardenCli, 'init', '--db', dbPath, '--schema', env.schemaDir, '--json']), 'warden init')),
+        },
+        {
+          label: 'warden init (tsx, as npm run warden)',
+          run: () =>
+            wholeProcess(
+              expectSuccess(
+                measureProcess(
+                  [
+                    process.execPath,
+                    '--import',
+                    'tsx',
+                    join(env.repoRoot, 'electron/cli/main.ts'),
+                    'init',
+                    '--db',
+                    dbPath,
+                    '--schema',
+                    env.schemaDir,
+                    '--json',
+                  ],
+                  { cwd: env.repoRoot },
+                ),
+                'warden init (tsx)',
+              ),
+            ),
+        },
+        {
+          label: 'initialize() in-process',
+          run: () => engineCall(expectSuccess(measureProcess([...env.engineTask, 'init', dbPath, env.schemaDir]), 'engine init')),
+        },
         { label: 'node -e ""', run: () => wholeProcess(expectSuccess(measureProcess([process.execPath, '-e', '']), 'node')) },
         sqlite,
       ],
     });
     return [
       { figure: 'initialize, process start counted', database: 'fresh file', warden: cli, reference: shell, target: 2 },
-      { figure: 'initialize, process start counted (tsx)', database: 'fresh file', warden: tsx, reference: shell, note: 'development start-up: tsx compiles TypeScript on the fly' },
-      { figure: 'initialize, engine call in-process', database: 'fresh file', warden: engine, reference: shell, note: 'reference still counts its own process start' },
+      {
+        figure: 'initialize, process start counted (tsx)',
+        database: 'fresh file',
+        warden: tsx,
+        reference: shell,
+        note: 'development start-up: tsx compiles TypeScript on the fly',
+      },
+      {
+        figure: 'initialize, engine call in-process',
+        database: 'fresh file',
+        warden: engine,
+        reference: shell,
+        note: 'reference still counts its own process start',
+      },
       { figure: 'Node.js start-up alone (node -e ""), the floor of any Node CLI', database: '—', warden: node, reference: shell },
     ];
   },
@@ -67,8 +112,20 @@ function verifyFigure(level: 'quick' | 'full'): Figure {
         };
         const [engine, cli, shell, bare] = sideBySide(env.runsFor(size), {
           sides: [
-            { label: `verify(${level}) in-process`, run: () => engineCall(expect(measureProcess([...env.engineTask, `verify-${level}`, dbPath, env.schemaDir]))) },
-            { label: `warden verify${level === 'full' ? ' --full' : ''} (bundled CLI)`, run: () => wholeProcess(expectSuccess(measureProcess([...env.wardenCli, 'verify', ...(level === 'full' ? ['--full'] : []), '--db', dbPath, '--schema', env.schemaDir, '--json']), 'warden verify')) },
+            {
+              label: `verify(${level}) in-process`,
+              run: () => engineCall(expect(measureProcess([...env.engineTask, `verify-${level}`, dbPath, env.schemaDir]))),
+            },
+            {
+              label: `warden verify${level === 'full' ? ' --full' : ''} (bundled CLI)`,
+              run: () =>
+                wholeProcess(
+                  expectSuccess(
+                    measureProcess([...env.wardenCli, 'verify', ...(level === 'full' ? ['--full'] : []), '--db', dbPath, '--schema', env.schemaDir, '--json']),
+                    'warden verify',
+                  ),
+                ),
+            },
             {
               label: `sqlite3 ${pragmas}`,
               run: () => {
@@ -77,15 +134,30 @@ function verifyFigure(level: 'quick' | 'full'): Figure {
                 return wholeProcess(m);
               },
             },
-            { label: 'the same PRAGMAs through better-sqlite3', run: () => engineCall(expectSuccess(measureProcess([...env.engineTask, `bare-${level}`, dbPath, env.schemaDir]), `bare ${level}`)) },
+            {
+              label: 'the same PRAGMAs through better-sqlite3',
+              run: () => engineCall(expectSuccess(measureProcess([...env.engineTask, `bare-${level}`, dbPath, env.schemaDir]), `bare ${level}`)),
+            },
           ],
         });
         const what = level === 'quick' ? 'quick_check' : 'integrity_check + foreign_key_check';
         // Issue 25: the full check on every core at half the shell's time; the quick check (status, the gate) at three quarters.
         const target = level === 'full' ? 0.5 : 0.75;
         rows.push({ figure: `verify ${level} vs ${what}, engine call`, database: size.label, warden: engine, reference: shell, target });
-        rows.push({ figure: `verify ${level} vs ${what}, CLI process`, database: size.label, warden: cli, reference: shell, target, note: 'process start counted (Node ≈ 60 ms)' });
-        rows.push({ figure: `verify ${level}, engine call vs the same PRAGMAs in the same SQLite (better-sqlite3)`, database: size.label, warden: engine, reference: bare });
+        rows.push({
+          figure: `verify ${level} vs ${what}, CLI process`,
+          database: size.label,
+          warden: cli,
+          reference: shell,
+          target,
+          note: 'process start counted (Node ≈ 60 ms)',
+        });
+        rows.push({
+          figure: `verify ${level}, engine call vs the same PRAGMAs in the same SQLite (better-sqlite3)`,
+          database: size.label,
+          warden: engine,
+          reference: bare,
+        });
       }
       return rows;
     },
@@ -118,17 +190,35 @@ const migrate: Figure = {
             return engineCall(m);
           },
         },
-        { label: 'warden migrate (bundled CLI)', run: () => wholeProcess(expectSuccess(measureProcess([...env.wardenCli, 'migrate', '--db', dbPath, '--schema', env.schemaDir, '--json']), 'warden migrate')) },
-        { label: 'sqlite3 shell (same SQL, one transaction, foreign_keys off)', run: () => wholeProcess(expectSuccess(measureProcess([SQLITE3, '-bail', dbPath], { input: script }), 'sqlite3 migrate')) },
-        { label: 'sqlite3 shell, + foreign_key_check before COMMIT', run: () => wholeProcess(expectSuccess(measureProcess([SQLITE3, '-bail', dbPath], { input: checkedScript }), 'sqlite3 migrate (checked)')) },
+        {
+          label: 'warden migrate (bundled CLI)',
+          run: () =>
+            wholeProcess(expectSuccess(measureProcess([...env.wardenCli, 'migrate', '--db', dbPath, '--schema', env.schemaDir, '--json']), 'warden migrate')),
+        },
+        {
+          label: 'sqlite3 shell (same SQL, one transaction, foreign_keys off)',
+          run: () => wholeProcess(expectSuccess(measureProcess([SQLITE3, '-bail', dbPath], { input: script }), 'sqlite3 migrate')),
+        },
+        {
+          label: 'sqlite3 shell, + foreign_key_check before COMMIT',
+          run: () => wholeProcess(expectSuccess(measureProcess([SQLITE3, '-bail', dbPath], { input: checkedScript }), 'sqlite3 migrate (checked)')),
+        },
       ];
-      sides.push({ label: 'the same SQL + foreign_key_check through better-sqlite3', run: () => engineCall(expectSuccess(measureProcess([...env.engineTask, 'bare-migrate', dbPath, env.schemaDir]), 'bare migrate')) });
+      sides.push({
+        label: 'the same SQL + foreign_key_check through better-sqlite3',
+        run: () => engineCall(expectSuccess(measureProcess([...env.engineTask, 'bare-migrate', dbPath, env.schemaDir]), 'bare migrate')),
+      });
       const [engine, cli, shell, checked, bare] = sideBySide(env.runsFor(size), { prepare, sides });
       rmSync(dbPath, { force: true });
       rows.push({ figure: 'migrate 1.0.0 → 1.2.0, engine call', database: size.label, warden: engine, reference: shell, target: 1.2 });
       rows.push({ figure: 'migrate 1.0.0 → 1.2.0, CLI process', database: size.label, warden: cli, reference: shell, note: 'process start counted' });
       rows.push({ figure: 'migrate 1.0.0 → 1.2.0, engine call vs the full rebuild procedure', database: size.label, warden: engine, reference: checked });
-      rows.push({ figure: 'migrate 1.0.0 → 1.2.0, engine call vs the full rebuild procedure in the same SQLite (better-sqlite3)', database: size.label, warden: engine, reference: bare });
+      rows.push({
+        figure: 'migrate 1.0.0 → 1.2.0, engine call vs the full rebuild procedure in the same SQLite (better-sqlite3)',
+        database: size.label,
+        warden: engine,
+        reference: bare,
+      });
     }
     return rows;
   },

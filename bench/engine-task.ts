@@ -58,11 +58,26 @@ async function call(): Promise<string> {
       // its count. The middle is the costliest: a page past it is read from the other end.
       const { total } = await browseRows(ctx, { table: 'conversation_files', limit: 1, withTotal: true });
       const offset = task === 'browse-deep' ? Math.max(0, (total ?? 0) - 100) : Math.floor((total ?? 0) / 2);
-      const page = await browseRows(ctx, { table: 'conversation_files', sort: { column: 'file_size', direction: 'desc' }, offset, limit: 100, withTotal: true });
+      const page = await browseRows(ctx, {
+        table: 'conversation_files',
+        sort: { column: 'file_size', direction: 'desc' },
+        offset,
+        limit: 100,
+        withTotal: true,
+      });
       return `rows=${page.rows.length} total=${page.total}`;
     }
     case 'browse-filtered': {
-      const page = await browseRows(ctx, { table: 'conversation_files', filters: [{ column: 'uploaded_by', op: 'isNull' }, { column: 'original_filename', op: 'contains', value: '9' }], offset: 500, limit: 100, withTotal: true });
+      const page = await browseRows(ctx, {
+        table: 'conversation_files',
+        filters: [
+          { column: 'uploaded_by', op: 'isNull' },
+          { column: 'original_filename', op: 'contains', value: '9' },
+        ],
+        offset: 500,
+        limit: 100,
+        withTotal: true,
+      });
       return `rows=${page.rows.length} total=${page.total}`;
     }
     case 'row-children': {
@@ -72,7 +87,10 @@ async function call(): Promise<string> {
     case 'query-sorted':
     case 'query-aggregate': {
       // The query runs in a child process: GNU time's peak is the larger of this process and that child.
-      const sql = task === 'query-sorted' ? 'SELECT * FROM conversation_files ORDER BY file_size DESC' : 'SELECT mime_type, count(*), sum(file_size) FROM conversation_files GROUP BY mime_type';
+      const sql =
+        task === 'query-sorted'
+          ? 'SELECT * FROM conversation_files ORDER BY file_size DESC'
+          : 'SELECT mime_type, count(*), sum(file_size) FROM conversation_files GROUP BY mime_type';
       const result = await runQuery(ctx, { sql, limit: 1000, timeoutMs: 600_000 });
       return `rows=${result.rows.length} more=${result.more}`;
     }

@@ -17,10 +17,14 @@ const FILES_PER_DATABASE = 2_000;
 /** The console's view of the same fleet: `warden serve --fleet`, then POST /api/fleetStatus as the Fleet page sends it, `runs` times. */
 async function fleetStatusThroughTheHost(env: Parameters<Figure['run']>[0], fleetFile: string, runs: number): Promise<number[]> {
   const token = randomBytes(24).toString('base64url');
-  const server = spawn(process.execPath, [...env.wardenCli.slice(1), 'serve', '--fleet', fleetFile, '--schema', env.schemaDir, '--port', '0', '--db', join(fleetFile, '../db-000.db')], {
-    env: { ...process.env, WARDEN_TOKEN: token },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const server = spawn(
+    process.execPath,
+    [...env.wardenCli.slice(1), 'serve', '--fleet', fleetFile, '--schema', env.schemaDir, '--port', '0', '--db', join(fleetFile, '../db-000.db')],
+    {
+      env: { ...process.env, WARDEN_TOKEN: token },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   try {
     const origin = await new Promise<string>((resolve, reject) => {
       let out = '';
@@ -34,7 +38,11 @@ async function fleetStatusThroughTheHost(env: Parameters<Figure['run']>[0], flee
     const times: number[] = [];
     for (let k = 0; k < runs + 1; k++) {
       const started = performance.now();
-      const reply = await fetch(`${origin}/api/fleetStatus`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: '{}' });
+      const reply = await fetch(`${origin}/api/fleetStatus`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: '{}',
+      });
       const envelope = (await reply.json()) as { ok: boolean; result: FleetStatusReport };
       if (!envelope.ok || envelope.result.deployments.length !== DEPLOYMENTS) throw new Error('fleetStatus through the host failed');
       if (k > 0) times.push(performance.now() - started); // the first call warms the workers up
@@ -53,9 +61,12 @@ export const figure: Figure = {
     mkdirSync(dir, { recursive: true });
     const template = join(dir, 'template.db');
     expectSuccess(measureProcess([...env.wardenCli, 'init', '--db', template]), 'init the template');
-    execFileSync('sqlite3', [template, `WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < ${FILES_PER_DATABASE})
+    execFileSync('sqlite3', [
+      template,
+      `WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < ${FILES_PER_DATABASE})
       INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash, mime_type, uploaded_by)
-      SELECT 'f-' || n, 's-' || (n % 50), 'file-' || n || '.txt', 'stored-' || n, '/files/stored-' || n, n, hex(randomblob(16)), 'text/plain', 'bench' FROM k;`]);
+      SELECT 'f-' || n, 's-' || (n % 50), 'file-' || n || '.txt', 'stored-' || n, '/files/stored-' || n, n, hex(randomblob(16)), 'text/plain', 'bench' FROM k;`,
+    ]);
     const paths = Array.from({ length: DEPLOYMENTS }, (_, i) => join(dir, `db-${String(i).padStart(3, '0')}.db`));
     for (const path of paths) copyFileSync(template, path);
     const fleetFile = join(dir, 'fleet.json');
@@ -68,9 +79,13 @@ export const figure: Figure = {
         {
           label: 'warden fleet status',
           run: (): Run => {
-            const m = expectSuccess(measureProcess([...env.wardenCli, 'fleet', 'status', '--fleet', fleetFile, '--schema', env.schemaDir, '--json']), 'fleet status');
+            const m = expectSuccess(
+              measureProcess([...env.wardenCli, 'fleet', 'status', '--fleet', fleetFile, '--schema', env.schemaDir, '--json']),
+              'fleet status',
+            );
             const report = JSON.parse(m.stdout) as FleetStatusReport;
-            if (report.deployments.length !== DEPLOYMENTS || report.worst !== 'healthy') throw new Error(`fleet status saw ${report.deployments.length} deployments, worst ${report.worst}`);
+            if (report.deployments.length !== DEPLOYMENTS || report.worst !== 'healthy')
+              throw new Error(`fleet status saw ${report.deployments.length} deployments, worst ${report.worst}`);
             reported = report.durationMs;
             return wholeProcess(m);
           },
@@ -84,7 +99,15 @@ export const figure: Figure = {
       sections: [
         `The Fleet page's call, \`POST /api/fleetStatus\` to \`warden serve --fleet\` (the same ${DEPLOYMENTS} databases, run in the host's engine workers, after one warm-up call): median ${Math.round(median)} ms, fastest ${Math.round(viaHost[0])} ms over ${viaHost.length} calls.`,
       ],
-      rows: [{ figure: `fleet status, ${DEPLOYMENTS} local databases (CLI process)`, database: `${DEPLOYMENTS} × ${FILES_PER_DATABASE} files`, warden, reference: shell, note: `status, drift, quick_check and backups of each; the status itself took ${reported} ms of it (last run)` }],
+      rows: [
+        {
+          figure: `fleet status, ${DEPLOYMENTS} local databases (CLI process)`,
+          database: `${DEPLOYMENTS} × ${FILES_PER_DATABASE} files`,
+          warden,
+          reference: shell,
+          note: `status, drift, quick_check and backups of each; the status itself took ${reported} ms of it (last run)`,
+        },
+      ],
     };
   },
 };

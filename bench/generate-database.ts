@@ -39,9 +39,21 @@ export interface GenerateOptions {
   log?: (message: string) => void;
 }
 
-const MIME_TYPES = ['application/pdf', 'image/png', 'image/jpeg', 'text/plain', 'text/csv', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', null] as const;
+const MIME_TYPES = [
+  'application/pdf',
+  'image/png',
+  'image/jpeg',
+  'text/plain',
+  'text/csv',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  null,
+] as const;
 const EXTENSIONS: Record<string, string> = {
-  'application/pdf': 'pdf', 'image/png': 'png', 'image/jpeg': 'jpg', 'text/plain': 'txt', 'text/csv': 'csv',
+  'application/pdf': 'pdf',
+  'image/png': 'png',
+  'image/jpeg': 'jpg',
+  'text/plain': 'txt',
+  'text/csv': 'csv',
   'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'docx',
 };
 const WORDS = ['quarterly', 'report', 'invoice', 'screenshot', 'draft', 'notes', 'contract', 'summary', 'budget', 'photo', 'scan', 'final', 'v2', 'export'];
@@ -54,7 +66,10 @@ const START_MS = Date.UTC(2024, 0, 1);
 
 function hex(random: () => number, length: number): string {
   let out = '';
-  while (out.length < length) out += Math.floor(random() * 0x100000000).toString(16).padStart(8, '0');
+  while (out.length < length)
+    out += Math.floor(random() * 0x100000000)
+      .toString(16)
+      .padStart(8, '0');
   return out.slice(0, length);
 }
 
@@ -74,20 +89,34 @@ function fill(db: Database.Database, files: number, atLeast120: boolean): void {
   // From 1.2.0 mime_type is NOT NULL with a default: leave it out rather than write NULL.
   const insertFileUntyped = db.prepare(`INSERT INTO conversation_files (${fileColumns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const insertMeta = db.prepare('INSERT INTO file_metadata (file_id, metadata_key, metadata_value, created_at) VALUES (?, ?, ?, ?)');
-  const insertAssoc = db.prepare('INSERT INTO session_file_associations (session_id, file_id, association_type, message_id, associated_at) VALUES (?, ?, ?, ?, ?)');
+  const insertAssoc = db.prepare(
+    'INSERT INTO session_file_associations (session_id, file_id, association_type, message_id, associated_at) VALUES (?, ?, ?, ?, ?)',
+  );
   const insertAccess = db.prepare('INSERT INTO file_access_log (file_id, access_type, accessed_by, accessed_at, access_metadata) VALUES (?, ?, ?, ?, ?)');
 
   const batch = db.transaction((from: number, to: number) => {
     for (let k = from; k < to; k++) {
       const fileId = `${hex(random, 8)}-${hex(random, 4)}-${hex(random, 4)}-${hex(random, 12)}`;
-      const session = `sess_${(Math.floor(random() * SESSIONS)).toString(36).padStart(4, '0')}`;
+      const session = `sess_${Math.floor(random() * SESSIONS)
+        .toString(36)
+        .padStart(4, '0')}`;
       const user = `user${Math.floor(random() * USERS)}@example.com`;
       const mime = pick(random, MIME_TYPES);
       const name = `${pick(random, WORDS)}-${pick(random, WORDS)}-${k % 1000}.${mime ? EXTENSIONS[mime] : 'bin'}`;
       const hash = hex(random, 64);
       const uploadedMs = START_MS + k * 60_000 + Math.floor(random() * 60_000);
       const uploadedAt = sqliteTime(uploadedMs);
-      const values = [fileId, session, name, `${hash.slice(0, 32)}.${mime ? EXTENSIONS[mime] : 'bin'}`, `/var/lib/chat/files/${hash.slice(0, 2)}/${hash.slice(2, 4)}/${hash.slice(0, 32)}`, Math.floor(random() * 20_000_000), hash, uploadedAt, user];
+      const values = [
+        fileId,
+        session,
+        name,
+        `${hash.slice(0, 32)}.${mime ? EXTENSIONS[mime] : 'bin'}`,
+        `/var/lib/chat/files/${hash.slice(0, 2)}/${hash.slice(2, 4)}/${hash.slice(0, 32)}`,
+        Math.floor(random() * 20_000_000),
+        hash,
+        uploadedAt,
+        user,
+      ];
       if (mime) insertFile.run(...values, mime);
       else if (atLeast120) insertFileUntyped.run(...values);
       else insertFile.run(...values, null);
@@ -99,7 +128,13 @@ function fill(db: Database.Database, files: number, atLeast120: boolean): void {
       const downloads = Math.floor(random() * 3); // 0–2 besides the upload the trigger logs
       for (let a = 0; a < downloads; a++) {
         const at = sqliteTime(uploadedMs + Math.floor(random() * 86_400_000 * 30));
-        insertAccess.run(fileId, random() < 0.7 ? 'download' : 'view', `user${Math.floor(random() * USERS)}@example.com`, at, `{"client":"${pick(random, CLIENTS)}"}`);
+        insertAccess.run(
+          fileId,
+          random() < 0.7 ? 'download' : 'view',
+          `user${Math.floor(random() * USERS)}@example.com`,
+          at,
+          `{"client":"${pick(random, CLIENTS)}"}`,
+        );
       }
     }
   });
@@ -124,7 +159,10 @@ function schemaFingerprint(schema: SchemaDefinition, version: string): string {
 export function cachedDatabasePath(options: GenerateOptions): string {
   const schema = loadSchema(options.schemaDir ?? SHIPPED_SCHEMA_DIR);
   const journal = options.journalMode ?? 'delete';
-  return join(CACHE_DIR, `${schema.name}-${options.files}files-v${options.version}-${journal}-g${GENERATOR_REVISION}-${schemaFingerprint(schema, options.version)}.db`);
+  return join(
+    CACHE_DIR,
+    `${schema.name}-${options.files}files-v${options.version}-${journal}-g${GENERATOR_REVISION}-${schemaFingerprint(schema, options.version)}.db`,
+  );
 }
 
 /**

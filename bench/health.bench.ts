@@ -156,7 +156,8 @@ async function runScenario(env: BenchEnv, dbPath: string, scenario: Scenario, du
     if (nodePid === null) throw new Error(`cannot find the warden serve process under GNU time (pid ${timePid})`);
     const first = await fetch(`http://${HOST}:${port}${HTTP_HEALTH_ROUTE}`);
     const document = (await first.json()) as { status?: string };
-    if (first.status !== 200 || document.status !== 'healthy') throw new Error(`GET ${HTTP_HEALTH_ROUTE} before the load: HTTP ${first.status}, ${JSON.stringify(document).slice(0, 500)}`);
+    if (first.status !== 200 || document.status !== 'healthy')
+      throw new Error(`GET ${HTTP_HEALTH_ROUTE} before the load: HTTP ${first.status}, ${JSON.stringify(document).slice(0, 500)}`);
     await load(port, CLIENTS, WARM_UP_MS, MAX_REQUESTS); // JIT, connections, the first refreshes: not counted
     const rssBeforeKb = peakRssKbOf(nodePid);
     const cpuBefore = cpuMsOf(nodePid);

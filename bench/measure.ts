@@ -60,7 +60,11 @@ export function measureProcess(argv: string[], options: RunOptions = {}): Measur
 export function startMeasuredProcess(argv: string[], options: RunOptions = {}): Promise<Measurement> {
   const timeFile = join(timeDir, `t${timeFiles++}`);
   const started = performance.now();
-  const child = spawn(GNU_TIME, ['-f', '%U %S %M', '-o', timeFile, ...argv], { cwd: options.cwd, env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(GNU_TIME, ['-f', '%U %S %M', '-o', timeFile, ...argv], {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -57,7 +57,9 @@ function cliRun(argv: string[]): void {
 }
 
 function peakRssMb(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmHWM:'));
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmHWM:'));
   return Math.round(Number(line?.split(/\s+/)[1] ?? Number.NaN) / 1024);
 }
 
@@ -94,14 +96,20 @@ async function main(): Promise<void> {
     }
     const sorted = Float64Array.from(latencies).sort();
     console.log(`warden serve (${cli}), ${seconds} s of GET /api/health back to back while two runaway queries and a 500 MB printf run:`);
-    console.log(`  health: ${latencies.length} answers, p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms, max ${sorted[sorted.length - 1].toFixed(1)} ms, not 200: ${failures.length}`);
+    console.log(
+      `  health: ${latencies.length} answers, p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms, max ${sorted[sorted.length - 1].toFixed(1)} ms, not 200: ${failures.length}`,
+    );
     const statusAnswer = status ? await status : null;
-    console.log(`  read-only status: ${statusAnswer ? `HTTP ${statusAnswer.status} in ${statusAnswer.ms.toFixed(0)} ms` : 'not asked (too few health answers)'}`);
+    console.log(
+      `  read-only status: ${statusAnswer ? `HTTP ${statusAnswer.status} in ${statusAnswer.ms.toFixed(0)} ms` : 'not asked (too few health answers)'}`,
+    );
     // The server's peak once every query has answered (the runaway ones at their time limit).
     const answers = await Promise.all(queries);
     console.log(`  server peak RSS (VmHWM), all queries answered: ${peakRssMb(server.pid!)} MB`);
     for (const [k, answer] of answers.entries()) {
-      console.log(`  query ${k + 1} (${k < 2 ? 'runaway' : 'printf 500 MB'}): HTTP ${answer.status} after ${(answer.ms / 1000).toFixed(1)} s, ${answer.bytes.toLocaleString('en')} bytes: ${answer.head.slice(0, 160)}`);
+      console.log(
+        `  query ${k + 1} (${k < 2 ? 'runaway' : 'printf 500 MB'}): HTTP ${answer.status} after ${(answer.ms / 1000).toFixed(1)} s, ${answer.bytes.toLocaleString('en')} bytes: ${answer.head.slice(0, 160)}`,
+      );
     }
   } finally {
     server.kill('SIGKILL');

@@ -50,13 +50,34 @@ export const figure: Figure = {
           mkdirSync(outDir, { recursive: true });
         },
         sides: [
-          { label: 'warden salvage --out (bundled CLI)', run: () => wholeProcess(expectSalvaged(measureProcess([...env.wardenCli, 'salvage', '--db', damaged, '--out', out, '--schema', env.schemaDir, '--json']), out)) },
-          { label: 'warden verify --full (bundled CLI)', run: () => wholeProcess(expectSuccess(measureProcess([...env.wardenCli, 'verify', '--full', '--db', intact, '--schema', env.schemaDir, '--json']), 'warden verify --full')) },
+          {
+            label: 'warden salvage --out (bundled CLI)',
+            run: () =>
+              wholeProcess(
+                expectSalvaged(measureProcess([...env.wardenCli, 'salvage', '--db', damaged, '--out', out, '--schema', env.schemaDir, '--json']), out),
+              ),
+          },
+          {
+            label: 'warden verify --full (bundled CLI)',
+            run: () =>
+              wholeProcess(
+                expectSuccess(
+                  measureProcess([...env.wardenCli, 'verify', '--full', '--db', intact, '--schema', env.schemaDir, '--json']),
+                  'warden verify --full',
+                ),
+              ),
+          },
         ],
       });
       rmSync(outDir, { recursive: true, force: true });
       rmSync(damaged, { force: true });
-      rows.push({ figure: `salvage of a file with ${DAMAGED_PAGES} pages overwritten vs verify --full of the intact file, CLI process`, database: size.label, warden: salvage, reference: verify, target: 1 });
+      rows.push({
+        figure: `salvage of a file with ${DAMAGED_PAGES} pages overwritten vs verify --full of the intact file, CLI process`,
+        database: size.label,
+        warden: salvage,
+        reference: verify,
+        target: 1,
+      });
       peaks.push(`${mb(salvage.maxRssKb)} at ${size.label}`);
     }
     return { rows, sections: [`Peak RSS of warden salvage (flat in the file's size is the target): ${peaks.join(', ')}.`] };

@@ -18,7 +18,13 @@ const unavailable = whyServeIsUnavailable();
 test.skip(unavailable !== null, unavailable ?? '');
 // Headless Chromium hides scrollbars by default; here they show, as they do for people: a table
 // that scrolls sideways must show that it does, in the screenshots too.
-test.use({ launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'], ignoreDefaultArgs: ['--hide-scrollbars'] } });
+test.use({
+  launchOptions: {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+    ignoreDefaultArgs: ['--hide-scrollbars'],
+  },
+});
 
 let dir: string;
 let host: RunningHost;
@@ -34,7 +40,10 @@ test.beforeAll(async () => {
   // A healthy database with rows and a backup, one behind on its migrations, one with a table
   // dropped, an empty file and a file that is no database: every state the landing sorts.
   run(['init', '--db', db('orders')]);
-  sqlite(db('orders'), "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 40) INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash) SELECT 'f-' || i, 's-' || (i % 5), 'report-' || i || '.pdf', 'st-' || i, '/files/' || i, i * 100, 'h-' || i FROM n;");
+  sqlite(
+    db('orders'),
+    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 40) INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash) SELECT 'f-' || i, 's-' || (i % 5), 'report-' || i || '.pdf', 'st-' || i, '/files/' || i, i * 100, 'h-' || i FROM n;",
+  );
   run(['backup', '--db', db('orders')]);
   run(['init', '--db', db('upgrade'), '--to', '1.0.0']);
   run(['init', '--db', db('dropped')]);
@@ -58,13 +67,33 @@ interface View {
 }
 
 const VIEWS: View[] = [
-  { name: 'landing', hash: '#/', ready: async (page) => void (await expect(page.getByRole('status').filter({ hasText: /^5 databases: / })).toContainText('1 healthy')) },
-  { name: 'overview', hash: '#/db/upgrade/overview', ready: async (page) => void (await expect(page.getByRole('region', { name: 'Status and next step' })).toContainText('Migrate to 1.2.0')) },
+  {
+    name: 'landing',
+    hash: '#/',
+    ready: async (page) => void (await expect(page.getByRole('status').filter({ hasText: /^5 databases: / })).toContainText('1 healthy')),
+  },
+  {
+    name: 'overview',
+    hash: '#/db/upgrade/overview',
+    ready: async (page) => void (await expect(page.getByRole('region', { name: 'Status and next step' })).toContainText('Migrate to 1.2.0')),
+  },
   { name: 'history', hash: '#/db/orders/history', ready: async (page) => void (await expect(page.getByRole('table').first()).toContainText('1.2.0')) },
-  { name: 'integrity', hash: '#/db/dropped/integrity', ready: async (page) => void (await expect(page.getByRole('button', { name: 'Repair…' })).toBeVisible()) },
+  {
+    name: 'integrity',
+    hash: '#/db/dropped/integrity',
+    ready: async (page) => void (await expect(page.getByRole('button', { name: 'Repair…' })).toBeVisible()),
+  },
   { name: 'plan', hash: '#/db/upgrade/plan', ready: async (page) => void (await expect(page.getByRole('button', { name: 'Apply…' })).toBeVisible()) },
-  { name: 'backups', hash: '#/db/orders/backups', ready: async (page) => void (await expect(page.getByRole('button', { name: /^Restore backup / }).first()).toBeVisible()) },
-  { name: 'data', hash: '#/db/orders/data', ready: async (page) => void (await expect(page.getByRole('table', { name: 'Tables and views' })).toContainText('conversation_files')) },
+  {
+    name: 'backups',
+    hash: '#/db/orders/backups',
+    ready: async (page) => void (await expect(page.getByRole('button', { name: /^Restore backup / }).first()).toBeVisible()),
+  },
+  {
+    name: 'data',
+    hash: '#/db/orders/data',
+    ready: async (page) => void (await expect(page.getByRole('table', { name: 'Tables and views' })).toContainText('conversation_files')),
+  },
   {
     name: 'data-rows',
     hash: '#/db/orders/data',
@@ -98,10 +127,16 @@ for (const colorScheme of ['light', 'dark'] as const) {
     const found: string[] = [];
     for (const view of VIEWS) {
       await open(page, view);
-      if (colorScheme === 'dark' && (view.name === 'landing' || view.name === 'plan')) await page.screenshot({ path: join(SCREENSHOTS, `dark-${view.name}.png`) });
+      if (colorScheme === 'dark' && (view.name === 'landing' || view.name === 'plan'))
+        await page.screenshot({ path: join(SCREENSHOTS, `dark-${view.name}.png`) });
       const { violations } = await new AxeBuilder({ page }).analyze();
       for (const v of violations.filter((x) => x.impact === 'serious' || x.impact === 'critical')) {
-        found.push(`${view.name}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+        found.push(
+          `${view.name}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes
+            .slice(0, 3)
+            .map((n) => n.target.join(' '))
+            .join(' | ')}`,
+        );
       }
     }
     expect(found).toEqual([]);
@@ -124,7 +159,8 @@ async function unreachableActions(page: Page, selector = 'main button:visible, m
       const box = el.getBoundingClientRect();
       const name = (el.getAttribute('aria-label') ?? el.textContent ?? '').trim();
       if (box.width < 1 || box.height < 1) return `${name}: has no size`;
-      if (box.left < -0.5 || box.top < -0.5 || box.right > window.innerWidth + 0.5 || box.bottom > window.innerHeight + 0.5) return `${name}: outside the window (${Math.round(box.left)},${Math.round(box.top)} ${Math.round(box.width)}×${Math.round(box.height)})`;
+      if (box.left < -0.5 || box.top < -0.5 || box.right > window.innerWidth + 0.5 || box.bottom > window.innerHeight + 0.5)
+        return `${name}: outside the window (${Math.round(box.left)},${Math.round(box.top)} ${Math.round(box.width)}×${Math.round(box.height)})`;
       for (let parent = el.parentElement; parent; parent = parent.parentElement) {
         const style = getComputedStyle(parent);
         if (style.overflowX === 'visible' && style.overflowY === 'visible') continue;
@@ -174,7 +210,12 @@ for (const layout of LAYOUTS) {
         // What is reflowed for a narrow window is checked again: a table that now scrolls must be reachable by keyboard.
         const { violations } = await new AxeBuilder({ page }).analyze();
         for (const v of violations.filter((x) => x.impact === 'serious' || x.impact === 'critical')) {
-          problems.push(`${view.name}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+          problems.push(
+            `${view.name}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes
+              .slice(0, 3)
+              .map((n) => n.target.join(' '))
+              .join(' | ')}`,
+          );
         }
       }
       expect(problems).toEqual([]);

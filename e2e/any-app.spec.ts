@@ -31,7 +31,10 @@ test.beforeAll(async () => {
   // dbmate applies what it is asked to, as the app's deploys did: then warden takes over.
   const init = warden(['init', '--db', dbPath, '--schema', SCHEMA, '--to', '20240212143000']);
   if (init.status !== 0) throw new Error(`warden init failed: ${init.stderr}`);
-  sqlite(dbPath, "INSERT INTO projects (id, name) VALUES (1, 'Launch'), (2, 'Garden'); INSERT INTO tasks (project_id, title, done) VALUES (1, 'Write the press release', 0), (1, 'Book the hall', 1), (2, 'Plant tomatoes', 0);");
+  sqlite(
+    dbPath,
+    "INSERT INTO projects (id, name) VALUES (1, 'Launch'), (2, 'Garden'); INSERT INTO tasks (project_id, title, done) VALUES (1, 'Write the press release', 0), (1, 'Book the hall', 1), (2, 'Plant tomatoes', 0);",
+  );
   host = await startWardenServe([`${dbPath}:${SCHEMA}`]);
 });
 
@@ -42,7 +45,10 @@ test.afterAll(() => {
 
 async function open(page: Page, view?: string): Promise<void> {
   await page.goto(host.url);
-  await page.getByRole('navigation', { name: 'Databases' }).getByRole('link', { name: /tasks\.db/ }).click();
+  await page
+    .getByRole('navigation', { name: 'Databases' })
+    .getByRole('link', { name: /tasks\.db/ })
+    .click();
   await expect(page.getByRole('heading', { level: 1, name: 'tasks.db' })).toBeVisible();
   if (view) await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: view }).click();
 }
@@ -71,7 +77,12 @@ test('an app with dbmate migrations: its pending migration planned, rehearsed an
   await page.screenshot({ path: join(SCREENSHOTS, 'tasks-migrated.png'), fullPage: true });
 
   await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'History' }).click();
-  await expect(page.getByRole('table').first().getByRole('row', { name: /^20240320080000/ })).toBeVisible();
+  await expect(
+    page
+      .getByRole('table')
+      .first()
+      .getByRole('row', { name: /^20240320080000/ }),
+  ).toBeVisible();
   await page.screenshot({ path: join(SCREENSHOTS, 'tasks-history.png') });
 
   // The referees: dbmate finds nothing to do, the rows and the new column are there, the folder untouched.

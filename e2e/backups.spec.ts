@@ -28,13 +28,19 @@ test.beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'warden-e2e-backups-'));
   dbPath = join(dir, 'shop.db');
   initAt(dbPath);
-  sqlite(dbPath, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200) INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash) SELECT 'f-' || i, 's-' || (i % 7), 'report-' || i || '.pdf', 'st-' || i, '/files/' || i, i * 10, 'h-' || i FROM n;");
+  sqlite(
+    dbPath,
+    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200) INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash) SELECT 'f-' || i, 's-' || (i % 7), 'report-' || i || '.pdf', 'st-' || i, '/files/' || i, i * 10, 'h-' || i FROM n;",
+  );
   good = backUp(dbPath);
   // Taken two days ago, as far as the schedule can tell: due at once when the host starts.
   const manifest = JSON.parse(readFileSync(`${good}.json`, 'utf8'));
   writeFileSync(`${good}.json`, JSON.stringify({ ...manifest, createdAt: new Date(Date.now() - 2 * 86_400_000).toISOString() }));
   // Written after that backup: what a restore of it would lose or change back.
-  sqlite(dbPath, "INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash) VALUES ('late-1','s','a.pdf','late-st-1','/late/1',1,'h'), ('late-2','s','b.pdf','late-st-2','/late/2',2,'h'), ('late-3','s','c.pdf','late-st-3','/late/3',3,'h'); UPDATE conversation_files SET original_filename = 'renamed.pdf' WHERE file_id IN ('f-5', 'f-6');");
+  sqlite(
+    dbPath,
+    "INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash) VALUES ('late-1','s','a.pdf','late-st-1','/late/1',1,'h'), ('late-2','s','b.pdf','late-st-2','/late/2',2,'h'), ('late-3','s','c.pdf','late-st-3','/late/3',3,'h'); UPDATE conversation_files SET original_filename = 'renamed.pdf' WHERE file_id IN ('f-5', 'f-6');",
+  );
   altered = backUp(dbPath);
   // One byte flipped in the newer backup, and verify-backup finds it (exit 2): its manifest keeps that.
   const bytes = readFileSync(altered);
@@ -51,7 +57,10 @@ test.afterAll(() => {
 
 test('the Backups view: an altered backup listed as failed, the schedule with its last and next, and what a restore would lose', async ({ page }) => {
   await page.goto(host.url);
-  await page.getByRole('navigation', { name: 'Databases' }).getByRole('link', { name: /shop\.db/ }).click();
+  await page
+    .getByRole('navigation', { name: 'Databases' })
+    .getByRole('link', { name: /shop\.db/ })
+    .click();
   await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Backups' }).click();
 
   const schedule = page.getByRole('region', { name: 'Scheduled backups' });
@@ -67,12 +76,18 @@ test('the Backups view: an altered backup listed as failed, the schedule with it
   await expect(table.getByRole('row').filter({ hasText: 'Scheduled' })).toContainText('✓ Verified');
   await page.screenshot({ path: join(SCREENSHOTS, 'backups-verdicts.png'), fullPage: true });
 
-  await table.getByRole('row').filter({ hasText: basename(good) }).getByRole('button', { name: /^Restore backup / }).click();
+  await table
+    .getByRole('row')
+    .filter({ hasText: basename(good) })
+    .getByRole('button', { name: /^Restore backup / })
+    .click();
   const dialog = page.getByRole('dialog', { name: 'Restore this backup?' });
   const rows = dialog.getByRole('table', { name: 'Rows the restore would lose or change back, by table' });
   const files = rows.getByRole('row').filter({ hasText: 'conversation_files' });
-  const lost = referee("SELECT count(*) FROM main.conversation_files WHERE file_id NOT IN (SELECT file_id FROM b.conversation_files)");
-  const changed = referee('SELECT count(*) FROM main.conversation_files m JOIN b.conversation_files o USING (file_id) WHERE m.original_filename IS NOT o.original_filename');
+  const lost = referee('SELECT count(*) FROM main.conversation_files WHERE file_id NOT IN (SELECT file_id FROM b.conversation_files)');
+  const changed = referee(
+    'SELECT count(*) FROM main.conversation_files m JOIN b.conversation_files o USING (file_id) WHERE m.original_filename IS NOT o.original_filename',
+  );
   expect([lost, changed]).toEqual([3, 2]);
   await expect(files.getByRole('cell')).toHaveText([String(lost), String(changed), '0', /'late-1', 'late-2', 'late-3'/]);
   await expect(dialog.getByRole('button', { name: 'Restore this backup' })).toBeEnabled();
@@ -82,7 +97,11 @@ test('the Backups view: an altered backup listed as failed, the schedule with it
   expect(sqlite(dbPath, "SELECT count(*) FROM conversation_files WHERE file_id LIKE 'late-%'")).toBe('3');
 
   // Look before replacing anything: the backup opened read-only in the Data view holds the rows as they were.
-  await table.getByRole('row').filter({ hasText: basename(good) }).getByRole('button', { name: /^Open backup .* read-only$/ }).click();
+  await table
+    .getByRole('row')
+    .filter({ hasText: basename(good) })
+    .getByRole('button', { name: /^Open backup .* read-only$/ })
+    .click();
   await expect(page.getByRole('heading', { level: 1, name: basename(good) })).toBeVisible();
   await expect(page.getByRole('main')).toContainText('conversation_files');
   await expect(page.getByRole('main')).toContainText('200');

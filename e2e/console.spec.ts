@@ -25,14 +25,23 @@ test.beforeAll(async () => {
   createAt('dropped');
   sqlite(db('dropped'), 'DROP TABLE file_metadata;');
   createAt('restore');
-  sqlite(db('restore'), "INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash) VALUES ('f1','s1','a.pdf','st1','/f/1',10,'h1'), ('f2','s1','b.pdf','st2','/f/2',20,'h2'), ('f3','s2','c.pdf','st3','/f/3',30,'h3');");
+  sqlite(
+    db('restore'),
+    "INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash) VALUES ('f1','s1','a.pdf','st1','/f/1',10,'h1'), ('f2','s1','b.pdf','st2','/f/2',20,'h2'), ('f3','s2','c.pdf','st3','/f/3',30,'h3');",
+  );
   createAt('orphaned');
-  sqlite(db('orphaned'), "INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash, mime_type) VALUES ('f1','s1','a.pdf','st1','/f/1',10,'h1','application/pdf'), ('f2','s1','b.pdf','st2','/f/2',20,'h2','application/pdf'), ('f3','s2','c.pdf','st3','/f/3',30,'h3','application/pdf');");
+  sqlite(
+    db('orphaned'),
+    "INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash, mime_type) VALUES ('f1','s1','a.pdf','st1','/f/1',10,'h1','application/pdf'), ('f2','s1','b.pdf','st2','/f/2',20,'h2','application/pdf'), ('f3','s2','c.pdf','st3','/f/3',30,'h3','application/pdf');",
+  );
   if (warden(['backup', '--db', db('orphaned')]).status !== 0) throw new Error('warden backup orphaned failed');
   sqlite(db('orphaned'), 'PRAGMA foreign_keys = OFF; DROP TABLE conversation_files;');
   writeFileSync(db('notes'), 'Meeting notes, not a database.\n');
   createAt('data');
-  sqlite(db('data'), "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 250) INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash, uploaded_by) SELECT 'f-' || i, 's-' || (i % 9), 'report-' || i || '.pdf', 'st-' || i, '/files/' || i, i * 100, 'h-' || i, CASE WHEN i % 7 = 0 THEN NULL ELSE 'alice' END FROM n;");
+  sqlite(
+    db('data'),
+    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 250) INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash, uploaded_by) SELECT 'f-' || i, 's-' || (i % 9), 'report-' || i || '.pdf', 'st-' || i, '/files/' || i, i * 100, 'h-' || i, CASE WHEN i % 7 = 0 THEN NULL ELSE 'alice' END FROM n;",
+  );
   startChatService(db('service')); // the chat service's own database: its schema_migrations says 001
   seedAsService(db('service'), 60);
   host = await startWardenServe(['fresh', 'upgrade', 'dropped', 'restore', 'orphaned', 'notes', 'service', 'data'].map(db));
@@ -46,7 +55,10 @@ test.afterAll(() => {
 async function openDatabase(page: Page, fileName: string, view?: string): Promise<void> {
   await page.goto(host.url);
   await expect(page).not.toHaveURL(/token=/);
-  await page.getByRole('navigation', { name: 'Databases' }).getByRole('link', { name: new RegExp(fileName.replace('.', '\\.')) }).click();
+  await page
+    .getByRole('navigation', { name: 'Databases' })
+    .getByRole('link', { name: new RegExp(fileName.replace('.', '\\.')) })
+    .click();
   await expect(page.getByRole('heading', { level: 1, name: fileName })).toBeVisible();
   if (view) await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: view }).click();
 }
@@ -151,7 +163,10 @@ test('Backup now adds a row, and Restore brings deleted rows back', async ({ pag
   await expect(rows).toHaveCount(2);
   sqlite(db('restore'), 'DELETE FROM conversation_files;');
   expect(sqlite(db('restore'), 'SELECT count(*) FROM conversation_files;')).toBe('0');
-  await page.getByRole('button', { name: /^Restore backup / }).first().click();
+  await page
+    .getByRole('button', { name: /^Restore backup / })
+    .first()
+    .click();
   const dialog = page.getByRole('dialog', { name: 'Restore this backup?' });
   await expect(dialog).toContainText('pre-restore backup');
   await dialog.getByRole('button', { name: 'Restore this backup' }).click();
@@ -161,7 +176,9 @@ test('Backup now adds a row, and Restore brings deleted rows back', async ({ pag
   expect(sqlite(db('restore'), 'PRAGMA integrity_check;')).toBe('ok');
 });
 
-test('the Data view lists the tables, shows rows, refuses a DELETE while sqlite3 still counts every row, and Cancel stops a runaway query', async ({ page }) => {
+test('the Data view lists the tables, shows rows, refuses a DELETE while sqlite3 still counts every row, and Cancel stops a runaway query', async ({
+  page,
+}) => {
   await page.setViewportSize({ width: 1360, height: 1500 }); // the list, the query and its rows in one picture
   await openDatabase(page, 'data.db', 'Data');
   const tables = page.getByRole('table', { name: 'Tables and views' });
@@ -172,7 +189,9 @@ test('the Data view lists the tables, shows rows, refuses a DELETE while sqlite3
   await expect(page.getByText(/^100 rows in /)).toBeVisible();
 
   const sql = page.getByLabel('SQL', { exact: true });
-  await sql.fill("SELECT file_id, original_filename, uploaded_by, x'cafe0102' AS thumbnail\nFROM conversation_files\nWHERE file_id IN ('f-6', 'f-7')\nORDER BY file_id");
+  await sql.fill(
+    "SELECT file_id, original_filename, uploaded_by, x'cafe0102' AS thumbnail\nFROM conversation_files\nWHERE file_id IN ('f-6', 'f-7')\nORDER BY file_id",
+  );
   await sql.press('Control+Enter');
   await expect(result.getByRole('row')).toHaveCount(3);
   const seventh = result.getByRole('row').filter({ hasText: 'f-7' });
@@ -186,7 +205,10 @@ test('the Data view lists the tables, shows rows, refuses a DELETE while sqlite3
   await expect(alert).toContainText('This query was not run');
   await expect(alert).toContainText('INVALID_INPUT');
   await expect(result).toHaveCount(0);
-  await page.locator('section').filter({ has: page.getByRole('heading', { name: 'Read-only SQL' }) }).screenshot({ path: join(SCREENSHOTS, 'data-view-refused.png') });
+  await page
+    .locator('section')
+    .filter({ has: page.getByRole('heading', { name: 'Read-only SQL' }) })
+    .screenshot({ path: join(SCREENSHOTS, 'data-view-refused.png') });
   expect(sqlite(db('data'), 'SELECT count(*) FROM conversation_files;')).toBe('250');
 
   await sql.fill('WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n');
@@ -215,7 +237,10 @@ test.describe('one truth everywhere (issue 14)', () => {
 
   test.beforeAll(async () => {
     createAt('damaged');
-    sqlite(db('damaged'), "INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash) WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < 3000) SELECT 'f' || k, 's' || (k % 40), 'a.pdf', 'st' || k, '/f/' || k, k, 'h' || k FROM n;");
+    sqlite(
+      db('damaged'),
+      "INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash) WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < 3000) SELECT 'f' || k, 's' || (k % 40), 'a.pdf', 'st' || k, '/f/' || k, k, 'h' || k FROM n;",
+    );
     damageMiddlePages(db('damaged'));
     createAt('live');
     backUp(db('live'));
@@ -232,11 +257,16 @@ test.describe('one truth everywhere (issue 14)', () => {
 
   async function openOn(page: Page, fileName: string): Promise<void> {
     await page.goto(live.url);
-    await page.getByRole('navigation', { name: 'Databases' }).getByRole('link', { name: new RegExp(fileName.replace('.', '\\.')) }).click();
+    await page
+      .getByRole('navigation', { name: 'Databases' })
+      .getByRole('link', { name: new RegExp(fileName.replace('.', '\\.')) })
+      .click();
     await expect(page.getByRole('heading', { level: 1, name: fileName })).toBeVisible();
   }
 
-  test('a file with 20 pages overwritten is unhealthy everywhere: header, sidebar, next step Preserve a copy (it has no backup), no green card, health 503', async ({ page }) => {
+  test('a file with 20 pages overwritten is unhealthy everywhere: header, sidebar, next step Preserve a copy (it has no backup), no green card, health 503', async ({
+    page,
+  }) => {
     expect(spawnSync('sqlite3', [db('damaged'), 'PRAGMA quick_check'], { encoding: 'utf8' }).stdout.trim()).not.toBe('ok'); // the referee
     await openOn(page, 'damaged.db');
     const step = page.getByRole('region', { name: 'Status and next step' });
@@ -291,8 +321,13 @@ test.describe('one truth everywhere (issue 14)', () => {
     await expect(page.getByRole('region', { name: 'Status and next step' }).getByText('Healthy')).toBeVisible();
   });
 
-  test('a backup altered after it was taken is "changed since verified" at once, failed after Verify (kept in its manifest), and cannot be restored', async ({ page }) => {
-    sqlite(backupFile, "UPDATE conversation_files SET file_size = file_size; INSERT INTO schema_events (at, action, outcome, actor) VALUES ('2026-01-01T00:00:00.000Z', 'backup', 'ok', 'intruder');");
+  test('a backup altered after it was taken is "changed since verified" at once, failed after Verify (kept in its manifest), and cannot be restored', async ({
+    page,
+  }) => {
+    sqlite(
+      backupFile,
+      "UPDATE conversation_files SET file_size = file_size; INSERT INTO schema_events (at, action, outcome, actor) VALUES ('2026-01-01T00:00:00.000Z', 'backup', 'ok', 'intruder');",
+    );
     await openOn(page, 'backed.db');
     await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Backups' }).click();
     const row = page.getByRole('table').getByRole('row').nth(1);

@@ -28,7 +28,10 @@ const ROWS_SQL = 'SELECT rowid, * FROM conversation_files ORDER BY rowid; SELECT
 function withFiles(name: string): string {
   const path = db(name);
   initAt(path);
-  sqlite(path, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash) SELECT 'f-' || i, 's-' || (i % 40), 'report-' || i || '.pdf', 'st-' || i, '/files/' || i, i * 10, 'h-' || i FROM n;");
+  sqlite(
+    path,
+    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash) SELECT 'f-' || i, 's-' || (i % 40), 'report-' || i || '.pdf', 'st-' || i, '/files/' || i, i * 10, 'h-' || i FROM n;",
+  );
   return path;
 }
 
@@ -46,7 +49,10 @@ test.beforeAll(async () => {
   damageLeafOf(indexed, 'idx_conversation_files_hash', 2);
   const restorable = withFiles('restorable');
   if (warden(['backup', '--db', restorable]).status !== 0) throw new Error('warden backup failed');
-  sqlite(restorable, `WITH RECURSIVE n(i) AS (SELECT 3001 UNION ALL SELECT i + 1 FROM n WHERE i < ${3000 + LATE_FILES}) INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash) SELECT 'late-' || i, 's-1', 'late-' || i || '.pdf', 'st-' || i, '/files/' || i, i, 'h-' || i FROM n;`);
+  sqlite(
+    restorable,
+    `WITH RECURSIVE n(i) AS (SELECT 3001 UNION ALL SELECT i + 1 FROM n WHERE i < ${3000 + LATE_FILES}) INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash) SELECT 'late-' || i, 's-1', 'late-' || i || '.pdf', 'st-' || i, '/files/' || i, i, 'h-' || i FROM n;`,
+  );
   restorablePage = damageLeafOf(restorable, 'conversation_files', 4);
   host = await startWardenServe([db('corrupt'), db('indexes'), restorable], ['--operator', 'support']);
 });
@@ -67,7 +73,10 @@ async function shoot(page: Page, part: ReturnType<Page['locator']>, name: string
 
 async function openDatabase(page: Page, fileName: string, view?: string): Promise<void> {
   await page.goto(host.url);
-  await page.getByRole('navigation', { name: 'Databases' }).getByRole('link', { name: new RegExp(fileName.replace('.', '\\.')) }).click();
+  await page
+    .getByRole('navigation', { name: 'Databases' })
+    .getByRole('link', { name: new RegExp(fileName.replace('.', '\\.')) })
+    .click();
   await expect(page.getByRole('heading', { level: 1, name: fileName })).toBeVisible();
   if (view) await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: view }).click();
 }
@@ -103,7 +112,9 @@ test('a corrupt database without a backup: Preserve a copy first, the damage map
   await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Data' }).click();
   const tables = page.getByRole('table', { name: 'Tables and views' });
   await expect(tables.getByRole('row').filter({ hasText: 'conversation_files' })).toContainText(`damaged: page ${damagedPage} unreadable`);
-  await expect(tables.getByRole('row').filter({ hasText: 'file_access_log' })).toContainText(sqlite(path, 'SELECT count(*) FROM file_access_log').replace(/\B(?=(\d{3})+(?!\d))/g, ','));
+  await expect(tables.getByRole('row').filter({ hasText: 'file_access_log' })).toContainText(
+    sqlite(path, 'SELECT count(*) FROM file_access_log').replace(/\B(?=(\d{3})+(?!\d))/g, ','),
+  );
   await page.screenshot({ path: join(SCREENSHOTS, 'data-damaged-table.png') });
   await tables.getByRole('button', { name: 'file_access_log', exact: true }).click();
   await expect(page.getByRole('grid').first()).toContainText('f-1');
@@ -129,7 +140,9 @@ test('damage only in an index: rebuilt from the console, the database Healthy, e
   await page.screenshot({ path: join(SCREENSHOTS, 'overview-indexes-rebuilt.png') });
 });
 
-test('damaged table pages and a verified backup: the console offers Restore with what it loses counted per table, restores, and the Overview says Healthy', async ({ page }) => {
+test('damaged table pages and a verified backup: the console offers Restore with what it loses counted per table, restores, and the Overview says Healthy', async ({
+  page,
+}) => {
   const path = db('restorable');
   const [backupName] = readdirSync(`${path}.backups`).filter((f) => f.endsWith('.sqlite'));
   const backupPath = join(`${path}.backups`, backupName);
@@ -141,11 +154,17 @@ test('damaged table pages and a verified backup: the console offers Restore with
   await step.getByRole('link', { name: 'Choose a backup to restore…' }).click();
 
   const backups = page.getByRole('table').filter({ hasText: backupName });
-  await backups.getByRole('row').filter({ hasText: backupName }).getByRole('button', { name: /^Restore backup / }).click();
+  await backups
+    .getByRole('row')
+    .filter({ hasText: backupName })
+    .getByRole('button', { name: /^Restore backup / })
+    .click();
   const dialog = page.getByRole('dialog', { name: 'Restore this backup?' });
   const changes = dialog.getByRole('table', { name: 'Rows the restore would lose or change back, by table' });
   // The damaged table cannot be counted and says so; the access log's late rows (one per late file, by its trigger) are counted as sqlite3 counts them.
-  const lateLogRows = Number(sqlite(path, `ATTACH '${backupPath}' AS b; SELECT count(*) FROM main.file_access_log WHERE log_id NOT IN (SELECT log_id FROM b.file_access_log)`));
+  const lateLogRows = Number(
+    sqlite(path, `ATTACH '${backupPath}' AS b; SELECT count(*) FROM main.file_access_log WHERE log_id NOT IN (SELECT log_id FROM b.file_access_log)`),
+  );
   expect(lateLogRows).toBe(LATE_FILES);
   await expect(changes.getByRole('row').filter({ hasText: 'conversation_files' })).toContainText('its pages in this database are damaged');
   await expect(changes.getByRole('row').filter({ hasText: 'file_access_log' }).getByRole('cell').first()).toHaveText(String(lateLogRows));

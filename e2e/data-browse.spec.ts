@@ -40,9 +40,12 @@ test.beforeAll(async () => {
   // A 1.1.0 database whose every third file has no MIME type: what 1.2.0 fills in.
   planDb = join(dir, 'behind.db');
   if (warden(['init', '--db', planDb, '--to', '1.1.0']).status !== 0) throw new Error('warden init --to 1.1.0 failed');
-  execFileSync('sqlite3', [planDb, `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000)
+  execFileSync('sqlite3', [
+    planDb,
+    `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000)
     INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash, mime_type)
-    SELECT 'f-' || i, 's', 'r-' || i || '.pdf', 'st-' || i, '/f/' || i, i, 'h', CASE WHEN i % 3 = 0 THEN NULL ELSE 'application/pdf' END FROM n;`]);
+    SELECT 'f-' || i, 's', 'r-' || i || '.pdf', 'st-' || i, '/f/' || i, i, 'h', CASE WHEN i % 3 = 0 THEN NULL ELSE 'application/pdf' END FROM n;`,
+  ]);
   host = await startWardenServe([dbPath, planDb]);
 });
 
@@ -54,7 +57,10 @@ test.afterAll(() => {
 async function browse(page: Page, table: string): Promise<void> {
   await page.goto(host.url);
   // The landing lists both databases; the 100,000-file one is opened from the sidebar.
-  await page.getByRole('navigation', { name: 'Databases' }).getByRole('link', { name: new RegExp(basename(dbPath).replace('.', '\\.')) }).click();
+  await page
+    .getByRole('navigation', { name: 'Databases' })
+    .getByRole('link', { name: new RegExp(basename(dbPath).replace('.', '\\.')) })
+    .click();
   await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Data' }).click();
   await page.getByRole('table', { name: 'Tables and views' }).getByRole('button', { name: table, exact: true }).click();
 }
@@ -104,7 +110,9 @@ test('100,000 files: scroll far down, sort, filter, follow a foreign key and lis
   await filter.getByRole('button', { name: 'Add filter' }).click();
   const both = Number(sqlite("SELECT count(*) FROM conversation_files WHERE uploaded_by IS NULL AND mime_type = 'text/plain'"));
   await expect(page.getByText(`Table · ${both.toLocaleString('en-US')} rows match the filters`)).toBeVisible();
-  await expect(gridRow(page, 1).getByRole('gridcell').nth(5)).toHaveText(sqlite("SELECT max(file_size) FROM conversation_files WHERE uploaded_by IS NULL AND mime_type = 'text/plain'"));
+  await expect(gridRow(page, 1).getByRole('gridcell').nth(5)).toHaveText(
+    sqlite("SELECT max(file_size) FROM conversation_files WHERE uploaded_by IS NULL AND mime_type = 'text/plain'"),
+  );
   await page.screenshot({ path: join(SCREENSHOTS, 'data-browse-filtered.png') });
 
   // A row's children, counted per child table as sqlite3 counts them; Browse opens them.
@@ -113,7 +121,9 @@ test('100,000 files: scroll far down, sort, filter, follow a foreign key and lis
   const children = page.getByRole('region', { name: 'Children of row 1' });
   for (const child of ['file_metadata', 'file_access_log', 'session_file_associations', 'file_cleanup_queue']) {
     const count = Number(sqlite(`SELECT count(*) FROM ${child} WHERE file_id = '${fileId}'`));
-    await expect(children.getByRole('listitem').filter({ hasText: child })).toContainText(`${child} by file_id = '${fileId}': ${count} ${count === 1 ? 'row' : 'rows'}`);
+    await expect(children.getByRole('listitem').filter({ hasText: child })).toContainText(
+      `${child} by file_id = '${fileId}': ${count} ${count === 1 ? 'row' : 'rows'}`,
+    );
   }
   await page.screenshot({ path: join(SCREENSHOTS, 'data-browse-children.png') });
   // The grid, its filters and the children list pass axe's WCAG 2.1 A/AA rules.
@@ -143,7 +153,10 @@ test('100,000 files: scroll far down, sort, filter, follow a foreign key and lis
   const box = await page.locator('.sql-editor-frame').boundingBox();
   const list = await names.boundingBox();
   if (!box || !list) throw new Error('the query box or its names are not on screen');
-  await page.screenshot({ path: join(SCREENSHOTS, 'data-query-names.png'), clip: { x: box.x - 8, y: box.y - 8, width: box.width + 16, height: list.y + list.height - box.y + 16 } });
+  await page.screenshot({
+    path: join(SCREENSHOTS, 'data-query-names.png'),
+    clip: { x: box.x - 8, y: box.y - 8, width: box.width + 16, height: list.y + list.height - box.y + 16 },
+  });
   await sql.press('Enter');
   await expect(sql).toHaveValue('SELECT count(*) FROM conversation_files');
   await expect(page.locator('.sql-editor__highlight .hljs-keyword').first()).toHaveText('SELECT');
@@ -157,18 +170,33 @@ test('the plan says how many rows 1.2.0 will fill in, as many as migrating a cop
   const copy = join(dir, 'behind-copy.db');
   copyFileSync(planDb, copy);
   if (warden(['migrate', '--db', copy, '--no-backup']).status !== 0) throw new Error('warden migrate of the copy failed');
-  const changed = Number(execFileSync('sqlite3', [copy, `ATTACH '${planDb}' AS o; SELECT count(*) FROM main.conversation_files n JOIN o.conversation_files c USING (file_id) WHERE n.mime_type IS NOT c.mime_type;`], { encoding: 'utf8' }).trim());
+  const changed = Number(
+    execFileSync(
+      'sqlite3',
+      [
+        copy,
+        `ATTACH '${planDb}' AS o; SELECT count(*) FROM main.conversation_files n JOIN o.conversation_files c USING (file_id) WHERE n.mime_type IS NOT c.mime_type;`,
+      ],
+      { encoding: 'utf8' },
+    ).trim(),
+  );
   expect(changed).toBe(333);
 
   await page.goto(host.url);
-  await page.getByRole('navigation', { name: 'Databases' }).getByRole('link', { name: /behind\.db/ }).click();
+  await page
+    .getByRole('navigation', { name: 'Databases' })
+    .getByRole('link', { name: /behind\.db/ })
+    .click();
   await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Migration plan' }).click();
   const rows = page.getByRole('article', { name: 'Step 1: 1.2.0' }).getByRole('list', { name: 'Rows 1.2.0 changes' });
   await expect(rows).toContainText(`1.2.0 will fill in mime_type (as application/octet-stream) on ${changed} rows of conversation_files`);
   const step = await page.getByRole('article', { name: 'Step 1: 1.2.0' }).boundingBox();
   const listed = await rows.boundingBox();
   if (!step || !listed) throw new Error('the step or its rows are not on screen');
-  await page.screenshot({ path: join(SCREENSHOTS, 'plan-data-changes.png'), clip: { x: step.x, y: step.y, width: step.width, height: listed.y + listed.height - step.y + 8 } });
+  await page.screenshot({
+    path: join(SCREENSHOTS, 'plan-data-changes.png'),
+    clip: { x: step.x, y: step.y, width: step.width, height: listed.y + listed.height - step.y + 8 },
+  });
   await rows.getByRole('link', { name: 'Browse them' }).click();
   await expect(page.getByRole('grid', { name: 'Rows of conversation_files' })).toBeVisible();
   await expect(page.getByRole('list', { name: 'Filters in force' })).toContainText('mime_type is NULL');

@@ -49,9 +49,17 @@ async function openRows(page: Page, table: string): Promise<void> {
   await expect(page.getByRole('grid', { name: `Rows of ${table}` })).toBeVisible();
 }
 
-const focused = (page: Page) => page.evaluate(() => ({ role: document.activeElement?.getAttribute('role'), text: document.activeElement?.textContent ?? '', col: document.activeElement?.getAttribute('aria-colindex') }));
+const focused = (page: Page) =>
+  page.evaluate(() => ({
+    role: document.activeElement?.getAttribute('role'),
+    text: document.activeElement?.textContent ?? '',
+    col: document.activeElement?.getAttribute('aria-colindex'),
+  }));
 
-test('the grid walked with the keyboard only: one tab stop, arrows, Enter sorts, Ctrl+C copies, Shift+→ widens; the record pane holds full values', async ({ page, context }) => {
+test('the grid walked with the keyboard only: one tab stop, arrows, Enter sorts, Ctrl+C copies, Shift+→ widens; the record pane holds full values', async ({
+  page,
+  context,
+}) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await page.setViewportSize({ width: 1400, height: 900 });
   await openRows(page, 'file_metadata');
@@ -136,11 +144,18 @@ test('the grid walked with the keyboard only: one tab stop, arrows, Enter sorts,
   await page.keyboard.press('Enter');
   await expect(keyHeader).toHaveAttribute('aria-sort', 'descending');
   // In words: a BLOB's size as people read it, not a raw byte count.
-  await expect(grid.getByRole('gridcell').filter({ hasText: /^BLOB 2\.9 KB [0-9a-f]{32}…$/ }).first()).toBeVisible();
+  await expect(
+    grid
+      .getByRole('gridcell')
+      .filter({ hasText: /^BLOB 2\.9 KB [0-9a-f]{32}…$/ })
+      .first(),
+  ).toBeVisible();
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('ArrowRight');
   const thumb = page.getByRole('region', { name: 'Row 1 of file_metadata' });
-  const [bytes, hex] = query("SELECT length(metadata_value), lower(hex(metadata_value)) FROM file_metadata WHERE metadata_key = 'thumb' ORDER BY metadata_id DESC LIMIT 1").split('|');
+  const [bytes, hex] = query(
+    "SELECT length(metadata_value), lower(hex(metadata_value)) FROM file_metadata WHERE metadata_key = 'thumb' ORDER BY metadata_id DESC LIMIT 1",
+  ).split('|');
   expect(bytes).toBe('3000');
   // The whole BLOB: the pane reads the row again with its BLOBs in full (a page brings 16 bytes of each).
   const blobField = thumb.locator('.record-pane__field').filter({ hasText: 'metadata_value' });

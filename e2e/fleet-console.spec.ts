@@ -19,7 +19,10 @@ let dir: string;
 let agent: RunningHost;
 let host: RunningHost;
 const db = (name: string) => join(dir, `${name}.db`);
-const sha256 = (name: string) => createHash('sha256').update(readFileSync(db(name))).digest('hex');
+const sha256 = (name: string) =>
+  createHash('sha256')
+    .update(readFileSync(db(name)))
+    .digest('hex');
 
 /** A loopback port nothing listens on: the deployment that cannot be reached. */
 async function closedPort(): Promise<number> {
@@ -102,7 +105,9 @@ async function openFleet(page: Page) {
   await expect(page.getByRole('table', { name: 'Deployments, worst first' }).locator('tbody tr')).toHaveCount(6);
 }
 
-test('the version matrix: every deployment against every version the fleet knows, in words, the unreachable and the unhealthy said as such', async ({ page }) => {
+test('the version matrix: every deployment against every version the fleet knows, in words, the unreachable and the unhealthy said as such', async ({
+  page,
+}) => {
   await openFleet(page);
   await page.getByRole('navigation', { name: 'Fleet' }).getByRole('link', { name: 'Versions' }).click();
   await expect(page).toHaveURL(/#\/fleet\/versions$/);
@@ -134,7 +139,9 @@ test('Compare schemas: a deployment against the expected schema, then two deploy
   const onlyExpected = page.getByRole('region', { name: 'Only in Expected at 1.2.0' });
   await expect(onlyExpected).toContainText('file_metadata');
   // The dropped table's SQL as the expected schema writes it: the referee is sqlite3 on a fresh 1.2.0 database (qa-1's is the same).
-  await expect(onlyExpected.getByLabel('table file_metadata as Expected at 1.2.0 defines it')).toHaveText(sqlite(db('qa-1'), "SELECT sql FROM sqlite_master WHERE name = 'file_metadata'"));
+  await expect(onlyExpected.getByLabel('table file_metadata as Expected at 1.2.0 defines it')).toHaveText(
+    sqlite(db('qa-1'), "SELECT sql FROM sqlite_master WHERE name = 'file_metadata'"),
+  );
   expect(await photographed(page, 'compare-expected')).toEqual([]);
 
   await section.getByLabel('Deployment').selectOption('eu-1');
@@ -142,7 +149,9 @@ test('Compare schemas: a deployment against the expected schema, then two deploy
   await section.getByRole('button', { name: 'Compare' }).click();
   await expect(page).toHaveURL(/#\/fleet\/compare\?a=eu-1&with=qa-1$/);
   await expect(page.getByRole('region', { name: 'Only in qa-1' })).toContainText('big_files');
-  await expect(page.getByRole('region', { name: 'Only in qa-1' }).getByLabel('view big_files as qa-1 defines it')).toHaveText(sqlite(db('qa-1'), "SELECT sql FROM sqlite_master WHERE name = 'big_files'"));
+  await expect(page.getByRole('region', { name: 'Only in qa-1' }).getByLabel('view big_files as qa-1 defines it')).toHaveText(
+    sqlite(db('qa-1'), "SELECT sql FROM sqlite_master WHERE name = 'big_files'"),
+  );
   const changed = page.getByRole('region', { name: 'Defined differently' });
   // 1.0.0 → 1.2.0 rebuilt file_access_log ('reference') and made mime_type required: each table's two CREATE statements side by side.
   const accessLog = changed.getByRole('group', { name: 'Definitions of table file_access_log' });
@@ -162,7 +171,9 @@ test('Compare schemas: a deployment against the expected schema, then two deploy
   expect(await axeFindings(page)).toEqual([]);
 });
 
-test('the rollout dialog: the unreachable left out with why, a foreseen failure named before it may start, fields aligned; the result never green for the unhealthy one', async ({ page }) => {
+test('the rollout dialog: the unreachable left out with why, a foreseen failure named before it may start, fields aligned; the result never green for the unhealthy one', async ({
+  page,
+}) => {
   test.setTimeout(120_000);
   await openFleet(page);
   const untouched = sha256('eu-2');
@@ -174,7 +185,9 @@ test('the rollout dialog: the unreachable left out with why, a foreseen failure 
   for (const name of ['eu-1', 'eu-2', 'us-1', 'us-2', 'qa-1']) await expect(box(name)).toBeChecked();
   await expect(dialog.getByRole('row', { name: /us-1/ })).toContainText('Left as it is: it is at 1.2.0 already, but unhealthy');
   // The three fields' controls on one line (the target's select sat lower than the others).
-  const tops = await Promise.all(['Target version', 'Canary', 'How many at a time'].map(async (label) => (await dialog.getByLabel(label, { exact: true }).boundingBox())!.y));
+  const tops = await Promise.all(
+    ['Target version', 'Canary', 'How many at a time'].map(async (label) => (await dialog.getByLabel(label, { exact: true }).boundingBox())!.y),
+  );
   expect(Math.max(...tops) - Math.min(...tops)).toBeLessThan(1);
   await page.emulateMedia({ colorScheme: 'light' });
   await page.screenshot({ path: join(SCREENSHOTS, 'fleet-rollout-dialog-1400-light.png') });
@@ -200,7 +213,9 @@ test('the rollout dialog: the unreachable left out with why, a foreseen failure 
 
   const rollout = page.getByRole('table', { name: 'Rolling migrate to 1.2.0, by deployment' });
   await expect(page.getByRole('status').filter({ hasText: /^Completed/ })).toBeVisible({ timeout: 90_000 });
-  await expect(page.getByRole('status').filter({ hasText: /^Completed/ })).toHaveText(/^Completed with 1 unhealthy deployment: every deployment in it is at 1\.2\.0, but us-1 is unhealthy: Table file_metadata is missing.*\.$/);
+  await expect(page.getByRole('status').filter({ hasText: /^Completed/ })).toHaveText(
+    /^Completed with 1 unhealthy deployment: every deployment in it is at 1\.2\.0, but us-1 is unhealthy: Table file_metadata is missing.*\.$/,
+  );
   await expect(rollout.locator('tbody th')).toHaveCount(4);
   await expect(page.getByText('Left out of this rollout, not touched: qa-gone, eu-2.')).toBeVisible();
   const outcome = (name: string) => rollout.locator(`tr[data-deployment="${name}"] .rollout__outcome`);

@@ -26,9 +26,12 @@ const db = (name: string) => join(dir, `${name}.db`);
 const backupsOf = (name: string) => (existsSync(`${db(name)}.backups`) ? readdirSync(`${db(name)}.backups`).filter((f) => f.endsWith('.sqlite')) : []);
 
 function withRows(name: string, rows: number): void {
-  sqlite(db(name), `WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < ${rows})
+  sqlite(
+    db(name),
+    `WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < ${rows})
     INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash, mime_type)
-    SELECT 'file-' || k, 'session-' || (k % 50), 'f' || k || '.txt', 'stored-' || k, '/files/' || k, k, hex(randomblob(16)), 'text/plain' FROM n;`);
+    SELECT 'file-' || k, 'session-' || (k % 50), 'f' || k || '.txt', 'stored-' || k, '/files/' || k, k, hex(randomblob(16)), 'text/plain' FROM n;`,
+  );
 }
 
 /** A loopback port nothing listens on: the deployment that cannot be reached. */
@@ -57,7 +60,15 @@ async function watchCells(page: Page): Promise<void> {
 /** axe-core's serious and critical findings on the page as it is. */
 async function accessibilityProblems(page: Page): Promise<string[]> {
   const { violations } = await new AxeBuilder({ page }).analyze();
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map(
+      (v) =>
+        `${v.id}: ${v.help} — ${v.nodes
+          .slice(0, 3)
+          .map((n) => n.target.join(' '))
+          .join(' | ')}`,
+    );
 }
 
 const cellsSeen = (page: Page) => page.evaluate(() => (window as unknown as { cellsSeen: string[] }).cellsSeen);
@@ -86,7 +97,10 @@ test.beforeAll(async () => {
   };
   writeFileSync(join(dir, 'fleet.json'), JSON.stringify(fleet, null, 2));
   writeFileSync(join(dir, 'read-only.token'), READ_ONLY_TOKEN, { mode: 0o600 });
-  host = await startWardenServe([join(dir, 'home.db')], ['--fleet', join(dir, 'fleet.json'), '--operator', 'alice', '--read-only-token-file', join(dir, 'read-only.token')]);
+  host = await startWardenServe(
+    [join(dir, 'home.db')],
+    ['--fleet', join(dir, 'fleet.json'), '--operator', 'alice', '--read-only-token-file', join(dir, 'read-only.token')],
+  );
 });
 
 test.afterAll(() => {
@@ -121,7 +135,9 @@ test('Verify all in full from the Fleet page: each deployment seen verifying, th
   // Worst first, each with why.
   await expect(table.locator('tbody th')).toHaveText(['qa-gone', 'us-1', 'eu-1', 'eu-2', 'qa-1', 'us-2']);
   await expect(table.locator('tr[data-deployment="qa-gone"]')).toContainText(/Unreachable.*did not answer/);
-  await expect(table.locator('tr[data-deployment="us-1"]')).toContainText('Unhealthy1 row(s) of session_file_associations point at missing rows of conversation_files');
+  await expect(table.locator('tr[data-deployment="us-1"]')).toContainText(
+    'Unhealthy1 row(s) of session_file_associations point at missing rows of conversation_files',
+  );
   const seen = await cellsSeen(page);
   // (qa-gone's refusal comes at once: it may go from Waiting to Unreachable between two renders.)
   for (const name of [...LOCAL, 'us-2']) expect(seen).toContain(`${name}: Verifying…`);
@@ -134,7 +150,9 @@ test('Verify all in full from the Fleet page: each deployment seen verifying, th
   for (const name of [...LOCAL, 'us-2']) expect(backupsOf(name)).toEqual([]); // a check writes no backup
 });
 
-test('Back up all from the Fleet page: the unreachable one reported, every other backed up (sqlite3 checks each file), found again after a reload', async ({ page }) => {
+test('Back up all from the Fleet page: the unreachable one reported, every other backed up (sqlite3 checks each file), found again after a reload', async ({
+  page,
+}) => {
   test.setTimeout(90_000);
   await openFleet(page);
   await page.getByRole('button', { name: 'Back up all…' }).click();

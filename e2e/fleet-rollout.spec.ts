@@ -22,9 +22,12 @@ const sqlite3 = (name: string, sql: string) => sqlite(db(name), sql);
 /** A deployment at 1.0.0 holding `rows` files, so that each step takes long enough to be seen. */
 function createAt100(name: string, rows: number): void {
   initAt(db(name), '1.0.0');
-  sqlite3(name, `WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < ${rows})
+  sqlite3(
+    name,
+    `WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < ${rows})
     INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash, mime_type)
-    SELECT 'file-' || k, 'session-' || (k % 50), 'f' || k || '.txt', 'stored-' || k, '/files/' || k, k, hex(randomblob(16)), 'text/plain' FROM n;`);
+    SELECT 'file-' || k, 'session-' || (k % 50), 'f' || k || '.txt', 'stored-' || k, '/files/' || k, k, hex(randomblob(16)), 'text/plain' FROM n;`,
+  );
 }
 
 test.beforeAll(async () => {
@@ -88,8 +91,11 @@ test('a rolling migrate from the Fleet page: the canary first, then two at a tim
   await expect(page.getByRole('list', { name: 'Running jobs' })).toContainText('Rolling migrate to 1.2.0');
   // A migrating deployment, seen by the observer: a rollout that runs fast (2.5 s in one CI run) can be
   // past that state before a locator looks, so the live table is only photographed while it runs.
-  await expect.poll(() => page.evaluate(() => (window as unknown as { rolloutSeen: string[] }).rolloutSeen.some((s) => s.endsWith('Migrating…'))), { timeout: 60_000 }).toBe(true);
-  if (await page.getByRole('list', { name: 'Running jobs' }).getByText('Rolling migrate to 1.2.0').isVisible()) await page.screenshot({ path: join(SCREENSHOTS, 'fleet-rollout-running.png') });
+  await expect
+    .poll(() => page.evaluate(() => (window as unknown as { rolloutSeen: string[] }).rolloutSeen.some((s) => s.endsWith('Migrating…'))), { timeout: 60_000 })
+    .toBe(true);
+  if (await page.getByRole('list', { name: 'Running jobs' }).getByText('Rolling migrate to 1.2.0').isVisible())
+    await page.screenshot({ path: join(SCREENSHOTS, 'fleet-rollout-running.png') });
   await expect(page.getByRole('status').filter({ hasText: 'Completed: every deployment is at 1.2.0.' })).toBeVisible({ timeout: 90_000 });
   for (const name of NAMES) await expect(rollout.locator(`tr[data-deployment="${name}"]`)).toContainText('At 1.2.0');
   await expect(rollout.locator('tr[data-deployment="eu-2"]')).toContainText('canary');

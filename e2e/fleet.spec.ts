@@ -63,7 +63,14 @@ test('the fleet page lists six deployments worst first, filters by group, and op
   expect([...names].sort()).toEqual(['eu-1', 'eu-2', 'qa-1', 'qa-2', 'us-1', 'us-2']);
   // Worst first: the two unhealthy, then the two degraded, then the two healthy.
   const states = await page.getByRole('table').locator('tbody td:first-child').allTextContents();
-  expect(states.map((s) => s.replace(/^(Unhealthy|Degraded|Healthy).*$/, '$1'))).toEqual(['Unhealthy', 'Unhealthy', 'Degraded', 'Degraded', 'Healthy', 'Healthy']);
+  expect(states.map((s) => s.replace(/^(Unhealthy|Degraded|Healthy).*$/, '$1'))).toEqual([
+    'Unhealthy',
+    'Unhealthy',
+    'Degraded',
+    'Degraded',
+    'Healthy',
+    'Healthy',
+  ]);
   expect(names.slice(0, 2)).toEqual(['qa-1', 'qa-2']);
   expect(names.slice(2, 4)).toEqual(['us-1', 'us-2']);
   await expect(page.getByRole('row', { name: /qa-2/ })).toContainText('Table file_metadata is missing');

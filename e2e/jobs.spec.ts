@@ -29,12 +29,19 @@ function backupFiles(name: string): string[] {
 
 test.beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'warden-e2e-jobs-'));
-  for (const [name, version] of [['big', '1.2.0'], ['small', '1.2.0'], ['older', '1.0.0']]) {
+  for (const [name, version] of [
+    ['big', '1.2.0'],
+    ['small', '1.2.0'],
+    ['older', '1.0.0'],
+  ]) {
     const result = warden(['init', '--db', db(name), '--to', version]);
     if (result.status !== 0) throw new Error(`warden init ${name} failed: ${result.stderr}`);
   }
   // About 1 GB of rows: a backup of it takes seconds, long enough to leave, reload and cancel.
-  sqlite(db('big'), "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000) INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash) SELECT 'f-' || i, 's-' || (i % 9), 'report-' || i || '.pdf', hex(randomblob(2000)), '/files/' || i, i, 'h-' || i FROM n;");
+  sqlite(
+    db('big'),
+    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000) INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash) SELECT 'f-' || i, 's-' || (i % 9), 'report-' || i || '.pdf', hex(randomblob(2000)), '/files/' || i, i, 'h-' || i FROM n;",
+  );
   host = await startWardenServe([db('big'), db('small'), db('older')]);
 });
 
@@ -65,14 +72,21 @@ async function accessibilityViolations(page: Page, selector: string): Promise<st
   for (const colorScheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme });
     const { violations } = await new AxeBuilder({ page }).include(selector).analyze();
-    found.push(...violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${colorScheme}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`));
+    found.push(
+      ...violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${colorScheme}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    );
   }
   await page.emulateMedia({ colorScheme: 'light' });
   return found;
 }
 
 async function openView(page: Page, fileName: string, view: string): Promise<void> {
-  await page.getByRole('navigation', { name: 'Databases' }).getByRole('link', { name: new RegExp(fileName.replace('.', '\\.')) }).click();
+  await page
+    .getByRole('navigation', { name: 'Databases' })
+    .getByRole('link', { name: new RegExp(fileName.replace('.', '\\.')) })
+    .click();
   await expect(page.getByRole('heading', { level: 1, name: fileName })).toBeVisible();
   await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: view }).click();
 }
@@ -113,7 +127,9 @@ test('a backup keeps running through leaving the view, switching database and a 
   // The referees: the backup is on disk, passes integrity_check, and History names who took it.
   const [taken] = backupFiles('big').filter((f) => f.endsWith('.sqlite'));
   expect(sqlite(join(`${db('big')}.backups`, taken), 'PRAGMA integrity_check;')).toBe('ok');
-  expect(sqlite(db('big'), "SELECT actor FROM schema_events WHERE action = 'backup' ORDER BY event_id DESC LIMIT 1")).toMatch(/^Dana Scully via warden serve \(\S+@\S+, pid \d+\)$/);
+  expect(sqlite(db('big'), "SELECT actor FROM schema_events WHERE action = 'backup' ORDER BY event_id DESC LIMIT 1")).toMatch(
+    /^Dana Scully via warden serve \(\S+@\S+, pid \d+\)$/,
+  );
 });
 
 test('Cancel in the Jobs panel stops a running backup, keeps no file and leaves the database byte-identical', async ({ page }) => {
@@ -143,7 +159,10 @@ test('Cancel in the Jobs panel stops a running backup, keeps no file and leaves 
   expect(sqlite(db('big'), 'PRAGMA quick_check;')).toBe('ok');
 });
 
-test('a rehearsal is kept by the host: another browser session sees it in the Plan view and in History, until the database is written to', async ({ page, browser }) => {
+test('a rehearsal is kept by the host: another browser session sees it in the Plan view and in History, until the database is written to', async ({
+  page,
+  browser,
+}) => {
   await openConsole(page, 'Dana Scully');
   await openView(page, 'older.db', 'Migration plan');
   await page.getByRole('button', { name: 'Rehearse on a copy' }).click();
@@ -163,7 +182,10 @@ test('a rehearsal is kept by the host: another browser session sees it in the Pl
     await expect(kept.getByRole('row', { name: /Rehearsal of 1\.2\.0 Passed, reached 1\.2\.0 Dana Scully via warden serve/ })).toBeVisible();
 
     // A write by another process: the rehearsal no longer stands for this database.
-    sqlite(db('older'), "INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash) VALUES ('late', 's', 'late.pdf', 'st-late', '/f/late', 1, 'h');");
+    sqlite(
+      db('older'),
+      "INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash) VALUES ('late', 's', 'late.pdf', 'st-late', '/f/late', 1, 'h');",
+    );
     await second.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Migration plan' }).click();
     await second.reload();
     await expect(second.getByText(/ran on the database before it was last written to, so its result may not hold now/)).toBeVisible();

@@ -23,18 +23,24 @@ test.beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'warden-pictures-'));
   dbPath = join(dir, 'files.db');
   initAt(dbPath, '1.0.0');
-  sqlite(dbPath, `BEGIN;
+  sqlite(
+    dbPath,
+    `BEGIN;
     WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${FILES})
     INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash, mime_type, uploaded_by)
     SELECT printf('f-%06d', i), 's-' || (i % 500), 'report-' || i || '.pdf', 'st-' || i, '/files/' || i, (i * 7919) % 1000003, 'h-' || (i % 977), 'application/pdf', 'alice' FROM n;
     INSERT INTO file_metadata (file_id, metadata_key, metadata_value) SELECT file_id, 'pages', CAST(file_size % 40 AS TEXT) FROM conversation_files;
-    COMMIT;`);
+    COMMIT;`,
+  );
   backupDir = dirname(backUp(dbPath));
   // The migration the timeline must show, run from the command line as an operator would.
   const migrated = warden(['migrate', '--db', dbPath]);
   if (migrated.status !== 0) throw new Error(`warden migrate failed: ${migrated.stderr}`);
   // Drift made behind the tool's back: a table dropped, one added, a column added.
-  sqlite(dbPath, 'DROP TABLE file_metadata; CREATE TABLE scratch_notes (note_id INTEGER PRIMARY KEY, body TEXT NOT NULL); ALTER TABLE file_access_log ADD COLUMN remark TEXT;');
+  sqlite(
+    dbPath,
+    'DROP TABLE file_metadata; CREATE TABLE scratch_notes (note_id INTEGER PRIMARY KEY, body TEXT NOT NULL); ALTER TABLE file_access_log ADD COLUMN remark TEXT;',
+  );
   host = await startWardenServe([dbPath]);
 });
 
@@ -54,7 +60,13 @@ async function axeFindings(page: Page, where: string): Promise<string[]> {
   const { violations } = await new AxeBuilder({ page }).analyze();
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical' || v.impact === 'moderate')
-    .map((v) => `${where}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+    .map(
+      (v) =>
+        `${where}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes
+          .slice(0, 3)
+          .map((n) => n.target.join(' '))
+          .join(' | ')}`,
+    );
 }
 
 const SIZES = [
@@ -117,12 +129,22 @@ test('the schema diagram draws the table the sqlite3 shell dropped in red, marke
   // The sqlite3 shell's view of the file: every table the diagram calls present is there, and the dropped one is not.
   const present = sqlite(dbPath, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").split('\n');
   expect(present).not.toContain('file_metadata');
-  for (const name of ['conversation_files', 'session_file_associations', 'file_access_log', 'file_cleanup_queue', 'scratch_notes']) expect(present).toContain(name);
-  await expect(page.getByRole('link', { name: /^Table scratch_notes: the file has it and the schema does not expect it/ }).locator('.schema-diagram__state')).toHaveText('extra');
-  await expect(page.getByRole('link', { name: /^Table file_access_log: it differs from the expected schema/ }).locator('.schema-diagram__state')).toHaveText('changed');
+  for (const name of ['conversation_files', 'session_file_associations', 'file_access_log', 'file_cleanup_queue', 'scratch_notes'])
+    expect(present).toContain(name);
+  await expect(
+    page.getByRole('link', { name: /^Table scratch_notes: the file has it and the schema does not expect it/ }).locator('.schema-diagram__state'),
+  ).toHaveText('extra');
+  await expect(page.getByRole('link', { name: /^Table file_access_log: it differs from the expected schema/ }).locator('.schema-diagram__state')).toHaveText(
+    'changed',
+  );
   await expect(page.getByRole('link', { name: /^Table conversation_files: as expected/ }).locator('.schema-diagram__state')).toHaveCount(0);
   // One arrow per foreign key between the drawn tables, as the sqlite3 shell lists them.
-  const keys = Number(sqlite(dbPath, "SELECT count(DISTINCT m.name || '/' || f.id) FROM sqlite_master m, pragma_foreign_key_list(m.name) f WHERE m.type = 'table' AND m.name NOT IN ('scratch_notes')"));
+  const keys = Number(
+    sqlite(
+      dbPath,
+      "SELECT count(DISTINCT m.name || '/' || f.id) FROM sqlite_master m, pragma_foreign_key_list(m.name) f WHERE m.type = 'table' AND m.name NOT IN ('scratch_notes')",
+    ),
+  );
   // file_metadata's key to conversation_files is drawn too: the expected schema has it.
   await expect(page.locator('.schema-diagram__key-line')).toHaveCount(keys + 1);
 
@@ -147,17 +169,30 @@ test('the schema view: axe finds nothing serious, critical or moderate at 1400×
   await page.getByRole('group', { name: /^Schema diagram: / }).screenshot({ path: join(SCREENSHOTS, 'pictures-schema-diagram.png') });
 });
 
-const sizesReady = async (page: Page) => void (await expect(page.getByRole('table', { name: /^Size per table and index/ }).getByRole('rowheader', { name: 'conversation_files table', exact: true })).toBeVisible());
+const sizesReady = async (page: Page) =>
+  void (await expect(
+    page.getByRole('table', { name: /^Size per table and index/ }).getByRole('rowheader', { name: 'conversation_files table', exact: true }),
+  ).toBeVisible());
 
-test("the sizes chart shows dbstat's sums to the byte, the free pages as what VACUUM gives back, and the growth the backups' manifests recorded", async ({ page }) => {
+test("the sizes chart shows dbstat's sums to the byte, the free pages as what VACUUM gives back, and the growth the backups' manifests recorded", async ({
+  page,
+}) => {
   await page.setViewportSize({ width: 1400, height: 900 });
   await openView(page, 'sizes');
   await sizesReady(page);
   const chart = page.getByRole('table', { name: /^Size per table and index/ });
-  const shown = await chart.locator('tbody tr:not([data-kind="free"])').evaluateAll((rows) =>
-    rows.map((row) => [row.querySelector('.size-bars__object')!.textContent!, row.querySelector('data')!.getAttribute('value')!, row.querySelector('data')!.textContent!]),
-  );
-  const dbstat = sqlite(dbPath, 'SELECT name, SUM(pgsize) FROM dbstat GROUP BY name').split('\n').map((line) => line.split('|'));
+  const shown = await chart
+    .locator('tbody tr:not([data-kind="free"])')
+    .evaluateAll((rows) =>
+      rows.map((row) => [
+        row.querySelector('.size-bars__object')!.textContent!,
+        row.querySelector('data')!.getAttribute('value')!,
+        row.querySelector('data')!.textContent!,
+      ]),
+    );
+  const dbstat = sqlite(dbPath, 'SELECT name, SUM(pgsize) FROM dbstat GROUP BY name')
+    .split('\n')
+    .map((line) => line.split('|'));
   expect(shown.map(([name, bytes]) => [name, bytes]).sort()).toEqual(dbstat.sort());
   // Largest first, in human units.
   const bytes = shown.map(([, b]) => Number(b));
@@ -174,7 +209,9 @@ test("the sizes chart shows dbstat's sums to the byte, the free pages as what VA
   await expect(vacuum).toContainText(`${sqlite(dbPath, 'PRAGMA freelist_count')} pages of 4.0 KB are free`.replace(/\B(?=(\d{3})+(?!\d))/g, ','));
 
   // Growth: one point per backup manifest (its recorded size), then the file now.
-  const manifests = readdirSync(backupDir).filter((f) => f.endsWith('.sqlite.json')).map((f) => JSON.parse(readFileSync(join(backupDir, f), 'utf8')) as { bytes: number; createdAt: string });
+  const manifests = readdirSync(backupDir)
+    .filter((f) => f.endsWith('.sqlite.json'))
+    .map((f) => JSON.parse(readFileSync(join(backupDir, f), 'utf8')) as { bytes: number; createdAt: string });
   expect(manifests.length).toBe(2); // the one taken by hand, and migrate's own
   await expect(page.getByRole('img', { name: /^The file's size from / })).toBeVisible();
   await page.getByText(/^The sizes recorded/).click();
@@ -208,7 +245,10 @@ async function openMigration(page: Page, from: string, to: string, who: string) 
     await own.click();
     return page.getByRole('dialog', { name: `Migrate: ${from} → ${to}` });
   }
-  await page.getByRole('button', { name: new RegExp(`^\\d+ migrations, by (.*, )?${escaped(who)}(, |$)`) }).first().click();
+  await page
+    .getByRole('button', { name: new RegExp(`^\\d+ migrations, by (.*, )?${escaped(who)}(, |$)`) })
+    .first()
+    .click();
   const list = page.getByRole('dialog', { name: /events close together$/ });
   const item = list.getByRole('button', { name: new RegExp(`^Migrated the database from ${escaped(from)} to ${escaped(to)}\\. ${escaped(who)}, `) });
   await item.click();
@@ -229,7 +269,12 @@ test('the timeline lists the migration run from the CLI, by whom, with a check; 
   await expect(checks.first()).toBeVisible();
 
   // The referee: the events table as the sqlite3 shell reads it. The CLI migrated one version per transaction.
-  const steps = sqlite(dbPath, "SELECT json_extract(detail, '$.from') || '|' || json_extract(detail, '$.to') || '|' || actor FROM schema_events WHERE action = 'migrate' AND outcome = 'ok' ORDER BY event_id").split('\n').map((line) => line.split('|'));
+  const steps = sqlite(
+    dbPath,
+    "SELECT json_extract(detail, '$.from') || '|' || json_extract(detail, '$.to') || '|' || actor FROM schema_events WHERE action = 'migrate' AND outcome = 'ok' ORDER BY event_id",
+  )
+    .split('\n')
+    .map((line) => line.split('|'));
   expect(steps.map(([from, to]) => `${from} → ${to}`)).toEqual(['1.0.0 → 1.1.0', '1.1.0 → 1.2.0']);
   const [description] = sqlite(dbPath, "SELECT description FROM schema_version WHERE version = '1.2.0'").split('\n');
   for (const [from, to, actor] of steps) {
@@ -261,7 +306,10 @@ test('the timeline lists the migration run from the CLI, by whom, with a check; 
   const opened = page.getByRole('dialog');
   await expect(opened).toContainText('Quick integrity check: Unhealthy.');
   if ((await page.getByRole('dialog', { name: /close together$/ }).count()) > 0) {
-    await opened.getByRole('button', { name: /^Quick integrity check: Unhealthy\./ }).first().click();
+    await opened
+      .getByRole('button', { name: /^Quick integrity check: Unhealthy\./ })
+      .first()
+      .click();
     await expect(opened.getByRole('button', { name: /^Quick integrity check: Unhealthy\./ }).first()).toHaveAttribute('aria-expanded', 'true');
   }
   await expect(page.getByRole('dialog')).toContainText('A check only reads the database');
@@ -273,7 +321,10 @@ test('the timeline: axe finds nothing serious, critical or moderate at 1400×900
   await page.emulateMedia({ colorScheme: 'light' });
   await openView(page, 'history');
   await timelineReady(page);
-  const [, , actor] = sqlite(dbPath, "SELECT json_extract(detail, '$.from') || '|' || json_extract(detail, '$.to') || '|' || actor FROM schema_events WHERE action = 'migrate' ORDER BY event_id DESC LIMIT 1").split('|');
+  const [, , actor] = sqlite(
+    dbPath,
+    "SELECT json_extract(detail, '$.from') || '|' || json_extract(detail, '$.to') || '|' || actor FROM schema_events WHERE action = 'migrate' ORDER BY event_id DESC LIMIT 1",
+  ).split('|');
   await expect(await openMigration(page, '1.1.0', '1.2.0', actor.replace(/ \(pid \d+\)$/, ''))).toBeVisible();
   await page.screenshot({ path: join(SCREENSHOTS, 'pictures-history-event-in-words.png') });
   const found = await axeFindings(page, 'event dialog');

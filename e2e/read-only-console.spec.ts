@@ -28,20 +28,31 @@ const db = (name: string) => join(dir, `${name}.db`);
 
 /** The operator's call to the host's API, as a script would make it. */
 async function callAsOperator(method: string, input: Record<string, unknown>): Promise<void> {
-  const reply = await fetch(`${origin}/api/${method}`, { method: 'POST', headers: { Authorization: `Bearer ${OPERATOR_TOKEN}`, 'Content-Type': 'application/json' }, body: JSON.stringify(input) });
+  const reply = await fetch(`${origin}/api/${method}`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${OPERATOR_TOKEN}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(input),
+  });
   if (!reply.ok) throw new Error(`${method} answered ${reply.status}: ${await reply.text()}`);
 }
 
 test.beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'warden-read-only-'));
   for (const name of NAMES) initAt(db(name), name === 'behind' ? '1.0.0' : undefined);
-  sqlite(db('shop'), "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50) INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash) SELECT 'f-' || i, 's', 'r-' || i || '.pdf', 'st-' || i, '/f/' || i, i * 1000, 'h' FROM n;");
+  sqlite(
+    db('shop'),
+    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50) INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash) SELECT 'f-' || i, 's', 'r-' || i || '.pdf', 'st-' || i, '/f/' || i, i * 1000, 'h' FROM n;",
+  );
   for (const name of NAMES) if (name !== 'dropped') backUp(db(name));
   // An index gone: Repair can recreate it (the operator's to do).
   sqlite(db('dropped'), 'DROP INDEX idx_file_metadata_file_id;');
   writeFileSync(join(dir, 'operator.token'), OPERATOR_TOKEN, { mode: 0o600 });
   writeFileSync(join(dir, 'read-only.token'), READ_ONLY_TOKEN, { mode: 0o600 });
-  host = await startWardenServe(NAMES.map(db), ['--operator', 'alice', '--token-file', join(dir, 'operator.token'), '--read-only-token-file', join(dir, 'read-only.token')], OPERATOR_TOKEN);
+  host = await startWardenServe(
+    NAMES.map(db),
+    ['--operator', 'alice', '--token-file', join(dir, 'operator.token'), '--read-only-token-file', join(dir, 'read-only.token')],
+    OPERATOR_TOKEN,
+  );
   origin = new URL(host.url).origin;
   // Many jobs, as a busy day leaves them: quick checks of every database, and the operator's queries.
   for (let round = 0; round < 4; round += 1) for (const name of NAMES) await callAsOperator('verify', { db: name, level: 'quick' });
@@ -119,7 +130,12 @@ test('a read-only console offers only what its token may do: the rest disabled w
   await sidebar.getByRole('button', { name: /^\d+ earlier jobs$/ }).click();
   await sidebar.getByRole('button', { name: /^Show all \d+ ended jobs$/ }).click();
   const recent = sidebar.getByRole('list', { name: 'Recent jobs' });
-  await expect(recent.getByRole('listitem').filter({ hasText: /^.Query/ }).first()).toBeVisible();
+  await expect(
+    recent
+      .getByRole('listitem')
+      .filter({ hasText: /^.Query/ })
+      .first(),
+  ).toBeVisible();
   await expect(page.locator('body')).not.toContainText(SECRET);
   await expect(sidebar.getByRole('button', { name: /^Cancel/ })).toHaveCount(0);
   expect(await axeFindings(page, '.app__sidebar')).toEqual([]);
@@ -158,5 +174,9 @@ test('at 1024×768 with every job shown, the databases list keeps its full heigh
   await expect(page.getByRole('navigation', { name: 'Databases' }).getByRole('link', { name: /dropped\.db/ })).toHaveAttribute('aria-current', 'page');
   await page.screenshot({ path: join(SCREENSHOTS, 'sidebar-many-jobs-1024.png') });
   expect(await axeFindings(page, '.app__sidebar')).toEqual([]);
-  expect(readdirSync(dir).filter((f) => f.endsWith('.db')).sort()).toEqual(NAMES.map((n) => `${n}.db`).sort());
+  expect(
+    readdirSync(dir)
+      .filter((f) => f.endsWith('.db'))
+      .sort(),
+  ).toEqual(NAMES.map((n) => `${n}.db`).sort());
 });

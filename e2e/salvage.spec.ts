@@ -32,13 +32,19 @@ test.beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'warden-salvage-'));
   dbPath = join(dir, 'damaged.db');
   if (warden(['init', '--db', dbPath]).status !== 0) throw new Error('warden init failed');
-  execFileSync('sqlite3', [dbPath, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash) SELECT 'f-' || i, 's', 'r.pdf', 'st-' || i, '/f/' || i, i, 'h' FROM n;"]);
+  execFileSync('sqlite3', [
+    dbPath,
+    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash) SELECT 'f-' || i, 's', 'r.pdf', 'st-' || i, '/f/' || i, i, 'h' FROM n;",
+  ]);
   if (warden(['backup', '--db', dbPath]).status !== 0) throw new Error('warden backup failed');
   damageMiddlePages(dbPath);
   // About 57 MB: a salvage long enough to watch its progress and to cancel it.
   unbackedPath = join(dir, 'unbacked.db');
   if (warden(['init', '--db', unbackedPath]).status !== 0) throw new Error('warden init failed');
-  execFileSync('sqlite3', [unbackedPath, `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${UNBACKED_FILES}) INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash) SELECT 'f-' || i, 's-' || (i % 40), 'report-' || i || '.pdf', 'st-' || i, '/files/' || i, i * 10, 'h-' || i FROM n;`]);
+  execFileSync('sqlite3', [
+    unbackedPath,
+    `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${UNBACKED_FILES}) INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash) SELECT 'f-' || i, 's-' || (i % 40), 'report-' || i || '.pdf', 'st-' || i, '/files/' || i, i * 10, 'h-' || i FROM n;`,
+  ]);
   // A page of the access log, a table no other points at: the salvaged file has no child row without its parent, so it can end Healthy.
   damageLeafOf(unbackedPath, 'file_access_log', 50);
   host = await startWardenServe([dbPath, unbackedPath]);
@@ -52,7 +58,10 @@ test.afterAll(() => {
 test('a file with pages overwritten: Overview leads to Salvage, which recovers every readable row into a new file', async ({ page }) => {
   const before = sha256();
   await page.goto(host.url);
-  await page.getByRole('navigation', { name: 'Databases' }).getByRole('link', { name: new RegExp(basename(dbPath).replace('.', '\\.')) }).click();
+  await page
+    .getByRole('navigation', { name: 'Databases' })
+    .getByRole('link', { name: new RegExp(basename(dbPath).replace('.', '\\.')) })
+    .click();
   const step = page.getByRole('region', { name: 'Status and next step' });
   await step.getByRole('link', { name: 'Salvage what can be read…' }).click();
   const panel = page.locator('section', { has: page.getByRole('heading', { name: 'Salvage', exact: true }) });
@@ -80,7 +89,10 @@ test('a file with pages overwritten: Overview leads to Salvage, which recovers e
 test('both ways at once: salvage, then the rows the damaged pages held copied back from the backup; the new file has every row', async ({ page }) => {
   const before = sha256();
   await page.goto(`${host.url}`);
-  await page.getByRole('navigation', { name: 'Databases' }).getByRole('link', { name: new RegExp(basename(dbPath).replace('.', '\\.')) }).click();
+  await page
+    .getByRole('navigation', { name: 'Databases' })
+    .getByRole('link', { name: new RegExp(basename(dbPath).replace('.', '\\.')) })
+    .click();
   await page.getByRole('region', { name: 'Status and next step' }).getByRole('link', { name: 'Salvage what can be read…' }).click();
   const panel = page.locator('section', { has: page.getByRole('heading', { name: 'Salvage', exact: true }) });
   const already = new Set(readdirSync(dir));
@@ -99,11 +111,16 @@ test('both ways at once: salvage, then the rows the damaged pages held copied ba
   expect(sha256()).toBe(before);
 });
 
-test('corrupt and never backed up, walked to Healthy: Preserve a copy, Salvage by pages (a first one cancelled leaves nothing), open the salvaged file, back it up', async ({ page }) => {
+test('corrupt and never backed up, walked to Healthy: Preserve a copy, Salvage by pages (a first one cancelled leaves nothing), open the salvaged file, back it up', async ({
+  page,
+}) => {
   test.setTimeout(240_000);
   const before = sha256(unbackedPath);
   await page.goto(host.url);
-  await page.getByRole('navigation', { name: 'Databases' }).getByRole('link', { name: /unbacked\.db/ }).click();
+  await page
+    .getByRole('navigation', { name: 'Databases' })
+    .getByRole('link', { name: /unbacked\.db/ })
+    .click();
   const step = page.getByRole('region', { name: 'Status and next step' });
   await expect(step.getByRole('heading', { name: /Preserve a copy/ })).toBeVisible();
   await step.getByRole('button', { name: 'Preserve a copy' }).click();

@@ -49,7 +49,11 @@ describe('the house rules, as the linter enforces them', () => {
     ['shared/ importing the engine', 'shared/types/probe.ts', "import { status } from '../../electron/engine';\nexport const s = status;\n"],
     ['the engine importing a host', 'electron/engine/actions/probe.ts', "import { dispatch } from '../../api/dispatch';\nexport const d = dispatch;\n"],
     ['the engine importing Electron', 'electron/engine/core/sqlite/probe.ts', "import { app } from 'electron';\nexport const a = app;\n"],
-    ["the engine's core importing an action", 'electron/engine/core/backups/probe.ts', "import { backup } from '../../actions/backup';\nexport const b = backup;\n"],
+    [
+      "the engine's core importing an action",
+      'electron/engine/core/backups/probe.ts',
+      "import { backup } from '../../actions/backup';\nexport const b = backup;\n",
+    ],
     ["the engine's core importing the table of verbs", 'electron/engine/core/data/probe.ts', "import { verbs } from '../../verbs';\nexport const v = verbs;\n"],
     ['the CLI importing a room of the engine', 'electron/cli/probe.ts', "import { status } from '../engine/actions/status';\nexport const s = status;\n"],
     ['warden serve importing the desktop app', 'electron/server/probe.ts', "import { createWindow } from '../main/window';\nexport const w = createWindow;\n"],

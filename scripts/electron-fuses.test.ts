@@ -67,7 +67,9 @@ function runAsNodeUsers(): string[] {
     readdirSync(dir).flatMap((entry) => {
       const path = join(dir, entry);
       if (statSync(path).isDirectory()) return entry === 'test-support' ? [] : walk(path);
-      return /\.ts$/.test(entry) && !entry.endsWith('.test.ts') && readFileSync(path, 'utf8').includes('ELECTRON_RUN_AS_NODE') ? [relative(REPO_ROOT, path)] : [];
+      return /\.ts$/.test(entry) && !entry.endsWith('.test.ts') && readFileSync(path, 'utf8').includes('ELECTRON_RUN_AS_NODE')
+        ? [relative(REPO_ROOT, path)]
+        : [];
     });
   return ['electron', 'shared'].flatMap((folder) => walk(join(REPO_ROOT, folder))).sort();
 }
@@ -94,9 +96,14 @@ describe('the fuses of the packaged desktop app', () => {
   it('keeps RunAsNode on only while the engine starts Electron as Node, and names those places', () => {
     const users = runAsNodeUsers();
     // When these move to utility processes, this list empties and RunAsNode must be turned off with it.
-    expect(users).toEqual(['electron/engine/core/backups/restore-cut-over.ts', 'electron/engine/core/data/read-process.ts']);
+    const named: Record<string, string> = {
+      'electron/engine/core/backups/restore-cut-over.ts': "restore's copy helper",
+      'electron/engine/core/data/read-process.ts': 'query and rows child',
+      'electron/engine/core/sqlite/failing-disk.ts': 'tells a failing disk from damage',
+    };
+    expect(users).toEqual(Object.keys(named));
     expect(ELECTRON_FUSES.RunAsNode.on).toBe(users.length > 0);
-    for (const user of users) expect(ELECTRON_FUSES.RunAsNode.why).toContain(user.includes('read-process') ? 'query and rows child' : "restore's copy helper");
+    for (const user of users) expect(ELECTRON_FUSES.RunAsNode.why).toContain(named[user]);
   });
 
   it('flips each fuse at its index in the wire, and reads the whole wire back', async () => {
@@ -104,7 +111,9 @@ describe('the fuses of the packaged desktop app', () => {
     const read = await flipElectronFuses('/pkg/schema-warden', fuses, { platform: 'linux', arch: 'x64' });
     expect(read).toEqual(Object.fromEntries(Object.entries(ELECTRON_FUSES).map(([name, fuse]) => [name, fuse.on ? 'on' : 'off'])));
     expect(wire()).toBe(WIRE.map((name) => (ELECTRON_FUSES[name].on ? '1' : '0')).join(''));
-    expect(flips).toEqual([{ version: '1', resetAdHocDarwinSignature: false, 0: true, 1: true, 2: false, 3: false, 4: true, 5: true, 6: false, 7: false, 8: true }]);
+    expect(flips).toEqual([
+      { version: '1', resetAdHocDarwinSignature: false, 0: true, 1: true, 2: false, 3: false, 4: true, 5: true, 6: false, 7: false, 8: true },
+    ]);
     expect(WIRE.map((name) => ELECTRON_FUSES[name].index)).toEqual(WIRE.map((_, i) => i));
     const arm = standInFuses();
     await flipElectronFuses('/pkg/Schema Warden.app', arm.fuses, { platform: 'darwin', arch: 'arm64' });
@@ -128,29 +137,48 @@ describe('the fuses of the packaged desktop app', () => {
     );
     expect(await flipElectronFuses('/pkg/schema-warden', standInFuses({ flips: 8 }).fuses)).toMatchObject({ WasmTrapHandlers: 'on' });
     const stuck = standInFuses({ stuck: 2 });
-    await expect(flipElectronFuses('/pkg/schema-warden', stuck.fuses)).rejects.toThrow('The fuses of /pkg/schema-warden are not as set: EnableNodeOptionsEnvironmentVariable reads on, not off.');
+    await expect(flipElectronFuses('/pkg/schema-warden', stuck.fuses)).rejects.toThrow(
+      'The fuses of /pkg/schema-warden are not as set: EnableNodeOptionsEnvironmentVariable reads on, not off.',
+    );
   });
 
   it('`npm run fuses` without @electron/fuses installed says what to install, exit 1; without a path, exit 64', () => {
-    const run = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts/electron-fuses.ts'), ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
+    const run = (args: string[]) =>
+      spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts/electron-fuses.ts'), ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
     const noPath = run([]);
     expect(noPath.status).toBe(64);
     expect(noPath.stderr).toContain('usage: npm run fuses -- ');
     const missing = run(['/nowhere/electron']);
     if (FUSES_INSTALLED) return; // where it is installed, this run would try to open /nowhere/electron (exit 2)
     expect(missing.status).toBe(1);
-    expect(missing.stderr).toBe('Flipping the fuses needs @electron/fuses, which is not installed: npm install --save-dev @electron/fuses, then run this again.\n');
+    expect(missing.stderr).toBe(
+      'Flipping the fuses needs @electron/fuses, which is not installed: npm install --save-dev @electron/fuses, then run this again.\n',
+    );
   });
 
-  it.skipIf(!FUSES_INSTALLED)('with @electron/fuses installed (skipped here: it is not), flips the wire of a binary holding Electron\'s sentinel and reads it back', async () => {
-    const binary = join(mkdtempSync(join(tmpdir(), 'warden-fuses-')), 'electron');
-    // Electron's layout: the sentinel, the wire's version (1) and length, then one byte per fuse ('1' on, '0' off), all on as shipped.
-    // (Checked by hand against @electron/fuses 1.8.0, what npm installs on Node 20, with wires of 8, 9 and 10 fuses.)
-    const wireAt = 64 + 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX'.length + 2;
-    writeFileSync(binary, Buffer.concat([Buffer.alloc(64), Buffer.from('dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX'), Buffer.from([1, WIRE.length]), Buffer.from('1'.repeat(WIRE.length)), Buffer.alloc(64)]));
-    const fuses = (await import('@electron/fuses' as string)) as FusesModule;
-    await flipElectronFuses(binary, fuses, { platform: 'linux', arch: 'x64' });
-    const wire = readFileSync(binary).subarray(wireAt, wireAt + WIRE.length).toString('latin1');
-    expect(wire).toBe(WIRE.map((name) => (ELECTRON_FUSES[name].on ? '1' : '0')).join(''));
-  });
+  it.skipIf(!FUSES_INSTALLED)(
+    "with @electron/fuses installed (skipped here: it is not), flips the wire of a binary holding Electron's sentinel and reads it back",
+    async () => {
+      const binary = join(mkdtempSync(join(tmpdir(), 'warden-fuses-')), 'electron');
+      // Electron's layout: the sentinel, the wire's version (1) and length, then one byte per fuse ('1' on, '0' off), all on as shipped.
+      // (Checked by hand against @electron/fuses 1.8.0, what npm installs on Node 20, with wires of 8, 9 and 10 fuses.)
+      const wireAt = 64 + 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX'.length + 2;
+      writeFileSync(
+        binary,
+        Buffer.concat([
+          Buffer.alloc(64),
+          Buffer.from('dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX'),
+          Buffer.from([1, WIRE.length]),
+          Buffer.from('1'.repeat(WIRE.length)),
+          Buffer.alloc(64),
+        ]),
+      );
+      const fuses = (await import('@electron/fuses' as string)) as FusesModule;
+      await flipElectronFuses(binary, fuses, { platform: 'linux', arch: 'x64' });
+      const wire = readFileSync(binary)
+        .subarray(wireAt, wireAt + WIRE.length)
+        .toString('latin1');
+      expect(wire).toBe(WIRE.map((name) => (ELECTRON_FUSES[name].on ? '1' : '0')).join(''));
+    },
+  );
 });

@@ -26,16 +26,28 @@ export const ELECTRON_FUSES: Record<FuseName, { index: number; on: boolean; why:
     index: 0,
     on: true,
     why:
-      "still needed: the engine starts Electron's binary as Node (ELECTRON_RUN_AS_NODE) for the query and rows child, which the memory limit and Cancel stop, and for restore's copy helper; " +
+      "still needed: the engine starts Electron's binary as Node (ELECTRON_RUN_AS_NODE) for the query and rows child, which the memory limit and Cancel stop, for restore's copy helper, and for the second read that tells a failing disk from damage; " +
       'off once those run as utility processes (electron-fuses.test.ts lists them and fails when the list and this setting disagree)',
   },
   EnableCookieEncryption: { index: 1, on: true, why: 'cookies on disk are encrypted with the OS keychain key' },
   EnableNodeOptionsEnvironmentVariable: { index: 2, on: false, why: 'NODE_OPTIONS (--require of any file) would run code inside the app and its children' },
   EnableNodeCliInspectArguments: { index: 3, on: false, why: '--inspect would open a debugger on the main process, which holds the keychain tokens' },
-  EnableEmbeddedAsarIntegrityValidation: { index: 4, on: true, why: 'the app refuses an app.asar that differs from the hash embedded at packaging (macOS, Windows)' },
-  OnlyLoadAppFromAsar: { index: 5, on: true, why: 'the app loads only from app.asar (the native addon and better-sqlite3 unpacked beside it), never from a folder put in its place' },
+  EnableEmbeddedAsarIntegrityValidation: {
+    index: 4,
+    on: true,
+    why: 'the app refuses an app.asar that differs from the hash embedded at packaging (macOS, Windows)',
+  },
+  OnlyLoadAppFromAsar: {
+    index: 5,
+    on: true,
+    why: 'the app loads only from app.asar (the native addon and better-sqlite3 unpacked beside it), never from a folder put in its place',
+  },
   LoadBrowserProcessSpecificV8Snapshot: { index: 6, on: false, why: 'no snapshot of our own: one snapshot for every process, as Electron ships' },
-  GrantFileProtocolExtraPrivileges: { index: 7, on: false, why: 'the page comes from warden://console (app-protocol.ts), never from file://, so file:// needs no privileges' },
+  GrantFileProtocolExtraPrivileges: {
+    index: 7,
+    on: false,
+    why: 'the page comes from warden://console (app-protocol.ts), never from file://, so file:// needs no privileges',
+  },
   WasmTrapHandlers: { index: 8, on: true, why: "Electron's default: WebAssembly bounds checked by trap handlers" },
 };
 
@@ -66,13 +78,19 @@ async function wireOf(electron: string, fuses: FusesModule): Promise<[number, un
  * not read as set (an @electron/fuses too old to flip it, say), stops it with the fuse named:
  * never a package with a fuse left as it was.
  */
-export async function flipElectronFuses(electron: string, fuses: FusesModule, target: { platform: string; arch: string } = process): Promise<Record<FuseName, 'on' | 'off' | 'absent'>> {
+export async function flipElectronFuses(
+  electron: string,
+  fuses: FusesModule,
+  target: { platform: string; arch: string } = process,
+): Promise<Record<FuseName, 'on' | 'off' | 'absent'>> {
   const names = Object.keys(ELECTRON_FUSES) as FuseName[];
   const byIndex = new Map(names.map((name) => [ELECTRON_FUSES[name].index, name]));
   const before = await wireOf(electron, fuses);
   const undecided = before.filter(([index]) => !byIndex.has(index)).map(([index]) => `fuse ${index}`);
   if (undecided.length > 0) {
-    throw new Error(`${electron} has ${undecided.join(', ')}, which scripts/electron-fuses.ts does not decide (a newer Electron's): decide each there (Electron's docs, "Fuses"), then package again.`);
+    throw new Error(
+      `${electron} has ${undecided.join(', ')}, which scripts/electron-fuses.ts does not decide (a newer Electron's): decide each there (Electron's docs, "Fuses"), then package again.`,
+    );
   }
   const config: Record<string | number, unknown> = {
     version: fuses.FuseVersion.V1,
@@ -94,7 +112,10 @@ export async function flipElectronFuses(electron: string, fuses: FusesModule, ta
       wrong.push(`${name} reads ${state === ENABLED ? 'on' : state === DISABLED ? 'off' : `as ${String(state)}`}, not ${on ? 'on' : 'off'}`);
     }
   }
-  if (wrong.length > 0) throw new Error(`The fuses of ${electron} are not as set: ${wrong.join('; ')}. Do not ship this package; a newer @electron/fuses may be needed to flip them.`);
+  if (wrong.length > 0)
+    throw new Error(
+      `The fuses of ${electron} are not as set: ${wrong.join('; ')}. Do not ship this package; a newer @electron/fuses may be needed to flip them.`,
+    );
   return read;
 }
 
@@ -111,7 +132,7 @@ async function installedFuses(): Promise<FusesModule | null> {
 async function main(argv: string[]): Promise<number> {
   const [electron] = argv;
   if (!electron) {
-    process.stderr.write('usage: npm run fuses -- <the packaged app\'s Electron binary, or its .app on macOS>\n');
+    process.stderr.write("usage: npm run fuses -- <the packaged app's Electron binary, or its .app on macOS>\n");
     return 64;
   }
   const fuses = await installedFuses();

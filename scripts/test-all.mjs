@@ -23,7 +23,14 @@ function readJson(file) {
 
 // Vitest
 const vitestOut = '.vitest-results.json';
-const vitestExit = run('unit and integration (vitest, coverage gate)', 'npx', ['vitest', 'run', '--coverage', '--reporter=default', '--reporter=json', `--outputFile=${vitestOut}`]);
+const vitestExit = run('unit and integration (vitest, coverage gate)', 'npx', [
+  'vitest',
+  'run',
+  '--coverage',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile=${vitestOut}`,
+]);
 const vitest = readJson(vitestOut);
 if (vitest) {
   totals.passed += vitest.numPassedTests;
@@ -42,13 +49,15 @@ if (vitest) {
 // Types are part of the contract between engine, hosts and renderer.
 // One tsconfig per runtime: the Node side has no DOM, the browser page no Node; tsconfig.json, the
 // editors' view of everything, also checks the e2e specs and the renderer's tests (both sides meet there).
-const typechecks = ['tsconfig.node.json', 'tsconfig.web.json', 'tsconfig.json'].map((project) => run(`typecheck (${project})`, 'npx', ['tsc', '--noEmit', '-p', project]));
+const typechecks = ['tsconfig.node.json', 'tsconfig.web.json', 'tsconfig.json'].map((project) =>
+  run(`typecheck (${project})`, 'npx', ['tsc', '--noEmit', '-p', project]),
+);
 if (typechecks.every((code) => code === 0)) totals.passed += 1;
 else totals.failed += 1;
 
-// The house rules a reader should not have to check by eye: no import cycle (type-only imports
-// counted), each process's boundaries, and the linter's rules (biome.json; docs/style.md says why).
-if (run('lint (biome)', 'npx', ['biome', 'lint', '.']) === 0) totals.passed += 1;
+// The house rules a reader should not have to check by eye: the format, no import cycle (type-only
+// imports counted), each process's boundaries, and the linter's rules (biome.json; docs/style.md says why).
+if (run('format and lint (biome check)', 'npx', ['biome', 'check', '.']) === 0) totals.passed += 1;
 else totals.failed += 1;
 
 // The desktop build must succeed wherever the tests run.

@@ -38,7 +38,8 @@ describe('console hints', () => {
     expect(consoleHintFor({ code: 'INVALID_INPUT', message: 'm' }, 'query')).toMatch(/^Write a SELECT/);
     expect(consoleHintFor({ code: 'INVALID_INPUT', message: 'm', details: { sqliteCode: 'SQLITE_ERROR' } }, 'query')).toBe('Fix the SQL and press Run again.');
     expect(consoleHintFor({ code: 'CORRUPT', message: 'm' }, 'status')).toMatch(/Restore the newest verified backup from the Backups view/);
-    expect(consoleHintFor({ code: 'NOT_SUPPORTED', message: 'm' }, 'fleetBackup')).toMatch(/^This server was started without a fleet file, so it has no Fleet page/);
+    expect(consoleHintFor({ code: 'NOT_SUPPORTED', message: 'm' }, 'fleetBackup')).toMatch(
+      /^This server was started without a fleet file, so it has no Fleet page/,
+    );
   });
-
 });

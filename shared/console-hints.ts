@@ -20,8 +20,10 @@ const DESKTOP_FLEET_ACTIONS: readonly Action[] = ['openFleet', 'keepFleetToken',
 
 const HINTS: Record<ErrorCode, Hint> = {
   NOT_FOUND: (action) => {
-    if (FLEET_ACTIONS.includes(action) || DESKTOP_FLEET_ACTIONS.includes(action)) return 'Open a fleet file with Open fleet file… on the Fleet page (File → Open Fleet… in the desktop app); if one is open, press Refresh: the fleet file may have changed.';
-    if (action === 'recoverRows') return 'Recreate a missing table first with Repair on the Integrity view; if the backup lacks the table, pick a backup taken while it still had its rows.';
+    if (FLEET_ACTIONS.includes(action) || DESKTOP_FLEET_ACTIONS.includes(action))
+      return 'Open a fleet file with Open fleet file… on the Fleet page (File → Open Fleet… in the desktop app); if one is open, press Refresh: the fleet file may have changed.';
+    if (action === 'recoverRows')
+      return 'Recreate a missing table first with Repair on the Integrity view; if the backup lacks the table, pick a backup taken while it still had its rows.';
     if (BACKUP_ACTIONS.includes(action)) return 'The backup file is no longer there. The Backups view lists the backups that are; pick one of them.';
     return 'The file was moved, renamed or deleted, or the volume holding it is not mounted. Put it back and press Try again, or close this database in the sidebar.';
   },
@@ -32,9 +34,12 @@ const HINTS: Record<ErrorCode, Hint> = {
       ? 'Pick another backup in the Backups view; this file is not a SQLite database.'
       : 'Check that this entry names the right file. Schema Warden reads and changes only SQLite databases; close it in the sidebar.',
   CORRUPT: (action) => {
-    if (action === 'restore') return `The file being replaced is too damaged to be backed up or written in place. Ask ${ASK_THE_OPERATOR} to move it aside (with its -wal and -shm files), then press Restore again: it restores into a new file.`;
-    if (action === 'query' || action === 'rows' || action === 'rowChildren' || action === 'tables') return 'The SQL and the request are fine; the file is damaged where the message says. The other tables can still be browsed. Preserve a copy from the Overview first, then the Integrity view shows every damaged page and what fits: restore a backup, or Salvage into a new file.';
-    if (action === 'backup') return 'A backup is only kept when its copy passes a check, and this file is damaged. Press Preserve a copy on the Overview instead: a byte copy of the file as it is, kept as a damaged copy. Then the Integrity view shows where the damage is.';
+    if (action === 'restore')
+      return `The file being replaced is too damaged to be backed up or written in place. Ask ${ASK_THE_OPERATOR} to move it aside (with its -wal and -shm files), then press Restore again: it restores into a new file.`;
+    if (action === 'query' || action === 'rows' || action === 'rowChildren' || action === 'tables')
+      return 'The SQL and the request are fine; the file is damaged where the message says. The other tables can still be browsed. Preserve a copy from the Overview first, then the Integrity view shows every damaged page and what fits: restore a backup, or Salvage into a new file.';
+    if (action === 'backup')
+      return 'A backup is only kept when its copy passes a check, and this file is damaged. Press Preserve a copy on the Overview instead: a byte copy of the file as it is, kept as a damaged copy. Then the Integrity view shows where the damage is.';
     return `Do not write to this database. Preserve a copy from the Overview first (a byte copy of the file as it is), then: ${RESTORE_FROM_BACKUPS} Without a backup, Salvage on the Integrity view reads what it can into a new file.`;
   },
   READ_ONLY: (action) =>
@@ -54,7 +59,8 @@ const HINTS: Record<ErrorCode, Hint> = {
     'Schema Warden writes nothing while an object it cannot account for is in the file: its own writes would set it off. The Integrity view names it; remove it with the tool that made it, or restore a backup without it from the Backups view.',
   UNFINISHED_MIGRATION:
     "The app's own migration tool left a migration half done. Finish or undo it by hand and resolve it with that tool's own command (the message says which), then press Try again. Schema Warden changes nothing until then.",
-  NOT_VERSIONED: 'Adopt it first: the next step on the Overview compares its schema with a version and records that version. Then migrate from the Migration plan.',
+  NOT_VERSIONED:
+    'Adopt it first: the next step on the Overview compares its schema with a version and records that version. Then migrate from the Migration plan.',
   NOT_INITIALIZED: 'Initialize it first with the Initialize button on the Overview.',
   UNKNOWN_VERSION: 'Pick one of the versions the console lists for this schema.',
   DOWNGRADE_NOT_SUPPORTED: 'Schema Warden only moves forward. To go back, restore a backup taken at the older version from the Backups view.',
@@ -62,7 +68,8 @@ const HINTS: Record<ErrorCode, Hint> = {
   SCHEMA_INVALID: `The schema folder this server uses has a problem (named above). Ask whoever maintains the schema to fix it; nothing was changed.`,
   CHECKSUM_MISMATCH:
     'Put the original migration file back on the server, or accept the edit on purpose with Review the edited migration… on the Overview (your reason is kept in History).',
-  OUT_OF_ORDER: 'A migration was added below the version this database is at. Ask whoever maintains the schema to give it a version above the current one; nothing was changed.',
+  OUT_OF_ORDER:
+    'A migration was added below the version this database is at. Ask whoever maintains the schema to give it a version above the current one; nothing was changed.',
   SCHEMA_DRIFT: (action) =>
     action === 'baseline'
       ? 'Choose the version its schema really matches in the list and press Adopt again, or bring the schema in line first: the Integrity view names every difference.'
@@ -70,13 +77,16 @@ const HINTS: Record<ErrorCode, Hint> = {
   ALREADY_VERSIONED: 'It is already versioned: the Overview says where it stands, and the Migration plan takes it further.',
   MIGRATION_FAILED: (_action, details) =>
     `The database stayed at the version before the failing step. Read the statement and SQLite's message above, have the migration or the data fixed, rehearse again on a copy from the Migration plan, then apply.${typeof details.backup === 'string' ? ' The backup taken first is in the Backups view if you want to go back.' : ''}`,
-  FOREIGN_KEY_VIOLATION: 'The change was rolled back. Run the full check on the Integrity view to list the rows pointing at missing parents; fix them or the migration, then try again.',
+  FOREIGN_KEY_VIOLATION:
+    'The change was rolled back. Run the full check on the Integrity view to list the rows pointing at missing parents; fix them or the migration, then try again.',
   BACKUP_INVALID: 'Pick another backup in the Backups view, and press Verify on it first: only a backup that passes is safe to use.',
   NO_SPACE: `The disk is full. Ask ${ASK_THE_OPERATOR} to free some space, then try again; nothing was changed.`,
   IO_ERROR: `The disk failed to read or write the file (an I/O error), so the step was not completed. Ask ${ASK_THE_OPERATOR} to check the disk or the volume; if it happens again, copy the database elsewhere before anything else writes to it.`,
   PERMISSION_DENIED: `The account Schema Warden runs as may not open this file or its folder. Ask ${ASK_THE_OPERATOR} to give it access, then try again; nothing was changed.`,
   CANCELLED: (action) =>
-    action === 'query' ? 'Nothing was changed. Run it again when you are ready; a WHERE or a LIMIT makes a slow query finish sooner.' : 'Nothing was changed. Start it again when you are ready.',
+    action === 'query'
+      ? 'Nothing was changed. Run it again when you are ready; a WHERE or a LIMIT makes a slow query finish sooner.'
+      : 'Nothing was changed. Start it again when you are ready.',
   INVALID_INPUT: (action, details) => {
     if (action === 'query') {
       return details.sqliteCode
@@ -90,19 +100,28 @@ const HINTS: Record<ErrorCode, Hint> = {
   },
   NOT_SUPPORTED: (action) => {
     if (action === 'openDatabase') return 'This web console serves the databases its server was started with; New database… creates another one beside them.';
-    if (action === 'chooseSchemaFolder') return "This web console never takes a folder from the browser: ask whoever runs the server to name the folder beside the database when it starts the server (a schema folder, or the app's migrations folder).";
-    if (action === 'keepFleetToken') return 'Name an environment variable or a file for this token in the fleet file instead ("tokenEnv" or "tokenFile"), or start your desktop\'s keychain and try again.';
-    if (DESKTOP_FLEET_ACTIONS.includes(action)) return 'Only the desktop app opens fleet files and keeps tokens; this web console shows the fleet its server was started with, and its tokens stay in the files that server reads.';
-    if (action === 'recoverRows') return 'These rows cannot be matched one by one. Restore the whole backup from the Backups view instead (Restore keeps a pre-restore backup).';
-    if (action === 'restore') return `Ask ${ASK_THE_OPERATOR} to stop the service and move the database aside (with its -wal and -shm files); then press Restore again: it restores into a new file.`;
-    if (action !== null && FLEET_ACTIONS.includes(action)) return `This server was started without a fleet file, so it has no Fleet page. Ask ${ASK_THE_OPERATOR} to start it with one.`;
+    if (action === 'chooseSchemaFolder')
+      return "This web console never takes a folder from the browser: ask whoever runs the server to name the folder beside the database when it starts the server (a schema folder, or the app's migrations folder).";
+    if (action === 'keepFleetToken')
+      return 'Name an environment variable or a file for this token in the fleet file instead ("tokenEnv" or "tokenFile"), or start your desktop\'s keychain and try again.';
+    if (DESKTOP_FLEET_ACTIONS.includes(action))
+      return 'Only the desktop app opens fleet files and keeps tokens; this web console shows the fleet its server was started with, and its tokens stay in the files that server reads.';
+    if (action === 'recoverRows')
+      return 'These rows cannot be matched one by one. Restore the whole backup from the Backups view instead (Restore keeps a pre-restore backup).';
+    if (action === 'restore')
+      return `Ask ${ASK_THE_OPERATOR} to stop the service and move the database aside (with its -wal and -shm files); then press Restore again: it restores into a new file.`;
+    if (action !== null && FLEET_ACTIONS.includes(action))
+      return `This server was started without a fleet file, so it has no Fleet page. Ask ${ASK_THE_OPERATOR} to start it with one.`;
     return 'This console cannot do that here; the other views still work.';
   },
   UNKNOWN_DATABASE: 'It was closed, or the server was restarted. Pick a database in the sidebar.',
   ALREADY_EXISTS: (action) =>
-    action === 'fleetMigrate' ? 'Wait for the rolling migrate under way to end (the Jobs panel shows it), or Cancel it there, then start Rolling migrate again.' : 'Pick another name: a new database needs a file of its own.',
+    action === 'fleetMigrate'
+      ? 'Wait for the rolling migrate under way to end (the Jobs panel shows it), or Cancel it there, then start Rolling migrate again.'
+      : 'Pick another name: a new database needs a file of its own.',
   UNAUTHORIZED: 'Open the console with the address its server printed when it started: that address carries the access token.',
-  FORBIDDEN: 'This console was opened with the read-only access its server gives for viewing and checking. Ask whoever runs the server for the operator address to make changes, back up or restore.',
+  FORBIDDEN:
+    'This console was opened with the read-only access its server gives for viewing and checking. Ask whoever runs the server for the operator address to make changes, back up or restore.',
   RESOURCE_LIMIT: (_action, details) =>
     details.limit === 'answer'
       ? 'Ask for fewer rows (a LIMIT, or a lower row limit), or fewer and shorter columns (substr() or length() of a long value). The server and the other views were not affected.'

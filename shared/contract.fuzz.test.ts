@@ -31,7 +31,16 @@ const validInput: { [M in MethodName]: fc.Arbitrary<Record<string, unknown>> } =
   schemaDiagram: fc.record({ db: dbId }),
   sizes: fc.record({ db: dbId }),
   fleetStatus: fc.record({ group: fc.stringMatching(/^[A-Za-z0-9_.-]{1,64}$/) }, { requiredKeys: [] }),
-  query: fc.record({ db: dbId, operationId, sql: fc.string({ minLength: 1, maxLength: 200 }).filter((s) => s.trim() === s && s.length > 0), limit: fc.integer({ min: 1, max: 100_000 }), timeoutMs: fc.integer({ min: 100, max: 600_000 }) }, { requiredKeys: ['db', 'sql'] }),
+  query: fc.record(
+    {
+      db: dbId,
+      operationId,
+      sql: fc.string({ minLength: 1, maxLength: 200 }).filter((s) => s.trim() === s && s.length > 0),
+      limit: fc.integer({ min: 1, max: 100_000 }),
+      timeoutMs: fc.integer({ min: 100, max: 600_000 }),
+    },
+    { requiredKeys: ['db', 'sql'] },
+  ),
   salvage: fc.record({ db: dbId, operationId }, { requiredKeys: ['db'] }),
   preserveCopy: fc.record({ db: dbId, operationId }, { requiredKeys: ['db'] }),
   rows: fc.record(
@@ -41,25 +50,49 @@ const validInput: { [M in MethodName]: fc.Arbitrary<Record<string, unknown>> } =
       offset: fc.nat(),
       limit: fc.integer({ min: 1, max: 1000 }),
       sort: fc.option(fc.record({ column: fc.string({ minLength: 1, maxLength: 40 }), direction: fc.constantFrom('asc', 'desc') })),
-      filters: fc.array(fc.record({ column: fc.string({ minLength: 1, maxLength: 40 }), op: fc.constantFrom('eq', 'ne', 'contains', 'isNull', 'notNull'), value: fc.oneof(fc.string({ maxLength: 40 }), fc.double({ noNaN: true, noDefaultInfinity: true })) }, { requiredKeys: ['column', 'op'] }), { maxLength: 20 }),
+      filters: fc.array(
+        fc.record(
+          {
+            column: fc.string({ minLength: 1, maxLength: 40 }),
+            op: fc.constantFrom('eq', 'ne', 'contains', 'isNull', 'notNull'),
+            value: fc.oneof(fc.string({ maxLength: 40 }), fc.double({ noNaN: true, noDefaultInfinity: true })),
+          },
+          { requiredKeys: ['column', 'op'] },
+        ),
+        { maxLength: 20 },
+      ),
       withTotal: fc.boolean(),
     },
     { requiredKeys: ['db', 'table'] },
   ),
-  rowChildren: fc.record({ db: dbId, table: fc.string({ minLength: 1, maxLength: 80 }), row: fc.dictionary(fc.string({ minLength: 1, maxLength: 40 }), fc.option(fc.oneof(fc.string({ maxLength: 40 }), fc.integer()))) }),
+  rowChildren: fc.record({
+    db: dbId,
+    table: fc.string({ minLength: 1, maxLength: 80 }),
+    row: fc.dictionary(fc.string({ minLength: 1, maxLength: 40 }), fc.option(fc.oneof(fc.string({ maxLength: 40 }), fc.integer()))),
+  }),
   fleetMigrate: fc.record(
     {
-      operationId, to: version, parallel: fc.integer({ min: 1, max: 16 }), canary: fc.stringMatching(/^[A-Za-z0-9_.-]{1,64}$/), group: fc.stringMatching(/^[A-Za-z0-9_.-]{1,64}$/),
+      operationId,
+      to: version,
+      parallel: fc.integer({ min: 1, max: 16 }),
+      canary: fc.stringMatching(/^[A-Za-z0-9_.-]{1,64}$/),
+      group: fc.stringMatching(/^[A-Za-z0-9_.-]{1,64}$/),
       deployments: fc.array(fc.stringMatching(/^[A-Za-z0-9_.-]{1,64}$/), { minLength: 1, maxLength: 8 }),
     },
     { requiredKeys: ['to', 'parallel'] },
   ),
-  fleetCompare: fc.record({ a: fc.stringMatching(/^[A-Za-z0-9_.-]{1,64}$/), b: fc.stringMatching(/^[A-Za-z0-9_.-]{1,64}$/), expectedAt: version }, { requiredKeys: ['a'] }),
+  fleetCompare: fc.record(
+    { a: fc.stringMatching(/^[A-Za-z0-9_.-]{1,64}$/), b: fc.stringMatching(/^[A-Za-z0-9_.-]{1,64}$/), expectedAt: version },
+    { requiredKeys: ['a'] },
+  ),
   fleetVerify: fc.record(
     { operationId, group: fc.stringMatching(/^[A-Za-z0-9_.-]{1,64}$/), level: fc.constantFrom('quick', 'full'), parallel: fc.integer({ min: 1, max: 16 }) },
     { requiredKeys: ['level', 'parallel'] },
   ),
-  fleetBackup: fc.record({ operationId, group: fc.stringMatching(/^[A-Za-z0-9_.-]{1,64}$/), parallel: fc.integer({ min: 1, max: 16 }) }, { requiredKeys: ['parallel'] }),
+  fleetBackup: fc.record(
+    { operationId, group: fc.stringMatching(/^[A-Za-z0-9_.-]{1,64}$/), parallel: fc.integer({ min: 1, max: 16 }) },
+    { requiredKeys: ['parallel'] },
+  ),
   verify: fc.record({ db: dbId, operationId, level: fc.constantFrom('quick', 'full') }, { requiredKeys: ['db'] }),
   initialize: fc.record({ db: dbId, operationId, to: version }, { requiredKeys: ['db'] }),
   migrate: fc.record({ db: dbId, operationId, to: version, backup: fc.boolean() }, { requiredKeys: ['db'] }),
@@ -74,10 +107,16 @@ const validInput: { [M in MethodName]: fc.Arbitrary<Record<string, unknown>> } =
   restore: fc.record({ db: dbId, operationId, backup: backupName }, { requiredKeys: ['db', 'backup'] }),
   previewRestore: fc.record({ db: dbId, operationId, backup: backupName }, { requiredKeys: ['db', 'backup'] }),
   openBackup: fc.record({ db: dbId, backup: backupName }),
-  openSalvaged: fc.record({ db: dbId, file: fc.stringMatching(/^[A-Za-z0-9_.-]{1,200}-salvaged-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z\.[A-Za-z0-9]{1,16}$/) }),
+  openSalvaged: fc.record({
+    db: dbId,
+    file: fc.stringMatching(/^[A-Za-z0-9_.-]{1,200}-salvaged-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z\.[A-Za-z0-9]{1,16}$/),
+  }),
   backupSchedule: fc.record({ db: dbId }),
   setBackupSchedule: fc.record({ every: fc.option(fc.stringMatching(/^\d{1,6}[smhdw]$/)) }),
-  recoverRows: fc.record({ db: dbId, operationId, table: fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/), backup: backupName, dryRun: fc.boolean() }, { requiredKeys: ['db', 'table', 'backup'] }),
+  recoverRows: fc.record(
+    { db: dbId, operationId, table: fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/), backup: backupName, dryRun: fc.boolean() },
+    { requiredKeys: ['db', 'table', 'backup'] },
+  ),
   hostInfo: fc.constant({}),
   jobs: fc.constant({}),
   openFleet: fc.constant({}),
@@ -90,7 +129,15 @@ const validInput: { [M in MethodName]: fc.Arbitrary<Record<string, unknown>> } =
 const methodArb = fc.constantFrom(...METHOD_NAMES);
 
 /** Objects shaped like a method's input but with arbitrary values: the cases a validator must refuse cleanly. */
-const nearMiss = fc.tuple(methodArb, fc.dictionary(fc.constantFrom('db', 'to', 'version', 'level', 'backup', 'operationId', 'reason', 'schema', 'name', 'full', '__proto__', 'constructor'), fc.jsonValue({ maxDepth: 2 }))).map(([method, input]) => ({ method, input }));
+const nearMiss = fc
+  .tuple(
+    methodArb,
+    fc.dictionary(
+      fc.constantFrom('db', 'to', 'version', 'level', 'backup', 'operationId', 'reason', 'schema', 'name', 'full', '__proto__', 'constructor'),
+      fc.jsonValue({ maxDepth: 2 }),
+    ),
+  )
+  .map(([method, input]) => ({ method, input }));
 
 describe('contract validators', () => {
   it('answer success or failure for any JSON, and never throw', () => {
@@ -115,11 +162,14 @@ describe('contract validators', () => {
 
   it('accept every well-formed input, keeping what was sent', () => {
     fc.assert(
-      fc.property(methodArb.chain((method) => validInput[method].map((input) => ({ method, input }))), ({ method, input }) => {
-        const result = contract[method].safeParse(input);
-        expect(result.success, JSON.stringify({ method, input, error: result.error?.issues })).toBe(true);
-        expect(result.data).toMatchObject(input);
-      }),
+      fc.property(
+        methodArb.chain((method) => validInput[method].map((input) => ({ method, input }))),
+        ({ method, input }) => {
+          const result = contract[method].safeParse(input);
+          expect(result.success, JSON.stringify({ method, input, error: result.error?.issues })).toBe(true);
+          expect(result.data).toMatchObject(input);
+        },
+      ),
       { numRuns: RUNS },
     );
   });
@@ -128,7 +178,9 @@ describe('contract validators', () => {
     fc.assert(
       fc.property(
         methodArb.chain((method) => validInput[method].map((input) => ({ method, input }))),
-        fc.stringMatching(/^[a-z]{1,12}$/).filter((k) => !['db', 'to', 'version', 'level', 'backup', 'operationid', 'reason', 'schema', 'name', 'full'].includes(k.toLowerCase())),
+        fc
+          .stringMatching(/^[a-z]{1,12}$/)
+          .filter((k) => !['db', 'to', 'version', 'level', 'backup', 'operationid', 'reason', 'schema', 'name', 'full'].includes(k.toLowerCase())),
         fc.jsonValue({ maxDepth: 1 }),
         ({ method, input }, key, value) => {
           expect(contract[method].safeParse({ ...input, [key]: value }).success).toBe(false);

@@ -25,7 +25,10 @@ export const schemaVersion = text(VERSION_NAME, 'a version as the migrations nam
 export const operationId = text(/^[A-Za-z0-9-]{8,64}$/, 'an operation id (8–64 letters, digits or dashes)');
 export const backupName = text(BACKUP_NAME, 'a backup file name ending in .sqlite');
 /** A salvaged file's name as the host made it beside the database (chat-salvaged-2026-11-30T16-45-00-123Z.db): never a path. */
-export const salvagedName = text(/^[^/\\\u0000-\u001f]{1,200}-salvaged-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z\.[A-Za-z0-9]{1,16}$/, 'a salvaged file name (NAME-salvaged-TIME.db)');
+export const salvagedName = text(
+  /^[^/\\\u0000-\u001f]{1,200}-salvaged-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z\.[A-Za-z0-9]{1,16}$/,
+  'a salvaged file name (NAME-salvaged-TIME.db)',
+);
 /** The name of the person acting, as the web console asks for it and `warden serve --operator` takes it; recorded in the history. */
 export const operatorName = text(OPERATOR_NAME, OPERATOR_NAME_RULE);
 
@@ -98,7 +101,10 @@ export const contract = {
   /** dryRun: the statements repair would run, nothing written. */
   repair: z.extend(longOnDatabase, { backup: flag(true), dryRun: flag(false) }),
   baseline: z.extend(onDatabase, { version: schemaVersion }),
-  acceptChecksum: z.extend(onDatabase, { version: schemaVersion, reason: z.string().check(z.trim(), z.minLength(3, REASON_LENGTH), z.maxLength(500, REASON_LENGTH)) }),
+  acceptChecksum: z.extend(onDatabase, {
+    version: schemaVersion,
+    reason: z.string().check(z.trim(), z.minLength(3, REASON_LENGTH), z.maxLength(500, REASON_LENGTH)),
+  }),
   backup: longOnDatabase,
   backups: onDatabase,
   verifyBackup: z.extend(longOnDatabase, { backup: backupName, full: flag(false) }),
@@ -114,7 +120,11 @@ export const contract = {
   /** The desktop app: how often to back up every open database (null: never); kept for its next start. Other hosts: NOT_SUPPORTED (warden serve --backup-every). */
   setBackupSchedule: z.strictObject({ every: z.nullable(text(/^\d{1,6}[smhdw]$/, 'a duration like 6h or 1d')) }),
   /** Copies back from a backup the rows of `table` (and its children's) that the database lacks; dryRun: counts only. */
-  recoverRows: z.extend(longOnDatabase, { table: text(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'a table name (letters, digits, _)'), backup: backupName, dryRun: flag(false) }),
+  recoverRows: z.extend(longOnDatabase, {
+    table: text(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'a table name (letters, digits, _)'),
+    backup: backupName,
+    dryRun: flag(false),
+  }),
   /** Who this host records actions as, and whether the console should ask for the operator's name. */
   hostInfo: z.strictObject({}),
   /** The host's long operations: the running ones, then the most recent that ended (newest first). */
@@ -147,7 +157,10 @@ export const contract = {
   /** The desktop app: the user picks a fleet file in a native dialog; the app opens it (and again at its next start). Other hosts: NOT_SUPPORTED. */
   openFleet: z.strictObject({}),
   /** The desktop app: keeps a tokenKeychain deployment's agent token, encrypted by the OS keychain. It never comes back to the page. */
-  keepFleetToken: z.strictObject({ deployment: deploymentName, token: z.string().check(z.minLength(1, 'a token'), z.maxLength(4096, 'a token of at most 4,096 characters')) }),
+  keepFleetToken: z.strictObject({
+    deployment: deploymentName,
+    token: z.string().check(z.minLength(1, 'a token'), z.maxLength(4096, 'a token of at most 4,096 characters')),
+  }),
   /** The desktop app: forgets the token it kept for a deployment. */
   forgetFleetToken: z.strictObject({ deployment: deploymentName }),
   /** The desktop app: opens a deployment of the fleet in its own window, on the full console through this app. */

@@ -5,7 +5,8 @@ import type { Job, Progress } from './types/jobs';
 
 /** The job with its latest progress; a new phase restarts the rate the time left is estimated from. */
 export function withProgress(job: Job, progress: Progress, at: Date): Job {
-  const samePhase = job.progress !== null && job.progress.phase === progress.phase && job.progress.operation === progress.operation && progress.done >= job.phaseStartDone;
+  const samePhase =
+    job.progress !== null && job.progress.phase === progress.phase && job.progress.operation === progress.operation && progress.done >= job.phaseStartDone;
   return samePhase ? { ...job, progress } : { ...job, progress, phaseStartedAt: at.toISOString(), phaseStartDone: progress.done };
 }
 

@@ -5,7 +5,15 @@ import { queryCsv } from './query-csv';
 
 describe('queryCsv', () => {
   it('quotes what RFC 4180 says, keeps values exact, and writes NULL as an empty field', () => {
-    const csv = queryCsv({ columns: ['a', 'b'], rows: [['x,y', 'say "hi"'], ['line\nbreak', null], ['tab\u001bx', 3.5]], more: false } as never);
+    const csv = queryCsv({
+      columns: ['a', 'b'],
+      rows: [
+        ['x,y', 'say "hi"'],
+        ['line\nbreak', null],
+        ['tab\u001bx', 3.5],
+      ],
+      more: false,
+    } as never);
     expect(csv).toBe('a,b\n"x,y","say ""hi"""\n"line\nbreak",\ntab\u001bx,3.5\n');
   });
 

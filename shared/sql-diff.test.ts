@@ -12,7 +12,7 @@ describe('diffSql marks the words that differ, not the formatting', () => {
   });
 
   it('a reformatted table whose only change is NOT NULL: only NOT NULL is marked', () => {
-    const d = diffSql('CREATE TABLE t (\n    a TEXT,\n    b TEXT DEFAULT \'\'\n)', 'create table t (a TEXT, b TEXT NOT NULL DEFAULT \'\' )');
+    const d = diffSql("CREATE TABLE t (\n    a TEXT,\n    b TEXT DEFAULT ''\n)", "create table t (a TEXT, b TEXT NOT NULL DEFAULT '' )");
     expect(d.expected.filter((s) => s.differs).map((s) => s.text)).toEqual(['']);
     expect(d.actual.filter((s) => s.differs).map((s) => s.text.trim())).toEqual(['NOT NULL']);
     // The text reads back as written.

@@ -18,7 +18,13 @@ const MAX_CELLS = 4_000_000;
 /** Each token (a quoted string or name, a word, a punctuation mark) with the whitespace after it, so joining them gives the text back as written. */
 const wordsOf = (sql: string) => sql.trim().match(/(?:'(?:[^']|'')*'|"(?:[^"]|"")*"|`[^`]*`|\[[^\]]*\]|\w+|\S)\s*/g) ?? [];
 /** A quoted name ("files", `files`, [files]) is the same name bare: SQLite writes back a renamed table's name in quotes. */
-const bare = (token: string) => token.trim().replace(/^"((?:[^"]|"")*)"$|^`([^`]*)`$|^\[([^\]]*)\]$/, (_, dq: string | undefined, bq: string | undefined, sq: string | undefined) => dq?.replace(/""/g, '"') ?? bq ?? sq ?? '');
+const bare = (token: string) =>
+  token
+    .trim()
+    .replace(
+      /^"((?:[^"]|"")*)"$|^`([^`]*)`$|^\[([^\]]*)\]$/,
+      (_, dq: string | undefined, bq: string | undefined, sq: string | undefined) => dq?.replace(/""/g, '"') ?? bq ?? sq ?? '',
+    );
 const same = (a: string, b: string) => bare(a).toLowerCase() === bare(b).toLowerCase();
 
 function push(out: SqlSegment[], text: string, differs: boolean): void {

@@ -79,8 +79,17 @@ function racers(env: BenchEnv): Racer[] {
         // dbmate's format: a numeric version prefix and -- migrate:up / -- migrate:down sections.
         const migrations = join(dir, 'dbmate-migrations');
         mkdirSync(migrations, { recursive: true });
-        for (const m of schema.migrations) writeFileSync(join(migrations, `${userVersionOf(m.version)}_${m.file.split('__')[1]}`), `-- migrate:up\n${m.sql}\n\n-- migrate:down\n`);
-        return [join(env.repoRoot, 'node_modules/@dbmate/linux-x64/bin/dbmate'), '--url', `sqlite:${dbPath}`, '--migrations-dir', migrations, '--no-dump-schema', 'up'];
+        for (const m of schema.migrations)
+          writeFileSync(join(migrations, `${userVersionOf(m.version)}_${m.file.split('__')[1]}`), `-- migrate:up\n${m.sql}\n\n-- migrate:down\n`);
+        return [
+          join(env.repoRoot, 'node_modules/@dbmate/linux-x64/bin/dbmate'),
+          '--url',
+          `sqlite:${dbPath}`,
+          '--migrations-dir',
+          migrations,
+          '--no-dump-schema',
+          'up',
+        ];
       },
       recordedSql: 'SELECT version, count(*) FROM schema_migrations GROUP BY version ORDER BY version',
       expected: schema.migrations.map((m) => String(userVersionOf(m.version))),

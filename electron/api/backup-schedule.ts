@@ -140,7 +140,13 @@ export class BackupSchedule {
     try {
       const taken = (await this.host.engine.run(
         { ...job, name: 'scheduledBackup', operator },
-        { signal: operation.signal, onProgress: (progress) => { kept.progress(progress); this.host.emit({ type: 'progress', operationId: id, db: db.id, progress }); } },
+        {
+          signal: operation.signal,
+          onProgress: (progress) => {
+            kept.progress(progress);
+            this.host.emit({ type: 'progress', operationId: id, db: db.id, progress });
+          },
+        },
       )) as BackupInfo;
       kept.done(taken);
       this.remember(db.id, { last: { at: taken.createdAt, ok: true, name: taken.name, error: null } });

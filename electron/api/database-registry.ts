@@ -10,7 +10,10 @@ import { WardenError } from '../engine';
 const RESERVED_IDS = new Set(['schema_version']);
 
 function idBase(path: string): string {
-  const stem = basename(path, extname(path)).replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[.-]+|[.-]+$/g, '').slice(0, 56);
+  const stem = basename(path, extname(path))
+    .replace(/[^A-Za-z0-9_.-]+/g, '-')
+    .replace(/^[.-]+|[.-]+$/g, '')
+    .slice(0, 56);
   return stem || 'database';
 }
 

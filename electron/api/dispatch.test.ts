@@ -38,7 +38,8 @@ function hostWith(capabilities: Partial<HostCapabilities> = {}): { host: HostCon
     registry: new DatabaseRegistry(),
     schemas: new SchemaCatalog(dirname(SHIPPED_SCHEMA_DIR), 'conversation_files'),
     operations: new Operations(),
-    integrity: new IntegrityMemory(), jobs: new Jobs((job) => events.push({ type: 'job', job })),
+    integrity: new IntegrityMemory(),
+    jobs: new Jobs((job) => events.push({ type: 'job', job })),
     identity: { via: 'a test host', operator: null, asksForOperator: false },
     engine,
     emit: (event) => events.push(event),
@@ -77,7 +78,10 @@ describe('dispatch with real engine workers', () => {
 
   it('names an unknown database id, and an engine failure arrives with its code and sentence', async () => {
     const { host } = hostWith();
-    expect(await dispatch(host, 'status', { db: 'nowhere' })).toMatchObject({ ok: false, error: { code: 'UNKNOWN_DATABASE', message: 'No database has the id "nowhere" here (known: none).' } });
+    expect(await dispatch(host, 'status', { db: 'nowhere' })).toMatchObject({
+      ok: false,
+      error: { code: 'UNKNOWN_DATABASE', message: 'No database has the id "nowhere" here (known: none).' },
+    });
     const notes = join(folder.path, 'notes.db');
     writeFileSync(notes, 'shopping list: milk, eggs, flour, and a few more things to make the file long enough\n'.repeat(3));
     host.registry.add(notes, 'conversation_files');
@@ -98,7 +102,12 @@ describe('dispatch with real engine workers', () => {
   it('cancel stops a running query at once, though the query reports no progress for the worker to notice it at', async () => {
     const { host } = hostWith();
     const entry = host.registry.add(dbPath, 'conversation_files');
-    const runaway = dispatch(host, 'query', { db: entry.id, sql: 'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n', timeoutMs: 20_000, operationId: 'op-runaway-query' });
+    const runaway = dispatch(host, 'query', {
+      db: entry.id,
+      sql: 'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n',
+      timeoutMs: 20_000,
+      operationId: 'op-runaway-query',
+    });
     await expect.poll(() => runningReadProcesses().length, { timeout: 20_000 }).toBe(1); // running, in its own process
     expect(await dispatch(host, 'cancel', { operationId: 'op-runaway-query' })).toMatchObject({ ok: true, result: { cancelled: true } });
     expect(await runaway).toMatchObject({ ok: false, error: { code: 'CANCELLED', message: 'The query was cancelled and stopped; nothing was changed.' } });
@@ -108,7 +117,13 @@ describe('dispatch with real engine workers', () => {
   it('a cancel sent right after the query, before its worker starts it, or while it waits in the queue, leaves no query process running (it ran to its time limit)', async () => {
     const { host } = hostWith();
     const entry = host.registry.add(dbPath, 'conversation_files');
-    const runaway = (operationId: string) => dispatch(host, 'query', { db: entry.id, sql: 'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n', timeoutMs: 20_000, operationId });
+    const runaway = (operationId: string) =>
+      dispatch(host, 'query', {
+        db: entry.id,
+        sql: 'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n',
+        timeoutMs: 20_000,
+        operationId,
+      });
     for (let round = 0; round < 3; round++) {
       const id = `op-early-cancel-${round}`;
       const query = runaway(id);
@@ -140,11 +155,17 @@ describe('dispatch with real engine workers', () => {
     const envelope = await dispatch(host, 'createDatabase', { schema: 'conversation_files', version: '1.0.0', name: 'old_install' });
     expect(envelope).toMatchObject({ ok: true, result: { id: 'old_install', name: 'old_install.db' } });
     expect(await dispatch(host, 'status', { db: 'old_install' })).toMatchObject({ ok: true, result: { version: '1.0.0', pending: ['1.1.0', '1.2.0'] } });
-    expect(await dispatch(host, 'createDatabase', { schema: 'conversation_files', version: '7.0.0' })).toMatchObject({ ok: false, error: { code: 'UNKNOWN_VERSION' } });
+    expect(await dispatch(host, 'createDatabase', { schema: 'conversation_files', version: '7.0.0' })).toMatchObject({
+      ok: false,
+      error: { code: 'UNKNOWN_VERSION' },
+    });
     expect(await dispatch(host, 'createDatabase', { schema: 'no_such_schema' })).toMatchObject({ ok: false, error: { code: 'SCHEMA_NOT_FOUND' } });
 
     const cancelled = hostWith({ placeNewDatabase: async () => null });
-    expect(await dispatch(cancelled.host, 'createDatabase', { schema: 'conversation_files', name: 'never' })).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
+    expect(await dispatch(cancelled.host, 'createDatabase', { schema: 'conversation_files', name: 'never' })).toMatchObject({
+      ok: false,
+      error: { code: 'CANCELLED' },
+    });
     expect(existsSync(join(folder.path, 'never.db'))).toBe(false);
   });
 
@@ -190,7 +211,11 @@ describe('dispatch with real engine workers', () => {
   it('a job started without an operationId is cancelled from the jobs list by its id, and ends as cancelled', async () => {
     const { host } = hostWith();
     const entry = host.registry.add(dbPath, 'conversation_files');
-    const runaway = dispatch(host, 'query', { db: entry.id, sql: 'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n', timeoutMs: 20_000 });
+    const runaway = dispatch(host, 'query', {
+      db: entry.id,
+      sql: 'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n',
+      timeoutMs: 20_000,
+    });
     await expect.poll(() => host.jobs.list().filter((j) => j.state === 'running').length).toBe(1);
     const [running] = host.jobs.list();
     expect(await dispatch(host, 'cancel', { operationId: running.id })).toEqual({ ok: true, result: { cancelled: true } });
@@ -224,7 +249,10 @@ describe('dispatch with real engine workers', () => {
     const second = await statusOf();
     expect(second.integrity).toEqual(first.integrity);
     expect(host.integrity.recall(path)).toEqual(first.integrity);
-    execFileSync('sqlite3', [path, "INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash) VALUES ('w', 's', 'w.pdf', 'st-w', '/f/w', 1, 'h');"]);
+    execFileSync('sqlite3', [
+      path,
+      "INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash) VALUES ('w', 's', 'w.pdf', 'st-w', '/f/w', 1, 'h');",
+    ]);
     const third = await statusOf();
     expect(third.integrity).toMatchObject({ ok: true });
     expect(third.integrity!.databaseStamp).not.toBe(first.integrity!.databaseStamp);
@@ -232,7 +260,10 @@ describe('dispatch with real engine workers', () => {
 
   it('hostInfo says whom the host acts for and whether the console should ask', async () => {
     const { host } = hostWith();
-    expect(await dispatch(host, 'hostInfo', {})).toEqual({ ok: true, result: { operator: null, asksForOperator: false, processActor: actorFor(), readOnly: false, mayCall: METHOD_NAMES } });
+    expect(await dispatch(host, 'hostInfo', {})).toEqual({
+      ok: true,
+      result: { operator: null, asksForOperator: false, processActor: actorFor(), readOnly: false, mayCall: METHOD_NAMES },
+    });
     expect(await dispatch(host, 'hostInfo', {}, { readOnly: true })).toMatchObject({ ok: true, result: { readOnly: true } });
   });
 
@@ -251,8 +282,22 @@ describe('dispatch with real engine workers', () => {
     const { host } = hostWith();
     const entry = host.registry.add(dbPath, 'conversation_files');
     const page = await dispatch(host, 'rows', { db: entry.id, table: 'schema_version', sort: { column: 'version', direction: 'desc' }, withTotal: true });
-    expect(page).toMatchObject({ ok: true, result: { table: 'schema_version', total: 3, rows: [[ '1.2.0', expect.anything(), expect.anything(), expect.anything(), expect.anything(), expect.anything(), expect.anything()], expect.anything(), expect.anything()] } });
-    expect(await dispatch(host, 'rows', { db: entry.id, table: 'nope' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', details: { field: 'table' } } });
+    expect(page).toMatchObject({
+      ok: true,
+      result: {
+        table: 'schema_version',
+        total: 3,
+        rows: [
+          ['1.2.0', expect.anything(), expect.anything(), expect.anything(), expect.anything(), expect.anything(), expect.anything()],
+          expect.anything(),
+          expect.anything(),
+        ],
+      },
+    });
+    expect(await dispatch(host, 'rows', { db: entry.id, table: 'nope' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT', details: { field: 'table' } },
+    });
   });
 
   it('salvage writes only a new file beside the damaged one, named by the host, on any machine', async () => {

@@ -68,7 +68,12 @@ async function runOnDatabase(ctx: HostContext, method: VerbName, input: { db: st
 }
 
 function notSupported(method: MethodName): WardenError {
-  return new WardenError('NOT_SUPPORTED', `${method} is not available in this host.`, 'It arrives with a later version of Schema Warden, or only in the other host (desktop or web).', { method });
+  return new WardenError(
+    'NOT_SUPPORTED',
+    `${method} is not available in this host.`,
+    'It arrives with a later version of Schema Warden, or only in the other host (desktop or web).',
+    { method },
+  );
 }
 
 async function runOnHost(ctx: HostContext, method: MethodName, input: unknown, caller: Caller): Promise<unknown> {
@@ -83,7 +88,9 @@ export async function dispatch(ctx: HostContext, method: string, rawInput: unkno
       throw new WardenError('NOT_SUPPORTED', `There is no API method named "${method}".`, 'See shared/contract.ts for the methods.', { method });
     }
     const input = validateInput(method, rawInput);
-    const result = isVerb(method) ? await runOnDatabase(ctx, method, input as { db: string; operationId?: string }, caller) : await runOnHost(ctx, method, input, caller);
+    const result = isVerb(method)
+      ? await runOnDatabase(ctx, method, input as { db: string; operationId?: string }, caller)
+      : await runOnHost(ctx, method, input, caller);
     return { ok: true, result };
   } catch (err) {
     // A bug, not a bad request: the stack goes to the operator's console, never to the client.

@@ -1,4 +1,17 @@
-import { actingAs, backup, checkHealth, type EngineContext, initialize, type InitializeOptions, isVerb, loadSchema, migrate, throwIfCancelled, verbOf, WardenError } from '../engine';
+import {
+  actingAs,
+  backup,
+  checkHealth,
+  type EngineContext,
+  initialize,
+  type InitializeOptions,
+  isVerb,
+  loadSchema,
+  migrate,
+  throwIfCancelled,
+  verbOf,
+  WardenError,
+} from '../engine';
 import type { EngineJob } from './engine-runner';
 
 // One engine function on one database, described in plain data so it can run in a worker thread:
@@ -7,7 +20,14 @@ import type { EngineJob } from './engine-runner';
 
 /** Runs a job on this thread with a context built from it (the worker's side). */
 export async function runEngineJob(job: EngineJob, reporting: Omit<EngineContext, 'dbPath' | 'schema' | 'busyTimeoutMs' | 'backupDir'>): Promise<unknown> {
-  const ctx: EngineContext = { dbPath: job.dbPath, schema: loadSchema(job.schemaDir), busyTimeoutMs: job.busyTimeoutMs, backupDir: job.backupDir, knownIntegrity: job.knownIntegrity, ...reporting };
+  const ctx: EngineContext = {
+    dbPath: job.dbPath,
+    schema: loadSchema(job.schemaDir),
+    busyTimeoutMs: job.busyTimeoutMs,
+    backupDir: job.backupDir,
+    knownIntegrity: job.knownIntegrity,
+    ...reporting,
+  };
   if (job.name === 'health') return checkHealth(ctx, String(job.options.name));
   if (job.name === 'scheduledBackup') return actingAs(job.operator, () => backup(ctx, { reason: 'scheduled' }));
   if (job.name === 'initCommand') return actingAs(job.operator, () => initialize(ctx, job.options as InitializeOptions));

@@ -51,4 +51,3 @@ export type WorkerReply =
   | { kind: 'log'; log: LogEvent }
   | { kind: 'done'; result: unknown }
   | { kind: 'failed'; error: ErrorInfo };
-

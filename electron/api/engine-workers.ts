@@ -106,7 +106,14 @@ export class EngineWorkers implements EngineRunner {
     if (idleAt >= 0) this.idle.splice(idleAt, 1);
     const pending = this.busy.get(worker);
     this.busy.delete(worker);
-    if (pending && !this.closed) pending.reject(new WardenError('INTERNAL', `The engine worker running ${pending.job.name} stopped: ${why}.`, 'Try again; if it happens again, report it with what you did.'));
+    if (pending && !this.closed)
+      pending.reject(
+        new WardenError(
+          'INTERNAL',
+          `The engine worker running ${pending.job.name} stopped: ${why}.`,
+          'Try again; if it happens again, report it with what you did.',
+        ),
+      );
     if (!this.closed) this.startQueuedJobs();
   }
 }

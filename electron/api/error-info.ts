@@ -19,7 +19,11 @@ export function errorInfoOf(err: unknown): ErrorInfo {
       hint: 'Build better-sqlite3 for this runtime (README, "Electron and the native module"), then start again.',
     };
   }
-  return { code: 'INTERNAL', message: `Unexpected failure: ${message.replace(/\.$/, '')}.`, hint: 'This is a bug in Schema Warden; please report it with what you did.' };
+  return {
+    code: 'INTERNAL',
+    message: `Unexpected failure: ${message.replace(/\.$/, '')}.`,
+    hint: 'This is a bug in Schema Warden; please report it with what you did.',
+  };
 }
 
 /** Turns the wire form back into an error, so a failure in a worker is thrown like one in the host. */

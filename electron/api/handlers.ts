@@ -30,7 +30,11 @@ const host = <M extends MethodName>(handle: HostHandler<M>['handle']): HostHandl
 async function openDatabase(_input: ValidInput<'openDatabase'>, ctx: HostContext): Promise<DatabaseEntry | null> {
   const choose = ctx.capabilities.chooseDatabaseToOpen;
   if (!choose) {
-    throw new WardenError('NOT_SUPPORTED', 'This host cannot open other databases: it serves only the ones named when it started.', 'Restart `warden serve` with another --db, or use the desktop app.');
+    throw new WardenError(
+      'NOT_SUPPORTED',
+      'This host cannot open other databases: it serves only the ones named when it started.',
+      'Restart `warden serve` with another --db, or use the desktop app.',
+    );
   }
   const path = await choose();
   return path === null ? null : ctx.registry.add(path, ctx.schemas.schemaOfFile(path));
@@ -44,10 +48,19 @@ async function openDatabase(_input: ValidInput<'openDatabase'>, ctx: HostContext
 async function chooseSchemaFolder(input: ValidInput<'chooseSchemaFolder'>, ctx: HostContext): Promise<SchemaFolderChoice | null> {
   const choose = ctx.capabilities.chooseSchemaFolder;
   if (!choose) {
-    throw new WardenError('NOT_SUPPORTED', 'This host takes no folder from its clients: it serves each database under the schema named when it started.', 'Restart `warden serve` with --db PATH:FOLDER, the folder a schema folder or the app\'s migrations folder.');
+    throw new WardenError(
+      'NOT_SUPPORTED',
+      'This host takes no folder from its clients: it serves each database under the schema named when it started.',
+      "Restart `warden serve` with --db PATH:FOLDER, the folder a schema folder or the app's migrations folder.",
+    );
   }
   const entry = ctx.registry.get(input.db);
-  if (entry.backupOf !== undefined) throw new WardenError('INVALID_INPUT', `${entry.name} is a backup opened to look at: it keeps the schema of ${entry.backupOf}.`, `Choose the folder for ${entry.backupOf} instead.`);
+  if (entry.backupOf !== undefined)
+    throw new WardenError(
+      'INVALID_INPUT',
+      `${entry.name} is a backup opened to look at: it keeps the schema of ${entry.backupOf}.`,
+      `Choose the folder for ${entry.backupOf} instead.`,
+    );
   const dir = await choose();
   if (dir === null) return null;
   const schema = ctx.schemas.addFolder(dir);
@@ -62,7 +75,12 @@ async function createDatabase(input: ValidInput<'createDatabase'>, ctx: HostCont
   const path = await ctx.capabilities.placeNewDatabase(`${input.name ?? schema.name}.db`);
   if (path === null) throw new WardenError('CANCELLED', 'No database was created: choosing where to put it was cancelled.');
   if (existsSync(path)) {
-    throw new WardenError('ALREADY_EXISTS', `${path} already exists; a new database needs a new file.`, 'Pick another name, or open the existing database instead.', { field: 'name' });
+    throw new WardenError(
+      'ALREADY_EXISTS',
+      `${path} already exists; a new database needs a new file.`,
+      'Pick another name, or open the existing database instead.',
+      { field: 'name' },
+    );
   }
   await ctx.engine.run({ name: 'initialize', options: { to: input.version }, dbPath: path, schemaDir: schema.dir, operator });
   return ctx.registry.add(path, schema.name);
@@ -75,22 +93,41 @@ async function createDatabase(input: ValidInput<'createDatabase'>, ctx: HostCont
  */
 function openSalvaged(input: ValidInput<'openSalvaged'>, ctx: HostContext): DatabaseEntry {
   const of = ctx.registry.get(input.db);
-  if (of.backupOf !== undefined) throw new WardenError('INVALID_INPUT', `${of.name} is a backup opened to look at; nothing was salvaged from it.`, `Open the salvaged files of ${of.backupOf} instead.`);
+  if (of.backupOf !== undefined)
+    throw new WardenError(
+      'INVALID_INPUT',
+      `${of.name} is a backup opened to look at; nothing was salvaged from it.`,
+      `Open the salvaged files of ${of.backupOf} instead.`,
+    );
   const ext = extname(of.path);
   const named = `${basename(of.path, ext)}-salvaged-TIME${ext || '.db'}`;
   if (!input.file.startsWith(`${basename(of.path, ext)}-salvaged-`) || extname(input.file) !== (ext || '.db')) {
-    throw new WardenError('INVALID_INPUT', `${input.file} is not a file that a salvage of ${of.name} makes (those are named ${named}).`, 'Open the file the salvage result names.', { field: 'file' });
+    throw new WardenError(
+      'INVALID_INPUT',
+      `${input.file} is not a file that a salvage of ${of.name} makes (those are named ${named}).`,
+      'Open the file the salvage result names.',
+      { field: 'file' },
+    );
   }
   const path = join(dirname(of.path), input.file);
   if (!existsSync(path)) {
-    throw new WardenError('NOT_FOUND', `No salvaged file named ${input.file} beside ${of.path}: it was moved or removed since the salvage.`, `Salvage again from the Integrity view of ${of.name}, or open the file where it was moved to.`);
+    throw new WardenError(
+      'NOT_FOUND',
+      `No salvaged file named ${input.file} beside ${of.path}: it was moved or removed since the salvage.`,
+      `Salvage again from the Integrity view of ${of.name}, or open the file where it was moved to.`,
+    );
   }
   return ctx.registry.add(path, of.schema);
 }
 
 /** The desktop app's fleet: `warden serve` takes its fleet file on the command line and its tokens from env vars or files. */
 function desktopFleet(ctx: HostContext): NonNullable<HostContext['capabilities']['desktopFleet']> {
-  if (!ctx.capabilities.desktopFleet) throw new WardenError('NOT_SUPPORTED', 'Only the desktop app opens fleet files and keeps agent tokens.', 'Start `warden serve --fleet FILE`; the fleet file names where each token is (tokenEnv or tokenFile).');
+  if (!ctx.capabilities.desktopFleet)
+    throw new WardenError(
+      'NOT_SUPPORTED',
+      'Only the desktop app opens fleet files and keeps agent tokens.',
+      'Start `warden serve --fleet FILE`; the fleet file names where each token is (tokenEnv or tokenFile).',
+    );
   return ctx.capabilities.desktopFleet;
 }
 
@@ -101,10 +138,21 @@ function desktopFleet(ctx: HostContext): NonNullable<HostContext['capabilities']
  */
 function openBackup(input: ValidInput<'openBackup'>, ctx: HostContext): DatabaseEntry {
   const of = ctx.registry.get(input.db);
-  if (of.backupOf !== undefined) throw new WardenError('INVALID_INPUT', `${of.name} is itself a backup opened to look at; it has no backups of its own.`, `Open the backups of ${of.backupOf} instead.`);
+  if (of.backupOf !== undefined)
+    throw new WardenError(
+      'INVALID_INPUT',
+      `${of.name} is itself a backup opened to look at; it has no backups of its own.`,
+      `Open the backups of ${of.backupOf} instead.`,
+    );
   const path = backupPathOf({ dbPath: of.path }, input.backup);
-  if (!existsSync(path)) throw new WardenError('NOT_FOUND', `No backup named ${input.backup} in the backup folder of ${of.name}.`, 'Pick one the Backups view lists.');
-  if (readManifest(path) === null) throw new WardenError('BACKUP_INVALID', `${input.backup} has no manifest beside it: Schema Warden did not take it, so it is not opened.`, 'Open a backup the Backups view lists.');
+  if (!existsSync(path))
+    throw new WardenError('NOT_FOUND', `No backup named ${input.backup} in the backup folder of ${of.name}.`, 'Pick one the Backups view lists.');
+  if (readManifest(path) === null)
+    throw new WardenError(
+      'BACKUP_INVALID',
+      `${input.backup} has no manifest beside it: Schema Warden did not take it, so it is not opened.`,
+      'Open a backup the Backups view lists.',
+    );
   return ctx.registry.addBackup(path, of.schema, of.id);
 }
 
@@ -124,18 +172,35 @@ export const handlers: HandlerTable = {
   createDatabase: host(createDatabase),
   closeDatabase: host((input, ctx) => ({ closed: ctx.registry.remove(input.db) })),
   cancel: host((input, ctx) => ({ cancelled: ctx.operations.cancel(input.operationId) })),
-  hostInfo: host((_input, ctx, { readOnly }) => ({ operator: ctx.identity.operator, asksForOperator: ctx.identity.asksForOperator, processActor: actorFor(), readOnly, mayCall: methodsAllowed(readOnly) })),
+  hostInfo: host((_input, ctx, { readOnly }) => ({
+    operator: ctx.identity.operator,
+    asksForOperator: ctx.identity.asksForOperator,
+    processActor: actorFor(),
+    readOnly,
+    mayCall: methodsAllowed(readOnly),
+  })),
   jobs: host((_input, ctx, caller) => (caller.readOnly ? ctx.jobs.list().map(jobForReadOnly) : ctx.jobs.list())),
   fleetStatus: host((input, ctx) => {
-    if (!ctx.capabilities.fleetStatus) throw new WardenError('NOT_SUPPORTED', 'This host has no fleet.', 'Start `warden serve --fleet FILE` to see every deployment of a fleet file here.');
+    if (!ctx.capabilities.fleetStatus)
+      throw new WardenError('NOT_SUPPORTED', 'This host has no fleet.', 'Start `warden serve --fleet FILE` to see every deployment of a fleet file here.');
     return ctx.capabilities.fleetStatus(input.group);
   }),
   fleetMigrate: host((input, ctx, { operator }) => {
-    if (!ctx.capabilities.fleetMigrate) throw new WardenError('NOT_SUPPORTED', 'This host has no fleet to migrate.', 'Start `warden serve --fleet FILE` to roll a migration out from the Fleet page.');
+    if (!ctx.capabilities.fleetMigrate)
+      throw new WardenError(
+        'NOT_SUPPORTED',
+        'This host has no fleet to migrate.',
+        'Start `warden serve --fleet FILE` to roll a migration out from the Fleet page.',
+      );
     return ctx.capabilities.fleetMigrate(input, operator);
   }),
   fleetCompare: host((input, ctx) => {
-    if (!ctx.capabilities.fleetCompare) throw new WardenError('NOT_SUPPORTED', 'This host has no fleet to compare.', 'Start `warden serve --fleet FILE` to compare deployments from the Fleet page.');
+    if (!ctx.capabilities.fleetCompare)
+      throw new WardenError(
+        'NOT_SUPPORTED',
+        'This host has no fleet to compare.',
+        'Start `warden serve --fleet FILE` to compare deployments from the Fleet page.',
+      );
     return ctx.capabilities.fleetCompare(input);
   }),
   openFleet: host((_input, ctx) => desktopFleet(ctx).open()),
@@ -149,11 +214,21 @@ export const handlers: HandlerTable = {
     return { deployment: input.deployment };
   }),
   fleetVerify: host((input, ctx, { operator }) => {
-    if (!ctx.capabilities.fleetVerify) throw new WardenError('NOT_SUPPORTED', 'This host has no fleet to verify.', 'Start `warden serve --fleet FILE` to verify every deployment from the Fleet page.');
+    if (!ctx.capabilities.fleetVerify)
+      throw new WardenError(
+        'NOT_SUPPORTED',
+        'This host has no fleet to verify.',
+        'Start `warden serve --fleet FILE` to verify every deployment from the Fleet page.',
+      );
     return ctx.capabilities.fleetVerify(input, operator);
   }),
   fleetBackup: host((input, ctx, { operator }) => {
-    if (!ctx.capabilities.fleetBackup) throw new WardenError('NOT_SUPPORTED', 'This host has no fleet to back up.', 'Start `warden serve --fleet FILE` to back up every deployment from the Fleet page.');
+    if (!ctx.capabilities.fleetBackup)
+      throw new WardenError(
+        'NOT_SUPPORTED',
+        'This host has no fleet to back up.',
+        'Start `warden serve --fleet FILE` to back up every deployment from the Fleet page.',
+      );
     return ctx.capabilities.fleetBackup(input, operator);
   }),
 
@@ -161,7 +236,12 @@ export const handlers: HandlerTable = {
   openSalvaged: host((input, ctx) => openSalvaged(input, ctx)),
   backupSchedule: host((input, ctx) => backupScheduleOf(input.db, ctx)),
   setBackupSchedule: host((input, ctx) => {
-    if (!ctx.capabilities.setBackupEvery) throw new WardenError('NOT_SUPPORTED', 'This host\'s backup schedule is set when it starts.', 'Restart it with warden serve --backup-every DURATION (e.g. 6h, 1d).');
+    if (!ctx.capabilities.setBackupEvery)
+      throw new WardenError(
+        'NOT_SUPPORTED',
+        "This host's backup schedule is set when it starts.",
+        'Restart it with warden serve --backup-every DURATION (e.g. 6h, 1d).',
+      );
     ctx.capabilities.setBackupEvery(input.every === null ? null : parseDuration(input.every));
     return { everyMs: ctx.capabilities.backupSchedule?.every ?? null, last: null, nextAt: null, settable: true };
   }),

@@ -50,7 +50,9 @@ export class JobJournal {
     } catch (err) {
       if (this.warned) return;
       this.warned = true;
-      this.warn(`The job journal ${this.path} cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): a job running when this server is killed will not be listed after a restart.`);
+      this.warn(
+        `The job journal ${this.path} cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): a job running when this server is killed will not be listed after a restart.`,
+      );
     }
   }
 }
@@ -115,7 +117,9 @@ export function removeAbandonedCopiesOf(dbPaths: string[], warn: (message: strin
       removed.set(folder, removeAbandonedCopies(folder));
     } catch (err) {
       removed.set(folder, []);
-      warn(`The backup folder ${folder} could not be cleaned of unfinished copies (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); the next backup there tries again.`);
+      warn(
+        `The backup folder ${folder} could not be cleaned of unfinished copies (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); the next backup there tries again.`,
+      );
     }
   }
   return removed;
@@ -123,5 +127,10 @@ export function removeAbandonedCopiesOf(dbPaths: string[], warn: (message: strin
 
 /** A sentence per folder that had unfinished copies removed, for the host's log. */
 export function describeRemoved(removed: Map<string, string[]>): string[] {
-  return [...removed].filter(([, names]) => names.length).map(([folder, names]) => `Removed ${names.map((n) => basename(n)).join(', ')} from ${folder}: a backup or restore killed before it completed left ${names.length === 1 ? 'it' : 'them'} there.`);
+  return [...removed]
+    .filter(([, names]) => names.length)
+    .map(
+      ([folder, names]) =>
+        `Removed ${names.map((n) => basename(n)).join(', ')} from ${folder}: a backup or restore killed before it completed left ${names.length === 1 ? 'it' : 'them'} there.`,
+    );
 }

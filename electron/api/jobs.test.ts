@@ -8,7 +8,11 @@ import { Jobs } from './jobs';
 function registry(keep = 3) {
   const announced: Job[] = [];
   let now = Date.parse('2026-11-30T10:00:00.000Z');
-  const jobs = new Jobs((job) => announced.push(job), keep, () => new Date(now));
+  const jobs = new Jobs(
+    (job) => announced.push(job),
+    keep,
+    () => new Date(now),
+  );
   return { jobs, announced, advance: (ms: number) => (now += ms) };
 }
 
@@ -19,7 +23,13 @@ describe('Jobs', () => {
     const { jobs, announced, advance } = registry();
     const job = jobs.start(backupOf('op-backup-1'));
     expect(announced).toHaveLength(1);
-    expect(announced[0]).toMatchObject({ id: 'op-backup-1', state: 'running', startedAt: '2026-11-30T10:00:00.000Z', endedAt: null, startedBy: 'alice via warden serve (ops@vm1, pid 7)' });
+    expect(announced[0]).toMatchObject({
+      id: 'op-backup-1',
+      state: 'running',
+      startedAt: '2026-11-30T10:00:00.000Z',
+      endedAt: null,
+      startedBy: 'alice via warden serve (ops@vm1, pid 7)',
+    });
     advance(1500);
     job.done({ name: 'shop-backup.sqlite' });
     expect(announced).toHaveLength(2);

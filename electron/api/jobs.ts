@@ -31,7 +31,10 @@ export interface RunningJob {
  */
 export function jobForReadOnly(job: Job): Job {
   const options = job.kind === 'query' ? {} : job.options;
-  const error = job.error && { code: job.error.code, message: `The ${job.kind} ended with ${job.error.code}; its details are shown to the operator token only.` };
+  const error = job.error && {
+    code: job.error.code,
+    message: `The ${job.kind} ended with ${job.error.code}; its details are shown to the operator token only.`,
+  };
   return { ...job, options, error };
 }
 
@@ -50,7 +53,17 @@ export class Jobs {
   ) {}
 
   start(init: NewJob): RunningJob {
-    let job: Job = { ...init, state: 'running', progress: null, phaseStartedAt: null, phaseStartDone: 0, startedAt: this.now().toISOString(), endedAt: null, result: null, error: null };
+    let job: Job = {
+      ...init,
+      state: 'running',
+      progress: null,
+      phaseStartedAt: null,
+      phaseStartDone: 0,
+      startedAt: this.now().toISOString(),
+      endedAt: null,
+      result: null,
+      error: null,
+    };
     this.running.set(job.id, job);
     this.announce(job);
     const end = (ending: Pick<Job, 'state' | 'result' | 'error'>) => {

@@ -60,9 +60,19 @@ describe('openBackup', () => {
     const query = await dispatch(ctx, 'query', { db: opened.result.id, sql: 'SELECT count(*) AS n FROM conversation_files' });
     expect(query).toMatchObject({ ok: true, result: { rows: [[30]] } });
 
-    for (const [method, input] of [['migrate', {}], ['repair', {}], ['backup', {}], ['initialize', {}], ['restore', { backup: taken.name }], ['recoverRows', { table: 'conversation_files', backup: taken.name }]] as const) {
+    for (const [method, input] of [
+      ['migrate', {}],
+      ['repair', {}],
+      ['backup', {}],
+      ['initialize', {}],
+      ['restore', { backup: taken.name }],
+      ['recoverRows', { table: 'conversation_files', backup: taken.name }],
+    ] as const) {
       const refused = await dispatch(ctx, method, { db: opened.result.id, ...input });
-      expect(refused, method).toMatchObject({ ok: false, error: { code: 'READ_ONLY', message: expect.stringContaining('is a backup opened to look at (read-only)') } });
+      expect(refused, method).toMatchObject({
+        ok: false,
+        error: { code: 'READ_ONLY', message: expect.stringContaining('is a backup opened to look at (read-only)') },
+      });
     }
     expect(sha256File(taken.path)).toBe(taken.sha256);
     // A backup is not "not backed up": its status has no backup warning.

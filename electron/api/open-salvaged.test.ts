@@ -63,7 +63,10 @@ describe('openSalvaged', () => {
     expect(opened.result.id).not.toBe(live.id);
     expect(opened.result.backupOf).toBeUndefined();
     expect(ctx.registry.list().map((e) => e.path)).toEqual([dbPath, salvaged.result.out]);
-    const rows = (await dispatch(ctx, 'rows', { db: opened.result.id, table: 'conversation_files', withTotal: true })) as { ok: true; result: { total: number } };
+    const rows = (await dispatch(ctx, 'rows', { db: opened.result.id, table: 'conversation_files', withTotal: true })) as {
+      ok: true;
+      result: { total: number };
+    };
     expect(rows.result.total).toBe(Number(sqlite3(salvaged.result.out, 'SELECT count(*) FROM conversation_files')));
     // Not backed up yet: it needs attention until it is, and then it is healthy.
     expect(await dispatch(ctx, 'status', { db: opened.result.id })).toMatchObject({ ok: true, result: { status: 'degraded', problems: [{ kind: 'backup' }] } });
@@ -74,7 +77,7 @@ describe('openSalvaged', () => {
     expect(sha256File(dbPath)).toBe(damagedHash);
   });
 
-  it('only the salvage outputs of that database, by name: another database\'s, a missing one, and one asked of a backup are refused', async () => {
+  it("only the salvage outputs of that database, by name: another database's, a missing one, and one asked of a backup are refused", async () => {
     const dbPath = join(folder.path, 'shop.db');
     await initialize(contextFor(dbPath));
     const taken = await backup(contextFor(dbPath));
@@ -84,14 +87,30 @@ describe('openSalvaged', () => {
     const others = join(folder.path, 'other-salvaged-2026-11-30T16-45-00-123Z.db');
     copyFileSync(dbPath, others);
     expect(await dispatch(ctx, 'openSalvaged', { db: live.id, file: basename(others) })).toMatchObject({
-      ok: false, error: { code: 'INVALID_INPUT', message: 'other-salvaged-2026-11-30T16-45-00-123Z.db is not a file that a salvage of shop.db makes (those are named shop-salvaged-TIME.db).' },
+      ok: false,
+      error: {
+        code: 'INVALID_INPUT',
+        message: 'other-salvaged-2026-11-30T16-45-00-123Z.db is not a file that a salvage of shop.db makes (those are named shop-salvaged-TIME.db).',
+      },
     });
     expect(await dispatch(ctx, 'openSalvaged', { db: live.id, file: 'shop-salvaged-2026-11-30T16-45-00-123Z.db' })).toMatchObject({
-      ok: false, error: { code: 'NOT_FOUND', message: expect.stringMatching(/^No salvaged file named shop-salvaged-2026-11-30T16-45-00-123Z\.db beside .*shop\.db: it was moved or removed since the salvage\.$/) },
+      ok: false,
+      error: {
+        code: 'NOT_FOUND',
+        message: expect.stringMatching(
+          /^No salvaged file named shop-salvaged-2026-11-30T16-45-00-123Z\.db beside .*shop\.db: it was moved or removed since the salvage\.$/,
+        ),
+      },
     });
-    expect(await dispatch(ctx, 'openSalvaged', { db: live.id, file: '../shop-salvaged-2026-11-30T16-45-00-123Z.db' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(await dispatch(ctx, 'openSalvaged', { db: live.id, file: '../shop-salvaged-2026-11-30T16-45-00-123Z.db' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT' },
+    });
     const look = (await dispatch(ctx, 'openBackup', { db: live.id, backup: taken.name })) as { ok: true; result: DatabaseEntry };
-    expect(await dispatch(ctx, 'openSalvaged', { db: look.result.id, file: 'shop-salvaged-2026-11-30T16-45-00-123Z.db' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(await dispatch(ctx, 'openSalvaged', { db: look.result.id, file: 'shop-salvaged-2026-11-30T16-45-00-123Z.db' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT' },
+    });
     expect(ctx.registry.list()).toHaveLength(2);
   });
 });

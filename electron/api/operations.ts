@@ -15,7 +15,9 @@ export class Operations {
     const controller = new AbortController();
     if (operationId === null) return { signal: controller.signal, finish: () => {} };
     if (this.running.has(operationId)) {
-      throw new WardenError('INVALID_INPUT', `An operation with the id ${operationId} is already running.`, 'Give each operation its own id (a UUID).', { field: 'operationId' });
+      throw new WardenError('INVALID_INPUT', `An operation with the id ${operationId} is already running.`, 'Give each operation its own id (a UUID).', {
+        field: 'operationId',
+      });
     }
     this.running.set(operationId, controller);
     return { signal: controller.signal, finish: () => this.running.delete(operationId) };

@@ -31,7 +31,12 @@ describe('SchemaCatalog', () => {
 
   it('lists summaries and names the known schemas when asked for another', () => {
     const catalog = new SchemaCatalog(twoSchemas(), 'conversation_files');
-    expect(catalog.summaries().map((s) => [s.name, s.latest])).toEqual([['conversation_files', '1.2.0'], ['inventory', '1.0.0']]);
-    expect(() => catalog.get('payroll')).toThrow(expect.objectContaining({ code: 'SCHEMA_NOT_FOUND', message: expect.stringContaining('(known: conversation_files, inventory)') }));
+    expect(catalog.summaries().map((s) => [s.name, s.latest])).toEqual([
+      ['conversation_files', '1.2.0'],
+      ['inventory', '1.0.0'],
+    ]);
+    expect(() => catalog.get('payroll')).toThrow(
+      expect.objectContaining({ code: 'SCHEMA_NOT_FOUND', message: expect.stringContaining('(known: conversation_files, inventory)') }),
+    );
   });
 });

@@ -75,7 +75,9 @@ export class SchemaCatalog {
       throw new WardenError(
         'SCHEMA_INVALID',
         `The folder ${schema.dir} is read as the schema "${schema.name}", the name of the schema already at ${clash.dir}.`,
-        schema.detected ? 'Put a schema.json beside the migrations (migrations.dir pointing at them) with a name of its own.' : 'Give it a name of its own in its schema.json.',
+        schema.detected
+          ? 'Put a schema.json beside the migrations (migrations.dir pointing at them) with a name of its own.'
+          : 'Give it a name of its own in its schema.json.',
       );
     }
     this.folders = [...this.folders, schema.dir];
@@ -92,15 +94,27 @@ export class SchemaCatalog {
   nameOfDir(dir: string): string {
     const absolute = resolve(dir);
     const schema = this.all().find((s) => s.dir === absolute);
-    if (!schema) throw new WardenError('SCHEMA_NOT_FOUND', `The schema folder ${absolute} is not one this host serves.`, 'Name it with --schema, or after the database: --db PATH:SCHEMA_DIR.');
+    if (!schema)
+      throw new WardenError(
+        'SCHEMA_NOT_FOUND',
+        `The schema folder ${absolute} is not one this host serves.`,
+        'Name it with --schema, or after the database: --db PATH:SCHEMA_DIR.',
+      );
     return schema.name;
   }
 
   get(name: string): SchemaDefinition {
     const schema = this.all().find((s) => s.name === name);
     if (!schema) {
-      const known = this.all().map((s) => s.name).join(', ') || 'none';
-      throw new WardenError('SCHEMA_NOT_FOUND', `There is no schema named "${name}" in ${this.root} (known: ${known}).`, 'Pick one of the schemas listSchemas returns.');
+      const known =
+        this.all()
+          .map((s) => s.name)
+          .join(', ') || 'none';
+      throw new WardenError(
+        'SCHEMA_NOT_FOUND',
+        `There is no schema named "${name}" in ${this.root} (known: ${known}).`,
+        'Pick one of the schemas listSchemas returns.',
+      );
     }
     return schema;
   }

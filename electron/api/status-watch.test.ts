@@ -33,9 +33,15 @@ describe('watchStatuses', () => {
     const registry = new DatabaseRegistry();
     const { id } = registry.add(path, 'conversation_files');
     const host: HostContext = {
-      registry, schemas: new SchemaCatalog(dirname(SHIPPED_SCHEMA_DIR), 'conversation_files'), operations: new Operations(), engine,
-      integrity: new IntegrityMemory(), jobs: new Jobs(() => {}), identity: { via: 'a test', operator: null, asksForOperator: false },
-      emit: (event) => events.push(event), capabilities: { placeNewDatabase: async () => null },
+      registry,
+      schemas: new SchemaCatalog(dirname(SHIPPED_SCHEMA_DIR), 'conversation_files'),
+      operations: new Operations(),
+      engine,
+      integrity: new IntegrityMemory(),
+      jobs: new Jobs(() => {}),
+      identity: { via: 'a test', operator: null, asksForOperator: false },
+      emit: (event) => events.push(event),
+      capabilities: { placeNewDatabase: async () => null },
     };
     const stop = watchStatuses(host, 300);
     try {

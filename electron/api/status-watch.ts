@@ -10,7 +10,14 @@ const WATCH_BUSY_TIMEOUT_MS = 2_000;
 async function announceStatuses(host: HostContext): Promise<void> {
   await Promise.all(
     host.registry.list().map(async (db) => {
-      const job = { name: 'status' as const, options: {}, dbPath: db.path, schemaDir: host.schemas.dirOf(db.schema), busyTimeoutMs: WATCH_BUSY_TIMEOUT_MS, knownIntegrity: host.integrity.recall(db.path) };
+      const job = {
+        name: 'status' as const,
+        options: {},
+        dbPath: db.path,
+        schemaDir: host.schemas.dirOf(db.schema),
+        busyTimeoutMs: WATCH_BUSY_TIMEOUT_MS,
+        knownIntegrity: host.integrity.recall(db.path),
+      };
       let status: StatusReport | null = null;
       try {
         status = (await host.engine.run(job)) as StatusReport;

@@ -40,7 +40,10 @@ const BAD_INPUT: Record<MethodName, { input: unknown; field: string; says: RegEx
   fleetStatus: [{ input: { group: 'no spaces allowed' }, field: 'group', says: /a group name/ }],
   salvage: [{ input: { db: 'main', out: '/tmp/x.db' }, field: 'out', says: /unexpected field "out"/ }],
   preserveCopy: [{ input: { db: 'main', backupDir: '/tmp' }, field: 'backupDir', says: /unexpected field "backupDir"/ }],
-  rows: [{ input: { db: 'main', table: 'x', limit: 5000 }, field: 'limit', says: /limit/ }, { input: { db: 'main', table: 'x', filters: [{ column: 'a', op: 'like' }] }, field: 'filters.0.op', says: /op/ }],
+  rows: [
+    { input: { db: 'main', table: 'x', limit: 5000 }, field: 'limit', says: /limit/ },
+    { input: { db: 'main', table: 'x', filters: [{ column: 'a', op: 'like' }] }, field: 'filters.0.op', says: /op/ },
+  ],
   rowChildren: [{ input: { db: 'main', table: '', row: {} }, field: 'table', says: /a name/ }],
   fleetMigrate: [
     { input: { to: '1.2.0; DROP TABLE x', parallel: 1 }, field: 'to', says: /a version as the migrations name it/ },
@@ -62,7 +65,10 @@ const BAD_INPUT: Record<MethodName, { input: unknown; field: string; says: RegEx
     { input: {}, field: 'parallel', says: /"parallel" is required/ },
     { input: { parallel: 2, db: 'main' }, field: 'db', says: /unexpected field "db"/ },
   ],
-  query: [{ input: { db: 'main', sql: 'SELECT 1', limit: 0 }, field: 'limit', says: /limit/ }, { input: { db: 'main', sql: '   ' }, field: 'sql', says: /a query/ }],
+  query: [
+    { input: { db: 'main', sql: 'SELECT 1', limit: 0 }, field: 'limit', says: /limit/ },
+    { input: { db: 'main', sql: '   ' }, field: 'sql', says: /a query/ },
+  ],
   verify: [
     { input: { db: 'a', level: 'deep' }, field: 'level', says: /"level" must be one of "quick", "full"/ },
     { input: { db: 'a', operationId: 'short' }, field: 'operationId', says: /"operationId" must be an operation id/ },
@@ -87,7 +93,10 @@ const BAD_INPUT: Record<MethodName, { input: unknown; field: string; says: RegEx
   hostInfo: [{ input: { operator: 'alice' }, field: 'operator', says: /unexpected field "operator"/ }],
   jobs: [{ input: { db: 'shop' }, field: 'db', says: /unexpected field "db"/ }],
   openFleet: [{ input: { path: '/etc/fleet.json' }, field: 'path', says: /unexpected field "path"/ }],
-  keepFleetToken: [{ input: { deployment: 'vm1', token: '' }, field: 'token', says: /a token/ }, { input: { deployment: '../x', token: 't' }, field: 'deployment', says: /a deployment name/ }],
+  keepFleetToken: [
+    { input: { deployment: 'vm1', token: '' }, field: 'token', says: /a token/ },
+    { input: { deployment: '../x', token: 't' }, field: 'deployment', says: /a deployment name/ },
+  ],
   forgetFleetToken: [{ input: {}, field: 'deployment', says: /"deployment" is required/ }],
   openDeployment: [{ input: { deployment: 'two words' }, field: 'deployment', says: /a deployment name/ }],
   cancel: [{ input: {}, field: 'operationId', says: /"operationId" is required/ }],
@@ -114,7 +123,10 @@ describe('every method of the contract validates its input', () => {
   });
 
   it('refuses a method the contract does not have', async () => {
-    expect(await dispatch(untouchableHost, 'dropAllTables', {})).toMatchObject({ ok: false, error: { code: 'NOT_SUPPORTED', message: 'There is no API method named "dropAllTables".' } });
+    expect(await dispatch(untouchableHost, 'dropAllTables', {})).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_SUPPORTED', message: 'There is no API method named "dropAllTables".' },
+    });
     expect(await dispatch(untouchableHost, '__proto__', {})).toMatchObject({ ok: false, error: { code: 'NOT_SUPPORTED' } });
   });
 });

@@ -10,7 +10,11 @@ import { backupFolderOf, type EngineContext, listBackups, log, WardenError } fro
 function latestBackup(ctx: EngineContext): string {
   const latest = listBackups(ctx).find((b) => !b.damaged);
   if (!latest) {
-    throw new WardenError('NOT_FOUND', `There is no backup of ${ctx.dbPath} in ${backupFolderOf(ctx)} to take as "latest".`, `Take one with: warden backup --db ${ctx.dbPath}; or name a backup file by its path.`);
+    throw new WardenError(
+      'NOT_FOUND',
+      `There is no backup of ${ctx.dbPath} in ${backupFolderOf(ctx)} to take as "latest".`,
+      `Take one with: warden backup --db ${ctx.dbPath}; or name a backup file by its path.`,
+    );
   }
   log(ctx, 'info', `latest: ${latest.name} (${latest.reason}, version ${latest.version ?? 'none'}, taken ${latest.createdAt})`);
   return latest.name;

@@ -10,7 +10,11 @@ import { migrate } from '../engine/actions/migrate';
 // The backup commands as a script runs them: real processes, stdin not a terminal.
 
 function warden(...args: string[]) {
-  const result = spawnSync(join(REPO_ROOT, 'node_modules/.bin/tsx'), [join(REPO_ROOT, 'electron/cli/main.ts'), ...args], { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const result = spawnSync(join(REPO_ROOT, 'node_modules/.bin/tsx'), [join(REPO_ROOT, 'electron/cli/main.ts'), ...args], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -55,7 +59,9 @@ describe('warden backup commands', () => {
     const before = sha256File(ctx.dbPath);
 
     // script(1) gives the command a terminal 60 columns wide; "no" is typed at the question.
-    const command = [join(REPO_ROOT, 'node_modules/.bin/tsx'), join(REPO_ROOT, 'electron/cli/main.ts'), 'restore', '--db', ctx.dbPath, '--backup', old.path].map((a) => `'${a}'`).join(' ');
+    const command = [join(REPO_ROOT, 'node_modules/.bin/tsx'), join(REPO_ROOT, 'electron/cli/main.ts'), 'restore', '--db', ctx.dbPath, '--backup', old.path]
+      .map((a) => `'${a}'`)
+      .join(' ');
     const asked = spawnSync('script', ['-qec', `stty cols 60; ${command}`, '/dev/null'], { cwd: REPO_ROOT, encoding: 'utf8', input: 'no\n' });
     // The question, from its first line to the answer: the progress bar (its blocks, its phase) was cleared before it and never drawn again over it.
     const question = asked.stdout.slice(asked.stdout.indexOf('Every table holds'), asked.stdout.indexOf('not confirmed'));

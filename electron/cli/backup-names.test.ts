@@ -10,7 +10,11 @@ import { REPO_ROOT, SHIPPED_SCHEMA_DIR, countRows, seedFiles, sqlite3, tempDir }
 
 /** The CLI run from `cwd`, as an operator who has moved to another folder runs it. */
 function wardenIn(cwd: string, args: string[]) {
-  const result = spawnSync(join(REPO_ROOT, 'node_modules/.bin/tsx'), [join(REPO_ROOT, 'electron/cli/main.ts'), ...args], { cwd, encoding: 'utf8', env: { ...process.env, INIT_CWD: '' } });
+  const result = spawnSync(join(REPO_ROOT, 'node_modules/.bin/tsx'), [join(REPO_ROOT, 'electron/cli/main.ts'), ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, INIT_CWD: '' },
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -47,7 +51,18 @@ describe('backups named as warden backups lists them', () => {
     expect(JSON.parse(restored.stdout)).toMatchObject({ restoredFrom: { path: first.path } });
     expect(sqlite3(db, "SELECT original_filename FROM conversation_files WHERE file_id = 'file-0'")).not.toBe('renamed');
 
-    const recovered = wardenIn(elsewhere, ['recover-rows', '--table', 'conversation_files', '--backup', 'latest', '--db', db, '--backup-dir', folder, '--dry-run']);
+    const recovered = wardenIn(elsewhere, [
+      'recover-rows',
+      '--table',
+      'conversation_files',
+      '--backup',
+      'latest',
+      '--db',
+      db,
+      '--backup-dir',
+      folder,
+      '--dry-run',
+    ]);
     expect(recovered.code, recovered.stderr).toBe(0);
     expect(recovered.stderr).toContain('latest: ');
   });
@@ -78,7 +93,13 @@ describe('commands the CLI suggests', () => {
     expect(suggested).toContain(`--schema ${schema}`);
     expect(suggested).toContain(`--db ${db}`);
 
-    const pasted = wardenIn(tempDir(), suggested!.split(' ').slice(1).filter((word) => word !== '--dry-run'));
+    const pasted = wardenIn(
+      tempDir(),
+      suggested!
+        .split(' ')
+        .slice(1)
+        .filter((word) => word !== '--dry-run'),
+    );
     expect(pasted.code, pasted.stderr).toBe(0);
     expect(countRows(db, 'conversation_files')).toBe(4);
   });

@@ -30,7 +30,11 @@ describe('the bundled warden CLI', () => {
     // Never backed up: it needs attention (exit 1) until a verified backup is taken.
     const status = runCli(['status', '--db', db, '--json'], cli);
     expect(status.code).toBe(1);
-    expect(JSON.parse(status.stdout)).toMatchObject({ version: '1.2.0', status: 'degraded', reason: 'Not backed up: there is no verified backup of this database.' });
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      version: '1.2.0',
+      status: 'degraded',
+      reason: 'Not backed up: there is no verified backup of this database.',
+    });
     expect(runCli(['backup', '--db', db], cli).code).toBe(0);
     const backedUp = runCli(['status', '--db', db, '--json'], cli);
     expect(backedUp.code).toBe(0);

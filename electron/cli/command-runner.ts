@@ -105,7 +105,11 @@ export interface Outcome<T> {
 export function withCommonOptions(command: Command): Command {
   return command
     .option('--db <path>', 'database file (default: data/<schema name>.db)')
-    .option('--schema <dir>', "schema folder (schema.json + migrations/), or an app's migrations folder (dbmate, golang-migrate, Flyway, Prisma, Drizzle)", DEFAULT_SCHEMA)
+    .option(
+      '--schema <dir>',
+      "schema folder (schema.json + migrations/), or an app's migrations folder (dbmate, golang-migrate, Flyway, Prisma, Drizzle)",
+      DEFAULT_SCHEMA,
+    )
     .option(
       '--migrations-table <name>',
       "the app's history table where its tool was told another name (dbmate --migrations-table, golang-migrate x-migrations-table, flyway.table, drizzle migrations.table)",
@@ -312,7 +316,9 @@ function sayIfLocked(dbPath: string, writes: boolean, busyTimeoutMs: number): vo
   const held = existsSync(dbPath) ? heldLock(dbPath, writes) : null;
   if (!held) return;
   const by = held.holders.length ? ` (held by ${held.holders.join(', ')})` : '';
-  process.stderr.write(`Waiting for another process to release ${escapeControls(dbPath)}${by} before it can ${held.waitsTo === 'write' ? 'write' : 'read'}: up to ${formatElapsed(busyTimeoutMs)} (--busy-timeout)…\n`);
+  process.stderr.write(
+    `Waiting for another process to release ${escapeControls(dbPath)}${by} before it can ${held.waitsTo === 'write' ? 'write' : 'read'}: up to ${formatElapsed(busyTimeoutMs)} (--busy-timeout)…\n`,
+  );
 }
 
 /** restoreQuestion for this database, escaped, at the terminal's width. */

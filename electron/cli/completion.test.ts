@@ -15,12 +15,19 @@ function completions(typed: string, cwd = tempDir()): string[] {
   const words = typed.split(' ');
   const file = join(cwd, 'warden.bash');
   writeFileSync(file, script);
-  const out = execFileSync('bash', ['-c', `source ./warden.bash; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _warden; printf '%s\\n' "\${COMPREPLY[@]}"`], { cwd, encoding: 'utf8' });
+  const out = execFileSync(
+    'bash',
+    [
+      '-c',
+      `source ./warden.bash; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _warden; printf '%s\\n' "\${COMPREPLY[@]}"`,
+    ],
+    { cwd, encoding: 'utf8' },
+  );
   return out.split('\n').filter(Boolean);
 }
 
 describe('warden completion bash', () => {
-  it('completes commands, fleet subcommands and each command\'s own options', () => {
+  it("completes commands, fleet subcommands and each command's own options", () => {
     expect(completions('warden res')).toEqual(['restore']);
     expect(completions('warden fleet st')).toEqual(['status']);
     expect(completions('warden restore --b')).toEqual(['--busy-timeout', '--backup-dir', '--backup']);

@@ -35,7 +35,9 @@ function optionsOf(command: Command): { names: string[]; values: Map<string, Val
 function leaves(program: Command): [string, Command][] {
   return program.commands
     .filter((c) => c.name() !== 'help')
-    .flatMap((c): [string, Command][] => (c.commands.length ? c.commands.filter((s) => s.name() !== 'help').map((s): [string, Command] => [`${c.name()} ${s.name()}`, s]) : [[c.name(), c]]));
+    .flatMap((c): [string, Command][] =>
+      c.commands.length ? c.commands.filter((s) => s.name() !== 'help').map((s): [string, Command] => [`${c.name()} ${s.name()}`, s]) : [[c.name(), c]],
+    );
 }
 
 /** A bash completion script for `program` (install: eval "$(warden completion bash)" in ~/.bashrc). */
@@ -55,7 +57,13 @@ ${valueCases}
       ${positional === 'none' ? options : `if [[ "$cur" == -* ]]; then ${options}; else ${COMPGEN[positional]}; fi`}
       ;;`;
   });
-  const groupCases = groups.map((g) => `    ${g.name()}) if [[ $COMP_CWORD -eq 2 ]]; then COMPREPLY=( $(compgen -W "${g.commands.filter((s) => s.name() !== 'help').map((s) => s.name()).join(' ')}" -- "$cur") ); return; fi; command="${g.name()} \${COMP_WORDS[2]}" ;;`);
+  const groupCases = groups.map(
+    (g) =>
+      `    ${g.name()}) if [[ $COMP_CWORD -eq 2 ]]; then COMPREPLY=( $(compgen -W "${g.commands
+        .filter((s) => s.name() !== 'help')
+        .map((s) => s.name())
+        .join(' ')}" -- "$cur") ); return; fi; command="${g.name()} \${COMP_WORDS[2]}" ;;`,
+  );
   return `# bash completion for ${name} (Schema Warden), written by \`${name} completion bash\` from its own commands and options.
 # Install: eval "$(${name} completion bash)" in ~/.bashrc
 _${name}() {

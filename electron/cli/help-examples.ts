@@ -27,7 +27,10 @@ export const EXAMPLES: Record<string, [string, string][]> = {
   ],
   'verify-backup': [
     [`verify-backup latest --db ${DB}`, 'check the newest backup'],
-    [`verify-backup conversation_files-20261130T165650442Z-manual.sqlite --db ${DB} --full`, 'check one by the name warden backups lists, with integrity_check'],
+    [
+      `verify-backup conversation_files-20261130T165650442Z-manual.sqlite --db ${DB} --full`,
+      'check one by the name warden backups lists, with integrity_check',
+    ],
   ],
   restore: [
     [`restore --db ${DB} --backup latest --dry-run`, 'what restoring the newest backup would lose or bring back; changes nothing'],

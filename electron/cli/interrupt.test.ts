@@ -21,12 +21,16 @@ beforeAll(() => {
   templateDir = mkdtempSync(join(tmpdir(), 'warden-interrupt-'));
   // Copied out of the variant's temp folder, which goes after each test.
   schemaDir = join(templateDir, 'schema');
-  cpSync(schemaVariant({
-    '1.3.0__bulk_table.sql': 'CREATE TABLE bulk (n INTEGER PRIMARY KEY, v TEXT NOT NULL);',
-    '1.4.0__bulk_touch.sql': "UPDATE bulk SET v = v || 'a';",
-    '1.5.0__bulk_index.sql': 'CREATE INDEX bulk_by_v ON bulk (v);',
-    '1.6.0__bulk_touch_again.sql': "UPDATE bulk SET v = v || 'b';",
-  }).dir, schemaDir, { recursive: true });
+  cpSync(
+    schemaVariant({
+      '1.3.0__bulk_table.sql': 'CREATE TABLE bulk (n INTEGER PRIMARY KEY, v TEXT NOT NULL);',
+      '1.4.0__bulk_touch.sql': "UPDATE bulk SET v = v || 'a';",
+      '1.5.0__bulk_index.sql': 'CREATE INDEX bulk_by_v ON bulk (v);',
+      '1.6.0__bulk_touch_again.sql': "UPDATE bulk SET v = v || 'b';",
+    }).dir,
+    schemaDir,
+    { recursive: true },
+  );
   template = join(templateDir, 'big.db');
   const init = runCli(['init', '--db', template, '--schema', schemaDir, '--to', '1.3.0']);
   expect(init.code, init.stderr).toBe(0);
@@ -70,7 +74,10 @@ describe.each(['migrate', 'init'])('Ctrl-C during %s', (command) => {
     const run = await interruptedWhen([command, '--no-backup', '--db', db, '--schema', schemaDir], 'Applied 1.4.0');
     expect(run.signal, run.stderr).toBe('SIGINT');
     expect(run.stderr).toContain('Stopping after the current step');
-    const said = /Migration was cancelled after applying (1\.4\.0(?:, 1\.5\.0)?): .* is at (1\.[45]\.0), every applied version committed whole; not applied: (.*)\./.exec(run.stderr);
+    const said =
+      /Migration was cancelled after applying (1\.4\.0(?:, 1\.5\.0)?): .* is at (1\.[45]\.0), every applied version committed whole; not applied: (.*)\./.exec(
+        run.stderr,
+      );
     expect(said, run.stderr).not.toBeNull();
     const at = said![2];
     expect(said![3]).toBe(at === '1.4.0' ? '1.5.0, 1.6.0' : '1.6.0');

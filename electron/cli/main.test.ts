@@ -92,7 +92,11 @@ describe('warden CLI', () => {
     expect(cut.stderr).toContain('warning: the CSV stops at the row limit, 2 rows: the query has more. Raise --limit (up to 100,000)');
     const whole = runCli(['query', '--db', db, '--csv', '--limit', '3', '--sql', 'WITH t(value) AS (VALUES (1), (2), (3)) SELECT value FROM t']);
     expect([whole.code, whole.stdout, whole.stderr]).toEqual([0, 'value\n1\n2\n3\n', '']);
-    for (const args of [['query', '--sql', 'SELECT 1', '--timeout', '1e12'], ['query', '--sql', 'SELECT 1', '--limit', '1e9'], ['rows', '--table', 'conversation_files', '--offset', '1e300']]) {
+    for (const args of [
+      ['query', '--sql', 'SELECT 1', '--timeout', '1e12'],
+      ['query', '--sql', 'SELECT 1', '--limit', '1e9'],
+      ['rows', '--table', 'conversation_files', '--offset', '1e300'],
+    ]) {
       const run = runCli([...args, '--db', db]);
       expect(run.code, args.join(' ')).toBe(64);
       expect(run.stderr).toMatch(/It must be a (number above 0 and at most|whole number from 0 to)/);

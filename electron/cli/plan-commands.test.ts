@@ -32,31 +32,39 @@ describe('warden plan, rehearse, repair, baseline, accept-checksum', () => {
     expect(sha256File(dbPath)).toBe(before);
   });
 
-  it('plan says what the service statements cover; rehearse names a statement a migration breaks, with its SQL and SQLite\'s error (exit 2)', async () => {
+  it("plan says what the service statements cover; rehearse names a statement a migration breaks, with its SQL and SQLite's error (exit 2)", async () => {
     const shipped = shippedSchema().migrations.find((m) => m.version === '1.2.0')!;
-    const schema = schemaVariant({ [shipped.file]: shipped.sql.replace('mime_type TEXT NOT NULL ON CONFLICT REPLACE DEFAULT', 'mime_type TEXT NOT NULL DEFAULT') });
+    const schema = schemaVariant({
+      [shipped.file]: shipped.sql.replace('mime_type TEXT NOT NULL ON CONFLICT REPLACE DEFAULT', 'mime_type TEXT NOT NULL DEFAULT'),
+    });
     const dbPath = join(tempDir(), 'db.sqlite');
     await initialize(contextFor(dbPath, schema), { to: '1.1.0' });
     seedFiles(dbPath, 20);
     const planned = warden('plan', '--db', dbPath, '--schema', schema.dir);
-    expect(planned.stdout).toContain([
-      'Service statements (service-statements.json): 17 writes, 10 reads; rehearse runs each on the migrated copy.',
-      '  cover        conversation_files, file_access_log, file_metadata, session_file_associations, v_active_files, v_pending_cleanups, v_session_file_summary',
-      '  not covered  file_cleanup_queue',
-    ].join('\n'));
+    expect(planned.stdout).toContain(
+      [
+        'Service statements (service-statements.json): 17 writes, 10 reads; rehearse runs each on the migrated copy.',
+        '  cover        conversation_files, file_access_log, file_metadata, session_file_associations, v_active_files, v_pending_cleanups, v_session_file_summary',
+        '  not covered  file_cleanup_queue',
+      ].join('\n'),
+    );
     expect(JSON.parse(warden('plan', '--db', dbPath, '--schema', schema.dir, '--json').stdout).serviceStatements).toMatchObject({ writes: 17, reads: 10 });
     const rehearsal = warden('rehearse', '--db', dbPath, '--schema', schema.dir);
     expect(rehearsal.code).toBe(2);
     expect(rehearsal.stdout).toContain(': 1.1.0 → 1.2.0: FAILED: 1 service statement fails on the result');
-    expect(rehearsal.stdout).toContain([
-      'Service statements (service-statements.json) on the result at 1.2.0: 26 ok, 1 FAILED, 0 skipped.',
-      '  FAILED   Upload a file with no MIME type and no uploader',
-      '           INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash, mime_type, uploaded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      '           SQLite: NOT NULL constraint failed: conversation_files.mime_type',
-    ].join('\n'));
+    expect(rehearsal.stdout).toContain(
+      [
+        'Service statements (service-statements.json) on the result at 1.2.0: 26 ok, 1 FAILED, 0 skipped.',
+        '  FAILED   Upload a file with no MIME type and no uploader',
+        '           INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash, mime_type, uploaded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        '           SQLite: NOT NULL constraint failed: conversation_files.mime_type',
+      ].join('\n'),
+    );
     const json = JSON.parse(warden('rehearse', '--db', dbPath, '--schema', schema.dir, '--json').stdout);
     expect(json).toMatchObject({ ok: false, serviceStatements: { version: '1.2.0', notRun: null } });
-    expect(json.serviceStatements.results.filter((r: { outcome: string }) => r.outcome === 'failed')).toMatchObject([{ name: 'Upload a file with no MIME type and no uploader', error: 'NOT NULL constraint failed: conversation_files.mime_type' }]);
+    expect(json.serviceStatements.results.filter((r: { outcome: string }) => r.outcome === 'failed')).toMatchObject([
+      { name: 'Upload a file with no MIME type and no uploader', error: 'NOT NULL constraint failed: conversation_files.mime_type' },
+    ]);
   });
 
   it('a schema that lists no service statements says so in plan and rehearse', async () => {
@@ -135,7 +143,11 @@ describe('warden plan, rehearse, repair, baseline, accept-checksum', () => {
     expect(sha256File(dbPath)).toBe(before);
     const done = warden('recover-rows', '--db', dbPath, '--table', 'conversation_files', '--backup', taken.path, '--json');
     expect(done.code, done.stderr).toBe(0);
-    expect(JSON.parse(done.stdout)).toMatchObject({ dryRun: false, tables: expect.arrayContaining([expect.objectContaining({ table: 'conversation_files', copied: 2 })]), preRecoverBackup: { reason: 'pre-recover' } });
+    expect(JSON.parse(done.stdout)).toMatchObject({
+      dryRun: false,
+      tables: expect.arrayContaining([expect.objectContaining({ table: 'conversation_files', copied: 2 })]),
+      preRecoverBackup: { reason: 'pre-recover' },
+    });
     expect(sqlite3(dbPath, 'SELECT count(*) FROM conversation_files')).toBe('20');
     expect(sqlite3(dbPath, 'SELECT count(*) FROM file_metadata')).toBe(sqlite3(taken.path, 'SELECT count(*) FROM file_metadata'));
   });
@@ -147,7 +159,9 @@ describe('warden plan, rehearse, repair, baseline, accept-checksum', () => {
     sqlite3(dbPath, 'ALTER TABLE file_metadata RENAME TO fm_old');
     const checked = warden('verify', '--db', dbPath);
     expect(checked.code).toBe(2);
-    expect(checked.stdout).toContain('table file_metadata: Table fm_old has exactly file_metadata\'s shape: it was probably renamed. repair renames it back (ALTER TABLE "fm_old" RENAME TO "file_metadata")');
+    expect(checked.stdout).toContain(
+      'table file_metadata: Table fm_old has exactly file_metadata\'s shape: it was probably renamed. repair renames it back (ALTER TABLE "fm_old" RENAME TO "file_metadata")',
+    );
     const dry = warden('repair', '--db', dbPath, '--dry-run');
     expect(dry.stdout).toContain('  ALTER TABLE "fm_old" RENAME TO "file_metadata";');
     expect(warden('repair', '--db', dbPath).stdout).toMatch(/table +file_metadata \(renamed back from fm_old\)/);

@@ -6,7 +6,16 @@ import { progressReporter } from './progress';
 /** A stream that says it is a terminal and keeps what is written to it. */
 function fakeTerminal() {
   const written: string[] = [];
-  const stream = { isTTY: true, columns: 80, write: (chunk: string) => (written.push(String(chunk)), true), cursorTo: () => true, clearLine: () => true, moveCursor: () => true, on: () => stream, removeListener: () => stream } as unknown as NodeJS.WriteStream;
+  const stream = {
+    isTTY: true,
+    columns: 80,
+    write: (chunk: string) => (written.push(String(chunk)), true),
+    cursorTo: () => true,
+    clearLine: () => true,
+    moveCursor: () => true,
+    on: () => stream,
+    removeListener: () => stream,
+  } as unknown as NodeJS.WriteStream;
   return { stream, written };
 }
 

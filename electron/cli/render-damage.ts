@@ -12,7 +12,9 @@ export function renderDamage(integrity: IntegrityResult, dbPath: string): string
   const check = integrity.level === 'quick' ? 'quick_check' : 'integrity_check';
   // The place in words, then SQLite's own words under it (the description holds both; shown once each here).
   const place = (text: string) => (text.includes(' is damaged') ? text.slice(0, text.indexOf(' is damaged') + ' is damaged'.length) : text);
-  const entries = damage.slice(0, 30).map((d) => `  ${place(d.description)}${d.messages > 1 ? ` (${d.messages} findings)` : ''}\n    SQLite said: ${d.message}`);
+  const entries = damage
+    .slice(0, 30)
+    .map((d) => `  ${place(d.description)}${d.messages > 1 ? ` (${d.messages} findings)` : ''}\n    SQLite said: ${d.message}`);
   const more = damage.length > 30 ? `\n  … and ${damage.length - 30} more` : '';
   const fix = onlyIndexesDamaged(integrity.damage ?? [])
     ? `Only indexes are damaged: warden repair --db ${dbPath} rebuilds them from their tables in place, after a byte copy of the file as it is.`
@@ -35,10 +37,18 @@ export function renderTableDamage(options: TableDamageOptions): string {
 export function renderDamageRepair(result: RepairResult): string {
   const lines: string[] = [];
   if (result.rebuiltIndexes?.length) {
-    lines.push(result.dryRun ? `Would rebuild ${result.rebuiltIndexes.length} damaged index(es) from their tables:` : `Rebuilt ${result.rebuiltIndexes.length} damaged index(es) from their tables:`);
+    lines.push(
+      result.dryRun
+        ? `Would rebuild ${result.rebuiltIndexes.length} damaged index(es) from their tables:`
+        : `Rebuilt ${result.rebuiltIndexes.length} damaged index(es) from their tables:`,
+    );
     lines.push(...result.statements.map((s) => `  ${s};`));
-    if (result.preservedCopy) lines.push(`The file as it was (damaged) is preserved in ${result.preservedCopy.path}${result.preservedCopy.companions?.length ? ` with its ${result.preservedCopy.companions.map((c) => c.suffix).join(' and ')}` : ''}; it is never restored from.`);
-    if (result.integrityAfter) lines.push(`integrity_check afterwards: ${result.integrityAfter.ok ? 'ok' : `FAILED (${result.integrityAfter.messages.slice(0, 3).join('; ')})`}`);
+    if (result.preservedCopy)
+      lines.push(
+        `The file as it was (damaged) is preserved in ${result.preservedCopy.path}${result.preservedCopy.companions?.length ? ` with its ${result.preservedCopy.companions.map((c) => c.suffix).join(' and ')}` : ''}; it is never restored from.`,
+      );
+    if (result.integrityAfter)
+      lines.push(`integrity_check afterwards: ${result.integrityAfter.ok ? 'ok' : `FAILED (${result.integrityAfter.messages.slice(0, 3).join('; ')})`}`);
   }
   for (const p of result.refused) lines.push(`${p.message}\n  what to do: ${p.hint ?? ''}`);
   if (result.tableDamage) lines.push(renderTableDamage(result.tableDamage));

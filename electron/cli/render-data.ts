@@ -16,11 +16,21 @@ export function renderTables(report: TablesReport): string {
   const rows = report.tables.map((t) => [
     t.name,
     t.kind,
-    t.unreadable ? (t.unreadable.reason === 'missing' ? (t.kind === 'view' ? 'broken' : 'missing') : `damaged${t.unreadable.page !== null ? `: page ${t.unreadable.page} unreadable` : ''}`) : t.rows === null ? '-' : String(t.rows),
+    t.unreadable
+      ? t.unreadable.reason === 'missing'
+        ? t.kind === 'view'
+          ? 'broken'
+          : 'missing'
+        : `damaged${t.unreadable.page !== null ? `: page ${t.unreadable.page} unreadable` : ''}`
+      : t.rows === null
+        ? '-'
+        : String(t.rows),
     size(t.bytes),
     indexesCell(t.indexes, report.sizesMeasured),
   ]);
-  const sizes = report.sizesMeasured ? '' : '\nSizes are not shown: this SQLite build has no dbstat virtual table (SQLITE_ENABLE_DBSTAT_VTAB), or a damaged page stopped it.';
+  const sizes = report.sizesMeasured
+    ? ''
+    : '\nSizes are not shown: this SQLite build has no dbstat virtual table (SQLITE_ENABLE_DBSTAT_VTAB), or a damaged page stopped it.';
   const unreadable = report.tables.filter((t) => t.unreadable).map((t) => `  ${t.name}: ${t.unreadable!.message}`);
   const why = unreadable.length ? `\n\nNot readable (every other table is):\n${unreadable.join('\n')}` : '';
   return `Tables of ${report.path} (${formatBytes(report.fileBytes)})\n\n${table(['NAME', 'KIND', 'ROWS', 'SIZE', 'INDEXES'], rows)}${why}${sizes}`;
@@ -41,7 +51,10 @@ function fromBackupLines(report: SalvageReport): string[] {
     '',
     `Then copied back ${copied} row(s) from the backup ${added.backup}, by primary key, into the tables that lost rows (a row deleted after that backup was taken comes back too):`,
     '',
-    table(['TABLE', 'IN BACKUP', 'MISSING', 'WITHOUT PARENT', 'COPIED'], added.tables.map((t) => [t.table, String(t.inBackup), String(t.missing), String(t.withoutParent), String(t.copied)])),
+    table(
+      ['TABLE', 'IN BACKUP', 'MISSING', 'WITHOUT PARENT', 'COPIED'],
+      added.tables.map((t) => [t.table, String(t.inBackup), String(t.missing), String(t.withoutParent), String(t.copied)]),
+    ),
     ...added.notMatched.map((n) => `${n.table}: not copied back. ${n.reason}`),
   ];
 }
@@ -51,10 +64,17 @@ export function renderSalvage(report: SalvageReport): string {
   const header = report.comparedWith ? `IN BACKUP ${report.comparedWith}` : 'IN BACKUP (none verified)';
   const rows = table(
     ['TABLE', 'SALVAGED', header, 'UNREADABLE PAGES'],
-    report.tables.map((t) => [t.name, `${count(t.salvaged)}${t.rowsLost ? ` (${t.rowsLost} lost to overflow pages)` : ''}`, count(t.inBackup), pagesCell(t.unreadablePages, t.name)]),
+    report.tables.map((t) => [
+      t.name,
+      `${count(t.salvaged)}${t.rowsLost ? ` (${t.rowsLost} lost to overflow pages)` : ''}`,
+      count(t.inBackup),
+      pagesCell(t.unreadablePages, t.name),
+    ]),
   );
   const integrity = report.integrity.ok ? 'integrity_check ok' : `integrity_check FAILED: ${report.integrity.messages.slice(0, 3).join('; ')}`;
-  const foreignKeys = report.foreignKeyViolations ? `, ${report.foreignKeyViolations} row(s) pointing at a missing parent (foreign_key_check)` : ', foreign_key_check ok';
+  const foreignKeys = report.foreignKeyViolations
+    ? `, ${report.foreignKeyViolations} row(s) pointing at a missing parent (foreign_key_check)`
+    : ', foreign_key_check ok';
   const unowned = report.unreadablePages.filter((p) => p.table === null);
   const lines = [
     `Salvaged every readable row of ${report.path} into ${report.out} (${formatElapsed(report.durationMs)}); the damaged file was only read.`,
@@ -85,13 +105,24 @@ function shown(value: Value): string {
 }
 
 export function renderQuery(result: QueryResult): string {
-  const more = result.more ? `\nShowing the first ${result.limit} rows; there are more (raise --limit, up to 100,000).` : `\n${result.rows.length} row(s) in ${formatElapsed(result.durationMs)}.`;
-  return `${table(result.columns, result.rows.map((row) => row.map(shown)))}${more}`;
+  const more = result.more
+    ? `\nShowing the first ${result.limit} rows; there are more (raise --limit, up to 100,000).`
+    : `\n${result.rows.length} row(s) in ${formatElapsed(result.durationMs)}.`;
+  return `${table(
+    result.columns,
+    result.rows.map((row) => row.map(shown)),
+  )}${more}`;
 }
 
 function filterText(filter: RowFilter): string {
   const value = JSON.stringify(filter.value);
-  return { eq: `${filter.column} = ${value}`, ne: `${filter.column} IS NOT ${value}`, contains: `${filter.column} contains ${value}`, isNull: `${filter.column} IS NULL`, notNull: `${filter.column} IS NOT NULL` }[filter.op];
+  return {
+    eq: `${filter.column} = ${value}`,
+    ne: `${filter.column} IS NOT ${value}`,
+    contains: `${filter.column} contains ${value}`,
+    isNull: `${filter.column} IS NULL`,
+    notNull: `${filter.column} IS NOT NULL`,
+  }[filter.op];
 }
 
 export function renderRows(page: RowsPage): string {
@@ -101,5 +132,12 @@ export function renderRows(page: RowsPage): string {
   const sorted = page.sort ? `, sorted by ${page.sort.column} ${page.sort.direction}` : '';
   const summary = `Rows ${first}–${page.offset + page.rows.length} of ${total} in ${page.table}${where}${sorted}.`;
   const next = page.offset + page.rows.length < total ? ` Next: --offset ${page.offset + page.rows.length}.` : '';
-  return `${page.rows.length ? `${table(page.columns.map((c) => c.name), page.rows.map((row) => row.map(shown)))}\n` : ''}${summary}${next}`;
+  return `${
+    page.rows.length
+      ? `${table(
+          page.columns.map((c) => c.name),
+          page.rows.map((row) => row.map(shown)),
+        )}\n`
+      : ''
+  }${summary}${next}`;
 }

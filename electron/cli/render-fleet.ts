@@ -1,4 +1,12 @@
-import type { DeploymentStatus, FleetActionReport, FleetState, FleetStatusReport, RolloutReport, SchemaComparison, SchemaDifference } from '../../shared/types/fleet';
+import type {
+  DeploymentStatus,
+  FleetActionReport,
+  FleetState,
+  FleetStatusReport,
+  RolloutReport,
+  SchemaComparison,
+  SchemaDifference,
+} from '../../shared/types/fleet';
 import { table } from './output';
 
 // Text output of `warden fleet …`.
@@ -46,9 +54,7 @@ export function renderFleetStatus(report: FleetStatusReport): string {
     backupCell(d),
     d.checkedAt,
   ]);
-  const why = report.deployments
-    .filter((d) => d.state !== 'healthy' || d.waitingSince !== undefined)
-    .map((d) => `  ${d.name} (${d.address}): ${d.reason}`);
+  const why = report.deployments.filter((d) => d.state !== 'healthy' || d.waitingSince !== undefined).map((d) => `  ${d.name} (${d.address}): ${d.reason}`);
   const waiting = report.deployments.filter((d) => d.waitingSince !== undefined).length;
   return [
     `Fleet ${report.fleet}: ${report.deployments.length} deployment(s), worst ${STATE_BADGE[report.worst]} (checked in ${report.durationMs} ms${waiting ? `; ${waiting} still waiting for an answer` : ''})`,
@@ -63,10 +69,20 @@ export function renderFleetAction(report: FleetActionReport): string {
   return [
     `Fleet ${report.fleet}: ${report.deployments.length} deployment(s) ${done}${report.worst === null ? ' (none was done)' : `, worst ${STATE_BADGE[report.worst]}`}`,
     '',
-    table(['STATE', 'NAME', 'GROUP', 'VERSION', 'TOOK', report.action === 'verify' ? 'WHY' : 'BACKUP'], report.deployments.map((d) => [
-      STATE_BADGE[d.state], d.name, d.group, d.version ?? '-', `${d.durationMs} ms`, d.detail,
-    ])),
-    ...(report.stoppedBecause ? ['', `Stopped: ${report.stoppedBecause}.`, table(['NOT DONE', 'GROUP', 'WHY'], report.notDone.map((d) => [d.name, d.group, d.detail]))] : []),
+    table(
+      ['STATE', 'NAME', 'GROUP', 'VERSION', 'TOOK', report.action === 'verify' ? 'WHY' : 'BACKUP'],
+      report.deployments.map((d) => [STATE_BADGE[d.state], d.name, d.group, d.version ?? '-', `${d.durationMs} ms`, d.detail]),
+    ),
+    ...(report.stoppedBecause
+      ? [
+          '',
+          `Stopped: ${report.stoppedBecause}.`,
+          table(
+            ['NOT DONE', 'GROUP', 'WHY'],
+            report.notDone.map((d) => [d.name, d.group, d.detail]),
+          ),
+        ]
+      : []),
   ].join('\n');
 }
 
@@ -78,7 +94,10 @@ export function renderComparison(c: SchemaComparison): string {
   if (c.same) return [...head, 'Same schema: every table, column, CHECK, index, trigger and view matches.'].join('\n');
   const lines = c.differences.map((d) => {
     const where = d.table && d.table !== d.name ? `${d.table}.${d.name}` : d.name;
-    const detail = d.change === 'changed' && d.a !== null ? `\n      A: ${d.a.split('\n').join('\n         ')}\n      B: ${(d.b ?? '').split('\n').join('\n         ')}` : '';
+    const detail =
+      d.change === 'changed' && d.a !== null
+        ? `\n      A: ${d.a.split('\n').join('\n         ')}\n      B: ${(d.b ?? '').split('\n').join('\n         ')}`
+        : '';
     return `  ${CHANGE_WORDS[d.change].padEnd(9)}  ${d.kind} ${where}${detail}`;
   });
   return [...head, `${c.differences.length} difference(s):`, ...lines].join('\n');

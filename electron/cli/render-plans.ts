@@ -1,5 +1,16 @@
 import { renderDamageRepair } from './render-damage';
-import type { AcceptChecksumResult, BaselineResult, LintWarning, MigrationPlan, PlanStep, RepeatableStep, PlannedDataChange, RehearsalReport, ServiceStatementCoverage, ServiceStatementsRun } from '../../shared/types/migrations';
+import type {
+  AcceptChecksumResult,
+  BaselineResult,
+  LintWarning,
+  MigrationPlan,
+  PlanStep,
+  RepeatableStep,
+  PlannedDataChange,
+  RehearsalReport,
+  ServiceStatementCoverage,
+  ServiceStatementsRun,
+} from '../../shared/types/migrations';
 import type { RecoverRowsResult, RepairResult } from '../../shared/types/repair';
 import type { Problem } from '../../shared/types/schema';
 import { formatElapsed, problemTable, table } from './output';
@@ -18,13 +29,16 @@ function lastLineOf(warning: LintWarning): number {
 function annotatedSql(step: PlanStep): string {
   const width = String(step.sql.split('\n').length).length;
   const out: string[] = [];
-  step.sql.replace(/\n$/, '').split('\n').forEach((text, index) => {
-    const line = index + 1;
-    out.push(`  ${String(line).padStart(width)} | ${text}`.trimEnd());
-    for (const w of step.warnings.filter((warning) => lastLineOf(warning) === line)) {
-      out.push(`  ${' '.repeat(width)} ^ ${w.severity.toUpperCase()} [${w.rule}] ${w.message}`);
-    }
-  });
+  step.sql
+    .replace(/\n$/, '')
+    .split('\n')
+    .forEach((text, index) => {
+      const line = index + 1;
+      out.push(`  ${String(line).padStart(width)} | ${text}`.trimEnd());
+      for (const w of step.warnings.filter((warning) => lastLineOf(warning) === line)) {
+        out.push(`  ${' '.repeat(width)} ^ ${w.severity.toUpperCase()} [${w.rule}] ${w.message}`);
+      }
+    });
   return out.join('\n');
 }
 
@@ -46,7 +60,15 @@ function renderStep(step: PlanStep): string {
 /** "1.2.0 will fill in mime_type on 100 rows of conversation_files (mime_type IS NULL)". */
 function dataChangeLine(version: string, change: PlannedDataChange): string {
   if (change.rows === null) return `${version} will ${change.change} in ${change.table}; not counted yet: ${change.notCounted}`;
-  const where = change.filters.map((f) => (f.op === 'isNull' ? `${f.column} IS NULL` : f.op === 'notNull' ? `${f.column} IS NOT NULL` : `${f.column} ${f.op === 'eq' ? '=' : f.op === 'ne' ? 'IS NOT' : 'contains'} ${JSON.stringify(f.value)}`)).join(' AND ');
+  const where = change.filters
+    .map((f) =>
+      f.op === 'isNull'
+        ? `${f.column} IS NULL`
+        : f.op === 'notNull'
+          ? `${f.column} IS NOT NULL`
+          : `${f.column} ${f.op === 'eq' ? '=' : f.op === 'ne' ? 'IS NOT' : 'contains'} ${JSON.stringify(f.value)}`,
+    )
+    .join(' AND ');
   return `${version} will ${change.change} on ${plural(change.rows, 'row')} of ${change.table}${where ? ` (${where})` : ''}${change.afterEarlierSteps ? ', counted as the rows are now (earlier steps run first)' : ''}`;
 }
 
@@ -84,7 +106,9 @@ export function renderPlan(migrationPlan: MigrationPlan): string {
   ];
   if (migrationPlan.adopt) {
     const { table: service, legacyVersion, version } = migrationPlan.adopt;
-    parts.push(`First, adopt: the service made this database (${service} records ${legacyVersion}) and its schema is exactly ${version}, so it is recorded as ${version} before the steps run. Nothing else changes in that step.`);
+    parts.push(
+      `First, adopt: the service made this database (${service} records ${legacyVersion}) and its schema is exactly ${version}, so it is recorded as ${version} before the steps run. Nothing else changes in that step.`,
+    );
   }
   if (blockers.length) parts.push(`BLOCKED: migrate would refuse this plan.\n${renderBlockers(blockers)}`);
   if (drift.length) parts.push(`The live schema differs from ${from}:\n\n${problemTable(drift)}`);
@@ -129,7 +153,9 @@ function renderStatementsRun(run: ServiceStatementsRun | null): string {
   if (run === null) return NO_STATEMENT_LIST;
   if (run.notRun !== null) return `Service statements (${run.file}): not run. ${run.notRun}`;
   const count = (outcome: string) => run.results.filter((r) => r.outcome === outcome).length;
-  const lines = [`Service statements (${run.file}) on the result at ${run.version ?? 'no version'}: ${count('ok')} ok, ${count('failed')} FAILED, ${count('skipped')} skipped.`];
+  const lines = [
+    `Service statements (${run.file}) on the result at ${run.version ?? 'no version'}: ${count('ok')} ok, ${count('failed')} FAILED, ${count('skipped')} skipped.`,
+  ];
   for (const r of run.results.filter((result) => result.outcome === 'failed')) {
     lines.push(`  FAILED   ${r.name}\n           ${r.sql}\n           SQLite: ${r.error}`);
   }
@@ -140,24 +166,43 @@ function renderStatementsRun(run: ServiceStatementsRun | null): string {
 export function renderRehearsal(report: RehearsalReport): string {
   const failed = report.steps.find((s) => !s.ok);
   const failingStatements = statementsFailing(report.serviceStatements);
-  const verdict = report.ok ? 'PASSED' : failed ? `FAILED at ${failed.version}` : failingStatements ? `FAILED: ${plural(failingStatements, 'service statement')} ${failingStatements === 1 ? 'fails' : 'fail'} on the result` : 'FAILED';
-  const parts = [`Rehearsal of ${report.path} on a temporary copy: ${report.from ?? (report.adopted ? `${report.adopted.version} (adopted)` : 'no version')} → ${report.to}: ${verdict} (took ${formatElapsed(report.durationMs)}).`];
+  const verdict = report.ok
+    ? 'PASSED'
+    : failed
+      ? `FAILED at ${failed.version}`
+      : failingStatements
+        ? `FAILED: ${plural(failingStatements, 'service statement')} ${failingStatements === 1 ? 'fails' : 'fail'} on the result`
+        : 'FAILED';
+  const parts = [
+    `Rehearsal of ${report.path} on a temporary copy: ${report.from ?? (report.adopted ? `${report.adopted.version} (adopted)` : 'no version')} → ${report.to}: ${verdict} (took ${formatElapsed(report.durationMs)}).`,
+  ];
   if (report.steps.length) {
-    parts.push(table(
-      ['STEP', 'RESULT', 'TOOK', 'FK VIOLATIONS'],
-      report.steps.map((s) => [s.repeatable ? `${s.version} (repeatable)` : s.version, s.ok ? 'ok' : 'FAILED', formatElapsed(s.durationMs), String(s.foreignKeyViolations)]),
-    ));
+    parts.push(
+      table(
+        ['STEP', 'RESULT', 'TOOK', 'FK VIOLATIONS'],
+        report.steps.map((s) => [
+          s.repeatable ? `${s.version} (repeatable)` : s.version,
+          s.ok ? 'ok' : 'FAILED',
+          formatElapsed(s.durationMs),
+          String(s.foreignKeyViolations),
+        ]),
+      ),
+    );
     parts.push(rowsTable(report));
   } else {
     parts.push('Nothing to apply: the copy is already at the target.');
   }
   if (failed) {
-    const where = failed.failedStatement ? `\n  ${failed.failedStatement.file} line ${failed.failedStatement.line}:\n    ${failed.failedStatement.sql.split('\n').join('\n    ')}` : '';
+    const where = failed.failedStatement
+      ? `\n  ${failed.failedStatement.file} line ${failed.failedStatement.line}:\n    ${failed.failedStatement.sql.split('\n').join('\n    ')}`
+      : '';
     parts.push(`Step ${failed.version} failed and was rolled back: ${failed.error}${where}`);
   }
   const integrity = report.integrity === null ? 'not checked' : report.integrity.ok ? 'ok' : `FAILED: ${report.integrity.messages.slice(0, 5).join('; ')}`;
   const reached = report.reached ?? 'no version';
-  parts.push(`Integrity of the result: ${integrity}\nDrift of the result from ${reached}: ${report.drift.length ? `${plural(report.drift.length, 'difference')}` : 'none'}`);
+  parts.push(
+    `Integrity of the result: ${integrity}\nDrift of the result from ${reached}: ${report.drift.length ? `${plural(report.drift.length, 'difference')}` : 'none'}`,
+  );
   if (report.drift.length) parts.push(problemTable(report.drift));
   parts.push(renderStatementsRun(report.serviceStatements));
   parts.push(`${report.path} itself was only read; the copy has been removed.`);
@@ -176,45 +221,73 @@ function indentedSql(sql: string): string {
 function renderLostRows(result: RepairResult): string[] {
   const parts: string[] = [];
   if (result.orphanedRows.length) {
-    parts.push(`Orphaned rows (their parent rows are gone; foreign_key_check lists them):\n${result.orphanedRows.map((o) => `  ${o.table.padEnd(28)} ${String(o.rows).padStart(7)} row(s) → ${o.parent}`).join('\n')}`);
+    parts.push(
+      `Orphaned rows (their parent rows are gone; foreign_key_check lists them):\n${result.orphanedRows.map((o) => `  ${o.table.padEnd(28)} ${String(o.rows).padStart(7)} row(s) → ${o.parent}`).join('\n')}`,
+    );
   }
   if (result.rowsInBackups.length) {
     const lines = result.rowsInBackups.map((b) => `  ${b.table}: ${b.rows} row(s) in ${b.path} (${b.createdAt})`);
     const first = result.rowsInBackups[0];
-    parts.push(`Verified backups that still hold the lost rows:\n${lines.join('\n')}\n  Copy them back with: warden recover-rows --db ${result.path} --table ${first.table} --backup ${first.backup} --dry-run`);
+    parts.push(
+      `Verified backups that still hold the lost rows:\n${lines.join('\n')}\n  Copy them back with: warden recover-rows --db ${result.path} --table ${first.table} --backup ${first.backup} --dry-run`,
+    );
   }
   return parts;
 }
 
 export function renderRepair(result: RepairResult): string {
   // Damage: indexes rebuilt in place, or why not and what fits instead.
-  if (result.damage?.length) return `Repair of ${result.path} (at ${result.version}): SQLite's integrity_check found damage${result.dryRun ? '; dry run, nothing was written' : ''}.\n\n${renderDamageRepair(result)}`;
+  if (result.damage?.length)
+    return `Repair of ${result.path} (at ${result.version}): SQLite's integrity_check found damage${result.dryRun ? '; dry run, nothing was written' : ''}.\n\n${renderDamageRepair(result)}`;
   if (result.dryRun) {
     const parts = [`Repair of ${result.path} against version ${result.version}: dry run, nothing was written.`];
-    parts.push(result.statements.length ? `Repair would take a verified backup, then run in one transaction:\n${result.statements.map(indentedSql).join('\n')}` : 'Repair would run nothing: nothing that repair can recreate is missing.');
+    parts.push(
+      result.statements.length
+        ? `Repair would take a verified backup, then run in one transaction:\n${result.statements.map(indentedSql).join('\n')}`
+        : 'Repair would run nothing: nothing that repair can recreate is missing.',
+    );
     if (result.refused.length) parts.push(`It would leave alone (${result.refused.length}):\n${result.refused.map(objectLine).join('\n')}`);
     return [...parts, ...renderLostRows(result)].join('\n\n');
   }
-  const parts = [`Repair of ${result.path} against version ${result.version}`, `Backup: ${result.backup ? `${result.backup.path} (${result.backup.verified === null ? 'not verified' : result.backup.verified.ok ? 'verified' : 'verification FAILED'})` : 'none'}`];
-  parts.push(result.recreated.length ? `Recreated (${result.recreated.length}):\n${result.recreated.map((p) => `${objectLine(p)}${p.foundAs ? ` (renamed back from ${p.foundAs})` : ''}`).join('\n')}` : 'Nothing was recreated: nothing that repair can recreate is missing.');
+  const parts = [
+    `Repair of ${result.path} against version ${result.version}`,
+    `Backup: ${result.backup ? `${result.backup.path} (${result.backup.verified === null ? 'not verified' : result.backup.verified.ok ? 'verified' : 'verification FAILED'})` : 'none'}`,
+  ];
+  parts.push(
+    result.recreated.length
+      ? `Recreated (${result.recreated.length}):\n${result.recreated.map((p) => `${objectLine(p)}${p.foundAs ? ` (renamed back from ${p.foundAs})` : ''}`).join('\n')}`
+      : 'Nothing was recreated: nothing that repair can recreate is missing.',
+  );
   if (result.refused.length) {
-    parts.push(`Left alone (${result.refused.length}), each with why and what to do:\n${result.refused.map((p) => `${objectLine(p)}\n    ${p.message}${p.hint ? `\n    what to do: ${p.hint}` : ''}`).join('\n')}`);
+    parts.push(
+      `Left alone (${result.refused.length}), each with why and what to do:\n${result.refused.map((p) => `${objectLine(p)}\n    ${p.message}${p.hint ? `\n    what to do: ${p.hint}` : ''}`).join('\n')}`,
+    );
   }
   return [...parts, ...renderLostRows(result)].join('\n\n');
 }
 
 export function renderRecoverRows(result: RecoverRowsResult): string {
-  const head = result.dryRun ? `Recovering rows of ${result.table} into ${result.path} from ${result.backup}: dry run, nothing was written.` : `Recovered rows of ${result.table} into ${result.path} from ${result.backup}.`;
+  const head = result.dryRun
+    ? `Recovering rows of ${result.table} into ${result.path} from ${result.backup}: dry run, nothing was written.`
+    : `Recovered rows of ${result.table} into ${result.path} from ${result.backup}.`;
   const verb = result.dryRun ? 'would copy' : 'copied';
-  const rows = result.tables.map((t) => `  ${t.table.padEnd(28)} ${String(t.inBackup).padStart(8)} ${String(t.missing).padStart(8)} ${String(t.withoutParent).padStart(15)} ${String(t.copied).padStart(8)}`);
-  const parts = [head, `  ${'table'.padEnd(28)} ${'in backup'.padStart(8)} ${'missing'.padStart(8)} ${'without parent'.padStart(15)} ${verb.padStart(8)}\n${rows.join('\n')}`];
+  const rows = result.tables.map(
+    (t) =>
+      `  ${t.table.padEnd(28)} ${String(t.inBackup).padStart(8)} ${String(t.missing).padStart(8)} ${String(t.withoutParent).padStart(15)} ${String(t.copied).padStart(8)}`,
+  );
+  const parts = [
+    head,
+    `  ${'table'.padEnd(28)} ${'in backup'.padStart(8)} ${'missing'.padStart(8)} ${'without parent'.padStart(15)} ${verb.padStart(8)}\n${rows.join('\n')}`,
+  ];
   if (result.preRecoverBackup) parts.push(`Backup taken first: ${result.preRecoverBackup.path}`);
   if (result.orphanedRows.length) parts.push(`Still orphaned:\n${result.orphanedRows.map((o) => `  ${o.table}: ${o.rows} row(s) → ${o.parent}`).join('\n')}`);
   return parts.join('\n\n');
 }
 
 export function renderBaseline(result: BaselineResult): string {
-  const legacy = result.adoptedFrom ? ` Its ${result.adoptedFrom.table} said ${result.adoptedFrom.legacyVersion}; from now on every version applied is recorded there too.` : '';
+  const legacy = result.adoptedFrom
+    ? ` Its ${result.adoptedFrom.table} said ${result.adoptedFrom.legacyVersion}; from now on every version applied is recorded there too.`
+    : '';
   return `Adopted ${result.path} as version ${result.version}: its schema matches ${result.version} object by object.${legacy}\nNext: warden plan --db ${result.path}, then warden migrate.`;
 }
 

@@ -7,13 +7,24 @@ import { verify } from '../engine/actions/verify';
 import { renderVerify } from './render';
 
 const report = (over: Partial<VerifyReport>): VerifyReport => ({
-  path: '/data/chat.sqlite', status: 'healthy', reason: 'At 1.2.0.', version: '1.2.0', problems: [],
-  integrity: { level: 'full', ok: true, messages: [] }, foreignKeyViolations: [], checkedAt: '2026-01-01T00:00:00.000Z', databaseStamp: 'stamp', durationMs: 3, ...over,
+  path: '/data/chat.sqlite',
+  status: 'healthy',
+  reason: 'At 1.2.0.',
+  version: '1.2.0',
+  problems: [],
+  integrity: { level: 'full', ok: true, messages: [] },
+  foreignKeyViolations: [],
+  checkedAt: '2026-01-01T00:00:00.000Z',
+  databaseStamp: 'stamp',
+  durationMs: 3,
+  ...over,
 });
 
 describe('renderVerify: the integrity line never says ok while a check failed', () => {
   it('a full check with foreign-key violations says foreign_key_check FAILED', () => {
-    const text = renderVerify(report({ status: 'unhealthy', foreignKeyViolations: [{ table: 'file_metadata', rowid: 7, parent: 'conversation_files', constraintIndex: 0 }] }));
+    const text = renderVerify(
+      report({ status: 'unhealthy', foreignKeyViolations: [{ table: 'file_metadata', rowid: 7, parent: 'conversation_files', constraintIndex: 0 }] }),
+    );
     expect(text).toContain('integrity_check: ok; foreign_key_check: FAILED (1 row(s) point at missing parents)');
     expect(text).not.toMatch(/foreign_key_check: ok/);
   });

@@ -30,9 +30,23 @@ export function renderStatus(report: StatusReport): string {
   const lines = labelled([
     ['Database', file],
     ['Schema', `${report.schema}, latest ${report.latest}`],
-    ['Version', report.version ?? (report.legacy ? `none (the service's ${report.legacy.table} records ${report.legacy.legacyVersion}${report.legacy.version && report.legacy.version !== report.legacy.legacyVersion ? ` = ${report.legacy.version}` : ''})` : 'none')],
-    ['Pending', `${report.adoptable && report.legacy ? `adopt as ${report.legacy.version}, then ` : ''}${report.pending.length ? report.pending.join(', ') : 'none'}`],
-    ['Integrity', report.integrity ? `quick_check ${report.integrity.ok ? 'ok' : `FAILED (${report.integrity.messages.length} message(s))`} at ${report.integrity.checkedAt}` : 'no file to check'],
+    [
+      'Version',
+      report.version ??
+        (report.legacy
+          ? `none (the service's ${report.legacy.table} records ${report.legacy.legacyVersion}${report.legacy.version && report.legacy.version !== report.legacy.legacyVersion ? ` = ${report.legacy.version}` : ''})`
+          : 'none'),
+    ],
+    [
+      'Pending',
+      `${report.adoptable && report.legacy ? `adopt as ${report.legacy.version}, then ` : ''}${report.pending.length ? report.pending.join(', ') : 'none'}`,
+    ],
+    [
+      'Integrity',
+      report.integrity
+        ? `quick_check ${report.integrity.ok ? 'ok' : `FAILED (${report.integrity.messages.length} message(s))`} at ${report.integrity.checkedAt}`
+        : 'no file to check',
+    ],
     ['Status', `${BADGE[report.status]}: ${report.reason}`],
   ]);
   return report.problems.length ? `${lines}\n\n${problemTable(report.problems)}${report.integrity ? renderDamage(report.integrity, report.path) : ''}` : lines;
@@ -92,7 +106,8 @@ export function renderVerify(report: VerifyReport): string {
   const damage = renderDamage(report.integrity, report.path);
   // Objects that share a hint (every difference a rename caused) are named on one line.
   const byHint = new Map<string, string[]>();
-  for (const p of report.problems) if (p.hint) byHint.set(p.hint, [...(byHint.get(p.hint) ?? []), `${p.kind} ${p.table && p.table !== p.name ? `${p.table}.` : ''}${p.name}`]);
+  for (const p of report.problems)
+    if (p.hint) byHint.set(p.hint, [...(byHint.get(p.hint) ?? []), `${p.kind} ${p.table && p.table !== p.name ? `${p.table}.` : ''}${p.name}`]);
   const named = (objects: string[]) => (objects.length > 3 ? `${objects.slice(0, 3).join(', ')} and ${objects.length - 3} more` : objects.join(', '));
   const hints = [...byHint].map(([hint, objects]) => `  ${named(objects)}: ${hint}`);
   const todo = hints.length ? `\n\nWhat to do:\n${hints.join('\n')}` : '';
@@ -115,7 +130,8 @@ function gateLines(result: MigrateResult): string {
 export function renderInitialize(result: MigrateResult): string {
   if (result.upToDate && !result.repaired) {
     // "Nothing to do" only where status would say healthy; a degraded database can serve, and says why.
-    const attention = result.verdict && result.verdict.status !== 'healthy' ? `. It can serve, but needs attention: ${result.verdict.reason}` : ': nothing to do.';
+    const attention =
+      result.verdict && result.verdict.status !== 'healthy' ? `. It can serve, but needs attention: ${result.verdict.reason}` : ': nothing to do.';
     return `${result.path} is at ${result.to}${attention}${backupLine(result.backup)}`;
   }
   if (result.upToDate) return `${result.path} is at ${result.to}.${backupLine(result.backup)}${gateLines(result)}`;
@@ -124,10 +140,16 @@ export function renderInitialize(result: MigrateResult): string {
     : '';
   const from = result.from ?? (result.adopted ? `${result.adopted.version} (adopted)` : 'fresh');
   const steps = result.applied.length
-    ? `\n\n${table(['VERSION', 'TOOK', 'DESCRIPTION'], result.applied.map((s) => [s.version, formatElapsed(s.executionMs), s.description]))}`
+    ? `\n\n${table(
+        ['VERSION', 'TOOK', 'DESCRIPTION'],
+        result.applied.map((s) => [s.version, formatElapsed(s.executionMs), s.description]),
+      )}`
     : '';
   const repeated = result.repeated?.length
-    ? `\n\n${table(['REPEATABLE', 'TOOK', 'DESCRIPTION'], result.repeated.map((r) => [r.file, formatElapsed(r.executionMs), r.description]))}`
+    ? `\n\n${table(
+        ['REPEATABLE', 'TOOK', 'DESCRIPTION'],
+        result.repeated.map((r) => [r.file, formatElapsed(r.executionMs), r.description]),
+      )}`
     : '';
   return `${result.path}: ${from} → ${result.to}${backupLine(result.backup)}${adopted}${steps}${repeated}${gateLines(result)}`;
 }
@@ -160,7 +182,12 @@ function verifiedColumn(b: BackupInfo): string {
 export function renderBackups(folder: string, dbPath: string, backups: BackupInfo[]): string {
   if (!backups.length) return `No backups in ${folder} yet. Take one with: warden backup --db ${dbPath}`;
   const rows = backups.map((b) => [b.createdAt, b.reason, b.version ?? '', formatBytes(b.bytes), verifiedColumn(b), b.name]);
-  const notes = backups.filter((b) => b.failedVerification || b.changedSinceVerified).map((b) => `  ${b.name}: ${b.failedVerification ? `failed verification at ${b.failedVerification.at}: ${b.failedVerification.problems.slice(0, 2).join(' ')}` : b.changedSinceVerified}`);
+  const notes = backups
+    .filter((b) => b.failedVerification || b.changedSinceVerified)
+    .map(
+      (b) =>
+        `  ${b.name}: ${b.failedVerification ? `failed verification at ${b.failedVerification.at}: ${b.failedVerification.problems.slice(0, 2).join(' ')}` : b.changedSinceVerified}`,
+    );
   const why = notes.length ? `\n\nNot verified any more:\n${notes.join('\n')}` : '';
   return `Backups in ${folder}, newest first\n\n${table(['TAKEN AT', 'REASON', 'VERSION', 'SIZE', 'VERIFIED', 'NAME'], rows)}${why}`;
 }
@@ -170,7 +197,12 @@ export function renderBackupVerification(report: BackupVerification): string {
   const lines = labelled([
     ['Backup', report.path],
     ['Version', report.version ?? 'none'],
-    ['SHA-256', report.hashMatches ? `${report.sha256} (matches its manifest)` : `${report.sha256} (expected ${report.expectedSha256 ?? 'unknown: no manifest to read it from'})`],
+    [
+      'SHA-256',
+      report.hashMatches
+        ? `${report.sha256} (matches its manifest)`
+        : `${report.sha256} (expected ${report.expectedSha256 ?? 'unknown: no manifest to read it from'})`,
+    ],
     ['Integrity', `${check}: ${report.integrity.ok ? 'ok' : 'FAILED'}`],
     ['Status', report.ok ? 'OK: the backup can be restored.' : 'NOT OK: the backup cannot be trusted.'],
     ['Took', formatElapsed(report.durationMs)],
@@ -181,10 +213,15 @@ export function renderBackupVerification(report: BackupVerification): string {
 export function renderRestore(result: RestoreResult): string {
   return labelled([
     ['Restored', `${result.path}, now at version ${result.version ?? 'none'}`],
-    ...(result.downgradedFrom ? [['Downgrade', `it was at ${result.downgradedFrom}: the service must be one that runs ${result.version}`] as [string, string]] : []),
+    ...(result.downgradedFrom
+      ? [['Downgrade', `it was at ${result.downgradedFrom}: the service must be one that runs ${result.version}`] as [string, string]]
+      : []),
     ['From', `${result.restoredFrom.path} (taken ${result.restoredFrom.createdAt})`],
     ['History', `${result.carriedEvents} event${result.carriedEvents === 1 ? '' : 's'} since the backup carried across (warden history shows them)`],
-    ['Undo with', result.preRestoreBackup ? `warden restore --db ${result.path} --backup ${result.preRestoreBackup.path}` : 'nothing to undo: there was no database before'],
+    [
+      'Undo with',
+      result.preRestoreBackup ? `warden restore --db ${result.path} --backup ${result.preRestoreBackup.path}` : 'nothing to undo: there was no database before',
+    ],
   ]);
 }
 
@@ -194,7 +231,13 @@ function rowChanges(preview: RestorePreview, width = Infinity): string {
   if (!preview.tables) return '';
   const changed = preview.tables.filter((t) => t.onlyHere || t.different || t.onlyInBackup || t.uncomparable);
   if (!changed.length) return `${wrapToWidth('Every table holds the same rows as the backup: the restore loses no row.', width)}\n`;
-  const rows = changed.map((t) => [t.table, String(t.onlyHere), String(t.different), String(t.onlyInBackup), t.uncomparable ?? (t.missingIn === 'backup' ? 'not in the backup' : [...t.examples.onlyHere, ...t.examples.different].slice(0, 3).join(', '))]);
+  const rows = changed.map((t) => [
+    t.table,
+    String(t.onlyHere),
+    String(t.different),
+    String(t.onlyInBackup),
+    t.uncomparable ?? (t.missingIn === 'backup' ? 'not in the backup' : [...t.examples.onlyHere, ...t.examples.different].slice(0, 3).join(', ')),
+  ]);
   return `${wrapToWidth('Rows the restore would lose or change back (matched by primary key, rowid where there is none):', width)}\n\n${table(['TABLE', 'LOST', 'CHANGED BACK', 'BROUGHT BACK', 'FOR EXAMPLE'], rows)}\n`;
 }
 
@@ -218,7 +261,14 @@ export function restoreQuestion(preview: RestorePreview, dbPath: string, backupF
 export function renderHistory(report: HistoryReport): string {
   const versions = table(
     ['VERSION', 'KIND', 'APPLIED AT', 'TOOK', 'BY', 'DESCRIPTION'],
-    report.versions.map((v) => [v.version, v.kind ?? '', v.appliedAt, v.executionMs === null ? '' : formatElapsed(v.executionMs), v.appliedBy ?? '', v.description ?? '']),
+    report.versions.map((v) => [
+      v.version,
+      v.kind ?? '',
+      v.appliedAt,
+      v.executionMs === null ? '' : formatElapsed(v.executionMs),
+      v.appliedBy ?? '',
+      v.description ?? '',
+    ]),
   );
   const events = table(
     ['AT', 'ACTION', 'VERSION', 'OUTCOME', 'BY'],

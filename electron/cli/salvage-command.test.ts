@@ -21,10 +21,11 @@ async function seeded(): Promise<string> {
   return dbPath;
 }
 
-const cellsOn = (path: string, page: number) => Number(execFileSync('sqlite3', [path, `SELECT ncell FROM dbstat WHERE pageno = ${page}`], { encoding: 'utf8' }).trim());
+const cellsOn = (path: string, page: number) =>
+  Number(execFileSync('sqlite3', [path, `SELECT ncell FROM dbstat WHERE pageno = ${page}`], { encoding: 'utf8' }).trim());
 
 describe('warden salvage', () => {
-  it('a damaged table leaf: every other row comes back, exactly the leaf\'s rows are missing, exit 1, the damaged file untouched', async () => {
+  it("a damaged table leaf: every other row comes back, exactly the leaf's rows are missing, exit 1, the damaged file untouched", async () => {
     const dbPath = await seeded();
     const before = Object.fromEntries(TABLES.map((t) => [t, countRows(dbPath, t)]));
     const leaf = pagesOf(dbPath, 'file_metadata').filter((p) => p.pageType === 'leaf')[4].page;
@@ -47,7 +48,7 @@ describe('warden salvage', () => {
     }
   });
 
-  it('--json: the report as a document, counts equal to the new file\'s', async () => {
+  it("--json: the report as a document, counts equal to the new file's", async () => {
     const dbPath = await seeded();
     overwritePage(dbPath, pagesOf(dbPath, 'file_access_log').filter((p) => p.pageType === 'leaf')[2].page);
     const out = join(tempDir(), 'salvaged.db');

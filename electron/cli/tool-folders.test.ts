@@ -7,8 +7,8 @@ import { sqlite3, tempDir } from '../engine/test-support/fixtures';
 // `--schema` given an app's migrations folder as it is: the CLI detects the tool from its files,
 // says so, and initializes and migrates with that tool's history table kept as the tool keeps it.
 
-describe('warden --schema <a tool\'s migrations folder>', () => {
-  it('detects a golang-migrate folder, names the format, and keeps golang-migrate\'s one row through init and a later migrate', () => {
+describe("warden --schema <a tool's migrations folder>", () => {
+  it("detects a golang-migrate folder, names the format, and keeps golang-migrate's one row through init and a later migrate", () => {
     const root = tempDir();
     const dir = join(root, 'db/migrations');
     mkdirSync(dir, { recursive: true });
@@ -52,6 +52,8 @@ describe('warden plan, rehearse and migrate on a Flyway folder with a repeatable
     const migrated = runCli(['migrate', '--db', db, '--schema', dir, '--backup-dir', join(root, 'backups')]);
     expect(migrated.code, migrated.stderr).not.toBe(2);
     expect(migrated.stdout).toMatch(/REPEATABLE\s+TOOK\s+DESCRIPTION\n\s*R__tagged\.sql\s+.*\s+tagged/);
-    expect(sqlite3(db, 'SELECT installed_rank, quote(version), script FROM flyway_schema_history ORDER BY installed_rank')).toBe('1|\'1\'|V1__notes.sql\n2|\'2\'|V2__tags.sql\n3|NULL|R__tagged.sql');
+    expect(sqlite3(db, 'SELECT installed_rank, quote(version), script FROM flyway_schema_history ORDER BY installed_rank')).toBe(
+      "1|'1'|V1__notes.sql\n2|'2'|V2__tags.sql\n3|NULL|R__tagged.sql",
+    );
   });
 });

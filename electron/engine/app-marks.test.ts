@@ -52,7 +52,7 @@ describe('an app that owns PRAGMA user_version (the default footprint)', () => {
     expect(userVersion(ctx.dbPath)).toBe('3');
   });
 
-  it('gets user_version 3 back from the backup it restores (an application_id of 0 is the app\'s, not a foreign one)', async () => {
+  it("gets user_version 3 back from the backup it restores (an application_id of 0 is the app's, not a foreign one)", async () => {
     const ctx = adoptedNotesApp();
     const taken = await backup(ctx);
     sqlite3(ctx.dbPath, "PRAGMA user_version = 4; INSERT INTO notes (body) VALUES ('after the backup');");
@@ -61,7 +61,7 @@ describe('an app that owns PRAGMA user_version (the default footprint)', () => {
     expect(sqlite3(ctx.dbPath, 'SELECT count(*) FROM notes')).toBe('2');
   });
 
-  it('keeps user_version 0 through baseline: a value nobody wrote is not the tool\'s either', () => {
+  it("keeps user_version 0 through baseline: a value nobody wrote is not the tool's either", () => {
     const dbPath = notesAppDatabase('');
     baseline(contextFor(dbPath, notesSchema()), { version: '1.0.0' });
     expect(userVersion(dbPath)).toBe('0');
@@ -77,7 +77,7 @@ describe('who writes the header marks, as the footprint says', () => {
     expect(userVersion(ctx.dbPath)).toBe('1001000');
   });
 
-  it('unclaimed: a user_version the app set after the tool wrote its own is the app\'s from then on', async () => {
+  it("unclaimed: a user_version the app set after the tool wrote its own is the app's from then on", async () => {
     const ctx = contextFor(notesAppDatabase('').replace(/notes\.db$/, 'fresh.db'), notesSchema());
     await initialize(ctx, { to: '1.0.0' });
     sqlite3(ctx.dbPath, 'PRAGMA user_version = 7');
@@ -91,7 +91,7 @@ describe('who writes the header marks, as the footprint says', () => {
     expect([userVersion(ctx.dbPath), applicationId(ctx.dbPath)]).toEqual(['0', '0']);
   });
 
-  it('tool: baseline stamps both over the app\'s values, as the chat service\'s schema declares', () => {
+  it("tool: baseline stamps both over the app's values, as the chat service's schema declares", () => {
     const dbPath = notesAppDatabase('PRAGMA user_version = 3;');
     baseline(contextFor(dbPath, notesSchema({ footprint: { userVersion: 'tool', applicationId: 'tool' } })), { version: '1.0.0' });
     expect([userVersion(dbPath), applicationId(dbPath)]).toEqual(['1000000', String(NOTES_APPLICATION_ID)]);

@@ -18,17 +18,23 @@ describe('appVersionTable in schema.json', () => {
 
   it('refuses a folder that names it under both keys', () => {
     const table = { table: 'schema_migrations', versions: {} };
-    expect(() => notesSchema({ legacy: table, appVersionTable: table })).toThrow(expect.objectContaining({ code: 'SCHEMA_INVALID', message: expect.stringContaining('both appVersionTable and legacy') }));
+    expect(() => notesSchema({ legacy: table, appVersionTable: table })).toThrow(
+      expect.objectContaining({ code: 'SCHEMA_INVALID', message: expect.stringContaining('both appVersionTable and legacy') }),
+    );
   });
 
   it('refuses a folder whose footprint and app table name one table twice', () => {
-    expect(() => notesSchema({ appVersionTable: { table: 'schema_version' } })).toThrow(expect.objectContaining({ code: 'SCHEMA_INVALID', message: expect.stringContaining('the table schema_version is named twice') }));
+    expect(() => notesSchema({ appVersionTable: { table: 'schema_version' } })).toThrow(
+      expect.objectContaining({ code: 'SCHEMA_INVALID', message: expect.stringContaining('the table schema_version is named twice') }),
+    );
   });
 
-  it('reads another shape: the version in its own column, the current one the highest (not the last written); init adopts from it and writes the app\'s name for each version applied', async () => {
+  it("reads another shape: the version in its own column, the current one the highest (not the last written); init adopts from it and writes the app's name for each version applied", async () => {
     const appVersionTable = { table: 'app_migrations', versionColumn: 'migration', current: 'highest', versions: { '20240301': '1.0.0', '20240415': '1.1.0' } };
     // The app ran its migrations out of order: the last row written is not its current version.
-    const dbPath = notesAppDatabase("CREATE TABLE app_migrations (migration TEXT PRIMARY KEY, run_on TEXT DEFAULT CURRENT_TIMESTAMP);\nINSERT INTO app_migrations (migration) VALUES ('20240301'), ('20240101');");
+    const dbPath = notesAppDatabase(
+      "CREATE TABLE app_migrations (migration TEXT PRIMARY KEY, run_on TEXT DEFAULT CURRENT_TIMESTAMP);\nINSERT INTO app_migrations (migration) VALUES ('20240301'), ('20240101');",
+    );
     const ctx = contextFor(dbPath, notesSchema({ appVersionTable }));
 
     expect(status(ctx)).toMatchObject({ version: null, legacy: { table: 'app_migrations', legacyVersion: '20240301', version: '1.0.0' }, adoptable: true });

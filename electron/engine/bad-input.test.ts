@@ -146,7 +146,9 @@ describe('bad databases', () => {
     holder.exec('BEGIN EXCLUSIVE');
     try {
       for (const operation of ['initialize', 'migrate', 'status'] as const) {
-        await expect(Promise.resolve().then(() => OPERATIONS[operation](contextFor(path, undefined, { busyTimeoutMs: 100 })))).rejects.toMatchObject({ code: 'LOCKED' });
+        await expect(Promise.resolve().then(() => OPERATIONS[operation](contextFor(path, undefined, { busyTimeoutMs: 100 })))).rejects.toMatchObject({
+          code: 'LOCKED',
+        });
       }
     } finally {
       holder.exec('ROLLBACK');
@@ -180,7 +182,12 @@ describe('bad schema folders', () => {
   const cases: [string, (dir: string) => void, ErrorCode, RegExp][] = [
     ['no schema.json', (dir) => rmSync(join(dir, 'schema.json')), 'SCHEMA_NOT_FOUND', /schema\.json is missing/],
     ['schema.json that is not JSON', (dir) => writeFileSync(join(dir, 'schema.json'), '{ name: '), 'SCHEMA_INVALID', /not JSON/],
-    ['schema.json without an application id', (dir) => writeFileSync(join(dir, 'schema.json'), JSON.stringify({ name: 'x', title: 'X' })), 'SCHEMA_INVALID', /applicationId/],
+    [
+      'schema.json without an application id',
+      (dir) => writeFileSync(join(dir, 'schema.json'), JSON.stringify({ name: 'x', title: 'X' })),
+      'SCHEMA_INVALID',
+      /applicationId/,
+    ],
     ['a badly named migration', (dir) => writeFileSync(join(dir, 'migrations/1.3__oops.sql'), 'SELECT 1;'), 'SCHEMA_INVALID', /1\.3__oops\.sql/],
     ['a duplicate version', (dir) => writeFileSync(join(dir, 'migrations/1.2.0__again.sql'), 'SELECT 1;'), 'SCHEMA_INVALID', /1\.2\.0 appears twice/],
     ['no migrations folder', (dir) => rmSync(join(dir, 'migrations'), { recursive: true }), 'SCHEMA_INVALID', /no migrations\/ folder/],
@@ -195,7 +202,9 @@ describe('bad schema folders', () => {
     const path = await initializedDb();
     const before = sha256File(path);
     const dir = schemaCopy((d) => writeFileSync(join(d, 'migrations/1.3.0__typo.sql'), 'CREATE TABEL oops (id INTEGER);'));
-    await expect(migrate(contextFor(path, loadSchema(dir)))).rejects.toThrow(expect.objectContaining({ code: 'SCHEMA_INVALID', message: expect.stringContaining('1.3.0__typo.sql') }));
+    await expect(migrate(contextFor(path, loadSchema(dir)))).rejects.toThrow(
+      expect.objectContaining({ code: 'SCHEMA_INVALID', message: expect.stringContaining('1.3.0__typo.sql') }),
+    );
     expect(sha256File(path)).toBe(before);
   });
 

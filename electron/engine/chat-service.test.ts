@@ -45,7 +45,14 @@ function runServiceWorkload(dbPath: string) {
       stats: service.stats(),
       views: ['v_active_files', 'v_session_file_summary', 'v_pending_cleanups'].map((v) => db.prepare(`SELECT * FROM ${v} LIMIT 5`).all().length),
     };
-    const childrenOf = (id: string) => (db.prepare('SELECT (SELECT count(*) FROM file_metadata WHERE file_id = ?) + (SELECT count(*) FROM session_file_associations WHERE file_id = ?) + (SELECT count(*) FROM file_access_log WHERE file_id = ?) + (SELECT count(*) FROM file_cleanup_queue WHERE file_id = ?) AS n').get(id, id, id, id) as { n: number }).n;
+    const childrenOf = (id: string) =>
+      (
+        db
+          .prepare(
+            'SELECT (SELECT count(*) FROM file_metadata WHERE file_id = ?) + (SELECT count(*) FROM session_file_associations WHERE file_id = ?) + (SELECT count(*) FROM file_access_log WHERE file_id = ?) + (SELECT count(*) FROM file_cleanup_queue WHERE file_id = ?) AS n',
+          )
+          .get(id, id, id, id) as { n: number }
+      ).n;
     const childrenBefore = childrenOf('file-3');
     const deleted = service.delete(['file-3', 'file-4']);
     return { reads, deleted, childrenBefore, childrenAfter: childrenOf('file-3'), version: serviceVersion(db) };
@@ -64,12 +71,18 @@ describe('the start gate on a database the chat service made', () => {
 
     const gate = runCli(['init', '--db', dbPath, '--json']);
     expect(gate.code, gate.stderr).toBe(0);
-    const result = JSON.parse(gate.stdout) as { from: null; to: string; adopted: { legacyVersion: string; version: string }; applied: { version: string }[]; backup: { path: string; version: string | null } };
+    const result = JSON.parse(gate.stdout) as {
+      from: null;
+      to: string;
+      adopted: { legacyVersion: string; version: string };
+      applied: { version: string }[];
+      backup: { path: string; version: string | null };
+    };
     expect(result).toMatchObject({ from: null, to: '1.2.0', adopted: { table: 'schema_migrations', legacyVersion: '001', version: '1.0.0' } });
     expect(result.applied.map((s) => s.version)).toEqual(['1.1.0', '1.2.0']);
     expect(existsSync(result.backup.path)).toBe(true);
     expect(sqlite3(result.backup.path, 'SELECT count(*) FROM conversation_files')).toBe('300');
-    expect(sqlite3(result.backup.path, 'SELECT count(*) FROM sqlite_master WHERE name = \'schema_version\'')).toBe('0'); // taken before anything was written
+    expect(sqlite3(result.backup.path, "SELECT count(*) FROM sqlite_master WHERE name = 'schema_version'")).toBe('0'); // taken before anything was written
 
     // Referees: the sqlite3 shell and the service's own version query.
     const after = tableCounts(dbPath);
@@ -80,16 +93,22 @@ describe('the start gate on a database the chat service made', () => {
     expect(sqlite3(dbPath, 'PRAGMA foreign_key_check')).toBe('');
     expect(sqlite3(dbPath, "SELECT count(*) FROM conversation_files WHERE mime_type = 'application/octet-stream'")).toBe(String(nullMimeTypes));
     expect(sqlite3(dbPath, 'SELECT version FROM schema_migrations ORDER BY migration_id DESC LIMIT 1')).toBe('1.2.0');
-    expect(sqlite3(dbPath, 'SELECT group_concat(version || \':\' || status, \' \') FROM schema_migrations ORDER BY migration_id')).toBe('001:completed 1.1.0:completed 1.2.0:completed');
+    expect(sqlite3(dbPath, "SELECT group_concat(version || ':' || status, ' ') FROM schema_migrations ORDER BY migration_id")).toBe(
+      '001:completed 1.1.0:completed 1.2.0:completed',
+    );
     expect(sqlite3(dbPath, 'SELECT version, kind FROM schema_version ORDER BY version')).toBe('1.0.0|baseline\n1.1.0|migrate\n1.2.0|migrate');
     expect(sqlite3(dbPath, "SELECT action || ':' || json_extract(detail, '$.automatic') FROM schema_events WHERE action = 'baseline'")).toBe('baseline:1');
     // The backup taken before adoption is on the record too, first.
     expect(sqlite3(dbPath, 'SELECT group_concat(action) FROM (SELECT action FROM schema_events ORDER BY event_id)')).toBe('backup,baseline,migrate,migrate');
-    expect(sqlite3(dbPath, "SELECT json_extract(detail, '$.path') || '|' || json_extract(detail, '$.reason') FROM schema_events WHERE action = 'backup'")).toBe(`${result.backup.path}|pre-migrate`);
+    expect(sqlite3(dbPath, "SELECT json_extract(detail, '$.path') || '|' || json_extract(detail, '$.reason') FROM schema_events WHERE action = 'backup'")).toBe(
+      `${result.backup.path}|pre-migrate`,
+    );
 
     const workload = runServiceWorkload(dbPath);
     expect(workload.version).toBe('1.2.0');
-    expect(sqlite3(dbPath, "SELECT mime_type || '|' || storage_backend FROM conversation_files WHERE file_id = 'new-untyped'")).toBe('application/octet-stream|local');
+    expect(sqlite3(dbPath, "SELECT mime_type || '|' || storage_backend FROM conversation_files WHERE file_id = 'new-untyped'")).toBe(
+      'application/octet-stream|local',
+    );
     expect(sqlite3(dbPath, "SELECT count(*) FROM file_access_log WHERE access_type = 'reference'")).toBe('1');
     expect(workload.deleted).toBe(2);
     expect(workload.childrenBefore).toBeGreaterThan(0);
@@ -99,7 +118,7 @@ describe('the start gate on a database the chat service made', () => {
     expect(workload.reads.views).toEqual([5, 5, 0]); // cleanups are scheduled 30 days out; the view shows the next 7
 
     // The service's restart left it as the tool expects: healthy, and the next gate does nothing.
-    expect((await verify(contextFor(dbPath), 'full'))).toMatchObject({ status: 'healthy', problems: [] });
+    expect(await verify(contextFor(dbPath), 'full')).toMatchObject({ status: 'healthy', problems: [] });
     const again = runCli(['init', '--db', dbPath, '--json']);
     expect(again.code, again.stderr).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({ upToDate: true, adopted: null, backup: null });
@@ -111,7 +130,9 @@ describe('the start gate on a database the chat service made', () => {
     const before = sha256File(dbPath);
     const report = status(ctx);
     expect(report).toMatchObject({ status: 'degraded', version: null, adoptable: true, pending: ['1.1.0', '1.2.0'], problems: [] });
-    expect(report.reason).toBe('Made by the service (schema_migrations records 001, which is 1.0.0) and exactly 1.0.0: init adopts it as 1.0.0, then applies 2 migrations (1.1.0, 1.2.0).');
+    expect(report.reason).toBe(
+      'Made by the service (schema_migrations records 001, which is 1.0.0) and exactly 1.0.0: init adopts it as 1.0.0, then applies 2 migrations (1.1.0, 1.2.0).',
+    );
     const migrationPlan = plan(ctx);
     expect(migrationPlan).toMatchObject({ from: null, adopt: { legacyVersion: '001', version: '1.0.0' }, blockers: [] });
     expect(migrationPlan.steps.map((s) => s.version)).toEqual(['1.1.0', '1.2.0']);
@@ -178,20 +199,20 @@ describe('the chat service starting on a database warden init made', () => {
     const dbPath = join(tempDir(), 'conversation_files.db');
     const gate = runCli(['init', '--db', dbPath]);
     expect(gate.code, gate.stderr).toBe(0);
-    expect(sqlite3(dbPath, 'SELECT group_concat(version, \' \') FROM schema_migrations ORDER BY migration_id')).toBe('001 1.1.0 1.2.0');
+    expect(sqlite3(dbPath, "SELECT group_concat(version, ' ') FROM schema_migrations ORDER BY migration_id")).toBe('001 1.1.0 1.2.0');
     const workload = runServiceWorkload(dbPath);
     expect(workload.version).toBe('1.2.0');
     expect(sqlite3(dbPath, "SELECT count(*) FROM schema_migrations WHERE version = '001'")).toBe('1'); // its INSERT OR IGNORE found it
     expect(sqlite3(dbPath, "SELECT mime_type FROM conversation_files WHERE file_id = 'new-untyped'")).toBe('application/octet-stream');
-    expect((await verify(contextFor(dbPath), 'full'))).toMatchObject({ status: 'healthy', problems: [] });
+    expect(await verify(contextFor(dbPath), 'full')).toMatchObject({ status: 'healthy', problems: [] });
     expect(sqlite3(dbPath, 'PRAGMA integrity_check')).toBe('ok');
   });
 
-  it('init --to 1.0.0 records the service\'s own name for it, and the service adds nothing', async () => {
+  it("init --to 1.0.0 records the service's own name for it, and the service adds nothing", async () => {
     const dbPath = join(tempDir(), 'conversation_files.db');
     expect(runCli(['init', '--db', dbPath, '--to', '1.0.0']).code).toBe(0);
     startChatService(dbPath);
     expect(sqlite3(dbPath, 'SELECT group_concat(version) FROM schema_migrations')).toBe('001');
-    expect((await verify(contextFor(dbPath)))).toMatchObject({ status: 'degraded', version: '1.0.0', problems: [] });
+    expect(await verify(contextFor(dbPath))).toMatchObject({ status: 'degraded', version: '1.0.0', problems: [] });
   });
 });

@@ -12,7 +12,9 @@ import { contextFor, sqlite3, tempDir } from './test-support/fixtures';
 describe('many processes at once', () => {
   it('16 processes racing init on one fresh file (and its folder, --create-folders) all succeed and each version is recorded once', async () => {
     const dbPath = join(tempDir(), 'shared', 'conversation_files.db');
-    const runs = await Promise.all(Array.from({ length: 16 }, () => finished(spawnCli(['init', '--db', dbPath, '--create-folders', '--json', '--busy-timeout', '60000']))));
+    const runs = await Promise.all(
+      Array.from({ length: 16 }, () => finished(spawnCli(['init', '--db', dbPath, '--create-folders', '--json', '--busy-timeout', '60000']))),
+    );
     for (const run of runs) expect(run.code, run.stderr).toBe(0);
     const results = runs.map((r) => JSON.parse(r.stdout) as { upToDate: boolean; to: string });
     expect(results.every((r) => r.to === '1.2.0')).toBe(true);

@@ -99,15 +99,39 @@ function walFolderRefused(path: string): WardenError | null {
 const FILE_ERRORS: Record<string, { code: ErrorCode; what: string; hint: string }> = {
   ENOSPC: { code: 'NO_SPACE', what: 'the disk is full', hint: 'Free some space on that disk (df -h shows how much is left), then run it again.' },
   EDQUOT: { code: 'NO_SPACE', what: "this account's disk quota is used up", hint: 'Free some space within the quota, then run it again.' },
-  EROFS: { code: 'READ_ONLY', what: 'the filesystem is mounted read-only', hint: 'Remount it read-write, or choose a folder on a writable disk (--backup-dir for backups).' },
-  EACCES: { code: 'PERMISSION_DENIED', what: 'this account may not', hint: 'Give this account access to the file and its folder (ls -l shows who may), or run as the user that owns them.' },
-  EPERM: { code: 'PERMISSION_DENIED', what: 'the operating system does not allow it', hint: 'Give this account access to the file and its folder (ls -l shows who may), or run as the user that owns them.' },
-  EIO: { code: 'IO_ERROR', what: 'the disk failed the read or write (an I/O error)', hint: 'Check the disk or the volume (dmesg, a network filesystem that went away), then run it again.' },
+  EROFS: {
+    code: 'READ_ONLY',
+    what: 'the filesystem is mounted read-only',
+    hint: 'Remount it read-write, or choose a folder on a writable disk (--backup-dir for backups).',
+  },
+  EACCES: {
+    code: 'PERMISSION_DENIED',
+    what: 'this account may not',
+    hint: 'Give this account access to the file and its folder (ls -l shows who may), or run as the user that owns them.',
+  },
+  EPERM: {
+    code: 'PERMISSION_DENIED',
+    what: 'the operating system does not allow it',
+    hint: 'Give this account access to the file and its folder (ls -l shows who may), or run as the user that owns them.',
+  },
+  EIO: {
+    code: 'IO_ERROR',
+    what: 'the disk failed the read or write (an I/O error)',
+    hint: 'Check the disk or the volume (dmesg, a network filesystem that went away), then run it again.',
+  },
 };
 
 /** What the failed system call was doing, in words (Node names it: open, copyfile…). */
 const SYSCALL_WORDS: Record<string, string> = {
-  open: 'Opening', read: 'Reading', write: 'Writing', copyfile: 'Copying to', mkdir: 'Creating the folder', rename: 'Renaming to', fsync: 'Syncing', unlink: 'Removing', scandir: 'Listing',
+  open: 'Opening',
+  read: 'Reading',
+  write: 'Writing',
+  copyfile: 'Copying to',
+  mkdir: 'Creating the folder',
+  rename: 'Renaming to',
+  fsync: 'Syncing',
+  unlink: 'Removing',
+  scandir: 'Listing',
 };
 
 /**
@@ -147,11 +171,7 @@ export function explainSqliteError(err: unknown, path: string): unknown {
     );
   }
   if (code === 'SQLITE_NOTADB') {
-    return new WardenError(
-      'NOT_A_DATABASE',
-      `${path} is not a SQLite database (${err.message}).`,
-      'Check the path: it should name a SQLite database file.',
-    );
+    return new WardenError('NOT_A_DATABASE', `${path} is not a SQLite database (${err.message}).`, 'Check the path: it should name a SQLite database file.');
   }
   if (code === 'SQLITE_ERROR' && /^(no such (table|column)|table \S+ has no column named)\b/.test(err.message)) {
     // Schema Warden's own tables (schema_version, schema_events unless the footprint names them
@@ -204,13 +224,25 @@ export function explainSqliteError(err: unknown, path: string): unknown {
     );
   }
   if (code === 'SQLITE_FULL') {
-    return new WardenError('NO_SPACE', `The disk holding ${path} is full: SQLite could not write (${err.message}). The step that was writing was rolled back; what was committed before it stays.`, 'Free some space on that disk (df -h shows how much is left), then run it again.');
+    return new WardenError(
+      'NO_SPACE',
+      `The disk holding ${path} is full: SQLite could not write (${err.message}). The step that was writing was rolled back; what was committed before it stays.`,
+      'Free some space on that disk (df -h shows how much is left), then run it again.',
+    );
   }
   if (code.startsWith('SQLITE_IOERR')) {
-    return new WardenError('IO_ERROR', `Reading or writing ${path} failed at the disk (${code}: ${err.message}). The step that was running was rolled back; what was committed before it stays.`, 'Check the disk or the volume (dmesg, a network filesystem that went away), then run it again; if it repeats, copy the database elsewhere first.');
+    return new WardenError(
+      'IO_ERROR',
+      `Reading or writing ${path} failed at the disk (${code}: ${err.message}). The step that was running was rolled back; what was committed before it stays.`,
+      'Check the disk or the volume (dmesg, a network filesystem that went away), then run it again; if it repeats, copy the database elsewhere first.',
+    );
   }
   if (code.startsWith('SQLITE_CANTOPEN') && accessDenied(path)) {
-    return new WardenError('PERMISSION_DENIED', `${path} cannot be opened: this account (uid ${process.getuid?.() ?? '?'}) may not read or write it, or its folder.`, `Give this account access to ${path} and its folder (ls -l shows who may), or run as the user that owns it.`);
+    return new WardenError(
+      'PERMISSION_DENIED',
+      `${path} cannot be opened: this account (uid ${process.getuid?.() ?? '?'}) may not read or write it, or its folder.`,
+      `Give this account access to ${path} and its folder (ls -l shows who may), or run as the user that owns it.`,
+    );
   }
   if (code.startsWith('SQLITE_CANTOPEN')) {
     return new WardenError('NOT_FOUND', `The database ${path} cannot be opened: ${err.message}.`, 'Check that the path and its folder exist and are readable.');

@@ -24,7 +24,7 @@ function appDatabase(): string {
 const dumpOf = (path: string) => sqlite3(path, '.dump schema_version');
 
 describe('a database with its own schema_version table', () => {
-  it('is served with the tool\'s tables named by the footprint, and its schema_version is byte-identical afterwards', async () => {
+  it("is served with the tool's tables named by the footprint, and its schema_version is byte-identical afterwards", async () => {
     const dbPath = appDatabase();
     const before = dumpOf(dbPath);
     const ctx = contextFor(dbPath, notesSchema(renamed, migrations));
@@ -32,18 +32,21 @@ describe('a database with its own schema_version table', () => {
     baseline(ctx, { version: '1.0.0' });
     expect((await migrate(ctx)).applied.map((s) => s.version)).toEqual(['1.1.0']);
     await backup(ctx);
-    expect((await verify(ctx, 'full'))).toMatchObject({ status: 'healthy', problems: [] });
+    expect(await verify(ctx, 'full')).toMatchObject({ status: 'healthy', problems: [] });
     expect(status(ctx)).toMatchObject({ version: '1.1.0', pending: [], problems: [] });
-    expect(history(ctx).versions.map((v) => [v.version, v.kind])).toEqual([['1.1.0', 'migrate'], ['1.0.0', 'baseline']]);
+    expect(history(ctx).versions.map((v) => [v.version, v.kind])).toEqual([
+      ['1.1.0', 'migrate'],
+      ['1.0.0', 'baseline'],
+    ]);
 
     expect(dumpOf(dbPath)).toBe(before);
     expect(sqlite3(dbPath, 'SELECT group_concat(version) FROM (SELECT version FROM warden_versions ORDER BY version)')).toBe('1.0.0,1.1.0');
-    expect(sqlite3(dbPath, "SELECT group_concat(action) FROM (SELECT action FROM warden_events ORDER BY event_id)")).toBe('baseline,backup,migrate,backup');
+    expect(sqlite3(dbPath, 'SELECT group_concat(action) FROM (SELECT action FROM warden_events ORDER BY event_id)')).toBe('baseline,backup,migrate,backup');
     expect(sqlite3(dbPath, 'PRAGMA user_version')).toBe('3');
     expect(sqlite3(dbPath, 'PRAGMA integrity_check')).toBe('ok');
   });
 
-  it('is refused, unchanged, while the footprint would put the tool\'s history in the app\'s table, with the footprint to write as the fix', () => {
+  it("is refused, unchanged, while the footprint would put the tool's history in the app's table, with the footprint to write as the fix", () => {
     const dbPath = appDatabase();
     const before = sha256File(dbPath);
     expect(() => baseline(contextFor(dbPath, notesSchema({}, migrations)), { version: '1.0.0' })).toThrow(
@@ -52,9 +55,13 @@ describe('a database with its own schema_version table', () => {
     expect(sha256File(dbPath)).toBe(before);
   });
 
-  it('makes a schema folder whose migrations create a table under the tool\'s names invalid, naming the footprint that fixes it', () => {
+  it("makes a schema folder whose migrations create a table under the tool's names invalid, naming the footprint that fixes it", () => {
     expect(() => expectedSchemaAt(notesSchema({}, migrations), '1.0.0')).toThrow(
-      expect.objectContaining({ code: 'SCHEMA_INVALID', message: expect.stringContaining('creates the table schema_version'), hint: expect.stringContaining('"versionsTable": "warden_versions"') }),
+      expect.objectContaining({
+        code: 'SCHEMA_INVALID',
+        message: expect.stringContaining('creates the table schema_version'),
+        hint: expect.stringContaining('"versionsTable": "warden_versions"'),
+      }),
     );
     expect(expectedSchemaAt(notesSchema(renamed, migrations), '1.0.0').tables.has('schema_version')).toBe(true);
   });

@@ -59,7 +59,13 @@ export interface Verb<M extends MethodName> {
 type Traits = Partial<Omit<Verb<MethodName>, 'run'>>;
 
 const verb = <M extends MethodName>(traits: Traits, run: Verb<M>['run']): Verb<M> => ({
-  job: false, readsOnly: false, usesKnownIntegrity: false, checksIntegrity: false, keepsResult: true, ...traits, run,
+  job: false,
+  readsOnly: false,
+  usesKnownIntegrity: false,
+  checksIntegrity: false,
+  keepsResult: true,
+  ...traits,
+  run,
 });
 
 const READ: Traits = { readsOnly: true };

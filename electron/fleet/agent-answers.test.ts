@@ -17,7 +17,16 @@ import { fleetStatus } from './fleet-status';
 // deployment's own failure, bounded in memory, with the real agent beside it read as usual.
 
 const MB = 1024 * 1024;
-const STATUS_OK = { exists: true, status: 'healthy', reason: 'fine', version: '1.2.0', latest: '1.2.0', pending: [], problems: [], checkedAt: '2026-12-07T00:00:00.000Z' };
+const STATUS_OK = {
+  exists: true,
+  status: 'healthy',
+  reason: 'fine',
+  version: '1.2.0',
+  latest: '1.2.0',
+  pending: [],
+  problems: [],
+  checkedAt: '2026-12-07T00:00:00.000Z',
+};
 
 /** `[{},{},…]` of about `bytes` bytes: tiny as text, millions of objects once parsed. */
 const flood = (bytes: number) => `{"ok":true,"result":[${'{},'.repeat(Math.floor(bytes / 3))}{}]}`;
@@ -77,7 +86,14 @@ describe('fleet status against agents whose answers are costly or misshapen', ()
     }
     await initialize(contextFor(join(folder.path, 'real.db')));
     await backup(contextFor(join(folder.path, 'real.db'))); // healthy, not 'not backed up'
-    agent = await startHttpHost({ databases: [join(folder.path, 'real.db')], schemaDir: SHIPPED_SCHEMA_DIR, port: 0, rendererDir: join(folder.path, 'none'), healthIntervalMs: 60_000, workers: 1 });
+    agent = await startHttpHost({
+      databases: [join(folder.path, 'real.db')],
+      schemaDir: SHIPPED_SCHEMA_DIR,
+      port: 0,
+      rendererDir: join(folder.path, 'none'),
+      healthIntervalMs: 60_000,
+      workers: 1,
+    });
     process.env.WARDEN_HOSTILE_FLEET_TOKEN = 'a-token-for-the-hostile-agents-test';
     process.env.WARDEN_HOSTILE_REAL_TOKEN = agent.token;
   });
@@ -88,20 +104,27 @@ describe('fleet status against agents whose answers are costly or misshapen', ()
   });
 
   it('each is its own deployment\'s "not Schema Warden", the real agent beside them healthy, the heap bounded', async () => {
-    const fleet = parseFleet({
-      deployments: [
-        ...Object.keys(answers).map((name) => ({ name, url: origins[name], tokenEnv: 'WARDEN_HOSTILE_FLEET_TOKEN' })),
-        { name: 'real', url: agent.origin, tokenEnv: 'WARDEN_HOSTILE_REAL_TOKEN' },
-      ],
-    }, join(folder.path, 'fleet.json'));
+    const fleet = parseFleet(
+      {
+        deployments: [
+          ...Object.keys(answers).map((name) => ({ name, url: origins[name], tokenEnv: 'WARDEN_HOSTILE_FLEET_TOKEN' })),
+          { name: 'real', url: agent.origin, tokenEnv: 'WARDEN_HOSTILE_REAL_TOKEN' },
+        ],
+      },
+      join(folder.path, 'fleet.json'),
+    );
     global.gc?.();
     const heapBefore = process.memoryUsage().heapUsed;
     const report = await fleetStatus(fleet, fleet.deployments, { defaultSchemaDir: SHIPPED_SCHEMA_DIR, quickTimeoutMs: 20_000 }, { waitMs: 25_000 });
     const heapGrowth = process.memoryUsage().heapUsed - heapBefore;
     const why = Object.fromEntries(report.deployments.map((d) => [d.name, `${d.state}: ${d.reason}`]));
     const cap = ANSWER_LIMITS.status.bytes / MB;
-    expect(why['flood-200mb']).toBe(`unreachable: ${origins['flood-200mb']} did not answer status (its answer ran past ${cap} MB, more than this call ever needs).`);
-    expect(why['flood-under-cap']).toMatch(/answered status, but its answer holds more than 50,000 objects and lists, more than this call ever needs; the answer was dropped unread/);
+    expect(why['flood-200mb']).toBe(
+      `unreachable: ${origins['flood-200mb']} did not answer status (its answer ran past ${cap} MB, more than this call ever needs).`,
+    );
+    expect(why['flood-under-cap']).toMatch(
+      /answered status, but its answer holds more than 50,000 objects and lists, more than this call ever needs; the answer was dropped unread/,
+    );
     expect(why.deep).toMatch(/answered status, but its answer nests deeper than 32 levels/);
     expect(why['problems-x']).toMatch(/^unreachable: .* answered status with something that is not Schema Warden's answer \(problems: /);
     expect(why['status-pwned']).toMatch(/not Schema Warden's answer \(status: /);

@@ -51,7 +51,8 @@ export function overLimits(text: string, limits: AnswerLimits): string | null {
       // Skip the string, escapes included.
       for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c /* \ */) i++;
     } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
-      if (++containers > limits.containers) return `its answer holds more than ${limits.containers.toLocaleString('en-US')} objects and lists, more than this call ever needs`;
+      if (++containers > limits.containers)
+        return `its answer holds more than ${limits.containers.toLocaleString('en-US')} objects and lists, more than this call ever needs`;
       if (++depth > limits.depth) return `its answer nests deeper than ${limits.depth} levels, deeper than any answer of Schema Warden`;
     } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
       depth--;
@@ -71,7 +72,16 @@ const backupInfo = z.looseObject({ name: text, createdAt: text, bytes: z.number(
 const ANSWER_SHAPES: Record<AgentMethod, z.ZodMiniType> = {
   listDatabases: z.array(z.looseObject({ id: text })),
   cancel: z.looseObject({ cancelled: z.boolean() }),
-  status: z.looseObject({ exists: z.boolean(), status: health, reason: text, version, latest: text, pending: z.array(text), problems: z.array(problem), checkedAt: text }),
+  status: z.looseObject({
+    exists: z.boolean(),
+    status: health,
+    reason: text,
+    version,
+    latest: text,
+    pending: z.array(text),
+    problems: z.array(problem),
+    checkedAt: text,
+  }),
   verify: z.looseObject({ status: health, reason: text, version, problems: z.array(problem) }),
   backup: backupInfo,
   backups: z.array(backupInfo),
@@ -85,7 +95,10 @@ const ANSWER_SHAPES: Record<AgentMethod, z.ZodMiniType> = {
     serviceStatements: z.nullable(z.looseObject({ results: z.array(z.looseObject({ outcome: text })) })),
   }),
   plan: z.looseObject({ steps: z.array(z.looseObject({ version: text })) }),
-  schemaObjects: z.looseObject({ version, objects: z.array(z.looseObject({ type: z.enum(['table', 'index', 'view', 'trigger']), name: text, table: text, sql: z.nullable(text) })) }),
+  schemaObjects: z.looseObject({
+    version,
+    objects: z.array(z.looseObject({ type: z.enum(['table', 'index', 'view', 'trigger']), name: text, table: text, sql: z.nullable(text) })),
+  }),
 };
 
 /** Where `result` departs from what `method` answers (the first place, in words), or null when it is an answer the fleet can read. */

@@ -57,7 +57,12 @@ describe('EventStreamReader', () => {
 
   it('counts an event over its data lines: many short lines add up to the cap', () => {
     const reader = new EventStreamReader(1000);
-    expect(() => readAll(reader, Array.from({ length: 200 }, () => 'data: 123456789\n'))).toThrow('an event ran past');
+    expect(() =>
+      readAll(
+        reader,
+        Array.from({ length: 200 }, () => 'data: 123456789\n'),
+      ),
+    ).toThrow('an event ran past');
   });
 });
 

@@ -95,28 +95,32 @@ export function subscribeAgentEvents(endpoint: () => Promise<Endpoint>, listener
     }
     if (stopped) return;
     const url = new URL('/api/events', target.origin);
-    const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, { headers: { Host: target.host, Authorization: `Bearer ${target.token}`, Accept: 'text/event-stream' } }, (res) => {
-      if (res.statusCode !== 200) {
-        res.resume();
-        return again();
-      }
-      const reader = new EventStreamReader();
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        let events: HostEvent[];
-        try {
-          events = reader.push(chunk);
-        } catch (err) {
-          // Dropped, with why; the stream is opened afresh after the pause (a new reader, nothing kept).
-          onDropped?.(`The event stream of ${target.address} was dropped: ${(err as Error).message}.`);
-          req.destroy();
+    const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(
+      url,
+      { headers: { Host: target.host, Authorization: `Bearer ${target.token}`, Accept: 'text/event-stream' } },
+      (res) => {
+        if (res.statusCode !== 200) {
+          res.resume();
           return again();
         }
-        for (const event of events) listener(event);
-      });
-      res.on('end', again);
-      res.on('error', again);
-    });
+        const reader = new EventStreamReader();
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          let events: HostEvent[];
+          try {
+            events = reader.push(chunk);
+          } catch (err) {
+            // Dropped, with why; the stream is opened afresh after the pause (a new reader, nothing kept).
+            onDropped?.(`The event stream of ${target.address} was dropped: ${(err as Error).message}.`);
+            req.destroy();
+            return again();
+          }
+          for (const event of events) listener(event);
+        });
+        res.on('end', again);
+        res.on('error', again);
+      },
+    );
     req.on('error', again);
     req.end();
     current = req;

@@ -13,7 +13,12 @@ export function chosenDeployments(fleet: Fleet, group: string | undefined, names
   const unknown = [...new Set(names)].filter((name) => !known.has(name));
   if (unknown.length > 0) {
     const where = group === undefined ? 'The fleet file has' : `The group "${group}" of the fleet file has`;
-    throw new WardenError('INVALID_INPUT', `${where} no deployment named ${unknown.map((n) => `"${n}"`).join(', ')}; nothing was started.`, 'Press Refresh on the Fleet page (the fleet file may have changed), then choose the deployments again.', { field: 'deployments' });
+    throw new WardenError(
+      'INVALID_INPUT',
+      `${where} no deployment named ${unknown.map((n) => `"${n}"`).join(', ')}; nothing was started.`,
+      'Press Refresh on the Fleet page (the fleet file may have changed), then choose the deployments again.',
+      { field: 'deployments' },
+    );
   }
   const wanted = new Set(names);
   return candidates.filter((d) => wanted.has(d.name));

@@ -44,11 +44,19 @@ describe('fleet compare against a hostile agent', () => {
   });
 
   const compareWithHostile = () => {
-    const fleet = parseFleet({ deployments: [
-      { name: 'hostile', url: `http://127.0.0.1:${(agent.address() as AddressInfo).port}`, tokenEnv: 'WARDEN_HOSTILE_AGENT_TOKEN' },
-      { name: 'local', file: 'local.db' },
-    ] }, join(dir, 'fleet.json'));
-    return compareDeployments(fleet.deployments[0], fleet.deployments[1], { defaultSchemaDir: SHIPPED_SCHEMA_DIR }).then(() => null, (err: unknown) => err);
+    const fleet = parseFleet(
+      {
+        deployments: [
+          { name: 'hostile', url: `http://127.0.0.1:${(agent.address() as AddressInfo).port}`, tokenEnv: 'WARDEN_HOSTILE_AGENT_TOKEN' },
+          { name: 'local', file: 'local.db' },
+        ],
+      },
+      join(dir, 'fleet.json'),
+    );
+    return compareDeployments(fleet.deployments[0], fleet.deployments[1], { defaultSchemaDir: SHIPPED_SCHEMA_DIR }).then(
+      () => null,
+      (err: unknown) => err,
+    );
   };
 
   it('does not run the query of a CREATE TABLE … AS SELECT (it grew this process without limit)', async () => {
@@ -57,12 +65,22 @@ describe('fleet compare against a hostile agent', () => {
     objects = [{ type: 'table', name: 'x', table: 'x', sql: grow }];
     const refused = await compareWithHostile();
     expect(refused).toBeInstanceOf(WardenError);
-    expect((refused as WardenError).message).toBe('The table x of hostile cannot be read back: it creates a table from a query (AS SELECT) instead of a column list, and that query would run here.');
+    expect((refused as WardenError).message).toBe(
+      'The table x of hostile cannot be read back: it creates a table from a query (AS SELECT) instead of a column list, and that query would run here.',
+    );
   });
 
   it('compares the shipped schema as usual', async () => {
     await initialize(contextFor(join(dir, 'other.db')));
-    const fleet = parseFleet({ deployments: [{ name: 'one', file: 'local.db' }, { name: 'two', file: 'other.db' }] }, join(dir, 'same.json'));
+    const fleet = parseFleet(
+      {
+        deployments: [
+          { name: 'one', file: 'local.db' },
+          { name: 'two', file: 'other.db' },
+        ],
+      },
+      join(dir, 'same.json'),
+    );
     const comparison = await compareDeployments(fleet.deployments[0], fleet.deployments[1], { defaultSchemaDir: SHIPPED_SCHEMA_DIR });
     expect(comparison.same).toBe(true);
     expect(comparison.a.objects).toBeGreaterThan(5);
@@ -70,13 +88,24 @@ describe('fleet compare against a hostile agent', () => {
 
   it('refuses its script, naming the object and the deployment, and touches nothing on this machine', async () => {
     // An index passes as an empty object: prepare's one-statement rule is what stops the rest.
-    objects = [{ type: 'table', name: 'a', table: 'a', sql: 'CREATE TABLE a(x)' }, { type: 'index', name: 'i', table: 'a', sql: script }];
+    objects = [
+      { type: 'table', name: 'a', table: 'a', sql: 'CREATE TABLE a(x)' },
+      { type: 'index', name: 'i', table: 'a', sql: script },
+    ];
     const before = sha256File(victim);
-    const fleet = parseFleet({ deployments: [
-      { name: 'hostile', url: `http://127.0.0.1:${(agent.address() as AddressInfo).port}`, tokenEnv: 'WARDEN_HOSTILE_AGENT_TOKEN' },
-      { name: 'local', file: 'local.db' },
-    ] }, join(dir, 'fleet.json'));
-    const refused = await compareDeployments(fleet.deployments[0], fleet.deployments[1], { defaultSchemaDir: SHIPPED_SCHEMA_DIR }).then(() => null, (err: unknown) => err);
+    const fleet = parseFleet(
+      {
+        deployments: [
+          { name: 'hostile', url: `http://127.0.0.1:${(agent.address() as AddressInfo).port}`, tokenEnv: 'WARDEN_HOSTILE_AGENT_TOKEN' },
+          { name: 'local', file: 'local.db' },
+        ],
+      },
+      join(dir, 'fleet.json'),
+    );
+    const refused = await compareDeployments(fleet.deployments[0], fleet.deployments[1], { defaultSchemaDir: SHIPPED_SCHEMA_DIR }).then(
+      () => null,
+      (err: unknown) => err,
+    );
     expect(refused).toBeInstanceOf(WardenError);
     expect((refused as WardenError).message).toBe('The index i of hostile cannot be read back: The supplied SQL string contains more than one statement');
     expect(sha256File(victim)).toBe(before);
@@ -93,12 +122,24 @@ describe('replaying a schema', () => {
       { type: 'table', name: 'b', table: 'b', sql: 'CREATE TABLE IF NOT EXISTS main.b(x)' },
       { type: 'table', name: 'f', table: 'f', sql: 'CREATE VIRTUAL TABLE f USING fts5(body)' },
       { type: 'index', name: 'a_v', table: 'a', sql: 'CREATE UNIQUE INDEX a_v ON a(v) WHERE v IS NOT NULL' },
-      { type: 'view', name: 'v', table: 'v', sql: 'CREATE VIEW v AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT i, randomblob(1000) FROM n' },
+      {
+        type: 'view',
+        name: 'v',
+        table: 'v',
+        sql: 'CREATE VIEW v AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT i, randomblob(1000) FROM n',
+      },
       { type: 'trigger', name: 't', table: 'a', sql: 'CREATE TRIGGER t AFTER INSERT ON a BEGIN INSERT INTO b VALUES (new.v); END' },
     ] as const;
     const db = replaySchema({ path: '/x', version: '1.0.0', objects: [...objects] } as never, 'real');
     try {
-      expect(db.prepare("SELECT name FROM sqlite_schema WHERE name IN ('a', 'b', 'f', 'a_v', 'v', 't') ORDER BY name").pluck().all()).toEqual(['a', 'a_v', 'b', 'f', 't', 'v']);
+      expect(db.prepare("SELECT name FROM sqlite_schema WHERE name IN ('a', 'b', 'f', 'a_v', 'v', 't') ORDER BY name").pluck().all()).toEqual([
+        'a',
+        'a_v',
+        'b',
+        'f',
+        't',
+        'v',
+      ]);
       expect(db.prepare('SELECT count(*) FROM b').pluck().get()).toBe(0);
     } finally {
       db.close();
@@ -114,7 +155,14 @@ describe('replaying a schema', () => {
   });
 
   it('caps the scratch database: a schema past the cap is refused, naming the cap', () => {
-    const objects = Array.from({ length: 400 }, (_, i) => ({ type: 'table', name: `t${i}`, table: `t${i}`, sql: `CREATE TABLE t${i}(${'c'.repeat(500)} TEXT)` }));
-    expect(() => replaySchema({ path: '/x', version: '1.0.0', objects } as never, 'big', 64 * 1024)).toThrow(/^The table t\d+ of big cannot be read back: database or disk is full \(the scratch database holding its schema is capped at 0\.0625 MB\)$/);
+    const objects = Array.from({ length: 400 }, (_, i) => ({
+      type: 'table',
+      name: `t${i}`,
+      table: `t${i}`,
+      sql: `CREATE TABLE t${i}(${'c'.repeat(500)} TEXT)`,
+    }));
+    expect(() => replaySchema({ path: '/x', version: '1.0.0', objects } as never, 'big', 64 * 1024)).toThrow(
+      /^The table t\d+ of big cannot be read back: database or disk is full \(the scratch database holding its schema is capped at 0\.0625 MB\)$/,
+    );
   });
 });

@@ -22,7 +22,12 @@ export async function compareWithExpected(deployment: Deployment, version: strin
   try {
     const status = await client.call('status', {});
     if (status.schema !== schema.name) {
-      throw new WardenError('INVALID_INPUT', `${deployment.name} runs the schema ${status.schema}; this host's expected schema is ${schema.name}'s, so the two are not compared.`, `Compare ${deployment.name} with another deployment of ${status.schema} instead.`, { field: 'expectedAt' });
+      throw new WardenError(
+        'INVALID_INPUT',
+        `${deployment.name} runs the schema ${status.schema}; this host's expected schema is ${schema.name}'s, so the two are not compared.`,
+        `Compare ${deployment.name} with another deployment of ${status.schema} instead.`,
+        { field: 'expectedAt' },
+      );
     }
     fetched = { report: await client.call('schemaObjects', {}), address: client.address };
   } finally {

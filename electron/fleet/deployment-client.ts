@@ -61,11 +61,22 @@ const DEFAULT_TIMEOUT_MS = 30 * 60_000;
 const DEFAULT_QUICK_TIMEOUT_MS = 20_000;
 
 /** Calls an agent answers from what it already holds (status reuses its last quick_check): short deadline. */
-const QUICK_METHODS: ReadonlySet<string> = new Set(['listSchemas', 'listDatabases', 'hostInfo', 'jobs', 'status', 'history', 'backups', 'plan', 'schemaObjects', 'cancel']);
+const QUICK_METHODS: ReadonlySet<string> = new Set([
+  'listSchemas',
+  'listDatabases',
+  'hostInfo',
+  'jobs',
+  'status',
+  'history',
+  'backups',
+  'plan',
+  'schemaObjects',
+  'cancel',
+]);
 
 /** How long an agent may take to answer `method`, from its first byte sent to its last byte received. */
 export function answerDeadlineMs(method: string, options: Pick<ClientOptions, 'timeoutMs' | 'quickTimeoutMs'> = {}): number {
-  return QUICK_METHODS.has(method) ? options.quickTimeoutMs ?? DEFAULT_QUICK_TIMEOUT_MS : options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  return QUICK_METHODS.has(method) ? (options.quickTimeoutMs ?? DEFAULT_QUICK_TIMEOUT_MS) : (options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
 }
 
 /** More than any answer of the API (a query's 100,000 rows included): an endless body is not an answer. */
@@ -120,7 +131,15 @@ export class AnswerAbandoned extends Error {}
  * deadline is for the whole answer, not for silence: an agent that sends a byte now and then
  * must not hold a caller forever, and neither may an endless body.
  */
-export function send(endpoint: Endpoint, path: string, body: string, deadlineMs: number, extraHeaders: Record<string, string> = {}, maxBytes = MAX_ANSWER_BYTES, signal?: AbortSignal): Promise<{ status: number; text: string }> {
+export function send(
+  endpoint: Endpoint,
+  path: string,
+  body: string,
+  deadlineMs: number,
+  extraHeaders: Record<string, string> = {},
+  maxBytes = MAX_ANSWER_BYTES,
+  signal?: AbortSignal,
+): Promise<{ status: number; text: string }> {
   const url = new URL(path, endpoint.origin);
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
   // Through a tunnel, a failure's why is often only in what ssh says meanwhile ("open failed: connect failed: Connection refused": no agent on that port).
@@ -130,20 +149,30 @@ export function send(endpoint: Endpoint, path: string, body: string, deadlineMs:
       const said = endpoint.sshSaid?.().slice(sshBefore).trim().split(/\r?\n/).pop();
       fail(said && !(err instanceof AnswerAbandoned) ? new AnswerAbandoned(`${(err as NodeJS.ErrnoException).code ?? err.message}; ssh says: ${said}`) : err);
     };
-    const req = request(url, {
-      method: 'POST',
-      headers: { ...extraHeaders, Host: endpoint.host, Authorization: `Bearer ${endpoint.token}`, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      let bytes = 0;
-      res.on('data', (c: Buffer) => {
-        bytes += c.length;
-        if (bytes > maxBytes) req.destroy(new AnswerAbandoned(`its answer ran past ${maxBytes / 1024 / 1024} MB, more than this call ever needs`));
-        else chunks.push(c);
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        headers: {
+          ...extraHeaders,
+          Host: endpoint.host,
+          Authorization: `Bearer ${endpoint.token}`,
+          'Content-Type': 'application/json',
+          'Content-Length': Buffer.byteLength(body),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let bytes = 0;
+        res.on('data', (c: Buffer) => {
+          bytes += c.length;
+          if (bytes > maxBytes) req.destroy(new AnswerAbandoned(`its answer ran past ${maxBytes / 1024 / 1024} MB, more than this call ever needs`));
+          else chunks.push(c);
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
     const deadline = setTimeout(() => req.destroy(new AnswerAbandoned(`no complete answer in ${Math.round(deadlineMs / 1000)} s`)), deadlineMs);
     const abandon = () => req.destroy(new AnswerAbandoned('its answer was no longer waited for'));
     if (signal?.aborted) abandon();
@@ -176,8 +205,10 @@ export function envelopeOf(text: string): CallEnvelope<unknown> | null {
 
 /** The agent refused this host's credentials, in words that say where the token came from (never the token). */
 export function refusalOf(endpoint: Endpoint, method: string, status: number, error: ErrorInfo): string {
-  if (status === 401) return `${endpoint.address} refused the token from ${endpoint.tokenFrom} (HTTP 401): it is neither of that agent's tokens. Put the agent's operator token there (the one its --token-file or $WARDEN_TOKEN holds).`;
-  if (status === 403) return `${endpoint.address} refused ${method} with the token from ${endpoint.tokenFrom}: ${error.message} The fleet needs the agent's operator token there.`;
+  if (status === 401)
+    return `${endpoint.address} refused the token from ${endpoint.tokenFrom} (HTTP 401): it is neither of that agent's tokens. Put the agent's operator token there (the one its --token-file or $WARDEN_TOKEN holds).`;
+  if (status === 403)
+    return `${endpoint.address} refused ${method} with the token from ${endpoint.tokenFrom}: ${error.message} The fleet needs the agent's operator token there.`;
   return `${endpoint.address} refused ${method}: ${error.message}`;
 }
 
@@ -188,9 +219,17 @@ async function post(endpoint: Endpoint, method: AgentMethod, body: unknown, dead
   // The agent names its own way in ("… via warden serve"): it is told the person alone.
   const person = operator?.replace(/ via .*$/, '');
   try {
-    response = await send(endpoint, `/api/${method}`, JSON.stringify(body), deadlineMs, person ? { [HTTP_OPERATOR_HEADER]: encodeURIComponent(person) } : {}, limits.bytes, signal);
+    response = await send(
+      endpoint,
+      `/api/${method}`,
+      JSON.stringify(body),
+      deadlineMs,
+      person ? { [HTTP_OPERATOR_HEADER]: encodeURIComponent(person) } : {},
+      limits.bytes,
+      signal,
+    );
   } catch (err) {
-    const why = err instanceof AnswerAbandoned ? err.message : (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    const why = err instanceof AnswerAbandoned ? err.message : ((err as NodeJS.ErrnoException).code ?? (err as Error).message);
     throw new Unreachable(`${address} did not answer ${method} (${why}).`);
   }
   // Measured before it is parsed: what an answer would cost in memory is decided on its text.
@@ -203,7 +242,10 @@ async function post(endpoint: Endpoint, method: AgentMethod, body: unknown, dead
   }
   if (envelope.ok) {
     const wrong = misshapen(method, envelope.result);
-    if (wrong) throw new Unreachable(`${address} answered ${method} with something that is not Schema Warden's answer (${wrong}): is it a warden serve agent of this version?`);
+    if (wrong)
+      throw new Unreachable(
+        `${address} answered ${method} with something that is not Schema Warden's answer (${wrong}): is it a warden serve agent of this version?`,
+      );
     return envelope.result;
   }
   // Refused credentials (or a Host it does not answer to) are a way of not reaching it: nothing about the database was learned.
@@ -220,22 +262,37 @@ const CANCEL_RETRY_MS = 100;
 /** The fleet methods an agent runs as cancellable operations (their input takes an operationId). */
 const CANCELLABLE: ReadonlySet<FleetMethod> = new Set<FleetMethod>(['verify', 'rehearse', 'migrate', 'backup']);
 
-function agentClient(endpoint: Endpoint, database: string | null, deadlines: Pick<ClientOptions, 'timeoutMs' | 'quickTimeoutMs'>, operator: string | undefined, onClose: () => Promise<void>, abandon?: AbortSignal): DeploymentClient {
+function agentClient(
+  endpoint: Endpoint,
+  database: string | null,
+  deadlines: Pick<ClientOptions, 'timeoutMs' | 'quickTimeoutMs'>,
+  operator: string | undefined,
+  onClose: () => Promise<void>,
+  abandon?: AbortSignal,
+): DeploymentClient {
   const { address } = endpoint;
   let db: Promise<string> | null = null;
   const whichDatabase = async (): Promise<string> => {
     if (database !== null) return database;
     const served = (await post(endpoint, 'listDatabases', {}, answerDeadlineMs('listDatabases', deadlines), undefined, abandon)) as ApiResults['listDatabases'];
     if (served.length === 1) return served[0].id;
-    throw new Unreachable(`${address} serves ${served.length} databases (${served.map((d) => d.id).join(', ') || 'none'}): the fleet file must say which, with "database".`);
+    throw new Unreachable(
+      `${address} serves ${served.length} databases (${served.map((d) => d.id).join(', ') || 'none'}): the fleet file must say which, with "database".`,
+    );
   };
   return {
     address,
     async call(method, input, reporting = {}) {
       db ??= whichDatabase();
       const { signal } = reporting;
-      if (!signal || !CANCELLABLE.has(method)) return (await post(endpoint, method, { ...input, db: await db }, answerDeadlineMs(method, deadlines), operator, abandon)) as never;
-      if (signal.aborted) throw new WardenError('CANCELLED', `${method} was cancelled before it was sent to ${address}; nothing was changed there.`, 'Start it again when you are ready.');
+      if (!signal || !CANCELLABLE.has(method))
+        return (await post(endpoint, method, { ...input, db: await db }, answerDeadlineMs(method, deadlines), operator, abandon)) as never;
+      if (signal.aborted)
+        throw new WardenError(
+          'CANCELLED',
+          `${method} was cancelled before it was sent to ${address}; nothing was changed there.`,
+          'Start it again when you are ready.',
+        );
       // The agent runs it as an operation of its own, under an id chosen here, so that Cancel reaches it.
       const operationId = randomUUID();
       let underWay = true;
@@ -243,7 +300,9 @@ function agentClient(endpoint: Endpoint, database: string | null, deadlines: Pic
         // The agent may not have started the operation yet when Cancel comes: ask again while the call is under way.
         // Best effort: a cancel that cannot be delivered leaves the call's own answer to say how it ended.
         for (let attempt = 0; underWay && attempt < CANCEL_ATTEMPTS; attempt++) {
-          const answer = (await post(endpoint, 'cancel', { operationId }, answerDeadlineMs('cancel', deadlines), operator).catch(() => null)) as { cancelled: boolean } | null;
+          const answer = (await post(endpoint, 'cancel', { operationId }, answerDeadlineMs('cancel', deadlines), operator).catch(() => null)) as {
+            cancelled: boolean;
+          } | null;
           if (answer?.cancelled) return;
           await new Promise((resolve) => setTimeout(resolve, CANCEL_RETRY_MS));
         }
@@ -285,12 +344,19 @@ export async function openEndpoint(deployment: Deployment, options: Pick<ClientO
     throw new Unreachable((err as Error).message);
   }
   const tokenFrom = describeTokenSource(reach.token);
-  if (reach.kind === 'agent') return { endpoint: { origin: reach.url, host: new URL(reach.url).host, token, tokenFrom, address: reach.url }, ended: new Promise<void>(() => undefined), close: async () => undefined };
+  if (reach.kind === 'agent')
+    return {
+      endpoint: { origin: reach.url, host: new URL(reach.url).host, token, tokenFrom, address: reach.url },
+      ended: new Promise<void>(() => undefined),
+      close: async () => undefined,
+    };
   const address = `${reach.ssh.user}@${reach.ssh.host}:${reach.ssh.port} → 127.0.0.1:${reach.remotePort}`;
   // ssh would only say "No host key is known … Host key verification failed", naming no file.
   const knownHosts = reach.ssh.knownHostsFile;
   if (knownHosts !== null && !existsSync(knownHosts)) {
-    throw new Unreachable(`The known_hosts file of ${deployment.name}, ${knownHosts}, does not exist, so ssh cannot check the VM's host key. Add the key to it (ssh-keyscan -p ${reach.ssh.port} ${reach.ssh.host} >> ${knownHosts}, then compare the fingerprint with the VM's own).`);
+    throw new Unreachable(
+      `The known_hosts file of ${deployment.name}, ${knownHosts}, does not exist, so ssh cannot check the VM's host key. Add the key to it (ssh-keyscan -p ${reach.ssh.port} ${reach.ssh.host} >> ${knownHosts}, then compare the fingerprint with the VM's own).`,
+    );
   }
   let tunnel: Tunnel;
   try {
@@ -300,7 +366,11 @@ export async function openEndpoint(deployment: Deployment, options: Pick<ClientO
     throw err;
   }
   // The agent on the VM answers to its own loopback address, which is what the tunnel reaches.
-  return { endpoint: { origin: tunnel.origin, host: `127.0.0.1:${reach.remotePort}`, token, tokenFrom, address, sshSaid: tunnel.said }, ended: tunnel.ended, close: () => tunnel.close() };
+  return {
+    endpoint: { origin: tunnel.origin, host: `127.0.0.1:${reach.remotePort}`, token, tokenFrom, address, sshSaid: tunnel.said },
+    ended: tunnel.ended,
+    close: () => tunnel.close(),
+  };
 }
 
 /** A client for one deployment; an SSH tunnel is opened here and closed by close(). Throws Unreachable when it cannot be reached. */

@@ -20,10 +20,21 @@ export function fleetActionProgress(kind: FleetActionKind, entries: FleetActionE
   return { operation: kind, phase, done: settled, total: entries.length, fleetAction: entries };
 }
 
-export function runFleetAction<K extends FleetActionKind>(host: HostContext, fleet: Fleet, defaultSchemaDir: string, kind: K, input: ValidInput<K>, operator: string | undefined): Promise<FleetActionReport> {
+export function runFleetAction<K extends FleetActionKind>(
+  host: HostContext,
+  fleet: Fleet,
+  defaultSchemaDir: string,
+  kind: K,
+  input: ValidInput<K>,
+  operator: string | undefined,
+): Promise<FleetActionReport> {
   const { operationId, ...options } = input;
   return runFleetJob(host, fleet, { kind, operationId, group: input.group, options, operator }, ({ deployments, signal, report }) => {
-    const watch: FleetActionWatch = { signal, stopWith: 'Cancel in the Jobs panel', onChange: (entries) => report(fleetActionProgress(kind, entries, input.group)) };
+    const watch: FleetActionWatch = {
+      signal,
+      stopWith: 'Cancel in the Jobs panel',
+      onChange: (entries) => report(fleetActionProgress(kind, entries, input.group)),
+    };
     // Local files run in this host's engine workers; each deployment acts for the operator who started it.
     const clientOptions = { defaultSchemaDir, engine: host.engine, operator };
     const say = () => undefined; // the console follows onChange; the lines are the CLI's

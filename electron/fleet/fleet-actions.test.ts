@@ -32,8 +32,14 @@ describe('fleet verify and backup, followed and stopped', () => {
   it('reports each deployment waiting, then running, then done, in the fleet order', async () => {
     const { fleet } = await localFleet(['a', 'b', 'c']);
     const changes: FleetActionEntry[][] = [];
-    const report = await fleetVerify(fleet, fleet.deployments, 'quick', 1, { defaultSchemaDir: SHIPPED_SCHEMA_DIR }, () => undefined, { onChange: (e) => changes.push(e) });
-    expect(report.deployments.map((d) => [d.name, d.state])).toEqual([['a', 'healthy'], ['b', 'healthy'], ['c', 'healthy']]);
+    const report = await fleetVerify(fleet, fleet.deployments, 'quick', 1, { defaultSchemaDir: SHIPPED_SCHEMA_DIR }, () => undefined, {
+      onChange: (e) => changes.push(e),
+    });
+    expect(report.deployments.map((d) => [d.name, d.state])).toEqual([
+      ['a', 'healthy'],
+      ['b', 'healthy'],
+      ['c', 'healthy'],
+    ]);
     expect(changes[0].map((e) => e.step)).toEqual(['waiting', 'waiting', 'waiting']);
     // One at a time: each step seen in order, never two running at once.
     expect(changes.map((e) => e.map((x) => x.step[0]).join(''))).toEqual(['www', 'rww', 'dww', 'drw', 'ddw', 'ddr', 'ddd']);
@@ -43,9 +49,12 @@ describe('fleet verify and backup, followed and stopped', () => {
   it('warden fleet backup: Ctrl-C while the second deployment backs up cancels it (no file) and starts no other; the report says so, exit 2', async () => {
     const { fleet, db } = await localFleet(['a', 'b', 'c']);
     // b is about 240 MB: its backup is still copying when Ctrl-C comes.
-    sqlite3(db('b'), `WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < 25000)
+    sqlite3(
+      db('b'),
+      `WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < 25000)
       INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash, mime_type)
-      SELECT 'big-' || k, 'session-' || (k % 50), 'f' || k, 's' || k, '/files/' || k, k, hex(randomblob(2000)), 'text/plain' FROM n;`);
+      SELECT 'big-' || k, 'session-' || (k % 50), 'f' || k, 's' || k, '/files/' || k, k, hex(randomblob(2000)), 'text/plain' FROM n;`,
+    );
     writeFileSync(fleet.path, JSON.stringify({ deployments: ['a', 'b', 'c'].map((n) => ({ name: n, file: `${n}.db` })) }));
     const child = spawnCli(['fleet', 'backup', '--fleet', fleet.path, '--parallel', '1', '--json']);
     const run = finished(child);

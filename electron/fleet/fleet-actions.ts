@@ -28,10 +28,27 @@ const isCancelled = (err: unknown) => typeof err === 'object' && err !== null &&
 
 const DOING: Record<FleetActionReport['action'], string> = { verify: 'verifying', backup: 'backing up' };
 
-async function onEach(fleet: Fleet, deployments: Deployment[], name: FleetActionReport['action'], parallel: number, options: ClientOptions, say: (line: string) => void, watch: FleetActionWatch, action: Action): Promise<FleetActionReport> {
+async function onEach(
+  fleet: Fleet,
+  deployments: Deployment[],
+  name: FleetActionReport['action'],
+  parallel: number,
+  options: ClientOptions,
+  say: (line: string) => void,
+  watch: FleetActionWatch,
+  action: Action,
+): Promise<FleetActionReport> {
   const { signal } = watch;
   const stopWith = watch.stopWith ?? 'Ctrl-C';
-  const entries: FleetActionEntry[] = deployments.map((d) => ({ name: d.name, group: d.group, address: addressOf(d), step: 'waiting', state: null, detail: '', version: null }));
+  const entries: FleetActionEntry[] = deployments.map((d) => ({
+    name: d.name,
+    group: d.group,
+    address: addressOf(d),
+    step: 'waiting',
+    state: null,
+    detail: '',
+    version: null,
+  }));
   const changed = () => watch.onChange?.(entries.map((e) => ({ ...e })));
   const notDone = (entry: FleetActionEntry, detail: string) => {
     Object.assign(entry, { step: 'not done', detail });
@@ -66,10 +83,27 @@ async function onEach(fleet: Fleet, deployments: Deployment[], name: FleetAction
       // A database another process holds is busy, not unhealthy: its health was not learned.
       const locked = lockedReason(err, deployment);
       const state = err instanceof Unreachable ? 'unreachable' : locked ? 'locked' : 'unhealthy';
-      result = { ...base, address: entry.address, state, detail: locked ?? messageOf(err), version: null, durationMs: Math.round(performance.now() - started), ...(name === 'backup' ? { backedUp: false } : {}) };
+      result = {
+        ...base,
+        address: entry.address,
+        state,
+        detail: locked ?? messageOf(err),
+        version: null,
+        durationMs: Math.round(performance.now() - started),
+        ...(name === 'backup' ? { backedUp: false } : {}),
+      };
     }
-    Object.assign(entry, { step: 'done', state: result.state, detail: result.detail, version: result.version, address: result.address, backedUp: result.backedUp });
-    say(`${deployment.name}: ${name} ${result.state === 'unreachable' || result.state === 'locked' ? result.state.toUpperCase() : result.state}: ${result.detail}`);
+    Object.assign(entry, {
+      step: 'done',
+      state: result.state,
+      detail: result.detail,
+      version: result.version,
+      address: result.address,
+      backedUp: result.backedUp,
+    });
+    say(
+      `${deployment.name}: ${name} ${result.state === 'unreachable' || result.state === 'locked' ? result.state.toUpperCase() : result.state}: ${result.detail}`,
+    );
     changed();
     return result;
   });
@@ -78,13 +112,24 @@ async function onEach(fleet: Fleet, deployments: Deployment[], name: FleetAction
   const skipped = entries.filter((e) => e.step === 'not done').map(({ name: n, group, address, detail }) => ({ name: n, group, address, detail }));
   return {
     // Stopped before any was done: there is no worst to tell (it said "worst HEALTHY" after a Ctrl-C that did nothing).
-    fleet: fleet.path, action: name, deployments: worstFirst, worst: done.length ? worstOf(done.map((r) => r.state)) : null,
+    fleet: fleet.path,
+    action: name,
+    deployments: worstFirst,
+    worst: done.length ? worstOf(done.map((r) => r.state)) : null,
     stoppedBecause: skipped.length > 0 ? `it was stopped (${stopWith}) with ${skipped.length} of ${deployments.length} deployment(s) not done` : null,
     notDone: skipped,
   };
 }
 
-export function fleetVerify(fleet: Fleet, deployments: Deployment[], level: 'quick' | 'full', parallel: number, options: ClientOptions, say: (line: string) => void, watch: FleetActionWatch = {}): Promise<FleetActionReport> {
+export function fleetVerify(
+  fleet: Fleet,
+  deployments: Deployment[],
+  level: 'quick' | 'full',
+  parallel: number,
+  options: ClientOptions,
+  say: (line: string) => void,
+  watch: FleetActionWatch = {},
+): Promise<FleetActionReport> {
   return onEach(fleet, deployments, 'verify', parallel, options, say, watch, async (client, signal) => {
     try {
       const report = await client.call('verify', { level }, { signal });
@@ -99,7 +144,10 @@ export function fleetVerify(fleet: Fleet, deployments: Deployment[], level: 'qui
 
 /** The deployment's version by status, or null when that fails too. */
 function versionOf(client: DeploymentClient): Promise<string | null> {
-  return client.call('status', {}).then((s) => s.version, () => null);
+  return client.call('status', {}).then(
+    (s) => s.version,
+    () => null,
+  );
 }
 
 /**
@@ -107,7 +155,14 @@ function versionOf(client: DeploymentClient): Promise<string | null> {
  * HEALTHY. So a deployment backed up is given its status's verdict afterwards (the backup itself
  * named in the detail), and a backup that failed is unhealthy: its database is not protected.
  */
-export function fleetBackup(fleet: Fleet, deployments: Deployment[], parallel: number, options: ClientOptions, say: (line: string) => void, watch: FleetActionWatch = {}): Promise<FleetActionReport> {
+export function fleetBackup(
+  fleet: Fleet,
+  deployments: Deployment[],
+  parallel: number,
+  options: ClientOptions,
+  say: (line: string) => void,
+  watch: FleetActionWatch = {},
+): Promise<FleetActionReport> {
   return onEach(fleet, deployments, 'backup', parallel, options, say, watch, async (client, signal) => {
     const info = await client.call('backup', {}, { signal });
     const check = info.verified ? (info.verified.ok ? 'verified' : 'FAILED its check') : 'not verified';
@@ -119,7 +174,12 @@ export function fleetBackup(fleet: Fleet, deployments: Deployment[], parallel: n
       return { state: status.status, detail: `${made}${verdict}`, version: status.version, backedUp: true };
     } catch (err) {
       const locked = (err as { code?: unknown }).code === 'LOCKED';
-      return { state: err instanceof Unreachable ? 'unreachable' : locked ? 'locked' : 'unhealthy', detail: `${made}; its status could not be read afterwards: ${messageOf(err)}`, version: info.version, backedUp: true };
+      return {
+        state: err instanceof Unreachable ? 'unreachable' : locked ? 'locked' : 'unhealthy',
+        detail: `${made}; its status could not be read afterwards: ${messageOf(err)}`,
+        version: info.version,
+        backedUp: true,
+      };
     }
   });
 }

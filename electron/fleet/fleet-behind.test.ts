@@ -13,14 +13,22 @@ import { fleetStatus, markBehind } from './fleet-status';
 // twice is refused, before a rollout could migrate it twice.
 
 describe('the fleet against its newest version', () => {
-  it('calls a deployment behind when its own schema folder is older than the fleet\'s newest version', async () => {
+  it("calls a deployment behind when its own schema folder is older than the fleet's newest version", async () => {
     const dir = tempDir();
     const oldSchema = join(dir, 'old-schema');
     cpSync(SHIPPED_SCHEMA_DIR, oldSchema, { recursive: true });
     rmSync(join(oldSchema, 'migrations', '1.2.0__storage_backend_and_required_mime_type.sql'));
     await initialize(contextFor(join(dir, 'new.db')));
     await initialize(contextFor(join(dir, 'old.db'), loadSchema(oldSchema)));
-    const fleet = parseFleet({ deployments: [{ name: 'new', file: 'new.db' }, { name: 'old', file: 'old.db', schema: 'old-schema' }] }, join(dir, 'fleet.json'));
+    const fleet = parseFleet(
+      {
+        deployments: [
+          { name: 'new', file: 'new.db' },
+          { name: 'old', file: 'old.db', schema: 'old-schema' },
+        ],
+      },
+      join(dir, 'fleet.json'),
+    );
     const report = await fleetStatus(fleet, fleet.deployments, { defaultSchemaDir: SHIPPED_SCHEMA_DIR }, { waitMs: 30_000 });
     const old = report.deployments.find((d) => d.name === 'old')!;
     // On its own, it is HEALTHY at 1.1.0 with nothing pending.
@@ -30,10 +38,19 @@ describe('the fleet against its newest version', () => {
     expect(report.deployments.find((d) => d.name === 'new')!.reason).not.toMatch(/^Behind/);
   });
 
-  it('compares a dbmate fleet\'s timestamp versions as numbers: the one whose folder stops at an earlier timestamp is behind', () => {
+  it("compares a dbmate fleet's timestamp versions as numbers: the one whose folder stops at an earlier timestamp is behind", () => {
     const at = (name: string, latest: string): DeploymentStatus => ({
-      name, group: 'default', address: name, state: 'healthy', reason: 'Healthy.', version: latest, latest, pending: [],
-      drift: { errors: 0, warnings: 0, first: null }, lastVerifiedBackup: null, checkedAt: '2026-12-07T00:00:00.000Z',
+      name,
+      group: 'default',
+      address: name,
+      state: 'healthy',
+      reason: 'Healthy.',
+      version: latest,
+      latest,
+      pending: [],
+      drift: { errors: 0, warnings: 0, first: null },
+      lastVerifiedBackup: null,
+      checkedAt: '2026-12-07T00:00:00.000Z',
     });
     const [older, newer] = markBehind([at('a', '20240215093000'), at('b', '20240320080000')]);
     expect(older.state).toBe('degraded');
@@ -43,9 +60,39 @@ describe('the fleet against its newest version', () => {
 
   it('refuses one database listed twice, by file or by agent, naming both', () => {
     const file = '/etc/warden/fleet.json';
-    expect(() => parseFleet({ deployments: [{ name: 'a', file: 'db/x.db' }, { name: 'b', file: './db/../db/x.db' }] }, file)).toThrow(/"b" is the same database as "a" \(\/etc\/warden\/db\/x\.db\)/);
-    expect(() => parseFleet({ deployments: [{ name: 'a', url: 'http://10.0.0.5:7373', tokenEnv: 'WARDEN_T' }, { name: 'b', url: 'http://10.0.0.5:7373/', tokenEnv: 'WARDEN_T' }] }, file)).toThrow(/"b" is the same database as "a"/);
+    expect(() =>
+      parseFleet(
+        {
+          deployments: [
+            { name: 'a', file: 'db/x.db' },
+            { name: 'b', file: './db/../db/x.db' },
+          ],
+        },
+        file,
+      ),
+    ).toThrow(/"b" is the same database as "a" \(\/etc\/warden\/db\/x\.db\)/);
+    expect(() =>
+      parseFleet(
+        {
+          deployments: [
+            { name: 'a', url: 'http://10.0.0.5:7373', tokenEnv: 'WARDEN_T' },
+            { name: 'b', url: 'http://10.0.0.5:7373/', tokenEnv: 'WARDEN_T' },
+          ],
+        },
+        file,
+      ),
+    ).toThrow(/"b" is the same database as "a"/);
     // The same agent serving two databases, each named: two deployments.
-    expect(parseFleet({ deployments: [{ name: 'a', url: 'http://10.0.0.5:7373', tokenEnv: 'WARDEN_T', database: 'one' }, { name: 'b', url: 'http://10.0.0.5:7373', tokenEnv: 'WARDEN_T', database: 'two' }] }, file).deployments).toHaveLength(2);
+    expect(
+      parseFleet(
+        {
+          deployments: [
+            { name: 'a', url: 'http://10.0.0.5:7373', tokenEnv: 'WARDEN_T', database: 'one' },
+            { name: 'b', url: 'http://10.0.0.5:7373', tokenEnv: 'WARDEN_T', database: 'two' },
+          ],
+        },
+        file,
+      ).deployments,
+    ).toHaveLength(2);
   });
 });

@@ -26,7 +26,8 @@ export function fleetCapabilities(host: HostContext, fleet: Fleet, defaultSchema
   const { statusWaitMs, ...answerDeadlines } = deadlines;
   const asking = hostStatusAsking();
   return {
-    fleetStatus: (group) => fleetStatus(fleet, inGroup(fleet, group), { defaultSchemaDir, engine: host.engine, ...answerDeadlines }, { asking, waitMs: statusWaitMs }),
+    fleetStatus: (group) =>
+      fleetStatus(fleet, inGroup(fleet, group), { defaultSchemaDir, engine: host.engine, ...answerDeadlines }, { asking, waitMs: statusWaitMs }),
     fleetMigrate: (input, operator) => runFleetRollout(host, fleet, defaultSchemaDir, input, operator),
     fleetVerify: (input, operator) => runFleetAction(host, fleet, defaultSchemaDir, 'fleetVerify', input, operator),
     fleetBackup: (input, operator) => runFleetAction(host, fleet, defaultSchemaDir, 'fleetBackup', input, operator),

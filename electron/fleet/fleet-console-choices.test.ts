@@ -18,7 +18,10 @@ const options = { defaultSchemaDir: SHIPPED_SCHEMA_DIR };
 async function fleetAt(versions: Record<string, string>, groups: Record<string, string> = {}) {
   const dir = tempDir();
   for (const [n, v] of Object.entries(versions)) await initialize(contextFor(join(dir, `${n}.db`)), { to: v });
-  const fleet = parseFleet({ deployments: Object.keys(versions).map((n) => ({ name: n, group: groups[n] ?? 'production', file: `${n}.db` })) }, join(dir, 'fleet.json'));
+  const fleet = parseFleet(
+    { deployments: Object.keys(versions).map((n) => ({ name: n, group: groups[n] ?? 'production', file: `${n}.db` })) },
+    join(dir, 'fleet.json'),
+  );
   return { dir, fleet, db: (n: string) => join(dir, `${n}.db`) };
 }
 
@@ -27,7 +30,9 @@ describe('the deployments a console rollout acts on', () => {
     const { fleet } = await fleetAt({ a: '1.0.0', b: '1.0.0', c: '1.0.0' }, { c: 'staging' });
     expect(chosenDeployments(fleet, undefined, undefined).map((d) => d.name)).toEqual(['a', 'b', 'c']);
     expect(chosenDeployments(fleet, undefined, ['c', 'a']).map((d) => d.name)).toEqual(['a', 'c']);
-    expect(() => chosenDeployments(fleet, 'production', ['a', 'c'])).toThrow('The group "production" of the fleet file has no deployment named "c"; nothing was started.');
+    expect(() => chosenDeployments(fleet, 'production', ['a', 'c'])).toThrow(
+      'The group "production" of the fleet file has no deployment named "c"; nothing was started.',
+    );
     expect(() => chosenDeployments(fleet, undefined, ['zz'])).toThrow(/no deployment named "zz"/);
   });
 
@@ -37,7 +42,10 @@ describe('the deployments a console rollout acts on', () => {
     const kept = chosenDeployments(fleet, undefined, ['a', 'c']);
     const report = await rollingMigrate(fleet, kept, { to: '1.1.0', parallel: 1, onProgress: () => undefined }, options);
     expect(report.outcome).toBe('completed');
-    expect(report.deployments.map((d) => [d.name, d.outcome])).toEqual([['a', 'migrated'], ['c', 'migrated']]);
+    expect(report.deployments.map((d) => [d.name, d.outcome])).toEqual([
+      ['a', 'migrated'],
+      ['c', 'migrated'],
+    ]);
     expect(sha256File(db('b'))).toBe(before);
     expect(sqlite3(db('b'), 'SELECT max(version) FROM schema_version')).toBe('1.0.0');
   });
@@ -66,7 +74,15 @@ describe('Compare from the console', () => {
     expect(comparison.a).toMatchObject({ name: 'Expected at 1.2.0', version: '1.2.0', expected: true });
     expect(comparison.b).toMatchObject({ name: 'a', version: '1.2.0' });
     expect(comparison.same).toBe(false);
-    expect(comparison.differences).toEqual([expect.objectContaining({ kind: 'index', name: 'idx_conversation_files_hash', change: 'only-in-a', a: expect.stringMatching(/^CREATE INDEX idx_conversation_files_hash/i), b: null })]);
+    expect(comparison.differences).toEqual([
+      expect.objectContaining({
+        kind: 'index',
+        name: 'idx_conversation_files_hash',
+        change: 'only-in-a',
+        a: expect.stringMatching(/^CREATE INDEX idx_conversation_files_hash/i),
+        b: null,
+      }),
+    ]);
     expect((await fleetCompare(fleet, { a: 'b', expectedAt: '1.2.0' }, options)).same).toBe(true);
   });
 

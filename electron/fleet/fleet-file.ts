@@ -39,21 +39,25 @@ const deploymentJson = z.strictObject({
   /** The schema folder of a local file (default: the schema the command was given). */
   schema: z.optional(path),
   /** A `warden serve` agent reachable directly. */
-  url: z.optional(z.string().check(
-    // A password in the address would be a secret in clear, and would be printed wherever the address is.
-    z.refine((v) => !/^[^/]*\/\/[^/]*@/.test(v), 'an agent address without a user name or password (the agent\'s token comes from tokenEnv or tokenFile)'),
-    z.refine(isAgentAddress, 'an agent address like http://10.0.0.5:7373 (scheme, host and port only)'),
-  )),
+  url: z.optional(
+    z.string().check(
+      // A password in the address would be a secret in clear, and would be printed wherever the address is.
+      z.refine((v) => !/^[^/]*\/\/[^/]*@/.test(v), "an agent address without a user name or password (the agent's token comes from tokenEnv or tokenFile)"),
+      z.refine(isAgentAddress, 'an agent address like http://10.0.0.5:7373 (scheme, host and port only)'),
+    ),
+  ),
   /** An agent listening on a VM's loopback, reached through `ssh -L`. */
-  ssh: z.optional(z.strictObject({
-    // Never starting with "-": ssh would read it as an option.
-    host: z.string().check(z.regex(/^(?!-)[A-Za-z0-9_.:-]{1,253}$/, 'a host name or address (not starting with -)')),
-    port: z.optional(port),
-    user: z.string().check(z.regex(/^[a-z_][a-z0-9_.-]{0,31}$/i, 'a user name')),
-    identityFile: z.optional(path),
-    /** Where the VM's host key is checked (default: ssh's own known_hosts). */
-    knownHostsFile: z.optional(path),
-  })),
+  ssh: z.optional(
+    z.strictObject({
+      // Never starting with "-": ssh would read it as an option.
+      host: z.string().check(z.regex(/^(?!-)[A-Za-z0-9_.:-]{1,253}$/, 'a host name or address (not starting with -)')),
+      port: z.optional(port),
+      user: z.string().check(z.regex(/^[a-z_][a-z0-9_.-]{0,31}$/i, 'a user name')),
+      identityFile: z.optional(path),
+      /** Where the VM's host key is checked (default: ssh's own known_hosts). */
+      knownHostsFile: z.optional(path),
+    }),
+  ),
   /** The agent's port on the VM (ssh deployments). */
   remotePort: z.optional(port),
   tokenEnv: z.optional(envName),
@@ -125,32 +129,57 @@ const HOST_TOKEN_VARIABLES: Readonly<Record<string, string>> = { [OPERATOR_TOKEN
 
 function tokenSource(d: DeploymentJson, at: string, file: string, base: string): TokenSource {
   const given = (['tokenEnv', 'tokenFile', 'tokenKeychain'] as const).filter((k) => d[k] !== undefined);
-  if (given.length > 1) throw invalid(file, `${at}: `, `give one of ${given.join(', ')}, not ${given.length}.`, 'Keep the one that holds the agent\'s token.');
+  if (given.length > 1) throw invalid(file, `${at}: `, `give one of ${given.join(', ')}, not ${given.length}.`, "Keep the one that holds the agent's token.");
   if (d.tokenEnv !== undefined) {
     if (!d.tokenEnv.startsWith(TOKEN_ENV_PREFIX) || d.tokenEnv.length === TOKEN_ENV_PREFIX.length) {
-      throw invalid(file, `${at}.tokenEnv: `, `the environment variable ${d.tokenEnv} of ${d.name} is not one meant for a Schema Warden token: its name must start with ${TOKEN_ENV_PREFIX}, so that no other secret of the environment is sent to an agent.`, `Export the agent's token as, say, ${TOKEN_ENV_PREFIX}TOKEN_${d.name.toUpperCase().replace(/[^A-Z0-9_]/g, '_')} and name that variable in "tokenEnv".`);
+      throw invalid(
+        file,
+        `${at}.tokenEnv: `,
+        `the environment variable ${d.tokenEnv} of ${d.name} is not one meant for a Schema Warden token: its name must start with ${TOKEN_ENV_PREFIX}, so that no other secret of the environment is sent to an agent.`,
+        `Export the agent's token as, say, ${TOKEN_ENV_PREFIX}TOKEN_${d.name.toUpperCase().replace(/[^A-Z0-9_]/g, '_')} and name that variable in "tokenEnv".`,
+      );
     }
     const hostToken = Object.hasOwn(HOST_TOKEN_VARIABLES, d.tokenEnv) ? HOST_TOKEN_VARIABLES[d.tokenEnv] : undefined;
     if (hostToken) {
-      throw invalid(file, `${at}.tokenEnv: `, `the environment variable ${d.tokenEnv} of ${d.name} is where warden serve on this machine reads its own ${hostToken}, not an agent's: it is never sent to an agent.`, `Export the agent's token as, say, ${TOKEN_ENV_PREFIX}TOKEN_${d.name.toUpperCase().replace(/[^A-Z0-9_]/g, '_')} and name that variable in "tokenEnv".`);
+      throw invalid(
+        file,
+        `${at}.tokenEnv: `,
+        `the environment variable ${d.tokenEnv} of ${d.name} is where warden serve on this machine reads its own ${hostToken}, not an agent's: it is never sent to an agent.`,
+        `Export the agent's token as, say, ${TOKEN_ENV_PREFIX}TOKEN_${d.name.toUpperCase().replace(/[^A-Z0-9_]/g, '_')} and name that variable in "tokenEnv".`,
+      );
     }
     return { env: d.tokenEnv };
   }
   if (d.tokenFile !== undefined) {
     const path = pathFrom(base, d.tokenFile);
     if (!basename(path).endsWith(TOKEN_FILE_SUFFIX) || basename(path) === TOKEN_FILE_SUFFIX) {
-      throw invalid(file, `${at}.tokenFile: `, `the file ${path} of ${d.name} is not one meant for a Schema Warden token: its name must end in ${TOKEN_FILE_SUFFIX}, so that no other secret on this machine is sent to an agent.`, `Keep the agent's token alone in a file such as ${d.name}${TOKEN_FILE_SUFFIX} (chmod 600) and name it in "tokenFile".`);
+      throw invalid(
+        file,
+        `${at}.tokenFile: `,
+        `the file ${path} of ${d.name} is not one meant for a Schema Warden token: its name must end in ${TOKEN_FILE_SUFFIX}, so that no other secret on this machine is sent to an agent.`,
+        `Keep the agent's token alone in a file such as ${d.name}${TOKEN_FILE_SUFFIX} (chmod 600) and name it in "tokenFile".`,
+      );
     }
     return { file: path };
   }
   if (d.tokenKeychain) return { keychain: null };
-  throw invalid(file, `${at}: `, 'an agent needs its token: tokenEnv (an environment variable), tokenFile (a file holding it) or tokenKeychain (kept by the desktop app).', 'Add "tokenEnv": "WARDEN_…" (a variable whose name starts with WARDEN_), "tokenFile": "….token" (a file whose name ends in .token) or "tokenKeychain": true; the token itself never goes into the fleet file.');
+  throw invalid(
+    file,
+    `${at}: `,
+    'an agent needs its token: tokenEnv (an environment variable), tokenFile (a file holding it) or tokenKeychain (kept by the desktop app).',
+    'Add "tokenEnv": "WARDEN_…" (a variable whose name starts with WARDEN_), "tokenFile": "….token" (a file whose name ends in .token) or "tokenKeychain": true; the token itself never goes into the fleet file.',
+  );
 }
 
 function reachOf(d: DeploymentJson, at: string, file: string, base: string): Reach {
   const ways = (['file', 'url', 'ssh'] as const).filter((k) => d[k] !== undefined);
   if (ways.length !== 1) {
-    throw invalid(file, `${at}: `, ways.length === 0 ? 'it says nothing about how to reach it.' : `it gives ${ways.join(' and ')}; give exactly one.`, 'Give "file" (a local database), "url" (a warden serve agent) or "ssh" with "remotePort" (an agent on a VM\'s loopback).');
+    throw invalid(
+      file,
+      `${at}: `,
+      ways.length === 0 ? 'it says nothing about how to reach it.' : `it gives ${ways.join(' and ')}; give exactly one.`,
+      'Give "file" (a local database), "url" (a warden serve agent) or "ssh" with "remotePort" (an agent on a VM\'s loopback).',
+    );
   }
   const agentOnly = (['tokenEnv', 'tokenFile', 'tokenKeychain', 'database', 'remotePort'] as const).filter((k) => d[k] !== undefined);
   if (d.file !== undefined) {
@@ -160,14 +189,27 @@ function reachOf(d: DeploymentJson, at: string, file: string, base: string): Rea
   if (d.schema !== undefined) throw invalid(file, `${at}.schema: `, 'an agent knows its own schema.', 'Remove "schema" (it is for local files).');
   const token = tokenSource(d, at, file, base);
   if (d.url !== undefined) {
-    if (d.remotePort !== undefined) throw invalid(file, `${at}.remotePort: `, 'remotePort is for ssh deployments.', 'Remove it, or use "ssh" instead of "url".');
+    if (d.remotePort !== undefined)
+      throw invalid(file, `${at}.remotePort: `, 'remotePort is for ssh deployments.', 'Remove it, or use "ssh" instead of "url".');
     return { kind: 'agent', url: new URL(d.url).origin, token, database: d.database ?? null };
   }
   const ssh = d.ssh!;
-  if (d.remotePort === undefined) throw invalid(file, `${at}.remotePort: `, 'an ssh deployment needs the port its agent listens on, on the VM\'s loopback.', 'Add "remotePort": 7373 (the agent\'s --port).');
+  if (d.remotePort === undefined)
+    throw invalid(
+      file,
+      `${at}.remotePort: `,
+      "an ssh deployment needs the port its agent listens on, on the VM's loopback.",
+      'Add "remotePort": 7373 (the agent\'s --port).',
+    );
   return {
     kind: 'ssh',
-    ssh: { host: ssh.host, port: ssh.port ?? 22, user: ssh.user, identityFile: ssh.identityFile === undefined ? null : pathFrom(base, ssh.identityFile), knownHostsFile: ssh.knownHostsFile === undefined ? null : pathFrom(base, ssh.knownHostsFile) },
+    ssh: {
+      host: ssh.host,
+      port: ssh.port ?? 22,
+      user: ssh.user,
+      identityFile: ssh.identityFile === undefined ? null : pathFrom(base, ssh.identityFile),
+      knownHostsFile: ssh.knownHostsFile === undefined ? null : pathFrom(base, ssh.knownHostsFile),
+    },
     remotePort: d.remotePort,
     token,
     database: d.database ?? null,
@@ -180,7 +222,12 @@ function refuseClearTokens(raw: unknown, file: string): void {
   if (!Array.isArray(deployments)) return;
   deployments.forEach((d, i) => {
     if (d && typeof d === 'object' && 'token' in d) {
-      throw invalid(file, `deployments[${i}].token: `, 'a token is never written into the fleet file in clear.', 'Put it in an environment variable whose name starts with WARDEN_ ("tokenEnv": "WARDEN_…"), a file only you can read whose name ends in .token ("tokenFile": "….token"), or let the desktop app keep it ("tokenKeychain": true).');
+      throw invalid(
+        file,
+        `deployments[${i}].token: `,
+        'a token is never written into the fleet file in clear.',
+        'Put it in an environment variable whose name starts with WARDEN_ ("tokenEnv": "WARDEN_…"), a file only you can read whose name ends in .token ("tokenFile": "….token"), or let the desktop app keep it ("tokenKeychain": true).',
+      );
     }
   });
 }
@@ -190,8 +237,16 @@ export function parseFleet(raw: unknown, file: string): Fleet {
   const parsed = fleetJson.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const where = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
-    throw invalid(file, where ? `${where}: ` : '', /[.)]$/.test(issue.message) ? issue.message : `${issue.message}.`, 'Each deployment has "name", "group" and one of "file", "url" or "ssh" (see the README\'s fleet section).');
+    const where = issue.path
+      .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+      .join('')
+      .replace(/^\./, '');
+    throw invalid(
+      file,
+      where ? `${where}: ` : '',
+      /[.)]$/.test(issue.message) ? issue.message : `${issue.message}.`,
+      'Each deployment has "name", "group" and one of "file", "url" or "ssh" (see the README\'s fleet section).',
+    );
   }
   const base = dirname(file);
   const seen = new Map<string, string>();
@@ -207,7 +262,8 @@ export function parseFleet(raw: unknown, file: string): Fleet {
     const where = databaseKey(deployment);
     const twin = databases.get(where);
     // A rollout would migrate it twice, and the fleet would count it twice.
-    if (twin !== undefined) throw invalid(file, `${at}: `, `"${d.name}" is the same database as "${twin}" (${addressOf(deployment)}).`, 'List each database once.');
+    if (twin !== undefined)
+      throw invalid(file, `${at}: `, `"${d.name}" is the same database as "${twin}" (${addressOf(deployment)}).`, 'List each database once.');
     databases.set(where, d.name);
     return deployment;
   });
@@ -236,9 +292,12 @@ export function loadFleet(file: string): Fleet {
   const stat = statOf(file);
   if (!stat) throw new WardenError('NOT_FOUND', `There is no fleet file at ${file}.`, 'Give the path of a fleet JSON file with --fleet.');
   // A folder, a FIFO or a device is refused before it is read (reading a FIFO would wait forever).
-  if (stat.isDirectory()) throw new WardenError('IS_DIRECTORY', `The fleet file ${file} is a folder.`, 'Give the path of the fleet JSON file itself with --fleet.');
-  if (!stat.isFile()) throw new WardenError('NOT_REGULAR_FILE', `The fleet file ${file} is not a regular file.`, 'Give the path of a fleet JSON file with --fleet.');
-  if (stat.size > MAX_FLEET_FILE_BYTES) throw invalid(file, '', `it holds ${stat.size} bytes, more than a fleet file's ${MAX_FLEET_FILE_BYTES}.`, 'Check that --fleet names the fleet JSON file.');
+  if (stat.isDirectory())
+    throw new WardenError('IS_DIRECTORY', `The fleet file ${file} is a folder.`, 'Give the path of the fleet JSON file itself with --fleet.');
+  if (!stat.isFile())
+    throw new WardenError('NOT_REGULAR_FILE', `The fleet file ${file} is not a regular file.`, 'Give the path of a fleet JSON file with --fleet.');
+  if (stat.size > MAX_FLEET_FILE_BYTES)
+    throw invalid(file, '', `it holds ${stat.size} bytes, more than a fleet file's ${MAX_FLEET_FILE_BYTES}.`, 'Check that --fleet names the fleet JSON file.');
   let raw: unknown;
   try {
     // Editors on Windows may start a UTF-8 file with a byte-order mark, which JSON.parse refuses.
@@ -265,7 +324,9 @@ export function withKeychain(fleet: Fleet, lookup: AddressedKeychain): Fleet {
   return {
     ...fleet,
     deployments: fleet.deployments.map((d) =>
-      d.reach.kind !== 'file' && 'keychain' in d.reach.token ? { ...d, reach: { ...d.reach, token: { keychain: (name: string) => lookup(name, addressOf(d)) } } } : d,
+      d.reach.kind !== 'file' && 'keychain' in d.reach.token
+        ? { ...d, reach: { ...d.reach, token: { keychain: (name: string) => lookup(name, addressOf(d)) } } }
+        : d,
     ),
   };
 }
@@ -291,29 +352,45 @@ export function unsafeTokenFile(path: string, options: { pipes?: boolean } = {})
 function refuseUnsafeTokenFile(path: string, deployment: string): void {
   const problem = unsafeTokenFile(path);
   if (problem === null) return;
-  const hint = problem.startsWith('can be read') ? `Make it yours alone: chmod 600 ${path}` : "Point tokenFile in the fleet file at the file holding the agent's token.";
+  const hint = problem.startsWith('can be read')
+    ? `Make it yours alone: chmod 600 ${path}`
+    : "Point tokenFile in the fleet file at the file holding the agent's token.";
   throw new WardenError('UNAUTHORIZED', `The token file of ${deployment}, ${path}, ${problem}.`, hint);
 }
 
 /** A token as agents take it; anything else (two lines, non-ASCII) could not even be sent, and would be blamed on the agent. */
 function tokenText(value: string, where: string, deployment: string): string {
   if (TOKEN_TEXT.test(value)) return value;
-  throw new WardenError('UNAUTHORIZED', `The token of ${deployment} in ${where} is not a warden serve token: a token is ${TOKEN_TEXT_RULE}.`, `Put the agent's operator token alone in ${where}.`);
+  throw new WardenError(
+    'UNAUTHORIZED',
+    `The token of ${deployment} in ${where} is not a warden serve token: a token is ${TOKEN_TEXT_RULE}.`,
+    `Put the agent's operator token alone in ${where}.`,
+  );
 }
 
 /** Reads a deployment's token from where the fleet file says it is. */
 export function readToken(source: TokenSource, deployment: string): string {
   if ('keychain' in source) {
     if (!source.keychain) {
-      throw new WardenError('UNAUTHORIZED', `The token of ${deployment} is kept by the Schema Warden desktop app (tokenKeychain), which only that app can read; for the CLI and warden serve, name an environment variable or a file for it in the fleet file (tokenEnv or tokenFile).`, 'Here, give the token by "tokenEnv" or "tokenFile" in the fleet file instead.');
+      throw new WardenError(
+        'UNAUTHORIZED',
+        `The token of ${deployment} is kept by the Schema Warden desktop app (tokenKeychain), which only that app can read; for the CLI and warden serve, name an environment variable or a file for it in the fleet file (tokenEnv or tokenFile).`,
+        'Here, give the token by "tokenEnv" or "tokenFile" in the fleet file instead.',
+      );
     }
     const kept = source.keychain(deployment);
-    if (!kept) throw new WardenError('UNAUTHORIZED', `No token is kept for ${deployment} in this app.`, `Set ${deployment}'s token on the Fleet page (Set token).`);
+    if (!kept)
+      throw new WardenError('UNAUTHORIZED', `No token is kept for ${deployment} in this app.`, `Set ${deployment}'s token on the Fleet page (Set token).`);
     return kept;
   }
   if ('env' in source) {
     const value = process.env[source.env]?.trim();
-    if (!value) throw new WardenError('UNAUTHORIZED', `The token of ${deployment} is not set: the environment variable ${source.env} is empty.`, `Export ${source.env} with the agent's token.`);
+    if (!value)
+      throw new WardenError(
+        'UNAUTHORIZED',
+        `The token of ${deployment} is not set: the environment variable ${source.env} is empty.`,
+        `Export ${source.env} with the agent's token.`,
+      );
     return tokenText(value, `the environment variable ${source.env}`, deployment);
   }
   refuseUnsafeTokenFile(source.file, deployment);
@@ -322,7 +399,11 @@ export function readToken(source: TokenSource, deployment: string): string {
     if (value) return tokenText(value, source.file, deployment);
   } catch (err) {
     if (err instanceof WardenError) throw err;
-    throw new WardenError('UNAUTHORIZED', `The token of ${deployment} cannot be read from ${source.file} (${(err as NodeJS.ErrnoException).code ?? 'error'}).`, 'Check the tokenFile path in the fleet file.');
+    throw new WardenError(
+      'UNAUTHORIZED',
+      `The token of ${deployment} cannot be read from ${source.file} (${(err as NodeJS.ErrnoException).code ?? 'error'}).`,
+      'Check the tokenFile path in the fleet file.',
+    );
   }
   throw new WardenError('UNAUTHORIZED', `The token file of ${deployment}, ${source.file}, is empty.`, "Write the agent's token into it.");
 }
@@ -338,6 +419,8 @@ export function plainHttpWarnings(deployments: Deployment[]): string[] {
     if (reach.kind !== 'agent') return [];
     const url = new URL(reach.url);
     if (url.protocol !== 'http:' || LOOPBACK_HOST.test(url.hostname)) return [];
-    return [`warning: ${name} is reached over plain HTTP (${reach.url}): its token crosses the network unencrypted with every call. Reach it through "ssh" (the agent on the VM's loopback), or put TLS in front of it (https://).`];
+    return [
+      `warning: ${name} is reached over plain HTTP (${reach.url}): its token crosses the network unencrypted with every call. Reach it through "ssh" (the agent on the VM's loopback), or put TLS in front of it (https://).`,
+    ];
   });
 }

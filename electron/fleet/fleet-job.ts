@@ -28,10 +28,17 @@ export interface FleetJobRun {
   report(progress: Progress): void;
 }
 
-export async function runFleetJob<K extends JobKind, T>(host: HostContext, fleet: Fleet, spec: FleetJob<K>, work: (run: FleetJobRun) => Promise<T>): Promise<T> {
+export async function runFleetJob<K extends JobKind, T>(
+  host: HostContext,
+  fleet: Fleet,
+  spec: FleetJob<K>,
+  work: (run: FleetJobRun) => Promise<T>,
+): Promise<T> {
   const deployments = chosenDeployments(fleet, spec.group, spec.only);
   if (deployments.length === 0) {
-    throw new WardenError('INVALID_INPUT', `The fleet file has no deployment in the group "${spec.group}".`, 'Pick another group on the Fleet page.', { field: 'group' });
+    throw new WardenError('INVALID_INPUT', `The fleet file has no deployment in the group "${spec.group}".`, 'Pick another group on the Fleet page.', {
+      field: 'group',
+    });
   }
   const id = spec.operationId ?? `job-${randomUUID()}`;
   const operation = host.operations.start(id);

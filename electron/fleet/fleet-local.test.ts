@@ -20,11 +20,19 @@ describe('a fleet of local files', () => {
       seedFiles(join(dir, `${n}.db`), 5);
     }
     await backup(contextFor(join(dir, 'd.db'))); // d stays at 1.2.0: backed up, it is healthy (never backed up is degraded)
-    const fleet = parseFleet({ deployments: names.map((n) => ({ name: n, group: n === 'a' ? 'staging' : 'production', file: `${n}.db` })) }, join(dir, 'fleet.json'));
+    const fleet = parseFleet(
+      { deployments: names.map((n) => ({ name: n, group: n === 'a' ? 'staging' : 'production', file: `${n}.db` })) },
+      join(dir, 'fleet.json'),
+    );
     const options = { defaultSchemaDir: SHIPPED_SCHEMA_DIR };
 
     const before = await fleetStatus(fleet, fleet.deployments, options, { waitMs: 30_000 });
-    expect(before.deployments.map((d) => [d.name, d.state])).toEqual([['b', 'degraded'], ['c', 'degraded'], ['a', 'degraded'], ['d', 'healthy']]);
+    expect(before.deployments.map((d) => [d.name, d.state])).toEqual([
+      ['b', 'degraded'],
+      ['c', 'degraded'],
+      ['a', 'degraded'],
+      ['d', 'healthy'],
+    ]);
     expect(before.worst).toBe('degraded');
 
     const lines: string[] = [];
@@ -56,10 +64,19 @@ describe('a fleet of local files', () => {
     const fleet = parseFleet({ deployments: ['a', 'b', 'c'].map((n) => ({ name: n, file: `${n}.db` })) }, join(dir, 'fleet.json'));
     const stop = new AbortController();
     const onProgress = (line: string) => line.startsWith('canary a: verified') && stop.abort();
-    const report = await rollingMigrate(fleet, fleet.deployments, { to: '1.1.0', parallel: 1, onProgress, signal: stop.signal }, { defaultSchemaDir: SHIPPED_SCHEMA_DIR });
+    const report = await rollingMigrate(
+      fleet,
+      fleet.deployments,
+      { to: '1.1.0', parallel: 1, onProgress, signal: stop.signal },
+      { defaultSchemaDir: SHIPPED_SCHEMA_DIR },
+    );
     expect(report.outcome).toBe('halted');
     expect(report.haltedBecause).toMatch(/stopped \(Ctrl-C\)/);
-    expect(report.deployments.map((d) => [d.name, d.version, d.outcome])).toEqual([['a', '1.1.0', 'migrated'], ['b', '1.0.0', 'not started'], ['c', '1.0.0', 'not started']]);
+    expect(report.deployments.map((d) => [d.name, d.version, d.outcome])).toEqual([
+      ['a', '1.1.0', 'migrated'],
+      ['b', '1.0.0', 'not started'],
+      ['c', '1.0.0', 'not started'],
+    ]);
     expect(sqlite3(join(dir, 'b.db'), 'SELECT max(version) FROM schema_version')).toBe('1.0.0');
   });
 });

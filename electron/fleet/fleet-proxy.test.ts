@@ -23,16 +23,31 @@ describe('warden serve --fleet: fleet status and deployments through the host', 
     await initialize(contextFor(join(dir, 'remote.db')), { to: '1.0.0' });
     await initialize(contextFor(join(dir, 'local.db')));
     await backup(contextFor(join(dir, 'local.db'))); // backed up: healthy, not 'not backed up'
-    agent = await startHttpHost({ databases: [join(dir, 'remote.db')], schemaDir: SHIPPED_SCHEMA_DIR, port: 0, rendererDir: join(dir, 'none'), healthIntervalMs: 1000, workers: 1 });
+    agent = await startHttpHost({
+      databases: [join(dir, 'remote.db')],
+      schemaDir: SHIPPED_SCHEMA_DIR,
+      port: 0,
+      rendererDir: join(dir, 'none'),
+      healthIntervalMs: 1000,
+      workers: 1,
+    });
     writeFileSync(join(dir, 'agent.token'), agent.token, { mode: 0o600 });
-    writeFileSync(join(dir, 'fleet.json'), JSON.stringify({
-      deployments: [
-        { name: 'remote', group: 'production', url: agent.origin, tokenFile: 'agent.token' },
-        { name: 'local', group: 'staging', file: 'local.db' },
-      ],
-    }));
+    writeFileSync(
+      join(dir, 'fleet.json'),
+      JSON.stringify({
+        deployments: [
+          { name: 'remote', group: 'production', url: agent.origin, tokenFile: 'agent.token' },
+          { name: 'local', group: 'staging', file: 'local.db' },
+        ],
+      }),
+    );
     host = await startHttpHost({
-      databases: [join(dir, 'local.db')], schemaDir: SHIPPED_SCHEMA_DIR, port: 0, rendererDir: join(dir, 'none'), healthIntervalMs: 1000, workers: 1,
+      databases: [join(dir, 'local.db')],
+      schemaDir: SHIPPED_SCHEMA_DIR,
+      port: 0,
+      rendererDir: join(dir, 'none'),
+      healthIntervalMs: 1000,
+      workers: 1,
       fleet: { fleet: loadFleet(join(dir, 'fleet.json')), defaultSchemaDir: SHIPPED_SCHEMA_DIR },
     });
   });
@@ -43,13 +58,20 @@ describe('warden serve --fleet: fleet status and deployments through the host', 
   });
 
   const viaFleet = (name: string, method: string, input: unknown, token = host.token) =>
-    request(host.origin, `/fleet/${name}/api/${method}`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(input) });
+    request(host.origin, `/fleet/${name}/api/${method}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(input),
+    });
 
   it('answers fleetStatus worst first, to either token', async () => {
     for (const token of [host.token, host.readOnlyToken]) {
       const reply = await callApi(host.origin, token, 'fleetStatus', {});
       expect(reply.status).toBe(200);
-      expect(reply.json.result.deployments.map((d: { name: string; state: string }) => [d.name, d.state])).toEqual([['remote', 'degraded'], ['local', 'healthy']]);
+      expect(reply.json.result.deployments.map((d: { name: string; state: string }) => [d.name, d.state])).toEqual([
+        ['remote', 'degraded'],
+        ['local', 'healthy'],
+      ]);
     }
     const staging = await callApi(host.origin, host.token, 'fleetStatus', { group: 'staging' });
     expect(staging.json.result.deployments.map((d: { name: string }) => d.name)).toEqual(['local']);

@@ -8,7 +8,17 @@ import { dispatch } from '../api/dispatch';
 import { Jobs } from '../api/jobs';
 import { Operations } from '../api/operations';
 import type { HostContext } from '../api/host-context';
-import { AnswerAbandoned, answerDeadlineMs, envelopeOf, openEndpoint, refusalOf, send, Unreachable, type ClientOptions, type OpenEndpoint } from './deployment-client';
+import {
+  AnswerAbandoned,
+  answerDeadlineMs,
+  envelopeOf,
+  openEndpoint,
+  refusalOf,
+  send,
+  Unreachable,
+  type ClientOptions,
+  type OpenEndpoint,
+} from './deployment-client';
 import type { Deployment, Fleet } from './fleet-file';
 import type { HostEvent } from '../../shared/types/jobs';
 import { subscribeAgentEvents } from './agent-events';
@@ -22,7 +32,17 @@ import { HTTP_STATUS } from '../server/http-status';
 // opened on first use and kept until the host stops.
 
 /** Calls that are about this host's own list of databases, not about a deployment. */
-const NOT_THROUGH_THE_FLEET = new Set<MethodName>(['openDatabase', 'chooseSchemaFolder', 'createDatabase', 'closeDatabase', 'fleetStatus', 'fleetMigrate', 'fleetVerify', 'fleetBackup', 'fleetCompare']);
+const NOT_THROUGH_THE_FLEET = new Set<MethodName>([
+  'openDatabase',
+  'chooseSchemaFolder',
+  'createDatabase',
+  'closeDatabase',
+  'fleetStatus',
+  'fleetMigrate',
+  'fleetVerify',
+  'fleetBackup',
+  'fleetCompare',
+]);
 
 export interface ProxyAnswer {
   status: number;
@@ -72,7 +92,12 @@ export class FleetProxy {
     if (!open) {
       const opening = openEndpoint(deployment, {});
       // A tunnel that failed, or that ends later (the VM rebooted, the connection dropped), is opened again at the next call.
-      opening.then((e) => e.ended, () => undefined).then(() => this.forget(deployment, opening));
+      opening
+        .then(
+          (e) => e.ended,
+          () => undefined,
+        )
+        .then(() => this.forget(deployment, opening));
       this.endpoints.set(deployment.name, (open = opening));
     }
     return open;
@@ -87,26 +112,40 @@ export class FleetProxy {
   async call(deployment: Deployment, method: string, input: unknown, operator?: string): Promise<ProxyAnswer> {
     if (!isMethodName(method)) return answer(404, { code: 'NOT_FOUND', message: `There is no API method named "${method}".` });
     if (NOT_THROUGH_THE_FLEET.has(method)) {
-      return answer(501, { code: 'NOT_SUPPORTED', message: `${method} is not available on a fleet deployment opened in this console.`, hint: 'Run it on the deployment itself.' });
+      return answer(501, {
+        code: 'NOT_SUPPORTED',
+        message: `${method} is not available on a fleet deployment opened in this console.`,
+        hint: 'Run it on the deployment itself.',
+      });
     }
     if (deployment.reach.kind === 'file') {
       const envelope = await dispatch(this.localHost(deployment as Deployment & { reach: { kind: 'file' } }), method, input, { operator });
       return { status: envelope.ok ? 200 : HTTP_STATUS[envelope.error.code], body: envelope };
     }
     const hint = 'Check that its agent runs (and its SSH tunnel, if it has one) and that the fleet file gives its operator token, then Refresh.';
-    const unreachable = (why: string) => answer(502, { code: 'INTERNAL', message: `The deployment ${deployment.name} cannot be reached: ${why}`, hint, consoleHint: hint });
+    const unreachable = (why: string) =>
+      answer(502, { code: 'INTERNAL', message: `The deployment ${deployment.name} cannot be reached: ${why}`, hint, consoleHint: hint });
     let reply: { status: number; text: string };
     let endpoint;
     try {
       endpoint = (await this.endpoint(deployment)).endpoint;
       const named = operator ?? this.host.identity.operator;
-      reply = await send(endpoint, `/api/${method}`, JSON.stringify(input ?? {}), answerDeadlineMs(method, this.deadlines), named ? { [HTTP_OPERATOR_HEADER]: encodeURIComponent(named) } : {});
+      reply = await send(
+        endpoint,
+        `/api/${method}`,
+        JSON.stringify(input ?? {}),
+        answerDeadlineMs(method, this.deadlines),
+        named ? { [HTTP_OPERATOR_HEADER]: encodeURIComponent(named) } : {},
+      );
     } catch (err) {
       if (err instanceof Unreachable) return unreachable(err.message);
-      return unreachable(`${deployment.name} did not answer ${method} (${err instanceof AnswerAbandoned ? err.message : (err as NodeJS.ErrnoException).code ?? (err as Error).message}).`);
+      return unreachable(
+        `${deployment.name} did not answer ${method} (${err instanceof AnswerAbandoned ? err.message : ((err as NodeJS.ErrnoException).code ?? (err as Error).message)}).`,
+      );
     }
     const envelope = envelopeOf(reply.text);
-    if (envelope === null) return unreachable(`${endpoint.address} answered ${method} with HTTP ${reply.status} and no Schema Warden answer: is it a warden serve agent?`);
+    if (envelope === null)
+      return unreachable(`${endpoint.address} answered ${method} with HTTP ${reply.status} and no Schema Warden answer: is it a warden serve agent?`);
     // The agent refused this host's token for it (from the fleet file), not this console's: say so, never "your token".
     if (!envelope.ok && [401, 403, 421].includes(reply.status)) {
       // The token may have been replaced in its file since: read it again at the next call.
@@ -131,10 +170,19 @@ export class FleetProxy {
       return;
     }
     const url = new URL('/api/events', endpoint.origin);
-    const upstream = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, { headers: { Host: endpoint.host, Authorization: `Bearer ${endpoint.token}` } }, (events) => {
-      res.writeHead(events.statusCode ?? 502, { ...headers, 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' });
-      events.pipe(res);
-    });
+    const upstream = (url.protocol === 'https:' ? httpsRequest : httpRequest)(
+      url,
+      { headers: { Host: endpoint.host, Authorization: `Bearer ${endpoint.token}` } },
+      (events) => {
+        res.writeHead(events.statusCode ?? 502, {
+          ...headers,
+          'Content-Type': 'text/event-stream; charset=utf-8',
+          'Cache-Control': 'no-store',
+          'X-Accel-Buffering': 'no',
+        });
+        events.pipe(res);
+      },
+    );
     upstream.on('error', () => res.destroy());
     req.on('close', () => upstream.destroy());
     upstream.end();
@@ -144,7 +192,10 @@ export class FleetProxy {
   async reconnect(name: string): Promise<void> {
     const open = this.endpoints.get(name);
     this.endpoints.delete(name);
-    await open?.then((e) => e.close(), () => undefined);
+    await open?.then(
+      (e) => e.close(),
+      () => undefined,
+    );
   }
 
   /** An agent deployment's events, passed to `listener` until the returned function is called (the desktop app's deployment windows); `onDropped` hears why a stream was dropped. */
@@ -155,6 +206,13 @@ export class FleetProxy {
   async close(): Promise<void> {
     const open = [...this.endpoints.values()];
     this.endpoints.clear();
-    await Promise.all(open.map((p) => p.then((e) => e.close(), () => undefined)));
+    await Promise.all(
+      open.map((p) =>
+        p.then(
+          (e) => e.close(),
+          () => undefined,
+        ),
+      ),
+    );
   }
 }

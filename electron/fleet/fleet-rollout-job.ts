@@ -12,18 +12,38 @@ import { rollingMigrate } from './rolling-migrate';
 // reloads finds it), each deployment's live outcome pushed as the job's progress.
 
 /** Outcomes after which nothing more happens to a deployment in this rollout. */
-const SETTLED: ReadonlySet<RolloutOutcome> = new Set(['already at target', 'rehearsal failed', 'not started', 'migrated', 'migrate failed', 'verify failed', 'unreachable']);
+const SETTLED: ReadonlySet<RolloutOutcome> = new Set([
+  'already at target',
+  'rehearsal failed',
+  'not started',
+  'migrated',
+  'migrate failed',
+  'verify failed',
+  'unreachable',
+]);
 
 /** The job's progress: the rehearsals first (how many have ended), then the migrations (how many deployments are settled). */
 export function rolloutProgress(deployments: RolloutDeployment[]): Progress {
   const rehearsing = deployments.some((d) => d.outcome === 'waiting' || d.outcome === 'rehearsing');
-  const done = rehearsing ? deployments.filter((d) => d.outcome !== 'waiting' && d.outcome !== 'rehearsing').length : deployments.filter((d) => SETTLED.has(d.outcome)).length;
+  const done = rehearsing
+    ? deployments.filter((d) => d.outcome !== 'waiting' && d.outcome !== 'rehearsing').length
+    : deployments.filter((d) => SETTLED.has(d.outcome)).length;
   const canary = deployments.find((d) => d.canary);
-  const phase = rehearsing ? 'Rehearsing on every deployment' : canary && !SETTLED.has(canary.outcome) ? `Migrating the canary, ${canary.name}` : 'Migrating the rest';
+  const phase = rehearsing
+    ? 'Rehearsing on every deployment'
+    : canary && !SETTLED.has(canary.outcome)
+      ? `Migrating the canary, ${canary.name}`
+      : 'Migrating the rest';
   return { operation: 'fleetMigrate', phase, done, total: deployments.length, deployments };
 }
 
-export async function runFleetRollout(host: HostContext, fleet: Fleet, defaultSchemaDir: string, input: ValidInput<'fleetMigrate'>, operator: string | undefined): Promise<RolloutReport> {
+export async function runFleetRollout(
+  host: HostContext,
+  fleet: Fleet,
+  defaultSchemaDir: string,
+  input: ValidInput<'fleetMigrate'>,
+  operator: string | undefined,
+): Promise<RolloutReport> {
   // One rollout per host at a time: two would rehearse and migrate the same deployments side by side, each halting on the other's work.
   const running = host.jobs.list().find((j) => j.kind === 'fleetMigrate' && j.state === 'running');
   if (running) {
@@ -36,13 +56,25 @@ export async function runFleetRollout(host: HostContext, fleet: Fleet, defaultSc
     );
   }
   const { operationId, to, canary, parallel, group, deployments: only } = input;
-  return runFleetJob(host, fleet, { kind: 'fleetMigrate', operationId, group, only, options: { to, canary, parallel, group, deployments: only }, operator }, ({ deployments, signal, report }) =>
-    rollingMigrate(
-      fleet,
-      deployments,
-      { to, canary, parallel, signal, stopWith: 'Cancel in the Jobs panel', onProgress: () => undefined, onChange: (entries) => report(rolloutProgress(entries)) },
-      // Local files run in this host's engine workers; each deployment acts for the operator who started the rollout.
-      { defaultSchemaDir, engine: host.engine, operator },
-    ),
+  return runFleetJob(
+    host,
+    fleet,
+    { kind: 'fleetMigrate', operationId, group, only, options: { to, canary, parallel, group, deployments: only }, operator },
+    ({ deployments, signal, report }) =>
+      rollingMigrate(
+        fleet,
+        deployments,
+        {
+          to,
+          canary,
+          parallel,
+          signal,
+          stopWith: 'Cancel in the Jobs panel',
+          onProgress: () => undefined,
+          onChange: (entries) => report(rolloutProgress(entries)),
+        },
+        // Local files run in this host's engine workers; each deployment acts for the operator who started the rollout.
+        { defaultSchemaDir, engine: host.engine, operator },
+      ),
   );
 }

@@ -24,8 +24,17 @@ export interface StatusWait {
 
 function unreachable(deployment: Deployment, address: string, why: string): DeploymentStatus {
   return {
-    name: deployment.name, group: deployment.group, address, state: 'unreachable', reason: why,
-    version: null, latest: null, pending: [], drift: { errors: 0, warnings: 0, first: null }, lastVerifiedBackup: null, checkedAt: nowIso(),
+    name: deployment.name,
+    group: deployment.group,
+    address,
+    state: 'unreachable',
+    reason: why,
+    version: null,
+    latest: null,
+    pending: [],
+    drift: { errors: 0, warnings: 0, first: null },
+    lastVerifiedBackup: null,
+    checkedAt: nowIso(),
   };
 }
 
@@ -38,9 +47,30 @@ export async function statusThrough(deployment: Deployment, client: DeploymentCl
   } catch (err) {
     if (err instanceof Unreachable) return unreachable(deployment, client.address, err.message);
     const locked = lockedReason(err, deployment);
-    if (locked) return { ...base, state: 'locked', reason: locked, version: null, latest: null, pending: [], drift: { errors: 0, warnings: 0, first: null }, lastVerifiedBackup: null, checkedAt: nowIso() };
+    if (locked)
+      return {
+        ...base,
+        state: 'locked',
+        reason: locked,
+        version: null,
+        latest: null,
+        pending: [],
+        drift: { errors: 0, warnings: 0, first: null },
+        lastVerifiedBackup: null,
+        checkedAt: nowIso(),
+      };
     const problem = err instanceof Error ? err.message : String(err);
-    return { ...base, state: 'unhealthy', reason: problem, version: null, latest: null, pending: [], drift: { errors: 1, warnings: 0, first: problem }, lastVerifiedBackup: null, checkedAt: nowIso() };
+    return {
+      ...base,
+      state: 'unhealthy',
+      reason: problem,
+      version: null,
+      latest: null,
+      pending: [],
+      drift: { errors: 1, warnings: 0, first: problem },
+      lastVerifiedBackup: null,
+      checkedAt: nowIso(),
+    };
   }
   const backups = report.exists ? await client.call('backups', {}) : [];
   const newest = newestVerifiedBackup(backups);
@@ -53,7 +83,11 @@ export async function statusThrough(deployment: Deployment, client: DeploymentCl
     latest: report.latest,
     pending: report.pending,
     drift: { errors: errors.length, warnings: report.problems.length - errors.length, first: (errors[0] ?? report.problems[0])?.message ?? null },
-    lastVerifiedBackup: newest && { name: newest.name, createdAt: newest.createdAt, ageSeconds: Math.max(0, Math.round((now() - Date.parse(newest.createdAt)) / 1000)) },
+    lastVerifiedBackup: newest && {
+      name: newest.name,
+      createdAt: newest.createdAt,
+      ageSeconds: Math.max(0, Math.round((now() - Date.parse(newest.createdAt)) / 1000)),
+    },
     checkedAt: report.checkedAt,
   };
 }
@@ -102,7 +136,11 @@ export function markBehind(statuses: DeploymentStatus[]): DeploymentStatus[] {
     // One whose own folder knows the newest version already says what is pending.
     const ownIsOlder = s.latest !== null && isVersionName(s.latest) && compareVersionNames(s.latest, newest) < 0;
     if (!ownIsOlder || s.version === null || s.state === 'unhealthy' || s.state === 'unreachable' || s.state === 'waiting' || s.state === 'locked') return s;
-    return { ...s, state: 'degraded', reason: `Behind: at ${s.version}, and the fleet's newest version is ${newest}, which its own schema folder does not know (it knows ${s.latest}): update its schema folder, then migrate. ${s.reason}` };
+    return {
+      ...s,
+      state: 'degraded',
+      reason: `Behind: at ${s.version}, and the fleet's newest version is ${newest}, which its own schema folder does not know (it knows ${s.latest}): update its schema folder, then migrate. ${s.reason}`,
+    };
   });
 }
 
@@ -119,7 +157,11 @@ export async function fleetStatus(fleet: Fleet, deployments: Deployment[], optio
     const statuses = markBehind(answers);
     statuses.sort(worstFirst);
     return {
-      fleet: fleet.path, deployments: statuses, worst: worstOf(statuses.map((s) => s.state)), checkedAt: nowIso(), durationMs: Math.round(performance.now() - started),
+      fleet: fleet.path,
+      deployments: statuses,
+      worst: worstOf(statuses.map((s) => s.state)),
+      checkedAt: nowIso(),
+      durationMs: Math.round(performance.now() - started),
       // What the CLI prints on stderr, for the console's Fleet page (the desktop app's and warden serve --fleet's).
       warnings: plainHttpWarnings(deployments).map((w) => w.replace(/^warning: /, '')),
     };

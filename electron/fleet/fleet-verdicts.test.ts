@@ -36,9 +36,26 @@ describe('fleet verdicts', () => {
     // An agent whose verify fails (its file too damaged to check) while its status still reads the version.
     agent = createServer((req, res) => {
       req.resume().on('end', () => {
-        const answer = req.url!.endsWith('/listDatabases') ? { ok: true, result: [{ id: 'db' }] }
-          : req.url!.endsWith('/verify') ? { ok: false, error: { code: 'CORRUPT', message: 'The database /srv/db.sqlite is corrupt: database disk image is malformed.', hint: 'Restore it.' } }
-          : { ok: true, result: { exists: true, status: 'unhealthy', reason: 'Page 3 is damaged.', version: '1.2.0', latest: '1.2.0', pending: [], problems: [], checkedAt: '2026-12-07T04:00:00.000Z' } };
+        const answer = req.url!.endsWith('/listDatabases')
+          ? { ok: true, result: [{ id: 'db' }] }
+          : req.url!.endsWith('/verify')
+            ? {
+                ok: false,
+                error: { code: 'CORRUPT', message: 'The database /srv/db.sqlite is corrupt: database disk image is malformed.', hint: 'Restore it.' },
+              }
+            : {
+                ok: true,
+                result: {
+                  exists: true,
+                  status: 'unhealthy',
+                  reason: 'Page 3 is damaged.',
+                  version: '1.2.0',
+                  latest: '1.2.0',
+                  pending: [],
+                  problems: [],
+                  checkedAt: '2026-12-07T04:00:00.000Z',
+                },
+              };
         res.writeHead(answer.ok ? 200 : 500, { 'Content-Type': 'application/json' }).end(JSON.stringify(answer));
       });
     });
@@ -56,7 +73,9 @@ describe('fleet verdicts', () => {
     const report = await fleetBackup(fleet, fleet.deployments, 1, options, quiet);
     const [d] = report.deployments;
     expect([d.state, d.backedUp, d.version, report.worst]).toEqual(['degraded', true, '1.2.0', 'degraded']);
-    expect(d.detail).toMatch(/^drifted-\S+-manual\.sqlite \(\d+ bytes, verified\); the database itself is degraded: Table extra exists but is not part of the expected schema\.$/);
+    expect(d.detail).toMatch(
+      /^drifted-\S+-manual\.sqlite \(\d+ bytes, verified\); the database itself is degraded: Table extra exists but is not part of the expected schema\.$/,
+    );
   }, 30_000);
 
   it('says no deployment was done, not "worst HEALTHY", after a Ctrl-C before any started', async () => {
@@ -75,7 +94,9 @@ describe('fleet verdicts', () => {
     const fleet = parseFleet({ deployments: [{ name: 'locked', file: 'locked.db' }] }, join(dir, 'fleet.json'));
     const status = (await fleetStatus(fleet, fleet.deployments, options, { waitMs: 60_000 })).deployments[0];
     expect(status.state).toBe('locked');
-    expect(status.reason).toBe(`Locked: The database ${join(dir, 'locked.db')} is locked by another process and stayed locked past the wait time; its health is not known until it is free. Held by process ${holder.pid} (sqlite3). Wait for the other process (a long write, a backup, an open sqlite3 shell) to finish, then try again.`);
+    expect(status.reason).toBe(
+      `Locked: The database ${join(dir, 'locked.db')} is locked by another process and stayed locked past the wait time; its health is not known until it is free. Held by process ${holder.pid} (sqlite3). Wait for the other process (a long write, a backup, an open sqlite3 shell) to finish, then try again.`,
+    );
     const verified = await fleetVerify(fleet, fleet.deployments, 'quick', 1, options, quiet);
     expect([verified.deployments[0].state, verified.worst]).toEqual(['locked', 'locked']);
     expect(verified.deployments[0].detail).toContain(`Held by process ${holder.pid} (sqlite3).`);
@@ -86,8 +107,13 @@ describe('fleet verdicts', () => {
   }, 90_000);
 
   it('fleet verify shows the version status reads when the verify itself fails', async () => {
-    const fleet = parseFleet({ deployments: [{ name: 'damaged', url: `http://127.0.0.1:${(agent.address() as AddressInfo).port}`, tokenEnv: 'WARDEN_FLEET_VERDICTS_TOKEN' }] }, join(dir, 'fleet.json'));
+    const fleet = parseFleet(
+      { deployments: [{ name: 'damaged', url: `http://127.0.0.1:${(agent.address() as AddressInfo).port}`, tokenEnv: 'WARDEN_FLEET_VERDICTS_TOKEN' }] },
+      join(dir, 'fleet.json'),
+    );
     const report = await fleetVerify(fleet, fleet.deployments, 'quick', 1, options, quiet);
-    expect(report.deployments.map((d) => [d.state, d.version, d.detail])).toEqual([['unhealthy', '1.2.0', 'The database /srv/db.sqlite is corrupt: database disk image is malformed.']]);
+    expect(report.deployments.map((d) => [d.state, d.version, d.detail])).toEqual([
+      ['unhealthy', '1.2.0', 'The database /srv/db.sqlite is corrupt: database disk image is malformed.'],
+    ]);
   });
 });

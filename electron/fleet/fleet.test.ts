@@ -26,7 +26,9 @@ const version = (db: string) => sqlite3(db, 'SELECT version FROM schema_version 
 describe.skipIf(unavailable !== null)('warden fleet: six agents, one through SSH', () => {
   const folder = suiteDir();
   const dbs = Object.fromEntries(NAMES.map((n) => [n, join(folder.path, n, 'conversation_files.db')])) as Record<Name, string>;
-  const tokens = Object.fromEntries(NAMES.map((n) => [n, { operator: randomBytes(24).toString('base64url'), readOnly: randomBytes(24).toString('base64url') }])) as Record<Name, { operator: string; readOnly: string }>;
+  const tokens = Object.fromEntries(
+    NAMES.map((n) => [n, { operator: randomBytes(24).toString('base64url'), readOnly: randomBytes(24).toString('base64url') }]),
+  ) as Record<Name, { operator: string; readOnly: string }>;
   const agents = {} as Record<Name, Agent>;
   let sshd: SshServer;
   const fleetFile = join(folder.path, 'fleet.json');
@@ -61,7 +63,13 @@ describe.skipIf(unavailable !== null)('warden fleet: six agents, one through SSH
       // Tokens by environment variable for some, by file for others; never in the file itself.
       const token = i % 2 === 0 ? { tokenEnv: `WARDEN_FLEET_TEST_${n.toUpperCase()}_TOKEN` } : { tokenFile: `tokens/${n}.token` };
       if (n === SSH_DEPLOYMENT) {
-        return { name: n, group, ssh: { host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFile: sshd.identityFile, knownHostsFile: sshd.knownHostsFile }, remotePort: agents[n].port, ...token };
+        return {
+          name: n,
+          group,
+          ssh: { host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFile: sshd.identityFile, knownHostsFile: sshd.knownHostsFile },
+          remotePort: agents[n].port,
+          ...token,
+        };
       }
       return { name: n, group, url: agents[n].origin, ...token };
     });
@@ -81,7 +89,11 @@ describe.skipIf(unavailable !== null)('warden fleet: six agents, one through SSH
 
   it('a read-only token cannot migrate, back up or restore (403), and the database is unchanged', async () => {
     const before = sha256File(dbs.vm1);
-    for (const [method, body] of [['migrate', {}], ['backup', {}], ['restore', { backup: 'vm1-20260101T000000000Z-manual.sqlite' }]] as const) {
+    for (const [method, body] of [
+      ['migrate', {}],
+      ['backup', {}],
+      ['restore', { backup: 'vm1-20260101T000000000Z-manual.sqlite' }],
+    ] as const) {
       const reply = await fetch(`${agents.vm1.origin}/api/${method}`, {
         method: 'POST',
         headers: { Authorization: `Bearer ${tokens.vm1.readOnly}`, 'Content-Type': 'application/json' },
@@ -94,7 +106,11 @@ describe.skipIf(unavailable !== null)('warden fleet: six agents, one through SSH
     expect(sha256File(dbs.vm1)).toBe(before);
     expect(existsSync(`${dbs.vm1}.backups`)).toBe(false);
     // The same token may look.
-    const status = await fetch(`${agents.vm1.origin}/api/status`, { method: 'POST', headers: { Authorization: `Bearer ${tokens.vm1.readOnly}`, 'Content-Type': 'application/json' }, body: '{"db":"conversation_files"}' });
+    const status = await fetch(`${agents.vm1.origin}/api/status`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${tokens.vm1.readOnly}`, 'Content-Type': 'application/json' },
+      body: '{"db":"conversation_files"}',
+    });
     expect(status.status).toBe(200);
   });
 
@@ -104,7 +120,9 @@ describe.skipIf(unavailable !== null)('warden fleet: six agents, one through SSH
     expect(run.code).toBe(2);
     const report = json<RolloutReport>(run);
     expect(report.outcome).toBe('halted');
-    expect(report.haltedBecause).toMatch(/^the rehearsal did not pass on 1 deployment\(s\), so no database was touched \(vm2: step 1\.2\.0 failed: The step would leave 2 row\(s\) pointing at missing parents/);
+    expect(report.haltedBecause).toMatch(
+      /^the rehearsal did not pass on 1 deployment\(s\), so no database was touched \(vm2: step 1\.2\.0 failed: The step would leave 2 row\(s\) pointing at missing parents/,
+    );
     const outcomes = Object.fromEntries(report.deployments.map((d) => [d.name, d.outcome]));
     expect(outcomes).toEqual({ vm1: 'rehearsed', vm2: 'rehearsal failed', vm3: 'rehearsed', vm4: 'rehearsed', vm5: 'rehearsed', vm6: 'rehearsed' });
     expect(report.deployments.find((d) => d.name === SSH_DEPLOYMENT)!.address).toMatch(/^\S+@127\.0\.0\.1:\d+ → 127\.0\.0\.1:\d+$/);
@@ -114,13 +132,15 @@ describe.skipIf(unavailable !== null)('warden fleet: six agents, one through SSH
     expect(run.stderr).toContain('vm2: rehearsal FAILED');
   }, 120_000);
 
-  it("a rolling migrate whose canary fails its verify leaves the others untouched", () => {
+  it('a rolling migrate whose canary fails its verify leaves the others untouched', () => {
     const before = sums();
     const run = fleet(['migrate', '--to', '1.1.0', '--canary', 'vm2', '--json']);
     expect(run.code).toBe(2);
     const report = json<RolloutReport>(run);
     expect(report).toMatchObject({ outcome: 'halted', canary: 'vm2' });
-    expect(report.haltedBecause).toMatch(/^the canary vm2 did not pass: migrated to 1\.1\.0; backup first: \S+-pre-migrate\.sqlite, but verify finds it unhealthy: 1 row\(s\) of session_file_associations point at missing rows of conversation_files/);
+    expect(report.haltedBecause).toMatch(
+      /^the canary vm2 did not pass: migrated to 1\.1\.0; backup first: \S+-pre-migrate\.sqlite, but verify finds it unhealthy: 1 row\(s\) of session_file_associations point at missing rows of conversation_files/,
+    );
     const canary = report.deployments.find((d) => d.name === 'vm2')!;
     expect(canary).toMatchObject({ canary: true, from: '1.0.0', version: '1.1.0', outcome: 'verify failed' });
     expect(version(dbs.vm2)).toBe('1.1.0');
@@ -135,7 +155,10 @@ describe.skipIf(unavailable !== null)('warden fleet: six agents, one through SSH
 
   it('an agent killed mid-rollout is reported unreachable and the rollout stops', async () => {
     // Repair vm2's orphans first, the way an operator would (the verify named them).
-    sqlite3(dbs.vm2, "PRAGMA foreign_keys=OFF; DELETE FROM session_file_associations WHERE file_id = 'ghost-file'; DELETE FROM file_cleanup_queue WHERE file_id = 'ghost-file';");
+    sqlite3(
+      dbs.vm2,
+      "PRAGMA foreign_keys=OFF; DELETE FROM session_file_associations WHERE file_id = 'ghost-file'; DELETE FROM file_cleanup_queue WHERE file_id = 'ghost-file';",
+    );
     const vm6Before = sha256File(dbs.vm6);
     const child = spawnCli(['fleet', 'migrate', '--to', '1.2.0', '--canary', 'vm1', '--json', '--fleet', fleetFile]);
     const done = finished(child);
@@ -202,7 +225,20 @@ describe.skipIf(unavailable !== null)('warden fleet: six agents, one through SSH
     const strangers = join(folder.path, 'ssh', 'empty_known_hosts');
     writeFileSync(strangers, '');
     const other = join(folder.path, 'stranger-fleet.json');
-    writeFileSync(other, JSON.stringify({ deployments: [{ name: 'vm3', group: 'production', ssh: { host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFile: sshd.identityFile, knownHostsFile: strangers }, remotePort: agents.vm3.port, tokenEnv: 'WARDEN_FLEET_TEST_VM3_TOKEN' }] }));
+    writeFileSync(
+      other,
+      JSON.stringify({
+        deployments: [
+          {
+            name: 'vm3',
+            group: 'production',
+            ssh: { host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFile: sshd.identityFile, knownHostsFile: strangers },
+            remotePort: agents.vm3.port,
+            tokenEnv: 'WARDEN_FLEET_TEST_VM3_TOKEN',
+          },
+        ],
+      }),
+    );
     const run = runCli(['fleet', 'status', '--fleet', other, '--json']);
     expect(run.code).toBe(3);
     const [vm3] = json<FleetStatusReport>(run).deployments;
@@ -221,7 +257,10 @@ describe.skipIf(unavailable !== null)('warden fleet: six agents, one through SSH
     const backedUp = fleet(['backup', '--group', 'staging', '--json']);
     expect(backedUp.code).toBe(0);
     const backups = json<FleetActionReport>(backedUp);
-    expect(backups.deployments.map((d) => [d.name, d.state])).toEqual([['vm1', 'healthy'], ['vm2', 'healthy']]);
+    expect(backups.deployments.map((d) => [d.name, d.state])).toEqual([
+      ['vm1', 'healthy'],
+      ['vm2', 'healthy'],
+    ]);
     for (const d of backups.deployments) {
       const name = /^(\S+-manual\.sqlite) /.exec(d.detail)![1];
       expect(sqlite3(join(`${dbs[d.name as Name]}.backups`, name), 'PRAGMA integrity_check')).toBe('ok');
@@ -230,7 +269,12 @@ describe.skipIf(unavailable !== null)('warden fleet: six agents, one through SSH
     const verified = fleet(['verify', '--full', '--json']);
     expect(verified.code).toBe(3);
     expect(json<FleetActionReport>(verified).deployments.map((d) => [d.name, d.state])).toEqual([
-      ['vm6', 'unreachable'], ['vm4', 'unhealthy'], ['vm5', 'degraded'], ['vm1', 'healthy'], ['vm2', 'healthy'], ['vm3', 'healthy'],
+      ['vm6', 'unreachable'],
+      ['vm4', 'unhealthy'],
+      ['vm5', 'degraded'],
+      ['vm1', 'healthy'],
+      ['vm2', 'healthy'],
+      ['vm3', 'healthy'],
     ]);
   }, 120_000);
 });

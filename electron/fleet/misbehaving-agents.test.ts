@@ -55,7 +55,14 @@ describe('fleet status with agents that misbehave', () => {
     }
     await initialize(contextFor(join(folder.path, 'real.db')));
     await backup(contextFor(join(folder.path, 'real.db'))); // backed up: healthy, not 'not backed up'
-    agent = await startHttpHost({ databases: [join(folder.path, 'real.db')], schemaDir: SHIPPED_SCHEMA_DIR, port: 0, rendererDir: join(folder.path, 'none'), healthIntervalMs: 60_000, workers: 1 });
+    agent = await startHttpHost({
+      databases: [join(folder.path, 'real.db')],
+      schemaDir: SHIPPED_SCHEMA_DIR,
+      port: 0,
+      rendererDir: join(folder.path, 'none'),
+      healthIntervalMs: 60_000,
+      workers: 1,
+    });
     process.env.WARDEN_MISBEHAVING_FLEET_TOKEN = TOKEN;
     process.env.WARDEN_MISBEHAVING_REAL_TOKEN = agent.token;
   });
@@ -66,16 +73,21 @@ describe('fleet status with agents that misbehave', () => {
   });
 
   it('reports each as unreachable with why, and reads the real agent beside them', async () => {
-    const fleet = parseFleet({
-      deployments: [
-        ...Object.keys(BEHAVIOURS).filter((name) => name !== 'endless').map((name) => ({ name, url: origins[name], tokenEnv: 'WARDEN_MISBEHAVING_FLEET_TOKEN' })),
-        // The real agent, given a token it does not hold.
-        { name: 'wrong-token', url: agent.origin, tokenEnv: 'WARDEN_MISBEHAVING_FLEET_TOKEN' },
-        { name: 'real', url: agent.origin, tokenEnv: 'WARDEN_MISBEHAVING_REAL_TOKEN', database: 'real' },
-        // A database the agent does not serve: the fleet file is wrong, the database is not unhealthy.
-        { name: 'no-such-database', url: agent.origin, tokenEnv: 'WARDEN_MISBEHAVING_REAL_TOKEN', database: 'nope' },
-      ],
-    }, join(folder.path, 'fleet.json'));
+    const fleet = parseFleet(
+      {
+        deployments: [
+          ...Object.keys(BEHAVIOURS)
+            .filter((name) => name !== 'endless')
+            .map((name) => ({ name, url: origins[name], tokenEnv: 'WARDEN_MISBEHAVING_FLEET_TOKEN' })),
+          // The real agent, given a token it does not hold.
+          { name: 'wrong-token', url: agent.origin, tokenEnv: 'WARDEN_MISBEHAVING_FLEET_TOKEN' },
+          { name: 'real', url: agent.origin, tokenEnv: 'WARDEN_MISBEHAVING_REAL_TOKEN', database: 'real' },
+          // A database the agent does not serve: the fleet file is wrong, the database is not unhealthy.
+          { name: 'no-such-database', url: agent.origin, tokenEnv: 'WARDEN_MISBEHAVING_REAL_TOKEN', database: 'nope' },
+        ],
+      },
+      join(folder.path, 'fleet.json'),
+    );
     const report = await fleetStatus(fleet, fleet.deployments, { defaultSchemaDir: SHIPPED_SCHEMA_DIR, quickTimeoutMs: 3000 }, { waitMs: 30_000 });
     const why = Object.fromEntries(report.deployments.map((d) => [d.name, `${d.state}: ${d.reason}`]));
     expect(why).toEqual({
@@ -92,11 +104,16 @@ describe('fleet status with agents that misbehave', () => {
   }, 30_000);
 
   it('stops reading an answer that never ends, before it fills the memory', async () => {
-    const fleet = parseFleet({ deployments: [{ name: 'endless', url: origins.endless, tokenEnv: 'WARDEN_MISBEHAVING_FLEET_TOKEN' }] }, join(folder.path, 'fleet.json'));
+    const fleet = parseFleet(
+      { deployments: [{ name: 'endless', url: origins.endless, tokenEnv: 'WARDEN_MISBEHAVING_FLEET_TOKEN' }] },
+      join(folder.path, 'fleet.json'),
+    );
     const rssBefore = process.memoryUsage().rss;
     const report = await fleetStatus(fleet, fleet.deployments, { defaultSchemaDir: SHIPPED_SCHEMA_DIR, quickTimeoutMs: 25_000 }, { waitMs: 30_000 });
     const cap = ANSWER_LIMITS.listDatabases.bytes;
-    expect(report.deployments[0].reason).toBe(`${origins.endless} did not answer listDatabases (its answer ran past ${cap / 1024 / 1024} MB, more than this call ever needs).`);
+    expect(report.deployments[0].reason).toBe(
+      `${origins.endless} did not answer listDatabases (its answer ran past ${cap / 1024 / 1024} MB, more than this call ever needs).`,
+    );
     // Before: 5 GB of RSS in 20 s and counting, until the process died.
     expect(process.memoryUsage().rss - rssBefore).toBeLessThan(2 * MAX_ANSWER_BYTES);
   }, 30_000);

@@ -23,7 +23,7 @@ export function notAnEmptyObject(sql: string): string | null {
   const tokens = tokenize(sql).filter((t, k, all) => !(t.text === ';' && k === all.length - 1));
   if (word(tokens[0]) !== 'create') return 'it is not a CREATE statement';
   let k = 1;
-  if (word(tokens[k]) === 'temp' || word(tokens[k]) === 'temporary') return 'it creates a temporary object, which is no part of a database\'s schema';
+  if (word(tokens[k]) === 'temp' || word(tokens[k]) === 'temporary') return "it creates a temporary object, which is no part of a database's schema";
   if (word(tokens[k]) === 'unique') k++;
   const what = word(tokens[k]);
   if (what === 'index' || what === 'view' || what === 'trigger') return null;
@@ -36,7 +36,7 @@ export function notAnEmptyObject(sql: string): string | null {
   const close = tokens[k]?.text === '(' ? closingParen(tokens, k) : -1;
   if (close === -1) return 'it creates a table from a query (AS SELECT) instead of a column list, and that query would run here';
   const rest = tokens.slice(close + 1);
-  if (!rest.every((t) => t.text === ',' || TABLE_OPTIONS.has(word(t)))) return 'it has more than a column list and table options after the table\'s name';
+  if (!rest.every((t) => t.text === ',' || TABLE_OPTIONS.has(word(t)))) return "it has more than a column list and table options after the table's name";
   return null;
 }
 
@@ -54,8 +54,13 @@ export function replaySchema(report: SchemaObjectsReport, deployment: string, ma
       db.prepare(object.sql!).run();
     } catch (err) {
       db.close();
-      const full = (err as { code?: unknown }).code === 'SQLITE_FULL' ? ` (the scratch database holding its schema is capped at ${maxBytes / 1024 / 1024} MB)` : '';
-      throw new WardenError('SCHEMA_INVALID', `The ${object.type} ${object.name} of ${deployment} cannot be read back: ${(err as Error).message}${full}`, 'Run `warden verify` on that deployment: a schema is only CREATE statements of tables, indexes, views and triggers.');
+      const full =
+        (err as { code?: unknown }).code === 'SQLITE_FULL' ? ` (the scratch database holding its schema is capped at ${maxBytes / 1024 / 1024} MB)` : '';
+      throw new WardenError(
+        'SCHEMA_INVALID',
+        `The ${object.type} ${object.name} of ${deployment} cannot be read back: ${(err as Error).message}${full}`,
+        'Run `warden verify` on that deployment: a schema is only CREATE statements of tables, indexes, views and triggers.',
+      );
     }
   }
   return db;

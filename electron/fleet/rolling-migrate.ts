@@ -42,7 +42,8 @@ const messageOf = (err: unknown) => clause(err instanceof Error ? err.message : 
 /** Why a rehearsal did not pass, in one sentence. */
 function rehearsalFailure(report: RehearsalReport): string {
   const step = report.steps.find((s) => !s.ok);
-  if (step) return `step ${step.version} failed: ${step.error ? clause(step.error) : (step.foreignKeyViolations ? `${step.foreignKeyViolations} row(s) would point at missing parents` : 'see `warden rehearse`')}`;
+  if (step)
+    return `step ${step.version} failed: ${step.error ? clause(step.error) : step.foreignKeyViolations ? `${step.foreignKeyViolations} row(s) would point at missing parents` : 'see `warden rehearse`'}`;
   if (report.integrity && !report.integrity.ok) return `the rehearsed copy fails integrity_check (${report.integrity.messages[0] ?? ''})`;
   const drift = report.drift.find((p) => p.severity === 'error');
   if (drift) return `the rehearsed copy differs from the expected schema: ${drift.message}`;
@@ -53,7 +54,16 @@ function rehearsalFailure(report: RehearsalReport): string {
 
 async function connectAll(deployments: Deployment[], options: ClientOptions): Promise<Target[]> {
   return eachLimited(deployments, 8, async (deployment) => {
-    const entry: RolloutDeployment = { name: deployment.name, group: deployment.group, address: addressOf(deployment), canary: false, from: null, version: null, outcome: 'waiting', detail: '' };
+    const entry: RolloutDeployment = {
+      name: deployment.name,
+      group: deployment.group,
+      address: addressOf(deployment),
+      canary: false,
+      from: null,
+      version: null,
+      outcome: 'waiting',
+      detail: '',
+    };
     try {
       const client = await connectTo(deployment, options);
       entry.address = client.address;
@@ -118,7 +128,10 @@ async function migrateTarget(target: Target, to: string, say: (line: string) => 
     say(`${role}${entry.name}: at ${result.to}${backupNote}; verifying (integrity_check, foreign_key_check, schema)…`);
     const verified = await client!.call('verify', { level: 'full' });
     if (verified.status === 'unhealthy') {
-      Object.assign(entry, { outcome: 'verify failed', detail: `migrated to ${result.to}${backupNote}, but verify finds it unhealthy: ${clause(verified.reason)}` });
+      Object.assign(entry, {
+        outcome: 'verify failed',
+        detail: `migrated to ${result.to}${backupNote}, but verify finds it unhealthy: ${clause(verified.reason)}`,
+      });
       say(`${role}${entry.name}: verify FAILED: ${verified.reason}`);
       return false;
     }
@@ -152,7 +165,9 @@ async function readVersions(targets: Target[]): Promise<void> {
 
 /** Rehearsed but never migrated: the rollout stopped at `at` first. */
 function untouched(targets: Target[], at: Target): void {
-  for (const t of targets) if (t.entry.outcome === 'rehearsed') Object.assign(t.entry, { outcome: 'not started', detail: `not started (rehearsal passed): the rollout halted at ${at.deployment.name}` });
+  for (const t of targets)
+    if (t.entry.outcome === 'rehearsed')
+      Object.assign(t.entry, { outcome: 'not started', detail: `not started (rehearsal passed): the rollout halted at ${at.deployment.name}` });
 }
 
 /** The named canary, unless it is already at the target; then (or without a name) the first deployment that needs migrating. */
@@ -165,7 +180,11 @@ export async function rollingMigrate(fleet: Fleet, deployments: Deployment[], op
   const started = performance.now();
   const stopWith = options.stopWith ?? 'Ctrl-C';
   if (options.canary !== undefined && !deployments.some((d) => d.name === options.canary)) {
-    throw new WardenError('INVALID_INPUT', `The canary "${options.canary}" is not one of the deployments being migrated (${deployments.map((d) => d.name).join(', ')}).`, 'Name a deployment of the fleet file (and of --group, if given).');
+    throw new WardenError(
+      'INVALID_INPUT',
+      `The canary "${options.canary}" is not one of the deployments being migrated (${deployments.map((d) => d.name).join(', ')}).`,
+      'Name a deployment of the fleet file (and of --group, if given).',
+    );
   }
   // One rollout per fleet, whichever process starts it: refused here, before any deployment is asked anything.
   const lock = takeRolloutLock(fleet.path, options.to);
@@ -176,7 +195,14 @@ export async function rollingMigrate(fleet: Fleet, deployments: Deployment[], op
   }
 }
 
-async function rollOut(fleet: Fleet, deployments: Deployment[], options: RolloutOptions, clientOptions: ClientOptions, started: number, stopWith: string): Promise<RolloutReport> {
+async function rollOut(
+  fleet: Fleet,
+  deployments: Deployment[],
+  options: RolloutOptions,
+  clientOptions: ClientOptions,
+  started: number,
+  stopWith: string,
+): Promise<RolloutReport> {
   const targets = await connectAll(deployments, clientOptions);
   /** Every state change is followed by its line: the line goes to the CLI, a copy of every entry to the console. */
   const changed = () => options.onChange?.(targets.map((t) => ({ ...t.entry })));
@@ -187,8 +213,14 @@ async function rollOut(fleet: Fleet, deployments: Deployment[], options: Rollout
   const report = (outcome: RolloutReport['outcome'], haltedBecause: string | null, canary: Target | null): RolloutReport => {
     changed();
     return {
-      fleet: fleet.path, to: options.to, canary: canary?.deployment.name ?? null, parallel: options.parallel, outcome, haltedBecause,
-      deployments: targets.map((t) => t.entry), durationMs: Math.round(performance.now() - started),
+      fleet: fleet.path,
+      to: options.to,
+      canary: canary?.deployment.name ?? null,
+      parallel: options.parallel,
+      outcome,
+      haltedBecause,
+      deployments: targets.map((t) => t.entry),
+      durationMs: Math.round(performance.now() - started),
     };
   };
   try {
@@ -203,7 +235,9 @@ async function rollOut(fleet: Fleet, deployments: Deployment[], options: Rollout
       const what = [
         failed.length > unreachable ? `the rehearsal did not pass on ${failed.length - unreachable} deployment(s)` : '',
         unreachable > 0 ? `${unreachable} deployment(s) could not be reached` : '',
-      ].filter(Boolean).join(' and ');
+      ]
+        .filter(Boolean)
+        .join(' and ');
       return report('halted', `${what}, so no database was touched (${why})`, null);
     }
     if (options.signal?.aborted) {
@@ -232,10 +266,14 @@ async function rollOut(fleet: Fleet, deployments: Deployment[], options: Rollout
     });
     const stop = halt.at;
     if (stop !== null) untouched(rest, stop);
-    else if (options.signal?.aborted) for (const t of rest) if (t.entry.outcome === 'rehearsed') Object.assign(t.entry, { outcome: 'not started', detail: `not started (rehearsal passed): the rollout was stopped (${stopWith})` });
+    else if (options.signal?.aborted)
+      for (const t of rest)
+        if (t.entry.outcome === 'rehearsed')
+          Object.assign(t.entry, { outcome: 'not started', detail: `not started (rehearsal passed): the rollout was stopped (${stopWith})` });
     await readVersions(targets);
     if (stop !== null) return report('halted', `${stop.deployment.name} did not pass: ${stop.entry.detail}`, canary);
-    if (rest.some((t) => t.entry.outcome === 'not started')) return report('halted', `it was stopped (${stopWith}); the deployments being migrated then finished`, canary);
+    if (rest.some((t) => t.entry.outcome === 'not started'))
+      return report('halted', `it was stopped (${stopWith}); the deployments being migrated then finished`, canary);
     return report('completed', null, canary);
   } finally {
     await Promise.all(targets.map((t) => t.client?.close()));

@@ -28,7 +28,10 @@ describe('one rolling migrate per fleet', () => {
   beforeAll(async () => {
     hung = createServer(() => undefined);
     await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
-    writeFileSync(fleetFile, JSON.stringify({ deployments: [{ name: 'vm', url: `http://127.0.0.1:${(hung.address() as AddressInfo).port}`, tokenEnv: 'WARDEN_ROLLOUT_LOCK_TOKEN' }] }));
+    writeFileSync(
+      fleetFile,
+      JSON.stringify({ deployments: [{ name: 'vm', url: `http://127.0.0.1:${(hung.address() as AddressInfo).port}`, tokenEnv: 'WARDEN_ROLLOUT_LOCK_TOKEN' }] }),
+    );
     process.env.WARDEN_ROLLOUT_LOCK_TOKEN = 'a-token-for-the-rollout-lock-test';
   });
   afterAll(() => {
@@ -49,7 +52,9 @@ describe('one rolling migrate per fleet', () => {
 
     const second = await finished(migrate());
     expect(second.code).toBe(2);
-    expect(second.stderr).toContain(`error [ALREADY_EXISTS]: A rolling migrate of the fleet ${fleetFile} to 1.2.0 is already under way: started at ${held.startedAt} by ${held.user} on ${hostname()} (process ${first.pid}), whose lock is ${lockFile}. A second one is not started.`);
+    expect(second.stderr).toContain(
+      `error [ALREADY_EXISTS]: A rolling migrate of the fleet ${fleetFile} to 1.2.0 is already under way: started at ${held.startedAt} by ${held.user} on ${hostname()} (process ${first.pid}), whose lock is ${lockFile}. A second one is not started.`,
+    );
     expect(second.stderr).toContain('Wait for it to end (or stop it: Ctrl-C in its terminal, Cancel in its Jobs panel), then start again.');
     expect(holderPid()).toBe(first.pid); // the refused one leaves the lock as it was
 
@@ -67,7 +72,10 @@ describe('one rolling migrate per fleet', () => {
 
   it('never takes over a lock held on another machine, and says how to clear it', () => {
     const elsewhere = join(folder.path, 'shared.json');
-    writeFileSync(`${elsewhere}.rollout-lock`, JSON.stringify({ pid: 1, host: 'ops-laptop', user: 'alice', startedAt: '2026-12-07T03:00:00.000Z', to: '1.3.0' }));
+    writeFileSync(
+      `${elsewhere}.rollout-lock`,
+      JSON.stringify({ pid: 1, host: 'ops-laptop', user: 'alice', startedAt: '2026-12-07T03:00:00.000Z', to: '1.3.0' }),
+    );
     const refused = (() => {
       try {
         takeRolloutLock(elsewhere, '1.2.0');
@@ -76,8 +84,12 @@ describe('one rolling migrate per fleet', () => {
       }
       throw new Error('taken');
     })();
-    expect(refused.message).toBe(`A rolling migrate of the fleet ${elsewhere} to 1.3.0 is already under way: started at 2026-12-07T03:00:00.000Z by alice on ops-laptop (process 1), whose lock is ${elsewhere}.rollout-lock. A second one is not started.`);
-    expect(refused.hint).toBe(`Wait for it to end on ops-laptop, then start again. If no rollout runs there any more (the machine went down), remove ${elsewhere}.rollout-lock and start again.`);
+    expect(refused.message).toBe(
+      `A rolling migrate of the fleet ${elsewhere} to 1.3.0 is already under way: started at 2026-12-07T03:00:00.000Z by alice on ops-laptop (process 1), whose lock is ${elsewhere}.rollout-lock. A second one is not started.`,
+    );
+    expect(refused.hint).toBe(
+      `Wait for it to end on ops-laptop, then start again. If no rollout runs there any more (the machine went down), remove ${elsewhere}.rollout-lock and start again.`,
+    );
   });
 
   it('releases only its own lock', () => {

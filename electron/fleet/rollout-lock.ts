@@ -76,7 +76,11 @@ function create(path: string, holder: RolloutHolder): boolean {
 
 function heldBy(fleetFile: string, path: string, holder: RolloutHolder | null): WardenError {
   if (holder === null) {
-    return new WardenError('ALREADY_EXISTS', `A rolling migrate of the fleet ${fleetFile} is already under way: its lock ${path} exists, and does not say who holds it. A second one is not started.`, `Wait for the other rollout to end. If none runs, remove ${path} and start again.`);
+    return new WardenError(
+      'ALREADY_EXISTS',
+      `A rolling migrate of the fleet ${fleetFile} is already under way: its lock ${path} exists, and does not say who holds it. A second one is not started.`,
+      `Wait for the other rollout to end. If none runs, remove ${path} and start again.`,
+    );
   }
   const here = holder.host === hostname();
   return new WardenError(

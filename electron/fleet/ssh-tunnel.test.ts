@@ -25,9 +25,24 @@ describe('ssh tunnel paths', () => {
 
   it('names a known_hosts file that does not exist (ssh would only say "Host key verification failed")', async () => {
     process.env.WARDEN_SSH_TUNNEL_TEST_TOKEN = 'a-token-nobody-will-read-0123';
-    const fleet = parseFleet({ deployments: [{ name: 'vm', ssh: { host: 'vm.example', user: 'warden', knownHostsFile: 'no-such-known-hosts' }, remotePort: 7373, tokenEnv: 'WARDEN_SSH_TUNNEL_TEST_TOKEN' }] }, '/etc/warden/fleet.json');
+    const fleet = parseFleet(
+      {
+        deployments: [
+          {
+            name: 'vm',
+            ssh: { host: 'vm.example', user: 'warden', knownHostsFile: 'no-such-known-hosts' },
+            remotePort: 7373,
+            tokenEnv: 'WARDEN_SSH_TUNNEL_TEST_TOKEN',
+          },
+        ],
+      },
+      '/etc/warden/fleet.json',
+    );
     const [status] = (await fleetStatus(fleet, fleet.deployments, { defaultSchemaDir: SHIPPED_SCHEMA_DIR }, { waitMs: 25_000 })).deployments; // an ssh login on a busy machine can take longer than the default wait
-    expect([status.state, status.reason]).toEqual(['unreachable', "The known_hosts file of vm, /etc/warden/no-such-known-hosts, does not exist, so ssh cannot check the VM's host key. Add the key to it (ssh-keyscan -p 22 vm.example >> /etc/warden/no-such-known-hosts, then compare the fingerprint with the VM's own)."]);
+    expect([status.state, status.reason]).toEqual([
+      'unreachable',
+      "The known_hosts file of vm, /etc/warden/no-such-known-hosts, does not exist, so ssh cannot check the VM's host key. Add the key to it (ssh-keyscan -p 22 vm.example >> /etc/warden/no-such-known-hosts, then compare the fingerprint with the VM's own).",
+    ]);
   });
 
   describe.skipIf(unavailable !== null)('through a real sshd', () => {
@@ -53,28 +68,53 @@ describe('ssh tunnel paths', () => {
       const port = (closed.address() as AddressInfo).port;
       await new Promise<void>((resolve) => closed.close(() => resolve()));
       process.env.WARDEN_SSH_TUNNEL_TEST_TOKEN = 'a-token-nobody-will-read-0123';
-      const fleet = parseFleet({ deployments: [{ name: 'vm', ssh: { host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFile: sshd.identityFile, knownHostsFile: sshd.knownHostsFile }, remotePort: port, tokenEnv: 'WARDEN_SSH_TUNNEL_TEST_TOKEN' }] }, join(folder.path, 'fleet.json'));
+      const fleet = parseFleet(
+        {
+          deployments: [
+            {
+              name: 'vm',
+              ssh: { host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFile: sshd.identityFile, knownHostsFile: sshd.knownHostsFile },
+              remotePort: port,
+              tokenEnv: 'WARDEN_SSH_TUNNEL_TEST_TOKEN',
+            },
+          ],
+        },
+        join(folder.path, 'fleet.json'),
+      );
       const [status] = (await fleetStatus(fleet, fleet.deployments, { defaultSchemaDir: SHIPPED_SCHEMA_DIR }, { waitMs: 25_000 })).deployments; // an ssh login on a busy machine can take longer than the default wait
       expect(status.state).toBe('unreachable');
       expect(status.reason).toMatch(/did not answer listDatabases \(\w+; ssh says: channel \d+: open failed: connect failed: Connection refused\)\.$/);
     }, 30_000);
 
-    it.each([['a space', 'Jane Doe'], ['a percent sign', 'keys 100%d'], ['a quote', 'say "hi"']])('reaches the agent when the key and known_hosts folder has %s', async (_what, name) => {
-      const dir = join(folder.path, name);
-      mkdirSync(dir);
-      copyFileSync(sshd.identityFile, join(dir, 'id key'));
-      copyFileSync(sshd.knownHostsFile, join(dir, 'known hosts'));
-      const tunnel = await openTunnel({ host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFile: join(dir, 'id key'), knownHostsFile: join(dir, 'known hosts') }, (agent.address() as AddressInfo).port);
-      try {
-        const body = await new Promise<string>((resolve, reject) => get(tunnel.origin, (res) => {
-          let text = '';
-          res.on('data', (c: Buffer) => (text += c.toString()));
-          res.on('end', () => resolve(text));
-        }).on('error', reject));
-        expect(body).toBe('agent here');
-      } finally {
-        await tunnel.close();
-      }
-    }, 30_000);
+    it.each([
+      ['a space', 'Jane Doe'],
+      ['a percent sign', 'keys 100%d'],
+      ['a quote', 'say "hi"'],
+    ])(
+      'reaches the agent when the key and known_hosts folder has %s',
+      async (_what, name) => {
+        const dir = join(folder.path, name);
+        mkdirSync(dir);
+        copyFileSync(sshd.identityFile, join(dir, 'id key'));
+        copyFileSync(sshd.knownHostsFile, join(dir, 'known hosts'));
+        const tunnel = await openTunnel(
+          { host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFile: join(dir, 'id key'), knownHostsFile: join(dir, 'known hosts') },
+          (agent.address() as AddressInfo).port,
+        );
+        try {
+          const body = await new Promise<string>((resolve, reject) =>
+            get(tunnel.origin, (res) => {
+              let text = '';
+              res.on('data', (c: Buffer) => (text += c.toString()));
+              res.on('end', () => resolve(text));
+            }).on('error', reject),
+          );
+          expect(body).toBe('agent here');
+        } finally {
+          await tunnel.close();
+        }
+      },
+      30_000,
+    );
   });
 });

@@ -58,12 +58,18 @@ export function sshPathValue(path: string): string {
 export function sshArguments(target: SshTarget, localPort: number, remotePort: number): string[] {
   return [
     '-N',
-    '-L', `127.0.0.1:${localPort}:127.0.0.1:${remotePort}`,
-    '-p', String(target.port),
-    '-o', 'BatchMode=yes',
-    '-o', 'ExitOnForwardFailure=yes',
-    '-o', 'ConnectTimeout=10',
-    '-o', 'ServerAliveInterval=15',
+    '-L',
+    `127.0.0.1:${localPort}:127.0.0.1:${remotePort}`,
+    '-p',
+    String(target.port),
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'ExitOnForwardFailure=yes',
+    '-o',
+    'ConnectTimeout=10',
+    '-o',
+    'ServerAliveInterval=15',
     // Not -i: ssh looks for that file by its literal name before expanding %-tokens, and skips it when not found.
     ...(target.identityFile ? ['-o', `IdentityFile=${sshPathValue(target.identityFile)}`, '-o', 'IdentitiesOnly=yes'] : []),
     // A known_hosts file of the fleet's own: the host key must be in it (never accepted blindly).

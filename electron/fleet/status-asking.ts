@@ -29,13 +29,23 @@ export class StatusAsking {
    * `concurrency`: how many deployments are asked at the same time. `whatNext`: what the person
    * can do about a deployment still waiting, in the report's words.
    */
-  constructor(private readonly concurrency: number, private readonly whatNext: string) {}
+  constructor(
+    private readonly concurrency: number,
+    private readonly whatNext: string,
+  ) {}
 
   /** Every deployment's answer that comes within `waitMs`; the others as still waiting (their last answer, if any). */
   async collect(deployments: Deployment[], ask: AskStatus, waitMs: number): Promise<DeploymentStatus[]> {
     const asks = deployments.map((d) => this.askOnce(d, ask));
     const settled = new Map<Ask, Settled>();
-    const all = Promise.all(asks.map((a) => a.promise.then((status) => settled.set(a, { ok: true, status }), (error: unknown) => settled.set(a, { ok: false, error }))));
+    const all = Promise.all(
+      asks.map((a) =>
+        a.promise.then(
+          (status) => settled.set(a, { ok: true, status }),
+          (error: unknown) => settled.set(a, { ok: false, error }),
+        ),
+      ),
+    );
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([all, new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)))]);
     clearTimeout(timer);
@@ -84,11 +94,21 @@ export class StatusAsking {
   private stillWaiting(deployment: Deployment, since: string, waitMs: number): DeploymentStatus {
     const waited = `no answer within ${waitMs / 1000} s (asked at ${since})`;
     const last = this.lastAnswers.get(deployment.name);
-    if (last) return { ...last, waitingSince: since, reason: `Still waiting: ${waited}; its last answer, checked at ${last.checkedAt}, follows. ${last.reason}` };
+    if (last)
+      return { ...last, waitingSince: since, reason: `Still waiting: ${waited}; its last answer, checked at ${last.checkedAt}, follows. ${last.reason}` };
     return {
-      name: deployment.name, group: deployment.group, address: addressOf(deployment), state: 'waiting', waitingSince: since,
+      name: deployment.name,
+      group: deployment.group,
+      address: addressOf(deployment),
+      state: 'waiting',
+      waitingSince: since,
       reason: `Still waiting: ${waited}, and no earlier answer; ${this.whatNext}.`,
-      version: null, latest: null, pending: [], drift: { errors: 0, warnings: 0, first: null }, lastVerifiedBackup: null, checkedAt: nowIso(),
+      version: null,
+      latest: null,
+      pending: [],
+      drift: { errors: 0, warnings: 0, first: null },
+      lastVerifiedBackup: null,
+      checkedAt: nowIso(),
     };
   }
 }

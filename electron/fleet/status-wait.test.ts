@@ -26,7 +26,16 @@ const AGENT_TOKEN = 'a-token-for-the-status-wait-agents';
 function answerOf(path: string): unknown {
   if (path.endsWith('/listDatabases')) return [{ id: 'db' }];
   if (path.endsWith('/backups')) return [];
-  return { exists: true, status: 'healthy', reason: 'At 1.2.0, the latest version.', version: '1.2.0', latest: '1.2.0', pending: [], problems: [], checkedAt: '2026-12-07T04:00:00.000Z' };
+  return {
+    exists: true,
+    status: 'healthy',
+    reason: 'At 1.2.0, the latest version.',
+    version: '1.2.0',
+    latest: '1.2.0',
+    pending: [],
+    problems: [],
+    checkedAt: '2026-12-07T04:00:00.000Z',
+  };
 }
 
 async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ server: Server; origin: string }> {
@@ -56,7 +65,13 @@ describe('fleet status with a hung agent', () => {
     });
     slow = await listen((req, res) => {
       slowAsked.push(req.url!);
-      req.resume().on('end', () => void slowGate.then(() => res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ ok: true, result: answerOf(req.url!) }))));
+      req
+        .resume()
+        .on(
+          'end',
+          () =>
+            void slowGate.then(() => res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ ok: true, result: answerOf(req.url!) }))),
+        );
     });
     process.env.WARDEN_STATUS_WAIT_TOKEN = AGENT_TOKEN;
   });
@@ -70,12 +85,22 @@ describe('fleet status with a hung agent', () => {
   };
 
   it('reports what has answered after the wait, names the hung agent as still waiting, and lets go of it', async () => {
-    const fleet = parseFleet({ deployments: [{ name: 'hung', url: hung.origin, tokenEnv: 'WARDEN_STATUS_WAIT_TOKEN' }, { name: 'local', file: 'local.db' }] }, join(dir, 'fleet.json'));
+    const fleet = parseFleet(
+      {
+        deployments: [
+          { name: 'hung', url: hung.origin, tokenEnv: 'WARDEN_STATUS_WAIT_TOKEN' },
+          { name: 'local', file: 'local.db' },
+        ],
+      },
+      join(dir, 'fleet.json'),
+    );
     const report = await fleetStatus(fleet, fleet.deployments, { defaultSchemaDir: SHIPPED_SCHEMA_DIR }, { waitMs: 1000 });
     expect(states(report.deployments)).toEqual({ hung: 'waiting', local: 'healthy' });
     const waiting = report.deployments.find((d) => d.name === 'hung')!;
     expect(waiting.waitingSince).toMatch(/^\d{4}-\d\d-\d\dT/);
-    expect(waiting.reason).toBe(`Still waiting: no answer within 1 s (asked at ${waiting.waitingSince}), and no earlier answer; give it longer with --wait SECONDS.`);
+    expect(waiting.reason).toBe(
+      `Still waiting: no answer within 1 s (asked at ${waiting.waitingSince}), and no earlier answer; give it longer with --wait SECONDS.`,
+    );
     expect([waiting.address, report.worst]).toEqual([hung.origin, 'waiting']);
     // The CLI's status does not wait for it after reporting: its request is abandoned (else the process lives on for 20 s).
     expect(hungClosed).toHaveLength(1);
@@ -87,7 +112,10 @@ describe('fleet status with a hung agent', () => {
     const pidFile = join(dir, 'ssh.pid');
     const fakeSsh = join(dir, 'fake-ssh');
     writeFileSync(fakeSsh, `#!/bin/sh\necho $$ > '${pidFile}'\nexec sleep 60\n`, { mode: 0o700 });
-    const fleet = parseFleet({ deployments: [{ name: 'vm', ssh: { host: 'vm.example', user: 'warden' }, remotePort: 7373, tokenEnv: 'WARDEN_STATUS_WAIT_TOKEN' }] }, join(dir, 'fleet.json'));
+    const fleet = parseFleet(
+      { deployments: [{ name: 'vm', ssh: { host: 'vm.example', user: 'warden' }, remotePort: 7373, tokenEnv: 'WARDEN_STATUS_WAIT_TOKEN' }] },
+      join(dir, 'fleet.json'),
+    );
     const report = await fleetStatus(fleet, fleet.deployments, { defaultSchemaDir: SHIPPED_SCHEMA_DIR, sshCommand: fakeSsh }, { waitMs: 1000 });
     expect(states(report.deployments)).toEqual({ vm: 'waiting' });
     const pid = Number(readFileSync(pidFile, 'utf8'));
@@ -104,7 +132,15 @@ describe('fleet status with a hung agent', () => {
   }, 15_000);
 
   it("a host's next status has the answer that came late, without asking twice, and shows it while it asks again", async () => {
-    const fleet = parseFleet({ deployments: [{ name: 'slow', url: slow.origin, tokenEnv: 'WARDEN_STATUS_WAIT_TOKEN' }, { name: 'local', file: 'local.db' }] }, join(dir, 'fleet.json'));
+    const fleet = parseFleet(
+      {
+        deployments: [
+          { name: 'slow', url: slow.origin, tokenEnv: 'WARDEN_STATUS_WAIT_TOKEN' },
+          { name: 'local', file: 'local.db' },
+        ],
+      },
+      join(dir, 'fleet.json'),
+    );
     const asking = hostStatusAsking();
     const options = { defaultSchemaDir: SHIPPED_SCHEMA_DIR };
     holdSlow();
@@ -123,14 +159,29 @@ describe('fleet status with a hung agent', () => {
     const third = await fleetStatus(fleet, fleet.deployments, options, { asking, waitMs: 500 });
     const slowNow = third.deployments.find((d) => d.name === 'slow')!;
     expect([slowNow.state, slowNow.version, slowNow.checkedAt]).toEqual(['healthy', '1.2.0', '2026-12-07T04:00:00.000Z']);
-    expect(slowNow.reason).toBe(`Still waiting: no answer within 0.5 s (asked at ${slowNow.waitingSince}); its last answer, checked at 2026-12-07T04:00:00.000Z, follows. At 1.2.0, the latest version.`);
+    expect(slowNow.reason).toBe(
+      `Still waiting: no answer within 0.5 s (asked at ${slowNow.waitingSince}); its last answer, checked at 2026-12-07T04:00:00.000Z, follows. At 1.2.0, the latest version.`,
+    );
     letSlowAnswer();
   }, 30_000);
 
   it('the HTTP fleet API answers after its wait, with the hung agent still waiting', async () => {
-    const fleet = parseFleet({ deployments: [{ name: 'hung', url: hung.origin, tokenEnv: 'WARDEN_STATUS_WAIT_TOKEN' }, { name: 'local', file: 'local.db' }] }, join(dir, 'fleet.json'));
+    const fleet = parseFleet(
+      {
+        deployments: [
+          { name: 'hung', url: hung.origin, tokenEnv: 'WARDEN_STATUS_WAIT_TOKEN' },
+          { name: 'local', file: 'local.db' },
+        ],
+      },
+      join(dir, 'fleet.json'),
+    );
     const host: HttpHost = await startHttpHost({
-      databases: [], schemaDir: SHIPPED_SCHEMA_DIR, port: 0, rendererDir: join(dir, 'none'), healthIntervalMs: 60_000, workers: 1,
+      databases: [],
+      schemaDir: SHIPPED_SCHEMA_DIR,
+      port: 0,
+      rendererDir: join(dir, 'none'),
+      healthIntervalMs: 60_000,
+      workers: 1,
       fleet: { fleet, defaultSchemaDir: SHIPPED_SCHEMA_DIR, deadlines: { statusWaitMs: 3000 } },
     });
     try {
@@ -146,7 +197,15 @@ describe('fleet status with a hung agent', () => {
   }, 30_000);
 
   it('`warden fleet status --wait` reports the hung agent as WAITING, exit 3', () => {
-    writeFileSync(join(dir, 'hung.json'), JSON.stringify({ deployments: [{ name: 'hung', url: hung.origin, tokenEnv: 'WARDEN_STATUS_WAIT_TOKEN' }, { name: 'local', file: 'local.db' }] }));
+    writeFileSync(
+      join(dir, 'hung.json'),
+      JSON.stringify({
+        deployments: [
+          { name: 'hung', url: hung.origin, tokenEnv: 'WARDEN_STATUS_WAIT_TOKEN' },
+          { name: 'local', file: 'local.db' },
+        ],
+      }),
+    );
     const run = runCli(['fleet', 'status', '--fleet', join(dir, 'hung.json'), '--wait', '1']);
     expect(run.code).toBe(3);
     expect(run.stdout).toMatch(/worst WAITING \(checked in \d+ ms; 1 still waiting for an answer\)/);

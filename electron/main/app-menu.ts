@@ -30,7 +30,12 @@ function viewMenu(devTools: boolean): MenuItemConstructorOptions {
   };
 }
 
-export function appMenuTemplate(recent: RecentDatabase[], actions: MenuActions, platform: NodeJS.Platform, { devTools }: { devTools: boolean } = { devTools: false }): MenuItemConstructorOptions[] {
+export function appMenuTemplate(
+  recent: RecentDatabase[],
+  actions: MenuActions,
+  platform: NodeJS.Platform,
+  { devTools }: { devTools: boolean } = { devTools: false },
+): MenuItemConstructorOptions[] {
   const recentItems: MenuItemConstructorOptions[] = recent.length
     ? recent.map((database) => ({ label: `${basename(database.path)} — ${database.path}`, click: () => actions.openRecent(database) }))
     : [{ label: 'No recent databases', enabled: false }];

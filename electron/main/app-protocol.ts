@@ -57,7 +57,10 @@ export async function serveAppFile(url: string, root: string, read: (path: strin
   if (file === null) return new Response('Not found', { status: 404, headers });
   try {
     const body = await read(file);
-    return new Response(new Uint8Array(body), { status: 200, headers: { ...headers, 'Content-Type': CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream' } });
+    return new Response(new Uint8Array(body), {
+      status: 200,
+      headers: { ...headers, 'Content-Type': CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream' },
+    });
   } catch {
     return new Response('Not found', { status: 404, headers });
   }

@@ -49,7 +49,13 @@ describe('the desktop app: fleet file, keychain tokens and deployment windows', 
     if (!envelope.ok) throw new Error(`${method}: ${envelope.error.code} ${envelope.error.message}`);
     return envelope.result;
   };
-  const states = async () => (await result<FleetStatusReport>('fleetStatus', {})).deployments.map((d) => ({ name: d.name, state: d.state, keychain: d.keychain, reason: d.state === 'healthy' ? '' : d.reason }));
+  const states = async () =>
+    (await result<FleetStatusReport>('fleetStatus', {})).deployments.map((d) => ({
+      name: d.name,
+      state: d.state,
+      keychain: d.keychain,
+      reason: d.state === 'healthy' ? '' : d.reason,
+    }));
   const windowOf = (deployment: string) => [...windows.entries()].find(([, w]) => w.deployment === deployment && !w.closed)!;
 
   function newFleet(): DesktopFleet {
@@ -74,13 +80,23 @@ describe('the desktop app: fleet file, keychain tokens and deployment windows', 
     seedFiles(join(dir, 'remote.db'), 20);
     await initialize(contextFor(join(dir, 'local.db')));
     await backup(contextFor(join(dir, 'local.db'))); // backed up: healthy, not 'not backed up'
-    agent = await startHttpHost({ databases: [join(dir, 'remote.db')], schemaDir: SHIPPED_SCHEMA_DIR, port: 0, rendererDir: join(dir, 'none'), healthIntervalMs: 60_000, workers: 1 });
-    writeFileSync(join(dir, 'fleet.json'), JSON.stringify({
-      deployments: [
-        { name: 'remote', group: 'production', url: agent.origin, tokenKeychain: true },
-        { name: 'local', group: 'staging', file: 'local.db' },
-      ],
-    }));
+    agent = await startHttpHost({
+      databases: [join(dir, 'remote.db')],
+      schemaDir: SHIPPED_SCHEMA_DIR,
+      port: 0,
+      rendererDir: join(dir, 'none'),
+      healthIntervalMs: 60_000,
+      workers: 1,
+    });
+    writeFileSync(
+      join(dir, 'fleet.json'),
+      JSON.stringify({
+        deployments: [
+          { name: 'remote', group: 'production', url: agent.origin, tokenKeychain: true },
+          { name: 'local', group: 'staging', file: 'local.db' },
+        ],
+      }),
+    );
     host = {
       registry: new DatabaseRegistry(),
       schemas: new SchemaCatalog(dirname(SHIPPED_SCHEMA_DIR), 'conversation_files'),
@@ -115,15 +131,20 @@ describe('the desktop app: fleet file, keychain tokens and deployment windows', 
   it('opens the fleet file chosen in the dialog, tells the window, and opens it again at the next start', async () => {
     chosen = join(dir, 'fleet.json');
     expect(await result('openFleet', {})).toEqual({ path: chosen, deployments: 2, groups: ['production', 'staging'] });
-    expect(mainEvents.filter((e) => e.type === 'fleet')).toEqual([{ type: 'fleet', fleet: { path: chosen, deployments: 2, groups: ['production', 'staging'] } }]);
+    expect(mainEvents.filter((e) => e.type === 'fleet')).toEqual([
+      { type: 'fleet', fleet: { path: chosen, deployments: 2, groups: ['production', 'staging'] } },
+    ]);
     expect(newFleet().reopen()).toMatchObject({ path: chosen, deployments: 2 });
   });
 
-  it("keeps a broken fleet file out and the open one open", async () => {
+  it('keeps a broken fleet file out and the open one open', async () => {
     writeFileSync(join(dir, 'broken.json'), JSON.stringify({ deployments: [{ name: 'x', url: 'http://10.0.0.9:7373', token: 'in-clear' }] }));
     chosen = join(dir, 'broken.json');
     const refused = await call('openFleet', {});
-    expect(refused).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: expect.stringContaining('a token is never written into the fleet file in clear') } });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT', message: expect.stringContaining('a token is never written into the fleet file in clear') },
+    });
     expect(JSON.stringify(refused)).not.toContain('in-clear');
     expect((await states()).map((d) => d.name)).toEqual(['remote', 'local']);
   });
@@ -133,7 +154,10 @@ describe('the desktop app: fleet file, keychain tokens and deployment windows', 
       { name: 'remote', state: 'unreachable', keychain: 'missing', reason: 'No token is kept for remote in this app.' },
       { name: 'local', state: 'healthy', keychain: undefined, reason: '' },
     ]);
-    expect(await call('keepFleetToken', { deployment: 'remote', token: 'not the agent token' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: expect.stringMatching(/^That is not an agent token/) } });
+    expect(await call('keepFleetToken', { deployment: 'remote', token: 'not the agent token' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT', message: expect.stringMatching(/^That is not an agent token/) },
+    });
     expect(await call('keepFleetToken', { deployment: 'nowhere', token: agent.token })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     const kept = await call('keepFleetToken', { deployment: 'remote', token: agent.token });
     expect(kept).toEqual({ ok: true, result: { deployment: 'remote', kept: true } });
@@ -146,7 +170,7 @@ describe('the desktop app: fleet file, keychain tokens and deployment windows', 
     expect(JSON.stringify([mainEvents, await call('jobs', {})])).not.toContain(agent.token);
   });
 
-  it("opens a deployment in its own window whose calls reach that deployment, acting for the user logged in", async () => {
+  it('opens a deployment in its own window whose calls reach that deployment, acting for the user logged in', async () => {
     expect(await result('openDeployment', { deployment: 'remote' })).toEqual({ deployment: 'remote' });
     const [id, shown] = windowOf('remote');
     // The main window's calls are the host's own; the deployment window's go to the agent.
@@ -167,7 +191,9 @@ describe('the desktop app: fleet file, keychain tokens and deployment windows', 
     expect(sqlite3(join(dir, 'remote.db'), 'SELECT count(*) FROM conversation_files')).toBe('20');
     expect(sqlite3(join(dir, 'remote.db'), "SELECT DISTINCT applied_by FROM schema_version WHERE version = '1.2.0'")).toBe(actorFor(`${me} via warden serve`));
     // The agent's progress events reached this window (and not the main window).
-    await expect.poll(() => shown.events.filter((e) => e.type === 'progress' && e.operationId === 'desktop-migrate-1').length, { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(() => shown.events.filter((e) => e.type === 'progress' && e.operationId === 'desktop-migrate-1').length, { timeout: 10_000 })
+      .toBeGreaterThan(0);
     expect(mainEvents.some((e) => e.type === 'progress' && e.operationId === 'desktop-migrate-1')).toBe(false);
 
     // Open again: the same window comes forward.
@@ -190,7 +216,12 @@ describe('the desktop app: fleet file, keychain tokens and deployment windows', 
     const [id, shown] = windowOf('local');
     // The main window runs a query of its own on another database, under an id the deployment window could guess.
     const mine = host.registry.add(join(dir, 'remote.db'), 'conversation_files');
-    const runaway = dispatch(host, 'query', { db: mine.id, sql: 'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n', timeoutMs: 20_000, operationId: 'main-window-query-1' });
+    const runaway = dispatch(host, 'query', {
+      db: mine.id,
+      sql: 'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n',
+      timeoutMs: 20_000,
+      operationId: 'main-window-query-1',
+    });
     await expect.poll(() => mainEvents.some((e) => e.type === 'job' && e.job.id === 'main-window-query-1')).toBe(true);
     const listed = await fleet.callFrom(id, 'jobs', {});
     expect(listed).toMatchObject({ ok: true });
@@ -207,10 +238,15 @@ describe('the desktop app: fleet file, keychain tokens and deployment windows', 
 
   it("verifies all and backs up all from the main window (host jobs, acting for the user logged in), never from a deployment's", async () => {
     const verified = await result<FleetActionReport>('fleetVerify', { level: 'full', parallel: 2 });
-    expect(verified.deployments.map((d) => [d.name, d.state])).toEqual([['local', 'healthy'], ['remote', 'healthy']]);
+    expect(verified.deployments.map((d) => [d.name, d.state])).toEqual([
+      ['local', 'healthy'],
+      ['remote', 'healthy'],
+    ]);
     const backedUp = await result<FleetActionReport>('fleetBackup', { parallel: 1, group: 'production' });
     expect(backedUp.deployments.map((d) => [d.name, d.state])).toEqual([['remote', 'healthy']]);
-    expect(sqlite3(join(dir, 'remote.db'), "SELECT actor FROM schema_events WHERE action = 'backup' ORDER BY rowid DESC LIMIT 1")).toBe(actorFor(`${me} via warden serve`));
+    expect(sqlite3(join(dir, 'remote.db'), "SELECT actor FROM schema_events WHERE action = 'backup' ORDER BY rowid DESC LIMIT 1")).toBe(
+      actorFor(`${me} via warden serve`),
+    );
     const [id] = windowOf('local');
     expect(await fleet.callFrom(id, 'fleetBackup', { parallel: 1 })).toMatchObject({ ok: false, error: { code: 'NOT_SUPPORTED' } });
   });
@@ -223,7 +259,11 @@ describe('the desktop app: fleet file, keychain tokens and deployment windows', 
     expect((await states())[0]).toMatchObject({ name: 'remote', state: 'unreachable', keychain: 'missing' });
     expect(await result('forgetFleetToken', { deployment: 'remote' })).toEqual({ deployment: 'remote', forgotten: false });
     const seen = shown.events.length;
-    await fetch(`${agent.origin}/api/backup`, { method: 'POST', headers: { Authorization: `Bearer ${agent.token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ db: 'remote', operationId: 'after-close-1' }) });
+    await fetch(`${agent.origin}/api/backup`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${agent.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ db: 'remote', operationId: 'after-close-1' }),
+    });
     expect(shown.events.length).toBe(seen);
   });
 });

@@ -91,7 +91,11 @@ export class DesktopFleet {
     const fleet = loadFleet(path); // throws, naming the field, before anything of the open fleet is closed
     void this.close();
     const withTokens = withKeychain(fleet, this.options.tokens.lookupFor(fleet.path));
-    this.opened = { fleet: withTokens, proxy: new FleetProxy(withTokens, this.options.host), capabilities: fleetCapabilities(this.options.host, withTokens, this.options.defaultSchemaDir) };
+    this.opened = {
+      fleet: withTokens,
+      proxy: new FleetProxy(withTokens, this.options.host),
+      capabilities: fleetCapabilities(this.options.host, withTokens, this.options.defaultSchemaDir),
+    };
     mkdirSync(dirname(this.options.rememberedFile), { recursive: true });
     writeFileSync(this.options.rememberedFile, JSON.stringify({ path: fleet.path }));
     const opened = { path: fleet.path, deployments: fleet.deployments.length, groups: [...new Set(fleet.deployments.map((d) => d.group))].sort() };
@@ -156,13 +160,34 @@ export class DesktopFleet {
 
   private async callDeployment(deployment: Deployment, method: string, input: unknown): Promise<CallEnvelope<unknown>> {
     if (!isMethodName(method) || !DEPLOYMENT_WINDOW_METHODS.has(method)) {
-      return { ok: false, error: { code: 'NOT_SUPPORTED', message: `${method} is done from the app's main window, not from a deployment's.`, consoleHint: 'Use the Fleet page of the main window.' } };
+      return {
+        ok: false,
+        error: {
+          code: 'NOT_SUPPORTED',
+          message: `${method} is done from the app's main window, not from a deployment's.`,
+          consoleHint: 'Use the Fleet page of the main window.',
+        },
+      };
     }
     const proxy = this.opened?.proxy;
-    if (!proxy) return { ok: false, error: { code: 'NOT_FOUND', message: `The fleet of ${deployment.name} is no longer open in this app.`, consoleHint: 'Close this window and open the deployment again from the Fleet page.' } };
+    if (!proxy)
+      return {
+        ok: false,
+        error: {
+          code: 'NOT_FOUND',
+          message: `The fleet of ${deployment.name} is no longer open in this app.`,
+          consoleHint: 'Close this window and open the deployment again from the Fleet page.',
+        },
+      };
     const { body } = await proxy.call(deployment, method, input, deployment.reach.kind === 'file' ? undefined : this.operator);
     // The agent answers for its own operator token; in this window the app acts for the user logged in, and asks no name.
-    if (method === 'hostInfo' && body.ok) Object.assign(body.result as HostInfo, { operator: this.operator ?? null, asksForOperator: false, readOnly: false, mayCall: [...DEPLOYMENT_WINDOW_METHODS] });
+    if (method === 'hostInfo' && body.ok)
+      Object.assign(body.result as HostInfo, {
+        operator: this.operator ?? null,
+        asksForOperator: false,
+        readOnly: false,
+        mayCall: [...DEPLOYMENT_WINDOW_METHODS],
+      });
     return body;
   }
 
@@ -188,18 +213,32 @@ export class DesktopFleet {
     });
     // A local file's events come from this app's own engine (see forward); an agent's from its event stream.
     // A stream dropped for an event past its cap is said in the app's log (it is opened again after a pause).
-    const stopEvents = deployment.reach.kind === 'file' ? () => undefined : this.opened!.proxy.subscribe(deployment, (event) => window.send(event), (why) => process.stderr.write(`${why}\n`));
+    const stopEvents =
+      deployment.reach.kind === 'file'
+        ? () => undefined
+        : this.opened!.proxy.subscribe(
+            deployment,
+            (event) => window.send(event),
+            (why) => process.stderr.write(`${why}\n`),
+          );
     this.windows.set(id, { deployment, window, stopEvents });
   }
 
   private current(): { fleet: Fleet; proxy: FleetProxy; capabilities: FleetCapabilities } {
-    if (!this.opened) throw new WardenError('NOT_FOUND', 'No fleet file is open in this app.', 'Open one with File → Open Fleet… (or Open fleet file on the Fleet page).');
+    if (!this.opened)
+      throw new WardenError('NOT_FOUND', 'No fleet file is open in this app.', 'Open one with File → Open Fleet… (or Open fleet file on the Fleet page).');
     return this.opened;
   }
 
   private deployment(name: string, toDo: string): Deployment {
     const found = this.current().fleet.deployments.find((d) => d.name === name);
-    if (!found) throw new WardenError('NOT_FOUND', `The open fleet file has no deployment named "${name}", so the app cannot ${toDo}.`, 'Refresh the Fleet page: the fleet file may have changed.', { field: 'deployment' });
+    if (!found)
+      throw new WardenError(
+        'NOT_FOUND',
+        `The open fleet file has no deployment named "${name}", so the app cannot ${toDo}.`,
+        'Refresh the Fleet page: the fleet file may have changed.',
+        { field: 'deployment' },
+      );
     return found;
   }
 
@@ -213,4 +252,3 @@ export class DesktopFleet {
     }
   }
 }
-

@@ -26,22 +26,50 @@ export async function choosePathForNewDatabase(window: BrowserWindow, fileName: 
 }
 
 export async function chooseFleetFile(window: BrowserWindow): Promise<string | null> {
-  const result = await dialog.showOpenDialog(window, { title: 'Open a fleet file', properties: ['openFile'], filters: [{ name: 'Fleet files', extensions: ['json'] }, { name: 'All files', extensions: ['*'] }] });
+  const result = await dialog.showOpenDialog(window, {
+    title: 'Open a fleet file',
+    properties: ['openFile'],
+    filters: [
+      { name: 'Fleet files', extensions: ['json'] },
+      { name: 'All files', extensions: ['*'] },
+    ],
+  });
   return result.canceled ? null : (result.filePaths[0] ?? null);
 }
 
 async function pickOne(window: BrowserWindow, message: string, detail: string, labels: string[]): Promise<number | null> {
-  const { response } = await dialog.showMessageBox(window, { type: 'question', message, detail, buttons: [...labels, 'Cancel'], cancelId: labels.length, defaultId: 0, noLink: true });
+  const { response } = await dialog.showMessageBox(window, {
+    type: 'question',
+    message,
+    detail,
+    buttons: [...labels, 'Cancel'],
+    cancelId: labels.length,
+    defaultId: 0,
+    noLink: true,
+  });
   return response < labels.length ? response : null;
 }
 
 /** File → New: which schema (when there are several), then which version (QA creates old ones to test upgrades). */
 export async function chooseSchemaAndVersion(window: BrowserWindow, schemas: SchemaSummary[]): Promise<{ schema: string; version: string } | null> {
-  const schemaIndex = schemas.length === 1 ? 0 : await pickOne(window, 'Which schema?', 'The new database gets this schema.', schemas.map((s) => s.title));
+  const schemaIndex =
+    schemas.length === 1
+      ? 0
+      : await pickOne(
+          window,
+          'Which schema?',
+          'The new database gets this schema.',
+          schemas.map((s) => s.title),
+        );
   if (schemaIndex === null) return null;
   const schema = schemas[schemaIndex];
   const versions = [...schema.versions].reverse();
-  const versionIndex = await pickOne(window, `${schema.title}: at which version?`, 'The latest is first; an older one lets you try an upgrade.', versions.map((v) => (v === schema.latest ? `${v} (latest)` : v)));
+  const versionIndex = await pickOne(
+    window,
+    `${schema.title}: at which version?`,
+    'The latest is first; an older one lets you try an upgrade.',
+    versions.map((v) => (v === schema.latest ? `${v} (latest)` : v)),
+  );
   return versionIndex === null ? null : { schema: schema.name, version: versions[versionIndex] };
 }
 
@@ -49,7 +77,7 @@ export async function chooseSchemaAndVersion(window: BrowserWindow, schemas: Sch
 export async function chooseSchemaFolder(window: BrowserWindow): Promise<string | null> {
   const result = await dialog.showOpenDialog(window, {
     title: 'Choose a schema or migrations folder',
-    message: 'A schema folder (schema.json), or the app\'s migrations folder as dbmate, golang-migrate, Flyway, Prisma Migrate or Drizzle Kit wrote it',
+    message: "A schema folder (schema.json), or the app's migrations folder as dbmate, golang-migrate, Flyway, Prisma Migrate or Drizzle Kit wrote it",
     properties: ['openDirectory'],
   });
   return result.canceled ? null : (result.filePaths[0] ?? null);

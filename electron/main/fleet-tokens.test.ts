@@ -61,8 +61,12 @@ describe('FleetTokens', () => {
 
   it('refuses to keep a token where the keychain would not protect it, writing nothing', () => {
     const file = storeIn();
-    expect(codeOf(() => new FleetTokens(file, keychain(undefined, 'basic_text'), 'linux').keep(FLEET, 'vm1', VM1, TOKEN))).toMatch(/^NOT_SUPPORTED: The token of vm1 was not kept: this desktop has no secret service/);
-    expect(codeOf(() => new FleetTokens(file, keychain(undefined, 'gnome_libsecret', false), 'darwin').keep(FLEET, 'vm1', VM1, TOKEN))).toMatch(/keychain is not available/);
+    expect(codeOf(() => new FleetTokens(file, keychain(undefined, 'basic_text'), 'linux').keep(FLEET, 'vm1', VM1, TOKEN))).toMatch(
+      /^NOT_SUPPORTED: The token of vm1 was not kept: this desktop has no secret service/,
+    );
+    expect(codeOf(() => new FleetTokens(file, keychain(undefined, 'gnome_libsecret', false), 'darwin').keep(FLEET, 'vm1', VM1, TOKEN))).toMatch(
+      /keychain is not available/,
+    );
     expect(existsSync(file)).toBe(false);
     // basic_text is a Linux word only: elsewhere the OS keychain is used.
     expect(new FleetTokens(file, keychain(undefined, 'basic_text'), 'win32').unavailable()).toBeNull();
@@ -79,7 +83,9 @@ describe('FleetTokens', () => {
     const file = storeIn();
     new FleetTokens(file, keychain(), 'linux').keep(FLEET, 'vm1', VM1, TOKEN);
     // A token kept under another key (another user's keychain, a reinstalled system).
-    expect(codeOf(() => new FleetTokens(file, keychain(), 'linux').lookupFor(FLEET)('vm1', VM1))).toMatch(/^UNAUTHORIZED: The token kept for vm1 cannot be decrypted/);
+    expect(codeOf(() => new FleetTokens(file, keychain(), 'linux').lookupFor(FLEET)('vm1', VM1))).toMatch(
+      /^UNAUTHORIZED: The token kept for vm1 cannot be decrypted/,
+    );
     writeFileSync(file, '{"version": 1, "tokens": ');
     const before = readFileSync(file);
     expect(codeOf(() => new FleetTokens(file, keychain(), 'linux').keep(FLEET, 'vm2', VM1, TOKEN))).toMatch(/token file .* cannot be read/);
@@ -88,12 +94,22 @@ describe('FleetTokens', () => {
 });
 
 describe('a tokenKeychain deployment', () => {
-  const fleet = parseFleet({ deployments: [{ name: 'vm1', url: 'http://10.0.0.5:7373', tokenKeychain: true }, { name: 'vm2', url: 'http://10.0.0.6:7373', tokenEnv: 'WARDEN_VM2_TOKEN' }] }, FLEET);
+  const fleet = parseFleet(
+    {
+      deployments: [
+        { name: 'vm1', url: 'http://10.0.0.5:7373', tokenKeychain: true },
+        { name: 'vm2', url: 'http://10.0.0.6:7373', tokenEnv: 'WARDEN_VM2_TOKEN' },
+      ],
+    },
+    FLEET,
+  );
 
   it('reads its token from the desktop app, and the CLI says where to put it instead', () => {
     const [vm1, vm2] = fleet.deployments;
     if (vm1.reach.kind === 'file' || vm2.reach.kind === 'file') throw new Error('agents expected');
-    expect(codeOf(() => readToken(vm1.reach.kind === 'file' ? { env: '' } : vm1.reach.token, 'vm1'))).toMatch(/^UNAUTHORIZED: The token of vm1 is kept by the Schema Warden desktop app/);
+    expect(codeOf(() => readToken(vm1.reach.kind === 'file' ? { env: '' } : vm1.reach.token, 'vm1'))).toMatch(
+      /^UNAUTHORIZED: The token of vm1 is kept by the Schema Warden desktop app/,
+    );
 
     const tokens = new FleetTokens(storeIn(), keychain(), 'linux');
     const desktop = withKeychain(fleet, tokens.lookupFor(FLEET));
@@ -111,8 +127,12 @@ describe('a tokenKeychain deployment', () => {
   });
 
   it('is one token source: not beside tokenEnv or tokenFile, and only for agents', () => {
-    expect(codeOf(() => parseFleet({ deployments: [{ name: 'vm1', url: 'http://10.0.0.5:7373', tokenKeychain: true, tokenEnv: 'WARDEN_X' }] }, FLEET))).toMatch(/give one of tokenEnv, tokenKeychain, not 2/);
-    expect(codeOf(() => parseFleet({ deployments: [{ name: 'db', file: 'a.db', tokenKeychain: true }] }, FLEET))).toMatch(/a local file needs no agent settings/);
+    expect(codeOf(() => parseFleet({ deployments: [{ name: 'vm1', url: 'http://10.0.0.5:7373', tokenKeychain: true, tokenEnv: 'WARDEN_X' }] }, FLEET))).toMatch(
+      /give one of tokenEnv, tokenKeychain, not 2/,
+    );
+    expect(codeOf(() => parseFleet({ deployments: [{ name: 'db', file: 'a.db', tokenKeychain: true }] }, FLEET))).toMatch(
+      /a local file needs no agent settings/,
+    );
     expect(codeOf(() => parseFleet({ deployments: [{ name: 'vm1', url: 'http://10.0.0.5:7373', tokenKeychain: false }] }, FLEET))).toMatch(/tokenKeychain/);
   });
 });

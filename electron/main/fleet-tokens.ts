@@ -27,7 +27,6 @@ export interface Encryption {
 const storeFile = z.object({ version: z.union([z.literal(1), z.literal(2)]), tokens: z.record(z.string(), z.string()) });
 const keptRecord = z.object({ token: z.string(), address: z.string() });
 
-
 const keyOf = (fleetPath: string, deployment: string) => `${fleetPath}\n${deployment}`;
 
 /** A version 2 record ({ token, address }), or null for a version 1 one (the token alone). */
@@ -59,9 +58,19 @@ export class FleetTokens {
   /** Keeps `token` for `deployment` at `address`: it is sent there and nowhere else. */
   keep(fleetPath: string, deployment: string, address: string, token: string): void {
     const why = this.unavailable();
-    if (why) throw new WardenError('NOT_SUPPORTED', `The token of ${deployment} was not kept: ${why}.`, 'Give the token by "tokenEnv" or "tokenFile" in the fleet file instead, or start a secret service and try again.');
+    if (why)
+      throw new WardenError(
+        'NOT_SUPPORTED',
+        `The token of ${deployment} was not kept: ${why}.`,
+        'Give the token by "tokenEnv" or "tokenFile" in the fleet file instead, or start a secret service and try again.',
+      );
     if (!TOKEN_TEXT.test(token)) {
-      throw new WardenError('INVALID_INPUT', `That is not an agent token: a token is ${TOKEN_TEXT_RULE}.`, 'Paste the token the agent printed when it started (warden serve).', { field: 'token' });
+      throw new WardenError(
+        'INVALID_INPUT',
+        `That is not an agent token: a token is ${TOKEN_TEXT_RULE}.`,
+        'Paste the token the agent printed when it started (warden serve).',
+        { field: 'token' },
+      );
     }
     const tokens = this.read();
     tokens[keyOf(fleetPath, deployment)] = this.encryption.encryptString(JSON.stringify({ token, address })).toString('base64');
@@ -80,7 +89,11 @@ export class FleetTokens {
   /** The deployments of this fleet file whose token is kept (one read of the store). */
   keptFor(fleetPath: string): Set<string> {
     const prefix = keyOf(fleetPath, '');
-    return new Set(Object.keys(this.read()).filter((key) => key.startsWith(prefix)).map((key) => key.slice(prefix.length)));
+    return new Set(
+      Object.keys(this.read())
+        .filter((key) => key.startsWith(prefix))
+        .map((key) => key.slice(prefix.length)),
+    );
   }
 
   /** The lookup a fleet's tokenKeychain deployments read their token with (see withKeychain): a token only for its own address. */
@@ -92,10 +105,19 @@ export class FleetTokens {
       try {
         plain = this.encryption.decryptString(Buffer.from(kept, 'base64'));
       } catch (err) {
-        throw new WardenError('UNAUTHORIZED', `The token kept for ${deployment} cannot be decrypted (${(err as Error).message}): the keychain it was kept with is not this one.`, `Set ${deployment}'s token again on the Fleet page.`);
+        throw new WardenError(
+          'UNAUTHORIZED',
+          `The token kept for ${deployment} cannot be decrypted (${(err as Error).message}): the keychain it was kept with is not this one.`,
+          `Set ${deployment}'s token again on the Fleet page.`,
+        );
       }
       const record = safeJson(plain);
-      if (!record) throw new WardenError('UNAUTHORIZED', `The token kept for ${deployment} was kept by an older version, before tokens were bound to an address, so it is not sent anywhere.`, `Set ${deployment}'s token again on the Fleet page (Set token…).`);
+      if (!record)
+        throw new WardenError(
+          'UNAUTHORIZED',
+          `The token kept for ${deployment} was kept by an older version, before tokens were bound to an address, so it is not sent anywhere.`,
+          `Set ${deployment}'s token again on the Fleet page (Set token…).`,
+        );
       if (record.address !== address) {
         throw new WardenError(
           'UNAUTHORIZED',
@@ -117,7 +139,11 @@ export class FleetTokens {
     }
     if (!parsed?.success) {
       // Never overwrite what we cannot read: the user may have other tokens in it.
-      throw new WardenError('INTERNAL', `The desktop app's token file ${this.file} cannot be read.`, 'Move it aside (the tokens in it are lost) and set the tokens again on the Fleet page.');
+      throw new WardenError(
+        'INTERNAL',
+        `The desktop app's token file ${this.file} cannot be read.`,
+        'Move it aside (the tokens in it are lost) and set the tokens again on the Fleet page.',
+      );
     }
     return { ...parsed.data.tokens };
   }

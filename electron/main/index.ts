@@ -18,7 +18,16 @@ import { appMenuTemplate } from './app-menu';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, APP_URL, serveAppFile } from './app-protocol';
 import { deploymentWindowHandle } from './deployment-window';
 import { DesktopFleet } from './desktop-fleet';
-import { chooseDatabaseToOpen, chooseFleetFile, choosePathForNewDatabase, chooseSchemaAndVersion, chooseSchemaFolder, offerSchemaFolder, showFailure, showRecognised } from './dialogs';
+import {
+  chooseDatabaseToOpen,
+  chooseFleetFile,
+  choosePathForNewDatabase,
+  chooseSchemaAndVersion,
+  chooseSchemaFolder,
+  offerSchemaFolder,
+  showFailure,
+  showRecognised,
+} from './dialogs';
 import { FleetTokens } from './fleet-tokens';
 import { registerApiHandlers } from './ipc';
 import { BackupScheduleSetting } from './backup-schedule-setting';
@@ -144,7 +153,8 @@ async function start(): Promise<void> {
   const callFromMenu = async (method: string, input: unknown) => {
     const envelope = await call(method, input, window.webContents.id);
     // A window's dialog speaks as the console does (its buttons and views), not as the CLI's hint.
-    if (!envelope.ok && envelope.error.code !== 'CANCELLED') showFailure('Schema Warden', `${envelope.error.message}\n\n${consoleHintFor(envelope.error, isMethodName(method) ? method : null)}`);
+    if (!envelope.ok && envelope.error.code !== 'CANCELLED')
+      showFailure('Schema Warden', `${envelope.error.message}\n\n${consoleHintFor(envelope.error, isMethodName(method) ? method : null)}`);
   };
   const folderFlow: SchemaFolderFlow = {
     call: (method, input) => call(method, input, window.webContents.id),
@@ -162,9 +172,10 @@ async function start(): Promise<void> {
           recents.list(),
           {
             open: () => void openWithSchemaFolder(folderFlow),
-            chooseSchemaFolder: lastOpened && registry.list().some((d) => d.id === lastOpened!.id)
-              ? { database: lastOpened.name, choose: () => void chooseFolderFor(folderFlow, lastOpened!.id) }
-              : undefined,
+            chooseSchemaFolder:
+              lastOpened && registry.list().some((d) => d.id === lastOpened!.id)
+                ? { database: lastOpened.name, choose: () => void chooseFolderFor(folderFlow, lastOpened!.id) }
+                : undefined,
             create: () =>
               void chooseSchemaAndVersion(window, host.schemas.summaries()).then((choice) => (choice ? callFromMenu('createDatabase', choice) : undefined)),
             openRecent: (database) => {
@@ -206,14 +217,18 @@ const userDataOverride = devOverride('WARDEN_USER_DATA_DIR');
 if (userDataOverride) app.setPath('userData', userDataOverride);
 
 // One app per user (single-instance.ts), after userData is settled: Electron's lock is per userData folder.
-runAsOnlyInstance(app, () => BrowserWindow.getAllWindows()[0], () => {
-  app
-    .whenReady()
-    .then(start)
-    .catch((err: unknown) => {
-      showFailure('Schema Warden could not start', (err as Error).message);
-      app.quit();
-    });
-});
+runAsOnlyInstance(
+  app,
+  () => BrowserWindow.getAllWindows()[0],
+  () => {
+    app
+      .whenReady()
+      .then(start)
+      .catch((err: unknown) => {
+        showFailure('Schema Warden could not start', (err as Error).message);
+        app.quit();
+      });
+  },
+);
 
 app.on('window-all-closed', () => app.quit());

@@ -22,7 +22,10 @@ describe('IPC handlers', () => {
 
   it("pass on a message from the app's own top frame", async () => {
     const { handlers, call } = registered();
-    const reply = await handlers.get('warden:status')!({ senderFrame: { url: `${APP_URL}?deployment=vm1#/history`, parent: null }, sender: { id: 7 } }, { db: 'a' });
+    const reply = await handlers.get('warden:status')!(
+      { senderFrame: { url: `${APP_URL}?deployment=vm1#/history`, parent: null }, sender: { id: 7 } },
+      { db: 'a' },
+    );
     // The sending window goes with the call: a fleet deployment's window is answered by its deployment.
     expect(reply).toEqual({ ok: true, result: { method: 'status', input: { db: 'a' }, windowId: 7 } });
     expect(call).toHaveBeenCalledOnce();
@@ -40,7 +43,10 @@ describe('IPC handlers', () => {
     ];
     for (const senderFrame of strangers) {
       const reply = await handlers.get('warden:initialize')!({ senderFrame, sender: { id: 1 } }, { db: 'a' });
-      expect(reply).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED', message: 'initialize was refused: the message did not come from the Schema Warden window.' } });
+      expect(reply).toMatchObject({
+        ok: false,
+        error: { code: 'UNAUTHORIZED', message: 'initialize was refused: the message did not come from the Schema Warden window.' },
+      });
     }
     expect(call).not.toHaveBeenCalled();
   });

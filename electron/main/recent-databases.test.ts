@@ -26,7 +26,9 @@ describe('recent databases', () => {
     writeFileSync(file, '');
     const recents = new RecentDatabases(join(dir, 'recent.json'));
     recents.remember({ path: file, schema: 'db', schemaDir: '/srv/notes/db/migrations?x-migrations-table=app_versions' });
-    expect(new RecentDatabases(join(dir, 'recent.json')).list()).toEqual([{ path: file, schema: 'db', schemaDir: '/srv/notes/db/migrations?x-migrations-table=app_versions' }]);
+    expect(new RecentDatabases(join(dir, 'recent.json')).list()).toEqual([
+      { path: file, schema: 'db', schemaDir: '/srv/notes/db/migrations?x-migrations-table=app_versions' },
+    ]);
     writeFileSync(join(dir, 'old.json'), JSON.stringify([{ path: file, schema: 'conversation_files' }]));
     expect(new RecentDatabases(join(dir, 'old.json')).list()).toEqual([{ path: file, schema: 'conversation_files' }]);
   });
@@ -42,24 +44,39 @@ describe('recent databases', () => {
 describe('the File menu', () => {
   it('offers Open, New, the recent databases and Open Fleet', () => {
     const opened: string[] = [];
-    const actions = { open: () => opened.push('open'), create: () => opened.push('new'), openRecent: (r: { path: string }) => opened.push(r.path), openFleet: () => opened.push('fleet') };
+    const actions = {
+      open: () => opened.push('open'),
+      create: () => opened.push('new'),
+      openRecent: (r: { path: string }) => opened.push(r.path),
+      openFleet: () => opened.push('fleet'),
+    };
     const template = appMenuTemplate([{ path: '/srv/a.db', schema: 'conversation_files' }], actions, 'linux');
     const file = template.find((m) => m.label === 'File')!;
     const items = file.submenu as { label?: string; click?: () => void; submenu?: { label: string; click: () => void }[] }[];
-    expect(items.map((i) => i.label).filter(Boolean)).toEqual(['Open Database…', 'New Database…', 'Open Recent', 'Choose Schema or Migrations Folder…', 'Open Fleet…']);
+    expect(items.map((i) => i.label).filter(Boolean)).toEqual([
+      'Open Database…',
+      'New Database…',
+      'Open Recent',
+      'Choose Schema or Migrations Folder…',
+      'Open Fleet…',
+    ]);
     items[0].click!();
     items[1].click!();
     items[2].submenu![0].click();
     items.find((i) => i.label === 'Open Fleet…')!.click!();
     expect(opened).toEqual(['open', 'new', '/srv/a.db', 'fleet']);
-    const empty = appMenuTemplate([], actions, 'linux').find((m) => m.label === 'File')!.submenu as { label?: string; submenu?: { label: string; enabled?: boolean }[] }[];
+    const empty = appMenuTemplate([], actions, 'linux').find((m) => m.label === 'File')!.submenu as {
+      label?: string;
+      submenu?: { label: string; enabled?: boolean }[];
+    }[];
     expect(empty[2].submenu).toEqual([{ label: 'No recent databases', enabled: false }]);
   });
 });
 
 describe('the View menu', () => {
   const actions = { open: () => {}, create: () => {}, openRecent: () => {}, openFleet: () => {} };
-  const roles = (devTools: boolean) => (appMenuTemplate([], actions, 'linux', { devTools }).find((m) => m.label === 'View')!.submenu as { role?: string }[]).map((i) => i.role).filter(Boolean);
+  const roles = (devTools: boolean) =>
+    (appMenuTemplate([], actions, 'linux', { devTools }).find((m) => m.label === 'View')!.submenu as { role?: string }[]).map((i) => i.role).filter(Boolean);
 
   it('offers the developer tools only where they may open: never in a packaged app', () => {
     expect(roles(false)).not.toContain('toggleDevTools');

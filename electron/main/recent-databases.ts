@@ -13,7 +13,9 @@ export interface RecentDatabase {
   schemaDir?: string;
 }
 
-const recentFile = z.array(z.object({ path: z.string().check(z.minLength(1)), schema: z.string().check(z.minLength(1)), schemaDir: z.optional(z.string().check(z.minLength(1))) }));
+const recentFile = z.array(
+  z.object({ path: z.string().check(z.minLength(1)), schema: z.string().check(z.minLength(1)), schemaDir: z.optional(z.string().check(z.minLength(1))) }),
+);
 const LIMIT = 10;
 
 export class RecentDatabases {

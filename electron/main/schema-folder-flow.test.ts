@@ -61,8 +61,14 @@ describe('the desktop app: a schema or migrations folder for an opened database'
     const root = tempDir();
     const migrations = join(root, 'db/migrations');
     mkdirSync(migrations, { recursive: true });
-    writeFileSync(join(migrations, '20240101120000_create_notes.sql'), '-- migrate:up\nCREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL);\n-- migrate:down\nDROP TABLE notes;\n');
-    writeFileSync(join(migrations, '20240215093000_note_tags.sql'), '-- migrate:up\nALTER TABLE notes ADD COLUMN tags TEXT;\n-- migrate:down\nALTER TABLE notes DROP COLUMN tags;\n');
+    writeFileSync(
+      join(migrations, '20240101120000_create_notes.sql'),
+      '-- migrate:up\nCREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL);\n-- migrate:down\nDROP TABLE notes;\n',
+    );
+    writeFileSync(
+      join(migrations, '20240215093000_note_tags.sql'),
+      '-- migrate:up\nALTER TABLE notes ADD COLUMN tags TEXT;\n-- migrate:down\nALTER TABLE notes DROP COLUMN tags;\n',
+    );
     const dbPath = join(root, 'notes.db');
     const up = spawnSync(DBMATE, ['--url', `sqlite:${dbPath}`, '--migrations-dir', migrations, '--no-dump-schema', 'up'], { encoding: 'utf8' });
     expect(up.status, up.stderr).toBe(0);
@@ -76,13 +82,18 @@ describe('the desktop app: a schema or migrations folder for an opened database'
 
     const opened = await openWithSchemaFolder(flow);
     expect(said.offered).toEqual(['notes.db']);
-    expect(said.recognised).toEqual([`Read ${app.migrations} as a dbmate migrations folder (no schema.json: the format was detected from its files): 2 versions (20240101120000 to 20240215093000); the app's history is read from schema_migrations.`]);
+    expect(said.recognised).toEqual([
+      `Read ${app.migrations} as a dbmate migrations folder (no schema.json: the format was detected from its files): 2 versions (20240101120000 to 20240215093000); the app's history is read from schema_migrations.`,
+    ]);
     expect(said.failures).toEqual([]);
     expect(opened).toMatchObject({ name: 'notes.db', schema: 'db' });
     expect(host.registry.list()).toEqual([expect.objectContaining({ path: app.dbPath, schema: 'db' })]);
     // The engine worker reads it under that schema: dbmate's table is the app's history, the file adoptable where dbmate left it.
     const status = (await dispatch(host, 'status', { db: opened!.id })) as CallEnvelope<StatusReport>;
-    expect(status).toMatchObject({ ok: true, result: { schema: 'db', latest: '20240215093000', legacy: { table: 'schema_migrations', legacyVersion: '20240215093000' }, adoptable: true } });
+    expect(status).toMatchObject({
+      ok: true,
+      result: { schema: 'db', latest: '20240215093000', legacy: { table: 'schema_migrations', legacyVersion: '20240215093000' }, adoptable: true },
+    });
   });
 
   it('Open Recent after a restart reads the chosen folder again and serves the file under it', async () => {
@@ -95,7 +106,10 @@ describe('the desktop app: a schema or migrations folder for an opened database'
     const afterRestart = desktopHost({});
     const reopened = reopenRecent(afterRestart, remembered);
     expect(reopened.schema).toBe('db');
-    expect(await dispatch(afterRestart, 'status', { db: reopened.id })).toMatchObject({ ok: true, result: { schema: 'db', legacy: { table: 'schema_migrations' } } });
+    expect(await dispatch(afterRestart, 'status', { db: reopened.id })).toMatchObject({
+      ok: true,
+      result: { schema: 'db', legacy: { table: 'schema_migrations' } },
+    });
   });
 
   it('Open on a file a known schema stamped asks nothing; a cancelled folder dialog changes nothing', async () => {
@@ -129,14 +143,20 @@ describe('the desktop app: a schema or migrations folder for an opened database'
   it('warden serve has no folder dialog: the method answers NOT_SUPPORTED with how to name the folder when starting it', async () => {
     const host = desktopHost({});
     const entry = host.registry.add(join(tempDir(), 'x.db'), 'conversation_files');
-    expect(await dispatch(host, 'chooseSchemaFolder', { db: entry.id })).toMatchObject({ ok: false, error: { code: 'NOT_SUPPORTED', hint: expect.stringContaining('--db PATH:FOLDER') } });
+    expect(await dispatch(host, 'chooseSchemaFolder', { db: entry.id })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_SUPPORTED', hint: expect.stringContaining('--db PATH:FOLDER') },
+    });
   });
 
   it('the File menu offers the folder for the database last opened, and nothing to choose for when none is', () => {
     let chosen = 0;
     const actions = { open: () => undefined, create: () => undefined, openRecent: () => undefined, openFleet: () => undefined };
-    const file = (template: ReturnType<typeof appMenuTemplate>) => (template.find((m) => m.label === 'File')!.submenu as { label?: string; enabled?: boolean; click?: () => void }[]);
-    const item = file(appMenuTemplate([], { ...actions, chooseSchemaFolder: { database: 'notes.db', choose: () => chosen++ } }, 'linux')).find((i) => i.label?.startsWith('Choose Schema'))!;
+    const file = (template: ReturnType<typeof appMenuTemplate>) =>
+      template.find((m) => m.label === 'File')!.submenu as { label?: string; enabled?: boolean; click?: () => void }[];
+    const item = file(appMenuTemplate([], { ...actions, chooseSchemaFolder: { database: 'notes.db', choose: () => chosen++ } }, 'linux')).find((i) =>
+      i.label?.startsWith('Choose Schema'),
+    )!;
     expect(item.label).toBe('Choose Schema or Migrations Folder for notes.db…');
     item.click!();
     expect(chosen).toBe(1);

@@ -14,7 +14,9 @@ import { routeWindowCalls } from './window-calls';
 // a deployment window is closed, and one instance per user. Each is the code index.ts runs, given
 // app- and window-shaped objects.
 
-const answered = (by: string) => async (method: string): Promise<CallEnvelope<unknown>> => ({ ok: true, result: { by, method } });
+const answered =
+  (by: string) =>
+  async (method: string): Promise<CallEnvelope<unknown>> => ({ ok: true, result: { by, method } });
 
 describe('calls from windows', () => {
   const MAIN = 1;
@@ -127,10 +129,10 @@ describe('index.ts', () => {
     expect(source).toMatch(/const call = routeWindowCalls\(/);
     expect(source).toMatch(/registerApiHandlers\(ipcMain, appUrl, call\)/);
     expect(source).toMatch(/return deploymentWindowHandle\(window, closed\)|deploymentWindowHandle\(window, closed\);/);
-    expect(source).toMatch(/^runAsOnlyInstance\(app, /m);
+    expect(source).toMatch(/^runAsOnlyInstance\(\s*app,/m);
     // Nothing of its own beside them: no second lock, no window closed by close(), no call answered around the router.
     expect(source).not.toMatch(/requestSingleInstanceLock|[wW]indow\.close\(\)|dispatch\(host, method, input\)\s*;/);
     // userData is settled before the lock, which Electron keys by that folder.
-    expect(source.indexOf("app.setPath('userData'")).toBeLessThan(source.indexOf('runAsOnlyInstance(app, '));
+    expect(source.indexOf("app.setPath('userData'")).toBeLessThan(source.search(/^runAsOnlyInstance\(\s*app,/m));
   });
 });

@@ -61,7 +61,9 @@ describe('the window', () => {
   it('grants no permission and sends the CSP with every response', () => {
     let requestHandler: ((wc: unknown, permission: string, callback: (granted: boolean) => void) => void) | undefined;
     let checkHandler: (() => boolean) | undefined;
-    let headersListener: ((details: { responseHeaders?: Record<string, string[]> }, callback: (r: { responseHeaders: Record<string, string[]> }) => void) => void) | undefined;
+    let headersListener:
+      | ((details: { responseHeaders?: Record<string, string[]> }, callback: (r: { responseHeaders: Record<string, string[]> }) => void) => void)
+      | undefined;
     const session = {
       setPermissionRequestHandler: (h: typeof requestHandler) => (requestHandler = h),
       setPermissionCheckHandler: (h: typeof checkHandler) => (checkHandler = h),
@@ -81,11 +83,20 @@ describe('the window', () => {
 });
 
 describe('the Content-Security-Policy', () => {
-  const directives = (policy: string) => new Map(policy.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+  const directives = (policy: string) =>
+    new Map(
+      policy
+        .split(';')
+        .map((d) => d.trim().split(/\s+/))
+        .map(([name, ...values]) => [name, values]),
+    );
 
   it.each([
     ['sent by both hosts', CONTENT_SECURITY_POLICY],
-    ['in the page itself (renderer/index.html)', /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(readFileSync(join(REPO_ROOT, 'renderer/index.html'), 'utf8'))?.[1] ?? ''],
+    [
+      'in the page itself (renderer/index.html)',
+      /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(readFileSync(join(REPO_ROOT, 'renderer/index.html'), 'utf8'))?.[1] ?? '',
+    ],
   ])('%s allows no eval, no inline script and no remote origin', (_where, policy) => {
     expect(policy).not.toBe('');
     expect(policy).not.toMatch(/unsafe-eval|https?:|wss?:|\*/);

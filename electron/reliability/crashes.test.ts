@@ -140,7 +140,10 @@ async function assertConsistent(dbPath: string): Promise<Observed> {
     const versions = hasTable('schema_version') ? (db.prepare('SELECT version FROM schema_version').pluck().all() as string[]) : [];
     const recorded = versions.length ? semver.rsort([...versions])[0] : null;
     const events = hasTable('schema_events')
-      ? (db.prepare("SELECT version FROM schema_events WHERE action IN ('init', 'migrate') AND outcome = 'ok' AND json_extract(detail, '$.carriedFrom') IS NULL").pluck().all() as string[])
+      ? (db
+          .prepare("SELECT version FROM schema_events WHERE action IN ('init', 'migrate') AND outcome = 'ok' AND json_extract(detail, '$.carriedFrom') IS NULL")
+          .pluck()
+          .all() as string[])
       : [];
     const announced = events.length ? semver.rsort([...events])[0] : null;
     // The history agrees with itself and with what status reports (events a restore carried across
@@ -150,7 +153,14 @@ async function assertConsistent(dbPath: string): Promise<Observed> {
     expect(db.pragma('user_version', { simple: true })).toBe(recorded ? userVersionOf(recorded) : 0);
     const files = hasTable('conversation_files') ? (db.prepare('SELECT count(*) FROM conversation_files').pluck().get() as number) : 0;
     // Whether it is backed up (a warning) depends on which command ran, not on the kill: left out here; the schema's problems stay.
-    observed = { version: recorded, files, problems: report.problems.filter((p) => p.kind !== 'backup').map((p) => `${p.kind} ${p.name}`).sort() };
+    observed = {
+      version: recorded,
+      files,
+      problems: report.problems
+        .filter((p) => p.kind !== 'backup')
+        .map((p) => `${p.kind} ${p.name}`)
+        .sort(),
+    };
   } finally {
     db.close();
   }
@@ -158,7 +168,9 @@ async function assertConsistent(dbPath: string): Promise<Observed> {
   // backup holds the drift the repair fixes, so it cannot be restored: its content, not its bytes.
   for (const listed of listBackups(ctx)) {
     const verification = await verifyBackup(ctx, { backup: listed.path });
-    const bytes = verification.problems.filter((p) => !(listed.reason === 'pre-repair' && p.startsWith('It cannot be restored: it does not hold the schema of version')));
+    const bytes = verification.problems.filter(
+      (p) => !(listed.reason === 'pre-repair' && p.startsWith('It cannot be restored: it does not hold the schema of version')),
+    );
     expect(bytes, listed.name).toEqual([]);
   }
   return observed;
@@ -228,71 +240,93 @@ async function crashRounds(name: string, scenario: Scenario): Promise<string> {
 describe('SIGKILL at random moments', () => {
   const timeout = scaled(90_000, 900_000);
 
-  it('during initialize (a fresh file, or a 1.0.0 database it migrates)', async () => {
-    const old = await template('1.0.0', FILES);
-    // Even rounds: a fresh file (all versions in one transaction); odd rounds: an existing 1.0.0 database.
-    const fresh = (round: number) => round % 2 === 0;
-    const line = await crashRounds('initialize', {
-      prepare: (dir, round) => (fresh(round) ? (mkdirSync(dir, { recursive: true }), join(dir, 'conversation_files.db')) : copyOf(old, dir)),
-      args: (db) => ['init', '--db', db, '--json'],
-      allowed: (o, round) => o.problems.length === 0 && (fresh(round) ? o.version === null || o.version === '1.2.0' : ['1.0.0', '1.1.0', '1.2.0'].includes(o.version!) && o.files === FILES),
-      completed: (o, round) => o.version === '1.2.0' && o.problems.length === 0 && o.files === (fresh(round) ? 0 : FILES),
-    });
-    console.log(line);
-  }, timeout);
+  it(
+    'during initialize (a fresh file, or a 1.0.0 database it migrates)',
+    async () => {
+      const old = await template('1.0.0', FILES);
+      // Even rounds: a fresh file (all versions in one transaction); odd rounds: an existing 1.0.0 database.
+      const fresh = (round: number) => round % 2 === 0;
+      const line = await crashRounds('initialize', {
+        prepare: (dir, round) => (fresh(round) ? (mkdirSync(dir, { recursive: true }), join(dir, 'conversation_files.db')) : copyOf(old, dir)),
+        args: (db) => ['init', '--db', db, '--json'],
+        allowed: (o, round) =>
+          o.problems.length === 0 &&
+          (fresh(round) ? o.version === null || o.version === '1.2.0' : ['1.0.0', '1.1.0', '1.2.0'].includes(o.version!) && o.files === FILES),
+        completed: (o, round) => o.version === '1.2.0' && o.problems.length === 0 && o.files === (fresh(round) ? 0 : FILES),
+      });
+      console.log(line);
+    },
+    timeout,
+  );
 
-  it('during migrate 1.0.0 → 1.2.0 (each step its own transaction)', async () => {
-    const old = await template('1.0.0', FILES);
-    const line = await crashRounds('migrate', {
-      prepare: (dir) => copyOf(old, dir),
-      args: (db) => ['migrate', '--db', db, '--json'],
-      allowed: (o) => ['1.0.0', '1.1.0', '1.2.0'].includes(o.version!) && o.problems.length === 0 && o.files === FILES,
-      completed: (o) => o.version === '1.2.0' && o.problems.length === 0 && o.files === FILES,
-    });
-    console.log(line);
-  }, timeout);
+  it(
+    'during migrate 1.0.0 → 1.2.0 (each step its own transaction)',
+    async () => {
+      const old = await template('1.0.0', FILES);
+      const line = await crashRounds('migrate', {
+        prepare: (dir) => copyOf(old, dir),
+        args: (db) => ['migrate', '--db', db, '--json'],
+        allowed: (o) => ['1.0.0', '1.1.0', '1.2.0'].includes(o.version!) && o.problems.length === 0 && o.files === FILES,
+        completed: (o) => o.version === '1.2.0' && o.problems.length === 0 && o.files === FILES,
+      });
+      console.log(line);
+    },
+    timeout,
+  );
 
-  it('during repair (three indexes, a view and a trigger to recreate)', async () => {
-    const damaged = await template('1.2.0', FILES);
-    sqlite3(
-      damaged,
-      'DROP INDEX idx_file_access_log_file; DROP INDEX idx_conversation_files_session; DROP INDEX idx_session_associations_file; DROP VIEW v_active_files; DROP TRIGGER trg_conversation_files_upload_log;',
-    );
-    const line = await crashRounds('repair', {
-      prepare: (dir) => copyOf(damaged, dir),
-      args: (db) => ['repair', '--db', db, '--json'],
-      // Either nothing was recreated yet or everything was: one transaction.
-      allowed: (o) => o.version === '1.2.0' && o.files === FILES && (o.problems.length === 0 || o.problems.length === 5),
-      completed: (o) => o.version === '1.2.0' && o.files === FILES && o.problems.length === 0,
-    });
-    console.log(line);
-  }, timeout);
+  it(
+    'during repair (three indexes, a view and a trigger to recreate)',
+    async () => {
+      const damaged = await template('1.2.0', FILES);
+      sqlite3(
+        damaged,
+        'DROP INDEX idx_file_access_log_file; DROP INDEX idx_conversation_files_session; DROP INDEX idx_session_associations_file; DROP VIEW v_active_files; DROP TRIGGER trg_conversation_files_upload_log;',
+      );
+      const line = await crashRounds('repair', {
+        prepare: (dir) => copyOf(damaged, dir),
+        args: (db) => ['repair', '--db', db, '--json'],
+        // Either nothing was recreated yet or everything was: one transaction.
+        allowed: (o) => o.version === '1.2.0' && o.files === FILES && (o.problems.length === 0 || o.problems.length === 5),
+        completed: (o) => o.version === '1.2.0' && o.files === FILES && o.problems.length === 0,
+      });
+      console.log(line);
+    },
+    timeout,
+  );
 
-  it('during backup', async () => {
-    const live = await template('1.2.0', FILES);
-    const line = await crashRounds('backup', {
-      prepare: (dir) => copyOf(live, dir),
-      args: (db) => ['backup', '--db', db, '--json'],
-      allowed: (o) => o.version === '1.2.0' && o.files === FILES && o.problems.length === 0,
-      completed: (o) => o.version === '1.2.0' && o.files === FILES && o.problems.length === 0,
-    });
-    console.log(line);
-  }, timeout);
+  it(
+    'during backup',
+    async () => {
+      const live = await template('1.2.0', FILES);
+      const line = await crashRounds('backup', {
+        prepare: (dir) => copyOf(live, dir),
+        args: (db) => ['backup', '--db', db, '--json'],
+        allowed: (o) => o.version === '1.2.0' && o.files === FILES && o.problems.length === 0,
+        completed: (o) => o.version === '1.2.0' && o.files === FILES && o.problems.length === 0,
+      });
+      console.log(line);
+    },
+    timeout,
+  );
 
-  it('during restore (a 1.2.0 database replaced by a 1.1.0 backup)', async () => {
-    const live = await template('1.2.0', FILES);
-    const older = await template('1.1.0', RESTORED_FILES);
-    const source = await backup(contextFor(older));
-    const sourceSha = sha256File(source.path);
-    const line = await crashRounds('restore', {
-      prepare: (dir) => copyOf(live, dir),
-      args: (db) => ['restore', '--db', db, '--backup', source.path, '--yes', '--json'],
-      // The live database as it was, or the backup's, never a mix.
-      allowed: (o) => o.problems.length === 0 && ((o.version === '1.2.0' && o.files === FILES) || (o.version === '1.1.0' && o.files === RESTORED_FILES)),
-      completed: (o) => o.problems.length === 0 && o.version === '1.1.0' && o.files === RESTORED_FILES,
-    });
-    // A restore only reads its backup.
-    expect(sha256File(source.path)).toBe(sourceSha);
-    console.log(line);
-  }, timeout);
+  it(
+    'during restore (a 1.2.0 database replaced by a 1.1.0 backup)',
+    async () => {
+      const live = await template('1.2.0', FILES);
+      const older = await template('1.1.0', RESTORED_FILES);
+      const source = await backup(contextFor(older));
+      const sourceSha = sha256File(source.path);
+      const line = await crashRounds('restore', {
+        prepare: (dir) => copyOf(live, dir),
+        args: (db) => ['restore', '--db', db, '--backup', source.path, '--yes', '--json'],
+        // The live database as it was, or the backup's, never a mix.
+        allowed: (o) => o.problems.length === 0 && ((o.version === '1.2.0' && o.files === FILES) || (o.version === '1.1.0' && o.files === RESTORED_FILES)),
+        completed: (o) => o.problems.length === 0 && o.version === '1.1.0' && o.files === RESTORED_FILES,
+      });
+      // A restore only reads its backup.
+      expect(sha256File(source.path)).toBe(sourceSha);
+      console.log(line);
+    },
+    timeout,
+  );
 });

@@ -90,7 +90,12 @@ async function scenario(mode: 'wal' | 'delete', pauseMs: number, round: number):
     await step('init', ['init', '--db', dbPath, '--to', '1.0.0']);
     await letWorkersWrite();
     // At 1.0.0 with 1.1.0 and 1.2.0 pending, verify says degraded (exit 1): intact, not yet current.
-    expect((await step('verify', ['verify', '--db', dbPath], 1)) as VerifyReport).toMatchObject({ status: 'degraded', version: '1.0.0', problems: [], integrity: { ok: true } });
+    expect((await step('verify', ['verify', '--db', dbPath], 1)) as VerifyReport).toMatchObject({
+      status: 'degraded',
+      version: '1.0.0',
+      problems: [],
+      integrity: { ok: true },
+    });
     await letWorkersWrite();
     let idsBefore = acknowledgedIds(deployments);
     backups.push({ info: (await step('backup', ['backup', '--db', dbPath])) as BackupInfo, idsBefore, version: '1.0.0' });
@@ -100,7 +105,12 @@ async function scenario(mode: 'wal' | 'delete', pauseMs: number, round: number):
     expect(migrated).toMatchObject({ from: '1.0.0', to: '1.2.0', applied: [{ version: '1.1.0' }, { version: '1.2.0' }] });
     backups.push({ info: migrated.backup!, idsBefore, version: '1.0.0' });
     await letWorkersWrite();
-    expect((await step('verify', ['verify', '--db', dbPath])) as VerifyReport).toMatchObject({ status: 'healthy', version: '1.2.0', problems: [], integrity: { ok: true } });
+    expect((await step('verify', ['verify', '--db', dbPath])) as VerifyReport).toMatchObject({
+      status: 'healthy',
+      version: '1.2.0',
+      problems: [],
+      integrity: { ok: true },
+    });
     await letWorkersWrite();
     idsBefore = acknowledgedIds(deployments);
     backups.push({ info: (await step('backup', ['backup', '--db', dbPath])) as BackupInfo, idsBefore, version: '1.2.0' });
@@ -131,7 +141,7 @@ async function scenario(mode: 'wal' | 'delete', pauseMs: number, round: number):
   // One metadata row, one association (and its cleanup row), a download and an upload log row per file.
   const counts = sqlite3(
     dbPath,
-    'SELECT (SELECT count(*) FROM file_metadata) || \' \' || (SELECT count(*) FROM session_file_associations) || \' \' || (SELECT count(*) FROM file_cleanup_queue) || \' \' || (SELECT count(*) FROM file_access_log)',
+    "SELECT (SELECT count(*) FROM file_metadata) || ' ' || (SELECT count(*) FROM session_file_associations) || ' ' || (SELECT count(*) FROM file_cleanup_queue) || ' ' || (SELECT count(*) FROM file_access_log)",
   );
   expect(counts).toBe(`${committed} ${committed} ${committed} ${2 * committed}`);
   expect(sqlite3(dbPath, 'PRAGMA integrity_check')).toBe('ok');
@@ -168,9 +178,13 @@ async function scenario(mode: 'wal' | 'delete', pauseMs: number, round: number):
 describe('many deployments at once', () => {
   for (const { mode, pauseMs } of JOURNAL_MODES) {
     for (let round = 0; round < ROUNDS; round++) {
-      it(`${WORKERS} workers insert through ${mode} while the tool inits, verifies, backs up and migrates (round ${round + 1})`, async () => {
-        console.log(await scenario(mode, pauseMs, round));
-      }, scaled(120_000, 600_000));
+      it(
+        `${WORKERS} workers insert through ${mode} while the tool inits, verifies, backs up and migrates (round ${round + 1})`,
+        async () => {
+          console.log(await scenario(mode, pauseMs, round));
+        },
+        scaled(120_000, 600_000),
+      );
     }
   }
 });

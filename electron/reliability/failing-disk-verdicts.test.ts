@@ -44,8 +44,12 @@ describe.skipIf(!canBuildFailingReads)('verdicts on a disk that fails reads (a p
     for (const command of COMMANDS) {
       const run = cliWith(failingReadsEnv(library, db, half), [...command, '--db', db]);
       expect(run.code, `${command.join(' ')}: ${run.stderr}${run.stdout}`).toBe(2);
-      expect(run.stderr, command.join(' ')).toMatch(/^error \[IO_ERROR\]: Reading \S*live\.db failed at the disk \(EIO: an I\/O error\) while running (quick|integrity)_check\. SQLite reported it as "Tree \d+ page \d+: unable to get the page\. error code=8458".*The file is not known to be damaged: the disk failed to read it\. Nothing was changed\./);
-      expect(run.stderr, command.join(' ')).toMatch(/what to do: Check the disk or the volume the file is on \(dmesg .*\), then run it again\. Do not salvage, restore or repair it on the strength of this/);
+      expect(run.stderr, command.join(' ')).toMatch(
+        /^error \[IO_ERROR\]: Reading \S*live\.db failed at the disk \(EIO: an I\/O error\) while running (quick|integrity)_check\. SQLite reported it as "Tree \d+ page \d+: unable to get the page\. error code=8458".*The file is not known to be damaged: the disk failed to read it\. Nothing was changed\./,
+      );
+      expect(run.stderr, command.join(' ')).toMatch(
+        /what to do: Check the disk or the volume the file is on \(dmesg .*\), then run it again\. Do not salvage, restore or repair it on the strength of this/,
+      );
       expect(`${run.stdout}${run.stderr}`, command.join(' ')).not.toMatch(DAMAGE_ADVICE);
     }
     // --json: the one document on stdout carries the code.
@@ -64,11 +68,15 @@ describe.skipIf(!canBuildFailingReads)('verdicts on a disk that fails reads (a p
     for (const command of COMMANDS) {
       const schema = cliWith(failingReadsEnv(library, db, pageSize), [...command, '--db', db]);
       expect(schema.code, `${command.join(' ')}: ${schema.stderr}`).toBe(2);
-      expect(schema.stderr, command.join(' ')).toMatch(/^error \[IO_ERROR\]: Reading \S*live\.db failed at the disk \(EIO: an I\/O error\) while (reading its schema|opening it for verification|the start gate read it|running quick_check)\..* The file is not known to be damaged/);
+      expect(schema.stderr, command.join(' ')).toMatch(
+        /^error \[IO_ERROR\]: Reading \S*live\.db failed at the disk \(EIO: an I\/O error\) while (reading its schema|opening it for verification|the start gate read it|running quick_check)\..* The file is not known to be damaged/,
+      );
       expect(schema.stderr, command.join(' ')).not.toMatch(DAMAGE_ADVICE);
       const header = cliWith(failingReadsEnv(library, db, 0), [...command, '--db', db]);
       expect(header.code, `${command.join(' ')}: ${header.stderr}`).toBe(2);
-      expect(header.stderr, command.join(' ')).toMatch(/^error \[IO_ERROR\]: Reading \S*live\.db failed: the disk failed the read or write \(an I\/O error\) \(EIO\)\./);
+      expect(header.stderr, command.join(' ')).toMatch(
+        /^error \[IO_ERROR\]: Reading \S*live\.db failed: the disk failed the read or write \(an I\/O error\) \(EIO\)\./,
+      );
     }
     expect(sha256File(db)).toBe(before);
     expect(sqlite3(db, 'PRAGMA integrity_check')).toBe('ok');
@@ -80,7 +88,9 @@ describe.skipIf(!canBuildFailingReads)('verdicts on a disk that fails reads (a p
     for (const command of COMMANDS) {
       const run = cliWith(failingReadsEnv(library, db, half, { thisProcessOnly: true }), [...command, '--db', db]);
       expect(run.code, `${command.join(' ')}: ${run.stderr}`).toBe(2);
-      expect(run.stderr, command.join(' ')).toMatch(/^error \[IO_ERROR\]: Reading \S*live\.db failed at the disk while running (quick|integrity)_check \(SQLite: ".*error code=8458"\), then read whole when tried again: the disk failed for a moment\. The file is not known to be damaged\./);
+      expect(run.stderr, command.join(' ')).toMatch(
+        /^error \[IO_ERROR\]: Reading \S*live\.db failed at the disk while running (quick|integrity)_check \(SQLite: ".*error code=8458"\), then read whole when tried again: the disk failed for a moment\. The file is not known to be damaged\./,
+      );
       expect(run.stderr, command.join(' ')).toMatch(/what to do: Run it again\. Check the disk/);
     }
   });
@@ -89,9 +99,15 @@ describe.skipIf(!canBuildFailingReads)('verdicts on a disk that fails reads (a p
     const library = buildFailingReads()!;
     const { db, half } = intactDatabase();
     const before = sha256File(db);
-    const run = spawnSync(process.execPath, ['--import', 'tsx', SCRIPT, db, SHIPPED_SCHEMA_DIR], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, ...failingReadsEnv(library, db, half) } });
+    const run = spawnSync(process.execPath, ['--import', 'tsx', SCRIPT, db, SHIPPED_SCHEMA_DIR], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, ...failingReadsEnv(library, db, half) },
+    });
     expect(run.status, run.stderr).toBe(0);
-    const outcomes = JSON.parse(run.stdout) as Record<string, { error?: { code: string; message: string; hint: string } }> & { health: { status: string; reason: string; problems: string[] } };
+    const outcomes = JSON.parse(run.stdout) as Record<string, { error?: { code: string; message: string; hint: string } }> & {
+      health: { status: string; reason: string; problems: string[] };
+    };
     for (const verb of ['status', 'verifyQuick', 'verifyFull', 'initialize']) {
       expect(outcomes[verb].error?.code, `${verb}: ${JSON.stringify(outcomes[verb])}`).toBe('IO_ERROR');
       expect(outcomes[verb].error?.message, verb).toContain(`Reading ${db} failed at the disk (EIO`);

@@ -28,7 +28,9 @@ describe.skipIf(!canBuildFailingReads)('reads that fail with EIO (a preloaded li
     // The schema and the version-keeping pages sit at the start (init wrote them first); the files' pages after them fail.
     const run = cliWith(failingReadsEnv(library, db, Math.floor(statSync(db).size / 2)), ['restore', '--db', db, '--backup', taken.path, '--yes']);
     expect(run.code, run.stderr).toBe(2);
-    expect(run.stderr).toMatch(/error \[IO_ERROR\]: Reading .*live\.db failed: the disk failed the read or write \(an I\/O error\) \(EIO\)\..*The file is not known to be damaged: the disk failed to read it\. The restore had not begun: the database is as it was\./);
+    expect(run.stderr).toMatch(
+      /error \[IO_ERROR\]: Reading .*live\.db failed: the disk failed the read or write \(an I\/O error\) \(EIO\)\..*The file is not known to be damaged: the disk failed to read it\. The restore had not begun: the database is as it was\./,
+    );
     // The referees: the file is byte for byte as it was and sqlite3 reads it whole; no backup was added, none is failed, nothing is left half-written.
     expect(sha256File(db)).toBe(before);
     expect(sqlite3(db, 'PRAGMA integrity_check')).toBe('ok');
@@ -46,14 +48,16 @@ describe.skipIf(!canBuildFailingReads)('reads that fail with EIO (a preloaded li
     const before = sha256File(db);
     const run = cliWith(failingReadsEnv(library, db, Math.floor(statSync(db).size / 2)), ['restore', '--db', db, '--backup', taken.path, '--yes']);
     expect(run.code, run.stderr).toBe(2);
-    expect(run.stderr).toMatch(/error \[IO_ERROR\]: Reading .*live\.db failed: the disk failed the read or write \(an I\/O error\) \(EIO\)\..* The restore had not begun: the database is as it was\./);
+    expect(run.stderr).toMatch(
+      /error \[IO_ERROR\]: Reading .*live\.db failed: the disk failed the read or write \(an I\/O error\) \(EIO\)\..* The restore had not begun: the database is as it was\./,
+    );
     expect(sha256File(db)).toBe(before);
     const listed = JSON.parse(runCli(['backups', '--db', db, '--json']).stdout) as { reason: string; verified: { ok: boolean } | null }[];
     expect(listed.map((b) => [b.reason, b.verified?.ok])).toEqual([['manual', true]]);
     expect(readdirSync(`${db}.backups`).filter((f) => f.includes('.partial'))).toEqual([]);
   });
 
-  it('restore whose pre-restore copy cannot be read back (the backup folder\'s disk fails): IO_ERROR, not a copy kept as damaged and a restore that went on', () => {
+  it("restore whose pre-restore copy cannot be read back (the backup folder's disk fails): IO_ERROR, not a copy kept as damaged and a restore that went on", () => {
     const library = buildFailingReads()!;
     const db = join(tempDir(), 'live.db');
     expect(runCli(['init', '--db', db]).code).toBe(0);
@@ -65,7 +69,9 @@ describe.skipIf(!canBuildFailingReads)('reads that fail with EIO (a preloaded li
     const before = sha256File(db);
     const run = cliWith(failingReadsEnv(library, { suffix: '.partial' }, from), ['restore', '--db', db, '--backup', taken.path, '--yes']);
     expect(run.code, run.stderr).toBe(2);
-    expect(run.stderr).toMatch(/error \[IO_ERROR\]: Reading .*\.partial failed: the disk failed the read or write \(an I\/O error\) \(EIO\)\..* The pre-restore backup could not be read back\. The restore had not begun: the database is as it was\./);
+    expect(run.stderr).toMatch(
+      /error \[IO_ERROR\]: Reading .*\.partial failed: the disk failed the read or write \(an I\/O error\) \(EIO\)\..* The pre-restore backup could not be read back\. The restore had not begun: the database is as it was\./,
+    );
     expect(sha256File(db)).toBe(before);
     const listed = JSON.parse(runCli(['backups', '--db', db, '--json']).stdout) as { reason: string; verified: { ok: boolean } | null }[];
     expect(listed.map((b) => [b.reason, b.verified?.ok])).toEqual([['manual', true]]);

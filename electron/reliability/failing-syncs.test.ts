@@ -14,7 +14,11 @@ import { buildFailingReads, canBuildFailingReads, failingSyncEnv } from './test-
 // state the file is in. The referee is the file's bytes before the restore, and the sqlite3 shell.
 
 function restoreWith(env: Record<string, string>, db: string, backup: string) {
-  const run = spawnSync(process.execPath, [...SOURCE_CLI, 'restore', '--db', db, '--backup', backup, '--yes'], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, INIT_CWD: '', ...env } });
+  const run = spawnSync(process.execPath, [...SOURCE_CLI, 'restore', '--db', db, '--backup', backup, '--yes'], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, INIT_CWD: '', ...env },
+  });
   return { code: run.status, stderr: run.stderr };
 }
 
@@ -34,7 +38,9 @@ describe.skipIf(!canBuildFailingReads)('a restore whose writes the disk cannot m
     const { db, backup, before } = databaseAndBackup();
     const run = restoreWith(failingSyncEnv(library, db, 1), db, backup);
     expect(run.code, run.stderr).toBe(2);
-    expect(run.stderr).toMatch(/error \[IO_ERROR\]: .*live\.db.* The restore had begun writing the database and was rolled back: the database is as it was before the restore\. What the database held before the restore is also kept in .*pre-restore\.sqlite\./);
+    expect(run.stderr).toMatch(
+      /error \[IO_ERROR\]: .*live\.db.* The restore had begun writing the database and was rolled back: the database is as it was before the restore\. What the database held before the restore is also kept in .*pre-restore\.sqlite\./,
+    );
     expect(existsSync(`${db}-journal`)).toBe(false);
     expect(sha256File(db)).toBe(before);
     expect(sqlite3(db, 'PRAGMA integrity_check')).toBe('ok');

@@ -25,7 +25,9 @@ afterAll(() => {
 /** Inserts rows until SQLite answers SQLITE_FULL, then deletes one row in 40 so a little room is left. */
 function fillUp(path: string): void {
   const db = new Database(path);
-  const insert = db.prepare("INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash, mime_type) VALUES (?, 's', 'a.txt', ?, '/f', 1, ?, 'text/plain')");
+  const insert = db.prepare(
+    "INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash, mime_type) VALUES (?, 's', 'a.txt', ?, '/f', 1, ?, 'text/plain')",
+  );
   try {
     for (let i = 0; ; i++) insert.run(`f${i}`, `stored-${i}`, `${'h'.repeat(100)}${i}`);
   } catch (err) {
@@ -39,7 +41,9 @@ describe.skipIf(!mounted)('on a full disk (a 700 kB tmpfs; skipped where mount i
   beforeAll(() => {
     expect(runCli(['init', '--db', join(dir, 'big.db')]).code).toBe(0);
     const db = new Database(join(dir, 'big.db'));
-    db.exec("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 4000) INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash, mime_type) SELECT 'f' || i, 's', 'a', 'st' || i, '/f', 1, printf('%.100c', 'h') || i, 'text/plain' FROM n");
+    db.exec(
+      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 4000) INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash, mime_type) SELECT 'f' || i, 's', 'a', 'st' || i, '/f', 1, printf('%.100c', 'h') || i, 'text/plain' FROM n",
+    );
     db.close();
   });
 
@@ -96,7 +100,9 @@ describe.skipIf(!mounted)('on a full disk (a 700 kB tmpfs; skipped where mount i
     const events = sqlite3(path, 'SELECT count(*) FROM schema_events');
     const run = runCli(['backup', '--db', path]);
     expect(run.code).toBe(2);
-    const kept = /The backup itself was taken, passed quick_check and is kept: (\S+)\. Only its record in the history of .*nearly\.db is missing\./.exec(run.stderr)?.[1];
+    const kept = /The backup itself was taken, passed quick_check and is kept: (\S+)\. Only its record in the history of .*nearly\.db is missing\./.exec(
+      run.stderr,
+    )?.[1];
     expect(run.stderr).toContain('error [NO_SPACE]');
     // The referees: the backup named is there and sqlite3 finds it sound; the history has no new event and no journal waits.
     expect(kept && sqlite3(kept, 'PRAGMA integrity_check')).toBe('ok');
@@ -111,14 +117,19 @@ describe.skipIf(!mounted)('on a full disk (a 700 kB tmpfs; skipped where mount i
     // 600 files at 1.0.0 with an empty access log: 1.1.0 rebuilds that log (small), 1.2.0 rebuilds conversation_files (its size again).
     const source = join(dir, 'two-steps.db');
     expect(runCli(['init', '--db', source, '--to', '1.0.0']).code).toBe(0);
-    sqlite3(source, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 600) INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash, mime_type) SELECT 'f' || i, 's', 'a', 'st' || i, '/f', 1, printf('%.100c', 'h') || i, 'text/plain' FROM n; DELETE FROM file_access_log; VACUUM;");
+    sqlite3(
+      source,
+      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 600) INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash, mime_type) SELECT 'f' || i, 's', 'a', 'st' || i, '/f', 1, printf('%.100c', 'h') || i, 'text/plain' FROM n; DELETE FROM file_access_log; VACUUM;",
+    );
     const path = join(tiny, 'two-steps.db');
     writeFileSync(path, readFileSync(source));
     const free = Number(execFileSync('df', ['-k', '--output=avail', tiny], { encoding: 'utf8' }).trim().split('\n')[1]) * 1024;
     writeFileSync(join(tiny, 'filler'), Buffer.alloc(Math.max(0, free - 80 * 1024)));
     const run = runCli(['migrate', '--db', path, '--no-backup']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/error \[NO_SPACE\]: Migration 1\.2\.0__storage_backend_and_required_mime_type\.sql stopped at line \d+\. The disk holding .* is full/);
+    expect(run.stderr).toMatch(
+      /error \[NO_SPACE\]: Migration 1\.2\.0__storage_backend_and_required_mime_type\.sql stopped at line \d+\. The disk holding .* is full/,
+    );
     expect(run.stderr).toContain(`${path} was left at 1.1.0: every version before the failed step is committed, none after it.`);
     // The referee: sqlite3 finds 1.1.0 committed (its rebuilt access log accepts 'reference'), 1.2.0 not, the file whole, no journal waiting.
     expect(sqlite3(path, 'SELECT group_concat(version) FROM schema_version')).toBe('1.0.0,1.1.0');

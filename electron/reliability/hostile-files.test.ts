@@ -1,5 +1,20 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { closeSync, copyFileSync, cpSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -94,7 +109,7 @@ describe('symbolic links and paths that cannot name a database', () => {
     expect(lstatSync(link).isSymbolicLink()).toBe(true);
     expect(sqlite3(target, 'SELECT max(version) FROM schema_version')).toBe('1.2.0');
     expect(migrated.backup!.path.startsWith(`${link}.backups/`)).toBe(true);
-    expect((await verify(ctx, 'full'))).toMatchObject({ status: 'healthy', version: '1.2.0' });
+    expect(await verify(ctx, 'full')).toMatchObject({ status: 'healthy', version: '1.2.0' });
     const restored = await restore(ctx, { backup: migrated.backup!.path });
     expect(restored.version).toBe('1.0.0');
     // The restore wrote into the file the link names; the link is still a link.
@@ -215,7 +230,10 @@ describe('symbolic links and paths that cannot name a database', () => {
     expect(listBackups(ctx)).toEqual([]);
     for (const name of ['linked.sqlite', 'copied.sqlite', join(folder, 'linked.sqlite')]) {
       for (const run of [() => verifyBackup(ctx, { backup: name }), () => restore(ctx, { backup: name })]) {
-        await expect(run(), name).rejects.toMatchObject({ code: 'BACKUP_INVALID', message: expect.stringMatching(/is a symbolic link \(to .*\): a backup in the backup folder is never followed out of it/) });
+        await expect(run(), name).rejects.toMatchObject({
+          code: 'BACKUP_INVALID',
+          message: expect.stringMatching(/is a symbolic link \(to .*\): a backup in the backup folder is never followed out of it/),
+        });
       }
     }
     expect(snapshot(folder)).toEqual(before);
@@ -258,7 +276,10 @@ describe('symbolic links and paths that cannot name a database', () => {
     const dir = tempDir();
     symlinkSync(join(dir, 'loop.db'), join(dir, 'loop.db'));
     symlinkSync(join(dir, 'missing', 'x.db'), join(dir, 'dangling.db'));
-    for (const [command, path] of [['status', 'loop.db'], ['init', 'dangling.db']]) {
+    for (const [command, path] of [
+      ['status', 'loop.db'],
+      ['init', 'dangling.db'],
+    ]) {
       const run = runCli([command, '--db', join(dir, path), '--json']);
       expect(run.code, run.stderr).toBe(2);
       expect(JSON.parse(run.stdout).error.code).toBe('NOT_FOUND');
@@ -317,7 +338,10 @@ describe("tables of another tool under Schema Warden's names", () => {
 
   it('a foreign key edited by hand to name a parent column that is not unique → SCHEMA_DRIFT from verify --full (before: an internal error)', async () => {
     const path = await initializedDb('1.2.0', 5);
-    sqlite3(path, "PRAGMA writable_schema = ON; UPDATE sqlite_master SET sql = replace(sql, 'REFERENCES conversation_files(file_id)', 'REFERENCES conversation_files(original_filename)') WHERE name = 'file_metadata';");
+    sqlite3(
+      path,
+      "PRAGMA writable_schema = ON; UPDATE sqlite_master SET sql = replace(sql, 'REFERENCES conversation_files(file_id)', 'REFERENCES conversation_files(original_filename)') WHERE name = 'file_metadata';",
+    );
     const before = sha256File(path);
     const err = await failure('verify', contextFor(path));
     expect(err).toBeInstanceOf(WardenError);
@@ -326,7 +350,7 @@ describe("tables of another tool under Schema Warden's names", () => {
     expect(sha256File(path)).toBe(before);
   });
 
-  it("a schema_events table of another shape → SCHEMA_DRIFT for history, the file unchanged", async () => {
+  it('a schema_events table of another shape → SCHEMA_DRIFT for history, the file unchanged', async () => {
     const path = await initializedDb('1.2.0');
     sqlite3(path, 'DROP TABLE schema_events; CREATE TABLE schema_events (id INTEGER PRIMARY KEY, payload TEXT);');
     const before = sha256File(path);
@@ -429,7 +453,12 @@ describe('bit-flipped databases', () => {
         let outcome: string;
         try {
           const ctx = contextFor(copy);
-          outcome = operation === 'status' ? status(ctx).status : operation === 'verify' ? (await verify(ctx, 'full')).status : `${history(ctx).events.length > 0 ? 'read' : 'empty'}`;
+          outcome =
+            operation === 'status'
+              ? status(ctx).status
+              : operation === 'verify'
+                ? (await verify(ctx, 'full')).status
+                : `${history(ctx).events.length > 0 ? 'read' : 'empty'}`;
         } catch (err) {
           if (!(err instanceof WardenError)) throw new Error(`${operation} after flipping bytes at ${offsets.join(', ')}: ${String(err)}`);
           expect(err.code, `${operation} after flipping bytes at ${offsets.join(', ')}: ${err.message}`).not.toBe('INTERNAL');
@@ -474,7 +503,7 @@ describe('databases a crash left midway', () => {
     // Read as it was committed; its one finding is that it was never backed up.
     expect(status(ctx)).toMatchObject({ status: 'degraded', version: '1.2.0', problems: [expect.objectContaining({ kind: 'backup' })] });
     expect(existsSync(`${path}-journal`)).toBe(false);
-    expect((await verify(ctx, 'full'))).toMatchObject({ status: 'healthy', integrity: { ok: true } });
+    expect(await verify(ctx, 'full')).toMatchObject({ status: 'healthy', integrity: { ok: true } });
     expect((await backup(ctx)).verified?.ok).toBe(true);
     expect(sqlite3(path, "SELECT count(*) FROM conversation_files WHERE file_id LIKE 'spilled-%'")).toBe('0');
     expect(sqlite3(path, 'SELECT count(*) FROM conversation_files')).toBe('20');
@@ -489,7 +518,9 @@ describe('databases a crash left midway', () => {
     db.pragma('wal_autocheckpoint = 0');
     db.pragma('wal_checkpoint(TRUNCATE)');
     // The database grows while its new pages are only in the -wal file.
-    db.exec("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 20000) INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash) SELECT 'f-' || x, 's', 'f', 'f-' || x, '/f', 1, 'h' FROM c");
+    db.exec(
+      "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 20000) INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash) SELECT 'f-' || x, 's', 'f', 'f-' || x, '/f', 1, 'h' FROM c",
+    );
     // The state a checkpoint passes through: page 1 (the header, with the new page count) copied
     // back into the file before the pages that make it longer.
     const midway = join(dir, 'midway.db');
@@ -506,7 +537,7 @@ describe('databases a crash left midway', () => {
 
     // Before, every command refused it: CORRUPT, "truncated", restore it from a backup.
     expect(status(contextFor(midway))).toMatchObject({ status: 'degraded', version: '1.2.0', problems: [expect.objectContaining({ kind: 'backup' })] }); // never backed up: its one finding
-    expect((await verify(contextFor(midway), 'full'))).toMatchObject({ status: 'healthy', integrity: { ok: true } });
+    expect(await verify(contextFor(midway), 'full')).toMatchObject({ status: 'healthy', integrity: { ok: true } });
     expect(sqlite3(midway, 'SELECT count(*) FROM conversation_files')).toBe('20000');
     expect(sqlite3(midway, 'PRAGMA integrity_check')).toBe('ok');
   });
@@ -528,13 +559,16 @@ describe('hostile schema folders', () => {
   it('a schema folder with a gap works: fresh, stepwise across the gap, and the missing version is unknown', async () => {
     const dir = schemaCopy((d) => {
       rmSync(join(d, 'migrations/1.1.0__access_log_reference_type.sql'));
-      writeFileSync(join(d, 'migrations/2.0.0__file_tags.sql'), 'CREATE TABLE file_tags (file_id TEXT NOT NULL REFERENCES conversation_files(file_id) ON DELETE CASCADE, tag TEXT NOT NULL, PRIMARY KEY (file_id, tag));');
+      writeFileSync(
+        join(d, 'migrations/2.0.0__file_tags.sql'),
+        'CREATE TABLE file_tags (file_id TEXT NOT NULL REFERENCES conversation_files(file_id) ON DELETE CASCADE, tag TEXT NOT NULL, PRIMARY KEY (file_id, tag));',
+      );
     });
     const schema = loadSchema(dir);
     expect(schema.migrations.map((m) => m.version)).toEqual(['1.0.0', '1.2.0', '2.0.0']);
     const fresh = contextFor(join(tempDir(), 'fresh.db'), schema);
     expect((await initialize(fresh)).applied.map((s) => s.version)).toEqual(['1.0.0', '1.2.0', '2.0.0']);
-    expect((await verify(fresh, 'full'))).toMatchObject({ status: 'healthy', version: '2.0.0' });
+    expect(await verify(fresh, 'full')).toMatchObject({ status: 'healthy', version: '2.0.0' });
 
     const stepwise = contextFor(join(tempDir(), 'stepwise.db'), schema);
     await initialize(stepwise, { to: '1.0.0' });
@@ -552,11 +586,27 @@ describe('hostile schema folders', () => {
 
   const cases: [string, (dir: string) => void, RegExp][] = [
     // Before, it was skipped in silence: a migration that would never run.
-    ['a migration with an upper-case extension', (d) => writeFileSync(join(d, 'migrations/1.3.0__tags.SQL'), 'CREATE TABLE tags (t TEXT);'), /"1\.3\.0__tags\.SQL" is not <version>__<name>\.sql/],
+    [
+      'a migration with an upper-case extension',
+      (d) => writeFileSync(join(d, 'migrations/1.3.0__tags.SQL'), 'CREATE TABLE tags (t TEXT);'),
+      /"1\.3\.0__tags\.SQL" is not <version>__<name>\.sql/,
+    ],
     // Before, these two surfaced as internal errors (ENOENT, EISDIR).
-    ['a migration that is a link to nothing', (d) => symlinkSync(join(d, 'nowhere.sql'), join(d, 'migrations/1.3.0__gone.sql')), /migrations is not valid: 1\.3\.0__gone\.sql cannot be read \(ENOENT\)/],
-    ['a migration that is a folder', (d) => mkdirSync(join(d, 'migrations/1.3.0__folder.sql')), /migrations is not valid: 1\.3\.0__folder\.sql cannot be read \(EISDIR\)/],
-    ['a version with a leading zero (1.2.0 in disguise)', (d) => writeFileSync(join(d, 'migrations/01.2.0__again.sql'), 'SELECT 1;'), /"01\.2\.0__again\.sql" does not start with a version/],
+    [
+      'a migration that is a link to nothing',
+      (d) => symlinkSync(join(d, 'nowhere.sql'), join(d, 'migrations/1.3.0__gone.sql')),
+      /migrations is not valid: 1\.3\.0__gone\.sql cannot be read \(ENOENT\)/,
+    ],
+    [
+      'a migration that is a folder',
+      (d) => mkdirSync(join(d, 'migrations/1.3.0__folder.sql')),
+      /migrations is not valid: 1\.3\.0__folder\.sql cannot be read \(EISDIR\)/,
+    ],
+    [
+      'a version with a leading zero (1.2.0 in disguise)',
+      (d) => writeFileSync(join(d, 'migrations/01.2.0__again.sql'), 'SELECT 1;'),
+      /"01\.2\.0__again\.sql" does not start with a version/,
+    ],
   ];
   for (const { sql, says } of OUTSIDE_STATEMENTS) {
     it(`a migration reaching outside its database (${sql('<dir>').split('\n')[0]}) → SCHEMA_INVALID naming file and line; nothing written anywhere`, async () => {

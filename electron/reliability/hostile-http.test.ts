@@ -83,12 +83,42 @@ describe('warden serve under hostile requests', () => {
     ['JSON null', { headers: json, body: 'null' }, 400, 'INVALID_INPUT', /"db" is required/],
     ['an array nested 30 000 deep', { headers: json, body: nested(30_000) }, 400, 'INVALID_INPUT', /must be a JSON object/],
     ['a field nested 30 000 deep', { headers: json, body: `{"db":${nested(30_000)}}` }, 400, 'INVALID_INPUT', /"db" must be of type string/],
-    ['objects nested 5 000 deep under an unknown key', { headers: json, body: `{"db":"conversation_files","x":${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}` }, 400, 'INVALID_INPUT', /unexpected field "x"/],
-    ['bytes that are not UTF-8', { headers: json, body: Buffer.from([0x7b, 0x22, 0x64, 0x62, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]) }, 400, 'INVALID_INPUT', /"db" must be a database id/],
-    ['a __proto__ key', { headers: json, body: '{"__proto__":{"admin":true},"db":"conversation_files"}' }, 400, 'INVALID_INPUT', /unexpected field "__proto__"/],
-    ['a 10 MB body with its length', { headers: { ...json, 'Content-Length': String(TEN_MB.length) }, body: TEN_MB }, 413, 'INVALID_INPUT', /larger than 65536 bytes/],
+    [
+      'objects nested 5 000 deep under an unknown key',
+      { headers: json, body: `{"db":"conversation_files","x":${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}` },
+      400,
+      'INVALID_INPUT',
+      /unexpected field "x"/,
+    ],
+    [
+      'bytes that are not UTF-8',
+      { headers: json, body: Buffer.from([0x7b, 0x22, 0x64, 0x62, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]) },
+      400,
+      'INVALID_INPUT',
+      /"db" must be a database id/,
+    ],
+    [
+      'a __proto__ key',
+      { headers: json, body: '{"__proto__":{"admin":true},"db":"conversation_files"}' },
+      400,
+      'INVALID_INPUT',
+      /unexpected field "__proto__"/,
+    ],
+    [
+      'a 10 MB body with its length',
+      { headers: { ...json, 'Content-Length': String(TEN_MB.length) }, body: TEN_MB },
+      413,
+      'INVALID_INPUT',
+      /larger than 65536 bytes/,
+    ],
     ['a 10 MB chunked body', { headers: { ...json, 'Transfer-Encoding': 'chunked' }, body: TEN_MB }, 413, 'INVALID_INPUT', /larger than 65536 bytes/],
-    ['a 10 MB body to migrate', { path: '/api/migrate', headers: { ...json, 'Transfer-Encoding': 'chunked' }, body: TEN_MB }, 413, 'INVALID_INPUT', /larger than 65536 bytes/],
+    [
+      'a 10 MB body to migrate',
+      { path: '/api/migrate', headers: { ...json, 'Transfer-Encoding': 'chunked' }, body: TEN_MB },
+      413,
+      'INVALID_INPUT',
+      /larger than 65536 bytes/,
+    ],
     ['text/plain', { headers: { 'Content-Type': 'text/plain' }, body: '{"db":"conversation_files"}' }, 415, 'INVALID_INPUT', /must be JSON/],
     ['a form', { headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'db=conversation_files' }, 415, 'INVALID_INPUT', /must be JSON/],
     ['multipart', { headers: { 'Content-Type': 'multipart/form-data; boundary=x' }, body: '--x\r\n\r\ndb\r\n--x--' }, 415, 'INVALID_INPUT', /must be JSON/],
@@ -97,8 +127,19 @@ describe('warden serve under hostile requests', () => {
     ['DELETE on a method', { method: 'DELETE', path: '/api/migrate' }, 405, 'NOT_SUPPORTED', /called with POST/],
     ['PATCH on a method', { method: 'PATCH', path: '/api/restore', headers: json, body: '{}' }, 405, 'NOT_SUPPORTED', /called with POST/],
     ['POST to the health endpoint', { path: '/api/health', headers: json, body: '{}' }, 405, 'NOT_SUPPORTED', /answers GET/],
-    ['a migrate to a version that does not exist', { path: '/api/migrate', headers: json, body: '{"db":"conversation_files","to":"9.9.9"}' }, 400, 'UNKNOWN_VERSION'],
-    ['a restore of a path instead of a backup name', { path: '/api/restore', headers: json, body: '{"db":"conversation_files","backup":"/etc/passwd"}' }, 400, 'INVALID_INPUT', /"backup" must be a backup file name/],
+    [
+      'a migrate to a version that does not exist',
+      { path: '/api/migrate', headers: json, body: '{"db":"conversation_files","to":"9.9.9"}' },
+      400,
+      'UNKNOWN_VERSION',
+    ],
+    [
+      'a restore of a path instead of a backup name',
+      { path: '/api/restore', headers: json, body: '{"db":"conversation_files","backup":"/etc/passwd"}' },
+      400,
+      'INVALID_INPUT',
+      /"backup" must be a backup file name/,
+    ],
   ];
 
   for (const [name, request, status, code, message] of CASES) {
@@ -116,7 +157,9 @@ describe('warden serve under hostile requests', () => {
     const url = new URL(origin);
     await new Promise<void>((resolve) => {
       const socket = connect(Number(url.port), url.hostname, () => {
-        socket.write(`POST /api/migrate HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"db":`);
+        socket.write(
+          `POST /api/migrate HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"db":`,
+        );
         setTimeout(() => socket.destroy(), 200);
       });
       socket.on('close', () => resolve());

@@ -26,9 +26,12 @@ describe.skipIf(!existsSync('/usr/bin/time'))('large WAL databases and backups (
     const dir = tempDir();
     const db = join(dir, 'big.db');
     expect(runCli(['init', '--db', db]).code).toBe(0);
-    sqlite3(db, `PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF;
+    sqlite3(
+      db,
+      `PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF;
       WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100) INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash, mime_type) SELECT 'f' || i, 's', 'a.bin', 'st' || i, '/f', 1, 'h' || i, 'application/octet-stream' FROM n;
-      WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${ROWS}) INSERT INTO file_metadata (file_id, metadata_key, metadata_value) SELECT 'f' || (i % 100 + 1), 'k' || i, hex(randomblob(4096)) FROM n;`);
+      WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${ROWS}) INSERT INTO file_metadata (file_id, metadata_key, metadata_value) SELECT 'f' || (i % 100 + 1), 'k' || i, hex(randomblob(4096)) FROM n;`,
+    );
     const size = statSync(db).size;
     const taken = JSON.parse(runCli(['backup', '--db', db, '--json']).stdout) as { path: string };
 
@@ -44,7 +47,9 @@ describe.skipIf(!existsSync('/usr/bin/time'))('large WAL databases and backups (
     expect(verified.code, verified.stderr).toBe(0);
     const restored = peakOf(['restore', '--db', db, '--backup', taken.path, '--yes']);
     expect(restored.code, restored.stderr).toBe(0);
-    console.log(`database ${(size / 2 ** 20).toFixed(0)} MB: verify-backup (WAL-mode) peak ${(verified.peakBytes / 2 ** 20).toFixed(0)} MB, restore (WAL) peak ${(restored.peakBytes / 2 ** 20).toFixed(0)} MB`);
+    console.log(
+      `database ${(size / 2 ** 20).toFixed(0)} MB: verify-backup (WAL-mode) peak ${(verified.peakBytes / 2 ** 20).toFixed(0)} MB, restore (WAL) peak ${(restored.peakBytes / 2 ** 20).toFixed(0)} MB`,
+    );
     expect(verified.peakBytes).toBeLessThan(size);
     expect(restored.peakBytes).toBeLessThan(size);
     expect(sqlite3(db, 'PRAGMA integrity_check')).toBe('ok');

@@ -61,8 +61,14 @@ describe.skipIf(!mounted)('a WAL database on a read-only filesystem (a tmpfs rem
   it('is READ_ONLY naming the folder, the files SQLite must create there and what to do, for every command; nothing is written', () => {
     for (const args of READS(wal)) {
       const run = runCli(args);
-      expectRefused(run, args, `error [READ_ONLY]: The database ${wal} cannot be opened: it is in WAL mode, and SQLite must create wal.db-wal and wal.db-shm beside it, in ${media}, which is on a read-only filesystem (EROFS). Nothing was changed.`);
-      expect(run.stderr).toContain(`what to do: Remount ${media} read-write, or copy the database (with its -wal file, if any) to a writable folder and open the copy.`);
+      expectRefused(
+        run,
+        args,
+        `error [READ_ONLY]: The database ${wal} cannot be opened: it is in WAL mode, and SQLite must create wal.db-wal and wal.db-shm beside it, in ${media}, which is on a read-only filesystem (EROFS). Nothing was changed.`,
+      );
+      expect(run.stderr).toContain(
+        `what to do: Remount ${media} read-write, or copy the database (with its -wal file, if any) to a writable folder and open the copy.`,
+      );
     }
     expect(sha256File(wal)).toBe(before);
     expect(existsSync(`${wal}-wal`) || existsSync(`${wal}-shm`)).toBe(false);
@@ -93,13 +99,20 @@ describe.skipIf(!asNobody)('a WAL database in a folder this account may not writ
   });
 
   it('is PERMISSION_DENIED naming the folder and the account, not NOT_FOUND, "cannot be written" or the SQL', () => {
-    for (const args of [['status', '--db', wal], ['query', '--db', wal, '--sql', 'SELECT 1']]) {
+    for (const args of [
+      ['status', '--db', wal],
+      ['query', '--db', wal, '--sql', 'SELECT 1'],
+    ]) {
       const run = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, ...SOURCE_CLI, ...args], {
         cwd: REPO_ROOT,
         encoding: 'utf8',
         env: { ...process.env, HOME: dir, INIT_CWD: '' },
       });
-      expectRefused({ code: run.status, stdout: run.stdout, stderr: run.stderr }, args, `error [PERMISSION_DENIED]: The database ${wal} cannot be opened: it is in WAL mode, and SQLite must create wal.db-wal and wal.db-shm beside it, in ${folder}, where this account (uid 65534) may not create files (EACCES). Nothing was changed.`);
+      expectRefused(
+        { code: run.status, stdout: run.stdout, stderr: run.stderr },
+        args,
+        `error [PERMISSION_DENIED]: The database ${wal} cannot be opened: it is in WAL mode, and SQLite must create wal.db-wal and wal.db-shm beside it, in ${folder}, where this account (uid 65534) may not create files (EACCES). Nothing was changed.`,
+      );
       expect(run.stderr).not.toContain('cannot be written');
       expect(run.stderr).toContain(`what to do: Give this account write access to ${folder} (ls -ld ${folder} shows who may)`);
     }

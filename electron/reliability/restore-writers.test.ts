@@ -92,8 +92,12 @@ async function race(mode: 'wal' | 'delete', pauseMs: number): Promise<string> {
 
 describe('restore while the service writes', () => {
   for (const { mode, pauseMs } of JOURNAL_MODES) {
-    it(`loses no acknowledged commit (${mode})`, async () => {
-      await race(mode, pauseMs);
-    }, scaled(120_000, 900_000));
+    it(
+      `loses no acknowledged commit (${mode})`,
+      async () => {
+        await race(mode, pauseMs);
+      },
+      scaled(120_000, 900_000),
+    );
   }
 });

@@ -37,7 +37,14 @@ describe('warden serve: read-only token and /metrics', () => {
     await initialize(contextFor(dbPath), { to: '1.0.0' });
     seedFiles(dbPath, 20);
     backupName = (await backup(contextFor(dbPath), { reason: 'manual' })).name;
-    server = await startHttpHost({ databases: [dbPath], schemaDir: SHIPPED_SCHEMA_DIR, port: 0, rendererDir: join(folder.path, 'no-renderer'), healthIntervalMs: 100, workers: 2 });
+    server = await startHttpHost({
+      databases: [dbPath],
+      schemaDir: SHIPPED_SCHEMA_DIR,
+      port: 0,
+      rendererDir: join(folder.path, 'no-renderer'),
+      healthIntervalMs: 100,
+      workers: 2,
+    });
   });
   afterAll(async () => {
     await server.close();

@@ -28,10 +28,20 @@ describe('warden serve and a crafted backup whose table is a view', () => {
     name = taken.name;
     const columns = sqlite3(taken.path, "SELECT name FROM pragma_table_info('conversation_files') ORDER BY cid").split('\n');
     const select = columns.map((c) => (c === 'file_id' ? `'made-up-' || i AS file_id` : `printf('%.*c', 1000000, 'x') AS ${c}`)).join(', ');
-    sqlite3(taken.path, `DROP TABLE conversation_files; CREATE VIEW conversation_files AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3) SELECT ${select} FROM n;`);
+    sqlite3(
+      taken.path,
+      `DROP TABLE conversation_files; CREATE VIEW conversation_files AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3) SELECT ${select} FROM n;`,
+    );
     const manifest = JSON.parse(readFileSync(manifestPathOf(taken.path), 'utf8'));
     writeFileSync(manifestPathOf(taken.path), JSON.stringify({ ...manifest, sha256: sha256File(taken.path), bytes: statSync(taken.path).size }));
-    server = await startHttpHost({ databases: [db], schemaDir: SHIPPED_SCHEMA_DIR, port: 0, rendererDir: join(folder.path, 'no-console'), healthIntervalMs: 60_000, workers: 2 });
+    server = await startHttpHost({
+      databases: [db],
+      schemaDir: SHIPPED_SCHEMA_DIR,
+      port: 0,
+      rendererDir: join(folder.path, 'no-console'),
+      healthIntervalMs: 60_000,
+      workers: 2,
+    });
   });
   afterAll(async () => {
     await server.close();
@@ -43,7 +53,10 @@ describe('warden serve and a crafted backup whose table is a view', () => {
     const verified = (await callApi(server.origin, server.readOnlyToken, 'verifyBackup', { db: 'served', backup: name })).json;
     expect(verified).toMatchObject({ ok: true, result: { ok: false } });
     expect(verified.result.problems.join(' ')).toContain(`It cannot be restored: it does not hold the schema of version 1.2.0: ${why}`);
-    for (const [method, input] of [['previewRestore', { db: 'served', backup: name }], ['recoverRows', { db: 'served', table: 'conversation_files', backup: name, dryRun: true }]] as const) {
+    for (const [method, input] of [
+      ['previewRestore', { db: 'served', backup: name }],
+      ['recoverRows', { db: 'served', table: 'conversation_files', backup: name, dryRun: true }],
+    ] as const) {
       const reply = await callApi(server.origin, server.token, method, input);
       expect(reply.json, method).toMatchObject({ ok: false, error: { code: 'BACKUP_INVALID', message: expect.stringContaining(why) } });
     }

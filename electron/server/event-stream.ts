@@ -24,7 +24,13 @@ export class EventStream {
   /** False (nothing attached) when MAX_STREAMS are open already: the caller answers 503. */
   attach(req: IncomingMessage, res: ServerResponse, headers: Record<string, string>, view?: EventView): boolean {
     if (this.clients.size >= MAX_STREAMS) return false;
-    res.writeHead(200, { ...headers, 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+    res.writeHead(200, {
+      ...headers,
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
     res.write(': connected\n\n');
     this.clients.set(res, view);
     req.on('close', () => this.clients.delete(res));

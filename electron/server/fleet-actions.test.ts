@@ -33,7 +33,11 @@ describe('warden serve --fleet: Verify all and Back up all as host jobs', () => 
   let host: HttpHost;
 
   const call = (method: string, input: unknown, token = host.token): Promise<Reply> =>
-    request(host.origin, `/api/${method}`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', [HTTP_OPERATOR_HEADER]: 'alice' }, body: JSON.stringify(input) });
+    request(host.origin, `/api/${method}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', [HTTP_OPERATOR_HEADER]: 'alice' },
+      body: JSON.stringify(input),
+    });
 
   /** A loopback port where nothing listens: the deployment that cannot be reached. */
   async function closedPort(): Promise<number> {
@@ -61,7 +65,13 @@ describe('warden serve --fleet: Verify all and Back up all as host jobs', () => 
     ];
     writeFileSync(join(dir, 'fleet.json'), JSON.stringify({ deployments }));
     host = await startHttpHost({
-      databases: [], dataDir: dir, schemaDir: SHIPPED_SCHEMA_DIR, port: 0, rendererDir: join(dir, 'none'), healthIntervalMs: 60_000, workers: 2,
+      databases: [],
+      dataDir: dir,
+      schemaDir: SHIPPED_SCHEMA_DIR,
+      port: 0,
+      rendererDir: join(dir, 'none'),
+      healthIntervalMs: 60_000,
+      workers: 2,
       fleet: { fleet: loadFleet(join(dir, 'fleet.json')), defaultSchemaDir: SHIPPED_SCHEMA_DIR },
     });
   }, 60_000);
@@ -92,8 +102,15 @@ describe('warden serve --fleet: Verify all and Back up all as host jobs', () => 
     expect(report.stoppedBecause).toBeNull();
     expect(report.notDone).toEqual([]);
     // Worst first; a and vm are at 1.0.0 with 1.1.0 and 1.2.0 pending: degraded.
-    expect(report.deployments.map((d) => [d.name, d.state])).toEqual([['gone', 'unreachable'], ['b', 'unhealthy'], ['a', 'degraded'], ['vm', 'degraded']]);
-    expect(report.deployments.find((d) => d.name === 'b')!.detail).toMatch(/^1 row\(s\) of session_file_associations point at missing rows of conversation_files/);
+    expect(report.deployments.map((d) => [d.name, d.state])).toEqual([
+      ['gone', 'unreachable'],
+      ['b', 'unhealthy'],
+      ['a', 'degraded'],
+      ['vm', 'degraded'],
+    ]);
+    expect(report.deployments.find((d) => d.name === 'b')!.detail).toMatch(
+      /^1 row\(s\) of session_file_associations point at missing rows of conversation_files/,
+    );
     expect(report.deployments.find((d) => d.name === 'gone')!.detail).toMatch(/did not answer verify|did not answer listDatabases/);
     expect({ a: sha256File(db('a')), b: sha256File(db('b')) }).toEqual(before);
 
@@ -107,7 +124,12 @@ describe('warden serve --fleet: Verify all and Back up all as host jobs', () => 
     const job = ((await call('jobs', {})).json.result as Job[]).find((j) => j.id === 'verify-all-00001')!;
     expect(job).toMatchObject({ kind: 'fleetVerify', db: 'fleet', state: 'done', options: { level: 'full', parallel: 2 } });
     expect(job.startedBy).toBe(actorFor('alice via warden serve'));
-    expect(job.progress!.fleetAction!.map((d: FleetActionEntry) => [d.name, d.step])).toEqual([['a', 'done'], ['b', 'done'], ['vm', 'done'], ['gone', 'done']]);
+    expect(job.progress!.fleetAction!.map((d: FleetActionEntry) => [d.name, d.step])).toEqual([
+      ['a', 'done'],
+      ['b', 'done'],
+      ['vm', 'done'],
+      ['gone', 'done'],
+    ]);
   });
 
   it('backs up all: the unreachable one is reported, every other takes a backup that sqlite3 finds intact', async () => {
@@ -149,7 +171,9 @@ describe('warden serve --fleet: Verify all and Back up all as host jobs', () => 
         const method = req.url!.replace('/api/', '');
         calls.push({ method, body: JSON.parse(text) as Record<string, unknown> });
         const send = (status: number, body: unknown) => res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
-        if (method === 'backup') answerBackup = () => send(409, { ok: false, error: { code: 'CANCELLED', message: 'backup was cancelled; nothing was changed by the unfinished step.' } });
+        if (method === 'backup')
+          answerBackup = () =>
+            send(409, { ok: false, error: { code: 'CANCELLED', message: 'backup was cancelled; nothing was changed by the unfinished step.' } });
         else if (method === 'cancel') {
           send(200, { ok: true, result: { cancelled: true } });
           answerBackup?.(true);
@@ -158,18 +182,43 @@ describe('warden serve --fleet: Verify all and Back up all as host jobs', () => 
     });
     await new Promise<void>((done) => slow.listen(0, '127.0.0.1', done));
     const slowOrigin = `http://127.0.0.1:${(slow.address() as AddressInfo).port}`;
-    writeFileSync(join(dir, 'fleet-2.json'), JSON.stringify({ deployments: [{ name: 'slow', url: slowOrigin, database: 'main', tokenEnv: 'WARDEN_FLEET_ACTIONS_TEST_TOKEN' }, { name: 'c', file: 'c.db' }, { name: 'd', file: 'd.db' }] }));
+    writeFileSync(
+      join(dir, 'fleet-2.json'),
+      JSON.stringify({
+        deployments: [
+          { name: 'slow', url: slowOrigin, database: 'main', tokenEnv: 'WARDEN_FLEET_ACTIONS_TEST_TOKEN' },
+          { name: 'c', file: 'c.db' },
+          { name: 'd', file: 'd.db' },
+        ],
+      }),
+    );
     const second = await startHttpHost({
-      databases: [], dataDir: dir, schemaDir: SHIPPED_SCHEMA_DIR, port: 0, rendererDir: join(dir, 'none'), healthIntervalMs: 60_000, workers: 2,
+      databases: [],
+      dataDir: dir,
+      schemaDir: SHIPPED_SCHEMA_DIR,
+      port: 0,
+      rendererDir: join(dir, 'none'),
+      healthIntervalMs: 60_000,
+      workers: 2,
       fleet: { fleet: loadFleet(join(dir, 'fleet-2.json')), defaultSchemaDir: SHIPPED_SCHEMA_DIR },
     });
     try {
       const before = { c: sha256File(db('c')), d: sha256File(db('d')) };
       const post = (method: string, input: unknown) =>
-        request(second.origin, `/api/${method}`, { method: 'POST', headers: { Authorization: `Bearer ${second.token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(input) });
+        request(second.origin, `/api/${method}`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${second.token}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify(input),
+        });
       const events = await listenToEvents(second.origin, second.token);
       const started = post('fleetBackup', { parallel: 1, operationId: 'backup-cancel-001' });
-      await events.waitFor((e) => e.type === 'progress' && e.operationId === 'backup-cancel-001' && (e.progress.fleetAction ?? []).some((d) => d.name === 'slow' && d.step === 'running'), 20_000);
+      await events.waitFor(
+        (e) =>
+          e.type === 'progress' &&
+          e.operationId === 'backup-cancel-001' &&
+          (e.progress.fleetAction ?? []).some((d) => d.name === 'slow' && d.step === 'running'),
+        20_000,
+      );
       while (!calls.some((c) => c.method === 'backup')) await new Promise((r) => setTimeout(r, 10));
       expect((await post('cancel', { operationId: 'backup-cancel-001' })).json.result).toEqual({ cancelled: true });
       const report = (await started).json.result as FleetActionReport;
@@ -201,21 +250,42 @@ describe('warden serve --fleet: Verify all and Back up all as host jobs', () => 
   it('cancelled while a real agent backs up: the agent cancels its own backup (its job ends cancelled, no file left)', async () => {
     // About 240 MB (its backup takes most of a second here), so that the agent is still copying when Cancel reaches it.
     await initialize(contextFor(db('big')), { to: '1.2.0' });
-    sqlite3(db('big'), `WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < 25000)
+    sqlite3(
+      db('big'),
+      `WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < 25000)
       INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash, mime_type)
-      SELECT 'file-' || k, 'session-' || (k % 50), 'f' || k, 's' || k, '/files/' || k, k, hex(randomblob(2000)), 'text/plain' FROM n;`);
+      SELECT 'file-' || k, 'session-' || (k % 50), 'f' || k, 's' || k, '/files/' || k, k, hex(randomblob(2000)), 'text/plain' FROM n;`,
+    );
     const bigTokens = { operator: randomBytes(24).toString('base64url'), readOnly: randomBytes(24).toString('base64url') };
     const big = await startAgent(db('big'), bigTokens);
     process.env.WARDEN_FLEET_ACTIONS_BIG_TOKEN = bigTokens.operator;
-    writeFileSync(join(dir, 'fleet-3.json'), JSON.stringify({ deployments: [{ name: 'big', url: big.origin, tokenEnv: 'WARDEN_FLEET_ACTIONS_BIG_TOKEN' }, { name: 'e', file: 'a.db' }] }));
+    writeFileSync(
+      join(dir, 'fleet-3.json'),
+      JSON.stringify({
+        deployments: [
+          { name: 'big', url: big.origin, tokenEnv: 'WARDEN_FLEET_ACTIONS_BIG_TOKEN' },
+          { name: 'e', file: 'a.db' },
+        ],
+      }),
+    );
     const third = await startHttpHost({
-      databases: [], dataDir: dir, schemaDir: SHIPPED_SCHEMA_DIR, port: 0, rendererDir: join(dir, 'none'), healthIntervalMs: 60_000, workers: 2,
+      databases: [],
+      dataDir: dir,
+      schemaDir: SHIPPED_SCHEMA_DIR,
+      port: 0,
+      rendererDir: join(dir, 'none'),
+      healthIntervalMs: 60_000,
+      workers: 2,
       fleet: { fleet: loadFleet(join(dir, 'fleet-3.json')), defaultSchemaDir: SHIPPED_SCHEMA_DIR },
     });
     const backupsOfA = backupsOf('a').length;
     try {
       const post = (origin: string, token: string, method: string, input: unknown) =>
-        request(origin, `/api/${method}`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', Host: new URL(origin).host }, body: JSON.stringify(input) });
+        request(origin, `/api/${method}`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', Host: new URL(origin).host },
+          body: JSON.stringify(input),
+        });
       const started = post(third.origin, third.token, 'fleetBackup', { parallel: 1, operationId: 'backup-cancel-002' });
       // Wait until the agent itself runs the backup, then press Cancel on this host.
       let agentJob: Job | undefined;

@@ -28,7 +28,11 @@ describe('warden serve --fleet: Compare schemas and a rollout of the deployments
   let host: HttpHost;
 
   const call = (method: string, input: unknown, token = host.token): Promise<Reply> =>
-    request(host.origin, `/api/${method}`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', [HTTP_OPERATOR_HEADER]: 'alice' }, body: JSON.stringify(input) });
+    request(host.origin, `/api/${method}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', [HTTP_OPERATOR_HEADER]: 'alice' },
+      body: JSON.stringify(input),
+    });
 
   beforeAll(async () => {
     for (const n of ['a', 'vm']) await initialize(contextFor(db(n)));
@@ -49,7 +53,13 @@ describe('warden serve --fleet: Compare schemas and a rollout of the deployments
     ];
     writeFileSync(join(dir, 'fleet.json'), JSON.stringify({ deployments }));
     host = await startHttpHost({
-      databases: [], dataDir: dir, schemaDir: SHIPPED_SCHEMA_DIR, port: 0, rendererDir: join(dir, 'none'), healthIntervalMs: 60_000, workers: 2,
+      databases: [],
+      dataDir: dir,
+      schemaDir: SHIPPED_SCHEMA_DIR,
+      port: 0,
+      rendererDir: join(dir, 'none'),
+      healthIntervalMs: 60_000,
+      workers: 2,
       fleet: { fleet: loadFleet(join(dir, 'fleet.json')), defaultSchemaDir: SHIPPED_SCHEMA_DIR },
     });
   }, 60_000);
@@ -65,7 +75,15 @@ describe('warden serve --fleet: Compare schemas and a rollout of the deployments
     expect(pair.status).toBe(200);
     const comparison = pair.json.result as SchemaComparison;
     expect([comparison.a.name, comparison.b.name, comparison.b.address]).toEqual(['a', 'vm', expect.stringContaining(new URL(agent.origin).host)]);
-    expect(comparison.differences).toEqual([expect.objectContaining({ kind: 'index', name: 'idx_conversation_files_hash', change: 'only-in-b', a: null, b: sqlite3(db('vm'), "SELECT sql FROM sqlite_master WHERE name = 'idx_conversation_files_hash'") })]);
+    expect(comparison.differences).toEqual([
+      expect.objectContaining({
+        kind: 'index',
+        name: 'idx_conversation_files_hash',
+        change: 'only-in-b',
+        a: null,
+        b: sqlite3(db('vm'), "SELECT sql FROM sqlite_master WHERE name = 'idx_conversation_files_hash'"),
+      }),
+    ]);
     const expected = (await call('fleetCompare', { a: 'vm', expectedAt: '1.2.0' }, host.readOnlyToken)).json.result as SchemaComparison;
     expect([expected.a.expected, expected.same]).toEqual([true, true]);
     expect(sha256File(db('a'))).toBe(before); // compared, never written
@@ -80,7 +98,11 @@ describe('warden serve --fleet: Compare schemas and a rollout of the deployments
   it('rolls out to the deployments named only: the one left out is byte for byte as it was; an unknown name starts nothing', async () => {
     const untouched = sha256File(db('kept-out'));
     const refused = await call('fleetMigrate', { to: '1.1.0', parallel: 1, group: 'staging', deployments: ['old', 'a'] });
-    expect([refused.status, refused.json.error.code, refused.json.error.message]).toEqual([400, 'INVALID_INPUT', 'The group "staging" of the fleet file has no deployment named "a"; nothing was started.']);
+    expect([refused.status, refused.json.error.code, refused.json.error.message]).toEqual([
+      400,
+      'INVALID_INPUT',
+      'The group "staging" of the fleet file has no deployment named "a"; nothing was started.',
+    ]);
     const reply = await call('fleetMigrate', { to: '1.1.0', parallel: 1, group: 'staging', deployments: ['old'] });
     expect(reply.status).toBe(200);
     const report = reply.json.result as RolloutReport;

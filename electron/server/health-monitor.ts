@@ -26,12 +26,15 @@ export class HealthMonitor {
   }
 
   start(): void {
-    this.timer ??= setInterval(() => {
-      this.refreshing ??= this.refresh();
-      // A failed round is reported by the next GET /api/health; the timer tries again next interval.
-      this.refreshing.catch((err: unknown) => console.error('warden serve: the health check could not run:', err));
-      // At least a second apart: an interval of 0 means "never reuse a result", not "check without pause".
-    }, Math.max(this.intervalMs, 1_000)).unref();
+    this.timer ??= setInterval(
+      () => {
+        this.refreshing ??= this.refresh();
+        // A failed round is reported by the next GET /api/health; the timer tries again next interval.
+        this.refreshing.catch((err: unknown) => console.error('warden serve: the health check could not run:', err));
+        // At least a second apart: an interval of 0 means "never reuse a result", not "check without pause".
+      },
+      Math.max(this.intervalMs, 1_000),
+    ).unref();
   }
 
   /** The served databases changed (one was closed or created): the next answer checks afresh. */

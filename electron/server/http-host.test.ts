@@ -61,14 +61,22 @@ describe('warden serve: API, security and health', () => {
   });
 
   it('refuses a request without the token, or with a wrong one (401)', async () => {
-    const none = await request(server.origin, '/api/status', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"db":"conversation_files"}' });
+    const none = await request(server.origin, '/api/status', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"db":"conversation_files"}',
+    });
     expect(none.status).toBe(401);
     expect(none.json.error.code).toBe('UNAUTHORIZED');
     expect(none.headers['www-authenticate']).toBe('Bearer');
     const wrong = await callApi(server.origin, `${server.token}x`, 'status', { db: 'conversation_files' });
     expect(wrong.status).toBe(401);
     // The token in the URL is only for the events stream (EventSource cannot send headers).
-    const inUrl = await request(server.origin, `/api/status?token=${server.token}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"db":"conversation_files"}' });
+    const inUrl = await request(server.origin, `/api/status?token=${server.token}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"db":"conversation_files"}',
+    });
     expect(inUrl.status).toBe(401);
     expect((await request(server.origin, '/api/events')).status).toBe(401);
   });
@@ -98,9 +106,17 @@ describe('warden serve: API, security and health', () => {
 
   it('refuses a large body with 413, whether or not it announces its length', async () => {
     const body = JSON.stringify({ db: 'conversation_files', pad: 'x'.repeat(200_000) });
-    const announced = await request(server.origin, '/api/status', { method: 'POST', headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json', 'Content-Length': String(body.length) }, body });
+    const announced = await request(server.origin, '/api/status', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json', 'Content-Length': String(body.length) },
+      body,
+    });
     expect(announced.status).toBe(413);
-    const chunked = await request(server.origin, '/api/status', { method: 'POST', headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' }, body });
+    const chunked = await request(server.origin, '/api/status', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' },
+      body,
+    });
     expect(chunked.status).toBe(413);
     expect(chunked.json.error.message).toMatch(/larger than 65536 bytes/);
     // The server still answers afterwards.
@@ -111,7 +127,11 @@ describe('warden serve: API, security and health', () => {
     const replies = await Promise.all([
       callApi(server.origin, server.token, 'verify', { db: 'conversation_files', level: 'deep' }),
       callApi(server.origin, server.token, 'status', { db: 'conversation_files', extra: true }),
-      request(server.origin, '/api/status', { method: 'POST', headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' }, body: '{"db": ' }),
+      request(server.origin, '/api/status', {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' },
+        body: '{"db": ',
+      }),
       request(server.origin, '/api/status', { method: 'POST', headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'text/plain' }, body: 'db' }),
       callApi(server.origin, server.token, 'initialize', { db: 'fresh', to: '9.9.9' }),
     ]);
@@ -161,7 +181,13 @@ describe('warden serve: API, security and health', () => {
     expect(index.headers['referrer-policy']).toBe('no-referrer');
     expect((await request(server.origin, '/assets/app.js')).headers['content-type']).toBe('text/javascript; charset=utf-8');
     expect((await request(server.origin, '/assets/app.css')).headers['content-type']).toBe('text/css; charset=utf-8');
-    for (const path of ['/../data/conversation_files.db', '/%2e%2e/data/conversation_files.db', '/assets/..%2f..%2fdata%2fconversation_files.db', '/assets/', '/missing.js']) {
+    for (const path of [
+      '/../data/conversation_files.db',
+      '/%2e%2e/data/conversation_files.db',
+      '/assets/..%2f..%2fdata%2fconversation_files.db',
+      '/assets/',
+      '/missing.js',
+    ]) {
       const reply = await request(server.origin, path);
       expect(reply.status, path).toBe(404);
       expect(reply.text).not.toContain('SQLite format 3');
@@ -176,7 +202,14 @@ describe('warden serve: API, security and health', () => {
       status: 'degraded', // fresh.db is not initialized yet: degraded, still serving
       components: { database: { conversation_files: 'healthy', fresh: 'not_initialized', schema_version: '1.2.0' }, backend: 'running' },
     });
-    expect(before.json.databases[0]).toMatchObject({ name: 'conversation_files', path: healthyDb, version: '1.2.0', latest: '1.2.0', pending: [], problems: [] });
+    expect(before.json.databases[0]).toMatchObject({
+      name: 'conversation_files',
+      path: healthyDb,
+      version: '1.2.0',
+      latest: '1.2.0',
+      pending: [],
+      problems: [],
+    });
 
     sqlite3(healthyDb, 'DROP TABLE file_metadata');
     await new Promise((r) => setTimeout(r, 200)); // past the 150 ms cache interval
@@ -208,7 +241,14 @@ describe('warden serve under load: long calls, progress, cancel, many clients', 
     const small = join(dir, 'small.db');
     await initialize(contextFor(small));
     await backup(contextFor(small)); // backed up: healthy, not 'not backed up'
-    server = await startHttpHost({ databases: [big, small], schemaDir: SHIPPED_SCHEMA_DIR, port: 0, rendererDir: join(dir, 'no-console'), healthIntervalMs: 60_000, workers: 2 });
+    server = await startHttpHost({
+      databases: [big, small],
+      schemaDir: SHIPPED_SCHEMA_DIR,
+      port: 0,
+      rendererDir: join(dir, 'no-console'),
+      healthIntervalMs: 60_000,
+      workers: 2,
+    });
     expect((await request(server.origin, '/api/health')).status).toBe(200); // warms the health cache
   });
   afterAll(async () => {
@@ -309,7 +349,14 @@ describe('warden serve: live status', () => {
     await initialize(contextFor(damaged));
     seedFiles(damaged, 1500);
     damageMiddlePages(damaged);
-    server = await startHttpHost({ databases: [live, damaged], schemaDir: SHIPPED_SCHEMA_DIR, port: 0, rendererDir: join(folder.path, 'no-console'), healthIntervalMs: 300, workers: 1 });
+    server = await startHttpHost({
+      databases: [live, damaged],
+      schemaDir: SHIPPED_SCHEMA_DIR,
+      port: 0,
+      rendererDir: join(folder.path, 'no-console'),
+      healthIntervalMs: 300,
+      workers: 1,
+    });
   });
   afterAll(async () => {
     await server.close();
@@ -335,7 +382,10 @@ describe('warden serve: live status', () => {
     // The reason (it names the check's findings) is for the token holder only.
     const health = await request(server.origin, '/api/health', { headers: { Authorization: `Bearer ${server.token}` } });
     expect(health.status).toBe(503);
-    expect(health.json.databases.find((d: { name: string }) => d.name === 'damaged')).toMatchObject({ status: 'unhealthy', reason: expect.stringMatching(/quick_check failed/) });
+    expect(health.json.databases.find((d: { name: string }) => d.name === 'damaged')).toMatchObject({
+      status: 'unhealthy',
+      reason: expect.stringMatching(/quick_check failed/),
+    });
     const status = await callApi(server.origin, server.token, 'status', { db: 'damaged' });
     expect(status.json.result).toMatchObject({ status: 'unhealthy', integrity: { ok: false } });
   });
@@ -354,7 +404,14 @@ describe('warden serve: Close stops serving a database for this server', () => {
     await initialize(contextFor(closed));
     sqlite3(closed, 'DROP TABLE file_metadata;'); // unhealthy: the health endpoint answers 503 while it is served
     // A long health interval: the closed database must leave the health document at once, not when the cache expires.
-    server = await startHttpHost({ databases: [kept, closed], schemaDir: SHIPPED_SCHEMA_DIR, port: 0, rendererDir: builtConsole(join(folder.path, 'renderer')), healthIntervalMs: 60_000, workers: 2 });
+    server = await startHttpHost({
+      databases: [kept, closed],
+      schemaDir: SHIPPED_SCHEMA_DIR,
+      port: 0,
+      rendererDir: builtConsole(join(folder.path, 'renderer')),
+      healthIntervalMs: 60_000,
+      workers: 2,
+    });
   });
   afterAll(async () => {
     await server.close();

@@ -21,7 +21,9 @@ interface Served {
 }
 
 async function serve(db: string): Promise<Served> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', '--db', db, '--port', '0', '--operator', 'tester', '--health-interval', '3600'], { cwd: REPO_ROOT });
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', '--db', db, '--port', '0', '--operator', 'tester', '--health-interval', '3600'], {
+    cwd: REPO_ROOT,
+  });
   let out = '';
   let err = '';
   child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
@@ -61,7 +63,9 @@ describe('warden serve restarted after it was killed mid-job', () => {
     try {
       expect(partials(folder)).toEqual([]);
       expect(second.stderr()).toContain(`warden serve: Removed ${left.join(', ')} from ${folder}`);
-      expect(second.stderr()).toMatch(/warden serve: The restore on served started by tester .* was interrupted\. The server running it \(pid \d+\) stopped before it ended\./);
+      expect(second.stderr()).toMatch(
+        /warden serve: The restore on served started by tester .* was interrupted\. The server running it \(pid \d+\) stopped before it ended\./,
+      );
       const jobs = (await callApi(second.origin, second.token, 'jobs', {})).json as { ok: true; result: Job[] };
       const job = jobs.result.find((j) => j.id === 'op-restore-killed');
       expect(job).toMatchObject({ kind: 'restore', db: 'served', state: 'interrupted', endedAt: null, options: { backup: taken.name } });

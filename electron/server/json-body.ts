@@ -6,7 +6,7 @@ import { WardenError } from '../engine';
 
 export class BodyTooLarge extends WardenError {
   constructor(limit: number) {
-    super('INVALID_INPUT', `The request body is larger than ${limit} bytes.`, 'Send only the method\'s input as JSON.');
+    super('INVALID_INPUT', `The request body is larger than ${limit} bytes.`, "Send only the method's input as JSON.");
   }
 }
 
@@ -70,6 +70,10 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
   try {
     return JSON.parse(text);
   } catch {
-    throw new WardenError('INVALID_INPUT', 'The request body is not valid JSON.', 'Send the method\'s input as a JSON object, e.g. {"db": "<a database id from listDatabases>"}.');
+    throw new WardenError(
+      'INVALID_INPUT',
+      'The request body is not valid JSON.',
+      'Send the method\'s input as a JSON object, e.g. {"db": "<a database id from listDatabases>"}.',
+    );
   }
 }

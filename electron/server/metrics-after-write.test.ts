@@ -16,13 +16,25 @@ describe('warden serve: /metrics right after a write through the host', () => {
   let server: HttpHost;
   const scrape = async () => {
     const text = (await request(server.origin, '/metrics', { headers: { Authorization: `Bearer ${server.readOnlyToken}` } })).text;
-    return new Map(text.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => [l.slice(0, l.lastIndexOf(' ')), Number(l.slice(l.lastIndexOf(' ') + 1))]));
+    return new Map(
+      text
+        .split('\n')
+        .filter((l) => l && !l.startsWith('#'))
+        .map((l) => [l.slice(0, l.lastIndexOf(' ')), Number(l.slice(l.lastIndexOf(' ') + 1))]),
+    );
   };
 
   beforeAll(async () => {
     await initialize(contextFor(join(folder.path, `${DB}.db`)), { to: '1.0.0' });
     // An interval far longer than the test: what the scrape says comes from the write, not the timer.
-    server = await startHttpHost({ databases: [join(folder.path, `${DB}.db`)], schemaDir: SHIPPED_SCHEMA_DIR, port: 0, rendererDir: join(folder.path, 'none'), healthIntervalMs: 10 * 60_000, workers: 1 });
+    server = await startHttpHost({
+      databases: [join(folder.path, `${DB}.db`)],
+      schemaDir: SHIPPED_SCHEMA_DIR,
+      port: 0,
+      rendererDir: join(folder.path, 'none'),
+      healthIntervalMs: 10 * 60_000,
+      workers: 1,
+    });
   });
   afterAll(async () => {
     await server.close();

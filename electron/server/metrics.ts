@@ -30,13 +30,20 @@ export const METRICS_CONTENT_TYPE = new Registry().contentType;
 export async function metricsText(samples: DatabaseSample[], now: number = Date.now()): Promise<string> {
   const registry = new Registry();
   const gauge = (name: string, help: string, labelNames: string[] = ['database']) => new Gauge({ name, help, labelNames, registers: [registry] });
-  const info = gauge('warden_database_info', 'Always 1; the labels say which schema version each database is at and the latest known.', ['database', 'schema_version', 'latest']);
+  const info = gauge('warden_database_info', 'Always 1; the labels say which schema version each database is at and the latest known.', [
+    'database',
+    'schema_version',
+    'latest',
+  ]);
   const version = gauge('warden_database_schema_version', 'The schema version as major*1000000 + minor*1000 + patch (0: not initialized).');
   const status = gauge('warden_database_status', 'Status: 0 healthy, 1 degraded (pending migrations, extra objects, not initialized), 2 unhealthy.');
   const state = gauge('warden_database_state', '1 for the state the database is in, 0 for the others.', ['database', 'state']);
   const pending = gauge('warden_database_pending_migrations', 'Migrations known but not applied.');
   const problems = gauge('warden_database_problems', 'Problems the last check found (drift, failed checks).');
-  const backupAge = gauge('warden_database_last_verified_backup_age_seconds', 'Seconds since the newest backup that passed its check was taken; absent when there is none.');
+  const backupAge = gauge(
+    'warden_database_last_verified_backup_age_seconds',
+    'Seconds since the newest backup that passed its check was taken; absent when there is none.',
+  );
   const checkDuration = gauge('warden_database_check_duration_seconds', 'How long the last check (status and quick_check) took.');
   const checkedAt = gauge('warden_database_last_check_timestamp_seconds', 'When the database was last checked (Unix time).');
 

@@ -15,13 +15,17 @@ import { suiteDir } from './test-support/suite-dir';
 function call(server: HttpHost, method: string, input: unknown, operator?: string): Promise<Reply> {
   return request(server.origin, `/api/${method}`, {
     method: 'POST',
-    headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json', ...(operator === undefined ? {} : { [HTTP_OPERATOR_HEADER]: operator }) },
+    headers: {
+      Authorization: `Bearer ${server.token}`,
+      'Content-Type': 'application/json',
+      ...(operator === undefined ? {} : { [HTTP_OPERATOR_HEADER]: operator }),
+    },
     body: JSON.stringify(input),
   });
 }
 
 /** The newest history event as the sqlite3 shell reads it: action|actor. */
-const newestEvent = (path: string) => sqlite3(path, 'SELECT action || \'|\' || actor FROM schema_events ORDER BY event_id DESC LIMIT 1');
+const newestEvent = (path: string) => sqlite3(path, "SELECT action || '|' || actor FROM schema_events ORDER BY event_id DESC LIMIT 1");
 
 describe('warden serve without --operator: the name each call sends is recorded', () => {
   const folder = suiteDir();
@@ -34,7 +38,14 @@ describe('warden serve without --operator: the name each call sends is recorded'
     old = join(folder.path, 'old.db');
     await initialize(contextFor(current));
     await initialize(contextFor(old), { to: '1.0.0' });
-    server = await startHttpHost({ databases: [current, old], schemaDir: SHIPPED_SCHEMA_DIR, port: 0, rendererDir: join(folder.path, 'no-console'), healthIntervalMs: 60_000, workers: 2 });
+    server = await startHttpHost({
+      databases: [current, old],
+      schemaDir: SHIPPED_SCHEMA_DIR,
+      port: 0,
+      rendererDir: join(folder.path, 'no-console'),
+      healthIntervalMs: 60_000,
+      workers: 2,
+    });
   });
   afterAll(async () => {
     await server.close();
@@ -42,7 +53,10 @@ describe('warden serve without --operator: the name each call sends is recorded'
   });
 
   it('tells the console to ask for a name', async () => {
-    expect((await call(server, 'hostInfo', {})).json).toEqual({ ok: true, result: { operator: null, asksForOperator: true, processActor: actorFor(), readOnly: false, mayCall: METHOD_NAMES } });
+    expect((await call(server, 'hostInfo', {})).json).toEqual({
+      ok: true,
+      result: { operator: null, asksForOperator: true, processActor: actorFor(), readOnly: false, mayCall: METHOD_NAMES },
+    });
   });
 
   it('records the operator of a backup and of a migration as the actor of their history rows', async () => {
@@ -99,7 +113,15 @@ describe('warden serve --operator', () => {
   beforeAll(async () => {
     path = join(folder.path, 'shop.db');
     await initialize(contextFor(path));
-    server = await startHttpHost({ databases: [path], schemaDir: SHIPPED_SCHEMA_DIR, port: 0, rendererDir: join(folder.path, 'no-console'), healthIntervalMs: 60_000, workers: 1, operator: 'bob' });
+    server = await startHttpHost({
+      databases: [path],
+      schemaDir: SHIPPED_SCHEMA_DIR,
+      port: 0,
+      rendererDir: join(folder.path, 'no-console'),
+      healthIntervalMs: 60_000,
+      workers: 1,
+      operator: 'bob',
+    });
   });
   afterAll(async () => {
     await server.close();

@@ -21,7 +21,14 @@ describe('warden serve: queries apart from the rest of the work', () => {
     await initialize(contextFor(dbPath));
     // A view whose rows never end: counting or sorting it runs until something stops it.
     sqlite3(dbPath, 'CREATE VIEW forever AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x FROM c;');
-    server = await startHttpHost({ databases: [dbPath], schemaDir: SHIPPED_SCHEMA_DIR, port: 0, rendererDir: folder.path, healthIntervalMs: 60_000, workers: 2 });
+    server = await startHttpHost({
+      databases: [dbPath],
+      schemaDir: SHIPPED_SCHEMA_DIR,
+      port: 0,
+      rendererDir: folder.path,
+      healthIntervalMs: 60_000,
+      workers: 2,
+    });
   });
   afterAll(async () => {
     await server.close();
@@ -36,7 +43,9 @@ describe('warden serve: queries apart from the rest of the work', () => {
         return reply;
       }),
     );
-    await expect.poll(async () => (await callApi(server.origin, server.token, 'jobs', {})).json.result.filter((j: { state: string }) => j.state === 'running').length).toBe(2);
+    await expect
+      .poll(async () => (await callApi(server.origin, server.token, 'jobs', {})).json.result.filter((j: { state: string }) => j.state === 'running').length)
+      .toBe(2);
     const status = await callApi(server.origin, server.token, 'status', { db: 'cf' });
     expect(status.json).toMatchObject({ ok: true, result: { version: '1.2.0' } });
     const health = await request(server.origin, '/api/health');
@@ -48,14 +57,28 @@ describe('warden serve: queries apart from the rest of the work', () => {
 
   it('rows on a view that never ends stops at its time limit, and on Cancel', async () => {
     const timed = await callApi(server.origin, server.token, 'rows', { db: 'cf', table: 'forever', withTotal: true, timeoutMs: 500 });
-    expect([timed.status, timed.json.error]).toEqual([409, expect.objectContaining({ code: 'CANCELLED', message: 'Reading the rows of forever was stopped after its time limit of 0.5 s; nothing was changed.' })]);
-    const sorted = callApi(server.origin, server.token, 'rows', { db: 'cf', table: 'forever', sort: { column: 'x', direction: 'desc' }, operationId: 'op-forever-rows' });
+    expect([timed.status, timed.json.error]).toEqual([
+      409,
+      expect.objectContaining({ code: 'CANCELLED', message: 'Reading the rows of forever was stopped after its time limit of 0.5 s; nothing was changed.' }),
+    ]);
+    const sorted = callApi(server.origin, server.token, 'rows', {
+      db: 'cf',
+      table: 'forever',
+      sort: { column: 'x', direction: 'desc' },
+      operationId: 'op-forever-rows',
+    });
     await expect.poll(() => runningReadProcesses().length, { timeout: 20_000 }).toBe(1); // sorting, in its own process
     expect((await callApi(server.origin, server.token, 'cancel', { operationId: 'op-forever-rows' })).json).toEqual({ ok: true, result: { cancelled: true } });
     const reply: Reply = await sorted;
-    expect(reply.json).toMatchObject({ ok: false, error: { code: 'CANCELLED', message: 'Reading the rows of forever was cancelled and stopped; nothing was changed.' } });
+    expect(reply.json).toMatchObject({
+      ok: false,
+      error: { code: 'CANCELLED', message: 'Reading the rows of forever was cancelled and stopped; nothing was changed.' },
+    });
     expect(runningReadProcesses()).toEqual([]);
     // The other pages still read.
-    expect((await callApi(server.origin, server.token, 'rows', { db: 'cf', table: 'forever', limit: 3 })).json).toMatchObject({ ok: true, result: { rows: [[1], [2], [3]] } });
+    expect((await callApi(server.origin, server.token, 'rows', { db: 'cf', table: 'forever', limit: 3 })).json).toMatchObject({
+      ok: true,
+      result: { rows: [[1], [2], [3]] },
+    });
   });
 });

@@ -17,7 +17,14 @@ describe("other operators' jobs through the read-only token", () => {
   let server: HttpHost;
   beforeAll(async () => {
     await initialize(contextFor(join(folder.path, 'cf.db')));
-    server = await startHttpHost({ databases: [join(folder.path, 'cf.db')], schemaDir: SHIPPED_SCHEMA_DIR, port: 0, rendererDir: join(folder.path, 'none'), healthIntervalMs: 60_000, workers: 1 });
+    server = await startHttpHost({
+      databases: [join(folder.path, 'cf.db')],
+      schemaDir: SHIPPED_SCHEMA_DIR,
+      port: 0,
+      rendererDir: join(folder.path, 'none'),
+      healthIntervalMs: 60_000,
+      workers: 1,
+    });
   });
   afterAll(async () => {
     await server.close();
@@ -27,7 +34,11 @@ describe("other operators' jobs through the read-only token", () => {
   it('jobs and the events stream show kind, who and when, not the SQL or the error text; the operator sees them whole', async () => {
     const readOnlyEvents = await listenToEvents(server.origin, server.readOnlyToken);
     const operatorEvents = await listenToEvents(server.origin, server.token);
-    const failed = await callApi(server.origin, server.token, 'query', { db: 'cf', sql: `SELECT ${SECRET} FROM conversation_files`, operationId: 'op-secret-query-1' });
+    const failed = await callApi(server.origin, server.token, 'query', {
+      db: 'cf',
+      sql: `SELECT ${SECRET} FROM conversation_files`,
+      operationId: 'op-secret-query-1',
+    });
     expect(failed.json).toMatchObject({ ok: false, error: { message: expect.stringContaining(SECRET) } });
     const ended = (e: HostEvent) => e.type === 'job' && e.job.id === 'op-secret-query-1' && e.job.state !== 'running';
     const seenReadOnly = (await readOnlyEvents.waitFor(ended)) as Extract<HostEvent, { type: 'job' }>;

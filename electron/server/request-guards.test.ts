@@ -32,8 +32,10 @@ describe('tokens', () => {
 describe('Host headers', () => {
   it('name the server by loopback names and its port when bound to loopback', () => {
     const allowed = hostHeadersFor('127.0.0.1', 7373);
-    for (const host of ['127.0.0.1:7373', 'localhost:7373', '[::1]:7373', 'LOCALHOST:7373']) expect(hostAllowed(withHeaders({ host }), allowed), host).toBe(true);
-    for (const host of ['127.0.0.1:7374', 'attacker.example:7373', 'localhost', '127.0.0.1.nip.io:7373', '']) expect(hostAllowed(withHeaders({ host }), allowed), host).toBe(false);
+    for (const host of ['127.0.0.1:7373', 'localhost:7373', '[::1]:7373', 'LOCALHOST:7373'])
+      expect(hostAllowed(withHeaders({ host }), allowed), host).toBe(true);
+    for (const host of ['127.0.0.1:7374', 'attacker.example:7373', 'localhost', '127.0.0.1.nip.io:7373', ''])
+      expect(hostAllowed(withHeaders({ host }), allowed), host).toBe(false);
   });
 
   it('also name the machine and its addresses when bound to every interface', () => {

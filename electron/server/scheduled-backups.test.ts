@@ -40,7 +40,15 @@ describe('warden serve --backup-every', () => {
       const manifest = JSON.parse(readFileSync(manifestPathOf(b.path), 'utf8'));
       writeFileSync(manifestPathOf(b.path), JSON.stringify({ ...manifest, createdAt: new Date(Date.now() - 3_600_000).toISOString() }));
     }
-    server = await startHttpHost({ databases: [dbPath], schemaDir: SHIPPED_SCHEMA_DIR, port: 0, rendererDir: join(folder.path, 'none'), healthIntervalMs: 10 * 60_000, workers: 1, backupEveryMs: 1000 });
+    server = await startHttpHost({
+      databases: [dbPath],
+      schemaDir: SHIPPED_SCHEMA_DIR,
+      port: 0,
+      rendererDir: join(folder.path, 'none'),
+      healthIntervalMs: 10 * 60_000,
+      workers: 1,
+      backupEveryMs: 1000,
+    });
   });
   let stopped = false;
   afterAll(async () => {
@@ -55,14 +63,22 @@ describe('warden serve --backup-every', () => {
   it('takes verified backups every interval, as host jobs, keeping the newest per reason', async () => {
     const scheduled = () => listBackups(contextFor(dbPath)).filter((b) => b.reason === 'scheduled');
     const isFresh = (b: BackupInfo) => !seeded.some((s) => s.name === b.name);
-    expect(await until(() => scheduled().filter(isFresh).length, (n) => n >= 2)).toBeGreaterThanOrEqual(2);
+    expect(
+      await until(
+        () => scheduled().filter(isFresh).length,
+        (n) => n >= 2,
+      ),
+    ).toBeGreaterThanOrEqual(2);
 
     const info = (await callApi(server.origin, server.token, 'backupSchedule', { db: 'store' })).json.result as BackupScheduleInfo;
     expect(info).toMatchObject({ everyMs: 1000, settable: false, last: { ok: true, error: null } });
     expect(Date.parse(info.nextAt!) - Date.parse(info.last!.at)).toBeGreaterThanOrEqual(900);
     expect(Date.parse(info.nextAt!) - Date.now()).toBeLessThanOrEqual(1500);
     const jobs = (await callApi(server.origin, server.token, 'jobs', {})).json.result as { kind: string; db: string; startedBy: string; state: string }[];
-    expect(jobs.find((j) => j.kind === 'backup' && j.state === 'done')).toMatchObject({ db: 'store', startedBy: expect.stringMatching(/^backup schedule via warden serve/) });
+    expect(jobs.find((j) => j.kind === 'backup' && j.state === 'done')).toMatchObject({
+      db: 'store',
+      startedBy: expect.stringMatching(/^backup schedule via warden serve/),
+    });
     // The status sees it backed up.
     expect((await callApi(server.origin, server.token, 'status', { db: 'store' })).json.result.status).toBe('healthy');
 
@@ -85,6 +101,4 @@ describe('warden serve --backup-every', () => {
     for (let i = 1; i < fresh.length; i++) expect(Date.parse(fresh[i - 1].createdAt) - Date.parse(fresh[i].createdAt)).toBeGreaterThanOrEqual(900);
     expect(sqlite3(dbPath, "SELECT count(*) > 1 FROM schema_events WHERE action = 'backup' AND actor LIKE 'backup schedule via warden serve%'")).toBe('1');
   });
-
-
 });

@@ -39,10 +39,15 @@ describe('--db PATH:SCHEMA_DIR', () => {
       const origin = /at (http:\/\/127\.0\.0\.1:\d+)/.exec(printed)![1];
       const token = /Bearer ([A-Za-z0-9_-]{43})/.exec(printed)![1];
       const listed = await callApi(origin, token, 'listDatabases', {});
-      expect(listed.json.result.map((d: { id: string; schema: string }) => [d.id, d.schema])).toEqual([['chat', 'conversation_files'], ['notes', 'notes']]);
+      expect(listed.json.result.map((d: { id: string; schema: string }) => [d.id, d.schema])).toEqual([
+        ['chat', 'conversation_files'],
+        ['notes', 'notes'],
+      ]);
       expect((await callApi(origin, token, 'initialize', { db: 'notes' })).status).toBe(200);
       expect((await callApi(origin, token, 'status', { db: 'notes' })).json.result).toMatchObject({ version: '1.1.0', latest: '1.1.0' });
-      expect(sqlite3(notesDb, "SELECT group_concat(name) FROM (SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name)")).toBe('notes,schema_events,schema_version,sqlite_sequence');
+      expect(sqlite3(notesDb, "SELECT group_concat(name) FROM (SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name)")).toBe(
+        'notes,schema_events,schema_version,sqlite_sequence',
+      );
       expect((await callApi(origin, token, 'initialize', { db: 'chat' })).status).toBe(200);
       expect((await callApi(origin, token, 'status', { db: 'chat' })).json.result).toMatchObject({ version: '1.2.0', latest: '1.2.0' });
     } finally {
@@ -52,9 +57,13 @@ describe('--db PATH:SCHEMA_DIR', () => {
 });
 
 describe('the CLI without --db', () => {
-  it('uses the database of the schema in use, data/<schema name>.db, not the chat service\'s', () => {
+  it("uses the database of the schema in use, data/<schema name>.db, not the chat service's", () => {
     const dir = tempDir();
-    const run = spawnSync(process.execPath, ['--import', 'tsx', CLI, 'init', '--schema', notesSchema().dir, '--json'], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, INIT_CWD: dir } });
+    const run = spawnSync(process.execPath, ['--import', 'tsx', CLI, 'init', '--schema', notesSchema().dir, '--json'], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, INIT_CWD: dir },
+    });
     expect(run.status).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ path: join(dir, 'data/notes.db'), applied: [{ version: '1.0.0' }, { version: '1.1.0' }] });
     expect(sqlite3(join(dir, 'data/notes.db'), 'PRAGMA integrity_check')).toBe('ok');
@@ -76,9 +85,21 @@ describe('--db PATH:MIGRATIONS_DIR?x-migrations-table=NAME', () => {
     const dir = tempDir();
     const migrations = join(dir, 'db/migrations');
     mkdirSync(migrations, { recursive: true });
-    writeFileSync(join(migrations, '20240101120000_create_notes.sql'), '-- migrate:up\nCREATE TABLE notes (id INTEGER PRIMARY KEY);\n-- migrate:down\nDROP TABLE notes;\n');
+    writeFileSync(
+      join(migrations, '20240101120000_create_notes.sql'),
+      '-- migrate:up\nCREATE TABLE notes (id INTEGER PRIMARY KEY);\n-- migrate:down\nDROP TABLE notes;\n',
+    );
     const notesDb = join(dir, 'notes.db');
-    const server = serve(['--db', `${notesDb}:${migrations}?x-migrations-table=app_versions`, '--schema', SHIPPED_SCHEMA_DIR, '--port', '0', '--health-interval', '60']);
+    const server = serve([
+      '--db',
+      `${notesDb}:${migrations}?x-migrations-table=app_versions`,
+      '--schema',
+      SHIPPED_SCHEMA_DIR,
+      '--port',
+      '0',
+      '--health-interval',
+      '60',
+    ]);
     try {
       const printed = await server.ready;
       const origin = /at (http:\/\/127\.0\.0\.1:\d+)/.exec(printed)![1];

@@ -44,18 +44,24 @@ type Call = (method: string, input: unknown) => Promise<CallEnvelope<any>>;
 function expectTheGate(call: () => Call, paths: () => Awaited<ReturnType<typeof brokenDatabases>>) {
   it('recreates a dropped table, reports it and the verdict', async () => {
     const reply = await call()('initialize', { db: 'dropped' });
-    expect(reply).toMatchObject({ ok: true, result: { upToDate: true, repaired: { recreated: expect.arrayContaining([expect.objectContaining({ kind: 'table', name: 'conversation_files' })]) } } });
+    expect(reply).toMatchObject({
+      ok: true,
+      result: { upToDate: true, repaired: { recreated: expect.arrayContaining([expect.objectContaining({ kind: 'table', name: 'conversation_files' })]) } },
+    });
     expect(reply.ok && reply.result.verdict.status).not.toBe('unhealthy');
     expect(sqlite3(paths().dropped, OBJECTS)).toBe(paths().objects);
   });
 
   it('refuses drift repair cannot fix, naming it, and writes nothing', async () => {
     const before = sha256File(paths().drifted);
-    expect(await call()('initialize', { db: 'drifted' })).toMatchObject({ ok: false, error: { code: 'SCHEMA_DRIFT', message: expect.stringContaining('file_metadata') } });
+    expect(await call()('initialize', { db: 'drifted' })).toMatchObject({
+      ok: false,
+      error: { code: 'SCHEMA_DRIFT', message: expect.stringContaining('file_metadata') },
+    });
     expect(sha256File(paths().drifted)).toBe(before);
   });
 
-  it("refuses a damaged file (quick_check is on by default on this path too), byte for byte unchanged", async () => {
+  it('refuses a damaged file (quick_check is on by default on this path too), byte for byte unchanged', async () => {
     const before = sha256File(paths().damaged);
     expect(await call()('initialize', { db: 'damaged' })).toMatchObject({ ok: false, error: { code: 'CORRUPT' } });
     expect(sha256File(paths().damaged)).toBe(before);
@@ -67,11 +73,21 @@ describe('the start gate through the HTTP host (warden serve)', () => {
   let paths: Awaited<ReturnType<typeof brokenDatabases>>;
   beforeAll(async () => {
     paths = await brokenDatabases(join(folder.path, 'http'));
-    server = await startHttpHost({ databases: [paths.dropped, paths.drifted, paths.damaged], schemaDir: SHIPPED_SCHEMA_DIR, port: 0, workers: 2, healthIntervalMs: 60_000, rendererDir: join(folder.path, 'no-console') });
+    server = await startHttpHost({
+      databases: [paths.dropped, paths.drifted, paths.damaged],
+      schemaDir: SHIPPED_SCHEMA_DIR,
+      port: 0,
+      workers: 2,
+      healthIntervalMs: 60_000,
+      rendererDir: join(folder.path, 'no-console'),
+    });
   });
   afterAll(async () => server.close());
 
-  expectTheGate(() => async (method, input) => (await callApi(server.origin, server.token, method, input)).json, () => paths);
+  expectTheGate(
+    () => async (method, input) => (await callApi(server.origin, server.token, method, input)).json,
+    () => paths,
+  );
 });
 
 describe("the start gate through the desktop app's IPC handler", () => {
@@ -94,7 +110,9 @@ describe("the start gate through the desktop app's IPC handler", () => {
     };
     for (const path of [paths.dropped, paths.drifted, paths.damaged]) host.registry.add(path, 'conversation_files');
     // As electron/main/index.ts wires it: the IPC handler in front of the one dispatcher.
-    registerApiHandlers({ handle: (channel: string, handler: any) => channels.set(channel, handler) } as any, APP_URL, (method, input) => dispatch(host, method, input));
+    registerApiHandlers({ handle: (channel: string, handler: any) => channels.set(channel, handler) } as any, APP_URL, (method, input) =>
+      dispatch(host, method, input),
+    );
   });
   afterAll(async () => {
     await engine.close();
@@ -102,5 +120,8 @@ describe("the start gate through the desktop app's IPC handler", () => {
   });
 
   const fromTheWindow = { senderFrame: { url: APP_URL, parent: null }, sender: { id: 1 } };
-  expectTheGate(() => async (method, input) => (await channels.get(`warden:${method}`)!(fromTheWindow, input)) as CallEnvelope<any>, () => paths);
+  expectTheGate(
+    () => async (method, input) => (await channels.get(`warden:${method}`)!(fromTheWindow, input)) as CallEnvelope<any>,
+    () => paths,
+  );
 });

@@ -25,7 +25,17 @@ describe('resolveStaticFile', () => {
 
   it('never leaves the folder: dot-dot, encoded dot-dot, backslashes, NUL, symlinks out, folders, bad escapes', () => {
     const { root } = site();
-    for (const path of ['/../secret.db', '/%2e%2e/secret.db', '/assets/..%2f..%2fsecret.db', '/..%5csecret.db', '/index.html%00.js', '/assets/link.js', '/assets', '/%E0%A4%A', '/missing.html']) {
+    for (const path of [
+      '/../secret.db',
+      '/%2e%2e/secret.db',
+      '/assets/..%2f..%2fsecret.db',
+      '/..%5csecret.db',
+      '/index.html%00.js',
+      '/assets/link.js',
+      '/assets',
+      '/%E0%A4%A',
+      '/missing.html',
+    ]) {
       expect(resolveStaticFile(root, path), path).toBeNull();
     }
   });

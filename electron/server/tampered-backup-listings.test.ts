@@ -33,7 +33,14 @@ describe('a backup that verify-backup found altered, in every listing', () => {
   beforeAll(async () => {
     await initialize(contextFor(dbPath));
     tampered = await backup(contextFor(dbPath));
-    server = await startHttpHost({ databases: [dbPath], schemaDir: SHIPPED_SCHEMA_DIR, port: 0, rendererDir: join(folder.path, 'none'), healthIntervalMs: 10 * 60_000, workers: 1 });
+    server = await startHttpHost({
+      databases: [dbPath],
+      schemaDir: SHIPPED_SCHEMA_DIR,
+      port: 0,
+      rendererDir: join(folder.path, 'none'),
+      healthIntervalMs: 10 * 60_000,
+      workers: 1,
+    });
   });
   afterAll(async () => {
     await server.close();
@@ -46,7 +53,10 @@ describe('a backup that verify-backup found altered, in every listing', () => {
 
     flipByte(tampered.path, 5000);
     // Its modification time moved: the listing says so before anyone hashes it.
-    expect((JSON.parse(runCli(['backups', '--db', dbPath, '--json']).stdout) as BackupInfo[])[0]).toMatchObject({ verified: { ok: false }, changedSinceVerified: expect.stringMatching(/after it was verified/) });
+    expect((JSON.parse(runCli(['backups', '--db', dbPath, '--json']).stdout) as BackupInfo[])[0]).toMatchObject({
+      verified: { ok: false },
+      changedSinceVerified: expect.stringMatching(/after it was verified/),
+    });
     const check = runCli(['verify-backup', '--db', dbPath, tampered.path]);
     expect(check.code).toBe(2);
 
@@ -87,7 +97,9 @@ describe('a backup that verify-backup found altered, in every listing', () => {
     expect(api[0]).toMatchObject({ name: taken.name, verified: { ok: false } });
     expect(api[0].changedSinceVerified).toMatch(/modified at .* after it was verified/);
     const fleet = parseFleet({ deployments: [{ name: 'store', file: dbPath }] }, join(folder.path, 'fleet.json'));
-    expect((await fleetStatus(fleet, fleet.deployments, { defaultSchemaDir: SHIPPED_SCHEMA_DIR }, { waitMs: 30_000 })).deployments[0].lastVerifiedBackup).toBeNull();
+    expect(
+      (await fleetStatus(fleet, fleet.deployments, { defaultSchemaDir: SHIPPED_SCHEMA_DIR }, { waitMs: 30_000 })).deployments[0].lastVerifiedBackup,
+    ).toBeNull();
 
     // The bytes are what was verified: a new check says so and the listing believes it again.
     expect(runCli(['verify-backup', '--db', dbPath, taken.path]).code).toBe(0);

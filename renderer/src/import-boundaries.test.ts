@@ -51,7 +51,11 @@ describe('renderer import boundaries', () => {
   it('uses test doubles only from tests', () => {
     const offenders = files
       .filter((f) => !relative(SRC, f).startsWith('test/'))
-      .flatMap((file) => importsOf(file).filter((spec) => spec.includes('/test/')).map((spec) => `${relative(SRC, file)} → ${spec}`));
+      .flatMap((file) =>
+        importsOf(file)
+          .filter((spec) => spec.includes('/test/'))
+          .map((spec) => `${relative(SRC, file)} → ${spec}`),
+      );
     expect(offenders).toEqual([]);
   });
 });

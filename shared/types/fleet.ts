@@ -13,7 +13,15 @@ export type FleetState = HealthStatus | 'unreachable' | 'waiting' | 'locked';
 export type AnsweredState = Exclude<FleetState, 'waiting'>;
 
 /** Worst first: what is not known (unreachable, waiting, locked), unhealthy, degraded, not initialized, healthy. */
-export const FLEET_STATE_RANK: Record<FleetState, number> = { unreachable: 6, waiting: 5, locked: 4, unhealthy: 3, degraded: 2, not_initialized: 1, healthy: 0 };
+export const FLEET_STATE_RANK: Record<FleetState, number> = {
+  unreachable: 6,
+  waiting: 5,
+  locked: 4,
+  unhealthy: 3,
+  degraded: 2,
+  not_initialized: 1,
+  healthy: 0,
+};
 
 /** `warden fleet status`'s exit code is the worst state's: 0 healthy, 1 degraded or not initialized, 2 unhealthy, 3 unreachable, still waiting or locked (nothing learned). */
 export const FLEET_EXIT_CODE: Record<FleetState, number> = { healthy: 0, not_initialized: 1, degraded: 1, unhealthy: 2, locked: 3, waiting: 3, unreachable: 3 };

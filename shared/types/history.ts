@@ -10,15 +10,7 @@ export interface AppliedVersion {
   kind: 'init' | 'migrate' | 'baseline' | null;
 }
 
-export type EventAction =
-  | 'init'
-  | 'migrate'
-  | 'baseline'
-  | 'repair'
-  | 'backup'
-  | 'restore'
-  | 'accept-checksum'
-  | 'recover-rows';
+export type EventAction = 'init' | 'migrate' | 'baseline' | 'repair' | 'backup' | 'restore' | 'accept-checksum' | 'recover-rows';
 
 export interface LifecycleEvent {
   id: number;

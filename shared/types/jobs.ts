@@ -55,7 +55,21 @@ export interface HostInfo {
   mayCall: MethodName[];
 }
 
-export type JobKind = 'verify' | 'initialize' | 'migrate' | 'rehearse' | 'repair' | 'backup' | 'verifyBackup' | 'restore' | 'recoverRows' | 'salvage' | 'query' | 'fleetMigrate' | 'fleetVerify' | 'fleetBackup';
+export type JobKind =
+  | 'verify'
+  | 'initialize'
+  | 'migrate'
+  | 'rehearse'
+  | 'repair'
+  | 'backup'
+  | 'verifyBackup'
+  | 'restore'
+  | 'recoverRows'
+  | 'salvage'
+  | 'query'
+  | 'fleetMigrate'
+  | 'fleetVerify'
+  | 'fleetBackup';
 
 /** The jobs that run across the fleet (their db is FLEET_JOB_DB): the Fleet page shows them. */
 export const FLEET_JOB_KINDS: ReadonlySet<JobKind> = new Set<JobKind>(['fleetMigrate', 'fleetVerify', 'fleetBackup']);

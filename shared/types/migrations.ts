@@ -54,7 +54,16 @@ export interface MigrateResult extends InitializeResult {
 
 /** A finding of the migration linter, on the statement it concerns. */
 export interface LintWarning {
-  rule: 'table-rebuild' | 'drop-table' | 'drop-column' | 'not-null-without-default' | 'not-null-added' | 'null-insert-fails' | 'non-transactional' | 'foreign-keys' | 'other';
+  rule:
+    | 'table-rebuild'
+    | 'drop-table'
+    | 'drop-column'
+    | 'not-null-without-default'
+    | 'not-null-added'
+    | 'null-insert-fails'
+    | 'non-transactional'
+    | 'foreign-keys'
+    | 'other';
   /** danger: data can be lost or the step fails; caution: safe as the engine runs it, worth knowing. */
   severity: 'danger' | 'caution';
   message: string;

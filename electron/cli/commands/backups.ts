@@ -86,14 +86,18 @@ export function addBackupCommands(program: Command): void {
       if (!o.yes && !process.stdin.isTTY) {
         command.error('error: restore replaces the database: confirm with --yes when not running on a terminal');
       }
-      return run(o, async (ctx, ask) => {
-        const from = backupArgument(ctx, o.backup, userPath);
-        if (!o.yes && !(await ask(restoreQuestionFor(escapedForText(await previewRestore(ctx, { backup: from })), ctx)))) {
-          throw new WardenError('CANCELLED', `Restore not confirmed: ${ctx.dbPath} was not changed.`, 'Run it again and answer yes, or pass --yes.');
-        }
-        const result = await restore(ctx, { backup: from });
-        return { document: result, render: renderRestore, exitCode: EXIT.ok };
-      }, { writes: true });
+      return run(
+        o,
+        async (ctx, ask) => {
+          const from = backupArgument(ctx, o.backup, userPath);
+          if (!o.yes && !(await ask(restoreQuestionFor(escapedForText(await previewRestore(ctx, { backup: from })), ctx)))) {
+            throw new WardenError('CANCELLED', `Restore not confirmed: ${ctx.dbPath} was not changed.`, 'Run it again and answer yes, or pass --yes.');
+          }
+          const result = await restore(ctx, { backup: from });
+          return { document: result, render: renderRestore, exitCode: EXIT.ok };
+        },
+        { writes: true },
+      );
     });
 
   withBackupDir(
@@ -105,9 +109,13 @@ export function addBackupCommands(program: Command): void {
     .requiredOption('--backup <backup>', 'the backup holding the rows: its name as warden backups lists it (in --backup-dir), latest, or a path')
     .option('--dry-run', 'show how many rows each table would get back, and write nothing')
     .action((o: CommonOptions & { table: string; backup: string; dryRun?: boolean }) =>
-      run(o, async (ctx) => {
-        const result = await recoverRows(ctx, { table: o.table, backup: backupArgument(ctx, o.backup, userPath), dryRun: o.dryRun });
-        return { document: result, render: renderRecoverRows, exitCode: result.orphanedRows.length ? EXIT.degraded : EXIT.ok };
-      }, { writes: true }),
+      run(
+        o,
+        async (ctx) => {
+          const result = await recoverRows(ctx, { table: o.table, backup: backupArgument(ctx, o.backup, userPath), dryRun: o.dryRun });
+          return { document: result, render: renderRecoverRows, exitCode: result.orphanedRows.length ? EXIT.degraded : EXIT.ok };
+        },
+        { writes: true },
+      ),
     );
 }

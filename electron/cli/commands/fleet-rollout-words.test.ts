@@ -17,7 +17,15 @@ describe('warden fleet migrate, when a deployment is left unhealthy', () => {
     await backup(contextFor(join(dir, 'b.db')));
     sqlite3(join(dir, 'b.db'), 'PRAGMA foreign_keys=off; DROP TABLE conversation_files;');
     const fleetFile = join(dir, 'fleet.json');
-    writeFileSync(fleetFile, JSON.stringify({ deployments: [{ name: 'a', group: 'prod', file: 'a.db' }, { name: 'b', group: 'prod', file: 'b.db' }] }));
+    writeFileSync(
+      fleetFile,
+      JSON.stringify({
+        deployments: [
+          { name: 'a', group: 'prod', file: 'a.db' },
+          { name: 'b', group: 'prod', file: 'b.db' },
+        ],
+      }),
+    );
 
     const result = runCli(['fleet', 'migrate', '--fleet', fleetFile, '--to', '1.2.0']);
     expect(result.stdout).toMatch(/Rollout of 1\.2\.0 COMPLETED on 2 deployment\(s\) in \d+ ms, but b is UNHEALTHY/);

@@ -55,7 +55,12 @@ const progressLine = (line: string) => process.stderr.write(`${escapeControls(li
 /** A deployment named on the command line. */
 function deploymentNamed(fleet: Fleet, name: string): Deployment {
   const found = fleet.deployments.find((d) => d.name === name);
-  if (!found) throw new WardenError('INVALID_INPUT', `${fleet.path} has no deployment named "${name}".`, `The deployments are: ${fleet.deployments.map((d) => d.name).join(', ')}.`);
+  if (!found)
+    throw new WardenError(
+      'INVALID_INPUT',
+      `${fleet.path} has no deployment named "${name}".`,
+      `The deployments are: ${fleet.deployments.map((d) => d.name).join(', ')}.`,
+    );
   return found;
 }
 
@@ -100,7 +105,10 @@ export function clientOptions(options: FleetOptions, defaults: FleetDefaults): C
 }
 
 /** Prints one outcome (JSON or text) and sets the exit code; a refused fleet file is a usage error. */
-export async function runFleet<T>(options: FleetOptions, action: () => Promise<{ document: T; render: (shown: T) => string; exitCode: number }>): Promise<void> {
+export async function runFleet<T>(
+  options: FleetOptions,
+  action: () => Promise<{ document: T; render: (shown: T) => string; exitCode: number }>,
+): Promise<void> {
   try {
     const outcome = await action();
     process.stdout.write(options.json ? `${JSON.stringify(outcome.document, null, 2)}\n` : `${outcome.render(escapedForText(outcome.document))}\n`);
@@ -109,11 +117,20 @@ export async function runFleet<T>(options: FleetOptions, action: () => Promise<{
     if (err instanceof Unreachable) {
       // A deployment the command needs (fleet compare) could not be asked: the fleet's exit code for unreachable.
       if (options.json) process.stdout.write(`${JSON.stringify({ error: { code: 'UNREACHABLE', message: err.message } }, null, 2)}\n`);
-      process.stderr.write(`error [UNREACHABLE]: ${escapeControls(err.message)}\n  what to do: Check that its agent runs (and its SSH tunnel can be opened), then run the command again.\n`);
+      process.stderr.write(
+        `error [UNREACHABLE]: ${escapeControls(err.message)}\n  what to do: Check that its agent runs (and its SSH tunnel can be opened), then run the command again.\n`,
+      );
       process.exitCode = FLEET_EXIT_CODE.unreachable;
       return;
     }
-    const info = err instanceof WardenError ? err.toInfo() : { code: 'INTERNAL' as const, message: `Unexpected failure: ${(err as Error).message}`, hint: 'This is a bug in Schema Warden; please report it with the command you ran.' };
+    const info =
+      err instanceof WardenError
+        ? err.toInfo()
+        : {
+            code: 'INTERNAL' as const,
+            message: `Unexpected failure: ${(err as Error).message}`,
+            hint: 'This is a bug in Schema Warden; please report it with the command you ran.',
+          };
     if (options.json) process.stdout.write(`${JSON.stringify({ error: info }, null, 2)}\n`);
     process.stderr.write(`${formatError(escapedForText(info))}\n`);
     process.exitCode = info.code === 'INVALID_INPUT' || info.code === 'NOT_FOUND' ? USAGE : 2;
@@ -131,8 +148,20 @@ export function withFleetOptions(command: Command, defaults: FleetDefaults): Com
 export function addFleetCommand(program: Command, defaults: FleetDefaults): void {
   const fleet = program.command('fleet').description('every deployment of a fleet file at once: status, verify, backup, compare, rolling migrate');
 
-  withFleetOptions(fleet.command('status').description('every deployment worst first: status, version, pending steps, drift, last verified backup; exit code = the worst (3: unreachable or still waiting)'), defaults)
-    .option('--wait <seconds>', 'how long to wait for the deployments; those that have not answered by then are reported as still waiting', waitSeconds, STATUS_WAIT_MS / 1000)
+  withFleetOptions(
+    fleet
+      .command('status')
+      .description(
+        'every deployment worst first: status, version, pending steps, drift, last verified backup; exit code = the worst (3: unreachable or still waiting)',
+      ),
+    defaults,
+  )
+    .option(
+      '--wait <seconds>',
+      'how long to wait for the deployments; those that have not answered by then are reported as still waiting',
+      waitSeconds,
+      STATUS_WAIT_MS / 1000,
+    )
     .action((o: FleetOptions & { wait: number }) =>
       runFleet(o, async () => {
         const { fleet: file, deployments } = selectDeployments(o, defaults);
@@ -141,28 +170,41 @@ export function addFleetCommand(program: Command, defaults: FleetDefaults): void
       }),
     );
 
-  withFleetOptions(fleet.command('verify').description("every deployment's schema and SQLite's checks (quick_check, or integrity_check + foreign_key_check with --full); exit code = the worst"), defaults)
+  withFleetOptions(
+    fleet
+      .command('verify')
+      .description("every deployment's schema and SQLite's checks (quick_check, or integrity_check + foreign_key_check with --full); exit code = the worst"),
+    defaults,
+  )
     .option('--full', 'integrity_check and foreign_key_check instead of quick_check')
     .option('--parallel <n>', 'deployments checked at the same time', parallelCount, 4)
     .action((o: ParallelOptions & { full?: boolean }) =>
       runFleet(o, async () => {
         const { fleet: file, deployments } = selectDeployments(o, defaults);
-        const report = await untilCtrlC('the checks under way are cancelled', (signal) => fleetVerify(file, deployments, o.full ? 'full' : 'quick', o.parallel, clientOptions(o, defaults), progressLine, { signal }));
+        const report = await untilCtrlC('the checks under way are cancelled', (signal) =>
+          fleetVerify(file, deployments, o.full ? 'full' : 'quick', o.parallel, clientOptions(o, defaults), progressLine, { signal }),
+        );
         return { document: report, render: renderFleetAction, exitCode: actionExitCode(report) };
       }),
     );
 
-  withFleetOptions(fleet.command('backup').description('a verified backup of every deployment, taken by each deployment itself; exit 2 if one fails, 3 if one is unreachable'), defaults)
+  withFleetOptions(
+    fleet.command('backup').description('a verified backup of every deployment, taken by each deployment itself; exit 2 if one fails, 3 if one is unreachable'),
+    defaults,
+  )
     .option('--parallel <n>', 'deployments backed up at the same time', parallelCount, 2)
     .action((o: ParallelOptions) =>
       runFleet(o, async () => {
         const { fleet: file, deployments } = selectDeployments(o, defaults);
-        const report = await untilCtrlC('the backups under way are cancelled and leave no file', (signal) => fleetBackup(file, deployments, o.parallel, clientOptions(o, defaults), progressLine, { signal }));
+        const report = await untilCtrlC('the backups under way are cancelled and leave no file', (signal) =>
+          fleetBackup(file, deployments, o.parallel, clientOptions(o, defaults), progressLine, { signal }),
+        );
         return { document: report, render: renderFleetAction, exitCode: actionExitCode(report) };
       }),
     );
 
-  fleet.command('compare')
+  fleet
+    .command('compare')
     .description('the live schemas of two deployments, object by object (tables, columns, CHECKs, indexes, triggers, views); exit 1 if they differ')
     .argument('<a>', 'a deployment name')
     .argument('<b>', 'another deployment name')
@@ -179,7 +221,14 @@ export function addFleetCommand(program: Command, defaults: FleetDefaults): void
       }),
     );
 
-  withFleetOptions(fleet.command('migrate').description('rolling migrate: rehearse on every deployment first, then the canary (migrated and verified), then the rest N at a time; halts at the first failure'), defaults)
+  withFleetOptions(
+    fleet
+      .command('migrate')
+      .description(
+        'rolling migrate: rehearse on every deployment first, then the canary (migrated and verified), then the rest N at a time; halts at the first failure',
+      ),
+    defaults,
+  )
     .requiredOption('--to <version>', 'the version to roll out', version)
     .option('--canary <name>', 'the deployment migrated and verified first (default: the first that needs it)')
     .option('--parallel <n>', 'deployments migrated at the same time after the canary', parallelCount, 1)
@@ -193,7 +242,12 @@ export function addFleetCommand(program: Command, defaults: FleetDefaults): void
           stopping.abort();
         };
         process.on('SIGINT', onSigint);
-        const report = await rollingMigrate(file, deployments, { to: o.to, canary: o.canary, parallel: o.parallel, onProgress: progressLine, signal: stopping.signal }, clientOptions(o, defaults)).finally(() => process.off('SIGINT', onSigint));
+        const report = await rollingMigrate(
+          file,
+          deployments,
+          { to: o.to, canary: o.canary, parallel: o.parallel, onProgress: progressLine, signal: stopping.signal },
+          clientOptions(o, defaults),
+        ).finally(() => process.off('SIGINT', onSigint));
         const unreachable = report.deployments.some((d) => d.outcome === 'unreachable');
         // Completed is not healthy: a deployment the rollout left unhealthy makes it exit 2, as fleet status would.
         const unhealthy = unwellAfterRollout(report).some((d) => d.health?.status === 'unhealthy');

@@ -33,7 +33,11 @@ describe('warden init and the folder of --db', () => {
 
   it('creates data/ for the default database, where npm start and a first run expect it', () => {
     const cwd = tempDir();
-    const result = spawnSync(join(REPO_ROOT, 'node_modules/.bin/tsx'), [join(REPO_ROOT, 'electron/cli/main.ts'), 'init'], { cwd, encoding: 'utf8', env: { ...process.env, INIT_CWD: '' } });
+    const result = spawnSync(join(REPO_ROOT, 'node_modules/.bin/tsx'), [join(REPO_ROOT, 'electron/cli/main.ts'), 'init'], {
+      cwd,
+      encoding: 'utf8',
+      env: { ...process.env, INIT_CWD: '' },
+    });
     expect(result.status).toBe(0);
     expect(existsSync(join(cwd, 'data', 'conversation_files.db'))).toBe(true);
   });

@@ -61,10 +61,14 @@ export function addIntegrityCommands(program: Command): void {
     .option('--no-backup', 'repair without taking a backup first')
     .option('--dry-run', 'print the SQL repair would run, and write nothing')
     .action((o: CommonOptions & { backup: boolean; dryRun?: boolean }) =>
-      run(o, async (ctx) => {
-        const result = await repair(ctx, { backup: o.backup, dryRun: o.dryRun });
-        const damageLeft = result.tableDamage || (result.integrityAfter && !result.integrityAfter.ok);
-        return { document: result, render: renderRepair, exitCode: damageLeft ? EXIT.failed : result.refused.length ? EXIT.degraded : EXIT.ok };
-      }, { writes: true }),
+      run(
+        o,
+        async (ctx) => {
+          const result = await repair(ctx, { backup: o.backup, dryRun: o.dryRun });
+          const damageLeft = result.tableDamage || (result.integrityAfter && !result.integrityAfter.ok);
+          return { document: result, render: renderRepair, exitCode: damageLeft ? EXIT.failed : result.refused.length ? EXIT.degraded : EXIT.ok };
+        },
+        { writes: true },
+      ),
     );
 }

@@ -65,14 +65,22 @@ describe('warden serve', () => {
     expect(await code).toBe(0);
 
     writeFileSync(join(dir, 'short.token'), 'abc', { mode: 0o600 });
-    const refused = spawnSync(process.execPath, ['--import', 'tsx', CLI, 'serve', '--db', join(dir, 'x.db'), '--port', '0', '--token-file', join(dir, 'short.token')], { cwd: REPO_ROOT, encoding: 'utf8' });
+    const refused = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', CLI, 'serve', '--db', join(dir, 'x.db'), '--port', '0', '--token-file', join(dir, 'short.token')],
+      { cwd: REPO_ROOT, encoding: 'utf8' },
+    );
     expect(refused.status).toBe(64);
     expect(refused.stderr).toContain(`The token in ${join(dir, 'short.token')} is not usable`);
 
     // The fleet's rule on the agent's side too: an operator token every user of the machine can read is refused (ssh's rule for keys).
     writeFileSync(join(dir, 'open.token'), 'an-operator-token-anyone-can-read', { mode: 0o644 });
     chmodSync(join(dir, 'open.token'), 0o644);
-    const open = spawnSync(process.execPath, ['--import', 'tsx', CLI, 'serve', '--db', join(dir, 'x.db'), '--port', '0', '--token-file', join(dir, 'open.token')], { cwd: REPO_ROOT, encoding: 'utf8' });
+    const open = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', CLI, 'serve', '--db', join(dir, 'x.db'), '--port', '0', '--token-file', join(dir, 'open.token')],
+      { cwd: REPO_ROOT, encoding: 'utf8' },
+    );
     expect(open.status).toBe(64);
     expect(open.stderr).toContain(`The token file ${join(dir, 'open.token')} can be read or changed by other users (permissions 0644), so it is not used.`);
     expect(open.stderr).not.toContain('an-operator-token-anyone-can-read');

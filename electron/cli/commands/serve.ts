@@ -109,7 +109,6 @@ function untilStopped(server: HttpHost): Promise<void> {
   });
 }
 
-
 /**
  * A token from its file (--token-file), else its environment variable, else none (the host makes
  * one at random). A fleet that must know an agent's tokens gives them this way: never on the
@@ -147,7 +146,12 @@ function fleetWithWarnings(path: string, ownTokenFiles: { file: string | undefin
     const tokenFile = d.reach.token.file;
     const own = ownTokenFiles.find(({ file }) => file !== undefined && same(userPath(file), tokenFile));
     if (own) {
-      throw new WardenError('INVALID_INPUT', `The fleet file ${path} gives ${d.name} the token file ${tokenFile}, which holds this server's own ${own.what} (${own.flag}): it is never sent to an agent.`, `Keep ${d.name}'s agent token in a file of its own (such as ${d.name}.token, chmod 600) and name it in "tokenFile".`, { field: 'tokenFile' });
+      throw new WardenError(
+        'INVALID_INPUT',
+        `The fleet file ${path} gives ${d.name} the token file ${tokenFile}, which holds this server's own ${own.what} (${own.flag}): it is never sent to an agent.`,
+        `Keep ${d.name}'s agent token in a file of its own (such as ${d.name}.token, chmod 600) and name it in "tokenFile".`,
+        { field: 'tokenFile' },
+      );
     }
   }
   for (const warning of plainHttpWarnings(fleet.deployments)) process.stderr.write(`${warning}\n`);
@@ -167,7 +171,9 @@ export function servedDatabase(value: string, userPath: (path: string) => string
 
 async function serve(options: ServeOptions, defaults: ServeDefaults): Promise<void> {
   if (!isLoopback(options.host)) {
-    process.stderr.write(`warning: listening on ${options.host}, not only on this machine: anyone who can reach it and learns the token can change these databases, and plain HTTP carries the token unencrypted. Put it behind TLS or keep the default 127.0.0.1.\n`);
+    process.stderr.write(
+      `warning: listening on ${options.host}, not only on this machine: anyone who can reach it and learns the token can change these databases, and plain HTTP carries the token unencrypted. Put it behind TLS or keep the default 127.0.0.1.\n`,
+    );
   }
   let server: HttpHost;
   const given: TokenSources = { operator: null, readOnly: null };
@@ -178,11 +184,14 @@ async function serve(options: ServeOptions, defaults: ServeDefaults): Promise<vo
     };
     if (tokens.operator !== undefined) given.operator = tokenSource(options.tokenFile, OPERATOR_TOKEN_VARIABLE, defaults.userPath);
     if (tokens.readOnly !== undefined) given.readOnly = tokenSource(options.readOnlyTokenFile, READ_ONLY_TOKEN_VARIABLE, defaults.userPath);
-    if (tokens.operator !== undefined && tokens.operator === tokens.readOnly) throw new TokenRefused('The operator token and the read-only token are the same: the read-only token would allow everything.');
+    if (tokens.operator !== undefined && tokens.operator === tokens.readOnly)
+      throw new TokenRefused('The operator token and the read-only token are the same: the read-only token would allow everything.');
     // Loaded here, not at start-up: every other command runs without the server and its contract.
     const { startHttpHost } = await import('../../server/http-host');
     // Inside the try: the default database is named after the schema, so a bad --schema is reported here.
-    const databases = options.db.length ? options.db.map((value) => servedDatabase(value, defaults.userPath)) : [defaults.userPath(defaults.db(defaults.userPath(options.schema)))];
+    const databases = options.db.length
+      ? options.db.map((value) => servedDatabase(value, defaults.userPath))
+      : [defaults.userPath(defaults.db(defaults.userPath(options.schema)))];
     server = await startHttpHost({
       databases,
       schemaDir: defaults.userPath(options.schema),
@@ -194,18 +203,37 @@ async function serve(options: ServeOptions, defaults: ServeDefaults): Promise<vo
       operator: options.operator,
       backupEveryMs: options.backupEvery,
       tokens,
-      fleet: options.fleet === undefined ? undefined : { fleet: fleetWithWarnings(defaults.userPath(options.fleet), [{ file: options.tokenFile, what: 'operator token', flag: '--token-file' }, { file: options.readOnlyTokenFile, what: 'read-only token', flag: '--read-only-token-file' }], defaults.userPath), defaultSchemaDir: defaults.userPath(options.schema) },
+      fleet:
+        options.fleet === undefined
+          ? undefined
+          : {
+              fleet: fleetWithWarnings(
+                defaults.userPath(options.fleet),
+                [
+                  { file: options.tokenFile, what: 'operator token', flag: '--token-file' },
+                  { file: options.readOnlyTokenFile, what: 'read-only token', flag: '--read-only-token-file' },
+                ],
+                defaults.userPath,
+              ),
+              defaultSchemaDir: defaults.userPath(options.schema),
+            },
     });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (err instanceof TokenRefused) {
-      process.stderr.write(`${formatError({ code: 'INVALID_INPUT', message: err.message, hint: 'Write a long random token (e.g. `openssl rand -base64 32`) into the file, readable only by the user running `warden serve`.' })}\n`);
+      process.stderr.write(
+        `${formatError({ code: 'INVALID_INPUT', message: err.message, hint: 'Write a long random token (e.g. `openssl rand -base64 32`) into the file, readable only by the user running `warden serve`.' })}\n`,
+      );
       process.exitCode = 64;
       return;
     }
     const info =
       code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL'
-        ? { code: 'INTERNAL' as const, message: `Cannot listen on ${options.host}:${options.port} (${code}).`, hint: 'Pick another --port (0 picks a free one) or --host.' }
+        ? {
+            code: 'INTERNAL' as const,
+            message: `Cannot listen on ${options.host}:${options.port} (${code}).`,
+            hint: 'Pick another --port (0 picks a free one) or --host.',
+          }
         : errorInfoOf(err);
     process.stderr.write(`${formatError(info)}\n`);
     process.exitCode = 2;
@@ -221,7 +249,11 @@ export function addServeCommand(program: Command, defaults: ServeDefaults): void
   program
     .command('serve')
     .description('serve the console and the API over HTTP (127.0.0.1 by default), with GET /api/health for load balancers')
-    .addOption(new Option('--db <path[:schema-dir]>', 'database file to serve, with its own schema folder after a colon; repeat for several').argParser(collect).default([], 'data/<schema name>.db'))
+    .addOption(
+      new Option('--db <path[:schema-dir]>', 'database file to serve, with its own schema folder after a colon; repeat for several')
+        .argParser(collect)
+        .default([], 'data/<schema name>.db'),
+    )
     .option('--schema <dir>', 'schema of the databases named without their own; the schemas beside it can be used for new ones', defaults.schema)
     .option('--data <dir>', 'folder where the console creates new databases (default: the folder of the first --db)')
     .option('--port <n>', 'port to listen on (0: any free port)', port, DEFAULT_PORT)
@@ -230,7 +262,16 @@ export function addServeCommand(program: Command, defaults: ServeDefaults): void
     .option('--fleet <file>', 'a fleet file: the console gets a Fleet page, and opens each deployment through this host')
     .option('--token-file <path>', 'file holding the operator token (default: $WARDEN_TOKEN, else a random token printed at start)')
     .option('--read-only-token-file <path>', 'file holding the read-only token: view and verify only (default: $WARDEN_READ_ONLY_TOKEN, else random, printed)')
-    .option('--backup-every <duration>', 'take a verified backup of each served database when its newest is older than this (6h, 1d, …); kept under the retention rules (reason scheduled)', duration)
-    .option('--health-interval <seconds>', 'how often the served databases are checked again (open consoles are told the result; GET /api/health reuses it meanwhile)', seconds, 30)
+    .option(
+      '--backup-every <duration>',
+      'take a verified backup of each served database when its newest is older than this (6h, 1d, …); kept under the retention rules (reason scheduled)',
+      duration,
+    )
+    .option(
+      '--health-interval <seconds>',
+      'how often the served databases are checked again (open consoles are told the result; GET /api/health reuses it meanwhile)',
+      seconds,
+      30,
+    )
     .action((options: ServeOptions) => serve(options, defaults));
 }

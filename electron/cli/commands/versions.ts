@@ -54,11 +54,15 @@ export function addVersionCommands(program: Command): void {
     .option('--no-integrity-check', "skip SQLite's quick_check of an existing database (by default a damaged one is refused, exit 2)")
     .option('--create-folders', "create the --db file's missing folders (by default a folder that does not exist is refused: it is most often a typo)")
     .action((o: MigrateOptions & { createFolders?: boolean }) =>
-      run(o, async (ctx) => {
-        prepareFolder(ctx, o.db !== undefined, o.createFolders === true);
-        const result = (await onEngineThread(ctx, 'initCommand', { to: o.to, backup: o.backup, integrityCheck: o.integrityCheck })) as MigrateResult;
-        return { document: result, render: renderInitialize, exitCode: EXIT.ok };
-      }, { writes: true }),
+      run(
+        o,
+        async (ctx) => {
+          prepareFolder(ctx, o.db !== undefined, o.createFolders === true);
+          const result = (await onEngineThread(ctx, 'initCommand', { to: o.to, backup: o.backup, integrityCheck: o.integrityCheck })) as MigrateResult;
+          return { document: result, render: renderInitialize, exitCode: EXIT.ok };
+        },
+        { writes: true },
+      ),
     );
 
   withBackupDir(withCommonOptions(program.command('migrate').description('take a verified backup, then apply pending migrations, one transaction per version')))
@@ -66,10 +70,14 @@ export function addVersionCommands(program: Command): void {
     .option('--no-backup', 'do not take a verified backup first')
     .option('--no-integrity-check', "skip SQLite's quick_check first (by default a damaged database is refused, exit 2)")
     .action((o: MigrateOptions) =>
-      run(o, async (ctx) => {
-        const result = (await onEngineThread(ctx, 'migrateCommand', { to: o.to, backup: o.backup, integrityCheck: o.integrityCheck })) as MigrateResult;
-        return { document: result, render: renderInitialize, exitCode: EXIT.ok };
-      }, { writes: true }),
+      run(
+        o,
+        async (ctx) => {
+          const result = (await onEngineThread(ctx, 'migrateCommand', { to: o.to, backup: o.backup, integrityCheck: o.integrityCheck })) as MigrateResult;
+          return { document: result, render: renderInitialize, exitCode: EXIT.ok };
+        },
+        { writes: true },
+      ),
     );
 
   withBackupMaxAge(
@@ -115,19 +123,27 @@ export function addVersionCommands(program: Command): void {
   withCommonOptions(program.command('baseline').description('adopt an unversioned database whose schema is exactly version V'))
     .requiredOption('--version <version>', 'the version the database is at')
     .action((o: CommonOptions & { version: string }) =>
-      run(o, (ctx) => {
-        const result = baseline(ctx, { version: o.version });
-        return { document: result, render: renderBaseline, exitCode: EXIT.ok };
-      }, { writes: true }),
+      run(
+        o,
+        (ctx) => {
+          const result = baseline(ctx, { version: o.version });
+          return { document: result, render: renderBaseline, exitCode: EXIT.ok };
+        },
+        { writes: true },
+      ),
     );
 
   withCommonOptions(program.command('accept-checksum').description('accept the edited file of an applied migration, on the record'))
     .requiredOption('--version <version>', 'the applied version whose file was edited')
     .requiredOption('--reason <text>', 'why the edit is fine (kept in the history)')
     .action((o: CommonOptions & { version: string; reason: string }) =>
-      run(o, (ctx) => {
-        const result = acceptChecksum(ctx, { version: o.version, reason: o.reason });
-        return { document: result, render: renderAcceptChecksum, exitCode: EXIT.ok };
-      }, { writes: true }),
+      run(
+        o,
+        (ctx) => {
+          const result = acceptChecksum(ctx, { version: o.version, reason: o.reason });
+          return { document: result, render: renderAcceptChecksum, exitCode: EXIT.ok };
+        },
+        { writes: true },
+      ),
     );
 }

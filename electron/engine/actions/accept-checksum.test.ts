@@ -26,7 +26,14 @@ describe('accept-checksum', () => {
     await expect(migrate(ctx)).rejects.toThrow(expect.objectContaining({ code: 'CHECKSUM_MISMATCH' }));
 
     const result = acceptChecksum(ctx, { version: '1.1.0', reason: '  Comment-only edit, reviewed by Dana.  ' });
-    expect(result).toEqual({ path: dbPath, version: '1.1.0', file: FILE, previous: mismatch.recorded, accepted: mismatch.current, reason: 'Comment-only edit, reviewed by Dana.' });
+    expect(result).toEqual({
+      path: dbPath,
+      version: '1.1.0',
+      file: FILE,
+      previous: mismatch.recorded,
+      accepted: mismatch.current,
+      reason: 'Comment-only edit, reviewed by Dana.',
+    });
     const event = history(ctx).events[0];
     expect(event).toMatchObject({ action: 'accept-checksum', version: '1.1.0', outcome: 'ok', actor: expect.stringMatching(/@.+\(pid \d+\)$/) });
     expect(event.detail).toEqual({ checksum: mismatch.current, previous: mismatch.recorded, file: FILE, reason: 'Comment-only edit, reviewed by Dana.' });
@@ -48,8 +55,12 @@ describe('accept-checksum', () => {
     await initialize(contextFor(dbPath), { to: '1.0.0' });
     const before = sha256File(dbPath);
     const ctx = contextFor(dbPath, editedSchema());
-    expect(() => acceptChecksum(ctx, { version: '1.1.0', reason: 'not applied' })).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringContaining('has not been applied') }));
-    expect(() => acceptChecksum(ctx, { version: '1.0.0', reason: 'unchanged' })).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringContaining('there is no edit to accept') }));
+    expect(() => acceptChecksum(ctx, { version: '1.1.0', reason: 'not applied' })).toThrow(
+      expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringContaining('has not been applied') }),
+    );
+    expect(() => acceptChecksum(ctx, { version: '1.0.0', reason: 'unchanged' })).toThrow(
+      expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringContaining('there is no edit to accept') }),
+    );
     expect(() => acceptChecksum(ctx, { version: '1.0.0', reason: '  ' })).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
     expect(() => acceptChecksum(ctx, { version: '3.0.0', reason: 'unknown' })).toThrow(expect.objectContaining({ code: 'UNKNOWN_VERSION' }));
     expect(sha256File(dbPath)).toBe(before);

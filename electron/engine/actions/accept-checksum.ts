@@ -18,23 +18,41 @@ export interface AcceptChecksumOptions {
 export function acceptChecksum(ctx: EngineContext, options: AcceptChecksumOptions): AcceptChecksumResult {
   const reason = options.reason.trim();
   if (reason.length < 3) {
-    throw new WardenError('INVALID_INPUT', 'Accepting an edited migration needs a reason (at least 3 characters); it is kept in the history.', 'Pass --reason "why the edit is fine".');
+    throw new WardenError(
+      'INVALID_INPUT',
+      'Accepting an edited migration needs a reason (at least 3 characters); it is kept in the history.',
+      'Pass --reason "why the edit is fine".',
+    );
   }
   const migration = migrationFor(ctx.schema, options.version);
-  return withDatabase(ctx.dbPath, { mode: 'write', busyTimeoutMs: ctx.busyTimeoutMs }, (db) => db.transaction(() => {
-    const state = readDatabaseState(db, ctx.schema);
-    assertSameApplication(state, ctx.schema, ctx.dbPath);
-    if (!state.applied.some((row) => row.version === migration.version)) {
-      throw new WardenError('INVALID_INPUT', `Version ${migration.version} has not been applied to ${ctx.dbPath}; only an applied migration's checksum can be accepted.`, 'warden history lists the applied versions.');
-    }
-    const mismatch = state.checksumMismatches.find((m) => m.version === migration.version);
-    if (!mismatch) {
-      throw new WardenError('INVALID_INPUT', `${migration.file} matches the checksum ${ctx.dbPath} holds it to: there is no edit to accept.`, 'Nothing to do; warden status shows which migrations were edited.');
-    }
-    recordEvent(db, ctx.schema, {
-      action: 'accept-checksum', version: migration.version, outcome: 'ok',
-      detail: { checksum: mismatch.current, previous: mismatch.recorded, file: mismatch.file, reason },
-    });
-    return { path: ctx.dbPath, version: migration.version, file: mismatch.file, previous: mismatch.recorded, accepted: mismatch.current, reason };
-  }).immediate());
+  return withDatabase(ctx.dbPath, { mode: 'write', busyTimeoutMs: ctx.busyTimeoutMs }, (db) =>
+    db
+      .transaction(() => {
+        const state = readDatabaseState(db, ctx.schema);
+        assertSameApplication(state, ctx.schema, ctx.dbPath);
+        if (!state.applied.some((row) => row.version === migration.version)) {
+          throw new WardenError(
+            'INVALID_INPUT',
+            `Version ${migration.version} has not been applied to ${ctx.dbPath}; only an applied migration's checksum can be accepted.`,
+            'warden history lists the applied versions.',
+          );
+        }
+        const mismatch = state.checksumMismatches.find((m) => m.version === migration.version);
+        if (!mismatch) {
+          throw new WardenError(
+            'INVALID_INPUT',
+            `${migration.file} matches the checksum ${ctx.dbPath} holds it to: there is no edit to accept.`,
+            'Nothing to do; warden status shows which migrations were edited.',
+          );
+        }
+        recordEvent(db, ctx.schema, {
+          action: 'accept-checksum',
+          version: migration.version,
+          outcome: 'ok',
+          detail: { checksum: mismatch.current, previous: mismatch.recorded, file: mismatch.file, reason },
+        });
+        return { path: ctx.dbPath, version: migration.version, file: mismatch.file, previous: mismatch.recorded, accepted: mismatch.current, reason };
+      })
+      .immediate(),
+  );
 }

@@ -20,11 +20,21 @@ describe('backup', () => {
     const info = await backup(ctx);
     expect(info.path).toBe(join(`${ctx.dbPath}.backups`, info.name));
     expect(info.name).toMatch(/^conversation_files-\d{8}T\d{9}Z-manual\.sqlite$/);
-    expect(info).toMatchObject({ reason: 'manual', version: '1.2.0', sourcePath: ctx.dbPath, applicationId: ctx.schema.applicationId, bytes: statSync(info.path).size });
+    expect(info).toMatchObject({
+      reason: 'manual',
+      version: '1.2.0',
+      sourcePath: ctx.dbPath,
+      applicationId: ctx.schema.applicationId,
+      bytes: statSync(info.path).size,
+    });
     expect(info.sha256).toBe(sha256File(info.path));
     expect(info.verified).toMatchObject({ ok: true, level: 'quick', messages: [] });
     expect(info.sqliteVersion).toMatch(/^3\.\d+\.\d+$/);
-    expect(JSON.parse(readFileSync(manifestPathOf(info.path), 'utf8'))).toMatchObject({ format: 'schema-warden-backup/1', sha256: info.sha256, reason: 'manual' });
+    expect(JSON.parse(readFileSync(manifestPathOf(info.path), 'utf8'))).toMatchObject({
+      format: 'schema-warden-backup/1',
+      sha256: info.sha256,
+      reason: 'manual',
+    });
     expect(sqlite3(info.path, 'PRAGMA integrity_check')).toBe('ok');
     expect(countRows(info.path, 'conversation_files')).toBe(20);
     expect(listBackups(ctx)).toEqual([info]);
@@ -57,22 +67,25 @@ describe('backup', () => {
   it.each([
     { mode: 'wal', pauseMs: 0 },
     { mode: 'delete', pauseMs: 1 },
-  ])('taken while another process inserts continuously ($mode journal), passes integrity_check and has every row committed before it started', async ({ mode, pauseMs }) => {
-    const ctx = await databaseWithFiles(20_000);
-    sqlite3(ctx.dbPath, `PRAGMA journal_mode = ${mode}`);
-    const writer = await startContinuousWriter(ctx.dbPath, pauseMs);
-    await expect.poll(() => committedLiveRows(ctx.dbPath).count, { timeout: 10_000 }).toBeGreaterThan(200);
-    const before = committedLiveRows(ctx.dbPath);
+  ])(
+    'taken while another process inserts continuously ($mode journal), passes integrity_check and has every row committed before it started',
+    async ({ mode, pauseMs }) => {
+      const ctx = await databaseWithFiles(20_000);
+      sqlite3(ctx.dbPath, `PRAGMA journal_mode = ${mode}`);
+      const writer = await startContinuousWriter(ctx.dbPath, pauseMs);
+      await expect.poll(() => committedLiveRows(ctx.dbPath).count, { timeout: 10_000 }).toBeGreaterThan(200);
+      const before = committedLiveRows(ctx.dbPath);
 
-    const info = await backup(ctx);
+      const info = await backup(ctx);
 
-    expect(sqlite3(info.path, 'PRAGMA integrity_check')).toBe('ok');
-    const inBackup = fileIds(info.path).filter((id) => id.startsWith('live-'));
-    expect(inBackup.filter((id) => id <= before.last!)).toHaveLength(before.count);
-    expect(countRows(info.path, 'conversation_files')).toBe(20_000 + inBackup.length);
-    await expect.poll(() => committedLiveRows(ctx.dbPath).count, { timeout: 10_000 }).toBeGreaterThan(inBackup.length);
-    expect(writer.exitCode).toBeNull(); // the service was never stopped
-  });
+      expect(sqlite3(info.path, 'PRAGMA integrity_check')).toBe('ok');
+      const inBackup = fileIds(info.path).filter((id) => id.startsWith('live-'));
+      expect(inBackup.filter((id) => id <= before.last!)).toHaveLength(before.count);
+      expect(countRows(info.path, 'conversation_files')).toBe(20_000 + inBackup.length);
+      await expect.poll(() => committedLiveRows(ctx.dbPath).count, { timeout: 10_000 }).toBeGreaterThan(inBackup.length);
+      expect(writer.exitCode).toBeNull(); // the service was never stopped
+    },
+  );
 
   it.each(['copying pages', 'quick_check while copying'])('cancelled while %s, leaves no file behind', async (phase) => {
     const controller = new AbortController();
@@ -167,7 +180,10 @@ describe('backup', () => {
   it('refuses a database that fails quick_check and keeps no backup of it', async () => {
     const ctx = await databaseWithFiles(300);
     damageIndexPage(ctx.dbPath, 'idx_file_access_log_file');
-    await expect(backup(ctx)).rejects.toMatchObject({ code: 'CORRUPT', message: expect.stringMatching(/fails SQLite's quick_check [\s\S]* No backup was kept/) });
+    await expect(backup(ctx)).rejects.toMatchObject({
+      code: 'CORRUPT',
+      message: expect.stringMatching(/fails SQLite's quick_check [\s\S]* No backup was kept/),
+    });
     expect(readdirSync(backupFolderOf(ctx))).toEqual([]);
   });
 
@@ -183,7 +199,7 @@ describe('backup', () => {
     expect(warnings.join('\n')).toMatch(/fails quick_check: .* is damaged, so the backup is not recorded in it/);
   });
 
-  it('refuses an empty database, another application\'s database and a folder it cannot write to', async () => {
+  it("refuses an empty database, another application's database and a folder it cannot write to", async () => {
     const empty = contextFor(join(tempDir(), 'empty.db'));
     writeFileSync(empty.dbPath, '');
     await expect(backup(empty)).rejects.toMatchObject({ code: 'NOT_INITIALIZED' });

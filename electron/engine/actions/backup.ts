@@ -61,7 +61,15 @@ async function takeInOnePass(ctx: EngineContext, pinned: PinnedSnapshot, staged:
     const copy = startSnapshotCopy(ctx, pinned, staged, what);
     let check: DatabaseFileCheck;
     try {
-      if (level) ctx.onProgress?.({ operation: 'backup', phase: 'quick_check while copying', done: 0, total: pinned.pages.pageCount, unit: 'pages', pageSize: pinned.pages.pageSize });
+      if (level)
+        ctx.onProgress?.({
+          operation: 'backup',
+          phase: 'quick_check while copying',
+          done: 0,
+          total: pinned.pages.pageCount,
+          unit: 'pages',
+          pageSize: pinned.pages.pageSize,
+        });
       check = checkOpenDatabase(pinned.db, ctx.dbPath, ctx.schema, level);
       if (check.integrity && !check.integrity.ok && !options.keepIfDamaged) refuseDamagedCopy(ctx, check);
     } catch (err) {
@@ -160,7 +168,8 @@ export async function backup(ctx: EngineContext, options: BackupOptions = {}): P
   withDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs }, (db) => assertNothingActsOnHistory(db, ctx.schema));
   const folder = backupFolderOf(ctx);
   prepareBackupFolder(folder, ctx.dbPath);
-  for (const entry of removeAbandonedCopies(folder)) log(ctx, 'info', `Removed ${entry} from ${folder}: a backup that was killed before it completed left it there.`);
+  for (const entry of removeAbandonedCopies(folder))
+    log(ctx, 'info', `Removed ${entry} from ${folder}: a backup that was killed before it completed left it there.`);
   const staged = stagingPathIn(folder, ctx.dbPath);
   let info: BackupInfo;
   try {
@@ -184,7 +193,11 @@ export async function backup(ctx: EngineContext, options: BackupOptions = {}): P
     removeDatabaseFiles(staged);
   }
   if (info.verified && !info.verified.ok) {
-    log(ctx, 'warn', `Kept ${info.path} although it fails quick_check: ${ctx.dbPath} is damaged, so the backup is not recorded in it (nothing is written into a damaged database).`);
+    log(
+      ctx,
+      'warn',
+      `Kept ${info.path} although it fails quick_check: ${ctx.dbPath} is damaged, so the backup is not recorded in it (nothing is written into a damaged database).`,
+    );
   } else {
     recordBackup(ctx, info);
   }

@@ -20,7 +20,13 @@ describe('a database built by the chat service, adopted by hand', () => {
     const counts = tableCounts(dbPath);
 
     const before = status(ctx);
-    expect(before).toMatchObject({ status: 'degraded', version: null, legacy: { table: 'schema_migrations', legacyVersion: '001', version: '1.0.0' }, adoptable: true, problems: [] });
+    expect(before).toMatchObject({
+      status: 'degraded',
+      version: null,
+      legacy: { table: 'schema_migrations', legacyVersion: '001', version: '1.0.0' },
+      adoptable: true,
+      problems: [],
+    });
     expect(before.reason).toContain('init adopts it as 1.0.0');
     expect(plan(ctx)).toMatchObject({ adopt: { version: '1.0.0' }, blockers: [] });
 
@@ -28,11 +34,20 @@ describe('a database built by the chat service, adopted by hand', () => {
     expect(adopted).toEqual({ path: dbPath, version: '1.0.0', adoptedFrom: { table: 'schema_migrations', legacyVersion: '001', version: '1.0.0' } });
     const record = history(ctx);
     expect(record.versions).toEqual([expect.objectContaining({ version: '1.0.0', kind: 'baseline', checksum: ctx.schema.migrations[0].checksum })]);
-    expect(record.events[0]).toMatchObject({ action: 'baseline', version: '1.0.0', outcome: 'ok', detail: { adoptedFrom: adopted.adoptedFrom, automatic: false } });
+    expect(record.events[0]).toMatchObject({
+      action: 'baseline',
+      version: '1.0.0',
+      outcome: 'ok',
+      detail: { adoptedFrom: adopted.adoptedFrom, automatic: false },
+    });
     expect(sqlite3(dbPath, 'PRAGMA user_version')).toBe('1000000');
     expect(Number(sqlite3(dbPath, 'PRAGMA application_id'))).toBe(ctx.schema.applicationId);
     // Adopted, with nothing wrong in its schema; never backed up is its one finding.
-    expect(status(ctx)).toMatchObject({ version: '1.0.0', pending: ['1.1.0', '1.2.0'], problems: [expect.objectContaining({ kind: 'backup', severity: 'warning' })] });
+    expect(status(ctx)).toMatchObject({
+      version: '1.0.0',
+      pending: ['1.1.0', '1.2.0'],
+      problems: [expect.objectContaining({ kind: 'backup', severity: 'warning' })],
+    });
 
     expect((await migrate(ctx)).applied.map((s) => s.version)).toEqual(['1.1.0', '1.2.0']);
     const after = tableCounts(dbPath);
@@ -40,7 +55,7 @@ describe('a database built by the chat service, adopted by hand', () => {
     for (const [table, rows] of Object.entries(files)) expect(after[table]).toBe(rows);
     expect(sqlite3(dbPath, 'SELECT group_concat(version) FROM schema_migrations ORDER BY migration_id')).toBe('001,1.1.0,1.2.0');
     expect(sqlite3(dbPath, "SELECT count(*) FROM conversation_files WHERE mime_type = 'application/octet-stream'")).toBe(String(Math.ceil(500 / 3)));
-    expect((await verify(ctx, 'full'))).toMatchObject({ status: 'healthy', problems: [] });
+    expect(await verify(ctx, 'full')).toMatchObject({ status: 'healthy', problems: [] });
     expect(sqlite3(dbPath, 'PRAGMA integrity_check')).toBe('ok');
   });
 });
@@ -60,7 +75,9 @@ describe('baseline refuses what is not exactly version V', () => {
     const message = (error as Error).message;
     expect(message).toContain('does not match version 1.0.0, so it was not adopted (2 differences)');
     expect(message).toContain("CHECK access_type in ('upload', 'download', 'view', 'delete', 'restore') on table file_access_log is missing.");
-    expect(message).toContain("CHECK access_type in ('upload', 'download', 'view', 'delete', 'restore', 'reference') on table file_access_log exists but is not part of the expected schema.");
+    expect(message).toContain(
+      "CHECK access_type in ('upload', 'download', 'view', 'delete', 'restore', 'reference') on table file_access_log exists but is not part of the expected schema.",
+    );
     expect(sha256File(dbPath)).toBe(before);
 
     baseline(contextFor(dbPath), { version: '1.1.0' });
@@ -77,7 +94,9 @@ describe('baseline refuses what is not exactly version V', () => {
     expect(() => baseline(contextFor(dbPath), { version: '1.0.0' })).toThrow(
       expect.objectContaining({
         code: 'SCHEMA_DRIFT',
-        message: expect.stringMatching(/\(3 differences\): - Column file_metadata.source exists.* - Table notes exists.* - Index idx_file_metadata_file_id is missing\./),
+        message: expect.stringMatching(
+          /\(3 differences\): - Column file_metadata.source exists.* - Table notes exists.* - Index idx_file_metadata_file_id is missing\./,
+        ),
         hint: expect.stringContaining('Bring the schema in line with 1.0.0'),
         details: { problems: expect.any(Array) },
       }),

@@ -30,7 +30,11 @@ function assertAdoptable(state: DatabaseState, ctx: EngineContext): void {
     );
   }
   if (state.fresh) {
-    throw new WardenError('NOT_INITIALIZED', `${ctx.dbPath} has no tables: there is nothing to adopt.`, `Create the schema with: warden init --db ${ctx.dbPath}`);
+    throw new WardenError(
+      'NOT_INITIALIZED',
+      `${ctx.dbPath} has no tables: there is nothing to adopt.`,
+      `Create the schema with: warden init --db ${ctx.dbPath}`,
+    );
   }
 }
 
@@ -62,13 +66,15 @@ export function baseline(ctx: EngineContext, options: BaselineOptions): Baseline
   const migration = migrationFor(ctx.schema, options.version);
   return withDatabase(ctx.dbPath, { mode: 'write', busyTimeoutMs: ctx.busyTimeoutMs }, (db) =>
     // Compared and recorded under one write lock: no other process can adopt or change it in between.
-    db.transaction(() => {
-      const state = readDatabaseState(db, ctx.schema);
-      assertAdoptable(state, ctx);
-      const differences = driftOf(db, ctx, migration.version);
-      if (differences.length) throw mismatchError(db, ctx, migration.version, differences);
-      recordAdoption(db, ctx, migration.version, state.legacy, false);
-      return { path: ctx.dbPath, version: migration.version, adoptedFrom: state.legacy };
-    }).immediate(),
+    db
+      .transaction(() => {
+        const state = readDatabaseState(db, ctx.schema);
+        assertAdoptable(state, ctx);
+        const differences = driftOf(db, ctx, migration.version);
+        if (differences.length) throw mismatchError(db, ctx, migration.version, differences);
+        recordAdoption(db, ctx, migration.version, state.legacy, false);
+        return { path: ctx.dbPath, version: migration.version, adoptedFrom: state.legacy };
+      })
+      .immediate(),
   );
 }

@@ -40,7 +40,9 @@ describe('a dropped table', () => {
     expect(cli.stdout).toMatch(/conversation_files\s+table\s+missing/);
     expect(cli.stdout).not.toMatch(/schema_version or schema_events/);
     // Browsing the broken view says what it lacks, and the other tables still browse.
-    await expect(browseRows(contextFor(dbPath), { table: 'v_active_files' })).rejects.toThrow(expect.objectContaining({ code: 'SCHEMA_DRIFT', message: expect.stringContaining('view v_active_files') }));
+    await expect(browseRows(contextFor(dbPath), { table: 'v_active_files' })).rejects.toThrow(
+      expect.objectContaining({ code: 'SCHEMA_DRIFT', message: expect.stringContaining('view v_active_files') }),
+    );
     expect((await browseRows(contextFor(dbPath), { table: 'file_metadata', withTotal: true })).total).toBe(Number(shellCount(dbPath, 'file_metadata')));
   });
 });
@@ -54,7 +56,8 @@ describe('a damaged table page', () => {
     const report = listTables(contextFor(dbPath));
     const byName = Object.fromEntries(report.tables.map((t) => [t.name, t]));
     expect(byName.file_metadata).toMatchObject({ rows: null, unreadable: { reason: 'damaged', page } });
-    for (const table of ['conversation_files', 'file_access_log', 'session_file_associations']) expect(String(byName[table].rows)).toBe(shellCount(dbPath, table));
+    for (const table of ['conversation_files', 'file_access_log', 'session_file_associations'])
+      expect(String(byName[table].rows)).toBe(shellCount(dbPath, table));
     expect(runCli(['tables', '--db', dbPath]).stdout).toMatch(new RegExp(`file_metadata\\s+table\\s+damaged: page ${page} unreadable`));
     // The host's recent check of the unchanged file is used as it is.
     const known = status(contextFor(dbPath)).integrity!;
@@ -67,7 +70,9 @@ describe('a damaged table page', () => {
     const page = damageLeafOf(dbPath, 'conversation_files', 2);
     const before = sha256File(dbPath);
     const attempt = () => browseRows(contextFor(dbPath), { table: 'conversation_files', sort: { column: 'file_size', direction: 'desc' }, withTotal: true });
-    await expect(attempt()).rejects.toThrow(expect.objectContaining({ code: 'CORRUPT', message: expect.stringContaining(`Page ${page} of table conversation_files`) }));
+    await expect(attempt()).rejects.toThrow(
+      expect.objectContaining({ code: 'CORRUPT', message: expect.stringContaining(`Page ${page} of table conversation_files`) }),
+    );
     await expect(runQuery(contextFor(dbPath), { sql: 'SELECT file_id, file_size FROM conversation_files ORDER BY file_size' })).rejects.toMatchObject({
       code: 'CORRUPT',
       message: expect.stringMatching(new RegExp(`^The query stopped: table conversation_files .* is damaged\\. Page ${page} of table conversation_files`)),
@@ -77,7 +82,9 @@ describe('a damaged table page', () => {
     expect(cli.code).toBe(2);
     expect(cli.stderr).toMatch(/CORRUPT/);
     expect(cli.stderr).not.toMatch(/Fix the SQL/);
-    expect((await runQuery(contextFor(dbPath), { sql: 'SELECT count(*) FROM file_access_log' })).rows[0][0]).toBe(Number(shellCount(dbPath, 'file_access_log')));
+    expect((await runQuery(contextFor(dbPath), { sql: 'SELECT count(*) FROM file_access_log' })).rows[0][0]).toBe(
+      Number(shellCount(dbPath, 'file_access_log')),
+    );
     expect(sha256File(dbPath)).toBe(before);
   });
 });

@@ -12,7 +12,15 @@ describe('databaseHealth', () => {
     const path = join(tempDir(), 'ok.db');
     await initialize(contextFor(path));
     await backup(contextFor(path)); // backed up: healthy, not 'not backed up'
-    expect(databaseHealth(contextFor(path), 'ok')).toMatchObject({ name: 'ok', path, status: 'healthy', version: '1.2.0', latest: '1.2.0', pending: [], problems: [] });
+    expect(databaseHealth(contextFor(path), 'ok')).toMatchObject({
+      name: 'ok',
+      path,
+      status: 'healthy',
+      version: '1.2.0',
+      latest: '1.2.0',
+      pending: [],
+      problems: [],
+    });
   });
 
   it('reports a missing file as not initialized, with every version pending', () => {
@@ -38,13 +46,25 @@ describe('databaseHealth', () => {
   it('reports an unreadable file as unhealthy instead of throwing', () => {
     const path = join(tempDir(), 'notes.db');
     writeFileSync(path, 'not a database at all, just some notes that are longer than one hundred bytes to pass the size test.\n');
-    expect(databaseHealth(contextFor(path), 'notes')).toMatchObject({ status: 'unhealthy', version: null, problems: [expect.stringContaining('is not a SQLite database')] });
+    expect(databaseHealth(contextFor(path), 'notes')).toMatchObject({
+      status: 'unhealthy',
+      version: null,
+      problems: [expect.stringContaining('is not a SQLite database')],
+    });
   });
 });
 
 describe('healthDocument', () => {
   const db = (name: string, status: DatabaseHealth['status'], reason = ''): DatabaseHealth => ({
-    name, path: `/srv/${name}.db`, status, reason, version: status === 'not_initialized' ? null : '1.2.0', latest: '1.2.0', pending: [], problems: [], checkedAt: '2026-01-01T00:00:00.000Z',
+    name,
+    path: `/srv/${name}.db`,
+    status,
+    reason,
+    version: status === 'not_initialized' ? null : '1.2.0',
+    latest: '1.2.0',
+    pending: [],
+    problems: [],
+    checkedAt: '2026-01-01T00:00:00.000Z',
   });
 
   it('lets the worst database decide, keeps not-initialized and behind as degraded', () => {
@@ -56,7 +76,10 @@ describe('healthDocument', () => {
   });
 
   it('has the shape of the original plan, one component entry per database', () => {
-    const document = healthDocument([db('main', 'healthy'), db('audit', 'unhealthy', 'Table x is missing.'), db('old', 'degraded', 'At 1.1.0.'), db('new', 'not_initialized')], '2026-05-01T10:00:00.000Z');
+    const document = healthDocument(
+      [db('main', 'healthy'), db('audit', 'unhealthy', 'Table x is missing.'), db('old', 'degraded', 'At 1.1.0.'), db('new', 'not_initialized')],
+      '2026-05-01T10:00:00.000Z',
+    );
     expect(document).toEqual({
       status: 'unhealthy',
       timestamp: '2026-05-01T10:00:00.000Z',
@@ -66,6 +89,16 @@ describe('healthDocument', () => {
       },
       databases: document.databases,
     });
-    expect(document.databases.map((d) => Object.keys(d))).toContainEqual(['name', 'path', 'status', 'reason', 'version', 'latest', 'pending', 'problems', 'checkedAt']);
+    expect(document.databases.map((d) => Object.keys(d))).toContainEqual([
+      'name',
+      'path',
+      'status',
+      'reason',
+      'version',
+      'latest',
+      'pending',
+      'problems',
+      'checkedAt',
+    ]);
   });
 });

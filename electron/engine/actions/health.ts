@@ -18,8 +18,12 @@ export interface HealthCheck {
 
 /** Checks one database; a failure to read it is reported, not thrown. */
 export function checkHealth(ctx: EngineContext, name: string): HealthCheck {
-  const entry = (found: Pick<DatabaseHealth, 'status' | 'reason' | 'version' | 'pending' | 'problems' | 'checkedAt'>): DatabaseHealth =>
-    ({ name, path: ctx.dbPath, latest: ctx.schema.latest, ...found });
+  const entry = (found: Pick<DatabaseHealth, 'status' | 'reason' | 'version' | 'pending' | 'problems' | 'checkedAt'>): DatabaseHealth => ({
+    name,
+    path: ctx.dbPath,
+    latest: ctx.schema.latest,
+    ...found,
+  });
   try {
     const report = status(ctx);
     const { status: state, reason, version, pending, problems, checkedAt } = report;
@@ -43,11 +47,7 @@ function componentOf(db: DatabaseHealth): ComponentHealth {
 
 /** The health document: the worst database decides; not initialized or behind is degraded, not down. */
 export function healthDocument(databases: DatabaseHealth[], timestamp: string = nowIso()): HealthDocument {
-  const overall = databases.some((d) => d.status === 'unhealthy')
-    ? 'unhealthy'
-    : databases.some((d) => d.status !== 'healthy')
-      ? 'degraded'
-      : 'healthy';
+  const overall = databases.some((d) => d.status === 'unhealthy') ? 'unhealthy' : databases.some((d) => d.status !== 'healthy') ? 'degraded' : 'healthy';
   const database: HealthDocument['components']['database'] = { schema_version: databases[0]?.version ?? null };
   for (const db of databases) database[db.name] = componentOf(db);
   return { status: overall, timestamp, components: { database, backend: 'running' }, databases };

@@ -72,8 +72,16 @@ async function recreateMissingObjects(ctx: EngineContext, options: InitializeOpt
   // Only when recreating is all it takes: otherwise the verdict refuses the file as it is, unwritten.
   const missing = errors.every(isRecreatable) ? errors : [];
   if (missing.length === 0) return null;
-  const named = missing.slice(0, 3).map((p) => `${p.kind} ${p.name}`).join(', ') + (missing.length > 3 ? ` and ${missing.length - 3} more` : '');
-  log(ctx, 'warn', `${ctx.dbPath} is missing ${named}: recreating ${missing.length === 1 ? 'it' : 'them'} from the expected schema${options.backup === false ? '' : ' after a verified backup'}`);
+  const named =
+    missing
+      .slice(0, 3)
+      .map((p) => `${p.kind} ${p.name}`)
+      .join(', ') + (missing.length > 3 ? ` and ${missing.length - 3} more` : '');
+  log(
+    ctx,
+    'warn',
+    `${ctx.dbPath} is missing ${named}: recreating ${missing.length === 1 ? 'it' : 'them'} from the expected schema${options.backup === false ? '' : ' after a verified backup'}`,
+  );
   return repair(ctx, { backup: options.backup !== false });
 }
 

@@ -15,7 +15,8 @@ import { contextFor, countRows, seedFiles, sha256File, sqlite3, tempDir } from '
 /** Its 1.1.0 is valid SQL that fails on data (every file has the same uploader) after two statements ran. */
 function failingSchema() {
   return schemaFolder('half_way', 777, {
-    '1.1.0__add_tags_then_fail.sql': 'ALTER TABLE conversation_files ADD COLUMN tags TEXT;\nUPDATE conversation_files SET tags = \'x\';\nCREATE UNIQUE INDEX idx_one_uploader ON conversation_files (uploaded_by);\n',
+    '1.1.0__add_tags_then_fail.sql':
+      "ALTER TABLE conversation_files ADD COLUMN tags TEXT;\nUPDATE conversation_files SET tags = 'x';\nCREATE UNIQUE INDEX idx_one_uploader ON conversation_files (uploaded_by);\n",
   });
 }
 
@@ -33,7 +34,10 @@ describe('migrate with its pre-migrate backup', () => {
     expect(others).toEqual([]);
     expect(taken).toMatchObject({ reason: 'pre-migrate', version: '1.0.0', verified: { ok: true } });
     const err = await failure.catch((e: unknown) => e);
-    expect(err).toMatchObject({ hint: expect.stringContaining(`warden restore --db ${ctx.dbPath} --backup ${taken.path}`), details: { backup: taken.path, version: '1.1.0' } });
+    expect(err).toMatchObject({
+      hint: expect.stringContaining(`warden restore --db ${ctx.dbPath} --backup ${taken.path}`),
+      details: { backup: taken.path, version: '1.1.0' },
+    });
     expect(countRows(taken.path, 'conversation_files')).toBe(20);
     await restore(ctx, { backup: taken.name });
     expect(status(ctx).version).toBe('1.0.0');

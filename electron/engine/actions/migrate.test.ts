@@ -38,7 +38,10 @@ describe('migrate', () => {
     // The rebuilt parent still cascades and its triggers still fire.
     sqlite3(dbPath, "PRAGMA foreign_keys = ON; DELETE FROM conversation_files WHERE file_id = 'file-1'");
     expect(sqlite3(dbPath, "SELECT count(*) FROM file_metadata WHERE file_id = 'file-1'")).toBe('0');
-    sqlite3(dbPath, "INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash) VALUES ('n', 's', 'o', 'st', 'p', 1, 'h')");
+    sqlite3(
+      dbPath,
+      "INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash) VALUES ('n', 's', 'o', 'st', 'p', 1, 'h')",
+    );
     expect(sqlite3(dbPath, "SELECT access_type FROM file_access_log WHERE file_id = 'n'")).toBe('upload');
     sqlite3(dbPath, "INSERT INTO file_access_log (file_id, access_type) VALUES ('n', 'reference')");
   });
@@ -89,7 +92,9 @@ describe('migrate', () => {
     expect(report.checksumMismatches).toEqual([expect.objectContaining({ version: '1.0.0', file: '1.0.0__initial_file_store.sql' })]);
     expect(report.reason).toContain('1.0.0__initial_file_store.sql');
     const before = sha256File(dbPath);
-    await expect(migrate(ctx)).rejects.toThrow(expect.objectContaining({ code: 'CHECKSUM_MISMATCH', message: expect.stringContaining('1.0.0__initial_file_store.sql') }));
+    await expect(migrate(ctx)).rejects.toThrow(
+      expect.objectContaining({ code: 'CHECKSUM_MISMATCH', message: expect.stringContaining('1.0.0__initial_file_store.sql') }),
+    );
     expect(sha256File(dbPath)).toBe(before);
   });
 
@@ -107,13 +112,19 @@ describe('migrate', () => {
   it('leaves the database at its old version when a migration fails, names the statement and records the failure', async () => {
     const dir = copyOfShippedSchema();
     // Valid SQL that fails only on this data: file hashes repeat, so a UNIQUE index cannot be built.
-    writeFileSync(join(dir, 'migrations/1.3.0__broken.sql'), 'CREATE TABLE fine (id INTEGER);\nCREATE UNIQUE INDEX idx_unique_hash ON conversation_files (file_hash);\n');
+    writeFileSync(
+      join(dir, 'migrations/1.3.0__broken.sql'),
+      'CREATE TABLE fine (id INTEGER);\nCREATE UNIQUE INDEX idx_unique_hash ON conversation_files (file_hash);\n',
+    );
     const dbPath = join(tempDir(), 'db.sqlite');
     const ctx = contextFor(dbPath, loadSchema(dir));
     await initialize(ctx, { to: '1.2.0' });
     seedFiles(dbPath, 200);
     await expect(migrate(ctx)).rejects.toThrow(
-      expect.objectContaining({ code: 'MIGRATION_FAILED', message: expect.stringMatching(/1\.3\.0__broken\.sql failed at line 2: UNIQUE constraint failed: conversation_files\.file_hash/) }),
+      expect.objectContaining({
+        code: 'MIGRATION_FAILED',
+        message: expect.stringMatching(/1\.3\.0__broken\.sql failed at line 2: UNIQUE constraint failed: conversation_files\.file_hash/),
+      }),
     );
     expect(status(ctx).version).toBe('1.2.0');
     expect(sqlite3(dbPath, "SELECT count(*) FROM sqlite_master WHERE name = 'fine'")).toBe('0');
@@ -144,7 +155,10 @@ describe('migrate', () => {
     const dbPath = join(tempDir(), 'db.sqlite');
     const ctx = contextFor(dbPath);
     await initialize(ctx, { to: '1.0.0' });
-    sqlite3(dbPath, 'DROP TABLE schema_version; CREATE TABLE schema_version (version TEXT PRIMARY KEY, applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP); INSERT INTO schema_version (version) VALUES (\'1.0.0\');');
+    sqlite3(
+      dbPath,
+      "DROP TABLE schema_version; CREATE TABLE schema_version (version TEXT PRIMARY KEY, applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP); INSERT INTO schema_version (version) VALUES ('1.0.0');",
+    );
     expect(status(ctx)).toMatchObject({ version: '1.0.0', pending: ['1.1.0', '1.2.0'] });
     await migrate(ctx);
     expect(history(ctx).versions.map((v) => [v.version, v.kind])).toEqual([

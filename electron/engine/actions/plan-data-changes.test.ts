@@ -35,7 +35,16 @@ describe('the rows a pending step will change', () => {
     expect(sha256File(dbPath)).toBe(before);
     const [step] = migrationPlan.steps;
     expect(step.version).toBe('1.2.0');
-    expect(step.dataChanges).toEqual([{ table: 'conversation_files', change: 'fill in mime_type (as application/octet-stream)', filters: [{ column: 'mime_type', op: 'isNull' }], rows: 100, notCounted: null, afterEarlierSteps: false }]);
+    expect(step.dataChanges).toEqual([
+      {
+        table: 'conversation_files',
+        change: 'fill in mime_type (as application/octet-stream)',
+        filters: [{ column: 'mime_type', op: 'isNull' }],
+        rows: 100,
+        notCounted: null,
+        afterEarlierSteps: false,
+      },
+    ]);
 
     const copy = join(tempDir(), 'copy.sqlite');
     copyFileSync(dbPath, copy);
@@ -46,13 +55,18 @@ describe('the rows a pending step will change', () => {
     expect(browsed.total).toBe(changed.length);
     expect(browsed.rows.map((row) => row[0])).toEqual(changed);
     expect(sqlite3(copy, "SELECT count(*) FROM conversation_files WHERE mime_type = 'application/octet-stream'")).toBe('100');
-    expect(renderPlan(migrationPlan)).toContain('   data      1.2.0 will fill in mime_type (as application/octet-stream) on 100 rows of conversation_files (mime_type IS NULL)\n');
+    expect(renderPlan(migrationPlan)).toContain(
+      '   data      1.2.0 will fill in mime_type (as application/octet-stream) on 100 rows of conversation_files (mime_type IS NULL)\n',
+    );
   });
 
   it('from 1.0.0 the 1.2.0 count is of the rows as they are now, and says the step before it runs first', async () => {
     const { dbPath, ctx } = await databaseAt('1.0.0', 90);
     const steps = plan(ctx).steps;
-    expect(steps.map((s) => [s.version, s.dataChanges.length])).toEqual([['1.1.0', 0], ['1.2.0', 1]]);
+    expect(steps.map((s) => [s.version, s.dataChanges.length])).toEqual([
+      ['1.1.0', 0],
+      ['1.2.0', 1],
+    ]);
     expect(steps[1].dataChanges[0]).toMatchObject({ rows: 30, afterEarlierSteps: true });
     const copy = join(tempDir(), 'copy.sqlite');
     copyFileSync(dbPath, copy);
@@ -65,7 +79,11 @@ describe('the rows a pending step will change', () => {
     cpSync(SHIPPED_SCHEMA_DIR, dir, { recursive: true });
     const schemaFile = join(dir, 'schema.json');
     const json = JSON.parse(readFileSync(schemaFile, 'utf8'));
-    json.dataChanges['1.2.0'].push({ table: 'conversation_files', change: 'keep local files', filters: [{ column: 'storage_backend', op: 'eq', value: 'local' }] });
+    json.dataChanges['1.2.0'].push({
+      table: 'conversation_files',
+      change: 'keep local files',
+      filters: [{ column: 'storage_backend', op: 'eq', value: 'local' }],
+    });
     writeFileSync(schemaFile, JSON.stringify(json));
     const { ctx } = await databaseAt('1.1.0', 6);
     const [, later] = plan({ ...ctx, schema: loadSchema(dir) }).steps[0].dataChanges;

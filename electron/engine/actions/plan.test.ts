@@ -48,7 +48,10 @@ describe('plan', () => {
     // The tables it will have, as sqlite3 lists them once initialized (the version tables, Schema Warden's and the service's, left out).
     const other = join(tempDir(), 'initialized.db');
     await initialize(contextFor(other));
-    const listed = sqlite3(other, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT IN ('schema_version', 'schema_events', 'schema_migrations') ORDER BY name").split('\n');
+    const listed = sqlite3(
+      other,
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT IN ('schema_version', 'schema_events', 'schema_migrations') ORDER BY name",
+    ).split('\n');
     expect(fresh.tables).toEqual(listed);
     expect(fresh.tables).toHaveLength(5);
   });
@@ -63,7 +66,9 @@ describe('plan', () => {
 describe('plan blockers, and migrate refusing the same plan', () => {
   it('an edited applied migration blocks, naming the file and the way out; migrate changes nothing', async () => {
     const dbPath = await databaseAt('1.1.0');
-    const edited = contextFor(dbPath).schema.migrations.find((m) => m.version === '1.1.0')!.sql.replace('-- A CHECK', '-- Edited later. A CHECK');
+    const edited = contextFor(dbPath)
+      .schema.migrations.find((m) => m.version === '1.1.0')!
+      .sql.replace('-- A CHECK', '-- Edited later. A CHECK');
     const ctx = contextFor(dbPath, schemaVariant({ '1.1.0__access_log_reference_type.sql': edited }));
     const result = plan(ctx);
     expect(codes(result)).toEqual(['CHECKSUM_MISMATCH']);

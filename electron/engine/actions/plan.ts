@@ -50,7 +50,11 @@ function plannedDataChanges(db: Connection, ctx: EngineContext, migration: Migra
       return { ...planned, rows: countMatching(db, ctx, declared.table, declared.filters), notCounted: null };
     } catch (err) {
       if (!(err instanceof WardenError) || err.code !== 'INVALID_INPUT') throw err;
-      return { ...planned, rows: null, notCounted: `${err.message.replace(/ Nothing was read\.$/, '')} An earlier step may create it: rehearse the plan to see the rows.` };
+      return {
+        ...planned,
+        rows: null,
+        notCounted: `${err.message.replace(/ Nothing was read\.$/, '')} An earlier step may create it: rehearse the plan to see the rows.`,
+      };
     }
   });
 }
@@ -87,7 +91,10 @@ function driftTrip(db: Connection, ctx: EngineContext, current: string, migratio
   } catch (err) {
     if (!(err instanceof WardenError) || err.code !== 'MIGRATION_FAILED') throw err;
     const failed = err.details as { file: string; line: number; sqliteMessage: string };
-    const shown = drift.slice(0, 3).map((p) => p.message.replace(/\.$/, '')).join('; ');
+    const shown = drift
+      .slice(0, 3)
+      .map((p) => p.message.replace(/\.$/, ''))
+      .join('; ');
     const more = drift.length > 3 ? ` (and ${drift.length - 3} more)` : '';
     return {
       code: 'SCHEMA_DRIFT',
@@ -131,7 +138,18 @@ function readPlan(db: Connection, ctx: EngineContext, target: string): Omit<Migr
   if (outside.length) {
     // The expected schema past such a step is not replayed (it would run the statement), so neither drift nor coverage is read.
     const steps = pending.map((m) => planStep(ctx, m, false));
-    return { path: ctx.dbPath, from: state.current, to: target, adopt: service?.adoptAs ? service.legacy : null, steps, repeatables, blockers: [...blockers, ...outside], drift: [], serviceStatements: null, tables: [] };
+    return {
+      path: ctx.dbPath,
+      from: state.current,
+      to: target,
+      adopt: service?.adoptAs ? service.legacy : null,
+      steps,
+      repeatables,
+      blockers: [...blockers, ...outside],
+      drift: [],
+      serviceStatements: null,
+      tables: [],
+    };
   }
   let drift: Problem[] = [];
   if (pending.length && state.current !== null) {

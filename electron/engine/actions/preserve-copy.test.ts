@@ -23,7 +23,7 @@ async function damagedDatabase(): Promise<string> {
 }
 
 describe('preserveCopy keeps a damaged file as it is', () => {
-  it('byte for byte, marked damaged and unverified, listed as such; the database untouched; permissions no wider than the database\'s', async () => {
+  it("byte for byte, marked damaged and unverified, listed as such; the database untouched; permissions no wider than the database's", async () => {
     const dbPath = await damagedDatabase();
     chmodSync(dbPath, 0o640);
     const before = sha256File(dbPath);

@@ -83,7 +83,11 @@ function stageCopies(ctx: EngineContext, folder: string, stats: Stats): Staged {
     }
     if (stampsOf(ctx.dbPath) === before) return { main, companions };
     if (attempt === 3) {
-      log(ctx, 'warn', `${ctx.dbPath} kept changing while it was copied (a process is writing to it): the preserved copy may mix moments. Stop the service, then preserve it again to have it exactly.`);
+      log(
+        ctx,
+        'warn',
+        `${ctx.dbPath} kept changing while it was copied (a process is writing to it): the preserved copy may mix moments. Stop the service, then preserve it again to have it exactly.`,
+      );
       return { main, companions };
     }
     for (const c of companions) rmSync(c.staged, { force: true });
@@ -100,11 +104,16 @@ export function preserveCopy(ctx: EngineContext, options: PreserveOptions = {}):
   const createdAt = nowIso();
   const stats = statDatabasePath(ctx.dbPath);
   if (stats === null || stats.size === 0) {
-    throw new WardenError('NOT_FOUND', `There is no database at ${ctx.dbPath} to preserve${stats ? ' (the file is empty)' : ''}. Nothing was written.`, 'Check --db: it should name the damaged database file.');
+    throw new WardenError(
+      'NOT_FOUND',
+      `There is no database at ${ctx.dbPath} to preserve${stats ? ' (the file is empty)' : ''}. Nothing was written.`,
+      'Check --db: it should name the damaged database file.',
+    );
   }
   const folder = backupFolderOf(ctx);
   prepareBackupFolder(folder, ctx.dbPath);
-  for (const entry of removeAbandonedCopies(folder)) log(ctx, 'info', `Removed ${entry} from ${folder}: a copy that was killed before it completed left it there.`);
+  for (const entry of removeAbandonedCopies(folder))
+    log(ctx, 'info', `Removed ${entry} from ${folder}: a copy that was killed before it completed left it there.`);
   ctx.onProgress?.({ operation: 'preserveCopy', phase: 'copying the file as it is', done: 0, total: 1 });
   const staged = stageCopies(ctx, folder, stats);
   try {
@@ -126,7 +135,11 @@ export function preserveCopy(ctx: EngineContext, options: PreserveOptions = {}):
     for (const c of staged.companions) renameSync(c.staged, `${info.path}${c.suffix}`);
     syncFolder(folder);
     ctx.onProgress?.({ operation: 'preserveCopy', phase: 'done', done: 1, total: 1 });
-    log(ctx, 'info', `Preserved ${ctx.dbPath}${staged.companions.map((c) => ` and its ${c.suffix}`).join('')} as ${info.path} (${info.bytes} bytes), marked damaged: it is never restored from.`);
+    log(
+      ctx,
+      'info',
+      `Preserved ${ctx.dbPath}${staged.companions.map((c) => ` and its ${c.suffix}`).join('')} as ${info.path} (${info.bytes} bytes), marked damaged: it is never restored from.`,
+    );
     return info;
   } finally {
     for (const path of [staged.main, ...staged.companions.map((c) => c.staged)]) rmSync(path, { force: true });

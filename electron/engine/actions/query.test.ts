@@ -16,14 +16,17 @@ async function seeded(): Promise<string> {
   const dbPath = join(tempDir(), 'db.sqlite');
   await initialize(contextFor(dbPath));
   seedFiles(dbPath, 30);
-    await backup(contextFor(dbPath)); // backed up: healthy, not 'not backed up'
+  await backup(contextFor(dbPath)); // backed up: healthy, not 'not backed up'
   return dbPath;
 }
 
 describe('read-only queries', () => {
   it('answers a SELECT with its columns, NULLs as null, BLOBs as size and hex, and says when the limit cut it', async () => {
     const dbPath = await seeded();
-    const result = await runQuery(contextFor(dbPath), { sql: "SELECT file_id, uploaded_by, NULL AS empty, x'00ff10' AS bytes FROM conversation_files ORDER BY file_id", limit: 5 });
+    const result = await runQuery(contextFor(dbPath), {
+      sql: "SELECT file_id, uploaded_by, NULL AS empty, x'00ff10' AS bytes FROM conversation_files ORDER BY file_id",
+      limit: 5,
+    });
     expect(result.columns).toEqual(['file_id', 'uploaded_by', 'empty', 'bytes']);
     expect(result.rows).toHaveLength(5);
     expect(result.rows[0]).toEqual(['file-0', 'alice', null, { blob: 3, hex: '00ff10' }]);
@@ -46,10 +49,13 @@ describe('read-only queries', () => {
       'CREATE TEMP TABLE scratch (a)',
       'WITH doomed AS (SELECT file_id FROM conversation_files) DELETE FROM conversation_files WHERE file_id IN (SELECT file_id FROM doomed)',
       'SELECT 1; DELETE FROM conversation_files',
-      'INSERT INTO file_metadata (file_id, metadata_key) VALUES (\'file-1\', \'x\') RETURNING *',
+      "INSERT INTO file_metadata (file_id, metadata_key) VALUES ('file-1', 'x') RETURNING *",
     ];
     for (const sql of writes) {
-      await expect(runQuery(contextFor(dbPath), { sql }), sql).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/not run|could not run/) });
+      await expect(runQuery(contextFor(dbPath), { sql }), sql).rejects.toMatchObject({
+        code: 'INVALID_INPUT',
+        message: expect.stringMatching(/not run|could not run/),
+      });
     }
     expect(sha256File(dbPath)).toBe(before);
     expect(sqlite3(dbPath, 'SELECT count(*) FROM conversation_files')).toBe('30');
@@ -59,7 +65,10 @@ describe('read-only queries', () => {
     const dbPath = await seeded();
     const runaway = 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c';
     const started = Date.now();
-    await expect(runQuery(contextFor(dbPath), { sql: runaway, timeoutMs: 500 })).rejects.toMatchObject({ code: 'CANCELLED', message: expect.stringContaining('time limit of 0.5 s') });
+    await expect(runQuery(contextFor(dbPath), { sql: runaway, timeoutMs: 500 })).rejects.toMatchObject({
+      code: 'CANCELLED',
+      message: expect.stringContaining('time limit of 0.5 s'),
+    });
     expect(Date.now() - started).toBeLessThan(5_000);
     const controller = new AbortController();
     const cancelled = runQuery(contextFor(dbPath, undefined, { signal: controller.signal }), { sql: runaway, timeoutMs: 60_000 });
@@ -73,15 +82,21 @@ describe('read-only queries', () => {
     const controller = new AbortController();
     controller.abort();
     const runaway = 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c';
-    await expect(runQuery(contextFor(dbPath, undefined, { signal: controller.signal }), { sql: runaway, timeoutMs: 30_000 })).rejects.toMatchObject({ code: 'CANCELLED', message: 'The query was cancelled and stopped; nothing was changed.' });
+    await expect(runQuery(contextFor(dbPath, undefined, { signal: controller.signal }), { sql: runaway, timeoutMs: 30_000 })).rejects.toMatchObject({
+      code: 'CANCELLED',
+      message: 'The query was cancelled and stopped; nothing was changed.',
+    });
     expect(runningReadProcesses()).toEqual([]);
   });
 
-  it('the query process loads the SQLite addon its host uses (the desktop app\'s build for Electron), and says so when it cannot', async () => {
+  it("the query process loads the SQLite addon its host uses (the desktop app's build for Electron), and says so when it cannot", async () => {
     const dbPath = await seeded();
     useSqliteAddon(join(tempDir(), 'missing', 'better_sqlite3.node'));
     try {
-      await expect(runQuery(contextFor(dbPath), { sql: 'SELECT 1' })).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringContaining('missing/better_sqlite3.node') });
+      await expect(runQuery(contextFor(dbPath), { sql: 'SELECT 1' })).rejects.toMatchObject({
+        code: 'INTERNAL',
+        message: expect.stringContaining('missing/better_sqlite3.node'),
+      });
     } finally {
       useSqliteAddon(undefined);
     }
@@ -93,7 +108,10 @@ describe('read-only queries', () => {
     const writer = new Database(dbPath);
     writer.exec('BEGIN EXCLUSIVE');
     try {
-      await expect(runQuery(contextFor(dbPath, undefined, { busyTimeoutMs: 200 }), { sql: 'SELECT count(*) FROM conversation_files' })).rejects.toMatchObject({ code: 'LOCKED', message: expect.stringContaining(dbPath) });
+      await expect(runQuery(contextFor(dbPath, undefined, { busyTimeoutMs: 200 }), { sql: 'SELECT count(*) FROM conversation_files' })).rejects.toMatchObject({
+        code: 'LOCKED',
+        message: expect.stringContaining(dbPath),
+      });
     } finally {
       writer.exec('ROLLBACK');
       writer.close();
@@ -142,7 +160,11 @@ describe('read-only queries', () => {
   it('an answer larger than its size limit stops as its rows are read, and says so', async () => {
     const dbPath = await seeded();
     const sql = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 40) SELECT x, printf('%.*c', 1000000, 'y') FROM c";
-    await expect(runQuery(contextFor(dbPath), { sql })).rejects.toMatchObject({ code: 'RESOURCE_LIMIT', message: expect.stringContaining('size limit of 32 MB'), details: { limit: 'answer' } });
+    await expect(runQuery(contextFor(dbPath), { sql })).rejects.toMatchObject({
+      code: 'RESOURCE_LIMIT',
+      message: expect.stringContaining('size limit of 32 MB'),
+      details: { limit: 'answer' },
+    });
     expect((await runQuery(contextFor(dbPath), { sql, limit: 20 })).rows).toHaveLength(20); // under the limit, the same rows answer
   });
 });
@@ -155,7 +177,7 @@ describe('the three read-only guards of a query', () => {
     const writer = new Database(join(dir, 'live.db'));
     writer.pragma('journal_mode = WAL');
     writer.pragma('wal_autocheckpoint = 0');
-    writer.exec("CREATE TABLE t (x); INSERT INTO t VALUES (1), (2), (3)");
+    writer.exec('CREATE TABLE t (x); INSERT INTO t VALUES (1), (2), (3)');
     const dbPath = join(dir, 'copy.db');
     copyFileSync(join(dir, 'live.db'), dbPath);
     copyFileSync(join(dir, 'live.db-wal'), `${dbPath}-wal`);
@@ -175,10 +197,13 @@ describe('the three read-only guards of a query', () => {
     expect((await runQuery(contextFor(dbPath), { sql: 'PRAGMA query_only' })).rows).toEqual([[1]]);
   });
 
-  it('SQLite\'s statement check: PRAGMA wal_checkpoint passes the keyword check and the other guards, and is refused because SQLite says it writes', async () => {
+  it("SQLite's statement check: PRAGMA wal_checkpoint passes the keyword check and the other guards, and is refused because SQLite says it writes", async () => {
     const dbPath = walNotCheckpointed();
     const main = sha256File(dbPath);
-    await expect(runQuery(contextFor(dbPath), { sql: 'PRAGMA wal_checkpoint' })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('SQLite reports that this statement would change the database') });
+    await expect(runQuery(contextFor(dbPath), { sql: 'PRAGMA wal_checkpoint' })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringContaining('SQLite reports that this statement would change the database'),
+    });
     expect(sha256File(dbPath)).toBe(main);
   });
 });

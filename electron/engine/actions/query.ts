@@ -26,14 +26,20 @@ export const DEFAULT_QUERY_TIMEOUT_MS = 10_000;
 
 function refused(sql: string, why: string): WardenError {
   const shown = sql.length > 200 ? `${sql.slice(0, 200)}…` : sql;
-  return new WardenError('INVALID_INPUT', `This query was not run: ${why}. Nothing was changed. Query: ${shown}`, 'Write a SELECT (or WITH … SELECT): queries here only read. Changes go through migrate, repair and restore, which take a backup first.', { field: 'sql' });
+  return new WardenError(
+    'INVALID_INPUT',
+    `This query was not run: ${why}. Nothing was changed. Query: ${shown}`,
+    'Write a SELECT (or WITH … SELECT): queries here only read. Changes go through migrate, repair and restore, which take a backup first.',
+    { field: 'sql' },
+  );
 }
 
 /** A query that met a damaged page: which of the tables it reads is damaged, and where (each checked with quick_check). */
 function damagedQueryError(ctx: EngineContext, sql: string, sqliteMessage: string): WardenError {
   try {
     return withDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs, leaveNoFiles: true }, (db) =>
-      damagedReadError(ctx.dbPath, 'The query', firstDamagedTable(db, tablesNamedIn(db, sql)), sqliteMessage));
+      damagedReadError(ctx.dbPath, 'The query', firstDamagedTable(db, tablesNamedIn(db, sql)), sqliteMessage),
+    );
   } catch (err) {
     if (err instanceof WardenError) return damagedReadError(ctx.dbPath, 'The query', null, `${sqliteMessage}; ${err.message}`);
     throw err;
@@ -45,13 +51,30 @@ export async function runQuery(ctx: EngineContext, options: QueryOptions): Promi
   if (statDatabasePath(ctx.dbPath) === null) throw new WardenError('NOT_FOUND', `There is no database at ${ctx.dbPath}.`, 'Check --db.');
   const limit = options.limit ?? DEFAULT_QUERY_LIMIT;
   const started = performance.now();
-  const answer = await runRead(ctx, { mode: 'query', sql: options.sql, limit }, { timeoutMs: options.timeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS, ...options.limits }, 'The query');
+  const answer = await runRead(
+    ctx,
+    { mode: 'query', sql: options.sql, limit },
+    { timeoutMs: options.timeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS, ...options.limits },
+    'The query',
+  );
   if (answer.kind === 'refused') throw refused(options.sql, answer.why);
   if (answer.kind === 'failed') {
     if (answer.code?.startsWith('SQLITE_CORRUPT')) throw damagedQueryError(ctx, options.sql, answer.message);
     if (answer.code === 'SQLITE_READONLY') throw refused(options.sql, `it tried to write (${answer.message})`);
-    if (answer.code?.startsWith('SQLITE_BUSY') || isFileFailure(answer.code)) throw explainSqliteError(Object.assign(new Error(answer.message), { code: answer.code }), ctx.dbPath);
-    throw new WardenError('INVALID_INPUT', `SQLite could not run the query: ${answer.message}.`, 'Fix the SQL and run it again.', { field: 'sql', sqliteCode: answer.code });
+    if (answer.code?.startsWith('SQLITE_BUSY') || isFileFailure(answer.code))
+      throw explainSqliteError(Object.assign(new Error(answer.message), { code: answer.code }), ctx.dbPath);
+    throw new WardenError('INVALID_INPUT', `SQLite could not run the query: ${answer.message}.`, 'Fix the SQL and run it again.', {
+      field: 'sql',
+      sqliteCode: answer.code,
+    });
   }
-  return { path: ctx.dbPath, sql: options.sql, columns: answer.columns, rows: answer.rows, more: answer.more, limit, durationMs: Math.round(performance.now() - started) };
+  return {
+    path: ctx.dbPath,
+    sql: options.sql,
+    columns: answer.columns,
+    rows: answer.rows,
+    more: answer.more,
+    limit,
+    durationMs: Math.round(performance.now() - started),
+  };
 }

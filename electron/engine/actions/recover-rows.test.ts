@@ -55,7 +55,11 @@ describe('recover-rows copies back the rows a table lost, from a verified backup
       sqlite3(earlier.path, "SELECT group_concat(sql, ';') FROM (SELECT sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name)"),
     );
     expect(sqlite3(dbPath, 'PRAGMA integrity_check')).toBe('ok');
-    expect(history(ctx).events[0]).toMatchObject({ action: 'recover-rows', outcome: 'ok', detail: { table: 'conversation_files', preRecoverBackup: done.preRecoverBackup!.path } });
+    expect(history(ctx).events[0]).toMatchObject({
+      action: 'recover-rows',
+      outcome: 'ok',
+      detail: { table: 'conversation_files', preRecoverBackup: done.preRecoverBackup!.path },
+    });
   });
 
   it('after files were deleted (cascading into their children): parents then children come back, a changed live row is never overwritten', async () => {
@@ -64,10 +68,16 @@ describe('recover-rows copies back the rows a table lost, from a verified backup
     const earlier = await backup(ctx);
     const lost = "('file-1', 'file-2', 'file-3')";
     const childRows = CHILDREN.map((t) => Number(sqlite3(earlier.path, `SELECT count(*) FROM ${t} WHERE file_id IN ${lost}`)));
-    sqlite3(dbPath, `PRAGMA foreign_keys = ON; DELETE FROM conversation_files WHERE file_id IN ${lost}; UPDATE conversation_files SET original_filename = 'kept.txt' WHERE file_id = 'file-4';`);
+    sqlite3(
+      dbPath,
+      `PRAGMA foreign_keys = ON; DELETE FROM conversation_files WHERE file_id IN ${lost}; UPDATE conversation_files SET original_filename = 'kept.txt' WHERE file_id = 'file-4';`,
+    );
 
     const done = await recoverRows(ctx, { table: 'conversation_files', backup: earlier.name });
-    expect(done.tables.map((t) => [t.table, t.copied])).toEqual([['conversation_files', 3], ...CHILDREN.map((t, k) => [t, childRows[k]]).sort((a, b) => String(a[0]).localeCompare(String(b[0])))]);
+    expect(done.tables.map((t) => [t.table, t.copied])).toEqual([
+      ['conversation_files', 3],
+      ...CHILDREN.map((t, k) => [t, childRows[k]]).sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+    ]);
     expect(userTables(tableCounts(dbPath))).toEqual(userTables(tableCounts(earlier.path)));
     for (const t of CHILDREN) expect(tableDigest(dbPath, t)).toBe(tableDigest(earlier.path, t));
     expect(sqlite3(dbPath, "SELECT original_filename FROM conversation_files WHERE file_id = 'file-4'")).toBe('kept.txt');
@@ -79,10 +89,21 @@ describe('recover-rows copies back the rows a table lost, from a verified backup
     const ctx = contextFor(dbPath);
     const earlier = await backup(ctx);
     const count = (where: string) => Number(sqlite3(earlier.path, `SELECT count(*) FROM file_metadata WHERE ${where}`));
-    sqlite3(dbPath, "PRAGMA foreign_keys = ON; DELETE FROM conversation_files WHERE file_id = 'file-1'; DELETE FROM file_metadata WHERE file_id IN ('file-2', 'file-3');");
+    sqlite3(
+      dbPath,
+      "PRAGMA foreign_keys = ON; DELETE FROM conversation_files WHERE file_id = 'file-1'; DELETE FROM file_metadata WHERE file_id IN ('file-2', 'file-3');",
+    );
     const before = Number(sqlite3(dbPath, 'SELECT count(*) FROM file_metadata'));
     const result = await recoverRows(ctx, { table: 'file_metadata', backup: earlier.name });
-    expect(result.tables).toEqual([{ table: 'file_metadata', inBackup: count('1'), missing: count("file_id IN ('file-1', 'file-2', 'file-3')"), withoutParent: count("file_id = 'file-1'"), copied: count("file_id IN ('file-2', 'file-3')") }]);
+    expect(result.tables).toEqual([
+      {
+        table: 'file_metadata',
+        inBackup: count('1'),
+        missing: count("file_id IN ('file-1', 'file-2', 'file-3')"),
+        withoutParent: count("file_id = 'file-1'"),
+        copied: count("file_id IN ('file-2', 'file-3')"),
+      },
+    ]);
     expect(Number(sqlite3(dbPath, 'SELECT count(*) FROM file_metadata'))).toBe(before + count("file_id IN ('file-2', 'file-3')"));
     expect(orphans(dbPath)).toBe(0);
   });
@@ -105,8 +126,14 @@ describe('recover-rows copies back the rows a table lost, from a verified backup
     const copy = await backup(ctx);
     appendFileSync(copy.path, Buffer.alloc(4096));
     const before = sha256File(dbPath);
-    await expect(recoverRows(ctx, { table: 'file_metadata', backup: copy.name })).rejects.toMatchObject({ code: 'BACKUP_INVALID', message: expect.stringContaining('SHA-256') });
-    await expect(recoverRows(ctx, { table: 'no_such_table', backup: earlier.name })).rejects.toMatchObject({ code: 'NOT_FOUND', hint: expect.stringContaining('warden repair') });
+    await expect(recoverRows(ctx, { table: 'file_metadata', backup: copy.name })).rejects.toMatchObject({
+      code: 'BACKUP_INVALID',
+      message: expect.stringContaining('SHA-256'),
+    });
+    await expect(recoverRows(ctx, { table: 'no_such_table', backup: earlier.name })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      hint: expect.stringContaining('warden repair'),
+    });
     await expect(recoverRows(ctx, { table: 'schema_events', backup: earlier.name })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     expect(sha256File(dbPath)).toBe(before);
   });
@@ -114,7 +141,10 @@ describe('recover-rows copies back the rows a table lost, from a verified backup
   it('reads no value over 16 MB from a backup: a row holding one is refused before any row is read, the file byte-identical', async () => {
     const dbPath = await seeded();
     const ctx = contextFor(dbPath);
-    sqlite3(dbPath, "UPDATE file_metadata SET metadata_value = printf('%.*c', 17000000, 'x') WHERE metadata_id = (SELECT min(metadata_id) FROM file_metadata WHERE file_id = 'file-2')");
+    sqlite3(
+      dbPath,
+      "UPDATE file_metadata SET metadata_value = printf('%.*c', 17000000, 'x') WHERE metadata_id = (SELECT min(metadata_id) FROM file_metadata WHERE file_id = 'file-2')",
+    );
     const earlier = await backup(ctx);
     // The referee: the backup holds the value as stored, 17 MB.
     expect(sqlite3(earlier.path, 'SELECT max(length(CAST(metadata_value AS BLOB))) FROM file_metadata')).toBe('17000000');
@@ -122,7 +152,9 @@ describe('recover-rows copies back the rows a table lost, from a verified backup
     const before = sha256File(dbPath);
     await expect(recoverRows(ctx, { table: 'file_metadata', backup: earlier.name, dryRun: true })).rejects.toMatchObject({
       code: 'NOT_SUPPORTED',
-      message: expect.stringMatching(/: 1 row\(s\) of its file_metadata hold a value over 16 MB, more than recover-rows reads of one value\. Nothing was changed\.$/),
+      message: expect.stringMatching(
+        /: 1 row\(s\) of its file_metadata hold a value over 16 MB, more than recover-rows reads of one value\. Nothing was changed\.$/,
+      ),
     });
     expect(sha256File(dbPath)).toBe(before);
   });

@@ -29,7 +29,6 @@ export async function trustedBackupPath(ctx: EngineContext, backup: string): Pro
   return trustedOrRefused(ctx, await judgeBackup(ctx, { backup }), 'copy rows from').path;
 }
 
-
 /**
  * Copies back from a verified backup the rows of `table` (and of its children, for the recovered
  * rows) whose primary key the live database lacks, in one write transaction with a 'recover-rows'
@@ -37,7 +36,11 @@ export async function trustedBackupPath(ctx: EngineContext, backup: string): Pro
  */
 export async function recoverRows(ctx: EngineContext, options: RecoverRowsOptions): Promise<RecoverRowsResult> {
   if (toolTablesOf(ctx.schema).has(options.table.toLowerCase())) {
-    throw new WardenError('INVALID_INPUT', `${options.table} is Schema Warden's own history: its rows are not recovered one by one.`, 'Restore the backup instead (warden restore): the history is carried across.');
+    throw new WardenError(
+      'INVALID_INPUT',
+      `${options.table} is Schema Warden's own history: its rows are not recovered one by one.`,
+      'Restore the backup instead (warden restore): the history is carried across.',
+    );
   }
   const backupPath = await trustedBackupPath(ctx, options.backup);
   const db = openDatabase(ctx.dbPath, { mode: options.dryRun ? 'read' : 'write', busyTimeoutMs: ctx.busyTimeoutMs });
@@ -47,20 +50,33 @@ export async function recoverRows(ctx: EngineContext, options: RecoverRowsOption
     assertWritable(state, ctx.schema, ctx.dbPath);
     const planned = planRecovery(db, source, options.table, backupPath);
     const result = (tables: RecoveredTable[], preRecoverBackup: BackupInfo | null, dryRun: boolean): RecoverRowsResult => ({
-      path: ctx.dbPath, table: options.table, backup: backupPath, dryRun, tables, orphanedRows: orphanedRows(db), preRecoverBackup,
+      path: ctx.dbPath,
+      table: options.table,
+      backup: backupPath,
+      dryRun,
+      tables,
+      orphanedRows: orphanedRows(db),
+      preRecoverBackup,
     });
     if (options.dryRun || planned.every((p) => p.rows.length === 0)) return result(counts(planned), null, Boolean(options.dryRun));
     const preRecover = await takeVerifiedBackup(ctx, 'pre-recover');
-    const copied = inWriteTransaction(db, ctx.dbPath, () => {
-      // Planned again under the write lock: rows may have been written meanwhile.
-      const now = planRecovery(db, source, options.table, backupPath);
-      copyRows(db, now);
-      recordEvent(db, ctx.schema, {
-        action: 'recover-rows', version: readDatabaseState(db, ctx.schema).current, outcome: 'ok',
-        detail: { table: options.table, backup: backupPath, tables: counts(now), preRecoverBackup: preRecover.path },
-      });
-      return counts(now);
-    }, { keepPreexistingViolations: true });
+    const copied = inWriteTransaction(
+      db,
+      ctx.dbPath,
+      () => {
+        // Planned again under the write lock: rows may have been written meanwhile.
+        const now = planRecovery(db, source, options.table, backupPath);
+        copyRows(db, now);
+        recordEvent(db, ctx.schema, {
+          action: 'recover-rows',
+          version: readDatabaseState(db, ctx.schema).current,
+          outcome: 'ok',
+          detail: { table: options.table, backup: backupPath, tables: counts(now), preRecoverBackup: preRecover.path },
+        });
+        return counts(now);
+      },
+      { keepPreexistingViolations: true },
+    );
     return result(copied, preRecover, false);
   } catch (err) {
     throw explainSqliteError(err, ctx.dbPath);

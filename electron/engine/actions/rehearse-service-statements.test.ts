@@ -66,7 +66,7 @@ describe('rehearse runs the service statements on the migrated copy', () => {
     }
   });
 
-  it('each statement sees the setup rows and none of the others\' writes, with foreign keys on, and the real file stays byte-identical', async () => {
+  it("each statement sees the setup rows and none of the others' writes, with foreign keys on, and the real file stays byte-identical", async () => {
     const { dbPath, workDir } = await serviceDatabaseAt('1.0.0');
     const before = sha256File(dbPath);
     const report = await rehearse(contextFor(dbPath), { workDir });
@@ -82,7 +82,13 @@ describe('rehearse runs the service statements on the migrated copy', () => {
 
   it('runs them with foreign keys on, as the service does: a write without its parent fails', async () => {
     const schema = withStatementList(schemaVariant({}), {
-      statements: [{ name: 'Add metadata to a file that does not exist', sql: 'INSERT INTO file_metadata (file_id, metadata_key, metadata_value) VALUES (?, ?, ?)', params: ['no-such-file', 'pages', '1'] }],
+      statements: [
+        {
+          name: 'Add metadata to a file that does not exist',
+          sql: 'INSERT INTO file_metadata (file_id, metadata_key, metadata_value) VALUES (?, ?, ?)',
+          params: ['no-such-file', 'pages', '1'],
+        },
+      ],
     });
     const { dbPath } = await serviceDatabaseAt('1.2.0', schema);
     const report = await rehearse(contextFor(dbPath, schema));
@@ -101,14 +107,16 @@ describe('rehearse runs the service statements on the migrated copy', () => {
     expect(report).toMatchObject({ ok: false, reached: '1.2.0', drift: [], integrity: { ok: true } });
     expect(report.steps.every((s) => s.ok)).toBe(true);
     const failed = report.serviceStatements!.results.filter((r) => r.outcome === 'failed');
-    expect(failed).toEqual([{
-      name: 'Upload a file with no MIME type and no uploader',
-      sql: 'INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash, mime_type, uploaded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      role: 'write',
-      outcome: 'failed',
-      rows: null,
-      error: 'NOT NULL constraint failed: conversation_files.mime_type',
-    }]);
+    expect(failed).toEqual([
+      {
+        name: 'Upload a file with no MIME type and no uploader',
+        sql: 'INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash, mime_type, uploaded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        role: 'write',
+        outcome: 'failed',
+        rows: null,
+        error: 'NOT NULL constraint failed: conversation_files.mime_type',
+      },
+    ]);
     expect(sha256File(dbPath)).toBe(before);
     expect(readdirSync(workDir)).toEqual([]);
   });
@@ -119,7 +127,9 @@ describe('rehearse runs the service statements on the migrated copy', () => {
     const report = await rehearse(contextFor(dbPath, schema));
     expect(report.ok).toBe(false);
     expect(report.serviceStatements).toEqual({
-      file: 'service-statements.json', version: '1.2.0', results: [],
+      file: 'service-statements.json',
+      version: '1.2.0',
+      results: [],
       notRun: 'Step 1.3.0 failed, so the copy never reached the target; fix the step first.',
     });
   });
@@ -154,7 +164,15 @@ describe('plan shows what the list covers', () => {
       file: 'service-statements.json',
       writes: 17,
       reads: 10,
-      covered: ['conversation_files', 'file_access_log', 'file_metadata', 'session_file_associations', 'v_active_files', 'v_pending_cleanups', 'v_session_file_summary'],
+      covered: [
+        'conversation_files',
+        'file_access_log',
+        'file_metadata',
+        'session_file_associations',
+        'v_active_files',
+        'v_pending_cleanups',
+        'v_session_file_summary',
+      ],
       // The service only reaches it through a trigger and v_pending_cleanups.
       uncovered: ['file_cleanup_queue'],
     });

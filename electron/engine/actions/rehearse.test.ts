@@ -60,7 +60,10 @@ describe('rehearse', () => {
   });
 
   it('reports a step that fails, with its statement, and removes the copy', async () => {
-    const schema = schemaVariant({ '1.3.0__one_file_per_session.sql': '-- Each session keeps one file.\n\nCREATE UNIQUE INDEX idx_one_file_per_session ON conversation_files (session_id);\n' });
+    const schema = schemaVariant({
+      '1.3.0__one_file_per_session.sql':
+        '-- Each session keeps one file.\n\nCREATE UNIQUE INDEX idx_one_file_per_session ON conversation_files (session_id);\n',
+    });
     const { dbPath, workDir } = await seededAt('1.2.0', 200, schema);
     const before = sha256File(dbPath);
     const report = await rehearse(contextFor(dbPath, schema), { workDir });
@@ -69,7 +72,11 @@ describe('rehearse', () => {
     const [step] = report.steps;
     expect(step).toMatchObject({ version: '1.3.0', ok: false, foreignKeyViolations: 0 });
     expect(step.error).toBe('1.3.0__one_file_per_session.sql failed at line 3: UNIQUE constraint failed: conversation_files.session_id.');
-    expect(step.failedStatement).toEqual({ file: '1.3.0__one_file_per_session.sql', line: 3, sql: 'CREATE UNIQUE INDEX idx_one_file_per_session ON conversation_files (session_id);' });
+    expect(step.failedStatement).toEqual({
+      file: '1.3.0__one_file_per_session.sql',
+      line: 3,
+      sql: 'CREATE UNIQUE INDEX idx_one_file_per_session ON conversation_files (session_id);',
+    });
     expect(step.rowsAfter).toEqual(step.rowsBefore);
     expect(sha256File(dbPath)).toBe(before);
     expect(readdirSync(workDir)).toEqual([]);
@@ -83,7 +90,9 @@ describe('rehearse', () => {
     expect(report.steps[0]).toMatchObject({ version: '1.3.0', ok: false });
     // each file has a metadata row, an association, two access-log rows and a cleanup row
     expect(report.steps[0].foreignKeyViolations).toBe(10);
-    expect(report.steps[0].error).toMatch(/^The step would leave 10 row\(s\) pointing at missing parents \(first: \w+ rowid \d+ → conversation_files\), so it was rolled back\.$/);
+    expect(report.steps[0].error).toMatch(
+      /^The step would leave 10 row\(s\) pointing at missing parents \(first: \w+ rowid \d+ → conversation_files\), so it was rolled back\.$/,
+    );
   });
 
   it('refuses what migrate would refuse, before copying anything', async () => {

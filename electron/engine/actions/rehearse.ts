@@ -47,7 +47,14 @@ async function planAndCopy(ctx: EngineContext, target: string, copyPath: string)
     const pageSize = source.pragma('page_size', { simple: true }) as number;
     await source.backup(copyPath, {
       progress: ({ totalPages, remainingPages }) => {
-        ctx.onProgress?.({ operation: 'rehearse', phase: 'copying the database', done: totalPages - remainingPages, total: totalPages, unit: 'pages', pageSize });
+        ctx.onProgress?.({
+          operation: 'rehearse',
+          phase: 'copying the database',
+          done: totalPages - remainingPages,
+          total: totalPages,
+          unit: 'pages',
+          pageSize,
+        });
         return 100;
       },
     });
@@ -136,7 +143,15 @@ function rehearseRepeatables(copyCtx: EngineContext, copy: Connection, migration
       break;
     }
     const after = rowCounts(copy, copyCtx.schema);
-    steps.push({ version: repeatable.file, repeatable: true, ok: true, durationMs: Math.round(performance.now() - started), rowsBefore: rows, rowsAfter: after, foreignKeyViolations: 0 });
+    steps.push({
+      version: repeatable.file,
+      repeatable: true,
+      ok: true,
+      durationMs: Math.round(performance.now() - started),
+      rowsBefore: rows,
+      rowsAfter: after,
+      foreignKeyViolations: 0,
+    });
     rows = after;
   }
   return steps;
@@ -147,7 +162,13 @@ function rehearseServiceStatements(ctx: EngineContext, copy: Connection, steps: 
   const list = ctx.schema.serviceStatements;
   if (list === null) return null;
   const failed = steps.find((s) => !s.ok);
-  if (failed) return { file: list.file, version: reached, notRun: `Step ${failed.version} failed, so the copy never reached the target; fix the step first.`, results: [] };
+  if (failed)
+    return {
+      file: list.file,
+      version: reached,
+      notRun: `Step ${failed.version} failed, so the copy never reached the target; fix the step first.`,
+      results: [],
+    };
   ctx.onProgress?.({ operation: 'rehearse', phase: 'running the service statements', done: steps.length + 1, total: steps.length + 2 });
   return { file: list.file, version: reached, notRun: null, results: runServiceStatements(copy, list, reached, versionOrder(ctx.schema)) };
 }
@@ -178,7 +199,20 @@ export async function rehearse(ctx: EngineContext, options: RehearseOptions = {}
       const statementsOk = !serviceStatements?.results.some((r) => r.outcome === 'failed');
       const ok = steps.every((s) => s.ok) && integrity.ok && !drift.some((p) => p.severity === 'error') && statementsOk;
       const ranOn = { planChecksum: migrationPlan.checksum, databaseStamp: migrationPlan.databaseStamp };
-      return { path: ctx.dbPath, from: migrationPlan.from, adopted: migrationPlan.adopt, to: target, reached, ok, steps, integrity, drift, serviceStatements, ...ranOn, durationMs: Math.round(performance.now() - started) };
+      return {
+        path: ctx.dbPath,
+        from: migrationPlan.from,
+        adopted: migrationPlan.adopt,
+        to: target,
+        reached,
+        ok,
+        steps,
+        integrity,
+        drift,
+        serviceStatements,
+        ...ranOn,
+        durationMs: Math.round(performance.now() - started),
+      };
     } finally {
       copy.close();
     }

@@ -26,8 +26,11 @@ function shellCheck(path: string): string {
 /** Every row of the service's tables, rowid first, as the sqlite3 shell prints them (quote() keeps types and bytes). */
 function dumpRows(path: string): string {
   return TABLES.map((t) => {
-    const columns = spawnSync('sqlite3', [path, `SELECT group_concat('quote("' || name || '")', '||''|''||') FROM pragma_table_info('${t}')`], { encoding: 'utf8' }).stdout.trim();
-    return spawnSync('sqlite3', [path, `SELECT rowid || '|' || ${columns} FROM "${t}" ORDER BY rowid`], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }).stdout;
+    const columns = spawnSync('sqlite3', [path, `SELECT group_concat('quote("' || name || '")', '||''|''||') FROM pragma_table_info('${t}')`], {
+      encoding: 'utf8',
+    }).stdout.trim();
+    return spawnSync('sqlite3', [path, `SELECT rowid || '|' || ${columns} FROM "${t}" ORDER BY rowid`], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
+      .stdout;
   }).join('\n---\n');
 }
 
@@ -39,7 +42,7 @@ async function seededDatabase(files = 2000): Promise<string> {
 }
 
 describe('damage only in indexes is fixed in place by rebuilding them', () => {
-  it('two indexes damaged (a leaf, and an autoindex\'s interior page): a byte copy first, the indexes rebuilt, integrity_check ok, every row byte-identical', async () => {
+  it("two indexes damaged (a leaf, and an autoindex's interior page): a byte copy first, the indexes rebuilt, integrity_check ok, every row byte-identical", async () => {
     const dbPath = await seededDatabase();
     const rowsBefore = dumpRows(dbPath);
     const leaf = damageLeafOf(dbPath, 'idx_conversation_files_hash', 2);
@@ -61,13 +64,20 @@ describe('damage only in indexes is fixed in place by rebuilding them', () => {
     expect(shellCheck(dbPath)).toBe('ok');
     expect(dumpRows(dbPath)).toBe(rowsBefore);
     // The damaged leaf's index answers queries again, through the index.
-    expect(spawnSync('sqlite3', [dbPath, "SELECT count(*) FROM conversation_files INDEXED BY idx_conversation_files_hash WHERE file_hash > ''"], { encoding: 'utf8' }).stdout.trim()).toBe('2000');
+    expect(
+      spawnSync('sqlite3', [dbPath, "SELECT count(*) FROM conversation_files INDEXED BY idx_conversation_files_hash WHERE file_hash > ''"], {
+        encoding: 'utf8',
+      }).stdout.trim(),
+    ).toBe('2000');
 
     // The copy taken first is the damaged file, byte for byte, marked damaged, never restorable.
     const copy = result.preservedCopy!;
     expect(copy).toMatchObject({ reason: 'preserved-damaged', damaged: true, preservedFor: 'pre-repair', verified: null });
     expect(sha256File(copy.path)).toBe(damagedBytes);
-    await expect(restore(contextFor(dbPath), { backup: copy.name })).rejects.toMatchObject({ code: 'BACKUP_INVALID', message: expect.stringMatching(/preserved while it was damaged/) });
+    await expect(restore(contextFor(dbPath), { backup: copy.name })).rejects.toMatchObject({
+      code: 'BACKUP_INVALID',
+      message: expect.stringMatching(/preserved while it was damaged/),
+    });
     expect((await verify(contextFor(dbPath), 'full')).status).toBe('healthy');
     const history = spawnSync('sqlite3', [dbPath, "SELECT detail FROM schema_events WHERE action = 'repair'"], { encoding: 'utf8' }).stdout;
     expect(history).toContain('idx_conversation_files_hash');
@@ -111,7 +121,11 @@ describe('damage to table pages: repair writes nothing and says what fits', () =
     expect(result.refused[0]).toMatchObject({ name: 'file_metadata', message: expect.stringContaining(`Page ${page} of table file_metadata`) });
     expect(result.tableDamage!.backup).toMatchObject({ name: taken.name });
     const counts = Object.fromEntries(result.tableDamage!.counts.map((c) => [c.table, c]));
-    expect(counts.file_metadata).toMatchObject({ damaged: true, live: null, inBackup: Number(spawnSync('sqlite3', [taken.path, 'SELECT count(*) FROM file_metadata'], { encoding: 'utf8' }).stdout.trim()) });
+    expect(counts.file_metadata).toMatchObject({
+      damaged: true,
+      live: null,
+      inBackup: Number(spawnSync('sqlite3', [taken.path, 'SELECT count(*) FROM file_metadata'], { encoding: 'utf8' }).stdout.trim()),
+    });
     // The referee for the live counts: the sqlite3 shell on the same file.
     expect(counts.conversation_files).toMatchObject({ damaged: false, live: 1600, inBackup: 1500 });
 

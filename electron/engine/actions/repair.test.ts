@@ -38,7 +38,7 @@ describe('repair recreates what is missing, leaving every other row as it was', 
     const result = await repair(ctx);
     expect(result).toMatchObject({ path: dbPath, version: '1.2.0', refused: [], backup: { reason: 'pre-repair' } });
     expect(names(result.recreated)).toEqual(['table file_metadata', 'index idx_file_metadata_file_id']);
-    expect((await verify(ctx, 'full'))).toMatchObject({ status: 'healthy', problems: [] });
+    expect(await verify(ctx, 'full')).toMatchObject({ status: 'healthy', problems: [] });
     expect(digests(dbPath, others)).toEqual(before);
     expect(tableCounts(dbPath).file_metadata).toBe(0);
     expect(sqlite3(dbPath, 'PRAGMA integrity_check')).toBe('ok');
@@ -66,7 +66,9 @@ describe('repair recreates what is missing, leaving every other row as it was', 
     const before = digests(dbPath, TABLES);
     sqlite3(dbPath, 'DROP TRIGGER trg_session_association_cleanup_schedule');
     const ctx = contextFor(dbPath);
-    expect((await verify(ctx)).problems).toEqual([expect.objectContaining({ kind: 'trigger', name: 'trg_session_association_cleanup_schedule', change: 'missing' })]);
+    expect((await verify(ctx)).problems).toEqual([
+      expect.objectContaining({ kind: 'trigger', name: 'trg_session_association_cleanup_schedule', change: 'missing' }),
+    ]);
     expect(names((await repair(ctx)).recreated)).toEqual(['trigger trg_session_association_cleanup_schedule']);
     expect(digests(dbPath, TABLES)).toEqual(before);
     sqlite3(dbPath, "INSERT INTO session_file_associations (session_id, file_id, message_id) VALUES ('s-new', 'file-1', 'm-new')");
@@ -92,7 +94,10 @@ describe('repair recreates what is missing, leaving every other row as it was', 
   it('repairs without a backup when asked to', async () => {
     const dbPath = await seeded();
     sqlite3(dbPath, 'DROP INDEX idx_file_metadata_file_id');
-    expect(await repair(contextFor(dbPath), { backup: false })).toMatchObject({ backup: null, recreated: [expect.objectContaining({ name: 'idx_file_metadata_file_id' })] });
+    expect(await repair(contextFor(dbPath), { backup: false })).toMatchObject({
+      backup: null,
+      recreated: [expect.objectContaining({ name: 'idx_file_metadata_file_id' })],
+    });
     expect(listBackups(contextFor(dbPath))).toHaveLength(0);
   });
 });
@@ -100,7 +105,9 @@ describe('repair recreates what is missing, leaving every other row as it was', 
 describe('repair refuses what it cannot fix safely, and says why', () => {
   it('an extra NOT NULL and a changed CHECK (a rebuild) are refused, and an extra index left alone; the file is byte-identical', async () => {
     const dbPath = await seeded();
-    sqlite3(dbPath, `
+    sqlite3(
+      dbPath,
+      `
       PRAGMA foreign_keys = OFF;
       CREATE TABLE new_file_metadata (
         metadata_id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -114,13 +121,16 @@ describe('repair refuses what it cannot fix safely, and says why', () => {
       DROP TABLE file_metadata;
       ALTER TABLE new_file_metadata RENAME TO file_metadata;
       CREATE INDEX idx_file_metadata_file_id ON file_metadata (file_id);
-      CREATE INDEX idx_extra ON file_metadata (metadata_key);`);
+      CREATE INDEX idx_extra ON file_metadata (metadata_key);`,
+    );
     const before = sha256File(dbPath);
     const result = await repair(contextFor(dbPath));
     expect(result.recreated).toEqual([]);
     expect(names(result.refused)).toEqual(['column metadata_value', 'check length (metadata_key) > 0', 'index idx_extra']);
     const [column, check, index] = result.refused;
-    expect(column.message).toBe("Column file_metadata.metadata_value differs from the expected schema. Fixing it means rebuilding table file_metadata (copying every row), which repair does not do.");
+    expect(column.message).toBe(
+      'Column file_metadata.metadata_value differs from the expected schema. Fixing it means rebuilding table file_metadata (copying every row), which repair does not do.',
+    );
     expect(column.hint).toContain('Restore a backup taken before the change');
     expect(check.message).toContain('rebuilding table file_metadata');
     expect(index.message).toContain('Repair never drops anything.');
@@ -130,7 +140,10 @@ describe('repair refuses what it cannot fix safely, and says why', () => {
 
   it('recreates the missing index and refuses the changed one, in the same run', async () => {
     const dbPath = await seeded();
-    sqlite3(dbPath, 'DROP INDEX idx_file_metadata_file_id; DROP INDEX idx_session_associations_file; CREATE INDEX idx_session_associations_file ON session_file_associations (file_id, session_id);');
+    sqlite3(
+      dbPath,
+      'DROP INDEX idx_file_metadata_file_id; DROP INDEX idx_session_associations_file; CREATE INDEX idx_session_associations_file ON session_file_associations (file_id, session_id);',
+    );
     const result = await repair(contextFor(dbPath));
     expect(names(result.recreated)).toEqual(['index idx_file_metadata_file_id']);
     expect(names(result.refused)).toEqual(['index idx_session_associations_file']);
@@ -140,7 +153,10 @@ describe('repair refuses what it cannot fix safely, and says why', () => {
   it('reports an object SQLite will not recreate (a UNIQUE index over duplicates) and recreates the rest', async () => {
     const schema = schemaVariant({ '1.3.0__unique_file_hash.sql': 'CREATE UNIQUE INDEX idx_unique_stored_path ON conversation_files (file_path);\n' });
     const dbPath = await seeded('1.3.0', schema);
-    sqlite3(dbPath, "DROP INDEX idx_unique_stored_path; DROP INDEX idx_file_metadata_file_id; UPDATE conversation_files SET file_path = '/same' WHERE file_id IN ('file-1', 'file-2');");
+    sqlite3(
+      dbPath,
+      "DROP INDEX idx_unique_stored_path; DROP INDEX idx_file_metadata_file_id; UPDATE conversation_files SET file_path = '/same' WHERE file_id IN ('file-1', 'file-2');",
+    );
     const result = await repair(contextFor(dbPath, schema));
     expect(names(result.recreated)).toEqual(['index idx_file_metadata_file_id']);
     expect(names(result.refused)).toEqual(['index idx_unique_stored_path']);
@@ -160,7 +176,12 @@ describe('repair refuses what it cannot fix safely, and says why', () => {
 /** PRAGMA foreign_key_check as the sqlite3 shell reports it: orphaned rows per child table. */
 function refereeOrphans(dbPath: string): Record<string, number> {
   const out = sqlite3(dbPath, 'SELECT "table", count(*) FROM pragma_foreign_key_check GROUP BY "table" ORDER BY 1');
-  return Object.fromEntries(out.split('\n').filter(Boolean).map((line) => [line.split('|')[0], Number(line.split('|')[1])]));
+  return Object.fromEntries(
+    out
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => [line.split('|')[0], Number(line.split('|')[1])]),
+  );
 }
 
 describe('a dropped parent: recreated empty, its orphans reported, and where the lost rows still are', () => {
@@ -176,7 +197,10 @@ describe('a dropped parent: recreated empty, its orphans reported, and where the
 
     const result = await repair(ctx);
     // Everything the drop took with it, as sqlite3 lists it in the backup taken before.
-    const dropped = sqlite3(earlier.path, "SELECT type || ' ' || name FROM sqlite_master WHERE tbl_name = 'conversation_files' AND name NOT LIKE 'sqlite_%'").split('\n');
+    const dropped = sqlite3(
+      earlier.path,
+      "SELECT type || ' ' || name FROM sqlite_master WHERE tbl_name = 'conversation_files' AND name NOT LIKE 'sqlite_%'",
+    ).split('\n');
     expect([...names(result.recreated)].sort()).toEqual(dropped.sort());
     expect(result.recreated[0]).toMatchObject({ kind: 'table', name: 'conversation_files' });
     expect(result.refused).toEqual([]);
@@ -195,16 +219,20 @@ describe('a dropped parent: recreated empty, its orphans reported, and where the
 
   it('a change that would add a violation to those already there still rolls back, leaving the file byte-identical', async () => {
     const dbPath = await seeded();
-    sqlite3(dbPath, 'PRAGMA foreign_keys = OFF; DELETE FROM conversation_files WHERE file_id = \'file-1\';');
+    sqlite3(dbPath, "PRAGMA foreign_keys = OFF; DELETE FROM conversation_files WHERE file_id = 'file-1';");
     const before = sha256File(dbPath);
     const db = openDatabase(dbPath, { mode: 'write', busyTimeoutMs: 2_000 });
     try {
       const orphanMore = () => db.exec("DELETE FROM conversation_files WHERE file_id = 'file-2'");
       expect(() => inWriteTransaction(db, dbPath, orphanMore, { keepPreexistingViolations: true })).toThrow(/pointing at missing parents/);
       // The violations already there are kept only when asked for.
-      expect(() => inWriteTransaction(db, dbPath, () => db.exec("UPDATE conversation_files SET file_size = file_size WHERE file_id = 'file-3'"))).toThrow(/pointing at missing parents/);
+      expect(() => inWriteTransaction(db, dbPath, () => db.exec("UPDATE conversation_files SET file_size = file_size WHERE file_id = 'file-3'"))).toThrow(
+        /pointing at missing parents/,
+      );
       expect(sha256File(dbPath)).toBe(before);
-      inWriteTransaction(db, dbPath, () => db.exec("UPDATE conversation_files SET file_size = file_size WHERE file_id = 'file-3'"), { keepPreexistingViolations: true });
+      inWriteTransaction(db, dbPath, () => db.exec("UPDATE conversation_files SET file_size = file_size WHERE file_id = 'file-3'"), {
+        keepPreexistingViolations: true,
+      });
     } finally {
       db.close();
     }
@@ -219,7 +247,11 @@ describe('a renamed table is renamed back, rows and all', () => {
     sqlite3(dbPath, 'ALTER TABLE conversation_files RENAME TO cf_old');
     const ctx = contextFor(dbPath);
     const missingTable = (await verify(ctx)).problems.find((p) => p.kind === 'table' && p.change === 'missing');
-    expect(missingTable).toMatchObject({ name: 'conversation_files', foundAs: 'cf_old', hint: expect.stringContaining('ALTER TABLE "cf_old" RENAME TO "conversation_files"') });
+    expect(missingTable).toMatchObject({
+      name: 'conversation_files',
+      foundAs: 'cf_old',
+      hint: expect.stringContaining('ALTER TABLE "cf_old" RENAME TO "conversation_files"'),
+    });
 
     // The children's foreign keys, the indexes, triggers and views now name cf_old: each says the rename back fixes it.
     const followOns = (await verify(ctx)).problems.filter((p) => p.name !== 'conversation_files' && p.name !== 'cf_old');
@@ -233,7 +265,7 @@ describe('a renamed table is renamed back, rows and all', () => {
     expect(digests(dbPath, TABLES)).toEqual(before);
     expect(sqlite3(dbPath, "SELECT count(*) FROM sqlite_master WHERE name = 'cf_old'")).toBe('0');
     expect(sqlite3(dbPath, 'SELECT count(*) FROM pragma_foreign_key_check')).toBe('0');
-    expect((await verify(ctx, 'full'))).toMatchObject({ status: 'healthy', problems: [] });
+    expect(await verify(ctx, 'full')).toMatchObject({ status: 'healthy', problems: [] });
   });
 
   it('an extra table of another shape is no twin: the missing table is recreated empty and the other left alone', async () => {

@@ -73,7 +73,11 @@ function expectedSql(expected: SchemaSnapshot, problem: Problem): string | undef
 
 function refusal(problem: Problem, version: string): Problem {
   if (problem.change === 'extra' && STANDALONE.includes(problem.kind)) {
-    return { ...problem, message: `${problem.message} Repair never drops anything.`, hint: `Drop it yourself if nothing uses it: it is not part of version ${version}.` };
+    return {
+      ...problem,
+      message: `${problem.message} Repair never drops anything.`,
+      hint: `Drop it yourself if nothing uses it: it is not part of version ${version}.`,
+    };
   }
   if (problem.kind !== 'table' && STANDALONE.includes(problem.kind)) {
     return {
@@ -164,7 +168,11 @@ function tableDamageRefusals(integrity: IntegrityResult, tables: (string | null)
     const found = integrity.damage?.find((d) => d.objectType !== 'index' && (table === null ? d.objectType !== 'table' : d.object === table));
     const what = table ? `Table ${table} has damaged pages` : 'The file has damage SQLite cannot place';
     return {
-      kind: 'integrity', name: table ?? 'database', ...(table ? { table } : {}), change: 'failed', severity: 'error',
+      kind: 'integrity',
+      name: table ?? 'database',
+      ...(table ? { table } : {}),
+      change: 'failed',
+      severity: 'error',
       message: `${what}: rows on them cannot be rebuilt in place, so repair writes nothing.${found ? ` ${found.description}` : ''}`,
       hint: `Restore the newest verified backup (rows written after it are lost; warden backups lists them), or recover what can be read into a new file: warden salvage --db ${dbPath} --out NEW.db; or both, then recover-rows from the backup.`,
     };
@@ -181,33 +189,64 @@ function tableDamageRefusals(integrity: IntegrityResult, tables: (string | null)
 function repairDamage(ctx: EngineContext, db: Connection, version: string, integrity: IntegrityResult, options: RepairOptions): RepairResult {
   const damage = integrity.damage ?? [];
   const report: RepairResult = {
-    path: ctx.dbPath, version, dryRun: Boolean(options.dryRun), recreated: [], statements: [], refused: [], orphanedRows: [], rowsInBackups: [], backup: null,
-    damage, rebuiltIndexes: [], preservedCopy: null, integrityAfter: null, tableDamage: null,
+    path: ctx.dbPath,
+    version,
+    dryRun: Boolean(options.dryRun),
+    recreated: [],
+    statements: [],
+    refused: [],
+    orphanedRows: [],
+    rowsInBackups: [],
+    backup: null,
+    damage,
+    rebuiltIndexes: [],
+    preservedCopy: null,
+    integrityAfter: null,
+    tableDamage: null,
   };
   if (!onlyIndexesDamaged(damage)) {
     const tables = damagedTables(damage);
-    return { ...report, refused: tableDamageRefusals(integrity, tables, ctx.dbPath), tableDamage: tableDamageOptions(ctx, db, tables.filter((t): t is string => t !== null)) };
+    return {
+      ...report,
+      refused: tableDamageRefusals(integrity, tables, ctx.dbPath),
+      tableDamage: tableDamageOptions(
+        ctx,
+        db,
+        tables.filter((t): t is string => t !== null),
+      ),
+    };
   }
   const indexes = damagedIndexes(damage);
   const statements = indexes.map((name) => `REINDEX ${quoted(name)}`);
   if (options.dryRun) return { ...report, rebuiltIndexes: indexes, statements };
   const preserved = options.backup === false ? null : preserveCopy(ctx, { purpose: 'pre-repair' });
-  inWriteTransaction(db, ctx.dbPath, () => {
-    rebuildIndexes(db, indexes);
-    const check = integrityOf(db, 'full');
-    if (!check.ok) {
-      throw new WardenError(
-        'CORRUPT',
-        `Rebuilding ${indexes.join(', ')} in ${ctx.dbPath} did not make integrity_check pass (${check.messages.slice(0, 3).join('; ')}), so it was undone: nothing was changed.`,
-        `The damage reaches beyond those indexes. ${preserved ? `The file as it was is preserved in ${preserved.path}. ` : ''}Restore a verified backup, or salvage: warden salvage --db ${ctx.dbPath} --out NEW.db.`,
-        { messages: check.messages.slice(0, 50) },
-      );
-    }
-    recordEvent(db, ctx.schema, {
-      action: 'repair', version, outcome: 'ok',
-      detail: { rebuiltIndexes: indexes, damage: damage.map((d) => ({ page: d.page, object: d.object, message: d.message })), preservedCopy: preserved?.path ?? null },
-    });
-  }, { keepPreexistingViolations: true });
+  inWriteTransaction(
+    db,
+    ctx.dbPath,
+    () => {
+      rebuildIndexes(db, indexes);
+      const check = integrityOf(db, 'full');
+      if (!check.ok) {
+        throw new WardenError(
+          'CORRUPT',
+          `Rebuilding ${indexes.join(', ')} in ${ctx.dbPath} did not make integrity_check pass (${check.messages.slice(0, 3).join('; ')}), so it was undone: nothing was changed.`,
+          `The damage reaches beyond those indexes. ${preserved ? `The file as it was is preserved in ${preserved.path}. ` : ''}Restore a verified backup, or salvage: warden salvage --db ${ctx.dbPath} --out NEW.db.`,
+          { messages: check.messages.slice(0, 50) },
+        );
+      }
+      recordEvent(db, ctx.schema, {
+        action: 'repair',
+        version,
+        outcome: 'ok',
+        detail: {
+          rebuiltIndexes: indexes,
+          damage: damage.map((d) => ({ page: d.page, object: d.object, message: d.message })),
+          preservedCopy: preserved?.path ?? null,
+        },
+      });
+    },
+    { keepPreexistingViolations: true },
+  );
   const reclaimed = reclaimUnusedPages(db);
   if (reclaimed > 0) log(ctx, 'info', `Gave back ${reclaimed} page(s) the damaged indexes had used (VACUUM).`);
   return { ...report, rebuiltIndexes: indexes, statements, preservedCopy: preserved, integrityAfter: integrityOf(db, 'full'), orphanedRows: orphanedRows(db) };
@@ -235,26 +274,46 @@ export async function repair(ctx: EngineContext, options: RepairOptions = {}): P
     if (!integrity.ok) return repairDamage(ctx, db, version, integrity, options);
     const work = planRepair(db, ctx, version);
     const report = (recreated: Problem[], statements: string[], refused: Problem[], backup: BackupInfo | null, at = version): RepairResult => ({
-      path: ctx.dbPath, version: at, dryRun: Boolean(options.dryRun), recreated, statements, refused,
-      orphanedRows: orphanedRows(db), rowsInBackups: rowsInBackups(ctx, emptiedTables(recreated)), backup,
+      path: ctx.dbPath,
+      version: at,
+      dryRun: Boolean(options.dryRun),
+      recreated,
+      statements,
+      refused,
+      orphanedRows: orphanedRows(db),
+      rowsInBackups: rowsInBackups(ctx, emptiedTables(recreated)),
+      backup,
     });
-    if (work.steps.length === 0 || options.dryRun) return report(work.steps.map((s) => s.problem), work.steps.map((s) => s.sql), work.refused, null);
+    if (work.steps.length === 0 || options.dryRun)
+      return report(
+        work.steps.map((s) => s.problem),
+        work.steps.map((s) => s.sql),
+        work.refused,
+        null,
+      );
     const backup = options.backup === false ? null : await takeVerifiedBackup(ctx, 'pre-repair');
-    const done = inWriteTransaction(db, ctx.dbPath, () => {
-      // Decided again under the write lock: another process may have repaired or migrated meanwhile.
-      const lockedVersion = recordedVersion(db, ctx);
-      const current = planRepair(db, ctx, lockedVersion);
-      const outcome = runSteps(db, current.steps);
-      const refused = [...current.refused, ...outcome.failed];
-      const statements = sqlOf(current.steps, outcome.recreated);
-      if (outcome.recreated.length) {
-        recordEvent(db, ctx.schema, {
-          action: 'repair', version: lockedVersion, outcome: 'ok',
-          detail: { recreated: outcome.recreated.map(label), statements, refused: refused.map(label), backup: backup?.path ?? null },
-        });
-      }
-      return { version: lockedVersion, recreated: outcome.recreated, statements, refused };
-    }, { keepPreexistingViolations: true });
+    const done = inWriteTransaction(
+      db,
+      ctx.dbPath,
+      () => {
+        // Decided again under the write lock: another process may have repaired or migrated meanwhile.
+        const lockedVersion = recordedVersion(db, ctx);
+        const current = planRepair(db, ctx, lockedVersion);
+        const outcome = runSteps(db, current.steps);
+        const refused = [...current.refused, ...outcome.failed];
+        const statements = sqlOf(current.steps, outcome.recreated);
+        if (outcome.recreated.length) {
+          recordEvent(db, ctx.schema, {
+            action: 'repair',
+            version: lockedVersion,
+            outcome: 'ok',
+            detail: { recreated: outcome.recreated.map(label), statements, refused: refused.map(label), backup: backup?.path ?? null },
+          });
+        }
+        return { version: lockedVersion, recreated: outcome.recreated, statements, refused };
+      },
+      { keepPreexistingViolations: true },
+    );
     return report(done.recreated, done.statements, done.refused, backup, done.version);
   } catch (err) {
     throw explainSqliteError(err, ctx.dbPath);

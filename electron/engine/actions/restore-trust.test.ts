@@ -24,7 +24,10 @@ import { contextFor, sha256File, shippedSchema, sqlite3, tempDir } from '../test
 function craft(taken: BackupInfo, sql: string, manifestChanges: Record<string, unknown> = {}): void {
   sqlite3(taken.path, sql);
   const manifest = JSON.parse(readFileSync(manifestPathOf(taken.path), 'utf8'));
-  writeFileSync(manifestPathOf(taken.path), JSON.stringify({ ...manifest, sha256: sha256File(taken.path), bytes: statSync(taken.path).size, ...manifestChanges }));
+  writeFileSync(
+    manifestPathOf(taken.path),
+    JSON.stringify({ ...manifest, sha256: sha256File(taken.path), bytes: statSync(taken.path).size, ...manifestChanges }),
+  );
 }
 
 /** Every event as the sqlite3 shell reads it: time, action, outcome. */
@@ -51,7 +54,11 @@ describe('restore keeps the audit trail', () => {
     const carried = sqlite3(ctx.dbPath, "SELECT count(*) FROM schema_events WHERE json_extract(detail, '$.carriedFrom.database') = " + `'${ctx.dbPath}'`);
     expect(carried).toBe('3');
     const events = history(ctx).events;
-    expect(events[0]).toMatchObject({ action: 'restore', outcome: 'ok', detail: { from: taken.path, carriedEvents: 3, preRestoreBackup: result.preRestoreBackup!.path } });
+    expect(events[0]).toMatchObject({
+      action: 'restore',
+      outcome: 'ok',
+      detail: { from: taken.path, carriedEvents: 3, preRestoreBackup: result.preRestoreBackup!.path },
+    });
     expect(events[1]).toMatchObject({ action: 'backup', detail: { reason: 'pre-restore', path: result.preRestoreBackup!.path } });
     expect(sqlite3(ctx.dbPath, 'PRAGMA integrity_check')).toBe('ok');
   });
@@ -82,7 +89,9 @@ describe('restore keeps the audit trail', () => {
 
     await restore(ctx, { backup: taken.path });
 
-    expect(history(ctx).events.find((e) => e.action === 'accept-checksum')).toMatchObject({ detail: { reason: 'comment only', carriedFrom: { database: dbPath } } });
+    expect(history(ctx).events.find((e) => e.action === 'accept-checksum')).toMatchObject({
+      detail: { reason: 'comment only', carriedFrom: { database: dbPath } },
+    });
     expect(status(ctx).checksumMismatches).toMatchObject([{ version: '1.1.0', file }]);
   });
 });
@@ -96,7 +105,9 @@ describe('restore trusts a backup for its content, not only its hash', () => {
 
     await expect(restore(ctx, { backup: taken.name })).rejects.toMatchObject({
       code: 'BACKUP_INVALID',
-      message: expect.stringMatching(/Trigger tidy_up exists but is not part of the expected schema: CREATE TRIGGER tidy_up AFTER INSERT ON conversation_files BEGIN DELETE FROM conversation_files; END.*Nothing was changed\.$/),
+      message: expect.stringMatching(
+        /Trigger tidy_up exists but is not part of the expected schema: CREATE TRIGGER tidy_up AFTER INSERT ON conversation_files BEGIN DELETE FROM conversation_files; END.*Nothing was changed\.$/,
+      ),
     });
     expect(sha256File(ctx.dbPath)).toBe(before);
     expect(listBackups(ctx).map((b) => b.reason)).toEqual(['manual']);
@@ -105,7 +116,10 @@ describe('restore trusts a backup for its content, not only its hash', () => {
   it('refuses a trigger on schema_events, an extra table, a missing view', async () => {
     const ctx = await databaseWithFiles(3);
     const cases: [string, RegExp][] = [
-      ["CREATE TRIGGER hide AFTER INSERT ON schema_events BEGIN DELETE FROM schema_events WHERE action = 'restore'; END;", /Trigger hide on schema_events, a version-keeping table where no trigger belongs: CREATE TRIGGER hide/],
+      [
+        "CREATE TRIGGER hide AFTER INSERT ON schema_events BEGIN DELETE FROM schema_events WHERE action = 'restore'; END;",
+        /Trigger hide on schema_events, a version-keeping table where no trigger belongs: CREATE TRIGGER hide/,
+      ],
       ['CREATE TABLE stash (payload BLOB);', /Table stash exists but is not part of the expected schema: CREATE TABLE stash/],
       ['DROP VIEW v_pending_cleanups;', /View v_pending_cleanups is missing/],
     ];
@@ -122,10 +136,16 @@ describe('restore trusts a backup for its content, not only its hash', () => {
     const ctx = await databaseWithFiles(3);
     const unstamped = await backup(ctx);
     craft(unstamped, 'PRAGMA application_id = 0;');
-    await expect(restore(ctx, { backup: unstamped.name })).rejects.toMatchObject({ code: 'FOREIGN_APPLICATION', message: expect.stringContaining('the file says application_id 0') });
+    await expect(restore(ctx, { backup: unstamped.name })).rejects.toMatchObject({
+      code: 'FOREIGN_APPLICATION',
+      message: expect.stringContaining('the file says application_id 0'),
+    });
     const relabelled = await backup(ctx);
     craft(relabelled, 'SELECT 1;', { applicationId: 4242 });
-    await expect(restore(ctx, { backup: relabelled.name })).rejects.toMatchObject({ code: 'FOREIGN_APPLICATION', message: expect.stringContaining('its manifest says application_id 4242') });
+    await expect(restore(ctx, { backup: relabelled.name })).rejects.toMatchObject({
+      code: 'FOREIGN_APPLICATION',
+      message: expect.stringContaining('its manifest says application_id 4242'),
+    });
   });
 
   it('refuses a version the schema does not know, and one newer than it knows', async () => {
@@ -144,7 +164,13 @@ describe('restore trusts a backup for its content, not only its hash', () => {
     const old = await backup(ctx);
     await migrate(ctx, { backup: false });
 
-    expect(await previewRestore(ctx, { backup: old.name })).toEqual({ from: old.path, version: '1.0.0', liveVersion: '1.2.0', downgrade: true, tables: expect.any(Array) });
+    expect(await previewRestore(ctx, { backup: old.name })).toEqual({
+      from: old.path,
+      version: '1.0.0',
+      liveVersion: '1.2.0',
+      downgrade: true,
+      tables: expect.any(Array),
+    });
     const result = await restore(ctx, { backup: old.name });
 
     expect(result).toMatchObject({ version: '1.0.0', downgradedFrom: '1.2.0' });
@@ -161,11 +187,14 @@ describe('a refused or failed restore leaves the live file byte-identical', () =
     sqlite3(ctx.dbPath, 'PRAGMA journal_mode = WAL;');
     const before = sha256File(ctx.dbPath);
 
-    await expect(restore(ctx, { backup: taken.name })).rejects.toMatchObject({ code: 'NOT_SUPPORTED', message: expect.stringContaining('pages are 8192 bytes'), hint: expect.stringContaining('move the database aside') });
+    await expect(restore(ctx, { backup: taken.name })).rejects.toMatchObject({
+      code: 'NOT_SUPPORTED',
+      message: expect.stringContaining('pages are 8192 bytes'),
+      hint: expect.stringContaining('move the database aside'),
+    });
 
     expect(sha256File(ctx.dbPath)).toBe(before);
   });
-
 
   for (const mode of ['delete', 'wal'] as const) {
     it(`while another process holds BEGIN EXCLUSIVE (${mode})`, async () => {

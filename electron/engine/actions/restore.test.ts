@@ -22,7 +22,10 @@ describe('restore', () => {
   it('brings back deleted rows and leaves a pre-restore backup of what it replaced', async () => {
     const ctx = await databaseWithFiles(100);
     const taken = await backup(ctx);
-    sqlite3(ctx.dbPath, "PRAGMA foreign_keys = ON; DELETE FROM conversation_files WHERE file_id IN (SELECT file_id FROM conversation_files ORDER BY file_id LIMIT 60);");
+    sqlite3(
+      ctx.dbPath,
+      'PRAGMA foreign_keys = ON; DELETE FROM conversation_files WHERE file_id IN (SELECT file_id FROM conversation_files ORDER BY file_id LIMIT 60);',
+    );
     expect(countRows(ctx.dbPath, 'conversation_files')).toBe(40);
 
     const result = await restore(ctx, { backup: taken.name });
@@ -34,13 +37,21 @@ describe('restore', () => {
     expect(result.preRestoreBackup).toMatchObject({ reason: 'pre-restore', verified: { ok: true } });
     expect(countRows(result.preRestoreBackup!.path, 'conversation_files')).toBe(40);
     expect(listBackups(ctx).map((b) => b.reason)).toEqual(['pre-restore', 'manual']);
-    expect(history(ctx).events[0]).toMatchObject({ action: 'restore', outcome: 'ok', version: '1.2.0', detail: { from: taken.path, preRestoreBackup: result.preRestoreBackup!.path } });
+    expect(history(ctx).events[0]).toMatchObject({
+      action: 'restore',
+      outcome: 'ok',
+      version: '1.2.0',
+      detail: { from: taken.path, preRestoreBackup: result.preRestoreBackup!.path },
+    });
   });
 
   it('can be undone with its pre-restore backup', async () => {
     const ctx = await databaseWithFiles(10);
     const taken = await backup(ctx);
-    sqlite3(ctx.dbPath, "INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash) VALUES ('late', 's', 'f', 'late', '/p', 1, 'h')");
+    sqlite3(
+      ctx.dbPath,
+      "INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash) VALUES ('late', 's', 'f', 'late', '/p', 1, 'h')",
+    );
     const { preRestoreBackup } = await restore(ctx, { backup: taken.path });
     expect(fileIds(ctx.dbPath)).not.toContain('late');
     await restore(ctx, { backup: preRestoreBackup!.name });
@@ -191,7 +202,10 @@ describe('restore', () => {
   it('names backups by file name inside the backup folder, never by a relative path', async () => {
     const ctx = await databaseWithFiles(1);
     await expect(restore(ctx, { backup: '../elsewhere/x.sqlite' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
-    await expect(restore(ctx, { backup: 'missing.sqlite' })).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining(backupFolderOf(ctx)) });
+    await expect(restore(ctx, { backup: 'missing.sqlite' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringContaining(backupFolderOf(ctx)),
+    });
     expect(existsSync(backupFolderOf(ctx))).toBe(false);
     expect(statSync(ctx.dbPath).size).toBeGreaterThan(0);
   });

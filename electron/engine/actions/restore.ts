@@ -92,7 +92,8 @@ export async function previewRestore(ctx: EngineContext, options: RestoreOptions
     const liveVersion = live?.version ?? null;
     const preview: RestorePreview = { from: trusted.path, version, liveVersion, downgrade: downgradeFrom(ctx, liveVersion, version) !== null };
     // The live file is only read, on a connection of its own (never ATTACHed to).
-    if (live && options.compareRows !== false) preview.tables = withDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs }, (liveDb) => restoreDiff(ctx, liveDb, backupDb));
+    if (live && options.compareRows !== false)
+      preview.tables = withDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs }, (liveDb) => restoreDiff(ctx, liveDb, backupDb));
     return preview;
   });
 }
@@ -116,7 +117,11 @@ function stageBackup(trusted: TrustedBackup, staged: string): void {
   copyFileSync(trusted.path, staged);
   // The backup was examined a moment ago; the copy must be those same bytes.
   if (sha256FileSync(staged).sha256 !== trusted.manifest.sha256) {
-    throw new WardenError('BACKUP_INVALID', `Refusing to restore ${trusted.path}: it changed while the restore was reading it. Nothing was changed.`, 'Make sure nothing writes to the backup, then try again.');
+    throw new WardenError(
+      'BACKUP_INVALID',
+      `Refusing to restore ${trusted.path}: it changed while the restore was reading it. Nothing was changed.`,
+      'Make sure nothing writes to the backup, then try again.',
+    );
   }
 }
 
@@ -155,7 +160,15 @@ async function underTheLock(ctx: EngineContext, folder: string, source: Connecti
       action: 'restore',
       version,
       outcome: 'ok',
-      detail: { from: trusted.path, sha256: trusted.manifest.sha256, takenAt: trusted.manifest.createdAt, preRestoreBackup: pre?.path ?? null, carriedEvents, downgradedFrom, ...(notCarried ? { historyNotCarried: notCarried } : {}) },
+      detail: {
+        from: trusted.path,
+        sha256: trusted.manifest.sha256,
+        takenAt: trusted.manifest.createdAt,
+        preRestoreBackup: pre?.path ?? null,
+        carriedEvents,
+        downgradedFrom,
+        ...(notCarried ? { historyNotCarried: notCarried } : {}),
+      },
     });
   })();
   return { preRestoreBackup: pre, downgradedFrom, carriedEvents };
@@ -173,7 +186,8 @@ export async function restore(ctx: EngineContext, options: RestoreOptions): Prom
   const live = inspectLive(ctx);
   const folder = backupFolderOf(ctx);
   prepareBackupFolder(folder, ctx.dbPath);
-  for (const entry of removeAbandonedCopies(folder)) log(ctx, 'info', `Removed ${entry} from ${folder}: a backup or restore that was killed before it completed left it there.`);
+  for (const entry of removeAbandonedCopies(folder))
+    log(ctx, 'info', `Removed ${entry} from ${folder}: a backup or restore that was killed before it completed left it there.`);
   const staged = stagingPathIn(folder, ctx.dbPath);
   const { version } = trusted;
   let cut: CutOver;
@@ -182,7 +196,9 @@ export async function restore(ctx: EngineContext, options: RestoreOptions): Prom
       stageBackup(trusted, staged);
     } catch (err) {
       const explained = explainFileError(err, staged);
-      throw explained instanceof WardenError ? new WardenError(explained.code, `${explained.message} The restore had not begun: the database is as it was.`, explained.hint) : err;
+      throw explained instanceof WardenError
+        ? new WardenError(explained.code, `${explained.message} The restore had not begun: the database is as it was.`, explained.hint)
+        : err;
     }
     const source = openDatabase(staged, { mode: 'write' });
     try {
@@ -190,8 +206,12 @@ export async function restore(ctx: EngineContext, options: RestoreOptions): Prom
       // The restore records its events in the restored file: an object acting on history is refused before the cut-over.
       assertNothingActsOnHistory(source, ctx.schema);
       assertSamePageSize(ctx, live, source, trusted.path);
-      cut = await writeInOneCutOver(ctx, source, () => underTheLock(ctx, folder, source, trusted, version), (done) =>
-        done.preRestoreBackup ? `What the database held before the restore is also kept in ${done.preRestoreBackup.path}.` : '');
+      cut = await writeInOneCutOver(
+        ctx,
+        source,
+        () => underTheLock(ctx, folder, source, trusted, version),
+        (done) => (done.preRestoreBackup ? `What the database held before the restore is also kept in ${done.preRestoreBackup.path}.` : ''),
+      );
     } finally {
       source.close();
     }

@@ -46,14 +46,28 @@ describe('browseRows', () => {
     expect(seen).toEqual(lines(sqlite3(dbPath, 'SELECT file_id FROM conversation_files ORDER BY file_size DESC, file_id DESC')));
     // Past the middle a page is read from the other end and turned round: the same rows, NULLs where sqlite3 puts them.
     for (const direction of ['asc', 'desc'] as const) {
-      const byMime = (await pagesAt([0, 70, 140, 210, 280], (offset) => browseRows(ctx, { table: 'conversation_files', offset, limit: 70, sort: { column: 'mime_type', direction } }))).flatMap(ids);
+      const byMime = (
+        await pagesAt([0, 70, 140, 210, 280], (offset) =>
+          browseRows(ctx, { table: 'conversation_files', offset, limit: 70, sort: { column: 'mime_type', direction } }),
+        )
+      ).flatMap(ids);
       expect(byMime, direction).toEqual(lines(sqlite3(dbPath, `SELECT file_id FROM conversation_files ORDER BY mime_type ${direction}, file_id ${direction}`)));
     }
-    const last = await browseRows(ctx, { table: 'conversation_files', offset: 240, limit: 70, sort: { column: 'mime_type', direction: 'asc' }, withTotal: true });
+    const last = await browseRows(ctx, {
+      table: 'conversation_files',
+      offset: 240,
+      limit: 70,
+      sort: { column: 'mime_type', direction: 'asc' },
+      withTotal: true,
+    });
     expect([last.rows.length, last.total, last.offset]).toEqual([10, 250, 240]);
     expect((await browseRows(ctx, { table: 'conversation_files', offset: 900, sort: { column: 'mime_type', direction: 'asc' } })).rows).toEqual([]);
     // Ties on the sort column are broken by the primary key, so no page repeats or skips a row.
-    const bySession = (await pagesAt([0, 100, 200], (offset) => browseRows(ctx, { table: 'conversation_files', offset, limit: 100, sort: { column: 'session_id', direction: 'asc' } }))).flatMap(ids);
+    const bySession = (
+      await pagesAt([0, 100, 200], (offset) =>
+        browseRows(ctx, { table: 'conversation_files', offset, limit: 100, sort: { column: 'session_id', direction: 'asc' } }),
+      )
+    ).flatMap(ids);
     expect(bySession).toEqual(lines(sqlite3(dbPath, 'SELECT file_id FROM conversation_files ORDER BY session_id, file_id')));
   });
 
@@ -68,14 +82,32 @@ describe('browseRows', () => {
     const mime = nulls.columns.findIndex((c) => c.name === 'mime_type');
     expect(nulls.rows.every((row) => row[mime] === null)).toBe(true);
 
-    const both = await browseRows(ctx, { table: 'conversation_files', filters: [{ column: 'session_id', op: 'eq', value: 'session-7' }, { column: 'mime_type', op: 'notNull' }], limit: 1000, withTotal: true });
-    expect(ids(both)).toEqual(lines(sqlite3(dbPath, "SELECT file_id FROM conversation_files WHERE session_id = 'session-7' AND mime_type IS NOT NULL ORDER BY file_id")));
+    const both = await browseRows(ctx, {
+      table: 'conversation_files',
+      filters: [
+        { column: 'session_id', op: 'eq', value: 'session-7' },
+        { column: 'mime_type', op: 'notNull' },
+      ],
+      limit: 1000,
+      withTotal: true,
+    });
+    expect(ids(both)).toEqual(
+      lines(sqlite3(dbPath, "SELECT file_id FROM conversation_files WHERE session_id = 'session-7' AND mime_type IS NOT NULL ORDER BY file_id")),
+    );
     // A number typed as text still matches an INTEGER column (the column's affinity converts it).
     const size = await browseRows(ctx, { table: 'conversation_files', filters: [{ column: 'file_size', op: 'eq', value: '1042' }], withTotal: true });
     expect(ids(size)).toEqual(['file-42']);
-    const notPdf = await browseRows(ctx, { table: 'conversation_files', filters: [{ column: 'mime_type', op: 'ne', value: 'application/pdf' }], withTotal: true });
+    const notPdf = await browseRows(ctx, {
+      table: 'conversation_files',
+      filters: [{ column: 'mime_type', op: 'ne', value: 'application/pdf' }],
+      withTotal: true,
+    });
     expect(notPdf.total).toBe(40); // IS NOT: the NULLs are not 'application/pdf' either
-    const contains = await browseRows(ctx, { table: 'conversation_files', filters: [{ column: 'original_filename', op: 'contains', value: 'report-11' }], withTotal: true });
+    const contains = await browseRows(ctx, {
+      table: 'conversation_files',
+      filters: [{ column: 'original_filename', op: 'contains', value: 'report-11' }],
+      withTotal: true,
+    });
     expect(contains.total).toBe(Number(sqlite3(dbPath, "SELECT count(*) FROM conversation_files WHERE instr(original_filename, 'report-11') > 0")));
     expect((await browseRows(ctx, { table: 'conversation_files', filters: [{ column: 'mime_type', op: 'isNull' }] })).total).toBeNull();
   });
@@ -88,13 +120,21 @@ describe('browseRows', () => {
     expect(ids(view)).toEqual(lines(sqlite3(dbPath, 'SELECT file_id FROM v_active_files ORDER BY file_size LIMIT 5')));
 
     const plain = join(tempDir(), 'plain.db');
-    sqlite3(plain, "CREATE TABLE t (id INTEGER PRIMARY KEY, data BLOB, big INTEGER, note TEXT); INSERT INTO t VALUES (1, x'00ff10203040506070809a0b0c0d0e0f1011', 9007199254740993, NULL), (2, x'', -5, 'ok');");
+    sqlite3(
+      plain,
+      "CREATE TABLE t (id INTEGER PRIMARY KEY, data BLOB, big INTEGER, note TEXT); INSERT INTO t VALUES (1, x'00ff10203040506070809a0b0c0d0e0f1011', 9007199254740993, NULL), (2, x'', -5, 'ok');",
+    );
     const page = await browseRows(contextFor(plain), { table: 't' });
     expect(page.rows).toEqual([
       [1, { blob: 18, hex: '00ff10203040506070809a0b0c0d0e0f' }, '9007199254740993', null],
       [2, { blob: 0, hex: '' }, -5, 'ok'],
     ]);
-    expect(page.columns.map((c) => [c.name, c.type, c.primaryKey])).toEqual([['id', 'INTEGER', 1], ['data', 'BLOB', 0], ['big', 'INTEGER', 0], ['note', 'TEXT', 0]]);
+    expect(page.columns.map((c) => [c.name, c.type, c.primaryKey])).toEqual([
+      ['id', 'INTEGER', 1],
+      ['data', 'BLOB', 0],
+      ['big', 'INTEGER', 0],
+      ['note', 'TEXT', 0],
+    ]);
   });
 
   it('brings a BLOB in full, up to what blobBytes asks, as sqlite3 reads it in hex (the record pane)', async () => {
@@ -110,20 +150,28 @@ describe('browseRows', () => {
 
   it('sorts WITHOUT ROWID tables and tables with a column named rowid the way sqlite3 does, page by page', async () => {
     const dbPath = join(tempDir(), 'shapes.db');
-    sqlite3(dbPath, [
-      'CREATE TABLE kv (k TEXT PRIMARY KEY, v INTEGER) WITHOUT ROWID;',
-      'CREATE TABLE odd (rowid TEXT, v INTEGER);',
-      'CREATE TABLE nullkeys (k TEXT PRIMARY KEY, v INTEGER, n INTEGER);',
-      'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 90) INSERT INTO nullkeys SELECT CASE WHEN i % 3 = 0 THEN NULL ELSE \'k\' || i END, i % 4, i FROM n;',
-      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 90) INSERT INTO kv SELECT 'k' || i, i % 7 FROM n;",
-      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 90) INSERT INTO odd SELECT 'r' || (i % 13), i % 7 FROM n;",
-    ].join(' '));
+    sqlite3(
+      dbPath,
+      [
+        'CREATE TABLE kv (k TEXT PRIMARY KEY, v INTEGER) WITHOUT ROWID;',
+        'CREATE TABLE odd (rowid TEXT, v INTEGER);',
+        'CREATE TABLE nullkeys (k TEXT PRIMARY KEY, v INTEGER, n INTEGER);',
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 90) INSERT INTO nullkeys SELECT CASE WHEN i % 3 = 0 THEN NULL ELSE 'k' || i END, i % 4, i FROM n;",
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 90) INSERT INTO kv SELECT 'k' || i, i % 7 FROM n;",
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 90) INSERT INTO odd SELECT 'r' || (i % 13), i % 7 FROM n;",
+      ].join(' '),
+    );
     const ctx = contextFor(dbPath);
-    const pages = async (table: string) => (await pagesAt([0, 40, 80], (offset) => browseRows(ctx, { table, offset, limit: 40, sort: { column: 'v', direction: 'desc' } }))).flatMap((p) => p.rows.map((r) => r.join('|')));
+    const pages = async (table: string) =>
+      (await pagesAt([0, 40, 80], (offset) => browseRows(ctx, { table, offset, limit: 40, sort: { column: 'v', direction: 'desc' } }))).flatMap((p) =>
+        p.rows.map((r) => r.join('|')),
+      );
     expect(await pages('kv')).toEqual(lines(sqlite3(dbPath, 'SELECT k, v FROM kv ORDER BY v DESC, k DESC')));
     // A rowid table's PRIMARY KEY may hold several NULLs: rowid after it keeps every row once, in both halves.
     for (const direction of ['asc', 'desc'] as const) {
-      const rows = (await pagesAt([0, 40, 80], (offset) => browseRows(ctx, { table: 'nullkeys', offset, limit: 40, sort: { column: 'v', direction } }))).flatMap((p) => p.rows.map((r) => String(r[2])));
+      const rows = (
+        await pagesAt([0, 40, 80], (offset) => browseRows(ctx, { table: 'nullkeys', offset, limit: 40, sort: { column: 'v', direction } }))
+      ).flatMap((p) => p.rows.map((r) => String(r[2])));
       expect(rows, direction).toEqual(lines(sqlite3(dbPath, `SELECT n FROM nullkeys ORDER BY v ${direction}, k ${direction}, rowid ${direction}`)));
     }
     // No tie-break exists here (rowid is a column): only the sort column's order is SQLite's to give.
@@ -144,7 +192,9 @@ describe('browseRows', () => {
     const missing = await refusal(() => browseRows(ctx, { table: 'conversation_files', filters: [{ column: 'mime_type', op: 'eq' }] }));
     expect(missing.message).toContain('needs a value');
     // A value is bound, never spliced: quotes in it match nothing and break nothing.
-    expect((await browseRows(ctx, { table: 'conversation_files', filters: [{ column: 'file_id', op: 'eq', value: "x' OR '1'='1" }], withTotal: true })).total).toBe(0);
+    expect(
+      (await browseRows(ctx, { table: 'conversation_files', filters: [{ column: 'file_id', op: 'eq', value: "x' OR '1'='1" }], withTotal: true })).total,
+    ).toBe(0);
     // Every browse above, and these, read only: the file is byte-identical.
     await browseRows(ctx, { table: 'file_access_log', sort: { column: 'accessed_at', direction: 'desc' }, withTotal: true });
     rowChildren(ctx, { table: 'conversation_files', row: { file_id: 'file-3' } });
@@ -176,16 +226,27 @@ describe('browseRows', () => {
 
   it('resolves a composite foreign key, and one that names no parent columns, to the parent primary key', async () => {
     const dbPath = join(tempDir(), 'keys.db');
-    sqlite3(dbPath, [
-      'CREATE TABLE account (region TEXT, number INTEGER, name TEXT, PRIMARY KEY (region, number));',
-      'CREATE TABLE invoice (id INTEGER PRIMARY KEY, region TEXT, number INTEGER, FOREIGN KEY (region, number) REFERENCES account);',
-      "INSERT INTO account VALUES ('eu', 1, 'a'), ('us', 1, 'b');",
-      "INSERT INTO invoice VALUES (1, 'eu', 1), (2, 'eu', 1), (3, 'us', 1), (4, NULL, NULL);",
-    ].join(' '));
+    sqlite3(
+      dbPath,
+      [
+        'CREATE TABLE account (region TEXT, number INTEGER, name TEXT, PRIMARY KEY (region, number));',
+        'CREATE TABLE invoice (id INTEGER PRIMARY KEY, region TEXT, number INTEGER, FOREIGN KEY (region, number) REFERENCES account);',
+        "INSERT INTO account VALUES ('eu', 1, 'a'), ('us', 1, 'b');",
+        "INSERT INTO invoice VALUES (1, 'eu', 1), (2, 'eu', 1), (3, 'us', 1), (4, NULL, NULL);",
+      ].join(' '),
+    );
     const ctx = contextFor(dbPath);
-    expect((await browseRows(ctx, { table: 'invoice' })).parents).toEqual([{ from: 'invoice', columns: ['region', 'number'], table: 'account', to: ['region', 'number'] }]);
+    expect((await browseRows(ctx, { table: 'invoice' })).parents).toEqual([
+      { from: 'invoice', columns: ['region', 'number'], table: 'account', to: ['region', 'number'] },
+    ]);
     const [eu] = rowChildren(ctx, { table: 'account', row: { region: 'eu', number: 1 } }).children;
-    expect([eu.count, eu.filters]).toEqual([2, [{ column: 'region', op: 'eq', value: 'eu' }, { column: 'number', op: 'eq', value: 1 }]]);
+    expect([eu.count, eu.filters]).toEqual([
+      2,
+      [
+        { column: 'region', op: 'eq', value: 'eu' },
+        { column: 'number', op: 'eq', value: 1 },
+      ],
+    ]);
     expect(rowChildren(ctx, { table: 'account', row: { region: null, number: 1 } }).children[0].count).toBe(0);
   });
 
@@ -197,8 +258,26 @@ describe('browseRows', () => {
     expect(text.stdout).toContain('Rows 1–3 of 10 in conversation_files where mime_type IS NULL, sorted by file_size desc. Next: --offset 3.');
     expect(text.stdout.split('\n')[0]).toMatch(/^file_id +session_id/);
     expect(text.stdout).toMatch(/^file-27 .* NULL /m);
-    const json = runCli(['rows', '--db', dbPath, '--table', 'conversation_files', '--where', 'session_id=session-7', '--where', 'original_filename~report', '--json']);
-    expect(JSON.parse(json.stdout)).toMatchObject({ table: 'conversation_files', total: 1, filters: [{ column: 'session_id', op: 'eq', value: 'session-7' }, { column: 'original_filename', op: 'contains', value: 'report' }] });
+    const json = runCli([
+      'rows',
+      '--db',
+      dbPath,
+      '--table',
+      'conversation_files',
+      '--where',
+      'session_id=session-7',
+      '--where',
+      'original_filename~report',
+      '--json',
+    ]);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      table: 'conversation_files',
+      total: 1,
+      filters: [
+        { column: 'session_id', op: 'eq', value: 'session-7' },
+        { column: 'original_filename', op: 'contains', value: 'report' },
+      ],
+    });
     expect(runCli(['rows', '--db', dbPath, '--table', 'conversation_files', '--where', 'mime_type']).code).toBe(64);
     const unknown = runCli(['rows', '--db', dbPath, '--table', 'nope']);
     expect([unknown.code, unknown.stderr]).toEqual([2, expect.stringContaining('no table or view named "nope"')]);
@@ -209,9 +288,16 @@ describe('browseRows', () => {
     const { dbPath, ctx } = await seeded(5);
     sqlite3(dbPath, 'CREATE VIEW forever AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x FROM c;');
     const before = sha256File(dbPath);
-    await expect(browseRows(ctx, { table: 'forever', withTotal: true, timeoutMs: 300 })).rejects.toMatchObject({ code: 'CANCELLED', message: 'Reading the rows of forever was stopped after its time limit of 0.3 s; nothing was changed.' });
+    await expect(browseRows(ctx, { table: 'forever', withTotal: true, timeoutMs: 300 })).rejects.toMatchObject({
+      code: 'CANCELLED',
+      message: 'Reading the rows of forever was stopped after its time limit of 0.3 s; nothing was changed.',
+    });
     const controller = new AbortController();
-    const sorted = browseRows(contextFor(dbPath, undefined, { signal: controller.signal }), { table: 'forever', sort: { column: 'x', direction: 'desc' }, timeoutMs: 60_000 });
+    const sorted = browseRows(contextFor(dbPath, undefined, { signal: controller.signal }), {
+      table: 'forever',
+      sort: { column: 'x', direction: 'desc' },
+      timeoutMs: 60_000,
+    });
     controller.abort();
     await expect(sorted).rejects.toMatchObject({ code: 'CANCELLED', message: 'Reading the rows of forever was cancelled and stopped; nothing was changed.' });
     expect((await browseRows(ctx, { table: 'forever', limit: 2 })).rows).toEqual([[1], [2]]);
@@ -220,4 +306,3 @@ describe('browseRows', () => {
     expect(sha256File(dbPath)).toBe(before);
   });
 });
-

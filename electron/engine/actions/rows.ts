@@ -67,23 +67,34 @@ function columnsInfo(db: Connection, ctx: EngineContext, name: string, type: 'ta
 
 /** The tables a read of `name` touches: the table itself, or the tables a view's SQL names (all, when it names none). */
 function tablesRead(db: Connection, name: string): string[] {
-  const row = db.prepare("SELECT type, sql FROM sqlite_schema WHERE name = ? COLLATE NOCASE").get(name) as { type: string; sql: string | null } | undefined;
+  const row = db.prepare('SELECT type, sql FROM sqlite_schema WHERE name = ? COLLATE NOCASE').get(name) as { type: string; sql: string | null } | undefined;
   if (!row || row.type === 'table') return [name];
   return tablesNamedIn(db, row.sql ?? '');
 }
 
 function relationOf(db: Connection, ctx: EngineContext, table: string): Relation {
   // SQLite's names are case-insensitive: "Conversation_Files" names the same table.
-  const found = db.prepare("SELECT name, type FROM sqlite_schema WHERE type IN ('table', 'view') AND name = ? COLLATE NOCASE").get(table) as { name: string; type: 'table' | 'view' } | undefined;
+  const found = db.prepare("SELECT name, type FROM sqlite_schema WHERE type IN ('table', 'view') AND name = ? COLLATE NOCASE").get(table) as
+    | { name: string; type: 'table' | 'view' }
+    | undefined;
   if (!found) {
-    throw new WardenError('INVALID_INPUT', `There is no table or view named "${table}" in ${ctx.dbPath}. Nothing was read.`, 'Pick a table from the list of tables (warden tables, or the Data view).', { field: 'table' });
+    throw new WardenError(
+      'INVALID_INPUT',
+      `There is no table or view named "${table}" in ${ctx.dbPath}. Nothing was read.`,
+      'Pick a table from the list of tables (warden tables, or the Data view).',
+      { field: 'table' },
+    );
   }
   // hidden 1 is a virtual table's hidden column; 2 and 3 are generated columns, which can be read.
   const info = columnsInfo(db, ctx, found.name, found.type);
   const columns = info.filter((c) => c.hidden !== 1).map((c) => ({ name: c.name, type: c.type, notNull: c.required === 1, primaryKey: c.pk }));
-  const primaryKey = columns.filter((c) => c.primaryKey > 0).sort((a, b) => a.primaryKey - b.primaryKey).map((c) => c.name);
+  const primaryKey = columns
+    .filter((c) => c.primaryKey > 0)
+    .sort((a, b) => a.primaryKey - b.primaryKey)
+    .map((c) => c.name);
   const shadowed = columns.some((c) => ['rowid', '_rowid_', 'oid'].includes(c.name.toLowerCase()));
-  const withRowid = found.type === 'table' && (db.prepare("SELECT wr FROM pragma_table_list WHERE schema = 'main' AND name = ?").get(found.name) as { wr: number }).wr === 0;
+  const withRowid =
+    found.type === 'table' && (db.prepare("SELECT wr FROM pragma_table_list WHERE schema = 'main' AND name = ?").get(found.name) as { wr: number }).wr === 0;
   const rowid = withRowid && !shadowed;
   // rowid after the primary key: a rowid table's PRIMARY KEY may hold several NULLs (SQLite's
   // legacy quirk), and only rowid makes the order total.
@@ -96,7 +107,12 @@ function columnOf(relation: Relation, ctx: EngineContext, name: string, field: s
   const column = relation.columns.find((c) => c.name === name) ?? relation.columns.find((c) => c.name.toLowerCase() === name.toLowerCase());
   if (!column) {
     const known = relation.columns.map((c) => c.name).join(', ');
-    throw new WardenError('INVALID_INPUT', `${relation.name} in ${ctx.dbPath} has no column named "${name}". Nothing was read.`, `Pick one of its columns: ${known}.`, { field });
+    throw new WardenError(
+      'INVALID_INPUT',
+      `${relation.name} in ${ctx.dbPath} has no column named "${name}". Nothing was read.`,
+      `Pick one of its columns: ${known}.`,
+      { field },
+    );
   }
   return column.name;
 }
@@ -143,7 +159,12 @@ function whereOf(relation: Relation, ctx: EngineContext, filters: RowFilter[]): 
     else if (filter.op === 'notNull') clauses.push(`${column} IS NOT NULL`);
     else {
       if (filter.value === undefined) {
-        throw new WardenError('INVALID_INPUT', `The filter on ${filter.column} needs a value to compare with. Nothing was read.`, 'Give the value, or filter on NULL instead.', { field: 'filters' });
+        throw new WardenError(
+          'INVALID_INPUT',
+          `The filter on ${filter.column} needs a value to compare with. Nothing was read.`,
+          'Give the value, or filter on NULL instead.',
+          { field: 'filters' },
+        );
       }
       values.push(filter.value);
       // contains: as text, case-sensitive, so a number column can be searched by its digits.
@@ -157,15 +178,17 @@ function readOnlyConnection<T>(ctx: EngineContext, table: string, work: (db: Con
   return withDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs }, (db) => {
     db.pragma('query_only = ON');
     // One read transaction: the page and its count are of one moment, even while a service writes.
-    return db.transaction(() => {
-      try {
-        return work(db);
-      } catch (err) {
-        // A damaged page: name the table and the page, not the request.
-        if (!String((err as { code?: unknown }).code).startsWith('SQLITE_CORRUPT')) throw err;
-        throw damagedReadError(ctx.dbPath, `Reading the rows of ${table}`, firstDamagedTable(db, tablesRead(db, table)), (err as Error).message);
-      }
-    }).deferred();
+    return db
+      .transaction(() => {
+        try {
+          return work(db);
+        } catch (err) {
+          // A damaged page: name the table and the page, not the request.
+          if (!String((err as { code?: unknown }).code).startsWith('SQLITE_CORRUPT')) throw err;
+          throw damagedReadError(ctx.dbPath, `Reading the rows of ${table}`, firstDamagedTable(db, tablesRead(db, table)), (err as Error).message);
+        }
+      })
+      .deferred();
   });
 }
 
@@ -187,9 +210,10 @@ function pageRequest(ctx: EngineContext, relation: Relation, options: RowsOption
     // A sort on a column no index covers sorts every row: sorting only the sort key and rowid,
     // then reading the page's rows by rowid, sorts far less (offset 999,900 of 1,000,000 files:
     // 2.7 s instead of 9.9 s for whole rows, measured). Views and WITHOUT ROWID tables sort whole rows.
-    const sql = sort && relation.rowid
-      ? `SELECT ${columns} FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table}${where.sql}${orderBy} LIMIT ? OFFSET ?)${orderBy}`
-      : `SELECT ${columns} FROM ${table}${where.sql}${orderBy} LIMIT ? OFFSET ?`;
+    const sql =
+      sort && relation.rowid
+        ? `SELECT ${columns} FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table}${where.sql}${orderBy} LIMIT ? OFFSET ?)${orderBy}`
+        : `SELECT ${columns} FROM ${table}${where.sql}${orderBy} LIMIT ? OFFSET ?`;
     return { sql, params: where.values };
   };
   const count = wanted ? { sql: `SELECT count(*) FROM ${quoted(relation.name)}${where.sql}`, params: where.values } : null;
@@ -200,11 +224,17 @@ function pageRequest(ctx: EngineContext, relation: Relation, options: RowsOption
 function pageReadError(ctx: EngineContext, relation: Relation, failure: { message: string; code: string | undefined }): WardenError {
   if (failure.code?.startsWith('SQLITE_CORRUPT')) {
     return withDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs }, (db) =>
-      damagedReadError(ctx.dbPath, `Reading the rows of ${relation.name}`, firstDamagedTable(db, tablesRead(db, relation.name)), failure.message));
+      damagedReadError(ctx.dbPath, `Reading the rows of ${relation.name}`, firstDamagedTable(db, tablesRead(db, relation.name)), failure.message),
+    );
   }
   const explained = explainSqliteError(Object.assign(new Error(failure.message), { code: failure.code ?? 'SQLITE_ERROR' }), ctx.dbPath);
   if (explained instanceof WardenError && explained.code === 'LOCKED') return explained;
-  return new WardenError('INVALID_INPUT', `The rows of the ${relation.kind} ${relation.name} in ${ctx.dbPath} could not be read: SQLite stopped with "${failure.message}". Nothing was changed.`, `Browse the tables it reads instead, or find where it fails with warden query --db ${ctx.dbPath}.`, { field: 'table', sqliteCode: failure.code });
+  return new WardenError(
+    'INVALID_INPUT',
+    `The rows of the ${relation.kind} ${relation.name} in ${ctx.dbPath} could not be read: SQLite stopped with "${failure.message}". Nothing was changed.`,
+    `Browse the tables it reads instead, or find where it fails with warden query --db ${ctx.dbPath}.`,
+    { field: 'table', sqliteCode: failure.code },
+  );
 }
 
 /**
@@ -223,10 +253,27 @@ export async function browseRows(ctx: EngineContext, options: RowsOptions): Prom
     const children = relation.kind === 'table' ? childLinksOf(db, relation.name) : [];
     return { relation, request, parents, children, sort };
   });
-  const answer = await runRead(ctx, request, { timeoutMs: options.timeoutMs ?? DEFAULT_ROWS_TIMEOUT_MS, ...options.limits }, `Reading the rows of ${relation.name}`);
+  const answer = await runRead(
+    ctx,
+    request,
+    { timeoutMs: options.timeoutMs ?? DEFAULT_ROWS_TIMEOUT_MS, ...options.limits },
+    `Reading the rows of ${relation.name}`,
+  );
   if (answer.kind !== 'rows') throw pageReadError(ctx, relation, answer.kind === 'failed' ? answer : { message: answer.why, code: undefined });
   const filters = options.filters ?? [];
-  return { path: ctx.dbPath, table: relation.name, kind: relation.kind, columns: relation.columns, parents, children, sort, filters, offset, rows: answer.rows, total: options.withTotal ? answer.total : null };
+  return {
+    path: ctx.dbPath,
+    table: relation.name,
+    kind: relation.kind,
+    columns: relation.columns,
+    parents,
+    children,
+    sort,
+    filters,
+    offset,
+    rows: answer.rows,
+    total: options.withTotal ? answer.total : null,
+  };
 }
 
 /** How many rows of `table` match `filters`, on a connection the caller holds (names checked as above). */
@@ -249,7 +296,10 @@ export function rowChildren(ctx: EngineContext, options: RowChildrenOptions): Ro
     const value = (column: string) => {
       const name = columnOf(relation, ctx, column, 'row');
       const given = Object.entries(options.row).find(([key]) => key.toLowerCase() === name.toLowerCase());
-      if (!given) throw new WardenError('INVALID_INPUT', `The row's ${name} is needed to find its children. Nothing was read.`, `Pass the row's ${name} value.`, { field: 'row' });
+      if (!given)
+        throw new WardenError('INVALID_INPUT', `The row's ${name} is needed to find its children. Nothing was read.`, `Pass the row's ${name} value.`, {
+          field: 'row',
+        });
       return given[1];
     };
     const children: ChildRows[] = childLinksOf(db, relation.name).map((link) => {

@@ -14,7 +14,11 @@ import { overwritePages, rowPlaces, rowsBySqlite } from '../test-support/salvage
 /** Each row of conversation_files as exact text (every column quoted), by file_id: copied-back rows get new rowids. */
 function filesByKey(path: string): Map<string, string> {
   const columns = sqlite3(path, "SELECT group_concat('quote(' || name || ')', ' || ''|'' || ') FROM pragma_table_info('conversation_files')");
-  return new Map(sqlite3(path, `SELECT file_id, ${columns} FROM conversation_files`).split('\n').map((line) => [line.slice(0, line.indexOf('|')), line.slice(line.indexOf('|') + 1)]));
+  return new Map(
+    sqlite3(path, `SELECT file_id, ${columns} FROM conversation_files`)
+      .split('\n')
+      .map((line) => [line.slice(0, line.indexOf('|')), line.slice(line.indexOf('|') + 1)]),
+  );
 }
 
 const uploads = (path: string) => sqlite3(path, "SELECT count(*) FROM file_access_log WHERE access_type = 'upload'");
@@ -34,7 +38,10 @@ describe('salvage --recover-from', () => {
     const leaves = [...rowPlaces(dbPath, ['conversation_files']).get('conversation_files')!.leaves];
     // An early leaf (its rows are in the backup) and the last one (rows written after the backup).
     const damaged = [leaves[2], leaves.at(-1)!];
-    overwritePages(dbPath, damaged.map(([page]) => page));
+    overwritePages(
+      dbPath,
+      damaged.map(([page]) => page),
+    );
     const onDamagedPages = damaged.flatMap(([, rowids]) => rowids.map((id) => fileIdOf.get(id)!));
     const recoverable = onDamagedPages.filter((id) => inBackup.has(id));
     expect(recoverable.length).toBeGreaterThan(0);
@@ -54,7 +61,9 @@ describe('salvage --recover-from', () => {
     expect(report.integrity.ok).toBe(true);
     expect(sqlite3(out, 'PRAGMA integrity_check')).toBe('ok');
     // The only rows left pointing at a missing parent are the children of the files lost for good.
-    const orphans = CHILD_TABLES.flatMap((t) => sqlite3(out, `SELECT DISTINCT file_id FROM ${t} WHERE file_id NOT IN (SELECT file_id FROM conversation_files)`).split('\n').filter(Boolean));
+    const orphans = CHILD_TABLES.flatMap((t) =>
+      sqlite3(out, `SELECT DISTINCT file_id FROM ${t} WHERE file_id NOT IN (SELECT file_id FROM conversation_files)`).split('\n').filter(Boolean),
+    );
     expect(orphans.length).toBeGreaterThan(0);
     expect(orphans.filter((id) => !lostForGood.has(id))).toEqual([]);
     expect(report.foreignKeyViolations).toBe(Number(sqlite3(out, 'SELECT count(*) FROM pragma_foreign_key_check')));
@@ -68,7 +77,9 @@ describe('salvage --recover-from', () => {
     await initialize(ctx);
     seedFiles(dbPath, 50);
     const dir = tempDir();
-    await expect(salvage(ctx, { out: join(dir, 'new.db'), recoverFrom: 'no-such-backup.sqlite' })).rejects.toMatchObject({ code: expect.stringMatching(/NOT_FOUND|BACKUP_INVALID/) });
+    await expect(salvage(ctx, { out: join(dir, 'new.db'), recoverFrom: 'no-such-backup.sqlite' })).rejects.toMatchObject({
+      code: expect.stringMatching(/NOT_FOUND|BACKUP_INVALID/),
+    });
     expect(sqlite3(dbPath, 'SELECT count(*) FROM conversation_files')).toBe('50');
   });
 });
@@ -90,7 +101,8 @@ describe('copyRowsFromBackup counts', () => {
   it('adds up a table whose rows came both as children of a recovered parent and in its own run, so copied never exceeds missing', () => {
     const dir = tempDir();
     const [newFile, backupFile] = [join(dir, 'new.db'), join(dir, 'backup.db')];
-    const schema = 'CREATE TABLE p (id INTEGER PRIMARY KEY); CREATE TABLE c (id INTEGER PRIMARY KEY, p_id INTEGER REFERENCES p(id)); CREATE TABLE q (id INTEGER PRIMARY KEY, p_id INTEGER REFERENCES p(id));';
+    const schema =
+      'CREATE TABLE p (id INTEGER PRIMARY KEY); CREATE TABLE c (id INTEGER PRIMARY KEY, p_id INTEGER REFERENCES p(id)); CREATE TABLE q (id INTEGER PRIMARY KEY, p_id INTEGER REFERENCES p(id));';
     sqlite3(newFile, `${schema} INSERT INTO p VALUES (1); INSERT INTO c VALUES (10, 1);`);
     // The backup has parent 2 (lost) with its child 20, and child 30 of parent 1 (lost on its own).
     sqlite3(backupFile, `${schema} INSERT INTO p VALUES (1), (2); INSERT INTO c VALUES (10, 1), (20, 2), (30, 1);`);

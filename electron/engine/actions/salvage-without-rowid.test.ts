@@ -59,7 +59,9 @@ describe('salvage of a WITHOUT ROWID table', () => {
   it('loses exactly the entries of an overwritten leaf, names the page by its table, and invents nothing', async () => {
     const { dbPath, ctx } = await tagsDatabase();
     const intact = everyTag(dbPath);
-    const leaves = sqlite3(dbPath, "SELECT pageno || ' ' || ncell FROM dbstat WHERE name = 'tags' AND pagetype = 'leaf' ORDER BY pageno").split('\n').map((l) => l.split(' ').map(Number));
+    const leaves = sqlite3(dbPath, "SELECT pageno || ' ' || ncell FROM dbstat WHERE name = 'tags' AND pagetype = 'leaf' ORDER BY pageno")
+      .split('\n')
+      .map((l) => l.split(' ').map(Number));
     const [page, cells] = leaves[Math.floor(leaves.length / 2)];
     overwritePages(dbPath, [page]);
     const out = join(tempDir(), 'out.db');

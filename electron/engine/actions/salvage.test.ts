@@ -10,7 +10,16 @@ import { salvage } from './salvage';
 import type { SchemaDefinition } from '../core/schema/schema-folder';
 import { damageMiddlePages } from '../test-support/damage';
 import { contextFor, seedFiles, sha256File, sqlite3, tempDir } from '../test-support/fixtures';
-import { expectedAfterDamage, fillKnownData, KNOWN_TABLES, knownSchema, overwritePages, rowPlaces, rowsBySqlite, type Row } from '../test-support/salvage-referee';
+import {
+  expectedAfterDamage,
+  fillKnownData,
+  KNOWN_TABLES,
+  knownSchema,
+  overwritePages,
+  rowPlaces,
+  rowsBySqlite,
+  type Row,
+} from '../test-support/salvage-referee';
 
 // The referee is known data: the rows SQLite reads from the intact file, and the pages each sits on
 // (checked against dbstat). After pages are overwritten, every row not on a damaged page must come
@@ -46,7 +55,16 @@ async function salvageOf(known: Known, extra: Parameters<typeof contextFor>[2] =
 
 /** A row as exact text: the storage class of each value and its bytes (so 5 and 5.0, or text and blob, differ). */
 function exactly([rowid, values]: [bigint, Row]): string {
-  const value = (v: unknown) => (v === null ? 'NULL' : Buffer.isBuffer(v) ? `x'${v.toString('hex')}'` : typeof v === 'bigint' ? `int ${v}` : typeof v === 'number' ? `real ${v}` : `text ${JSON.stringify(v)}`);
+  const value = (v: unknown) =>
+    v === null
+      ? 'NULL'
+      : Buffer.isBuffer(v)
+        ? `x'${v.toString('hex')}'`
+        : typeof v === 'bigint'
+          ? `int ${v}`
+          : typeof v === 'number'
+            ? `real ${v}`
+            : `text ${JSON.stringify(v)}`;
   return `${rowid}: ${values.map(value).join(', ')}`;
 }
 
@@ -83,7 +101,16 @@ describe('salvage reads the damaged file itself', () => {
     for (const table of KNOWN_TABLES) expectRows(out, table, expectedAfterDamage(known.intact.get(table)!, known.places.get(table)!, damaged));
     const lostItems = known.intact.get('items')!.size - rowsBySqlite(out, 'items').size;
     expect(lostItems).toBe(known.places.get('items')!.leaves.get(itemLeaves[3])!.length + known.places.get('items')!.leaves.get(itemLeaves[10])!.length);
-    expect(tableOf(report, 'items').unreadablePages.map((p) => [p.page, p.owner, p.ownerKind]).sort()).toEqual([[itemLeaves[3], 'items', 'table'], [itemLeaves[10], 'items', 'table']].sort());
+    expect(
+      tableOf(report, 'items')
+        .unreadablePages.map((p) => [p.page, p.owner, p.ownerKind])
+        .sort(),
+    ).toEqual(
+      [
+        [itemLeaves[3], 'items', 'table'],
+        [itemLeaves[10], 'items', 'table'],
+      ].sort(),
+    );
     expect(tableOf(report, 'events').unreadablePages.map((p) => p.page)).toEqual([eventLeaves[5]]);
     expect(report.lostAndFound).toBe(0);
     expect(report.drift).toEqual([]);
@@ -204,7 +231,9 @@ describe('salvage reads the damaged file itself', () => {
 
     const folder = tempDir();
     const controller = new AbortController();
-    const cancelled = salvage(contextFor(known.dbPath, known.schema, { signal: controller.signal, onProgress: () => controller.abort() }), { out: join(folder, 'never.db') });
+    const cancelled = salvage(contextFor(known.dbPath, known.schema, { signal: controller.signal, onProgress: () => controller.abort() }), {
+      out: join(folder, 'never.db'),
+    });
     await expect(cancelled).rejects.toMatchObject({ code: 'CANCELLED' });
     expect(readdirSync(folder)).toEqual([]);
   });
@@ -226,7 +255,10 @@ describe('salvage reads the damaged file itself', () => {
     symlinkSync(join(dir, 'nowhere.db'), join(dir, 'link.db'));
     const ctx = contextFor(known.dbPath, known.schema);
     await expect(salvage(ctx, { out: join(dir, 'taken.db') })).rejects.toMatchObject({ code: 'ALREADY_EXISTS' });
-    await expect(salvage(ctx, { out: join(dir, 'link.db') })).rejects.toMatchObject({ code: 'ALREADY_EXISTS', message: expect.stringContaining('symbolic link') });
+    await expect(salvage(ctx, { out: join(dir, 'link.db') })).rejects.toMatchObject({
+      code: 'ALREADY_EXISTS',
+      message: expect.stringContaining('symbolic link'),
+    });
     await expect(salvage(ctx, { out: join(dir, 'missing', 'new.db') })).rejects.toMatchObject({ code: 'NOT_FOUND', hint: expect.stringContaining('mkdir') });
     expect(readdirSync(dir).sort()).toEqual(['link.db', 'taken.db']);
     expect(existsSync(join(dir, 'nowhere.db'))).toBe(false);
@@ -255,7 +287,9 @@ describe('salvage beside a hot rollback journal', () => {
   async function interruptedWrite(dbPath: string): Promise<void> {
     const shell = spawn('sqlite3', [dbPath], { stdio: ['pipe', 'pipe', 'inherit'] });
     const ready = new Promise<void>((resolve) => shell.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve()));
-    shell.stdin.write("PRAGMA cache_size = 2; BEGIN; UPDATE items SET name = name || ' changed', note = 'overwritten'; DELETE FROM events WHERE rowid % 3 = 0; SELECT 'ready';\n");
+    shell.stdin.write(
+      "PRAGMA cache_size = 2; BEGIN; UPDATE items SET name = name || ' changed', note = 'overwritten'; DELETE FROM events WHERE rowid % 3 = 0; SELECT 'ready';\n",
+    );
     await ready;
     const exited = new Promise((resolve) => shell.on('exit', resolve));
     shell.kill('SIGKILL');

@@ -39,7 +39,12 @@ function openDamaged(path: string): PageSource {
   if (stats === null) throw new WardenError('NOT_FOUND', `There is no database at ${path} to salvage.`, 'Check --db.');
   if (stats.isDirectory()) throw new WardenError('IS_DIRECTORY', `${path} is a folder, not a database file.`, 'Pass the path of the .db file inside it.');
   const source = openPageSource(path);
-  if (source === null) throw new WardenError('NOT_A_DATABASE', `Nothing in ${path} reads as SQLite pages: it is not a SQLite database, or too little of it is left. Nothing was written.`, 'Check --db, or restore the newest verified backup (warden backups lists them).');
+  if (source === null)
+    throw new WardenError(
+      'NOT_A_DATABASE',
+      `Nothing in ${path} reads as SQLite pages: it is not a SQLite database, or too little of it is left. Nothing was written.`,
+      'Check --db, or restore the newest verified backup (warden backups lists them).',
+    );
   return source;
 }
 
@@ -47,20 +52,30 @@ function openDamaged(path: string): PageSource {
 function stampFor(ctx: EngineContext, source: PageSource, version: string): StampSource {
   if (source.headerReadable) return { userVersion: source.header.userVersion, applicationId: source.header.applicationId };
   const { footprint } = ctx.schema;
-  return { userVersion: footprint.userVersion === 'tool' ? userVersionOf(version, ctx.schema.versionNames) : 0, applicationId: footprint.applicationId === 'app' ? 0 : ctx.schema.applicationId };
+  return {
+    userVersion: footprint.userVersion === 'tool' ? userVersionOf(version, ctx.schema.versionNames) : 0,
+    applicationId: footprint.applicationId === 'app' ? 0 : ctx.schema.applicationId,
+  };
 }
 
 function headerNotes(source: PageSource, recorded: string | null, version: string, dbPath: string, versionsTable: string): string[] {
   const notes: string[] = [];
   if (source.journalPages > 0) {
-    notes.push(`A hot -journal lay beside the damaged file (a write that was interrupted): the original content of the ${source.journalPages} page(s) that write had changed was read from it, as SQLite's rollback would put it back, so the new file holds the last committed state. The file and its journal were only read.`);
+    notes.push(
+      `A hot -journal lay beside the damaged file (a write that was interrupted): the original content of the ${source.journalPages} page(s) that write had changed was read from it, as SQLite's rollback would put it back, so the new file holds the last committed state. The file and its journal were only read.`,
+    );
   } else if (existsSync(`${dbPath}-journal`)) {
-    notes.push(`A -journal lies beside the damaged file, but it holds nothing to play back (no valid header or page record), so every page was read from the file.`);
+    notes.push(
+      `A -journal lies beside the damaged file, but it holds nothing to play back (no valid header or page record), so every page was read from the file.`,
+    );
   }
   if (!source.headerReadable) {
-    notes.push(`Page 1 (the header and the start of the schema) could not be read: the page size was taken as ${source.pageSize} bytes from the pages themselves, the freelist is unknown, and every table leaf was matched to its table by shape.`);
+    notes.push(
+      `Page 1 (the header and the start of the schema) could not be read: the page size was taken as ${source.pageSize} bytes from the pages themselves, the freelist is unknown, and every table leaf was matched to its table by shape.`,
+    );
   }
-  if (recorded === null) notes.push(`No version could be read from the damaged file's ${versionsTable}: the new file was built at ${version}, the schema's latest.`);
+  if (recorded === null)
+    notes.push(`No version could be read from the damaged file's ${versionsTable}: the new file was built at ${version}, the schema's latest.`);
   return notes;
 }
 
@@ -75,15 +90,34 @@ interface Account {
 async function rebuild(ctx: EngineContext, source: PageSource, stagedPath: string): Promise<Account> {
   const ledger = new PageLedger(source.pageCount);
   const notes = markPagesWithoutData(source, ledger);
-  ctx.onProgress?.({ operation: 'salvage', phase: 'reading the schema', done: ledger.accounted, total: source.pageCount, unit: 'pages', pageSize: source.pageSize });
+  ctx.onProgress?.({
+    operation: 'salvage',
+    phase: 'reading the schema',
+    done: ledger.accounted,
+    total: source.pageCount,
+    unit: 'pages',
+    pageSize: source.pageSize,
+  });
   const objects = readSchemaObjects(source, ledger);
   const recorded = recordedVersion(source, objects, ctx.schema);
   const version = recorded ?? ctx.schema.latest;
   const appTable = ctx.schema.appVersionTable?.table.toLowerCase();
-  const target = SalvageTarget.create(stagedPath, expectedSchemaAt(ctx.schema, version), ctx.schema, objects.some((o) => o.name.toLowerCase() === appTable));
+  const target = SalvageTarget.create(
+    stagedPath,
+    expectedSchemaAt(ctx.schema, version),
+    ctx.schema,
+    objects.some((o) => o.name.toLowerCase() === appTable),
+  );
   try {
     const { orphanedLeaves } = await recoverRows(ctx, source, objects, target, ledger);
-    ctx.onProgress?.({ operation: 'salvage', phase: 'building indexes', done: ledger.accounted, total: source.pageCount, unit: 'pages', pageSize: source.pageSize });
+    ctx.onProgress?.({
+      operation: 'salvage',
+      phase: 'building indexes',
+      done: ledger.accounted,
+      total: source.pageCount,
+      unit: 'pages',
+      pageSize: source.pageSize,
+    });
     target.finish(stampFor(ctx, source, version));
     return { ledger, orphanedLeaves, version, notes: [...headerNotes(source, recorded, version, ctx.dbPath, ctx.schema.footprint.versionsTable), ...notes] };
   } finally {
@@ -92,8 +126,23 @@ async function rebuild(ctx: EngineContext, source: PageSource, stagedPath: strin
 }
 
 /** The new file checked as any database is: integrity, foreign keys, drift from the expected schema. */
-function checkNewFile(ctx: EngineContext, stagedPath: string, out: string, account: Account, source: PageSource, startedAt: number, fromBackup: Recovered | null): SalvageReport {
-  ctx.onProgress?.({ operation: 'salvage', phase: 'checking the new file', done: source.pageCount, total: source.pageCount, unit: 'pages', pageSize: source.pageSize });
+function checkNewFile(
+  ctx: EngineContext,
+  stagedPath: string,
+  out: string,
+  account: Account,
+  source: PageSource,
+  startedAt: number,
+  fromBackup: Recovered | null,
+): SalvageReport {
+  ctx.onProgress?.({
+    operation: 'salvage',
+    phase: 'checking the new file',
+    done: source.pageCount,
+    total: source.pageCount,
+    unit: 'pages',
+    pageSize: source.pageSize,
+  });
   const db = openDatabase(stagedPath, { mode: 'read' });
   try {
     const rows = fromBackup?.salvagedRows ?? countRows(db);
@@ -131,7 +180,14 @@ interface Recovered {
 
 /** The "both" way out: the rows the damaged tables lack, copied back from the verified backup into the new file before it is checked. */
 function addRowsFromBackup(ctx: EngineContext, stagedPath: string, backupPath: string, account: Account, source: PageSource): Recovered {
-  ctx.onProgress?.({ operation: 'salvage', phase: 'copying rows back from the backup', done: source.pageCount, total: source.pageCount, unit: 'pages', pageSize: source.pageSize });
+  ctx.onProgress?.({
+    operation: 'salvage',
+    phase: 'copying rows back from the backup',
+    done: source.pageCount,
+    total: source.pageCount,
+    unit: 'pages',
+    pageSize: source.pageSize,
+  });
   const salvagedRows = withDatabase(stagedPath, { mode: 'read' }, countRows);
   return { salvagedRows, rows: copyRowsFromBackup(stagedPath, backupPath, tablesThatLostRows(account.ledger, toolTablesOf(ctx.schema))) };
 }
@@ -154,7 +210,12 @@ export async function salvage(ctx: EngineContext, options: SalvageOptions): Prom
       const account = await rebuild(ctx, source, staged.path);
       const fromBackup = backupPath === null ? null : addRowsFromBackup(ctx, staged.path, backupPath, account, source);
       const report = checkNewFile(ctx, staged.path, out, account, source, startedAt, fromBackup);
-      if (ctx.signal?.aborted) throw new WardenError('CANCELLED', 'Salvage was cancelled; the unfinished new file was removed and the damaged file was only read.', 'Run it again when you are ready.');
+      if (ctx.signal?.aborted)
+        throw new WardenError(
+          'CANCELLED',
+          'Salvage was cancelled; the unfinished new file was removed and the damaged file was only read.',
+          'Run it again when you are ready.',
+        );
       staged.publish();
       return report;
     } catch (err) {

@@ -11,7 +11,13 @@ import { historyTablesOf } from '../core/schema/unaccounted-objects';
 // Rows are never read.
 
 function columnsOf(shape: TableShape, state: (column: string) => DiagramState): DiagramColumn[] {
-  return shape.columns.map((c) => ({ name: c.name, type: c.type, primaryKey: c.primaryKeyPosition > 0, notNull: c.notNull, state: state(c.name.toLowerCase()) }));
+  return shape.columns.map((c) => ({
+    name: c.name,
+    type: c.type,
+    primaryKey: c.primaryKeyPosition > 0,
+    notNull: c.notNull,
+    state: state(c.name.toLowerCase()),
+  }));
 }
 
 function foreignKeysOf(shape: TableShape): DiagramTable['foreignKeys'] {
@@ -49,7 +55,13 @@ export function schemaDiagram(ctx: EngineContext): SchemaDiagram {
     const tables = [...expected.tables.values()].map((shape) => expectedTable(shape, live.tables.get(shape.name), on(shape.name)));
     for (const shape of live.tables.values()) {
       if (expected.tables.has(shape.name)) continue;
-      tables.push({ name: shape.name, state: 'extra', columns: columnsOf(shape, () => 'extra'), foreignKeys: foreignKeysOf(shape), findings: on(shape.name).map((p) => p.message) });
+      tables.push({
+        name: shape.name,
+        state: 'extra',
+        columns: columnsOf(shape, () => 'extra'),
+        foreignKeys: foreignKeysOf(shape),
+        findings: on(shape.name).map((p) => p.message),
+      });
     }
     return { path: ctx.dbPath, comparedAt, tables };
   });

@@ -19,7 +19,9 @@ describe('sizes', () => {
     expect(sha256File(dbPath)).toBe(before);
 
     expect(report.measured).toBe(true);
-    const referee = sqlite3(dbPath, 'SELECT name, SUM(pgsize) FROM dbstat GROUP BY name ORDER BY name').split('\n').map((line) => line.split('|'));
+    const referee = sqlite3(dbPath, 'SELECT name, SUM(pgsize) FROM dbstat GROUP BY name ORDER BY name')
+      .split('\n')
+      .map((line) => line.split('|'));
     expect(report.objects.map((o) => [o.name, String(o.bytes)]).sort((a, b) => a[0].localeCompare(b[0]))).toEqual(referee);
     expect(report.objects.map((o) => o.bytes)).toEqual([...report.objects.map((o) => o.bytes)].sort((a, b) => b - a));
 
@@ -33,7 +35,7 @@ describe('sizes', () => {
     expect(kind('conversation_files')).toMatchObject({ kind: 'table', table: 'conversation_files' });
     expect(kind('idx_conversation_files_hash')).toMatchObject({ kind: 'index', table: 'conversation_files' });
     expect(kind('sqlite_autoindex_conversation_files_1')).toMatchObject({ kind: 'index', table: 'conversation_files' });
-    expect(report.objects.filter((o) => o.kind === 'schema').map((o) => o.name)).toEqual([sqlite3(dbPath, "SELECT name FROM dbstat WHERE pageno = 1")]);
+    expect(report.objects.filter((o) => o.kind === 'schema').map((o) => o.name)).toEqual([sqlite3(dbPath, 'SELECT name FROM dbstat WHERE pageno = 1')]);
   });
 
   it('after VACUUM (by the sqlite3 shell) the free list it reported is gone from the file', async () => {

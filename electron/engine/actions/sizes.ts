@@ -17,7 +17,9 @@ export function sizes(ctx: EngineContext): SizesReport {
   return withDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs }, (db) =>
     inOneReadTransaction(db, () => {
       const measured = sizesOnDisk(db);
-      const master = new Map((db.prepare("SELECT type, name, tbl_name FROM sqlite_master WHERE type IN ('table', 'index')").all() as MasterRow[]).map((row) => [row.name, row]));
+      const master = new Map(
+        (db.prepare("SELECT type, name, tbl_name FROM sqlite_master WHERE type IN ('table', 'index')").all() as MasterRow[]).map((row) => [row.name, row]),
+      );
       const objects: SizedObject[] = [...(measured ?? new Map<string, number>())].map(([name, bytes]) => {
         const row = master.get(name);
         // dbstat names the schema table sqlite_schema (or sqlite_master); it has no row of its own.
@@ -28,7 +30,16 @@ export function sizes(ctx: EngineContext): SizesReport {
       const pageSize = db.pragma('page_size', { simple: true }) as number;
       const pageCount = db.pragma('page_count', { simple: true }) as number;
       const freePages = db.pragma('freelist_count', { simple: true }) as number;
-      return { path: ctx.dbPath, measured: measured !== null, pageSize, pageCount, fileBytes: pageSize * pageCount, freePages, freeBytes: freePages * pageSize, objects };
+      return {
+        path: ctx.dbPath,
+        measured: measured !== null,
+        pageSize,
+        pageCount,
+        fileBytes: pageSize * pageCount,
+        freePages,
+        freeBytes: freePages * pageSize,
+        objects,
+      };
     }),
   );
 }

@@ -57,7 +57,11 @@ function serviceStillWorks(dbPath: string): void {
 describe('the start gate judges with status', () => {
   // Each kind of object a stray DROP can take, with the objects that go with it.
   const drops = [
-    { what: 'the parent table conversation_files (its children keep their rows)', sql: 'PRAGMA foreign_keys = off; DROP TABLE conversation_files;', recreated: 'table conversation_files' },
+    {
+      what: 'the parent table conversation_files (its children keep their rows)',
+      sql: 'PRAGMA foreign_keys = off; DROP TABLE conversation_files;',
+      recreated: 'table conversation_files',
+    },
     { what: 'a child table', sql: 'DROP TABLE file_cleanup_queue;', recreated: 'table file_cleanup_queue' },
     { what: 'an index', sql: 'DROP INDEX idx_file_metadata_file_id;', recreated: 'index idx_file_metadata_file_id' },
     { what: 'a trigger', sql: 'DROP TRIGGER trg_session_association_cleanup_schedule;', recreated: 'trigger trg_session_association_cleanup_schedule' },

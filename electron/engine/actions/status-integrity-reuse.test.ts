@@ -34,7 +34,10 @@ describe('status with a kept quick_check', () => {
     expect(Date.parse(reused.checkedAt)).toBeGreaterThanOrEqual(Date.parse(first.integrity!.checkedAt));
 
     const plantedOne = planted(first.integrity!);
-    expect(status(contextFor(dbPath, undefined, { knownIntegrity: plantedOne }))).toMatchObject({ status: 'unhealthy', integrity: { messages: ['planted: reused, not run'] } });
+    expect(status(contextFor(dbPath, undefined, { knownIntegrity: plantedOne }))).toMatchObject({
+      status: 'unhealthy',
+      integrity: { messages: ['planted: reused, not run'] },
+    });
   });
 
   it('runs the check again once the kept one is older than the reuse limit', async () => {

@@ -35,7 +35,9 @@ describe('status: not backed up', () => {
     const before = status(contextFor(dbPath));
     expect(before.status).toBe('degraded');
     expect(before.reason).toBe('Not backed up: there is no verified backup of this database.');
-    expect(before.problems).toEqual([expect.objectContaining({ kind: 'backup', severity: 'warning', change: 'missing', hint: expect.stringMatching(/warden backup --db/) })]);
+    expect(before.problems).toEqual([
+      expect.objectContaining({ kind: 'backup', severity: 'warning', change: 'missing', hint: expect.stringMatching(/warden backup --db/) }),
+    ]);
     // The start gate: degraded starts a service, only unhealthy stops it.
     expect(runCli(['init', '--db', dbPath]).code).toBe(0);
     expect(runCli(['status', '--db', dbPath]).code).toBe(1);
@@ -45,19 +47,25 @@ describe('status: not backed up', () => {
     expect(runCli(['status', '--db', dbPath]).code).toBe(0);
   });
 
-  it('is degraded when the newest verified backup is older than the limit: 7 days by default, --backup-max-age or the schema\'s backupMaxAge', async () => {
+  it("is degraded when the newest verified backup is older than the limit: 7 days by default, --backup-max-age or the schema's backupMaxAge", async () => {
     const dbPath = await fresh();
     const taken = await backup(contextFor(dbPath));
     backdate(taken.path, 6);
     expect(status(contextFor(dbPath)).status).toBe('healthy');
     expect(runCli(['status', '--db', dbPath, '--backup-max-age', '5d']).code).toBe(1);
-    expect(status(contextFor(dbPath, undefined, { backupMaxAgeMs: 5 * 86_400_000 })).reason).toMatch(/^Not backed up: the newest verified backup \(.*\) is 6 days old, older than the 5d limit\.$/);
+    expect(status(contextFor(dbPath, undefined, { backupMaxAgeMs: 5 * 86_400_000 })).reason).toMatch(
+      /^Not backed up: the newest verified backup \(.*\) is 6 days old, older than the 5d limit\.$/,
+    );
 
     const schemaDir = join(tempDir(), 'schema');
     cpSync(SHIPPED_SCHEMA_DIR, schemaDir, { recursive: true });
     const json = JSON.parse(readFileSync(join(schemaDir, 'schema.json'), 'utf8'));
     writeFileSync(join(schemaDir, 'schema.json'), JSON.stringify({ ...json, backupMaxAge: '3d' }));
-    expect(status(contextFor(dbPath, loadSchema(schemaDir))).problems[0]).toMatchObject({ kind: 'backup', change: 'failed', message: expect.stringMatching(/older than the 3d limit/) });
+    expect(status(contextFor(dbPath, loadSchema(schemaDir))).problems[0]).toMatchObject({
+      kind: 'backup',
+      change: 'failed',
+      message: expect.stringMatching(/older than the 3d limit/),
+    });
 
     backdate(taken.path, 8);
     const old = status(contextFor(dbPath));
@@ -71,7 +79,9 @@ describe('status: not backed up', () => {
     expect(status(contextFor(dbPath)).status).toBe('healthy');
     flipByte(taken.path, 5000);
     expect((await verifyBackup(contextFor(dbPath), { backup: taken.name })).ok).toBe(false);
-    expect(status(contextFor(dbPath)).reason).toBe('Not backed up: there is no verified backup of this database (1 backup in its folder, none of them verified now).');
+    expect(status(contextFor(dbPath)).reason).toBe(
+      'Not backed up: there is no verified backup of this database (1 backup in its folder, none of them verified now).',
+    );
   });
 });
 

@@ -29,15 +29,20 @@ interface Judgement {
   reason: string;
 }
 
-
 function unversioned(state: DatabaseState, problems: Problem[], pending: string[]): Judgement {
   const legacy = state.legacy;
   if (legacy?.version && isAdoptable(state, problems)) {
     const then = pending.length ? `, then applies ${plural(pending.length, 'migration')} (${pending.join(', ')})` : '';
-    return { status: 'degraded', reason: `Made by the service (${appRecords(legacy)}) and exactly ${legacy.version}: init adopts it as ${legacy.version}${then}.` };
+    return {
+      status: 'degraded',
+      reason: `Made by the service (${appRecords(legacy)}) and exactly ${legacy.version}: init adopts it as ${legacy.version}${then}.`,
+    };
   }
   if (legacy?.version) {
-    return { status: 'degraded', reason: `Made by the service (${appRecords(legacy)}), but it differs from ${legacy.version} in ${plural(problems.length, 'way')}, so it is not adopted: ${problems[0].message}` };
+    return {
+      status: 'degraded',
+      reason: `Made by the service (${appRecords(legacy)}), but it differs from ${legacy.version} in ${plural(problems.length, 'way')}, so it is not adopted: ${problems[0].message}`,
+    };
   }
   const recorded = legacy ? ` ${legacy.table} records ${legacy.legacyVersion}, a version this tool does not know.` : '';
   return { status: 'degraded', reason: `Tables exist but Schema Warden has no history for them.${recorded} Adopt it with baseline.` };
@@ -71,7 +76,10 @@ export function judge(state: DatabaseState, ctx: EngineContext, problems: Proble
   if (state.checksumMismatches.length) {
     const drift = problems.filter((p) => p.kind !== 'backup' && p.kind !== 'foreign_key_violation').length - state.checksumMismatches.length;
     const note = drift > 0 ? ` ${plural(drift, 'difference')} from the expected schema may come from the edit.` : '';
-    return { status: 'degraded', reason: `${plural(state.checksumMismatches.length, 'applied migration')} edited since it ran (${state.checksumMismatches.map((m) => m.file).join(', ')}).${note}` };
+    return {
+      status: 'degraded',
+      reason: `${plural(state.checksumMismatches.length, 'applied migration')} edited since it ran (${state.checksumMismatches.map((m) => m.file).join(', ')}).${note}`,
+    };
   }
   if (errors.length) return unhealthy(errors);
   if (state.fresh) return { status: 'not_initialized', reason: 'The database has no schema yet: initialize it.' };
@@ -104,7 +112,10 @@ export function assessDatabase(db: Connection, ctx: EngineContext): Assessment {
   const pending = state.fresh || !startsAt ? [] : pendingMigrations(ctx.schema, startsAt, ctx.schema.latest).map((m) => m.version);
   for (const m of state.outOfOrder) {
     problems.push({
-      kind: 'version', name: m.version, change: 'missing', severity: 'error',
+      kind: 'version',
+      name: m.version,
+      change: 'missing',
+      severity: 'error',
       message: `Migration ${m.file} was never applied, although the database is at ${state.current} (added out of order).`,
       hint: `Give it a version above ${ctx.schema.latest} so it runs after the versions already applied.`,
     });
@@ -117,23 +128,39 @@ export function assessDatabase(db: Connection, ctx: EngineContext): Assessment {
   for (const m of readToolChecksumMismatches(db, ctx.schema)) {
     const table = ctx.schema.appVersionTable!.table;
     problems.push({
-      kind: 'checksum', name: m.file, table, change: 'changed', severity: 'warning',
+      kind: 'checksum',
+      name: m.file,
+      table,
+      change: 'changed',
+      severity: 'warning',
       message: `Migration ${m.file} has changed since the app's tool applied it (${table} records checksum ${m.recorded}): ${m.complaint}.`,
-      expected: m.recorded, hint: m.hint,
+      expected: m.recorded,
+      hint: m.hint,
     });
   }
   if (comparedAt === ctx.schema.latest && !state.unfinished) {
     for (const r of pendingRepeatables(db, ctx.schema)) {
       const what = r.reason === 'new' ? 'has never been applied' : 'has changed since it was last applied';
       problems.push({
-        kind: 'version', name: r.file, change: r.reason === 'new' ? 'missing' : 'changed', severity: 'warning',
+        kind: 'version',
+        name: r.file,
+        change: r.reason === 'new' ? 'missing' : 'changed',
+        severity: 'warning',
         message: `The repeatable migration ${r.file} ${what}: the app's tool applies it on its next migrate.`,
         hint: 'Plan and migrate: repeatable migrations run after the versions, each in a transaction of its own.',
       });
     }
   }
   for (const m of state.checksumMismatches) {
-    problems.push({ kind: 'checksum', name: m.file, change: 'changed', severity: 'warning', message: `Migration ${m.file} was edited after it was applied.`, expected: m.recorded, actual: m.current });
+    problems.push({
+      kind: 'checksum',
+      name: m.file,
+      change: 'changed',
+      severity: 'warning',
+      message: `Migration ${m.file} was edited after it was applied.`,
+      expected: m.recorded,
+      actual: m.current,
+    });
   }
   return { state, problems, pending, ...judge(state, ctx, problems, pending) };
 }
@@ -169,7 +196,11 @@ function orphanedRowCounts(db: Connection): OrphanedRows[] {
  */
 function orphanProblems(ctx: EngineContext, orphans: OrphanedRows[]): Problem[] {
   return orphans.map((o) => ({
-    kind: 'foreign_key_violation' as const, name: o.table, table: o.table, change: 'failed' as const, severity: 'warning' as const,
+    kind: 'foreign_key_violation' as const,
+    name: o.table,
+    table: o.table,
+    change: 'failed' as const,
+    severity: 'warning' as const,
     message: `${o.rows} row(s) of ${o.table} point at missing rows of ${o.parent}.`,
     expected: o.parent,
     actual: String(o.rows),
@@ -191,10 +222,24 @@ function damagedStatus(ctx: EngineContext, sizeBytes: number, integrity: Checked
   const problems = integrityProblems(integrity, []);
   const version = versionStillReadable(ctx);
   return {
-    path: ctx.dbPath, schema: ctx.schema.name, exists: true, status: 'unhealthy', reason,
-    version, latest: ctx.schema.latest, pending: version === null ? [] : pendingMigrations(ctx.schema, version, ctx.schema.latest).map((m) => m.version),
-    sizeBytes, journalMode: null, sqliteVersion: '', applicationId: null, legacy: null, adoptable: false, checksumMismatches: [], problems,
-    integrity, checkedAt: integrity.checkedAt,
+    path: ctx.dbPath,
+    schema: ctx.schema.name,
+    exists: true,
+    status: 'unhealthy',
+    reason,
+    version,
+    latest: ctx.schema.latest,
+    pending: version === null ? [] : pendingMigrations(ctx.schema, version, ctx.schema.latest).map((m) => m.version),
+    sizeBytes,
+    journalMode: null,
+    sqliteVersion: '',
+    applicationId: null,
+    legacy: null,
+    adoptable: false,
+    checksumMismatches: [],
+    problems,
+    integrity,
+    checkedAt: integrity.checkedAt,
   };
 }
 
@@ -206,11 +251,24 @@ export function status(ctx: EngineContext): StatusReport {
   const stats = statDatabasePath(ctx.dbPath);
   if (stats === null) {
     return {
-      path: ctx.dbPath, schema: ctx.schema.name, exists: false, status: 'not_initialized',
+      path: ctx.dbPath,
+      schema: ctx.schema.name,
+      exists: false,
+      status: 'not_initialized',
       reason: `There is no database file at ${ctx.dbPath} yet: initialize creates it.`,
-      version: null, latest: ctx.schema.latest, pending: ctx.schema.migrations.map((m) => m.version),
-      sizeBytes: 0, journalMode: null, sqliteVersion: '', applicationId: null, legacy: null, adoptable: false, checksumMismatches: [], problems: [],
-      integrity: null, checkedAt: nowIso(),
+      version: null,
+      latest: ctx.schema.latest,
+      pending: ctx.schema.migrations.map((m) => m.version),
+      sizeBytes: 0,
+      journalMode: null,
+      sqliteVersion: '',
+      applicationId: null,
+      legacy: null,
+      adoptable: false,
+      checksumMismatches: [],
+      problems: [],
+      integrity: null,
+      checkedAt: nowIso(),
     };
   }
   const sizeBytes = stats.size;

@@ -26,7 +26,9 @@ describe('listTables', () => {
       expect(t.columns.join('\n'), t.name).toBe(sqlite3(dbPath, `SELECT name FROM pragma_table_info('${t.name}')`));
     }
     expect(report.tables.filter((t) => t.kind === 'view').map((t) => [t.name, t.rows, t.bytes])).toEqual([
-      ['v_active_files', null, null], ['v_pending_cleanups', null, null], ['v_session_file_summary', null, null],
+      ['v_active_files', null, null],
+      ['v_pending_cleanups', null, null],
+      ['v_session_file_summary', null, null],
     ]);
     // Every page of the file is accounted for: tables, indexes, SQLite's own schema table and the free list.
     const pageSize = Number(sqlite3(dbPath, 'PRAGMA page_size'));
@@ -36,7 +38,12 @@ describe('listTables', () => {
     expect(free).toBeGreaterThan(0);
     expect(listed + schemaTable + free).toBe(report.fileBytes);
     const files = report.tables.find((t) => t.name === 'conversation_files');
-    expect(files?.indexes.map((i) => [i.name, i.automatic])).toEqual(expect.arrayContaining([['idx_conversation_files_hash', false], ['sqlite_autoindex_conversation_files_1', true]]));
+    expect(files?.indexes.map((i) => [i.name, i.automatic])).toEqual(
+      expect.arrayContaining([
+        ['idx_conversation_files_hash', false],
+        ['sqlite_autoindex_conversation_files_1', true],
+      ]),
+    );
   });
 
   it('warden tables prints one row per table and view; --json carries the report', async () => {
@@ -48,6 +55,10 @@ describe('listTables', () => {
     expect(text.stdout).toMatch(/^conversation_files +table +20 +\d+\.\d KB +5 \(\d+\.\d KB\)$/m);
     expect(text.stdout).toMatch(/^v_active_files +view +- +- +-$/m);
     const json = runCli(['tables', '--db', dbPath, '--json']);
-    expect(JSON.parse(json.stdout)).toMatchObject({ path: dbPath, sizesMeasured: true, tables: expect.arrayContaining([expect.objectContaining({ name: 'file_metadata', rows: 20 })]) });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      path: dbPath,
+      sizesMeasured: true,
+      tables: expect.arrayContaining([expect.objectContaining({ name: 'file_metadata', rows: 20 })]),
+    });
   });
 });

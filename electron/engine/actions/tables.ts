@@ -72,7 +72,9 @@ function knownDamage(ctx: EngineContext): DamagedPage[] {
 }
 
 function damagedBy(db: Connection, name: string, found: DamagedPage[], read: string | null): Unreadable | null {
-  const known = found.find((d) => d.object === name) ?? (read !== null ? damageOfTable(db, name).find((d) => d.objectType === 'table' && d.object === name && d.page !== null) : undefined);
+  const known =
+    found.find((d) => d.object === name) ??
+    (read !== null ? damageOfTable(db, name).find((d) => d.objectType === 'table' && d.object === name && d.page !== null) : undefined);
   if (!known && read === null) return null;
   const page = known?.page ?? null;
   return { reason: 'damaged', page, message: known ? known.description : `Its pages cannot all be read: ${read}.` };
@@ -117,7 +119,9 @@ export function listTables(ctx: EngineContext): TablesReport {
   return withDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs }, (db) =>
     // One read transaction: the counts and sizes are of one moment, even while a service writes.
     inOneReadTransaction(db, () => {
-      const objects = db.prepare("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE type IN ('table', 'view', 'index') ORDER BY name").all() as MasterRow[];
+      const objects = db
+        .prepare("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE type IN ('table', 'view', 'index') ORDER BY name")
+        .all() as MasterRow[];
       const sizes = sizesOnDisk(db);
       const listed = objects.filter((o) => o.type !== 'index');
       const found = knownDamage(ctx);
@@ -132,12 +136,31 @@ export function listTables(ctx: EngineContext): TablesReport {
         const { columns, error } = columnsOf(db, object.name);
         const damaged = object.type === 'table' ? damagedBy(db, object.name, found, counted.error) : null;
         const unreadable: Unreadable | null = damaged ?? (error ? { reason: 'missing', page: null, message: `Its query cannot run: ${error}.` } : null);
-        const summary: TableSummary = { name: object.name, kind: object.type as 'table' | 'view', rows: damaged ? null : counted.rows, bytes: object.type === 'table' ? (sizes?.get(object.name) ?? null) : null, indexes, columns };
+        const summary: TableSummary = {
+          name: object.name,
+          kind: object.type as 'table' | 'view',
+          rows: damaged ? null : counted.rows,
+          bytes: object.type === 'table' ? (sizes?.get(object.name) ?? null) : null,
+          indexes,
+          columns,
+        };
         return unreadable ? { ...summary, unreadable } : summary;
       });
       const present = new Set(objects.map((o) => o.name.toLowerCase()));
       for (const name of missingTables(db, ctx, present)) {
-        tables.push({ name, kind: 'table', rows: null, bytes: null, indexes: [], columns: [], unreadable: { reason: 'missing', page: null, message: `The schema expects table ${name}, and the file does not have it: repair recreates it (empty).` } });
+        tables.push({
+          name,
+          kind: 'table',
+          rows: null,
+          bytes: null,
+          indexes: [],
+          columns: [],
+          unreadable: {
+            reason: 'missing',
+            page: null,
+            message: `The schema expects table ${name}, and the file does not have it: repair recreates it (empty).`,
+          },
+        });
       }
       tables.sort((a, b) => a.name.localeCompare(b.name));
       const pageSize = db.pragma('page_size', { simple: true }) as number;

@@ -15,7 +15,15 @@ describe('verifyBackup', () => {
     const taken = await backup(ctx);
     for (const full of [false, true]) {
       const report = await verifyBackup(ctx, { backup: taken.name, full });
-      expect(report).toMatchObject({ name: taken.name, ok: true, hashMatches: true, sha256: taken.sha256, expectedSha256: taken.sha256, version: '1.2.0', problems: [] });
+      expect(report).toMatchObject({
+        name: taken.name,
+        ok: true,
+        hashMatches: true,
+        sha256: taken.sha256,
+        expectedSha256: taken.sha256,
+        version: '1.2.0',
+        problems: [],
+      });
       expect(report.integrity).toEqual({ level: full ? 'full' : 'quick', ok: true, messages: [] });
     }
   });

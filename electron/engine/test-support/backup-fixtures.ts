@@ -59,7 +59,9 @@ export function damageIndexPage(path: string, index: string): void {
 
 /** Adds `count` files (and, through the triggers, their upload log rows) on an open connection. */
 export function addFiles(db: Database.Database, count: number, prefix = 'added'): void {
-  const insert = db.prepare("INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash) VALUES (?, 's', 'f.bin', ?, '/f', 1, 'h')");
+  const insert = db.prepare(
+    "INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash) VALUES (?, 's', 'f.bin', ?, '/f', 1, 'h')",
+  );
   db.transaction(() => {
     for (let k = 0; k < count; k++) insert.run(`${prefix}-${k}`, `${prefix}-stored-${k}`);
   })();
@@ -100,7 +102,9 @@ for (let n = 0; ; n++) {
 export async function startContinuousWriter(dbPath: string, pauseMs = 0): Promise<ChildProcess> {
   const script = join(tempDir(), 'writer.cjs');
   writeFileSync(script, WRITER_SCRIPT);
-  const child = spawn(process.execPath, [script, createRequire(import.meta.url).resolve('better-sqlite3'), dbPath, String(pauseMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [script, createRequire(import.meta.url).resolve('better-sqlite3'), dbPath, String(pauseMs)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   writers.push(child);
   await new Promise<void>((resolve, reject) => {
     child.once('error', reject);
@@ -125,7 +129,9 @@ db.close();
 export async function holdWriteLock(dbPath: string, ms: number, kind: 'IMMEDIATE' | 'EXCLUSIVE' = 'IMMEDIATE'): Promise<ChildProcess> {
   const script = join(tempDir(), 'lock-holder.cjs');
   writeFileSync(script, LOCK_HOLDER_SCRIPT);
-  const child = spawn(process.execPath, [script, createRequire(import.meta.url).resolve('better-sqlite3'), dbPath, String(ms), kind], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [script, createRequire(import.meta.url).resolve('better-sqlite3'), dbPath, String(ms), kind], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   writers.push(child);
   await new Promise<void>((resolve, reject) => {
     child.once('error', reject);
@@ -138,7 +144,10 @@ export async function holdWriteLock(dbPath: string, ms: number, kind: 'IMMEDIATE
 export function committedLiveRows(dbPath: string): { count: number; last: string | null } {
   const db = new Database(dbPath, { readonly: true, timeout: 30_000 });
   try {
-    const row = db.prepare("SELECT count(*) AS count, max(file_id) AS last FROM conversation_files WHERE file_id LIKE 'live-%'").get() as { count: number; last: string | null };
+    const row = db.prepare("SELECT count(*) AS count, max(file_id) AS last FROM conversation_files WHERE file_id LIKE 'live-%'").get() as {
+      count: number;
+      last: string | null;
+    };
     return row;
   } finally {
     db.close();

@@ -191,11 +191,19 @@ export function chatService(db: Database.Database) {
       })();
     },
     associate(sessionId: string, fileId: string, messageId: string | null, type: 'upload' | 'reference'): void {
-      db.prepare('INSERT INTO session_file_associations (session_id, file_id, message_id, association_type) VALUES (?, ?, ?, ?)').run(sessionId, fileId, messageId, type);
+      db.prepare('INSERT INTO session_file_associations (session_id, file_id, message_id, association_type) VALUES (?, ?, ?, ?)').run(
+        sessionId,
+        fileId,
+        messageId,
+        type,
+      );
     },
     logAccess(fileId: string, type: string, by: string | null, metadata: object | null): void {
       db.prepare('INSERT INTO file_access_log (file_id, access_type, accessed_by, access_metadata) VALUES (?, ?, ?, ?)').run(
-        fileId, type, by, metadata === null ? null : JSON.stringify(metadata),
+        fileId,
+        type,
+        by,
+        metadata === null ? null : JSON.stringify(metadata),
       );
     },
     rename(fileId: string, filename: string): void {
@@ -205,40 +213,54 @@ export function chatService(db: Database.Database) {
       db.prepare('UPDATE conversation_files SET file_size = ?, file_hash = ? WHERE file_id = ?').run(size, hash, fileId);
     },
     softDelete(fileIds: string[]): void {
-      db.prepare(`UPDATE conversation_files SET is_deleted = 1, deleted_at = CURRENT_TIMESTAMP WHERE file_id IN (${fileIds.map(() => '?').join(', ')})`).run(...fileIds);
+      db.prepare(`UPDATE conversation_files SET is_deleted = 1, deleted_at = CURRENT_TIMESTAMP WHERE file_id IN (${fileIds.map(() => '?').join(', ')})`).run(
+        ...fileIds,
+      );
     },
     delete(fileIds: string[]): number {
       return db.prepare(`DELETE FROM conversation_files WHERE file_id IN (${fileIds.map(() => '?').join(', ')})`).run(...fileIds).changes;
     },
     getFile(fileId: string, sessionId: string): unknown {
-      return db.prepare(
-        `SELECT cf.*, sfa.association_type, sfa.message_id FROM conversation_files cf
+      return db
+        .prepare(
+          `SELECT cf.*, sfa.association_type, sfa.message_id FROM conversation_files cf
          JOIN session_file_associations sfa ON cf.file_id = sfa.file_id
          WHERE cf.file_id = ? AND sfa.session_id = ? AND cf.is_deleted = 0`,
-      ).get(fileId, sessionId);
+        )
+        .get(fileId, sessionId);
     },
     search(sessionId: string, pattern: string): unknown[] {
-      return db.prepare(
-        `SELECT cf.file_id, cf.original_filename, sfa.associated_at FROM conversation_files cf
+      return db
+        .prepare(
+          `SELECT cf.file_id, cf.original_filename, sfa.associated_at FROM conversation_files cf
          JOIN session_file_associations sfa ON cf.file_id = sfa.file_id
          WHERE sfa.session_id = ? AND cf.is_deleted = 0 AND cf.original_filename LIKE ?
          ORDER BY sfa.associated_at DESC`,
-      ).all(sessionId, pattern);
+        )
+        .all(sessionId, pattern);
     },
     page(sessionId: string, limit: number, offset: number): unknown[] {
-      return db.prepare(
-        `SELECT cf.file_id, cf.original_filename, cf.file_size, cf.mime_type,
+      return db
+        .prepare(
+          `SELECT cf.file_id, cf.original_filename, cf.file_size, cf.mime_type,
                 LOWER(SUBSTR(cf.original_filename, INSTR(cf.original_filename, '.') + 1)) AS extension
          FROM conversation_files cf JOIN session_file_associations sfa ON cf.file_id = sfa.file_id
          WHERE sfa.session_id = ? AND cf.is_deleted = 0 ORDER BY sfa.associated_at DESC LIMIT ? OFFSET ?`,
-      ).all(sessionId, limit, offset);
+        )
+        .all(sessionId, limit, offset);
     },
     findDuplicate(hash: string): unknown {
       return db.prepare('SELECT file_id FROM conversation_files WHERE file_hash = ? AND is_deleted = 0 LIMIT 1').get(hash);
     },
     stats(): { active: number; activeBytes: number | null; deleted: number; deletedBytes: number | null; sessions: number } {
-      const active = db.prepare('SELECT COUNT(*) AS n, SUM(file_size) AS bytes FROM conversation_files WHERE is_deleted = 0').get() as { n: number; bytes: number | null };
-      const deleted = db.prepare('SELECT COUNT(*) AS n, SUM(file_size) AS bytes FROM conversation_files WHERE is_deleted = 1').get() as { n: number; bytes: number | null };
+      const active = db.prepare('SELECT COUNT(*) AS n, SUM(file_size) AS bytes FROM conversation_files WHERE is_deleted = 0').get() as {
+        n: number;
+        bytes: number | null;
+      };
+      const deleted = db.prepare('SELECT COUNT(*) AS n, SUM(file_size) AS bytes FROM conversation_files WHERE is_deleted = 1').get() as {
+        n: number;
+        bytes: number | null;
+      };
       const sessions = db.prepare('SELECT COUNT(DISTINCT session_id) AS n FROM conversation_files').get() as { n: number };
       return { active: active.n, activeBytes: active.bytes, deleted: deleted.n, deletedBytes: deleted.bytes, sessions: sessions.n };
     },
@@ -258,7 +280,15 @@ export function seedAsService(path: string, files: number, offset = 0): void {
       for (let n = offset; n < offset + files; n++) {
         const fileId = `file-${n}`;
         const sessionId = `session-${n % 40}`;
-        service.upload({ fileId, sessionId, filename: `notes-${n}.PDF`, size: 1000 + n, hash: `hash-${n % 89}`, mimeType: n % 3 === 0 ? null : 'application/pdf', uploadedBy: n % 7 === 0 ? null : 'alice' });
+        service.upload({
+          fileId,
+          sessionId,
+          filename: `notes-${n}.PDF`,
+          size: 1000 + n,
+          hash: `hash-${n % 89}`,
+          mimeType: n % 3 === 0 ? null : 'application/pdf',
+          uploadedBy: n % 7 === 0 ? null : 'alice',
+        });
         service.addMetadata(fileId, { pages: String(n % 30), language: 'en' });
         service.associate(sessionId, fileId, `msg-${n}`, 'upload');
         if (n % 5 === 0) service.associate(`session-${(n + 1) % 40}`, fileId, null, 'reference');

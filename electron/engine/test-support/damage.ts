@@ -23,7 +23,9 @@ export interface PlacedPage {
 
 /** The pages of a table or index, as the sqlite3 shell's dbstat lists them in the intact file (the referee for page ownership). */
 export function pagesOf(path: string, name: string): PlacedPage[] {
-  const out = execFileSync('sqlite3', [path, `SELECT pageno || '|' || pagetype FROM dbstat WHERE name = '${name.replace(/'/g, "''")}' ORDER BY pageno`], { encoding: 'utf8' }).trim();
+  const out = execFileSync('sqlite3', [path, `SELECT pageno || '|' || pagetype FROM dbstat WHERE name = '${name.replace(/'/g, "''")}' ORDER BY pageno`], {
+    encoding: 'utf8',
+  }).trim();
   return out ? out.split('\n').map((line) => ({ page: Number(line.split('|')[0]), pageType: line.split('|')[1] })) : [];
 }
 

@@ -10,8 +10,7 @@ export function runningReadProcesses(): number[] {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
       if (parent === process.pid && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('better-sqlite3')) found.push(Number(entry));
-    } catch {
-    }
+    } catch {}
   }
   return found;
 }

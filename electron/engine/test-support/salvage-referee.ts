@@ -43,9 +43,22 @@ export function fillKnownData(db: Database.Database, from: number, count: number
   const note = db.prepare('INSERT INTO notes (body, item_id, big) VALUES (?, ?, ?)');
   db.transaction(() => {
     for (let k = from; k < from + count; k++) {
-      item.run(k * 3 + 1, `item ${k} — ünïcødé ${'x'.repeat(k % 40)}`, k % 7 === 0 ? null : k + 0.25, k % 5 === 0 ? null : bytes(k % 60), k % 97 === 0 ? 'long '.repeat(1500) : `note ${k}`);
+      item.run(
+        k * 3 + 1,
+        `item ${k} — ünïcødé ${'x'.repeat(k % 40)}`,
+        k % 7 === 0 ? null : k + 0.25,
+        k % 5 === 0 ? null : bytes(k % 60),
+        k % 97 === 0 ? 'long '.repeat(1500) : `note ${k}`,
+      );
       const amounts = [BigInt(k), -BigInt(k) * 1000n, 2n ** 40n + BigInt(k), -(2n ** 62n) + BigInt(k), 0n, 1n];
-      event.run(`kind-${k % 9}`, k % 11 === 0 ? null : amounts[k % amounts.length], k % 3 === 0 ? bytes(20) : null, `2026-01-${String((k % 28) + 1).padStart(2, '0')}T${k}`, k % 4 === 0 ? null : k / 7, k % 2);
+      event.run(
+        `kind-${k % 9}`,
+        k % 11 === 0 ? null : amounts[k % amounts.length],
+        k % 3 === 0 ? bytes(20) : null,
+        `2026-01-${String((k % 28) + 1).padStart(2, '0')}T${k}`,
+        k % 4 === 0 ? null : k / 7,
+        k % 2,
+      );
       if (k % 10 === 0) note.run(`note ${k} ${'é'.repeat(k % 300)}`, k * 3 + 1, bytes(4000 + ((k * 37) % 9000)));
     }
   })();
@@ -85,7 +98,12 @@ interface DbstatRow {
 export function rowPlaces(path: string, tables: readonly string[]): Map<string, RowPlaces> {
   const db = new Database(path, { readonly: true });
   const stat = db.prepare('SELECT name, pageno, pagetype, ncell FROM dbstat').all() as DbstatRow[];
-  const roots = new Map((db.prepare("SELECT name, rootpage FROM sqlite_master WHERE type = 'table'").all() as { name: string; rootpage: number }[]).map((r) => [r.name, r.rootpage]));
+  const roots = new Map(
+    (db.prepare("SELECT name, rootpage FROM sqlite_master WHERE type = 'table'").all() as { name: string; rootpage: number }[]).map((r) => [
+      r.name,
+      r.rootpage,
+    ]),
+  );
   db.close();
   const source = openPageSource(path)!;
   const places = new Map<string, RowPlaces>();

@@ -35,7 +35,9 @@ export function buildUnversioned(path: string, version: string, schema: SchemaDe
 export function tableCounts(path: string): Record<string, number> {
   const db = new Database(path, { readonly: true });
   try {
-    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+    const tables = (
+      db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]
+    ).map((r) => r.name);
     return Object.fromEntries(tables.map((t) => [t, (db.prepare(`SELECT count(*) AS n FROM "${t}"`).get() as { n: number }).n]));
   } finally {
     db.close();
@@ -46,7 +48,9 @@ export function tableCounts(path: string): Record<string, number> {
 export function tableDigest(path: string, table: string): string {
   const db = new Database(path, { readonly: true });
   try {
-    return createHash('sha256').update(JSON.stringify(db.prepare(`SELECT * FROM "${table}" ORDER BY rowid`).all())).digest('hex');
+    return createHash('sha256')
+      .update(JSON.stringify(db.prepare(`SELECT * FROM "${table}" ORDER BY rowid`).all()))
+      .digest('hex');
   } finally {
     db.close();
   }

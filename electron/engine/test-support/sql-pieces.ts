@@ -11,7 +11,36 @@ export const nm = (text: string): Piece => ({ kind: 'name', text });
 export const lit = (text: string): Piece => ({ kind: 'literal', text });
 export const p = (text: string): Piece => ({ kind: 'punct', text });
 
-export const nameArb = fc.stringMatching(/^[a-z][a-z0-9_]{0,8}$/).filter((n) => !['as', 'on', 'in', 'is', 'or', 'and', 'not', 'end', 'begin', 'case', 'when', 'then', 'else', 'check', 'from', 'where', 'select', 'table', 'create', 'trigger', 'temp', 'null', 'default'].includes(n));
+export const nameArb = fc
+  .stringMatching(/^[a-z][a-z0-9_]{0,8}$/)
+  .filter(
+    (n) =>
+      ![
+        'as',
+        'on',
+        'in',
+        'is',
+        'or',
+        'and',
+        'not',
+        'end',
+        'begin',
+        'case',
+        'when',
+        'then',
+        'else',
+        'check',
+        'from',
+        'where',
+        'select',
+        'table',
+        'create',
+        'trigger',
+        'temp',
+        'null',
+        'default',
+      ].includes(n),
+  );
 export const literalArb = fc.oneof(
   fc.nat(100_000).map(String),
   fc.constantFrom('1.5', '.25', '3e+2', "x'0A0b'"),
@@ -39,7 +68,12 @@ export function render(pieces: Piece[], style: Style): string {
       let text = piece.text;
       if (piece.kind === 'keyword') {
         const c = style.keywordCase[at];
-        text = c === 'upper' ? text.toUpperCase() : c === 'lower' ? text.toLowerCase() : [...text].map((ch, i) => (i % 2 ? ch.toLowerCase() : ch.toUpperCase())).join('');
+        text =
+          c === 'upper'
+            ? text.toUpperCase()
+            : c === 'lower'
+              ? text.toLowerCase()
+              : [...text].map((ch, i) => (i % 2 ? ch.toLowerCase() : ch.toUpperCase())).join('');
       } else if (piece.kind === 'name') {
         const q = style.quoting[at];
         text = q === 'double' ? `"${text}"` : q === 'bracket' ? `[${text}]` : q === 'backtick' ? `\`${text}\`` : text;

@@ -30,7 +30,10 @@ export function toolApp(format: string, files: [string, string][], count: number
   };
   write(count);
   mkdirSync(join(root, 'warden'));
-  writeFileSync(join(root, 'warden/schema.json'), JSON.stringify({ name: 'notes_app', title: 'Notes app', applicationId: 0x4e415050, migrations: { dir: '../db/migrations', format } }));
+  writeFileSync(
+    join(root, 'warden/schema.json'),
+    JSON.stringify({ name: 'notes_app', title: 'Notes app', applicationId: 0x4e415050, migrations: { dir: '../db/migrations', format } }),
+  );
   return { root, migrationsDir, dbPath: join(root, 'notes.db'), schemaDir: join(root, 'warden'), addAll: () => write(files.length) };
 }
 

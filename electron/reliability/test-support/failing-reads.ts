@@ -110,7 +110,12 @@ export function failingSyncEnv(library: string, path: string, times?: number): R
  * The environment under which a process's reads of `path` (or of every file whose name ends with `{ suffix }`) past byte `from` fail with EIO:
  * in every process it starts too (a failing disk), or, `{ thisProcessOnly: true }`, in that process alone (a disk that failed for a moment).
  */
-export function failingReadsEnv(library: string, path: string | { suffix: string }, from: number, options: { thisProcessOnly?: boolean } = {}): Record<string, string> {
+export function failingReadsEnv(
+  library: string,
+  path: string | { suffix: string },
+  from: number,
+  options: { thisProcessOnly?: boolean } = {},
+): Record<string, string> {
   const which: Record<string, string> = typeof path === 'string' ? { WARDEN_EIO_PATH: realpathSync(path) } : { WARDEN_EIO_SUFFIX: path.suffix };
   return { LD_PRELOAD: library, ...which, WARDEN_EIO_FROM: String(from), ...(options.thisProcessOnly ? { WARDEN_EIO_THIS_PROCESS_ONLY: '1' } : {}) };
 }

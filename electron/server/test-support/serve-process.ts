@@ -6,7 +6,10 @@ import { REPO_ROOT } from '../../engine/test-support/fixtures';
 
 export const CLI = join(REPO_ROOT, 'electron/cli/main.ts');
 
-export function serve(args: string[], env: Record<string, string> = {}): { child: ChildProcess; stdout: () => string; stderr: () => string; ready: Promise<string> } {
+export function serve(
+  args: string[],
+  env: Record<string, string> = {},
+): { child: ChildProcess; stdout: () => string; stderr: () => string; ready: Promise<string> } {
   const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env } });
   let out = '';
   let err = '';

@@ -35,7 +35,9 @@ describe('createApi', () => {
 
   it('refuses input the contract refuses, without calling the host', async () => {
     const { transport, call } = transportAnswering({ ok: true, result: null });
-    const error = await createApi(transport).status({ db: '../etc/passwd' }).catch((e: unknown) => e);
+    const error = await createApi(transport)
+      .status({ db: '../etc/passwd' })
+      .catch((e: unknown) => e);
     expect((error as ApiError).info.code).toBe('INVALID_INPUT');
     expect((error as ApiError).info.message).toMatch(/status .*\(db\)/);
     expect(call).not.toHaveBeenCalled();

@@ -24,7 +24,10 @@ describe('console hints in the renderer', () => {
   });
 
   it('use the failed method, not the engine hint, for an engine error', () => {
-    const error = new ApiError({ code: 'BACKUP_INVALID', message: 'Refusing to restore x.', hint: 'Pick another backup (warden backups --db x lists them).' }, 'restore');
+    const error = new ApiError(
+      { code: 'BACKUP_INVALID', message: 'Refusing to restore x.', hint: 'Pick another backup (warden backups --db x lists them).' },
+      'restore',
+    );
     expect(consoleHintOf(error)).toBe('Pick another backup in the Backups view, and press Verify on it first: only a backup that passes is safe to use.');
   });
 });

@@ -26,7 +26,11 @@ describe('httpTransport', () => {
     vi.stubGlobal('fetch', fetch);
     rememberOperator('Zoë Álvarez');
     await httpTransport('t').call('backups', { db: 'main' });
-    expect(fetch.mock.calls[0][1].headers).toEqual({ 'Content-Type': 'application/json', Authorization: 'Bearer t', 'X-Warden-Operator': 'Zo%C3%AB%20%C3%81lvarez' });
+    expect(fetch.mock.calls[0][1].headers).toEqual({
+      'Content-Type': 'application/json',
+      Authorization: 'Bearer t',
+      'X-Warden-Operator': 'Zo%C3%AB%20%C3%81lvarez',
+    });
     rememberOperator('');
     await httpTransport('t').call('backups', { db: 'main' });
     expect(fetch.mock.calls[1][1].headers).toEqual({ 'Content-Type': 'application/json', Authorization: 'Bearer t' });
@@ -34,18 +38,21 @@ describe('httpTransport', () => {
 
   it('opens one event stream for all its subscribers, and closes it when the last one leaves', () => {
     const opened: { url: string; closed: boolean; onmessage: ((m: { data: string }) => void) | null }[] = [];
-    vi.stubGlobal('EventSource', class {
-      url: string;
-      closed = false;
-      onmessage: ((m: { data: string }) => void) | null = null;
-      constructor(url: string) {
-        this.url = url;
-        opened.push(this);
-      }
-      close() {
-        this.closed = true;
-      }
-    });
+    vi.stubGlobal(
+      'EventSource',
+      class {
+        url: string;
+        closed = false;
+        onmessage: ((m: { data: string }) => void) | null = null;
+        constructor(url: string) {
+          this.url = url;
+          opened.push(this);
+        }
+        close() {
+          this.closed = true;
+        }
+      },
+    );
     const transport = httpTransport('t0k3n', '/fleet/vm1');
     const seen: string[][] = [[], [], []];
     const leave = seen.map((into) => transport.subscribe((event) => into.push(event.type)));

@@ -27,7 +27,7 @@ function errorForStatus(status: number): ErrorInfo {
   return {
     code: 'INTERNAL',
     message: `The Schema Warden server answered with HTTP ${status} and no explanation.`,
-    consoleHint: 'The server\'s log (the terminal it runs in) says what went wrong; try again once it is fixed.',
+    consoleHint: "The server's log (the terminal it runs in) says what went wrong; try again once it is fixed.",
   };
 }
 

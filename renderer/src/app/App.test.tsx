@@ -30,7 +30,10 @@ describe('App', () => {
     });
     renderConsole(<App />, { api });
     expect(await screen.findByRole('heading', { level: 1, name: 'Databases' })).toBeTruthy();
-    await waitFor(() => expect(screen.getByRole('status').textContent).toBe('6 databases: 1 unhealthy, 1 cannot be read, 1 locked, 1 need attention, 2 healthy'), { timeout: 5000 });
+    await waitFor(
+      () => expect(screen.getByRole('status').textContent).toBe('6 databases: 1 unhealthy, 1 cannot be read, 1 locked, 1 need attention, 2 healthy'),
+      { timeout: 5000 },
+    );
     const list = screen.getByRole('list', { name: 'Databases, worst first' });
     const items = within(list).getAllByRole('listitem');
     expect(items.map((li) => within(li).getByRole('link').textContent)).toEqual(['broken.db', 'notes.db', 'locked.db', 'fresh.db', 'fine.db', 'also_fine.db']);
@@ -46,12 +49,20 @@ describe('App', () => {
     renderConsole(<App />, { api: createFakeApi({ listDatabases: () => [MAIN], status: () => statusReport(), verify: () => verifyReport() }) });
     expect(await screen.findByRole('heading', { level: 1, name: 'conversation_files.db' })).toBeTruthy();
     const tabs = screen.getByRole('navigation', { name: 'Views' });
-    expect(within(tabs).getAllByRole('link').map((a) => a.textContent)).toEqual(['Overview', 'History', 'Integrity', 'Schema', 'Migration plan', 'Backups', 'Data', 'Sizes']);
+    expect(
+      within(tabs)
+        .getAllByRole('link')
+        .map((a) => a.textContent),
+    ).toEqual(['Overview', 'History', 'Integrity', 'Schema', 'Migration plan', 'Backups', 'Data', 'Sizes']);
     expect(within(tabs).getByRole('link', { name: 'Overview' }).getAttribute('aria-current')).toBe('page');
   });
 
   it('shows the worse verdict everywhere once a verification finds damage the status cannot see', async () => {
-    const damaged = verifyReport({ status: 'unhealthy', reason: 'SQLite quick_check failed: Page 5 is never used.', integrity: { level: 'quick', ok: false, messages: ['Page 5 is never used'] } });
+    const damaged = verifyReport({
+      status: 'unhealthy',
+      reason: 'SQLite quick_check failed: Page 5 is never used.',
+      integrity: { level: 'quick', ok: false, messages: ['Page 5 is never used'] },
+    });
     const { queryClient } = renderConsole(<App />, { api: createFakeApi({ listDatabases: () => [MAIN], status: () => statusReport(), backups: () => [] }) });
     queryClient.setQueryData(databaseKeys.verification('main'), damaged); // as the Integrity view leaves it
     const header = (await screen.findByRole('heading', { level: 1, name: 'conversation_files.db' })).closest('header') as HTMLElement;
@@ -100,7 +111,9 @@ describe('App', () => {
     const asked = api.status.mock.calls.length;
     act(() => emit({ type: 'status', db: 'main', status: BROKEN_STATUS }));
     await waitFor(() => expect(within(header).getByText('Unhealthy')).toBeTruthy());
-    expect(within(screen.getByRole('navigation', { name: 'Databases' })).getByRole('link', { name: /conversation_files\.db/ }).textContent).toContain('Unhealthy');
+    expect(within(screen.getByRole('navigation', { name: 'Databases' })).getByRole('link', { name: /conversation_files\.db/ }).textContent).toContain(
+      'Unhealthy',
+    );
     expect(api.status.mock.calls.length).toBe(asked);
   });
 
@@ -128,7 +141,9 @@ describe('App', () => {
   });
 
   it('follows the host when it announces a database opened from its own menu', async () => {
-    const { emit } = renderConsole(<App />, { api: createFakeApi({ listDatabases: () => [MAIN], status: () => statusReport(), verify: () => verifyReport(), backups: () => [] }) });
+    const { emit } = renderConsole(<App />, {
+      api: createFakeApi({ listDatabases: () => [MAIN], status: () => statusReport(), verify: () => verifyReport(), backups: () => [] }),
+    });
     await screen.findByRole('heading', { level: 1, name: 'conversation_files.db' });
     const other = { id: 'qa', name: 'qa.db', path: '/tmp/qa.db', schema: 'conversation_files' };
     act(() => emit({ type: 'databases', databases: [MAIN, other], selected: 'qa' }));
@@ -148,7 +163,11 @@ describe('App', () => {
   });
 
   it('says a read-only console is read-only above every view, and offers no New database (issue 16)', async () => {
-    const api = createFakeApi({ listDatabases: () => [MAIN], status: () => statusReport(), hostInfo: () => hostInfo({ readOnly: true, asksForOperator: true }) });
+    const api = createFakeApi({
+      listDatabases: () => [MAIN],
+      status: () => statusReport(),
+      hostInfo: () => hostInfo({ readOnly: true, asksForOperator: true }),
+    });
     renderConsole(<App />, { api });
     expect((await screen.findByRole('note')).textContent).toMatch(/^Read-only access\. You can view every database and run integrity checks\./);
     expect(screen.queryByRole('button', { name: 'New database…' })).toBeNull();

@@ -57,8 +57,8 @@ function DeploymentBanner({ name, desktop }: { name: string; desktop: boolean })
 function ReadOnlyBanner() {
   return (
     <div className="read-only-banner" role="note">
-      <strong>Read-only access.</strong> You can view every database and run integrity checks. Changes, backups, restores and queries are refused: ask
-      whoever runs this server for the operator's address to make them.
+      <strong>Read-only access.</strong> You can view every database and run integrity checks. Changes, backups, restores and queries are refused: ask whoever
+      runs this server for the operator's address to make them.
     </div>
   );
 }
@@ -87,7 +87,9 @@ export function App() {
   useFleetAnnouncements();
   return (
     <div className={`app${sidebarOpen ? '' : ' app--sidebar-folded'}`}>
-      <a className="skip-link" href="#main" onClick={skipToMain}>Skip to main content</a>
+      <a className="skip-link" href="#main" onClick={skipToMain}>
+        Skip to main content
+      </a>
       <aside className="app__sidebar" aria-label="Schema Warden">
         <div className="app__brand">
           <Button
@@ -103,7 +105,9 @@ export function App() {
           </Button>
           {sidebarOpen && (
             <a className="app__home" href={HOME_HREF} aria-current={route.db || route.fleet ? undefined : 'page'}>
-              <span className="app__logo" aria-hidden="true">◆</span>
+              <span className="app__logo" aria-hidden="true">
+                ◆
+              </span>
               Schema Warden
             </a>
           )}

@@ -12,9 +12,20 @@ export function DatabaseHeader({ database }: { database: DatabaseEntry }) {
     <header className="database-header">
       <div className="database-header__names">
         <h1 className="database-header__name">{database.name}</h1>
-        <p className="database-header__path mono" title={database.path}>{database.path}</p>
+        <p className="database-header__path mono" title={database.path}>
+          {database.path}
+        </p>
       </div>
-      {status.isError && (isLocked(status.error) ? <Tag tone="warn" strong>Locked by another process</Tag> : <Tag tone="bad" strong>✕ Cannot be read</Tag>)}
+      {status.isError &&
+        (isLocked(status.error) ? (
+          <Tag tone="warn" strong>
+            Locked by another process
+          </Tag>
+        ) : (
+          <Tag tone="bad" strong>
+            ✕ Cannot be read
+          </Tag>
+        ))}
       {status.data && status.verdict && (
         <div className="database-header__state">
           <span className="database-header__version">
@@ -22,7 +33,12 @@ export function DatabaseHeader({ database }: { database: DatabaseEntry }) {
             <span className="muted"> · {database.schema}</span>
           </span>
           <StatusBadge status={status.verdict.status} />
-          <CheckedAgo at={status.data.checkedAt} fileCheckedAt={status.data.integrity?.checkedAt} onRefresh={() => void status.refetch()} refreshing={status.isFetching} />
+          <CheckedAgo
+            at={status.data.checkedAt}
+            fileCheckedAt={status.data.integrity?.checkedAt}
+            onRefresh={() => void status.refetch()}
+            refreshing={status.isFetching}
+          />
         </div>
       )}
     </header>

@@ -17,7 +17,9 @@ export function ActionButton({ method, disabled, ...rest }: ActionButtonProps) {
   return (
     <span className="action-refused">
       <Button {...rest} disabled aria-describedby={reasonId} />
-      <span id={reasonId} className="action-refused__why">{refusal}</span>
+      <span id={reasonId} className="action-refused__why">
+        {refusal}
+      </span>
     </span>
   );
 }

@@ -24,15 +24,22 @@ export function CheckedAgo({ at, fileCheckedAt, onRefresh, refreshing }: Checked
   return (
     <span className="checked-ago">
       <span className="muted">
-        {older ? 'read' : 'checked'} <time dateTime={at} title={formatTimestamp(at)}>{formatAge(at, now)}</time>
+        {older ? 'read' : 'checked'}{' '}
+        <time dateTime={at} title={formatTimestamp(at)}>
+          {formatAge(at, now)}
+        </time>
         {older && (
           <>
             {' · file unchanged since its quick check '}
-            <time dateTime={fileCheckedAt} title={formatTimestamp(fileCheckedAt)}>{formatAge(fileCheckedAt, now)}</time>
+            <time dateTime={fileCheckedAt} title={formatTimestamp(fileCheckedAt)}>
+              {formatAge(fileCheckedAt, now)}
+            </time>
           </>
         )}
       </span>
-      <Button variant="ghost" size="small" onClick={onRefresh} busy={refreshing}>Refresh</Button>
+      <Button variant="ghost" size="small" onClick={onRefresh} busy={refreshing}>
+        Refresh
+      </Button>
     </span>
   );
 }

@@ -8,7 +8,10 @@ afterEach(cleanup);
 
 describe('ErrorNotice', () => {
   it('shows an engine error as a sentence with what to do in the console and its code', () => {
-    const error = new ApiError({ code: 'BACKUP_INVALID', message: 'The backup x.sqlite is corrupt.', hint: 'Pick another backup (warden backups lists them).' }, 'restore');
+    const error = new ApiError(
+      { code: 'BACKUP_INVALID', message: 'The backup x.sqlite is corrupt.', hint: 'Pick another backup (warden backups lists them).' },
+      'restore',
+    );
     render(<ErrorNotice context="Nothing was restored" error={error} />);
     const alert = screen.getByRole('alert');
     expect(alert.textContent).toBe(

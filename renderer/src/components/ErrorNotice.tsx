@@ -26,9 +26,13 @@ export function ErrorNotice({ error, context, action }: ErrorNoticeProps) {
         </>
       }
     >
-      <p><strong>What to do:</strong> {consoleHintOf(error)}</p>
+      <p>
+        <strong>What to do:</strong> {consoleHintOf(error)}
+      </p>
       {typeof info.details?.statement === 'string' && <pre className="error-notice__statement">{info.details.statement}</pre>}
-      <p className="error-notice__code">Error code <code>{info.code}</code></p>
+      <p className="error-notice__code">
+        Error code <code>{info.code}</code>
+      </p>
       {action && <div className="error-notice__action">{action}</div>}
     </Notice>
   );

@@ -13,9 +13,15 @@ export function Field({ label, help, children }: FieldProps) {
   const helpId = `${id}-help`;
   return (
     <div className="field">
-      <label className="field__label" htmlFor={id}>{label}</label>
+      <label className="field__label" htmlFor={id}>
+        {label}
+      </label>
       {children({ id, 'aria-describedby': help ? helpId : undefined })}
-      {help && <span className="field__help" id={helpId}>{help}</span>}
+      {help && (
+        <span className="field__help" id={helpId}>
+          {help}
+        </span>
+      )}
     </div>
   );
 }

@@ -17,10 +17,12 @@ export function LockedNotice({ since, onRetry, retrying }: LockedNoticeProps) {
   return (
     <Notice tone="warn" title="Waiting for the lock held by another process">
       <p>
-        Another process (a long write, a backup, an open sqlite3 shell) holds this database's lock, so it cannot be read
-        right now. Nothing is wrong with the file. Waited {waited < 60_000 ? `${Math.round(waited / 1000)} s` : formatDuration(waited)} so far.
+        Another process (a long write, a backup, an open sqlite3 shell) holds this database's lock, so it cannot be read right now. Nothing is wrong with the
+        file. Waited {waited < 60_000 ? `${Math.round(waited / 1000)} s` : formatDuration(waited)} so far.
       </p>
-      <Button variant="primary" onClick={onRetry} busy={retrying}>Retry</Button>
+      <Button variant="primary" onClick={onRetry} busy={retrying}>
+        Retry
+      </Button>
     </Notice>
   );
 }

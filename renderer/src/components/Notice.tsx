@@ -17,7 +17,9 @@ interface NoticeProps {
 export function Notice({ tone, title, children, urgent = false }: NoticeProps) {
   return (
     <div className={`notice notice--${tone}`} role={urgent ? 'alert' : undefined}>
-      <span className="notice__icon" aria-hidden="true">{ICONS[tone]}</span>
+      <span className="notice__icon" aria-hidden="true">
+        {ICONS[tone]}
+      </span>
       <div className="notice__text">
         <div className="notice__title">{title}</div>
         {children && <div className="notice__body">{children}</div>}

@@ -21,7 +21,9 @@ export function Panel({ title, subtitle, actions, children, flush = false }: Pan
     <section className="panel">
       <header className="panel__header">
         <div>
-          <h2 className="panel__title" id={titleId}>{title}</h2>
+          <h2 className="panel__title" id={titleId}>
+            {title}
+          </h2>
           {subtitle && <p className="panel__subtitle">{subtitle}</p>}
         </div>
         {actions && <div className="panel__actions">{actions}</div>}

@@ -14,14 +14,17 @@ export function PreserveCopyAction({ db, primary = true }: { db: string; primary
     const companions = copy.companions?.length ? ` with its ${copy.companions.map((c) => c.suffix).join(' and ')}` : '';
     return (
       <Notice tone="ok" title="A copy of the file as it is was preserved">
-        <code>{copy.name}</code>{companions}, byte for byte, is under Backups as a damaged copy: it is kept for salvage and support, and never restored from.
+        <code>{copy.name}</code>
+        {companions}, byte for byte, is under Backups as a damaged copy: it is kept for salvage and support, and never restored from.
       </Notice>
     );
   }
   return (
     <>
       {preserve.isError && <ErrorNotice error={preserve.error} context="No copy was preserved" />}
-      <ActionButton method="preserveCopy" variant={primary ? 'primary' : undefined} busy={preserve.isPending} onClick={() => preserve.mutate()}>Preserve a copy</ActionButton>
+      <ActionButton method="preserveCopy" variant={primary ? 'primary' : undefined} busy={preserve.isPending} onClick={() => preserve.mutate()}>
+        Preserve a copy
+      </ActionButton>
     </>
   );
 }

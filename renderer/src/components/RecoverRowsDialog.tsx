@@ -18,7 +18,13 @@ export function RecoverRowsDialog({ db, offer, onConfirm, onClose }: RecoverRows
   const plan = useRecoveryPlan(db, offer.table, offer.backup);
   const copied = plan.data?.tables.reduce((n, t) => n + t.copied, 0) ?? 0;
   return (
-    <ConfirmDialog title={`Recover rows of ${offer.table}?`} confirmLabel="Take a backup and copy the rows back" onConfirm={onConfirm} onClose={onClose} confirmDisabled={!plan.data || copied === 0}>
+    <ConfirmDialog
+      title={`Recover rows of ${offer.table}?`}
+      confirmLabel="Take a backup and copy the rows back"
+      onConfirm={onConfirm}
+      onClose={onClose}
+      confirmDisabled={!plan.data || copied === 0}
+    >
       <p>
         Rows missing here are copied back from the verified backup <code>{offer.backup}</code>, matched by primary key; no row that is here is overwritten.
         First a verified <strong>pre-recover backup</strong> is taken.
@@ -30,12 +36,20 @@ export function RecoverRowsDialog({ db, offer, onConfirm, onClose }: RecoverRows
           <table className="data-table">
             <caption>{copied ? `${plural(copied, 'row')} would be copied back` : 'No row would be copied'}</caption>
             <thead>
-              <tr><th scope="col">Table</th><th scope="col">In backup</th><th scope="col">Missing</th><th scope="col">To copy</th></tr>
+              <tr>
+                <th scope="col">Table</th>
+                <th scope="col">In backup</th>
+                <th scope="col">Missing</th>
+                <th scope="col">To copy</th>
+              </tr>
             </thead>
             <tbody>
               {plan.data.tables.map((t) => (
                 <tr key={t.table}>
-                  <th scope="row">{t.table}</th><td>{t.inBackup}</td><td>{t.missing}</td><td>{t.copied}</td>
+                  <th scope="row">{t.table}</th>
+                  <td>{t.inBackup}</td>
+                  <td>{t.missing}</td>
+                  <td>{t.copied}</td>
                 </tr>
               ))}
             </tbody>
@@ -45,7 +59,11 @@ export function RecoverRowsDialog({ db, offer, onConfirm, onClose }: RecoverRows
       {plan.data?.tables.some((t) => t.withoutParent > 0) && (
         <p className="muted">
           Left out, because their parent row is in neither the database nor the recovery:{' '}
-          {plan.data.tables.filter((t) => t.withoutParent > 0).map((t) => `${plural(t.withoutParent, 'row')} of ${t.table}`).join(', ')}.
+          {plan.data.tables
+            .filter((t) => t.withoutParent > 0)
+            .map((t) => `${plural(t.withoutParent, 'row')} of ${t.table}`)
+            .join(', ')}
+          .
         </p>
       )}
     </ConfirmDialog>

@@ -18,7 +18,11 @@ export function StatusUnavailable({ db, error, onRetry, retrying }: StatusUnavai
     <ErrorNotice
       error={error}
       context="The database could not be read"
-      action={<Button onClick={onRetry} busy={retrying}>Try again</Button>}
+      action={
+        <Button onClick={onRetry} busy={retrying}>
+          Try again
+        </Button>
+      }
     />
   );
 }

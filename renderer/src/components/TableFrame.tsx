@@ -13,7 +13,11 @@ export function TableFrame({ label, className, children }: TableFrameProps) {
   const frame = useRef<HTMLDivElement>(null);
   const scrolls = useScrolls(frame);
   return (
-    <div ref={frame} className={className ? `table-frame ${className}` : 'table-frame'} {...(scrolls ? { tabIndex: 0, role: 'group', 'aria-label': label } : {})}>
+    <div
+      ref={frame}
+      className={className ? `table-frame ${className}` : 'table-frame'}
+      {...(scrolls ? { tabIndex: 0, role: 'group', 'aria-label': label } : {})}
+    >
       {children}
     </div>
   );

@@ -32,7 +32,10 @@ export function fleetActionOutcome(report: FleetActionReport): string {
   const total = report.deployments.length + report.notDone.length;
   const did = report.action === 'verify' ? 'verified' : 'backed up';
   if (report.stoppedBecause) {
-    const ok = report.action === 'verify' ? report.deployments.filter((d) => d.state !== 'unreachable' && d.state !== 'locked').length : report.deployments.filter((d) => d.backedUp).length;
+    const ok =
+      report.action === 'verify'
+        ? report.deployments.filter((d) => d.state !== 'unreachable' && d.state !== 'locked').length
+        : report.deployments.filter((d) => d.backedUp).length;
     return `Stopped: ${ok} of ${total} ${did}`;
   }
   if (report.action === 'backup') {
@@ -97,7 +100,8 @@ function doneSummary(job: Job): string {
     }
     case 'repair': {
       const r = result as ApiResults['repair'];
-      if (r.rebuiltIndexes?.length) return `${plural(r.rebuiltIndexes.length, 'damaged index', 'damaged indexes')} rebuilt${r.integrityAfter?.ok ? ', integrity ok' : ''}`;
+      if (r.rebuiltIndexes?.length)
+        return `${plural(r.rebuiltIndexes.length, 'damaged index', 'damaged indexes')} rebuilt${r.integrityAfter?.ok ? ', integrity ok' : ''}`;
       if (r.tableDamage) return 'Damaged table pages: nothing written';
       return r.recreated.length ? `${plural(r.recreated.length, 'object')} recreated` : 'Nothing to recreate';
     }
@@ -111,11 +115,17 @@ function doneSummary(job: Job): string {
     }
     case 'recoverRows': {
       const r = result as ApiResults['recoverRows'];
-      return `${plural(r.tables.reduce((sum, t) => sum + t.copied, 0), 'row')} copied back`;
+      return `${plural(
+        r.tables.reduce((sum, t) => sum + t.copied, 0),
+        'row',
+      )} copied back`;
     }
     case 'salvage': {
       const r = result as ApiResults['salvage'];
-      return `${plural(r.tables.reduce((sum, t) => sum + (t.salvaged ?? 0), 0), 'row')} salvaged into a new file`;
+      return `${plural(
+        r.tables.reduce((sum, t) => sum + (t.salvaged ?? 0), 0),
+        'row',
+      )} salvaged into a new file`;
     }
     case 'query':
       return 'Done';

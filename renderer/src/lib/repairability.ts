@@ -12,7 +12,8 @@ export function isRepairable(problem: Problem): boolean {
 /** Why repair leaves this problem alone, in words, and what to do instead. */
 export function whyNotRepairable(problem: Problem): string {
   if (problem.kind === 'integrity') return 'SQLite found damaged pages; nothing can be recreated from the schema. Restore a backup.';
-  if (problem.kind === 'foreign_key_violation') return 'These rows point at rows that no longer exist; repair never deletes data. Restore a backup or fix the rows.';
+  if (problem.kind === 'foreign_key_violation')
+    return 'These rows point at rows that no longer exist; repair never deletes data. Restore a backup or fix the rows.';
   if (problem.kind === 'checksum') return 'A migration file changed after it ran; accept the new checksum or put the original file back.';
   if (problem.change === 'extra') return 'Repair never drops what is there: it may hold data. Remove it by hand if it is not needed.';
   if (problem.kind === 'column') return 'Changing a column means rebuilding its table with the data in it; restore a backup or write a migration.';

@@ -12,7 +12,14 @@ describe('routes', () => {
   });
 
   it('keeps what follows a ? for the view, and round-trips a browse link', () => {
-    const target = { table: 'conversation_files', sort: { column: 'file_size', direction: 'desc' as const }, filters: [{ column: 'mime_type', op: 'isNull' as const }, { column: 'note', op: 'eq' as const, value: 'a&b=c?#/' }] };
+    const target = {
+      table: 'conversation_files',
+      sort: { column: 'file_size', direction: 'desc' as const },
+      filters: [
+        { column: 'mime_type', op: 'isNull' as const },
+        { column: 'note', op: 'eq' as const, value: 'a&b=c?#/' },
+      ],
+    };
     const href = hrefForBrowse('main', target);
     expect(parseRoute(href)).toEqual({ db: 'main', view: 'data', fleet: false });
     expect(browseTargetOf(href)).toEqual(target);

@@ -30,4 +30,3 @@ export function useRecoverRows(db: string) {
     onSettled: () => queryClient.invalidateQueries({ queryKey: databaseKeys.one(db) }),
   });
 }
-

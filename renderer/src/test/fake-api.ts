@@ -17,10 +17,13 @@ function notSupported(method: string): ApiError {
 export function createFakeApi(handlers: FakeHandlers = {}): FakeApi {
   const entries = METHOD_NAMES.map((method) => {
     const handler = handlers[method] as ((input: unknown) => unknown) | undefined;
-    return [method, vi.fn(async (input: unknown) => {
-      if (!handler) throw notSupported(method);
-      return handler(input);
-    })];
+    return [
+      method,
+      vi.fn(async (input: unknown) => {
+        if (!handler) throw notSupported(method);
+        return handler(input);
+      }),
+    ];
   });
   return Object.fromEntries(entries) as FakeApi;
 }

@@ -57,7 +57,11 @@ function assertKnownVersion(ctx: EngineContext, version: string | null): string 
       hint: 'Restore it with the Schema Warden (and schema folder) that shipped with the service that wrote it.',
     });
   }
-  throw new ContentRefused({ code: 'UNKNOWN_VERSION', why: `it is at version ${version}, which schema ${ctx.schema.name} has no migration for.`, hint: pickAnother(ctx.dbPath) });
+  throw new ContentRefused({
+    code: 'UNKNOWN_VERSION',
+    why: `it is at version ${version}, which schema ${ctx.schema.name} has no migration for.`,
+    hint: pickAnother(ctx.dbPath),
+  });
 }
 
 /**
@@ -66,7 +70,11 @@ function assertKnownVersion(ctx: EngineContext, version: string | null): string 
  */
 function triggersOnUncheckedTables(ctx: EngineContext, db: Connection): { name: string; tableName: string; sql: string }[] {
   const unchecked = historyTablesOf(ctx.schema);
-  const triggers = db.prepare("SELECT name, tbl_name AS tableName, sql FROM sqlite_master WHERE type = 'trigger'").all() as { name: string; tableName: string; sql: string }[];
+  const triggers = db.prepare("SELECT name, tbl_name AS tableName, sql FROM sqlite_master WHERE type = 'trigger'").all() as {
+    name: string;
+    tableName: string;
+    sql: string;
+  }[];
   return triggers.filter((t) => unchecked.has(t.tableName.toLowerCase()));
 }
 
@@ -121,13 +129,21 @@ function trustedVersionOf(ctx: EngineContext, db: Connection, manifest: BackupIn
   assertApplication(ctx, 'its manifest', manifest.applicationId);
   const version = assertKnownVersion(ctx, currentVersionOf(readAppliedVersions(db, ctx.schema)));
   if (manifest.version !== version) refuse(ctx, `its manifest says version ${manifest.version ?? 'none'}, but the file is at ${version}.`);
-  const findings = [...notTables(ctx, db, version), ...driftOf(db, ctx, version).map((p) => {
-    const sql = p.change === 'missing' ? null : sqlOf(db, p.name);
-    return sql ? `${p.message.replace(/\.$/, '')}: ${sql}` : p.message.replace(/\.$/, '');
-  })];
-  for (const t of triggersOnUncheckedTables(ctx, db)) findings.push(`Trigger ${t.name} on ${t.tableName}, a version-keeping table where no trigger belongs: ${t.sql.replace(/\s+/g, ' ')}`);
+  const findings = [
+    ...notTables(ctx, db, version),
+    ...driftOf(db, ctx, version).map((p) => {
+      const sql = p.change === 'missing' ? null : sqlOf(db, p.name);
+      return sql ? `${p.message.replace(/\.$/, '')}: ${sql}` : p.message.replace(/\.$/, '');
+    }),
+  ];
+  for (const t of triggersOnUncheckedTables(ctx, db))
+    findings.push(`Trigger ${t.name} on ${t.tableName}, a version-keeping table where no trigger belongs: ${t.sql.replace(/\s+/g, ' ')}`);
   if (findings.length) {
-    refuse(ctx, `it does not hold the schema of version ${version}: ${findings.slice(0, 5).join('; ')}${findings.length > 5 ? `; and ${findings.length - 5} more` : ''}.`, { findings });
+    refuse(
+      ctx,
+      `it does not hold the schema of version ${version}: ${findings.slice(0, 5).join('; ')}${findings.length > 5 ? `; and ${findings.length - 5} more` : ''}.`,
+      { findings },
+    );
   }
   return version;
 }

@@ -20,7 +20,11 @@ export function backupFolderOf(ctx: Pick<EngineContext, 'dbPath' | 'backupDir'>)
  */
 export function backupPathOf(ctx: Pick<EngineContext, 'dbPath' | 'backupDir'>, backup: string): string {
   if (!isAbsolute(backup) && (backup === '' || backup === '.' || backup === '..' || basename(backup) !== backup)) {
-    throw new WardenError('INVALID_INPUT', `"${backup}" is neither the file name of a backup nor an absolute path.`, 'Name a backup as warden backups lists it, or give the full path of the file.');
+    throw new WardenError(
+      'INVALID_INPUT',
+      `"${backup}" is neither the file name of a backup nor an absolute path.`,
+      'Name a backup as warden backups lists it, or give the full path of the file.',
+    );
   }
   const folder = backupFolderOf(ctx);
   const path = isAbsolute(backup) ? backup : join(folder, backup);
@@ -56,7 +60,11 @@ export function prepareBackupFolder(folder: string, dbPath: string): void {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOTDIR' || code === 'EEXIST') {
-      throw new WardenError('READ_ONLY', `Backups cannot be written to ${folder} (${code}).`, 'Choose a writable folder with --backup-dir, or make this one writable.');
+      throw new WardenError(
+        'READ_ONLY',
+        `Backups cannot be written to ${folder} (${code}).`,
+        'Choose a writable folder with --backup-dir, or make this one writable.',
+      );
     }
     throw err;
   }
@@ -64,7 +72,10 @@ export function prepareBackupFolder(folder: string, dbPath: string): void {
 
 /** The part of the database's file name a backup's name starts with, reduced to the characters a backup name allows. */
 function stemOf(dbPath: string): string {
-  const stem = basename(dbPath).replace(/\.(db|sqlite3?|db3)$/i, '').replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 100);
+  const stem = basename(dbPath)
+    .replace(/\.(db|sqlite3?|db3)$/i, '')
+    .replace(/[^A-Za-z0-9_.-]/g, '_')
+    .slice(0, 100);
   return stem.replace(/^\.+/, '') || 'database';
 }
 

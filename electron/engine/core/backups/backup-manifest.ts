@@ -29,7 +29,15 @@ const manifestJson = z.object({
   // A preserved copy of a damaged database (preserve-copy.ts).
   damaged: z.optional(z.boolean()),
   preservedFor: z.optional(z.enum(['manual', 'pre-repair'])),
-  companions: z.optional(z.array(z.object({ suffix: z.enum(['-wal', '-journal']), sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)), bytes: z.number().check(z.int(), z.nonnegative()) }))),
+  companions: z.optional(
+    z.array(
+      z.object({
+        suffix: z.enum(['-wal', '-journal']),
+        sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
+        bytes: z.number().check(z.int(), z.nonnegative()),
+      }),
+    ),
+  ),
   /** The backup file's modification time when it was verified (absent in manifests written before it was kept). */
   fileMtimeMs: z.optional(z.number()),
   /** A later verify-backup found it altered or failing: when, and why. */
@@ -59,11 +67,19 @@ export function readManifest(backupPath: string): BackupInfo | null {
   try {
     parsed = manifestJson.safeParse(JSON.parse(text));
   } catch (err) {
-    throw new WardenError('BACKUP_INVALID', `The manifest ${file} is not JSON (${(err as Error).message}).`, 'It was damaged or edited; the backup beside it cannot be trusted without it.');
+    throw new WardenError(
+      'BACKUP_INVALID',
+      `The manifest ${file} is not JSON (${(err as Error).message}).`,
+      'It was damaged or edited; the backup beside it cannot be trusted without it.',
+    );
   }
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new WardenError('BACKUP_INVALID', `The manifest ${file} is not a Schema Warden backup manifest (field "${issue.path.join('.')}": ${issue.message}).`, 'It was damaged or edited; the backup beside it cannot be trusted without it.');
+    throw new WardenError(
+      'BACKUP_INVALID',
+      `The manifest ${file} is not a Schema Warden backup manifest (field "${issue.path.join('.')}": ${issue.message}).`,
+      'It was damaged or edited; the backup beside it cannot be trusted without it.',
+    );
   }
   return judged(backupPath, parsed.data);
 }
@@ -84,7 +100,8 @@ function statOrNull(path: string): Stats | null {
 function changeSince(backupPath: string, manifest: ManifestJson): string | null {
   const stats = statOrNull(backupPath);
   if (stats === null) return null;
-  if (stats.size !== manifest.bytes) return `Its size is ${stats.size} bytes, not the ${manifest.bytes} recorded when it was verified: the file has changed since.`;
+  if (stats.size !== manifest.bytes)
+    return `Its size is ${stats.size} bytes, not the ${manifest.bytes} recorded when it was verified: the file has changed since.`;
   if (manifest.fileMtimeMs !== undefined && stats.mtimeMs !== manifest.fileMtimeMs) {
     return `It was modified at ${new Date(stats.mtimeMs).toISOString()}, after it was verified: the file may have changed since (verify it again to know).`;
   }
@@ -155,7 +172,10 @@ export function recordVerification(backupPath: string, found: { ok: boolean; lev
  */
 export function claimWithManifest(backupPath: string, manifest: BackupManifest): boolean {
   try {
-    writeFileSync(manifestPathOf(backupPath), `${JSON.stringify({ format: FORMAT, ...manifest }, null, 2)}\n`, { flag: 'wx', mode: fileModeFor(manifest.sourcePath) });
+    writeFileSync(manifestPathOf(backupPath), `${JSON.stringify({ format: FORMAT, ...manifest }, null, 2)}\n`, {
+      flag: 'wx',
+      mode: fileModeFor(manifest.sourcePath),
+    });
     return true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;

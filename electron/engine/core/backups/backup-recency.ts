@@ -20,14 +20,24 @@ export function backupMaxAgeOf(ctx: EngineContext): number {
 
 function notBackedUp(ctx: EngineContext, change: Problem['change'], why: string): Problem {
   return {
-    kind: 'backup', name: 'backup', change, severity: 'warning',
+    kind: 'backup',
+    name: 'backup',
+    change,
+    severity: 'warning',
     message: `Not backed up: ${why}.`,
     hint: `Back up now (warden backup --db ${ctx.dbPath}, or Back up on the Overview), or schedule backups (warden serve --backup-every 1d).`,
   };
 }
 
 function ageInWords(ms: number): string {
-  const [unit, size] = ms >= 86_400_000 ? ['day', 86_400_000] as const : ms >= 3_600_000 ? ['hour', 3_600_000] as const : ms >= 60_000 ? ['minute', 60_000] as const : ['second', 1000] as const;
+  const [unit, size] =
+    ms >= 86_400_000
+      ? (['day', 86_400_000] as const)
+      : ms >= 3_600_000
+        ? (['hour', 3_600_000] as const)
+        : ms >= 60_000
+          ? (['minute', 60_000] as const)
+          : (['second', 1000] as const);
   const n = Math.floor(ms / size);
   return `${n} ${unit}${n === 1 ? '' : 's'}`;
 }
@@ -51,6 +61,7 @@ export function backupProblems(ctx: EngineContext, now: number = Date.now()): Pr
     return [notBackedUp(ctx, 'missing', `there is no verified backup of this database${failed}`)];
   }
   const age = now - Date.parse(newest.createdAt);
-  if (age > limit) return [notBackedUp(ctx, 'failed', `the newest verified backup (${newest.name}) is ${ageInWords(age)} old, older than the ${formatDuration(limit)} limit`)];
+  if (age > limit)
+    return [notBackedUp(ctx, 'failed', `the newest verified backup (${newest.name}) is ${ageInWords(age)} old, older than the ${formatDuration(limit)} limit`)];
   return [];
 }

@@ -24,7 +24,10 @@ function craft(taken: BackupInfo, sql: string): void {
 function viewInPlaceOfTable(taken: BackupInfo, rows: number, bytes: number): void {
   const columns = sqlite3(taken.path, "SELECT name FROM pragma_table_info('conversation_files') ORDER BY cid").split('\n');
   const select = columns.map((c) => (c === 'file_id' ? `'made-up-' || i AS file_id` : `printf('%.*c', ${bytes}, 'x') AS ${c}`)).join(', ');
-  craft(taken, `DROP TABLE conversation_files; CREATE VIEW conversation_files AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${rows}) SELECT ${select} FROM n;`);
+  craft(
+    taken,
+    `DROP TABLE conversation_files; CREATE VIEW conversation_files AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${rows}) SELECT ${select} FROM n;`,
+  );
 }
 
 describe('one judgement of a backup for verify-backup, restore and recover-rows', () => {
@@ -38,7 +41,8 @@ describe('one judgement of a backup for verify-backup, restore and recover-rows'
 
     const verification = await verifyBackup(ctx, { backup: taken.name });
     expect(verification).toMatchObject({ ok: false, hashMatches: true, integrity: { ok: true } });
-    const why = /it does not hold the schema of version 1\.2\.0: conversation_files is a view where version 1\.2\.0 has a table; Table conversation_files is missing/;
+    const why =
+      /it does not hold the schema of version 1\.2\.0: conversation_files is a view where version 1\.2\.0 has a table; Table conversation_files is missing/;
     expect(verification.problems.join(' ')).toMatch(new RegExp(`It cannot be restored: ${why.source}`));
 
     await expect(restore(ctx, { backup: taken.name })).rejects.toMatchObject({ code: 'BACKUP_INVALID', message: expect.stringMatching(why) });

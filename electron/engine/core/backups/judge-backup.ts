@@ -48,7 +48,10 @@ function locate(ctx: EngineContext, backup: string): string {
 function readManifestOrProblem(path: string, problems: string[]): BackupInfo | null {
   try {
     const manifest = readManifest(path);
-    if (!manifest) problems.push(`It has no manifest (${manifestPathOf(path)}), so its SHA-256 cannot be checked: Schema Warden did not take it, or the manifest was removed.`);
+    if (!manifest)
+      problems.push(
+        `It has no manifest (${manifestPathOf(path)}), so its SHA-256 cannot be checked: Schema Warden did not take it, or the manifest was removed.`,
+      );
     return manifest;
   } catch (err) {
     if (!(err instanceof WardenError)) throw err;
@@ -115,14 +118,16 @@ export async function judgeBackup(ctx: EngineContext, options: JudgeBackupOption
   const integrity = check.integrity;
   const { sha256 } = await fingerprinting.done;
   const hashMatches = manifest !== null && manifest.sha256 === sha256;
-  if (manifest && !hashMatches) problems.unshift(`Its SHA-256 is ${short(sha256)}, not the ${short(manifest.sha256)} recorded when it was taken: the file has changed since.`);
+  if (manifest && !hashMatches)
+    problems.unshift(`Its SHA-256 is ${short(sha256)}, not the ${short(manifest.sha256)} recorded when it was taken: the file has changed since.`);
   if (!companions.length && !integrity.ok) {
     const messages = integrity.messages.slice(0, 3).map((m) => m.replace(/\.$/, ''));
     problems.push(`SQLite's ${level === 'quick' ? 'quick_check' : 'integrity_check'} fails: ${messages.join('; ')}.`);
   }
   // A schema with no application_id of its own (a tool's folder read as it is) takes the app's, whatever it is.
   const foreign = check.applicationId !== 0 && ctx.schema.applicationId !== 0 && check.applicationId !== ctx.schema.applicationId;
-  if (foreign) problems.push(`It belongs to another application (application_id ${check.applicationId}, while ${ctx.schema.name} uses ${ctx.schema.applicationId}).`);
+  if (foreign)
+    problems.push(`It belongs to another application (application_id ${check.applicationId}, while ${ctx.schema.name} uses ${ctx.schema.applicationId}).`);
   // A preserved copy is refused as what it is, whatever its bytes hold.
   const preserved = manifest && preservedCopy(ctx, manifest);
   if (preserved) problems.unshift(`It cannot be restored: ${preserved.why}`);
@@ -167,5 +172,10 @@ export function trustedOrRefused(ctx: EngineContext, judgement: BackupJudgement,
   const { refusal, manifest, version, verification: v } = judgement;
   if (refusal === null && manifest !== null && version !== null) return { path: v.path, manifest, version };
   const why = refusal ?? { code: 'BACKUP_INVALID' as const, why: v.problems.join(' '), hint: pickAnother(ctx.dbPath) };
-  throw new WardenError(why.code, `Refusing to ${action} ${v.path}: ${why.why} Nothing was changed.`, why.hint, { ...why.details, problems: v.problems, hashMatches: v.hashMatches, integrity: v.integrity });
+  throw new WardenError(why.code, `Refusing to ${action} ${v.path}: ${why.why} Nothing was changed.`, why.hint, {
+    ...why.details,
+    problems: v.problems,
+    hashMatches: v.hashMatches,
+    integrity: v.integrity,
+  });
 }

@@ -57,7 +57,10 @@ export async function writeInOneCutOver<T>(ctx: EngineContext, source: Connectio
         // Steps of no page keep the lock while the work at the cut-over runs (it copies the live
         // database, which may take minutes); then one step writes every page and commits.
         progress: () => {
-          cut.work ??= atCutOver().then((value) => void (cut.outcome = { value }), (error: unknown) => void (cut.outcome = { error }));
+          cut.work ??= atCutOver().then(
+            (value) => void (cut.outcome = { value }),
+            (error: unknown) => void (cut.outcome = { error }),
+          );
           if (cut.outcome === undefined) return 0;
           if ('error' in cut.outcome) throw cut.outcome.error;
           return ALL_PAGES;
@@ -75,7 +78,10 @@ export async function writeInOneCutOver<T>(ctx: EngineContext, source: Connectio
     if (cut.outcome && 'value' in cut.outcome) return cut.outcome.value;
     // The first step met another connection's lock (better-sqlite3 reports SQLITE_BUSY as an empty
     // copy; the copy's own connection has no busy handler): retry until the busy timeout.
-    if (totalPages > 0) throw new Error(`The restore of ${ctx.dbPath} copied pages without taking the lock first: better-sqlite3's backup no longer works as restore-cut-over.ts expects.`);
+    if (totalPages > 0)
+      throw new Error(
+        `The restore of ${ctx.dbPath} copied pages without taking the lock first: better-sqlite3's backup no longer works as restore-cut-over.ts expects.`,
+      );
     if (performance.now() > deadline) throw lockedError(ctx, busyTimeoutMs);
     await new Promise((wake) => setTimeout(wake, RETRY_MS));
   }
@@ -100,7 +106,12 @@ function failedAfterTheCut(ctx: EngineContext, err: unknown, afterCut: string | 
   const state = hasHotJournal(ctx.dbPath)
     ? `The restore had begun writing the database; its original pages are in ${ctx.dbPath}-journal, which SQLite plays back (putting the database as it was before the restore) the next time anything opens it for writing, and could not play back now because the disk failed again. Do not delete or move that file.`
     : `The restore had begun writing the database and was rolled back: the database is as it was before the restore.`;
-  return new WardenError(err.code, `${err.message.replace(/ The step that was running was rolled back; what was committed before it stays\.$/, '')} ${state}${afterCut ? ` ${afterCut}` : ''}`, err.hint, err.details);
+  return new WardenError(
+    err.code,
+    `${err.message.replace(/ The step that was running was rolled back; what was committed before it stays\.$/, '')} ${state}${afterCut ? ` ${afterCut}` : ''}`,
+    err.hint,
+    err.details,
+  );
 }
 
 function syncFile(path: string): void {
@@ -147,13 +158,17 @@ try {
 `;
 
 function copyUnlessWal(livePath: string, staged: string): 'wal' | 'copied' {
-  const run = spawnSync(process.execPath, ['-e', COPY_UNLESS_WAL, livePath, staged, String(process.pid)], { encoding: 'utf8', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+  const run = spawnSync(process.execPath, ['-e', COPY_UNLESS_WAL, livePath, staged, String(process.pid)], {
+    encoding: 'utf8',
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+  });
   if (run.status === 0 && (run.stdout === 'wal' || run.stdout === 'copied')) return run.stdout;
   const [, errno, side] = /^error:(\w+):(read|write)$/.exec(run.stdout) ?? [];
   // Which side failed: reading the live database (a failing disk under it) or writing the copy (a full backup folder).
   const where = side === 'read' ? { path: livePath, syscall: 'read' } : { path: staged, syscall: 'Copying the live database to' };
   const explained = errno && explainFileError(Object.assign(new Error(errno), { code: errno, ...where }));
-  if (explained instanceof WardenError) throw new WardenError(explained.code, `${explained.message} The restore had not begun: the database is as it was.`, explained.hint);
+  if (explained instanceof WardenError)
+    throw new WardenError(explained.code, `${explained.message} The restore had not begun: the database is as it was.`, explained.hint);
   throw new WardenError(
     'INTERNAL',
     `The pre-restore copy of ${livePath} to ${staged} failed (${run.error?.message ?? run.stderr.trim().split('\n').pop() ?? `exit ${run.status}`}). Nothing was changed.`,
@@ -212,7 +227,12 @@ function failedRead(err: unknown, livePath: string): WardenError | null {
   const errno = firstFailedRead([livePath])?.errno;
   if (errno) {
     const explained = explainFileError(Object.assign(new Error(errno), { code: errno, path: livePath, syscall: 'read' }));
-    if (explained instanceof WardenError) return new WardenError(explained.code, `${explained.message} (SQLite said: ${(err as Error).message}.) The file is not known to be damaged: the disk failed to read it.`, explained.hint);
+    if (explained instanceof WardenError)
+      return new WardenError(
+        explained.code,
+        `${explained.message} (SQLite said: ${(err as Error).message}.) The file is not known to be damaged: the disk failed to read it.`,
+        explained.hint,
+      );
   }
   if (!code.startsWith('SQLITE_CORRUPT')) return null; // the live file reads: the copy's own file failed
   const explained = explainSqliteError(err, livePath);
@@ -225,7 +245,11 @@ function fingerprintOfCopy(staged: string): ReturnType<typeof sha256FileSync> {
   } catch (err) {
     const explained = explainFileError(err, staged);
     if (!(explained instanceof WardenError)) throw explained;
-    throw new WardenError(explained.code, `${explained.message} The pre-restore backup could not be read back. The restore had not begun: the database is as it was.`, explained.hint);
+    throw new WardenError(
+      explained.code,
+      `${explained.message} The pre-restore backup could not be read back. The restore had not begun: the database is as it was.`,
+      explained.hint,
+    );
   }
 }
 

@@ -21,13 +21,22 @@ interface TableShape {
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 function userTables(db: Connection, leaveOut: Set<string>): string[] {
-  const names = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name").pluck().all() as string[];
+  const names = db
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name")
+    .pluck()
+    .all() as string[];
   return names.filter((n) => !leaveOut.has(n.toLowerCase()));
 }
 
 function shapeOf(db: Connection, table: string): TableShape {
   const columns = db.prepare('SELECT name, pk FROM pragma_table_info(?) ORDER BY cid').all(table) as { name: string; pk: number }[];
-  return { key: columns.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name), columns: columns.map((c) => c.name) };
+  return {
+    key: columns
+      .filter((c) => c.pk > 0)
+      .sort((a, b) => a.pk - b.pk)
+      .map((c) => c.name),
+    columns: columns.map((c) => c.name),
+  };
 }
 
 function hasRowid(db: Connection, table: string): boolean {
@@ -69,7 +78,11 @@ function sameValue(a: Value, b: Value): boolean {
 }
 
 function keyText(row: Value[], width: number): string {
-  const shown = row.slice(0, width).map((v) => (v === null ? 'NULL' : Buffer.isBuffer(v) ? `x'${v.toString('hex').slice(0, 32)}'` : typeof v === 'string' ? `'${v.slice(0, 80)}'` : String(v)));
+  const shown = row
+    .slice(0, width)
+    .map((v) =>
+      v === null ? 'NULL' : Buffer.isBuffer(v) ? `x'${v.toString('hex').slice(0, 32)}'` : typeof v === 'string' ? `'${v.slice(0, 80)}'` : String(v),
+    );
   return shown.length === 1 ? shown[0] : `(${shown.join(', ')})`;
 }
 
@@ -117,7 +130,10 @@ function diffTable(ctx: EngineContext, live: Connection, backup: Connection, tab
     // A damaged page of the live table stops the walk: what a restore loses there cannot be counted,
     // and the other tables are still compared (this is the file a restore is most often for).
     if (!String((err as { code?: unknown }).code).startsWith('SQLITE_CORRUPT')) throw err;
-    return { ...emptyDiff(table, key), uncomparable: `its pages in this database are damaged (${(err as Error).message}), so the rows a restore would lose cannot be counted` };
+    return {
+      ...emptyDiff(table, key),
+      uncomparable: `its pages in this database are damaged (${(err as Error).message}), so the rows a restore would lose cannot be counted`,
+    };
   } finally {
     // Statements left mid-walk keep the connection busy: the snapshot's COMMIT would fail behind them.
     here.return?.();
@@ -151,7 +167,12 @@ function walkInKeyOrder(ctx: EngineContext, diff: RestoreTableDiff, here: Iterab
 }
 
 function countOf(db: Connection, table: string): number {
-  return Number(db.prepare(`SELECT count(*) FROM ${quote(table)}`).pluck().get());
+  return Number(
+    db
+      .prepare(`SELECT count(*) FROM ${quote(table)}`)
+      .pluck()
+      .get(),
+  );
 }
 
 /**

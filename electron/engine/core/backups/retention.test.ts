@@ -33,7 +33,7 @@ describe('retention', () => {
     expect(listBackups(ctx).map((b) => b.name)).toEqual([unverified[2], unverified[1], verified].map((b) => b.name));
   });
 
-  it("leaves alone the backups of other databases sharing the folder, and a backup it is told to spare", async () => {
+  it('leaves alone the backups of other databases sharing the folder, and a backup it is told to spare', async () => {
     const shared = join(tempDir(), 'shared-backups');
     const a = await databaseWithFiles(3, { backupDir: shared });
     const b = contextFor(join(tempDir(), 'b.db'), undefined, { backupDir: shared });
@@ -42,7 +42,11 @@ describe('retention', () => {
     const ofA = [await backup(a), await backup(a), await backup(a)];
 
     expect(applyRetention(a, 1, [ofA[0].path]).map((r) => r.name)).toEqual([ofA[1].name]);
-    expect(listBackups(a).map((x) => x.name).sort()).toEqual([ofA[0].name, ofA[2].name, ofB.name].sort());
+    expect(
+      listBackups(a)
+        .map((x) => x.name)
+        .sort(),
+    ).toEqual([ofA[0].name, ofA[2].name, ofB.name].sort());
     expect(backupFolderOf(a)).toBe(shared);
   });
 
@@ -70,7 +74,11 @@ describe('retention', () => {
     yearAhead(ahead.path);
     const verified = await backup(ctx, { keepPerReason: 1 });
     const unverified = await backup(ctx, { verify: false, keepPerReason: 1 });
-    expect(readdirSync(backupFolderOf(ctx)).filter((f) => f.endsWith('.sqlite')).sort()).toEqual([verified.name, unverified.name].sort());
+    expect(
+      readdirSync(backupFolderOf(ctx))
+        .filter((f) => f.endsWith('.sqlite'))
+        .sort(),
+    ).toEqual([verified.name, unverified.name].sort());
   });
 
   it('orders backups taken before sequence numbers existed below every numbered one', async () => {
@@ -81,7 +89,10 @@ describe('retention', () => {
     manifest.createdAt = new Date(Date.now() + 365 * 24 * 3600 * 1000).toISOString();
     writeFileSync(manifestPathOf(old.path), JSON.stringify(manifest));
     const numbered = await backup(ctx);
-    expect(listBackups(ctx).map((b) => [b.name, b.sequence])).toEqual([[numbered.name, 1], [old.name, 0]]);
+    expect(listBackups(ctx).map((b) => [b.name, b.sequence])).toEqual([
+      [numbered.name, 1],
+      [old.name, 0],
+    ]);
   });
 
   it('refuses a count that keeps nothing', async () => {

@@ -10,7 +10,11 @@ export const DEFAULT_KEEP_PER_REASON = 10;
 
 export function checkKeepPerReason(keepPerReason: number): number {
   if (!Number.isInteger(keepPerReason) || keepPerReason < 1) {
-    throw new WardenError('INVALID_INPUT', `Cannot keep ${keepPerReason} backups per reason: it must be a whole number of at least 1.`, 'Pass --keep 1 or more.');
+    throw new WardenError(
+      'INVALID_INPUT',
+      `Cannot keep ${keepPerReason} backups per reason: it must be a whole number of at least 1.`,
+      'Pass --keep 1 or more.',
+    );
   }
   return keepPerReason;
 }

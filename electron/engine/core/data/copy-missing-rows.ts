@@ -47,12 +47,26 @@ function backupColumnsOf(backup: Connection, table: string): Set<string> {
 function shapeOf(live: Connection, backup: Connection, table: string, backupPath: string): TableShape {
   const here = columnsOf(live, table);
   const there = backupColumnsOf(backup, table);
-  if (here.length === 0) throw new WardenError('NOT_FOUND', `Table ${table} is not in the database: there is nowhere to copy its rows.`, 'Recreate it first with warden repair, then recover its rows.');
-  if (there.size === 0) throw new WardenError('NOT_FOUND', `The backup ${backupPath} has no table ${table}: it holds none of its rows.`, 'Pick a backup taken while the table had its rows (warden backups lists them).');
+  if (here.length === 0)
+    throw new WardenError(
+      'NOT_FOUND',
+      `Table ${table} is not in the database: there is nowhere to copy its rows.`,
+      'Recreate it first with warden repair, then recover its rows.',
+    );
+  if (there.size === 0)
+    throw new WardenError(
+      'NOT_FOUND',
+      `The backup ${backupPath} has no table ${table}: it holds none of its rows.`,
+      'Pick a backup taken while the table had its rows (warden backups lists them).',
+    );
   const columns = here.filter((c) => there.has(c.name));
   const keyColumns = here.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk);
   if (keyColumns.length === 0 || !keyColumns.every((c) => there.has(c.name))) {
-    throw new WardenError('NOT_SUPPORTED', `Table ${table} has no primary key the backup shares, so its rows cannot be matched.`, 'Copy the rows by hand, or restore the backup (warden restore).');
+    throw new WardenError(
+      'NOT_SUPPORTED',
+      `Table ${table} has no primary key the backup shares, so its rows cannot be matched.`,
+      'Copy the rows by hand, or restore the backup (warden restore).',
+    );
   }
   return { table, columns: columns.map((c) => c.name), key: keyColumns.map((k) => columns.findIndex((c) => c.name === k.name)) };
 }
@@ -75,16 +89,29 @@ function assertValuesFit(db: Connection, shape: TableShape, backupPath: string):
 
 function rowsOf(db: Connection, shape: TableShape, backupPath: string): Row[] {
   assertValuesFit(db, shape, backupPath);
-  return db.prepare(`SELECT ${shape.columns.map(quoted).join(', ')} FROM ${quoted(shape.table)}`).raw(true).safeIntegers(true).all() as Row[];
+  return db
+    .prepare(`SELECT ${shape.columns.map(quoted).join(', ')} FROM ${quoted(shape.table)}`)
+    .raw(true)
+    .safeIntegers(true)
+    .all() as Row[];
 }
 
 function keysOf(db: Connection, shape: TableShape): Row[] {
-  return db.prepare(`SELECT ${shape.key.map((k) => quoted(shape.columns[k])).join(', ')} FROM ${quoted(shape.table)}`).raw(true).safeIntegers(true).all() as Row[];
+  return db
+    .prepare(`SELECT ${shape.key.map((k) => quoted(shape.columns[k])).join(', ')} FROM ${quoted(shape.table)}`)
+    .raw(true)
+    .safeIntegers(true)
+    .all() as Row[];
 }
 
 /** The foreign keys of `table`: which columns point at which columns of which parent. */
 function foreignKeysOf(db: Connection, table: string): { parent: string; from: string[]; to: string[] }[] {
-  const rows = db.prepare('SELECT id, "table" AS parent, "from", "to" FROM pragma_foreign_key_list(?) ORDER BY id, seq').all(table) as { id: number; parent: string; from: string; to: string | null }[];
+  const rows = db.prepare('SELECT id, "table" AS parent, "from", "to" FROM pragma_foreign_key_list(?) ORDER BY id, seq').all(table) as {
+    id: number;
+    parent: string;
+    from: string;
+    to: string | null;
+  }[];
   const byId = new Map<number, { parent: string; from: string[]; to: (string | null)[] }>();
   for (const r of rows) {
     const fk = byId.get(r.id) ?? { parent: r.parent, from: [], to: [] };
@@ -93,12 +120,26 @@ function foreignKeysOf(db: Connection, table: string): { parent: string; from: s
     byId.set(r.id, fk);
   }
   // A foreign key without parent columns points at the parent's primary key.
-  return [...byId.values()].map((fk) => ({ ...fk, to: fk.to.every((t) => t !== null) ? (fk.to as string[]) : columnsOf(db, fk.parent).filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name) }));
+  return [...byId.values()].map((fk) => ({
+    ...fk,
+    to: fk.to.every((t) => t !== null)
+      ? (fk.to as string[])
+      : columnsOf(db, fk.parent)
+          .filter((c) => c.pk > 0)
+          .sort((a, b) => a.pk - b.pk)
+          .map((c) => c.name),
+  }));
 }
 
 function childrenOf(db: Connection, parent: string): Link[] {
-  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name").all() as { name: string }[];
-  return tables.flatMap(({ name }) => foreignKeysOf(db, name).filter((fk) => fk.parent.toLowerCase() === parent.toLowerCase() && name !== parent).map((fk) => ({ child: name, from: fk.from, to: fk.to })));
+  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name").all() as {
+    name: string;
+  }[];
+  return tables.flatMap(({ name }) =>
+    foreignKeysOf(db, name)
+      .filter((fk) => fk.parent.toLowerCase() === parent.toLowerCase() && name !== parent)
+      .map((fk) => ({ child: name, from: fk.from, to: fk.to })),
+  );
 }
 
 function pick(row: Row, shape: TableShape, names: string[]): unknown[] {
@@ -133,7 +174,15 @@ export function planRecovery(live: Connection, backup: Connection, table: string
     const liveKeys = new Set(keysOf(live, shape).map(keyOf));
     const missing = candidates.filter((row) => !liveKeys.has(keyOf(shape.key.map((k) => row[k]))));
     const rows = missing.filter(parentCheck(live, planned, shape));
-    const entry: PlannedTable = { table: name, inBackup: candidates.length, missing: missing.length, withoutParent: missing.length - rows.length, copied: rows.length, shape, rows };
+    const entry: PlannedTable = {
+      table: name,
+      inBackup: candidates.length,
+      missing: missing.length,
+      withoutParent: missing.length - rows.length,
+      copied: rows.length,
+      shape,
+      rows,
+    };
     planned.push(entry);
     for (const link of childrenOf(live, name)) {
       if (planned.some((p) => p.table === link.child)) continue;
@@ -151,10 +200,14 @@ export function planRecovery(live: Connection, backup: Connection, table: string
  */
 export function copyRows(db: Connection, planned: PlannedTable[]): void {
   const tables = planned.filter((p) => p.rows.length).map((p) => p.table);
-  const triggers = db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN (${tables.map(() => '?').join(', ')}) ORDER BY rowid`).all(...tables) as { name: string; sql: string }[];
+  const triggers = db
+    .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN (${tables.map(() => '?').join(', ')}) ORDER BY rowid`)
+    .all(...tables) as { name: string; sql: string }[];
   for (const t of triggers) db.exec(`DROP TRIGGER ${quoted(t.name)}`);
   for (const p of planned) {
-    const insert = db.prepare(`INSERT INTO ${quoted(p.table)} (${p.shape.columns.map(quoted).join(', ')}) VALUES (${p.shape.columns.map(() => '?').join(', ')})`);
+    const insert = db.prepare(
+      `INSERT INTO ${quoted(p.table)} (${p.shape.columns.map(quoted).join(', ')}) VALUES (${p.shape.columns.map(() => '?').join(', ')})`,
+    );
     for (const row of p.rows) insert.run(...row);
   }
   for (const t of triggers) db.exec(t.sql);
@@ -171,5 +224,5 @@ export function copyMissingRows(db: Connection, backup: Connection, table: strin
   return counts(planned);
 }
 
-
-export const counts = (planned: PlannedTable[]): RecoveredTable[] => planned.map(({ table, inBackup, missing, withoutParent, copied }) => ({ table, inBackup, missing, withoutParent, copied }));
+export const counts = (planned: PlannedTable[]): RecoveredTable[] =>
+  planned.map(({ table, inBackup, missing, withoutParent, copied }) => ({ table, inBackup, missing, withoutParent, copied }));

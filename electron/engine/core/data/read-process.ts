@@ -173,7 +173,13 @@ export function runRead(ctx: EngineContext, request: ReadRequest, limits: ReadLi
   const answerBytes = limits.answerBytes ?? READ_ANSWER_LIMIT_BYTES;
   const addon = createRequire(import.meta.url).resolve('better-sqlite3');
   // The host's own build of the addon: under Electron (ELECTRON_RUN_AS_NODE) node_modules' Node build would not load.
-  const [command, args] = childCommand(memoryBytes, limits.timeoutMs, [addon, sqliteAddonPath() ?? '', ctx.dbPath, String(answerBytes), String(ctx.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS)]);
+  const [command, args] = childCommand(memoryBytes, limits.timeoutMs, [
+    addon,
+    sqliteAddonPath() ?? '',
+    ctx.dbPath,
+    String(answerBytes),
+    String(ctx.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS),
+  ]);
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
     // Below the host's priority: two runaway queries on two cores must leave health and status their CPU.
@@ -186,7 +192,18 @@ export function runRead(ctx: EngineContext, request: ReadRequest, limits: ReadLi
       stopped ??= why;
       child.kill('SIGKILL');
     };
-    const timer = setTimeout(() => stop(new WardenError('CANCELLED', `${what} was stopped after its time limit of ${limits.timeoutMs / 1000} s; nothing was changed.`, 'Narrow it (a WHERE, a LIMIT), or give it more time.', { limit: 'time' })), limits.timeoutMs);
+    const timer = setTimeout(
+      () =>
+        stop(
+          new WardenError(
+            'CANCELLED',
+            `${what} was stopped after its time limit of ${limits.timeoutMs / 1000} s; nothing was changed.`,
+            'Narrow it (a WHERE, a LIMIT), or give it more time.',
+            { limit: 'time' },
+          ),
+        ),
+      limits.timeoutMs,
+    );
     const onAbort = () => stop(new WardenError('CANCELLED', `${what} was cancelled and stopped; nothing was changed.`, 'Run it again when you are ready.'));
     ctx.signal?.addEventListener('abort', onAbort, { once: true });
     // A cancel that came before the listener (before the worker even started the read) stops it too.
@@ -201,25 +218,49 @@ export function runRead(ctx: EngineContext, request: ReadRequest, limits: ReadLi
       stdout.push(d);
     });
     child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4096)));
-    child.on('error', (err) => stop(new WardenError('INTERNAL', `${what} could not start its process: ${err.message}.`, 'Try again; if it keeps failing, report it with the query.')));
+    child.on('error', (err) =>
+      stop(new WardenError('INTERNAL', `${what} could not start its process: ${err.message}.`, 'Try again; if it keeps failing, report it with the query.')),
+    );
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       ctx.signal?.removeEventListener('abort', onAbort);
       if (stopped) return reject(stopped);
-      let answer: { refused?: string; failed?: string; code?: string; tooLarge?: number; columns?: string[]; rows?: CellValue[][]; more?: boolean; total?: number | null };
+      let answer: {
+        refused?: string;
+        failed?: string;
+        code?: string;
+        tooLarge?: number;
+        columns?: string[];
+        rows?: CellValue[][];
+        more?: boolean;
+        total?: number | null;
+      };
       try {
         answer = JSON.parse(Buffer.concat(stdout).toString('utf8'));
       } catch {
         // No answer: V8 ran out of memory under the limit (it aborts), or the process died otherwise.
-        if (signal === 'SIGABRT' || signal === 'SIGTRAP' || /out of memory|\bOOM\b|allocation failed/i.test(stderr)) return reject(memoryLimitReached(what, memoryBytes));
-        return reject(new WardenError('INTERNAL', `${what}'s process ended without an answer (${signal ?? `exit code ${code}`}: ${stderr.trim().split('\n').pop() || 'no output'}).`, 'Try again; if it keeps failing, report it with the query.'));
+        if (signal === 'SIGABRT' || signal === 'SIGTRAP' || /out of memory|\bOOM\b|allocation failed/i.test(stderr))
+          return reject(memoryLimitReached(what, memoryBytes));
+        return reject(
+          new WardenError(
+            'INTERNAL',
+            `${what}'s process ended without an answer (${signal ?? `exit code ${code}`}: ${stderr.trim().split('\n').pop() || 'no output'}).`,
+            'Try again; if it keeps failing, report it with the query.',
+          ),
+        );
       }
       if (answer.tooLarge !== undefined) return reject(answerLimitReached(what, answerBytes));
       if (answer.code === 'SQLITE_NOMEM') return reject(memoryLimitReached(what, memoryBytes));
       if (answer.refused) return resolve({ kind: 'refused', why: answer.refused });
       // Not SQLite's error but the process's own (its addon would not load): not the SQL's fault.
       if (answer.failed !== undefined && answer.code !== undefined && !answer.code.startsWith('SQLITE_')) {
-        return reject(new WardenError('INTERNAL', `${what} could not open the database in its process: ${answer.failed} (${answer.code}).`, 'Try again; if it keeps failing, report it with this message: the installation may be incomplete.'));
+        return reject(
+          new WardenError(
+            'INTERNAL',
+            `${what} could not open the database in its process: ${answer.failed} (${answer.code}).`,
+            'Try again; if it keeps failing, report it with this message: the installation may be incomplete.',
+          ),
+        );
       }
       if (answer.failed !== undefined) return resolve({ kind: 'failed', message: answer.failed, code: answer.code });
       resolve({ kind: 'rows', columns: answer.columns ?? [], rows: answer.rows ?? [], more: answer.more ?? false, total: answer.total ?? null });

@@ -34,9 +34,11 @@ function compareChecks(table: string, expected: TableShape, actual: TableShape):
   const actualKeys = new Set(actual.checks.map((c) => canonicalExpression(c)));
   const written = (shape: TableShape, check: string) => `CHECK (${shape.checksWritten.get(check) ?? check})`;
   return [
-    ...expected.checks.filter((c) => !actualKeys.has(canonicalExpression(c)))
+    ...expected.checks
+      .filter((c) => !actualKeys.has(canonicalExpression(c)))
       .map((c) => ({ ...missing('check', c, table, `CHECK ${c} on table ${table}`), expected: written(expected, c) })),
-    ...actual.checks.filter((c) => !expectedKeys.has(canonicalExpression(c)))
+    ...actual.checks
+      .filter((c) => !expectedKeys.has(canonicalExpression(c)))
       .map((c) => ({ ...extra('check', c, table, `CHECK ${c} on table ${table}`), severity: 'error' as const, actual: written(actual, c) })),
   ];
 }
@@ -62,7 +64,14 @@ const foreignKeyEnds = (fk: string) => fk.replace(/\(([^)]*)\) ON DELETE .*$/, '
  * one changed constraint (a UNIQUE that gained ON CONFLICT REPLACE, a foreign key made DEFERRABLE)
  * with both definitions; the rest are missing or extra.
  */
-function compareSets(kind: 'unique' | 'foreign_key', table: string, label: string, expected: string[], actual: string[], identity: (item: string) => string): Problem[] {
+function compareSets(
+  kind: 'unique' | 'foreign_key',
+  table: string,
+  label: string,
+  expected: string[],
+  actual: string[],
+  identity: (item: string) => string,
+): Problem[] {
   const problems: Problem[] = [];
   const extras = actual.filter((item) => !expected.includes(item));
   for (const item of expected.filter((e) => !actual.includes(e))) {
@@ -90,13 +99,31 @@ function compareTable(expected: TableShape, actual: TableShape): Problem[] {
     if (!expectedNames.has(column.name.toLowerCase())) problems.push(extra('column', column.name, table, `Column ${table}.${column.name}`));
   }
   if (expected.options !== actual.options) {
-    problems.push(changed('table', table, table, `The options of table ${table} (AUTOINCREMENT, WITHOUT ROWID, STRICT)`, expected.options || '(none)', actual.options || '(none)'));
+    problems.push(
+      changed(
+        'table',
+        table,
+        table,
+        `The options of table ${table} (AUTOINCREMENT, WITHOUT ROWID, STRICT)`,
+        expected.options || '(none)',
+        actual.options || '(none)',
+      ),
+    );
   }
   // A CHECK, UNIQUE or foreign key that is there but should not be rejects writes the service makes: an error.
   problems.push(...compareColumnOrder(table, expected, actual));
   problems.push(...compareChecks(table, expected, actual));
   problems.push(...compareSets('unique', table, 'UNIQUE', expected.uniques, actual.uniques, uniqueColumns));
-  problems.push(...compareSets('foreign_key', table, 'Foreign key', expected.foreignKeys.map(describeForeignKey), actual.foreignKeys.map(describeForeignKey), foreignKeyEnds));
+  problems.push(
+    ...compareSets(
+      'foreign_key',
+      table,
+      'Foreign key',
+      expected.foreignKeys.map(describeForeignKey),
+      actual.foreignKeys.map(describeForeignKey),
+      foreignKeyEnds,
+    ),
+  );
   return problems;
 }
 
@@ -107,7 +134,8 @@ function compareSqlObjects(kind: 'trigger' | 'view', expected: Map<string, SqlOb
     const live = actual.get(name);
     const table = kind === 'trigger' ? object.table : undefined;
     if (!live) problems.push(missing(kind, name, table, `${label} ${name}`));
-    else if (live.normalized !== object.normalized) problems.push({ ...changed(kind, name, table, `${label} ${name}`, object.sql, live.sql), definitions: { expected: object.sql, actual: live.sql } });
+    else if (live.normalized !== object.normalized)
+      problems.push({ ...changed(kind, name, table, `${label} ${name}`, object.sql, live.sql), definitions: { expected: object.sql, actual: live.sql } });
   }
   for (const [name, object] of actual) {
     if (!expected.has(name)) problems.push(extra(kind, name, kind === 'trigger' ? object.table : undefined, `${label} ${name}`));
@@ -123,7 +151,11 @@ function twinOf(table: TableShape, expected: SchemaSnapshot, actual: SchemaSnaps
 function missingTable(name: string, foundAs: string | undefined): Problem {
   const problem = missing('table', name, name, `Table ${name}`);
   if (!foundAs) return problem;
-  return { ...problem, foundAs, hint: `Table ${foundAs} has exactly ${name}'s shape: it was probably renamed. repair renames it back (ALTER TABLE "${foundAs}" RENAME TO "${name}") instead of creating an empty ${name}.` };
+  return {
+    ...problem,
+    foundAs,
+    hint: `Table ${foundAs} has exactly ${name}'s shape: it was probably renamed. repair renames it back (ALTER TABLE "${foundAs}" RENAME TO "${name}") instead of creating an empty ${name}.`,
+  };
 }
 
 /** Whether `text` names `name` as a whole word (quoted or not). */
@@ -135,7 +167,11 @@ const mentions = (text: string, name: string) => new RegExp(`(^|\\W)${name.repla
  */
 function markFollowOns(problems: Problem[], renamed: Problem[]): Problem[] {
   return problems.map((p) => {
-    const rename = renamed.find((r) => p.name !== r.foundAs && (mentions(`${p.name} ${p.actual ?? ''}`, r.foundAs!) || (p.kind === 'foreign_key' && p.change === 'missing' && mentions(p.name, r.name))));
+    const rename = renamed.find(
+      (r) =>
+        p.name !== r.foundAs &&
+        (mentions(`${p.name} ${p.actual ?? ''}`, r.foundAs!) || (p.kind === 'foreign_key' && p.change === 'missing' && mentions(p.name, r.name))),
+    );
     if (!rename) return p;
     return { ...p, fixedByRenaming: rename.foundAs, hint: `It follows from the rename of ${rename.name} to ${rename.foundAs}: repair's rename back fixes it.` };
   });
@@ -165,7 +201,11 @@ export function compareSchemas(expected: SchemaSnapshot, actual: SchemaSnapshot)
     const live = actual.indexes.get(name);
     const shape = (i: typeof index) => `${i.unique ? 'UNIQUE ' : ''}ON ${i.table} (${i.columns.join(', ')})${i.where ? ` WHERE ${i.where}` : ''}`;
     if (!live) problems.push(missing('index', name, index.table, `Index ${name}`));
-    else if (shape(live) !== shape(index)) problems.push({ ...changed('index', name, index.table, `Index ${name}`, shape(index), shape(live)), definitions: { expected: index.sql, actual: live.sql } });
+    else if (shape(live) !== shape(index))
+      problems.push({
+        ...changed('index', name, index.table, `Index ${name}`, shape(index), shape(live)),
+        definitions: { expected: index.sql, actual: live.sql },
+      });
   }
   for (const [name, index] of actual.indexes) {
     if (!expected.indexes.has(name)) problems.push(extra('index', name, index.table, `Index ${name}`));

@@ -64,7 +64,9 @@ export function readToolChecksumMismatches(db: Connection, schema: Pick<SchemaDe
   const checksum = app?.tool ? TOOL_FORMATS[app.tool].checksum : undefined;
   if (!app || !checksum || !tableExists(db, app.table)) return [];
   assertToolTable(db, app);
-  const rows = db.prepare(`SELECT ${quoted(app.versionColumn)} AS name, ${quoted(checksum.column)} AS recorded FROM ${quoted(app.table)} ${appliedRowsOf(app)}`).all() as { name: unknown; recorded: unknown }[];
+  const rows = db
+    .prepare(`SELECT ${quoted(app.versionColumn)} AS name, ${quoted(checksum.column)} AS recorded FROM ${quoted(app.table)} ${appliedRowsOf(app)}`)
+    .all() as { name: unknown; recorded: unknown }[];
   return rows.flatMap((row) => {
     const version = app.versions[String(row.name)] ?? String(row.name);
     const migration = schema.migrations.find((m) => m.version === version);
@@ -79,7 +81,9 @@ export function readAppVersion(db: Connection, app: AppVersionTable): string | n
   const column = quoted(app.versionColumn);
   const where = appliedRowsOf(app);
   if (app.current === 'last-written') {
-    const row = db.prepare(`SELECT ${column} AS version FROM ${quoted(app.table)} ${where} ORDER BY rowid DESC LIMIT 1`).get() as { version: unknown } | undefined;
+    const row = db.prepare(`SELECT ${column} AS version FROM ${quoted(app.table)} ${where} ORDER BY rowid DESC LIMIT 1`).get() as
+      | { version: unknown }
+      | undefined;
     return row === undefined ? null : String(row.version);
   }
   const names = (db.prepare(`SELECT ${column} AS version FROM ${quoted(app.table)} ${where}`).all() as { version: unknown }[]).map((r) => String(r.version));
@@ -135,7 +139,12 @@ export function recordServiceVersion(db: Connection, schema: SchemaDefinition, r
     return;
   }
   const present = new Set((db.prepare('SELECT name FROM pragma_table_info(?)').all(app.table) as { name: string }[]).map((c) => c.name.toLowerCase()));
-  const values: Record<string, unknown> = { description: row.migration.description, status: 'completed', execution_time_ms: row.executionMs, [app.versionColumn.toLowerCase()]: name };
+  const values: Record<string, unknown> = {
+    description: row.migration.description,
+    status: 'completed',
+    execution_time_ms: row.executionMs,
+    [app.versionColumn.toLowerCase()]: name,
+  };
   const columns = Object.keys(values).filter((column) => present.has(column));
   db.prepare(`INSERT INTO ${table} (${columns.map(quoted).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`).run(...columns.map((c) => values[c]));
 }

@@ -57,7 +57,11 @@ function adoptServiceDatabase(ctx: EngineContext, db: Connection, backup: Backup
     recordEvent(db, ctx.schema, backupEvent(backup));
   }
   recordAdoption(db, ctx, version, service.legacy, true);
-  log(ctx, 'info', `Adopted ${ctx.dbPath} as ${version}: its schema is exactly ${version}, as ${service.legacy.table} records (${service.legacy.legacyVersion})`);
+  log(
+    ctx,
+    'info',
+    `Adopted ${ctx.dbPath} as ${version}: its schema is exactly ${version}, as ${service.legacy.table} records (${service.legacy.legacyVersion})`,
+  );
   return { from: null, applied: [], adopted: service.legacy, touched: new Set() };
 }
 
@@ -71,7 +75,11 @@ function catchUpWithApp(ctx: EngineContext, db: Connection, current: string, ahe
     throw blockerError(blockers[0], blockers);
   }
   recordAdoption(db, ctx, ahead.adoptAs, ahead.legacy, true);
-  log(ctx, 'info', `Recorded ${ahead.adoptAs}, which the app's tool applied itself (${ahead.legacy.table} records ${ahead.legacy.legacyVersion}): its schema is exactly ${ahead.adoptAs}`);
+  log(
+    ctx,
+    'info',
+    `Recorded ${ahead.adoptAs}, which the app's tool applied itself (${ahead.legacy.table} records ${ahead.legacy.legacyVersion}): its schema is exactly ${ahead.adoptAs}`,
+  );
   return { from: current, applied: [], adopted: ahead.legacy, touched: new Set() };
 }
 
@@ -146,7 +154,11 @@ export function bringToVersion(ctx: EngineContext, db: Connection, target: strin
     } catch (err) {
       if (err instanceof WardenError && err.code === 'CANCELLED') throw cancelledAfter(ctx, db, outcome, target) ?? err;
       if (err instanceof WardenError && err.code === 'MIGRATION_FAILED') {
-        recordFailure(db, ctx.schema, { action: outcome.from === null && !outcome.adopted ? 'init' : 'migrate', version: String(err.details?.version), detail: { ...err.details } });
+        recordFailure(db, ctx.schema, {
+          action: outcome.from === null && !outcome.adopted ? 'init' : 'migrate',
+          version: String(err.details?.version),
+          detail: { ...err.details },
+        });
       }
       throw err;
     }

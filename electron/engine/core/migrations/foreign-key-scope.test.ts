@@ -24,8 +24,14 @@ describe('tablesTouchedBy', () => {
   });
 
   it('reads every kind of write, with quoted and main-qualified names', () => {
-    expect(touched('INSERT OR REPLACE INTO "My Table" SELECT * FROM other; UPDATE OR IGNORE main.b SET x = 1; DELETE FROM [c]; REPLACE INTO `d` VALUES (1);')).toEqual(['b', 'c', 'd', 'my table']);
-    expect(touched("ALTER TABLE a RENAME TO b; ALTER TABLE c ADD COLUMN x; ALTER TABLE e RENAME COLUMN x TO y; CREATE TABLE IF NOT EXISTS 'f' (x); DROP TABLE IF EXISTS g;")).toEqual(['a', 'b', 'c', 'e', 'f', 'g']);
+    expect(
+      touched('INSERT OR REPLACE INTO "My Table" SELECT * FROM other; UPDATE OR IGNORE main.b SET x = 1; DELETE FROM [c]; REPLACE INTO `d` VALUES (1);'),
+    ).toEqual(['b', 'c', 'd', 'my table']);
+    expect(
+      touched(
+        "ALTER TABLE a RENAME TO b; ALTER TABLE c ADD COLUMN x; ALTER TABLE e RENAME COLUMN x TO y; CREATE TABLE IF NOT EXISTS 'f' (x); DROP TABLE IF EXISTS g;",
+      ),
+    ).toEqual(['a', 'b', 'c', 'e', 'f', 'g']);
     expect(touched('CREATE UNIQUE INDEX i ON t (x); CREATE VIEW v AS SELECT 1; DROP VIEW v; DROP INDEX i; DROP TRIGGER tr; SELECT 1; ANALYZE;')).toEqual([]);
   });
 
@@ -47,7 +53,9 @@ describe('tablesTouchedBy', () => {
 describe('tablesToCheck', () => {
   it('is the touched tables and every table whose foreign keys point at one of them', () => {
     const db = new Database(':memory:');
-    db.exec('CREATE TABLE p (id INTEGER PRIMARY KEY); CREATE TABLE c (p_id REFERENCES P(id)); CREATE TABLE g (c_id REFERENCES c(rowid)); CREATE TABLE other (x);');
+    db.exec(
+      'CREATE TABLE p (id INTEGER PRIMARY KEY); CREATE TABLE c (p_id REFERENCES P(id)); CREATE TABLE g (c_id REFERENCES c(rowid)); CREATE TABLE other (x);',
+    );
     expect(tablesToCheck(db, new Set(['p']))).toEqual(['c', 'p']);
     expect(tablesToCheck(db, new Set(['other']))).toEqual(['other']);
     expect(tablesToCheck(db, 'all')).toBe('all');
@@ -63,11 +71,15 @@ describe('the foreign-key check before COMMIT, narrowed to what a step touched',
     for (const [file, sql] of Object.entries(migrations)) writeFileSync(join(dir, 'migrations', file), sql);
     return dir;
   }
-  const start = 'CREATE TABLE p (id INTEGER PRIMARY KEY, name TEXT); CREATE TABLE c (id INTEGER PRIMARY KEY, p_id INTEGER REFERENCES p(id) ON DELETE CASCADE); CREATE TABLE loose (x);';
+  const start =
+    'CREATE TABLE p (id INTEGER PRIMARY KEY, name TEXT); CREATE TABLE c (id INTEGER PRIMARY KEY, p_id INTEGER REFERENCES p(id) ON DELETE CASCADE); CREATE TABLE loose (x);';
 
   it.each([
     ['deletes parent rows', 'DELETE FROM p WHERE id = 1;'],
-    ['rebuilds the parent without a row', 'CREATE TABLE new_p (id INTEGER PRIMARY KEY, name TEXT NOT NULL DEFAULT \'\'); INSERT INTO new_p (id) SELECT id FROM p WHERE id <> 1; DROP TABLE p; ALTER TABLE new_p RENAME TO p;'],
+    [
+      'rebuilds the parent without a row',
+      "CREATE TABLE new_p (id INTEGER PRIMARY KEY, name TEXT NOT NULL DEFAULT ''); INSERT INTO new_p (id) SELECT id FROM p WHERE id <> 1; DROP TABLE p; ALTER TABLE new_p RENAME TO p;",
+    ],
     ['drops the parent', 'DROP TABLE p;'],
   ])('still rolls back a step that %s, orphaning child rows', async (_what, sql) => {
     const dir = schemaWith({ '1.0.0__start.sql': start, '1.1.0__change.sql': sql });
@@ -134,7 +146,8 @@ describe('the narrowed check, fuzzed against the full one', () => {
         }
         const scope = tablesToCheck(db, tablesTouchedBy(splitStatements(sql), tablesWithTriggers(db)));
         const full = db.prepare('SELECT "table", rowid FROM pragma_foreign_key_check ORDER BY 1, 2').all();
-        const narrowed = scope === 'all' ? full : scope.flatMap((t) => db.prepare('SELECT "table", rowid FROM pragma_foreign_key_check(?) ORDER BY 1, 2').all(t));
+        const narrowed =
+          scope === 'all' ? full : scope.flatMap((t) => db.prepare('SELECT "table", rowid FROM pragma_foreign_key_check(?) ORDER BY 1, 2').all(t));
         expect(narrowed).toEqual(full);
         db.close();
       }),

@@ -24,7 +24,7 @@ describe('lintMigration on the shipped migrations', () => {
   });
 
   it('1.2.0 without ON CONFLICT REPLACE: mime_type becomes NOT NULL and a NULL insert fails, on the new table', () => {
-    const variant = file('1.2.0').replace("mime_type TEXT NOT NULL ON CONFLICT REPLACE DEFAULT", "mime_type TEXT NOT NULL DEFAULT");
+    const variant = file('1.2.0').replace('mime_type TEXT NOT NULL ON CONFLICT REPLACE DEFAULT', 'mime_type TEXT NOT NULL DEFAULT');
     const warnings = lintMigration(variant, expectedSchemaAt(schema, '1.1.0'));
     expect(summary(warnings)).toEqual(['15 danger null-insert-fails', '39 danger table-rebuild', '39 caution foreign-keys']);
     expect(warnings[0].message).toContain('Column conversation_files.mime_type becomes NOT NULL without saying what an inserted NULL becomes');
@@ -59,7 +59,9 @@ describe('lintMigration rules', () => {
     expect(warnings.find((w) => w.rule === 'not-null-added')).toMatchObject({ line: 1, severity: 'caution' });
     expect(warnings.find((w) => w.rule === 'not-null-added')!.message).toContain('conversation_files.mime_type becomes NOT NULL');
     const lost = warnings.find((w) => w.rule === 'table-rebuild' && w.severity === 'caution')!;
-    expect(lost.message).toContain('idx_conversation_files_hash, idx_conversation_files_uploaded_at, trg_conversation_files_soft_delete, trg_conversation_files_upload_log');
+    expect(lost.message).toContain(
+      'idx_conversation_files_hash, idx_conversation_files_uploaded_at, trg_conversation_files_soft_delete, trg_conversation_files_upload_log',
+    );
     expect(lost.message).not.toContain('idx_conversation_files_session');
   });
 
@@ -95,7 +97,16 @@ describe('lintMigration rules', () => {
   });
 
   it('statements that cannot run inside the step transaction', () => {
-    const sql = ['BEGIN TRANSACTION;', 'VACUUM;', 'PRAGMA journal_mode = WAL;', 'PRAGMA foreign_keys = OFF;', 'PRAGMA main.synchronous(1);', 'COMMIT;', 'END;', 'ROLLBACK;'].join('\n');
+    const sql = [
+      'BEGIN TRANSACTION;',
+      'VACUUM;',
+      'PRAGMA journal_mode = WAL;',
+      'PRAGMA foreign_keys = OFF;',
+      'PRAGMA main.synchronous(1);',
+      'COMMIT;',
+      'END;',
+      'ROLLBACK;',
+    ].join('\n');
     expect(summary(lintMigration(sql))).toEqual([
       '1 danger non-transactional',
       '2 danger non-transactional',

@@ -26,7 +26,12 @@ const EXAMPLE: Record<VersionNames, string> = {
 function readWardenFolder(dir: string, versionNames: VersionNames): MigrationFile[] {
   return sqlFilesOf(dir).map((file) => {
     const match = WARDEN_FILE[versionNames].exec(file);
-    if (!match) throw invalidMigrationsFolder(dir, `the migration file name "${file}" is not <version>__<name>.sql`, `Rename it like ${EXAMPLE[versionNames]}, two underscores, a name).`);
+    if (!match)
+      throw invalidMigrationsFolder(
+        dir,
+        `the migration file name "${file}" is not <version>__<name>.sql`,
+        `Rename it like ${EXAMPLE[versionNames]}, two underscores, a name).`,
+      );
     const raw = readMigrationText(dir, file);
     return { version: match[1], description: wordsOf(match[2]), file, sql: withoutBom(raw), raw };
   });

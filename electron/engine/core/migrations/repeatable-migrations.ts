@@ -65,12 +65,21 @@ export function applyPendingRepeatables(ctx: EngineContext, db: Connection): App
       if (err instanceof WardenError && err.code === 'MIGRATION_FAILED') {
         const version = currentVersionOf(readAppliedVersions(db, ctx.schema));
         recordFailure(db, ctx.schema, { action: 'migrate', version, detail: { ...err.details, repeatable: pending.file } });
-        throw new WardenError(err.code, `${err.message.replace(/ The database was left at its previous version\.$/, '')} The database stays at ${version}, every version applied; ${pending.file} was rolled back whole.`, err.hint, { ...err.details, repeatable: pending.file });
+        throw new WardenError(
+          err.code,
+          `${err.message.replace(/ The database was left at its previous version\.$/, '')} The database stays at ${version}, every version applied; ${pending.file} was rolled back whole.`,
+          err.hint,
+          { ...err.details, repeatable: pending.file },
+        );
       }
       throw err;
     }
     if (done) {
-      log(ctx, 'info', `Applied the repeatable migration ${done.file} (${pending.reason === 'new' ? 'first run' : 'its file changed'}) in ${done.executionMs} ms`);
+      log(
+        ctx,
+        'info',
+        `Applied the repeatable migration ${done.file} (${pending.reason === 'new' ? 'first run' : 'its file changed'}) in ${done.executionMs} ms`,
+      );
       applied.push(done);
     }
   }

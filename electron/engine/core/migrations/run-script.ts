@@ -18,7 +18,11 @@ export function runScript(ctx: EngineContext, db: Connection, migration: Migrati
       const disk = explainSqliteError(err, ctx.dbPath);
       // The disk failed the statement, not the migration: said as such (the caller adds the version the file was left at).
       if (disk instanceof WardenError && (disk.code === 'NO_SPACE' || disk.code === 'IO_ERROR')) {
-        throw new WardenError(disk.code, `Migration ${migration.file} stopped at line ${statement.line}. ${disk.message}`, disk.hint, { version: migration.version, file: migration.file, line: statement.line });
+        throw new WardenError(disk.code, `Migration ${migration.file} stopped at line ${statement.line}. ${disk.message}`, disk.hint, {
+          version: migration.version,
+          file: migration.file,
+          line: statement.line,
+        });
       }
       throw new WardenError(
         'MIGRATION_FAILED',

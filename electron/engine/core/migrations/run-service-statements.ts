@@ -19,7 +19,14 @@ function execute(db: Connection, statement: ServiceStatement): ServiceStatementR
   const { name, sql, role } = statement;
   try {
     const prepared = db.prepare(sql);
-    return { name, sql, role, outcome: 'ok', rows: prepared.reader ? countRows(prepared.iterate(...statement.params)) : prepared.run(...statement.params).changes, error: null };
+    return {
+      name,
+      sql,
+      role,
+      outcome: 'ok',
+      rows: prepared.reader ? countRows(prepared.iterate(...statement.params)) : prepared.run(...statement.params).changes,
+      error: null,
+    };
   } catch (err) {
     return { name, sql, role, outcome: 'failed', rows: null, error: (err as Error).message };
   }

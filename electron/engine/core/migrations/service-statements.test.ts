@@ -31,9 +31,21 @@ describe('service-statements.json', () => {
     ['params not an array', JSON.stringify({ statements: [{ ...upload, params: 'f' }] }), /service-statements\.json field "statements\.0\.params": /],
     ['a misspelled field', JSON.stringify({ statements: [{ ...upload, snice: '1.1.0' }] }), /service-statements\.json field "statements\.0": .*snice/],
     ['since in setup', JSON.stringify({ setup: [{ ...upload, since: '1.1.0' }], statements: [upload] }), /service-statements\.json field "setup\.0": .*since/],
-    ['fewer values than placeholders', JSON.stringify({ statements: [{ ...upload, params: ['f'] }] }), /field "statements\.0\.params": "Upload" has 2 \? placeholder\(s\) but 1 sample value\(s\)/],
-    ['since past the latest version', JSON.stringify({ statements: [{ ...upload, since: '1.5.0' }] }), /field "statements\.0\.since": "1\.5\.0" is not a version up to this schema's latest, 1\.2\.0/],
-    ['since not a version', JSON.stringify({ statements: [{ ...upload, since: 'v1.1' }] }), /field "statements\.0\.since": "v1\.1" is not a version up to this schema's latest, 1\.2\.0/],
+    [
+      'fewer values than placeholders',
+      JSON.stringify({ statements: [{ ...upload, params: ['f'] }] }),
+      /field "statements\.0\.params": "Upload" has 2 \? placeholder\(s\) but 1 sample value\(s\)/,
+    ],
+    [
+      'since past the latest version',
+      JSON.stringify({ statements: [{ ...upload, since: '1.5.0' }] }),
+      /field "statements\.0\.since": "1\.5\.0" is not a version up to this schema's latest, 1\.2\.0/,
+    ],
+    [
+      'since not a version',
+      JSON.stringify({ statements: [{ ...upload, since: 'v1.1' }] }),
+      /field "statements\.0\.since": "v1\.1" is not a version up to this schema's latest, 1\.2\.0/,
+    ],
   ])('a list with %s is refused as SCHEMA_INVALID, naming the file and the field', (_, text, message) => {
     const load = loadWithList(text);
     expect(load).toThrow(expect.objectContaining({ code: 'SCHEMA_INVALID', message: expect.stringMatching(message), hint: expect.any(String) }));

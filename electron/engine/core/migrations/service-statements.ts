@@ -59,7 +59,9 @@ function invalid(dir: string, what: string, hint: string): WardenError {
 }
 
 function isRead(sql: string): boolean {
-  const first = tokenize(sql).find((t) => t.kind === 'word')?.text.toLowerCase();
+  const first = tokenize(sql)
+    .find((t) => t.kind === 'word')
+    ?.text.toLowerCase();
   return first === 'select' || first === 'with';
 }
 
@@ -84,7 +86,11 @@ export function readServiceStatements(dir: string, latest: string, order: Versio
   const parsed = listFile.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw invalid(dir, `field "${issue.path.join('.')}": ${issue.message}`, 'Each entry needs name, sql and params (an array of sample values, null where the service passes NULL); statements may add since (a version of this schema) and note.');
+    throw invalid(
+      dir,
+      `field "${issue.path.join('.')}": ${issue.message}`,
+      'Each entry needs name, sql and params (an array of sample values, null where the service passes NULL); statements may add since (a version of this schema) and note.',
+    );
   }
   const entries = [
     ...parsed.data.setup.map((entry, k) => ({ ...entry, since: undefined, field: `setup.${k}`, role: 'setup' as const })),
@@ -93,12 +99,20 @@ export function readServiceStatements(dir: string, latest: string, order: Versio
   const statements = entries.map(({ name, sql, params, since, field, role }) => {
     const expected = placeholders(sql);
     if (expected !== params.length) {
-      throw invalid(dir, `field "${field}.params": "${name}" has ${expected} ? placeholder(s) but ${params.length} sample value(s)`, 'Give one sample value per ?, in order (only ? placeholders are supported).');
+      throw invalid(
+        dir,
+        `field "${field}.params": "${name}" has ${expected} ? placeholder(s) but ${params.length} sample value(s)`,
+        'Give one sample value per ?, in order (only ? placeholders are supported).',
+      );
     }
     // Not necessarily one of the schema's versions (a folder may skip one), but one it reaches: a
     // since past the latest would skip the statement at every version, in silence.
     if (since !== undefined && (!order.valid(since) || order.gt(since, latest))) {
-      throw invalid(dir, `field "${field}.since": "${since}" is not a version up to this schema's latest, ${latest}`, 'Name the first version the statement works at, as the schema names its versions (such as 1.1.0).');
+      throw invalid(
+        dir,
+        `field "${field}.since": "${since}" is not a version up to this schema's latest, ${latest}`,
+        'Name the first version the statement works at, as the schema names its versions (such as 1.1.0).',
+      );
     }
     return { name, sql, params, role, since: since ?? null };
   });

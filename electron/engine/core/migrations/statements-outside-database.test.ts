@@ -38,7 +38,13 @@ describe('migration statements that reach outside their database', () => {
 
       const result = plan(ctx);
       expect(result.steps.map((s) => s.version)).toEqual(['1.3.0']);
-      expect(result.blockers).toEqual([expect.objectContaining({ code: 'SCHEMA_INVALID', message: expect.stringMatching(says), hint: expect.stringMatching(/^Remove it from 1\.3\.0__reach_out\.sql: /) })]);
+      expect(result.blockers).toEqual([
+        expect.objectContaining({
+          code: 'SCHEMA_INVALID',
+          message: expect.stringMatching(says),
+          hint: expect.stringMatching(/^Remove it from 1\.3\.0__reach_out\.sql: /),
+        }),
+      ]);
       expect(result.blockers[0].message).toMatch(/^1\.3\.0__reach_out\.sql line 2: /);
       await expect(migrate(ctx)).rejects.toMatchObject({ code: 'SCHEMA_INVALID', message: expect.stringMatching(says) });
       const fresh = join(tempDir(), 'fresh.db');
@@ -55,7 +61,9 @@ describe('migration statements that reach outside their database', () => {
   it('the expected-schema replay refuses the schema folder instead of running an ATTACH that writes a file', () => {
     const elsewhere = tempDir();
     const schema = reachingSchema(`ATTACH DATABASE '${elsewhere}/other.db' AS other;\nCREATE TABLE other.t (x);`);
-    expect(() => expectedSchemaAt(schema, '1.3.0')).toThrow(expect.objectContaining({ code: 'SCHEMA_INVALID', message: expect.stringContaining('1.3.0__reach_out.sql line 2') }));
+    expect(() => expectedSchemaAt(schema, '1.3.0')).toThrow(
+      expect.objectContaining({ code: 'SCHEMA_INVALID', message: expect.stringContaining('1.3.0__reach_out.sql line 2') }),
+    );
     expect(readdirSync(elsewhere)).toEqual([]);
   });
 

@@ -10,8 +10,19 @@ import { shapeOf } from '../schema/statement-shape';
 
 /** PRAGMAs that change the file rather than its schema or rows (sqlite.org/pragma.html). */
 const FILE_LEVEL_PRAGMAS = new Set([
-  'application_id', 'user_version', 'schema_version', 'journal_mode', 'page_size', 'auto_vacuum', 'encoding',
-  'locking_mode', 'max_page_count', 'journal_size_limit', 'temp_store_directory', 'data_store_directory', 'writable_schema',
+  'application_id',
+  'user_version',
+  'schema_version',
+  'journal_mode',
+  'page_size',
+  'auto_vacuum',
+  'encoding',
+  'locking_mode',
+  'max_page_count',
+  'journal_size_limit',
+  'temp_store_directory',
+  'data_store_directory',
+  'writable_schema',
 ]);
 /** PRAGMAs Schema Warden sets itself. */
 const STAMPED_PRAGMAS = new Set(['application_id', 'user_version', 'schema_version']);
@@ -25,13 +36,18 @@ export interface OutsideStatement {
 }
 
 function callsLoadExtension(statement: Statement): boolean {
-  return statement.tokens.some((token, k) => token.text.replace(/^["`[]|["`\]]$/g, '').toLowerCase() === 'load_extension' && statement.tokens[k + 1]?.text === '(');
+  return statement.tokens.some(
+    (token, k) => token.text.replace(/^["`[]|["`\]]$/g, '').toLowerCase() === 'load_extension' && statement.tokens[k + 1]?.text === '(',
+  );
 }
 
 function reachOf(statement: Statement): Omit<OutsideStatement, 'line'> | null {
   const shape = shapeOf(statement);
   if (shape.kind === 'attach') {
-    return { what: `${shape.verb} works on another database file than the one being migrated`, instead: 'move data between databases outside migrations (a script of your own, after warden migrate)' };
+    return {
+      what: `${shape.verb} works on another database file than the one being migrated`,
+      instead: 'move data between databases outside migrations (a script of your own, after warden migrate)',
+    };
   }
   if (shape.kind === 'vacuum') {
     return shape.into
@@ -48,7 +64,8 @@ function reachOf(statement: Statement): Omit<OutsideStatement, 'line'> | null {
           : 'set it outside migrations (the service at start-up, or the sqlite3 shell on the file)',
     };
   }
-  if (callsLoadExtension(statement)) return { what: 'load_extension loads native code into the process running the migration', instead: 'load extensions in the service, not in a migration' };
+  if (callsLoadExtension(statement))
+    return { what: 'load_extension loads native code into the process running the migration', instead: 'load extensions in the service, not in a migration' };
   return null;
 }
 
@@ -69,7 +86,9 @@ function describe(migration: Migration, found: OutsideStatement): { message: str
 
 /** A blocker for each statement of the migrations that reaches outside the database. */
 export function outsideDatabaseBlockers(migrations: Migration[]): PlanBlocker[] {
-  return migrations.flatMap((migration) => statementsOutsideDatabase(migration).map((found) => ({ code: 'SCHEMA_INVALID' as const, ...describe(migration, found) })));
+  return migrations.flatMap((migration) =>
+    statementsOutsideDatabase(migration).map((found) => ({ code: 'SCHEMA_INVALID' as const, ...describe(migration, found) })),
+  );
 }
 
 /** Refuses a migration with a statement that reaches outside the database, before anything runs it. */

@@ -28,7 +28,7 @@ function shellCheck(path: string): string {
 }
 
 describe('the damage map names each damaged page and the table or index it belongs to', () => {
-  it('a table leaf overwritten: verify --full names the page, the table and what the page held; SQLite\'s own message stays', async () => {
+  it("a table leaf overwritten: verify --full names the page, the table and what the page held; SQLite's own message stays", async () => {
     const dbPath = await seededDatabase();
     const owned = pagesOf(dbPath, 'file_metadata');
     const page = damageLeafOf(dbPath, 'file_metadata', 3);
@@ -42,7 +42,9 @@ describe('the damage map names each damaged page and the table or index it belon
     expect(entry).toMatchObject({ object: 'file_metadata', objectType: 'table', table: 'file_metadata', foundBy: 'message' });
     expect(entry.description).toMatch(new RegExp(`^Page ${page} of table file_metadata .*is damaged: `));
     expect(report.integrity.messages.some((m) => m.includes(`page ${page}`))).toBe(true);
-    expect(report.problems.some((p) => p.kind === 'integrity' && p.name === 'file_metadata' && p.message.includes(`Page ${page} of table file_metadata`))).toBe(true);
+    expect(report.problems.some((p) => p.kind === 'integrity' && p.name === 'file_metadata' && p.message.includes(`Page ${page} of table file_metadata`))).toBe(
+      true,
+    );
     expect(onlyIndexesDamaged(report.integrity.damage!)).toBe(false);
 
     const cli = runCli(['verify', '--full', '--db', dbPath]);
@@ -52,7 +54,7 @@ describe('the damage map names each damaged page and the table or index it belon
     expect(sha256File(dbPath)).toBe(before);
   });
 
-  it('an index leaf overwritten: the page is the index\'s (of its table), and only indexes are damaged', async () => {
+  it("an index leaf overwritten: the page is the index's (of its table), and only indexes are damaged", async () => {
     const dbPath = await seededDatabase();
     const page = damageLeafOf(dbPath, 'idx_conversation_files_hash', 2);
     const report = await verify(contextFor(dbPath), 'full');
@@ -71,9 +73,19 @@ describe('the damage map names each damaged page and the table or index it belon
     const metadataLeaf = pagesOf(intact, 'file_metadata').find((p) => p.pageType === 'leaf')!.page;
     const indexLeaf = pagesOf(intact, 'idx_file_access_log_file').filter((p) => p.pageType === 'leaf')[2].page;
     const damage = withDatabase(intact, { mode: 'read' }, (db) =>
-      damageMap(db, [`On tree page ${metadataLeaf} cell 3: Rowid 120 out of order`, `Page ${indexLeaf}: btreeInitPage() returns error code 11`, 'Page 999999: never used', 'wrong # of entries in index idx_file_metadata_file_id', 'NULL value in conversation_files.file_hash', 'Freelist: size is 3 but should be 2']));
+      damageMap(db, [
+        `On tree page ${metadataLeaf} cell 3: Rowid 120 out of order`,
+        `Page ${indexLeaf}: btreeInitPage() returns error code 11`,
+        'Page 999999: never used',
+        'wrong # of entries in index idx_file_metadata_file_id',
+        'NULL value in conversation_files.file_hash',
+        'Freelist: size is 3 but should be 2',
+      ]),
+    );
     expect(damage[0]).toMatchObject({ page: metadataLeaf, object: 'file_metadata', objectType: 'table', pageType: 'leaf', foundBy: 'dbstat' });
-    expect(damage[0].description).toBe(`Page ${metadataLeaf} of table file_metadata (a leaf holding rows) is damaged: its rows are out of order (SQLite: On tree page ${metadataLeaf} cell 3: Rowid 120 out of order).`);
+    expect(damage[0].description).toBe(
+      `Page ${metadataLeaf} of table file_metadata (a leaf holding rows) is damaged: its rows are out of order (SQLite: On tree page ${metadataLeaf} cell 3: Rowid 120 out of order).`,
+    );
     expect(damage[1]).toMatchObject({ page: indexLeaf, object: 'idx_file_access_log_file', objectType: 'index', table: 'file_access_log', pageType: 'leaf' });
     expect(damage[1].description).toContain('(a leaf holding index entries)');
     expect(damage[2]).toMatchObject({ page: 999999, object: null, foundBy: 'unknown' });
@@ -85,10 +97,49 @@ describe('the damage map names each damaged page and the table or index it belon
   });
 
   it('many findings on one page are one entry with their count; the check heading is not a finding', () => {
-    expect(findingsOf(['*** in database main ***\nTree 9 page 79 cell 2: x\nTree 9 page 79 cell 1: x', 'database disk image is malformed'])).toEqual(['Tree 9 page 79 cell 2: x', 'Tree 9 page 79 cell 1: x', 'database disk image is malformed']);
-    expect(describeDamage({ page: 79, object: 'idx', objectType: 'index', table: 't', pageType: null, foundBy: 'message', message: 'Tree 9 page 79 cell 2: x', messages: 3 })).toBe('Page 79 of index idx (of table t) is damaged: Tree 9 page 79 cell 2: x (and 2 more findings there).');
-    expect(describeDamage({ page: null, object: null, objectType: null, table: null, pageType: null, foundBy: 'unknown', message: 'database disk image is malformed', messages: 1 })).toMatch(/^SQLite stopped checking at damage it could not place/);
-    expect(describeDamage({ page: 80, object: 'idx', objectType: 'index', table: 't', pageType: null, foundBy: 'message', message: 'Tree 9 page 80: btreeInitPage() returns error code 11', messages: 1 })).toBe('Page 80 of index idx (of table t) is damaged: its header cannot be read, so it is not a valid page any more (SQLite: Tree 9 page 80: btreeInitPage() returns error code 11).');
+    expect(findingsOf(['*** in database main ***\nTree 9 page 79 cell 2: x\nTree 9 page 79 cell 1: x', 'database disk image is malformed'])).toEqual([
+      'Tree 9 page 79 cell 2: x',
+      'Tree 9 page 79 cell 1: x',
+      'database disk image is malformed',
+    ]);
+    expect(
+      describeDamage({
+        page: 79,
+        object: 'idx',
+        objectType: 'index',
+        table: 't',
+        pageType: null,
+        foundBy: 'message',
+        message: 'Tree 9 page 79 cell 2: x',
+        messages: 3,
+      }),
+    ).toBe('Page 79 of index idx (of table t) is damaged: Tree 9 page 79 cell 2: x (and 2 more findings there).');
+    expect(
+      describeDamage({
+        page: null,
+        object: null,
+        objectType: null,
+        table: null,
+        pageType: null,
+        foundBy: 'unknown',
+        message: 'database disk image is malformed',
+        messages: 1,
+      }),
+    ).toMatch(/^SQLite stopped checking at damage it could not place/);
+    expect(
+      describeDamage({
+        page: 80,
+        object: 'idx',
+        objectType: 'index',
+        table: 't',
+        pageType: null,
+        foundBy: 'message',
+        message: 'Tree 9 page 80: btreeInitPage() returns error code 11',
+        messages: 1,
+      }),
+    ).toBe(
+      'Page 80 of index idx (of table t) is damaged: its header cannot be read, so it is not a valid page any more (SQLite: Tree 9 page 80: btreeInitPage() returns error code 11).',
+    );
   });
 
   it('an intact file has no damage; the check stopped part-way keeps what it found before', async () => {

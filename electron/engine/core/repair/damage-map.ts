@@ -32,14 +32,18 @@ const SQLITE_SCHEMA: TreeObject = { name: 'sqlite_schema', type: 'table', table:
 
 /** The lines SQLite wrote, one finding each, without its "*** in database main ***" heading. */
 export function findingsOf(rows: string[]): string[] {
-  return rows.flatMap((row) => row.split('\n')).map((line) => line.trim()).filter((line) => line !== '' && !/^\*\*\* in database \w+ \*\*\*$/.test(line));
+  return rows
+    .flatMap((row) => row.split('\n'))
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !/^\*\*\* in database \w+ \*\*\*$/.test(line));
 }
 
 /** What a message names: the tree (by its root page), the page, or an index or table by name. */
 function locate(message: string): Located {
   const tree = /^Tree (\d+) page (\d+)/.exec(message);
   if (tree) return { root: Number(tree[1]), page: Number(tree[2]), object: null };
-  const index = /(?:missing from|wrong # of entries in|non-unique entry in|entry missing from) index (\S+?)[.,:]?$/.exec(message) ?? /in index (\S+?)[.,:]?$/.exec(message);
+  const index =
+    /(?:missing from|wrong # of entries in|non-unique entry in|entry missing from) index (\S+?)[.,:]?$/.exec(message) ?? /in index (\S+?)[.,:]?$/.exec(message);
   if (index) return { root: null, page: null, object: index[1], objectType: 'index' };
   const column = /^NULL value in (\S+?)\.\S+$/.exec(message) ?? /^CHECK constraint failed in (\S+)$/.exec(message);
   if (column) return { root: null, page: null, object: column[1], objectType: 'table' };
@@ -47,13 +51,22 @@ function locate(message: string): Located {
     const freePage = /page (\d+)/.exec(message);
     return { root: null, page: freePage ? Number(freePage[1]) : null, object: null, objectType: 'freelist' };
   }
-  const page = /^On (?:tree )?page (\d+)/.exec(message) ?? /^Page (\d+)\b/.exec(message) ?? /(?:of|on) page (\d+)/.exec(message) ?? /reference to page (\d+)/.exec(message);
+  const page =
+    /^On (?:tree )?page (\d+)/.exec(message) ??
+    /^Page (\d+)\b/.exec(message) ??
+    /(?:of|on) page (\d+)/.exec(message) ??
+    /reference to page (\d+)/.exec(message);
   return { root: null, page: page ? Number(page[1]) : null, object: null };
 }
 
 function treeObjects(db: Connection): TreeObject[] {
   try {
-    const rows = db.prepare("SELECT type, name, tbl_name AS tbl, rootpage FROM sqlite_schema WHERE type IN ('table', 'index') AND rootpage > 0").all() as { type: 'table' | 'index'; name: string; tbl: string; rootpage: number }[];
+    const rows = db.prepare("SELECT type, name, tbl_name AS tbl, rootpage FROM sqlite_schema WHERE type IN ('table', 'index') AND rootpage > 0").all() as {
+      type: 'table' | 'index';
+      name: string;
+      tbl: string;
+      rootpage: number;
+    }[];
     return [SQLITE_SCHEMA, ...rows.map((r) => ({ name: r.name, type: r.type, table: r.tbl, rootpage: r.rootpage }))];
   } catch {
     // The schema's own pages are damaged: only messages naming an index can still be placed.
@@ -79,7 +92,10 @@ function pageOwners(db: Connection, objects: TreeObject[]): PageMap | null {
   for (const object of objects) {
     try {
       for (const row of read.iterate(object.name) as Iterable<{ pageno: number; pagetype: string }>) {
-        map.owners.set(row.pageno, { object, pageType: row.pagetype === 'leaf' || row.pagetype === 'internal' || row.pagetype === 'overflow' ? row.pagetype : null });
+        map.owners.set(row.pageno, {
+          object,
+          pageType: row.pagetype === 'leaf' || row.pagetype === 'internal' || row.pagetype === 'overflow' ? row.pagetype : null,
+        });
       }
     } catch {
       map.unwalkable.push(object);
@@ -138,7 +154,12 @@ export function describeDamage(entry: Omit<DamagedPage, 'description'>): string 
   return `Page ${entry.page}${guess} of ${owner}${kind ? ` (${kind})` : ''} is damaged: ${said}`;
 }
 
-function place(located: Located, byRoot: Map<number, TreeObject>, byName: Map<string, TreeObject>, pages: PageMap | null): Omit<DamagedPage, 'message' | 'messages' | 'description'> {
+function place(
+  located: Located,
+  byRoot: Map<number, TreeObject>,
+  byName: Map<string, TreeObject>,
+  pages: PageMap | null,
+): Omit<DamagedPage, 'message' | 'messages' | 'description'> {
   const pageType = located.page !== null ? (pages?.owners.get(located.page)?.pageType ?? null) : null;
   if (located.root !== null) {
     const object = byRoot.get(located.root);
@@ -146,12 +167,27 @@ function place(located: Located, byRoot: Map<number, TreeObject>, byName: Map<st
   }
   if (located.object !== null) {
     const object = byName.get(located.object);
-    return { page: null, object: located.object, objectType: object?.type ?? located.objectType ?? null, table: object?.table ?? (located.objectType === 'table' ? located.object : null), pageType: null, foundBy: 'message' };
+    return {
+      page: null,
+      object: located.object,
+      objectType: object?.type ?? located.objectType ?? null,
+      table: object?.table ?? (located.objectType === 'table' ? located.object : null),
+      pageType: null,
+      foundBy: 'message',
+    };
   }
   if (located.objectType === 'freelist') return { page: located.page, object: null, objectType: 'freelist', table: null, pageType: null, foundBy: 'message' };
   if (located.page !== null && pages) {
     const owner = pages.owners.get(located.page);
-    if (owner) return { page: located.page, object: owner.object.name, objectType: owner.object.type, table: owner.object.table, pageType: owner.pageType, foundBy: 'dbstat' };
+    if (owner)
+      return {
+        page: located.page,
+        object: owner.object.name,
+        objectType: owner.object.type,
+        table: owner.object.table,
+        pageType: owner.pageType,
+        foundBy: 'dbstat',
+      };
     // A page too damaged for dbstat to list: when exactly one tree cannot be walked, it is that tree's.
     if (pages.unwalkable.length === 1) {
       const [object] = pages.unwalkable;
@@ -182,7 +218,11 @@ export function damageMap(db: Connection, findings: string[]): DamagedPage[] {
   return [...grouped.values()].map((entry) => {
     // An index short of entries because its table lost a page is a consequence, not a second cause.
     const follows = entry.objectType === 'index' && entry.page === null && tablesWithDamagedPages.has(entry.table);
-    return { ...entry, meaning: glossOf(entry.message), description: `${describeDamage(entry)}${follows ? ` This follows from the damage to table ${entry.table}'s pages.` : ''}` };
+    return {
+      ...entry,
+      meaning: glossOf(entry.message),
+      description: `${describeDamage(entry)}${follows ? ` This follows from the damage to table ${entry.table}'s pages.` : ''}`,
+    };
   });
 }
 
@@ -208,7 +248,11 @@ const quotedName = (name: string) => `"${name.replace(/"/g, '""')}"`;
 export function damageOfTable(db: Connection, table: string): DamagedPage[] {
   const rows: string[] = [];
   try {
-    for (const row of db.prepare(`PRAGMA quick_check(${quotedName(table)})`).raw(true).iterate() as Iterable<unknown[]>) rows.push(String(row[0]));
+    for (const row of db
+      .prepare(`PRAGMA quick_check(${quotedName(table)})`)
+      .raw(true)
+      .iterate() as Iterable<unknown[]>)
+      rows.push(String(row[0]));
   } catch (err) {
     if (!isCorruption(err)) throw err;
     rows.push(err.message);
@@ -235,7 +279,12 @@ export function firstDamagedTable(db: Connection, tables: string[]): { table: st
  * A read that met a damaged page (SQLITE_CORRUPT), made specific: which table, which page, and
  * what to do — the SQL and the request were fine, the file is not.
  */
-export function damagedReadError(dbPath: string, doing: string, found: { table: string; damage: DamagedPage | undefined } | null, sqliteMessage: string): WardenError {
+export function damagedReadError(
+  dbPath: string,
+  doing: string,
+  found: { table: string; damage: DamagedPage | undefined } | null,
+  sqliteMessage: string,
+): WardenError {
   const said = found?.damage?.description;
   const message = !found
     ? `${doing} stopped at a damaged page of ${dbPath} (SQLite: ${sqliteMessage}); no table it reads fails quick_check, so the damage may be in an index (the Integrity view or warden verify --full places it). Nothing was changed.`
@@ -252,7 +301,9 @@ export function damagedReadError(dbPath: string, doing: string, found: { table: 
 
 /** The tables whose names appear in `sql` as words (every table, when it names none): where a read that met damage may have met it. */
 export function tablesNamedIn(db: Connection, sql: string): string[] {
-  const tables = (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'").all() as { name: string }[]).map((t) => t.name);
+  const tables = (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'").all() as { name: string }[]).map(
+    (t) => t.name,
+  );
   const named = tables.filter((t) => new RegExp(`(^|[^A-Za-z0-9_$])${t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^A-Za-z0-9_$])`, 'i').test(sql));
   return named.length ? named : tables;
 }

@@ -27,10 +27,20 @@ function countsBySqlite(path: string): Record<string, number> {
 const inBackupOf = (report: SalvageReport) => Object.fromEntries(report.tables.map((t) => [t.name, t.inBackup]));
 
 describe('inBackup (the salvage report beside the newest verified backup)', () => {
-  it('by table name: both counted where both have the table; null where the backup lacks it (lost_and_found); the backup\'s where nothing was salvaged; 0 stays 0; no backup, null everywhere', () => {
-    const salvaged = new Map([['conversation_files', 940], ['lost_and_found', 12], ['file_metadata', 0]]);
-    const backupRows = new Map([['conversation_files', 1000], ['file_metadata', 0], ['notes', 7]]);
-    expect(tablesBesideBackup(salvaged, { name: 'b.sqlite', rows: backupRows }, noDamage).map(({ name, salvaged: s, inBackup }) => [name, s, inBackup])).toEqual([
+  it("by table name: both counted where both have the table; null where the backup lacks it (lost_and_found); the backup's where nothing was salvaged; 0 stays 0; no backup, null everywhere", () => {
+    const salvaged = new Map([
+      ['conversation_files', 940],
+      ['lost_and_found', 12],
+      ['file_metadata', 0],
+    ]);
+    const backupRows = new Map([
+      ['conversation_files', 1000],
+      ['file_metadata', 0],
+      ['notes', 7],
+    ]);
+    expect(
+      tablesBesideBackup(salvaged, { name: 'b.sqlite', rows: backupRows }, noDamage).map(({ name, salvaged: s, inBackup }) => [name, s, inBackup]),
+    ).toEqual([
       ['conversation_files', 940, 1000],
       ['file_metadata', 0, 0],
       ['lost_and_found', 12, null],

@@ -34,8 +34,16 @@ export class TargetTable {
   private readonly inserts = new Map<number, { run(...values: unknown[]): { changes: number } }>();
   inserted = 0;
 
-  constructor(private readonly db: Connection, readonly name: string) {
-    const info = db.prepare('SELECT name, type, "notnull" AS required, pk FROM pragma_table_info(?)').all(name) as { name: string; type: string; required: number; pk: number }[];
+  constructor(
+    private readonly db: Connection,
+    readonly name: string,
+  ) {
+    const info = db.prepare('SELECT name, type, "notnull" AS required, pk FROM pragma_table_info(?)').all(name) as {
+      name: string;
+      type: string;
+      required: number;
+      pk: number;
+    }[];
     // SQLite lets a non-integer PRIMARY KEY hold NULL, but no application stores one: for telling tables apart it counts as NOT NULL.
     this.columns = info.map((c) => ({ name: c.name, affinity: affinityOf(c.type), notNull: c.required === 1 || c.pk > 0 }));
     const keys = info.filter((c) => c.pk > 0);
@@ -52,7 +60,8 @@ export class TargetTable {
 
   /** Inserts the row with its rowid; false when the table refuses it (a constraint, or more values than columns). */
   insert(row: TableRow): boolean {
-    if (row.values.length > this.columns.length || (this.rowidAlias >= 0 && row.values.length > this.rowidAlias && row.values[this.rowidAlias] !== null)) return false;
+    if (row.values.length > this.columns.length || (this.rowidAlias >= 0 && row.values.length > this.rowidAlias && row.values[this.rowidAlias] !== null))
+      return false;
     const values = row.values.filter((_, k) => k !== this.rowidAlias);
     const changes = this.insertFor(row.values.length).run(asInteger(row.rowid), ...values).changes;
     this.inserted += changes;
@@ -78,9 +87,14 @@ export class TargetTable {
   private insertFor(n: number) {
     let statement = this.inserts.get(n);
     if (!statement) {
-      const names = this.columns.slice(0, n).filter((_, k) => k !== this.rowidAlias).map((c) => quote(c.name));
+      const names = this.columns
+        .slice(0, n)
+        .filter((_, k) => k !== this.rowidAlias)
+        .map((c) => quote(c.name));
       const key = this.rowidAlias >= 0 ? quote(this.columns[this.rowidAlias].name) : this.rowidName;
-      statement = this.db.prepare(`INSERT OR IGNORE INTO ${quote(this.name)} (${[key, ...names].join(', ')}) VALUES (${['?', ...names.map(() => '?')].join(', ')})`);
+      statement = this.db.prepare(
+        `INSERT OR IGNORE INTO ${quote(this.name)} (${[key, ...names].join(', ')}) VALUES (${['?', ...names.map(() => '?')].join(', ')})`,
+      );
       this.inserts.set(n, statement);
     }
     return statement;
@@ -211,7 +225,8 @@ export class SalvageTarget {
   private reinsertUnder(table: TargetTable, indexes: string[]): void {
     const name = quote(table.name);
     // A failed CREATE INDEX is rolled back alone: drop the ones of this table built before it.
-    for (const index of this.expected.indexes.values()) if (index.unique && index.table === table.name.toLowerCase()) this.db.exec(`DROP INDEX IF EXISTS ${quote(index.name)}`);
+    for (const index of this.expected.indexes.values())
+      if (index.unique && index.table === table.name.toLowerCase()) this.db.exec(`DROP INDEX IF EXISTS ${quote(index.name)}`);
     this.db.exec(`CREATE TEMP TABLE warden_salvage_rows AS SELECT rowid AS warden_rowid, * FROM ${name}`);
     this.db.exec(`DELETE FROM ${name}`);
     this.db.exec(indexes.join(';\n'));
@@ -221,7 +236,11 @@ export class SalvageTarget {
     const source = table.rowidAlias >= 0 ? columns : ['warden_rowid', ...columns];
     this.db.exec(`INSERT OR IGNORE INTO ${name} (${target.join(', ')}) SELECT ${source.join(', ')} FROM temp.warden_salvage_rows ORDER BY warden_rowid`);
     table.inserted = (this.db.prepare(`SELECT count(*) AS n FROM ${name}`).get() as { n: number }).n;
-    const refused = this.db.prepare(`SELECT * FROM temp.warden_salvage_rows WHERE warden_rowid NOT IN (SELECT rowid FROM ${name}) ORDER BY warden_rowid`).raw().safeIntegers().all() as SqlValue[][];
+    const refused = this.db
+      .prepare(`SELECT * FROM temp.warden_salvage_rows WHERE warden_rowid NOT IN (SELECT rowid FROM ${name}) ORDER BY warden_rowid`)
+      .raw()
+      .safeIntegers()
+      .all() as SqlValue[][];
     for (const [rowid, ...values] of refused) this.lostAndFound.add(null, null, { rowid: rowid as bigint, values });
     this.db.exec('DROP TABLE temp.warden_salvage_rows');
   }

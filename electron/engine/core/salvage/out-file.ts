@@ -28,7 +28,13 @@ export function checkOutPath(out: string): void {
       { field: 'out' },
     );
   }
-  if (existing) throw new WardenError('ALREADY_EXISTS', `${out} already exists; salvage writes into a new file only. Nothing was written.`, 'Pick a path that does not exist yet for --out.', { field: 'out' });
+  if (existing)
+    throw new WardenError(
+      'ALREADY_EXISTS',
+      `${out} already exists; salvage writes into a new file only. Nothing was written.`,
+      'Pick a path that does not exist yet for --out.',
+      { field: 'out' },
+    );
   const folder = dirname(out);
   let isFolder = false;
   try {
@@ -37,12 +43,22 @@ export function checkOutPath(out: string): void {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT' && (err as NodeJS.ErrnoException).code !== 'ENOTDIR') throw err;
   }
   if (!isFolder) {
-    throw new WardenError('NOT_FOUND', `The folder ${folder} for the salvaged file does not exist. Nothing was written.`, `Create it first (mkdir -p ${folder}), or pick --out in an existing folder.`, { field: 'out' });
+    throw new WardenError(
+      'NOT_FOUND',
+      `The folder ${folder} for the salvaged file does not exist. Nothing was written.`,
+      `Create it first (mkdir -p ${folder}), or pick --out in an existing folder.`,
+      { field: 'out' },
+    );
   }
 }
 
 const appeared = (out: string) =>
-  new WardenError('ALREADY_EXISTS', `${out} appeared while salvage was running; it was left as it is and the salvaged file was removed.`, 'Pick a path that does not exist yet for --out, and run salvage again.', { field: 'out' });
+  new WardenError(
+    'ALREADY_EXISTS',
+    `${out} appeared while salvage was running; it was left as it is and the salvaged file was removed.`,
+    'Pick a path that does not exist yet for --out, and run salvage again.',
+    { field: 'out' },
+  );
 
 /** A hard link never replaces a file; where the filesystem has none, a rename after checking that nothing is there. */
 function linkOrMove(path: string, out: string): void {

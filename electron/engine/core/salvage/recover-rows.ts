@@ -25,14 +25,22 @@ export function markPagesWithoutData(source: PageSource, ledger: PageLedger): st
   }
   if (!source.headerReadable) return notes;
   const broken = forEachFreelistPage(source, source.header.freelistTrunk, (pgno) => ledger.markNotData(pgno));
-  if (broken) notes.push(`The freelist could not be followed to its end (${broken}): a freed page it no longer lists may have given back deleted rows, which would be in lost_and_found or their table.`);
+  if (broken)
+    notes.push(
+      `The freelist could not be followed to its end (${broken}): a freed page it no longer lists may have given back deleted rows, which would be in lost_and_found or their table.`,
+    );
   return notes;
 }
 
 /** A WITHOUT ROWID table's rows: the entries of its index b-tree, the primary key's columns first. */
 async function recoverWithoutRowid(source: PageSource, object: RecoveredObject, target: SalvageTarget, ledger: PageLedger, stream: RowStream): Promise<void> {
   const table = target.tableFor(object.name) ?? null;
-  for (const entry of walkIndexEntries(source, object.rootPage, source.header.encoding, ledger.walkOf({ name: object.name, kind: 'table', table: object.name }))) {
+  for (const entry of walkIndexEntries(
+    source,
+    object.rootPage,
+    source.header.encoding,
+    ledger.walkOf({ name: object.name, kind: 'table', table: object.name }),
+  )) {
     await stream.placeEntry(table, object.rootPage, entry);
   }
 }
@@ -82,7 +90,13 @@ export interface Recovery {
   orphanedLeaves: number;
 }
 
-export async function recoverRows(ctx: EngineContext, source: PageSource, objects: RecoveredObject[], target: SalvageTarget, ledger: PageLedger): Promise<Recovery> {
+export async function recoverRows(
+  ctx: EngineContext,
+  source: PageSource,
+  objects: RecoveredObject[],
+  target: SalvageTarget,
+  ledger: PageLedger,
+): Promise<Recovery> {
   const stream = new RowStream(ctx, target, ledger, source.pageSize);
   try {
     for (const index of objects.filter((o) => o.type === 'index')) {

@@ -40,7 +40,12 @@ export class RowStream {
     this.sinceCommit = 0;
     this.ctx.onProgress?.({ operation: 'salvage', phase, done: this.ledger.accounted, total: this.ledger.pageCount, unit: 'pages', pageSize: this.pageSize });
     await nextTurn();
-    if (this.ctx.signal?.aborted) throw new WardenError('CANCELLED', 'Salvage was cancelled; the unfinished new file was removed and the damaged file was only read.', 'Run it again when you are ready.');
+    if (this.ctx.signal?.aborted)
+      throw new WardenError(
+        'CANCELLED',
+        'Salvage was cancelled; the unfinished new file was removed and the damaged file was only read.',
+        'Run it again when you are ready.',
+      );
     this.target.db.exec('BEGIN');
   }
 

@@ -42,7 +42,10 @@ export function copyRowsFromBackup(newFile: string, backupPath: string, tables: 
     const notMatched: { table: string; reason: string }[] = [];
     const existing = new Set((db.prepare("SELECT lower(name) AS name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name));
     db.transaction(() => {
-      for (const table of parentsFirst(db, tables.filter((t) => existing.has(t.toLowerCase())))) {
+      for (const table of parentsFirst(
+        db,
+        tables.filter((t) => existing.has(t.toLowerCase())),
+      )) {
         try {
           // A savepoint per table: a table whose copies break a constraint of the new file is left as salvage made it.
           const steps = db.transaction(() => copyMissingRows(db, backup, table, backupPath))();
@@ -53,12 +56,18 @@ export function copyRowsFromBackup(newFile: string, backupPath: string, tables: 
             if (before < 0) copied.push(step);
             else {
               const earlier = copied[before];
-              copied[before] = { ...step, inBackup: Math.max(earlier.inBackup, step.inBackup), missing: earlier.copied + step.missing, copied: earlier.copied + step.copied };
+              copied[before] = {
+                ...step,
+                inBackup: Math.max(earlier.inBackup, step.inBackup),
+                missing: earlier.copied + step.missing,
+                copied: earlier.copied + step.copied,
+              };
             }
           }
         } catch (err) {
           if (err instanceof WardenError && (err.code === 'NOT_SUPPORTED' || err.code === 'NOT_FOUND')) notMatched.push({ table, reason: err.message });
-          else if (String((err as { code?: unknown }).code).startsWith('SQLITE_CONSTRAINT')) notMatched.push({ table, reason: `Its rows from the backup break a constraint of the new file (${(err as Error).message}); none were copied.` });
+          else if (String((err as { code?: unknown }).code).startsWith('SQLITE_CONSTRAINT'))
+            notMatched.push({ table, reason: `Its rows from the backup break a constraint of the new file (${(err as Error).message}); none were copied.` });
           else throw err;
         }
       }

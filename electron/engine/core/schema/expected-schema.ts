@@ -65,7 +65,8 @@ export function expectedSchemaAt(schema: SchemaDefinition, version: string): Sch
 }
 
 /** A difference's identity, so the same difference found on a live database is recognised. */
-export const differenceKey = (p: Pick<Problem, 'kind' | 'table' | 'name' | 'change'>) => `${p.kind}|${(p.table ?? '').toLowerCase()}|${p.name.toLowerCase()}|${p.change}`;
+export const differenceKey = (p: Pick<Problem, 'kind' | 'table' | 'name' | 'change'>) =>
+  `${p.kind}|${(p.table ?? '').toLowerCase()}|${p.name.toLowerCase()}|${p.change}`;
 
 interface WithRepeatables {
   /** The schema at the latest version once every repeatable migration has run. */

@@ -20,4 +20,9 @@ export interface Footprint {
   applicationId: MarkOwner;
 }
 
-export const DEFAULT_FOOTPRINT: Footprint = { versionsTable: 'schema_version', eventsTable: 'schema_events', userVersion: 'unclaimed', applicationId: 'unclaimed' };
+export const DEFAULT_FOOTPRINT: Footprint = {
+  versionsTable: 'schema_version',
+  eventsTable: 'schema_events',
+  userVersion: 'unclaimed',
+  applicationId: 'unclaimed',
+};

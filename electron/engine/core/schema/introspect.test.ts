@@ -41,9 +41,17 @@ describe('schema comparison', () => {
     const found = compareSchemas(expected, actual).map((p) => `${p.change} ${p.kind} ${p.name}`);
     expect(found).toEqual(
       expect.arrayContaining([
-        'changed column n', 'extra column extra', 'missing check n >= 0', 'extra check n > 0', 'missing unique u',
-        'changed foreign_key (p_id) → p', 'changed index i', 'changed view v',
-        'changed trigger tr', 'extra table mine', 'extra index mine_x',
+        'changed column n',
+        'extra column extra',
+        'missing check n >= 0',
+        'extra check n > 0',
+        'missing unique u',
+        'changed foreign_key (p_id) → p',
+        'changed index i',
+        'changed view v',
+        'changed trigger tr',
+        'extra table mine',
+        'extra index mine_x',
       ]),
     );
   });

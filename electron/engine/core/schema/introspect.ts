@@ -1,6 +1,16 @@
 import type { Connection } from '../sqlite/open-database';
 import type { Footprint } from './footprint';
-import { canonicalExpression, checksAsWritten, closingParen, extractChecks, normalizeTokens, splitAtCommas, stripRedundantParens, tokenize, type Token } from './sql-text';
+import {
+  canonicalExpression,
+  checksAsWritten,
+  closingParen,
+  extractChecks,
+  normalizeTokens,
+  splitAtCommas,
+  stripRedundantParens,
+  tokenize,
+  type Token,
+} from './sql-text';
 import { foreignKeyKey, parseTableDefinition, type TableDefinition } from './table-definition';
 
 // A structural picture of a database's schema, in a form where formatting never counts:
@@ -100,7 +110,11 @@ function normalizeDefault(value: string | null): string | null {
 
 /** A declared type as it compares: `varchar( 10 )` and `VARCHAR(10)` are the same type. */
 function normalizeType(type: string): string {
-  return type.toUpperCase().replace(/\s+/g, ' ').replace(/\s*([(),])\s*/g, '$1').trim();
+  return type
+    .toUpperCase()
+    .replace(/\s+/g, ' ')
+    .replace(/\s*([(),])\s*/g, '$1')
+    .trim();
 }
 
 /** Columns in declaration order; table_xinfo, because table_info leaves generated columns out. */
@@ -136,7 +150,9 @@ function primaryKeyOf(db: Connection, table: string): string[] {
 }
 
 function foreignKeysOf(db: Connection, table: string, definition: TableDefinition): ForeignKeyShape[] {
-  const rows = db.prepare('SELECT id, "from" AS fromCol, "table" AS parent, "to" AS toCol, on_update, on_delete FROM pragma_foreign_key_list(?) ORDER BY id, seq').all(table) as {
+  const rows = db
+    .prepare('SELECT id, "from" AS fromCol, "table" AS parent, "to" AS toCol, on_update, on_delete FROM pragma_foreign_key_list(?) ORDER BY id, seq')
+    .all(table) as {
     id: number;
     fromCol: string;
     parent: string;
@@ -269,7 +285,9 @@ export function namesAnyTable(sql: string | null, tables: ReadonlySet<string>): 
 
 /** The schema of `db` (the main database), leaving out SQLite's own tables and `ignoreTables` (the history tables) and what reads or writes them. */
 export function snapshotSchema(db: Connection, ignoreTables: ReadonlySet<string>): SchemaSnapshot {
-  const rows = db.prepare("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name").all() as MasterRow[];
+  const rows = db
+    .prepare("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name")
+    .all() as MasterRow[];
   const snapshot: SchemaSnapshot = { tables: new Map(), indexes: new Map(), triggers: new Map(), views: new Map() };
   const ignored = (table: string) => ignoreTables.has(table.toLowerCase());
   for (const row of rows) {
@@ -289,7 +307,8 @@ export function snapshotSchema(db: Connection, ignoreTables: ReadonlySet<string>
         sql,
       });
     } else if (row.type === 'index' && row.sql !== null && !ignored(table)) {
-      const unique = (db.prepare('SELECT "unique" AS u FROM pragma_index_list(?) WHERE name = ?').get(row.tbl_name, row.name) as { u: number } | undefined)?.u === 1;
+      const unique =
+        (db.prepare('SELECT "unique" AS u FROM pragma_index_list(?) WHERE name = ?').get(row.tbl_name, row.name) as { u: number } | undefined)?.u === 1;
       snapshot.indexes.set(key, { name: key, table, unique, columns: indexColumns(db, row.name, sql), where: partialWhere(sql), sql });
     } else if (row.type === 'trigger' && !ignored(table) && !namesAnyTable(row.sql, ignoreTables)) {
       snapshot.triggers.set(key, { name: key, table, normalized: normalizeTrigger(sql), sql });

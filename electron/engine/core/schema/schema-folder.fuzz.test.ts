@@ -39,7 +39,12 @@ const descriptionArb = fc.stringMatching(/^[A-Za-z0-9_]{1,30}$/);
 /** The grammar a migration file name must follow, written independently of MIGRATION_FILE. */
 const STRICT = /^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)__[A-Za-z0-9_]+\.sql$/;
 /** …with version numbers a semantic version can hold (up to Number.MAX_SAFE_INTEGER). */
-const isValidName = (name: string) => STRICT.test(name) && name.split('__')[0].split('.').every((n) => Number(n) <= Number.MAX_SAFE_INTEGER);
+const isValidName = (name: string) =>
+  STRICT.test(name) &&
+  name
+    .split('__')[0]
+    .split('.')
+    .every((n) => Number(n) <= Number.MAX_SAFE_INTEGER);
 /** FUZZ_RUNS=20000 npx vitest run … digs deeper than the default, which keeps the suite fast. */
 const scale = Number(process.env.FUZZ_RUNS ?? 0) / 300 || 1;
 
@@ -59,8 +64,15 @@ describe('migration file names', () => {
   const fileNameArb = fc
     .oneof(
       fc.string({ unit: 'binary', minLength: 1, maxLength: 40 }),
-      fc.tuple(fc.stringMatching(/^[0-9.]{0,12}$/), fc.constantFrom('__', '_', '___', '-', ''), fc.string({ maxLength: 12 })).map(([v, sep, d]) => `${v}${sep}${d}`),
-      fc.tuple(fc.constantFrom('01.0.0', '1.0', '1.0.0.0', '1.0.0-rc.1', 'v1.0.0', '1.0.0 ', '99999999999999999999.0.0', '1.0.0'), fc.constantFrom('__x', '__', '__a b', '__é', '__x.y', '__X_9')).map(([v, d]) => `${v}${d}`),
+      fc
+        .tuple(fc.stringMatching(/^[0-9.]{0,12}$/), fc.constantFrom('__', '_', '___', '-', ''), fc.string({ maxLength: 12 }))
+        .map(([v, sep, d]) => `${v}${sep}${d}`),
+      fc
+        .tuple(
+          fc.constantFrom('01.0.0', '1.0', '1.0.0.0', '1.0.0-rc.1', 'v1.0.0', '1.0.0 ', '99999999999999999999.0.0', '1.0.0'),
+          fc.constantFrom('__x', '__', '__a b', '__é', '__x.y', '__X_9'),
+        )
+        .map(([v, d]) => `${v}${d}`),
     )
     .map((stem) => `${stem}.sql`)
     // What a file system accepts as one file name.
@@ -83,13 +95,17 @@ describe('migration file names', () => {
 describe('migration order', () => {
   it('is semantic-version order (numeric, part by part), whatever the names sort like as text', () => {
     fc.assert(
-      fc.property(fc.uniqueArray(versionArb, { minLength: 1, maxLength: 8, selector: (v) => v.text }), fc.array(descriptionArb, { minLength: 8, maxLength: 8 }), (versions, names) => {
-        const files = Object.fromEntries(versions.map((v, k) => [`${v.text}__${names[k]}.sql`, 'SELECT 1;']));
-        const schema = loadSchema(schemaFolder(files));
-        const expected = [...versions].sort((a, b) => a.tuple[0] - b.tuple[0] || a.tuple[1] - b.tuple[1] || a.tuple[2] - b.tuple[2]).map((v) => v.text);
-        expect(schema.migrations.map((m) => m.version)).toEqual(expected);
-        expect(schema.latest).toBe(expected[expected.length - 1]);
-      }),
+      fc.property(
+        fc.uniqueArray(versionArb, { minLength: 1, maxLength: 8, selector: (v) => v.text }),
+        fc.array(descriptionArb, { minLength: 8, maxLength: 8 }),
+        (versions, names) => {
+          const files = Object.fromEntries(versions.map((v, k) => [`${v.text}__${names[k]}.sql`, 'SELECT 1;']));
+          const schema = loadSchema(schemaFolder(files));
+          const expected = [...versions].sort((a, b) => a.tuple[0] - b.tuple[0] || a.tuple[1] - b.tuple[1] || a.tuple[2] - b.tuple[2]).map((v) => v.text);
+          expect(schema.migrations.map((m) => m.version)).toEqual(expected);
+          expect(schema.latest).toBe(expected[expected.length - 1]);
+        },
+      ),
       { numRuns: Math.round(60 * scale) },
     );
   });
@@ -97,7 +113,9 @@ describe('migration order', () => {
   it('refuses two files of one version with SCHEMA_INVALID', () => {
     fc.assert(
       fc.property(versionArb, fc.uniqueArray(descriptionArb, { minLength: 2, maxLength: 2 }), (version, [a, b]) => {
-        expect(codeOf(() => loadSchema(schemaFolder({ [`${version.text}__${a}.sql`]: 'SELECT 1;', [`${version.text}__${b}.sql`]: 'SELECT 2;' })))).toBe('SCHEMA_INVALID');
+        expect(codeOf(() => loadSchema(schemaFolder({ [`${version.text}__${a}.sql`]: 'SELECT 1;', [`${version.text}__${b}.sql`]: 'SELECT 2;' })))).toBe(
+          'SCHEMA_INVALID',
+        );
       }),
       { numRuns: Math.round(30 * scale) },
     );

@@ -126,7 +126,11 @@ const schemaJson = z.object({
           table: z.string().check(z.minLength(1)),
           change: z.string().check(z.minLength(3)),
           filters: z.array(
-            z.object({ column: z.string().check(z.minLength(1)), op: z.enum(['eq', 'ne', 'contains', 'isNull', 'notNull']), value: z.optional(z.union([z.string(), z.number()])) }),
+            z.object({
+              column: z.string().check(z.minLength(1)),
+              op: z.enum(['eq', 'ne', 'contains', 'isNull', 'notNull']),
+              value: z.optional(z.union([z.string(), z.number()])),
+            }),
           ),
         }),
       ),
@@ -139,7 +143,11 @@ const schemaJson = z.object({
   legacy: z.optional(z.nullable(appVersionTableJson)),
   /** Where the migration files are (relative to schema.json) and whose format they follow. */
   migrations: z._default(
-    z.object({ dir: z._default(z.string().check(z.minLength(1)), 'migrations'), format: z._default(z.enum(MIGRATION_FORMATS), 'warden'), table: z.optional(tableName) }),
+    z.object({
+      dir: z._default(z.string().check(z.minLength(1)), 'migrations'),
+      format: z._default(z.enum(MIGRATION_FORMATS), 'warden'),
+      table: z.optional(tableName),
+    }),
     DEFAULT_MIGRATIONS,
   ),
   versionNames: z.optional(z.enum(['semver', 'ordered', 'dotted'])),
@@ -172,7 +180,7 @@ function readSchemaJson(dir: string): SchemaJson {
     throw new WardenError(
       'SCHEMA_NOT_FOUND',
       `No schema at ${dir}: schema.json is missing.`,
-      'Pass --schema with a schema folder (schema.json and migrations/<version>__<name>.sql, like the folders under schemas/), or with an app\'s migrations folder as dbmate, golang-migrate, Flyway, Prisma Migrate or Drizzle Kit wrote it.',
+      "Pass --schema with a schema folder (schema.json and migrations/<version>__<name>.sql, like the folders under schemas/), or with an app's migrations folder as dbmate, golang-migrate, Flyway, Prisma Migrate or Drizzle Kit wrote it.",
     );
   }
   let raw: unknown;
@@ -191,7 +199,8 @@ function readSchemaJson(dir: string): SchemaJson {
 
 /** How each format's folder is described in a message: what to add, and how. */
 function folderWords(format: MigrationFormat): { files: string; first: string } {
-  if (format === 'warden') return { files: 'migrations/<version>__<name>.sql files, starting with 1.0.0', first: 'Add the first migration, e.g. 1.0.0__initial.sql.' };
+  if (format === 'warden')
+    return { files: 'migrations/<version>__<name>.sql files, starting with 1.0.0', first: 'Add the first migration, e.g. 1.0.0__initial.sql.' };
   return { files: `${format} migration files`, first: `Add the first one as ${format} creates it.` };
 }
 
@@ -199,7 +208,11 @@ function folderWords(format: MigrationFormat): { files: string; first: string } 
 function migrationsDirOf(dir: string, source: MigrationSource): string {
   const migrationsDir = resolve(dir, source.dir);
   if (!existsSync(migrationsDir) || !statSync(migrationsDir).isDirectory()) {
-    throw invalid(dir, `it has no ${source.dir}/ folder (${migrationsDir})`, `Add ${folderWords(source.format).files}, or point schema.json "migrations.dir" at the app's folder.`);
+    throw invalid(
+      dir,
+      `it has no ${source.dir}/ folder (${migrationsDir})`,
+      `Add ${folderWords(source.format).files}, or point schema.json "migrations.dir" at the app's folder.`,
+    );
   }
   return migrationsDir;
 }
@@ -216,7 +229,11 @@ function readMigrations(dir: string, migrationsDir: string, source: MigrationSou
   const read = readMigrationFiles(migrationsDir, source.format, versionNames);
   const migrations: Migration[] = read.migrations.map((file) => {
     if (!order.valid(file.version)) {
-      throw invalid(dir, `the migration file name "${file.file}" does not start with a version`, 'Rename it like 1.3.0__add_file_tags.sql (a semantic version, two underscores, a name).');
+      throw invalid(
+        dir,
+        `the migration file name "${file.file}" does not start with a version`,
+        'Rename it like 1.3.0__add_file_tags.sql (a semantic version, two underscores, a name).',
+      );
     }
     return { ...file, checksum: checksumOf(file.sql) };
   });
@@ -224,7 +241,11 @@ function readMigrations(dir: string, migrationsDir: string, source: MigrationSou
   migrations.sort((a, b) => order.compare(a.version, b.version));
   for (let k = 1; k < migrations.length; k++) {
     if (order.compare(migrations[k - 1].version, migrations[k].version) === 0) {
-      throw invalid(dir, `version ${migrations[k].version} appears twice (${migrations[k - 1].file}, ${migrations[k].file})`, 'Give each migration its own version.');
+      throw invalid(
+        dir,
+        `version ${migrations[k].version} appears twice (${migrations[k - 1].file}, ${migrations[k].file})`,
+        'Give each migration its own version.',
+      );
     }
   }
   const repeatables = (read.repeatables ?? []).map((file) => ({ ...file, checksum: checksumOf(file.sql) }));
@@ -236,7 +257,11 @@ function versionNamesOf(dir: string, format: MigrationFormat, declared: VersionN
   if (format === 'warden') return declared ?? 'semver';
   const own = TOOL_FORMATS[format].versionNames;
   if (declared !== undefined && declared !== own) {
-    throw invalid(dir, `schema.json says versionNames "${declared}" for ${format} migrations, which ${format} names as "${own}"`, `Remove versionNames: ${format}'s versions are named by the tool.`);
+    throw invalid(
+      dir,
+      `schema.json says versionNames "${declared}" for ${format} migrations, which ${format} names as "${own}"`,
+      `Remove versionNames: ${format}'s versions are named by the tool.`,
+    );
   }
   return own;
 }
@@ -249,17 +274,39 @@ function appVersionTableOf(dir: string, named: AppVersionTable | null | undefine
 }
 
 /** The history table of the tool whose folder the migrations are, under the name the app gave it, read and written as that tool does. */
-function toolHistoryOf(dir: string, migrationsDir: string, source: MigrationSource, names: Record<string, string>, given: string | undefined): AppVersionTable | null {
+function toolHistoryOf(
+  dir: string,
+  migrationsDir: string,
+  source: MigrationSource,
+  names: Record<string, string>,
+  given: string | undefined,
+): AppVersionTable | null {
   if (source.format === 'warden') {
     if (source.table === undefined && given === undefined) return null;
-    throw invalid(dir, `a history table is named ("${given ?? source.table}") for migrations in Schema Warden's own format, which keep no tool's table`, 'Name a history table only for another tool\'s folder (migrations.format); the tool\'s own tables are named in "footprint".');
+    throw invalid(
+      dir,
+      `a history table is named ("${given ?? source.table}") for migrations in Schema Warden's own format, which keep no tool's table`,
+      'Name a history table only for another tool\'s folder (migrations.format); the tool\'s own tables are named in "footprint".',
+    );
   }
   if (given !== undefined && !PLAIN_TABLE_NAME.test(given)) {
-    throw invalid(dir, `the history table given with it ("${given}") is not a plain table name (letters, digits, underscores)`, 'Give the table\'s name as the tool has it: --migrations-table NAME.');
+    throw invalid(
+      dir,
+      `the history table given with it ("${given}") is not a plain table name (letters, digits, underscores)`,
+      "Give the table's name as the tool has it: --migrations-table NAME.",
+    );
   }
   const { table, source: namedIn } = historyTableOf(source.format, migrationsDir, { declared: source.table, given });
   const { versionColumn, definition } = TOOL_FORMATS[source.format].history;
-  return { table, versionColumn, current: 'highest', versions: names, definition: definition(table), tool: source.format, ...(namedIn === null ? {} : { namedIn }) };
+  return {
+    table,
+    versionColumn,
+    current: 'highest',
+    versions: names,
+    definition: definition(table),
+    tool: source.format,
+    ...(namedIn === null ? {} : { namedIn }),
+  };
 }
 
 /** The tool's two tables and the app's must be three tables: one written as another would corrupt both. */
@@ -267,7 +314,11 @@ function assertDistinctTables(dir: string, footprint: Footprint, appTable: AppVe
   const names = [footprint.versionsTable, footprint.eventsTable, ...(appTable ? [appTable.table] : [])].map((name) => name.toLowerCase());
   const repeated = names.find((name, k) => names.indexOf(name) !== k);
   if (repeated !== undefined) {
-    throw invalid(dir, `the table ${repeated} is named twice among footprint.versionsTable, footprint.eventsTable and appVersionTable.table`, 'Give the tool\'s versions table, its events table and the app\'s version table a name each.');
+    throw invalid(
+      dir,
+      `the table ${repeated} is named twice among footprint.versionsTable, footprint.eventsTable and appVersionTable.table`,
+      "Give the tool's versions table, its events table and the app's version table a name each.",
+    );
   }
 }
 
@@ -302,7 +353,11 @@ export function loadSchema(reference: string): SchemaDefinition {
   const { folder, historyTable } = parseSchemaReference(reference);
   const absolute = resolve(folder);
   if (!existsSync(absolute) || !statSync(absolute).isDirectory()) {
-    throw new WardenError('SCHEMA_NOT_FOUND', `No schema folder at ${absolute}.`, 'Pass --schema with a schema folder (schema.json and migrations/), like the folders under schemas/.');
+    throw new WardenError(
+      'SCHEMA_NOT_FOUND',
+      `No schema folder at ${absolute}.`,
+      'Pass --schema with a schema folder (schema.json and migrations/), like the folders under schemas/.',
+    );
   }
   const detected = detectedSchemaJson(absolute);
   const meta = detected ?? readSchemaJson(absolute);
@@ -316,7 +371,11 @@ export function loadSchema(reference: string): SchemaDefinition {
   const backupMaxAgeMs = backupMaxAge === undefined ? {} : { backupMaxAgeMs: parseDuration(backupMaxAge)! };
   const declaredAppTable = appVersionTableOf(absolute, appVersionTable, legacy);
   if (declaredAppTable && historyTable !== undefined) {
-    throw invalid(absolute, `a history table is given with it ("${historyTable}"), but schema.json names the app's own version table (appVersionTable: ${declaredAppTable.table})`, 'Name the table in one place: schema.json appVersionTable.table, or --migrations-table for a tool\'s folder.');
+    throw invalid(
+      absolute,
+      `a history table is given with it ("${historyTable}"), but schema.json names the app's own version table (appVersionTable: ${declaredAppTable.table})`,
+      "Name the table in one place: schema.json appVersionTable.table, or --migrations-table for a tool's folder.",
+    );
   }
   const appTable = declaredAppTable ?? toolHistoryOf(absolute, migrationsDir, source, names, historyTable);
   assertDistinctTables(absolute, rest.footprint, appTable);

@@ -22,10 +22,19 @@ export function parseSchemaReference(reference: string): SchemaReference {
   const params = new URLSearchParams(reference.slice(mark + 1));
   const unknown = [...params.keys()].find((key) => key !== PARAMETER);
   if (unknown !== undefined) {
-    throw new WardenError('SCHEMA_NOT_FOUND', `No schema folder at ${reference}: "${unknown}" after "?" is not a setting Schema Warden knows.`, `After the folder, only ?${PARAMETER}=NAME may follow (the app's history table, as golang-migrate's database URL names it).`);
+    throw new WardenError(
+      'SCHEMA_NOT_FOUND',
+      `No schema folder at ${reference}: "${unknown}" after "?" is not a setting Schema Warden knows.`,
+      `After the folder, only ?${PARAMETER}=NAME may follow (the app's history table, as golang-migrate's database URL names it).`,
+    );
   }
   const table = params.get(PARAMETER);
-  if (!table) throw new WardenError('SCHEMA_NOT_FOUND', `No schema folder at ${reference}: ?${PARAMETER}= names no table.`, `Write the table's name after it: DIR?${PARAMETER}=NAME.`);
+  if (!table)
+    throw new WardenError(
+      'SCHEMA_NOT_FOUND',
+      `No schema folder at ${reference}: ?${PARAMETER}= names no table.`,
+      `Write the table's name after it: DIR?${PARAMETER}=NAME.`,
+    );
   return { folder: reference.slice(0, mark), historyTable: table };
 }
 

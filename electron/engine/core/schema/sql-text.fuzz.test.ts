@@ -11,7 +11,43 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
 
 /** Strings dense in SQL's lexical edge cases: quotes, comment openers, brackets, numbers, newlines. */
 const sqlish = fc
-  .array(fc.constantFrom("'", '"', '`', '[', ']', '--', '/*', '*/', '\n', '\r\n', ' ', ';', 'x', 'X', "x'", '0', '.5', '1e', '+', '-', '>', '>>', '|', '(', ')', 'begin', 'END', 'case', 'create trigger', 'é', '\u2028', '\uD800'), { maxLength: 40 })
+  .array(
+    fc.constantFrom(
+      "'",
+      '"',
+      '`',
+      '[',
+      ']',
+      '--',
+      '/*',
+      '*/',
+      '\n',
+      '\r\n',
+      ' ',
+      ';',
+      'x',
+      'X',
+      "x'",
+      '0',
+      '.5',
+      '1e',
+      '+',
+      '-',
+      '>',
+      '>>',
+      '|',
+      '(',
+      ')',
+      'begin',
+      'END',
+      'case',
+      'create trigger',
+      'é',
+      '\u2028',
+      '\uD800',
+    ),
+    { maxLength: 40 },
+  )
   .map((parts) => parts.join(''));
 const anyText = fc.oneof(fc.string({ unit: 'binary', maxLength: 80 }), sqlish);
 
@@ -40,7 +76,7 @@ describe('tokenize, on any string', () => {
     );
   });
 
-  it('splitStatements neither drops nor repeats a token: its statements hold the script\'s tokens in order', () => {
+  it("splitStatements neither drops nor repeats a token: its statements hold the script's tokens in order", () => {
     fc.assert(
       fc.property(anyText, (text) => {
         const statements = splitStatements(text);
@@ -68,7 +104,11 @@ describe('tokenize, on any string', () => {
 const comparison = fc.tuple(nameArb, fc.constantFrom('=', '<=', '>=', '<>', '!=', '<', '>'), literalArb).map(([n, op, l]): Piece[] => [nm(n), p(op), lit(l)]);
 const expression = fc
   .array(comparison, { minLength: 1, maxLength: 3 })
-  .chain((parts) => fc.array(fc.constantFrom('AND', 'OR'), { minLength: parts.length - 1, maxLength: parts.length - 1 }).map((ops) => parts.flatMap((c, k) => (k === 0 ? c : [kw(ops[k - 1]), ...c]))));
+  .chain((parts) =>
+    fc
+      .array(fc.constantFrom('AND', 'OR'), { minLength: parts.length - 1, maxLength: parts.length - 1 })
+      .map((ops) => parts.flatMap((c, k) => (k === 0 ? c : [kw(ops[k - 1]), ...c]))),
+  );
 
 const createTable = fc
   .tuple(nameArb, fc.uniqueArray(nameArb, { minLength: 1, maxLength: 4 }), fc.array(expression, { maxLength: 2 }))
@@ -77,24 +117,56 @@ const createTable = fc
     for (const check of checks) body.push(p(','), kw('CHECK'), p('('), ...check, p(')'));
     return [kw('CREATE'), kw('TABLE'), nm(table), p('('), ...body, p(')')];
   });
-const select = fc.tuple(fc.uniqueArray(nameArb, { minLength: 1, maxLength: 3 }), nameArb, expression).map(([columns, table, where]): Piece[] => [
-  kw('SELECT'), ...columns.flatMap((c, k) => [...(k ? [p(',')] : []), nm(c)]), kw('FROM'), nm(table), kw('WHERE'), ...where,
-]);
-const insert = fc.tuple(nameArb, fc.array(literalArb, { minLength: 1, maxLength: 3 })).map(([table, values]): Piece[] => [
-  kw('INSERT'), kw('INTO'), nm(table), kw('VALUES'), p('('), ...values.flatMap((v, k) => [...(k ? [p(',')] : []), lit(v)]), p(')'),
-]);
-const update = fc.tuple(nameArb, nameArb, expression, fc.boolean()).map(([table, column, when, withCase]): Piece[] => [
-  kw('UPDATE'), nm(table), kw('SET'), nm(column), p('='),
-  ...(withCase ? [kw('CASE'), kw('WHEN'), ...when, kw('THEN'), lit('1'), kw('ELSE'), lit('0'), kw('END')] : [lit("'a;b'")]),
-  kw('WHERE'), ...when,
-]);
+const select = fc
+  .tuple(fc.uniqueArray(nameArb, { minLength: 1, maxLength: 3 }), nameArb, expression)
+  .map(([columns, table, where]): Piece[] => [
+    kw('SELECT'),
+    ...columns.flatMap((c, k) => [...(k ? [p(',')] : []), nm(c)]),
+    kw('FROM'),
+    nm(table),
+    kw('WHERE'),
+    ...where,
+  ]);
+const insert = fc
+  .tuple(nameArb, fc.array(literalArb, { minLength: 1, maxLength: 3 }))
+  .map(([table, values]): Piece[] => [
+    kw('INSERT'),
+    kw('INTO'),
+    nm(table),
+    kw('VALUES'),
+    p('('),
+    ...values.flatMap((v, k) => [...(k ? [p(',')] : []), lit(v)]),
+    p(')'),
+  ]);
+const update = fc
+  .tuple(nameArb, nameArb, expression, fc.boolean())
+  .map(([table, column, when, withCase]): Piece[] => [
+    kw('UPDATE'),
+    nm(table),
+    kw('SET'),
+    nm(column),
+    p('='),
+    ...(withCase ? [kw('CASE'), kw('WHEN'), ...when, kw('THEN'), lit('1'), kw('ELSE'), lit('0'), kw('END')] : [lit("'a;b'")]),
+    kw('WHERE'),
+    ...when,
+  ]);
 const bodyStatement = fc.oneof(insert, update, select);
-const createTrigger = fc.tuple(nameArb, nameArb, fc.array(bodyStatement, { minLength: 1, maxLength: 3 }), fc.boolean()).map(([trigger, table, body, temp]): Piece[] => [
-  kw('CREATE'), ...(temp ? [kw('TEMP')] : []), kw('TRIGGER'), nm(trigger), kw('AFTER'), kw('INSERT'), kw('ON'), nm(table), kw('BEGIN'),
-  ...body.flatMap((s) => [...s, p(';')]), kw('END'),
-]);
+const createTrigger = fc
+  .tuple(nameArb, nameArb, fc.array(bodyStatement, { minLength: 1, maxLength: 3 }), fc.boolean())
+  .map(([trigger, table, body, temp]): Piece[] => [
+    kw('CREATE'),
+    ...(temp ? [kw('TEMP')] : []),
+    kw('TRIGGER'),
+    nm(trigger),
+    kw('AFTER'),
+    kw('INSERT'),
+    kw('ON'),
+    nm(table),
+    kw('BEGIN'),
+    ...body.flatMap((s) => [...s, p(';')]),
+    kw('END'),
+  ]);
 const statementArb = fc.oneof(createTable, select, insert, update, createTrigger);
-
 
 describe('normalizeSql, on generated statements', () => {
   it('does not change when whitespace, comments, keyword case or identifier quoting change', () => {
@@ -165,24 +237,31 @@ describe('normalizeSql, on names that need quoting', () => {
 });
 
 describe('splitStatements, on generated scripts', () => {
-  const separatorArb = fc.array(fc.constantFrom(' ', '\n', '\t', '-- a comment; with END\n', '/* block; BEGIN */', '\r\n'), { maxLength: 4 }).map((parts) => parts.join(''));
+  const separatorArb = fc
+    .array(fc.constantFrom(' ', '\n', '\t', '-- a comment; with END\n', '/* block; BEGIN */', '\r\n'), { maxLength: 4 })
+    .map((parts) => parts.join(''));
 
   it('round-trips: the statements are the script minus what lies between them, and never split inside strings or trigger bodies', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(statementArb, styleArb, separatorArb), { minLength: 1, maxLength: 6 }), separatorArb, fc.boolean(), (parts, leading, lastHasSemicolon) => {
-        const texts = parts.map(([statement, style], k) => render(statement, style) + (k < parts.length - 1 || lastHasSemicolon ? ';' : ''));
-        let script = leading;
-        const starts: number[] = [];
-        texts.forEach((text, k) => {
-          starts.push(script.length);
-          script += text;
-          // A statement without its semicolon must end the script; a line comment after it would still be fine.
-          script += k < parts.length - 1 || lastHasSemicolon ? parts[k][2] : '';
-        });
-        const statements = splitStatements(script);
-        expect(statements.map((s) => s.sql)).toEqual(texts);
-        expect(statements.map((s) => s.line)).toEqual(starts.map((start) => linesBefore(script, start)));
-      }),
+      fc.property(
+        fc.array(fc.tuple(statementArb, styleArb, separatorArb), { minLength: 1, maxLength: 6 }),
+        separatorArb,
+        fc.boolean(),
+        (parts, leading, lastHasSemicolon) => {
+          const texts = parts.map(([statement, style], k) => render(statement, style) + (k < parts.length - 1 || lastHasSemicolon ? ';' : ''));
+          let script = leading;
+          const starts: number[] = [];
+          texts.forEach((text, k) => {
+            starts.push(script.length);
+            script += text;
+            // A statement without its semicolon must end the script; a line comment after it would still be fine.
+            script += k < parts.length - 1 || lastHasSemicolon ? parts[k][2] : '';
+          });
+          const statements = splitStatements(script);
+          expect(statements.map((s) => s.sql)).toEqual(texts);
+          expect(statements.map((s) => s.line)).toEqual(starts.map((start) => linesBefore(script, start)));
+        },
+      ),
       { numRuns: RUNS },
     );
   });

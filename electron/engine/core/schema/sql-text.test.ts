@@ -5,10 +5,31 @@ describe('tokenize', () => {
   it('reads strings, quoted names, blobs, numbers, comments and operators', () => {
     const tokens = tokenize(`SELECT 'it''s', "a ""b""", [c d], \`e\`, x'0A', 1.5e+3, .5 -- note\n /* block\n */ FROM t WHERE a <= 2 || b ->> '$.k';`);
     expect(tokens.map((t) => [t.kind, t.text])).toEqual([
-      ['word', 'SELECT'], ['string', "'it''s'"], ['punct', ','], ['identifier', 'a "b"'], ['punct', ','], ['identifier', 'c d'], ['punct', ','],
-      ['identifier', 'e'], ['punct', ','], ['blob', "x'0A'"], ['punct', ','], ['number', '1.5e+3'], ['punct', ','], ['number', '.5'],
-      ['word', 'FROM'], ['word', 't'], ['word', 'WHERE'], ['word', 'a'], ['punct', '<='], ['number', '2'], ['punct', '||'], ['word', 'b'],
-      ['punct', '->>'], ['string', "'$.k'"], ['punct', ';'],
+      ['word', 'SELECT'],
+      ['string', "'it''s'"],
+      ['punct', ','],
+      ['identifier', 'a "b"'],
+      ['punct', ','],
+      ['identifier', 'c d'],
+      ['punct', ','],
+      ['identifier', 'e'],
+      ['punct', ','],
+      ['blob', "x'0A'"],
+      ['punct', ','],
+      ['number', '1.5e+3'],
+      ['punct', ','],
+      ['number', '.5'],
+      ['word', 'FROM'],
+      ['word', 't'],
+      ['word', 'WHERE'],
+      ['word', 'a'],
+      ['punct', '<='],
+      ['number', '2'],
+      ['punct', '||'],
+      ['word', 'b'],
+      ['punct', '->>'],
+      ['string', "'$.k'"],
+      ['punct', ';'],
     ]);
     expect(tokens.find((t) => t.text === 'FROM')?.line).toBe(3);
   });
@@ -87,6 +108,7 @@ describe('canonicalExpression: parentheses that change nothing do not count (iss
   });
 
   it('is idempotent', () => {
-    for (const text of ['((x >= 0))', '(col) IN (0, 1)', 'f((a, b))', '(a + b) * (c)']) expect(canonicalExpression(canonicalExpression(text))).toBe(canonicalExpression(text));
+    for (const text of ['((x >= 0))', '(col) IN (0, 1)', 'f((a, b))', '(a + b) * (c)'])
+      expect(canonicalExpression(canonicalExpression(text))).toBe(canonicalExpression(text));
   });
 });

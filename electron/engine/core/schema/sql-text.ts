@@ -148,7 +148,25 @@ export function splitAtCommas(tokens: Token[]): Token[][] {
 }
 
 /** Words after which a parenthesis opens an operand, not a function's arguments, a column list or an IN list. */
-const OPERAND_AFTER = new Set(['and', 'or', 'not', 'is', 'when', 'then', 'else', 'case', 'between', 'like', 'glob', 'regexp', 'match', 'escape', 'where', 'select', 'set']);
+const OPERAND_AFTER = new Set([
+  'and',
+  'or',
+  'not',
+  'is',
+  'when',
+  'then',
+  'else',
+  'case',
+  'between',
+  'like',
+  'glob',
+  'regexp',
+  'match',
+  'escape',
+  'where',
+  'select',
+  'set',
+]);
 
 function opensOperand(previous: Token | undefined): boolean {
   if (previous === undefined) return true;
@@ -188,7 +206,8 @@ export function stripRedundantParens(tokens: Token[]): Token[] {
   }
   // A parenthesized list (a row value: `(a, b)`) is not one expression in parentheses.
   let whole = out;
-  while (whole.length > 2 && whole[0].text === '(' && closingParen(whole, 0) === whole.length - 1 && splitAtCommas(whole.slice(1, -1)).length === 1) whole = whole.slice(1, -1);
+  while (whole.length > 2 && whole[0].text === '(' && closingParen(whole, 0) === whole.length - 1 && splitAtCommas(whole.slice(1, -1)).length === 1)
+    whole = whole.slice(1, -1);
   return whole;
 }
 
@@ -199,7 +218,9 @@ export function canonicalExpression(expression: string | Token[]): string {
 
 /** Every CHECK expression in a CREATE TABLE statement (column or table level), normalized and sorted. */
 export function extractChecks(createTableSql: string): string[] {
-  return checksAsWritten(createTableSql).map((c) => c.normalized).sort();
+  return checksAsWritten(createTableSql)
+    .map((c) => c.normalized)
+    .sort();
 }
 
 /** Every CHECK expression of a CREATE TABLE: normalized, and exactly as the statement spells it (to show a person). */

@@ -18,7 +18,12 @@ export type StatementShape =
   | { kind: 'create-table'; table: string; columns: ColumnDefinition[]; parents: string[] }
   | { kind: 'create-index'; name: string }
   | { kind: 'create-trigger'; name: string }
-  | { kind: 'copy'; into: string; from: string[]; /** column → normalized SELECT expression, for INSERT INTO t (cols) SELECT exprs */ values: Map<string, string> }
+  | {
+      kind: 'copy';
+      into: string;
+      from: string[] /** column → normalized SELECT expression, for INSERT INTO t (cols) SELECT exprs */;
+      values: Map<string, string>;
+    }
   | { kind: 'drop-table'; table: string }
   | { kind: 'rename-table'; table: string; to: string }
   | { kind: 'add-column'; table: string; column: ColumnDefinition }
@@ -74,7 +79,9 @@ export function columnDefinition(part: Token[]): ColumnDefinition {
     name: part[0]?.text.toLowerCase() ?? '',
     notNull: words.some((word, k) => word === 'not' && words[k + 1] === 'null'),
     hasDefault,
-    nullInsertStoresDefault: hasDefault && words.some((word, k) => word === 'not' && words[k + 1] === 'null' && words[k + 2] === 'on' && words[k + 3] === 'conflict' && words[k + 4] === 'replace'),
+    nullInsertStoresDefault:
+      hasDefault &&
+      words.some((word, k) => word === 'not' && words[k + 1] === 'null' && words[k + 2] === 'on' && words[k + 3] === 'conflict' && words[k + 4] === 'replace'),
     references: referencesAt === -1 ? null : nameAt(part, referencesAt + 1).name,
   };
 }
@@ -108,7 +115,8 @@ function alterTable(tokens: Token[]): StatementShape {
   const { name: table, next } = nameAt(tokens, 2);
   const action = wordAt(tokens, next);
   if (action === 'rename' && wordAt(tokens, next + 1) === 'to') return { kind: 'rename-table', table, to: nameAt(tokens, next + 2).name };
-  if (action === 'add') return { kind: 'add-column', table, column: columnDefinition(tokens.slice(skipWords(tokens, next + 1, 'column')).filter((t) => t.text !== ';')) };
+  if (action === 'add')
+    return { kind: 'add-column', table, column: columnDefinition(tokens.slice(skipWords(tokens, next + 1, 'column')).filter((t) => t.text !== ';')) };
   if (action === 'drop') return { kind: 'drop-column', table, column: nameAt(tokens, skipWords(tokens, next + 1, 'column')).name };
   return { kind: 'other' };
 }

@@ -67,7 +67,10 @@ describe('every object in the file is accounted for', () => {
   it('an index or trigger on schema_version or on the legacy schema_migrations is unhealthy too', async () => {
     const dbPath = await seeded('1.2.0');
     const ctx = contextFor(dbPath);
-    sqlite3(dbPath, "CREATE TABLE IF NOT EXISTS schema_migrations (migration_id INTEGER PRIMARY KEY AUTOINCREMENT, version TEXT NOT NULL UNIQUE, description TEXT NOT NULL, applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP, status TEXT DEFAULT 'completed', execution_time_ms INTEGER); INSERT OR IGNORE INTO schema_migrations (version, description) VALUES ('001', 'initial')");
+    sqlite3(
+      dbPath,
+      "CREATE TABLE IF NOT EXISTS schema_migrations (migration_id INTEGER PRIMARY KEY AUTOINCREMENT, version TEXT NOT NULL UNIQUE, description TEXT NOT NULL, applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP, status TEXT DEFAULT 'completed', execution_time_ms INTEGER); INSERT OR IGNORE INTO schema_migrations (version, description) VALUES ('001', 'initial')",
+    );
     expect((await verify(ctx)).status).toBe('healthy'); // the service's own table and its automatic index are known
     sqlite3(dbPath, 'CREATE INDEX by_kind ON schema_version (kind); CREATE TRIGGER y BEFORE INSERT ON schema_migrations BEGIN SELECT 1; END');
     const found = (await verify(ctx)).problems.map((p) => `${p.kind} ${p.name} ${p.table} ${p.severity}`);
@@ -78,7 +81,10 @@ describe('every object in the file is accounted for', () => {
   it('a trigger elsewhere that writes the history, or a view that reads it, is unhealthy and blocks writes', async () => {
     const dbPath = await seeded('1.2.0');
     const ctx = contextFor(dbPath);
-    sqlite3(dbPath, "CREATE TRIGGER forge AFTER INSERT ON file_metadata BEGIN INSERT INTO schema_version (version, applied_at) VALUES ('9.9.9', 'now'); END; CREATE VIEW v_history AS SELECT * FROM schema_events");
+    sqlite3(
+      dbPath,
+      "CREATE TRIGGER forge AFTER INSERT ON file_metadata BEGIN INSERT INTO schema_version (version, applied_at) VALUES ('9.9.9', 'now'); END; CREATE VIEW v_history AS SELECT * FROM schema_events",
+    );
     const found = (await verify(ctx)).problems.map((p) => `${p.kind} ${p.name} ${p.severity}`);
     expect(found).toEqual(['trigger forge error', 'view v_history error']);
     await expectRefusal(dbPath, 'trigger forge on file_metadata, view v_history', () => backup(ctx));
@@ -104,7 +110,10 @@ describe('every object in the file is accounted for', () => {
     // A backup taken before the tool looked for such objects: planted, with its manifest's hash to match.
     sqlite3(taken.path, TRAP);
     const manifest = `${taken.path}.json`;
-    writeFileSync(manifest, JSON.stringify({ ...JSON.parse(readFileSync(manifest, 'utf8')), sha256: sha256File(taken.path), bytes: readFileSync(taken.path).length }));
+    writeFileSync(
+      manifest,
+      JSON.stringify({ ...JSON.parse(readFileSync(manifest, 'utf8')), sha256: sha256File(taken.path), bytes: readFileSync(taken.path).length }),
+    );
     // The backup is what cannot be trusted: restore says so of the backup, naming the object.
     await expectRefusal(dbPath, 'Trigger x on schema_events', () => restore(ctx, { backup: taken.path }), 'BACKUP_INVALID');
   });

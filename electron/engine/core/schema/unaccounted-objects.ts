@@ -30,7 +30,12 @@ export function historyTablesOf(schema: HistorySchema): Set<string> {
 /** The indexes the app's migration tool makes on its own history table (golang-migrate's version_unique): the tool's, not foreign. */
 function isToolIndex(row: Pick<MasterRow, 'type' | 'name' | 'tbl_name'>, schema: HistorySchema): boolean {
   const app = schema.appVersionTable;
-  return row.type === 'index' && Boolean(app?.tool) && row.tbl_name.toLowerCase() === app!.table.toLowerCase() && TOOL_FORMATS[app!.tool!].history.indexes(app!.table).includes(row.name);
+  return (
+    row.type === 'index' &&
+    Boolean(app?.tool) &&
+    row.tbl_name.toLowerCase() === app!.table.toLowerCase() &&
+    TOOL_FORMATS[app!.tool!].history.indexes(app!.table).includes(row.name)
+  );
 }
 
 /** SQLite's own objects: the AUTOINCREMENT counter, ANALYZE's statistics and the automatic indexes of UNIQUE/PRIMARY KEY (which have no SQL). */
@@ -48,7 +53,11 @@ const where = (row: Pick<MasterRow, 'type' | 'tbl_name'>) => (row.type === 'inde
 
 function problemFor(row: MasterRow, why: string): Problem {
   return {
-    kind: KIND[row.type] ?? 'table', name: row.name, table: row.type === 'view' ? undefined : row.tbl_name, change: 'extra', severity: 'error',
+    kind: KIND[row.type] ?? 'table',
+    name: row.name,
+    table: row.type === 'view' ? undefined : row.tbl_name,
+    change: 'extra',
+    severity: 'error',
     message: `${LABEL[row.type] ?? 'Object'} ${row.name}${where(row)} ${why}.`,
     actual: row.sql ?? undefined,
     hint: `Find out who made it, then drop it (DROP ${row.type.toUpperCase()} "${row.name.replace(/"/g, '""')}"); Schema Warden writes nothing to this database while it exists.`,
@@ -63,9 +72,9 @@ export function unaccountedObjects(db: Connection, schema: HistorySchema): Probl
   for (const row of rows) {
     if (isSqliteOwn(row) || isToolIndex(row, schema)) continue;
     if (row.name.toLowerCase().startsWith('sqlite_')) {
-      problems.push(problemFor(row, 'has a name reserved for SQLite\'s own objects, but SQLite did not make it'));
+      problems.push(problemFor(row, "has a name reserved for SQLite's own objects, but SQLite did not make it"));
     } else if (row.type !== 'table' && row.type !== 'view' && history.has(row.tbl_name.toLowerCase())) {
-      problems.push(problemFor(row, 'is not part of the history table it sits on: it would act on the tool\'s own writes'));
+      problems.push(problemFor(row, "is not part of the history table it sits on: it would act on the tool's own writes"));
     } else if ((row.type === 'trigger' || row.type === 'view') && namesAnyTable(row.sql, history)) {
       problems.push(problemFor(row, `reads or writes a history table (${[...history].join(', ')}), which no schema object may do`));
     }

@@ -32,7 +32,8 @@ export function parseBtreePage(data: Buffer, pgno: number, usableSize: number, p
   const pointersEnd = at + headerSize + 2 * cellCount;
   if (pointersEnd > contentStart || contentStart > usableSize) return 'its cell count or content area does not fit the page';
   const rightChild = isInterior(type) ? data.readUInt32BE(at + 8) : 0;
-  if (isInterior(type) && (rightChild < 1 || rightChild > pageCount || rightChild === pgno)) return `its right-most child ${rightChild} is not a page of the file`;
+  if (isInterior(type) && (rightChild < 1 || rightChild > pageCount || rightChild === pgno))
+    return `its right-most child ${rightChild} is not a page of the file`;
   const cells: number[] = [];
   for (let k = 0; k < cellCount; k++) {
     const offset = data.readUInt16BE(pointersEnd - 2 * cellCount + 2 * k);

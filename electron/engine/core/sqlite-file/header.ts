@@ -56,5 +56,16 @@ export function parseHeader(bytes: Buffer): DatabaseHeader | null {
 
 /** What is assumed of a file whose header is gone: the defaults every SQLite build writes. */
 export function assumedHeader(pageSize: number): DatabaseHeader {
-  return { pageSize, reservedBytes: 0, usableSize: pageSize, encoding: 'utf8', pageCount: null, freelistTrunk: 0, freelistPages: 0, hasPointerMap: false, userVersion: 0, applicationId: 0 };
+  return {
+    pageSize,
+    reservedBytes: 0,
+    usableSize: pageSize,
+    encoding: 'utf8',
+    pageCount: null,
+    freelistTrunk: 0,
+    freelistPages: 0,
+    hasPointerMap: false,
+    userVersion: 0,
+    applicationId: 0,
+  };
 }

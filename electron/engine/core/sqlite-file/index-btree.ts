@@ -104,7 +104,9 @@ export function* walkIndexEntries(reader: PageReader, root: number, encoding: Te
     const interior = (page as BtreePage).type === PAGE_TYPE.indexInterior;
     if (interior) stack.push((page as BtreePage).rightChild, ...cells.map((c) => c.child).reverse());
     for (const cell of cells) {
-      const payload = cell.firstOverflow ? readOverflowPayload(reader, cell.local, cell.payloadSize, cell.firstOverflow, (p) => ledger.overflowPage(p)) : cell.local;
+      const payload = cell.firstOverflow
+        ? readOverflowPayload(reader, cell.local, cell.payloadSize, cell.firstOverflow, (p) => ledger.overflowPage(p))
+        : cell.local;
       if (!Buffer.isBuffer(payload)) {
         ledger.lostRow(pgno, null, payload.page, payload.reason);
         continue;

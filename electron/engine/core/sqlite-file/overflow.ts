@@ -24,7 +24,13 @@ export interface OverflowFailure {
  * pages as the remainder needs; a page out of range, seen twice, or a chain that ends early or
  * goes on is a failure, never a guess.
  */
-export function readOverflowPayload(reader: PageReader, local: Buffer, payloadSize: number, firstPage: number, onPage: (pgno: number) => void): Buffer | OverflowFailure {
+export function readOverflowPayload(
+  reader: PageReader,
+  local: Buffer,
+  payloadSize: number,
+  firstPage: number,
+  onPage: (pgno: number) => void,
+): Buffer | OverflowFailure {
   const payload = Buffer.allocUnsafe(payloadSize);
   local.copy(payload, 0);
   const perPage = reader.usableSize - 4;

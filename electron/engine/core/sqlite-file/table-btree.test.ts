@@ -17,7 +17,8 @@ function build(pragmas: string[]): string {
   db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, s TEXT, r REAL, b BLOB, i INTEGER)');
   const insert = db.prepare('INSERT INTO t (s, r, b, i) VALUES (?, ?, ?, ?)');
   db.transaction(() => {
-    for (let k = 0; k < 1500; k++) insert.run(`zeile ${k} — ✓ ${'ß'.repeat(k % 200)}`, k / 3, Buffer.alloc(k % 700, k % 256), BigInt(k) * 2n ** 45n * (k % 2 ? -1n : 1n));
+    for (let k = 0; k < 1500; k++)
+      insert.run(`zeile ${k} — ✓ ${'ß'.repeat(k % 200)}`, k / 3, Buffer.alloc(k % 700, k % 256), BigInt(k) * 2n ** 45n * (k % 2 ? -1n : 1n));
   })();
   db.close();
   return path;
@@ -36,7 +37,12 @@ function rowsByReader(path: string): unknown[][] {
   const root = (db.prepare("SELECT rootpage FROM sqlite_master WHERE name = 't'").get() as { rootpage: number }).rootpage;
   db.close();
   const seen = new Set<number>();
-  const ledger = { enter: (p: number) => !seen.has(p) && seen.add(p) !== undefined, unreadable: () => expect.fail('unreadable'), overflowPage: () => {}, lostRow: () => expect.fail('lost') };
+  const ledger = {
+    enter: (p: number) => !seen.has(p) && seen.add(p) !== undefined,
+    unreadable: () => expect.fail('unreadable'),
+    overflowPage: () => {},
+    lostRow: () => expect.fail('lost'),
+  };
   try {
     return [...walkTableBtree(source, root, source.header.encoding, ledger)].map((r) => [BigInt(r.rowid), ...r.values]);
   } finally {
@@ -78,6 +84,11 @@ describe('varints and records', () => {
     expect(decodeRecord(Buffer.from([2, 1, 5, 0]), 'utf8')).toBeNull();
     expect(decodeRecord(Buffer.from([2, 10]), 'utf8')).toBeNull();
     expect(decodeRecord(Buffer.from([3, 8, 9]), 'utf8')).toEqual([0n, 1n]);
-    expect(decodeRecord(Buffer.from([5, 0, 7, 14, 17, 0x40, 0x09, 0x21, 0xfb, 0x54, 0x44, 0x2d, 0x18, 0xab, 0x68, 0x69]), 'utf8')).toEqual([null, Math.PI, Buffer.from([0xab]), 'hi']);
+    expect(decodeRecord(Buffer.from([5, 0, 7, 14, 17, 0x40, 0x09, 0x21, 0xfb, 0x54, 0x44, 0x2d, 0x18, 0xab, 0x68, 0x69]), 'utf8')).toEqual([
+      null,
+      Math.PI,
+      Buffer.from([0xab]),
+      'hi',
+    ]);
   });
 });

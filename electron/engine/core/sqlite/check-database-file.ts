@@ -37,7 +37,11 @@ export function checkDatabaseFile(path: string, schema: HistorySchema, level: In
   }
 }
 
-const failed = (err: WardenError, level: IntegrityLevel | null): DatabaseFileCheck => ({ version: null, applicationId: 0, integrity: { level: level ?? 'quick', ok: false, messages: [err.message] } });
+const failed = (err: WardenError, level: IntegrityLevel | null): DatabaseFileCheck => ({
+  version: null,
+  applicationId: 0,
+  integrity: { level: level ?? 'quick', ok: false, messages: [err.message] },
+});
 
 /** The same, through a connection already open on the file (one that holds the snapshot a backup copies). */
 export function checkOpenDatabase(db: Connection, path: string, schema: HistorySchema, level: IntegrityLevel | null): DatabaseFileCheck {

@@ -29,7 +29,9 @@ describe('stepPacer', () => {
     next({ totalPages: 100, remainingPages: 100 });
     next({ totalPages: 100, remainingPages: 100 });
     await sleep(15);
-    expect(() => next({ totalPages: 100, remainingPages: 100 })).toThrow(expect.objectContaining({ code: 'LOCKED', message: expect.stringContaining('The restore of /db could not go on') }));
+    expect(() => next({ totalPages: 100, remainingPages: 100 })).toThrow(
+      expect.objectContaining({ code: 'LOCKED', message: expect.stringContaining('The restore of /db could not go on') }),
+    );
   });
 
   it('reports progress, then stops when the operation is cancelled', () => {

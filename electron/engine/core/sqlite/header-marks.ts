@@ -32,7 +32,12 @@ function mayWrite(owner: MarkOwner, moment: StampMoment, holdsToolValue: boolean
 }
 
 /** Writes application_id and user_version for a database now at `version`, each only where the footprint gives it to the tool. */
-export function stampVersion(db: Connection, schema: Pick<SchemaDefinition, 'applicationId' | 'footprint' | 'versionNames'>, version: string, moment: StampMoment): void {
+export function stampVersion(
+  db: Connection,
+  schema: Pick<SchemaDefinition, 'applicationId' | 'footprint' | 'versionNames'>,
+  version: string,
+  moment: StampMoment,
+): void {
   const applicationId = db.pragma('application_id', { simple: true }) as number;
   if (mayWrite(schema.footprint.applicationId, moment, applicationId === schema.applicationId)) {
     db.pragma(`application_id = ${schema.applicationId | 0}`);

@@ -36,18 +36,29 @@ export function integrityProblems(integrity: IntegrityResult, violations: Foreig
   // Placed damage reads as the page and its table; SQLite's own words stay in each sentence.
   const problems: Problem[] = integrity.damage?.length
     ? integrity.damage.slice(0, 50).map((d) => ({
-      kind: 'integrity' as const, name: d.object ?? 'database', ...(d.table ? { table: d.table } : {}), change: 'failed' as const, severity: 'error' as const,
-      message: `SQLite ${check} failed: ${d.description}`,
-    }))
+        kind: 'integrity' as const,
+        name: d.object ?? 'database',
+        ...(d.table ? { table: d.table } : {}),
+        change: 'failed' as const,
+        severity: 'error' as const,
+        message: `SQLite ${check} failed: ${d.description}`,
+      }))
     : integrity.messages.slice(0, 50).map((message) => ({
-      kind: 'integrity' as const, name: 'database', change: 'failed' as const, severity: 'error' as const,
-      message: `SQLite ${check} failed: ${message}`,
-    }));
+        kind: 'integrity' as const,
+        name: 'database',
+        change: 'failed' as const,
+        severity: 'error' as const,
+        message: `SQLite ${check} failed: ${message}`,
+      }));
   const byTable = new Map<string, ForeignKeyViolation[]>();
   for (const v of violations) byTable.set(v.table, [...(byTable.get(v.table) ?? []), v]);
   for (const [table, list] of byTable) {
     problems.push({
-      kind: 'foreign_key_violation', name: table, table, change: 'failed', severity: 'error',
+      kind: 'foreign_key_violation',
+      name: table,
+      table,
+      change: 'failed',
+      severity: 'error',
       message: `${list.length} row(s) of ${table} point at missing rows of ${list[0].parent}.`,
     });
   }

@@ -1,5 +1,19 @@
 import type Database from 'better-sqlite3';
-import { closeSync, copyFileSync, lstatSync, mkdirSync, mkdtempSync, openSync, readlinkSync, readSync, rmSync, statfsSync, statSync, writeSync, type Stats } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readlinkSync,
+  readSync,
+  rmSync,
+  statfsSync,
+  statSync,
+  writeSync,
+  type Stats,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { WardenError, explainFileError, explainSqliteError } from '../../errors';
@@ -72,7 +86,11 @@ function specialKindOf(path: string, stats: Stats): string | null {
 function refuseSpecialFile(path: string, stats: Stats): void {
   const kind = specialKindOf(path, stats);
   if (kind === null) return;
-  throw new WardenError('NOT_REGULAR_FILE', `${path} is ${kind}, not a database file. Nothing was opened or created.`, 'Pass the path of a SQLite database file (a regular file), or a path where none exists yet.');
+  throw new WardenError(
+    'NOT_REGULAR_FILE',
+    `${path} is ${kind}, not a database file. Nothing was opened or created.`,
+    'Pass the path of a SQLite database file (a regular file), or a path where none exists yet.',
+  );
 }
 
 /**
@@ -96,7 +114,12 @@ export function statDatabasePath(path: string): Stats | null {
       );
     }
     if (code === 'ENOENT') return null;
-    if (code in UNREACHABLE) throw new WardenError('NOT_FOUND', `No database can be opened at ${path}: ${UNREACHABLE[code]}.`, 'Check the path (ls -l shows where each symbolic link leads), or pass the real path of the database file.');
+    if (code in UNREACHABLE)
+      throw new WardenError(
+        'NOT_FOUND',
+        `No database can be opened at ${path}: ${UNREACHABLE[code]}.`,
+        'Check the path (ls -l shows where each symbolic link leads), or pass the real path of the database file.',
+      );
     throw err;
   }
   refuseSpecialFile(path, stats);
@@ -133,7 +156,11 @@ function checkFile(path: string, stats: Stats, mode: OpenOptions['mode']): void 
     );
   }
   if (mode === 'write' && (stats.mode & 0o222) === 0) {
-    throw new WardenError('READ_ONLY', `The database ${path} is read-only (its file permissions allow no writing).`, `Make it writable (chmod u+w ${path}) if this change is intended, then try again.`);
+    throw new WardenError(
+      'READ_ONLY',
+      `The database ${path} is read-only (its file permissions allow no writing).`,
+      `Make it writable (chmod u+w ${path}) if this change is intended, then try again.`,
+    );
   }
 }
 

@@ -43,7 +43,6 @@ INSERT INTO child VALUES (900001, 99999, 'orphan'), (900002, 99998, 'orphan'), (
   return path;
 }
 
-
 /** SQLite's rows as it gives them, and where damage stops it part-way, its error after them. */
 function wholeCheck(path: string): string[] {
   const db = new Database(path, { readonly: true });
@@ -78,7 +77,9 @@ const firstTrunk = (path: string) => u32At(path, 32);
 
 /** SQL through the shell with the schema writable: how SQLite's tests make an index disagree with its table. */
 function rewriteSchema(path: string, name: string, sql: string): void {
-  execFileSync('sqlite3', [path], { input: `PRAGMA writable_schema = ON;\nUPDATE sqlite_schema SET sql = '${sql.replace(/'/g, "''")}' WHERE name = '${name}';\n` });
+  execFileSync('sqlite3', [path], {
+    input: `PRAGMA writable_schema = ON;\nUPDATE sqlite_schema SET sql = '${sql.replace(/'/g, "''")}' WHERE name = '${name}';\n`,
+  });
 }
 
 function rootOf(path: string, name: string): number {
@@ -109,7 +110,7 @@ const damages: [string, (path: string) => void][] = [
     },
   ],
   [
-    'a table\'s page also listed on the freelist (every page used, one twice)',
+    "a table's page also listed on the freelist (every page used, one twice)",
     (path) => {
       const trunk = (firstTrunk(path) - 1) * PAGE;
       const leaves = u32At(path, trunk + 4);
@@ -120,9 +121,12 @@ const damages: [string, (path: string) => void][] = [
   ],
   ['the freelist count in the header wrong', (path) => writeU32(path, 36, u32At(path, 36) + 1)],
   ['an index entry missing (a partial index made whole)', (path) => rewriteSchema(path, 'parent_name', 'CREATE INDEX parent_name ON parent(name)')],
-  ['a NOT NULL column holding NULL', (path) => rewriteSchema(path, 'child', 'CREATE TABLE child(id INTEGER PRIMARY KEY, parent_id INTEGER NOT NULL REFERENCES parent(id), body TEXT)')],
   [
-    'two b-trees sharing a page (an index rooted in another table\'s leaf)',
+    'a NOT NULL column holding NULL',
+    (path) => rewriteSchema(path, 'child', 'CREATE TABLE child(id INTEGER PRIMARY KEY, parent_id INTEGER NOT NULL REFERENCES parent(id), body TEXT)'),
+  ],
+  [
+    "two b-trees sharing a page (an index rooted in another table's leaf)",
     (path) => {
       const root = rootOf(path, 'tags');
       execFileSync('sqlite3', [path], { input: `PRAGMA writable_schema = ON;\nUPDATE sqlite_schema SET rootpage = ${root} WHERE name = 'parent_name';\n` });
@@ -130,7 +134,7 @@ const damages: [string, (path: string) => void][] = [
   ],
 ];
 
-describe('verify --full on every core says ok only where SQLite\'s whole-file check does', () => {
+describe("verify --full on every core says ok only where SQLite's whole-file check does", () => {
   it('the intact file: ok from the parallel check, and the foreign-key violations the shell finds', async () => {
     const intact = fixture();
     expect(wholeCheck(intact)).toEqual(['ok']);
@@ -165,7 +169,14 @@ describe('verify --full on every core says ok only where SQLite\'s whole-file ch
       expect(await checkInParallel(contextFor(path))).toBe(false);
       const report = await verify(contextFor(path), 'full');
       expect(report.integrity.ok).toBe(false);
-      expect(report.integrity.messages.join('\n')).toBe(whole.join('\n').split('\n').filter((l) => l.trim() !== '' && !/^\*\*\* in database/.test(l.trim())).map((l) => l.trim()).join('\n'));
+      expect(report.integrity.messages.join('\n')).toBe(
+        whole
+          .join('\n')
+          .split('\n')
+          .filter((l) => l.trim() !== '' && !/^\*\*\* in database/.test(l.trim()))
+          .map((l) => l.trim())
+          .join('\n'),
+      );
     });
   }
 

@@ -104,7 +104,11 @@ function pagesAccountedFor(db: Connection, reader: PageReader): { ok: boolean; p
 
 /** The tables to check, each with the b-trees its check reads (its own and its indexes'). */
 function tablesOf(db: Connection): Map<string, string[]> {
-  const rows = db.prepare("SELECT type, name, tbl_name FROM sqlite_schema WHERE type IN ('table', 'index')").all() as { type: string; name: string; tbl_name: string }[];
+  const rows = db.prepare("SELECT type, name, tbl_name FROM sqlite_schema WHERE type IN ('table', 'index')").all() as {
+    type: string;
+    name: string;
+    tbl_name: string;
+  }[];
   const trees = new Map<string, string[]>([['sqlite_schema', ['sqlite_schema']]]);
   for (const r of rows) if (r.type === 'table') trees.set(r.name, [r.name]);
   for (const r of rows) if (r.type === 'index') trees.get(r.tbl_name)?.push(r.name);
@@ -155,7 +159,15 @@ async function checkPinned(ctx: EngineContext, pinned: PinnedSnapshot, release: 
   const totalPages = pinned.pages.pageCount;
   const pageSize = pinned.pages.pageSize;
   let checkedPages = 0;
-  const progress = () => ctx.onProgress?.({ operation: 'verify', phase: `integrity_check on ${workers.length} threads`, done: Math.min(checkedPages, totalPages), total: totalPages, unit: 'pages', pageSize });
+  const progress = () =>
+    ctx.onProgress?.({
+      operation: 'verify',
+      phase: `integrity_check on ${workers.length} threads`,
+      done: Math.min(checkedPages, totalPages),
+      total: totalPages,
+      unit: 'pages',
+      pageSize,
+    });
 
   let stopWaiting = (_ok: boolean) => {};
   let cancel = (_err: Error) => {};

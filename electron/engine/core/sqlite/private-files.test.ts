@@ -21,14 +21,20 @@ describe('files written about a database keep its permissions', () => {
     process.umask(umask);
   });
 
-  for (const [dbMode, folderMode] of [[0o600, 0o700], [0o640, 0o750]] as const) {
+  for (const [dbMode, folderMode] of [
+    [0o600, 0o700],
+    [0o640, 0o750],
+  ] as const) {
     it(`a ${dbMode.toString(8)} database: backups, manifests and the pre-restore backup ${dbMode.toString(8)}, their folder ${folderMode.toString(8)}`, async () => {
       const dbPath = join(tempDir(), 'private.db');
       await initialize(contextFor(dbPath));
       chmodSync(dbPath, dbMode);
       const ctx = contextFor(dbPath);
       const taken = await backup(ctx, { reason: 'manual' });
-      sqlite3(dbPath, "INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash, mime_type) VALUES ('f', 's', 'a', 'b', 'c', 1, 'h', 'text/plain')");
+      sqlite3(
+        dbPath,
+        "INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash, mime_type) VALUES ('f', 's', 'a', 'b', 'c', 1, 'h', 'text/plain')",
+      );
       const restored = await restore(ctx, { backup: taken.path });
       expect(restored.preRestoreBackup).not.toBeNull();
 

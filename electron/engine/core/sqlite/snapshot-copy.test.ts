@@ -38,7 +38,9 @@ afterEach(() => {
 async function startTransfers(dbPath: string, mode: string): Promise<{ commits: () => number }> {
   const script = join(tempDir(), 'transfers.cjs');
   writeFileSync(script, TRANSFER_SCRIPT);
-  const child = spawn(process.execPath, [script, createRequire(import.meta.url).resolve('better-sqlite3'), dbPath, mode], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [script, createRequire(import.meta.url).resolve('better-sqlite3'), dbPath, mode], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   writers.push(child);
   let commits = 0;
   child.stdout!.on('data', (chunk: Buffer) => {
@@ -54,23 +56,26 @@ async function startTransfers(dbPath: string, mode: string): Promise<{ commits: 
 const totalSize = (path: string) => Number(sqlite3(path, 'SELECT total(file_size) FROM conversation_files'));
 
 describe('a backup in one pass', () => {
-  it.each(['wal', 'delete'])('taken while every commit moves rows (and, in WAL mode, checkpoints into the file): the backup is one commit, whole (%s journal)', async (mode) => {
-    const ctx = await databaseWithFiles(20_000);
-    sqlite3(ctx.dbPath, `PRAGMA journal_mode = ${mode}`);
-    const total = totalSize(ctx.dbPath);
-    const writer = await startTransfers(ctx.dbPath, mode);
-    const before = writer.commits();
+  it.each(['wal', 'delete'])(
+    'taken while every commit moves rows (and, in WAL mode, checkpoints into the file): the backup is one commit, whole (%s journal)',
+    async (mode) => {
+      const ctx = await databaseWithFiles(20_000);
+      sqlite3(ctx.dbPath, `PRAGMA journal_mode = ${mode}`);
+      const total = totalSize(ctx.dbPath);
+      const writer = await startTransfers(ctx.dbPath, mode);
+      const before = writer.commits();
 
-    for (let round = 0; round < 3; round++) {
-      const info = await backup(ctx);
-      expect(sqlite3(info.path, 'PRAGMA integrity_check')).toBe('ok');
-      expect(totalSize(info.path)).toBe(total); // no page of another commit mixed in
-      expect(sqlite3(info.path, 'SELECT count(*) FROM conversation_files')).toBe('20000');
-      expect(sha256File(info.path)).toBe(info.sha256);
-      expect(sqlite3(info.path, 'PRAGMA journal_mode')).toBe('delete');
-    }
-    expect(writer.commits()).toBeGreaterThan(before); // the writer went on committing meanwhile
-  });
+      for (let round = 0; round < 3; round++) {
+        const info = await backup(ctx);
+        expect(sqlite3(info.path, 'PRAGMA integrity_check')).toBe('ok');
+        expect(totalSize(info.path)).toBe(total); // no page of another commit mixed in
+        expect(sqlite3(info.path, 'SELECT count(*) FROM conversation_files')).toBe('20000');
+        expect(sha256File(info.path)).toBe(info.sha256);
+        expect(sqlite3(info.path, 'PRAGMA journal_mode')).toBe('delete');
+      }
+      expect(writer.commits()).toBeGreaterThan(before); // the writer went on committing meanwhile
+    },
+  );
 
   it.each([
     { state: 'frames not yet checkpointed', checkpoint: false, oldReader: false },

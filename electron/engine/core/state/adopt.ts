@@ -13,7 +13,6 @@ import { driftOf } from '../drift/drift';
 // by themselves for a database the service made (its own history names V, and the schema is
 // exactly V), before the migrations that follow.
 
-
 /** The service's record of an unversioned, non-empty database (null: none, or the tool already versions it). */
 export function serviceDatabaseOf(db: Connection, ctx: EngineContext, state: DatabaseState): ServiceDatabase | null {
   if (state.applied.length || state.fresh || !state.legacy) return null;
@@ -43,7 +42,12 @@ export function recordAdoption(db: Connection, ctx: EngineContext, version: stri
   ensureBookkeeping(db, ctx.schema);
   recordVersion(db, ctx.schema, { version, description: migration.description, checksum: migration.checksum, executionMs: null, kind: 'baseline' });
   recordServiceVersion(db, ctx.schema, { migration, executionMs: null });
-  recordEvent(db, ctx.schema, { action: 'baseline', version, outcome: 'ok', detail: { adoptedFrom: legacy, legacyVersion: legacy?.legacyVersion ?? null, automatic } });
+  recordEvent(db, ctx.schema, {
+    action: 'baseline',
+    version,
+    outcome: 'ok',
+    detail: { adoptedFrom: legacy, legacyVersion: legacy?.legacyVersion ?? null, automatic },
+  });
   // Never a database the tool creates: an app's own user_version and application_id are kept unless the footprint gives them to the tool.
   stampVersion(db, ctx.schema, version, { creating: false, previous: null });
 }

@@ -34,7 +34,10 @@ describe('plan checksum and database stamp', () => {
   it('the stamp moves with a write by another process (sqlite3), the checksum only with the plan', async () => {
     const dbPath = await databaseAt100();
     const first = plan(contextFor(dbPath));
-    sqlite3(dbPath, "INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash) VALUES ('late', 's', 'late.pdf', 'st-late', '/f/late', 1, 'h');");
+    sqlite3(
+      dbPath,
+      "INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash) VALUES ('late', 's', 'late.pdf', 'st-late', '/f/late', 1, 'h');",
+    );
     const afterWrite = plan(contextFor(dbPath));
     expect(afterWrite.checksum).toBe(first.checksum);
     expect(afterWrite.databaseStamp).not.toBe(first.databaseStamp);
@@ -50,7 +53,10 @@ describe('plan checksum and database stamp', () => {
     sqlite3(dbPath, 'PRAGMA journal_mode = WAL;');
     const first = plan(contextFor(dbPath));
     // Keep the commit in the -wal: a checkpoint on close would fold it into the main file.
-    sqlite3(dbPath, "PRAGMA wal_autocheckpoint = 0; INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash) VALUES ('wal', 's', 'w.pdf', 'st-w', '/f/w', 1, 'h');");
+    sqlite3(
+      dbPath,
+      "PRAGMA wal_autocheckpoint = 0; INSERT INTO conversation_files (file_id, session_id, original_filename, stored_filename, file_path, file_size, file_hash) VALUES ('wal', 's', 'w.pdf', 'st-w', '/f/w', 1, 'h');",
+    );
     expect(plan(contextFor(dbPath)).databaseStamp).not.toBe(first.databaseStamp);
   });
 });

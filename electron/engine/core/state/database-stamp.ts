@@ -9,7 +9,8 @@ import type { MigrationPlan } from '../../../../shared/types/migrations';
 export function planChecksum(plan: Pick<MigrationPlan, 'from' | 'to' | 'adopt' | 'steps'> & { repeatables?: MigrationPlan['repeatables'] }): string {
   const identity = { from: plan.from, to: plan.to, adopt: plan.adopt?.version ?? null, steps: plan.steps.map((s) => [s.version, s.checksum]) };
   // Repeatable migrations by file and script (named only when there are any, so other plans keep their checksums).
-  if (plan.repeatables?.length) Object.assign(identity, { repeatables: plan.repeatables.map((r) => [r.file, createHash('sha256').update(r.sql).digest('hex')]) });
+  if (plan.repeatables?.length)
+    Object.assign(identity, { repeatables: plan.repeatables.map((r) => [r.file, createHash('sha256').update(r.sql).digest('hex')]) });
   return createHash('sha256').update(JSON.stringify(identity)).digest('hex');
 }
 
@@ -24,5 +25,8 @@ function fileStamp(path: string): string {
  * result it stamps.
  */
 export function databaseStamp(dbPath: string): string {
-  return createHash('sha256').update(`${fileStamp(dbPath)}|${fileStamp(`${dbPath}-wal`)}`).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(`${fileStamp(dbPath)}|${fileStamp(`${dbPath}-wal`)}`)
+    .digest('hex')
+    .slice(0, 32);
 }

@@ -191,7 +191,9 @@ export function writeBlockers(state: DatabaseState, schema: SchemaDefinition, pa
 /** The app's tool applied later versions itself, but the schema is not exactly the version it records: nothing is recorded or run. */
 function appAheadBlocker(state: DatabaseState, ahead: LegacyVersion, service: ServiceDatabase | null, path: string): PlanBlocker {
   const differences = service?.differences ?? [];
-  const how = differences.length ? `, but its schema differs from ${ahead.version} in ${differences.length} way${differences.length === 1 ? '' : 's'}:${listDifferences(differences)}` : '.';
+  const how = differences.length
+    ? `, but its schema differs from ${ahead.version} in ${differences.length} way${differences.length === 1 ? '' : 's'}:${listDifferences(differences)}`
+    : '.';
   return {
     code: 'SCHEMA_DRIFT',
     message: `${path} is at ${state.current} for Schema Warden, while the app's own ${appRecords(ahead)}: its tool applied later migrations itself${how}`,

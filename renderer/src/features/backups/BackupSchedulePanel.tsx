@@ -13,7 +13,12 @@ const CHOICES: { every: string | null; label: string }[] = [
 ];
 
 function everyInWords(ms: number): string {
-  const units: [number, string][] = [[86_400_000, 'day'], [3_600_000, 'hour'], [60_000, 'minute'], [1000, 'second']];
+  const units: [number, string][] = [
+    [86_400_000, 'day'],
+    [3_600_000, 'hour'],
+    [60_000, 'minute'],
+    [1000, 'second'],
+  ];
   const [size, unit] = units.find(([size]) => ms % size === 0) ?? [1000, 'second'];
   const n = Math.round(ms / size);
   return n === 1 ? `every ${unit}` : `every ${n} ${unit}s`;
@@ -21,7 +26,9 @@ function everyInWords(ms: number): string {
 
 function choiceOf(ms: number | null): string {
   if (ms === null) return 'never';
-  return CHOICES.find((c) => c.every !== null && c.every === `${ms / 3_600_000}h`)?.every ?? CHOICES.find((c) => c.every === `${ms / 86_400_000}d`)?.every ?? 'other';
+  return (
+    CHOICES.find((c) => c.every !== null && c.every === `${ms / 3_600_000}h`)?.every ?? CHOICES.find((c) => c.every === `${ms / 86_400_000}d`)?.every ?? 'other'
+  );
 }
 
 /** Scheduled backups: how often, the last one the schedule took, when the next is due; the desktop app can change the interval here. */
@@ -33,24 +40,49 @@ export function BackupSchedulePanel({ db, newestVerified }: { db: string; newest
   return (
     <section className="backup-schedule" aria-label="Scheduled backups">
       <p>
-        <strong>Scheduled backups:</strong>{' '}
-        {everyMs === null ? <Tag tone="warn">off</Tag> : <Tag tone="ok">{everyInWords(everyMs)}</Tag>}
-        {everyMs === null && !settable && <span className="muted"> — start the host with <code>warden serve --backup-every 1d</code> to schedule them.</span>}
+        <strong>Scheduled backups:</strong> {everyMs === null ? <Tag tone="warn">off</Tag> : <Tag tone="ok">{everyInWords(everyMs)}</Tag>}
+        {everyMs === null && !settable && (
+          <span className="muted">
+            {' '}
+            — start the host with <code>warden serve --backup-every 1d</code> to schedule them.
+          </span>
+        )}
       </p>
       {everyMs !== null && (
         <ul className="plain-list">
           <li>
             <strong>Last:</strong>{' '}
             {last ? (
-              last.ok ? <><time dateTime={last.at} title={formatTimestamp(last.at)}>{formatAgo(last.at)}</time> <code>{last.name}</code></> : <><Tag tone="bad">failed</Tag> {formatAgo(last.at)}: {last.error}</>
+              last.ok ? (
+                <>
+                  <time dateTime={last.at} title={formatTimestamp(last.at)}>
+                    {formatAgo(last.at)}
+                  </time>{' '}
+                  <code>{last.name}</code>
+                </>
+              ) : (
+                <>
+                  <Tag tone="bad">failed</Tag> {formatAgo(last.at)}: {last.error}
+                </>
+              )
             ) : newestVerified ? (
-              <>none by this schedule yet; the newest verified backup is from <time dateTime={newestVerified.createdAt}>{formatAgo(newestVerified.createdAt)}</time></>
+              <>
+                none by this schedule yet; the newest verified backup is from{' '}
+                <time dateTime={newestVerified.createdAt}>{formatAgo(newestVerified.createdAt)}</time>
+              </>
             ) : (
               'none yet'
             )}
           </li>
           <li>
-            <strong>Next:</strong> {nextAt ? <time dateTime={nextAt} title={formatTimestamp(nextAt)}>{formatTimestamp(nextAt)}</time> : 'being worked out'}
+            <strong>Next:</strong>{' '}
+            {nextAt ? (
+              <time dateTime={nextAt} title={formatTimestamp(nextAt)}>
+                {formatTimestamp(nextAt)}
+              </time>
+            ) : (
+              'being worked out'
+            )}
           </li>
         </ul>
       )}
@@ -58,8 +90,16 @@ export function BackupSchedulePanel({ db, newestVerified }: { db: string; newest
         <label className="backup-schedule__setting">
           Back up every open database:{' '}
           <select value={choiceOf(everyMs)} onChange={(e) => change.mutate(e.target.value === 'never' ? null : e.target.value)} disabled={change.isPending}>
-            {CHOICES.map((c) => <option key={c.label} value={c.every ?? 'never'}>{c.label}</option>)}
-            {choiceOf(everyMs) === 'other' && <option value="other" disabled>{everyInWords(everyMs!)}</option>}
+            {CHOICES.map((c) => (
+              <option key={c.label} value={c.every ?? 'never'}>
+                {c.label}
+              </option>
+            ))}
+            {choiceOf(everyMs) === 'other' && (
+              <option value="other" disabled>
+                {everyInWords(everyMs!)}
+              </option>
+            )}
           </select>
         </label>
       )}

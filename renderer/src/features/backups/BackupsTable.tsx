@@ -24,7 +24,9 @@ function VerifiedCell({ backup, check }: { backup: BackupInfo; check: BackupVeri
   if (check && !check.ok) {
     return (
       <span className="verified-cell">
-        <Tag tone="bad" strong>✕ Failed verification</Tag>
+        <Tag tone="bad" strong>
+          ✕ Failed verification
+        </Tag>
         <span>{whyUntrusted(backup, check)}</span>
       </span>
     );
@@ -33,7 +35,9 @@ function VerifiedCell({ backup, check }: { backup: BackupInfo; check: BackupVeri
   if (backup.changedSinceVerified) {
     return (
       <span className="verified-cell">
-        <Tag tone="bad" strong>✕ Changed since verified</Tag>
+        <Tag tone="bad" strong>
+          ✕ Changed since verified
+        </Tag>
         <span>{backup.changedSinceVerified} Verify it again before restoring from it.</span>
       </span>
     );
@@ -41,8 +45,12 @@ function VerifiedCell({ backup, check }: { backup: BackupInfo; check: BackupVeri
   if (backup.failedVerification) {
     return (
       <span className="verified-cell" title={`verify-backup ${formatTimestamp(backup.failedVerification.at)}`}>
-        <Tag tone="bad" strong>✕ Failed verification</Tag>
-        <span>{backup.failedVerification.problems[0] ?? 'It failed verification.'} <span className="muted">({formatAgo(backup.failedVerification.at)})</span></span>
+        <Tag tone="bad" strong>
+          ✕ Failed verification
+        </Tag>
+        <span>
+          {backup.failedVerification.problems[0] ?? 'It failed verification.'} <span className="muted">({formatAgo(backup.failedVerification.at)})</span>
+        </span>
       </span>
     );
   }
@@ -50,8 +58,16 @@ function VerifiedCell({ backup, check }: { backup: BackupInfo; check: BackupVeri
   const { ok, level, at, messages } = backup.verified;
   return (
     <span className="verified-cell" title={messages.join('\n') || `${level} check ${formatTimestamp(at)}`}>
-      {ok ? <Tag tone="ok">✓ Verified</Tag> : <Tag tone="bad" strong>✕ Failed</Tag>}
-      <span className="muted">{level}, {formatAgo(at)}</span>
+      {ok ? (
+        <Tag tone="ok">✓ Verified</Tag>
+      ) : (
+        <Tag tone="bad" strong>
+          ✕ Failed
+        </Tag>
+      )}
+      <span className="muted">
+        {level}, {formatAgo(at)}
+      </span>
     </span>
   );
 }
@@ -81,7 +97,9 @@ export function BackupsTable({ backups, checks, busy, onVerify, onRestore, onOpe
           <th className="number">Size</th>
           <th>Verified</th>
           <th>File</th>
-          <th className="backups__actions"><span className="visually-hidden">Actions</span></th>
+          <th className="backups__actions">
+            <span className="visually-hidden">Actions</span>
+          </th>
         </tr>
       </thead>
       <tbody>
@@ -94,16 +112,29 @@ export function BackupsTable({ backups, checks, busy, onVerify, onRestore, onOpe
             <td>{REASONS[backup.reason] ?? backup.reason}</td>
             <td className="mono">{backup.version ?? '—'}</td>
             <td className="number">{formatBytes(backup.bytes)}</td>
-            <td><VerifiedCell backup={backup} check={checks[backup.name]} /></td>
             <td>
-              <div className="mono backup-name" title={backup.path}>{backup.name}</div>
-              <div className="muted mono" title={backup.sha256}>sha256 {shortHash(backup.sha256)}</div>
+              <VerifiedCell backup={backup} check={checks[backup.name]} />
+            </td>
+            <td>
+              <div className="mono backup-name" title={backup.path}>
+                {backup.name}
+              </div>
+              <div className="muted mono" title={backup.sha256}>
+                sha256 {shortHash(backup.sha256)}
+              </div>
             </td>
             <td className="backups__actions">
               <div className="row-actions">
-                <Button size="small" onClick={() => onVerify(backup)} disabled={busy} aria-label={`Verify backup ${backup.name}`}>Verify</Button>
+                <Button size="small" onClick={() => onVerify(backup)} disabled={busy} aria-label={`Verify backup ${backup.name}`}>
+                  Verify
+                </Button>
                 {onOpen && (
-                  <Button size="small" onClick={() => onOpen(backup)} title="Look at its rows in the Data view, read-only, before replacing anything" aria-label={`Open backup ${backup.name} read-only`}>
+                  <Button
+                    size="small"
+                    onClick={() => onOpen(backup)}
+                    title="Look at its rows in the Data view, read-only, before replacing anything"
+                    aria-label={`Open backup ${backup.name} read-only`}
+                  >
                     Open read-only
                   </Button>
                 )}

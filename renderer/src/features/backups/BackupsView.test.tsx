@@ -7,7 +7,12 @@ import { backupInfo, statusReport } from '../../test/fixtures';
 import { renderConsole } from '../../test/render-console';
 import { BackupsView } from './BackupsView';
 
-const OLDER = backupInfo({ name: 'conversation_files-20250201-pre-migrate.sqlite', reason: 'pre-migrate', version: '1.0.0', createdAt: '2025-02-01T09:00:00.000Z' });
+const OLDER = backupInfo({
+  name: 'conversation_files-20250201-pre-migrate.sqlite',
+  reason: 'pre-migrate',
+  version: '1.0.0',
+  createdAt: '2025-02-01T09:00:00.000Z',
+});
 
 function databaseWithBackups() {
   let backups: BackupInfo[] = [OLDER];
@@ -20,21 +25,58 @@ function databaseWithBackups() {
       return taken;
     },
     verifyBackup: ({ backup }) => ({
-      name: backup, path: `/srv/chat/conversation_files.db.backups/${backup}`, ok: true, hashMatches: true, sha256: 'a'.repeat(64), expectedSha256: 'a'.repeat(64),
-      version: '1.2.0', integrity: { level: 'quick', ok: true, messages: [] }, problems: [], durationMs: 30,
+      name: backup,
+      path: `/srv/chat/conversation_files.db.backups/${backup}`,
+      ok: true,
+      hashMatches: true,
+      sha256: 'a'.repeat(64),
+      expectedSha256: 'a'.repeat(64),
+      version: '1.2.0',
+      integrity: { level: 'quick', ok: true, messages: [] },
+      problems: [],
+      durationMs: 30,
     }),
     previewRestore: ({ backup }) => ({
-      from: `/srv/chat/conversation_files.db.backups/${backup}`, version: '1.0.0', liveVersion: '1.2.0', downgrade: true,
+      from: `/srv/chat/conversation_files.db.backups/${backup}`,
+      version: '1.0.0',
+      liveVersion: '1.2.0',
+      downgrade: true,
       tables: [
-        { table: 'conversation_files', key: ['file_id'], onlyHere: 25, different: 3, onlyInBackup: 0, examples: { onlyHere: ["'late-1'", "'late-2'"], different: ["'f-5'"], onlyInBackup: [] } },
-        { table: 'file_metadata', key: ['metadata_id'], onlyHere: 0, different: 0, onlyInBackup: 0, examples: { onlyHere: [], different: [], onlyInBackup: [] } },
+        {
+          table: 'conversation_files',
+          key: ['file_id'],
+          onlyHere: 25,
+          different: 3,
+          onlyInBackup: 0,
+          examples: { onlyHere: ["'late-1'", "'late-2'"], different: ["'f-5'"], onlyInBackup: [] },
+        },
+        {
+          table: 'file_metadata',
+          key: ['metadata_id'],
+          onlyHere: 0,
+          different: 0,
+          onlyInBackup: 0,
+          examples: { onlyHere: [], different: [], onlyInBackup: [] },
+        },
       ],
     }),
-    backupSchedule: () => ({ everyMs: 86_400_000, last: { at: '2025-03-01T06:00:00.000Z', ok: true, name: 'conversation_files-20250301-scheduled.sqlite', error: null }, nextAt: '2025-03-02T06:00:00.000Z', settable: false }),
+    backupSchedule: () => ({
+      everyMs: 86_400_000,
+      last: { at: '2025-03-01T06:00:00.000Z', ok: true, name: 'conversation_files-20250301-scheduled.sqlite', error: null },
+      nextAt: '2025-03-02T06:00:00.000Z',
+      settable: false,
+    }),
     restore: ({ backup }) => {
       const preRestore = backupInfo({ name: 'conversation_files-pre-restore.sqlite', reason: 'pre-restore' });
       backups = [preRestore, ...backups];
-      return { path: '/srv/chat/conversation_files.db', restoredFrom: OLDER, preRestoreBackup: preRestore, version: backup === OLDER.name ? '1.0.0' : '1.2.0', downgradedFrom: backup === OLDER.name ? '1.2.0' : null, carriedEvents: 4 };
+      return {
+        path: '/srv/chat/conversation_files.db',
+        restoredFrom: OLDER,
+        preRestoreBackup: preRestore,
+        version: backup === OLDER.name ? '1.0.0' : '1.2.0',
+        downgradedFrom: backup === OLDER.name ? '1.2.0' : null,
+        carriedEvents: 4,
+      };
     },
   });
   return api;
@@ -76,7 +118,12 @@ describe('BackupsView', () => {
     expect(document.activeElement?.textContent).toBe('Cancel');
     // What the restore would lose, per table, before the confirmation (tables with no change left out).
     const lost = await within(dialog).findByRole('table', { name: 'Rows the restore would lose or change back, by table' });
-    expect(within(lost).getAllByRole('row').slice(1).map((r) => r.textContent)).toEqual(["conversation_files2530'late-1', 'late-2', 'f-5'"]);
+    expect(
+      within(lost)
+        .getAllByRole('row')
+        .slice(1)
+        .map((r) => r.textContent),
+    ).toEqual(["conversation_files2530'late-1', 'late-2', 'f-5'"]);
     expect(dialog.textContent).toContain('Rows: 25 rows here that the backup lacks would be lost; 3 rows would go back');
     expect(api.previewRestore).toHaveBeenCalledWith({ db: 'main', backup: OLDER.name });
     fireEvent.click(within(dialog).getByRole('button', { name: 'Restore this backup' }));
@@ -88,8 +135,21 @@ describe('BackupsView', () => {
   });
 
   it('shows a backup verify-backup found altered as failed (from its manifest), one changed since as such, and the schedule with its last and next', async () => {
-    const failed = backupInfo({ name: 'conversation_files-20250210-manual.sqlite', createdAt: '2025-02-10T09:00:00.000Z', verified: { ok: false, level: 'quick', at: '2025-02-11T09:00:00.000Z', messages: ['x'] }, failedVerification: { at: '2025-02-11T09:00:00.000Z', problems: ['Its SHA-256 is 1234…, not the abcd… recorded when it was taken: the file has changed since.'] } });
-    const changed = backupInfo({ name: 'conversation_files-20250220-manual.sqlite', createdAt: '2025-02-20T09:00:00.000Z', verified: { ok: false, level: 'quick', at: '2025-02-20T09:00:00.000Z', messages: ['x'] }, changedSinceVerified: 'It was modified at 2025-02-21T00:00:00.000Z, after it was verified: the file may have changed since (verify it again to know).' });
+    const failed = backupInfo({
+      name: 'conversation_files-20250210-manual.sqlite',
+      createdAt: '2025-02-10T09:00:00.000Z',
+      verified: { ok: false, level: 'quick', at: '2025-02-11T09:00:00.000Z', messages: ['x'] },
+      failedVerification: {
+        at: '2025-02-11T09:00:00.000Z',
+        problems: ['Its SHA-256 is 1234…, not the abcd… recorded when it was taken: the file has changed since.'],
+      },
+    });
+    const changed = backupInfo({
+      name: 'conversation_files-20250220-manual.sqlite',
+      createdAt: '2025-02-20T09:00:00.000Z',
+      verified: { ok: false, level: 'quick', at: '2025-02-20T09:00:00.000Z', messages: ['x'] },
+      changedSinceVerified: 'It was modified at 2025-02-21T00:00:00.000Z, after it was verified: the file may have changed since (verify it again to know).',
+    });
     const api = databaseWithBackups();
     api.backups.mockImplementation(async () => [changed, failed, OLDER]);
     renderConsole(<BackupsView db="main" />, { api });
@@ -117,8 +177,16 @@ describe('BackupsView', () => {
     const altered = 'Its SHA-256 is 1234567890ab…, not the aaaaaaaaaaaa… recorded when it was taken: the file has changed since.';
     const api = databaseWithBackups();
     api.verifyBackup.mockImplementation(async ({ backup }) => ({
-      name: backup, path: `/srv/chat/conversation_files.db.backups/${backup}`, ok: false, hashMatches: false, sha256: '1'.repeat(64), expectedSha256: 'a'.repeat(64),
-      version: '1.0.0', integrity: { level: 'quick' as const, ok: true, messages: [] }, problems: [altered], durationMs: 30,
+      name: backup,
+      path: `/srv/chat/conversation_files.db.backups/${backup}`,
+      ok: false,
+      hashMatches: false,
+      sha256: '1'.repeat(64),
+      expectedSha256: 'a'.repeat(64),
+      version: '1.0.0',
+      integrity: { level: 'quick' as const, ok: true, messages: [] },
+      problems: [altered],
+      durationMs: 30,
     }));
     renderConsole(<BackupsView db="main" />, { api });
     fireEvent.click(await screen.findByRole('button', { name: `Verify backup ${OLDER.name}` }));
@@ -144,8 +212,17 @@ describe('BackupsView', () => {
 
 describe('a preserved copy of a damaged file (issue 21)', () => {
   it('is listed as a damaged copy that cannot be restored; a damaged database offers Preserve a copy beside Back up now', async () => {
-    const kept = backupInfo({ name: 'conversation_files-x-preserved-damaged.sqlite', reason: 'preserved-damaged', damaged: true, verified: null, version: null });
-    const damaged = statusReport({ status: 'unhealthy', integrity: { level: 'quick', ok: false, messages: ['database disk image is malformed'], checkedAt: '2025-03-01T10:00:00.000Z' } });
+    const kept = backupInfo({
+      name: 'conversation_files-x-preserved-damaged.sqlite',
+      reason: 'preserved-damaged',
+      damaged: true,
+      verified: null,
+      version: null,
+    });
+    const damaged = statusReport({
+      status: 'unhealthy',
+      integrity: { level: 'quick', ok: false, messages: ['database disk image is malformed'], checkedAt: '2025-03-01T10:00:00.000Z' },
+    });
     renderConsole(<BackupsView db="main" />, { api: createFakeApi({ status: () => damaged, backups: () => [kept] }) });
     const row = (await screen.findByText(kept.name)).closest('tr') as HTMLElement;
     expect(within(row).getByText('Damaged copy')).toBeTruthy();

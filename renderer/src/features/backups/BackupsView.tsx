@@ -22,12 +22,22 @@ import './backups.css';
 
 function VerificationOutcome({ result }: { result: BackupVerification }) {
   if (result.ok) {
-    return <Notice tone="ok" title={`${result.name} checks out`}>Its SHA-256 matches and SQLite's {result.integrity.level === 'quick' ? 'quick_check' : 'integrity_check'} passed.</Notice>;
+    return (
+      <Notice tone="ok" title={`${result.name} checks out`}>
+        Its SHA-256 matches and SQLite's {result.integrity.level === 'quick' ? 'quick_check' : 'integrity_check'} passed.
+      </Notice>
+    );
   }
   return (
     <Notice tone="bad" title={`${result.name} failed verification`} urgent>
       {!result.hashMatches && <p>Its SHA-256 no longer matches the one recorded when it was taken: the file changed.</p>}
-      {result.problems.length > 0 && <ul className="plain-list">{result.problems.map((p) => <li key={p}>{p}</li>)}</ul>}
+      {result.problems.length > 0 && (
+        <ul className="plain-list">
+          {result.problems.map((p) => (
+            <li key={p}>{p}</li>
+          ))}
+        </ul>
+      )}
       <p>Do not restore from it.</p>
     </Notice>
   );
@@ -38,10 +48,16 @@ function RestoreOutcome({ result }: { result: RestoreResult }) {
     <Notice tone="ok" title={`Restored from ${result.restoredFrom.name}`}>
       <p>The database is back at version {result.version ?? 'none'}, as it was when that backup was taken.</p>
       {result.downgradedFrom && <p>It was at {result.downgradedFrom}: this is a downgrade.</p>}
-      <p>Its history since the backup ({result.carriedEvents} {result.carriedEvents === 1 ? 'event' : 'events'}) was carried across: History shows it.</p>
-      {result.preRestoreBackup
-        ? <p>What it replaced is kept as <code>{result.preRestoreBackup.name}</code>: restore that to undo this.</p>
-        : <p>There was no database here before, so nothing had to be kept.</p>}
+      <p>
+        Its history since the backup ({result.carriedEvents} {result.carriedEvents === 1 ? 'event' : 'events'}) was carried across: History shows it.
+      </p>
+      {result.preRestoreBackup ? (
+        <p>
+          What it replaced is kept as <code>{result.preRestoreBackup.name}</code>: restore that to undo this.
+        </p>
+      ) : (
+        <p>There was no database here before, so nothing had to be kept.</p>
+      )}
     </Notice>
   );
 }
@@ -70,21 +86,44 @@ export function BackupsView({ db }: { db: string }) {
         <>
           {/* A damaged file cannot be backed up (its copy fails the check): keep it as it is instead. */}
           {status.data?.integrity?.ok === false && <PreserveCopyAction db={db} />}
-          <ActionButton method="backup" variant={status.data?.integrity?.ok === false ? undefined : 'primary'} onClick={() => backupNow.start()} disabled={busy}>Back up now</ActionButton>
+          <ActionButton
+            method="backup"
+            variant={status.data?.integrity?.ok === false ? undefined : 'primary'}
+            onClick={() => backupNow.start()}
+            disabled={busy}
+          >
+            Back up now
+          </ActionButton>
         </>
       }
     >
-      {backupNow.isRunning && <OperationProgress title="Backing up" operationId={backupNow.operationId} onCancel={backupNow.cancel} cancelling={backupNow.isCancelling} />}
+      {backupNow.isRunning && (
+        <OperationProgress title="Backing up" operationId={backupNow.operationId} onCancel={backupNow.cancel} cancelling={backupNow.isCancelling} />
+      )}
       {backupNow.error != null && <ErrorNotice error={backupNow.error} context="No backup was taken" />}
       {backupNow.result && (
         <Notice tone="ok" title={`Backed up: ${backupNow.result.name}`}>
           {formatBytes(backupNow.result.bytes)} at version {backupNow.result.version ?? 'none'}; {verificationWords(backupNow.result)}.
         </Notice>
       )}
-      {verify.isRunning && <OperationProgress title={`Verifying ${verify.variables ?? ''}`} operationId={verify.operationId} onCancel={verify.cancel} cancelling={verify.isCancelling} />}
+      {verify.isRunning && (
+        <OperationProgress
+          title={`Verifying ${verify.variables ?? ''}`}
+          operationId={verify.operationId}
+          onCancel={verify.cancel}
+          cancelling={verify.isCancelling}
+        />
+      )}
       {verify.error != null && <ErrorNotice error={verify.error} context="The backup could not be verified" />}
       {verify.result && <VerificationOutcome result={verify.result} />}
-      {restore.isRunning && <OperationProgress title={`Restoring ${restore.variables ?? ''}`} operationId={restore.operationId} onCancel={restore.cancel} cancelling={restore.isCancelling} />}
+      {restore.isRunning && (
+        <OperationProgress
+          title={`Restoring ${restore.variables ?? ''}`}
+          operationId={restore.operationId}
+          onCancel={restore.cancel}
+          cancelling={restore.isCancelling}
+        />
+      )}
       {restore.error != null && <ErrorNotice error={restore.error} context="Nothing was restored" />}
       {restore.result && <RestoreOutcome result={restore.result} />}
       {openBackup.error != null && <ErrorNotice error={openBackup.error} context="The backup could not be opened" />}
@@ -98,7 +137,9 @@ export function BackupsView({ db }: { db: string }) {
         </EmptyState>
       )}
       {backups.data && backups.data.length > 0 && restoreRefusal !== null && (
-        <p id={restoreRefusalId} className="muted backups__refusal">{restoreRefusal} Verify checks a backup and changes nothing.</p>
+        <p id={restoreRefusalId} className="muted backups__refusal">
+          {restoreRefusal} Verify checks a backup and changes nothing.
+        </p>
       )}
       {backups.data && backups.data.length > 0 && (
         <TableFrame label="Backups" className="backups__table">

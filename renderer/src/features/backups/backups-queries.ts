@@ -21,13 +21,22 @@ export function useBackupSchedule(db: string) {
 export function useSetBackupSchedule(db: string) {
   const api = useApi();
   const queryClient = useQueryClient();
-  return useMutation({ mutationFn: (every: string | null) => api.setBackupSchedule({ every }), onSettled: () => queryClient.invalidateQueries({ queryKey: backupKeys.schedule(db) }) });
+  return useMutation({
+    mutationFn: (every: string | null) => api.setBackupSchedule({ every }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: backupKeys.schedule(db) }),
+  });
 }
 
 /** What a restore from `backup` would lose or change back, per table, read before the confirmation; never cached (the database moves on). */
 export function useRestorePreview(db: string, backup: string) {
   const api = useApi();
-  return useQuery({ queryKey: backupKeys.restorePreview(db, backup), queryFn: () => api.previewRestore({ db, backup }), staleTime: 0, gcTime: 0, retry: false });
+  return useQuery({
+    queryKey: backupKeys.restorePreview(db, backup),
+    queryFn: () => api.previewRestore({ db, backup }),
+    staleTime: 0,
+    gcTime: 0,
+    retry: false,
+  });
 }
 
 /** An online backup through SQLite's backup API, verified and fingerprinted by the engine. */

@@ -15,7 +15,13 @@ export function CellContent({ value }: { value: Value }) {
     return (
       <span className="cell-blob">
         BLOB {formatBytes(value.blob)}
-        {value.blob > 0 && <span className="query-value__hex mono"> {value.hex}{value.blob > 16 ? '…' : ''}</span>}
+        {value.blob > 0 && (
+          <span className="query-value__hex mono">
+            {' '}
+            {value.hex}
+            {value.blob > 16 ? '…' : ''}
+          </span>
+        )}
       </span>
     );
   }

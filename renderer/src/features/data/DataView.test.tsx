@@ -14,7 +14,17 @@ const TABLES: TablesReport = {
   sizesMeasured: true,
   fileBytes: 94_208,
   tables: [
-    { name: 'conversation_files', kind: 'table', rows: 1200, bytes: 40_960, indexes: [{ name: 'sqlite_autoindex_conversation_files_1', automatic: true, bytes: 8192 }, { name: 'idx_files_session', automatic: false, bytes: 4096 }], columns: ['file_id', 'session_id', 'mime_type', 'file_size'] },
+    {
+      name: 'conversation_files',
+      kind: 'table',
+      rows: 1200,
+      bytes: 40_960,
+      indexes: [
+        { name: 'sqlite_autoindex_conversation_files_1', automatic: true, bytes: 8192 },
+        { name: 'idx_files_session', automatic: false, bytes: 4096 },
+      ],
+      columns: ['file_id', 'session_id', 'mime_type', 'file_size'],
+    },
     { name: 'file_cleanup_queue', kind: 'table', rows: 0, bytes: 4096, indexes: [], columns: ['cleanup_id', 'file_id'] },
     { name: 'active_files', kind: 'view', rows: null, bytes: null, indexes: [], columns: ['file_id', 'session_count'] },
   ],
@@ -40,7 +50,10 @@ describe('DataView', () => {
   it('lists every table and view with its rows, size and indexes', async () => {
     renderConsole(<DataView db="main" />, { api: createFakeApi({ tables: () => TABLES }) });
     const list = await screen.findByRole('table', { name: 'Tables and views' });
-    const cells = (name: string) => within(within(list).getByRole('row', { name: new RegExp(name) })).getAllByRole('cell').map((c) => c.textContent);
+    const cells = (name: string) =>
+      within(within(list).getByRole('row', { name: new RegExp(name) }))
+        .getAllByRole('cell')
+        .map((c) => c.textContent);
     expect(cells('conversation_files')).toEqual(['conversation_files', 'table', (1200).toLocaleString(), '40 KB', '2', '12 KB', 'Query']);
     expect(cells('file_cleanup_queue')).toEqual(['file_cleanup_queue', 'table', '0', '4.0 KB', 'none', '—', 'Query']);
     expect(cells('active_files')).toEqual(['active_files', 'view', '—', '—', 'none', '—', 'Query']);
@@ -48,26 +61,39 @@ describe('DataView', () => {
   });
 
   it('says plainly when sizes were not measured', async () => {
-    const unmeasured: TablesReport = { ...TABLES, sizesMeasured: false, tables: TABLES.tables.map((t) => ({ ...t, bytes: null, indexes: t.indexes.map((i) => ({ ...i, bytes: null })) })) };
+    const unmeasured: TablesReport = {
+      ...TABLES,
+      sizesMeasured: false,
+      tables: TABLES.tables.map((t) => ({ ...t, bytes: null, indexes: t.indexes.map((i) => ({ ...i, bytes: null })) })),
+    };
     renderConsole(<DataView db="main" />, { api: createFakeApi({ tables: () => unmeasured }) });
     expect(await screen.findByText(/sizes not measured: this SQLite build has no dbstat/)).toBeTruthy();
     const row = screen.getByRole('row', { name: /conversation_files/ });
     expect(within(row).getAllByRole('cell')[3].getAttribute('title')).toBe('Not measured: this SQLite build has no dbstat');
   });
 
-  it('a table\'s Query button runs SELECT * on it and shows NULL as NULL and a BLOB as its size and hex', async () => {
+  it("a table's Query button runs SELECT * on it and shows NULL as NULL and a BLOB as its size and hex", async () => {
     const api = createFakeApi({ tables: () => TABLES, query: () => queryResult() });
     renderConsole(<DataView db="main" />, { api });
     fireEvent.click(await screen.findByRole('button', { name: 'Query conversation_files in the SQL box' }));
     const result = await screen.findByRole('table', { name: 'Query result' });
-    expect(api.query).toHaveBeenCalledWith({ db: 'main', sql: 'SELECT * FROM "conversation_files" LIMIT 100', limit: 1000, operationId: expect.stringMatching(/^op-/) });
+    expect(api.query).toHaveBeenCalledWith({
+      db: 'main',
+      sql: 'SELECT * FROM "conversation_files" LIMIT 100',
+      limit: 1000,
+      operationId: expect.stringMatching(/^op-/),
+    });
     expect((screen.getByLabelText('SQL') as HTMLTextAreaElement).value).toBe('SELECT * FROM "conversation_files" LIMIT 100');
     const [, first, second] = within(result).getAllByRole('row');
     const firstCells = within(first).getAllByRole('cell');
     expect(firstCells[1].textContent).toBe('NULL');
     expect(firstCells[1].className).toContain('query-value--null');
     expect(firstCells[3].textContent).toBe('BLOB 300 bytes 89504e470d0a1a0a0000000d49484452…');
-    expect(within(second).getAllByRole('cell').map((c) => c.textContent)).toEqual(['f2', 'application/pdf', '20', 'NULL']);
+    expect(
+      within(second)
+        .getAllByRole('cell')
+        .map((c) => c.textContent),
+    ).toEqual(['f2', 'application/pdf', '20', 'NULL']);
     expect(screen.getByText('2 rows in 4 ms.')).toBeTruthy();
   });
 
@@ -81,17 +107,17 @@ describe('DataView', () => {
     expect(api.query).toHaveBeenCalledWith(expect.objectContaining({ sql: 'SELECT * FROM conversation_files', limit: 2 }));
   });
 
-  it('offers the database\'s names as you type, in a listbox the keyboard drives, the SQL still highlighted', async () => {
+  it("offers the database's names as you type, in a listbox the keyboard drives, the SQL still highlighted", async () => {
     renderConsole(<DataView db="main" />, { api: createFakeApi({ tables: () => TABLES }) });
     await screen.findByRole('table', { name: 'Tables and views' });
     const box = screen.getByLabelText('SQL') as HTMLTextAreaElement;
     fireEvent.change(box, { target: { value: 'SELECT f' } });
     const names = screen.getByRole('listbox', { name: 'Names in this database' });
-    expect(within(names).getAllByRole('option').map((o) => o.textContent)).toEqual([
-      'file_cleanup_queue table',
-      'file_id column of conversation_files, file_cleanup_queue, active_files',
-      'file_size column of conversation_files',
-    ]);
+    expect(
+      within(names)
+        .getAllByRole('option')
+        .map((o) => o.textContent),
+    ).toEqual(['file_cleanup_queue table', 'file_id column of conversation_files, file_cleanup_queue, active_files', 'file_size column of conversation_files']);
     expect(box.getAttribute('aria-activedescendant')).toBe(within(names).getAllByRole('option')[0].id);
     fireEvent.keyDown(box, { key: 'ArrowDown' });
     expect(within(names).getAllByRole('option')[1].getAttribute('aria-selected')).toBe('true');
@@ -100,7 +126,11 @@ describe('DataView', () => {
     expect(screen.queryByRole('listbox')).toBeNull();
 
     fireEvent.change(box, { target: { value: 'SELECT file_id FROM conversation_files c WHERE c.mi' } });
-    expect(within(screen.getByRole('listbox')).getAllByRole('option').map((o) => o.textContent)).toEqual(['mime_type column of conversation_files']);
+    expect(
+      within(screen.getByRole('listbox'))
+        .getAllByRole('option')
+        .map((o) => o.textContent),
+    ).toEqual(['mime_type column of conversation_files']);
     fireEvent.keyDown(box, { key: 'Tab' });
     expect(box.value).toBe('SELECT file_id FROM conversation_files c WHERE c.mime_type');
     expect(document.querySelector('.sql-editor__highlight .hljs-keyword')?.textContent).toBe('SELECT');
@@ -114,7 +144,8 @@ describe('DataView', () => {
   it('shows a refused write as the engine says it, with no result', async () => {
     const refusal = new ApiError({
       code: 'INVALID_INPUT',
-      message: 'This query was not run: only SELECT, WITH … SELECT, VALUES, EXPLAIN and reading PRAGMAs may run here. Nothing was changed. Query: DELETE FROM conversation_files',
+      message:
+        'This query was not run: only SELECT, WITH … SELECT, VALUES, EXPLAIN and reading PRAGMAs may run here. Nothing was changed. Query: DELETE FROM conversation_files',
       hint: 'Write a SELECT (or WITH … SELECT): queries here only read.',
     });
     renderConsole(<DataView db="main" />, { api: createFakeApi({ tables: () => TABLES, query: () => Promise.reject(refusal) }) });
@@ -130,14 +161,19 @@ describe('DataView', () => {
     let stop: (error: Error) => void = () => {};
     const api = createFakeApi({
       tables: () => TABLES,
-      query: () => new Promise<QueryResult>((_, reject) => { stop = reject; }),
+      query: () =>
+        new Promise<QueryResult>((_, reject) => {
+          stop = reject;
+        }),
       cancel: () => {
         stop(new ApiError({ code: 'CANCELLED', message: 'The query was cancelled and stopped; nothing was changed.' }));
         return { cancelled: true };
       },
     });
     renderConsole(<DataView db="main" />, { api });
-    fireEvent.change(screen.getByLabelText('SQL'), { target: { value: 'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n' } });
+    fireEvent.change(screen.getByLabelText('SQL'), {
+      target: { value: 'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n' },
+    });
     fireEvent.click(screen.getByRole('button', { name: 'Run' }));
     const cancel = await screen.findByRole('button', { name: 'Cancel' });
     expect(((await screen.findByRole('button', { name: 'Query conversation_files in the SQL box' })) as HTMLButtonElement).disabled).toBe(true); // one query at a time
@@ -152,10 +188,15 @@ describe('DataView', () => {
 
   it('exports what is shown as CSV and JSON through a Blob URL', async () => {
     const created: Blob[] = [];
-    URL.createObjectURL = (blob: Blob) => { created.push(blob); return `blob:${created.length}`; };
+    URL.createObjectURL = (blob: Blob) => {
+      created.push(blob);
+      return `blob:${created.length}`;
+    };
     URL.revokeObjectURL = () => {};
     const clicked: string[] = [];
-    HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) { clicked.push(this.download); };
+    HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) {
+      clicked.push(this.download);
+    };
     renderConsole(<DataView db="main" />, { api: createFakeApi({ tables: () => TABLES, query: () => queryResult() }) });
     fireEvent.click(await screen.findByRole('button', { name: 'Query conversation_files in the SQL box' }));
     fireEvent.click(await screen.findByRole('button', { name: 'Export CSV' }));

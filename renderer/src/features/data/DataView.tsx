@@ -40,11 +40,22 @@ function UnreadableNotice({ db, tables }: { db: string; tables: TableSummary[] }
   return (
     <Notice tone="bad" title={`${plural(unreadable.length, 'table or view', 'tables and views')} cannot be read; every other table can`}>
       <ul className="plain-list">
-        {unreadable.map((t) => <li key={t.name}><strong className="mono">{t.name}</strong>: {t.unreadable!.message}</li>)}
+        {unreadable.map((t) => (
+          <li key={t.name}>
+            <strong className="mono">{t.name}</strong>: {t.unreadable!.message}
+          </li>
+        ))}
       </ul>
       <p>
-        <a href={hrefFor(db, 'integrity')}>{damaged ? 'See the damage and what fits on the Integrity view' : 'Recreate what is missing with Repair on the Integrity view'}</a>
-        {damaged && <> · <a href={hrefFor(db, 'overview')}>Preserve a copy first, from the Overview</a></>}
+        <a href={hrefFor(db, 'integrity')}>
+          {damaged ? 'See the damage and what fits on the Integrity view' : 'Recreate what is missing with Repair on the Integrity view'}
+        </a>
+        {damaged && (
+          <>
+            {' '}
+            · <a href={hrefFor(db, 'overview')}>Preserve a copy first, from the Overview</a>
+          </>
+        )}
       </p>
     </Notice>
   );
@@ -100,30 +111,39 @@ export function DataView({ db }: { db: string }) {
     <div className="data">
       {/* The rows come first while browsing: they are what the user just asked for. */}
       {target && rowsRefusal === null && <RowsBrowser db={db} target={target} onBrowse={browse} onClose={() => (window.location.hash = hrefFor(db, 'data'))} />}
-      {rowsRefusal !== null && <Notice tone="info" title={rowsRefusal}>The tables, their row counts and sizes are listed below; their rows are not shown to this console.</Notice>}
+      {rowsRefusal !== null && (
+        <Notice tone="info" title={rowsRefusal}>
+          The tables, their row counts and sizes are listed below; their rows are not shown to this console.
+        </Notice>
+      )}
       <TablesPanel
         db={db}
         onBrowse={rowsRefusal === null ? (table) => browse({ table, sort: null, filters: [] }) : undefined}
         onQuery={queryRefusal === null ? showRows : undefined}
         busy={query.isRunning}
       />
-      {queryRefusal === null && <div ref={queryPanel}>
-        <Panel title="Read-only SQL" subtitle="Write a query (the database's names are offered as you type), or start from a table's SELECT (its Query button).">
-          <QueryForm
-            sql={sql}
-            onSqlChange={setSql}
-            limit={limit}
-            onLimitChange={setLimit}
-            running={query.isRunning}
-            cancelling={query.isCancelling}
-            onRun={() => query.start({ sql, limit })}
-            onCancel={query.cancel}
-            schema={schema}
-          />
-          {!query.isRunning && query.error != null && <ErrorNotice error={query.error} />}
-          {!query.isRunning && query.result && !query.error && <QueryOutcome result={query.result} />}
-        </Panel>
-      </div>}
+      {queryRefusal === null && (
+        <div ref={queryPanel}>
+          <Panel
+            title="Read-only SQL"
+            subtitle="Write a query (the database's names are offered as you type), or start from a table's SELECT (its Query button)."
+          >
+            <QueryForm
+              sql={sql}
+              onSqlChange={setSql}
+              limit={limit}
+              onLimitChange={setLimit}
+              running={query.isRunning}
+              cancelling={query.isCancelling}
+              onRun={() => query.start({ sql, limit })}
+              onCancel={query.cancel}
+              schema={schema}
+            />
+            {!query.isRunning && query.error != null && <ErrorNotice error={query.error} />}
+            {!query.isRunning && query.result && !query.error && <QueryOutcome result={query.result} />}
+          </Panel>
+        </div>
+      )}
     </div>
   );
 }

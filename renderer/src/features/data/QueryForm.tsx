@@ -28,7 +28,9 @@ export function QueryForm({ sql, onSqlChange, limit, onLimitChange, running, can
   };
   return (
     <form className="query-form" onSubmit={submit} aria-label="Read-only query">
-      <label className="field__label" htmlFor={`${id}-sql`}>SQL</label>
+      <label className="field__label" htmlFor={`${id}-sql`}>
+        SQL
+      </label>
       <SqlEditor id={`${id}-sql`} value={sql} onChange={onSqlChange} onRun={() => canRun && onRun()} describedBy={`${id}-help`} schema={schema} />
       <p className="field__help" id={`${id}-help`}>
         Runs on a read-only connection: SELECT, WITH … SELECT, VALUES, EXPLAIN and reading PRAGMAs. Anything that would write is refused.
@@ -44,12 +46,18 @@ export function QueryForm({ sql, onSqlChange, limit, onLimitChange, running, can
             onChange={(event) => onLimitChange(Math.min(MAX_ROW_LIMIT, Math.max(1, Math.trunc(Number(event.target.value)) || 1)))}
           />
         </label>
-        <Button type="submit" variant="primary" disabled={!canRun} busy={running}>Run</Button>
+        <Button type="submit" variant="primary" disabled={!canRun} busy={running}>
+          Run
+        </Button>
         <span className="muted query-form__shortcut">Ctrl+Enter / ⌘+Enter</span>
         {running && (
           <>
-            <span className="query-form__state" aria-live="polite">{cancelling ? 'Cancelling…' : 'Running…'}</span>
-            <Button size="small" onClick={onCancel} disabled={cancelling}>Cancel</Button>
+            <span className="query-form__state" aria-live="polite">
+              {cancelling ? 'Cancelling…' : 'Running…'}
+            </span>
+            <Button size="small" onClick={onCancel} disabled={cancelling}>
+              Cancel
+            </Button>
           </>
         )}
       </div>

@@ -10,9 +10,17 @@ const EXPORT_NOTE = 'The rows shown, in the same CSV or JSON the command line wr
 
 function ResultSummary({ result }: { result: QueryResult }) {
   if (result.more) {
-    return <p className="query-outcome__summary">Showing the first {formatCount(result.limit)} rows; there are more. Raise the row limit or narrow the query to see them.</p>;
+    return (
+      <p className="query-outcome__summary">
+        Showing the first {formatCount(result.limit)} rows; there are more. Raise the row limit or narrow the query to see them.
+      </p>
+    );
   }
-  return <p className="query-outcome__summary">{plural(result.rows.length, 'row')} in {formatDuration(result.durationMs)}.</p>;
+  return (
+    <p className="query-outcome__summary">
+      {plural(result.rows.length, 'row')} in {formatDuration(result.durationMs)}.
+    </p>
+  );
 }
 
 /** A query's rows with how many there are, and Export CSV / JSON of exactly what is shown. */
@@ -22,17 +30,21 @@ export function QueryOutcome({ result }: { result: QueryResult }) {
       <div className="query-outcome__bar">
         <ResultSummary result={result} />
         <div className="row-actions">
-          <Button size="small" onClick={() => downloadText(resultFile(result, 'csv'))} title={EXPORT_NOTE}>Export CSV</Button>
-          <Button size="small" onClick={() => downloadText(resultFile(result, 'json'))} title={EXPORT_NOTE}>Export JSON</Button>
+          <Button size="small" onClick={() => downloadText(resultFile(result, 'csv'))} title={EXPORT_NOTE}>
+            Export CSV
+          </Button>
+          <Button size="small" onClick={() => downloadText(resultFile(result, 'json'))} title={EXPORT_NOTE}>
+            Export JSON
+          </Button>
         </div>
       </div>
-      {result.columns.length === 0
-        ? <EmptyState title="The statement returned no columns" />
-        : (
-          <TableFrame label="Query result" className="query-outcome__table">
-            <QueryResultTable result={result} />
-          </TableFrame>
-        )}
+      {result.columns.length === 0 ? (
+        <EmptyState title="The statement returned no columns" />
+      ) : (
+        <TableFrame label="Query result" className="query-outcome__table">
+          <QueryResultTable result={result} />
+        </TableFrame>
+      )}
       {result.rows.length === 0 && result.columns.length > 0 && <p className="muted query-outcome__empty">No rows match.</p>}
     </div>
   );

@@ -6,7 +6,11 @@ type Value = QueryResult['rows'][number][number];
 /** A cell of the result, with the class that styles NULL, BLOB and numbers. */
 function ValueCell({ value }: { value: Value }) {
   const kind = value === null ? ' query-value--null' : typeof value === 'object' ? ' query-value--blob' : typeof value === 'number' ? ' number' : '';
-  return <td className={`query-value${kind}`}><CellContent value={value} /></td>;
+  return (
+    <td className={`query-value${kind}`}>
+      <CellContent value={value} />
+    </td>
+  );
 }
 
 /** The rows a query returned, under its column names. */
@@ -15,13 +19,17 @@ export function QueryResultTable({ result }: { result: QueryResult }) {
     <table className="data-table query-result" aria-label="Query result">
       <thead>
         <tr>
-          {result.columns.map((column, index) => <th key={index}>{column}</th>)}
+          {result.columns.map((column, index) => (
+            <th key={index}>{column}</th>
+          ))}
         </tr>
       </thead>
       <tbody>
         {result.rows.map((row, rowIndex) => (
           <tr key={rowIndex}>
-            {row.map((value, index) => <ValueCell key={index} value={value} />)}
+            {row.map((value, index) => (
+              <ValueCell key={index} value={value} />
+            ))}
           </tr>
         ))}
       </tbody>

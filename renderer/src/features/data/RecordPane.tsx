@@ -19,11 +19,18 @@ function Value({ value }: { value: RecordValue }) {
     case 'null':
       return <span className="cell-null">NULL</span>;
     case 'json':
-      return <pre className="record-pane__pre mono" aria-label="JSON, pretty-printed">{value.text}</pre>;
+      return (
+        <pre className="record-pane__pre mono" aria-label="JSON, pretty-printed">
+          {value.text}
+        </pre>
+      );
     case 'blob':
       return (
         <div>
-          <span className="muted">BLOB · {value.size}{value.bytes > value.shownBytes ? ` · the first ${formatCount(value.shownBytes)} bytes:` : ''}</span>
+          <span className="muted">
+            BLOB · {value.size}
+            {value.bytes > value.shownBytes ? ` · the first ${formatCount(value.shownBytes)} bytes:` : ''}
+          </span>
           {value.shownBytes > 0 && <pre className="record-pane__pre mono">{value.text}</pre>}
         </div>
       );
@@ -39,10 +46,18 @@ export function RecordPane({ table, columns, number, row }: RecordPaneProps) {
   return (
     <section className="record-pane" aria-labelledby="record-pane-title">
       <header className="record-pane__header">
-        <h3 id="record-pane-title" className="record-pane__title">Row {formatCount(number)} of <span className="mono">{table}</span></h3>
-        {row && <Button size="small" onClick={() => void copy(rowAsJson(names, row), `row ${formatCount(number)} as JSON`)}>Copy row as JSON</Button>}
+        <h3 id="record-pane-title" className="record-pane__title">
+          Row {formatCount(number)} of <span className="mono">{table}</span>
+        </h3>
+        {row && (
+          <Button size="small" onClick={() => void copy(rowAsJson(names, row), `row ${formatCount(number)} as JSON`)}>
+            Copy row as JSON
+          </Button>
+        )}
       </header>
-      <span role="status" className="record-pane__copied">{copied}</span>
+      <span role="status" className="record-pane__copied">
+        {copied}
+      </span>
       {!row && <p className="muted">Reading the row…</p>}
       {row && (
         <dl className="record-pane__fields">
@@ -52,14 +67,24 @@ export function RecordPane({ table, columns, number, row }: RecordPaneProps) {
               <div key={column.name} className="record-pane__field">
                 <dt>
                   <span className="mono">{column.name}</span>
-                  <span className="muted record-pane__type">{column.type || 'no type'}{column.primaryKey ? ' · primary key' : ''}</span>
+                  <span className="muted record-pane__type">
+                    {column.type || 'no type'}
+                    {column.primaryKey ? ' · primary key' : ''}
+                  </span>
                   {value.kind !== 'null' && (
-                    <Button size="small" variant="ghost" onClick={() => void copy(value.kind === 'blob' ? value.text.replace(/\s/g, '') : cellText(row[k]), column.name)} aria-label={`Copy ${column.name}`}>
+                    <Button
+                      size="small"
+                      variant="ghost"
+                      onClick={() => void copy(value.kind === 'blob' ? value.text.replace(/\s/g, '') : cellText(row[k]), column.name)}
+                      aria-label={`Copy ${column.name}`}
+                    >
                       Copy
                     </Button>
                   )}
                 </dt>
-                <dd><Value value={value} /></dd>
+                <dd>
+                  <Value value={value} />
+                </dd>
               </div>
             );
           })}

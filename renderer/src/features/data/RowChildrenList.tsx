@@ -19,12 +19,18 @@ interface RowChildrenListProps {
 /** A row's children in each child table (from the child tables' foreign keys), counted, each browsable. */
 export function RowChildrenList({ db, table, number, keyValues, onBrowse, onClose }: RowChildrenListProps) {
   const children = useRowChildren(db, table, keyValues);
-  const key = Object.entries(keyValues).map(([column, value]) => `${column} = ${value === null ? 'NULL' : typeof value === 'number' ? value : `'${value}'`}`).join(', ');
+  const key = Object.entries(keyValues)
+    .map(([column, value]) => `${column} = ${value === null ? 'NULL' : typeof value === 'number' ? value : `'${value}'`}`)
+    .join(', ');
   return (
     <section className="row-children" aria-label={`Children of row ${formatCount(number)}`}>
       <header className="row-children__header">
-        <h3 className="row-children__title">Children of row {formatCount(number)} <span className="mono muted">({key})</span></h3>
-        <Button size="small" variant="ghost" onClick={onClose}>Close</Button>
+        <h3 className="row-children__title">
+          Children of row {formatCount(number)} <span className="mono muted">({key})</span>
+        </h3>
+        <Button size="small" variant="ghost" onClick={onClose}>
+          Close
+        </Button>
       </header>
       {children.isPending && <LoadingState label="Counting its children…" />}
       {children.isError && <ErrorNotice error={children.error} context="Its children could not be counted" />}
@@ -33,10 +39,20 @@ export function RowChildrenList({ db, table, number, keyValues, onBrowse, onClos
           {children.data.children.map((child, k) => (
             <li key={k}>
               <span className="mono">{child.link.from}</span>
-              <span className="muted"> by {child.filters.length ? child.filters.map(describeFilter).join(' and ') : `${child.link.columns.join(', ')} (a NULL key refers to no row)`}</span>
+              <span className="muted">
+                {' '}
+                by {child.filters.length ? child.filters.map(describeFilter).join(' and ') : `${child.link.columns.join(', ')} (a NULL key refers to no row)`}
+              </span>
               {': '}
               <strong>{plural(child.count, 'row')}</strong>
-              {child.count > 0 && <> <Button size="small" onClick={() => onBrowse(child.link.from, child.filters)}>Browse</Button></>}
+              {child.count > 0 && (
+                <>
+                  {' '}
+                  <Button size="small" onClick={() => onBrowse(child.link.from, child.filters)}>
+                    Browse
+                  </Button>
+                </>
+              )}
             </li>
           ))}
         </ul>

@@ -16,11 +16,16 @@ const needsValue = (op: RowFilter['op']) => op === 'eq' || op === 'ne' || op ===
 export function describeFilter(filter: RowFilter): string {
   const value = typeof filter.value === 'number' ? String(filter.value) : `'${filter.value}'`;
   switch (filter.op) {
-    case 'eq': return `${filter.column} = ${value}`;
-    case 'ne': return `${filter.column} is not ${value}`;
-    case 'contains': return `${filter.column} contains ${value}`;
-    case 'isNull': return `${filter.column} is NULL`;
-    case 'notNull': return `${filter.column} is not NULL`;
+    case 'eq':
+      return `${filter.column} = ${value}`;
+    case 'ne':
+      return `${filter.column} is not ${value}`;
+    case 'contains':
+      return `${filter.column} contains ${value}`;
+    case 'isNull':
+      return `${filter.column} is NULL`;
+    case 'notNull':
+      return `${filter.column} is not NULL`;
   }
 }
 
@@ -52,22 +57,43 @@ export function RowFilters({ columns, filters, onChange }: RowFiltersProps) {
           {filters.map((filter, k) => (
             <li key={k} className="row-filters__chip">
               <span className="mono">{describeFilter(filter)}</span>
-              <button type="button" className="row-filters__remove" aria-label={`Remove the filter ${describeFilter(filter)}`} onClick={() => onChange(filters.filter((_, j) => j !== k))}>✕</button>
+              <button
+                type="button"
+                className="row-filters__remove"
+                aria-label={`Remove the filter ${describeFilter(filter)}`}
+                onClick={() => onChange(filters.filter((_, j) => j !== k))}
+              >
+                ✕
+              </button>
             </li>
           ))}
-          <li><Button size="small" variant="ghost" onClick={() => onChange([])}>Clear filters</Button></li>
+          <li>
+            <Button size="small" variant="ghost" onClick={() => onChange([])}>
+              Clear filters
+            </Button>
+          </li>
         </ul>
       )}
       <form className="row-filters__form" onSubmit={add} aria-label="Add a filter">
         <label htmlFor={`${id}-column`}>Filter</label>
         <select id={`${id}-column`} aria-label="Column" value={chosen} onChange={(e) => setColumn(e.target.value)}>
-          {columns.map((c) => <option key={c.name} value={c.name}>{c.name}</option>)}
+          {columns.map((c) => (
+            <option key={c.name} value={c.name}>
+              {c.name}
+            </option>
+          ))}
         </select>
         <select aria-label="Condition" value={op} onChange={(e) => setOp(e.target.value as RowFilter['op'])}>
-          {CONDITIONS.map((c) => <option key={c.op} value={c.op}>{c.label}</option>)}
+          {CONDITIONS.map((c) => (
+            <option key={c.op} value={c.op}>
+              {c.label}
+            </option>
+          ))}
         </select>
         {needsValue(op) && <input aria-label="Value" value={value} onChange={(e) => setValue(e.target.value)} placeholder="value" />}
-        <Button type="submit" size="small" disabled={filters.length >= 20}>Add filter</Button>
+        <Button type="submit" size="small" disabled={filters.length >= 20}>
+          Add filter
+        </Button>
       </form>
     </div>
   );

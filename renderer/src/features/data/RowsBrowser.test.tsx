@@ -21,7 +21,12 @@ afterAll(() => {
 });
 
 const PATH = '/srv/chat/conversation_files.db';
-const TABLES: TablesReport = { path: PATH, sizesMeasured: true, fileBytes: 4096, tables: [{ name: 'file_metadata', kind: 'table', rows: 100_000, bytes: 4096, indexes: [], columns: ['metadata_id', 'file_id', 'metadata_value', 'thumb'] }] };
+const TABLES: TablesReport = {
+  path: PATH,
+  sizesMeasured: true,
+  fileBytes: 4096,
+  tables: [{ name: 'file_metadata', kind: 'table', rows: 100_000, bytes: 4096, indexes: [], columns: ['metadata_id', 'file_id', 'metadata_value', 'thumb'] }],
+};
 
 /** A 100,000-row file_metadata, paged as the engine pages it; even rows' value is NULL. */
 function rowsOf(input: MethodInput<'rows'>): RowsPage {
@@ -31,7 +36,12 @@ function rowsOf(input: MethodInput<'rows'>): RowsPage {
   const total = filtered ? 3 : 100_000;
   const rows = Array.from({ length: Math.max(0, Math.min(limit, total - offset)) }, (_, k) => {
     const n = offset + k;
-    return [n + 1, `file-${n}`, n === 3 ? '{"pages":3,"tags":["a"]}' : n % 2 === 0 ? null : `v${n}`, n === 1 ? { blob: 20, hex: '00112233445566778899aabbccddeeff' } : 'x'];
+    return [
+      n + 1,
+      `file-${n}`,
+      n === 3 ? '{"pages":3,"tags":["a"]}' : n % 2 === 0 ? null : `v${n}`,
+      n === 1 ? { blob: 20, hex: '00112233445566778899aabbccddeeff' } : 'x',
+    ];
   });
   return {
     path: PATH,
@@ -56,7 +66,13 @@ function rowsOf(input: MethodInput<'rows'>): RowsPage {
 const CHILDREN: RowChildrenReport = {
   path: PATH,
   table: 'file_metadata',
-  children: [{ link: { from: 'file_tags', columns: ['metadata_id'], table: 'file_metadata', to: ['metadata_id'] }, filters: [{ column: 'metadata_id', op: 'eq', value: 2 }], count: 4 }],
+  children: [
+    {
+      link: { from: 'file_tags', columns: ['metadata_id'], table: 'file_metadata', to: ['metadata_id'] },
+      filters: [{ column: 'metadata_id', op: 'eq', value: 2 }],
+      count: 4,
+    },
+  ],
 };
 
 function renderBrowsing() {
@@ -79,7 +95,10 @@ describe('Browsing rows in the Data view', () => {
     await waitFor(() => expect(within(grid).getAllByRole('gridcell').length).toBeGreaterThan(4));
     const rows = within(grid).getAllByRole('row').slice(1);
     expect(rows.length).toBeLessThan(60);
-    const cells = (row: HTMLElement) => within(row).getAllByRole('gridcell').map((c) => c.textContent);
+    const cells = (row: HTMLElement) =>
+      within(row)
+        .getAllByRole('gridcell')
+        .map((c) => c.textContent);
     expect(cells(rows[0])).toEqual(['1', 'file-0 →', 'NULL', 'x']);
     expect(cells(rows[1])[3]).toBe('BLOB 20 bytes 00112233445566778899aabbccddeeff…');
     expect(api.rows).toHaveBeenCalledWith({ db: 'main', table: 'file_metadata', sort: null, filters: [], offset: 0, limit: 100, withTotal: true });
@@ -112,7 +131,7 @@ describe('Browsing rows in the Data view', () => {
     expect(await screen.findByText(/100,000 rows/)).toBeTruthy();
   });
 
-  it('follows a foreign key to the parent row, and lists a row\'s children with a Browse link', async () => {
+  it("follows a foreign key to the parent row, and lists a row's children with a Browse link", async () => {
     window.location.hash = hrefForBrowse('main', { table: 'file_metadata', sort: null, filters: [] });
     const api = renderBrowsing();
     const grid = await screen.findByRole('grid', { name: 'Rows of file_metadata' });
@@ -122,12 +141,20 @@ describe('Browsing rows in the Data view', () => {
     expect(api.rowChildren).toHaveBeenCalledWith({ db: 'main', table: 'file_metadata', row: { metadata_id: 2 } });
     await waitFor(() => expect(children.textContent).toContain('file_tags by metadata_id = 2: 4 rows'));
     fireEvent.click(within(children).getByRole('button', { name: 'Browse' }));
-    await waitFor(() => expect(browseTargetOf(window.location.hash)).toEqual({ table: 'file_tags', sort: null, filters: [{ column: 'metadata_id', op: 'eq', value: 2 }] }));
+    await waitFor(() =>
+      expect(browseTargetOf(window.location.hash)).toEqual({ table: 'file_tags', sort: null, filters: [{ column: 'metadata_id', op: 'eq', value: 2 }] }),
+    );
 
     window.location.hash = hrefForBrowse('main', { table: 'file_metadata', sort: null, filters: [] });
     const again = await screen.findByRole('grid', { name: 'Rows of file_metadata' });
     fireEvent.click(await within(again).findByRole('button', { name: 'file-1' }));
-    await waitFor(() => expect(browseTargetOf(window.location.hash)).toEqual({ table: 'conversation_files', sort: null, filters: [{ column: 'file_id', op: 'eq', value: 'file-1' }] }));
+    await waitFor(() =>
+      expect(browseTargetOf(window.location.hash)).toEqual({
+        table: 'conversation_files',
+        sort: null,
+        filters: [{ column: 'file_id', op: 'eq', value: 'file-1' }],
+      }),
+    );
   });
 
   it('moves one tab stop through the cells with the arrow keys (ARIA grid), and shows the active row in full beside it', async () => {

@@ -69,49 +69,64 @@ export function RowsBrowser({ db, target, onBrowse, onClose }: RowsBrowserProps)
   };
   const subtitle = page && (
     <>
-      {page.kind === 'view' ? 'View' : 'Table'} · {plural(total, 'row')}{target.filters.length > 0 && (total === 1 ? ' matches the filters' : ' match the filters')}
+      {page.kind === 'view' ? 'View' : 'Table'} · {plural(total, 'row')}
+      {target.filters.length > 0 && (total === 1 ? ' matches the filters' : ' match the filters')}
       {target.sort && ` · sorted by ${target.sort.column} ${target.sort.direction === 'asc' ? 'ascending' : 'descending'}`}
       {' · read-only'}
     </>
   );
   return (
-    <Panel title={<>Rows of <span className="mono">{target.table}</span></>} subtitle={subtitle} actions={<Button size="small" variant="ghost" onClick={onClose}>Close</Button>}>
+    <Panel
+      title={
+        <>
+          Rows of <span className="mono">{target.table}</span>
+        </>
+      }
+      subtitle={subtitle}
+      actions={
+        <Button size="small" variant="ghost" onClick={onClose}>
+          Close
+        </Button>
+      }
+    >
       {first.isPending && <LoadingState label={`Reading the rows of ${target.table}…`} />}
       {first.isError && <ErrorNotice error={first.error} context={`The rows of ${target.table} could not be read`} />}
       {page && (
         <div className="rows-browser">
           <RowFilters key={page.table} columns={page.columns} filters={target.filters} onChange={(filters) => browse({ ...target, filters })} />
-          {total === 0
-            ? <EmptyState title={target.filters.length ? 'No row matches the filters' : `${target.table} has no rows`}>{target.filters.length ? 'Remove a filter to see more rows.' : undefined}</EmptyState>
-            : (
-              <div className="rows-browser__body">
-                <RowsGrid
-                  key={JSON.stringify(target)}
-                  db={db}
-                  target={target}
-                  first={page}
-                  total={total}
-                  widths={chars ?? []}
-                  onResize={resize}
-                  active={active}
-                  onActivate={setActive}
-                  selected={selected?.index ?? null}
-                  autoFocus={sortedByKeyboard}
-                  onSort={(sort) => {
-                    const column = active.col;
-                    browse({ ...target, sort });
-                    setActive({ row: -1, col: column });
-                    setSortedByKeyboard(document.activeElement?.closest('[role="grid"]') != null);
-                  }}
-                  onFollow={(link, row) => browse({ table: link.table, sort: null, filters: parentFilters(page, link, row) })}
-                  onSelect={(index, row) => {
-                    const key = childKeyOf(page, row);
-                    setSelected(key ? { index, key } : null);
-                  }}
-                />
-                <RecordPane table={page.table} columns={page.columns} number={activeRow + 1} row={record} />
-              </div>
-            )}
+          {total === 0 ? (
+            <EmptyState title={target.filters.length ? 'No row matches the filters' : `${target.table} has no rows`}>
+              {target.filters.length ? 'Remove a filter to see more rows.' : undefined}
+            </EmptyState>
+          ) : (
+            <div className="rows-browser__body">
+              <RowsGrid
+                key={JSON.stringify(target)}
+                db={db}
+                target={target}
+                first={page}
+                total={total}
+                widths={chars ?? []}
+                onResize={resize}
+                active={active}
+                onActivate={setActive}
+                selected={selected?.index ?? null}
+                autoFocus={sortedByKeyboard}
+                onSort={(sort) => {
+                  const column = active.col;
+                  browse({ ...target, sort });
+                  setActive({ row: -1, col: column });
+                  setSortedByKeyboard(document.activeElement?.closest('[role="grid"]') != null);
+                }}
+                onFollow={(link, row) => browse({ table: link.table, sort: null, filters: parentFilters(page, link, row) })}
+                onSelect={(index, row) => {
+                  const key = childKeyOf(page, row);
+                  setSelected(key ? { index, key } : null);
+                }}
+              />
+              <RecordPane table={page.table} columns={page.columns} number={activeRow + 1} row={record} />
+            </div>
+          )}
           {selected && (
             <RowChildrenList
               db={db}

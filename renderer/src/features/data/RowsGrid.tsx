@@ -66,7 +66,21 @@ const cellKey = (cell: GridCell) => `${cell.row}:${cell.col}`;
  * of rows they are in are fetched as they scroll into view (and dropped a while after they leave).
  * Keyboard per the ARIA grid pattern, with one tab stop that moves with the arrows (roving tabindex).
  */
-export function RowsGrid({ db, target, first, total, widths, onResize, active, onActivate, selected, autoFocus = false, onSort, onFollow, onSelect }: RowsGridProps) {
+export function RowsGrid({
+  db,
+  target,
+  first,
+  total,
+  widths,
+  onResize,
+  active,
+  onActivate,
+  selected,
+  autoFocus = false,
+  onSort,
+  onFollow,
+  onSelect,
+}: RowsGridProps) {
   const scroller = useRef<HTMLDivElement>(null);
   const [[rowHeight, numberColumn, charWidth]] = useState(() => [ROW_HEIGHT_REM, NUMBER_COLUMN_REM, CHAR_REM].map(remInPx));
   const virtualizer = useVirtualizer({ count: total, getScrollElement: () => scroller.current, estimateSize: () => rowHeight, overscan: 15 });
@@ -107,7 +121,6 @@ export function RowsGrid({ db, target, first, total, widths, onResize, active, o
     onActivate(cell);
     if (cell.row >= 0) virtualizer.scrollToIndex(cell.row, { align: 'auto' });
   };
-
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     const ctrl = event.ctrlKey || event.metaKey;
@@ -178,7 +191,9 @@ export function RowsGrid({ db, target, first, total, widths, onResize, active, o
         onKeyDown={onKeyDown}
       >
         <div className="rows-grid__head" role="row" aria-rowindex={1} style={{ gridTemplateColumns: template, width }}>
-          <span role="columnheader" aria-colindex={1} className="rows-grid__number" {...cellProps({ row: -1, col: 0 })}>#</span>
+          <span role="columnheader" aria-colindex={1} className="rows-grid__number" {...cellProps({ row: -1, col: 0 })}>
+            #
+          </span>
           {first.columns.map((column, k) => {
             const sorted = target.sort?.column === column.name ? target.sort.direction : null;
             const next = nextSort(target.sort, column.name);
@@ -199,7 +214,9 @@ export function RowsGrid({ db, target, first, total, widths, onResize, active, o
                   title={`${column.type || 'no declared type'}${column.primaryKey ? ', primary key' : ''}${column.notNull ? ', NOT NULL' : ''}. Click to ${next ? `sort ${next.direction === 'asc' ? 'ascending' : 'descending'}` : 'stop sorting'}.`}
                 >
                   <span className="rows-grid__column-name">{column.name}</span>
-                  <span aria-hidden="true" className="rows-grid__arrow">{sorted === 'asc' ? '▲' : sorted === 'desc' ? '▼' : ''}</span>
+                  <span aria-hidden="true" className="rows-grid__arrow">
+                    {sorted === 'asc' ? '▲' : sorted === 'desc' ? '▼' : ''}
+                  </span>
                 </button>
                 <span
                   className="rows-grid__resize"
@@ -226,32 +243,52 @@ export function RowsGrid({ db, target, first, total, widths, onResize, active, o
               >
                 <span role="rowheader" aria-colindex={1} className="rows-grid__number" {...cellProps({ row: item.index, col: 0 })}>
                   {row && hasChildren ? (
-                    <button type="button" tabIndex={-1} className="rows-grid__row-button" onClick={() => onSelect(item.index, row)} aria-label={`Row ${formatCount(item.index + 1)}: list its children`}>
+                    <button
+                      type="button"
+                      tabIndex={-1}
+                      className="rows-grid__row-button"
+                      onClick={() => onSelect(item.index, row)}
+                      aria-label={`Row ${formatCount(item.index + 1)}: list its children`}
+                    >
                       {formatCount(item.index + 1)}
                     </button>
-                  ) : formatCount(item.index + 1)}
+                  ) : (
+                    formatCount(item.index + 1)
+                  )}
                 </span>
-                {row
-                  ? row.map((value, k) => {
-                      const link = links.get(names[k]);
-                      const canFollow = link && followable(link, names, row);
-                      return (
-                        <span
-                          key={k}
-                          role="gridcell"
-                          aria-colindex={k + 2}
-                          className={typeof value === 'number' ? 'rows-grid__cell number' : 'rows-grid__cell'}
-                          {...cellProps({ row: item.index, col: k + 1 })}
-                        >
-                          {canFollow ? (
-                            <button type="button" tabIndex={-1} className="rows-grid__link" onClick={() => onFollow(link, row)} title={`Open the ${link.table} row this refers to`}>
-                              <CellContent value={value} /> <span aria-hidden="true">→</span>
-                            </button>
-                          ) : <CellContent value={value} />}
-                        </span>
-                      );
-                    })
-                  : <span role="gridcell" aria-colindex={2} className="rows-grid__loading" aria-colspan={names.length}>{failed ? 'These rows could not be read.' : 'Loading…'}</span>}
+                {row ? (
+                  row.map((value, k) => {
+                    const link = links.get(names[k]);
+                    const canFollow = link && followable(link, names, row);
+                    return (
+                      <span
+                        key={k}
+                        role="gridcell"
+                        aria-colindex={k + 2}
+                        className={typeof value === 'number' ? 'rows-grid__cell number' : 'rows-grid__cell'}
+                        {...cellProps({ row: item.index, col: k + 1 })}
+                      >
+                        {canFollow ? (
+                          <button
+                            type="button"
+                            tabIndex={-1}
+                            className="rows-grid__link"
+                            onClick={() => onFollow(link, row)}
+                            title={`Open the ${link.table} row this refers to`}
+                          >
+                            <CellContent value={value} /> <span aria-hidden="true">→</span>
+                          </button>
+                        ) : (
+                          <CellContent value={value} />
+                        )}
+                      </span>
+                    );
+                  })
+                ) : (
+                  <span role="gridcell" aria-colindex={2} className="rows-grid__loading" aria-colspan={names.length}>
+                    {failed ? 'These rows could not be read.' : 'Loading…'}
+                  </span>
+                )}
               </div>
             );
           })}
@@ -259,9 +296,12 @@ export function RowsGrid({ db, target, first, total, widths, onResize, active, o
       </div>
       <div className="rows-grid__footer">
         <span id={keysId} className="muted">
-          Arrow keys move between cells · Enter sorts, follows a link or lists a row&apos;s children · Ctrl+C copies the cell, Ctrl+Shift+C the row · Shift+←/→ resizes the column
+          Arrow keys move between cells · Enter sorts, follows a link or lists a row&apos;s children · Ctrl+C copies the cell, Ctrl+Shift+C the row · Shift+←/→
+          resizes the column
         </span>
-        <span role="status" className="rows-grid__copied">{copied}</span>
+        <span role="status" className="rows-grid__copied">
+          {copied}
+        </span>
       </div>
     </div>
   );

@@ -118,7 +118,11 @@ export function SqlEditor({ id, value, onChange, onRun, describedBy, schema = []
           ))}
         </ul>
       )}
-      <span className="visually-hidden" aria-live="polite">{open ? `${completion.suggestions.length} ${completion.suggestions.length === 1 ? 'name fits' : 'names fit'}: arrow keys to choose, Enter or Tab to take one.` : ''}</span>
+      <span className="visually-hidden" aria-live="polite">
+        {open
+          ? `${completion.suggestions.length} ${completion.suggestions.length === 1 ? 'name fits' : 'names fit'}: arrow keys to choose, Enter or Tab to take one.`
+          : ''}
+      </span>
     </div>
   );
 }

@@ -12,13 +12,32 @@ export function unreadableLabel(table: TableSummary): string | null {
 
 function RowsCell({ table }: { table: TableSummary }) {
   const label = unreadableLabel(table);
-  if (label) return <td className="number" title={table.unreadable!.message}><Tag tone="bad">{label}</Tag></td>;
-  return <td className="number">{table.rows === null ? <span className="muted" title="A view's rows are not counted: that would run its query">—</span> : formatCount(table.rows)}</td>;
+  if (label)
+    return (
+      <td className="number" title={table.unreadable!.message}>
+        <Tag tone="bad">{label}</Tag>
+      </td>
+    );
+  return (
+    <td className="number">
+      {table.rows === null ? (
+        <span className="muted" title="A view's rows are not counted: that would run its query">
+          —
+        </span>
+      ) : (
+        formatCount(table.rows)
+      )}
+    </td>
+  );
 }
 
 function SizeCell({ bytes, measured }: { bytes: number | null; measured: boolean }) {
   if (bytes !== null) return <td className="number">{formatBytes(bytes)}</td>;
-  return <td className="number muted" title={measured ? 'A view keeps no pages of its own' : 'Not measured: this SQLite build has no dbstat'}>—</td>;
+  return (
+    <td className="number muted" title={measured ? 'A view keeps no pages of its own' : 'Not measured: this SQLite build has no dbstat'}>
+      —
+    </td>
+  );
 }
 
 function IndexesCells({ table, measured }: { table: TableSummary; measured: boolean }) {
@@ -27,7 +46,9 @@ function IndexesCells({ table, measured }: { table: TableSummary; measured: bool
   const names = indexes.map((i) => (i.automatic ? `${i.name} (SQLite's own)` : i.name)).join('\n');
   return (
     <>
-      <td className="number" title={names || undefined}>{indexes.length === 0 ? <span className="muted">none</span> : indexes.length}</td>
+      <td className="number" title={names || undefined}>
+        {indexes.length === 0 ? <span className="muted">none</span> : indexes.length}
+      </td>
       {indexes.length === 0 ? <td className="number muted">—</td> : <SizeCell bytes={measured ? total : null} measured={measured} />}
     </>
   );
@@ -56,7 +77,11 @@ export function TablesList({ report, onBrowse, onQuery, busy }: TablesListProps)
           <th className="number">Size</th>
           <th className="number">Indexes</th>
           <th className="number">Index size</th>
-          {onQuery && <th><span className="visually-hidden">Query</span></th>}
+          {onQuery && (
+            <th>
+              <span className="visually-hidden">Query</span>
+            </th>
+          )}
         </tr>
       </thead>
       <tbody>
@@ -64,7 +89,9 @@ export function TablesList({ report, onBrowse, onQuery, busy }: TablesListProps)
           <tr key={table.name}>
             <td>
               {table.unreadable?.reason === 'missing' || !onBrowse ? (
-                <span className={table.unreadable ? 'mono muted' : 'mono'} title={table.unreadable?.message}>{table.name}</span>
+                <span className={table.unreadable ? 'mono muted' : 'mono'} title={table.unreadable?.message}>
+                  {table.name}
+                </span>
               ) : (
                 <button type="button" className="table-name mono" onClick={() => onBrowse(table.name)} title={`Browse the rows of ${table.name}`}>
                   {table.name}
@@ -77,7 +104,14 @@ export function TablesList({ report, onBrowse, onQuery, busy }: TablesListProps)
             <IndexesCells table={table} measured={measured} />
             {onQuery && (
               <td>
-                <button type="button" className="table-query" onClick={() => onQuery(table.name)} disabled={busy || table.unreadable?.reason === 'missing'} aria-label={`Query ${table.name} in the SQL box`} title={`SELECT the first 100 rows of ${table.name} in the SQL box`}>
+                <button
+                  type="button"
+                  className="table-query"
+                  onClick={() => onQuery(table.name)}
+                  disabled={busy || table.unreadable?.reason === 'missing'}
+                  aria-label={`Query ${table.name} in the SQL box`}
+                  title={`SELECT the first 100 rows of ${table.name} in the SQL box`}
+                >
                   Query
                 </button>
               </td>

@@ -21,5 +21,10 @@ export function fittedChars(name: string, values: CellValue[]): number {
 
 /** Every column's starting width in characters, from the first page's rows. */
 export function startingChars(page: RowsPage): number[] {
-  return page.columns.map((column, k) => fittedChars(column.name, page.rows.map((row) => row[k])));
+  return page.columns.map((column, k) =>
+    fittedChars(
+      column.name,
+      page.rows.map((row) => row[k]),
+    ),
+  );
 }

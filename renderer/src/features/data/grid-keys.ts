@@ -25,14 +25,23 @@ export function moveFor(key: string, ctrl: boolean, at: GridCell, size: GridSize
   const lastCol = size.cols - 1;
   const row = (r: number) => ({ row: clamp(r, -1, lastRow), col: at.col });
   switch (key) {
-    case 'ArrowDown': return row(at.row + 1);
-    case 'ArrowUp': return row(at.row - 1);
-    case 'ArrowRight': return { row: at.row, col: clamp(at.col + 1, 0, lastCol) };
-    case 'ArrowLeft': return { row: at.row, col: clamp(at.col - 1, 0, lastCol) };
-    case 'PageDown': return row(at.row + size.page);
-    case 'PageUp': return at.row === -1 ? at : row(Math.max(0, at.row - size.page));
-    case 'Home': return ctrl ? { row: 0, col: 0 } : { row: at.row, col: 0 };
-    case 'End': return ctrl ? { row: lastRow, col: lastCol } : { row: at.row, col: lastCol };
-    default: return null;
+    case 'ArrowDown':
+      return row(at.row + 1);
+    case 'ArrowUp':
+      return row(at.row - 1);
+    case 'ArrowRight':
+      return { row: at.row, col: clamp(at.col + 1, 0, lastCol) };
+    case 'ArrowLeft':
+      return { row: at.row, col: clamp(at.col - 1, 0, lastCol) };
+    case 'PageDown':
+      return row(at.row + size.page);
+    case 'PageUp':
+      return at.row === -1 ? at : row(Math.max(0, at.row - size.page));
+    case 'Home':
+      return ctrl ? { row: 0, col: 0 } : { row: at.row, col: 0 };
+    case 'End':
+      return ctrl ? { row: lastRow, col: lastCol } : { row: at.row, col: lastCol };
+    default:
+      return null;
   }
 }

@@ -16,11 +16,22 @@ describe('record values', () => {
     expect(hexLines('00112233445566778899aabbccddeeff0011')).toBe('0011 2233 4455 6677 8899 aabb ccdd eeff\n0011');
     expect(blobSize(20)).toBe('20 bytes');
     expect(blobSize(2048)).toBe('2.0 KB (2,048 bytes)');
-    expect(recordValue({ blob: 2048, hex: '00112233445566778899aabbccddeeff' })).toEqual({ kind: 'blob', text: '0011 2233 4455 6677 8899 aabb ccdd eeff', size: '2.0 KB (2,048 bytes)', shownBytes: 16, bytes: 2048 });
+    expect(recordValue({ blob: 2048, hex: '00112233445566778899aabbccddeeff' })).toEqual({
+      kind: 'blob',
+      text: '0011 2233 4455 6677 8899 aabb ccdd eeff',
+      size: '2.0 KB (2,048 bytes)',
+      shownBytes: 16,
+      bytes: 2048,
+    });
     expect(recordValue(null)).toEqual({ kind: 'null', text: 'NULL' });
   });
 
   it('copies a row as one JSON object', () => {
-    expect(JSON.parse(rowAsJson(['id', 'name', 'data', 'note'], [1, 'a', { blob: 2, hex: 'beef' }, null]))).toEqual({ id: 1, name: 'a', data: { blobBytes: 2, hex: 'beef' }, note: null });
+    expect(JSON.parse(rowAsJson(['id', 'name', 'data', 'note'], [1, 'a', { blob: 2, hex: 'beef' }, null]))).toEqual({
+      id: 1,
+      name: 'a',
+      data: { blobBytes: 2, hex: 'beef' },
+      note: null,
+    });
   });
 });

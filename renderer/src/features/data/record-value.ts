@@ -36,7 +36,8 @@ export function blobSize(bytes: number): string {
 export function recordValue(value: CellValue): RecordValue {
   if (value === null) return { kind: 'null', text: 'NULL' };
   if (typeof value === 'number') return { kind: 'number', text: String(value) };
-  if (typeof value === 'object') return { kind: 'blob', text: hexLines(value.hex), size: blobSize(value.blob), shownBytes: value.hex.length / 2, bytes: value.blob };
+  if (typeof value === 'object')
+    return { kind: 'blob', text: hexLines(value.hex), size: blobSize(value.blob), shownBytes: value.hex.length / 2, bytes: value.blob };
   const json = prettyJson(value);
   return json === null ? { kind: 'text', text: value } : { kind: 'json', text: json };
 }

@@ -21,7 +21,8 @@ export const rowsKeys = {
 export function rowsPageOptions(api: Api, db: string, target: BrowseTarget, page: number) {
   return queryOptions({
     queryKey: rowsKeys.page(db, target, page),
-    queryFn: () => api.rows({ db, table: target.table, sort: target.sort, filters: target.filters, offset: page * PAGE_ROWS, limit: PAGE_ROWS, withTotal: page === 0 }),
+    queryFn: () =>
+      api.rows({ db, table: target.table, sort: target.sort, filters: target.filters, offset: page * PAGE_ROWS, limit: PAGE_ROWS, withTotal: page === 0 }),
     gcTime: PAGE_GC_MS,
   });
 }
@@ -50,7 +51,8 @@ export function useRowAt(db: string, target: BrowseTarget, index: number) {
   const cutShort = row?.some((value) => value !== null && typeof value === 'object' && value.hex.length / 2 < value.blob) ?? false;
   const whole = useQuery({
     queryKey: rowsKeys.whole(db, target, index),
-    queryFn: () => api.rows({ db, table: target.table, sort: target.sort, filters: target.filters, offset: index, limit: 1, blobBytes: MAX_BLOB_PREVIEW_BYTES }),
+    queryFn: () =>
+      api.rows({ db, table: target.table, sort: target.sort, filters: target.filters, offset: index, limit: 1, blobBytes: MAX_BLOB_PREVIEW_BYTES }),
     enabled: cutShort,
     gcTime: PAGE_GC_MS,
   });
@@ -61,11 +63,15 @@ export function useRowAt(db: string, target: BrowseTarget, index: number) {
 
 /** The same row, as a page's preview and as read in full: equal values, and each BLOB of the same size starting with the preview's bytes. */
 export function isSameRow(preview: CellValue[], full: CellValue[]): boolean {
-  return preview.length === full.length && preview.every((value, k) => {
-    const other = full[k];
-    if (value !== null && typeof value === 'object') return other !== null && typeof other === 'object' && other.blob === value.blob && other.hex.startsWith(value.hex);
-    return value === other;
-  });
+  return (
+    preview.length === full.length &&
+    preview.every((value, k) => {
+      const other = full[k];
+      if (value !== null && typeof value === 'object')
+        return other !== null && typeof other === 'object' && other.blob === value.blob && other.hex.startsWith(value.hex);
+      return value === other;
+    })
+  );
 }
 
 /** A row's children in each child table, counted. */

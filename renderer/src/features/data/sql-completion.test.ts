@@ -25,7 +25,7 @@ describe('completionAt', () => {
     expect(labels('select V_')).toEqual(['v_active_files']);
   });
 
-  it('after a table name or an alias and a dot, offers only that table\'s columns', () => {
+  it("after a table name or an alias and a dot, offers only that table's columns", () => {
     expect(labels('SELECT file_metadata.')).toEqual(['metadata_id', 'file_id', 'metadata_key']);
     const aliased = 'SELECT cf.m FROM conversation_files cf';
     expect(completionAt(aliased, 'SELECT cf.m'.length, SCHEMA)?.suggestions.map((s) => s.label)).toEqual(['mime_type']);

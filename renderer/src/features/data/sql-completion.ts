@@ -34,7 +34,8 @@ function aliasesIn(text: string): Map<string, string> {
   const clause = /\b(?:from|join)\s+("(?:[^"]|"")+"|[A-Za-z_][\w$]*)(?:\s+(?:as\s+)?([A-Za-z_][\w$]*))?/gi;
   for (const match of text.matchAll(clause)) {
     const alias = match[2];
-    if (alias && !/^(where|join|on|inner|left|right|cross|natural|group|order|limit|using|union|as)$/i.test(alias)) aliases.set(alias.toLowerCase(), unquote(match[1]));
+    if (alias && !/^(where|join|on|inner|left|right|cross|natural|group|order|limit|using|union|as)$/i.test(alias))
+      aliases.set(alias.toLowerCase(), unquote(match[1]));
   }
   return aliases;
 }
@@ -69,7 +70,9 @@ export function completionAt(text: string, caret: number, schema: SchemaObject[]
     const tables = schema.filter((t) => fits(t.name)).map((t) => ({ label: t.name, insert: quoteIfNeeded(t.name), detail: t.kind }));
     const owners = new Map<string, string[]>();
     for (const table of schema) for (const column of table.columns.filter(fits)) owners.set(column, [...(owners.get(column) ?? []), table.name]);
-    const columns = [...owners].sort(([a], [b]) => a.localeCompare(b)).map(([column, of]) => ({ label: column, insert: quoteIfNeeded(column), detail: `column of ${of.join(', ')}` }));
+    const columns = [...owners]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([column, of]) => ({ label: column, insert: quoteIfNeeded(column), detail: `column of ${of.join(', ')}` }));
     suggestions = [...tables, ...columns];
   }
   // A name typed out in full needs no offer.

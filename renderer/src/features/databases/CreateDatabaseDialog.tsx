@@ -39,49 +39,59 @@ function CreateDatabaseForm({ schemas, onDone }: { schemas: SchemaSummary[]; onD
         </>
       }
     >
-    <form id="create-database" className="create-database" onSubmit={submit}>
-      <Field label="Schema" help={schema.description}>
-        {(control) => (
-          <select
-            {...control}
-            value={schema.name}
-            data-autofocus
-            onChange={(e) => {
-              setSchemaName(e.target.value);
-              setVersion(schemas.find((s) => s.name === e.target.value)?.latest ?? '');
-            }}
-          >
-            {schemas.map((s) => (
-              <option key={s.name} value={s.name}>{s.title} ({s.name})</option>
-            ))}
-          </select>
-        )}
-      </Field>
-      <Field label="Version" help="An older version lets you rehearse the upgrade a deployment will go through.">
-        {(control) => (
-          <select {...control} value={version} onChange={(e) => setVersion(e.target.value)}>
-            {[...schema.versions].reverse().map((v) => (
-              <option key={v} value={v}>{v === schema.latest ? `${v} (latest)` : v}</option>
-            ))}
-          </select>
-        )}
-      </Field>
-      <Field
-        label="File name (optional)"
-        help={
-          nameInvalid
-            ? 'Use letters, digits, _ and - only (no folder, no extension).'
-            : hostKind === 'electron'
-              ? 'You choose the folder in the next step.'
-              : 'The server decides the folder; the name is for you to recognise the file.'
-        }
-      >
-        {(control) => (
-          <input {...control} value={name} onChange={(e) => setName(e.target.value)} placeholder={`${schema.name}_${version.replaceAll('.', '_')}`} aria-invalid={nameInvalid} />
-        )}
-      </Field>
-      {create.isError && <ErrorNotice error={create.error} context="The database was not created" />}
-    </form>
+      <form id="create-database" className="create-database" onSubmit={submit}>
+        <Field label="Schema" help={schema.description}>
+          {(control) => (
+            <select
+              {...control}
+              value={schema.name}
+              data-autofocus
+              onChange={(e) => {
+                setSchemaName(e.target.value);
+                setVersion(schemas.find((s) => s.name === e.target.value)?.latest ?? '');
+              }}
+            >
+              {schemas.map((s) => (
+                <option key={s.name} value={s.name}>
+                  {s.title} ({s.name})
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="Version" help="An older version lets you rehearse the upgrade a deployment will go through.">
+          {(control) => (
+            <select {...control} value={version} onChange={(e) => setVersion(e.target.value)}>
+              {[...schema.versions].reverse().map((v) => (
+                <option key={v} value={v}>
+                  {v === schema.latest ? `${v} (latest)` : v}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field
+          label="File name (optional)"
+          help={
+            nameInvalid
+              ? 'Use letters, digits, _ and - only (no folder, no extension).'
+              : hostKind === 'electron'
+                ? 'You choose the folder in the next step.'
+                : 'The server decides the folder; the name is for you to recognise the file.'
+          }
+        >
+          {(control) => (
+            <input
+              {...control}
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              placeholder={`${schema.name}_${version.replaceAll('.', '_')}`}
+              aria-invalid={nameInvalid}
+            />
+          )}
+        </Field>
+        {create.isError && <ErrorNotice error={create.error} context="The database was not created" />}
+      </form>
     </Dialog>
   );
 }

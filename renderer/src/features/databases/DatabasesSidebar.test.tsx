@@ -9,7 +9,13 @@ import { DatabasesSidebar } from './DatabasesSidebar';
 
 const MAIN: DatabaseEntry = { id: 'main', name: 'conversation_files.db', path: '/srv/chat/conversation_files.db', schema: 'conversation_files' };
 const BROKEN: DatabaseEntry = { id: 'broken', name: 'broken.db', path: '/srv/chat/broken.db', schema: 'conversation_files' };
-const SCHEMA = { name: 'conversation_files', title: 'Conversation file store', description: 'Files uploaded into chat sessions.', versions: ['1.0.0', '1.1.0', '1.2.0'], latest: '1.2.0' };
+const SCHEMA = {
+  name: 'conversation_files',
+  title: 'Conversation file store',
+  description: 'Files uploaded into chat sessions.',
+  versions: ['1.0.0', '1.1.0', '1.2.0'],
+  latest: '1.2.0',
+};
 
 function host() {
   let databases = [MAIN, BROKEN];

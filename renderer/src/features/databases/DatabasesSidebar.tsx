@@ -59,7 +59,9 @@ export function DatabasesSidebar({ selected }: { selected: string | null }) {
         )}
         {deployment === null && mayCreate && <Button onClick={() => setCreating(true)}>New database…</Button>}
       </div>
-      {hostKind === 'http' && deployment === null && <p className="databases__note">This web console serves the databases its server was started with, and those created here.</p>}
+      {hostKind === 'http' && deployment === null && (
+        <p className="databases__note">This web console serves the databases its server was started with, and those created here.</p>
+      )}
       {deployment !== null && <p className="databases__note">The databases the agent of {deployment} serves.</p>}
       {creating && <CreateDatabaseDialog onClose={() => setCreating(false)} />}
       {closing && <CloseDatabaseDialog database={closing} hostKind={hostKind} onConfirm={() => close.mutate(closing.id)} onClose={() => setClosing(null)} />}
@@ -86,8 +88,8 @@ function CloseDatabaseDialog({ database, hostKind, onConfirm, onClose }: CloseDa
   return (
     <ConfirmDialog title={`Stop serving ${database.name}?`} confirmLabel="Stop serving" onConfirm={onConfirm} onClose={onClose}>
       <p>
-        This server stops serving it: it leaves the list of every console connected to the server, and the health endpoint stops reporting it,
-        until the server is started with it again.
+        This server stops serving it: it leaves the list of every console connected to the server, and the health endpoint stops reporting it, until the server
+        is started with it again.
       </p>
       <p>The file itself is not changed or deleted.</p>
     </ConfirmDialog>

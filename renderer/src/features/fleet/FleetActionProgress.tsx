@@ -25,14 +25,28 @@ function stepText(entry: FleetActionEntry, backup: boolean): { text: string; ton
   // A backup made is followed by the database's own verdict (a drifted one is not called healthy).
   if (backup && !entry.backedUp) return { text: 'Backup failed', tone: 'bad' };
   const state = entry.state ?? 'unhealthy';
-  if (backup) return state === 'healthy' ? { text: 'Backed up', tone: 'good' } : { text: `Backed up; ${HEALTH[state].label.toLowerCase()}`, tone: state === 'unhealthy' ? 'bad' : 'warn' };
+  if (backup)
+    return state === 'healthy'
+      ? { text: 'Backed up', tone: 'good' }
+      : { text: `Backed up; ${HEALTH[state].label.toLowerCase()}`, tone: state === 'unhealthy' ? 'bad' : 'warn' };
   return { text: HEALTH[state].label, tone: state === 'healthy' ? 'good' : state === 'unhealthy' ? 'bad' : 'warn' };
 }
 
 /** Every deployment once it ended: those done (worst first), then those not done. */
 function entriesOf(report: FleetActionReport): FleetActionEntry[] {
   return [
-    ...report.deployments.map((d): FleetActionEntry => ({ name: d.name, group: d.group, address: d.address, step: 'done', state: d.state, detail: d.detail, version: d.version, backedUp: d.backedUp })),
+    ...report.deployments.map(
+      (d): FleetActionEntry => ({
+        name: d.name,
+        group: d.group,
+        address: d.address,
+        step: 'done',
+        state: d.state,
+        detail: d.detail,
+        version: d.version,
+        backedUp: d.backedUp,
+      }),
+    ),
     ...report.notDone.map((d): FleetActionEntry => ({ ...d, step: 'not done', state: null, version: null })),
   ];
 }
@@ -61,19 +75,27 @@ export function FleetActionProgress({ job }: { job: Job }) {
     <section className={`rollout rollout--${running ? 'running' : troubled || job.state !== 'done' ? 'halted' : 'done'}`} aria-labelledby="fleet-action-title">
       <header className="rollout__header">
         <div>
-          <h2 id="fleet-action-title" className="rollout__title">{title}</h2>
+          <h2 id="fleet-action-title" className="rollout__title">
+            {title}
+          </h2>
           <p className="muted rollout__meta">
             by {startedByName(job)} · started {formatAgo(job.startedAt, now)} · {atOnce === 1 ? 'one at a time' : `${atOnce} at a time`}
           </p>
         </div>
         {running && !readOnly && (
-          <Button onClick={() => cancel.mutate()} disabled={cancel.isPending || cancel.isSuccess} title="No deployment starts after this; the ones under way are cancelled.">
+          <Button
+            onClick={() => cancel.mutate()}
+            disabled={cancel.isPending || cancel.isSuccess}
+            title="No deployment starts after this; the ones under way are cancelled."
+          >
             {cancel.isPending || cancel.isSuccess ? 'Cancelling…' : 'Cancel'}
           </Button>
         )}
       </header>
       {running && <ProgressBar label={title} done={job.progress?.done} total={job.progress?.total} />}
-      <p className="rollout__summary" role="status">{summary(job, report)}</p>
+      <p className="rollout__summary" role="status">
+        {summary(job, report)}
+      </p>
       {cancel.isError && <p className="rollout__summary">It could not be cancelled: {cancel.error.message}</p>}
       {entries.length > 0 && (
         <div className="table-frame">
@@ -92,7 +114,9 @@ export function FleetActionProgress({ job }: { job: Job }) {
                 const { text, tone } = stepText(entry, backup);
                 return (
                   <tr key={entry.name} data-deployment={entry.name}>
-                    <th scope="row" className="nowrap">{entry.name}</th>
+                    <th scope="row" className="nowrap">
+                      {entry.name}
+                    </th>
                     <td className="nowrap">{entry.group}</td>
                     <td className="nowrap">{entry.version ?? '—'}</td>
                     <td className={`nowrap rollout__outcome rollout__outcome--${tone}`}>{text}</td>

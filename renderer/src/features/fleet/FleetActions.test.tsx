@@ -23,12 +23,26 @@ const AT = new Date().toISOString();
 
 function deployment(name: string, group: string, state: DeploymentStatus['state']): DeploymentStatus {
   return {
-    name, group, address: `/srv/${name}.db`, state, reason: state === 'unreachable' ? 'http://10.0.0.6:7373 did not answer listDatabases (ECONNREFUSED).' : `${name} is ${state}`,
-    version: '1.2.0', latest: '1.2.0', pending: [], drift: { errors: 0, warnings: 0, first: null }, lastVerifiedBackup: null, checkedAt: AT,
+    name,
+    group,
+    address: `/srv/${name}.db`,
+    state,
+    reason: state === 'unreachable' ? 'http://10.0.0.6:7373 did not answer listDatabases (ECONNREFUSED).' : `${name} is ${state}`,
+    version: '1.2.0',
+    latest: '1.2.0',
+    pending: [],
+    drift: { errors: 0, warnings: 0, first: null },
+    lastVerifiedBackup: null,
+    checkedAt: AT,
   };
 }
 
-const ALL = [deployment('vm6', 'production', 'unreachable'), deployment('vm4', 'production', 'healthy'), deployment('vm2', 'staging', 'healthy'), deployment('vm1', 'staging', 'healthy')];
+const ALL = [
+  deployment('vm6', 'production', 'unreachable'),
+  deployment('vm4', 'production', 'healthy'),
+  deployment('vm2', 'staging', 'healthy'),
+  deployment('vm1', 'staging', 'healthy'),
+];
 
 const statusOf = (group?: string): FleetStatusReport => {
   const deployments = ALL.filter((d) => group === undefined || d.group === group);
@@ -38,7 +52,14 @@ const statusOf = (group?: string): FleetStatusReport => {
 const HOST_INFO: HostInfo = hostInfo({ operator: 'alice', processActor: 'ops@vm0 (pid 1)' });
 
 const entry = (name: string, step: FleetActionEntry['step'], extra: Partial<FleetActionEntry> = {}): FleetActionEntry => ({
-  name, group: name === 'vm6' || name === 'vm4' ? 'production' : 'staging', address: `/srv/${name}.db`, step, state: null, detail: '', version: null, ...extra,
+  name,
+  group: name === 'vm6' || name === 'vm4' ? 'production' : 'staging',
+  address: `/srv/${name}.db`,
+  step,
+  state: null,
+  detail: '',
+  version: null,
+  ...extra,
 });
 
 const never = () => new Promise<never>(() => undefined); // the job runs on the host; its request answers when it ends
@@ -46,8 +67,19 @@ const never = () => new Promise<never>(() => undefined); // the job runs on the 
 describe('Verify all and Back up all on the Fleet page', () => {
   it('verifies all in full after a confirmation, shows each deployment live from the job, then which failed and why, and reads the fleet again', async () => {
     let jobs: Job[] = [];
-    const api = createFakeApi({ fleetStatus: ({ group }) => statusOf(group), hostInfo: () => HOST_INFO, jobs: () => jobs, fleetVerify: never, cancel: () => ({ cancelled: true }) });
-    const { emit } = renderConsole(<WithJobEvents><FleetView /></WithJobEvents>, { api });
+    const api = createFakeApi({
+      fleetStatus: ({ group }) => statusOf(group),
+      hostInfo: () => HOST_INFO,
+      jobs: () => jobs,
+      fleetVerify: never,
+      cancel: () => ({ cancelled: true }),
+    });
+    const { emit } = renderConsole(
+      <WithJobEvents>
+        <FleetView />
+      </WithJobEvents>,
+      { api },
+    );
     fireEvent.click(await screen.findByRole('button', { name: 'Verify all…' }));
     const dialog = screen.getByRole('dialog', { name: 'Verify all 4 deployments of the fleet?' });
     expect(dialog.textContent).toContain('Each of the 4 deployments checks its own database (quick check), 4 at a time');
@@ -55,14 +87,27 @@ describe('Verify all and Back up all on the Fleet page', () => {
     fireEvent.click(within(dialog).getByLabelText(/^Full:/));
     expect(dialog.textContent).toContain('(full check)');
     fireEvent.click(within(dialog).getByRole('button', { name: 'Verify all' }));
-    await waitFor(() => expect(api.fleetVerify).toHaveBeenCalledWith({ level: 'full', parallel: 4, operationId: expect.stringMatching(/^[A-Za-z0-9-]{8,64}$/) }));
+    await waitFor(() =>
+      expect(api.fleetVerify).toHaveBeenCalledWith({ level: 'full', parallel: 4, operationId: expect.stringMatching(/^[A-Za-z0-9-]{8,64}$/) }),
+    );
     expect(screen.queryByRole('dialog')).toBeNull();
 
     // The host announces the job, then each deployment's step as its progress.
     const running = job({ id: 'verify-all-job-1', kind: 'fleetVerify', db: 'fleet', options: { level: 'full', parallel: 4 }, progress: null });
     jobs = [running];
     emit({ type: 'job', job: running });
-    const progress = { operation: 'fleetVerify', phase: 'Verifying every deployment', done: 1, total: 4, fleetAction: [entry('vm6', 'done', { state: 'unreachable', detail: 'ECONNREFUSED' }), entry('vm4', 'running', { detail: 'verifying…' }), entry('vm2', 'waiting'), entry('vm1', 'waiting')] };
+    const progress = {
+      operation: 'fleetVerify',
+      phase: 'Verifying every deployment',
+      done: 1,
+      total: 4,
+      fleetAction: [
+        entry('vm6', 'done', { state: 'unreachable', detail: 'ECONNREFUSED' }),
+        entry('vm4', 'running', { detail: 'verifying…' }),
+        entry('vm2', 'waiting'),
+        entry('vm1', 'waiting'),
+      ],
+    };
     emit({ type: 'progress', operationId: 'verify-all-job-1', db: 'fleet', progress });
     const table = await screen.findByRole('table', { name: 'Verify all (full), by deployment' });
     const cell = (name: string) => table.querySelector(`tr[data-deployment="${name}"] .rollout__outcome`)?.textContent;
@@ -73,10 +118,30 @@ describe('Verify all and Back up all on the Fleet page', () => {
 
     const statusReads = api.fleetStatus.mock.calls.length;
     const report: FleetActionReport = {
-      fleet: '/etc/warden/fleet.json', action: 'verify', worst: 'unreachable', stoppedBecause: null, notDone: [],
+      fleet: '/etc/warden/fleet.json',
+      action: 'verify',
+      worst: 'unreachable',
+      stoppedBecause: null,
+      notDone: [],
       deployments: [
-        { name: 'vm6', group: 'production', address: 'http://10.0.0.6:7373', state: 'unreachable', detail: 'http://10.0.0.6:7373 did not answer verify (ECONNREFUSED).', version: null, durationMs: 3 },
-        { name: 'vm4', group: 'production', address: '/srv/vm4.db', state: 'unhealthy', detail: '1 row(s) of session_file_associations point at missing rows of conversation_files.', version: '1.2.0', durationMs: 40 },
+        {
+          name: 'vm6',
+          group: 'production',
+          address: 'http://10.0.0.6:7373',
+          state: 'unreachable',
+          detail: 'http://10.0.0.6:7373 did not answer verify (ECONNREFUSED).',
+          version: null,
+          durationMs: 3,
+        },
+        {
+          name: 'vm4',
+          group: 'production',
+          address: '/srv/vm4.db',
+          state: 'unhealthy',
+          detail: '1 row(s) of session_file_associations point at missing rows of conversation_files.',
+          version: '1.2.0',
+          durationMs: 40,
+        },
         { name: 'vm1', group: 'staging', address: '/srv/vm1.db', state: 'healthy', detail: 'All checks passed.', version: '1.2.0', durationMs: 30 },
         { name: 'vm2', group: 'staging', address: '/srv/vm2.db', state: 'healthy', detail: 'All checks passed.', version: '1.2.0', durationMs: 30 },
       ],
@@ -84,16 +149,31 @@ describe('Verify all and Back up all on the Fleet page', () => {
     emit({ type: 'job', job: { ...running, state: 'done', endedAt: new Date().toISOString(), result: report } });
     expect(await screen.findByText('4 verified: 1 unreachable, 1 unhealthy, 2 healthy.')).toBeTruthy();
     const ended = screen.getByRole('table', { name: 'Verify all (full), by deployment' });
-    expect(within(ended).getAllByRole('rowheader').map((c) => c.textContent)).toEqual(['vm6', 'vm4', 'vm1', 'vm2']);
+    expect(
+      within(ended)
+        .getAllByRole('rowheader')
+        .map((c) => c.textContent),
+    ).toEqual(['vm6', 'vm4', 'vm1', 'vm2']);
     expect(within(ended).getByRole('row', { name: /vm4/ }).textContent).toContain('Unhealthy1 row(s) of session_file_associations point at missing rows');
     await waitFor(() => expect(api.fleetStatus.mock.calls.length).toBeGreaterThan(statusReads));
     expect(screen.getByRole('button', { name: 'Verify all…' })).toHaveProperty('disabled', false);
   });
 
-  it("backs up the group shown, says what happens to how many, and after Cancel names the deployments that were not done", async () => {
+  it('backs up the group shown, says what happens to how many, and after Cancel names the deployments that were not done', async () => {
     let jobs: Job[] = [];
-    const api = createFakeApi({ fleetStatus: ({ group }) => statusOf(group), hostInfo: () => HOST_INFO, jobs: () => jobs, fleetBackup: never, cancel: () => ({ cancelled: true }) });
-    const { emit } = renderConsole(<WithJobEvents><FleetView /></WithJobEvents>, { api });
+    const api = createFakeApi({
+      fleetStatus: ({ group }) => statusOf(group),
+      hostInfo: () => HOST_INFO,
+      jobs: () => jobs,
+      fleetBackup: never,
+      cancel: () => ({ cancelled: true }),
+    });
+    const { emit } = renderConsole(
+      <WithJobEvents>
+        <FleetView />
+      </WithJobEvents>,
+      { api },
+    );
     await screen.findByRole('table');
     fireEvent.change(screen.getByLabelText('Group'), { target: { value: 'staging' } });
     await waitFor(() => expect(api.fleetStatus).toHaveBeenCalledWith({ group: 'staging' }));
@@ -105,7 +185,19 @@ describe('Verify all and Back up all on the Fleet page', () => {
     fireEvent.click(within(dialog).getByRole('button', { name: 'Back up all' }));
     await waitFor(() => expect(api.fleetBackup).toHaveBeenCalledWith({ parallel: 1, group: 'staging', operationId: expect.any(String) }));
 
-    const running = job({ id: 'backup-all-job-1', kind: 'fleetBackup', db: 'fleet', options: { parallel: 1, group: 'staging' }, progress: { operation: 'fleetBackup', phase: 'Backing up the staging group', done: 0, total: 2, fleetAction: [entry('vm2', 'running'), entry('vm1', 'waiting')] } });
+    const running = job({
+      id: 'backup-all-job-1',
+      kind: 'fleetBackup',
+      db: 'fleet',
+      options: { parallel: 1, group: 'staging' },
+      progress: {
+        operation: 'fleetBackup',
+        phase: 'Backing up the staging group',
+        done: 0,
+        total: 2,
+        fleetAction: [entry('vm2', 'running'), entry('vm1', 'waiting')],
+      },
+    });
     jobs = [running];
     emit({ type: 'job', job: running });
     const section = (await screen.findByRole('heading', { name: 'Back up all in staging' })).closest('section')!;
@@ -114,8 +206,22 @@ describe('Verify all and Back up all on the Fleet page', () => {
     await waitFor(() => expect(api.cancel).toHaveBeenCalledWith({ operationId: 'backup-all-job-1' }));
 
     const report: FleetActionReport = {
-      fleet: '/etc/warden/fleet.json', action: 'backup', worst: 'healthy', stoppedBecause: 'it was stopped (Cancel in the Jobs panel) with 1 of 2 deployment(s) not done',
-      deployments: [{ name: 'vm2', group: 'staging', address: '/srv/vm2.db', state: 'healthy', detail: 'vm2-2026-11-30T20-00-00-000Z-manual.sqlite (40960 bytes, verified)', version: '1.2.0', durationMs: 80, backedUp: true }],
+      fleet: '/etc/warden/fleet.json',
+      action: 'backup',
+      worst: 'healthy',
+      stoppedBecause: 'it was stopped (Cancel in the Jobs panel) with 1 of 2 deployment(s) not done',
+      deployments: [
+        {
+          name: 'vm2',
+          group: 'staging',
+          address: '/srv/vm2.db',
+          state: 'healthy',
+          detail: 'vm2-2026-11-30T20-00-00-000Z-manual.sqlite (40960 bytes, verified)',
+          version: '1.2.0',
+          durationMs: 80,
+          backedUp: true,
+        },
+      ],
       notDone: [{ name: 'vm1', group: 'staging', address: '/srv/vm1.db', detail: 'not started: it was stopped (Cancel in the Jobs panel)' }],
     };
     emit({ type: 'job', job: { ...running, state: 'done', endedAt: new Date().toISOString(), result: report } });
@@ -125,8 +231,29 @@ describe('Verify all and Back up all on the Fleet page', () => {
   });
 
   it('finds a running Back up all again after a reload; a read-only console may verify all but is offered no Back up all and no Cancel', async () => {
-    const running = job({ id: 'backup-all-job-2', kind: 'fleetBackup', db: 'fleet', options: { parallel: 2 }, progress: { operation: 'fleetBackup', phase: 'Backing up every deployment', done: 1, total: 4, fleetAction: [entry('vm6', 'done', { state: 'unreachable', detail: 'ECONNREFUSED' }), entry('vm4', 'running'), entry('vm2', 'running'), entry('vm1', 'waiting')] } });
-    const api = createFakeApi({ fleetStatus: ({ group }) => statusOf(group), hostInfo: () => hostInfo({ operator: 'alice', readOnly: true }), jobs: () => [running] });
+    const running = job({
+      id: 'backup-all-job-2',
+      kind: 'fleetBackup',
+      db: 'fleet',
+      options: { parallel: 2 },
+      progress: {
+        operation: 'fleetBackup',
+        phase: 'Backing up every deployment',
+        done: 1,
+        total: 4,
+        fleetAction: [
+          entry('vm6', 'done', { state: 'unreachable', detail: 'ECONNREFUSED' }),
+          entry('vm4', 'running'),
+          entry('vm2', 'running'),
+          entry('vm1', 'waiting'),
+        ],
+      },
+    });
+    const api = createFakeApi({
+      fleetStatus: ({ group }) => statusOf(group),
+      hostInfo: () => hostInfo({ operator: 'alice', readOnly: true }),
+      jobs: () => [running],
+    });
     renderConsole(<FleetView />, { api });
     const table = await screen.findByRole('table', { name: 'Back up all, by deployment' });
     expect(within(table).getByRole('row', { name: /vm6/ }).textContent).toContain('UnreachableECONNREFUSED');

@@ -39,7 +39,16 @@ const where = (group: string | null) => (group === null ? 'the fleet' : `the ${g
 function AtOnceField({ value, onChange }: { value: number; onChange: (n: number) => void }) {
   return (
     <Field label="How many at a time">
-      {(control) => <input {...control} type="number" min={1} max={MAX_AT_ONCE} value={value} onChange={(e) => onChange(Math.min(MAX_AT_ONCE, Math.max(1, Number(e.target.value) || 1)))} />}
+      {(control) => (
+        <input
+          {...control}
+          type="number"
+          min={1}
+          max={MAX_AT_ONCE}
+          value={value}
+          onChange={(e) => onChange(Math.min(MAX_AT_ONCE, Math.max(1, Number(e.target.value) || 1)))}
+        />
+      )}
     </Field>
   );
 }
@@ -50,12 +59,23 @@ function UnreachableNote({ deployments }: { deployments: DeploymentStatus[] }) {
   if (unreachable.length === 0) return null;
   return (
     <p className="rollout-form__warning">
-      {plural(unreachable.length, 'deployment')} cannot be reached now ({unreachable.map((d) => d.name).join(', ')}): {unreachable.length === 1 ? 'it' : 'they'} will be reported unreachable; the others are still done.
+      {plural(unreachable.length, 'deployment')} cannot be reached now ({unreachable.map((d) => d.name).join(', ')}): {unreachable.length === 1 ? 'it' : 'they'}{' '}
+      will be reported unreachable; the others are still done.
     </p>
   );
 }
 
-function VerifyAllDialog({ deployments, group, onStart, onClose }: { deployments: DeploymentStatus[]; group: string | null; onStart: (input: VerifyAllInput) => void; onClose: () => void }) {
+function VerifyAllDialog({
+  deployments,
+  group,
+  onStart,
+  onClose,
+}: {
+  deployments: DeploymentStatus[];
+  group: string | null;
+  onStart: (input: VerifyAllInput) => void;
+  onClose: () => void;
+}) {
   const [level, setLevel] = useState<'quick' | 'full'>('quick');
   const [atOnce, setAtOnce] = useState(VERIFY_AT_ONCE);
   function submit(event: FormEvent) {
@@ -70,8 +90,12 @@ function VerifyAllDialog({ deployments, group, onStart, onClose }: { deployments
       onClose={onClose}
       footer={
         <>
-          <Button onClick={onClose} data-autofocus>Cancel</Button>
-          <Button type="submit" form="fleet-verify-all" variant="primary">Verify all</Button>
+          <Button onClick={onClose} data-autofocus>
+            Cancel
+          </Button>
+          <Button type="submit" form="fleet-verify-all" variant="primary">
+            Verify all
+          </Button>
         </>
       }
     >
@@ -79,16 +103,18 @@ function VerifyAllDialog({ deployments, group, onStart, onClose }: { deployments
         <fieldset className="fleet-action-form__levels">
           <legend className="field__label">Check</legend>
           <label>
-            <input type="radio" name="level" value="quick" checked={level === 'quick'} onChange={() => setLevel('quick')} /> Quick: SQLite's quick_check and the schema
+            <input type="radio" name="level" value="quick" checked={level === 'quick'} onChange={() => setLevel('quick')} /> Quick: SQLite's quick_check and the
+            schema
           </label>
           <label>
-            <input type="radio" name="level" value="full" checked={level === 'full'} onChange={() => setLevel('full')} /> Full: integrity_check, foreign_key_check and the schema (reads every page; slower)
+            <input type="radio" name="level" value="full" checked={level === 'full'} onChange={() => setLevel('full')} /> Full: integrity_check,
+            foreign_key_check and the schema (reads every page; slower)
           </label>
         </fieldset>
         <AtOnceField value={atOnce} onChange={setAtOnce} />
         <p>
-          Each of the {plural(deployments.length, 'deployment')} checks its own database ({level === 'quick' ? 'quick check' : 'full check'}), {atOnce === 1 ? 'one at a time' : `${atOnce} at a time`}, and
-          says whether it is healthy and why not. Nothing in the databases changes.
+          Each of the {plural(deployments.length, 'deployment')} checks its own database ({level === 'quick' ? 'quick check' : 'full check'}),{' '}
+          {atOnce === 1 ? 'one at a time' : `${atOnce} at a time`}, and says whether it is healthy and why not. Nothing in the databases changes.
         </p>
         <p className="muted">Cancel in the Jobs panel stops it: no deployment starts after that, and the checks under way are cancelled.</p>
         <UnreachableNote deployments={deployments} />
@@ -97,7 +123,17 @@ function VerifyAllDialog({ deployments, group, onStart, onClose }: { deployments
   );
 }
 
-function BackUpAllDialog({ deployments, group, onStart, onClose }: { deployments: DeploymentStatus[]; group: string | null; onStart: (input: BackUpAllInput) => void; onClose: () => void }) {
+function BackUpAllDialog({
+  deployments,
+  group,
+  onStart,
+  onClose,
+}: {
+  deployments: DeploymentStatus[];
+  group: string | null;
+  onStart: (input: BackUpAllInput) => void;
+  onClose: () => void;
+}) {
   const [atOnce, setAtOnce] = useState(BACKUP_AT_ONCE);
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -111,16 +147,21 @@ function BackUpAllDialog({ deployments, group, onStart, onClose }: { deployments
       onClose={onClose}
       footer={
         <>
-          <Button onClick={onClose} data-autofocus>Cancel</Button>
-          <Button type="submit" form="fleet-backup-all" variant="primary">Back up all</Button>
+          <Button onClick={onClose} data-autofocus>
+            Cancel
+          </Button>
+          <Button type="submit" form="fleet-backup-all" variant="primary">
+            Back up all
+          </Button>
         </>
       }
     >
       <form id="fleet-backup-all" className="rollout-form" onSubmit={submit}>
         <AtOnceField value={atOnce} onChange={setAtOnce} />
         <p>
-          Each of the {plural(deployments.length, 'deployment')} takes a backup of its own database into its own backups folder, {atOnce === 1 ? 'one at a time' : `${atOnce} at a time`},
-          checks the copy with SQLite's quick_check before keeping it, and fingerprints it. The databases themselves do not change (each records the backup in its history).
+          Each of the {plural(deployments.length, 'deployment')} takes a backup of its own database into its own backups folder,{' '}
+          {atOnce === 1 ? 'one at a time' : `${atOnce} at a time`}, checks the copy with SQLite's quick_check before keeping it, and fingerprints it. The
+          databases themselves do not change (each records the backup in its history).
         </p>
         <p className="muted">Cancel in the Jobs panel stops it: no deployment starts after that, and the backups under way are cancelled and leave no file.</p>
         <UnreachableNote deployments={deployments} />
@@ -147,8 +188,14 @@ export function FleetActions({ deployments, group, busy, onVerifyAll, onBackUpAl
   const none = deployments.length === 0;
   return (
     <>
-      <Button onClick={() => setOpen('verify')} disabled={busy || none} title={why}>Verify all…</Button>
-      {!readOnly && <Button onClick={() => setOpen('backup')} disabled={busy || none} title={why}>Back up all…</Button>}
+      <Button onClick={() => setOpen('verify')} disabled={busy || none} title={why}>
+        Verify all…
+      </Button>
+      {!readOnly && (
+        <Button onClick={() => setOpen('backup')} disabled={busy || none} title={why}>
+          Back up all…
+        </Button>
+      )}
       {open === 'verify' && <VerifyAllDialog deployments={deployments} group={group} onStart={onVerifyAll} onClose={() => setOpen(null)} />}
       {open === 'backup' && <BackUpAllDialog deployments={deployments} group={group} onStart={onBackUpAll} onClose={() => setOpen(null)} />}
     </>

@@ -25,7 +25,7 @@ export function FleetCompare({ deployments, params }: Props) {
   const chosenWith = withOf(params.get('with'));
   const [a, setA] = useState(chosenA ?? names[0] ?? '');
   const ownVersion = (name: string) => deployments.find((d) => d.name === name && versionKnown(d))?.version ?? null;
-  const [other, setOther] = useState<string>(chosenWith ? withValue(chosenWith) : names.find((n) => n !== a) ?? '');
+  const [other, setOther] = useState<string>(chosenWith ? withValue(chosenWith) : (names.find((n) => n !== a) ?? ''));
   const asked = chosenA && chosenWith ? compareInput(chosenA, chosenWith) : null;
   const comparison = useFleetCompare(asked);
 
@@ -41,7 +41,9 @@ export function FleetCompare({ deployments, params }: Props) {
   const own = ownVersion(a);
   return (
     <section className="fleet-compare" aria-labelledby="fleet-compare-title">
-      <h2 id="fleet-compare-title" className="fleet__section-title">Compare schemas</h2>
+      <h2 id="fleet-compare-title" className="fleet__section-title">
+        Compare schemas
+      </h2>
       <form className="fleet-compare__form" onSubmit={submit}>
         <Field label="Deployment">
           {(control) => (
@@ -53,7 +55,11 @@ export function FleetCompare({ deployments, params }: Props) {
                 if (other === e.target.value) setOther(names.find((n) => n !== e.target.value) ?? '');
               }}
             >
-              {names.map((n) => <option key={n} value={n}>{n}</option>)}
+              {names.map((n) => (
+                <option key={n} value={n}>
+                  {n}
+                </option>
+              ))}
             </select>
           )}
         </Field>
@@ -61,19 +67,33 @@ export function FleetCompare({ deployments, params }: Props) {
           {(control) => (
             <select {...control} value={other} onChange={(e) => setOther(e.target.value)}>
               <optgroup label="Another deployment's live schema">
-                {names.filter((n) => n !== a).map((n) => <option key={n} value={n}>{n}</option>)}
+                {names
+                  .filter((n) => n !== a)
+                  .map((n) => (
+                    <option key={n} value={n}>
+                      {n}
+                    </option>
+                  ))}
               </optgroup>
               <optgroup label="The expected schema">
                 {[...versions].reverse().map((v) => (
-                  <option key={v} value={`expected:${v}`}>Expected at {v}{v === own ? ` (${a}'s version)` : ''}</option>
+                  <option key={v} value={`expected:${v}`}>
+                    Expected at {v}
+                    {v === own ? ` (${a}'s version)` : ''}
+                  </option>
                 ))}
               </optgroup>
             </select>
           )}
         </Field>
-        <Button type="submit" variant="primary" disabled={!a || !other || same} busy={comparison.isFetching}>Compare</Button>
+        <Button type="submit" variant="primary" disabled={!a || !other || same} busy={comparison.isFetching}>
+          Compare
+        </Button>
       </form>
-      <p className="muted fleet-compare__note">Each side is read as it is now: the tables, indexes, triggers and views with their CREATE statements, compared by meaning (formatting aside). No rows are read; nothing is changed.</p>
+      <p className="muted fleet-compare__note">
+        Each side is read as it is now: the tables, indexes, triggers and views with their CREATE statements, compared by meaning (formatting aside). No rows
+        are read; nothing is changed.
+      </p>
       {comparison.isFetching && !comparison.data && <LoadingState label="Reading both schemas…" />}
       {comparison.isError && <ErrorNotice error={comparison.error} context="The schemas could not be compared" />}
       {comparison.data && !comparison.isError && <SchemaComparisonView comparison={comparison.data} />}

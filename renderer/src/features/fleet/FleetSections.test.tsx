@@ -15,8 +15,18 @@ const AT = new Date().toISOString();
 function deployment(name: string, state: DeploymentStatus['state'], version: string | null, extra: Partial<DeploymentStatus> = {}): DeploymentStatus {
   const all = ['1.0.0', '1.1.0', '1.2.0'];
   return {
-    name, group: 'production', address: `/srv/${name}.db`, state, reason: `${name} is ${state}`, version, latest: '1.2.0', pending: all.filter((v) => version === null || compareVersionNames(v, version) > 0),
-    drift: { errors: 0, warnings: 0, first: null }, lastVerifiedBackup: null, checkedAt: AT, ...extra,
+    name,
+    group: 'production',
+    address: `/srv/${name}.db`,
+    state,
+    reason: `${name} is ${state}`,
+    version,
+    latest: '1.2.0',
+    pending: all.filter((v) => version === null || compareVersionNames(v, version) > 0),
+    drift: { errors: 0, warnings: 0, first: null },
+    lastVerifiedBackup: null,
+    checkedAt: AT,
+    ...extra,
   };
 }
 
@@ -27,7 +37,14 @@ const DEPLOYMENTS = [
   deployment('vm1', 'healthy', '1.1.0'),
   deployment('vm0', 'healthy', '1.3.0', { latest: '1.3.0' }),
 ];
-const fleet: FleetStatusReport = { fleet: '/etc/warden/fleet.json', deployments: DEPLOYMENTS, worst: 'unreachable', checkedAt: AT, durationMs: 9, warnings: [] };
+const fleet: FleetStatusReport = {
+  fleet: '/etc/warden/fleet.json',
+  deployments: DEPLOYMENTS,
+  worst: 'unreachable',
+  checkedAt: AT,
+  durationMs: 9,
+  warnings: [],
+};
 
 afterEach(() => {
   window.location.hash = '';
@@ -38,9 +55,12 @@ describe('the version matrix', () => {
     window.location.hash = '#/fleet/versions';
     renderConsole(<FleetView />, { api: createFakeApi({ fleetStatus: () => fleet, hostInfo: () => hostInfo({ operator: 'alice' }), jobs: () => [] }) });
     const table = await screen.findByRole('table', { name: 'Versions by deployment' });
-    const heads = within(table).getAllByRole('columnheader').map((h) => h.textContent);
+    const heads = within(table)
+      .getAllByRole('columnheader')
+      .map((h) => h.textContent);
     expect(heads).toEqual(['Deployment', 'Status', '1.0.01 at', '1.1.01 at', '1.2.01 at', '1.3.0newest · 1 at']);
-    const cells = (name: string) => [...table.querySelectorAll(`tr[data-deployment="${name}"] td`)].slice(1).map((td) => td.textContent!.replace(/^[‹●›] /, ''));
+    const cells = (name: string) =>
+      [...table.querySelectorAll(`tr[data-deployment="${name}"] td`)].slice(1).map((td) => td.textContent!.replace(/^[‹●›] /, ''));
     expect(cells('vm2')).toEqual(['At', 'Behind', 'Behind', 'Behind']);
     expect(cells('vm1')).toEqual(['Ahead', 'At', 'Behind', 'Behind']);
     expect(cells('vm0')).toEqual(['Ahead', 'Ahead', 'Ahead', 'At']);
@@ -63,10 +83,42 @@ describe('Compare schemas', () => {
     b: { name: 'vm4', address: '/srv/vm4.db', version: '1.2.0', objects: 11 },
     same: false,
     differences: [
-      { kind: 'table', name: 'file_metadata', table: 'file_metadata', change: 'only-in-a', message: 'Table file_metadata: only in A', a: 'CREATE TABLE file_metadata (file_id TEXT PRIMARY KEY)', b: null },
-      { kind: 'view', name: 'big_files', table: null, change: 'only-in-b', message: 'View big_files: only in B', a: null, b: 'CREATE VIEW big_files AS SELECT 1' },
-      { kind: 'check', name: "mime_type <> ''", table: 'conversation_files', change: 'only-in-a', message: "CHECK mime_type <> '' on table conversation_files: only in A", a: "CREATE TABLE conversation_files (mime_type TEXT NOT NULL CHECK (mime_type <> ''))", b: 'CREATE TABLE conversation_files (mime_type TEXT)' },
-      { kind: 'column', name: 'mime_type', table: 'conversation_files', change: 'changed', message: 'Column mime_type on table conversation_files differs', a: 'TEXT NOT NULL', b: 'TEXT' },
+      {
+        kind: 'table',
+        name: 'file_metadata',
+        table: 'file_metadata',
+        change: 'only-in-a',
+        message: 'Table file_metadata: only in A',
+        a: 'CREATE TABLE file_metadata (file_id TEXT PRIMARY KEY)',
+        b: null,
+      },
+      {
+        kind: 'view',
+        name: 'big_files',
+        table: null,
+        change: 'only-in-b',
+        message: 'View big_files: only in B',
+        a: null,
+        b: 'CREATE VIEW big_files AS SELECT 1',
+      },
+      {
+        kind: 'check',
+        name: "mime_type <> ''",
+        table: 'conversation_files',
+        change: 'only-in-a',
+        message: "CHECK mime_type <> '' on table conversation_files: only in A",
+        a: "CREATE TABLE conversation_files (mime_type TEXT NOT NULL CHECK (mime_type <> ''))",
+        b: 'CREATE TABLE conversation_files (mime_type TEXT)',
+      },
+      {
+        kind: 'column',
+        name: 'mime_type',
+        table: 'conversation_files',
+        change: 'changed',
+        message: 'Column mime_type on table conversation_files differs',
+        a: 'TEXT NOT NULL',
+        b: 'TEXT',
+      },
     ],
   };
 
@@ -77,14 +129,27 @@ describe('Compare schemas', () => {
     const form = (await screen.findByRole('heading', { name: 'Compare schemas' })).closest('section')!;
     fireEvent.change(within(form).getByLabelText('Deployment'), { target: { value: 'vm4' } });
     const other = within(form).getByLabelText('Compared with') as HTMLSelectElement;
-    expect([...other.options].map((o) => o.textContent)).toEqual(['vm6', 'vm2', 'vm1', 'vm0', 'Expected at 1.3.0', "Expected at 1.2.0 (vm4's version)", 'Expected at 1.1.0', 'Expected at 1.0.0']);
+    expect([...other.options].map((o) => o.textContent)).toEqual([
+      'vm6',
+      'vm2',
+      'vm1',
+      'vm0',
+      'Expected at 1.3.0',
+      "Expected at 1.2.0 (vm4's version)",
+      'Expected at 1.1.0',
+      'Expected at 1.0.0',
+    ]);
     fireEvent.change(other, { target: { value: 'expected:1.2.0' } });
     fireEvent.click(within(form).getByRole('button', { name: 'Compare' }));
     await waitFor(() => expect(api.fleetCompare).toHaveBeenCalledWith({ a: 'vm4', expectedAt: '1.2.0' }));
     expect(window.location.hash).toBe('#/fleet/compare?a=vm4&with=expected%3A1.2.0');
-    expect((await screen.findByText(/^4 differences/)).textContent).toBe('4 differences: 1 only in Expected at 1.2.0, 1 only in vm4, 1 object defined differently.');
+    expect((await screen.findByText(/^4 differences/)).textContent).toBe(
+      '4 differences: 1 only in Expected at 1.2.0, 1 only in vm4, 1 object defined differently.',
+    );
     const onlyExpected = screen.getByRole('region', { name: 'Only in Expected at 1.2.0' });
-    expect(within(onlyExpected).getByLabelText('table file_metadata as Expected at 1.2.0 defines it').textContent).toBe('CREATE TABLE file_metadata (file_id TEXT PRIMARY KEY)');
+    expect(within(onlyExpected).getByLabelText('table file_metadata as Expected at 1.2.0 defines it').textContent).toBe(
+      'CREATE TABLE file_metadata (file_id TEXT PRIMARY KEY)',
+    );
     expect(within(screen.getByRole('region', { name: 'Only in vm4' })).getByText('big_files')).toBeTruthy();
     const changed = screen.getByRole('region', { name: 'Defined differently' });
     expect(changed.textContent).toContain("CHECK mime_type <> '' on table conversation_files: only in Expected at 1.2.0");
@@ -95,7 +160,18 @@ describe('Compare schemas', () => {
   });
 
   it("links a drifting deployment's row to its comparison with the expected schema at its version", async () => {
-    const api = createFakeApi({ fleetStatus: () => ({ ...fleet, deployments: [deployment('vm4', 'unhealthy', '1.2.0', { drift: { errors: 1, warnings: 0, first: 'Table file_metadata is missing.' } }), deployment('vm1', 'degraded', '1.1.0', { drift: { errors: 0, warnings: 1, first: 'Not backed up: there is no verified backup of this database.' } })] }), hostInfo: () => hostInfo({ operator: 'alice' }), jobs: () => [], fleetCompare: () => comparison });
+    const api = createFakeApi({
+      fleetStatus: () => ({
+        ...fleet,
+        deployments: [
+          deployment('vm4', 'unhealthy', '1.2.0', { drift: { errors: 1, warnings: 0, first: 'Table file_metadata is missing.' } }),
+          deployment('vm1', 'degraded', '1.1.0', { drift: { errors: 0, warnings: 1, first: 'Not backed up: there is no verified backup of this database.' } }),
+        ],
+      }),
+      hostInfo: () => hostInfo({ operator: 'alice' }),
+      jobs: () => [],
+      fleetCompare: () => comparison,
+    });
     renderConsole(<FleetView />, { api });
     const link = await screen.findByRole('link', { name: 'Compare vm4 with the expected schema at 1.2.0' });
     expect(link.getAttribute('href')).toBe('#/fleet/compare?a=vm4&with=expected%3A1.2.0');
@@ -107,7 +183,12 @@ describe('Compare schemas', () => {
 
   it('shows the comparison a link names, and two deployments that match as the same schema', async () => {
     window.location.hash = '#/fleet/compare?a=vm1&with=vm2';
-    const same: SchemaComparison = { a: { name: 'vm1', address: '/srv/vm1.db', version: '1.2.0', objects: 12 }, b: { name: 'vm2', address: '/srv/vm2.db', version: '1.2.0', objects: 12 }, same: true, differences: [] };
+    const same: SchemaComparison = {
+      a: { name: 'vm1', address: '/srv/vm1.db', version: '1.2.0', objects: 12 },
+      b: { name: 'vm2', address: '/srv/vm2.db', version: '1.2.0', objects: 12 },
+      same: true,
+      differences: [],
+    };
     const api = createFakeApi({ fleetStatus: () => fleet, hostInfo: () => hostInfo({ operator: 'alice' }), jobs: () => [], fleetCompare: () => same });
     renderConsole(<FleetView />, { api });
     expect(await screen.findByText('The same schema')).toBeTruthy();

@@ -12,8 +12,18 @@ const AT = new Date().toISOString();
 
 function deployment(name: string, group: string, state: DeploymentStatus['state'], extra: Partial<DeploymentStatus> = {}): DeploymentStatus {
   return {
-    name, group, address: `http://10.0.0.${name.length}:7373`, state, reason: `${name} is ${state}`, version: '1.2.0', latest: '1.2.0', pending: [],
-    drift: { errors: 0, warnings: 0, first: null }, lastVerifiedBackup: null, checkedAt: AT, ...extra,
+    name,
+    group,
+    address: `http://10.0.0.${name.length}:7373`,
+    state,
+    reason: `${name} is ${state}`,
+    version: '1.2.0',
+    latest: '1.2.0',
+    pending: [],
+    drift: { errors: 0, warnings: 0, first: null },
+    lastVerifiedBackup: null,
+    checkedAt: AT,
+    ...extra,
   };
 }
 
@@ -31,7 +41,8 @@ function report(group?: string): FleetStatusReport {
 
 describe('FleetView', () => {
   it('says, above the table, which deployments are reached over plain HTTP with their token in the clear (as the CLI warns)', async () => {
-    const warning = 'vm9 is reached over plain HTTP (http://10.0.0.9:7373): its token crosses the network unencrypted with every call. Reach it through "ssh" (the agent on the VM\'s loopback), or put TLS in front of it (https://).';
+    const warning =
+      'vm9 is reached over plain HTTP (http://10.0.0.9:7373): its token crosses the network unencrypted with every call. Reach it through "ssh" (the agent on the VM\'s loopback), or put TLS in front of it (https://).';
     const api = createFakeApi({ fleetStatus: () => ({ ...report(), warnings: [warning] }) });
     renderConsole(<FleetView />, { api });
     const notice = (await screen.findByText('Tokens sent over plain HTTP')).closest('.notice')!;
@@ -40,10 +51,17 @@ describe('FleetView', () => {
 
   it('shows a deployment that has not answered yet as waiting, and one awaited again with its last answer, and asks again soon', async () => {
     const waiting = [
-      deployment('hung', 'production', 'waiting', { version: null, latest: null, waitingSince: AT, reason: `Still waiting: no answer within 5 s (asked at ${AT}), and no earlier answer; the Fleet page shows its answer when it comes.` }),
+      deployment('hung', 'production', 'waiting', {
+        version: null,
+        latest: null,
+        waitingSince: AT,
+        reason: `Still waiting: no answer within 5 s (asked at ${AT}), and no earlier answer; the Fleet page shows its answer when it comes.`,
+      }),
       deployment('slow', 'production', 'healthy', { waitingSince: AT, reason: 'Still waiting: no answer within 5 s; its last answer follows.' }),
     ];
-    const api = createFakeApi({ fleetStatus: () => ({ fleet: '/etc/warden/fleet.json', deployments: waiting, worst: 'waiting', checkedAt: AT, durationMs: 5000, warnings: [] }) });
+    const api = createFakeApi({
+      fleetStatus: () => ({ fleet: '/etc/warden/fleet.json', deployments: waiting, worst: 'waiting', checkedAt: AT, durationMs: 5000, warnings: [] }),
+    });
     renderConsole(<FleetView />, { api });
     const table = await screen.findByRole('table');
     const hung = within(table).getByRole('row', { name: /hung/ });
@@ -62,7 +80,9 @@ describe('FleetView', () => {
     const api = createFakeApi({ fleetStatus: ({ group }) => report(group) });
     renderConsole(<FleetView />, { api });
     const table = await screen.findByRole('table');
-    const names = within(table).getAllByRole('rowheader').map((cell) => cell.textContent);
+    const names = within(table)
+      .getAllByRole('rowheader')
+      .map((cell) => cell.textContent);
     expect(names).toEqual(['vm6', 'vm4', 'vm2', 'vm1']);
     const unreachable = within(table).getByRole('row', { name: /vm6/ });
     expect(unreachable.textContent).toContain('Unreachable');
@@ -73,7 +93,13 @@ describe('FleetView', () => {
     expect(within(table).getByRole('link', { name: 'Open vm1' }).getAttribute('href')).toBe('?deployment=vm1#/');
 
     fireEvent.change(screen.getByLabelText('Group'), { target: { value: 'staging' } });
-    await waitFor(() => expect(within(screen.getByRole('table')).getAllByRole('rowheader').map((c) => c.textContent)).toEqual(['vm2', 'vm1']));
+    await waitFor(() =>
+      expect(
+        within(screen.getByRole('table'))
+          .getAllByRole('rowheader')
+          .map((c) => c.textContent),
+      ).toEqual(['vm2', 'vm1']),
+    );
     expect(api.fleetStatus).toHaveBeenCalledWith({ group: 'staging' });
   });
 
@@ -96,7 +122,12 @@ describe('FleetView', () => {
     const table = await screen.findByRole('table');
     // No link that would navigate the app's window to a deployment: a button asks the app for a window of its own
     // (a drifting deployment's Compare link stays on the Fleet page).
-    expect(within(table).queryAllByRole('link').map((a) => a.getAttribute('href')!).filter((href) => !href.startsWith('#/fleet/compare?'))).toEqual([]);
+    expect(
+      within(table)
+        .queryAllByRole('link')
+        .map((a) => a.getAttribute('href')!)
+        .filter((href) => !href.startsWith('#/fleet/compare?')),
+    ).toEqual([]);
     fireEvent.click(within(table).getByRole('button', { name: 'Open vm1' }));
     await waitFor(() => expect(api.openDeployment).toHaveBeenCalledWith({ deployment: 'vm1' }));
   });
@@ -112,7 +143,11 @@ describe('FleetView', () => {
         ],
       }),
       keepFleetToken: ({ deployment: name, token }) => {
-        if (token.includes(' ')) throw new ApiError({ code: 'INVALID_INPUT', message: 'That is not an agent token: a token is 1 to 4,096 printable characters without spaces.' }, 'keepFleetToken');
+        if (token.includes(' '))
+          throw new ApiError(
+            { code: 'INVALID_INPUT', message: 'That is not an agent token: a token is 1 to 4,096 printable characters without spaces.' },
+            'keepFleetToken',
+          );
         kept.add(name);
         return { deployment: name, kept: true as const };
       },

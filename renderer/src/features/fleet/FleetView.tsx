@@ -47,9 +47,13 @@ function DeploymentRow({ d, now }: { d: DeploymentStatus; now: Date }) {
         {/* Asked again and not answered yet: what is shown is its last answer; the page asks again soon. */}
         {d.waitingSince !== undefined && d.state !== 'waiting' && <span className="fleet__waiting muted">still waiting for a new answer</span>}
         {/* When it was asked (its own clock, for an agent): a fleet read in parts can be old in parts. */}
-        <time className="fleet__checked muted" dateTime={d.checkedAt} title={formatTimestamp(d.checkedAt)}>checked {formatAge(d.checkedAt, now)}</time>
+        <time className="fleet__checked muted" dateTime={d.checkedAt} title={formatTimestamp(d.checkedAt)}>
+          checked {formatAge(d.checkedAt, now)}
+        </time>
       </td>
-      <th scope="row" className="nowrap">{d.name}</th>
+      <th scope="row" className="nowrap">
+        {d.name}
+      </th>
       <td className="nowrap">{d.group}</td>
       <td className="nowrap">{d.version ?? '—'}</td>
       <td>{unknown(d) ? '—' : d.pending.length ? d.pending.join(', ') : 'None'}</td>
@@ -58,10 +62,26 @@ function DeploymentRow({ d, now }: { d: DeploymentStatus; now: Date }) {
         {/* Where it drifts, object by object: Compare schemas against the expected schema at its own version. Only for errors: a
             warning is as often a missing backup as an extra object, and the comparison would then find the same schema. */}
         {!unknown(d) && d.version !== null && d.drift.errors > 0 && (
-          <a className="fleet__compare-link" href={compareHref(d.name, { expectedAt: d.version })} aria-label={`Compare ${d.name} with the expected schema at ${d.version}`}>Compare</a>
+          <a
+            className="fleet__compare-link"
+            href={compareHref(d.name, { expectedAt: d.version })}
+            aria-label={`Compare ${d.name} with the expected schema at ${d.version}`}
+          >
+            Compare
+          </a>
         )}
       </td>
-      <td className="nowrap">{unknown(d) ? '—' : backup ? <time dateTime={backup.createdAt} title={formatTimestamp(backup.createdAt)}>{formatAge(backup.createdAt, now)}</time> : 'None'}</td>
+      <td className="nowrap">
+        {unknown(d) ? (
+          '—'
+        ) : backup ? (
+          <time dateTime={backup.createdAt} title={formatTimestamp(backup.createdAt)}>
+            {formatAge(backup.createdAt, now)}
+          </time>
+        ) : (
+          'None'
+        )}
+      </td>
       <td className="fleet__reason">{d.state === 'healthy' && d.waitingSince === undefined ? '' : d.reason}</td>
       <td className="nowrap">
         <DeploymentActions d={d} />
@@ -86,11 +106,15 @@ function DeploymentsTable({ deployments, now }: { deployments: DeploymentStatus[
             <th scope="col">Drift</th>
             <th scope="col">Last verified backup</th>
             <th scope="col">Why</th>
-            <th scope="col"><span className="visually-hidden">Open</span></th>
+            <th scope="col">
+              <span className="visually-hidden">Open</span>
+            </th>
           </tr>
         </thead>
         <tbody>
-          {deployments.map((d) => <DeploymentRow key={d.name} d={d} now={now} />)}
+          {deployments.map((d) => (
+            <DeploymentRow key={d.name} d={d} now={now} />
+          ))}
         </tbody>
       </table>
     </div>
@@ -102,7 +126,9 @@ function SectionLinks({ current }: { current: FleetSection }) {
   return (
     <nav className="fleet__sections" aria-label="Fleet">
       {FLEET_SECTIONS.map((s) => (
-        <a key={s.id} href={s.href} className="fleet__section-link" aria-current={s.id === current ? 'page' : undefined}>{s.label}</a>
+        <a key={s.id} href={s.href} className="fleet__section-link" aria-current={s.id === current ? 'page' : undefined}>
+          {s.label}
+        </a>
       ))}
     </nav>
   );
@@ -132,7 +158,8 @@ export function FleetView() {
   if (all.isError && desktop && all.error instanceof ApiError && all.error.info.code === 'NOT_FOUND') {
     return (
       <EmptyState title="No fleet file is open" action={<OpenFleetButton variant="primary" />}>
-        A fleet file lists your deployments and how to reach each one: a database file, a warden serve agent, or an agent behind SSH. Its tokens are kept by your system's keychain, never in the file.
+        A fleet file lists your deployments and how to reach each one: a database file, a warden serve agent, or an agent behind SSH. Its tokens are kept by
+        your system's keychain, never in the file.
       </EmptyState>
     );
   }
@@ -144,20 +171,34 @@ export function FleetView() {
     <section className="fleet" aria-labelledby="fleet-title">
       <header className="fleet__header">
         <div>
-          <h1 id="fleet-title" className="fleet__title">Fleet</h1>
-          <p className="muted fleet__file">{report.fleet} · {plural(all.data.deployments.length, 'deployment')} in {plural(counts, 'group')}</p>
+          <h1 id="fleet-title" className="fleet__title">
+            Fleet
+          </h1>
+          <p className="muted fleet__file">
+            {report.fleet} · {plural(all.data.deployments.length, 'deployment')} in {plural(counts, 'group')}
+          </p>
         </div>
         <div className="fleet__tools">
           <label className="fleet__filter">
             Group{' '}
             <select value={group ?? ''} onChange={(e) => setGroup(e.target.value === '' ? null : e.target.value)}>
               <option value="">All groups</option>
-              {groups.map((g) => <option key={g} value={g}>{g}</option>)}
+              {groups.map((g) => (
+                <option key={g} value={g}>
+                  {g}
+                </option>
+              ))}
             </select>
           </label>
           <CheckedAgo at={report.checkedAt} onRefresh={() => void shown.refetch()} refreshing={shown.isFetching} />
           {desktop && <OpenFleetButton />}
-          <FleetActions deployments={report.deployments} group={group} busy={fleetJobRunning} onVerifyAll={(input) => verifyAll.mutate(input)} onBackUpAll={(input) => backUpAll.mutate(input)} />
+          <FleetActions
+            deployments={report.deployments}
+            group={group}
+            busy={fleetJobRunning}
+            onVerifyAll={(input) => verifyAll.mutate(input)}
+            onBackUpAll={(input) => backUpAll.mutate(input)}
+          />
           <RolloutAction deployments={report.deployments} group={group} running={fleetJobRunning} onStart={(input) => start.mutate(input)} />
         </div>
       </header>
@@ -165,17 +206,22 @@ export function FleetView() {
       {start.isError && <ErrorNotice error={start.error} context="The rolling migrate did not start" />}
       {verifyAll.isError && <ErrorNotice error={verifyAll.error} context="Verify all did not start" />}
       {backUpAll.isError && <ErrorNotice error={backUpAll.error} context="Back up all did not start" />}
-      {fleetJob && (fleetJob.kind === 'fleetMigrate' ? <RolloutProgress job={fleetJob} statuses={all.data.deployments} /> : <FleetActionProgress job={fleetJob} />)}
+      {fleetJob &&
+        (fleetJob.kind === 'fleetMigrate' ? <RolloutProgress job={fleetJob} statuses={all.data.deployments} /> : <FleetActionProgress job={fleetJob} />)}
       {shown.isError && <ErrorNotice error={shown.error} context="This group's status could not be read" />}
       {report.warnings?.length ? (
         <Notice tone="warn" title="Tokens sent over plain HTTP">
-          {report.warnings.map((w) => <p key={w}>{w}</p>)}
+          {report.warnings.map((w) => (
+            <p key={w}>{w}</p>
+          ))}
         </Notice>
       ) : null}
       {place.section === 'deployments' && <DeploymentsTable deployments={report.deployments} now={now} />}
       {place.section === 'versions' && (
         <section aria-labelledby="fleet-versions-title" className="fleet__part">
-          <h2 id="fleet-versions-title" className="fleet__section-title">Versions{group !== null && ` of the ${group} group`}</h2>
+          <h2 id="fleet-versions-title" className="fleet__section-title">
+            Versions{group !== null && ` of the ${group} group`}
+          </h2>
           <VersionMatrix deployments={report.deployments} />
         </section>
       )}

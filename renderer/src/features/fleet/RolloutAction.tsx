@@ -18,12 +18,27 @@ export function useStartRollout() {
 }
 
 /** "Rolling migrate…" on the Fleet page: the dialog, then the request that starts the host's job. */
-export function RolloutAction({ deployments, group, running, onStart }: { deployments: DeploymentStatus[]; group: string | null; running: boolean; onStart: (input: RolloutInput) => void }) {
+export function RolloutAction({
+  deployments,
+  group,
+  running,
+  onStart,
+}: {
+  deployments: DeploymentStatus[];
+  group: string | null;
+  running: boolean;
+  onStart: (input: RolloutInput) => void;
+}) {
   const [open, setOpen] = useState(false);
   if (useReadOnly()) return null; // the host refuses it to a read-only console
   return (
     <>
-      <Button variant="primary" onClick={() => setOpen(true)} disabled={running} title={running ? 'A job across the fleet is running; it shows below.' : undefined}>
+      <Button
+        variant="primary"
+        onClick={() => setOpen(true)}
+        disabled={running}
+        title={running ? 'A job across the fleet is running; it shows below.' : undefined}
+      >
         Rolling migrate…
       </Button>
       {open && <RolloutDialog deployments={deployments} group={group} onStart={onStart} onClose={() => setOpen(false)} />}

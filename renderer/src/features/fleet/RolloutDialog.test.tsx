@@ -15,12 +15,29 @@ const AT = new Date().toISOString();
 
 function deployment(name: string, state: DeploymentStatus['state'], extra: Partial<DeploymentStatus> = {}): DeploymentStatus {
   return {
-    name, group: 'production', address: `/srv/${name}.db`, state, reason: `${name} is ${state}`, version: '1.0.0', latest: '1.2.0', pending: ['1.1.0', '1.2.0'],
-    drift: { errors: 0, warnings: 0, first: null }, lastVerifiedBackup: null, checkedAt: AT, ...extra,
+    name,
+    group: 'production',
+    address: `/srv/${name}.db`,
+    state,
+    reason: `${name} is ${state}`,
+    version: '1.0.0',
+    latest: '1.2.0',
+    pending: ['1.1.0', '1.2.0'],
+    drift: { errors: 0, warnings: 0, first: null },
+    lastVerifiedBackup: null,
+    checkedAt: AT,
+    ...extra,
   };
 }
 
-const fleetOf = (deployments: DeploymentStatus[]): FleetStatusReport => ({ fleet: '/etc/warden/fleet.json', deployments, worst: deployments[0].state, checkedAt: AT, durationMs: 9, warnings: [] });
+const fleetOf = (deployments: DeploymentStatus[]): FleetStatusReport => ({
+  fleet: '/etc/warden/fleet.json',
+  deployments,
+  worst: deployments[0].state,
+  checkedAt: AT,
+  durationMs: 9,
+  warnings: [],
+});
 const never = () => new Promise<never>(() => undefined);
 
 async function openDialog(deployments: DeploymentStatus[]) {
@@ -48,7 +65,9 @@ describe('the rollout dialog', () => {
     expect(dialog.textContent).toContain('2 deployments of 3 in the rollout; 2 need 1.2.0. Left out, and not touched: vm6.');
     expect(within(dialog).getByRole('row', { name: /vm1/ }).textContent).toContain('Migrates: 1.0.0 → 1.2.0, 2 steps');
     fireEvent.click(within(dialog).getByRole('button', { name: 'Start the rolling migrate' }));
-    await waitFor(() => expect(api.fleetMigrate).toHaveBeenCalledWith({ to: '1.2.0', parallel: 1, deployments: ['vm1', 'vm2'], operationId: expect.any(String) }));
+    await waitFor(() =>
+      expect(api.fleetMigrate).toHaveBeenCalledWith({ to: '1.2.0', parallel: 1, deployments: ['vm1', 'vm2'], operationId: expect.any(String) }),
+    );
   });
 
   it('will not start what it foresees will fail without a confirmation that names which and why', async () => {
@@ -62,7 +81,9 @@ describe('the rollout dialog', () => {
     expect(start().textContent).toBe('Start anyway');
     expect(start().disabled).toBe(true);
     expect(dialog.textContent).toContain('This rollout will halt with no database migrated: the rehearsal on 1 deployment is foreseen to fail.');
-    expect(within(dialog).getByRole('group', { name: 'Foreseen to fail' }).textContent).toContain('vm9: it is at 1.3.0, newer than 1.2.0: a rollout never downgrades.');
+    expect(within(dialog).getByRole('group', { name: 'Foreseen to fail' }).textContent).toContain(
+      'vm9: it is at 1.3.0, newer than 1.2.0: a rollout never downgrades.',
+    );
     expect(document.getElementById(start().getAttribute('aria-describedby')!)!.textContent).toBe('Start stays off until you untick vm9 or confirm above.');
     // Ticking the unreachable one in adds it to what is foreseen to fail, with its reason.
     fireEvent.click(box(dialog, 'vm6'));
@@ -74,7 +95,11 @@ describe('the rollout dialog', () => {
   });
 
   it('unticking the ones foreseen to fail starts the rest without asking; with nothing to migrate it says so and stays off', async () => {
-    const { api, dialog } = await openDialog([deployment('vm9', 'healthy', { version: '1.3.0', latest: '1.3.0', pending: [] }), deployment('vm1', 'degraded'), deployment('vm2', 'healthy', { version: '1.2.0', pending: [] })]);
+    const { api, dialog } = await openDialog([
+      deployment('vm9', 'healthy', { version: '1.3.0', latest: '1.3.0', pending: [] }),
+      deployment('vm1', 'degraded'),
+      deployment('vm2', 'healthy', { version: '1.2.0', pending: [] }),
+    ]);
     fireEvent.click(box(dialog, 'vm9'));
     expect(within(dialog).queryByRole('group', { name: 'Foreseen to fail' })).toBeNull();
     fireEvent.click(box(dialog, 'vm1'));
@@ -90,14 +115,45 @@ describe('the rollout dialog', () => {
 describe("a rollout's result", () => {
   it('never shows an unhealthy deployment at the target as a success, and says so in the summary', async () => {
     const report: RolloutReport = {
-      fleet: '/etc/warden/fleet.json', to: '1.2.0', canary: 'vm1', parallel: 1, outcome: 'completed', haltedBecause: null, durationMs: 900,
+      fleet: '/etc/warden/fleet.json',
+      to: '1.2.0',
+      canary: 'vm1',
+      parallel: 1,
+      outcome: 'completed',
+      haltedBecause: null,
+      durationMs: 900,
       deployments: [
-        { name: 'vm1', group: 'production', address: '/srv/vm1.db', canary: true, from: '1.0.0', version: '1.2.0', outcome: 'migrated', detail: 'migrated to 1.2.0 and verified (healthy)', health: { status: 'healthy', reason: 'All checks passed.' } },
-        { name: 'vm4', group: 'production', address: '/srv/vm4.db', canary: false, from: '1.2.0', version: '1.2.0', outcome: 'already at target', detail: 'already at 1.2.0', health: { status: 'unhealthy', reason: 'Table file_metadata is missing.' } },
+        {
+          name: 'vm1',
+          group: 'production',
+          address: '/srv/vm1.db',
+          canary: true,
+          from: '1.0.0',
+          version: '1.2.0',
+          outcome: 'migrated',
+          detail: 'migrated to 1.2.0 and verified (healthy)',
+          health: { status: 'healthy', reason: 'All checks passed.' },
+        },
+        {
+          name: 'vm4',
+          group: 'production',
+          address: '/srv/vm4.db',
+          canary: false,
+          from: '1.2.0',
+          version: '1.2.0',
+          outcome: 'already at target',
+          detail: 'already at 1.2.0',
+          health: { status: 'unhealthy', reason: 'Table file_metadata is missing.' },
+        },
       ],
     };
     const done = job({ id: 'rollout-1', kind: 'fleetMigrate', db: 'fleet', options: { to: '1.2.0', parallel: 1 }, state: 'done', endedAt: AT, result: report });
-    const api = createFakeApi({ fleetStatus: () => fleetOf([deployment('vm4', 'unhealthy', { version: '1.2.0', pending: [] }), deployment('vm1', 'healthy', { version: '1.2.0', pending: [] })]), hostInfo: () => hostInfo({ operator: 'alice' }), jobs: () => [done] });
+    const api = createFakeApi({
+      fleetStatus: () =>
+        fleetOf([deployment('vm4', 'unhealthy', { version: '1.2.0', pending: [] }), deployment('vm1', 'healthy', { version: '1.2.0', pending: [] })]),
+      hostInfo: () => hostInfo({ operator: 'alice' }),
+      jobs: () => [done],
+    });
     renderConsole(<FleetView />, { api });
     const table = await screen.findByRole('table', { name: 'Rolling migrate to 1.2.0, by deployment' });
     const cell = (name: string) => table.querySelector(`tr[data-deployment="${name}"] .rollout__outcome`)!;
@@ -105,16 +161,39 @@ describe("a rollout's result", () => {
     expect(cell('vm4').className).toContain('rollout__outcome--bad');
     expect(cell('vm1').className).toContain('rollout__outcome--good');
     expect(within(table).getByRole('row', { name: /vm4/ }).textContent).toContain('Unhealthy: Table file_metadata is missing.');
-    expect(screen.getByRole('status', { name: '' }).textContent).toBe('Completed with 1 unhealthy deployment: every deployment is at 1.2.0, but vm4 is unhealthy: Table file_metadata is missing.');
+    expect(screen.getByRole('status', { name: '' }).textContent).toBe(
+      'Completed with 1 unhealthy deployment: every deployment is at 1.2.0, but vm4 is unhealthy: Table file_metadata is missing.',
+    );
   });
 
   it('a report that does not say the health (from before the rollout said it) takes it from the fleet as it is now', async () => {
     const report: RolloutReport = {
-      fleet: '/etc/warden/fleet.json', to: '1.2.0', canary: null, parallel: 1, outcome: 'completed', haltedBecause: null, durationMs: 90,
-      deployments: [{ name: 'vm4', group: 'production', address: '/srv/vm4.db', canary: false, from: '1.2.0', version: '1.2.0', outcome: 'already at target', detail: 'already at 1.2.0' }],
+      fleet: '/etc/warden/fleet.json',
+      to: '1.2.0',
+      canary: null,
+      parallel: 1,
+      outcome: 'completed',
+      haltedBecause: null,
+      durationMs: 90,
+      deployments: [
+        {
+          name: 'vm4',
+          group: 'production',
+          address: '/srv/vm4.db',
+          canary: false,
+          from: '1.2.0',
+          version: '1.2.0',
+          outcome: 'already at target',
+          detail: 'already at 1.2.0',
+        },
+      ],
     };
     const done = job({ id: 'rollout-2', kind: 'fleetMigrate', db: 'fleet', options: { to: '1.2.0', parallel: 1 }, state: 'done', endedAt: AT, result: report });
-    const api = createFakeApi({ fleetStatus: () => fleetOf([deployment('vm4', 'unhealthy', { version: '1.2.0', pending: [], reason: 'Index idx_a is missing.' })]), hostInfo: () => hostInfo({ operator: 'alice' }), jobs: () => [done] });
+    const api = createFakeApi({
+      fleetStatus: () => fleetOf([deployment('vm4', 'unhealthy', { version: '1.2.0', pending: [], reason: 'Index idx_a is missing.' })]),
+      hostInfo: () => hostInfo({ operator: 'alice' }),
+      jobs: () => [done],
+    });
     renderConsole(<FleetView />, { api });
     const table = await screen.findByRole('table', { name: 'Rolling migrate to 1.2.0, by deployment' });
     const outcome = table.querySelector('tr[data-deployment="vm4"] .rollout__outcome')!;

@@ -23,9 +23,24 @@ export function targetVersions(deployments: DeploymentStatus[]): string[] {
   return [...versions].sort((a, b) => compareVersionNames(b, a));
 }
 
-const FORESEEN_WORDS: Record<Prediction['foreseen'], string> = { migrates: 'Migrates', 'at target': 'Left as it is', fails: 'Will fail', 'not known': 'Not known yet' };
+const FORESEEN_WORDS: Record<Prediction['foreseen'], string> = {
+  migrates: 'Migrates',
+  'at target': 'Left as it is',
+  fails: 'Will fail',
+  'not known': 'Not known yet',
+};
 
-function DeploymentChoice({ d, prediction, included, onToggle }: { d: DeploymentStatus; prediction: Prediction; included: boolean; onToggle: (on: boolean) => void }) {
+function DeploymentChoice({
+  d,
+  prediction,
+  included,
+  onToggle,
+}: {
+  d: DeploymentStatus;
+  prediction: Prediction;
+  included: boolean;
+  onToggle: (on: boolean) => void;
+}) {
   const words = included ? FORESEEN_WORDS[prediction.foreseen] : 'Left out';
   const tone = !included ? 'idle' : prediction.foreseen === 'fails' ? 'bad' : prediction.foreseen === 'migrates' ? 'good' : 'idle';
   return (
@@ -39,13 +54,30 @@ function DeploymentChoice({ d, prediction, included, onToggle }: { d: Deployment
       <td className="nowrap">{d.version ?? '—'}</td>
       <td id={`rollout-why-${d.name}`}>
         <span className={`rollout__outcome rollout__outcome--${tone}`}>{words}</span>
-        <span className="rollout-choice__why">: {included ? prediction.why : prediction.foreseen === 'fails' ? `${prediction.why}; left out, it stays as it is` : `it stays as it is${d.version ? `, at ${d.version}` : ''}`}</span>
+        <span className="rollout-choice__why">
+          :{' '}
+          {included
+            ? prediction.why
+            : prediction.foreseen === 'fails'
+              ? `${prediction.why}; left out, it stays as it is`
+              : `it stays as it is${d.version ? `, at ${d.version}` : ''}`}
+        </span>
       </td>
     </tr>
   );
 }
 
-export function RolloutDialog({ deployments, group, onStart, onClose }: { deployments: DeploymentStatus[]; group: string | null; onStart: (input: RolloutInput) => void; onClose: () => void }) {
+export function RolloutDialog({
+  deployments,
+  group,
+  onStart,
+  onClose,
+}: {
+  deployments: DeploymentStatus[];
+  group: string | null;
+  onStart: (input: RolloutInput) => void;
+  onClose: () => void;
+}) {
   const versions = targetVersions(deployments);
   const [to, setTo] = useState(versions[0] ?? '');
   const [included, setIncluded] = useState(() => new Set(deployments.filter((d) => predict(d, versions[0] ?? '').includedByDefault).map((d) => d.name)));
@@ -61,7 +93,13 @@ export function RolloutDialog({ deployments, group, onStart, onClose }: { deploy
   const canaryName = needing.some((d) => d.name === canary) ? canary : '';
   const firstNeeding = needing[0]?.name ?? '';
 
-  const blocked = !to ? 'Choose a target version.' : taking.length === 0 ? 'Tick at least one deployment.' : needing.length === 0 && failing.length === 0 ? `Nothing to start: none of the deployments ticked needs ${to}.` : null;
+  const blocked = !to
+    ? 'Choose a target version.'
+    : taking.length === 0
+      ? 'Tick at least one deployment.'
+      : needing.length === 0 && failing.length === 0
+        ? `Nothing to start: none of the deployments ticked needs ${to}.`
+        : null;
   const mayStart = blocked === null && (failing.length === 0 || startAnyway);
 
   function toggle(name: string, on: boolean) {
@@ -89,8 +127,16 @@ export function RolloutDialog({ deployments, group, onStart, onClose }: { deploy
       onClose={onClose}
       footer={
         <>
-          <Button onClick={onClose} data-autofocus>Cancel</Button>
-          <Button type="submit" form="fleet-rollout" variant={failing.length > 0 ? 'danger' : 'primary'} disabled={!mayStart} aria-describedby="rollout-start-why">
+          <Button onClick={onClose} data-autofocus>
+            Cancel
+          </Button>
+          <Button
+            type="submit"
+            form="fleet-rollout"
+            variant={failing.length > 0 ? 'danger' : 'primary'}
+            disabled={!mayStart}
+            aria-describedby="rollout-start-why"
+          >
             {failing.length > 0 ? 'Start anyway' : 'Start the rolling migrate'}
           </Button>
         </>
@@ -100,8 +146,19 @@ export function RolloutDialog({ deployments, group, onStart, onClose }: { deploy
         <div className="rollout-form__fields">
           <Field label="Target version">
             {(control) => (
-              <select {...control} value={to} onChange={(e) => { setTo(e.target.value); setStartAnyway(false); }}>
-                {versions.map((v) => <option key={v} value={v}>{v}</option>)}
+              <select
+                {...control}
+                value={to}
+                onChange={(e) => {
+                  setTo(e.target.value);
+                  setStartAnyway(false);
+                }}
+              >
+                {versions.map((v) => (
+                  <option key={v} value={v}>
+                    {v}
+                  </option>
+                ))}
               </select>
             )}
           </Field>
@@ -109,12 +166,25 @@ export function RolloutDialog({ deployments, group, onStart, onClose }: { deploy
             {(control) => (
               <select {...control} value={canaryName} onChange={(e) => setCanary(e.target.value)}>
                 <option value="">{firstNeeding ? `First that needs it (${firstNeeding})` : 'First that needs it'}</option>
-                {needing.map((d) => <option key={d.name} value={d.name}>{d.name} ({d.group})</option>)}
+                {needing.map((d) => (
+                  <option key={d.name} value={d.name}>
+                    {d.name} ({d.group})
+                  </option>
+                ))}
               </select>
             )}
           </Field>
           <Field label="How many at a time" help="After the canary.">
-            {(control) => <input {...control} type="number" min={1} max={MAX_AT_ONCE} value={atOnce} onChange={(e) => setAtOnce(Math.min(MAX_AT_ONCE, Math.max(1, Number(e.target.value) || 1)))} />}
+            {(control) => (
+              <input
+                {...control}
+                type="number"
+                min={1}
+                max={MAX_AT_ONCE}
+                value={atOnce}
+                onChange={(e) => setAtOnce(Math.min(MAX_AT_ONCE, Math.max(1, Number(e.target.value) || 1)))}
+              />
+            )}
           </Field>
         </div>
         <fieldset className="rollout-choices">
@@ -130,7 +200,15 @@ export function RolloutDialog({ deployments, group, onStart, onClose }: { deploy
                 </tr>
               </thead>
               <tbody>
-                {deployments.map((d) => <DeploymentChoice key={d.name} d={d} prediction={predictions.get(d.name)!} included={included.has(d.name)} onToggle={(on) => toggle(d.name, on)} />)}
+                {deployments.map((d) => (
+                  <DeploymentChoice
+                    key={d.name}
+                    d={d}
+                    prediction={predictions.get(d.name)!}
+                    included={included.has(d.name)}
+                    onToggle={(on) => toggle(d.name, on)}
+                  />
+                ))}
               </tbody>
             </table>
           </div>
@@ -138,14 +216,23 @@ export function RolloutDialog({ deployments, group, onStart, onClose }: { deploy
         {failing.length > 0 && (
           <div className="rollout-form__foreseen" role="group" aria-label="Foreseen to fail">
             <p className="rollout-form__warning">
-              This rollout will halt with no database migrated: {failing.length === 1 ? 'the rehearsal on 1 deployment is foreseen to fail' : `the rehearsals on ${failing.length} deployments are foreseen to fail`}.
+              This rollout will halt with no database migrated:{' '}
+              {failing.length === 1
+                ? 'the rehearsal on 1 deployment is foreseen to fail'
+                : `the rehearsals on ${failing.length} deployments are foreseen to fail`}
+              .
             </p>
             <ul className="plain-list">
-              {failing.map((d) => <li key={d.name}><strong>{d.name}</strong>: {predictions.get(d.name)!.why}.</li>)}
+              {failing.map((d) => (
+                <li key={d.name}>
+                  <strong>{d.name}</strong>: {predictions.get(d.name)!.why}.
+                </li>
+              ))}
             </ul>
             <p>Untick {failing.length === 1 ? 'it' : 'them'} to roll out to the others, or start anyway to see each rehearsal's own answer.</p>
             <label className="rollout-form__confirm">
-              <input type="checkbox" checked={startAnyway} onChange={(e) => setStartAnyway(e.target.checked)} /> Start anyway, knowing that {failing.map((d) => d.name).join(', ')} will fail and the rollout will halt before any database is touched
+              <input type="checkbox" checked={startAnyway} onChange={(e) => setStartAnyway(e.target.checked)} /> Start anyway, knowing that{' '}
+              {failing.map((d) => d.name).join(', ')} will fail and the rollout will halt before any database is touched
             </label>
           </div>
         )}
@@ -154,11 +241,27 @@ export function RolloutDialog({ deployments, group, onStart, onClose }: { deploy
           {leftOut.length > 0 && <> Left out, and not touched: {leftOut.map((d) => d.name).join(', ')}.</>}
         </p>
         <ol className="rollout-form__steps">
-          <li>Every deployment in the rollout rehearses {to} on a copy of its database. If one rehearsal fails, the rollout halts before any database is touched.</li>
-          <li>The canary{(canaryName || firstNeeding) && <>, <strong>{canaryName || firstNeeding}</strong>,</>} is migrated, then verified in full (integrity, foreign keys, schema).</li>
-          <li>Then the rest, {atOnce === 1 ? 'one at a time' : `${atOnce} at a time`}. The rollout halts at the first failure: what is under way finishes, nothing more starts.</li>
+          <li>
+            Every deployment in the rollout rehearses {to} on a copy of its database. If one rehearsal fails, the rollout halts before any database is touched.
+          </li>
+          <li>
+            The canary
+            {(canaryName || firstNeeding) && (
+              <>
+                , <strong>{canaryName || firstNeeding}</strong>,
+              </>
+            )}{' '}
+            is migrated, then verified in full (integrity, foreign keys, schema).
+          </li>
+          <li>
+            Then the rest, {atOnce === 1 ? 'one at a time' : `${atOnce} at a time`}. The rollout halts at the first failure: what is under way finishes, nothing
+            more starts.
+          </li>
         </ol>
-        <p className="muted">Each deployment takes its own verified backup before it migrates, and applies each step in its own transaction. Cancel in the Jobs panel stops it the same way a failure does.</p>
+        <p className="muted">
+          Each deployment takes its own verified backup before it migrates, and applies each step in its own transaction. Cancel in the Jobs panel stops it the
+          same way a failure does.
+        </p>
         <p id="rollout-start-why" className={mayStart ? 'visually-hidden' : 'rollout-form__blocked'}>
           {blocked ?? (mayStart ? 'Ready to start.' : `Start stays off until you untick ${failing.map((d) => d.name).join(', ')} or confirm above.`)}
         </p>

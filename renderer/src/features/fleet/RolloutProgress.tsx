@@ -85,15 +85,21 @@ export function RolloutProgress({ job, statuses = [] }: { job: Job; statuses?: D
   const inIt = new Set(deployments.map((d) => d.name));
   const group = typeof job.options.group === 'string' ? job.options.group : null;
   // Left out in the dialog: named, so that "every deployment in it" is not read as the whole fleet.
-  const leftOut = Array.isArray(job.options.deployments) && deployments.length > 0 ? statuses.filter((s) => (group === null || s.group === group) && !inIt.has(s.name)).map((s) => s.name) : [];
+  const leftOut =
+    Array.isArray(job.options.deployments) && deployments.length > 0
+      ? statuses.filter((s) => (group === null || s.group === group) && !inIt.has(s.name)).map((s) => s.name)
+      : [];
   const look = running ? 'running' : halted ? 'halted' : notWell.some((d) => d.status === 'unhealthy') ? 'halted' : notWell.length > 0 ? 'unwell' : 'done';
   return (
     <section className={`rollout rollout--${look}`} aria-labelledby="rollout-title">
       <header className="rollout__header">
         <div>
-          <h2 id="rollout-title" className="rollout__title">Rolling migrate to {to}</h2>
+          <h2 id="rollout-title" className="rollout__title">
+            Rolling migrate to {to}
+          </h2>
           <p className="muted rollout__meta">
-            by {startedByName(job)} · started {formatAgo(job.startedAt, now)} · {Number(job.options.parallel ?? 1) === 1 ? 'one at a time' : `${String(job.options.parallel)} at a time`} after the canary
+            by {startedByName(job)} · started {formatAgo(job.startedAt, now)} ·{' '}
+            {Number(job.options.parallel ?? 1) === 1 ? 'one at a time' : `${String(job.options.parallel)} at a time`} after the canary
           </p>
         </div>
         {running && (
@@ -103,7 +109,9 @@ export function RolloutProgress({ job, statuses = [] }: { job: Job; statuses?: D
         )}
       </header>
       {running && <ProgressBar label={`Rolling migrate to ${to}`} done={job.progress?.done} total={job.progress?.total} />}
-      <p className="rollout__summary" role="status">{summary(job, report, notWell, leftOut.length > 0)}</p>
+      <p className="rollout__summary" role="status">
+        {summary(job, report, notWell, leftOut.length > 0)}
+      </p>
       {leftOut.length > 0 && <p className="muted rollout__meta">Left out of this rollout, not touched: {leftOut.join(', ')}.</p>}
       {cancel.isError && <p className="rollout__summary">The rollout could not be cancelled: {cancel.error.message}</p>}
       {deployments.length > 0 && (
@@ -131,7 +139,12 @@ export function RolloutProgress({ job, statuses = [] }: { job: Job; statuses?: D
                     <td className="rollout__detail">
                       {d.detail}
                       {/* Why it is not well, beside what the rollout did to it. */}
-                      {notWell.some((w) => w.name === d.name) && <span className="rollout__health"> {HEALTH[healthOf(d, byName)!.status].label}: {healthOf(d, byName)!.reason}</span>}
+                      {notWell.some((w) => w.name === d.name) && (
+                        <span className="rollout__health">
+                          {' '}
+                          {HEALTH[healthOf(d, byName)!.status].label}: {healthOf(d, byName)!.reason}
+                        </span>
+                      )}
                     </td>
                   </tr>
                 );

@@ -22,7 +22,10 @@ function Cell({ d, version }: { d: DeploymentStatus; version: string }) {
   const { mark, text } = WORDS[where];
   return (
     <td className={`version-matrix__cell version-matrix__cell--${sick ? 'sick' : where}`}>
-      <span aria-hidden="true" className="version-matrix__mark">{mark}</span> {text}
+      <span aria-hidden="true" className="version-matrix__mark">
+        {mark}
+      </span>{' '}
+      {text}
       {sick && <>, unhealthy</>}
     </td>
   );
@@ -31,7 +34,9 @@ function Cell({ d, version }: { d: DeploymentStatus; version: string }) {
 function Row({ d, versions }: { d: DeploymentStatus; versions: string[] }) {
   return (
     <tr data-deployment={d.name}>
-      <th scope="row" className="nowrap">{d.name}</th>
+      <th scope="row" className="nowrap">
+        {d.name}
+      </th>
       <td className="nowrap">
         <span className="fleet__state">
           <HealthDot status={stateDot(d.state)} />
@@ -42,7 +47,9 @@ function Row({ d, versions }: { d: DeploymentStatus; versions: string[] }) {
       {versionKnown(d) ? (
         versions.map((v) => <Cell key={v} d={d} version={v} />)
       ) : (
-        <td colSpan={versions.length} className="version-matrix__unknown">{d.reason}</td>
+        <td colSpan={versions.length} className="version-matrix__unknown">
+          {d.reason}
+        </td>
       )}
     </tr>
   );
@@ -57,7 +64,8 @@ export function VersionMatrix({ deployments }: { deployments: DeploymentStatus[]
   return (
     <div className="version-matrix">
       <p className="muted version-matrix__legend">
-        Each cell says where a deployment stands to that version: <strong>Behind</strong> (it still has that version to apply), <strong>At</strong>, or <strong>Ahead</strong> (it is past it).
+        Each cell says where a deployment stands to that version: <strong>Behind</strong> (it still has that version to apply), <strong>At</strong>, or{' '}
+        <strong>Ahead</strong> (it is past it).
       </p>
       <TableFrame label="Versions by deployment" className="version-matrix__frame">
         <table className="data-table">
@@ -69,17 +77,24 @@ export function VersionMatrix({ deployments }: { deployments: DeploymentStatus[]
               {versions.map((v) => (
                 <th scope="col" key={v} className="version-matrix__head">
                   {v}
-                  <span className="version-matrix__count">{v === newest ? 'newest · ' : ''}{atCount(v)} at</span>
+                  <span className="version-matrix__count">
+                    {v === newest ? 'newest · ' : ''}
+                    {atCount(v)} at
+                  </span>
                 </th>
               ))}
             </tr>
           </thead>
           <tbody>
-            {deployments.map((d) => <Row key={d.name} d={d} versions={versions} />)}
+            {deployments.map((d) => (
+              <Row key={d.name} d={d} versions={versions} />
+            ))}
           </tbody>
         </table>
       </TableFrame>
-      <p className="muted">{plural(deployments.length, 'deployment')}, {plural(versions.length, 'version')} known to them.</p>
+      <p className="muted">
+        {plural(deployments.length, 'deployment')}, {plural(versions.length, 'version')} known to them.
+      </p>
     </div>
   );
 }

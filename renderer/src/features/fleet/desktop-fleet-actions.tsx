@@ -65,8 +65,13 @@ function TokenDialog({ name, onClose }: { name: string; onClose: () => void }) {
       }
     >
       <form id="fleet-token" onSubmit={submit}>
-        <Field label="Agent token" help="The token its warden serve printed when it started. This app keeps it encrypted by your system's keychain and never shows it again.">
-          {(control) => <input {...control} type="password" autoComplete="off" spellCheck={false} value={token} onChange={(e) => setToken(e.target.value)} data-autofocus />}
+        <Field
+          label="Agent token"
+          help="The token its warden serve printed when it started. This app keeps it encrypted by your system's keychain and never shows it again."
+        >
+          {(control) => (
+            <input {...control} type="password" autoComplete="off" spellCheck={false} value={token} onChange={(e) => setToken(e.target.value)} data-autofocus />
+          )}
         </Field>
         {keep.isError && <ErrorNotice error={keep.error} context="The token was not kept" />}
       </form>
@@ -106,7 +111,11 @@ function OpenDeployment({ name }: { name: string }) {
   const open = useMutation({ mutationFn: () => api.openDeployment({ deployment: name }) });
   if (useHostKind() === 'http') {
     // The host passes the calls on with the deployment's own token: the page never holds it.
-    return <a className="button button--secondary button--small" href={`?deployment=${encodeURIComponent(name)}#/`} aria-label={`Open ${name}`}>Open</a>;
+    return (
+      <a className="button button--secondary button--small" href={`?deployment=${encodeURIComponent(name)}#/`} aria-label={`Open ${name}`}>
+        Open
+      </a>
+    );
   }
   return (
     <Button size="small" variant="secondary" onClick={() => open.mutate()} aria-label={`Open ${name}`}>

@@ -32,11 +32,22 @@ export function predict(d: DeploymentStatus, to: string): Prediction {
   if (d.state === 'waiting') return include('not known', 'it has not answered yet, so its version is not known');
   if (d.state === 'locked') return include('not known', `its database was busy when last asked (${clause(d.reason)}); its rehearsal waits for it`);
   if (d.version !== null && compareVersionNames(d.version, to) === 0) {
-    return include('at target', d.state === 'unhealthy' ? `it is at ${to} already, but unhealthy (${clause(d.reason)}): the rollout leaves it as it is and does not repair it` : `it is at ${to} already: the rollout leaves it as it is`);
+    return include(
+      'at target',
+      d.state === 'unhealthy'
+        ? `it is at ${to} already, but unhealthy (${clause(d.reason)}): the rollout leaves it as it is and does not repair it`
+        : `it is at ${to} already: the rollout leaves it as it is`,
+    );
   }
-  if (d.version !== null && compareVersionNames(d.version, to) > 0) return include('fails', `it is at ${d.version}, newer than ${to}: a rollout never downgrades`);
-  if (!d.pending.includes(to)) return include('fails', d.latest ? `its schema does not know ${to} (its newest is ${d.latest})` : `its schema does not know ${to}`);
-  if (d.state === 'unhealthy') return include('fails', `it is unhealthy (${clause(d.reason)}), and its rehearsed copy is checked against the expected schema: the rehearsal will most likely fail`);
+  if (d.version !== null && compareVersionNames(d.version, to) > 0)
+    return include('fails', `it is at ${d.version}, newer than ${to}: a rollout never downgrades`);
+  if (!d.pending.includes(to))
+    return include('fails', d.latest ? `its schema does not know ${to} (its newest is ${d.latest})` : `its schema does not know ${to}`);
+  if (d.state === 'unhealthy')
+    return include(
+      'fails',
+      `it is unhealthy (${clause(d.reason)}), and its rehearsed copy is checked against the expected schema: the rehearsal will most likely fail`,
+    );
   const steps = d.pending.slice(0, d.pending.indexOf(to) + 1).length;
   return include('migrates', `${d.version ?? 'no version yet'} → ${to}, ${steps === 1 ? 'one step' : `${steps} steps`}`);
 }

@@ -28,5 +28,10 @@ export function standing(d: DeploymentStatus, version: string): Standing {
 
 /** The newest version the fleet knows: the highest of the deployments' latest (their schemas' newest). */
 export function newestKnown(deployments: DeploymentStatus[]): string | null {
-  return deployments.flatMap((d) => (d.latest === null ? [] : [d.latest])).sort(compareVersionNames).at(-1) ?? null;
+  return (
+    deployments
+      .flatMap((d) => (d.latest === null ? [] : [d.latest]))
+      .sort(compareVersionNames)
+      .at(-1) ?? null
+  );
 }

@@ -27,11 +27,15 @@ export function AppliedVersionsTable({ versions, current }: { versions: AppliedV
               </span>
             </td>
             <td>{v.description ?? <span className="muted">—</span>}</td>
-            <td><time dateTime={v.appliedAt}>{formatTimestamp(v.appliedAt)}</time></td>
+            <td>
+              <time dateTime={v.appliedAt}>{formatTimestamp(v.appliedAt)}</time>
+            </td>
             <td>{v.kind ?? <span className="muted">unknown</span>}</td>
             <td className="number">{v.executionMs === null ? '—' : formatDuration(v.executionMs)}</td>
             <td className="muted">{v.appliedBy ?? '—'}</td>
-            <td className="mono muted" title={v.checksum ?? undefined}>{v.checksum ? shortHash(v.checksum) : '—'}</td>
+            <td className="mono muted" title={v.checksum ?? undefined}>
+              {v.checksum ? shortHash(v.checksum) : '—'}
+            </td>
           </tr>
         ))}
       </tbody>

@@ -15,15 +15,29 @@ function EventRow({ event }: { event: LifecycleEvent }) {
   const ms = eventDurationMs(event);
   return (
     <>
-      <time className="timeline__when" dateTime={event.at}>{formatTimestamp(event.at)}</time>
+      <time className="timeline__when" dateTime={event.at}>
+        {formatTimestamp(event.at)}
+      </time>
       <span className="timeline__action">{ACTION_LABELS[event.action] ?? event.action}</span>
       <span className="timeline__version mono">{event.version ?? '—'}</span>
-      <span className="timeline__what" title={describeEvent(event)}>{describeEvent(event)}</span>
-      <span className="timeline__who" title={event.actor}>{event.actor}</span>
+      <span className="timeline__what" title={describeEvent(event)}>
+        {describeEvent(event)}
+      </span>
+      <span className="timeline__who" title={event.actor}>
+        {event.actor}
+      </span>
       <span className="timeline__took">{ms === null ? '' : formatDuration(ms)}</span>
       <span className="timeline__outcome">
-        {emphasis === 'failed' && <Tag tone="bad" strong>✕ Failed</Tag>}
-        {emphasis === 'accepted' && <Tag tone="warn" strong>! Accepted</Tag>}
+        {emphasis === 'failed' && (
+          <Tag tone="bad" strong>
+            ✕ Failed
+          </Tag>
+        )}
+        {emphasis === 'accepted' && (
+          <Tag tone="warn" strong>
+            ! Accepted
+          </Tag>
+        )}
         {emphasis === null && <Tag tone="ok">✓ OK</Tag>}
       </span>
     </>
@@ -54,7 +68,14 @@ export function EventTimeline({ events, onOpen }: EventTimelineProps) {
   }
 
   function onKeyDown(e: KeyboardEvent<HTMLDivElement>) {
-    const moves: Record<string, number> = { ArrowDown: current + 1, ArrowUp: current - 1, PageDown: current + PAGE, PageUp: current - PAGE, Home: 0, End: events.length - 1 };
+    const moves: Record<string, number> = {
+      ArrowDown: current + 1,
+      ArrowUp: current - 1,
+      PageDown: current + PAGE,
+      PageUp: current - PAGE,
+      Home: 0,
+      End: events.length - 1,
+    };
     if (e.key in moves) {
       e.preventDefault();
       moveTo(moves[e.key]);
@@ -67,7 +88,13 @@ export function EventTimeline({ events, onOpen }: EventTimelineProps) {
   return (
     <div className="timeline">
       <div className="timeline__head" aria-hidden="true">
-        <span>When</span><span>Action</span><span>Version</span><span>What happened</span><span>Who</span><span>Took</span><span>Outcome</span>
+        <span>When</span>
+        <span>Action</span>
+        <span>Version</span>
+        <span>What happened</span>
+        <span>Who</span>
+        <span>Took</span>
+        <span>Outcome</span>
       </div>
       <div
         ref={scroller}

@@ -24,7 +24,9 @@ export function HistoryFilters({ filter, onChange, shown, total }: HistoryFilter
       <select aria-label="Action" value={filter.action} onChange={(e) => onChange({ ...filter, action: e.target.value as EventAction | 'all' })}>
         <option value="all">All actions</option>
         {(Object.keys(ACTION_LABELS) as EventAction[]).map((action) => (
-          <option key={action} value={action}>{ACTION_LABELS[action]}</option>
+          <option key={action} value={action}>
+            {ACTION_LABELS[action]}
+          </option>
         ))}
       </select>
       <label className="history-filters__check">

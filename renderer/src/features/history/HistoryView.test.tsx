@@ -73,8 +73,19 @@ describe('HistoryView', () => {
 
   it("lists the rehearsals and checks the host keeps, which are not written into the database's history", async () => {
     const job = (id: string, kind: Job['kind'], db: string, result: unknown, state: Job['state'] = 'done'): Job => ({
-      id, kind, db, options: kind === 'verify' ? { level: 'full' } : { to: '1.2.0' }, state, progress: null, phaseStartedAt: null, phaseStartDone: 0,
-      startedAt: '2026-11-30T10:00:00.000Z', endedAt: '2026-11-30T10:00:02.000Z', startedBy: 'alice via warden serve (ops@vm1, pid 7)', result, error: null,
+      id,
+      kind,
+      db,
+      options: kind === 'verify' ? { level: 'full' } : { to: '1.2.0' },
+      state,
+      progress: null,
+      phaseStartedAt: null,
+      phaseStartDone: 0,
+      startedAt: '2026-11-30T10:00:00.000Z',
+      endedAt: '2026-11-30T10:00:02.000Z',
+      startedBy: 'alice via warden serve (ops@vm1, pid 7)',
+      result,
+      error: null,
     });
     const jobs = [
       job('op-r', 'rehearse', 'main', { ...REHEARSAL_OK }),
@@ -84,7 +95,10 @@ describe('HistoryView', () => {
     ];
     renderConsole(<HistoryView db="main" />, { api: createFakeApi({ status: () => statusReport(), history: () => historyReport([]), jobs: () => jobs }) });
     const table = await screen.findByRole('table', { name: 'Rehearsals and checks this host ran on the database, newest first' });
-    const rows = within(table).getAllByRole('row').slice(1).map((r) => [...(r as HTMLTableRowElement).cells].slice(1).map((c) => c.textContent));
+    const rows = within(table)
+      .getAllByRole('row')
+      .slice(1)
+      .map((r) => [...(r as HTMLTableRowElement).cells].slice(1).map((c) => c.textContent));
     expect(rows).toEqual([
       ['Rehearsal of 1.2.0', 'Passed, reached 1.2.0', 'alice via warden serve (ops@vm1, pid 7)'],
       ['Full integrity check', 'Healthy', 'alice via warden serve (ops@vm1, pid 7)'],
@@ -92,7 +106,9 @@ describe('HistoryView', () => {
   });
 
   it('says so when nothing has been recorded yet', async () => {
-    renderConsole(<HistoryView db="main" />, { api: createFakeApi({ status: () => statusReport({ version: null }), history: () => ({ ...historyReport([]), versions: [], version: null }) }) });
+    renderConsole(<HistoryView db="main" />, {
+      api: createFakeApi({ status: () => statusReport({ version: null }), history: () => ({ ...historyReport([]), versions: [], version: null }) }),
+    });
     expect(await screen.findByText('No version applied yet')).toBeTruthy();
     expect(screen.getByText('No events recorded yet')).toBeTruthy();
   });

@@ -28,8 +28,16 @@ function EventsPanel({ events }: { events: LifecycleEvent[] }) {
   return (
     <Panel title="Lifecycle events" subtitle={`Newest first · ${plural(failed, 'failure')}`} flush>
       <HistoryFilters filter={filter} onChange={setFilter} shown={shown.length} total={events.length} />
-      {events.length === 0 && <div className="history__empty"><EmptyState title="No events recorded yet">Initialize, migrate, back up or repair the database and each action appears here.</EmptyState></div>}
-      {events.length > 0 && shown.length === 0 && <div className="history__empty"><EmptyState title="No event matches these filters" /></div>}
+      {events.length === 0 && (
+        <div className="history__empty">
+          <EmptyState title="No events recorded yet">Initialize, migrate, back up or repair the database and each action appears here.</EmptyState>
+        </div>
+      )}
+      {events.length > 0 && shown.length === 0 && (
+        <div className="history__empty">
+          <EmptyState title="No event matches these filters" />
+        </div>
+      )}
       {shown.length > 0 && <EventTimeline events={shown} onOpen={setOpened} />}
       {opened && <EventDetailDialog event={opened} onClose={() => setOpened(null)} />}
     </Panel>
@@ -76,9 +84,15 @@ export function HistoryView({ db }: { db: string }) {
   return (
     <>
       <TimelinePanel db={db} versions={versions} events={events} />
-      <Panel title="Applied versions" subtitle={version ? `Current version ${version} · ${plural(versions.length, 'version')} recorded` : 'No version recorded'} flush>
+      <Panel
+        title="Applied versions"
+        subtitle={version ? `Current version ${version} · ${plural(versions.length, 'version')} recorded` : 'No version recorded'}
+        flush
+      >
         {versions.length === 0 ? (
-          <div className="history__empty"><EmptyState title="No version applied yet">Initializing the database records its first version here.</EmptyState></div>
+          <div className="history__empty">
+            <EmptyState title="No version applied yet">Initializing the database records its first version here.</EmptyState>
+          </div>
         ) : (
           <AppliedVersionsTable versions={versions} current={version} />
         )}

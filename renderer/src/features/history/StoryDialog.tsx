@@ -8,13 +8,17 @@ export function StoryDetails({ story }: { story: Story }) {
     <>
       {story.points.length > 0 && (
         <ul className="story__points">
-          {story.points.map((point) => <li key={point}>{point}</li>)}
+          {story.points.map((point) => (
+            <li key={point}>{point}</li>
+          ))}
         </ul>
       )}
       {story.statements.length > 0 && (
         <>
           <h3 className="story__heading">{story.statements.length === 1 ? 'The statement' : `The ${story.statements.length} statements`}</h3>
-          <pre className="story__sql" tabIndex={0} aria-label="SQL statements">{story.statements.join(';\n\n')}</pre>
+          <pre className="story__sql" tabIndex={0} aria-label="SQL statements">
+            {story.statements.join(';\n\n')}
+          </pre>
         </>
       )}
     </>

@@ -26,7 +26,8 @@ interface Marker {
 function markerName(marker: Marker): string {
   const [first] = marker.items;
   // A failed event says so; a check that found the database unhealthy says it in its own words.
-  if (marker.items.length === 1) return `${first.label}${first.failed && first.source.kind === 'event' ? ' (failed)' : ''}, by ${first.who}, ${formatTimestamp(new Date(first.at).toISOString())}`;
+  if (marker.items.length === 1)
+    return `${first.label}${first.failed && first.source.kind === 'event' ? ' (failed)' : ''}, by ${first.who}, ${formatTimestamp(new Date(first.at).toISOString())}`;
   const last = marker.items[marker.items.length - 1];
   const failed = marker.items.filter((i) => i.failed).length;
   const who = [...new Set(marker.items.map((i) => i.who))].join(', ');
@@ -67,7 +68,11 @@ function useMarkers(items: TimelineItem[], width: number) {
     const plot = Math.max(120, width - GUTTER - RIGHT);
     const x = (at: number) => GUTTER + (plot * (at - from)) / span;
     const markers: Marker[] = LANES.flatMap((lane, laneIndex) =>
-      clusterItems(items.filter((i) => i.lane === lane.id), x, MARKER + 4).map((c: Cluster<TimelineItem>) => ({ lane: lane.id, laneIndex, x: c.x, items: c.items })),
+      clusterItems(
+        items.filter((i) => i.lane === lane.id),
+        x,
+        MARKER + 4,
+      ).map((c: Cluster<TimelineItem>) => ({ lane: lane.id, laneIndex, x: c.x, items: c.items })),
     );
     const ticks = timeTicks(from, end + margin, Math.max(2, Math.floor(plot / 110))).map((t) => ({ ...t, x: x(t.at) }));
     return { markers, ticks };
@@ -132,11 +137,22 @@ export function TimeAxisChart({ items }: { items: TimelineItem[] }) {
           ))}
         </div>
         {LANES.map((lane, i) => (
-          <div key={lane.id} className={`time-axis__lane time-axis__lane--${lane.id}`} style={{ top: i * LANE_HEIGHT, height: LANE_HEIGHT, width: width }} aria-hidden="true">
-            <span className="time-axis__lane-label" style={{ width: GUTTER - 12 }}>{lane.label}</span>
+          <div
+            key={lane.id}
+            className={`time-axis__lane time-axis__lane--${lane.id}`}
+            style={{ top: i * LANE_HEIGHT, height: LANE_HEIGHT, width: width }}
+            aria-hidden="true"
+          >
+            <span className="time-axis__lane-label" style={{ width: GUTTER - 12 }}>
+              {lane.label}
+            </span>
           </div>
         ))}
-        <div role="group" aria-label="Timeline: arrow keys move between events (left and right in time, up and down between lanes); Enter opens one" onKeyDown={onKeyDown}>
+        <div
+          role="group"
+          aria-label="Timeline: arrow keys move between events (left and right in time, up and down between lanes); Enter opens one"
+          onKeyDown={onKeyDown}
+        >
           {markers.map((marker, index) => {
             const failed = marker.items.some((i) => i.failed);
             const name = markerName(marker);
@@ -162,9 +178,7 @@ export function TimeAxisChart({ items }: { items: TimelineItem[] }) {
       <p className="time-axis__people">
         <strong>Who:</strong> {people.map(([who, n]) => `${who} (${n})`).join(' · ')}
       </p>
-      {opened && opened.length === 1 && (
-        <StoryDialog title={opened[0].label} story={storyOf(opened[0])} failed={opened[0].failed} onClose={close} />
-      )}
+      {opened && opened.length === 1 && <StoryDialog title={opened[0].label} story={storyOf(opened[0])} failed={opened[0].failed} onClose={close} />}
       {opened && opened.length > 1 && <ClusterDialog items={opened} onClose={close} />}
     </>
   );

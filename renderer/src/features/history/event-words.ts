@@ -24,7 +24,10 @@ export function personOf(actor: string): string {
 const str = (d: Record<string, unknown>, key: string): string | null => (typeof d[key] === 'string' && d[key] !== '' ? (d[key] as string) : null);
 const num = (d: Record<string, unknown>, key: string): number | null => (typeof d[key] === 'number' ? (d[key] as number) : null);
 const list = (d: Record<string, unknown>, key: string): unknown[] => (Array.isArray(d[key]) ? (d[key] as unknown[]) : []);
-const names = (items: unknown[]): string[] => items.map((item) => (typeof item === 'string' ? item : typeof item === 'object' && item && 'name' in item ? String((item as { name: unknown }).name) : '')).filter(Boolean);
+const names = (items: unknown[]): string[] =>
+  items
+    .map((item) => (typeof item === 'string' ? item : typeof item === 'object' && item && 'name' in item ? String((item as { name: unknown }).name) : ''))
+    .filter(Boolean);
 
 const BACKUP_REASONS: Record<string, string> = {
   manual: 'a backup taken by hand',
@@ -72,10 +75,18 @@ function success(event: LifecycleEvent): Pick<Story, 'lead' | 'points' | 'statem
   switch (event.action) {
     case 'init': {
       const applied = list(d, 'steps').length;
-      return { ...none, lead: `Created the database at ${str(d, 'to') ?? event.version ?? 'its first version'}${applied ? `, applying ${plural(applied, 'migration')}` : ''}.`, points: steps(d) };
+      return {
+        ...none,
+        lead: `Created the database at ${str(d, 'to') ?? event.version ?? 'its first version'}${applied ? `, applying ${plural(applied, 'migration')}` : ''}.`,
+        points: steps(d),
+      };
     }
     case 'migrate':
-      return { ...none, lead: `Migrated the database from ${str(d, 'from') ?? 'its previous version'} to ${str(d, 'to') ?? event.version ?? 'a new version'}.`, points: steps(d) };
+      return {
+        ...none,
+        lead: `Migrated the database from ${str(d, 'from') ?? 'its previous version'} to ${str(d, 'to') ?? event.version ?? 'a new version'}.`,
+        points: steps(d),
+      };
     case 'baseline': {
       const legacy = str(d, 'legacyVersion');
       return {
@@ -93,7 +104,11 @@ function success(event: LifecycleEvent): Pick<Story, 'lead' | 'points' | 'statem
         lead: `Accepted the edited migration ${str(d, 'file') ?? event.version ?? ''} for version ${event.version ?? '(not recorded)'}.`,
         points: [
           ...(str(d, 'reason') ? [`The reason given: “${str(d, 'reason')}”.`] : []),
-          ...(str(d, 'checksum') ? [`The database is held to the edited file's checksum ${str(d, 'checksum')} from now on${str(d, 'previous') ? `, instead of ${str(d, 'previous')}` : ''}.`] : []),
+          ...(str(d, 'checksum')
+            ? [
+                `The database is held to the edited file's checksum ${str(d, 'checksum')} from now on${str(d, 'previous') ? `, instead of ${str(d, 'previous')}` : ''}.`,
+              ]
+            : []),
         ],
       };
     case 'repair': {
@@ -103,7 +118,11 @@ function success(event: LifecycleEvent): Pick<Story, 'lead' | 'points' | 'statem
           const x = item as { page?: unknown; object?: unknown; message?: unknown };
           return `${x.page ? `Page ${String(x.page)}` : 'A page'}${x.object ? ` of ${String(x.object)}` : ''} was damaged${x.message ? `: ${String(x.message)}` : ''}.`;
         });
-        return { ...none, lead: `Rebuilt the damaged ${rebuilt.length === 1 ? 'index' : 'indexes'} ${rebuilt.join(', ')} from ${rebuilt.length === 1 ? 'its table' : 'their tables'}.`, points: [...damage, ...(str(d, 'preservedCopy') ? [`The file as it was is preserved in ${str(d, 'preservedCopy')}.`] : [])] };
+        return {
+          ...none,
+          lead: `Rebuilt the damaged ${rebuilt.length === 1 ? 'index' : 'indexes'} ${rebuilt.join(', ')} from ${rebuilt.length === 1 ? 'its table' : 'their tables'}.`,
+          points: [...damage, ...(str(d, 'preservedCopy') ? [`The file as it was is preserved in ${str(d, 'preservedCopy')}.`] : [])],
+        };
       }
       const recreated = names(list(d, 'recreated'));
       const refused = names(list(d, 'refused'));
@@ -131,7 +150,9 @@ function success(event: LifecycleEvent): Pick<Story, 'lead' | 'points' | 'statem
         lead: `Restored the database from ${from ?? 'a backup'}${takenAt ? `, a backup taken ${formatTimestamp(takenAt)}` : ''}.`,
         points: [
           str(d, 'preRestoreBackup') ? `What it replaced was backed up first, to ${str(d, 'preRestoreBackup')}.` : 'What it replaced was not backed up first.',
-          ...(str(d, 'downgradedFrom') ? [`This took the database back from version ${str(d, 'downgradedFrom')} to ${event.version ?? 'the backup’s version'}.`] : []),
+          ...(str(d, 'downgradedFrom')
+            ? [`This took the database back from version ${str(d, 'downgradedFrom')} to ${event.version ?? 'the backup’s version'}.`]
+            : []),
           ...(carried ? [`${plural(carried, 'event')} of the replaced database's history ${carried === 1 ? 'was' : 'were'} carried across.`] : []),
           ...(str(d, 'historyNotCarried') ? [`The replaced database's history could not be carried across: ${str(d, 'historyNotCarried')}`] : []),
         ],
@@ -156,11 +177,17 @@ function success(event: LifecycleEvent): Pick<Story, 'lead' | 'points' | 'statem
 export function eventStory(event: LifecycleEvent): Story {
   const told = event.outcome === 'failed' ? failure(event) : success(event);
   const carried = event.detail.carriedFrom as { database?: unknown } | undefined;
-  const points = carried ? [...told.points, `It happened to ${String(carried.database ?? 'the database a restore replaced')}, and a restore carried it across.`] : told.points;
+  const points = carried
+    ? [...told.points, `It happened to ${String(carried.database ?? 'the database a restore replaced')}, and a restore carried it across.`]
+    : told.points;
   return { ...told, points, byline: `${personOf(event.actor)}, ${formatTimestamp(event.at)}${event.version ? `, at version ${event.version}` : ''}.` };
 }
 
-const VERSION_KINDS: Record<string, string> = { init: 'when the database was created', migrate: 'by a migration', baseline: 'by adopting a database made elsewhere' };
+const VERSION_KINDS: Record<string, string> = {
+  init: 'when the database was created',
+  migrate: 'by a migration',
+  baseline: 'by adopting a database made elsewhere',
+};
 
 /** One row of the versions table in sentences. */
 export function versionStory(v: AppliedVersion): Story {

@@ -4,7 +4,13 @@ import { clusterItems, timeTicks } from './time-axis';
 describe('timeTicks', () => {
   it('steps in round seconds, minutes, hours or days, never more than asked, each inside the span', () => {
     const start = Date.UTC(2026, 11, 7, 13, 3, 22);
-    for (const [span, most] of [[40_000, 6], [25 * 60_000, 6], [9 * 3_600_000, 8], [45 * 86_400_000, 6], [3 * 365 * 86_400_000, 5]]) {
+    for (const [span, most] of [
+      [40_000, 6],
+      [25 * 60_000, 6],
+      [9 * 3_600_000, 8],
+      [45 * 86_400_000, 6],
+      [3 * 365 * 86_400_000, 5],
+    ]) {
       const ticks = timeTicks(start, start + span, most);
       expect(ticks.length, `${span}`).toBeGreaterThan(0);
       expect(ticks.length, `${span}`).toBeLessThanOrEqual(most);
@@ -29,7 +35,11 @@ describe('clusterItems', () => {
   it('gathers items drawn closer than the gap, so no two markers overlap', () => {
     const items = [0, 5, 9, 30, 31, 70].map((at) => ({ at }));
     const clusters = clusterItems(items, (at) => at * 2, 20);
-    expect(clusters.map((c) => [c.x, c.items.map((i) => i.at)])).toEqual([[0, [0, 5, 9]], [60, [30, 31]], [140, [70]]]);
+    expect(clusters.map((c) => [c.x, c.items.map((i) => i.at)])).toEqual([
+      [0, [0, 5, 9]],
+      [60, [30, 31]],
+      [140, [70]],
+    ]);
     for (let i = 1; i < clusters.length; i++) expect(clusters[i].x - clusters[i - 1].x).toBeGreaterThanOrEqual(20);
   });
 });

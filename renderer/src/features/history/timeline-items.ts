@@ -20,8 +20,14 @@ export const LANES: { id: Lane; label: string }[] = [
 ];
 
 const LANE_OF: Record<EventAction, Lane> = {
-  init: 'migrations', migrate: 'migrations', baseline: 'migrations', 'accept-checksum': 'migrations',
-  backup: 'backups', restore: 'restores', repair: 'repairs', 'recover-rows': 'repairs',
+  init: 'migrations',
+  migrate: 'migrations',
+  baseline: 'migrations',
+  'accept-checksum': 'migrations',
+  backup: 'backups',
+  restore: 'restores',
+  repair: 'repairs',
+  'recover-rows': 'repairs',
 };
 
 export type TimelineSource = { kind: 'event'; event: LifecycleEvent } | { kind: 'version'; version: AppliedVersion } | { kind: 'check'; job: Job };
@@ -48,9 +54,39 @@ function checkFailed(job: Job): boolean {
 /** Oldest first. */
 export function timelineItems(versions: AppliedVersion[], events: LifecycleEvent[], checks: Job[]): TimelineItem[] {
   const items: TimelineItem[] = [
-    ...versions.map((v): TimelineItem => ({ key: `version-${v.version}`, at: Date.parse(v.appliedAt), lane: 'versions', label: `Version ${v.version}${v.description ? ` (${v.description})` : ''}`, who: v.appliedBy ? personOf(v.appliedBy) : 'not recorded', failed: false, source: { kind: 'version', version: v } })),
-    ...events.map((e): TimelineItem => ({ key: `event-${e.id}`, at: Date.parse(e.at), lane: LANE_OF[e.action] ?? 'repairs', label: `${ACTION_LABELS[e.action] ?? e.action}: ${describeEvent(e)}`, who: personOf(e.actor), failed: e.outcome === 'failed', source: { kind: 'event', event: e } })),
-    ...checks.map((job): TimelineItem => ({ key: `check-${job.id}`, at: Date.parse(job.endedAt ?? job.startedAt), lane: 'checks', label: `${jobTitle(job)}: ${jobOutcome(job)}`, who: personOf(job.startedBy), failed: checkFailed(job), source: { kind: 'check', job } })),
+    ...versions.map(
+      (v): TimelineItem => ({
+        key: `version-${v.version}`,
+        at: Date.parse(v.appliedAt),
+        lane: 'versions',
+        label: `Version ${v.version}${v.description ? ` (${v.description})` : ''}`,
+        who: v.appliedBy ? personOf(v.appliedBy) : 'not recorded',
+        failed: false,
+        source: { kind: 'version', version: v },
+      }),
+    ),
+    ...events.map(
+      (e): TimelineItem => ({
+        key: `event-${e.id}`,
+        at: Date.parse(e.at),
+        lane: LANE_OF[e.action] ?? 'repairs',
+        label: `${ACTION_LABELS[e.action] ?? e.action}: ${describeEvent(e)}`,
+        who: personOf(e.actor),
+        failed: e.outcome === 'failed',
+        source: { kind: 'event', event: e },
+      }),
+    ),
+    ...checks.map(
+      (job): TimelineItem => ({
+        key: `check-${job.id}`,
+        at: Date.parse(job.endedAt ?? job.startedAt),
+        lane: 'checks',
+        label: `${jobTitle(job)}: ${jobOutcome(job)}`,
+        who: personOf(job.startedBy),
+        failed: checkFailed(job),
+        source: { kind: 'check', job },
+      }),
+    ),
   ];
   return items.filter((item) => !Number.isNaN(item.at)).sort((a, b) => a.at - b.at);
 }

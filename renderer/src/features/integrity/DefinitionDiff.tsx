@@ -8,7 +8,9 @@ function Side({ title, segments }: { title: string; segments: SqlSegment[] }) {
       <pre aria-label={title}>
         {segments.map((s, k) =>
           s.differs ? (
-            <mark key={k} className={s.text ? undefined : 'sql-diff__gap'} title={s.text ? undefined : 'the other side has something here'}>{s.text}</mark>
+            <mark key={k} className={s.text ? undefined : 'sql-diff__gap'} title={s.text ? undefined : 'the other side has something here'}>
+              {s.text}
+            </mark>
           ) : (
             <span key={k}>{s.text}</span>
           ),

@@ -16,10 +16,31 @@ function brokenDatabase() {
     status: () => status,
     verify: () => report,
     repair: ({ dryRun }) => {
-      if (dryRun) return { path: status.path, version: '1.2.0', dryRun: true, recreated: BROKEN_STATUS.problems, statements: ['CREATE TABLE file_metadata (metadata_id INTEGER PRIMARY KEY)', 'CREATE INDEX idx_file_metadata_file_id ON file_metadata (file_id)'], refused: [], orphanedRows: [], rowsInBackups: [], backup: null };
+      if (dryRun)
+        return {
+          path: status.path,
+          version: '1.2.0',
+          dryRun: true,
+          recreated: BROKEN_STATUS.problems,
+          statements: ['CREATE TABLE file_metadata (metadata_id INTEGER PRIMARY KEY)', 'CREATE INDEX idx_file_metadata_file_id ON file_metadata (file_id)'],
+          refused: [],
+          orphanedRows: [],
+          rowsInBackups: [],
+          backup: null,
+        };
       status = statusReport();
       report = verifyReport();
-      return { path: status.path, version: '1.2.0', dryRun: false, recreated: BROKEN_STATUS.problems, statements: [], refused: [], orphanedRows: [], rowsInBackups: [], backup: backupInfo({ name: 'pre-repair-1.sqlite', reason: 'pre-repair' }) };
+      return {
+        path: status.path,
+        version: '1.2.0',
+        dryRun: false,
+        recreated: BROKEN_STATUS.problems,
+        statements: [],
+        refused: [],
+        orphanedRows: [],
+        rowsInBackups: [],
+        backup: backupInfo({ name: 'pre-repair-1.sqlite', reason: 'pre-repair' }),
+      };
     },
   });
   return api;
@@ -27,13 +48,32 @@ function brokenDatabase() {
 
 describe('IntegrityView', () => {
   it("shows the host's last full check while the file is as it found it, and runs a quick one once it changed", async () => {
-    const full = verifyReport({ integrity: { level: 'full', ok: true, messages: [] }, databaseStamp: 'stamp-A', checkedAt: new Date(Date.now() - 3 * 3600_000).toISOString() });
+    const full = verifyReport({
+      integrity: { level: 'full', ok: true, messages: [] },
+      databaseStamp: 'stamp-A',
+      checkedAt: new Date(Date.now() - 3 * 3600_000).toISOString(),
+    });
     const job = {
-      id: 'op-full-check', kind: 'verify' as const, db: 'main', options: { level: 'full' }, state: 'done' as const, progress: null, phaseStartedAt: null, phaseStartDone: 0,
-      startedAt: full.checkedAt, endedAt: full.checkedAt, startedBy: 'alice via warden serve (ops@vm1, pid 7)', result: full, error: null,
+      id: 'op-full-check',
+      kind: 'verify' as const,
+      db: 'main',
+      options: { level: 'full' },
+      state: 'done' as const,
+      progress: null,
+      phaseStartedAt: null,
+      phaseStartDone: 0,
+      startedAt: full.checkedAt,
+      endedAt: full.checkedAt,
+      startedBy: 'alice via warden serve (ops@vm1, pid 7)',
+      result: full,
+      error: null,
     };
     let stamp = 'stamp-A';
-    const api = createFakeApi({ jobs: () => [job], status: () => statusReport({ integrity: { level: 'quick', ok: true, messages: [], checkedAt: new Date().toISOString(), databaseStamp: stamp } }), verify: () => verifyReport() });
+    const api = createFakeApi({
+      jobs: () => [job],
+      status: () => statusReport({ integrity: { level: 'quick', ok: true, messages: [], checkedAt: new Date().toISOString(), databaseStamp: stamp } }),
+      verify: () => verifyReport(),
+    });
     const kept = renderConsole(<IntegrityView db="main" />, { api });
     await waitFor(() => expect(document.body.textContent).toContain('Last: full check, 3 hours ago'));
     expect(api.verify).not.toHaveBeenCalled();
@@ -65,7 +105,9 @@ describe('IntegrityView', () => {
     expect(dialog.textContent).toContain('table file_metadata');
     // The exact SQL, from a dry run that writes nothing.
     const sql = await within(dialog).findByLabelText('Statements repair will run');
-    expect(sql.textContent).toBe('CREATE TABLE file_metadata (metadata_id INTEGER PRIMARY KEY);\n\nCREATE INDEX idx_file_metadata_file_id ON file_metadata (file_id);');
+    expect(sql.textContent).toBe(
+      'CREATE TABLE file_metadata (metadata_id INTEGER PRIMARY KEY);\n\nCREATE INDEX idx_file_metadata_file_id ON file_metadata (file_id);',
+    );
     expect(api.repair).toHaveBeenCalledWith({ db: 'main', dryRun: true, backup: false });
     fireEvent.click(within(dialog).getByRole('button', { name: 'Take a backup and repair' }));
     expect(await screen.findByText('Recreated 2 objects at 1.2.0')).toBeTruthy();
@@ -84,13 +126,35 @@ describe('IntegrityView', () => {
       status: () => (recovered ? statusReport() : BROKEN_STATUS),
       verify: () => verifyReport(),
       repair: () => ({
-        path: '/data/main.sqlite', version: '1.2.0', dryRun: false, recreated: [MISSING_TABLE], statements: [], refused: [], backup: null,
+        path: '/data/main.sqlite',
+        version: '1.2.0',
+        dryRun: false,
+        recreated: [MISSING_TABLE],
+        statements: [],
+        refused: [],
+        backup: null,
         orphanedRows: [{ table: 'file_metadata', parent: 'conversation_files', rows: 300 }],
-        rowsInBackups: [{ table: 'conversation_files', backup: 'db-manual.sqlite', path: '/data/main.sqlite.backups/db-manual.sqlite', createdAt: '2026-11-30T10:00:00.000Z', rows: 300 }],
+        rowsInBackups: [
+          {
+            table: 'conversation_files',
+            backup: 'db-manual.sqlite',
+            path: '/data/main.sqlite.backups/db-manual.sqlite',
+            createdAt: '2026-11-30T10:00:00.000Z',
+            rows: 300,
+          },
+        ],
       }),
       recoverRows: ({ dryRun }) => {
         if (!dryRun) recovered = true;
-        return { path: '/data/main.sqlite', table: 'conversation_files', backup: '/data/main.sqlite.backups/db-manual.sqlite', dryRun: Boolean(dryRun), tables, orphanedRows: [], preRecoverBackup: dryRun ? null : backupInfo({ name: 'pre-recover-1.sqlite', reason: 'pre-recover' }) };
+        return {
+          path: '/data/main.sqlite',
+          table: 'conversation_files',
+          backup: '/data/main.sqlite.backups/db-manual.sqlite',
+          dryRun: Boolean(dryRun),
+          tables,
+          orphanedRows: [],
+          preRecoverBackup: dryRun ? null : backupInfo({ name: 'pre-recover-1.sqlite', reason: 'pre-recover' }),
+        };
       },
     });
     renderConsole(<IntegrityView db="main" />, { api });
@@ -102,20 +166,28 @@ describe('IntegrityView', () => {
     expect(await within(dialog).findByText('298 rows would be copied back')).toBeTruthy();
     expect(api.recoverRows).toHaveBeenCalledWith({ db: 'main', table: 'conversation_files', backup: 'db-manual.sqlite', dryRun: true });
     const row = within(dialog).getByRole('rowheader', { name: 'conversation_files' }).closest('tr') as HTMLTableRowElement;
-    expect([...row.querySelectorAll('td')].map((td) => td.textContent)).toEqual(['300', '300', '298'])
+    expect([...row.querySelectorAll('td')].map((td) => td.textContent)).toEqual(['300', '300', '298']);
     expect(dialog.textContent).toContain('Left out, because their parent row is in neither the database nor the recovery: 2 rows of conversation_files.');
     fireEvent.click(within(dialog).getByRole('button', { name: 'Take a backup and copy the rows back' }));
     expect(await screen.findByText('Copied back 298 rows')).toBeTruthy();
     expect(screen.getByText('pre-recover-1.sqlite')).toBeTruthy();
-    expect(api.recoverRows).toHaveBeenLastCalledWith({ db: 'main', table: 'conversation_files', backup: 'db-manual.sqlite', operationId: expect.stringMatching(/^op-/) });
+    expect(api.recoverRows).toHaveBeenLastCalledWith({
+      db: 'main',
+      table: 'conversation_files',
+      backup: 'db-manual.sqlite',
+      operationId: expect.stringMatching(/^op-/),
+    });
   });
 
-  it('shows a changed table\'s expected and found CREATE statements side by side, the differing words marked, once for the table', async () => {
+  it("shows a changed table's expected and found CREATE statements side by side, the differing words marked, once for the table", async () => {
     const definitions = {
       expected: "CREATE TABLE conversation_files (\n    file_id TEXT PRIMARY KEY,\n    mime_type TEXT NOT NULL DEFAULT 'application/octet-stream'\n)",
       actual: 'CREATE TABLE conversation_files (file_id TEXT PRIMARY KEY, mime_type TEXT)',
     };
-    const problems = [{ ...CHANGED_COLUMN, definitions }, { ...CHANGED_COLUMN, name: 'file_size', definitions }];
+    const problems = [
+      { ...CHANGED_COLUMN, definitions },
+      { ...CHANGED_COLUMN, name: 'file_size', definitions },
+    ];
     const api = createFakeApi({ status: () => statusReport({ status: 'unhealthy', problems }), verify: () => verifyReport({ status: 'unhealthy', problems }) });
     renderConsole(<IntegrityView db="main" />, { api });
     const [group] = await screen.findAllByRole('group', { name: 'Definitions of table conversation_files' });
@@ -152,19 +224,38 @@ describe('IntegrityView', () => {
     let finish: (report: VerifyReport) => void = () => undefined;
     const api = createFakeApi({
       status: () => statusReport(),
-      verify: ({ level }) => (level === 'full' ? new Promise<VerifyReport>((resolve) => { finish = resolve; }) : verifyReport()),
+      verify: ({ level }) =>
+        level === 'full'
+          ? new Promise<VerifyReport>((resolve) => {
+              finish = resolve;
+            })
+          : verifyReport(),
       cancel: () => ({ cancelled: true }),
     });
     const { activity } = renderConsole(<IntegrityView db="main" />, { api });
     fireEvent.click(await screen.findByRole('button', { name: 'Full check' }));
     await waitFor(() => expect(api.verify).toHaveBeenLastCalledWith(expect.objectContaining({ level: 'full' })));
     const operationId = api.verify.mock.lastCall?.[0].operationId as string;
-    act(() => activity.record({ type: 'progress', operationId, db: 'main', progress: { operation: 'verify', phase: 'foreign keys of file_metadata', done: 2, total: 5 } }));
+    act(() =>
+      activity.record({
+        type: 'progress',
+        operationId,
+        db: 'main',
+        progress: { operation: 'verify', phase: 'foreign keys of file_metadata', done: 2, total: 5 },
+      }),
+    );
     expect(screen.getByRole('progressbar', { name: 'Full check' }).getAttribute('aria-valuenow')).toBe('40');
     expect(screen.getByText('foreign keys of file_metadata · step 3 of 5')).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
     await waitFor(() => expect(api.cancel).toHaveBeenCalledWith({ operationId }));
-    await act(async () => finish(verifyReport({ integrity: { level: 'full', ok: true, messages: [] }, foreignKeyViolations: [{ table: 'file_metadata', rowid: 7, parent: 'conversation_files', constraintIndex: 0 }] })));
+    await act(async () =>
+      finish(
+        verifyReport({
+          integrity: { level: 'full', ok: true, messages: [] },
+          foreignKeyViolations: [{ table: 'file_metadata', rowid: 7, parent: 'conversation_files', constraintIndex: 0 }],
+        }),
+      ),
+    );
     expect(await screen.findByText('1 row point at missing parent rows')).toBeTruthy();
     // integrity_check passed, but the check as a whole did not: no green "passed" above the violations.
     expect(screen.getByText("SQLite's integrity_check passed, but foreign_key_check did not")).toBeTruthy();

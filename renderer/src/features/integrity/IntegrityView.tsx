@@ -79,7 +79,13 @@ export function IntegrityView({ db }: { db: string }) {
         )}
       </Panel>
       {/* Damage is the Damage panel's: what repair recreates is drift. */}
-      <RepairPanel db={db} databasePath={status.data.path} version={status.data.version} problems={problems.filter((p) => p.kind !== 'integrity')} repair={repair} />
+      <RepairPanel
+        db={db}
+        databasePath={status.data.path}
+        version={status.data.version}
+        problems={problems.filter((p) => p.kind !== 'integrity')}
+        repair={repair}
+      />
       <ChecksPanel lastCheck={lastCheck} check={check} />
     </>
   );

@@ -16,8 +16,16 @@ function Difference({ problem }: { problem: Problem }) {
   return (
     <div className="difference">
       <span>{problem.message}</span>
-      {problem.expected !== undefined && <span><span className="difference__label">expected</span> <code>{problem.expected}</code></span>}
-      {problem.actual !== undefined && <span><span className="difference__label">found</span> <code>{problem.actual}</code></span>}
+      {problem.expected !== undefined && (
+        <span>
+          <span className="difference__label">expected</span> <code>{problem.expected}</code>
+        </span>
+      )}
+      {problem.actual !== undefined && (
+        <span>
+          <span className="difference__label">found</span> <code>{problem.actual}</code>
+        </span>
+      )}
     </div>
   );
 }
@@ -34,7 +42,9 @@ function GroupRow({ group }: { group: ObjectGroup }) {
   const inside = group.problems.length ? `${group.problems.length} finding${group.problems.length === 1 ? '' : 's'} in its objects` : '';
   return (
     <tr className="object-table__group">
-      <th scope="rowgroup" className="mono">{group.label}</th>
+      <th scope="rowgroup" className="mono">
+        {group.label}
+      </th>
       <td>{group.isTable ? 'table' : ''}</td>
       <td>{own ? <StateTag state={own.change} severity={own.severity} /> : group.isTable && <Tag tone="ok">Present</Tag>}</td>
       <td>{own ? <Difference problem={own} /> : <span className="muted">{inside}</span>}</td>
@@ -64,14 +74,22 @@ export function ObjectStateTable({ groups }: { groups: ObjectGroup[] }) {
               <tr key={`${problem.kind}:${problem.name}:${problem.change}`}>
                 <td className="mono object-table__name">{problem.name}</td>
                 <td>{problem.kind.replaceAll('_', ' ')}</td>
-                <td><StateTag state={problem.change} severity={problem.severity} /></td>
-                <td><Difference problem={problem} /></td>
-                <td><RepairCell problem={problem} /></td>
+                <td>
+                  <StateTag state={problem.change} severity={problem.severity} />
+                </td>
+                <td>
+                  <Difference problem={problem} />
+                </td>
+                <td>
+                  <RepairCell problem={problem} />
+                </td>
               </tr>
             ))}
             {distinctDefinitions([...(group.tableProblem ? [group.tableProblem] : []), ...group.problems]).map(({ object, definitions }) => (
               <tr key={`sql:${object}`} className="object-table__sql">
-                <td colSpan={5}><DefinitionDiff object={object} definitions={definitions} /></td>
+                <td colSpan={5}>
+                  <DefinitionDiff object={object} definitions={definitions} />
+                </td>
               </tr>
             ))}
           </Fragment>

@@ -31,7 +31,11 @@ function LostRows({ db, result }: { db: string; result: RepairResult }) {
       {result.orphanedRows.length > 0 && (
         <Notice tone="warn" title="Rows that point at missing parents">
           <ul className="plain-list">
-            {result.orphanedRows.map((o) => <li key={`${o.table}:${o.parent}`}>{plural(o.rows, 'row')} of {o.table} point at {o.parent} rows that are gone.</li>)}
+            {result.orphanedRows.map((o) => (
+              <li key={`${o.table}:${o.parent}`}>
+                {plural(o.rows, 'row')} of {o.table} point at {o.parent} rows that are gone.
+              </li>
+            ))}
           </ul>
         </Notice>
       )}
@@ -41,16 +45,22 @@ function LostRows({ db, result }: { db: string; result: RepairResult }) {
             {result.rowsInBackups.map((b) => (
               <li key={`${b.table}:${b.backup}`}>
                 {plural(b.rows, 'row')} of {b.table} in <code>{b.backup}</code>{' '}
-                <ActionButton method="recoverRows" onClick={() => setOffer(b)} disabled={recover.isRunning}>Recover rows…</ActionButton>
+                <ActionButton method="recoverRows" onClick={() => setOffer(b)} disabled={recover.isRunning}>
+                  Recover rows…
+                </ActionButton>
               </li>
             ))}
           </ul>
         </Notice>
       )}
-      {recover.isRunning && <OperationProgress title="Recovering rows" operationId={recover.operationId} onCancel={recover.cancel} cancelling={recover.isCancelling} />}
+      {recover.isRunning && (
+        <OperationProgress title="Recovering rows" operationId={recover.operationId} onCancel={recover.cancel} cancelling={recover.isCancelling} />
+      )}
       {recover.error != null && <ErrorNotice error={recover.error} context="The rows were not recovered" />}
       {recover.result && <RecoveryOutcome result={recover.result} />}
-      {offer && <RecoverRowsDialog db={db} offer={offer} onConfirm={() => recover.start({ table: offer.table, backup: offer.backup })} onClose={() => setOffer(null)} />}
+      {offer && (
+        <RecoverRowsDialog db={db} offer={offer} onConfirm={() => recover.start({ table: offer.table, backup: offer.backup })} onClose={() => setOffer(null)} />
+      )}
     </>
   );
 }
@@ -58,9 +68,23 @@ function LostRows({ db, result }: { db: string; result: RepairResult }) {
 function RecoveryOutcome({ result }: { result: RecoverRowsResult }) {
   const copied = result.tables.filter((t) => t.copied > 0);
   return (
-    <Notice tone="ok" title={`Copied back ${plural(copied.reduce((n, t) => n + t.copied, 0), 'row')}`}>
+    <Notice
+      tone="ok"
+      title={`Copied back ${plural(
+        copied.reduce((n, t) => n + t.copied, 0),
+        'row',
+      )}`}
+    >
       <p>{copied.map((t) => `${t.table}: ${t.copied}`).join(', ')}.</p>
-      <p>{result.preRecoverBackup ? <>The pre-recover backup is <code>{result.preRecoverBackup.name}</code>.</> : 'No backup was needed: nothing was copied.'}</p>
+      <p>
+        {result.preRecoverBackup ? (
+          <>
+            The pre-recover backup is <code>{result.preRecoverBackup.name}</code>.
+          </>
+        ) : (
+          'No backup was needed: nothing was copied.'
+        )}
+      </p>
     </Notice>
   );
 }
@@ -68,14 +92,29 @@ function RecoveryOutcome({ result }: { result: RecoverRowsResult }) {
 function RepairOutcome({ db, result }: { db: string; result: RepairResult }) {
   return (
     <>
-      <Notice tone="ok" title={result.recreated.length ? `Recreated ${plural(result.recreated.length, 'object')} at ${result.version}` : 'Nothing needed recreating'}>
-        {result.recreated.length > 0 && <p>{result.recreated.map((p) => (p.foundAs ? `${label(p)} (renamed back from ${p.foundAs})` : label(p))).join(', ')}.</p>}
-        <p>{result.backup ? <>The pre-repair backup is <code>{result.backup.name}</code>.</> : 'No backup was taken.'}</p>
+      <Notice
+        tone="ok"
+        title={result.recreated.length ? `Recreated ${plural(result.recreated.length, 'object')} at ${result.version}` : 'Nothing needed recreating'}
+      >
+        {result.recreated.length > 0 && (
+          <p>{result.recreated.map((p) => (p.foundAs ? `${label(p)} (renamed back from ${p.foundAs})` : label(p))).join(', ')}.</p>
+        )}
+        <p>
+          {result.backup ? (
+            <>
+              The pre-repair backup is <code>{result.backup.name}</code>.
+            </>
+          ) : (
+            'No backup was taken.'
+          )}
+        </p>
       </Notice>
       {result.refused.length > 0 && (
         <Notice tone="warn" title={`Left alone: ${plural(result.refused.length, 'difference')} repair cannot fix safely`}>
           <ul className="plain-list">
-            {result.refused.map((p) => <li key={`${p.kind}:${p.table ?? ''}:${p.name}`}>{p.message}</li>)}
+            {result.refused.map((p) => (
+              <li key={`${p.kind}:${p.table ?? ''}:${p.name}`}>{p.message}</li>
+            ))}
           </ul>
         </Notice>
       )}
@@ -92,7 +131,9 @@ function PlannedStatements({ db }: { db: string }) {
   return (
     <>
       <p>It runs exactly this, in one transaction:</p>
-      <pre className="integrity__sql" aria-label="Statements repair will run">{plan.data.statements.map((sql) => `${sql.trim()};`).join('\n\n')}</pre>
+      <pre className="integrity__sql" aria-label="Statements repair will run">
+        {plan.data.statements.map((sql) => `${sql.trim()};`).join('\n\n')}
+      </pre>
     </>
   );
 }
@@ -130,7 +171,10 @@ export function RepairPanel({ db, databasePath, version, problems, repair }: Rep
       {repair.error != null && <ErrorNotice error={repair.error} context="The repair did not run" />}
       {repair.result && !repair.result.damage?.length && <RepairOutcome db={db} result={repair.result} />}
       {repairable.length > 0 && !repair.isRunning && (
-        <p className="muted">Repair recreates {repairable.map(label).join(', ')} from the expected schema at {version ?? 'the recorded version'}. It never drops anything and does not touch rows in other tables.</p>
+        <p className="muted">
+          Repair recreates {repairable.map(label).join(', ')} from the expected schema at {version ?? 'the recorded version'}. It never drops anything and does
+          not touch rows in other tables.
+        </p>
       )}
       {blocking.length > 0 && (
         <Notice tone="warn" title={`Repair cannot fix ${plural(blocking.length, 'finding')}`}>
@@ -144,11 +188,20 @@ export function RepairPanel({ db, databasePath, version, problems, repair }: Rep
         </Notice>
       )}
       {confirming && (
-        <ConfirmDialog title="Repair this database?" confirmLabel="Take a backup and repair" onConfirm={() => repair.start()} onClose={() => setConfirming(false)}>
-          <p>First a verified <strong>pre-repair backup</strong> of <code>{databasePath}</code> is taken and listed under Backups.</p>
+        <ConfirmDialog
+          title="Repair this database?"
+          confirmLabel="Take a backup and repair"
+          onConfirm={() => repair.start()}
+          onClose={() => setConfirming(false)}
+        >
+          <p>
+            First a verified <strong>pre-repair backup</strong> of <code>{databasePath}</code> is taken and listed under Backups.
+          </p>
           <p>Then these are recreated from the expected schema at {version ?? 'the recorded version'}:</p>
           <ul className="plain-list">
-            {repairable.map((p) => <li key={`${p.kind}:${p.name}`}>{p.foundAs ? `${label(p)}, renamed back from ${p.foundAs} with its rows` : label(p)}</li>)}
+            {repairable.map((p) => (
+              <li key={`${p.kind}:${p.name}`}>{p.foundAs ? `${label(p)}, renamed back from ${p.foundAs} with its rows` : label(p)}</li>
+            ))}
           </ul>
           <PlannedStatements db={db} />
           <p>A recreated table starts empty; rows in the other tables stay as they are.</p>

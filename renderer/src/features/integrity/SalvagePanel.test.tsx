@@ -16,10 +16,19 @@ const REPORT: SalvageReport = {
   drift: [],
   tables: [
     {
-      name: 'conversation_files', salvaged: 940, inBackup: 1000, rowsLost: 1,
+      name: 'conversation_files',
+      salvaged: 940,
+      inBackup: 1000,
+      rowsLost: 1,
       unreadablePages: [
-        { page: 41, owner: 'conversation_files', ownerKind: 'table', table: 'conversation_files', reason: 'page type byte 165 is not a b-tree page\'s' },
-        { page: 57, owner: 'idx_conversation_files_session', ownerKind: 'index', table: 'conversation_files', reason: 'its cell count or content area does not fit the page' },
+        { page: 41, owner: 'conversation_files', ownerKind: 'table', table: 'conversation_files', reason: "page type byte 165 is not a b-tree page's" },
+        {
+          page: 57,
+          owner: 'idx_conversation_files_session',
+          ownerKind: 'index',
+          table: 'conversation_files',
+          reason: 'its cell count or content area does not fit the page',
+        },
       ],
     },
     { name: 'file_metadata', salvaged: 1010, inBackup: 1000, rowsLost: 0, unreadablePages: [] },
@@ -32,8 +41,14 @@ const REPORT: SalvageReport = {
   pageCount: 400,
   pagesRead: 398,
   unreadablePages: [
-    { page: 41, owner: 'conversation_files', ownerKind: 'table', table: 'conversation_files', reason: 'page type byte 165 is not a b-tree page\'s' },
-    { page: 57, owner: 'idx_conversation_files_session', ownerKind: 'index', table: 'conversation_files', reason: 'its cell count or content area does not fit the page' },
+    { page: 41, owner: 'conversation_files', ownerKind: 'table', table: 'conversation_files', reason: "page type byte 165 is not a b-tree page's" },
+    {
+      page: 57,
+      owner: 'idx_conversation_files_session',
+      ownerKind: 'index',
+      table: 'conversation_files',
+      reason: 'its cell count or content area does not fit the page',
+    },
   ],
   orphanedLeaves: 3,
   walFrames: 0,
@@ -49,7 +64,15 @@ describe('Salvage in the Integrity view', () => {
     fireEvent.click(within(panel).getByRole('button', { name: 'Salvage into a new file' }));
     const table = await within(panel).findByRole('table', { name: 'Rows salvaged per table' });
     expect(api.salvage).toHaveBeenCalledWith({ db: 'main', operationId: expect.stringMatching(/^op-/) });
-    expect(within(table).getAllByRole('row').map((r) => within(r).queryAllByRole('cell').map((c) => c.textContent))).toEqual([
+    expect(
+      within(table)
+        .getAllByRole('row')
+        .map((r) =>
+          within(r)
+            .queryAllByRole('cell')
+            .map((c) => c.textContent),
+        ),
+    ).toEqual([
       [],
       ['conversation_files', '940 (1 row lost to overflow pages)', (1000).toLocaleString(), 'table: 41index idx_conversation_files_session: 57'],
       ['file_metadata', (1010).toLocaleString(), (1000).toLocaleString(), '—'],
@@ -66,7 +89,12 @@ describe('Salvage in the Integrity view', () => {
   });
 
   it('opens the salvaged file in the console: the host is given its file name (never the path), and the console shows the new database', async () => {
-    const entry = { id: 'conversation_files-salvaged', name: 'conversation_files-salvaged-2026-11-30T16-45-00-123Z.db', path: REPORT.out, schema: 'conversation_files' };
+    const entry = {
+      id: 'conversation_files-salvaged',
+      name: 'conversation_files-salvaged-2026-11-30T16-45-00-123Z.db',
+      path: REPORT.out,
+      schema: 'conversation_files',
+    };
     const alone: SalvageReport = { ...REPORT, comparedWith: null, tables: REPORT.tables.map((t) => ({ ...t, inBackup: null })) };
     const api = createFakeApi({ status: () => DAMAGED_STATUS, salvage: () => alone, openSalvaged: () => entry, listDatabases: () => [entry] });
     renderConsole(<IntegrityView db="main" />, { api });
@@ -82,7 +110,11 @@ describe('Salvage in the Integrity view', () => {
   });
 
   it('says why the salvaged file could not be opened, and it can be tried again', async () => {
-    const gone = new ApiError({ code: 'NOT_FOUND', message: 'No salvaged file named conversation_files-salvaged-2026-11-30T16-45-00-123Z.db beside /srv/chat/conversation_files.db: it was moved or removed since the salvage.' });
+    const gone = new ApiError({
+      code: 'NOT_FOUND',
+      message:
+        'No salvaged file named conversation_files-salvaged-2026-11-30T16-45-00-123Z.db beside /srv/chat/conversation_files.db: it was moved or removed since the salvage.',
+    });
     const api = createFakeApi({ status: () => DAMAGED_STATUS, salvage: () => REPORT, openSalvaged: () => Promise.reject(gone) });
     renderConsole(<IntegrityView db="main" />, { api });
     const panel = (await screen.findByRole('heading', { name: 'Salvage' })).closest('section') as HTMLElement;
@@ -103,20 +135,35 @@ describe('Salvage in the Integrity view', () => {
         notMatched: [{ table: 'notes', reason: 'Table notes has no primary key the backup shares, so its rows cannot be matched.' }],
       },
     };
-    const api = createFakeApi({ status: () => DAMAGED_STATUS, backups: () => [backupInfo({ name: 'damaged-copy.sqlite', damaged: true, verified: null }), newest], salvage: () => both });
+    const api = createFakeApi({
+      status: () => DAMAGED_STATUS,
+      backups: () => [backupInfo({ name: 'damaged-copy.sqlite', damaged: true, verified: null }), newest],
+      salvage: () => both,
+    });
     renderConsole(<IntegrityView db="main" />, { api });
     const panel = (await screen.findByRole('heading', { name: 'Salvage' })).closest('section') as HTMLElement;
     fireEvent.click(await within(panel).findByRole('button', { name: 'Salvage, then copy rows back from the backup' }));
     const copied = await within(panel).findByRole('table', { name: 'Rows copied back from the backup' });
     expect(api.salvage).toHaveBeenCalledWith({ db: 'main', operationId: expect.stringMatching(/^op-/), recoverFrom: newest.name });
-    expect(within(copied).getAllByRole('row').map((r) => within(r).queryAllByRole('cell').map((c) => c.textContent))).toEqual([[], ['conversation_files', (1000).toLocaleString(), '60', '0', '60']]);
+    expect(
+      within(copied)
+        .getAllByRole('row')
+        .map((r) =>
+          within(r)
+            .queryAllByRole('cell')
+            .map((c) => c.textContent),
+        ),
+    ).toEqual([[], ['conversation_files', (1000).toLocaleString(), '60', '0', '60']]);
     expect(panel.textContent).toContain('Then 60 rows the damaged tables lacked were copied back from the backup');
     expect(panel.textContent).toContain('notes: not copied back. Table notes has no primary key');
     expect(panel.textContent).not.toContain('Choose: keep the salvaged file');
   });
 
   it('offers salvage alone where no backup verified', async () => {
-    const api = createFakeApi({ status: () => DAMAGED_STATUS, backups: () => [backupInfo({ verified: { ok: false, level: 'quick', at: '2025-03-01T10:00:01.000Z', messages: ['altered'] } })] });
+    const api = createFakeApi({
+      status: () => DAMAGED_STATUS,
+      backups: () => [backupInfo({ verified: { ok: false, level: 'quick', at: '2025-03-01T10:00:01.000Z', messages: ['altered'] } })],
+    });
     renderConsole(<IntegrityView db="main" />, { api });
     const panel = (await screen.findByRole('heading', { name: 'Salvage' })).closest('section') as HTMLElement;
     await waitFor(() => expect(api.backups).toHaveBeenCalled());

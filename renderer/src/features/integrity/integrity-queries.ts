@@ -55,9 +55,13 @@ export function useRepairPlan(db: string, enabled: boolean) {
 export function useSalvage(db: string) {
   const api = useApi();
   // recoverFrom: the backup to copy the damaged tables' missing rows back from (the "both" way out); undefined: salvage alone.
-  return useLongOperation({ db, kind: 'salvage', run: (recoverFrom: string | undefined, operationId) => api.salvage({ db, operationId, recoverFrom }), varsOf: () => undefined });
+  return useLongOperation({
+    db,
+    kind: 'salvage',
+    run: (recoverFrom: string | undefined, operationId) => api.salvage({ db, operationId, recoverFrom }),
+    varsOf: () => undefined,
+  });
 }
-
 
 /** The file name at the end of a path the host reported (the salvage's new file): what openSalvaged is given, never the path. */
 export function fileNameOf(path: string): string {

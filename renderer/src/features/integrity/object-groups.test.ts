@@ -13,8 +13,21 @@ describe('groupProblems', () => {
   });
 
   it('puts groups with errors before groups with only warnings', () => {
-    const extraView: Problem = { kind: 'view', name: 'v_debug', change: 'extra', severity: 'warning', message: 'View v_debug exists but is not part of the expected schema.' };
-    const extraColumn: Problem = { kind: 'column', name: 'note', table: 'aaa', change: 'extra', severity: 'warning', message: 'Column aaa.note exists but is not part of the expected schema.' };
+    const extraView: Problem = {
+      kind: 'view',
+      name: 'v_debug',
+      change: 'extra',
+      severity: 'warning',
+      message: 'View v_debug exists but is not part of the expected schema.',
+    };
+    const extraColumn: Problem = {
+      kind: 'column',
+      name: 'note',
+      table: 'aaa',
+      change: 'extra',
+      severity: 'warning',
+      message: 'Column aaa.note exists but is not part of the expected schema.',
+    };
     const groups = groupProblems([extraView, extraColumn, MISSING_INDEX]);
     expect(groups.map((g) => [g.label, g.severity])).toEqual([
       ['conversation_files', 'error'],

@@ -39,9 +39,19 @@ describe('JobsPanel', () => {
 
   it('moves a job to the recent ones when the host says it ended, with how it ended', async () => {
     const api = createFakeApi({ jobs: () => [COPYING] });
-    const { emit } = renderConsole(<WithJobEvents><JobsPanel databases={DATABASES} /></WithJobEvents>, { api });
+    const { emit } = renderConsole(
+      <WithJobEvents>
+        <JobsPanel databases={DATABASES} />
+      </WithJobEvents>,
+      { api },
+    );
     await screen.findByRole('list', { name: 'Running jobs' });
-    const ended: Job = { ...COPYING, state: 'failed', endedAt: new Date().toISOString(), error: { code: 'NO_SPACE', message: 'The disk holding /srv is full: the copy could not be written.' } };
+    const ended: Job = {
+      ...COPYING,
+      state: 'failed',
+      endedAt: new Date().toISOString(),
+      error: { code: 'NO_SPACE', message: 'The disk holding /srv is full: the copy could not be written.' },
+    };
     emit({ type: 'job', job: ended });
     const recent = await screen.findByRole('list', { name: 'Recent jobs' });
     expect(within(recent).getByRole('listitem').textContent).toContain('The disk holding /srv is full: the copy could not be written.');
@@ -51,19 +61,39 @@ describe('JobsPanel', () => {
   });
 
   it('lists a job the host was killed during as interrupted, with what it left', async () => {
-    const interrupted: Job = { ...COPYING, kind: 'restore', state: 'interrupted', endedAt: null, left: ['The server running it (pid 42) stopped before it ended.', 'Removed .main~vm~42~0123abcd.partial from /srv/main.db.backups: the copy it was writing when it stopped.'] };
+    const interrupted: Job = {
+      ...COPYING,
+      kind: 'restore',
+      state: 'interrupted',
+      endedAt: null,
+      left: [
+        'The server running it (pid 42) stopped before it ended.',
+        'Removed .main~vm~42~0123abcd.partial from /srv/main.db.backups: the copy it was writing when it stopped.',
+      ],
+    };
     const api = createFakeApi({ jobs: () => [interrupted] });
     renderConsole(<JobsPanel databases={DATABASES} />, { api });
     const recent = await screen.findByRole('list', { name: 'Recent jobs' });
     expect(within(recent).getByRole('img', { name: 'Interrupted' })).toBeTruthy();
     // It never ended (the server stopped): no empty "· ·" where the end and the time taken would be.
     expect(within(recent).getByText(/^main\.db · by alice · started (just now|.+ ago)$/)).toBeTruthy();
-    expect(within(recent).getByRole('listitem').textContent).toContain('Interrupted. The server running it (pid 42) stopped before it ended. Removed .main~vm~42~0123abcd.partial');
+    expect(within(recent).getByRole('listitem').textContent).toContain(
+      'Interrupted. The server running it (pid 42) stopped before it ended. Removed .main~vm~42~0123abcd.partial',
+    );
   });
 });
 
 describe('JobsPanel in a busy sidebar (issue 26)', () => {
-  const ENDED = Array.from({ length: 30 }, (_, i) => job({ id: `op-check-${i}`, kind: 'verify', options: { level: 'quick' }, state: 'done', endedAt: new Date(Date.now() - i * 60_000).toISOString(), result: verifyReport() }));
+  const ENDED = Array.from({ length: 30 }, (_, i) =>
+    job({
+      id: `op-check-${i}`,
+      kind: 'verify',
+      options: { level: 'quick' },
+      state: 'done',
+      endedAt: new Date(Date.now() - i * 60_000).toISOString(),
+      result: verifyReport(),
+    }),
+  );
 
   it('shows the last job that ended and folds the earlier ones into a count, unfolding the five newest, then all', async () => {
     const api = createFakeApi({ jobs: () => [COPYING, ...ENDED] });
@@ -82,7 +112,14 @@ describe('JobsPanel in a busy sidebar (issue 26)', () => {
   });
 
   it('marks a check that found problems as such, never with the green check of a success', async () => {
-    const unhealthy = job({ id: 'op-bad', kind: 'verify', options: { level: 'full' }, state: 'done', endedAt: new Date().toISOString(), result: verifyReport({ status: 'unhealthy', reason: 'Table file_metadata is missing.' }) });
+    const unhealthy = job({
+      id: 'op-bad',
+      kind: 'verify',
+      options: { level: 'full' },
+      state: 'done',
+      endedAt: new Date().toISOString(),
+      result: verifyReport({ status: 'unhealthy', reason: 'Table file_metadata is missing.' }),
+    });
     const api = createFakeApi({ jobs: () => [unhealthy, ENDED[0]] });
     renderConsole(<JobsPanel databases={DATABASES} />, { api });
     fireEvent.click(await screen.findByRole('button', { name: '1 earlier job' }));
@@ -105,8 +142,20 @@ describe('JobsPanel in a busy sidebar (issue 26)', () => {
 
 describe('a view and the job it did not start', () => {
   it("the Backups view shows another console's running backup with Cancel, then its result when the host says it is done", async () => {
-    const api = createFakeApi({ jobs: () => [COPYING], backups: () => [], status: () => { throw new Error('not needed'); }, cancel: () => ({ cancelled: true }) });
-    const { emit } = renderConsole(<WithJobEvents><BackupsView db="main" /></WithJobEvents>, { api });
+    const api = createFakeApi({
+      jobs: () => [COPYING],
+      backups: () => [],
+      status: () => {
+        throw new Error('not needed');
+      },
+      cancel: () => ({ cancelled: true }),
+    });
+    const { emit } = renderConsole(
+      <WithJobEvents>
+        <BackupsView db="main" />
+      </WithJobEvents>,
+      { api },
+    );
     expect(await screen.findByRole('progressbar', { name: 'Backing up' })).toBeTruthy();
     expect(screen.getByText(/1,000 of 4,000 pages/)).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Back up now' })).toHaveProperty('disabled', true);

@@ -36,7 +36,12 @@ function RunningJob({ job, databaseName, now, mayCancel }: { job: Job; databaseN
           {title}
         </a>
         {mayCancel && (
-          <Button size="small" onClick={() => cancel.mutate()} disabled={cancel.isPending || cancel.isSuccess} aria-label={`Cancel ${title} on ${databaseName}`}>
+          <Button
+            size="small"
+            onClick={() => cancel.mutate()}
+            disabled={cancel.isPending || cancel.isSuccess}
+            aria-label={`Cancel ${title} on ${databaseName}`}
+          >
             {cancel.isPending || cancel.isSuccess ? 'Cancelling…' : 'Cancel'}
           </Button>
         )}
@@ -66,7 +71,14 @@ function EndedJob({ job, databaseName, now }: { job: Job; databaseName: string; 
         </a>
       </div>
       <span className="job__meta">
-        {[databaseName, `by ${startedByName(job)}`, job.endedAt ? formatAgo(job.endedAt, now) : `started ${formatAgo(job.startedAt, now)}`, took && `took ${took}`].filter(Boolean).join(' · ')}
+        {[
+          databaseName,
+          `by ${startedByName(job)}`,
+          job.endedAt ? formatAgo(job.endedAt, now) : `started ${formatAgo(job.startedAt, now)}`,
+          took && `took ${took}`,
+        ]
+          .filter(Boolean)
+          .join(' · ')}
       </span>
       <span className="job__outcome" title={job.error?.hint}>
         {jobOutcome(job)}
@@ -95,7 +107,9 @@ export function JobsPanel({ databases }: { databases: DatabaseEntry[] }) {
   return (
     <section className="jobs" aria-labelledby="jobs-title">
       <div className="jobs__header">
-        <h2 className="sidebar-heading" id="jobs-title">Jobs</h2>
+        <h2 className="sidebar-heading" id="jobs-title">
+          Jobs
+        </h2>
         <span className="jobs__count">{running.length ? `${formatCount(running.length)} running` : 'none running'}</span>
       </div>
       {jobs.data.length === 0 && <p className="jobs__empty">Checks, backups, migrations and other long work show here while they run and after they end.</p>}

@@ -77,13 +77,17 @@ export function LandingView({ databases }: { databases: DatabaseEntry[] }) {
   return (
     <div className="landing">
       <h1 className="landing__title">Databases</h1>
-      <p className="landing__summary" role="status">{summaryLine(rows.map((r) => r.standing))}</p>
+      <p className="landing__summary" role="status">
+        {summaryLine(rows.map((r) => r.standing))}
+      </p>
       <ul className="landing__list" aria-label="Databases, worst first">
         {rows.map((row) => (
           <li key={row.database.id} className={`landing-item landing-item--${row.standing}`}>
             <HealthDot status={row.dot} />
             <div className="landing-item__names">
-              <a className="landing-item__name" href={hrefFor(row.database.id)}>{row.database.name}</a>
+              <a className="landing-item__name" href={hrefFor(row.database.id)}>
+                {row.database.name}
+              </a>
               <span className="landing-item__path mono">{row.database.path}</span>
             </div>
             <div className="landing-item__state">
@@ -91,7 +95,10 @@ export function LandingView({ databases }: { databases: DatabaseEntry[] }) {
               <span className="muted">{row.version ? `Version ${row.version}` : 'No version'}</span>
               {row.checkedAt && (
                 <span className="muted">
-                  checked <time dateTime={row.checkedAt} title={formatTimestamp(row.checkedAt)}>{formatAge(row.checkedAt, now)}</time>
+                  checked{' '}
+                  <time dateTime={row.checkedAt} title={formatTimestamp(row.checkedAt)}>
+                    {formatAge(row.checkedAt, now)}
+                  </time>
                 </span>
               )}
             </div>

@@ -43,5 +43,8 @@ export function summaryLine(standings: Standing[]): string {
 
 /** Sorts worst first; equals keep their order (the host's). */
 export function worstFirst<T>(items: T[], standing: (item: T) => Standing): T[] {
-  return items.map((item, index) => ({ item, index, rank: STANDING_ORDER.indexOf(standing(item)) })).sort((a, b) => a.rank - b.rank || a.index - b.index).map((x) => x.item);
+  return items
+    .map((item, index) => ({ item, index, rank: STANDING_ORDER.indexOf(standing(item)) }))
+    .sort((a, b) => a.rank - b.rank || a.index - b.index)
+    .map((x) => x.item);
 }

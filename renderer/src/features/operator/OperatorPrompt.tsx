@@ -29,14 +29,18 @@ export function OperatorPrompt() {
   return (
     <form className="operator-prompt" onSubmit={onSubmit} aria-labelledby="operator-prompt-title">
       <div className="operator-prompt__text">
-        <h2 className="operator-prompt__title" id="operator-prompt-title">Who is working here?</h2>
+        <h2 className="operator-prompt__title" id="operator-prompt-title">
+          Who is working here?
+        </h2>
         <p className="operator-prompt__help">
-          Your name goes into each database's History with what you do in this console (backups, migrations, repairs…), for as long as this tab is open.
-          Without one, History names only the server's user, {info.data.processActor}.
+          Your name goes into each database's History with what you do in this console (backups, migrations, repairs…), for as long as this tab is open. Without
+          one, History names only the server's user, {info.data.processActor}.
         </p>
       </div>
       <div className="operator-prompt__controls">
-        <label className="operator-prompt__label" htmlFor="operator-name">Your name</label>
+        <label className="operator-prompt__label" htmlFor="operator-name">
+          Your name
+        </label>
         <input
           id="operator-name"
           value={name}
@@ -49,8 +53,12 @@ export function OperatorPrompt() {
           autoComplete="name"
           maxLength={64}
         />
-        <Button type="submit" variant="primary">Use this name</Button>
-        <Button variant="ghost" onClick={() => answer('')}>Continue without a name</Button>
+        <Button type="submit" variant="primary">
+          Use this name
+        </Button>
+        <Button variant="ghost" onClick={() => answer('')}>
+          Continue without a name
+        </Button>
       </div>
       {invalid && (
         <p className="operator-prompt__error" id="operator-name-error" role="alert">
@@ -66,12 +74,22 @@ export function OperatorLine() {
   const info = useHostInfo();
   const name = useSessionOperator();
   if (!info.data?.asksForOperator) {
-    return info.data?.operator ? <p className="operator-line">Acting as <strong>{info.data.operator}</strong></p> : null;
+    return info.data?.operator ? (
+      <p className="operator-line">
+        Acting as <strong>{info.data.operator}</strong>
+      </p>
+    ) : null;
   }
   if (name === null) return null;
   return (
     <p className="operator-line">
-      {name ? <>Acting as <strong>{name}</strong></> : 'No name given'}
+      {name ? (
+        <>
+          Acting as <strong>{name}</strong>
+        </>
+      ) : (
+        'No name given'
+      )}
       {' · '}
       <button type="button" className="operator-line__change" onClick={() => rememberOperator(null)}>
         Change

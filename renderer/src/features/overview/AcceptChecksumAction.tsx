@@ -33,13 +33,20 @@ function AcceptChecksumDialog({ db, mismatch, onClose }: { db: string; mismatch:
     >
       <form id="accept-checksum" onSubmit={submit} className="accept-checksum">
         <p>
-          Version {mismatch.version} was applied from a file whose checksum was <code>{shortHash(mismatch.recorded)}</code>; the file now
-          has <code>{shortHash(mismatch.current)}</code>. Accepting records the new checksum, who accepted it and why, in the
-          database's audit log. The schema itself is not changed.
+          Version {mismatch.version} was applied from a file whose checksum was <code>{shortHash(mismatch.recorded)}</code>; the file now has{' '}
+          <code>{shortHash(mismatch.current)}</code>. Accepting records the new checksum, who accepted it and why, in the database's audit log. The schema
+          itself is not changed.
         </p>
         <Field label="Why is the edit safe?" help="At least 3 characters; kept in the history.">
           {(control) => (
-            <textarea {...control} rows={3} value={reason} onChange={(e) => setReason(e.target.value)} data-autofocus placeholder="e.g. Comment-only change in review #123" />
+            <textarea
+              {...control}
+              rows={3}
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+              data-autofocus
+              placeholder="e.g. Comment-only change in review #123"
+            />
           )}
         </Field>
         {accept.isError && <ErrorNotice error={accept.error} context="The checksum was not accepted" />}

@@ -23,7 +23,11 @@ export function AdoptAction({ db, schema, legacy }: AdoptActionProps) {
   const version = chosen ?? legacy?.version ?? versions[versions.length - 1] ?? null;
 
   if (baseline.isSuccess) {
-    return <Notice tone="ok" title={`Adopted as ${baseline.data.version}`}>Its schema matched {baseline.data.version}; migrations can now run.</Notice>;
+    return (
+      <Notice tone="ok" title={`Adopted as ${baseline.data.version}`}>
+        Its schema matched {baseline.data.version}; migrations can now run.
+      </Notice>
+    );
   }
   return (
     <>
@@ -33,7 +37,11 @@ export function AdoptAction({ db, schema, legacy }: AdoptActionProps) {
           <label className="next-action__inline-field">
             <span>Its schema matches</span>
             <select value={version ?? ''} onChange={(e) => setChosen(e.target.value)}>
-              {[...versions].reverse().map((v) => <option key={v} value={v}>{v}</option>)}
+              {[...versions].reverse().map((v) => (
+                <option key={v} value={v}>
+                  {v}
+                </option>
+              ))}
             </select>
           </label>
         )}
@@ -41,9 +49,7 @@ export function AdoptAction({ db, schema, legacy }: AdoptActionProps) {
           Adopt as {version ?? '…'}…
         </ActionButton>
         <span className="muted">
-          {legacy?.version
-            ? `${legacy.table} records ${legacy.legacyVersion}, which is ${legacy.version}. `
-            : ''}
+          {legacy?.version ? `${legacy.table} records ${legacy.legacyVersion}, which is ${legacy.version}. ` : ''}
           The schema is compared object by object first; nothing is changed if it differs.
         </span>
       </div>
@@ -59,15 +65,25 @@ function AdoptDialog({ version, legacy, onConfirm, onClose }: { version: string;
   return (
     <ConfirmDialog title={`Adopt as ${version}?`} confirmLabel={`Adopt as ${version}`} onConfirm={onConfirm} onClose={onClose}>
       <p>
-        First its schema is compared with version {version}, object by object. If anything differs, nothing is written and the console lists
-        the differences. If it matches, Schema Warden writes, in one transaction:
+        First its schema is compared with version {version}, object by object. If anything differs, nothing is written and the console lists the differences. If
+        it matches, Schema Warden writes, in one transaction:
       </p>
       <ul className="plain-list">
-        <li>its history tables, <code>schema_version</code> (one row: {version}, kind baseline) and <code>schema_events</code> (a baseline event),</li>
         <li>
-          {legacy ? <>version {version} in the service&apos;s own <code>{legacy.table}</code> table, if it lacks it,</> : <>version {version} in the service&apos;s own version table, if there is one and it lacks it,</>}
+          its history tables, <code>schema_version</code> (one row: {version}, kind baseline) and <code>schema_events</code> (a baseline event),
         </li>
-        <li>the schema&apos;s <code>application_id</code> and the version in <code>user_version</code>, in the file&apos;s header.</li>
+        <li>
+          {legacy ? (
+            <>
+              version {version} in the service&apos;s own <code>{legacy.table}</code> table, if it lacks it,
+            </>
+          ) : (
+            <>version {version} in the service&apos;s own version table, if there is one and it lacks it,</>
+          )}
+        </li>
+        <li>
+          the schema&apos;s <code>application_id</code> and the version in <code>user_version</code>, in the file&apos;s header.
+        </li>
       </ul>
       <p>No table or row of yours is changed, so no backup is taken. Migrations can run from {version} afterwards, each after a verified backup.</p>
     </ConfirmDialog>

@@ -26,7 +26,15 @@ export function DatabaseFacts({ db, status, verdict }: { db: string; status: Sta
         facts={[
           { label: 'Path', value: <span className="mono">{status.path}</span> },
           { label: 'Schema version', value: <VersionFact status={status} verdict={verdict} /> },
-          { label: 'Schema', value: <>{status.schema}<SchemaFolderChoice db={db} /></> },
+          {
+            label: 'Schema',
+            value: (
+              <>
+                {status.schema}
+                <SchemaFolderChoice db={db} />
+              </>
+            ),
+          },
           { label: 'Size', value: status.exists ? formatBytes(status.sizeBytes) : 'no file yet' },
           { label: 'Journal mode', value: status.journalMode ? status.journalMode.toUpperCase() : '—' },
           { label: 'SQLite version', value: status.sqliteVersion || '—' },

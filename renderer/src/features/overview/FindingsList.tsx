@@ -11,11 +11,7 @@ export function FindingsList({ db, problems }: { db: string; problems: Problem[]
   if (problems.length === 0) return null;
   const sorted = [...problems].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
   return (
-    <Panel
-      title="Findings"
-      subtitle={plural(problems.length, 'problem')}
-      actions={<a href={hrefFor(db, 'integrity')}>Open the integrity view</a>}
-    >
+    <Panel title="Findings" subtitle={plural(problems.length, 'problem')} actions={<a href={hrefFor(db, 'integrity')}>Open the integrity view</a>}>
       <ul className="findings">
         {sorted.slice(0, SHOWN).map((problem) => (
           <li key={`${problem.kind}:${problem.table ?? ''}:${problem.name}:${problem.change}`} className="findings__item">

@@ -39,7 +39,10 @@ function ActionBody({ db, action, status, initialize, hasBackup, backups }: Acti
   switch (action.kind) {
     case 'initialize':
       return (
-        <Step title="Initialize the database" text={status.exists ? 'The file exists but holds no schema yet.' : 'There is no database file yet; initializing creates it.'}>
+        <Step
+          title="Initialize the database"
+          text={status.exists ? 'The file exists but holds no schema yet.' : 'There is no database file yet; initializing creates it.'}
+        >
           <InitializeAction db={db} schema={status.schema} exists={status.exists} initialize={initialize} to={action.to} versions={status.pending} />
         </Step>
       );
@@ -68,7 +71,9 @@ function ActionBody({ db, action, status, initialize, hasBackup, backups }: Acti
           title="Salvage what can be read"
           text={`${action.why} The file as it is was preserved (${action.preserved}, under Backups). There is no verified backup: Salvage reads every row it can into a new file, and never writes to this one.`}
         >
-          <ButtonLink variant="primary" href={hrefFor(db, 'integrity')}>See the damage and salvage…</ButtonLink>
+          <ButtonLink variant="primary" href={hrefFor(db, 'integrity')}>
+            See the damage and salvage…
+          </ButtonLink>
         </Step>
       );
     case 'rebuild-indexes':
@@ -77,7 +82,9 @@ function ActionBody({ db, action, status, initialize, hasBackup, backups }: Acti
           title="Rebuild the damaged indexes"
           text={`${action.why} Only indexes are damaged (${action.indexes.join(', ')}): every row is still in its table. Rebuilding them from their tables fixes the file in place, after a byte copy of it as it is.`}
         >
-          <ButtonLink variant="primary" href={hrefFor(db, 'integrity')}>Review and rebuild…</ButtonLink>
+          <ButtonLink variant="primary" href={hrefFor(db, 'integrity')}>
+            Review and rebuild…
+          </ButtonLink>
         </Step>
       );
     case 'restore': {
@@ -99,7 +106,9 @@ function ActionBody({ db, action, status, initialize, hasBackup, backups }: Acti
       return (
         <Step title="Restore a backup" text={action.why}>
           <div className="next-action__buttons">
-            <ButtonLink variant="primary" href={hrefFor(db, 'backups')}>Choose a backup to restore…</ButtonLink>
+            <ButtonLink variant="primary" href={hrefFor(db, 'backups')}>
+              Choose a backup to restore…
+            </ButtonLink>
             {salvage}
           </div>
         </Step>
@@ -111,7 +120,9 @@ function ActionBody({ db, action, status, initialize, hasBackup, backups }: Acti
           title="Repair"
           text={`${plural(action.problems.length, 'missing object')} can be recreated from the expected schema: ${action.problems.slice(0, 4).map(objectName).join(', ')}${action.problems.length > 4 ? ', …' : ''}. Rows in other tables are not touched.`}
         >
-          <ButtonLink variant="primary" href={hrefFor(db, 'integrity')}>Review and repair…</ButtonLink>
+          <ButtonLink variant="primary" href={hrefFor(db, 'integrity')}>
+            Review and repair…
+          </ButtonLink>
         </Step>
       );
     case 'adopt':
@@ -126,7 +137,9 @@ function ActionBody({ db, action, status, initialize, hasBackup, backups }: Acti
           title={`Adopt as ${action.legacy.version} and migrate to ${action.to}`}
           text={`The service made this database (${action.legacy.table} records ${action.legacy.legacyVersion}) and its schema is exactly ${action.legacy.version}. Migrating records it as ${action.legacy.version}, then applies ${plural(action.pending.length, 'migration')}${action.pending.length ? ` (${action.pending.join(', ')})` : ''}, after a verified backup — as the service's start-up check does.`}
         >
-          <ButtonLink variant="primary" href={hrefFor(db, 'plan')}>Review the migration plan…</ButtonLink>
+          <ButtonLink variant="primary" href={hrefFor(db, 'plan')}>
+            Review the migration plan…
+          </ButtonLink>
         </Step>
       );
     case 'accept-checksum':
@@ -137,8 +150,13 @@ function ActionBody({ db, action, status, initialize, hasBackup, backups }: Acti
       );
     case 'migrate':
       return (
-        <Step title={`Migrate to ${action.to}`} text={`${plural(action.pending.length, 'migration')} pending (${action.pending.join(', ')}). A verified backup is taken before the first step.`}>
-          <ButtonLink variant="primary" href={hrefFor(db, 'plan')}>Review the migration plan…</ButtonLink>
+        <Step
+          title={`Migrate to ${action.to}`}
+          text={`${plural(action.pending.length, 'migration')} pending (${action.pending.join(', ')}). A verified backup is taken before the first step.`}
+        >
+          <ButtonLink variant="primary" href={hrefFor(db, 'plan')}>
+            Review the migration plan…
+          </ButtonLink>
         </Step>
       );
     case 'recover-rows': {
@@ -154,7 +172,10 @@ function ActionBody({ db, action, status, initialize, hasBackup, backups }: Acti
     }
     case 'back-up':
       return (
-        <Step title="Back up" text="A verified backup is the way back from a bad day: take one now, or have the host take them on a schedule (the Backups view says how).">
+        <Step
+          title="Back up"
+          text="A verified backup is the way back from a bad day: take one now, or have the host take them on a schedule (the Backups view says how)."
+        >
           <BackUpAction db={db} />
         </Step>
       );

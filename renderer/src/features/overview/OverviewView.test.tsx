@@ -12,7 +12,13 @@ import { OverviewView } from './OverviewView';
 
 describe('OverviewView: verdicts that do not flatter (issue 21)', () => {
   it('a database never backed up needs attention, and Back up now on the Overview takes a verified backup', async () => {
-    const notBackedUp = { kind: 'backup' as const, name: 'backup', change: 'missing' as const, severity: 'warning' as const, message: 'Not backed up: there is no verified backup of this database.' };
+    const notBackedUp = {
+      kind: 'backup' as const,
+      name: 'backup',
+      change: 'missing' as const,
+      severity: 'warning' as const,
+      message: 'Not backed up: there is no verified backup of this database.',
+    };
     const api = createFakeApi({
       status: () => statusReport({ status: 'degraded', reason: notBackedUp.message, problems: [notBackedUp] }),
       backups: () => [],
@@ -28,12 +34,29 @@ describe('OverviewView: verdicts that do not flatter (issue 21)', () => {
   });
 
   it('orphaned child rows: the count, and Recover rows from the newest verified backup with its dry run first', async () => {
-    const orphans = { kind: 'foreign_key_violation' as const, name: 'file_metadata', table: 'file_metadata', change: 'failed' as const, severity: 'warning' as const, message: '12 row(s) of file_metadata point at missing rows of conversation_files.', expected: 'conversation_files', actual: '12' };
+    const orphans = {
+      kind: 'foreign_key_violation' as const,
+      name: 'file_metadata',
+      table: 'file_metadata',
+      change: 'failed' as const,
+      severity: 'warning' as const,
+      message: '12 row(s) of file_metadata point at missing rows of conversation_files.',
+      expected: 'conversation_files',
+      actual: '12',
+    };
     const newest = backupInfo({ name: 'conversation_files-20250301-manual.sqlite' });
     const api = createFakeApi({
       status: () => statusReport({ status: 'degraded', reason: orphans.message, problems: [orphans] }),
       backups: () => [newest],
-      recoverRows: () => ({ path: '/srv/chat/conversation_files.db', table: 'conversation_files', backup: newest.name, dryRun: true, tables: [{ table: 'conversation_files', inBackup: 40, missing: 12, withoutParent: 0, copied: 12 }], orphanedRows: [], preRecoverBackup: null }),
+      recoverRows: () => ({
+        path: '/srv/chat/conversation_files.db',
+        table: 'conversation_files',
+        backup: newest.name,
+        dryRun: true,
+        tables: [{ table: 'conversation_files', inBackup: 40, missing: 12, withoutParent: 0, copied: 12 }],
+        orphanedRows: [],
+        preRecoverBackup: null,
+      }),
     });
     renderConsole(<OverviewView db="main" />, { api });
     const step = await screen.findByRole('region', { name: 'Status and next step' });
@@ -48,7 +71,11 @@ describe('OverviewView: verdicts that do not flatter (issue 21)', () => {
 describe('OverviewView', () => {
   it('never tags a full check "integrity ok" while foreign_key_check found violations (issue 12)', async () => {
     const orphan = { table: 'file_metadata', rowid: 7, parent: 'conversation_files', constraintIndex: 0 };
-    const full = verifyReport({ status: 'unhealthy', integrity: { level: 'full', ok: true, messages: [] }, foreignKeyViolations: [orphan, { ...orphan, rowid: 8 }] });
+    const full = verifyReport({
+      status: 'unhealthy',
+      integrity: { level: 'full', ok: true, messages: [] },
+      foreignKeyViolations: [orphan, { ...orphan, rowid: 8 }],
+    });
     const { queryClient } = renderConsole(<OverviewView db="main" />, { api: createFakeApi({ status: () => statusReport(), backups: () => [] }) });
     queryClient.setQueryData(databaseKeys.verification('main'), full); // as the Integrity view leaves it
     const fact = (await screen.findByText('2 foreign-key violations')).closest('.safety-fact') as HTMLElement;
@@ -76,7 +103,18 @@ describe('OverviewView', () => {
     expect(await screen.findByText('verified')).toBeTruthy();
     act(() => {
       queryClient.setQueryData(backupChecksKey('main'), {
-        [latest.name]: { name: latest.name, path: latest.path, ok: false, hashMatches: false, sha256: '1'.repeat(64), expectedSha256: latest.sha256, version: '1.2.0', integrity: { level: 'quick', ok: true, messages: [] }, problems: ['The file has changed since.'], durationMs: 5 },
+        [latest.name]: {
+          name: latest.name,
+          path: latest.path,
+          ok: false,
+          hashMatches: false,
+          sha256: '1'.repeat(64),
+          expectedSha256: latest.sha256,
+          version: '1.2.0',
+          integrity: { level: 'quick', ok: true, messages: [] },
+          problems: ['The file has changed since.'],
+          durationMs: 5,
+        },
       });
     });
     expect(await screen.findByText('failed verification')).toBeTruthy();
@@ -84,7 +122,12 @@ describe('OverviewView', () => {
   });
 
   it('after a restore of a damaged file: the newest backup (the pre-restore copy) failed, and the newest verified one is said beside it', async () => {
-    const preRestore = backupInfo({ name: 'conversation_files-20250302T100000Z-pre-restore.sqlite', reason: 'pre-restore', createdAt: '2025-03-02T10:00:00.000Z', verified: { ok: false, level: 'quick', at: '2025-03-02T10:00:01.000Z', messages: ['Tree 25 page 38: btreeInitPage() returns error code 11'] } });
+    const preRestore = backupInfo({
+      name: 'conversation_files-20250302T100000Z-pre-restore.sqlite',
+      reason: 'pre-restore',
+      createdAt: '2025-03-02T10:00:00.000Z',
+      verified: { ok: false, level: 'quick', at: '2025-03-02T10:00:01.000Z', messages: ['Tree 25 page 38: btreeInitPage() returns error code 11'] },
+    });
     const manual = backupInfo();
     renderConsole(<OverviewView db="main" />, { api: createFakeApi({ status: () => statusReport(), backups: () => [preRestore, manual] }) });
     expect(await screen.findByText('failed verification')).toBeTruthy();
@@ -115,11 +158,20 @@ describe('OverviewView', () => {
       plan: () => ({ ...PLAN_FROM_100, from: null }),
       initialize: () => {
         status = statusReport();
-        return { path: status.path, from: null, to: '1.2.0', upToDate: false, adopted: null, backup: null, repeated: [], applied: [
-          { version: '1.0.0', description: 'initial file store', executionMs: 8 },
-          { version: '1.1.0', description: 'access log reference type', executionMs: 5 },
-          { version: '1.2.0', description: 'storage backend', executionMs: 9 },
-        ] };
+        return {
+          path: status.path,
+          from: null,
+          to: '1.2.0',
+          upToDate: false,
+          adopted: null,
+          backup: null,
+          repeated: [],
+          applied: [
+            { version: '1.0.0', description: 'initial file store', executionMs: 8 },
+            { version: '1.1.0', description: 'access log reference type', executionMs: 5 },
+            { version: '1.2.0', description: 'storage backend', executionMs: 9 },
+          ],
+        };
       },
     });
     renderConsole(<OverviewView db="main" />, { api });
@@ -127,7 +179,9 @@ describe('OverviewView', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Initialize at 1.2.0…' }));
     // It says what it will write before writing anything: the tables, the versions, no backup.
     const dialog = await screen.findByRole('dialog', { name: 'Initialize at 1.2.0?' });
-    await waitFor(() => expect(dialog.textContent).toContain('5 tables — conversation_files, file_access_log, file_cleanup_queue, file_metadata, session_file_associations'));
+    await waitFor(() =>
+      expect(dialog.textContent).toContain('5 tables — conversation_files, file_access_log, file_cleanup_queue, file_metadata, session_file_associations'),
+    );
     expect(dialog.textContent).toContain('one schema_version row per migration (1.0.0, 1.1.0, 1.2.0)');
     expect(dialog.textContent).toContain('No backup is taken: the file holds no data yet.');
     expect(api.initialize).not.toHaveBeenCalled();
@@ -139,7 +193,11 @@ describe('OverviewView', () => {
   });
 
   it('points an unhealthy database with a missing table at Repair, naming the table', async () => {
-    const api = createFakeApi({ status: () => BROKEN_STATUS, verify: () => verifyReport({ status: 'unhealthy', problems: BROKEN_STATUS.problems }), backups: () => [] });
+    const api = createFakeApi({
+      status: () => BROKEN_STATUS,
+      verify: () => verifyReport({ status: 'unhealthy', problems: BROKEN_STATUS.problems }),
+      backups: () => [],
+    });
     renderConsole(<OverviewView db="main" />, { api });
     const step = await screen.findByRole('region', { name: 'Status and next step' });
     expect(within(step).getByText('Unhealthy')).toBeTruthy();
@@ -170,7 +228,11 @@ describe('OverviewView', () => {
     let locked = true;
     const api = createFakeApi({
       status: () => {
-        if (locked) throw new ApiError({ code: 'LOCKED', message: 'The database /srv/chat/conversation_files.db is locked by another process and stayed locked past the wait time.' });
+        if (locked)
+          throw new ApiError({
+            code: 'LOCKED',
+            message: 'The database /srv/chat/conversation_files.db is locked by another process and stayed locked past the wait time.',
+          });
         return statusReport();
       },
       backups: () => [],
@@ -201,7 +263,7 @@ describe('OverviewView', () => {
     fireEvent.click(await screen.findByRole('button', { name: 'Adopt as 1.0.0…' }));
     const dialog = await screen.findByRole('dialog', { name: 'Adopt as 1.0.0?' });
     expect(dialog.textContent).toContain('If anything differs, nothing is written');
-    expect(dialog.textContent).toContain('version 1.0.0 in the service\'s own schema_migrations table, if it lacks it');
+    expect(dialog.textContent).toContain("version 1.0.0 in the service's own schema_migrations table, if it lacks it");
     expect(dialog.textContent).toContain('No table or row of yours is changed, so no backup is taken.');
     expect(api.baseline).not.toHaveBeenCalled();
     fireEvent.click(within(dialog).getByRole('button', { name: 'Adopt as 1.0.0' }));
@@ -215,7 +277,14 @@ describe('OverviewView', () => {
       status: () => statusReport({ status: 'degraded', checksumMismatches: [mismatch], reason: '1 applied migration edited since it ran.' }),
       verify: () => verifyReport(),
       backups: () => [],
-      acceptChecksum: ({ version, reason }) => ({ path: '/srv/chat/conversation_files.db', version, file: mismatch.file, reason, previous: 'a'.repeat(64), accepted: 'b'.repeat(64) }),
+      acceptChecksum: ({ version, reason }) => ({
+        path: '/srv/chat/conversation_files.db',
+        version,
+        file: mismatch.file,
+        reason,
+        previous: 'a'.repeat(64),
+        accepted: 'b'.repeat(64),
+      }),
     });
     renderConsole(<OverviewView db="main" />, { api });
     fireEvent.click(await screen.findByRole('button', { name: 'Review the edited migration…' }));

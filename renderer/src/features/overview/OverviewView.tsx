@@ -19,7 +19,8 @@ export function OverviewView({ db }: { db: string }) {
   const initialize = useInitialize(db);
 
   if (status.isPending) return <LoadingState label="Reading the database…" />;
-  if (status.isError || !status.verdict) return <StatusUnavailable db={db} error={status.error} onRetry={() => void status.refetch()} retrying={status.isFetching} />;
+  if (status.isError || !status.verdict)
+    return <StatusUnavailable db={db} error={status.error} onRetry={() => void status.refetch()} retrying={status.isFetching} />;
   return (
     <div className="overview">
       {initialize.result && <InitializeOutcome result={initialize.result} />}

@@ -22,14 +22,19 @@ export function RecoverRowsAction({ db, orphans, backups }: RecoverRowsActionPro
   const recover = useRecoverRows(db);
   const parent = orphans[0].expected ?? orphans[0].name;
   const from = backups ? newestVerifiedBackup(backups) : null;
-  if (recover.isRunning) return <OperationProgress title="Recovering rows" operationId={recover.operationId} onCancel={recover.cancel} cancelling={recover.isCancelling} />;
+  if (recover.isRunning)
+    return <OperationProgress title="Recovering rows" operationId={recover.operationId} onCancel={recover.cancel} cancelling={recover.isCancelling} />;
   return (
     <>
       <div className="next-action__buttons">
         {from ? (
-          <ActionButton method="recoverRows" variant="primary" onClick={() => setOpen(true)}>Recover rows of {parent}…</ActionButton>
+          <ActionButton method="recoverRows" variant="primary" onClick={() => setOpen(true)}>
+            Recover rows of {parent}…
+          </ActionButton>
         ) : (
-          <ButtonLink variant="primary" href={hrefFor(db, 'backups')}>No verified backup to recover from: see the backups…</ButtonLink>
+          <ButtonLink variant="primary" href={hrefFor(db, 'backups')}>
+            No verified backup to recover from: see the backups…
+          </ButtonLink>
         )}
       </div>
       {recover.error != null && <ErrorNotice error={recover.error} context="The rows were not recovered" />}

@@ -13,7 +13,11 @@ import { useBackupChecks } from '../../queries/backups';
 
 function Unavailable({ error }: { error: unknown }) {
   const info = errorInfoOf(error);
-  return <span className="muted" title={consoleHintOf(error)}>{info.code === 'NOT_SUPPORTED' ? 'Not available on this host' : `${info.message} (${info.code})`}</span>;
+  return (
+    <span className="muted" title={consoleHintOf(error)}>
+      {info.code === 'NOT_SUPPORTED' ? 'Not available on this host' : `${info.message} (${info.code})`}
+    </span>
+  );
 }
 
 function LastBackup({ db, backups }: { db: string; backups: UseQueryResult<BackupInfo[]> }) {
@@ -24,7 +28,13 @@ function LastBackup({ db, backups }: { db: string; backups: UseQueryResult<Backu
   const latest = backups.data.find((b) => !b.damaged);
   const preserved = backups.data.filter((b) => b.damaged).length;
   const copies = preserved > 0 && <span className="muted"> · {preserved === 1 ? '1 damaged copy kept' : `${preserved} damaged copies kept`}</span>;
-  if (!latest) return <span className="safety-fact"><Tag tone="warn">No backup yet</Tag>{copies}</span>;
+  if (!latest)
+    return (
+      <span className="safety-fact">
+        <Tag tone="warn">No backup yet</Tag>
+        {copies}
+      </span>
+    );
   // A failed check in this session outranks the one recorded when the backup was taken.
   const verifiedOf = (b: BackupInfo) => (checks[b.name] ? { ok: checks[b.name].ok } : b.verified);
   const verified = verifiedOf(latest);
@@ -32,12 +42,22 @@ function LastBackup({ db, backups }: { db: string; backups: UseQueryResult<Backu
   const newestGood = verified?.ok ? null : backups.data.find((b) => !b.damaged && verifiedOf(b)?.ok === true);
   return (
     <span className="safety-fact">
-      <time dateTime={latest.createdAt} title={formatTimestamp(latest.createdAt)}>{formatAgo(latest.createdAt)}</time>
-      <span className="muted"> · {latest.reason} · {latest.version ?? 'no version'} · {formatBytes(latest.bytes)}</span>
+      <time dateTime={latest.createdAt} title={formatTimestamp(latest.createdAt)}>
+        {formatAgo(latest.createdAt)}
+      </time>
+      <span className="muted">
+        {' '}
+        · {latest.reason} · {latest.version ?? 'no version'} · {formatBytes(latest.bytes)}
+      </span>
       {verified === null ? <Tag tone="warn">not verified</Tag> : verified.ok ? <Tag tone="ok">verified</Tag> : <Tag tone="bad">failed verification</Tag>}
       {newestGood && (
         <span className="muted">
-          {' '}· newest verified: <time dateTime={newestGood.createdAt} title={formatTimestamp(newestGood.createdAt)}>{formatAgo(newestGood.createdAt)}</time> ({newestGood.reason})
+          {' '}
+          · newest verified:{' '}
+          <time dateTime={newestGood.createdAt} title={formatTimestamp(newestGood.createdAt)}>
+            {formatAgo(newestGood.createdAt)}
+          </time>{' '}
+          ({newestGood.reason})
         </span>
       )}
       {copies}
@@ -50,7 +70,9 @@ function QuickCheck({ status, okTone }: { status: StatusReport; okTone: Tone }) 
   if (!integrity) return <span className="muted">Nothing to check yet</span>;
   return (
     <span className="safety-fact">
-      <time dateTime={integrity.checkedAt} title={formatTimestamp(integrity.checkedAt)}>{formatAge(integrity.checkedAt)}</time>
+      <time dateTime={integrity.checkedAt} title={formatTimestamp(integrity.checkedAt)}>
+        {formatAge(integrity.checkedAt)}
+      </time>
       <span className="muted"> · quick check</span>
       {integrity.ok ? <Tag tone={okTone}>integrity ok</Tag> : <Tag tone="bad">integrity failed</Tag>}
     </span>
@@ -61,11 +83,17 @@ function LastVerification({ report, okTone }: { report: VerifyReport; okTone: To
   const failures = report.problems.filter((p) => p.severity === 'error').length;
   return (
     <span className="safety-fact">
-      <time dateTime={report.checkedAt} title={formatTimestamp(report.checkedAt)}>{formatAgo(report.checkedAt)}</time>
+      <time dateTime={report.checkedAt} title={formatTimestamp(report.checkedAt)}>
+        {formatAgo(report.checkedAt)}
+      </time>
       <span className="muted"> · {report.integrity.level} check</span>
-      {!report.integrity.ok ? <Tag tone="bad">integrity failed</Tag>
-        : report.foreignKeyViolations.length > 0 ? <Tag tone="bad">{plural(report.foreignKeyViolations.length, 'foreign-key violation')}</Tag>
-        : <Tag tone={okTone}>integrity ok</Tag>}
+      {!report.integrity.ok ? (
+        <Tag tone="bad">integrity failed</Tag>
+      ) : report.foreignKeyViolations.length > 0 ? (
+        <Tag tone="bad">{plural(report.foreignKeyViolations.length, 'foreign-key violation')}</Tag>
+      ) : (
+        <Tag tone={okTone}>integrity ok</Tag>
+      )}
       {failures > 0 && <Tag tone="bad">{plural(failures, 'problem')}</Tag>}
     </span>
   );

@@ -12,7 +12,8 @@ import { OverviewView } from './OverviewView';
 // dialog picks it (no path leaves the page), the host says what it recognised, and the Overview is
 // read again under the new schema. The web console has no such button: its server never takes a folder.
 
-const RECOGNISED = "Read /srv/notes/db/migrations as a dbmate migrations folder (no schema.json: the format was detected from its files): 2 versions (20240101120000 to 20240215093000); the app's history is read from schema_migrations.";
+const RECOGNISED =
+  "Read /srv/notes/db/migrations as a dbmate migrations folder (no schema.json: the format was detected from its files): 2 versions (20240101120000 to 20240215093000); the app's history is read from schema_migrations.";
 const CHOICE: Choice = {
   database: { id: 'notes', name: 'notes.db', path: '/srv/notes/notes.db', schema: 'db' },
   schema: { name: 'db', title: 'db (dbmate migrations)', description: '', versions: ['20240101120000', '20240215093000'], latest: '20240215093000' },

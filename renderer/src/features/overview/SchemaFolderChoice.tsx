@@ -18,7 +18,11 @@ export function SchemaFolderChoice({ db }: { db: string }) {
     mutationFn: () => api.chooseSchemaFolder({ db }),
     onSuccess: async (choice) => {
       if (choice === null) return;
-      await Promise.all([queryClient.invalidateQueries({ queryKey: databaseKeys.one(db) }), queryClient.invalidateQueries({ queryKey: databaseKeys.list() }), queryClient.invalidateQueries({ queryKey: schemaKeys.all })]);
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: databaseKeys.one(db) }),
+        queryClient.invalidateQueries({ queryKey: databaseKeys.list() }),
+        queryClient.invalidateQueries({ queryKey: schemaKeys.all }),
+      ]);
     },
   });
   if (hostKind !== 'electron') return null;

@@ -2,8 +2,23 @@ import { describe, expect, it } from 'vitest';
 import { BROKEN_STATUS, CHANGED_COLUMN, DAMAGED_STATUS, FRESH_STATUS, MISSING_TABLE, backupInfo, statusReport, verifyReport } from '../../test/fixtures';
 import { nextActionFor } from './next-action';
 
-const NOT_BACKED_UP = { kind: 'backup' as const, name: 'backup', change: 'missing' as const, severity: 'warning' as const, message: 'Not backed up: there is no verified backup of this database.' };
-const ORPHANS = { kind: 'foreign_key_violation' as const, name: 'file_metadata', table: 'file_metadata', change: 'failed' as const, severity: 'warning' as const, message: '12 row(s) of file_metadata point at missing rows of conversation_files.', expected: 'conversation_files', actual: '12' };
+const NOT_BACKED_UP = {
+  kind: 'backup' as const,
+  name: 'backup',
+  change: 'missing' as const,
+  severity: 'warning' as const,
+  message: 'Not backed up: there is no verified backup of this database.',
+};
+const ORPHANS = {
+  kind: 'foreign_key_violation' as const,
+  name: 'file_metadata',
+  table: 'file_metadata',
+  change: 'failed' as const,
+  severity: 'warning' as const,
+  message: '12 row(s) of file_metadata point at missing rows of conversation_files.',
+  expected: 'conversation_files',
+  actual: '12',
+};
 
 describe('nextActionFor: verdicts that do not flatter (issue 21)', () => {
   it('says Back up, never "nothing to do", for a database not backed up', () => {
@@ -16,7 +31,9 @@ describe('nextActionFor: verdicts that do not flatter (issue 21)', () => {
   });
 
   it('migrates first when migrations are pending and it is only not backed up (the migration takes a verified backup)', () => {
-    expect(nextActionFor(statusReport({ status: 'degraded', version: '1.1.0', pending: ['1.2.0'], problems: [NOT_BACKED_UP] }))).toMatchObject({ kind: 'migrate' });
+    expect(nextActionFor(statusReport({ status: 'degraded', version: '1.1.0', pending: ['1.2.0'], problems: [NOT_BACKED_UP] }))).toMatchObject({
+      kind: 'migrate',
+    });
   });
 });
 
@@ -41,7 +58,10 @@ describe('nextActionFor', () => {
   });
 
   it('restores when the last verification found damage, even if the schema is fine', () => {
-    const damaged = verifyReport({ status: 'unhealthy', integrity: { level: 'quick', ok: false, messages: ['*** in database main *** Page 5 is never used'] } });
+    const damaged = verifyReport({
+      status: 'unhealthy',
+      integrity: { level: 'quick', ok: false, messages: ['*** in database main *** Page 5 is never used'] },
+    });
     expect(nextActionFor(statusReport(), damaged)).toMatchObject({ kind: 'restore', why: expect.stringContaining('Page 5 is never used') });
   });
 
@@ -73,17 +93,37 @@ describe('nextActionFor', () => {
 
   it('a damaged file with no verified backup: preserve a copy first; once preserved, salvage; with a verified backup, restore (issue 21)', () => {
     expect(nextActionFor(DAMAGED_STATUS, undefined, [])).toMatchObject({ kind: 'preserve', why: expect.stringContaining('damaged') });
-    expect(nextActionFor(DAMAGED_STATUS, undefined, [backupInfo({ verified: { ok: false, level: 'quick', at: 'x', messages: ['bad'] } })])).toMatchObject({ kind: 'preserve' });
-    expect(nextActionFor(DAMAGED_STATUS, undefined, [backupInfo({ name: 'kept.sqlite', reason: 'preserved-damaged', damaged: true, verified: null })])).toMatchObject({ kind: 'salvage', preserved: 'kept.sqlite' });
+    expect(nextActionFor(DAMAGED_STATUS, undefined, [backupInfo({ verified: { ok: false, level: 'quick', at: 'x', messages: ['bad'] } })])).toMatchObject({
+      kind: 'preserve',
+    });
+    expect(
+      nextActionFor(DAMAGED_STATUS, undefined, [backupInfo({ name: 'kept.sqlite', reason: 'preserved-damaged', damaged: true, verified: null })]),
+    ).toMatchObject({ kind: 'salvage', preserved: 'kept.sqlite' });
     expect(nextActionFor(DAMAGED_STATUS, undefined, [backupInfo()])).toMatchObject({ kind: 'restore' });
     // Backups not known yet: the step stays as it was.
     expect(nextActionFor(DAMAGED_STATUS)).toMatchObject({ kind: 'restore' });
   });
 
   it('only indexes damaged: rebuild them, whatever the backups (issue 21)', () => {
-    const damage = [{ page: 80, object: 'idx_a', objectType: 'index' as const, table: 't', pageType: null, foundBy: 'message' as const, message: 'Tree 9 page 80: x', messages: 1, description: 'Page 80 of index idx_a (of table t) is damaged: Tree 9 page 80: x.' }];
+    const damage = [
+      {
+        page: 80,
+        object: 'idx_a',
+        objectType: 'index' as const,
+        table: 't',
+        pageType: null,
+        foundBy: 'message' as const,
+        message: 'Tree 9 page 80: x',
+        messages: 1,
+        description: 'Page 80 of index idx_a (of table t) is damaged: Tree 9 page 80: x.',
+      },
+    ];
     const status = statusReport({ ...DAMAGED_STATUS, integrity: { level: 'quick', ok: false, messages: ['Tree 9 page 80: x'], damage, checkedAt: 'x' } });
-    expect(nextActionFor(status, undefined, [])).toEqual({ kind: 'rebuild-indexes', indexes: ['idx_a'], why: expect.stringContaining('Page 80 of index idx_a') });
+    expect(nextActionFor(status, undefined, [])).toEqual({
+      kind: 'rebuild-indexes',
+      indexes: ['idx_a'],
+      why: expect.stringContaining('Page 80 of index idx_a'),
+    });
   });
 
   it('has nothing to do for a healthy database at the latest version', () => {

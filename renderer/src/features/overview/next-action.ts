@@ -89,7 +89,12 @@ export function nextActionFor(status: StatusReport, verification?: VerifyReport,
   const verdict = verdictOf(status, verification);
   if (verdict.status === 'unhealthy') return { kind: 'restore', why: verdict.reason };
   if (status.version === null && status.adoptable && status.legacy?.version) {
-    return { kind: 'adopt-and-migrate', legacy: status.legacy, pending: status.pending, to: status.pending[status.pending.length - 1] ?? status.legacy.version };
+    return {
+      kind: 'adopt-and-migrate',
+      legacy: status.legacy,
+      pending: status.pending,
+      to: status.pending[status.pending.length - 1] ?? status.legacy.version,
+    };
   }
   if (status.version === null) return { kind: 'adopt', legacy: status.legacy };
   if (status.checksumMismatches.length) return { kind: 'accept-checksum', mismatch: status.checksumMismatches[0] };

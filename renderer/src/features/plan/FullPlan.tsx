@@ -47,7 +47,12 @@ export function FullPlan({ db, plan }: { db: string; plan: MigrationPlan }) {
   return (
     <>
       <Panel
-        title={<>Plan: <span className="mono">{shown.from ?? (shown.adopt ? `${shown.adopt.version} (adopted)` : 'empty')}</span> → <span className="mono">{shown.to}</span></>}
+        title={
+          <>
+            Plan: <span className="mono">{shown.from ?? (shown.adopt ? `${shown.adopt.version} (adopted)` : 'empty')}</span> →{' '}
+            <span className="mono">{shown.to}</span>
+          </>
+        }
         subtitle={
           <span className="plan__counts">
             {plural(shown.steps.length, 'step')}
@@ -59,44 +64,71 @@ export function FullPlan({ db, plan }: { db: string; plan: MigrationPlan }) {
         actions={
           canRun && (
             <>
-              <ActionButton method="rehearse" onClick={() => rehearsal.start(plan.to)} disabled={busy}>Rehearse on a copy</ActionButton>
-              <ActionButton method="migrate" variant="primary" onClick={() => setConfirming(true)} disabled={busy}>Apply…</ActionButton>
+              <ActionButton method="rehearse" onClick={() => rehearsal.start(plan.to)} disabled={busy}>
+                Rehearse on a copy
+              </ActionButton>
+              <ActionButton method="migrate" variant="primary" onClick={() => setConfirming(true)} disabled={busy}>
+                Apply…
+              </ActionButton>
             </>
           )
         }
       >
         {plan.adopt && (
           <Notice tone="info" title={`First, adopt it as ${plan.adopt.version}`}>
-            The service made this database ({plan.adopt.table} records {plan.adopt.legacyVersion}) and its schema is exactly {plan.adopt.version}, so
-            Schema Warden records it as {plan.adopt.version} before the steps below run. That step changes nothing else.
+            The service made this database ({plan.adopt.table} records {plan.adopt.legacyVersion}) and its schema is exactly {plan.adopt.version}, so Schema
+            Warden records it as {plan.adopt.version} before the steps below run. That step changes nothing else.
           </Notice>
         )}
         {plan.blockers.map((b) => (
           <Notice key={b.code + b.message} tone="bad" title={b.message}>
-            <p><strong>What to do:</strong> {consoleHintFor(b, 'migrate')}</p>
-            <p className="muted">Blocker <code>{b.code}</code></p>
+            <p>
+              <strong>What to do:</strong> {consoleHintFor(b, 'migrate')}
+            </p>
+            <p className="muted">
+              Blocker <code>{b.code}</code>
+            </p>
           </Notice>
         ))}
-        {migration.isRunning && <OperationProgress title={`Migrating to ${shown.to}`} operationId={migration.operationId} onCancel={migration.cancel} cancelling={migration.isCancelling} />}
+        {migration.isRunning && (
+          <OperationProgress
+            title={`Migrating to ${shown.to}`}
+            operationId={migration.operationId}
+            onCancel={migration.cancel}
+            cancelling={migration.isCancelling}
+          />
+        )}
         {migration.error != null && <ErrorNotice error={migration.error} context="The migration stopped" />}
         {migration.result && <MigrationOutcome result={migration.result} />}
         {!migration.result && !migration.isRunning && !blocked && (plan.steps.length > 0 || repeatables.length > 0) && (
           <p className="muted">Rehearse runs the plan on a copy and leaves this database untouched. Apply backs it up first.</p>
         )}
-        {migration.result && plan.steps.length === 0 && repeatables.length === 0 && <p className="muted">Nothing else is pending: the database is at the latest version.</p>}
+        {migration.result && plan.steps.length === 0 && repeatables.length === 0 && (
+          <p className="muted">Nothing else is pending: the database is at the latest version.</p>
+        )}
         <ServiceStatementCoverage coverage={shown.serviceStatements} />
       </Panel>
       {(rehearsal.isRunning || candidate || rehearsal.error != null) && (
         <Panel title="Rehearsal" subtitle="On a temporary copy made with the backup API">
-          {rehearsal.isRunning && <OperationProgress title="Rehearsing" operationId={rehearsal.operationId} onCancel={rehearsal.cancel} cancelling={rehearsal.isCancelling} />}
+          {rehearsal.isRunning && (
+            <OperationProgress title="Rehearsing" operationId={rehearsal.operationId} onCancel={rehearsal.cancel} cancelling={rehearsal.isCancelling} />
+          )}
           {rehearsal.error != null && <ErrorNotice error={rehearsal.error} context="The rehearsal did not finish" />}
           {!rehearsal.isRunning && report && !rehearsal.result && lastRehearsal && <RememberedRehearsal job={lastRehearsal} />}
           {!rehearsal.isRunning && report && <RehearsalResults report={report} />}
-          {!rehearsal.isRunning && candidate && applies !== 'yes' && <StaleRehearsal why={applies} job={rehearsal.result ? null : lastRehearsal} nothingPending={plan.steps.length === 0 && repeatables.length === 0 && plan.adopt === null} />}
+          {!rehearsal.isRunning && candidate && applies !== 'yes' && (
+            <StaleRehearsal
+              why={applies}
+              job={rehearsal.result ? null : lastRehearsal}
+              nothingPending={plan.steps.length === 0 && repeatables.length === 0 && plan.adopt === null}
+            />
+          )}
         </Panel>
       )}
       <div className="plan__steps">
-        {shown.steps.map((step, index) => <PlanStepCard key={step.version} db={db} step={step} index={index} state={states[index]} />)}
+        {shown.steps.map((step, index) => (
+          <PlanStepCard key={step.version} db={db} step={step} index={index} state={states[index]} />
+        ))}
       </div>
       {!migration.result && <RepeatableSteps repeatables={repeatables} />}
       {confirming && (
@@ -115,4 +147,3 @@ export function FullPlan({ db, plan }: { db: string; plan: MigrationPlan }) {
     </>
   );
 }
-

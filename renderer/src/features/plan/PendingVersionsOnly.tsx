@@ -24,11 +24,23 @@ export function PendingVersionsOnly({ db, status, planError }: { db: string; sta
 
   return (
     <Panel
-      title={<>Pending: <span className="mono">{from}</span> → <span className="mono">{to}</span></>}
-      actions={status.pending.length > 0 && <ActionButton method="migrate" variant="primary" onClick={() => setConfirming(true)} disabled={migration.isRunning}>Apply…</ActionButton>}
+      title={
+        <>
+          Pending: <span className="mono">{from}</span> → <span className="mono">{to}</span>
+        </>
+      }
+      actions={
+        status.pending.length > 0 && (
+          <ActionButton method="migrate" variant="primary" onClick={() => setConfirming(true)} disabled={migration.isRunning}>
+            Apply…
+          </ActionButton>
+        )
+      }
     >
       <ErrorNotice error={planError} context="The step-by-step plan is not available" />
-      {migration.isRunning && <OperationProgress title={`Migrating to ${to}`} operationId={migration.operationId} onCancel={migration.cancel} cancelling={migration.isCancelling} />}
+      {migration.isRunning && (
+        <OperationProgress title={`Migrating to ${to}`} operationId={migration.operationId} onCancel={migration.cancel} cancelling={migration.isCancelling} />
+      )}
       {migration.error != null && <ErrorNotice error={migration.error} context="The migration stopped" />}
       {migration.result && <MigrationOutcome result={migration.result} />}
       <ol className="plan__pending">
@@ -52,4 +64,3 @@ export function PendingVersionsOnly({ db, status, planError }: { db: string; sta
     </Panel>
   );
 }
-

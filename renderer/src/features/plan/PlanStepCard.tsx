@@ -10,23 +10,43 @@ function StepStateTag({ state }: { state: StepState }) {
     case 'pending':
       return <Tag tone="neutral">Pending</Tag>;
     case 'running':
-      return <Tag tone="info" strong>Applying…</Tag>;
+      return (
+        <Tag tone="info" strong>
+          Applying…
+        </Tag>
+      );
     case 'applied':
       return <Tag tone="ok">✓ Applied{state.executionMs !== null ? ` in ${formatDuration(state.executionMs)}` : ''}</Tag>;
     case 'failed':
-      return <Tag tone="bad" strong>✕ Failed</Tag>;
+      return (
+        <Tag tone="bad" strong>
+          ✕ Failed
+        </Tag>
+      );
   }
 }
 
 /** "1.2.0 will fill in mime_type on 100 rows of conversation_files", with a link that browses them. */
 function DataChangeLine({ db, version, change }: { db: string; version: string; change: PlannedDataChange }) {
   if (change.rows === null) {
-    return <li>{version} will {change.change} in <span className="mono">{change.table}</span>; not counted yet: {change.notCounted}</li>;
+    return (
+      <li>
+        {version} will {change.change} in <span className="mono">{change.table}</span>; not counted yet: {change.notCounted}
+      </li>
+    );
   }
   return (
     <li>
-      <strong>{version} will {change.change} on {plural(change.rows, 'row')}</strong> of <span className="mono">{change.table}</span>
-      {change.rows > 0 && <> · <a href={hrefForBrowse(db, { table: change.table, sort: null, filters: change.filters })}>Browse {change.rows === 1 ? 'it' : 'them'}</a></>}
+      <strong>
+        {version} will {change.change} on {plural(change.rows, 'row')}
+      </strong>{' '}
+      of <span className="mono">{change.table}</span>
+      {change.rows > 0 && (
+        <>
+          {' '}
+          · <a href={hrefForBrowse(db, { table: change.table, sort: null, filters: change.filters })}>Browse {change.rows === 1 ? 'it' : 'them'}</a>
+        </>
+      )}
       {change.afterEarlierSteps && <span className="muted"> (counted in the rows as they are now; the steps before it run first)</span>}
     </li>
   );
@@ -45,7 +65,10 @@ export function PlanStepCard({ db, step, index, state }: { db: string; step: Pla
             <span className="mono">{step.version}</span> {step.description}
           </h3>
           <p className="muted">
-            <span className="mono">{step.file}</span> · checksum <span className="mono" title={step.checksum}>{shortHash(step.checksum)}</span>
+            <span className="mono">{step.file}</span> · checksum{' '}
+            <span className="mono" title={step.checksum}>
+              {shortHash(step.checksum)}
+            </span>
           </p>
         </div>
         <div className="plan-step__tags">
@@ -57,7 +80,9 @@ export function PlanStepCard({ db, step, index, state }: { db: string; step: Pla
       </header>
       {step.dataChanges.length > 0 && (
         <ul className="plan-step__data" aria-label={`Rows ${step.version} changes`}>
-          {step.dataChanges.map((change, k) => <DataChangeLine key={k} db={db} version={step.version} change={change} />)}
+          {step.dataChanges.map((change, k) => (
+            <DataChangeLine key={k} db={db} version={step.version} change={change} />
+          ))}
         </ul>
       )}
       <details className="plan-step__sql" open>

@@ -26,8 +26,16 @@ function databaseAt100(jobs: Job[] = []) {
       status = statusReport();
       plan = { ...PLAN_FROM_100, from: '1.2.0', steps: [], checksum: 'plan-from-1.2.0', databaseStamp: 'stamp-after-migrate' };
       return {
-        path: status.path, from: '1.0.0', to: '1.2.0', upToDate: false, adopted: null, repeated: [],
-        applied: [{ version: '1.1.0', description: 'access log reference type', executionMs: 12 }, { version: '1.2.0', description: 'storage backend', executionMs: 30 }],
+        path: status.path,
+        from: '1.0.0',
+        to: '1.2.0',
+        upToDate: false,
+        adopted: null,
+        repeated: [],
+        applied: [
+          { version: '1.1.0', description: 'access log reference type', executionMs: 12 },
+          { version: '1.2.0', description: 'storage backend', executionMs: 30 },
+        ],
         backup: backupInfo({ name: 'conversation_files-pre-migrate.sqlite', reason: 'pre-migrate', version: '1.0.0' }),
       };
     },
@@ -52,9 +60,15 @@ describe('PlanView', () => {
     const steps = await screen.findAllByRole('article');
     expect(within(steps[0]).queryByRole('list', { name: 'Rows 1.1.0 changes' })).toBeNull();
     const rows = within(steps[1]).getByRole('list', { name: 'Rows 1.2.0 changes' });
-    expect(rows.textContent).toBe('1.2.0 will fill in mime_type (as application/octet-stream) on 100 rows of conversation_files · Browse them (counted in the rows as they are now; the steps before it run first)');
+    expect(rows.textContent).toBe(
+      '1.2.0 will fill in mime_type (as application/octet-stream) on 100 rows of conversation_files · Browse them (counted in the rows as they are now; the steps before it run first)',
+    );
     const link = within(rows).getByRole('link', { name: 'Browse them' });
-    expect(browseTargetOf(link.getAttribute('href') ?? '')).toEqual({ table: 'conversation_files', sort: null, filters: [{ column: 'mime_type', op: 'isNull' }] });
+    expect(browseTargetOf(link.getAttribute('href') ?? '')).toEqual({
+      table: 'conversation_files',
+      sort: null,
+      filters: [{ column: 'mime_type', op: 'isNull' }],
+    });
     expect(link.getAttribute('href')).toMatch(/^#\/db\/main\/data\?browse=/);
   });
 
@@ -71,15 +85,28 @@ describe('PlanView', () => {
 
   it("shows the host's last rehearsal while the plan and the database are those it ran on, and why not when they are not", async () => {
     const rehearsedBy = (result: RehearsalReport): Job => ({
-      id: 'op-rehearsed-elsewhere', kind: 'rehearse', db: 'main', options: { to: '1.2.0' }, state: 'done', progress: null, phaseStartedAt: null, phaseStartDone: 0,
-      startedAt: new Date(Date.now() - 120_000).toISOString(), endedAt: new Date(Date.now() - 119_000).toISOString(), startedBy: 'alice via warden serve (ops@vm1, pid 7)', result, error: null,
+      id: 'op-rehearsed-elsewhere',
+      kind: 'rehearse',
+      db: 'main',
+      options: { to: '1.2.0' },
+      state: 'done',
+      progress: null,
+      phaseStartedAt: null,
+      phaseStartDone: 0,
+      startedAt: new Date(Date.now() - 120_000).toISOString(),
+      endedAt: new Date(Date.now() - 119_000).toISOString(),
+      startedBy: 'alice via warden serve (ops@vm1, pid 7)',
+      result,
+      error: null,
     });
     const same = renderConsole(<PlanView db="main" />, { api: databaseAt100([rehearsedBy(REHEARSAL_OK)]) });
     expect(await screen.findByText('Rehearsal passed: 1.0.0 → 1.2.0 in 340 ms')).toBeTruthy();
     expect(screen.getByText('The last rehearsal of this plan (2 minutes ago, by alice), on the database as it is now.')).toBeTruthy();
     same.unmount();
 
-    const written = renderConsole(<PlanView db="main" />, { api: databaseAt100([rehearsedBy({ ...REHEARSAL_OK, databaseStamp: 'stamp-100-before-a-write' })]) });
+    const written = renderConsole(<PlanView db="main" />, {
+      api: databaseAt100([rehearsedBy({ ...REHEARSAL_OK, databaseStamp: 'stamp-100-before-a-write' })]),
+    });
     expect(await screen.findByText(/ran on the database before it was last written to, so its result may not hold now/)).toBeTruthy();
     expect(screen.queryByText(/Rehearsal passed/)).toBeNull();
     written.unmount();
@@ -99,7 +126,7 @@ describe('PlanView', () => {
     expect((await screen.findByRole('region', { name: 'Service statements' })).textContent).toContain('No service statements are listed');
   });
 
-  it('a rehearsal whose steps pass but a service statement fails is a failure, naming the statement, its SQL and SQLite\'s error', async () => {
+  it("a rehearsal whose steps pass but a service statement fails is a failure, naming the statement, its SQL and SQLite's error", async () => {
     const api = databaseAt100();
     const upload = 'INSERT INTO conversation_files (file_id, mime_type) VALUES (?, ?)';
     api.rehearse.mockImplementation(async () => ({
@@ -108,8 +135,22 @@ describe('PlanView', () => {
       serviceStatements: {
         ...REHEARSAL_OK.serviceStatements!,
         results: [
-          { name: 'Upload a file with no MIME type and no uploader', sql: upload, role: 'write', outcome: 'failed', rows: null, error: 'NOT NULL constraint failed: conversation_files.mime_type' },
-          { name: 'Log a reference', sql: 'INSERT INTO file_access_log (file_id, access_type) VALUES (?, ?)', role: 'write', outcome: 'skipped', rows: null, error: 'not run: listed as working from 1.1.0 on, and the database is at 1.0.0' },
+          {
+            name: 'Upload a file with no MIME type and no uploader',
+            sql: upload,
+            role: 'write',
+            outcome: 'failed',
+            rows: null,
+            error: 'NOT NULL constraint failed: conversation_files.mime_type',
+          },
+          {
+            name: 'Log a reference',
+            sql: 'INSERT INTO file_access_log (file_id, access_type) VALUES (?, ?)',
+            role: 'write',
+            outcome: 'skipped',
+            rows: null,
+            error: 'not run: listed as working from 1.1.0 on, and the database is at 1.0.0',
+          },
           { name: 'Get a file in a session', sql: 'SELECT * FROM conversation_files WHERE file_id = ?', role: 'read', outcome: 'ok', rows: 1, error: null },
         ],
       },
@@ -164,7 +205,8 @@ describe('PlanView', () => {
     api.migrate.mockImplementation(async () => {
       throw new ApiError({
         code: 'MIGRATION_FAILED',
-        message: 'Migration 1.2.0__storage_backend_and_required_mime_type.sql failed at line 27: FOREIGN KEY constraint failed. The database was left at its previous version.',
+        message:
+          'Migration 1.2.0__storage_backend_and_required_mime_type.sql failed at line 27: FOREIGN KEY constraint failed. The database was left at its previous version.',
         hint: 'Read the failing statement below, fix the database or the migration, then run it again.',
         details: { version: '1.2.0', statement: 'DROP TABLE conversation_files;' },
       });
@@ -192,7 +234,16 @@ describe('PlanView', () => {
       status: () => statusReport({ status: 'degraded', version: null, legacy, adoptable: true, pending: ['1.1.0', '1.2.0'] }),
       plan: () => ({ ...PLAN_FROM_100, from: null, adopt: legacy }),
       backups: () => [],
-      migrate: () => ({ path: '/srv/chat/conversation_files.db', from: null, to: '1.2.0', upToDate: false, adopted: legacy, applied: [], repeated: [], backup: null }),
+      migrate: () => ({
+        path: '/srv/chat/conversation_files.db',
+        from: null,
+        to: '1.2.0',
+        upToDate: false,
+        adopted: legacy,
+        applied: [],
+        repeated: [],
+        backup: null,
+      }),
     });
     renderConsole(<PlanView db="main" />, { api });
     expect(await screen.findByText('First, adopt it as 1.0.0')).toBeTruthy();

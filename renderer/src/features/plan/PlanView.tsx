@@ -25,7 +25,9 @@ export function PlanView({ db }: { db: string }) {
         title={fresh ? 'Not initialized: there is nothing to migrate' : 'Not versioned yet: adopt it before migrating'}
         action={<a href={hrefFor(db, 'overview')}>{fresh ? 'Initialize it from the Overview' : 'Adopt it from the Overview'}</a>}
       >
-        {fresh ? 'Initializing creates the schema at the latest version directly.' : 'Baseline records the version its schema matches; then its plan appears here.'}
+        {fresh
+          ? 'Initializing creates the schema at the latest version directly.'
+          : 'Baseline records the version its schema matches; then its plan appears here.'}
       </EmptyState>
     );
   }

@@ -17,7 +17,11 @@ function RowCountsTable({ report }: { report: RehearsalReport }) {
           <tr>
             <th>Table</th>
             <th className="number">Before</th>
-            {report.steps.map((s) => <th key={s.version} className="number">After {s.version}</th>)}
+            {report.steps.map((s) => (
+              <th key={s.version} className="number">
+                After {s.version}
+              </th>
+            ))}
           </tr>
         </thead>
         <tbody>
@@ -48,11 +52,18 @@ function RowCountsTable({ report }: { report: RehearsalReport }) {
 export function RehearsalResults({ report }: { report: RehearsalReport }) {
   const failed = report.steps.find((s) => !s.ok);
   const failedStatements = report.serviceStatements?.results.filter((r) => r.outcome === 'failed').length ?? 0;
-  const why = failed?.error ?? (failedStatements > 0 ? `${plural(failedStatements, 'service statement')} ${failedStatements === 1 ? 'fails' : 'fail'} on the migrated copy (below).` : 'See the steps below.');
+  const why =
+    failed?.error ??
+    (failedStatements > 0
+      ? `${plural(failedStatements, 'service statement')} ${failedStatements === 1 ? 'fails' : 'fail'} on the migrated copy (below).`
+      : 'See the steps below.');
   return (
     <div className="rehearsal">
       {report.ok ? (
-        <Notice tone="ok" title={`Rehearsal passed: ${report.from ?? (report.adopted ? `${report.adopted.version} (adopted)` : 'empty')} → ${report.to} in ${formatDuration(report.durationMs)}`}>
+        <Notice
+          tone="ok"
+          title={`Rehearsal passed: ${report.from ?? (report.adopted ? `${report.adopted.version} (adopted)` : 'empty')} → ${report.to} in ${formatDuration(report.durationMs)}`}
+        >
           Applied to a copy of the database; the real file was not touched.
           {report.integrity && ` Integrity of the result: ${report.integrity.ok ? 'ok' : 'failed'}.`}
           {report.drift.length > 0 && ` ${plural(report.drift.length, 'difference')} from the expected schema at ${report.to}.`}
@@ -78,7 +89,15 @@ export function RehearsalResults({ report }: { report: RehearsalReport }) {
             {report.steps.map((s) => (
               <tr key={s.version}>
                 <td className="mono">{s.repeatable ? `${s.version} (repeatable)` : s.version}</td>
-                <td>{s.ok ? <Tag tone="ok">✓ OK</Tag> : <Tag tone="bad" strong>✕ Failed</Tag>}</td>
+                <td>
+                  {s.ok ? (
+                    <Tag tone="ok">✓ OK</Tag>
+                  ) : (
+                    <Tag tone="bad" strong>
+                      ✕ Failed
+                    </Tag>
+                  )}
+                </td>
                 <td className="number">{formatDuration(s.durationMs)}</td>
                 <td className="number">{s.foreignKeyViolations === 0 ? '0' : <Tag tone="bad">{formatCount(s.foreignKeyViolations)}</Tag>}</td>
                 <td>{s.error ?? <span className="muted">—</span>}</td>

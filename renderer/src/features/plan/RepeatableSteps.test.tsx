@@ -12,12 +12,24 @@ import { PlanView } from './PlanView';
 
 const VIEW_SQL = 'DROP VIEW IF EXISTS tagged_notes;\nCREATE VIEW tagged_notes AS SELECT id, tags FROM notes WHERE tags IS NOT NULL;';
 const PLAN: MigrationPlan = {
-  ...PLAN_FROM_100, from: '3', to: '3', steps: [], serviceStatements: null, checksum: 'plan-repeatable',
+  ...PLAN_FROM_100,
+  from: '3',
+  to: '3',
+  steps: [],
+  serviceStatements: null,
+  checksum: 'plan-repeatable',
   repeatables: [{ file: 'R__tagged_notes.sql', description: 'tagged notes', reason: 'changed', sql: VIEW_SQL }],
 };
 const REHEARSAL: RehearsalReport = {
-  ...REHEARSAL_OK, from: '3', to: '3', reached: '3', planChecksum: 'plan-repeatable', serviceStatements: null,
-  steps: [{ version: 'R__tagged_notes.sql', repeatable: true, ok: true, durationMs: 4, rowsBefore: { notes: 2 }, rowsAfter: { notes: 2 }, foreignKeyViolations: 0 }],
+  ...REHEARSAL_OK,
+  from: '3',
+  to: '3',
+  reached: '3',
+  planChecksum: 'plan-repeatable',
+  serviceStatements: null,
+  steps: [
+    { version: 'R__tagged_notes.sql', repeatable: true, ok: true, durationMs: 4, rowsBefore: { notes: 2 }, rowsAfter: { notes: 2 }, foreignKeyViolations: 0 },
+  ],
 };
 
 describe('PlanView with a repeatable migration', () => {
@@ -27,7 +39,16 @@ describe('PlanView with a repeatable migration', () => {
       plan: () => PLAN,
       backups: () => [backupInfo()],
       rehearse: () => REHEARSAL,
-      migrate: () => ({ path: PLAN.path, from: '3', to: '3', upToDate: false, adopted: null, applied: [], repeated: [{ file: 'R__tagged_notes.sql', description: 'tagged notes', executionMs: 4 }], backup: backupInfo({ reason: 'pre-migrate' }) }),
+      migrate: () => ({
+        path: PLAN.path,
+        from: '3',
+        to: '3',
+        upToDate: false,
+        adopted: null,
+        applied: [],
+        repeated: [{ file: 'R__tagged_notes.sql', description: 'tagged notes', executionMs: 4 }],
+        backup: backupInfo({ reason: 'pre-migrate' }),
+      }),
     });
     renderConsole(<PlanView db="main" />, { api });
     const list = await screen.findByRole('list', { name: 'Repeatable migrations' });

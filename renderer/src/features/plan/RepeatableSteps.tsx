@@ -7,7 +7,10 @@ import { SqlListing } from './SqlListing';
 export function RepeatableSteps({ repeatables }: { repeatables: RepeatableStep[] }) {
   if (repeatables.length === 0) return null;
   return (
-    <Panel title={`Then ${plural(repeatables.length, 'repeatable migration')}`} subtitle="After the versions, each in a transaction of its own, recorded as the app's tool records them">
+    <Panel
+      title={`Then ${plural(repeatables.length, 'repeatable migration')}`}
+      subtitle="After the versions, each in a transaction of its own, recorded as the app's tool records them"
+    >
       <ul className="plan__repeatables" aria-label="Repeatable migrations">
         {repeatables.map((r) => (
           <li key={r.file}>

@@ -6,14 +6,18 @@ export function ServiceStatementCoverage({ coverage }: { coverage: Coverage | nu
   if (coverage === null) {
     return (
       <section className="service-coverage" aria-label="Service statements">
-        <p className="muted">No service statements are listed (the schema folder has no service-statements.json): a rehearsal cannot tell whether the service's own statements still work.</p>
+        <p className="muted">
+          No service statements are listed (the schema folder has no service-statements.json): a rehearsal cannot tell whether the service's own statements
+          still work.
+        </p>
       </section>
     );
   }
   return (
     <section className="service-coverage" aria-label="Service statements">
       <p>
-        <strong>Service statements</strong> ({coverage.file}): {plural(coverage.writes, 'write')}, {plural(coverage.reads, 'read')}. Rehearse runs each on the migrated copy.
+        <strong>Service statements</strong> ({coverage.file}): {plural(coverage.writes, 'write')}, {plural(coverage.reads, 'read')}. Rehearse runs each on the
+        migrated copy.
       </p>
       <dl className="service-coverage__objects">
         <dt>Covered</dt>

@@ -18,7 +18,8 @@ function WarningNote({ warning }: { warning: LintWarning }) {
   return (
     <div className={`lint-note lint-note--${warning.severity}`}>
       <span className="lint-note__rule">
-        <span aria-hidden="true">{warning.severity === 'danger' ? '✕' : '!'}</span> {warning.severity === 'danger' ? 'Danger' : 'Caution'} · {RULE_LABELS[warning.rule] ?? warning.rule}
+        <span aria-hidden="true">{warning.severity === 'danger' ? '✕' : '!'}</span> {warning.severity === 'danger' ? 'Danger' : 'Caution'} ·{' '}
+        {RULE_LABELS[warning.rule] ?? warning.rule}
       </span>
       <span className="lint-note__message">{warning.message}</span>
     </div>
@@ -67,14 +68,18 @@ export function SqlListing({ sql, warnings }: { sql: string; warnings: LintWarni
         const tone = flag ? ` sql-listing--${flag}` : '';
         return (
           <Fragment key={number}>
-            <span className={`sql-listing__number${tone}`} style={{ gridRow: number }} aria-hidden="true">{number}</span>
+            <span className={`sql-listing__number${tone}`} style={{ gridRow: number }} aria-hidden="true">
+              {number}
+            </span>
             <code className={`sql-listing__code${tone}`} style={{ gridRow: number }} dangerouslySetInnerHTML={{ __html: html || ' ' }} />
           </Fragment>
         );
       })}
       {notes.map(({ line, span, warnings: here }) => (
         <div key={line} className="sql-listing__notes" style={{ gridRow: `${line} / span ${span}` }}>
-          {here.map((w, i) => <WarningNote key={i} warning={w} />)}
+          {here.map((w, i) => (
+            <WarningNote key={i} warning={w} />
+          ))}
         </div>
       ))}
     </div>

@@ -19,7 +19,19 @@ export function RememberedRehearsal({ job }: { job: Job }) {
  * nothing is pending (the migration it rehearsed was applied) there is nothing left to rehearse.
  */
 export function StaleRehearsal({ why, job, nothingPending }: { why: 'plan-changed' | 'database-changed' | null; job: Job | null; nothingPending: boolean }) {
-  if (nothingPending) return <p className="muted">The last rehearsal{whenAndWho(job)} was of a migration that has since been applied: nothing is pending, so there is nothing to rehearse.</p>;
-  const since = why === 'plan-changed' ? 'a different plan (the database moved to another version, or a migration file changed)' : 'the database before it was last written to';
-  return <p className="muted">The last rehearsal{whenAndWho(job)} ran on {since}, so its result may not hold now. Rehearse on a copy again to see how this plan does.</p>;
+  if (nothingPending)
+    return (
+      <p className="muted">
+        The last rehearsal{whenAndWho(job)} was of a migration that has since been applied: nothing is pending, so there is nothing to rehearse.
+      </p>
+    );
+  const since =
+    why === 'plan-changed'
+      ? 'a different plan (the database moved to another version, or a migration file changed)'
+      : 'the database before it was last written to';
+  return (
+    <p className="muted">
+      The last rehearsal{whenAndWho(job)} ran on {since}, so its result may not hold now. Rehearse on a copy again to see how this plan does.
+    </p>
+  );
 }

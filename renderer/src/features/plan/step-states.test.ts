@@ -15,12 +15,21 @@ describe('stepStates', () => {
   });
 
   it('shows each step applied, with its time, after a run', () => {
-    const applied = [{ version: '1.1.0', description: 'a', executionMs: 12 }, { version: '1.2.0', description: 'b', executionMs: 30 }];
-    expect(stepStates(steps, { ...idle, applied })).toEqual([{ state: 'applied', executionMs: 12 }, { state: 'applied', executionMs: 30 }]);
+    const applied = [
+      { version: '1.1.0', description: 'a', executionMs: 12 },
+      { version: '1.2.0', description: 'b', executionMs: 30 },
+    ];
+    expect(stepStates(steps, { ...idle, applied })).toEqual([
+      { state: 'applied', executionMs: 12 },
+      { state: 'applied', executionMs: 30 },
+    ]);
   });
 
   it('names the failing step from the error, earlier steps done', () => {
     const error = { code: 'MIGRATION_FAILED' as const, message: 'Migration 1.2.0 failed at line 3.', details: { version: '1.2.0' } };
-    expect(stepStates(steps, { ...idle, error })).toEqual([{ state: 'applied', executionMs: null }, { state: 'failed', message: 'Migration 1.2.0 failed at line 3.' }]);
+    expect(stepStates(steps, { ...idle, error })).toEqual([
+      { state: 'applied', executionMs: null },
+      { state: 'failed', message: 'Migration 1.2.0 failed at line 3.' },
+    ]);
   });
 });

@@ -1,11 +1,7 @@
 import type { ErrorInfo } from '../../../../shared/errors';
 import type { AppliedStep, PlanStep } from '../../../../shared/types/migrations';
 
-export type StepState =
-  | { state: 'pending' }
-  | { state: 'running' }
-  | { state: 'applied'; executionMs: number | null }
-  | { state: 'failed'; message: string };
+export type StepState = { state: 'pending' } | { state: 'running' } | { state: 'applied'; executionMs: number | null } | { state: 'failed'; message: string };
 
 interface MigrationRun {
   running: boolean;

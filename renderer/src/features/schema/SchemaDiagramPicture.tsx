@@ -23,8 +23,12 @@ function ColumnRow({ column, foreignKey, y, width }: { column: DiagramColumn; fo
   const mark = columnMark(column);
   return (
     <g className={`schema-diagram__column schema-diagram__column--${column.state}`}>
-      <text x={BOX.padding} y={y} className="schema-diagram__key">{key}</text>
-      <text x={BOX.padding + 3 * BOX.charWidth} y={y} className="schema-diagram__name">{column.name}</text>
+      <text x={BOX.padding} y={y} className="schema-diagram__key">
+        {key}
+      </text>
+      <text x={BOX.padding + 3 * BOX.charWidth} y={y} className="schema-diagram__name">
+        {column.name}
+      </text>
       <text x={width - BOX.padding} y={y} textAnchor="end" className="schema-diagram__type">{`${column.type}${mark}`}</text>
     </g>
   );
@@ -39,12 +43,22 @@ function TableBox({ db, placed }: { db: string; placed: PlacedTable }) {
       <a href={target.href} className={`schema-diagram__table schema-diagram__table--${table.state}`} aria-label={tableLinkName(db, table)}>
         <rect className="schema-diagram__box" width={width} height={height} rx={6} />
         <path className="schema-diagram__header" d={`M0 6 a6 6 0 0 1 6 -6 h${width - 12} a6 6 0 0 1 6 6 v${BOX.header - 6} h${-width} z`} />
-        <text x={BOX.padding} y={BOX.header / 2 + 4.5} className="schema-diagram__title">{table.name}</text>
+        <text x={BOX.padding} y={BOX.header / 2 + 4.5} className="schema-diagram__title">
+          {table.name}
+        </text>
         {table.state !== 'as-expected' && (
-          <text x={width - BOX.padding} y={BOX.header / 2 + 4.5} textAnchor="end" className="schema-diagram__state">{STATE_WORDS[table.state]}</text>
+          <text x={width - BOX.padding} y={BOX.header / 2 + 4.5} textAnchor="end" className="schema-diagram__state">
+            {STATE_WORDS[table.state]}
+          </text>
         )}
         {table.columns.map((column, i) => (
-          <ColumnRow key={column.name} column={table.state === 'changed' ? column : { ...column, state: 'as-expected' }} foreignKey={fkColumns.has(column.name.toLowerCase())} y={BOX.header + i * BOX.row + 14} width={width} />
+          <ColumnRow
+            key={column.name}
+            column={table.state === 'changed' ? column : { ...column, state: 'as-expected' }}
+            foreignKey={fkColumns.has(column.name.toLowerCase())}
+            y={BOX.header + i * BOX.row + 14}
+            width={width}
+          />
         ))}
       </a>
     </g>
@@ -75,7 +89,9 @@ export default function SchemaDiagramPicture({ db, tables }: { db: string; table
           </path>
         ))}
       </g>
-      {layout.tables.map((placed) => <TableBox key={placed.table.name} db={db} placed={placed} />)}
+      {layout.tables.map((placed) => (
+        <TableBox key={placed.table.name} db={db} placed={placed} />
+      ))}
     </svg>
   );
 }

@@ -10,8 +10,20 @@ import { SchemaView } from './SchemaView';
 const column = (name: string, primaryKey = false) => ({ name, type: 'TEXT', primaryKey, notNull: primaryKey, state: 'as-expected' as const });
 const TABLES: DiagramTable[] = [
   { name: 'conversation_files', state: 'as-expected', columns: [column('file_id', true), column('session_id')], foreignKeys: [], findings: [] },
-  { name: 'file_metadata', state: 'missing', columns: [{ ...column('metadata_id', true), state: 'missing' }], foreignKeys: [{ from: ['file_id'], table: 'conversation_files', to: ['file_id'] }], findings: ['Table file_metadata is missing.'] },
-  { name: 'scratch', state: 'extra', columns: [{ ...column('id', true), state: 'extra' }], foreignKeys: [], findings: ['Table scratch exists but is not part of the expected schema.'] },
+  {
+    name: 'file_metadata',
+    state: 'missing',
+    columns: [{ ...column('metadata_id', true), state: 'missing' }],
+    foreignKeys: [{ from: ['file_id'], table: 'conversation_files', to: ['file_id'] }],
+    findings: ['Table file_metadata is missing.'],
+  },
+  {
+    name: 'scratch',
+    state: 'extra',
+    columns: [{ ...column('id', true), state: 'extra' }],
+    foreignKeys: [],
+    findings: ['Table scratch exists but is not part of the expected schema.'],
+  },
 ];
 
 function renderSchema(diagram: SchemaDiagram, status = statusReport()) {
@@ -21,7 +33,9 @@ function renderSchema(diagram: SchemaDiagram, status = statusReport()) {
 describe('SchemaView', () => {
   it('draws each table as a link named with its state, leading to its rows or to the Integrity view', async () => {
     renderSchema({ path: '/db', comparedAt: '1.2.0', tables: TABLES });
-    const missing = await screen.findByRole('link', { name: /^Table file_metadata: the schema expects it and the file does not have it; 1 column; refers to conversation_files\. Opens to see its differences on the Integrity view\.$/ });
+    const missing = await screen.findByRole('link', {
+      name: /^Table file_metadata: the schema expects it and the file does not have it; 1 column; refers to conversation_files\. Opens to see its differences on the Integrity view\.$/,
+    });
     expect(missing.getAttribute('href')).toBe('#/db/main/integrity');
     const present = screen.getByRole('link', { name: /^Table conversation_files: as expected;/ });
     expect(decodeURIComponent(present.getAttribute('href')!)).toBe('#/db/main/data?browse={"table":"conversation_files","sort":null,"filters":[]}');

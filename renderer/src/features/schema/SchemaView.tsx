@@ -29,7 +29,9 @@ function Legend({ tables }: { tables: DiagramTable[] }) {
           {STATE_WORDS[state]}: {tables.filter((t) => t.state === state).length}
         </li>
       ))}
-      <li className="schema-legend__item"><span className="mono">PK</span> primary key · <span className="mono">FK</span> foreign key · arrows point from a table to the one it refers to</li>
+      <li className="schema-legend__item">
+        <span className="mono">PK</span> primary key · <span className="mono">FK</span> foreign key · arrows point from a table to the one it refers to
+      </li>
     </ul>
   );
 }
@@ -38,7 +40,11 @@ function Legend({ tables }: { tables: DiagramTable[] }) {
 function Differences({ db, tables }: { db: string; tables: DiagramTable[] }) {
   const differing = tables.filter((t) => t.state !== 'as-expected');
   if (differing.length === 0) {
-    return <Notice tone="ok" title="Every expected table is present and as defined">Click a table to browse its rows.</Notice>;
+    return (
+      <Notice tone="ok" title="Every expected table is present and as defined">
+        Click a table to browse its rows.
+      </Notice>
+    );
   }
   return (
     <ul className="schema-differences">
@@ -46,15 +52,26 @@ function Differences({ db, tables }: { db: string; tables: DiagramTable[] }) {
         <li key={table.name} className="schema-differences__item">
           <div className="schema-differences__head">
             <strong className="mono">{table.name}</strong>
-            <Tag tone={STATE_TONES[table.state]} strong={table.state === 'missing'}>{STATE_WORDS[table.state]}</Tag>
+            <Tag tone={STATE_TONES[table.state]} strong={table.state === 'missing'}>
+              {STATE_WORDS[table.state]}
+            </Tag>
             <span className="muted">{stateSentence(table)}</span>
           </div>
           {table.findings.length > 0 && (
-            <ul className="plain-list">{table.findings.map((finding) => <li key={finding}>{finding}</li>)}</ul>
+            <ul className="plain-list">
+              {table.findings.map((finding) => (
+                <li key={finding}>{finding}</li>
+              ))}
+            </ul>
           )}
           <p className="schema-differences__links">
             <a href={hrefFor(db, 'integrity')}>See it on the Integrity view{table.state === 'extra' ? '' : ', where repair is'}</a>
-            {table.state !== 'missing' && <> · <a href={hrefForBrowse(db, { table: table.name, sort: null, filters: [] })}>Browse the rows of {table.name}</a></>}
+            {table.state !== 'missing' && (
+              <>
+                {' '}
+                · <a href={hrefForBrowse(db, { table: table.name, sort: null, filters: [] })}>Browse the rows of {table.name}</a>
+              </>
+            )}
           </p>
         </li>
       ))}
@@ -88,7 +105,10 @@ export function SchemaView({ db }: { db: string }) {
   const differing = tables.filter((t) => t.state !== 'as-expected').length;
   return (
     <>
-      <Panel title="Schema diagram" subtitle={`The expected schema at ${comparedAt}, with this file's differences drawn on it · ${plural(tables.length, 'table')}`}>
+      <Panel
+        title="Schema diagram"
+        subtitle={`The expected schema at ${comparedAt}, with this file's differences drawn on it · ${plural(tables.length, 'table')}`}
+      >
         <Legend tables={tables} />
         <TableFrame label="Schema diagram" className="schema-diagram__frame">
           <Suspense fallback={<LoadingState label="Laying out the diagram…" />}>

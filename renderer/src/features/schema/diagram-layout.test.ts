@@ -51,8 +51,11 @@ describe('layoutDiagram', () => {
 
   it('draws one arrow per foreign key between drawn tables, from the child box to the parent box, parents to the left', () => {
     expect(layout.foreignKeys.map((k) => `${k.from}→${k.to}`).sort()).toEqual([
-      'file_access_log→conversation_files', 'file_cleanup_queue→conversation_files', 'file_cleanup_queue→file_cleanup_queue',
-      'file_metadata→conversation_files', 'session_file_associations→conversation_files',
+      'file_access_log→conversation_files',
+      'file_cleanup_queue→conversation_files',
+      'file_cleanup_queue→file_cleanup_queue',
+      'file_metadata→conversation_files',
+      'session_file_associations→conversation_files',
     ]);
     for (const key of layout.foreignKeys.filter((k) => k.from !== k.to)) {
       expect(key.points.length).toBeGreaterThanOrEqual(2);

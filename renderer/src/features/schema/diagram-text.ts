@@ -26,7 +26,8 @@ export function stateSentence(table: DiagramTable): string {
 
 /** A table that is as expected opens its rows; one with a difference opens the Integrity view, where repair is. */
 export function tableTarget(db: string, table: DiagramTable): { href: string; label: string } {
-  if (table.state === 'as-expected') return { href: hrefForBrowse(db, { table: table.name, sort: null, filters: [] }), label: 'browse its rows in the Data view' };
+  if (table.state === 'as-expected')
+    return { href: hrefForBrowse(db, { table: table.name, sort: null, filters: [] }), label: 'browse its rows in the Data view' };
   return { href: hrefFor(db, 'integrity'), label: 'see its differences on the Integrity view' };
 }
 

@@ -38,18 +38,30 @@ export function GrowthChart({ points }: { points: GrowthPoint[] }) {
           {ticks.map((t) => (
             <g key={t}>
               <line className="growth-chart__grid" x1={MARGIN.left} x2={width - MARGIN.right} y1={y(t)} y2={y(t)} />
-              <text className="growth-chart__tick" x={MARGIN.left - 8} y={y(t) + 4} textAnchor="end">{formatBytes(t)}</text>
+              <text className="growth-chart__tick" x={MARGIN.left - 8} y={y(t) + 4} textAnchor="end">
+                {formatBytes(t)}
+              </text>
             </g>
           ))}
           <path className="growth-chart__area" d={area} />
           <path className="growth-chart__line" d={line} />
           {points.map((p) => (
-            <circle key={`${p.at}-${p.what}`} className={`growth-chart__dot${p.what === 'now' ? ' growth-chart__dot--now' : ''}`} cx={x(p.at)} cy={y(p.bytes)} r={p.what === 'now' ? 5 : 4}>
+            <circle
+              key={`${p.at}-${p.what}`}
+              className={`growth-chart__dot${p.what === 'now' ? ' growth-chart__dot--now' : ''}`}
+              cx={x(p.at)}
+              cy={y(p.bytes)}
+              r={p.what === 'now' ? 5 : 4}
+            >
               <title>{`${formatTimestamp(new Date(p.at).toISOString())}: ${formatBytes(p.bytes)} (${p.what})`}</title>
             </circle>
           ))}
-          <text className="growth-chart__tick" x={MARGIN.left} y={HEIGHT - 14} textAnchor="start">{formatTimestamp(new Date(first).toISOString())}</text>
-          <text className="growth-chart__tick" x={width - MARGIN.right} y={HEIGHT - 14} textAnchor="end">now</text>
+          <text className="growth-chart__tick" x={MARGIN.left} y={HEIGHT - 14} textAnchor="start">
+            {formatTimestamp(new Date(first).toISOString())}
+          </text>
+          <text className="growth-chart__tick" x={width - MARGIN.right} y={HEIGHT - 14} textAnchor="end">
+            now
+          </text>
         </svg>
       </div>
       <details className="growth-chart__numbers">
@@ -57,14 +69,20 @@ export function GrowthChart({ points }: { points: GrowthPoint[] }) {
         <TableFrame label="The sizes recorded">
           <table className="data-table">
             <thead>
-              <tr><th>When</th><th>What</th><th className="number">Size of the file</th></tr>
+              <tr>
+                <th>When</th>
+                <th>What</th>
+                <th className="number">Size of the file</th>
+              </tr>
             </thead>
             <tbody>
               {[...points].reverse().map((p) => (
                 <tr key={`${p.at}-${p.what}`}>
                   <td>{formatTimestamp(new Date(p.at).toISOString())}</td>
                   <td>{p.what}</td>
-                  <td className="number"><data value={p.bytes}>{formatBytes(p.bytes)}</data></td>
+                  <td className="number">
+                    <data value={p.bytes}>{formatBytes(p.bytes)}</data>
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -33,7 +33,9 @@ export function SizeBars({ report }: { report: SizesReport }) {
         <thead>
           <tr>
             <th>Table or index</th>
-            <th className="size-bars__bar-head"><span className="visually-hidden">Bar</span></th>
+            <th className="size-bars__bar-head">
+              <span className="visually-hidden">Bar</span>
+            </th>
             <th className="number">Size</th>
             <th className="number">Of the file</th>
           </tr>
@@ -46,7 +48,9 @@ export function SizeBars({ report }: { report: SizesReport }) {
                 <span className="size-bars__kind">{kindText(object)}</span>
               </th>
               <Bar bytes={object.bytes} largest={largest} tone={object.kind} />
-              <td className="number"><data value={object.bytes}>{formatBytes(object.bytes)}</data></td>
+              <td className="number">
+                <data value={object.bytes}>{formatBytes(object.bytes)}</data>
+              </td>
               <td className="number muted">{share(object.bytes, report.fileBytes)}</td>
             </tr>
           ))}
@@ -56,7 +60,9 @@ export function SizeBars({ report }: { report: SizesReport }) {
               <span className="size-bars__kind">what VACUUM gives back</span>
             </th>
             <Bar bytes={report.freeBytes} largest={largest} tone="free" />
-            <td className="number"><data value={report.freeBytes}>{formatBytes(report.freeBytes)}</data></td>
+            <td className="number">
+              <data value={report.freeBytes}>{formatBytes(report.freeBytes)}</data>
+            </td>
             <td className="number muted">{share(report.freeBytes, report.fileBytes)}</td>
           </tr>
         </tbody>

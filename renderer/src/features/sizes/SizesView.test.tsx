@@ -8,7 +8,13 @@ import { renderConsole } from '../../test/render-console';
 import { SizesView } from './SizesView';
 
 const REPORT: SizesReport = {
-  path: '/db', measured: true, pageSize: 4096, pageCount: 300, fileBytes: 300 * 4096, freePages: 30, freeBytes: 30 * 4096,
+  path: '/db',
+  measured: true,
+  pageSize: 4096,
+  pageCount: 300,
+  fileBytes: 300 * 4096,
+  freePages: 30,
+  freeBytes: 30 * 4096,
   objects: [
     { name: 'conversation_files', kind: 'table', table: 'conversation_files', bytes: 200 * 4096 },
     { name: 'idx_conversation_files_hash', kind: 'index', table: 'conversation_files', bytes: 69 * 4096 },
@@ -24,7 +30,11 @@ describe('SizesView', () => {
   it('lists every object with its exact bytes and its human size, then the free pages, and says what VACUUM gives back', async () => {
     renderSizes(REPORT);
     const table = await screen.findByRole('table', { name: /^Size per table and index/ });
-    const rows = [...table.querySelectorAll('tbody tr')].map((row) => [row.querySelector('th')!.textContent, row.querySelector('data')!.getAttribute('value'), row.querySelector('data')!.textContent]);
+    const rows = [...table.querySelectorAll('tbody tr')].map((row) => [
+      row.querySelector('th')!.textContent,
+      row.querySelector('data')!.getAttribute('value'),
+      row.querySelector('data')!.textContent,
+    ]);
     expect(rows).toEqual([
       ['conversation_filestable', String(200 * 4096), '800 KB'],
       ['idx_conversation_files_hashindex on conversation_files', String(69 * 4096), '276 KB'],

@@ -33,8 +33,18 @@ function VacuumPanel({ report }: { report: SizesReport }) {
 
 function GrowthPanel({ db, fileBytes }: { db: string; fileBytes: number }) {
   const backups = useBackups(db);
-  if (backups.isPending) return <Panel title="Growth of the file"><LoadingState label="Reading the backups…" /></Panel>;
-  if (backups.isError) return <Panel title="Growth of the file"><ErrorNotice error={backups.error} context="The backups could not be listed" /></Panel>;
+  if (backups.isPending)
+    return (
+      <Panel title="Growth of the file">
+        <LoadingState label="Reading the backups…" />
+      </Panel>
+    );
+  if (backups.isError)
+    return (
+      <Panel title="Growth of the file">
+        <ErrorNotice error={backups.error} context="The backups could not be listed" />
+      </Panel>
+    );
   const points = growthPoints(backups.data, { at: Date.now(), bytes: fileBytes });
   return (
     <Panel title="Growth of the file" subtitle={`From the size each backup recorded, to now · ${plural(backups.data.length, 'backup')}`}>
@@ -67,7 +77,10 @@ export function SizesView({ db }: { db: string }) {
   const report = sizes.data;
   return (
     <>
-      <Panel title="Size per table and index" subtitle={`Largest first, from SQLite's dbstat · file ${formatBytes(report.fileBytes)} in ${plural(report.pageCount, 'page')} of ${formatBytes(report.pageSize)}`}>
+      <Panel
+        title="Size per table and index"
+        subtitle={`Largest first, from SQLite's dbstat · file ${formatBytes(report.fileBytes)} in ${plural(report.pageCount, 'page')} of ${formatBytes(report.pageSize)}`}
+      >
         {report.measured ? (
           <SizeBars report={report} />
         ) : (

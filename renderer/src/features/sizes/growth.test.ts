@@ -6,10 +6,10 @@ const backup = (createdAt: string, bytes: number, reason: BackupInfo['reason']) 
 
 describe('growthPoints', () => {
   it('puts the backups in time order and ends with the file now', () => {
-    const points = growthPoints(
-      [backup('2026-12-02T10:00:00.000Z', 3000, 'pre-migrate'), backup('2026-12-01T10:00:00.000Z', 2000, 'manual')],
-      { at: Date.parse('2026-12-03T10:00:00.000Z'), bytes: 4000 },
-    );
+    const points = growthPoints([backup('2026-12-02T10:00:00.000Z', 3000, 'pre-migrate'), backup('2026-12-01T10:00:00.000Z', 2000, 'manual')], {
+      at: Date.parse('2026-12-03T10:00:00.000Z'),
+      bytes: 4000,
+    });
     expect(points).toEqual([
       { at: Date.parse('2026-12-01T10:00:00.000Z'), bytes: 2000, what: 'backup taken by hand' },
       { at: Date.parse('2026-12-02T10:00:00.000Z'), bytes: 3000, what: 'backup before a migration' },

@@ -36,7 +36,7 @@ const STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500];
 export function byteTicks(max: number, count = 4): number[] {
   if (max <= 0) return [0];
   const unit = KB ** Math.max(0, Math.min(3, Math.floor(Math.log(max) / Math.log(KB))));
-  const step = unit * (STEPS.find((s) => (max / unit) / s <= count) ?? STEPS[STEPS.length - 1]);
+  const step = unit * (STEPS.find((s) => max / unit / s <= count) ?? STEPS[STEPS.length - 1]);
   const ticks: number[] = [];
   for (let t = 0; t < max + step; t += step) ticks.push(t);
   return ticks;

@@ -24,7 +24,12 @@ function upSection(text: string, file: string, dir: string): string {
 function readFolder(dir: string): { migrations: MigrationFile[]; names: Record<string, string> } {
   const migrations = sqlFilesOf(dir).map((file) => {
     const match = FILE.exec(file);
-    if (!match) throw invalidMigrationsFolder(dir, `the dbmate migration file name "${file}" does not start with its version`, 'Name it as dbmate new does: 20240101120000_create_notes.sql.');
+    if (!match)
+      throw invalidMigrationsFolder(
+        dir,
+        `the dbmate migration file name "${file}" does not start with its version`,
+        'Name it as dbmate new does: 20240101120000_create_notes.sql.',
+      );
     const raw = readMigrationText(dir, file);
     return { version: match[1], description: wordsOf(match[2]), file, sql: upSection(withoutBom(raw), file, dir), raw };
   });

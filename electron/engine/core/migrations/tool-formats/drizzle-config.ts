@@ -23,7 +23,11 @@ export function drizzleConfiguredTable(dir: string): ConfiguredTable | null {
   const source = `${path} (migrations.table)`;
   const literal = STRING_LITERAL.exec(value);
   if (!literal) {
-    throw invalidMigrationsFolder(dir, `${source} names the history table by an expression (${value.trim()}), which Schema Warden does not run`, 'Write the name there as a string, or name the same table in schema.json "migrations.table".');
+    throw invalidMigrationsFolder(
+      dir,
+      `${source} names the history table by an expression (${value.trim()}), which Schema Warden does not run`,
+      'Write the name there as a string, or name the same table in schema.json "migrations.table".',
+    );
   }
   return { table: checkedTableName(dir, literal[2], source), source };
 }

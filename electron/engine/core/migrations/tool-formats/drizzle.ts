@@ -28,15 +28,27 @@ function readJournal(dir: string): JournalEntry[] {
   try {
     journal = JSON.parse(readFileSync(join(dir, JOURNAL), 'utf8'));
   } catch (err) {
-    throw invalidMigrationsFolder(dir, `${JOURNAL} cannot be read as JSON (${(err as Error).message})`, 'Restore meta/_journal.json as drizzle-kit generate wrote it.');
+    throw invalidMigrationsFolder(
+      dir,
+      `${JOURNAL} cannot be read as JSON (${(err as Error).message})`,
+      'Restore meta/_journal.json as drizzle-kit generate wrote it.',
+    );
   }
   if (journal.dialect !== undefined && journal.dialect !== 'sqlite' && journal.dialect !== 'turso') {
-    throw invalidMigrationsFolder(dir, `${JOURNAL} says dialect "${String(journal.dialect)}"`, 'Point Schema Warden at the migrations of a SQLite app: its journal says dialect "sqlite".');
+    throw invalidMigrationsFolder(
+      dir,
+      `${JOURNAL} says dialect "${String(journal.dialect)}"`,
+      'Point Schema Warden at the migrations of a SQLite app: its journal says dialect "sqlite".',
+    );
   }
   const entries = Array.isArray(journal.entries) ? journal.entries : [];
   for (const entry of entries as JournalEntry[]) {
     if (typeof entry?.tag !== 'string' || !Number.isSafeInteger(entry.when) || !Number.isInteger(entry.idx)) {
-      throw invalidMigrationsFolder(dir, `an entry of ${JOURNAL} lacks its idx, when or tag (${JSON.stringify(entry)})`, 'Restore meta/_journal.json as drizzle-kit generate wrote it.');
+      throw invalidMigrationsFolder(
+        dir,
+        `an entry of ${JOURNAL} lacks its idx, when or tag (${JSON.stringify(entry)})`,
+        'Restore meta/_journal.json as drizzle-kit generate wrote it.',
+      );
     }
   }
   return entries as JournalEntry[];
@@ -54,16 +66,26 @@ function readFolder(dir: string): { migrations: MigrationFile[]; names: Record<s
   const entries = readJournal(dir);
   const listed = new Set(entries.map((entry) => `${entry.tag}.sql`));
   const stray = sqlFilesOf(dir).find((file) => !listed.has(file));
-  if (stray) throw invalidMigrationsFolder(dir, `${stray} is not listed in ${JOURNAL}, so drizzle-kit would never apply it`, 'Remove it, or let drizzle-kit generate list it.');
+  if (stray)
+    throw invalidMigrationsFolder(
+      dir,
+      `${stray} is not listed in ${JOURNAL}, so drizzle-kit would never apply it`,
+      'Remove it, or let drizzle-kit generate list it.',
+    );
   const names: Record<string, string> = {};
   let previous: JournalEntry | null = null;
   const migrations = entries.map((entry) => {
     if (previous && entry.when <= previous.when) {
-      throw invalidMigrationsFolder(dir, `${JOURNAL} lists ${entry.tag} after ${previous.tag} with an earlier or equal "when"`, 'drizzle-orm applies entries by their "when"; restore the journal drizzle-kit generate wrote.');
+      throw invalidMigrationsFolder(
+        dir,
+        `${JOURNAL} lists ${entry.tag} after ${previous.tag} with an earlier or equal "when"`,
+        'drizzle-orm applies entries by their "when"; restore the journal drizzle-kit generate wrote.',
+      );
     }
     previous = entry;
     const file = `${entry.tag}.sql`;
-    if (!existsSync(join(dir, file))) throw invalidMigrationsFolder(dir, `${JOURNAL} lists ${entry.tag} but ${file} is missing`, 'Restore the file, as drizzle-kit generate wrote it.');
+    if (!existsSync(join(dir, file)))
+      throw invalidMigrationsFolder(dir, `${JOURNAL} lists ${entry.tag} but ${file} is missing`, 'Restore the file, as drizzle-kit generate wrote it.');
     const raw = readMigrationText(dir, file);
     const tag = TAG.exec(entry.tag);
     // drizzle-kit prefixes its tags with the index (0000_) or a timestamp; without one, the journal's idx orders them.
@@ -81,10 +103,11 @@ export const DRIZZLE: ToolFormat = {
   readFolder,
   history: {
     table: '__drizzle_migrations',
-    namedBy: 'migrations.table in drizzle.config (drizzle-orm\'s migrationsTable)',
+    namedBy: "migrations.table in drizzle.config (drizzle-orm's migrationsTable)",
     versionColumn: 'created_at',
     // As drizzle-orm's SQLite dialect runs it (migrate), its whitespace included, the name quoted as an identifier.
-    definition: (table) => `\n\t\t\tCREATE TABLE IF NOT EXISTS "${table}" (\n\t\t\t\tid SERIAL PRIMARY KEY,\n\t\t\t\thash text NOT NULL,\n\t\t\t\tcreated_at numeric\n\t\t\t)\n\t\t`,
+    definition: (table) =>
+      `\n\t\t\tCREATE TABLE IF NOT EXISTS "${table}" (\n\t\t\t\tid SERIAL PRIMARY KEY,\n\t\t\t\thash text NOT NULL,\n\t\t\t\tcreated_at numeric\n\t\t\t)\n\t\t`,
     columns: ['id', 'hash', 'created_at'],
     indexes: () => [],
     appliedRows: null,

@@ -40,11 +40,19 @@ export function flywayConfiguredTable(dir: string): ConfiguredTable | null {
     return table === null ? [] : [{ table, source: `${path} (${setting})` }];
   });
   if (found.length === 2 && found[0].table !== found[1].table) {
-    throw invalidMigrationsFolder(dir, `${found[0].source} names the history table "${found[0].table}" but ${found[1].source} names "${found[1].table}"`, 'Keep one of the two settings, so Flyway and Schema Warden read the same table.');
+    throw invalidMigrationsFolder(
+      dir,
+      `${found[0].source} names the history table "${found[0].table}" but ${found[1].source} names "${found[1].table}"`,
+      'Keep one of the two settings, so Flyway and Schema Warden read the same table.',
+    );
   }
   if (found.length === 0) return null;
   if (found[0].table.includes('${')) {
-    throw invalidMigrationsFolder(dir, `${found[0].source} names the history table with a placeholder ("${found[0].table}"), which Schema Warden does not resolve`, 'Name the table in schema.json "migrations.table" (or with --migrations-table) as the placeholder resolves.');
+    throw invalidMigrationsFolder(
+      dir,
+      `${found[0].source} names the history table with a placeholder ("${found[0].table}"), which Schema Warden does not resolve`,
+      'Name the table in schema.json "migrations.table" (or with --migrations-table) as the placeholder resolves.',
+    );
   }
   return { table: checkedTableName(dir, found[0].table, found[0].source), source: found[0].source };
 }

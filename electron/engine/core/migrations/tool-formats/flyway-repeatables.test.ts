@@ -28,7 +28,11 @@ const VIEWS_V2 = 'DROP VIEW IF EXISTS tagged_notes;\r\nCREATE VIEW tagged_notes 
 const VIEWS_V3 = 'DROP VIEW IF EXISTS tagged_notes;\nCREATE VIEW tagged_notes AS SELECT id, body, tags, pinned FROM notes WHERE tags IS NOT NULL;\n';
 const COUNTS = 'DROP VIEW IF EXISTS note_counts;\nCREATE VIEW note_counts AS SELECT count(*) AS notes FROM notes;\n';
 
-const words = (file: string) => file.replace(/^(V[\d_]+|R)__/, '').replace(/\.sql$/, '').replace(/_/g, ' ');
+const words = (file: string) =>
+  file
+    .replace(/^(V[\d_]+|R)__/, '')
+    .replace(/\.sql$/, '')
+    .replace(/_/g, ' ');
 const ROW = 'installed_rank, quote(version), description, type, script, checksum, installed_by, success';
 const historyRows = (path: string) => sqlite3(path, `SELECT ${ROW} FROM flyway_schema_history ORDER BY installed_rank`);
 
@@ -36,10 +40,18 @@ const historyRows = (path: string) => sqlite3(path, `SELECT ${ROW} FROM flyway_s
 function flywayRun(app: ToolApp, versioned: [string, string][], repeatables: [string, string][]): void {
   const files = [...versioned, ...repeatables];
   const checksums = javaChecksums(files.map(([file]) => join(app.migrationsDir, file)));
-  const rank = Number(sqlite3(app.dbPath, "SELECT CASE WHEN EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'flyway_schema_history') THEN 1 ELSE 0 END")) ? Number(sqlite3(app.dbPath, 'SELECT max(installed_rank) FROM flyway_schema_history')) : 0;
+  const rank = Number(sqlite3(app.dbPath, "SELECT CASE WHEN EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'flyway_schema_history') THEN 1 ELSE 0 END"))
+    ? Number(sqlite3(app.dbPath, 'SELECT max(installed_rank) FROM flyway_schema_history'))
+    : 0;
   const create = rank === 0 ? `${flywayCreateScript()}\n` : '';
   const steps = files.map(([file, sql], k) => {
-    const row: FlywayRow = { rank: rank + k + 1, version: file.startsWith('R__') ? null : file.slice(1, file.indexOf('__')), description: words(file), script: file, checksum: checksums[k] };
+    const row: FlywayRow = {
+      rank: rank + k + 1,
+      version: file.startsWith('R__') ? null : file.slice(1, file.indexOf('__')),
+      description: words(file),
+      script: file,
+      checksum: checksums[k],
+    };
     return `BEGIN;\n${sql}\n${flywayInsert(row)}\nCOMMIT;`;
   });
   sqlite3(app.dbPath, `${create}${steps.join('\n')}`);
@@ -49,10 +61,18 @@ describe('Flyway repeatable migrations', () => {
   it('are read from the folder in the order of their descriptions, and two of one description are refused as Flyway refuses them', () => {
     const app = toolApp('flyway', [...V, ['R__tagged_notes.sql', VIEWS_V3], ['views/R__note_counts.sql', COUNTS]]);
     const schema = loadSchema(app.schemaDir);
-    expect(schema.repeatables.map((r) => [r.file, r.description])).toEqual([['views/R__note_counts.sql', 'note counts'], ['R__tagged_notes.sql', 'tagged notes']]);
+    expect(schema.repeatables.map((r) => [r.file, r.description])).toEqual([
+      ['views/R__note_counts.sql', 'note counts'],
+      ['R__tagged_notes.sql', 'tagged notes'],
+    ]);
     expect(schema.latest).toBe('3');
     const twice = toolApp('flyway', [...V, ['R__note_counts.sql', COUNTS], ['more/R__note_counts.sql', COUNTS]]);
-    expect(() => loadSchema(twice.schemaDir)).toThrow(expect.objectContaining({ code: 'SCHEMA_INVALID', message: expect.stringContaining('R__note_counts.sql and more/R__note_counts.sql are two repeatable migrations with the description "note counts"') }));
+    expect(() => loadSchema(twice.schemaDir)).toThrow(
+      expect.objectContaining({
+        code: 'SCHEMA_INVALID',
+        message: expect.stringContaining('R__note_counts.sql and more/R__note_counts.sql are two repeatable migrations with the description "note counts"'),
+      }),
+    );
   });
 
   it('a changed repeatable is planned, rehearsed and applied after the new version, recorded as Flyway records it, and then never again while unchanged', async () => {
@@ -66,15 +86,26 @@ describe('Flyway repeatable migrations', () => {
 
     // The view as Flyway made it from the older file is not drift below the latest version: adoptable as 2.
     expect(status(ctx)).toMatchObject({ legacy: { legacyVersion: '2' }, adoptable: true, pending: ['3'] });
-    expect(plan(ctx)).toMatchObject({ steps: [expect.objectContaining({ version: '3' })], repeatables: [{ file: 'R__tagged_notes.sql', description: 'tagged notes', reason: 'changed' }], blockers: [] });
+    expect(plan(ctx)).toMatchObject({
+      steps: [expect.objectContaining({ version: '3' })],
+      repeatables: [{ file: 'R__tagged_notes.sql', description: 'tagged notes', reason: 'changed' }],
+      blockers: [],
+    });
     const before = sha256File(app.dbPath);
     const rehearsal = await rehearse(ctx);
     expect(rehearsal).toMatchObject({ ok: true, reached: '3', drift: [] });
-    expect(rehearsal.steps.map((s) => [s.version, s.ok, s.repeatable ?? false])).toEqual([['3', true, false], ['R__tagged_notes.sql', true, true]]);
+    expect(rehearsal.steps.map((s) => [s.version, s.ok, s.repeatable ?? false])).toEqual([
+      ['3', true, false],
+      ['R__tagged_notes.sql', true, true],
+    ]);
     expect(sha256File(app.dbPath)).toBe(before);
 
     const result = await migrate(ctx);
-    expect(result).toMatchObject({ applied: [expect.objectContaining({ version: '3' })], repeated: [expect.objectContaining({ file: 'R__tagged_notes.sql' })], backup: { verified: { ok: true } } });
+    expect(result).toMatchObject({
+      applied: [expect.objectContaining({ version: '3' })],
+      repeated: [expect.objectContaining({ file: 'R__tagged_notes.sql' })],
+      backup: { verified: { ok: true } },
+    });
     expect(sqlite3(app.dbPath, 'SELECT id, body, tags, pinned FROM tagged_notes')).toBe('1|kept|a|0');
 
     // Flyway's own two runs, from the same files: the same rows, rank for rank.
@@ -84,7 +115,9 @@ describe('Flyway repeatable migrations', () => {
     writeFileSync(join(byFlyway.migrationsDir, 'R__tagged_notes.sql'), VIEWS_V3);
     flywayRun(byFlyway, [V[2]], [['R__tagged_notes.sql', VIEWS_V3]]);
     expect(historyRows(app.dbPath)).toBe(historyRows(byFlyway.dbPath));
-    expect(sqlite3(app.dbPath, "SELECT checksum FROM flyway_schema_history WHERE installed_rank = 5")).toBe(String(javaChecksums([join(app.migrationsDir, 'R__tagged_notes.sql')])[0]));
+    expect(sqlite3(app.dbPath, 'SELECT checksum FROM flyway_schema_history WHERE installed_rank = 5')).toBe(
+      String(javaChecksums([join(app.migrationsDir, 'R__tagged_notes.sql')])[0]),
+    );
     expect(await verify(ctx, 'full')).toMatchObject({ status: 'healthy', problems: [] });
 
     const again = await migrate(ctx);
@@ -97,14 +130,23 @@ describe('Flyway repeatable migrations', () => {
     flywayRun(app, V, []);
     writeFileSync(join(app.migrationsDir, 'R__note_counts.sql'), COUNTS);
     const ctx = contextFor(app.dbPath, loadSchema(app.schemaDir));
-    expect(status(ctx).problems).toContainEqual(expect.objectContaining({ kind: 'version', name: 'R__note_counts.sql', change: 'missing', message: expect.stringContaining('has never been applied') }));
+    expect(status(ctx).problems).toContainEqual(
+      expect.objectContaining({ kind: 'version', name: 'R__note_counts.sql', change: 'missing', message: expect.stringContaining('has never been applied') }),
+    );
     expect(plan(ctx)).toMatchObject({ steps: [], repeatables: [expect.objectContaining({ file: 'R__note_counts.sql', reason: 'new' })] });
     const rehearsal = await rehearse(ctx);
     expect(rehearsal).toMatchObject({ ok: true, drift: [] });
     expect(rehearsal.steps.map((s) => [s.version, s.repeatable])).toEqual([['R__note_counts.sql', true]]);
     const result = await migrate(ctx);
-    expect(result).toMatchObject({ upToDate: false, applied: [], repeated: [expect.objectContaining({ file: 'R__note_counts.sql' })], backup: { reason: 'pre-migrate' } });
-    expect(sqlite3(app.dbPath, 'SELECT installed_rank, quote(version), script FROM flyway_schema_history WHERE installed_rank = 4')).toBe('4|NULL|R__note_counts.sql');
+    expect(result).toMatchObject({
+      upToDate: false,
+      applied: [],
+      repeated: [expect.objectContaining({ file: 'R__note_counts.sql' })],
+      backup: { reason: 'pre-migrate' },
+    });
+    expect(sqlite3(app.dbPath, 'SELECT installed_rank, quote(version), script FROM flyway_schema_history WHERE installed_rank = 4')).toBe(
+      '4|NULL|R__note_counts.sql',
+    );
 
     writeFileSync(join(app.migrationsDir, 'R__note_counts.sql'), COUNTS.replace(/\n/g, '\r\n'));
     const crlf = contextFor(app.dbPath, loadSchema(app.schemaDir));
@@ -118,7 +160,10 @@ describe('Flyway repeatable migrations', () => {
     const result = await initialize(contextFor(app.dbPath, loadSchema(app.migrationsDir)));
     expect(result.repeated.map((r) => r.file)).toEqual(['R__note_counts.sql', 'R__tagged_notes.sql']);
     const byFlyway = toolApp('flyway', files);
-    flywayRun(byFlyway, V, [['R__note_counts.sql', COUNTS], ['R__tagged_notes.sql', VIEWS_V3]]);
+    flywayRun(byFlyway, V, [
+      ['R__note_counts.sql', COUNTS],
+      ['R__tagged_notes.sql', VIEWS_V3],
+    ]);
     expect(historyRows(app.dbPath)).toBe(historyRows(byFlyway.dbPath));
   });
 
@@ -137,7 +182,10 @@ describe('Flyway repeatable migrations', () => {
   it('one that fails on the latest schema makes the folder invalid before the file is touched', async () => {
     const app = toolApp('flyway', [...V, ['R__broken.sql', 'CREATE INDEX notes_colour ON notes (colour);\n']]);
     const ctx = contextFor(app.dbPath, loadSchema(app.schemaDir));
-    await expect(initialize(ctx)).rejects.toMatchObject({ code: 'SCHEMA_INVALID', message: expect.stringContaining('The repeatable migration R__broken.sql of schema notes_app fails after the latest version (3): no such column: colour') });
+    await expect(initialize(ctx)).rejects.toMatchObject({
+      code: 'SCHEMA_INVALID',
+      message: expect.stringContaining('The repeatable migration R__broken.sql of schema notes_app fails after the latest version (3): no such column: colour'),
+    });
     expect(existsSync(app.dbPath)).toBe(false);
   });
 });

@@ -14,7 +14,9 @@ export function byDescription(a: RepeatableFile, b: RepeatableFile): number {
 
 export const FLYWAY_REPEATABLES: ToolRepeatables = {
   lastApplied(db, table) {
-    const rows = db.prepare(`SELECT description, checksum FROM "${table}" WHERE version IS NULL AND type = 'SQL' AND success = 1 ORDER BY installed_rank`).all() as { description: string; checksum: unknown }[];
+    const rows = db
+      .prepare(`SELECT description, checksum FROM "${table}" WHERE version IS NULL AND type = 'SQL' AND success = 1 ORDER BY installed_rank`)
+      .all() as { description: string; checksum: unknown }[];
     return new Map(rows.map((row) => [row.description, row.checksum])); // the newest row of each description last
   },
   matches: (recorded, file) => recorded !== null && Number(recorded) === flywayChecksum(file.raw),

@@ -16,4 +16,3 @@ export function flywayChecksum(text: string): number {
 /** AbbreviationUtils: a description longer than its column (200) ends in "...", a script path longer than 1000 starts with it. */
 export const abbreviatedDescription = (text: string) => (text.length <= 200 ? text : `${text.slice(0, 197)}...`);
 export const abbreviatedScript = (text: string) => (text.length <= 1000 ? text : `...${text.slice(text.length - 997)}`);
-

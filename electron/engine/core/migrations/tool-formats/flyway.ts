@@ -22,11 +22,13 @@ const REPEATABLE = /^R__(.*)\.sql$/;
 
 /** Every .sql file under `dir`, as a path inside it ('sub/V2__x.sql'), sorted; a link to a folder is not followed (it could loop). */
 function sqlFilesUnder(dir: string, inside = ''): string[] {
-  return readdirSync(join(dir, inside)).sort().flatMap((entry) => {
-    const path = inside ? `${inside}/${entry}` : entry;
-    if (lstatSync(join(dir, path)).isDirectory()) return sqlFilesUnder(dir, path);
-    return entry.toLowerCase().endsWith('.sql') ? [path] : [];
-  });
+  return readdirSync(join(dir, inside))
+    .sort()
+    .flatMap((entry) => {
+      const path = inside ? `${inside}/${entry}` : entry;
+      if (lstatSync(join(dir, path)).isDirectory()) return sqlFilesUnder(dir, path);
+      return entry.toLowerCase().endsWith('.sql') ? [path] : [];
+    });
 }
 
 const fileName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
@@ -35,8 +37,15 @@ const fileName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 function assertDistinctDescriptions(dir: string, repeatables: RepeatableFile[]): void {
   const twice = repeatables.find((r, k) => repeatables.findIndex((other) => other.description === r.description) !== k);
   if (!twice) return;
-  const both = repeatables.filter((r) => r.description === twice.description).map((r) => r.file).join(' and ');
-  throw invalidMigrationsFolder(dir, `${both} are two repeatable migrations with the description "${twice.description}", which Flyway refuses`, 'Give each repeatable migration its own description (the part after R__).');
+  const both = repeatables
+    .filter((r) => r.description === twice.description)
+    .map((r) => r.file)
+    .join(' and ');
+  throw invalidMigrationsFolder(
+    dir,
+    `${both} are two repeatable migrations with the description "${twice.description}", which Flyway refuses`,
+    'Give each repeatable migration its own description (the part after R__).',
+  );
 }
 
 function readFolder(dir: string): ToolFolder {
@@ -52,7 +61,12 @@ function readFolder(dir: string): ToolFolder {
       continue;
     }
     const match = VERSIONED.exec(name);
-    if (!match) throw invalidMigrationsFolder(dir, `the Flyway migration file name "${path}" is not V<version>__<description>.sql`, 'Name it as Flyway expects: V1__create_notes.sql, V1_1__add_tags.sql; Schema Warden does not run Flyway callbacks.');
+    if (!match)
+      throw invalidMigrationsFolder(
+        dir,
+        `the Flyway migration file name "${path}" is not V<version>__<description>.sql`,
+        'Name it as Flyway expects: V1__create_notes.sql, V1_1__add_tags.sql; Schema Warden does not run Flyway callbacks.',
+      );
     const raw = readMigrationText(dir, path);
     migrations.push({ version: match[1].replace(/_/g, '.'), description: wordsOf(match[2]), file: path, sql: withoutBom(raw), raw });
   }
@@ -81,7 +95,7 @@ export const FLYWAY: ToolFormat = {
         '    "script" VARCHAR(1000) NOT NULL,',
         '    "checksum" INT,',
         '    "installed_by" VARCHAR(100) NOT NULL,',
-        '    "installed_on" TEXT NOT NULL DEFAULT (strftime(\'%Y-%m-%d %H:%M:%f\',\'now\')),',
+        "    \"installed_on\" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f','now')),",
         '    "execution_time" INT NOT NULL,',
         '    "success" BOOLEAN NOT NULL',
         ');',
@@ -98,10 +112,12 @@ export const FLYWAY: ToolFormat = {
     // Validate (on by default before migrate) compares the recorded checksum with the file's; a baseline row has none.
     matches: (recorded, file) => recorded === null || Number(recorded) === flywayChecksum(file.raw),
     complaint: 'flyway migrate refuses to run (validate: "Migration checksum mismatch")',
-    hint: 'Restore the file as it was when Flyway applied it; if the change is meant, run flyway repair, which records the file\'s checksum instead.',
+    hint: "Restore the file as it was when Flyway applied it; if the change is meant, run flyway repair, which records the file's checksum instead.",
   },
   unfinished(db, table) {
-    const row = db.prepare(`SELECT version, script FROM "${table}" WHERE success = 0 ORDER BY installed_rank DESC LIMIT 1`).get() as { version: string | null; script: string } | undefined;
+    const row = db.prepare(`SELECT version, script FROM "${table}" WHERE success = 0 ORDER BY installed_rank DESC LIMIT 1`).get() as
+      | { version: string | null; script: string }
+      | undefined;
     if (!row) return null;
     const which = row.version === null ? row.script : `${row.script} (version ${row.version})`;
     return {
@@ -116,6 +132,16 @@ export const FLYWAY: ToolFormat = {
     // Flyway's insert names every column but installed_on, which takes its default.
     db.prepare(
       `INSERT INTO "${table}" ("installed_rank", "version", "description", "type", "script", "checksum", "installed_by", "execution_time", "success") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(rank, migration.name, abbreviatedDescription(migration.file.description), 'SQL', abbreviatedScript(migration.file.file), flywayChecksum(migration.file.raw), '', migration.executionMs ?? 0, 1);
+    ).run(
+      rank,
+      migration.name,
+      abbreviatedDescription(migration.file.description),
+      'SQL',
+      abbreviatedScript(migration.file.file),
+      flywayChecksum(migration.file.raw),
+      '',
+      migration.executionMs ?? 0,
+      1,
+    );
   },
 };

@@ -7,7 +7,9 @@ import { invalidMigrationsFolder } from '../migration-file';
 
 /** The .sql files of `dir`, sorted by name. */
 export function sqlFilesOf(dir: string): string[] {
-  return readdirSync(dir).filter((file) => file.toLowerCase().endsWith('.sql')).sort();
+  return readdirSync(dir)
+    .filter((file) => file.toLowerCase().endsWith('.sql'))
+    .sort();
 }
 
 /** A migration file's text as stored (a BOM kept: the tools' checksums include or strip it as each does). */
@@ -16,7 +18,11 @@ export function readMigrationText(dir: string, file: string): string {
     return readFileSync(join(dir, file), 'utf8');
   } catch (err) {
     const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-    throw invalidMigrationsFolder(dir, `${file} cannot be read (${reason})`, 'Make it a readable file holding the migration\'s SQL; a symbolic link must lead to an existing file.');
+    throw invalidMigrationsFolder(
+      dir,
+      `${file} cannot be read (${reason})`,
+      "Make it a readable file holding the migration's SQL; a symbolic link must lead to an existing file.",
+    );
   }
 }
 

@@ -26,8 +26,10 @@ const FILES: [string, string][] = [
   ['000003_note_pins.down.sql', 'DROP INDEX notes_pinned;\nALTER TABLE notes DROP COLUMN pinned;\n'],
 ];
 
-const ENSURE_VERSION_TABLE = 'CREATE TABLE IF NOT EXISTS schema_migrations (version uint64,dirty bool);\nCREATE UNIQUE INDEX IF NOT EXISTS version_unique ON schema_migrations (version);';
-const setVersion = (version: number, dirty: boolean) => `DELETE FROM schema_migrations; INSERT INTO schema_migrations (version, dirty) VALUES (${version}, ${dirty ? 1 : 0});`;
+const ENSURE_VERSION_TABLE =
+  'CREATE TABLE IF NOT EXISTS schema_migrations (version uint64,dirty bool);\nCREATE UNIQUE INDEX IF NOT EXISTS version_unique ON schema_migrations (version);';
+const setVersion = (version: number, dirty: boolean) =>
+  `DELETE FROM schema_migrations; INSERT INTO schema_migrations (version, dirty) VALUES (${version}, ${dirty ? 1 : 0});`;
 
 /** `migrate up N` as golang-migrate's sqlite3 driver runs it: each up file between SetVersion(V, true) and SetVersion(V, false). */
 function golangMigrateUp(app: ToolApp, versions: number[]): void {
@@ -51,7 +53,13 @@ describe('a golang-migrate app', () => {
       ['2', 'note tags', '000002_note_tags.up.sql'],
       ['3', 'note pins', '000003_note_pins.up.sql'],
     ]);
-    expect(schema).toMatchObject({ latest: '3', versionNames: 'ordered', migrationFormat: 'golang-migrate', detected: false, appVersionTable: { table: 'schema_migrations', tool: 'golang-migrate' } });
+    expect(schema).toMatchObject({
+      latest: '3',
+      versionNames: 'ordered',
+      migrationFormat: 'golang-migrate',
+      detected: false,
+      appVersionTable: { table: 'schema_migrations', tool: 'golang-migrate' },
+    });
     expect(folderDigest(app.migrationsDir)).toEqual(before);
   });
 
@@ -61,7 +69,9 @@ describe('a golang-migrate app', () => {
     expect(schema).toMatchObject({ name: 'db', migrationFormat: 'golang-migrate', detected: true, applicationId: 0, latest: '3' });
     expect(schema.title).toContain('golang-migrate');
     const stray = toolApp('golang-migrate', [...FILES, ['seed.sql', 'SELECT 1;\n']]);
-    expect(() => loadSchema(stray.schemaDir)).toThrow(expect.objectContaining({ code: 'SCHEMA_INVALID', message: expect.stringContaining('"seed.sql" is not <version>_<name>.up.sql or .down.sql') }));
+    expect(() => loadSchema(stray.schemaDir)).toThrow(
+      expect.objectContaining({ code: 'SCHEMA_INVALID', message: expect.stringContaining('"seed.sql" is not <version>_<name>.up.sql or .down.sql') }),
+    );
   });
 
   it('is adopted where golang-migrate left it, migrated the rest with a verified backup first, and its table then holds the one row golang-migrate would write', async () => {
@@ -72,13 +82,21 @@ describe('a golang-migrate app', () => {
     const folder = folderDigest(app.migrationsDir);
     const ctx = contextFor(app.dbPath, loadSchema(app.schemaDir));
 
-    expect(status(ctx)).toMatchObject({ version: null, legacy: { table: 'schema_migrations', legacyVersion: '2', version: '2' }, adoptable: true, pending: ['3'] });
+    expect(status(ctx)).toMatchObject({
+      version: null,
+      legacy: { table: 'schema_migrations', legacyVersion: '2', version: '2' },
+      adoptable: true,
+      pending: ['3'],
+    });
     expect(plan(ctx)).toMatchObject({ from: null, adopt: { legacyVersion: '2' }, steps: [expect.objectContaining({ version: '3' })], blockers: [] });
     const result = await migrate(ctx);
     expect(result).toMatchObject({ adopted: { version: '2' }, applied: [expect.objectContaining({ version: '3' })], backup: { verified: { ok: true } } });
     expect(sqlite3(result.backup!.path, 'SELECT version, dirty FROM schema_migrations')).toBe('2|0'); // taken before anything changed
-    expect(history(ctx).versions.map((v) => [v.version, v.kind])).toEqual([['3', 'migrate'], ['2', 'baseline']]);
-    expect((await verify(ctx, 'full'))).toMatchObject({ status: 'healthy', problems: [] });
+    expect(history(ctx).versions.map((v) => [v.version, v.kind])).toEqual([
+      ['3', 'migrate'],
+      ['2', 'baseline'],
+    ]);
+    expect(await verify(ctx, 'full')).toMatchObject({ status: 'healthy', problems: [] });
     expect(sqlite3(app.dbPath, 'SELECT count(*) FROM notes WHERE pinned = 0')).toBe('2');
 
     const byTool = toolApp('golang-migrate', FILES);
@@ -89,7 +107,7 @@ describe('a golang-migrate app', () => {
     expect(folderDigest(app.migrationsDir)).toEqual(folder);
   });
 
-  it('created by warden init from the folder given as it is gets golang-migrate\'s own table and row, and keeps application_id 0', async () => {
+  it("created by warden init from the folder given as it is gets golang-migrate's own table and row, and keeps application_id 0", async () => {
     const app = toolApp('golang-migrate', FILES);
     const result = await initialize(contextFor(app.dbPath, loadSchema(app.migrationsDir)));
     expect(result.applied.map((s) => s.version)).toEqual(['1', '2', '3']);
@@ -100,7 +118,7 @@ describe('a golang-migrate app', () => {
     expect(sqlite3(app.dbPath, 'PRAGMA application_id')).toBe('0');
   });
 
-  it('left dirty by a failed migration is shown as dirty with golang-migrate\'s fix, and warden refuses to migrate it, changing nothing', async () => {
+  it("left dirty by a failed migration is shown as dirty with golang-migrate's fix, and warden refuses to migrate it, changing nothing", async () => {
     const app = toolApp('golang-migrate', FILES);
     golangMigrateUp(app, [1]);
     // migrate up: SetVersion(2, true), then the up file fails and the driver rolls it back; the row stays dirty.
@@ -120,12 +138,18 @@ describe('a golang-migrate app', () => {
     expect(readFileSync(join(app.migrationsDir, '000002_note_tags.up.sql'), 'utf8')).toBe(FILES[2][1]);
   });
 
-  it('refuses a schema_migrations that is not golang-migrate\'s (dbmate\'s, of the same name), naming the columns it lacks, and changes nothing', async () => {
+  it("refuses a schema_migrations that is not golang-migrate's (dbmate's, of the same name), naming the columns it lacks, and changes nothing", async () => {
     const app = toolApp('golang-migrate', FILES);
-    sqlite3(app.dbPath, `${FILES[0][1]}CREATE TABLE IF NOT EXISTS "schema_migrations" (version varchar(128) primary key);\nINSERT INTO schema_migrations (version) VALUES ('1');`);
+    sqlite3(
+      app.dbPath,
+      `${FILES[0][1]}CREATE TABLE IF NOT EXISTS "schema_migrations" (version varchar(128) primary key);\nINSERT INTO schema_migrations (version) VALUES ('1');`,
+    );
     const ctx = contextFor(app.dbPath, loadSchema(app.schemaDir));
     const before = sha256File(app.dbPath);
-    const refusal = expect.objectContaining({ code: 'FOREIGN_APPLICATION', message: expect.stringContaining("The table schema_migrations in this database is not golang-migrate's history: it has no dirty column (it has version)") });
+    const refusal = expect.objectContaining({
+      code: 'FOREIGN_APPLICATION',
+      message: expect.stringContaining("The table schema_migrations in this database is not golang-migrate's history: it has no dirty column (it has version)"),
+    });
     expect(() => status(ctx)).toThrow(refusal);
     await expect(migrate(ctx)).rejects.toEqual(refusal);
     expect(sha256File(app.dbPath)).toBe(before);

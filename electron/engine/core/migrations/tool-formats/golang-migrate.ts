@@ -14,7 +14,12 @@ function readFolder(dir: string): { migrations: MigrationFile[]; names: Record<s
   const migrations: MigrationFile[] = [];
   for (const file of sqlFilesOf(dir)) {
     const match = FILE.exec(file);
-    if (!match) throw invalidMigrationsFolder(dir, `the golang-migrate migration file name "${file}" is not <version>_<name>.up.sql or .down.sql`, 'Name it as migrate create does: 000001_create_notes.up.sql and 000001_create_notes.down.sql.');
+    if (!match)
+      throw invalidMigrationsFolder(
+        dir,
+        `the golang-migrate migration file name "${file}" is not <version>_<name>.up.sql or .down.sql`,
+        'Name it as migrate create does: 000001_create_notes.up.sql and 000001_create_notes.down.sql.',
+      );
     if (match[3].toLowerCase() === 'down') continue; // the way back; Schema Warden only goes forward
     const raw = readMigrationText(dir, file);
     // golang-migrate parses the version as a number: 000003 is version 3, and its table records 3.
@@ -33,7 +38,8 @@ export const GOLANG_MIGRATE: ToolFormat = {
     namedBy: 'x-migrations-table in the database URL (sqlite3://app.db?x-migrations-table=NAME)',
     versionColumn: 'version',
     // As database/sqlite3 ensureVersionTable runs it: the configured name put in unquoted, the index's name fixed.
-    definition: (table) => `CREATE TABLE IF NOT EXISTS ${table} (version uint64,dirty bool);\nCREATE UNIQUE INDEX IF NOT EXISTS version_unique ON ${table} (version);`,
+    definition: (table) =>
+      `CREATE TABLE IF NOT EXISTS ${table} (version uint64,dirty bool);\nCREATE UNIQUE INDEX IF NOT EXISTS version_unique ON ${table} (version);`,
     columns: ['version', 'dirty'],
     indexes: () => ['version_unique'],
     // A dirty version is not applied: its migration stopped part-way (see unfinished).

@@ -25,11 +25,19 @@ export function historyTableOf(format: ToolName, migrationsDir: string, names: H
   const configured = tool.configuredTable?.(migrationsDir) ?? null;
   const named = names.given ?? names.declared;
   if (named !== undefined && tool.history.namedBy === null && named !== tool.history.table) {
-    throw invalidMigrationsFolder(migrationsDir, `the history table is named "${named}", but ${format} always keeps its history in ${tool.history.table}`, `Remove the name (schema.json "migrations.table", --migrations-table): ${format} cannot be told another table, so it would never read that one.`);
+    throw invalidMigrationsFolder(
+      migrationsDir,
+      `the history table is named "${named}", but ${format} always keeps its history in ${tool.history.table}`,
+      `Remove the name (schema.json "migrations.table", --migrations-table): ${format} cannot be told another table, so it would never read that one.`,
+    );
   }
   if (names.given !== undefined) return { table: names.given, source: '--migrations-table (or ?x-migrations-table= after --schema)' };
   if (names.declared !== undefined && configured && configured.table !== names.declared) {
-    throw invalidMigrationsFolder(migrationsDir, `schema.json "migrations.table" says "${names.declared}" but ${configured.source} says "${configured.table}"`, `Make them agree (or remove "migrations.table"): ${format} reads the table its own configuration names.`);
+    throw invalidMigrationsFolder(
+      migrationsDir,
+      `schema.json "migrations.table" says "${names.declared}" but ${configured.source} says "${configured.table}"`,
+      `Make them agree (or remove "migrations.table"): ${format} reads the table its own configuration names.`,
+    );
   }
   if (names.declared !== undefined) return { table: names.declared, source: 'schema.json "migrations.table"' };
   if (configured) return { table: configured.table, source: configured.source };

@@ -17,7 +17,9 @@ const FOLDER = /^(\d+)_(.+)$/;
 const LOCK = 'migration_lock.toml';
 
 function migrationFolders(dir: string): string[] {
-  return readdirSync(dir).filter((entry) => statSync(join(dir, entry)).isDirectory()).sort();
+  return readdirSync(dir)
+    .filter((entry) => statSync(join(dir, entry)).isDirectory())
+    .sort();
 }
 
 /** A lock file written for another database is another app's folder: its SQL is not SQLite's. */
@@ -25,7 +27,11 @@ function assertSqliteProvider(dir: string): void {
   if (!existsSync(join(dir, LOCK))) return;
   const provider = /^\s*provider\s*=\s*"([^"]*)"/m.exec(readFileSync(join(dir, LOCK), 'utf8'))?.[1];
   if (provider !== undefined && provider !== 'sqlite') {
-    throw invalidMigrationsFolder(dir, `${LOCK} says provider = "${provider}"`, 'Point Schema Warden at the migrations of a SQLite app: its migration_lock.toml says provider = "sqlite".');
+    throw invalidMigrationsFolder(
+      dir,
+      `${LOCK} says provider = "${provider}"`,
+      'Point Schema Warden at the migrations of a SQLite app: its migration_lock.toml says provider = "sqlite".',
+    );
   }
 }
 
@@ -35,9 +41,19 @@ function readFolder(dir: string): { migrations: MigrationFile[]; names: Record<s
   const names: Record<string, string> = {};
   for (const folder of migrationFolders(dir)) {
     const match = FOLDER.exec(folder);
-    if (!match) throw invalidMigrationsFolder(dir, `the Prisma migration folder "${folder}" is not <timestamp>_<name>`, 'Name it as prisma migrate dev does: 20240101120000_create_notes.');
+    if (!match)
+      throw invalidMigrationsFolder(
+        dir,
+        `the Prisma migration folder "${folder}" is not <timestamp>_<name>`,
+        'Name it as prisma migrate dev does: 20240101120000_create_notes.',
+      );
     const file = `${folder}/migration.sql`;
-    if (!existsSync(join(dir, file))) throw invalidMigrationsFolder(dir, `the Prisma migration folder "${folder}" has no migration.sql`, 'Put the migration\'s SQL in migration.sql inside it, as prisma migrate dev does, or remove the folder.');
+    if (!existsSync(join(dir, file)))
+      throw invalidMigrationsFolder(
+        dir,
+        `the Prisma migration folder "${folder}" has no migration.sql`,
+        "Put the migration's SQL in migration.sql inside it, as prisma migrate dev does, or remove the folder.",
+      );
     const raw = readMigrationText(dir, file);
     migrations.push({ version: match[1], description: wordsOf(match[2]), file, sql: withoutBom(raw), raw });
     names[folder] = match[1];
@@ -67,7 +83,8 @@ function prismaChecksumMatches(recorded: unknown, text: string): boolean {
 export const PRISMA: ToolFormat = {
   tool: 'prisma',
   versionNames: 'ordered',
-  recognises: (dir, entries) => entries.includes(LOCK) || migrationFolders(dir).some((folder) => FOLDER.test(folder) && existsSync(join(dir, folder, 'migration.sql'))),
+  recognises: (dir, entries) =>
+    entries.includes(LOCK) || migrationFolders(dir).some((folder) => FOLDER.test(folder) && existsSync(join(dir, folder, 'migration.sql'))),
   readFolder,
   history: {
     table: '_prisma_migrations',
@@ -75,19 +92,20 @@ export const PRISMA: ToolFormat = {
     namedBy: null,
     versionColumn: 'migration_name',
     // As Prisma's SQLite connector creates it (create_migrations_table).
-    definition: () => [
-      'CREATE TABLE "_prisma_migrations" (',
-      '    "id"                    TEXT PRIMARY KEY NOT NULL,',
-      '    "checksum"              TEXT NOT NULL,',
-      '    "finished_at"           DATETIME,',
-      '    "migration_name"        TEXT NOT NULL,',
-      '    "logs"                  TEXT,',
-      '    "rolled_back_at"        DATETIME,',
-      '    "started_at"            DATETIME NOT NULL DEFAULT current_timestamp,',
-      '    "applied_steps_count"   INTEGER UNSIGNED NOT NULL DEFAULT 0',
-      ');',
-      '',
-    ].join('\n'),
+    definition: () =>
+      [
+        'CREATE TABLE "_prisma_migrations" (',
+        '    "id"                    TEXT PRIMARY KEY NOT NULL,',
+        '    "checksum"              TEXT NOT NULL,',
+        '    "finished_at"           DATETIME,',
+        '    "migration_name"        TEXT NOT NULL,',
+        '    "logs"                  TEXT,',
+        '    "rolled_back_at"        DATETIME,',
+        '    "started_at"            DATETIME NOT NULL DEFAULT current_timestamp,',
+        '    "applied_steps_count"   INTEGER UNSIGNED NOT NULL DEFAULT 0',
+        ');',
+        '',
+      ].join('\n'),
     columns: ['id', 'checksum', 'finished_at', 'migration_name', 'logs', 'rolled_back_at', 'started_at', 'applied_steps_count'],
     indexes: () => [],
     appliedRows: 'finished_at IS NOT NULL AND rolled_back_at IS NULL',
@@ -99,7 +117,9 @@ export const PRISMA: ToolFormat = {
     hint: 'Restore migration.sql as it was when Prisma applied it (git can show it); Prisma never applies a migration twice, so an edit reaches no database that already has it.',
   },
   unfinished(db, table) {
-    const row = db.prepare(`SELECT migration_name AS name FROM "${table}" WHERE finished_at IS NULL AND rolled_back_at IS NULL ORDER BY started_at DESC LIMIT 1`).get() as { name: string } | undefined;
+    const row = db
+      .prepare(`SELECT migration_name AS name FROM "${table}" WHERE finished_at IS NULL AND rolled_back_at IS NULL ORDER BY started_at DESC LIMIT 1`)
+      .get() as { name: string } | undefined;
     if (!row) return null;
     return {
       name: row.name,

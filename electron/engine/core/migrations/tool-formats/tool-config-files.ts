@@ -27,14 +27,22 @@ export function readConfigText(dir: string, path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (err) {
-    throw invalidMigrationsFolder(dir, `its tool's configuration ${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, 'Make it readable, or remove it and name the history table in schema.json "migrations.table".');
+    throw invalidMigrationsFolder(
+      dir,
+      `its tool's configuration ${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+      'Make it readable, or remove it and name the history table in schema.json "migrations.table".',
+    );
   }
 }
 
 /** A configured name Schema Warden can write as the tool does: a plain table name. */
 export function checkedTableName(dir: string, table: string, source: string): string {
   if (!PLAIN_TABLE_NAME.test(table)) {
-    throw invalidMigrationsFolder(dir, `${source} names the history table "${table}", which is not a plain table name (letters, digits, underscores)`, 'Give the history table a plain name there; Schema Warden writes only such names.');
+    throw invalidMigrationsFolder(
+      dir,
+      `${source} names the history table "${table}", which is not a plain table name (letters, digits, underscores)`,
+      'Give the history table a plain name there; Schema Warden writes only such names.',
+    );
   }
   return table;
 }
