@@ -60,7 +60,7 @@ export async function verify(ctx: EngineContext, level: IntegrityLevel = 'quick'
     ctx.onProgress?.({ operation: 'verify', phase: 'schema', done: 0, total: 3 });
     const assessment = assessDatabase(db, ctx);
     throwIfCancelled(ctx, 'Verification');
-    ctx.onProgress?.({ operation: 'verify', phase: level === 'quick' ? 'running quick_check' : 'running integrity_check', done: 1, total: 3 });
+    ctx.onProgress?.({ operation: 'verify', phase: level === 'quick' ? 'quick_check' : 'integrity_check', done: 1, total: 3 });
     const parallel = level === 'full' ? await checkInParallel(ctx) : null;
     const integrity = parallel ? { level, ok: true, messages: [] } : integrityOf(db, level);
     // A page the disk failed to read is not damage: said as an I/O error, never a verdict of corrupt.
