@@ -109,11 +109,11 @@ test('a backup keeps running through leaving the view, switching database and a 
   await expect(running.getByText(/ of [\d,]+ (pages|MB)/)).toBeVisible();
   await expect(page.getByRole('navigation', { name: 'Databases' }).getByRole('link', { name: /big\.db/ })).toContainText('Backup running');
   await page.screenshot({ path: join(SCREENSHOTS, 'jobs-running-after-reload.png') });
-  expect(await accessibilityViolations(page, '.app__sidebar')).toEqual([]);
 
-  // Back in the Backups view of big.db, its bar is there again, then the result.
+  // Back in the Backups view of big.db at once (the one-pass backup takes only seconds): its bar is there again, then the result.
   await openView(page, 'big.db', 'Backups');
   await expect(page.getByRole('progressbar', { name: 'Backing up' })).toBeVisible();
+  expect(await accessibilityViolations(page, '.app__sidebar')).toEqual([]);
   // (The time left is not asserted here: by now the copy may have reached its verification, which
   // has no estimate. JobsPanel.test.tsx checks the estimate.)
   await expect(page.getByText(/^Backed up: big-.*\.sqlite$/)).toBeVisible({ timeout: 60_000 });
