@@ -45,6 +45,6 @@ if (electron) {
 } else {
   console.log("Electron's binary is not installed here (offline install), so the console opens in the browser instead: warden serve.");
   step(process.execPath, [join(ROOT, 'scripts/build-cli.mjs')]);
-  if (!existsSync(DEFAULT_DB)) step(process.execPath, [CLI, 'init', '--db', DEFAULT_DB]);
+  if (!existsSync(DEFAULT_DB)) step(process.execPath, [CLI, 'init', '--db', DEFAULT_DB, '--create-folders']);
   runToEnd(process.execPath, [CLI, 'serve', '--db', DEFAULT_DB, ...process.argv.slice(2)]);
 }
