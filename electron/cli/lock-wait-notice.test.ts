@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { initialize } from '../engine';
@@ -40,4 +41,16 @@ describe('a database held by another process', () => {
     expect(blocked.stderr).toContain('before it can read: up to 1.0 s (--busy-timeout)');
     expect(blocked.code).toBe(3);
   });
+});
+
+describe('what is not a database file is not probed for its lock', () => {
+  it('a FIFO named as --db is refused at once (NOT_REGULAR_FILE), not waited on', async () => {
+    const fifo = join(tempDir(), 'pipe.db');
+    execFileSync('mkfifo', [fifo]);
+    const started = performance.now();
+    const result = await finished(spawnCli(['status', '--db', fifo]));
+    expect(result.stderr).toContain('NOT_REGULAR_FILE');
+    expect(result.stderr).not.toContain('Waiting for another process');
+    expect(performance.now() - started).toBeLessThan(15_000);
+  }, 20_000);
 });

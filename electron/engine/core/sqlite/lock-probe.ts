@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { lockHolders } from './lock-holders';
 import { newConnection } from './sqlite-addon';
 
@@ -17,6 +18,13 @@ const isBusy = (err: unknown) => /^SQLITE_(BUSY|LOCKED)/.test(String((err as { c
 
 /** The lock `path` is held under, if reading it (or, with `writes`, writing it) would wait now; null when free or when it cannot tell. */
 export function heldLock(path: string, writes: boolean): HeldLock | null {
+  // Only a regular file is probed: opening a FIFO to read would wait for a writer forever (the
+  // command then refuses it, NOT_REGULAR_FILE, before SQLite opens anything).
+  try {
+    if (!statSync(path).isFile()) return null;
+  } catch {
+    return null;
+  }
   let db;
   try {
     db = newConnection(path, { readonly: !writes, fileMustExist: true, timeout: 0 });
