@@ -1,15 +1,14 @@
 import { existsSync } from 'node:fs';
-import { basename, dirname, extname, join } from 'node:path';
+import { dirname, extname, join } from 'node:path';
 import type { ApiResults } from '../../shared/api-results';
 import type { MethodName, ValidInput } from '../../shared/contract';
 import { parseDuration } from '../../shared/duration';
 import type { BackupScheduleInfo } from '../../shared/types/backups';
 import type { DatabaseEntry, SchemaFolderChoice } from '../../shared/types/databases';
-import { actorFor, backupPathOf, migrationFor, readManifest, WardenError } from '../engine';
+import { actorFor, backupPathOf, migrationFor, readManifest, recognisedFolderNote, salvagedFileName, WardenError } from '../engine';
 import type { Acting, HostContext } from './host-context';
 import { jobForReadOnly } from './jobs';
 import { summaryOf } from './schema-catalog';
-import { recognisedFolderNote } from '../engine';
 import { methodsAllowed } from './read-only-methods';
 
 // The host's own methods, shared by the Electron host (one ipcMain.handle per method) and the HTTP
@@ -99,9 +98,8 @@ function openSalvaged(input: ValidInput<'openSalvaged'>, ctx: HostContext): Data
       `${of.name} is a backup opened to look at; nothing was salvaged from it.`,
       `Open the salvaged files of ${of.backupOf} instead.`,
     );
-  const ext = extname(of.path);
-  const named = `${basename(of.path, ext)}-salvaged-TIME${ext || '.db'}`;
-  if (!input.file.startsWith(`${basename(of.path, ext)}-salvaged-`) || extname(input.file) !== (ext || '.db')) {
+  const named = salvagedFileName(of.path, 'TIME');
+  if (!input.file.startsWith(named.slice(0, named.lastIndexOf('TIME'))) || extname(input.file) !== extname(named)) {
     throw new WardenError(
       'INVALID_INPUT',
       `${input.file} is not a file that a salvage of ${of.name} makes (those are named ${named}).`,

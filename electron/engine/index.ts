@@ -10,7 +10,7 @@
 // The CLI and the hosts also call a few actions with options the contract does not carry (the
 // CLI's --backup-dir, a scheduled backup's reason, the start gate's repair), so those are here too.
 
-export { isVerb, salvagedPathBeside, verbOf, verbs, type Verb, type VerbName, type VerbOptions } from './verbs';
+export { isVerb, salvagedFileName, salvagedPathBeside, verbOf, verbs, type Verb, type VerbName, type VerbOptions } from './verbs';
 export { log, throwIfCancelled, type EngineContext } from './context';
 export { WardenError, explainFileError } from './errors';
 

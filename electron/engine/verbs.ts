@@ -76,9 +76,13 @@ const LONG: Traits = { job: true };
  * wire), e.g. chat.db → chat-salvaged-2026-11-30T16-45-00-123Z.db.
  */
 export function salvagedPathBeside(dbPath: string, now = new Date()): string {
+  return join(dirname(dbPath), salvagedFileName(dbPath, now.toISOString().replace(/[:.]/g, '-')));
+}
+
+/** The name a salvage of `dbPath` gives its new file at `stamp`; openSalvaged serves only files so named. */
+export function salvagedFileName(dbPath: string, stamp: string): string {
   const ext = extname(dbPath);
-  const stamp = now.toISOString().replace(/[:.]/g, '-');
-  return join(dirname(dbPath), `${basename(dbPath, ext)}-salvaged-${stamp}${ext || '.db'}`);
+  return `${basename(dbPath, ext)}-salvaged-${stamp}${ext || '.db'}`;
 }
 
 export const verbs = {
