@@ -270,8 +270,16 @@ describe('salvage reads the damaged file itself', () => {
     seedFiles(dbPath, 2000);
     damageMiddlePages(dbPath);
     const out = join(tempDir(), 'salvaged.db');
-    const report = await salvage(contextFor(dbPath), { out });
+    const progress: Progress[] = [];
+    const report = await salvage(contextFor(dbPath, undefined, { onProgress: (p) => progress.push(p) }), { out });
     expect(sqlite3(out, 'PRAGMA integrity_check')).toBe('ok');
+    // The new file is checked as verify --full checks (on every core, table by table): its
+    // progress counts the new file's pages, and its violations are the ones sqlite3 finds there.
+    const newPages = Number(sqlite3(out, 'PRAGMA page_count'));
+    expect(progress.filter((p) => p.phase === 'checking the new file' && p.total === newPages && p.done < newPages).length).toBeGreaterThan(0);
+    const violations = sqlite3(out, 'PRAGMA foreign_key_check').split('\n').filter(Boolean).length;
+    expect(violations).toBeGreaterThan(0);
+    expect(report.foreignKeyViolations).toBe(violations);
     expect(report.version).toBe('1.2.0');
     expect(report.drift.filter((d) => d.name !== 'lost_and_found')).toEqual([]);
     const files = tableOf(report, 'conversation_files').salvaged!;

@@ -6,6 +6,9 @@ import type { EngineContext } from '../context';
 import { WardenError } from '../errors';
 import { expectedSchemaAt } from '../core/schema/expected-schema';
 import { integrityOf } from '../core/sqlite/integrity';
+import { checkInParallel } from '../core/sqlite/parallel-check';
+import type { Connection } from '../core/sqlite/open-database';
+import type { IntegrityResult } from '../../../shared/types/integrity';
 import { openDatabase, statDatabasePath, withDatabase } from '../core/sqlite/open-database';
 import { countRows, newestVerifiedBackupRows, tablesBesideBackup } from '../core/salvage/beside-backup';
 import { SalvageTarget, type StampSource } from '../core/salvage/new-file';
@@ -125,8 +128,33 @@ async function rebuild(ctx: EngineContext, source: PageSource, stagedPath: strin
   }
 }
 
+const CANCELLED_SALVAGE = () =>
+  new WardenError(
+    'CANCELLED',
+    'Salvage was cancelled; the unfinished new file was removed and the damaged file was only read.',
+    'Run it again when you are ready.',
+  );
+
+/**
+ * The new file's integrity_check and foreign_key_check, on every core as `verify --full` runs them
+ * (parallel-check.ts), its progress told as the salvage's; SQLite's whole-file checks where that
+ * cannot be done or finds anything, so the findings are always the whole check's.
+ */
+async function checkIntegrity(ctx: EngineContext, stagedPath: string, db: Connection): Promise<{ integrity: IntegrityResult; violations: number }> {
+  const onProgress = ctx.onProgress;
+  const parallel = await checkInParallel({
+    ...ctx,
+    dbPath: stagedPath,
+    onProgress: onProgress && ((p) => onProgress({ ...p, operation: 'salvage', phase: 'checking the new file' })),
+  }).catch((err: unknown) => {
+    throw err instanceof WardenError && err.code === 'CANCELLED' ? CANCELLED_SALVAGE() : err;
+  });
+  if (parallel) return { integrity: { level: 'full', ok: true, messages: [] }, violations: parallel.violations.length };
+  return { integrity: integrityOf(db, 'full'), violations: foreignKeyViolations(db).length };
+}
+
 /** The new file checked as any database is: integrity, foreign keys, drift from the expected schema. */
-function checkNewFile(
+async function checkNewFile(
   ctx: EngineContext,
   stagedPath: string,
   out: string,
@@ -134,7 +162,7 @@ function checkNewFile(
   source: PageSource,
   startedAt: number,
   fromBackup: Recovered | null,
-): SalvageReport {
+): Promise<SalvageReport> {
   ctx.onProgress?.({
     operation: 'salvage',
     phase: 'checking the new file',
@@ -148,11 +176,12 @@ function checkNewFile(
     const rows = fromBackup?.salvagedRows ?? countRows(db);
     const backup = newestVerifiedBackupRows(ctx);
     const unreadable: UnreadablePage[] = [...account.ledger.unreadable].sort((a, b) => a.page - b.page);
+    const { integrity, violations } = await checkIntegrity(ctx, stagedPath, db);
     return {
       path: ctx.dbPath,
       out,
       version: account.version,
-      integrity: integrityOf(db, 'full'),
+      integrity,
       drift: driftOf(db, { ...ctx, dbPath: out }, account.version),
       tables: tablesBesideBackup(rows, backup, account.ledger),
       lostAndFound: rows.get('lost_and_found') ?? 0,
@@ -164,7 +193,7 @@ function checkNewFile(
       unreadablePages: unreadable,
       orphanedLeaves: account.orphanedLeaves,
       walFrames: source.wal?.committedFrames ?? 0,
-      foreignKeyViolations: foreignKeyViolations(db).length,
+      foreignKeyViolations: violations,
       notes: account.notes,
     };
   } finally {
@@ -209,13 +238,8 @@ export async function salvage(ctx: EngineContext, options: SalvageOptions): Prom
     try {
       const account = await rebuild(ctx, source, staged.path);
       const fromBackup = backupPath === null ? null : addRowsFromBackup(ctx, staged.path, backupPath, account, source);
-      const report = checkNewFile(ctx, staged.path, out, account, source, startedAt, fromBackup);
-      if (ctx.signal?.aborted)
-        throw new WardenError(
-          'CANCELLED',
-          'Salvage was cancelled; the unfinished new file was removed and the damaged file was only read.',
-          'Run it again when you are ready.',
-        );
+      const report = await checkNewFile(ctx, staged.path, out, account, source, startedAt, fromBackup);
+      if (ctx.signal?.aborted) throw CANCELLED_SALVAGE();
       staged.publish();
       return report;
     } catch (err) {
