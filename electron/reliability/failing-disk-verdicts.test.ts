@@ -82,6 +82,22 @@ describe.skipIf(!canBuildFailingReads)('verdicts on a disk that fails reads (a p
     expect(sqlite3(db, 'PRAGMA integrity_check')).toBe('ok');
   });
 
+  it('query and rows meeting the failing pages: IO_ERROR naming the file, never a damaged table or the damage advice', () => {
+    const library = buildFailingReads()!;
+    const { db, half } = intactDatabase();
+    const env = failingReadsEnv(library, db, half);
+    const runs = [
+      cliWith(env, ['query', '--db', db, '--sql', 'SELECT sum(length(file_path)) FROM conversation_files']),
+      cliWith(env, ['rows', '--db', db, '--table', 'conversation_files', '--sort', 'file_path:desc']),
+    ];
+    for (const run of runs) {
+      expect(run.code, run.stderr).toBe(2);
+      expect(run.stderr).toMatch(/^error \[IO_ERROR\]: Reading \S*live\.db failed at the disk \(EIO: an I\/O error\) while (running the query|reading the rows of conversation_files)\./);
+      expect(`${run.stdout}${run.stderr}`).not.toMatch(DAMAGE_ADVICE);
+      expect(`${run.stdout}${run.stderr}`).not.toMatch(/ is damaged|Fix the SQL/);
+    }
+  });
+
   it('a disk that failed for a moment (the reads fail in the checking process only; read again, the file reads whole): IO_ERROR saying so, and to run it again', () => {
     const library = buildFailingReads()!;
     const { db, half } = intactDatabase();

@@ -4,6 +4,7 @@ import { damagedReadError, firstDamagedTable, tablesNamedIn } from '../core/repa
 import { explainSqliteError, isFileFailure, WardenError } from '../errors';
 import { statDatabasePath, withDatabase } from '../core/sqlite/open-database';
 import { runRead, type ReadLimits } from '../core/data/read-process';
+import { diskFailureBehind } from '../core/sqlite/failing-disk';
 
 // Read-only SQL for support staff. The query runs in a child process (read-process.ts) on a
 // read-only connection with query_only on, so no text can write, and a runaway query (a recursive
@@ -59,7 +60,9 @@ export async function runQuery(ctx: EngineContext, options: QueryOptions): Promi
   );
   if (answer.kind === 'refused') throw refused(options.sql, answer.why);
   if (answer.kind === 'failed') {
-    if (answer.code?.startsWith('SQLITE_CORRUPT')) throw damagedQueryError(ctx, options.sql, answer.message);
+    // SQLite words a read the disk failed as damage: told apart before any table is called damaged.
+    if (answer.code?.startsWith('SQLITE_CORRUPT'))
+      throw diskFailureBehind(ctx.dbPath, 'running the query', [answer.message]) ?? damagedQueryError(ctx, options.sql, answer.message);
     if (answer.code === 'SQLITE_READONLY') throw refused(options.sql, `it tried to write (${answer.message})`);
     if (answer.code?.startsWith('SQLITE_BUSY') || isFileFailure(answer.code))
       throw explainSqliteError(Object.assign(new Error(answer.message), { code: answer.code }), ctx.dbPath);

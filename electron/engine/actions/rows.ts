@@ -5,6 +5,7 @@ import { explainSqliteError, WardenError } from '../errors';
 import { withDatabase, type Connection } from '../core/sqlite/open-database';
 import { DEFAULT_QUERY_TIMEOUT_MS } from './query';
 import { runRead, type PageRequest, type ReadLimits } from '../core/data/read-process';
+import { diskFailureBehind } from '../core/sqlite/failing-disk';
 
 // Browsing rows for support staff: one page of a table or view, sorted by a column, narrowed by
 // column values, on read-only connections with query_only on. Every name the caller gives (table,
@@ -223,6 +224,8 @@ function pageRequest(ctx: EngineContext, relation: Relation, options: RowsOption
 /** A page's read that SQLite refused or failed: damage named by table and page, anything else named by the table or view it read. */
 function pageReadError(ctx: EngineContext, relation: Relation, failure: { message: string; code: string | undefined }): WardenError {
   if (failure.code?.startsWith('SQLITE_CORRUPT')) {
+    const disk = diskFailureBehind(ctx.dbPath, `reading the rows of ${relation.name}`, [failure.message]);
+    if (disk) return disk;
     return withDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs }, (db) =>
       damagedReadError(ctx.dbPath, `Reading the rows of ${relation.name}`, firstDamagedTable(db, tablesRead(db, relation.name)), failure.message),
     );
