@@ -92,7 +92,9 @@ describe.skipIf(!canBuildFailingReads)('verdicts on a disk that fails reads (a p
     ];
     for (const run of runs) {
       expect(run.code, run.stderr).toBe(2);
-      expect(run.stderr).toMatch(/^error \[IO_ERROR\]: Reading \S*live\.db failed at the disk \(EIO: an I\/O error\) while (running the query|reading the rows of conversation_files)\./);
+      expect(run.stderr).toMatch(
+        /^error \[IO_ERROR\]: Reading \S*live\.db failed at the disk \(EIO: an I\/O error\) while (running the query|reading the rows of conversation_files)\./,
+      );
       expect(`${run.stdout}${run.stderr}`).not.toMatch(DAMAGE_ADVICE);
       expect(`${run.stdout}${run.stderr}`).not.toMatch(/ is damaged|Fix the SQL/);
     }
