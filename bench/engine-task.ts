@@ -1,8 +1,9 @@
 import Database from 'better-sqlite3';
 import semver from 'semver';
-import { backup, browseRows, type EngineContext, initialize, loadSchema, migrate, rowChildren, runQuery, verify } from '../electron/engine';
+import { backup, type EngineContext, loadSchema, verbs } from '../electron/engine';
 
-// One engine call in a process of its own, as a Node service calls the engine at start-up:
+// One engine call in a process of its own, as a Node service calls the engine at start-up, through
+// the verbs table (electron/engine/verbs.ts) as the hosts and the CLI call it:
 // `node engine-task.mjs <task> <db> <schema-dir> [backup-dir]`, the task one of init, migrate,
 // verify-quick, verify-full, backup (no check: copy, SHA-256, manifest), backup-quick (the
 // default: + quick_check of the snapshot while it is copied), or the Data view's reads: browse-deep, browse-middle, browse-filtered, row-children,
@@ -17,18 +18,22 @@ const ctx: EngineContext = { dbPath, schema: loadSchema(schemaDir), backupDir };
 async function call(): Promise<string> {
   switch (task) {
     case 'init':
-      return (await initialize(ctx)).to;
+      return (await verbs.initialize.run(ctx, {})).to;
     case 'migrate':
       // The figure is the migration itself, as the shell runs it; the pre-migrate backup is the backup figure's.
-      return (await migrate(ctx, { backup: false })).to;
+      return (await verbs.migrate.run(ctx, { backup: false })).to;
     case 'verify-quick':
     case 'verify-full': {
-      const report = await verify(ctx, task === 'verify-quick' ? 'quick' : 'full');
+      const report = await verbs.verify.run(ctx, { level: task === 'verify-quick' ? 'quick' : 'full' });
       return `${report.status} integrity=${report.integrity.ok} fk=${report.foreignKeyViolations.length}`;
     }
-    case 'backup':
+    case 'backup': {
+      // The copy without its check, which no verb offers: the engine's function with verify off.
+      const info = await backup(ctx, { verify: false });
+      return `bytes=${info.bytes} verified=${info.verified?.ok ?? null}`;
+    }
     case 'backup-quick': {
-      const info = await backup(ctx, { verify: task === 'backup-quick' });
+      const info = await verbs.backup.run(ctx, {});
       return `bytes=${info.bytes} verified=${info.verified?.ok ?? null}`;
     }
     case 'bare-quick':
@@ -56,10 +61,11 @@ async function call(): Promise<string> {
     case 'browse-middle': {
       // The last page, or the middle one, of the table sorted by a column no index covers, with
       // its count. The middle is the costliest: a page past it is read from the other end.
-      const { total } = await browseRows(ctx, { table: 'conversation_files', limit: 1, withTotal: true });
+      const { total } = await verbs.rows.run(ctx, { table: 'conversation_files', offset: 0, limit: 1, filters: [], withTotal: true });
       const offset = task === 'browse-deep' ? Math.max(0, (total ?? 0) - 100) : Math.floor((total ?? 0) / 2);
-      const page = await browseRows(ctx, {
+      const page = await verbs.rows.run(ctx, {
         table: 'conversation_files',
+        filters: [],
         sort: { column: 'file_size', direction: 'desc' },
         offset,
         limit: 100,
@@ -68,7 +74,7 @@ async function call(): Promise<string> {
       return `rows=${page.rows.length} total=${page.total}`;
     }
     case 'browse-filtered': {
-      const page = await browseRows(ctx, {
+      const page = await verbs.rows.run(ctx, {
         table: 'conversation_files',
         filters: [
           { column: 'uploaded_by', op: 'isNull' },
@@ -81,7 +87,7 @@ async function call(): Promise<string> {
       return `rows=${page.rows.length} total=${page.total}`;
     }
     case 'row-children': {
-      const report = rowChildren(ctx, { table: 'conversation_files', row: { file_id: 'f-0000001' } });
+      const report = await verbs.rowChildren.run(ctx, { table: 'conversation_files', row: { file_id: 'f-0000001' } });
       return report.children.map((c) => `${c.link.from}=${c.count}`).join(' ');
     }
     case 'query-sorted':
@@ -91,7 +97,7 @@ async function call(): Promise<string> {
         task === 'query-sorted'
           ? 'SELECT * FROM conversation_files ORDER BY file_size DESC'
           : 'SELECT mime_type, count(*), sum(file_size) FROM conversation_files GROUP BY mime_type';
-      const result = await runQuery(ctx, { sql, limit: 1000, timeoutMs: 600_000 });
+      const result = await verbs.query.run(ctx, { sql, limit: 1000, timeoutMs: 600_000 });
       return `rows=${result.rows.length} more=${result.more}`;
     }
     default:

@@ -1,17 +1,6 @@
 import type { Command } from 'commander';
 import type { BackupInfo } from '../../../shared/types/backups';
-import {
-  backup,
-  backupFolderOf,
-  DEFAULT_KEEP_PER_REASON,
-  listBackups,
-  preserveCopy,
-  previewRestore,
-  recoverRows,
-  restore,
-  verifyBackup,
-  WardenError,
-} from '../../engine';
+import { backup, backupFolderOf, DEFAULT_KEEP_PER_REASON, verbs, WardenError } from '../../engine';
 import { backupArgument } from '../backup-argument';
 import { escapeControls, escapedForText } from '../output';
 import { renderBackup, renderBackups, renderBackupVerification, renderRestore, renderRestorePreview } from '../render';
@@ -40,15 +29,15 @@ export function addBackupCommands(program: Command): void {
         .description('copy a damaged database byte for byte, with its journal or WAL, into the backup folder, marked damaged (never restored from)'),
     ),
   ).action((o: CommonOptions) =>
-    run(o, (ctx) => {
-      const info = preserveCopy(ctx, { purpose: 'manual' });
+    run(o, async (ctx) => {
+      const info = await verbs.preserveCopy.run(ctx, {});
       return { document: info, render: renderPreserved, exitCode: EXIT.ok };
     }),
   );
 
   withBackupDir(withCommonOptions(program.command('backups').description('the backups of the database, newest first'))).action((o: CommonOptions) =>
-    run(o, (ctx) => {
-      const list = listBackups(ctx);
+    run(o, async (ctx) => {
+      const list = await verbs.backups.run(ctx, {});
       return {
         document: list,
         render: (shown: BackupInfo[]) => renderBackups(escapeControls(backupFolderOf(ctx)), escapeControls(ctx.dbPath), shown),
@@ -66,7 +55,7 @@ export function addBackupCommands(program: Command): void {
     .option('--full', 'integrity_check instead of quick_check')
     .action((file: string, o: CommonOptions & { full?: boolean }) =>
       run(o, async (ctx) => {
-        const report = await verifyBackup(ctx, { backup: backupArgument(ctx, file, userPath), full: o.full });
+        const report = await verbs.verifyBackup.run(ctx, { backup: backupArgument(ctx, file, userPath), full: o.full === true });
         return { document: report, render: renderBackupVerification, exitCode: report.ok ? EXIT.ok : EXIT.failed };
       }),
     );
@@ -78,7 +67,7 @@ export function addBackupCommands(program: Command): void {
     .action((o: CommonOptions & { backup: string; yes?: boolean; dryRun?: boolean }, command: Command) => {
       if (o.dryRun) {
         return run(o, async (ctx) => ({
-          document: await previewRestore(ctx, { backup: backupArgument(ctx, o.backup, userPath) }),
+          document: await verbs.previewRestore.run(ctx, { backup: backupArgument(ctx, o.backup, userPath) }),
           render: renderRestorePreview,
           exitCode: EXIT.ok,
         }));
@@ -90,10 +79,10 @@ export function addBackupCommands(program: Command): void {
         o,
         async (ctx, ask) => {
           const from = backupArgument(ctx, o.backup, userPath);
-          if (!o.yes && !(await ask(restoreQuestionFor(escapedForText(await previewRestore(ctx, { backup: from })), ctx)))) {
+          if (!o.yes && !(await ask(restoreQuestionFor(escapedForText(await verbs.previewRestore.run(ctx, { backup: from })), ctx)))) {
             throw new WardenError('CANCELLED', `Restore not confirmed: ${ctx.dbPath} was not changed.`, 'Run it again and answer yes, or pass --yes.');
           }
-          const result = await restore(ctx, { backup: from });
+          const result = await verbs.restore.run(ctx, { backup: from });
           return { document: result, render: renderRestore, exitCode: EXIT.ok };
         },
         { writes: true },
@@ -112,7 +101,7 @@ export function addBackupCommands(program: Command): void {
       run(
         o,
         async (ctx) => {
-          const result = await recoverRows(ctx, { table: o.table, backup: backupArgument(ctx, o.backup, userPath), dryRun: o.dryRun });
+          const result = await verbs.recoverRows.run(ctx, { table: o.table, backup: backupArgument(ctx, o.backup, userPath), dryRun: o.dryRun === true });
           return { document: result, render: renderRecoverRows, exitCode: result.orphanedRows.length ? EXIT.degraded : EXIT.ok };
         },
         { writes: true },

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { QueryResult, RowFilter, RowSort } from '../../../shared/types/data';
-import { browseRows, DEFAULT_PAGE_ROWS, DEFAULT_QUERY_LIMIT, DEFAULT_QUERY_TIMEOUT_MS, DEFAULT_ROWS_TIMEOUT_MS, listTables, log, runQuery } from '../../engine';
+import { DEFAULT_PAGE_ROWS, DEFAULT_QUERY_LIMIT, DEFAULT_QUERY_TIMEOUT_MS, DEFAULT_ROWS_TIMEOUT_MS, log, verbs } from '../../engine';
 import { MAX_QUERY_ROWS, MAX_QUERY_TIMEOUT_MS } from '../../../shared/contract';
 import { queryCsv } from '../../../shared/query-csv';
 import { renderQuery, renderRows, renderTables } from '../render-data';
@@ -11,8 +11,8 @@ import { EXIT, numberUpTo, run, sortOption, whereOption, wholeNumber, withCommon
 
 export function addDataCommands(program: Command): void {
   withCommonOptions(program.command('tables').description('every table and view: rows, size on disk (dbstat), indexes')).action((o: CommonOptions) =>
-    run(o, (ctx) => {
-      const report = listTables(ctx);
+    run(o, async (ctx) => {
+      const report = await verbs.tables.run(ctx, {});
       return { document: report, render: renderTables, exitCode: EXIT.ok };
     }),
   );
@@ -29,7 +29,7 @@ export function addDataCommands(program: Command): void {
       run(
         o,
         async (ctx) => {
-          const result = await runQuery(ctx, { sql: o.sql, limit: o.limit, timeoutMs: o.timeout * 1000 });
+          const result = await verbs.query.run(ctx, { sql: o.sql, limit: o.limit, timeoutMs: o.timeout * 1000 });
           // CSV has no line to say it was cut short: stderr says so, and the exit code (1) tells a script the file is partial.
           const cut = Boolean(o.csv && !o.json && result.more);
           if (cut)
@@ -66,7 +66,7 @@ export function addDataCommands(program: Command): void {
       run(
         o,
         async (ctx) => {
-          const page = await browseRows(ctx, {
+          const page = await verbs.rows.run(ctx, {
             table: o.table,
             sort: o.sort ?? null,
             filters: o.where ?? [],

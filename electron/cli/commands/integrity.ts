@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { VerifyReport } from '../../../shared/types/integrity';
-import { repair, salvage } from '../../engine';
+import { salvage, verbs } from '../../engine';
 import { renderSalvage } from '../render-data';
 import { onEngineThread } from '../engine-thread';
 import { backupArgument } from '../backup-argument';
@@ -64,7 +64,7 @@ export function addIntegrityCommands(program: Command): void {
       run(
         o,
         async (ctx) => {
-          const result = await repair(ctx, { backup: o.backup, dryRun: o.dryRun });
+          const result = await verbs.repair.run(ctx, { backup: o.backup, dryRun: o.dryRun === true });
           const damageLeft = result.tableDamage || (result.integrityAfter && !result.integrityAfter.ok);
           return { document: result, render: renderRepair, exitCode: damageLeft ? EXIT.failed : result.refused.length ? EXIT.degraded : EXIT.ok };
         },

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { MigrateResult } from '../../../shared/types/migrations';
-import { acceptChecksum, baseline, type EngineContext, history, plan, rehearse, status, WardenError } from '../../engine';
+import { type EngineContext, rehearse, verbs, WardenError } from '../../engine';
 import { onEngineThread } from '../engine-thread';
 import { renderHistory, renderInitialize, renderStatus } from '../render';
 import { renderAcceptChecksum, renderBaseline, renderPlan, renderRehearsal } from '../render-plans';
@@ -87,15 +87,15 @@ export function addVersionCommands(program: Command): void {
       ),
     ),
   ).action((o: CommonOptions) =>
-    run(o, (ctx) => {
-      const report = status(ctx);
+    run(o, async (ctx) => {
+      const report = await verbs.status.run(ctx, {});
       return { document: report, render: renderStatus, exitCode: exitCodeFor(report.status) };
     }),
   );
 
   withCommonOptions(program.command('history').description('applied versions and lifecycle events, newest first')).action((o: CommonOptions) =>
-    run(o, (ctx) => {
-      const report = history(ctx);
+    run(o, async (ctx) => {
+      const report = await verbs.history.run(ctx, {});
       return { document: report, render: renderHistory, exitCode: EXIT.ok };
     }),
   );
@@ -103,8 +103,8 @@ export function addVersionCommands(program: Command): void {
   withCommonOptions(program.command('plan').description('what migrating would do: each pending step with its SQL, linter warnings, and what blocks it'))
     .option('--to <version>', 'version to plan for (default: latest)')
     .action((o: CommonOptions & { to?: string }) =>
-      run(o, (ctx) => {
-        const result = plan(ctx, { to: o.to });
+      run(o, async (ctx) => {
+        const result = await verbs.plan.run(ctx, { to: o.to });
         return { document: result, render: renderPlan, exitCode: result.blockers.length ? EXIT.failed : EXIT.ok };
       }),
     );
@@ -125,8 +125,8 @@ export function addVersionCommands(program: Command): void {
     .action((o: CommonOptions & { version: string }) =>
       run(
         o,
-        (ctx) => {
-          const result = baseline(ctx, { version: o.version });
+        async (ctx) => {
+          const result = await verbs.baseline.run(ctx, { version: o.version });
           return { document: result, render: renderBaseline, exitCode: EXIT.ok };
         },
         { writes: true },
@@ -139,8 +139,8 @@ export function addVersionCommands(program: Command): void {
     .action((o: CommonOptions & { version: string; reason: string }) =>
       run(
         o,
-        (ctx) => {
-          const result = acceptChecksum(ctx, { version: o.version, reason: o.reason });
+        async (ctx) => {
+          const result = await verbs.acceptChecksum.run(ctx, { version: o.version, reason: o.reason });
           return { document: result, render: renderAcceptChecksum, exitCode: EXIT.ok };
         },
         { writes: true },
