@@ -129,6 +129,25 @@ function desktopFleet(ctx: HostContext): NonNullable<HostContext['capabilities']
   return ctx.capabilities.desktopFleet;
 }
 
+type FleetMethod = 'fleetStatus' | 'fleetMigrate' | 'fleetCompare' | 'fleetVerify' | 'fleetBackup';
+
+/** What a host without a fleet says for each fleet method: [what it lacks, what the Fleet page would do]. */
+const NO_FLEET: Record<FleetMethod, [string, string]> = {
+  fleetStatus: ['This host has no fleet.', 'see every deployment of a fleet file here'],
+  fleetMigrate: ['This host has no fleet to migrate.', 'roll a migration out from the Fleet page'],
+  fleetCompare: ['This host has no fleet to compare.', 'compare deployments from the Fleet page'],
+  fleetVerify: ['This host has no fleet to verify.', 'verify every deployment from the Fleet page'],
+  fleetBackup: ['This host has no fleet to back up.', 'back up every deployment from the Fleet page'],
+};
+
+/** The host's fleet capability for `method` (electron/fleet/fleet-capabilities.ts), or NOT_SUPPORTED where it has no fleet. */
+function fleetCapability<M extends FleetMethod>(ctx: HostContext, method: M): NonNullable<HostContext['capabilities'][M]> {
+  const capability = ctx.capabilities[method];
+  if (capability) return capability;
+  const [lacks, would] = NO_FLEET[method];
+  throw new WardenError('NOT_SUPPORTED', lacks, `Start \`warden serve --fleet FILE\` to ${would}.`);
+}
+
 /**
  * A backup of a served database, registered read-only under an id of its own: the backup is
  * named as the API names backups and found in that database's backup folder, so no path crosses
@@ -178,29 +197,9 @@ export const handlers: HandlerTable = {
     mayCall: methodsAllowed(readOnly),
   })),
   jobs: host((_input, ctx, caller) => (caller.readOnly ? ctx.jobs.list().map(jobForReadOnly) : ctx.jobs.list())),
-  fleetStatus: host((input, ctx) => {
-    if (!ctx.capabilities.fleetStatus)
-      throw new WardenError('NOT_SUPPORTED', 'This host has no fleet.', 'Start `warden serve --fleet FILE` to see every deployment of a fleet file here.');
-    return ctx.capabilities.fleetStatus(input.group);
-  }),
-  fleetMigrate: host((input, ctx, { operator }) => {
-    if (!ctx.capabilities.fleetMigrate)
-      throw new WardenError(
-        'NOT_SUPPORTED',
-        'This host has no fleet to migrate.',
-        'Start `warden serve --fleet FILE` to roll a migration out from the Fleet page.',
-      );
-    return ctx.capabilities.fleetMigrate(input, operator);
-  }),
-  fleetCompare: host((input, ctx) => {
-    if (!ctx.capabilities.fleetCompare)
-      throw new WardenError(
-        'NOT_SUPPORTED',
-        'This host has no fleet to compare.',
-        'Start `warden serve --fleet FILE` to compare deployments from the Fleet page.',
-      );
-    return ctx.capabilities.fleetCompare(input);
-  }),
+  fleetStatus: host((input, ctx) => fleetCapability(ctx, 'fleetStatus')(input.group)),
+  fleetMigrate: host((input, ctx, { operator }) => fleetCapability(ctx, 'fleetMigrate')(input, operator)),
+  fleetCompare: host((input, ctx) => fleetCapability(ctx, 'fleetCompare')(input)),
   openFleet: host((_input, ctx) => desktopFleet(ctx).open()),
   keepFleetToken: host((input, ctx) => {
     desktopFleet(ctx).keepToken(input.deployment, input.token);
@@ -211,24 +210,8 @@ export const handlers: HandlerTable = {
     desktopFleet(ctx).openDeployment(input.deployment);
     return { deployment: input.deployment };
   }),
-  fleetVerify: host((input, ctx, { operator }) => {
-    if (!ctx.capabilities.fleetVerify)
-      throw new WardenError(
-        'NOT_SUPPORTED',
-        'This host has no fleet to verify.',
-        'Start `warden serve --fleet FILE` to verify every deployment from the Fleet page.',
-      );
-    return ctx.capabilities.fleetVerify(input, operator);
-  }),
-  fleetBackup: host((input, ctx, { operator }) => {
-    if (!ctx.capabilities.fleetBackup)
-      throw new WardenError(
-        'NOT_SUPPORTED',
-        'This host has no fleet to back up.',
-        'Start `warden serve --fleet FILE` to back up every deployment from the Fleet page.',
-      );
-    return ctx.capabilities.fleetBackup(input, operator);
-  }),
+  fleetVerify: host((input, ctx, { operator }) => fleetCapability(ctx, 'fleetVerify')(input, operator)),
+  fleetBackup: host((input, ctx, { operator }) => fleetCapability(ctx, 'fleetBackup')(input, operator)),
 
   openBackup: host((input, ctx) => openBackup(input, ctx)),
   openSalvaged: host((input, ctx) => openSalvaged(input, ctx)),
