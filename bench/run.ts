@@ -31,6 +31,7 @@ const PLUGGED: { id: string; title: string; module: string }[] = [
   { id: 'fleet', title: 'fleet status of 100 local databases', module: 'fleet.bench.ts' },
   { id: 'data-memory', title: 'peak memory of browsing and querying by table size (10k, 100k, 1M, 3M files)', module: 'data-memory.bench.ts' },
   { id: 'salvage', title: 'salvage (a few pages overwritten) vs verify --full of the intact file', module: 'salvage.bench.ts' },
+  { id: 'attacks', title: 'the host under attack: /api/health p99, peak RSS, another database (issue 22)', module: 'attacks.bench.ts' },
   { id: 'console', title: 'the console in Chromium: first useful paint and each view on a repeat visit (100,000 files)', module: 'console.bench.ts' },
 ];
 
