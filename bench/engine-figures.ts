@@ -34,7 +34,7 @@ const initialize: Figure = {
       run: () => wholeProcess(expectSuccess(measureProcess([SQLITE3, '-bail', dbPath], { input: script }), 'sqlite3 init')),
     };
     const runs = env.runsFor(null) + 4;
-    const [cli, tsx, engine, node, shell] = sideBySide(runs, {
+    const [cli, tsx, engine, node, version, shell] = sideBySide(runs, {
       prepare,
       sides: [
         {
@@ -71,6 +71,10 @@ const initialize: Figure = {
           run: () => engineCall(expectSuccess(measureProcess([...env.engineTask, 'init', dbPath, env.schemaDir]), 'engine init')),
         },
         { label: 'node -e ""', run: () => wholeProcess(expectSuccess(measureProcess([process.execPath, '-e', '']), 'node')) },
+        {
+          label: 'warden --version (bundled CLI)',
+          run: () => wholeProcess(expectSuccess(measureProcess([...env.wardenCli, '--version']), 'warden --version')),
+        },
         sqlite,
       ],
     });
@@ -91,6 +95,13 @@ const initialize: Figure = {
         note: 'reference still counts its own process start',
       },
       { figure: 'Node.js start-up alone (node -e ""), the floor of any Node CLI', database: '—', warden: node, reference: shell },
+      {
+        figure: 'CLI start: warden --version vs node -e ""',
+        database: '—',
+        warden: version,
+        reference: node,
+        note: `${(version.ms - node.ms).toFixed(0)} ms over Node's own start (target: ≤ 50 ms over it)`,
+      },
     ];
   },
 };
