@@ -71,7 +71,7 @@ function cleanedUp(entry: JournalEntry, pid: number, removedByFolder: Map<string
   if (entry.dbPath === null) return [];
   const folder = backupFolderOf({ dbPath: entry.dbPath });
   const mine = (removedByFolder.get(folder) ?? []).filter((name) => STAGING_FILE.exec(name)?.[2] === String(pid));
-  if (mine.length) return [`Removed ${mine.join(', ')} from ${folder}: the copy it was writing when it stopped.`];
+  if (mine.length) return [`Removed ${mine.join(', ')} from ${folder}: the ${mine.length === 1 ? 'copy' : 'copies'} it was writing when it stopped.`];
   return [`It left no unfinished copy in ${folder}.`];
 }
 
