@@ -264,7 +264,7 @@ describe('salvage reads the damaged file itself', () => {
     expect(existsSync(join(dir, 'nowhere.db'))).toBe(false);
   });
 
-  it('refuses an --out under a file or with a name too long for the filesystem, as the user’s mistake (never INTERNAL), and writes nothing', async () => {
+  it('refuses an --out under a file, with a name too long for the filesystem or in a folder that takes no file (/proc), as the user’s mistake (never INTERNAL), and writes nothing', async () => {
     const known = await knownDatabase(100);
     const dir = tempDir();
     writeFileSync(join(dir, 'file.db'), 'keep me');
@@ -281,6 +281,12 @@ describe('salvage reads the damaged file itself', () => {
         message: expect.stringContaining('is too long for its filesystem'),
       });
     }
+    // /proc is a folder that takes no new file: its open fails ENOENT.
+    if (existsSync('/proc/self'))
+      await expect(salvage(ctx, { out: '/proc/salvaged.db' })).rejects.toMatchObject({
+        code: 'INVALID_INPUT',
+        message: 'No file can be created in /proc (ENOENT): it is not a folder on a disk. Nothing was written.',
+      });
     expect(readdirSync(dir)).toEqual(['file.db']);
   });
 

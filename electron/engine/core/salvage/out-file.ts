@@ -98,7 +98,17 @@ export function stageBeside(out: string, mode: number): StagedFile {
     closeSync(openSync(path, 'wx', 0o600));
   } catch (err) {
     // The staged name is the --out's name and 22 characters more: one near the filesystem's limit fits only alone.
-    if ((err as NodeJS.ErrnoException).code === 'ENAMETOOLONG') throw nameTooLong(out);
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENAMETOOLONG') throw nameTooLong(out);
+    // A folder that exists but takes no new file (ENOENT from /proc, EINVAL or EOPNOTSUPP from other pseudo-filesystems).
+    if (code === 'ENOENT' || code === 'EINVAL' || code === 'EOPNOTSUPP') {
+      throw new WardenError(
+        'INVALID_INPUT',
+        `No file can be created in ${dirname(out)} (${code}): it is not a folder on a disk. Nothing was written.`,
+        'Pick --out in a folder on a disk (beside the database, for instance).',
+        { field: 'out' },
+      );
+    }
     throw err;
   }
   const discard = () => {
