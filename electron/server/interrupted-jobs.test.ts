@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import type { Job } from '../../shared/types/jobs';
 import { runCli } from '../engine/test-support/cli';
 import { REPO_ROOT, sqlite3, tempDir } from '../engine/test-support/fixtures';
@@ -24,6 +24,8 @@ async function serve(db: string): Promise<Served> {
   const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', '--db', db, '--port', '0', '--operator', 'tester', '--health-interval', '3600'], {
     cwd: REPO_ROOT,
   });
+  // A test that fails before it stops the server must not leave it running.
+  onTestFinished(() => void child.kill('SIGKILL'));
   let out = '';
   let err = '';
   child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
