@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Job } from '../../shared/types/jobs';
 import { backupFolderOf, hostTag, isRunning, removeAbandonedCopies, STAGING_FILE } from '../engine';
@@ -57,9 +57,23 @@ export class JobJournal {
   }
 }
 
+/** A journal holds the running jobs' options (a query of at most 100,000 characters each): far below this. */
+const MAX_JOURNAL_BYTES = 16 * 1024 * 1024;
+
+/** The journal's text; null for what no host wrote (a folder, a FIFO that would block the start for ever, a file past any journal's size). */
+function journalText(path: string): string | null {
+  const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  try {
+    const stats = fstatSync(fd);
+    return stats.isFile() && stats.size <= MAX_JOURNAL_BYTES ? readFileSync(fd, 'utf8') : null;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function readJournal(path: string): JournalEntry[] {
   try {
-    const entries = JSON.parse(readFileSync(path, 'utf8')) as unknown;
+    const entries = JSON.parse(journalText(path) ?? '[]') as unknown;
     return Array.isArray(entries) ? (entries as JournalEntry[]).filter((e) => e && typeof e.job?.id === 'string') : [];
   } catch {
     return []; // a journal torn by the kill names no job we could show
@@ -71,7 +85,7 @@ function cleanedUp(entry: JournalEntry, pid: number, removedByFolder: Map<string
   if (entry.dbPath === null) return [];
   const folder = backupFolderOf({ dbPath: entry.dbPath });
   const mine = (removedByFolder.get(folder) ?? []).filter((name) => STAGING_FILE.exec(name)?.[2] === String(pid));
-  if (mine.length) return [`Removed ${mine.join(', ')} from ${folder}: the copy it was writing when it stopped.`];
+  if (mine.length) return [`Removed ${mine.join(', ')} from ${folder}: the ${mine.length === 1 ? 'copy' : 'copies'} it was writing when it stopped.`];
   return [`It left no unfinished copy in ${folder}.`];
 }
 
@@ -89,6 +103,8 @@ export function interruptedJobs(folder: string, removedByFolder: Map<string, str
     const match = JOURNAL_FILE.exec(name);
     if (!match || match[1] !== hostTag() || isRunning(Number(match[2]))) continue;
     const path = join(folder, name);
+    // A folder of that name is no journal: left as it is (removing it would take what it holds, and failing would stop the start).
+    if (lstatSync(path).isDirectory()) continue;
     for (const entry of readJournal(path)) {
       jobs.push({
         ...entry.job,

@@ -141,11 +141,20 @@ export function withBackupMaxAge(command: Command): Command {
   );
 }
 
-/** A command-line number above 0 and at most `max` (commander turns the error into a usage error, exit 64): `--timeout 1e12` is refused, not a timer that fires at once. */
-export function numberUpTo(max: number) {
+/** A count of rows from 1 to `max`: a fraction is a usage error (a limit of 0.5 rows never stopped a query). */
+export function countUpTo(max: number) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isFinite(n) || n <= 0 || n > max) throw new InvalidArgumentError(`It must be a number above 0 and at most ${max.toLocaleString('en-US')}.`);
+    if (!Number.isSafeInteger(n) || n < 1 || n > max) throw new InvalidArgumentError(`It must be a whole number from 1 to ${max.toLocaleString('en-US')}.`);
+    return n;
+  };
+}
+
+/** Seconds from 0.1 (the hosts' shortest time limit, 100 ms) to `max`, else a usage error (exit 64): `--timeout 1e12` is refused, not a timer that fires at once. */
+export function secondsUpTo(max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < 0.1 || n > max) throw new InvalidArgumentError(`It must be a number of seconds from 0.1 to ${max.toLocaleString('en-US')}.`);
     return n;
   };
 }

@@ -94,12 +94,16 @@ describe('warden CLI', () => {
     expect([whole.code, whole.stdout, whole.stderr]).toEqual([0, 'value\n1\n2\n3\n', '']);
     for (const args of [
       ['query', '--sql', 'SELECT 1', '--timeout', '1e12'],
+      ['query', '--sql', 'SELECT 1', '--timeout', '1e-9'],
       ['query', '--sql', 'SELECT 1', '--limit', '1e9'],
+      // A fractional limit never equals a row count: --limit 0.5 returned every row.
+      ['query', '--sql', 'SELECT 1', '--limit', '0.5'],
+      ['rows', '--table', 'conversation_files', '--limit', '2.5'],
       ['rows', '--table', 'conversation_files', '--offset', '1e300'],
     ]) {
       const run = runCli([...args, '--db', db]);
       expect(run.code, args.join(' ')).toBe(64);
-      expect(run.stderr).toMatch(/It must be a (number above 0 and at most|whole number from 0 to)/);
+      expect(run.stderr).toMatch(/It must be a (number of seconds from 0\.1 to 600|whole number from [01] to)/);
     }
   });
 });

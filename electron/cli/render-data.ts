@@ -125,12 +125,20 @@ function filterText(filter: RowFilter): string {
   }[filter.op];
 }
 
+/** A page with no rows: an empty table, or an --offset at or past its last row (never "Rows 0–5 of 0"). */
+function emptyPage(page: RowsPage, total: number, where: string): string {
+  if (total === 0 || page.offset === 0) return `No rows in ${page.table}${where}.`;
+  return `No rows at offset ${page.offset}: ${page.table}${where} has ${total.toLocaleString('en-US')} row(s). The first: --offset 0; the last: --offset ${total - 1}.`;
+}
+
 export function renderRows(page: RowsPage): string {
   const total = page.total ?? 0;
   const first = page.rows.length ? page.offset + 1 : 0;
   const where = page.filters.length ? ` where ${page.filters.map(filterText).join(' and ')}` : '';
   const sorted = page.sort ? `, sorted by ${page.sort.column} ${page.sort.direction}` : '';
-  const summary = `Rows ${first}–${page.offset + page.rows.length} of ${total} in ${page.table}${where}${sorted}.`;
+  const summary = page.rows.length
+    ? `Rows ${first}–${page.offset + page.rows.length} of ${total} in ${page.table}${where}${sorted}.`
+    : emptyPage(page, total, where);
   const next = page.offset + page.rows.length < total ? ` Next: --offset ${page.offset + page.rows.length}.` : '';
   return `${
     page.rows.length

@@ -5,7 +5,7 @@ import { MAX_QUERY_ROWS, MAX_QUERY_TIMEOUT_MS } from '../../../shared/contract';
 import { queryCsv } from '../../../shared/query-csv';
 import { renderQuery, renderRows, renderTables } from '../render-data';
 
-import { EXIT, numberUpTo, run, sortOption, whereOption, wholeNumber, withCommonOptions, type CommonOptions } from '../command-runner';
+import { countUpTo, EXIT, run, secondsUpTo, sortOption, whereOption, wholeNumber, withCommonOptions, type CommonOptions } from '../command-runner';
 
 // `warden` commands for data, read-only: tables, one query, a page of rows.
 
@@ -19,8 +19,8 @@ export function addDataCommands(program: Command): void {
 
   withCommonOptions(program.command('query').description('run one read-only SQL query (refused if it could write), with a row and a time limit'))
     .requiredOption('--sql <text>', 'the query: SELECT, WITH … SELECT, VALUES, EXPLAIN or a reading PRAGMA')
-    .option('--limit <rows>', 'rows to return at most (up to 100,000)', numberUpTo(MAX_QUERY_ROWS), DEFAULT_QUERY_LIMIT)
-    .option('--timeout <seconds>', 'stop the query after this long (up to 600)', numberUpTo(MAX_QUERY_TIMEOUT_MS / 1000), DEFAULT_QUERY_TIMEOUT_MS / 1000)
+    .option('--limit <rows>', 'rows to return at most (up to 100,000)', countUpTo(MAX_QUERY_ROWS), DEFAULT_QUERY_LIMIT)
+    .option('--timeout <seconds>', 'stop the query after this long (0.1 to 600)', secondsUpTo(MAX_QUERY_TIMEOUT_MS / 1000), DEFAULT_QUERY_TIMEOUT_MS / 1000)
     .option(
       '--csv',
       "print the rows as CSV (RFC 4180; NULL as an empty field; a text cell starting with = + - @ is prefixed with ' so a spreadsheet does not run it; exact bytes into a file or pipe)",
@@ -55,11 +55,11 @@ export function addDataCommands(program: Command): void {
     .option('--sort <column[:desc]>', 'sort by a column (ascending, or :desc)', sortOption)
     .option('--where <filter>', 'COLUMN=VALUE, COLUMN!=VALUE, COLUMN~TEXT (contains), COLUMN:null or COLUMN:notnull; repeat to narrow further', whereOption)
     .option('--offset <n>', 'rows to skip', wholeNumber, 0)
-    .option('--limit <n>', 'rows to show (at most 1000)', numberUpTo(1000), DEFAULT_PAGE_ROWS)
+    .option('--limit <n>', 'rows to show (at most 1000)', countUpTo(1000), DEFAULT_PAGE_ROWS)
     .option(
       '--timeout <seconds>',
-      'stop reading after this long (up to 600): a view can cost what its query does',
-      numberUpTo(MAX_QUERY_TIMEOUT_MS / 1000),
+      'stop reading after this long (0.1 to 600): a view can cost what its query does',
+      secondsUpTo(MAX_QUERY_TIMEOUT_MS / 1000),
       DEFAULT_ROWS_TIMEOUT_MS / 1000,
     )
     .action((o: CommonOptions & { table: string; sort?: RowSort; where?: RowFilter[]; offset: number; limit: number; timeout: number }) =>
@@ -71,7 +71,7 @@ export function addDataCommands(program: Command): void {
             sort: o.sort ?? null,
             filters: o.where ?? [],
             offset: o.offset,
-            limit: Math.min(1000, Math.trunc(o.limit)),
+            limit: o.limit,
             withTotal: true,
             timeoutMs: o.timeout * 1000,
           });

@@ -250,6 +250,16 @@ describe('browseRows', () => {
     expect(rowChildren(ctx, { table: 'account', row: { region: null, number: 1 } }).children[0].count).toBe(0);
   });
 
+  it('warden rows past the last row says how many there are, never "Rows 0–50 of 30"', async () => {
+    const { dbPath } = await seeded(30);
+    const total = sqlite3(dbPath, 'SELECT count(*) FROM conversation_files');
+    const past = runCli(['rows', '--db', dbPath, '--table', 'conversation_files', '--offset', '50']);
+    expect(past.code, past.stderr).toBe(0);
+    expect(past.stdout).toBe(`No rows at offset 50: conversation_files has ${total} row(s). The first: --offset 0; the last: --offset ${Number(total) - 1}.\n`);
+    const none = runCli(['rows', '--db', dbPath, '--table', 'conversation_files', '--where', 'file_id=nobody', '--offset', '5']);
+    expect(none.stdout).toBe('No rows in conversation_files where file_id = "nobody".\n');
+  });
+
   it('warden rows prints a page with NULL as NULL and says where the next one starts; --json carries the page; a bad --where is a usage error', async () => {
     const { dbPath } = await seeded(30);
     const before = sha256File(dbPath);

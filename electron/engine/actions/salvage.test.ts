@@ -264,6 +264,32 @@ describe('salvage reads the damaged file itself', () => {
     expect(existsSync(join(dir, 'nowhere.db'))).toBe(false);
   });
 
+  it('refuses an --out under a file, with a name too long for the filesystem or in a folder that takes no file (/proc), as the user’s mistake (never INTERNAL), and writes nothing', async () => {
+    const known = await knownDatabase(100);
+    const dir = tempDir();
+    writeFileSync(join(dir, 'file.db'), 'keep me');
+    const ctx = contextFor(known.dbPath, known.schema);
+    await expect(salvage(ctx, { out: join(dir, 'file.db', 'new.db') })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringContaining(`${join(dir, 'file.db')}, the folder --out names for the salvaged file, is a file, not a folder.`),
+    });
+    await expect(salvage(ctx, { out: join(dir, 'file.db', 'deeper', 'new.db') })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    // 300 characters are too long for a name on its own; 245 only with the staged file's 22 more.
+    for (const length of [300, 245]) {
+      await expect(salvage(ctx, { out: join(dir, `${'n'.repeat(length - 3)}.db`) })).rejects.toMatchObject({
+        code: 'INVALID_INPUT',
+        message: expect.stringContaining('is too long for its filesystem'),
+      });
+    }
+    // /proc is a folder that takes no new file: its open fails ENOENT.
+    if (existsSync('/proc/self'))
+      await expect(salvage(ctx, { out: '/proc/salvaged.db' })).rejects.toMatchObject({
+        code: 'INVALID_INPUT',
+        message: 'No file can be created in /proc (ENOENT): it is not a folder on a disk. Nothing was written.',
+      });
+    expect(readdirSync(dir)).toEqual(['file.db']);
+  });
+
   it('salvages the chat service’s database with pages overwritten: its version, its history, a clean new file', async () => {
     const dbPath = join(tempDir(), 'damaged.db');
     await initialize(contextFor(dbPath));

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { renameSync, readFileSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, renameSync, readFileSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { fileModeFor } from '../sqlite/private-files';
 import { basename } from 'node:path';
 import type { BackupInfo } from '../../../../shared/types/backups';
@@ -53,16 +53,44 @@ export function manifestPathOf(backupPath: string): string {
   return `${backupPath}.json`;
 }
 
-/** The backup a manifest describes; null when the backup has no manifest beside it. */
-export function readManifest(backupPath: string): BackupInfo | null {
-  const file = manifestPathOf(backupPath);
-  let text: string;
+/** A manifest holds a few hundred bytes (a few kB with the problems a failed check recorded): anything past this is not one. */
+const MAX_MANIFEST_BYTES = 1024 * 1024;
+
+const notAManifest = (file: string, why: string) =>
+  new WardenError(
+    'BACKUP_INVALID',
+    `The manifest ${file} is not a Schema Warden backup manifest: ${why}.`,
+    'Something other than Schema Warden put it there; the backup beside it cannot be trusted without a manifest. Remove it, or move the backup aside.',
+  );
+
+/**
+ * The manifest's text, or null when there is none. Opened without blocking and judged on the open
+ * file, before reading: a FIFO in its place hung every listing (warden backups, status), a folder
+ * was INTERNAL, and a file of any size was read whole.
+ */
+function readManifestText(file: string): string | null {
+  let fd: number;
   try {
-    text = readFileSync(file, 'utf8');
+    fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw err;
   }
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) throw notAManifest(file, 'it is not a regular file (a folder, a pipe or a device)');
+    if (stats.size > MAX_MANIFEST_BYTES) throw notAManifest(file, `it holds ${stats.size.toLocaleString('en-US')} bytes, where a manifest holds a few hundred`);
+    return readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The backup a manifest describes; null when the backup has no manifest beside it. */
+export function readManifest(backupPath: string): BackupInfo | null {
+  const file = manifestPathOf(backupPath);
+  const text = readManifestText(file);
+  if (text === null) return null;
   let parsed: ReturnType<typeof manifestJson.safeParse>;
   try {
     parsed = manifestJson.safeParse(JSON.parse(text));
@@ -131,10 +159,11 @@ function judged(backupPath: string, data: ManifestJson): BackupInfo {
 
 function readManifestJson(backupPath: string): ManifestJson | null {
   try {
-    const parsed = manifestJson.safeParse(JSON.parse(readFileSync(manifestPathOf(backupPath), 'utf8')));
-    return parsed.success ? parsed.data : null;
+    const text = readManifestText(manifestPathOf(backupPath));
+    const parsed = text === null ? null : manifestJson.safeParse(JSON.parse(text));
+    return parsed?.success ? parsed.data : null;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || err instanceof SyntaxError) return null;
+    if (err instanceof WardenError || err instanceof SyntaxError) return null;
     throw err;
   }
 }

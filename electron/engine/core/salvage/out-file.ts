@@ -8,18 +8,25 @@ import { WardenError } from '../../errors';
 // link, which never replaces anything and never follows a symbolic link). A cancelled or failed
 // salvage leaves nothing behind.
 
-function lstatOrNull(path: string) {
+const nameTooLong = (out: string) =>
+  new WardenError('INVALID_INPUT', `The name ${out} is too long for its filesystem. Nothing was written.`, 'Pick a shorter name for --out.', { field: 'out' });
+
+/** The entry at `path` (`follow`: what a link points at), or null when there is none. */
+function statOrNull(path: string, follow = false) {
   try {
-    return lstatSync(path);
+    return follow ? statSync(path) : lstatSync(path);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    // ENOTDIR: a file stands where a folder of the path should be, so nothing can be at the path.
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+    if (code === 'ENAMETOOLONG') throw nameTooLong(path);
     throw err;
   }
 }
 
 /** Refuses an --out that exists (a dangling symbolic link included) or whose folder does not. */
 export function checkOutPath(out: string): void {
-  const existing = lstatOrNull(out);
+  const existing = statOrNull(out);
   if (existing?.isSymbolicLink()) {
     throw new WardenError(
       'ALREADY_EXISTS',
@@ -36,13 +43,16 @@ export function checkOutPath(out: string): void {
       { field: 'out' },
     );
   const folder = dirname(out);
-  let isFolder = false;
-  try {
-    isFolder = statSync(folder).isDirectory();
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT' && (err as NodeJS.ErrnoException).code !== 'ENOTDIR') throw err;
+  const stats = statOrNull(folder, true);
+  if (stats && !stats.isDirectory()) {
+    throw new WardenError(
+      'INVALID_INPUT',
+      `${folder}, the folder --out names for the salvaged file, is a file, not a folder. Nothing was written.`,
+      'Pick --out inside an existing folder.',
+      { field: 'out' },
+    );
   }
-  if (!isFolder) {
+  if (!stats) {
     throw new WardenError(
       'NOT_FOUND',
       `The folder ${folder} for the salvaged file does not exist. Nothing was written.`,
@@ -68,7 +78,7 @@ function linkOrMove(path: string, out: string): void {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') throw appeared(out);
     if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw err;
-    if (lstatOrNull(out)) throw appeared(out);
+    if (statOrNull(out)) throw appeared(out);
     renameSync(path, out);
   }
 }
@@ -84,7 +94,23 @@ export interface StagedFile {
 /** An empty file beside `out`, readable by its owner only until it takes `mode` (the database's, see private-files.ts) on publishing. */
 export function stageBeside(out: string, mode: number): StagedFile {
   const path = join(dirname(out), `.${basename(out)}.salvage-${randomBytes(6).toString('hex')}`);
-  closeSync(openSync(path, 'wx', 0o600));
+  try {
+    closeSync(openSync(path, 'wx', 0o600));
+  } catch (err) {
+    // The staged name is the --out's name and 22 characters more: one near the filesystem's limit fits only alone.
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENAMETOOLONG') throw nameTooLong(out);
+    // A folder that exists but takes no new file (ENOENT from /proc, EINVAL or EOPNOTSUPP from other pseudo-filesystems).
+    if (code === 'ENOENT' || code === 'EINVAL' || code === 'EOPNOTSUPP') {
+      throw new WardenError(
+        'INVALID_INPUT',
+        `No file can be created in ${dirname(out)} (${code}): it is not a folder on a disk. Nothing was written.`,
+        'Pick --out in a folder on a disk (beside the database, for instance).',
+        { field: 'out' },
+      );
+    }
+    throw err;
+  }
   const discard = () => {
     for (const suffix of ['', '-journal', '-wal', '-shm']) rmSync(path + suffix, { force: true });
   };

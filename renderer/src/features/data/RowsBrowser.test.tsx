@@ -101,7 +101,36 @@ describe('Browsing rows in the Data view', () => {
         .map((c) => c.textContent);
     expect(cells(rows[0])).toEqual(['1', 'file-0 →', 'NULL', 'x']);
     expect(cells(rows[1])[3]).toBe('BLOB 20 bytes 00112233445566778899aabbccddeeff…');
-    expect(api.rows).toHaveBeenCalledWith({ db: 'main', table: 'file_metadata', sort: null, filters: [], offset: 0, limit: 100, withTotal: true });
+    expect(api.rows).toHaveBeenCalledWith({
+      db: 'main',
+      table: 'file_metadata',
+      sort: null,
+      filters: [],
+      offset: 0,
+      limit: 100,
+      withTotal: true,
+      operationId: expect.stringMatching(/^op-/),
+    });
+  });
+
+  it('a view that takes long to read: Cancel asks the host to stop that read, says so, and Read again reads it again; Close stops it too', async () => {
+    window.location.hash = hrefForBrowse('main', { table: 'forever', sort: null, filters: [] });
+    const never = () => new Promise<RowsPage>(() => {});
+    const api = createFakeApi({ tables: () => TABLES, rows: never, cancel: () => ({ cancelled: true }) });
+    renderConsole(<DataView db="main" />, { api });
+    expect(await screen.findByText('Reading the rows of forever…')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+    await waitFor(() => expect(api.cancel).toHaveBeenCalledWith({ operationId: api.rows.mock.calls[0][0].operationId }));
+    expect(api.rows.mock.calls[0][0].operationId).toMatch(/^op-/);
+    expect(await screen.findByText('Reading the rows of forever was cancelled')).toBeTruthy();
+    expect(screen.queryByText('Reading the rows of forever…')).toBeNull();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Read again' }));
+    expect(await screen.findByText('Reading the rows of forever…')).toBeTruthy();
+    await waitFor(() => expect(api.rows).toHaveBeenCalledTimes(2));
+    fireEvent.click(screen.getByRole('button', { name: 'Close' }));
+    await waitFor(() => expect(api.cancel).toHaveBeenLastCalledWith({ operationId: api.rows.mock.calls[1][0].operationId }));
+    expect(api.cancel).toHaveBeenCalledTimes(2);
   });
 
   it('sorts by a header click (ascending, then descending), kept in the address', async () => {

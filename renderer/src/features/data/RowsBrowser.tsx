@@ -42,7 +42,7 @@ function parentFilters(page: RowsPage, link: ForeignKeyLink, row: CellValue[]): 
 
 /** One table's or view's rows: sorted by a header click, filtered, foreign keys followed, a row's children listed. */
 export function RowsBrowser({ db, target, onBrowse, onClose }: RowsBrowserProps) {
-  const first = useFirstRowsPage(db, target);
+  const { first, cancel } = useFirstRowsPage(db, target);
   const [selected, setSelected] = useState<{ index: number; key: Record<string, string | number | null> } | null>(null);
   const page = first.data;
   const total = page?.total ?? 0;
@@ -89,7 +89,26 @@ export function RowsBrowser({ db, target, onBrowse, onClose }: RowsBrowserProps)
         </Button>
       }
     >
-      {first.isPending && <LoadingState label={`Reading the rows of ${target.table}…`} />}
+      {first.isPending && first.isFetching && (
+        <div className="rows-browser__reading">
+          <LoadingState label={`Reading the rows of ${target.table}…`} />
+          <Button size="small" onClick={cancel}>
+            Cancel
+          </Button>
+        </div>
+      )}
+      {first.isPending && !first.isFetching && (
+        <EmptyState
+          title={`Reading the rows of ${target.table} was cancelled`}
+          action={
+            <Button size="small" onClick={() => void first.refetch()}>
+              Read again
+            </Button>
+          }
+        >
+          The host stopped the read; nothing was changed.
+        </EmptyState>
+      )}
       {first.isError && <ErrorNotice error={first.error} context={`The rows of ${target.table} could not be read`} />}
       {page && (
         <div className="rows-browser">

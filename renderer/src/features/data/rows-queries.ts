@@ -1,8 +1,9 @@
-import { queryOptions, useQueries, useQuery } from '@tanstack/react-query';
+import { queryOptions, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { MAX_BLOB_PREVIEW_BYTES } from '../../../../shared/contract';
 import type { CellValue } from '../../../../shared/types/data';
 import type { Api } from '../../api/client';
 import { useApi } from '../../api/connection-context';
+import { newOperationId } from '../../api/operation-activity';
 import type { BrowseTarget } from '../../lib/browse-link';
 import { databaseKeys } from '../../queries/database-keys';
 
@@ -17,20 +18,34 @@ export const rowsKeys = {
   whole: (db: string, target: BrowseTarget, index: number) => [...databaseKeys.one(db), 'whole-row', target, index] as const,
 };
 
-/** Page `page` of the rows; the first one also counts them. */
+/**
+ * Page `page` of the rows; the first one also counts them. A view can take its whole time limit to
+ * answer: a page no longer wanted (Close, another table or sort, Cancel) aborts `signal`, and the
+ * host is asked to stop its read then, not at the limit.
+ */
 export function rowsPageOptions(api: Api, db: string, target: BrowseTarget, page: number) {
   return queryOptions({
     queryKey: rowsKeys.page(db, target, page),
-    queryFn: () =>
-      api.rows({ db, table: target.table, sort: target.sort, filters: target.filters, offset: page * PAGE_ROWS, limit: PAGE_ROWS, withTotal: page === 0 }),
+    queryFn: ({ signal }) => {
+      const operationId = newOperationId();
+      signal.addEventListener('abort', () => void api.cancel({ operationId }).catch(() => undefined), { once: true });
+      const { table, sort, filters } = target;
+      return api.rows({ db, table, sort, filters, offset: page * PAGE_ROWS, limit: PAGE_ROWS, withTotal: page === 0, operationId });
+    },
     gcTime: PAGE_GC_MS,
   });
 }
 
-/** The first page: columns, keys, the count, and the first rows. */
+/** The first page: columns, keys, the count, and the first rows; `cancel` stops its read. */
 export function useFirstRowsPage(db: string, target: BrowseTarget) {
+  const queryClient = useQueryClient();
   // While another sort or filter of the same table loads, its columns stay on screen.
-  return useQuery({ ...rowsPageOptions(useApi(), db, target, 0), placeholderData: (previous) => (previous?.table === target.table ? previous : undefined) });
+  const first = useQuery({
+    ...rowsPageOptions(useApi(), db, target, 0),
+    placeholderData: (previous) => (previous?.table === target.table ? previous : undefined),
+  });
+  const cancel = () => void queryClient.cancelQueries({ queryKey: rowsKeys.page(db, target, 0) });
+  return { first, cancel };
 }
 
 /** The pages holding the rows in view, fetched on demand as they scroll in (when `fetch`; cached ones show at once). */
