@@ -24,11 +24,19 @@ const VIEW_TIMEOUT_MS = 30_000;
 const URL_WITH_TOKEN = /https?:\/\/\S+[?&]token=[\w-]+/;
 const VIEWS = ['Overview', 'History', 'Integrity', 'Schema', 'Migration plan', 'Backups', 'Data', 'Sizes'] as const;
 
-// Predicates run in the page as functions (the console's CSP refuses a string to evaluate).
+// Predicates run in the page as functions (the console's CSP refuses a string to evaluate). The
+// bench compiles without the DOM's types (tsconfig.node.json), so the page's document is named by
+// the little of it they use; each function is sent to the page alone, so each reads it itself.
+
+interface PageElement {
+  children: { length: number };
+  textContent: string | null;
+  querySelector(selector: string): PageElement | null;
+}
 
 /** True in the page once the main area holds an answer: a view, with no loading line and nothing busy. */
 function viewReady(): boolean {
-  const main = document.querySelector('main');
+  const main = (globalThis as unknown as { document: PageElement }).document.querySelector('main');
   return (
     !!main && main.children.length > 0 && !main.querySelector('.loading-state, [aria-busy="true"]') && !!main.querySelector('h2, h3, table, [role="grid"], svg')
   );
@@ -36,7 +44,7 @@ function viewReady(): boolean {
 
 /** True once the console's first page (the database list) shows the database's status and version, with nothing left loading. */
 function firstUseful(): boolean {
-  const main = document.querySelector('main');
+  const main = (globalThis as unknown as { document: PageElement }).document.querySelector('main');
   const text = main?.textContent ?? '';
   return !!main && !main.querySelector('.loading-state, [aria-busy="true"]') && /Healthy|Degraded|Unhealthy|Locked/.test(text) && /Version \d/.test(text);
 }
@@ -74,9 +82,14 @@ async function timeUntil(page: Page, condition: () => boolean): Promise<number> 
 async function visit(page: Page, view: string): Promise<number> {
   const clickedAt = await page.evaluate(() => performance.now());
   await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: view, exact: true }).click();
-  await page.waitForFunction((label) => document.querySelector('nav[aria-label="Views"] [aria-current="page"]')?.textContent === label, view, {
-    timeout: VIEW_TIMEOUT_MS,
-  });
+  await page.waitForFunction(
+    (label) =>
+      (globalThis as unknown as { document: PageElement }).document.querySelector('nav[aria-label="Views"] [aria-current="page"]')?.textContent === label,
+    view,
+    {
+      timeout: VIEW_TIMEOUT_MS,
+    },
+  );
   return (await timeUntil(page, viewReady)) - clickedAt;
 }
 
