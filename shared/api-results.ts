@@ -1,7 +1,7 @@
 import type { MethodName } from './contract';
 import type { FleetActionReport, FleetStatusReport, OpenedFleet, RolloutReport, SchemaComparison } from './types/fleet';
 import type { BackupInfo, BackupVerification, BackupScheduleInfo, RestorePreview, RestoreResult } from './types/backups';
-import type { QueryResult, RowChildrenReport, RowsPage, TablesReport } from './types/data';
+import type { ExportStarted, QueryResult, RowChildrenReport, RowsPage, TablesReport } from './types/data';
 import type { DatabaseEntry, SchemaFolderChoice, SchemaSummary } from './types/databases';
 import type { HistoryReport } from './types/history';
 import type { VerifyReport } from './types/integrity';
@@ -36,6 +36,7 @@ export interface ApiResults {
   sizes: SizesReport;
   query: QueryResult;
   rows: RowsPage;
+  exportResult: ExportStarted;
   rowChildren: RowChildrenReport;
   verify: VerifyReport;
   initialize: MigrateResult;

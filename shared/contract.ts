@@ -91,6 +91,20 @@ export const contract = {
     /** How many of a BLOB's first bytes each cell brings in hex (16 unless asked): the record pane asks for one row's BLOBs in full, up to 64 KiB. */
     blobBytes: z.optional(z.number().check(z.int(), z.minimum(16), z.maximum(MAX_BLOB_PREVIEW_BYTES))),
   }),
+  /**
+   * The whole result of a table or view (filtered and sorted as the grid shows it: give `table`) or of a
+   * read-only query (give `sql`), as CSV or JSON lines, streamed by the host a page at a time. The
+   * desktop app writes it where the user picks in a save dialog and answers when it is written; the
+   * HTTP host answers a one-time address (`download`) whose GET streams the file. Progress and
+   * Cancel go by operationId.
+   */
+  exportResult: z.extend(longOnDatabase, {
+    format: z.enum(['csv', 'jsonl']),
+    table: z.optional(schemaName),
+    sort: z.optional(z.nullable(z.strictObject({ column: schemaName, direction: z.enum(['asc', 'desc']) }))),
+    filters: z._default(z.array(rowFilter).check(z.maxLength(20, 'at most 20 filters')), []),
+    sql: z.optional(z.string().check(z.trim(), z.minLength(1, 'a query'), z.maxLength(100_000, 'a query of at most 100,000 characters'))),
+  }),
   /** How many rows of each child table refer to one row (its values by column), with the filters that select them. */
   rowChildren: z.extend(onDatabase, { table: schemaName, row: z.record(schemaName, z.nullable(cellText)) }),
   verify: z.extend(longOnDatabase, { level: z._default(z.enum(['quick', 'full']), 'quick') }),

@@ -20,6 +20,8 @@ import { metricsText, METRICS_CONTENT_TYPE, type DatabaseSample } from './metric
 import { mayCall, refusedToReadOnly, roleOf, type HostTokens } from './token-roles';
 import type { HostInfo } from '../../shared/types/jobs';
 import { resolveStaticFile, sendStaticFile } from './static-files';
+import { EXPORT_DOWNLOAD_ROUTE } from '../api/result-export';
+import { answerDownload } from './export-download';
 
 // warden serve's routes: GET /api/health for load balancers, POST /api/<method> into the one
 // dispatch both hosts share, the events stream, GET /metrics, each fleet deployment's API through
@@ -216,6 +218,11 @@ export function httpRoutes(deps: RouteDeps): (req: IncomingMessage, res: ServerR
         message: `This server answers only requests addressed to it (Host: ${[...deps.allowedHosts()][0]}), not to "${req.headers.host ?? ''}".`,
         hint: 'Use the URL `warden serve` printed.',
       });
+    }
+    // A download carries its one-time ticket, not the token (a browser's download sends no header).
+    if (url.pathname.startsWith(EXPORT_DOWNLOAD_ROUTE) && host.capabilities.exportTickets) {
+      const ticket = url.pathname.slice(EXPORT_DOWNLOAD_ROUTE.length);
+      return answerDownload(req, res, ticket, host, host.capabilities.exportTickets, SECURITY_HEADERS, sendError);
     }
     if (url.pathname.startsWith('/api/')) return answerApi(req, res, url);
     const fleetRoute = /^\/fleet\/([A-Za-z0-9_.-]{1,64})\/api\/([A-Za-z]+)$/.exec(url.pathname);

@@ -109,3 +109,13 @@ export interface RowChildrenReport {
   table: string;
   children: ChildRows[];
 }
+
+/** A streamed export (exportResult) as the host answers it: the desktop app once the file is written, the HTTP host before, with the address to download it from. */
+export interface ExportStarted {
+  fileName: string;
+  /** The HTTP host: the one-time address whose GET streams the file (usable once, for a minute). */
+  download: string | null;
+  /** The desktop app: where the file was written, and its rows. */
+  savedTo: string | null;
+  rows: number | null;
+}
