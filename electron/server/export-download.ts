@@ -16,8 +16,10 @@ type SendError = (res: ServerResponse, status: number, error: ReturnType<typeof 
 
 /** Waits until the socket took what was written, or until the download was closed (then the read stops). */
 function drained(res: ServerResponse): Promise<void> {
+  const closed = () => new WardenError('CANCELLED', 'The download was closed before the export ended; nothing was changed.', 'Export again.');
+  if (res.destroyed) return Promise.reject(closed());
   return Promise.race([once(res, 'drain'), once(res, 'close')]).then(() => {
-    if (res.destroyed) throw new WardenError('CANCELLED', 'The download was closed before the export ended; nothing was changed.', 'Export again.');
+    if (res.destroyed) throw closed();
   });
 }
 

@@ -58,8 +58,12 @@ export function sendError(res: ServerResponse, status: number, error: ErrorInfo,
   sendJson(res, status, envelope, extra);
 }
 
-/** The read-only token's events: jobs without their content (a query's SQL, an error's words). */
-const readOnlyView: EventView = (event) => (event.type === 'job' ? { ...event, job: jobForReadOnly(event.job) } : event);
+/** The read-only token's events: jobs without their content (a query's SQL, an error's words), and errors without their words (an export's query). */
+const readOnlyView: EventView = (event) => {
+  if (event.type === 'job') return { ...event, job: jobForReadOnly(event.job) };
+  if (event.type === 'log' && event.log.level === 'error') return { ...event, log: { ...event.log, message: 'An operation failed; the operator sees why.' } };
+  return event;
+};
 
 /** What the routes answer from: the host, its tokens, its health checks and event stream, its fleet. */
 export interface RouteDeps {

@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { QueryResult, TablesReport } from '../../../../shared/types/data';
 import { ApiError } from '../../api/api-error';
@@ -199,10 +199,40 @@ describe('DataView', () => {
     };
     renderConsole(<DataView db="main" />, { api: createFakeApi({ tables: () => TABLES, query: () => queryResult() }) });
     fireEvent.click(await screen.findByRole('button', { name: 'Query conversation_files in the SQL box' }));
-    fireEvent.click(await screen.findByRole('button', { name: 'Export CSV' }));
-    fireEvent.click(screen.getByRole('button', { name: 'Export JSON' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Export shown as CSV' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Export shown as JSON' }));
     expect(clicked).toEqual(['query-result.csv', 'query-result.json']);
-    expect(await created[0].text()).toBe("file_id,mime_type,file_size,thumbnail\nf1,,10,x'89504e470d0a1a0a0000000d49484452'\nf2,application/pdf,20,\n");
+    expect(await created[0].text()).toBe('file_id,mime_type,file_size,thumbnail\nf1,,10,"x\'89504e470d0a1a0a0000000d49484452\'"\nf2,application/pdf,20,\n');
     expect(JSON.parse(await created[1].text())).toEqual(queryResult());
+  });
+
+  it("Export all asks the host for the query's whole result, downloads its address, and shows the host's progress, then how it ended", async () => {
+    const clicked: string[] = [];
+    HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) {
+      clicked.push(`${this.getAttribute('href')} as ${this.download}`);
+    };
+    const asked: unknown[] = [];
+    const { emit } = renderConsole(<DataView db="main" />, {
+      api: createFakeApi({
+        tables: () => TABLES,
+        query: () => queryResult(),
+        exportResult: (input) => {
+          asked.push(input);
+          return { fileName: 'main-query.csv', download: '/api/download/abc', savedTo: null, rows: null };
+        },
+      }),
+    });
+    fireEvent.click(await screen.findByRole('button', { name: 'Query conversation_files in the SQL box' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Export all as CSV' }));
+    await waitFor(() => expect(clicked).toEqual(['/api/download/abc as main-query.csv']));
+    const { operationId, ...input } = asked[0] as { operationId: string };
+    expect(input).toEqual({ db: 'main', format: 'csv', sql: queryResult().sql });
+    const progress = (done: number, phase: string) =>
+      act(() => emit({ type: 'progress', operationId, db: 'main', progress: { operation: 'exportResult', phase, done, total: 0 } }));
+    progress(3000, 'Exporting rows');
+    expect(await screen.findByText('Exporting the query: 3,000 rows')).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Export all as CSV' }).hasAttribute('disabled')).toBe(true);
+    progress(4200, 'Exported');
+    expect(await screen.findByText('Exported 4,200 rows of the query')).toBeTruthy();
   });
 });

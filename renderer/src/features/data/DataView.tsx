@@ -140,7 +140,7 @@ export function DataView({ db }: { db: string }) {
               schema={schema}
             />
             {!query.isRunning && query.error != null && <ErrorNotice error={query.error} />}
-            {!query.isRunning && query.result && !query.error && <QueryOutcome result={query.result} />}
+            {!query.isRunning && query.result && !query.error && <QueryOutcome db={db} result={query.result} />}
           </Panel>
         </div>
       )}
