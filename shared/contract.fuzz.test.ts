@@ -65,6 +65,7 @@ const validInput: { [M in MethodName]: fc.Arbitrary<Record<string, unknown>> } =
     },
     { requiredKeys: ['db', 'table'] },
   ),
+  queryHistory: fc.record({ db: dbId }),
   exportResult: fc.record(
     {
       db: dbId,

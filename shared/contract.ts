@@ -73,6 +73,8 @@ export const contract = {
   schemaDiagram: onDatabase,
   /** Bytes per table and index (dbstat) and the free pages VACUUM would give back; no rows. */
   sizes: onDatabase,
+  /** The database's query history kept by the host, newest first (a read-only token gets it without the SQL). */
+  queryHistory: onDatabase,
   /** One read-only query; refused if it could write; stopped at its time limit or by cancel. */
   query: z.extend(longOnDatabase, {
     sql: z.string().check(z.trim(), z.minLength(1, 'a query'), z.maxLength(100_000, 'a query of at most 100,000 characters')),

@@ -256,6 +256,10 @@ export const handlers: HandlerTable = {
   }),
 
   exportResult: host(exportResult),
+  queryHistory: host((input, ctx, { readOnly }) => {
+    ctx.registry.get(input.db);
+    return ctx.queryHistory.of(input.db, readOnly);
+  }),
   openBackup: host((input, ctx) => openBackup(input, ctx)),
   openSalvaged: host((input, ctx) => openSalvaged(input, ctx)),
   backupSchedule: host((input, ctx) => backupScheduleOf(input.db, ctx)),

@@ -7,6 +7,7 @@ import type { EngineRunner } from './engine-runner';
 import type { IntegrityMemory } from './integrity-memory';
 import type { Jobs } from './jobs';
 import type { Operations } from './operations';
+import type { QueryHistory } from './query-history';
 import type { ExportTickets } from './export-tickets';
 import type { SchemaCatalog } from './schema-catalog';
 
@@ -76,6 +77,8 @@ export interface HostContext {
   jobs: Jobs;
   /** The latest quick_check of each database file, reused by status reads while the file is unchanged. */
   integrity: IntegrityMemory;
+  /** Each database's query runs, newest first (query-history.ts). */
+  queryHistory: QueryHistory;
   identity: HostIdentity;
   engine: EngineRunner;
   /** Progress and log events to the console (IPC to the window, server-sent events over HTTP). */

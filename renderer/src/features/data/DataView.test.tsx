@@ -235,4 +235,43 @@ describe('DataView', () => {
     progress(4200, 'Exported');
     expect(await screen.findByText('Exported 4,200 rows of the query')).toBeTruthy();
   });
+
+  it('keeps a SQL and a result per query tab, the tabs outlive a reload, and a run from the history opens in a new tab', async () => {
+    const api = createFakeApi({
+      tables: () => TABLES,
+      query: ({ sql }) => queryResult({ sql, columns: ['answer'], rows: [[sql.length]] }),
+      queryHistory: ({ db }) => ({
+        db,
+        keeps: 100,
+        entries: [
+          { id: 'q1', sql: 'SELECT 42', at: '2026-12-07T19:00:00.000Z', by: 'alice via warden serve', outcome: 'done', rows: 1, more: false, durationMs: 3 },
+        ],
+      }),
+    });
+    const first = renderConsole(<DataView db="main" />, { api });
+    const sqlBox = () => screen.getByLabelText('SQL', { exact: true }) as HTMLTextAreaElement;
+    fireEvent.change(await screen.findByLabelText('SQL', { exact: true }), { target: { value: 'SELECT 1' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Run' }));
+    expect(await screen.findByRole('cell', { name: '8' })).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'New tab' }));
+    expect(sqlBox().value).toBe('');
+    fireEvent.change(sqlBox(), { target: { value: 'SELECT 1000' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Run' }));
+    expect(await screen.findByRole('cell', { name: '11' })).toBeTruthy();
+    // Back to the first tab: its own SQL and its own result.
+    fireEvent.click(screen.getByRole('tab', { name: 'SELECT 1' }));
+    expect(sqlBox().value).toBe('SELECT 1');
+    expect(await screen.findByRole('cell', { name: '8' })).toBeTruthy();
+    expect(screen.queryByRole('cell', { name: '11' })).toBeNull();
+
+    first.unmount(); // a reload: the tabs come back from this browser's storage
+    renderConsole(<DataView db="main" />, { api });
+    expect((await screen.findAllByRole('tab')).map((t) => [t.textContent, t.getAttribute('aria-selected')])).toEqual([
+      ['SELECT 1', 'true'],
+      ['SELECT 1000', 'false'],
+    ]);
+    fireEvent.click(await screen.findByRole('button', { name: 'Open in a new tab: SELECT 42' }));
+    expect(screen.getAllByRole('tab').map((t) => t.textContent)).toEqual(['SELECT 1', 'SELECT 1000', 'SELECT 42']);
+    expect(sqlBox().value).toBe('SELECT 42');
+  });
 });
