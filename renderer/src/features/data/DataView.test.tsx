@@ -270,7 +270,7 @@ describe('DataView', () => {
       ['SELECT 1', 'true'],
       ['SELECT 1000', 'false'],
     ]);
-    fireEvent.click(await screen.findByRole('button', { name: 'Open in a new tab: SELECT 42' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Open in a tab: SELECT 42' }));
     expect(screen.getAllByRole('tab').map((t) => t.textContent)).toEqual(['SELECT 1', 'SELECT 1000', 'SELECT 42']);
     expect(sqlBox().value).toBe('SELECT 42');
   });

@@ -6,13 +6,14 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { Panel } from '../../components/Panel';
 import { EmptyState, LoadingState } from '../../components/QueryStates';
 import { TableFrame } from '../../components/TableFrame';
-import { formatCount, formatDuration, formatTimestamp } from '../../lib/format';
+import { formatCount, formatDuration, formatTimestamp, plural } from '../../lib/format';
 import { dataKeys } from './data-queries';
 
 function outcomeText(entry: QueryHistoryEntry): string {
   if (entry.outcome === 'failed') return 'failed';
   if (entry.outcome === 'cancelled') return 'cancelled';
-  return `${formatCount(entry.rows ?? 0)}${entry.more ? '+' : ''} rows`;
+  // more: the row limit cut it, so there were more rows than it answered.
+  return entry.more ? `${formatCount(entry.rows ?? 0)}+ rows` : plural(entry.rows ?? 0, 'row');
 }
 
 /** The database's query history as the host keeps it, newest first; each run reopens in a new tab. */
@@ -27,7 +28,7 @@ export function QueryHistoryPanel({ db, onOpen }: { db: string; onOpen: (sql: st
       {report?.entries.length === 0 && <EmptyState title="No query has run on this database yet" />}
       {report && report.entries.length > 0 && (
         <TableFrame label="Query history" className="query-history">
-          <table className="data-table">
+          <table className="data-table" aria-label="Query history">
             <thead>
               <tr>
                 <th scope="col">When</th>
@@ -50,7 +51,7 @@ export function QueryHistoryPanel({ db, onOpen }: { db: string; onOpen: (sql: st
                   <td>{formatDuration(entry.durationMs)}</td>
                   <td>
                     {entry.sql !== null && (
-                      <Button size="small" onClick={() => onOpen(entry.sql as string)} aria-label={`Open in a new tab: ${entry.sql}`}>
+                      <Button size="small" onClick={() => onOpen(entry.sql as string)} aria-label={`Open in a tab: ${entry.sql}`}>
                         Open in a tab
                       </Button>
                     )}
