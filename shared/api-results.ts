@@ -1,7 +1,7 @@
 import type { MethodName } from './contract';
 import type { FleetActionReport, FleetStatusReport, OpenedFleet, RolloutReport, SchemaComparison } from './types/fleet';
 import type { BackupInfo, BackupVerification, BackupScheduleInfo, RestorePreview, RestoreResult } from './types/backups';
-import type { QueryResult, RowChildrenReport, RowsPage, TablesReport } from './types/data';
+import type { ExportStarted, QueryHistoryReport, QueryResult, RowChildrenReport, RowsPage, TablesReport } from './types/data';
 import type { DatabaseEntry, SchemaFolderChoice, SchemaSummary } from './types/databases';
 import type { HistoryReport } from './types/history';
 import type { VerifyReport } from './types/integrity';
@@ -35,7 +35,9 @@ export interface ApiResults {
   schemaDiagram: SchemaDiagram;
   sizes: SizesReport;
   query: QueryResult;
+  queryHistory: QueryHistoryReport;
   rows: RowsPage;
+  exportResult: ExportStarted;
   rowChildren: RowChildrenReport;
   verify: VerifyReport;
   initialize: MigrateResult;

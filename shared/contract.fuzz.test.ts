@@ -65,6 +65,18 @@ const validInput: { [M in MethodName]: fc.Arbitrary<Record<string, unknown>> } =
     },
     { requiredKeys: ['db', 'table'] },
   ),
+  queryHistory: fc.record({ db: dbId }),
+  exportResult: fc.record(
+    {
+      db: dbId,
+      operationId,
+      format: fc.constantFrom('csv', 'jsonl'),
+      table: fc.string({ minLength: 1, maxLength: 80 }),
+      sort: fc.option(fc.record({ column: fc.string({ minLength: 1, maxLength: 40 }), direction: fc.constantFrom('asc', 'desc') })),
+      sql: fc.string({ minLength: 1, maxLength: 200 }).filter((s) => s.trim() === s && s.length > 0),
+    },
+    { requiredKeys: ['db', 'format'] },
+  ),
   rowChildren: fc.record({
     db: dbId,
     table: fc.string({ minLength: 1, maxLength: 80 }),

@@ -73,6 +73,8 @@ export const contract = {
   schemaDiagram: onDatabase,
   /** Bytes per table and index (dbstat) and the free pages VACUUM would give back; no rows. */
   sizes: onDatabase,
+  /** The database's query history kept by the host, newest first (a read-only token gets it without the SQL). */
+  queryHistory: onDatabase,
   /** One read-only query; refused if it could write; stopped at its time limit or by cancel. */
   query: z.extend(longOnDatabase, {
     sql: z.string().check(z.trim(), z.minLength(1, 'a query'), z.maxLength(100_000, 'a query of at most 100,000 characters')),
@@ -90,6 +92,20 @@ export const contract = {
     timeoutMs: z.optional(z.number().check(z.int(), z.minimum(100), z.maximum(MAX_QUERY_TIMEOUT_MS))),
     /** How many of a BLOB's first bytes each cell brings in hex (16 unless asked): the record pane asks for one row's BLOBs in full, up to 64 KiB. */
     blobBytes: z.optional(z.number().check(z.int(), z.minimum(16), z.maximum(MAX_BLOB_PREVIEW_BYTES))),
+  }),
+  /**
+   * The whole result of a table or view (filtered and sorted as the grid shows it: give `table`) or of a
+   * read-only query (give `sql`), as CSV or JSON lines, streamed by the host a page at a time. The
+   * desktop app writes it where the user picks in a save dialog and answers when it is written; the
+   * HTTP host answers a one-time address (`download`) whose GET streams the file. Progress and
+   * Cancel go by operationId.
+   */
+  exportResult: z.extend(longOnDatabase, {
+    format: z.enum(['csv', 'jsonl']),
+    table: z.optional(schemaName),
+    sort: z.optional(z.nullable(z.strictObject({ column: schemaName, direction: z.enum(['asc', 'desc']) }))),
+    filters: z._default(z.array(rowFilter).check(z.maxLength(20, 'at most 20 filters')), []),
+    sql: z.optional(z.string().check(z.trim(), z.minLength(1, 'a query'), z.maxLength(100_000, 'a query of at most 100,000 characters'))),
   }),
   /** How many rows of each child table refer to one row (its values by column), with the filters that select them. */
   rowChildren: z.extend(onDatabase, { table: schemaName, row: z.record(schemaName, z.nullable(cellText)) }),

@@ -12,6 +12,7 @@ import { dispatch } from './dispatch';
 import { EngineWorkers } from './engine-workers';
 import type { HostContext } from './host-context';
 import { IntegrityMemory } from './integrity-memory';
+import { QueryHistory } from './query-history';
 import { Jobs } from './jobs';
 import { Operations } from './operations';
 import { SchemaCatalog } from './schema-catalog';
@@ -33,6 +34,7 @@ function desktopHost(): { host: HostContext; schedule: BackupSchedule; kept: (nu
     schemas: new SchemaCatalog(dirname(SHIPPED_SCHEMA_DIR), 'conversation_files'),
     operations: new Operations(),
     integrity: new IntegrityMemory(),
+    queryHistory: new QueryHistory(),
     jobs: new Jobs((job) => events.push({ type: 'job', job })),
     identity: { via: 'the desktop app', operator: null, asksForOperator: false },
     engine,

@@ -5,6 +5,7 @@ import type { HostCapabilities, HostContext, HostIdentity } from './host-context
 import { IntegrityMemory } from './integrity-memory';
 import { Jobs } from './jobs';
 import { Operations } from './operations';
+import { QueryHistory } from './query-history';
 import type { SchemaCatalog } from './schema-catalog';
 
 // The one composition root of a host's context, for the desktop app (electron/main/index.ts) and
@@ -35,6 +36,7 @@ export function composeHost(parts: HostParts): HostContext {
       onJob?.(job);
     }),
     integrity: new IntegrityMemory(),
+    queryHistory: new QueryHistory(),
     identity: parts.identity,
     engine: parts.engine,
     emit,

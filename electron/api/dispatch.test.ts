@@ -19,6 +19,7 @@ import { handlers } from './handlers';
 import { salvagedPathBeside, verbs } from '../engine/verbs';
 import type { HostCapabilities, HostContext } from './host-context';
 import { IntegrityMemory } from './integrity-memory';
+import { QueryHistory } from './query-history';
 import { Jobs } from './jobs';
 import { Operations } from './operations';
 import { SchemaCatalog } from './schema-catalog';
@@ -39,6 +40,7 @@ function hostWith(capabilities: Partial<HostCapabilities> = {}): { host: HostCon
     schemas: new SchemaCatalog(dirname(SHIPPED_SCHEMA_DIR), 'conversation_files'),
     operations: new Operations(),
     integrity: new IntegrityMemory(),
+    queryHistory: new QueryHistory(),
     jobs: new Jobs((job) => events.push({ type: 'job', job })),
     identity: { via: 'a test host', operator: null, asksForOperator: false },
     engine,

@@ -4,6 +4,8 @@ import type { CallEnvelope } from '../../shared/transport';
 import type { DatabaseEntry } from '../../shared/types/databases';
 import type { JobKind } from '../../shared/types/jobs';
 import type { StatusReport } from '../../shared/types/status';
+import type { QueryResult } from '../../shared/types/data';
+import type { ErrorInfo } from '../../shared/errors';
 import { actorFor, isVerb, type VerbName, verbOf, WardenError } from '../engine';
 import { errorInfoOf } from './error-info';
 import { handlers, type HostHandler } from './handlers';
@@ -30,6 +32,29 @@ function operatorOf(ctx: HostContext, caller: Caller): string | undefined {
   return name ? `${name} via ${ctx.identity.via}` : undefined;
 }
 
+/** A query run into the database's history: its SQL, when, who, and its rows or how it failed. */
+function rememberQuery(
+  ctx: HostContext,
+  db: string,
+  options: Record<string, unknown>,
+  operationId: string | null,
+  operator: string | undefined,
+  started: Date,
+  ended: QueryResult | ErrorInfo,
+): void {
+  const failed = 'code' in ended;
+  ctx.queryHistory.record(db, {
+    id: operationId ?? `query-${randomUUID()}`,
+    sql: String(options.sql),
+    at: started.toISOString(),
+    by: actorFor(operator),
+    outcome: failed ? (ended.code === 'CANCELLED' ? 'cancelled' : 'failed') : 'done',
+    rows: failed ? null : ended.rows.length,
+    more: failed ? false : ended.more,
+    durationMs: Date.now() - started.getTime(),
+  });
+}
+
 /** Runs an engine method on a registered database, with its events tagged by operation and database, kept as a job when it is a long one. */
 async function runOnDatabase(ctx: HostContext, method: VerbName, input: { db: string; operationId?: string }, caller: Caller): Promise<unknown> {
   const { db, operationId: given, ...options } = input;
@@ -43,6 +68,7 @@ async function runOnDatabase(ctx: HostContext, method: VerbName, input: { db: st
   const operation = ctx.operations.start(operationId);
   const operator = operatorOf(ctx, caller);
   const job = kept && operationId ? ctx.jobs.start({ id: operationId, kind: method as JobKind, db, options, startedBy: actorFor(operator) }) : null;
+  const started = new Date();
   const knownIntegrity = verb.usesKnownIntegrity ? ctx.integrity.recall(entry.path) : undefined;
   try {
     const result = await ctx.engine.run(
@@ -58,9 +84,11 @@ async function runOnDatabase(ctx: HostContext, method: VerbName, input: { db: st
     );
     if (verb.checksIntegrity) ctx.integrity.remember(entry.path, result as StatusReport);
     job?.done(verb.keepsResult ? result : null);
+    if (verb.inQueryHistory) rememberQuery(ctx, db, options, operationId, operator, started, result as QueryResult);
     return result;
   } catch (err) {
     job?.failed(errorInfoOf(err));
+    if (verb.inQueryHistory) rememberQuery(ctx, db, options, operationId, operator, started, errorInfoOf(err));
     throw err;
   } finally {
     operation.finish();

@@ -4,12 +4,14 @@ import type { ApiResults } from '../../shared/api-results';
 import type { MethodName, ValidInput } from '../../shared/contract';
 import { parseDuration } from '../../shared/duration';
 import type { BackupScheduleInfo } from '../../shared/types/backups';
+import type { ExportStarted } from '../../shared/types/data';
 import type { DatabaseEntry, SchemaFolderChoice } from '../../shared/types/databases';
 import { actorFor, backupPathOf, migrationFor, readManifest, recognisedFolderNote, salvagedFileName, WardenError } from '../engine';
 import type { Acting, HostContext } from './host-context';
 import { jobForReadOnly } from './jobs';
 import { summaryOf } from './schema-catalog';
 import { methodsAllowed } from './read-only-methods';
+import { checkExportSource, EXPORT_DOWNLOAD_ROUTE, exportFileName, writeExportFile } from './result-export';
 
 // The host's own methods, shared by the Electron host (one ipcMain.handle per method) and the HTTP
 // host (POST /api/<method>): its database list, dialogs, jobs, fleet and cancellation. What the
@@ -173,6 +175,29 @@ function openBackup(input: ValidInput<'openBackup'>, ctx: HostContext): Database
   return ctx.registry.addBackup(path, of.schema, of.id);
 }
 
+/**
+ * A whole result as a file: the desktop app asks where in a save dialog and writes it (answering
+ * once it is whole); the HTTP host answers a one-time address whose GET streams it (export-download.ts).
+ */
+async function exportResult(input: ValidInput<'exportResult'>, ctx: HostContext): Promise<ExportStarted> {
+  checkExportSource(input);
+  ctx.registry.get(input.db);
+  const fileName = exportFileName(input.db, input);
+  const { chooseExportFile, exportTickets } = ctx.capabilities;
+  if (chooseExportFile) {
+    const path = await chooseExportFile(fileName);
+    if (path === null) throw new WardenError('CANCELLED', 'Nothing was exported: choosing where to save it was cancelled.');
+    const operation = ctx.operations.start(input.operationId ?? null);
+    try {
+      return { fileName, download: null, savedTo: path, rows: await writeExportFile(ctx, input, path, operation.signal) };
+    } finally {
+      operation.finish();
+    }
+  }
+  if (!exportTickets) throw new WardenError('NOT_SUPPORTED', 'This host cannot export a whole result.', 'Use warden query --csv.');
+  return { fileName, download: `${EXPORT_DOWNLOAD_ROUTE}${exportTickets.issue(input)}`, savedTo: null, rows: null };
+}
+
 /** The schedule as the Backups view shows it for one database (no schedule: all null). */
 function backupScheduleOf(db: string, ctx: HostContext): BackupScheduleInfo {
   ctx.registry.get(db);
@@ -213,6 +238,11 @@ export const handlers: HandlerTable = {
   fleetVerify: host((input, ctx, { operator }) => fleetCapability(ctx, 'fleetVerify')(input, operator)),
   fleetBackup: host((input, ctx, { operator }) => fleetCapability(ctx, 'fleetBackup')(input, operator)),
 
+  exportResult: host(exportResult),
+  queryHistory: host((input, ctx, { readOnly }) => {
+    ctx.registry.get(input.db);
+    return ctx.queryHistory.of(input.db, readOnly);
+  }),
   openBackup: host((input, ctx) => openBackup(input, ctx)),
   openSalvaged: host((input, ctx) => openSalvaged(input, ctx)),
   backupSchedule: host((input, ctx) => backupScheduleOf(input.db, ctx)),

@@ -7,6 +7,8 @@ import type { EngineRunner } from './engine-runner';
 import type { IntegrityMemory } from './integrity-memory';
 import type { Jobs } from './jobs';
 import type { Operations } from './operations';
+import type { QueryHistory } from './query-history';
+import type { ExportTickets } from './export-tickets';
 import type { SchemaCatalog } from './schema-catalog';
 
 /** What only some hosts can do. A handler that needs a missing capability answers NOT_SUPPORTED. */
@@ -17,6 +19,10 @@ export interface HostCapabilities {
   chooseSchemaFolder?: () => Promise<string | null>;
   /** Where a new database file goes: Electron asks in a save dialog, the HTTP host uses its data folder (null: cancelled). */
   placeNewDatabase: (fileName: string) => Promise<string | null>;
+  /** Electron: where an export goes, picked in a native save dialog (null: cancelled). */
+  chooseExportFile?: (fileName: string) => Promise<string | null>;
+  /** The HTTP host: one-time download addresses for exports (its GET route streams them). */
+  exportTickets?: ExportTickets;
   /** `warden serve --fleet FILE`: the fleet's status, worst first (a group's only, when given). */
   fleetStatus?: (group: string | undefined) => Promise<FleetStatusReport>;
   /** `warden serve --fleet FILE`: a rolling migrate of the fleet, kept as a job (see fleet-rollout-job.ts). */
@@ -71,6 +77,8 @@ export interface HostContext {
   jobs: Jobs;
   /** The latest quick_check of each database file, reused by status reads while the file is unchanged. */
   integrity: IntegrityMemory;
+  /** Each database's query runs, newest first (query-history.ts). */
+  queryHistory: QueryHistory;
   identity: HostIdentity;
   engine: EngineRunner;
   /** Progress and log events to the console (IPC to the window, server-sent events over HTTP). */

@@ -13,6 +13,7 @@ import { dispatch } from './dispatch';
 import { EngineWorkers } from './engine-workers';
 import type { HostContext } from './host-context';
 import { IntegrityMemory } from './integrity-memory';
+import { QueryHistory } from './query-history';
 import { Jobs } from './jobs';
 import { Operations } from './operations';
 import { SchemaCatalog } from './schema-catalog';
@@ -34,6 +35,7 @@ function host(): HostContext {
     schemas: new SchemaCatalog(dirname(SHIPPED_SCHEMA_DIR), 'conversation_files'),
     operations: new Operations(),
     integrity: new IntegrityMemory(),
+    queryHistory: new QueryHistory(),
     jobs: new Jobs(() => {}),
     identity: { via: 'a test host', operator: null, asksForOperator: false },
     engine,

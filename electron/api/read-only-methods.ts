@@ -18,6 +18,8 @@ export const READ_ONLY_METHODS: ReadonlySet<MethodName> = new Set<MethodName>([
   'schemaObjects',
   'schemaDiagram',
   'sizes',
+  // When and by whom queries ran, without their SQL (query-history.ts strips it for this token).
+  'queryHistory',
   'plan',
   'verify',
   'backups',

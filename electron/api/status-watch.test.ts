@@ -10,6 +10,7 @@ import { DatabaseRegistry } from './database-registry';
 import { EngineWorkers } from './engine-workers';
 import type { HostContext } from './host-context';
 import { IntegrityMemory } from './integrity-memory';
+import { QueryHistory } from './query-history';
 import { Jobs } from './jobs';
 import { Operations } from './operations';
 import { SchemaCatalog } from './schema-catalog';
@@ -38,6 +39,7 @@ describe('watchStatuses', () => {
       operations: new Operations(),
       engine,
       integrity: new IntegrityMemory(),
+      queryHistory: new QueryHistory(),
       jobs: new Jobs(() => {}),
       identity: { via: 'a test', operator: null, asksForOperator: false },
       emit: (event) => events.push(event),

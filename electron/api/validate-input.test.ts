@@ -44,6 +44,11 @@ const BAD_INPUT: Record<MethodName, { input: unknown; field: string; says: RegEx
     { input: { db: 'main', table: 'x', limit: 5000 }, field: 'limit', says: /limit/ },
     { input: { db: 'main', table: 'x', filters: [{ column: 'a', op: 'like' }] }, field: 'filters.0.op', says: /op/ },
   ],
+  queryHistory: [{ input: { db: '../x' }, field: 'db', says: /a database id/ }],
+  exportResult: [
+    { input: { db: 'main', format: 'xlsx', table: 'x' }, field: 'format', says: /format/ },
+    { input: { db: 'main', format: 'csv', sql: '  ' }, field: 'sql', says: /a query/ },
+  ],
   rowChildren: [{ input: { db: 'main', table: '', row: {} }, field: 'table', says: /a name/ }],
   fleetMigrate: [
     { input: { to: '1.2.0; DROP TABLE x', parallel: 1 }, field: 'to', says: /a version as the migrations name it/ },

@@ -85,7 +85,7 @@ describe('warden CLI', () => {
     expect(runCli(['init', '--db', db]).code).toBe(0);
     const csv = runCli(['query', '--db', db, '--csv', '--sql', `SELECT 'a' || char(10) || 'b' AS multi, char(27) || '[2K' AS esc, '=HYPERLINK("x")' AS f`]);
     expect(csv.code, csv.stderr).toBe(0);
-    expect(csv.stdout).toBe('multi,esc,f\n"a\nb",\u001b[2K,"\'=HYPERLINK(""x"")"\n');
+    expect(csv.stdout).toBe('multi,esc,f\n"a\nb","\u001b[2K","\'=HYPERLINK(""x"")"\n');
     // Cut at --limit: the rows asked for, then stderr and the exit code say the file is partial; never silently.
     const cut = runCli(['query', '--db', db, '--csv', '--limit', '2', '--sql', 'WITH t(value) AS (VALUES (1), (2), (3)) SELECT value FROM t']);
     expect([cut.code, cut.stdout]).toEqual([1, 'value\n1\n2\n']);

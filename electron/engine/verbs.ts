@@ -54,6 +54,8 @@ export interface Verb<M extends MethodName> {
   checksIntegrity: boolean;
   /** The job keeps the result for the Jobs panel (a query's rows stay with the one who asked: false). */
   keepsResult: boolean;
+  /** Each run goes into the host's query history of the database (its SQL, when, who, rows, duration). */
+  inQueryHistory: boolean;
 }
 
 type Traits = Partial<Omit<Verb<MethodName>, 'run'>>;
@@ -64,6 +66,7 @@ const verb = <M extends MethodName>(traits: Traits, run: Verb<M>['run']): Verb<M
   usesKnownIntegrity: false,
   checksIntegrity: false,
   keepsResult: true,
+  inQueryHistory: false,
   ...traits,
   run,
 });
@@ -92,7 +95,9 @@ export const verbs = {
   schemaObjects: verb<'schemaObjects'>(READ, (ctx) => schemaObjects(ctx)),
   schemaDiagram: verb<'schemaDiagram'>(READ, (ctx) => schemaDiagram(ctx)),
   sizes: verb<'sizes'>(READ, (ctx) => sizes(ctx)),
-  query: verb<'query'>({ ...READ, ...LONG, keepsResult: false }, (ctx, o) => runQuery(ctx, { sql: o.sql, limit: o.limit, timeoutMs: o.timeoutMs })),
+  query: verb<'query'>({ ...READ, ...LONG, keepsResult: false, inQueryHistory: true }, (ctx, o) =>
+    runQuery(ctx, { sql: o.sql, limit: o.limit, timeoutMs: o.timeoutMs }),
+  ),
   rows: verb<'rows'>(READ, (ctx, o) => browseRows(ctx, o)),
   rowChildren: verb<'rowChildren'>(READ, (ctx, o) => rowChildren(ctx, o)),
   verify: verb<'verify'>({ ...READ, ...LONG }, (ctx, o) => verify(ctx, o.level)),

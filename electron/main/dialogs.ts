@@ -25,6 +25,18 @@ export async function choosePathForNewDatabase(window: BrowserWindow, fileName: 
   return result.canceled || !result.filePath ? null : result.filePath;
 }
 
+/** Where an export goes: the Downloads folder by default, as a browser would put it. */
+export async function chooseExportFile(window: BrowserWindow, fileName: string, folder: string): Promise<string | null> {
+  const csv = fileName.endsWith('.csv');
+  const result = await dialog.showSaveDialog(window, {
+    title: 'Export rows',
+    defaultPath: join(folder, fileName),
+    filters: [csv ? { name: 'CSV', extensions: ['csv'] } : { name: 'JSON lines', extensions: ['jsonl'] }, { name: 'All files', extensions: ['*'] }],
+    properties: ['createDirectory', 'showOverwriteConfirmation'],
+  });
+  return result.canceled || !result.filePath ? null : result.filePath;
+}
+
 export async function chooseFleetFile(window: BrowserWindow): Promise<string | null> {
   const result = await dialog.showOpenDialog(window, {
     title: 'Open a fleet file',

@@ -20,6 +20,7 @@ import { deploymentWindowHandle } from './deployment-window';
 import { DesktopFleet } from './desktop-fleet';
 import {
   chooseDatabaseToOpen,
+  chooseExportFile,
   chooseFleetFile,
   choosePathForNewDatabase,
   chooseSchemaAndVersion,
@@ -118,6 +119,7 @@ async function start(): Promise<void> {
       chooseDatabaseToOpen: () => chooseDatabaseToOpen(window),
       chooseSchemaFolder: () => chooseSchemaFolder(window),
       placeNewDatabase: (fileName) => choosePathForNewDatabase(window, fileName, dataFolder()),
+      chooseExportFile: (fileName) => chooseExportFile(window, fileName, app.getPath('downloads')),
     },
   });
 

@@ -10,6 +10,7 @@ import { dispatch } from '../api/dispatch';
 import { EngineWorkers } from '../api/engine-workers';
 import type { HostCapabilities, HostContext } from '../api/host-context';
 import { IntegrityMemory } from '../api/integrity-memory';
+import { QueryHistory } from '../api/query-history';
 import { Jobs } from '../api/jobs';
 import { Operations } from '../api/operations';
 import { SchemaCatalog } from '../api/schema-catalog';
@@ -34,6 +35,7 @@ describe('the desktop app: a schema or migrations folder for an opened database'
       schemas: new SchemaCatalog(dirname(SHIPPED_SCHEMA_DIR), 'conversation_files'),
       operations: new Operations(),
       integrity: new IntegrityMemory(),
+      queryHistory: new QueryHistory(),
       jobs: new Jobs(() => undefined),
       identity: { via: 'the desktop app', operator: null, asksForOperator: false },
       engine,

@@ -9,6 +9,7 @@ import { ENGINE_WORKER_ENTRY } from '../api/engine-worker-entry';
 import { EngineLanes } from '../api/engine-lanes';
 import { EngineWorkers } from '../api/engine-workers';
 import { errorInfoOf } from '../api/error-info';
+import { ExportTickets } from '../api/export-tickets';
 import { composeHost } from '../api/compose-host';
 import { describeRemoved, interruptedJobs, JobJournal, removeAbandonedCopiesOf } from '../api/job-journal';
 import { fleetCapabilities, type FleetDeadlines } from '../fleet/fleet-capabilities';
@@ -120,6 +121,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     emit: (event) => events.broadcast(event),
     capabilities: {
       placeNewDatabase: async (fileName) => join(dataDir, fileName),
+      exportTickets: new ExportTickets(),
     },
     onJob: (job) => {
       journal.record(job, pathOf(job.db));

@@ -20,6 +20,8 @@ import { metricsText, METRICS_CONTENT_TYPE, type DatabaseSample } from './metric
 import { mayCall, refusedToReadOnly, roleOf, type HostTokens } from './token-roles';
 import type { HostInfo } from '../../shared/types/jobs';
 import { resolveStaticFile, sendStaticFile } from './static-files';
+import { EXPORT_DOWNLOAD_ROUTE } from '../api/result-export';
+import { answerDownload } from './export-download';
 
 // warden serve's routes: GET /api/health for load balancers, POST /api/<method> into the one
 // dispatch both hosts share, the events stream, GET /metrics, each fleet deployment's API through
@@ -56,8 +58,12 @@ export function sendError(res: ServerResponse, status: number, error: ErrorInfo,
   sendJson(res, status, envelope, extra);
 }
 
-/** The read-only token's events: jobs without their content (a query's SQL, an error's words). */
-const readOnlyView: EventView = (event) => (event.type === 'job' ? { ...event, job: jobForReadOnly(event.job) } : event);
+/** The read-only token's events: jobs without their content (a query's SQL, an error's words), and errors without their words (an export's query). */
+const readOnlyView: EventView = (event) => {
+  if (event.type === 'job') return { ...event, job: jobForReadOnly(event.job) };
+  if (event.type === 'log' && event.log.level === 'error') return { ...event, log: { ...event.log, message: 'An operation failed; the operator sees why.' } };
+  return event;
+};
 
 /** What the routes answer from: the host, its tokens, its health checks and event stream, its fleet. */
 export interface RouteDeps {
@@ -216,6 +222,11 @@ export function httpRoutes(deps: RouteDeps): (req: IncomingMessage, res: ServerR
         message: `This server answers only requests addressed to it (Host: ${[...deps.allowedHosts()][0]}), not to "${req.headers.host ?? ''}".`,
         hint: 'Use the URL `warden serve` printed.',
       });
+    }
+    // A download carries its one-time ticket, not the token (a browser's download sends no header).
+    if (url.pathname.startsWith(EXPORT_DOWNLOAD_ROUTE) && host.capabilities.exportTickets) {
+      const ticket = url.pathname.slice(EXPORT_DOWNLOAD_ROUTE.length);
+      return answerDownload(req, res, ticket, host, host.capabilities.exportTickets, SECURITY_HEADERS, sendError);
     }
     if (url.pathname.startsWith('/api/')) return answerApi(req, res, url);
     const fleetRoute = /^\/fleet\/([A-Za-z0-9_.-]{1,64})\/api\/([A-Za-z]+)$/.exec(url.pathname);

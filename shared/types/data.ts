@@ -109,3 +109,38 @@ export interface RowChildrenReport {
   table: string;
   children: ChildRows[];
 }
+
+/** A streamed export (exportResult) as the host answers it: the desktop app once the file is written, the HTTP host before, with the address to download it from. */
+export interface ExportStarted {
+  fileName: string;
+  /** The HTTP host: the one-time address whose GET streams the file (usable once, for a minute). */
+  download: string | null;
+  /** The desktop app: where the file was written, and its rows. */
+  savedTo: string | null;
+  rows: number | null;
+}
+
+/** One query run, as the host keeps it in a database's query history. */
+export interface QueryHistoryEntry {
+  /** The run's operation id. */
+  id: string;
+  /** The query's text; null for a console that may not see it (a read-only token sees no other operator's SQL). */
+  sql: string | null;
+  /** When it started (ISO 8601). */
+  at: string;
+  /** Who ran it, as the history names people ("alice via warden serve (user@host, pid N)"). */
+  by: string;
+  outcome: 'done' | 'failed' | 'cancelled';
+  /** Rows it answered (null when it did not end well); `more`: the row limit cut it. */
+  rows: number | null;
+  more: boolean;
+  durationMs: number;
+}
+
+export interface QueryHistoryReport {
+  db: string;
+  /** Newest first. */
+  entries: QueryHistoryEntry[];
+  /** How many runs the host keeps per database (the newest). */
+  keeps: number;
+}

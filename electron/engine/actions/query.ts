@@ -5,6 +5,7 @@ import { explainSqliteError, isFileFailure, WardenError } from '../errors';
 import { statDatabasePath, withDatabase } from '../core/sqlite/open-database';
 import { runRead, type ReadLimits } from '../core/data/read-process';
 import { diskFailureBehind } from '../core/sqlite/failing-disk';
+import { EXPORT_PAGE_BYTES, EXPORT_PAGE_ROWS, type PageSink, streamRead } from '../core/data/export-stream';
 
 // Read-only SQL for support staff. The query runs in a child process (read-process.ts) on a
 // read-only connection with query_only on, so no text can write, and a runaway query (a recursive
@@ -24,6 +25,8 @@ export interface QueryOptions {
 
 export const DEFAULT_QUERY_LIMIT = 1000;
 export const DEFAULT_QUERY_TIMEOUT_MS = 10_000;
+/** How long an export may read: its read transaction lasts as long as the download, and a rollback-journal database's writers wait for its end. */
+export const DEFAULT_EXPORT_TIMEOUT_MS = 120_000;
 
 function refused(sql: string, why: string): WardenError {
   const shown = sql.length > 200 ? `${sql.slice(0, 200)}…` : sql;
@@ -47,6 +50,47 @@ function damagedQueryError(ctx: EngineContext, sql: string, sqliteMessage: strin
   }
 }
 
+/** SQLite's refusal or failure of the query, worded: damage by table and page, a write refused, a lock or the file's own failure explained. */
+function queryFailure(
+  ctx: EngineContext,
+  sql: string,
+  answer: { kind: 'refused'; why: string } | { kind: 'failed'; message: string; code: string | undefined },
+): unknown {
+  if (answer.kind === 'refused') return refused(sql, answer.why);
+  // SQLite words a read the disk failed as damage: told apart before any table is called damaged.
+  if (answer.code?.startsWith('SQLITE_CORRUPT'))
+    return diskFailureBehind(ctx.dbPath, 'running the query', [answer.message]) ?? damagedQueryError(ctx, sql, answer.message);
+  if (answer.code === 'SQLITE_READONLY') return refused(sql, `it tried to write (${answer.message})`);
+  if (answer.code?.startsWith('SQLITE_BUSY') || isFileFailure(answer.code))
+    return explainSqliteError(Object.assign(new Error(answer.message), { code: answer.code }), ctx.dbPath);
+  return new WardenError('INVALID_INPUT', `SQLite could not run the query: ${answer.message}.`, 'Fix the SQL and run it again.', {
+    field: 'sql',
+    sqliteCode: answer.code,
+  });
+}
+
+/**
+ * A query's whole result streamed into `sink` a page at a time (export-stream.ts), checked as a
+ * query is (one reading statement), in one read transaction, with no row limit: the memory bound
+ * is the page, not the result. No count first: that would run the query twice.
+ */
+export async function exportQuery(
+  ctx: EngineContext,
+  options: { sql: string; timeoutMs?: number; limits?: Omit<ReadLimits, 'timeoutMs'> },
+  sink: PageSink,
+): Promise<{ rows: number; heldBytesAtMost: number }> {
+  if (statDatabasePath(ctx.dbPath) === null) throw new WardenError('NOT_FOUND', `There is no database at ${ctx.dbPath}.`, 'Check --db.');
+  const outcome = await streamRead(
+    ctx,
+    { mode: 'export', source: { kind: 'query', sql: options.sql }, count: null, pageRows: EXPORT_PAGE_ROWS, pageBytes: EXPORT_PAGE_BYTES },
+    { timeoutMs: options.timeoutMs ?? DEFAULT_EXPORT_TIMEOUT_MS, ...options.limits },
+    'The export of the query',
+    sink,
+  );
+  if (outcome.kind !== 'done') throw queryFailure(ctx, options.sql, outcome);
+  return { rows: outcome.rows, heldBytesAtMost: outcome.heldBytesAtMost };
+}
+
 /** Runs one read-only query with a row limit and a time limit, in a process bounded in memory, temporary storage and answer size (read-process.ts); Cancel (ctx.signal) and the time limit kill it. */
 export async function runQuery(ctx: EngineContext, options: QueryOptions): Promise<QueryResult> {
   if (statDatabasePath(ctx.dbPath) === null) throw new WardenError('NOT_FOUND', `There is no database at ${ctx.dbPath}.`, 'Check --db.');
@@ -58,19 +102,7 @@ export async function runQuery(ctx: EngineContext, options: QueryOptions): Promi
     { timeoutMs: options.timeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS, ...options.limits },
     'The query',
   );
-  if (answer.kind === 'refused') throw refused(options.sql, answer.why);
-  if (answer.kind === 'failed') {
-    // SQLite words a read the disk failed as damage: told apart before any table is called damaged.
-    if (answer.code?.startsWith('SQLITE_CORRUPT'))
-      throw diskFailureBehind(ctx.dbPath, 'running the query', [answer.message]) ?? damagedQueryError(ctx, options.sql, answer.message);
-    if (answer.code === 'SQLITE_READONLY') throw refused(options.sql, `it tried to write (${answer.message})`);
-    if (answer.code?.startsWith('SQLITE_BUSY') || isFileFailure(answer.code))
-      throw explainSqliteError(Object.assign(new Error(answer.message), { code: answer.code }), ctx.dbPath);
-    throw new WardenError('INVALID_INPUT', `SQLite could not run the query: ${answer.message}.`, 'Fix the SQL and run it again.', {
-      field: 'sql',
-      sqliteCode: answer.code,
-    });
-  }
+  if (answer.kind !== 'rows') throw queryFailure(ctx, options.sql, answer);
   return {
     path: ctx.dbPath,
     sql: options.sql,

@@ -3,9 +3,10 @@ import type { EngineContext } from '../context';
 import { damagedReadError, firstDamagedTable, tablesNamedIn } from '../core/repair/damage-map';
 import { explainSqliteError, WardenError } from '../errors';
 import { withDatabase, type Connection } from '../core/sqlite/open-database';
-import { DEFAULT_QUERY_TIMEOUT_MS } from './query';
+import { DEFAULT_EXPORT_TIMEOUT_MS, DEFAULT_QUERY_TIMEOUT_MS } from './query';
 import { runRead, type PageRequest, type ReadLimits } from '../core/data/read-process';
 import { diskFailureBehind } from '../core/sqlite/failing-disk';
+import { EXPORT_PAGE_BYTES, EXPORT_PAGE_ROWS, type PageSink, streamRead } from '../core/data/export-stream';
 
 // Browsing rows for support staff: one page of a table or view, sorted by a column, narrowed by
 // column values, on read-only connections with query_only on. Every name the caller gives (table,
@@ -277,6 +278,44 @@ export async function browseRows(ctx: EngineContext, options: RowsOptions): Prom
     rows: answer.rows,
     total: options.withTotal ? answer.total : null,
   };
+}
+
+export interface ExportRowsOptions {
+  table: string;
+  sort?: RowSort | null;
+  filters?: RowFilter[];
+  /** The whole read (and so the download) is stopped after this long. */
+  timeoutMs?: number;
+  /** Other bounds than the defaults of read-process.ts (tests). */
+  limits?: Omit<ReadLimits, 'timeoutMs'>;
+}
+
+/**
+ * Every row of a table or view that matches the filters, in the grid's order, streamed into `sink`
+ * a page at a time (export-stream.ts) from one read transaction: the whole filtered result, as the
+ * grid would show it page after page, never held whole. Counts them first, for a progress bar.
+ */
+export async function exportRows(ctx: EngineContext, options: ExportRowsOptions, sink: PageSink): Promise<{ rows: number; heldBytesAtMost: number }> {
+  const { relation, select, count } = readOnlyConnection(ctx, options.table, (db) => {
+    const relation = relationOf(db, ctx, options.table);
+    const sort = options.sort ? { column: columnOf(relation, ctx, options.sort.column, 'sort'), direction: options.sort.direction } : null;
+    const where = whereOf(relation, ctx, options.filters ?? []);
+    const direction = sort?.direction === 'desc' ? 'DESC' : 'ASC';
+    const order = [...(sort ? [quoted(sort.column)] : []), ...relation.tieBreak].map((term) => `${term} ${direction}`);
+    const columns = relation.columns.map((c) => quoted(c.name)).join(', ');
+    const from = `FROM ${quoted(relation.name)}${where.sql}`;
+    const select = { sql: `SELECT ${columns} ${from}${order.length ? ` ORDER BY ${order.join(', ')}` : ''}`, params: where.values };
+    return { relation, select, count: { sql: `SELECT count(*) ${from}`, params: where.values } };
+  });
+  const outcome = await streamRead(
+    ctx,
+    { mode: 'export', source: { kind: 'select', ...select }, count, pageRows: EXPORT_PAGE_ROWS, pageBytes: EXPORT_PAGE_BYTES },
+    { timeoutMs: options.timeoutMs ?? DEFAULT_EXPORT_TIMEOUT_MS, ...options.limits },
+    `The export of ${relation.name}`,
+    sink,
+  );
+  if (outcome.kind !== 'done') throw pageReadError(ctx, relation, outcome.kind === 'failed' ? outcome : { message: outcome.why, code: undefined });
+  return { rows: outcome.rows, heldBytesAtMost: outcome.heldBytesAtMost };
 }
 
 /** How many rows of `table` match `filters`, on a connection the caller holds (names checked as above). */

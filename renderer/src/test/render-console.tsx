@@ -11,6 +11,7 @@ afterEach(() => {
   cleanup();
   window.location.hash = '';
   sessionStorage.clear(); // the jobs views followed, the operator's name
+  localStorage.clear(); // the query tabs
 });
 
 interface ConsoleOptions {

@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { QueryResult, TablesReport } from '../../../../shared/types/data';
 import { ApiError } from '../../api/api-error';
@@ -199,10 +199,79 @@ describe('DataView', () => {
     };
     renderConsole(<DataView db="main" />, { api: createFakeApi({ tables: () => TABLES, query: () => queryResult() }) });
     fireEvent.click(await screen.findByRole('button', { name: 'Query conversation_files in the SQL box' }));
-    fireEvent.click(await screen.findByRole('button', { name: 'Export CSV' }));
-    fireEvent.click(screen.getByRole('button', { name: 'Export JSON' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Export shown as CSV' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Export shown as JSON' }));
     expect(clicked).toEqual(['query-result.csv', 'query-result.json']);
-    expect(await created[0].text()).toBe("file_id,mime_type,file_size,thumbnail\nf1,,10,x'89504e470d0a1a0a0000000d49484452'\nf2,application/pdf,20,\n");
+    expect(await created[0].text()).toBe('file_id,mime_type,file_size,thumbnail\nf1,,10,"x\'89504e470d0a1a0a0000000d49484452\'"\nf2,application/pdf,20,\n');
     expect(JSON.parse(await created[1].text())).toEqual(queryResult());
+  });
+
+  it("Export all asks the host for the query's whole result, downloads its address, and shows the host's progress, then how it ended", async () => {
+    const clicked: string[] = [];
+    HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) {
+      clicked.push(`${this.getAttribute('href')} as ${this.download}`);
+    };
+    const asked: unknown[] = [];
+    const { emit } = renderConsole(<DataView db="main" />, {
+      api: createFakeApi({
+        tables: () => TABLES,
+        query: () => queryResult(),
+        exportResult: (input) => {
+          asked.push(input);
+          return { fileName: 'main-query.csv', download: '/api/download/abc', savedTo: null, rows: null };
+        },
+      }),
+    });
+    fireEvent.click(await screen.findByRole('button', { name: 'Query conversation_files in the SQL box' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Export all as CSV' }));
+    await waitFor(() => expect(clicked).toEqual(['/api/download/abc as main-query.csv']));
+    const { operationId, ...input } = asked[0] as { operationId: string };
+    expect(input).toEqual({ db: 'main', format: 'csv', sql: queryResult().sql });
+    const progress = (done: number, phase: string) =>
+      act(() => emit({ type: 'progress', operationId, db: 'main', progress: { operation: 'exportResult', phase, done, total: 0 } }));
+    progress(3000, 'Exporting rows');
+    expect(await screen.findByText('Exporting the query: 3,000 rows')).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Export all as CSV' }).hasAttribute('disabled')).toBe(true);
+    progress(4200, 'Exported');
+    expect(await screen.findByText('Exported 4,200 rows of the query')).toBeTruthy();
+  });
+
+  it('keeps a SQL and a result per query tab, the tabs outlive a reload, and a run from the history opens in a new tab', async () => {
+    const api = createFakeApi({
+      tables: () => TABLES,
+      query: ({ sql }) => queryResult({ sql, columns: ['answer'], rows: [[sql.length]] }),
+      queryHistory: ({ db }) => ({
+        db,
+        keeps: 100,
+        entries: [
+          { id: 'q1', sql: 'SELECT 42', at: '2026-12-07T19:00:00.000Z', by: 'alice via warden serve', outcome: 'done', rows: 1, more: false, durationMs: 3 },
+        ],
+      }),
+    });
+    const first = renderConsole(<DataView db="main" />, { api });
+    const sqlBox = () => screen.getByLabelText('SQL', { exact: true }) as HTMLTextAreaElement;
+    fireEvent.change(await screen.findByLabelText('SQL', { exact: true }), { target: { value: 'SELECT 1' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Run' }));
+    expect(await screen.findByRole('cell', { name: '8' })).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'New tab' }));
+    expect(sqlBox().value).toBe('');
+    fireEvent.change(sqlBox(), { target: { value: 'SELECT 1000' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Run' }));
+    expect(await screen.findByRole('cell', { name: '11' })).toBeTruthy();
+    // Back to the first tab: its own SQL and its own result.
+    fireEvent.click(screen.getByRole('tab', { name: 'SELECT 1' }));
+    expect(sqlBox().value).toBe('SELECT 1');
+    expect(await screen.findByRole('cell', { name: '8' })).toBeTruthy();
+    expect(screen.queryByRole('cell', { name: '11' })).toBeNull();
+
+    first.unmount(); // a reload: the tabs come back from this browser's storage
+    renderConsole(<DataView db="main" />, { api });
+    expect((await screen.findAllByRole('tab')).map((t) => [t.textContent, t.getAttribute('aria-selected')])).toEqual([
+      ['SELECT 1', 'true'],
+      ['SELECT 1000', 'false'],
+    ]);
+    fireEvent.click(await screen.findByRole('button', { name: 'Open in a tab: SELECT 42' }));
+    expect(screen.getAllByRole('tab').map((t) => t.textContent)).toEqual(['SELECT 1', 'SELECT 1000', 'SELECT 42']);
+    expect(sqlBox().value).toBe('SELECT 42');
   });
 });

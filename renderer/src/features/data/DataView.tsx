@@ -1,6 +1,6 @@
-import { useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { TableFrame } from '../../components/TableFrame';
-import type { TableSummary } from '../../../../shared/types/data';
+import type { QueryResult, TableSummary } from '../../../../shared/types/data';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Notice } from '../../components/Notice';
 import { Panel } from '../../components/Panel';
@@ -11,12 +11,13 @@ import { hrefFor } from '../../lib/routes';
 import { useRefusal } from '../../queries/host-info';
 import { useReadOnlyQuery, useTables } from './data-queries';
 import { QueryForm } from './QueryForm';
+import { QueryHistoryPanel } from './QueryHistoryPanel';
 import { QueryOutcome } from './QueryOutcome';
+import { QueryTabBar } from './QueryTabBar';
+import { useQueryTabs } from './query-tabs';
 import { RowsBrowser } from './RowsBrowser';
 import { TablesList } from './TablesList';
 import './data.css';
-
-const DEFAULT_ROW_LIMIT = 1000;
 
 /** A double-quoted SQL identifier: any name, even one with quotes or spaces, reads as a name. */
 export function quoteIdentifier(name: string): string {
@@ -93,17 +94,31 @@ export function DataView({ db }: { db: string }) {
   };
   const query = useReadOnlyQuery(db);
   const schema = useTables(db).data?.tables;
-  const [sql, setSql] = useState('');
-  const [limit, setLimit] = useState(DEFAULT_ROW_LIMIT);
+  const tabs = useQueryTabs(db);
+  const tab = tabs.active;
+  // The query runs one at a time; each tab keeps the last result it got, the tab that ran last shows the live one.
+  const [ranIn, setRanIn] = useState<string | null>(null);
+  const [results, setResults] = useState<Record<string, QueryResult>>({});
+  const live = ranIn === tab.id;
+  useEffect(() => {
+    if (ranIn && query.result) setResults((kept) => (kept[ranIn] === query.result ? kept : { ...kept, [ranIn]: query.result as QueryResult }));
+  }, [ranIn, query.result]);
+  const shown = live ? (query.error == null ? query.result : null) : (results[tab.id] ?? null);
   const queryPanel = useRef<HTMLDivElement>(null);
+  const panelId = useId();
   // A read-only token sees the tables and their sizes, never their rows: nothing here offers them.
   const rowsRefusal = useRefusal('rows');
   const queryRefusal = useRefusal('query');
+  const historyRefusal = useRefusal('queryHistory');
 
+  const run = (sql: string, limit: number) => {
+    setRanIn(tab.id);
+    query.start({ sql, limit });
+  };
   const showRows = (name: string) => {
     const text = `SELECT * FROM ${quoteIdentifier(name)} LIMIT 100`;
-    setSql(text);
-    query.start({ sql: text, limit });
+    tabs.update({ sql: text });
+    run(text, tab.limit);
     queryPanel.current?.scrollIntoView?.({ block: 'start', behavior: 'smooth' });
   };
 
@@ -128,22 +143,27 @@ export function DataView({ db }: { db: string }) {
             title="Read-only SQL"
             subtitle="Write a query (the database's names are offered as you type), or start from a table's SELECT (its Query button)."
           >
-            <QueryForm
-              sql={sql}
-              onSqlChange={setSql}
-              limit={limit}
-              onLimitChange={setLimit}
-              running={query.isRunning}
-              cancelling={query.isCancelling}
-              onRun={() => query.start({ sql, limit })}
-              onCancel={query.cancel}
-              schema={schema}
-            />
-            {!query.isRunning && query.error != null && <ErrorNotice error={query.error} />}
-            {!query.isRunning && query.result && !query.error && <QueryOutcome result={query.result} />}
+            <QueryTabBar tabs={tabs.tabs} active={tab.id} panelId={panelId} onSelect={tabs.select} onClose={tabs.close} onNew={() => tabs.open()} />
+            <div id={panelId} role="tabpanel" aria-labelledby={`${panelId}-tab-${tab.id}`} className="query-tabs__panel">
+              <QueryForm
+                key={tab.id}
+                sql={tab.sql}
+                onSqlChange={(sql) => tabs.update({ sql })}
+                limit={tab.limit}
+                onLimitChange={(limit) => tabs.update({ limit })}
+                running={query.isRunning}
+                cancelling={query.isCancelling}
+                onRun={() => run(tab.sql, tab.limit)}
+                onCancel={query.cancel}
+                schema={schema}
+              />
+              {live && !query.isRunning && query.error != null && <ErrorNotice error={query.error} />}
+              {!(live && query.isRunning) && shown && <QueryOutcome db={db} result={shown} />}
+            </div>
           </Panel>
         </div>
       )}
+      {historyRefusal === null && <QueryHistoryPanel db={db} onOpen={(sql) => tabs.open(sql)} />}
     </div>
   );
 }

@@ -5,8 +5,9 @@ import { EmptyState } from '../../components/QueryStates';
 import { formatCount, formatDuration, plural } from '../../lib/format';
 import { QueryResultTable } from './QueryResultTable';
 import { downloadText, resultFile } from './result-export';
+import { WholeExport } from './WholeExport';
 
-const EXPORT_NOTE = 'The rows shown, in the same CSV or JSON the command line writes; a BLOB as its first 16 bytes in hex';
+const EXPORT_NOTE = 'Only the rows shown, in the same CSV or JSON the command line writes; a BLOB as its first 16 bytes in hex';
 
 function ResultSummary({ result }: { result: QueryResult }) {
   if (result.more) {
@@ -23,21 +24,22 @@ function ResultSummary({ result }: { result: QueryResult }) {
   );
 }
 
-/** A query's rows with how many there are, and Export CSV / JSON of exactly what is shown. */
-export function QueryOutcome({ result }: { result: QueryResult }) {
+/** A query's rows with how many there are, Export CSV / JSON of exactly what is shown, and export of its whole result. */
+export function QueryOutcome({ db, result }: { db: string; result: QueryResult }) {
   return (
     <div className="query-outcome">
       <div className="query-outcome__bar">
         <ResultSummary result={result} />
         <div className="row-actions">
           <Button size="small" onClick={() => downloadText(resultFile(result, 'csv'))} title={EXPORT_NOTE}>
-            Export CSV
+            Export shown as CSV
           </Button>
           <Button size="small" onClick={() => downloadText(resultFile(result, 'json'))} title={EXPORT_NOTE}>
-            Export JSON
+            Export shown as JSON
           </Button>
         </div>
       </div>
+      <WholeExport db={db} source={{ sql: result.sql }} what="the query" />
       {result.columns.length === 0 ? (
         <EmptyState title="The statement returned no columns" />
       ) : (

@@ -13,6 +13,7 @@ import { MAX_RESIZED_CHARS, MIN_COLUMN_CHARS, startingChars } from './column-wid
 import type { GridCell } from './grid-keys';
 import { RecordPane } from './RecordPane';
 import { useFirstRowsPage, useRowAt } from './rows-queries';
+import { WholeExport } from './WholeExport';
 
 interface RowsBrowserProps {
   db: string;
@@ -113,6 +114,7 @@ export function RowsBrowser({ db, target, onBrowse, onClose }: RowsBrowserProps)
       {page && (
         <div className="rows-browser">
           <RowFilters key={page.table} columns={page.columns} filters={target.filters} onChange={(filters) => browse({ ...target, filters })} />
+          {total > 0 && <WholeExport db={db} source={{ table: target.table, filters: target.filters, sort: target.sort }} what={target.table} />}
           {total === 0 ? (
             <EmptyState title={target.filters.length ? 'No row matches the filters' : `${target.table} has no rows`}>
               {target.filters.length ? 'Remove a filter to see more rows.' : undefined}
