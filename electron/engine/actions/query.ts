@@ -48,7 +48,7 @@ function damagedQueryError(ctx: EngineContext, sql: string, sqliteMessage: strin
 
 /** Runs one read-only query with a row limit and a time limit, in a process bounded in memory, temporary storage and answer size (read-process.ts); Cancel (ctx.signal) and the time limit kill it. */
 export async function runQuery(ctx: EngineContext, options: QueryOptions): Promise<QueryResult> {
-  if (statDatabasePath(ctx.dbPath) === null) throw new WardenError('NOT_FOUND', `There is no database at ${ctx.dbPath}.`, 'Check --db.');
+  if (statDatabasePath(ctx.dbPath) === null) throw new WardenError('NOT_FOUND', `There is no database at ${ctx.dbPath}.`, 'Check the path of the database.');
   const limit = options.limit ?? DEFAULT_QUERY_LIMIT;
   const started = performance.now();
   const answer = await runRead(

@@ -24,7 +24,7 @@ export function checkOutPath(out: string): void {
     throw new WardenError(
       'ALREADY_EXISTS',
       `${out} is a symbolic link (to ${resolve(dirname(out), readlinkSync(out))}); salvage writes a new file only, never through a link. Nothing was written.`,
-      'Pick a path where nothing exists yet for --out.',
+      'Pick a path where nothing exists yet for the salvaged file.',
       { field: 'out' },
     );
   }
@@ -32,7 +32,7 @@ export function checkOutPath(out: string): void {
     throw new WardenError(
       'ALREADY_EXISTS',
       `${out} already exists; salvage writes into a new file only. Nothing was written.`,
-      'Pick a path that does not exist yet for --out.',
+      'Pick a path that does not exist yet for the salvaged file.',
       { field: 'out' },
     );
   const folder = dirname(out);
@@ -46,7 +46,7 @@ export function checkOutPath(out: string): void {
     throw new WardenError(
       'NOT_FOUND',
       `The folder ${folder} for the salvaged file does not exist. Nothing was written.`,
-      `Create it first (mkdir -p ${folder}), or pick --out in an existing folder.`,
+      `Create it first (mkdir -p ${folder}), or pick a path for the salvaged file in an existing folder.`,
       { field: 'out' },
     );
   }
@@ -56,7 +56,7 @@ const appeared = (out: string) =>
   new WardenError(
     'ALREADY_EXISTS',
     `${out} appeared while salvage was running; it was left as it is and the salvaged file was removed.`,
-    'Pick a path that does not exist yet for --out, and run salvage again.',
+    'Pick a path that does not exist yet for the salvaged file, and run salvage again.',
     { field: 'out' },
   );
 
