@@ -10,6 +10,8 @@ export type VerbAction =
   | { action: 'query' }
   | { action: 'verify'; full?: boolean }
   | { action: 'initialize' }
+  | { action: 'plan' }
+  | { action: 'rehearse'; to: string }
   | { action: 'migrate' }
   | { action: 'repair'; dryRun?: boolean }
   /** version absent: the engine does not know which version the schema matches. */
@@ -20,7 +22,7 @@ export type VerbAction =
   /** backup absent: any backup the person picks. */
   | { action: 'verifyBackup'; backup?: string }
   | { action: 'restore'; backup?: string }
-  | { action: 'recoverRows'; table: string; backup?: string }
+  | { action: 'recoverRows'; table: string; backup?: string; dryRun?: boolean }
   | { action: 'preserveCopy' }
   | { action: 'salvage' };
 

@@ -46,7 +46,6 @@ export function addDataCommands(program: Command): void {
             exact: o.csv && !process.stdout.isTTY,
           };
         },
-        { printsData: true },
       ),
     );
 
@@ -77,7 +76,6 @@ export function addDataCommands(program: Command): void {
           });
           return { document: page, render: renderRows, exitCode: EXIT.ok };
         },
-        { printsData: true },
       ),
     );
 }
