@@ -24,14 +24,18 @@ const report = (over: Partial<VerifyReport>): VerifyReport => ({
 describe('renderVerify: the integrity line never says ok while a check failed', () => {
   it('a full check with foreign-key violations says foreign_key_check FAILED', () => {
     const text = renderVerify(
-      report({ status: 'unhealthy', foreignKeyViolations: [{ table: 'file_metadata', rowid: 7, parent: 'conversation_files', constraintIndex: 0 }] }), commandFor);
+      report({ status: 'unhealthy', foreignKeyViolations: [{ table: 'file_metadata', rowid: 7, parent: 'conversation_files', constraintIndex: 0 }] }),
+      commandFor,
+    );
     expect(text).toContain('integrity_check: ok; foreign_key_check: FAILED (1 row(s) point at missing parents)');
     expect(text).not.toMatch(/foreign_key_check: ok/);
   });
 
   it('a clean full check, and a quick check that did not look at foreign keys', () => {
     expect(renderVerify(report({}), commandFor)).toContain('integrity_check: ok; foreign_key_check: ok');
-    expect(renderVerify(report({ integrity: { level: 'quick', ok: true, messages: [] } }), commandFor)).toContain('quick_check: ok (foreign keys not checked: use --full)');
+    expect(renderVerify(report({ integrity: { level: 'quick', ok: true, messages: [] } }), commandFor)).toContain(
+      'quick_check: ok (foreign keys not checked: use --full)',
+    );
   });
 });
 

@@ -222,7 +222,10 @@ export function renderRestore(result: RestoreResult, words: CommandWords): strin
       ? [['Downgrade', `it was at ${result.downgradedFrom}: the service must be one that runs ${result.version}`] as [string, string]]
       : []),
     ['From', `${result.restoredFrom.path} (taken ${result.restoredFrom.createdAt})`],
-    ['History', `${result.carriedEvents} event${result.carriedEvents === 1 ? '' : 's'} since the backup carried across (${words({ action: 'history' })} shows them)`],
+    [
+      'History',
+      `${result.carriedEvents} event${result.carriedEvents === 1 ? '' : 's'} since the backup carried across (${words({ action: 'history' })} shows them)`,
+    ],
     [
       'Undo with',
       result.preRestoreBackup ? words({ action: 'restore', backup: result.preRestoreBackup.path }) : 'nothing to undo: there was no database before',

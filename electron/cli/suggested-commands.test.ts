@@ -49,7 +49,12 @@ describe('commandFor', () => {
 
 describe('formatError', () => {
   it('prints each next action on a line of its own under what to do', () => {
-    const info = { code: 'CORRUPT' as const, message: 'The database /d/app.db is corrupt.', hint: 'Restore it from a backup.', next: [{ action: 'restore' as const }] };
+    const info = {
+      code: 'CORRUPT' as const,
+      message: 'The database /d/app.db is corrupt.',
+      hint: 'Restore it from a backup.',
+      next: [{ action: 'restore' as const }],
+    };
     expect(formatError(info, (next) => commandFor(next, { db: '/d/app.db' }, options))).toBe(
       'error [CORRUPT]: The database /d/app.db is corrupt.\n  what to do: Restore it from a backup.\n  next: warden restore --db /d/app.db --backup FILE',
     );

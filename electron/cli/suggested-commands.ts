@@ -58,7 +58,13 @@ function verbCommand(next: VerbAction): { name: string; args: string[] } {
     case 'recoverRows':
       return {
         name: 'recover-rows',
-        args: ['--table', shellWord(next.table), '--backup', next.backup === undefined ? 'FILE' : shellWord(next.backup), ...(next.dryRun ? ['--dry-run'] : [])],
+        args: [
+          '--table',
+          shellWord(next.table),
+          '--backup',
+          next.backup === undefined ? 'FILE' : shellWord(next.backup),
+          ...(next.dryRun ? ['--dry-run'] : []),
+        ],
       };
     case 'preserveCopy':
       return { name: 'preserve', args: [] };

@@ -32,13 +32,9 @@ function assertAdoptable(state: DatabaseState, ctx: EngineContext): void {
     );
   }
   if (state.fresh) {
-    throw new WardenError(
-      'NOT_INITIALIZED',
-      `${ctx.dbPath} has no tables: there is nothing to adopt.`,
-      'Create the schema by initializing it.',
-      undefined,
-      [{ action: 'initialize' }],
-    );
+    throw new WardenError('NOT_INITIALIZED', `${ctx.dbPath} has no tables: there is nothing to adopt.`, 'Create the schema by initializing it.', undefined, [
+      { action: 'initialize' },
+    ]);
   }
 }
 

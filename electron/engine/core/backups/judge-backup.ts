@@ -40,9 +40,8 @@ function short(sha256: string): string {
 function locate(ctx: EngineContext, backup: string): string {
   const path = backupPathOf(ctx, backup);
   const stats = statDatabasePath(path);
-  if (stats === null) throw new WardenError('NOT_FOUND', `No backup at ${path}.`, 'The list of backups names the ones there are.', undefined, [
-      { action: 'backups' },
-    ]);
+  if (stats === null)
+    throw new WardenError('NOT_FOUND', `No backup at ${path}.`, 'The list of backups names the ones there are.', undefined, [{ action: 'backups' }]);
   if (stats.isDirectory()) throw new WardenError('IS_DIRECTORY', `${path} is a folder, not a backup file.`, 'Pass the path of a .sqlite backup inside it.');
   return path;
 }
