@@ -41,7 +41,7 @@ function locate(ctx: EngineContext, backup: string): string {
   const path = backupPathOf(ctx, backup);
   const stats = statDatabasePath(path);
   if (stats === null)
-    throw new WardenError('NOT_FOUND', `No backup at ${path}.`, 'The list of backups names the ones there are.', undefined, [{ action: 'backups' }]);
+    throw new WardenError('NOT_FOUND', `No backup at ${path}.`, 'Pick one of the backups the database has.', undefined, [{ action: 'backups' }]);
   if (stats.isDirectory()) throw new WardenError('IS_DIRECTORY', `${path} is a folder, not a backup file.`, 'Pass the path of a .sqlite backup inside it.');
   return path;
 }

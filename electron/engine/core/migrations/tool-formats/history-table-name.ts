@@ -31,7 +31,7 @@ export function historyTableOf(format: ToolName, migrationsDir: string, names: H
       `Remove the name (schema.json "migrations.table", or the history table given with the folder): ${format} cannot be told another table, so it would never read that one.`,
     );
   }
-  if (names.given !== undefined) return { table: names.given, source: 'the history table given with the folder' };
+  if (names.given !== undefined) return { table: names.given, source: 'the history table option given with the folder' };
   if (names.declared !== undefined && configured && configured.table !== names.declared) {
     throw invalidMigrationsFolder(
       migrationsDir,
