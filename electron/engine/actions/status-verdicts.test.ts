@@ -100,7 +100,8 @@ describe('status: orphaned child rows', () => {
     expect(report.status).toBe('degraded');
     const orphans = report.problems.filter((p) => p.kind === 'foreign_key_violation');
     expect(orphans.map((p) => `${p.table}=${p.actual}`).sort()).toEqual(counted);
-    expect(orphans.every((p) => p.severity === 'warning' && p.expected === 'conversation_files' && /Recover rows/.test(p.hint ?? ''))).toBe(true);
+    expect(orphans.every((p) => p.severity === 'warning' && p.expected === 'conversation_files')).toBe(true);
+    for (const p of orphans) expect(p.next).toEqual([{ action: 'recoverRows', table: 'conversation_files' }]);
     expect(report.reason).toMatch(/row\(s\) of .* point at missing rows of conversation_files/);
     expect(report.integrity?.orphanedRows?.reduce((n, o) => n + o.rows, 0)).toBe(counted.reduce((n, c) => n + Number(c.split('=')[1]), 0));
 

@@ -94,7 +94,7 @@ function bytesRefusal(ctx: EngineContext, problems: string[], manifest: BackupIn
       next: [{ action: 'backups' }],
     };
   }
-  const plainCopy = manifest ? '' : ' To restore from a plain copy of the database, back the copy up first, then restore that backup.';
+  const plainCopy = manifest ? '' : ' To restore from a plain copy of the database, back it up first (a backup of the copy), then restore that backup.';
   return { code: 'BACKUP_INVALID', why: problems.join(' '), hint: `${PICK_ANOTHER}${plainCopy}`, next: PICK_ANOTHER_NEXT };
 }
 
