@@ -132,7 +132,7 @@ const HINTS: Record<ErrorCode, Hint> = {
   INTERNAL: 'Try again. If it happens again, report it with what you were doing and the message above.',
 };
 
-/** A next action in the console's words; `view` is where it is done, `specific` when it carries what only the engine knows (a version, a backup, a table). */
+/** A next action in the console's words; `view` is where it is done (or its button), `specific` when it carries what only the engine knows (a version, a backup, a table). */
 interface Step {
   view: string;
   words: string;
@@ -172,8 +172,9 @@ function stepFor(next: NextAction): Step | null {
         ? plain('Overview', 'Adopt it from the Overview, at the version its schema matches.')
         : specific('Overview', `Its schema matches ${next.version} exactly: adopt it as ${next.version} from the Overview.`);
     case 'acceptChecksum':
-      return specific(
-        'Overview',
+      // The button knows which version was edited; the hint of CHECKSUM_MISMATCH names it already.
+      return plain(
+        'Review the edited migration…',
         `To accept the edit of ${next.version} on purpose, press Review the edited migration… on the Overview (your reason is kept in History).`,
       );
     case 'backup':

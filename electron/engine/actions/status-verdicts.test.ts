@@ -36,7 +36,12 @@ describe('status: not backed up', () => {
     expect(before.status).toBe('degraded');
     expect(before.reason).toBe('Not backed up: there is no verified backup of this database.');
     expect(before.problems).toEqual([
-      expect.objectContaining({ kind: 'backup', severity: 'warning', change: 'missing', next: [{ action: 'backup' }, { action: 'scheduleBackups', every: '1d' }] }),
+      expect.objectContaining({
+        kind: 'backup',
+        severity: 'warning',
+        change: 'missing',
+        next: [{ action: 'backup' }, { action: 'scheduleBackups', every: '1d' }],
+      }),
     ]);
     // The start gate: degraded starts a service, only unhealthy stops it.
     expect(runCli(['init', '--db', dbPath]).code).toBe(0);
