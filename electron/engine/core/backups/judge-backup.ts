@@ -78,7 +78,7 @@ function preservedCopy(manifest: BackupInfo): Refusal | null {
   return {
     code: 'BACKUP_INVALID',
     why: `it is a byte copy of ${manifest.sourcePath} preserved while it was damaged (${manifest.createdAt}), not a backup that passed a check.`,
-    hint: 'Restore a verified backup, or recover what can be read into a new file.',
+    hint: 'Restore a verified backup, or salvage what can be read into a new file.',
     next: [{ action: 'backups' }, { action: 'restore' }, { action: 'salvage' }],
     details: { reason: manifest.reason },
   };

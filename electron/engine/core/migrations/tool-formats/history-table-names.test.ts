@@ -125,7 +125,7 @@ describe('golang-migrate with x-migrations-table', () => {
     const schema = loadSchema(schemaReference(app.migrationsDir, 'app_versions'));
     expect(schema).toMatchObject({
       dir: `${app.migrationsDir}?x-migrations-table=app_versions`,
-      appVersionTable: { table: 'app_versions', namedIn: '--migrations-table (or ?x-migrations-table= after --schema)' },
+      appVersionTable: { table: 'app_versions', namedIn: 'the history table option given with the folder' },
     });
     // The reference is the schema's whole name: an engine worker loads the same schema from it.
     expect(loadSchema(schema.dir).appVersionTable?.table).toBe('app_versions');
