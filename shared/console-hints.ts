@@ -1,10 +1,11 @@
 import type { MethodName } from './contract';
 import type { ErrorCode, ErrorInfo } from './errors';
+import type { NextAction } from './next-action';
 
-// What to do, in the console's own words (the renderer, and the desktop app's own dialogs). The engine's hints speak to the command line
-// ("warden backups lists them", "--db", "cp …"); a person in the console acts with its buttons
-// and views. So the console words its advice itself, from the error code and the action that
-// failed — the CLI keeps the engine's hints untouched.
+// What to do, in the console's own words (the renderer, and the desktop app's own dialogs). A
+// person in the console acts with its buttons and views, so the console words its advice itself:
+// from the error code and the action that failed, then the engine's next actions (shared/next-action.ts)
+// as the buttons that do them. The CLI prints the same next actions as commands.
 
 /** The action that failed (the API method), when the console knows it. */
 type Action = MethodName | null;
@@ -75,8 +76,9 @@ const HINTS: Record<ErrorCode, Hint> = {
       ? 'Choose the version its schema really matches in the list and press Adopt again, or bring the schema in line first: the Integrity view names every difference.'
       : 'The Integrity view names every difference: Repair recreates what is missing, or restore a backup from the Backups view.',
   ALREADY_VERSIONED: 'It is already versioned: the Overview says where it stands, and the Migration plan takes it further.',
-  MIGRATION_FAILED: (_action, details) =>
-    `The database stayed at the version before the failing step. Read the statement and SQLite's message above, have the migration or the data fixed, rehearse again on a copy from the Migration plan, then apply.${typeof details.backup === 'string' ? ' The backup taken first is in the Backups view if you want to go back.' : ''}`,
+  // The backup taken first, when there is one, comes as a next action (restore, with its file).
+  MIGRATION_FAILED:
+    "The database stayed at the version before the failing step. Read the statement and SQLite's message above, have the migration or the data fixed, rehearse again on a copy from the Migration plan, then apply.",
   FOREIGN_KEY_VIOLATION:
     'The change was rolled back. Run the full check on the Integrity view to list the rows pointing at missing parents; fix them or the migration, then try again.',
   BACKUP_INVALID: 'Pick another backup in the Backups view, and press Verify on it first: only a backup that passes is safe to use.',
@@ -130,9 +132,93 @@ const HINTS: Record<ErrorCode, Hint> = {
   INTERNAL: 'Try again. If it happens again, report it with what you were doing and the message above.',
 };
 
+/** A next action in the console's words; `view` is where it is done (or its button), `specific` when it carries what only the engine knows (a version, a backup, a table). */
+interface Step {
+  view: string;
+  words: string;
+  specific: boolean;
+}
+
+const fileName = (path: string) => path.split(/[\\/]/).pop() ?? path;
+
+/** Each verb as the view and the button that do it; null for what the host is asked to do (its operator's, not the console's). */
+function stepFor(next: NextAction): Step | null {
+  const plain = (view: string, words: string): Step => ({ view, words, specific: false });
+  const specific = (view: string, words: string): Step => ({ view, words, specific: true });
+  switch (next.action) {
+    case 'status':
+      return plain('Overview', 'The Overview shows where it stands.');
+    case 'history':
+      return plain('History view', 'The History view lists the applied versions.');
+    case 'tables':
+      return plain('Data view', 'The Data view lists the tables and views.');
+    case 'query':
+      return plain('Data view', 'A query of your own on the Data view finds where it fails.');
+    case 'verify':
+      return next.full
+        ? plain('Integrity view', 'Full check on the Integrity view shows every damaged page.')
+        : plain('Integrity view', 'Quick check on the Integrity view lists every problem.');
+    case 'initialize':
+      return plain('Overview', 'Initialize it from the Overview.');
+    case 'plan':
+    case 'migrate':
+      return plain('Migration plan', 'The Migration plan takes it further.');
+    case 'rehearse':
+      return specific('Migration plan', `Rehearse ${next.to} on a copy from the Migration plan.`);
+    case 'repair':
+      return plain('Integrity view', 'Repair on the Integrity view recreates what is missing, and shows what it would run first.');
+    case 'baseline':
+      return next.version === undefined
+        ? plain('Overview', 'Adopt it from the Overview, at the version its schema matches.')
+        : specific('Overview', `Its schema matches ${next.version} exactly: adopt it as ${next.version} from the Overview.`);
+    case 'acceptChecksum':
+      // The button knows which version was edited; the hint of CHECKSUM_MISMATCH names it already.
+      return plain(
+        'Review the edited migration…',
+        `To accept the edit of ${next.version} on purpose, press Review the edited migration… on the Overview (your reason is kept in History).`,
+      );
+    case 'backup':
+      return plain('Overview', 'Press Back up now on the Overview.');
+    case 'backups':
+      return plain('Backups view', 'The Backups view lists the backups.');
+    case 'verifyBackup':
+      return next.backup === undefined
+        ? plain('Backups view', 'Press Verify on a backup in the Backups view before using it.')
+        : specific('Backups view', `Press Verify on ${fileName(next.backup)} in the Backups view.`);
+    case 'restore':
+      return next.backup === undefined
+        ? plain('Backups view', 'Pick a verified backup in the Backups view and press Restore….')
+        : specific('Backups view', `To go back, press Restore… on ${fileName(next.backup)} in the Backups view.`);
+    case 'recoverRows':
+      return specific('Integrity view', `Recover rows… on the Integrity view copies the missing rows of ${next.table} back from a backup.`);
+    case 'preserveCopy':
+      return plain('Overview', 'Press Preserve a copy on the Overview first: a byte copy of the file as it is.');
+    case 'salvage':
+      return plain('Integrity view', 'Salvage what can be read… on the Integrity view reads what it can into a new file.');
+    default:
+      return null;
+  }
+}
+
+/**
+ * The engine's next actions in the console's words, after `hint`: each once, and a plain one left
+ * out when the hint already sends the person to its view (the code's hint says it better for the
+ * action that failed); one that carries a version, a backup or a table is always said.
+ */
+export function consoleNextSteps(next: NextAction[] | undefined, hint: string): string[] {
+  const said = new Set<string>();
+  for (const step of (next ?? []).map(stepFor)) {
+    if (step === null || said.has(step.words)) continue;
+    if (!step.specific && hint.includes(step.view)) continue;
+    said.add(step.words);
+  }
+  return [...said];
+}
+
 /** What the console tells a person to do about an error: the console's own words, never a command line. */
 export function consoleHintFor(info: ErrorInfo, action: Action = null): string {
   if (info.consoleHint) return info.consoleHint;
-  const hint = HINTS[info.code];
-  return typeof hint === 'string' ? hint : hint(action, info.details ?? {});
+  const words = HINTS[info.code];
+  const hint = typeof words === 'string' ? words : words(action, info.details ?? {});
+  return [hint, ...consoleNextSteps(info.next, hint)].join(' ');
 }

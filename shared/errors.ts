@@ -1,3 +1,5 @@
+import type { NextAction } from './next-action';
+
 // Error codes every host understands. The engine throws them; the CLI, the HTTP host and the
 // renderer show the sentence and the hint, never a stack trace.
 
@@ -55,8 +57,10 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 export interface ErrorInfo {
   code: ErrorCode;
   message: string;
-  /** What to do, for the command line: may name commands and flags. */
+  /** What to do, in plain words without command syntax (the commands are in `next`). */
   hint?: string;
+  /** What to do next, as data: the CLI prints each as a command, the console as its button or view. */
+  next?: NextAction[];
   /**
    * What to do, in the console's words (buttons, views), set where an error is made for the
    * console itself; otherwise the console words its own hint from the code (renderer/src/api/console-hints.ts).

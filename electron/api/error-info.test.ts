@@ -9,6 +9,13 @@ describe('errors crossing a host boundary', () => {
     expect(errorFromInfo(info)).toMatchObject({ code: 'LOCKED', message: 'The database x.db is locked.', hint: 'Wait.' });
   });
 
+  it('keep the next actions across the engine thread, so each app can still word them', () => {
+    const next = [{ action: 'restore' as const, backup: '/b/app-pre-migrate.sqlite' }];
+    const info = errorInfoOf(new WardenError('MIGRATION_FAILED', 'Migration 1.2.0 failed.', 'Fix it.', undefined, next));
+    expect(info.next).toEqual(next);
+    expect(errorFromInfo(info).toInfo().next).toEqual(next);
+  });
+
   it('turn anything else into INTERNAL with its message and no stack', () => {
     const info = errorInfoOf(new TypeError("Cannot read properties of undefined (reading 'x')."));
     expect(info).toEqual({

@@ -28,5 +28,5 @@ export function errorInfoOf(err: unknown): ErrorInfo {
 
 /** Turns the wire form back into an error, so a failure in a worker is thrown like one in the host. */
 export function errorFromInfo(info: ErrorInfo): WardenError {
-  return new WardenError(info.code, info.message, info.hint, info.details);
+  return new WardenError(info.code, info.message, info.hint, info.details, info.next);
 }

@@ -13,7 +13,9 @@ function latestBackup(ctx: EngineContext): string {
     throw new WardenError(
       'NOT_FOUND',
       `There is no backup of ${ctx.dbPath} in ${backupFolderOf(ctx)} to take as "latest".`,
-      `Take one with: warden backup --db ${ctx.dbPath}; or name a backup file by its path.`,
+      'Take one, or name a backup file by its path.',
+      undefined,
+      [{ action: 'backup' }],
     );
   }
   log(ctx, 'info', `latest: ${latest.name} (${latest.reason}, version ${latest.version ?? 'none'}, taken ${latest.createdAt})`);

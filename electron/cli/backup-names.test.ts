@@ -111,6 +111,6 @@ describe('commands the CLI suggests', () => {
     expect(runCli(['init', '--db', db, '--schema', schema]).code).toBe(0);
     const missing = runCli(['restore', '--backup', 'no-such-backup.sqlite', '--db', db, '--schema', schema, '--yes']);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain(`warden backups --schema ${schema} --db ${db}`);
+    expect(missing.stderr).toContain(`\n  next: warden backups --db ${db} --schema ${schema}\n`);
   });
 });

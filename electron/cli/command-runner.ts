@@ -20,7 +20,7 @@ import {
   WardenError,
 } from '../engine';
 import type { ErrorCode, ErrorInfo } from '../../shared/errors';
-import { withGivenTarget } from './suggested-commands';
+import { commandFor, type CommandWords } from './suggested-commands';
 import { escapeControls, escapedForText, formatElapsed, formatError } from './output';
 import { progressReporter } from './progress';
 import { confirmedOnTerminal, type Ask } from './terminal-question';
@@ -95,8 +95,8 @@ export interface MigrateOptions extends CommonOptions {
 
 export interface Outcome<T> {
   document: T;
-  /** The text output, from the document with its control characters escaped (unless `exact`). */
-  render: (shown: T) => string;
+  /** The text output, from the document with its control characters escaped (unless `exact`); `words` prints a next action as a command for this target. */
+  render: (shown: T, words: CommandWords) => string;
   exitCode: number;
   /** Data for another program (CSV into a file or a pipe): rendered from the document as it is. */
   exact?: boolean;
@@ -208,13 +208,11 @@ export function endAsInterrupted(): never {
 interface RunOptions {
   /** A command that only reads (verify): Ctrl-C stops it at once, in the middle of a check; it names itself so. */
   readsOnly?: string;
-  /** Prints the database's own data (query, rows): its text is never rewritten as suggested commands. */
-  printsData?: boolean;
   /** Writes to the database (init, migrate, restore…): it waits for the write lock, so that is what is looked at first. */
   writes?: boolean;
 }
 
-/** The long options of each command, for the commands a message suggests (set by buildProgram). */
+/** The long options of each command, for the commands a next action is printed as (set by buildProgram). */
 let commandOptions = new Map<string, Set<string>>();
 
 /** Tells `run` every command's long options (buildProgram calls it once the commands are defined). */
@@ -232,8 +230,8 @@ export async function run<T>(
   const progress = progressReporter();
   let phase: Progress | null = null;
   let cancelledAt = 0;
-  // Until the database is known (a bad --schema), suggestions are printed as written.
-  let suggest = (text: string) => text;
+  // Until the database is known (a bad --schema), next actions are printed without a target.
+  let words: CommandWords = (next) => commandFor(next);
   const onSigint = () => {
     // One Ctrl-C can arrive twice: from the terminal and relayed by npm or tsx to their child.
     if (controller.signal.aborted && performance.now() - cancelledAt < 1000) return;
@@ -266,7 +264,7 @@ export async function run<T>(
       schema: schema.dir === DEFAULT_SCHEMA ? undefined : escapeControls(schema.dir),
       backupDir: options.backupDir === undefined ? undefined : escapeControls(userPath(options.backupDir)),
     };
-    suggest = (text) => withGivenTarget(text, given, commandOptions);
+    words = (next) => commandFor(next, given, commandOptions);
     const ctx: EngineContext = {
       dbPath,
       schema,
@@ -281,7 +279,7 @@ export async function run<T>(
       onLog: (event) => {
         if (event.level === 'info' && options.json) return;
         progress.stop(); // a log line goes on a line of its own; the bar starts again with the next progress
-        process.stderr.write(`${suggest(escapeControls(event.message))}\n`);
+        process.stderr.write(`${escapeControls(event.message)}\n`);
       },
     };
     // A question is asked on a line of its own: the progress bar is stopped and its line cleared first.
@@ -292,10 +290,7 @@ export async function run<T>(
     sayIfLocked(dbPath, how.writes === true, options.busyTimeout);
     const outcome = await action(ctx, ask);
     progress.stop();
-    const text = () => {
-      const rendered = outcome.render(outcome.exact ? outcome.document : escapedForText(outcome.document));
-      return outcome.exact || how.printsData ? rendered : suggest(rendered);
-    };
+    const text = () => outcome.render(outcome.exact ? outcome.document : escapedForText(outcome.document), words);
     process.stdout.write(options.json ? `${JSON.stringify(outcome.document, null, 2)}\n` : `${text()}\n`);
     process.exitCode = outcome.exitCode;
   } catch (err) {
@@ -312,7 +307,7 @@ export async function run<T>(
       options.busyTimeout,
     );
     if (options.json) process.stdout.write(`${JSON.stringify({ error: info }, null, 2)}\n`);
-    process.stderr.write(`${suggest(formatError(escapedForText(info)))}\n`);
+    process.stderr.write(`${formatError(escapedForText(info), words)}\n`);
     if (info.code === 'CANCELLED' && controller.signal.aborted) endAsInterrupted();
     process.exitCode = exitCodeForError(info.code);
   } finally {

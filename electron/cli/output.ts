@@ -1,5 +1,6 @@
 import type { ErrorInfo } from '../../shared/errors';
 import type { Problem } from '../../shared/types/schema';
+import { commandFor, nextLines, type CommandWords } from './suggested-commands';
 
 /** A plain text table: columns padded to their widest cell, the last column left free. */
 export function table(headers: string[], rows: string[][]): string {
@@ -61,8 +62,9 @@ export function formatElapsed(ms: number): string {
   return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
 }
 
-export function formatError(error: ErrorInfo): string {
-  return `error [${error.code}]: ${error.message}${error.hint ? `\n  what to do: ${error.hint}` : ''}`;
+/** An error as the command line prints it: the sentence, what to do, then each next action as a command (for the user's target, when `words` knows it). */
+export function formatError(error: ErrorInfo, words: CommandWords = (next) => commandFor(next)): string {
+  return `error [${error.code}]: ${error.message}${error.hint ? `\n  what to do: ${error.hint}` : ''}${nextLines(error.next, words, '  ')}`;
 }
 
 // C0 and C1 controls and line separators; then what reorders or hides text without showing itself:

@@ -2,11 +2,12 @@ import { onlyIndexesDamaged } from '../../shared/damage';
 import type { BackupInfo } from '../../shared/types/backups';
 import type { IntegrityResult } from '../../shared/types/integrity';
 import type { RepairResult, TableDamageOptions } from '../../shared/types/repair';
+import { nextLines, type CommandWords } from './suggested-commands';
 
 // The damage map as text: each damaged page with the table or index it belongs to, SQLite's own
 // words under it, and the fix that fits.
 
-export function renderDamage(integrity: IntegrityResult, dbPath: string): string {
+export function renderDamage(integrity: IntegrityResult, words: CommandWords): string {
   const damage = integrity.damage ?? [];
   if (integrity.ok || damage.length === 0) return '';
   const check = integrity.level === 'quick' ? 'quick_check' : 'integrity_check';
@@ -17,8 +18,8 @@ export function renderDamage(integrity: IntegrityResult, dbPath: string): string
     .map((d) => `  ${place(d.description)}${d.messages > 1 ? ` (${d.messages} findings)` : ''}\n    SQLite said: ${d.message}`);
   const more = damage.length > 30 ? `\n  … and ${damage.length - 30} more` : '';
   const fix = onlyIndexesDamaged(integrity.damage ?? [])
-    ? `Only indexes are damaged: warden repair --db ${dbPath} rebuilds them from their tables in place, after a byte copy of the file as it is.`
-    : `Table pages are damaged: keep the file as it is first (warden preserve --db ${dbPath}), then restore the newest verified backup (warden backups) or recover what can be read into a new file (warden salvage --db ${dbPath} --out NEW.db).`;
+    ? `Only indexes are damaged: ${words({ action: 'repair' })} rebuilds them from their tables in place, after a byte copy of the file as it is.`
+    : `Table pages are damaged: keep the file as it is first (${words({ action: 'preserveCopy' })}), then restore the newest verified backup (${words({ action: 'backups' })}) or recover what can be read into a new file (${words({ action: 'salvage' })}).`;
   return `\n\nDamage (where ${check} found it):\n${entries.join('\n')}${more}\n\nWhat fits: ${fix}`;
 }
 
@@ -34,7 +35,7 @@ export function renderTableDamage(options: TableDamageOptions): string {
 }
 
 /** What a repair of damage did or would do: indexes rebuilt, or why not and what fits instead. */
-export function renderDamageRepair(result: RepairResult): string {
+export function renderDamageRepair(result: RepairResult, words: CommandWords): string {
   const lines: string[] = [];
   if (result.rebuiltIndexes?.length) {
     lines.push(
@@ -50,17 +51,17 @@ export function renderDamageRepair(result: RepairResult): string {
     if (result.integrityAfter)
       lines.push(`integrity_check afterwards: ${result.integrityAfter.ok ? 'ok' : `FAILED (${result.integrityAfter.messages.slice(0, 3).join('; ')})`}`);
   }
-  for (const p of result.refused) lines.push(`${p.message}\n  what to do: ${p.hint ?? ''}`);
+  for (const p of result.refused) lines.push(`${p.message}\n  what to do: ${p.hint ?? ''}${nextLines(p.next, words, '  ')}`);
   if (result.tableDamage) lines.push(renderTableDamage(result.tableDamage));
   return lines.join('\n');
 }
 
-export function renderPreserved(info: BackupInfo): string {
+export function renderPreserved(info: BackupInfo, words: CommandWords): string {
   const companions = info.companions?.length ? ` with its ${info.companions.map((c) => c.suffix).join(' and ')}` : '';
   return [
     `Preserved ${info.sourcePath}${companions} as it is, byte for byte:`,
     `  ${info.path} (${info.bytes} bytes, sha256 ${info.sha256})`,
     'Marked damaged and unverified: it is listed as a damaged copy and never restored from.',
-    `Next: see where the damage is (warden verify --full --db ${info.sourcePath}), then salvage what can be read (warden salvage --db ${info.sourcePath} --out NEW.db).`,
+    `Next: see where the damage is (${words({ action: 'verify', full: true })}), then salvage what can be read (${words({ action: 'salvage' })}).`,
   ].join('\n');
 }

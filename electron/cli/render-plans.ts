@@ -1,4 +1,5 @@
 import { renderDamageRepair } from './render-damage';
+import { nextLines, type CommandWords } from './suggested-commands';
 import type {
   AcceptChecksumResult,
   BaselineResult,
@@ -72,8 +73,8 @@ function dataChangeLine(version: string, change: PlannedDataChange): string {
   return `${version} will ${change.change} on ${plural(change.rows, 'row')} of ${change.table}${where ? ` (${where})` : ''}${change.afterEarlierSteps ? ', counted as the rows are now (earlier steps run first)' : ''}`;
 }
 
-function renderBlockers(blockers: MigrationPlan['blockers']): string {
-  return blockers.map((b) => `  [${b.code}] ${b.message}\n    what to do: ${b.hint}`).join('\n');
+function renderBlockers(blockers: MigrationPlan['blockers'], words: CommandWords): string {
+  return blockers.map((b) => `  [${b.code}] ${b.message}\n    what to do: ${b.hint}${nextLines(b.next, words, '    ')}`).join('\n');
 }
 
 const NO_STATEMENT_LIST = 'Service statements: none listed (the schema folder has no service-statements.json), so no statement of the service is checked.';
@@ -93,7 +94,7 @@ function renderRepeatables(repeatables: RepeatableStep[]): string {
   return [`Then ${plural(repeatables.length, 'repeatable migration')}, after the versions, each in a transaction of its own:`, ...lines].join('\n');
 }
 
-export function renderPlan(migrationPlan: MigrationPlan): string {
+export function renderPlan(migrationPlan: MigrationPlan, words: CommandWords): string {
   const { path, from, to, steps, blockers, drift } = migrationPlan;
   const danger = steps.flatMap((s) => s.warnings).filter((w) => w.severity === 'danger').length;
   const start = migrationPlan.adopt ? `no version, adopted as ${migrationPlan.adopt.version}` : (from ?? 'no version');
@@ -110,12 +111,12 @@ export function renderPlan(migrationPlan: MigrationPlan): string {
       `First, adopt: the service made this database (${service} records ${legacyVersion}) and its schema is exactly ${version}, so it is recorded as ${version} before the steps run. Nothing else changes in that step.`,
     );
   }
-  if (blockers.length) parts.push(`BLOCKED: migrate would refuse this plan.\n${renderBlockers(blockers)}`);
+  if (blockers.length) parts.push(`BLOCKED: migrate would refuse this plan.\n${renderBlockers(blockers, words)}`);
   if (drift.length) parts.push(`The live schema differs from ${from}:\n\n${problemTable(drift)}`);
   parts.push(renderCoverage(migrationPlan.serviceStatements));
   parts.push(...steps.map(renderStep));
   if (repeatables.length) parts.push(renderRepeatables(repeatables));
-  if ((steps.length || repeatables.length) && !blockers.length) parts.push(`Try it on a copy of the data first: warden rehearse --db ${path} --to ${to}`);
+  if ((steps.length || repeatables.length) && !blockers.length) parts.push(`Try it on a copy of the data first: ${words({ action: 'rehearse', to })}`);
   return parts.join('\n\n');
 }
 
@@ -218,7 +219,7 @@ function indentedSql(sql: string): string {
 }
 
 /** Where the rows of a recreated, empty table went: its orphans, and the backups that still hold them. */
-function renderLostRows(result: RepairResult): string[] {
+function renderLostRows(result: RepairResult, words: CommandWords): string[] {
   const parts: string[] = [];
   if (result.orphanedRows.length) {
     parts.push(
@@ -229,16 +230,16 @@ function renderLostRows(result: RepairResult): string[] {
     const lines = result.rowsInBackups.map((b) => `  ${b.table}: ${b.rows} row(s) in ${b.path} (${b.createdAt})`);
     const first = result.rowsInBackups[0];
     parts.push(
-      `Verified backups that still hold the lost rows:\n${lines.join('\n')}\n  Copy them back with: warden recover-rows --db ${result.path} --table ${first.table} --backup ${first.backup} --dry-run`,
+      `Verified backups that still hold the lost rows:\n${lines.join('\n')}\n  Copy them back with: ${words({ action: 'recoverRows', table: first.table, backup: first.backup, dryRun: true })}`,
     );
   }
   return parts;
 }
 
-export function renderRepair(result: RepairResult): string {
+export function renderRepair(result: RepairResult, words: CommandWords): string {
   // Damage: indexes rebuilt in place, or why not and what fits instead.
   if (result.damage?.length)
-    return `Repair of ${result.path} (at ${result.version}): SQLite's integrity_check found damage${result.dryRun ? '; dry run, nothing was written' : ''}.\n\n${renderDamageRepair(result)}`;
+    return `Repair of ${result.path} (at ${result.version}): SQLite's integrity_check found damage${result.dryRun ? '; dry run, nothing was written' : ''}.\n\n${renderDamageRepair(result, words)}`;
   if (result.dryRun) {
     const parts = [`Repair of ${result.path} against version ${result.version}: dry run, nothing was written.`];
     parts.push(
@@ -247,7 +248,7 @@ export function renderRepair(result: RepairResult): string {
         : 'Repair would run nothing: nothing that repair can recreate is missing.',
     );
     if (result.refused.length) parts.push(`It would leave alone (${result.refused.length}):\n${result.refused.map(objectLine).join('\n')}`);
-    return [...parts, ...renderLostRows(result)].join('\n\n');
+    return [...parts, ...renderLostRows(result, words)].join('\n\n');
   }
   const parts = [
     `Repair of ${result.path} against version ${result.version}`,
@@ -260,10 +261,10 @@ export function renderRepair(result: RepairResult): string {
   );
   if (result.refused.length) {
     parts.push(
-      `Left alone (${result.refused.length}), each with why and what to do:\n${result.refused.map((p) => `${objectLine(p)}\n    ${p.message}${p.hint ? `\n    what to do: ${p.hint}` : ''}`).join('\n')}`,
+      `Left alone (${result.refused.length}), each with why and what to do:\n${result.refused.map((p) => `${objectLine(p)}\n    ${p.message}${p.hint ? `\n    what to do: ${p.hint}` : ''}${nextLines(p.next, words, '    ')}`).join('\n')}`,
     );
   }
-  return [...parts, ...renderLostRows(result)].join('\n\n');
+  return [...parts, ...renderLostRows(result, words)].join('\n\n');
 }
 
 export function renderRecoverRows(result: RecoverRowsResult): string {
@@ -284,11 +285,11 @@ export function renderRecoverRows(result: RecoverRowsResult): string {
   return parts.join('\n\n');
 }
 
-export function renderBaseline(result: BaselineResult): string {
+export function renderBaseline(result: BaselineResult, words: CommandWords): string {
   const legacy = result.adoptedFrom
     ? ` Its ${result.adoptedFrom.table} said ${result.adoptedFrom.legacyVersion}; from now on every version applied is recorded there too.`
     : '';
-  return `Adopted ${result.path} as version ${result.version}: its schema matches ${result.version} object by object.${legacy}\nNext: warden plan --db ${result.path}, then warden migrate.`;
+  return `Adopted ${result.path} as version ${result.version}: its schema matches ${result.version} object by object.${legacy}\nNext: ${words({ action: 'plan' })}, then ${words({ action: 'migrate' })}.`;
 }
 
 export function renderAcceptChecksum(result: AcceptChecksumResult): string {

@@ -8,6 +8,7 @@ import type { Problem } from '../../shared/types/schema';
 import type { HealthStatus, StatusReport } from '../../shared/types/status';
 import { formatBytes, formatElapsed, problemTable, table, wrapToWidth } from './output';
 import { renderRepair } from './render-plans';
+import { nextLines, type CommandWords } from './suggested-commands';
 
 // Human output of each command: a few labelled lines, then a table where there is a list.
 
@@ -23,7 +24,7 @@ function labelled(pairs: [string, string][]): string {
   return pairs.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n');
 }
 
-export function renderStatus(report: StatusReport): string {
+export function renderStatus(report: StatusReport, words: CommandWords): string {
   const file = report.exists
     ? `${report.path} (${[formatBytes(report.sizeBytes), report.journalMode && `journal ${report.journalMode}`, report.sqliteVersion && `SQLite ${report.sqliteVersion}`].filter(Boolean).join(', ')})`
     : `${report.path} (does not exist yet)`;
@@ -49,7 +50,7 @@ export function renderStatus(report: StatusReport): string {
     ],
     ['Status', `${BADGE[report.status]}: ${report.reason}`],
   ]);
-  return report.problems.length ? `${lines}\n\n${problemTable(report.problems)}${report.integrity ? renderDamage(report.integrity, report.path) : ''}` : lines;
+  return report.problems.length ? `${lines}\n\n${problemTable(report.problems)}${report.integrity ? renderDamage(report.integrity, words) : ''}` : lines;
 }
 
 /** Each of SQLite's checks with its own outcome: a full check is not "ok" while foreign_key_check lists rows. */
@@ -93,7 +94,7 @@ export function renderDefinitions(problems: Problem[]): string {
   return blocks.length ? `Definitions that differ ([-only expected-] {+only found+}):\n${blocks.join('\n')}` : '';
 }
 
-export function renderVerify(report: VerifyReport): string {
+export function renderVerify(report: VerifyReport, words: CommandWords): string {
   const lines = labelled([
     ['Database', report.path],
     ['Version', report.version ?? 'none'],
@@ -103,13 +104,16 @@ export function renderVerify(report: VerifyReport): string {
   ]);
   if (!report.problems.length) return `${lines}\n\nNo problems found.`;
   const definitions = renderDefinitions(report.problems);
-  const damage = renderDamage(report.integrity, report.path);
-  // Objects that share a hint (every difference a rename caused) are named on one line.
+  const damage = renderDamage(report.integrity, words);
+  // Objects that share a hint and its next actions (every difference a rename caused) are named on one line.
   const byHint = new Map<string, string[]>();
-  for (const p of report.problems)
-    if (p.hint) byHint.set(p.hint, [...(byHint.get(p.hint) ?? []), `${p.kind} ${p.table && p.table !== p.name ? `${p.table}.` : ''}${p.name}`]);
+  for (const p of report.problems) {
+    if (!p.hint) continue;
+    const todo = `${p.hint}${nextLines(p.next, words, '    ')}`;
+    byHint.set(todo, [...(byHint.get(todo) ?? []), `${p.kind} ${p.table && p.table !== p.name ? `${p.table}.` : ''}${p.name}`]);
+  }
   const named = (objects: string[]) => (objects.length > 3 ? `${objects.slice(0, 3).join(', ')} and ${objects.length - 3} more` : objects.join(', '));
-  const hints = [...byHint].map(([hint, objects]) => `  ${named(objects)}: ${hint}`);
+  const hints = [...byHint].map(([todo, objects]) => `  ${named(objects)}: ${todo}`);
   const todo = hints.length ? `\n\nWhat to do:\n${hints.join('\n')}` : '';
   return `${lines}\n\n${problemTable(report.problems)}${damage}${todo}${definitions ? `\n\n${definitions}` : ''}`;
 }
@@ -119,22 +123,22 @@ function backupLine(backup: BackupInfo | null): string {
 }
 
 /** What the start gate did before migrating (recreated missing objects), and its verdict after. */
-function gateLines(result: MigrateResult): string {
+function gateLines(result: MigrateResult, words: CommandWords): string {
   const parts: string[] = [];
-  if (result.repaired) parts.push(`\n\nThe database was missing objects; the gate repaired it first.\n${renderRepair(result.repaired)}`);
+  if (result.repaired) parts.push(`\n\nThe database was missing objects; the gate repaired it first.\n${renderRepair(result.repaired, words)}`);
   const verdict = result.verdict;
   if (verdict) parts.push(`\n\nChecked again: ${BADGE[verdict.status]}: ${verdict.reason}`);
   return parts.join('');
 }
 
-export function renderInitialize(result: MigrateResult): string {
+export function renderInitialize(result: MigrateResult, words: CommandWords): string {
   if (result.upToDate && !result.repaired) {
     // "Nothing to do" only where status would say healthy; a degraded database can serve, and says why.
     const attention =
       result.verdict && result.verdict.status !== 'healthy' ? `. It can serve, but needs attention: ${result.verdict.reason}` : ': nothing to do.';
     return `${result.path} is at ${result.to}${attention}${backupLine(result.backup)}`;
   }
-  if (result.upToDate) return `${result.path} is at ${result.to}.${backupLine(result.backup)}${gateLines(result)}`;
+  if (result.upToDate) return `${result.path} is at ${result.to}.${backupLine(result.backup)}${gateLines(result, words)}`;
   const adopted = result.adopted
     ? `\nAdopted as ${result.adopted.version}: made by the service (${result.adopted.table} records ${result.adopted.legacyVersion}), its schema exactly ${result.adopted.version}`
     : '';
@@ -151,22 +155,23 @@ export function renderInitialize(result: MigrateResult): string {
         result.repeated.map((r) => [r.file, formatElapsed(r.executionMs), r.description]),
       )}`
     : '';
-  return `${result.path}: ${from} → ${result.to}${backupLine(result.backup)}${adopted}${steps}${repeated}${gateLines(result)}`;
+  return `${result.path}: ${from} → ${result.to}${backupLine(result.backup)}${adopted}${steps}${repeated}${gateLines(result, words)}`;
 }
 
-function verifiedText(verified: BackupInfo['verified']): string {
-  if (!verified) return 'not verified (check it with warden verify-backup)';
+function verifiedText(info: BackupInfo, words: CommandWords): string {
+  const verified = info.verified;
+  if (!verified) return `not verified (check it with ${words({ action: 'verifyBackup', backup: info.name })})`;
   const check = verified.level === 'quick' ? 'quick_check' : 'integrity_check';
   return verified.ok ? `${check} ok` : `${check} FAILED: ${verified.messages.slice(0, 3).join('; ')}`;
 }
 
-export function renderBackup(info: BackupInfo): string {
+export function renderBackup(info: BackupInfo, words: CommandWords): string {
   return labelled([
     ['Backup', info.path],
     ['Of', `${info.sourcePath} at version ${info.version ?? 'none'}`],
     ['Size', formatBytes(info.bytes)],
     ['SHA-256', info.sha256],
-    ['Verified', verifiedText(info.verified)],
+    ['Verified', verifiedText(info, words)],
     ['Took', formatElapsed(info.durationMs)],
   ]);
 }
@@ -179,8 +184,8 @@ function verifiedColumn(b: BackupInfo): string {
   return b.verified.ok ? 'ok' : 'FAILED';
 }
 
-export function renderBackups(folder: string, dbPath: string, backups: BackupInfo[]): string {
-  if (!backups.length) return `No backups in ${folder} yet. Take one with: warden backup --db ${dbPath}`;
+export function renderBackups(folder: string, backups: BackupInfo[], words: CommandWords): string {
+  if (!backups.length) return `No backups in ${folder} yet. Take one with: ${words({ action: 'backup' })}`;
   const rows = backups.map((b) => [b.createdAt, b.reason, b.version ?? '', formatBytes(b.bytes), verifiedColumn(b), b.name]);
   const notes = backups
     .filter((b) => b.failedVerification || b.changedSinceVerified)
@@ -210,17 +215,20 @@ export function renderBackupVerification(report: BackupVerification): string {
   return report.problems.length ? `${lines}\n\n${report.problems.map((p) => `- ${p}`).join('\n')}` : lines;
 }
 
-export function renderRestore(result: RestoreResult): string {
+export function renderRestore(result: RestoreResult, words: CommandWords): string {
   return labelled([
     ['Restored', `${result.path}, now at version ${result.version ?? 'none'}`],
     ...(result.downgradedFrom
       ? [['Downgrade', `it was at ${result.downgradedFrom}: the service must be one that runs ${result.version}`] as [string, string]]
       : []),
     ['From', `${result.restoredFrom.path} (taken ${result.restoredFrom.createdAt})`],
-    ['History', `${result.carriedEvents} event${result.carriedEvents === 1 ? '' : 's'} since the backup carried across (warden history shows them)`],
+    [
+      'History',
+      `${result.carriedEvents} event${result.carriedEvents === 1 ? '' : 's'} since the backup carried across (${words({ action: 'history' })} shows them)`,
+    ],
     [
       'Undo with',
-      result.preRestoreBackup ? `warden restore --db ${result.path} --backup ${result.preRestoreBackup.path}` : 'nothing to undo: there was no database before',
+      result.preRestoreBackup ? words({ action: 'restore', backup: result.preRestoreBackup.path }) : 'nothing to undo: there was no database before',
     ],
   ]);
 }

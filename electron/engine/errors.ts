@@ -1,25 +1,34 @@
 import { accessSync, closeSync, constants, existsSync, openSync, readSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { ErrorCode, ErrorInfo } from '../../shared/errors';
+import type { NextAction } from '../../shared/next-action';
 
-/** An error a person can act on: what went wrong and where (message), and what to do (hint). */
+/**
+ * An error a person can act on: what went wrong and where (message), what to do in plain words
+ * (hint), and the actions that do it as data (next), which each app words as its own.
+ */
 export class WardenError extends Error {
   readonly code: ErrorCode;
   readonly hint: string | undefined;
   readonly details: Record<string, unknown> | undefined;
+  readonly next: NextAction[] | undefined;
 
-  constructor(code: ErrorCode, message: string, hint?: string, details?: Record<string, unknown>) {
+  constructor(code: ErrorCode, message: string, hint?: string, details?: Record<string, unknown>, next?: NextAction[]) {
     super(message);
     this.name = 'WardenError';
     this.code = code;
     this.hint = hint;
     this.details = details;
+    this.next = next;
   }
 
   toInfo(): ErrorInfo {
-    return { code: this.code, message: this.message, hint: this.hint, details: this.details };
+    return { code: this.code, message: this.message, hint: this.hint, details: this.details, ...(this.next ? { next: this.next } : {}) };
   }
 }
+
+/** The backups to pick from, then the restore of the one picked. */
+const RESTORE_A_BACKUP: NextAction[] = [{ action: 'backups' }, { action: 'restore' }];
 
 interface SqliteError extends Error {
   code: string;
@@ -102,7 +111,7 @@ const FILE_ERRORS: Record<string, { code: ErrorCode; what: string; hint: string 
   EROFS: {
     code: 'READ_ONLY',
     what: 'the filesystem is mounted read-only',
-    hint: 'Remount it read-write, or choose a folder on a writable disk (--backup-dir for backups).',
+    hint: 'Remount it read-write, or choose a folder on a writable disk (for backups, another backup folder).',
   },
   EACCES: {
     code: 'PERMISSION_DENIED',
@@ -180,28 +189,36 @@ export function explainSqliteError(err: unknown, path: string): unknown {
     return new WardenError(
       'SCHEMA_DRIFT',
       `The database ${path} lacks a table or column Schema Warden reads and writes (${err.message}): its versions or events table was made by another tool, edited by hand, or damaged.`,
-      `See what it holds with: sqlite3 ${path} .schema. If the app owns a table of that name, give the tool's tables other names in schema.json (footprint.versionsTable, footprint.eventsTable); otherwise restore a backup (warden backups lists them).`,
+      `See what it holds with: sqlite3 ${path} .schema. If the app owns a table of that name, give the tool's tables other names in schema.json (footprint.versionsTable, footprint.eventsTable); otherwise restore a backup.`,
+      undefined,
+      RESTORE_A_BACKUP,
     );
   }
   if (code === 'SQLITE_ERROR' && err.message.startsWith('foreign key mismatch')) {
     return new WardenError(
       'SCHEMA_DRIFT',
       `The foreign keys of ${path} cannot be checked (${err.message}): a foreign key names a parent key that is not its table's primary key or unique, so its schema was changed by hand or is damaged.`,
-      `See the drift with: warden status --db ${path}; restore a backup (warden backups lists them) or fix the table definitions.`,
+      'See the drift in the status of the database; restore a backup, or fix the table definitions.',
+      undefined,
+      [{ action: 'status' }, { action: 'backups' }, { action: 'restore' }],
     );
   }
   if (code === 'SQLITE_ERROR' && err.message === 'unsupported file format') {
     return new WardenError(
       'CORRUPT',
       `The database ${path} is damaged: its header names a schema format SQLite does not know (${err.message}).`,
-      'Restore it from a backup (warden backups lists them); do not write to it.',
+      'Restore it from a backup; do not write to it.',
+      undefined,
+      RESTORE_A_BACKUP,
     );
   }
   if (code.startsWith('SQLITE_CORRUPT')) {
     return new WardenError(
       'CORRUPT',
       `The database ${path} is corrupt: ${err.message}.`,
-      'Restore it from a backup (warden backups lists them); do not write to it.',
+      'Restore it from a backup; do not write to it.',
+      undefined,
+      RESTORE_A_BACKUP,
     );
   }
   if (code === 'SQLITE_READONLY_ROLLBACK') {

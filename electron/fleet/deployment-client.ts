@@ -106,7 +106,7 @@ function localClient(file: string, schemaDir: string, engine: EngineRunner | und
 }
 
 function errorFromAgent(info: ErrorInfo): WardenError {
-  return new WardenError(info.code, info.message, info.hint, info.details);
+  return new WardenError(info.code, info.message, info.hint, info.details, info.next);
 }
 
 export interface Endpoint {

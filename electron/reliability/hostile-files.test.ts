@@ -300,7 +300,9 @@ describe('a database locked by another process', () => {
       const { error } = JSON.parse(run.stdout);
       expect(error.code).toBe('LOCKED');
       expect(error.message).toContain('It waited 300 ms for the lock (--busy-timeout 300).');
-      expect(error.hint).toMatch(/warden restore --db .* --backup .*pre-migrate\.sqlite/);
+      expect(error.hint).toMatch(/restore the backup taken first, .*pre-migrate\.sqlite\./);
+      expect(error.next).toEqual([{ action: 'restore', backup: expect.stringMatching(/pre-migrate\.sqlite$/) }]);
+      expect(run.stderr).toMatch(/next: warden restore --db .* --backup .*pre-migrate\.sqlite\n/);
       expect(error.hint).toContain('To wait longer, run it again with a larger --busy-timeout (milliseconds, up to 86,400,000).');
       expect(performance.now() - started).toBeGreaterThan(300);
       // A write lock (BEGIN IMMEDIATE) does not stop readers.

@@ -1,6 +1,7 @@
 // Plans, rehearsals and the migrations that initialize, migrate, baseline and accept a checksum apply.
 
 import type { ErrorCode } from '../errors';
+import type { NextAction } from '../next-action';
 import type { HealthStatus } from '../health-status';
 import type { BackupInfo } from './backups';
 import type { RowFilter } from './data';
@@ -101,6 +102,7 @@ export interface PlanBlocker {
   code: ErrorCode;
   message: string;
   hint: string;
+  next?: NextAction[];
 }
 
 export interface MigrationPlan {

@@ -1,5 +1,7 @@
 // The schema: how the live one differs from the expected one (problems), object by object, as a diagram, and where the bytes go.
 
+import type { NextAction } from '../next-action';
+
 export type ObjectKind =
   | 'table'
   | 'column'
@@ -32,6 +34,8 @@ export interface Problem {
   actual?: string;
   /** What a person can do about it, where the engine knows (repair says why it left something alone). */
   hint?: string;
+  /** The actions that do what the hint says, as data (shared/next-action.ts). */
+  next?: NextAction[];
   /** A missing table whose exact shape an extra table has: that table's name (it was probably renamed; repair renames it back). */
   foundAs?: string;
   /** A difference that follows from that rename (a child's foreign key, an index or view naming the other table): renaming it back fixes it. */

@@ -40,7 +40,7 @@ export function addBackupCommands(program: Command): void {
       const list = await verbs.backups.run(ctx, {});
       return {
         document: list,
-        render: (shown: BackupInfo[]) => renderBackups(escapeControls(backupFolderOf(ctx)), escapeControls(ctx.dbPath), shown),
+        render: (shown: BackupInfo[], words) => renderBackups(escapeControls(backupFolderOf(ctx)), shown, words),
         exitCode: EXIT.ok,
       };
     }),

@@ -26,28 +26,24 @@ export function addDataCommands(program: Command): void {
       "print the rows as CSV (RFC 4180; NULL as an empty field; a text cell starting with = + - @ is prefixed with ' so a spreadsheet does not run it; exact bytes into a file or pipe)",
     )
     .action((o: CommonOptions & { sql: string; limit: number; timeout: number; csv?: boolean }) =>
-      run(
-        o,
-        async (ctx) => {
-          const result = await verbs.query.run(ctx, { sql: o.sql, limit: o.limit, timeoutMs: o.timeout * 1000 });
-          // CSV has no line to say it was cut short: stderr says so, and the exit code (1) tells a script the file is partial.
-          const cut = Boolean(o.csv && !o.json && result.more);
-          if (cut)
-            log(
-              ctx,
-              'warn',
-              `warning: the CSV stops at the row limit, ${result.limit.toLocaleString('en-US')} rows: the query has more. Raise --limit (up to ${MAX_QUERY_ROWS.toLocaleString('en-US')}), or narrow the query (WHERE, LIMIT); exit code 1.`,
-            );
-          // CSV on a terminal is escaped like any text output; into a file or a pipe it is the data, exactly.
-          return {
-            document: result,
-            render: (shown: QueryResult) => (o.csv ? queryCsv(shown).replace(/\n$/, '') : renderQuery(shown)),
-            exitCode: cut ? EXIT.degraded : EXIT.ok,
-            exact: o.csv && !process.stdout.isTTY,
-          };
-        },
-        { printsData: true },
-      ),
+      run(o, async (ctx) => {
+        const result = await verbs.query.run(ctx, { sql: o.sql, limit: o.limit, timeoutMs: o.timeout * 1000 });
+        // CSV has no line to say it was cut short: stderr says so, and the exit code (1) tells a script the file is partial.
+        const cut = Boolean(o.csv && !o.json && result.more);
+        if (cut)
+          log(
+            ctx,
+            'warn',
+            `warning: the CSV stops at the row limit, ${result.limit.toLocaleString('en-US')} rows: the query has more. Raise --limit (up to ${MAX_QUERY_ROWS.toLocaleString('en-US')}), or narrow the query (WHERE, LIMIT); exit code 1.`,
+          );
+        // CSV on a terminal is escaped like any text output; into a file or a pipe it is the data, exactly.
+        return {
+          document: result,
+          render: (shown: QueryResult) => (o.csv ? queryCsv(shown).replace(/\n$/, '') : renderQuery(shown)),
+          exitCode: cut ? EXIT.degraded : EXIT.ok,
+          exact: o.csv && !process.stdout.isTTY,
+        };
+      }),
     );
 
   withCommonOptions(program.command('rows').description("one page of a table's or view's rows, sorted and filtered; reads only"))
@@ -63,21 +59,17 @@ export function addDataCommands(program: Command): void {
       DEFAULT_ROWS_TIMEOUT_MS / 1000,
     )
     .action((o: CommonOptions & { table: string; sort?: RowSort; where?: RowFilter[]; offset: number; limit: number; timeout: number }) =>
-      run(
-        o,
-        async (ctx) => {
-          const page = await verbs.rows.run(ctx, {
-            table: o.table,
-            sort: o.sort ?? null,
-            filters: o.where ?? [],
-            offset: o.offset,
-            limit: o.limit,
-            withTotal: true,
-            timeoutMs: o.timeout * 1000,
-          });
-          return { document: page, render: renderRows, exitCode: EXIT.ok };
-        },
-        { printsData: true },
-      ),
+      run(o, async (ctx) => {
+        const page = await verbs.rows.run(ctx, {
+          table: o.table,
+          sort: o.sort ?? null,
+          filters: o.where ?? [],
+          offset: o.offset,
+          limit: o.limit,
+          withTotal: true,
+          timeoutMs: o.timeout * 1000,
+        });
+        return { document: page, render: renderRows, exitCode: EXIT.ok };
+      }),
     );
 }

@@ -21,7 +21,7 @@ export function acceptChecksum(ctx: EngineContext, options: AcceptChecksumOption
     throw new WardenError(
       'INVALID_INPUT',
       'Accepting an edited migration needs a reason (at least 3 characters); it is kept in the history.',
-      'Pass --reason "why the edit is fine".',
+      'Give the reason why the edit is fine.',
     );
   }
   const migration = migrationFor(ctx.schema, options.version);
@@ -34,7 +34,9 @@ export function acceptChecksum(ctx: EngineContext, options: AcceptChecksumOption
           throw new WardenError(
             'INVALID_INPUT',
             `Version ${migration.version} has not been applied to ${ctx.dbPath}; only an applied migration's checksum can be accepted.`,
-            'warden history lists the applied versions.',
+            'The history lists the applied versions.',
+            undefined,
+            [{ action: 'history' }],
           );
         }
         const mismatch = state.checksumMismatches.find((m) => m.version === migration.version);
@@ -42,7 +44,9 @@ export function acceptChecksum(ctx: EngineContext, options: AcceptChecksumOption
           throw new WardenError(
             'INVALID_INPUT',
             `${migration.file} matches the checksum ${ctx.dbPath} holds it to: there is no edit to accept.`,
-            'Nothing to do; warden status shows which migrations were edited.',
+            'Nothing to do; the status of the database shows which migrations were edited.',
+            undefined,
+            [{ action: 'status' }],
           );
         }
         recordEvent(db, ctx.schema, {

@@ -46,7 +46,9 @@ const sqliteVersionOf = (db: Connection) => (db.prepare('SELECT sqlite_version()
 function assertSomethingToCopy(ctx: EngineContext, source: Connection): void {
   assertApplicationId(source.pragma('application_id', { simple: true }) as number, ctx.schema, ctx.dbPath);
   if (source.pragma('page_count', { simple: true }) === 0) {
-    throw new WardenError('NOT_INITIALIZED', `${ctx.dbPath} is empty: there is nothing to back up.`, `Initialize it first: warden init --db ${ctx.dbPath}`);
+    throw new WardenError('NOT_INITIALIZED', `${ctx.dbPath} is empty: there is nothing to back up.`, 'Initialize it first.', undefined, [
+      { action: 'initialize' },
+    ]);
   }
 }
 
@@ -127,8 +129,9 @@ function refuseDamagedCopy(ctx: EngineContext, check: DatabaseFileCheck): never 
   throw new WardenError(
     'CORRUPT',
     `The copy of ${ctx.dbPath} fails SQLite's quick_check (${messages.slice(0, 3).join('; ')}), so ${ctx.dbPath} itself is damaged. No backup was kept.`,
-    `Keep the file as it is first: warden preserve --db ${ctx.dbPath} copies it with its journal or WAL, marked damaged. Then see where the damage is: warden verify --full --db ${ctx.dbPath}.`,
+    'Keep the file as it is first: a preserved copy takes it with its journal or WAL, marked damaged. Then a full check shows where the damage is.',
     { messages: messages.slice(0, 50) },
+    [{ action: 'preserveCopy' }, { action: 'verify', full: true }],
   );
 }
 
@@ -146,6 +149,7 @@ function recordBackup(ctx: EngineContext, info: BackupInfo): void {
       `${err.message} The backup itself was taken, passed quick_check and is kept: ${info.path}. Only its record in the history of ${ctx.dbPath} is missing.`,
       err.hint,
       { ...err.details, backup: info },
+      err.next,
     );
   }
 }

@@ -71,7 +71,11 @@ describe('baseline refuses what is not exactly version V', () => {
     } catch (err) {
       error = err;
     }
-    expect(error).toMatchObject({ code: 'SCHEMA_DRIFT', hint: `Its schema matches version 1.1.0 exactly: warden baseline --db ${dbPath} --version 1.1.0` });
+    expect(error).toMatchObject({
+      code: 'SCHEMA_DRIFT',
+      hint: 'Its schema matches version 1.1.0 exactly: adopt it at 1.1.0.',
+      next: [{ action: 'baseline', version: '1.1.0' }],
+    });
     const message = (error as Error).message;
     expect(message).toContain('does not match version 1.0.0, so it was not adopted (2 differences)');
     expect(message).toContain("CHECK access_type in ('upload', 'download', 'view', 'delete', 'restore') on table file_access_log is missing.");

@@ -26,15 +26,15 @@ function assertAdoptable(state: DatabaseState, ctx: EngineContext): void {
     throw new WardenError(
       'ALREADY_VERSIONED',
       `${ctx.dbPath} is already versioned (at ${state.current}); baseline only adopts a database without history.`,
-      'See where it is with warden status; warden migrate takes it further.',
+      'Its status says where it is; migrate takes it further.',
+      undefined,
+      [{ action: 'status' }, { action: 'migrate' }],
     );
   }
   if (state.fresh) {
-    throw new WardenError(
-      'NOT_INITIALIZED',
-      `${ctx.dbPath} has no tables: there is nothing to adopt.`,
-      `Create the schema with: warden init --db ${ctx.dbPath}`,
-    );
+    throw new WardenError('NOT_INITIALIZED', `${ctx.dbPath} has no tables: there is nothing to adopt.`, 'Create the schema by initializing it.', undefined, [
+      { action: 'initialize' },
+    ]);
   }
 }
 
@@ -51,9 +51,10 @@ function mismatchError(db: Connection, ctx: EngineContext, version: string, diff
     'SCHEMA_DRIFT',
     `${ctx.dbPath} does not match version ${version}, so it was not adopted (${differences.length} difference${differences.length === 1 ? '' : 's'}):${listDifferences(differences)}`,
     match
-      ? `Its schema matches version ${match} exactly: warden baseline --db ${ctx.dbPath} --version ${match}`
+      ? `Its schema matches version ${match} exactly: adopt it at ${match}.`
       : `Bring the schema in line with ${version} (or name the version it was built from), then run baseline again.`,
     { problems: differences },
+    match ? [{ action: 'baseline', version: match }] : undefined,
   );
 }
 

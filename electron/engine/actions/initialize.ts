@@ -131,8 +131,9 @@ function gateVerdict(ctx: EngineContext, opening: Opening | null, repaired: Repa
     throw new WardenError(
       damaged ? 'CORRUPT' : 'SCHEMA_DRIFT',
       `${ctx.dbPath} is not fit to serve: ${reason}${done} A service must not start on it.`,
-      `See every problem with: warden verify --db ${ctx.dbPath}. What the gate cannot recreate by itself needs a person: the hints there say what (repair, a migration, or restoring a verified backup: warden backups --db ${ctx.dbPath}).`,
+      'A full check lists every problem. What the gate cannot recreate by itself needs a person: the hints there say what (repair, a migration, or restoring a verified backup).',
       { status, problems: problems.slice(0, 50) },
+      [{ action: 'verify' }, { action: 'backups' }],
     );
   });
 }
@@ -178,16 +179,20 @@ function refuseDamaged(ctx: EngineContext, integrity: CheckedIntegrity): never {
   throw new WardenError(
     'CORRUPT',
     `${ctx.dbPath} is damaged: SQLite's quick_check found ${integrity.messages.length} problem${integrity.messages.length === 1 ? '' : 's'} (${shown}). Nothing was changed, and a service must not start on it.`,
-    `Restore the newest verified backup (warden backups --db ${ctx.dbPath} lists them; warden restore --db ${ctx.dbPath} --backup FILE), or salvage what can be read into a new file. Copy the damaged file aside first.`,
+    'Restore the newest verified backup, or salvage what can be read into a new file. Copy the damaged file aside first.',
     { integrity },
+    [{ action: 'preserveCopy' }, { action: 'backups' }, { action: 'restore' }, { action: 'salvage' }],
   );
 }
 
 /** A failure after the pre-migrate backup says which backup brings the database back, and how. */
-function pointAtBackup(err: unknown, ctx: EngineContext, backup: BackupInfo): unknown {
+function pointAtBackup(err: unknown, backup: BackupInfo): unknown {
   if (!(err instanceof WardenError)) return err;
-  const restore = `To return to where it was before this migrate (version ${backup.version ?? 'none'}), restore the backup taken first: warden restore --db ${ctx.dbPath} --backup ${backup.path}`;
-  return new WardenError(err.code, err.message, err.hint ? `${err.hint} ${restore}` : restore, { ...err.details, backup: backup.path });
+  const restore = `To return to where it was before this migrate (version ${backup.version ?? 'none'}), restore the backup taken first, ${backup.path}.`;
+  return new WardenError(err.code, err.message, err.hint ? `${err.hint} ${restore}` : restore, { ...err.details, backup: backup.path }, [
+    ...(err.next ?? []),
+    { action: 'restore', backup: backup.path },
+  ]);
 }
 
 function migrateOpen(ctx: EngineContext, db: Connection, target: string, backup: BackupInfo | null): InitializeResult {
@@ -218,7 +223,7 @@ async function bringUp(ctx: EngineContext, options: InitializeOptions, target: s
     return { ...result, backup };
   } catch (err) {
     const told = withStateLeft(explainSqliteError(err, ctx.dbPath), ctx);
-    throw backup ? pointAtBackup(told, ctx, backup) : told;
+    throw backup ? pointAtBackup(told, backup) : told;
   }
 }
 
@@ -230,7 +235,7 @@ function withStateLeft(err: unknown, ctx: EngineContext): unknown {
     const version = withDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs }, (db) => currentVersionOf(readAppliedVersions(db, ctx.schema)));
     left = `${ctx.dbPath} was left at ${version ?? 'no version (nothing was created)'}: every version before the failed step is committed, none after it.`;
   } catch {
-    left = `${ctx.dbPath} could not be read back to say which version it was left at: run warden status once the disk is fixed.`;
+    left = `${ctx.dbPath} could not be read back to say which version it was left at; its status says so once the disk is fixed.`;
   }
-  return new WardenError(err.code, `${err.message} ${left}`, err.hint, err.details);
+  return new WardenError(err.code, `${err.message} ${left}`, err.hint, err.details, err.next);
 }

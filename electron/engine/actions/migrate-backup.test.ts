@@ -35,8 +35,9 @@ describe('migrate with its pre-migrate backup', () => {
     expect(taken).toMatchObject({ reason: 'pre-migrate', version: '1.0.0', verified: { ok: true } });
     const err = await failure.catch((e: unknown) => e);
     expect(err).toMatchObject({
-      hint: expect.stringContaining(`warden restore --db ${ctx.dbPath} --backup ${taken.path}`),
+      hint: expect.stringContaining(`restore the backup taken first, ${taken.path}.`),
       details: { backup: taken.path, version: '1.1.0' },
+      next: [{ action: 'restore', backup: taken.path }],
     });
     expect(countRows(taken.path, 'conversation_files')).toBe(20);
     await restore(ctx, { backup: taken.name });

@@ -2,6 +2,7 @@ import { copyFileSync, cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderPlan } from '../../cli/render-plans';
+import { commandFor } from '../../cli/suggested-commands';
 import { initialize } from './initialize';
 import { migrate } from './migrate';
 import { plan } from './plan';
@@ -55,7 +56,7 @@ describe('the rows a pending step will change', () => {
     expect(browsed.total).toBe(changed.length);
     expect(browsed.rows.map((row) => row[0])).toEqual(changed);
     expect(sqlite3(copy, "SELECT count(*) FROM conversation_files WHERE mime_type = 'application/octet-stream'")).toBe('100');
-    expect(renderPlan(migrationPlan)).toContain(
+    expect(renderPlan(migrationPlan, commandFor)).toContain(
       '   data      1.2.0 will fill in mime_type (as application/octet-stream) on 100 rows of conversation_files (mime_type IS NULL)\n',
     );
   });

@@ -73,7 +73,7 @@ describe('plan blockers, and migrate refusing the same plan', () => {
     const result = plan(ctx);
     expect(codes(result)).toEqual(['CHECKSUM_MISMATCH']);
     expect(result.blockers[0].message).toContain('1.1.0__access_log_reference_type.sql');
-    expect(result.blockers[0].hint).toContain('warden accept-checksum --version 1.1.0');
+    expect(result.blockers[0].next).toEqual([{ action: 'acceptChecksum', version: '1.1.0' }]);
     expect(result.steps.map((s) => s.version)).toEqual(['1.2.0']);
     const before = sha256File(dbPath);
     await expect(migrate(ctx)).rejects.toThrow(expect.objectContaining({ code: 'CHECKSUM_MISMATCH' }));
@@ -117,7 +117,7 @@ describe('plan blockers, and migrate refusing the same plan', () => {
     expect(result.blockers[0].message).toContain('1.1.0__access_log_reference_type.sql would fail at line 20');
     expect(result.blockers[0].message).toContain('no such table: file_access_log');
     expect(result.blockers[0].message).toContain('Table file_access_log is missing');
-    expect(result.blockers[0].hint).toContain('warden repair');
+    expect(result.blockers[0].next).toEqual([{ action: 'repair' }, { action: 'verify' }]);
     expect(result.drift[0]).toMatchObject({ kind: 'table', name: 'file_access_log', change: 'missing' });
     const before = sha256File(dbPath);
     await expect(migrate(ctx)).rejects.toThrow(expect.objectContaining({ code: 'SCHEMA_DRIFT' }));
@@ -138,7 +138,7 @@ describe('plan blockers, and migrate refusing the same plan', () => {
     const result = plan(contextFor(dbPath));
     expect(result.steps).toEqual([]);
     expect(codes(result)).toEqual(['NOT_VERSIONED']);
-    expect(result.blockers[0].hint).toContain(`warden baseline --db ${dbPath} --version V`);
+    expect(result.blockers[0].next).toEqual([{ action: 'baseline' }]);
   });
 
   it('migrate follows the plan it shows', async () => {

@@ -65,7 +65,8 @@ function versionBlockers(state: DatabaseState, ctx: EngineContext, target: strin
     blockers.push({
       code: 'DOWNGRADE_NOT_SUPPORTED',
       message: `${ctx.dbPath} is at ${state.current}, past the requested ${target}; Schema Warden does not migrate down.`,
-      hint: 'To go back, restore a backup taken before the upgrade (warden backups lists them).',
+      hint: 'To go back, restore a backup taken before the upgrade.',
+      next: [{ action: 'backups' }, { action: 'restore' }],
     });
   }
   if (state.outOfOrder.length) {
@@ -99,7 +100,8 @@ function driftTrip(db: Connection, ctx: EngineContext, current: string, migratio
     return {
       code: 'SCHEMA_DRIFT',
       message: `${failed.file} would fail at line ${failed.line} on ${ctx.dbPath} (${failed.sqliteMessage}), because its schema has drifted from ${current}: ${shown}${more}.`,
-      hint: 'Run warden repair to recreate what is missing (or undo the change by hand), check with warden verify, then plan again.',
+      hint: 'Recreate what is missing with repair (or undo the change by hand), check the database again, then plan again.',
+      next: [{ action: 'repair' }, { action: 'verify' }],
     };
   } finally {
     replica.close();

@@ -86,7 +86,7 @@ describe('preserveCopy keeps a damaged file as it is', () => {
     const refused = runCli(['backup', '--db', dbPath, '--backup-dir', dir]);
     expect(refused.code).toBe(2);
     // The command it suggests carries the --backup-dir given, so pasted it keeps the copy where the backups are.
-    expect(refused.stderr).toContain(`warden preserve --backup-dir ${dir} --db ${dbPath}`);
+    expect(refused.stderr).toContain(`next: warden preserve --db ${dbPath} --backup-dir ${dir}\n`);
     const missing = runCli(['preserve', '--db', join(dir, 'none.db'), '--backup-dir', join(dir, 'other')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/NOT_FOUND/);

@@ -107,7 +107,7 @@ export function preserveCopy(ctx: EngineContext, options: PreserveOptions = {}):
     throw new WardenError(
       'NOT_FOUND',
       `There is no database at ${ctx.dbPath} to preserve${stats ? ' (the file is empty)' : ''}. Nothing was written.`,
-      'Check --db: it should name the damaged database file.',
+      'Check the path of the database: it should name the damaged database file.',
     );
   }
   const folder = backupFolderOf(ctx);

@@ -79,7 +79,7 @@ export async function exportQuery(
   options: { sql: string; timeoutMs?: number; limits?: Omit<ReadLimits, 'timeoutMs'> },
   sink: PageSink,
 ): Promise<{ rows: number; heldBytesAtMost: number }> {
-  if (statDatabasePath(ctx.dbPath) === null) throw new WardenError('NOT_FOUND', `There is no database at ${ctx.dbPath}.`, 'Check --db.');
+  if (statDatabasePath(ctx.dbPath) === null) throw new WardenError('NOT_FOUND', `There is no database at ${ctx.dbPath}.`, 'Check the path of the database.');
   const outcome = await streamRead(
     ctx,
     { mode: 'export', source: { kind: 'query', sql: options.sql }, count: null, pageRows: EXPORT_PAGE_ROWS, pageBytes: EXPORT_PAGE_BYTES },
@@ -93,7 +93,7 @@ export async function exportQuery(
 
 /** Runs one read-only query with a row limit and a time limit, in a process bounded in memory, temporary storage and answer size (read-process.ts); Cancel (ctx.signal) and the time limit kill it. */
 export async function runQuery(ctx: EngineContext, options: QueryOptions): Promise<QueryResult> {
-  if (statDatabasePath(ctx.dbPath) === null) throw new WardenError('NOT_FOUND', `There is no database at ${ctx.dbPath}.`, 'Check --db.');
+  if (statDatabasePath(ctx.dbPath) === null) throw new WardenError('NOT_FOUND', `There is no database at ${ctx.dbPath}.`, 'Check the path of the database.');
   const limit = options.limit ?? DEFAULT_QUERY_LIMIT;
   const started = performance.now();
   const answer = await runRead(

@@ -132,7 +132,7 @@ describe('recover-rows copies back the rows a table lost, from a verified backup
     });
     await expect(recoverRows(ctx, { table: 'no_such_table', backup: earlier.name })).rejects.toMatchObject({
       code: 'NOT_FOUND',
-      hint: expect.stringContaining('warden repair'),
+      next: [{ action: 'repair' }],
     });
     await expect(recoverRows(ctx, { table: 'schema_events', backup: earlier.name })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     expect(sha256File(dbPath)).toBe(before);

@@ -26,7 +26,7 @@ export interface RecoverRowsOptions {
 
 /** The path of a backup recover-rows may read: one the one judgement of a backup trusts (judge-backup.ts). */
 export async function trustedBackupPath(ctx: EngineContext, backup: string): Promise<string> {
-  return trustedOrRefused(ctx, await judgeBackup(ctx, { backup }), 'copy rows from').path;
+  return trustedOrRefused(await judgeBackup(ctx, { backup }), 'copy rows from').path;
 }
 
 /**
@@ -39,7 +39,9 @@ export async function recoverRows(ctx: EngineContext, options: RecoverRowsOption
     throw new WardenError(
       'INVALID_INPUT',
       `${options.table} is Schema Warden's own history: its rows are not recovered one by one.`,
-      'Restore the backup instead (warden restore): the history is carried across.',
+      'Restore the whole backup instead: the history is carried across.',
+      undefined,
+      [{ action: 'restore' }],
     );
   }
   const backupPath = await trustedBackupPath(ctx, options.backup);

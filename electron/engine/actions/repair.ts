@@ -89,7 +89,8 @@ function refusal(problem: Problem, version: string): Problem {
   return {
     ...problem,
     message: `${problem.message} Fixing it means rebuilding table ${problem.table ?? problem.name} (copying every row), which repair does not do.`,
-    hint: `Restore a backup taken before the change (warden backups lists them), or write a migration that rebuilds ${problem.table ?? problem.name}.`,
+    hint: `Restore a backup taken before the change, or write a migration that rebuilds ${problem.table ?? problem.name}.`,
+    next: [{ action: 'backups' }, { action: 'restore' }],
   };
 }
 
@@ -131,7 +132,9 @@ function recordedVersion(db: Connection, ctx: EngineContext): string {
   const state = readDatabaseState(db, ctx.schema);
   assertWritable(state, ctx.schema, ctx.dbPath);
   if (state.current === null) {
-    throw new WardenError('NOT_INITIALIZED', `${ctx.dbPath} has no schema yet: there is nothing to repair.`, `Create it with: warden init --db ${ctx.dbPath}`);
+    throw new WardenError('NOT_INITIALIZED', `${ctx.dbPath} has no schema yet: there is nothing to repair.`, 'Initialize it first.', undefined, [
+      { action: 'initialize' },
+    ]);
   }
   return state.current;
 }
@@ -163,7 +166,7 @@ function runSteps(db: Connection, steps: RepairStep[]): Recreated {
 const label = (p: Problem) => ({ kind: p.kind, name: p.name, table: p.table });
 
 /** The damaged tables as repair's refusals: what it cannot rewrite in place, and what fits instead. */
-function tableDamageRefusals(integrity: IntegrityResult, tables: (string | null)[], dbPath: string): Problem[] {
+function tableDamageRefusals(integrity: IntegrityResult, tables: (string | null)[]): Problem[] {
   return tables.map((table) => {
     const found = integrity.damage?.find((d) => d.objectType !== 'index' && (table === null ? d.objectType !== 'table' : d.object === table));
     const what = table ? `Table ${table} has damaged pages` : 'The file has damage SQLite cannot place';
@@ -174,7 +177,8 @@ function tableDamageRefusals(integrity: IntegrityResult, tables: (string | null)
       change: 'failed',
       severity: 'error',
       message: `${what}: rows on them cannot be rebuilt in place, so repair writes nothing.${found ? ` ${found.description}` : ''}`,
-      hint: `Restore the newest verified backup (rows written after it are lost; warden backups lists them), or recover what can be read into a new file: warden salvage --db ${dbPath} --out NEW.db; or both, then recover-rows from the backup.`,
+      hint: 'Restore the newest verified backup (rows written after it are lost), or recover what can be read into a new file; or both, then recover the lost rows from the backup.',
+      next: [{ action: 'backups' }, { action: 'restore' }, { action: 'salvage' }],
     };
   });
 }
@@ -208,7 +212,7 @@ function repairDamage(ctx: EngineContext, db: Connection, version: string, integ
     const tables = damagedTables(damage);
     return {
       ...report,
-      refused: tableDamageRefusals(integrity, tables, ctx.dbPath),
+      refused: tableDamageRefusals(integrity, tables),
       tableDamage: tableDamageOptions(
         ctx,
         db,
@@ -230,8 +234,9 @@ function repairDamage(ctx: EngineContext, db: Connection, version: string, integ
         throw new WardenError(
           'CORRUPT',
           `Rebuilding ${indexes.join(', ')} in ${ctx.dbPath} did not make integrity_check pass (${check.messages.slice(0, 3).join('; ')}), so it was undone: nothing was changed.`,
-          `The damage reaches beyond those indexes. ${preserved ? `The file as it was is preserved in ${preserved.path}. ` : ''}Restore a verified backup, or salvage: warden salvage --db ${ctx.dbPath} --out NEW.db.`,
+          `The damage reaches beyond those indexes. ${preserved ? `The file as it was is preserved in ${preserved.path}. ` : ''}Restore a verified backup, or salvage what can be read into a new file.`,
           { messages: check.messages.slice(0, 50) },
+          [{ action: 'backups' }, { action: 'restore' }, { action: 'salvage' }],
         );
       }
       recordEvent(db, ctx.schema, {

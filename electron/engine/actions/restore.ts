@@ -29,7 +29,7 @@ interface TrustedBackup {
 
 /** The backup when the one judgement of backups (judge-backup.ts) finds it sound; otherwise the error that says why not. */
 async function trustedBackup(ctx: EngineContext, backup: string): Promise<TrustedBackup> {
-  return trustedOrRefused(ctx, await judgeBackup(ctx, { backup }), 'restore');
+  return trustedOrRefused(await judgeBackup(ctx, { backup }), 'restore');
 }
 
 interface LiveDatabase {

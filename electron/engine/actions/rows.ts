@@ -61,8 +61,9 @@ function columnsInfo(db: Connection, ctx: EngineContext, name: string, type: 'ta
     throw new WardenError(
       'SCHEMA_DRIFT',
       `The ${type} ${name} in ${ctx.dbPath} cannot be read: its definition names something the file lacks (${(err as Error).message}). Nothing was read.`,
-      'Recreate what is missing with repair (warden repair --dry-run shows what it would run); every other table can still be browsed.',
+      'Recreate what is missing with repair (a dry run first shows what it would run); every other table can still be browsed.',
       { table: name },
+      [{ action: 'repair', dryRun: true }, { action: 'repair' }],
     );
   }
 }
@@ -83,8 +84,9 @@ function relationOf(db: Connection, ctx: EngineContext, table: string): Relation
     throw new WardenError(
       'INVALID_INPUT',
       `There is no table or view named "${table}" in ${ctx.dbPath}. Nothing was read.`,
-      'Pick a table from the list of tables (warden tables, or the Data view).',
+      'Pick a table from the list of tables.',
       { field: 'table' },
+      [{ action: 'tables' }],
     );
   }
   // hidden 1 is a virtual table's hidden column; 2 and 3 are generated columns, which can be read.
@@ -236,8 +238,9 @@ function pageReadError(ctx: EngineContext, relation: Relation, failure: { messag
   return new WardenError(
     'INVALID_INPUT',
     `The rows of the ${relation.kind} ${relation.name} in ${ctx.dbPath} could not be read: SQLite stopped with "${failure.message}". Nothing was changed.`,
-    `Browse the tables it reads instead, or find where it fails with warden query --db ${ctx.dbPath}.`,
+    'Browse the tables it reads instead, or find where it fails with a query of your own.',
     { field: 'table', sqliteCode: failure.code },
+    [{ action: 'query' }],
   );
 }
 

@@ -271,7 +271,7 @@ describe('salvage reads the damaged file itself', () => {
     const ctx = contextFor(known.dbPath, known.schema);
     await expect(salvage(ctx, { out: join(dir, 'file.db', 'new.db') })).rejects.toMatchObject({
       code: 'INVALID_INPUT',
-      message: expect.stringContaining(`${join(dir, 'file.db')}, the folder --out names for the salvaged file, is a file, not a folder.`),
+      message: expect.stringContaining(`${join(dir, 'file.db')}, the folder named for the salvaged file, is a file, not a folder.`),
     });
     await expect(salvage(ctx, { out: join(dir, 'file.db', 'deeper', 'new.db') })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     // 300 characters are too long for a name on its own; 245 only with the staged file's 22 more.

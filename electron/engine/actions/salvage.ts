@@ -39,14 +39,16 @@ export interface SalvageOptions {
 
 function openDamaged(path: string): PageSource {
   const stats = statDatabasePath(path);
-  if (stats === null) throw new WardenError('NOT_FOUND', `There is no database at ${path} to salvage.`, 'Check --db.');
+  if (stats === null) throw new WardenError('NOT_FOUND', `There is no database at ${path} to salvage.`, 'Check the path of the database.');
   if (stats.isDirectory()) throw new WardenError('IS_DIRECTORY', `${path} is a folder, not a database file.`, 'Pass the path of the .db file inside it.');
   const source = openPageSource(path);
   if (source === null)
     throw new WardenError(
       'NOT_A_DATABASE',
       `Nothing in ${path} reads as SQLite pages: it is not a SQLite database, or too little of it is left. Nothing was written.`,
-      'Check --db, or restore the newest verified backup (warden backups lists them).',
+      'Check the path of the database, or restore the newest verified backup.',
+      undefined,
+      [{ action: 'backups' }, { action: 'restore' }],
     );
   return source;
 }

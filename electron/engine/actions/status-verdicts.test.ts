@@ -36,7 +36,12 @@ describe('status: not backed up', () => {
     expect(before.status).toBe('degraded');
     expect(before.reason).toBe('Not backed up: there is no verified backup of this database.');
     expect(before.problems).toEqual([
-      expect.objectContaining({ kind: 'backup', severity: 'warning', change: 'missing', hint: expect.stringMatching(/warden backup --db/) }),
+      expect.objectContaining({
+        kind: 'backup',
+        severity: 'warning',
+        change: 'missing',
+        next: [{ action: 'backup' }, { action: 'scheduleBackups', every: '1d' }],
+      }),
     ]);
     // The start gate: degraded starts a service, only unhealthy stops it.
     expect(runCli(['init', '--db', dbPath]).code).toBe(0);
@@ -100,7 +105,8 @@ describe('status: orphaned child rows', () => {
     expect(report.status).toBe('degraded');
     const orphans = report.problems.filter((p) => p.kind === 'foreign_key_violation');
     expect(orphans.map((p) => `${p.table}=${p.actual}`).sort()).toEqual(counted);
-    expect(orphans.every((p) => p.severity === 'warning' && p.expected === 'conversation_files' && /Recover rows/.test(p.hint ?? ''))).toBe(true);
+    expect(orphans.every((p) => p.severity === 'warning' && p.expected === 'conversation_files')).toBe(true);
+    for (const p of orphans) expect(p.next).toEqual([{ action: 'recoverRows', table: 'conversation_files' }]);
     expect(report.reason).toMatch(/row\(s\) of .* point at missing rows of conversation_files/);
     expect(report.integrity?.orphanedRows?.reduce((n, o) => n + o.rows, 0)).toBe(counted.reduce((n, c) => n + Number(c.split('=')[1]), 0));
 

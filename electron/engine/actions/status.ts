@@ -194,7 +194,7 @@ function orphanedRowCounts(db: Connection): OrphanedRows[] {
  * Orphaned child rows: the database works, but rows point at nothing (a parent table recreated
  * empty by a repair, a delete with foreign keys off). They need attention until they are gone.
  */
-function orphanProblems(ctx: EngineContext, orphans: OrphanedRows[]): Problem[] {
+function orphanProblems(orphans: OrphanedRows[]): Problem[] {
   return orphans.map((o) => ({
     kind: 'foreign_key_violation' as const,
     name: o.table,
@@ -204,7 +204,8 @@ function orphanProblems(ctx: EngineContext, orphans: OrphanedRows[]): Problem[] 
     message: `${o.rows} row(s) of ${o.table} point at missing rows of ${o.parent}.`,
     expected: o.parent,
     actual: String(o.rows),
-    hint: `Recover the missing rows of ${o.parent} from a backup (warden recover-rows --db ${ctx.dbPath} --table ${o.parent} --backup FILE, or Recover rows in the console), or delete the orphaned rows.`,
+    hint: `Recover the missing rows of ${o.parent} from a backup, or delete the orphaned rows.`,
+    next: [{ action: 'recoverRows' as const, table: o.parent }],
   }));
 }
 
@@ -301,7 +302,7 @@ export function verdictOf(db: Connection, ctx: EngineContext, integrity: Checked
   const problems = [
     ...(integrity ? integrityProblems(integrity, []) : []),
     ...assessment.problems,
-    ...(looked ? orphanProblems(ctx, integrity?.orphanedRows ?? []) : []),
+    ...(looked ? orphanProblems(integrity?.orphanedRows ?? []) : []),
     ...(looked ? backupProblems(ctx) : []),
   ];
   return { assessment, problems, ...judge(state, ctx, problems, assessment.pending) };

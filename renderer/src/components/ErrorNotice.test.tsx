@@ -20,6 +20,22 @@ describe('ErrorNotice', () => {
     expect(alert.textContent).not.toContain('warden');
   });
 
+  it("words the engine's next actions as the console's buttons, never as the command line", () => {
+    const error = new ApiError(
+      {
+        code: 'MIGRATION_FAILED',
+        message: 'Migration 1.2.0__tags.sql failed at line 3.',
+        hint: 'To return to where it was before this migrate (version 1.1.0), restore the backup taken first, /srv/x.db.backups/x-pre-migrate.sqlite.',
+        next: [{ action: 'restore', backup: '/srv/x.db.backups/x-pre-migrate.sqlite' }],
+      },
+      'migrate',
+    );
+    render(<ErrorNotice error={error} />);
+    const alert = screen.getByRole('alert');
+    expect(alert.textContent).toContain('To go back, press Restore… on x-pre-migrate.sqlite in the Backups view.');
+    expect(alert.textContent).not.toMatch(/warden |--/);
+  });
+
   it('never shows a stack trace, even for an unexpected error', () => {
     const error = new TypeError('Cannot read properties of undefined');
     render(<ErrorNotice error={error} />);

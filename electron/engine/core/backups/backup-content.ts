@@ -4,6 +4,7 @@ import { currentVersionOf, readAppliedVersions } from '../history/bookkeeping';
 import { readDatabaseState } from '../state/database-state';
 import type { EngineContext } from '../../context';
 import type { ErrorCode } from '../../../../shared/errors';
+import type { NextAction } from '../../../../shared/next-action';
 import type { Connection } from '../sqlite/open-database';
 import { driftOf } from '../drift/drift';
 import { historyTablesOf } from '../schema/unaccounted-objects';
@@ -14,13 +15,15 @@ import { expectedSchemaAt } from '../schema/expected-schema';
 // of the service: a file crafted with a matching manifest, or a backup of a database someone had
 // tampered with, passes the hash. So a restore also checks what the backup holds.
 
-export const pickAnother = (dbPath: string) => `Pick another backup (warden backups --db ${dbPath} lists them) and check it with warden verify-backup.`;
+export const PICK_ANOTHER = 'Pick another backup from the list of backups, and verify it first.';
+export const PICK_ANOTHER_NEXT: NextAction[] = [{ action: 'backups' }, { action: 'verifyBackup' }];
 
 /** Why a backup cannot be restored or read from: `why` completes "Refusing to restore X: …". */
 export interface Refusal {
   code: ErrorCode;
   why: string;
   hint: string;
+  next?: NextAction[];
   details?: Record<string, unknown>;
 }
 
@@ -31,8 +34,8 @@ class ContentRefused extends Error {
   }
 }
 
-function refuse(ctx: EngineContext, why: string, details?: Record<string, unknown>): never {
-  throw new ContentRefused({ code: 'BACKUP_INVALID', why, hint: pickAnother(ctx.dbPath), details });
+function refuse(why: string, details?: Record<string, unknown>): never {
+  throw new ContentRefused({ code: 'BACKUP_INVALID', why, hint: PICK_ANOTHER, next: PICK_ANOTHER_NEXT, details });
 }
 
 function assertApplication(ctx: EngineContext, where: string, applicationId: number): void {
@@ -43,12 +46,13 @@ function assertApplication(ctx: EngineContext, where: string, applicationId: num
   throw new ContentRefused({
     code: 'FOREIGN_APPLICATION',
     why: `${where} says application_id ${whose} (${ctx.schema.name} uses ${ctx.schema.applicationId}).`,
-    hint: `Check --backup, --db and --schema: restore a backup of this database. ${pickAnother(ctx.dbPath)}`,
+    hint: `Check the backup, the database and the schema folder you named: restore a backup of this database. ${PICK_ANOTHER}`,
+    next: PICK_ANOTHER_NEXT,
   });
 }
 
 function assertKnownVersion(ctx: EngineContext, version: string | null): string {
-  if (version === null) refuse(ctx, `it records no version in ${ctx.schema.footprint.versionsTable}, so there is no schema to check it against.`);
+  if (version === null) refuse(`it records no version in ${ctx.schema.footprint.versionsTable}, so there is no schema to check it against.`);
   if (ctx.schema.migrations.some((m) => m.version === version)) return version;
   if (versionOrder(ctx.schema).valid(version) && versionOrder(ctx.schema).gt(version, ctx.schema.latest)) {
     throw new ContentRefused({
@@ -60,7 +64,8 @@ function assertKnownVersion(ctx: EngineContext, version: string | null): string 
   throw new ContentRefused({
     code: 'UNKNOWN_VERSION',
     why: `it is at version ${version}, which schema ${ctx.schema.name} has no migration for.`,
-    hint: pickAnother(ctx.dbPath),
+    hint: PICK_ANOTHER,
+    next: PICK_ANOTHER_NEXT,
   });
 }
 
@@ -128,7 +133,7 @@ function trustedVersionOf(ctx: EngineContext, db: Connection, manifest: BackupIn
   assertApplication(ctx, 'the file', db.pragma('application_id', { simple: true }) as number);
   assertApplication(ctx, 'its manifest', manifest.applicationId);
   const version = assertKnownVersion(ctx, currentVersionOf(readAppliedVersions(db, ctx.schema)));
-  if (manifest.version !== version) refuse(ctx, `its manifest says version ${manifest.version ?? 'none'}, but the file is at ${version}.`);
+  if (manifest.version !== version) refuse(`its manifest says version ${manifest.version ?? 'none'}, but the file is at ${version}.`);
   const findings = [
     ...notTables(ctx, db, version),
     ...driftOf(db, ctx, version).map((p) => {
@@ -140,7 +145,6 @@ function trustedVersionOf(ctx: EngineContext, db: Connection, manifest: BackupIn
     findings.push(`Trigger ${t.name} on ${t.tableName}, a version-keeping table where no trigger belongs: ${t.sql.replace(/\s+/g, ' ')}`);
   if (findings.length) {
     refuse(
-      ctx,
       `it does not hold the schema of version ${version}: ${findings.slice(0, 5).join('; ')}${findings.length > 5 ? `; and ${findings.length - 5} more` : ''}.`,
       { findings },
     );

@@ -23,7 +23,9 @@ export function backupPathOf(ctx: Pick<EngineContext, 'dbPath' | 'backupDir'>, b
     throw new WardenError(
       'INVALID_INPUT',
       `"${backup}" is neither the file name of a backup nor an absolute path.`,
-      'Name a backup as warden backups lists it, or give the full path of the file.',
+      'Name a backup as the list of backups names it, or give the full path of the file.',
+      undefined,
+      [{ action: 'backups' }],
     );
   }
   const folder = backupFolderOf(ctx);
@@ -33,7 +35,9 @@ export function backupPathOf(ctx: Pick<EngineContext, 'dbPath' | 'backupDir'>, b
     throw new WardenError(
       'BACKUP_INVALID',
       `${path} is a symbolic link (to ${link}): a backup in the backup folder is never followed out of it. Nothing was read.`,
-      'Restore only backups Schema Warden took (warden backups lists them); to use the file the link points at, pass its own path.',
+      'Restore only backups Schema Warden took (the list of backups names them); to use the file the link points at, give its own path.',
+      undefined,
+      [{ action: 'backups' }],
     );
   }
   return path;
@@ -63,7 +67,9 @@ export function prepareBackupFolder(folder: string, dbPath: string): void {
       throw new WardenError(
         'READ_ONLY',
         `Backups cannot be written to ${folder} (${code}).`,
-        'Choose a writable folder with --backup-dir, or make this one writable.',
+        'Choose another backup folder, one that can be written, or make this one writable.',
+        undefined,
+        [{ action: 'backupDir' }],
       );
     }
     throw err;

@@ -18,14 +18,15 @@ export function backupMaxAgeOf(ctx: EngineContext): number {
   return ctx.backupMaxAgeMs ?? ctx.schema.backupMaxAgeMs ?? DEFAULT_BACKUP_MAX_AGE_MS;
 }
 
-function notBackedUp(ctx: EngineContext, change: Problem['change'], why: string): Problem {
+function notBackedUp(change: Problem['change'], why: string): Problem {
   return {
     kind: 'backup',
     name: 'backup',
     change,
     severity: 'warning',
     message: `Not backed up: ${why}.`,
-    hint: `Back up now (warden backup --db ${ctx.dbPath}, or Back up on the Overview), or schedule backups (warden serve --backup-every 1d).`,
+    hint: 'Back up now, or schedule backups.',
+    next: [{ action: 'backup' }, { action: 'scheduleBackups', every: '1d' }],
   };
 }
 
@@ -52,16 +53,16 @@ export function backupProblems(ctx: EngineContext, now: number = Date.now()): Pr
     backups = readBackupFolder(ctx).backups.filter((b) => b.sourcePath === source);
   } catch (err) {
     if (err instanceof WardenError) throw err;
-    return [notBackedUp(ctx, 'failed', `its backup folder cannot be read (${(err as Error).message})`)];
+    return [notBackedUp('failed', `its backup folder cannot be read (${(err as Error).message})`)];
   }
   const newest = newestVerifiedBackup(backups);
   const limit = backupMaxAgeOf(ctx);
   if (newest === null) {
     const failed = backups.length ? ` (${backups.length} backup${backups.length === 1 ? '' : 's'} in its folder, none of them verified now)` : '';
-    return [notBackedUp(ctx, 'missing', `there is no verified backup of this database${failed}`)];
+    return [notBackedUp('missing', `there is no verified backup of this database${failed}`)];
   }
   const age = now - Date.parse(newest.createdAt);
   if (age > limit)
-    return [notBackedUp(ctx, 'failed', `the newest verified backup (${newest.name}) is ${ageInWords(age)} old, older than the ${formatDuration(limit)} limit`)];
+    return [notBackedUp('failed', `the newest verified backup (${newest.name}) is ${ageInWords(age)} old, older than the ${formatDuration(limit)} limit`)];
   return [];
 }

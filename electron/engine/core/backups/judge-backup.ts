@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { BackupInfo, BackupVerification } from '../../../../shared/types/backups';
-import { judgeContent, pickAnother, type Refusal } from './backup-content';
+import { judgeContent, PICK_ANOTHER, PICK_ANOTHER_NEXT, type Refusal } from './backup-content';
 import { backupPathOf } from './backup-folder';
 import { manifestPathOf, readManifest, recordVerification } from './backup-manifest';
 import { nowIso } from '../history/actor';
@@ -40,7 +40,8 @@ function short(sha256: string): string {
 function locate(ctx: EngineContext, backup: string): string {
   const path = backupPathOf(ctx, backup);
   const stats = statDatabasePath(path);
-  if (stats === null) throw new WardenError('NOT_FOUND', `No backup at ${path}.`, `List the backups of the database with: warden backups --db ${ctx.dbPath}`);
+  if (stats === null)
+    throw new WardenError('NOT_FOUND', `No backup at ${path}.`, 'Pick one of the backups the database has.', undefined, [{ action: 'backups' }]);
   if (stats.isDirectory()) throw new WardenError('IS_DIRECTORY', `${path} is a folder, not a backup file.`, 'Pass the path of a .sqlite backup inside it.');
   return path;
 }
@@ -72,12 +73,13 @@ function keepFinding(ctx: EngineContext, path: string, found: Parameters<typeof 
 }
 
 /** A preserved copy of a damaged database (preserve-copy.ts) is kept for salvage and support, never restored nor read from. */
-function preservedCopy(ctx: EngineContext, manifest: BackupInfo): Refusal | null {
+function preservedCopy(manifest: BackupInfo): Refusal | null {
   if (manifest.reason !== 'preserved-damaged' && !manifest.damaged) return null;
   return {
     code: 'BACKUP_INVALID',
     why: `it is a byte copy of ${manifest.sourcePath} preserved while it was damaged (${manifest.createdAt}), not a backup that passed a check.`,
-    hint: `Restore a verified backup (warden backups --db ${ctx.dbPath} lists them), or recover what can be read into a new file: warden salvage --db ${ctx.dbPath} --out NEW.db.`,
+    hint: 'Restore a verified backup, or salvage what can be read into a new file.',
+    next: [{ action: 'backups' }, { action: 'restore' }, { action: 'salvage' }],
     details: { reason: manifest.reason },
   };
 }
@@ -88,11 +90,12 @@ function bytesRefusal(ctx: EngineContext, problems: string[], manifest: BackupIn
     return {
       code: 'FOREIGN_APPLICATION',
       why: `the backup belongs to another application (application_id ${foreignApplicationId}, while ${ctx.schema.name} uses ${ctx.schema.applicationId}).`,
-      hint: `Check --backup, --db and --schema: restore a backup of this database (warden backups --db ${ctx.dbPath} lists them).`,
+      hint: 'Check the backup, the database and the schema folder you named: restore a backup of this database.',
+      next: [{ action: 'backups' }],
     };
   }
-  const plainCopy = manifest ? '' : ' To restore from a plain copy of the database, back it up first (warden backup --db COPY), then restore that backup.';
-  return { code: 'BACKUP_INVALID', why: problems.join(' '), hint: `${pickAnother(ctx.dbPath)}${plainCopy}` };
+  const plainCopy = manifest ? '' : ' To restore from a plain copy of the database, back it up first (a backup of the copy), then restore that backup.';
+  return { code: 'BACKUP_INVALID', why: problems.join(' '), hint: `${PICK_ANOTHER}${plainCopy}`, next: PICK_ANOTHER_NEXT };
 }
 
 /**
@@ -129,7 +132,7 @@ export async function judgeBackup(ctx: EngineContext, options: JudgeBackupOption
   if (foreign)
     problems.push(`It belongs to another application (application_id ${check.applicationId}, while ${ctx.schema.name} uses ${ctx.schema.applicationId}).`);
   // A preserved copy is refused as what it is, whatever its bytes hold.
-  const preserved = manifest && preservedCopy(ctx, manifest);
+  const preserved = manifest && preservedCopy(manifest);
   if (preserved) problems.unshift(`It cannot be restored: ${preserved.why}`);
   let refusal: Refusal | null = preserved || (problems.length ? bytesRefusal(ctx, problems, manifest, foreign ? check.applicationId : null) : null);
   let version: string | null = null;
@@ -168,14 +171,15 @@ export async function judgeBackup(ctx: EngineContext, options: JudgeBackupOption
  * The judgement as the caller that refuses the backup: "Refusing to `action` PATH: why.
  * Nothing was changed." Returns the trusted backup when there is nothing to refuse.
  */
-export function trustedOrRefused(ctx: EngineContext, judgement: BackupJudgement, action: string): { path: string; manifest: BackupInfo; version: string } {
+export function trustedOrRefused(judgement: BackupJudgement, action: string): { path: string; manifest: BackupInfo; version: string } {
   const { refusal, manifest, version, verification: v } = judgement;
   if (refusal === null && manifest !== null && version !== null) return { path: v.path, manifest, version };
-  const why = refusal ?? { code: 'BACKUP_INVALID' as const, why: v.problems.join(' '), hint: pickAnother(ctx.dbPath) };
-  throw new WardenError(why.code, `Refusing to ${action} ${v.path}: ${why.why} Nothing was changed.`, why.hint, {
-    ...why.details,
-    problems: v.problems,
-    hashMatches: v.hashMatches,
-    integrity: v.integrity,
-  });
+  const why = refusal ?? { code: 'BACKUP_INVALID' as const, why: v.problems.join(' '), hint: PICK_ANOTHER, next: PICK_ANOTHER_NEXT };
+  throw new WardenError(
+    why.code,
+    `Refusing to ${action} ${v.path}: ${why.why} Nothing was changed.`,
+    why.hint,
+    { ...why.details, problems: v.problems, hashMatches: v.hashMatches, integrity: v.integrity },
+    why.next,
+  );
 }

@@ -35,7 +35,9 @@ function lockedError(ctx: EngineContext, busyTimeoutMs: number): WardenError {
   return new WardenError(
     'LOCKED',
     `The restore of ${ctx.dbPath} could not take the database's write lock: another connection held it (or, under a rollback journal, kept reading) for more than ${busyTimeoutMs} ms. Nothing was changed.`,
-    'Wait for the other process (a long write transaction, an open sqlite3 shell) to finish, or give it longer with --busy-timeout, then try again.',
+    'Wait for the other process (a long write transaction, an open sqlite3 shell) to finish, or give it longer, then try again.',
+    undefined,
+    [{ action: 'busyTimeout', ms: busyTimeoutMs * 2 }],
   );
 }
 

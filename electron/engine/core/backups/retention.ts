@@ -13,7 +13,7 @@ export function checkKeepPerReason(keepPerReason: number): number {
     throw new WardenError(
       'INVALID_INPUT',
       `Cannot keep ${keepPerReason} backups per reason: it must be a whole number of at least 1.`,
-      'Pass --keep 1 or more.',
+      'Keep 1 backup per reason or more.',
     );
   }
   return keepPerReason;

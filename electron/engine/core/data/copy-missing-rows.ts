@@ -51,13 +51,17 @@ function shapeOf(live: Connection, backup: Connection, table: string, backupPath
     throw new WardenError(
       'NOT_FOUND',
       `Table ${table} is not in the database: there is nowhere to copy its rows.`,
-      'Recreate it first with warden repair, then recover its rows.',
+      'Recreate it first with repair, then recover its rows.',
+      undefined,
+      [{ action: 'repair' }],
     );
   if (there.size === 0)
     throw new WardenError(
       'NOT_FOUND',
       `The backup ${backupPath} has no table ${table}: it holds none of its rows.`,
-      'Pick a backup taken while the table had its rows (warden backups lists them).',
+      'Pick a backup taken while the table had its rows.',
+      undefined,
+      [{ action: 'backups' }],
     );
   const columns = here.filter((c) => there.has(c.name));
   const keyColumns = here.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk);
@@ -65,7 +69,9 @@ function shapeOf(live: Connection, backup: Connection, table: string, backupPath
     throw new WardenError(
       'NOT_SUPPORTED',
       `Table ${table} has no primary key the backup shares, so its rows cannot be matched.`,
-      'Copy the rows by hand, or restore the backup (warden restore).',
+      'Copy the rows by hand, or restore the whole backup.',
+      undefined,
+      [{ action: 'restore' }],
     );
   }
   return { table, columns: columns.map((c) => c.name), key: keyColumns.map((k) => columns.findIndex((c) => c.name === k.name)) };
@@ -83,7 +89,9 @@ function assertValuesFit(db: Connection, shape: TableShape, backupPath: string):
   throw new WardenError(
     'NOT_SUPPORTED',
     `Refusing to copy rows from ${backupPath}: ${n} row(s) of its ${shape.table} hold a value over ${MAX_VALUE_BYTES / 1024 / 1024} MB, more than recover-rows reads of one value. Nothing was changed.`,
-    'Check what the backup holds (warden verify-backup; sqlite3 BACKUP "SELECT max(octet_length(...)) FROM TABLE"), or restore it whole with warden restore.',
+    'Check what the backup holds (verify it; sqlite3 BACKUP "SELECT max(octet_length(...)) FROM TABLE"), or restore the whole backup.',
+    undefined,
+    [{ action: 'verifyBackup' }, { action: 'restore' }],
   );
 }
 

@@ -197,7 +197,7 @@ export function answerLimitReached(what: string, answerBytes: number): WardenErr
   return new WardenError(
     'RESOURCE_LIMIT',
     `${what} was stopped: its answer passed the size limit of ${mb(answerBytes)}. Nothing was changed.`,
-    'Ask for fewer rows (a LIMIT, --limit), or fewer and shorter columns (substr() or length() of a long value).',
+    'Ask for fewer rows (a LIMIT, or a lower row limit), or fewer and shorter columns (substr() or length() of a long value).',
     { limit: 'answer', bytes: answerBytes },
   );
 }

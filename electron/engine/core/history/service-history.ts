@@ -37,7 +37,9 @@ function assertToolTable(db: Connection, app: AppVersionTable): void {
   throw new WardenError(
     'FOREIGN_APPLICATION',
     `The table ${app.table} in this database is not ${app.tool}'s history: it has no ${missing.join(', ')} column${missing.length === 1 ? '' : 's'} (it has ${present.join(', ')}). Another tool keeps a table of that name here.`,
-    'Check --schema: give the migrations folder of the tool that made this database (schema.json "migrations.format"). Nothing was changed.',
+    'Check the schema folder: name the migrations folder of the tool that made this database (schema.json "migrations.format"). Nothing was changed.',
+    undefined,
+    [{ action: 'schemaFolder' }],
   );
 }
 

@@ -1,3 +1,4 @@
+import type { NextAction } from '../../../../shared/next-action';
 import { WardenError } from '../../errors';
 
 // A migration file as read from an app's folder, whoever's format it follows: a module of its own,
@@ -23,6 +24,6 @@ export interface MigrationFile {
   raw: string;
 }
 
-export function invalidMigrationsFolder(dir: string, what: string, hint: string): WardenError {
-  return new WardenError('SCHEMA_INVALID', `The migrations folder ${dir} is not valid: ${what}.`, hint);
+export function invalidMigrationsFolder(dir: string, what: string, hint: string, next?: NextAction[]): WardenError {
+  return new WardenError('SCHEMA_INVALID', `The migrations folder ${dir} is not valid: ${what}.`, hint, undefined, next);
 }

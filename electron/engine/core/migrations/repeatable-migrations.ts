@@ -70,6 +70,7 @@ export function applyPendingRepeatables(ctx: EngineContext, db: Connection): App
           `${err.message.replace(/ The database was left at its previous version\.$/, '')} The database stays at ${version}, every version applied; ${pending.file} was rolled back whole.`,
           err.hint,
           { ...err.details, repeatable: pending.file },
+          err.next,
         );
       }
       throw err;

@@ -46,12 +46,12 @@ function reachOf(statement: Statement): Omit<OutsideStatement, 'line'> | null {
   if (shape.kind === 'attach') {
     return {
       what: `${shape.verb} works on another database file than the one being migrated`,
-      instead: 'move data between databases outside migrations (a script of your own, after warden migrate)',
+      instead: 'move data between databases outside migrations (a script of your own, after the migrate)',
     };
   }
   if (shape.kind === 'vacuum') {
     return shape.into
-      ? { what: 'VACUUM INTO writes a copy of the database to another file', instead: 'take copies with warden backup' }
+      ? { what: 'VACUUM INTO writes a copy of the database to another file', instead: 'take copies with a backup' }
       : { what: 'VACUUM rewrites the whole file outside any transaction', instead: 'run VACUUM on its own, outside migrations, while the service is stopped' };
   }
   if (shape.kind === 'set-pragma' && FILE_LEVEL_PRAGMAS.has(shape.pragma)) {

@@ -287,15 +287,16 @@ export function damagedReadError(
 ): WardenError {
   const said = found?.damage?.description;
   const message = !found
-    ? `${doing} stopped at a damaged page of ${dbPath} (SQLite: ${sqliteMessage}); no table it reads fails quick_check, so the damage may be in an index (the Integrity view or warden verify --full places it). Nothing was changed.`
+    ? `${doing} stopped at a damaged page of ${dbPath} (SQLite: ${sqliteMessage}); no table it reads fails quick_check, so the damage may be in an index (a full check places it). Nothing was changed.`
     : said
       ? `${doing} stopped: table ${found.table} in ${dbPath} is damaged. ${said} Nothing was changed.`
       : `${doing} stopped: table ${found.table} in ${dbPath} is damaged (SQLite: ${sqliteMessage}). Nothing was changed.`;
   return new WardenError(
     'CORRUPT',
     message,
-    `The other tables can still be read. Keep the file as it is (warden preserve --db ${dbPath}), see every damaged page (warden verify --full --db ${dbPath}), then restore a verified backup (warden backups) or salvage what can be read into a new file (warden salvage --db ${dbPath} --out NEW.db).`,
+    'The other tables can still be read. Keep the file as it is, see every damaged page with a full check, then restore a verified backup or salvage what can be read into a new file.',
     { table: found?.table ?? null, page: found?.damage?.page ?? null, sqliteMessage },
+    [{ action: 'preserveCopy' }, { action: 'verify', full: true }, { action: 'backups' }, { action: 'restore' }, { action: 'salvage' }],
   );
 }
 

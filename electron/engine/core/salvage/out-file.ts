@@ -9,7 +9,9 @@ import { WardenError } from '../../errors';
 // salvage leaves nothing behind.
 
 const nameTooLong = (out: string) =>
-  new WardenError('INVALID_INPUT', `The name ${out} is too long for its filesystem. Nothing was written.`, 'Pick a shorter name for --out.', { field: 'out' });
+  new WardenError('INVALID_INPUT', `The name ${out} is too long for its filesystem. Nothing was written.`, 'Pick a shorter name for the salvaged file.', {
+    field: 'out',
+  });
 
 /** The entry at `path` (`follow`: what a link points at), or null when there is none. */
 function statOrNull(path: string, follow = false) {
@@ -31,7 +33,7 @@ export function checkOutPath(out: string): void {
     throw new WardenError(
       'ALREADY_EXISTS',
       `${out} is a symbolic link (to ${resolve(dirname(out), readlinkSync(out))}); salvage writes a new file only, never through a link. Nothing was written.`,
-      'Pick a path where nothing exists yet for --out.',
+      'Pick a path where nothing exists yet for the salvaged file.',
       { field: 'out' },
     );
   }
@@ -39,7 +41,7 @@ export function checkOutPath(out: string): void {
     throw new WardenError(
       'ALREADY_EXISTS',
       `${out} already exists; salvage writes into a new file only. Nothing was written.`,
-      'Pick a path that does not exist yet for --out.',
+      'Pick a path that does not exist yet for the salvaged file.',
       { field: 'out' },
     );
   const folder = dirname(out);
@@ -47,8 +49,8 @@ export function checkOutPath(out: string): void {
   if (stats && !stats.isDirectory()) {
     throw new WardenError(
       'INVALID_INPUT',
-      `${folder}, the folder --out names for the salvaged file, is a file, not a folder. Nothing was written.`,
-      'Pick --out inside an existing folder.',
+      `${folder}, the folder named for the salvaged file, is a file, not a folder. Nothing was written.`,
+      'Pick a path for the salvaged file inside an existing folder.',
       { field: 'out' },
     );
   }
@@ -56,7 +58,7 @@ export function checkOutPath(out: string): void {
     throw new WardenError(
       'NOT_FOUND',
       `The folder ${folder} for the salvaged file does not exist. Nothing was written.`,
-      `Create it first (mkdir -p ${folder}), or pick --out in an existing folder.`,
+      `Create it first (mkdir -p ${folder}), or pick a path for the salvaged file in an existing folder.`,
       { field: 'out' },
     );
   }
@@ -66,7 +68,7 @@ const appeared = (out: string) =>
   new WardenError(
     'ALREADY_EXISTS',
     `${out} appeared while salvage was running; it was left as it is and the salvaged file was removed.`,
-    'Pick a path that does not exist yet for --out, and run salvage again.',
+    'Pick a path that does not exist yet for the salvaged file, and run salvage again.',
     { field: 'out' },
   );
 
@@ -105,7 +107,7 @@ export function stageBeside(out: string, mode: number): StagedFile {
       throw new WardenError(
         'INVALID_INPUT',
         `No file can be created in ${dirname(out)} (${code}): it is not a folder on a disk. Nothing was written.`,
-        'Pick --out in a folder on a disk (beside the database, for instance).',
+        'Pick a path for the salvaged file in a folder on a disk (beside the database, for instance).',
         { field: 'out' },
       );
     }

@@ -1,4 +1,5 @@
 import { parseDuration } from '../../../../shared/duration';
+import type { NextAction } from '../../../../shared/next-action';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -168,8 +169,8 @@ export function checksumOf(text: string): string {
   return createHash('sha256').update(normalized, 'utf8').digest('hex');
 }
 
-function invalid(dir: string, what: string, hint: string): WardenError {
-  return new WardenError('SCHEMA_INVALID', `The schema folder ${dir} is not valid: ${what}.`, hint);
+function invalid(dir: string, what: string, hint: string, next?: NextAction[]): WardenError {
+  return new WardenError('SCHEMA_INVALID', `The schema folder ${dir} is not valid: ${what}.`, hint, undefined, next);
 }
 
 type SchemaJson = z.infer<typeof schemaJson>;
@@ -180,7 +181,9 @@ function readSchemaJson(dir: string): SchemaJson {
     throw new WardenError(
       'SCHEMA_NOT_FOUND',
       `No schema at ${dir}: schema.json is missing.`,
-      "Pass --schema with a schema folder (schema.json and migrations/<version>__<name>.sql, like the folders under schemas/), or with an app's migrations folder as dbmate, golang-migrate, Flyway, Prisma Migrate or Drizzle Kit wrote it.",
+      "Name a schema folder (schema.json and migrations/<version>__<name>.sql, like the folders under schemas/), or an app's migrations folder as dbmate, golang-migrate, Flyway, Prisma Migrate or Drizzle Kit wrote it.",
+      undefined,
+      [{ action: 'schemaFolder' }],
     );
   }
   let raw: unknown;
@@ -293,7 +296,8 @@ function toolHistoryOf(
     throw invalid(
       dir,
       `the history table given with it ("${given}") is not a plain table name (letters, digits, underscores)`,
-      "Give the table's name as the tool has it: --migrations-table NAME.",
+      "Give the table's name as the tool has it.",
+      [{ action: 'migrationsTable' }],
     );
   }
   const { table, source: namedIn } = historyTableOf(source.format, migrationsDir, { declared: source.table, given });
@@ -356,7 +360,9 @@ export function loadSchema(reference: string): SchemaDefinition {
     throw new WardenError(
       'SCHEMA_NOT_FOUND',
       `No schema folder at ${absolute}.`,
-      'Pass --schema with a schema folder (schema.json and migrations/), like the folders under schemas/.',
+      'Name a schema folder (schema.json and migrations/), like the folders under schemas/.',
+      undefined,
+      [{ action: 'schemaFolder' }],
     );
   }
   const detected = detectedSchemaJson(absolute);
@@ -374,7 +380,7 @@ export function loadSchema(reference: string): SchemaDefinition {
     throw invalid(
       absolute,
       `a history table is given with it ("${historyTable}"), but schema.json names the app's own version table (appVersionTable: ${declaredAppTable.table})`,
-      "Name the table in one place: schema.json appVersionTable.table, or --migrations-table for a tool's folder.",
+      "Name the table in one place: schema.json appVersionTable.table, or the history table given with a tool's folder.",
     );
   }
   const appTable = declaredAppTable ?? toolHistoryOf(absolute, migrationsDir, source, names, historyTable);

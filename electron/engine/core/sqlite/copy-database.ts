@@ -75,7 +75,9 @@ export function explainCopyError(err: unknown, destPath: string, neededBytes: nu
     return new WardenError(
       'NO_SPACE',
       `The disk holding ${folder} is full: the copy needs about ${mb(neededBytes)} and ${mb(free.bavail * free.bsize)} is free there. Nothing was kept of the copy.`,
-      `Free at least ${mb(neededBytes)} there (or choose a folder on another disk with --backup-dir), then try again.`,
+      `Free at least ${mb(neededBytes)} there (or choose a backup folder on another disk), then try again.`,
+      undefined,
+      [{ action: 'backupDir' }],
     );
   }
   return err;

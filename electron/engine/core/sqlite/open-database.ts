@@ -110,7 +110,7 @@ export function statDatabasePath(path: string): Stats | null {
       throw new WardenError(
         'NOT_FOUND',
         `${path} is a symbolic link to ${target}, which does not exist. Nothing was created.`,
-        `If the database lives on a volume, mount it. To create it there: warden init --db ${target}; otherwise remove the link.`,
+        `If the database lives on a volume, mount it. To create it there, initialize ${target}; otherwise remove the link.`,
       );
     }
     if (code === 'ENOENT') return null;
@@ -182,7 +182,9 @@ function truncationOf(path: string): WardenError | null {
   return new WardenError(
     'CORRUPT',
     `The database ${path} is truncated: its header says ${pageSize * pageCount} bytes but the file has ${size}.`,
-    'Restore it from a backup (warden backups lists them); the missing part cannot be recovered from this file.',
+    'Restore it from a backup; the missing part cannot be recovered from this file.',
+    undefined,
+    [{ action: 'backups' }, { action: 'restore' }],
   );
 }
 
@@ -243,7 +245,7 @@ export function openDatabase(path: string, options: OpenOptions): Connection {
   const stats = statDatabasePath(path);
   if (stats === null) {
     if (!options.create || options.mode !== 'write') {
-      throw new WardenError('NOT_FOUND', `No database at ${path}.`, `Check the path, or create it with: warden init --db ${path}`);
+      throw new WardenError('NOT_FOUND', `No database at ${path}.`, 'Check the path, or create the database there.', undefined, [{ action: 'initialize' }]);
     }
     mkdirSync(dirname(path), { recursive: true });
   } else {

@@ -128,7 +128,7 @@ export function assertApplicationId(applicationId: number, schema: SchemaDefinit
     throw new WardenError(
       'FOREIGN_APPLICATION',
       `${path} belongs to another application (application_id ${applicationId}, while ${schema.name} uses ${schema.applicationId}).`,
-      'Check the path and --schema: this file is not a database of this schema, and Schema Warden will not change it.',
+      'Check the path of the database and the schema folder: this file is not a database of this schema, and Schema Warden will not change it.',
     );
   }
 }
@@ -142,21 +142,24 @@ function notVersioned(state: DatabaseState, schema: SchemaDefinition, service: S
     return {
       code: 'NOT_VERSIONED',
       message: `${path} was made by the service (${appRecords(legacy)}), but its schema differs from ${legacy.version} in ${n} way${n === 1 ? '' : 's'}, so it is not adopted:${listDifferences(service.differences)}`,
-      hint: `Nothing was changed. Bring the schema back to ${legacy.version} by hand (warden status lists each difference), or adopt it at the version it really matches with warden baseline --db ${path} --version V; then run init again.`,
+      hint: `Nothing was changed. Bring the schema back to ${legacy.version} by hand (its status lists each difference), or adopt it at the version it really matches; then initialize it again.`,
+      next: [{ action: 'status' }, { action: 'baseline' }],
     };
   }
   if (legacy?.version) {
     return {
       code: 'NOT_VERSIONED',
       message: `${path} has ${unknown} yet (the service's ${appRecords(legacy)}).`,
-      hint: `warden init --db ${path} adopts it as ${legacy.version} (its schema is checked to be exactly that first) and migrates it.`,
+      hint: `Initializing it adopts it as ${legacy.version} (its schema is checked to be exactly that first) and migrates it.`,
+      next: [{ action: 'initialize' }],
     };
   }
   const recorded = legacy ? ` ${legacy.table} records ${legacy.legacyVersion}, a version this tool does not know.` : '';
   return {
     code: 'NOT_VERSIONED',
     message: `${path} already has tables but ${unknown}.${recorded}`,
-    hint: `Adopt it with: warden baseline --db ${path} --version V (it is verified against that version first).`,
+    hint: 'Adopt it at the version its schema matches (it is verified against that version first).',
+    next: [{ action: 'baseline' }],
   };
 }
 
@@ -180,7 +183,8 @@ export function writeBlockers(state: DatabaseState, schema: SchemaDefinition, pa
     blockers.push({
       code: 'CHECKSUM_MISMATCH',
       message: `Applied migrations have been edited since they ran on ${path}: ${names}.`,
-      hint: `Restore the original files, or accept the edit on purpose with: warden accept-checksum --version ${state.checksumMismatches[0].version} --reason "…".`,
+      hint: 'Restore the original files, or accept the edit on purpose, with a reason kept in the history.',
+      next: [{ action: 'acceptChecksum', version: state.checksumMismatches[0].version }],
     });
   }
   if (!state.fresh && state.applied.length === 0 && !service?.adoptAs) blockers.push(notVersioned(state, schema, service, path));
@@ -197,7 +201,8 @@ function appAheadBlocker(state: DatabaseState, ahead: LegacyVersion, service: Se
   return {
     code: 'SCHEMA_DRIFT',
     message: `${path} is at ${state.current} for Schema Warden, while the app's own ${appRecords(ahead)}: its tool applied later migrations itself${how}`,
-    hint: `Nothing was changed. Schema Warden never runs again a migration the app's tool ran; bring the schema to exactly ${ahead.version} by hand (warden status lists each difference), then migrate again: it records ${ahead.version} and goes on from there.`,
+    hint: `Nothing was changed. Schema Warden never runs again a migration the app's tool ran; bring the schema to exactly ${ahead.version} by hand (its status lists each difference), then migrate again: it records ${ahead.version} and goes on from there.`,
+    next: [{ action: 'status' }],
   };
 }
 
@@ -208,7 +213,7 @@ export function unfinishedBlocker(unfinished: UnfinishedMigration & { table: str
 
 /** Turns a blocker into the error an action that cannot proceed throws; the others travel in its details. */
 export function blockerError(blocker: PlanBlocker, all: PlanBlocker[] = [blocker]): WardenError {
-  return new WardenError(blocker.code, blocker.message, blocker.hint, { blockers: all });
+  return new WardenError(blocker.code, blocker.message, blocker.hint, { blockers: all }, blocker.next);
 }
 
 /** Refuses to write to a database the tool cannot reason about safely; says what to do instead. */

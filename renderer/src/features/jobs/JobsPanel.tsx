@@ -1,5 +1,6 @@
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
+import { consoleHintFor } from '../../../../shared/console-hints';
 import type { DatabaseEntry } from '../../../../shared/types/databases';
 import type { Job } from '../../../../shared/types/jobs';
 import { useApi } from '../../api/connection-context';
@@ -80,7 +81,7 @@ function EndedJob({ job, databaseName, now }: { job: Job; databaseName: string; 
           .filter(Boolean)
           .join(' · ')}
       </span>
-      <span className="job__outcome" title={job.error?.hint}>
+      <span className="job__outcome" title={job.error ? consoleHintFor(job.error, job.kind) : undefined}>
         {jobOutcome(job)}
       </span>
     </li>

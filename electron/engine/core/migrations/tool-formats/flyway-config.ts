@@ -51,7 +51,8 @@ export function flywayConfiguredTable(dir: string): ConfiguredTable | null {
     throw invalidMigrationsFolder(
       dir,
       `${found[0].source} names the history table with a placeholder ("${found[0].table}"), which Schema Warden does not resolve`,
-      'Name the table in schema.json "migrations.table" (or with --migrations-table) as the placeholder resolves.',
+      'Name the table in schema.json "migrations.table" (or as the history table given with the folder) as the placeholder resolves.',
+      [{ action: 'migrationsTable' }],
     );
   }
   return { table: checkedTableName(dir, found[0].table, found[0].source), source: found[0].source };

@@ -28,10 +28,10 @@ export function historyTableOf(format: ToolName, migrationsDir: string, names: H
     throw invalidMigrationsFolder(
       migrationsDir,
       `the history table is named "${named}", but ${format} always keeps its history in ${tool.history.table}`,
-      `Remove the name (schema.json "migrations.table", --migrations-table): ${format} cannot be told another table, so it would never read that one.`,
+      `Remove the name (schema.json "migrations.table", or the history table given with the folder): ${format} cannot be told another table, so it would never read that one.`,
     );
   }
-  if (names.given !== undefined) return { table: names.given, source: '--migrations-table (or ?x-migrations-table= after --schema)' };
+  if (names.given !== undefined) return { table: names.given, source: 'the history table option given with the folder' };
   if (names.declared !== undefined && configured && configured.table !== names.declared) {
     throw invalidMigrationsFolder(
       migrationsDir,

@@ -125,7 +125,7 @@ describe('golang-migrate with x-migrations-table', () => {
     const schema = loadSchema(schemaReference(app.migrationsDir, 'app_versions'));
     expect(schema).toMatchObject({
       dir: `${app.migrationsDir}?x-migrations-table=app_versions`,
-      appVersionTable: { table: 'app_versions', namedIn: '--migrations-table (or ?x-migrations-table= after --schema)' },
+      appVersionTable: { table: 'app_versions', namedIn: 'the history table option given with the folder' },
     });
     // The reference is the schema's whole name: an engine worker loads the same schema from it.
     expect(loadSchema(schema.dir).appVersionTable?.table).toBe('app_versions');
@@ -166,7 +166,7 @@ describe('warden --migrations-table', () => {
     ]);
     const init = runCli(['init', '--db', app.dbPath, '--schema', app.migrationsDir, '--migrations-table', 'app_versions']);
     expect(init.code, init.stderr).toBe(0);
-    expect(init.stderr).toContain('Its history table is app_versions (named in --migrations-table (or ?x-migrations-table= after --schema)).');
+    expect(init.stderr).toContain('Its history table is app_versions (named in the history table option given with the folder).');
     expect(sqlite3(app.dbPath, 'SELECT version FROM app_versions')).toBe('20240101120000');
     const report = runCli(['status', '--db', app.dbPath, '--schema', app.migrationsDir, '--migrations-table', 'app_versions', '--json']);
     expect(JSON.parse(report.stdout)).toMatchObject({ version: '20240101120000', pending: [], problems: [expect.objectContaining({ kind: 'backup' })] });
