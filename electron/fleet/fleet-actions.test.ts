@@ -5,7 +5,7 @@ import type { FleetActionEntry, FleetActionReport } from '../../shared/types/fle
 import { ENGINE_WORKER_ENTRY } from '../api/engine-worker-entry';
 import { EngineWorkers } from '../api/engine-workers';
 import { initialize } from '../engine/actions/initialize';
-import { finished, spawnCli } from '../engine/test-support/cli';
+import { finished, resultOf, spawnCli } from '../engine/test-support/cli';
 import { contextFor, seedFiles, sha256File, SHIPPED_SCHEMA_DIR, sqlite3, tempDir } from '../engine/test-support/fixtures';
 import { fleetBackup, fleetVerify } from './fleet-actions';
 import { parseFleet, type Fleet } from './fleet-file';
@@ -63,7 +63,7 @@ describe('fleet verify and backup, followed and stopped', () => {
     child.kill('SIGINT');
     const { code, stdout, stderr } = await run;
     expect(stderr).toContain('Stopping: no other deployment starts, the backups under way are cancelled and leave no file');
-    const report = JSON.parse(stdout) as FleetActionReport;
+    const report = resultOf({ stdout }) as FleetActionReport;
     expect(code).toBe(2);
     expect(report.deployments.map((d) => [d.name, d.state])).toEqual([['a', 'healthy']]);
     expect(report.notDone.map((d) => [d.name, d.detail])).toEqual([

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FleetActionReport, FleetStatusReport, RolloutReport, SchemaComparison } from '../../shared/types/fleet';
 import { initialize } from '../engine/actions/initialize';
-import { finished, runCli, spawnCli } from '../engine/test-support/cli';
+import { finished, resultOf, runCli, spawnCli } from '../engine/test-support/cli';
 import { contextFor, seedFiles, sha256File, sqlite3 } from '../engine/test-support/fixtures';
 import { suiteDir } from '../server/test-support/suite-dir';
 import { startAgent, type Agent } from './test-support/agents';
@@ -37,7 +37,7 @@ describe.skipIf(unavailable !== null)('warden fleet: six agents, one through SSH
   const fleet = (args: string[]) => runCli(['fleet', ...args, '--fleet', fleetFile]);
   const json = <T>(run: { stdout: string; stderr: string }): T => {
     try {
-      return JSON.parse(run.stdout) as T;
+      return resultOf(run) as T;
     } catch {
       throw new Error(`not JSON: ${run.stdout}\n${run.stderr}`);
     }
@@ -175,7 +175,7 @@ describe.skipIf(unavailable !== null)('warden fleet: six agents, one through SSH
     const run = await done;
     expect(killed).toBe(true);
     expect(run.code).toBe(3);
-    const report = JSON.parse(run.stdout) as RolloutReport;
+    const report = resultOf(run) as RolloutReport;
     expect(report.outcome).toBe('halted');
     const byName = Object.fromEntries(report.deployments.map((d) => [d.name, d]));
     for (const n of ['vm1', 'vm2', 'vm3', 'vm4', 'vm5'] as const) {

@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Job } from '../../shared/types/jobs';
-import { runCli } from '../engine/test-support/cli';
+import { resultOf, runCli } from '../engine/test-support/cli';
 import { REPO_ROOT, sqlite3, tempDir } from '../engine/test-support/fixtures';
 import { fillWithFiles } from './test-support/big-database';
 import { callApi } from './test-support/http-client';
@@ -46,7 +46,7 @@ describe('warden serve restarted after it was killed mid-job', () => {
     const db = join(tempDir(), 'served.db');
     expect(runCli(['init', '--db', db]).code).toBe(0);
     fillWithFiles(db, 150_000);
-    const taken = JSON.parse(runCli(['backup', '--db', db, '--json']).stdout) as { name: string };
+    const taken = resultOf(runCli(['backup', '--db', db, '--json'])) as { name: string };
     const folder = `${db}.backups`;
 
     const first = await serve(db);

@@ -8,7 +8,7 @@ import { history } from './history';
 import { initialize } from './initialize';
 import { status } from './status';
 import { verify } from './verify';
-import { runCli } from '../test-support/cli';
+import { resultOf, runCli } from '../test-support/cli';
 import { contextFor, seedFiles, sha256File, sqlite3, tempDir } from '../test-support/fixtures';
 import { damageMiddlePages } from '../test-support/damage';
 
@@ -133,6 +133,6 @@ describe('the start gate on a damaged file', () => {
 
     const skipped = runCli(['init', '--db', dbPath, '--no-integrity-check', '--json']);
     expect(skipped.code, skipped.stderr).toBe(0);
-    expect(JSON.parse(skipped.stdout)).toMatchObject({ upToDate: true });
+    expect(resultOf(skipped)).toMatchObject({ upToDate: true });
   });
 });

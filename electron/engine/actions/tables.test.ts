@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { initialize } from './initialize';
 import { listTables } from './tables';
-import { runCli } from '../test-support/cli';
+import { resultOf, runCli } from '../test-support/cli';
 import { contextFor, seedFiles, sha256File, sqlite3, tempDir } from '../test-support/fixtures';
 
 describe('listTables', () => {
@@ -55,7 +55,7 @@ describe('listTables', () => {
     expect(text.stdout).toMatch(/^conversation_files +table +20 +\d+\.\d KB +5 \(\d+\.\d KB\)$/m);
     expect(text.stdout).toMatch(/^v_active_files +view +- +- +-$/m);
     const json = runCli(['tables', '--db', dbPath, '--json']);
-    expect(JSON.parse(json.stdout)).toMatchObject({
+    expect(resultOf(json)).toMatchObject({
       path: dbPath,
       sizesMeasured: true,
       tables: expect.arrayContaining([expect.objectContaining({ name: 'file_metadata', rows: 20 })]),
