@@ -236,7 +236,7 @@ describe('fleet file', () => {
       writeFileSync(path, JSON.stringify({ deployments: [{ name: 'lan', url: 'http://agent.invalid:7373', tokenEnv: 'WARDEN_FLEET_FILE_TEST_LAN' }] }));
       const run = runCli(['fleet', 'status', '--fleet', path, '--json']);
       expect(run.stderr).toContain('warning: lan is reached over plain HTTP (http://agent.invalid:7373): its token crosses the network unencrypted');
-      expect(resultOf(run).deployments[0].state).toBe('unreachable');
+      expect(resultOf(run).deployments[0].status).toBe('unreachable');
     }, 60_000);
 
     it('reads a file that starts with a byte-order mark (Notepad writes one)', () => {

@@ -197,7 +197,7 @@ describe.skipIf(unavailable !== null)('warden fleet: six agents, one through SSH
     expect(run.code).toBe(3);
     const report = json<FleetStatusReport>(run);
     expect(report.worst).toBe('unreachable');
-    expect(report.deployments.map((d) => [d.name, d.state])).toEqual([
+    expect(report.deployments.map((d) => [d.name, d.status])).toEqual([
       ['vm6', 'unreachable'],
       ['vm4', 'unhealthy'],
       ['vm5', 'degraded'],
@@ -242,7 +242,7 @@ describe.skipIf(unavailable !== null)('warden fleet: six agents, one through SSH
     const run = runCli(['fleet', 'status', '--fleet', other, '--json']);
     expect(run.code).toBe(3);
     const [vm3] = json<FleetStatusReport>(run).deployments;
-    expect(vm3.state).toBe('unreachable');
+    expect(vm3.status).toBe('unreachable');
     expect(vm3.reason).toMatch(/^The SSH tunnel to \S+@127\.0\.0\.1:\d+ failed: ssh exited \(code 255\): .*Host key verification failed\.$/);
   }, 60_000);
 
@@ -257,7 +257,7 @@ describe.skipIf(unavailable !== null)('warden fleet: six agents, one through SSH
     const backedUp = fleet(['backup', '--group', 'staging', '--json']);
     expect(backedUp.code).toBe(0);
     const backups = json<FleetActionReport>(backedUp);
-    expect(backups.deployments.map((d) => [d.name, d.state])).toEqual([
+    expect(backups.deployments.map((d) => [d.name, d.status])).toEqual([
       ['vm1', 'healthy'],
       ['vm2', 'healthy'],
     ]);
@@ -268,7 +268,7 @@ describe.skipIf(unavailable !== null)('warden fleet: six agents, one through SSH
 
     const verified = fleet(['verify', '--full', '--json']);
     expect(verified.code).toBe(3);
-    expect(json<FleetActionReport>(verified).deployments.map((d) => [d.name, d.state])).toEqual([
+    expect(json<FleetActionReport>(verified).deployments.map((d) => [d.name, d.status])).toEqual([
       ['vm6', 'unreachable'],
       ['vm4', 'unhealthy'],
       ['vm5', 'degraded'],

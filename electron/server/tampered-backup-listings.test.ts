@@ -79,7 +79,7 @@ describe('a backup that verify-backup found altered, in every listing', () => {
     const status = await fleetStatus(fleet, fleet.deployments, { defaultSchemaDir: SHIPPED_SCHEMA_DIR }, { waitMs: 30_000 });
     expect(status.deployments[0].lastVerifiedBackup).toBeNull();
     // Its only backup failed: not backed up, which is degraded, and the health endpoint still answers 200.
-    expect(status.deployments[0]).toMatchObject({ state: 'degraded', reason: expect.stringMatching(/^Not backed up: there is no verified backup/) });
+    expect(status.deployments[0]).toMatchObject({ status: 'degraded', reason: expect.stringMatching(/^Not backed up: there is no verified backup/) });
     const health = await request(server.origin, '/api/health', { headers: { Authorization: `Bearer ${server.token}` } });
     expect(health.status).toBe(200);
     expect(health.json.components.database.store).toMatch(/^degraded: Not backed up/);

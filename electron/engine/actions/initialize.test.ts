@@ -47,7 +47,7 @@ describe('initialize', () => {
       expect(v.appliedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
       expect(v.checksum).toBe(ctx.schema.migrations.find((m) => m.version === v.version)!.checksum);
       expect(v.kind).toBe('init');
-      expect(v.appliedBy).toMatch(/@.+\(pid \d+\)$/);
+      expect(v.actor).toMatch(/@.+\(pid \d+\)$/);
       expect(v.executionMs).toBeGreaterThanOrEqual(0);
     }
     expect(report.events).toHaveLength(1);

@@ -12,13 +12,13 @@ import { compareVersionNames } from './version-names';
 
 const AT = new Date().toISOString();
 
-function deployment(name: string, state: DeploymentStatus['state'], version: string | null, extra: Partial<DeploymentStatus> = {}): DeploymentStatus {
+function deployment(name: string, state: DeploymentStatus['status'], version: string | null, extra: Partial<DeploymentStatus> = {}): DeploymentStatus {
   const all = ['1.0.0', '1.1.0', '1.2.0'];
   return {
     name,
     group: 'production',
     address: `/srv/${name}.db`,
-    state,
+    status: state,
     reason: `${name} is ${state}`,
     version,
     latest: '1.2.0',
