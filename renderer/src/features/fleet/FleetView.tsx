@@ -54,10 +54,10 @@ function DeploymentRow({ d, now }: { d: DeploymentStatus; now: Date }) {
       <th scope="row" className="nowrap">
         {d.name}
       </th>
-      <td className="nowrap">{d.group}</td>
+      <td className="nowrap fleet__group">{d.group}</td>
       <td className="nowrap">{d.version ?? '—'}</td>
       <td>{unknown(d) ? '—' : d.pending.length ? d.pending.join(', ') : 'None'}</td>
-      <td className="nowrap" title={d.drift.first ?? undefined}>
+      <td className="fleet__drift" title={d.drift.first ?? undefined}>
         {driftText(d)}
         {/* Where it drifts, object by object: Compare schemas against the expected schema at its own version. Only for errors: a
             warning is as often a missing backup as an extra object, and the comparison would then find the same schema. */}
@@ -100,11 +100,15 @@ function DeploymentsTable({ deployments, now }: { deployments: DeploymentStatus[
           <tr>
             <th scope="col">Status</th>
             <th scope="col">Deployment</th>
-            <th scope="col">Group</th>
+            <th scope="col" className="fleet__group">
+              Group
+            </th>
             <th scope="col">Version</th>
             <th scope="col">Pending</th>
             <th scope="col">Drift</th>
-            <th scope="col">Last verified backup</th>
+            <th scope="col" className="fleet__wraps">
+              Last verified backup
+            </th>
             <th scope="col">Why</th>
             <th scope="col">
               <span className="visually-hidden">Open</span>
