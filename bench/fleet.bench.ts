@@ -83,7 +83,7 @@ export const figure: Figure = {
               measureProcess([...env.wardenCli, 'fleet', 'status', '--fleet', fleetFile, '--schema', env.schemaDir, '--json']),
               'fleet status',
             );
-            const report = JSON.parse(m.stdout) as FleetStatusReport;
+            const report = (JSON.parse(m.stdout) as { result: FleetStatusReport }).result;
             if (report.deployments.length !== DEPLOYMENTS || report.worst !== 'healthy')
               throw new Error(`fleet status saw ${report.deployments.length} deployments, worst ${report.worst}`);
             reported = report.durationMs;

@@ -249,7 +249,7 @@ test.describe('one truth everywhere (issue 14)', () => {
     createAt('backed');
     const taken = warden(['backup', '--db', db('backed'), '--json']);
     if (taken.status !== 0) throw new Error(`warden backup failed: ${taken.stderr}`);
-    backupFile = (JSON.parse(taken.stdout) as { path: string }).path;
+    backupFile = (JSON.parse(taken.stdout) as { result: { path: string } }).result.path;
     // Re-checked every second, so that a change behind the console's back shows within it.
     live = await startWardenServe([db('damaged'), db('live'), db('locked'), db('backed')], ['--health-interval', '1']);
   });

@@ -116,8 +116,8 @@ test('opens a fleet file from File → Open Fleet…, and a deployment in a wind
       ok: true,
       result: {
         deployments: [
-          { name: 'vm1', state: 'unreachable', keychain: 'missing' },
-          { name: 'qa', state: 'healthy' },
+          { name: 'vm1', status: 'unreachable', keychain: 'missing' },
+          { name: 'qa', status: 'healthy' },
         ],
       },
     });

@@ -131,6 +131,13 @@ test('Compare schemas: a deployment against the expected schema, then two deploy
   await openFleet(page);
   // The deployments, each drifting one with a way to see where: its Compare link.
   expect(await photographed(page, 'deployments')).toEqual([]);
+  // At 1024 × 768 the nine columns fit the view: Why and Open are in sight, not past a sideways scroll.
+  await page.setViewportSize({ width: 1024, height: 768 });
+  const frame = page.locator('.fleet__table');
+  expect(await frame.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0);
+  await expect(frame.getByRole('columnheader', { name: 'Why' })).toBeInViewport();
+  await expect(frame.getByRole('link', { name: 'Open eu-1' })).toBeInViewport();
+  await page.setViewportSize(SIZES[0]);
   await page.getByRole('link', { name: 'Compare us-1 with the expected schema at 1.2.0' }).click();
   await expect(page).toHaveURL(/#\/fleet\/compare\?a=us-1&with=expected%3A1\.2\.0$/);
   const section = page.getByRole('region', { name: 'Compare schemas' });
@@ -157,6 +164,15 @@ test('Compare schemas: a deployment against the expected schema, then two deploy
   const accessLog = changed.getByRole('group', { name: 'Definitions of table file_access_log' });
   await expect(accessLog.getByLabel('As qa-1 defines it').locator('mark').filter({ hasText: 'reference' })).toHaveCount(1);
   await expect(accessLog.getByLabel('As eu-1 defines it')).toHaveText(sqlite(db('eu-1'), "SELECT sql FROM sqlite_master WHERE name = 'file_access_log'"));
+  // The count in words is of what is drawn, objects, and its parts add up to it (it counted column-level differences: "5 differences").
+  const drawn = await page.locator('.comparison__group > .comparison__list > li').count();
+  const summary = (await page.locator('.comparison__summary').textContent()) ?? '';
+  const [, total, parts] = /^(\d+) objects? differs?: (.*)\.$/.exec(summary) ?? [];
+  expect(Number(total), summary).toBe(drawn);
+  expect(
+    [...parts.matchAll(/(\d+) (only in|defined)/g)].reduce((sum, m) => sum + Number(m[1]), 0),
+    summary,
+  ).toBe(drawn);
   expect(await photographed(page, 'compare-deployments')).toEqual([]);
 
   // One side that cannot be reached: said so, with what to do in the console, and no comparison left over from before.
@@ -189,6 +205,18 @@ test('the rollout dialog: the unreachable left out with why, a foreseen failure 
     ['Target version', 'Canary', 'How many at a time'].map(async (label) => (await dialog.getByLabel(label, { exact: true }).boundingBox())!.y),
   );
   expect(Math.max(...tops) - Math.min(...tops)).toBeLessThan(1);
+  // At 1024 × 768 it is taller than the window: its body scrolls between the title and the buttons, which stay in sight.
+  await page.setViewportSize({ width: 1024, height: 768 });
+  const body = dialog.locator('.dialog__body');
+  expect(await body.evaluate((el) => el.scrollHeight > el.clientHeight)).toBe(true);
+  await body.evaluate((el) => el.scrollTo(0, el.scrollHeight));
+  for (const button of ['Cancel', 'Start the rolling migrate']) await expect(dialog.getByRole('button', { name: button })).toBeInViewport({ ratio: 1 });
+  await expect(dialog.getByRole('heading', { name: 'Roll 1.2.0 out to the fleet?' })).toBeInViewport({ ratio: 1 });
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    await page.screenshot({ path: join(SCREENSHOTS, `fleet-rollout-dialog-1024-${colorScheme}.png`) });
+  }
+  await page.setViewportSize(SIZES[0]);
   await page.emulateMedia({ colorScheme: 'light' });
   await page.screenshot({ path: join(SCREENSHOTS, 'fleet-rollout-dialog-1400-light.png') });
 

@@ -35,7 +35,7 @@ export function initAt(path: string, version?: string): void {
 export function backUp(path: string): string {
   const result = warden(['backup', '--db', path, '--json']);
   if (result.status !== 0) throw new Error(`warden backup ${path} failed: ${result.stderr}`);
-  return (JSON.parse(result.stdout) as { path: string }).path;
+  return (JSON.parse(result.stdout) as { result: { path: string } }).result.path; // the --json envelope (README)
 }
 
 /** Why the specs cannot run yet, or null when this checkout's CLI has a `serve` command. */

@@ -6,6 +6,7 @@ import { contextFor, REPO_ROOT, sha256File, tempDir } from '../engine/test-suppo
 import { databaseWithFiles } from '../engine/test-support/backup-fixtures';
 import { initialize } from '../engine/actions/initialize';
 import { migrate } from '../engine/actions/migrate';
+import { resultOf } from '../engine/test-support/cli';
 
 // The backup commands as a script runs them: real processes, stdin not a terminal.
 
@@ -23,12 +24,12 @@ describe('warden backup commands', () => {
     const { dbPath } = await databaseWithFiles(10);
     const taken = warden('backup', '--db', dbPath, '--json');
     expect(taken.code).toBe(0);
-    const info = JSON.parse(taken.stdout);
+    const info = resultOf(taken);
     expect(info).toMatchObject({ version: '1.2.0', sha256: sha256File(info.path), reason: 'manual' });
     expect(info.bytes).toBeGreaterThan(0);
 
     const listed = warden('backups', '--db', dbPath, '--json');
-    expect(JSON.parse(listed.stdout).map((b: { path: string }) => b.path)).toEqual([info.path]);
+    expect(resultOf(listed).map((b: { path: string }) => b.path)).toEqual([info.path]);
     expect(warden('backups', '--db', dbPath).stdout).toContain(info.name);
 
     const verified = warden('verify-backup', info.path, '--full');
@@ -38,7 +39,7 @@ describe('warden backup commands', () => {
 
   it('restore refuses to run without --yes when stdin is not a terminal (usage error), and restores with it', async () => {
     const { dbPath } = await databaseWithFiles(10);
-    const info = JSON.parse(warden('backup', '--db', dbPath, '--json').stdout);
+    const info = resultOf(warden('backup', '--db', dbPath, '--json'));
     const before = sha256File(dbPath);
 
     const refused = warden('restore', '--db', dbPath, '--backup', info.path);
@@ -48,13 +49,13 @@ describe('warden backup commands', () => {
 
     const restored = warden('restore', '--db', dbPath, '--backup', info.path, '--yes', '--json');
     expect(restored.code).toBe(0);
-    expect(JSON.parse(restored.stdout)).toMatchObject({ path: dbPath, restoredFrom: { path: info.path }, preRestoreBackup: { reason: 'pre-restore' } });
+    expect(resultOf(restored)).toMatchObject({ path: dbPath, restoredFrom: { path: info.path }, preRestoreBackup: { reason: 'pre-restore' } });
   });
 
   it('restore says a downgrade plainly in its confirmation on a terminal, and after it', async () => {
     const ctx = contextFor(join(tempDir(), 'conversation_files.db'));
     await initialize(ctx, { to: '1.0.0' });
-    const old = JSON.parse(warden('backup', '--db', ctx.dbPath, '--json').stdout);
+    const old = resultOf(warden('backup', '--db', ctx.dbPath, '--json'));
     await migrate(ctx, { backup: false });
     const before = sha256File(ctx.dbPath);
 

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../engine/test-support/cli';
+import { resultOf, runCli } from '../engine/test-support/cli';
 import { REPO_ROOT, SHIPPED_SCHEMA_DIR, countRows, seedFiles, sqlite3, tempDir } from '../engine/test-support/fixtures';
 
 // Backups named as `warden backups` lists them (in --backup-dir too) and `latest`, from any
@@ -32,9 +32,9 @@ describe('backups named as warden backups lists them', () => {
     const db = seededDatabase(5);
     const folder = join(tempDir(), 'kept');
     const elsewhere = tempDir();
-    const first = JSON.parse(runCli(['backup', '--db', db, '--backup-dir', folder, '--json']).stdout);
+    const first = resultOf(runCli(['backup', '--db', db, '--backup-dir', folder, '--json']));
     sqlite3(db, "UPDATE conversation_files SET original_filename = 'renamed' WHERE file_id = 'file-0'");
-    const second = JSON.parse(runCli(['backup', '--db', db, '--backup-dir', folder, '--json']).stdout);
+    const second = resultOf(runCli(['backup', '--db', db, '--backup-dir', folder, '--json']));
     const listed = runCli(['backups', '--db', db, '--backup-dir', folder]).stdout;
     expect(listed).toContain(first.name);
 
@@ -44,11 +44,11 @@ describe('backups named as warden backups lists them', () => {
 
     const latest = wardenIn(elsewhere, ['verify-backup', 'latest', '--db', db, '--backup-dir', folder, '--json']);
     expect(latest.code, latest.stderr).toBe(0);
-    expect(JSON.parse(latest.stdout)).toMatchObject({ name: second.name, ok: true });
+    expect(resultOf(latest)).toMatchObject({ name: second.name, ok: true });
 
     const restored = wardenIn(elsewhere, ['restore', '--backup', first.name, '--db', db, '--backup-dir', folder, '--yes', '--json']);
     expect(restored.code, restored.stderr).toBe(0);
-    expect(JSON.parse(restored.stdout)).toMatchObject({ restoredFrom: { path: first.path } });
+    expect(resultOf(restored)).toMatchObject({ restoredFrom: { path: first.path } });
     expect(sqlite3(db, "SELECT original_filename FROM conversation_files WHERE file_id = 'file-0'")).not.toBe('renamed');
 
     const recovered = wardenIn(elsewhere, [

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain ES module script without types
 import { buildCli } from '../../scripts/build-cli.mjs';
 import { REPO_ROOT, tempDir } from '../engine/test-support/fixtures';
-import { finished, runCli, spawnCli } from '../engine/test-support/cli';
+import { finished, resultOf, runCli, spawnCli } from '../engine/test-support/cli';
 import { request } from '../server/test-support/http-client';
 import packageJson from '../../package.json' with { type: 'json' };
 
@@ -30,7 +30,7 @@ describe('the bundled warden CLI', () => {
     // Never backed up: it needs attention (exit 1) until a verified backup is taken.
     const status = runCli(['status', '--db', db, '--json'], cli);
     expect(status.code).toBe(1);
-    expect(JSON.parse(status.stdout)).toMatchObject({
+    expect(resultOf(status)).toMatchObject({
       version: '1.2.0',
       status: 'degraded',
       reason: 'Not backed up: there is no verified backup of this database.',
@@ -38,7 +38,7 @@ describe('the bundled warden CLI', () => {
     expect(runCli(['backup', '--db', db], cli).code).toBe(0);
     const backedUp = runCli(['status', '--db', db, '--json'], cli);
     expect(backedUp.code).toBe(0);
-    expect(JSON.parse(backedUp.stdout)).toMatchObject({ version: '1.2.0', status: 'healthy' });
+    expect(resultOf(backedUp)).toMatchObject({ version: '1.2.0', status: 'healthy' });
     expect(runCli(['--version'], cli).stdout.trim()).toBe(packageJson.version);
   });
 

@@ -23,6 +23,7 @@ import type { ErrorCode, ErrorInfo } from '../../shared/errors';
 import { commandFor, type CommandWords } from './suggested-commands';
 import { escapeControls, escapedForText, formatElapsed, formatError } from './output';
 import { progressReporter } from './progress';
+import { failureEnvelope, printEnvelope, successEnvelope } from './json-envelope';
 import { confirmedOnTerminal, type Ask } from './terminal-question';
 import { restoreQuestion } from './render';
 
@@ -291,7 +292,8 @@ export async function run<T>(
     const outcome = await action(ctx, ask);
     progress.stop();
     const text = () => outcome.render(outcome.exact ? outcome.document : escapedForText(outcome.document), words);
-    process.stdout.write(options.json ? `${JSON.stringify(outcome.document, null, 2)}\n` : `${text()}\n`);
+    if (options.json) printEnvelope(successEnvelope(outcome.document, outcome.exitCode));
+    else process.stdout.write(`${text()}\n`);
     process.exitCode = outcome.exitCode;
   } catch (err) {
     progress.stop();
@@ -306,9 +308,10 @@ export async function run<T>(
           },
       options.busyTimeout,
     );
-    if (options.json) process.stdout.write(`${JSON.stringify({ error: info }, null, 2)}\n`);
+    const interrupted = info.code === 'CANCELLED' && controller.signal.aborted;
+    if (options.json) printEnvelope(failureEnvelope(info, interrupted ? EXIT.interrupted : exitCodeForError(info.code)));
     process.stderr.write(`${formatError(escapedForText(info), words)}\n`);
-    if (info.code === 'CANCELLED' && controller.signal.aborted) endAsInterrupted();
+    if (interrupted) endAsInterrupted();
     process.exitCode = exitCodeForError(info.code);
   } finally {
     process.off('SIGINT', onSigint);

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../engine/test-support/cli';
+import { errorOf, resultOf, runCli } from '../engine/test-support/cli';
 import { sqlite3, tempDir } from '../engine/test-support/fixtures';
 
 // The CLI as scripts use it: exit codes, one JSON document on stdout, errors as sentences.
@@ -11,7 +11,7 @@ describe('warden CLI', () => {
     const db = join(tempDir(), 'cf.db');
     const fresh = runCli(['status', '--db', db, '--json']);
     expect(fresh.code).toBe(1);
-    expect(JSON.parse(fresh.stdout)).toMatchObject({ status: 'not_initialized', version: null, latest: '1.2.0', pending: ['1.0.0', '1.1.0', '1.2.0'] });
+    expect(resultOf(fresh)).toMatchObject({ status: 'not_initialized', version: null, latest: '1.2.0', pending: ['1.0.0', '1.1.0', '1.2.0'] });
 
     const init = runCli(['init', '--db', db]);
     expect(init.code, init.stderr).toBe(0);
@@ -29,7 +29,7 @@ describe('warden CLI', () => {
     sqlite3(db, 'DROP TABLE file_metadata');
     const verify = runCli(['verify', '--db', db, '--json', '--full']);
     expect(verify.code).toBe(2);
-    const report = JSON.parse(verify.stdout);
+    const report = resultOf(verify);
     expect(report.status).toBe('unhealthy');
     expect(report.problems[0]).toMatchObject({ kind: 'table', name: 'file_metadata', change: 'missing' });
     const human = runCli(['verify', '--db', db]);
@@ -37,7 +37,7 @@ describe('warden CLI', () => {
 
     const history = runCli(['history', '--db', db, '--json']);
     expect(history.code).toBe(0);
-    expect(JSON.parse(history.stdout).versions).toHaveLength(3);
+    expect(resultOf(history).versions).toHaveLength(3);
   });
 
   it('exits 1 while migrations are pending and migrates with migrate', () => {
@@ -45,10 +45,10 @@ describe('warden CLI', () => {
     expect(runCli(['init', '--db', db, '--to', '1.0.0']).code).toBe(0);
     const status = runCli(['status', '--db', db, '--json']);
     expect(status.code).toBe(1);
-    expect(JSON.parse(status.stdout)).toMatchObject({ status: 'degraded', version: '1.0.0', pending: ['1.1.0', '1.2.0'] });
+    expect(resultOf(status)).toMatchObject({ status: 'degraded', version: '1.0.0', pending: ['1.1.0', '1.2.0'] });
     const migrate = runCli(['migrate', '--db', db, '--json']);
     expect(migrate.code, migrate.stderr).toBe(0);
-    expect(JSON.parse(migrate.stdout)).toMatchObject({ from: '1.0.0', to: '1.2.0' });
+    expect(resultOf(migrate)).toMatchObject({ from: '1.0.0', to: '1.2.0' });
   });
 
   it('prints errors as a sentence with a code and what to do, and as JSON with --json', () => {
@@ -60,7 +60,7 @@ describe('warden CLI', () => {
     expect(human.stderr).toContain('what to do:');
     expect(human.stderr).not.toMatch(/\n\s+at /);
     const json = runCli(['init', '--db', png, '--json']);
-    expect(JSON.parse(json.stdout)).toMatchObject({ error: { code: 'NOT_A_DATABASE' } });
+    expect(errorOf(json)).toMatchObject({ code: 'NOT_A_DATABASE' });
   });
 
   it('answers a usage error with exit code 64', () => {

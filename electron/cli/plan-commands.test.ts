@@ -6,6 +6,7 @@ import { initialize } from '../engine/actions/initialize';
 import { REPO_ROOT, contextFor, seedFiles, sha256File, shippedSchema, sqlite3, tempDir } from '../engine/test-support/fixtures';
 import { startChatService } from '../engine/test-support/chat-service';
 import { schemaVariant } from '../engine/test-support/schema-variants';
+import { resultOf, errorOf } from '../engine/test-support/cli';
 
 // The commands as a script runs them: exit codes (0 ok, 1 degraded, 2 failed, 64 usage), one JSON document on stdout.
 
@@ -24,11 +25,11 @@ describe('warden plan, rehearse, repair, baseline, accept-checksum', () => {
     expect(text.stdout).toContain(`Plan for ${dbPath}: 1.0.0 → 1.2.0, 2 steps (1.1.0, 1.2.0), 2 dangerous statements.`);
     expect(text.stdout).toMatch(/23 \| DROP TABLE file_access_log;\n +\^ DANGER \[table-rebuild\] Rebuilds table file_access_log/);
     const json = warden('plan', '--db', dbPath, '--json');
-    expect(JSON.parse(json.stdout).steps.map((s: { version: string }) => s.version)).toEqual(['1.1.0', '1.2.0']);
+    expect(resultOf(json).steps.map((s: { version: string }) => s.version)).toEqual(['1.1.0', '1.2.0']);
     const before = sha256File(dbPath);
     const rehearsal = warden('rehearse', '--db', dbPath, '--json');
     expect(rehearsal.code).toBe(0);
-    expect(JSON.parse(rehearsal.stdout)).toMatchObject({ ok: true, reached: '1.2.0' });
+    expect(resultOf(rehearsal)).toMatchObject({ ok: true, reached: '1.2.0' });
     expect(sha256File(dbPath)).toBe(before);
   });
 
@@ -48,7 +49,7 @@ describe('warden plan, rehearse, repair, baseline, accept-checksum', () => {
         '  not covered  file_cleanup_queue',
       ].join('\n'),
     );
-    expect(JSON.parse(warden('plan', '--db', dbPath, '--schema', schema.dir, '--json').stdout).serviceStatements).toMatchObject({ writes: 17, reads: 10 });
+    expect(resultOf(warden('plan', '--db', dbPath, '--schema', schema.dir, '--json')).serviceStatements).toMatchObject({ writes: 17, reads: 10 });
     const rehearsal = warden('rehearse', '--db', dbPath, '--schema', schema.dir);
     expect(rehearsal.code).toBe(2);
     expect(rehearsal.stdout).toContain(': 1.1.0 → 1.2.0: FAILED: 1 service statement fails on the result');
@@ -60,7 +61,7 @@ describe('warden plan, rehearse, repair, baseline, accept-checksum', () => {
         '           SQLite: NOT NULL constraint failed: conversation_files.mime_type',
       ].join('\n'),
     );
-    const json = JSON.parse(warden('rehearse', '--db', dbPath, '--schema', schema.dir, '--json').stdout);
+    const json = resultOf(warden('rehearse', '--db', dbPath, '--schema', schema.dir, '--json'));
     expect(json).toMatchObject({ ok: false, serviceStatements: { version: '1.2.0', notRun: null } });
     expect(json.serviceStatements.results.filter((r: { outcome: string }) => r.outcome === 'failed')).toMatchObject([
       { name: 'Upload a file with no MIME type and no uploader', error: 'NOT NULL constraint failed: conversation_files.mime_type' },
@@ -91,7 +92,7 @@ describe('warden plan, rehearse, repair, baseline, accept-checksum', () => {
     expect(warden('baseline', '--db', dbPath).code).toBe(64);
     const refused = warden('baseline', '--db', dbPath, '--version', '1.1.0', '--json');
     expect(refused.code).toBe(2);
-    expect(JSON.parse(refused.stdout).error).toMatchObject({ code: 'SCHEMA_DRIFT' });
+    expect(errorOf(refused)).toMatchObject({ code: 'SCHEMA_DRIFT' });
     const adopted = warden('baseline', '--db', dbPath, '--version', '1.0.0');
     expect(adopted.code).toBe(0);
     expect(adopted.stdout).toContain('Its schema_migrations said 001; from now on every version applied is recorded there too.');
@@ -108,7 +109,7 @@ describe('warden plan, rehearse, repair, baseline, accept-checksum', () => {
     sqlite3(dbPath, 'DROP INDEX idx_file_metadata_file_id');
     const bare = warden('repair', '--db', dbPath, '--no-backup', '--json');
     expect(bare.code).toBe(0);
-    expect(JSON.parse(bare.stdout)).toMatchObject({ backup: null, recreated: [{ name: 'idx_file_metadata_file_id' }] });
+    expect(resultOf(bare)).toMatchObject({ backup: null, recreated: [{ name: 'idx_file_metadata_file_id' }] });
   });
 
   it('repair --dry-run prints the statements, writes nothing (same sha256, no backup folder) and exits 0', async () => {
@@ -121,7 +122,7 @@ describe('warden plan, rehearse, repair, baseline, accept-checksum', () => {
     expect(dry.stdout).toContain('dry run, nothing was written');
     expect(sha256File(dbPath)).toBe(before);
     expect(existsSync(`${dbPath}.backups`)).toBe(false);
-    const json = JSON.parse(warden('repair', '--db', dbPath, '--dry-run', '--json').stdout);
+    const json = resultOf(warden('repair', '--db', dbPath, '--dry-run', '--json'));
     expect(json).toMatchObject({ dryRun: true, backup: null, recreated: [{ name: 'idx_file_metadata_file_id' }] });
     // What the dry run printed is what repair then runs: sqlite3 reads the same SQL back.
     expect(warden('repair', '--db', dbPath, '--no-backup').code).toBe(0);
@@ -133,7 +134,7 @@ describe('warden plan, rehearse, repair, baseline, accept-checksum', () => {
     const dbPath = join(tempDir(), 'db.sqlite');
     await initialize(contextFor(dbPath));
     seedFiles(dbPath, 20);
-    const taken = JSON.parse(warden('backup', '--db', dbPath, '--json').stdout);
+    const taken = resultOf(warden('backup', '--db', dbPath, '--json'));
     sqlite3(dbPath, "PRAGMA foreign_keys = ON; DELETE FROM conversation_files WHERE file_id IN ('file-1', 'file-2')");
     const before = sha256File(dbPath);
     const dry = warden('recover-rows', '--db', dbPath, '--table', 'conversation_files', '--backup', taken.path, '--dry-run');
@@ -143,7 +144,7 @@ describe('warden plan, rehearse, repair, baseline, accept-checksum', () => {
     expect(sha256File(dbPath)).toBe(before);
     const done = warden('recover-rows', '--db', dbPath, '--table', 'conversation_files', '--backup', taken.path, '--json');
     expect(done.code, done.stderr).toBe(0);
-    expect(JSON.parse(done.stdout)).toMatchObject({
+    expect(resultOf(done)).toMatchObject({
       dryRun: false,
       tables: expect.arrayContaining([expect.objectContaining({ table: 'conversation_files', copied: 2 })]),
       preRecoverBackup: { reason: 'pre-recover' },

@@ -6,6 +6,8 @@ import { addFleetCommand } from './commands/fleet';
 import { addHelpExamples } from './help-examples';
 import { addCompletionCommand } from './completion';
 import { optionsByCommand } from './suggested-commands';
+import { commandNamed, failureEnvelope, knowRunningCommand, printEnvelope } from './json-envelope';
+import type { ErrorInfo } from '../../shared/errors';
 
 import { defaultDatabaseOf, DEFAULT_SCHEMA, EXIT, knowCommandOptions, RENDERER_DIR, userPath } from './command-runner';
 import { addBackupCommands } from './commands/backups';
@@ -39,13 +41,27 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  knowRunningCommand(commandNamed(program, argv));
   try {
-    await buildProgram().parseAsync(argv, { from: 'user' });
+    await program.parseAsync(argv, { from: 'user' });
   } catch (err) {
     if (err instanceof CommanderError) {
       process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      // commander has said what is wrong on stderr; a script that asked for JSON still gets its envelope.
+      if (err.exitCode !== 0 && argv.includes('--json')) printEnvelope(failureEnvelope(usageError(err), EXIT.usage));
       return;
     }
     throw err;
   }
+}
+
+/** A command line commander refused (unknown option, missing value, bad number), as the envelope's error. */
+function usageError(err: CommanderError): ErrorInfo {
+  return {
+    code: 'INVALID_INPUT',
+    message: err.message.replace(/^error: /, ''),
+    hint: "See the command's options and examples with --help.",
+    details: { usage: err.code },
+  };
 }

@@ -26,14 +26,14 @@ export function renderTables(report: TablesReport): string {
         ? '-'
         : String(t.rows),
     size(t.bytes),
-    indexesCell(t.indexes, report.sizesMeasured),
+    indexesCell(t.indexes, report.measured),
   ]);
-  const sizes = report.sizesMeasured
+  const sizes = report.measured
     ? ''
     : '\nSizes are not shown: this SQLite build has no dbstat virtual table (SQLITE_ENABLE_DBSTAT_VTAB), or a damaged page stopped it.';
   const unreadable = report.tables.filter((t) => t.unreadable).map((t) => `  ${t.name}: ${t.unreadable!.message}`);
   const why = unreadable.length ? `\n\nNot readable (every other table is):\n${unreadable.join('\n')}` : '';
-  return `Tables of ${report.path} (${formatBytes(report.fileBytes)})\n\n${table(['NAME', 'KIND', 'ROWS', 'SIZE', 'INDEXES'], rows)}${why}${sizes}`;
+  return `Tables of ${report.path} (${formatBytes(report.bytes)})\n\n${table(['NAME', 'KIND', 'ROWS', 'SIZE', 'INDEXES'], rows)}${why}${sizes}`;
 }
 
 /** "12, 40 (idx_files_at)": a table's unreadable pages, each index's named. */

@@ -22,7 +22,7 @@ export const STATE_BADGE: Record<FleetState, string> = {
 };
 
 /** Nothing is known of it (yet): its columns say so rather than "none". */
-const unknown = (d: DeploymentStatus) => d.state === 'unreachable' || d.state === 'waiting' || d.state === 'locked';
+const unknown = (d: DeploymentStatus) => d.status === 'unreachable' || d.status === 'waiting' || d.status === 'locked';
 
 export function formatAge(seconds: number): string {
   if (seconds < 90) return `${seconds} s ago`;
@@ -45,7 +45,7 @@ function backupCell(d: DeploymentStatus): string {
 
 export function renderFleetStatus(report: FleetStatusReport): string {
   const rows = report.deployments.map((d) => [
-    STATE_BADGE[d.state],
+    STATE_BADGE[d.status],
     d.name,
     d.group,
     d.version ?? '-',
@@ -54,7 +54,7 @@ export function renderFleetStatus(report: FleetStatusReport): string {
     backupCell(d),
     d.checkedAt,
   ]);
-  const why = report.deployments.filter((d) => d.state !== 'healthy' || d.waitingSince !== undefined).map((d) => `  ${d.name} (${d.address}): ${d.reason}`);
+  const why = report.deployments.filter((d) => d.status !== 'healthy' || d.waitingSince !== undefined).map((d) => `  ${d.name} (${d.address}): ${d.reason}`);
   const waiting = report.deployments.filter((d) => d.waitingSince !== undefined).length;
   return [
     `Fleet ${report.fleet}: ${report.deployments.length} deployment(s), worst ${STATE_BADGE[report.worst]} (checked in ${report.durationMs} ms${waiting ? `; ${waiting} still waiting for an answer` : ''})`,
@@ -71,7 +71,7 @@ export function renderFleetAction(report: FleetActionReport): string {
     '',
     table(
       ['STATE', 'NAME', 'GROUP', 'VERSION', 'TOOK', report.action === 'verify' ? 'WHY' : 'BACKUP'],
-      report.deployments.map((d) => [STATE_BADGE[d.state], d.name, d.group, d.version ?? '-', `${d.durationMs} ms`, d.detail]),
+      report.deployments.map((d) => [STATE_BADGE[d.status], d.name, d.group, d.version ?? '-', `${d.durationMs} ms`, d.detail]),
     ),
     ...(report.stoppedBecause
       ? [

@@ -26,7 +26,7 @@ function labelled(pairs: [string, string][]): string {
 
 export function renderStatus(report: StatusReport, words: CommandWords): string {
   const file = report.exists
-    ? `${report.path} (${[formatBytes(report.sizeBytes), report.journalMode && `journal ${report.journalMode}`, report.sqliteVersion && `SQLite ${report.sqliteVersion}`].filter(Boolean).join(', ')})`
+    ? `${report.path} (${[formatBytes(report.bytes), report.journalMode && `journal ${report.journalMode}`, report.sqliteVersion && `SQLite ${report.sqliteVersion}`].filter(Boolean).join(', ')})`
     : `${report.path} (does not exist yet)`;
   const lines = labelled([
     ['Database', file],
@@ -274,7 +274,7 @@ export function renderHistory(report: HistoryReport): string {
       v.kind ?? '',
       v.appliedAt,
       v.executionMs === null ? '' : formatElapsed(v.executionMs),
-      v.appliedBy ?? '',
+      v.actor ?? '',
       v.description ?? '',
     ]),
   );

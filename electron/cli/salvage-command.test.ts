@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SalvageReport } from '../../shared/types/repair';
 import { initialize } from '../engine/actions/initialize';
-import { runCli } from '../engine/test-support/cli';
+import { resultOf, runCli } from '../engine/test-support/cli';
 import { overwritePage, pagesOf } from '../engine/test-support/damage';
 import { CHILD_TABLES, contextFor, countRows, seedFiles, sha256File, tempDir } from '../engine/test-support/fixtures';
 
@@ -54,7 +54,7 @@ describe('warden salvage', () => {
     const out = join(tempDir(), 'salvaged.db');
     const run = runCli(['salvage', '--db', dbPath, '--out', out, '--json']);
     expect(run.code).toBe(1);
-    const report = JSON.parse(run.stdout) as SalvageReport;
+    const report = resultOf(run) as SalvageReport;
     expect(report.out).toBe(out);
     expect(report.integrity.ok).toBe(true);
     for (const table of report.tables.filter((t) => t.salvaged !== null)) expect(countRows(out, table.name), table.name).toBe(table.salvaged);

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../engine/test-support/cli';
+import { resultOf, runCli } from '../engine/test-support/cli';
 import { sqlite3, tempDir } from '../engine/test-support/fixtures';
 
 // `--schema` given an app's migrations folder as it is: the CLI detects the tool from its files,
@@ -24,7 +24,7 @@ describe("warden --schema <a tool's migrations folder>", () => {
     writeFileSync(join(dir, '000002_tags.up.sql'), 'ALTER TABLE notes ADD COLUMN tags TEXT;\n');
     const migrated = runCli(['migrate', '--db', db, '--schema', dir, '--backup-dir', join(root, 'backups'), '--json']);
     expect(migrated.code, migrated.stderr).not.toBe(2);
-    expect(JSON.parse(migrated.stdout)).toMatchObject({ applied: [expect.objectContaining({ version: '2' })], backup: { verified: { ok: true } } });
+    expect(resultOf(migrated)).toMatchObject({ applied: [expect.objectContaining({ version: '2' })], backup: { verified: { ok: true } } });
     expect(sqlite3(db, 'SELECT rowid, version, dirty FROM schema_migrations')).toBe('1|2|0');
 
     sqlite3(db, 'UPDATE schema_migrations SET dirty = 1');

@@ -6,7 +6,7 @@ import { rehearse } from './actions/rehearse';
 import { status } from './actions/status';
 import { verify } from './actions/verify';
 import { chatService, openAsService, seedAsService, serviceVersion, startChatService } from './test-support/chat-service';
-import { finished, runCli, spawnCli } from './test-support/cli';
+import { finished, resultOf, runCli, spawnCli } from './test-support/cli';
 import { contextFor, sha256File, sqlite3, tempDir } from './test-support/fixtures';
 import { tableCounts } from './test-support/schema-variants';
 
@@ -71,7 +71,7 @@ describe('the start gate on a database the chat service made', () => {
 
     const gate = runCli(['init', '--db', dbPath, '--json']);
     expect(gate.code, gate.stderr).toBe(0);
-    const result = JSON.parse(gate.stdout) as {
+    const result = resultOf(gate) as {
       from: null;
       to: string;
       adopted: { legacyVersion: string; version: string };
@@ -121,7 +121,7 @@ describe('the start gate on a database the chat service made', () => {
     expect(await verify(contextFor(dbPath), 'full')).toMatchObject({ status: 'healthy', problems: [] });
     const again = runCli(['init', '--db', dbPath, '--json']);
     expect(again.code, again.stderr).toBe(0);
-    expect(JSON.parse(again.stdout)).toMatchObject({ upToDate: true, adopted: null, backup: null });
+    expect(resultOf(again)).toMatchObject({ upToDate: true, adopted: null, backup: null });
   }, 60_000);
 
   it('status and plan say the truth before adoption: adoptable as 1.0.0, two steps after it', async () => {
@@ -164,7 +164,7 @@ describe('the start gate on a database the chat service made', () => {
     const dbPath = serviceDatabase(200);
     const runs = await Promise.all(Array.from({ length: 16 }, () => finished(spawnCli(['init', '--db', dbPath, '--json', '--busy-timeout', '60000']))));
     for (const run of runs) expect(run.code, run.stderr).toBe(0);
-    const results = runs.map((r) => JSON.parse(r.stdout) as { to: string; adopted: unknown });
+    const results = runs.map((r) => resultOf(r) as { to: string; adopted: unknown });
     expect(results.map((r) => r.to)).toEqual(Array(16).fill('1.2.0'));
     expect(results.filter((r) => r.adopted !== null)).toHaveLength(1);
     expect(sqlite3(dbPath, "SELECT count(*) FROM schema_events WHERE action = 'baseline'")).toBe('1');
@@ -180,7 +180,7 @@ describe('undoing an adoption', () => {
     const dbPath = serviceDatabase(40);
     const before = tableCounts(dbPath);
     const gate = runCli(['init', '--db', dbPath, '--json']);
-    const { backup } = JSON.parse(gate.stdout) as { backup: { path: string } };
+    const { backup } = resultOf(gate) as { backup: { path: string } };
     const restored = runCli(['restore', '--db', dbPath, '--backup', backup.path, '--yes', '--json']);
     expect(restored.code, restored.stderr).toBe(0);
     expect(sqlite3(dbPath, 'SELECT group_concat(version) FROM schema_migrations')).toBe('001');
@@ -190,7 +190,7 @@ describe('undoing an adoption', () => {
     expect(sqlite3(dbPath, "SELECT count(*) FROM schema_events WHERE action = 'baseline' AND json_extract(detail, '$.carriedFrom') IS NOT NULL")).toBe('1'); // the adoption stays on the record
     const again = runCli(['init', '--db', dbPath, '--json']);
     expect(again.code, again.stderr).toBe(0);
-    expect(JSON.parse(again.stdout)).toMatchObject({ to: '1.2.0', adopted: { version: '1.0.0' } });
+    expect(resultOf(again)).toMatchObject({ to: '1.2.0', adopted: { version: '1.0.0' } });
   }, 60_000);
 });
 

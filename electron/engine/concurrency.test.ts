@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { history } from './actions/history';
 import { loadSchema } from './core/schema/schema-folder';
 import { initialize } from './actions/initialize';
-import { finished, spawnCli } from './test-support/cli';
+import { finished, resultOf, spawnCli } from './test-support/cli';
 import { contextFor, sqlite3, tempDir } from './test-support/fixtures';
 
 // Real OS processes, as on deployment day: one per VM, all starting at once on one shared file.
@@ -16,7 +16,7 @@ describe('many processes at once', () => {
       Array.from({ length: 16 }, () => finished(spawnCli(['init', '--db', dbPath, '--create-folders', '--json', '--busy-timeout', '60000']))),
     );
     for (const run of runs) expect(run.code, run.stderr).toBe(0);
-    const results = runs.map((r) => JSON.parse(r.stdout) as { upToDate: boolean; to: string });
+    const results = runs.map((r) => resultOf(r) as { upToDate: boolean; to: string });
     expect(results.every((r) => r.to === '1.2.0')).toBe(true);
     expect(results.filter((r) => !r.upToDate)).toHaveLength(1);
     expect(sqlite3(dbPath, 'SELECT version, count(*) FROM schema_version GROUP BY version ORDER BY version')).toBe('1.0.0|1\n1.1.0|1\n1.2.0|1');

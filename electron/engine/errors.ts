@@ -123,6 +123,12 @@ const FILE_ERRORS: Record<string, { code: ErrorCode; what: string; hint: string 
     what: 'the operating system does not allow it',
     hint: 'Give this account access to the file and its folder (ls -l shows who may), or run as the user that owns them.',
   },
+  // A folder expected where a file is (`--backup-dir notes.txt`): a path to check, not a bug.
+  ENOTDIR: {
+    code: 'NOT_FOUND',
+    what: 'a part of that path is a file, not a folder',
+    hint: 'Check the path: everything before its last name must be a folder (--backup-dir names a folder).',
+  },
   EIO: {
     code: 'IO_ERROR',
     what: 'the disk failed the read or write (an I/O error)',

@@ -117,7 +117,7 @@ describe('fleet status against agents whose answers are costly or misshapen', ()
     const heapBefore = process.memoryUsage().heapUsed;
     const report = await fleetStatus(fleet, fleet.deployments, { defaultSchemaDir: SHIPPED_SCHEMA_DIR, quickTimeoutMs: 20_000 }, { waitMs: 25_000 });
     const heapGrowth = process.memoryUsage().heapUsed - heapBefore;
-    const why = Object.fromEntries(report.deployments.map((d) => [d.name, `${d.state}: ${d.reason}`]));
+    const why = Object.fromEntries(report.deployments.map((d) => [d.name, `${d.status}: ${d.reason}`]));
     const cap = ANSWER_LIMITS.status.bytes / MB;
     expect(why['flood-200mb']).toBe(
       `unreachable: ${origins['flood-200mb']} did not answer status (its answer ran past ${cap} MB, more than this call ever needs).`,

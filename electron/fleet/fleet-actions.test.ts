@@ -5,7 +5,7 @@ import type { FleetActionEntry, FleetActionReport } from '../../shared/types/fle
 import { ENGINE_WORKER_ENTRY } from '../api/engine-worker-entry';
 import { EngineWorkers } from '../api/engine-workers';
 import { initialize } from '../engine/actions/initialize';
-import { finished, spawnCli } from '../engine/test-support/cli';
+import { finished, resultOf, spawnCli } from '../engine/test-support/cli';
 import { contextFor, seedFiles, sha256File, SHIPPED_SCHEMA_DIR, sqlite3, tempDir } from '../engine/test-support/fixtures';
 import { fleetBackup, fleetVerify } from './fleet-actions';
 import { parseFleet, type Fleet } from './fleet-file';
@@ -35,7 +35,7 @@ describe('fleet verify and backup, followed and stopped', () => {
     const report = await fleetVerify(fleet, fleet.deployments, 'quick', 1, { defaultSchemaDir: SHIPPED_SCHEMA_DIR }, () => undefined, {
       onChange: (e) => changes.push(e),
     });
-    expect(report.deployments.map((d) => [d.name, d.state])).toEqual([
+    expect(report.deployments.map((d) => [d.name, d.status])).toEqual([
       ['a', 'healthy'],
       ['b', 'healthy'],
       ['c', 'healthy'],
@@ -43,7 +43,7 @@ describe('fleet verify and backup, followed and stopped', () => {
     expect(changes[0].map((e) => e.step)).toEqual(['waiting', 'waiting', 'waiting']);
     // One at a time: each step seen in order, never two running at once.
     expect(changes.map((e) => e.map((x) => x.step[0]).join(''))).toEqual(['www', 'rww', 'dww', 'drw', 'ddw', 'ddr', 'ddd']);
-    expect(changes.at(-1)!.map((e) => e.state)).toEqual(['healthy', 'healthy', 'healthy']);
+    expect(changes.at(-1)!.map((e) => e.status)).toEqual(['healthy', 'healthy', 'healthy']);
   });
 
   it('warden fleet backup: Ctrl-C while the second deployment backs up cancels it (no file) and starts no other; the report says so, exit 2', async () => {
@@ -63,9 +63,9 @@ describe('fleet verify and backup, followed and stopped', () => {
     child.kill('SIGINT');
     const { code, stdout, stderr } = await run;
     expect(stderr).toContain('Stopping: no other deployment starts, the backups under way are cancelled and leave no file');
-    const report = JSON.parse(stdout) as FleetActionReport;
+    const report = resultOf({ stdout }) as FleetActionReport;
     expect(code).toBe(2);
-    expect(report.deployments.map((d) => [d.name, d.state])).toEqual([['a', 'healthy']]);
+    expect(report.deployments.map((d) => [d.name, d.status])).toEqual([['a', 'healthy']]);
     expect(report.notDone.map((d) => [d.name, d.detail])).toEqual([
       ['b', expect.stringMatching(/^cancelled while backing up \(Ctrl-C\): /)],
       ['c', 'not started: it was stopped (Ctrl-C)'],

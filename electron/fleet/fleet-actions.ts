@@ -45,7 +45,7 @@ async function onEach(
     group: d.group,
     address: addressOf(d),
     step: 'waiting',
-    state: null,
+    status: null,
     detail: '',
     version: null,
   }));
@@ -82,11 +82,11 @@ async function onEach(
       }
       // A database another process holds is busy, not unhealthy: its health was not learned.
       const locked = lockedReason(err, deployment);
-      const state = err instanceof Unreachable ? 'unreachable' : locked ? 'locked' : 'unhealthy';
+      const status = err instanceof Unreachable ? 'unreachable' : locked ? 'locked' : 'unhealthy';
       result = {
         ...base,
         address: entry.address,
-        state,
+        status,
         detail: locked ?? messageOf(err),
         version: null,
         durationMs: Math.round(performance.now() - started),
@@ -95,27 +95,27 @@ async function onEach(
     }
     Object.assign(entry, {
       step: 'done',
-      state: result.state,
+      status: result.status,
       detail: result.detail,
       version: result.version,
       address: result.address,
       backedUp: result.backedUp,
     });
     say(
-      `${deployment.name}: ${name} ${result.state === 'unreachable' || result.state === 'locked' ? result.state.toUpperCase() : result.state}: ${result.detail}`,
+      `${deployment.name}: ${name} ${result.status === 'unreachable' || result.status === 'locked' ? result.status.toUpperCase() : result.status}: ${result.detail}`,
     );
     changed();
     return result;
   });
   const done = results.filter((r): r is FleetActionResult => r !== null);
-  const worstFirst = [...done].sort((a, b) => FLEET_STATE_RANK[b.state] - FLEET_STATE_RANK[a.state] || a.name.localeCompare(b.name));
+  const worstFirst = [...done].sort((a, b) => FLEET_STATE_RANK[b.status] - FLEET_STATE_RANK[a.status] || a.name.localeCompare(b.name));
   const skipped = entries.filter((e) => e.step === 'not done').map(({ name: n, group, address, detail }) => ({ name: n, group, address, detail }));
   return {
     // Stopped before any was done: there is no worst to tell (it said "worst HEALTHY" after a Ctrl-C that did nothing).
     fleet: fleet.path,
     action: name,
     deployments: worstFirst,
-    worst: done.length ? worstOf(done.map((r) => r.state)) : null,
+    worst: done.length ? worstOf(done.map((r) => r.status)) : null,
     stoppedBecause: skipped.length > 0 ? `it was stopped (${stopWith}) with ${skipped.length} of ${deployments.length} deployment(s) not done` : null,
     notDone: skipped,
   };
@@ -133,11 +133,11 @@ export function fleetVerify(
   return onEach(fleet, deployments, 'verify', parallel, options, say, watch, async (client, signal) => {
     try {
       const report = await client.call('verify', { level }, { signal });
-      return { state: report.status, detail: report.reason, version: report.version };
+      return { status: report.status, detail: report.reason, version: report.version };
     } catch (err) {
       if (err instanceof Unreachable || isCancelled(err) || (err as { code?: unknown }).code === 'LOCKED') throw err;
       // A file too damaged to verify still says its version where it can: status reads it without the checks.
-      return { state: 'unhealthy', detail: messageOf(err), version: await versionOf(client) };
+      return { status: 'unhealthy', detail: messageOf(err), version: await versionOf(client) };
     }
   });
 }
@@ -167,15 +167,15 @@ export function fleetBackup(
     const info = await client.call('backup', {}, { signal });
     const check = info.verified ? (info.verified.ok ? 'verified' : 'FAILED its check') : 'not verified';
     const made = `${info.name} (${info.bytes} bytes, ${check})`;
-    if (info.verified?.ok === false) return { state: 'unhealthy', detail: made, version: info.version, backedUp: false };
+    if (info.verified?.ok === false) return { status: 'unhealthy', detail: made, version: info.version, backedUp: false };
     try {
       const status = await client.call('status', {});
       const verdict = status.status === 'healthy' ? '' : `; the database itself is ${status.status.replace('_', ' ')}: ${status.reason}`;
-      return { state: status.status, detail: `${made}${verdict}`, version: status.version, backedUp: true };
+      return { status: status.status, detail: `${made}${verdict}`, version: status.version, backedUp: true };
     } catch (err) {
       const locked = (err as { code?: unknown }).code === 'LOCKED';
       return {
-        state: err instanceof Unreachable ? 'unreachable' : locked ? 'locked' : 'unhealthy',
+        status: err instanceof Unreachable ? 'unreachable' : locked ? 'locked' : 'unhealthy',
         detail: `${made}; its status could not be read afterwards: ${messageOf(err)}`,
         version: info.version,
         backedUp: true,

@@ -33,7 +33,7 @@ describe('the fleet against its newest version', () => {
     const old = report.deployments.find((d) => d.name === 'old')!;
     // On its own, it is HEALTHY at 1.1.0 with nothing pending.
     expect(old).toMatchObject({ version: '1.1.0', latest: '1.1.0', pending: [] });
-    expect(old.state).toBe('degraded');
+    expect(old.status).toBe('degraded');
     expect(old.reason).toMatch(/^Behind: at 1\.1\.0, and the fleet's newest version is 1\.2\.0, which its own schema folder does not know/);
     expect(report.deployments.find((d) => d.name === 'new')!.reason).not.toMatch(/^Behind/);
   });
@@ -43,7 +43,7 @@ describe('the fleet against its newest version', () => {
       name,
       group: 'default',
       address: name,
-      state: 'healthy',
+      status: 'healthy',
       reason: 'Healthy.',
       version: latest,
       latest,
@@ -53,9 +53,9 @@ describe('the fleet against its newest version', () => {
       checkedAt: '2026-12-07T00:00:00.000Z',
     });
     const [older, newer] = markBehind([at('a', '20240215093000'), at('b', '20240320080000')]);
-    expect(older.state).toBe('degraded');
+    expect(older.status).toBe('degraded');
     expect(older.reason).toMatch(/^Behind: at 20240215093000, and the fleet's newest version is 20240320080000/);
-    expect(newer.state).toBe('healthy');
+    expect(newer.status).toBe('healthy');
   });
 
   it('refuses one database listed twice, by file or by agent, naming both', () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WardenError } from '../engine/errors';
 import { suiteDir } from '../server/test-support/suite-dir';
-import { finished, runCli, SOURCE_CLI } from '../engine/test-support/cli';
+import { finished, resultOf, runCli, SOURCE_CLI } from '../engine/test-support/cli';
 import { REPO_ROOT } from '../engine/test-support/fixtures';
 import { loadFleet, MAX_FLEET_FILE_BYTES, parseFleet, plainHttpWarnings, readToken } from './fleet-file';
 
@@ -236,7 +236,7 @@ describe('fleet file', () => {
       writeFileSync(path, JSON.stringify({ deployments: [{ name: 'lan', url: 'http://agent.invalid:7373', tokenEnv: 'WARDEN_FLEET_FILE_TEST_LAN' }] }));
       const run = runCli(['fleet', 'status', '--fleet', path, '--json']);
       expect(run.stderr).toContain('warning: lan is reached over plain HTTP (http://agent.invalid:7373): its token crosses the network unencrypted');
-      expect(JSON.parse(run.stdout).deployments[0].state).toBe('unreachable');
+      expect(resultOf(run).deployments[0].status).toBe('unreachable');
     }, 60_000);
 
     it('reads a file that starts with a byte-order mark (Notepad writes one)', () => {

@@ -27,7 +27,7 @@ describe('a fleet of local files', () => {
     const options = { defaultSchemaDir: SHIPPED_SCHEMA_DIR };
 
     const before = await fleetStatus(fleet, fleet.deployments, options, { waitMs: 30_000 });
-    expect(before.deployments.map((d) => [d.name, d.state])).toEqual([
+    expect(before.deployments.map((d) => [d.name, d.status])).toEqual([
       ['b', 'degraded'],
       ['c', 'degraded'],
       ['a', 'degraded'],

@@ -68,7 +68,7 @@ describe('warden serve --fleet: fleet status and deployments through the host', 
     for (const token of [host.token, host.readOnlyToken]) {
       const reply = await callApi(host.origin, token, 'fleetStatus', {});
       expect(reply.status).toBe(200);
-      expect(reply.json.result.deployments.map((d: { name: string; state: string }) => [d.name, d.state])).toEqual([
+      expect(reply.json.result.deployments.map((d: { name: string; status: string }) => [d.name, d.status])).toEqual([
         ['remote', 'degraded'],
         ['local', 'healthy'],
       ]);

@@ -27,7 +27,7 @@ function unreachable(deployment: Deployment, address: string, why: string): Depl
     name: deployment.name,
     group: deployment.group,
     address,
-    state: 'unreachable',
+    status: 'unreachable',
     reason: why,
     version: null,
     latest: null,
@@ -50,7 +50,7 @@ export async function statusThrough(deployment: Deployment, client: DeploymentCl
     if (locked)
       return {
         ...base,
-        state: 'locked',
+        status: 'locked',
         reason: locked,
         version: null,
         latest: null,
@@ -62,7 +62,7 @@ export async function statusThrough(deployment: Deployment, client: DeploymentCl
     const problem = err instanceof Error ? err.message : String(err);
     return {
       ...base,
-      state: 'unhealthy',
+      status: 'unhealthy',
       reason: problem,
       version: null,
       latest: null,
@@ -77,7 +77,7 @@ export async function statusThrough(deployment: Deployment, client: DeploymentCl
   const errors = report.problems.filter((p) => p.severity === 'error');
   return {
     ...base,
-    state: report.status,
+    status: report.status,
     reason: report.reason,
     version: report.version,
     latest: report.latest,
@@ -93,7 +93,7 @@ export async function statusThrough(deployment: Deployment, client: DeploymentCl
 }
 
 export function worstFirst(a: DeploymentStatus, b: DeploymentStatus): number {
-  return FLEET_STATE_RANK[b.state] - FLEET_STATE_RANK[a.state] || a.group.localeCompare(b.group) || a.name.localeCompare(b.name);
+  return FLEET_STATE_RANK[b.status] - FLEET_STATE_RANK[a.status] || a.group.localeCompare(b.group) || a.name.localeCompare(b.name);
 }
 
 export function worstOf<S extends FleetState>(states: S[]): S | 'healthy' {
@@ -135,10 +135,11 @@ export function markBehind(statuses: DeploymentStatus[]): DeploymentStatus[] {
   return statuses.map((s) => {
     // One whose own folder knows the newest version already says what is pending.
     const ownIsOlder = s.latest !== null && isVersionName(s.latest) && compareVersionNames(s.latest, newest) < 0;
-    if (!ownIsOlder || s.version === null || s.state === 'unhealthy' || s.state === 'unreachable' || s.state === 'waiting' || s.state === 'locked') return s;
+    if (!ownIsOlder || s.version === null || s.status === 'unhealthy' || s.status === 'unreachable' || s.status === 'waiting' || s.status === 'locked')
+      return s;
     return {
       ...s,
-      state: 'degraded',
+      status: 'degraded',
       reason: `Behind: at ${s.version}, and the fleet's newest version is ${newest}, which its own schema folder does not know (it knows ${s.latest}): update its schema folder, then migrate. ${s.reason}`,
     };
   });
@@ -159,7 +160,7 @@ export async function fleetStatus(fleet: Fleet, deployments: Deployment[], optio
     return {
       fleet: fleet.path,
       deployments: statuses,
-      worst: worstOf(statuses.map((s) => s.state)),
+      worst: worstOf(statuses.map((s) => s.status)),
       checkedAt: nowIso(),
       durationMs: Math.round(performance.now() - started),
       // What the CLI prints on stderr, for the console's Fleet page (the desktop app's and warden serve --fleet's).

@@ -72,7 +72,7 @@ describe('fleet verdicts', () => {
     const fleet = parseFleet({ deployments: [{ name: 'drifted', file: 'drifted.db' }] }, join(dir, 'fleet.json'));
     const report = await fleetBackup(fleet, fleet.deployments, 1, options, quiet);
     const [d] = report.deployments;
-    expect([d.state, d.backedUp, d.version, report.worst]).toEqual(['degraded', true, '1.2.0', 'degraded']);
+    expect([d.status, d.backedUp, d.version, report.worst]).toEqual(['degraded', true, '1.2.0', 'degraded']);
     expect(d.detail).toMatch(
       /^drifted-\S+-manual\.sqlite \(\d+ bytes, verified\); the database itself is degraded: Table extra exists but is not part of the expected schema\.$/,
     );
@@ -93,15 +93,15 @@ describe('fleet verdicts', () => {
     await new Promise<void>((resolve) => holder.stdout.on('data', (d: Buffer) => d.toString().includes('held') && resolve()));
     const fleet = parseFleet({ deployments: [{ name: 'locked', file: 'locked.db' }] }, join(dir, 'fleet.json'));
     const status = (await fleetStatus(fleet, fleet.deployments, options, { waitMs: 60_000 })).deployments[0];
-    expect(status.state).toBe('locked');
+    expect(status.status).toBe('locked');
     expect(status.reason).toBe(
       `Locked: The database ${join(dir, 'locked.db')} is locked by another process and stayed locked past the wait time; its health is not known until it is free. Held by process ${holder.pid} (sqlite3). Wait for the other process (a long write, a backup, an open sqlite3 shell) to finish, then try again.`,
     );
     const verified = await fleetVerify(fleet, fleet.deployments, 'quick', 1, options, quiet);
-    expect([verified.deployments[0].state, verified.worst]).toEqual(['locked', 'locked']);
+    expect([verified.deployments[0].status, verified.worst]).toEqual(['locked', 'locked']);
     expect(verified.deployments[0].detail).toContain(`Held by process ${holder.pid} (sqlite3).`);
     const backedUp = await fleetBackup(fleet, fleet.deployments, 1, options, quiet);
-    expect([backedUp.deployments[0].state, backedUp.deployments[0].backedUp, backedUp.worst]).toEqual(['locked', false, 'locked']);
+    expect([backedUp.deployments[0].status, backedUp.deployments[0].backedUp, backedUp.worst]).toEqual(['locked', false, 'locked']);
     expect(backedUp.deployments[0].detail).toContain(`Held by process ${holder.pid} (sqlite3).`);
     holder.kill();
   }, 90_000);
@@ -112,7 +112,7 @@ describe('fleet verdicts', () => {
       join(dir, 'fleet.json'),
     );
     const report = await fleetVerify(fleet, fleet.deployments, 'quick', 1, options, quiet);
-    expect(report.deployments.map((d) => [d.state, d.version, d.detail])).toEqual([
+    expect(report.deployments.map((d) => [d.status, d.version, d.detail])).toEqual([
       ['unhealthy', '1.2.0', 'The database /srv/db.sqlite is corrupt: database disk image is malformed.'],
     ]);
   });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FleetActionReport, FleetStatusReport, RolloutReport, SchemaComparison } from '../../shared/types/fleet';
 import { initialize } from '../engine/actions/initialize';
-import { finished, runCli, spawnCli } from '../engine/test-support/cli';
+import { finished, resultOf, runCli, spawnCli } from '../engine/test-support/cli';
 import { contextFor, seedFiles, sha256File, sqlite3 } from '../engine/test-support/fixtures';
 import { suiteDir } from '../server/test-support/suite-dir';
 import { startAgent, type Agent } from './test-support/agents';
@@ -37,7 +37,7 @@ describe.skipIf(unavailable !== null)('warden fleet: six agents, one through SSH
   const fleet = (args: string[]) => runCli(['fleet', ...args, '--fleet', fleetFile]);
   const json = <T>(run: { stdout: string; stderr: string }): T => {
     try {
-      return JSON.parse(run.stdout) as T;
+      return resultOf(run) as T;
     } catch {
       throw new Error(`not JSON: ${run.stdout}\n${run.stderr}`);
     }
@@ -175,7 +175,7 @@ describe.skipIf(unavailable !== null)('warden fleet: six agents, one through SSH
     const run = await done;
     expect(killed).toBe(true);
     expect(run.code).toBe(3);
-    const report = JSON.parse(run.stdout) as RolloutReport;
+    const report = resultOf(run) as RolloutReport;
     expect(report.outcome).toBe('halted');
     const byName = Object.fromEntries(report.deployments.map((d) => [d.name, d]));
     for (const n of ['vm1', 'vm2', 'vm3', 'vm4', 'vm5'] as const) {
@@ -197,7 +197,7 @@ describe.skipIf(unavailable !== null)('warden fleet: six agents, one through SSH
     expect(run.code).toBe(3);
     const report = json<FleetStatusReport>(run);
     expect(report.worst).toBe('unreachable');
-    expect(report.deployments.map((d) => [d.name, d.state])).toEqual([
+    expect(report.deployments.map((d) => [d.name, d.status])).toEqual([
       ['vm6', 'unreachable'],
       ['vm4', 'unhealthy'],
       ['vm5', 'degraded'],
@@ -242,7 +242,7 @@ describe.skipIf(unavailable !== null)('warden fleet: six agents, one through SSH
     const run = runCli(['fleet', 'status', '--fleet', other, '--json']);
     expect(run.code).toBe(3);
     const [vm3] = json<FleetStatusReport>(run).deployments;
-    expect(vm3.state).toBe('unreachable');
+    expect(vm3.status).toBe('unreachable');
     expect(vm3.reason).toMatch(/^The SSH tunnel to \S+@127\.0\.0\.1:\d+ failed: ssh exited \(code 255\): .*Host key verification failed\.$/);
   }, 60_000);
 
@@ -257,7 +257,7 @@ describe.skipIf(unavailable !== null)('warden fleet: six agents, one through SSH
     const backedUp = fleet(['backup', '--group', 'staging', '--json']);
     expect(backedUp.code).toBe(0);
     const backups = json<FleetActionReport>(backedUp);
-    expect(backups.deployments.map((d) => [d.name, d.state])).toEqual([
+    expect(backups.deployments.map((d) => [d.name, d.status])).toEqual([
       ['vm1', 'healthy'],
       ['vm2', 'healthy'],
     ]);
@@ -268,7 +268,7 @@ describe.skipIf(unavailable !== null)('warden fleet: six agents, one through SSH
 
     const verified = fleet(['verify', '--full', '--json']);
     expect(verified.code).toBe(3);
-    expect(json<FleetActionReport>(verified).deployments.map((d) => [d.name, d.state])).toEqual([
+    expect(json<FleetActionReport>(verified).deployments.map((d) => [d.name, d.status])).toEqual([
       ['vm6', 'unreachable'],
       ['vm4', 'unhealthy'],
       ['vm5', 'degraded'],

@@ -89,7 +89,7 @@ describe('fleet status with agents that misbehave', () => {
       join(folder.path, 'fleet.json'),
     );
     const report = await fleetStatus(fleet, fleet.deployments, { defaultSchemaDir: SHIPPED_SCHEMA_DIR, quickTimeoutMs: 3000 }, { waitMs: 30_000 });
-    const why = Object.fromEntries(report.deployments.map((d) => [d.name, `${d.state}: ${d.reason}`]));
+    const why = Object.fromEntries(report.deployments.map((d) => [d.name, `${d.status}: ${d.reason}`]));
     expect(why).toEqual({
       silent: `unreachable: ${origins.silent} did not answer listDatabases (no complete answer in 3 s).`,
       dripping: `unreachable: ${origins.dripping} did not answer listDatabases (no complete answer in 3 s).`,

@@ -39,7 +39,7 @@ describe('ssh tunnel paths', () => {
       '/etc/warden/fleet.json',
     );
     const [status] = (await fleetStatus(fleet, fleet.deployments, { defaultSchemaDir: SHIPPED_SCHEMA_DIR }, { waitMs: 25_000 })).deployments; // an ssh login on a busy machine can take longer than the default wait
-    expect([status.state, status.reason]).toEqual([
+    expect([status.status, status.reason]).toEqual([
       'unreachable',
       "The known_hosts file of vm, /etc/warden/no-such-known-hosts, does not exist, so ssh cannot check the VM's host key. Add the key to it (ssh-keyscan -p 22 vm.example >> /etc/warden/no-such-known-hosts, then compare the fingerprint with the VM's own).",
     ]);
@@ -82,7 +82,7 @@ describe('ssh tunnel paths', () => {
         join(folder.path, 'fleet.json'),
       );
       const [status] = (await fleetStatus(fleet, fleet.deployments, { defaultSchemaDir: SHIPPED_SCHEMA_DIR }, { waitMs: 25_000 })).deployments; // an ssh login on a busy machine can take longer than the default wait
-      expect(status.state).toBe('unreachable');
+      expect(status.status).toBe('unreachable');
       expect(status.reason).toMatch(/did not answer listDatabases \(\w+; ssh says: channel \d+: open failed: connect failed: Connection refused\)\.$/);
     }, 30_000);
 

@@ -100,7 +100,7 @@ export class StatusAsking {
       name: deployment.name,
       group: deployment.group,
       address: addressOf(deployment),
-      state: 'waiting',
+      status: 'waiting',
       waitingSince: since,
       reason: `Still waiting: ${waited}, and no earlier answer; ${this.whatNext}.`,
       version: null,

@@ -44,7 +44,7 @@ async function listen(handler: (req: IncomingMessage, res: ServerResponse) => vo
   return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
-const states = (deployments: DeploymentStatus[]) => Object.fromEntries(deployments.map((d) => [d.name, d.state]));
+const states = (deployments: DeploymentStatus[]) => Object.fromEntries(deployments.map((d) => [d.name, d.status]));
 
 describe('fleet status with a hung agent', () => {
   const folder = suiteDir();
@@ -158,7 +158,7 @@ describe('fleet status with a hung agent', () => {
     holdSlow();
     const third = await fleetStatus(fleet, fleet.deployments, options, { asking, waitMs: 500 });
     const slowNow = third.deployments.find((d) => d.name === 'slow')!;
-    expect([slowNow.state, slowNow.version, slowNow.checkedAt]).toEqual(['healthy', '1.2.0', '2026-12-07T04:00:00.000Z']);
+    expect([slowNow.status, slowNow.version, slowNow.checkedAt]).toEqual(['healthy', '1.2.0', '2026-12-07T04:00:00.000Z']);
     expect(slowNow.reason).toBe(
       `Still waiting: no answer within 0.5 s (asked at ${slowNow.waitingSince}); its last answer, checked at 2026-12-07T04:00:00.000Z, follows. At 1.2.0, the latest version.`,
     );
@@ -225,10 +225,10 @@ describe('StatusAsking', () => {
     const held = (d: Deployment) => {
       asked.push(d.name);
       most = Math.max(most, ++atOnce);
-      return new Promise<DeploymentStatus>((resolve) => release.push(() => (atOnce--, resolve({ ...report[0], name: d.name, state: 'healthy' }))));
+      return new Promise<DeploymentStatus>((resolve) => release.push(() => (atOnce--, resolve({ ...report[0], name: d.name, status: 'healthy' }))));
     };
     const report = await asking.collect(deployments, held, 100);
-    expect(report.map((d) => d.state)).toEqual(['waiting', 'waiting', 'waiting', 'waiting']);
+    expect(report.map((d) => d.status)).toEqual(['waiting', 'waiting', 'waiting', 'waiting']);
     expect([asked, most]).toEqual([['a', 'b'], 2]);
     // The report is out (the CLI printed it): c and d, still in line, are never asked.
     asking.abandon();

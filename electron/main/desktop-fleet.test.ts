@@ -53,9 +53,9 @@ describe('the desktop app: fleet file, keychain tokens and deployment windows', 
   const states = async () =>
     (await result<FleetStatusReport>('fleetStatus', {})).deployments.map((d) => ({
       name: d.name,
-      state: d.state,
+      status: d.status,
       keychain: d.keychain,
-      reason: d.state === 'healthy' ? '' : d.reason,
+      reason: d.status === 'healthy' ? '' : d.reason,
     }));
   const windowOf = (deployment: string) => [...windows.entries()].find(([, w]) => w.deployment === deployment && !w.closed)!;
 
@@ -153,8 +153,8 @@ describe('the desktop app: fleet file, keychain tokens and deployment windows', 
 
   it('asks for the token the keychain does not hold yet, then reaches the agent with it', async () => {
     expect(await states()).toEqual([
-      { name: 'remote', state: 'unreachable', keychain: 'missing', reason: 'No token is kept for remote in this app.' },
-      { name: 'local', state: 'healthy', keychain: undefined, reason: '' },
+      { name: 'remote', status: 'unreachable', keychain: 'missing', reason: 'No token is kept for remote in this app.' },
+      { name: 'local', status: 'healthy', keychain: undefined, reason: '' },
     ]);
     expect(await call('keepFleetToken', { deployment: 'remote', token: 'not the agent token' })).toMatchObject({
       ok: false,
@@ -164,8 +164,8 @@ describe('the desktop app: fleet file, keychain tokens and deployment windows', 
     const kept = await call('keepFleetToken', { deployment: 'remote', token: agent.token });
     expect(kept).toEqual({ ok: true, result: { deployment: 'remote', kept: true } });
     expect(await states()).toEqual([
-      { name: 'remote', state: 'degraded', keychain: 'kept', reason: expect.stringMatching(/1\.1\.0|pending|behind/) },
-      { name: 'local', state: 'healthy', keychain: undefined, reason: '' },
+      { name: 'remote', status: 'degraded', keychain: 'kept', reason: expect.stringMatching(/1\.1\.0|pending|behind/) },
+      { name: 'local', status: 'healthy', keychain: undefined, reason: '' },
     ]);
     // The token is nowhere in clear: not in the app's files, not in what the host kept or sent.
     for (const file of [tokensFile, rememberedFile]) expect(readFileSync(file, 'utf8')).not.toContain(agent.token);
@@ -240,12 +240,12 @@ describe('the desktop app: fleet file, keychain tokens and deployment windows', 
 
   it("verifies all and backs up all from the main window (host jobs, acting for the user logged in), never from a deployment's", async () => {
     const verified = await result<FleetActionReport>('fleetVerify', { level: 'full', parallel: 2 });
-    expect(verified.deployments.map((d) => [d.name, d.state])).toEqual([
+    expect(verified.deployments.map((d) => [d.name, d.status])).toEqual([
       ['local', 'healthy'],
       ['remote', 'healthy'],
     ]);
     const backedUp = await result<FleetActionReport>('fleetBackup', { parallel: 1, group: 'production' });
-    expect(backedUp.deployments.map((d) => [d.name, d.state])).toEqual([['remote', 'healthy']]);
+    expect(backedUp.deployments.map((d) => [d.name, d.status])).toEqual([['remote', 'healthy']]);
     expect(sqlite3(join(dir, 'remote.db'), "SELECT actor FROM schema_events WHERE action = 'backup' ORDER BY rowid DESC LIMIT 1")).toBe(
       actorFor(`${me} via warden serve`),
     );
@@ -258,7 +258,7 @@ describe('the desktop app: fleet file, keychain tokens and deployment windows', 
     shown.closedByUser();
     expect(fleet.callFrom(id, 'status', { db: 'remote' })).toBeNull();
     expect(await result('forgetFleetToken', { deployment: 'remote' })).toEqual({ deployment: 'remote', forgotten: true });
-    expect((await states())[0]).toMatchObject({ name: 'remote', state: 'unreachable', keychain: 'missing' });
+    expect((await states())[0]).toMatchObject({ name: 'remote', status: 'unreachable', keychain: 'missing' });
     expect(await result('forgetFleetToken', { deployment: 'remote' })).toEqual({ deployment: 'remote', forgotten: false });
     const seen = shown.events.length;
     await fetch(`${agent.origin}/api/backup`, {

@@ -9,7 +9,7 @@ import { initialize } from '../engine/actions/initialize';
 import { listBackups } from '../engine/core/backups/list-backups';
 import { status } from '../engine/actions/status';
 import { verifyBackup } from '../engine/actions/verify-backup';
-import { finished, spawnCli, type CliRun } from '../engine/test-support/cli';
+import { finished, resultOf, spawnCli, type CliRun } from '../engine/test-support/cli';
 import { contextFor, sha256File, sqlite3, tempDir } from '../engine/test-support/fixtures';
 import { seededRandom } from '../../shared/seeded-random';
 import { scaled, seedFor } from './test-support/soak';
@@ -213,7 +213,7 @@ async function crashRounds(name: string, scenario: Scenario): Promise<string> {
       // `warden backups` lists what listBackups does: never a killed backup's partial file.
       const listed = await timed(['backups', '--db', dbPath, '--json']);
       expect(listed.run.code, listed.run.stderr).toBe(0);
-      const names = (JSON.parse(listed.run.stdout) as { name: string }[]).map((b) => b.name);
+      const names = (resultOf(listed.run) as { name: string }[]).map((b) => b.name);
       expect(names).toEqual(listBackups(contextFor(dbPath)).map((b) => b.name));
       expect(names.filter(isPartial)).toEqual([]);
     }

@@ -7,7 +7,7 @@ import type { VerifyReport } from '../../shared/types/integrity';
 import type { MigrateResult } from '../../shared/types/migrations';
 import { listBackups } from '../engine/core/backups/list-backups';
 import { verifyBackup } from '../engine/actions/verify-backup';
-import { finished, spawnCli, type CliRun } from '../engine/test-support/cli';
+import { finished, resultOf, spawnCli, type CliRun } from '../engine/test-support/cli';
 import { contextFor, sqlite3, tempDir } from '../engine/test-support/fixtures';
 import { acknowledgedIds, committedSoFar, DEPLOYMENT_WORKER, fileIdsIn, JOURNAL_MODES, workersKilledAfterEach } from './test-support/commit-log';
 import { scaled, spawnTsx, until } from './test-support/soak';
@@ -83,7 +83,7 @@ async function scenario(mode: 'wal' | 'delete', pauseMs: number, round: number):
       const { run, ms } = await cli(args);
       expect(run.code, `${label}: ${run.stderr}${run.stdout}`).toBe(exitCode);
       timings.push(`${label} ${ms} ms`);
-      return JSON.parse(run.stdout) as unknown;
+      return resultOf(run) as unknown;
     };
 
     // init on the fresh file; the workers are already up, waiting for the schema.

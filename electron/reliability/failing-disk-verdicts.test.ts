@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT, sha256File, SHIPPED_SCHEMA_DIR, sqlite3, tempDir } from '../engine/test-support/fixtures';
 import { damageLeafOf } from '../engine/test-support/damage';
-import { runCli, SOURCE_CLI } from '../engine/test-support/cli';
+import { errorOf, runCli, SOURCE_CLI } from '../engine/test-support/cli';
 import { fillWithFiles } from '../server/test-support/big-database';
 import { buildFailingReads, canBuildFailingReads, failingReadsEnv } from './test-support/failing-reads';
 
@@ -54,7 +54,7 @@ describe.skipIf(!canBuildFailingReads)('verdicts on a disk that fails reads (a p
     }
     // --json: the one document on stdout carries the code.
     const json = cliWith(failingReadsEnv(library, db, half), ['status', '--db', db, '--json']);
-    expect(JSON.parse(json.stdout)).toMatchObject({ error: { code: 'IO_ERROR' } });
+    expect(errorOf(json)).toMatchObject({ code: 'IO_ERROR' });
     expect(sha256File(db)).toBe(before);
     expect(sqlite3(db, 'PRAGMA integrity_check')).toBe('ok');
     expect(existsSync(`${db}.backups`)).toBe(false);

@@ -3,7 +3,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT, sha256File, sqlite3, tempDir } from '../engine/test-support/fixtures';
-import { runCli, SOURCE_CLI } from '../engine/test-support/cli';
+import { resultOf, runCli, SOURCE_CLI } from '../engine/test-support/cli';
 import { fillWithFiles } from '../server/test-support/big-database';
 import { buildFailingReads, canBuildFailingReads, failingReadsEnv } from './test-support/failing-reads';
 
@@ -23,7 +23,7 @@ describe.skipIf(!canBuildFailingReads)('reads that fail with EIO (a preloaded li
     expect(runCli(['init', '--db', db]).code).toBe(0);
     fillWithFiles(db, 20_000);
     sqlite3(db, 'PRAGMA journal_mode = WAL');
-    const taken = JSON.parse(runCli(['backup', '--db', db, '--json']).stdout) as { path: string };
+    const taken = resultOf(runCli(['backup', '--db', db, '--json'])) as { path: string };
     const before = sha256File(db);
     // The schema and the version-keeping pages sit at the start (init wrote them first); the files' pages after them fail.
     const run = cliWith(failingReadsEnv(library, db, Math.floor(statSync(db).size / 2)), ['restore', '--db', db, '--backup', taken.path, '--yes']);
@@ -34,7 +34,7 @@ describe.skipIf(!canBuildFailingReads)('reads that fail with EIO (a preloaded li
     // The referees: the file is byte for byte as it was and sqlite3 reads it whole; no backup was added, none is failed, nothing is left half-written.
     expect(sha256File(db)).toBe(before);
     expect(sqlite3(db, 'PRAGMA integrity_check')).toBe('ok');
-    const listed = JSON.parse(runCli(['backups', '--db', db, '--json']).stdout) as { reason: string; verified: { ok: boolean } | null }[];
+    const listed = resultOf(runCli(['backups', '--db', db, '--json'])) as { reason: string; verified: { ok: boolean } | null }[];
     expect(listed.map((b) => [b.reason, b.verified?.ok])).toEqual([['manual', true]]);
     expect(readdirSync(`${db}.backups`).filter((f) => f.includes('.partial'))).toEqual([]);
   });
@@ -44,7 +44,7 @@ describe.skipIf(!canBuildFailingReads)('reads that fail with EIO (a preloaded li
     const db = join(tempDir(), 'live.db');
     expect(runCli(['init', '--db', db]).code).toBe(0);
     fillWithFiles(db, 20_000);
-    const taken = JSON.parse(runCli(['backup', '--db', db, '--json']).stdout) as { path: string };
+    const taken = resultOf(runCli(['backup', '--db', db, '--json'])) as { path: string };
     const before = sha256File(db);
     const run = cliWith(failingReadsEnv(library, db, Math.floor(statSync(db).size / 2)), ['restore', '--db', db, '--backup', taken.path, '--yes']);
     expect(run.code, run.stderr).toBe(2);
@@ -52,7 +52,7 @@ describe.skipIf(!canBuildFailingReads)('reads that fail with EIO (a preloaded li
       /error \[IO_ERROR\]: Reading .*live\.db failed: the disk failed the read or write \(an I\/O error\) \(EIO\)\..* The restore had not begun: the database is as it was\./,
     );
     expect(sha256File(db)).toBe(before);
-    const listed = JSON.parse(runCli(['backups', '--db', db, '--json']).stdout) as { reason: string; verified: { ok: boolean } | null }[];
+    const listed = resultOf(runCli(['backups', '--db', db, '--json'])) as { reason: string; verified: { ok: boolean } | null }[];
     expect(listed.map((b) => [b.reason, b.verified?.ok])).toEqual([['manual', true]]);
     expect(readdirSync(`${db}.backups`).filter((f) => f.includes('.partial'))).toEqual([]);
   });
@@ -62,7 +62,7 @@ describe.skipIf(!canBuildFailingReads)('reads that fail with EIO (a preloaded li
     const db = join(tempDir(), 'live.db');
     expect(runCli(['init', '--db', db]).code).toBe(0);
     // The backup is taken small; the database then grows: only the pre-restore copy reaches past the failing byte.
-    const taken = JSON.parse(runCli(['backup', '--db', db, '--json']).stdout) as { path: string };
+    const taken = resultOf(runCli(['backup', '--db', db, '--json'])) as { path: string };
     fillWithFiles(db, 20_000);
     const from = statSync(taken.path).size * 2;
     expect(statSync(db).size).toBeGreaterThan(from);
@@ -73,7 +73,7 @@ describe.skipIf(!canBuildFailingReads)('reads that fail with EIO (a preloaded li
       /error \[IO_ERROR\]: Reading .*\.partial failed: the disk failed the read or write \(an I\/O error\) \(EIO\)\..* The pre-restore backup could not be read back\. The restore had not begun: the database is as it was\./,
     );
     expect(sha256File(db)).toBe(before);
-    const listed = JSON.parse(runCli(['backups', '--db', db, '--json']).stdout) as { reason: string; verified: { ok: boolean } | null }[];
+    const listed = resultOf(runCli(['backups', '--db', db, '--json'])) as { reason: string; verified: { ok: boolean } | null }[];
     expect(listed.map((b) => [b.reason, b.verified?.ok])).toEqual([['manual', true]]);
     expect(readdirSync(`${db}.backups`).filter((f) => f.includes('.partial'))).toEqual([]);
   });

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT, sha256File, sqlite3, tempDir } from '../engine/test-support/fixtures';
-import { runCli, SOURCE_CLI } from '../engine/test-support/cli';
+import { resultOf, runCli, SOURCE_CLI } from '../engine/test-support/cli';
 import { fillWithFiles } from '../server/test-support/big-database';
 import { buildFailingReads, canBuildFailingReads, failingSyncEnv } from './test-support/failing-reads';
 
@@ -27,7 +27,7 @@ function databaseAndBackup(): { db: string; backup: string; before: string } {
   const db = join(tempDir(), 'live.db');
   expect(runCli(['init', '--db', db]).code).toBe(0);
   fillWithFiles(db, 2000);
-  const backup = (JSON.parse(runCli(['backup', '--db', db, '--json']).stdout) as { path: string }).path;
+  const backup = (resultOf(runCli(['backup', '--db', db, '--json'])) as { path: string }).path;
   sqlite3(db, 'DELETE FROM file_access_log WHERE rowid % 2 = 0');
   return { db, backup, before: sha256File(db) };
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../engine/test-support/cli';
+import { resultOf, runCli } from '../engine/test-support/cli';
 import { sha256File, sqlite3 } from '../engine/test-support/fixtures';
 
 // A disk that is really full: a small tmpfs mounted for the test (root only; skipped, saying why,
@@ -76,7 +76,7 @@ describe.skipIf(!mounted)('on a full disk (a 700 kB tmpfs; skipped where mount i
     const live = join(dir, 'small.db');
     const folder = join(tiny, 'small-backups');
     expect(runCli(['init', '--db', live]).code).toBe(0);
-    const taken = JSON.parse(runCli(['backup', '--db', live, '--backup-dir', folder, '--json']).stdout) as { path: string };
+    const taken = resultOf(runCli(['backup', '--db', live, '--backup-dir', folder, '--json'])) as { path: string };
     // Fill what is left of the disk, but for a few pages: the copy of the live file cannot fit.
     const free = Number(execFileSync('df', ['-k', '--output=avail', tiny], { encoding: 'utf8' }).trim().split('\n')[1]) * 1024;
     writeFileSync(join(tiny, 'filler'), Buffer.alloc(Math.max(0, free - 16 * 1024)));
@@ -106,7 +106,7 @@ describe.skipIf(!mounted)('on a full disk (a 700 kB tmpfs; skipped where mount i
     expect(run.stderr).toContain('error [NO_SPACE]');
     // The referees: the backup named is there and sqlite3 finds it sound; the history has no new event and no journal waits.
     expect(kept && sqlite3(kept, 'PRAGMA integrity_check')).toBe('ok');
-    expect(JSON.parse(runCli(['backups', '--db', path, '--json']).stdout).map((b: { path: string }) => b.path)).toContain(kept);
+    expect(resultOf(runCli(['backups', '--db', path, '--json'])).map((b: { path: string }) => b.path)).toContain(kept);
     expect(sqlite3(path, 'SELECT count(*) FROM schema_events')).toBe(events);
     expect(existsSync(`${path}-journal`)).toBe(false);
     rmSync(join(tiny, 'filler'));

@@ -33,7 +33,7 @@ import { verify } from '../engine/actions/verify';
 import { verifyBackup } from '../engine/actions/verify-backup';
 import { listBackups } from '../engine/core/backups/list-backups';
 import { holdWriteLock } from '../engine/test-support/backup-fixtures';
-import { runCli } from '../engine/test-support/cli';
+import { errorOf, resultOf, runCli } from '../engine/test-support/cli';
 import { contextFor, seedFiles, sha256File, SHIPPED_SCHEMA_DIR, sqlite3, tempDir } from '../engine/test-support/fixtures';
 import { seededRandom } from '../../shared/seeded-random';
 import { scaled, seedFor } from './test-support/soak';
@@ -254,7 +254,7 @@ describe('symbolic links and paths that cannot name a database', () => {
     const failed = runCli(['verify', '--db', path, '--json']);
     expect(failed.code).toBe(2);
     expect(failed.stderr.split('\n')[0]).toContain('x\\nStatus');
-    expect(JSON.parse(failed.stdout).error.message).toContain(path);
+    expect(errorOf(failed).message).toContain(path);
     expect(readdirSync(dir)).toEqual([]);
   });
 
@@ -269,7 +269,7 @@ describe('symbolic links and paths that cannot name a database', () => {
       expect(run.stdout, args[0]).toMatch(/\\u202e|\\u2066/);
     }
     // JSON stays exact: a program reading it gets the name as it is.
-    expect(JSON.parse(runCli(['tables', '--db', path, '--json']).stdout).tables.map((t: { name: string }) => t.name)).toContain('invoice\u202Efdp.exe\u200B');
+    expect(resultOf(runCli(['tables', '--db', path, '--json'])).tables.map((t: { name: string }) => t.name)).toContain('invoice\u202Efdp.exe\u200B');
   });
 
   it('the command line says so with exit code 2, for a link loop and a link to nothing', () => {
@@ -282,7 +282,7 @@ describe('symbolic links and paths that cannot name a database', () => {
     ]) {
       const run = runCli([command, '--db', join(dir, path), '--json']);
       expect(run.code, run.stderr).toBe(2);
-      expect(JSON.parse(run.stdout).error.code).toBe('NOT_FOUND');
+      expect(errorOf(run).code).toBe('NOT_FOUND');
     }
     expect(existsSync(join(dir, 'missing'))).toBe(false);
   });
@@ -297,7 +297,7 @@ describe('a database locked by another process', () => {
       const started = performance.now();
       const run = runCli(['migrate', '--db', path, '--busy-timeout', '300', '--json']);
       expect(run.code, run.stderr).toBe(3);
-      const { error } = JSON.parse(run.stdout);
+      const error = errorOf(run);
       expect(error.code).toBe('LOCKED');
       expect(error.message).toContain('It waited 300 ms for the lock (--busy-timeout 300).');
       expect(error.hint).toMatch(/restore the backup taken first, .*pre-migrate\.sqlite\./);
@@ -619,8 +619,8 @@ describe('hostile schema folders', () => {
       for (const command of ['migrate', 'init']) {
         const run = runCli([command, '--db', db, '--schema', dir, '--json']);
         expect(run.code, run.stderr).toBe(2);
-        expect(JSON.parse(run.stdout).error).toMatchObject({ code: 'SCHEMA_INVALID', message: expect.stringMatching(says) });
-        expect(JSON.parse(run.stdout).error.message).toContain('1.3.0__reach.sql line 2');
+        expect(errorOf(run)).toMatchObject({ code: 'SCHEMA_INVALID', message: expect.stringMatching(says) });
+        expect(errorOf(run).message).toContain('1.3.0__reach.sql line 2');
       }
       expect(snapshot(join(db, '..'))).toEqual(before);
       expect(readdirSync(elsewhere)).toEqual([]);
@@ -635,7 +635,7 @@ describe('hostile schema folders', () => {
       expect(() => loadSchema(dir)).toThrow(expect.objectContaining({ code: 'SCHEMA_INVALID', message: expect.stringMatching(message) }));
       const run = runCli(['migrate', '--db', db, '--schema', dir, '--json']);
       expect(run.code, run.stderr).toBe(2);
-      expect(JSON.parse(run.stdout).error.code).toBe('SCHEMA_INVALID');
+      expect(errorOf(run).code).toBe('SCHEMA_INVALID');
       expect(sha256File(db)).toBe(before);
     });
   }

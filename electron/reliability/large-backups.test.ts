@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { manifestPathOf } from '../engine/core/backups/backup-manifest';
-import { runCli, SOURCE_CLI } from '../engine/test-support/cli';
+import { resultOf, runCli, SOURCE_CLI } from '../engine/test-support/cli';
 import { REPO_ROOT, sha256File, sqlite3, tempDir } from '../engine/test-support/fixtures';
 import { scaled } from './test-support/soak';
 
@@ -33,7 +33,7 @@ describe.skipIf(!existsSync('/usr/bin/time'))('large WAL databases and backups (
       WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${ROWS}) INSERT INTO file_metadata (file_id, metadata_key, metadata_value) SELECT 'f' || (i % 100 + 1), 'k' || i, hex(randomblob(4096)) FROM n;`,
     );
     const size = statSync(db).size;
-    const taken = JSON.parse(runCli(['backup', '--db', db, '--json']).stdout) as { path: string };
+    const taken = resultOf(runCli(['backup', '--db', db, '--json'])) as { path: string };
 
     // A WAL-mode backup with an honest manifest, as another tool or an older copy could leave it.
     const walMode = join(dir, 'big.db.backups', 'wal-mode.sqlite');

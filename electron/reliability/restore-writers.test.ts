@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { RestoreResult } from '../../shared/types/backups';
 import { backup } from '../engine/actions/backup';
 import { initialize } from '../engine/actions/initialize';
-import { finished, spawnCli, type CliRun } from '../engine/test-support/cli';
+import { finished, resultOf, spawnCli, type CliRun } from '../engine/test-support/cli';
 import { contextFor, sqlite3, tempDir } from '../engine/test-support/fixtures';
 import { acknowledgedIds, committedSoFar, DEPLOYMENT_WORKER, fileIdsIn, JOURNAL_MODES, workersKilledAfterEach } from './test-support/commit-log';
 import { scaled, spawnTsx, until } from './test-support/soak';
@@ -53,7 +53,7 @@ async function race(mode: 'wal' | 'delete', pauseMs: number): Promise<string> {
       await letWorkersWrite();
       const run = await finished(spawnCli(['restore', '--db', dbPath, '--backup', taken.path, '--yes', '--json', '--busy-timeout', '60000']));
       expect(run.code, run.stderr + run.stdout).toBe(0);
-      const result = JSON.parse(run.stdout) as RestoreResult;
+      const result = resultOf(run) as RestoreResult;
       expect(result.preRestoreBackup).not.toBeNull();
       preRestoreBackups.push(result.preRestoreBackup!.path);
     }

@@ -87,7 +87,7 @@ describe('warden serve --fleet: Verify all and Back up all as host jobs', () => 
     for (const n of ['a', 'b', 'vm']) expect(backupsOf(n)).toEqual([]);
     const verified = await call('fleetVerify', { level: 'quick', parallel: 2, group: 'staging' }, host.readOnlyToken);
     expect(verified.status).toBe(200);
-    expect((verified.json.result as FleetActionReport).deployments.map((d) => [d.name, d.state])).toEqual([['gone', 'unreachable']]);
+    expect((verified.json.result as FleetActionReport).deployments.map((d) => [d.name, d.status])).toEqual([['gone', 'unreachable']]);
   });
 
   it('verifies every deployment in full as a job: each one seen verifying, then its result; b unhealthy, gone unreachable', async () => {
@@ -102,7 +102,7 @@ describe('warden serve --fleet: Verify all and Back up all as host jobs', () => 
     expect(report.stoppedBecause).toBeNull();
     expect(report.notDone).toEqual([]);
     // Worst first; a and vm are at 1.0.0 with 1.1.0 and 1.2.0 pending: degraded.
-    expect(report.deployments.map((d) => [d.name, d.state])).toEqual([
+    expect(report.deployments.map((d) => [d.name, d.status])).toEqual([
       ['gone', 'unreachable'],
       ['b', 'unhealthy'],
       ['a', 'degraded'],
@@ -139,7 +139,7 @@ describe('warden serve --fleet: Verify all and Back up all as host jobs', () => 
     expect(report.stoppedBecause).toBeNull();
     expect(report.worst).toBe('unreachable');
     const byName = Object.fromEntries(report.deployments.map((d) => [d.name, d]));
-    expect(byName.gone.state).toBe('unreachable');
+    expect(byName.gone.status).toBe('unreachable');
     for (const n of ['a', 'b', 'vm']) {
       // Backed up, and then given the database's own verdict (a backup says nothing of its health: a is at 1.0.0 with steps pending).
       expect(byName[n].backedUp, `${n}: ${byName[n].detail}`).toBe(true);

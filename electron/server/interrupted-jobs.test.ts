@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { Job } from '../../shared/types/jobs';
-import { runCli } from '../engine/test-support/cli';
+import { resultOf, runCli } from '../engine/test-support/cli';
 import { REPO_ROOT, sqlite3, tempDir } from '../engine/test-support/fixtures';
 import { fillWithFiles } from './test-support/big-database';
 import { callApi } from './test-support/http-client';
@@ -73,7 +73,7 @@ describe('warden serve restarted after it was killed mid-job', () => {
     const db = join(tempDir(), 'served.db');
     expect(runCli(['init', '--db', db]).code).toBe(0);
     fillWithFiles(db, 150_000);
-    const taken = JSON.parse(runCli(['backup', '--db', db, '--json']).stdout) as { name: string };
+    const taken = resultOf(runCli(['backup', '--db', db, '--json'])) as { name: string };
     const folder = `${db}.backups`;
 
     const first = await serve(db);
@@ -112,7 +112,7 @@ describe('warden serve restarted after it was killed mid-job', () => {
   it('the copy helper of a restore killed mid-copy stops with it, before it has copied the whole file', async () => {
     const db = join(tempDir(), 'served.db');
     expect(runCli(['init', '--db', db]).code).toBe(0);
-    const taken = JSON.parse(runCli(['backup', '--db', db, '--json']).stdout) as { name: string };
+    const taken = resultOf<{ name: string }>(runCli(['backup', '--db', db, '--json']));
     // 300 MB the pre-restore copy has to copy, in 8 MB chunks: long enough to be caught mid-copy.
     sqlite3(
       db,

@@ -8,6 +8,7 @@ import { REPO_ROOT, SHIPPED_SCHEMA_DIR, sqlite3, tempDir } from '../engine/test-
 import { servedDatabase } from '../cli/commands/serve';
 import { callApi } from './test-support/http-client';
 import { CLI, serve } from './test-support/serve-process';
+import { resultOf } from '../engine/test-support/cli';
 
 // `warden serve --db PATH:SCHEMA_DIR`: databases of different schemas served side by side, each
 // under its own folder, by the real CLI in its own process.
@@ -65,7 +66,7 @@ describe('the CLI without --db', () => {
       env: { ...process.env, INIT_CWD: dir },
     });
     expect(run.status).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject({ path: join(dir, 'data/notes.db'), applied: [{ version: '1.0.0' }, { version: '1.1.0' }] });
+    expect(resultOf(run)).toMatchObject({ path: join(dir, 'data/notes.db'), applied: [{ version: '1.0.0' }, { version: '1.1.0' }] });
     expect(sqlite3(join(dir, 'data/notes.db'), 'PRAGMA integrity_check')).toBe('ok');
   });
 

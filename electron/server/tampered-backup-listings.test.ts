@@ -5,7 +5,7 @@ import type { BackupInfo } from '../../shared/types/backups';
 import { backup } from '../engine/actions/backup';
 import { initialize } from '../engine/actions/initialize';
 import { flipByte } from '../engine/test-support/backup-fixtures';
-import { runCli } from '../engine/test-support/cli';
+import { resultOf, runCli } from '../engine/test-support/cli';
 import { contextFor, SHIPPED_SCHEMA_DIR, sha256File } from '../engine/test-support/fixtures';
 import { parseFleet } from '../fleet/fleet-file';
 import { fleetStatus } from '../fleet/fleet-status';
@@ -53,7 +53,7 @@ describe('a backup that verify-backup found altered, in every listing', () => {
 
     flipByte(tampered.path, 5000);
     // Its modification time moved: the listing says so before anyone hashes it.
-    expect((JSON.parse(runCli(['backups', '--db', dbPath, '--json']).stdout) as BackupInfo[])[0]).toMatchObject({
+    expect((resultOf(runCli(['backups', '--db', dbPath, '--json'])) as BackupInfo[])[0]).toMatchObject({
       verified: { ok: false },
       changedSinceVerified: expect.stringMatching(/after it was verified/),
     });
@@ -64,7 +64,7 @@ describe('a backup that verify-backup found altered, in every listing', () => {
     expect(cli.code).toBe(0);
     expect(cli.stdout).toMatch(new RegExp(`FAILED\\s+${tampered.name}`));
     expect(cli.stdout).toMatch(/failed verification at .*SHA-256 is/);
-    const json = JSON.parse(runCli(['backups', '--db', dbPath, '--json']).stdout) as BackupInfo[];
+    const json = resultOf(runCli(['backups', '--db', dbPath, '--json'])) as BackupInfo[];
     expect(json[0]).toMatchObject({ name: tampered.name, verified: { ok: false } });
     expect(json[0].failedVerification!.problems[0]).toMatch(/SHA-256 is .* not the .* recorded/);
 
@@ -79,7 +79,7 @@ describe('a backup that verify-backup found altered, in every listing', () => {
     const status = await fleetStatus(fleet, fleet.deployments, { defaultSchemaDir: SHIPPED_SCHEMA_DIR }, { waitMs: 30_000 });
     expect(status.deployments[0].lastVerifiedBackup).toBeNull();
     // Its only backup failed: not backed up, which is degraded, and the health endpoint still answers 200.
-    expect(status.deployments[0]).toMatchObject({ state: 'degraded', reason: expect.stringMatching(/^Not backed up: there is no verified backup/) });
+    expect(status.deployments[0]).toMatchObject({ status: 'degraded', reason: expect.stringMatching(/^Not backed up: there is no verified backup/) });
     const health = await request(server.origin, '/api/health', { headers: { Authorization: `Bearer ${server.token}` } });
     expect(health.status).toBe(200);
     expect(health.json.components.database.store).toMatch(/^degraded: Not backed up/);

@@ -19,9 +19,9 @@ export interface TableSummary {
 export interface TablesReport {
   path: string;
   /** Whether sizes were measured (SQLite's dbstat virtual table); without it every size is null. */
-  sizesMeasured: boolean;
+  measured: boolean;
   /** page_size × page_count: the main file without its -wal. */
-  fileBytes: number;
+  bytes: number;
   tables: TableSummary[];
 }
 

@@ -31,7 +31,7 @@ export interface DeploymentStatus {
   group: string;
   /** Where it is: a path, an agent's URL, user@host through SSH. */
   address: string;
-  state: FleetState;
+  status: FleetState;
   /** Why, in words (for unreachable: what failed). */
   reason: string;
   version: string | null;
@@ -151,7 +151,7 @@ export interface FleetActionResult {
   name: string;
   group: string;
   address: string;
-  state: AnsweredState;
+  status: AnsweredState;
   /** The verify's reason, the backup's file and size, or why it failed. */
   detail: string;
   version: string | null;
@@ -168,7 +168,7 @@ export interface FleetActionEntry {
   /** not done: it was stopped (Cancel) before it started, or cancelled while it ran. */
   step: 'waiting' | 'running' | 'done' | 'not done';
   /** Once done: how it came out (a backup that failed is unhealthy). */
-  state: AnsweredState | null;
+  status: AnsweredState | null;
   /** What it is doing, its result, or why it was not done. */
   detail: string;
   version: string | null;

@@ -6,7 +6,8 @@ export interface AppliedVersion {
   description: string | null;
   checksum: string | null;
   executionMs: number | null;
-  appliedBy: string | null;
+  /** Who applied it (user@host, or the app's tool's own record); null where the app's table keeps none. */
+  actor: string | null;
   kind: 'init' | 'migrate' | 'baseline' | null;
 }
 

@@ -130,7 +130,7 @@ export interface SizesReport {
   pageSize: number;
   pageCount: number;
   /** page_size × page_count: the main file without its -wal. */
-  fileBytes: number;
+  bytes: number;
   /** Pages on the free list: what VACUUM gives back at least (it also packs half-empty pages). */
   freePages: number;
   freeBytes: number;

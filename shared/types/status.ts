@@ -16,7 +16,8 @@ export interface StatusReport {
   version: string | null;
   latest: string;
   pending: string[];
-  sizeBytes: number;
+  /** The database file's size on disk (0: no file). */
+  bytes: number;
   journalMode: string | null;
   sqliteVersion: string;
   applicationId: number | null;

@@ -5,6 +5,7 @@ import { Unreachable, type ClientOptions } from '../../fleet/deployment-client';
 import { loadFleet, plainHttpWarnings, type Deployment, type Fleet } from '../../fleet/fleet-file';
 import { fleetStatus, inGroup, STATUS_WAIT_MS } from '../../fleet/fleet-status';
 import { escapedForText, formatError } from '../output';
+import { failureEnvelope, printEnvelope, successEnvelope } from '../json-envelope';
 import { renderComparison, renderFleetAction, renderFleetStatus, renderRollout, unwellAfterRollout } from '../render-fleet';
 import { fleetBackup, fleetVerify } from '../../fleet/fleet-actions';
 import { compareDeployments } from '../../fleet/compare-deployments';
@@ -111,15 +112,19 @@ export async function runFleet<T>(
 ): Promise<void> {
   try {
     const outcome = await action();
-    process.stdout.write(options.json ? `${JSON.stringify(outcome.document, null, 2)}\n` : `${outcome.render(escapedForText(outcome.document))}\n`);
+    if (options.json) printEnvelope(successEnvelope(outcome.document, outcome.exitCode));
+    else process.stdout.write(`${outcome.render(escapedForText(outcome.document))}\n`);
     process.exitCode = outcome.exitCode;
   } catch (err) {
     if (err instanceof Unreachable) {
       // A deployment the command needs (fleet compare) could not be asked: the fleet's exit code for unreachable.
-      if (options.json) process.stdout.write(`${JSON.stringify({ error: { code: 'UNREACHABLE', message: err.message } }, null, 2)}\n`);
-      process.stderr.write(
-        `error [UNREACHABLE]: ${escapeControls(err.message)}\n  what to do: Check that its agent runs (and its SSH tunnel can be opened), then run the command again.\n`,
-      );
+      const unreachable = {
+        code: 'UNREACHABLE' as const,
+        message: err.message,
+        hint: 'Check that its agent runs (and its SSH tunnel can be opened), then run the command again.',
+      };
+      if (options.json) printEnvelope(failureEnvelope(unreachable, FLEET_EXIT_CODE.unreachable));
+      process.stderr.write(`${formatError(escapedForText(unreachable))}\n`);
       process.exitCode = FLEET_EXIT_CODE.unreachable;
       return;
     }
@@ -131,9 +136,10 @@ export async function runFleet<T>(
             message: `Unexpected failure: ${(err as Error).message}`,
             hint: 'This is a bug in Schema Warden; please report it with the command you ran.',
           };
-    if (options.json) process.stdout.write(`${JSON.stringify({ error: info }, null, 2)}\n`);
+    const exitCode = info.code === 'INVALID_INPUT' || info.code === 'NOT_FOUND' ? USAGE : 2;
+    if (options.json) printEnvelope(failureEnvelope(info, exitCode));
     process.stderr.write(`${formatError(escapedForText(info))}\n`);
-    process.exitCode = info.code === 'INVALID_INPUT' || info.code === 'NOT_FOUND' ? USAGE : 2;
+    process.exitCode = exitCode;
   }
 }
 

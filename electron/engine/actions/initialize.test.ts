@@ -8,7 +8,7 @@ import { history } from './history';
 import { initialize } from './initialize';
 import { status } from './status';
 import { verify } from './verify';
-import { runCli } from '../test-support/cli';
+import { resultOf, runCli } from '../test-support/cli';
 import { contextFor, seedFiles, sha256File, sqlite3, tempDir } from '../test-support/fixtures';
 import { damageMiddlePages } from '../test-support/damage';
 
@@ -47,7 +47,7 @@ describe('initialize', () => {
       expect(v.appliedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
       expect(v.checksum).toBe(ctx.schema.migrations.find((m) => m.version === v.version)!.checksum);
       expect(v.kind).toBe('init');
-      expect(v.appliedBy).toMatch(/@.+\(pid \d+\)$/);
+      expect(v.actor).toMatch(/@.+\(pid \d+\)$/);
       expect(v.executionMs).toBeGreaterThanOrEqual(0);
     }
     expect(report.events).toHaveLength(1);
@@ -133,6 +133,6 @@ describe('the start gate on a damaged file', () => {
 
     const skipped = runCli(['init', '--db', dbPath, '--no-integrity-check', '--json']);
     expect(skipped.code, skipped.stderr).toBe(0);
-    expect(JSON.parse(skipped.stdout)).toMatchObject({ upToDate: true });
+    expect(resultOf(skipped)).toMatchObject({ upToDate: true });
   });
 });

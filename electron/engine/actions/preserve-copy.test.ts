@@ -9,7 +9,7 @@ import { listBackups } from '../core/backups/list-backups';
 import { preserveCopy } from './preserve-copy';
 import { restore } from './restore';
 import { applyRetention } from '../core/backups/retention';
-import { runCli } from '../test-support/cli';
+import { resultOf, runCli } from '../test-support/cli';
 import { fileWriter } from '../test-support/file-writer';
 import { damageLeafOf } from '../test-support/damage';
 import { contextFor, seedFiles, sha256File, tempDir } from '../test-support/fixtures';
@@ -80,7 +80,7 @@ describe('preserveCopy keeps a damaged file as it is', () => {
     const dir = join(tempDir(), 'kept');
     const cli = runCli(['preserve', '--db', dbPath, '--backup-dir', dir, '--json']);
     expect(cli.code, cli.stderr).toBe(0);
-    const info = JSON.parse(cli.stdout);
+    const info = resultOf(cli);
     expect(info.path.startsWith(dir)).toBe(true);
     expect(runCli(['backups', '--db', dbPath, '--backup-dir', dir]).stdout).toMatch(/damaged copy/i);
     const refused = runCli(['backup', '--db', dbPath, '--backup-dir', dir]);

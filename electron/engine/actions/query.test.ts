@@ -9,7 +9,7 @@ import { READ_MEMORY_LIMIT_BYTES } from '../core/data/read-process';
 import { useSqliteAddon } from '../core/sqlite/sqlite-addon';
 import { runningReadProcesses } from '../test-support/read-processes';
 import { status } from './status';
-import { runCli } from '../test-support/cli';
+import { resultOf, runCli } from '../test-support/cli';
 import { contextFor, seedFiles, sha256File, sqlite3, tempDir } from '../test-support/fixtures';
 
 async function seeded(): Promise<string> {
@@ -126,7 +126,7 @@ describe('read-only queries', () => {
     expect(text.stdout).toMatch(/^file-0 +application\/octet-stream$/m);
     expect(text.stdout).toContain('Showing the first 2 rows; there are more (raise --limit, up to 100,000).');
     const json = runCli(['query', '--db', dbPath, '--sql', 'SELECT 1 AS one', '--json']);
-    expect(JSON.parse(json.stdout)).toMatchObject({ columns: ['one'], rows: [[1]], more: false });
+    expect(resultOf(json)).toMatchObject({ columns: ['one'], rows: [[1]], more: false });
     const csv = runCli(['query', '--db', dbPath, '--sql', "SELECT 'a,b' AS t, NULL AS n", '--csv']);
     expect(csv.stdout).toBe('t,n\n"a,b",\n');
     const write = runCli(['query', '--db', dbPath, '--sql', 'DELETE FROM conversation_files']);

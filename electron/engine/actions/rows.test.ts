@@ -4,7 +4,7 @@ import type { RowsPage } from '../../../shared/types/data';
 import type { WardenError } from '../errors';
 import { initialize } from './initialize';
 import { browseRows, rowChildren } from './rows';
-import { runCli } from '../test-support/cli';
+import { resultOf, runCli } from '../test-support/cli';
 import { CHILD_TABLES, contextFor, seedFiles, sha256File, sqlite3, tempDir } from '../test-support/fixtures';
 
 async function seeded(files: number) {
@@ -280,7 +280,7 @@ describe('browseRows', () => {
       'original_filename~report',
       '--json',
     ]);
-    expect(JSON.parse(json.stdout)).toMatchObject({
+    expect(resultOf(json)).toMatchObject({
       table: 'conversation_files',
       total: 1,
       filters: [

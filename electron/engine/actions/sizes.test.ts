@@ -28,8 +28,8 @@ describe('sizes', () => {
     expect(report.freePages).toBe(Number(sqlite3(dbPath, 'PRAGMA freelist_count')));
     expect(report.freePages).toBeGreaterThan(0);
     expect(report.freeBytes).toBe(report.freePages * Number(sqlite3(dbPath, 'PRAGMA page_size')));
-    expect(report.fileBytes).toBe(statSync(dbPath).size);
-    expect(report.objects.reduce((sum, o) => sum + o.bytes, 0) + report.freeBytes).toBe(report.fileBytes);
+    expect(report.bytes).toBe(statSync(dbPath).size);
+    expect(report.objects.reduce((sum, o) => sum + o.bytes, 0) + report.freeBytes).toBe(report.bytes);
 
     const kind = (name: string) => report.objects.find((o) => o.name === name);
     expect(kind('conversation_files')).toMatchObject({ kind: 'table', table: 'conversation_files' });
@@ -48,6 +48,6 @@ describe('sizes', () => {
     sqlite3(dbPath, 'VACUUM');
     const after = sizes(ctx);
     expect(after.freePages).toBe(0);
-    expect(before.fileBytes - after.fileBytes).toBeGreaterThanOrEqual(before.freeBytes);
+    expect(before.bytes - after.bytes).toBeGreaterThanOrEqual(before.freeBytes);
   });
 });

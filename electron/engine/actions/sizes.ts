@@ -35,7 +35,7 @@ export function sizes(ctx: EngineContext): SizesReport {
         measured: measured !== null,
         pageSize,
         pageCount,
-        fileBytes: pageSize * pageCount,
+        bytes: pageSize * pageCount,
         freePages,
         freeBytes: freePages * pageSize,
         objects,

@@ -6,7 +6,7 @@ import { backup } from './backup';
 import { initialize } from './initialize';
 import { status } from './status';
 import { chatService, openAsService, seedAsService } from '../test-support/chat-service';
-import { finished, runCli, spawnCli } from '../test-support/cli';
+import { finished, resultOf, runCli, spawnCli } from '../test-support/cli';
 import { damageMiddlePages } from '../test-support/damage';
 import { contextFor, sha256File, sqlite3, tempDir } from '../test-support/fixtures';
 
@@ -179,7 +179,7 @@ describe('warden init, the command a start-up script runs', () => {
     copyFileSync(dbPath, copy);
     const runs = await Promise.all(Array.from({ length: 16 }, () => finished(spawnCli(['init', '--db', dbPath, '--json', '--busy-timeout', '60000']))));
     for (const run of runs) expect(run.code, run.stderr).toBe(0);
-    const results = runs.map((r) => JSON.parse(r.stdout) as MigrateResult);
+    const results = runs.map((r) => resultOf(r) as MigrateResult);
     // Each decided again under the write lock: exactly one recreated the table, the others found it there.
     expect(results.filter((r) => r.repaired?.recreated.some((p) => p.name === 'conversation_files'))).toHaveLength(1);
     expect(results.every((r) => r.verdict && r.verdict.status !== 'unhealthy')).toBe(true);

@@ -219,7 +219,7 @@ function versionStillReadable(ctx: EngineContext): string | null {
 }
 
 /** A file too damaged to read its schema: unhealthy, with what SQLite said, rather than an error. */
-function damagedStatus(ctx: EngineContext, sizeBytes: number, integrity: CheckedIntegrity, reason: string): StatusReport {
+function damagedStatus(ctx: EngineContext, bytes: number, integrity: CheckedIntegrity, reason: string): StatusReport {
   const problems = integrityProblems(integrity, []);
   const version = versionStillReadable(ctx);
   return {
@@ -231,7 +231,7 @@ function damagedStatus(ctx: EngineContext, sizeBytes: number, integrity: Checked
     version,
     latest: ctx.schema.latest,
     pending: version === null ? [] : pendingMigrations(ctx.schema, version, ctx.schema.latest).map((m) => m.version),
-    sizeBytes,
+    bytes,
     journalMode: null,
     sqliteVersion: '',
     applicationId: null,
@@ -260,7 +260,7 @@ export function status(ctx: EngineContext): StatusReport {
       version: null,
       latest: ctx.schema.latest,
       pending: ctx.schema.migrations.map((m) => m.version),
-      sizeBytes: 0,
+      bytes: 0,
       journalMode: null,
       sqliteVersion: '',
       applicationId: null,
@@ -272,15 +272,15 @@ export function status(ctx: EngineContext): StatusReport {
       checkedAt: nowIso(),
     };
   }
-  const sizeBytes = stats.size;
+  const bytes = stats.size;
   const seen: { integrity?: CheckedIntegrity } = {};
   try {
-    return readStatus(ctx, sizeBytes, (found) => (seen.integrity = found));
+    return readStatus(ctx, bytes, (found) => (seen.integrity = found));
   } catch (caught) {
     const err = unlessDiskFailed(caught, ctx.dbPath, 'reading its schema');
     if (!(err instanceof WardenError && err.code === 'CORRUPT')) throw err;
     const failed = seen.integrity?.ok === false ? seen.integrity : { level: 'quick' as const, ok: false, messages: [err.message], checkedAt: nowIso() };
-    return damagedStatus(ctx, sizeBytes, failed, err.message);
+    return damagedStatus(ctx, bytes, failed, err.message);
   }
 }
 
@@ -309,7 +309,7 @@ export function verdictOf(db: Connection, ctx: EngineContext, integrity: Checked
 }
 
 /** quick_check first, so that its findings survive a schema too damaged to read (reported through `checked`). */
-function readStatus(ctx: EngineContext, sizeBytes: number, checked: (integrity: CheckedIntegrity) => void): StatusReport {
+function readStatus(ctx: EngineContext, bytes: number, checked: (integrity: CheckedIntegrity) => void): StatusReport {
   return withDatabase(ctx.dbPath, { mode: 'read', busyTimeoutMs: ctx.busyTimeoutMs }, (db) => {
     const integrity = quickCheck(db, ctx);
     checked(integrity);
@@ -325,7 +325,7 @@ function readStatus(ctx: EngineContext, sizeBytes: number, checked: (integrity: 
       version: a.state.current,
       latest: ctx.schema.latest,
       pending: a.state.fresh ? ctx.schema.migrations.map((m) => m.version) : a.pending,
-      sizeBytes,
+      bytes,
       journalMode: db.pragma('journal_mode', { simple: true }) as string,
       sqliteVersion: sqliteVersion(db),
       applicationId: a.state.applicationId,

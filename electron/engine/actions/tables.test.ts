@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { initialize } from './initialize';
 import { listTables } from './tables';
-import { runCli } from '../test-support/cli';
+import { resultOf, runCli } from '../test-support/cli';
 import { contextFor, seedFiles, sha256File, sqlite3, tempDir } from '../test-support/fixtures';
 
 describe('listTables', () => {
@@ -17,8 +17,8 @@ describe('listTables', () => {
     const report = listTables(ctx);
     expect(sha256File(dbPath)).toBe(before);
 
-    expect(report.sizesMeasured).toBe(true);
-    expect(report.fileBytes).toBe(statSync(dbPath).size);
+    expect(report.measured).toBe(true);
+    expect(report.bytes).toBe(statSync(dbPath).size);
     const tables = report.tables.filter((t) => t.kind === 'table');
     for (const t of tables) {
       expect(t.rows, t.name).toBe(Number(sqlite3(dbPath, `SELECT count(*) FROM "${t.name}"`)));
@@ -36,7 +36,7 @@ describe('listTables', () => {
     const schemaTable = Number(sqlite3(dbPath, "SELECT sum(pgsize) FROM dbstat WHERE name = 'sqlite_schema'"));
     const free = Number(sqlite3(dbPath, 'PRAGMA freelist_count')) * pageSize;
     expect(free).toBeGreaterThan(0);
-    expect(listed + schemaTable + free).toBe(report.fileBytes);
+    expect(listed + schemaTable + free).toBe(report.bytes);
     const files = report.tables.find((t) => t.name === 'conversation_files');
     expect(files?.indexes.map((i) => [i.name, i.automatic])).toEqual(
       expect.arrayContaining([
@@ -55,9 +55,9 @@ describe('listTables', () => {
     expect(text.stdout).toMatch(/^conversation_files +table +20 +\d+\.\d KB +5 \(\d+\.\d KB\)$/m);
     expect(text.stdout).toMatch(/^v_active_files +view +- +- +-$/m);
     const json = runCli(['tables', '--db', dbPath, '--json']);
-    expect(JSON.parse(json.stdout)).toMatchObject({
+    expect(resultOf(json)).toMatchObject({
       path: dbPath,
-      sizesMeasured: true,
+      measured: true,
       tables: expect.arrayContaining([expect.objectContaining({ name: 'file_metadata', rows: 20 })]),
     });
   });

@@ -165,7 +165,7 @@ export function listTables(ctx: EngineContext): TablesReport {
       tables.sort((a, b) => a.name.localeCompare(b.name));
       const pageSize = db.pragma('page_size', { simple: true }) as number;
       const pages = db.pragma('page_count', { simple: true }) as number;
-      return { path: ctx.dbPath, sizesMeasured: sizes !== null, fileBytes: pageSize * pages, tables };
+      return { path: ctx.dbPath, measured: sizes !== null, bytes: pageSize * pages, tables };
     }),
   );
 }

@@ -1,5 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import type { ErrorInfo } from '../../../shared/errors';
+import type { JsonEnvelope } from '../../cli/json-envelope';
 import { REPO_ROOT } from './fixtures';
 
 // The real `warden` command in a child process, as a service's start-up script would run it.
@@ -31,4 +33,23 @@ export function finished(child: ChildProcess): Promise<CliRun> {
   child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, stdout, stderr, signal })));
+}
+
+/** What a `--json` run printed: its envelope (electron/cli/json-envelope.ts). */
+export function envelopeOf(run: Pick<CliRun, 'stdout'>): JsonEnvelope<unknown> {
+  return JSON.parse(run.stdout) as JsonEnvelope<unknown>;
+}
+
+/** The result of a `--json` run that succeeded; a run that failed fails the test with its error. */
+export function resultOf<T = any>(run: Pick<CliRun, 'stdout'>): T {
+  const envelope = envelopeOf(run);
+  if (!envelope.ok) throw new Error(`The command failed: ${JSON.stringify(envelope.error)}`);
+  return envelope.result as T;
+}
+
+/** The error of a `--json` run that failed; a run that succeeded fails the test. */
+export function errorOf(run: Pick<CliRun, 'stdout'>): ErrorInfo {
+  const envelope = envelopeOf(run);
+  if (envelope.ok) throw new Error(`The command succeeded (${envelope.command}), where it should have failed.`);
+  return envelope.error;
 }

@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, type KeyboardEvent, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
+import { useScrolls } from '../hooks/use-scrolls';
 import './Dialog.css';
 
 const FOCUSABLE = 'button:not([disabled]), [href], input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
@@ -22,6 +23,9 @@ function focusableIn(root: HTMLElement): HTMLElement[] {
  */
 export function Dialog({ title, onClose, children, footer, width = 'normal' }: DialogProps) {
   const panel = useRef<HTMLDivElement>(null);
+  const body = useRef<HTMLDivElement>(null);
+  // The body scrolls between the title and the footer (Dialog.css); then the keyboard can scroll it too.
+  const bodyScrolls = useScrolls(body, 'both');
   const titleId = useId();
   const closeRef = useRef(onClose);
   closeRef.current = onClose;
@@ -64,7 +68,9 @@ export function Dialog({ title, onClose, children, footer, width = 'normal' }: D
         <h2 id={titleId} className="dialog__title">
           {title}
         </h2>
-        <div className="dialog__body">{children}</div>
+        <div ref={body} className="dialog__body" {...(bodyScrolls ? { tabIndex: 0, role: 'group', 'aria-labelledby': titleId } : {})}>
+          {children}
+        </div>
         {footer && <div className="dialog__footer">{footer}</div>}
       </div>
     </div>,

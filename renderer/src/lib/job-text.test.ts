@@ -56,7 +56,7 @@ describe('a job in words', () => {
   });
 
   it('names a Verify all or Back up all, sends it to the Fleet page, and says how it came out', () => {
-    const result = (d: { state: string; backedUp?: boolean }[], notDone: unknown[] = [], action = 'backup') => ({
+    const result = (d: { status: string; backedUp?: boolean }[], notDone: unknown[] = [], action = 'backup') => ({
       action,
       deployments: d,
       notDone,
@@ -68,9 +68,9 @@ describe('a job in words', () => {
       state: 'done',
       options: { parallel: 2 },
       result: result([
-        { state: 'unreachable', backedUp: false },
-        { state: 'unhealthy', backedUp: false },
-        { state: 'healthy', backedUp: true },
+        { status: 'unreachable', backedUp: false },
+        { status: 'unhealthy', backedUp: false },
+        { status: 'healthy', backedUp: true },
       ]),
     });
     expect([jobTitle(backedUp), jobHref(backedUp), jobOutcome(backedUp), jobEnding(backedUp)]).toEqual([
@@ -84,7 +84,7 @@ describe('a job in words', () => {
       db: 'fleet',
       state: 'done',
       options: { parallel: 1, group: 'staging' },
-      result: result([{ state: 'degraded', backedUp: true }], [{ name: 'b' }, { name: 'c' }]),
+      result: result([{ status: 'degraded', backedUp: true }], [{ name: 'b' }, { name: 'c' }]),
     });
     expect([jobTitle(stopped), jobOutcome(stopped), jobEnding(stopped)]).toEqual(['Back up all in staging', 'Stopped: 1 of 3 backed up', 'cancelled']);
     const verified = job({
@@ -92,7 +92,7 @@ describe('a job in words', () => {
       db: 'fleet',
       state: 'done',
       options: { level: 'full', parallel: 4 },
-      result: result([{ state: 'degraded' }, { state: 'healthy' }, { state: 'healthy' }], [], 'verify'),
+      result: result([{ status: 'degraded' }, { status: 'healthy' }, { status: 'healthy' }], [], 'verify'),
     });
     expect([jobTitle(verified), jobOutcome(verified), jobEnding(verified)]).toEqual(['Verify all (full)', '3 verified: 1 degraded, 2 healthy', 'done']);
   });

@@ -34,20 +34,20 @@ export function fleetActionOutcome(report: FleetActionReport): string {
   if (report.stoppedBecause) {
     const ok =
       report.action === 'verify'
-        ? report.deployments.filter((d) => d.state !== 'unreachable' && d.state !== 'locked').length
+        ? report.deployments.filter((d) => d.status !== 'unreachable' && d.status !== 'locked').length
         : report.deployments.filter((d) => d.backedUp).length;
     return `Stopped: ${ok} of ${total} ${did}`;
   }
   if (report.action === 'backup') {
-    const unreachable = report.deployments.filter((d) => d.state === 'unreachable' && !d.backedUp).length;
-    const locked = report.deployments.filter((d) => d.state === 'locked' && !d.backedUp).length;
+    const unreachable = report.deployments.filter((d) => d.status === 'unreachable' && !d.backedUp).length;
+    const locked = report.deployments.filter((d) => d.status === 'locked' && !d.backedUp).length;
     const failed = report.deployments.filter((d) => !d.backedUp).length - unreachable - locked;
     const problems = [failed && `${failed} failed`, unreachable && `${unreachable} unreachable`, locked && `${locked} locked`].filter(Boolean).join(', ');
     return `${total - failed - unreachable - locked} of ${total} backed up${problems ? `; ${problems}` : ''}`;
   }
   const counts = new Map<string, number>();
   for (const d of report.deployments) {
-    const label = d.state === 'unreachable' || d.state === 'locked' ? d.state : HEALTH[d.state].label.toLowerCase();
+    const label = d.status === 'unreachable' || d.status === 'locked' ? d.status : HEALTH[d.status].label.toLowerCase();
     counts.set(label, (counts.get(label) ?? 0) + 1);
   }
   return `${total} verified: ${[...counts].map(([label, n]) => `${n} ${label}`).join(', ')}`;
@@ -149,7 +149,7 @@ function unhealthyAtTarget(report: ApiResults['fleetMigrate']): number {
 
 /** A verify or backup across the fleet that ran to its end but found (or met) a deployment in trouble. */
 function hadProblems(report: FleetActionReport): boolean {
-  return report.deployments.some((d) => d.state === 'unreachable' || d.state === 'unhealthy' || d.state === 'locked');
+  return report.deployments.some((d) => d.status === 'unreachable' || d.status === 'unhealthy' || d.status === 'locked');
 }
 
 /** A check that ran to its end and found something wrong: it is done, but never marked as a success. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { backup } from '../../actions/backup';
 import { initialize } from '../../actions/initialize';
-import { SOURCE_CLI } from '../../test-support/cli';
+import { resultOf, SOURCE_CLI } from '../../test-support/cli';
 import { contextFor, REPO_ROOT, tempDir } from '../../test-support/fixtures';
 import { manifestPathOf } from './backup-manifest';
 
@@ -50,7 +50,7 @@ describe('a backup whose manifest is a FIFO, a folder or a huge file', () => {
     for (const name of names) {
       const verified = warden(['verify-backup', name, '--db', db, '--json']);
       expect([verified.signal, verified.code], verified.stderr).toEqual([null, 2]);
-      expect(JSON.parse(verified.stdout)).toMatchObject({ ok: false, problems: [expect.stringContaining('is not a Schema Warden backup manifest')] });
+      expect(resultOf(verified)).toMatchObject({ ok: false, problems: [expect.stringContaining('is not a Schema Warden backup manifest')] });
     }
   });
 });

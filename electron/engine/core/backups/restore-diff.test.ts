@@ -6,7 +6,7 @@ import { backup } from '../../actions/backup';
 import { openDatabase } from '../sqlite/open-database';
 import { restoreDiff } from './restore-diff';
 import { previewRestore } from '../../actions/restore';
-import { runCli } from '../../test-support/cli';
+import { resultOf, runCli } from '../../test-support/cli';
 import { contextFor, seedFiles, sha256File, shippedSchema, tempDir } from '../../test-support/fixtures';
 import { damageLeafOf } from '../../test-support/damage';
 import { databaseWithFiles } from '../../test-support/backup-fixtures';
@@ -82,7 +82,7 @@ describe('restore preview: the rows a restore would lose or change back', () => 
     // The CLI says the same, and restores nothing.
     const cli = runCli(['restore', '--db', ctx.dbPath, '--backup', taken.path, '--dry-run', '--json']);
     expect(cli.code).toBe(0);
-    expect(JSON.parse(cli.stdout).tables.find((t: { table: string }) => t.table === 'conversation_files')).toMatchObject({
+    expect(resultOf(cli).tables.find((t: { table: string }) => t.table === 'conversation_files')).toMatchObject({
       onlyHere: 25,
       different: files.different,
     });

@@ -67,7 +67,7 @@ export function readAppliedVersions(db: Connection, schema: HistorySchema): Appl
   const rows = db
     .prepare(
       `SELECT version, applied_at AS appliedAt, ${pick('description')} AS description, ${pick('checksum')} AS checksum,
-              ${pick('execution_ms')} AS executionMs, ${pick('applied_by')} AS appliedBy, ${pick('kind')} AS kind
+              ${pick('execution_ms')} AS executionMs, ${pick('applied_by')} AS actor, ${pick('kind')} AS kind
        FROM ${quoted(table)}`,
     )
     .all() as AppliedVersion[];
@@ -81,7 +81,7 @@ export function currentVersionOf(applied: AppliedVersion[]): string | null {
   return applied.length ? applied[applied.length - 1].version : null;
 }
 
-export function recordVersion(db: Connection, schema: HistorySchema, row: Omit<AppliedVersion, 'appliedAt' | 'appliedBy'>): void {
+export function recordVersion(db: Connection, schema: HistorySchema, row: Omit<AppliedVersion, 'appliedAt' | 'actor'>): void {
   assertNothingActsOnHistory(db, schema);
   db.prepare(
     `INSERT INTO ${quoted(schema.footprint.versionsTable)} (version, applied_at, description, checksum, execution_ms, applied_by, kind) VALUES (?, ?, ?, ?, ?, ?, ?)`,

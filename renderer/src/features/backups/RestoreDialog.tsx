@@ -107,7 +107,7 @@ export function RestoreDialog({ db, backup, current, onConfirm, onClose }: Resto
         {current && (
           <>
             {' '}
-            (version {current.version ?? 'none'}, {formatBytes(current.sizeBytes)})
+            (version {current.version ?? 'none'}, {formatBytes(current.bytes)})
           </>
         )}
         . Every change made since the backup is undone.

@@ -11,8 +11,8 @@ const PATH = '/srv/chat/conversation_files.db';
 
 const TABLES: TablesReport = {
   path: PATH,
-  sizesMeasured: true,
-  fileBytes: 94_208,
+  measured: true,
+  bytes: 94_208,
   tables: [
     {
       name: 'conversation_files',
@@ -63,7 +63,7 @@ describe('DataView', () => {
   it('says plainly when sizes were not measured', async () => {
     const unmeasured: TablesReport = {
       ...TABLES,
-      sizesMeasured: false,
+      measured: false,
       tables: TABLES.tables.map((t) => ({ ...t, bytes: null, indexes: t.indexes.map((i) => ({ ...i, bytes: null })) })),
     };
     renderConsole(<DataView db="main" />, { api: createFakeApi({ tables: () => unmeasured }) });

@@ -67,8 +67,8 @@ function TablesPanel({ db, onBrowse, onQuery, busy }: TablesPanelProps) {
   const report = tables.data;
   const subtitle = report && (
     <>
-      {plural(report.tables.length, 'table or view', 'tables and views')} · file {formatBytes(report.fileBytes)}
-      {!report.sizesMeasured && ' · sizes not measured: this SQLite build has no dbstat'}
+      {plural(report.tables.length, 'table or view', 'tables and views')} · file {formatBytes(report.bytes)}
+      {!report.measured && ' · sizes not measured: this SQLite build has no dbstat'}
     </>
   );
   return (

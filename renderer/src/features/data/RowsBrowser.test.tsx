@@ -23,8 +23,8 @@ afterAll(() => {
 const PATH = '/srv/chat/conversation_files.db';
 const TABLES: TablesReport = {
   path: PATH,
-  sizesMeasured: true,
-  fileBytes: 4096,
+  measured: true,
+  bytes: 4096,
   tables: [{ name: 'file_metadata', kind: 'table', rows: 100_000, bytes: 4096, indexes: [], columns: ['metadata_id', 'file_id', 'metadata_value', 'thumb'] }],
 };
 

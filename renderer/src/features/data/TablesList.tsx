@@ -66,7 +66,7 @@ interface TablesListProps {
 
 /** Every table and view: kind, rows, size and indexes; a name browses its rows, Query starts a SELECT on it. */
 export function TablesList({ report, onBrowse, onQuery, busy }: TablesListProps) {
-  const measured = report.sizesMeasured;
+  const measured = report.measured;
   return (
     <table className="data-table" aria-label="Tables and views">
       <thead>

@@ -14,6 +14,8 @@ interface DatabaseListItemProps {
   selected: boolean;
   onClose: () => void;
   closing: boolean;
+  /** The list is one Tab stop (DatabaseList): 0 for the item that is it, -1 for the others; the Close button is reached with →. */
+  tabIndex: number;
 }
 
 function useHealthLine(db: string) {
@@ -26,13 +28,13 @@ function useHealthLine(db: string) {
 }
 
 /** One open database: its health dot, name and version, a link to it and a Close button (for a console that may close it). */
-export function DatabaseListItem({ database, selected, onClose, closing }: DatabaseListItemProps) {
+export function DatabaseListItem({ database, selected, onClose, closing, tabIndex }: DatabaseListItemProps) {
   const { dot, line } = useHealthLine(database.id);
   const running = useRunningJobs(database.id);
   const mayClose = useRefusal('closeDatabase') === null;
   return (
     <li className={`database-item${selected ? ' database-item--selected' : ''}`}>
-      <a className="database-item__link" href={hrefFor(database.id)} aria-current={selected ? 'page' : undefined} title={database.path}>
+      <a className="database-item__link" href={hrefFor(database.id)} aria-current={selected ? 'page' : undefined} title={database.path} tabIndex={tabIndex}>
         <HealthDot status={dot} />
         <span className="database-item__text">
           <span className="database-item__name">{database.name}</span>
@@ -46,7 +48,15 @@ export function DatabaseListItem({ database, selected, onClose, closing }: Datab
         </span>
       </a>
       {mayClose && (
-        <Button variant="ghost" size="small" className="database-item__close" onClick={onClose} busy={closing} aria-label={`Close ${database.name}`}>
+        <Button
+          variant="ghost"
+          size="small"
+          className="database-item__close"
+          onClick={onClose}
+          busy={closing}
+          aria-label={`Close ${database.name}`}
+          tabIndex={-1}
+        >
           ✕
         </Button>
       )}

@@ -6,7 +6,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { LoadingState } from '../../components/QueryStates';
 import { CreateDatabaseDialog } from './CreateDatabaseDialog';
-import { DatabaseListItem } from './DatabaseListItem';
+import { DatabaseList } from './DatabaseList';
 import { useCloseDatabase, useDatabases, useOpenDatabase } from './databases-queries';
 import { useRefusal } from '../../queries/host-info';
 import './databases.css';
@@ -37,17 +37,12 @@ export function DatabasesSidebar({ selected }: { selected: string | null }) {
         </p>
       )}
       {databases.data && databases.data.length > 0 && (
-        <ul className="databases__list">
-          {databases.data.map((database) => (
-            <DatabaseListItem
-              key={database.id}
-              database={database}
-              selected={database.id === selected}
-              closing={close.isPending && close.variables === database.id}
-              onClose={() => setClosing(database)}
-            />
-          ))}
-        </ul>
+        <DatabaseList
+          databases={databases.data}
+          selected={selected}
+          closingId={close.isPending ? close.variables : null}
+          onClose={(database) => setClosing(database)}
+        />
       )}
       {close.isError && <ErrorNotice error={close.error} context="The database was not closed" />}
       {open.isError && <ErrorNotice error={open.error} context="No database was opened" />}

@@ -20,11 +20,11 @@ function stepText(entry: FleetActionEntry, backup: boolean): { text: string; ton
   if (entry.step === 'waiting') return { text: 'Waiting', tone: 'idle' };
   if (entry.step === 'running') return { text: backup ? 'Backing up…' : 'Verifying…', tone: 'busy' };
   if (entry.step === 'not done') return { text: 'Not done', tone: 'idle' };
-  if (entry.state === 'unreachable') return { text: 'Unreachable', tone: 'bad' };
-  if (entry.state === 'locked') return { text: 'Locked', tone: 'warn' };
+  if (entry.status === 'unreachable') return { text: 'Unreachable', tone: 'bad' };
+  if (entry.status === 'locked') return { text: 'Locked', tone: 'warn' };
   // A backup made is followed by the database's own verdict (a drifted one is not called healthy).
   if (backup && !entry.backedUp) return { text: 'Backup failed', tone: 'bad' };
-  const state = entry.state ?? 'unhealthy';
+  const state = entry.status ?? 'unhealthy';
   if (backup)
     return state === 'healthy'
       ? { text: 'Backed up', tone: 'good' }
@@ -41,13 +41,13 @@ function entriesOf(report: FleetActionReport): FleetActionEntry[] {
         group: d.group,
         address: d.address,
         step: 'done',
-        state: d.state,
+        status: d.status,
         detail: d.detail,
         version: d.version,
         backedUp: d.backedUp,
       }),
     ),
-    ...report.notDone.map((d): FleetActionEntry => ({ ...d, step: 'not done', state: null, version: null })),
+    ...report.notDone.map((d): FleetActionEntry => ({ ...d, step: 'not done', status: null, version: null })),
   ];
 }
 
@@ -69,7 +69,8 @@ export function FleetActionProgress({ job }: { job: Job }) {
   const report = job.state === 'done' ? (job.result as FleetActionReport) : null;
   const entries = report ? entriesOf(report) : (job.progress?.fleetAction ?? []);
   const title = jobTitle(job);
-  const troubled = report !== null && (report.stoppedBecause !== null || report.deployments.some((d) => d.state === 'unhealthy' || d.state === 'unreachable'));
+  const troubled =
+    report !== null && (report.stoppedBecause !== null || report.deployments.some((d) => d.status === 'unhealthy' || d.status === 'unreachable'));
   const atOnce = Number(job.options.parallel ?? 1);
   return (
     <section className={`rollout rollout--${running ? 'running' : troubled || job.state !== 'done' ? 'halted' : 'done'}`} aria-labelledby="fleet-action-title">

@@ -21,12 +21,12 @@ function WithJobEvents({ children }: { children: ReactNode }) {
 
 const AT = new Date().toISOString();
 
-function deployment(name: string, group: string, state: DeploymentStatus['state']): DeploymentStatus {
+function deployment(name: string, group: string, state: DeploymentStatus['status']): DeploymentStatus {
   return {
     name,
     group,
     address: `/srv/${name}.db`,
-    state,
+    status: state,
     reason: state === 'unreachable' ? 'http://10.0.0.6:7373 did not answer listDatabases (ECONNREFUSED).' : `${name} is ${state}`,
     version: '1.2.0',
     latest: '1.2.0',
@@ -46,7 +46,7 @@ const ALL = [
 
 const statusOf = (group?: string): FleetStatusReport => {
   const deployments = ALL.filter((d) => group === undefined || d.group === group);
-  return { fleet: '/etc/warden/fleet.json', deployments, worst: deployments[0].state, checkedAt: AT, durationMs: 9, warnings: [] };
+  return { fleet: '/etc/warden/fleet.json', deployments, worst: deployments[0].status, checkedAt: AT, durationMs: 9, warnings: [] };
 };
 
 const HOST_INFO: HostInfo = hostInfo({ operator: 'alice', processActor: 'ops@vm0 (pid 1)' });
@@ -56,7 +56,7 @@ const entry = (name: string, step: FleetActionEntry['step'], extra: Partial<Flee
   group: name === 'vm6' || name === 'vm4' ? 'production' : 'staging',
   address: `/srv/${name}.db`,
   step,
-  state: null,
+  status: null,
   detail: '',
   version: null,
   ...extra,
@@ -102,7 +102,7 @@ describe('Verify all and Back up all on the Fleet page', () => {
       done: 1,
       total: 4,
       fleetAction: [
-        entry('vm6', 'done', { state: 'unreachable', detail: 'ECONNREFUSED' }),
+        entry('vm6', 'done', { status: 'unreachable', detail: 'ECONNREFUSED' }),
         entry('vm4', 'running', { detail: 'verifying…' }),
         entry('vm2', 'waiting'),
         entry('vm1', 'waiting'),
@@ -128,7 +128,7 @@ describe('Verify all and Back up all on the Fleet page', () => {
           name: 'vm6',
           group: 'production',
           address: 'http://10.0.0.6:7373',
-          state: 'unreachable',
+          status: 'unreachable',
           detail: 'http://10.0.0.6:7373 did not answer verify (ECONNREFUSED).',
           version: null,
           durationMs: 3,
@@ -137,13 +137,13 @@ describe('Verify all and Back up all on the Fleet page', () => {
           name: 'vm4',
           group: 'production',
           address: '/srv/vm4.db',
-          state: 'unhealthy',
+          status: 'unhealthy',
           detail: '1 row(s) of session_file_associations point at missing rows of conversation_files.',
           version: '1.2.0',
           durationMs: 40,
         },
-        { name: 'vm1', group: 'staging', address: '/srv/vm1.db', state: 'healthy', detail: 'All checks passed.', version: '1.2.0', durationMs: 30 },
-        { name: 'vm2', group: 'staging', address: '/srv/vm2.db', state: 'healthy', detail: 'All checks passed.', version: '1.2.0', durationMs: 30 },
+        { name: 'vm1', group: 'staging', address: '/srv/vm1.db', status: 'healthy', detail: 'All checks passed.', version: '1.2.0', durationMs: 30 },
+        { name: 'vm2', group: 'staging', address: '/srv/vm2.db', status: 'healthy', detail: 'All checks passed.', version: '1.2.0', durationMs: 30 },
       ],
     };
     emit({ type: 'job', job: { ...running, state: 'done', endedAt: new Date().toISOString(), result: report } });
@@ -215,7 +215,7 @@ describe('Verify all and Back up all on the Fleet page', () => {
           name: 'vm2',
           group: 'staging',
           address: '/srv/vm2.db',
-          state: 'healthy',
+          status: 'healthy',
           detail: 'vm2-2026-11-30T20-00-00-000Z-manual.sqlite (40960 bytes, verified)',
           version: '1.2.0',
           durationMs: 80,
@@ -242,7 +242,7 @@ describe('Verify all and Back up all on the Fleet page', () => {
         done: 1,
         total: 4,
         fleetAction: [
-          entry('vm6', 'done', { state: 'unreachable', detail: 'ECONNREFUSED' }),
+          entry('vm6', 'done', { status: 'unreachable', detail: 'ECONNREFUSED' }),
           entry('vm4', 'running'),
           entry('vm2', 'running'),
           entry('vm1', 'waiting'),

@@ -55,7 +55,7 @@ function AtOnceField({ value, onChange }: { value: number; onChange: (n: number)
 
 /** The deployments that cannot be reached now: they will be reported so, and the others still done. */
 function UnreachableNote({ deployments }: { deployments: DeploymentStatus[] }) {
-  const unreachable = deployments.filter((d) => d.state === 'unreachable');
+  const unreachable = deployments.filter((d) => d.status === 'unreachable');
   if (unreachable.length === 0) return null;
   return (
     <p className="rollout-form__warning">

@@ -12,13 +12,13 @@ import { compareVersionNames } from './version-names';
 
 const AT = new Date().toISOString();
 
-function deployment(name: string, state: DeploymentStatus['state'], version: string | null, extra: Partial<DeploymentStatus> = {}): DeploymentStatus {
+function deployment(name: string, state: DeploymentStatus['status'], version: string | null, extra: Partial<DeploymentStatus> = {}): DeploymentStatus {
   const all = ['1.0.0', '1.1.0', '1.2.0'];
   return {
     name,
     group: 'production',
     address: `/srv/${name}.db`,
-    state,
+    status: state,
     reason: `${name} is ${state}`,
     version,
     latest: '1.2.0',
@@ -143,8 +143,9 @@ describe('Compare schemas', () => {
     fireEvent.click(within(form).getByRole('button', { name: 'Compare' }));
     await waitFor(() => expect(api.fleetCompare).toHaveBeenCalledWith({ a: 'vm4', expectedAt: '1.2.0' }));
     expect(window.location.hash).toBe('#/fleet/compare?a=vm4&with=expected%3A1.2.0');
-    expect((await screen.findByText(/^4 differences/)).textContent).toBe(
-      '4 differences: 1 only in Expected at 1.2.0, 1 only in vm4, 1 object defined differently.',
+    // Four differences, three objects drawn (the CHECK and the column are one table's): the count is of what is drawn.
+    expect((await screen.findByText(/^3 objects differ/)).textContent).toBe(
+      '3 objects differ: 1 only in Expected at 1.2.0, 1 only in vm4, 1 defined differently.',
     );
     const onlyExpected = screen.getByRole('region', { name: 'Only in Expected at 1.2.0' });
     expect(within(onlyExpected).getByLabelText('table file_metadata as Expected at 1.2.0 defines it').textContent).toBe(

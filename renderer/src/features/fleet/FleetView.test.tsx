@@ -10,12 +10,12 @@ import { fleetStatusQueryOptions, WAITING_REFETCH_MS } from './fleet-queries';
 
 const AT = new Date().toISOString();
 
-function deployment(name: string, group: string, state: DeploymentStatus['state'], extra: Partial<DeploymentStatus> = {}): DeploymentStatus {
+function deployment(name: string, group: string, state: DeploymentStatus['status'], extra: Partial<DeploymentStatus> = {}): DeploymentStatus {
   return {
     name,
     group,
     address: `http://10.0.0.${name.length}:7373`,
-    state,
+    status: state,
     reason: `${name} is ${state}`,
     version: '1.2.0',
     latest: '1.2.0',
@@ -36,7 +36,7 @@ const ALL = [
 
 function report(group?: string): FleetStatusReport {
   const deployments = ALL.filter((d) => group === undefined || d.group === group);
-  return { fleet: '/etc/warden/fleet.json', deployments, worst: deployments[0].state, checkedAt: AT, durationMs: 12, warnings: [] };
+  return { fleet: '/etc/warden/fleet.json', deployments, worst: deployments[0].status, checkedAt: AT, durationMs: 12, warnings: [] };
 }
 
 describe('FleetView', () => {

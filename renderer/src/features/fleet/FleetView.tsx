@@ -26,7 +26,7 @@ import { VersionMatrix } from './VersionMatrix';
 import './fleet.css';
 
 /** Nothing is known of it (yet): its columns say so rather than "None". */
-const unknown = (d: DeploymentStatus) => d.state === 'unreachable' || d.state === 'waiting' || d.state === 'locked';
+const unknown = (d: DeploymentStatus) => d.status === 'unreachable' || d.status === 'waiting' || d.status === 'locked';
 
 function driftText(d: DeploymentStatus): string {
   if (unknown(d)) return '—';
@@ -41,11 +41,11 @@ function DeploymentRow({ d, now }: { d: DeploymentStatus; now: Date }) {
     <tr>
       <td className="nowrap">
         <span className="fleet__state">
-          <HealthDot status={stateDot(d.state)} />
-          {STATE_LABEL[d.state]}
+          <HealthDot status={stateDot(d.status)} />
+          {STATE_LABEL[d.status]}
         </span>
         {/* Asked again and not answered yet: what is shown is its last answer; the page asks again soon. */}
-        {d.waitingSince !== undefined && d.state !== 'waiting' && <span className="fleet__waiting muted">still waiting for a new answer</span>}
+        {d.waitingSince !== undefined && d.status !== 'waiting' && <span className="fleet__waiting muted">still waiting for a new answer</span>}
         {/* When it was asked (its own clock, for an agent): a fleet read in parts can be old in parts. */}
         <time className="fleet__checked muted" dateTime={d.checkedAt} title={formatTimestamp(d.checkedAt)}>
           checked {formatAge(d.checkedAt, now)}
@@ -54,10 +54,10 @@ function DeploymentRow({ d, now }: { d: DeploymentStatus; now: Date }) {
       <th scope="row" className="nowrap">
         {d.name}
       </th>
-      <td className="nowrap">{d.group}</td>
+      <td className="nowrap fleet__group">{d.group}</td>
       <td className="nowrap">{d.version ?? '—'}</td>
       <td>{unknown(d) ? '—' : d.pending.length ? d.pending.join(', ') : 'None'}</td>
-      <td className="nowrap" title={d.drift.first ?? undefined}>
+      <td className="fleet__drift" title={d.drift.first ?? undefined}>
         {driftText(d)}
         {/* Where it drifts, object by object: Compare schemas against the expected schema at its own version. Only for errors: a
             warning is as often a missing backup as an extra object, and the comparison would then find the same schema. */}
@@ -82,7 +82,7 @@ function DeploymentRow({ d, now }: { d: DeploymentStatus; now: Date }) {
           'None'
         )}
       </td>
-      <td className="fleet__reason">{d.state === 'healthy' && d.waitingSince === undefined ? '' : d.reason}</td>
+      <td className="fleet__reason">{d.status === 'healthy' && d.waitingSince === undefined ? '' : d.reason}</td>
       <td className="nowrap">
         <DeploymentActions d={d} />
       </td>
@@ -100,11 +100,15 @@ function DeploymentsTable({ deployments, now }: { deployments: DeploymentStatus[
           <tr>
             <th scope="col">Status</th>
             <th scope="col">Deployment</th>
-            <th scope="col">Group</th>
+            <th scope="col" className="fleet__group">
+              Group
+            </th>
             <th scope="col">Version</th>
             <th scope="col">Pending</th>
             <th scope="col">Drift</th>
-            <th scope="col">Last verified backup</th>
+            <th scope="col" className="fleet__wraps">
+              Last verified backup
+            </th>
             <th scope="col">Why</th>
             <th scope="col">
               <span className="visually-hidden">Open</span>

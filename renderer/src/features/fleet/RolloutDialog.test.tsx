@@ -13,12 +13,12 @@ import { FleetView } from './FleetView';
 
 const AT = new Date().toISOString();
 
-function deployment(name: string, state: DeploymentStatus['state'], extra: Partial<DeploymentStatus> = {}): DeploymentStatus {
+function deployment(name: string, state: DeploymentStatus['status'], extra: Partial<DeploymentStatus> = {}): DeploymentStatus {
   return {
     name,
     group: 'production',
     address: `/srv/${name}.db`,
-    state,
+    status: state,
     reason: `${name} is ${state}`,
     version: '1.0.0',
     latest: '1.2.0',
@@ -33,7 +33,7 @@ function deployment(name: string, state: DeploymentStatus['state'], extra: Parti
 const fleetOf = (deployments: DeploymentStatus[]): FleetStatusReport => ({
   fleet: '/etc/warden/fleet.json',
   deployments,
-  worst: deployments[0].state,
+  worst: deployments[0].status,
   checkedAt: AT,
   durationMs: 9,
   warnings: [],

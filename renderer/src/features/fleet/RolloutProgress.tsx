@@ -19,7 +19,7 @@ type Tone = 'busy' | 'good' | 'bad' | 'warn' | 'idle';
 function healthOf(d: RolloutDeployment, now: ReadonlyMap<string, DeploymentStatus>): { status: HealthStatus; reason: string } | null {
   if (d.health) return d.health;
   const current = now.get(d.name);
-  return current && current.state in HEALTH ? { status: current.state as HealthStatus, reason: current.reason } : null;
+  return current && current.status in HEALTH ? { status: current.status as HealthStatus, reason: current.reason } : null;
 }
 
 /** At the target: said with its health, green only when it is known healthy (an unhealthy one at the target is no success). */

@@ -1,7 +1,7 @@
 import type { ComparedSide, SchemaComparison } from '../../../../shared/types/fleet';
 import { Notice } from '../../components/Notice';
 import { plural } from '../../lib/format';
-import { comparisonGroups, type OnlyOnOneSide } from './comparison-groups';
+import { comparisonGroups, type ComparisonGroups, type OnlyOnOneSide } from './comparison-groups';
 import { SqlSideBySide } from './SqlSideBySide';
 
 // A comparison of two schemas, as `fleet compare` finds it: what only one side has (its SQL
@@ -37,6 +37,15 @@ function OnlyIn({ side, objects }: { side: ComparedSide; objects: OnlyOnOneSide[
   );
 }
 
+/**
+ * The count the page draws: objects (a table whose three columns differ is one object, listed once
+ * under "Defined differently"), so the parts after it add up to it.
+ */
+function objectsDiffer(groups: ComparisonGroups): string {
+  const count = groups.onlyInA.length + groups.onlyInB.length + groups.changed.length;
+  return `${plural(count, 'object')} ${count === 1 ? 'differs' : 'differ'}`;
+}
+
 export function SchemaComparisonView({ comparison: c }: { comparison: SchemaComparison }) {
   const groups = comparisonGroups(c);
   return (
@@ -62,11 +71,11 @@ export function SchemaComparisonView({ comparison: c }: { comparison: SchemaComp
       ) : (
         <>
           <p className="comparison__summary" role="status">
-            {plural(c.differences.length, 'difference')}:{' '}
+            {objectsDiffer(groups)}:{' '}
             {[
               groups.onlyInA.length && `${groups.onlyInA.length} only in ${c.a.name}`,
               groups.onlyInB.length && `${groups.onlyInB.length} only in ${c.b.name}`,
-              groups.changed.length && `${plural(groups.changed.length, 'object')} defined differently`,
+              groups.changed.length && `${groups.changed.length} defined differently`,
             ]
               .filter(Boolean)
               .join(', ')}

@@ -18,7 +18,7 @@ const WORDS: Record<Standing, { mark: string; text: string }> = {
 function Cell({ d, version }: { d: DeploymentStatus; version: string }) {
   const where = standing(d, version);
   // At its version, but the database is not well: said in the cell itself, not only in the status column.
-  const sick = where === 'at' && d.state === 'unhealthy';
+  const sick = where === 'at' && d.status === 'unhealthy';
   const { mark, text } = WORDS[where];
   return (
     <td className={`version-matrix__cell version-matrix__cell--${sick ? 'sick' : where}`}>
@@ -39,8 +39,8 @@ function Row({ d, versions }: { d: DeploymentStatus; versions: string[] }) {
       </th>
       <td className="nowrap">
         <span className="fleet__state">
-          <HealthDot status={stateDot(d.state)} />
-          {STATE_LABEL[d.state]}
+          <HealthDot status={stateDot(d.status)} />
+          {STATE_LABEL[d.status]}
         </span>
         <span className="muted version-matrix__version">{versionKnown(d) ? (d.version ?? 'no version yet') : 'version not known'}</span>
       </td>

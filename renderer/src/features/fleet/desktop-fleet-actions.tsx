@@ -129,7 +129,7 @@ export function DeploymentActions({ d }: { d: DeploymentStatus }) {
   return (
     <span className="fleet__actions">
       {d.keychain !== undefined && <TokenAction d={d} />}
-      {d.state !== 'unreachable' && <OpenDeployment name={d.name} />}
+      {d.status !== 'unreachable' && <OpenDeployment name={d.name} />}
     </span>
   );
 }

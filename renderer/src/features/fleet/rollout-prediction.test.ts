@@ -5,11 +5,11 @@ import { predict } from './rollout-prediction';
 // What the rollout dialog foresees from a deployment's last status: every case a rollout's own rules decide.
 
 const AT = new Date().toISOString();
-const status = (state: DeploymentStatus['state'], extra: Partial<DeploymentStatus> = {}): DeploymentStatus => ({
+const status = (state: DeploymentStatus['status'], extra: Partial<DeploymentStatus> = {}): DeploymentStatus => ({
   name: 'vm1',
   group: 'production',
   address: '/srv/vm1.db',
-  state,
+  status: state,
   reason: 'Its reason.',
   version: '1.0.0',
   latest: '1.2.0',

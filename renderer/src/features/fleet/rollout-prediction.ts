@@ -28,13 +28,13 @@ const clause = (text: string) => text.replace(/\.+$/, '');
 
 export function predict(d: DeploymentStatus, to: string): Prediction {
   const include = (foreseen: Foreseen, why: string): Prediction => ({ foreseen, why, includedByDefault: true });
-  if (d.state === 'unreachable') return { foreseen: 'fails', why: `it cannot be reached: ${clause(d.reason)}`, includedByDefault: false };
-  if (d.state === 'waiting') return include('not known', 'it has not answered yet, so its version is not known');
-  if (d.state === 'locked') return include('not known', `its database was busy when last asked (${clause(d.reason)}); its rehearsal waits for it`);
+  if (d.status === 'unreachable') return { foreseen: 'fails', why: `it cannot be reached: ${clause(d.reason)}`, includedByDefault: false };
+  if (d.status === 'waiting') return include('not known', 'it has not answered yet, so its version is not known');
+  if (d.status === 'locked') return include('not known', `its database was busy when last asked (${clause(d.reason)}); its rehearsal waits for it`);
   if (d.version !== null && compareVersionNames(d.version, to) === 0) {
     return include(
       'at target',
-      d.state === 'unhealthy'
+      d.status === 'unhealthy'
         ? `it is at ${to} already, but unhealthy (${clause(d.reason)}): the rollout leaves it as it is and does not repair it`
         : `it is at ${to} already: the rollout leaves it as it is`,
     );
@@ -43,7 +43,7 @@ export function predict(d: DeploymentStatus, to: string): Prediction {
     return include('fails', `it is at ${d.version}, newer than ${to}: a rollout never downgrades`);
   if (!d.pending.includes(to))
     return include('fails', d.latest ? `its schema does not know ${to} (its newest is ${d.latest})` : `its schema does not know ${to}`);
-  if (d.state === 'unhealthy')
+  if (d.status === 'unhealthy')
     return include(
       'fails',
       `it is unhealthy (${clause(d.reason)}), and its rehearsed copy is checked against the expected schema: the rehearsal will most likely fail`,

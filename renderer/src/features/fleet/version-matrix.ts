@@ -16,7 +16,7 @@ export function fleetVersions(deployments: DeploymentStatus[]): string[] {
 
 /** Whether the deployment's version is known: not for one that could not be asked, is locked or has not answered. */
 export function versionKnown(d: DeploymentStatus): boolean {
-  return d.state !== 'unreachable' && d.state !== 'locked' && d.state !== 'waiting';
+  return d.status !== 'unreachable' && d.status !== 'locked' && d.status !== 'waiting';
 }
 
 /** Where `d` stands to `version`; a deployment with no version yet (not initialized) is behind every one. */

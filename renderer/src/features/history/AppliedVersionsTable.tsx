@@ -32,7 +32,7 @@ export function AppliedVersionsTable({ versions, current }: { versions: AppliedV
             </td>
             <td>{v.kind ?? <span className="muted">unknown</span>}</td>
             <td className="number">{v.executionMs === null ? '—' : formatDuration(v.executionMs)}</td>
-            <td className="muted">{v.appliedBy ?? '—'}</td>
+            <td className="muted">{v.actor ?? '—'}</td>
             <td className="mono muted" title={v.checksum ?? undefined}>
               {v.checksum ? shortHash(v.checksum) : '—'}
             </td>

@@ -193,7 +193,7 @@ const VERSION_KINDS: Record<string, string> = {
 export function versionStory(v: AppliedVersion): Story {
   return {
     lead: `Version ${v.version}${v.description ? ` (${v.description})` : ''} was applied ${v.kind ? VERSION_KINDS[v.kind] : ''}`.trim() + '.',
-    byline: `${v.appliedBy ? personOf(v.appliedBy) : 'Whoever applied it is not recorded'}, ${formatTimestamp(v.appliedAt)}.`,
+    byline: `${v.actor ? personOf(v.actor) : 'Whoever applied it is not recorded'}, ${formatTimestamp(v.appliedAt)}.`,
     points: [
       ...(v.executionMs !== null ? [`Its migration ran in ${formatDuration(v.executionMs)}.`] : []),
       ...(v.checksum ? [`The checksum of its migration file then was ${v.checksum}.`] : []),

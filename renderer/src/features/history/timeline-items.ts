@@ -60,7 +60,7 @@ export function timelineItems(versions: AppliedVersion[], events: LifecycleEvent
         at: Date.parse(v.appliedAt),
         lane: 'versions',
         label: `Version ${v.version}${v.description ? ` (${v.description})` : ''}`,
-        who: v.appliedBy ? personOf(v.appliedBy) : 'not recorded',
+        who: v.actor ? personOf(v.actor) : 'not recorded',
         failed: false,
         source: { kind: 'version', version: v },
       }),

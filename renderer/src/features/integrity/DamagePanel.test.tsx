@@ -170,8 +170,8 @@ describe('a damaged file in the console', () => {
   it('Data: a damaged and a missing table are listed as such, the others browsable', async () => {
     const tables = {
       path: '/srv/chat/conversation_files.db',
-      sizesMeasured: true,
-      fileBytes: 8192,
+      measured: true,
+      bytes: 8192,
       tables: [
         {
           name: 'conversation_files',

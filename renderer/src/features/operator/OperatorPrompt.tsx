@@ -18,7 +18,12 @@ export function OperatorPrompt() {
   // A read-only console records nothing, so there is no name to ask for.
   if (!info.data?.asksForOperator || info.data.readOnly || answered) return null;
 
-  const answer = (given: string) => rememberOperator(given);
+  // The prompt goes once answered: focus goes to the top of the main area, where it stood, not to
+  // the page's body (Enter in the name field used to leave the keyboard nowhere).
+  const answer = (given: string) => {
+    rememberOperator(given);
+    document.getElementById('main')?.focus();
+  };
   function onSubmit(event: FormEvent) {
     event.preventDefault();
     const trimmed = name.trim();

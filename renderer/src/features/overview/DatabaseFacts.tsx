@@ -35,7 +35,7 @@ export function DatabaseFacts({ db, status, verdict }: { db: string; status: Sta
               </>
             ),
           },
-          { label: 'Size', value: status.exists ? formatBytes(status.sizeBytes) : 'no file yet' },
+          { label: 'Size', value: status.exists ? formatBytes(status.bytes) : 'no file yet' },
           { label: 'Journal mode', value: status.journalMode ? status.journalMode.toUpperCase() : '—' },
           { label: 'SQLite version', value: status.sqliteVersion || '—' },
         ]}

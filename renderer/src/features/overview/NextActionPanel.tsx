@@ -184,13 +184,14 @@ function ActionBody({ db, action, status, initialize, hasBackup, backups }: Acti
   }
 }
 
+/** The panel's one heading: an h2 under the database's h1 (an h3 here skipped a level: axe's heading-order). */
 function Step({ title, text, children }: { title: string; text: string; children?: ReactNode }) {
   return (
     <div className="next-action__step">
-      <h3 className="next-action__title">
+      <h2 className="next-action__title">
         <span className="next-action__eyebrow">Next step</span>
         {title}
-      </h3>
+      </h2>
       <p className="next-action__text">{text}</p>
       {children}
     </div>

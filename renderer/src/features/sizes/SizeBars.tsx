@@ -51,7 +51,7 @@ export function SizeBars({ report }: { report: SizesReport }) {
               <td className="number">
                 <data value={object.bytes}>{formatBytes(object.bytes)}</data>
               </td>
-              <td className="number muted">{share(object.bytes, report.fileBytes)}</td>
+              <td className="number muted">{share(object.bytes, report.bytes)}</td>
             </tr>
           ))}
           <tr data-kind="free" className="size-bars__free">
@@ -63,7 +63,7 @@ export function SizeBars({ report }: { report: SizesReport }) {
             <td className="number">
               <data value={report.freeBytes}>{formatBytes(report.freeBytes)}</data>
             </td>
-            <td className="number muted">{share(report.freeBytes, report.fileBytes)}</td>
+            <td className="number muted">{share(report.freeBytes, report.bytes)}</td>
           </tr>
         </tbody>
       </table>

@@ -12,7 +12,7 @@ const REPORT: SizesReport = {
   measured: true,
   pageSize: 4096,
   pageCount: 300,
-  fileBytes: 300 * 4096,
+  bytes: 300 * 4096,
   freePages: 30,
   freeBytes: 30 * 4096,
   objects: [

@@ -16,11 +16,11 @@ import './sizes.css';
 
 /** The free list in words and as one bar of the whole file. */
 function VacuumPanel({ report }: { report: SizesReport }) {
-  const percent = report.fileBytes ? Math.round((100 * report.freeBytes) / report.fileBytes) : 0;
+  const percent = report.bytes ? Math.round((100 * report.freeBytes) / report.bytes) : 0;
   return (
-    <Panel title="What VACUUM would give back" subtitle={`At least ${formatBytes(report.freeBytes)} of the ${formatBytes(report.fileBytes)} file`}>
+    <Panel title="What VACUUM would give back" subtitle={`At least ${formatBytes(report.freeBytes)} of the ${formatBytes(report.bytes)} file`}>
       <div className="vacuum-bar" aria-hidden="true">
-        <span className="vacuum-bar__used" style={{ width: `${100 - (100 * report.freeBytes) / (report.fileBytes || 1)}%` }} />
+        <span className="vacuum-bar__used" style={{ width: `${100 - (100 * report.freeBytes) / (report.bytes || 1)}%` }} />
       </div>
       <p className="vacuum-text">
         {report.freePages === 0
@@ -79,7 +79,7 @@ export function SizesView({ db }: { db: string }) {
     <>
       <Panel
         title="Size per table and index"
-        subtitle={`Largest first, from SQLite's dbstat · file ${formatBytes(report.fileBytes)} in ${plural(report.pageCount, 'page')} of ${formatBytes(report.pageSize)}`}
+        subtitle={`Largest first, from SQLite's dbstat · file ${formatBytes(report.bytes)} in ${plural(report.pageCount, 'page')} of ${formatBytes(report.pageSize)}`}
       >
         {report.measured ? (
           <SizeBars report={report} />
@@ -90,7 +90,7 @@ export function SizesView({ db }: { db: string }) {
         )}
       </Panel>
       <VacuumPanel report={report} />
-      <GrowthPanel db={db} fileBytes={report.fileBytes} />
+      <GrowthPanel db={db} fileBytes={report.bytes} />
     </>
   );
 }

@@ -7,7 +7,7 @@ import { detectedFormatNote, loadSchema } from '../../schema/schema-folder';
 import { schemaReference } from '../../schema/schema-reference';
 import { status } from '../../../actions/status';
 import { verify } from '../../../actions/verify';
-import { runCli } from '../../../test-support/cli';
+import { resultOf, runCli } from '../../../test-support/cli';
 import { contextFor, sqlite3 } from '../../../test-support/fixtures';
 import { flywayCreateScript, flywayInsert, javaChecksums } from '../../../test-support/flyway-referee';
 import { toolApp } from '../../../test-support/tool-app';
@@ -169,6 +169,6 @@ describe('warden --migrations-table', () => {
     expect(init.stderr).toContain('Its history table is app_versions (named in the history table option given with the folder).');
     expect(sqlite3(app.dbPath, 'SELECT version FROM app_versions')).toBe('20240101120000');
     const report = runCli(['status', '--db', app.dbPath, '--schema', app.migrationsDir, '--migrations-table', 'app_versions', '--json']);
-    expect(JSON.parse(report.stdout)).toMatchObject({ version: '20240101120000', pending: [], problems: [expect.objectContaining({ kind: 'backup' })] });
+    expect(resultOf(report)).toMatchObject({ version: '20240101120000', pending: [], problems: [expect.objectContaining({ kind: 'backup' })] });
   });
 });
