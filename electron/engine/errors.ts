@@ -127,7 +127,7 @@ const FILE_ERRORS: Record<string, { code: ErrorCode; what: string; hint: string 
   ENOTDIR: {
     code: 'NOT_FOUND',
     what: 'a part of that path is a file, not a folder',
-    hint: 'Check the path: everything before its last name must be a folder (--backup-dir names a folder).',
+    hint: 'Check the path: everything before its last name must be a folder.',
   },
   EIO: {
     code: 'IO_ERROR',
