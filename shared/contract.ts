@@ -49,6 +49,8 @@ export const MAX_QUERY_ROWS = 100_000;
 export const MAX_QUERY_TIMEOUT_MS = 600_000;
 /** The most of one BLOB a row's read brings (the record pane's full view); beyond it the pane says how much it shows. */
 export const MAX_BLOB_PREVIEW_BYTES = 65_536;
+/** The most of one BLOB a query brings when asked for whole values (`warden query --csv`): the read's answer limit bounds it first. */
+export const MAX_QUERY_BLOB_BYTES = 32 * 1024 * 1024;
 
 export const contract = {
   listSchemas: z.strictObject({}),
@@ -80,6 +82,8 @@ export const contract = {
     sql: z.string().check(z.trim(), z.minLength(1, 'a query'), z.maxLength(100_000, 'a query of at most 100,000 characters')),
     limit: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(MAX_QUERY_ROWS))),
     timeoutMs: z.optional(z.number().check(z.int(), z.minimum(100), z.maximum(MAX_QUERY_TIMEOUT_MS))),
+    /** How many of a BLOB's first bytes each cell brings in hex (16 unless asked); a CSV of the result asks for whole values. */
+    blobBytes: z.optional(z.number().check(z.int(), z.minimum(16), z.maximum(MAX_QUERY_BLOB_BYTES))),
   }),
   /** One page of a table's or view's rows, sorted and filtered; reads only; stopped at its time limit (a query's) or by cancel. */
   rows: z.extend(longOnDatabase, {

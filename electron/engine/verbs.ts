@@ -96,7 +96,7 @@ export const verbs = {
   schemaDiagram: verb<'schemaDiagram'>(READ, (ctx) => schemaDiagram(ctx)),
   sizes: verb<'sizes'>(READ, (ctx) => sizes(ctx)),
   query: verb<'query'>({ ...READ, ...LONG, keepsResult: false, inQueryHistory: true }, (ctx, o) =>
-    runQuery(ctx, { sql: o.sql, limit: o.limit, timeoutMs: o.timeoutMs }),
+    runQuery(ctx, { sql: o.sql, limit: o.limit, timeoutMs: o.timeoutMs, blobBytes: o.blobBytes }),
   ),
   rows: verb<'rows'>(READ, (ctx, o) => browseRows(ctx, o)),
   rowChildren: verb<'rowChildren'>(READ, (ctx, o) => rowChildren(ctx, o)),

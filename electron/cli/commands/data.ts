@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { QueryResult, RowFilter, RowSort } from '../../../shared/types/data';
 import { DEFAULT_PAGE_ROWS, DEFAULT_QUERY_LIMIT, DEFAULT_QUERY_TIMEOUT_MS, DEFAULT_ROWS_TIMEOUT_MS, log, verbs } from '../../engine';
-import { MAX_QUERY_ROWS, MAX_QUERY_TIMEOUT_MS } from '../../../shared/contract';
+import { MAX_QUERY_BLOB_BYTES, MAX_QUERY_ROWS, MAX_QUERY_TIMEOUT_MS } from '../../../shared/contract';
 import { queryCsv } from '../../../shared/query-csv';
 import { renderQuery, renderRows, renderTables } from '../render-data';
 
@@ -27,7 +27,13 @@ export function addDataCommands(program: Command): void {
     )
     .action((o: CommonOptions & { sql: string; limit: number; timeout: number; csv?: boolean }) =>
       run(o, async (ctx) => {
-        const result = await verbs.query.run(ctx, { sql: o.sql, limit: o.limit, timeoutMs: o.timeout * 1000 });
+        // A CSV holds each value whole: a BLOB's every byte, not the first 16 a table on screen shows.
+        const result = await verbs.query.run(ctx, {
+          sql: o.sql,
+          limit: o.limit,
+          timeoutMs: o.timeout * 1000,
+          ...(o.csv ? { blobBytes: MAX_QUERY_BLOB_BYTES } : {}),
+        });
         // CSV has no line to say it was cut short: stderr says so, and the exit code (1) tells a script the file is partial.
         const cut = Boolean(o.csv && !o.json && result.more);
         if (cut)

@@ -21,6 +21,8 @@ export interface QueryOptions {
   timeoutMs?: number;
   /** Other bounds than the defaults of read-process.ts (tests). */
   limits?: Omit<ReadLimits, 'timeoutMs'>;
+  /** How many of a BLOB's first bytes each cell brings (16 when absent). */
+  blobBytes?: number;
 }
 
 export const DEFAULT_QUERY_LIMIT = 1000;
@@ -98,7 +100,7 @@ export async function runQuery(ctx: EngineContext, options: QueryOptions): Promi
   const started = performance.now();
   const answer = await runRead(
     ctx,
-    { mode: 'query', sql: options.sql, limit },
+    { mode: 'query', sql: options.sql, limit, blobBytes: options.blobBytes },
     { timeoutMs: options.timeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS, ...options.limits },
     'The query',
   );

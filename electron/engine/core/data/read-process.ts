@@ -35,6 +35,8 @@ export interface SqlRequest {
   mode: 'query';
   sql: string;
   limit: number;
+  /** A BLOB's first bytes each cell brings (16 when absent). */
+  blobBytes?: number;
 }
 
 /** A page the engine built (names checked, values bound): an optional count, then the page read forward or, past the middle, from the end (see rows.ts). */
