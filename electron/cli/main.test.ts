@@ -93,7 +93,7 @@ describe('warden CLI', () => {
     const whole = runCli(['query', '--db', db, '--csv', '--limit', '3', '--sql', 'WITH t(value) AS (VALUES (1), (2), (3)) SELECT value FROM t']);
     expect([whole.code, whole.stdout, whole.stderr]).toEqual([0, 'value\n1\n2\n3\n', '']);
     // A BLOB whole, every byte as sqlite3's hex() reads it (a table on screen shows its first 16).
-    const blobSql = "SELECT randomblob(3000) AS b FROM (SELECT 1) UNION ALL SELECT zeroblob(17)";
+    const blobSql = 'SELECT randomblob(3000) AS b FROM (SELECT 1) UNION ALL SELECT zeroblob(17)';
     sqlite3(db, `CREATE TABLE blobs AS ${blobSql}`);
     const blobs = runCli(['query', '--db', db, '--csv', '--sql', 'SELECT b FROM blobs ORDER BY rowid']);
     expect(blobs.code, blobs.stderr).toBe(0);
