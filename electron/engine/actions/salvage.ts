@@ -9,6 +9,7 @@ import { integrityOf } from '../core/sqlite/integrity';
 import { checkInParallel } from '../core/sqlite/parallel-check';
 import type { Connection } from '../core/sqlite/open-database';
 import type { IntegrityResult } from '../../../shared/types/integrity';
+import type { Progress } from '../../../shared/types/jobs';
 import { openDatabase, statDatabasePath, withDatabase } from '../core/sqlite/open-database';
 import { countRows, newestVerifiedBackupRows, tablesBesideBackup } from '../core/salvage/beside-backup';
 import { SalvageTarget, type StampSource } from '../core/salvage/new-file';
@@ -142,13 +143,24 @@ const CANCELLED_SALVAGE = () =>
  * (parallel-check.ts), its progress told as the salvage's; SQLite's whole-file checks where that
  * cannot be done or finds anything, so the findings are always the whole check's.
  */
-async function checkIntegrity(ctx: EngineContext, stagedPath: string, db: Connection): Promise<{ integrity: IntegrityResult; violations: number }> {
+async function checkIntegrity(
+  ctx: EngineContext,
+  stagedPath: string,
+  db: Connection,
+  source: PageSource,
+): Promise<{ integrity: IntegrityResult; violations: number }> {
   const onProgress = ctx.onProgress;
-  const parallel = await checkInParallel({
-    ...ctx,
-    dbPath: stagedPath,
-    onProgress: onProgress && ((p) => onProgress({ ...p, operation: 'salvage', phase: 'checking the new file' })),
-  }).catch((err: unknown) => {
+  // The bar stays full (every page of the damaged file is read): the check says how it goes in words, never by starting the bar again.
+  const said = (p: Progress) =>
+    onProgress?.({
+      operation: 'salvage',
+      phase: `checking the new file (${p.phase})`,
+      done: source.pageCount,
+      total: source.pageCount,
+      unit: 'pages',
+      pageSize: source.pageSize,
+    });
+  const parallel = await checkInParallel({ ...ctx, dbPath: stagedPath, onProgress: onProgress && said }).catch((err: unknown) => {
     throw err instanceof WardenError && err.code === 'CANCELLED' ? CANCELLED_SALVAGE() : err;
   });
   if (parallel) return { integrity: { level: 'full', ok: true, messages: [] }, violations: parallel.violations.length };
@@ -178,7 +190,7 @@ async function checkNewFile(
     const rows = fromBackup?.salvagedRows ?? countRows(db);
     const backup = newestVerifiedBackupRows(ctx);
     const unreadable: UnreadablePage[] = [...account.ledger.unreadable].sort((a, b) => a.page - b.page);
-    const { integrity, violations } = await checkIntegrity(ctx, stagedPath, db);
+    const { integrity, violations } = await checkIntegrity(ctx, stagedPath, db, source);
     return {
       path: ctx.dbPath,
       out,
