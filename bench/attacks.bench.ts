@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, request, type Server } from 'node:http';
 import type { Socket } from 'node:net';
@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchEnv, Figure, FigureResult } from './figures';
 import { percentile } from './measure';
+import { type ServedHost, startWardenServe } from './serve';
 
 // The host under attack, a figure of `npm run bench` (`-- --only attacks`), issue 22's targets:
 // under each attack `/api/health` answers within 1 s at the 99th percentile, the host stays under
@@ -23,7 +24,6 @@ const HEALTH_P99_TARGET_MS = 1000;
 const RSS_TARGET_MB = 512;
 const SECONDS = 15;
 const QUICK_SECONDS = 6;
-const START_TIMEOUT_MS = 60_000;
 const SUBSCRIBERS = 1000;
 /** A hostile agent's answer: 200 MB of `{}` items under the 256 MB answer cap. */
 const HOSTILE_ANSWER_BYTES = 200 * 1024 * 1024;
@@ -31,11 +31,6 @@ const HOSTILE_ANSWER_BYTES = 200 * 1024 * 1024;
 interface Answer {
   status: number;
   ms: number;
-}
-
-interface Served {
-  port: number;
-  child: ChildProcess;
 }
 
 interface Attack {
@@ -70,43 +65,11 @@ function peakRssMb(pid: number): number {
   }
 }
 
-function serve(env: BenchEnv, dbs: string[], extra: string[]): Promise<Served> {
-  const child = spawn(
-    process.execPath,
-    [
-      ...env.wardenCli.slice(1),
-      'serve',
-      ...dbs.flatMap((db) => ['--db', db]),
-      '--schema',
-      env.schemaDir,
-      '--host',
-      HOST,
-      '--port',
-      '0',
-      '--health-interval',
-      '1',
-      ...extra,
-    ],
-    {
-      cwd: env.repoRoot,
-      env: { ...process.env, WARDEN_TOKEN: TOKEN, WARDEN_READ_ONLY_TOKEN: READ_ONLY_TOKEN, WARDEN_ATTACKS_AGENT_TOKEN: AGENT_TOKEN },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  return new Promise((done, fail) => {
-    let out = '';
-    const timer = setTimeout(() => fail(new Error(`warden serve printed no URL in ${START_TIMEOUT_MS / 1000} s:\n${out}`)), START_TIMEOUT_MS);
-    const read = (d: Buffer) => {
-      out += d.toString();
-      const found = /http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-      if (found) {
-        clearTimeout(timer);
-        done({ port: Number(found[1]), child });
-      }
-    };
-    child.stdout.on('data', read);
-    child.stderr.on('data', read);
-    child.on('exit', (code) => fail(new Error(`warden serve exited (${code}) before it listened:\n${out}`)));
+function serve(env: BenchEnv, dbs: string[], extra: string[]): Promise<ServedHost> {
+  return startWardenServe(env, [...dbs.flatMap((db) => ['--db', db]), '--schema', env.schemaDir, '--health-interval', '1', ...extra], {
+    WARDEN_TOKEN: TOKEN,
+    WARDEN_READ_ONLY_TOKEN: READ_ONLY_TOKEN,
+    WARDEN_ATTACKS_AGENT_TOKEN: AGENT_TOKEN,
   });
 }
 

@@ -1,7 +1,8 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { chromium, type Page } from '@playwright/test';
-import type { BenchEnv, Figure, FigureResult } from './figures';
+import type { Figure, FigureResult } from './figures';
 import { median } from './measure';
+import { startWardenServe } from './serve';
 
 // The console's speed as a person meets it, a figure of `npm run bench` (`-- --only console`),
 // measured in Chromium (Debian's /usr/bin/chromium, as the e2e specs use it) against a real
@@ -19,9 +20,7 @@ const RUNS = 7;
 const QUICK_RUNS = 3;
 const FIRST_PAINT_TARGET_MS = 500;
 const REPEAT_VISIT_TARGET_MS = 300;
-const START_TIMEOUT_MS = 60_000;
 const VIEW_TIMEOUT_MS = 30_000;
-const URL_WITH_TOKEN = /https?:\/\/\S+[?&]token=[\w-]+/;
 const VIEWS = ['Overview', 'History', 'Integrity', 'Schema', 'Migration plan', 'Backups', 'Data', 'Sizes'] as const;
 
 // Predicates run in the page as functions (the console's CSP refuses a string to evaluate). The
@@ -47,29 +46,6 @@ function firstUseful(): boolean {
   const main = (globalThis as unknown as { document: PageElement }).document.querySelector('main');
   const text = main?.textContent ?? '';
   return !!main && !main.querySelector('.loading-state, [aria-busy="true"]') && /Healthy|Degraded|Unhealthy|Locked/.test(text) && /Version \d/.test(text);
-}
-
-async function startServe(env: BenchEnv, dbPath: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [...env.wardenCli.slice(1), 'serve', '--db', dbPath, '--schema', env.schemaDir, '--host', '127.0.0.1', '--port', '0'], {
-    cwd: env.repoRoot,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`warden serve printed no URL in ${START_TIMEOUT_MS / 1000} s:\n${output}`)), START_TIMEOUT_MS);
-    const read = (chunk: Buffer) => {
-      output += chunk.toString();
-      const found = URL_WITH_TOKEN.exec(output)?.[0];
-      if (found) {
-        clearTimeout(timer);
-        resolve(found);
-      }
-    };
-    child.stdout?.on('data', read);
-    child.stderr?.on('data', read);
-    child.on('exit', (code) => reject(new Error(`warden serve exited (${code}) before it listened:\n${output}`)));
-  });
-  return { url, child };
 }
 
 /** Milliseconds from the page's time origin to the moment `condition` first held (polled every frame). */
@@ -104,7 +80,7 @@ export const figure: Figure = {
     env.log('building the renderer (electron-vite build) …');
     execFileSync(process.execPath, [`${env.repoRoot}/node_modules/electron-vite/bin/electron-vite.js`, 'build'], { cwd: env.repoRoot, stdio: 'ignore' });
     const dbPath = await env.database({ label: '100,000 files', files: FILES }, '1.2.0');
-    const { url, child } = await startServe(env, dbPath);
+    const { url, child } = await startWardenServe(env, ['--db', dbPath, '--schema', env.schemaDir]);
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
     try {
       const runs = env.quick ? QUICK_RUNS : RUNS;
@@ -113,7 +89,7 @@ export const figure: Figure = {
       for (let run = 0; run < runs; run++) {
         const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
         const page = await context.newPage();
-        await page.goto(url);
+        await page.goto(url!);
         firstPaints.push(await timeUntil(page, firstUseful));
         await page.getByRole('navigation', { name: 'Databases' }).getByRole('link').first().click();
         await timeUntil(page, viewReady);
